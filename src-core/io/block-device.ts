@@ -1,0 +1,21 @@
+/**
+ * A synchronous random-access device. The engine is synchronous by design: a block cache makes
+ * most accesses memory hits, and the engine runs in a worker thread (main process) or a CLI
+ * process, so blocking there stalls no UI. Offsets and lengths are in bytes.
+ */
+export interface BlockDevice {
+  /** Human-readable name for messages (a path, "memory", ...). */
+  readonly name: string;
+  /** Size in bytes. */
+  readonly size: number;
+  readonly readOnly: boolean;
+  /** Fills `dst` from `offset`. Throws SnapscopeError('io') on a short read or a device error. */
+  read(offset: number, dst: Uint8Array): void;
+  /** Writes all of `src` at `offset`. Throws SnapscopeError('read-only') on a read-only device. */
+  write(offset: number, src: Uint8Array): void;
+  /** Makes every completed write durable (fsync / BLKFLSBUF). */
+  flush(): void;
+  close(): void;
+}
+
+export const SECTOR_BYTES = 512;

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { Job, type Task } from '../../../src-core/jobs/job.ts';
+import type { ProgressReport } from '../../../src-core/jobs/progress.ts';
+
+function countTo(n: number): Task<number> & { at: number } {
+  return {
+    at: 0,
+    step() {
+      this.at++;
+      return this.at >= n;
+    },
+    progress() {
+      return { phase: 'count', done: this.at, total: n, unit: 'items' };
+    },
+    result() {
+      return this.at;
+    },
+  };
+}
+
+describe('Job', () => {
+  it('runs to the end with monotonic progress', async () => {
+    const reports: ProgressReport[] = [];
+    const job = new Job(countTo(5000), { onProgress: (r) => reports.push(r), reportEveryMs: 0, sliceMs: 1 });
+    expect(await job.run()).toBe(5000);
+    expect(job.state).toBe('done');
+    const done = reports.map((r) => r.done);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(done.at(-1)).toBe(5000);
+  });
+
+  it('stops between slices when cancelled and calls the task hook', async () => {
+    let hook = 0;
+    const task = { ...countTo(1e12), cancelled: () => hook++ };
+    const job = new Job(task, { sliceMs: 1 });
+    const running = job.run();
+    setTimeout(() => job.cancel(), 5);
+    await expect(running).rejects.toMatchObject({ code: 'cancelled' });
+    expect(job.state).toBe('cancelled');
+    expect(hook).toBe(1);
+  });
+
+  it('pauses and resumes', async () => {
+    const task = countTo(200_000);
+    const job = new Job(task, { sliceMs: 1 });
+    const running = job.run();
+    job.pause();
+    await new Promise((r) => setTimeout(r, 20));
+    const at = task.at;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(task.at).toBe(at);
+    job.resume();
+    expect(await running).toBe(200_000);
+  });
+});

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit, property, crash and integration tests. Browser tests live in vitest.e2e.config.ts.
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});

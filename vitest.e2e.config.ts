@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Playwright (playwright-core + Debian's Chromium) against `snapscope serve`.
+export default defineConfig({
+  test: {
+    include: ['e2e/**/*.spec.ts'],
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
+    fileParallelism: false,
+    pool: 'forks',
+  },
+});
