@@ -1,0 +1,324 @@
+/**
+ * JSON-safe data the API returns. Numbers are chunk numbers, byte counts and sector counts (all
+ * below 2^53); 64-bit share masks are hex strings (mask.ts). Units: `*Bytes` bytes, `*Sectors`
+ * 512-byte sectors, everything else about chunks is in chunks of the store's chunk size.
+ */
+import type { ChunkRole, StructuralEvent } from '../events.ts';
+import type { ErrorLocation } from '../errors.ts';
+import type { ProgressReport } from '../jobs/progress.ts';
+import type { JobState } from '../jobs/job.ts';
+import type { SnapshotInfo, StoreFormat, StoreInfo } from '../store.ts';
+import type { ApiErrorShape } from './errors.ts';
+import type { HexMask } from './mask.ts';
+
+export type { ChunkRole, ErrorLocation, JobState, ProgressReport, SnapshotInfo, StoreFormat, StoreInfo };
+
+/** A snapshot named by slot number, name or UUID ('snap' or 0 for a persistent COW). */
+export type SnapshotRef = number | string;
+/** Which image a read or write goes to: the origin, or a snapshot. */
+export type ViewRef = 'origin' | SnapshotRef;
+
+// ---- host ----------------------------------------------------------------------------------
+
+export interface HelloResult {
+  version: string;
+  /** Which composition root serves the API. */
+  mode: 'electron' | 'serve' | 'local';
+  /** Where the demo store and recent list live. */
+  dataDir: string;
+  /** Electron only: `pickPath` shows a native dialog. */
+  canPickPaths: boolean;
+  /** How a device the user cannot open would be opened ('pkexec', 'sudo'), or null with why. */
+  helper: { method: 'pkexec' | 'sudo' | null; note: string | null };
+}
+
+/** What snapscope finds at a path by reading its magic. */
+export type DetectedFormat = StoreFormat | 'unknown' | 'unreadable';
+
+export interface BlockDeviceDto {
+  /** Kernel name ("sda1", "loop0", "dm-3"). */
+  name: string;
+  path: string;
+  /** "disk", "part", "loop", "dm", "md", ... */
+  type: string;
+  sizeBytes: number;
+  model: string | null;
+  /** Kernel holders (/sys/block/X/holders): dm or md devices stacked on it. */
+  holders: string[];
+  /** Why writing it would be refused (mounted, held, in a dm table, loop-attached), or null. */
+  inUse: string | null;
+  readOnly: boolean;
+  /** device-mapper name for dm-N. */
+  dmName: string | null;
+  /** Backing file of a loop device. */
+  backingFile: string | null;
+  /** Whether this user can open it without the privileged helper. */
+  readable: boolean;
+  format: DetectedFormat;
+}
+
+export interface ImageFileDto {
+  path: string;
+  name: string;
+  sizeBytes: number;
+  modified: number;
+  format: DetectedFormat;
+}
+
+export interface ListDevicesResult {
+  devices: BlockDeviceDto[];
+  /** Image files of the directory asked for (or the data directory). */
+  dir: string;
+  images: ImageFileDto[];
+}
+
+export interface DiscoveredPair {
+  /** dm name or vg/lv. */
+  name: string;
+  source: 'dmsetup' | 'lvm';
+  origin: string;
+  cow: string;
+  chunkSectors: number | null;
+  /** The table line it was found in (dmsetup). */
+  table: string | null;
+}
+
+export interface DiscoverPairsResult {
+  pairs: DiscoveredPair[];
+  /** Which tools were found and usable. */
+  tools: { dmsetup: boolean; lvs: boolean };
+  notes: string[];
+}
+
+export interface DmTableResult {
+  /** `0 <origin sectors> snapshot <origin> ...`: the table line. */
+  table: string;
+  /** A complete `dmsetup create <name> --table '...'` command. */
+  command: string;
+  notes: string[];
+}
+
+export interface RecentStore {
+  cow: string;
+  origin: string | null;
+  format: StoreFormat | null;
+  /** Unix milliseconds. */
+  openedAt: number;
+}
+
+// ---- sessions ------------------------------------------------------------------------------
+
+/** An open store: a COW and, optionally, its origin. Shared by every client of the host. */
+export interface SessionDto {
+  session: string;
+  cow: string;
+  origin: string | null;
+  write: boolean;
+  format: StoreFormat;
+  /** Opened through the privileged helper. */
+  viaHelper: boolean;
+  info: StoreInfo;
+}
+
+// ---- shared store B-tree --------------------------------------------------------------------
+
+export interface NodeDto {
+  kind: 'node';
+  chunk: number;
+  count: number;
+  /** entries[0].key is unused on disk (the subtree's lower bound comes from the parent). */
+  entries: { key: number; chunk: number }[];
+}
+
+export interface ExceptionDto {
+  chunk: number;
+  share: HexMask;
+  slots: number[];
+}
+
+export interface LeafDto {
+  kind: 'leaf';
+  chunk: number;
+  /** base_chunk: map entries are relative to it; `origin` below is absolute. */
+  base: number;
+  using: HexMask;
+  count: number;
+  entries: { origin: number; offset: number; exceptions: ExceptionDto[] }[];
+  freeBytes: number;
+}
+
+export type TreeBlockDto = NodeDto | LeafDto;
+
+export interface TreeRootResult {
+  root: number;
+  /** tree_level: 0 = the root is a leaf. */
+  levels: number;
+}
+
+export interface PathToResult {
+  key: number;
+  /** Chunks from the root down to the leaf (the leaf last). */
+  path: number[];
+  leaf: number;
+}
+
+export interface LeafDetailResult {
+  leaf: LeafDto;
+  /** Active snapshot slots: the sharemap's columns. */
+  slots: number[];
+  /** One row per origin chunk of the leaf; cells[i] is the COW chunk slots[i] reads, or -1 (origin). */
+  rows: { origin: number; cells: number[] }[];
+}
+
+// ---- occupancy -------------------------------------------------------------------------------
+
+export type OccupancyRole = ChunkRole | 'free';
+
+export interface OccupancyResult {
+  start: number;
+  end: number;
+  /** Buckets actually returned (≤ asked; never more than end - start). */
+  buckets: number;
+  /** Chunks per bucket (the last bucket may hold fewer). */
+  chunksPerBucket: number;
+  /** counts[role][b] = chunks of that role in bucket b; roles absent are all zero. */
+  counts: Partial<Record<OccupancyRole, number[]>>;
+}
+
+// ---- persistent store ------------------------------------------------------------------------
+
+export interface PersistentAreaDto {
+  index: number;
+  /** The area's metadata chunk. */
+  chunk: number;
+  entries: number;
+  capacity: number;
+  /** Data chunks that follow it: [firstData, endData). */
+  firstData: number;
+  endData: number;
+}
+
+export interface ExceptionRowDto {
+  /** Position in the on-disk table (area * exceptionsPerArea + index). */
+  entry: number;
+  area: number;
+  origin: number;
+  chunk: number;
+}
+
+export type ExceptionSort = 'entry' | 'origin' | 'chunk';
+
+export interface ExceptionTableResult {
+  /** Exceptions in the table. */
+  total: number;
+  /** ... within the origin range filter. */
+  matched: number;
+  offset: number;
+  rows: ExceptionRowDto[];
+}
+
+// ---- jobs --------------------------------------------------------------------------------------
+
+export interface Finding {
+  kind: string;
+  severity: 'error' | 'warning';
+  message: string;
+  where: ErrorLocation;
+  expected?: string;
+}
+
+export interface CheckReport {
+  clean: boolean;
+  errors: number;
+  warnings: number;
+  findings: Finding[];
+}
+
+/** Statistics as named sections of figures (per-snapshot, sharing histogram, tree, bitmap, areas). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type StatsReport = { [section: string]: JsonValue };
+
+export interface DumpResult {
+  format: 'json' | 'xml';
+  text: string;
+  /** The dump was cut at `maxBytes`. */
+  truncated: boolean;
+}
+
+export interface MergeResult {
+  dryRun: boolean;
+  slot: number;
+  /** Origin chunks copied (or that would be). */
+  chunks: number;
+  bytes: number;
+  /** Human-readable lines: what was (would be) copied, space needed. */
+  summary: string[];
+}
+
+export interface RandomWritesResult {
+  writes: number;
+  /** Exceptions in the store before and after. */
+  exceptionsBefore: number;
+  exceptionsAfter: number;
+}
+
+export interface JobResults {
+  open: null;
+  check: CheckReport;
+  stats: StatsReport;
+  dump: DumpResult;
+  merge: MergeResult;
+  'random-writes': RandomWritesResult;
+}
+export type JobKind = keyof JobResults;
+
+interface JobBase {
+  id: string;
+  session: string | null;
+  /** "merge snapshot 'before-upgrade'", for activity logs. */
+  label: string;
+  state: JobState;
+  progress: ProgressReport;
+  /** Unix milliseconds. */
+  startedAt: number;
+  endedAt: number | null;
+  canPause: boolean;
+  error: ApiErrorShape | null;
+}
+/** A job; `result` is set once `state` is 'done'. */
+export type JobInfo = { [K in JobKind]: JobBase & { kind: K; result: JobResults[K] | null } }[JobKind];
+
+// ---- events -----------------------------------------------------------------------------------
+
+type Jsonify<E> = { [K in keyof E]: E[K] extends bigint ? HexMask : E[K] };
+/** A structural event with its masks as hex. */
+export type StructuralEventDto = StructuralEvent extends infer E ? (E extends StructuralEvent ? Jsonify<E> : never) : never;
+
+export type StoreChange = 'opened' | 'reopened' | 'write' | 'snapshot' | 'merge' | 'job';
+
+/** Commands the Electron menus send to the renderer. */
+export type UiCommand =
+  | 'open-store' // `path` (and `origin`) picked by a menu dialog or drop; the host has opened it: see `session`
+  | 'close-store'
+  | 'view-overview'
+  | 'view-btree'
+  | 'view-bitmap'
+  | 'view-persistent'
+  | 'view-merge'
+  | 'view-activity'
+  | 'zoom-in'
+  | 'zoom-out'
+  | 'zoom-reset'
+  | 'search'
+  | 'about';
+
+export type ApiEvent =
+  /** Structural events of one call or one job slice, in order; `dropped` were not sent (rate cap). */
+  | { type: 'structural'; session: string; events: StructuralEventDto[]; dropped: number }
+  /** A job started, progressed or changed state. */
+  | { type: 'job'; job: JobInfo }
+  /** The store's content changed (any client's write, a job's commit): refetch what you show. */
+  | { type: 'store-changed'; session: string; reason: StoreChange; info: StoreInfo }
+  | { type: 'session-opened'; session: SessionDto }
+  | { type: 'session-closed'; session: string }
+  | { type: 'ui'; command: UiCommand; session?: string };

@@ -1,0 +1,49 @@
+import type { ErrorCode, ErrorLocation } from '../errors.ts';
+
+/**
+ * The error shape every API call can fail with, on every transport (in-process, Electron IPC,
+ * HTTP, WebSocket). Engine codes pass through unchanged; the API adds its own for what can only go
+ * wrong at the boundary.
+ */
+export type ApiErrorCode =
+  | ErrorCode
+  | 'bad-request' // arguments of the wrong shape, type or range
+  | 'unknown-method'
+  | 'unknown-session' // no open session with that id (closed, or never opened)
+  | 'unknown-job'
+  | 'busy' // another writer (a job) holds the store; one writer per store at a time
+  | 'unauthorized' // serve mode: missing or wrong token
+  | 'internal'; // a bug: an exception that is not a SnapscopeError
+
+export interface ApiErrorShape {
+  code: ApiErrorCode;
+  message: string;
+  where: ErrorLocation;
+}
+
+/** What a client throws when a call fails: the error shape as an Error. */
+export class ApiError extends Error implements ApiErrorShape {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly where: ErrorLocation = {},
+  ) {
+    super(message);
+  }
+  toJSON(): ApiErrorShape {
+    return { code: this.code, message: this.message, where: this.where };
+  }
+}
+
+/** Any thrown value as the API error shape (engine errors keep their code and location). */
+export function toErrorShape(e: unknown): ApiErrorShape {
+  if (e !== null && typeof e === 'object' && 'code' in e && 'message' in e && typeof e.code === 'string' && typeof e.message === 'string') {
+    const where = 'where' in e && e.where !== null && typeof e.where === 'object' ? (e.where as ErrorLocation) : {};
+    return { code: e.code as ApiErrorCode, message: e.message, where };
+  }
+  return { code: 'internal', message: e instanceof Error ? e.message : String(e), where: {} };
+}
+
+/** A call's outcome on the wire: transports never throw across a process boundary. */
+export type Envelope<T> = { ok: true; result: T } | { ok: false; error: ApiErrorShape };
