@@ -1,0 +1,39 @@
+/**
+ * One bit per chunk. The checker and repair remember "seen" chunks here rather than in a
+ * Set<number>: 5M chunks cost 625 KiB instead of hundreds of MiB.
+ */
+export class Bitset {
+  readonly words: Uint32Array;
+  constructor(readonly size: number) {
+    this.words = new Uint32Array(Math.ceil(size / 32));
+  }
+  has(i: number): boolean {
+    return i >= 0 && i < this.size && (this.words[i >>> 5]! & (1 << (i & 31))) !== 0;
+  }
+  set(i: number): void {
+    this.words[i >>> 5]! |= 1 << (i & 31);
+  }
+  clear(i: number): void {
+    this.words[i >>> 5]! &= ~(1 << (i & 31));
+  }
+  /** Sets bit `i` and says whether it was already set (a second reference). */
+  testAndSet(i: number): boolean {
+    const w = i >>> 5;
+    const bit = 1 << (i & 31);
+    const old = this.words[w]!;
+    this.words[w] = old | bit;
+    return (old & bit) !== 0;
+  }
+  setRange(from: number, to: number): void {
+    for (let i = from; i < to; i++) this.set(i);
+  }
+  count(): number {
+    let n = 0;
+    for (let w of this.words) {
+      w = w - ((w >>> 1) & 0x55555555);
+      w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
+      n += (((w + (w >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,16 @@
+import type { BlockDevice } from '../io/block-device.ts';
+import type { Task } from '../jobs/job.ts';
+import { detectFormat } from '../open.ts';
+import type { CheckReport } from './findings.ts';
+import { PersistentCheck } from './persistent.ts';
+
+/**
+ * A check of the store on `cow`, whatever its format. It never writes and never trusts the
+ * engines' open path: it walks raw blocks with the format codecs and reports what it finds.
+ * Throws SnapscopeError only when `cow` is not readable as a store at all ('not-a-store', 'io').
+ */
+export function checkTask(cow: BlockDevice): Task<CheckReport> {
+  const format = detectFormat(cow);
+  if (format === 'persistent') return new PersistentCheck(cow);
+  throw new Error('shared check: not yet');
+}

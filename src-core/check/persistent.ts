@@ -1,0 +1,206 @@
+/**
+ * Checks a persistent (kernel) COW: the header, then the exception table area by area as the
+ * kernel reads it (docs/format-persistent.md), then cross-checks over the whole table. Memory:
+ * one bit per COW chunk and one float per exception (for the old_chunk duplicate sort).
+ */
+import type { BlockDevice } from '../io/block-device.ts';
+import type { Task } from '../jobs/job.ts';
+import type { Progress } from '../jobs/progress.ts';
+import { SnapscopeError } from '../errors.ts';
+import {
+  ENTRY_BYTES,
+  ENTRY_FIELDS,
+  HEADER_BYTES,
+  NUM_SNAPSHOT_HDR_CHUNKS,
+  SNAPSHOT_DISK_VERSION,
+  Geometry,
+  chunkSizeProblem,
+  decodeHeader,
+  le64Hex,
+  readLe64,
+  view,
+} from '../persistent/format.ts';
+import { Bitset } from './bitset.ts';
+import { FindingLog, type CheckReport } from './findings.ts';
+
+type Phase = 'table' | 'next-area' | 'cross-check' | 'done';
+
+export class PersistentCheck implements Task<CheckReport> {
+  readonly log = new FindingLog();
+  private readonly geo: Geometry | null;
+  private readonly chunkCount: number;
+  private readonly used: Bitset;
+  private olds = new Float64Array(1024);
+  private exceptions = 0;
+  /** Highest valid new_chunk: the kernel's next_free is one past it. */
+  private maxChunk = NUM_SNAPSHOT_HDR_CHUNKS;
+  private area = 0;
+  private phase: Phase = 'table';
+  private readonly buf: Uint8Array;
+
+  constructor(private readonly cow: BlockDevice) {
+    if (cow.size < HEADER_BYTES) throw new SnapscopeError('not-a-store', `${cow.name} is too short for a persistent header`, { device: cow.name });
+    const head = new Uint8Array(HEADER_BYTES);
+    cow.read(0, head);
+    const h = decodeHeader(head);
+    if (h.valid === 0) this.log.add('p-header-invalid', 0, 'the snapshot was invalidated by the kernel (it overflowed or failed); it cannot be activated', { expected: 1, found: 0 });
+    if (h.version !== SNAPSHOT_DISK_VERSION) this.log.add('p-header-version', 0, `unknown header version ${h.version}`, { expected: SNAPSHOT_DISK_VERSION, found: h.version });
+    const problem = chunkSizeProblem(h.chunkSectors);
+    if (problem) {
+      this.log.add('p-header-chunk-size', 0, `chunk size ${h.chunkSectors} sectors ${problem}; the table cannot be located`, { found: h.chunkSectors });
+      this.geo = null;
+      this.chunkCount = 0;
+      this.phase = 'done';
+    } else {
+      this.geo = new Geometry(h.chunkSectors);
+      this.chunkCount = Math.floor(cow.size / this.geo.chunkBytes);
+    }
+    this.used = new Bitset(this.chunkCount);
+    this.buf = new Uint8Array(this.geo?.chunkBytes ?? 0);
+  }
+
+  get chunkBytes(): number {
+    return this.geo?.chunkBytes ?? 0;
+  }
+
+  step(): boolean {
+    const geo = this.geo;
+    if (geo === null || this.phase === 'done') return true;
+    if (this.phase === 'table') this.readArea(geo);
+    else if (this.phase === 'next-area') this.checkNextArea(geo);
+    else this.crossCheck(geo);
+    return this.finished();
+  }
+
+  private finished(): boolean {
+    return this.phase === 'done';
+  }
+
+  progress(): Progress {
+    const total = this.geo ? Math.ceil(this.chunkCount / this.geo.stride) : 0;
+    return { phase: this.phase === 'table' ? 'check table' : 'cross-check', done: Math.min(this.area, total), total, unit: 'areas' };
+  }
+
+  result(): CheckReport {
+    return this.log.report({
+      format: 'persistent',
+      device: this.cow.name,
+      chunkBytes: this.chunkBytes,
+      chunkCount: this.chunkCount,
+      blocks: this.area + 1,
+      exceptions: this.exceptions,
+    });
+  }
+
+  /** One metadata area; a full area means the table goes on in the next one. */
+  private readArea(geo: Geometry): void {
+    const chunk = geo.areaLocation(this.area);
+    if (chunk >= this.chunkCount) {
+      const why = this.area === 0 ? 'area 0' : `area ${this.area - 1} is full, so area ${this.area}`;
+      this.log.add('p-area-past-device', chunk, `${why} should be at chunk ${chunk}, past the end of the device (${this.chunkCount} chunks)`, { expected: `< ${this.chunkCount}`, found: chunk });
+      this.phase = 'cross-check';
+      return;
+    }
+    this.cow.read(chunk * geo.chunkBytes, this.buf);
+    const v = view(this.buf);
+    let end = -1;
+    for (let i = 0; i < geo.exceptionsPerArea; i++) {
+      const at = i * ENTRY_BYTES;
+      if (end >= 0) {
+        if (!isZeroEntry(v, at)) this.log.add('p-entry-after-end', chunk, `entry ${i} is past the end of the table (entry ${end}); the kernel ignores it`, { entry: i, expected: 'zero', found: entryText(v, at) });
+        continue;
+      }
+      const newChunk = readLe64(v, at + ENTRY_FIELDS.newChunk.offset);
+      if (newChunk === 0) {
+        end = i;
+        if (!isZeroEntry(v, at)) this.log.add('p-entry-after-end', chunk, `entry ${i} has new_chunk 0, which ends the table, but a non-zero old_chunk`, { entry: i, expected: 'zero', found: entryText(v, at) });
+        continue;
+      }
+      this.addException(geo, chunk, i, v, at, newChunk);
+    }
+    if (end < 0) this.area++;
+    else this.phase = 'next-area';
+  }
+
+  private addException(geo: Geometry, chunk: number, i: number, v: DataView, at: number, newChunk: number): void {
+    if (this.exceptions === this.olds.length) {
+      const grown = new Float64Array(this.olds.length * 2);
+      grown.set(this.olds);
+      this.olds = grown;
+    }
+    this.olds[this.exceptions++] = readLe64(v, at + ENTRY_FIELDS.oldChunk.offset);
+    const where = { entry: i, found: newChunk < 0 ? le64Hex(v, at + ENTRY_FIELDS.newChunk.offset) : newChunk };
+    if (newChunk < 0 || newChunk >= this.chunkCount) {
+      this.log.add('p-chunk-out-of-range', chunk, `new_chunk is past the end of the device (${this.chunkCount} chunks)`, { ...where, expected: `< ${this.chunkCount}` });
+    } else if (geo.isMetadataChunk(newChunk)) {
+      this.log.add('p-chunk-metadata', chunk, `new_chunk ${newChunk} is ${newChunk < NUM_SNAPSHOT_HDR_CHUNKS ? 'the header' : 'a metadata area'}`, { ...where, expected: 'a data chunk' });
+    } else if (this.used.testAndSet(newChunk)) {
+      this.log.add('p-chunk-duplicate', chunk, `new_chunk ${newChunk} is already used by an earlier exception`, { ...where, expected: 'a chunk no other exception uses' });
+    } else if (newChunk > this.maxChunk) {
+      this.maxChunk = newChunk;
+    }
+  }
+
+  /** The kernel stops at the last area; anything in the next one was lost or is stale. */
+  private checkNextArea(geo: Geometry): void {
+    this.phase = 'cross-check';
+    const chunk = geo.areaLocation(this.area + 1);
+    if (chunk >= this.chunkCount) return;
+    this.cow.read(chunk * geo.chunkBytes, this.buf);
+    const v = view(this.buf);
+    for (let i = 0; i < geo.exceptionsPerArea; i++) {
+      if (isZeroEntry(v, i * ENTRY_BYTES)) continue;
+      this.log.add('p-area-not-full', chunk, `area ${this.area} is not full, so the table ends there, but area ${this.area + 1} holds entries the kernel ignores`, { entry: i, expected: 'zero', found: entryText(v, i * ENTRY_BYTES) });
+      return;
+    }
+  }
+
+  private crossCheck(geo: Geometry): void {
+    this.findOriginDuplicates(geo);
+    this.findLeaks(geo);
+    this.phase = 'done';
+  }
+
+  /** Sorting a copy finds duplicate old_chunks in O(n log n) with no per-exception objects. */
+  private findOriginDuplicates(geo: Geometry): void {
+    const olds = this.olds.subarray(0, this.exceptions);
+    const sorted = olds.slice().sort();
+    const dups = new Set<number>();
+    for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1] && sorted[i]! >= 0) dups.add(sorted[i]!);
+    if (dups.size === 0) return;
+    const seen = new Set<number>();
+    olds.forEach((old, n) => {
+      if (!dups.has(old)) return;
+      if (!seen.has(old)) return void seen.add(old);
+      const epa = geo.exceptionsPerArea;
+      this.log.add('p-origin-duplicate', geo.areaLocation(Math.floor(n / epa)), `old_chunk ${old} already has an exception earlier in the table`, { entry: n % epa, expected: 'one exception per old_chunk', found: old });
+    });
+  }
+
+  /** The kernel counts every chunk below next_free as allocated: unused ones are leaks. */
+  private findLeaks(geo: Geometry): void {
+    const nextFree = this.maxChunk + 1;
+    let run = -1;
+    let leaked = 0;
+    for (let c = NUM_SNAPSHOT_HDR_CHUNKS + 1; c <= nextFree; c++) {
+      if (c < nextFree && geo.isMetadataChunk(c)) continue; // areas neither leak nor end a run
+      if (c < nextFree && !this.used.has(c)) {
+        if (run < 0) run = c;
+        leaked++;
+      } else if (run >= 0) {
+        this.log.add('p-usage-leak', run, `${leaked} data chunks from ${run} to ${c - 1} are below next_free (${nextFree}) but no exception uses them`, { expected: 'used', found: `${leaked} unused` });
+        run = -1;
+        leaked = 0;
+      }
+    }
+  }
+}
+
+function isZeroEntry(v: DataView, at: number): boolean {
+  for (let b = 0; b < ENTRY_BYTES; b += 4) if (v.getUint32(at + b, true) !== 0) return false;
+  return true;
+}
+
+function entryText(v: DataView, at: number): string {
+  return `old_chunk ${le64Hex(v, at + ENTRY_FIELDS.oldChunk.offset)}, new_chunk ${le64Hex(v, at + ENTRY_FIELDS.newChunk.offset)}`;
+}
