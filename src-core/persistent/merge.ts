@@ -1,0 +1,210 @@
+/**
+ * Offline snapshot merge in the kernel's order (dm-snap.c snapshot_merge_next_chunks with
+ * persistent_prepare_merge / persistent_commit_merge): from the last exception backwards, take a
+ * run of entries whose old and new chunks are both consecutive (never across an area), copy it
+ * COW -> origin in one read and one write, flush the origin, then clear the run's entries (a
+ * suffix of the table) and rewrite their area. Several runs may be copied before one flush; their
+ * entries are cleared only after that flush, so the COW is a loadable, partly merged store at
+ * every moment and re-running the merge after a crash finishes it.
+ */
+import type { MergeResult } from '../api/dto.ts';
+import { SnapscopeError } from '../errors.ts';
+import type { EventSink } from '../events.ts';
+import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
+import type { Task } from '../jobs/job.ts';
+import type { Progress } from '../jobs/progress.ts';
+import type { ExceptionTable } from './exception-table.ts';
+import type { PersistentStore } from './persistent-store.ts';
+
+export interface MergeOptions {
+  events?: EventSink;
+  /** Data bytes copied between two flush + commit points. Default 32 MiB. */
+  batchBytes?: number;
+  /** Largest single read/write; a longer run is copied in pieces of this size. Default 8 MiB. */
+  maxIoBytes?: number;
+}
+
+/** One run: `count` chunks from COW chunk `newChunk` to origin chunk `oldChunk`; entries [entry, entry + count). */
+export interface MergeRun {
+  entry: number;
+  oldChunk: number;
+  newChunk: number;
+  count: number;
+}
+
+export interface MergePlan {
+  /** In merge order (last exception first). */
+  runs: MergeRun[];
+  chunks: number;
+  bytes: number;
+  summary: string[];
+}
+
+const DEFAULT_BATCH_BYTES = 32 << 20;
+const DEFAULT_MAX_IO_BYTES = 8 << 20;
+
+/** persistent_prepare_merge(): the run that ends at entry `cursor - 1`, within its area. */
+export function prepareRun(table: ExceptionTable, cursor: number, exceptionsPerArea: number): MergeRun {
+  const last = cursor - 1;
+  const areaStart = last - (last % exceptionsPerArea);
+  const lastOld = table.oldChunk[last]!;
+  const lastNew = table.newChunk[last]!;
+  let n = 1;
+  while (last - n >= areaStart && table.oldChunk[last - n] === lastOld - n && table.newChunk[last - n] === lastNew - n) n++;
+  return { entry: cursor - n, oldChunk: lastOld - n + 1, newChunk: lastNew - n + 1, count: n };
+}
+
+/** Refuses a merge the kernel would refuse, or that would lose data. */
+export function checkMergeable(store: PersistentStore, origin: BlockDevice): void {
+  const cow = store.cow.name;
+  if (!store.valid) {
+    throw new SnapscopeError('unsupported', `cannot merge ${cow}: the snapshot is invalid (valid = 0); the kernel refuses too ("Snapshot is invalid: can't merge")`, {
+      device: cow,
+      field: 'valid',
+    });
+  }
+  if (origin.size < store.chunkBytes || origin.size % SECTOR_BYTES !== 0) {
+    throw new SnapscopeError(
+      'usage',
+      `the chunk size (${store.chunkBytes} bytes) does not fit the origin ${origin.name} (${origin.size} bytes): it must be at least one chunk and whole sectors`,
+      { device: origin.name },
+    );
+  }
+  const { oldChunk, count } = store.state.table;
+  let worst = -1;
+  for (let i = 0; i < count; i++) if (worst < 0 || oldChunk[i]! > oldChunk[worst]!) worst = i;
+  if (worst >= 0 && oldChunk[worst]! * store.chunkBytes >= origin.size) {
+    const needed = (oldChunk[worst]! + 1) * store.chunkBytes;
+    throw new SnapscopeError(
+      'usage',
+      `the origin ${origin.name} (${origin.size} bytes) is too small for the exceptions: entry ${worst} holds origin chunk ${oldChunk[worst]}, which needs ${needed} bytes (wrong origin?)`,
+      { device: origin.name, entry: worst, chunk: oldChunk[worst]! },
+    );
+  }
+}
+
+/** Dry run: what a merge would copy, in the kernel's order. Reads nothing, writes nothing. */
+export function planPersistentMerge(store: PersistentStore, origin: BlockDevice): MergePlan {
+  checkMergeable(store, origin);
+  const { table } = store.state;
+  const runs: MergeRun[] = [];
+  let bytes = 0;
+  for (let cursor = table.count; cursor > 0; ) {
+    const run = prepareRun(table, cursor, store.geometry.exceptionsPerArea);
+    runs.push(run);
+    bytes += runBytes(run, store.chunkBytes, origin.size);
+    cursor = run.entry;
+  }
+  const chunks = table.count;
+  const summary = [
+    `would copy ${chunks} chunks (${bytes} bytes) from ${store.cow.name} to ${origin.name} in ${runs.length} runs`,
+    ...runs.slice(0, 10).map(describeRun),
+    ...(runs.length > 10 ? [`... and ${runs.length - 10} more runs`] : []),
+  ];
+  return { runs, chunks, bytes, summary };
+}
+
+/** The merge as a Task: one step = a batch of runs copied, flushed, then cleared. */
+export function createPersistentMerge(store: PersistentStore, origin: BlockDevice, opts: MergeOptions = {}): Task<MergeResult> {
+  checkMergeable(store, origin);
+  if (store.readOnly) throw new SnapscopeError('read-only', `cannot merge: ${store.cow.name} was opened read-only`, { device: store.cow.name });
+  if (origin.readOnly) throw new SnapscopeError('read-only', `cannot merge: the origin ${origin.name} is open read-only`, { device: origin.name });
+  return new PersistentMerge(store, origin, opts);
+}
+
+class PersistentMerge implements Task<MergeResult> {
+  private readonly total: number;
+  private readonly batchBytes: number;
+  private readonly maxIoBytes: number;
+  private done = 0;
+  private bytes = 0;
+  private current = '';
+  private buffer = new Uint8Array(0);
+
+  constructor(
+    private readonly store: PersistentStore,
+    private readonly origin: BlockDevice,
+    private readonly opts: MergeOptions,
+  ) {
+    this.total = store.state.table.count;
+    this.batchBytes = opts.batchBytes ?? DEFAULT_BATCH_BYTES;
+    this.maxIoBytes = Math.max(store.chunkBytes, opts.maxIoBytes ?? DEFAULT_MAX_IO_BYTES);
+  }
+
+  step(): boolean {
+    const { table } = this.store.state;
+    const end = table.count;
+    if (end === 0) return true;
+    const epa = this.store.geometry.exceptionsPerArea;
+    const runs: MergeRun[] = [];
+    let cursor = end;
+    let copied = 0;
+    while (cursor > 0 && (runs.length === 0 || copied < this.batchBytes)) {
+      const run = prepareRun(table, cursor, epa);
+      copied += this.copy(run);
+      runs.push(run);
+      cursor = run.entry;
+    }
+    this.origin.flush();
+    this.commit(runs, cursor, end);
+    this.done += end - cursor;
+    this.bytes += copied;
+    return table.count === 0;
+  }
+
+  progress(): Progress {
+    return { phase: 'merge', done: this.done, total: this.total, unit: 'chunks', bytes: this.bytes, current: this.current };
+  }
+
+  result(): MergeResult {
+    return {
+      dryRun: false,
+      slot: 0,
+      chunks: this.done,
+      bytes: this.bytes,
+      summary: [`merged ${this.done} chunks (${this.bytes} bytes) from ${this.store.cow.name} into ${this.origin.name}`],
+    };
+  }
+
+  /** Copies one run COW -> origin, in as few I/Os as maxIoBytes allows. */
+  private copy(run: MergeRun): number {
+    const cb = this.store.chunkBytes;
+    const total = runBytes(run, cb, this.origin.size);
+    this.current = describeRun(run);
+    for (let at = 0; at < total; at += this.maxIoBytes) {
+      const n = Math.min(this.maxIoBytes, total - at);
+      if (this.buffer.length < n) this.buffer = new Uint8Array(n);
+      const piece = this.buffer.subarray(0, n);
+      this.store.cow.read(run.newChunk * cb + at, piece);
+      this.origin.write(run.oldChunk * cb + at, piece);
+    }
+    this.opts.events?.({ type: 'merge-copy-to-origin', origin: run.oldChunk, from: run.newChunk, count: run.count });
+    return total;
+  }
+
+  /** persistent_commit_merge() for entries [cursor, end): clear them, rewrite their areas (last first). */
+  private commit(runs: MergeRun[], cursor: number, end: number): void {
+    const s = this.store.state;
+    const epa = this.store.geometry.exceptionsPerArea;
+    s.table.truncate(cursor);
+    for (let a = Math.floor((end - 1) / epa); a >= Math.floor(cursor / epa); a--) this.store.writeArea(a);
+    this.store.cow.flush();
+    for (const run of runs) this.opts.events?.({ type: 'merge-clear', origin: run.oldChunk, count: run.count });
+    // The kernel's current_area is the area of the last run; next_free is what it would be had
+    // every exception been committed in order (persistent_commit_merge).
+    const last = runs[runs.length - 1]!;
+    s.currentArea = Math.floor((last.entry + last.count - 1) / epa);
+    s.committed = cursor - s.currentArea * epa;
+    s.nextFree = this.store.geometry.areaLocation(s.currentArea) + s.committed + 1;
+    s.nextFreeFromMerge = true;
+  }
+}
+
+function runBytes(run: MergeRun, chunkBytes: number, originBytes: number): number {
+  return Math.min(run.count * chunkBytes, originBytes - run.oldChunk * chunkBytes);
+}
+
+function describeRun(run: MergeRun): string {
+  const span = (first: number): string => (run.count === 1 ? `${first}` : `${first}..${first + run.count - 1}`);
+  return `origin ${span(run.oldChunk)} <- COW ${span(run.newChunk)} (entries ${run.entry}..${run.entry + run.count - 1})`;
+}

@@ -1,0 +1,433 @@
+/**
+ * The kernel's persistent exception store (dm-snap-persistent.c) on a COW device: one snapshot,
+ * slot 0, addressed as 'snap'. Reads index the whole table once; writes follow the kernel's order
+ * (data, flush, metadata area, flush; a full area zeroes the next one first); usage is what
+ * `dmsetup status` prints. Spec: docs/format-persistent.md.
+ */
+import type { OccupancyResult, PersistentAreaDto } from '../api/dto.ts';
+import { SnapscopeError } from '../errors.ts';
+import type { EventSink } from '../events.ts';
+import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
+import type { ExceptionStore, KernelStatus, OpenOptions, SnapshotInfo, StoreInfo } from '../store.ts';
+import type { ExceptionTable } from './exception-table.ts';
+import {
+  ENTRY_BYTES,
+  Geometry,
+  HEADER_BYTES,
+  SNAP_MAGIC,
+  SNAPSHOT_DISK_VERSION,
+  chunkSizeProblem,
+  decodeHeader,
+  encodeHeader,
+  view,
+  writeLe64,
+  type DiskHeader,
+} from './format.ts';
+import { chunkOccupancy } from './occupancy.ts';
+import { readTable } from './read-table.ts';
+
+export const SNAPSHOT_NAME = 'snap';
+
+export interface FormatOptions {
+  /** Chunk size in bytes: a power of two, at least 512. */
+  chunkBytes: number;
+}
+
+/** A copy of the exception table: entry i lives in area[i] at index[i]. */
+export interface PersistentTable {
+  oldChunk: Float64Array;
+  newChunk: Float64Array;
+  area: Uint32Array;
+  index: Uint32Array;
+}
+
+export interface PersistentArea extends PersistentAreaDto {
+  full: boolean;
+}
+
+/** The in-memory pstore state the merge advances (see merge.ts); not for other callers. */
+export interface PstoreState {
+  table: ExceptionTable;
+  currentArea: number;
+  committed: number;
+  nextFree: number;
+  /** next_free follows persistent_commit_merge(), not the allocator: recompute before allocating. */
+  nextFreeFromMerge: boolean;
+}
+
+export class PersistentStore implements ExceptionStore {
+  readonly format = 'persistent' as const;
+  readonly chunkBytes: number;
+  readonly chunkCount: number;
+  readonly readOnly: boolean;
+  readonly valid: boolean;
+  readonly geometry: Geometry;
+  /** The pstore state; merge.ts advances it. */
+  readonly state: PstoreState;
+  private readonly events: EventSink | undefined;
+  private lastOrigin: BlockDevice | null = null;
+
+  private constructor(
+    readonly cow: BlockDevice,
+    readonly header: DiskHeader,
+    state: PstoreState,
+    readOnly: boolean,
+    events: EventSink | undefined,
+  ) {
+    this.geometry = new Geometry(header.chunkSectors);
+    this.chunkBytes = this.geometry.chunkBytes;
+    this.chunkCount = Math.floor(cow.size / this.chunkBytes);
+    this.valid = header.valid !== 0;
+    this.readOnly = readOnly || !this.valid || cow.readOnly;
+    this.state = state;
+    this.events = events;
+  }
+
+  /** Reads the header and indexes every exception in one pass. Never writes. */
+  static open(cow: BlockDevice, opts: OpenOptions = {}): PersistentStore {
+    const header = readHeader(cow);
+    const geo = new Geometry(header.chunkSectors);
+    const chunkCount = Math.floor(cow.size / geo.chunkBytes);
+    const scanned = readTable(cow, geo, chunkCount, opts.onProgress);
+    const state: PstoreState = { ...scanned, nextFreeFromMerge: false };
+    if (opts.write && cow.readOnly) throw new SnapscopeError('read-only', `${cow.name} is open read-only`, { device: cow.name });
+    return new PersistentStore(cow, header, state, opts.write !== true, opts.events);
+  }
+
+  /** Formats `cow` as a new, empty store, as the kernel does on first activation, and opens it for writing. */
+  static format(cow: BlockDevice, opts: FormatOptions, openOpts: Omit<OpenOptions, 'write'> = {}): PersistentStore {
+    const sectors = opts.chunkBytes / SECTOR_BYTES;
+    const problem = Number.isInteger(sectors) ? chunkSizeProblem(sectors) : 'is not a whole number of sectors';
+    if (problem) throw new SnapscopeError('usage', `chunk size ${opts.chunkBytes} bytes ${problem}`, { device: cow.name, field: 'chunk_size' });
+    const geo = new Geometry(sectors);
+    if (cow.size < 2 * geo.chunkBytes) {
+      throw new SnapscopeError('usage', `${cow.name} (${cow.size} bytes) cannot hold the header and one metadata area of ${opts.chunkBytes}-byte chunks`, {
+        device: cow.name,
+      });
+    }
+    // Area 0 first, then the header: a crash in between leaves no header, not a store with a garbage table.
+    cow.write(geo.areaLocation(0) * geo.chunkBytes, new Uint8Array(geo.chunkBytes));
+    cow.flush();
+    const chunk0 = new Uint8Array(geo.chunkBytes);
+    encodeHeader({ magic: SNAP_MAGIC, valid: 1, version: SNAPSHOT_DISK_VERSION, chunkSectors: sectors }, chunk0);
+    cow.write(0, chunk0.subarray(0, SECTOR_BYTES));
+    cow.flush();
+    return PersistentStore.open(cow, { ...openOpts, write: true });
+  }
+
+  // ---- reading -----------------------------------------------------------------------------
+
+  get exceptions(): number {
+    return this.state.table.count;
+  }
+
+  resolveSnapshot(ref: string): number {
+    if (ref === SNAPSHOT_NAME || ref === '0') return 0;
+    throw new SnapscopeError('not-found', `no snapshot '${ref}': a persistent COW holds exactly one snapshot, addressed as 'snap' (or 0)`, {
+      device: this.cow.name,
+    });
+  }
+
+  lookup(slot: number, origin: number): number {
+    this.checkSlot(slot);
+    if (!this.valid) {
+      throw new SnapscopeError('io', `the snapshot in ${this.cow.name} is invalid (valid = 0 in the header): the kernel fails its reads with EIO`, {
+        device: this.cow.name,
+        field: 'valid',
+      });
+    }
+    const entry = this.state.table.find(origin);
+    return entry < 0 ? -1 : this.state.table.newChunk[entry]!;
+  }
+
+  forEachException(visit: (origin: number, chunk: number, slots: bigint) => void): void {
+    const { oldChunk, newChunk } = this.state.table;
+    for (const entry of this.entriesByOrigin()) visit(oldChunk[entry]!, newChunk[entry]!, 1n);
+  }
+
+  snapshots(): SnapshotInfo[] {
+    const n = this.exceptions;
+    return [{ slot: 0, name: SNAPSHOT_NAME, uuid: '', created: null, exceptions: n, unique: n, shared: 0, bytes: n * this.chunkBytes }];
+  }
+
+  /** The three numbers of `dmsetup status` (allocated/total metadata), in sectors. */
+  kernelStatus(): KernelStatus {
+    const cs = this.geometry.chunkSectors;
+    return {
+      allocatedSectors: this.state.nextFree * cs,
+      totalSectors: Math.floor(this.cow.size / SECTOR_BYTES),
+      metadataSectors: (this.state.currentArea + 2) * cs,
+    };
+  }
+
+  /** The usage part of `dmsetup status` as the kernel prints it: "376/2048 16", or "Invalid". */
+  statusText(): string {
+    if (!this.valid) return 'Invalid';
+    const s = this.kernelStatus();
+    return `${s.allocatedSectors}/${s.totalSectors} ${s.metadataSectors}`;
+  }
+
+  info(): StoreInfo {
+    const { nextFree, currentArea } = this.state;
+    const notes: string[] = [];
+    if (!this.valid) notes.push('invalidated by the kernel (valid = 0, e.g. the COW overflowed): read-only, snapshot reads fail');
+    if (this.readOnly && this.valid) notes.push('opened read-only');
+    return {
+      format: 'persistent',
+      device: this.cow.name,
+      deviceBytes: this.cow.size,
+      chunkBytes: this.chunkBytes,
+      chunkSectors: this.geometry.chunkSectors,
+      chunkCount: this.chunkCount,
+      valid: this.valid,
+      readOnly: this.readOnly,
+      version: this.header.version,
+      exceptions: this.exceptions,
+      usage: {
+        totalChunks: this.chunkCount,
+        allocatedChunks: nextFree,
+        metadataChunks: currentArea + 2,
+        dataChunks: this.exceptions,
+        freeChunks: Math.max(0, this.chunkCount - nextFree),
+      },
+      kernelStatus: this.kernelStatus(),
+      snapshots: this.snapshots(),
+      header: {
+        magic: `0x${this.header.magic.toString(16)}`,
+        valid: this.header.valid,
+        version: this.header.version,
+        chunk_size: this.header.chunkSectors,
+        exceptions_per_area: this.geometry.exceptionsPerArea,
+      },
+      tree: null,
+      merge: null,
+      notes,
+    };
+  }
+
+  /** Metadata areas 0..current_area, as the kernel walks them. */
+  areas(): PersistentArea[] {
+    const geo = this.geometry;
+    const epa = geo.exceptionsPerArea;
+    const out: PersistentArea[] = [];
+    for (let a = 0; a <= this.state.currentArea; a++) {
+      const entries = Math.max(0, Math.min(epa, this.exceptions - a * epa));
+      const chunk = geo.areaLocation(a);
+      out.push({ index: a, chunk, entries, capacity: epa, full: entries === epa, firstData: chunk + 1, endData: Math.min(chunk + geo.stride, this.chunkCount) });
+    }
+    return out;
+  }
+
+  /** A copy of the table, in on-disk order. */
+  exceptionTable(): PersistentTable {
+    const n = this.exceptions;
+    const epa = this.geometry.exceptionsPerArea;
+    const area = new Uint32Array(n);
+    const index = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      area[i] = Math.floor(i / epa);
+      index[i] = i % epa;
+    }
+    return { oldChunk: this.state.table.oldChunk.slice(0, n), newChunk: this.state.table.newChunk.slice(0, n), area, index };
+  }
+
+  /** Chunks per role (header, metadata-area, data, free) in `buckets` equal buckets of [start, end). */
+  occupancy(start = 0, end = this.chunkCount, buckets = 256): OccupancyResult {
+    return chunkOccupancy(this.geometry, this.state, this.chunkCount, start, end, buckets);
+  }
+
+  // ---- writing -----------------------------------------------------------------------------
+
+  writeOrigin(origin: BlockDevice, chunk: number, data: Uint8Array, offset = 0): void {
+    this.checkWritable();
+    this.forEachPiece(origin, chunk, data, offset, (c, at, piece) => {
+      if (this.state.table.find(c) < 0) this.addException(origin, c, null, 0);
+      origin.write(c * this.chunkBytes + at, piece);
+    });
+    this.lastOrigin = origin;
+  }
+
+  writeSnapshot(origin: BlockDevice, slot: number, chunk: number, data: Uint8Array, offset = 0): void {
+    this.checkSlot(slot);
+    this.checkWritable();
+    this.forEachPiece(origin, chunk, data, offset, (c, at, piece) => {
+      const entry = this.state.table.find(c);
+      if (entry < 0) this.addException(origin, c, piece, at);
+      else this.cow.write(this.state.table.newChunk[entry]! * this.chunkBytes + at, piece);
+    });
+  }
+
+  /** Every metadata change is already durable (the kernel commits each exception); flush the data. */
+  commit(): void {
+    if (this.readOnly) return;
+    this.cow.flush();
+    this.lastOrigin?.flush();
+  }
+
+  close(): void {
+    this.commit();
+  }
+
+  /** Writes area `area` from the table (entries past the table are zero). */
+  writeArea(area: number): void {
+    const geo = this.geometry;
+    const epa = geo.exceptionsPerArea;
+    const bytes = new Uint8Array(this.chunkBytes);
+    const v = view(bytes);
+    const { oldChunk, newChunk, count } = this.state.table;
+    const end = Math.min(count, (area + 1) * epa);
+    for (let i = area * epa, at = 0; i < end; i++, at += ENTRY_BYTES) {
+      writeLe64(v, at, oldChunk[i]!);
+      writeLe64(v, at + 8, newChunk[i]!);
+    }
+    this.cow.write(geo.areaLocation(area) * this.chunkBytes, bytes);
+  }
+
+  /** persistent_prepare_exception + copy + persistent_commit_exception for origin chunk `c`. */
+  private addException(origin: BlockDevice, c: number, piece: Uint8Array | null, at: number): void {
+    const geo = this.geometry;
+    const s = this.state;
+    if (s.nextFreeFromMerge) this.recomputeNextFree();
+    const newChunk = s.nextFree;
+    const fillsArea = s.committed + 1 === geo.exceptionsPerArea;
+    if (this.cow.size < (newChunk + 1) * this.chunkBytes || (fillsArea && geo.areaLocation(s.currentArea + 1) >= this.chunkCount)) {
+      throw new SnapscopeError(
+        'no-space',
+        `the COW ${this.cow.name} is full (${this.exceptions} exceptions): the kernel would invalidate the snapshot here; nothing was written`,
+        { device: this.cow.name, chunk: newChunk },
+      );
+    }
+    // Copy (or, for a snapshot write, build) the chunk, and make it durable before the entry.
+    const data = new Uint8Array(this.chunkBytes);
+    const originBytes = Math.min(this.chunkBytes, origin.size - c * this.chunkBytes);
+    if (piece === null || piece.length < this.chunkBytes) origin.read(c * this.chunkBytes, data.subarray(0, originBytes));
+    if (piece) data.set(piece, at);
+    this.cow.write(newChunk * this.chunkBytes, data);
+    this.cow.flush();
+    s.nextFree = geo.skipMetadata(newChunk + 1);
+
+    s.table.push(c, newChunk);
+    this.events?.({ type: 'pe-add', area: s.currentArea, entry: s.committed, origin: c, chunk: newChunk });
+    if (fillsArea) {
+      // The next area must read as empty before this one reads as full.
+      this.cow.write(geo.areaLocation(s.currentArea + 1) * this.chunkBytes, new Uint8Array(this.chunkBytes));
+      this.cow.flush();
+    }
+    this.writeArea(s.currentArea);
+    this.cow.flush();
+    if (fillsArea) {
+      s.currentArea++;
+      s.committed = 0;
+      this.events?.({ type: 'area-rollover', area: s.currentArea, chunk: geo.areaLocation(s.currentArea) });
+    } else {
+      s.committed++;
+    }
+  }
+
+  /** After a merge next_free follows persistent_commit_merge(); the allocator needs the load-time rule. */
+  private recomputeNextFree(): void {
+    const { newChunk, count } = this.state.table;
+    let next = this.geometry.areaLocation(0) + 1;
+    for (let i = 0; i < count; i++) if (newChunk[i]! >= next) next = newChunk[i]! + 1;
+    this.state.nextFree = this.geometry.skipMetadata(next);
+    this.state.nextFreeFromMerge = false;
+  }
+
+  private forEachPiece(
+    origin: BlockDevice,
+    chunk: number,
+    data: Uint8Array,
+    offset: number,
+    write: (chunk: number, at: number, piece: Uint8Array) => void,
+  ): void {
+    const start = chunk * this.chunkBytes + offset;
+    if (!Number.isSafeInteger(start) || chunk < 0 || offset < 0 || start + data.length > origin.size) {
+      throw new SnapscopeError('usage', `a write of ${data.length} bytes at chunk ${chunk} + ${offset} is past the end of the origin ${origin.name}`, {
+        device: origin.name,
+        chunk,
+      });
+    }
+    let done = 0;
+    while (done < data.length) {
+      const pos = start + done;
+      const c = Math.floor(pos / this.chunkBytes);
+      const at = pos - c * this.chunkBytes;
+      const n = Math.min(this.chunkBytes - at, data.length - done);
+      write(c, at, data.subarray(done, done + n));
+      done += n;
+    }
+  }
+
+  private checkSlot(slot: number): void {
+    if (slot !== 0) {
+      throw new SnapscopeError('not-found', `no snapshot slot ${slot}: a persistent COW holds exactly one snapshot (slot 0, 'snap')`, {
+        device: this.cow.name,
+      });
+    }
+  }
+
+  private checkWritable(): void {
+    if (!this.readOnly) return;
+    const why = this.valid ? 'it was opened read-only' : 'the snapshot is invalid (valid = 0)';
+    throw new SnapscopeError('read-only', `cannot write to ${this.cow.name}: ${why}`, { device: this.cow.name });
+  }
+
+  /** Entry numbers in ascending origin-chunk order. */
+  private entriesByOrigin(): Uint32Array {
+    const { oldChunk, count } = this.state.table;
+    const order = new Uint32Array(count);
+    for (let i = 0; i < count; i++) order[i] = i;
+    let maxOld = 0;
+    for (let i = 0; i < count; i++) if (oldChunk[i]! > maxOld) maxOld = oldChunk[i]!;
+    const shift = 2 ** Math.ceil(Math.log2(count + 1));
+    if (maxOld * shift < 2 ** 53) {
+      // Pack (origin, entry) into one float so the native numeric sort does the work.
+      const keys = new Float64Array(count);
+      for (let i = 0; i < count; i++) keys[i] = oldChunk[i]! * shift + i;
+      keys.sort();
+      for (let i = 0; i < count; i++) order[i] = keys[i]! % shift;
+      return order;
+    }
+    return order.sort((a, b) => oldChunk[a]! - oldChunk[b]!);
+  }
+}
+
+function readHeader(cow: BlockDevice): DiskHeader {
+  if (cow.size < SECTOR_BYTES) {
+    throw new SnapscopeError('not-a-store', `${cow.name} (${cow.size} bytes) is too short for a persistent COW header`, { device: cow.name });
+  }
+  const bytes = new Uint8Array(HEADER_BYTES);
+  cow.read(0, bytes);
+  const h = decodeHeader(bytes);
+  const where = { device: cow.name, chunk: 0 };
+  if (h.magic === 0) {
+    throw new SnapscopeError('not-a-store', `${cow.name} has an all-zero header: not a store yet (the kernel would format it as a new, empty snapshot)`, {
+      ...where,
+      offset: 0,
+      field: 'magic',
+    });
+  }
+  if (h.magic !== SNAP_MAGIC) {
+    throw new SnapscopeError('not-a-store', `${cow.name}: bad magic 0x${h.magic.toString(16).padStart(8, '0')} at offset 0 (a persistent COW has 0x70416e53, "SnAp")`, {
+      ...where,
+      offset: 0,
+      field: 'magic',
+    });
+  }
+  if (h.version !== SNAPSHOT_DISK_VERSION) {
+    throw new SnapscopeError('corrupt', `${cow.name}: header version ${h.version} at offset 8 (the kernel handles only version 1)`, { ...where, offset: 8, field: 'version' });
+  }
+  const problem = chunkSizeProblem(h.chunkSectors);
+  if (problem) {
+    throw new SnapscopeError('corrupt', `${cow.name}: header chunk_size ${h.chunkSectors} sectors at offset 12 ${problem}`, { ...where, offset: 12, field: 'chunk_size' });
+  }
+  const chunkBytes = h.chunkSectors * SECTOR_BYTES;
+  if (2 * chunkBytes > cow.size) {
+    throw new SnapscopeError(
+      'corrupt',
+      `${cow.name}: header chunk_size ${h.chunkSectors} sectors (${chunkBytes} bytes) at offset 12 leaves no room for metadata area 0 in a ${cow.size}-byte device (truncated COW, or a bad chunk size)`,
+      { ...where, offset: 12, field: 'chunk_size' },
+    );
+  }
+  return h;
+}
