@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { SnapscopeError } from '../../../src-core/errors.ts';
+import { FaultDevice } from '../../../src-core/io/fault-device.ts';
+import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
+import { PersistentStore } from '../../../src-core/persistent/index.ts';
+import { Fixture } from './kernel-fixtures.ts';
+
+/** Opens `bytes` for writing through a write-counting device; returns the error and the writes. */
+function openBroken(bytes: Uint8Array): { error: SnapscopeError; writes: number } {
+  const dev = new FaultDevice(new MemoryDevice(bytes, 'cow.img'));
+  try {
+    PersistentStore.open(dev, { write: true });
+  } catch (e) {
+    if (!(e instanceof SnapscopeError)) throw e;
+    return { error: e, writes: dev.writes };
+  }
+  throw new Error('opened a broken COW');
+}
+
+const basic = (): Uint8Array => new Fixture('p-basic-c8').image('cow');
+const le32 = (b: Uint8Array, at: number, v: number): void => new DataView(b.buffer).setUint32(at, v, true);
+
+describe('corrupt persistent COWs: one clear error naming what and where, never a write', () => {
+  it('bad magic', () => {
+    const b = basic();
+    b.set(new TextEncoder().encode('XXXX'), 0);
+    const { error, writes } = openBroken(b);
+    expect(error.code).toBe('not-a-store');
+    expect(error.message).toMatch(/bad magic 0x58585858 at offset 0/);
+    expect(error.where).toMatchObject({ chunk: 0, field: 'magic' });
+    expect(writes).toBe(0);
+  });
+
+  it('an all-zero header is not a store yet', () => {
+    const { error } = openBroken(new Uint8Array(1 << 20));
+    expect(error.code).toBe('not-a-store');
+    expect(error.message).toMatch(/all-zero header/);
+  });
+
+  it('chunk size not a power of two', () => {
+    const b = basic();
+    le32(b, 12, 12);
+    const { error, writes } = openBroken(b);
+    expect(error.code).toBe('corrupt');
+    expect(error.message).toMatch(/chunk_size 12 sectors at offset 12 is not a power of two/);
+    expect(error.where.field).toBe('chunk_size');
+    expect(writes).toBe(0);
+  });
+
+  it('chunk size larger than the device', () => {
+    const b = basic();
+    le32(b, 12, 4096);
+    const { error, writes } = openBroken(b);
+    expect(error.code).toBe('corrupt');
+    expect(error.message).toMatch(/chunk_size 4096 sectors .* leaves no room/);
+    expect(writes).toBe(0);
+  });
+
+  it('unknown version', () => {
+    const b = basic();
+    le32(b, 8, 2);
+    expect(openBroken(b).error.message).toMatch(/version 2 at offset 8/);
+  });
+
+  it('an area with garbage: entry past the end of the COW', () => {
+    const b = basic();
+    for (let i = 4096 + 5 * 16; i < 4096 + 6 * 16; i++) b[i] = 0xa5;
+    const { error, writes } = openBroken(b);
+    expect(error.code).toBe('corrupt');
+    expect(error.message).toMatch(/area 0 entry 5: old_chunk 0xa5a5a5a5a5a5a5a5 is not a chunk number/);
+    expect(error.where).toMatchObject({ chunk: 1, entry: 5, field: 'old_chunk' });
+    expect(writes).toBe(0);
+  });
+
+  it('an area with garbage: new_chunk on a metadata area, a data chunk used twice, an origin chunk twice', () => {
+    const onArea = basic();
+    le32(onArea, 4096 + 8, 1);
+    expect(openBroken(onArea).error.message).toMatch(/area 0 entry 0: new_chunk 1 is the header or a metadata area/);
+    const twice = basic();
+    le32(twice, 4096 + 3 * 16 + 8, 2);
+    expect(openBroken(twice).error.message).toMatch(/area 0 entry 3: new_chunk 2 is used by an earlier entry too/);
+    const twin = basic();
+    const first = new DataView(twin.buffer).getUint32(4096, true);
+    le32(twin, 4096 + 7 * 16, first);
+    expect(openBroken(twin).error.message).toMatch(new RegExp(`area 0 entry 7: origin chunk ${first} already has an exception \\(entry 0`));
+  });
+
+  it('a truncated COW: entries pointing past its end', () => {
+    const b = basic().slice(0, 16 * 4096);
+    const { error, writes } = openBroken(b);
+    expect(error.code).toBe('corrupt');
+    expect(error.message).toMatch(/area 0 entry 14: new_chunk 16 is past the end of the COW \(16 chunks; truncated/);
+    expect(writes).toBe(0);
+  });
+
+  it('a truncated COW: a full area whose next area is missing', () => {
+    const b = new Fixture('p-fullarea-c8').image('cow').slice(0, 258 * 4096);
+    const { error } = openBroken(b);
+    expect(error.code).toBe('io');
+    expect(error.message).toMatch(/metadata area 1 at chunk 258 is past the end of the COW \(258 chunks\): the COW is truncated/);
+  });
+
+  it('too short for a header', () => {
+    expect(openBroken(new Uint8Array(100)).error.code).toBe('not-a-store');
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * Opt-in: boots the real kernel (../shared/tools/kernel-oracle) on images snapscope wrote.
+ * Run with SNAPSCOPE_ORACLE=1 after `bash $KO/build.sh`; ~20 s (three qemu boots in parallel).
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
+import { runToEnd } from '../../../src-core/jobs/job.ts';
+import { createPersistentMerge, PersistentStore } from '../../../src-core/persistent/index.ts';
+import { readViewChunk } from '../../../src-core/view.ts';
+import { pristineOrigin, type Manifest } from './kernel-fixtures.ts';
+
+const ORACLE = path.resolve(import.meta.dirname, '../../../../shared/tools/kernel-oracle/accept.py');
+const WORK = process.env.KORACLE_WORK ?? '/var/tmp/koracle-work';
+const built = fs.existsSync(path.join(WORK, 'vmlinuz')) && fs.existsSync(ORACLE);
+const wanted = process.env.SNAPSCOPE_ORACLE === '1';
+const why = !built ? `kernel-oracle not built (no ${WORK}/vmlinuz): run its build.sh` : 'set SNAPSCOPE_ORACLE=1 to boot the real kernel';
+if (!(built && wanted)) console.info(`kernel-oracle test skipped: ${why}`);
+
+const CHUNK = 4096;
+const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+/** Seeded origin and snapshot writes on a COW snapscope formatted: 3 areas, partial writes. */
+function scenario(): { origin: MemoryDevice; cow: MemoryDevice; store: PersistentStore } {
+  const m = { origin_bytes: 8 << 20, chunk_sectors: 8 } as Manifest;
+  const origin = new MemoryDevice(pristineOrigin(m), 'origin');
+  const cow = new MemoryDevice(4 << 20, 'cow');
+  const store = PersistentStore.format(cow, { chunkBytes: CHUNK });
+  let seed = 7;
+  const rand = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+  const chunks = origin.size / CHUNK;
+  for (let i = 0; i < 600; i++) {
+    // Runs of consecutive chunks give the merge multi-chunk runs.
+    const start = rand(chunks - 8);
+    for (let c = start; c < start + 1 + rand(4); c++) {
+      const data = new Uint8Array(rand(2) ? CHUNK : 512).fill(1 + (i % 250));
+      const offset = data.length === CHUNK ? 0 : rand(8) * 512;
+      if (rand(10) === 0) store.writeSnapshot(origin, 0, c, data, offset);
+      else store.writeOrigin(origin, c, data, offset);
+      if (store.exceptions >= 700) break;
+    }
+    if (store.exceptions >= 700) break;
+  }
+  store.commit();
+  return { origin, cow, store };
+}
+
+function view(store: PersistentStore, origin: MemoryDevice): Uint8Array {
+  const out = new Uint8Array(origin.size);
+  const chunk = new Uint8Array(CHUNK);
+  for (let c = 0; c < origin.size / CHUNK; c++) {
+    readViewChunk(store, origin, 0, c, chunk);
+    out.set(chunk, c * CHUNK);
+  }
+  return out;
+}
+
+async function accept(mode: 'view' | 'merge', dir: string, origin: Uint8Array, cow: Uint8Array): Promise<Record<string, unknown>> {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'origin.img'), origin);
+  fs.writeFileSync(path.join(dir, 'cow.img'), cow);
+  const out = path.join(dir, 'out');
+  await promisify(execFile)(
+    'python3',
+    [ORACLE, mode, '--origin', path.join(dir, 'origin.img'), '--cow', path.join(dir, 'cow.img'), '--chunk', '8', '--out-dir', out],
+    { env: { ...process.env, ACCEL: 'tcg', KORACLE_WORK: WORK }, timeout: 600_000 },
+  );
+  return JSON.parse(fs.readFileSync(path.join(out, 'result.json'), 'utf8')) as Record<string, unknown>;
+}
+
+describe.skipIf(!(built && wanted))('the real kernel on images snapscope wrote', () => {
+  it('loads them with the same content and usage, and merges them to the same origin, also from a partial merge', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'snapscope-oracle-'));
+    const { origin, cow, store } = scenario();
+    const expectedView = view(store, origin);
+    const expectedStatus = store.statusText();
+
+    // Our own merge of a copy, and a copy we merge only partly (then the kernel finishes it).
+    const ours = { origin: new MemoryDevice(origin.bytes.slice()), cow: new MemoryDevice(cow.bytes.slice()) };
+    runToEnd(createPersistentMerge(PersistentStore.open(ours.cow, { write: true }), ours.origin));
+    const partial = { origin: new MemoryDevice(origin.bytes.slice()), cow: new MemoryDevice(cow.bytes.slice()) };
+    const task = createPersistentMerge(PersistentStore.open(partial.cow, { write: true }), partial.origin, { batchBytes: 64 << 10 });
+    for (let i = 0; i < 20; i++) task.step();
+
+    const [v, m, p] = await Promise.all([
+      accept('view', path.join(tmp, 'view'), origin.bytes, cow.bytes),
+      accept('merge', path.join(tmp, 'merge'), origin.bytes, cow.bytes),
+      accept('merge', path.join(tmp, 'partial'), partial.origin.bytes, partial.cow.bytes),
+    ]);
+    expect(v.state).toBe('active');
+    expect(String(v.status_line)).toBe(`0 16384 snapshot ${expectedStatus}`);
+    expect(v.snapshot_view_sha256).toBe(sha(expectedView));
+    expect((m.merge as { result: string }).result).toBe('complete');
+    expect(m.origin_after_sha256).toBe(sha(ours.origin.bytes));
+    expect(m.cow_after_sha256).toBe(sha(ours.cow.bytes));
+    expect(m.origin_after_sha256).toBe(sha(expectedView));
+    expect((p.merge as { result: string }).result).toBe('complete');
+    expect(p.origin_after_sha256).toBe(sha(expectedView));
+    fs.writeFileSync(path.join(tmp, 'summary.json'), JSON.stringify({ view: v.status_line, merge: m.merge, partial: p.merge }, null, 2));
+    console.info(`kernel-oracle results in ${tmp}`);
+  }, 900_000);
+});

@@ -1,0 +1,31 @@
+/** A reference model of a snapshot over an origin, and helpers to compare a store against it. */
+import type { BlockDevice } from '../../../src-core/io/block-device.ts';
+import type { PersistentStore } from '../../../src-core/persistent/index.ts';
+import { readViewChunk } from '../../../src-core/view.ts';
+
+export interface Model {
+  origin: Uint8Array;
+  snapshot: Uint8Array;
+}
+
+/** An origin whose every chunk is recognisable. */
+export function numberedOrigin(bytes: number, chunkBytes: number): Uint8Array {
+  const out = new Uint8Array(bytes);
+  const v = new DataView(out.buffer);
+  for (let at = 0; at + 4 <= bytes; at += 64) v.setUint32(at, (Math.floor(at / chunkBytes) << 8) | (at % 251), true);
+  return out;
+}
+
+export function snapshotImage(store: PersistentStore, origin: BlockDevice): Uint8Array {
+  const out = new Uint8Array(origin.size);
+  const chunk = new Uint8Array(store.chunkBytes);
+  for (let c = 0; c * store.chunkBytes < origin.size; c++) {
+    readViewChunk(store, origin, 0, c, chunk);
+    out.set(chunk.subarray(0, Math.min(store.chunkBytes, origin.size - c * store.chunkBytes)), c * store.chunkBytes);
+  }
+  return out;
+}
+
+export function same(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
