@@ -228,10 +228,18 @@ export interface Finding {
 }
 
 export interface CheckReport {
+  /** No errors (warnings may remain). */
   clean: boolean;
   errors: number;
   warnings: number;
+  /** The first findings, in the order found (capped; counts stay exact). */
   findings: Finding[];
+  truncated: boolean;
+  /** Findings per kind, past the cap too. */
+  byKind: Record<string, number>;
+  /** Tree blocks or metadata areas walked, and live exceptions seen. */
+  blocks: number;
+  exceptions: number;
 }
 
 /** Statistics as named sections of figures (per-snapshot, sharing histogram, tree, bitmap, areas). */

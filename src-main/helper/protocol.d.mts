@@ -1,0 +1,10 @@
+type Fs = typeof import('node:fs');
+export declare const OP: Readonly<{ OPEN: 1; READ: 2; WRITE: 3; FLUSH: 4; SIZE: 5; CLOSE: 6 }>;
+export declare const OK: 0;
+export declare const ERR: 1;
+export declare const READY: string;
+export declare const MAX_BODY: number;
+export declare function frame(tag: number, body: Uint8Array): Buffer;
+export declare function readExactly(fs: Fs, fd: number, n: number): Buffer | null;
+export declare function readFrame(fs: Fs, fd: number): { tag: number; body: Buffer } | null;
+export declare function writeAll(fs: Fs, fd: number, buf: Uint8Array): void;

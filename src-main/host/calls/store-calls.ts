@@ -1,0 +1,133 @@
+import type { SessionDto, SnapshotRef } from '../../../src-core/api/dto.ts';
+import { ApiError } from '../../../src-core/api/errors.ts';
+import { readViewChunk, type View } from '../../../src-core/view.ts';
+import type { HostContext, Handlers } from '../context.ts';
+import { persistentOf, sharedOf } from '../formats.ts';
+import { RecentList } from '../recent.ts';
+import { StoreSession } from '../session.ts';
+import { exceptionPage } from '../exception-page.ts';
+
+type StoreMethods =
+  | 'open'
+  | 'close'
+  | 'sessions'
+  | 'info'
+  | 'occupancy'
+  | 'readChunk'
+  | 'areas'
+  | 'exceptionTable'
+  | 'snapshotCreate'
+  | 'snapshotDelete'
+  | 'snapshotRename'
+  | 'writeChunk';
+
+/** A snapshot reference as the engine resolves it (slot numbers as their decimal string). */
+export function slotOf(s: StoreSession, ref: SnapshotRef): number {
+  return s.store.resolveSnapshot(String(ref));
+}
+
+export function viewOf(s: StoreSession, ref: SnapshotRef | 'origin'): View {
+  return ref === 'origin' ? 'origin' : slotOf(s, ref);
+}
+
+/** Sessions and the calls on one store that are quick enough to answer inline. */
+export function storeCalls(ctx: HostContext): Handlers<StoreMethods> {
+  return {
+    open: ({ cow, origin, write = false }) => {
+      const existing = [...ctx.sessions.values()].find((s) => s.cowPath === cow);
+      if (existing && (existing.write || !write) && (origin === undefined || origin === existing.originPath)) return existing.dto();
+      if (existing) closeSession(ctx, existing, 'reopened with other options');
+      const s = StoreSession.open({ id: existing?.id ?? ctx.newSessionId(), cow, origin: origin ?? null, write, helper: ctx.config.helper.launcher });
+      ctx.sessions.set(s.id, s);
+      RecentList.in(ctx.config.dataDir).add({ cow, origin: origin ?? null, format: s.store.format, openedAt: Date.now() });
+      const dto: SessionDto = s.dto();
+      ctx.emit({ type: 'session-opened', session: dto });
+      return dto;
+    },
+    close: ({ session }) => {
+      closeSession(ctx, ctx.session(session), 'closed');
+      return {};
+    },
+    sessions: () => ({ sessions: [...ctx.sessions.values()].map((s) => s.dto()) }),
+    info: ({ session }) => ctx.session(session).store.info(),
+    occupancy: ({ session, start, end, buckets }) => {
+      const s = ctx.session(session);
+      if (end > s.store.chunkCount || start >= end) {
+        throw new ApiError('bad-request', `occupancy range [${start}, ${end}) is not a non-empty range within the COW's ${s.store.chunkCount} chunks`, { field: 'end' });
+      }
+      const shared = sharedOf(s.store);
+      return shared ? shared.occupancy(start, end, buckets) : persistentOf(s.store, 'occupancy').occupancy(start, end, buckets);
+    },
+    readChunk: ({ session, from, chunk }) => {
+      const s = ctx.session(session);
+      const origin = s.requireOrigin('read a chunk of a view');
+      s.requireChunk(chunk, Math.floor(origin.size / s.store.chunkBytes), 'origin');
+      const data = new Uint8Array(s.store.chunkBytes);
+      readViewChunk(s.store, origin, viewOf(s, from), chunk, data);
+      return { data: Buffer.from(data).toString('base64') };
+    },
+    areas: ({ session }) => {
+      const p = persistentOf(ctx.session(session).store, 'metadata areas');
+      return { exceptionsPerArea: p.geometry.exceptionsPerArea, areas: p.areas().map(({ full: _full, ...a }) => a) };
+    },
+    exceptionTable: ({ session, ...query }) => exceptionPage(persistentOf(ctx.session(session).store, 'the exception table'), query),
+    snapshotCreate: ({ session, name, slot }) => {
+      const s = ctx.session(session);
+      s.requireWrite('create a snapshot');
+      const shared = sharedOrUnsupported(s, 'hold another snapshot');
+      const created = shared.createSnapshot({ ...(name !== undefined ? { name } : {}), ...(slot !== undefined ? { slot } : {}) });
+      shared.commit();
+      ctx.changed(s, 'snapshot');
+      return s.store.snapshots().find((x) => x.slot === created) ?? fail(`snapshot slot ${created} vanished`);
+    },
+    snapshotDelete: ({ session, snapshot }) => {
+      const s = ctx.session(session);
+      s.requireWrite('delete a snapshot');
+      const shared = sharedOrUnsupported(s, 'delete its only snapshot (merge it, or discard the COW)');
+      shared.deleteSnapshot(slotOf(s, snapshot));
+      shared.commit();
+      ctx.changed(s, 'snapshot');
+      return {};
+    },
+    snapshotRename: ({ session, snapshot, name }) => {
+      const s = ctx.session(session);
+      s.requireWrite('rename a snapshot');
+      const shared = sharedOrUnsupported(s, 'name its snapshot (it is always "snap")');
+      const slot = slotOf(s, snapshot);
+      shared.renameSnapshot(slot, name);
+      shared.commit();
+      ctx.changed(s, 'snapshot');
+      return s.store.snapshots().find((x) => x.slot === slot) ?? fail(`snapshot slot ${slot} vanished`);
+    },
+    writeChunk: ({ session, to, chunk, fill }) => {
+      const s = ctx.session(session);
+      s.requireWrite('write');
+      const origin = s.requireOrigin('write');
+      s.requireChunk(chunk, Math.floor(origin.size / s.store.chunkBytes), 'origin');
+      const data = new Uint8Array(s.store.chunkBytes).fill(fill);
+      const view = viewOf(s, to);
+      if (view === 'origin') s.store.writeOrigin(origin, chunk, data);
+      else s.store.writeSnapshot(origin, view, chunk, data);
+      s.store.commit();
+      ctx.changed(s, 'write');
+      return s.store.info();
+    },
+  };
+}
+
+function closeSession(ctx: HostContext, s: StoreSession, why: string): void {
+  if (s.writer !== null) throw new ApiError('busy', `cannot close ${s.cowPath}: ${s.writer} is writing to it; cancel it first (${why})`);
+  ctx.sessions.delete(s.id);
+  s.close();
+  ctx.emit({ type: 'session-closed', session: s.id });
+}
+
+function sharedOrUnsupported(s: StoreSession, what: string): NonNullable<ReturnType<typeof sharedOf>> {
+  const shared = sharedOf(s.store);
+  if (!shared) throw new ApiError('unsupported', `a persistent COW holds exactly one snapshot: it cannot ${what}`, { device: s.cowPath });
+  return shared;
+}
+
+function fail(message: string): never {
+  throw new ApiError('internal', message);
+}

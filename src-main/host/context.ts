@@ -1,0 +1,49 @@
+import type { ApiEvent, CallArgs, CallResult, Method, StoreChange } from '../../src-core/api/contract.ts';
+import { ApiError } from '../../src-core/api/errors.ts';
+import type { HelperChoice } from './helper-launch.ts';
+import type { JobRegistry } from './jobs.ts';
+import type { StoreSession } from './session.ts';
+
+export interface HostConfig {
+  mode: 'electron' | 'serve' | 'local';
+  version: string;
+  /** Demo store and recent list. */
+  dataDir: string;
+  helper: HelperChoice;
+}
+
+/** What every call handler works with: the sessions, the jobs, the event broadcast. */
+export class HostContext {
+  readonly sessions = new Map<string, StoreSession>();
+  private nextSession = 1;
+
+  constructor(
+    readonly config: HostConfig,
+    readonly jobs: JobRegistry,
+    readonly emit: (event: ApiEvent) => void,
+  ) {}
+
+  newSessionId(): string {
+    return `s${this.nextSession++}`;
+  }
+
+  session(id: string): StoreSession {
+    const s = this.sessions.get(id);
+    if (!s) throw new ApiError('unknown-session', `no open session ${id} (it was closed, or never opened)`, { field: 'session' });
+    return s;
+  }
+
+  /** Sends the session's pending structural events, then what changed, to every client. */
+  changed(s: StoreSession, reason: StoreChange): void {
+    this.flushEvents(s);
+    this.emit({ type: 'store-changed', session: s.id, reason, info: s.store.info() });
+  }
+
+  flushEvents(s: StoreSession): void {
+    const batch = s.takeEvents();
+    if (batch) this.emit({ type: 'structural', session: s.id, ...batch });
+  }
+}
+
+export type Handler<M extends Method> = (args: CallArgs<M>) => CallResult<M> | Promise<CallResult<M>>;
+export type Handlers<M extends Method = Method> = { [K in M]: Handler<K> };

@@ -1,0 +1,152 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SnapscopeError } from '../../src-core/errors.ts';
+import type { BlockDevice } from '../../src-core/io/block-device.ts';
+import { checkRange } from '../../src-core/io/memory-device.ts';
+import { ERR, OP, READY, frame, readFrame, writeAll } from '../helper/protocol.mjs';
+
+/** How to start the helper as root: a command line that ends with the helper's own arguments. */
+export interface HelperLauncher {
+  /** 'pkexec' or 'sudo', for messages. */
+  method: string;
+  command: string;
+  args: string[];
+}
+
+const CHUNK = 8 * 1024 * 1024;
+
+/**
+ * A BlockDevice served by the privileged helper. The engine is synchronous, so requests and
+ * replies go through two named FIFOs we open ourselves: blocking fds that fs.readSync/writeSync can
+ * wait on (the pipes child_process creates are non-blocking and event-loop driven). The reply FIFO
+ * is held only by the helper for writing, so a helper that dies gives end-of-file, not a hang.
+ */
+export class HelperDevice implements BlockDevice {
+  readonly readOnly: boolean;
+  private sizeBytes = 0;
+  private closed = false;
+
+  private constructor(
+    readonly name: string,
+    private readonly requests: number,
+    private readonly replies: number,
+    private readonly dir: string,
+    private readonly stderrPath: string,
+    readOnly: boolean,
+  ) {
+    this.readOnly = readOnly;
+  }
+
+  get size(): number {
+    return this.sizeBytes;
+  }
+
+  static open(launcher: HelperLauncher, devicePath: string, options: { write?: boolean } = {}): HelperDevice {
+    const write = options.write === true;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapscope-helper-'));
+    const reqPath = path.join(dir, 'req');
+    const repPath = path.join(dir, 'rep');
+    const errPath = path.join(dir, 'stderr');
+    for (const p of [reqPath, repPath]) mkfifo(p);
+    // O_RDWR never blocks on a FIFO; the child inherits dups of these as stdin and stdout.
+    const req = fs.openSync(reqPath, fs.constants.O_RDWR);
+    const repChild = fs.openSync(repPath, fs.constants.O_RDWR);
+    const rep = fs.openSync(repPath, fs.constants.O_RDONLY);
+    const err = fs.openSync(errPath, 'w');
+    const child = spawn(launcher.command, launcher.args, { stdio: [req, repChild, err], detached: false });
+    child.unref();
+    fs.closeSync(repChild);
+    fs.closeSync(err);
+    const dev = new HelperDevice(devicePath, req, rep, dir, errPath, !write);
+    try {
+      const ready = dev.receive('start', launcher.method);
+      if (ready.toString('utf8') !== READY) throw dev.failure('start', `unexpected greeting from the helper`);
+      const body = Buffer.concat([Buffer.from([write ? 1 : 0]), Buffer.from(devicePath, 'utf8')]);
+      dev.sizeBytes = Number(dev.request(OP.OPEN, body, 'open').readBigUInt64LE(0));
+      return dev;
+    } catch (e) {
+      dev.close();
+      throw e;
+    }
+  }
+
+  read(offset: number, dst: Uint8Array): void {
+    checkRange(this, offset, dst.length);
+    for (let done = 0; done < dst.length; done += CHUNK) {
+      const n = Math.min(CHUNK, dst.length - done);
+      const head = Buffer.alloc(12);
+      head.writeBigUInt64LE(BigInt(offset + done), 0);
+      head.writeUInt32LE(n, 8);
+      const data = this.request(OP.READ, head, 'read');
+      if (data.length !== n) throw this.failure('read', `short read at offset ${offset + done}`);
+      dst.set(data, done);
+    }
+  }
+
+  write(offset: number, src: Uint8Array): void {
+    if (this.readOnly) throw new SnapscopeError('read-only', `${this.name} is open read-only`, { device: this.name });
+    checkRange(this, offset, src.length);
+    for (let done = 0; done < src.length; done += CHUNK) {
+      const part = src.subarray(done, Math.min(src.length, done + CHUNK));
+      const body = Buffer.alloc(8 + part.length);
+      body.writeBigUInt64LE(BigInt(offset + done), 0);
+      body.set(part, 8);
+      this.request(OP.WRITE, body, 'write');
+    }
+  }
+
+  flush(): void {
+    this.request(OP.FLUSH, Buffer.alloc(0), 'flush');
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      writeAll(fs, this.requests, frame(OP.CLOSE, Buffer.alloc(0)));
+    } catch {
+      /* the helper is gone already */
+    }
+    fs.closeSync(this.requests); // end of file on the helper's stdin: it exits
+    fs.closeSync(this.replies);
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private request(op: number, body: Uint8Array, what: string): Buffer {
+    if (this.closed) throw new SnapscopeError('io', `${this.name} is closed`, { device: this.name });
+    writeAll(fs, this.requests, frame(op, body));
+    return this.receive(what, null);
+  }
+
+  private receive(what: string, method: string | null): Buffer {
+    const reply = readFrame(fs, this.replies);
+    if (reply === null) {
+      const why = method ? `could not start the privileged helper through ${method}` : 'the privileged helper exited';
+      throw this.failure(what, why);
+    }
+    if (reply.tag === ERR) {
+      const text = reply.body.toString('utf8');
+      const code = text.slice(0, text.indexOf(' '));
+      const kind = code === 'EBUSY' ? 'in-use' : code === 'ENOTBLK' || code === 'EINVAL' ? 'usage' : 'io';
+      throw new SnapscopeError(kind, `${this.name}: ${text.slice(code.length + 1)} (privileged helper, ${what})`, { device: this.name });
+    }
+    return reply.body;
+  }
+
+  private failure(what: string, why: string): SnapscopeError {
+    let stderr = '';
+    try {
+      stderr = fs.readFileSync(this.stderrPath, 'utf8').trim();
+    } catch {
+      /* nothing written */
+    }
+    return new SnapscopeError('io', `${this.name}: ${why} (${what})${stderr ? `: ${stderr}` : ''}`, { device: this.name });
+  }
+}
+
+/** Node has no mkfifo; coreutils does. */
+function mkfifo(p: string): void {
+  if (spawnSync('mkfifo', ['-m', '0600', p], { stdio: 'ignore' }).status !== 0) throw new SnapscopeError('io', `mkfifo ${p} failed`);
+}

@@ -1,0 +1,139 @@
+import type { ApiEvent, JobInfo, JobKind, JobResults } from '../../src-core/api/contract.ts';
+import { ApiError, toErrorShape } from '../../src-core/api/errors.ts';
+import { Job, type Task } from '../../src-core/jobs/job.ts';
+
+interface Entry {
+  job: Job<unknown>;
+  info: JobInfo;
+  ended: Promise<void>;
+}
+
+export interface StartJob<K extends JobKind> {
+  kind: K;
+  session: string | null;
+  label: string;
+  task: Task<JobResults[K]>;
+  canPause: boolean;
+  /** Called after every slice (structural events, store-changed) and once at the end. */
+  onSlice?: () => void;
+  /** Runs after the job ends, whatever the outcome (release the session's writer lock). */
+  finally?: () => void;
+}
+
+/**
+ * Every job of the host: runs Tasks as Jobs, broadcasts their progress and state to every client
+ * (`job` events), and answers pause/resume/cancel/wait by id. Ended jobs stay listed until
+ * `keep` newer ones have ended, so a client that connects late still sees the outcome.
+ */
+export class JobRegistry {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly emit: (event: ApiEvent) => void,
+    private readonly keep = 50,
+  ) {}
+
+  start<K extends JobKind>(spec: StartJob<K>): JobInfo {
+    let entry: Entry | null = null;
+    const job = new Job<JobResults[K]>(spec.task, {
+      onProgress: (progress) => {
+        if (!entry) return;
+        entry.info = { ...entry.info, progress, state: job.state } as JobInfo;
+        spec.onSlice?.();
+        this.emit({ type: 'job', job: entry.info });
+      },
+    });
+    const info = {
+      id: job.id,
+      kind: spec.kind,
+      session: spec.session,
+      label: spec.label,
+      state: job.state,
+      progress: job.progress(),
+      startedAt: Date.now(),
+      endedAt: null,
+      canPause: spec.canPause,
+      error: null,
+      result: null,
+    } as JobInfo;
+    // The writer lock is released before the final event, so a client reacting to it can write.
+    const ended = job
+      .run()
+      .finally(() => spec.finally?.())
+      .then(
+        (result) => this.end(job.id, { result }),
+        (e: unknown) => this.end(job.id, { error: toErrorShape(e) }),
+      );
+    entry = { job: job as Job<unknown>, info, ended };
+    this.entries.set(job.id, entry);
+    this.emit({ type: 'job', job: info });
+    return info;
+  }
+
+  list(): JobInfo[] {
+    return [...this.entries.values()].map((e) => e.info);
+  }
+
+  pause(id: string): JobInfo {
+    const e = this.get(id);
+    if (!e.info.canPause) throw new ApiError('unsupported', `${e.info.label} cannot be paused`);
+    e.job.pause();
+    return this.touch(e);
+  }
+
+  resume(id: string): JobInfo {
+    const e = this.get(id);
+    e.job.resume();
+    return this.touch(e);
+  }
+
+  cancel(id: string): JobInfo {
+    const e = this.get(id);
+    e.job.cancel();
+    return this.touch(e);
+  }
+
+  async wait(id: string): Promise<JobInfo> {
+    const e = this.get(id);
+    await e.ended;
+    return e.info;
+  }
+
+  /** Cancels every job and waits until they have stopped (shutdown). */
+  async cancelAll(): Promise<void> {
+    for (const e of this.entries.values()) e.job.cancel();
+    await Promise.all([...this.entries.values()].map((e) => e.ended));
+  }
+
+  private get(id: string): Entry {
+    const e = this.entries.get(id);
+    if (!e) throw new ApiError('unknown-job', `no job ${id}`);
+    return e;
+  }
+
+  private touch(e: Entry): JobInfo {
+    e.info = { ...e.info, state: e.job.state } as JobInfo;
+    this.emit({ type: 'job', job: e.info });
+    return e.info;
+  }
+
+  private end(id: string, outcome: { result?: unknown; error?: ReturnType<typeof toErrorShape> }): void {
+    const e = this.entries.get(id);
+    if (!e) return;
+    e.info = {
+      ...e.info,
+      state: e.job.state,
+      progress: e.job.progress(),
+      endedAt: Date.now(),
+      result: outcome.result ?? null,
+      error: outcome.error ?? null,
+    } as JobInfo;
+    this.emit({ type: 'job', job: e.info });
+    this.prune();
+  }
+
+  private prune(): void {
+    const ended = [...this.entries.values()].filter((e) => e.info.endedAt !== null);
+    for (const e of ended.slice(0, Math.max(0, ended.length - this.keep))) this.entries.delete(e.info.id);
+  }
+}

@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import type { SessionDto, StructuralEventDto } from '../../src-core/api/dto.ts';
+import { ApiError } from '../../src-core/api/errors.ts';
+import { SnapscopeError } from '../../src-core/errors.ts';
+import type { StructuralEvent } from '../../src-core/events.ts';
+import type { BlockDevice } from '../../src-core/io/block-device.ts';
+import { openStore } from './open-store.ts';
+import type { ExceptionStore } from '../../src-core/store.ts';
+import { structuralToDto } from './convert.ts';
+import type { HelperLauncher } from './helper-device.ts';
+import { openDevice } from './open-device.ts';
+
+/** Structural events sent per flush at most; a bulk job would otherwise flood every client. */
+const MAX_EVENTS_PER_FLUSH = 2000;
+
+export interface SessionOpen {
+  id: string;
+  cow: string;
+  origin: string | null;
+  write: boolean;
+  helper: HelperLauncher | null;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * An open store: the COW, optionally its origin, the engine's ExceptionStore over them, and
+ * the structural events it emitted since the last flush. One writer at a time: a job that writes
+ * holds `writer` until it ends, and every other write is refused meanwhile ('busy').
+ */
+export class StoreSession {
+  writer: string | null = null;
+  private pending: StructuralEventDto[] = [];
+  private dropped = 0;
+
+  private constructor(
+    readonly id: string,
+    readonly cowPath: string,
+    readonly originPath: string | null,
+    readonly write: boolean,
+    readonly cow: BlockDevice,
+    readonly origin: BlockDevice | null,
+    readonly store: ExceptionStore,
+    readonly viaHelper: boolean,
+  ) {}
+
+  static open(o: SessionOpen): StoreSession {
+    const cow = openDevice(o.cow, 'COW', o.write, o.helper);
+    let origin: ReturnType<typeof openDevice> | null = null;
+    let session: StoreSession | null = null;
+    try {
+      if (o.origin !== null) {
+        if (sameFile(o.cow, o.origin)) throw new ApiError('bad-request', `the origin and the COW are the same file (${o.cow})`, { field: 'origin' });
+        origin = openDevice(o.origin, 'origin', o.write, o.helper);
+      }
+      const store = openStore(cow.dev, {
+        write: o.write,
+        events: (e) => session?.record(e), // nothing is recorded during the open itself
+        ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+      });
+      if (origin) checkGeometry(store, origin.dev);
+      session = new StoreSession(o.id, o.cow, o.origin, o.write, cow.dev, origin?.dev ?? null, store, cow.viaHelper || origin?.viaHelper === true);
+      return session;
+    } catch (e) {
+      origin?.dev.close();
+      cow.dev.close();
+      throw e;
+    }
+  }
+
+  dto(): SessionDto {
+    return {
+      session: this.id,
+      cow: this.cowPath,
+      origin: this.originPath,
+      write: this.write,
+      format: this.store.format,
+      viaHelper: this.viaHelper,
+      info: this.store.info(),
+    };
+  }
+
+  /** Throws unless this session may write now (opened for write, valid, no writer job). */
+  requireWrite(what: string): void {
+    if (!this.write) throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is open read-only (open it with write: true)`, { device: this.cowPath });
+    if (!this.store.valid) throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is marked invalid and opens read-only`, { device: this.cowPath });
+    if (this.writer !== null) throw new ApiError('busy', `cannot ${what}: ${this.writer} is writing to ${this.cowPath}; wait for it or cancel it`, { device: this.cowPath });
+  }
+
+  requireOrigin(what: string): BlockDevice {
+    if (!this.origin) throw new ApiError('usage', `cannot ${what}: no origin was opened with ${this.cowPath}`, { device: this.cowPath, field: 'origin' });
+    return this.origin;
+  }
+
+  /** Throws when `chunk` is not a chunk of the COW. */
+  requireChunk(chunk: number, count = this.store.chunkCount, what = 'COW'): void {
+    if (chunk >= count) throw new ApiError('bad-request', `chunk ${chunk} is past the end of the ${what} (${count} chunks)`, { chunk, field: 'chunk' });
+  }
+
+  /** The structural events since the last call, as one batch (null when there were none). */
+  takeEvents(): { events: StructuralEventDto[]; dropped: number } | null {
+    if (this.pending.length === 0 && this.dropped === 0) return null;
+    const batch = { events: this.pending, dropped: this.dropped };
+    this.pending = [];
+    this.dropped = 0;
+    return batch;
+  }
+
+  close(): void {
+    try {
+      this.store.close();
+    } finally {
+      this.origin?.close();
+      this.cow.close();
+    }
+  }
+
+  /** The EventSink of this session's engine work (the store's, and jobs' like merge). */
+  readonly record = (e: StructuralEvent): void => {
+    if (this.pending.length < MAX_EVENTS_PER_FLUSH) this.pending.push(structuralToDto(e));
+    else this.dropped++;
+  };
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    const x = fs.statSync(a);
+    const y = fs.statSync(b);
+    return x.ino === y.ino && x.dev === y.dev && (x.isFile() || x.rdev === y.rdev);
+  } catch {
+    return false;
+  }
+}
+
+/** The origin must hold whole chunks and at least one (dm-snapshot's own constraint). */
+function checkGeometry(store: ExceptionStore, origin: BlockDevice): void {
+  if (origin.size < store.chunkBytes) {
+    throw new SnapscopeError('usage', `the origin ${origin.name} (${origin.size} bytes) is smaller than one chunk (${store.chunkBytes} bytes) of ${store.cow.name}`, { device: origin.name });
+  }
+  if (origin.size % 512 !== 0) throw new SnapscopeError('usage', `the origin ${origin.name} is not a whole number of sectors (${origin.size} bytes)`, { device: origin.name });
+}
