@@ -3,6 +3,7 @@ import type { Task } from '../jobs/job.ts';
 import { detectFormat } from '../open.ts';
 import type { CheckReport } from './findings.ts';
 import { PersistentCheck } from './persistent.ts';
+import { SharedCheck } from './shared.ts';
 
 /**
  * A check of the store on `cow`, whatever its format. It never writes and never trusts the
@@ -11,6 +12,5 @@ import { PersistentCheck } from './persistent.ts';
  */
 export function checkTask(cow: BlockDevice): Task<CheckReport> {
   const format = detectFormat(cow);
-  if (format === 'persistent') return new PersistentCheck(cow);
-  throw new Error('shared check: not yet');
+  return format === 'persistent' ? new PersistentCheck(cow) : new SharedCheck(cow);
 }

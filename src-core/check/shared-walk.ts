@@ -1,0 +1,252 @@
+/**
+ * A tolerant walk of a shared store's B-tree (docs/format-shared.md § Node, § Leaf): reads raw
+ * blocks through the codecs' views, trusts nothing, reports every problem to a FindingLog and
+ * hands the exceptions it can vouch for to a visitor. check, repair, dump and stats share it, so
+ * "what survives a repair" is exactly "what check did not flag".
+ */
+import type { BlockDevice } from '../io/block-device.ts';
+import { EXCEPTION_BYTES, LEAF_HEADER_BYTES, LEAF_LAYOUT, LEAF_MAGIC, LEAF_VERSION, MAP_ENTRY_BYTES, LeafView } from '../shared/format/leaf.ts';
+import { NodeView } from '../shared/format/node.ts';
+import type { Bitset } from './bitset.ts';
+import type { FindingKind } from './kinds.ts';
+import type { FindingDetail, FindingLog } from './findings.ts';
+
+export interface SharedGeometry {
+  chunkBytes: number;
+  chunkCount: number;
+  /** First chunk after the header and bitmap. */
+  firstFree: number;
+  snapLo: number;
+  snapHi: number;
+}
+
+export interface WalkVisitor {
+  /** An exception check vouches for, in ascending origin order; its share is within the snapmask. */
+  exception?(origin: number, chunk: number, lo: number, hi: number): void;
+  /** Every block that decoded well enough to be used; `used`/`capacity` in entries (nodes) or bytes (leaves). */
+  block?(chunk: number, kind: 'node' | 'leaf', level: number, used: number, capacity: number): void;
+  /**
+   * Exceptions a repair drops: origins first..last (last is Infinity for "to the end") lose the
+   * snapshots in lo/hi (the whole snapmask when the block holding them is unreadable).
+   */
+  lost?(first: number, last: number, lo: number, hi: number, why: FindingKind): void;
+}
+
+interface Frame {
+  chunk: number;
+  level: number;
+  /** Origin keys this block may hold: [lo, hi). */
+  lo: number;
+  hi: number;
+  /** The block (0 = header) and entry that point here. */
+  parent: number;
+  entry: number | undefined;
+}
+
+const LEAF_MAX_COUNT = (bytes: number) => Math.floor((bytes - LEAF_HEADER_BYTES) / (MAP_ENTRY_BYTES + EXCEPTION_BYTES)) - 1;
+
+export class TreeWalk {
+  nodes = 0;
+  leaves = 0;
+  exceptions = 0;
+  private readonly stack: Frame[];
+  private readonly buf: Uint8Array;
+
+  constructor(
+    private readonly cow: BlockDevice,
+    private readonly g: SharedGeometry,
+    private readonly log: FindingLog,
+    /** Chunks referenced so far; the walk claims every block and exception chunk it accepts. */
+    private readonly refs: Bitset,
+    private readonly levels: number,
+    root: number,
+    private readonly visit: WalkVisitor = {},
+  ) {
+    this.stack = [{ chunk: root, level: 0, lo: 0, hi: Infinity, parent: 0, entry: undefined }];
+    this.buf = new Uint8Array(g.chunkBytes);
+  }
+
+  get done(): boolean {
+    return this.stack.length === 0;
+  }
+
+  /** Checks one block (depth first, left to right: origins come out ascending). */
+  step(): void {
+    const f = this.stack.pop();
+    if (!f) return;
+    if (!this.claim(f)) return;
+    this.cow.read(f.chunk * this.g.chunkBytes, this.buf);
+    if (f.level < this.levels) this.node(f);
+    else this.leaf(f);
+  }
+
+  private claim(f: Frame): boolean {
+    const who = f.entry === undefined ? 'root_tree_chunk' : `node ${f.parent} entry ${f.entry}`;
+    const at = f.entry === undefined ? {} : { entry: f.entry };
+    let kind: FindingKind | null = null;
+    let why = '';
+    if (!(f.chunk < this.g.chunkCount)) [kind, why] = ['s-chunk-out-of-range', `points past the end of the device (${this.g.chunkCount} chunks)`];
+    else if (f.chunk < this.g.firstFree) [kind, why] = ['s-chunk-reserved', 'points into the header or bitmap'];
+    else if (this.refs.testAndSet(f.chunk)) [kind, why] = ['s-chunk-duplicate', 'points to a chunk already referenced'];
+    if (kind === null) return true;
+    this.log.add(kind, f.parent, `${who} (a ${f.level < this.levels ? 'node' : 'leaf'}) ${why}`, { ...at, found: f.chunk });
+    this.loseRange(f, kind);
+    return false;
+  }
+
+  private node(f: Frame): void {
+    const n = new NodeView(f.chunk, this.buf);
+    const count = n.count;
+    if (count < 1 || count > n.capacity) {
+      this.broken(f, 's-node-count', `node count ${count} is outside 1..${n.capacity}`, { expected: `1..${n.capacity}`, found: count });
+      return;
+    }
+    const good: boolean[] = [true];
+    for (let i = 1; i < count; i++) {
+      const k = n.key(i);
+      good[i] = false;
+      if (i > 1 && k <= n.key(i - 1)) this.add('s-node-key-order', f.chunk, `key ${k} is not above the previous key ${n.key(i - 1)}`, { entry: i, expected: `> ${n.key(i - 1)}`, found: k });
+      else if (k < f.lo || k >= f.hi) this.add('s-node-key-range', f.chunk, `key ${k} is outside the node's range ${range(f)}`, { entry: i, expected: range(f), found: k });
+      else good[i] = true;
+    }
+    this.visit.block?.(f.chunk, 'node', f.level, count, n.capacity);
+    this.nodes++;
+    // A bad key bounds nothing: its neighbours fall back to the node's own bounds.
+    for (let i = count - 1; i >= 0; i--) {
+      const lo = i > 0 && good[i] ? n.key(i) : f.lo;
+      const hi = i + 1 < count && good[i + 1] ? n.key(i + 1) : f.hi;
+      this.stack.push({ chunk: n.child(i), level: f.level + 1, lo, hi, parent: f.chunk, entry: i });
+    }
+  }
+
+  private leaf(f: Frame): void {
+    const leaf = new LeafView(f.chunk, this.buf);
+    const magic = leaf.dv.getUint16(LEAF_LAYOUT.magic.offset, true);
+    if (magic !== LEAF_MAGIC) return this.broken(f, 's-leaf-magic', `leaf magic 0x${magic.toString(16)} is not 0x1eaf`, { expected: '0x1eaf', found: `0x${magic.toString(16)}` });
+    const version = leaf.dv.getUint16(LEAF_LAYOUT.version.offset, true);
+    if (version !== LEAF_VERSION) return this.broken(f, 's-leaf-version', `leaf version ${version} is unknown`, { expected: LEAF_VERSION, found: version });
+    const count = leaf.count;
+    const max = LEAF_MAX_COUNT(leaf.size);
+    if (count > max) return this.broken(f, 's-leaf-count', `leaf count ${count} cannot fit the chunk`, { expected: `0..${max}`, found: count });
+    if (!this.mapSane(f, leaf, count)) return;
+    this.visit.block?.(f.chunk, 'leaf', f.level, leaf.size - leaf.freeBytes() - LEAF_HEADER_BYTES - MAP_ENTRY_BYTES, leaf.size - LEAF_HEADER_BYTES - MAP_ENTRY_BYTES);
+    this.leaves++;
+    const base = leaf.listStart(0);
+    let unionLo = 0;
+    let unionHi = 0;
+    for (let i = 0; i < count; i++) {
+      const origin = leaf.origin(i);
+      const start = leaf.listStart(i);
+      const end = leaf.listStart(i + 1);
+      for (let e = start; e < end; e += EXCEPTION_BYTES) {
+        unionLo |= leaf.shareLo(e);
+        unionHi |= leaf.shareHi(e);
+      }
+      if (i > 0 && leaf.rchunk(i) <= leaf.rchunk(i - 1)) {
+        this.add('s-leaf-key-order', f.chunk, `origin ${origin} is not above the previous origin ${leaf.origin(i - 1)}`, { entry: i, expected: `> ${leaf.origin(i - 1)}`, found: origin });
+        this.visit.lost?.(origin, origin, this.g.snapLo, this.g.snapHi, 's-leaf-key-order');
+        continue;
+      }
+      if (origin < f.lo || origin >= f.hi) {
+        this.add('s-leaf-key-range', f.chunk, `origin ${origin} is outside the leaf's range ${range(f)}`, { entry: i, expected: range(f), found: origin });
+        this.visit.lost?.(origin, origin, this.g.snapLo, this.g.snapHi, 's-leaf-key-range');
+        continue;
+      }
+      this.exceptionsOf(f.chunk, leaf, origin, start, end, base);
+    }
+    const uLo = leaf.usingLo;
+    const uHi = leaf.usingHi;
+    if ((uLo !== 0 || uHi !== 0) && (uLo !== unionLo >>> 0 || uHi !== unionHi >>> 0)) {
+      this.add('s-leaf-using-mask', f.chunk, 'using_mask is not the union of the share masks', { expected: hex(unionLo, unionHi), found: hex(uLo, uHi) });
+    }
+  }
+
+  /** Map offsets: ascending, 16-byte aligned lists, above the map, sentinel at the chunk end. */
+  private mapSane(f: Frame, leaf: LeafView, count: number): boolean {
+    const size = leaf.size;
+    const sentinel = leaf.listStart(count);
+    if (sentinel !== size) {
+      this.broken(f, 's-leaf-map-offset', `sentinel offset ${sentinel} is not the chunk size`, { entry: count, expected: size, found: sentinel });
+      return false;
+    }
+    const mapEnd = LEAF_HEADER_BYTES + (count + 1) * MAP_ENTRY_BYTES;
+    for (let i = 0; i < count; i++) {
+      const off = leaf.listStart(i);
+      const next = leaf.listStart(i + 1);
+      if (off < mapEnd) {
+        this.broken(f, 's-leaf-map-overlap', `map offset ${off} lies inside the map (which ends at ${mapEnd})`, { entry: i, expected: `>= ${mapEnd}`, found: off });
+        return false;
+      }
+      if (off >= next || (size - off) % EXCEPTION_BYTES !== 0) {
+        this.broken(f, 's-leaf-map-offset', `map offset ${off} is not below the next one (${next}) in 16-byte steps`, { entry: i, expected: `< ${next}`, found: off });
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private exceptionsOf(leafChunk: number, leaf: LeafView, origin: number, start: number, end: number, base: number): void {
+    const g = this.g;
+    let takenLo = 0;
+    let takenHi = 0;
+    for (let e = start; e < end; e += EXCEPTION_BYTES) {
+      const entry = (e - base) / EXCEPTION_BYTES;
+      let lo = leaf.shareLo(e);
+      let hi = leaf.shareHi(e);
+      if (lo === 0 && hi === 0) {
+        this.add('s-share-zero', leafChunk, `origin ${origin}: exception with an empty share mask`, { entry, found: 0 });
+        continue;
+      }
+      if ((lo & ~g.snapLo) !== 0 || (hi & ~g.snapHi) !== 0) {
+        this.add('s-share-outside-snapmask', leafChunk, `origin ${origin}: share ${hex(lo, hi)} names snapshots outside the snapmask ${hex(g.snapLo, g.snapHi)}`, { entry, expected: `within ${hex(g.snapLo, g.snapHi)}`, found: hex(lo, hi) });
+        lo = (lo & g.snapLo) >>> 0;
+        hi = (hi & g.snapHi) >>> 0;
+        if (lo === 0 && hi === 0) continue;
+      }
+      if ((lo & takenLo) !== 0 || (hi & takenHi) !== 0) {
+        this.add('s-share-overlap', leafChunk, `origin ${origin}: share ${hex(lo, hi)} overlaps an earlier exception of the same origin (${hex(takenLo, takenHi)})`, { entry, found: hex(lo, hi) });
+        this.visit.lost?.(origin, origin, lo & takenLo, hi & takenHi, 's-share-overlap');
+        lo = (lo & ~takenLo) >>> 0;
+        hi = (hi & ~takenHi) >>> 0;
+        if (lo === 0 && hi === 0) continue;
+      }
+      const chunk = leaf.exceptionChunk(e);
+      let kind: FindingKind | null = null;
+      if (!(chunk < g.chunkCount)) kind = 's-chunk-out-of-range';
+      else if (chunk < g.firstFree) kind = 's-chunk-reserved';
+      else if (this.refs.testAndSet(chunk)) kind = 's-chunk-duplicate';
+      if (kind !== null) {
+        const why = kind === 's-chunk-out-of-range' ? 'is past the end of the device' : kind === 's-chunk-reserved' ? 'is a header or bitmap chunk' : 'is already referenced';
+        this.add(kind, leafChunk, `origin ${origin}: exception chunk ${chunk} ${why}`, { entry, found: chunk });
+        this.visit.lost?.(origin, origin, lo, hi, kind);
+        continue;
+      }
+      takenLo |= lo;
+      takenHi |= hi;
+      this.exceptions++;
+      this.visit.exception?.(origin, chunk, lo >>> 0, hi >>> 0);
+    }
+  }
+
+  /** A block that cannot be used at all: report it, and everything under it is lost. */
+  private broken(f: Frame, kind: FindingKind, message: string, detail: FindingDetail): void {
+    this.add(kind, f.chunk, message, detail);
+    this.loseRange(f, kind);
+  }
+
+  private loseRange(f: Frame, kind: FindingKind): void {
+    this.visit.lost?.(f.lo, f.hi === Infinity ? Infinity : f.hi - 1, this.g.snapLo, this.g.snapHi, kind);
+  }
+
+  private add(kind: FindingKind, chunk: number, message: string, detail: FindingDetail): void {
+    this.log.add(kind, chunk, message, detail);
+  }
+}
+
+function range(f: Frame): string {
+  return `[${f.lo}, ${f.hi === Infinity ? '∞' : f.hi})`;
+}
+
+export function hex(lo: number, hi: number): string {
+  return `0x${(hi >>> 0).toString(16).padStart(8, '0')}${(lo >>> 0).toString(16).padStart(8, '0')}`;
+}

@@ -1,0 +1,207 @@
+/**
+ * Checks a shared store: header, label chain, the B-tree (shared-walk.ts) and the bitmap against
+ * every chunk the walk found referenced. Memory: one bit per chunk plus one chunk buffer.
+ */
+import { SnapscopeError, isSnapscopeError } from '../errors.ts';
+import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
+import type { Task } from '../jobs/job.ts';
+import type { Progress } from '../jobs/progress.ts';
+import { MAX_LEVELS } from '../shared/btree/tree.ts';
+import { FIRST_BITMAP_CHUNK, bitmapChunkCount, firstFreeChunk, testBit } from '../shared/format/bitmap.ts';
+import { HEADER_BYTES, SHARED_VERSION, decodeHeader, type SharedHeader } from '../shared/format/header.ts';
+import { decodeLabelBlock, type SnapshotLabel } from '../shared/format/label.ts';
+import { maskHi, maskLo } from '../shared/mask.ts';
+import { Bitset } from './bitset.ts';
+import { FindingLog, type CheckReport } from './findings.ts';
+import { TreeWalk, type SharedGeometry, type WalkVisitor } from './shared-walk.ts';
+
+type Phase = 'labels' | 'tree' | 'bitmap' | 'done';
+
+/** Largest chunk accepted: 1 GiB (the engine formats far smaller ones). */
+const MAX_CHUNK_SECTORS = 1 << 21;
+
+export class SharedCheck implements Task<CheckReport> {
+  readonly log = new FindingLog();
+  header: SharedHeader | null = null;
+  geometry: SharedGeometry | null = null;
+  /** Labels that decoded, for dump and stats. */
+  readonly labels: SnapshotLabel[] = [];
+  /** Chunks of the label chain that decoded. */
+  readonly labelChunks: number[] = [];
+  readonly refs: Bitset;
+  walk: TreeWalk | null = null;
+  private phase: Phase = 'labels';
+  private nextLabel = 0;
+  private bitmapIndex = 0;
+  private leakStart = -1;
+  private readonly buf: Uint8Array;
+
+  constructor(
+    private readonly cow: BlockDevice,
+    visitor: WalkVisitor = {},
+  ) {
+    if (cow.size < HEADER_BYTES) throw new SnapscopeError('not-a-store', `${cow.name} is too short for a shared store header`, { device: cow.name });
+    const head = new Uint8Array(HEADER_BYTES);
+    cow.read(0, head);
+    this.refs = new Bitset(0);
+    this.buf = new Uint8Array(0);
+    try {
+      this.header = decodeHeader(head, cow.name);
+    } catch (e) {
+      if (!isSnapscopeError(e) || e.code !== 'corrupt') throw e;
+      this.log.add('s-header-corrupt', 0, e.message, { ...(e.where.field === undefined ? {} : { found: e.where.field }) });
+      this.phase = 'done';
+      return;
+    }
+    const h = this.header;
+    if (!h.valid) this.log.add('s-header-invalid', 0, 'the store is marked invalid', { expected: 1, found: 0 });
+    if (h.version !== SHARED_VERSION) this.log.add('s-header-version', 0, `unknown version ${h.version}`, { expected: SHARED_VERSION, found: h.version });
+    if (!h.checksumOk) this.log.add('s-header-checksum', 0, 'the header extension checksum does not match its fields');
+    const s = h.chunkSectors;
+    if (s < 1 || s > MAX_CHUNK_SECTORS || (s & (s - 1)) !== 0) {
+      this.log.add('s-header-chunk-size', 0, `chunk size ${s} sectors is not a power of two in 1..${MAX_CHUNK_SECTORS}`, { found: s });
+      this.phase = 'done';
+      return;
+    }
+    const chunkBytes = s * SECTOR_BYTES;
+    const chunkCount = Math.floor(cow.size / chunkBytes);
+    const firstFree = firstFreeChunk(chunkCount, chunkBytes);
+    if (chunkCount < firstFree + 2) {
+      this.log.add('s-header-chunk-size', 0, `the device (${chunkCount} chunks of ${chunkBytes} bytes) cannot hold the header, bitmap and a tree`, { expected: `>= ${firstFree + 2} chunks`, found: chunkCount });
+      this.phase = 'done';
+      return;
+    }
+    this.geometry = { chunkBytes, chunkCount, firstFree, snapLo: maskLo(h.snapmask), snapHi: maskHi(h.snapmask) };
+    this.refs = new Bitset(chunkCount);
+    this.refs.setRange(0, firstFree);
+    this.buf = new Uint8Array(chunkBytes);
+    this.nextLabel = h.extension ? h.labelChunk : 0;
+    if (h.treeLevel < 1 || h.treeLevel > MAX_LEVELS) {
+      this.log.add('s-header-levels', 0, `tree_level ${h.treeLevel} is outside 1..${MAX_LEVELS}`, { expected: `1..${MAX_LEVELS}`, found: h.treeLevel });
+    } else {
+      this.walk = new TreeWalk(cow, this.geometry, this.log, this.refs, h.treeLevel, h.rootChunk, visitor);
+    }
+  }
+
+  step(): boolean {
+    if (this.phase === 'labels') this.labelStep();
+    else if (this.phase === 'tree') {
+      if (this.walk && !this.walk.done) this.walk.step();
+      else this.phase = 'bitmap';
+    } else if (this.phase === 'bitmap') this.bitmapStep();
+    return this.finished();
+  }
+
+  private finished(): boolean {
+    return this.phase === 'done';
+  }
+
+  progress(): Progress {
+    const g = this.geometry;
+    if (this.phase === 'bitmap' && g) return { phase: 'check bitmap', done: this.bitmapIndex, total: bitmapChunkCount(g.chunkCount, g.chunkBytes), unit: 'bitmap chunks' };
+    const blocks = (this.walk?.nodes ?? 0) + (this.walk?.leaves ?? 0);
+    return { phase: 'check tree', done: this.refs.size ? blocks : 0, total: 0, unit: 'blocks', current: `${this.walk?.exceptions ?? 0} exceptions` };
+  }
+
+  result(): CheckReport {
+    return this.log.report({
+      format: 'shared',
+      device: this.cow.name,
+      chunkBytes: this.geometry?.chunkBytes ?? 0,
+      chunkCount: this.geometry?.chunkCount ?? 0,
+      blocks: (this.walk?.nodes ?? 0) + (this.walk?.leaves ?? 0),
+      exceptions: this.walk?.exceptions ?? 0,
+    });
+  }
+
+  /** One label block; at the chain's end, labels against the snapmask. */
+  private labelStep(): void {
+    const g = this.geometry!;
+    const chunk = this.nextLabel;
+    const from = this.labelChunks.length ? this.labelChunks[this.labelChunks.length - 1]! : 0;
+    const field = from === 0 ? 'label_chunk' : 'next';
+    this.nextLabel = 0;
+    if (chunk === 0) return this.labelsDone();
+    let bad = '';
+    if (!(chunk < g.chunkCount)) bad = 's-chunk-out-of-range';
+    else if (chunk < g.firstFree) bad = 's-chunk-reserved';
+    else if (this.refs.testAndSet(chunk)) bad = 's-chunk-duplicate';
+    if (bad === 's-chunk-out-of-range' || bad === 's-chunk-reserved' || bad === 's-chunk-duplicate') {
+      this.log.add(bad, from, `${field} points to chunk ${chunk}, which is ${bad === 's-chunk-duplicate' ? 'already referenced' : bad === 's-chunk-reserved' ? 'a header or bitmap chunk' : 'past the end of the device'}`, { found: chunk });
+      return this.labelsDone();
+    }
+    this.cow.read(chunk * g.chunkBytes, this.buf);
+    try {
+      const block = decodeLabelBlock(this.buf, chunk, this.cow.name);
+      this.labelChunks.push(chunk);
+      block.labels.forEach((l, i) => this.addLabel(chunk, i, l));
+      this.nextLabel = block.next;
+    } catch (e) {
+      if (!isSnapscopeError(e)) throw e;
+      this.log.add('s-label-corrupt', chunk, e.message, e.where.entry === undefined ? {} : { entry: e.where.entry });
+    }
+    if (this.nextLabel === 0) this.labelsDone();
+  }
+
+  private addLabel(chunk: number, entry: number, label: SnapshotLabel): void {
+    const h = this.header!;
+    if (this.labels.some((l) => l.slot === label.slot)) {
+      this.log.add('s-label-duplicate', chunk, `slot ${label.slot} already has a label`, { entry, found: label.slot });
+      return;
+    }
+    if (((h.snapmask >> BigInt(label.slot)) & 1n) === 0n) {
+      this.log.add('s-label-orphan', chunk, `label '${label.name}' is for slot ${label.slot}, which is not in the snapmask`, { entry, found: label.slot });
+      return;
+    }
+    this.labels.push(label);
+  }
+
+  private labelsDone(): void {
+    const h = this.header!;
+    if (h.extension) {
+      for (let slot = 0; slot < 64; slot++) {
+        if (((h.snapmask >> BigInt(slot)) & 1n) === 0n || this.labels.some((l) => l.slot === slot)) continue;
+        this.log.add('s-label-missing', h.labelChunk, `snapshot slot ${slot} is in the snapmask but has no label`, { found: slot });
+      }
+    }
+    this.phase = 'tree';
+  }
+
+  /** One bitmap chunk against the referenced set. */
+  private bitmapStep(): void {
+    const g = this.geometry!;
+    const n = bitmapChunkCount(g.chunkCount, g.chunkBytes);
+    if (this.bitmapIndex >= n) {
+      this.flushLeak(g.chunkCount);
+      this.phase = 'done';
+      return;
+    }
+    const b = this.bitmapIndex++;
+    this.cow.read((FIRST_BITMAP_CHUNK + b) * g.chunkBytes, this.buf);
+    const base = b * g.chunkBytes * 8;
+    let pastEnd = -1;
+    for (let i = 0; i < g.chunkBytes * 8; i++) {
+      const c = base + i;
+      const marked = testBit(this.buf, i);
+      if (c >= g.chunkCount) {
+        if (!marked && pastEnd < 0) pastEnd = c;
+        continue;
+      }
+      const used = this.refs.has(c);
+      if (marked && !used) {
+        if (this.leakStart < 0) this.leakStart = c;
+        continue;
+      }
+      this.flushLeak(c);
+      if (used && !marked) this.log.add('s-bitmap-free', c, `chunk ${c} is in use but free in the bitmap`, { expected: 'used', found: 'free' });
+    }
+    if (pastEnd >= 0) this.log.add('s-bitmap-past-end', FIRST_BITMAP_CHUNK + b, `bits from chunk ${pastEnd} on lie past the end of the device but are free`, { expected: 'used', found: `free from ${pastEnd}` });
+  }
+
+  private flushLeak(end: number): void {
+    if (this.leakStart < 0) return;
+    const n = end - this.leakStart;
+    this.log.add('s-bitmap-leak', this.leakStart, `${n} chunk${n === 1 ? '' : 's'} ${this.leakStart}..${end - 1} marked used but referenced by nothing`, { expected: 'free', found: `${n} used` });
+    this.leakStart = -1;
+  }
+}
