@@ -128,7 +128,9 @@ export class PersistentCheck implements Task<CheckReport> {
       grown.set(this.olds);
       this.olds = grown;
     }
-    this.olds[this.exceptions++] = readLe64(v, at + ENTRY_FIELDS.oldChunk.offset);
+    const old = readLe64(v, at + ENTRY_FIELDS.oldChunk.offset);
+    this.olds[this.exceptions++] = old;
+    if (old < 0) this.log.add('p-origin-invalid', chunk, 'old_chunk is at or above 2^53: not a chunk number', { entry: i, found: le64Hex(v, at + ENTRY_FIELDS.oldChunk.offset) });
     const where = { entry: i, found: newChunk < 0 ? le64Hex(v, at + ENTRY_FIELDS.newChunk.offset) : newChunk };
     if (newChunk < 0 || newChunk >= this.chunkCount) {
       this.log.add('p-chunk-out-of-range', chunk, `new_chunk is past the end of the device (${this.chunkCount} chunks)`, { ...where, expected: `< ${this.chunkCount}` });
