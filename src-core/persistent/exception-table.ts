@@ -9,13 +9,12 @@ export class ExceptionTable {
   oldChunk: Float64Array;
   newChunk: Float64Array;
   count = 0;
-  private slots: Int32Array;
+  private slots = new Int32Array(16).fill(EMPTY);
   private usedSlots = 0;
 
   constructor(capacity = 1024) {
-    this.oldChunk = new Float64Array(capacity);
-    this.newChunk = new Float64Array(capacity);
-    this.slots = new Int32Array(slotCountFor(capacity)).fill(EMPTY);
+    this.oldChunk = new Float64Array(Math.max(16, capacity));
+    this.newChunk = new Float64Array(Math.max(16, capacity));
   }
 
   /** Entry index holding origin chunk `origin`, or -1. */
@@ -29,15 +28,39 @@ export class ExceptionTable {
     }
   }
 
-  /** Appends an entry; the caller has checked that `origin` has none. */
-  push(origin: number, chunk: number): number {
+  /** Appends an entry without indexing it (bulk load; call buildIndex() after). */
+  append(origin: number, chunk: number): void {
     if (this.count === this.oldChunk.length) this.grow();
-    const index = this.count++;
-    this.oldChunk[index] = origin;
-    this.newChunk[index] = chunk;
-    if ((this.usedSlots + 1) * 2 > this.slots.length) this.rebuildIndex(this.slots.length * 2);
-    else this.index(index);
-    return index;
+    this.oldChunk[this.count] = origin;
+    this.newChunk[this.count++] = chunk;
+  }
+
+  /** Appends and indexes an entry; the caller has checked that `origin` has none. */
+  push(origin: number, chunk: number): void {
+    this.append(origin, chunk);
+    if ((this.usedSlots + 1) * 2 > this.slots.length) this.buildIndex();
+    else this.insert(this.count - 1);
+  }
+
+  /** Indexes every entry; returns [earlier, later] entries sharing an origin chunk, or null. */
+  buildIndex(): [number, number] | null {
+    let size = 16;
+    while (size < this.count * 2 + 2) size *= 2;
+    this.slots = new Int32Array(size).fill(EMPTY);
+    this.usedSlots = 0;
+    const mask = size - 1;
+    const { oldChunk, slots } = this;
+    for (let i = 0; i < this.count; i++) {
+      const origin = oldChunk[i]!;
+      let s = hash(origin) & mask;
+      for (let e = slots[s]!; e !== EMPTY; e = slots[s]!) {
+        if (oldChunk[e] === origin) return [e, i];
+        s = (s + 1) & mask;
+      }
+      slots[s] = i;
+      this.usedSlots++;
+    }
+    return null;
   }
 
   /** Drops entries from `count` on (a merge consumed them). */
@@ -45,34 +68,20 @@ export class ExceptionTable {
     this.count = Math.min(this.count, count);
   }
 
-  private index(entry: number): void {
+  private insert(entry: number): void {
     const mask = this.slots.length - 1;
-    const origin = this.oldChunk[entry]!;
-    for (let s = hash(origin) & mask; ; s = (s + 1) & mask) {
+    for (let s = hash(this.oldChunk[entry]!) & mask; ; s = (s + 1) & mask) {
       const e = this.slots[s]!;
       if (e === EMPTY) {
         this.slots[s] = entry;
         this.usedSlots++;
         return;
       }
-      if (e >= this.count - 1 && e !== entry) {
-        // A tombstone: reuse it (find() already proved `origin` is absent from the chain).
+      if (e > entry) {
+        // A tombstone (merged away, not yet reused): take it; find() proved `origin` absent.
         this.slots[s] = entry;
         return;
       }
-    }
-  }
-
-  private rebuildIndex(size: number): void {
-    this.slots = new Int32Array(size).fill(EMPTY);
-    this.usedSlots = 0;
-    const live = this.count;
-    for (let i = 0; i < live; i++) {
-      const mask = size - 1;
-      let s = hash(this.oldChunk[i]!) & mask;
-      while (this.slots[s] !== EMPTY) s = (s + 1) & mask;
-      this.slots[s] = i;
-      this.usedSlots++;
     }
   }
 
@@ -87,15 +96,9 @@ export class ExceptionTable {
   }
 }
 
-function slotCountFor(entries: number): number {
-  let n = 16;
-  while (n < entries * 2) n *= 2;
-  return n;
-}
-
-/** Chunk numbers up to 2^53: mix both halves (Fibonacci hashing on 32 bits). */
+/** Chunk numbers up to 2^53: mix both halves (multiplicative hashing on 32 bits). */
 function hash(origin: number): number {
   const lo = origin >>> 0;
-  const hi = Math.floor(origin / 0x1_0000_0000) >>> 0;
+  const hi = (origin / 0x1_0000_0000) >>> 0;
   return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> 0;
 }

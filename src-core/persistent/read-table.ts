@@ -7,7 +7,23 @@
 import type { BlockDevice } from '../io/block-device.ts';
 import { SnapscopeError } from '../errors.ts';
 import { ExceptionTable } from './exception-table.ts';
-import { ENTRY_BYTES, ENTRY_FIELDS, corrupt, le64Hex, readLe64, view, type Geometry } from './format.ts';
+import { ENTRY_BYTES, ENTRY_FIELDS, NUM_SNAPSHOT_HDR_CHUNKS, corrupt, le64Hex, readLe64, view, type Geometry } from './format.ts';
+
+/** The error for an entry that failed the fast checks: says which field and why. */
+function badEntry(cow: BlockDevice, v: DataView, location: number, area: number, i: number, chunkCount: number): SnapscopeError {
+  const at = i * ENTRY_BYTES;
+  const where = { device: cow.name, chunk: location, entry: i };
+  const what = `area ${area} entry ${i}`;
+  const oldOffset = at + ENTRY_FIELDS.oldChunk.offset;
+  const newOffset = at + ENTRY_FIELDS.newChunk.offset;
+  if (readLe64(v, oldOffset) < 0) return corrupt(`${what}: old_chunk ${le64Hex(v, oldOffset)} is not a chunk number`, { ...where, field: 'old_chunk' });
+  const newChunk = readLe64(v, newOffset);
+  if (newChunk < 0 || newChunk >= chunkCount) {
+    const shown = newChunk < 0 ? le64Hex(v, newOffset) : String(newChunk);
+    return corrupt(`${what}: new_chunk ${shown} is past the end of the COW (${chunkCount} chunks; truncated, or garbage)`, { ...where, field: 'new_chunk' });
+  }
+  return corrupt(`${what}: new_chunk ${newChunk} is the header or a metadata area`, { ...where, field: 'new_chunk' });
+}
 
 export interface ScannedTable {
   table: ExceptionTable;
@@ -26,7 +42,9 @@ export function readTable(
   onProgress?: (done: number, total: number) => void,
 ): ScannedTable {
   const epa = geo.exceptionsPerArea;
-  const table = new ExceptionTable(Math.min(epa * 4, 1 << 20));
+  const stride = geo.stride;
+  // Upper bound on entries: data chunks of the device (capped; the table grows past it if needed).
+  const table = new ExceptionTable(Math.min(chunkCount, 1 << 22));
   const area = new Uint8Array(geo.chunkBytes);
   const v = view(area);
   const used = new Uint8Array(Math.ceil(chunkCount / 8)); // data chunks already claimed
@@ -44,43 +62,46 @@ export function readTable(
     }
     cow.read(location * geo.chunkBytes, area);
     committed = epa;
-    for (let i = 0; i < epa; i++) {
-      const at = i * ENTRY_BYTES;
-      const newChunk = readLe64(v, at + ENTRY_FIELDS.newChunk.offset);
-      if (newChunk === 0) {
+    for (let i = 0, at = 0; i < epa; i++, at += ENTRY_BYTES) {
+      // Inline le64 decoding (format.ts readLe64): this loop runs once per exception.
+      const newLo = v.getUint32(at + 8, true);
+      const newHi = v.getUint32(at + 12, true);
+      if (newLo === 0 && newHi === 0) {
         committed = i;
         break;
       }
-      const oldChunk = readLe64(v, at + ENTRY_FIELDS.oldChunk.offset);
-      const where = { device: cow.name, chunk: location, entry: i };
-      const what = `area ${currentArea} entry ${i}`;
-      if (oldChunk < 0) throw corrupt(`${what}: old_chunk ${le64Hex(v, at)} is not a chunk number`, { ...where, field: 'old_chunk' });
-      if (newChunk < 0 || newChunk >= chunkCount) {
-        const shown = newChunk < 0 ? le64Hex(v, at + 8) : String(newChunk);
-        throw corrupt(`${what}: new_chunk ${shown} is past the end of the COW (${chunkCount} chunks; truncated, or garbage)`, {
-          ...where,
-          field: 'new_chunk',
-        });
-      }
-      if (geo.isMetadataChunk(newChunk)) {
-        throw corrupt(`${what}: new_chunk ${newChunk} is the header or a metadata area`, { ...where, field: 'new_chunk' });
+      const oldHi = v.getUint32(at + 4, true);
+      const oldChunk = oldHi * 0x1_0000_0000 + v.getUint32(at, true);
+      const newChunk = newHi * 0x1_0000_0000 + newLo;
+      // Chunk numbers fit in 2^53; new_chunk is a data chunk of this device (not an area location).
+      if (oldHi >= 0x20_0000 || newChunk >= chunkCount || newChunk % stride === NUM_SNAPSHOT_HDR_CHUNKS) {
+        throw badEntry(cow, v, location, currentArea, i, chunkCount);
       }
       const bit = 1 << (newChunk & 7);
       const byte = newChunk >>> 3;
-      if (used[byte]! & bit) throw corrupt(`${what}: new_chunk ${newChunk} is used by an earlier entry too`, { ...where, field: 'new_chunk' });
-      used[byte]! |= bit;
-      const twin = table.find(oldChunk);
-      if (twin >= 0) {
-        throw corrupt(`${what}: origin chunk ${oldChunk} already has an exception (entry ${twin} of the table)`, {
-          ...where,
-          field: 'old_chunk',
+      if ((used[byte]! & bit) !== 0) {
+        throw corrupt(`area ${currentArea} entry ${i}: new_chunk ${newChunk} is used by an earlier entry too`, {
+          device: cow.name,
+          chunk: location,
+          entry: i,
+          field: 'new_chunk',
         });
       }
-      table.push(oldChunk, newChunk);
+      used[byte] = used[byte]! | bit;
+      table.append(oldChunk, newChunk);
       if (nextFree <= newChunk) nextFree = newChunk + 1;
     }
-    onProgress?.(Math.min(location + geo.stride, chunkCount), chunkCount);
+    onProgress?.(Math.min(location + stride, chunkCount), chunkCount);
     if (committed < epa) break;
+  }
+  const twins = table.buildIndex();
+  if (twins) {
+    const [first, second] = twins;
+    const secondArea = Math.floor(second / epa);
+    throw corrupt(
+      `area ${secondArea} entry ${second % epa}: origin chunk ${table.oldChunk[second]} already has an exception (entry ${first} of the table)`,
+      { device: cow.name, chunk: geo.areaLocation(secondArea), entry: second % epa, field: 'old_chunk' },
+    );
   }
   return { table, currentArea, committed, nextFree: geo.skipMetadata(nextFree) };
 }
