@@ -10,7 +10,9 @@ export type ChunkRole = 'header' | 'bitmap' | 'label' | 'node' | 'leaf' | 'excep
 export type StructuralEvent =
   // shared store: B-tree and allocator
   | { type: 'probe'; origin: number; path: readonly number[]; leaf: number }
-  | { type: 'mask-check'; origin: number; using: bigint; active: bigint; need: bigint }
+  // mask-check: `rule` says which question was asked; for a snapshot write `need` is the slot's bit
+  // when a new exception is needed (0n when it writes its own exception in place), `slot` the writer.
+  | { type: 'mask-check'; origin: number; using: bigint; active: bigint; need: bigint; rule?: 'origin' | 'snapshot-write'; slot?: number; leaf?: number }
   | { type: 'allocate'; chunk: number; role: ChunkRole }
   | { type: 'free'; chunk: number; role: ChunkRole }
   | { type: 'shadow'; from: number; to: number; role: ChunkRole }
@@ -26,7 +28,8 @@ export type StructuralEvent =
   | { type: 'level-drop'; root: number; levels: number }
   | { type: 'snapshot-create'; slot: number; name: string; uuid: string }
   | { type: 'snapshot-delete'; slot: number }
-  | { type: 'commit'; root: number; levels: number; snapmask: bigint }
+  | { type: 'snapshot-rename'; slot: number; name: string }
+  | { type: 'commit'; root: number; levels: number; snapmask: bigint; generation?: number; labelChunk?: number }
   // merge (both formats)
   | { type: 'merge-origin-copy'; origin: number; chunk: number; share: bigint }
   | { type: 'merge-copy-to-origin'; origin: number; from: number; count: number }

@@ -1,0 +1,36 @@
+/**
+ * Allocation bitmap (docs/format-shared.md § Bitmap): chunks 1..n, one bit per chunk of the
+ * device, bit k of byte b is chunk (b·8 + k) counted from the start of bitmap chunk 1 (the
+ * kernel's little-endian `set_bit`). In memory the bitmap chunks sit back to back.
+ */
+export const FIRST_BITMAP_CHUNK = 1;
+
+export function bitmapChunkCount(chunkCount: number, chunkBytes: number): number {
+  return Math.ceil(chunkCount / (chunkBytes * 8));
+}
+
+/** Chunks the header and bitmap take: the first chunk the tree or data may use. */
+export function firstFreeChunk(chunkCount: number, chunkBytes: number): number {
+  return FIRST_BITMAP_CHUNK + bitmapChunkCount(chunkCount, chunkBytes);
+}
+
+export function testBit(bits: Uint8Array, chunk: number): boolean {
+  return ((bits[chunk >>> 3] ?? 0) & (1 << (chunk & 7))) !== 0;
+}
+
+export function setBit(bits: Uint8Array, chunk: number): void {
+  bits[chunk >>> 3]! |= 1 << (chunk & 7);
+}
+
+export function clearBit(bits: Uint8Array, chunk: number): void {
+  bits[chunk >>> 3]! &= ~(1 << (chunk & 7));
+}
+
+/** A fresh bitmap: header and bitmap chunks used, bits past the device end used (never handed out). */
+export function formatBitmap(chunkCount: number, chunkBytes: number): Uint8Array {
+  const bits = new Uint8Array(bitmapChunkCount(chunkCount, chunkBytes) * chunkBytes);
+  const reserved = firstFreeChunk(chunkCount, chunkBytes);
+  for (let c = 0; c < reserved; c++) setBit(bits, c);
+  for (let c = chunkCount; c < bits.length * 8; c++) setBit(bits, c);
+  return bits;
+}

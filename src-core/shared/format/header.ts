@@ -1,0 +1,128 @@
+/**
+ * Header, chunk 0 (docs/format-shared.md § Header). The first 40 bytes are the seed's
+ * `struct disk_header` as x86_64 lays it out; snapscope's fields follow inside the first sector,
+ * so a commit is one atomic sector write.
+ */
+import { SnapscopeError } from '../../errors.ts';
+import { getU64, setU64 } from './le.ts';
+
+export const SHARED_MAGIC = 0x10161974;
+export const SHARED_VERSION = 1;
+/** Marks the snapscope extension (bytes 40..). Absent in seed-written stores. */
+export const EXTENSION_MAGIC = 0x31435353; // "SSC1"
+export const NO_MERGE_SLOT = 0xffffffff;
+export const HEADER_BYTES = 512;
+
+/** Byte offsets and sizes of every header field; docs/format-shared.md's table must match. */
+export const HEADER_LAYOUT = {
+  magic: { offset: 0, size: 4 },
+  valid: { offset: 4, size: 4 },
+  version: { offset: 8, size: 4 },
+  chunk_size: { offset: 12, size: 4 },
+  root_tree_chunk: { offset: 16, size: 8 },
+  snapmask: { offset: 24, size: 8 },
+  tree_level: { offset: 32, size: 4 },
+  pad: { offset: 36, size: 4 },
+  ext_magic: { offset: 40, size: 4 },
+  ext_flags: { offset: 44, size: 4 },
+  label_chunk: { offset: 48, size: 8 },
+  generation: { offset: 56, size: 8 },
+  merge_slot: { offset: 64, size: 4 },
+  merge_flags: { offset: 68, size: 4 },
+  merge_cursor: { offset: 72, size: 8 },
+  chunk_count: { offset: 80, size: 8 },
+  checksum: { offset: 88, size: 4 },
+} as const;
+
+export interface SharedHeader {
+  magic: number;
+  valid: boolean;
+  version: number;
+  /** Chunk size in 512-byte sectors. */
+  chunkSectors: number;
+  rootChunk: number;
+  snapmask: bigint;
+  treeLevel: number;
+  /** Whether the snapscope extension (bytes 40..84) is present. */
+  extension: boolean;
+  /** First label chunk, 0 when the store has no labels. */
+  labelChunk: number;
+  /** Commits since format. */
+  generation: number;
+  /** Reserved for shared merge: slot being merged (NO_MERGE_SLOT when none), flags, cursor. */
+  mergeSlot: number;
+  mergeFlags: number;
+  mergeCursor: number;
+  /** Chunks of the COW when formatted (0 without the extension: the device size decides). */
+  chunkCount: number;
+  /** False when the extension's CRC does not match (checked after the fields, so errors name a field). */
+  checksumOk: boolean;
+}
+
+const L = HEADER_LAYOUT;
+
+/** CRC-32 (IEEE) of bytes 0..88, so a stray write into the header is noticed. */
+export function headerChecksum(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (let i = 0; i < L.checksum.offset; i++) {
+    crc ^= bytes[i] ?? 0;
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+export function encodeHeader(h: SharedHeader, out: Uint8Array): void {
+  out.fill(0, 0, HEADER_BYTES);
+  const dv = new DataView(out.buffer, out.byteOffset, HEADER_BYTES);
+  dv.setUint32(L.magic.offset, h.magic, true);
+  dv.setUint32(L.valid.offset, h.valid ? 1 : 0, true);
+  dv.setUint32(L.version.offset, h.version, true);
+  dv.setUint32(L.chunk_size.offset, h.chunkSectors, true);
+  setU64(dv, L.root_tree_chunk.offset, h.rootChunk);
+  dv.setBigUint64(L.snapmask.offset, h.snapmask, true);
+  dv.setUint32(L.tree_level.offset, h.treeLevel, true);
+  if (!h.extension) return;
+  dv.setUint32(L.ext_magic.offset, EXTENSION_MAGIC, true);
+  setU64(dv, L.label_chunk.offset, h.labelChunk);
+  setU64(dv, L.generation.offset, h.generation);
+  dv.setUint32(L.merge_slot.offset, h.mergeSlot, true);
+  dv.setUint32(L.merge_flags.offset, h.mergeFlags, true);
+  setU64(dv, L.merge_cursor.offset, h.mergeCursor);
+  setU64(dv, L.chunk_count.offset, h.chunkCount);
+  dv.setUint32(L.checksum.offset, headerChecksum(out), true);
+}
+
+/** Decodes without judging values against a device; the store's open validates them. */
+export function decodeHeader(bytes: Uint8Array, device: string): SharedHeader {
+  if (bytes.length < HEADER_BYTES) {
+    throw new SnapscopeError('not-a-store', `${device} is too short for a shared store header`, { device, chunk: 0 });
+  }
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
+  const at = (field: string) => ({ device, chunk: 0, field });
+  const magic = dv.getUint32(L.magic.offset, true);
+  if (magic !== SHARED_MAGIC) {
+    throw new SnapscopeError(
+      'not-a-store',
+      `${device}: no shared store header (magic 0x${magic.toString(16)}, want 0x${SHARED_MAGIC.toString(16)}) (chunk 0, field magic)`,
+      at('magic'),
+    );
+  }
+  const extension = dv.getUint32(L.ext_magic.offset, true) === EXTENSION_MAGIC;
+  return {
+    magic,
+    valid: dv.getUint32(L.valid.offset, true) !== 0,
+    version: dv.getUint32(L.version.offset, true),
+    chunkSectors: dv.getUint32(L.chunk_size.offset, true),
+    rootChunk: getU64(dv, L.root_tree_chunk.offset, at('root_tree_chunk')),
+    snapmask: dv.getBigUint64(L.snapmask.offset, true),
+    treeLevel: dv.getUint32(L.tree_level.offset, true),
+    extension,
+    labelChunk: extension ? getU64(dv, L.label_chunk.offset, at('label_chunk')) : 0,
+    generation: extension ? getU64(dv, L.generation.offset, at('generation')) : 0,
+    mergeSlot: extension ? dv.getUint32(L.merge_slot.offset, true) : NO_MERGE_SLOT,
+    mergeFlags: extension ? dv.getUint32(L.merge_flags.offset, true) : 0,
+    mergeCursor: extension ? getU64(dv, L.merge_cursor.offset, at('merge_cursor')) : 0,
+    chunkCount: extension ? getU64(dv, L.chunk_count.offset, at('chunk_count')) : 0,
+    checksumOk: !extension || dv.getUint32(L.checksum.offset, true) === headerChecksum(bytes),
+  };
+}

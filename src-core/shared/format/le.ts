@@ -1,0 +1,30 @@
+import { SnapscopeError, type ErrorLocation } from '../../errors.ts';
+
+/** 2^32: splits a le64 into two le32 halves (JS numbers hold chunk numbers up to 2^53). */
+export const TWO32 = 4294967296;
+
+/** Reads a le64 that must fit a JS safe integer (chunk numbers, keys). */
+export function getU64(dv: DataView, offset: number, where: ErrorLocation): number {
+  const hi = dv.getUint32(offset + 4, true);
+  if (hi >= 0x200000) {
+    throw new SnapscopeError('corrupt', `value at byte ${offset} exceeds 2^53${describe(where)}`, where);
+  }
+  return hi * TWO32 + dv.getUint32(offset, true);
+}
+
+/** Reads a le64 known to be small (validated at decode time). Hot paths use this. */
+export function getU64Fast(dv: DataView, offset: number): number {
+  return dv.getUint32(offset + 4, true) * TWO32 + dv.getUint32(offset, true);
+}
+
+export function setU64(dv: DataView, offset: number, value: number): void {
+  dv.setUint32(offset, value >>> 0, true);
+  dv.setUint32(offset + 4, Math.floor(value / TWO32), true);
+}
+
+function describe(where: ErrorLocation): string {
+  const parts: string[] = [];
+  if (where.chunk !== undefined) parts.push(`chunk ${where.chunk}`);
+  if (where.field !== undefined) parts.push(`field ${where.field}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}

@@ -1,0 +1,318 @@
+/**
+ * B-tree leaf (docs/format-shared.md § Leaf): le16 magic 0x1eaf, le16 version 0, le32 count,
+ * le64 base_chunk, le64 using_mask, then count+1 map entries {le32 offset, le32 rchunk} (the last is
+ * the sentinel whose offset is the chunk size), and the exceptions {le64 share, le64 chunk} packed
+ * from the chunk's end down. Origin chunk i of the leaf is base_chunk + map[i].rchunk; its
+ * exceptions are the bytes map[i].offset .. map[i+1].offset.
+ */
+import { SnapscopeError } from '../../errors.ts';
+import { getU64, getU64Fast, setU64, TWO32 } from './le.ts';
+import type { DecodeContext } from './node.ts';
+
+export const LEAF_MAGIC = 0x1eaf;
+export const LEAF_VERSION = 0;
+export const LEAF_HEADER_BYTES = 24;
+export const MAP_ENTRY_BYTES = 8;
+export const EXCEPTION_BYTES = 16;
+export const LEAF_LAYOUT = {
+  magic: { offset: 0, size: 2 },
+  version: { offset: 2, size: 2 },
+  count: { offset: 4, size: 4 },
+  base_chunk: { offset: 8, size: 8 },
+  using_mask: { offset: 16, size: 8 },
+  map: { offset: 24, size: 8 },
+  'map.offset': { offset: 0, size: 4 },
+  'map.rchunk': { offset: 4, size: 4 },
+  'exception.share': { offset: 0, size: 8 },
+  'exception.chunk': { offset: 8, size: 8 },
+} as const;
+
+/** Most exceptions one origin chunk can have: its list alone must fit a leaf (29 with 512 B chunks). */
+export function maxExceptionsPerOrigin(chunkBytes: number): number {
+  return Math.floor((chunkBytes - LEAF_HEADER_BYTES - 2 * MAP_ENTRY_BYTES) / EXCEPTION_BYTES);
+}
+
+/** A leaf over one chunk's bytes. Exception positions `e` are byte offsets within the chunk. */
+export class LeafView {
+  readonly dv: DataView;
+  readonly size: number;
+  constructor(
+    readonly chunk: number,
+    readonly bytes: Uint8Array,
+  ) {
+    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    this.size = bytes.length;
+  }
+
+  get count(): number {
+    return this.dv.getUint32(4, true);
+  }
+  private set count(n: number) {
+    this.dv.setUint32(4, n, true);
+  }
+  get baseChunk(): number {
+    return getU64Fast(this.dv, 8);
+  }
+  get usingLo(): number {
+    return this.dv.getUint32(16, true);
+  }
+  get usingHi(): number {
+    return this.dv.getUint32(20, true);
+  }
+  setUsing(lo: number, hi: number): void {
+    this.dv.setUint32(16, lo >>> 0, true);
+    this.dv.setUint32(20, hi >>> 0, true);
+  }
+  /** Start of origin i's exception list; listStart(count) is the sentinel (the chunk size). */
+  listStart(i: number): number {
+    return this.dv.getUint32(LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES, true);
+  }
+  rchunk(i: number): number {
+    return this.dv.getUint32(LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES + 4, true);
+  }
+  origin(i: number): number {
+    return this.baseChunk + this.rchunk(i);
+  }
+  shareLo(e: number): number {
+    return this.dv.getUint32(e, true);
+  }
+  shareHi(e: number): number {
+    return this.dv.getUint32(e + 4, true);
+  }
+  exceptionChunk(e: number): number {
+    return getU64Fast(this.dv, e + 8);
+  }
+  setShare(e: number, lo: number, hi: number): void {
+    this.dv.setUint32(e, lo >>> 0, true);
+    this.dv.setUint32(e + 4, hi >>> 0, true);
+  }
+  freeBytes(): number {
+    return this.listStart(0) - (LEAF_HEADER_BYTES + (this.count + 1) * MAP_ENTRY_BYTES);
+  }
+  /** Bytes the map entries (without sentinel) and exceptions take: what a merge must move. */
+  payloadBytes(): number {
+    return this.count * MAP_ENTRY_BYTES + (this.size - this.listStart(0));
+  }
+
+  /** Index of `origin` if present, else -(insertion index) - 1 (binary search on rchunk). */
+  find(origin: number): number {
+    const rel = origin - this.baseChunk;
+    if (rel < 0 || rel >= TWO32) return rel < 0 ? -1 : -this.count - 1;
+    let lo = 0;
+    let hi = this.count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const r = this.rchunk(mid);
+      if (r < rel) lo = mid + 1;
+      else if (r > rel) hi = mid - 1;
+      else return mid;
+    }
+    return -lo - 1;
+  }
+
+  /** Whether `origin` can be stored relative to base_chunk (rchunk is 32 bits). */
+  fitsBase(origin: number): boolean {
+    const rel = origin - this.baseChunk;
+    return rel >= 0 && rel < TWO32;
+  }
+
+  init(baseChunk: number): void {
+    this.bytes.fill(0);
+    this.dv.setUint16(0, LEAF_MAGIC, true);
+    this.dv.setUint16(2, LEAF_VERSION, true);
+    setU64(this.dv, 8, baseChunk);
+    this.dv.setUint32(LEAF_HEADER_BYTES, this.size, true);
+  }
+
+  /** Inserts origin at map index i with an empty list; needs MAP_ENTRY_BYTES free. */
+  insertOrigin(i: number, origin: number): void {
+    const at = LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES;
+    const end = LEAF_HEADER_BYTES + (this.count + 1) * MAP_ENTRY_BYTES;
+    this.bytes.copyWithin(at + MAP_ENTRY_BYTES, at, end);
+    this.dv.setUint32(at, this.listStart(i + 1), true);
+    this.dv.setUint32(at + 4, origin - this.baseChunk, true);
+    this.count = this.count + 1;
+  }
+
+  /** Adds an exception at the front of origin i's list; needs EXCEPTION_BYTES free. Returns its position. */
+  insertException(i: number, lo: number, hi: number, chunk: number): number {
+    const low = this.listStart(0);
+    const at = this.listStart(i);
+    this.bytes.copyWithin(low - EXCEPTION_BYTES, low, at);
+    for (let j = 0; j <= i; j++) {
+      const m = LEAF_HEADER_BYTES + j * MAP_ENTRY_BYTES;
+      this.dv.setUint32(m, this.dv.getUint32(m, true) - EXCEPTION_BYTES, true);
+    }
+    const e = at - EXCEPTION_BYTES;
+    this.setShare(e, lo, hi);
+    setU64(this.dv, e + 8, chunk);
+    this.setUsing(this.usingLo | lo, this.usingHi | hi);
+    return e;
+  }
+
+  /**
+   * Clears `lo/hi` bits from every share, drops exceptions left with no bits (reporting each) and
+   * origins left with no exceptions, and recomputes using_mask. Returns whether anything changed.
+   */
+  clearBits(lo: number, hi: number, onFreed: (origin: number, chunk: number) => void): boolean {
+    if ((this.usingLo & lo) === 0 && (this.usingHi & hi) === 0) return false;
+    const count = this.count;
+    let dest = this.size;
+    let usingLo = 0;
+    let usingHi = 0;
+    // Walk lists from the last down, packing kept exceptions against the chunk end.
+    let end = this.size;
+    for (let i = count - 1; i >= 0; i--) {
+      const start = this.listStart(i);
+      for (let e = end - EXCEPTION_BYTES; e >= start; e -= EXCEPTION_BYTES) {
+        const nlo = (this.shareLo(e) & ~lo) >>> 0;
+        const nhi = (this.shareHi(e) & ~hi) >>> 0;
+        if (nlo === 0 && nhi === 0) {
+          onFreed(this.origin(i), this.exceptionChunk(e));
+          continue;
+        }
+        dest -= EXCEPTION_BYTES;
+        this.bytes.copyWithin(dest, e, e + EXCEPTION_BYTES);
+        this.setShare(dest, nlo, nhi);
+        usingLo |= nlo;
+        usingHi |= nhi;
+      }
+      end = start;
+      this.dv.setUint32(LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES, dest, true);
+    }
+    // Drop map entries whose list became empty (offset equals the next entry's).
+    let kept = 0;
+    for (let i = 0; i < count; i++) {
+      const off = this.listStart(i);
+      const next = i + 1 < count ? this.listStart(i + 1) : this.size;
+      if (off === next) continue;
+      const src = LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES;
+      if (kept !== i) this.bytes.copyWithin(LEAF_HEADER_BYTES + kept * MAP_ENTRY_BYTES, src, src + MAP_ENTRY_BYTES);
+      kept++;
+    }
+    const sentinel = LEAF_HEADER_BYTES + kept * MAP_ENTRY_BYTES;
+    this.dv.setUint32(sentinel, this.size, true);
+    this.dv.setUint32(sentinel + 4, 0, true);
+    this.bytes.fill(0, sentinel + MAP_ENTRY_BYTES, dest);
+    this.count = kept;
+    this.setUsing(usingLo, usingHi);
+    return true;
+  }
+
+  /** Moves origins p..count-1 to the freshly initialised leaf `right` (same base_chunk). */
+  moveTail(p: number, right: LeafView): void {
+    const count = this.count;
+    const cut = this.listStart(p);
+    const low = this.listStart(0);
+    right.bytes.set(this.bytes.subarray(cut, this.size), cut);
+    right.bytes.set(
+      this.bytes.subarray(LEAF_HEADER_BYTES + p * MAP_ENTRY_BYTES, LEAF_HEADER_BYTES + (count + 1) * MAP_ENTRY_BYTES),
+      LEAF_HEADER_BYTES,
+    );
+    right.count = count - p;
+    // Slide the head's lists up against the chunk end.
+    const shift = this.size - cut;
+    this.bytes.copyWithin(low + shift, low, cut);
+    this.bytes.fill(0, low, low + shift);
+    for (let j = 0; j <= p; j++) {
+      const m = LEAF_HEADER_BYTES + j * MAP_ENTRY_BYTES;
+      this.dv.setUint32(m, this.dv.getUint32(m, true) + shift, true);
+    }
+    this.dv.setUint32(LEAF_HEADER_BYTES + p * MAP_ENTRY_BYTES + 4, 0, true);
+    this.bytes.fill(0, LEAF_HEADER_BYTES + (p + 1) * MAP_ENTRY_BYTES, LEAF_HEADER_BYTES + (count + 1) * MAP_ENTRY_BYTES);
+    this.count = p;
+    this.recomputeUsing();
+    right.recomputeUsing();
+  }
+
+  /** Appends every origin of `right` (which follows this leaf, same base_chunk); caller checks it fits. */
+  append(right: LeafView): void {
+    const n = this.count;
+    const rn = right.count;
+    const tail = this.size - right.listStart(0);
+    const low = this.listStart(0);
+    this.bytes.copyWithin(low - tail, low, this.size);
+    for (let j = 0; j <= n; j++) {
+      const m = LEAF_HEADER_BYTES + j * MAP_ENTRY_BYTES;
+      this.dv.setUint32(m, this.dv.getUint32(m, true) - tail, true);
+    }
+    this.bytes.set(right.bytes.subarray(this.size - tail, this.size), this.size - tail);
+    this.bytes.set(
+      right.bytes.subarray(LEAF_HEADER_BYTES, LEAF_HEADER_BYTES + (rn + 1) * MAP_ENTRY_BYTES),
+      LEAF_HEADER_BYTES + n * MAP_ENTRY_BYTES,
+    );
+    this.count = n + rn;
+    this.setUsing(this.usingLo | right.usingLo, this.usingHi | right.usingHi);
+  }
+
+  recomputeUsing(): void {
+    let lo = 0;
+    let hi = 0;
+    for (let e = this.listStart(0); e < this.size; e += EXCEPTION_BYTES) {
+      lo |= this.shareLo(e);
+      hi |= this.shareHi(e);
+    }
+    this.setUsing(lo, hi);
+  }
+
+  /**
+   * Checks magic, version, count, map offsets (ascending, 16-byte steps, sentinel at the chunk
+   * end), rchunks ascending, every exception's chunk in the data area and share non-zero and
+   * within `snapmask`.
+   */
+  validate(ctx: DecodeContext, snapLo: number, snapHi: number): void {
+    const where = (field: string, entry?: number) => ({
+      device: ctx.device,
+      chunk: this.chunk,
+      field,
+      path: ctx.path,
+      ...(entry === undefined ? {} : { entry }),
+    });
+    const fail = (msg: string, field: string, entry?: number): never => {
+      const ent = entry === undefined ? '' : `, entry ${entry}`;
+      throw new SnapscopeError('corrupt', `B-tree leaf: ${msg} (chunk ${this.chunk}${ent}, field ${field})`, where(field, entry));
+    };
+    const magic = this.dv.getUint16(0, true);
+    if (magic !== LEAF_MAGIC) fail(`magic 0x${magic.toString(16)} is not 0x1eaf`, 'magic');
+    const version = this.dv.getUint16(2, true);
+    if (version !== LEAF_VERSION) fail(`version ${version} is not ${LEAF_VERSION}`, 'version');
+    getU64(this.dv, 8, where('base_chunk'));
+    const count = this.count;
+    const maxCount = Math.floor((this.size - LEAF_HEADER_BYTES) / (MAP_ENTRY_BYTES + EXCEPTION_BYTES)) - 1;
+    if (count > maxCount) fail(`count ${count} exceeds ${maxCount}`, 'count');
+    const mapEnd = LEAF_HEADER_BYTES + (count + 1) * MAP_ENTRY_BYTES;
+    if (this.listStart(count) !== this.size) fail(`sentinel offset ${this.listStart(count)} is not the chunk size ${this.size}`, 'map.offset', count);
+    let prevOff = mapEnd;
+    for (let i = 0; i < count; i++) {
+      const off = this.listStart(i);
+      const next = this.listStart(i + 1);
+      if (off < prevOff || off >= next || (this.size - off) % EXCEPTION_BYTES !== 0) {
+        fail(`map offset ${off} is out of order or misaligned`, 'map.offset', i);
+      }
+      if (i > 0 && this.rchunk(i) <= this.rchunk(i - 1)) fail(`rchunk ${this.rchunk(i)} is not above the previous one`, 'map.rchunk', i);
+      prevOff = off;
+    }
+    let usingLo = 0;
+    let usingHi = 0;
+    for (let e = this.listStart(0); e < this.size; e += EXCEPTION_BYTES) {
+      const lo = this.shareLo(e);
+      const hi = this.shareHi(e);
+      const entry = (e - this.listStart(0)) / EXCEPTION_BYTES;
+      if (lo === 0 && hi === 0) fail('exception with an empty share mask', 'exception.share', entry);
+      if ((lo & ~snapLo) !== 0 || (hi & ~snapHi) !== 0) fail('exception shared with a snapshot not in the snapmask', 'exception.share', entry);
+      const chunk = getU64(this.dv, e + 8, where('exception.chunk', entry));
+      if (chunk < ctx.firstTreeChunk || chunk >= ctx.chunkCount) {
+        fail(`exception chunk ${chunk} is outside the data area ${ctx.firstTreeChunk}..${ctx.chunkCount - 1}`, 'exception.chunk', entry);
+      }
+      usingLo |= lo;
+      usingHi |= hi;
+    }
+    // The seed never maintained using_mask; accept 0 (seed-written) or the exact union.
+    const uLo = this.usingLo;
+    const uHi = this.usingHi;
+    if ((uLo !== 0 || uHi !== 0) && ((uLo >>> 0) !== (usingLo >>> 0) || (uHi >>> 0) !== (usingHi >>> 0))) {
+      fail('using_mask is not the union of the share masks', 'using_mask');
+    }
+    if (uLo === 0 && uHi === 0 && (usingLo !== 0 || usingHi !== 0)) this.setUsing(usingLo, usingHi);
+  }
+}

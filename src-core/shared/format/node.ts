@@ -1,0 +1,169 @@
+/**
+ * B-tree index node (docs/format-shared.md § Node): le32 count, le32 unused, then `count`
+ * entries {le64 key, le64 chunk}. Child i holds origin chunks in [key(i), key(i+1)); key(0) is
+ * never read (the parent's key bounds it), and snapscope writes 0 there.
+ */
+import { SnapscopeError } from '../../errors.ts';
+import { getU64, getU64Fast, setU64 } from './le.ts';
+
+export const NODE_HEADER_BYTES = 8;
+export const NODE_ENTRY_BYTES = 16;
+export const NODE_LAYOUT = {
+  count: { offset: 0, size: 4 },
+  unused: { offset: 4, size: 4 },
+  entries: { offset: 8, size: 16 },
+  'entry.key': { offset: 0, size: 8 },
+  'entry.chunk': { offset: 8, size: 8 },
+} as const;
+
+export function nodeCapacity(chunkBytes: number): number {
+  return Math.floor((chunkBytes - NODE_HEADER_BYTES) / NODE_ENTRY_BYTES);
+}
+
+export interface NodeEntry {
+  key: number;
+  chunk: number;
+}
+
+/** Bounds the tree passes down so a decode can name the chunks it found out of place. */
+export interface DecodeContext {
+  device: string;
+  chunkCount: number;
+  /** First chunk after the header and bitmap. */
+  firstTreeChunk: number;
+  path: readonly number[];
+}
+
+/** A node over one chunk's bytes. Algorithms use these methods; nothing else touches the bytes. */
+export class NodeView {
+  readonly dv: DataView;
+  readonly capacity: number;
+  constructor(
+    readonly chunk: number,
+    readonly bytes: Uint8Array,
+  ) {
+    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    this.capacity = nodeCapacity(bytes.length);
+  }
+
+  get count(): number {
+    return this.dv.getUint32(0, true);
+  }
+  set count(n: number) {
+    this.dv.setUint32(0, n, true);
+  }
+  key(i: number): number {
+    return getU64Fast(this.dv, NODE_HEADER_BYTES + i * NODE_ENTRY_BYTES);
+  }
+  child(i: number): number {
+    return getU64Fast(this.dv, NODE_HEADER_BYTES + i * NODE_ENTRY_BYTES + 8);
+  }
+  setKey(i: number, key: number): void {
+    setU64(this.dv, NODE_HEADER_BYTES + i * NODE_ENTRY_BYTES, key);
+  }
+  setChild(i: number, chunk: number): void {
+    setU64(this.dv, NODE_HEADER_BYTES + i * NODE_ENTRY_BYTES + 8, chunk);
+  }
+
+  /** The child that holds `origin`: the last i ≥ 1 with key(i) ≤ origin, else 0 (binary search). */
+  search(origin: number): number {
+    let lo = 1;
+    let hi = this.count - 1;
+    let found = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.key(mid) <= origin) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  /** Inserts entry at index i (shifting later ones); the caller checks count < capacity. */
+  insert(i: number, key: number, child: number): void {
+    const at = NODE_HEADER_BYTES + i * NODE_ENTRY_BYTES;
+    const end = NODE_HEADER_BYTES + this.count * NODE_ENTRY_BYTES;
+    this.bytes.copyWithin(at + NODE_ENTRY_BYTES, at, end);
+    this.setKey(i, i === 0 ? 0 : key);
+    this.setChild(i, child);
+    this.count = this.count + 1;
+  }
+
+  /** Removes entry i. When i is 0, entry 1 moves to 0 and its key is cleared (the parent bounds it). */
+  remove(i: number): void {
+    const at = NODE_HEADER_BYTES + i * NODE_ENTRY_BYTES;
+    const end = NODE_HEADER_BYTES + this.count * NODE_ENTRY_BYTES;
+    this.bytes.copyWithin(at, at + NODE_ENTRY_BYTES, end);
+    this.count = this.count - 1;
+    this.bytes.fill(0, end - NODE_ENTRY_BYTES, end);
+    if (this.count > 0) this.setKey(0, 0);
+  }
+
+  /** Moves entries from..count-1 to the empty node `right` (its entry 0 key cleared). */
+  moveTail(from: number, right: NodeView): void {
+    const start = NODE_HEADER_BYTES + from * NODE_ENTRY_BYTES;
+    const end = NODE_HEADER_BYTES + this.count * NODE_ENTRY_BYTES;
+    right.bytes.set(this.bytes.subarray(start, end), NODE_HEADER_BYTES);
+    right.count = this.count - from;
+    right.setKey(0, 0);
+    this.bytes.fill(0, start, end);
+    this.count = from;
+  }
+
+  /**
+   * Appends every entry of `right`, whose first entry takes `separator` as its key: the key the
+   * parent held for `right`. (The seed copied right's stale entries[0].key instead: KNOWN-ISSUES #10.)
+   */
+  append(right: NodeView, separator: number): void {
+    const n = this.count;
+    const rn = right.count;
+    const src = right.bytes.subarray(NODE_HEADER_BYTES, NODE_HEADER_BYTES + rn * NODE_ENTRY_BYTES);
+    this.bytes.set(src, NODE_HEADER_BYTES + n * NODE_ENTRY_BYTES);
+    this.count = n + rn;
+    this.setKey(n, separator);
+  }
+
+  init(): void {
+    this.bytes.fill(0);
+  }
+
+  entries(): NodeEntry[] {
+    const out: NodeEntry[] = [];
+    for (let i = 0; i < this.count; i++) out.push({ key: this.key(i), chunk: this.child(i) });
+    return out;
+  }
+
+  /** Checks count, child chunks within the device and past the bitmap, keys ascending. */
+  validate(ctx: DecodeContext): void {
+    const where = (field: string, entry?: number) => ({
+      device: ctx.device,
+      chunk: this.chunk,
+      field,
+      path: ctx.path,
+      ...(entry === undefined ? {} : { entry }),
+    });
+    const count = this.count;
+    if (count < 1 || count > this.capacity) {
+      throw new SnapscopeError('corrupt', `B-tree node count ${count} is outside 1..${this.capacity} (chunk ${this.chunk}, field count)`, where('count'));
+    }
+    let prev = -1;
+    for (let i = 0; i < count; i++) {
+      const off = NODE_HEADER_BYTES + i * NODE_ENTRY_BYTES;
+      const child = getU64(this.dv, off + 8, where('chunk', i));
+      if (child < ctx.firstTreeChunk || child >= ctx.chunkCount) {
+        throw new SnapscopeError(
+          'corrupt',
+          `B-tree node entry ${i} points to chunk ${child}, outside the tree area ${ctx.firstTreeChunk}..${ctx.chunkCount - 1} (chunk ${this.chunk}, entry ${i}, field chunk)`,
+          where('chunk', i),
+        );
+      }
+      if (i === 0) continue;
+      const key = getU64(this.dv, off, where('key', i));
+      if (key <= prev) {
+        throw new SnapscopeError('corrupt', `B-tree node key ${key} at entry ${i} is not above the previous key ${prev} (chunk ${this.chunk}, entry ${i}, field key)`, where('key', i));
+      }
+      prev = key;
+    }
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The shadowing transaction manager. A block the last commit references is never written:
+ * changing it first copies it to a newly allocated chunk (`shadow`), and frees of such chunks wait
+ * until the next commit is durable. `commit` writes new blocks, then the bitmap (which therefore
+ * marks old ∪ new), then the one-sector header: the commit point.
+ */
+import type { EventSink } from '../../events.ts';
+import type { ChunkRole } from '../../events.ts';
+import type { BlockDevice } from '../../io/block-device.ts';
+import { FIRST_BITMAP_CHUNK } from '../format/bitmap.ts';
+import { LeafView } from '../format/leaf.ts';
+import { NodeView, type DecodeContext } from '../format/node.ts';
+import type { BitmapAllocator } from '../alloc/bitmap-allocator.ts';
+import { BlockCache, makeBlock, type Block } from './block-cache.ts';
+import { ChunkRoles } from './roles.ts';
+
+export class Transaction {
+  /** Chunks allocated since the last commit: not referenced on disk, so changed in place and freed at once. */
+  private readonly fresh = new Set<number>();
+  private readonly pending: number[] = [];
+  readonly roles = new ChunkRoles();
+  readonly cache: BlockCache;
+  /** Snapshot mask leaves are validated against. */
+  snapLo = 0;
+  snapHi = 0;
+  private changed = false;
+
+  constructor(
+    readonly dev: BlockDevice,
+    readonly chunkBytes: number,
+    readonly alloc: BitmapAllocator,
+    readonly ctx: Omit<DecodeContext, 'path'>,
+    cacheBlocks: number,
+    readonly events: EventSink | undefined,
+  ) {
+    this.cache = new BlockCache(dev, chunkBytes, Math.max(64, cacheBlocks));
+  }
+
+  /** Whether anything changed since the last commit. */
+  get dirty(): boolean {
+    return this.changed || this.alloc.dirtyChunks.size > 0;
+  }
+
+  /** Something outside blocks changed (header fields, labels). */
+  touch(): void {
+    this.changed = true;
+  }
+
+  isFresh(chunk: number): boolean {
+    return this.fresh.has(chunk);
+  }
+
+  /** A validated node; `path[0..depth)` are the chunks above it (named in errors). */
+  readNode(chunk: number, path: readonly number[], depth: number): NodeView {
+    const b = this.load(chunk);
+    if (b.node) return b.node;
+    const node = new NodeView(chunk, b.bytes);
+    node.validate({ ...this.ctx, path: [...path.slice(0, depth), chunk] });
+    b.node = node;
+    return node;
+  }
+
+  readLeaf(chunk: number, path: readonly number[], depth: number): LeafView {
+    const b = this.load(chunk);
+    if (b.leaf) return b.leaf;
+    const leaf = new LeafView(chunk, b.bytes);
+    leaf.validate({ ...this.ctx, path: [...path.slice(0, depth), chunk] }, this.snapLo, this.snapHi);
+    b.leaf = leaf;
+    return leaf;
+  }
+
+  /** A block to change: itself if allocated in this transaction, else a copy in a new chunk. */
+  shadow(chunk: number, role: 'node' | 'leaf'): Block {
+    const b = this.load(chunk);
+    if (this.fresh.has(chunk)) {
+      this.markDirty(b);
+      return b;
+    }
+    const to = this.allocate(role);
+    const copy = makeBlock(to, b.bytes.slice());
+    copy.dirty = true;
+    if (role === 'node') copy.node = new NodeView(to, copy.bytes);
+    else copy.leaf = new LeafView(to, copy.bytes);
+    this.cache.put(copy);
+    this.events?.({ type: 'shadow', from: chunk, to, role });
+    this.free(chunk, role);
+    return copy;
+  }
+
+  newNode(): NodeView {
+    const b = makeBlock(this.allocate('node'), new Uint8Array(this.chunkBytes));
+    b.dirty = true;
+    b.node = new NodeView(b.chunk, b.bytes);
+    this.cache.put(b);
+    return b.node;
+  }
+
+  newLeaf(baseChunk: number): LeafView {
+    const b = makeBlock(this.allocate('leaf'), new Uint8Array(this.chunkBytes));
+    b.dirty = true;
+    b.leaf = new LeafView(b.chunk, b.bytes);
+    b.leaf.init(baseChunk);
+    this.cache.put(b);
+    return b.leaf;
+  }
+
+  /** A chunk for exception data or a label block (not cached). */
+  allocate(role: ChunkRole): number {
+    const chunk = this.alloc.allocate();
+    this.fresh.add(chunk);
+    this.roles.add(chunk, role);
+    this.changed = true;
+    this.events?.({ type: 'allocate', chunk, role });
+    return chunk;
+  }
+
+  /** Frees now if this transaction allocated it, else after the next commit. */
+  free(chunk: number, role: ChunkRole): void {
+    this.roles.remove(chunk, role);
+    this.cache.drop(chunk);
+    this.changed = true;
+    if (this.fresh.delete(chunk)) this.alloc.release(chunk);
+    else {
+      this.pending.push(chunk);
+      this.roles.pendingFree.add(chunk);
+    }
+    this.events?.({ type: 'free', chunk, role });
+  }
+
+  markDirty(b: Block): void {
+    b.dirty = true;
+    this.changed = true;
+    this.cache.ensure(b);
+  }
+
+  /** Evicts down to the cache's capacity; callers re-read any view they hold afterwards. */
+  trim(): void {
+    this.cache.trim();
+  }
+
+  /**
+   * Data and new blocks, flush, bitmap, flush, header sector, flush; then deferred frees take
+   * effect in memory (the disk sees them in the next commit's bitmap).
+   */
+  commit(writeHeader: () => void): void {
+    this.cache.flushDirty();
+    this.dev.flush();
+    for (const index of [...this.alloc.dirtyChunks].sort((a, b) => a - b)) {
+      this.dev.write((FIRST_BITMAP_CHUNK + index) * this.chunkBytes, this.alloc.chunkBytesOf(index));
+    }
+    this.alloc.dirtyChunks.clear();
+    this.dev.flush();
+    writeHeader();
+    this.dev.flush();
+    for (const chunk of this.pending) this.alloc.release(chunk);
+    this.pending.length = 0;
+    this.roles.pendingFree.clear();
+    this.fresh.clear();
+    this.changed = false;
+  }
+
+  private load(chunk: number): Block {
+    const hit = this.cache.get(chunk);
+    if (hit) return hit;
+    const bytes = new Uint8Array(this.chunkBytes);
+    this.dev.read(chunk * this.chunkBytes, bytes);
+    const b = makeBlock(chunk, bytes);
+    this.cache.put(b);
+    return b;
+  }
+}
