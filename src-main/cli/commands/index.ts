@@ -1,0 +1,13 @@
+import type { Command } from '../command.ts';
+import { format } from './format.ts';
+import { info } from './info.ts';
+import { read } from './read.ts';
+import { replay } from './replay.ts';
+import { snapshotCreate } from './snapshot-create.ts';
+import { snapshotDelete } from './snapshot-delete.ts';
+import { snapshotList } from './snapshot-list.ts';
+import { snapshotRename } from './snapshot-rename.ts';
+import { write } from './write.ts';
+
+/** Every command, in help order. A new command is one file in this folder and one line here. */
+export const commands: readonly Command[] = [format, info, snapshotList, snapshotCreate, snapshotDelete, snapshotRename, write, read, replay];

@@ -1,0 +1,40 @@
+import type { StoreInfo } from '../../../src-core/store.ts';
+import type { Command } from '../command.ts';
+import { withStore } from '../devices.ts';
+import { formatSize } from '../size.ts';
+import { snapshotTable } from './snapshot-list.ts';
+
+export const info: Command = {
+  name: 'info',
+  summary: 'show a store: format, header, geometry, usage, snapshots',
+  positionals: [{ name: 'cow', help: 'COW device or image (shared or persistent; detected by magic)' }],
+  options: {},
+  details: 'JSON: the store info object; `exceptions` is the number of live exceptions.',
+  run: (args, con) =>
+    withStore(args.arg('cow'), false, (store) => {
+      const i = store.info();
+      con.result(i, () => renderInfo(i));
+    }),
+};
+
+function renderInfo(i: StoreInfo): string {
+  const u = i.usage;
+  const lines = [
+    `${i.device}: ${i.format} exception store, version ${i.version}${i.valid ? '' : ', INVALID'}`,
+    `  chunk size    ${formatSize(i.chunkBytes)} (${i.chunkSectors} sectors)`,
+    `  device        ${formatSize(i.deviceBytes)}, ${i.chunkCount} chunks`,
+    `  usage         ${u.allocatedChunks}/${u.totalChunks} chunks allocated (${u.metadataChunks} metadata, ${u.dataChunks} data), ${u.freeChunks} free`,
+    `  exceptions    ${i.exceptions}`,
+  ];
+  if (i.kernelStatus) {
+    const k = i.kernelStatus;
+    lines.push(`  kernel status ${k.allocatedSectors}/${k.totalSectors} ${k.metadataSectors} (allocated/total metadata, sectors)`);
+  }
+  if (i.tree) lines.push(`  tree          ${i.tree.levels} levels, ${i.tree.nodes} nodes, ${i.tree.leaves} leaves`);
+  if (i.merge) lines.push(`  merge         of slot ${i.merge.slot} in progress${i.merge.total !== null ? `: ${i.merge.done ?? '?'}/${i.merge.total} chunks` : ''}`);
+  const width = Math.max(...Object.keys(i.header).map((k) => k.length)) + 2;
+  lines.push('header:', ...Object.entries(i.header).map(([k, v]) => `  ${k.padEnd(width)}${String(v)}`));
+  lines.push(`snapshots (${i.snapshots.length}):`, ...(i.snapshots.length ? snapshotTable(i.snapshots).map((l) => '  ' + l) : ['  none']));
+  if (i.notes.length) lines.push('notes:', ...i.notes.map((n) => `  ${n}`));
+  return lines.join('\n');
+}

@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import { SnapscopeError, isSnapscopeError } from '../../../src-core/errors.ts';
+import type { BlockDevice } from '../../../src-core/io/block-device.ts';
+import type { ExceptionStore } from '../../../src-core/store.ts';
+import type { Command } from '../command.ts';
+import { requireWritable, withVolume } from '../devices.ts';
+import { parseScript, type ScriptOp } from '../replay-script.ts';
+import { createSnapshot, deleteSnapshot } from '../snapshots.ts';
+import { checkChunk, parseByte } from '../view-ref.ts';
+
+export const replay: Command = {
+  name: 'replay',
+  summary: 'run a script of snapshot operations and writes against a store',
+  positionals: [
+    { name: 'origin', help: 'origin device or image' },
+    { name: 'cow', help: 'COW device or image' },
+  ],
+  options: { script: { type: 'string', value: 'F', help: 'the script file' } },
+  details: [
+    'script lines ( # starts a comment):',
+    '  snap-create [name]           create a snapshot (shared store)',
+    '  snap-delete <snap>           delete a snapshot (slot, name or UUID)',
+    '  origin-write <chunk> <byte>  fill an origin chunk with a byte, copying on write',
+    "  snap-write <snap> <chunk> <byte>  fill a snapshot's chunk ('snap' in a persistent COW)",
+    '  commit                       make everything so far durable',
+    'The script is committed at its end; an error names its line.',
+  ].join('\n'),
+  async run(args, con) {
+    const file = args.requireString('script');
+    const ops = parseScript(readScript(file), file);
+    const writesOrigin = ops.some((o) => o.op === 'origin-write');
+    let lastCommit = 0;
+    await withVolume(args.arg('origin'), args.arg('cow'), true, () => writesOrigin, (store, origin) => {
+      requireWritable(store);
+      for (const op of ops) {
+        try {
+          run(store, origin, op);
+        } catch (e) {
+          const committed = lastCommit ? `; everything up to the commit on line ${lastCommit} is durable` : '';
+          const code = isSnapscopeError(e) ? e.code : 'usage';
+          throw new SnapscopeError(code, `${file}:${op.line}: ${op.op}: ${(e as Error).message}${committed}`, { device: file, entry: op.line });
+        }
+        if (op.op === 'commit') lastCommit = op.line;
+      }
+      store.commit();
+      con.result({ operations: ops.length, snapshots: store.snapshots().length, exceptions: store.info().exceptions }, `replayed ${ops.length} operations from ${file}`);
+    });
+  },
+};
+
+/** One operation; errors get the script line added by the caller. */
+function run(store: ExceptionStore, origin: BlockDevice, { op, args }: ScriptOp): void {
+  const fill = (chunk: string, byte: string): [number, Uint8Array] => {
+    if (!/^\d+$/.test(chunk)) throw new SnapscopeError('usage', `'${chunk}' is not a chunk number`);
+    checkChunk(store, origin.size, Number(chunk));
+    return [Number(chunk), new Uint8Array(store.chunkBytes).fill(parseByte(byte, 'byte'))];
+  };
+  switch (op) {
+    case 'snap-create':
+      createSnapshot(store, args[0] === undefined ? {} : { name: args[0] });
+      return;
+    case 'snap-delete':
+      deleteSnapshot(store, store.resolveSnapshot(args[0]!));
+      return;
+    case 'origin-write': {
+      const [chunk, data] = fill(args[0]!, args[1]!);
+      store.writeOrigin(origin, chunk, data);
+      return;
+    }
+    case 'snap-write': {
+      const slot = store.resolveSnapshot(args[0]!);
+      const [chunk, data] = fill(args[1]!, args[2]!);
+      store.writeSnapshot(origin, slot, chunk, data);
+      return;
+    }
+    case 'commit':
+      store.commit();
+      return;
+  }
+}
+
+function readScript(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new SnapscopeError('usage', `--script ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}

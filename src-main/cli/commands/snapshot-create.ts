@@ -1,0 +1,22 @@
+import type { Command } from '../command.ts';
+import { requireWritable, withStore } from '../devices.ts';
+import { createSnapshot } from '../snapshots.ts';
+
+export const snapshotCreate: Command = {
+  name: 'snapshot create',
+  summary: 'create a snapshot of the origin in a shared store',
+  positionals: [{ name: 'cow', help: 'COW device or image (shared store)' }],
+  options: {
+    name: { type: 'string', value: 'N', help: 'its name (not all digits, not origin or snap)' },
+    slot: { type: 'integer', value: 'K', help: 'slot 0..63 (default: the lowest free one)' },
+  },
+  run: (args, con) =>
+    withStore(args.arg('cow'), true, (store) => {
+      requireWritable(store);
+      const name = args.string('name');
+      const slot = args.number('slot');
+      const snap = createSnapshot(store, { ...(name !== undefined && { name }), ...(slot !== undefined && { slot }) });
+      store.commit();
+      con.result(snap, `created snapshot '${snap.name}' in slot ${snap.slot} (uuid ${snap.uuid})`);
+    }),
+};

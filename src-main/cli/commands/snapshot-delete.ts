@@ -1,0 +1,28 @@
+import type { Command } from '../command.ts';
+import { requireWritable, withStore } from '../devices.ts';
+import { sharedStore } from '../snapshots.ts';
+
+export const snapshotDelete: Command = {
+  name: 'snapshot delete',
+  summary: 'delete a snapshot of a shared store, freeing the chunks only it used',
+  positionals: [
+    { name: 'cow', help: 'COW device or image (shared store)' },
+    { name: 'snap', help: 'the snapshot: slot, name or UUID' },
+  ],
+  options: { 'dry-run': { type: 'boolean', help: 'say what would be freed, change nothing' } },
+  run: (args, con) =>
+    withStore(args.arg('cow'), !args.flag('dry-run'), (store) => {
+      const shared = sharedStore(store, 'delete a snapshot');
+      const slot = store.resolveSnapshot(args.arg('snap'));
+      const snap = store.snapshots().find((s) => s.slot === slot)!;
+      const what = `snapshot '${snap.name}' (slot ${slot}): ${snap.exceptions} exceptions, ${snap.unique} of them its own (freed)`;
+      if (args.flag('dry-run')) {
+        con.result({ dryRun: true, snapshot: snap, freedChunks: snap.unique }, `would delete ${what}`);
+        return;
+      }
+      requireWritable(store);
+      shared.deleteSnapshot(slot);
+      store.commit();
+      con.result({ deleted: snap, freedChunks: snap.unique }, `deleted ${what}`);
+    }),
+};
