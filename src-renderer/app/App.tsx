@@ -1,0 +1,63 @@
+import { useEffect, type ReactNode } from 'react';
+import type { AppStore } from '../store/index.ts';
+import type { RouteName } from '../store/route-slice.ts';
+import { ActivityView } from '../features/activity/ActivityView.tsx';
+import { BitmapView } from '../features/bitmap/BitmapView.tsx';
+import { BtreeView } from '../features/btree/BtreeView.tsx';
+import { LeafView } from '../features/leaf/LeafView.tsx';
+import { MergeView } from '../features/merge/MergeView.tsx';
+import { OverviewView } from '../features/overview/OverviewView.tsx';
+import { PersistentView } from '../features/persistent/PersistentView.tsx';
+import { StartView } from '../features/start/StartView.tsx';
+import { TeachPlaceholder } from '../features/teach/TeachPlaceholder.tsx';
+import { ErrorBoundary } from './ErrorBoundary.tsx';
+import { Sidebar } from './Sidebar.tsx';
+import { StoreProvider, useApp } from './store-context.tsx';
+import { TopBar } from './TopBar.tsx';
+import { useHashRoute } from './use-hash-route.ts';
+import { useShortcuts } from './use-shortcuts.ts';
+
+const VIEWS: Record<RouteName, () => ReactNode> = {
+  start: () => <StartView />,
+  overview: () => <OverviewView />,
+  btree: () => <BtreeView />,
+  leaf: () => <LeafView />,
+  bitmap: () => <BitmapView />,
+  persistent: () => <PersistentView />,
+  merge: () => <MergeView />,
+  activity: () => <ActivityView />,
+  teach: () => <TeachPlaceholder />,
+};
+
+/** Views that need an open store fall back to Start when none is open. */
+const NEEDS_STORE = new Set<RouteName>(['overview', 'btree', 'leaf', 'bitmap', 'persistent', 'merge']);
+
+function Routed() {
+  const route = useApp((s) => s.route);
+  const open = useApp((s) => s.session !== null);
+  const shown: RouteName = NEEDS_STORE.has(route) && !open ? 'start' : route;
+  return (
+    <main className="content" id="main">
+      <ErrorBoundary resetKey={shown}>{VIEWS[shown]()}</ErrorBoundary>
+    </main>
+  );
+}
+
+export function App({ store }: { store: AppStore }) {
+  useShortcuts(store);
+  useHashRoute(store);
+  useEffect(() => {
+    void store.getState().init();
+  }, [store]);
+  return (
+    <StoreProvider store={store}>
+      <div className="shell">
+        <Sidebar />
+        <div className="main">
+          <TopBar />
+          <Routed />
+        </div>
+      </div>
+    </StoreProvider>
+  );
+}

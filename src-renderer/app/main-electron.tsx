@@ -1,0 +1,7 @@
+import { bridgeFromWindow, createElectronClient } from '../client/electron-client.ts';
+import { boot, bootFailure } from './boot.tsx';
+
+// Electron composition root: the preload's bridge carries the contract over IPC.
+const bridge = bridgeFromWindow();
+if (bridge) boot(createElectronClient(bridge));
+else bootFailure('The desktop bridge is missing', 'The preload script did not load; reinstall snapscope or run `snapscope serve` and use a browser.');

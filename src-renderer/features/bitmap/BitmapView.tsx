@@ -1,0 +1,41 @@
+import { useState } from 'react';
+import { useApp } from '../../app/store-context.tsx';
+import { Card } from '../../ui/Card.tsx';
+import { RoleLegend } from '../../ui/Legend.tsx';
+import { PERSISTENT_ROLES, SHARED_ROLES } from '../../viz/colors.ts';
+import type { BucketSummary } from '../../viz/occupancy-painter.ts';
+import { OccupancyMap } from '../occupancy/OccupancyMap.tsx';
+
+export function BitmapView() {
+  const format = useApp((s) => s.info?.format);
+  const findLeafOfChunk = useApp((s) => s.findLeafOfChunk);
+  const openLeaf = useApp((s) => s.openLeaf);
+  const loadTree = useApp((s) => s.loadTree);
+  const [note, setNote] = useState<string | null>(null);
+  const pick = async (b: BucketSummary): Promise<void> => {
+    if (format !== 'shared') return;
+    if (b.role === 'leaf') return openLeaf(b.first);
+    if (b.role !== 'exception') return setNote(`Chunk ${b.first} is ${b.role === 'free' ? 'free' : `a ${b.role} chunk`}; only exception and leaf chunks lead to a leaf.`);
+    setNote(`Looking for the leaf of chunk ${b.first}…`);
+    await loadTree();
+    const leaf = await findLeafOfChunk(b.first);
+    if (leaf === null) setNote(`No leaf maps chunk ${b.first} (it may have just been freed).`);
+    else await openLeaf(leaf);
+  };
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>Occupancy</h1>
+        <p>Every chunk of the COW device by role. Scroll or press + and − to zoom, drag to pan; click a bucket to zoom into it, an exception chunk to open its leaf.</p>
+      </div>
+      <Card title="COW chunks" labelledBy="occ-title" actions={<RoleLegend roles={format === 'persistent' ? PERSISTENT_ROLES : SHARED_ROLES} />}>
+        <OccupancyMap height={460} onPick={(b) => void pick(b)} />
+        {note && (
+          <p className="muted" role="status" style={{ margin: '10px 0 0' }}>
+            {note}
+          </p>
+        )}
+      </Card>
+    </div>
+  );
+}

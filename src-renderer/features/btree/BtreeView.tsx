@@ -1,0 +1,142 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useApp } from '../../app/store-context.tsx';
+import { Card } from '../../ui/Card.tsx';
+import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
+import { fitBox } from '../../viz/fit.ts';
+import { NODE_H, NODE_W, buildTree, layoutTree, linkPath, type TreeDatum } from '../../viz/tree-layout.ts';
+import { ChangeList } from './ChangeList.tsx';
+import { SearchBox } from './SearchBox.tsx';
+import { SearchResult } from './SearchResult.tsx';
+import { TreeNodeBox } from './TreeNodeBox.tsx';
+import { useSvgZoom } from './use-zoom.ts';
+
+const HEIGHT = 560;
+
+export function BtreeView() {
+  const { treeRoot, blocks, expanded, searchPath, treeError, flashes, chunkBytes, revision } = useApp(
+    useShallow((s) => ({
+      treeRoot: s.treeRoot,
+      blocks: s.blocks,
+      expanded: s.expanded,
+      searchPath: s.searchPath,
+      treeError: s.treeError,
+      flashes: s.flashes,
+      chunkBytes: s.info?.chunkBytes ?? 0,
+      revision: s.revision,
+    })),
+  );
+  const { loadTree, expand, collapse, openLeaf } = useApp(useShallow((s) => ({ loadTree: s.loadTree, expand: s.expand, collapse: s.collapse, openLeaf: s.openLeaf })));
+  const svg = useRef<SVGSVGElement>(null);
+  const layer = useRef<SVGGElement>(null);
+  const camera = useSvgZoom(svg, layer);
+  const [tip, setTip] = useState<{ d: TreeDatum; x: number; y: number } | null>(null);
+
+  useEffect(() => {
+    void loadTree();
+  }, [loadTree, revision]);
+
+  const layout = useMemo(() => (treeRoot ? layoutTree(buildTree(treeRoot.root, blocks, expanded)) : null), [treeRoot, blocks, expanded]);
+  const fit = (): void => {
+    const el = svg.current;
+    if (layout && el) camera.current.fitTo(fitBox({ x0: layout.x0 - NODE_W / 2, x1: layout.x1 + NODE_W / 2, y0: layout.y0 - NODE_H / 2, y1: layout.y1 + NODE_H / 2 }, el.clientWidth, el.clientHeight));
+  };
+  // Fit once the first layout is there; later expansions keep the user's camera.
+  const fitted = useRef(false);
+  useEffect(() => {
+    if (layout && !fitted.current) {
+      fitted.current = true;
+      fit();
+    }
+  });
+
+  const onPath = new Set(searchPath?.path ?? []);
+  const recent = Date.now() - 3000;
+  const flashing = new Set(flashes.filter((f) => f.at > recent).flatMap((f) => f.chunks));
+  const activate = (d: TreeDatum): void => {
+    if (d.block?.kind === 'leaf') void openLeaf(d.chunk);
+    else if (d.block?.kind === 'node') (d.open ? collapse(d.chunk) : void expand(d.chunk));
+  };
+  const box = svg.current?.getBoundingClientRect();
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>B-tree</h1>
+        <p>Origin chunk → exceptions. Click a node to expand it, a leaf to inspect it; drag to pan, scroll to zoom.</p>
+      </div>
+      {treeError && <ErrorAlert error={treeError} onRetry={() => void loadTree()} />}
+      <div className="split">
+        <Card
+          title={treeRoot ? `Root ${treeRoot.root} · ${treeRoot.levels + 1} level${treeRoot.levels ? 's' : ''}` : 'Loading tree…'}
+          labelledBy="tree-title"
+          actions={
+            <div className="row" style={{ gap: 4 }}>
+              <button type="button" className="btn btn-sm" aria-label="Zoom in" aria-keyshortcuts="+" onClick={() => camera.current.zoomBy(1.4)}>
+                +
+              </button>
+              <button type="button" className="btn btn-sm" aria-label="Zoom out" aria-keyshortcuts="-" onClick={() => camera.current.zoomBy(1 / 1.4)}>
+                −
+              </button>
+              <button type="button" className="btn btn-sm" aria-keyshortcuts="0" onClick={fit}>
+                Fit
+              </button>
+            </div>
+          }
+        >
+          <div
+            className="viz"
+            style={{ height: HEIGHT }}
+            onKeyDown={(e) => {
+              if (e.target instanceof HTMLInputElement) return;
+              if (e.key === '+' || e.key === '=') camera.current.zoomBy(1.4);
+              else if (e.key === '-') camera.current.zoomBy(1 / 1.4);
+              else if (e.key === '0') fit();
+            }}
+          >
+            <svg ref={svg} role="group" aria-label="B-tree of exceptions">
+              <g ref={layer}>
+                {layout?.links.map((l) => (
+                  <path
+                    key={`${l.source.data.chunk}-${l.target.data.chunk}`}
+                    className={`tree-link${onPath.has(l.source.data.chunk) && onPath.has(l.target.data.chunk) ? ' path' : ''}`}
+                    d={linkPath(l.source.x, l.source.y, l.target.x, l.target.y)}
+                  />
+                ))}
+                {layout?.nodes.map((n) => (
+                  <TreeNodeBox
+                    key={n.data.chunk}
+                    node={n}
+                    chunkBytes={chunkBytes}
+                    onPath={onPath.has(n.data.chunk)}
+                    flashing={flashing.has(n.data.chunk)}
+                    onActivate={activate}
+                    onHover={(d, x, y) => setTip(d ? { d, x, y } : null)}
+                  />
+                ))}
+              </g>
+            </svg>
+            {tip && box && <NodeTip d={tip.d} left={tip.x - box.left + 14} top={tip.y - box.top + 14} />}
+          </div>
+        </Card>
+        <div className="grid" style={{ gap: 16 }}>
+          <SearchBox />
+          <SearchResult />
+          <ChangeList />
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function NodeTip({ d, left, top }: { d: TreeDatum; left: number; top: number }) {
+  const b = d.block;
+  const lines = [`chunk ${d.chunk}`];
+  if (b?.kind === 'node') lines.push(`node, ${b.count} children`, `keys: ${b.entries.slice(1).map((e) => e.key).join(', ') || '—'}`);
+  if (b?.kind === 'leaf') lines.push(`leaf, ${b.count} origin chunks, ${b.freeBytes} bytes free`, `origin ${b.entries[0]?.origin ?? '—'}…${b.entries.at(-1)?.origin ?? '—'}`);
+  return (
+    <div className="viz-tip" style={{ left, top }} role="tooltip">
+      {lines.join('\n')}
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import type { HierarchyPointNode } from 'd3';
+import { NODE_H, NODE_W, keySummary, leafFill, type TreeDatum } from '../../viz/tree-layout.ts';
+import { formatCount } from '../../viz/format.ts';
+
+export interface NodeBoxProps {
+  node: HierarchyPointNode<TreeDatum>;
+  chunkBytes: number;
+  onPath: boolean;
+  flashing: boolean;
+  onActivate: (d: TreeDatum) => void;
+  onHover: (d: TreeDatum | null, x: number, y: number) => void;
+}
+
+/** One block of the tree: a node with its keys, or a leaf with its chunk range and fill. */
+export function TreeNodeBox({ node, chunkBytes, onPath, flashing, onActivate, onHover }: NodeBoxProps) {
+  const d = node.data;
+  const b = d.block;
+  const range = `${formatCount(d.low)}–${d.high === null ? '∞' : formatCount(d.high - 1)}`;
+  const label =
+    b === null
+      ? `block ${d.chunk}, loading`
+      : b.kind === 'node'
+        ? `node at chunk ${d.chunk}, ${b.count} children, origin ${range}, ${d.open ? 'expanded' : 'collapsed'}`
+        : `leaf at chunk ${d.chunk}, ${b.count} origin chunks, origin ${range}`;
+  const fill = b?.kind === 'leaf' ? leafFill(b.freeBytes, chunkBytes) : 0;
+  const cls = `tree-node${onPath ? ' path' : ''}${flashing ? ' flash' : ''}`;
+  return (
+    <g
+      className={cls}
+      style={{ transform: `translate(${node.x - NODE_W / 2}px, ${node.y - NODE_H / 2}px)` }}
+      tabIndex={0}
+      role="button"
+      aria-label={label}
+      data-chunk={d.chunk}
+      data-kind={b?.kind ?? 'pending'}
+      onClick={() => onActivate(d)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          onActivate(d);
+        }
+      }}
+      onMouseEnter={(e) => onHover(d, e.clientX, e.clientY)}
+      onMouseMove={(e) => onHover(d, e.clientX, e.clientY)}
+      onMouseLeave={() => onHover(null, 0, 0)}
+      onFocus={() => onHover(null, 0, 0)}
+    >
+      <rect width={NODE_W} height={NODE_H} rx={6} className={b?.kind === 'leaf' ? 'leaf-box' : b ? 'node-box' : 'pending-box'} />
+      {b === null ? (
+        <text x={10} y={27}>
+          chunk {d.chunk} …
+        </text>
+      ) : b.kind === 'node' ? (
+        <>
+          <text x={10} y={17} className="box-title">
+            node {d.chunk} {d.open ? '▾' : '▸'}
+          </text>
+          <text x={10} y={34} className="box-sub">
+            {keySummary(b.entries.slice(1).map((e) => e.key)) || 'one child'}
+          </text>
+        </>
+      ) : (
+        <>
+          <text x={10} y={17} className="box-title">
+            leaf {d.chunk}
+          </text>
+          <text x={10} y={31} className="box-sub">
+            {range}
+          </text>
+          <rect x={10} y={37} width={NODE_W - 20} height={4} rx={2} className="fill-track" />
+          <rect x={10} y={37} width={(NODE_W - 20) * fill} height={4} rx={2} className="fill-bar" />
+        </>
+      )}
+    </g>
+  );
+}

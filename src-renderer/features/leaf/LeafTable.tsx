@@ -1,0 +1,39 @@
+import type { LeafDetailResult } from '../../../src-core/api/contract.ts';
+import { snapshotColor } from '../../viz/colors.ts';
+
+/** The leaf's map: each origin chunk with its exceptions (COW chunk and the snapshots reading it). */
+export function LeafTable({ detail, names }: { detail: LeafDetailResult; names: ReadonlyMap<number, string> }) {
+  return (
+    <div className="table-wrap" style={{ maxHeight: 560 }}>
+      <table className="data" aria-label="Exceptions of this leaf">
+        <thead>
+          <tr>
+            <th className="num">Origin chunk</th>
+            <th className="num">Exceptions</th>
+            <th>COW chunk → snapshots</th>
+          </tr>
+        </thead>
+        <tbody>
+          {detail.leaf.entries.map((e) => (
+            <tr key={e.origin} data-origin={e.origin}>
+              <td className="num">{e.origin}</td>
+              <td className="num">{e.exceptions.length}</td>
+              <td>
+                <span className="row" style={{ gap: 12 }}>
+                  {e.exceptions.map((x) => (
+                    <span key={x.chunk} className="row" style={{ gap: 4, flexWrap: 'nowrap' }} data-cow={x.chunk} data-slots={x.slots.join(',')}>
+                      <span className="mono">{x.chunk}</span>
+                      {x.slots.map((s) => (
+                        <span key={s} className="swatch" title={names.get(s) || `slot ${s}`} style={{ background: snapshotColor(s) }} />
+                      ))}
+                    </span>
+                  ))}
+                </span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useApp } from '../../app/store-context.tsx';
+import { Card } from '../../ui/Card.tsx';
+import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
+import { SnapshotLegend } from '../../ui/Legend.tsx';
+import { Stat } from '../../ui/Stat.tsx';
+import { leafFill } from '../../viz/tree-layout.ts';
+import { formatPercent } from '../../viz/format.ts';
+import { LeafTable } from './LeafTable.tsx';
+import { SharemapCanvas } from './SharemapCanvas.tsx';
+
+export function LeafView() {
+  const { leafChunk, detail, error, highlightSlot, snapshots, chunkBytes, revision, rootChunk } = useApp(
+    useShallow((s) => ({
+      leafChunk: s.leafChunk,
+      detail: s.leafDetail,
+      error: s.leafError,
+      highlightSlot: s.highlightSlot,
+      snapshots: s.info?.snapshots ?? [],
+      chunkBytes: s.info?.chunkBytes ?? 0,
+      revision: s.revision,
+      rootChunk: s.treeRoot?.root ?? null,
+    })),
+  );
+  const { refreshLeaf, setHighlightSlot, openLeaf, searchKey } = useApp(
+    useShallow((s) => ({ refreshLeaf: s.refreshLeaf, setHighlightSlot: s.setHighlightSlot, openLeaf: s.openLeaf, searchKey: s.searchKey })),
+  );
+  useEffect(() => {
+    void refreshLeaf();
+  }, [refreshLeaf, revision]);
+  const names = useMemo(() => new Map(snapshots.map((s) => [s.slot, s.name])), [snapshots]);
+  const shown = snapshots.filter((s) => detail?.slots.includes(s.slot));
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>Leaf inspector{leafChunk !== null ? ` · leaf ${leafChunk}` : ''}</h1>
+        <p>Which exception each snapshot reads for the origin chunks of one leaf.</p>
+      </div>
+      <LeafPicker onOrigin={async (key) => {
+        const path = await searchKey(key);
+        if (path) await openLeaf(path.leaf);
+      }} />
+      {error && <ErrorAlert error={error} onRetry={() => void refreshLeaf()} />}
+      {leafChunk === null && <p className="empty">Pick a leaf in the B-tree, or find the leaf of an origin chunk above{rootChunk !== null ? '' : ''}.</p>}
+      {detail && (
+        <>
+          <Card title="Leaf" labelledBy="leaf-title">
+            <dl className="stats" style={{ margin: 0 }}>
+              <Stat label="Chunk" value={detail.leaf.chunk} />
+              <Stat label="Base origin chunk" value={detail.leaf.base} />
+              <Stat label="Origin chunks mapped" value={detail.leaf.count} testId="leaf-count" raw={detail.leaf.count} />
+              <Stat label="Fill" value={formatPercent(leafFill(detail.leaf.freeBytes, chunkBytes), 1)} sub={`${detail.leaf.freeBytes} B free`} />
+              <Stat label="Using mask" value={<span className="mono">{detail.leaf.using}</span>} />
+            </dl>
+          </Card>
+          <div className="grid grid-2">
+            <Card title="Sharemap" labelledBy="sharemap-title" actions={<span className="muted" style={{ fontSize: 12 }}>● = one copy shared by several snapshots</span>}>
+              <div style={{ marginBottom: 10 }}>
+                <SnapshotLegend snapshots={shown} picked={highlightSlot} onPick={setHighlightSlot} />
+              </div>
+              <SharemapCanvas detail={detail} highlightSlot={highlightSlot} names={names} />
+            </Card>
+            <Card title="Map" labelledBy="map-title">
+              <LeafTable detail={detail} names={names} />
+            </Card>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+function LeafPicker({ onOrigin }: { onOrigin: (key: number) => Promise<void> }) {
+  const [value, setValue] = useState('');
+  const key = Number(value);
+  const ok = value.trim() !== '' && Number.isInteger(key) && key >= 0;
+  return (
+    <form
+      className="row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (ok) void onOrigin(key);
+      }}
+    >
+      <input className="input mono" aria-label="Origin chunk to inspect" placeholder="origin chunk" value={value} onChange={(e) => setValue(e.target.value)} />
+      <button type="submit" className="btn" disabled={!ok}>
+        Show its leaf
+      </button>
+    </form>
+  );
+}

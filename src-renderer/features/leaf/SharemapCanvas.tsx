@@ -1,0 +1,42 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { LeafDetailResult } from '../../../src-core/api/contract.ts';
+import { cssVar, sizeCanvas, useElementSize } from '../../ui/use-canvas.ts';
+import { hitSharemap, paintSharemap, sharemapGeometry, type SharemapCell } from '../../viz/sharemap-painter.ts';
+
+/** The sharemap matrix on one canvas; the painter and hit-testing live in viz/. */
+export function SharemapCanvas({ detail, highlightSlot, names }: { detail: LeafDetailResult; highlightSlot: number | null; names: ReadonlyMap<number, string> }) {
+  const wrap = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [width, setWidth] = useState(600);
+  const [tip, setTip] = useState<{ cell: SharemapCell; x: number; y: number } | null>(null);
+  useElementSize(wrap, useCallback((w: number) => setWidth(w), []));
+  const geometry = sharemapGeometry(detail, width);
+  useEffect(() => {
+    const el = canvas.current;
+    const ctx = el && sizeCanvas(el, geometry.width, geometry.height);
+    if (!ctx) return;
+    paintSharemap(ctx, detail, geometry, { free: cssVar('--free', '#e7eaef'), text: cssVar('--text', '#1c2230'), muted: cssVar('--muted', '#5d6778'), highlightSlot });
+  });
+  const name = (slot: number): string => names.get(slot) || `slot ${slot}`;
+  return (
+    <div ref={wrap} style={{ position: 'relative', maxHeight: 520, overflow: 'auto' }}>
+      <canvas
+        ref={canvas}
+        role="img"
+        aria-label={`Sharemap: ${detail.rows.length} origin chunks by ${detail.slots.length} snapshots; the table lists the same cells`}
+        onMouseMove={(e) => {
+          const r = e.currentTarget.getBoundingClientRect();
+          const cell = hitSharemap(detail, geometry, e.clientX - r.left, e.clientY - r.top);
+          setTip(cell ? { cell, x: e.clientX - r.left, y: e.clientY - r.top } : null);
+        }}
+        onMouseLeave={() => setTip(null)}
+      />
+      {tip && (
+        <div className="viz-tip" role="tooltip" style={{ left: Math.min(tip.x + 14, width - 240), top: tip.y + 14 }}>
+          {`origin chunk ${tip.cell.origin}, ${name(tip.cell.slot)}\n`}
+          {tip.cell.chunk < 0 ? 'reads the origin (no exception)' : `reads COW chunk ${tip.cell.chunk}${tip.cell.readers.length > 1 ? `\nshared with ${tip.cell.readers.filter((s) => s !== tip.cell.slot).map(name).join(', ')}` : '\nonly this snapshot reads it'}`}
+        </div>
+      )}
+    </div>
+  );
+}

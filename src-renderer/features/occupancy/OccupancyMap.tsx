@@ -1,0 +1,186 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { OccupancyResult } from '../../../src-core/api/contract.ts';
+import { useApp, useAppStore } from '../../app/store-context.tsx';
+import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
+import { cssVar, sizeCanvas, useElementSize } from '../../ui/use-canvas.ts';
+import { ROLE_LABELS, roleColor } from '../../viz/colors.ts';
+import { formatCount } from '../../viz/format.ts';
+import { bucketsFor, gridFor, hitTest, paintOccupancy, type BucketSummary, type OccupancyGrid } from '../../viz/occupancy-painter.ts';
+import { RangeCamera } from '../../viz/range-camera.ts';
+
+/**
+ * The COW as a zoomable map of chunk buckets. The camera and the painter run outside React: camera
+ * moves ask the API for the visible buckets (latest wins), and the store's `subscribe` repaints the
+ * canvas when they arrive. React only renders the frame, the tooltip and the buttons.
+ */
+export function OccupancyMap({ height = 420, onPick }: { height?: number; onPick?: (bucket: BucketSummary) => void }) {
+  const store = useAppStore();
+  const total = useApp((s) => s.info?.chunkCount ?? 0);
+  const revision = useApp((s) => s.revision);
+  const error = useApp((s) => s.occupancyError);
+  const wrap = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const camera = useRef(new RangeCamera(total));
+  const grid = useRef<OccupancyGrid>(gridFor(800, height, total));
+  const [tip, setTip] = useState<{ s: BucketSummary; x: number; y: number } | null>(null);
+  const [range, setRange] = useState({ start: 0, span: total });
+
+  const paint = useCallback((data: OccupancyResult | null) => {
+    const el = canvas.current;
+    if (!el || !data) return;
+    const ctx = sizeCanvas(el, grid.current.width, grid.current.height);
+    if (ctx) paintOccupancy(ctx, grid.current, data, { free: cssVar('--free', '#e7eaef'), role: roleColor });
+  }, []);
+
+  const request = useCallback(() => {
+    const c = camera.current;
+    grid.current = gridFor(grid.current.width, height, c.span);
+    setRange({ start: c.start, span: c.span });
+    void store.getState().loadOccupancy(c.start, c.start + c.span, bucketsFor(grid.current, c.span));
+  }, [store, height]);
+
+  useEffect(() => store.subscribe((s, prev) => s.occupancy !== prev.occupancy && paint(s.occupancy)), [store, paint]);
+  useEffect(() => {
+    let frame = 0;
+    const off = camera.current.onChange(() => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(request);
+    });
+    return () => {
+      off();
+      cancelAnimationFrame(frame);
+    };
+  }, [request]);
+  useEffect(() => {
+    camera.current.setTotal(total);
+    request();
+  }, [total, revision, request]);
+  useElementSize(
+    wrap,
+    useCallback(
+      (w: number) => {
+        if (w > 0 && w !== grid.current.width) {
+          grid.current = { ...grid.current, width: w };
+          request();
+        }
+      },
+      [request],
+    ),
+  );
+
+  const at = (e: { clientX: number; clientY: number }): { s: BucketSummary | null; x: number; y: number } => {
+    const r = canvas.current?.getBoundingClientRect();
+    const data = store.getState().occupancy;
+    if (!r || !data) return { s: null, x: 0, y: 0 };
+    const x = e.clientX - r.left;
+    const y = e.clientY - r.top;
+    return { s: hitTest(grid.current, data, x, y), x, y };
+  };
+
+  // Wheel zoom keeps the bucket under the pointer in place; the listener is non-passive to stop page scroll.
+  useEffect(() => {
+    const el = canvas.current;
+    if (!el) return;
+    const onWheel = (e: WheelEvent): void => {
+      e.preventDefault();
+      const hit = at(e).s;
+      const c = camera.current;
+      const fraction = hit ? (hit.first - c.start) / Math.max(c.span, 1) : 0.5;
+      c.zoom(e.deltaY < 0 ? 1.5 : 1 / 1.5, fraction);
+    };
+    el.addEventListener('wheel', onWheel, { passive: false });
+    return () => el.removeEventListener('wheel', onWheel);
+  });
+
+  const drag = useRef<{ y: number; start: number } | null>(null);
+  const chunksPerRow = (): number => Math.max(1, Math.round((camera.current.span / Math.max(grid.current.rows, 1))));
+
+  return (
+    <div>
+      <div className="row" style={{ marginBottom: 8 }}>
+        <span className="muted" data-testid="occupancy-range">
+          chunks {formatCount(range.start)}–{formatCount(Math.max(range.start + range.span - 1, 0))} of {formatCount(total)}
+        </span>
+        <span className="spacer" />
+        <button type="button" className="btn btn-sm" aria-label="Zoom in on the map" onClick={() => camera.current.zoom(2)}>
+          +
+        </button>
+        <button type="button" className="btn btn-sm" aria-label="Zoom out of the map" onClick={() => camera.current.zoom(0.5)}>
+          −
+        </button>
+        <button type="button" className="btn btn-sm" onClick={() => camera.current.reset()}>
+          Whole device
+        </button>
+      </div>
+      {error && <ErrorAlert error={error} />}
+      <div
+        ref={wrap}
+        className="viz"
+        style={{ height, background: 'transparent', border: 0 }}
+        tabIndex={0}
+        role="application"
+        aria-label="Occupancy map. Plus and minus zoom, arrow keys pan, 0 shows the whole device."
+        onKeyDown={(e) => {
+          const c = camera.current;
+          const keys: Record<string, () => void> = {
+            '+': () => c.zoom(2),
+            '=': () => c.zoom(2),
+            '-': () => c.zoom(0.5),
+            '0': () => c.reset(),
+            ArrowDown: () => c.pan(c.span / 4),
+            ArrowRight: () => c.pan(c.span / 4),
+            ArrowUp: () => c.pan(-c.span / 4),
+            ArrowLeft: () => c.pan(-c.span / 4),
+          };
+          const action = keys[e.key];
+          if (action) {
+            e.preventDefault();
+            action();
+          }
+        }}
+      >
+        <canvas
+          ref={canvas}
+          style={{ cursor: drag.current ? 'grabbing' : 'crosshair' }}
+          onPointerDown={(e) => {
+            drag.current = { y: e.clientY, start: camera.current.start };
+          }}
+          onPointerUp={(e) => {
+            const moved = drag.current && Math.abs(e.clientY - drag.current.y) > 3;
+            drag.current = null;
+            const hit = at(e).s;
+            if (moved || !hit) return;
+            // A click on a bucket zooms into it; on a single chunk it picks that chunk.
+            const c = camera.current;
+            if (hit.end - hit.first > 1) c.zoom(4, (hit.first - c.start) / Math.max(c.span, 1));
+            else onPick?.(hit);
+          }}
+          onPointerMove={(e) => {
+            if (drag.current && e.buttons === 1) {
+              const rows = (drag.current.y - e.clientY) / grid.current.cell;
+              camera.current.pan(drag.current.start + rows * chunksPerRow() - camera.current.start);
+              return;
+            }
+            const { s, x, y } = at(e);
+            setTip(s ? { s, x, y } : null);
+          }}
+          onPointerLeave={() => setTip(null)}
+        />
+        {tip && <BucketTip s={tip.s} left={Math.min(tip.x + 14, grid.current.width - 250)} top={tip.y + 14} />}
+      </div>
+    </div>
+  );
+}
+
+function BucketTip({ s, left, top }: { s: BucketSummary; left: number; top: number }) {
+  const single = s.end - s.first === 1;
+  const head = single ? `chunk ${formatCount(s.first)}: ${ROLE_LABELS[s.role] ?? s.role}` : `chunks ${formatCount(s.first)}–${formatCount(s.end - 1)}`;
+  const body = single ? '' : s.counts.map(([role, n]) => `${ROLE_LABELS[role] ?? role}: ${formatCount(n)}`).join('\n');
+  return (
+    <div className="viz-tip" role="tooltip" style={{ left, top }}>
+      {head}
+      {body && `\n${body}`}
+      {single ? (s.role === 'exception' || s.role === 'leaf') && '\nclick to open its leaf' : '\nclick to zoom in'}
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import { useApp } from '../../app/store-context.tsx';
+import { Card } from '../../ui/Card.tsx';
+import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
+import { Gauge } from '../../ui/Gauge.tsx';
+import { Stat } from '../../ui/Stat.tsx';
+import { ROLE_COLORS, snapshotColor } from '../../viz/colors.ts';
+import { formatBytes, formatCount } from '../../viz/format.ts';
+import { SnapshotTable } from './SnapshotTable.tsx';
+
+export function OverviewView() {
+  const info = useApp((s) => s.info);
+  const error = useApp((s) => s.infoError);
+  const refresh = useApp((s) => s.refreshInfo);
+  if (!info) return error ? <ErrorAlert error={error} onRetry={() => void refresh()} /> : <p className="empty">Loading…</p>;
+  const u = info.usage;
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>Overview</h1>
+        <p>
+          {info.format === 'shared' ? 'Shared exception store: many snapshots, one B-tree of exceptions.' : "The kernel's persistent exception store: one snapshot, a table of exceptions."}
+        </p>
+      </div>
+      {error && <ErrorAlert error={error} onRetry={() => void refresh()} />}
+      {info.notes.map((n) => (
+        <div key={n} className="alert info" role="status">
+          {n}
+        </div>
+      ))}
+      <Card title="Store" labelledBy="store-title">
+        <dl className="stats" style={{ margin: 0 }}>
+          <Stat label="Format" value={`${info.format} v${info.version}`} testId="ov-format" raw={info.format} />
+          <Stat label="Chunk size" value={formatBytes(info.chunkBytes)} sub={`${info.chunkSectors} sectors`} testId="ov-chunk-bytes" raw={info.chunkBytes} />
+          <Stat label="Device size" value={formatBytes(info.deviceBytes)} sub={`${formatCount(info.chunkCount)} chunks`} testId="ov-device-bytes" raw={info.deviceBytes} />
+          <Stat label="Valid" value={info.valid ? 'yes' : 'no'} testId="ov-valid" raw={info.valid} />
+          <Stat label="Exceptions" value={formatCount(info.exceptions)} testId="ov-exceptions" raw={info.exceptions} />
+          <Stat label="Snapshots" value={formatCount(info.snapshots.length)} testId="ov-snapshots" raw={info.snapshots.length} />
+          {info.tree && (
+            <>
+              <Stat label="Tree depth" value={info.tree.levels + 1} sub="levels" testId="ov-tree-levels" raw={info.tree.levels} />
+              <Stat label="Tree blocks" value={formatCount(info.tree.nodes + info.tree.leaves)} sub={`${info.tree.nodes} nodes, ${info.tree.leaves} leaves`} testId="ov-tree-leaves" raw={info.tree.leaves} />
+            </>
+          )}
+          {info.merge && <Stat label="Merging" value={`slot ${info.merge.slot}`} sub={info.merge.total ? `${info.merge.done ?? 0}/${info.merge.total}` : ''} />}
+        </dl>
+      </Card>
+      <Card title="Usage" labelledBy="usage-title" actions={<span className="muted">{formatCount(u.allocatedChunks)} of {formatCount(u.totalChunks)} chunks allocated</span>}>
+        <Gauge
+          label="COW usage"
+          total={u.totalChunks}
+          parts={[
+            { label: 'metadata', value: u.metadataChunks, color: ROLE_COLORS.node },
+            { label: 'data', value: u.dataChunks, color: info.format === 'persistent' ? snapshotColor(0) : ROLE_COLORS.exception },
+            { label: 'free', value: u.freeChunks, color: 'var(--free)' },
+          ]}
+        />
+        <dl className="stats" style={{ margin: '14px 0 0' }}>
+          <Stat label="Allocated" value={formatCount(u.allocatedChunks)} testId="ov-allocated" raw={u.allocatedChunks} />
+          <Stat label="Metadata" value={formatCount(u.metadataChunks)} testId="ov-metadata" raw={u.metadataChunks} />
+          <Stat label="Data" value={formatCount(u.dataChunks)} testId="ov-data" raw={u.dataChunks} />
+          <Stat label="Free" value={formatCount(u.freeChunks)} sub={formatBytes(u.freeChunks * info.chunkBytes)} testId="ov-free" raw={u.freeChunks} />
+          {info.kernelStatus && (
+            <Stat label="dmsetup status" value={`${info.kernelStatus.allocatedSectors}/${info.kernelStatus.totalSectors}`} sub={`${info.kernelStatus.metadataSectors} metadata sectors`} />
+          )}
+        </dl>
+      </Card>
+      <SnapshotTable />
+    </div>
+  );
+}

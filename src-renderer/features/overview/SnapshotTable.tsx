@@ -1,0 +1,136 @@
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { SnapshotInfo } from '../../../src-core/api/contract.ts';
+import { useApp } from '../../app/store-context.tsx';
+import { Card } from '../../ui/Card.tsx';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+import { PromptDialog } from '../../ui/PromptDialog.tsx';
+import { snapshotColor } from '../../viz/colors.ts';
+import { formatBytes, formatCount, formatTime } from '../../viz/format.ts';
+
+type Dialog = { kind: 'create' } | { kind: 'rename' | 'delete' | 'merge'; snap: SnapshotInfo } | null;
+
+export function SnapshotTable() {
+  const info = useApp((s) => s.info);
+  const writable = useApp((s) => s.session?.write ?? false);
+  const hasOrigin = useApp((s) => s.session?.origin != null);
+  const { createSnapshot, renameSnapshot, deleteSnapshot, startMerge, navigate } = useApp(
+    useShallow((s) => ({ createSnapshot: s.createSnapshot, renameSnapshot: s.renameSnapshot, deleteSnapshot: s.deleteSnapshot, startMerge: s.startMerge, navigate: s.navigate })),
+  );
+  const [dialog, setDialog] = useState<Dialog>(null);
+  if (!info) return null;
+  const close = (): void => setDialog(null);
+  const label = (s: SnapshotInfo): string => `'${s.name || `slot ${s.slot}`}'`;
+  const why = writable ? (hasOrigin ? undefined : 'Needs the origin: open the store with its origin') : 'The store is open read-only';
+  return (
+    <Card
+      title="Snapshots"
+      labelledBy="snapshots-title"
+      actions={
+        info.format === 'shared' && (
+          <button type="button" className="btn btn-primary btn-sm" disabled={!writable} title={writable ? undefined : 'The store is open read-only'} onClick={() => setDialog({ kind: 'create' })}>
+            Create snapshot
+          </button>
+        )
+      }
+    >
+      <div className="table-wrap">
+        <table className="data" aria-labelledby="snapshots-title">
+          <thead>
+            <tr>
+              <th>Slot</th>
+              <th>Name</th>
+              <th>UUID</th>
+              <th>Created</th>
+              <th className="num">Exceptions</th>
+              <th className="num">Unique</th>
+              <th className="num">Shared</th>
+              <th className="num">Bytes</th>
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {info.snapshots.map((s) => (
+              <tr key={s.slot} data-slot={s.slot}>
+                <td>
+                  <span className="row" style={{ gap: 6, flexWrap: 'nowrap' }}>
+                    <span className="swatch" style={{ background: snapshotColor(s.slot) }} />
+                    {s.slot}
+                  </span>
+                </td>
+                <td>{s.name || <span className="muted">(unnamed)</span>}</td>
+                <td className="mono muted" title={s.uuid}>
+                  {s.uuid.slice(0, 8)}…
+                </td>
+                <td>{formatTime(s.created)}</td>
+                <td className="num">{formatCount(s.exceptions)}</td>
+                <td className="num">{formatCount(s.unique)}</td>
+                <td className="num">{formatCount(s.shared)}</td>
+                <td className="num">{formatBytes(s.bytes)}</td>
+                <td>
+                  <span className="row" style={{ flexWrap: 'nowrap', gap: 4 }}>
+                    {info.format === 'shared' && (
+                      <button type="button" className="btn btn-sm" disabled={!writable} aria-label={`Rename snapshot ${s.name}`} onClick={() => setDialog({ kind: 'rename', snap: s })}>
+                        Rename
+                      </button>
+                    )}
+                    <button type="button" className="btn btn-sm" disabled={why !== undefined} title={why} aria-label={`Merge snapshot ${s.name}`} onClick={() => setDialog({ kind: 'merge', snap: s })}>
+                      Merge
+                    </button>
+                    {info.format === 'shared' && (
+                      <button type="button" className="btn btn-sm btn-danger" disabled={!writable} aria-label={`Delete snapshot ${s.name}`} onClick={() => setDialog({ kind: 'delete', snap: s })}>
+                        Delete
+                      </button>
+                    )}
+                  </span>
+                </td>
+              </tr>
+            ))}
+            {info.snapshots.length === 0 && (
+              <tr>
+                <td colSpan={9} className="empty">
+                  No snapshots yet.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      {!writable && <p className="muted" style={{ margin: '10px 0 0' }}>Open the store for writing (top bar) to create, rename, delete or merge snapshots.</p>}
+      {dialog?.kind === 'create' && (
+        <PromptDialog title="Create a snapshot" label="Name" initial={`snap-${info.snapshots.length + 1}`} confirmLabel="Create" onClose={close} onSubmit={createSnapshot} />
+      )}
+      {dialog?.kind === 'rename' && (
+        <PromptDialog title={`Rename snapshot ${label(dialog.snap)}`} label="New name" initial={dialog.snap.name} confirmLabel="Rename" onClose={close} onSubmit={(name) => renameSnapshot(dialog.snap.slot, name)} />
+      )}
+      {dialog?.kind === 'delete' && (
+        <ConfirmDialog title={`Delete snapshot ${label(dialog.snap)}?`} confirmLabel="Delete snapshot" danger onClose={close} onConfirm={() => deleteSnapshot(dialog.snap.slot, label(dialog.snap))}>
+          <p style={{ margin: 0 }}>
+            Snapshot {label(dialog.snap)} (slot {dialog.snap.slot}) and its view of the origin will be lost: {formatCount(dialog.snap.unique)} chunks only it reads (
+            {formatBytes(dialog.snap.unique * info.chunkBytes)}) are freed; {formatCount(dialog.snap.shared)} shared chunks stay for the other snapshots. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+      {dialog?.kind === 'merge' && (
+        <ConfirmDialog
+          title={`Merge snapshot ${label(dialog.snap)} into the origin?`}
+          confirmLabel="Start merge"
+          danger
+          onClose={close}
+          onConfirm={async () => {
+            await startMerge(dialog.snap.slot, dialog.snap.name || `slot ${dialog.snap.slot}`);
+            navigate('merge');
+            return null;
+          }}
+        >
+          <p style={{ margin: 0 }}>
+            Up to {formatCount(dialog.snap.exceptions)} origin chunks ({formatBytes(dialog.snap.bytes)}) are overwritten with the snapshot&apos;s data: what the origin holds there now will be lost.
+            The snapshot goes away once merged. You can pause or cancel between batches; the store stays consistent.
+          </p>
+        </ConfirmDialog>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,42 @@
+import { useState } from 'react';
+import { useApp } from '../../app/store-context.tsx';
+import { Card } from '../../ui/Card.tsx';
+
+/** Open by path: the COW, and the origin beside it (needed for writes and merge). */
+export function OpenForm() {
+  const openStore = useApp((s) => s.openStore);
+  const opening = useApp((s) => s.opening);
+  const [cow, setCow] = useState('');
+  const [origin, setOrigin] = useState('');
+  const [write, setWrite] = useState(false);
+  return (
+    <Card title="Open by path" labelledBy="open-path">
+      <form
+        className="grid"
+        style={{ gap: 10 }}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (cow.trim()) void openStore({ cow: cow.trim(), ...(origin.trim() ? { origin: origin.trim() } : {}), write });
+        }}
+      >
+        <label className="field">
+          COW device or image
+          <input className="input mono" name="cow" placeholder="/dev/vg/snap-cow or /path/shared.cow" value={cow} onChange={(e) => setCow(e.target.value)} />
+        </label>
+        <label className="field">
+          Origin (optional)
+          <input className="input mono" name="origin" placeholder="/dev/vg/origin or /path/origin.img" value={origin} onChange={(e) => setOrigin(e.target.value)} />
+        </label>
+        <div className="row">
+          <label className="check">
+            <input type="checkbox" checked={write} onChange={(e) => setWrite(e.target.checked)} /> Open for writing
+          </label>
+          <span className="spacer" />
+          <button type="submit" className="btn btn-primary" disabled={!cow.trim() || opening !== null}>
+            Open
+          </button>
+        </div>
+      </form>
+    </Card>
+  );
+}

@@ -1,0 +1,71 @@
+import type { JobInfo, SnapshotRef, StoreInfo } from '../../src-core/api/contract.ts';
+import { toViewError, type ViewError } from './errors.ts';
+import type { SliceCreator } from './types.ts';
+
+export interface MergeRun {
+  job: string;
+  /** The store as it was when the merge started: "what changed" compares against it. */
+  before: StoreInfo;
+  snapshotName: string;
+}
+
+export interface JobsSlice {
+  /** Every job this window has seen, by id; job events arrive at up to ~10 Hz per job. */
+  jobs: Readonly<Record<string, JobInfo>>;
+  merge: MergeRun | null;
+  mergeError: ViewError | null;
+  startMerge(snapshot: SnapshotRef, snapshotName: string): Promise<void>;
+  controlJob(action: 'pause' | 'resume' | 'cancel', job: string): Promise<void>;
+  applyJob(job: JobInfo): void;
+  clearMerge(): void;
+}
+
+export const createJobsSlice: SliceCreator<JobsSlice> = (client) => (set, get) => {
+  /** Activity entries of jobs, so each job is one line whose status follows the job. */
+  const entries = new Map<string, number>();
+  return {
+    jobs: {},
+    merge: null,
+    mergeError: null,
+
+    async startMerge(snapshot, snapshotName) {
+      const session = get().session?.session;
+      const before = get().info;
+      if (!session || !before) return;
+      set({ mergeError: null });
+      try {
+        const job = await client.merge({ session, snapshot });
+        set({ merge: { job: job.id, before, snapshotName } });
+        get().applyJob(job);
+      } catch (e) {
+        set({ mergeError: toViewError(e) });
+      }
+    },
+
+    async controlJob(action, job) {
+      try {
+        const info = await (action === 'pause' ? client.jobPause({ job }) : action === 'resume' ? client.jobResume({ job }) : client.jobCancel({ job }));
+        get().applyJob(info);
+      } catch (e) {
+        set({ mergeError: toViewError(e) });
+      }
+    },
+
+    applyJob(job) {
+      const known = get().jobs[job.id];
+      set((s) => ({ jobs: { ...s.jobs, [job.id]: job } }));
+      const status = job.state === 'done' ? 'ok' : job.state === 'failed' ? 'error' : job.state === 'cancelled' ? 'cancelled' : 'running';
+      const detail = job.error ? `${job.error.code}: ${job.error.message}` : job.state === 'paused' ? 'paused' : null;
+      const entry = entries.get(job.id);
+      if (entry === undefined) entries.set(job.id, get().logEvent({ label: job.label, kind: 'job', status, detail, job: job.id }));
+      else if (!known || known.state !== job.state) get().updateEntry(entry, { status, detail: detail ?? (job.state === 'done' ? summary(job) : null) });
+    },
+
+    clearMerge: () => set({ merge: null, mergeError: null }),
+  };
+};
+
+function summary(job: JobInfo): string | null {
+  if (job.kind === 'merge' && job.result) return job.result.summary[0] ?? `${job.result.chunks} chunks merged`;
+  return `${job.progress.done} / ${job.progress.total} ${job.progress.unit}`;
+}

@@ -1,0 +1,38 @@
+import type { LeafDetailResult } from '../../src-core/api/contract.ts';
+import { toViewError, type ViewError } from './errors.ts';
+import type { SliceCreator } from './types.ts';
+
+export interface LeafSlice {
+  leafChunk: number | null;
+  leafDetail: LeafDetailResult | null;
+  leafError: ViewError | null;
+  /** The snapshot whose column the sharemap emphasizes (picked in the legend). */
+  highlightSlot: number | null;
+  openLeaf(chunk: number): Promise<void>;
+  refreshLeaf(): Promise<void>;
+  setHighlightSlot(slot: number | null): void;
+}
+
+export const createLeafSlice: SliceCreator<LeafSlice> = (client) => (set, get) => ({
+  leafChunk: null,
+  leafDetail: null,
+  leafError: null,
+  highlightSlot: null,
+  async openLeaf(chunk) {
+    set({ leafChunk: chunk, leafDetail: null, leafError: null });
+    get().navigate('leaf');
+    await get().refreshLeaf();
+  },
+  async refreshLeaf() {
+    const session = get().session?.session;
+    const chunk = get().leafChunk;
+    if (!session || chunk === null) return;
+    try {
+      const detail = await client.leafDetail({ session, chunk });
+      if (get().leafChunk === chunk) set({ leafDetail: detail, leafError: null });
+    } catch (e) {
+      set({ leafError: toViewError(e) });
+    }
+  },
+  setHighlightSlot: (slot) => set({ highlightSlot: slot }),
+});

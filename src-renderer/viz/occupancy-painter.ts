@@ -1,0 +1,108 @@
+import type { OccupancyResult, OccupancyRole } from '../../src-core/api/dto.ts';
+
+/**
+ * The occupancy map: the visible chunk range as a raster of cells, row by row, each cell one
+ * bucket of chunks. Plain functions over a canvas context, so they are unit-testable.
+ */
+export interface OccupancyGrid {
+  width: number;
+  height: number;
+  cell: number;
+  cols: number;
+  rows: number;
+}
+
+const MIN_CELL = 9;
+const MAX_CELL = 40;
+
+/** Cells as big as the visible span allows: a few chunks get big cells, millions get buckets. */
+export function gridFor(width: number, height: number, span: number): OccupancyGrid {
+  const ideal = Math.sqrt((width * height) / Math.max(span, 1));
+  const cell = Math.max(MIN_CELL, Math.min(MAX_CELL, Math.floor(ideal)));
+  const cols = Math.max(1, Math.floor(width / cell));
+  const rows = Math.max(1, Math.floor(height / cell));
+  return { width, height, cell, cols, rows };
+}
+
+/** Buckets to ask the API for: one per cell, never more than chunks. */
+export function bucketsFor(grid: OccupancyGrid, span: number): number {
+  return Math.max(1, Math.min(grid.cols * grid.rows, span));
+}
+
+export interface BucketSummary {
+  bucket: number;
+  first: number;
+  /** Exclusive. */
+  end: number;
+  /** The role with most chunks, free only when the bucket is all free. */
+  role: OccupancyRole;
+  /** Used chunks / chunks, 0..1. */
+  density: number;
+  counts: [OccupancyRole, number][];
+}
+
+export function summarize(data: OccupancyResult, bucket: number): BucketSummary | null {
+  if (bucket < 0 || bucket >= data.buckets) return null;
+  const first = data.start + bucket * data.chunksPerBucket;
+  const end = Math.min(data.end, first + data.chunksPerBucket);
+  const counts: [OccupancyRole, number][] = [];
+  let role: OccupancyRole = 'free';
+  let best = 0;
+  let used = 0;
+  for (const [r, arr] of Object.entries(data.counts) as [OccupancyRole, number[]][]) {
+    const n = arr[bucket] ?? 0;
+    if (n === 0) continue;
+    counts.push([r, n]);
+    if (r === 'free') continue;
+    used += n;
+    if (n > best) {
+      best = n;
+      role = r;
+    }
+  }
+  return { bucket, first, end, role, density: used / Math.max(end - first, 1), counts };
+}
+
+export interface Palette {
+  free: string;
+  role: (role: OccupancyRole) => string;
+  /** Chunks to outline (search hits, the chunk a hover came from). */
+  highlight?: ReadonlySet<number>;
+}
+
+export function paintOccupancy(ctx: CanvasRenderingContext2D, grid: OccupancyGrid, data: OccupancyResult, palette: Palette): void {
+  ctx.clearRect(0, 0, grid.width, grid.height);
+  const gap = grid.cell >= 14 ? 2 : 1;
+  const size = grid.cell - gap;
+  for (let b = 0; b < data.buckets; b++) {
+    const s = summarize(data, b);
+    if (!s) continue;
+    const x = (b % grid.cols) * grid.cell;
+    const y = Math.floor(b / grid.cols) * grid.cell;
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = palette.free;
+    ctx.fillRect(x, y, size, size);
+    if (s.role !== 'free') {
+      // Density at coarse zoom: a half-used bucket shows half-strength colour.
+      ctx.globalAlpha = 0.3 + 0.7 * s.density;
+      ctx.fillStyle = palette.role(s.role);
+      ctx.fillRect(x, y, size, size);
+    }
+    if (palette.highlight && [...palette.highlight].some((c) => c >= s.first && c < s.end)) {
+      ctx.globalAlpha = 1;
+      ctx.strokeStyle = '#111';
+      ctx.lineWidth = 2;
+      ctx.strokeRect(x + 1, y + 1, size - 2, size - 2);
+    }
+  }
+  ctx.globalAlpha = 1;
+}
+
+/** The bucket under a point of the canvas (CSS pixels), or null. */
+export function hitTest(grid: OccupancyGrid, data: OccupancyResult, x: number, y: number): BucketSummary | null {
+  if (x < 0 || y < 0) return null;
+  const col = Math.floor(x / grid.cell);
+  const row = Math.floor(y / grid.cell);
+  if (col >= grid.cols) return null;
+  return summarize(data, row * grid.cols + col);
+}

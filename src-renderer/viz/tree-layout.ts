@@ -1,0 +1,82 @@
+import { hierarchy, tree, type HierarchyPointNode } from 'd3';
+import type { TreeBlockDto } from '../../src-core/api/dto.ts';
+
+/** One box of the drawn tree: a loaded block, or a child not fetched yet. */
+export interface TreeDatum {
+  chunk: number;
+  block: TreeBlockDto | null;
+  /** Origin chunks the subtree covers: [low, high); high is null for "to the end". */
+  low: number;
+  high: number | null;
+  /** Expanded and loaded: children are drawn. */
+  open: boolean;
+  children?: TreeDatum[];
+}
+
+export interface TreeLayout {
+  nodes: HierarchyPointNode<TreeDatum>[];
+  links: { source: HierarchyPointNode<TreeDatum>; target: HierarchyPointNode<TreeDatum> }[];
+  /** Bounding box of the node centres. */
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+export const NODE_W = 132;
+export const NODE_H = 46;
+const GAP_X = 14;
+const GAP_Y = 54;
+
+/**
+ * Builds the visible tree from the blocks fetched so far. Only expanded nodes show children, so the
+ * top of a million-leaf tree draws from a handful of blocks (expand on demand).
+ */
+export function buildTree(root: number, blocks: ReadonlyMap<number, TreeBlockDto>, expanded: ReadonlySet<number>): TreeDatum {
+  const visit = (chunk: number, low: number, high: number | null): TreeDatum => {
+    const block = blocks.get(chunk) ?? null;
+    const open = block?.kind === 'node' && expanded.has(chunk);
+    const datum: TreeDatum = { chunk, block, low, high, open };
+    if (open && block.kind === 'node') {
+      datum.children = block.entries.map((e, i) => visit(e.chunk, i === 0 ? low : e.key, block.entries[i + 1]?.key ?? high));
+    }
+    return datum;
+  };
+  return visit(root, 0, null);
+}
+
+/** d3's tidy tree: root at top, fixed node size so zoom, not layout, handles scale. */
+export function layoutTree(data: TreeDatum): TreeLayout {
+  const rootNode = tree<TreeDatum>()
+    .nodeSize([NODE_W + GAP_X, NODE_H + GAP_Y])
+    .separation((a, b) => (a.parent === b.parent ? 1 : 1.25))(hierarchy(data));
+  const nodes = rootNode.descendants();
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = 0;
+  for (const n of nodes) {
+    x0 = Math.min(x0, n.x);
+    x1 = Math.max(x1, n.x);
+    y1 = Math.max(y1, n.y);
+  }
+  return { nodes, links: rootNode.links(), x0, x1, y0: 0, y1 };
+}
+
+/** An elbow link from the bottom of a parent box to the top of a child box. */
+export function linkPath(sx: number, sy: number, tx: number, ty: number): string {
+  const y0 = sy + NODE_H / 2;
+  const y1 = ty - NODE_H / 2;
+  const my = (y0 + y1) / 2;
+  return `M${sx},${y0}C${sx},${my} ${tx},${my} ${tx},${y1}`;
+}
+
+/** Fill of a leaf (0..1), from its unused bytes. */
+export function leafFill(freeBytes: number, chunkBytes: number): number {
+  return chunkBytes > 0 ? Math.min(1, Math.max(0, 1 - freeBytes / chunkBytes)) : 0;
+}
+
+/** "0 · 120 · 310 …": a node's separator keys, shortened to fit a box. */
+export function keySummary(keys: readonly number[], max = 4): string {
+  const shown = keys.slice(0, max).join(' · ');
+  return keys.length > max ? `${shown} …` : shown;
+}
