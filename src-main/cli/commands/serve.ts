@@ -1,0 +1,34 @@
+import { startServer } from '../../server/server.ts';
+import type { Command } from '../command.ts';
+
+export const serve: Command = {
+  name: 'serve',
+  summary: 'serve the UI and the API on 127.0.0.1 (open the printed URL in a browser)',
+  positionals: [
+    { name: 'cow', help: 'a store to open at start', optional: true },
+    { name: 'origin', help: 'its origin', optional: true },
+  ],
+  options: {
+    port: { type: 'integer', value: 'N', help: 'port (default: a free one)' },
+    open: { type: 'boolean', help: 'open the URL in the default browser' },
+    write: { type: 'boolean', help: 'open the store for writing' },
+  },
+  details: 'Stops on Ctrl-C. Reach it from another machine through an SSH tunnel.',
+  async run(args) {
+    const cow = args.optionalArg('cow');
+    const origin = args.optionalArg('origin');
+    const port = args.number('port');
+    const server = await startServer({
+      ...(cow !== undefined && { cow }),
+      ...(origin !== undefined && { origin }),
+      ...(port !== undefined && { port }),
+      open: args.flag('open'),
+      write: args.flag('write'),
+    });
+    await new Promise<void>((resolve) => {
+      const stop = (): void => void server.close().then(resolve);
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  },
+};
