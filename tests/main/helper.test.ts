@@ -1,0 +1,66 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { PersistentStore } from '../../src-core/persistent/index.ts';
+import { readViewChunk } from '../../src-core/view.ts';
+import { FileDevice } from '../../src-main/host/file-device.ts';
+import { SOURCE_HELPER } from '../../src-main/host/helper-launch.ts';
+
+/**
+ * The privileged helper for real (docs/adr/0004): as root, a loop device over a store image; as
+ * the unprivileged `snapscope-test` user (.ci/setup-helper-test.sh), a direct open fails and the
+ * helper started through sudo reads the same snapshot view as the file.
+ */
+const USER = 'snapscope-test';
+const why = skipReason();
+let loop: string | null = null;
+afterAll(() => {
+  if (loop) spawnSync('losetup', ['-d', loop]);
+});
+
+function skipReason(): string | null {
+  if (process.getuid?.() !== 0) return 'not root: cannot create a loop device (CI runs this as root)';
+  if (!fs.existsSync('/dev/loop-control')) return 'no loop devices here';
+  if (spawnSync('id', [USER]).status !== 0) return `user ${USER} missing: run .ci/setup-helper-test.sh as root`;
+  if (!fs.existsSync(`/etc/sudoers.d/${USER}`) || spawnSync('sudo', ['-V'], { stdio: 'ignore' }).status !== 0) return 'sudo is not set up: run .ci/setup-helper-test.sh as root';
+  return null;
+}
+
+it.skipIf(why !== null)(`reads a device through the helper as an unprivileged user${why ? ` (skipped: ${why})` : ''}`, () => {
+  const dir = fs.mkdtempSync('/tmp/snapscope-helper-test-');
+  fs.chmodSync(dir, 0o755);
+  const image = path.join(dir, 'p.cow');
+  const origin = path.join(dir, 'origin.img');
+  fs.writeFileSync(image, Buffer.alloc(1 << 20));
+  fs.writeFileSync(origin, Buffer.alloc(256 << 10));
+  fs.chmodSync(origin, 0o644);
+  const cowDev = FileDevice.open(image, { write: true });
+  const originDev = FileDevice.open(origin, { write: true });
+  const store = PersistentStore.format(cowDev, { chunkBytes: 4096 });
+  for (let c = 0; c < 8; c++) store.writeOrigin(originDev, c, new Uint8Array(4096).fill(c + 1)); // snapshot keeps zeros
+  store.writeSnapshot(originDev, 0, 2, new Uint8Array(4096).fill(0xee));
+  store.commit();
+  const expected: string[] = [];
+  const buf = new Uint8Array(4096);
+  for (let c = 0; c < 8; c++) {
+    readViewChunk(store, originDev, 0, c, buf);
+    expected.push(Buffer.from(buf).toString('base64'));
+  }
+  store.close();
+  cowDev.close();
+  originDev.close();
+  fs.chmodSync(image, 0o600);
+
+  loop = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
+  const runner = path.join(path.dirname(SOURCE_HELPER), '..', '..', 'tests', 'main', 'helper-run.ts');
+  const tsx = path.join(path.dirname(SOURCE_HELPER), '..', '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const r = spawnSync('runuser', ['-u', USER, '--', process.execPath, tsx, runner, loop, image, origin], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', HOME: '/tmp' } });
+  expect(r.stderr).toBe('');
+  const out = JSON.parse(r.stdout) as { direct: string; file: string; views: string[]; exceptions: number; write: string };
+  expect(out.direct).toMatch(/permission denied/);
+  expect(out.file).toMatch(/not a block device/); // root's helper never opens a regular file
+  expect(out.exceptions).toBe(8);
+  expect(out.views).toEqual(expected);
+  expect(out.write).toMatch(/read-only/);
+});
