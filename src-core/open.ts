@@ -2,8 +2,7 @@ import { SnapscopeError } from './errors.ts';
 import type { BlockDevice } from './io/block-device.ts';
 import type { EventSink } from './events.ts';
 import { PersistentStore, SNAP_MAGIC } from './persistent/index.ts';
-import { SHARED_MAGIC } from './shared/format/header.ts';
-import { SharedStore } from './shared/shared-store.ts';
+import { SHARED_MAGIC, SharedStore } from './shared/index.ts';
 import type { ExceptionStore, OpenOptions, StoreFormat } from './store.ts';
 
 // le32 at byte 0 of chunk 0 tells the formats apart (docs/format-shared.md, docs/format-persistent.md).

@@ -1,5 +1,5 @@
 import { SnapscopeError } from '../../src-core/errors.ts';
-import { SharedStore } from '../../src-core/shared/shared-store.ts';
+import { SharedStore } from '../../src-core/shared/index.ts';
 import type { ExceptionStore, SnapshotInfo } from '../../src-core/store.ts';
 
 /**

@@ -5,7 +5,6 @@ import { merge } from './merge.ts';
 import { read } from './read.ts';
 import { replay } from './replay.ts';
 import { serve } from './serve.ts';
-import { serve } from './serve.ts';
 import { snapshotCreate } from './snapshot-create.ts';
 import { snapshotDelete } from './snapshot-delete.ts';
 import { snapshotList } from './snapshot-list.ts';
@@ -13,4 +12,4 @@ import { snapshotRename } from './snapshot-rename.ts';
 import { write } from './write.ts';
 
 /** Every command, in help order. A new command is one file in this folder and one line here. */
-export const commands: readonly Command[] = [format, info, snapshotList, snapshotCreate, snapshotDelete, snapshotRename, write, read, replay, serve];
+export const commands: readonly Command[] = [format, info, snapshotList, snapshotCreate, snapshotDelete, snapshotRename, write, read, replay, merge, serve];
