@@ -63,6 +63,17 @@ function writeCow(file: string, exceptions: number, withData: boolean): void {
   fs.closeSync(fd);
 }
 
+/** Spot-checks that origin chunk i holds area (i / epa)'s fill byte, as writeCow wrote it. */
+function verifyMerged(originFile: string, chunks: number): void {
+  const fd = fs.openSync(originFile, 'r');
+  const byte = new Uint8Array(1);
+  for (let i = 0; i < chunks; i += 4099) {
+    fs.readSync(fd, byte, 0, 1, i * CHUNK + 17);
+    if (byte[0] !== 1 + (Math.floor(i / (CHUNK / ENTRY_BYTES)) % 255)) throw new Error(`merge bench: origin chunk ${i} was not merged`);
+  }
+  fs.closeSync(fd);
+}
+
 function seconds(work: () => void): number {
   const t = process.hrtime.bigint();
   work();
@@ -77,11 +88,14 @@ export async function run(): Promise<PersistentBenchResult> {
     const openExceptions = 2 * MiB;
     writeCow(bigCow, openExceptions, false);
     let opened = 0;
-    const openSeconds = seconds(() => {
-      const dev = FileDevice.open(bigCow);
-      opened = PersistentStore.open(dev).exceptions;
-      dev.close();
-    });
+    const openOnce = (): number =>
+      seconds(() => {
+        const dev = FileDevice.open(bigCow);
+        opened = PersistentStore.open(dev).exceptions;
+        dev.close();
+      });
+    const openSeconds = openOnce();
+    const openBest = Math.min(openSeconds, openOnce(), openOnce());
     fs.rmSync(bigCow);
 
     // 2. Merge 1 GiB of exceptions into a sparse origin file, against cp of the same bytes.
@@ -105,6 +119,7 @@ export async function run(): Promise<PersistentBenchResult> {
       cow.close();
       origin.close();
     });
+    verifyMerged(originFile, mergeBytes / CHUNK);
     const result: PersistentBenchResult = {
       openSeconds,
       openExceptions: opened,
@@ -116,7 +131,7 @@ export async function run(): Promise<PersistentBenchResult> {
       mergeVsCpSync: cpSyncSeconds / mergeSeconds,
     };
     const mbs = (s: number): string => `${(mergeBytes / MiB / s).toFixed(0)} MiB/s`;
-    console.log(`persistent open: ${opened} exceptions in ${openSeconds.toFixed(3)} s (target < 0.5 s)`);
+    console.log(`persistent open: ${opened} exceptions in ${openSeconds.toFixed(3)} s first, ${openBest.toFixed(3)} s best of 3 (target < 0.5 s)`);
     console.log(`persistent merge: 1 GiB in ${mergeSeconds.toFixed(2)} s (${mbs(mergeSeconds)}, durable)`);
     console.log(`cp:              1 GiB in ${cpSeconds.toFixed(2)} s (${mbs(cpSeconds)}); cp + sync ${cpSyncSeconds.toFixed(2)} s (${mbs(cpSyncSeconds)})`);
     console.log(`merge / cp: ${(result.mergeVsCp * 100).toFixed(0)}%, merge / (cp + sync): ${(result.mergeVsCpSync * 100).toFixed(0)}% (target >= 80%)`);

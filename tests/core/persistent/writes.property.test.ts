@@ -23,7 +23,7 @@ describe('persistent store writes (property)', () => {
       fc.property(fc.array(write, { maxLength: 120 }), fc.integer({ min: 8, max: 120 }), (writes, cowChunks) => {
         const origin = new MemoryDevice(numberedOrigin(ORIGIN_CHUNKS * CHUNK, CHUNK), 'origin');
         const cow = new MemoryDevice(cowChunks * CHUNK, 'cow');
-        const model = { origin: origin.bytes.slice(), snapshot: origin.bytes.slice() };
+        const model: { origin: Uint8Array; snapshot: Uint8Array } = { origin: origin.bytes.slice(), snapshot: origin.bytes.slice() };
         const store = PersistentStore.format(cow, { chunkBytes: CHUNK });
         for (const w of writes) {
           const at = w.chunk * CHUNK + w.offset;
