@@ -206,3 +206,21 @@ export function unwrap<T>(envelope: Envelope<T>): T {
   const { code, message, where } = envelope.error;
   throw new ApiError(code, message, where);
 }
+
+/**
+ * What Electron's preload exposes as `window[BRIDGE_GLOBAL]`: one function per method answering
+ * an Envelope (class instances do not cross the context bridge), the event stream, and the path
+ * of a dropped File (only the preload can learn it).
+ */
+export type ElectronBridge = { readonly [M in Method]: (args: CallArgs<M>) => Promise<Envelope<CallResult<M>>> } & {
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+  pathForFile(file: unknown): string;
+};
+
+/** A Transport over the Electron bridge (the renderer's desktop entry uses this). */
+export function bridgeTransport(bridge: ElectronBridge): Transport {
+  return {
+    call: (method, args) => (bridge[method] as (a: unknown) => Promise<Envelope<unknown>>)(args),
+    subscribe: (listener) => bridge.onEvent(listener),
+  };
+}
