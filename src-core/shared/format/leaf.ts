@@ -278,7 +278,7 @@ export class LeafView {
     if (version !== LEAF_VERSION) fail(`version ${version} is not ${LEAF_VERSION}`, 'version');
     getU64(this.dv, 8, where('base_chunk'));
     const count = this.count;
-    const maxCount = Math.floor((this.size - LEAF_HEADER_BYTES) / (MAP_ENTRY_BYTES + EXCEPTION_BYTES)) - 1;
+    const maxCount = Math.floor((this.size - LEAF_HEADER_BYTES - MAP_ENTRY_BYTES) / (MAP_ENTRY_BYTES + EXCEPTION_BYTES));
     if (count > maxCount) fail(`count ${count} exceeds ${maxCount}`, 'count');
     const mapEnd = LEAF_HEADER_BYTES + (count + 1) * MAP_ENTRY_BYTES;
     if (this.listStart(count) !== this.size) fail(`sentinel offset ${this.listStart(count)} is not the chunk size ${this.size}`, 'map.offset', count);
