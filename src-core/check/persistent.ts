@@ -19,16 +19,21 @@ import {
   le64Hex,
   readLe64,
   view,
+  type DiskHeader,
 } from '../persistent/format.ts';
 import { Bitset } from './bitset.ts';
 import { FindingLog, type CheckReport } from './findings.ts';
 
 type Phase = 'table' | 'next-area' | 'cross-check' | 'done';
 
+/** Receives every table entry in table order (before the end), valid or not: dump and repair. */
+export type EntryVisitor = (oldChunk: number, newChunk: number) => void;
+
 export class PersistentCheck implements Task<CheckReport> {
   readonly log = new FindingLog();
+  readonly header: DiskHeader;
   private readonly geo: Geometry | null;
-  private readonly chunkCount: number;
+  readonly chunkCount: number;
   private readonly used: Bitset;
   private olds = new Float64Array(1024);
   private exceptions = 0;
@@ -38,11 +43,15 @@ export class PersistentCheck implements Task<CheckReport> {
   private phase: Phase = 'table';
   private readonly buf: Uint8Array;
 
-  constructor(private readonly cow: BlockDevice) {
+  constructor(
+    private readonly cow: BlockDevice,
+    private readonly visit: EntryVisitor | null = null,
+  ) {
     if (cow.size < HEADER_BYTES) throw new SnapscopeError('not-a-store', `${cow.name} is too short for a persistent header`, { device: cow.name });
     const head = new Uint8Array(HEADER_BYTES);
     cow.read(0, head);
     const h = decodeHeader(head);
+    this.header = h;
     if (h.valid === 0) this.log.add('p-header-invalid', 0, 'the snapshot was invalidated by the kernel (it overflowed or failed); it cannot be activated', { expected: 1, found: 0 });
     if (h.version !== SNAPSHOT_DISK_VERSION) this.log.add('p-header-version', 0, `unknown header version ${h.version}`, { expected: SNAPSHOT_DISK_VERSION, found: h.version });
     const problem = chunkSizeProblem(h.chunkSectors);
@@ -57,6 +66,10 @@ export class PersistentCheck implements Task<CheckReport> {
     }
     this.used = new Bitset(this.chunkCount);
     this.buf = new Uint8Array(this.geo?.chunkBytes ?? 0);
+  }
+
+  get geometry(): Geometry | null {
+    return this.geo;
   }
 
   get chunkBytes(): number {
@@ -129,6 +142,7 @@ export class PersistentCheck implements Task<CheckReport> {
       this.olds = grown;
     }
     const old = readLe64(v, at + ENTRY_FIELDS.oldChunk.offset);
+    this.visit?.(old, newChunk);
     this.olds[this.exceptions++] = old;
     if (old < 0) this.log.add('p-origin-invalid', chunk, 'old_chunk is at or above 2^53: not a chunk number', { entry: i, found: le64Hex(v, at + ENTRY_FIELDS.oldChunk.offset) });
     const where = { entry: i, found: newChunk < 0 ? le64Hex(v, at + ENTRY_FIELDS.newChunk.offset) : newChunk };

@@ -64,7 +64,12 @@ export class SharedCheck implements Task<CheckReport> {
       return;
     }
     const chunkBytes = s * SECTOR_BYTES;
-    const chunkCount = Math.floor(cow.size / chunkBytes);
+    const deviceChunks = Math.floor(cow.size / chunkBytes);
+    // The extension records the store's size: a device grown later keeps its tail out of the store.
+    let chunkCount = deviceChunks;
+    if (h.extension && h.chunkCount > deviceChunks) {
+      this.log.add('s-header-chunk-count', 0, `the store has ${h.chunkCount} chunks but the device holds only ${deviceChunks} (truncated?)`, { expected: `<= ${deviceChunks}`, found: h.chunkCount });
+    } else if (h.extension) chunkCount = h.chunkCount;
     const firstFree = firstFreeChunk(chunkCount, chunkBytes);
     if (chunkCount < firstFree + 2) {
       this.log.add('s-header-chunk-size', 0, `the device (${chunkCount} chunks of ${chunkBytes} bytes) cannot hold the header, bitmap and a tree`, { expected: `>= ${firstFree + 2} chunks`, found: chunkCount });

@@ -1,0 +1,39 @@
+import type { StoreFormat } from '../store.ts';
+
+/**
+ * The intermediate form dump writes and restore reads: the whole logical content of a store,
+ * nothing physical (no tree blocks, no generation). Spec: docs/check.md § "Dump format".
+ */
+export interface DumpHeader {
+  format: StoreFormat;
+  chunkBytes: number;
+  /** Chunks of the store (a restore target must hold at least this many). */
+  chunkCount: number;
+  valid: boolean;
+  version: number;
+  /** Shared: active snapshot slots (0 for persistent). */
+  snapmask: bigint;
+  snapshots: DumpSnapshot[];
+}
+
+export interface DumpSnapshot {
+  slot: number;
+  name: string;
+  uuid: string;
+  /** Unix seconds (0 when unknown). */
+  created: number;
+}
+
+/**
+ * Exceptions in dump order: shared stores ascending by origin (each origin's list in on-disk
+ * order), persistent stores in table order (a merge depends on it). A persistent exception has
+ * share 1 (slot 0). The share is two 32-bit halves so 5M exceptions allocate no BigInt.
+ */
+export type ExceptionVisitor = (origin: number, chunk: number, lo: number, hi: number) => void;
+
+/** Exceptions that can be read more than once (a builder marks data chunks first, then builds). */
+export interface ExceptionSource {
+  forEach(visit: ExceptionVisitor): void;
+}
+
+export const DUMP_VERSION = 1;

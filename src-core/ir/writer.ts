@@ -1,0 +1,90 @@
+/**
+ * Streaming dump writers: JSON (one exception per line, so a line reader can restore it) and
+ * XML in the style of thin_dump. Both emit text pieces to `out` as they go: bounded memory.
+ */
+import { DUMP_VERSION, type DumpHeader } from './model.ts';
+
+export type DumpFormat = 'json' | 'xml';
+
+export interface DumpWriter {
+  header(h: DumpHeader): void;
+  exception(origin: number, chunk: number, lo: number, hi: number): void;
+  end(): void;
+}
+
+/** A share mask as 0x-hex without BigInt. */
+export function shareHex(lo: number, hi: number): string {
+  return hi === 0 ? `0x${(lo >>> 0).toString(16)}` : `0x${(hi >>> 0).toString(16)}${(lo >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/** Batches pieces into ~64 KiB strings: one sink call per batch keeps the rate high. */
+class Batcher {
+  private parts = '';
+  constructor(private readonly out: (text: string) => void) {}
+  add(text: string): void {
+    this.parts += text;
+    if (this.parts.length >= 65536) this.flush();
+  }
+  flush(): void {
+    if (this.parts) this.out(this.parts);
+    this.parts = '';
+  }
+}
+
+export function dumpWriter(format: DumpFormat, out: (text: string) => void): DumpWriter {
+  return format === 'json' ? new JsonWriter(out) : new XmlWriter(out);
+}
+
+class JsonWriter implements DumpWriter {
+  private readonly b: Batcher;
+  private first = true;
+  constructor(out: (text: string) => void) {
+    this.b = new Batcher(out);
+  }
+  header(h: DumpHeader): void {
+    const head = {
+      snapscope_dump: DUMP_VERSION,
+      format: h.format,
+      chunk_bytes: h.chunkBytes,
+      chunk_count: h.chunkCount,
+      valid: h.valid,
+      version: h.version,
+      snapmask: shareHex(Number(h.snapmask & 0xffffffffn), Number(h.snapmask >> 32n)),
+      snapshots: h.snapshots,
+    };
+    this.b.add(`${JSON.stringify(head).slice(0, -1)},\n"exceptions":[\n`);
+  }
+  exception(origin: number, chunk: number, lo: number, hi: number): void {
+    this.b.add(`${this.first ? '' : ',\n'}[${origin},${chunk},"${shareHex(lo, hi)}"]`);
+    this.first = false;
+  }
+  end(): void {
+    this.b.add(`${this.first ? '' : '\n'}]}\n`);
+    this.b.flush();
+  }
+}
+
+class XmlWriter implements DumpWriter {
+  private readonly b: Batcher;
+  constructor(out: (text: string) => void) {
+    this.b = new Batcher(out);
+  }
+  header(h: DumpHeader): void {
+    const snapmask = shareHex(Number(h.snapmask & 0xffffffffn), Number(h.snapmask >> 32n));
+    this.b.add(
+      `<snapscope_dump version="${DUMP_VERSION}" format="${h.format}" chunk_bytes="${h.chunkBytes}" chunk_count="${h.chunkCount}" valid="${h.valid ? 1 : 0}" store_version="${h.version}" snapmask="${snapmask}">\n`,
+    );
+    for (const s of h.snapshots) this.b.add(`  <snapshot slot="${s.slot}" name="${xmlEscape(s.name)}" uuid="${s.uuid}" created="${s.created}"/>\n`);
+  }
+  exception(origin: number, chunk: number, lo: number, hi: number): void {
+    this.b.add(`  <exception origin="${origin}" chunk="${chunk}" share="${shareHex(lo, hi)}"/>\n`);
+  }
+  end(): void {
+    this.b.add('</snapscope_dump>\n');
+    this.b.flush();
+  }
+}
+
+export function xmlEscape(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
