@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { format } from './format.ts';
+import { demo } from './demo.ts';
 import { info } from './info.ts';
 import { merge } from './merge.ts';
 import { read } from './read.ts';
@@ -13,4 +14,4 @@ import { tree } from './tree.ts';
 import { write } from './write.ts';
 
 /** Every command, in help order. A new command is one file in this folder and one line here. */
-export const commands: readonly Command[] = [format, info, snapshotList, snapshotCreate, snapshotDelete, snapshotRename, tree, write, read, replay, merge, serve];
+export const commands: readonly Command[] = [format, info, snapshotList, snapshotCreate, snapshotDelete, snapshotRename, tree, write, read, replay, merge, demo, serve];
