@@ -129,6 +129,7 @@ class PersistentMerge implements Task<MergeResult> {
     this.total = store.state.table.count;
     this.batchBytes = opts.batchBytes ?? DEFAULT_BATCH_BYTES;
     this.maxIoBytes = Math.max(store.chunkBytes, opts.maxIoBytes ?? DEFAULT_MAX_IO_BYTES);
+    store.state.merge = { slot: 0, done: 0, total: this.total };
   }
 
   step(): boolean {
@@ -149,6 +150,7 @@ class PersistentMerge implements Task<MergeResult> {
     this.commit(runs, cursor, end);
     this.done += end - cursor;
     this.bytes += copied;
+    this.store.state.merge = { slot: 0, done: this.done, total: this.total };
     return table.count === 0;
   }
 

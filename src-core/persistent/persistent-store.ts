@@ -8,7 +8,7 @@ import type { OccupancyResult, PersistentAreaDto } from '../api/dto.ts';
 import { SnapscopeError } from '../errors.ts';
 import type { EventSink } from '../events.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
-import type { ExceptionStore, KernelStatus, OpenOptions, SnapshotInfo, StoreInfo } from '../store.ts';
+import type { ExceptionStore, KernelStatus, MergeState, OpenOptions, SnapshotInfo, StoreInfo } from '../store.ts';
 import type { ExceptionTable } from './exception-table.ts';
 import {
   ENTRY_BYTES,
@@ -53,6 +53,8 @@ export interface PstoreState {
   nextFree: number;
   /** next_free follows persistent_commit_merge(), not the allocator: recompute before allocating. */
   nextFreeFromMerge: boolean;
+  /** Set by a merge running in this session. */
+  merge: MergeState | null;
 }
 
 export class PersistentStore implements ExceptionStore {
@@ -89,7 +91,7 @@ export class PersistentStore implements ExceptionStore {
     const geo = new Geometry(header.chunkSectors);
     const chunkCount = Math.floor(cow.size / geo.chunkBytes);
     const scanned = readTable(cow, geo, chunkCount, opts.onProgress);
-    const state: PstoreState = { ...scanned, nextFreeFromMerge: false };
+    const state: PstoreState = { ...scanned, nextFreeFromMerge: false, merge: null };
     if (opts.write && cow.readOnly) throw new SnapscopeError('read-only', `${cow.name} is open read-only`, { device: cow.name });
     return new PersistentStore(cow, header, state, opts.write !== true, opts.events);
   }
@@ -200,7 +202,7 @@ export class PersistentStore implements ExceptionStore {
         exceptions_per_area: this.geometry.exceptionsPerArea,
       },
       tree: null,
-      merge: null,
+      merge: this.state.merge && { ...this.state.merge },
       notes,
     };
   }

@@ -37,6 +37,7 @@ describe('persistent merge as a job', () => {
     expect(paused.done).toBeGreaterThan(0);
     expect(paused.done).toBeLessThan(705);
     expect(paused.current).toMatch(/^origin \d+/);
+    expect(paused.bytes).toBe(paused.done * 4096);
     expect(same(snapshotImage(PersistentStore.open(cow), origin), snapshot)).toBe(true);
     job.resume();
     job.cancel();
@@ -83,6 +84,7 @@ describe('persistent merge as a job', () => {
     expect(events).toContainEqual({ type: 'pe-add', area: 1, entry: 0, origin: 32, chunk: 35 });
     events.length = 0;
     runToEnd(createPersistentMerge(store, origin, { events: (e) => events.push(e) }));
+    expect(store.info().merge).toEqual({ slot: 0, done: 33, total: 33 });
     expect(events[0]).toEqual({ type: 'merge-copy-to-origin', origin: 32, from: 35, count: 1 });
     expect(events).toContainEqual({ type: 'merge-copy-to-origin', origin: 0, from: 2, count: 32 });
     expect(events.filter((e) => e.type === 'merge-clear').reduce((n, e) => n + (e.type === 'merge-clear' ? e.count : 0), 0)).toBe(33);

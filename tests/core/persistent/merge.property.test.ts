@@ -23,7 +23,7 @@ function populated(chunks: number[], snapWrites: number[]): { origin: MemoryDevi
 
 const exceptions = fc.array(
   fc.tuple(fc.nat(ORIGIN_CHUNKS - 1), fc.integer({ min: 1, max: 6 })).map(([start, n]) => Array.from({ length: n }, (_, i) => (start + i) % ORIGIN_CHUNKS)),
-  { maxLength: 40 },
+  { maxLength: 40, size: 'max' },
 ).map((runs) => runs.flat());
 
 describe('persistent merge (property)', () => {
@@ -31,8 +31,8 @@ describe('persistent merge (property)', () => {
     fc.assert(
       fc.property(
         exceptions,
-        fc.array(fc.nat(ORIGIN_CHUNKS - 1), { maxLength: 10 }),
-        fc.integer({ min: 1, max: 300 }),
+        fc.array(fc.nat(ORIGIN_CHUNKS - 1), { maxLength: 10, size: 'max' }),
+        fc.integer({ min: 1, max: 90 }),
         fc.nat(1),
         fc.boolean(),
         fc.integer({ min: 1, max: 8 }),

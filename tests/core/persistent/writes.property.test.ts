@@ -20,7 +20,7 @@ const write = fc.record({
 describe('persistent store writes (property)', () => {
   it('origin and snapshot views match a model after random writes and a reopen', () => {
     fc.assert(
-      fc.property(fc.array(write, { maxLength: 120 }), fc.integer({ min: 8, max: 120 }), (writes, cowChunks) => {
+      fc.property(fc.array(write, { maxLength: 120, size: 'max' }), fc.integer({ min: 8, max: 120 }), (writes, cowChunks) => {
         const origin = new MemoryDevice(numberedOrigin(ORIGIN_CHUNKS * CHUNK, CHUNK), 'origin');
         const cow = new MemoryDevice(cowChunks * CHUNK, 'cow');
         const model: { origin: Uint8Array; snapshot: Uint8Array } = { origin: origin.bytes.slice(), snapshot: origin.bytes.slice() };
@@ -58,8 +58,8 @@ describe('persistent store writes (property)', () => {
   it('a power cut during origin writes never changes the snapshot view', () => {
     fc.assert(
       fc.property(
-        fc.array(write, { minLength: 1, maxLength: 60 }),
-        fc.integer({ min: 1, max: 400 }),
+        fc.array(write, { minLength: 1, maxLength: 60, size: 'max' }),
+        fc.integer({ min: 1, max: 150 }),
         fc.nat(2),
         fc.boolean(),
         (writes, crashAt, torn, crashOrigin) => {
