@@ -687,7 +687,13 @@ export class SharedStore implements ExceptionStore {
       need: alone ? 0n : toBigMask(high ? 0 : bit, high ? bit : 0),
     });
     if (alone) {
-      this.cow.write(own * this.chunkBytes + offset, data);
+      // Whole sectors, as a block layer would: a power loss then tears at a sector boundary only.
+      const from = Math.floor(offset / SECTOR_BYTES) * SECTOR_BYTES;
+      const to = Math.ceil((offset + data.length) / SECTOR_BYTES) * SECTOR_BYTES;
+      const span = this.scratch.subarray(from, to);
+      this.cow.read(own * this.chunkBytes + from, span);
+      span.set(data, offset - from);
+      this.cow.write(own * this.chunkBytes + from, span);
       return;
     }
     this.checkListRoom(chunk, n);
