@@ -7,15 +7,15 @@ import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { createPersistentMerge, PersistentStore } from '../../../src-core/persistent/index.ts';
 import { numberedOrigin, same, snapshotImage } from './model.ts';
 
-const CHUNK = 512;
 const ORIGIN_CHUNKS = 128;
+const COW_CHUNKS = 256;
 
 /** A store with random exceptions (runs of consecutive chunks among them) and its snapshot image. */
-function populated(chunks: number[], snapWrites: number[]): { origin: MemoryDevice; cow: MemoryDevice; snapshot: Uint8Array } {
-  const origin = new MemoryDevice(numberedOrigin(ORIGIN_CHUNKS * CHUNK, CHUNK), 'origin');
-  const cow = new MemoryDevice(256 * CHUNK, 'cow');
-  const store = PersistentStore.format(cow, { chunkBytes: CHUNK });
-  chunks.forEach((c, i) => store.writeOrigin(origin, c, new Uint8Array(CHUNK).fill(i + 1)));
+function populated(chunks: number[], snapWrites: number[], chunkBytes = 512): { origin: MemoryDevice; cow: MemoryDevice; snapshot: Uint8Array } {
+  const origin = new MemoryDevice(numberedOrigin(ORIGIN_CHUNKS * chunkBytes, chunkBytes), 'origin');
+  const cow = new MemoryDevice(COW_CHUNKS * chunkBytes, 'cow');
+  const store = PersistentStore.format(cow, { chunkBytes: chunkBytes });
+  chunks.forEach((c, i) => store.writeOrigin(origin, c, new Uint8Array(chunkBytes).fill(i + 1)));
   snapWrites.forEach((c, i) => store.writeSnapshot(origin, 0, c, new Uint8Array(100).fill(200 + (i % 50)), 7));
   store.commit();
   return { origin, cow, snapshot: snapshotImage(store, origin) };
@@ -33,16 +33,17 @@ describe('persistent merge (property)', () => {
         exceptions,
         fc.array(fc.nat(ORIGIN_CHUNKS - 1), { maxLength: 10, size: 'max' }),
         fc.integer({ min: 1, max: 90 }),
-        fc.nat(1),
+        fc.nat(7), // sectors of the crashing write that land: 4 KiB areas tear inside
         fc.boolean(),
         fc.integer({ min: 1, max: 8 }),
-        (chunks, snapWrites, crashAt, torn, crashOrigin, batchChunks) => {
-          const { origin, cow, snapshot } = populated(chunks, snapWrites);
+        fc.constantFrom(512, 4096),
+        (chunks, snapWrites, crashAt, torn, crashOrigin, batchChunks, chunkBytes) => {
+          const { origin, cow, snapshot } = populated(chunks, snapWrites, chunkBytes);
           const plan = { crashAtWrite: crashAt, tornSectors: torn };
           const o = crashOrigin ? new FaultDevice(origin, plan) : origin;
           const c = crashOrigin ? cow : new FaultDevice(cow, plan);
           try {
-            runToEnd(createPersistentMerge(PersistentStore.open(c, { write: true }), o, { batchBytes: batchChunks * CHUNK }));
+            runToEnd(createPersistentMerge(PersistentStore.open(c, { write: true }), o, { batchBytes: batchChunks * chunkBytes }));
           } catch (e) {
             if (!(isSnapscopeError(e) && e.code === 'crashed')) throw e;
           }
@@ -52,7 +53,8 @@ describe('persistent merge (property)', () => {
           runToEnd(createPersistentMerge(after, origin));
           expect(same(origin.bytes, snapshot)).toBe(true);
           expect(after.exceptions).toBe(0);
-          expect(PersistentStore.open(cow).statusText()).toBe(`2/256 2`);
+          const cs = chunkBytes / 512;
+          expect(PersistentStore.open(cow).statusText()).toBe(`${2 * cs}/${COW_CHUNKS * cs} ${2 * cs}`);
         },
       ),
       { numRuns: 300 },
@@ -62,9 +64,10 @@ describe('persistent merge (property)', () => {
   it('between steps the store is consistent: reopen shows the snapshot, status follows commit_merge', () => {
     fc.assert(
       fc.property(exceptions, fc.integer({ min: 1, max: 8 }), (chunks, batchChunks) => {
-        const { origin, cow, snapshot } = populated(chunks, []);
+        const chunkBytes = 512;
+        const { origin, cow, snapshot } = populated(chunks, [], chunkBytes);
         const store = PersistentStore.open(cow, { write: true });
-        const task = createPersistentMerge(store, origin, { batchBytes: batchChunks * CHUNK });
+        const task = createPersistentMerge(store, origin, { batchBytes: batchChunks * chunkBytes });
         while (!task.step()) {
           const reopened = PersistentStore.open(cow);
           expect(same(snapshotImage(reopened, origin), snapshot)).toBe(true);
