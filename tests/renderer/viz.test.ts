@@ -1,0 +1,66 @@
+import { expect, it } from 'vitest';
+import type { LeafDetailResult, NodeDto, OccupancyResult, TreeBlockDto } from '../../src-core/api/contract.ts';
+import { lowestSlot, snapshotColor, slotsOf } from '../../src-renderer/viz/colors.ts';
+import { bucketsFor, gridFor, hitTest, summarize } from '../../src-renderer/viz/occupancy-painter.ts';
+import { RangeCamera } from '../../src-renderer/viz/range-camera.ts';
+import { cellAt, hitSharemap, sharemapGeometry } from '../../src-renderer/viz/sharemap-painter.ts';
+import { buildTree, layoutTree } from '../../src-renderer/viz/tree-layout.ts';
+
+it('gives every snapshot slot its own stable colour', () => {
+  const colors = Array.from({ length: 64 }, (_, s) => snapshotColor(s));
+  expect(new Set(colors).size).toBe(64);
+  expect(snapshotColor(5)).toBe(colors[5]);
+  expect(lowestSlot(0b1100n)).toBe(2);
+  expect(slotsOf(0b1011n)).toEqual([0, 1, 3]);
+});
+
+it('occupancy: grid, buckets and hit-testing map pixels back to chunks and roles', () => {
+  const grid = gridFor(400, 200, 100_000_000);
+  expect(grid.cell).toBe(9);
+  expect(bucketsFor(grid, 100_000_000)).toBe(grid.cols * grid.rows);
+  expect(bucketsFor(gridFor(400, 200, 30), 30)).toBe(30);
+  const data: OccupancyResult = { start: 100, end: 110, buckets: 5, chunksPerBucket: 2, counts: { leaf: [1, 0, 0, 0, 0], exception: [0, 2, 1, 0, 0], free: [1, 0, 1, 2, 2] } };
+  expect(summarize(data, 0)).toMatchObject({ first: 100, end: 102, role: 'leaf', density: 0.5 });
+  expect(summarize(data, 3)).toMatchObject({ role: 'free', density: 0 });
+  const g = { width: 30, height: 30, cell: 10, cols: 3, rows: 3 };
+  expect(hitTest(g, data, 15, 5)?.first).toBe(102);
+  expect(hitTest(g, data, 5, 15)?.first).toBe(106);
+  expect(hitTest(g, data, 25, 15)).toBeNull();
+});
+
+it('range camera: zoom keeps the anchor, pan clamps to the device', () => {
+  const cam = new RangeCamera(1000, 10);
+  cam.zoom(4, 0.5);
+  expect(cam.span).toBe(250);
+  expect(cam.start + cam.span / 2).toBe(500);
+  cam.pan(10_000);
+  expect(cam.start).toBe(750);
+  cam.zoom(1000);
+  expect(cam.span).toBe(10);
+  cam.reset();
+  expect([cam.start, cam.span]).toEqual([0, 1000]);
+});
+
+it('tree layout: only expanded nodes show children, with key ranges from the parent', () => {
+  const root: NodeDto = { kind: 'node', chunk: 1, count: 2, entries: [{ key: 0, chunk: 2 }, { key: 50, chunk: 3 }] };
+  const leaf = (chunk: number): TreeBlockDto => ({ kind: 'leaf', chunk, base: 0, using: '0x1', count: 0, entries: [], freeBytes: 100 });
+  const blocks = new Map<number, TreeBlockDto>([[1, root], [2, leaf(2)], [3, leaf(3)]]);
+  expect(layoutTree(buildTree(1, blocks, new Set())).nodes).toHaveLength(1);
+  const tree = buildTree(1, blocks, new Set([1]));
+  expect(tree.children?.map((c) => [c.chunk, c.low, c.high])).toEqual([[2, 0, 50], [3, 50, null]]);
+  const layout = layoutTree(tree);
+  expect(layout.nodes).toHaveLength(3);
+  expect(layout.nodes[1]!.y).toBeGreaterThan(layout.nodes[0]!.y);
+});
+
+it('sharemap: a cell tells which copy a snapshot reads and who shares it', () => {
+  const detail: LeafDetailResult = {
+    leaf: { kind: 'leaf', chunk: 9, base: 0, using: '0x7', count: 1, entries: [], freeBytes: 0 },
+    slots: [0, 1, 2],
+    rows: [{ origin: 4, cells: [20, 20, -1] }],
+  };
+  expect(cellAt(detail, 0, 1)).toMatchObject({ origin: 4, slot: 1, chunk: 20, readers: [0, 1] });
+  expect(cellAt(detail, 0, 2)).toMatchObject({ chunk: -1, readers: [] });
+  const g = sharemapGeometry(detail, 400);
+  expect(hitSharemap(detail, g, g.labelW + g.cellW * 2 + 1, g.headH + 1)?.slot).toBe(2);
+});
