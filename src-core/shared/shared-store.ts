@@ -229,8 +229,20 @@ export class SharedStore implements ExceptionStore {
         });
       }
     };
-    this.tree.forEachNode((node, depth) => {
+    this.tree.forEachNode((node, depth, lo, hi) => {
       const path = this.tree.path.slice(0, depth + 1);
+      for (let i = 1; i < node.count; i++) {
+        const key = node.key(i);
+        if (key <= lo || key >= hi) {
+          throw new SnapscopeError('corrupt', `${this.cow.name}: B-tree node key ${key} at entry ${i} is outside its parent's range (${lo}, ${hi}) (chunk ${node.chunk}, entry ${i}, field key)`, {
+            device: this.cow.name,
+            chunk: node.chunk,
+            entry: i,
+            field: 'key',
+            path,
+          });
+        }
+      }
       if (roles.nodes.has(node.chunk) || roles.leaves.has(node.chunk)) {
         throw new SnapscopeError('corrupt', `${this.cow.name}: chunk ${node.chunk} is referenced twice in the B-tree (chunk ${node.chunk})`, { device: this.cow.name, chunk: node.chunk, path });
       }
