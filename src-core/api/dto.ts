@@ -172,7 +172,8 @@ export interface LeafDetailResult {
 
 // ---- occupancy -------------------------------------------------------------------------------
 
-export type OccupancyRole = ChunkRole | 'free';
+/** 'pending-free': freed by the last transaction, reusable after the next commit (shared store). */
+export type OccupancyRole = ChunkRole | 'free' | 'pending-free';
 
 export interface OccupancyResult {
   start: number;

@@ -4,7 +4,7 @@ import { ApiError } from '../../src-core/api/errors.ts';
 import { SnapscopeError } from '../../src-core/errors.ts';
 import type { StructuralEvent } from '../../src-core/events.ts';
 import type { BlockDevice } from '../../src-core/io/block-device.ts';
-import { openStore } from './open-store.ts';
+import { openStore } from '../../src-core/open.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
 import { structuralToDto } from './convert.ts';
 import type { HelperLauncher } from './helper-device.ts';

@@ -2,7 +2,7 @@ import type { SessionDto, SnapshotRef } from '../../../src-core/api/dto.ts';
 import { ApiError } from '../../../src-core/api/errors.ts';
 import { readViewChunk, type View } from '../../../src-core/view.ts';
 import type { HostContext, Handlers } from '../context.ts';
-import { persistentOf, sharedOf } from '../formats.ts';
+import { occupancyOf, persistentOf, sharedOf } from '../formats.ts';
 import { RecentList } from '../recent.ts';
 import { StoreSession } from '../session.ts';
 import { exceptionPage } from '../exception-page.ts';
@@ -55,8 +55,7 @@ export function storeCalls(ctx: HostContext): Handlers<StoreMethods> {
       if (end > s.store.chunkCount || start >= end) {
         throw new ApiError('bad-request', `occupancy range [${start}, ${end}) is not a non-empty range within the COW's ${s.store.chunkCount} chunks`, { field: 'end' });
       }
-      const shared = sharedOf(s.store);
-      return shared ? shared.occupancy(start, end, buckets) : persistentOf(s.store, 'occupancy').occupancy(start, end, buckets);
+      return occupancyOf(s.store, start, end, buckets);
     },
     readChunk: ({ session, from, chunk }) => {
       const s = ctx.session(session);
@@ -78,7 +77,7 @@ export function storeCalls(ctx: HostContext): Handlers<StoreMethods> {
       const created = shared.createSnapshot({ ...(name !== undefined ? { name } : {}), ...(slot !== undefined ? { slot } : {}) });
       shared.commit();
       ctx.changed(s, 'snapshot');
-      return s.store.snapshots().find((x) => x.slot === created) ?? fail(`snapshot slot ${created} vanished`);
+      return s.store.snapshots().find((x) => x.slot === created.slot) ?? created;
     },
     snapshotDelete: ({ session, snapshot }) => {
       const s = ctx.session(session);
