@@ -1,4 +1,9 @@
 import type { Command } from '../command.ts';
+import { check } from './check.ts';
+import { dump } from './dump.ts';
+import { repair } from './repair.ts';
+import { restore } from './restore.ts';
+import { stats } from './stats.ts';
 import { format } from './format.ts';
 import { demo } from './demo.ts';
 import { info } from './info.ts';
@@ -14,4 +19,4 @@ import { tree } from './tree.ts';
 import { write } from './write.ts';
 
 /** Every command, in help order. A new command is one file in this folder and one line here. */
-export const commands: readonly Command[] = [format, info, snapshotList, snapshotCreate, snapshotDelete, snapshotRename, tree, write, read, replay, merge, demo, serve];
+export const commands: readonly Command[] = [format, info, snapshotList, snapshotCreate, snapshotDelete, snapshotRename, tree, write, read, replay, merge, demo, serve, check, repair, dump, restore, stats];

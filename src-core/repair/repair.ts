@@ -1,0 +1,112 @@
+/**
+ * repair: rebuild a consistent store from what the checker can vouch for. Shared stores keep
+ * every exception the tolerant walk accepted (share bits outside the snapmask cleared) and get a
+ * fresh tree, labels and a bitmap rebuilt from them; persistent stores keep the longest valid
+ * prefix of the table. planRepair only reads (that is --dry-run); applyRepair writes the plan.
+ */
+import { PersistentCheck } from '../check/persistent.ts';
+import { SharedCheck } from '../check/shared.ts';
+import type { CheckReport } from '../check/findings.ts';
+import type { FindingKind } from '../check/kinds.ts';
+import { SnapscopeError } from '../errors.ts';
+import type { BlockDevice } from '../io/block-device.ts';
+import { runToEnd } from '../jobs/job.ts';
+import { detectFormat } from '../open.ts';
+import { SHARED_VERSION } from '../shared/format/header.ts';
+import { SNAPSHOT_DISK_VERSION } from '../persistent/format.ts';
+import { ExceptionList } from '../ir/exception-list.ts';
+import type { DumpHeader } from '../ir/model.ts';
+import { restore } from '../ir/restore.ts';
+import type { BuildResult } from '../ir/shared-builder.ts';
+
+/** Origins first..last lost the exceptions of the snapshots in `slots`. */
+export interface Loss {
+  first: number;
+  last: number;
+  slots: number[];
+  why: FindingKind;
+}
+
+export interface RepairPlan {
+  report: CheckReport;
+  header: DumpHeader;
+  kept: ExceptionList;
+  losses: Loss[];
+  /** Losses past the first MAX_LOSSES are counted only. */
+  lossCount: number;
+}
+
+const MAX_LOSSES = 10_000;
+const FATAL: readonly FindingKind[] = ['s-header-corrupt', 's-header-chunk-size', 'p-header-chunk-size'];
+/** Persistent kinds that end the trusted prefix at their entry. */
+const PREFIX_ENDS: readonly FindingKind[] = ['p-chunk-out-of-range', 'p-chunk-metadata', 'p-chunk-duplicate', 'p-origin-duplicate', 'p-origin-invalid'];
+
+export function planRepair(cow: BlockDevice): RepairPlan {
+  return detectFormat(cow) === 'shared' ? planShared(cow) : planPersistent(cow);
+}
+
+export function applyRepair(target: BlockDevice, plan: RepairPlan): BuildResult {
+  return restore(target, plan.header, plan.kept);
+}
+
+function refuseFatal(report: CheckReport, cow: BlockDevice): void {
+  const fatal = report.findings.find((f) => FATAL.includes(f.kind));
+  if (fatal) throw new SnapscopeError('unsupported', `cannot repair ${cow.name}: ${fatal.message}`, { device: cow.name, chunk: 0 });
+}
+
+function planShared(cow: BlockDevice): RepairPlan {
+  const kept = new ExceptionList();
+  const losses: Loss[] = [];
+  let lossCount = 0;
+  const check = new SharedCheck(cow, {
+    exception: (origin, chunk, lo, hi) => kept.push(origin, chunk, lo, hi),
+    lost: (first, last, lo, hi, why) => {
+      if (lossCount++ < MAX_LOSSES) losses.push({ first, last, slots: slotsOf(lo, hi), why });
+    },
+  });
+  const report = runToEnd(check);
+  refuseFatal(report, cow);
+  const h = check.header!;
+  const g = check.geometry!;
+  const snapshots = check.labels.map((l) => ({ slot: l.slot, name: l.name, uuid: l.uuid, created: l.created }));
+  for (const slot of slotsOf(g.snapLo, g.snapHi)) {
+    if (!snapshots.some((s) => s.slot === slot)) snapshots.push({ slot, name: `recovered-${slot}`, uuid: `00000000-0000-4000-8000-${String(slot).padStart(12, '0')}`, created: 0 });
+  }
+  snapshots.sort((a, b) => a.slot - b.slot);
+  const header: DumpHeader = { format: 'shared', chunkBytes: g.chunkBytes, chunkCount: g.chunkCount, valid: h.valid, version: SHARED_VERSION, snapmask: h.snapmask, snapshots };
+  return { report, header, kept, losses, lossCount };
+}
+
+function planPersistent(cow: BlockDevice): RepairPlan {
+  const olds: number[] = [];
+  const news: number[] = [];
+  const check = new PersistentCheck(cow, (old, chunk) => {
+    olds.push(old);
+    news.push(chunk);
+  });
+  const report = runToEnd(check);
+  refuseFatal(report, cow);
+  const geo = check.geometry!;
+  const epa = geo.exceptionsPerArea;
+  let prefix = olds.length;
+  let why: FindingKind = 'p-area-past-device';
+  for (const f of report.findings) {
+    if (!PREFIX_ENDS.includes(f.kind) || f.entry === undefined) continue;
+    const at = ((f.chunk - geo.areaLocation(0)) / geo.stride) * epa + f.entry;
+    if (at < prefix) [prefix, why] = [at, f.kind];
+  }
+  // A full last area needs a next area inside the device.
+  if (prefix > 0 && prefix % epa === 0 && geo.areaLocation(prefix / epa) >= check.chunkCount) prefix--;
+  const kept = new ExceptionList();
+  for (let i = 0; i < prefix; i++) kept.push(olds[i]!, news[i]!, 1, 0);
+  const losses: Loss[] = [];
+  for (let i = prefix; i < olds.length && losses.length < MAX_LOSSES; i++) losses.push({ first: olds[i]!, last: olds[i]!, slots: [0], why });
+  const header: DumpHeader = { format: 'persistent', chunkBytes: geo.chunkBytes, chunkCount: check.chunkCount, valid: check.header.valid !== 0, version: SNAPSHOT_DISK_VERSION, snapmask: 1n, snapshots: [] };
+  return { report, header, kept, losses, lossCount: olds.length - prefix };
+}
+
+function slotsOf(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let s = 0; s < 64; s++) if (((s < 32 ? lo : hi) >>> (s & 31)) & 1) out.push(s);
+  return out;
+}

@@ -1,0 +1,159 @@
+/**
+ * stats: what a store holds, computed on the checker's walk (so it works on damaged stores too,
+ * counting only what check vouches for): per-snapshot exceptions, sharing, tree shape and fill,
+ * bitmap free space and fragmentation; for persistent stores the areas and the kernel's usage.
+ */
+import { PersistentCheck } from '../check/persistent.ts';
+import { SharedCheck } from '../check/shared.ts';
+import type { BlockDevice } from '../io/block-device.ts';
+import type { Task } from '../jobs/job.ts';
+import { detectFormat } from '../open.ts';
+import { FIRST_BITMAP_CHUNK, bitmapChunkCount, testBit } from '../shared/format/bitmap.ts';
+import { popcount32 } from '../shared/mask.ts';
+import type { KernelStatus } from '../store.ts';
+
+export interface SnapshotStats {
+  slot: number;
+  name: string;
+  exceptions: number;
+  unique: number;
+  shared: number;
+  bytes: number;
+}
+
+export interface StoreStats {
+  format: 'shared' | 'persistent';
+  chunkBytes: number;
+  chunkCount: number;
+  exceptions: number;
+  snapshots: SnapshotStats[];
+  /** sharing[k]: exceptions shared by k snapshots (index 0 unused). */
+  sharing: number[];
+  tree: { depth: number; nodes: number; leaves: number; nodeFill: number; leafFill: number } | null;
+  bitmap: { free: number; freeRuns: number; largestFreeRun: number } | null;
+  persistent: { areas: number; exceptionsPerArea: number; kernel: KernelStatus } | null;
+  /** Problems the walk met (run check for the details). */
+  errors: number;
+  warnings: number;
+}
+
+export function statsTask(cow: BlockDevice): Task<StoreStats> {
+  return detectFormat(cow) === 'shared' ? sharedStats(cow) : persistentStats(cow);
+}
+
+function sharedStats(cow: BlockDevice): Task<StoreStats> {
+  const perSlot = { exceptions: new Array<number>(64).fill(0), unique: new Array<number>(64).fill(0) };
+  const sharing = new Array<number>(65).fill(0);
+  let depth = 0;
+  let nodeUsed = 0;
+  let nodeCap = 0;
+  let leafUsed = 0;
+  let leafCap = 0;
+  const check = new SharedCheck(cow, {
+    exception(_origin, _chunk, lo, hi) {
+      const n = popcount32(lo) + popcount32(hi);
+      sharing[n]!++;
+      for (let half = 0; half < 2; half++) {
+        for (let bits = half ? hi : lo; bits !== 0; bits &= bits - 1) {
+          const slot = half * 32 + 31 - Math.clz32(bits & -bits);
+          perSlot.exceptions[slot]!++;
+          if (n === 1) perSlot.unique[slot]!++;
+        }
+      }
+    },
+    block(_chunk, kind, level, used, capacity) {
+      depth = Math.max(depth, level + 1);
+      if (kind === 'node') [nodeUsed, nodeCap] = [nodeUsed + used, nodeCap + capacity];
+      else [leafUsed, leafCap] = [leafUsed + used, leafCap + capacity];
+    },
+  });
+  return {
+    step: () => check.step(),
+    progress: () => check.progress(),
+    result(): StoreStats {
+      const r = check.result();
+      const g = check.geometry;
+      const names = new Map(check.labels.map((l) => [l.slot, l.name]));
+      const snapshots: SnapshotStats[] = [];
+      for (let slot = 0; slot < 64; slot++) {
+        if (g && !(((slot < 32 ? g.snapLo : g.snapHi) >>> (slot & 31)) & 1)) continue;
+        const e = perSlot.exceptions[slot]!;
+        const u = perSlot.unique[slot]!;
+        snapshots.push({ slot, name: names.get(slot) ?? '', exceptions: e, unique: u, shared: e - u, bytes: e * r.chunkBytes });
+      }
+      const walk = check.walk;
+      return {
+        format: 'shared',
+        chunkBytes: r.chunkBytes,
+        chunkCount: r.chunkCount,
+        exceptions: r.exceptions,
+        snapshots,
+        sharing: trim(sharing),
+        tree: walk ? { depth, nodes: walk.nodes, leaves: walk.leaves, nodeFill: nodeCap ? nodeUsed / nodeCap : 0, leafFill: leafCap ? leafUsed / leafCap : 0 } : null,
+        bitmap: g ? freeSpace(cow, g.chunkBytes, g.chunkCount) : null,
+        persistent: null,
+        errors: r.errors,
+        warnings: r.warnings,
+      };
+    },
+  };
+}
+
+/** Free chunks and free runs (fragmentation), from the on-disk bitmap. */
+function freeSpace(cow: BlockDevice, chunkBytes: number, chunkCount: number): NonNullable<StoreStats['bitmap']> {
+  const bits = new Uint8Array(bitmapChunkCount(chunkCount, chunkBytes) * chunkBytes);
+  cow.read(FIRST_BITMAP_CHUNK * chunkBytes, bits);
+  let free = 0;
+  let runs = 0;
+  let run = 0;
+  let largest = 0;
+  for (let c = 0; c < chunkCount; c++) {
+    if (testBit(bits, c)) {
+      run = 0;
+      continue;
+    }
+    free++;
+    if (run++ === 0) runs++;
+    largest = Math.max(largest, run);
+  }
+  return { free, freeRuns: runs, largestFreeRun: largest };
+}
+
+function persistentStats(cow: BlockDevice): Task<StoreStats> {
+  const check = new PersistentCheck(cow);
+  return {
+    step: () => check.step(),
+    progress: () => check.progress(),
+    result(): StoreStats {
+      const r = check.result();
+      const geo = check.geometry;
+      const { nextFree, currentArea } = check.kernelCursor();
+      const sectors = geo?.chunkSectors ?? 0;
+      return {
+        format: 'persistent',
+        chunkBytes: r.chunkBytes,
+        chunkCount: r.chunkCount,
+        exceptions: r.exceptions,
+        snapshots: [{ slot: 0, name: 'snap', exceptions: r.exceptions, unique: r.exceptions, shared: 0, bytes: r.exceptions * r.chunkBytes }],
+        sharing: [0, r.exceptions],
+        tree: null,
+        bitmap: null,
+        persistent: geo
+          ? {
+              areas: currentArea + 1,
+              exceptionsPerArea: geo.exceptionsPerArea,
+              kernel: { allocatedSectors: nextFree * sectors, totalSectors: r.chunkCount * sectors, metadataSectors: (currentArea + 2) * sectors },
+            }
+          : null,
+        errors: r.errors,
+        warnings: r.warnings,
+      };
+    },
+  };
+}
+
+function trim(a: number[]): number[] {
+  let n = a.length;
+  while (n > 2 && a[n - 1] === 0) n--;
+  return a.slice(0, n);
+}

@@ -1,0 +1,40 @@
+import { Job } from '../../../src-core/jobs/job.ts';
+import { statsTask, type StoreStats } from '../../../src-core/stats/stats.ts';
+import type { Command } from '../command.ts';
+import { openDevice } from '../devices.ts';
+import { runJob } from '../run-job.ts';
+import { formatSize } from '../size.ts';
+
+export const stats: Command = {
+  name: 'stats',
+  summary: 'statistics: per-snapshot exceptions and sharing, tree shape, free space, kernel usage',
+  positionals: [{ name: 'cow', help: 'COW device or image' }],
+  options: {},
+  details: 'Counts only what check vouches for; a damaged store says how many problems it met (run check).',
+  async run(args, con) {
+    const dev = openDevice(args.arg('cow'), 'COW', false);
+    try {
+      const task = statsTask(dev);
+      const s = con.json ? await new Job(task).run() : await runJob(task, con);
+      con.result(s, () => renderStats(s));
+    } finally {
+      dev.close();
+    }
+  },
+};
+
+function renderStats(s: StoreStats): string {
+  const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+  const lines = [`${s.format} store: ${s.chunkCount} chunks of ${formatSize(s.chunkBytes)}, ${s.exceptions} exceptions`];
+  lines.push('snapshots:', '  slot  exceptions  unique  shared  bytes      name');
+  for (const p of s.snapshots) lines.push(`  ${String(p.slot).padEnd(4)}  ${String(p.exceptions).padEnd(10)}  ${String(p.unique).padEnd(6)}  ${String(p.shared).padEnd(6)}  ${formatSize(p.bytes).padEnd(9)}  ${p.name}`);
+  lines.push(`sharing: ${s.sharing.map((n, k) => (k === 0 ? '' : `${k}:${n}`)).filter(Boolean).join(' ')} (exceptions shared by k snapshots)`);
+  if (s.tree) lines.push(`tree: depth ${s.tree.depth}, ${s.tree.nodes} nodes (${pct(s.tree.nodeFill)} full), ${s.tree.leaves} leaves (${pct(s.tree.leafFill)} full)`);
+  if (s.bitmap) lines.push(`free: ${s.bitmap.free} chunks in ${s.bitmap.freeRuns} runs (largest ${s.bitmap.largestFreeRun})`);
+  if (s.persistent) {
+    const k = s.persistent.kernel;
+    lines.push(`areas: ${s.persistent.areas} (${s.persistent.exceptionsPerArea} exceptions each)`, `kernel status: ${k.allocatedSectors}/${k.totalSectors} ${k.metadataSectors}`);
+  }
+  if (s.errors + s.warnings) lines.push(`note: the walk met ${s.errors} errors and ${s.warnings} warnings; run check`);
+  return lines.join('\n');
+}

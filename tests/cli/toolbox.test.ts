@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, cliJson, tempDir } from './cli.ts';
+
+/** A shared store with two snapshots and some exceptions, made with the CLI itself. */
+function sharedImage(dir: string): string {
+  const cow = path.join(dir, 'cow.img');
+  const origin = path.join(dir, 'origin.img');
+  fs.writeFileSync(origin, Buffer.alloc(1 << 20));
+  expect(cli('format', 'shared', cow, '--size', '1M', '--chunk-size', '4k').code).toBe(0);
+  const script = path.join(dir, 'ops.txt');
+  fs.writeFileSync(script, 'snap-create one\norigin-write 1 7\norigin-write 5 8\nsnap-create two\norigin-write 1 9\ncommit\n');
+  expect(cli('replay', origin, cow, '--script', script).code).toBe(0);
+  return cow;
+}
+
+describe('snapscope check, repair, dump, restore, stats', () => {
+  it('check: clean store exits 0; damage exits 1 with the finding; garbage exits 3; --quiet prints nothing', () => {
+    const dir = tempDir();
+    const cow = sharedImage(dir);
+    const clean = cli('check', cow);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/exceptions: clean/);
+    const bytes = fs.readFileSync(cow);
+    const json0 = cliJson('stats', cow).value;
+    expect(json0.exceptions).toBe(3);
+    bytes[4096] = 0; // bitmap byte 0: chunks 0..7 (header, bitmap, tree) now read as free
+    fs.writeFileSync(path.join(dir, 'bad.img'), bytes);
+    const bad = cliJson('check', path.join(dir, 'bad.img'));
+    expect(bad.code).toBe(1);
+    expect(bad.value.findings[0]).toMatchObject({ kind: 's-bitmap-free', severity: 'error', chunk: 0 });
+    const quiet = cli('check', path.join(dir, 'bad.img'), '--quiet');
+    expect([quiet.code, quiet.stdout, quiet.stderr]).toEqual([1, '', '']);
+    fs.writeFileSync(path.join(dir, 'zeros.img'), Buffer.alloc(8192));
+    expect(cli('check', path.join(dir, 'zeros.img')).code).toBe(3);
+    expect(cli('check').code).toBe(2);
+  });
+
+  it('repair --out gives a store that checks clean; --dry-run writes nothing; --in-place keeps a backup', () => {
+    const dir = tempDir();
+    const cow = sharedImage(dir);
+    const bytes = fs.readFileSync(cow);
+    bytes[4096] = 0;
+    const bad = path.join(dir, 'bad.img');
+    fs.writeFileSync(bad, bytes);
+    const dry = cliJson('repair', bad, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.value).toMatchObject({ kept: 3, lost: 0, target: null });
+    expect(fs.readFileSync(bad).equals(bytes)).toBe(true);
+    expect(cli('repair', bad, '--out', path.join(dir, 'fixed.img')).code).toBe(0);
+    expect(cli('check', path.join(dir, 'fixed.img'), '--strict').code).toBe(0);
+    expect(cli('repair', bad, '--in-place').code).toBe(0);
+    expect(cli('check', bad, '--strict').code).toBe(0);
+    expect(fs.readFileSync(`${bad}.snapscope-backup`).subarray(0, 4).toString()).toBe('SSBK');
+    expect(cli('repair', bad).code).toBe(2);
+  });
+
+  it('dump → restore → dump is identical (json and xml); stats reports per snapshot', () => {
+    const dir = tempDir();
+    const cow = sharedImage(dir);
+    for (const form of ['json', 'xml']) {
+      const d1 = cli('dump', cow, '--format', form);
+      expect(d1.code).toBe(0);
+      const file = path.join(dir, `dump.${form}`);
+      fs.writeFileSync(file, d1.stdout);
+      const fresh = path.join(dir, `new-${form}.img`);
+      expect(cli('restore', file, fresh).code).toBe(0);
+      expect(cli('dump', fresh, '--format', form).stdout).toBe(d1.stdout);
+      // Onto the store itself: backed up first.
+      const copy = path.join(dir, `copy-${form}.img`);
+      fs.copyFileSync(cow, copy);
+      expect(cli('restore', file, copy).code).toBe(0);
+      expect(fs.existsSync(`${copy}.snapscope-backup`)).toBe(true);
+      expect(cli('dump', copy, '--format', form, '--out', path.join(dir, 'again')).code).toBe(0);
+      expect(fs.readFileSync(path.join(dir, 'again'), 'utf8')).toBe(d1.stdout);
+    }
+    const s = cliJson('stats', cow).value;
+    expect(s.snapshots.map((p: { name: string; exceptions: number }) => [p.name, p.exceptions])).toEqual([
+      ['one', 2],
+      ['two', 1],
+    ]);
+    expect(cli('stats', cow).stdout).toMatch(/tree: depth 2/);
+  });
+});
