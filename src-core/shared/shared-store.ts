@@ -38,6 +38,8 @@ import type {
 import { verifyStore, type VerifyResult } from './verify.ts';
 
 const MIN_CHUNK_BYTES = 512;
+/** ext_flags: a delete of slot (flags & 63) was committed part-way (a nearly full COW). */
+export const DELETING_FLAG = 0x80000000;
 const MAX_CHUNK_BYTES = 1 << 20;
 const DEFAULT_CACHE_BYTES = 16 << 20;
 /** rchunk is 32 bits and snapscope writes base_chunk 0: origins must be below 2^32 chunks. */
@@ -142,6 +144,7 @@ export class SharedStore implements ExceptionStore {
       mergeSlot: NO_MERGE_SLOT,
       mergeFlags: 0,
       mergeCursor: 0,
+      extFlags: 0,
       chunkCount,
       checksumOk: true,
     };
@@ -207,6 +210,9 @@ export class SharedStore implements ExceptionStore {
     for (let c = chunkCount; c < bits.length * 8; c++) bits[c >>> 3]! |= 1 << (c & 7);
     const notes: string[] = [];
     if (!h.valid) notes.push('the store is marked invalid (valid = 0): opened read-only');
+    if ((h.extFlags & DELETING_FLAG) !== 0) {
+      notes.push(`snapshot slot ${h.extFlags & 63} was being deleted when the store was last written: its data is incomplete; delete it again to finish`);
+    }
     const readOnly = opts.write !== true || !h.valid || cow.readOnly;
     const store = new SharedStore({ cow, header: h, chunkBytes: cb, chunkCount, bits, readOnly, events: opts.events, cacheBytes: opts.cacheBytes ?? DEFAULT_CACHE_BYTES });
     store.notes.push(...notes);
@@ -558,14 +564,27 @@ export class SharedStore implements ExceptionStore {
     this.checkWritable();
     this.checkSlot(slot);
     if (!this.isActive(slot)) throw new SnapscopeError('not-found', `no snapshot in slot ${slot}`, { field: 'slot' });
-    // Every leaf and node may be shadowed: make sure that cannot run out half-way.
-    this.reserve(this.tx.roles.nodes.size + this.tx.roles.leaves.size + 8);
     const lo = slot < 32 ? slotBit(slot) : 0;
     const hi = slot < 32 ? 0 : slotBit(slot);
-    this.tree.clearBits(lo, hi, (origin, chunk, leaf) => {
-      this.tx.free(chunk, 'exception');
-      this.events?.({ type: 'exception-free', origin, chunk, leaf });
-    });
+    // Shadowing needs free chunks. On a nearly full COW the walk pauses, a commit (recording the
+    // delete in progress in the header) frees what it released, and the walk resumes.
+    const margin = 4 * (this.tree.levels + 3);
+    this.reserve(margin);
+    let freed = 0;
+    for (let resume = 0; ; ) {
+      const paused = this.tree.clearBits(lo, hi, (origin, chunk, leaf) => {
+        freed++;
+        this.tx.free(chunk, 'exception');
+        this.events?.({ type: 'exception-free', origin, chunk, leaf });
+      }, resume, margin);
+      if (paused === null) break;
+      if (freed === 0 && paused === resume) this.reserve(Infinity);
+      this.hdr.extFlags = DELETING_FLAG | slot;
+      this.commit();
+      freed = 0;
+      resume = paused;
+    }
+    this.hdr.extFlags = 0;
     this.snapLo = (this.snapLo & ~lo) >>> 0;
     this.snapHi = (this.snapHi & ~hi) >>> 0;
     this.syncMask();

@@ -175,13 +175,18 @@ export class ExceptionTree {
   }
 
   /**
-   * Clears lo/hi from every share mask, frees exceptions left unshared, merges a leaf into its
-   * left sibling when its payload fits the sibling's free space and a node into its left sibling
-   * when their entries fit one node (the seed's rules), then drops levels while the root has one
-   * child. Only blocks that change are shadowed.
+   * Clears lo/hi from every share mask of origins ≥ `resume`, frees exceptions left unshared,
+   * merges a leaf into its left sibling when its payload fits the sibling's free space and a node
+   * into its left sibling when their entries fit one node (the seed's rules), then drops levels
+   * while the root has one child. Only blocks that change are shadowed. When fewer than `margin`
+   * chunks are free it stops before the next leaf and returns the origin to resume from (the
+   * caller commits, which frees what this pass released); null when done.
    */
-  clearBits(lo: number, hi: number, onFreed: (origin: number, chunk: number, leaf: number) => void): void {
-    this.root = this.clearIn(this.root, 0, lo, hi, onFreed);
+  clearBits(lo: number, hi: number, onFreed: (origin: number, chunk: number, leaf: number) => void, resume = 0, margin = 0): number | null {
+    this.pausedAt = null;
+    this.margin = margin;
+    this.root = this.clearIn(this.root, 0, lo, hi, onFreed, 0, Infinity, resume);
+    if (this.pausedAt !== null) return this.pausedAt;
     while (this.levels > 1) {
       const root = this.tx.readNode(this.root, this.path, 0);
       if (root.count !== 1) break;
@@ -191,15 +196,36 @@ export class ExceptionTree {
       this.levels--;
       this.events?.({ type: 'level-drop', root: child, levels: this.levels });
     }
+    return null;
   }
 
-  private clearIn(chunk: number, depth: number, lo: number, hi: number, onFreed: (origin: number, chunk: number, leaf: number) => void): number {
+  private pausedAt: number | null = null;
+  private margin = 0;
+
+  private short(): boolean {
+    return this.tx.alloc.freeCount < this.margin;
+  }
+
+  private clearIn(
+    chunk: number,
+    depth: number,
+    lo: number,
+    hi: number,
+    onFreed: (origin: number, chunk: number, leaf: number) => void,
+    keyLo: number,
+    keyHi: number,
+    resume: number,
+  ): number {
     const path = this.path;
     path[depth] = chunk;
     if (depth === this.levels) {
       this.tx.trim();
       const leaf = this.tx.readLeaf(chunk, path, depth);
       if ((leaf.usingLo & lo) === 0 && (leaf.usingHi & hi) === 0) return chunk;
+      if (this.short() && !this.tx.isFresh(chunk)) {
+        this.pausedAt = keyLo;
+        return chunk;
+      }
       const own = this.ownLeaf(chunk, depth);
       own.clearBits(lo, hi, (origin, c) => onFreed(origin, c, own.chunk));
       return own.chunk;
@@ -207,8 +233,12 @@ export class ExceptionTree {
     // Children may trim the cache: re-read this node after each one instead of holding a view.
     let self = chunk;
     for (let i = 0; i < this.tx.readNode(self, path, depth).count; i++) {
-      const child = this.tx.readNode(self, path, depth).child(i);
-      const next = this.clearIn(child, depth + 1, lo, hi, onFreed);
+      const node = this.tx.readNode(self, path, depth);
+      const childLo = i === 0 ? keyLo : node.key(i);
+      const childHi = i + 1 < node.count ? node.key(i + 1) : keyHi;
+      if (childHi <= resume) continue;
+      const child = node.child(i);
+      const next = this.clearIn(child, depth + 1, lo, hi, onFreed, childLo, childHi, resume);
       path[depth] = self;
       if (next !== child) {
         const own = this.ownNode(self, depth);
@@ -216,13 +246,14 @@ export class ExceptionTree {
         self = own.chunk;
         path[depth] = self;
       }
+      if (this.pausedAt !== null) return self;
     }
     const leaves = depth + 1 === this.levels;
     for (let i = 1; i < this.tx.readNode(self, path, depth).count; ) {
       const node = this.tx.readNode(self, path, depth);
       const prev = node.child(i - 1);
       const cur = node.child(i);
-      const owner = leaves ? this.leavesMerge(node, i, prev, cur, depth) : this.nodesMerge(node, i, prev, cur, depth);
+      const owner = this.short() ? null : leaves ? this.leavesMerge(node, i, prev, cur, depth) : this.nodesMerge(node, i, prev, cur, depth);
       if (owner) self = owner.chunk;
       else i++;
     }

@@ -45,6 +45,8 @@ export interface SharedHeader {
   treeLevel: number;
   /** Whether the snapscope extension (bytes 40..84) is present. */
   extension: boolean;
+  /** Bit 31: a snapshot delete was committed part-way; bits 0..5 its slot. */
+  extFlags: number;
   /** First label chunk, 0 when the store has no labels. */
   labelChunk: number;
   /** Commits since format. */
@@ -83,6 +85,7 @@ export function encodeHeader(h: SharedHeader, out: Uint8Array): void {
   dv.setUint32(L.tree_level.offset, h.treeLevel, true);
   if (!h.extension) return;
   dv.setUint32(L.ext_magic.offset, EXTENSION_MAGIC, true);
+  dv.setUint32(L.ext_flags.offset, h.extFlags, true);
   setU64(dv, L.label_chunk.offset, h.labelChunk);
   setU64(dv, L.generation.offset, h.generation);
   dv.setUint32(L.merge_slot.offset, h.mergeSlot, true);
@@ -117,6 +120,7 @@ export function decodeHeader(bytes: Uint8Array, device: string): SharedHeader {
     snapmask: dv.getBigUint64(L.snapmask.offset, true),
     treeLevel: dv.getUint32(L.tree_level.offset, true),
     extension,
+    extFlags: extension ? dv.getUint32(L.ext_flags.offset, true) : 0,
     labelChunk: extension ? getU64(dv, L.label_chunk.offset, at('label_chunk')) : 0,
     generation: extension ? getU64(dv, L.generation.offset, at('generation')) : 0,
     mergeSlot: extension ? dv.getUint32(L.merge_slot.offset, true) : NO_MERGE_SLOT,
