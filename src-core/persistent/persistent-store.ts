@@ -87,12 +87,12 @@ export class PersistentStore implements ExceptionStore {
 
   /** Reads the header and indexes every exception in one pass. Never writes. */
   static open(cow: BlockDevice, opts: OpenOptions = {}): PersistentStore {
+    if (opts.write && cow.readOnly) throw new SnapscopeError('read-only', `${cow.name} is open read-only`, { device: cow.name });
     const header = readHeader(cow);
     const geo = new Geometry(header.chunkSectors);
     const chunkCount = Math.floor(cow.size / geo.chunkBytes);
     const scanned = readTable(cow, geo, chunkCount, opts.onProgress);
     const state: PstoreState = { ...scanned, nextFreeFromMerge: false, merge: null };
-    if (opts.write && cow.readOnly) throw new SnapscopeError('read-only', `${cow.name} is open read-only`, { device: cow.name });
     return new PersistentStore(cow, header, state, opts.write !== true, opts.events);
   }
 
@@ -110,9 +110,10 @@ export class PersistentStore implements ExceptionStore {
     // Area 0 first, then the header: a crash in between leaves no header, not a store with a garbage table.
     cow.write(geo.areaLocation(0) * geo.chunkBytes, new Uint8Array(geo.chunkBytes));
     cow.flush();
+    // Like write_header(): the whole header chunk, zero past the 16 header bytes.
     const chunk0 = new Uint8Array(geo.chunkBytes);
     encodeHeader({ magic: SNAP_MAGIC, valid: 1, version: SNAPSHOT_DISK_VERSION, chunkSectors: sectors }, chunk0);
-    cow.write(0, chunk0.subarray(0, SECTOR_BYTES));
+    cow.write(0, chunk0);
     cow.flush();
     return PersistentStore.open(cow, { ...openOpts, write: true });
   }
