@@ -72,6 +72,11 @@ export class PersistentCheck implements Task<CheckReport> {
     return this.geo;
   }
 
+  /** The kernel's next_free and current_area for this table (dmsetup status figures). */
+  kernelCursor(): { nextFree: number; currentArea: number } {
+    return { nextFree: this.geo ? this.geo.skipMetadata(this.maxChunk + 1) : 0, currentArea: this.area };
+  }
+
   get chunkBytes(): number {
     return this.geo?.chunkBytes ?? 0;
   }

@@ -43,7 +43,8 @@ interface Frame {
   entry: number | undefined;
 }
 
-const LEAF_MAX_COUNT = (bytes: number) => Math.floor((bytes - LEAF_HEADER_BYTES) / (MAP_ENTRY_BYTES + EXCEPTION_BYTES)) - 1;
+/** Origins a leaf can hold: each needs a map entry and at least one exception; plus the sentinel. */
+const LEAF_MAX_COUNT = (bytes: number) => Math.floor((bytes - LEAF_HEADER_BYTES - MAP_ENTRY_BYTES) / (MAP_ENTRY_BYTES + EXCEPTION_BYTES));
 
 export class TreeWalk {
   nodes = 0;
