@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, cliJson, oneLine, sha256, tempDir } from './cli.ts';
+
+describe('snapscope CLI: help, version, usage, bad input', () => {
+  it('prints help and version; usage errors exit 2 with one line', () => {
+    const help = cli('--help');
+    expect(help.code).toBe(0);
+    for (const c of ['format', 'info', 'snapshot create', 'write', 'read', 'tree', 'replay', 'merge', 'demo', 'serve']) expect(help.stdout).toContain(c);
+    expect(cli().code).toBe(2);
+    const version = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../package.json'), 'utf8')).version;
+    expect(cli('--version').stdout.trim()).toBe(`snapscope ${version}`);
+    const sub = cli('write', '--help');
+    expect(sub.code).toBe(0);
+    expect(sub.stdout).toContain('--data-file F');
+
+    for (const argv of [['nope'], ['info'], ['snapshot'], ['info', 'x', '--bogus'], ['format', 'shared', 'x', '--size', '12Q'], ['format', 'weird', 'x']]) {
+      const r = cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(oneLine(r)).toMatch(/^snapscope: /);
+    }
+  });
+
+  it('--json errors are {"error":{code,message,where}}', () => {
+    const r = cliJson('info', '/nonexistent/cow');
+    expect(r.code).toBe(2);
+    expect(r.value.error).toMatchObject({ code: 'usage', message: expect.stringContaining('/nonexistent/cow'), where: { device: '/nonexistent/cow' } });
+    expect(cliJson('frobnicate').value.error.code).toBe('usage');
+  });
+
+  it('not a store, truncated, a directory, wrong magic: one clear line, exit 1 or 2, nothing written', () => {
+    const dir = tempDir();
+    const files: Record<string, Buffer> = {
+      zeros: Buffer.alloc(65536),
+      tiny: Buffer.from([0x74, 0x19]),
+      text: Buffer.from('hello world, this is not a store\n'.repeat(100)),
+      // Right magic, truncated right after the header.
+      'shared-short': Buffer.from([0x74, 0x19, 0x16, 0x10, 1, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0]),
+      'persistent-short': Buffer.from([0x53, 0x6e, 0x41, 0x70, 1, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0]),
+    };
+    for (const [name, bytes] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), bytes);
+    const before = Object.keys(files).map((n) => sha256(path.join(dir, n)));
+    for (const name of Object.keys(files)) {
+      const f = path.join(dir, name);
+      const writes = ['write', f, f, '--to', 'origin', '--chunk', '0', '--fill', '1'];
+      for (const argv of name === 'zeros' || name === 'shared-short' ? [['info', f], ['tree', f], writes] : [['info', f]]) {
+        const r = cli(...argv);
+        expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(1);
+        expect(oneLine(r)).toContain(f);
+      }
+    }
+    expect(cli('info', path.join(dir, 'zeros')).stderr).toMatch(/not a snapshot exception store: found magic 0x00000000/);
+    expect(Object.keys(files).map((n) => sha256(path.join(dir, n)))).toEqual(before);
+    const d = cli('info', dir);
+    expect(d.code).toBe(2);
+    expect(oneLine(d)).toContain('is a directory');
+  });
+});

@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { ROOT_DIR, cli, cliJson, oneLine, sha256, tempDir, writeOrigin } from './cli.ts';
+
+const KERNEL = path.join(ROOT_DIR, 'test-fixtures/kernel');
+
+/** Decompresses a fixture file into `dir` (fixtures are never modified). */
+function fixture(name: string, file: string, dir: string): string {
+  const out = path.join(dir, `${name}-${file.replace('.gz', '')}`);
+  fs.writeFileSync(out, zlib.gunzipSync(fs.readFileSync(path.join(KERNEL, name, file))));
+  return out;
+}
+
+/** The last `dmsetup status snap` figures the kernel printed in the snapshot phase: "376/2048 16". */
+function kernelStatus(name: string): string {
+  const lines = fs.readFileSync(path.join(KERNEL, name, 'status.txt'), 'utf8').split('\n');
+  const snap = lines.filter((l) => l.split('\t')[1] === 'snap' && l.includes('dmsetup status snap'));
+  return snap.at(-1)!.split('\t')[4]!.split(' ').slice(3).join(' ');
+}
+
+describe('snapscope CLI on persistent stores', () => {
+  it('reads every kernel fixture as the kernel showed it, with its usage figures', () => {
+    const dir = tempDir();
+    for (const name of ['p-basic-c8', 'p-multiarea-c8', 'p-fullarea-c8']) {
+      const [origin, cow] = [fixture(name, 'origin.img.gz', dir), fixture(name, 'cow.img.gz', dir)];
+      const hashes = [sha256(origin), sha256(cow)];
+      const out = path.join(dir, `${name}-view`);
+      expect(cli('read', origin, cow, '--from', 'snap', '--out', out).code).toBe(0);
+      expect(sha256(out), name).toBe(sha256(fixture(name, 'snapshot-view.img.gz', dir)));
+      const info = cliJson('info', cow).value;
+      const k = info.kernelStatus;
+      expect(`${k.allocatedSectors}/${k.totalSectors} ${k.metadataSectors}`, name).toBe(kernelStatus(name));
+      expect(Number.isInteger(info.exceptions)).toBe(true);
+      expect([sha256(origin), sha256(cow)]).toEqual(hashes); // reads never write
+    }
+  });
+
+  it('an invalidated snapshot opens read-only, says so, and its view fails clearly', () => {
+    const dir = tempDir();
+    const [origin, cow] = [fixture('p-overflow', 'origin.img.gz', dir), fixture('p-overflow', 'cow.img.gz', dir)];
+    const info = cliJson('info', cow).value;
+    expect(info.valid).toBe(false);
+    const r = cli('read', origin, cow, '--from', 'snap', '--out', path.join(dir, 'v'));
+    expect(r.code).toBe(1);
+    oneLine(r);
+    const w = cli('write', origin, cow, '--to', 'origin', '--chunk', '1', '--fill', '1');
+    expect(w.code).toBe(1);
+    expect(oneLine(w)).toContain('invalid');
+  });
+
+  it('format, write, replay, read, snapshot create refusal, merge dry-run and merge with monotonic JSON progress', () => {
+    const dir = tempDir();
+    const [origin, cow, script] = [path.join(dir, 'o'), path.join(dir, 'p.cow'), path.join(dir, 's')];
+    writeOrigin(origin, 4 << 20, 4096);
+    const pristine = fs.readFileSync(origin);
+    expect(cli('format', 'persistent', cow, '--chunk-size', '4k', '--size', '2M').code).toBe(0);
+    expect(cli('write', origin, cow, '--to', 'origin', '--chunk', '0', '--fill', '0xee').code).toBe(0);
+    const lines = [];
+    for (let c = 1; c < 300; c += 3) lines.push(`origin-write ${c} 0x${(c & 255).toString(16)}`);
+    lines.push('commit', 'snap-write snap 2 5');
+    fs.writeFileSync(script, lines.join('\n'));
+    expect(cli('replay', origin, cow, '--script', script).code).toBe(0);
+
+    const create = cli('snapshot', 'create', cow);
+    expect(create.code).toBe(1);
+    expect(oneLine(create)).toContain('holds exactly one snapshot');
+    expect(cli('snapshot', 'delete', cow, 'snap').stderr).toContain('holds exactly one snapshot');
+    expect(cliJson('snapshot', 'list', cow).value).toMatchObject([{ slot: 0, name: 'snap', exceptions: 102 }]);
+
+    const view = path.join(dir, 'view');
+    expect(cli('read', origin, cow, '--from', 'snap', '--out', view).code).toBe(0);
+    const expected = Buffer.from(pristine);
+    expected.fill(5, 2 * 4096, 3 * 4096);
+    expect(fs.readFileSync(view).equals(expected)).toBe(true);
+
+    const before = [sha256(origin), sha256(cow)];
+    const dry = cliJson('merge', origin, cow, '--dry-run').value;
+    expect(dry).toMatchObject({ dryRun: true, chunks: 102 });
+    expect([sha256(origin), sha256(cow)]).toEqual(before);
+
+    const merged = cli('merge', origin, cow, '--json');
+    expect(merged.code).toBe(0);
+    const events = merged.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const progress = events.filter((e) => e.progress).map((e) => e.progress.done);
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(progress.at(-1)).toBe(102);
+    expect(events.at(-1).result).toMatchObject({ chunks: 102 });
+    expect(fs.readFileSync(origin).equals(expected)).toBe(true);
+    expect(cliJson('info', cow).value.exceptions).toBe(0);
+  });
+});
