@@ -87,6 +87,7 @@ function planPersistent(cow: BlockDevice): RepairPlan {
   const report = runToEnd(check);
   refuseFatal(report, cow);
   const geo = check.geometry!;
+  if (check.chunkCount <= geo.areaLocation(0)) throw new SnapscopeError('unsupported', `cannot repair ${cow.name}: the device holds no metadata area with ${geo.chunkBytes}-byte chunks`, { device: cow.name, chunk: 0 });
   const epa = geo.exceptionsPerArea;
   let prefix = olds.length;
   let why: FindingKind = 'p-area-past-device';
