@@ -18,7 +18,7 @@ export interface SharemapGeometry {
 export function sharemapGeometry(detail: LeafDetailResult, maxWidth: number): SharemapGeometry {
   const labelW = 76;
   const headH = 28;
-  const cellW = Math.max(18, Math.min(56, Math.floor((maxWidth - labelW) / Math.max(detail.slots.length, 1))));
+  const cellW = Math.max(18, Math.min(88, Math.floor((maxWidth - labelW) / Math.max(detail.slots.length, 1))));
   const cellH = 18;
   return { labelW, headH, cellW, cellH, width: labelW + cellW * detail.slots.length, height: headH + cellH * detail.rows.length };
 }

@@ -76,7 +76,7 @@ export function leafFill(freeBytes: number, chunkBytes: number): number {
 }
 
 /** "0 · 120 · 310 …": a node's separator keys, shortened to fit a box. */
-export function keySummary(keys: readonly number[], max = 4): string {
+export function keySummary(keys: readonly number[], max = 3): string {
   const shown = keys.slice(0, max).join(' · ');
   return keys.length > max ? `${shown} …` : shown;
 }

@@ -37,18 +37,33 @@ export function BtreeView() {
   }, [loadTree, revision]);
 
   const layout = useMemo(() => (treeRoot ? layoutTree(buildTree(treeRoot.root, blocks, expanded)) : null), [treeRoot, blocks, expanded]);
-  const fit = (): void => {
+  const fit = (focusX = 0): void => {
     const el = svg.current;
-    if (layout && el) camera.current.fitTo(fitBox({ x0: layout.x0 - NODE_W / 2, x1: layout.x1 + NODE_W / 2, y0: layout.y0 - NODE_H / 2, y1: layout.y1 + NODE_H / 2 }, el.clientWidth, el.clientHeight));
+    if (layout && el) camera.current.fitTo(fitBox({ x0: layout.x0 - NODE_W / 2, x1: layout.x1 + NODE_W / 2, y0: layout.y0 - NODE_H / 2, y1: layout.y1 + NODE_H / 2 }, el.clientWidth, el.clientHeight, { focusX }));
   };
-  // Fit once the first layout is there; later expansions keep the user's camera.
-  const fitted = useRef(false);
+  // Fit when a tree (a new root) has loaded; later expansions keep the user's camera.
+  const fittedRoot = useRef<number | null>(null);
+  const settled = layout !== null && layout.nodes.every((n) => n.data.block !== null);
   useEffect(() => {
-    if (layout && !fitted.current) {
-      fitted.current = true;
+    if (settled && treeRoot && fittedRoot.current !== treeRoot.root && !searchPath) {
+      fittedRoot.current = treeRoot.root;
       fit();
     }
   });
+  // A search brings its path into view, centred on the leaf it found.
+  useEffect(() => {
+    const el = svg.current;
+    if (!layout || !el || !searchPath) return;
+    const path = layout.nodes.filter((n) => searchPath.path.includes(n.data.chunk));
+    const leaf = path.find((n) => n.data.chunk === searchPath.leaf);
+    if (!leaf) return;
+    fittedRoot.current = treeRoot?.root ?? null;
+    const xs = path.map((n) => n.x);
+    const ys = path.map((n) => n.y);
+    camera.current.fitTo(
+      fitBox({ x0: Math.min(...xs) - NODE_W, x1: Math.max(...xs) + NODE_W, y0: Math.min(...ys) - NODE_H / 2, y1: Math.max(...ys) + NODE_H / 2 }, el.clientWidth, el.clientHeight, { focusX: leaf.x }),
+    );
+  }, [searchPath]);
 
   const onPath = new Set(searchPath?.path ?? []);
   const recent = Date.now() - 3000;
@@ -78,7 +93,7 @@ export function BtreeView() {
               <button type="button" className="btn btn-sm" aria-label="Zoom out" aria-keyshortcuts="-" onClick={() => camera.current.zoomBy(1 / 1.4)}>
                 −
               </button>
-              <button type="button" className="btn btn-sm" aria-keyshortcuts="0" onClick={fit}>
+              <button type="button" className="btn btn-sm" aria-keyshortcuts="0" onClick={() => fit()}>
                 Fit
               </button>
             </div>

@@ -30,7 +30,9 @@ export function SharemapCanvas({ detail, highlightSlot, names }: { detail: LeafD
           setTip(cell ? { cell, x: e.clientX - r.left, y: e.clientY - r.top } : null);
         }}
         onMouseLeave={() => setTip(null)}
-      />
+      >
+        <SharemapCells detail={detail} names={names} />
+      </canvas>
       {tip && (
         <div className="viz-tip" role="tooltip" style={{ left: Math.min(tip.x + 14, width - 240), top: tip.y + 14 }}>
           {`origin chunk ${tip.cell.origin}, ${name(tip.cell.slot)}\n`}
@@ -38,5 +40,33 @@ export function SharemapCanvas({ detail, highlightSlot, names }: { detail: LeafD
         </div>
       )}
     </div>
+  );
+}
+
+/** The canvas's fallback content: every cell as text, for screen readers (and tests that read cells). */
+function SharemapCells({ detail, names }: { detail: LeafDetailResult; names: ReadonlyMap<number, string> }) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th>origin chunk</th>
+          {detail.slots.map((slot) => (
+            <th key={slot}>{names.get(slot) || `slot ${slot}`}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {detail.rows.map((row) => (
+          <tr key={row.origin}>
+            <th>{row.origin}</th>
+            {row.cells.map((chunk, i) => (
+              <td key={detail.slots[i]} data-origin={row.origin} data-slot={detail.slots[i]} data-chunk={chunk}>
+                {chunk < 0 ? 'origin' : `COW chunk ${chunk}`}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -13,7 +13,7 @@ import { RangeCamera } from '../../viz/range-camera.ts';
  * moves ask the API for the visible buckets (latest wins), and the store's `subscribe` repaints the
  * canvas when they arrive. React only renders the frame, the tooltip and the buttons.
  */
-export function OccupancyMap({ height = 420, onPick }: { height?: number; onPick?: (bucket: BucketSummary) => void }) {
+export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: number; onPick?: (bucket: BucketSummary) => void; focus?: number | null }) {
   const store = useAppStore();
   const total = useApp((s) => s.info?.chunkCount ?? 0);
   const revision = useApp((s) => s.revision);
@@ -25,12 +25,18 @@ export function OccupancyMap({ height = 420, onPick }: { height?: number; onPick
   const [tip, setTip] = useState<{ s: BucketSummary; x: number; y: number } | null>(null);
   const [range, setRange] = useState({ start: 0, span: total });
 
+  const highlight = useRef<ReadonlySet<number>>(new Set());
   const paint = useCallback((data: OccupancyResult | null) => {
     const el = canvas.current;
     if (!el || !data) return;
     const ctx = sizeCanvas(el, grid.current.width, grid.current.height);
-    if (ctx) paintOccupancy(ctx, grid.current, data, { free: cssVar('--free', '#e7eaef'), role: roleColor });
+    if (ctx) paintOccupancy(ctx, grid.current, data, { free: cssVar('--free', '#e7eaef'), role: roleColor, highlight: highlight.current });
   }, []);
+  useEffect(() => {
+    highlight.current = new Set(focus === null ? [] : [focus]);
+    if (focus !== null) camera.current.focus(focus, 64);
+    paint(store.getState().occupancy);
+  }, [focus, paint, store]);
 
   const request = useCallback(() => {
     const c = camera.current;
