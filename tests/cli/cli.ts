@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { onTestFinished } from 'vitest';
 
 /** Runs the real CLI (`node bin/snapscope.mjs`) as a user would; tests assert on what comes out. */
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -41,8 +42,11 @@ export function oneLine(r: Run): string {
   return text;
 }
 
+/** A temporary directory, removed when the current test ends. */
 export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'snapscope-cli-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapscope-cli-'));
+  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 export function sha256(file: string): string {
