@@ -50,7 +50,7 @@ export interface SharedFormatOptions {
   /** Chunk size in bytes: a power of two, 512 B .. 1 MiB. */
   chunkBytes: number;
   events?: EventSink;
-  /** Block cache budget in bytes (default 16 MiB; at least 64 blocks). */
+  /** Block cache budget in bytes (default 64 MiB; at least 64 blocks). */
   cacheBytes?: number;
 }
 

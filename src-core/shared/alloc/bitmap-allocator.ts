@@ -53,6 +53,11 @@ export class BitmapAllocator {
     throw new SnapscopeError('no-space', `${this.device} is full: no free chunk left`, { device: this.device });
   }
 
+  /** Moves the next-fit cursor back to `chunk` (after a commit released chunks below it). */
+  rewindTo(chunk: number): void {
+    this.cursorWord = Math.min(this.cursorWord, chunk >>> 5);
+  }
+
   /** Marks a chunk used (format, tests). */
   mark(chunk: number): void {
     setBit(this.bits, chunk);

@@ -77,7 +77,10 @@ export class Transaction {
       return b;
     }
     const to = this.allocate(role);
-    const copy = makeBlock(to, b.bytes.slice());
+    // The committed copy stays on disk; memory needs only the new one, so the bytes move to the new
+    // chunk instead of being copied (a view still held over them sees identical contents).
+    this.cache.drop(chunk);
+    const copy = makeBlock(to, b.bytes);
     copy.dirty = true;
     if (role === 'node') copy.node = new NodeView(to, copy.bytes);
     else copy.leaf = new LeafView(to, copy.bytes);
@@ -153,6 +156,8 @@ export class Transaction {
     writeHeader();
     this.dev.flush();
     for (const chunk of this.pending) this.alloc.release(chunk);
+    // Reuse what this commit freed before moving on: keeps shadow churn within a small area.
+    if (this.pending.length) this.alloc.rewindTo(Math.min(...this.pending.slice(0, 65536)));
     this.pending.length = 0;
     this.roles.pendingFree.clear();
     this.fresh.clear();
