@@ -64,4 +64,6 @@ function version(): string {
   return pkg.version;
 }
 
+// Whatever escapes (an error in a callback) still ends as one line and exit 1, never a stack trace.
+process.on('uncaughtException', (e) => process.exit(reportError(e, new Console(process.argv.includes('--json')))));
 process.exitCode = await main(process.argv.slice(2));

@@ -37,6 +37,17 @@ describe('snapscope CLI on persistent stores', () => {
     }
   });
 
+  it("merge produces the origin and the empty COW the kernel's snapshot-merge produced", () => {
+    const dir = tempDir();
+    const name = 'p-merge-full';
+    const [origin, cow] = [fixture(name, 'origin.img.gz', dir), fixture(name, 'cow.img.gz', dir)];
+    expect(cli('merge', origin, cow).code).toBe(0);
+    expect(sha256(origin)).toBe(sha256(fixture(name, 'origin-after.img.gz', dir)));
+    expect(sha256(cow)).toBe(sha256(fixture(name, 'cow-after.img.gz', dir)));
+    const k = cliJson('info', cow).value.kernelStatus;
+    expect(`${k.allocatedSectors}/${k.totalSectors} ${k.metadataSectors}`).toBe('16/2048 16');
+  });
+
   it('an invalidated snapshot opens read-only, says so, and its view fails clearly', () => {
     const dir = tempDir();
     const [origin, cow] = [fixture('p-overflow', 'origin.img.gz', dir), fixture('p-overflow', 'cow.img.gz', dir)];
