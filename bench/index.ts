@@ -1,7 +1,9 @@
 // `npm run bench`: runs every benchmark module in turn.
 import { run as persistent } from './persistent.ts';
+import { run as shared } from './shared.ts';
+import { run as toolbox } from './toolbox.ts';
 
-const benches: [string, () => Promise<unknown>][] = [['persistent', persistent]];
+const benches: [string, () => Promise<unknown>][] = [['persistent', persistent], ['toolbox', toolbox]];
 for (const [name, run] of benches) {
   console.log(`== ${name}`);
   await run();
