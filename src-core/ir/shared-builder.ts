@@ -124,6 +124,7 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
       snapmask: h.snapmask,
       treeLevel: levels,
       extension: true,
+      extFlags: 0,
       labelChunk: labelChunks[0] ?? 0,
       generation: 0,
       mergeSlot: NO_MERGE_SLOT,

@@ -56,7 +56,7 @@ describe('shared check: every finding kind, on purpose', () => {
     setHeader(cow, { valid: false, version: 9 });
     expect(where(check(cow))).toEqual([['s-header-invalid', 0, undefined], ['s-header-version', 0, undefined]]);
     ({ cow } = small());
-    cow.bytes[HEADER_LAYOUT.generation.offset] ^= 1;
+    cow.bytes[HEADER_LAYOUT.generation.offset]! ^= 1;
     expect(where(check(cow))).toEqual([['s-header-checksum', 0, undefined]]);
     ({ cow } = small());
     setHeader(cow, { chunkSectors: 3 });
@@ -160,7 +160,7 @@ describe('shared check: every finding kind, on purpose', () => {
   it('labels: corrupt block, two labels for a slot, orphan, missing', () => {
     let { cow } = small();
     const labelChunk = header(cow).labelChunk;
-    block(cow, labelChunk)[0] ^= 0xff;
+    block(cow, labelChunk)[0]! ^= 0xff;
     expect(where(check(cow))).toEqual([
       ['s-label-corrupt', labelChunk, undefined],
       ['s-label-missing', labelChunk, undefined],
