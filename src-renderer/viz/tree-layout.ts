@@ -1,10 +1,12 @@
 import { hierarchy, tree, type HierarchyPointNode } from 'd3';
 import type { TreeBlockDto } from '../../src-core/api/dto.ts';
 
-/** One box of the drawn tree: a loaded block, or a child not fetched yet. */
+/** One box of the drawn tree: a loaded block, a child not fetched yet, or `hidden` siblings folded into one box. */
 export interface TreeDatum {
   chunk: number;
   block: TreeBlockDto | null;
+  /** Siblings not drawn (a "+N more" box); its `chunk` is the parent's, negated, to keep keys unique. */
+  hidden?: number;
   /** Origin chunks the subtree covers: [low, high); high is null for "to the end". */
   low: number;
   high: number | null;
@@ -28,17 +30,41 @@ export const NODE_H = 46;
 const GAP_X = 14;
 const GAP_Y = 54;
 
+/** Children drawn per node before the rest fold into "+N more" boxes. */
+export const MAX_CHILDREN = 7;
+
 /**
  * Builds the visible tree from the blocks fetched so far. Only expanded nodes show children, so the
- * top of a million-leaf tree draws from a handful of blocks (expand on demand).
+ * top of a million-leaf tree draws from a handful of blocks (expand on demand). A wide node shows
+ * a window of its children around `focus` (the searched path) and folds the rest, unless it is in
+ * `unfolded`.
  */
-export function buildTree(root: number, blocks: ReadonlyMap<number, TreeBlockDto>, expanded: ReadonlySet<number>): TreeDatum {
+export function buildTree(
+  root: number,
+  blocks: ReadonlyMap<number, TreeBlockDto>,
+  expanded: ReadonlySet<number>,
+  focus: readonly number[] = [],
+  unfolded: ReadonlySet<number> = new Set(),
+): TreeDatum {
   const visit = (chunk: number, low: number, high: number | null): TreeDatum => {
     const block = blocks.get(chunk) ?? null;
     const open = block?.kind === 'node' && expanded.has(chunk);
     const datum: TreeDatum = { chunk, block, low, high, open };
     if (open && block.kind === 'node') {
-      datum.children = block.entries.map((e, i) => visit(e.chunk, i === 0 ? low : e.key, block.entries[i + 1]?.key ?? high));
+      const all = block.entries.map((e, i) => ({ chunk: e.chunk, low: i === 0 ? low : e.key, high: block.entries[i + 1]?.key ?? high }));
+      let from = 0;
+      let to = all.length;
+      if (all.length > MAX_CHILDREN && !unfolded.has(chunk)) {
+        const at = Math.max(0, all.findIndex((c) => focus.includes(c.chunk)));
+        from = Math.max(0, Math.min(at - Math.floor(MAX_CHILDREN / 2), all.length - MAX_CHILDREN));
+        to = from + MAX_CHILDREN;
+      }
+      const fold = (n: number, side: number): TreeDatum => ({ chunk: -(chunk * 2 + side), block: null, low, high, open: false, hidden: n });
+      datum.children = [
+        ...(from > 0 ? [fold(from, 0)] : []),
+        ...all.slice(from, to).map((c) => visit(c.chunk, c.low, c.high)),
+        ...(to < all.length ? [fold(all.length - to, 1)] : []),
+      ];
     }
     return datum;
   };

@@ -53,6 +53,14 @@ it('tree layout: only expanded nodes show children, with key ranges from the par
   expect(layout.nodes[1]!.y).toBeGreaterThan(layout.nodes[0]!.y);
 });
 
+it('tree layout: a wide node shows a window around the searched child and folds the rest', () => {
+  const entries = Array.from({ length: 30 }, (_, i) => ({ key: i * 10, chunk: 100 + i }));
+  const blocks = new Map<number, TreeBlockDto>([[1, { kind: 'node', chunk: 1, count: 30, entries }]]);
+  const kids = buildTree(1, blocks, new Set([1]), [1, 120]).children!;
+  expect(kids.map((k) => k.hidden ?? k.chunk)).toEqual([17, 117, 118, 119, 120, 121, 122, 123, 6]);
+  expect(buildTree(1, blocks, new Set([1]), [], new Set([1])).children).toHaveLength(30);
+});
+
 it('sharemap: a cell tells which copy a snapshot reads and who shares it', () => {
   const detail: LeafDetailResult = {
     leaf: { kind: 'leaf', chunk: 9, base: 0, using: '0x7', count: 1, entries: [], freeBytes: 0 },

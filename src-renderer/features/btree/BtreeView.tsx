@@ -36,14 +36,18 @@ export function BtreeView() {
     void loadTree();
   }, [loadTree, revision]);
 
-  const layout = useMemo(() => (treeRoot ? layoutTree(buildTree(treeRoot.root, blocks, expanded)) : null), [treeRoot, blocks, expanded]);
+  const [unfolded, setUnfolded] = useState<ReadonlySet<number>>(new Set());
+  const layout = useMemo(
+    () => (treeRoot ? layoutTree(buildTree(treeRoot.root, blocks, expanded, searchPath?.path ?? [], unfolded)) : null),
+    [treeRoot, blocks, expanded, searchPath, unfolded],
+  );
   const fit = (focusX = 0): void => {
     const el = svg.current;
     if (layout && el) camera.current.fitTo(fitBox({ x0: layout.x0 - NODE_W / 2, x1: layout.x1 + NODE_W / 2, y0: layout.y0 - NODE_H / 2, y1: layout.y1 + NODE_H / 2 }, el.clientWidth, el.clientHeight, { focusX }));
   };
   // Fit when a tree (a new root) has loaded; later expansions keep the user's camera.
   const fittedRoot = useRef<number | null>(null);
-  const settled = layout !== null && layout.nodes.every((n) => n.data.block !== null);
+  const settled = layout !== null && layout.nodes.every((n) => n.data.block !== null || n.data.hidden !== undefined);
   useEffect(() => {
     if (settled && treeRoot && fittedRoot.current !== treeRoot.root && !searchPath) {
       fittedRoot.current = treeRoot.root;
@@ -69,7 +73,8 @@ export function BtreeView() {
   const recent = Date.now() - 3000;
   const flashing = new Set(flashes.filter((f) => f.at > recent).flatMap((f) => f.chunks));
   const activate = (d: TreeDatum): void => {
-    if (d.block?.kind === 'leaf') void openLeaf(d.chunk);
+    if (d.hidden !== undefined) setUnfolded((u) => new Set(u).add(Math.floor(-d.chunk / 2)));
+    else if (d.block?.kind === 'leaf') void openLeaf(d.chunk);
     else if (d.block?.kind === 'node') (d.open ? collapse(d.chunk) : void expand(d.chunk));
   };
   const box = svg.current?.getBoundingClientRect();
@@ -126,7 +131,7 @@ export function BtreeView() {
                     onPath={onPath.has(n.data.chunk)}
                     flashing={flashing.has(n.data.chunk)}
                     onActivate={activate}
-                    onHover={(d, x, y) => setTip(d ? { d, x, y } : null)}
+                    onHover={(d, x, y) => setTip(d && d.hidden === undefined ? { d, x, y } : null)}
                   />
                 ))}
               </g>

@@ -17,7 +17,9 @@ export function TreeNodeBox({ node, chunkBytes, onPath, flashing, onActivate, on
   const b = d.block;
   const range = `${formatCount(d.low)}–${d.high === null ? '∞' : formatCount(d.high - 1)}`;
   const label =
-    b === null
+    d.hidden !== undefined
+      ? `${d.hidden} more children, show all`
+      : b === null
       ? `block ${d.chunk}, loading`
       : b.kind === 'node'
         ? `node at chunk ${d.chunk}, ${b.count} children, origin ${range}, ${d.open ? 'expanded' : 'collapsed'}`
@@ -32,7 +34,7 @@ export function TreeNodeBox({ node, chunkBytes, onPath, flashing, onActivate, on
       role="button"
       aria-label={label}
       data-chunk={d.chunk}
-      data-kind={b?.kind ?? 'pending'}
+      data-kind={d.hidden !== undefined ? 'more' : (b?.kind ?? 'pending')}
       onClick={() => onActivate(d)}
       onKeyDown={(e) => {
         if (e.key === 'Enter' || e.key === ' ') {
@@ -46,7 +48,11 @@ export function TreeNodeBox({ node, chunkBytes, onPath, flashing, onActivate, on
       onFocus={() => onHover(null, 0, 0)}
     >
       <rect width={NODE_W} height={NODE_H} rx={6} className={b?.kind === 'leaf' ? 'leaf-box' : b ? 'node-box' : 'pending-box'} />
-      {b === null ? (
+      {d.hidden !== undefined ? (
+        <text x={NODE_W / 2} y={27} textAnchor="middle" className="box-sub">
+          +{d.hidden} more
+        </text>
+      ) : b === null ? (
         <text x={10} y={27}>
           chunk {d.chunk} …
         </text>
