@@ -190,11 +190,12 @@ export class ExceptionTree {
     while (this.levels > 1) {
       const root = this.tx.readNode(this.root, this.path, 0);
       if (root.count !== 1) break;
-      const child = root.child(0);
-      this.tx.free(this.root, 'node');
-      this.root = child;
+      // The tree points past the old root before it is freed, so a listener never sees a freed root.
+      const old = this.root;
+      this.root = root.child(0);
       this.levels--;
-      this.events?.({ type: 'level-drop', root: child, levels: this.levels });
+      this.tx.free(old, 'node');
+      this.events?.({ type: 'level-drop', root: this.root, levels: this.levels });
     }
     return null;
   }
@@ -227,7 +228,13 @@ export class ExceptionTree {
         return chunk;
       }
       const own = this.ownLeaf(chunk, depth);
-      own.clearBits(lo, hi, (origin, c) => onFreed(origin, c, own.chunk));
+      const events = this.events;
+      own.clearBits(
+        lo,
+        hi,
+        (origin, c) => onFreed(origin, c, own.chunk),
+        events && ((origin, c, nlo, nhi) => events({ type: 'exception-unshare', origin, chunk: c, share: toBigMask(nlo, nhi), leaf: own.chunk })),
+      );
       return own.chunk;
     }
     // Children may trim the cache: re-read this node after each one instead of holding a view.

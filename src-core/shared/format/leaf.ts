@@ -153,9 +153,18 @@ export class LeafView {
   /**
    * Clears `lo/hi` bits from every share, drops exceptions left with no bits (reporting each) and
    * origins left with no exceptions, and recomputes using_mask. Returns whether anything changed.
+   * Reports come after the rewrite, in origin order, so a listener sees a whole leaf: first the
+   * exceptions that lost a bit but stay (`onUnshared`, with their new mask), then the dropped ones.
    */
-  clearBits(lo: number, hi: number, onFreed: (origin: number, chunk: number) => void): boolean {
+  clearBits(
+    lo: number,
+    hi: number,
+    onFreed: (origin: number, chunk: number) => void,
+    onUnshared?: (origin: number, chunk: number, lo: number, hi: number) => void,
+  ): boolean {
     if ((this.usingLo & lo) === 0 && (this.usingHi & hi) === 0) return false;
+    const freed: number[] = [];
+    const unshared: number[] = [];
     const count = this.count;
     let dest = this.size;
     let usingLo = 0;
@@ -168,9 +177,10 @@ export class LeafView {
         const nlo = (this.shareLo(e) & ~lo) >>> 0;
         const nhi = (this.shareHi(e) & ~hi) >>> 0;
         if (nlo === 0 && nhi === 0) {
-          onFreed(this.origin(i), this.exceptionChunk(e));
+          freed.push(this.origin(i), this.exceptionChunk(e));
           continue;
         }
+        if (onUnshared && (nlo !== this.shareLo(e) || nhi !== this.shareHi(e))) unshared.push(this.origin(i), this.exceptionChunk(e), nlo, nhi);
         dest -= EXCEPTION_BYTES;
         this.bytes.copyWithin(dest, e, e + EXCEPTION_BYTES);
         this.setShare(dest, nlo, nhi);
@@ -196,6 +206,8 @@ export class LeafView {
     this.bytes.fill(0, sentinel + MAP_ENTRY_BYTES, dest);
     this.count = kept;
     this.setUsing(usingLo, usingHi);
+    for (let k = unshared.length - 4; k >= 0; k -= 4) onUnshared!(unshared[k]!, unshared[k + 1]!, unshared[k + 2]!, unshared[k + 3]!);
+    for (let k = freed.length - 2; k >= 0; k -= 2) onFreed(freed[k]!, freed[k + 1]!);
     return true;
   }
 
