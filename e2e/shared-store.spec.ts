@@ -69,6 +69,9 @@ const missing = chromiumMissing();
     expect(await rows.count()).toBe(info.snapshots.length);
     for (const s of info.snapshots) await expect.poll(() => rows.filter({ hasText: s.name }).count()).toBe(1);
     await app.shot('01-overview');
+    // The theme follows the system: the same view in dark mode.
+    await app.page.emulateMedia({ colorScheme: 'dark' });
+    await app.shot('01-overview-dark');
   });
 
   it('finds an origin chunk in the B-tree, opens its leaf, and the sharemap matches `snapscope tree --json`', async () => {
