@@ -4,7 +4,7 @@
  * never read (the parent's key bounds it), and snapscope writes 0 there.
  */
 import { SnapscopeError } from '../../errors.ts';
-import { getU64, getU64Fast, setU64 } from './le.ts';
+import { getU64, getU64Fast, setU64, TWO32 } from './le.ts';
 
 export const NODE_HEADER_BYTES = 8;
 export const NODE_ENTRY_BYTES = 16;
@@ -67,12 +67,18 @@ export class NodeView {
 
   /** The child that holds `origin`: the last i ≥ 1 with key(i) ≤ origin, else 0 (binary search). */
   search(origin: number): number {
+    // Compares le64 keys as (high, low) halves: no float rebuild per probe step.
+    const dv = this.dv;
+    const oHi = Math.floor(origin / TWO32);
+    const oLo = origin >>> 0;
     let lo = 1;
-    let hi = this.count - 1;
+    let hi = dv.getUint32(0, true) - 1;
     let found = 0;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.key(mid) <= origin) {
+      const off = NODE_HEADER_BYTES + mid * NODE_ENTRY_BYTES;
+      const kHi = dv.getUint32(off + 4, true);
+      if (kHi < oHi || (kHi === oHi && dv.getUint32(off, true) <= oLo)) {
         found = mid;
         lo = mid + 1;
       } else hi = mid - 1;
