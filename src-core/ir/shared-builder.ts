@@ -128,7 +128,7 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
       labelChunk: labelChunks[0] ?? 0,
       generation: 0,
       mergeSlot: NO_MERGE_SLOT,
-      mergeFlags: 0,
+      mergeDone: 0,
       mergeCursor: 0,
       chunkCount,
       checksumOk: true,

@@ -142,7 +142,7 @@ export class SharedStore implements ExceptionStore {
       labelChunk: 0,
       generation: 0,
       mergeSlot: NO_MERGE_SLOT,
-      mergeFlags: 0,
+      mergeDone: 0,
       mergeCursor: 0,
       extFlags: 0,
       chunkCount,

@@ -28,7 +28,7 @@ export const HEADER_LAYOUT = {
   label_chunk: { offset: 48, size: 8 },
   generation: { offset: 56, size: 8 },
   merge_slot: { offset: 64, size: 4 },
-  merge_flags: { offset: 68, size: 4 },
+  merge_done: { offset: 68, size: 4 },
   merge_cursor: { offset: 72, size: 8 },
   chunk_count: { offset: 80, size: 8 },
   checksum: { offset: 88, size: 4 },
@@ -51,9 +51,9 @@ export interface SharedHeader {
   labelChunk: number;
   /** Commits since format. */
   generation: number;
-  /** Reserved for shared merge: slot being merged (NO_MERGE_SLOT when none), flags, cursor. */
+  /** The merge in progress (docs/format-shared.md § Merge): slot (NO_MERGE_SLOT when none), origin chunks merged, next origin chunk. */
   mergeSlot: number;
-  mergeFlags: number;
+  mergeDone: number;
   mergeCursor: number;
   /** Chunks of the COW when formatted (0 without the extension: the device size decides). */
   chunkCount: number;
@@ -89,7 +89,7 @@ export function encodeHeader(h: SharedHeader, out: Uint8Array): void {
   setU64(dv, L.label_chunk.offset, h.labelChunk);
   setU64(dv, L.generation.offset, h.generation);
   dv.setUint32(L.merge_slot.offset, h.mergeSlot, true);
-  dv.setUint32(L.merge_flags.offset, h.mergeFlags, true);
+  dv.setUint32(L.merge_done.offset, h.mergeDone, true);
   setU64(dv, L.merge_cursor.offset, h.mergeCursor);
   setU64(dv, L.chunk_count.offset, h.chunkCount);
   dv.setUint32(L.checksum.offset, headerChecksum(out), true);
@@ -124,7 +124,7 @@ export function decodeHeader(bytes: Uint8Array, device: string): SharedHeader {
     labelChunk: extension ? getU64(dv, L.label_chunk.offset, at('label_chunk')) : 0,
     generation: extension ? getU64(dv, L.generation.offset, at('generation')) : 0,
     mergeSlot: extension ? dv.getUint32(L.merge_slot.offset, true) : NO_MERGE_SLOT,
-    mergeFlags: extension ? dv.getUint32(L.merge_flags.offset, true) : 0,
+    mergeDone: extension ? dv.getUint32(L.merge_done.offset, true) : 0,
     mergeCursor: extension ? getU64(dv, L.merge_cursor.offset, at('merge_cursor')) : 0,
     chunkCount: extension ? getU64(dv, L.chunk_count.offset, at('chunk_count')) : 0,
     checksumOk: !extension || dv.getUint32(L.checksum.offset, true) === headerChecksum(bytes),
