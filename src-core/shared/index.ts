@@ -5,6 +5,8 @@ export type {
   DecodedException,
   DecodedLeaf,
   DecodedNode,
+  MergeRecord,
+  NewException,
   OccupancyBucket,
   SharedChunkRole,
   SharedFormatOptions,

@@ -21,7 +21,7 @@ import {
   type SharedHeader,
 } from './format/header.ts';
 import { decodeLabelBlock, encodeLabelBlock, packLabels, type SnapshotLabel } from './format/label.ts';
-import { EXCEPTION_BYTES, maxExceptionsPerOrigin } from './format/leaf.ts';
+import { EXCEPTION_BYTES, maxExceptionsPerOrigin, type LeafView } from './format/leaf.ts';
 import { checkName, LabelTable, normaliseUuid, randomUuid } from './labels.ts';
 import { maskHi, maskLo, popcount32, slotBit, toBigMask } from './mask.ts';
 import { countOccupancy } from './occupancy.ts';
@@ -30,6 +30,8 @@ import type {
   CreateSnapshotOptions,
   DecodedLeaf,
   DecodedNode,
+  MergeRecord,
+  NewException,
   OccupancyBucket,
   SharedChunkRole,
   SharedFormatOptions,
@@ -72,7 +74,8 @@ export class SharedStore implements ExceptionStore {
   private readonly alloc: BitmapAllocator;
   private readonly tx: Transaction;
   private readonly tree: ExceptionTree;
-  private readonly events: EventSink | undefined;
+  /** The structural event sink given at open (the merge emits its own steps into it). */
+  readonly events: EventSink | undefined;
   private readonly scratch: Uint8Array;
   private readonly firstTreeChunk: number;
   private snapLo: number;
@@ -194,6 +197,8 @@ export class SharedStore implements ExceptionStore {
     if (h.rootChunk < first || h.rootChunk >= chunkCount) bad('root_tree_chunk', `root chunk ${h.rootChunk} is outside the tree area ${first}..${chunkCount - 1}`);
     if (h.labelChunk !== 0 && (h.labelChunk < first || h.labelChunk >= chunkCount)) bad('label_chunk', `label chunk ${h.labelChunk} is outside ${first}..${chunkCount - 1}`);
     if (h.extension && h.mergeSlot !== NO_MERGE_SLOT && h.mergeSlot > 63) bad('merge_slot', `merge slot ${h.mergeSlot} is not 0..63`);
+    if (h.mergeSlot !== NO_MERGE_SLOT && ((h.snapmask >> BigInt(h.mergeSlot)) & 1n) === 0n) bad('merge_slot', `a merge of slot ${h.mergeSlot} is recorded, but that slot holds no snapshot`);
+    if (h.mergeCursor > MAX_ORIGIN_CHUNKS) bad('merge_cursor', `merge cursor ${h.mergeCursor} is past the largest origin (2^32 chunks)`);
     if (!h.checksumOk) bad('checksum', 'header checksum does not match its contents');
 
     const bits = new Uint8Array(bitmapChunkCount(chunkCount, cb) * cb);
@@ -407,10 +412,19 @@ export class SharedStore implements ExceptionStore {
   info(): StoreInfo {
     const snapshots = this.snapshots();
     let exceptions = 0;
-    this.tree.forEachLeaf((leaf) => (exceptions += (leaf.size - leaf.listStart(0)) / EXCEPTION_BYTES));
+    this.tree.forEachLeaf((leaf) => {
+      exceptions += (leaf.size - leaf.listStart(0)) / EXCEPTION_BYTES;
+    });
     const h = this.header();
     const notes = [...this.notes];
     if (this.readOnly && h.valid) notes.push('opened read-only');
+    const merging = snapshots.find((s) => s.slot === h.mergeSlot);
+    if (merging) {
+      notes.push(
+        `a merge of snapshot ${merging.slot} (${merging.name || 'unnamed'}) into the origin is in progress: ${h.mergeDone} chunks merged, ${merging.exceptions} to go; ` +
+          'the origin is part rolled back until it ends (run merge again to finish it)',
+      );
+    }
     return {
       format: 'shared',
       device: this.cow.name,
@@ -435,10 +449,11 @@ export class SharedStore implements ExceptionStore {
         tree_level: h.treeLevel,
         label_chunk: h.labelChunk,
         generation: h.generation,
+        ...(merging ? { merge_slot: h.mergeSlot, merge_done: h.mergeDone, merge_cursor: h.mergeCursor } : {}),
         chunk_count: h.chunkCount,
       },
       tree: { levels: this.tree.levels, nodes: this.tx.roles.nodes.size, leaves: this.tx.roles.leaves.size },
-      merge: h.mergeSlot === NO_MERGE_SLOT ? null : { slot: h.mergeSlot, done: null, total: null },
+      merge: merging ? { slot: merging.slot, done: h.mergeDone, total: h.mergeDone + merging.exceptions } : null,
       notes,
     };
   }
@@ -564,26 +579,11 @@ export class SharedStore implements ExceptionStore {
     this.checkWritable();
     this.checkSlot(slot);
     if (!this.isActive(slot)) throw new SnapscopeError('not-found', `no snapshot in slot ${slot}`, { field: 'slot' });
+    this.checkNotMerging(`delete snapshot ${slot}`, slot);
     const lo = slot < 32 ? slotBit(slot) : 0;
     const hi = slot < 32 ? 0 : slotBit(slot);
-    // Shadowing needs free chunks. On a nearly full COW the walk pauses, a commit (recording the
-    // delete in progress in the header) frees what it released, and the walk resumes.
-    const margin = 4 * (this.tree.levels + 3);
-    this.reserve(margin);
-    let freed = 0;
-    for (let resume = 0; ; ) {
-      const paused = this.tree.clearBits(lo, hi, (origin, chunk, leaf) => {
-        freed++;
-        this.tx.free(chunk, 'exception');
-        this.events?.({ type: 'exception-free', origin, chunk, leaf });
-      }, resume, margin);
-      if (paused === null) break;
-      if (freed === 0 && paused === resume) this.reserve(Infinity);
-      this.hdr.extFlags = DELETING_FLAG | slot;
-      this.commit();
-      freed = 0;
-      resume = paused;
-    }
+    // The header records the delete in progress at each pause's commit.
+    this.clearBitsPausing(lo, hi, 0, Infinity, () => (this.hdr.extFlags = DELETING_FLAG | slot));
     this.hdr.extFlags = 0;
     this.snapLo = (this.snapLo & ~lo) >>> 0;
     this.snapHi = (this.snapHi & ~hi) >>> 0;
@@ -593,6 +593,92 @@ export class SharedStore implements ExceptionStore {
     this.tx.touch();
     this.tx.trim();
     this.events?.({ type: 'snapshot-delete', slot });
+  }
+
+  // ---- merge primitives (the merge itself: merge/) -----------------------------------------
+
+  /** The merge of a snapshot into the origin that the header records (docs/format-shared.md § Merge), or null. */
+  mergeRecord(): MergeRecord | null {
+    const h = this.hdr;
+    return h.mergeSlot === NO_MERGE_SLOT ? null : { slot: h.mergeSlot, done: h.mergeDone, cursor: h.mergeCursor };
+  }
+
+  /** Records the merge in progress, or with null that none is. Durable at the next commit. */
+  recordMerge(rec: MergeRecord | null): void {
+    this.checkWritable();
+    if (rec) {
+      this.checkSlot(rec.slot);
+      if (!this.isActive(rec.slot)) throw new SnapscopeError('not-found', `no snapshot in slot ${rec.slot}`, { field: 'slot' });
+    }
+    this.hdr.mergeSlot = rec ? rec.slot : NO_MERGE_SLOT;
+    this.hdr.mergeDone = rec ? rec.done : 0;
+    this.hdr.mergeCursor = rec ? rec.cursor : 0;
+    this.tx.touch();
+  }
+
+  /** Visits the leaves that may hold origin chunks ≥ `from`, in key order, until `visit` returns false. A view is valid during its call only. */
+  forEachLeafFrom(from: number, visit: (leaf: LeafView) => boolean | void): void {
+    this.tree.forEachLeaf(visit, from);
+  }
+
+  /**
+   * Adds one exception per item, shared by exactly `share`, in a new chunk; returns the chunks in
+   * item order. Origins ascend, and no snapshot in `share` may have a copy of its origin already.
+   * The chunks are allocated before any tree change (so runs of items get runs of chunks) and
+   * `fill` writes their data; when it or an insert fails, the chunks not yet in the tree are freed.
+   * Durable at the next commit.
+   */
+  addExceptions(items: readonly NewException[], fill: (chunks: readonly number[]) => void): number[] {
+    this.checkWritable();
+    let prev = -1;
+    for (const { origin, share } of items) {
+      this.checkOriginChunk(origin, undefined);
+      if (origin <= prev) throw new SnapscopeError('usage', `origin chunks must ascend (${origin} after ${prev})`, { chunk: origin });
+      prev = origin;
+      const lo = maskLo(share);
+      const hi = maskHi(share);
+      if ((lo === 0 && hi === 0) || share >> 64n !== 0n || (lo & ~this.snapLo) !== 0 || (hi & ~this.snapHi) !== 0) {
+        throw new SnapscopeError('usage', `share mask 0x${share.toString(16)} is empty or names a slot without a snapshot`, { chunk: origin });
+      }
+      const leaf = this.tree.probe(origin);
+      const i = leaf.find(origin);
+      const end = i >= 0 ? leaf.listStart(i + 1) : 0;
+      for (let e = i >= 0 ? leaf.listStart(i) : 0; e < end; e += EXCEPTION_BYTES) {
+        if ((leaf.shareLo(e) & lo) !== 0 || (leaf.shareHi(e) & hi) !== 0) {
+          throw new SnapscopeError('usage', `origin chunk ${origin}: a snapshot in 0x${share.toString(16)} already has a copy`, { chunk: origin });
+        }
+      }
+      this.checkListRoom(origin, i >= 0 ? (end - leaf.listStart(i)) / EXCEPTION_BYTES : 0);
+    }
+    this.reserve(items.length + 2 + 4 * (this.tree.levels + 3));
+    const chunks = items.map(() => this.tx.allocate('exception'));
+    let added = 0;
+    try {
+      fill(chunks);
+      for (; added < items.length; added++) {
+        const { origin, share } = items[added]!;
+        this.reserveInsert();
+        this.tree.addException(origin, maskLo(share), maskHi(share), chunks[added]!);
+        this.tx.trim();
+      }
+    } catch (e) {
+      for (let k = added; k < chunks.length; k++) this.tx.free(chunks[k]!, 'exception');
+      throw e;
+    }
+    return chunks;
+  }
+
+  /**
+   * Clears snapshot `slot`'s bit from the exceptions of origin chunks [from, to), freeing those no
+   * snapshot reads any more. On a nearly full COW it commits part-way (see deleteSnapshot). Durable
+   * at the next commit.
+   */
+  clearSlot(slot: number, from: number, to: number): void {
+    this.checkWritable();
+    this.checkSlot(slot);
+    if (!this.isActive(slot)) throw new SnapscopeError('not-found', `no snapshot in slot ${slot}`, { field: 'slot' });
+    this.clearBitsPausing(slot < 32 ? slotBit(slot) : 0, slot < 32 ? 0 : slotBit(slot), from, to, () => {});
+    this.tx.trim();
   }
 
   renameSnapshot(slot: number, name: string): void {
@@ -619,6 +705,7 @@ export class SharedStore implements ExceptionStore {
    */
   prepareOriginWrite(chunk: number, origin?: BlockDevice): boolean {
     this.checkWritable();
+    this.checkNotMerging('write the origin');
     this.checkOriginChunk(chunk, origin);
     const activeLo = this.snapLo;
     const activeHi = this.snapHi;
@@ -679,6 +766,7 @@ export class SharedStore implements ExceptionStore {
     this.checkWritable();
     this.checkSlot(slot);
     if (!this.isActive(slot)) throw new SnapscopeError('not-found', `no snapshot in slot ${slot}`, { field: 'slot' });
+    this.checkNotMerging(`write snapshot ${slot}`, slot);
     this.checkSpan(data, offset);
     this.checkOriginChunk(chunk, origin);
     const bit = slotBit(slot);
@@ -799,6 +887,47 @@ export class SharedStore implements ExceptionStore {
     });
     this.labelChain = chain;
     this.labelsDirty = false;
+  }
+
+  /**
+   * Clears lo/hi in origins [from, to). Shadowing needs free chunks: on a nearly full COW the walk
+   * pauses, `beforeCommit` records why in the header, a commit frees what the walk released, and
+   * the walk resumes.
+   */
+  private clearBitsPausing(lo: number, hi: number, from: number, to: number, beforeCommit: () => void): void {
+    const margin = 4 * (this.tree.levels + 3);
+    this.reserve(margin);
+    let freed = 0;
+    for (let resume = from; ; ) {
+      const paused = this.tree.clearBits(
+        lo,
+        hi,
+        (origin, chunk, leaf) => {
+          freed++;
+          this.tx.free(chunk, 'exception');
+          this.events?.({ type: 'exception-free', origin, chunk, leaf });
+        },
+        resume,
+        margin,
+        to,
+      );
+      if (paused === null) return;
+      if (freed === 0 && paused === resume) this.reserve(Infinity);
+      beforeCommit();
+      this.commit();
+      freed = 0;
+      resume = paused;
+    }
+  }
+
+  /** While a merge is recorded, writes that would change what it moves, and deleting the merging snapshot, are refused. */
+  private checkNotMerging(what: string, slot?: number): void {
+    const merging = this.hdr.mergeSlot;
+    if (merging === NO_MERGE_SLOT || (slot !== undefined && slot !== merging)) return;
+    throw new SnapscopeError('usage', `${this.cow.name}: cannot ${what} while snapshot ${merging} is being merged into the origin; run merge again to finish it first`, {
+      device: this.cow.name,
+      field: 'merge_slot',
+    });
   }
 
   private isActive(slot: number): boolean {

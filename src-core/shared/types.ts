@@ -37,6 +37,21 @@ export interface OccupancyBucket {
   counts: Record<SharedChunkRole, number>;
 }
 
+/** The header's record of a merge into the origin (docs/format-shared.md § Merge). */
+export interface MergeRecord {
+  slot: number;
+  /** Origin chunks merged so far. */
+  done: number;
+  /** Every origin chunk below it is merged. */
+  cursor: number;
+}
+
+/** An exception to add: origin chunk and the snapshots that read it (SharedStore.addExceptions). */
+export interface NewException {
+  origin: number;
+  share: bigint;
+}
+
 export interface CreateSnapshotOptions {
   name?: string;
   /** 0..63; default the lowest free slot. */

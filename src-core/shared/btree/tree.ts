@@ -180,11 +180,13 @@ export class ExceptionTree {
    * into its left sibling when their entries fit one node (the seed's rules), then drops levels
    * while the root has one child. Only blocks that change are shadowed. When fewer than `margin`
    * chunks are free it stops before the next leaf and returns the origin to resume from (the
-   * caller commits, which frees what this pass released); null when done.
+   * caller commits, which frees what this pass released); null when done. Origins from `end` on
+   * keep their bits (a merge clears one batch at a time).
    */
-  clearBits(lo: number, hi: number, onFreed: (origin: number, chunk: number, leaf: number) => void, resume = 0, margin = 0): number | null {
+  clearBits(lo: number, hi: number, onFreed: (origin: number, chunk: number, leaf: number) => void, resume = 0, margin = 0, end = Infinity): number | null {
     this.pausedAt = null;
     this.margin = margin;
+    this.clearEnd = end;
     this.root = this.clearIn(this.root, 0, lo, hi, onFreed, 0, Infinity, resume);
     if (this.pausedAt !== null) return this.pausedAt;
     while (this.levels > 1) {
@@ -202,6 +204,7 @@ export class ExceptionTree {
 
   private pausedAt: number | null = null;
   private margin = 0;
+  private clearEnd = Infinity;
 
   private short(): boolean {
     return this.tx.alloc.freeCount < this.margin;
@@ -234,6 +237,8 @@ export class ExceptionTree {
         hi,
         (origin, c) => onFreed(origin, c, own.chunk),
         events && ((origin, c, nlo, nhi) => events({ type: 'exception-unshare', origin, chunk: c, share: toBigMask(nlo, nhi), leaf: own.chunk })),
+        resume,
+        this.clearEnd,
       );
       return own.chunk;
     }
@@ -244,6 +249,7 @@ export class ExceptionTree {
       const childLo = i === 0 ? keyLo : node.key(i);
       const childHi = i + 1 < node.count ? node.key(i + 1) : keyHi;
       if (childHi <= resume) continue;
+      if (childLo >= this.clearEnd) break;
       const child = node.child(i);
       const next = this.clearIn(child, depth + 1, lo, hi, onFreed, childLo, childHi, resume);
       path[depth] = self;
@@ -297,22 +303,27 @@ export class ExceptionTree {
     return owner;
   }
 
-  /** Visits every leaf in key order with its depth-first path. */
-  forEachLeaf(visit: (leaf: LeafView) => void): void {
-    this.walk(this.root, 0, visit);
+  /**
+   * Visits every leaf in key order with its depth-first path; with `from`, only leaves that may
+   * hold origins ≥ from. Stops when `visit` returns false.
+   */
+  forEachLeaf(visit: (leaf: LeafView) => boolean | void, from = 0): void {
+    this.walk(this.root, 0, visit, from);
   }
 
-  private walk(chunk: number, depth: number, visit: (leaf: LeafView) => void): void {
+  private walk(chunk: number, depth: number, visit: (leaf: LeafView) => boolean | void, from: number): boolean {
     this.path[depth] = chunk;
     if (depth === this.levels) {
       this.tx.trim();
-      visit(this.tx.readLeaf(chunk, this.path, depth));
-      return;
+      return visit(this.tx.readLeaf(chunk, this.path, depth)) !== false;
     }
     for (let i = 0; i < this.tx.readNode(chunk, this.path, depth).count; i++) {
-      this.walk(this.tx.readNode(chunk, this.path, depth).child(i), depth + 1, visit);
+      const node = this.tx.readNode(chunk, this.path, depth);
+      if (i + 1 < node.count && node.key(i + 1) <= from) continue;
+      if (!this.walk(node.child(i), depth + 1, visit, from)) return false;
       this.path[depth] = chunk;
     }
+    return true;
   }
 
   /** Visits every node (not leaves) with its depth and key bounds [lo, hi). */

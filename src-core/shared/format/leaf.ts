@@ -155,12 +155,15 @@ export class LeafView {
    * origins left with no exceptions, and recomputes using_mask. Returns whether anything changed.
    * Reports come after the rewrite, in origin order, so a listener sees a whole leaf: first the
    * exceptions that lost a bit but stay (`onUnshared`, with their new mask), then the dropped ones.
+   * Only origins in [from, to) are cleared (a merge clears one batch of origins at a time).
    */
   clearBits(
     lo: number,
     hi: number,
     onFreed: (origin: number, chunk: number) => void,
     onUnshared?: (origin: number, chunk: number, lo: number, hi: number) => void,
+    from = 0,
+    to = Infinity,
   ): boolean {
     if ((this.usingLo & lo) === 0 && (this.usingHi & hi) === 0) return false;
     const freed: number[] = [];
@@ -173,14 +176,17 @@ export class LeafView {
     let end = this.size;
     for (let i = count - 1; i >= 0; i--) {
       const start = this.listStart(i);
+      const origin = this.origin(i);
+      const clearLo = origin >= from && origin < to ? lo : 0;
+      const clearHi = origin >= from && origin < to ? hi : 0;
       for (let e = end - EXCEPTION_BYTES; e >= start; e -= EXCEPTION_BYTES) {
-        const nlo = (this.shareLo(e) & ~lo) >>> 0;
-        const nhi = (this.shareHi(e) & ~hi) >>> 0;
+        const nlo = (this.shareLo(e) & ~clearLo) >>> 0;
+        const nhi = (this.shareHi(e) & ~clearHi) >>> 0;
         if (nlo === 0 && nhi === 0) {
-          freed.push(this.origin(i), this.exceptionChunk(e));
+          freed.push(origin, this.exceptionChunk(e));
           continue;
         }
-        if (onUnshared && (nlo !== this.shareLo(e) || nhi !== this.shareHi(e))) unshared.push(this.origin(i), this.exceptionChunk(e), nlo, nhi);
+        if (onUnshared && (nlo !== this.shareLo(e) || nhi !== this.shareHi(e))) unshared.push(origin, this.exceptionChunk(e), nlo, nhi);
         dest -= EXCEPTION_BYTES;
         this.bytes.copyWithin(dest, e, e + EXCEPTION_BYTES);
         this.setShare(dest, nlo, nhi);
