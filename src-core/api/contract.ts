@@ -34,6 +34,9 @@ export * from './errors.ts';
 export * from './mask.ts';
 
 type Session = { session: string };
+type OpenArgs = { cow: string; origin?: string; write?: boolean };
+/** An open session, or a COW path opened read-only for the job alone. */
+type InspectTarget = { session: string; cow?: never } | { cow: string; session?: never };
 type Empty = Record<string, never>;
 
 /** Every call: its argument object and its result. */
@@ -51,8 +54,14 @@ export interface ApiCalls {
   pickPath: { args: { kind: 'image' | 'device' | 'directory' }; result: { path: string | null } };
 
   // sessions
-  /** Opens a store (read-only unless `write`); the same COW opened twice gives the same session. */
-  open: { args: { cow: string; origin?: string; write?: boolean }; result: SessionDto };
+  /**
+   * Opens a store (read-only unless `write`); the same COW opened twice gives the same session.
+   * It runs as a job of kind 'open' (phases 'open', then 'scan' for a persistent COW's table), so
+   * every client sees its progress; a `jobCancel` of that job makes this call fail 'cancelled'.
+   */
+  open: { args: OpenArgs; result: SessionDto };
+  /** The same open, answering its job at once: the session arrives as the job's result. */
+  openStart: { args: OpenArgs; result: JobInfo };
   close: { args: Session; result: Empty };
   sessions: { args: Empty; result: { sessions: SessionDto[] } };
   info: { args: Session; result: StoreInfo };
@@ -87,9 +96,10 @@ export interface ApiCalls {
   randomWrites: { args: Session & { to: ViewRef; count: number; seed?: number; commitEvery?: number }; result: JobInfo };
 
   // long work: each returns the started job; its result comes in job events or from jobWait
-  check: { args: Session; result: JobInfo };
-  stats: { args: Session; result: JobInfo };
-  dump: { args: Session & { format?: 'json' | 'xml'; maxBytes?: number }; result: JobInfo };
+  /** check, stats and dump walk raw blocks, so they also take a `cow` path that will not open (damaged). */
+  check: { args: InspectTarget; result: JobInfo };
+  stats: { args: InspectTarget; result: JobInfo };
+  dump: { args: InspectTarget & { format?: 'json' | 'xml'; maxBytes?: number }; result: JobInfo };
   merge: { args: Session & { snapshot: SnapshotRef; dryRun?: boolean }; result: JobInfo };
 
   // jobs
@@ -115,6 +125,7 @@ export const METHODS = [
   'createDemo',
   'pickPath',
   'open',
+  'openStart',
   'close',
   'sessions',
   'info',

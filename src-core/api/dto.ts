@@ -7,11 +7,11 @@ import type { ChunkRole, StructuralEvent } from '../events.ts';
 import type { ErrorLocation } from '../errors.ts';
 import type { ProgressReport } from '../jobs/progress.ts';
 import type { JobState } from '../jobs/job.ts';
-import type { SnapshotInfo, StoreFormat, StoreInfo } from '../store.ts';
+import type { KernelStatus, SnapshotInfo, StoreFormat, StoreInfo } from '../store.ts';
 import type { ApiErrorShape } from './errors.ts';
 import type { HexMask } from './mask.ts';
 
-export type { ChunkRole, ErrorLocation, JobState, ProgressReport, SnapshotInfo, StoreFormat, StoreInfo };
+export type { ChunkRole, ErrorLocation, JobState, KernelStatus, ProgressReport, SnapshotInfo, StoreFormat, StoreInfo };
 
 /** A snapshot named by slot number, name or UUID ('snap' or 0 for a persistent COW). */
 export type SnapshotRef = number | string;
@@ -243,15 +243,38 @@ export interface CheckReport {
   exceptions: number;
 }
 
-/** Statistics as named sections of figures (per-snapshot, sharing histogram, tree, bitmap, areas). */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export type StatsReport = { [section: string]: JsonValue };
+
+/** Statistics from the checker's walk: on a damaged store, only what check vouches for. */
+export interface StatsReport {
+  format: StoreFormat;
+  chunkBytes: number;
+  chunkCount: number;
+  exceptions: number;
+  /** Exceptions each snapshot reads, of which only it (unique) or others too (shared); bytes. */
+  snapshots: { slot: number; name: string; exceptions: number; unique: number; shared: number; bytes: number }[];
+  /** sharing[k]: exceptions read by exactly k snapshots (index 0 unused). */
+  sharing: number[];
+  /** Shared store: depth, block counts, average fill (0..1). */
+  tree: { depth: number; nodes: number; leaves: number; nodeFill: number; leafFill: number } | null;
+  /** Shared store: free chunks and their fragmentation. */
+  bitmap: { free: number; freeRuns: number; largestFreeRun: number } | null;
+  /** Persistent store: areas in use and `dmsetup status` figures. */
+  persistent: { areas: number; exceptionsPerArea: number; kernel: KernelStatus } | null;
+  /** Problems the walk met (run check for the details). */
+  errors: number;
+  warnings: number;
+}
 
 export interface DumpResult {
   format: 'json' | 'xml';
   text: string;
   /** The dump was cut at `maxBytes`. */
   truncated: boolean;
+  /** Exceptions written (before any cut). */
+  exceptions: number;
+  /** Errors the walk met: a damaged store dumps only what check vouches for. */
+  errors: number;
 }
 
 export interface MergeResult {
@@ -272,7 +295,7 @@ export interface RandomWritesResult {
 }
 
 export interface JobResults {
-  open: null;
+  open: SessionDto;
   check: CheckReport;
   stats: StatsReport;
   dump: DumpResult;

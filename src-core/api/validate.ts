@@ -33,6 +33,15 @@ const snapshotRef: Check<number | string> = (v, f) => (typeof v === 'number' ? i
 /** 'origin' or a snapshot. */
 const viewRef: Check<number | string> = snapshotRef;
 
+/** Exactly one of fields `a` and `b` present (the contract types it as a union). */
+function eitherOf<T>(check: Check<unknown>, a: string, b: string): Check<T> {
+  return (v, f) => {
+    const out = check(v, f) as Record<string, unknown>;
+    if ((out[a] === undefined) === (out[b] === undefined)) bad(a, `${a} or ${b}, exactly one of them`);
+    return out as T;
+  };
+}
+
 type Shape = Record<string, Check<unknown>>;
 type Parsed<S extends Shape, O extends Shape> = { [K in keyof S]: ReturnType<S[K]> } & { [K in keyof O]?: ReturnType<O[K]> };
 
@@ -55,6 +64,8 @@ const none = object({});
 const session = { session: nonEmpty };
 const job = object({ job: nonEmpty });
 const MAX_BUCKETS = 1 << 20;
+const inspectTarget = { session: nonEmpty, cow: nonEmpty };
+const openArgs = object({ cow: nonEmpty }, { origin: nonEmpty, write: bool });
 
 /** Every method's argument validator. */
 export const VALIDATORS: { [M in Method]: Check<CallArgs<M>> } = {
@@ -65,7 +76,8 @@ export const VALIDATORS: { [M in Method]: Check<CallArgs<M>> } = {
   recentStores: none,
   createDemo: object({}, { dir: nonEmpty }),
   pickPath: object({ kind: oneOf('image', 'device', 'directory') }),
-  open: object({ cow: nonEmpty }, { origin: nonEmpty, write: bool }),
+  open: openArgs,
+  openStart: openArgs,
   close: object(session),
   sessions: none,
   info: object(session),
@@ -85,9 +97,9 @@ export const VALIDATORS: { [M in Method]: Check<CallArgs<M>> } = {
   snapshotRename: object({ ...session, snapshot: snapshotRef, name: nonEmpty }),
   writeChunk: object({ ...session, to: viewRef, chunk: natural, fill: intIn(0, 255) }),
   randomWrites: object({ ...session, to: viewRef, count: intIn(1, 10_000_000) }, { seed: natural, commitEvery: intIn(1, 1_000_000) }),
-  check: object(session),
-  stats: object(session),
-  dump: object(session, { format: oneOf('json', 'xml'), maxBytes: intIn(1, 1 << 30) }),
+  check: eitherOf(object({}, inspectTarget), 'session', 'cow'),
+  stats: eitherOf(object({}, inspectTarget), 'session', 'cow'),
+  dump: eitherOf(object({}, { ...inspectTarget, format: oneOf('json', 'xml'), maxBytes: intIn(1, 1 << 30) }), 'session', 'cow'),
   merge: object({ ...session, snapshot: snapshotRef }, { dryRun: bool }),
   jobs: none,
   jobPause: job,

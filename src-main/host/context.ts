@@ -10,6 +10,8 @@ export interface HostConfig {
   /** Demo store and recent list. */
   dataDir: string;
   helper: HelperChoice;
+  /** The engine thread's CancelBoard memory, shared with the main thread (EngineHost). */
+  cancelBoard?: SharedArrayBuffer;
 }
 
 /** What every call handler works with: the sessions, the jobs, the event broadcast. */

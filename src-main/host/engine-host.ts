@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { ApiEvent, Method, Transport } from '../../src-core/api/contract.ts';
 import type { Envelope } from '../../src-core/api/errors.ts';
+import { CancelBoard } from './cancel-board.ts';
 import type { HostConfig } from './context.ts';
 
 type FromWorker = { id: number; response: Envelope<unknown> } | { event: ApiEvent } | { disposed: true };
@@ -15,13 +16,14 @@ export class EngineHost implements Transport {
   private readonly worker: Worker;
   private readonly pending = new Map<number, (r: Envelope<unknown>) => void>();
   private readonly listeners = new Set<(e: ApiEvent) => void>();
+  private readonly board = new CancelBoard();
   private nextId = 1;
   private dead: string | null = null;
 
   constructor(config: HostConfig) {
     // Bundled (electron-vite): worker.js sits next to this file. From sources: through tsx.
     const bundled = new URL('./worker.js', import.meta.url);
-    this.worker = new Worker(fs.existsSync(bundled) ? bundled : new URL('./worker-entry.mjs', import.meta.url), { workerData: config });
+    this.worker = new Worker(fs.existsSync(bundled) ? bundled : new URL('./worker-entry.mjs', import.meta.url), { workerData: { ...config, cancelBoard: this.board.buffer } });
     this.worker.on('message', (m: FromWorker) => {
       if ('event' in m) for (const l of this.listeners) l(m.event);
       else if ('id' in m) {
@@ -35,6 +37,8 @@ export class EngineHost implements Transport {
 
   call(method: Method, args: unknown): Promise<Envelope<unknown>> {
     if (this.dead) return Promise.resolve({ ok: false, error: { code: 'internal', message: this.dead, where: {} } });
+    // A cancel must also reach a job that blocks the engine thread (the open scan).
+    if (method === 'jobCancel' && args !== null && typeof args === 'object') this.board.request((args as { job?: unknown }).job);
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);

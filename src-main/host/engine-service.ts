@@ -2,10 +2,13 @@ import { isMethod, type ApiEvent, type Method, type Transport } from '../../src-
 import { ApiError, toErrorShape, type Envelope } from '../../src-core/api/errors.ts';
 import { validateArgs } from '../../src-core/api/validate.ts';
 import { hostCalls } from './calls/host-calls.ts';
+import { inspectCalls } from './calls/inspect-calls.ts';
 import { jobCalls } from './calls/job-calls.ts';
+import { sessionCalls } from './calls/session-calls.ts';
 import { storeCalls } from './calls/store-calls.ts';
 import { treeCalls } from './calls/tree-calls.ts';
 import { HostContext, type HostConfig, type Handler, type Handlers } from './context.ts';
+import { CancelBoard } from './cancel-board.ts';
 import { JobRegistry } from './jobs.ts';
 
 /**
@@ -22,8 +25,8 @@ export class EngineService implements Transport {
     const emit = (event: ApiEvent): void => {
       for (const l of this.listeners) l(event);
     };
-    this.context = new HostContext(config, new JobRegistry(emit), emit);
-    this.handlers = { ...hostCalls(this.context), ...storeCalls(this.context), ...treeCalls(this.context), ...jobCalls(this.context) };
+    this.context = new HostContext(config, new JobRegistry(emit, new CancelBoard(config.cancelBoard)), emit);
+    this.handlers = { ...hostCalls(this.context), ...sessionCalls(this.context), ...storeCalls(this.context), ...treeCalls(this.context), ...inspectCalls(this.context), ...jobCalls(this.context) };
   }
 
   async call(method: Method | string, args: unknown): Promise<Envelope<unknown>> {

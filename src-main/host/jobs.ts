@@ -1,12 +1,18 @@
 import type { ApiEvent, JobInfo, JobKind, JobResults } from '../../src-core/api/contract.ts';
 import { ApiError, toErrorShape } from '../../src-core/api/errors.ts';
 import { Job, type Task } from '../../src-core/jobs/job.ts';
+import { CancelBoard } from './cancel-board.ts';
 
 interface Entry {
   job: Job<unknown>;
   info: JobInfo;
   ended: Promise<void>;
+  /** When progress from inside a slice was last sent (report()). */
+  reportedAt: number;
 }
+
+/** Progress sent from inside a long slice, at most this often per job. */
+const REPORT_EVERY_MS = 100;
 
 export interface StartJob<K extends JobKind> {
   kind: K;
@@ -30,6 +36,7 @@ export class JobRegistry {
 
   constructor(
     private readonly emit: (event: ApiEvent) => void,
+    private readonly board = new CancelBoard(),
     private readonly keep = 50,
   ) {}
 
@@ -56,18 +63,40 @@ export class JobRegistry {
       error: null,
       result: null,
     } as JobInfo;
+    // The job runs from the next turn, so its 'job' event and the caller's return come first.
     // The writer lock is released before the final event, so a client reacting to it can write.
-    const ended = job
-      .run()
+    const ended = new Promise<void>((turn) => setImmediate(turn))
+      .then(() => job.run())
       .finally(() => spec.finally?.())
       .then(
         (result) => this.end(job.id, { result }),
         (e: unknown) => this.end(job.id, { error: toErrorShape(e) }),
       );
-    entry = { job: job as Job<unknown>, info, ended };
+    entry = { job: job as Job<unknown>, info, ended, reportedAt: 0 };
     this.entries.set(job.id, entry);
     this.emit({ type: 'job', job: info });
     return info;
+  }
+
+  /** Sends a job's progress from inside a slice (a long synchronous step), throttled. */
+  report(id: string): void {
+    const e = this.entries.get(id);
+    const now = Date.now();
+    if (!e || now - e.reportedAt < REPORT_EVERY_MS) return;
+    e.reportedAt = now;
+    e.info = { ...e.info, progress: e.job.progress(), state: e.job.state } as JobInfo;
+    this.emit({ type: 'job', job: e.info });
+  }
+
+  /**
+   * Whether a job inside a long step should stop now: cancelled through this registry, or through
+   * the cancel board while this thread was blocked (then it is cancelled here too).
+   */
+  stopRequested(id: string): boolean {
+    const e = this.entries.get(id);
+    if (!e) return false;
+    if (this.board.requested(id)) e.job.cancel();
+    return e.job.state === 'cancelled';
   }
 
   list(): JobInfo[] {

@@ -25,10 +25,13 @@ export interface SessionOpen {
 /**
  * An open store: the COW, optionally its origin, the engine's ExceptionStore over them, and
  * the structural events it emitted since the last flush. One writer at a time: a job that writes
- * holds `writer` until it ends, and every other write is refused meanwhile ('busy').
+ * holds `writer` until it ends, and every other write is refused meanwhile ('busy'). Jobs that
+ * walk the raw COW over many slices (check, stats, dump) are `readers`: writes wait for them, so
+ * a walk never reads a store half-way through a change.
  */
 export class StoreSession {
   writer: string | null = null;
+  readonly readers = new Set<string>();
   private pending: StructuralEventDto[] = [];
   private dropped = 0;
 
@@ -83,6 +86,12 @@ export class StoreSession {
   requireWrite(what: string): void {
     if (!this.write) throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is open read-only (open it with write: true)`, { device: this.cowPath });
     if (!this.store.valid) throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is marked invalid and opens read-only`, { device: this.cowPath });
+    this.requireNoWriter(what);
+    if (this.readers.size) throw new ApiError('busy', `cannot ${what}: ${[...this.readers].join(', ')} is reading ${this.cowPath}; wait for it or cancel it`, { device: this.cowPath });
+  }
+
+  /** Throws 'busy' while a job writes to this store. */
+  requireNoWriter(what: string): void {
     if (this.writer !== null) throw new ApiError('busy', `cannot ${what}: ${this.writer} is writing to ${this.cowPath}; wait for it or cancel it`, { device: this.cowPath });
   }
 

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient, type EngineClient } from '../../src-core/api/contract.ts';
+import { buildPersistent } from '../../src-core/ir/persistent-builder.ts';
+import { Geometry, SNAPSHOT_DISK_VERSION } from '../../src-core/persistent/format.ts';
 import { PersistentStore } from '../../src-core/persistent/index.ts';
 import { EngineService } from '../../src-main/host/engine-service.ts';
 import { FileDevice } from '../../src-main/host/file-device.ts';
@@ -22,6 +24,30 @@ export function persistentPair(dir: string, chunkBytes = 4096, cowBytes = 1 << 2
   PersistentStore.format(dev, { chunkBytes }).close();
   dev.close();
   return { cow, origin };
+}
+
+/**
+ * A persistent COW (sparse file) whose table holds `exceptions` entries, origin chunk i → the
+ * i-th data chunk: a store whose open scan reads many areas. Only the metadata is written.
+ */
+export function tablePersistent(dir: string, exceptions: number, chunkBytes = 512): string {
+  const cow = path.join(dir, 'table.cow');
+  const geo = new Geometry(chunkBytes / 512);
+  const chunkCount = Math.ceil((exceptions * geo.stride) / geo.exceptionsPerArea) + 2 * geo.stride;
+  fs.writeFileSync(cow, Buffer.alloc(0));
+  fs.truncateSync(cow, chunkCount * chunkBytes);
+  const dev = FileDevice.open(cow, { write: true });
+  const header = { format: 'persistent' as const, chunkBytes, chunkCount, valid: true, version: SNAPSHOT_DISK_VERSION, snapmask: 1n, snapshots: [] };
+  buildPersistent(dev, header, {
+    forEach(visit) {
+      for (let i = 0, chunk = 2; i < exceptions; i++, chunk++) {
+        if (geo.isMetadataChunk(chunk)) chunk++;
+        visit(i, chunk, 1, 0);
+      }
+    },
+  });
+  dev.close();
+  return cow;
 }
 
 /** The real EngineService, in process, behind the real contract client. */

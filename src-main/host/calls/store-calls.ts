@@ -1,16 +1,12 @@
-import type { SessionDto, SnapshotRef } from '../../../src-core/api/dto.ts';
+import type { SnapshotRef } from '../../../src-core/api/dto.ts';
 import { ApiError } from '../../../src-core/api/errors.ts';
 import { readViewChunk, type View } from '../../../src-core/view.ts';
 import type { HostContext, Handlers } from '../context.ts';
 import { occupancyOf, persistentOf, sharedOf } from '../formats.ts';
-import { RecentList } from '../recent.ts';
-import { StoreSession } from '../session.ts';
+import type { StoreSession } from '../session.ts';
 import { exceptionPage } from '../exception-page.ts';
 
 type StoreMethods =
-  | 'open'
-  | 'close'
-  | 'sessions'
   | 'info'
   | 'occupancy'
   | 'readChunk'
@@ -30,25 +26,9 @@ export function viewOf(s: StoreSession, ref: SnapshotRef | 'origin'): View {
   return ref === 'origin' ? 'origin' : slotOf(s, ref);
 }
 
-/** Sessions and the calls on one store that are quick enough to answer inline. */
+/** The calls on one store that are quick enough to answer inline. */
 export function storeCalls(ctx: HostContext): Handlers<StoreMethods> {
   return {
-    open: ({ cow, origin, write = false }) => {
-      const existing = [...ctx.sessions.values()].find((s) => s.cowPath === cow);
-      if (existing && (existing.write || !write) && (origin === undefined || origin === existing.originPath)) return existing.dto();
-      if (existing) closeSession(ctx, existing, 'reopened with other options');
-      const s = StoreSession.open({ id: existing?.id ?? ctx.newSessionId(), cow, origin: origin ?? null, write, helper: ctx.config.helper.launcher });
-      ctx.sessions.set(s.id, s);
-      RecentList.in(ctx.config.dataDir).add({ cow, origin: origin ?? null, format: s.store.format, openedAt: Date.now() });
-      const dto: SessionDto = s.dto();
-      ctx.emit({ type: 'session-opened', session: dto });
-      return dto;
-    },
-    close: ({ session }) => {
-      closeSession(ctx, ctx.session(session), 'closed');
-      return {};
-    },
-    sessions: () => ({ sessions: [...ctx.sessions.values()].map((s) => s.dto()) }),
     info: ({ session }) => ctx.session(session).store.info(),
     occupancy: ({ session, start, end, buckets }) => {
       const s = ctx.session(session);
@@ -112,13 +92,6 @@ export function storeCalls(ctx: HostContext): Handlers<StoreMethods> {
       return s.store.info();
     },
   };
-}
-
-function closeSession(ctx: HostContext, s: StoreSession, why: string): void {
-  if (s.writer !== null) throw new ApiError('busy', `cannot close ${s.cowPath}: ${s.writer} is writing to it; cancel it first (${why})`);
-  ctx.sessions.delete(s.id);
-  s.close();
-  ctx.emit({ type: 'session-closed', session: s.id });
 }
 
 function sharedOrUnsupported(s: StoreSession, what: string): NonNullable<ReturnType<typeof sharedOf>> {

@@ -1,0 +1,53 @@
+import type { CallArgs, JobInfo, SessionDto } from '../../../src-core/api/contract.ts';
+import { ApiError } from '../../../src-core/api/errors.ts';
+import type { HostContext, Handlers } from '../context.ts';
+import { OpenTask, type ScanProgress } from '../open-task.ts';
+import { RecentList } from '../recent.ts';
+import { StoreSession } from '../session.ts';
+
+type SessionMethods = 'open' | 'openStart' | 'close' | 'sessions';
+
+/** Opening and closing stores. An open is a job (kind 'open'), so a long scan shows and cancels. */
+export function sessionCalls(ctx: HostContext): Handlers<SessionMethods> {
+  const startOpen = (args: CallArgs<'open'>): JobInfo => {
+    let id = ''; // set before the job runs (it starts on the next turn)
+    const task = new OpenTask((onProgress) => openSession(ctx, args, onProgress), { report: () => ctx.jobs.report(id), stop: () => ctx.jobs.stopRequested(id) });
+    const info = ctx.jobs.start({ kind: 'open', session: null, label: `open ${args.cow}${args.write ? ' for writing' : ''}`, task, canPause: false });
+    id = info.id;
+    return info;
+  };
+  return {
+    open: async (args) => {
+      const end = await ctx.jobs.wait(startOpen(args).id);
+      if (end.kind !== 'open' || !end.result) throw new ApiError(end.error?.code ?? 'internal', end.error?.message ?? `open ${args.cow} ended ${end.state}`, end.error?.where ?? {});
+      return end.result;
+    },
+    openStart: startOpen,
+    close: ({ session }) => {
+      closeSession(ctx, ctx.session(session), 'closed');
+      return {};
+    },
+    sessions: () => ({ sessions: [...ctx.sessions.values()].map((s) => s.dto()) }),
+  };
+}
+
+/** The same COW opened again gives the same session, unless it needs write or another origin. */
+function openSession(ctx: HostContext, { cow, origin, write = false }: CallArgs<'open'>, onProgress: ScanProgress): SessionDto {
+  const existing = [...ctx.sessions.values()].find((s) => s.cowPath === cow);
+  if (existing && (existing.write || !write) && (origin === undefined || origin === existing.originPath)) return existing.dto();
+  if (existing) closeSession(ctx, existing, 'reopened with other options');
+  const s = StoreSession.open({ id: existing?.id ?? ctx.newSessionId(), cow, origin: origin ?? null, write, helper: ctx.config.helper.launcher, onProgress });
+  ctx.sessions.set(s.id, s);
+  RecentList.in(ctx.config.dataDir).add({ cow, origin: origin ?? null, format: s.store.format, openedAt: Date.now() });
+  const dto = s.dto();
+  ctx.emit({ type: 'session-opened', session: dto });
+  return dto;
+}
+
+function closeSession(ctx: HostContext, s: StoreSession, why: string): void {
+  const job = s.writer ?? [...s.readers][0];
+  if (job !== undefined) throw new ApiError('busy', `cannot close ${s.cowPath}: ${job} is using it; wait for it or cancel it first (${why})`, { device: s.cowPath });
+  ctx.sessions.delete(s.id);
+  s.close();
+  ctx.emit({ type: 'session-closed', session: s.id });
+}
