@@ -1,0 +1,146 @@
+/**
+ * Merges snapshot S of a shared store into its origin (docs/format-shared.md § Merge) as a Task.
+ * One step is one batch of S's exceptions, in ascending origin order:
+ *  1. the origin rule without S: the other snapshots that still read the origin at a batch chunk
+ *     get one new exception holding its current data; commit;
+ *  2. S's data onto those origin chunks; flush the origin;
+ *  3. S's bit cleared from its exceptions (freed when no bit remains) and the merge record
+ *     advanced past the batch; commit.
+ * The header records the merge before the first origin write and every step is idempotent, so
+ * running the merge again after a crash anywhere finishes it. The last step deletes S.
+ */
+import type { MergeResult } from '../../api/dto.ts';
+import { SnapscopeError } from '../../errors.ts';
+import type { BlockDevice } from '../../io/block-device.ts';
+import type { Task } from '../../jobs/job.ts';
+import type { Progress } from '../../jobs/progress.ts';
+import { toBigMask } from '../mask.ts';
+import type { SharedStore } from '../shared-store.ts';
+import type { NewException } from '../types.ts';
+import { forEachRun, MergeBatch, scanBatch } from './batch.ts';
+import { ChunkCopier } from './copier.ts';
+import { batchChunks, planSharedMerge, span, type SharedMergeOptions, type SharedMergePlan } from './plan.ts';
+
+const DEFAULT_MAX_IO_BYTES = 8 << 20;
+
+/** The merge of snapshot `slot` (or the rest of the one the store records), after the preflight. */
+export function createSharedMerge(store: SharedStore, origin: BlockDevice, slot: number, opts: SharedMergeOptions = {}): Task<MergeResult> {
+  if (store.readOnly) {
+    const why = store.valid ? 'was opened read-only' : 'is marked invalid (valid = 0)';
+    throw new SnapscopeError('read-only', `cannot merge: ${store.cow.name} ${why}`, { device: store.cow.name });
+  }
+  if (origin.readOnly) throw new SnapscopeError('read-only', `cannot merge: the origin ${origin.name} is open read-only`, { device: origin.name });
+  return new SharedMerge(store, origin, planSharedMerge(store, origin, slot, opts), opts);
+}
+
+class SharedMerge implements Task<MergeResult> {
+  private readonly slot: number;
+  private readonly batch: MergeBatch;
+  private readonly copier: ChunkCopier;
+  /** Origin chunks merged in all runs, and where the next batch starts. */
+  private done: number;
+  private cursor: number;
+  private merged = 0;
+  private copies = 0;
+  private bytes = 0;
+  private current = '';
+
+  constructor(
+    private readonly store: SharedStore,
+    private readonly origin: BlockDevice,
+    private readonly plan: SharedMergePlan,
+    opts: SharedMergeOptions,
+  ) {
+    this.slot = plan.slot;
+    this.done = plan.resumes?.done ?? 0;
+    this.cursor = plan.resumes?.cursor ?? 0;
+    this.batch = new MergeBatch(batchChunks(store, opts));
+    this.copier = new ChunkCopier(store.chunkBytes, opts.maxIoBytes ?? DEFAULT_MAX_IO_BYTES);
+  }
+
+  step(): boolean {
+    const { store, batch } = this;
+    if (!store.mergeRecord()) {
+      store.recordMerge({ slot: this.slot, done: this.done, cursor: this.cursor });
+      store.commit();
+    }
+    scanBatch(store, this.slot, this.cursor, batch);
+    if (!batch.count) {
+      store.recordMerge(null);
+      store.deleteSnapshot(this.slot);
+      store.commit();
+      this.current = `snapshot ${this.slot} deleted`;
+      return true;
+    }
+    this.current = `origin ${span(batch.origins[0]!, batch.end - batch.origins[0]!)}`;
+    this.copyForOthers();
+    this.copyToOrigin();
+    this.clear();
+    return false;
+  }
+
+  progress(): Progress {
+    return { phase: 'merge', done: this.merged, total: this.plan.chunks, unit: 'chunks', bytes: this.bytes, current: this.current };
+  }
+
+  result(): MergeResult {
+    const cb = this.store.chunkBytes;
+    const before = this.plan.resumes ? ` (continuing the merge recorded on disk, ${this.plan.resumes.done} chunks merged before)` : '';
+    return {
+      dryRun: false,
+      slot: this.slot,
+      chunks: this.merged,
+      bytes: this.bytes,
+      summary: [
+        `merged snapshot ${this.slot} into ${this.origin.name}: ${this.merged} chunks (${this.merged * cb} bytes) onto the origin${before}`,
+        `${this.copies} chunks (${this.copies * cb} bytes) copied from the origin first for the other snapshots that read it; snapshot ${this.slot} deleted`,
+      ],
+    };
+  }
+
+  /** Step 1: one exception per chunk for exactly the snapshots still reading the origin there. */
+  private copyForOthers(): void {
+    const { store, batch } = this;
+    if (!batch.copies) return;
+    const items: NewException[] = [];
+    for (let k = 0; k < batch.count; k++) {
+      if (batch.needsCopy(k)) items.push({ origin: batch.origins[k]!, share: toBigMask(batch.needLo[k]!, batch.needHi[k]!) });
+    }
+    const origins = items.map((i) => i.origin);
+    const chunks = store.addExceptions(items, (to) => {
+      this.bytes += this.copier.copy(this.origin, origins, store.cow, to, to.length);
+    });
+    const events = store.events;
+    if (events) items.forEach((item, i) => events({ type: 'merge-origin-copy', origin: item.origin, chunk: chunks[i]!, share: item.share }));
+    store.commit();
+    this.copies += items.length;
+  }
+
+  /** Step 2: S's data onto the origin, durable before S's bits go. */
+  private copyToOrigin(): void {
+    const { batch } = this;
+    const events = this.store.events;
+    this.bytes += this.copier.copy(
+      this.store.cow,
+      batch.sources,
+      this.origin,
+      batch.origins,
+      batch.count,
+      events && ((k, n) => events({ type: 'merge-copy-to-origin', origin: batch.origins[k]!, from: batch.sources[k]!, count: n })),
+    );
+    this.origin.flush();
+  }
+
+  /** Step 3: S reads these chunks from the origin from now on; the record moves past the batch. */
+  private clear(): void {
+    const { store, batch } = this;
+    store.clearSlot(this.slot, this.cursor, batch.end);
+    const events = store.events;
+    if (events) forEachRun(batch, false, (k, n) => events({ type: 'merge-clear', origin: batch.origins[k]!, count: n }));
+    this.done += batch.count;
+    this.merged += batch.count;
+    this.cursor = batch.end;
+    store.recordMerge({ slot: this.slot, done: this.done, cursor: this.cursor });
+    store.commit();
+  }
+}

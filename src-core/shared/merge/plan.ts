@@ -1,0 +1,150 @@
+/**
+ * The shared merge's preflight and dry run: walks snapshot S's exceptions in the engine's own
+ * batches, counts what would be copied (onto the origin, and from it for the other snapshots that
+ * still read it) and the free COW chunks the merge needs at its peak, and refuses what the merge
+ * must refuse. Reads the store only.
+ */
+import type { MergeResult } from '../../api/dto.ts';
+import { SnapscopeError } from '../../errors.ts';
+import { SECTOR_BYTES, type BlockDevice } from '../../io/block-device.ts';
+import { EXCEPTION_BYTES, LEAF_HEADER_BYTES } from '../format/leaf.ts';
+import type { SharedStore } from '../shared-store.ts';
+import type { MergeRecord } from '../types.ts';
+import { forEachRun, MergeBatch, scanBatch } from './batch.ts';
+
+export interface SharedMergeOptions {
+  /** Data moved onto the origin per batch (one commit before and one after its origin writes). Default 32 MiB. */
+  batchBytes?: number;
+  /** Largest single read or write. Default 8 MiB. */
+  maxIoBytes?: number;
+}
+
+export interface SharedMergePlan {
+  slot: number;
+  /** The merge recorded on disk that this one continues, or null. */
+  resumes: MergeRecord | null;
+  /** Origin chunks left to merge: S's exceptions from the cursor on. */
+  chunks: number;
+  /** Exceptions added first, for other snapshots that still read the origin at those chunks. */
+  copies: number;
+  /** Exceptions only S reads: freed as their chunks are merged. */
+  frees: number;
+  /** Data bytes moved: merged chunks onto the origin plus the copies from it. */
+  bytes: number;
+  /** Free COW chunks the merge needs at its peak, and those free now. */
+  spaceNeeded: number;
+  freeChunks: number;
+  batches: number;
+  summary: string[];
+}
+
+const DEFAULT_BATCH_BYTES = 32 << 20;
+
+/** Origin chunks per batch. */
+export function batchChunks(store: SharedStore, opts: SharedMergeOptions): number {
+  return Math.max(1, Math.floor((opts.batchBytes ?? DEFAULT_BATCH_BYTES) / store.chunkBytes));
+}
+
+/** Refuses a merge that cannot keep its promises, before anything is read in bulk. */
+export function checkMergeable(store: SharedStore, origin: BlockDevice, slot: number): void {
+  const cow = store.cow.name;
+  if (!store.valid) {
+    throw new SnapscopeError('unsupported', `cannot merge: ${cow} is marked invalid (valid = 0), so its snapshots cannot be trusted`, { device: cow, field: 'valid' });
+  }
+  if (!Number.isInteger(slot) || slot < 0 || slot > 63 || ((store.header().snapmask >> BigInt(slot)) & 1n) === 0n) {
+    throw new SnapscopeError('not-found', `cannot merge: no snapshot in slot ${slot}`, { device: cow, field: 'slot' });
+  }
+  const rec = store.mergeRecord();
+  if (rec && rec.slot !== slot) {
+    throw new SnapscopeError(
+      'usage',
+      `cannot merge snapshot ${slot}: the merge of snapshot ${rec.slot} into the origin is in progress (${rec.done} chunks merged); finish it first (merge --snapshot ${rec.slot})`,
+      { device: cow, field: 'merge_slot' },
+    );
+  }
+  if (origin.size < store.chunkBytes || origin.size % SECTOR_BYTES !== 0) {
+    throw new SnapscopeError('usage', `the origin ${origin.name} (${origin.size} bytes) must be whole sectors and at least one ${store.chunkBytes}-byte chunk`, { device: origin.name });
+  }
+}
+
+/** Plans the merge of snapshot `slot` (or the rest of the one recorded); throws what the merge would refuse. */
+export function planSharedMerge(store: SharedStore, origin: BlockDevice, slot: number, opts: SharedMergeOptions = {}): SharedMergePlan {
+  checkMergeable(store, origin, slot);
+  const cb = store.chunkBytes;
+  const resumes = store.mergeRecord();
+  const batch = new MergeBatch(batchChunks(store, opts));
+  const levels = store.levels + 1; // a merge may add a level
+  // Worst case for the tree's growth: every split leaf keeps half its room free.
+  const perLeaf = Math.floor((cb - LEAF_HEADER_BYTES) / 2);
+  const insertReserve = 2 + 4 * (levels + 3);
+  let chunks = 0;
+  let copies = 0;
+  let frees = 0;
+  let batches = 0;
+  let held = 0;
+  let peak = insertReserve;
+  let runCount = 0;
+  const runs: string[] = [];
+  for (let from = resumes?.cursor ?? 0; ; from = batch.end) {
+    scanBatch(store, slot, from, batch);
+    if (!batch.count) break;
+    for (let k = 0; k < batch.count; k++) {
+      if (batch.needsCopy(k) && batch.lists[k]! + 1 > store.maxExceptionsPerOrigin) {
+        const c = batch.origins[k]!;
+        throw new SnapscopeError(
+          'capacity',
+          `cannot merge: origin chunk ${c} already has ${batch.lists[k]} copies, the most one ${cb}-byte leaf holds, and the snapshots that read the origin there would need one more`,
+          { device: store.cow.name, chunk: c },
+        );
+      }
+    }
+    const last = batch.origins[batch.count - 1]!;
+    if ((last + 1) * cb > origin.size) {
+      throw new SnapscopeError('usage', `the origin ${origin.name} (${origin.size} bytes) is too small: snapshot ${slot} has a copy of origin chunk ${last} (wrong origin?)`, {
+        device: origin.name,
+        chunk: last,
+      });
+    }
+    batches++;
+    chunks += batch.count;
+    copies += batch.copies;
+    frees += batch.frees;
+    // Copies and new tree blocks stay; shadowed blocks are held until the batch's commit; frees
+    // become allocatable after it.
+    held += batch.copies + (batch.copies ? Math.ceil((batch.copies * EXCEPTION_BYTES) / perLeaf) + levels + 1 : 0);
+    peak = Math.max(peak, held + (batch.leaves + 2) * (levels + 1) + insertReserve);
+    held -= batch.frees;
+    forEachRun(batch, true, (k, n) => {
+      if (runCount++ < 10) runs.push(`origin ${span(batch.origins[k]!, n)} <- COW ${span(batch.sources[k]!, n)}`);
+    });
+  }
+  const freeChunks = store.usage().freeChunks;
+  const bytes = (chunks + copies) * cb;
+  const plan: SharedMergePlan = { slot, resumes, chunks, copies, frees, bytes, spaceNeeded: peak, freeChunks, batches, summary: [] };
+  if (peak > freeChunks) {
+    throw new SnapscopeError(
+      'no-space',
+      `cannot merge snapshot ${slot}: the other snapshots need ${copies} copies of origin chunks first, and the merge needs up to ${peak} free chunks (${peak * cb} bytes) of ${store.cow.name}, which has ${freeChunks}`,
+      { device: store.cow.name },
+    );
+  }
+  plan.summary = [
+    `would merge snapshot ${slot} into ${origin.name}: ${chunks} chunks (${chunks * cb} bytes) from ${store.cow.name} onto the origin, in ${batches} batches`,
+    `first ${copies} chunks (${copies * cb} bytes) are copied from the origin for the other snapshots that still read it`,
+    `${frees} exceptions only snapshot ${slot} reads are freed, and snapshot ${slot} is deleted at the end`,
+    `space: needs up to ${peak} free chunks (${peak * cb} bytes), ${freeChunks} free`,
+    ...(resumes ? [`continues the merge recorded on disk: ${resumes.done} chunks merged, every origin chunk below ${resumes.cursor} done`] : []),
+    ...runs,
+    ...(runCount > runs.length ? [`... and ${runCount - runs.length} more runs`] : []),
+  ];
+  return plan;
+}
+
+/** The plan as the API's dry-run result. */
+export function planResult(plan: SharedMergePlan): MergeResult {
+  return { dryRun: true, slot: plan.slot, chunks: plan.chunks, bytes: plan.bytes, summary: plan.summary };
+}
+
+export function span(first: number, count: number): string {
+  return count === 1 ? `${first}` : `${first}..${first + count - 1}`;
+}
