@@ -29,7 +29,10 @@ else {
 }
 
 async function start(): Promise<void> {
-  engine = new EngineHost(hostConfig('electron', app.getVersion(), app.getPath('userData')));
+  const config = hostConfig('electron', app.getVersion(), app.getPath('userData'));
+  // The start view shows it too (hello.helper.note); the log is where a packager looks.
+  if (config.helper.note) console.warn(`snapscope: privileged helper: ${config.helper.note}`);
+  engine = new EngineHost(config);
   serveIpc(engine, (e) => win !== null && e.sender === win.webContents && e.senderFrame === win.webContents.mainFrame);
   engine.subscribe((e: ApiEvent) => e.type === 'session-opened' && void refreshMenu());
   await refreshMenu();

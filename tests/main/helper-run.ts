@@ -1,7 +1,7 @@
 // Runs as the unprivileged test user (helper.test.ts): prints one JSON line with what happened.
 import { HelperDevice } from '../../src-main/host/helper-device.ts';
 import { FileDevice } from '../../src-main/host/file-device.ts';
-import { SOURCE_HELPER } from '../../src-main/host/helper-launch.ts';
+import { SOURCE_HELPER } from '../../src-main/host/helper-path.ts';
 import { PersistentStore } from '../../src-core/persistent/index.ts';
 import { readViewChunk } from '../../src-core/view.ts';
 

@@ -5,7 +5,7 @@ import { afterAll, expect, it } from 'vitest';
 import { PersistentStore } from '../../src-core/persistent/index.ts';
 import { readViewChunk } from '../../src-core/view.ts';
 import { FileDevice } from '../../src-main/host/file-device.ts';
-import { SOURCE_HELPER } from '../../src-main/host/helper-launch.ts';
+import { SOURCE_HELPER } from '../../src-main/host/helper-path.ts';
 
 /**
  * The privileged helper for real (docs/adr/0004): as root, a loop device over a store image; as
