@@ -30,11 +30,11 @@ export function findUsers(target: string): string[] {
   return users;
 }
 
-/** Throws SnapscopeError('in-use') naming every user of `target`. */
-export function assertNotInUse(target: string, role: string): void {
+/** Throws SnapscopeError('in-use') naming every user of `target`: "refusing to <action>". */
+export function assertNotInUse(target: string, role: string, action = 'write to it'): void {
   const users = findUsers(target);
   if (users.length) {
-    throw new SnapscopeError('in-use', `${role} ${target} is in use (${users.join('; ')}); refusing to write to it`, { device: target });
+    throw new SnapscopeError('in-use', `${role} ${target} is in use (${users.join('; ')}); refusing to ${action}`, { device: target });
   }
 }
 

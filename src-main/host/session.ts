@@ -8,7 +8,8 @@ import { openStore } from '../../src-core/open.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
 import { structuralToDto } from './convert.ts';
 import type { HelperLauncher } from './helper-device.ts';
-import { openDevice } from './open-device.ts';
+import { assertNotInUse } from './in-use.ts';
+import { isBlockDevice, openDevice } from './open-device.ts';
 
 /** Structural events sent per flush at most; a bulk job would otherwise flood every client. */
 const MAX_EVENTS_PER_FLUSH = 2000;
@@ -87,7 +88,19 @@ export class StoreSession {
     if (!this.write) throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is open read-only (open it with write: true)`, { device: this.cowPath });
     if (!this.store.valid) throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is marked invalid and opens read-only`, { device: this.cowPath });
     this.requireNoWriter(what);
+    this.requireUnused(what);
     if (this.readers.size) throw new ApiError('busy', `cannot ${what}: ${[...this.readers].join(', ')} is reading ${this.cowPath}; wait for it or cancel it`, { device: this.cowPath });
+  }
+
+  /**
+   * Block devices we opened for write are ours alone (O_EXCL: the kernel refuses to mount them or
+   * put them in a dm table meanwhile), but an image file can be attached to a loop device at any
+   * time: ask again before each write, merge and snapshot change.
+   */
+  private requireUnused(what: string): void {
+    for (const [path, role] of [[this.cowPath, 'COW'], [this.originPath, 'origin']] as const) {
+      if (path !== null && !isBlockDevice(path)) assertNotInUse(path, role, what);
+    }
   }
 
   /** Throws 'busy' while a job writes to this store. */
