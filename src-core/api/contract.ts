@@ -7,6 +7,7 @@
  */
 import type {
   ApiEvent,
+  ChunkInfoResult,
   DiscoverPairsResult,
   DmTableResult,
   ExceptionSort,
@@ -74,8 +75,10 @@ export interface ApiCalls {
   leafDetail: { args: Session & { chunk: number }; result: LeafDetailResult };
 
   // both formats
-  /** Chunks per role in `buckets` equal buckets of [start, end). */
-  occupancy: { args: Session & { start: number; end: number; buckets: number }; result: OccupancyResult };
+  /** Chunks per role in `buckets` equal buckets of [start, end); `bySnapshot` adds who reads the exception data. */
+  occupancy: { args: Session & { start: number; end: number; buckets: number; bySnapshot?: boolean }; result: OccupancyResult };
+  /** What one COW chunk holds (hover), and for exception data the origin chunk and the leaf that maps it (click). */
+  chunkInfo: { args: Session & { chunk: number }; result: ChunkInfoResult };
   /** One chunk of a view, base64 (needs the origin unless the snapshot has an exception there). */
   readChunk: { args: Session & { from: ViewRef; chunk: number }; result: { data: string } };
 
@@ -134,6 +137,7 @@ export const METHODS = [
   'pathTo',
   'leafDetail',
   'occupancy',
+  'chunkInfo',
   'readChunk',
   'areas',
   'exceptionTable',

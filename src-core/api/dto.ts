@@ -184,6 +184,27 @@ export interface OccupancyResult {
   chunksPerBucket: number;
   /** counts[role][b] = chunks of that role in bucket b; roles absent are all zero. */
   counts: Partial<Record<OccupancyRole, number[]>>;
+  /**
+   * With `bySnapshot`: the exception data chunks of each bucket (role 'exception', or 'data' in a
+   * persistent COW) by who reads them — one snapshot only (per slot; slots with none are left
+   * out), or two snapshots or more (shared). An allocated chunk no exception references (a leak)
+   * is in neither.
+   */
+  owners?: { slots: { slot: number; counts: number[] }[]; shared: number[] };
+}
+
+export interface ChunkInfoResult {
+  chunk: number;
+  role: OccupancyRole;
+  /** Exception data: the origin chunk it keeps, the snapshots that read it, where it is mapped. */
+  exception: {
+    origin: number;
+    slots: number[];
+    /** Shared store: the leaf that maps it (open it with leafDetail). */
+    leaf: number | null;
+    /** Persistent store: its entry in the exception table. */
+    entry: number | null;
+  } | null;
 }
 
 // ---- persistent store ------------------------------------------------------------------------

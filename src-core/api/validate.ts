@@ -28,6 +28,9 @@ function oneOf<T extends string>(...values: T[]): Check<T> {
   return (v, f) => ((values as unknown[]).includes(v) ? (v as T) : bad(f, `one of ${values.join(', ')}`));
 }
 
+/** A device-mapper device name: what `dmsetup create` accepts and a shell shows as one word. */
+const dmName: Check<string> = (v, f) => (typeof v === 'string' && /^[A-Za-z0-9_+.-]{1,127}$/.test(v) && v !== '.' && v !== '..' ? v : bad(f, 'a device-mapper name (letters, digits, _+.-)'));
+
 /** A snapshot: slot number, or name / UUID string. */
 const snapshotRef: Check<number | string> = (v, f) => (typeof v === 'number' ? intIn(0, 63)(v, f) : nonEmpty(v, f));
 /** 'origin' or a snapshot. */
@@ -72,7 +75,7 @@ export const VALIDATORS: { [M in Method]: Check<CallArgs<M>> } = {
   hello: none,
   listDevices: object({}, { dir: nonEmpty }),
   discoverPairs: none,
-  dmTable: object(session, { snapshot: snapshotRef, name: nonEmpty }),
+  dmTable: object(session, { snapshot: snapshotRef, name: dmName }),
   recentStores: none,
   createDemo: object({}, { dir: nonEmpty }),
   pickPath: object({ kind: oneOf('image', 'device', 'directory') }),
@@ -85,7 +88,8 @@ export const VALIDATORS: { [M in Method]: Check<CallArgs<M>> } = {
   treeBlock: object({ ...session, chunk: natural }),
   pathTo: object({ ...session, key: natural }),
   leafDetail: object({ ...session, chunk: natural }),
-  occupancy: object({ ...session, start: natural, end: natural, buckets: intIn(1, MAX_BUCKETS) }),
+  occupancy: object({ ...session, start: natural, end: natural, buckets: intIn(1, MAX_BUCKETS) }, { bySnapshot: bool }),
+  chunkInfo: object({ ...session, chunk: natural }),
   readChunk: object({ ...session, from: viewRef, chunk: natural }),
   areas: object(session),
   exceptionTable: object(

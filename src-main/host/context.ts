@@ -37,6 +37,7 @@ export class HostContext {
 
   /** Sends the session's pending structural events, then what changed, to every client. */
   changed(s: StoreSession, reason: StoreChange): void {
+    s.contentChanged();
     this.flushEvents(s);
     this.emit({ type: 'store-changed', session: s.id, reason, info: s.store.info() });
   }

@@ -41,7 +41,13 @@ export function dmTable(s: StoreSession, slot: number, name: string | undefined)
   if (info.format === 'shared') notes.push('the shared exception store target is not in mainline Linux; this line is for kernels that carry it');
   const table = `0 ${originSectors} snapshot ${origin} ${store}`;
   const dmName = name ?? (info.format === 'persistent' ? 'snap' : `snap${slot}`);
-  return { table, command: `dmsetup create ${dmName} --table '${table}'`, notes };
+  if (/\s/.test(s.cowPath) || /\s/.test(origin)) notes.push('a table line cannot hold a path with spaces: use a path without (a /dev/disk/by-id link, a loop device)');
+  return { table, command: `dmsetup create ${shellQuote(dmName)} --table ${shellQuote(table)}`, notes };
+}
+
+/** One shell word: the command is shown to be copied into a terminal. */
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 function run(cmd: string, args: string[]): { out: string; error: string | null; missing: boolean } {

@@ -4,6 +4,7 @@ import { validateArgs } from '../../src-core/api/validate.ts';
 import { hostCalls } from './calls/host-calls.ts';
 import { inspectCalls } from './calls/inspect-calls.ts';
 import { jobCalls } from './calls/job-calls.ts';
+import { occupancyCalls } from './calls/occupancy-calls.ts';
 import { sessionCalls } from './calls/session-calls.ts';
 import { storeCalls } from './calls/store-calls.ts';
 import { treeCalls } from './calls/tree-calls.ts';
@@ -26,7 +27,7 @@ export class EngineService implements Transport {
       for (const l of this.listeners) l(event);
     };
     this.context = new HostContext(config, new JobRegistry(emit, new CancelBoard(config.cancelBoard)), emit);
-    this.handlers = { ...hostCalls(this.context), ...sessionCalls(this.context), ...storeCalls(this.context), ...treeCalls(this.context), ...inspectCalls(this.context), ...jobCalls(this.context) };
+    this.handlers = { ...hostCalls(this.context), ...sessionCalls(this.context), ...storeCalls(this.context), ...occupancyCalls(this.context), ...treeCalls(this.context), ...inspectCalls(this.context), ...jobCalls(this.context) };
   }
 
   async call(method: Method | string, args: unknown): Promise<Envelope<unknown>> {

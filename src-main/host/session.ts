@@ -7,6 +7,7 @@ import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import { openStore } from '../../src-core/open.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
 import { structuralToDto } from './convert.ts';
+import { ExceptionIndex } from './exception-index.ts';
 import type { HelperLauncher } from './helper-device.ts';
 import { assertNotInUse } from './in-use.ts';
 import { isBlockDevice, openDevice } from './open-device.ts';
@@ -33,6 +34,7 @@ export interface SessionOpen {
 export class StoreSession {
   writer: string | null = null;
   readonly readers = new Set<string>();
+  private index: ExceptionIndex | null = null;
   private pending: StructuralEventDto[] = [];
   private dropped = 0;
 
@@ -116,6 +118,16 @@ export class StoreSession {
   /** Throws when `chunk` is not a chunk of the COW. */
   requireChunk(chunk: number, count = this.store.chunkCount, what = 'COW'): void {
     if (chunk >= count) throw new ApiError('bad-request', `chunk ${chunk} is past the end of the ${what} (${count} chunks)`, { chunk, field: 'chunk' });
+  }
+
+  /** The exceptions by COW chunk, built on first use after a change. */
+  exceptionIndex(): ExceptionIndex {
+    return (this.index ??= ExceptionIndex.build(this.store));
+  }
+
+  /** The store's content changed: drop what was derived from it. */
+  contentChanged(): void {
+    this.index = null;
   }
 
   /** The structural events since the last call, as one batch (null when there were none). */

@@ -107,12 +107,21 @@ describe('the contract, in process, over real engines and files', () => {
     expect((await failure(client.snapshotCreate({ session: s.session }))).code).toBe('read-only');
   });
 
+  it('keeps a session when reopening it with other options fails', async () => {
+    const { cow, origin } = setup();
+    const a = await client.open({ cow, origin, write: true });
+    await expect(client.open({ cow, origin: `${origin}.missing` })).rejects.toMatchObject({ code: 'usage' });
+    expect((await client.sessions({})).sessions).toEqual([expect.objectContaining({ session: a.session, origin, write: true })]);
+  });
+
   it('gives the dmsetup table line of a store', async () => {
     const { cow, origin } = setup();
     const s = await client.open({ cow, origin });
     const t = await client.dmTable({ session: s.session });
     expect(t.table).toBe(`0 2048 snapshot ${origin} ${cow} P 8`);
-    expect(t.command).toContain('dmsetup create');
+    expect(t.command).toBe(`dmsetup create snap --table '0 2048 snapshot ${origin} ${cow} P 8'`);
+    expect((await client.dmTable({ session: s.session, name: 'vg-snap_1' })).command).toMatch(/^dmsetup create vg-snap_1 /);
+    expect(await service.call('dmTable', { session: s.session, name: "x'; rm -rf ~" })).toMatchObject({ ok: false, error: { code: 'bad-request', where: { field: 'name' } } });
   });
 
   it('lists devices and images with their detected format', async () => {

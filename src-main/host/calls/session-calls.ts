@@ -35,13 +35,33 @@ export function sessionCalls(ctx: HostContext): Handlers<SessionMethods> {
 function openSession(ctx: HostContext, { cow, origin, write = false }: CallArgs<'open'>, onProgress: ScanProgress): SessionDto {
   const existing = [...ctx.sessions.values()].find((s) => s.cowPath === cow);
   if (existing && (existing.write || !write) && (origin === undefined || origin === existing.originPath)) return existing.dto();
+  // Closed first: a block device open for write is held O_EXCL, so the reopen could not take it.
   if (existing) closeSession(ctx, existing, 'reopened with other options');
-  const s = StoreSession.open({ id: existing?.id ?? ctx.newSessionId(), cow, origin: origin ?? null, write, helper: ctx.config.helper.launcher, onProgress });
-  ctx.sessions.set(s.id, s);
+  const id = existing?.id ?? ctx.newSessionId();
+  let s: StoreSession;
+  try {
+    s = StoreSession.open({ id, cow, origin: origin ?? null, write, helper: ctx.config.helper.launcher, onProgress });
+  } catch (e) {
+    if (existing) restore(ctx, existing); // a failed reopen keeps what was open
+    throw e;
+  }
   RecentList.in(ctx.config.dataDir).add({ cow, origin: origin ?? null, format: s.store.format, openedAt: Date.now() });
+  return register(ctx, s);
+}
+
+function register(ctx: HostContext, s: StoreSession): SessionDto {
+  ctx.sessions.set(s.id, s);
   const dto = s.dto();
   ctx.emit({ type: 'session-opened', session: dto });
   return dto;
+}
+
+function restore(ctx: HostContext, old: StoreSession): void {
+  try {
+    register(ctx, StoreSession.open({ id: old.id, cow: old.cowPath, origin: old.originPath, write: old.write, helper: ctx.config.helper.launcher }));
+  } catch {
+    /* gone meanwhile: the session stays closed, as its session-closed event said */
+  }
 }
 
 function closeSession(ctx: HostContext, s: StoreSession, why: string): void {

@@ -2,13 +2,12 @@ import type { SnapshotRef } from '../../../src-core/api/dto.ts';
 import { ApiError } from '../../../src-core/api/errors.ts';
 import { readViewChunk, type View } from '../../../src-core/view.ts';
 import type { HostContext, Handlers } from '../context.ts';
-import { occupancyOf, persistentOf, sharedOf } from '../formats.ts';
+import { persistentOf, sharedOf } from '../formats.ts';
 import type { StoreSession } from '../session.ts';
 import { exceptionPage } from '../exception-page.ts';
 
 type StoreMethods =
   | 'info'
-  | 'occupancy'
   | 'readChunk'
   | 'areas'
   | 'exceptionTable'
@@ -30,13 +29,6 @@ export function viewOf(s: StoreSession, ref: SnapshotRef | 'origin'): View {
 export function storeCalls(ctx: HostContext): Handlers<StoreMethods> {
   return {
     info: ({ session }) => ctx.session(session).store.info(),
-    occupancy: ({ session, start, end, buckets }) => {
-      const s = ctx.session(session);
-      if (end > s.store.chunkCount || start >= end) {
-        throw new ApiError('bad-request', `occupancy range [${start}, ${end}) is not a non-empty range within the COW's ${s.store.chunkCount} chunks`, { field: 'end' });
-      }
-      return occupancyOf(s.store, start, end, buckets);
-    },
     readChunk: ({ session, from, chunk }) => {
       const s = ctx.session(session);
       const origin = s.requireOrigin('read a chunk of a view');
