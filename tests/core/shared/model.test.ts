@@ -10,7 +10,7 @@ const CHUNK = 512;
 const ORIGIN_CHUNKS = 600;
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('create' as const), slot: fc.option(fc.nat(63), { nil: undefined }) }).map((o) => (o.slot === undefined ? { kind: o.kind } : o)) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('create' as const), slot: fc.option(fc.nat(63), { nil: undefined }) }).map((o): Op => (o.slot === undefined ? { kind: 'create' } : { kind: 'create', slot: o.slot })) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('origin' as const), chunk: fc.nat(ORIGIN_CHUNKS - 1), count: fc.integer({ min: 1, max: 120 }), byte: fc.integer({ min: 1, max: 255 }) }) },
   {
