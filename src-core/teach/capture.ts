@@ -109,7 +109,9 @@ export class StateCapture {
     };
     walk(store.rootChunk, 0);
     const detached: TeachState['tree']['detached'] = [];
-    for (const [chunk, { height, beside }] of this.loose) {
+    // Highest first: a split node may hold a split leaf, which is then drawn inside it, not twice.
+    const loose = [...this.loose].sort((a, b) => b[1].height - a[1].height);
+    for (const [chunk, { height, beside }] of loose) {
       if (seen.has(chunk)) {
         this.loose.delete(chunk);
         continue;

@@ -9,7 +9,7 @@ import { MergeView } from '../features/merge/MergeView.tsx';
 import { OverviewView } from '../features/overview/OverviewView.tsx';
 import { PersistentView } from '../features/persistent/PersistentView.tsx';
 import { StartView } from '../features/start/StartView.tsx';
-import { TeachPlaceholder } from '../features/teach/TeachPlaceholder.tsx';
+import { TeachView } from '../features/teach/TeachView.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import { StoreProvider, useApp } from './store-context.tsx';
@@ -26,7 +26,7 @@ const VIEWS: Record<RouteName, () => ReactNode> = {
   persistent: () => <PersistentView />,
   merge: () => <MergeView />,
   activity: () => <ActivityView />,
-  teach: () => <TeachPlaceholder />,
+  teach: () => <TeachView />,
 };
 
 /** Views that need an open store fall back to Start when none is open. */

@@ -8,6 +8,7 @@ import { createOccupancySlice } from './occupancy-slice.ts';
 import { createPersistentSlice } from './persistent-slice.ts';
 import { createRouteSlice, type RouteName } from './route-slice.ts';
 import { createSessionSlice } from './session-slice.ts';
+import { createTeachSlice } from '../features/teach/teach-slice.ts';
 import { createTreeSlice } from './tree-slice.ts';
 import type { AppState } from './types.ts';
 
@@ -26,6 +27,7 @@ export function createAppStore(client: EngineClient): AppStore {
     ...createPersistentSlice(client)(...a),
     ...createJobsSlice(client)(...a),
     ...createActivitySlice(client)(...a),
+    ...createTeachSlice(client)(...a),
     resetViews() {
       a[0]({ treeRoot: null, blocks: new Map(), expanded: new Set(), searchPath: null, treeError: null, flashes: [] });
       a[0]({ leafChunk: null, leafDetail: null, leafError: null, occupancy: null, areas: null, pages: new Map() });
@@ -42,6 +44,7 @@ const UI_ROUTES: Partial<Record<string, RouteName>> = {
   'view-persistent': 'persistent',
   'view-merge': 'merge',
   'view-activity': 'activity',
+  'view-teach': 'teach',
 };
 
 /** Pushed events keep every view live, whichever client (another window, the CLI) made the change. */

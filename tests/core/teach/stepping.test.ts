@@ -62,6 +62,16 @@ describe('recorded states are the engine’s state', () => {
     expect(leaves.flatMap((l) => l.entries.flatMap((e) => e.exceptions.map((x) => [e.origin, x.chunk, x.slots])))).toEqual(exceptions);
   });
 
+  it('every state lists each block once, and every child it names', () => {
+    for (const lesson of LESSONS) {
+      for (const step of TeachSession.forLesson(lesson).steps) {
+        const chunks = step.state.tree.blocks.map((b) => b.chunk);
+        expect(new Set(chunks).size, `${lesson.id} ${step.kind}`).toBe(chunks.length);
+        for (const b of step.state.tree.blocks) if (b.kind === 'node') for (const c of b.children) expect(chunks).toContain(c);
+      }
+    }
+  });
+
   it('mid-operation states show split halves beside their sibling until the parent links them', () => {
     const s = TeachSession.forLesson(lessonById('leaf-split')!);
     const split = s.steps.find((x) => x.kind === 'leaf-split')!;
