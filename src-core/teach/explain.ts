@@ -14,6 +14,8 @@ export interface ExplainInput {
   before: TeachState;
   after: TeachState;
   op: TeachOp | null;
+  /** The operation's first step. */
+  first: boolean;
   chunkBytes: number;
 }
 
@@ -29,14 +31,22 @@ export function explain(x: ExplainInput): string {
       return `Create snapshot ${snap(after, e.slot)}: bit ${e.slot} is set in the snapshot mask, now ${hex(maskOf(after))}. Nothing is copied yet: the snapshot reads the origin until a write changes it.`;
     }
     case 'probe': {
+      const probes = all('probe');
+      if (probes.length > 1) {
+        const leaves = [...new Set(probes.map((p) => p.leaf))];
+        return `Look up origin chunks ${list(probes.map((p) => p.origin), '', '')} in the B-tree: ${list(leaves, 'leaf', 'leaves')} ${leaves.length === 1 ? 'holds' : 'hold'} their copies.`;
+      }
       const e = first('probe');
       const path = e.path.map((c, i) => (i === e.path.length - 1 ? `leaf ${c}` : i === 0 ? `root node ${c}` : `node ${c}`)).join(' → ');
       return `Look up origin chunk ${e.origin} in the B-tree: follow the keys down ${path}, the leaf that holds (or would hold) its copies.`;
     }
     case 'mask-check':
       return maskCheck(first('mask-check'), before, after);
-    case 'allocate':
-      return `Allocate COW chunk ${first('allocate').chunk} for the copy: the allocator takes the next free bit of the bitmap and sets it.`;
+    case 'allocate': {
+      const got = all('allocate').map((e) => e.chunk);
+      if (got.length > 1) return `Allocate ${list(got, 'COW chunk', 'COW chunks')} for the copies: the allocator takes the next free bits of the bitmap and sets them.`;
+      return `Allocate COW chunk ${got[0]} for the copy: the allocator takes the next free bit of the bitmap and sets it.`;
+    }
     case 'copy-data': {
       const e = first('copy-data');
       const slot = x.op?.op === 'write-snapshot' ? x.op.slot : null;
@@ -50,6 +60,11 @@ export function explain(x: ExplainInput): string {
       return `Shadow ${what}: a block the last commit wrote is never changed in place, so it is copied to chunk ${e.to} and changed there. Chunk ${e.from} is freed once the next commit is on disk.`;
     }
     case 'exception-add': {
+      const adds = all('exception-add');
+      if (adds.length > 1) {
+        const pairs = adds.map((a) => `origin chunk ${a.origin} → COW chunk ${a.chunk}`).join(', ');
+        return `Insert the exceptions into leaf ${adds[0]!.leaf}: ${pairs}, each read by ${snaps(after, maskSlotsOf(adds[0]!.share))} (share mask ${hex(adds[0]!.share)}).`;
+      }
       const e = first('exception-add');
       const slots = maskSlotsOf(e.share);
       const n = findOrigin(after, e.origin)?.entry?.exceptions.length ?? 1;
@@ -94,7 +109,7 @@ export function explain(x: ExplainInput): string {
     case 'clear-bits': {
       const kept = all('exception-unshare');
       const leaf = kept[0]!.leaf;
-      const slot = x.op?.op === 'delete' ? x.op.slot : '?';
+      const slot = x.op?.op === 'delete' || x.op?.op === 'merge' ? x.op.slot : '?';
       const old = findBlock(before, leaf);
       const dropped = old?.kind === 'leaf' ? old.entries.flatMap((m) => m.exceptions).filter((c) => c.slots.length === 1 && c.slots[0] === slot).length : 0;
       const gone = dropped ? ` ${dropped} cop${dropped === 1 ? 'y' : 'ies'} only snapshot ${slot} read ${dropped === 1 ? 'is' : 'are'} dropped from the leaf.` : '';
@@ -102,7 +117,7 @@ export function explain(x: ExplainInput): string {
     }
     case 'free-chunks': {
       const freed = all('exception-free');
-      const slot = x.op?.op === 'delete' ? ` only snapshot ${x.op.slot} read ${freed.length === 1 ? 'it' : 'them'}` : '';
+      const slot = x.op?.op === 'delete' || x.op?.op === 'merge' ? ` only snapshot ${x.op.slot} read ${freed.length === 1 ? 'it' : 'them'}` : '';
       return `Free ${freed.length === 1 ? '' : `${freed.length} copies, `}${list(freed.map((e) => e.chunk), 'COW chunk', 'COW chunks')}, from leaf ${freed[0]!.leaf}:${slot || ' nothing reads them any more'}. ${freed.length === 1 ? 'It is' : 'They are'} “pending free” until the commit, so the old tree on disk stays valid until then.`;
     }
     case 'leaf-merge': {
@@ -120,11 +135,32 @@ export function explain(x: ExplainInput): string {
       const old = first('free').chunk;
       return `The root node ${old} has a single child left, so it is dropped: node ${e.root} becomes the root and the tree shrinks to ${e.levels + 1} levels.`;
     }
+    case 'merge-copy-others': {
+      const copies = all('merge-origin-copy');
+      const slots = maskSlotsOf(copies[0]!.share);
+      return `The merge will overwrite origin ${list(copies.map((c) => c.origin), 'chunk', 'chunks')}, which ${snaps(after, slots)} still read${slots.length === 1 ? 's' : ''} from the origin: ${list(copies.map((c) => c.chunk), 'COW chunk', 'COW chunks')} now ${copies.length === 1 ? 'holds' : 'hold'} the origin's current data for ${slots.length === 1 ? 'it' : 'them'}.`;
+    }
+    case 'merge-to-origin': {
+      const runs = all('merge-copy-to-origin');
+      const slot = x.op?.op === 'merge' ? x.op.slot : '?';
+      const moves = runs.map((r) => (r.count === 1 ? `COW chunk ${r.from} → origin chunk ${r.origin}` : `COW chunks ${r.from}–${r.from + r.count - 1} → origin chunks ${r.origin}–${r.origin + r.count - 1}`));
+      return `Copy snapshot ${slot}'s data onto the origin: ${moves.join(', ')}. There the origin now reads exactly like snapshot ${slot}.`;
+    }
+    case 'merge-clear': {
+      const runs = all('merge-clear');
+      const chunks = runs.flatMap((r) => Array.from({ length: r.count }, (_, k) => r.origin + k));
+      const slot = x.op?.op === 'merge' ? x.op.slot : '?';
+      return `Origin ${list(chunks, 'chunk', 'chunks')} ${chunks.length === 1 ? 'is' : 'are'} merged: snapshot ${slot} reads ${chunks.length === 1 ? 'it' : 'them'} from the origin now, and the merge record in the header moves past ${chunks.length === 1 ? 'it' : 'them'}, so a crash resumes after this batch.`;
+    }
     case 'snapshot-delete': {
       const e = first('snapshot-delete');
+      if (x.op?.op === 'merge') return `Every chunk of snapshot ${snap(before, e.slot)} is merged into the origin, so the snapshot is deleted: bit ${e.slot} is cleared from the snapshot mask (now ${hex(maskOf(after))}).`;
       return `Snapshot ${snap(before, e.slot)} is gone: bit ${e.slot} is cleared from the snapshot mask (now ${hex(maskOf(after))}) and slot ${e.slot} can be used again.`;
     }
     case 'commit':
+      if (x.op?.op === 'merge' && x.first) {
+        return `Commit (generation ${first('commit').generation ?? '?'}): before anything touches the origin, the header records the merge of snapshot ${x.op.slot}, so a crash part-way resumes it instead of leaving a half-merged origin.`;
+      }
       return commit(first('commit'), all('allocate'), before, after);
     case 'start':
       return explainStart(after, '');
@@ -234,7 +270,7 @@ function snaps(state: TeachState, slots: readonly number[]): string {
 
 /** "chunk 9", "chunks 9 and 12", "chunks 2–4, 6 and 13–33": sorted, runs shortened. */
 function list(chunks: readonly number[], one: string, many: string): string {
-  if (chunks.length === 1) return `${one} ${chunks[0]}`;
+  if (chunks.length === 1) return `${one} ${chunks[0]}`.trim();
   const sorted = [...chunks].sort((a, b) => a - b);
   const runs: string[] = [];
   for (let i = 0; i < sorted.length; ) {
@@ -244,7 +280,7 @@ function list(chunks: readonly number[], one: string, many: string): string {
     i = j + 1;
   }
   const parts = runs.join(', ').split(', ');
-  return `${many} ${parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`}`;
+  return `${many} ${parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`}`.trim();
 }
 
 function data(tag: string | undefined): string {

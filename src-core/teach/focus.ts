@@ -62,6 +62,20 @@ export function focusOf(events: readonly StructuralEvent[], state: TeachState, o
         add(f.blocks, e.into);
         add(f.cells, e.from);
         break;
+      case 'merge-origin-copy':
+        add(f.origins, e.origin);
+        add(f.cells, e.chunk);
+        add(f.exceptions, e.chunk);
+        break;
+      case 'merge-copy-to-origin':
+        for (let k = 0; k < e.count; k++) {
+          add(f.origins, e.origin + k);
+          add(f.cells, e.from + k);
+        }
+        break;
+      case 'merge-clear':
+        for (let k = 0; k < e.count; k++) add(f.origins, e.origin + k);
+        break;
       case 'snapshot-create':
       case 'snapshot-delete':
         f.slot = e.slot;

@@ -7,7 +7,9 @@ import { SnapscopeError } from '../errors.ts';
 import type { EventSink, StructuralEvent } from '../events.ts';
 import type { BlockDevice } from '../io/block-device.ts';
 import { MemoryDevice } from '../io/memory-device.ts';
+import { runToEnd } from '../jobs/job.ts';
 import { SharedStore } from '../shared/index.ts';
+import { createSharedMerge } from '../shared/merge/index.ts';
 import type { TeachOp } from './ops.ts';
 import { opChunks } from './ops.ts';
 import { OverlayDevice } from './overlay-device.ts';
@@ -18,6 +20,8 @@ import { TrackedDevice } from './tracked-device.ts';
 export const LESSON_CHUNK_BYTES = 512;
 /** Lessons label snapshots with fixed creation times and UUIDs, so a replay is byte-identical. */
 const CREATED = 1704067200;
+/** Origin chunks a merge moves per batch in a lesson. */
+const MERGE_BATCH_CHUNKS = 2;
 /** An overlay's origin (when the store's own is not at hand) covers at least this many chunks. */
 const MIN_ORIGIN_CHUNKS = 48;
 
@@ -105,7 +109,9 @@ export class Lab {
         store.commit();
         break;
       case 'merge':
-        throw new SnapscopeError('unsupported', 'merging a shared-store snapshot is not in this build yet');
+        // Small batches, so a lesson shows the merge's rhythm: copy for the others, copy onto the origin, clear.
+        runToEnd(createSharedMerge(store, this.origin, o.slot, { batchBytes: MERGE_BATCH_CHUNKS * store.chunkBytes }));
+        break;
     }
   }
 

@@ -119,6 +119,7 @@ export class TeachSession {
 
   private finish(r: RawStep, index: number, o: TeachOp): Step {
     const before: TeachState = this.steps[this.steps.length - 1]!.state;
+    const first = this.steps.length === this.opStart[index];
     const base = { op: index, kind: r.kind, events: r.events, state: r.state };
     switch (r.kind) {
       case 'batch':
@@ -130,12 +131,12 @@ export class TeachSession {
         const single = { ...o, chunk, to: chunk } as TeachOp;
         return {
           ...base,
-          text: explain({ kind: r.kind, events: [], before, after: r.state, op: single, chunkBytes: this.chunkBytes }),
+          text: explain({ kind: r.kind, events: [], before, after: r.state, op: single, first, chunkBytes: this.chunkBytes }),
           focus: { ...NO_FOCUS, origins: [chunk], cells: own === null ? [] : [own], exceptions: own === null ? [] : [own], slot: o.op === 'write-snapshot' ? o.slot : null },
         };
       }
       default:
-        return { ...base, text: explain({ kind: r.kind, events: r.events, before, after: r.state, op: o, chunkBytes: this.chunkBytes }), focus: focusOf(r.events, r.state, o) };
+        return { ...base, text: explain({ kind: r.kind, events: r.events, before, after: r.state, op: o, first, chunkBytes: this.chunkBytes }), focus: focusOf(r.events, r.state, o) };
     }
   }
 }

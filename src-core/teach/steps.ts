@@ -31,6 +31,9 @@ export type StepKind =
   | 'level-drop'
   | 'snapshot-delete'
   | 'commit'
+  | 'merge-copy-others'
+  | 'merge-to-origin'
+  | 'merge-clear'
   | 'event';
 
 /** A step as the learner sees it. */
@@ -81,8 +84,14 @@ function isLabelWork(group: readonly StructuralEvent[]): boolean {
   return group.every((e) => (e.type === 'allocate' || e.type === 'free') && e.role === 'label');
 }
 
+/** A merge works in batches: its lookups, allocations, inserts and copies of one batch are one step each. */
+const MERGE_RUNS: ReadonlySet<StructuralEvent['type']> = new Set(['probe', 'allocate', 'exception-add', 'merge-origin-copy', 'merge-copy-to-origin', 'merge-clear']);
+
 function joins(group: readonly StructuralEvent[], e: StructuralEvent, op: TeachOpKind): boolean {
   const last = group[group.length - 1]!;
+  if (op === 'merge' && MERGE_RUNS.has(e.type) && group.every((g) => g.type === e.type && (g.type !== 'allocate' || g.role === 'exception'))) {
+    return e.type !== 'allocate' || e.role === 'exception';
+  }
   switch (e.type) {
     case 'shadow':
       return last.type === 'allocate' && last.chunk === e.to;
@@ -97,7 +106,7 @@ function joins(group: readonly StructuralEvent[], e: StructuralEvent, op: TeachO
     case 'exception-free':
       return last.type === 'free' && last.chunk === e.chunk;
     case 'exception-unshare':
-      return op === 'delete' && last.type === 'exception-unshare' && last.leaf === e.leaf;
+      return op !== 'write-snapshot' && last.type === 'exception-unshare' && last.leaf === e.leaf;
     case 'leaf-split':
       return last.type === 'allocate' && last.chunk === e.newLeaf;
     case 'node-split':
@@ -130,13 +139,16 @@ const NAMED: Partial<Record<StructuralEvent['type'], StepKind>> = {
   'level-drop': 'level-drop',
   'exception-free': 'free-chunks',
   commit: 'commit',
+  'merge-origin-copy': 'merge-copy-others',
+  'merge-copy-to-origin': 'merge-to-origin',
+  'merge-clear': 'merge-clear',
 };
 
 function kindOf(group: readonly StructuralEvent[], op: TeachOpKind): StepKind {
   // The last event names the gesture (a split closes its allocate, a commit its label work).
   const last = group[group.length - 1]!;
   if (group.some((e) => e.type === 'shadow')) return 'shadow';
-  if (last.type === 'exception-unshare') return op === 'delete' ? 'clear-bits' : 'unshare';
+  if (last.type === 'exception-unshare') return op === 'write-snapshot' ? 'unshare' : 'clear-bits';
   if (last.type === 'allocate' && last.role === 'exception') return 'allocate';
   return NAMED[last.type] ?? 'event';
 }

@@ -24,6 +24,9 @@ export const STEP_LABELS: Record<StepKind, string> = {
   'level-drop': 'Drop a level',
   'snapshot-delete': 'Delete the snapshot',
   commit: 'Commit',
+  'merge-copy-others': 'Copy for the others',
+  'merge-to-origin': 'Copy onto the origin',
+  'merge-clear': 'Mark merged',
   event: 'Engine event',
 };
 
