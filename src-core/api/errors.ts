@@ -15,6 +15,36 @@ export type ApiErrorCode =
   | 'unauthorized' // serve mode: missing or wrong token
   | 'internal'; // a bug: an exception that is not a SnapscopeError
 
+/** Every error code, in one list (a compile-time check keeps it complete). */
+export const API_ERROR_CODES = [
+  'usage',
+  'not-a-store',
+  'corrupt',
+  'io',
+  'read-only',
+  'not-found',
+  'no-space',
+  'capacity',
+  'in-use',
+  'unsupported',
+  'cancelled',
+  'crashed',
+  'bad-request',
+  'unknown-method',
+  'unknown-session',
+  'unknown-job',
+  'busy',
+  'unauthorized',
+  'internal',
+] as const satisfies readonly ApiErrorCode[];
+type Unlisted = Exclude<ApiErrorCode, (typeof API_ERROR_CODES)[number]>;
+const everyCodeListed: Unlisted extends never ? true : Unlisted = true;
+void everyCodeListed;
+
+export function isApiErrorCode(code: unknown): code is ApiErrorCode {
+  return typeof code === 'string' && (API_ERROR_CODES as readonly string[]).includes(code);
+}
+
 export interface ApiErrorShape {
   code: ApiErrorCode;
   message: string;
@@ -36,11 +66,15 @@ export class ApiError extends Error implements ApiErrorShape {
   }
 }
 
-/** Any thrown value as the API error shape (engine errors keep their code and location). */
+/**
+ * Any thrown value as the API error shape: engine and API errors keep their code and location, an
+ * operating-system error (ENOENT, EEXIST, EACCES, ... from Node) is 'io', anything else 'internal'.
+ */
 export function toErrorShape(e: unknown): ApiErrorShape {
   if (e !== null && typeof e === 'object' && 'code' in e && 'message' in e && typeof e.code === 'string' && typeof e.message === 'string') {
     const where = 'where' in e && e.where !== null && typeof e.where === 'object' ? (e.where as ErrorLocation) : {};
-    return { code: e.code as ApiErrorCode, message: e.message, where };
+    if (isApiErrorCode(e.code)) return { code: e.code, message: e.message, where };
+    if (/^E[A-Z0-9]+$/.test(e.code)) return { code: 'io', message: e.message, where: {} };
   }
   return { code: 'internal', message: e instanceof Error ? e.message : String(e), where: {} };
 }

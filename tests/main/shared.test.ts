@@ -33,3 +33,18 @@ it('demo store: create, open, B-tree pages, leaf sharemap, occupancy, snapshot c
   await c.snapshotDelete({ session: s.session, snapshot: 'renamed' });
   expect((await c.info({ session: s.session })).snapshots.map((x) => x.name)).not.toContain('renamed');
 });
+
+it('asks for a B-tree block by a chunk that holds none: a bad request naming what it holds', async () => {
+  const dir = tempDir();
+  const r = inProcess(dir);
+  service = r.service;
+  const c = r.client;
+  const demo = await c.createDemo({});
+  const s = await c.open({ cow: demo.cow });
+  const leaf = (await c.pathTo({ session: s.session, key: 0 })).leaf;
+  const data = (await c.leafDetail({ session: s.session, chunk: leaf })).leaf.entries.find((e) => e.exceptions.length)!.exceptions[0]!.chunk;
+  await expect(c.treeBlock({ session: s.session, chunk: data })).rejects.toMatchObject({ code: 'bad-request', message: `chunk ${data} holds exception data, not a node or leaf` });
+  await expect(c.leafDetail({ session: s.session, chunk: 0 })).rejects.toMatchObject({ code: 'bad-request', message: 'chunk 0 holds header, not a leaf' });
+  const root = await c.treeRoot({ session: s.session });
+  if (root.levels > 0) await expect(c.leafDetail({ session: s.session, chunk: root.root })).rejects.toMatchObject({ code: 'bad-request' });
+});

@@ -1,5 +1,7 @@
 import { ApiError } from '../../../src-core/api/errors.ts';
+import type { SharedChunkRole } from '../../../src-core/shared/types.ts';
 import type { HostContext, Handlers } from '../context.ts';
+import { sharedOf } from '../formats.ts';
 import type { StoreSession } from '../session.ts';
 import { leafDetail, pathTo, readBlock, treeRoot } from '../tree-read.ts';
 
@@ -12,15 +14,18 @@ export function treeCalls(ctx: HostContext): Handlers<TreeMethods> {
     if (s.store.format !== 'shared') throw new ApiError('unsupported', `${s.cowPath} is a ${s.store.format} store: it has no B-tree`, { device: s.cowPath });
     return s;
   };
-  const block = (id: string, chunk: number): StoreSession => {
+  /** The session, when `chunk` holds one of `roles` ('corrupt' is for damage, not for a wrong chunk). */
+  const block = (id: string, chunk: number, roles: SharedChunkRole[]): StoreSession => {
     const s = shared(id);
     s.requireChunk(chunk);
+    const role = sharedOf(s.store)!.chunkRole(chunk);
+    if (!roles.includes(role)) throw new ApiError('bad-request', `chunk ${chunk} holds ${role === 'exception' ? 'exception data' : role}, not a ${roles.join(' or ')}`, { chunk, field: 'chunk' });
     return s;
   };
   return {
     treeRoot: ({ session }) => treeRoot(shared(session).store),
-    treeBlock: ({ session, chunk }) => readBlock(block(session, chunk).store, chunk),
+    treeBlock: ({ session, chunk }) => readBlock(block(session, chunk, ['node', 'leaf']).store, chunk),
     pathTo: ({ session, key }) => pathTo(shared(session).store, key),
-    leafDetail: ({ session, chunk }) => leafDetail(block(session, chunk).store, chunk),
+    leafDetail: ({ session, chunk }) => leafDetail(block(session, chunk, ['leaf']).store, chunk),
   };
 }
