@@ -53,7 +53,6 @@ describe('shared merge against the model', () => {
       { numRuns: 150, seed: 20261121 },
     );
     // The workload must reach the interesting cases, or the property proves little.
-    console.log({ deep, withOthers });
     expect(deep).toBeGreaterThan(10);
     expect(withOthers).toBeGreaterThan(10);
     for (const kind of ['merge-origin-copy', 'merge-copy-to-origin', 'merge-clear', 'exception-free', 'exception-unshare', 'leaf-merge'] as const) {
