@@ -29,7 +29,7 @@ export function TeachTree({ state, focus, context, chunkBytes, asking, onPoint }
   const extent = `${layout.x0},${layout.x1},${layout.y1}`;
   const fit = () => {
     const el = svg.current;
-    if (!el) return;
+    if (!el || el.clientWidth === 0) return;
     // Centre on this step's blocks when the tree is too wide to fit; else on the operation's latest.
     const xs = layout.nodes.filter((n) => focus.blocks.includes(n.data.chunk)).map((n) => n.x);
     const focusX = xs.length ? (Math.min(...xs) + Math.max(...xs)) / 2 : layout.nodes.find((n) => n.data.chunk === context[0])?.x;

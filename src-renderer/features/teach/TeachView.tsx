@@ -6,7 +6,7 @@ import { Card } from '../../ui/Card.tsx';
 import { snapshotColor } from '../../viz/colors.ts';
 import { ChunkLegend, ChunkMap, OriginStrip } from './ChunkMap.tsx';
 import { contextOf } from './context.ts';
-import { downloadLesson } from './file-io.ts';
+import { downloadLesson, readText } from './file-io.ts';
 import { LeafEntries } from './LeafEntries.tsx';
 import { LessonCard } from './LessonCard.tsx';
 import { OpBar } from './OpBar.tsx';
@@ -95,7 +95,7 @@ function TeachHead({ store }: { store: TeachStore }) {
         onChange={(e) => {
           const f = e.target.files?.[0];
           e.target.value = '';
-          if (f) void f.text().then(importFile);
+          if (f) readText(f).then(importFile, (err: Error) => store.setState({ error: err.message }));
         }}
       />
     </div>
