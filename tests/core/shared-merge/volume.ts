@@ -19,7 +19,7 @@ export type Views = Map<number, Map<number, Uint8Array>>;
 
 export function opArb(chunkBytes: number, originChunks: number): fc.Arbitrary<Op> {
   return fc.oneof(
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('create' as const), slot: fc.option(fc.nat(63), { nil: undefined }) }).map((o) => (o.slot === undefined ? { kind: o.kind } : o)) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('create' as const), slot: fc.option(fc.nat(63), { nil: undefined }) }).map((o): Op => (o.slot === undefined ? { kind: o.kind } : { kind: o.kind, slot: o.slot })) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
     { weight: 5, arbitrary: fc.record({ kind: fc.constant('origin' as const), chunk: fc.nat(originChunks - 1), count: fc.integer({ min: 1, max: 200 }), byte: fc.integer({ min: 1, max: 255 }) }) },
     {
@@ -38,7 +38,7 @@ export function opArb(chunkBytes: number, originChunks: number): fc.Arbitrary<Op
   );
 }
 
-export function newVolume(chunkBytes: number, cowChunks: number, originChunks: number, events?: EventSink): Volume {
+export function newVolume(chunkBytes: number, cowChunks: number, originChunks: number, events?: EventSink): Volume & { cow: MemoryDevice } {
   const cow = new MemoryDevice(chunkBytes * cowChunks, 'cow');
   const origin = new MemoryDevice(chunkBytes * originChunks, 'origin');
   const opts = { cacheBytes: 64 * chunkBytes, ...(events ? { events } : {}) };
