@@ -359,6 +359,7 @@ export type UiCommand =
   | 'view-persistent'
   | 'view-merge'
   | 'view-activity'
+  | 'view-teach'
   | 'zoom-in'
   | 'zoom-out'
   | 'zoom-reset'

@@ -40,6 +40,7 @@ export function buildMenu(recent: RecentStore[], a: MenuActions): Menu {
         view('Exception Table', 'view-persistent', 'CmdOrCtrl+4'),
         view('Merge', 'view-merge', 'CmdOrCtrl+5'),
         view('Activity', 'view-activity', 'CmdOrCtrl+6'),
+        view('Teach', 'view-teach', 'CmdOrCtrl+7'),
         { type: 'separator' },
         view('Search Chunk…', 'search', 'CmdOrCtrl+F'),
         view('Zoom In', 'zoom-in', 'CmdOrCtrl+='),

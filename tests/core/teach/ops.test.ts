@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatOp, parseOp } from '../../../src-core/teach/index.ts';
+import { formatOp, parseOp, type TeachOp } from '../../../src-core/teach/index.ts';
 
 describe('operation text', () => {
   it.each([
@@ -12,7 +12,7 @@ describe('operation text', () => {
     ['delete snapshot 1', { op: 'delete', slot: 1 }, 'delete 1'],
     ['merge 0', { op: 'merge', slot: 0 }],
     ['quiet write origin 0-9', { op: 'write-origin', chunk: 0, to: 9, quiet: true }],
-  ] as const)('%s', (text, parsed, canonical = text) => {
+  ] as [string, TeachOp, string?][])('%s', (text, parsed, canonical = text) => {
     expect(parseOp(text)).toEqual(parsed);
     expect(formatOp(parseOp(text))).toBe(canonical);
   });
