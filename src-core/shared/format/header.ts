@@ -63,13 +63,21 @@ export interface SharedHeader {
 
 const L = HEADER_LAYOUT;
 
+/** CRC-32 (IEEE, reflected 0xedb88320) lookup table: one step per byte, not per bit (every commit encodes a header). */
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
 /** CRC-32 (IEEE) of bytes 0..88, so a stray write into the header is noticed. */
 export function headerChecksum(bytes: Uint8Array): number {
   let crc = 0xffffffff;
-  for (let i = 0; i < L.checksum.offset; i++) {
-    crc ^= bytes[i] ?? 0;
-    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-  }
+  for (let i = 0; i < L.checksum.offset; i++) crc = CRC_TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
 

@@ -37,7 +37,8 @@ export class LeafView {
   readonly dv: DataView;
   readonly size: number;
   constructor(
-    readonly chunk: number,
+    /** Where the bytes live; moves with the block when it is shadowed. */
+    public chunk: number,
     readonly bytes: Uint8Array,
   ) {
     this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);

@@ -39,7 +39,8 @@ export class NodeView {
   readonly dv: DataView;
   readonly capacity: number;
   constructor(
-    readonly chunk: number,
+    /** Where the bytes live; moves with the block when it is shadowed. */
+    public chunk: number,
     readonly bytes: Uint8Array,
   ) {
     this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);

@@ -4,11 +4,12 @@
  * reference, so eviction may write it out early without harming crash safety.
  */
 import type { BlockDevice } from '../../io/block-device.ts';
-import { LeafView } from '../format/leaf.ts';
-import { NodeView } from '../format/node.ts';
+import type { LeafView } from '../format/leaf.ts';
+import type { NodeView } from '../format/node.ts';
 
 export interface Block {
-  readonly chunk: number;
+  /** Changes when the block is shadowed: the bytes move to the new chunk (`BlockCache.move`). */
+  chunk: number;
   readonly bytes: Uint8Array;
   dirty: boolean;
   /** Second-chance bit: touched since the clock hand last passed. */
@@ -23,6 +24,8 @@ export function makeBlock(chunk: number, bytes: Uint8Array): Block {
 
 export class BlockCache {
   private readonly blocks = new Map<number, Block>();
+  /** Blocks made dirty since the last flush: a commit writes these without scanning the cache. */
+  private readonly dirtyList: Block[] = [];
   /** Blocks written out by eviction (for stats and tests). */
   evictedDirty = 0;
 
@@ -50,12 +53,30 @@ export class BlockCache {
     this.blocks.set(block.chunk, block);
   }
 
-  /** Re-adds a block that was evicted while a caller still held it (its bytes are the truth). */
-  ensure(block: Block): void {
+  /** Marks a cached (or evicted but still held) block to be written at the next flush. */
+  markDirty(block: Block): void {
+    if (!block.dirty) {
+      block.dirty = true;
+      this.dirtyList.push(block);
+    }
+    // Re-adds a block evicted while a caller still held it (its bytes are the truth).
     if (this.blocks.get(block.chunk) !== block) this.put(block);
   }
 
+  /** Re-keys `block` (and its views) to chunk `to`: shadowing moves the bytes instead of copying them. */
+  move(block: Block, to: number): void {
+    this.blocks.delete(block.chunk);
+    block.chunk = to;
+    if (block.node) block.node.chunk = to;
+    if (block.leaf) block.leaf.chunk = to;
+    this.blocks.set(to, block);
+  }
+
+  /** Forgets `chunk`'s block; a dirty one is never written (its chunk was freed and may be reused). */
   drop(chunk: number): void {
+    const b = this.blocks.get(chunk);
+    if (!b) return;
+    b.dirty = false;
     this.blocks.delete(chunk);
   }
 
@@ -66,11 +87,14 @@ export class BlockCache {
 
   /** Writes every dirty block (commit). */
   flushDirty(): void {
-    for (const b of this.blocks.values()) if (b.dirty) this.writeBack(b);
+    // A block evicted (written) and dirtied again is listed twice; `dirty` skips the stale entry.
+    for (const b of this.dirtyList) if (b.dirty) this.writeBack(b);
+    this.dirtyList.length = 0;
   }
 
   clear(): void {
     this.blocks.clear();
+    this.dirtyList.length = 0;
   }
 
   /** Evicts down to capacity. */

@@ -69,7 +69,7 @@ export class Transaction {
     return leaf;
   }
 
-  /** A block to change: itself if allocated in this transaction, else a copy in a new chunk. */
+  /** A block to change: itself if allocated in this transaction, else moved to a new chunk. */
   shadow(chunk: number, role: 'node' | 'leaf'): Block {
     const b = this.load(chunk);
     if (this.fresh.has(chunk)) {
@@ -77,33 +77,27 @@ export class Transaction {
       return b;
     }
     const to = this.allocate(role);
-    // The committed copy stays on disk; memory needs only the new one, so the bytes move to the new
-    // chunk instead of being copied (a view still held over them sees identical contents).
-    this.cache.drop(chunk);
-    const copy = makeBlock(to, b.bytes);
-    copy.dirty = true;
-    if (role === 'node') copy.node = new NodeView(to, copy.bytes);
-    else copy.leaf = new LeafView(to, copy.bytes);
-    this.cache.put(copy);
+    // The committed copy stays on disk; memory needs only the new one, so the block and its views
+    // move to the new chunk instead of being copied (a view still held sees the same bytes).
+    this.cache.move(b, to);
+    this.cache.markDirty(b);
     this.events?.({ type: 'shadow', from: chunk, to, role });
     this.free(chunk, role);
-    return copy;
+    return b;
   }
 
   newNode(): NodeView {
     const b = makeBlock(this.allocate('node'), new Uint8Array(this.chunkBytes));
-    b.dirty = true;
     b.node = new NodeView(b.chunk, b.bytes);
-    this.cache.put(b);
+    this.cache.markDirty(b);
     return b.node;
   }
 
   newLeaf(baseChunk: number): LeafView {
     const b = makeBlock(this.allocate('leaf'), new Uint8Array(this.chunkBytes));
-    b.dirty = true;
     b.leaf = new LeafView(b.chunk, b.bytes);
     b.leaf.init(baseChunk);
-    this.cache.put(b);
+    this.cache.markDirty(b);
     return b.leaf;
   }
 
@@ -131,9 +125,8 @@ export class Transaction {
   }
 
   markDirty(b: Block): void {
-    b.dirty = true;
     this.changed = true;
-    this.cache.ensure(b);
+    this.cache.markDirty(b);
   }
 
   /** Evicts down to the cache's capacity; callers re-read any view they hold afterwards. */
@@ -155,9 +148,13 @@ export class Transaction {
     this.dev.flush();
     writeHeader();
     this.dev.flush();
-    for (const chunk of this.pending) this.alloc.release(chunk);
+    let lowest = Infinity;
+    for (const chunk of this.pending) {
+      this.alloc.release(chunk);
+      if (chunk < lowest) lowest = chunk;
+    }
     // Reuse what this commit freed before moving on: keeps shadow churn within a small area.
-    if (this.pending.length) this.alloc.rewindTo(Math.min(...this.pending.slice(0, 65536)));
+    if (lowest !== Infinity) this.alloc.rewindTo(lowest);
     this.pending.length = 0;
     this.roles.pendingFree.clear();
     this.fresh.clear();
