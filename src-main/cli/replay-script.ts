@@ -13,6 +13,7 @@ export const SCRIPT_OPS: Record<string, [number, number]> = {
   'snap-delete': [1, 1],
   'origin-write': [2, 2],
   'snap-write': [3, 3],
+  'snap-merge': [1, 1],
   commit: [0, 0],
 };
 

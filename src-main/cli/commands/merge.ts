@@ -1,8 +1,8 @@
 import { SnapscopeError, isSnapscopeError } from '../../../src-core/errors.ts';
 import { assertNotInUse } from '../../host/in-use.ts';
+import { mergePlan, mergeTask, recordedMerge } from '../../host/merges.ts';
 import type { Command } from '../command.ts';
 import { withVolume } from '../devices.ts';
-import { mergePlan, mergeTask } from '../merges.ts';
 import { runJob } from '../run-job.ts';
 
 export const merge: Command = {
@@ -13,12 +13,19 @@ export const merge: Command = {
     { name: 'cow', help: 'COW device or image' },
   ],
   options: {
-    snapshot: { type: 'string', value: 'S', help: "the snapshot to merge: slot, name or UUID ('snap', the default, in a persistent COW)" },
-    'dry-run': { type: 'boolean', help: 'say what would be copied, change nothing' },
+    snapshot: {
+      type: 'string',
+      value: 'S',
+      help: "the snapshot to merge: slot, name or UUID ('snap', the default, in a persistent COW; in a shared store, the default is the merge it records as unfinished)",
+    },
+    'dry-run': { type: 'boolean', help: 'say what would be copied and the space needed, change nothing' },
   },
   details: [
     'Shows a progress bar on a terminal; with --json, JSON lines {"progress":...} then {"result":...}.',
-    'Ctrl-C stops between runs: the store stays consistent and the next merge resumes.',
+    'Ctrl-C stops between batches: the store stays consistent and the next merge resumes.',
+    'Shared store: the other snapshots that still read the origin at a merged chunk first get their own',
+    'copy (refused when the COW cannot hold them); the snapshot is deleted at the end. Until the merge',
+    'ends the store records it (info says so): the origin is part rolled back and origin writes are refused.',
     'Refuses when the origin or the COW is in use (device-mapper, mounted, loop, holders).',
   ].join('\n'),
   async run(args, con) {
@@ -30,7 +37,8 @@ export const merge: Command = {
       assertNotInUse(originPath, 'origin');
     }
     await withVolume(originPath, cowPath, !dryRun, () => !dryRun, async (store, origin) => {
-      const slot = store.resolveSnapshot(args.string('snapshot') ?? (store.format === 'persistent' ? 'snap' : missingSnapshot()));
+      const ref = args.string('snapshot') ?? (store.format === 'persistent' ? 'snap' : String(recordedMerge(store) ?? missingSnapshot()));
+      const slot = store.resolveSnapshot(ref);
       if (dryRun) {
         const plan = mergePlan(store, origin, slot);
         con.result(plan, plan.summary.join('\n'));

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import { SnapscopeError, isSnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
+import { runToEnd } from '../../../src-core/jobs/job.ts';
 import type { ExceptionStore } from '../../../src-core/store.ts';
+import { mergeTask } from '../../host/merges.ts';
 import type { Command } from '../command.ts';
 import { requireWritable, withVolume } from '../devices.ts';
 import { parseScript, type ScriptOp } from '../replay-script.ts';
@@ -22,13 +24,14 @@ export const replay: Command = {
     '  snap-delete <snap>           delete a snapshot (slot, name or UUID)',
     '  origin-write <chunk> <byte>  fill an origin chunk with a byte, copying on write',
     "  snap-write <snap> <chunk> <byte>  fill a snapshot's chunk ('snap' in a persistent COW)",
+    '  snap-merge <snap>            merge a snapshot into the origin (it commits; a shared store deletes the snapshot)',
     '  commit                       make everything so far durable',
     'The script is committed at its end; an error names its line.',
   ].join('\n'),
   async run(args, con) {
     const file = args.requireString('script');
     const ops = parseScript(readScript(file), file);
-    const writesOrigin = ops.some((o) => o.op === 'origin-write');
+    const writesOrigin = ops.some((o) => o.op === 'origin-write' || o.op === 'snap-merge');
     let lastCommit = 0;
     await withVolume(args.arg('origin'), args.arg('cow'), true, () => writesOrigin, (store, origin) => {
       requireWritable(store);
@@ -73,6 +76,9 @@ function run(store: ExceptionStore, origin: BlockDevice, { op, args }: ScriptOp)
       store.writeSnapshot(origin, slot, chunk, data);
       return;
     }
+    case 'snap-merge':
+      runToEnd(mergeTask(store, origin, store.resolveSnapshot(args[0]!)));
+      return;
     case 'commit':
       store.commit();
       return;

@@ -1,8 +1,7 @@
 import type { JobInfo, JobKind, JobResults } from '../../../src-core/api/dto.ts';
 import type { Task } from '../../../src-core/jobs/job.ts';
-import { createPersistentMerge, planPersistentMerge } from '../../../src-core/persistent/index.ts';
 import type { HostContext, Handlers } from '../context.ts';
-import { persistentOf } from '../formats.ts';
+import { mergePlan, mergeTask } from '../merges.ts';
 import { RandomWrites } from '../random-writes.ts';
 import { startSessionJob } from '../session-jobs.ts';
 import type { StoreSession } from '../session.ts';
@@ -28,13 +27,10 @@ export function jobCalls(ctx: HostContext): Handlers<JobMethods> {
       const s = ctx.session(session);
       const origin = s.requireOrigin('merge');
       const slot = slotOf(s, snapshot);
-      const p = persistentOf(s.store, 'merge of a shared-store snapshot is not available in this build yet');
-      if (dryRun) {
-        const plan = planPersistentMerge(p, origin);
-        return start(s, 'merge', `merge plan for ${s.cowPath}`, done({ dryRun: true, slot, chunks: plan.chunks, bytes: plan.bytes, summary: plan.summary }), false);
-      }
+      if (dryRun) return start(s, 'merge', `merge plan for ${s.cowPath}`, done(mergePlan(s.store, origin, slot)), false);
       s.requireWrite('merge');
-      return start(s, 'merge', `merge snapshot of ${s.cowPath} into ${s.originPath ?? 'the origin'}`, createPersistentMerge(p, origin, { events: s.record }), true);
+      const label = `merge snapshot ${s.store.format === 'shared' ? `${slot} ` : ''}of ${s.cowPath} into ${s.originPath ?? 'the origin'}`;
+      return start(s, 'merge', label, mergeTask(s.store, origin, slot, s.record), true);
     },
     jobs: () => ({ jobs: ctx.jobs.list() }),
     jobPause: ({ job }) => ctx.jobs.pause(job),

@@ -1,0 +1,37 @@
+import type { MergeResult } from '../../src-core/api/dto.ts';
+import { SnapscopeError } from '../../src-core/errors.ts';
+import type { EventSink } from '../../src-core/events.ts';
+import type { BlockDevice } from '../../src-core/io/block-device.ts';
+import type { Task } from '../../src-core/jobs/job.ts';
+import { PersistentStore, createPersistentMerge, planPersistentMerge } from '../../src-core/persistent/index.ts';
+import { SharedStore } from '../../src-core/shared/index.ts';
+import { createSharedMerge, planResult, planSharedMerge } from '../../src-core/shared/merge/index.ts';
+import type { ExceptionStore } from '../../src-core/store.ts';
+
+/**
+ * Merge per format, for the CLI and the API: what a dry run reports and the Task that does it.
+ * The shared store emits its merge steps into its own event sink; the persistent merge takes one.
+ */
+export function mergePlan(store: ExceptionStore, origin: BlockDevice, slot: number): MergeResult {
+  if (store instanceof PersistentStore) {
+    const plan = planPersistentMerge(store, origin);
+    return { dryRun: true, slot, chunks: plan.chunks, bytes: plan.bytes, summary: plan.summary };
+  }
+  if (store instanceof SharedStore) return planResult(planSharedMerge(store, origin, slot));
+  throw unsupported(store);
+}
+
+export function mergeTask(store: ExceptionStore, origin: BlockDevice, slot: number, events?: EventSink): Task<MergeResult> {
+  if (store instanceof PersistentStore) return createPersistentMerge(store, origin, events ? { events } : {});
+  if (store instanceof SharedStore) return createSharedMerge(store, origin, slot);
+  throw unsupported(store);
+}
+
+/** The snapshot whose merge the store records as unfinished, if any (a merge command without --snapshot resumes it). */
+export function recordedMerge(store: ExceptionStore): number | null {
+  return store instanceof SharedStore ? (store.mergeRecord()?.slot ?? null) : null;
+}
+
+function unsupported(store: ExceptionStore): SnapscopeError {
+  return new SnapscopeError('unsupported', `merge of ${store.format} stores is not available`, { device: store.cow.name });
+}
