@@ -1,11 +1,13 @@
 import { useMemo } from 'react';
 import { CELL_ROLES, type CellCode, type Focus, type TeachState } from '../../../src-core/teach/index.ts';
 import { ROLE_COLORS, snapshotColor } from '../../viz/colors.ts';
+import { answerClass, type Answer } from './answer.ts';
 
 export interface ChunkMapProps {
   state: TeachState;
   focus: Focus;
   asking: boolean;
+  answer: Answer | null;
   onPoint(chunk: number): void;
 }
 
@@ -20,28 +22,30 @@ function density(n: number): string {
 const FILLS: Partial<Record<CellCode, string>> = { H: ROLE_COLORS.header, B: ROLE_COLORS.bitmap, N: ROLE_COLORS.node, L: ROLE_COLORS.leaf, A: ROLE_COLORS.label };
 
 /** The COW device chunk by chunk: the allocation bitmap, coloured by what each used chunk holds. */
-export function ChunkMap({ state, focus, asking, onPoint }: ChunkMapProps) {
+export function ChunkMap({ state, focus, asking, answer, onPoint }: ChunkMapProps) {
   const readers = useMemo(() => {
     const m = new Map<number, number[]>();
     for (const b of state.tree.blocks) if (b.kind === 'leaf') for (const e of b.entries) for (const x of e.exceptions) m.set(x.chunk, x.slots);
     return m;
   }, [state.tree]);
   const lit = new Set(focus.cells);
-  const blocks = new Set([...focus.blocks, ...focus.exceptions]);
+  const blocks = new Set([...focus.blocks, ...focus.exceptions, ...focus.path]);
   const small = state.cells.length <= SMALL_MAP;
   const cells = [...state.cells] as CellCode[];
   return (
     <div className={`chunk-map${density(cells.length)}${asking ? ' asking' : ''}`} role="group" aria-label="COW chunks (allocation bitmap)">
       {cells.map((code, chunk) => {
         const slots = readers.get(chunk);
-        const fill = code === 'E' ? (slots && slots.length === 1 ? snapshotColor(slots[0]!) : ROLE_COLORS.exception) : FILLS[code];
-        const role = code === 'E' && slots ? `copy read by snapshot${slots.length === 1 ? '' : 's'} ${slots.join(', ')}` : CELL_ROLES[code];
+        // A copy not in a leaf yet (allocated, filled, not inserted) has no readers to colour it by.
+        const loose = code === 'E' && !slots;
+        const fill = code !== 'E' ? FILLS[code] : !slots ? undefined : slots.length === 1 ? snapshotColor(slots[0]!) : ROLE_COLORS.exception;
+        const role = code !== 'E' ? CELL_ROLES[code] : !slots ? 'copy, not in a leaf yet' : `copy read by snapshot${slots.length === 1 ? '' : 's'} ${slots.join(', ')}`;
         const tag = state.data[chunk];
         return (
           <button
             key={chunk}
             type="button"
-            className={`cell c-${code === '.' ? 'free' : code}${lit.has(chunk) ? ' lit' : blocks.has(chunk) ? ' near' : ''}`}
+            className={`cell c-${code === '.' ? 'free' : code}${loose ? ' loose' : ''}${lit.has(chunk) ? ' lit' : blocks.has(chunk) ? ' near' : ''}${answerClass(answer, chunk)}`}
             style={fill ? { background: fill } : undefined}
             data-chunk={chunk}
             tabIndex={cells.length <= MEDIUM_MAP ? 0 : -1}
@@ -64,7 +68,7 @@ export function ChunkLegend() {
     ['B-tree node', ROLE_COLORS.node],
     ['B-tree leaf', ROLE_COLORS.leaf],
     ['labels', ROLE_COLORS.label],
-    ['copy, shared', ROLE_COLORS.exception],
+    ['copy, several snapshots', ROLE_COLORS.exception],
   ];
   return (
     <div className="legend" aria-label="Chunk roles">
@@ -77,6 +81,10 @@ export function ChunkLegend() {
       <span className="legend-item">
         <span className="swatch" style={{ background: snapshotColor(0) }} />
         copy, one snapshot (its colour)
+      </span>
+      <span className="legend-item">
+        <span className="swatch loose" />
+        copy, not in a leaf yet
       </span>
       <span className="legend-item">
         <span className="swatch pending" />
@@ -93,7 +101,7 @@ export function ChunkLegend() {
 export interface OriginStripProps {
   state: TeachState;
   focus: Focus;
-  picked: number;
+  picked: number | null;
   onPick(chunk: number): void;
 }
 

@@ -1,5 +1,7 @@
+import { useEffect, useRef } from 'react';
 import type { Focus, TeachLeaf, TeachState } from '../../../src-core/teach/index.ts';
 import { snapshotColor } from '../../viz/colors.ts';
+import { answerClass, type Answer } from './answer.ts';
 
 export interface LeafEntriesProps {
   state: TeachState;
@@ -8,11 +10,12 @@ export interface LeafEntriesProps {
   context: readonly number[];
   /** A leaf the learner picked (shown besides the step's own). */
   picked: number | null;
+  answer: Answer | null;
   onPoint(chunk: number): void;
 }
 
 /** The leaves a step is about, entry by entry: origin chunk → its copies and who reads them. */
-export function LeafEntries({ state, focus, context, picked, onPoint }: LeafEntriesProps) {
+export function LeafEntries({ state, focus, context, picked, answer, onPoint }: LeafEntriesProps) {
   const leaves = state.tree.blocks.filter((b): b is TeachLeaf => b.kind === 'leaf');
   const inFocus = new Set([...focus.blocks, ...focus.path.slice(-1), ...(picked === null ? [] : [picked])]);
   // A few leaves are all shown; of many, the ones in play (this step's, else the operation's latest).
@@ -22,8 +25,15 @@ export function LeafEntries({ state, focus, context, picked, onPoint }: LeafEntr
   const list = shown.length ? shown : leaves.slice(0, 1);
   const origins = new Set(focus.origins);
   const copies = new Set(focus.exceptions);
+  const box = useRef<HTMLDivElement>(null);
+  // Bring the step's entry into view (else the newest leaf in play), inside the panel only.
+  useEffect(() => {
+    const el = box.current;
+    const target = el?.querySelector<HTMLElement>('tr.focus') ?? [...(el?.querySelectorAll<HTMLElement>('.leaf-card.focus') ?? [])].pop();
+    if (el && target) el.scrollTop = Math.max(0, target.offsetTop - el.offsetTop - 8);
+  }, [state, focus]);
   return (
-    <div className="leaf-entries" aria-label="Leaf entries">
+    <div className="leaf-entries" aria-label="Leaf entries" ref={box}>
       {list.map((leaf) => (
         <section key={leaf.chunk} className={`leaf-card${inFocus.has(leaf.chunk) ? ' focus' : ''}`} aria-label={`Leaf ${leaf.chunk}`}>
           <header>
@@ -51,7 +61,7 @@ export function LeafEntries({ state, focus, context, picked, onPoint }: LeafEntr
                         <button
                           key={x.chunk}
                           type="button"
-                          className={`copy-chip${copies.has(x.chunk) ? ' focus' : ''}`}
+                          className={`copy-chip${copies.has(x.chunk) ? ' focus' : ''}${answerClass(answer, x.chunk)}`}
                           data-chunk={x.chunk}
                           data-kind="copy"
                           aria-label={`copy in COW chunk ${x.chunk} of origin chunk ${e.origin}, read by snapshot${x.slots.length === 1 ? '' : 's'} ${x.slots.join(', ')}`}

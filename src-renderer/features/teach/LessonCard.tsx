@@ -11,12 +11,21 @@ export function LessonCard({ store }: { store: TeachStore }) {
   if (!lesson) {
     return (
       <section className="card lesson-card" aria-labelledby="lesson-title">
-        <h2 id="lesson-title">{session.source.kind === 'fresh' ? 'Free play' : session.source.label}</h2>
-        <p className="lesson-intro">
-          {session.source.kind === 'fresh'
-            ? `An empty store: ${session.steps[0]!.state.cells.length} COW chunks of ${session.chunkBytes} bytes over an origin of ${session.originChunks} chunks. Create a snapshot, write the origin, and watch each step.`
-            : 'The open store, copied into memory: operations here run on the copy through a copy-on-write overlay and never reach the store itself.'}
-        </p>
+        <h2 id="lesson-title">{session.source.kind === 'fresh' ? 'Free play' : 'The open store'}</h2>
+        {session.source.kind === 'fresh' ? (
+          <p className="lesson-intro">
+            An empty store: {session.steps[0]!.state.cells.length} COW chunks of {session.chunkBytes} bytes over an origin of {session.originChunks} chunks. Create a snapshot,
+            write the origin, and watch each step.
+          </p>
+        ) : (
+          <>
+            <p className="mono lesson-path">{session.source.label}</p>
+            <p className="lesson-intro">
+              Rebuilt in memory from its dump: operations here run on that copy through a copy-on-write overlay and never reach the store. Its data reads as zeros and its tree
+              is the dump’s packed rebuild, so the first writes may split at once.
+            </p>
+          </>
+        )}
         {selected && <p className="lesson-note" role="status">{selected.text}.</p>}
       </section>
     );

@@ -13,11 +13,13 @@ export interface TeachBoxProps {
   changed: boolean;
   detached: boolean;
   asking: boolean;
+  /** ' answer-ok' or ' answer-bad' when this box was pointed at as an answer. */
+  answer: string;
   onActivate(): void;
 }
 
 /** One block of the lesson's tree: a node with its keys, a leaf with its origin chunks, or a fold. */
-export function TeachBox({ node, block, isRoot, chunkBytes, focus, onPath, changed, detached, asking, onActivate }: TeachBoxProps) {
+export function TeachBox({ node, block, isRoot, chunkBytes, focus, onPath, changed, detached, asking, answer, onActivate }: TeachBoxProps) {
   const d = node.data;
   const hidden = d.hidden;
   const label =
@@ -26,7 +28,7 @@ export function TeachBox({ node, block, isRoot, chunkBytes, focus, onPath, chang
       : block?.kind === 'node'
         ? `${isRoot ? 'root node' : 'node'} ${d.chunk}, ${block.children.length} children${d.open ? '' : ' (folded)'}, keys ${block.keys.slice(1).join(', ') || 'none'}`
         : `leaf ${d.chunk}, origin chunks ${block ? originSpan(block) : '?'}`;
-  const cls = ['tree-node', 'teach-box', onPath && 'path', changed && 'changed', detached && 'detached', asking && hidden === undefined && 'pickable'].filter(Boolean).join(' ');
+  const cls = ['tree-node', 'teach-box', onPath && 'path', changed && 'changed', detached && 'detached', asking && hidden === undefined && 'pickable'].filter(Boolean).join(' ') + answer;
   return (
     <g
       className={cls}

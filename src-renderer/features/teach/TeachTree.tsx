@@ -3,6 +3,7 @@ import type { Focus, TeachState } from '../../../src-core/teach/index.ts';
 import { fitBox } from '../../viz/fit.ts';
 import { NODE_H, NODE_W, linkPath } from '../../viz/tree-layout.ts';
 import { useSvgZoom } from '../btree/use-zoom.ts';
+import { answerClass, type Answer } from './answer.ts';
 import { TeachBox } from './TeachBox.tsx';
 import { GHOST, teachLayout } from './teach-tree.ts';
 
@@ -14,11 +15,12 @@ export interface TeachTreeProps {
   chunkBytes: number;
   /** Asking the question: boxes are answers, not selections. */
   asking: boolean;
+  answer: Answer | null;
   onPoint(chunk: number): void;
 }
 
 /** The B-tree of the step: d3 lays it out, React draws it, d3-zoom moves the camera. */
-export function TeachTree({ state, focus, context, chunkBytes, asking, onPoint }: TeachTreeProps) {
+export function TeachTree({ state, focus, context, chunkBytes, asking, answer, onPoint }: TeachTreeProps) {
   const svg = useRef<SVGSVGElement>(null);
   const layer = useRef<SVGGElement>(null);
   const camera = useSvgZoom(svg, layer);
@@ -79,6 +81,7 @@ export function TeachTree({ state, focus, context, chunkBytes, asking, onPoint }
                 changed={changed.has(n.data.chunk)}
                 detached={layout.detached.has(n.data.chunk)}
                 asking={asking}
+                answer={answerClass(answer, n.data.chunk)}
                 onActivate={() => {
                   const unfold = n.data.hidden !== undefined ? (n.parent?.data.chunk ?? 0) : !n.data.open && !asking ? n.data.chunk : null;
                   if (unfold !== null) setUnfolded((u) => new Set([...u, unfold]));

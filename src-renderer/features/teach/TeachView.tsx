@@ -104,32 +104,33 @@ function TeachHead({ store }: { store: TeachStore }) {
 
 /** The tree, the entries of the leaves in play, and the chunks of both devices. */
 function Stage({ store }: { store: TeachStore }) {
-  const { session, position, verdict, selected, originChunk } = useTeach(
+  const { session, position, verdict, selected, originChunk, originPicked, pointed } = useTeach(
     store,
-    useShallow((s) => ({ session: s.session, position: s.position, verdict: s.verdict, selected: s.selected, originChunk: s.originChunk, revision: s.revision })),
+    useShallow((s) => ({ session: s.session, position: s.position, verdict: s.verdict, selected: s.selected, originChunk: s.originChunk, originPicked: s.originPicked, pointed: s.pointed, revision: s.revision })),
   );
   const { point, setOriginChunk } = store.getState();
   const step = session.steps[position]!;
   const ask = asking({ session, position, verdict });
   const picked = selected && step.state.tree.blocks.some((b) => b.kind === 'leaf' && b.chunk === selected.chunk) ? selected.chunk : null;
   const context = useMemo(() => contextOf(session, position), [session, position]);
+  const answer = pointed === null || !verdict ? null : { chunk: pointed, correct: verdict.correct };
   return (
     <>
       <div className="teach-stage">
         <Card title={`B-tree · ${step.state.tree.levels + 1} levels`} className="tree-card">
-          <TeachTree state={step.state} focus={step.focus} context={context} chunkBytes={session.chunkBytes} asking={ask} onPoint={point} />
+          <TeachTree state={step.state} focus={step.focus} context={context} chunkBytes={session.chunkBytes} asking={ask} answer={answer} onPoint={point} />
         </Card>
         <Card title="Leaf entries" className="entries-card">
-          <LeafEntries state={step.state} focus={step.focus} context={context} picked={picked} onPoint={point} />
+          <LeafEntries state={step.state} focus={step.focus} context={context} picked={picked} answer={answer} onPoint={point} />
         </Card>
       </div>
       <Card title={`COW chunks · ${step.state.cells.length} × ${session.chunkBytes} B`} actions={<SnapshotChips store={store} />} className="chunks-card">
-        <ChunkMap state={step.state} focus={step.focus} asking={ask} onPoint={point} />
+        <ChunkMap state={step.state} focus={step.focus} asking={ask} answer={answer} onPoint={point} />
         <div className="origin-head">
           <h3>Origin chunks</h3>
           <span className="muted">click one to pick it for a write</span>
         </div>
-        <OriginStrip state={step.state} focus={step.focus} picked={originChunk} onPick={setOriginChunk} />
+        <OriginStrip state={step.state} focus={step.focus} picked={originPicked ? originChunk : null} onPick={setOriginChunk} />
         <ChunkLegend />
       </Card>
     </>

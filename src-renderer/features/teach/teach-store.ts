@@ -35,8 +35,11 @@ export interface TeachUi {
   selected: { chunk: number; text: string } | null;
   /** The last operation or import that failed, in words. */
   error: string | null;
-  /** What the operation buttons act on. */
+  /** The chunk pointed at as an answer, shown green or red until the step changes. */
+  pointed: number | null;
+  /** What the operation buttons act on; the strip marks the origin chunk once the learner picked one. */
   originChunk: number;
+  originPicked: boolean;
   slot: number;
 
   startLesson(id: string): void;
@@ -68,8 +71,8 @@ export function asking(s: Pick<TeachUi, 'session' | 'position' | 'verdict'>): bo
 
 export function createTeachStore(first: TeachSession = TeachSession.forLesson(LESSONS[0]!)): TeachStore {
   return createStore<TeachUi>()((set, get) => {
-    const fresh = (session: TeachSession) => set((s) => ({ session, position: session.position, revision: s.revision + 1, playing: false, verdict: null, selected: null, error: null }));
-    const moved = () => set({ position: get().session.position });
+    const fresh = (session: TeachSession) => set((s) => ({ session, position: session.position, revision: s.revision + 1, playing: false, verdict: null, selected: null, error: null, pointed: null }));
+    const moved = () => set({ position: get().session.position, pointed: null });
     const attempt = (what: () => void) => {
       try {
         what();
@@ -86,7 +89,9 @@ export function createTeachStore(first: TeachSession = TeachSession.forLesson(LE
       verdict: null,
       selected: null,
       error: null,
+      pointed: null,
       originChunk: 0,
+      originPicked: false,
       slot: 0,
 
       startLesson: (id) => attempt(() => fresh(TeachSession.forLesson(lessonById(id) ?? LESSONS[0]!))),
@@ -124,7 +129,7 @@ export function createTeachStore(first: TeachSession = TeachSession.forLesson(LE
       play() {
         const { session } = get();
         if (session.position >= session.last) session.seek(0);
-        set({ playing: true, position: session.position });
+        set({ playing: true, position: session.position, pointed: null });
       },
       pause: () => set({ playing: false }),
       setSpeed: (speed) => set({ speed }),
@@ -132,12 +137,12 @@ export function createTeachStore(first: TeachSession = TeachSession.forLesson(LE
       point(chunk) {
         const s = get();
         if (asking(s)) {
-          set({ verdict: checkAnswer(s.session, chunk), playing: false });
+          set({ verdict: checkAnswer(s.session, chunk), pointed: chunk, playing: false });
           return;
         }
         set({ selected: { chunk, text: describeChunk(s.session.step.state, chunk) } });
       },
-      setOriginChunk: (originChunk) => set({ originChunk }),
+      setOriginChunk: (originChunk) => set({ originChunk, originPicked: true }),
       setSlot: (slot) => set({ slot }),
 
       exportFile: () => exportSession(get().session),

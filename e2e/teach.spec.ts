@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { StoreInfo } from '../src-core/api/contract.ts';
+import { lessonById, TeachSession } from '../src-core/teach/index.ts';
+import { copyStore, openServed, tempDir } from './app.ts';
+import { chromiumMissing, launch, openPage, screenshot } from './browser.ts';
+import { cliJson, makeDemoStore } from './demo-store.ts';
+import { serve, type Served } from './server.ts';
+
+const missing = chromiumMissing();
+
+/** The stage as markup with attributes in a fixed order (React may reorder them), animations aside. */
+function stageMarkup(page: Page): Promise<string> {
+  return page.locator('.teach-stage').evaluate((root) => {
+    const canon = (el: Element): string => {
+      const attrs = [...el.attributes].filter((a) => a.value !== '' || a.name !== 'style').map((a) => `${a.name}=${a.value}`).sort();
+      const kids = [...el.childNodes].map((n) => (n.nodeType === 3 ? n.textContent : n instanceof Element ? canon(n) : '')).join('');
+      return `<${el.tagName} ${attrs.join(' ')}>${kids}</>`;
+    };
+    // The camera transform depends on the viewport, not on the step.
+    return canon(root).replace(/transform=translate\([^)]*\) scale\([^)]*\)/g, '');
+  });
+}
+
+(missing ? describe.skip : describe)(missing ? `teach e2e skipped: ${missing}` : 'teaching mode in Chromium against snapscope serve', () => {
+  let browser: Browser;
+  let served: Served | null = null;
+  let page: Page | null = null;
+  let errors: string[] = [];
+
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => browser?.close());
+  afterEach(async () => {
+    expect(errors, 'browser console errors').toEqual([]);
+    await page?.context().close();
+    await served?.stop();
+    page = null;
+    served = null;
+  });
+
+  it('runs "When a leaf is full" end to end: Play, Pause, Step forward, Step back, the question answered by clicking the new leaf, export and import', async () => {
+    const dir = tempDir('teach');
+    served = await serve([], { XDG_DATA_HOME: dir, HOME: dir });
+    ({ page, errors } = await openPage(browser, served.url));
+    const p = page;
+    const lesson = TeachSession.forLesson(lessonById('leaf-split')!);
+    const kinds = lesson.steps.map((s) => s.kind);
+    const split = lesson.steps[kinds.indexOf('leaf-split')]!.events.find((e) => e.type === 'leaf-split');
+    if (split?.type !== 'leaf-split') throw new Error('the lesson has no leaf split');
+
+    await p.getByRole('region', { name: 'Open a snapshot exception store' }).getByRole('button', { name: 'Teach' }).click();
+    await p.getByRole('heading', { name: 'Teach', exact: true }).waitFor();
+    await p.getByLabel('Lesson', { exact: true }).selectOption('leaf-split');
+    await p.getByRole('heading', { name: 'When a leaf is full' }).waitFor();
+    const text = () => p.getByTestId('step-text').textContent();
+    const position = async () => Number(await p.getByTestId('step-counter').getAttribute('data-position'));
+    const forwardTo = async (target: number) => {
+      while ((await position()) < target) await p.getByRole('button', { name: 'Step forward' }).click();
+    };
+    expect(await text()).toBe(lesson.steps[0]!.text);
+    await screenshot(p, 'teach-01-lesson');
+
+    // Play runs on by itself; Pause holds the step.
+    await p.getByRole('button', { name: 'Play' }).click();
+    await expect.poll(position, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    await p.getByRole('button', { name: 'Pause' }).click();
+    const held = await position();
+    await p.waitForTimeout(1800);
+    expect(await position()).toBe(held);
+
+    await forwardTo(kinds.indexOf('probe'));
+    expect(await text()).toBe(lesson.steps[kinds.indexOf('probe')]!.text);
+    expect(await p.locator('.teach-box.path').count()).toBe(2);
+    await p.waitForTimeout(500);
+    await screenshot(p, 'teach-02-probe');
+
+    // The split: the upper half in a new leaf, beside the old one until the root takes its key.
+    await forwardTo(kinds.indexOf('leaf-split'));
+    expect(await text()).toBe(lesson.steps[kinds.indexOf('leaf-split')]!.text);
+    await p.locator(`.teach-box.detached[data-chunk="${split.newLeaf}"]`).waitFor();
+    await p.waitForTimeout(600);
+    await screenshot(p, 'teach-03-leaf-split');
+    const atSplit = await stageMarkup(p);
+
+    // Step back is a true reverse: back, forward, and the stage is what it was.
+    await p.getByRole('button', { name: 'Step back' }).click();
+    expect(await text()).toBe(lesson.steps[kinds.indexOf('leaf-split') - 1]!.text);
+    expect(await p.locator(`.teach-box[data-chunk="${split.newLeaf}"]`).count()).toBe(0);
+    await p.getByRole('button', { name: 'Step forward' }).click();
+    expect(await stageMarkup(p)).toBe(atSplit);
+
+    // The question comes at the last step; pointing at the wrong block says why it is wrong.
+    await forwardTo(lesson.last);
+    await p.getByText('Point at the new leaf that took the upper half.').waitFor();
+    const verdict = p.getByRole('region', { name: 'When a leaf is full' }).getByRole('status');
+    await p.locator(`.teach-box[data-chunk="${split.leaf}"]`).click();
+    expect(await verdict.textContent()).toMatch(new RegExp(`^Not quite: chunk ${split.leaf} is a leaf holding origin chunks 0–9\\.`));
+    await p.locator(`.teach-box[data-chunk="${split.newLeaf}"]`).click();
+    expect(await verdict.textContent()).toMatch(new RegExp(`^Right: leaf ${split.newLeaf} took origin chunks 10 and up`));
+    await screenshot(p, 'teach-04-answered');
+
+    // Export, start another lesson, import: back at the same step of the same lesson.
+    const [download] = await Promise.all([p.waitForEvent('download'), p.getByRole('button', { name: 'Export' }).click()]);
+    const saved = path.join(dir, 'lesson.json');
+    await download.saveAs(saved);
+    expect(JSON.parse(fs.readFileSync(saved, 'utf8'))).toMatchObject({ snapscopeTeach: 1, lesson: 'leaf-split', position: lesson.last });
+    await p.getByLabel('Lesson', { exact: true }).selectOption('cow-origin');
+    await p.getByRole('heading', { name: 'Copy-on-write from the origin' }).waitFor();
+    await p.getByLabel('Lesson file').setInputFiles(saved);
+    await p.getByRole('heading', { name: 'When a leaf is full' }).waitFor();
+    expect(await position()).toBe(lesson.last);
+    expect(await text()).toBe(lesson.steps[lesson.last]!.text);
+  });
+
+  it('teaches on the open store through an overlay: the store on disk does not change', async () => {
+    const dir = tempDir('teach-overlay');
+    const store = copyStore(makeDemoStore(tempDir('teach-demo')), dir);
+    const before = cliJson<StoreInfo>('info', store.cow);
+    const app = await openServed(browser, store, dir);
+    ({ page, errors, served } = app);
+    const p = app.page;
+    await app.view('Teach');
+    await p.getByLabel('Lesson', { exact: true }).selectOption('open-store');
+    await p.getByRole('heading', { name: 'The open store' }).waitFor({ timeout: 30_000 });
+    await p.getByRole('region', { name: 'The open store' }).getByText(store.cow, { exact: true }).waitFor();
+    expect(await p.getByTestId('step-text').textContent()).toMatch(new RegExp(`opened through an in-memory overlay: ${before.snapshots.length} snapshots, ${before.exceptions} copies`));
+
+    await p.getByRole('textbox', { name: 'Operation' }).fill('write origin 3');
+    await p.getByRole('button', { name: 'Run' }).click();
+    await p.getByRole('button', { name: 'Pause' }).click();
+    expect(await p.getByTestId('step-text').textContent()).toMatch(/^Look up origin chunk 3 in the B-tree: follow the keys down root node \d+ (→ node \d+ )*→ leaf \d+/);
+    await p.getByRole('button', { name: 'Step forward' }).click();
+    expect(await p.getByTestId('step-text').textContent()).toMatch(/^Origin chunk 3 is about to change\. Active snapshots: snapshots 0 \(“base”\)/);
+    await p.waitForTimeout(600);
+    await screenshot(p, 'teach-05-overlay');
+
+    const after = cliJson<StoreInfo>('info', store.cow);
+    expect(after.exceptions).toBe(before.exceptions);
+    expect(after.header).toEqual(before.header);
+  });
+});
