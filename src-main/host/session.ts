@@ -85,7 +85,7 @@ export class StoreSession {
     };
   }
 
-  /** Throws unless this session may write now (opened for write, valid, no writer job). */
+  /** Throws unless this session may write now: opened for write, valid, no job using it, nobody else using its files. */
   requireWrite(what: string): void {
     if (!this.write) throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is open read-only (open it with write: true)`, { device: this.cowPath });
     if (!this.store.valid) throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is marked invalid and opens read-only`, { device: this.cowPath });
