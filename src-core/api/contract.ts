@@ -102,6 +102,7 @@ export interface ApiCalls {
   /** check, stats and dump walk raw blocks, so they also take a `cow` path that will not open (damaged). */
   check: { args: InspectTarget; result: JobInfo };
   stats: { args: InspectTarget; result: JobInfo };
+  /** The text is cut at `maxBytes` (default 1 MiB; `snapscope dump` streams any size). */
   dump: { args: InspectTarget & { format?: 'json' | 'xml'; maxBytes?: number }; result: JobInfo };
   merge: { args: Session & { snapshot: SnapshotRef; dryRun?: boolean }; result: JobInfo };
 

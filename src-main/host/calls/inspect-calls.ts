@@ -9,8 +9,8 @@ import { dumpText } from '../dump-text.ts';
 import { openDevice } from '../open-device.ts';
 import { startSessionJob } from '../session-jobs.ts';
 
-/** Dumps bigger than this are cut unless the caller asks for more (results go to every client). */
-const DEFAULT_DUMP_BYTES = 8 << 20;
+/** Dumps bigger than this are cut unless the caller asks for more: results go to every client and stay in the job list. */
+const DEFAULT_DUMP_BYTES = 1 << 20;
 
 /**
  * The toolbox, both formats: check, stats and dump walk the raw COW with the checker, never the
