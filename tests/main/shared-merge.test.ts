@@ -65,7 +65,7 @@ it('merge of a shared snapshot: plan, pause, cancel with the merge recorded, res
 
   const resumed = await c.jobWait({ job: (await c.merge({ session: s.session, snapshot: 'before' })).id });
   expect(resumed.state).toBe('done');
-  expect(resumed.kind === 'merge' && resumed.result?.chunks).toBe(CHUNKS - info.merge!.done);
+  expect(resumed.kind === 'merge' && resumed.result?.chunks).toBe(CHUNKS - info.merge!.done!);
   const end = await c.info({ session: s.session });
   expect(end.merge).toBeNull();
   expect(end.snapshots.map((x) => x.name)).toEqual(['after']);
