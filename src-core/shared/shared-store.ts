@@ -845,12 +845,7 @@ export class SharedStore implements ExceptionStore {
     if (!this.tx.dirty && !this.labelsDirty) return;
     if (this.labelsDirty) this.writeLabels();
     this.hdr.generation++;
-    this.tx.commit(() => {
-      const sector = new Uint8Array(HEADER_BYTES);
-      encodeHeader({ ...this.header(), extension: true, chunkCount: this.chunkCount }, sector);
-      this.cow.write(0, sector);
-    });
-    this.hdr.extension = true;
+    this.tx.commit(this.writeHeader);
     this.originCowPending = false;
     this.tx.trim();
     this.events?.({
@@ -862,6 +857,20 @@ export class SharedStore implements ExceptionStore {
       labelChunk: this.labelChain[0] ?? 0,
     });
   }
+
+  /** The commit point: the in-memory header fields brought up to date and written as one sector (reused: every commit writes it). */
+  private readonly headerSector = new Uint8Array(HEADER_BYTES);
+  private readonly writeHeader = (): void => {
+    const h = this.hdr;
+    h.rootChunk = this.tree.root;
+    h.treeLevel = this.tree.levels;
+    h.snapmask = toBigMask(this.snapLo, this.snapHi);
+    h.labelChunk = this.labelChain[0] ?? 0;
+    h.chunkCount = this.chunkCount;
+    h.extension = true;
+    encodeHeader(h, this.headerSector);
+    this.cow.write(0, this.headerSector);
+  };
 
   /** Commits pending changes (when writable) and closes the COW device. */
   close(): void {

@@ -4,6 +4,7 @@
  * flips bits and remembers which bitmap chunks changed.
  */
 import { SnapscopeError } from '../../errors.ts';
+import { SECTOR_BYTES } from '../../io/block-device.ts';
 import { clearBit, setBit, testBit } from '../format/bitmap.ts';
 
 export class BitmapAllocator {
@@ -11,6 +12,9 @@ export class BitmapAllocator {
   private cursorWord = 0;
   /** Bitmap chunk indexes (0 = chunk 1 on disk) changed since the last commit. */
   readonly dirtyChunks = new Set<number>();
+  /** Per bitmap chunk, the lowest and highest bitmap byte changed since the last commit; -1 = none recorded (whole chunk if dirty). */
+  private readonly dirtyLow: Int32Array;
+  private readonly dirtyHigh: Int32Array;
   freeCount: number;
 
   constructor(
@@ -24,6 +28,9 @@ export class BitmapAllocator {
     for (let i = 0; i < bits.length; i++) used += popcount8(bits[i]!);
     // Bits past the device end are always set; they are not chunks.
     this.freeCount = bits.length * 8 - used;
+    const chunks = Math.ceil(bits.length / chunkBytes);
+    this.dirtyLow = new Int32Array(chunks).fill(-1);
+    this.dirtyHigh = new Int32Array(chunks).fill(-1);
   }
 
   isUsed(chunk: number): boolean {
@@ -62,7 +69,7 @@ export class BitmapAllocator {
   mark(chunk: number): void {
     setBit(this.bits, chunk);
     this.freeCount--;
-    this.dirtyChunks.add(Math.floor(chunk / (this.chunkBytes * 8)));
+    this.touch(chunk >>> 3);
   }
 
   release(chunk: number): void {
@@ -71,12 +78,41 @@ export class BitmapAllocator {
     }
     clearBit(this.bits, chunk);
     this.freeCount++;
-    this.dirtyChunks.add(Math.floor(chunk / (this.chunkBytes * 8)));
+    this.touch(chunk >>> 3);
   }
 
-  /** Bytes of bitmap chunk `index` (0-based), a view into the in-memory bitmap. */
-  chunkBytesOf(index: number): Uint8Array {
-    return this.bits.subarray(index * this.chunkBytes, (index + 1) * this.chunkBytes);
+  /**
+   * Hands `write` the changed part of each changed bitmap chunk — the whole sectors holding its
+   * changed bytes, as (byte offset within the bitmap, bytes) — then forgets the changes. The other
+   * sectors are already on disk as they are in memory, so the bitmap on disk ends up the same as
+   * writing whole chunks.
+   */
+  flushDirty(write: (offset: number, bytes: Uint8Array) => void): void {
+    for (const index of this.dirtyChunks) {
+      const low = this.dirtyLow[index]!;
+      const base = index * this.chunkBytes;
+      const from = low < 0 ? base : low - (low % SECTOR_BYTES);
+      const high = this.dirtyHigh[index]! + 1;
+      const to = low < 0 ? base + this.chunkBytes : high + ((SECTOR_BYTES - (high % SECTOR_BYTES)) % SECTOR_BYTES);
+      write(from, this.bits.subarray(from, to));
+      this.dirtyLow[index] = -1;
+      this.dirtyHigh[index] = -1;
+    }
+    this.dirtyChunks.clear();
+  }
+
+  /** Records that bitmap byte `byte` changed. */
+  private touch(byte: number): void {
+    const index = Math.floor(byte / this.chunkBytes);
+    const low = this.dirtyLow[index]!;
+    if (low < 0) {
+      // A chunk put in dirtyChunks directly (format lists them all) is written whole.
+      if (this.dirtyChunks.has(index)) return;
+      this.dirtyChunks.add(index);
+      this.dirtyLow[index] = byte;
+      this.dirtyHigh[index] = byte;
+    } else if (byte < low) this.dirtyLow[index] = byte;
+    else if (byte > this.dirtyHigh[index]!) this.dirtyHigh[index] = byte;
   }
 }
 

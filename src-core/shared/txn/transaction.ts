@@ -82,7 +82,7 @@ export class Transaction {
     this.cache.move(b, to);
     this.cache.markDirty(b);
     this.events?.({ type: 'shadow', from: chunk, to, role });
-    this.free(chunk, role);
+    this.deferFree(chunk, role);
     return b;
   }
 
@@ -113,14 +113,20 @@ export class Transaction {
 
   /** Frees now if this transaction allocated it, else after the next commit. */
   free(chunk: number, role: ChunkRole): void {
-    this.roles.remove(chunk, role);
     this.cache.drop(chunk);
+    if (!this.fresh.delete(chunk)) return this.deferFree(chunk, role);
+    this.roles.remove(chunk, role);
     this.changed = true;
-    if (this.fresh.delete(chunk)) this.alloc.release(chunk);
-    else {
-      this.pending.push(chunk);
-      this.roles.pendingFree.add(chunk);
-    }
+    this.alloc.release(chunk);
+    this.events?.({ type: 'free', chunk, role });
+  }
+
+  /** A chunk the last commit references stays marked until the next commit is durable. */
+  private deferFree(chunk: number, role: ChunkRole): void {
+    this.roles.remove(chunk, role);
+    this.changed = true;
+    this.pending.push(chunk);
+    this.roles.pendingFree.add(chunk);
     this.events?.({ type: 'free', chunk, role });
   }
 
@@ -134,6 +140,10 @@ export class Transaction {
     this.cache.trim();
   }
 
+  private readonly writeBitmap = (offset: number, bytes: Uint8Array): void => {
+    this.dev.write(FIRST_BITMAP_CHUNK * this.chunkBytes + offset, bytes);
+  };
+
   /**
    * Data and new blocks, flush, bitmap, flush, header sector, flush; then deferred frees take
    * effect in memory (the disk sees them in the next commit's bitmap).
@@ -141,10 +151,7 @@ export class Transaction {
   commit(writeHeader: () => void): void {
     this.cache.flushDirty();
     this.dev.flush();
-    for (const index of [...this.alloc.dirtyChunks].sort((a, b) => a - b)) {
-      this.dev.write((FIRST_BITMAP_CHUNK + index) * this.chunkBytes, this.alloc.chunkBytesOf(index));
-    }
-    this.alloc.dirtyChunks.clear();
+    this.alloc.flushDirty(this.writeBitmap);
     this.dev.flush();
     writeHeader();
     this.dev.flush();
