@@ -105,15 +105,15 @@ export interface OriginStripProps {
   onPick(chunk: number): void;
 }
 
-/** The origin device: which chunks were overwritten (and so may need copies) and what they hold. */
+/** The origin device: which chunks changed since the lesson began, and what they hold. */
 export function OriginStrip({ state, focus, picked, onPick }: OriginStripProps) {
   const lit = new Set(focus.origins);
   const small = state.origin.length <= SMALL_MAP;
   return (
     <div className={`origin-strip${density(state.origin.length)}`} role="group" aria-label="Origin chunks">
       {state.origin.map((tag, chunk) => {
-        const version = /:v(\d+)$/.exec(tag)?.[1];
-        const written = version !== undefined && version !== '0';
+        // Changed since the lesson began (a fresh origin's chunks all start as "<chunk>:v0").
+        const written = tag !== '' && tag !== `${chunk}:v0`;
         return (
           <button
             key={chunk}
