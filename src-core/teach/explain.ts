@@ -226,9 +226,12 @@ function commit(e: Of<'commit'>, allocated: Of<'allocate'>[], before: TeachState
   const freed: number[] = [];
   for (let c = 0; c < before.cells.length; c++) if (before.cells[c] === 'P' && after.cells[c] === '.') freed.push(c);
   const labels = allocated.filter((a) => a.role === 'label').map((a) => a.chunk);
-  const label = labels.length ? ` The snapshot names are rewritten to label ${list(labels, 'chunk', 'chunks')}.` : '';
-  const free = freed.length ? ` ${list(freed, 'Chunk', 'Chunks')} freed during the transaction ${freed.length === 1 ? 'is' : 'are'} now free for reuse.` : '';
-  return `Commit (generation ${e.generation ?? '?'}): new blocks, then the bitmap, then the one-sector header pointing at root ${e.root} are written; the header write makes it all durable at once.${label}${free}`;
+  const also = [
+    ...(labels.length ? [`the snapshot names move to label ${list(labels, 'chunk', 'chunks')}`] : []),
+    ...(freed.length ? [`${list(freed, 'chunk', 'chunks')}, freed during the transaction, can be reused`] : []),
+  ].join(', and ');
+  const more = also ? ` Now ${also}.` : '';
+  return `Commit (generation ${e.generation ?? '?'}): new blocks, then the bitmap, then the one-sector header pointing at root ${e.root} are written; the header write makes it all durable at once.${more}`;
 }
 
 /** A one-line description of any event (the step's detail list, unknown kinds). */

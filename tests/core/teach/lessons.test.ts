@@ -111,7 +111,7 @@ describe('lessons', () => {
       for (const step of s.steps) {
         expect(step.text, `${lesson.id} ${step.kind}`).toMatch(/\d/);
         expect(step.text).not.toMatch(/undefined|NaN|\?\b/);
-        expect(step.text.split(/(?<=[.!?])\s+(?=[A-Z])/).length, step.text).toBeLessThanOrEqual(3);
+        expect(step.text.split(/(?<=[.!?])\s+(?=[A-Z])/).length, step.text).toBeLessThanOrEqual(2);
       }
     }
   });
