@@ -342,12 +342,10 @@ export class ExceptionTree {
   }
 
   private ownNode(chunk: number, depth: number): NodeView {
-    this.tx.readNode(chunk, this.path, depth);
-    return this.tx.shadow(chunk, 'node').node!;
+    return this.tx.ownNode(chunk, this.path, depth);
   }
 
   private ownLeaf(chunk: number, depth: number): LeafView {
-    this.tx.readLeaf(chunk, this.path, depth);
-    return this.tx.shadow(chunk, 'leaf').leaf!;
+    return this.tx.ownLeaf(chunk, this.path, depth);
   }
 }

@@ -76,9 +76,11 @@ const CRC_TABLE = (() => {
 
 /** CRC-32 (IEEE) of bytes 0..88, so a stray write into the header is noticed. */
 export function headerChecksum(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (let i = 0; i < L.checksum.offset; i++) crc = CRC_TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
+  const table = CRC_TABLE;
+  const end = L.checksum.offset;
+  let crc = -1;
+  for (let i = 0; i < end; i++) crc = table[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+  return ~crc >>> 0;
 }
 
 export function encodeHeader(h: SharedHeader, out: Uint8Array): void {

@@ -53,14 +53,11 @@ export class BlockCache {
     this.blocks.set(block.chunk, block);
   }
 
-  /** Marks a cached (or evicted but still held) block to be written at the next flush. */
+  /** Marks a cached block to be written at the next flush (or when evicted). */
   markDirty(block: Block): void {
-    if (!block.dirty) {
-      block.dirty = true;
-      this.dirtyList.push(block);
-    }
-    // Re-adds a block evicted while a caller still held it (its bytes are the truth).
-    if (this.blocks.get(block.chunk) !== block) this.put(block);
+    if (block.dirty) return;
+    block.dirty = true;
+    this.dirtyList.push(block);
   }
 
   /** Re-keys `block` (and its views) to chunk `to`: shadowing moves the bytes instead of copying them. */

@@ -1,6 +1,6 @@
 /**
  * The shadowing transaction manager. A block the last commit references is never written:
- * changing it first copies it to a newly allocated chunk (`shadow`), and frees of such chunks wait
+ * changing it first moves it to a newly allocated chunk (`shadow`), and frees of such chunks wait
  * until the next commit is durable. `commit` writes new blocks, then the bitmap (which therefore
  * marks old ∪ new), then the one-sector header: the commit point.
  */
@@ -52,28 +52,48 @@ export class Transaction {
 
   /** A validated node; `path[0..depth)` are the chunks above it (named in errors). */
   readNode(chunk: number, path: readonly number[], depth: number): NodeView {
-    const b = this.load(chunk);
-    if (b.node) return b.node;
-    const node = new NodeView(chunk, b.bytes);
-    node.validate({ ...this.ctx, path: [...path.slice(0, depth), chunk] });
-    b.node = node;
-    return node;
+    return this.nodeBlock(chunk, path, depth).node!;
   }
 
   readLeaf(chunk: number, path: readonly number[], depth: number): LeafView {
-    const b = this.load(chunk);
-    if (b.leaf) return b.leaf;
-    const leaf = new LeafView(chunk, b.bytes);
-    leaf.validate({ ...this.ctx, path: [...path.slice(0, depth), chunk] }, this.snapLo, this.snapHi);
-    b.leaf = leaf;
-    return leaf;
+    return this.leafBlock(chunk, path, depth).leaf!;
   }
 
-  /** A block to change: itself if allocated in this transaction, else moved to a new chunk. */
-  shadow(chunk: number, role: 'node' | 'leaf'): Block {
+  /** The node in `chunk`, validated and ready to change (see `shadow`). */
+  ownNode(chunk: number, path: readonly number[], depth: number): NodeView {
+    return this.shadow(this.nodeBlock(chunk, path, depth), 'node').node!;
+  }
+
+  ownLeaf(chunk: number, path: readonly number[], depth: number): LeafView {
+    return this.shadow(this.leafBlock(chunk, path, depth), 'leaf').leaf!;
+  }
+
+  private nodeBlock(chunk: number, path: readonly number[], depth: number): Block {
     const b = this.load(chunk);
+    if (!b.node) {
+      const node = new NodeView(chunk, b.bytes);
+      node.validate({ ...this.ctx, path: [...path.slice(0, depth), chunk] });
+      b.node = node;
+    }
+    return b;
+  }
+
+  private leafBlock(chunk: number, path: readonly number[], depth: number): Block {
+    const b = this.load(chunk);
+    if (!b.leaf) {
+      const leaf = new LeafView(chunk, b.bytes);
+      leaf.validate({ ...this.ctx, path: [...path.slice(0, depth), chunk] }, this.snapLo, this.snapHi);
+      b.leaf = leaf;
+    }
+    return b;
+  }
+
+  /** A cached block to change: itself if allocated in this transaction, else moved to a new chunk. */
+  private shadow(b: Block, role: 'node' | 'leaf'): Block {
+    const chunk = b.chunk;
+    this.changed = true;
     if (this.fresh.has(chunk)) {
-      this.markDirty(b);
+      this.cache.markDirty(b);
       return b;
     }
     const to = this.allocate(role);
@@ -89,6 +109,7 @@ export class Transaction {
   newNode(): NodeView {
     const b = makeBlock(this.allocate('node'), new Uint8Array(this.chunkBytes));
     b.node = new NodeView(b.chunk, b.bytes);
+    this.cache.put(b);
     this.cache.markDirty(b);
     return b.node;
   }
@@ -97,6 +118,7 @@ export class Transaction {
     const b = makeBlock(this.allocate('leaf'), new Uint8Array(this.chunkBytes));
     b.leaf = new LeafView(b.chunk, b.bytes);
     b.leaf.init(baseChunk);
+    this.cache.put(b);
     this.cache.markDirty(b);
     return b.leaf;
   }
@@ -128,11 +150,6 @@ export class Transaction {
     this.pending.push(chunk);
     this.roles.pendingFree.add(chunk);
     this.events?.({ type: 'free', chunk, role });
-  }
-
-  markDirty(b: Block): void {
-    this.changed = true;
-    this.cache.markDirty(b);
   }
 
   /** Evicts down to the cache's capacity; callers re-read any view they hold afterwards. */
