@@ -17,7 +17,7 @@ import { originTag, snapshotTag, tagBytes } from './tags.ts';
 import { TrackedDevice } from './tracked-device.ts';
 
 /** 512-byte chunks: a leaf holds about 20 single-copy origin chunks, so splits come fast. */
-export const LESSON_CHUNK_BYTES = 512;
+const LESSON_CHUNK_BYTES = 512;
 /** Lessons label snapshots with fixed creation times and UUIDs, so a replay is byte-identical. */
 const CREATED = 1704067200;
 /** Origin chunks a merge moves per batch in a lesson. */

@@ -10,7 +10,7 @@ import { ExceptionList } from '../ir/exception-list.ts';
 import { DumpReader } from '../ir/reader.ts';
 import { restore } from '../ir/restore.ts';
 import { probeFormat } from '../open.ts';
-import { Lab, LESSON_CHUNK_BYTES } from './lab.ts';
+import { Lab } from './lab.ts';
 
 export type TeachSource =
   | { kind: 'fresh'; originChunks: number; cowChunks: number }
@@ -18,7 +18,7 @@ export type TeachSource =
   | { kind: 'device'; label: string; cow: BlockDevice; origin: BlockDevice | null };
 
 /** A dump restores into memory: keep it to stores a learner can look at whole. */
-export const MAX_DUMP_STORE_BYTES = 64 << 20;
+const MAX_DUMP_STORE_BYTES = 64 << 20;
 const MAX_FRESH_CHUNKS = 8192;
 
 export function openLab(source: TeachSource): Lab {
@@ -56,4 +56,3 @@ function restoreDump(text: string, label: string): MemoryDevice {
 }
 
 export const DEFAULT_FRESH = { kind: 'fresh', originChunks: 48, cowChunks: 128 } as const satisfies TeachSource;
-export { LESSON_CHUNK_BYTES };

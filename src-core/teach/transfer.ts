@@ -7,7 +7,7 @@ import { lessonById } from './lessons/index.ts';
 import { formatOp, parseOp } from './ops.ts';
 import { TeachSession } from './session.ts';
 
-export const TEACH_FILE_VERSION = 1;
+const TEACH_FILE_VERSION = 1;
 
 export interface TeachFile {
   snapscopeTeach: typeof TEACH_FILE_VERSION;

@@ -71,7 +71,7 @@ function TeachHead({ store }: { store: TeachStore }) {
         <span className="muted">Lesson</span>
         <select className="input" aria-label="Lesson" value={value} disabled={loading} onChange={(e) => void pick(e.target.value)}>
           {LESSONS.map((l, i) => (
-            <option key={l.id} value={l.id}>
+            <option key={l.id} value={l.id} title={l.summary}>
               {i + 1}. {l.title}
             </option>
           ))}
@@ -167,12 +167,13 @@ function usePlayer(store: TeachStore): void {
 function useStepKeys(store: TeachStore): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement | null;
-      if (e.altKey || e.ctrlKey || e.metaKey || (t && /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(t.tagName))) return;
+      const tag = (e.target as HTMLElement | null)?.tagName ?? '';
+      if (e.altKey || e.ctrlKey || e.metaKey || /^(INPUT|SELECT|TEXTAREA)$/.test(tag)) return;
       const s = store.getState();
       if (e.key === 'ArrowLeft') s.back();
       else if (e.key === 'ArrowRight') s.forward();
-      else if (e.key === ' ') (s.playing ? s.pause : s.play)();
+      // Space on a focused button presses that button instead.
+      else if (e.key === ' ' && tag !== 'BUTTON') (s.playing ? s.pause : s.play)();
       else return;
       e.preventDefault();
     };
