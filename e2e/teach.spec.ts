@@ -62,6 +62,7 @@ function stageMarkup(page: Page): Promise<string> {
       while ((await position()) < target) await p.getByRole('button', { name: 'Step forward' }).click();
     };
     expect(await text()).toBe(lesson.steps[0]!.text);
+    await p.waitForTimeout(600); // boxes fade in
     await screenshot(p, 'teach-01-lesson');
 
     // Play runs on by itself; Pause holds the step.
@@ -101,6 +102,7 @@ function stageMarkup(page: Page): Promise<string> {
     expect(await verdict.textContent()).toMatch(new RegExp(`^Not quite: chunk ${split.leaf} is a leaf holding origin chunks 0–9\\.`));
     await p.locator(`.teach-box[data-chunk="${split.newLeaf}"]`).click();
     expect(await verdict.textContent()).toMatch(new RegExp(`^Right: leaf ${split.newLeaf} took origin chunks 10 and up`));
+    await p.waitForTimeout(600);
     await screenshot(p, 'teach-04-answered');
 
     // Export, start another lesson, import: back at the same step of the same lesson.
