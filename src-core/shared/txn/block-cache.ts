@@ -6,6 +6,7 @@
 import type { BlockDevice } from '../../io/block-device.ts';
 import type { LeafView } from '../format/leaf.ts';
 import type { NodeView } from '../format/node.ts';
+import { ChunkTable } from './chunk-table.ts';
 
 export interface Block {
   /** Changes when the block is shadowed: the bytes move to the new chunk (`BlockCache.move`). */
@@ -23,7 +24,9 @@ export function makeBlock(chunk: number, bytes: Uint8Array): Block {
 }
 
 export class BlockCache {
-  private readonly blocks = new Map<number, Block>();
+  private readonly blocks = new ChunkTable<Block>();
+  /** The CLOCK hand: a slot of `blocks`. */
+  private hand = 0;
   /** Blocks made dirty since the last flush: a commit writes these without scanning the cache. */
   private readonly dirtyList: Block[] = [];
   /** Blocks written out by eviction (for stats and tests). */
@@ -71,10 +74,8 @@ export class BlockCache {
 
   /** Forgets `chunk`'s block; a dirty one is never written (its chunk was freed and may be reused). */
   drop(chunk: number): void {
-    const b = this.blocks.get(chunk);
-    if (!b) return;
-    b.dirty = false;
-    this.blocks.delete(chunk);
+    const b = this.blocks.delete(chunk);
+    if (b) b.dirty = false;
   }
 
   writeBack(block: Block): void {
@@ -84,7 +85,7 @@ export class BlockCache {
 
   /** Writes every dirty block (commit). */
   flushDirty(): void {
-    // A block evicted (written) and dirtied again is listed twice; `dirty` skips the stale entry.
+    // Blocks written by eviction or dropped (freed) since are no longer dirty: skipped.
     for (const b of this.dirtyList) if (b.dirty) this.writeBack(b);
     this.dirtyList.length = 0;
   }
@@ -96,21 +97,22 @@ export class BlockCache {
 
   /** Evicts down to capacity. */
   trim(): void {
-    // Sweep in insertion order; touched blocks get a second chance at the back.
-    while (this.blocks.size > this.capacity) {
-      const first = this.blocks.values().next();
-      if (first.done) return;
-      const b = first.value;
-      this.blocks.delete(b.chunk);
-      if (b.ref) {
-        b.ref = false;
-        this.blocks.set(b.chunk, b);
+    const blocks = this.blocks;
+    while (blocks.size > this.capacity) {
+      if (this.hand >= blocks.slots) this.hand = 0;
+      const b = blocks.valueAt(this.hand);
+      if (b === undefined || b.ref) {
+        // Touched since the hand last passed: a second chance.
+        if (b) b.ref = false;
+        this.hand++;
         continue;
       }
       if (b.dirty) {
         this.writeBack(b);
         this.evictedDirty++;
       }
+      // The slot may now hold a later entry of its probe run: the hand looks at it next.
+      blocks.deleteAt(this.hand);
     }
   }
 }

@@ -1,0 +1,113 @@
+/**
+ * A hash map from chunk number to value for the block cache: open addressing with linear probing
+ * and backward-shift deletion over an Int32Array of keys. A lookup is a multiply and a probe or
+ * two, cheaper than Map on the lookup path (every level of every probe), and the slot array
+ * doubles as the face the cache's CLOCK hand sweeps.
+ */
+
+/** Chunk numbers are below 2^32 − 1, so the key −1 (chunk 2^32 − 1 as int32) never occurs. */
+const EMPTY = -1;
+const MIN_SLOTS = 256;
+
+export class ChunkTable<T> {
+  private keys = new Int32Array(MIN_SLOTS).fill(EMPTY);
+  private vals: (T | undefined)[] = new Array<T | undefined>(MIN_SLOTS).fill(undefined);
+  private shift = 32 - Math.log2(MIN_SLOTS);
+  size = 0;
+
+  /** Slots in the table: positions for `valueAt` and `deleteAt`. */
+  get slots(): number {
+    return this.keys.length;
+  }
+
+  get(chunk: number): T | undefined {
+    const key = chunk | 0;
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    for (let i = this.home(key); ; i = (i + 1) & mask) {
+      const k = keys[i]!;
+      if (k === key) return this.vals[i];
+      if (k === EMPTY) return undefined;
+    }
+  }
+
+  set(chunk: number, value: T): void {
+    const key = chunk | 0;
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    let i = this.home(key);
+    for (; keys[i] !== EMPTY; i = (i + 1) & mask) {
+      if (keys[i] === key) {
+        this.vals[i] = value;
+        return;
+      }
+    }
+    keys[i] = key;
+    this.vals[i] = value;
+    // Keep at most half the slots full, so probe runs stay short.
+    if (++this.size * 2 > keys.length) this.grow();
+  }
+
+  /** Removes `chunk`; returns its value, or undefined when absent. */
+  delete(chunk: number): T | undefined {
+    const key = chunk | 0;
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    for (let i = this.home(key); ; i = (i + 1) & mask) {
+      const k = keys[i]!;
+      if (k === EMPTY) return undefined;
+      if (k === key) {
+        const value = this.vals[i];
+        this.deleteAt(i);
+        return value;
+      }
+    }
+  }
+
+  /** The value in `slot`, undefined when the slot is empty. */
+  valueAt(slot: number): T | undefined {
+    return this.vals[slot];
+  }
+
+  /** Empties `slot`; a later entry of the same probe run may move into it. */
+  deleteAt(slot: number): void {
+    const keys = this.keys;
+    const vals = this.vals;
+    const mask = keys.length - 1;
+    let hole = slot;
+    // Backward shift: pull each following entry of the run into the hole unless that would put it
+    // before its home slot, so every entry stays reachable from its home without tombstones.
+    for (let j = (hole + 1) & mask; keys[j] !== EMPTY; j = (j + 1) & mask) {
+      const home = this.home(keys[j]!);
+      if (((j - home) & mask) >= ((j - hole) & mask)) {
+        keys[hole] = keys[j]!;
+        vals[hole] = vals[j];
+        hole = j;
+      }
+    }
+    keys[hole] = EMPTY;
+    vals[hole] = undefined;
+    this.size--;
+  }
+
+  clear(): void {
+    this.keys.fill(EMPTY);
+    this.vals.fill(undefined);
+    this.size = 0;
+  }
+
+  private home(key: number): number {
+    return Math.imul(key, 0x9e3779b1) >>> this.shift;
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldVals = this.vals;
+    const slots = oldKeys.length * 2;
+    this.keys = new Int32Array(slots).fill(EMPTY);
+    this.vals = new Array<T | undefined>(slots).fill(undefined);
+    this.shift--;
+    this.size = 0;
+    for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== EMPTY) this.set(oldKeys[i]!, oldVals[i]!);
+  }
+}
