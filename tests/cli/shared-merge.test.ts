@@ -98,18 +98,16 @@ describe('snapscope merge on a shared store', () => {
     expect(cliJson('info', cow).value.snapshots).toEqual([]);
   });
 
-  it('SIGINT stops between batches; info says a merge is in progress; merge without --snapshot finishes it', async () => {
-    const chunks = 32768; // 128 MiB: 4 batches of 32 MiB
+  it('SIGINT stops between steps; info says a merge is in progress; merge without --snapshot finishes it', async () => {
+    const chunks = 32768; // 128 MiB: one batch, copied onto the origin in 16 steps of 8 MiB
     const { origin, cow, before, after } = bigShared(tempDir(), chunks);
     const first = await mergeAsync([origin, cow, '--snapshot', 'before'], true);
     expect(first.code).toBe(1);
     expect(first.lines.at(-1).error).toMatchObject({ code: 'cancelled', message: expect.stringMatching(/consistent.*resumes/) });
 
     const info = cliJson('info', cow).value;
-    expect(info.merge.slot).toBe(0);
-    expect(info.merge.done).toBeGreaterThan(0);
-    expect(info.merge.done).toBeLessThan(chunks);
-    expect(info.merge.total).toBe(chunks);
+    // Recorded; the batch in flight counts once it is committed, so here nothing yet.
+    expect(info.merge).toEqual({ slot: 0, done: 0, total: chunks });
     expect(info.notes.join('\n')).toContain('part rolled back');
     const text = cli('info', cow).stdout;
     expect(text).toMatch(/merge +of slot 0 in progress: \d+\/32768 chunks/);
@@ -120,7 +118,7 @@ describe('snapscope merge on a shared store', () => {
 
     const second = await mergeAsync([origin, cow], false);
     expect(second.code).toBe(0);
-    expect(second.lines.at(-1).result.chunks).toBe(chunks - info.merge.done);
+    expect(second.lines.at(-1).result.chunks).toBe(chunks);
     expect(fs.readFileSync(origin).equals(before)).toBe(true);
     const out = path.join(path.dirname(cow), 'after.img');
     expect(cli('read', origin, cow, '--from', 'after', '--out', out).code).toBe(0);

@@ -1,13 +1,14 @@
 /**
  * Merges snapshot S of a shared store into its origin (docs/format-shared.md § Merge) as a Task.
- * One step is one batch of S's exceptions, in ascending origin order:
+ * S's exceptions go in ascending origin order, in batches:
  *  1. the origin rule without S: the other snapshots that still read the origin at a batch chunk
  *     get one new exception holding its current data; commit;
- *  2. S's data onto those origin chunks; flush the origin;
+ *  2. S's data onto those origin chunks, a piece (one write) per Task step; flush the origin;
  *  3. S's bit cleared from its exceptions (freed when no bit remains) and the merge record
  *     advanced past the batch; commit.
  * The header records the merge before the first origin write and every step is idempotent, so
- * running the merge again after a crash anywhere finishes it. The last step deletes S.
+ * running the merge again after a crash — or a cancel between steps — finishes it. The last step
+ * deletes S.
  */
 import type { MergeResult } from '../../api/dto.ts';
 import { SnapscopeError } from '../../errors.ts';
@@ -19,7 +20,7 @@ import type { SharedStore } from '../shared-store.ts';
 import type { NewException } from '../types.ts';
 import { forEachRun, MergeBatch, scanBatch } from './batch.ts';
 import { ChunkCopier } from './copier.ts';
-import { batchChunks, planSharedMerge, span, type SharedMergeOptions, type SharedMergePlan } from './plan.ts';
+import { planSharedMerge, span, type SharedMergeOptions, type SharedMergePlan } from './plan.ts';
 
 const DEFAULT_MAX_IO_BYTES = 8 << 20;
 
@@ -37,6 +38,10 @@ class SharedMerge implements Task<MergeResult> {
   private readonly slot: number;
   private readonly batch: MergeBatch;
   private readonly copier: ChunkCopier;
+  /** Batch items copied onto the origin per step (about one write). */
+  private readonly piece: number;
+  /** The next batch item to copy onto the origin; -1 between batches. */
+  private copied = -1;
   /** Origin chunks merged in all runs, and where the next batch starts. */
   private done: number;
   private cursor: number;
@@ -54,12 +59,18 @@ class SharedMerge implements Task<MergeResult> {
     this.slot = plan.slot;
     this.done = plan.resumes?.done ?? 0;
     this.cursor = plan.resumes?.cursor ?? 0;
-    this.batch = new MergeBatch(batchChunks(store, opts));
-    this.copier = new ChunkCopier(store.chunkBytes, opts.maxIoBytes ?? DEFAULT_MAX_IO_BYTES);
+    this.batch = new MergeBatch(plan.batchChunks);
+    const maxIo = opts.maxIoBytes ?? DEFAULT_MAX_IO_BYTES;
+    this.copier = new ChunkCopier(store.chunkBytes, maxIo);
+    this.piece = Math.max(1, Math.floor(maxIo / store.chunkBytes));
   }
 
   step(): boolean {
     const { store, batch } = this;
+    if (this.copied >= 0) {
+      this.copyToOrigin();
+      return false;
+    }
     if (!store.mergeRecord()) {
       store.recordMerge({ slot: this.slot, done: this.done, cursor: this.cursor });
       store.commit();
@@ -74,13 +85,13 @@ class SharedMerge implements Task<MergeResult> {
     }
     this.current = `origin ${span(batch.origins[0]!, batch.end - batch.origins[0]!)}`;
     this.copyForOthers();
-    this.copyToOrigin();
-    this.clear();
+    this.copied = 0;
     return false;
   }
 
   progress(): Progress {
-    return { phase: 'merge', done: this.merged, total: this.plan.chunks, unit: 'chunks', bytes: this.bytes, current: this.current };
+    const copied = Math.max(0, this.copied);
+    return { phase: 'merge', done: this.merged + copied, total: this.plan.chunks, unit: 'chunks', bytes: this.bytes, current: this.current };
   }
 
   result(): MergeResult {
@@ -116,19 +127,26 @@ class SharedMerge implements Task<MergeResult> {
     this.copies += items.length;
   }
 
-  /** Step 2: S's data onto the origin, durable before S's bits go. */
+  /** Step 2, one piece: S's data onto the origin. After the last piece, the flush (before S's bits go) and step 3. */
   private copyToOrigin(): void {
     const { batch } = this;
+    const at = this.copied;
+    const n = Math.min(this.piece, batch.count - at);
     const events = this.store.events;
+    this.current = `origin ${span(batch.origins[at]!, batch.origins[at + n - 1]! - batch.origins[at]! + 1)}`;
     this.bytes += this.copier.copy(
       this.store.cow,
-      batch.sources,
+      batch.sources.subarray(at, at + n),
       this.origin,
-      batch.origins,
-      batch.count,
-      events && ((k, n) => events({ type: 'merge-copy-to-origin', origin: batch.origins[k]!, from: batch.sources[k]!, count: n })),
+      batch.origins.subarray(at, at + n),
+      n,
+      events && ((k, count) => events({ type: 'merge-copy-to-origin', origin: batch.origins[at + k]!, from: batch.sources[at + k]!, count })),
     );
+    this.copied += n;
+    if (this.copied < batch.count) return;
     this.origin.flush();
+    this.clear();
+    this.copied = -1;
   }
 
   /** Step 3: S reads these chunks from the origin from now on; the record moves past the batch. */

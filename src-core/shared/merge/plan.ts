@@ -8,12 +8,17 @@ import type { MergeResult } from '../../api/dto.ts';
 import { SnapscopeError } from '../../errors.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../../io/block-device.ts';
 import { EXCEPTION_BYTES, LEAF_HEADER_BYTES } from '../format/leaf.ts';
+import { nodeCapacity } from '../format/node.ts';
 import type { SharedStore } from '../shared-store.ts';
 import type { MergeRecord } from '../types.ts';
 import { forEachRun, MergeBatch, scanBatch } from './batch.ts';
 
 export interface SharedMergeOptions {
-  /** Data moved onto the origin per batch (one commit before and one after its origin writes). Default 32 MiB. */
+  /**
+   * Data moved onto the origin per batch: one commit before its origin writes, one flush and
+   * commit after. Default 256 MiB (fewer flushes keep the disk streaming); smaller when the COW
+   * has too little room for a batch's shadowed blocks.
+   */
   batchBytes?: number;
   /** Largest single read or write. Default 8 MiB. */
   maxIoBytes?: number;
@@ -34,16 +39,16 @@ export interface SharedMergePlan {
   /** Free COW chunks the merge needs at its peak, and those free now. */
   spaceNeeded: number;
   freeChunks: number;
+  /** Origin chunks per batch, and the batches. */
+  batchChunks: number;
   batches: number;
   summary: string[];
 }
 
-const DEFAULT_BATCH_BYTES = 32 << 20;
-
-/** Origin chunks per batch. */
-export function batchChunks(store: SharedStore, opts: SharedMergeOptions): number {
-  return Math.max(1, Math.floor((opts.batchBytes ?? DEFAULT_BATCH_BYTES) / store.chunkBytes));
-}
+const DEFAULT_BATCH_BYTES = 256 << 20;
+/** Bounds one batch's metadata work (and its arrays) with small chunks. */
+const MAX_BATCH_CHUNKS = 1 << 16;
+const MIN_BATCH_CHUNKS = 64;
 
 /** Refuses a merge that cannot keep its promises, before anything is read in bulk. */
 export function checkMergeable(store: SharedStore, origin: BlockDevice, slot: number): void {
@@ -67,15 +72,38 @@ export function checkMergeable(store: SharedStore, origin: BlockDevice, slot: nu
   }
 }
 
-/** Plans the merge of snapshot `slot` (or the rest of the one recorded); throws what the merge would refuse. */
+/**
+ * Plans the merge of snapshot `slot` (or the rest of the one recorded); throws what the merge
+ * would refuse. When the batches' shadowed blocks do not fit the free space, smaller batches are
+ * tried before refusing.
+ */
 export function planSharedMerge(store: SharedStore, origin: BlockDevice, slot: number, opts: SharedMergeOptions = {}): SharedMergePlan {
   checkMergeable(store, origin, slot);
+  let limit = Math.min(MAX_BATCH_CHUNKS, Math.max(1, Math.floor((opts.batchBytes ?? DEFAULT_BATCH_BYTES) / store.chunkBytes)));
+  for (;;) {
+    const plan = walk(store, origin, slot, limit);
+    if (plan.spaceNeeded <= plan.freeChunks) return plan;
+    if (limit <= MIN_BATCH_CHUNKS) {
+      throw new SnapscopeError(
+        'no-space',
+        `cannot merge snapshot ${slot}: the other snapshots need ${plan.copies} copies of origin chunks first, and the merge needs up to ${plan.spaceNeeded} free chunks (${plan.spaceNeeded * store.chunkBytes} bytes) of ${store.cow.name}, which has ${plan.freeChunks}`,
+        { device: store.cow.name },
+      );
+    }
+    limit = Math.max(MIN_BATCH_CHUNKS, limit >>> 1);
+  }
+}
+
+/** Walks S's exceptions in batches of `limit`: the figures, the refusals that do not depend on the batch size, the peak space. */
+function walk(store: SharedStore, origin: BlockDevice, slot: number, limit: number): SharedMergePlan {
   const cb = store.chunkBytes;
   const resumes = store.mergeRecord();
-  const batch = new MergeBatch(batchChunks(store, opts));
+  const batch = new MergeBatch(limit);
   const levels = store.levels + 1; // a merge may add a level
   // Worst case for the tree's growth: every split leaf keeps half its room free.
   const perLeaf = Math.floor((cb - LEAF_HEADER_BYTES) / 2);
+  // A batch's leaves are neighbours; their parents hold at least half a node's entries on average (node merges).
+  const perNode = Math.max(1, nodeCapacity(cb) >>> 1);
   const insertReserve = 2 + 4 * (levels + 3);
   let chunks = 0;
   let copies = 0;
@@ -112,7 +140,7 @@ export function planSharedMerge(store: SharedStore, origin: BlockDevice, slot: n
     // Copies and new tree blocks stay; shadowed blocks are held until the batch's commit; frees
     // become allocatable after it.
     held += batch.copies + (batch.copies ? Math.ceil((batch.copies * EXCEPTION_BYTES) / perLeaf) + levels + 1 : 0);
-    peak = Math.max(peak, held + (batch.leaves + 2) * (levels + 1) + insertReserve);
+    peak = Math.max(peak, held + batch.leaves + levels * (Math.ceil(batch.leaves / perNode) + 2) + insertReserve);
     held -= batch.frees;
     forEachRun(batch, true, (k, n) => {
       if (runCount++ < 10) runs.push(`origin ${span(batch.origins[k]!, n)} <- COW ${span(batch.sources[k]!, n)}`);
@@ -120,16 +148,9 @@ export function planSharedMerge(store: SharedStore, origin: BlockDevice, slot: n
   }
   const freeChunks = store.usage().freeChunks;
   const bytes = (chunks + copies) * cb;
-  const plan: SharedMergePlan = { slot, resumes, chunks, copies, frees, bytes, spaceNeeded: peak, freeChunks, batches, summary: [] };
-  if (peak > freeChunks) {
-    throw new SnapscopeError(
-      'no-space',
-      `cannot merge snapshot ${slot}: the other snapshots need ${copies} copies of origin chunks first, and the merge needs up to ${peak} free chunks (${peak * cb} bytes) of ${store.cow.name}, which has ${freeChunks}`,
-      { device: store.cow.name },
-    );
-  }
+  const plan: SharedMergePlan = { slot, resumes, chunks, copies, frees, bytes, spaceNeeded: peak, freeChunks, batchChunks: limit, batches, summary: [] };
   plan.summary = [
-    `would merge snapshot ${slot} into ${origin.name}: ${chunks} chunks (${chunks * cb} bytes) from ${store.cow.name} onto the origin, in ${batches} batches`,
+    `would merge snapshot ${slot} into ${origin.name}: ${chunks} chunks (${chunks * cb} bytes) from ${store.cow.name} onto the origin, in ${batches} batches of up to ${limit} chunks`,
     `first ${copies} chunks (${copies * cb} bytes) are copied from the origin for the other snapshots that still read it`,
     `${frees} exceptions only snapshot ${slot} reads are freed, and snapshot ${slot} is deleted at the end`,
     `space: needs up to ${peak} free chunks (${peak * cb} bytes), ${freeChunks} free`,

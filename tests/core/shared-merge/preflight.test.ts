@@ -42,7 +42,7 @@ describe('shared merge preflight', () => {
     expect(plan).toMatchObject({ slot: 0, chunks: 64, copies: 32, frees: 32, bytes: 96 * CHUNK, batches: 4, resumes: null });
     expect(plan.spaceNeeded).toBeGreaterThan(32);
     expect(plan.spaceNeeded).toBeLessThan(plan.freeChunks);
-    expect(plan.summary.join('\n')).toMatch(/64 chunks .* onto the origin, in 4 batches\n.*first 32 chunks .* copied from the origin for the other snapshots/);
+    expect(plan.summary.join('\n')).toMatch(/64 chunks .* onto the origin, in 4 batches of up to 16 chunks\n.*first 32 chunks .* copied from the origin for the other snapshots/);
     expect(plan.summary).toContainEqual(expect.stringMatching(/^origin \d+\.\.\d+ <- COW \d+\.\.\d+$/));
     expect(Buffer.compare(v.cow.bytes, cow)).toBe(0);
     expect(Buffer.compare(v.origin.bytes, origin)).toBe(0);
@@ -68,7 +68,8 @@ describe('shared merge preflight', () => {
 
   it('refuses when the COW cannot hold the copies for the other snapshots, unchanged', () => {
     const roomy = volume();
-    const need = planSharedMerge(roomy.store, roomy.origin, 0).spaceNeeded;
+    // The smallest batches the plan would fall back to need the least room.
+    const need = planSharedMerge(roomy.store, roomy.origin, 0, { batchBytes: 64 * CHUNK }).spaceNeeded;
     // The same history on a COW with 5 chunks fewer free than the merge needs.
     const v = volume(roomy.store.usage().allocatedChunks + need - 5);
     expect(v.store.usage().freeChunks).toBe(need - 5);

@@ -12,7 +12,8 @@ import { expectMerged, newVolume, replay, viewProblem, views } from './volume.ts
 
 const CHUNK = 512;
 const ORIGIN = 300;
-const OPTS = { batchBytes: 16 * CHUNK };
+// Batches of 16 chunks copied onto the origin 5 chunks per step: a cancel may land inside a batch.
+const OPTS = { batchBytes: 16 * CHUNK, maxIoBytes: 5 * CHUNK };
 
 const history: Op[] = [
   { kind: 'create' },
@@ -47,7 +48,7 @@ describe('shared merge: cancel, pause, resume', () => {
     const store = SharedStore.open(v.cow, { write: true });
     const rec = store.mergeRecord()!;
     expect(rec.slot).toBe(slot);
-    expect(rec.done).toBeGreaterThanOrEqual(40);
+    expect(rec.done).toBeGreaterThanOrEqual(32);
     expect(rec.done).toBeLessThan(total);
     const info = store.info();
     expect(info.merge).toEqual({ slot, done: rec.done, total });
@@ -88,20 +89,25 @@ describe('shared merge: cancel, pause, resume', () => {
     replay(v, history);
     const before = views(v.model);
     let pausedAt = -1;
+    let record: ReturnType<typeof v.store.mergeRecord> = null;
+    let problems: string[] = ['not paused'];
     const job = tickingJob(createSharedMerge(v.store, v.origin, 1, OPTS), (done, j) => {
       if (pausedAt < 0 && done > 0) {
         j.pause();
         pausedAt = done;
         setTimeout(() => {
-          // Paused: the store is consistent and says a merge is in progress.
-          expect(v.store.mergeRecord()).toMatchObject({ slot: 1, done: pausedAt });
-          expect(v.store.verify().problems).toEqual([]);
+          // Paused: the store is consistent and says a merge is in progress (the batch in flight is not counted yet).
+          record = v.store.mergeRecord();
+          problems = v.store.verify().problems;
           j.resume();
         }, 5);
       }
     });
     await job.run();
     expect(pausedAt).toBeGreaterThan(0);
+    expect(record!.slot).toBe(1);
+    expect(record!.done).toBeLessThanOrEqual(pausedAt);
+    expect(problems).toEqual([]);
     expect(job.state).toBe('done');
     expectMerged(v.store, v.cow, v.origin, before, 1, ORIGIN);
   });
