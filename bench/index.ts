@@ -3,7 +3,7 @@ import { run as persistent } from './persistent.ts';
 import { run as shared } from './shared.ts';
 import { run as toolbox } from './toolbox.ts';
 
-const benches: [string, () => Promise<unknown>][] = [['persistent', persistent], ['toolbox', toolbox]];
+const benches: [string, () => Promise<unknown>][] = [['persistent', persistent], ['shared', shared], ['toolbox', toolbox]];
 for (const [name, run] of benches) {
   console.log(`== ${name}`);
   await run();
