@@ -25,26 +25,31 @@ export const ROLE_COLORS = {
   node: '#e8762c',
   leaf: '#f4b266',
   'metadata-area': '#e8762c',
-  /** Exception data of the shared store (copies may serve many snapshots). */
+  /** Exception data read by several snapshots (one copy shared): the teaching mode uses it too. */
   exception: '#9c755f',
+  'pending-free': '#c3c9d3',
 } as const;
+
+/** Exception data no snapshot reads (a leak in a damaged store), or not attributed yet. */
+const UNATTRIBUTED = '#bab0ac';
 
 /** The colour of an occupancy role; a persistent store's data is its one snapshot's (slot 0). */
 export function roleColor(role: string): string {
   if (role === 'data') return snapshotColor(0);
-  return (ROLE_COLORS as Record<string, string>)[role] ?? '#9c755f';
+  return (ROLE_COLORS as Record<string, string>)[role] ?? UNATTRIBUTED;
 }
 
 export const ROLE_LABELS: Record<string, string> = {
   header: 'header',
   bitmap: 'bitmap',
-  label: 'label',
+  label: 'snapshot labels',
   node: 'B-tree node',
   leaf: 'B-tree leaf',
   exception: 'exception data',
   'metadata-area': 'metadata area',
   data: 'exception data',
   free: 'free',
+  'pending-free': 'freed (reusable after the next commit)',
 };
 
 /** `free` follows the theme, so painters read it from CSS. */
@@ -66,6 +71,6 @@ export function slotsOf(mask: bigint): number[] {
   return out;
 }
 
-/** The roles each format's occupancy map shows, in legend order. */
-export const SHARED_ROLES = ['header', 'bitmap', 'node', 'leaf', 'exception', 'free'] as const;
-export const PERSISTENT_ROLES = ['header', 'metadata-area', 'data', 'free'] as const;
+/** The metadata roles each format's map shows, in legend order (snapshots, shared and free follow). */
+export const SHARED_ROLES = ['header', 'bitmap', 'label', 'node', 'leaf'] as const;
+export const PERSISTENT_ROLES = ['header', 'metadata-area'] as const;

@@ -1,4 +1,5 @@
-import type { OccupancyResult, OccupancyRole } from '../../src-core/api/dto.ts';
+import type { OccupancyResult } from '../../src-core/api/dto.ts';
+import { bucketClasses, type ChunkClass } from './chunk-class.ts';
 
 /**
  * The occupancy map: the visible chunk range as a raster of cells, row by row, each cell one
@@ -13,7 +14,7 @@ export interface OccupancyGrid {
 }
 
 const MIN_CELL = 9;
-const MAX_CELL = 40;
+export const MAX_CELL = 40;
 
 /** Cells as big as the visible span allows: a few chunks get big cells, millions get buckets. */
 export function gridFor(width: number, height: number, span: number): OccupancyGrid {
@@ -22,6 +23,12 @@ export function gridFor(width: number, height: number, span: number): OccupancyG
   const cols = Math.max(1, Math.floor(width / cell));
   const rows = Math.max(1, Math.floor(height / cell));
   return { width, height, cell, cols, rows };
+}
+
+/** The narrowest useful view: one chunk per cell at the biggest cell size, the viewport filled. */
+export function minSpanFor(width: number, height: number): number {
+  const g = gridFor(width, height, 1);
+  return Math.max(16, g.cols * g.rows);
 }
 
 /** Buckets to ask the API for: one per cell, never more than chunks. */
@@ -34,39 +41,29 @@ export interface BucketSummary {
   first: number;
   /** Exclusive. */
   end: number;
-  /** The role with most chunks, free only when the bucket is all free. */
-  role: OccupancyRole;
+  /** The class with most chunks, free only when the bucket is all free. */
+  top: ChunkClass;
   /** Used chunks / chunks, 0..1. */
   density: number;
-  counts: [OccupancyRole, number][];
+  /** Chunks per class, largest first, free last. */
+  classes: [ChunkClass, number][];
 }
 
 export function summarize(data: OccupancyResult, bucket: number): BucketSummary | null {
   if (bucket < 0 || bucket >= data.buckets) return null;
   const first = data.start + bucket * data.chunksPerBucket;
   const end = Math.min(data.end, first + data.chunksPerBucket);
-  const counts: [OccupancyRole, number][] = [];
-  let role: OccupancyRole = 'free';
-  let best = 0;
-  let used = 0;
-  for (const [r, arr] of Object.entries(data.counts) as [OccupancyRole, number[]][]) {
-    const n = arr[bucket] ?? 0;
-    if (n === 0) continue;
-    counts.push([r, n]);
-    if (r === 'free') continue;
-    used += n;
-    if (n > best) {
-      best = n;
-      role = r;
-    }
-  }
-  return { bucket, first, end, role, density: used / Math.max(end - first, 1), counts };
+  const classes = bucketClasses(data, bucket);
+  const used = classes.reduce((sum, [c, n]) => (c === 'free' ? sum : sum + n), 0);
+  return { bucket, first, end, top: classes[0]?.[0] ?? 'free', density: used / Math.max(end - first, 1), classes };
 }
 
 export interface Palette {
   free: string;
-  role: (role: OccupancyRole) => string;
-  /** Chunks to outline (search hits, the chunk a hover came from). */
+  /** Outline of highlighted cells; follows the theme. */
+  outline: string;
+  color: (c: ChunkClass) => string;
+  /** Chunks to outline (the chunk gone to, the one a hover came from). */
   highlight?: ReadonlySet<number>;
 }
 
@@ -74,6 +71,7 @@ export function paintOccupancy(ctx: CanvasRenderingContext2D, grid: OccupancyGri
   ctx.clearRect(0, 0, grid.width, grid.height);
   const gap = grid.cell >= 14 ? 2 : 1;
   const size = grid.cell - gap;
+  const marks = [...(palette.highlight ?? [])];
   for (let b = 0; b < data.buckets; b++) {
     const s = summarize(data, b);
     if (!s) continue;
@@ -82,15 +80,15 @@ export function paintOccupancy(ctx: CanvasRenderingContext2D, grid: OccupancyGri
     ctx.globalAlpha = 1;
     ctx.fillStyle = palette.free;
     ctx.fillRect(x, y, size, size);
-    if (s.role !== 'free') {
+    if (s.top !== 'free') {
       // Density at coarse zoom: a half-used bucket shows half-strength colour.
       ctx.globalAlpha = 0.3 + 0.7 * s.density;
-      ctx.fillStyle = palette.role(s.role);
+      ctx.fillStyle = palette.color(s.top);
       ctx.fillRect(x, y, size, size);
     }
-    if (palette.highlight && [...palette.highlight].some((c) => c >= s.first && c < s.end)) {
+    if (marks.some((c) => c >= s.first && c < s.end)) {
       ctx.globalAlpha = 1;
-      ctx.strokeStyle = '#111';
+      ctx.strokeStyle = palette.outline;
       ctx.lineWidth = 2;
       ctx.strokeRect(x + 1, y + 1, size - 2, size - 2);
     }
@@ -105,4 +103,9 @@ export function hitTest(grid: OccupancyGrid, data: OccupancyResult, x: number, y
   const row = Math.floor(y / grid.cell);
   if (col >= grid.cols) return null;
   return summarize(data, row * grid.cols + col);
+}
+
+/** Where bucket `b` is drawn: the centre of its cell (for tests and keyboard focus). */
+export function cellCentre(grid: OccupancyGrid, b: number): { x: number; y: number } {
+  return { x: (b % grid.cols) * grid.cell + grid.cell / 2, y: Math.floor(b / grid.cols) * grid.cell + grid.cell / 2 };
 }

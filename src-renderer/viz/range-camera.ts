@@ -9,8 +9,8 @@ export class RangeCamera {
 
   constructor(
     public total: number,
-    /** The narrowest view: a few dozen chunks, each a big cell. */
-    private readonly minSpan = 64,
+    /** The narrowest view: one chunk per cell at the biggest cell size. */
+    public minSpan = 64,
   ) {
     this.span = total;
   }
@@ -37,8 +37,8 @@ export class RangeCamera {
     this.set(Math.round(anchor - span * fraction), span);
   }
 
-  /** Shows [first, first + span) centred on `chunk`. */
-  focus(chunk: number, span = this.minSpan * 4): void {
+  /** Shows a span of `span` chunks centred on `chunk`. */
+  focus(chunk: number, span = this.minSpan): void {
     const s = Math.min(this.total, Math.max(this.minSpan, span));
     this.set(Math.round(chunk - s / 2), s);
   }

@@ -4,8 +4,8 @@ import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
-import { RoleLegend } from '../../ui/Legend.tsx';
-import { PERSISTENT_ROLES, SHARED_ROLES, snapshotColor } from '../../viz/colors.ts';
+import { ChunkLegend } from '../../ui/Legend.tsx';
+import { snapshotColor } from '../../viz/colors.ts';
 import { formatBytes, formatCount } from '../../viz/format.ts';
 import { OccupancyMap } from '../occupancy/OccupancyMap.tsx';
 import { ExceptionTable } from '../persistent/ExceptionTable.tsx';
@@ -88,7 +88,9 @@ export function MergeView() {
         </Card>
       )}
       <div className="grid grid-2">
-        <Card title="Occupancy" labelledBy="merge-occ" actions={<RoleLegend roles={info.format === 'persistent' ? PERSISTENT_ROLES : SHARED_ROLES} />}>
+        <Card title="Occupancy" labelledBy="merge-occ">
+          <ChunkLegend format={info.format} snapshots={info.snapshots} />
+          <div style={{ height: 10 }} />
           <OccupancyMap height={360} />
         </Card>
         {info.format === 'persistent' ? (

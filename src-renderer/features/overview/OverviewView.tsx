@@ -3,6 +3,8 @@ import { Card } from '../../ui/Card.tsx';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { Gauge } from '../../ui/Gauge.tsx';
 import { Stat } from '../../ui/Stat.tsx';
+import type { StoreInfo } from '../../../src-core/api/contract.ts';
+import type { GaugePart } from '../../ui/Gauge.tsx';
 import { ROLE_COLORS, snapshotColor } from '../../viz/colors.ts';
 import { formatBytes, formatCount } from '../../viz/format.ts';
 import { SnapshotTable } from './SnapshotTable.tsx';
@@ -45,15 +47,7 @@ export function OverviewView() {
         </dl>
       </Card>
       <Card title="Usage" labelledBy="usage-title" actions={<span className="muted">{formatCount(u.allocatedChunks)} of {formatCount(u.totalChunks)} chunks allocated</span>}>
-        <Gauge
-          label="COW usage"
-          total={u.totalChunks}
-          parts={[
-            { label: 'metadata', value: u.metadataChunks, color: ROLE_COLORS.node },
-            { label: 'data', value: u.dataChunks, color: info.format === 'persistent' ? snapshotColor(0) : ROLE_COLORS.exception },
-            { label: 'free', value: u.freeChunks, color: 'var(--free)' },
-          ]}
-        />
+        <Gauge label="COW usage" total={u.totalChunks} parts={usageParts(info)} />
         <dl className="stats" style={{ margin: '14px 0 0' }}>
           <Stat label="Allocated" value={formatCount(u.allocatedChunks)} testId="ov-allocated" raw={u.allocatedChunks} />
           <Stat label="Metadata" value={formatCount(u.metadataChunks)} testId="ov-metadata" raw={u.metadataChunks} />
@@ -67,4 +61,20 @@ export function OverviewView() {
       <SnapshotTable />
     </div>
   );
+}
+
+/**
+ * Allocated chunks in the colours of the occupancy map: metadata, each snapshot's own copies,
+ * copies several snapshots share, free.
+ */
+function usageParts(info: StoreInfo): GaugePart[] {
+  const u = info.usage;
+  const own = info.snapshots.map((s) => ({ label: s.name || `slot ${s.slot}`, value: info.format === 'persistent' ? u.dataChunks : s.unique, color: snapshotColor(s.slot) }));
+  const shared = Math.max(0, u.dataChunks - own.reduce((sum, p) => sum + p.value, 0));
+  return [
+    { label: 'metadata', value: u.metadataChunks, color: ROLE_COLORS.node },
+    ...own,
+    ...(info.format === 'shared' ? [{ label: 'shared', value: shared, color: ROLE_COLORS.exception }] : []),
+    { label: 'free', value: u.freeChunks, color: 'var(--free)' },
+  ];
 }

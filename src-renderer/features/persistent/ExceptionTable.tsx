@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ExceptionSort } from '../../../src-core/api/contract.ts';
 import { useApp } from '../../app/store-context.tsx';
+import { useSearchFocus } from '../../app/use-search-focus.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { VirtualTable, type Column } from '../../ui/VirtualTable.tsx';
 import { formatCount } from '../../viz/format.ts';
@@ -20,8 +21,15 @@ export function ExceptionTable({ height = 420 }: { height?: number }) {
     useShallow((s) => ({ pages: s.pages, matched: s.matched, total: s.total, query: s.query, error: s.tableError, revision: s.revision })),
   );
   const { loadPage, setQuery, reloadTable } = useApp(useShallow((s) => ({ loadPage: s.loadPage, setQuery: s.setQuery, reloadTable: s.reloadTable })));
+  const fromInput = useRef<HTMLInputElement>(null);
+  useSearchFocus(fromInput);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
+  // The filter can be set from elsewhere (a chunk clicked on the map): the fields follow it.
+  useEffect(() => {
+    setFrom(query.originFrom === null ? '' : String(query.originFrom));
+    setTo(query.originTo === null ? '' : String(query.originTo));
+  }, [query.originFrom, query.originTo]);
   useEffect(() => {
     void reloadTable();
   }, [reloadTable, revision]);
@@ -46,7 +54,7 @@ export function ExceptionTable({ height = 420 }: { height?: number }) {
           setQuery({ originFrom: num(from), originTo: num(to) });
         }}
       >
-        <input className="input mono" style={{ width: 130 }} aria-label="Origin from" placeholder="origin from" value={from} onChange={(e) => setFrom(e.target.value)} />
+        <input ref={fromInput} className="input mono" style={{ width: 130 }} aria-label="Origin from" placeholder="origin from" value={from} onChange={(e) => setFrom(e.target.value)} />
         <input className="input mono" style={{ width: 130 }} aria-label="Origin to" placeholder="origin to" value={to} onChange={(e) => setTo(e.target.value)} />
         <button type="submit" className="btn">
           Filter

@@ -1,18 +1,20 @@
+import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
-import { RoleLegend } from '../../ui/Legend.tsx';
-import { PERSISTENT_ROLES } from '../../viz/colors.ts';
+import { ChunkLegend } from '../../ui/Legend.tsx';
 import { OccupancyMap } from '../occupancy/OccupancyMap.tsx';
 import { AreaMap } from './AreaMap.tsx';
 import { ExceptionTable } from './ExceptionTable.tsx';
 
 export function PersistentView() {
+  const snapshots = useApp((s) => s.info?.snapshots);
+  const openChunk = useApp((s) => s.openChunk);
   return (
     <div className="page">
       <div className="page-head">
         <h1>Exception table</h1>
         <p>The kernel&apos;s persistent store: metadata areas, each followed by the data chunks its exceptions point to.</p>
       </div>
-      <Card title="Areas" labelledBy="areas-title" actions={<RoleLegend roles={PERSISTENT_ROLES} />}>
+      <Card title="Areas" labelledBy="areas-title" actions={<ChunkLegend format="persistent" snapshots={snapshots ?? []} />}>
         <AreaMap />
       </Card>
       <div className="grid grid-2">
@@ -20,7 +22,7 @@ export function PersistentView() {
           <ExceptionTable />
         </Card>
         <Card title="Occupancy" labelledBy="pocc-title">
-          <OccupancyMap height={420} />
+          <OccupancyMap height={420} onPick={(chunk) => void openChunk(chunk)} />
         </Card>
       </div>
     </div>

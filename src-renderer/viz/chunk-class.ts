@@ -1,0 +1,53 @@
+import type { OccupancyResult, OccupancyRole } from '../../src-core/api/dto.ts';
+import { ROLE_COLORS, ROLE_LABELS, roleColor, snapshotColor } from './colors.ts';
+
+/**
+ * What a chunk of the occupancy map is: a metadata role, free, or exception data by who reads it —
+ * one snapshot only (`slot:N`, that snapshot's colour) or several (`shared`). Exception data the
+ * owners do not account for keeps its role ('exception', 'data'): a leak, or owners not loaded yet.
+ */
+export type ChunkClass = OccupancyRole | 'shared' | `slot:${number}`;
+
+const DATA_ROLES: ReadonlySet<OccupancyRole> = new Set(['exception', 'data']);
+
+/** Chunks per class in bucket `b`, largest first (free last whatever its count). */
+export function bucketClasses(data: OccupancyResult, b: number): [ChunkClass, number][] {
+  const out: [ChunkClass, number][] = [];
+  let owned = 0;
+  if (data.owners) {
+    for (const { slot, counts } of data.owners.slots) {
+      const n = counts[b] ?? 0;
+      if (n) out.push([`slot:${slot}`, n]);
+      owned += n;
+    }
+    const shared = data.owners.shared[b] ?? 0;
+    if (shared) out.push(['shared', shared]);
+    owned += shared;
+  }
+  let free = 0;
+  for (const [role, counts] of Object.entries(data.counts) as [OccupancyRole, number[]][]) {
+    let n = counts[b] ?? 0;
+    if (DATA_ROLES.has(role)) {
+      const rest = Math.min(n, owned);
+      n -= rest;
+      owned -= rest;
+    }
+    if (role === 'free') free = n;
+    else if (n) out.push([role, n]);
+  }
+  out.sort((x, y) => y[1] - x[1]);
+  if (free) out.push(['free', free]);
+  return out;
+}
+
+export function classColor(c: ChunkClass): string {
+  if (c.startsWith('slot:')) return snapshotColor(Number(c.slice(5)));
+  if (c === 'shared') return ROLE_COLORS.exception;
+  return roleColor(c);
+}
+
+export function classLabel(c: ChunkClass, name: (slot: number) => string): string {
+  if (c.startsWith('slot:')) return `only ${name(Number(c.slice(5)))}`;
+  if (c === 'shared') return 'shared by several snapshots';
+  return ROLE_LABELS[c] ?? c;
+}
