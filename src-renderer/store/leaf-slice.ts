@@ -6,9 +6,11 @@ export interface LeafSlice {
   leafChunk: number | null;
   leafDetail: LeafDetailResult | null;
   leafError: ViewError | null;
+  /** The origin chunk the leaf was opened for (a clicked exception chunk), marked in its tables. */
+  leafOrigin: number | null;
   /** The snapshot whose column the sharemap emphasizes (picked in the legend). */
   highlightSlot: number | null;
-  openLeaf(chunk: number): Promise<void>;
+  openLeaf(chunk: number, origin?: number): Promise<void>;
   refreshLeaf(): Promise<void>;
   setHighlightSlot(slot: number | null): void;
 }
@@ -17,9 +19,10 @@ export const createLeafSlice: SliceCreator<LeafSlice> = (client) => (set, get) =
   leafChunk: null,
   leafDetail: null,
   leafError: null,
+  leafOrigin: null,
   highlightSlot: null,
-  async openLeaf(chunk) {
-    set({ leafChunk: chunk, leafDetail: null, leafError: null });
+  async openLeaf(chunk, origin) {
+    set({ leafChunk: chunk, leafDetail: null, leafError: null, leafOrigin: origin ?? null });
     get().navigate('leaf');
     await get().refreshLeaf();
   },

@@ -54,6 +54,9 @@ export interface SharemapStyle {
   muted: string;
   /** Column to emphasize (a snapshot picked in the legend), or null. */
   highlightSlot: number | null;
+  /** Row to mark (the origin chunk a clicked exception chunk keeps), or null. */
+  focusOrigin?: number | null;
+  accent?: string;
 }
 
 export function paintSharemap(ctx: CanvasRenderingContext2D, detail: LeafDetailResult, g: SharemapGeometry, style: SharemapStyle): void {
@@ -70,9 +73,10 @@ export function paintSharemap(ctx: CanvasRenderingContext2D, detail: LeafDetailR
   });
   detail.rows.forEach((row, r) => {
     const y = g.headH + r * g.cellH;
+    const focused = style.focusOrigin === row.origin;
     ctx.textAlign = 'right';
-    ctx.fillStyle = style.muted;
-    ctx.fillText(String(row.origin), g.labelW - 8, y + g.cellH / 2);
+    ctx.fillStyle = focused ? (style.accent ?? style.text) : style.muted;
+    ctx.fillText(focused ? `▸ ${row.origin}` : String(row.origin), g.labelW - 8, y + g.cellH / 2);
     detail.slots.forEach((_, c) => {
       const cell = cellAt(detail, r, c);
       if (!cell) return;
@@ -88,6 +92,12 @@ export function paintSharemap(ctx: CanvasRenderingContext2D, detail: LeafDetailR
         ctx.fill();
       }
     });
+    if (focused) {
+      ctx.globalAlpha = 1;
+      ctx.strokeStyle = style.accent ?? style.text;
+      ctx.lineWidth = 2;
+      ctx.strokeRect(g.labelW, y, g.cellW * detail.slots.length, g.cellH);
+    }
   });
   ctx.globalAlpha = 1;
 }

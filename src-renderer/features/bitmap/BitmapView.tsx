@@ -1,45 +1,38 @@
 import { useState } from 'react';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
-import { RoleLegend } from '../../ui/Legend.tsx';
-import { PERSISTENT_ROLES, SHARED_ROLES } from '../../viz/colors.ts';
-import type { BucketSummary } from '../../viz/occupancy-painter.ts';
+import { ChunkLegend } from '../../ui/Legend.tsx';
 import { OccupancyMap } from '../occupancy/OccupancyMap.tsx';
 
 export function BitmapView() {
-  const format = useApp((s) => s.info?.format);
-  const findLeafOfChunk = useApp((s) => s.findLeafOfChunk);
-  const openLeaf = useApp((s) => s.openLeaf);
-  const loadTree = useApp((s) => s.loadTree);
+  const info = useApp((s) => s.info);
+  const openChunk = useApp((s) => s.openChunk);
   const [note, setNote] = useState<string | null>(null);
   const [focus, setFocus] = useState<number | null>(null);
   const [goTo, setGoTo] = useState('');
-  const openLeafOf = async (chunk: number): Promise<void> => {
-    setNote(`Looking for the leaf of chunk ${chunk}…`);
-    await loadTree();
-    const leaf = await findLeafOfChunk(chunk);
-    if (leaf === null) setNote(`No leaf maps chunk ${chunk}: it holds no exception data.`);
-    else await openLeaf(leaf);
-  };
-  const pick = async (b: BucketSummary): Promise<void> => {
-    setFocus(b.first);
-    if (format !== 'shared') return;
-    if (b.role === 'leaf') return openLeaf(b.first);
-    if (b.role !== 'exception') return setNote(`Chunk ${b.first} is ${b.role === 'free' ? 'free' : `a ${b.role} chunk`}; only exception and leaf chunks lead to a leaf.`);
-    await openLeafOf(b.first);
+  if (!info) return null;
+  const shared = info.format === 'shared';
+  const open = async (chunk: number): Promise<void> => {
+    setFocus(chunk);
+    setNote(null);
+    setNote(await openChunk(chunk));
   };
   const target = Number(goTo);
-  const valid = goTo.trim() !== '' && Number.isInteger(target) && target >= 0;
+  const valid = goTo.trim() !== '' && Number.isInteger(target) && target >= 0 && target < info.chunkCount;
   return (
     <div className="page">
       <div className="page-head">
         <h1>Occupancy</h1>
-        <p>Every chunk of the COW device by role. Scroll or press + and − to zoom, drag to pan; click a bucket to zoom into it, an exception chunk to open its leaf.</p>
+        <p>
+          Every chunk of the COW device by role; exception data in the colour of the one snapshot that reads it, or brown when several share it. Scroll or press + and − to
+          zoom, drag to pan; click a bucket to zoom into it, an exception chunk to {shared ? 'open its leaf' : 'show its table entry'}.
+        </p>
       </div>
-      <Card title="COW chunks" labelledBy="occ-title" actions={<RoleLegend roles={format === 'persistent' ? PERSISTENT_ROLES : SHARED_ROLES} />}>
+      <Card title="COW chunks" labelledBy="occ-title">
+        <ChunkLegend format={info.format} snapshots={info.snapshots} />
         <form
           className="row"
-          style={{ marginBottom: 10 }}
+          style={{ margin: '12px 0 10px' }}
           onSubmit={(e) => {
             e.preventDefault();
             if (valid) setFocus(target);
@@ -49,13 +42,13 @@ export function BitmapView() {
           <button type="submit" className="btn" disabled={!valid}>
             Go to chunk
           </button>
-          {focus !== null && format === 'shared' && (
-            <button type="button" className="btn" onClick={() => void openLeafOf(focus)}>
-              Open the leaf of chunk {focus}
+          {focus !== null && (
+            <button type="button" className="btn" onClick={() => void open(focus)}>
+              {shared ? `Open the leaf of chunk ${focus}` : `Show chunk ${focus} in the table`}
             </button>
           )}
         </form>
-        <OccupancyMap height={460} onPick={(b) => void pick(b)} focus={focus} />
+        <OccupancyMap height={460} onPick={(chunk) => void open(chunk)} focus={focus} />
         {note && (
           <p className="muted" role="status" style={{ margin: '10px 0 0' }}>
             {note}

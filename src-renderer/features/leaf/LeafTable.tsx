@@ -1,10 +1,17 @@
+import { useEffect, useRef } from 'react';
 import type { LeafDetailResult } from '../../../src-core/api/contract.ts';
 import { snapshotColor } from '../../viz/colors.ts';
 
 /** The leaf's map: each origin chunk with its exceptions (COW chunk and the snapshots reading it). */
-export function LeafTable({ detail, names }: { detail: LeafDetailResult; names: ReadonlyMap<number, string> }) {
+export function LeafTable({ detail, names, focusOrigin }: { detail: LeafDetailResult; names: ReadonlyMap<number, string>; focusOrigin: number | null }) {
+  const wrap = useRef<HTMLDivElement>(null);
+  // The origin chunk the leaf was opened for scrolls into view (the table scrolls, not the page).
+  useEffect(() => {
+    const row = wrap.current?.querySelector<HTMLElement>('tr.selected');
+    if (row && wrap.current) wrap.current.scrollTop = row.offsetTop - wrap.current.clientHeight / 2;
+  }, [detail, focusOrigin]);
   return (
-    <div className="table-wrap" style={{ maxHeight: 560 }}>
+    <div ref={wrap} className="table-wrap" style={{ maxHeight: 560 }}>
       <table className="data" aria-label="Exceptions of this leaf">
         <thead>
           <tr>
@@ -15,7 +22,7 @@ export function LeafTable({ detail, names }: { detail: LeafDetailResult; names: 
         </thead>
         <tbody>
           {detail.leaf.entries.map((e) => (
-            <tr key={e.origin} data-origin={e.origin}>
+            <tr key={e.origin} data-origin={e.origin} className={e.origin === focusOrigin ? 'selected' : undefined} aria-current={e.origin === focusOrigin || undefined}>
               <td className="num">{e.origin}</td>
               <td className="num">{e.exceptions.length}</td>
               <td>

@@ -11,16 +11,16 @@ import { LeafTable } from './LeafTable.tsx';
 import { SharemapCanvas } from './SharemapCanvas.tsx';
 
 export function LeafView() {
-  const { leafChunk, detail, error, highlightSlot, snapshots, chunkBytes, revision, rootChunk } = useApp(
+  const { leafChunk, leafOrigin, detail, error, highlightSlot, snapshots, chunkBytes, revision } = useApp(
     useShallow((s) => ({
       leafChunk: s.leafChunk,
+      leafOrigin: s.leafOrigin,
       detail: s.leafDetail,
       error: s.leafError,
       highlightSlot: s.highlightSlot,
       snapshots: s.info?.snapshots ?? [],
       chunkBytes: s.info?.chunkBytes ?? 0,
       revision: s.revision,
-      rootChunk: s.treeRoot?.root ?? null,
     })),
   );
   const { refreshLeaf, setHighlightSlot, openLeaf, searchKey } = useApp(
@@ -43,7 +43,7 @@ export function LeafView() {
         if (path) await openLeaf(path.leaf);
       }} />
       {error && <ErrorAlert error={error} onRetry={() => void refreshLeaf()} />}
-      {leafChunk === null && <p className="empty">Pick a leaf in the B-tree, or find the leaf of an origin chunk above{rootChunk !== null ? '' : ''}.</p>}
+      {leafChunk === null && <p className="empty">Pick a leaf in the B-tree or an exception chunk on the occupancy map, or find the leaf of an origin chunk above.</p>}
       {detail && (
         <>
           <Card title="Leaf" labelledBy="leaf-title">
@@ -60,10 +60,10 @@ export function LeafView() {
               <div style={{ marginBottom: 10 }}>
                 <SnapshotLegend snapshots={shown} picked={highlightSlot} onPick={setHighlightSlot} />
               </div>
-              <SharemapCanvas detail={detail} highlightSlot={highlightSlot} names={names} />
+              <SharemapCanvas detail={detail} highlightSlot={highlightSlot} focusOrigin={leafOrigin} names={names} />
             </Card>
             <Card title="Map" labelledBy="map-title">
-              <LeafTable detail={detail} names={names} />
+              <LeafTable detail={detail} names={names} focusOrigin={leafOrigin} />
             </Card>
           </div>
         </>

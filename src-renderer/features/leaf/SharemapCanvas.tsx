@@ -4,7 +4,7 @@ import { cssVar, sizeCanvas, useElementSize } from '../../ui/use-canvas.ts';
 import { hitSharemap, paintSharemap, sharemapGeometry, type SharemapCell } from '../../viz/sharemap-painter.ts';
 
 /** The sharemap matrix on one canvas; the painter and hit-testing live in viz/. */
-export function SharemapCanvas({ detail, highlightSlot, names }: { detail: LeafDetailResult; highlightSlot: number | null; names: ReadonlyMap<number, string> }) {
+export function SharemapCanvas({ detail, highlightSlot, focusOrigin, names }: { detail: LeafDetailResult; highlightSlot: number | null; focusOrigin: number | null; names: ReadonlyMap<number, string> }) {
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(600);
@@ -15,7 +15,7 @@ export function SharemapCanvas({ detail, highlightSlot, names }: { detail: LeafD
     const el = canvas.current;
     const ctx = el && sizeCanvas(el, geometry.width, geometry.height);
     if (!ctx) return;
-    paintSharemap(ctx, detail, geometry, { free: cssVar('--free', '#e7eaef'), text: cssVar('--text', '#1c2230'), muted: cssVar('--muted', '#5d6778'), highlightSlot });
+    paintSharemap(ctx, detail, geometry, { free: cssVar('--free', '#e7eaef'), text: cssVar('--text', '#1c2230'), muted: cssVar('--muted', '#5d6778'), highlightSlot, focusOrigin, accent: cssVar('--accent', '#2f6fde') });
   });
   const name = (slot: number): string => names.get(slot) || `slot ${slot}`;
   return (

@@ -1,19 +1,21 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { OccupancyResult } from '../../../src-core/api/contract.ts';
 import { useApp, useAppStore } from '../../app/store-context.tsx';
+import { useZoomCommand } from '../../app/use-zoom-command.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { cssVar, sizeCanvas, useElementSize } from '../../ui/use-canvas.ts';
-import { ROLE_LABELS, roleColor } from '../../viz/colors.ts';
+import { classColor } from '../../viz/chunk-class.ts';
 import { formatCount } from '../../viz/format.ts';
-import { bucketsFor, gridFor, hitTest, paintOccupancy, type BucketSummary, type OccupancyGrid } from '../../viz/occupancy-painter.ts';
+import { bucketsFor, gridFor, hitTest, minSpanFor, paintOccupancy, type BucketSummary, type OccupancyGrid } from '../../viz/occupancy-painter.ts';
 import { RangeCamera } from '../../viz/range-camera.ts';
+import { OccupancyTip } from './OccupancyTip.tsx';
 
 /**
  * The COW as a zoomable map of chunk buckets. The camera and the painter run outside React: camera
  * moves ask the API for the visible buckets (latest wins), and the store's `subscribe` repaints the
  * canvas when they arrive. React only renders the frame, the tooltip and the buttons.
  */
-export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: number; onPick?: (bucket: BucketSummary) => void; focus?: number | null }) {
+export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: number; onPick?: (chunk: number) => void; focus?: number | null }) {
   const store = useAppStore();
   const total = useApp((s) => s.info?.chunkCount ?? 0);
   const revision = useApp((s) => s.revision);
@@ -26,17 +28,18 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
   const [range, setRange] = useState({ start: 0, span: total });
 
   const highlight = useRef<ReadonlySet<number>>(new Set());
+  /** Paints buckets only when they are the camera's range: the store may still hold another map's. */
   const paint = useCallback((data: OccupancyResult | null) => {
     const el = canvas.current;
-    if (!el || !data) return;
+    const c = camera.current;
+    if (!el || !data || data.start !== c.start || data.end !== c.start + c.span) return;
     const ctx = sizeCanvas(el, grid.current.width, grid.current.height);
-    if (ctx) paintOccupancy(ctx, grid.current, data, { free: cssVar('--free', '#e7eaef'), role: roleColor, highlight: highlight.current });
+    if (!ctx) return;
+    paintOccupancy(ctx, grid.current, data, { free: cssVar('--free', '#e7eaef'), outline: cssVar('--text', '#1c2230'), color: classColor, highlight: highlight.current });
+    // What is on screen, for tests and for people reading the DOM.
+    el.dataset.range = `${data.start}-${data.end}`;
+    el.dataset.owners = String(data.owners !== undefined);
   }, []);
-  useEffect(() => {
-    highlight.current = new Set(focus === null ? [] : [focus]);
-    if (focus !== null) camera.current.focus(focus, 64);
-    paint(store.getState().occupancy);
-  }, [focus, paint, store]);
 
   const request = useCallback(() => {
     const c = camera.current;
@@ -45,6 +48,11 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
     void store.getState().loadOccupancy(c.start, c.start + c.span, bucketsFor(grid.current, c.span));
   }, [store, height]);
 
+  useEffect(() => {
+    highlight.current = new Set(focus === null ? [] : [focus]);
+    if (focus !== null) camera.current.focus(focus);
+    paint(store.getState().occupancy);
+  }, [focus, paint, store]);
   useEffect(() => store.subscribe((s, prev) => s.occupancy !== prev.occupancy && paint(s.occupancy)), [store, paint]);
   useEffect(() => {
     let frame = 0;
@@ -67,10 +75,11 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
       (w: number) => {
         if (w > 0 && w !== grid.current.width) {
           grid.current = { ...grid.current, width: w };
+          camera.current.minSpan = minSpanFor(w, height);
           request();
         }
       },
-      [request],
+      [request, height],
     ),
   );
 
@@ -98,8 +107,15 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
     return () => el.removeEventListener('wheel', onWheel);
   });
 
+  useZoomCommand((kind) => {
+    const c = camera.current;
+    if (kind === 'in') c.zoom(2);
+    else if (kind === 'out') c.zoom(0.5);
+    else c.reset();
+  });
+
   const drag = useRef<{ y: number; start: number } | null>(null);
-  const chunksPerRow = (): number => Math.max(1, Math.round((camera.current.span / Math.max(grid.current.rows, 1))));
+  const chunksPerRow = (): number => Math.max(1, Math.round(camera.current.span / Math.max(grid.current.rows, 1)));
 
   return (
     <div>
@@ -121,8 +137,8 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
       {error && <ErrorAlert error={error} />}
       <div
         ref={wrap}
-        className="viz"
-        style={{ height, background: 'transparent', border: 0 }}
+        className="viz occupancy"
+        style={{ height }}
         tabIndex={0}
         role="application"
         aria-label="Occupancy map. Plus and minus zoom, arrow keys pan, 0 shows the whole device."
@@ -147,7 +163,6 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
       >
         <canvas
           ref={canvas}
-          style={{ cursor: drag.current ? 'grabbing' : 'crosshair' }}
           onPointerDown={(e) => {
             drag.current = { y: e.clientY, start: camera.current.start };
           }}
@@ -159,7 +174,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
             // A click on a bucket zooms into it; on a single chunk it picks that chunk.
             const c = camera.current;
             if (hit.end - hit.first > 1) c.zoom(4, (hit.first - c.start) / Math.max(c.span, 1));
-            else onPick?.(hit);
+            else onPick?.(hit.first);
           }}
           onPointerMove={(e) => {
             if (drag.current && e.buttons === 1) {
@@ -172,21 +187,8 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
           }}
           onPointerLeave={() => setTip(null)}
         />
-        {tip && <BucketTip s={tip.s} left={Math.min(tip.x + 14, grid.current.width - 250)} top={tip.y + 14} />}
+        {tip && <OccupancyTip s={tip.s} left={Math.min(tip.x + 14, grid.current.width - 260)} top={tip.y + 14} />}
       </div>
-    </div>
-  );
-}
-
-function BucketTip({ s, left, top }: { s: BucketSummary; left: number; top: number }) {
-  const single = s.end - s.first === 1;
-  const head = single ? `chunk ${formatCount(s.first)}: ${ROLE_LABELS[s.role] ?? s.role}` : `chunks ${formatCount(s.first)}–${formatCount(s.end - 1)}`;
-  const body = single ? '' : s.counts.map(([role, n]) => `${ROLE_LABELS[role] ?? role}: ${formatCount(n)}`).join('\n');
-  return (
-    <div className="viz-tip" role="tooltip" style={{ left, top }}>
-      {head}
-      {body && `\n${body}`}
-      {single ? (s.role === 'exception' || s.role === 'leaf') && '\nclick to open its leaf' : '\nclick to zoom in'}
     </div>
   );
 }
