@@ -10,6 +10,7 @@ import { OverviewView } from '../features/overview/OverviewView.tsx';
 import { PersistentView } from '../features/persistent/PersistentView.tsx';
 import { StartView } from '../features/start/StartView.tsx';
 import { TeachView } from '../features/teach/TeachView.tsx';
+import { AboutDialog } from './AboutDialog.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import { StoreProvider, useApp } from './store-context.tsx';
@@ -58,6 +59,7 @@ export function App({ store }: { store: AppStore }) {
           <Routed />
         </div>
       </div>
+      <AboutDialog />
     </StoreProvider>
   );
 }

@@ -1,17 +1,17 @@
-import { BRIDGE_GLOBAL, createClient, type ApiEvent, type EngineClient, type Envelope, type Method } from '../../src-core/api/contract.ts';
+import { BRIDGE_GLOBAL, bridgeTransport, createClient, METHODS, type ElectronBridge, type EngineClient } from '../../src-core/api/contract.ts';
 
-/** What the preload exposes on `window[BRIDGE_GLOBAL]`: one invoke and one event subscription. */
-export interface Bridge {
-  call(method: Method, args: unknown): Promise<Envelope<unknown>>;
-  subscribe(listener: (event: ApiEvent) => void): () => void;
+/**
+ * The preload's bridge on `window[BRIDGE_GLOBAL]`, when it is whole: one function per contract
+ * method answering an Envelope, and `onEvent`. A preload from another build (a method missing) is
+ * refused here rather than failing on first use.
+ */
+export function bridgeFromWindow(): ElectronBridge | null {
+  const bridge = (window as unknown as Record<string, unknown>)[BRIDGE_GLOBAL] as Record<string, unknown> | undefined;
+  if (!bridge || typeof bridge !== 'object' || typeof bridge['onEvent'] !== 'function') return null;
+  return METHODS.every((m) => typeof bridge[m] === 'function') ? (bridge as unknown as ElectronBridge) : null;
 }
 
-export function bridgeFromWindow(): Bridge | null {
-  const bridge = (window as unknown as Record<string, unknown>)[BRIDGE_GLOBAL];
-  return bridge && typeof bridge === 'object' ? (bridge as Bridge) : null;
-}
-
-/** The Electron client: the preload's bridge is already a Transport (envelopes in, events out). */
-export function createElectronClient(bridge: Bridge): EngineClient {
-  return createClient({ call: (method, args) => bridge.call(method, args), subscribe: (listener) => bridge.subscribe(listener) });
+/** The Electron client: the contract's transport over the bridge (envelopes in, events out). */
+export function createElectronClient(bridge: ElectronBridge): EngineClient {
+  return createClient(bridgeTransport(bridge));
 }

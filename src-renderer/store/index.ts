@@ -6,10 +6,11 @@ import { createJobsSlice } from './jobs-slice.ts';
 import { createLeafSlice } from './leaf-slice.ts';
 import { createOccupancySlice } from './occupancy-slice.ts';
 import { createPersistentSlice } from './persistent-slice.ts';
-import { createRouteSlice, type RouteName } from './route-slice.ts';
+import { createRouteSlice } from './route-slice.ts';
 import { createSessionSlice } from './session-slice.ts';
 import { createTeachSlice } from '../features/teach/teach-slice.ts';
 import { createTreeSlice } from './tree-slice.ts';
+import { createUiSlice } from './ui-slice.ts';
 import type { AppState } from './types.ts';
 
 export type { AppState } from './types.ts';
@@ -27,25 +28,16 @@ export function createAppStore(client: EngineClient): AppStore {
     ...createPersistentSlice(client)(...a),
     ...createJobsSlice(client)(...a),
     ...createActivitySlice(client)(...a),
+    ...createUiSlice(client)(...a),
     ...createTeachSlice(client)(...a),
     resetViews() {
-      a[0]({ treeRoot: null, blocks: new Map(), expanded: new Set(), searchPath: null, treeError: null, flashes: [] });
-      a[0]({ leafChunk: null, leafDetail: null, leafError: null, occupancy: null, areas: null, pages: new Map() });
+      a[0]({ treeRoot: null, blocks: new Map(), expanded: new Set(), unfolded: new Set(), searchPath: null, treeError: null, flashes: [] });
+      a[0]({ leafChunk: null, leafDetail: null, leafError: null, leafOrigin: null, occupancy: null, areas: null, pages: new Map() });
     },
   }));
   client.onEvent((event) => handleEvent(store, event));
   return store;
 }
-
-const UI_ROUTES: Partial<Record<string, RouteName>> = {
-  'view-overview': 'overview',
-  'view-btree': 'btree',
-  'view-bitmap': 'bitmap',
-  'view-persistent': 'persistent',
-  'view-merge': 'merge',
-  'view-activity': 'activity',
-  'view-teach': 'teach',
-};
 
 /** Pushed events keep every view live, whichever client (another window, the CLI) made the change. */
 function handleEvent(store: AppStore, event: ApiEvent): void {
@@ -71,11 +63,8 @@ function handleEvent(store: AppStore, event: ApiEvent): void {
         s.navigate('start');
       }
       break;
-    case 'ui': {
-      const route = UI_ROUTES[event.command];
-      if (route) s.navigate(route);
-      else if (event.command === 'close-store') void s.closeStore();
+    case 'ui':
+      void s.runCommand(event.command, event.session);
       break;
-    }
   }
 }

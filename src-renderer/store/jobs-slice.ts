@@ -67,5 +67,9 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (client) => (set, get) =
 
 function summary(job: JobInfo): string | null {
   if (job.kind === 'merge' && job.result) return job.result.summary[0] ?? `${job.result.chunks} chunks merged`;
+  if (job.kind === 'open' && job.result) {
+    const { format, info } = job.result;
+    return `${format} store, ${info.snapshots.length} snapshot${info.snapshots.length === 1 ? '' : 's'}, ${info.exceptions.toLocaleString('en-US')} exceptions`;
+  }
   return `${job.progress.done} / ${job.progress.total} ${job.progress.unit}`;
 }

@@ -1,19 +1,31 @@
-import type { CallArgs, HelloResult, ListDevicesResult, RecentStore, SessionDto } from '../../src-core/api/contract.ts';
+import type { CallArgs, DiscoverPairsResult, HelloResult, ListDevicesResult, RecentStore, SessionDto } from '../../src-core/api/contract.ts';
+import { ApiError } from '../../src-core/api/contract.ts';
 import { toViewError, type ViewError } from './errors.ts';
 import type { SliceCreator } from './types.ts';
+
+/** What is being opened right now: its label, and its job once the host has started it. */
+export interface Opening {
+  label: string;
+  job: string | null;
+}
 
 export interface SessionSlice {
   hello: HelloResult | null;
   devices: ListDevicesResult | null;
+  /** Origin/COW pairs of snapshots the system runs (dmsetup, LVM). */
+  pairs: DiscoverPairsResult | null;
   recent: RecentStore[];
   session: SessionDto | null;
-  /** What is being opened right now ("demo store", a path), for the start view's spinner. */
-  opening: string | null;
+  opening: Opening | null;
   startError: ViewError | null;
-  /** Loads host facts, devices and recent stores; adopts a store the server already opened. */
+  /** Says an open was cancelled (not an error: the user asked). */
+  startNote: string | null;
+  /** Loads host facts, devices, pairs and recent stores; adopts a store the server already opened. */
   init(): Promise<void>;
   refreshDevices(dir?: string): Promise<void>;
+  /** Opens as a job (progress in `jobs`, cancellable with `cancelOpen`); true once the store is shown. */
   openStore(args: CallArgs<'open'>): Promise<boolean>;
+  cancelOpen(): Promise<void>;
   openDemo(): Promise<boolean>;
   /** Reopens the current store for writing (the UI confirms first) or read-only. */
   reopen(write: boolean): Promise<boolean>;
@@ -24,10 +36,12 @@ export interface SessionSlice {
 export const createSessionSlice: SliceCreator<SessionSlice> = (client) => (set, get) => ({
   hello: null,
   devices: null,
+  pairs: null,
   recent: [],
   session: null,
   opening: null,
   startError: null,
+  startNote: null,
 
   async init() {
     try {
@@ -35,7 +49,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (client) => (set, 
       set({ hello, recent: recent.stores });
       const first = sessions.sessions[0];
       if (first && !get().session) get().adoptSession(first);
-      await get().refreshDevices();
+      await Promise.all([get().refreshDevices(), client.discoverPairs({}).then((pairs) => set({ pairs }))]);
     } catch (e) {
       set({ startError: toViewError(e) });
     }
@@ -51,10 +65,21 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (client) => (set, 
   },
 
   async openStore(args) {
-    set({ opening: args.cow, startError: null });
+    const label = `${args.cow}${args.write ? ' for writing' : ''}`;
+    set({ opening: { label, job: null }, startError: null, startNote: null });
     try {
-      const session = await get().track(`open ${args.cow}${args.write ? ' for writing' : ''}`, () => client.open(args), (s) => `${s.format} store, ${s.info.snapshots.length} snapshot(s)`);
-      get().adoptSession(session);
+      // The job's events log it in Activity (one entry that follows the job), so no `track` here.
+      const started = await client.openStart(args);
+      set({ opening: { label, job: started.id } });
+      get().applyJob(started);
+      const end = await client.jobWait({ job: started.id });
+      get().applyJob(end);
+      if (end.state === 'cancelled') {
+        set({ startNote: `Opening ${args.cow} was cancelled; nothing was changed.` });
+        return false;
+      }
+      if (end.kind !== 'open' || !end.result) throw new ApiError(end.error?.code ?? 'internal', end.error?.message ?? `the open ended ${end.state}`, end.error?.where ?? {});
+      get().adoptSession(end.result);
       void client.recentStores({}).then((r) => set({ recent: r.stores }), () => undefined);
       return true;
     } catch (e) {
@@ -65,8 +90,13 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (client) => (set, 
     }
   },
 
+  async cancelOpen() {
+    const job = get().opening?.job;
+    if (job) await client.jobCancel({ job }).catch(() => undefined); // it may have just ended
+  },
+
   async openDemo() {
-    set({ opening: 'demo store', startError: null });
+    set({ opening: { label: 'the demo store', job: null }, startError: null, startNote: null });
     try {
       const demo = await get().track('create demo store', () => client.createDemo({}), (d) => (d.created ? `created in ${d.dir}` : `already in ${d.dir}`));
       return await get().openStore({ cow: demo.cow, origin: demo.origin, write: true });

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../../app/store-context.tsx';
+import { useSearchFocus } from '../../app/use-search-focus.ts';
 import { Card } from '../../ui/Card.tsx';
 
 /** "Origin chunk C": finds its leaf and lights the path. "/" focuses it from anywhere in the view. */
@@ -8,6 +9,7 @@ export function SearchBox() {
   const chunks = useApp((s) => s.info?.chunkCount ?? 0);
   const [value, setValue] = useState('');
   const input = useRef<HTMLInputElement>(null);
+  useSearchFocus(input);
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (e.key === '/' && !(e.target instanceof HTMLInputElement)) {

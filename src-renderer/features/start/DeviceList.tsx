@@ -1,10 +1,12 @@
+import type { BlockDeviceDto } from '../../../src-core/api/contract.ts';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
 import { formatBytes } from '../../viz/format.ts';
 
-/** Block devices and image files the host sees, with the format snapscope detects by magic. */
+/** Block devices and image files the host sees: size, the format read from their magic, and who else uses them. */
 export function DeviceList() {
   const devices = useApp((s) => s.devices);
+  const opening = useApp((s) => s.opening !== null);
   const openStore = useApp((s) => s.openStore);
   const refresh = useApp((s) => s.refreshDevices);
   if (!devices) return <Card title="Devices and images">{<p className="empty">Looking for devices…</p>}</Card>;
@@ -15,13 +17,18 @@ export function DeviceList() {
       title="Devices and images"
       labelledBy="devices-title"
       actions={
-        <button type="button" className="btn btn-sm" onClick={() => void refresh(devices.dir)}>
-          Refresh
-        </button>
+        <>
+          <span className="muted mono" style={{ fontSize: 12 }}>
+            images in {devices.dir}
+          </span>
+          <button type="button" className="btn btn-sm" onClick={() => void refresh(devices.dir)}>
+            Refresh
+          </button>
+        </>
       }
     >
       <div className="table-wrap">
-        <table className="data">
+        <table className="data" aria-labelledby="devices-title">
           <thead>
             <tr>
               <th>Path</th>
@@ -46,10 +53,10 @@ export function DeviceList() {
                   <td>
                     <FormatBadge format={img.format} />
                   </td>
-                  <td className="muted">{store && origin ? `origin: ${origin.split('/').pop()}` : '—'}</td>
+                  <td className="muted">{store ? (origin ? `origin beside it: ${origin.split('/').pop()}` : 'no origin beside it') : '—'}</td>
                   <td>
                     {store && (
-                      <button type="button" className="btn btn-sm" aria-label={`Open ${img.path}`} onClick={() => void openStore({ cow: img.path, ...(origin ? { origin } : {}) })}>
+                      <button type="button" className="btn btn-sm" disabled={opening} aria-label={`Open ${img.path}`} onClick={() => void openStore({ cow: img.path, ...(origin ? { origin } : {}) })}>
                         Open
                       </button>
                     )}
@@ -63,15 +70,20 @@ export function DeviceList() {
                   {d.path}
                   {d.dmName && <span className="muted"> ({d.dmName})</span>}
                 </td>
-                <td>{d.type}</td>
+                <td>
+                  {d.type}
+                  {d.model && <span className="muted"> · {d.model}</span>}
+                </td>
                 <td className="num">{formatBytes(d.sizeBytes)}</td>
                 <td>
                   <FormatBadge format={d.format} />
                 </td>
-                <td>{d.inUse ? <span className="badge warn">{d.inUse}</span> : <span className="muted">{d.model ?? 'not in use'}</span>}</td>
+                <td>
+                  <DeviceState d={d} />
+                </td>
                 <td>
                   {(d.format === 'shared' || d.format === 'persistent') && (
-                    <button type="button" className="btn btn-sm" aria-label={`Open ${d.path}`} onClick={() => void openStore({ cow: d.path })}>
+                    <button type="button" className="btn btn-sm" disabled={opening} aria-label={`Open ${d.path}`} onClick={() => void openStore({ cow: d.path })}>
                       Open
                     </button>
                   )}
@@ -92,7 +104,19 @@ export function DeviceList() {
   );
 }
 
+/** In use (writes refused, naming who), read-only, or needing the privileged helper to read. */
+function DeviceState({ d }: { d: BlockDeviceDto }) {
+  const badges = [
+    d.inUse && <span key="use" className="badge warn" title="Writes are refused while the system uses it">in use: {d.inUse}</span>,
+    d.readOnly && <span key="ro" className="badge">read-only</span>,
+    !d.readable && <span key="priv" className="badge" title="Opened through the privileged helper">needs privileges</span>,
+    d.holders.length > 0 && <span key="hold" className="badge">held by {d.holders.join(', ')}</span>,
+  ].filter(Boolean);
+  return badges.length ? <span className="row" style={{ gap: 4 }}>{badges}</span> : <span className="muted">not in use</span>;
+}
+
 function FormatBadge({ format }: { format: string }) {
   const cls = format === 'shared' || format === 'persistent' ? 'accent' : format === 'unreadable' ? 'warn' : '';
-  return <span className={`badge ${cls}`}>{format === 'unknown' ? 'no store' : format}</span>;
+  const text = format === 'unknown' ? 'no store' : format === 'unreadable' ? 'not readable' : format;
+  return <span className={`badge ${cls}`}>{text}</span>;
 }

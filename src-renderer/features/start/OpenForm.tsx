@@ -5,7 +5,7 @@ import { Card } from '../../ui/Card.tsx';
 /** Open by path: the COW, and the origin beside it (needed for writes and merge). */
 export function OpenForm() {
   const openStore = useApp((s) => s.openStore);
-  const opening = useApp((s) => s.opening);
+  const opening = useApp((s) => s.opening !== null);
   const [cow, setCow] = useState('');
   const [origin, setOrigin] = useState('');
   const [write, setWrite] = useState(false);
@@ -32,7 +32,7 @@ export function OpenForm() {
             <input type="checkbox" checked={write} onChange={(e) => setWrite(e.target.checked)} /> Open for writing
           </label>
           <span className="spacer" />
-          <button type="submit" className="btn btn-primary" disabled={!cow.trim() || opening !== null}>
+          <button type="submit" className="btn btn-primary" disabled={!cow.trim() || opening}>
             Open
           </button>
         </div>

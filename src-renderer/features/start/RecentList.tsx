@@ -4,6 +4,7 @@ import { Card } from '../../ui/Card.tsx';
 export function RecentList() {
   const recent = useApp((s) => s.recent);
   const openStore = useApp((s) => s.openStore);
+  const opening = useApp((s) => s.opening !== null);
   return (
     <Card title="Recent stores" labelledBy="recent-title">
       {recent.length === 0 ? (
@@ -20,7 +21,7 @@ export function RecentList() {
                   {r.format ?? 'unknown format'} · {r.origin ? `origin ${r.origin}` : 'no origin'} · {new Date(r.openedAt).toLocaleString()}
                 </div>
               </div>
-              <button type="button" className="btn btn-sm" aria-label={`Open recent store ${r.cow}`} onClick={() => void openStore({ cow: r.cow, ...(r.origin ? { origin: r.origin } : {}) })}>
+              <button type="button" className="btn btn-sm" disabled={opening} aria-label={`Open recent store ${r.cow}`} onClick={() => void openStore({ cow: r.cow, ...(r.origin ? { origin: r.origin } : {}) })}>
                 Open
               </button>
             </div>

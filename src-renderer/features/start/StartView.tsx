@@ -3,10 +3,12 @@ import { useApp } from '../../app/store-context.tsx';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { DeviceList } from './DeviceList.tsx';
 import { OpenForm } from './OpenForm.tsx';
+import { OpenProgress } from './OpenProgress.tsx';
+import { PairList } from './PairList.tsx';
 import { RecentList } from './RecentList.tsx';
 
 export function StartView() {
-  const { opening, error, hello } = useApp(useShallow((s) => ({ opening: s.opening, error: s.startError, hello: s.hello })));
+  const { opening, error, note, hello } = useApp(useShallow((s) => ({ opening: s.opening, error: s.startError, note: s.startNote, hello: s.hello })));
   const openDemo = useApp((s) => s.openDemo);
   const navigate = useApp((s) => s.navigate);
   return (
@@ -21,18 +23,25 @@ export function StartView() {
         </div>
         <div className="row">
           <button type="button" className="btn btn-primary" disabled={opening !== null} onClick={() => void openDemo()}>
-            {opening === 'demo store' ? 'Opening demo…' : 'Open demo store'}
+            {opening?.label === 'the demo store' ? 'Opening demo…' : 'Open demo store'}
           </button>
           <button type="button" className="btn" onClick={() => navigate('teach')}>
             Teach
           </button>
         </div>
       </section>
+      <OpenProgress />
       {error && <ErrorAlert error={error} title="Could not open the store" />}
+      {note && (
+        <div className="alert info" role="status">
+          {note}
+        </div>
+      )}
       <div className="grid grid-2">
         <OpenForm />
         <RecentList />
       </div>
+      <PairList />
       <DeviceList />
       {hello?.helper.note && <p className="muted">{hello.helper.note}</p>}
     </div>
