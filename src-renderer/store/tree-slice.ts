@@ -1,4 +1,5 @@
 import type { PathToResult, StructuralEventDto, TreeBlockDto, TreeRootResult } from '../../src-core/api/contract.ts';
+import { buildTree, keysOf, pendingChunks, treeKey } from '../viz/tree-layout.ts';
 import { toViewError, type ViewError } from './errors.ts';
 import type { SliceCreator } from './types.ts';
 
@@ -14,125 +15,172 @@ export interface TreeFlash {
 
 export interface TreeSlice {
   treeRoot: TreeRootResult | null;
+  /** The blocks drawn, by chunk: only what the expanded part of the tree shows is ever fetched. */
   blocks: ReadonlyMap<number, TreeBlockDto>;
-  expanded: ReadonlySet<number>;
+  /** Keys (tree-layout `treeKey`) of expanded nodes, and of wide nodes showing every child. */
+  expanded: ReadonlySet<string>;
+  unfolded: ReadonlySet<string>;
   searchPath: PathToResult | null;
   treeError: ViewError | null;
   flashes: TreeFlash[];
+  /** (Re)reads the tree after a commit, keeping what was expanded; one state change, no flicker. */
   loadTree(): Promise<void>;
-  expand(chunk: number): Promise<void>;
-  collapse(chunk: number): void;
+  expand(key: string): Promise<void>;
+  collapse(key: string): void;
+  unfold(key: string): Promise<void>;
   /** Finds the leaf of origin chunk `key` and opens every node on the way so the path lights up. */
   searchKey(key: number): Promise<PathToResult | null>;
   clearSearch(): void;
   noteStructural(events: readonly StructuralEventDto[]): void;
-  /** The leaf holding exception data chunk `chunk`, found by walking the tree (bounded), or null. */
-  findLeafOfChunk(chunk: number): Promise<number | null>;
 }
 
-/** Children of one node fetched at once; wider nodes still draw, their leaves load as they expand. */
-const FETCH_LIMIT = 256;
-/** Blocks a reverse lookup (data chunk → leaf) may read before giving up. */
-const WALK_LIMIT = 5000;
+/** Blocks fetched per round trip; a fully unfolded node of hundreds of children takes a few. */
+const FETCH_BATCH = 256;
 const FLASH_KINDS = new Set(['leaf-split', 'node-split', 'new-root', 'leaf-merge', 'node-merge', 'level-drop']);
 let flashId = 1;
 
-export const createTreeSlice: SliceCreator<TreeSlice> = (client) => (set, get) => {
-  const session = (): string | null => get().session?.session ?? null;
+interface Draft {
+  session: string;
+  root: TreeRootResult;
+  blocks: Map<number, TreeBlockDto>;
+  expanded: Set<string>;
+  unfolded: ReadonlySet<string>;
+  focus: readonly number[];
+}
 
-  const fetchBlocks = async (chunks: readonly number[]): Promise<void> => {
-    const s = session();
-    if (!s) return;
-    const missing = chunks.filter((c) => !get().blocks.has(c)).slice(0, FETCH_LIMIT);
-    const fetched = await Promise.all(missing.map((chunk) => client.treeBlock({ session: s, chunk })));
-    if (session() !== s) return;
-    set((st) => {
-      const blocks = new Map(st.blocks);
-      for (const b of fetched) blocks.set(b.chunk, b);
-      return { blocks };
-    });
+export const createTreeSlice: SliceCreator<TreeSlice> = (client) => (set, get) => {
+  /** Tree operations run one after another, each on the state the previous one left. */
+  let queue: Promise<unknown> = Promise.resolve();
+  let reloadQueued = false;
+  const serial = <T>(op: () => Promise<T>): Promise<T> => {
+    const next = queue.then(op, op);
+    queue = next.catch(() => undefined);
+    return next;
   };
 
-  const openNode = async (chunk: number): Promise<void> => {
-    await fetchBlocks([chunk]);
-    const block = get().blocks.get(chunk);
-    if (block?.kind !== 'node') return;
-    await fetchBlocks(block.entries.map((e) => e.chunk));
-    set((st) => ({ expanded: new Set(st.expanded).add(chunk) }));
+  const draft = (): Draft | null => {
+    const session = get().session?.session;
+    const root = get().treeRoot;
+    if (!session || !root) return null;
+    return { session, root, blocks: new Map(get().blocks), expanded: new Set(get().expanded), unfolded: get().unfolded, focus: get().searchPath?.path ?? [] };
+  };
+
+  /** Fetches whatever the draft's tree would draw without its block, until nothing is missing. */
+  const settle = async (d: Draft): Promise<void> => {
+    for (;;) {
+      const missing = pendingChunks(buildTree(d.root.root, d.root.levels, d.blocks, d.expanded, d.focus, d.unfolded)).slice(0, FETCH_BATCH);
+      if (missing.length === 0) return;
+      const fetched = await Promise.all(missing.map((chunk) => client.treeBlock({ session: d.session, chunk })));
+      for (const b of fetched) d.blocks.set(b.chunk, b);
+    }
+  };
+
+  const commit = (d: Draft, extra: Partial<TreeSlice> = {}): void => {
+    if (get().session?.session !== d.session) return;
+    set({ treeRoot: d.root, blocks: d.blocks, expanded: d.expanded, treeError: null, ...extra });
+  };
+
+  const guarded = async (op: () => Promise<void>): Promise<void> => {
+    try {
+      await op();
+    } catch (e) {
+      set({ treeError: toViewError(e) });
+    }
+  };
+
+  /** Opens the nodes of `path` top-down (their keys are learnt as their parents load). */
+  const openPath = async (d: Draft, path: readonly number[]): Promise<void> => {
+    for (const chunk of path.slice(0, -1)) {
+      await settle(d);
+      const key = keysOf(buildTree(d.root.root, d.root.levels, d.blocks, d.expanded, d.focus, d.unfolded)).get(chunk);
+      if (key === undefined) return;
+      d.expanded.add(key);
+    }
+    await settle(d);
   };
 
   return {
     treeRoot: null,
     blocks: new Map(),
     expanded: new Set(),
+    unfolded: new Set(),
     searchPath: null,
     treeError: null,
     flashes: [],
 
-    async loadTree() {
-      const s = session();
-      if (!s || get().info?.format !== 'shared') return;
-      try {
-        const root = await client.treeRoot({ session: s });
-        // Blocks are rewritten by shadowing on every commit: refetch rather than trust the cache.
-        const keep = [...get().expanded];
-        set({ treeRoot: root, blocks: new Map(), expanded: new Set(), treeError: null });
-        await openNode(root.root);
-        for (const chunk of keep) if (get().blocks.has(chunk)) await openNode(chunk);
-        const path = get().searchPath;
-        if (path) await get().searchKey(path.key);
-      } catch (e) {
-        set({ treeError: toViewError(e) });
-      }
+    loadTree() {
+      // Commits can come faster than a reload: one queued reload covers them all.
+      if (reloadQueued) return queue.then(() => undefined);
+      reloadQueued = true;
+      return serial(() =>
+        guarded(async () => {
+          reloadQueued = false;
+          const session = get().session?.session;
+          if (!session || get().info?.format !== 'shared') return;
+          const root = await client.treeRoot({ session });
+          // Shadowing rewrote the blocks on the commit's path: refetch, keep expansion by key.
+          const d: Draft = { session, root, blocks: new Map(), expanded: new Set(get().expanded).add(treeKey(root.levels, 0)), unfolded: get().unfolded, focus: [] };
+          const searched = get().searchPath;
+          if (searched) {
+            const path = await client.pathTo({ session, key: searched.key });
+            d.focus = path.path;
+            await openPath(d, path.path);
+            commit(d, { searchPath: path });
+          } else {
+            await settle(d);
+            commit(d);
+          }
+        }),
+      );
     },
 
-    async expand(chunk) {
-      try {
-        await openNode(chunk);
-      } catch (e) {
-        set({ treeError: toViewError(e) });
-      }
-    },
+    expand: (key) =>
+      serial(() =>
+        guarded(async () => {
+          const d = draft();
+          if (!d) return;
+          d.expanded.add(key);
+          await settle(d);
+          commit(d);
+        }),
+      ),
 
-    collapse(chunk) {
+    collapse(key) {
       set((st) => {
         const expanded = new Set(st.expanded);
-        expanded.delete(chunk);
+        expanded.delete(key);
         return { expanded };
       });
     },
 
-    async searchKey(key) {
-      const s = session();
-      if (!s) return null;
-      try {
-        const path = await client.pathTo({ session: s, key });
-        for (const chunk of path.path.slice(0, -1)) await openNode(chunk);
-        await fetchBlocks([path.leaf]);
-        set({ searchPath: path, treeError: null });
-        return path;
-      } catch (e) {
-        set({ treeError: toViewError(e), searchPath: null });
-        return null;
-      }
-    },
+    unfold: (key) =>
+      serial(() =>
+        guarded(async () => {
+          const d = draft();
+          if (!d) return;
+          d.unfolded = new Set(d.unfolded).add(key);
+          await settle(d);
+          commit(d, { unfolded: d.unfolded });
+        }),
+      ),
+
+    searchKey: (key) =>
+      serial(async () => {
+        const d = draft();
+        if (!d) return null;
+        try {
+          const path = await client.pathTo({ session: d.session, key });
+          d.focus = path.path;
+          await openPath(d, path.path);
+          commit(d, { searchPath: path });
+          return path;
+        } catch (e) {
+          set({ treeError: toViewError(e), searchPath: null });
+          return null;
+        }
+      }),
 
     clearSearch: () => set({ searchPath: null }),
-
-    async findLeafOfChunk(chunk) {
-      const s = session();
-      const root = get().treeRoot;
-      if (!s || !root) return null;
-      const queue = [root.root];
-      for (let visited = 0; queue.length > 0 && visited < WALK_LIMIT; visited++) {
-        const at = queue.shift() as number;
-        const block = get().blocks.get(at) ?? (await client.treeBlock({ session: s, chunk: at }));
-        if (block.chunk === chunk) return block.kind === 'leaf' ? chunk : null;
-        if (block.kind === 'node') queue.push(...block.entries.map((e) => e.chunk));
-        else if (block.entries.some((e) => e.exceptions.some((x) => x.chunk === chunk))) return block.chunk;
-      }
-      return null;
-    },
 
     noteStructural(events) {
       const now = Date.now();

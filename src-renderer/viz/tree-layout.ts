@@ -4,6 +4,13 @@ import type { TreeBlockDto } from '../../src-core/api/dto.ts';
 /** One box of the drawn tree: a loaded block, a child not fetched yet, or `hidden` siblings folded into one box. */
 export interface TreeDatum {
   chunk: number;
+  /**
+   * Who the box is across commits: "height:low" (height above the leaves, lowest origin chunk of
+   * its subtree). Shadowing moves a block to a new chunk on every commit, but its place in the
+   * tree keeps its key, so expansion survives a write and motion can follow a block. Fold boxes:
+   * "more:<parent key>:<side>".
+   */
+  key?: string;
   block: TreeBlockDto | null;
   /** Siblings not drawn (a "+N more" box); its `chunk` is the parent's, negated, to keep keys unique. */
   hidden?: number;
@@ -33,42 +40,70 @@ const GAP_Y = 54;
 /** Children drawn per node before the rest fold into "+N more" boxes. */
 export const MAX_CHILDREN = 7;
 
+export function treeKey(height: number, low: number): string {
+  return `${height}:${low}`;
+}
+
 /**
- * Builds the visible tree from the blocks fetched so far. Only expanded nodes show children, so the
- * top of a million-leaf tree draws from a handful of blocks (expand on demand). A wide node shows
- * a window of its children around `focus` (the searched path) and folds the rest, unless it is in
- * `unfolded`.
+ * Builds the visible tree from the blocks fetched so far. Only expanded nodes (by key) show
+ * children, so the top of a million-leaf tree draws from a handful of blocks (expand on demand).
+ * A wide node shows a window of its children around `focus` (the searched path's chunks) and
+ * folds the rest, unless its key is in `unfolded`. `levels` is the tree's (0: the root is a leaf).
  */
 export function buildTree(
   root: number,
+  levels: number,
   blocks: ReadonlyMap<number, TreeBlockDto>,
-  expanded: ReadonlySet<number>,
+  expanded: ReadonlySet<string>,
   focus: readonly number[] = [],
-  unfolded: ReadonlySet<number> = new Set(),
+  unfolded: ReadonlySet<string> = new Set(),
 ): TreeDatum {
-  const visit = (chunk: number, low: number, high: number | null): TreeDatum => {
+  const visit = (chunk: number, height: number, low: number, high: number | null): TreeDatum => {
     const block = blocks.get(chunk) ?? null;
-    const open = block?.kind === 'node' && expanded.has(chunk);
-    const datum: TreeDatum = { chunk, block, low, high, open };
+    const key = treeKey(height, low);
+    const open = block?.kind === 'node' && expanded.has(key);
+    const datum: TreeDatum = { chunk, key, block, low, high, open };
     if (open && block.kind === 'node') {
       const all = block.entries.map((e, i) => ({ chunk: e.chunk, low: i === 0 ? low : e.key, high: block.entries[i + 1]?.key ?? high }));
       let from = 0;
       let to = all.length;
-      if (all.length > MAX_CHILDREN && !unfolded.has(chunk)) {
+      if (all.length > MAX_CHILDREN && !unfolded.has(key)) {
         const at = Math.max(0, all.findIndex((c) => focus.includes(c.chunk)));
         from = Math.max(0, Math.min(at - Math.floor(MAX_CHILDREN / 2), all.length - MAX_CHILDREN));
         to = from + MAX_CHILDREN;
       }
-      const fold = (n: number, side: number): TreeDatum => ({ chunk: -(chunk * 2 + side), block: null, low, high, open: false, hidden: n });
+      const fold = (n: number, side: number): TreeDatum => ({ chunk: -(chunk * 2 + side), key: `more:${key}:${side}`, block: null, low, high, open: false, hidden: n });
       datum.children = [
         ...(from > 0 ? [fold(from, 0)] : []),
-        ...all.slice(from, to).map((c) => visit(c.chunk, c.low, c.high)),
+        ...all.slice(from, to).map((c) => visit(c.chunk, height - 1, c.low, c.high)),
         ...(to < all.length ? [fold(all.length - to, 1)] : []),
       ];
     }
     return datum;
   };
-  return visit(root, 0, null);
+  return visit(root, levels, 0, null);
+}
+
+/** Boxes drawn without their block yet: what to fetch next. */
+export function pendingChunks(tree: TreeDatum): number[] {
+  const out: number[] = [];
+  const walk = (d: TreeDatum): void => {
+    if (d.block === null && d.hidden === undefined) out.push(d.chunk);
+    d.children?.forEach(walk);
+  };
+  walk(tree);
+  return out;
+}
+
+/** The key of each drawn block, by chunk (folds left out). */
+export function keysOf(tree: TreeDatum): Map<number, string> {
+  const out = new Map<number, string>();
+  const walk = (d: TreeDatum): void => {
+    if (d.hidden === undefined && d.key) out.set(d.chunk, d.key);
+    d.children?.forEach(walk);
+  };
+  walk(tree);
+  return out;
 }
 
 /** d3's tidy tree: root at top, fixed node size so zoom, not layout, handles scale. */

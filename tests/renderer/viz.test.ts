@@ -20,8 +20,8 @@ it('occupancy: grid, buckets and hit-testing map pixels back to chunks and roles
   expect(bucketsFor(grid, 100_000_000)).toBe(grid.cols * grid.rows);
   expect(bucketsFor(gridFor(400, 200, 30), 30)).toBe(30);
   const data: OccupancyResult = { start: 100, end: 110, buckets: 5, chunksPerBucket: 2, counts: { leaf: [1, 0, 0, 0, 0], exception: [0, 2, 1, 0, 0], free: [1, 0, 1, 2, 2] } };
-  expect(summarize(data, 0)).toMatchObject({ first: 100, end: 102, role: 'leaf', density: 0.5 });
-  expect(summarize(data, 3)).toMatchObject({ role: 'free', density: 0 });
+  expect(summarize(data, 0)).toMatchObject({ first: 100, end: 102, top: 'leaf', density: 0.5 });
+  expect(summarize(data, 3)).toMatchObject({ top: 'free', density: 0 });
   const g = { width: 30, height: 30, cell: 10, cols: 3, rows: 3 };
   expect(hitTest(g, data, 15, 5)?.first).toBe(102);
   expect(hitTest(g, data, 5, 15)?.first).toBe(106);
@@ -45,8 +45,9 @@ it('tree layout: only expanded nodes show children, with key ranges from the par
   const root: NodeDto = { kind: 'node', chunk: 1, count: 2, entries: [{ key: 0, chunk: 2 }, { key: 50, chunk: 3 }] };
   const leaf = (chunk: number): TreeBlockDto => ({ kind: 'leaf', chunk, base: 0, using: '0x1', count: 0, entries: [], freeBytes: 100 });
   const blocks = new Map<number, TreeBlockDto>([[1, root], [2, leaf(2)], [3, leaf(3)]]);
-  expect(layoutTree(buildTree(1, blocks, new Set())).nodes).toHaveLength(1);
-  const tree = buildTree(1, blocks, new Set([1]));
+  expect(layoutTree(buildTree(1, 1, blocks, new Set())).nodes).toHaveLength(1);
+  const tree = buildTree(1, 1, blocks, new Set(['1:0']));
+  expect(tree.children?.map((c) => c.key)).toEqual(['0:0', '0:50']);
   expect(tree.children?.map((c) => [c.chunk, c.low, c.high])).toEqual([[2, 0, 50], [3, 50, null]]);
   const layout = layoutTree(tree);
   expect(layout.nodes).toHaveLength(3);
@@ -56,9 +57,10 @@ it('tree layout: only expanded nodes show children, with key ranges from the par
 it('tree layout: a wide node shows a window around the searched child and folds the rest', () => {
   const entries = Array.from({ length: 30 }, (_, i) => ({ key: i * 10, chunk: 100 + i }));
   const blocks = new Map<number, TreeBlockDto>([[1, { kind: 'node', chunk: 1, count: 30, entries }]]);
-  const kids = buildTree(1, blocks, new Set([1]), [1, 120]).children!;
+  const kids = buildTree(1, 1, blocks, new Set(['1:0']), [1, 120]).children!;
   expect(kids.map((k) => k.hidden ?? k.chunk)).toEqual([17, 117, 118, 119, 120, 121, 122, 123, 6]);
-  expect(buildTree(1, blocks, new Set([1]), [], new Set([1])).children).toHaveLength(30);
+  expect(kids[0]?.key).toBe('more:1:0:0');
+  expect(buildTree(1, 1, blocks, new Set(['1:0']), [], new Set(['1:0'])).children).toHaveLength(30);
 });
 
 it('sharemap: a cell tells which copy a snapshot reads and who shares it', () => {

@@ -1,32 +1,39 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../app/store-context.tsx';
+import { useZoomCommand } from '../../app/use-zoom-command.ts';
 import { Card } from '../../ui/Card.tsx';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { fitBox } from '../../viz/fit.ts';
-import { NODE_H, NODE_W, buildTree, layoutTree, linkPath, type TreeDatum } from '../../viz/tree-layout.ts';
+import { NODE_H, NODE_W, buildTree, keySummary, layoutTree, linkPath, type TreeDatum } from '../../viz/tree-layout.ts';
+import { frameLinks } from '../../viz/tree-motion.ts';
 import { ChangeList } from './ChangeList.tsx';
 import { SearchBox } from './SearchBox.tsx';
 import { SearchResult } from './SearchResult.tsx';
 import { TreeNodeBox } from './TreeNodeBox.tsx';
+import { useTreeMotion } from './use-tree-motion.ts';
 import { useSvgZoom } from './use-zoom.ts';
 
 const HEIGHT = 560;
+/** How long a block touched by a structural event stays marked. */
+const FLASH_MS = 3000;
 
 export function BtreeView() {
-  const { treeRoot, blocks, expanded, searchPath, treeError, flashes, chunkBytes, revision } = useApp(
+  const { treeRoot, blocks, expanded, unfolded, searchPath, treeError, flashes, chunkBytes, revision, session } = useApp(
     useShallow((s) => ({
       treeRoot: s.treeRoot,
       blocks: s.blocks,
       expanded: s.expanded,
+      unfolded: s.unfolded,
       searchPath: s.searchPath,
       treeError: s.treeError,
       flashes: s.flashes,
       chunkBytes: s.info?.chunkBytes ?? 0,
       revision: s.revision,
+      session: s.session?.session ?? null,
     })),
   );
-  const { loadTree, expand, collapse, openLeaf } = useApp(useShallow((s) => ({ loadTree: s.loadTree, expand: s.expand, collapse: s.collapse, openLeaf: s.openLeaf })));
+  const { loadTree, expand, collapse, unfold, openLeaf } = useApp(useShallow((s) => ({ loadTree: s.loadTree, expand: s.expand, collapse: s.collapse, unfold: s.unfold, openLeaf: s.openLeaf })));
   const svg = useRef<SVGSVGElement>(null);
   const layer = useRef<SVGGElement>(null);
   const camera = useSvgZoom(svg, layer);
@@ -36,21 +43,21 @@ export function BtreeView() {
     void loadTree();
   }, [loadTree, revision]);
 
-  const [unfolded, setUnfolded] = useState<ReadonlySet<number>>(new Set());
   const layout = useMemo(
-    () => (treeRoot ? layoutTree(buildTree(treeRoot.root, blocks, expanded, searchPath?.path ?? [], unfolded)) : null),
+    () => (treeRoot ? layoutTree(buildTree(treeRoot.root, treeRoot.levels, blocks, expanded, searchPath?.path ?? [], unfolded)) : null),
     [treeRoot, blocks, expanded, searchPath, unfolded],
   );
+  const frame = useTreeMotion(layout);
   const fit = (focusX = 0): void => {
     const el = svg.current;
-    if (layout && el) camera.current.fitTo(fitBox({ x0: layout.x0 - NODE_W / 2, x1: layout.x1 + NODE_W / 2, y0: layout.y0 - NODE_H / 2, y1: layout.y1 + NODE_H / 2 }, el.clientWidth, el.clientHeight, { focusX }));
+    if (layout && el) camera.current.fitTo(fitBox({ x0: layout.x0 - NODE_W / 2, x1: layout.x1 + NODE_W / 2, y0: layout.y0 - NODE_H / 2, y1: layout.y1 + NODE_H / 2 }, el.clientWidth, el.clientHeight, { focusX, minScale: 0.5 }));
   };
-  // Fit when a tree (a new root) has loaded; later expansions keep the user's camera.
-  const fittedRoot = useRef<number | null>(null);
-  const settled = layout !== null && layout.nodes.every((n) => n.data.block !== null || n.data.hidden !== undefined);
+  useZoomCommand((kind) => (kind === 'in' ? camera.current.zoomBy(1.4) : kind === 'out' ? camera.current.zoomBy(1 / 1.4) : fit()));
+  // Fit once per store when its tree has loaded; later commits and expansions keep the user's camera.
+  const fitted = useRef<string | null>(null);
   useEffect(() => {
-    if (settled && treeRoot && fittedRoot.current !== treeRoot.root && !searchPath) {
-      fittedRoot.current = treeRoot.root;
+    if (layout && session && fitted.current !== session && !searchPath) {
+      fitted.current = session;
       fit();
     }
   });
@@ -61,7 +68,7 @@ export function BtreeView() {
     const path = layout.nodes.filter((n) => searchPath.path.includes(n.data.chunk));
     const leaf = path.find((n) => n.data.chunk === searchPath.leaf);
     if (!leaf) return;
-    fittedRoot.current = treeRoot?.root ?? null;
+    fitted.current = session;
     const xs = path.map((n) => n.x);
     const ys = path.map((n) => n.y);
     camera.current.fitTo(
@@ -70,14 +77,21 @@ export function BtreeView() {
   }, [searchPath]);
 
   const onPath = new Set(searchPath?.path ?? []);
-  const recent = Date.now() - 3000;
+  const recent = Date.now() - FLASH_MS;
   const flashing = new Set(flashes.filter((f) => f.at > recent).flatMap((f) => f.chunks));
   const activate = (d: TreeDatum): void => {
-    if (d.hidden !== undefined) setUnfolded((u) => new Set(u).add(Math.floor(-d.chunk / 2)));
-    else if (d.block?.kind === 'leaf') void openLeaf(d.chunk);
-    else if (d.block?.kind === 'node') (d.open ? collapse(d.chunk) : void expand(d.chunk));
+    if (!d.key) return;
+    const parent = frame.get(d.key)?.node.parent?.data.key;
+    if (d.hidden !== undefined) {
+      if (parent) void unfold(parent);
+    } else if (d.block?.kind === 'leaf') void openLeaf(d.chunk);
+    else if (d.block?.kind === 'node') {
+      if (d.open) collapse(d.key);
+      else void expand(d.key);
+    }
   };
   const box = svg.current?.getBoundingClientRect();
+  const shown = [...frame.values()];
 
   return (
     <div className="page">
@@ -114,22 +128,25 @@ export function BtreeView() {
               else if (e.key === '0') fit();
             }}
           >
-            <svg ref={svg} role="group" aria-label="B-tree of exceptions">
+            <svg ref={svg} role="group" aria-label="B-tree of exceptions" data-blocks={blocks.size}>
               <g ref={layer}>
-                {layout?.links.map((l) => (
+                {frameLinks(frame).map((l) => (
                   <path
-                    key={`${l.source.data.chunk}-${l.target.data.chunk}`}
-                    className={`tree-link${onPath.has(l.source.data.chunk) && onPath.has(l.target.data.chunk) ? ' path' : ''}`}
+                    key={l.key}
+                    className={`tree-link${onPath.has(l.parent.node.data.chunk) && onPath.has(l.child.node.data.chunk) ? ' path' : ''}`}
+                    style={{ opacity: l.child.pose.opacity }}
                     d={linkPath(l.source.x, l.source.y, l.target.x, l.target.y)}
                   />
                 ))}
-                {layout?.nodes.map((n) => (
+                {shown.map((s) => (
                   <TreeNodeBox
-                    key={n.data.chunk}
-                    node={n}
+                    key={s.key}
+                    datum={s.node.data}
+                    pose={s.pose}
+                    exiting={s.exiting}
                     chunkBytes={chunkBytes}
-                    onPath={onPath.has(n.data.chunk)}
-                    flashing={flashing.has(n.data.chunk)}
+                    onPath={onPath.has(s.node.data.chunk)}
+                    flashing={flashing.has(s.node.data.chunk)}
                     onActivate={activate}
                     onHover={(d, x, y) => setTip(d && d.hidden === undefined ? { d, x, y } : null)}
                   />
@@ -152,7 +169,7 @@ export function BtreeView() {
 function NodeTip({ d, left, top }: { d: TreeDatum; left: number; top: number }) {
   const b = d.block;
   const lines = [`chunk ${d.chunk}`];
-  if (b?.kind === 'node') lines.push(`node, ${b.count} children`, `keys: ${b.entries.slice(1).map((e) => e.key).join(', ') || '—'}`);
+  if (b?.kind === 'node') lines.push(`node, ${b.count} children`, `keys: ${keySummary(b.entries.slice(1).map((e) => e.key), 12) || '—'}`);
   if (b?.kind === 'leaf') lines.push(`leaf, ${b.count} origin chunks, ${b.freeBytes} bytes free`, `origin ${b.entries[0]?.origin ?? '—'}…${b.entries.at(-1)?.origin ?? '—'}`);
   return (
     <div className="viz-tip" style={{ left, top }} role="tooltip">

@@ -1,9 +1,13 @@
-import type { HierarchyPointNode } from 'd3';
 import { NODE_H, NODE_W, keySummary, leafFill, type TreeDatum } from '../../viz/tree-layout.ts';
+import type { Pose } from '../../viz/tree-motion.ts';
 import { formatCount } from '../../viz/format.ts';
 
 export interface NodeBoxProps {
-  node: HierarchyPointNode<TreeDatum>;
+  datum: TreeDatum;
+  /** Where the motion has it this frame (centre and opacity). */
+  pose: Pose;
+  /** Leaving the tree (collapsed, merged away): drawn, but no longer a control. */
+  exiting: boolean;
   chunkBytes: number;
   onPath: boolean;
   flashing: boolean;
@@ -12,32 +16,34 @@ export interface NodeBoxProps {
 }
 
 /** One block of the tree: a node with its keys, or a leaf with its chunk range and fill. */
-export function TreeNodeBox({ node, chunkBytes, onPath, flashing, onActivate, onHover }: NodeBoxProps) {
-  const d = node.data;
+export function TreeNodeBox({ datum: d, pose, exiting, chunkBytes, onPath, flashing, onActivate, onHover }: NodeBoxProps) {
   const b = d.block;
   const range = `${formatCount(d.low)}–${d.high === null ? '∞' : formatCount(d.high - 1)}`;
   const label =
     d.hidden !== undefined
       ? `${d.hidden} more children, show all`
       : b === null
-      ? `block ${d.chunk}, loading`
-      : b.kind === 'node'
-        ? `node at chunk ${d.chunk}, ${b.count} children, origin ${range}, ${d.open ? 'expanded' : 'collapsed'}`
-        : `leaf at chunk ${d.chunk}, ${b.count} origin chunks, origin ${range}`;
+        ? `block ${d.chunk}, loading`
+        : b.kind === 'node'
+          ? `node at chunk ${d.chunk}, ${b.count} children, origin ${range}, ${d.open ? 'expanded' : 'collapsed'}`
+          : `leaf at chunk ${d.chunk}, ${b.count} origin chunks, origin ${range}`;
   const fill = b?.kind === 'leaf' ? leafFill(b.freeBytes, chunkBytes) : 0;
-  const cls = `tree-node${onPath ? ' path' : ''}${flashing ? ' flash' : ''}`;
+  const cls = `tree-node explorer${onPath ? ' path' : ''}${flashing ? ' flash' : ''}`;
   return (
     <g
       className={cls}
-      style={{ transform: `translate(${node.x - NODE_W / 2}px, ${node.y - NODE_H / 2}px)` }}
-      tabIndex={0}
-      role="button"
-      aria-label={label}
+      transform={`translate(${pose.x - NODE_W / 2},${pose.y - NODE_H / 2})`}
+      opacity={pose.opacity}
+      tabIndex={exiting ? -1 : 0}
+      role={exiting ? undefined : 'button'}
+      aria-hidden={exiting || undefined}
+      aria-label={exiting ? undefined : label}
       data-chunk={d.chunk}
+      data-key={d.key}
       data-kind={d.hidden !== undefined ? 'more' : (b?.kind ?? 'pending')}
-      onClick={() => onActivate(d)}
+      onClick={() => !exiting && onActivate(d)}
       onKeyDown={(e) => {
-        if (e.key === 'Enter' || e.key === ' ') {
+        if (!exiting && (e.key === 'Enter' || e.key === ' ')) {
           e.preventDefault();
           onActivate(d);
         }
@@ -47,13 +53,13 @@ export function TreeNodeBox({ node, chunkBytes, onPath, flashing, onActivate, on
       onMouseLeave={() => onHover(null, 0, 0)}
       onFocus={() => onHover(null, 0, 0)}
     >
-      <rect width={NODE_W} height={NODE_H} rx={6} className={b?.kind === 'leaf' ? 'leaf-box' : b ? 'node-box' : 'pending-box'} />
+      <rect width={NODE_W} height={NODE_H} rx={6} className={b?.kind === 'leaf' ? 'leaf-box' : b ? 'node-box' : d.hidden !== undefined ? 'more-box' : 'pending-box'} />
       {d.hidden !== undefined ? (
         <text x={NODE_W / 2} y={27} textAnchor="middle" className="box-sub">
-          +{d.hidden} more
+          +{formatCount(d.hidden)} more
         </text>
       ) : b === null ? (
-        <text x={10} y={27}>
+        <text x={10} y={27} className="box-sub">
           chunk {d.chunk} …
         </text>
       ) : b.kind === 'node' ? (
