@@ -15,6 +15,12 @@ export class BitmapAllocator {
   /** Per bitmap chunk, the lowest and highest bitmap byte changed since the last commit; -1 = none recorded (whole chunk if dirty). */
   private readonly dirtyLow: Int32Array;
   private readonly dirtyHigh: Int32Array;
+  /**
+   * The bitmap chunk holding the bits past the device end, or -1. Open sets those bits in memory
+   * (a seed-written store may have them free); writing that chunk through its end whenever it is
+   * written puts them on disk too.
+   */
+  private readonly tailChunk: number;
   freeCount: number;
 
   constructor(
@@ -31,7 +37,9 @@ export class BitmapAllocator {
     const chunks = Math.ceil(bits.length / chunkBytes);
     this.dirtyLow = new Int32Array(chunks).fill(-1);
     this.dirtyHigh = new Int32Array(chunks).fill(-1);
+    this.tailChunk = chunkCount < bits.length * 8 ? chunks - 1 : -1;
   }
+
 
   isUsed(chunk: number): boolean {
     return testBit(this.bits, chunk);
@@ -93,7 +101,7 @@ export class BitmapAllocator {
       const base = index * this.chunkBytes;
       const from = low < 0 ? base : low - (low % SECTOR_BYTES);
       const high = this.dirtyHigh[index]! + 1;
-      const to = low < 0 ? base + this.chunkBytes : high + ((SECTOR_BYTES - (high % SECTOR_BYTES)) % SECTOR_BYTES);
+      const to = low < 0 || index === this.tailChunk ? base + this.chunkBytes : high + ((SECTOR_BYTES - (high % SECTOR_BYTES)) % SECTOR_BYTES);
       write(from, this.bits.subarray(from, to));
       this.dirtyLow[index] = -1;
       this.dirtyHigh[index] = -1;
