@@ -40,7 +40,6 @@ export class BitmapAllocator {
     this.tailChunk = chunkCount < bits.length * 8 ? chunks - 1 : -1;
   }
 
-
   isUsed(chunk: number): boolean {
     return testBit(this.bits, chunk);
   }
