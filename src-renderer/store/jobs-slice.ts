@@ -58,7 +58,8 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (client) => (set, get) =
       const detail = job.error ? `${job.error.code}: ${job.error.message}` : job.state === 'paused' ? 'paused' : null;
       const entry = entries.get(job.id);
       if (entry === undefined) entries.set(job.id, get().logEvent({ label: job.label, kind: 'job', status, detail, job: job.id }));
-      else if (!known || known.state !== job.state) get().updateEntry(entry, { status, detail: detail ?? (job.state === 'done' ? summary(job) : null) });
+      // A job may say 'done' before its result arrives: the entry is updated again when it does.
+      else if (!known || known.state !== job.state || (!known.result && job.result)) get().updateEntry(entry, { status, detail: detail ?? (job.state === 'done' ? summary(job) : null) });
     },
 
     clearMerge: () => set({ merge: null, mergeError: null }),

@@ -46,3 +46,9 @@ export function until(store: AppStore, predicate: (s: ReturnType<AppStore['getSt
     });
   });
 }
+
+/** The deterministic demo store (`snapscope demo`) in `dir`, made through the API as the start view does. */
+export async function demoStore(client: EngineClient, dir: string): Promise<{ cow: string; origin: string }> {
+  const demo = await client.createDemo({ dir });
+  return { cow: demo.cow, origin: demo.origin };
+}

@@ -50,7 +50,8 @@ export function BtreeView() {
   const frame = useTreeMotion(layout);
   const fit = (focusX = 0): void => {
     const el = svg.current;
-    if (layout && el) camera.current.fitTo(fitBox({ x0: layout.x0 - NODE_W / 2, x1: layout.x1 + NODE_W / 2, y0: layout.y0 - NODE_H / 2, y1: layout.y1 + NODE_H / 2 }, el.clientWidth, el.clientHeight, { focusX, minScale: 0.5 }));
+    // A view not laid out (hidden, or a test DOM) has no size to fit into.
+    if (layout && el && el.clientWidth > 0) camera.current.fitTo(fitBox({ x0: layout.x0 - NODE_W / 2, x1: layout.x1 + NODE_W / 2, y0: layout.y0 - NODE_H / 2, y1: layout.y1 + NODE_H / 2 }, el.clientWidth, el.clientHeight, { focusX, minScale: 0.5 }));
   };
   useZoomCommand((kind) => (kind === 'in' ? camera.current.zoomBy(1.4) : kind === 'out' ? camera.current.zoomBy(1 / 1.4) : fit()));
   // Fit once per store when its tree has loaded; later commits and expansions keep the user's camera.
@@ -64,7 +65,7 @@ export function BtreeView() {
   // A search brings its path into view, centred on the leaf it found.
   useEffect(() => {
     const el = svg.current;
-    if (!layout || !el || !searchPath) return;
+    if (!layout || !el || !searchPath || el.clientWidth === 0) return;
     const path = layout.nodes.filter((n) => searchPath.path.includes(n.data.chunk));
     const leaf = path.find((n) => n.data.chunk === searchPath.leaf);
     if (!leaf) return;
