@@ -1,23 +1,12 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreInfo } from '../src-core/api/contract.ts';
+import { apiCall } from './api.ts';
 import { copyStore, openServed, tempDir, type Session } from './app.ts';
 import { chromiumMissing, launch } from './browser.ts';
-import { gridFor } from '../src-renderer/viz/occupancy-painter.ts';
 import { cliJson, makeDemoStore } from './demo-store.ts';
-
-interface TreeJson {
-  root: number;
-  levels: number;
-  tree: TreeBlockJson;
-}
-type TreeBlockJson =
-  | { kind: 'node'; chunk: number; entries: { key: number | null; child: TreeBlockJson }[] }
-  | { kind: 'leaf'; chunk: number; origins: { origin: number; exceptions: { chunk: number; slots: number[] }[] }[] };
-
-function leaves(b: TreeBlockJson): Extract<TreeBlockJson, { kind: 'leaf' }>[] {
-  return b.kind === 'leaf' ? [b] : b.entries.flatMap((e) => leaves(e.child));
-}
+import { dumpJson, readsFrom, slotsOfMask } from './dump.ts';
+import { cellCentre, gridFor } from '../src-renderer/viz/occupancy-painter.ts';
 
 function parseRange(text: string | null): { start: number; span: number } | null {
   const m = /chunks ([\d,]+)–([\d,]+) of/.exec(text ?? '');
@@ -74,33 +63,40 @@ const missing = chromiumMissing();
     await app.shot('01-overview-dark');
   });
 
-  it('finds an origin chunk in the B-tree, opens its leaf, and the sharemap matches `snapscope tree --json`', async () => {
+  it('finds an origin chunk in the B-tree, opens its leaf, and the sharemap matches `snapscope dump`', async () => {
     const { app, cow } = await start();
-    const tree = cliJson<TreeJson>('tree', cow);
-    const all = leaves(tree.tree);
-    const target = all[Math.floor(all.length / 2)]!;
-    const origin = target.origins[Math.floor(target.origins.length / 2)]!.origin;
+    const info = cliJson<StoreInfo>('info', cow);
+    const dump = dumpJson(cow);
+    const origins = [...new Set(dump.exceptions.map(([o]) => o))];
+    const origin = origins[Math.floor(origins.length / 2)]!;
 
     await app.view('B-tree');
     await app.page.keyboard.press('/');
     await app.page.keyboard.type(String(origin));
     await app.page.keyboard.press('Enter');
-    await expect.poll(() => app.page.getByTestId('search-path').textContent()).toContain(String(target.chunk));
-    await app.page.locator(`.tree-node.path[data-chunk="${target.chunk}"]`).waitFor();
-    expect(await app.page.locator('.tree-node.path').count()).toBe(tree.levels + 1);
-    await app.page.waitForTimeout(600); // the camera glides to the path
+    const path = app.page.getByTestId('search-path');
+    await expect.poll(async () => (await path.textContent())?.split(' → ').length).toBe((info.tree?.levels ?? 0) + 1);
+    const leaf = Number((await path.textContent())!.split(' → ').at(-1));
+    await app.page.locator(`.tree-node.path[data-chunk="${leaf}"]`).waitFor();
+    expect(await app.page.locator('.tree-node.path').count()).toBe((info.tree?.levels ?? 0) + 1);
+    await app.page.waitForTimeout(700); // the camera glides to the path
     await app.shot('02-btree-search');
 
-    await app.page.getByRole('button', { name: `Open leaf ${target.chunk}` }).click();
-    await app.page.getByRole('heading', { name: `Leaf inspector · leaf ${target.chunk}` }).waitFor();
-    const info = cliJson<StoreInfo>('info', cow);
-    for (const entry of target.origins) {
-      for (const s of info.snapshots) {
-        const expected = entry.exceptions.find((x) => x.slots.includes(s.slot))?.chunk ?? -1;
-        const cell = app.page.locator(`canvas td[data-origin="${entry.origin}"][data-slot="${s.slot}"]`);
-        expect(await cell.getAttribute('data-chunk'), `origin ${entry.origin} slot ${s.slot}`).toBe(String(expected));
-      }
-    }
+    await app.page.getByRole('button', { name: `Open leaf ${leaf}` }).click();
+    await app.page.getByRole('heading', { name: `Leaf inspector · leaf ${leaf}` }).waitFor();
+    // Every cell: the copy each snapshot reads for each origin chunk of the leaf, as the dump says.
+    const cells = app.page.locator('canvas td[data-origin]');
+    await expect.poll(() => cells.count()).toBeGreaterThan(0);
+    const shown = await cells.evaluateAll((tds) => tds.map((td) => [Number(td.getAttribute('data-origin')), Number(td.getAttribute('data-slot')), Number(td.getAttribute('data-chunk'))]));
+    const leafOrigins = new Set(shown.map(([o]) => o!));
+    expect(leafOrigins.has(origin)).toBe(true);
+    expect(shown.length).toBe(leafOrigins.size * info.snapshots.length);
+    for (const [o, slot, chunk] of shown) expect(chunk, `origin ${o} slot ${slot}`).toBe(readsFrom(dump, o!, slot!));
+    // ...and no exception of the dump for these origin chunks is missing from the leaf's map.
+    const inLeaf = await app.page.locator('[data-cow]').evaluateAll((els) => els.map((e) => `${e.closest('tr')?.getAttribute('data-origin')}:${e.getAttribute('data-cow')}:${e.getAttribute('data-slots')}`));
+    const expected = dump.exceptions.filter(([o]) => leafOrigins.has(o)).map(([o, c, mask]) => `${o}:${c}:${slotsOfMask(mask).join(',')}`);
+    expect(new Set(inLeaf)).toEqual(new Set(expected));
+
     // Hover a shared cell: the tooltip names the copy and who shares it.
     await app.page.getByRole('button', { name: info.snapshots[0]!.name }).click();
     await app.page.locator('canvas[role="img"]').hover({ position: { x: 90, y: 36 } });
@@ -121,7 +117,7 @@ const missing = chromiumMissing();
 
     // Delete the snapshot with the most unique chunks: the dialog names what is lost, the tree shrinks.
     const victim = [...before.snapshots].sort((a, b) => b.unique - a.unique)[0]!;
-    const treeBefore = cliJson<TreeJson>('tree', cow);
+    const rootBefore = cliJson<StoreInfo>('info', cow).header['root_tree_chunk'];
     await app.page.getByRole('button', { name: `Delete snapshot ${victim.name}` }).click();
     const dialog = app.page.getByRole('dialog', { name: `Delete snapshot '${victim.name}'?` });
     expect(await dialog.textContent()).toContain(`${victim.unique} chunks only it reads`);
@@ -133,38 +129,71 @@ const missing = chromiumMissing();
     await expect.poll(() => app.page.getByTestId('ov-exceptions').getAttribute('data-value')).toBe(String(after.exceptions));
     await app.shot('05-after-delete');
 
-    const treeAfter = cliJson<TreeJson>('tree', cow);
-    expect(treeAfter.root).not.toBe(treeBefore.root);
+    expect(after.header['root_tree_chunk']).not.toBe(rootBefore);
     await app.view('B-tree');
-    await expect.poll(() => app.page.getByRole('heading', { name: /^Root / }).textContent()).toContain(`Root ${treeAfter.root}`);
-    await app.page.waitForTimeout(600);
+    await expect.poll(() => app.page.getByRole('heading', { name: /^Root / }).textContent()).toContain(`Root ${after.header['root_tree_chunk']}`);
+    await app.page.waitForTimeout(800);
     await app.shot('06-btree-after-delete');
   });
 
-  it('shows the occupancy map; a click on an exception chunk opens its leaf', async () => {
+  it('shows the occupancy map by snapshot; hover tells a chunk, a click on an exception chunk opens its leaf', async () => {
     const { app, cow } = await start();
-    const tree = cliJson<TreeJson>('tree', cow);
-    const leaf = leaves(tree.tree)[1]!;
-    const chunk = leaf.origins[0]!.exceptions[0]!.chunk;
+    const dump = dumpJson(cow);
+    const [origin, chunk, mask] = dump.exceptions[Math.floor(dump.exceptions.length / 3)]!;
+    const readers = slotsOfMask(mask).map((s) => dump.snapshots.find((x) => x.slot === s)!.name);
     await app.view('Occupancy');
-    await app.page.getByTestId('occupancy-range').waitFor();
+    const canvas = app.page.locator('.viz canvas');
+    await app.page.locator('.viz canvas[data-owners="true"]').waitFor();
     await app.shot('07-occupancy');
 
     await app.page.getByLabel('Go to COW chunk').fill(String(chunk));
     await app.page.getByRole('button', { name: 'Go to chunk' }).click();
-    await expect.poll(async () => parseRange(await app.page.getByTestId('occupancy-range').textContent())?.span).toBe(64);
+    const total = dump.exceptions.length > 0 ? Number((await app.page.getByTestId('occupancy-range').textContent())!.split(' of ')[1]!.replace(/,/g, '')) : 0;
+    await expect.poll(async () => parseRange(await app.page.getByTestId('occupancy-range').textContent())?.span).toBeLessThan(total);
     const range = parseRange(await app.page.getByTestId('occupancy-range').textContent())!;
+    await app.page.locator(`.viz canvas[data-range="${range.start}-${range.start + range.span}"][data-owners="true"]`).waitFor();
     // Where the painter put the chunk: the same pure grid function the view uses.
-    const canvas = app.page.locator('.viz canvas');
     const box = (await canvas.boundingBox())!;
-    const grid = gridFor(box.width, box.height, range.span);
-    const index = chunk - range.start;
-    const position = { x: (index % grid.cols) * grid.cell + grid.cell / 2, y: Math.floor(index / grid.cols) * grid.cell + grid.cell / 2 };
+    const position = cellCentre(gridFor(box.width, box.height, range.span), chunk - range.start);
     await canvas.hover({ position });
-    await expect.poll(() => app.page.getByRole('tooltip').textContent()).toContain(`chunk ${chunk.toLocaleString('en-US')}: exception data`);
+    const tip = app.page.getByRole('tooltip');
+    await expect.poll(() => tip.textContent()).toContain(`copy of origin chunk ${origin.toLocaleString('en-US')}`);
+    const text = (await tip.textContent())!;
+    expect(text).toContain(`chunk ${chunk.toLocaleString('en-US')}: ${readers.length > 1 ? 'shared by several snapshots' : `only ${readers[0]}`}`);
+    expect(text).toContain(`read by ${readers.join(', ')}`);
+    const leaf = Number(/in leaf (\d+)/.exec(text)?.[1]);
     await app.shot('08-occupancy-zoomed');
+
     await canvas.click({ position });
-    await app.page.getByRole('heading', { name: `Leaf inspector · leaf ${leaf.chunk}` }).waitFor();
+    await app.page.getByRole('heading', { name: `Leaf inspector · leaf ${leaf}` }).waitFor();
+    const marked = app.page.locator('tr[aria-current="true"]');
+    expect(await marked.getAttribute('data-origin')).toBe(String(origin));
+    expect(await marked.locator(`[data-cow="${chunk}"]`).getAttribute('data-slots')).toBe(slotsOfMask(mask).join(','));
+  });
+
+  it('animates structural events: writes from another client split a leaf, and the new leaf slides out of it', async () => {
+    const { app } = await start();
+    const origin = 1600; // past the demo's data: each write adds an exception to the last leaf
+    await app.view('B-tree');
+    await app.page.getByLabel('Origin chunk', { exact: true }).fill(String(origin));
+    await app.page.getByRole('button', { name: 'Find' }).click();
+    await app.page.getByTestId('search-path').waitFor();
+    await app.page.waitForTimeout(700);
+    const session = (await apiCall(app.served.url, 'sessions', {})).sessions[0]!.session;
+    const changes = app.page.getByRole('region', { name: 'Structural changes' }).locator('li');
+    let c = origin;
+    while ((await changes.filter({ hasText: 'was full and split' }).count()) === 0 && c < origin + 400) {
+      await apiCall(app.served.url, 'writeChunk', { session, to: 'origin', chunk: c++, fill: 5 });
+    }
+    const text = await changes.filter({ hasText: 'was full and split' }).first().textContent();
+    const newLeaf = /half moved to leaf (\d+)/.exec(text ?? '')?.[1];
+    expect(newLeaf, `a split within ${c - origin} writes`).toBeDefined();
+    const box = app.page.locator(`.tree-node[data-chunk="${newLeaf}"]`);
+    await box.waitFor();
+    await app.page.waitForTimeout(120);
+    await app.shot('09-btree-split-animating');
+    await expect.poll(async () => Number(await box.getAttribute('opacity'))).toBe(1);
+    expect(await app.page.locator('.tree-node.flash').count()).toBeGreaterThan(0);
+    await app.shot('09-btree-split-done');
   });
 });
-

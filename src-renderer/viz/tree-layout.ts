@@ -136,8 +136,14 @@ export function leafFill(freeBytes: number, chunkBytes: number): number {
   return chunkBytes > 0 ? Math.min(1, Math.max(0, 1 - freeBytes / chunkBytes)) : 0;
 }
 
-/** "0 · 120 · 310 …": a node's separator keys, shortened to fit a box. */
-export function keySummary(keys: readonly number[], max = 3): string {
-  const shown = keys.slice(0, max).join(' · ');
-  return keys.length > max ? `${shown} …` : shown;
+/** "0 · 120 · 310 …": a node's separator keys, as many as fit in `maxChars` (a box's width in monospace). */
+export function keySummary(keys: readonly number[], maxChars = 17): string {
+  let shown = '';
+  for (const [i, k] of keys.entries()) {
+    const next = shown ? `${shown} · ${k}` : String(k);
+    const more = i < keys.length - 1 ? 2 : 0; // room for " …"
+    if (next.length + more > maxChars) return shown ? `${shown} …` : '…';
+    shown = next;
+  }
+  return shown;
 }

@@ -4,7 +4,7 @@ import { lowestSlot, snapshotColor, slotsOf } from '../../src-renderer/viz/color
 import { bucketsFor, gridFor, hitTest, summarize } from '../../src-renderer/viz/occupancy-painter.ts';
 import { RangeCamera } from '../../src-renderer/viz/range-camera.ts';
 import { cellAt, hitSharemap, sharemapGeometry } from '../../src-renderer/viz/sharemap-painter.ts';
-import { buildTree, layoutTree } from '../../src-renderer/viz/tree-layout.ts';
+import { buildTree, keySummary, layoutTree } from '../../src-renderer/viz/tree-layout.ts';
 
 it('gives every snapshot slot its own stable colour', () => {
   const colors = Array.from({ length: 64 }, (_, s) => snapshotColor(s));
@@ -73,4 +73,11 @@ it('sharemap: a cell tells which copy a snapshot reads and who shares it', () =>
   expect(cellAt(detail, 0, 2)).toMatchObject({ chunk: -1, readers: [] });
   const g = sharemapGeometry(detail, 400);
   expect(hitSharemap(detail, g, g.labelW + g.cellW * 2 + 1, g.headH + 1)?.slot).toBe(2);
+});
+
+it('node keys shorten to fit a box', () => {
+  expect(keySummary([48, 98, 120, 150])).toBe('48 · 98 · 120 …');
+  expect(keySummary([1201, 1241, 1279])).toBe('1201 · 1241 …');
+  expect(keySummary([120, 1241, 1279])).toBe('120 · 1241 · 1279');
+  expect(keySummary([])).toBe('');
 });

@@ -170,7 +170,7 @@ export function BtreeView() {
 function NodeTip({ d, left, top }: { d: TreeDatum; left: number; top: number }) {
   const b = d.block;
   const lines = [`chunk ${d.chunk}`];
-  if (b?.kind === 'node') lines.push(`node, ${b.count} children`, `keys: ${keySummary(b.entries.slice(1).map((e) => e.key), 12) || '—'}`);
+  if (b?.kind === 'node') lines.push(`node, ${b.count} children`, `keys: ${keySummary(b.entries.slice(1).map((e) => e.key), 72) || '—'}`);
   if (b?.kind === 'leaf') lines.push(`leaf, ${b.count} origin chunks, ${b.freeBytes} bytes free`, `origin ${b.entries[0]?.origin ?? '—'}…${b.entries.at(-1)?.origin ?? '—'}`);
   return (
     <div className="viz-tip" style={{ left, top }} role="tooltip">
