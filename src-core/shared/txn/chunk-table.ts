@@ -91,9 +91,16 @@ export class ChunkTable<T> {
   }
 
   clear(): void {
-    this.keys.fill(EMPTY);
-    this.vals.fill(undefined);
     this.size = 0;
+    if (this.keys.length <= 4 * MIN_SLOTS) {
+      this.keys.fill(EMPTY);
+      this.vals.fill(undefined);
+      return;
+    }
+    // A table grown by one large batch starts small again instead of sweeping every slot at every clear.
+    this.keys = new Int32Array(MIN_SLOTS).fill(EMPTY);
+    this.vals = new Array<T | undefined>(MIN_SLOTS).fill(undefined);
+    this.shift = 32 - Math.log2(MIN_SLOTS);
   }
 
   private home(key: number): number {

@@ -12,11 +12,12 @@ import { LeafView } from '../format/leaf.ts';
 import { NodeView, type DecodeContext } from '../format/node.ts';
 import type { BitmapAllocator } from '../alloc/bitmap-allocator.ts';
 import { BlockCache, makeBlock, type Block } from './block-cache.ts';
+import { ChunkTable } from './chunk-table.ts';
 import { ChunkRoles } from './roles.ts';
 
 export class Transaction {
   /** Chunks allocated since the last commit: not referenced on disk, so changed in place and freed at once. */
-  private readonly fresh = new Set<number>();
+  private readonly fresh = new ChunkTable<true>();
   private readonly pending: number[] = [];
   readonly roles = new ChunkRoles();
   readonly cache: BlockCache;
@@ -47,7 +48,7 @@ export class Transaction {
   }
 
   isFresh(chunk: number): boolean {
-    return this.fresh.has(chunk);
+    return this.fresh.get(chunk) !== undefined;
   }
 
   /** A validated node; `path[0..depth)` are the chunks above it (named in errors). */
@@ -92,7 +93,7 @@ export class Transaction {
   private shadow(b: Block, role: 'node' | 'leaf'): Block {
     const chunk = b.chunk;
     this.changed = true;
-    if (this.fresh.has(chunk)) {
+    if (this.fresh.get(chunk) !== undefined) {
       this.cache.markDirty(b);
       return b;
     }
@@ -126,7 +127,7 @@ export class Transaction {
   /** A chunk for exception data or a label block (not cached). */
   allocate(role: ChunkRole): number {
     const chunk = this.alloc.allocate();
-    this.fresh.add(chunk);
+    this.fresh.set(chunk, true);
     this.roles.add(chunk, role);
     this.changed = true;
     this.events?.({ type: 'allocate', chunk, role });
@@ -136,7 +137,7 @@ export class Transaction {
   /** Frees now if this transaction allocated it, else after the next commit. */
   free(chunk: number, role: ChunkRole): void {
     this.cache.drop(chunk);
-    if (!this.fresh.delete(chunk)) return this.deferFree(chunk, role);
+    if (this.fresh.delete(chunk) === undefined) return this.deferFree(chunk, role);
     this.roles.remove(chunk, role);
     this.changed = true;
     this.alloc.release(chunk);

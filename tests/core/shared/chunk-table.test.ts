@@ -5,13 +5,14 @@ import { ChunkTable } from '../../../src-core/shared/txn/chunk-table.ts';
 // Keys from a few narrow bands (many share a home slot) and above 2^31 (negative as int32).
 const chunk = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 2 ** 31 - 20, max: 2 ** 31 + 20 }), fc.integer({ min: 0, max: 2 ** 32 - 2 }));
 const op = fc.oneof(
-  fc.record({ kind: fc.constant('set' as const), chunk, value: fc.integer() }),
-  fc.record({ kind: fc.constant('delete' as const), chunk }),
-  fc.record({ kind: fc.constant('deleteAt' as const), slot: fc.nat() }),
+  { arbitrary: fc.record({ kind: fc.constant('set' as const), chunk, value: fc.integer() }), weight: 30 },
+  { arbitrary: fc.record({ kind: fc.constant('delete' as const), chunk }), weight: 20 },
+  { arbitrary: fc.record({ kind: fc.constant('deleteAt' as const), slot: fc.nat() }), weight: 10 },
+  { arbitrary: fc.record({ kind: fc.constant('clear' as const) }), weight: 1 },
 );
 
 describe('ChunkTable (the block cache index)', () => {
-  it('agrees with a Map through sets, deletes, slot deletes and growth', () => {
+  it('agrees with a Map through sets, deletes, slot deletes, growth and clears', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 200, maxLength: 1500 }), (ops) => {
         const table = new ChunkTable<number>();
@@ -23,6 +24,9 @@ describe('ChunkTable (the block cache index)', () => {
           } else if (o.kind === 'delete') {
             expect(table.delete(o.chunk)).toBe(model.get(o.chunk));
             model.delete(o.chunk);
+          } else if (o.kind === 'clear') {
+            table.clear();
+            model.clear();
           } else {
             const slot = o.slot % table.slots;
             const value = table.valueAt(slot);
