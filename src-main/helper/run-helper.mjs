@@ -2,7 +2,7 @@
 // snapscope's privileged helper: block-device I/O for a user who may not open the device, over
 // stdin/stdout only (never a socket). It opens BLOCK DEVICES ONLY — as root, opening a regular
 // file would let any user read root's files — and never executes anything it is sent.
-// One device per helper process; it exits when stdin closes.
+// One device per helper process; it exits after CLOSE or when stdin reaches end of file.
 import fs from 'node:fs';
 import { ERR, MAX_BODY, OK, OP, READY, frame, readFrame, writeAll } from './protocol.mjs';
 
@@ -119,5 +119,7 @@ for (;;) {
     reply = frame(ERR, Buffer.from(`${e.code ?? 'EIO'} ${e.message}`));
   }
   writeAll(fs, OUT, reply);
+  // stdin is a FIFO this process also holds open (O_RDWR), so end of file never comes: CLOSE ends it.
+  if (request.tag === OP.CLOSE) break;
 }
 if (fd !== null) fs.closeSync(fd);

@@ -109,7 +109,7 @@ export class HelperDevice implements BlockDevice {
     } catch {
       /* the helper is gone already */
     }
-    fs.closeSync(this.requests); // end of file on the helper's stdin: it exits
+    fs.closeSync(this.requests); // the helper exits after answering CLOSE
     fs.closeSync(this.replies);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
