@@ -1,8 +1,8 @@
 /**
- * A hash map from chunk number to value for the block cache: open addressing with linear probing
- * and backward-shift deletion over an Int32Array of keys. A lookup is a multiply and a probe or
- * two, cheaper than Map on the lookup path (every level of every probe), and the slot array
- * doubles as the face the cache's CLOCK hand sweeps.
+ * A hash map from chunk number to value — the block cache's index and the transaction's set of
+ * fresh chunks: open addressing with linear probing and backward-shift deletion over an Int32Array
+ * of keys. A lookup is a multiply and a probe or two, about half the cost of a Map on the hot paths
+ * (every level of every probe), and the slot array doubles as the face the cache's CLOCK hand sweeps.
  */
 
 /** Chunk numbers are below 2^32 − 1, so the key −1 (chunk 2^32 − 1 as int32) never occurs. */
