@@ -7,7 +7,7 @@ export interface OccupancySlice {
   /** Buckets of the range the map shows; canvases `subscribe` to it and repaint without React. */
   occupancy: OccupancyResult | null;
   occupancyError: ViewError | null;
-  /** Asks for [start, end) in `buckets`, with who reads the exception data; a newer request wins. */
+  /** Asks for [start, end) in `buckets`, with who reads the exception data; the latest request wins. */
   loadOccupancy(start: number, end: number, buckets: number): Promise<void>;
   /** What one COW chunk holds (hover), or null when it cannot be asked. */
   chunkInfo(chunk: number): Promise<ChunkInfoResult | null>;
@@ -24,29 +24,58 @@ export interface OccupancySlice {
  */
 const ROLES_FIRST_SPAN = 250_000;
 
+interface Request {
+  session: string;
+  start: number;
+  end: number;
+  buckets: number;
+}
+
 export const createOccupancySlice: SliceCreator<OccupancySlice> = (client) => (set, get) => {
-  let latest = 0;
+  /**
+   * One request in flight and the latest one waiting: the host answers calls one after another, so
+   * a burst of zooms must not queue a pass over every exception per frame. A request overtaken
+   * while in flight skips its owners pass.
+   */
+  let wanted: Request | null = null;
+  let running: Promise<void> | null = null;
+
+  const serve = async (r: Request): Promise<void> => {
+    const stale = (): boolean => wanted !== null || get().session?.session !== r.session;
+    const args = { session: r.session, start: r.start, end: r.end, buckets: r.buckets };
+    try {
+      if (r.end - r.start > ROLES_FIRST_SPAN) {
+        const roles = await client.occupancy(args);
+        if (stale()) return;
+        set({ occupancy: roles, occupancyError: null });
+      }
+      const occupancy = await client.occupancy({ ...args, bySnapshot: true });
+      if (!stale()) set({ occupancy, occupancyError: null });
+    } catch (e) {
+      if (!stale()) set({ occupancyError: toViewError(e) });
+    }
+  };
+
   return {
     occupancy: null,
     occupancyError: null,
 
-    async loadOccupancy(start, end, buckets) {
+    loadOccupancy(start, end, buckets) {
       const session = get().session?.session;
-      if (!session || end <= start) return;
-      const ticket = ++latest;
-      const args = { session, start, end, buckets };
-      const fresh = (): boolean => ticket === latest && get().session?.session === session;
-      try {
-        const owners = client.occupancy({ ...args, bySnapshot: true });
-        if (end - start > ROLES_FIRST_SPAN) {
-          const roles = await client.occupancy(args);
-          if (fresh()) set({ occupancy: roles, occupancyError: null });
+      if (!session || end <= start) return Promise.resolve();
+      wanted = { session, start, end, buckets };
+      running ??= (async () => {
+        try {
+          while (wanted) {
+            const r = wanted;
+            wanted = null;
+            await serve(r);
+          }
+        } finally {
+          running = null;
         }
-        const occupancy = await owners;
-        if (fresh()) set({ occupancy, occupancyError: null });
-      } catch (e) {
-        if (fresh()) set({ occupancyError: toViewError(e) });
-      }
+      })();
+      return running;
     },
 
     async chunkInfo(chunk) {

@@ -40,9 +40,13 @@ export function bucketClasses(data: OccupancyResult, b: number): [ChunkClass, nu
   return out;
 }
 
+/** Exception data no owner accounts for (yet): neutral, so it never reads as shared. */
+const UNATTRIBUTED = '#bab0ac';
+
 export function classColor(c: ChunkClass): string {
   if (c.startsWith('slot:')) return snapshotColor(Number(c.slice(5)));
   if (c === 'shared') return ROLE_COLORS.exception;
+  if (c === 'exception') return UNATTRIBUTED;
   return roleColor(c);
 }
 

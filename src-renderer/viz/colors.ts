@@ -30,13 +30,10 @@ export const ROLE_COLORS = {
   'pending-free': '#c3c9d3',
 } as const;
 
-/** Exception data no snapshot reads (a leak in a damaged store), or not attributed yet. */
-const UNATTRIBUTED = '#bab0ac';
-
 /** The colour of an occupancy role; a persistent store's data is its one snapshot's (slot 0). */
 export function roleColor(role: string): string {
   if (role === 'data') return snapshotColor(0);
-  return (ROLE_COLORS as Record<string, string>)[role] ?? UNATTRIBUTED;
+  return (ROLE_COLORS as Record<string, string>)[role] ?? '#bab0ac';
 }
 
 export const ROLE_LABELS: Record<string, string> = {

@@ -51,7 +51,7 @@ export function BtreeView() {
   const fit = (focusX = 0): void => {
     const el = svg.current;
     // A view not laid out (hidden, or a test DOM) has no size to fit into.
-    if (layout && el && el.clientWidth > 0) camera.current.fitTo(fitBox({ x0: layout.x0 - NODE_W / 2, x1: layout.x1 + NODE_W / 2, y0: layout.y0 - NODE_H / 2, y1: layout.y1 + NODE_H / 2 }, el.clientWidth, el.clientHeight, { focusX, minScale: 0.5 }));
+    if (layout && el && el.clientWidth > 0) camera.current.fitTo(fitBox({ x0: layout.x0 - NODE_W / 2, x1: layout.x1 + NODE_W / 2, y0: layout.y0 - NODE_H / 2, y1: layout.y1 + NODE_H / 2 }, el.clientWidth, el.clientHeight, { focusX }));
   };
   useZoomCommand((kind) => (kind === 'in' ? camera.current.zoomBy(1.4) : kind === 'out' ? camera.current.zoomBy(1 / 1.4) : fit()));
   // Fit once per store when its tree has loaded; later commits and expansions keep the user's camera.

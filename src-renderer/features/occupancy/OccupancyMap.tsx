@@ -23,7 +23,8 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const camera = useRef(new RangeCamera(total));
-  const grid = useRef<OccupancyGrid>(gridFor(800, height, total));
+  // Width 0 until the element is measured: no request goes out for a guessed size.
+  const grid = useRef<OccupancyGrid>(gridFor(0, height, total));
   const [tip, setTip] = useState<{ s: BucketSummary; x: number; y: number } | null>(null);
   const [range, setRange] = useState({ start: 0, span: total });
 
@@ -43,6 +44,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
 
   const request = useCallback(() => {
     const c = camera.current;
+    if (grid.current.width === 0) return;
     grid.current = gridFor(grid.current.width, height, c.span);
     setRange({ start: c.start, span: c.span });
     void store.getState().loadOccupancy(c.start, c.start + c.span, bucketsFor(grid.current, c.span));

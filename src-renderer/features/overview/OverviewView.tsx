@@ -32,7 +32,7 @@ export function OverviewView() {
       <Card title="Store" labelledBy="store-title">
         <dl className="stats" style={{ margin: 0 }}>
           <Stat label="Format" value={`${info.format} v${info.version}`} testId="ov-format" raw={info.format} />
-          <Stat label="Chunk size" value={formatBytes(info.chunkBytes)} sub={`${info.chunkSectors} sectors`} testId="ov-chunk-bytes" raw={info.chunkBytes} />
+          <Stat label="Chunk size" value={formatBytes(info.chunkBytes)} sub={`${info.chunkSectors} sector${info.chunkSectors === 1 ? '' : 's'}`} testId="ov-chunk-bytes" raw={info.chunkBytes} />
           <Stat label="Device size" value={formatBytes(info.deviceBytes)} sub={`${formatCount(info.chunkCount)} chunks`} testId="ov-device-bytes" raw={info.deviceBytes} />
           <Stat label="Valid" value={info.valid ? 'yes' : 'no'} testId="ov-valid" raw={info.valid} />
           <Stat label="Exceptions" value={formatCount(info.exceptions)} testId="ov-exceptions" raw={info.exceptions} />
@@ -40,7 +40,7 @@ export function OverviewView() {
           {info.tree && (
             <>
               <Stat label="Tree depth" value={info.tree.levels + 1} sub="levels" testId="ov-tree-levels" raw={info.tree.levels} />
-              <Stat label="Tree blocks" value={formatCount(info.tree.nodes + info.tree.leaves)} sub={`${info.tree.nodes} nodes, ${info.tree.leaves} leaves`} testId="ov-tree-leaves" raw={info.tree.leaves} />
+              <Stat label="Tree blocks" value={formatCount(info.tree.nodes + info.tree.leaves)} sub={`${formatCount(info.tree.nodes)} nodes, ${formatCount(info.tree.leaves)} leaves`} testId="ov-tree-leaves" raw={info.tree.leaves} />
             </>
           )}
           {info.merge && <Stat label="Merging" value={`slot ${info.merge.slot}`} sub={info.merge.total ? `${info.merge.done ?? 0}/${info.merge.total}` : ''} />}
