@@ -90,17 +90,19 @@ export class ChunkTable<T> {
     this.size--;
   }
 
+  /** Empties the table, keeping about the slots its last contents needed (the next batch is likely alike). */
   clear(): void {
+    const fit = Math.max(MIN_SLOTS, 2 ** Math.ceil(Math.log2(2 * this.size + 1)));
     this.size = 0;
-    if (this.keys.length <= 4 * MIN_SLOTS) {
+    if (this.keys.length <= 4 * fit) {
       this.keys.fill(EMPTY);
       this.vals.fill(undefined);
       return;
     }
-    // A table grown by one large batch starts small again instead of sweeping every slot at every clear.
-    this.keys = new Int32Array(MIN_SLOTS).fill(EMPTY);
-    this.vals = new Array<T | undefined>(MIN_SLOTS).fill(undefined);
-    this.shift = 32 - Math.log2(MIN_SLOTS);
+    // Far bigger than that (one large batch): start smaller instead of sweeping every slot each time.
+    this.keys = new Int32Array(fit).fill(EMPTY);
+    this.vals = new Array<T | undefined>(fit).fill(undefined);
+    this.shift = 32 - Math.log2(fit);
   }
 
   private home(key: number): number {
