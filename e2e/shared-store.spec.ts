@@ -6,7 +6,7 @@ import { copyStore, openServed, tempDir, type Session } from './app.ts';
 import { chromiumMissing, launch } from './browser.ts';
 import { cliJson, makeDemoStore } from './demo-store.ts';
 import { dumpJson, readsFrom, slotsOfMask } from './dump.ts';
-import { cellCentre, gridFor } from '../src-renderer/viz/occupancy-painter.ts';
+import { bucketsFor, cellCentre, gridFor } from '../src-renderer/viz/occupancy-painter.ts';
 
 function parseRange(text: string | null): { start: number; span: number } | null {
   const m = /chunks ([\d,]+)–([\d,]+) of/.exec(text ?? '');
@@ -145,11 +145,21 @@ const missing = chromiumMissing();
     const canvas = app.page.locator('.viz canvas');
     await app.page.locator('.viz canvas[data-owners="true"]').waitFor();
     await app.shot('07-occupancy');
+    // The map follows the theme: free cells repaint in the dark palette.
+    const whole = (await canvas.boundingBox())!;
+    const chunks = Number((await canvas.getAttribute('data-range'))!.split('-')[1]);
+    const wholeGrid = gridFor(whole.width, whole.height, chunks);
+    const end = cellCentre(wholeGrid, bucketsFor(wholeGrid, chunks) - 1); // the device's free tail
+    const lastCell = () => canvas.evaluate((c: HTMLCanvasElement, p) => [...c.getContext('2d')!.getImageData(p.x, p.y, 1, 1).data].join(), end);
+    const light = await lastCell();
+    await app.page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(lastCell).not.toBe(light);
+    await app.shot('07-occupancy-dark');
+    await app.page.emulateMedia({ colorScheme: 'light' });
 
     await app.page.getByLabel('Go to COW chunk').fill(String(chunk));
     await app.page.getByRole('button', { name: 'Go to chunk' }).click();
-    const total = dump.exceptions.length > 0 ? Number((await app.page.getByTestId('occupancy-range').textContent())!.split(' of ')[1]!.replace(/,/g, '')) : 0;
-    await expect.poll(async () => parseRange(await app.page.getByTestId('occupancy-range').textContent())?.span).toBeLessThan(total);
+    await expect.poll(async () => parseRange(await app.page.getByTestId('occupancy-range').textContent())?.span).toBeLessThan(chunks);
     const range = parseRange(await app.page.getByTestId('occupancy-range').textContent())!;
     await app.page.locator(`.viz canvas[data-range="${range.start}-${range.start + range.span}"][data-owners="true"]`).waitFor();
     // Where the painter put the chunk: the same pure grid function the view uses.

@@ -1,4 +1,4 @@
-import { useEffect, type RefObject } from 'react';
+import { useEffect, useState, type RefObject } from 'react';
 
 /** Sizes a canvas for the device pixel ratio and calls `paint` with a context in CSS pixels. */
 export function sizeCanvas(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D | null {
@@ -30,4 +30,19 @@ export function useElementSize(ref: RefObject<HTMLElement | null>, onResize: (wi
 /** A CSS custom property of the document, for painters that follow the theme. */
 export function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+}
+
+const DARK = '(prefers-color-scheme: dark)';
+
+/** 'dark' or 'light' as the system says now; canvases repaint on a change (their colours come from CSS). */
+export function useColorScheme(): 'dark' | 'light' {
+  const [dark, setDark] = useState(() => typeof matchMedia === 'function' && matchMedia(DARK).matches);
+  useEffect(() => {
+    if (typeof matchMedia !== 'function') return;
+    const query = matchMedia(DARK);
+    const onChange = (e: MediaQueryListEvent): void => setDark(e.matches);
+    query.addEventListener('change', onChange);
+    return () => query.removeEventListener('change', onChange);
+  }, []);
+  return dark ? 'dark' : 'light';
 }

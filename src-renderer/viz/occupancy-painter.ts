@@ -11,6 +11,8 @@ export interface OccupancyGrid {
   cell: number;
   cols: number;
   rows: number;
+  /** Left margin that centres the columns in the width. */
+  left: number;
 }
 
 const MIN_CELL = 9;
@@ -22,7 +24,7 @@ export function gridFor(width: number, height: number, span: number): OccupancyG
   const cell = Math.max(MIN_CELL, Math.min(MAX_CELL, Math.floor(ideal)));
   const cols = Math.max(1, Math.floor(width / cell));
   const rows = Math.max(1, Math.floor(height / cell));
-  return { width, height, cell, cols, rows };
+  return { width, height, cell, cols, rows, left: Math.max(0, Math.floor((width - cols * cell) / 2)) };
 }
 
 /** The narrowest useful view: one chunk per cell at the biggest cell size, the viewport filled. */
@@ -75,7 +77,7 @@ export function paintOccupancy(ctx: CanvasRenderingContext2D, grid: OccupancyGri
   for (let b = 0; b < data.buckets; b++) {
     const s = summarize(data, b);
     if (!s) continue;
-    const x = (b % grid.cols) * grid.cell;
+    const x = grid.left + (b % grid.cols) * grid.cell;
     const y = Math.floor(b / grid.cols) * grid.cell;
     ctx.globalAlpha = 1;
     ctx.fillStyle = palette.free;
@@ -98,8 +100,8 @@ export function paintOccupancy(ctx: CanvasRenderingContext2D, grid: OccupancyGri
 
 /** The bucket under a point of the canvas (CSS pixels), or null. */
 export function hitTest(grid: OccupancyGrid, data: OccupancyResult, x: number, y: number): BucketSummary | null {
-  if (x < 0 || y < 0) return null;
-  const col = Math.floor(x / grid.cell);
+  if (x < grid.left || y < 0) return null;
+  const col = Math.floor((x - grid.left) / grid.cell);
   const row = Math.floor(y / grid.cell);
   if (col >= grid.cols) return null;
   return summarize(data, row * grid.cols + col);
@@ -107,5 +109,5 @@ export function hitTest(grid: OccupancyGrid, data: OccupancyResult, x: number, y
 
 /** Where bucket `b` is drawn: the centre of its cell (for tests and keyboard focus). */
 export function cellCentre(grid: OccupancyGrid, b: number): { x: number; y: number } {
-  return { x: (b % grid.cols) * grid.cell + grid.cell / 2, y: Math.floor(b / grid.cols) * grid.cell + grid.cell / 2 };
+  return { x: grid.left + (b % grid.cols) * grid.cell + grid.cell / 2, y: Math.floor(b / grid.cols) * grid.cell + grid.cell / 2 };
 }

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { LeafDetailResult, NodeDto, OccupancyResult, TreeBlockDto } from '../../src-core/api/contract.ts';
 import { lowestSlot, snapshotColor, slotsOf } from '../../src-renderer/viz/colors.ts';
-import { bucketsFor, gridFor, hitTest, summarize } from '../../src-renderer/viz/occupancy-painter.ts';
+import { bucketsFor, cellCentre, gridFor, hitTest, summarize } from '../../src-renderer/viz/occupancy-painter.ts';
 import { RangeCamera } from '../../src-renderer/viz/range-camera.ts';
 import { cellAt, hitSharemap, sharemapGeometry } from '../../src-renderer/viz/sharemap-painter.ts';
 import { buildTree, keySummary, layoutTree } from '../../src-renderer/viz/tree-layout.ts';
@@ -22,10 +22,15 @@ it('occupancy: grid, buckets and hit-testing map pixels back to chunks and roles
   const data: OccupancyResult = { start: 100, end: 110, buckets: 5, chunksPerBucket: 2, counts: { leaf: [1, 0, 0, 0, 0], exception: [0, 2, 1, 0, 0], free: [1, 0, 1, 2, 2] } };
   expect(summarize(data, 0)).toMatchObject({ first: 100, end: 102, top: 'leaf', density: 0.5 });
   expect(summarize(data, 3)).toMatchObject({ top: 'free', density: 0 });
-  const g = { width: 30, height: 30, cell: 10, cols: 3, rows: 3 };
+  const g = { width: 30, height: 30, cell: 10, cols: 3, rows: 3, left: 0 };
   expect(hitTest(g, data, 15, 5)?.first).toBe(102);
   expect(hitTest(g, data, 5, 15)?.first).toBe(106);
   expect(hitTest(g, data, 25, 15)).toBeNull();
+  // A width that is not a multiple of the cell centres the columns; hits and centres agree.
+  const wide = gridFor(405, 90, 30);
+  expect(wide.left).toBe(Math.floor((405 - wide.cols * wide.cell) / 2));
+  const c = cellCentre(wide, 4);
+  expect(hitTest(wide, { ...data, buckets: 30, chunksPerBucket: 1, start: 0, end: 30 }, c.x, c.y)?.bucket).toBe(4);
 });
 
 it('range camera: zoom keeps the anchor, pan clamps to the device', () => {

@@ -15,6 +15,8 @@ import { useTreeMotion } from './use-tree-motion.ts';
 import { useSvgZoom } from './use-zoom.ts';
 
 const HEIGHT = 560;
+/** The smallest zoom a fit may choose: keys stay legible; a wider tree pans. */
+const READABLE = 0.8;
 /** How long a block touched by a structural event stays marked. */
 const FLASH_MS = 3000;
 
@@ -51,7 +53,7 @@ export function BtreeView() {
   const fit = (focusX = 0): void => {
     const el = svg.current;
     // A view not laid out (hidden, or a test DOM) has no size to fit into.
-    if (layout && el && el.clientWidth > 0) camera.current.fitTo(fitBox({ x0: layout.x0 - NODE_W / 2, x1: layout.x1 + NODE_W / 2, y0: layout.y0 - NODE_H / 2, y1: layout.y1 + NODE_H / 2 }, el.clientWidth, el.clientHeight, { focusX }));
+    if (layout && el && el.clientWidth > 0) camera.current.fitTo(fitBox({ x0: layout.x0 - NODE_W / 2, x1: layout.x1 + NODE_W / 2, y0: layout.y0 - NODE_H / 2, y1: layout.y1 + NODE_H / 2 }, el.clientWidth, el.clientHeight, { focusX, minScale: READABLE }));
   };
   useZoomCommand((kind) => (kind === 'in' ? camera.current.zoomBy(1.4) : kind === 'out' ? camera.current.zoomBy(1 / 1.4) : fit()));
   // Fit once per store when its tree has loaded; later commits and expansions keep the user's camera.

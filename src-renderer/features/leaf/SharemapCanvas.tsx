@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LeafDetailResult } from '../../../src-core/api/contract.ts';
-import { cssVar, sizeCanvas, useElementSize } from '../../ui/use-canvas.ts';
+import { cssVar, sizeCanvas, useColorScheme, useElementSize } from '../../ui/use-canvas.ts';
 import { hitSharemap, paintSharemap, sharemapGeometry, type SharemapCell } from '../../viz/sharemap-painter.ts';
 
 /** The sharemap matrix on one canvas; the painter and hit-testing live in viz/. */
@@ -10,6 +10,7 @@ export function SharemapCanvas({ detail, highlightSlot, focusOrigin, names }: { 
   const [width, setWidth] = useState(600);
   const [tip, setTip] = useState<{ cell: SharemapCell; x: number; y: number } | null>(null);
   useElementSize(wrap, useCallback((w: number) => setWidth(w), []));
+  useColorScheme(); // a theme change re-renders, and the effect below repaints in its colours
   const geometry = sharemapGeometry(detail, width);
   useEffect(() => {
     const el = canvas.current;

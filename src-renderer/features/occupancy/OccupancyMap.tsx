@@ -3,7 +3,7 @@ import type { OccupancyResult } from '../../../src-core/api/contract.ts';
 import { useApp, useAppStore } from '../../app/store-context.tsx';
 import { useZoomCommand } from '../../app/use-zoom-command.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
-import { cssVar, sizeCanvas, useElementSize } from '../../ui/use-canvas.ts';
+import { cssVar, sizeCanvas, useColorScheme, useElementSize } from '../../ui/use-canvas.ts';
 import { classColor } from '../../viz/chunk-class.ts';
 import { formatCount } from '../../viz/format.ts';
 import { bucketsFor, gridFor, hitTest, minSpanFor, paintOccupancy, type BucketSummary, type OccupancyGrid } from '../../viz/occupancy-painter.ts';
@@ -56,6 +56,8 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
     paint(store.getState().occupancy);
   }, [focus, paint, store]);
   useEffect(() => store.subscribe((s, prev) => s.occupancy !== prev.occupancy && paint(s.occupancy)), [store, paint]);
+  const scheme = useColorScheme();
+  useEffect(() => paint(store.getState().occupancy), [scheme, paint, store]);
   useEffect(() => {
     let frame = 0;
     const off = camera.current.onChange(() => {
