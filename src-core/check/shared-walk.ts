@@ -5,8 +5,9 @@
  * "what survives a repair" is exactly "what check did not flag".
  */
 import type { BlockDevice } from '../io/block-device.ts';
-import { EXCEPTION_BYTES, LEAF_HEADER_BYTES, LEAF_LAYOUT, LEAF_MAGIC, LEAF_VERSION, MAP_ENTRY_BYTES, LeafView } from '../shared/format/leaf.ts';
+import { EXCEPTION_BYTES, LEAF_HEADER_BYTES, LEAF_MAGIC, LEAF_VERSION, MAP_ENTRY_BYTES, LeafView } from '../shared/format/leaf.ts';
 import { NodeView } from '../shared/format/node.ts';
+import { MAX_ORIGIN_CHUNKS } from '../shared/shared-store.ts';
 import type { Bitset } from './bitset.ts';
 import type { FindingKind } from './kinds.ts';
 import type { FindingDetail, FindingLog } from './findings.ts';
@@ -21,7 +22,10 @@ export interface SharedGeometry {
 }
 
 export interface WalkVisitor {
-  /** An exception check vouches for, in ascending origin order; its share is within the snapmask. */
+  /**
+   * An exception check vouches for; its share is within the snapmask. Origins come strictly
+   * ascending (one origin's exceptions together), each below 2^32: what the builders accept.
+   */
   exception?(origin: number, chunk: number, lo: number, hi: number): void;
   /** Every block that decoded well enough to be used; `used`/`capacity` in entries (nodes) or bytes (leaves). */
   block?(chunk: number, kind: 'node' | 'leaf', level: number, used: number, capacity: number): void;
@@ -50,6 +54,11 @@ export class TreeWalk {
   nodes = 0;
   leaves = 0;
   exceptions = 0;
+  /**
+   * Lowest origin a leaf may still hold: one past the last origin accepted. Damaged keys can give
+   * siblings overlapping ranges; this keeps the walk's origins strictly ascending regardless.
+   */
+  private floor = 0;
   private readonly stack: Frame[];
   private readonly buf: Uint8Array;
 
@@ -102,29 +111,33 @@ export class TreeWalk {
       this.broken(f, 's-node-count', `node count ${count} is outside 1..${n.capacity}`, { expected: `1..${n.capacity}`, found: count });
       return;
     }
+    // Keys are judged against the last good key, so the good ones ascend strictly.
     const good: boolean[] = [true];
+    const lows: number[] = [f.lo]; // child i's lower bound: the nearest good key at or before i
+    let last = -1;
     for (let i = 1; i < count; i++) {
       const k = n.key(i);
       good[i] = false;
-      if (i > 1 && k <= n.key(i - 1)) this.add('s-node-key-order', f.chunk, `key ${k} is not above the previous key ${n.key(i - 1)}`, { entry: i, expected: `> ${n.key(i - 1)}`, found: k });
-      else if (k < f.lo || k >= f.hi) this.add('s-node-key-range', f.chunk, `key ${k} is outside the node's range ${range(f)}`, { entry: i, expected: range(f), found: k });
-      else good[i] = true;
+      if (last >= 0 && k <= last) this.add('s-node-key-order', f.chunk, `key ${k} is not above the previous key ${last}`, { entry: i, expected: `> ${last}`, found: k });
+      else if (!inRange(k, f.lo, f.hi)) this.add('s-node-key-range', f.chunk, `key ${k} is outside the node's range ${range(f.lo, f.hi)}`, { entry: i, expected: range(f.lo, f.hi), found: k });
+      else [good[i], last] = [true, k];
+      lows[i] = last >= 0 ? last : f.lo;
     }
     this.visit.block?.(f.chunk, 'node', f.level, count, n.capacity);
     this.nodes++;
-    // A bad key bounds nothing: its neighbours fall back to the node's own bounds.
+    // A bad key bounds nothing: its neighbours take the nearest good keys (or the node's bounds).
+    let hi = f.hi;
     for (let i = count - 1; i >= 0; i--) {
-      const lo = i > 0 && good[i] ? n.key(i) : f.lo;
-      const hi = i + 1 < count && good[i + 1] ? n.key(i + 1) : f.hi;
-      this.stack.push({ chunk: n.child(i), level: f.level + 1, lo, hi, parent: f.chunk, entry: i });
+      this.stack.push({ chunk: n.child(i), level: f.level + 1, lo: lows[i]!, hi, parent: f.chunk, entry: i });
+      if (good[i] && i > 0) hi = n.key(i);
     }
   }
 
   private leaf(f: Frame): void {
     const leaf = new LeafView(f.chunk, this.buf);
-    const magic = leaf.dv.getUint16(LEAF_LAYOUT.magic.offset, true);
+    const magic = leaf.magic;
     if (magic !== LEAF_MAGIC) return this.broken(f, 's-leaf-magic', `leaf magic 0x${magic.toString(16)} is not 0x1eaf`, { expected: '0x1eaf', found: `0x${magic.toString(16)}` });
-    const version = leaf.dv.getUint16(LEAF_LAYOUT.version.offset, true);
+    const version = leaf.version;
     if (version !== LEAF_VERSION) return this.broken(f, 's-leaf-version', `leaf version ${version} is unknown`, { expected: LEAF_VERSION, found: version });
     const count = leaf.count;
     const max = LEAF_MAX_COUNT(leaf.size);
@@ -135,6 +148,7 @@ export class TreeWalk {
     const base = leaf.listStart(0);
     let unionLo = 0;
     let unionHi = 0;
+    let prev = -1; // the last origin accepted in this leaf
     for (let i = 0; i < count; i++) {
       const origin = leaf.origin(i);
       const start = leaf.listStart(i);
@@ -143,16 +157,20 @@ export class TreeWalk {
         unionLo |= leaf.shareLo(e);
         unionHi |= leaf.shareHi(e);
       }
-      if (i > 0 && leaf.rchunk(i) <= leaf.rchunk(i - 1)) {
-        this.add('s-leaf-key-order', f.chunk, `origin ${origin} is not above the previous origin ${leaf.origin(i - 1)}`, { entry: i, expected: `> ${leaf.origin(i - 1)}`, found: origin });
+      const lo = Math.max(f.lo, this.floor);
+      if (prev >= 0 && origin <= prev) {
+        this.add('s-leaf-key-order', f.chunk, `origin ${origin} is not above the previous origin ${prev}`, { entry: i, expected: `> ${prev}`, found: origin });
         this.visit.lost?.(origin, origin, this.g.snapLo, this.g.snapHi, 's-leaf-key-order');
         continue;
       }
-      if (origin < f.lo || origin >= f.hi) {
-        this.add('s-leaf-key-range', f.chunk, `origin ${origin} is outside the leaf's range ${range(f)}`, { entry: i, expected: range(f), found: origin });
+      if (!inRange(origin, lo, f.hi)) {
+        const whose = lo > f.lo ? 'left to the leaf after earlier leaves' : "the leaf's range";
+        this.add('s-leaf-key-range', f.chunk, `origin ${origin} is outside ${whose} ${range(lo, f.hi)}`, { entry: i, expected: range(lo, f.hi), found: origin });
         this.visit.lost?.(origin, origin, this.g.snapLo, this.g.snapHi, 's-leaf-key-range');
         continue;
       }
+      prev = origin;
+      this.floor = origin + 1;
       this.exceptionsOf(f.chunk, leaf, origin, start, end, base);
     }
     const uLo = leaf.usingLo;
@@ -244,8 +262,13 @@ export class TreeWalk {
   }
 }
 
-function range(f: Frame): string {
-  return `[${f.lo}, ${f.hi === Infinity ? '∞' : f.hi})`;
+/** A key or origin in [lo, hi) and below 2^32, the most a leaf's 32-bit rchunk over base 0 holds. */
+function inRange(k: number, lo: number, hi: number): boolean {
+  return k >= lo && k < hi && k < MAX_ORIGIN_CHUNKS;
+}
+
+function range(lo: number, hi: number): string {
+  return `[${lo}, ${hi === Infinity ? '2^32' : hi})`;
 }
 
 export function hex(lo: number, hi: number): string {

@@ -142,8 +142,10 @@ export class SharedCheck implements Task<CheckReport> {
       block.labels.forEach((l, i) => this.addLabel(chunk, i, l));
       this.nextLabel = block.next;
     } catch (e) {
-      if (!isSnapscopeError(e)) throw e;
-      this.log.add('s-label-corrupt', chunk, e.message, e.where.entry === undefined ? {} : { entry: e.where.entry });
+      // The shared UTF-8 decoder throws RangeError for a code point past U+10FFFF: a corrupt name.
+      if (e instanceof RangeError) this.log.add('s-label-corrupt', chunk, `label block: a name is not UTF-8 (${e.message})`);
+      else if (isSnapscopeError(e)) this.log.add('s-label-corrupt', chunk, e.message, e.where.entry === undefined ? {} : { entry: e.where.entry });
+      else throw e;
     }
     if (this.nextLabel === 0) this.labelsDone();
   }

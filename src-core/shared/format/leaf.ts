@@ -45,6 +45,12 @@ export class LeafView {
     this.size = bytes.length;
   }
 
+  get magic(): number {
+    return this.dv.getUint16(LEAF_LAYOUT.magic.offset, true);
+  }
+  get version(): number {
+    return this.dv.getUint16(LEAF_LAYOUT.version.offset, true);
+  }
   get count(): number {
     return this.dv.getUint32(4, true);
   }

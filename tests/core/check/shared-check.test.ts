@@ -167,6 +167,13 @@ describe('shared check: every finding kind, on purpose', () => {
       ['s-label-missing', labelChunk, undefined],
     ]);
     ({ cow } = small());
+    block(cow, labelChunk)[16 + 32]! = 0xf7; // 'snap0' → a code point past U+10FFFF
+    expect(where(check(cow))).toEqual([
+      ['s-label-corrupt', labelChunk, undefined],
+      ['s-label-missing', labelChunk, undefined],
+      ['s-label-missing', labelChunk, undefined],
+    ]);
+    ({ cow } = small());
     const l = (slot: number, name: string) => ({ slot, name, uuid: '00000000-0000-4000-8000-000000000000', created: 0 });
     encodeLabelBlock([l(0, 'a'), l(0, 'b'), l(1, 'c'), l(5, 'd')], 0, block(cow, header(cow).labelChunk));
     expect(where(check(cow))).toEqual([

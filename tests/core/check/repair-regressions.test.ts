@@ -1,0 +1,98 @@
+/**
+ * Inputs the fuzz test once found where planRepair accepted a store that applyRepair's builder
+ * then refused: the walk handed the builder origins that did not ascend. Each is pinned here as a
+ * fixed case: the plan's findings, then a repair that builds and checks clean.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkTask } from '../../../src-core/check/check.ts';
+import type { CheckReport } from '../../../src-core/check/findings.ts';
+import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
+import { runToEnd } from '../../../src-core/jobs/job.ts';
+import { applyRepair, planRepair, type RepairPlan } from '../../../src-core/repair/repair.ts';
+import { decodeHeader } from '../../../src-core/shared/format/header.ts';
+import { LeafView } from '../../../src-core/shared/format/leaf.ts';
+import { NodeView } from '../../../src-core/shared/format/node.ts';
+import { S_CHUNK, sharedCow } from './shared-fixtures.ts';
+
+const block = (bytes: Uint8Array, chunk: number) => bytes.subarray(chunk * S_CHUNK, (chunk + 1) * S_CHUNK);
+const where = (r: CheckReport) => r.findings.filter((f) => f.kind !== 's-bitmap-leak').map((f) => [f.kind, f.chunk, f.entry]);
+
+/** Plans and applies a repair of `bytes`; the repaired store must check free of errors. */
+function repair(bytes: Uint8Array): RepairPlan {
+  const plan = planRepair(new MemoryDevice(bytes, 'damaged', true));
+  const target = new MemoryDevice(bytes.slice(), 'repaired');
+  applyRepair(target, plan);
+  const after = runToEnd(checkTask(new MemoryDevice(target.bytes, 'repaired', true)));
+  expect(after.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  return plan;
+}
+
+/** The origins a plan keeps, in order. */
+function keptOrigins(plan: RepairPlan): number[] {
+  const out: number[] = [];
+  plan.kept.forEach((origin) => out.push(origin));
+  return out;
+}
+
+/** One level (root node → leaves), two snapshots, origins 0, 3, 6, ... */
+function small() {
+  const bytes = sharedCow(2, 40).cow.bytes;
+  const root = new NodeView(0, block(bytes, decodeHeader(bytes, 'cow').rootChunk));
+  root.chunk = decodeHeader(bytes, 'cow').rootChunk;
+  const leaf = (i: number) => new LeafView(root.child(i), block(bytes, root.child(i)));
+  return { bytes, root, leaf };
+}
+
+describe('repair regressions: what planRepair accepts, applyRepair builds', () => {
+  it("a leaf's first origin raised to its second's: the later copy of that origin is dropped too", () => {
+    // The fuzz counterexample: header valid = 0, then leaf 389's map[0].rchunk 345 → 348.
+    const bytes = sharedCow(3, 120, 512).cow.bytes;
+    bytes[4] = 0;
+    bytes[199196] = 92;
+    const plan = repair(bytes);
+    expect(where(plan.report)).toEqual([
+      ['s-header-invalid', 0, undefined],
+      ['s-header-checksum', 0, undefined],
+      ['s-leaf-key-order', 389, 1],
+      ['s-leaf-key-order', 389, 2],
+    ]);
+    const origins = keptOrigins(plan);
+    expect(origins.filter((o) => o === 348)).toHaveLength(3); // one list of three exceptions, not two lists
+    expect(origins.every((o, i) => i === 0 || o >= origins[i - 1]!)).toBe(true);
+  });
+
+  it('a bad node key bounds the children next to it by the nearest good keys', () => {
+    const { bytes, root, leaf } = small();
+    const k3 = root.key(3);
+    root.setKey(2, root.key(1)); // key 2 is bad: children 1 and 2 both get [key 1, key 3)
+    const l1 = leaf(1);
+    l1.dv.setUint32(24 + (l1.count - 1) * 8 + 4, k3 + 1, true); // leaf 1's last origin past key 3
+    const plan = repair(bytes);
+    expect(where(plan.report)).toEqual([
+      ['s-node-key-order', root.chunk, 2],
+      ['s-leaf-key-range', l1.chunk, l1.count - 1],
+    ]);
+  });
+
+  it('origins must ascend across leaves: a later leaf cannot hold an origin an earlier one did', () => {
+    const { bytes, root, leaf } = small();
+    const k3 = root.key(3);
+    root.setKey(2, root.key(1));
+    const l1 = leaf(1);
+    const l2 = leaf(2);
+    l1.dv.setUint32(24 + (l1.count - 1) * 8 + 4, k3 - 1, true); // in [key 1, key 3), above all of leaf 2
+    const plan = repair(bytes);
+    expect(where(plan.report)).toEqual([
+      ['s-node-key-order', root.chunk, 2],
+      ...Array.from({ length: l2.count }, (_, i) => ['s-leaf-key-range', l2.chunk, i]),
+    ]);
+  });
+
+  it('origins at or above 2^32 (a base_chunk no writer makes) are out of range', () => {
+    const { bytes, root, leaf } = small();
+    const last = leaf(root.count - 1);
+    new DataView(last.bytes.buffer, last.bytes.byteOffset).setUint32(12, 1, true); // base_chunk 2^32
+    const plan = repair(bytes);
+    expect(where(plan.report)).toEqual(Array.from({ length: last.count }, (_, i) => ['s-leaf-key-range', last.chunk, i]));
+  });
+});
