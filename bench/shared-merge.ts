@@ -1,6 +1,6 @@
 /**
  * Shared merge benchmark: merge a snapshot holding `exceptions` exceptions of 4 KiB (1M = 4 GiB)
- * into a sparse file-backed origin, against `cp` of the same COW in the same run. The merge is
+ * into a sparse file-backed origin, as the CLI does, against `cp` of the same COW in the same run. The merge is
  * durable (it flushes before every commit), so cp + sync is the fair comparison and plain cp the
  * page-cache bound; the target is a merge rate ≥ 80% of cp's. The disks of shared virtual
  * machines vary from one second to the next, so each round times cp + sync and the merge back to
@@ -16,8 +16,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { runToEnd } from '../src-core/jobs/job.ts';
 import { SharedStore } from '../src-core/shared/index.ts';
-import { createSharedMerge } from '../src-core/shared/merge/index.ts';
 import { FileDevice } from '../src-main/host/file-device.ts';
+import { mergeTask } from '../src-main/host/merges.ts';
 
 const CHUNK = 4096;
 const MiB = 1 << 20;
@@ -119,7 +119,7 @@ export async function run(
             const cow = FileDevice.open(cowFile, { write: true });
             const origin = FileDevice.open(originFile, { write: true });
             const store = SharedStore.open(cow, { write: true });
-            moved = runToEnd(createSharedMerge(store, origin, 0)).bytes;
+            moved = runToEnd(mergeTask(store, origin, 0)).bytes; // as the CLI runs it
             store.close();
             origin.close();
           }),

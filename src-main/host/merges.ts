@@ -7,10 +7,14 @@ import { PersistentStore, createPersistentMerge, planPersistentMerge } from '../
 import { SharedStore } from '../../src-core/shared/index.ts';
 import { createSharedMerge, planResult, planSharedMerge } from '../../src-core/shared/merge/index.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
+import { BackgroundFlush } from './background-flush.ts';
+import { FileDevice } from './file-device.ts';
 
 /**
  * Merge per format, for the CLI and the API: what a dry run reports and the Task that does it.
  * The shared store emits its merge steps into its own event sink; the persistent merge takes one.
+ * A shared merge into a file or block device flushes each batch in the background while it
+ * copies the next one.
  */
 export function mergePlan(store: ExceptionStore, origin: BlockDevice, slot: number): MergeResult {
   if (store instanceof PersistentStore) {
@@ -23,8 +27,44 @@ export function mergePlan(store: ExceptionStore, origin: BlockDevice, slot: numb
 
 export function mergeTask(store: ExceptionStore, origin: BlockDevice, slot: number, events?: EventSink): Task<MergeResult> {
   if (store instanceof PersistentStore) return createPersistentMerge(store, origin, events ? { events } : {});
-  if (store instanceof SharedStore) return createSharedMerge(store, origin, slot);
+  if (store instanceof SharedStore) {
+    if (!(origin instanceof FileDevice)) return createSharedMerge(store, origin, slot);
+    const flush = new BackgroundFlush(origin.name);
+    try {
+      return releasing(createSharedMerge(store, origin, slot, { startFlush: () => flush.start() }), () => flush.close());
+    } catch (e) {
+      flush.close();
+      throw e;
+    }
+  }
   throw unsupported(store);
+}
+
+/** `task`, calling `release` once when it finishes, fails or is cancelled. */
+function releasing<R>(task: Task<R>, release: () => void): Task<R> {
+  let released = false;
+  const once = (): void => {
+    if (!released) release();
+    released = true;
+  };
+  return {
+    step: () => {
+      try {
+        const finished = task.step();
+        if (finished) once();
+        return finished;
+      } catch (e) {
+        once();
+        throw e;
+      }
+    },
+    progress: () => task.progress(),
+    result: () => task.result(),
+    cancelled: () => {
+      task.cancelled?.();
+      once();
+    },
+  };
 }
 
 /** The snapshot whose merge the store records as unfinished, if any (a merge command without --snapshot resumes it). */

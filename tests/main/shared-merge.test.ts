@@ -42,10 +42,13 @@ it('merge of a shared snapshot: plan, pause, cancel with the merge recorded, res
   const plan = await c.jobWait({ job: (await c.merge({ session: s.session, snapshot: 'before', dryRun: true })).id });
   expect(plan.kind === 'merge' && plan.result).toMatchObject({ dryRun: true, slot: 0, chunks: CHUNKS, bytes: 2 * CHUNKS * CB });
 
-  // Pause once a batch is merged.
+  // Pause once a batch is merged: progress counts the batch being copied and the one being flushed too.
+  let pausing = false;
   let pause: Promise<unknown> | null = null;
   c.onEvent((e: ApiEvent) => {
-    if (!pause && e.type === 'job' && e.job.kind === 'merge' && e.job.progress.done > CHUNKS / 4) pause = c.jobPause({ job: e.job.id });
+    if (pausing || e.type !== 'job' || e.job.kind !== 'merge' || e.job.progress.done <= CHUNKS / 2) return;
+    pausing = true;
+    pause = c.jobPause({ job: e.job.id });
   });
   const job = await c.merge({ session: s.session, snapshot: 'before' });
   expect(job.label).toContain('merge snapshot 0');

@@ -6,9 +6,10 @@
  *  2. S's data onto those origin chunks, a piece (one write) per Task step; flush the origin;
  *  3. S's bit cleared from its exceptions (freed when no bit remains) and the merge record
  *     advanced past the batch; commit.
- * The header records the merge before the first origin write and every step is idempotent, so
- * running the merge again after a crash — or a cancel between steps — finishes it. The last step
- * deletes S.
+ * The flush of step 2 may run in the background (`startFlush`) while the next batch does steps 1
+ * and 2; that batch's step 3 waits for it. The header records the merge before the first origin
+ * write and every step is idempotent, so running the merge again after a crash — or a cancel
+ * between steps — finishes it. The last step deletes S.
  */
 import type { MergeResult } from '../../api/dto.ts';
 import { SnapscopeError } from '../../errors.ts';
@@ -23,6 +24,16 @@ import { ChunkCopier } from './copier.ts';
 import { planSharedMerge, span, type SharedMergeOptions, type SharedMergePlan } from './plan.ts';
 
 const DEFAULT_MAX_IO_BYTES = 8 << 20;
+
+/** A batch whose data is on the origin, waiting for its flush before step 3. */
+interface Flushing {
+  from: number;
+  end: number;
+  count: number;
+  /** Runs of consecutive origin chunks, as (first, count) pairs, for the merge-clear events. */
+  runs: number[];
+  wait: () => void;
+}
 
 /** The merge of snapshot `slot` (or the rest of the one the store records), after the preflight. */
 export function createSharedMerge(store: SharedStore, origin: BlockDevice, slot: number, opts: SharedMergeOptions = {}): Task<MergeResult> {
@@ -42,9 +53,12 @@ class SharedMerge implements Task<MergeResult> {
   private readonly piece: number;
   /** The next batch item to copy onto the origin; -1 between batches. */
   private copied = -1;
-  /** Origin chunks merged in all runs, and where the next batch starts. */
+  private flushing: Flushing | null = null;
+  private readonly startFlush: () => () => void;
+  /** Origin chunks merged in all runs, where the record says the merge is, and where the next batch starts. */
   private done: number;
   private cursor: number;
+  private next: number;
   private merged = 0;
   private copies = 0;
   private bytes = 0;
@@ -59,6 +73,13 @@ class SharedMerge implements Task<MergeResult> {
     this.slot = plan.slot;
     this.done = plan.resumes?.done ?? 0;
     this.cursor = plan.resumes?.cursor ?? 0;
+    this.next = this.cursor;
+    this.startFlush =
+      opts.startFlush ??
+      (() => {
+        origin.flush();
+        return () => {};
+      });
     this.batch = new MergeBatch(plan.batchChunks);
     const maxIo = opts.maxIoBytes ?? DEFAULT_MAX_IO_BYTES;
     this.copier = new ChunkCopier(store.chunkBytes, maxIo);
@@ -75,8 +96,12 @@ class SharedMerge implements Task<MergeResult> {
       store.recordMerge({ slot: this.slot, done: this.done, cursor: this.cursor });
       store.commit();
     }
-    scanBatch(store, this.slot, this.cursor, batch);
+    scanBatch(store, this.slot, this.next, batch);
     if (!batch.count) {
+      if (this.flushing) {
+        this.clear(this.flushing);
+        return false;
+      }
       store.recordMerge(null);
       store.deleteSnapshot(this.slot);
       store.commit();
@@ -90,7 +115,7 @@ class SharedMerge implements Task<MergeResult> {
   }
 
   progress(): Progress {
-    const copied = Math.max(0, this.copied);
+    const copied = Math.max(0, this.copied) + (this.flushing?.count ?? 0);
     return { phase: 'merge', done: this.merged + copied, total: this.plan.chunks, unit: 'chunks', bytes: this.bytes, current: this.current };
   }
 
@@ -127,7 +152,7 @@ class SharedMerge implements Task<MergeResult> {
     this.copies += items.length;
   }
 
-  /** Step 2, one piece: S's data onto the origin. After the last piece, the flush (before S's bits go) and step 3. */
+  /** Step 2, one piece: S's data onto the origin. After the last piece the flush starts, and the batch before finishes. */
   private copyToOrigin(): void {
     const { batch } = this;
     const at = this.copied;
@@ -144,21 +169,27 @@ class SharedMerge implements Task<MergeResult> {
     );
     this.copied += n;
     if (this.copied < batch.count) return;
-    this.origin.flush();
-    this.clear();
     this.copied = -1;
+    const runs: number[] = [];
+    forEachRun(batch, false, (k, count) => runs.push(batch.origins[k]!, count));
+    const flushing: Flushing = { from: this.next, end: batch.end, count: batch.count, runs, wait: this.startFlush() };
+    this.next = batch.end;
+    if (this.flushing) this.clear(this.flushing);
+    this.flushing = flushing;
   }
 
-  /** Step 3: S reads these chunks from the origin from now on; the record moves past the batch. */
-  private clear(): void {
-    const { store, batch } = this;
-    store.clearSlot(this.slot, this.cursor, batch.end);
+  /** Step 3, once the batch's data is durable on the origin: S reads it there from now on; the record moves past the batch. */
+  private clear(f: Flushing): void {
+    const { store } = this;
+    f.wait();
+    store.clearSlot(this.slot, f.from, f.end);
     const events = store.events;
-    if (events) forEachRun(batch, false, (k, n) => events({ type: 'merge-clear', origin: batch.origins[k]!, count: n }));
-    this.done += batch.count;
-    this.merged += batch.count;
-    this.cursor = batch.end;
+    if (events) for (let i = 0; i < f.runs.length; i += 2) events({ type: 'merge-clear', origin: f.runs[i]!, count: f.runs[i + 1]! });
+    this.done += f.count;
+    this.merged += f.count;
+    this.cursor = f.end;
     store.recordMerge({ slot: this.slot, done: this.done, cursor: this.cursor });
     store.commit();
+    this.flushing = null;
   }
 }

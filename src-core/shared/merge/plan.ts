@@ -22,6 +22,12 @@ export interface SharedMergeOptions {
   batchBytes?: number;
   /** Largest single read or write. Default 8 MiB. */
   maxIoBytes?: number;
+  /**
+   * Starts making the origin's completed writes durable and returns a function that waits until
+   * they are (throwing if that failed). Default: `origin.flush()` at once. A background flush
+   * overlaps one batch's write-back with the next batch's copying.
+   */
+  startFlush?: () => () => void;
 }
 
 export interface SharedMergePlan {

@@ -48,7 +48,7 @@ describe('shared merge: cancel, pause, resume', () => {
     const store = SharedStore.open(v.cow, { write: true });
     const rec = store.mergeRecord()!;
     expect(rec.slot).toBe(slot);
-    expect(rec.done).toBeGreaterThanOrEqual(32);
+    expect(rec.done).toBeGreaterThan(0);
     expect(rec.done).toBeLessThan(total);
     const info = store.info();
     expect(info.merge).toEqual({ slot, done: rec.done, total });

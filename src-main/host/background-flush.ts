@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { SnapscopeError } from '../../src-core/errors.ts';
+
+/** fsync(fd) on request; the count of finished flushes goes to shared memory, an error to the port. */
+const WORKER = `
+const { workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const { fd, done, port } = workerData;
+port.on('message', (target) => {
+  try {
+    fs.fsyncSync(fd);
+  } catch (e) {
+    port.postMessage(String(e && e.message || e));
+  }
+  Atomics.store(done, 0, target);
+  Atomics.notify(done, 0);
+});
+`;
+
+/**
+ * fsync of one file on a worker thread, so a merge copies its next batch while the disk writes
+ * back the last one (a synchronous fsync leaves the disk idle while the next batch is read, and
+ * the page cache idle while the disk writes). fsync makes every completed write of the file
+ * durable, whichever descriptor made it, so the worker flushes a descriptor of its own.
+ */
+export class BackgroundFlush {
+  private readonly fd: number;
+  private readonly done = new Int32Array(new SharedArrayBuffer(4));
+  private readonly port: MessageChannel['port1'];
+  private readonly worker: Worker;
+  private requested = 0;
+
+  constructor(private readonly path: string) {
+    this.fd = fs.openSync(path, 'r');
+    const channel = new MessageChannel();
+    this.port = channel.port1;
+    this.worker = new Worker(WORKER, { eval: true, workerData: { fd: this.fd, done: this.done, port: channel.port2 }, transferList: [channel.port2] });
+    this.worker.unref();
+  }
+
+  /** Starts a flush of everything written so far; the returned function waits for it and throws if it failed. */
+  start(): () => void {
+    const target = ++this.requested;
+    this.port.postMessage(target);
+    return () => {
+      for (let seen = Atomics.load(this.done, 0); seen < target; seen = Atomics.load(this.done, 0)) Atomics.wait(this.done, 0, seen);
+      const failed = receiveMessageOnPort(this.port);
+      if (failed) throw new SnapscopeError('io', `${this.path}: flush failed: ${String(failed.message)}`, { device: this.path });
+    };
+  }
+
+  close(): void {
+    void this.worker.terminate();
+    this.port.close();
+    fs.closeSync(this.fd);
+  }
+}

@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { runToEnd } from '../../src-core/jobs/job.ts';
+import { SharedStore } from '../../src-core/shared/index.ts';
+import { BackgroundFlush } from '../../src-main/host/background-flush.ts';
+import { FileDevice } from '../../src-main/host/file-device.ts';
+import { mergeTask } from '../../src-main/host/merges.ts';
+import { tempDir } from './fixtures.ts';
+
+/** Descriptors of this process open on `file`. */
+const fdsOn = (file: string) =>
+  fs.readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return fs.readlinkSync(`/proc/self/fd/${fd}`) === file;
+    } catch {
+      return false;
+    }
+  }).length;
+
+it('flushes in the background: waits return in order, close releases the descriptor', () => {
+  const file = path.join(tempDir(), 'f');
+  fs.writeFileSync(file, Buffer.alloc(1 << 20));
+  const flush = new BackgroundFlush(file);
+  expect(fdsOn(file)).toBe(1);
+  const dev = FileDevice.open(file, { write: true });
+  dev.write(0, new Uint8Array(4096).fill(1));
+  const first = flush.start();
+  dev.write(4096, new Uint8Array(4096).fill(2));
+  const second = flush.start();
+  second();
+  first();
+  dev.close();
+  flush.close();
+  expect(fdsOn(file)).toBe(0);
+});
+
+it('a shared merge into a file releases its background flush when it ends', () => {
+  const dir = tempDir();
+  const [cowFile, originFile] = [path.join(dir, 'cow'), path.join(dir, 'origin')];
+  fs.writeFileSync(originFile, Buffer.alloc(64 * 4096, 1));
+  fs.writeFileSync(cowFile, Buffer.alloc(1024 * 4096));
+  const origin = FileDevice.open(originFile, { write: true });
+  const store = SharedStore.format(FileDevice.open(cowFile, { write: true }), { chunkBytes: 4096 });
+  store.createSnapshot({ name: 's' });
+  for (let c = 0; c < 64; c++) store.writeOrigin(origin, c, new Uint8Array(4096).fill(2));
+  expect(runToEnd(mergeTask(store, origin, 0)).chunks).toBe(64);
+  expect(fdsOn(originFile)).toBe(1); // the origin device's own
+  store.close();
+  origin.close();
+  expect(fs.readFileSync(originFile).every((b) => b === 1)).toBe(true);
+});
