@@ -116,6 +116,7 @@ function walk(store: SharedStore, origin: BlockDevice, slot: number, limit: numb
   let frees = 0;
   let batches = 0;
   let held = 0;
+  let pendingFrees = 0;
   let peak = insertReserve;
   let runCount = 0;
   const runs: string[] = [];
@@ -143,15 +144,17 @@ function walk(store: SharedStore, origin: BlockDevice, slot: number, limit: numb
     chunks += batch.count;
     copies += batch.copies;
     frees += batch.frees;
-    // Copies and new tree blocks stay; shadowed blocks are held until the batch's commit; frees
-    // become allocatable after it.
+    // Copies and new tree blocks stay; shadowed blocks are held until a commit; a batch's frees
+    // become allocatable after its step 3, which comes after the next batch's step 1.
     held += batch.copies + (batch.copies ? Math.ceil((batch.copies * EXCEPTION_BYTES) / perLeaf) + levels + 1 : 0);
     peak = Math.max(peak, held + batch.leaves + levels * (Math.ceil(batch.leaves / perNode) + 2) + insertReserve);
-    held -= batch.frees;
+    held -= pendingFrees;
+    pendingFrees = batch.frees;
     forEachRun(batch, true, (k, n) => {
       if (runCount++ < 10) runs.push(`origin ${span(batch.origins[k]!, n)} <- COW ${span(batch.sources[k]!, n)}`);
     });
   }
+  peak = Math.max(peak, held + insertReserve); // the last batch's step 3 and the delete of S
   const freeChunks = store.usage().freeChunks;
   const bytes = (chunks + copies) * cb;
   const plan: SharedMergePlan = { slot, resumes, chunks, copies, frees, bytes, spaceNeeded: peak, freeChunks, batchChunks: limit, batches, summary: [] };
