@@ -6,8 +6,8 @@
  *  2. S's data onto those origin chunks, a piece (one write) per Task step; flush the origin;
  *  3. S's bit cleared from its exceptions (freed when no bit remains) and the merge record
  *     advanced past the batch; commit.
- * The flush of step 2 may run in the background (`startFlush`) while the next batch does steps 1
- * and 2; that batch's step 3 waits for it. The header records the merge before the first origin
+ * With a background flush (`startFlush`), a batch's flush overlaps the next batch's steps 1 and
+ * 2, and its step 3 follows them; without one, each batch ends with its step 3. The header records the merge before the first origin
  * write and every step is idempotent, so running the merge again after a crash — or a cancel
  * between steps — finishes it. The last step deletes S.
  */
@@ -55,6 +55,7 @@ class SharedMerge implements Task<MergeResult> {
   private copied = -1;
   private flushing: Flushing | null = null;
   private readonly startFlush: () => () => void;
+  private readonly overlap: boolean;
   /** Origin chunks merged in all runs, where the record says the merge is, and where the next batch starts. */
   private done: number;
   private cursor: number;
@@ -74,6 +75,7 @@ class SharedMerge implements Task<MergeResult> {
     this.done = plan.resumes?.done ?? 0;
     this.cursor = plan.resumes?.cursor ?? 0;
     this.next = this.cursor;
+    this.overlap = opts.startFlush !== undefined;
     this.startFlush =
       opts.startFlush ??
       (() => {
@@ -175,7 +177,8 @@ class SharedMerge implements Task<MergeResult> {
     const flushing: Flushing = { from: this.next, end: batch.end, count: batch.count, runs, wait: this.startFlush() };
     this.next = batch.end;
     if (this.flushing) this.clear(this.flushing);
-    this.flushing = flushing;
+    if (this.overlap) this.flushing = flushing;
+    else this.clear(flushing);
   }
 
   /** Step 3, once the batch's data is durable on the origin: S reads it there from now on; the record moves past the batch. */

@@ -10,13 +10,16 @@ import { FaultDevice, type FaultPlan } from '../../../src-core/io/fault-device.t
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { SharedStore } from '../../../src-core/shared/index.ts';
-import { createSharedMerge } from '../../../src-core/shared/merge/index.ts';
+import type { BlockDevice } from '../../../src-core/io/block-device.ts';
+import { createSharedMerge, type SharedMergeOptions } from '../../../src-core/shared/merge/index.ts';
 import type { Op } from '../shared/model.ts';
 import { expectMerged, newVolume, originBytes, replay, viewProblem, views, type Views } from './volume.ts';
 
 const CHUNK = 1024; // two sectors: a torn chunk write keeps one
 const ORIGIN = 64;
 const OPTS = { batchBytes: 4 * CHUNK, maxIoBytes: 3 * CHUNK };
+/** A flush started at the end of a batch and waited for after the next batch's copies (as a background flush would be). */
+const overlapped = (origin: BlockDevice): SharedMergeOptions => ({ ...OPTS, startFlush: () => () => origin.flush() });
 const SLOT = 0;
 
 /** Snapshot 0 holds private, shared and in-place-written copies; 1..3 read the origin at some of its chunks. */
@@ -48,7 +51,7 @@ function images(): Images {
 }
 
 /** Runs the merge on fresh copies of the images through FaultDevices with the given plans. */
-function mergeOn(img: Images, cowPlan: FaultPlan | null, originPlan: FaultPlan | null, events?: EventSink) {
+function mergeOn(img: Images, cowPlan: FaultPlan | null, originPlan: FaultPlan | null, overlap: boolean, events?: EventSink) {
   const cow = new MemoryDevice(img.cow.slice(), 'cow');
   const origin = new MemoryDevice(img.origin.slice(), 'origin');
   const fcow = new FaultDevice(cow, cowPlan);
@@ -56,7 +59,7 @@ function mergeOn(img: Images, cowPlan: FaultPlan | null, originPlan: FaultPlan |
   let crashed = false;
   try {
     const store = SharedStore.open(fcow, { write: true, ...(events ? { events } : {}) });
-    if (store.snapshots().some((s) => s.slot === SLOT)) runToEnd(createSharedMerge(store, forigin, SLOT, OPTS));
+    if (store.snapshots().some((s) => s.slot === SLOT)) runToEnd(createSharedMerge(store, forigin, SLOT, overlap ? overlapped(forigin) : OPTS));
     store.close();
   } catch (e) {
     if (!isSnapscopeError(e) || e.code !== 'crashed') throw e;
@@ -75,9 +78,9 @@ function expectSurvivor(img: Images, cow: MemoryDevice, origin: MemoryDevice, wh
   return store;
 }
 
-function crashAndRerun(img: Images, reference: Uint8Array, on: 'cow' | 'origin', plan: FaultPlan): void {
-  const where = `crash on the ${on} at write ${plan.crashAtWrite} (torn ${plan.tornSectors ?? 'half'})`;
-  const run = mergeOn(img, on === 'cow' ? plan : null, on === 'origin' ? plan : null);
+function crashAndRerun(img: Images, reference: Uint8Array, on: 'cow' | 'origin', plan: FaultPlan, overlap: boolean): void {
+  const where = `crash on the ${on} at write ${plan.crashAtWrite} (torn ${plan.tornSectors ?? 'half'}${overlap ? ', flush overlapped' : ''})`;
+  const run = mergeOn(img, on === 'cow' ? plan : null, on === 'origin' ? plan : null, overlap);
   expect(run.crashed, where).toBe(true);
   const store = expectSurvivor(img, run.cow, run.origin, where);
   if (store.snapshots().some((s) => s.slot === SLOT)) runToEnd(createSharedMerge(store, run.origin, SLOT, OPTS));
@@ -89,30 +92,35 @@ function crashAndRerun(img: Images, reference: Uint8Array, on: 'cow' | 'origin',
 describe('shared merge crash safety', () => {
   const img = images();
   const seen = new Set<StructuralEvent['type']>();
-  const clean = mergeOn(img, null, null, (e) => seen.add(e.type));
+  const clean = mergeOn(img, null, null, false, (e) => seen.add(e.type));
+  const cleanOverlapped = mergeOn(img, null, null, true);
   const reference = originBytes(clean.origin);
 
   it('the uninterrupted merge is the reference, and the workload is long enough to matter', () => {
     const store = SharedStore.open(clean.cow);
     expectMerged(store, clean.cow, clean.origin, img.before, SLOT, ORIGIN);
+    expect(Buffer.compare(originBytes(cleanOverlapped.origin), reference)).toBe(0);
     expect(clean.cowWrites).toBeGreaterThan(100);
     expect(clean.originWrites).toBeGreaterThan(10);
     for (const kind of ['merge-origin-copy', 'merge-copy-to-origin', 'merge-clear', 'exception-free', 'exception-unshare'] as const) expect(seen, kind).toContain(kind);
   });
 
-  for (const on of ['cow', 'origin'] as const) {
-    for (const tornSectors of [undefined, 0]) {
-      it(`power loss at every write to the ${on}, ${tornSectors === 0 ? 'nothing of it written' : 'torn halfway'}`, () => {
-        const writes = on === 'cow' ? clean.cowWrites : clean.originWrites;
-        for (let k = 1; k <= writes; k++) crashAndRerun(img, reference, on, tornSectors === undefined ? { crashAtWrite: k } : { crashAtWrite: k, tornSectors });
-      });
+  for (const overlap of [false, true]) {
+    for (const on of ['cow', 'origin'] as const) {
+      for (const tornSectors of [undefined, 0]) {
+        it(`power loss at every write to the ${on}, ${tornSectors === 0 ? 'nothing of it written' : 'torn halfway'}${overlap ? ', flush overlapped' : ''}`, () => {
+          const ref = overlap ? cleanOverlapped : clean;
+          const writes = on === 'cow' ? ref.cowWrites : ref.originWrites;
+          for (let k = 1; k <= writes; k++) crashAndRerun(img, reference, on, tornSectors === undefined ? { crashAtWrite: k } : { crashAtWrite: k, tornSectors }, overlap);
+        });
+      }
     }
   }
 
   it('power loss again while finishing a crashed merge', () => {
     for (let k = 5; k <= clean.cowWrites; k += 11) {
-      const first = mergeOn(img, { crashAtWrite: k }, null);
-      const second = mergeOn({ ...img, cow: first.cow.bytes, origin: first.origin.bytes }, null, { crashAtWrite: 2 });
+      const first = mergeOn(img, { crashAtWrite: k }, null, true);
+      const second = mergeOn({ ...img, cow: first.cow.bytes, origin: first.origin.bytes }, null, { crashAtWrite: 2 }, false);
       const where = `crash at cow write ${k}, then at origin write 2`;
       const store = expectSurvivor(img, second.cow, second.origin, where);
       if (store.snapshots().some((s) => s.slot === SLOT)) runToEnd(createSharedMerge(store, second.origin, SLOT, OPTS));

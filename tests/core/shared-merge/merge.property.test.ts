@@ -23,7 +23,8 @@ describe('shared merge against the model', () => {
         fc.nat(),
         fc.constantFrom(1, 3, 16, 1000),
         fc.array(opArb(CHUNK, ORIGIN_CHUNKS), { maxLength: 6 }),
-        (ops, pick, batchChunks, after) => {
+        fc.boolean(),
+        (ops, pick, batchChunks, after, overlap) => {
           const v = newVolume(CHUNK, COW_CHUNKS, ORIGIN_CHUNKS, count);
           replay(v, ops);
           const active = [...v.model.snaps.keys()].sort((a, b) => a - b);
@@ -31,7 +32,8 @@ describe('shared merge against the model', () => {
           const slot = active[pick % active.length]!;
           if (v.store.levels >= 2) deep++;
           const before = views(v.model);
-          const opts = { batchBytes: batchChunks * CHUNK };
+          // With `overlap`, each batch's flush is waited for after the next batch's copies, as a background flush is.
+          const opts = { batchBytes: batchChunks * CHUNK, ...(overlap ? { startFlush: () => () => v.origin.flush() } : {}) };
           const plan = planSharedMerge(v.store, v.origin, slot, opts);
           expect(plan.chunks).toBe(v.store.snapshots().find((s) => s.slot === slot)!.exceptions);
           if (plan.copies) withOthers++;
