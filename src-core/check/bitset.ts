@@ -37,3 +37,18 @@ export class Bitset {
     return n;
   }
 }
+
+const POP8 = Uint8Array.from({ length: 256 }, (_, b) => {
+  let n = 0;
+  for (let v = b; v; v &= v - 1) n++;
+  return n;
+});
+
+/** Set bits among the first `n` bits of `bytes` (bit k of byte b is bit 8b + k, as in the bitmap). */
+export function popcount(bytes: Uint8Array, n: number): number {
+  let count = 0;
+  const whole = n >>> 3;
+  for (let i = 0; i < whole; i++) count += POP8[bytes[i]!]!;
+  if (n & 7) count += POP8[bytes[whole]! & ((1 << (n & 7)) - 1)]!;
+  return count;
+}

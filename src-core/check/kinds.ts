@@ -34,6 +34,7 @@ export const FINDING_KINDS = {
   's-header-checksum': { format: 'shared', severity: 'error', summary: "the snapscope header extension's CRC does not match" },
   's-header-chunk-size': { format: 'shared', severity: 'error', summary: 'chunk size is not a power of two of at least one sector, or the device cannot hold header, bitmap and a tree; nothing else can be checked' },
   's-header-chunk-count': { format: 'shared', severity: 'error', summary: "the header's chunk_count is larger than the device (truncated?); the device size is used instead" },
+  's-header-merge': { format: 'shared', severity: 'error', summary: 'the merge record names a slot that holds no snapshot, or a merge_cursor past 2^32 (the engine refuses to open the store)' },
   's-header-levels': { format: 'shared', severity: 'error', summary: 'tree_level is outside 1..16; the tree cannot be walked' },
   's-chunk-out-of-range': { format: 'shared', severity: 'error', summary: 'a reference (root, child, label or exception chunk) points past the end of the device' },
   's-chunk-reserved': { format: 'shared', severity: 'error', summary: 'a reference points into the header or bitmap chunks' },

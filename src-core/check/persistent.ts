@@ -26,8 +26,12 @@ import { FindingLog, type CheckReport } from './findings.ts';
 
 type Phase = 'table' | 'next-area' | 'cross-check' | 'done';
 
-/** Receives every table entry in table order (before the end), valid or not: dump and repair. */
-export type EntryVisitor = (oldChunk: number, newChunk: number) => void;
+/**
+ * Receives every table entry in table order (before the end), valid or not (repair needs the
+ * positions); `ok` says that the entry passed every check made so far (a duplicate old_chunk is
+ * only found after the table: restore refuses it).
+ */
+export type EntryVisitor = (oldChunk: number, newChunk: number, ok: boolean) => void;
 
 export class PersistentCheck implements Task<CheckReport> {
   readonly log = new FindingLog();
@@ -147,9 +151,14 @@ export class PersistentCheck implements Task<CheckReport> {
       this.olds = grown;
     }
     const old = readLe64(v, at + ENTRY_FIELDS.oldChunk.offset);
-    this.visit?.(old, newChunk);
     this.olds[this.exceptions++] = old;
     if (old < 0) this.log.add('p-origin-invalid', chunk, 'old_chunk is at or above 2^53: not a chunk number', { entry: i, found: le64Hex(v, at + ENTRY_FIELDS.oldChunk.offset) });
+    const newOk = this.checkNewChunk(geo, chunk, i, v, at, newChunk);
+    this.visit?.(old, newChunk, old >= 0 && newOk);
+  }
+
+  /** new_chunk: a data chunk of the device that no earlier entry uses. */
+  private checkNewChunk(geo: Geometry, chunk: number, i: number, v: DataView, at: number, newChunk: number): boolean {
     const where = { entry: i, found: newChunk < 0 ? le64Hex(v, at + ENTRY_FIELDS.newChunk.offset) : newChunk };
     if (newChunk < 0 || newChunk >= this.chunkCount) {
       this.log.add('p-chunk-out-of-range', chunk, `new_chunk is past the end of the device (${this.chunkCount} chunks)`, { ...where, expected: `< ${this.chunkCount}` });
@@ -157,9 +166,11 @@ export class PersistentCheck implements Task<CheckReport> {
       this.log.add('p-chunk-metadata', chunk, `new_chunk ${newChunk} is ${newChunk < NUM_SNAPSHOT_HDR_CHUNKS ? 'the header' : 'a metadata area'}`, { ...where, expected: 'a data chunk' });
     } else if (this.used.testAndSet(newChunk)) {
       this.log.add('p-chunk-duplicate', chunk, `new_chunk ${newChunk} is already used by an earlier exception`, { ...where, expected: 'a chunk no other exception uses' });
-    } else if (newChunk > this.maxChunk) {
-      this.maxChunk = newChunk;
+    } else {
+      this.maxChunk = Math.max(this.maxChunk, newChunk);
+      return true;
     }
+    return false;
   }
 
   /** The kernel stops at the last area; anything in the next one was lost or is stale. */

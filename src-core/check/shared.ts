@@ -8,14 +8,15 @@ import type { Task } from '../jobs/job.ts';
 import type { Progress } from '../jobs/progress.ts';
 import { MAX_LEVELS } from '../shared/btree/tree.ts';
 import { FIRST_BITMAP_CHUNK, bitmapChunkCount, firstFreeChunk, testBit } from '../shared/format/bitmap.ts';
-import { HEADER_BYTES, SHARED_VERSION, decodeHeader, type SharedHeader } from '../shared/format/header.ts';
+import { HEADER_BYTES, NO_MERGE_SLOT, SHARED_VERSION, decodeHeader, type SharedHeader } from '../shared/format/header.ts';
 import { decodeLabelBlock, type SnapshotLabel } from '../shared/format/label.ts';
 import { maskHi, maskLo } from '../shared/mask.ts';
-import { Bitset } from './bitset.ts';
+import { DELETING_FLAG, MAX_ORIGIN_CHUNKS } from '../shared/shared-store.ts';
+import { Bitset, popcount } from './bitset.ts';
 import { FindingLog, type CheckReport } from './findings.ts';
 import { TreeWalk, type SharedGeometry, type WalkVisitor } from './shared-walk.ts';
 
-type Phase = 'labels' | 'tree' | 'bitmap' | 'done';
+type Phase = 'count' | 'labels' | 'tree' | 'bitmap' | 'done';
 
 /** Largest chunk accepted: 1 GiB (the engine formats far smaller ones). */
 const MAX_CHUNK_SECTORS = 1 << 21;
@@ -30,7 +31,13 @@ export class SharedCheck implements Task<CheckReport> {
   readonly labelChunks: number[] = [];
   readonly refs: Bitset;
   walk: TreeWalk | null = null;
-  private phase: Phase = 'labels';
+  /** The merge in progress the header records, when it names a live snapshot: dump and repair carry it. */
+  merge: { slot: number; done: number; cursor: number } | null = null;
+  /** The slot of a delete committed part-way (ext_flags), or null: dump and repair carry it. */
+  deleting: number | null = null;
+  private phase: Phase = 'count';
+  /** Chunks the bitmap marks used (counted first): the tree phase's progress total. */
+  private allocated = 0;
   private nextLabel = 0;
   private bitmapIndex = 0;
   private leakStart = -1;
@@ -57,6 +64,12 @@ export class SharedCheck implements Task<CheckReport> {
     if (!h.valid) this.log.add('s-header-invalid', 0, 'the store is marked invalid', { expected: 1, found: 0 });
     if (h.version !== SHARED_VERSION) this.log.add('s-header-version', 0, `unknown version ${h.version}`, { expected: SHARED_VERSION, found: h.version });
     if (!h.checksumOk) this.log.add('s-header-checksum', 0, 'the header extension checksum does not match its fields');
+    if (h.mergeSlot !== NO_MERGE_SLOT) {
+      const live = h.mergeSlot < 64 && ((h.snapmask >> BigInt(h.mergeSlot)) & 1n) === 1n;
+      if (live && h.mergeCursor <= MAX_ORIGIN_CHUNKS) this.merge = { slot: h.mergeSlot, done: h.mergeDone, cursor: h.mergeCursor };
+      else this.log.add('s-header-merge', 0, `the merge record (slot ${h.mergeSlot}, cursor ${h.mergeCursor}) names no live snapshot or a cursor past 2^32`, { expected: 'a slot in the snapmask, cursor <= 2^32', found: h.mergeSlot });
+    }
+    if ((h.extFlags & DELETING_FLAG) !== 0) this.deleting = h.extFlags & 63;
     const s = h.chunkSectors;
     if (s < 1 || s > MAX_CHUNK_SECTORS || (s & (s - 1)) !== 0) {
       this.log.add('s-header-chunk-size', 0, `chunk size ${s} sectors is not a power of two in 1..${MAX_CHUNK_SECTORS}`, { found: s });
@@ -89,7 +102,8 @@ export class SharedCheck implements Task<CheckReport> {
   }
 
   step(): boolean {
-    if (this.phase === 'labels') this.labelStep();
+    if (this.phase === 'count') this.countStep();
+    else if (this.phase === 'labels') this.labelStep();
     else if (this.phase === 'tree') {
       if (this.walk && !this.walk.done) this.walk.step();
       else this.phase = 'bitmap';
@@ -103,9 +117,14 @@ export class SharedCheck implements Task<CheckReport> {
 
   progress(): Progress {
     const g = this.geometry;
-    if (this.phase === 'bitmap' && g) return { phase: 'check bitmap', done: this.bitmapIndex, total: bitmapChunkCount(g.chunkCount, g.chunkBytes), unit: 'bitmap chunks' };
-    const blocks = (this.walk?.nodes ?? 0) + (this.walk?.leaves ?? 0);
-    return { phase: 'check tree', done: this.refs.size ? blocks : 0, total: 0, unit: 'blocks', current: `${this.walk?.exceptions ?? 0} exceptions` };
+    const bitmapChunks = g ? bitmapChunkCount(g.chunkCount, g.chunkBytes) : 0;
+    if (this.phase === 'count') return { phase: 'count bitmap', done: this.bitmapIndex, total: bitmapChunks, unit: 'bitmap chunks' };
+    if (this.phase === 'bitmap' || this.phase === 'done') return { phase: 'check bitmap', done: this.bitmapIndex, total: bitmapChunks, unit: 'bitmap chunks' };
+    // Every chunk the walk claims should be one the bitmap marks, so those are the total (a
+    // damaged bitmap may mark fewer: the total then grows with what was found).
+    const w = this.walk;
+    const claimed = g ? g.firstFree + this.labelChunks.length + (w ? w.nodes + w.leaves + w.exceptions : 0) : 0;
+    return { phase: 'check tree', done: claimed, total: Math.max(this.allocated, claimed), unit: 'chunks', current: `${w?.exceptions ?? 0} exceptions` };
   }
 
   result(): CheckReport {
@@ -117,6 +136,19 @@ export class SharedCheck implements Task<CheckReport> {
       blocks: (this.walk?.nodes ?? 0) + (this.walk?.leaves ?? 0),
       exceptions: this.walk?.exceptions ?? 0,
     });
+  }
+
+  /** One bitmap chunk's used bits (those past the device end are not chunks). */
+  private countStep(): void {
+    const g = this.geometry!;
+    const n = bitmapChunkCount(g.chunkCount, g.chunkBytes);
+    const b = this.bitmapIndex++;
+    this.cow.read((FIRST_BITMAP_CHUNK + b) * g.chunkBytes, this.buf);
+    const bitsHere = Math.min(g.chunkBytes * 8, g.chunkCount - b * g.chunkBytes * 8);
+    this.allocated += popcount(this.buf, bitsHere);
+    if (this.bitmapIndex < n) return;
+    this.bitmapIndex = 0;
+    this.phase = 'labels';
   }
 
   /** One label block; at the chain's end, labels against the snapmask. */

@@ -1,7 +1,8 @@
 /**
  * dump: the logical content of a store, streamed through a DumpWriter while the checker's walk
- * reads it. What the walk cannot vouch for is left out (and is in the returned report), so a
- * dump of a damaged store is what a repair would keep.
+ * reads it. What the walk cannot vouch for is left out (and is in the returned report): a dump of
+ * a damaged shared store is what a repair would keep; a persistent one keeps every entry that is
+ * valid on its own (restore refuses an old_chunk remapped twice, which only the whole table shows).
  */
 import { SharedCheck } from '../check/shared.ts';
 import { PersistentCheck } from '../check/persistent.ts';
@@ -34,7 +35,12 @@ export function dumpTask(cow: BlockDevice, writer: DumpWriter): Task<DumpResult>
     exceptions++;
   };
   const shared = format === 'shared' ? new SharedCheck(cow, { exception: visit }) : null;
-  const persistent = format === 'persistent' ? new PersistentCheck(cow, (old, chunk) => visit(old, chunk, 1, 0)) : null;
+  const persistent =
+    format === 'persistent'
+      ? new PersistentCheck(cow, (old, chunk, ok) => {
+          if (ok) visit(old, chunk, 1, 0);
+        })
+      : null;
   const inner: Task<CheckReport> = shared ?? persistent!;
   const fatal = inner.result().findings.find((f) => f.kind === 's-header-corrupt' || f.kind.endsWith('chunk-size'));
   if (fatal) throw new SnapscopeError('corrupt', `cannot dump ${cow.name}: ${fatal.message}`, { device: cow.name, chunk: 0 });
@@ -60,6 +66,8 @@ function sharedHeader(c: SharedCheck): DumpHeader {
     version: h.version,
     snapmask: h.snapmask,
     snapshots: [...c.labels].sort((a, b) => a.slot - b.slot).map((l) => ({ slot: l.slot, name: l.name, uuid: l.uuid, created: l.created })),
+    ...(c.deleting === null ? {} : { deleting: c.deleting }),
+    ...(c.merge === null ? {} : { merge: c.merge }),
   };
 }
 

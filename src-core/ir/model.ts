@@ -14,6 +14,22 @@ export interface DumpHeader {
   /** Shared: active snapshot slots (0 for persistent). */
   snapmask: bigint;
   snapshots: DumpSnapshot[];
+  /**
+   * Shared: the slot whose delete was committed part-way (ext_flags bit 31); absent when none. The
+   * snapshot's data is incomplete until it is deleted again, so a restore must keep saying so.
+   */
+  deleting?: number;
+  /** Shared: the merge into the origin in progress (merge record); absent when none. */
+  merge?: DumpMerge;
+}
+
+/** docs/format-shared.md § Merge record. */
+export interface DumpMerge {
+  slot: number;
+  /** Origin chunks merged so far. */
+  done: number;
+  /** Every origin chunk below it is merged. */
+  cursor: number;
 }
 
 export interface DumpSnapshot {

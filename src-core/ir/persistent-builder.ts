@@ -1,30 +1,30 @@
 /**
  * Writes a persistent COW's metadata (header and exception table) for a given table; data
- * chunks stay where the entries say. Areas first, header last, as the kernel's format does.
+ * chunks stay where the entries say. Pass 1 (`layoutPersistent`) validates the whole table
+ * before anything is written, so a refusal leaves the target untouched; then areas, header last,
+ * as the kernel's format does.
  */
 import { SnapscopeError } from '../errors.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
-import { ENTRY_BYTES, ENTRY_FIELDS, Geometry, SNAP_MAGIC, encodeHeader, view, writeLe64 } from '../persistent/format.ts';
+import { ENTRY_BYTES, ENTRY_FIELDS, Geometry, SNAP_MAGIC, chunkSizeProblem, encodeHeader, view, writeLe64 } from '../persistent/format.ts';
 import type { DumpHeader, ExceptionSource } from './model.ts';
 import type { BuildResult } from './shared-builder.ts';
 
-export function buildPersistent(cow: BlockDevice, h: DumpHeader, source: ExceptionSource): BuildResult {
-  const geo = new Geometry(h.chunkBytes / SECTOR_BYTES);
-  const cb = geo.chunkBytes;
-  const epa = geo.exceptionsPerArea;
-  if (cow.size < h.chunkCount * cb) throw new SnapscopeError('usage', `${cow.name} (${cow.size} bytes) is smaller than the store (${h.chunkCount} chunks of ${cb} bytes)`, { device: cow.name });
+/**
+ * Pass 1: the header's geometry, then every entry (old_chunk a chunk number, new_chunk a data
+ * chunk of the store used once, no old_chunk twice: the kernel keeps one exception per origin
+ * chunk) and room for the area that ends the table. Throws 'corrupt' or 'no-space'; writes nothing.
+ */
+export function layoutPersistent(h: DumpHeader, source: ExceptionSource): { geo: Geometry; exceptions: number } {
+  const sectors = h.chunkBytes / SECTOR_BYTES;
+  const problem = chunkSizeProblem(sectors);
+  if (problem) throw new SnapscopeError('corrupt', `persistent store header: chunk size ${h.chunkBytes} bytes (${sectors} sectors) ${problem}`, {});
+  const geo = new Geometry(sectors);
+  if (!Number.isSafeInteger(h.chunkCount) || h.chunkCount <= geo.areaLocation(0)) throw new SnapscopeError('corrupt', `persistent store header: ${h.chunkCount} chunks cannot hold the header and area 0`, {});
+  if (!Number.isSafeInteger(h.version) || h.version < 0 || h.version > 0xffffffff) throw new SnapscopeError('corrupt', `persistent store header: version ${h.version} is not a 32-bit number`, {});
   const used = new Uint8Array(Math.ceil(h.chunkCount / 8));
-  const area = new Uint8Array(cb);
-  const v = view(area);
+  let olds = new Float64Array(1024);
   let n = 0;
-  let written = 0;
-  const writeArea = (index: number): void => {
-    const chunk = geo.areaLocation(index);
-    if (chunk >= h.chunkCount) throw new SnapscopeError('no-space', `area ${index} would lie past the end of the store (${h.chunkCount} chunks)`, { device: cow.name, chunk });
-    cow.write(chunk * cb, area);
-    area.fill(0);
-    written++;
-  };
   source.forEach((old, chunk) => {
     const bad = (why: string): never => {
       throw new SnapscopeError('corrupt', `exception ${n} (old_chunk ${old}, new_chunk ${chunk}): ${why}`, { entry: n });
@@ -33,6 +33,49 @@ export function buildPersistent(cow: BlockDevice, h: DumpHeader, source: Excepti
     if (!Number.isSafeInteger(chunk) || chunk <= 0 || chunk >= h.chunkCount || geo.isMetadataChunk(chunk)) bad('new_chunk is not a data chunk of the store');
     if (used[chunk >>> 3]! & (1 << (chunk & 7))) bad('new_chunk is used twice');
     used[chunk >>> 3]! |= 1 << (chunk & 7);
+    if (n === olds.length) {
+      const grown = new Float64Array(n * 2);
+      grown.set(olds);
+      olds = grown;
+    }
+    olds[n++] = old;
+  });
+  olds = olds.subarray(0, n);
+  const dup = duplicate(olds);
+  if (dup !== null) {
+    const first = olds.indexOf(dup);
+    const second = olds.indexOf(dup, first + 1);
+    throw new SnapscopeError('corrupt', `exceptions ${first} and ${second} both remap old_chunk ${dup}: a persistent store holds one exception per origin chunk (repair the source store, which keeps the first)`, { entry: second });
+  }
+  const lastArea = Math.floor(n / geo.exceptionsPerArea);
+  if (geo.areaLocation(lastArea) >= h.chunkCount) {
+    throw new SnapscopeError('no-space', `${n} exceptions need metadata area ${lastArea} (chunk ${geo.areaLocation(lastArea)}) to end the table, past the end of the store (${h.chunkCount} chunks)`, { chunk: geo.areaLocation(lastArea) });
+  }
+  return { geo, exceptions: n };
+}
+
+/** A value present twice, found by sorting a copy (no per-exception objects), or null. */
+function duplicate(values: Float64Array): number | null {
+  const sorted = values.slice().sort();
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) return sorted[i]!;
+  return null;
+}
+
+export function buildPersistent(cow: BlockDevice, h: DumpHeader, source: ExceptionSource): BuildResult {
+  if (cow.size < h.chunkCount * h.chunkBytes) throw new SnapscopeError('usage', `${cow.name} (${cow.size} bytes) is smaller than the store (${h.chunkCount} chunks of ${h.chunkBytes} bytes)`, { device: cow.name });
+  const { geo } = layoutPersistent(h, source);
+  const cb = geo.chunkBytes;
+  const epa = geo.exceptionsPerArea;
+  const area = new Uint8Array(cb);
+  const v = view(area);
+  let n = 0;
+  let written = 0;
+  const writeArea = (index: number): void => {
+    cow.write(geo.areaLocation(index) * cb, area);
+    area.fill(0);
+    written++;
+  };
+  source.forEach((old, chunk) => {
     const at = (n % epa) * ENTRY_BYTES;
     writeLe64(v, at + ENTRY_FIELDS.oldChunk.offset, old);
     writeLe64(v, at + ENTRY_FIELDS.newChunk.offset, chunk);

@@ -73,10 +73,10 @@ export class DumpReader {
       if (!t.startsWith('<snapscope_dump ')) this.fail('expected <snapscope_dump ...>');
       const attrs: Record<string, string> = {};
       for (const m of t.matchAll(/(\w+)="([^"]*)"/g)) attrs[m[1]!] = m[2]!;
-      this.header = this.toHeader(
-        { snapscope_dump: Number(attrs.version), format: attrs.format, chunk_bytes: Number(attrs.chunk_bytes), chunk_count: Number(attrs.chunk_count), valid: attrs.valid === '1', version: Number(attrs.store_version), snapmask: attrs.snapmask },
-        [],
-      );
+      const raw: Record<string, unknown> = { snapscope_dump: Number(attrs.version), format: attrs.format, chunk_bytes: Number(attrs.chunk_bytes), chunk_count: Number(attrs.chunk_count), valid: attrs.valid === '1', version: Number(attrs.store_version), snapmask: attrs.snapmask };
+      if (attrs.deleting !== undefined) raw.deleting = Number(attrs.deleting);
+      if (attrs.merge_slot !== undefined) raw.merge = { slot: Number(attrs.merge_slot), done: Number(attrs.merge_done), cursor: Number(attrs.merge_cursor) };
+      this.header = this.toHeader(raw, []);
       return;
     }
     const e = XML_EXCEPTION.exec(text);
@@ -97,13 +97,19 @@ export class DumpReader {
     if (raw.snapscope_dump !== DUMP_VERSION) this.fail(`not a snapscope dump of version ${DUMP_VERSION}`);
     const format = raw.format;
     if (format !== 'shared' && format !== 'persistent') this.fail(`unknown format ${String(format)}`);
-    const num = (k: string): number => {
-      const v = raw[k];
+    const num = (k: string, from: Record<string, unknown> = raw): number => {
+      const v = from[k];
       if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) return this.fail(`${k} is not a non-negative integer`);
       return v;
     };
     const mask = typeof raw.snapmask === 'string' && /^0x[0-9a-f]{1,16}$/.test(raw.snapmask) ? BigInt(raw.snapmask) : this.fail('snapmask is not 0x-hex');
-    return { format: format as DumpHeader['format'], chunkBytes: num('chunk_bytes'), chunkCount: num('chunk_count'), valid: raw.valid === true, version: num('version'), snapmask: mask, snapshots };
+    const h: DumpHeader = { format: format as DumpHeader['format'], chunkBytes: num('chunk_bytes'), chunkCount: num('chunk_count'), valid: raw.valid === true, version: num('version'), snapmask: mask, snapshots };
+    if (raw.deleting !== undefined) h.deleting = num('deleting');
+    if (raw.merge !== undefined) {
+      const m = typeof raw.merge === 'object' && raw.merge !== null ? (raw.merge as Record<string, unknown>) : this.fail('merge is not an object');
+      h.merge = { slot: num('slot', m), done: num('done', m), cursor: num('cursor', m) };
+    }
+    return h;
   }
 
   private exception(origin: string, chunk: string, share: string): void {

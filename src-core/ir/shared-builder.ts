@@ -1,19 +1,22 @@
 /**
  * Writes shared-store metadata for a given logical content, bottom-up (the fast way to load a
- * B-tree from sorted input): pass 1 validates the exceptions and marks their data chunks in a
- * fresh bitmap, so pass 2 allocates leaves, nodes and labels only from chunks no exception uses.
+ * B-tree from sorted input). Pass 1 (`layoutShared`) validates everything and sizes the tree
+ * without writing, so a refusal leaves the target untouched and repair can ask the same question
+ * at plan time; pass 2 allocates leaves, nodes and labels only from chunks no exception uses.
  * Data chunks are never touched. The header is written last: it is the commit.
  */
 import { SnapscopeError } from '../errors.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import { BitmapAllocator } from '../shared/alloc/bitmap-allocator.ts';
+import { MAX_LEVELS } from '../shared/btree/tree.ts';
 import { FIRST_BITMAP_CHUNK, firstFreeChunk, formatBitmap, setBit, testBit } from '../shared/format/bitmap.ts';
 import { HEADER_BYTES, NO_MERGE_SLOT, SHARED_MAGIC, encodeHeader } from '../shared/format/header.ts';
-import { encodeLabelBlock, packLabels } from '../shared/format/label.ts';
-import { EXCEPTION_BYTES, LeafView, MAP_ENTRY_BYTES } from '../shared/format/leaf.ts';
+import { MAX_NAME_BYTES, encodeLabelBlock, packLabels, type SnapshotLabel } from '../shared/format/label.ts';
+import { EXCEPTION_BYTES, LEAF_HEADER_BYTES, LeafView, MAP_ENTRY_BYTES, maxExceptionsPerOrigin } from '../shared/format/leaf.ts';
 import { NodeView, nodeCapacity } from '../shared/format/node.ts';
-import { MAX_ORIGIN_CHUNKS } from '../shared/shared-store.ts';
+import { DELETING_FLAG, MAX_ORIGIN_CHUNKS } from '../shared/shared-store.ts';
 import { maskHi, maskLo } from '../shared/mask.ts';
+import { encodeUtf8 } from '../shared/utf8.ts';
 import type { DumpHeader, ExceptionSource } from './model.ts';
 
 export interface BuildResult {
@@ -25,11 +28,100 @@ export interface BuildResult {
   written: number;
 }
 
+/** What pass 1 learns: a fresh bitmap with every data chunk marked, and the blocks pass 2 writes. */
+export interface SharedLayout {
+  bits: Uint8Array;
+  exceptions: number;
+  leaves: number;
+  nodes: number;
+  levels: number;
+  labelBlocks: SnapshotLabel[][];
+}
+
+/** The largest chunk check accepts (1 GiB); the engine formats far smaller ones. */
+const MAX_CHUNK_BYTES = 2 ** 30;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Greedy left-to-right leaf filling. Both passes use it, so the leaves pass 1 counts are the
+ * leaves pass 2 writes.
+ */
+class LeafFill {
+  leaves = 0;
+  private room = 0;
+  constructor(private readonly chunkBytes: number) {}
+  /** Takes an origin with n exceptions; true when it starts a new leaf. */
+  add(n: number): boolean {
+    const need = MAP_ENTRY_BYTES + n * EXCEPTION_BYTES;
+    const fresh = this.leaves === 0 || this.room < need;
+    if (fresh) {
+      this.leaves++;
+      this.room = this.chunkBytes - LEAF_HEADER_BYTES - MAP_ENTRY_BYTES; // header and sentinel
+    }
+    this.room -= need;
+    return fresh;
+  }
+}
+
+/** Index nodes over `leaves`, `cap` children each, up to one root; at least one level. */
+function indexShape(leaves: number, cap: number): { nodes: number; levels: number } {
+  let nodes = 0;
+  let levels = 0;
+  for (let n = leaves; levels === 0 || n > 1; levels++) {
+    n = Math.ceil(n / cap);
+    nodes += n;
+  }
+  return { nodes, levels };
+}
+
+/**
+ * Pass 1: validates the header and every exception (ascending origins below 2^32, chunks in the
+ * data area and used once, shares non-empty, within the snapmask and disjoint per origin, each
+ * origin's list fitting a leaf) and checks that the tree and labels fit the chunks left free.
+ * Throws 'corrupt' for bad input and 'no-space' when the metadata does not fit; writes nothing.
+ */
+export function layoutShared(h: DumpHeader, source: ExceptionSource): SharedLayout {
+  const { chunkBytes: cb, chunkCount } = h;
+  const bad = (why: string): never => {
+    throw new SnapscopeError('corrupt', `shared store header: ${why}`, {});
+  };
+  if (!Number.isSafeInteger(cb) || cb < SECTOR_BYTES || cb > MAX_CHUNK_BYTES || (cb & (cb - 1)) !== 0) bad(`chunk size ${cb} is not a power of two from ${SECTOR_BYTES} to ${MAX_CHUNK_BYTES} bytes`);
+  const firstFree = Number.isSafeInteger(chunkCount) ? firstFreeChunk(chunkCount, cb) : 0;
+  if (!Number.isSafeInteger(chunkCount) || chunkCount < firstFree + 2 || chunkCount >= MAX_ORIGIN_CHUNKS) bad(`chunk count ${chunkCount} cannot hold the header, bitmap and a tree, or is 2^32 or more`);
+  if (!Number.isSafeInteger(h.version) || h.version < 0 || h.version > 0xffffffff) bad(`version ${h.version} is not a 32-bit number`);
+  const active = (slot: number): boolean => Number.isInteger(slot) && slot >= 0 && slot < 64 && ((h.snapmask >> BigInt(slot)) & 1n) === 1n;
+  const slots = new Set<number>();
+  for (const s of h.snapshots) {
+    if (!active(s.slot) || slots.has(s.slot)) bad(`snapshot slot ${s.slot} is not in the snapmask, or has two labels`);
+    slots.add(s.slot);
+    if (encodeUtf8(s.name).length > MAX_NAME_BYTES) bad(`snapshot slot ${s.slot}: the name is longer than ${MAX_NAME_BYTES} bytes`);
+    if (!UUID.test(s.uuid)) bad(`snapshot slot ${s.slot}: ${JSON.stringify(s.uuid)} is not a lower-case UUID`);
+    if (!Number.isSafeInteger(s.created) || s.created < 0) bad(`snapshot slot ${s.slot}: created ${s.created} is not a time`);
+  }
+  if (h.deleting !== undefined && !(Number.isInteger(h.deleting) && h.deleting >= 0 && h.deleting < 64)) bad(`deleting slot ${h.deleting} is not 0..63`);
+  const m = h.merge;
+  if (m && (!active(m.slot) || !Number.isSafeInteger(m.done) || m.done < 0 || m.done > 0xffffffff || !Number.isSafeInteger(m.cursor) || m.cursor < 0 || m.cursor > MAX_ORIGIN_CHUNKS)) {
+    bad(`the merge record (slot ${m.slot}, done ${m.done}, cursor ${m.cursor}) names no live snapshot or is out of range`);
+  }
+
+  const bits = formatBitmap(chunkCount, cb);
+  const { exceptions, leaves } = markData(h, source, bits, firstFree);
+  const { nodes, levels } = indexShape(leaves, nodeCapacity(cb));
+  if (levels > MAX_LEVELS) bad(`the tree would need ${levels} levels (at most ${MAX_LEVELS})`);
+  const labelBlocks = packLabels(h.snapshots, cb);
+  const free = chunkCount - firstFree - exceptions;
+  const need = leaves + nodes + labelBlocks.length;
+  if (need > free) {
+    throw new SnapscopeError('no-space', `the store's metadata (${leaves} leaves, ${nodes} nodes, ${labelBlocks.length} label blocks) needs ${need} chunks, but only ${free} are free of data`, {});
+  }
+  return { bits, exceptions, leaves, nodes, levels, labelBlocks };
+}
+
 export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSource): BuildResult {
   const { chunkBytes: cb, chunkCount } = h;
   if (cow.size < chunkCount * cb) throw new SnapscopeError('usage', `${cow.name} (${cow.size} bytes) is smaller than the store (${chunkCount} chunks of ${cb} bytes)`, { device: cow.name });
-  const bits = formatBitmap(chunkCount, cb);
-  const exceptions = markData(h, source, bits, firstFreeChunk(chunkCount, cb));
+  const layout = layoutShared(h, source);
+  const bits = layout.bits;
   const alloc = new BitmapAllocator(bits, chunkCount, cb, cow.name);
   let written = 0;
   const put = (chunk: number, bytes: Uint8Array): void => {
@@ -51,12 +143,13 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
     leaf = new LeafView(0, leafBuf);
     leaf.init(0);
   };
+  const fill = new LeafFill(cb);
   let origin = -1;
   const group: number[] = []; // chunk, lo, hi triples of the current origin
   const flushOrigin = (): void => {
     if (origin < 0) return;
     const n = group.length / 3;
-    if (leaf.freeBytes() < MAP_ENTRY_BYTES + n * EXCEPTION_BYTES) flushLeaf();
+    if (fill.add(n) && leaf.count > 0) flushLeaf();
     const i = leaf.count;
     leaf.insertOrigin(i, origin);
     for (let j = n - 1; j >= 0; j--) leaf.insertException(i, group[3 * j + 1]!, group[3 * j + 2]!, group[3 * j]!);
@@ -73,7 +166,7 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
   if (leaf.count > 0 || children.length === 0) flushLeaf();
   const leaves = children.length;
 
-  // Index levels, bottom-up, until one root node; at least one level (the store's rule).
+  // Index levels, bottom-up, until one root node (indexShape counts the same groups).
   const cap = nodeCapacity(cb);
   const nodeBuf = new Uint8Array(cb);
   let levels = 0;
@@ -102,7 +195,7 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
   }
 
   // Labels: a chain of blocks, each pointing to the next.
-  const blocks = packLabels(h.snapshots, cb);
+  const blocks = layout.labelBlocks;
   const labelChunks = blocks.map(() => alloc.allocate());
   const labelBuf = new Uint8Array(cb);
   blocks.forEach((labels, i) => {
@@ -124,12 +217,12 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
       snapmask: h.snapmask,
       treeLevel: levels,
       extension: true,
-      extFlags: 0,
+      extFlags: h.deleting === undefined ? 0 : (DELETING_FLAG | h.deleting) >>> 0,
       labelChunk: labelChunks[0] ?? 0,
       generation: 0,
-      mergeSlot: NO_MERGE_SLOT,
-      mergeDone: 0,
-      mergeCursor: 0,
+      mergeSlot: h.merge?.slot ?? NO_MERGE_SLOT,
+      mergeDone: h.merge?.done ?? 0,
+      mergeCursor: h.merge?.cursor ?? 0,
       chunkCount,
       checksumOk: true,
     },
@@ -137,15 +230,18 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
   );
   cow.write(0, head);
   cow.flush();
-  return { exceptions, leaves, nodes, levels, written: written + 1 };
+  return { exceptions: layout.exceptions, leaves, nodes, levels, written: written + 1 };
 }
 
-/** Pass 1: validates order, chunks and shares, marking every data chunk used. */
-function markData(h: DumpHeader, source: ExceptionSource, bits: Uint8Array, firstFree: number): number {
+/** Pass 1 over the exceptions: validates order, chunks and shares, marks every data chunk used and counts leaves. */
+function markData(h: DumpHeader, source: ExceptionSource, bits: Uint8Array, firstFree: number): { exceptions: number; leaves: number } {
   const snapLo = maskLo(h.snapmask);
   const snapHi = maskHi(h.snapmask);
+  const maxList = maxExceptionsPerOrigin(h.chunkBytes);
+  const fill = new LeafFill(h.chunkBytes);
   let n = 0;
   let prev = -1;
+  let list = 0;
   let takenLo = 0;
   let takenHi = 0;
   source.forEach((origin, chunk, lo, hi) => {
@@ -153,7 +249,11 @@ function markData(h: DumpHeader, source: ExceptionSource, bits: Uint8Array, firs
       throw new SnapscopeError('corrupt', `exception ${n} (origin ${origin}, chunk ${chunk}): ${why}`, { entry: n });
     };
     if (!Number.isSafeInteger(origin) || origin < prev || origin >= MAX_ORIGIN_CHUNKS) bad(`origins must ascend and stay below 2^32 (previous ${prev})`);
-    if (origin !== prev) takenLo = takenHi = 0;
+    if (origin !== prev) {
+      if (prev >= 0) fill.add(list);
+      takenLo = takenHi = list = 0;
+    }
+    if (++list > maxList) bad(`origin ${origin} has more than ${maxList} exceptions, more than a leaf holds`);
     if (!Number.isSafeInteger(chunk) || chunk < firstFree || chunk >= h.chunkCount) bad(`the chunk is outside the data area ${firstFree}..${h.chunkCount - 1}`);
     if (testBit(bits, chunk)) bad('the chunk is used twice');
     if ((lo === 0 && hi === 0) || (lo & ~snapLo) !== 0 || (hi & ~snapHi) !== 0) bad('the share is empty or names snapshots outside the snapmask');
@@ -164,5 +264,6 @@ function markData(h: DumpHeader, source: ExceptionSource, bits: Uint8Array, firs
     prev = origin;
     n++;
   });
-  return n;
+  if (prev >= 0) fill.add(list);
+  return { exceptions: n, leaves: Math.max(fill.leaves, 1) };
 }

@@ -50,6 +50,8 @@ class JsonWriter implements DumpWriter {
       valid: h.valid,
       version: h.version,
       snapmask: shareHex(Number(h.snapmask & 0xffffffffn), Number(h.snapmask >> 32n)),
+      ...(h.deleting === undefined ? {} : { deleting: h.deleting }),
+      ...(h.merge === undefined ? {} : { merge: { slot: h.merge.slot, done: h.merge.done, cursor: h.merge.cursor } }),
       snapshots: h.snapshots,
     };
     this.b.add(`${JSON.stringify(head).slice(0, -1)},\n"exceptions":[\n`);
@@ -71,8 +73,10 @@ class XmlWriter implements DumpWriter {
   }
   header(h: DumpHeader): void {
     const snapmask = shareHex(Number(h.snapmask & 0xffffffffn), Number(h.snapmask >> 32n));
+    const deleting = h.deleting === undefined ? '' : ` deleting="${h.deleting}"`;
+    const merge = h.merge === undefined ? '' : ` merge_slot="${h.merge.slot}" merge_done="${h.merge.done}" merge_cursor="${h.merge.cursor}"`;
     this.b.add(
-      `<snapscope_dump version="${DUMP_VERSION}" format="${h.format}" chunk_bytes="${h.chunkBytes}" chunk_count="${h.chunkCount}" valid="${h.valid ? 1 : 0}" store_version="${h.version}" snapmask="${snapmask}">\n`,
+      `<snapscope_dump version="${DUMP_VERSION}" format="${h.format}" chunk_bytes="${h.chunkBytes}" chunk_count="${h.chunkCount}" valid="${h.valid ? 1 : 0}" store_version="${h.version}" snapmask="${snapmask}"${deleting}${merge}>\n`,
     );
     for (const s of h.snapshots) this.b.add(`  <snapshot slot="${s.slot}" name="${xmlEscape(s.name)}" uuid="${s.uuid}" created="${s.created}"/>\n`);
   }
@@ -85,6 +89,12 @@ class XmlWriter implements DumpWriter {
   }
 }
 
+/**
+ * Markup characters, control characters (a damaged name must stay on its line) and lone
+ * surrogates (which UTF-8 output would replace) as numeric references, which the reader undoes.
+ */
+const XML_SPECIAL = /[&<>"'\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 export function xmlEscape(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return s.replace(XML_SPECIAL, (c) => `&#${c.charCodeAt(0)};`);
 }

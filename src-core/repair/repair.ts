@@ -2,13 +2,14 @@
  * repair: rebuild a consistent store from what the checker can vouch for. Shared stores keep
  * every exception the tolerant walk accepted (share bits outside the snapmask cleared) and get a
  * fresh tree, labels and a bitmap rebuilt from them; persistent stores keep the longest valid
- * prefix of the table. planRepair only reads (that is --dry-run); applyRepair writes the plan.
+ * prefix of the table. planRepair only reads (that is --dry-run) and runs restore's validation
+ * pass on the plan, so a plan it returns is one applyRepair can write; applyRepair writes it.
  */
 import { PersistentCheck } from '../check/persistent.ts';
 import { SharedCheck } from '../check/shared.ts';
 import type { CheckReport } from '../check/findings.ts';
 import type { FindingKind } from '../check/kinds.ts';
-import { SnapscopeError } from '../errors.ts';
+import { SnapscopeError, isSnapscopeError } from '../errors.ts';
 import type { BlockDevice } from '../io/block-device.ts';
 import { runToEnd } from '../jobs/job.ts';
 import { detectFormat } from '../open.ts';
@@ -16,7 +17,7 @@ import { SHARED_VERSION } from '../shared/format/header.ts';
 import { SNAPSHOT_DISK_VERSION } from '../persistent/format.ts';
 import { ExceptionList } from '../ir/exception-list.ts';
 import type { DumpHeader } from '../ir/model.ts';
-import { restore } from '../ir/restore.ts';
+import { checkRestorable, restore } from '../ir/restore.ts';
 import type { BuildResult } from '../ir/shared-builder.ts';
 
 /** Origins first..last lost the exceptions of the snapshots in `slots`. */
@@ -34,6 +35,8 @@ export interface RepairPlan {
   losses: Loss[];
   /** Losses past the first MAX_LOSSES are counted only. */
   lossCount: number;
+  /** What the rebuilt store carries over besides exceptions and labels (a merge or delete in progress). */
+  notes: string[];
 }
 
 const MAX_LOSSES = 10_000;
@@ -42,7 +45,15 @@ const FATAL: readonly FindingKind[] = ['s-header-corrupt', 's-header-chunk-size'
 const PREFIX_ENDS: readonly FindingKind[] = ['p-chunk-out-of-range', 'p-chunk-metadata', 'p-chunk-duplicate', 'p-origin-duplicate', 'p-origin-invalid'];
 
 export function planRepair(cow: BlockDevice): RepairPlan {
-  return detectFormat(cow) === 'shared' ? planShared(cow) : planPersistent(cow);
+  const plan = detectFormat(cow) === 'shared' ? planShared(cow) : planPersistent(cow);
+  try {
+    checkRestorable(plan.header, plan.kept);
+  } catch (e) {
+    // The kept content always passes the builders' validation; only room can be missing.
+    if (isSnapscopeError(e) && e.code === 'no-space') throw new SnapscopeError('no-space', `cannot repair ${cow.name}: ${e.message}`, { device: cow.name });
+    throw e;
+  }
+  return plan;
 }
 
 export function applyRepair(target: BlockDevice, plan: RepairPlan): BuildResult {
@@ -74,7 +85,19 @@ function planShared(cow: BlockDevice): RepairPlan {
   }
   snapshots.sort((a, b) => a.slot - b.slot);
   const header: DumpHeader = { format: 'shared', chunkBytes: g.chunkBytes, chunkCount: g.chunkCount, valid: h.valid, version: SHARED_VERSION, snapmask: h.snapmask, snapshots };
-  return { report, header, kept, losses, lossCount };
+  // A rebuild neither finishes a delete nor a merge: the store keeps saying one is under way.
+  const notes: string[] = [];
+  if (check.deleting !== null) {
+    header.deleting = check.deleting;
+    notes.push(`snapshot slot ${check.deleting} was being deleted (its data is incomplete): still marked; delete it again to finish`);
+  }
+  if (check.merge !== null) {
+    header.merge = check.merge;
+    notes.push(`snapshot slot ${check.merge.slot} is being merged into the origin (origin chunks below ${check.merge.cursor} merged): still recorded; run merge again to finish`);
+  } else if (report.byKind['s-header-merge']) {
+    notes.push('the merge record names no live snapshot: dropped (the origin may be part merged)');
+  }
+  return { report, header, kept, losses, lossCount, notes };
 }
 
 function planPersistent(cow: BlockDevice): RepairPlan {
@@ -103,7 +126,7 @@ function planPersistent(cow: BlockDevice): RepairPlan {
   const losses: Loss[] = [];
   for (let i = prefix; i < olds.length && losses.length < MAX_LOSSES; i++) losses.push({ first: olds[i]!, last: olds[i]!, slots: [0], why });
   const header: DumpHeader = { format: 'persistent', chunkBytes: geo.chunkBytes, chunkCount: check.chunkCount, valid: check.header.valid !== 0, version: SNAPSHOT_DISK_VERSION, snapmask: 1n, snapshots: [] };
-  return { report, header, kept, losses, lossCount: olds.length - prefix };
+  return { report, header, kept, losses, lossCount: olds.length - prefix, notes: [] };
 }
 
 function slotsOf(lo: number, hi: number): number[] {

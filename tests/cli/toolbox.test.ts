@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, cliJson, tempDir } from './cli.ts';
+import { decodeHeader, encodeHeader } from '../../src-core/shared/format/header.ts';
+import { DELETING_FLAG } from '../../src-core/shared/shared-store.ts';
+import { cli, cliJson, oneLine, tempDir } from './cli.ts';
 
 /** A shared store with two snapshots and some exceptions, made with the CLI itself. */
 function sharedImage(dir: string): string {
@@ -81,5 +83,40 @@ describe('snapscope check, repair, dump, restore, stats', () => {
       ['two', 1],
     ]);
     expect(cli('stats', cow).stdout).toMatch(/tree: depth 2/);
+  });
+
+  it('repair keeps a merge in progress and a part-way delete recorded, and says so; dump carries them', () => {
+    const dir = tempDir();
+    const cow = sharedImage(dir);
+    const bytes = fs.readFileSync(cow);
+    const head = new Uint8Array(bytes.buffer, bytes.byteOffset, 512);
+    encodeHeader({ ...decodeHeader(head, cow), mergeSlot: 1, mergeDone: 0, mergeCursor: 0, extFlags: (DELETING_FLAG | 0) >>> 0 }, head);
+    bytes[4096] = 0;
+    const bad = path.join(dir, 'bad.img');
+    fs.writeFileSync(bad, bytes);
+    const dry = cliJson('repair', bad, '--dry-run');
+    expect(dry.value.notes).toEqual([
+      'snapshot slot 0 was being deleted (its data is incomplete): still marked; delete it again to finish',
+      'snapshot slot 1 is being merged into the origin (origin chunks below 0 merged): still recorded; run merge again to finish',
+    ]);
+    const fixed = path.join(dir, 'fixed.img');
+    const run = cli('repair', bad, '--out', fixed);
+    expect(run.stdout).toMatch(/note: snapshot slot 1 is being merged into the origin/);
+    expect(cli('check', fixed, '--strict').code).toBe(0);
+    expect(cli('dump', fixed).stdout).toMatch(/"deleting":0,"merge":\{"slot":1,"done":0,"cursor":0\}/);
+  });
+
+  it('restore of a persistent dump refuses an old_chunk remapped twice up front, in one clear line', () => {
+    const dir = tempDir();
+    const dump = path.join(dir, 'dup.json');
+    fs.writeFileSync(
+      dump,
+      '{"snapscope_dump":1,"format":"persistent","chunk_bytes":4096,"chunk_count":512,"valid":true,"version":1,"snapmask":"0x1","snapshots":[],\n"exceptions":[\n[5,2,"0x1"],\n[6,3,"0x1"],\n[5,4,"0x1"]\n]}\n',
+    );
+    const target = path.join(dir, 'new.img');
+    const r = cli('restore', dump, target);
+    expect(r.code).toBe(1);
+    expect(oneLine(r)).toMatch(/exceptions 0 and 2 both remap old_chunk 5/);
+    expect(fs.readFileSync(target).every((b) => b === 0)).toBe(true); // nothing written
   });
 });

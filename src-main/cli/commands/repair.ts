@@ -41,6 +41,7 @@ export const repair: Command = {
       kept: plan.kept.length,
       lost: plan.lossCount,
       losses: plan.losses,
+      notes: plan.notes,
       written: 0,
       target: dryRun ? null : (out ?? cowPath),
     };
@@ -59,12 +60,13 @@ export const repair: Command = {
   },
 };
 
-function renderRepair(s: { errors: number; warnings: number; kept: number; lost: number; losses: RepairPlan['losses']; target: string | null }, dryRun: boolean): string {
+function renderRepair(s: { errors: number; warnings: number; kept: number; lost: number; losses: RepairPlan['losses']; notes: string[]; target: string | null }, dryRun: boolean): string {
   const lines = [`${s.errors} errors, ${s.warnings} warnings found; ${s.kept} exceptions kept, ${s.lost} lost`];
   for (const l of s.losses) {
     const origins = l.first === l.last ? `origin chunk ${l.first}` : `origin chunks ${l.first}..${l.last === null || l.last === Infinity ? 'end' : l.last}`;
     lines.push(`  lost: ${origins}, snapshots ${l.slots.join(',') || 'none'} (${l.why})`);
   }
+  for (const n of s.notes) lines.push(`  note: ${n}`);
   lines.push(dryRun ? 'dry run: nothing written' : `repaired store written to ${s.target}`);
   return lines.join('\n');
 }

@@ -1,7 +1,8 @@
 /**
  * Inputs the fuzz test once found where planRepair accepted a store that applyRepair's builder
- * then refused: the walk handed the builder origins that did not ascend. Each is pinned here as a
- * fixed case: the plan's findings, then a repair that builds and checks clean.
+ * then refused: the walk handed the builder origins that did not ascend, or the rebuilt metadata
+ * had no room. Each is pinned here as a fixed case: the plan's findings, then a repair that builds
+ * and checks clean — or a plan that refuses up front.
  */
 import { describe, expect, it } from 'vitest';
 import { checkTask } from '../../../src-core/check/check.ts';
@@ -9,7 +10,7 @@ import type { CheckReport } from '../../../src-core/check/findings.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { applyRepair, planRepair, type RepairPlan } from '../../../src-core/repair/repair.ts';
-import { decodeHeader } from '../../../src-core/shared/format/header.ts';
+import { decodeHeader, encodeHeader } from '../../../src-core/shared/format/header.ts';
 import { LeafView } from '../../../src-core/shared/format/leaf.ts';
 import { NodeView } from '../../../src-core/shared/format/node.ts';
 import { S_CHUNK, sharedCow } from './shared-fixtures.ts';
@@ -94,5 +95,15 @@ describe('repair regressions: what planRepair accepts, applyRepair builds', () =
     new DataView(last.bytes.buffer, last.bytes.byteOffset).setUint32(12, 1, true); // base_chunk 2^32
     const plan = repair(bytes);
     expect(where(plan.report)).toEqual(Array.from({ length: last.count }, (_, i) => ['s-leaf-key-range', last.chunk, i]));
+  });
+
+  it('a store whose rebuilt tree and labels cannot fit beside its data is refused at plan time', () => {
+    // 64 KiB chunks on a 256 KiB device: 4 chunks, 2 of them header and bitmap; a leaf, a root
+    // and a label block need 3.
+    const bytes = sharedCow(3, 120, 512).cow.bytes;
+    encodeHeader({ ...decodeHeader(bytes, 'cow'), chunkSectors: 128 }, bytes);
+    expect(() => planRepair(new MemoryDevice(bytes, 'damaged', true))).toThrow(
+      "cannot repair damaged: the store's metadata (1 leaves, 1 nodes, 1 label blocks) needs 3 chunks, but only 2 are free of data",
+    );
   });
 });

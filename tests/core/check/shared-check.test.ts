@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkTask } from '../../../src-core/check/check.ts';
+import { SharedCheck } from '../../../src-core/check/shared.ts';
+import type { Progress } from '../../../src-core/jobs/progress.ts';
 import type { CheckReport } from '../../../src-core/check/findings.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
@@ -64,6 +66,9 @@ describe('shared check: every finding kind, on purpose', () => {
     ({ cow } = small());
     setHeader(cow, { chunkCount: 10 ** 6 });
     expect(where(check(cow))).toEqual([['s-header-chunk-count', 0, undefined]]);
+    ({ cow } = small());
+    setHeader(cow, { mergeSlot: 5, mergeCursor: 12 }); // slot 5 holds no snapshot
+    expect(where(check(cow))).toEqual([['s-header-merge', 0, undefined]]);
     ({ cow } = small());
     setHeader(cow, { treeLevel: 0 });
     expect(where(check(cow))).toEqual([['s-header-levels', 0, undefined]]);
@@ -180,5 +185,18 @@ describe('shared check: every finding kind, on purpose', () => {
       ['s-label-duplicate', header(cow).labelChunk, 1],
       ['s-label-orphan', header(cow).labelChunk, 3],
     ]);
+  });
+
+  it('progress: the tree phase counts the chunks found against the chunks the bitmap marks used', () => {
+    const { cow } = sharedCow(3, 300);
+    const task = new SharedCheck(new MemoryDevice(cow.bytes, 'cow', true));
+    const seen: Progress[] = [task.progress()];
+    while (!task.step()) seen.push(task.progress());
+    expect([...new Set(seen.map((p) => p.phase))]).toEqual(['count bitmap', 'check tree', 'check bitmap']);
+    const tree = seen.filter((p) => p.phase === 'check tree');
+    const total = tree[0]!.total;
+    expect(total).toBeGreaterThan(900); // 900 exceptions, their leaves and nodes
+    expect(tree.every((p, i) => p.total === total && p.done <= total && (i === 0 || p.done >= tree[i - 1]!.done))).toBe(true);
+    expect(tree.at(-1)!.done).toBe(total); // a clean store: every used chunk is found
   });
 });

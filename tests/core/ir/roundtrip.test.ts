@@ -4,6 +4,8 @@ import { restore } from '../../../src-core/ir/restore.ts';
 import { checkTask } from '../../../src-core/check/check.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { SharedStore } from '../../../src-core/shared/index.ts';
+import { decodeHeader, encodeHeader } from '../../../src-core/shared/format/header.ts';
+import { DELETING_FLAG } from '../../../src-core/shared/shared-store.ts';
 import { PersistentStore } from '../../../src-core/persistent/index.ts';
 import { persistentCow } from '../check/persistent-fixtures.ts';
 import { sharedCow } from '../check/shared-fixtures.ts';
@@ -52,5 +54,48 @@ describe('dump and restore', () => {
     const text = dumpText(cow).replace(/\[3,(\d+),/, '[3,1,');
     const { header, source } = parseDump(text);
     expect(() => restore(new MemoryDevice(cow.size), header, source)).toThrow(/exception 1 \(origin 3, chunk 1\): the chunk is outside the data area/);
+  });
+
+  it('carries a merge in progress and a part-way delete through dump and restore', () => {
+    const { cow } = sharedCow(3, 30);
+    const store = SharedStore.open(cow, { write: true });
+    store.recordMerge({ slot: 2, done: 7, cursor: 21 });
+    store.close();
+    encodeHeader({ ...decodeHeader(cow.bytes, 'cow'), extFlags: DELETING_FLAG | 1 }, cow.bytes);
+    for (const format of ['json', 'xml'] as const) {
+      const { before, after, copy } = roundTrip(cow, format);
+      expect(after).toBe(before);
+      expect(before).toMatch(format === 'json' ? /"deleting":1,"merge":\{"slot":2,"done":7,"cursor":21\}/ : /deleting="1" merge_slot="2" merge_done="7" merge_cursor="21"/);
+      const h = decodeHeader(copy.bytes, 'copy');
+      expect([h.extFlags >>> 0, h.mergeSlot, h.mergeDone, h.mergeCursor]).toEqual([(DELETING_FLAG | 1) >>> 0, 2, 7, 21]);
+      expect(SharedStore.open(copy).mergeRecord()).toEqual({ slot: 2, done: 7, cursor: 21 });
+    }
+  });
+
+  it('validates the whole dump before the first write: a refused restore leaves the target as it was', () => {
+    const { cow } = sharedCow(2, 20);
+    const last = dumpText(cow).trimEnd().split('\n').at(-2)!; // the last exception
+    const chunk = JSON.parse(last)[1];
+    const shared = parseDump(dumpText(cow).replace(last, `${last},\n[999,${chunk},"0x1"]`));
+    const target = new MemoryDevice(cow.bytes.slice(), 'target');
+    expect(() => restore(target, shared.header, shared.source)).toThrow(/exception 40 \(origin 999, chunk \d+\): the chunk is used twice/);
+    expect(Buffer.from(target.bytes).equals(cow.bytes)).toBe(true);
+
+    // A persistent store holds one exception per origin chunk: refused up front, naming both.
+    const p = persistentCow(40);
+    const dup = parseDump(dumpText(p).replace(/\[139,/, '[100,'));
+    const ptarget = new MemoryDevice(p.bytes.slice(), 'target');
+    expect(() => restore(ptarget, dup.header, dup.source)).toThrow(/exceptions 0 and 39 both remap old_chunk 100/);
+    expect(Buffer.from(ptarget.bytes).equals(p.bytes)).toBe(true);
+  });
+
+  it('refuses, before writing, a shared dump whose tree and labels do not fit beside its data', () => {
+    const { cow } = sharedCow(1, 3);
+    // 7 chunks: header, bitmap, 3 data chunks (2, 3, 4); a leaf, a root and a label block need 3.
+    const text = dumpText(cow).replace(/"chunk_count":4096/, '"chunk_count":7');
+    const { header, source } = parseDump(text.replace(/\[(\d+),\d+,/g, (_, o: string) => `[${o},${Number(o) / 3 + 2},`));
+    const target = new MemoryDevice(7 * 512, 'small');
+    expect(() => restore(target, header, source)).toThrow("the store's metadata (1 leaves, 1 nodes, 1 label blocks) needs 3 chunks, but only 2 are free of data");
+    expect(target.bytes.every((b) => b === 0)).toBe(true);
   });
 });
