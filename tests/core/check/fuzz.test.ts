@@ -24,9 +24,13 @@ import { S_CHUNK, sharedCow } from './shared-fixtures.ts';
  * while a runaway loop burns CPU either way. Inputs take a few milliseconds.
  */
 const PER_INPUT_CPU_MS = 2000;
-/** Inputs are tried for this long (wall time), at most RUNS of them: slow machines try fewer. */
-const BUDGET_MS = 6000;
-const RUNS = 400;
+/**
+ * Inputs are tried for this long (wall time), at most RUNS of them: slow machines try fewer.
+ * SNAPSCOPE_FUZZ_RUNS=n tries exactly n (a long local hunt; fast-check prints a failing seed).
+ */
+const HUNT = Number(process.env.SNAPSCOPE_FUZZ_RUNS ?? 0);
+const BUDGET_MS = HUNT ? Infinity : 6000;
+const RUNS = HUNT || 400;
 /** Why planRepair may refuse a mutated store: not a store, nothing trustworthy to rebuild from, no room. */
 const PLAN_REFUSALS = ['not-a-store', 'unsupported', 'no-space'];
 const shared = sharedCow(3, 120, 512).cow.bytes;
@@ -129,6 +133,6 @@ describe('fuzz: check and repair over mutated stores', () => {
         }),
         { numRuns: RUNS },
       );
-    });
+    }, HUNT ? 24 * 3600_000 : undefined);
   }
 });
