@@ -40,11 +40,9 @@ export function layoutPersistent(h: DumpHeader, source: ExceptionSource): { geo:
     }
     olds[n++] = old;
   });
-  olds = olds.subarray(0, n);
-  const dup = duplicate(olds);
+  const dup = duplicate(olds.subarray(0, n));
   if (dup !== null) {
-    const first = olds.indexOf(dup);
-    const second = olds.indexOf(dup, first + 1);
+    const [first, second] = entriesOf(source, dup);
     throw new SnapscopeError('corrupt', `exceptions ${first} and ${second} both remap old_chunk ${dup}: a persistent store holds one exception per origin chunk (repair the source store, which keeps the first)`, { entry: second });
   }
   const lastArea = Math.floor(n / geo.exceptionsPerArea);
@@ -54,11 +52,22 @@ export function layoutPersistent(h: DumpHeader, source: ExceptionSource): { geo:
   return { geo, exceptions: n };
 }
 
-/** A value present twice, found by sorting a copy (no per-exception objects), or null. */
+/** A value present twice, found by sorting in place (8 bytes per exception, no objects), or null. */
 function duplicate(values: Float64Array): number | null {
-  const sorted = values.slice().sort();
-  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) return sorted[i]!;
+  values.sort();
+  for (let i = 1; i < values.length; i++) if (values[i] === values[i - 1]) return values[i]!;
   return null;
+}
+
+/** The first two entries remapping `old` (the sort lost the positions; the source is read again). */
+function entriesOf(source: ExceptionSource, old: number): number[] {
+  const at: number[] = [];
+  let i = 0;
+  source.forEach((o) => {
+    if (o === old && at.length < 2) at.push(i);
+    i++;
+  });
+  return at;
 }
 
 export function buildPersistent(cow: BlockDevice, h: DumpHeader, source: ExceptionSource): BuildResult {
