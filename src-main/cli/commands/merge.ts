@@ -22,7 +22,7 @@ export const merge: Command = {
   },
   details: [
     'Shows a progress bar on a terminal; with --json, JSON lines {"progress":...} then {"result":...}.',
-    'Ctrl-C stops between batches: the store stays consistent and the next merge resumes.',
+    'Ctrl-C stops between steps: the store stays consistent and the next merge resumes (the batch in flight is redone).',
     'Shared store: the other snapshots that still read the origin at a merged chunk first get their own',
     'copy (refused when the COW cannot hold them); the snapshot is deleted at the end. Until the merge',
     'ends the store records it (info says so): the origin is part rolled back and origin writes are refused.',
