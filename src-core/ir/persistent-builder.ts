@@ -60,14 +60,14 @@ function duplicate(values: Float64Array): number | null {
 }
 
 /** The first two entries remapping `old` (the sort lost the positions; the source is read again). */
-function entriesOf(source: ExceptionSource, old: number): number[] {
+function entriesOf(source: ExceptionSource, old: number): [number, number] {
   const at: number[] = [];
   let i = 0;
   source.forEach((o) => {
-    if (o === old && at.length < 2) at.push(i);
+    if (o === old) at.push(i);
     i++;
   });
-  return at;
+  return [at[0]!, at[1]!];
 }
 
 export function buildPersistent(cow: BlockDevice, h: DumpHeader, source: ExceptionSource): BuildResult {
