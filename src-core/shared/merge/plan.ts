@@ -159,7 +159,7 @@ function walk(store: SharedStore, origin: BlockDevice, slot: number, limit: numb
   const bytes = (chunks + copies) * cb;
   const plan: SharedMergePlan = { slot, resumes, chunks, copies, frees, bytes, spaceNeeded: peak, freeChunks, batchChunks: limit, batches, summary: [] };
   plan.summary = [
-    `would merge snapshot ${slot} into ${origin.name}: ${chunks} chunks (${chunks * cb} bytes) from ${store.cow.name} onto the origin, in ${batches} batches of up to ${limit} chunks`,
+    `would merge snapshot ${slot} into ${origin.name}: ${chunks} chunks (${chunks * cb} bytes) from ${store.cow.name} onto the origin, in ${batches} batch${batches === 1 ? '' : 'es'} of up to ${limit} chunks`,
     `first ${copies} chunks (${copies * cb} bytes) are copied from the origin for the other snapshots that still read it`,
     `${frees} exceptions only snapshot ${slot} reads are freed, and snapshot ${slot} is deleted at the end`,
     `space: needs up to ${peak} free chunks (${peak * cb} bytes), ${freeChunks} free`,
