@@ -11,6 +11,7 @@ import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { applyRepair, planRepair, type RepairPlan } from '../../../src-core/repair/repair.ts';
 import { decodeHeader, encodeHeader } from '../../../src-core/shared/format/header.ts';
+import { encodeLabelBlock } from '../../../src-core/shared/format/label.ts';
 import { LeafView } from '../../../src-core/shared/format/leaf.ts';
 import { NodeView } from '../../../src-core/shared/format/node.ts';
 import { S_CHUNK, sharedCow } from './shared-fixtures.ts';
@@ -105,5 +106,15 @@ describe('repair regressions: what planRepair accepts, applyRepair builds', () =
     expect(() => planRepair(new MemoryDevice(bytes, 'damaged', true))).toThrow(
       "cannot repair damaged: the store's metadata (1 leaves, 1 nodes, 1 label blocks) needs 3 chunks, but only 2 are free of data",
     );
+  });
+
+  it('a label name that would not fit when written again is not kept: the slot gets a recovered name', () => {
+    const { bytes } = small();
+    const labels = block(bytes, decodeHeader(bytes, 'cow').labelChunk);
+    const l = (slot: number, name: string) => ({ slot, name, uuid: '00000000-0000-4000-8000-000000000000', created: 0 });
+    encodeLabelBlock([l(0, 'a'.repeat(128)), l(1, 'b')], 0, labels);
+    labels[16 + 32 + 127] = 0xf4; // reads as 127 bytes and a 4-byte character
+    const plan = repair(bytes);
+    expect(plan.header.snapshots.map((s) => s.name)).toEqual(['recovered-0', 'b']);
   });
 });

@@ -180,6 +180,13 @@ describe('shared check: every finding kind, on purpose', () => {
     ]);
     ({ cow } = small());
     const l = (slot: number, name: string) => ({ slot, name, uuid: '00000000-0000-4000-8000-000000000000', created: 0 });
+    encodeLabelBlock([l(0, 'a'.repeat(128)), l(1, 'b')], 0, block(cow, labelChunk));
+    block(cow, labelChunk)[16 + 32 + 127]! = 0xf4; // a 4-byte sequence cut short: 131 bytes when written again
+    expect(where(check(cow))).toEqual([
+      ['s-label-corrupt', labelChunk, 0],
+      ['s-label-missing', labelChunk, undefined],
+    ]);
+    ({ cow } = small());
     encodeLabelBlock([l(0, 'a'), l(0, 'b'), l(1, 'c'), l(5, 'd')], 0, block(cow, header(cow).labelChunk));
     expect(where(check(cow))).toEqual([
       ['s-label-duplicate', header(cow).labelChunk, 1],
