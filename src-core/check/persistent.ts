@@ -23,15 +23,16 @@ import {
 } from '../persistent/format.ts';
 import { Bitset } from './bitset.ts';
 import { FindingLog, type CheckReport } from './findings.ts';
+import type { FindingKind } from './kinds.ts';
 
 type Phase = 'table' | 'next-area' | 'cross-check' | 'done';
 
 /**
  * Receives every table entry in table order (before the end), valid or not (repair needs the
- * positions); `ok` says that the entry passed every check made so far (a duplicate old_chunk is
- * only found after the table: restore refuses it).
+ * positions), with the first problem found in the entry itself or null. A duplicate old_chunk
+ * shows only over the whole table: `firstOriginDuplicate` after the check.
  */
-export type EntryVisitor = (oldChunk: number, newChunk: number, ok: boolean) => void;
+export type EntryVisitor = (oldChunk: number, newChunk: number, problem: FindingKind | null) => void;
 
 export class PersistentCheck implements Task<CheckReport> {
   readonly log = new FindingLog();
@@ -40,6 +41,8 @@ export class PersistentCheck implements Task<CheckReport> {
   readonly chunkCount: number;
   private readonly used: Bitset;
   private olds = new Float64Array(1024);
+  /** Table index of the first entry remapping an old_chunk an earlier entry remaps, or -1. */
+  firstOriginDuplicate = -1;
   private exceptions = 0;
   /** Highest valid new_chunk: the kernel's next_free is one past it. */
   private maxChunk = NUM_SNAPSHOT_HDR_CHUNKS;
@@ -153,24 +156,27 @@ export class PersistentCheck implements Task<CheckReport> {
     const old = readLe64(v, at + ENTRY_FIELDS.oldChunk.offset);
     this.olds[this.exceptions++] = old;
     if (old < 0) this.log.add('p-origin-invalid', chunk, 'old_chunk is at or above 2^53: not a chunk number', { entry: i, found: le64Hex(v, at + ENTRY_FIELDS.oldChunk.offset) });
-    const newOk = this.checkNewChunk(geo, chunk, i, v, at, newChunk);
-    this.visit?.(old, newChunk, old >= 0 && newOk);
+    const newProblem = this.checkNewChunk(geo, chunk, i, v, at, newChunk);
+    this.visit?.(old, newChunk, old < 0 ? 'p-origin-invalid' : newProblem);
   }
 
-  /** new_chunk: a data chunk of the device that no earlier entry uses. */
-  private checkNewChunk(geo: Geometry, chunk: number, i: number, v: DataView, at: number, newChunk: number): boolean {
+  /** new_chunk: a data chunk of the device that no earlier entry uses; else the finding's kind. */
+  private checkNewChunk(geo: Geometry, chunk: number, i: number, v: DataView, at: number, newChunk: number): FindingKind | null {
     const where = { entry: i, found: newChunk < 0 ? le64Hex(v, at + ENTRY_FIELDS.newChunk.offset) : newChunk };
     if (newChunk < 0 || newChunk >= this.chunkCount) {
       this.log.add('p-chunk-out-of-range', chunk, `new_chunk is past the end of the device (${this.chunkCount} chunks)`, { ...where, expected: `< ${this.chunkCount}` });
-    } else if (geo.isMetadataChunk(newChunk)) {
-      this.log.add('p-chunk-metadata', chunk, `new_chunk ${newChunk} is ${newChunk < NUM_SNAPSHOT_HDR_CHUNKS ? 'the header' : 'a metadata area'}`, { ...where, expected: 'a data chunk' });
-    } else if (this.used.testAndSet(newChunk)) {
-      this.log.add('p-chunk-duplicate', chunk, `new_chunk ${newChunk} is already used by an earlier exception`, { ...where, expected: 'a chunk no other exception uses' });
-    } else {
-      this.maxChunk = Math.max(this.maxChunk, newChunk);
-      return true;
+      return 'p-chunk-out-of-range';
     }
-    return false;
+    if (geo.isMetadataChunk(newChunk)) {
+      this.log.add('p-chunk-metadata', chunk, `new_chunk ${newChunk} is ${newChunk < NUM_SNAPSHOT_HDR_CHUNKS ? 'the header' : 'a metadata area'}`, { ...where, expected: 'a data chunk' });
+      return 'p-chunk-metadata';
+    }
+    if (this.used.testAndSet(newChunk)) {
+      this.log.add('p-chunk-duplicate', chunk, `new_chunk ${newChunk} is already used by an earlier exception`, { ...where, expected: 'a chunk no other exception uses' });
+      return 'p-chunk-duplicate';
+    }
+    this.maxChunk = Math.max(this.maxChunk, newChunk);
+    return null;
   }
 
   /** The kernel stops at the last area; anything in the next one was lost or is stale. */
@@ -204,6 +210,7 @@ export class PersistentCheck implements Task<CheckReport> {
     olds.forEach((old, n) => {
       if (!dups.has(old)) return;
       if (!seen.has(old)) return void seen.add(old);
+      if (this.firstOriginDuplicate < 0) this.firstOriginDuplicate = n;
       const epa = geo.exceptionsPerArea;
       this.log.add('p-origin-duplicate', geo.areaLocation(Math.floor(n / epa)), `old_chunk ${old} already has an exception earlier in the table`, { entry: n % epa, expected: 'one exception per old_chunk', found: old });
     });

@@ -37,8 +37,8 @@ export function dumpTask(cow: BlockDevice, writer: DumpWriter): Task<DumpResult>
   const shared = format === 'shared' ? new SharedCheck(cow, { exception: visit }) : null;
   const persistent =
     format === 'persistent'
-      ? new PersistentCheck(cow, (old, chunk, ok) => {
-          if (ok) visit(old, chunk, 1, 0);
+      ? new PersistentCheck(cow, (old, chunk, problem) => {
+          if (problem === null) visit(old, chunk, 1, 0);
         })
       : null;
   const inner: Task<CheckReport> = shared ?? persistent!;

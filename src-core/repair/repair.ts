@@ -41,8 +41,6 @@ export interface RepairPlan {
 
 const MAX_LOSSES = 10_000;
 const FATAL: readonly FindingKind[] = ['s-header-corrupt', 's-header-chunk-size', 'p-header-chunk-size'];
-/** Persistent kinds that end the trusted prefix at their entry. */
-const PREFIX_ENDS: readonly FindingKind[] = ['p-chunk-out-of-range', 'p-chunk-metadata', 'p-chunk-duplicate', 'p-origin-duplicate', 'p-origin-invalid'];
 
 export function planRepair(cow: BlockDevice): RepairPlan {
   const plan = detectFormat(cow) === 'shared' ? planShared(cow) : planPersistent(cow);
@@ -103,7 +101,12 @@ function planShared(cow: BlockDevice): RepairPlan {
 function planPersistent(cow: BlockDevice): RepairPlan {
   const olds: number[] = [];
   const news: number[] = [];
-  const check = new PersistentCheck(cow, (old, chunk) => {
+  // The prefix ends at the first entry with a problem of its own, or remapping an old_chunk an
+  // earlier entry remaps (never from the report's findings, which stop at MAX_FINDINGS).
+  let prefix = -1;
+  let why: FindingKind = 'p-area-past-device';
+  const check = new PersistentCheck(cow, (old, chunk, problem) => {
+    if (problem !== null && prefix < 0) [prefix, why] = [olds.length, problem];
     olds.push(old);
     news.push(chunk);
   });
@@ -112,13 +115,9 @@ function planPersistent(cow: BlockDevice): RepairPlan {
   const geo = check.geometry!;
   if (check.chunkCount <= geo.areaLocation(0)) throw new SnapscopeError('unsupported', `cannot repair ${cow.name}: the device holds no metadata area with ${geo.chunkBytes}-byte chunks`, { device: cow.name, chunk: 0 });
   const epa = geo.exceptionsPerArea;
-  let prefix = olds.length;
-  let why: FindingKind = 'p-area-past-device';
-  for (const f of report.findings) {
-    if (!PREFIX_ENDS.includes(f.kind) || f.entry === undefined) continue;
-    const at = ((f.chunk - geo.areaLocation(0)) / geo.stride) * epa + f.entry;
-    if (at < prefix) [prefix, why] = [at, f.kind];
-  }
+  if (prefix < 0) prefix = olds.length;
+  const dup = check.firstOriginDuplicate;
+  if (dup >= 0 && dup < prefix) [prefix, why] = [dup, 'p-origin-duplicate'];
   // A full last area needs a next area inside the device.
   if (prefix > 0 && prefix % epa === 0 && geo.areaLocation(prefix / epa) >= check.chunkCount) prefix--;
   const kept = new ExceptionList();

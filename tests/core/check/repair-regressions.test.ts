@@ -1,8 +1,9 @@
 /**
- * Inputs the fuzz test once found where planRepair accepted a store that applyRepair's builder
- * then refused: the walk handed the builder origins that did not ascend, or the rebuilt metadata
- * had no room. Each is pinned here as a fixed case: the plan's findings, then a repair that builds
- * and checks clean — or a plan that refuses up front.
+ * Inputs where planRepair once accepted a store that applyRepair's builder then refused (found by
+ * the fuzz test, or by reading the code): the walk handed the builder origins that did not
+ * ascend, a name that no longer fit, a persistent prefix judged from a capped finding list, or
+ * the rebuilt metadata had no room. Each is pinned here as a fixed case: the plan's findings,
+ * then a repair that builds and checks clean — or a plan that refuses up front.
  */
 import { describe, expect, it } from 'vitest';
 import { checkTask } from '../../../src-core/check/check.ts';
@@ -14,6 +15,10 @@ import { decodeHeader, encodeHeader } from '../../../src-core/shared/format/head
 import { encodeLabelBlock } from '../../../src-core/shared/format/label.ts';
 import { LeafView } from '../../../src-core/shared/format/leaf.ts';
 import { NodeView } from '../../../src-core/shared/format/node.ts';
+import { MAX_FINDINGS } from '../../../src-core/check/findings.ts';
+import { buildPersistent } from '../../../src-core/ir/persistent-builder.ts';
+import { SNAPSHOT_DISK_VERSION } from '../../../src-core/persistent/format.ts';
+import { CHUNK, GEO, getEntry, setEntry } from './persistent-fixtures.ts';
 import { S_CHUNK, sharedCow } from './shared-fixtures.ts';
 
 const block = (bytes: Uint8Array, chunk: number) => bytes.subarray(chunk * S_CHUNK, (chunk + 1) * S_CHUNK);
@@ -116,5 +121,30 @@ describe('repair regressions: what planRepair accepts, applyRepair builds', () =
     labels[16 + 32 + 127] = 0xf4; // reads as 127 bytes and a 4-byte character
     const plan = repair(bytes);
     expect(plan.header.snapshots.map((s) => s.name)).toEqual(['recovered-0', 'b']);
+  });
+
+  it('a persistent prefix ends at the first duplicate old_chunk even when the findings list is full', () => {
+    // 10 010 entries (origin i → the i-th data chunk); entry 5 remaps entry 1's old_chunk, and
+    // entries 6.. reuse entry 0's new_chunk: more findings than the report keeps, the
+    // p-origin-duplicate (found last, by the cross-check) past the cap.
+    const n = MAX_FINDINGS + 10;
+    const chunkCount = GEO.areaLocation(Math.ceil(n / GEO.exceptionsPerArea) + 1) + 1;
+    const cow = new MemoryDevice(chunkCount * CHUNK, 'cow');
+    const header = { format: 'persistent' as const, chunkBytes: CHUNK, chunkCount, valid: true, version: SNAPSHOT_DISK_VERSION, snapmask: 1n, snapshots: [] };
+    buildPersistent(cow, header, {
+      forEach(visit) {
+        for (let i = 0, chunk = 2; i < n; i++, chunk++) {
+          if (GEO.isMetadataChunk(chunk)) chunk++;
+          visit(i, chunk, 1, 0);
+        }
+      },
+    });
+    setEntry(cow, 5, 'oldChunk', getEntry(cow, 1).old);
+    for (let i = 6; i < n; i++) setEntry(cow, i, 'newChunk', getEntry(cow, 0).new);
+    const plan = repair(cow.bytes);
+    expect(plan.report.truncated).toBe(true);
+    expect(plan.report.byKind['p-origin-duplicate']).toBe(1);
+    expect(plan.kept.length).toBe(5);
+    expect(plan.losses[0]).toMatchObject({ first: 1, why: 'p-origin-duplicate' });
   });
 });
