@@ -1,4 +1,4 @@
-import type { JobInfo, SnapshotRef, StoreInfo } from '../../src-core/api/contract.ts';
+import type { JobInfo, MergeResult, SnapshotRef, StoreInfo } from '../../src-core/api/contract.ts';
 import { toViewError, type ViewError } from './errors.ts';
 import type { SliceCreator } from './types.ts';
 
@@ -14,6 +14,8 @@ export interface JobsSlice {
   jobs: Readonly<Record<string, JobInfo>>;
   merge: MergeRun | null;
   mergeError: ViewError | null;
+  /** A dry run: what the merge would copy and the space it needs; nothing changes. Errors come back as a value. */
+  planMerge(snapshot: SnapshotRef): Promise<MergeResult | ViewError>;
   startMerge(snapshot: SnapshotRef, snapshotName: string): Promise<void>;
   controlJob(action: 'pause' | 'resume' | 'cancel', job: string): Promise<void>;
   applyJob(job: JobInfo): void;
@@ -27,6 +29,19 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (client) => (set, get) =
     jobs: {},
     merge: null,
     mergeError: null,
+
+    async planMerge(snapshot) {
+      const session = get().session?.session;
+      if (!session) return toViewError({ code: 'unknown-session', message: 'No store is open.' });
+      try {
+        const started = await client.merge({ session, snapshot, dryRun: true });
+        const job = started.state === 'done' && started.result ? started : await client.jobWait({ job: started.id });
+        if (job.kind === 'merge' && job.state === 'done' && job.result) return job.result;
+        return toViewError(job.error ?? { code: 'internal', message: `the dry run ended ${job.state}` });
+      } catch (e) {
+        return toViewError(e);
+      }
+    },
 
     async startMerge(snapshot, snapshotName) {
       const session = get().session?.session;

@@ -1,17 +1,21 @@
-import { useState, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import type { ViewError } from '../store/errors.ts';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { Modal } from './Modal.tsx';
 
 /**
- * Asks before something destructive, naming what will be lost. The action's error, if any, stays
- * in the dialog so the user sees it where they acted.
+ * The frame of every dialog that acts: Cancel and a confirm button, the body a form (Enter in a
+ * field confirms), "Working…" while the action runs, and the action's error kept in the dialog so
+ * the user sees it where they acted. Used as is to ask before something destructive, naming what
+ * will be lost.
  */
 export function ConfirmDialog({
   title,
   children,
   confirmLabel,
   danger,
+  disabled,
+  wide,
   onConfirm,
   onClose,
 }: {
@@ -19,12 +23,17 @@ export function ConfirmDialog({
   children: ReactNode;
   confirmLabel: string;
   danger?: boolean;
+  /** Not ready to confirm (a field is empty, a dry run is still running). */
+  disabled?: boolean;
+  wide?: boolean;
   onConfirm: () => Promise<ViewError | null>;
   onClose: () => void;
 }) {
+  const form = useId();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ViewError | null>(null);
   const confirm = async (): Promise<void> => {
+    if (busy || disabled) return;
     setBusy(true);
     const err = await onConfirm();
     setBusy(false);
@@ -35,18 +44,27 @@ export function ConfirmDialog({
     <Modal
       title={title}
       onClose={onClose}
+      wide={wide ?? false}
       footer={
         <>
           <button type="button" className="btn" data-cancel onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className={`btn ${danger ? 'btn-danger solid' : 'btn-primary'}`} disabled={busy} onClick={() => void confirm()}>
+          <button type="submit" form={form} className={`btn ${danger ? 'btn-danger solid' : 'btn-primary'}`} disabled={busy || disabled}>
             {busy ? 'Working…' : confirmLabel}
           </button>
         </>
       }
     >
-      {children}
+      <form
+        id={form}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void confirm();
+        }}
+      >
+        {children}
+      </form>
       {error && <ErrorAlert error={error} title="That did not work" />}
     </Modal>
   );

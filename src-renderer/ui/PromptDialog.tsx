@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import type { ViewError } from '../store/errors.ts';
-import { ErrorAlert } from './ErrorAlert.tsx';
-import { Modal } from './Modal.tsx';
+import { ConfirmDialog } from './ConfirmDialog.tsx';
 
 /** Asks for one name (create, rename), validating it is not empty. */
 export function PromptDialog({
@@ -20,43 +19,12 @@ export function PromptDialog({
   onClose: () => void;
 }) {
   const [value, setValue] = useState(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ViewError | null>(null);
-  const submit = async (): Promise<void> => {
-    setBusy(true);
-    const err = await onSubmit(value.trim());
-    setBusy(false);
-    if (err) setError(err);
-    else onClose();
-  };
   return (
-    <Modal
-      title={title}
-      onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" data-cancel onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="prompt-form" className="btn btn-primary" disabled={busy || value.trim() === ''}>
-            {busy ? 'Working…' : confirmLabel}
-          </button>
-        </>
-      }
-    >
-      <form
-        id="prompt-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (value.trim()) void submit();
-        }}
-      >
-        <label className="field">
-          {label}
-          <input className="input" value={value} onChange={(e) => setValue(e.target.value)} maxLength={64} />
-        </label>
-      </form>
-      {error && <ErrorAlert error={error} title="That did not work" />}
-    </Modal>
+    <ConfirmDialog title={title} confirmLabel={confirmLabel} disabled={value.trim() === ''} onClose={onClose} onConfirm={() => onSubmit(value.trim())}>
+      <label className="field">
+        {label}
+        <input className="input" value={value} onChange={(e) => setValue(e.target.value)} maxLength={64} />
+      </label>
+    </ConfirmDialog>
   );
 }

@@ -6,29 +6,38 @@ export function MergeSummary() {
   const merge = useApp((s) => s.merge);
   const job = useApp((s) => (s.merge ? s.jobs[s.merge.job] : undefined));
   const after = useApp((s) => s.info);
+  const origin = useApp((s) => s.session?.origin ?? 'the origin');
   if (!merge || !job || !after) return null;
   const before = merge.before;
   const result = job.kind === 'merge' ? job.result : null;
+  const cb = after.chunkBytes;
+  const copies = result?.summary.map((l) => /^(\d+) chunks .* copied from the origin first/.exec(l)?.[1]).find((m) => m !== undefined);
+  const headline =
+    job.state === 'done'
+      ? 'Merge finished'
+      : job.state === 'cancelled'
+        ? `Merge cancelled — the store is consistent, the origin is partly rolled back; resume to finish`
+        : `Merge failed: ${job.error?.message ?? 'unknown error'}`;
   return (
-    <div className={`alert ${job.state === 'done' ? 'info' : 'error'}`} role="status" style={{ marginTop: 14 }} data-testid="merge-summary">
+    <div className={`alert ${job.state === 'done' ? 'info' : job.state === 'cancelled' ? 'warn' : 'error'}`} role="status" style={{ marginTop: 14 }} data-testid="merge-summary">
       <div>
-        <strong>
-          {job.state === 'done' ? 'Merge finished' : job.state === 'cancelled' ? 'Merge cancelled — the store is consistent; run it again to finish' : `Merge failed: ${job.error?.message ?? 'unknown error'}`}
-        </strong>
+        <strong>{headline}</strong>
         {result && (
           <p>
-            {formatCount(result.chunks)} origin chunks ({formatBytes(result.bytes)}) now hold the snapshot&apos;s data.
+            <span className="mono">{origin}</span> now shows what &apos;{merge.snapshotName}&apos; showed: {formatCount(result.chunks)} origin chunks ({formatBytes(result.chunks * cb)}) were
+            rewritten with the snapshot&apos;s data; every other chunk of the origin is unchanged.
+          </p>
+        )}
+        {result && copies !== undefined && (
+          <p>
+            {formatCount(Number(copies))} chunks ({formatBytes(Number(copies) * cb)}) were copied first for the other snapshots, so their views did not change; &apos;{merge.snapshotName}
+            &apos; was deleted.
           </p>
         )}
         <p>
           Exceptions in the store: {formatCount(before.exceptions)} → {formatCount(after.exceptions)}; snapshots: {before.snapshots.length} → {after.snapshots.length}; free chunks:{' '}
           {formatCount(before.usage.freeChunks)} → {formatCount(after.usage.freeChunks)}.
         </p>
-        {result?.summary.map((line) => (
-          <p key={line} className="muted">
-            {line}
-          </p>
-        ))}
       </div>
     </div>
   );

@@ -1,14 +1,15 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import type { SnapshotInfo } from '../../../src-core/api/contract.ts';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
-import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { ChunkLegend } from '../../ui/Legend.tsx';
 import { snapshotColor } from '../../viz/colors.ts';
 import { formatBytes, formatCount } from '../../viz/format.ts';
 import { OccupancyMap } from '../occupancy/OccupancyMap.tsx';
 import { ExceptionTable } from '../persistent/ExceptionTable.tsx';
+import { MergeDialog, snapshotLabel } from './MergeDialog.tsx';
 import { MergeProgress } from './MergeProgress.tsx';
 import { MergeSummary } from './MergeSummary.tsx';
 
@@ -23,16 +24,38 @@ export function MergeView() {
   const snapshots = info.snapshots;
   const chosen = snapshots.find((s) => s.slot === (slot ?? snapshots[0]?.slot));
   const running = state === 'running' || state === 'paused';
+  const recorded = info.merge;
+  const recordedSnap = recorded ? snapshots.find((s) => s.slot === recorded.slot) : undefined;
   const blocked = !session.write ? 'Open the store for writing (top bar) to merge.' : !session.origin ? 'A merge writes the origin: open the store together with its origin.' : null;
 
   return (
     <div className="page">
       <div className="page-head">
         <h1>Merge</h1>
-        <p>Copy a snapshot&apos;s exceptions back onto the origin, batch by batch; the store is consistent between batches.</p>
+        <p>
+          Roll the origin back to a snapshot: its data is copied onto the origin batch by batch{info.format === 'shared' ? ', the other snapshots keep their views' : ''}, and the snapshot is
+          deleted at the end. The store is consistent between batches.
+        </p>
       </div>
       {mergeError && <ErrorAlert error={mergeError} title="The merge could not start" />}
-      {!merge && (
+      {recorded && !running && (
+        <div className="alert warn" role="status" data-testid="merge-recorded" style={{ marginBottom: 14 }}>
+          <span className="swatch" style={{ background: snapshotColor(recorded.slot), marginTop: 3 }} />
+          <div style={{ flex: 1 }}>
+            <strong>
+              Merge of &apos;{recordedSnap ? snapshotLabel(recordedSnap) : `slot ${recorded.slot}`}&apos; in progress — the origin is partly rolled back
+            </strong>
+            <p>
+              {recorded.done !== null && recorded.total !== null ? `${formatCount(recorded.done)} of ${formatCount(recorded.total)} chunks merged. ` : ''}
+              The store records the unfinished merge: origin writes and other merges are refused until it is resumed and ends. The snapshot still shows its full view.
+            </p>
+          </div>
+          <button type="button" className="btn btn-primary" disabled={blocked !== null} title={blocked ?? undefined} onClick={() => void startMerge(recorded.slot, recordedSnap ? snapshotLabel(recordedSnap) : `slot ${recorded.slot}`)}>
+            Resume merge
+          </button>
+        </div>
+      )}
+      {!merge && !recorded && (
         <Card title="Start a merge" labelledBy="merge-start">
           {blocked && <p className="muted" style={{ marginTop: 0 }}>{blocked}</p>}
           <div className="row">
@@ -41,7 +64,7 @@ export function MergeView() {
               <select className="input" value={chosen?.slot ?? ''} onChange={(e) => setSlot(Number(e.target.value))} disabled={snapshots.length === 0}>
                 {snapshots.map((s) => (
                   <option key={s.slot} value={s.slot}>
-                    {s.name || `slot ${s.slot}`} — {formatCount(s.exceptions)} exceptions
+                    {snapshotLabel(s)} — {formatCount(s.exceptions)} exceptions
                   </option>
                 ))}
               </select>
@@ -75,7 +98,7 @@ export function MergeView() {
                   Cancel
                 </button>
               )}
-              {!running && (
+              {!running && !recorded && (
                 <button type="button" className="btn" onClick={clearMerge}>
                   New merge
                 </button>
@@ -99,33 +122,63 @@ export function MergeView() {
           </Card>
         ) : (
           <Card title="Snapshots" labelledBy="merge-snaps">
-            <ul className="change-list">
-              {snapshots.map((s) => (
-                <li key={s.slot} style={{ borderLeftColor: snapshotColor(s.slot) }}>
-                  {s.name || `slot ${s.slot}`}: {formatCount(s.exceptions)} exceptions, {formatBytes(s.bytes)}
-                </li>
-              ))}
-            </ul>
+            <SnapshotDrain snapshots={snapshots} chunkBytes={info.chunkBytes} merging={recorded?.slot ?? (running ? chosen?.slot : undefined)} />
           </Card>
         )}
       </div>
-      {confirm && chosen && (
-        <ConfirmDialog
-          title={`Merge '${chosen.name || `slot ${chosen.slot}`}' into the origin?`}
-          confirmLabel="Start merge"
-          danger
-          onClose={() => setConfirm(false)}
-          onConfirm={async () => {
-            await startMerge(chosen.slot, chosen.name || `slot ${chosen.slot}`);
-            return null;
-          }}
-        >
-          <p style={{ margin: 0 }}>
-            Up to {formatCount(chosen.exceptions)} origin chunks ({formatBytes(chosen.bytes)}) of <span className="mono">{session.origin}</span> are overwritten with the
-            snapshot&apos;s data; what the origin holds there now will be lost. The snapshot is gone once merged.
-          </p>
-        </ConfirmDialog>
-      )}
+      {confirm && chosen && <MergeDialog snap={chosen} onClose={() => setConfirm(false)} />}
+    </div>
+  );
+}
+
+/** The snapshots' exceptions as bars against the largest: the merged one drains as batches commit. */
+function SnapshotDrain({ snapshots, chunkBytes, merging }: { snapshots: SnapshotInfo[]; chunkBytes: number; merging: number | undefined }) {
+  const most = Math.max(1, ...snapshots.map((s) => s.exceptions));
+  return (
+    <div className="table-wrap">
+      <table className="data" aria-labelledby="merge-snaps" data-testid="merge-snapshots">
+        <thead>
+          <tr>
+            <th>Snapshot</th>
+            <th className="num">Exceptions</th>
+            <th className="num">Unique</th>
+            <th className="num">Shared</th>
+            <th style={{ width: '38%' }}>
+              <span className="sr-only">Share of the largest</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {snapshots.map((s) => (
+            <tr key={s.slot} data-slot={s.slot} aria-current={s.slot === merging ? 'true' : undefined}>
+              <td>
+                <span className="row" style={{ gap: 6, flexWrap: 'nowrap' }}>
+                  <span className="swatch" style={{ background: snapshotColor(s.slot) }} />
+                  {snapshotLabel(s)}
+                  {s.slot === merging && <span className="badge warn">merging</span>}
+                </span>
+              </td>
+              <td className="num" title={formatBytes(s.exceptions * chunkBytes)}>
+                {formatCount(s.exceptions)}
+              </td>
+              <td className="num">{formatCount(s.unique)}</td>
+              <td className="num">{formatCount(s.shared)}</td>
+              <td>
+                <div className="progress" style={{ height: 8 }} aria-hidden="true">
+                  <div style={{ width: `${(s.exceptions / most) * 100}%`, background: snapshotColor(s.slot) }} />
+                </div>
+              </td>
+            </tr>
+          ))}
+          {snapshots.length === 0 && (
+            <tr>
+              <td colSpan={5} className="empty">
+                No snapshots left.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
     </div>
   );
 }

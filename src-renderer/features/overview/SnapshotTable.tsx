@@ -5,6 +5,7 @@ import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { PromptDialog } from '../../ui/PromptDialog.tsx';
+import { MergeDialog } from '../merge/MergeDialog.tsx';
 import { snapshotColor } from '../../viz/colors.ts';
 import { formatBytes, formatCount, formatTime } from '../../viz/format.ts';
 
@@ -14,8 +15,8 @@ export function SnapshotTable() {
   const info = useApp((s) => s.info);
   const writable = useApp((s) => s.session?.write ?? false);
   const hasOrigin = useApp((s) => s.session?.origin != null);
-  const { createSnapshot, renameSnapshot, deleteSnapshot, startMerge, navigate } = useApp(
-    useShallow((s) => ({ createSnapshot: s.createSnapshot, renameSnapshot: s.renameSnapshot, deleteSnapshot: s.deleteSnapshot, startMerge: s.startMerge, navigate: s.navigate })),
+  const { createSnapshot, renameSnapshot, deleteSnapshot, navigate } = useApp(
+    useShallow((s) => ({ createSnapshot: s.createSnapshot, renameSnapshot: s.renameSnapshot, deleteSnapshot: s.deleteSnapshot, navigate: s.navigate })),
   );
   const [dialog, setDialog] = useState<Dialog>(null);
   if (!info) return null;
@@ -113,24 +114,7 @@ export function SnapshotTable() {
           </p>
         </ConfirmDialog>
       )}
-      {dialog?.kind === 'merge' && (
-        <ConfirmDialog
-          title={`Merge snapshot ${label(dialog.snap)} into the origin?`}
-          confirmLabel="Start merge"
-          danger
-          onClose={close}
-          onConfirm={async () => {
-            await startMerge(dialog.snap.slot, dialog.snap.name || `slot ${dialog.snap.slot}`);
-            navigate('merge');
-            return null;
-          }}
-        >
-          <p style={{ margin: 0 }}>
-            Up to {formatCount(dialog.snap.exceptions)} origin chunks ({formatBytes(dialog.snap.bytes)}) are overwritten with the snapshot&apos;s data: what the origin holds there now will be lost.
-            The snapshot goes away once merged. You can pause or cancel between batches; the store stays consistent.
-          </p>
-        </ConfirmDialog>
-      )}
+      {dialog?.kind === 'merge' && <MergeDialog snap={dialog.snap} onClose={close} onStarted={() => navigate('merge')} />}
     </Card>
   );
 }
