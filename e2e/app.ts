@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { openPage, screenshot } from './browser.ts';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { launch, openPage, screenshot } from './browser.ts';
 import { serve, type Served } from './server.ts';
 
 /** A served store and a page on it: what every spec starts from. */
@@ -30,10 +31,10 @@ export function copyStore(files: { cow: string; origin: string }, dir: string): 
   return { cow, origin };
 }
 
-export async function openServed(browser: Browser, store: { cow: string; origin: string }, dir: string): Promise<Session> {
-  const served = await serve([store.cow, store.origin, '--write'], { XDG_DATA_HOME: dir, HOME: dir });
+/** `snapscope serve <args>` with its data directory in `dir`, and a page on it. */
+export async function openServer(browser: Browser, args: string[], dir: string): Promise<Session> {
+  const served = await serve(args, { XDG_DATA_HOME: dir, HOME: dir });
   const { page, errors } = await openPage(browser, served.url);
-  await page.getByRole('heading', { name: 'Overview' }).waitFor();
   return {
     page,
     errors,
@@ -47,6 +48,47 @@ export async function openServed(browser: Browser, store: { cow: string; origin:
     async close() {
       await page.context().close();
       await served.stop();
+    },
+  };
+}
+
+/** A store served read-write, its page on the Overview. */
+export async function openServed(browser: Browser, store: { cow: string; origin: string }, dir: string): Promise<Session> {
+  const app = await openServer(browser, [store.cow, store.origin, '--write'], dir);
+  await app.page.getByRole('heading', { name: 'Overview' }).waitFor();
+  return app;
+}
+
+/**
+ * The hooks every browser spec shares: one Chromium for the file, and after each test the
+ * console checked free of errors, the page and its server closed. Start sessions with `open`.
+ */
+export function browserHarness(): { readonly browser: Browser; open(start: (browser: Browser) => Promise<Session>): Promise<Session> } {
+  let browser: Browser | undefined;
+  let app: Session | null = null;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => browser?.close());
+  afterEach(async () => {
+    if (!app) return;
+    const current = app;
+    app = null;
+    try {
+      expect(current.errors, 'browser console errors').toEqual([]);
+    } finally {
+      await current.close();
+    }
+  });
+  return {
+    get browser(): Browser {
+      if (!browser) throw new Error('the browser starts in beforeAll');
+      return browser;
+    },
+    async open(start) {
+      if (!browser) throw new Error('the browser starts in beforeAll');
+      app = await start(browser);
+      return app;
     },
   };
 }

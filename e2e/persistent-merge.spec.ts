@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openServed, tempDir, type Session } from './app.ts';
-import { chromiumMissing, launch } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { browserHarness, openServed, tempDir } from './app.ts';
+import { chromiumMissing } from './browser.ts';
 import { ROOT } from './demo-store.ts';
 
 const FIXTURE = path.join(ROOT, 'test-fixtures', 'kernel', 'p-merge-full');
@@ -12,18 +11,7 @@ const gunzip = (file: string): Buffer => zlib.gunzipSync(fs.readFileSync(path.jo
 const missing = chromiumMissing() ?? (fs.existsSync(FIXTURE) ? null : `no kernel fixture at ${FIXTURE}`);
 
 (missing ? describe.skip : describe)(missing ? `persistent merge e2e skipped: ${missing}` : 'merging a kernel-written persistent store in Chromium', () => {
-  let browser: Browser;
-  let app: Session | null = null;
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => browser?.close());
-  afterEach(async () => {
-    if (!app) return;
-    expect(app.errors, 'browser console errors').toEqual([]);
-    await app.close();
-    app = null;
-  });
+  const harness = browserHarness();
 
   it('runs a merge live to 100%, and the origin then equals the kernel merge result', async () => {
     const dir = tempDir('merge');
@@ -31,7 +19,7 @@ const missing = chromiumMissing() ?? (fs.existsSync(FIXTURE) ? null : `no kernel
     const origin = path.join(dir, 'origin.img');
     fs.writeFileSync(cow, gunzip('cow.img.gz'));
     fs.writeFileSync(origin, gunzip('origin.img.gz'));
-    app = await openServed(browser, { cow, origin }, dir);
+    const app = await harness.open((browser) => openServed(browser, { cow, origin }, dir));
     const { page } = app;
 
     await app.view('Exception table');

@@ -1,9 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { StoreInfo } from '../src-core/api/contract.ts';
 import { apiCall } from './api.ts';
-import { copyStore, openServed, tempDir, type Session } from './app.ts';
-import { chromiumMissing, launch } from './browser.ts';
+import { browserHarness, copyStore, openServed, tempDir, type Session } from './app.ts';
+import { chromiumMissing } from './browser.ts';
 import { cliJson, makeDemoStore } from './demo-store.ts';
 import { dumpJson, readsFrom, slotsOfMask } from './dump.ts';
 import { bucketsFor, cellCentre, gridFor } from '../src-renderer/viz/occupancy-painter.ts';
@@ -18,26 +17,16 @@ function parseRange(text: string | null): { start: number; span: number } | null
 const missing = chromiumMissing();
 
 (missing ? describe.skip : describe)(missing ? `shared store e2e skipped: ${missing}` : 'shared store in Chromium against snapscope serve', () => {
-  let browser: Browser;
+  const harness = browserHarness();
   let demo: { cow: string; origin: string };
-  let app: Session | null = null;
-
-  beforeAll(async () => {
+  beforeAll(() => {
     demo = makeDemoStore(tempDir('demo'));
-    browser = await launch();
-  });
-  afterAll(async () => browser?.close());
-  afterEach(async () => {
-    if (!app) return;
-    expect(app.errors, 'browser console errors').toEqual([]);
-    await app.close();
-    app = null;
   });
 
   async function start(): Promise<{ app: Session; cow: string }> {
     const dir = tempDir('shared');
     const store = copyStore(demo, dir);
-    app = await openServed(browser, store, dir);
+    const app = await harness.open((browser) => openServed(browser, store, dir));
     return { app, cow: store.cow };
   }
 

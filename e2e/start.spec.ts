@@ -1,38 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoreInfo } from '../src-core/api/contract.ts';
-import { tempDir } from './app.ts';
-import { chromiumMissing, launch, openPage, screenshot } from './browser.ts';
+import { browserHarness, openServer, tempDir } from './app.ts';
+import { chromiumMissing, screenshot } from './browser.ts';
 import { cliJson } from './demo-store.ts';
-import { serve, type Served } from './server.ts';
 
 const missing = chromiumMissing();
 
 (missing ? describe.skip : describe)(missing ? `start view e2e skipped: ${missing}` : 'the start view in Chromium against snapscope serve', () => {
-  let browser: Browser;
-  let served: Served | null = null;
-  let page: Page | null = null;
-  let errors: string[] = [];
-
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => browser?.close());
-  afterEach(async () => {
-    expect(errors, 'browser console errors').toEqual([]);
-    await page?.context().close();
-    await served?.stop();
-    page = null;
-    served = null;
-  });
+  const harness = browserHarness();
 
   it('"Open demo store" creates the demo in the data directory and opens it: the overview lists its snapshots', async () => {
     const dir = tempDir('start');
-    served = await serve([], { XDG_DATA_HOME: dir, HOME: dir });
-    ({ page, errors } = await openPage(browser, served.url));
-    const p = page;
+    const p = (await harness.open((browser) => openServer(browser, [], dir))).page;
     await p.getByRole('heading', { name: 'Open a snapshot exception store' }).waitFor();
     // Devices and discovered snapshot pairs are listed (here: none, with why).
     await p.getByRole('region', { name: 'Snapshots on this system' }).getByText(/No device-mapper snapshots found|COW /).first().waitFor();

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { StoreInfo } from '../src-core/api/contract.ts';
 import { lessonById, TeachSession } from '../src-core/teach/index.ts';
-import { copyStore, openServed, tempDir } from './app.ts';
-import { chromiumMissing, launch, openPage, screenshot } from './browser.ts';
+import { browserHarness, copyStore, openServed, openServer, tempDir } from './app.ts';
+import { chromiumMissing, screenshot } from './browser.ts';
 import { cliJson, makeDemoStore } from './demo-store.ts';
-import { serve, type Served } from './server.ts';
 
 const missing = chromiumMissing();
 
@@ -25,28 +24,11 @@ function stageMarkup(page: Page): Promise<string> {
 }
 
 (missing ? describe.skip : describe)(missing ? `teach e2e skipped: ${missing}` : 'teaching mode in Chromium against snapscope serve', () => {
-  let browser: Browser;
-  let served: Served | null = null;
-  let page: Page | null = null;
-  let errors: string[] = [];
-
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => browser?.close());
-  afterEach(async () => {
-    expect(errors, 'browser console errors').toEqual([]);
-    await page?.context().close();
-    await served?.stop();
-    page = null;
-    served = null;
-  });
+  const harness = browserHarness();
 
   it('runs "When a leaf is full" end to end: Play, Pause, Step forward, Step back, the question answered by clicking the new leaf, export and import', async () => {
     const dir = tempDir('teach');
-    served = await serve([], { XDG_DATA_HOME: dir, HOME: dir });
-    ({ page, errors } = await openPage(browser, served.url));
-    const p = page;
+    const p = (await harness.open((browser) => openServer(browser, [], dir))).page;
     const lesson = TeachSession.forLesson(lessonById('leaf-split')!);
     const kinds = lesson.steps.map((s) => s.kind);
     const split = lesson.steps[kinds.indexOf('leaf-split')]!.events.find((e) => e.type === 'leaf-split');
@@ -122,8 +104,7 @@ function stageMarkup(page: Page): Promise<string> {
     const dir = tempDir('teach-overlay');
     const store = copyStore(makeDemoStore(tempDir('teach-demo')), dir);
     const before = cliJson<StoreInfo>('info', store.cow);
-    const app = await openServed(browser, store, dir);
-    ({ page, errors, served } = app);
+    const app = await harness.open((browser) => openServed(browser, store, dir));
     const p = app.page;
     await app.view('Teach');
     await p.getByLabel('Lesson', { exact: true }).selectOption('open-store');

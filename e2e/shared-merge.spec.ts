@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CheckReport, MergeResult, StoreInfo } from '../src-core/api/contract.ts';
+import { browserHarness, openServed, tempDir } from './app.ts';
+import { chromiumMissing } from './browser.ts';
+import { cli, cliJson, makeDemoStore } from './demo-store.ts';
+
+const missing = chromiumMissing();
+const S = 'nightly';
+
+(missing ? describe.skip : describe)(missing ? `shared merge e2e skipped: ${missing}` : 'merging a shared-store snapshot in Chromium', () => {
+  const harness = browserHarness();
+
+  it(`merges '${S}' from the Overview: dry run, confirm, live progress to 100%; the origin then equals the snapshot's former view`, async () => {
+    const dir = tempDir('shared-merge');
+    const { cow, origin } = makeDemoStore(dir);
+    const before = path.join(dir, 'before.img');
+    const baseBefore = path.join(dir, 'base-before.img');
+    cli('read', origin, cow, '--from', S, '--out', before);
+    cli('read', origin, cow, '--from', 'base', '--out', baseBefore);
+    const plan = cliJson<MergeResult>('merge', origin, cow, '--snapshot', S, '--dry-run');
+    const infoBefore = cliJson<StoreInfo>('info', cow);
+
+    const app = await harness.open((browser) => openServed(browser, { cow, origin }, dir));
+    const { page } = app;
+    const rows = page.getByRole('table', { name: 'Snapshots' }).locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(infoBefore.snapshots.length);
+
+    // The Overview's per-snapshot action: the dry run first, then what will be lost.
+    await page.getByRole('button', { name: `Merge snapshot ${S}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Merge '${S}' into the origin?` });
+    await dialog.getByTestId('merge-plan').waitFor();
+    expect(Number(await dialog.getByTestId('plan-chunks').getAttribute('data-value'))).toBe(plan.chunks);
+    const copies = Number(/first (\d+) chunks/.exec(plan.summary.join('\n'))?.[1]);
+    expect(Number(await dialog.getByTestId('plan-copies').getAttribute('data-value'))).toBe(copies);
+    expect(await dialog.textContent()).toMatch(/will be lost.*rolled back to what snapshot 'nightly' shows.*deleted once merged/s);
+    await page.waitForTimeout(150);
+    await app.shot('20-shared-merge-dry-run');
+
+    await dialog.getByRole('button', { name: 'Start merge' }).click();
+    await page.getByRole('heading', { name: 'Merge', exact: true }).waitFor();
+    await expect.poll(() => page.getByTestId('merge-percent').textContent(), { timeout: 60_000 }).toBe('100%');
+    const summary = page.getByTestId('merge-summary');
+    await summary.waitFor();
+    expect(await summary.textContent()).toContain('Merge finished');
+    expect(await summary.textContent()).toContain(`${plan.chunks.toLocaleString('en-US')} origin chunks`);
+    // The snapshot table of the Merge view drained: S is gone.
+    const drained = page.getByTestId('merge-snapshots').locator('tbody tr');
+    await expect.poll(() => drained.count()).toBe(infoBefore.snapshots.length - 1);
+    await page.waitForTimeout(300);
+    await app.shot('21-shared-merge-done');
+
+    await app.view('Overview');
+    await expect.poll(() => rows.count()).toBe(infoBefore.snapshots.length - 1);
+    expect(await rows.filter({ hasText: S }).count()).toBe(0);
+    await app.shot('22-shared-merge-overview');
+
+    // Close the store (flushes the origin), then check the files.
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('heading', { name: 'Open a snapshot exception store' }).waitFor();
+    expect(fs.readFileSync(origin).equals(fs.readFileSync(before))).toBe(true);
+    const after = cliJson<StoreInfo>('info', cow);
+    expect(after.snapshots.map((s) => s.name)).not.toContain(S);
+    expect(after.merge).toBeNull();
+    const check = cliJson<CheckReport>('check', cow);
+    expect(check.errors).toBe(0);
+    expect(check.warnings).toBe(0);
+    // Another snapshot's view did not change.
+    const baseAfter = path.join(dir, 'base-after.img');
+    cli('read', origin, cow, '--from', 'base', '--out', baseAfter);
+    expect(fs.readFileSync(baseAfter).equals(fs.readFileSync(baseBefore))).toBe(true);
+  });
+});
