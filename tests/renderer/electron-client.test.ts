@@ -1,8 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, expect, it } from 'vitest';
-import { ApiError, BRIDGE_GLOBAL, METHODS, type ApiEvent, type ElectronBridge } from '../../src-core/api/contract.ts';
-import { toErrorShape } from '../../src-core/api/errors.ts';
-import { validateArgs } from '../../src-core/api/validate.ts';
+import { buildBridge } from '../../src-core/api/bridge.ts';
+import { ApiError, BRIDGE_GLOBAL, METHODS, type ElectronBridge } from '../../src-core/api/contract.ts';
 import { EngineService } from '../../src-main/host/engine-service.ts';
 import { bridgeFromWindow, createElectronClient } from '../../src-renderer/client/electron-client.ts';
 import { createAppStore } from '../../src-renderer/store/index.ts';
@@ -15,26 +14,11 @@ afterEach(async () => {
 });
 
 /**
- * What src-main/preload/index.ts exposes on `window.snapscope`, built the same way: one frozen
- * object from the contract's method list, each call validated and then "invoked" (here the IPC
- * hop is the in-process engine), answering an Envelope; `onEvent` and `pathForFile` beside.
+ * What src-main/preload/index.ts exposes on `window.snapscope`, built by the same `buildBridge`:
+ * here the IPC hop is the in-process engine.
  */
 function preloadShapedBridge(engine: EngineService): ElectronBridge {
-  const bridge: Record<string, unknown> = {
-    onEvent: (listener: (event: ApiEvent) => void) => engine.subscribe(listener),
-    pathForFile: () => '',
-  };
-  for (const method of METHODS) {
-    bridge[method] = async (args: unknown) => {
-      try {
-        validateArgs(method, args);
-      } catch (e) {
-        return { ok: false, error: toErrorShape(e) };
-      }
-      return engine.call(method, args);
-    };
-  }
-  return Object.freeze(bridge) as ElectronBridge;
+  return buildBridge({ invoke: (method, args) => engine.call(method, args), onEvent: (listener) => engine.subscribe(listener), pathForFile: () => '' });
 }
 
 it('the Electron client works over the bridge exactly as the preload exposes it: calls, errors and events', async () => {

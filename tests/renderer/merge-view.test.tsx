@@ -29,7 +29,7 @@ it('shared merge from the Merge view: the dry run agrees with the API, the confi
 
   render(<App store={app.store} />);
   app.store.getState().navigate('merge');
-  await screen.findByRole('heading', { name: 'Merge', exact: true });
+  await screen.findByRole('heading', { name: 'Merge', level: 1 });
   fireEvent.change(screen.getByLabelText('Snapshot'), { target: { value: '1' } });
   fireEvent.click(screen.getByRole('button', { name: 'Merge into origin…' }));
   const dialog = await screen.findByRole('dialog', { name: "Merge 'nightly' into the origin?" });

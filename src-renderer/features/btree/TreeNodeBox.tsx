@@ -1,6 +1,7 @@
 import { NODE_H, NODE_W, keySummary, leafFill, type TreeDatum } from '../../viz/tree-layout.ts';
 import type { Pose } from '../../viz/tree-motion.ts';
 import { formatCount } from '../../viz/format.ts';
+import { LeafBoxBody } from '../../ui/LeafBoxBody.tsx';
 
 export interface NodeBoxProps {
   datum: TreeDatum;
@@ -72,16 +73,7 @@ export function TreeNodeBox({ datum: d, pose, exiting, chunkBytes, onPath, flash
           </text>
         </>
       ) : (
-        <>
-          <text x={10} y={17} className="box-title">
-            leaf {d.chunk}
-          </text>
-          <text x={10} y={31} className="box-sub">
-            {range}
-          </text>
-          <rect x={10} y={37} width={NODE_W - 20} height={4} rx={2} className="fill-track" />
-          <rect x={10} y={37} width={(NODE_W - 20) * fill} height={4} rx={2} className="fill-bar" />
-        </>
+        <LeafBoxBody chunk={d.chunk} sub={range} fill={fill} />
       )}
     </g>
   );

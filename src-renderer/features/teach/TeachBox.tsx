@@ -1,6 +1,7 @@
 import type { HierarchyPointNode } from 'd3';
 import type { Focus, TeachBlock } from '../../../src-core/teach/index.ts';
 import { NODE_H, NODE_W, leafFill, type TreeDatum } from '../../viz/tree-layout.ts';
+import { LeafBoxBody } from '../../ui/LeafBoxBody.tsx';
 import { originSpan } from './teach-tree.ts';
 
 export interface TeachBoxProps {
@@ -62,16 +63,11 @@ export function TeachBox({ node, block, isRoot, chunkBytes, focus, onPath, chang
           </text>
         </>
       ) : (
-        <>
-          <text x={10} y={17} className="box-title">
-            leaf {d.chunk}
-          </text>
-          <text x={10} y={31} className="box-sub">
-            {block ? (block.kind === 'leaf' && block.entries.length === 0 ? 'no entries' : `origin ${originSpan(block)}`) : ''}
-          </text>
-          <rect x={10} y={37} width={NODE_W - 20} height={4} rx={2} className="fill-track" />
-          <rect x={10} y={37} width={(NODE_W - 20) * (block?.kind === 'leaf' ? leafFill(block.freeBytes, chunkBytes) : 0)} height={4} rx={2} className="fill-bar" />
-        </>
+        <LeafBoxBody
+          chunk={d.chunk}
+          sub={block ? (block.kind === 'leaf' && block.entries.length === 0 ? 'no entries' : `origin ${originSpan(block)}`) : ''}
+          fill={block?.kind === 'leaf' ? leafFill(block.freeBytes, chunkBytes) : 0}
+        />
       )}
     </g>
   );
