@@ -7,7 +7,7 @@
 import type { BlockDevice } from '../io/block-device.ts';
 import { EXCEPTION_BYTES, LEAF_HEADER_BYTES, LEAF_MAGIC, LEAF_VERSION, MAP_ENTRY_BYTES, LeafView } from '../shared/format/leaf.ts';
 import { NodeView } from '../shared/format/node.ts';
-import { MAX_ORIGIN_CHUNKS } from '../shared/shared-store.ts';
+import { MAX_ORIGIN_CHUNKS } from '../shared/store/limits.ts';
 import type { Bitset } from './bitset.ts';
 import type { FindingKind } from './kinds.ts';
 import type { FindingDetail, FindingLog } from './findings.ts';

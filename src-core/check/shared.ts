@@ -11,7 +11,7 @@ import { FIRST_BITMAP_CHUNK, bitmapChunkCount, firstFreeChunk, testBit } from '.
 import { HEADER_BYTES, NO_MERGE_SLOT, SHARED_VERSION, decodeHeader, type SharedHeader } from '../shared/format/header.ts';
 import { MAX_NAME_BYTES, decodeLabelBlock, type SnapshotLabel } from '../shared/format/label.ts';
 import { maskHi, maskLo } from '../shared/mask.ts';
-import { DELETING_FLAG, MAX_ORIGIN_CHUNKS } from '../shared/shared-store.ts';
+import { DELETING_FLAG, MAX_ORIGIN_CHUNKS } from '../shared/store/limits.ts';
 import { encodeUtf8 } from '../shared/utf8.ts';
 import { Bitset, popcount } from './bitset.ts';
 import { FindingLog, type CheckReport } from './findings.ts';

@@ -14,7 +14,7 @@ import { HEADER_BYTES, NO_MERGE_SLOT, SHARED_MAGIC, encodeHeader } from '../shar
 import { MAX_NAME_BYTES, encodeLabelBlock, packLabels, type SnapshotLabel } from '../shared/format/label.ts';
 import { EXCEPTION_BYTES, LEAF_HEADER_BYTES, LeafView, MAP_ENTRY_BYTES, maxExceptionsPerOrigin } from '../shared/format/leaf.ts';
 import { NodeView, nodeCapacity } from '../shared/format/node.ts';
-import { DELETING_FLAG, MAX_ORIGIN_CHUNKS } from '../shared/shared-store.ts';
+import { DELETING_FLAG, MAX_ORIGIN_CHUNKS } from '../shared/store/limits.ts';
 import { maskHi, maskLo } from '../shared/mask.ts';
 import { encodeUtf8 } from '../shared/utf8.ts';
 import type { DumpHeader, ExceptionSource } from './model.ts';

@@ -1,0 +1,62 @@
+/** The commit point (labels, then the transaction's blocks and bitmap, then the header sector) and close. */
+import { encodeHeader } from '../format/header.ts';
+import { encodeLabelBlock, packLabels } from '../format/label.ts';
+import { toBigMask } from '../mask.ts';
+import { checkWritable } from './guards.ts';
+import type { StoreState } from './state.ts';
+
+/** Makes every change so far durable and atomic: blocks, bitmap, then the header sector. */
+export function commit(s: StoreState): void {
+  checkWritable(s);
+  if (!s.tx.dirty && !s.labelsDirty) return;
+  if (s.labelsDirty) writeLabels(s);
+  s.hdr.generation++;
+  s.tx.commit(() => writeHeader(s));
+  s.originCowPending = false;
+  s.tx.trim();
+  s.events?.({
+    type: 'commit',
+    root: s.tree.root,
+    levels: s.tree.levels,
+    snapmask: toBigMask(s.snapLo, s.snapHi),
+    generation: s.hdr.generation,
+    labelChunk: s.labelChain[0] ?? 0,
+  });
+}
+
+/** Commits pending changes (when writable) and closes the COW device. */
+export function close(s: StoreState): void {
+  if (s.closed) return;
+  // A second commit writes the bitmap with the first one's deferred frees, so a clean close leaks nothing.
+  for (let k = 0; k < 2 && !s.readOnly && (s.tx.dirty || s.labelsDirty); k++) commit(s);
+  s.closed = true;
+  s.tx.cache.clear();
+  s.cow.close();
+}
+
+/** The commit point: the in-memory header fields brought up to date and written as one sector. */
+function writeHeader(s: StoreState): void {
+  const h = s.hdr;
+  h.rootChunk = s.tree.root;
+  h.treeLevel = s.tree.levels;
+  h.snapmask = toBigMask(s.snapLo, s.snapHi);
+  h.labelChunk = s.labelChain[0] ?? 0;
+  h.chunkCount = s.chunkCount;
+  h.extension = true;
+  encodeHeader(h, s.headerSector);
+  s.cow.write(0, s.headerSector);
+}
+
+/** Rewrites the label chain into new chunks; the old chain is freed after this commit. */
+function writeLabels(s: StoreState): void {
+  for (const chunk of s.labelChain) s.tx.free(chunk, 'label');
+  const groups = packLabels(s.labels.all(), s.chunkBytes);
+  const chain = groups.map(() => s.tx.allocate('label'));
+  const block = new Uint8Array(s.chunkBytes);
+  groups.forEach((labels, k) => {
+    encodeLabelBlock(labels, chain[k + 1] ?? 0, block);
+    s.cow.write(chain[k]! * s.chunkBytes, block);
+  });
+  s.labelChain = chain;
+  s.labelsDirty = false;
+}

@@ -1,0 +1,70 @@
+/** Deleting a snapshot, or clearing its bit from a range of origin chunks, on a possibly nearly full COW. */
+import { slotBit } from '../mask.ts';
+import { commit } from './commit.ts';
+import { checkNotMerging, checkSnapshot, checkWritable, reserve } from './guards.ts';
+import { DELETING_FLAG } from './limits.ts';
+import type { StoreState } from './state.ts';
+
+/**
+ * Clears the slot's bit in every exception, frees exceptions no snapshot uses any more, merges
+ * underfull leaves and nodes, drops levels, frees the slot and its label. Durable at the next commit.
+ */
+export function deleteSnapshot(s: StoreState, slot: number): void {
+  checkWritable(s);
+  checkSnapshot(s, slot);
+  checkNotMerging(s, `delete snapshot ${slot}`, slot);
+  const lo = slot < 32 ? slotBit(slot) : 0;
+  const hi = slot < 32 ? 0 : slotBit(slot);
+  // The header records the delete in progress at each pause's commit.
+  clearBitsPausing(s, lo, hi, 0, Infinity, () => (s.hdr.extFlags = DELETING_FLAG | slot));
+  s.hdr.extFlags = 0;
+  s.setMask((s.snapLo & ~lo) >>> 0, (s.snapHi & ~hi) >>> 0);
+  s.labels.delete(slot);
+  s.labelsDirty = true;
+  s.tx.touch();
+  s.tx.trim();
+  s.events?.({ type: 'snapshot-delete', slot });
+}
+
+/**
+ * Clears snapshot `slot`'s bit from the exceptions of origin chunks [from, to), freeing those no
+ * snapshot reads any more. On a nearly full COW it commits part-way (see deleteSnapshot). Durable
+ * at the next commit.
+ */
+export function clearSlot(s: StoreState, slot: number, from: number, to: number): void {
+  checkWritable(s);
+  checkSnapshot(s, slot);
+  clearBitsPausing(s, slot < 32 ? slotBit(slot) : 0, slot < 32 ? 0 : slotBit(slot), from, to, () => {});
+  s.tx.trim();
+}
+
+/**
+ * Clears lo/hi in origins [from, to). Shadowing needs free chunks: on a nearly full COW the walk
+ * pauses, `beforeCommit` records why in the header, a commit frees what the walk released, and
+ * the walk resumes.
+ */
+function clearBitsPausing(s: StoreState, lo: number, hi: number, from: number, to: number, beforeCommit: () => void): void {
+  const margin = 4 * (s.tree.levels + 3);
+  reserve(s, margin);
+  let freed = 0;
+  for (let resume = from; ; ) {
+    const paused = s.tree.clearBits(
+      lo,
+      hi,
+      (origin, chunk, leaf) => {
+        freed++;
+        s.tx.free(chunk, 'exception');
+        s.events?.({ type: 'exception-free', origin, chunk, leaf });
+      },
+      resume,
+      margin,
+      to,
+    );
+    if (paused === null) return;
+    if (freed === 0 && paused === resume) reserve(s, Infinity);
+    beforeCommit();
+    commit(s);
+    freed = 0;
+    resume = paused;
+  }
+}

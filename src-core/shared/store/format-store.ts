@@ -1,0 +1,63 @@
+/** Writes an empty shared store over a device (docs/format-shared.md). */
+import { SnapscopeError } from '../../errors.ts';
+import { SECTOR_BYTES, type BlockDevice } from '../../io/block-device.ts';
+import { bitmapChunkCount, firstFreeChunk, formatBitmap } from '../format/bitmap.ts';
+import { NO_MERGE_SLOT, SHARED_MAGIC, SHARED_VERSION, type SharedHeader } from '../format/header.ts';
+import type { SharedFormatOptions } from '../types.ts';
+import { commit } from './commit.ts';
+import { DEFAULT_CACHE_BYTES, MAX_CHUNK_BYTES, MIN_CHUNK_BYTES } from './limits.ts';
+import { StoreState } from './state.ts';
+
+/**
+ * Writes an empty store over `cow` (the whole device, chunk size `chunkBytes`) and returns it
+ * open for writing. Sector 0 is zeroed first, so a crash during format leaves no store rather
+ * than a damaged one.
+ */
+export function formatStore(cow: BlockDevice, opts: SharedFormatOptions): StoreState {
+  const cb = opts.chunkBytes;
+  if (!Number.isInteger(cb) || cb < MIN_CHUNK_BYTES || cb > MAX_CHUNK_BYTES || (cb & (cb - 1)) !== 0) {
+    throw new SnapscopeError('usage', `chunk size ${cb} must be a power of two from 512 bytes to 1 MiB`, { field: 'chunk_size' });
+  }
+  if (cow.readOnly) throw new SnapscopeError('read-only', `${cow.name} is read-only`, { device: cow.name });
+  const chunkCount = Math.floor(cow.size / cb);
+  const first = firstFreeChunk(chunkCount, cb);
+  if (chunkCount < first + 4) {
+    throw new SnapscopeError('usage', `${cow.name} (${cow.size} bytes) is too small for a shared store with ${cb}-byte chunks (needs ${(first + 4) * cb} bytes)`, { device: cow.name });
+  }
+  if (chunkCount >= 2 ** 32) throw new SnapscopeError('capacity', `${cow.name} has ${chunkCount} chunks; at most 2^32 - 1 are supported`, { device: cow.name });
+  cow.write(0, new Uint8Array(SECTOR_BYTES));
+  cow.flush();
+  const header: SharedHeader = {
+    magic: SHARED_MAGIC,
+    valid: true,
+    version: SHARED_VERSION,
+    chunkSectors: cb / SECTOR_BYTES,
+    rootChunk: 0,
+    snapmask: 0n,
+    treeLevel: 1,
+    extension: true,
+    labelChunk: 0,
+    generation: 0,
+    mergeSlot: NO_MERGE_SLOT,
+    mergeDone: 0,
+    mergeCursor: 0,
+    extFlags: 0,
+    chunkCount,
+    checksumOk: true,
+  };
+  const bits = formatBitmap(chunkCount, cb);
+  const s = new StoreState({ cow, header, chunkBytes: cb, chunkCount, bits, readOnly: false, events: opts.events, cacheBytes: opts.cacheBytes ?? DEFAULT_CACHE_BYTES });
+  for (let i = 0; i < bitmapChunkCount(chunkCount, cb); i++) s.alloc.dirtyChunks.add(i);
+  const leaf = s.tx.newLeaf(0);
+  const root = s.tx.newNode();
+  root.insert(0, 0, leaf.chunk);
+  s.tree.root = root.chunk;
+  commit(s);
+  const most = s.maxExceptionsPerOrigin;
+  if (most < 64) {
+    s.warnings.push(
+      `with ${cb}-byte chunks one origin chunk can have at most ${most} distinct copies, so 64 snapshots cannot each own a copy of the same chunk (use 2 KiB chunks or larger)`,
+    );
+  }
+  return s;
+}

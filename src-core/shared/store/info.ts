@@ -1,0 +1,103 @@
+/** What a store holds, for `info` and the overview: usage, snapshots with their counts, the header, notes. */
+import { SECTOR_BYTES } from '../../io/block-device.ts';
+import type { SnapshotInfo, StoreInfo, StoreUsage } from '../../store.ts';
+import { EXCEPTION_BYTES } from '../format/leaf.ts';
+import { popcount32, slotBit } from '../mask.ts';
+import type { StoreState } from './state.ts';
+
+export function usage(s: StoreState): StoreUsage {
+  const roles = s.tx.roles;
+  const allocated = s.chunkCount - s.alloc.freeCount;
+  const metadata = s.firstTreeChunk + roles.nodes.size + roles.leaves.size + roles.labels.size;
+  return {
+    totalChunks: s.chunkCount,
+    allocatedChunks: allocated,
+    metadataChunks: metadata,
+    dataChunks: allocated - metadata,
+    freeChunks: s.alloc.freeCount,
+  };
+}
+
+/** Active snapshots with their labels and exception counts (one pass over the leaves). */
+export function snapshots(s: StoreState): SnapshotInfo[] {
+  const total = new Float64Array(64);
+  const unique = new Float64Array(64);
+  s.tree.forEachLeaf((leaf) => {
+    for (let e = leaf.listStart(0); e < leaf.size; e += EXCEPTION_BYTES) {
+      const lo = leaf.shareLo(e);
+      const hi = leaf.shareHi(e);
+      const only = popcount32(lo) + popcount32(hi) === 1;
+      for (let k = 0; k < 64; k++) {
+        if (((k < 32 ? lo : hi) & slotBit(k)) === 0) continue;
+        total[k]!++;
+        if (only) unique[k]!++;
+      }
+    }
+  });
+  const out: SnapshotInfo[] = [];
+  for (let slot = 0; slot < 64; slot++) {
+    if (!s.isActive(slot)) continue;
+    const label = s.labels.get(slot);
+    out.push({
+      slot,
+      name: label?.name ?? '',
+      uuid: label?.uuid ?? '',
+      created: label && label.created > 0 ? label.created : null,
+      exceptions: total[slot]!,
+      unique: unique[slot]!,
+      shared: total[slot]! - unique[slot]!,
+      bytes: total[slot]! * s.chunkBytes,
+    });
+  }
+  return out;
+}
+
+/** The store at a glance, with notes for the user. */
+export function info(s: StoreState): StoreInfo {
+  const snaps = snapshots(s);
+  let exceptions = 0;
+  s.tree.forEachLeaf((leaf) => {
+    exceptions += (leaf.size - leaf.listStart(0)) / EXCEPTION_BYTES;
+  });
+  const h = s.header();
+  const notes = [...s.notes];
+  if (s.readOnly && h.valid) notes.push('opened read-only');
+  const merging = snaps.find((snap) => snap.slot === h.mergeSlot);
+  if (merging) {
+    notes.push(
+      `a merge of snapshot ${merging.slot} (${merging.name || 'unnamed'}) into the origin is in progress: ${h.mergeDone} chunks merged, ${merging.exceptions} to go; ` +
+        'the origin is part rolled back until it ends (run merge again to finish it)',
+    );
+  }
+  return {
+    format: 'shared',
+    device: s.cow.name,
+    deviceBytes: s.cow.size,
+    chunkBytes: s.chunkBytes,
+    chunkSectors: s.chunkBytes / SECTOR_BYTES,
+    chunkCount: s.chunkCount,
+    valid: s.valid,
+    readOnly: s.readOnly,
+    version: h.version,
+    exceptions,
+    usage: usage(s),
+    kernelStatus: null,
+    snapshots: snaps,
+    header: {
+      magic: `0x${h.magic.toString(16)}`,
+      valid: h.valid,
+      version: h.version,
+      chunk_size: h.chunkSectors,
+      root_tree_chunk: h.rootChunk,
+      snapmask: `0x${h.snapmask.toString(16).padStart(16, '0')}`,
+      tree_level: h.treeLevel,
+      label_chunk: h.labelChunk,
+      generation: h.generation,
+      ...(merging ? { merge_slot: h.mergeSlot, merge_done: h.mergeDone, merge_cursor: h.mergeCursor } : {}),
+      chunk_count: h.chunkCount,
+    },
+    tree: { levels: s.tree.levels, nodes: s.tx.roles.nodes.size, leaves: s.tx.roles.leaves.size },
+    merge: merging ? { slot: merging.slot, done: h.mergeDone, total: h.mergeDone + merging.exceptions } : null,
+    notes,
+  };
+}

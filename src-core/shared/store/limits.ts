@@ -1,0 +1,9 @@
+/** Limits of the shared store that are not field sizes (docs/format-shared.md). */
+
+export const MIN_CHUNK_BYTES = 512;
+export const MAX_CHUNK_BYTES = 1 << 20;
+export const DEFAULT_CACHE_BYTES = 64 << 20;
+/** ext_flags: a delete of slot (flags & 63) was committed part-way (a nearly full COW). */
+export const DELETING_FLAG = 0x80000000;
+/** rchunk is 32 bits and snapscope writes base_chunk 0: origins must be below 2^32 chunks. */
+export const MAX_ORIGIN_CHUNKS = 2 ** 32;

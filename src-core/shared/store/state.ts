@@ -1,0 +1,111 @@
+/**
+ * The in-memory state of one open shared store: its device, header, allocator, transaction,
+ * B-tree, snapshot mask and labels. The modules beside this one apply the store's rules to it;
+ * SharedStore is their facade.
+ */
+import type { EventSink } from '../../events.ts';
+import type { BlockDevice } from '../../io/block-device.ts';
+import { BitmapAllocator } from '../alloc/bitmap-allocator.ts';
+import { ExceptionTree } from '../btree/tree.ts';
+import { firstFreeChunk } from '../format/bitmap.ts';
+import { HEADER_BYTES, type SharedHeader } from '../format/header.ts';
+import { maxExceptionsPerOrigin } from '../format/leaf.ts';
+import { LabelTable } from '../labels.ts';
+import { maskHi, maskLo, slotBit, toBigMask } from '../mask.ts';
+import { Transaction } from '../txn/transaction.ts';
+
+export interface StoreParts {
+  cow: BlockDevice;
+  header: SharedHeader;
+  chunkBytes: number;
+  chunkCount: number;
+  bits: Uint8Array;
+  readOnly: boolean;
+  events: EventSink | undefined;
+  cacheBytes: number;
+}
+
+export class StoreState {
+  readonly cow: BlockDevice;
+  /** The header as last committed, plus merge and delete fields changed since (see `header()`). */
+  readonly hdr: SharedHeader;
+  readonly chunkBytes: number;
+  readonly chunkCount: number;
+  readonly readOnly: boolean;
+  readonly valid: boolean;
+  readonly events: EventSink | undefined;
+  /** Largest exception list one origin chunk may have (29 with 512 B chunks). */
+  readonly maxExceptionsPerOrigin: number;
+  /** First chunk after the header and bitmap. */
+  readonly firstTreeChunk: number;
+  readonly alloc: BitmapAllocator;
+  readonly tx: Transaction;
+  readonly tree: ExceptionTree;
+  /** One chunk of scratch space for data copies. */
+  readonly scratch: Uint8Array;
+  /** The header sector every commit encodes into (reused). */
+  readonly headerSector = new Uint8Array(HEADER_BYTES);
+  /** Things the caller should tell the user (format: chunk too small for 64 own copies). */
+  readonly warnings: string[] = [];
+  /** What open found that info reports (invalid store, interrupted delete). */
+  readonly notes: string[] = [];
+  snapLo: number;
+  snapHi: number;
+  labels = new LabelTable();
+  labelChain: number[] = [];
+  labelsDirty = false;
+  /** An origin write's protecting exception is not committed yet. */
+  originCowPending = false;
+  closed = false;
+
+  constructor(p: StoreParts) {
+    this.cow = p.cow;
+    this.hdr = p.header;
+    this.chunkBytes = p.chunkBytes;
+    this.chunkCount = p.chunkCount;
+    this.valid = p.header.valid;
+    this.readOnly = p.readOnly;
+    this.events = p.events;
+    this.scratch = new Uint8Array(p.chunkBytes);
+    this.maxExceptionsPerOrigin = maxExceptionsPerOrigin(p.chunkBytes);
+    this.firstTreeChunk = firstFreeChunk(p.chunkCount, p.chunkBytes);
+    this.alloc = new BitmapAllocator(p.bits, p.chunkCount, p.chunkBytes, p.cow.name);
+    this.tx = new Transaction(
+      p.cow,
+      p.chunkBytes,
+      this.alloc,
+      { device: p.cow.name, chunkCount: p.chunkCount, firstTreeChunk: this.firstTreeChunk },
+      Math.floor(p.cacheBytes / p.chunkBytes),
+      p.events,
+    );
+    this.snapLo = maskLo(p.header.snapmask);
+    this.snapHi = maskHi(p.header.snapmask);
+    this.tx.snapLo = this.snapLo;
+    this.tx.snapHi = this.snapHi;
+    this.tree = new ExceptionTree(this.tx, p.header.rootChunk, p.header.treeLevel, p.events);
+  }
+
+  isActive(slot: number): boolean {
+    return ((slot < 32 ? this.snapLo : this.snapHi) & slotBit(slot)) !== 0;
+  }
+
+  /** Sets the snapshot mask; leaves are validated against it from now on. */
+  setMask(lo: number, hi: number): void {
+    this.snapLo = lo;
+    this.snapHi = hi;
+    this.tx.snapLo = lo;
+    this.tx.snapHi = hi;
+  }
+
+  /** The header as the next commit would write it (root, levels, snapmask are in-memory values). */
+  header(): SharedHeader {
+    return {
+      ...this.hdr,
+      rootChunk: this.tree.root,
+      treeLevel: this.tree.levels,
+      snapmask: toBigMask(this.snapLo, this.snapHi),
+      labelChunk: this.labelChain[0] ?? 0,
+      chunkCount: this.chunkCount,
+    };
+  }
+}
