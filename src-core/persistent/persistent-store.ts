@@ -174,7 +174,6 @@ export class PersistentStore implements ExceptionStore {
     const { nextFree, currentArea } = this.state;
     const notes: string[] = [];
     if (!this.valid) notes.push('invalidated by the kernel (valid = 0, e.g. the COW overflowed): read-only, snapshot reads fail');
-    if (this.readOnly && this.valid) notes.push('opened read-only');
     return {
       format: 'persistent',
       device: this.cow.name,

@@ -52,7 +52,10 @@ export function snapshots(s: StoreState): SnapshotInfo[] {
   return out;
 }
 
-/** The store at a glance, with notes for the user. */
+/**
+ * The store at a glance. Notes are what the user must act on or know: the store is invalid, a
+ * delete was interrupted, a merge is in progress. An ordinary read-only open is no note (`readOnly`).
+ */
 export function info(s: StoreState): StoreInfo {
   const snaps = snapshots(s);
   let exceptions = 0;
@@ -61,7 +64,6 @@ export function info(s: StoreState): StoreInfo {
   });
   const h = s.header();
   const notes = [...s.notes];
-  if (s.readOnly && h.valid) notes.push('opened read-only');
   const merging = snaps.find((snap) => snap.slot === h.mergeSlot);
   if (merging) {
     notes.push(

@@ -33,6 +33,7 @@ describe.each(VALID)('kernel fixture %s', (name) => {
     expect(store.statusText()).toBe(fx.statusOf('snap', 'after-writes', 'snap'));
     const distinct = new Set(fx.manifest.writes.map((w) => w.chunk)).size;
     expect(store.exceptions).toBe(distinct);
+    expect(store.info()).toMatchObject({ readOnly: true, notes: [] });
   });
 
   it('writes the same COW and origin as the kernel when replaying the same writes', () => {

@@ -79,6 +79,12 @@ describe('corrupt input', () => {
     expect(caught(() => store.createSnapshot()).code).toBe('read-only');
   });
 
+  it('an ordinary read-only open is no note in info (readOnly says it)', () => {
+    const store = SharedStore.open(new MemoryDevice(sample().bytes, 'cow.img'));
+    expect(store.readOnly).toBe(true);
+    expect(store.info()).toMatchObject({ readOnly: true, notes: [] });
+  });
+
   it('reports a truncated device', () => {
     const { bytes } = sample();
     const e = caught(() => SharedStore.open(new MemoryDevice(bytes.slice(0, CHUNK * 100), 'cow.img')));
