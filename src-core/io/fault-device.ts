@@ -1,5 +1,6 @@
 import { SnapscopeError } from '../errors.ts';
 import { SECTOR_BYTES, type BlockDevice } from './block-device.ts';
+import { ForwardingDevice } from './forwarding-device.ts';
 
 export interface FaultPlan {
   /** Power fails during the write with this 1-based index; earlier writes are durable. */
@@ -13,27 +14,20 @@ export interface FaultPlan {
  * boundary (disks write sectors atomically, not chunks); from then on every access throws
  * SnapscopeError('crashed'). Reopen the inner device to see what survived.
  */
-export class FaultDevice implements BlockDevice {
+export class FaultDevice extends ForwardingDevice {
   writes = 0;
   crashed = false;
   constructor(
-    readonly inner: BlockDevice,
+    inner: BlockDevice,
     private readonly plan: FaultPlan | null = null,
-  ) {}
-  get name(): string {
-    return this.inner.name;
+  ) {
+    super(inner);
   }
-  get size(): number {
-    return this.inner.size;
-  }
-  get readOnly(): boolean {
-    return this.inner.readOnly;
-  }
-  read(offset: number, dst: Uint8Array): void {
+  override read(offset: number, dst: Uint8Array): void {
     this.alive();
-    this.inner.read(offset, dst);
+    super.read(offset, dst);
   }
-  write(offset: number, src: Uint8Array): void {
+  override write(offset: number, src: Uint8Array): void {
     this.alive();
     this.writes++;
     if (this.plan && this.writes === this.plan.crashAtWrite) {
@@ -43,14 +37,11 @@ export class FaultDevice implements BlockDevice {
       this.crashed = true;
       throw new SnapscopeError('crashed', `simulated power loss at write ${this.writes}`, { device: this.name, offset });
     }
-    this.inner.write(offset, src);
+    super.write(offset, src);
   }
-  flush(): void {
+  override flush(): void {
     this.alive();
-    this.inner.flush();
-  }
-  close(): void {
-    this.inner.close();
+    super.flush();
   }
   private alive(): void {
     if (this.crashed) throw new SnapscopeError('crashed', 'device lost power', { device: this.name });

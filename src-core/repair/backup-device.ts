@@ -1,32 +1,23 @@
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
+import { ForwardingDevice } from '../io/forwarding-device.ts';
 
 /**
  * Passes writes through, but first hands `save` the old contents of every sector a write is
  * about to change for the first time — so an in-place repair or restore can be undone.
  */
-export class BackupDevice implements BlockDevice {
+export class BackupDevice extends ForwardingDevice {
   private readonly saved = new Set<number>();
   /** Sectors backed up so far. */
   sectors = 0;
 
   constructor(
-    readonly inner: BlockDevice,
+    inner: BlockDevice,
     private readonly save: (offset: number, old: Uint8Array) => void,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  get name(): string {
-    return this.inner.name;
-  }
-  get size(): number {
-    return this.inner.size;
-  }
-  get readOnly(): boolean {
-    return this.inner.readOnly;
-  }
-  read(offset: number, dst: Uint8Array): void {
-    this.inner.read(offset, dst);
-  }
-  write(offset: number, src: Uint8Array): void {
+  override write(offset: number, src: Uint8Array): void {
     const first = Math.floor(offset / SECTOR_BYTES);
     const end = Math.ceil((offset + src.length) / SECTOR_BYTES);
     let run = -1;
@@ -44,12 +35,6 @@ export class BackupDevice implements BlockDevice {
         this.sectors++;
       }
     }
-    this.inner.write(offset, src);
-  }
-  flush(): void {
-    this.inner.flush();
-  }
-  close(): void {
-    this.inner.close();
+    super.write(offset, src);
   }
 }

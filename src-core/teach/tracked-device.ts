@@ -1,40 +1,17 @@
-import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
+import { SECTOR_BYTES } from '../io/block-device.ts';
+import { ForwardingDevice } from '../io/forwarding-device.ts';
 
 /**
  * Passes everything through and remembers which sectors were written since the last `take`, so
  * the state capture re-reads only the data tags that can have changed (it runs at every event).
  */
-export class TrackedDevice implements BlockDevice {
+export class TrackedDevice extends ForwardingDevice {
   private written = new Set<number>();
 
-  constructor(readonly inner: BlockDevice) {}
-
-  get name(): string {
-    return this.inner.name;
-  }
-  get size(): number {
-    return this.inner.size;
-  }
-  get readOnly(): boolean {
-    return this.inner.readOnly;
-  }
-
-  read(offset: number, dst: Uint8Array): void {
-    this.inner.read(offset, dst);
-  }
-
-  write(offset: number, src: Uint8Array): void {
-    this.inner.write(offset, src);
+  override write(offset: number, src: Uint8Array): void {
+    super.write(offset, src);
     const last = Math.floor((offset + Math.max(1, src.length) - 1) / SECTOR_BYTES);
     for (let s = Math.floor(offset / SECTOR_BYTES); s <= last; s++) this.written.add(s);
-  }
-
-  flush(): void {
-    this.inner.flush();
-  }
-
-  close(): void {
-    this.inner.close();
   }
 
   /** Chunks (of `chunkBytes`) written since the last call. */
