@@ -3,6 +3,7 @@
  * counting only what check vouches for): per-snapshot exceptions, sharing, tree shape and fill,
  * bitmap free space and fragmentation; for persistent stores the areas and the kernel's usage.
  */
+import type { StatsReport } from '../api/dto.ts';
 import { PersistentCheck } from '../check/persistent.ts';
 import { SharedCheck } from '../check/shared.ts';
 import type { BlockDevice } from '../io/block-device.ts';
@@ -10,32 +11,10 @@ import type { Task } from '../jobs/job.ts';
 import { detectFormat } from '../open.ts';
 import { FIRST_BITMAP_CHUNK, bitmapChunkCount, testBit } from '../shared/format/bitmap.ts';
 import { popcount32 } from '../shared/mask.ts';
-import type { KernelStatus } from '../store.ts';
 
-export interface SnapshotStats {
-  slot: number;
-  name: string;
-  exceptions: number;
-  unique: number;
-  shared: number;
-  bytes: number;
-}
-
-export interface StoreStats {
-  format: 'shared' | 'persistent';
-  chunkBytes: number;
-  chunkCount: number;
-  exceptions: number;
-  snapshots: SnapshotStats[];
-  /** sharing[k]: exceptions shared by k snapshots (index 0 unused). */
-  sharing: number[];
-  tree: { depth: number; nodes: number; leaves: number; nodeFill: number; leafFill: number } | null;
-  bitmap: { free: number; freeRuns: number; largestFreeRun: number } | null;
-  persistent: { areas: number; exceptionsPerArea: number; kernel: KernelStatus } | null;
-  /** Problems the walk met (run check for the details). */
-  errors: number;
-  warnings: number;
-}
+/** The stats shape is the API's (api/dto.ts): the engine fills it, every transport carries it as is. */
+export type StoreStats = StatsReport;
+export type SnapshotStats = StatsReport['snapshots'][number];
 
 export function statsTask(cow: BlockDevice): Task<StoreStats> {
   return detectFormat(cow) === 'shared' ? sharedStats(cow) : persistentStats(cow);
