@@ -26,15 +26,19 @@ export interface ErrorLocation {
   path?: readonly number[]; // B-tree chunks from the root down to the block at fault
 }
 
-export class SnapscopeError extends Error {
-  override readonly name = 'SnapscopeError';
+/** An Error that says what kind of problem it is (`code`) and where: the engine's and the API's errors. */
+export class CodedError<Code extends string> extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly code: Code,
     message: string,
     readonly where: ErrorLocation = {},
   ) {
     super(message);
   }
+}
+
+export class SnapscopeError extends CodedError<ErrorCode> {
+  override readonly name = 'SnapscopeError';
 }
 
 export function isSnapscopeError(e: unknown): e is SnapscopeError {

@@ -1,4 +1,4 @@
-import type { ErrorCode, ErrorLocation } from '../errors.ts';
+import { CodedError, type ErrorCode, type ErrorLocation } from '../errors.ts';
 
 /**
  * The error shape every API call can fail with, on every transport (in-process, Electron IPC,
@@ -52,15 +52,8 @@ export interface ApiErrorShape {
 }
 
 /** What a client throws when a call fails: the error shape as an Error. */
-export class ApiError extends Error implements ApiErrorShape {
+export class ApiError extends CodedError<ApiErrorCode> implements ApiErrorShape {
   override readonly name = 'ApiError';
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-    readonly where: ErrorLocation = {},
-  ) {
-    super(message);
-  }
   toJSON(): ApiErrorShape {
     return { code: this.code, message: this.message, where: this.where };
   }
