@@ -48,7 +48,7 @@ export const FINDING_KINDS = {
   's-leaf-map-offset': { format: 'shared', severity: 'error', summary: 'map offsets are not ascending in 16-byte steps inside the chunk, or the sentinel is not the chunk size' },
   's-leaf-map-overlap': { format: 'shared', severity: 'error', summary: 'the exception lists overlap the map' },
   's-leaf-key-order': { format: 'shared', severity: 'error', summary: "a leaf's origin chunks are not strictly ascending" },
-  's-leaf-key-range': { format: 'shared', severity: 'error', summary: 'a leaf holds an origin chunk outside the key range its parent gives it' },
+  's-leaf-key-range': { format: 'shared', severity: 'error', summary: 'a leaf holds an origin chunk outside the key range its parent gives it, at or below one an earlier leaf holds, or at or above 2^32' },
   's-leaf-using-mask': { format: 'shared', severity: 'error', summary: "a leaf's using_mask is neither 0 nor the union of its share masks" },
   's-share-zero': { format: 'shared', severity: 'error', summary: 'an exception with an empty share mask' },
   's-share-outside-snapmask': { format: 'shared', severity: 'error', summary: 'a share mask names snapshots that are not in the snapmask' },
