@@ -43,7 +43,7 @@ function hotOffsets(bytes: Uint8Array, format: 'shared' | 'persistent'): number[
     for (let a = 0; a < 3; a++) for (let i = 0; i < 40; i++) out.push(GEO.areaLocation(a) * CHUNK + i * 8);
     return out;
   }
-  const out = [4, 8, 12, 16, 20, 24, 32, 48];
+  const out = [4, 8, 12, 16, 20, 24, 32, 44, 48, 64, 72]; // ext_flags 44, merge record 64..80
   const h = decodeHeader(bytes, 'fuzz');
   for (let c = 2; c < 40; c++) for (const o of [0, 4, 8, 12, 16, 20, 24, 28, 32, 36, S_CHUNK - 16, S_CHUNK - 8]) out.push(c * S_CHUNK + o);
   out.push(h.rootChunk * S_CHUNK + 16, S_CHUNK); // a root child pointer, the bitmap
