@@ -23,7 +23,10 @@ function skipReason(): string | null {
   if (process.getuid?.() !== 0) return 'not root: cannot create a loop device (CI runs this as root)';
   if (!fs.existsSync('/dev/loop-control')) return 'no loop devices here';
   if (spawnSync('id', [USER]).status !== 0) return `user ${USER} missing: run .ci/setup-helper-test.sh as root`;
-  if (!fs.existsSync(`/etc/sudoers.d/${USER}`) || spawnSync('sudo', ['-V'], { stdio: 'ignore' }).status !== 0) return 'sudo is not set up: run .ci/setup-helper-test.sh as root';
+  const sudoers = `/etc/sudoers.d/${USER}`;
+  if (!fs.existsSync(sudoers) || spawnSync('sudo', ['-V'], { stdio: 'ignore' }).status !== 0) return 'sudo is not set up: run .ci/setup-helper-test.sh as root';
+  // The sudoers entry names one checkout's helper; another checkout's tests cannot use it.
+  if (!fs.readFileSync(sudoers, 'utf8').includes(SOURCE_HELPER)) return `${sudoers} allows another checkout's helper: run .ci/setup-helper-test.sh from this one`;
   return null;
 }
 
