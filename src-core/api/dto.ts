@@ -306,6 +306,23 @@ export interface MergeResult {
   bytes: number;
   /** Human-readable lines: what was (would be) copied, space needed. */
   summary: string[];
+  /** A shared store's dry run: the figures its summary lines say, for a UI that shows them. */
+  plan?: SharedMergePlanDto;
+}
+
+export interface SharedMergePlanDto {
+  /** Exceptions added first, for the other snapshots that still read the origin at merged chunks. */
+  copies: number;
+  /** Exceptions only the merged snapshot reads: freed as their chunks are merged. */
+  frees: number;
+  /** Free COW chunks the merge needs at its peak, and those free now. */
+  spaceNeeded: number;
+  freeChunks: number;
+  /** Origin chunks per batch, and the batches. */
+  batchChunks: number;
+  batches: number;
+  /** The unfinished merge recorded on disk that this one continues: chunks merged before; null when it starts afresh. */
+  resumesDone: number | null;
 }
 
 export interface RandomWritesResult {

@@ -4,7 +4,6 @@ import { afterEach, expect, it } from 'vitest';
 import type { MergeResult } from '../../src-core/api/contract.ts';
 import type { EngineService } from '../../src-main/host/engine-service.ts';
 import { App } from '../../src-renderer/app/App.tsx';
-import { parseMergePlan } from '../../src-renderer/features/merge/merge-plan.ts';
 import { appOverEngine, demoStore, tempDir, until } from './fixtures.ts';
 
 HTMLCanvasElement.prototype.getContext = (() => null) as never;
@@ -23,8 +22,10 @@ it('shared merge from the Merge view: the dry run agrees with the API, the confi
   await app.store.getState().openStore({ ...demo, write: true });
   const session = app.store.getState().session!.session;
   const dry = await app.client.merge({ session, snapshot: 'nightly', dryRun: true });
-  const plan = parseMergePlan(((await app.client.jobWait({ job: dry.id })).result as MergeResult));
+  const result = (await app.client.jobWait({ job: dry.id })).result as MergeResult;
+  const plan = { chunks: result.chunks, ...result.plan! };
   expect(plan.copies).toBeGreaterThan(0);
+  expect(plan.batches).toBeGreaterThan(0);
   expect(plan.spaceNeeded).toBeGreaterThan(0);
 
   render(<App store={app.store} />);
@@ -37,6 +38,8 @@ it('shared merge from the Merge view: the dry run agrees with the API, the confi
   expect(within(shown).getByTestId('plan-chunks').dataset.value).toBe(String(plan.chunks));
   expect(within(shown).getByTestId('plan-copies').dataset.value).toBe(String(plan.copies));
   expect(within(shown).getByTestId('plan-space').dataset.value).toBe(String(plan.spaceNeeded));
+  expect(within(shown).getByTestId('plan-frees').dataset.value).toBe(String(plan.frees));
+  expect(within(shown).getByTestId('plan-batches').dataset.value).toBe(String(plan.batches));
   expect(dialog.textContent).toContain("rolled back to what snapshot 'nightly' shows");
   expect(dialog.textContent).toContain('deleted once merged');
 

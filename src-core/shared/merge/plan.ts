@@ -172,7 +172,15 @@ function walk(store: SharedStore, origin: BlockDevice, slot: number, limit: numb
 
 /** The plan as the API's dry-run result. */
 export function planResult(plan: SharedMergePlan): MergeResult {
-  return { dryRun: true, slot: plan.slot, chunks: plan.chunks, bytes: plan.bytes, summary: plan.summary };
+  const { copies, frees, spaceNeeded, freeChunks, batchChunks, batches } = plan;
+  return {
+    dryRun: true,
+    slot: plan.slot,
+    chunks: plan.chunks,
+    bytes: plan.bytes,
+    summary: plan.summary,
+    plan: { copies, frees, spaceNeeded, freeChunks, batchChunks, batches, resumesDone: plan.resumes?.done ?? null },
+  };
 }
 
 export function span(first: number, count: number): string {

@@ -7,7 +7,6 @@ import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { Stat } from '../../ui/Stat.tsx';
 import { snapshotColor } from '../../viz/colors.ts';
 import { formatBytes, formatCount } from '../../viz/format.ts';
-import { parseMergePlan } from './merge-plan.ts';
 
 export const snapshotLabel = (s: { name: string; slot: number }): string => s.name || `slot ${s.slot}`;
 
@@ -33,14 +32,16 @@ export function MergeDialog({ snap, onClose, onStarted }: { snap: SnapshotInfo; 
   }, [store, snap.slot]);
   const name = snapshotLabel(snap);
   const failed = plan !== null && 'code' in plan ? plan : null;
-  const facts = plan !== null && !('code' in plan) ? parseMergePlan(plan) : null;
+  const facts = plan !== null && !('code' in plan) ? plan : null;
+  // Only a shared store's dry run has these figures; a persistent merge needs no free space.
+  const figures = facts?.plan ?? null;
   const cb = info?.chunkBytes ?? 0;
   const shared = info?.format === 'shared';
-  const short = facts?.spaceNeeded != null && facts.spaceFree != null && facts.spaceNeeded > facts.spaceFree;
+  const short = figures !== null && figures.spaceNeeded > figures.freeChunks;
   return (
     <ConfirmDialog
       title={`Merge '${name}' into the origin?`}
-      confirmLabel={facts?.resumesDone != null ? 'Resume merge' : 'Start merge'}
+      confirmLabel={figures?.resumesDone != null ? 'Resume merge' : 'Start merge'}
       danger
       wide
       disabled={!facts || short}
@@ -68,26 +69,27 @@ export function MergeDialog({ snap, onClose, onStarted }: { snap: SnapshotInfo; 
         <section aria-label="Dry run" data-testid="merge-plan">
           <dl className="stats" style={{ margin: 0, gridTemplateColumns: 'repeat(auto-fill, minmax(140px, 1fr))' }}>
             <Stat label="Chunks to move" value={formatCount(facts.chunks)} sub={formatBytes(facts.chunks * cb)} testId="plan-chunks" raw={facts.chunks} />
-            {facts.copies !== null && (
-              <Stat label="Copies for other snapshots" value={formatCount(facts.copies)} sub={formatBytes(facts.copies * cb)} testId="plan-copies" raw={facts.copies} />
+            {figures && (
+              <>
+                <Stat label="Copies for other snapshots" value={formatCount(figures.copies)} sub={formatBytes(figures.copies * cb)} testId="plan-copies" raw={figures.copies} />
+                <Stat label="Exceptions freed" value={formatCount(figures.frees)} sub="only this snapshot reads them" testId="plan-frees" raw={figures.frees} />
+                <Stat
+                  label="Space needed"
+                  value={`${formatCount(figures.spaceNeeded)} chunks`}
+                  sub={
+                    <span style={{ color: short ? 'var(--danger)' : 'var(--ok)' }}>
+                      {formatCount(figures.freeChunks)} free {short ? '— not enough' : '— enough'}
+                    </span>
+                  }
+                  testId="plan-space"
+                  raw={figures.spaceNeeded}
+                />
+                <Stat label="Batches" value={formatCount(figures.batches)} sub={`up to ${formatCount(figures.batchChunks)} chunks each`} testId="plan-batches" raw={figures.batches} />
+              </>
             )}
-            {facts.spaceNeeded !== null && (
-              <Stat
-                label="Space needed"
-                value={`${formatCount(facts.spaceNeeded)} chunks`}
-                sub={
-                  <span style={{ color: short ? 'var(--danger)' : 'var(--ok)' }}>
-                    {formatCount(facts.spaceFree ?? 0)} free {short ? '— not enough' : '— enough'}
-                  </span>
-                }
-                testId="plan-space"
-                raw={facts.spaceNeeded}
-              />
-            )}
-            {facts.batches !== null && <Stat label="Batches" value={formatCount(facts.batches)} />}
           </dl>
-          {facts.resumesDone !== null && (
-            <p style={{ margin: '8px 0 0' }}>Continues the merge recorded on disk: {formatCount(facts.resumesDone)} chunks were merged before it stopped.</p>
+          {figures?.resumesDone != null && (
+            <p style={{ margin: '8px 0 0' }}>Continues the merge recorded on disk: {formatCount(figures.resumesDone)} chunks were merged before it stopped.</p>
           )}
           {short && <p style={{ margin: '8px 0 0', color: 'var(--danger)' }}>The COW cannot hold the copies the other snapshots need: delete a snapshot first.</p>}
         </section>
@@ -103,7 +105,7 @@ export function MergeDialog({ snap, onClose, onStarted }: { snap: SnapshotInfo; 
             <li>Snapshot &apos;{name}&apos; itself: it is deleted once merged{shared ? ' (its slot and name are freed)' : ''}.</li>
             {shared && (
               <li className="muted">
-                Every other snapshot keeps its view: {facts.copies ? `${formatCount(facts.copies)} chunks are copied for them first` : 'none of them reads these chunks from the origin'}.
+                Every other snapshot keeps its view: {figures?.copies ? `${formatCount(figures.copies)} chunks are copied for them first` : 'none of them reads these chunks from the origin'}.
               </li>
             )}
           </ul>
