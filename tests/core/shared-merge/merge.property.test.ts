@@ -5,7 +5,8 @@ import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { createSharedMerge, planSharedMerge } from '../../../src-core/shared/merge/index.ts';
 import { expectReadsAgree } from '../shared/model.ts';
 import { applyOp } from '../shared/ops.ts';
-import { expectMerged, newVolume, opArb, replay, views } from './volume.ts';
+import { opArb } from '../shared/ops.ts';
+import { expectMerged, newVolume, replay, views } from './volume.ts';
 
 const CHUNK = 512; // small chunks: a few hundred exceptions give the tree several levels
 const ORIGIN_CHUNKS = 1200;
@@ -19,10 +20,10 @@ describe('shared merge against the model', () => {
     let withOthers = 0;
     fc.assert(
       fc.property(
-        fc.array(opArb(CHUNK, ORIGIN_CHUNKS), { minLength: 10, maxLength: 50 }),
+        fc.array(opArb(CHUNK, ORIGIN_CHUNKS, 200), { minLength: 10, maxLength: 50 }),
         fc.nat(),
         fc.constantFrom(1, 3, 16, 1000),
-        fc.array(opArb(CHUNK, ORIGIN_CHUNKS), { maxLength: 6 }),
+        fc.array(opArb(CHUNK, ORIGIN_CHUNKS, 200), { maxLength: 6 }),
         fc.boolean(),
         (ops, pick, batchChunks, after, overlap) => {
           const v = newVolume(CHUNK, COW_CHUNKS, ORIGIN_CHUNKS, count);

@@ -2,7 +2,6 @@
  * Shared helpers of the merge tests: a random history over the plain model of tests/core/shared
  * (at most 8 snapshots), the views a merge must produce, and the checks of a finished merge.
  */
-import fc from 'fast-check';
 import { expect } from 'vitest';
 import { checkTask } from '../../../src-core/check/check.ts';
 import type { EventSink } from '../../../src-core/events.ts';
@@ -17,26 +16,6 @@ import { applyOp, type Volume } from '../shared/ops.ts';
 export const MAX_SNAPSHOTS = 8;
 export type Views = Map<number, Map<number, Uint8Array>>;
 
-export function opArb(chunkBytes: number, originChunks: number): fc.Arbitrary<Op> {
-  return fc.oneof(
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('create' as const), slot: fc.option(fc.nat(63), { nil: undefined }) }).map((o): Op => (o.slot === undefined ? { kind: o.kind } : { kind: o.kind, slot: o.slot })) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
-    { weight: 5, arbitrary: fc.record({ kind: fc.constant('origin' as const), chunk: fc.nat(originChunks - 1), count: fc.integer({ min: 1, max: 200 }), byte: fc.integer({ min: 1, max: 255 }) }) },
-    {
-      weight: 4,
-      arbitrary: fc.record({
-        kind: fc.constant('snap' as const),
-        pick: fc.nat(),
-        chunk: fc.nat(originChunks - 1),
-        byte: fc.integer({ min: 1, max: 255 }),
-        offset: fc.nat(chunkBytes - 1),
-        length: fc.integer({ min: 1, max: chunkBytes }),
-      }),
-    },
-    { weight: 1, arbitrary: fc.constant({ kind: 'commit' as const }) },
-    { weight: 1, arbitrary: fc.constant({ kind: 'reopen' as const }) },
-  );
-}
 
 export function newVolume(chunkBytes: number, cowChunks: number, originChunks: number, events?: EventSink): Volume & { cow: MemoryDevice } {
   const cow = new MemoryDevice(chunkBytes * cowChunks, 'cow');

@@ -3,30 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { EventSink, StructuralEvent } from '../../../src-core/events.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { SharedStore } from '../../../src-core/shared/index.ts';
-import { expectReadsAgree, Model, type Op } from './model.ts';
-import { applyOp, type Volume } from './ops.ts';
+import { expectReadsAgree, Model } from './model.ts';
+import { applyOp, opArb, type Volume } from './ops.ts';
 
 const CHUNK = 512;
 const ORIGIN_CHUNKS = 600;
 
-const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('create' as const), slot: fc.option(fc.nat(63), { nil: undefined }) }).map((o): Op => (o.slot === undefined ? { kind: 'create' } : { kind: 'create', slot: o.slot })) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('origin' as const), chunk: fc.nat(ORIGIN_CHUNKS - 1), count: fc.integer({ min: 1, max: 120 }), byte: fc.integer({ min: 1, max: 255 }) }) },
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      kind: fc.constant('snap' as const),
-      pick: fc.nat(),
-      chunk: fc.nat(ORIGIN_CHUNKS - 1),
-      byte: fc.integer({ min: 1, max: 255 }),
-      offset: fc.nat(CHUNK - 1),
-      length: fc.integer({ min: 1, max: CHUNK }),
-    }),
-  },
-  { weight: 1, arbitrary: fc.constant({ kind: 'commit' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'reopen' as const }) },
-);
+const ops = opArb(CHUNK, ORIGIN_CHUNKS, 120);
 
 function newVolume(events: EventSink): Volume {
   const cow = new MemoryDevice(CHUNK * 8192, 'cow');
@@ -48,7 +31,7 @@ describe('shared store against a model', () => {
     const count: EventSink = (e) => seen.set(e.type, (seen.get(e.type) ?? 0) + 1);
     let deepest = 0;
     fc.assert(
-      fc.property(fc.array(opArb, { minLength: 5, maxLength: 40 }), (ops) => {
+      fc.property(fc.array(ops, { minLength: 5, maxLength: 40 }), (ops) => {
         const v = newVolume(count);
         for (const op of ops) {
           applyOp(v, op);

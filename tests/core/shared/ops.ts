@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { isSnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import type { MemoryDevice } from '../../../src-core/io/memory-device.ts';
@@ -76,4 +77,26 @@ function refused(write: () => void, v: Volume, chunk: number): boolean {
     if (list?.exceptions.length !== v.store.maxExceptionsPerOrigin) throw new Error(`capacity refused with ${list?.exceptions.length} exceptions`);
     return true;
   }
+}
+
+/** A random operation of the plain model: origin writes cover runs of up to `maxRun` chunks. */
+export function opArb(chunkBytes: number, originChunks: number, maxRun: number): fc.Arbitrary<Op> {
+  return fc.oneof(
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('create' as const), slot: fc.option(fc.nat(63), { nil: undefined }) }).map((o): Op => (o.slot === undefined ? { kind: o.kind } : { kind: o.kind, slot: o.slot })) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
+    { weight: 5, arbitrary: fc.record({ kind: fc.constant('origin' as const), chunk: fc.nat(originChunks - 1), count: fc.integer({ min: 1, max: maxRun }), byte: fc.integer({ min: 1, max: 255 }) }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        kind: fc.constant('snap' as const),
+        pick: fc.nat(),
+        chunk: fc.nat(originChunks - 1),
+        byte: fc.integer({ min: 1, max: 255 }),
+        offset: fc.nat(chunkBytes - 1),
+        length: fc.integer({ min: 1, max: chunkBytes }),
+      }),
+    },
+    { weight: 1, arbitrary: fc.constant({ kind: 'commit' as const }) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'reopen' as const }) },
+  );
 }
