@@ -9,10 +9,9 @@ import type { Progress } from '../jobs/progress.ts';
 import { MAX_LEVELS } from '../shared/btree/tree.ts';
 import { FIRST_BITMAP_CHUNK, bitmapChunkCount, firstFreeChunk, testBit } from '../shared/format/bitmap.ts';
 import { HEADER_BYTES, NO_MERGE_SLOT, SHARED_VERSION, decodeHeader, type SharedHeader } from '../shared/format/header.ts';
-import { MAX_NAME_BYTES, decodeLabelBlock, type SnapshotLabel } from '../shared/format/label.ts';
+import { decodeLabelBlock, type SnapshotLabel } from '../shared/format/label.ts';
 import { maskHi, maskLo } from '../shared/mask.ts';
 import { DELETING_FLAG, MAX_ORIGIN_CHUNKS } from '../shared/store/limits.ts';
-import { encodeUtf8 } from '../shared/utf8.ts';
 import { Bitset, popcount } from './bitset.ts';
 import { FindingLog, type CheckReport } from './findings.ts';
 import { TreeWalk, type SharedGeometry, type WalkVisitor } from './shared-walk.ts';
@@ -170,14 +169,14 @@ export class SharedCheck implements Task<CheckReport> {
     }
     this.cow.read(chunk * g.chunkBytes, this.buf);
     try {
-      const block = decodeLabelBlock(this.buf, chunk, this.cow.name);
+      const block = decodeLabelBlock(this.buf, chunk, this.cow.name, (entry, slot) =>
+        this.log.add('s-label-corrupt', chunk, `slot ${slot}: the name is not UTF-8`, { entry, found: slot }),
+      );
       this.labelChunks.push(chunk);
       block.labels.forEach((l, i) => this.addLabel(chunk, i, l));
       this.nextLabel = block.next;
     } catch (e) {
-      // The shared UTF-8 decoder throws RangeError for a code point past U+10FFFF: a corrupt name.
-      if (e instanceof RangeError) this.log.add('s-label-corrupt', chunk, `label block: a name is not UTF-8 (${e.message})`);
-      else if (isSnapscopeError(e)) this.log.add('s-label-corrupt', chunk, e.message, e.where.entry === undefined ? {} : { entry: e.where.entry });
+      if (isSnapscopeError(e)) this.log.add('s-label-corrupt', chunk, e.message, e.where.entry === undefined ? {} : { entry: e.where.entry });
       else throw e;
     }
     if (this.nextLabel === 0) this.labelsDone();
@@ -185,13 +184,6 @@ export class SharedCheck implements Task<CheckReport> {
 
   private addLabel(chunk: number, entry: number, label: SnapshotLabel): void {
     const h = this.header!;
-    // The lenient decoder reads a sequence cut short at the name's end as a whole character; the
-    // name then no longer fits a label when written again (by repair or restore).
-    const bytes = encodeUtf8(label.name).length;
-    if (bytes > MAX_NAME_BYTES) {
-      this.log.add('s-label-corrupt', chunk, `slot ${label.slot}: the name is not UTF-8 (it reads as ${bytes} bytes, more than ${MAX_NAME_BYTES})`, { entry, found: bytes });
-      return;
-    }
     if (this.labels.some((l) => l.slot === label.slot)) {
       this.log.add('s-label-duplicate', chunk, `slot ${label.slot} already has a label`, { entry, found: label.slot });
       return;

@@ -56,4 +56,17 @@ describe('snapscope CLI: help, version, usage, bad input', () => {
     expect(d.code).toBe(2);
     expect(oneLine(d)).toContain('is a directory');
   });
+
+  it('a label name that is not UTF-8: info prints one line naming the label chunk and exits 1', () => {
+    const cow = path.join(tempDir(), 'cow');
+    expect(cli('format', 'shared', cow, '--chunk-size', '4k', '--size', '1M').code).toBe(0);
+    expect(cli('snapshot', 'create', cow, '--name', 'before').code).toBe(0);
+    const bytes = fs.readFileSync(cow);
+    const labelChunk = Number(bytes.readBigUInt64LE(48)); // header label_chunk
+    bytes[labelChunk * 4096 + 16 + 32] = 0xf7; // the first name's first byte
+    fs.writeFileSync(cow, bytes);
+    const r = cli('info', cow);
+    expect(r.code).toBe(1);
+    expect(oneLine(r)).toContain(`the name of slot 0 is not UTF-8 (chunk ${labelChunk}, entry 0, field entry.name)`);
+  });
 });

@@ -83,7 +83,12 @@ export interface LabelBlock {
   next: number;
 }
 
-export function decodeLabelBlock(bytes: Uint8Array, chunk: number, device: string): LabelBlock {
+/**
+ * Decodes one label block. A name that is not UTF-8 is a corrupt block, unless `skipBadName` is
+ * given: then that entry is left out and reported to it, so check and repair keep the block's
+ * other labels.
+ */
+export function decodeLabelBlock(bytes: Uint8Array, chunk: number, device: string, skipBadName?: (entry: number, slot: number) => void): LabelBlock {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const fail = (msg: string, field: string, entry?: number): never => {
     const ent = entry === undefined ? '' : `, entry ${entry}`;
@@ -106,12 +111,11 @@ export function decodeLabelBlock(bytes: Uint8Array, chunk: number, device: strin
     const len = bytes[at + 1]!;
     if (slot > 63) fail(`slot ${slot} is not 0..63`, 'entry.slot', i);
     if (len > MAX_NAME_BYTES || at + entryBytes(len) > bytes.length) fail(`name length ${len} is too long`, 'entry.name_len', i);
-    labels.push({
-      slot,
-      created: getU64(dv, at + 8, { device, chunk, entry: i, field: 'entry.created' }),
-      uuid: bytesToUuid(bytes.subarray(at + 16, at + 32)),
-      name: decodeUtf8(bytes.subarray(at + LABEL_ENTRY_FIXED_BYTES, at + LABEL_ENTRY_FIXED_BYTES + len)),
-    });
+    const name = decodeUtf8(bytes.subarray(at + LABEL_ENTRY_FIXED_BYTES, at + LABEL_ENTRY_FIXED_BYTES + len));
+    const created = getU64(dv, at + 8, { device, chunk, entry: i, field: 'entry.created' });
+    if (name !== null) labels.push({ slot, created, uuid: bytesToUuid(bytes.subarray(at + 16, at + 32)), name });
+    else if (skipBadName) skipBadName(i, slot);
+    else fail(`the name of slot ${slot} is not UTF-8`, 'entry.name', i);
     at += entryBytes(len);
   }
   return { labels, next };

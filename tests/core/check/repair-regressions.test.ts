@@ -113,12 +113,12 @@ describe('repair regressions: what planRepair accepts, applyRepair builds', () =
     );
   });
 
-  it('a label name that would not fit when written again is not kept: the slot gets a recovered name', () => {
+  it('a label name that is not UTF-8 is not kept: the slot gets a recovered name', () => {
     const { bytes } = small();
     const labels = block(bytes, decodeHeader(bytes, 'cow').labelChunk);
     const l = (slot: number, name: string) => ({ slot, name, uuid: '00000000-0000-4000-8000-000000000000', created: 0 });
     encodeLabelBlock([l(0, 'a'.repeat(128)), l(1, 'b')], 0, labels);
-    labels[16 + 32 + 127] = 0xf4; // reads as 127 bytes and a 4-byte character
+    labels[16 + 32 + 127] = 0xf4; // a 4-byte sequence cut short: not UTF-8
     const plan = repair(bytes);
     expect(plan.header.snapshots.map((s) => s.name)).toEqual(['recovered-0', 'b']);
   });

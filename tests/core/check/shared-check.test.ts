@@ -172,16 +172,15 @@ describe('shared check: every finding kind, on purpose', () => {
       ['s-label-missing', labelChunk, undefined],
     ]);
     ({ cow } = small());
-    block(cow, labelChunk)[16 + 32]! = 0xf7; // 'snap0' → a code point past U+10FFFF
+    block(cow, labelChunk)[16 + 32]! = 0xf7; // 'snap0' → not UTF-8; the block's other label is kept
     expect(where(check(cow))).toEqual([
-      ['s-label-corrupt', labelChunk, undefined],
-      ['s-label-missing', labelChunk, undefined],
+      ['s-label-corrupt', labelChunk, 0],
       ['s-label-missing', labelChunk, undefined],
     ]);
     ({ cow } = small());
     const l = (slot: number, name: string) => ({ slot, name, uuid: '00000000-0000-4000-8000-000000000000', created: 0 });
     encodeLabelBlock([l(0, 'a'.repeat(128)), l(1, 'b')], 0, block(cow, labelChunk));
-    block(cow, labelChunk)[16 + 32 + 127]! = 0xf4; // a 4-byte sequence cut short: 131 bytes when written again
+    block(cow, labelChunk)[16 + 32 + 127]! = 0xf4; // a 4-byte sequence cut short: not UTF-8
     expect(where(check(cow))).toEqual([
       ['s-label-corrupt', labelChunk, 0],
       ['s-label-missing', labelChunk, undefined],

@@ -3,6 +3,7 @@ import { isSnapscopeError, type SnapscopeError } from '../../../src-core/errors.
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { HEADER_LAYOUT, LEAF_LAYOUT, NODE_LAYOUT, SharedStore } from '../../../src-core/shared/index.ts';
 import { headerChecksum } from '../../../src-core/shared/format/header.ts';
+import { LABEL_ENTRY_FIXED_BYTES, LABEL_HEADER_BYTES } from '../../../src-core/shared/format/label.ts';
 
 const CHUNK = 512;
 
@@ -133,6 +134,16 @@ describe('corrupt input', () => {
       expect(e.message).toContain(`chunk ${s.leaf}`);
     });
   }
+
+  it('names the label chunk, entry and field when a name is not UTF-8', () => {
+    const { bytes } = sample();
+    const labelChunk = Number(new DataView(bytes.buffer).getBigUint64(HEADER_LAYOUT.label_chunk.offset, true));
+    bytes[labelChunk * CHUNK + LABEL_HEADER_BYTES + LABEL_ENTRY_FIXED_BYTES] = 0xf7; // the first name's first byte
+    const e = caught(() => SharedStore.open(new MemoryDevice(bytes, 'cow.img')));
+    expect(e.code).toBe('corrupt');
+    expect(e.where).toMatchObject({ chunk: labelChunk, entry: 0, field: 'entry.name' });
+    expect(e.message).toBe(`label block: the name of slot 0 is not UTF-8 (chunk ${labelChunk}, entry 0, field entry.name)`);
+  });
 
   it('refuses a tree chunk the bitmap marks free', () => {
     const s = sample();
