@@ -18,6 +18,11 @@ export interface JobsSlice {
   planMerge(snapshot: SnapshotRef): Promise<MergeResult | ViewError>;
   startMerge(snapshot: SnapshotRef, snapshotName: string): Promise<void>;
   controlJob(action: 'pause' | 'resume' | 'cancel', job: string): Promise<void>;
+  /**
+   * Adopts this session's merge job that is still running or paused (a reload lost `merge`, the
+   * host kept the job): true when one was found. `before` is then the store as it is now.
+   */
+  reattachMerge(snapshotName: string): Promise<boolean>;
   applyJob(job: JobInfo): void;
   clearMerge(): void;
 }
@@ -63,6 +68,23 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (client) => (set, get) =
         get().applyJob(info);
       } catch (e) {
         set({ mergeError: toViewError(e) });
+      }
+    },
+
+    async reattachMerge(snapshotName) {
+      const session = get().session?.session;
+      if (!session || get().merge) return false;
+      try {
+        const { jobs } = await client.jobs({});
+        const job = jobs.find((j) => j.kind === 'merge' && j.session === session && (j.state === 'running' || j.state === 'paused'));
+        const before = get().info;
+        if (!job || !before || get().merge) return false;
+        set({ merge: { job: job.id, before, snapshotName } });
+        get().applyJob(job);
+        return true;
+      } catch (e) {
+        set({ mergeError: toViewError(e) });
+        return false;
       }
     },
 

@@ -4,6 +4,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { MergeResult } from '../../src-core/api/contract.ts';
 import type { EngineService } from '../../src-main/host/engine-service.ts';
 import { App } from '../../src-renderer/app/App.tsx';
+import { createAppStore } from '../../src-renderer/store/index.ts';
 import { appOverEngine, demoStore, tempDir, until } from './fixtures.ts';
 
 HTMLCanvasElement.prototype.getContext = (() => null) as never;
@@ -73,4 +74,32 @@ it('a merge recorded on disk (after a cancel or a restart) shows the banner, and
   await waitFor(() => expect(app.store.getState().info!.merge).toBeNull());
   expect(screen.queryByTestId('merge-recorded')).toBeNull();
   expect(app.store.getState().info!.snapshots.map((s) => s.name)).not.toContain('before-upgrade');
+});
+
+it('after a reload, the merge job the host still runs (here paused) is reattached with its controls, not offered as a recorded merge to resume', async () => {
+  const dir = tempDir();
+  const app = appOverEngine(dir);
+  service = app.service;
+  const demo = await demoStore(app.client, dir);
+  await app.store.getState().openStore({ ...demo, write: true });
+  const session = app.store.getState().session!.session;
+  const job = await app.client.merge({ session, snapshot: 'nightly' });
+  // Paused before its first slice runs: the job stays alive for the "reloaded" window below.
+  expect(await app.client.jobPause({ job: job.id })).toMatchObject({ state: 'paused' });
+
+  // The reload: a fresh store over the same host, which hands back the same session.
+  const reloaded = createAppStore(app.client);
+  await reloaded.getState().openStore({ ...demo, write: true });
+  expect(reloaded.getState().session!.session).toBe(session);
+  render(<App store={reloaded} />);
+  reloaded.getState().navigate('merge');
+  const resume = await screen.findByRole('button', { name: 'Resume' });
+  expect(reloaded.getState().merge?.job).toBe(job.id);
+  expect(screen.getByRole('button', { name: 'Cancel' })).toBeTruthy();
+  expect(screen.queryByTestId('merge-recorded')).toBeNull();
+
+  fireEvent.click(resume);
+  await until(reloaded, (s) => s.jobs[job.id]?.state === 'done');
+  expect(await screen.findByTestId('merge-summary')).toBeTruthy();
+  await waitFor(() => expect(reloaded.getState().info!.snapshots.map((s) => s.name)).not.toContain('nightly'));
 });

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { SnapshotInfo } from '../../../src-core/api/contract.ts';
 import { useApp } from '../../app/store-context.tsx';
@@ -17,9 +17,27 @@ export function MergeView() {
   const { info, session, merge, mergeError } = useApp(useShallow((s) => ({ info: s.info, session: s.session, merge: s.merge, mergeError: s.mergeError })));
   const state = useApp((s) => (s.merge ? s.jobs[s.merge.job]?.state : undefined));
   const canPause = useApp((s) => (s.merge ? (s.jobs[s.merge.job]?.canPause ?? false) : false));
-  const { startMerge, controlJob, clearMerge } = useApp(useShallow((s) => ({ startMerge: s.startMerge, controlJob: s.controlJob, clearMerge: s.clearMerge })));
+  const { startMerge, controlJob, clearMerge, reattachMerge } = useApp(
+    useShallow((s) => ({ startMerge: s.startMerge, controlJob: s.controlJob, clearMerge: s.clearMerge, reattachMerge: s.reattachMerge })),
+  );
   const [slot, setSlot] = useState<number | null>(null);
   const [confirm, setConfirm] = useState(false);
+  // Whether the host was asked for a merge job still running for this session: until it answers,
+  // a recorded merge may be that job, and its Resume would only fail as busy.
+  const [looked, setLooked] = useState<string | null>(null);
+  const sessionId = session?.session ?? null;
+  // A job does not name its snapshot; the record on disk does once the first batch starts.
+  const recordedName = info?.merge ? nameOf(info.snapshots, info.merge.slot) : 'the snapshot';
+  useEffect(() => {
+    if (!sessionId || merge) return;
+    let live = true;
+    void reattachMerge(recordedName).then(() => live && setLooked(sessionId));
+    return () => {
+      live = false;
+    };
+    // Asked once per session (not per name or merge change): a recorded merge seen later comes
+    // from a job this window already knows, or from a cancel.
+  }, [sessionId, reattachMerge]);
   if (!info || !session) return null;
   const snapshots = info.snapshots;
   const chosen = snapshots.find((s) => s.slot === (slot ?? snapshots[0]?.slot));
@@ -38,7 +56,7 @@ export function MergeView() {
         </p>
       </div>
       {mergeError && <ErrorAlert error={mergeError} title="The merge could not start" />}
-      {recorded && !running && (
+      {recorded && !running && looked === session.session && (
         <div className="alert warn" role="status" data-testid="merge-recorded" style={{ marginBottom: 14 }}>
           <span className="swatch" style={{ background: snapshotColor(recorded.slot), marginTop: 3 }} />
           <div style={{ flex: 1 }}>
@@ -129,6 +147,11 @@ export function MergeView() {
       {confirm && chosen && <MergeDialog snap={chosen} onClose={() => setConfirm(false)} />}
     </div>
   );
+}
+
+function nameOf(snapshots: SnapshotInfo[], slot: number): string {
+  const snap = snapshots.find((s) => s.slot === slot);
+  return snap ? snapshotLabel(snap) : `slot ${slot}`;
 }
 
 /** The snapshots' exceptions as bars against the largest: the merged one drains as batches commit. */
