@@ -17,7 +17,7 @@ export const FINDING_KINDS = {
   // persistent store (docs/format-persistent.md)
   'p-header-invalid': { format: 'persistent', severity: 'warning', summary: 'the kernel invalidated the snapshot (valid = 0): it overflowed or failed' },
   'p-header-version': { format: 'persistent', severity: 'error', summary: 'unknown header version' },
-  'p-header-chunk-size': { format: 'persistent', severity: 'error', summary: 'chunk size is not a power of two of at least one sector; nothing else can be checked' },
+  'p-header-chunk-size': { format: 'persistent', severity: 'error', summary: 'chunk size is not a power of two of at least one sector within the kernel limit, or leaves no room for metadata area 0; nothing else can be checked' },
   'p-area-past-device': { format: 'persistent', severity: 'error', summary: 'a full area says the table goes on, but the next area lies past the end of the device' },
   'p-chunk-out-of-range': { format: 'persistent', severity: 'error', summary: "an exception's new_chunk is past the end of the device" },
   'p-chunk-metadata': { format: 'persistent', severity: 'error', summary: "an exception's new_chunk is the header or a metadata area" },
@@ -32,7 +32,7 @@ export const FINDING_KINDS = {
   's-header-invalid': { format: 'shared', severity: 'warning', summary: 'the store is marked invalid (valid = 0)' },
   's-header-version': { format: 'shared', severity: 'error', summary: 'unknown header version' },
   's-header-checksum': { format: 'shared', severity: 'error', summary: "the snapscope header extension's CRC does not match" },
-  's-header-chunk-size': { format: 'shared', severity: 'error', summary: 'chunk size is not a power of two of at least one sector, or the device cannot hold header, bitmap and a tree; nothing else can be checked' },
+  's-header-chunk-size': { format: 'shared', severity: 'error', summary: 'chunk size is not a power of two from 512 bytes to 1 MiB (what the engine opens), or the device cannot hold header, bitmap and a tree; nothing else can be checked' },
   's-header-chunk-count': { format: 'shared', severity: 'error', summary: "the header's chunk_count is larger than the device (truncated?); the device size is used instead" },
   's-header-merge': { format: 'shared', severity: 'error', summary: 'the merge record names a slot that holds no snapshot, or a merge_cursor past 2^32 (the engine refuses to open the store)' },
   's-header-levels': { format: 'shared', severity: 'error', summary: 'tree_level is outside 1..16; the tree cannot be walked' },

@@ -3,7 +3,7 @@
  * kernel reads it (docs/format-persistent.md), then cross-checks over the whole table. Memory:
  * one bit per COW chunk and one float per exception (for the old_chunk duplicate sort).
  */
-import type { BlockDevice } from '../io/block-device.ts';
+import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import type { Task } from '../jobs/job.ts';
 import type { Progress } from '../jobs/progress.ts';
 import { SnapscopeError } from '../errors.ts';
@@ -61,7 +61,10 @@ export class PersistentCheck implements Task<CheckReport> {
     this.header = h;
     if (h.valid === 0) this.log.add('p-header-invalid', 0, 'the snapshot was invalidated by the kernel (it overflowed or failed); it cannot be activated', { expected: 1, found: 0 });
     if (h.version !== SNAPSHOT_DISK_VERSION) this.log.add('p-header-version', 0, `unknown header version ${h.version}`, { expected: SNAPSHOT_DISK_VERSION, found: h.version });
-    const problem = chunkSizeProblem(h.chunkSectors);
+    // What PersistentStore.open refuses: a chunk size the kernel rejects, or one that leaves no
+    // room for the header and area 0.
+    const problem =
+      chunkSizeProblem(h.chunkSectors) ?? (2 * h.chunkSectors * SECTOR_BYTES > cow.size ? `leaves no room for metadata area 0 in a ${cow.size}-byte device` : null);
     if (problem) {
       this.log.add('p-header-chunk-size', 0, `chunk size ${h.chunkSectors} sectors ${problem}; the table cannot be located`, { found: h.chunkSectors });
       this.geo = null;

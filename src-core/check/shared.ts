@@ -11,15 +11,12 @@ import { FIRST_BITMAP_CHUNK, bitmapChunkCount, firstFreeChunk, testBit } from '.
 import { HEADER_BYTES, NO_MERGE_SLOT, SHARED_VERSION, decodeHeader, type SharedHeader } from '../shared/format/header.ts';
 import { decodeLabelBlock, type SnapshotLabel } from '../shared/format/label.ts';
 import { maskHi, maskLo } from '../shared/mask.ts';
-import { DELETING_FLAG, MAX_ORIGIN_CHUNKS } from '../shared/store/limits.ts';
+import { DELETING_FLAG, MAX_CHUNK_BYTES, MAX_ORIGIN_CHUNKS, MIN_CHUNK_BYTES, sharedChunkSizeProblem } from '../shared/store/limits.ts';
 import { Bitset, popcount } from './bitset.ts';
 import { FindingLog, type CheckReport } from './findings.ts';
 import { TreeWalk, type SharedGeometry, type WalkVisitor } from './shared-walk.ts';
 
 type Phase = 'count' | 'labels' | 'tree' | 'bitmap' | 'done';
-
-/** Largest chunk accepted: 1 GiB (the engine formats far smaller ones). */
-const MAX_CHUNK_SECTORS = 1 << 21;
 
 export class SharedCheck implements Task<CheckReport> {
   readonly log = new FindingLog();
@@ -70,13 +67,15 @@ export class SharedCheck implements Task<CheckReport> {
       else this.log.add('s-header-merge', 0, `the merge record (slot ${h.mergeSlot}, cursor ${h.mergeCursor}) names no live snapshot or a cursor past 2^32`, { expected: 'a slot in the snapmask, cursor <= 2^32', found: h.mergeSlot });
     }
     if ((h.extFlags & DELETING_FLAG) !== 0) this.deleting = h.extFlags & 63;
+    // The engine's limits, so a store check passes is one the engine opens.
     const s = h.chunkSectors;
-    if (s < 1 || s > MAX_CHUNK_SECTORS || (s & (s - 1)) !== 0) {
-      this.log.add('s-header-chunk-size', 0, `chunk size ${s} sectors is not a power of two in 1..${MAX_CHUNK_SECTORS}`, { found: s });
+    const chunkBytes = s * SECTOR_BYTES;
+    const sizeProblem = sharedChunkSizeProblem(chunkBytes);
+    if (sizeProblem) {
+      this.log.add('s-header-chunk-size', 0, `chunk size ${s} sectors (${chunkBytes} bytes) ${sizeProblem}`, { expected: `${MIN_CHUNK_BYTES}..${MAX_CHUNK_BYTES} bytes`, found: s });
       this.phase = 'done';
       return;
     }
-    const chunkBytes = s * SECTOR_BYTES;
     const deviceChunks = Math.floor(cow.size / chunkBytes);
     // The extension records the store's size: a device grown later keeps its tail out of the store.
     let chunkCount = deviceChunks;

@@ -14,7 +14,7 @@ import { HEADER_BYTES, NO_MERGE_SLOT, SHARED_MAGIC, encodeHeader } from '../shar
 import { MAX_NAME_BYTES, encodeLabelBlock, packLabels, type SnapshotLabel } from '../shared/format/label.ts';
 import { EXCEPTION_BYTES, LEAF_HEADER_BYTES, LeafView, MAP_ENTRY_BYTES, maxExceptionsPerOrigin } from '../shared/format/leaf.ts';
 import { NodeView, nodeCapacity } from '../shared/format/node.ts';
-import { DELETING_FLAG, MAX_ORIGIN_CHUNKS } from '../shared/store/limits.ts';
+import { DELETING_FLAG, MAX_ORIGIN_CHUNKS, sharedChunkSizeProblem } from '../shared/store/limits.ts';
 import { maskHi, maskLo } from '../shared/mask.ts';
 import { encodeUtf8 } from '../shared/utf8.ts';
 import type { DumpHeader, ExceptionSource } from './model.ts';
@@ -38,8 +38,6 @@ export interface SharedLayout {
   labelBlocks: SnapshotLabel[][];
 }
 
-/** The largest chunk check accepts (1 GiB); the engine formats far smaller ones. */
-const MAX_CHUNK_BYTES = 2 ** 30;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -85,7 +83,9 @@ export function layoutShared(h: DumpHeader, source: ExceptionSource): SharedLayo
   const bad = (why: string): never => {
     throw new SnapscopeError('corrupt', `shared store header: ${why}`, {});
   };
-  if (!Number.isSafeInteger(cb) || cb < SECTOR_BYTES || cb > MAX_CHUNK_BYTES || (cb & (cb - 1)) !== 0) bad(`chunk size ${cb} is not a power of two from ${SECTOR_BYTES} to ${MAX_CHUNK_BYTES} bytes`);
+  // The engine's limits: a restored or repaired store must open.
+  const sizeProblem = sharedChunkSizeProblem(cb);
+  if (sizeProblem) bad(`chunk size ${cb} ${sizeProblem}`);
   const firstFree = Number.isSafeInteger(chunkCount) ? firstFreeChunk(chunkCount, cb) : 0;
   if (!Number.isSafeInteger(chunkCount) || chunkCount < firstFree + 2 || chunkCount >= MAX_ORIGIN_CHUNKS) bad(`chunk count ${chunkCount} cannot hold the header, bitmap and a tree, or is 2^32 or more`);
   if (!Number.isSafeInteger(h.version) || h.version < 0 || h.version > 0xffffffff) bad(`version ${h.version} is not a 32-bit number`);

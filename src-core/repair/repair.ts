@@ -113,7 +113,6 @@ function planPersistent(cow: BlockDevice): RepairPlan {
   const report = runToEnd(check);
   refuseFatal(report, cow);
   const geo = check.geometry!;
-  if (check.chunkCount <= geo.areaLocation(0)) throw new SnapscopeError('unsupported', `cannot repair ${cow.name}: the device holds no metadata area with ${geo.chunkBytes}-byte chunks`, { device: cow.name, chunk: 0 });
   const epa = geo.exceptionsPerArea;
   if (prefix < 0) prefix = olds.length;
   const dup = check.firstOriginDuplicate;

@@ -5,7 +5,7 @@ import { bitmapChunkCount, firstFreeChunk, formatBitmap } from '../format/bitmap
 import { NO_MERGE_SLOT, SHARED_MAGIC, SHARED_VERSION, type SharedHeader } from '../format/header.ts';
 import type { SharedFormatOptions } from '../types.ts';
 import { commit } from './commit.ts';
-import { DEFAULT_CACHE_BYTES, MAX_CHUNK_BYTES, MIN_CHUNK_BYTES } from './limits.ts';
+import { DEFAULT_CACHE_BYTES, sharedChunkSizeProblem } from './limits.ts';
 import { StoreState } from './state.ts';
 
 /**
@@ -15,9 +15,8 @@ import { StoreState } from './state.ts';
  */
 export function formatStore(cow: BlockDevice, opts: SharedFormatOptions): StoreState {
   const cb = opts.chunkBytes;
-  if (!Number.isInteger(cb) || cb < MIN_CHUNK_BYTES || cb > MAX_CHUNK_BYTES || (cb & (cb - 1)) !== 0) {
-    throw new SnapscopeError('usage', `chunk size ${cb} must be a power of two from 512 bytes to 1 MiB`, { field: 'chunk_size' });
-  }
+  const sizeProblem = sharedChunkSizeProblem(cb);
+  if (sizeProblem) throw new SnapscopeError('usage', `chunk size ${cb} ${sizeProblem}`, { field: 'chunk_size' });
   if (cow.readOnly) throw new SnapscopeError('read-only', `${cow.name} is read-only`, { device: cow.name });
   const chunkCount = Math.floor(cow.size / cb);
   const first = firstFreeChunk(chunkCount, cb);

@@ -2,6 +2,12 @@
 
 export const MIN_CHUNK_BYTES = 512;
 export const MAX_CHUNK_BYTES = 1 << 20;
+
+/** Why a chunk size cannot be a shared store's, or null: format, open, check and restore agree. */
+export function sharedChunkSizeProblem(chunkBytes: number): string | null {
+  if (Number.isSafeInteger(chunkBytes) && chunkBytes >= MIN_CHUNK_BYTES && chunkBytes <= MAX_CHUNK_BYTES && (chunkBytes & (chunkBytes - 1)) === 0) return null;
+  return 'is not a power of two from 512 bytes to 1 MiB';
+}
 export const DEFAULT_CACHE_BYTES = 64 << 20;
 /** ext_flags: a delete of slot (flags & 63) was committed part-way (a nearly full COW). */
 export const DELETING_FLAG = 0x80000000;

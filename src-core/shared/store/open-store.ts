@@ -5,7 +5,7 @@ import { MAX_LEVELS } from '../btree/tree.ts';
 import { bitmapChunkCount, FIRST_BITMAP_CHUNK, firstFreeChunk, testBit } from '../format/bitmap.ts';
 import { decodeHeader, HEADER_BYTES, NO_MERGE_SLOT, SHARED_VERSION } from '../format/header.ts';
 import type { SharedOpenOptions } from '../types.ts';
-import { DEFAULT_CACHE_BYTES, DELETING_FLAG, MAX_CHUNK_BYTES, MAX_ORIGIN_CHUNKS } from './limits.ts';
+import { DEFAULT_CACHE_BYTES, DELETING_FLAG, MAX_ORIGIN_CHUNKS, sharedChunkSizeProblem } from './limits.ts';
 import { loadStructure } from './load-structure.ts';
 import { StoreState } from './state.ts';
 
@@ -25,8 +25,9 @@ export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState
   };
   if (h.version !== SHARED_VERSION) bad('version', `header version ${h.version} is not ${SHARED_VERSION}`);
   const cs = h.chunkSectors;
-  if (cs < 1 || cs > MAX_CHUNK_BYTES / SECTOR_BYTES || (cs & (cs - 1)) !== 0) bad('chunk_size', `chunk size ${cs} sectors is not a power of two from 1 to 2048`);
   const cb = cs * SECTOR_BYTES;
+  const sizeProblem = sharedChunkSizeProblem(cb);
+  if (sizeProblem) bad('chunk_size', `chunk size ${cs} sectors (${cb} bytes) ${sizeProblem}`);
   let chunkCount = Math.floor(cow.size / cb);
   if (h.extension) {
     if (h.chunkCount > chunkCount) bad('chunk_count', `the store has ${h.chunkCount} chunks but the device holds only ${chunkCount} (truncated?)`, 'io');

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkTask } from '../../../src-core/check/check.ts';
 import type { CheckReport } from '../../../src-core/check/findings.ts';
+import { SECTOR_BYTES } from '../../../src-core/io/block-device.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
+import { PersistentStore } from '../../../src-core/persistent/persistent-store.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { CHUNK, GEO, getEntry, persistentCow, setEntry, setHeader } from './persistent-fixtures.ts';
 
@@ -44,6 +46,10 @@ describe('persistent check', () => {
     ]);
     setHeader(cow, { valid: 1, version: 1, chunkSectors: 3 });
     expect(where(check(cow))).toEqual([['p-header-chunk-size', 0, undefined]]);
+    // PersistentStore.open refuses a chunk size that leaves no room for area 0; check says the same.
+    setHeader(cow, { chunkSectors: 2 ** Math.ceil(Math.log2(cow.size / SECTOR_BYTES)) });
+    expect(() => PersistentStore.open(cow)).toThrow(/leaves no room for metadata area 0/);
+    expect(check(cow).findings).toMatchObject([{ kind: 'p-header-chunk-size', message: expect.stringContaining('leaves no room for metadata area 0') }]);
   });
 
   it('reports new_chunk past the device, on metadata, and used twice', () => {

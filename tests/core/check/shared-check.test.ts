@@ -64,6 +64,9 @@ describe('shared check: every finding kind, on purpose', () => {
     setHeader(cow, { chunkSectors: 3 });
     expect(where(check(cow))).toEqual([['s-header-chunk-size', 0, undefined]]);
     ({ cow } = small());
+    setHeader(cow, { chunkSectors: 4096 }); // 2 MiB: past what SharedStore.open accepts
+    expect(check(cow).findings).toMatchObject([{ kind: 's-header-chunk-size', message: 'chunk size 4096 sectors (2097152 bytes) is not a power of two from 512 bytes to 1 MiB' }]);
+    ({ cow } = small());
     setHeader(cow, { chunkCount: 10 ** 6 });
     expect(where(check(cow))).toEqual([['s-header-chunk-count', 0, undefined]]);
     ({ cow } = small());
