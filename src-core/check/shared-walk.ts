@@ -50,10 +50,18 @@ interface Frame {
 /** Origins a leaf can hold: each needs a map entry and at least one exception; plus the sentinel. */
 const LEAF_MAX_COUNT = (bytes: number) => Math.floor((bytes - LEAF_HEADER_BYTES - MAP_ENTRY_BYTES) / (MAP_ENTRY_BYTES + EXCEPTION_BYTES));
 
+/** The merge the header records (docs/format-shared.md § Merge record). */
+export interface MergeRecord {
+  slot: number;
+  cursor: number;
+}
+
 export class TreeWalk {
   nodes = 0;
   leaves = 0;
   exceptions = 0;
+  /** Lowest origin below merge_cursor where the merging snapshot still has an exception, or -1. */
+  mergeLeftBehind = -1;
   /**
    * Lowest origin a leaf may still hold: one past the last origin accepted. Damaged keys can give
    * siblings overlapping ranges; this keeps the walk's origins strictly ascending regardless.
@@ -71,6 +79,8 @@ export class TreeWalk {
     private readonly levels: number,
     root: number,
     private readonly visit: WalkVisitor = {},
+    /** Every origin chunk below its cursor is merged, so its snapshot has no exception there. */
+    private readonly merge: MergeRecord | null = null,
   ) {
     this.stack = [{ chunk: root, level: 0, lo: 0, hi: Infinity, parent: 0, entry: undefined }];
     this.buf = new Uint8Array(g.chunkBytes);
@@ -239,6 +249,10 @@ export class TreeWalk {
         this.add(kind, leafChunk, `origin ${origin}: exception chunk ${chunk} ${why}`, { entry, found: chunk });
         this.visit.lost?.(origin, origin, lo, hi, kind);
         continue;
+      }
+      if (this.merge && origin < this.merge.cursor && ((this.merge.slot < 32 ? lo >>> this.merge.slot : hi >>> (this.merge.slot - 32)) & 1) === 1) {
+        if (this.mergeLeftBehind < 0) this.mergeLeftBehind = origin;
+        this.add('s-merge-below-cursor', leafChunk, `origin ${origin}: merging snapshot ${this.merge.slot} still has an exception below merge_cursor ${this.merge.cursor}`, { entry, expected: `>= ${this.merge.cursor}`, found: origin });
       }
       takenLo |= lo;
       takenHi |= hi;

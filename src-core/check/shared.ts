@@ -96,7 +96,7 @@ export class SharedCheck implements Task<CheckReport> {
     if (h.treeLevel < 1 || h.treeLevel > MAX_LEVELS) {
       this.log.add('s-header-levels', 0, `tree_level ${h.treeLevel} is outside 1..${MAX_LEVELS}`, { expected: `1..${MAX_LEVELS}`, found: h.treeLevel });
     } else {
-      this.walk = new TreeWalk(cow, this.geometry, this.log, this.refs, h.treeLevel, h.rootChunk, visitor);
+      this.walk = new TreeWalk(cow, this.geometry, this.log, this.refs, h.treeLevel, h.rootChunk, visitor, this.merge);
     }
   }
 

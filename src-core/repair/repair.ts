@@ -90,8 +90,12 @@ function planShared(cow: BlockDevice): RepairPlan {
     notes.push(`snapshot slot ${check.deleting} was being deleted (its data is incomplete): still marked; delete it again to finish`);
   }
   if (check.merge !== null) {
-    header.merge = check.merge;
-    notes.push(`snapshot slot ${check.merge.slot} is being merged into the origin (origin chunks below ${check.merge.cursor} merged): still recorded; run merge again to finish`);
+    // Redoing a merged chunk is safe (the merge steps are idempotent), skipping one is not: an
+    // exception of S left below the cursor moves the cursor down to it.
+    const left = check.walk?.mergeLeftBehind ?? -1;
+    const merge = left < 0 ? check.merge : { ...check.merge, cursor: left };
+    header.merge = merge;
+    notes.push(`snapshot slot ${merge.slot} is being merged into the origin (origin chunks below ${merge.cursor} merged): still recorded; run merge again to finish`);
   } else if (report.byKind['s-header-merge']) {
     notes.push('the merge record names no live snapshot: dropped (the origin may be part merged)');
   }

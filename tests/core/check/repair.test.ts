@@ -33,14 +33,25 @@ function repaired(cow: MemoryDevice) {
 
 describe('repair and what a rebuild cannot finish', () => {
   it('keeps a merge in progress and a part-way delete recorded, and says so', () => {
-    const { plan, header, target } = repaired(damaged({ mergeSlot: 1, mergeDone: 4, mergeCursor: 12, extFlags: (DELETING_FLAG | 0) >>> 0 }));
+    // Cursor 0: slot 1 has exceptions from origin 0 up, and none may lie below the cursor.
+    const { plan, header, target } = repaired(damaged({ mergeSlot: 1, mergeDone: 4, mergeCursor: 0, extFlags: (DELETING_FLAG | 0) >>> 0 }));
     expect(plan.report.findings.map((f) => f.kind)).toEqual(['s-bitmap-free']);
     expect(plan.notes).toEqual([
       'snapshot slot 0 was being deleted (its data is incomplete): still marked; delete it again to finish',
-      'snapshot slot 1 is being merged into the origin (origin chunks below 12 merged): still recorded; run merge again to finish',
+      'snapshot slot 1 is being merged into the origin (origin chunks below 0 merged): still recorded; run merge again to finish',
     ]);
-    expect([header.mergeSlot, header.mergeDone, header.mergeCursor, header.extFlags >>> 0]).toEqual([1, 4, 12, DELETING_FLAG >>> 0]);
-    expect(SharedStore.open(target).mergeRecord()).toEqual({ slot: 1, done: 4, cursor: 12 });
+    expect([header.mergeSlot, header.mergeDone, header.mergeCursor, header.extFlags >>> 0]).toEqual([1, 4, 0, DELETING_FLAG >>> 0]);
+    expect(SharedStore.open(target).mergeRecord()).toEqual({ slot: 1, done: 4, cursor: 0 });
+  });
+
+  it('an exception of the merging snapshot below merge_cursor: check reports it, repair lowers the cursor to it', () => {
+    const cow = damaged({ mergeSlot: 1, mergeDone: 4, mergeCursor: 12 });
+    const below = runToEnd(checkTask(new MemoryDevice(cow.bytes, 'damaged', true))).findings.filter((f) => f.kind === 's-merge-below-cursor');
+    expect(below.length).toBeGreaterThan(0);
+    expect(below[0]!.message).toMatch(/^origin 0: merging snapshot 1 still has an exception below merge_cursor 12$/);
+    const { plan, header } = repaired(cow);
+    expect(plan.notes).toContain('snapshot slot 1 is being merged into the origin (origin chunks below 0 merged): still recorded; run merge again to finish');
+    expect(header.mergeCursor).toBe(0);
   });
 
   it('drops a merge record that names no live snapshot (check reports it), and says so', () => {
