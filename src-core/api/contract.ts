@@ -104,7 +104,8 @@ export interface ApiCalls {
   stats: { args: InspectTarget; result: JobInfo };
   /** The text is cut at `maxBytes` (default 1 MiB; `snapscope dump` streams any size). */
   dump: { args: InspectTarget & { format?: 'json' | 'xml'; maxBytes?: number }; result: JobInfo };
-  merge: { args: Session & { snapshot: SnapshotRef; dryRun?: boolean }; result: JobInfo };
+  /** `batchChunks`: a shared merge's origin chunks per batch (default: 256 MiB of them); small batches pause and cancel sooner. */
+  merge: { args: Session & { snapshot: SnapshotRef; dryRun?: boolean; batchChunks?: number }; result: JobInfo };
 
   // jobs
   jobs: { args: Empty; result: { jobs: JobInfo[] } };

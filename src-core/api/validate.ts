@@ -104,7 +104,8 @@ export const VALIDATORS: { [M in Method]: Check<CallArgs<M>> } = {
   check: eitherOf(object({}, inspectTarget), 'session', 'cow'),
   stats: eitherOf(object({}, inspectTarget), 'session', 'cow'),
   dump: eitherOf(object({}, { ...inspectTarget, format: oneOf('json', 'xml'), maxBytes: intIn(1, 1 << 30) }), 'session', 'cow'),
-  merge: object({ ...session, snapshot: snapshotRef }, { dryRun: bool }),
+  // The engine caps a batch at 2^16 chunks, so a larger ask is a mistake, not a wish.
+  merge: object({ ...session, snapshot: snapshotRef }, { dryRun: bool, batchChunks: intIn(1, 1 << 16) }),
   jobs: none,
   jobPause: job,
   jobResume: job,

@@ -16,28 +16,35 @@ import { FileDevice } from './file-device.ts';
  * A shared merge into a file or block device flushes each batch in the background while it
  * copies the next one.
  */
-export function mergePlan(store: ExceptionStore, origin: BlockDevice, slot: number): MergeResult {
+/** `batchChunks` sizes a shared merge's batches (the persistent merge has none). */
+export function mergePlan(store: ExceptionStore, origin: BlockDevice, slot: number, batchChunks?: number): MergeResult {
   if (store instanceof PersistentStore) {
     const plan = planPersistentMerge(store, origin);
     return { dryRun: true, slot, chunks: plan.chunks, bytes: plan.bytes, summary: plan.summary };
   }
-  if (store instanceof SharedStore) return planResult(planSharedMerge(store, origin, slot));
+  if (store instanceof SharedStore) return planResult(planSharedMerge(store, origin, slot, batchOptions(store, batchChunks)));
   throw unsupported(store);
 }
 
-export function mergeTask(store: ExceptionStore, origin: BlockDevice, slot: number, events?: EventSink): Task<MergeResult> {
+export function mergeTask(store: ExceptionStore, origin: BlockDevice, slot: number, events?: EventSink, batchChunks?: number): Task<MergeResult> {
   if (store instanceof PersistentStore) return createPersistentMerge(store, origin, events ? { events } : {});
   if (store instanceof SharedStore) {
-    if (!(origin instanceof FileDevice)) return createSharedMerge(store, origin, slot);
+    const batch = batchOptions(store, batchChunks);
+    if (!(origin instanceof FileDevice)) return createSharedMerge(store, origin, slot, batch);
     const flush = new BackgroundFlush(origin.name);
     try {
-      return releasing(createSharedMerge(store, origin, slot, { startFlush: () => flush.start() }), () => flush.close());
+      return releasing(createSharedMerge(store, origin, slot, { ...batch, startFlush: () => flush.start() }), () => flush.close());
     } catch (e) {
       flush.close();
       throw e;
     }
   }
   throw unsupported(store);
+}
+
+/** A batch size in chunks as the shared merge's option (it counts bytes). */
+function batchOptions(store: SharedStore, batchChunks: number | undefined): { batchBytes?: number } {
+  return batchChunks === undefined ? {} : { batchBytes: batchChunks * store.chunkBytes };
 }
 
 /** `task`, calling `release` once when it finishes, fails or is cancelled. */

@@ -44,7 +44,7 @@ const FIELDS: { [M in Method]: AnyKey<CallArgs<M>>[] } = {
   check: ['session', 'cow'],
   stats: ['session', 'cow'],
   dump: ['session', 'cow', 'format', 'maxBytes'],
-  merge: ['session', 'snapshot', 'dryRun'],
+  merge: ['session', 'snapshot', 'dryRun', 'batchChunks'],
   jobs: [],
   jobPause: ['job'],
   jobResume: ['job'],
@@ -97,6 +97,7 @@ const TYPED: { [F in AnyKey<CallArgs<Method>>]: fc.Arbitrary<unknown> } = {
   originTo: upTo(300),
   job: fc.constant('$JOB'),
   dryRun: fc.boolean(),
+  batchChunks: fc.integer({ min: 1, max: 300 }),
 };
 const field = (f: keyof typeof TYPED): fc.Arbitrary<unknown> => fc.oneof({ weight: 20, arbitrary: TYPED[f] }, { weight: 1, arbitrary: garbage }, { weight: 2, arbitrary: fc.constant(undefined) });
 /** Mostly the method's own fields with plausible values, sometimes anything at all. */

@@ -23,14 +23,14 @@ export function jobCalls(ctx: HostContext): Handlers<JobMethods> {
       const view = viewOf(s, to);
       return start(s, 'random-writes', `${count} random writes to ${to === 'origin' ? 'the origin' : `snapshot ${String(to)}`}`, new RandomWrites(s.store, origin, { view, count, seed, commitEvery }), true);
     },
-    merge: ({ session, snapshot, dryRun = false }) => {
+    merge: ({ session, snapshot, dryRun = false, batchChunks }) => {
       const s = ctx.session(session);
       const origin = s.requireOrigin('merge');
       const slot = slotOf(s, snapshot);
-      if (dryRun) return start(s, 'merge', `merge plan for ${s.cowPath}`, done(mergePlan(s.store, origin, slot)), false);
+      if (dryRun) return start(s, 'merge', `merge plan for ${s.cowPath}`, done(mergePlan(s.store, origin, slot, batchChunks)), false);
       s.requireWrite('merge');
       const label = `merge snapshot ${s.store.format === 'shared' ? `${slot} ` : ''}of ${s.cowPath} into ${s.originPath ?? 'the origin'}`;
-      return start(s, 'merge', label, mergeTask(s.store, origin, slot, s.record), true);
+      return start(s, 'merge', label, mergeTask(s.store, origin, slot, s.record, batchChunks), true);
     },
     jobs: () => ({ jobs: ctx.jobs.list() }),
     jobPause: ({ job }) => ctx.jobs.pause(job),
