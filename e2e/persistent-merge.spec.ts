@@ -30,6 +30,7 @@ const missing = chromiumMissing() ?? (fs.existsSync(FIXTURE) ? null : `no kernel
     await app.view('Merge');
     await page.getByRole('button', { name: 'Merge into origin…' }).click();
     const dialog = page.getByRole('dialog', { name: "Merge 'snap' into the origin?" });
+    await dialog.getByTestId('merge-plan').waitFor(); // the dry run answers before the dialog says what will be lost
     expect(await dialog.textContent()).toContain('will be lost');
     await dialog.getByRole('button', { name: 'Start merge' }).click();
     await expect.poll(() => page.getByTestId('merge-percent').textContent(), { timeout: 60_000 }).toBe('100%');
