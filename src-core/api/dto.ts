@@ -308,6 +308,8 @@ export interface MergeResult {
   summary: string[];
   /** A shared store's dry run: the figures its summary lines say, for a UI that shows them. */
   plan?: SharedMergePlanDto;
+  /** A finished shared merge: chunks copied from the origin first for the other snapshots. */
+  copiesForOthers?: number;
 }
 
 export interface SharedMergePlanDto {

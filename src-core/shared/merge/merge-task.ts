@@ -129,6 +129,7 @@ class SharedMerge implements Task<MergeResult> {
       slot: this.slot,
       chunks: this.merged,
       bytes: this.bytes,
+      copiesForOthers: this.copies,
       summary: [
         `merged snapshot ${this.slot} into ${this.origin.name}: ${this.merged} chunks (${this.merged * cb} bytes) onto the origin${before}`,
         `${this.copies} chunks (${this.copies * cb} bytes) copied from the origin first for the other snapshots that read it; snapshot ${this.slot} deleted`,

@@ -11,7 +11,7 @@ export function MergeSummary() {
   const before = merge.before;
   const result = job.kind === 'merge' ? job.result : null;
   const cb = after.chunkBytes;
-  const copies = result?.summary.map((l) => /^(\d+) chunks .* copied from the origin first/.exec(l)?.[1]).find((m) => m !== undefined);
+  const copies = result?.copiesForOthers;
   const headline =
     job.state === 'done'
       ? 'Merge finished'
@@ -30,7 +30,7 @@ export function MergeSummary() {
         )}
         {result && copies !== undefined && (
           <p>
-            {formatCount(Number(copies))} chunks ({formatBytes(Number(copies) * cb)}) were copied first for the other snapshots, so their views did not change; &apos;{merge.snapshotName}
+            {formatCount(copies)} chunks ({formatBytes(copies * cb)}) were copied first for the other snapshots, so their views did not change; &apos;{merge.snapshotName}
             &apos; was deleted.
           </p>
         )}
