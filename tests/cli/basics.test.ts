@@ -69,4 +69,14 @@ describe('snapscope CLI: help, version, usage, bad input', () => {
     expect(r.code).toBe(1);
     expect(oneLine(r)).toContain(`the name of slot 0 is not UTF-8 (chunk ${labelChunk}, entry 0, field entry.name)`);
   });
+
+  it('format warns when the chunk size cannot give 64 snapshots their own copy of one chunk', () => {
+    const dir = tempDir();
+    const small = cliJson('format', 'shared', path.join(dir, 'small.cow'), '--chunk-size', '512', '--size', '1M');
+    expect(small.code).toBe(0);
+    expect(small.value.warnings).toEqual([expect.stringContaining('at most 29 distinct copies')]);
+    const text = cli('format', 'shared', path.join(dir, 'small2.cow'), '--chunk-size', '512', '--size', '1M');
+    expect(text.stderr).toMatch(/^snapscope: warning: with 512-byte chunks/m);
+    expect(cliJson('format', 'shared', path.join(dir, 'big.cow'), '--chunk-size', '4k', '--size', '1M').value.warnings).toEqual([]);
+  });
 });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import { formatStore, probeFormat } from '../../../src-core/open.ts';
+import { SharedStore } from '../../../src-core/shared/index.ts';
 import type { StoreFormat } from '../../../src-core/store.ts';
 import { FileDevice } from '../../host/file-device.ts';
 import { assertNotInUse } from '../../host/in-use.ts';
@@ -43,8 +44,10 @@ export const format: Command = {
     try {
       const store = formatStore(kind satisfies StoreFormat, dev, { chunkBytes });
       const info = store.info();
+      const warnings = store instanceof SharedStore ? store.warnings : [];
       store.close();
-      con.result(info, `${plan.replace(/^format/, 'formatted')} (${info.chunkCount} chunks)`);
+      for (const w of warnings) con.note(`snapscope: warning: ${w}`);
+      con.result({ ...info, warnings }, `${plan.replace(/^format/, 'formatted')} (${info.chunkCount} chunks)`);
     } finally {
       dev.close();
     }
