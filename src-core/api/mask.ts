@@ -2,6 +2,8 @@
  * 64-bit share masks cross the API as hex strings ("0x000000000000000a"): bigint does not survive
  * JSON, and a double loses bits above 2^53.
  */
+import { slotsOfMask } from '../shared/mask.ts';
+
 export type HexMask = string;
 
 export function maskToHex(mask: bigint): HexMask {
@@ -15,8 +17,5 @@ export function hexToMask(hex: HexMask): bigint {
 
 /** The slots whose bits are set, ascending. */
 export function maskSlots(mask: bigint | HexMask): number[] {
-  const m = typeof mask === 'string' ? hexToMask(mask) : mask;
-  const slots: number[] = [];
-  for (let s = 0; s < 64; s++) if ((m >> BigInt(s)) & 1n) slots.push(s);
-  return slots;
+  return slotsOfMask(typeof mask === 'string' ? hexToMask(mask) : mask);
 }

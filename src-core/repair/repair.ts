@@ -14,6 +14,7 @@ import type { BlockDevice } from '../io/block-device.ts';
 import { runToEnd } from '../jobs/job.ts';
 import { detectFormat } from '../open.ts';
 import { SHARED_VERSION } from '../shared/format/header.ts';
+import { slotsOfHalves } from '../shared/mask.ts';
 import { SNAPSHOT_DISK_VERSION } from '../persistent/format.ts';
 import { ExceptionList } from '../ir/exception-list.ts';
 import type { DumpHeader } from '../ir/model.ts';
@@ -70,7 +71,7 @@ function planShared(cow: BlockDevice): RepairPlan {
   const check = new SharedCheck(cow, {
     exception: (origin, chunk, lo, hi) => kept.push(origin, chunk, lo, hi),
     lost: (first, last, lo, hi, why) => {
-      if (lossCount++ < MAX_LOSSES) losses.push({ first, last, slots: slotsOf(lo, hi), why });
+      if (lossCount++ < MAX_LOSSES) losses.push({ first, last, slots: slotsOfHalves(lo, hi), why });
     },
   });
   const report = runToEnd(check);
@@ -78,7 +79,7 @@ function planShared(cow: BlockDevice): RepairPlan {
   const h = check.header!;
   const g = check.geometry!;
   const snapshots = check.labels.map((l) => ({ slot: l.slot, name: l.name, uuid: l.uuid, created: l.created }));
-  for (const slot of slotsOf(g.snapLo, g.snapHi)) {
+  for (const slot of slotsOfHalves(g.snapLo, g.snapHi)) {
     if (!snapshots.some((s) => s.slot === slot)) snapshots.push({ slot, name: `recovered-${slot}`, uuid: `00000000-0000-4000-8000-${String(slot).padStart(12, '0')}`, created: 0 });
   }
   snapshots.sort((a, b) => a.slot - b.slot);
@@ -131,8 +132,3 @@ function planPersistent(cow: BlockDevice): RepairPlan {
   return { report, header, kept, losses, lossCount: olds.length - prefix, notes: [] };
 }
 
-function slotsOf(lo: number, hi: number): number[] {
-  const out: number[] = [];
-  for (let s = 0; s < 64; s++) if (((s < 32 ? lo : hi) >>> (s & 31)) & 1) out.push(s);
-  return out;
-}

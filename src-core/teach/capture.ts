@@ -12,6 +12,7 @@
  */
 import type { StructuralEvent } from '../events.ts';
 import type { SharedStore } from '../shared/index.ts';
+import { slotsOfMask } from '../shared/mask.ts';
 import type { CellCode, TeachBlock, TeachLeaf, TeachNode, TeachState } from './state.ts';
 import { readTag } from './tags.ts';
 import type { TrackedDevice } from './tracked-device.ts';
@@ -121,7 +122,7 @@ export class StateCapture {
     }
 
     const mask = store.header().snapmask;
-    const snapshots = slotsOf(mask).map((slot) => ({ slot, name: this.names.get(slot) ?? `slot ${slot}` }));
+    const snapshots = slotsOfMask(mask).map((slot) => ({ slot, name: this.names.get(slot) ?? `slot ${slot}` }));
     return { tree: { root: this.copies.get(store.rootChunk) ?? store.rootChunk, levels, blocks, detached }, cells: this.readCells(), data: this.readData(), origin: this.readOrigin(), snapshots };
   }
 
@@ -145,7 +146,7 @@ export class StateCapture {
       kind: 'leaf',
       chunk,
       freeBytes: leaf.freeBytes,
-      entries: leaf.origins.map((o) => ({ origin: o.origin, exceptions: o.exceptions.map((x) => ({ chunk: x.chunk, slots: slotsOf(x.share) })) })),
+      entries: leaf.origins.map((o) => ({ origin: o.origin, exceptions: o.exceptions.map((x) => ({ chunk: x.chunk, slots: slotsOfMask(x.share) })) })),
     };
   }
 
@@ -191,18 +192,4 @@ export class StateCapture {
     for (const c of written) if (c < this.originTags.length) this.originTags[c] = readTag(this.origin, c * cb, this.scratch);
     return this.originTags;
   }
-}
-
-/** Slots of a share mask; a state holds hundreds of them, so no BigInt per bit. */
-export function slotsOf(mask: bigint): number[] {
-  const out: number[] = [];
-  for (let half = 0; half < 2; half++) {
-    let bits = Number((mask >> BigInt(32 * half)) & 0xffffffffn);
-    while (bits !== 0) {
-      const low = bits & -bits;
-      out.push(32 * half + 31 - Math.clz32(low));
-      bits = (bits ^ low) >>> 0;
-    }
-  }
-  return out;
 }

@@ -4,6 +4,7 @@
  */
 import type { StructuralEvent } from '../events.ts';
 import { nodeCapacity } from '../shared/index.ts';
+import { slotsOfMask } from '../shared/mask.ts';
 import { formatOp, type TeachOp } from './ops.ts';
 import type { StepKind } from './steps.ts';
 import { findBlock, findOrigin, type TeachState } from './state.ts';
@@ -63,17 +64,17 @@ export function explain(x: ExplainInput): string {
       const adds = all('exception-add');
       if (adds.length > 1) {
         const pairs = adds.map((a) => `origin chunk ${a.origin} → COW chunk ${a.chunk}`).join(', ');
-        return `Insert the exceptions into leaf ${adds[0]!.leaf}: ${pairs}, each read by ${snaps(after, maskSlotsOf(adds[0]!.share))} (share mask ${hex(adds[0]!.share)}).`;
+        return `Insert the exceptions into leaf ${adds[0]!.leaf}: ${pairs}, each read by ${snaps(after, slotsOfMask(adds[0]!.share))} (share mask ${hex(adds[0]!.share)}).`;
       }
       const e = first('exception-add');
-      const slots = maskSlotsOf(e.share);
+      const slots = slotsOfMask(e.share);
       const n = findOrigin(after, e.origin)?.entry?.exceptions.length ?? 1;
       const more = n > 1 ? ` Origin chunk ${e.origin} now has ${n} copies, one per group of snapshots that saw different data.` : '';
       return `Insert the exception into leaf ${e.leaf}: origin chunk ${e.origin} → COW chunk ${e.chunk}, read by ${snaps(after, slots)} (share mask ${hex(e.share)}).${more}`;
     }
     case 'unshare': {
       const e = first('exception-unshare');
-      const left = maskSlotsOf(e.share);
+      const left = slotsOfMask(e.share);
       return `Clear snapshot ${x.op?.op === 'write-snapshot' ? x.op.slot : '?'}'s bit in copy ${e.chunk}'s share mask: it is now ${hex(e.share)}, so only ${snaps(after, left)} read${left.length === 1 ? 's' : ''} it.`;
     }
     case 'write-in-place': {
@@ -137,7 +138,7 @@ export function explain(x: ExplainInput): string {
     }
     case 'merge-copy-others': {
       const copies = all('merge-origin-copy');
-      const slots = maskSlotsOf(copies[0]!.share);
+      const slots = slotsOfMask(copies[0]!.share);
       return `The merge will overwrite origin ${list(copies.map((c) => c.origin), 'chunk', 'chunks')}, which ${snaps(after, slots)} still read${slots.length === 1 ? 's' : ''} from the origin: ${list(copies.map((c) => c.chunk), 'COW chunk', 'COW chunks')} now ${copies.length === 1 ? 'holds' : 'hold'} the origin's current data for ${slots.length === 1 ? 'it' : 'them'}.`;
     }
     case 'merge-to-origin': {
@@ -203,9 +204,9 @@ export function explainBatch(o: TeachOp | null, events: readonly StructuralEvent
 }
 
 function maskCheck(e: Of<'mask-check'>, before: TeachState, after: TeachState): string {
-  const active = maskSlotsOf(e.active);
-  const using = maskSlotsOf(e.using);
-  const need = maskSlotsOf(e.need);
+  const active = slotsOfMask(e.active);
+  const using = slotsOfMask(e.using);
+  const need = slotsOfMask(e.need);
   if (e.rule === 'snapshot-write') {
     const s = e.slot ?? 0;
     const own = findOrigin(before, e.origin)?.entry?.exceptions.find((x) => x.slots.includes(s));
@@ -243,12 +244,6 @@ export function eventLine(e: StructuralEvent): string {
 
 function hex(mask: bigint): string {
   return `0x${mask.toString(16)}`;
-}
-
-function maskSlotsOf(mask: bigint): number[] {
-  const out: number[] = [];
-  for (let s = 0; s < 64; s++) if ((mask >> BigInt(s)) & 1n) out.push(s);
-  return out;
 }
 
 function toMask(slots: readonly number[]): bigint {

@@ -1,3 +1,4 @@
+import { slotsOfHalves } from '../../src-core/shared/mask.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
 
 /**
@@ -34,7 +35,7 @@ export class ExceptionIndex {
   /** The exception stored in COW chunk `chunk`, or null. */
   find(chunk: number): { origin: number; slots: number[] } | null {
     const i = this.lowerBound(chunk);
-    return this.chunk[i] === chunk ? { origin: this.origin[i]!, slots: slotsOf(this.lo[i]!, this.hi[i]!) } : null;
+    return this.chunk[i] === chunk ? { origin: this.origin[i]!, slots: slotsOfHalves(this.lo[i]!, this.hi[i]!) } : null;
   }
 
   /**
@@ -76,9 +77,3 @@ function onlySlot(lo: number, hi: number): number {
   return -1;
 }
 
-function slotsOf(lo: number, hi: number): number[] {
-  const slots: number[] = [];
-  for (let s = 0; s < 32; s++) if ((lo >>> s) & 1) slots.push(s);
-  for (let s = 0; s < 32; s++) if ((hi >>> s) & 1) slots.push(32 + s);
-  return slots;
-}

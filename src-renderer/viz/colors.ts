@@ -62,12 +62,6 @@ export function lowestSlot(mask: bigint): number {
   return slot;
 }
 
-export function slotsOf(mask: bigint): number[] {
-  const out: number[] = [];
-  for (let slot = 0; mask >> BigInt(slot) !== 0n; slot++) if ((mask >> BigInt(slot)) & 1n) out.push(slot);
-  return out;
-}
-
 /** The metadata roles each format's map shows, in legend order (snapshots, shared and free follow). */
 export const SHARED_ROLES = ['header', 'bitmap', 'label', 'node', 'leaf'] as const;
 export const PERSISTENT_ROLES = ['header', 'metadata-area'] as const;

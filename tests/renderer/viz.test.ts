@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { LeafDetailResult, NodeDto, OccupancyResult, TreeBlockDto } from '../../src-core/api/contract.ts';
-import { lowestSlot, snapshotColor, slotsOf } from '../../src-renderer/viz/colors.ts';
+import { maskSlots } from '../../src-core/api/mask.ts';
+import { lowestSlot, snapshotColor } from '../../src-renderer/viz/colors.ts';
 import { bucketsFor, cellCentre, gridFor, hitTest, summarize } from '../../src-renderer/viz/occupancy-painter.ts';
 import { RangeCamera } from '../../src-renderer/viz/range-camera.ts';
 import { cellAt, hitSharemap, sharemapGeometry } from '../../src-renderer/viz/sharemap-painter.ts';
@@ -11,7 +12,7 @@ it('gives every snapshot slot its own stable colour', () => {
   expect(new Set(colors).size).toBe(64);
   expect(snapshotColor(5)).toBe(colors[5]);
   expect(lowestSlot(0b1100n)).toBe(2);
-  expect(slotsOf(0b1011n)).toEqual([0, 1, 3]);
+  expect(maskSlots(0b1011n)).toEqual([0, 1, 3]);
 });
 
 it('occupancy: grid, buckets and hit-testing map pixels back to chunks and roles', () => {

@@ -1,3 +1,4 @@
+import { maskSlots, maskToHex } from '../../../src-core/api/mask.ts';
 import type { DecodedLeaf, SharedStore } from '../../../src-core/shared/index.ts';
 import type { Command } from '../command.ts';
 import { withStore } from '../devices.ts';
@@ -45,12 +46,12 @@ function leafBlock(leaf: DecodedLeaf): TreeBlock {
     kind: 'leaf',
     chunk: leaf.chunk,
     baseChunk: leaf.baseChunk,
-    usingMask: hexMask(leaf.usingMask),
+    usingMask: maskToHex(leaf.usingMask),
     freeBytes: leaf.freeBytes,
     origins: leaf.origins.map((o) => ({
       origin: o.origin,
       offset: o.offset,
-      exceptions: o.exceptions.map((x) => ({ chunk: x.chunk, share: hexMask(x.share), slots: slotsOf(x.share) })),
+      exceptions: o.exceptions.map((x) => ({ chunk: x.chunk, share: maskToHex(x.share), slots: maskSlots(x.share) })),
     })),
   };
 }
@@ -69,14 +70,4 @@ function render(b: TreeBlock, indent: string): string[] {
     `${indent}node ${b.chunk} (level ${b.level}, ${b.entries.length} entries)`,
     ...b.entries.flatMap((e) => [`${indent}  key ${e.key ?? '-'} ->`, ...render(e.child, indent + '    ')]),
   ];
-}
-
-function hexMask(m: bigint): string {
-  return `0x${m.toString(16).padStart(16, '0')}`;
-}
-
-function slotsOf(m: bigint): number[] {
-  const out: number[] = [];
-  for (let s = 0; s < 64; s++) if ((m >> BigInt(s)) & 1n) out.push(s);
-  return out;
 }
