@@ -1,29 +1,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ROOT_DIR, cli, cliJson, oneLine, sha256, tempDir, writeOrigin } from './cli.ts';
+import { Fixture, type CaseName } from '../core/persistent/kernel-fixtures.ts';
+import { cli, cliJson, oneLine, sha256, tempDir, writeOrigin } from './cli.ts';
 
-const KERNEL = path.join(ROOT_DIR, 'test-fixtures/kernel');
-
-/** Decompresses a fixture file into `dir` (fixtures are never modified). */
-function fixture(name: string, file: string, dir: string): string {
-  const out = path.join(dir, `${name}-${file.replace('.gz', '')}`);
-  fs.writeFileSync(out, zlib.gunzipSync(fs.readFileSync(path.join(KERNEL, name, file))));
+/** Decompresses a fixture image into `dir` (fixtures are never modified). */
+function fixture(name: CaseName, file: string, dir: string): string {
+  const image = file.replace('.img.gz', '');
+  const out = path.join(dir, `${name}-${image}.img`);
+  fs.writeFileSync(out, new Fixture(name).image(image));
   return out;
 }
 
 /** The last `dmsetup status snap` figures the kernel printed in the snapshot phase: "376/2048 16". */
-function kernelStatus(name: string): string {
-  const lines = fs.readFileSync(path.join(KERNEL, name, 'status.txt'), 'utf8').split('\n');
-  const snap = lines.filter((l) => l.split('\t')[1] === 'snap' && l.includes('dmsetup status snap'));
-  return snap.at(-1)!.split('\t')[4]!.split(' ').slice(3).join(' ');
+function kernelStatus(name: CaseName): string {
+  const snap = new Fixture(name).status.filter((r) => r.phase === 'snap' && r.what === 'dmsetup status snap');
+  return snap.at(-1)!.value.split(' ').slice(3).join(' ');
 }
 
 describe('snapscope CLI on persistent stores', () => {
   it('reads every kernel fixture as the kernel showed it, with its usage figures', () => {
     const dir = tempDir();
-    for (const name of ['p-basic-c8', 'p-multiarea-c8', 'p-fullarea-c8']) {
+    for (const name of ['p-basic-c8', 'p-multiarea-c8', 'p-fullarea-c8'] as const) {
       const [origin, cow] = [fixture(name, 'origin.img.gz', dir), fixture(name, 'cow.img.gz', dir)];
       const hashes = [sha256(origin), sha256(cow)];
       const out = path.join(dir, `${name}-view`);

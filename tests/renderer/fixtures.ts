@@ -1,25 +1,24 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { createClient, type EngineClient } from '../../src-core/api/contract.ts';
 import { EngineService } from '../../src-main/host/engine-service.ts';
+import { Fixture, type CaseName } from '../core/persistent/kernel-fixtures.ts';
 import { createAppStore, type AppStore } from '../../src-renderer/store/index.ts';
-
-const KERNEL = path.resolve(import.meta.dirname, '../../test-fixtures/kernel');
 
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'snapscope-renderer-'));
 }
 
 /** A kernel-written persistent fixture, decompressed into `dir` (the originals are never touched). */
-export function kernelFixture(name: string, dir: string): { cow: string; origin: string } {
-  const out = (file: string): string => {
-    const target = path.join(dir, `${name}-${file}`);
-    fs.writeFileSync(target, zlib.gunzipSync(fs.readFileSync(path.join(KERNEL, name, `${file}.gz`))));
+export function kernelFixture(name: CaseName, dir: string): { cow: string; origin: string } {
+  const fixture = new Fixture(name);
+  const out = (image: string): string => {
+    const target = path.join(dir, `${name}-${image}.img`);
+    fs.writeFileSync(target, fixture.image(image));
     return target;
   };
-  return { cow: out('cow.img'), origin: out('origin.img') };
+  return { cow: out('cow'), origin: out('origin') };
 }
 
 /** The real EngineService in process behind the real contract client, and the app store over it. */

@@ -1,5 +1,3 @@
-import { gunzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkTask } from '../../../src-core/check/check.ts';
 import type { CheckReport } from '../../../src-core/check/findings.ts';
@@ -7,6 +5,7 @@ import { SECTOR_BYTES } from '../../../src-core/io/block-device.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { PersistentStore } from '../../../src-core/persistent/persistent-store.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
+import { CASES, Fixture } from '../persistent/kernel-fixtures.ts';
 import { CHUNK, GEO, getEntry, persistentCow, setEntry, setHeader } from './persistent-fixtures.ts';
 
 function check(cow: MemoryDevice): CheckReport {
@@ -30,9 +29,8 @@ describe('persistent check', () => {
   });
 
   it('finds nothing wrong with the kernel-written fixtures; an overflowed one is only invalid', () => {
-    for (const c of ['p-basic-c8', 'p-multiarea-c8', 'p-fullarea-c8', 'p-merge-full', 'p-overflow']) {
-      const bytes = gunzipSync(readFileSync(`test-fixtures/kernel/${c}/cow.img.gz`));
-      const r = check(new MemoryDevice(new Uint8Array(bytes), c));
+    for (const c of CASES) {
+      const r = check(new Fixture(c).device('cow'));
       expect(where(r)).toEqual(c === 'p-overflow' ? [['p-header-invalid', 0, undefined]] : []);
     }
   });
