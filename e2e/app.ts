@@ -54,7 +54,7 @@ export async function openServer(browser: Browser, args: string[], dir: string):
 
 /** A store served read-write, its page on the Overview. */
 export async function openServed(browser: Browser, store: { cow: string; origin: string }, dir: string): Promise<Session> {
-  const app = await openServer(browser, [store.cow, store.origin, '--write'], dir);
+  const app = await openServer(browser, [store.cow, '--origin', store.origin, '--write'], dir);
   await app.page.getByRole('heading', { name: 'Overview' }).waitFor();
   return app;
 }

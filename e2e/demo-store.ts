@@ -32,7 +32,7 @@ export function makeDemoStore(dir: string): { origin: string; cow: string } {
   }
   fs.writeFileSync(origin, Buffer.alloc(0));
   fs.truncateSync(origin, 8 << 20);
-  cli('format', 'shared', cow, '--size', '16M', '--chunk-size', '4k');
+  cli('format', cow, '--kind', 'shared', '--size', '16M', '--chunk-size', '4k');
   const lines: string[] = ['snap-create base'];
   for (let c = 0; c < 600; c += 3) lines.push(`origin-write ${c} ${(c % 250) + 1}`);
   lines.push('snap-create nightly');
@@ -44,6 +44,6 @@ export function makeDemoStore(dir: string): { origin: string; cow: string } {
   for (let c = 100; c < 160; c++) lines.push(`snap-write scratch ${c} 77`);
   const script = path.join(dir, 'demo.script');
   fs.writeFileSync(script, `${lines.join('\n')}\n`);
-  cli('replay', origin, cow, '--script', script);
+  cli('replay', cow, '--origin', origin, '--script', script);
   return { origin, cow };
 }

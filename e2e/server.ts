@@ -7,7 +7,7 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** Starts `snapscope serve [cow [origin]] [--write]` and resolves with the URL it prints. */
+/** Starts `snapscope serve [cow [--origin origin]] [--write]` and resolves with the URL it prints. */
 export async function serve(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Served> {
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin', 'snapscope.mjs'), 'serve', ...args], {
     cwd: ROOT,

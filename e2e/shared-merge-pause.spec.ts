@@ -19,14 +19,14 @@ function makeStore(dir: string): { cow: string; origin: string } {
   const cow = path.join(dir, 'shared.cow');
   fs.writeFileSync(origin, Buffer.alloc(0));
   fs.truncateSync(origin, 16 << 20);
-  cli('format', 'shared', cow, '--size', '32M', '--chunk-size', '4k');
+  cli('format', cow, '--kind', 'shared', '--size', '32M', '--chunk-size', '4k');
   const lines = ['snap-create base'];
   for (let c = 0; c < 400; c += 2) lines.push(`origin-write ${c} ${(c % 250) + 1}`);
   lines.push(`snap-create ${S}`);
   for (let c = 0; c < CHUNKS; c++) lines.push(`origin-write ${c} ${(c % 200) + 7}`);
   const script = path.join(dir, 'store.script');
   fs.writeFileSync(script, `${lines.join('\n')}\n`);
-  cli('replay', origin, cow, '--script', script);
+  cli('replay', cow, '--origin', origin, '--script', script);
   return { cow, origin };
 }
 
@@ -51,7 +51,7 @@ async function smallBatches(page: Page): Promise<void> {
     const dir = tempDir('shared-merge-pause');
     const { cow, origin } = makeStore(dir);
     const before = path.join(dir, 'before.img');
-    cli('read', origin, cow, '--from', S, '--out', before);
+    cli('read', cow, '--origin', origin, '-s', S, '--out', before);
 
     const app = await harness.open((browser) => openServed(browser, { cow, origin }, dir));
     const { page } = app;

@@ -17,8 +17,8 @@ const S = 'nightly';
     const { cow, origin } = makeDemoStore(dir);
     const before = path.join(dir, 'before.img');
     const baseBefore = path.join(dir, 'base-before.img');
-    cli('read', origin, cow, '--from', S, '--out', before);
-    cli('read', origin, cow, '--from', 'base', '--out', baseBefore);
+    cli('read', cow, '--origin', origin, '-s', S, '--out', before);
+    cli('read', cow, '--origin', origin, '-s', 'base', '--out', baseBefore);
     const plan = cliJson<MergeResult>('merge', origin, cow, '--snapshot', S, '--dry-run');
     const infoBefore = cliJson<StoreInfo>('info', cow);
 
@@ -67,7 +67,7 @@ const S = 'nightly';
     expect(check.warnings).toBe(0);
     // Another snapshot's view did not change.
     const baseAfter = path.join(dir, 'base-after.img');
-    cli('read', origin, cow, '--from', 'base', '--out', baseAfter);
+    cli('read', cow, '--origin', origin, '-s', 'base', '--out', baseAfter);
     expect(fs.readFileSync(baseAfter).equals(fs.readFileSync(baseBefore))).toBe(true);
   });
 });

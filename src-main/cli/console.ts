@@ -1,3 +1,5 @@
+import { withSchema } from './json.ts';
+
 /**
  * Where a command's output goes. In JSON mode a command emits objects (one document, or JSON lines
  * for streams); otherwise text. Progress and notes go to stderr so stdout stays parseable.
@@ -19,7 +21,7 @@ export class Console {
   }
   /** The command's result: `value` as JSON, or `text` for people. */
   result(value: unknown, text: string | (() => string)): void {
-    if (this.json) this.emit(value);
+    if (this.json) this.emit(withSchema(value));
     else this.print(typeof text === 'string' ? text : text());
   }
   /** A note or warning for people, on stderr (also in JSON mode, where stdout is data only). */

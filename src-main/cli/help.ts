@@ -1,40 +1,76 @@
-import { GLOBAL_OPTIONS } from './args.ts';
-import type { Command, OptionSpec } from './command.ts';
+import { optionSpecs } from './args.ts';
+import { EXIT_CODES, type CommandSpec, type OptionSpec } from './command.ts';
+import { padEnd, displayWidth } from './text-width.ts';
 
-export function commandHelp(c: Command): string {
-  const pos = c.positionals.map((p) => (p.optional ? `[<${p.name}>]` : `<${p.name}>`)).join(' ');
-  const lines = [`usage: snapscope ${c.name}${pos ? ' ' + pos : ''} [options]`, '', c.summary];
-  if (c.positionals.length) {
-    lines.push('', 'arguments:');
-    lines.push(...table(c.positionals.map((p) => [`<${p.name}>`, p.help])));
-  }
-  lines.push('', 'options:');
-  lines.push(...table(Object.entries({ ...c.options, ...GLOBAL_OPTIONS }).map(([n, o]) => [optionLabel(n, o), o.help])));
-  if (c.details) lines.push('', c.details.trimEnd());
+/** Help text, generated from the descriptors; man pages (man.ts) render the same pieces. */
+
+export function usageLine(c: CommandSpec): string {
+  const pos = c.positionals.map((p) => {
+    const word = `<${p.name}>${p.variadic ? '...' : ''}`;
+    return p.optional ? `[${word}]` : word;
+  });
+  const required = Object.entries(c.options)
+    .filter(([, o]) => o.required)
+    .map(([n, o]) => optionLabel(n, o, false));
+  return ['snapscope', c.name, ...pos, ...required, '[options]'].join(' ');
+}
+
+export function optionLabel(name: string, o: OptionSpec, withShort = true): string {
+  const long = o.type === 'boolean' ? `--${name}` : `--${name} ${placeholder(o)}`;
+  return withShort && o.short ? `-${o.short}, ${long}` : long;
+}
+
+export function placeholder(o: OptionSpec): string {
+  return o.value ?? (o.type === 'choice' ? o.choices!.join('|') : o.type.toUpperCase());
+}
+
+export function optionHelp(o: OptionSpec): string {
+  return `${o.required ? '(required) ' : ''}${o.help}${o.multiple ? ' (repeatable)' : ''}`;
+}
+
+/** Exit codes of one command: the common ones and its own. */
+export function exitCodes(c?: CommandSpec): [string, string][] {
+  return Object.entries({ ...EXIT_CODES, ...c?.exits })
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([code, what]) => [code, what]);
+}
+
+export function commandHelp(c: CommandSpec): string {
+  const lines = [`usage: ${usageLine(c)}`, '', c.summary];
+  if (c.positionals.length) lines.push('', 'arguments:', ...table(c.positionals.map((p) => [`<${p.name}>`, p.help])));
+  lines.push('', 'options:', ...table(Object.entries(optionSpecs(c)).map(([n, o]) => [optionLabel(n, o), optionHelp(o)])));
+  if (c.details) lines.push('', ...c.details.trimEnd().split('\n'));
+  lines.push('', 'examples:', ...c.examples.flatMap(([cmd, what]) => [`  snapscope ${cmd}`, `      ${what}`]));
+  lines.push('', 'exit status:', ...table(exitCodes(c)));
   return lines.join('\n');
 }
 
-export function mainHelp(commands: readonly Command[]): string {
+export function mainHelp(commands: readonly CommandSpec[]): string {
   return [
     'usage: snapscope <command> [arguments] [options]',
     '',
     'Inspect and manage device-mapper snapshot exception stores (shared and persistent COW formats).',
+    'Every command takes the COW (the exception store) first; the origin is --origin, a snapshot -s/--snapshot.',
     '',
     'commands:',
     ...table(commands.map((c) => [c.name, c.summary])),
     '',
-    'global options: --json (JSON output, errors too), --help, --version',
-    'sizes: bytes, or a number with k, M or G (powers of 1024)',
-    'exit status: 0 ok, 1 failure, 2 usage error',
-    "run 'snapscope <command> --help' for a command's options",
+    'global options: --json (JSON output, errors too), -h/--help, --version',
+    'sizes: bytes, or a number with s (sectors), k, M, G or T (powers of 1024)',
+    '',
+    'exit status:',
+    ...table(exitCodes()),
+    '',
+    "run 'snapscope help <command>' or 'snapscope <command> --help' for a command's options and examples",
   ].join('\n');
 }
 
-function optionLabel(name: string, o: OptionSpec): string {
-  return o.type === 'boolean' ? `--${name}` : `--${name} ${o.value ?? o.type.toUpperCase()}`;
+/** `snapscope snapshot`: the subcommands of a group. */
+export function groupHelp(group: string, commands: readonly CommandSpec[]): string {
+  return [`usage: snapscope ${group} <subcommand> ...`, '', 'subcommands:', ...table(commands.map((c) => [c.name, c.summary]))].join('\n');
 }
 
 function table(rows: string[][]): string[] {
-  const width = Math.max(...rows.map((r) => r[0]!.length));
-  return rows.map(([a, b]) => `  ${a!.padEnd(width)}  ${b}`);
+  const width = Math.max(...rows.map((r) => displayWidth(r[0]!)));
+  return rows.map(([a, b]) => `  ${padEnd(a!, width)}  ${b}`);
 }

@@ -1,53 +1,63 @@
-import fs from 'node:fs';
 import { describeLocation, isSnapscopeError, type ErrorLocation } from '../../src-core/errors.ts';
-import { parseArgs, usage } from './args.ts';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command } from './command.ts';
-import { commands } from './commands/index.ts';
+import { parseArgs } from './args.ts';
+import { catalog } from './catalog.ts';
+import { EXIT_BROKEN_PIPE, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeOf } from './command.ts';
+import { loaders } from './commands/index.ts';
 import { Console } from './console.ts';
-import { commandHelp, mainHelp } from './help.ts';
+import { findCommand, GroupWithoutSubcommand } from './find-command.ts';
+import { commandHelp, groupHelp, mainHelp } from './help.ts';
+import { JSON_SCHEMA } from './json.ts';
 
-/** The CLI's composition root: pick the command, parse, run, map errors to exit codes. */
+/**
+ * The CLI's composition root: find the command in the catalog, parse its arguments, load and run
+ * only that command's module, map what it throws to an exit code.
+ */
 async function main(argv: readonly string[]): Promise<number> {
-  const con = new Console(argv.includes('--json'));
+  const json = argv.includes('--json');
+  const con = new Console(json);
   try {
-    if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help') {
-      con.print(mainHelp(commands));
-      return argv.length === 0 ? EXIT_USAGE : EXIT_OK;
-    }
-    if (argv[0] === '--version') {
-      con.result({ version: version() }, `snapscope ${version()}`);
+    const { version, commands } = await catalog();
+    if (argv[0] === '--version' || argv[0] === '-V') {
+      con.result({ version }, `snapscope ${version}`);
       return EXIT_OK;
     }
-    const { command, rest } = findCommand(argv);
-    const args = parseArgs(command, rest);
+    // Like git: asked for help → stdout and 0; no command at all is a usage error → stderr and 2.
+    if (argv.length === 0) {
+      con.note(mainHelp(commands));
+      return EXIT_USAGE;
+    }
+    if (argv[0] === '--help' || argv[0] === '-h') {
+      text(mainHelp(commands));
+      return EXIT_OK;
+    }
+    const { spec, rest } = findCommand(commands, argv);
+    const args = parseArgs(spec, rest);
     if (args.flag('help')) {
-      con.print(commandHelp(command));
+      text(commandHelp(spec));
       return EXIT_OK;
     }
+    const command = await loaders[spec.name]!();
     return (await command.run(args, con)) ?? EXIT_OK;
   } catch (e) {
+    if (e instanceof GroupWithoutSubcommand) {
+      con.note(groupHelp(e.group, e.commands));
+      return EXIT_USAGE;
+    }
     return reportError(e, con);
   }
 }
 
-/** The command whose name is the longest prefix of argv's leading words. */
-function findCommand(argv: readonly string[]): { command: Command; rest: string[] } {
-  let best: Command | undefined;
-  for (const c of commands) {
-    const words = c.name.split(' ');
-    if (words.every((w, i) => argv[i] === w) && words.length > (best?.name.split(' ').length ?? 0)) best = c;
-  }
-  if (best) return { command: best, rest: argv.slice(best.name.split(' ').length) };
-  const group = commands.filter((c) => c.name.startsWith(`${argv[0]} `)).map((c) => c.name);
-  if (group.length) throw usage(`'${argv[0]}' needs a subcommand: ${group.join(', ')}`);
-  throw usage(`unknown command '${argv[0]}'`);
+/** Help is text even with --json. */
+function text(s: string): void {
+  new Console(false).print(s);
 }
 
 function reportError(e: unknown, con: Console): number {
+  if (isBrokenPipe(e)) return EXIT_BROKEN_PIPE;
   const code = isSnapscopeError(e) ? e.code : 'internal';
   const message = e instanceof Error ? e.message : String(e);
   const where: ErrorLocation = isSnapscopeError(e) ? e.where : {};
-  if (con.json) con.emit({ error: { code, message, where } });
+  if (con.json) con.emit({ schema: JSON_SCHEMA, error: { code, message, where } });
   else {
     // Messages that start with "<device>:" locate themselves; others get the location appended,
     // without the device when the message names it already.
@@ -56,14 +66,15 @@ function reportError(e: unknown, con: Console): number {
     const suffix = selfLocated ? '' : describeLocation(device !== undefined && !message.includes(device) ? where : rest);
     con.note(`snapscope: ${code === 'internal' ? 'internal error: ' : ''}${message}${suffix}`);
   }
-  return code === 'usage' ? EXIT_USAGE : EXIT_FAILURE;
+  return exitCodeOf(code);
 }
 
-function version(): string {
-  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+function isBrokenPipe(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException | null)?.code === 'EPIPE';
 }
 
-// Whatever escapes (an error in a callback) still ends as one line and exit 1, never a stack trace.
+// Whatever escapes (an error in a callback, a write to a closed pipe) still ends as one line and
+// its exit code, never a stack trace; a closed stdout ends quietly.
 process.on('uncaughtException', (e) => process.exit(reportError(e, new Console(process.argv.includes('--json')))));
+process.stdout.on('error', (e) => process.exit(isBrokenPipe(e) ? EXIT_BROKEN_PIPE : EXIT_FAILURE));
 process.exitCode = await main(process.argv.slice(2));

@@ -1,20 +1,19 @@
 import { Job, type Task } from '../../src-core/jobs/job.ts';
+import type { ProgressReport } from '../../src-core/jobs/progress.ts';
+import type { Args } from './args.ts';
 import type { Console } from './console.ts';
-import { progressLine } from './progress-bar.ts';
+import { progressBar, progressLine } from './progress-bar.ts';
+
+const DEFAULT_INTERVAL_SECONDS = 10;
 
 /**
- * Runs a long task the CLI way: a progress bar on a terminal, JSON lines with --json, nothing
- * otherwise; SIGINT cancels between slices (the job then throws 'cancelled'), a second SIGINT
- * is left to Node's default (exit at once).
+ * Runs a long task the CLI way: a bar on a terminal; elsewhere a plain line every --interval
+ * seconds; JSON lines with --json; nothing with --quiet. SIGINT cancels between slices (the job
+ * then throws 'cancelled': exit 130); a second SIGINT is left to Node's default (exit at once).
  */
-export async function runJob<R>(task: Task<R>, con: Console): Promise<R> {
-  const job = new Job(task, {
-    onProgress: (p) => {
-      if (con.json) con.emit({ progress: p });
-      else con.status(progressLine(p));
-    },
-    reportEveryMs: con.json ? 200 : 100,
-  });
+export async function runJob<R>(task: Task<R>, con: Console, args?: Args): Promise<R> {
+  const show = progressSink(con, args?.flag('quiet') ?? false, args?.number('interval') ?? DEFAULT_INTERVAL_SECONDS);
+  const job = new Job(task, { ...(show && { onProgress: show }), reportEveryMs: con.json ? 200 : 100 });
   const onInt = (): void => {
     process.removeListener('SIGINT', onInt);
     job.cancel();
@@ -24,6 +23,19 @@ export async function runJob<R>(task: Task<R>, con: Console): Promise<R> {
     return await job.run();
   } finally {
     process.removeListener('SIGINT', onInt);
-    con.endStatus();
+    if (show && con.stderrIsTTY && !con.json) con.endStatus();
   }
+}
+
+function progressSink(con: Console, quiet: boolean, intervalSeconds: number): ((p: ProgressReport) => void) | null {
+  if (con.json) return (p) => con.emit({ progress: p });
+  if (quiet) return null;
+  if (con.stderrIsTTY) return (p) => con.status(progressBar(p));
+  if (intervalSeconds === 0) return null;
+  let next = intervalSeconds;
+  return (p) => {
+    if (p.elapsedSeconds < next) return;
+    con.note(progressLine(p));
+    next = (Math.floor(p.elapsedSeconds / intervalSeconds) + 1) * intervalSeconds;
+  };
 }

@@ -100,7 +100,7 @@ function blockDeviceSize(fd: number): number {
 
 function openError(path: string, e: unknown, write: boolean): SnapscopeError {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new SnapscopeError('usage', `${path}: no such file or device`, { device: path });
+  if (code === 'ENOENT') return new SnapscopeError('io', `${path}: no such file or device`, { device: path });
   if (code === 'EACCES' || code === 'EPERM')
     return new SnapscopeError('io', `${path}: permission denied (opening for ${write ? 'write' : 'read'})`, { device: path });
   if (code === 'EBUSY') return new SnapscopeError('in-use', `${path} is in use (mounted, or held by device-mapper)`, { device: path });

@@ -15,7 +15,7 @@ describe('snapscope CLI: help, version, usage, bad input', () => {
     expect(sub.code).toBe(0);
     expect(sub.stdout).toContain('--data-file F');
 
-    for (const argv of [['nope'], ['info'], ['snapshot'], ['info', 'x', '--bogus'], ['format', 'shared', 'x', '--size', '12Q'], ['format', 'weird', 'x']]) {
+    for (const argv of [['nope'], ['info'], ['info', 'x', '--bogus'], ['format', 'x', '--kind', 'shared', '--size', '12Q'], ['format', 'x', '--kind', 'weird']]) {
       const r = cli(...argv);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(oneLine(r)).toMatch(/^snapscope: /);
@@ -24,12 +24,12 @@ describe('snapscope CLI: help, version, usage, bad input', () => {
 
   it('--json errors are {"error":{code,message,where}}', () => {
     const r = cliJson('info', '/nonexistent/cow');
-    expect(r.code).toBe(2);
-    expect(r.value.error).toMatchObject({ code: 'usage', message: expect.stringContaining('/nonexistent/cow'), where: { device: '/nonexistent/cow' } });
+    expect(r.code).toBe(1);
+    expect(r.value.error).toMatchObject({ code: 'io', message: expect.stringContaining('/nonexistent/cow'), where: { device: '/nonexistent/cow' } });
     expect(cliJson('frobnicate').value.error.code).toBe('usage');
   });
 
-  it('not a store, truncated, a directory, wrong magic: one clear line, exit 1 or 2, nothing written', () => {
+  it('not a store, truncated, a directory, wrong magic: one clear line, exit 3 (2 for a directory), nothing written', () => {
     const dir = tempDir();
     const files: Record<string, Buffer> = {
       zeros: Buffer.alloc(65536),
@@ -43,10 +43,11 @@ describe('snapscope CLI: help, version, usage, bad input', () => {
     const before = Object.keys(files).map((n) => sha256(path.join(dir, n)));
     for (const name of Object.keys(files)) {
       const f = path.join(dir, name);
-      const writes = ['write', f, f, '--to', 'origin', '--chunk', '0', '--fill', '1'];
+      const writes = ['write', f, '--origin', f, '-s', 'origin', '--chunk', '0', '--fill', '1'];
       for (const argv of name === 'zeros' || name === 'shared-short' ? [['info', f], ['tree', f], writes] : [['info', f]]) {
         const r = cli(...argv);
-        expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(1);
+        // No known magic, or too short for the header: "not a store", the same exit code everywhere.
+        expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(3);
         expect(oneLine(r)).toContain(f);
       }
     }
@@ -59,7 +60,7 @@ describe('snapscope CLI: help, version, usage, bad input', () => {
 
   it('a label name that is not UTF-8: info prints one line naming the label chunk and exits 1', () => {
     const cow = path.join(tempDir(), 'cow');
-    expect(cli('format', 'shared', cow, '--chunk-size', '4k', '--size', '1M').code).toBe(0);
+    expect(cli('format', cow, '--kind', 'shared', '--chunk-size', '4k', '--size', '1M').code).toBe(0);
     expect(cli('snapshot', 'create', cow, '--name', 'before').code).toBe(0);
     const bytes = fs.readFileSync(cow);
     const labelChunk = Number(bytes.readBigUInt64LE(48)); // header label_chunk
@@ -72,11 +73,11 @@ describe('snapscope CLI: help, version, usage, bad input', () => {
 
   it('format warns when the chunk size cannot give 64 snapshots their own copy of one chunk', () => {
     const dir = tempDir();
-    const small = cliJson('format', 'shared', path.join(dir, 'small.cow'), '--chunk-size', '512', '--size', '1M');
+    const small = cliJson('format', path.join(dir, 'small.cow'), '--kind', 'shared', '--chunk-size', '512', '--size', '1M');
     expect(small.code).toBe(0);
     expect(small.value.warnings).toEqual([expect.stringContaining('at most 29 distinct copies')]);
-    const text = cli('format', 'shared', path.join(dir, 'small2.cow'), '--chunk-size', '512', '--size', '1M');
+    const text = cli('format', path.join(dir, 'small2.cow'), '--kind', 'shared', '--chunk-size', '512', '--size', '1M');
     expect(text.stderr).toMatch(/^snapscope: warning: with 512-byte chunks/m);
-    expect(cliJson('format', 'shared', path.join(dir, 'big.cow'), '--chunk-size', '4k', '--size', '1M').value.warnings).toEqual([]);
+    expect(cliJson('format', path.join(dir, 'big.cow'), '--kind', 'shared', '--chunk-size', '4k', '--size', '1M').value.warnings).toEqual([]);
   });
 });

@@ -21,8 +21,8 @@ describe('in-use refusal', () => {
     const dir = tempDir();
     const [origin, cow, script] = [path.join(dir, 'origin.img'), path.join(dir, 'p.cow'), path.join(dir, 's')];
     writeOrigin(origin, 1 << 20, 4096);
-    expect(cli('format', 'persistent', cow, '--size', '1M').code).toBe(0);
-    expect(cli('write', origin, cow, '--to', 'origin', '--chunk', '1', '--fill', '7').code).toBe(0);
+    expect(cli('format', cow, '--kind', 'persistent', '--size', '1M').code).toBe(0);
+    expect(cli('write', cow, '--origin', origin, '-s', 'origin', '--chunk', '1', '--fill', '7').code).toBe(0);
     fs.writeFileSync(script, 'origin-write 2 8\n');
     // Detach exactly what this test attached (other tests use loop devices concurrently).
     const attach = (file: string): { dev: string; detach(): void } => {
@@ -39,11 +39,11 @@ describe('in-use refusal', () => {
     const loop = cowLoop.dev;
     const hashes = [sha256(origin), sha256(cow)];
     for (const argv of [
-      ['write', origin, cow, '--to', 'origin', '--chunk', '3', '--fill', '1'],
-      ['replay', origin, cow, '--script', script],
-      ['merge', origin, cow],
-      ['merge', origin, cow, '--dry-run'],
-      ['format', 'persistent', cow, '--force'],
+      ['write', cow, '--origin', origin, '-s', 'origin', '--chunk', '3', '--fill', '1'],
+      ['replay', cow, '--origin', origin, '--script', script],
+      ['merge', cow, '--origin', origin],
+      ['merge', cow, '--origin', origin, '--dry-run'],
+      ['format', cow, '--kind', 'persistent', '--force'],
     ]) {
       const r = cli(...argv);
       expect(r.code, argv.join(' ')).toBe(1);
@@ -51,13 +51,13 @@ describe('in-use refusal', () => {
     }
     expect([sha256(origin), sha256(cow)]).toEqual(hashes);
     expect(cli('info', cow).code).toBe(0);
-    expect(cli('read', origin, cow, '--from', 'snap', '--out', path.join(dir, 'v')).code).toBe(0);
+    expect(cli('read', cow, '--origin', origin, '-s', 'snap', '--out', path.join(dir, 'v')).code).toBe(0);
 
     cowLoop.detach();
     const originLoop = attach(origin).dev;
-    const r = cli('write', origin, cow, '--to', 'snap', '--chunk', '3', '--fill', '1');
+    const r = cli('write', cow, '--origin', origin, '-s', 'snap', '--chunk', '3', '--fill', '1');
     expect(r.code).toBe(0); // a snapshot write only reads the origin
-    expect(oneLine(cli('write', origin, cow, '--to', 'origin', '--chunk', '3', '--fill', '1'))).toContain(`origin ${origin} is in use (attached to ${originLoop})`);
+    expect(oneLine(cli('write', cow, '--origin', origin, '-s', 'origin', '--chunk', '3', '--fill', '1'))).toContain(`origin ${origin} is in use (attached to ${originLoop})`);
   });
 
   it.runIf(!isRoot)('is skipped: attaching loop devices needs root', () => {

@@ -40,7 +40,7 @@ describe('merge cancel', () => {
   it('SIGINT stops between runs with a clear message; the next merge finishes it', async () => {
     const { origin, cow, exceptions } = bigPersistent(tempDir(), 128); // 128 MiB of exceptions: 4 merge batches of 32 MiB
     expect(cliJson('info', cow).value.exceptions).toBe(exceptions);
-    const child = cliAsync('merge', origin, cow, '--json');
+    const child = cliAsync('merge', cow, '--origin', origin, '--json');
     let stdout = '';
     let signalled = false;
     child.stdout.on('data', (d: Buffer) => {
@@ -53,7 +53,7 @@ describe('merge cancel', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
     const last = lines.at(-1);
-    expect(code).toBe(1);
+    expect(code).toBe(130);
     expect(last.error.code).toBe('cancelled');
     expect(last.error.message).toMatch(/consistent.*resumes/);
     const left = cliJson('info', cow).value.exceptions;
@@ -61,7 +61,7 @@ describe('merge cancel', () => {
     expect(left).toBeLessThan(exceptions);
 
     const resumed = await new Promise<string>((resolve) => {
-      const c = cliAsync('merge', origin, cow, '--json');
+      const c = cliAsync('merge', cow, '--origin', origin, '--json');
       let out = '';
       c.stdout.on('data', (d: Buffer) => (out += String(d)));
       c.on('close', () => resolve(out));

@@ -25,7 +25,7 @@ describe('snapscope CLI on persistent stores', () => {
       const [origin, cow] = [fixture(name, 'origin.img.gz', dir), fixture(name, 'cow.img.gz', dir)];
       const hashes = [sha256(origin), sha256(cow)];
       const out = path.join(dir, `${name}-view`);
-      expect(cli('read', origin, cow, '--from', 'snap', '--out', out).code).toBe(0);
+      expect(cli('read', cow, '--origin', origin, '-s', 'snap', '--out', out).code).toBe(0);
       expect(sha256(out), name).toBe(sha256(fixture(name, 'snapshot-view.img.gz', dir)));
       const info = cliJson('info', cow).value;
       const k = info.kernelStatus;
@@ -39,7 +39,7 @@ describe('snapscope CLI on persistent stores', () => {
     const dir = tempDir();
     const name = 'p-merge-full';
     const [origin, cow] = [fixture(name, 'origin.img.gz', dir), fixture(name, 'cow.img.gz', dir)];
-    expect(cli('merge', origin, cow).code).toBe(0);
+    expect(cli('merge', cow, '--origin', origin).code).toBe(0);
     expect(sha256(origin)).toBe(sha256(fixture(name, 'origin-after.img.gz', dir)));
     expect(sha256(cow)).toBe(sha256(fixture(name, 'cow-after.img.gz', dir)));
     const k = cliJson('info', cow).value.kernelStatus;
@@ -51,10 +51,10 @@ describe('snapscope CLI on persistent stores', () => {
     const [origin, cow] = [fixture('p-overflow', 'origin.img.gz', dir), fixture('p-overflow', 'cow.img.gz', dir)];
     const info = cliJson('info', cow).value;
     expect(info.valid).toBe(false);
-    const r = cli('read', origin, cow, '--from', 'snap', '--out', path.join(dir, 'v'));
+    const r = cli('read', cow, '--origin', origin, '-s', 'snap', '--out', path.join(dir, 'v'));
     expect(r.code).toBe(1);
     oneLine(r);
-    const w = cli('write', origin, cow, '--to', 'origin', '--chunk', '1', '--fill', '1');
+    const w = cli('write', cow, '--origin', origin, '-s', 'origin', '--chunk', '1', '--fill', '1');
     expect(w.code).toBe(1);
     expect(oneLine(w)).toContain('invalid');
   });
@@ -64,32 +64,32 @@ describe('snapscope CLI on persistent stores', () => {
     const [origin, cow, script] = [path.join(dir, 'o'), path.join(dir, 'p.cow'), path.join(dir, 's')];
     writeOrigin(origin, 4 << 20, 4096);
     const pristine = fs.readFileSync(origin);
-    expect(cli('format', 'persistent', cow, '--chunk-size', '4k', '--size', '2M').code).toBe(0);
-    expect(cli('write', origin, cow, '--to', 'origin', '--chunk', '0', '--fill', '0xee').code).toBe(0);
+    expect(cli('format', cow, '--kind', 'persistent', '--chunk-size', '4k', '--size', '2M').code).toBe(0);
+    expect(cli('write', cow, '--origin', origin, '-s', 'origin', '--chunk', '0', '--fill', '0xee').code).toBe(0);
     const lines = [];
     for (let c = 1; c < 300; c += 3) lines.push(`origin-write ${c} 0x${(c & 255).toString(16)}`);
     lines.push('commit', 'snap-write snap 2 5');
     fs.writeFileSync(script, lines.join('\n'));
-    expect(cli('replay', origin, cow, '--script', script).code).toBe(0);
+    expect(cli('replay', cow, '--origin', origin, '--script', script).code).toBe(0);
 
     const create = cli('snapshot', 'create', cow);
     expect(create.code).toBe(1);
     expect(oneLine(create)).toContain('holds exactly one snapshot');
-    expect(cli('snapshot', 'delete', cow, 'snap').stderr).toContain('holds exactly one snapshot');
-    expect(cliJson('snapshot', 'list', cow).value).toMatchObject([{ slot: 0, name: 'snap', exceptions: 102 }]);
+    expect(cli('snapshot', 'delete', cow, '-s', 'snap').stderr).toContain('holds exactly one snapshot');
+    expect(cliJson('snapshot', 'list', cow).value.snapshots).toMatchObject([{ slot: 0, name: 'snap', exceptions: 102 }]);
 
     const view = path.join(dir, 'view');
-    expect(cli('read', origin, cow, '--from', 'snap', '--out', view).code).toBe(0);
+    expect(cli('read', cow, '--origin', origin, '-s', 'snap', '--out', view).code).toBe(0);
     const expected = Buffer.from(pristine);
     expected.fill(5, 2 * 4096, 3 * 4096);
     expect(fs.readFileSync(view).equals(expected)).toBe(true);
 
     const before = [sha256(origin), sha256(cow)];
-    const dry = cliJson('merge', origin, cow, '--dry-run').value;
+    const dry = cliJson('merge', cow, '--origin', origin, '--dry-run').value;
     expect(dry).toMatchObject({ dryRun: true, chunks: 102 });
     expect([sha256(origin), sha256(cow)]).toEqual(before);
 
-    const merged = cli('merge', origin, cow, '--json');
+    const merged = cli('merge', cow, '--origin', origin, '--json');
     expect(merged.code).toBe(0);
     const events = merged.stdout.trim().split('\n').map((l) => JSON.parse(l));
     const progress = events.filter((e) => e.progress).map((e) => e.progress.done);

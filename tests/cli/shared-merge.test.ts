@@ -56,30 +56,30 @@ describe('snapscope merge on a shared store', () => {
     const dir = tempDir();
     const [origin, cow, script] = [path.join(dir, 'origin'), path.join(dir, 'cow'), path.join(dir, 'script')];
     writeOrigin(origin, 1 << 20, CB);
-    expect(cli('format', 'shared', cow, '--chunk-size', '4k', '--size', '4M').code).toBe(0);
+    expect(cli('format', cow, '--kind', 'shared', '--chunk-size', '4k', '--size', '4M').code).toBe(0);
     fs.writeFileSync(script, ['snap-create a', ...range(0, 10).map((c) => `origin-write ${c} 0x11`), 'snap-create b', ...range(5, 15).map((c) => `origin-write ${c} 0x22`), 'snap-write a 20 0x33', ''].join('\n'));
-    expect(cli('replay', origin, cow, '--script', script).code).toBe(0);
+    expect(cli('replay', cow, '--origin', origin, '--script', script).code).toBe(0);
     const view = (from: string) => {
       const out = path.join(dir, `view-${from}`);
-      expect(cli('read', origin, cow, '--from', from, '--out', out).code).toBe(0);
+      expect(cli('read', cow, '--origin', origin, '-s', from, '--out', out).code).toBe(0);
       return fs.readFileSync(out);
     };
     const [a, b] = [view('a'), view('b')];
 
-    const missing = cli('merge', origin, cow);
+    const missing = cli('merge', cow, '--origin', origin);
     expect(missing.code).toBe(2);
     expect(oneLine(missing)).toContain('--snapshot');
-    expect(oneLine(cli('merge', origin, cow, '--snapshot', 'nope'))).toContain('no snapshot named "nope"');
+    expect(oneLine(cli('merge', cow, '--origin', origin, '--snapshot', 'nope'))).toContain('no snapshot named "nope"');
 
     const hashes = [sha256(cow), sha256(origin)];
-    const dry = cliJson('merge', origin, cow, '--snapshot', 'a', '--dry-run');
+    const dry = cliJson('merge', cow, '--origin', origin, '--snapshot', 'a', '--dry-run');
     expect(dry.code).toBe(0);
     // a: own copies of 0..9 and 20, shared with b at 10..14; b reads the origin at 0..4 and 20.
     expect(dry.value).toMatchObject({ dryRun: true, slot: 0, chunks: 16, bytes: 22 * CB });
     expect(dry.value.summary.join('\n')).toMatch(/first 6 chunks .* copied from the origin for the other snapshots[\s\S]*space: needs up to \d+ free chunks/);
     expect([sha256(cow), sha256(origin)]).toEqual(hashes);
 
-    const run = cli('merge', origin, cow, '--snapshot', 'a', '--json');
+    const run = cli('merge', cow, '--origin', origin, '--snapshot', 'a', '--json');
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
     const progress = lines.filter((l) => l.progress).map((l) => l.progress);
@@ -93,7 +93,7 @@ describe('snapscope merge on a shared store', () => {
     expect(info.merge).toBeNull();
 
     fs.writeFileSync(script, 'snap-merge b\n');
-    expect(cli('replay', origin, cow, '--script', script).code).toBe(0);
+    expect(cli('replay', cow, '--origin', origin, '--script', script).code).toBe(0);
     expect(fs.readFileSync(origin).equals(b)).toBe(true);
     expect(cliJson('info', cow).value.snapshots).toEqual([]);
   });
@@ -101,8 +101,8 @@ describe('snapscope merge on a shared store', () => {
   it('SIGINT stops between steps; info says a merge is in progress; merge without --snapshot finishes it', async () => {
     const chunks = 32768; // 128 MiB: one batch, copied onto the origin in 16 steps of 8 MiB
     const { origin, cow, before, after } = bigShared(tempDir(), chunks);
-    const first = await mergeAsync([origin, cow, '--snapshot', 'before'], true);
-    expect(first.code).toBe(1);
+    const first = await mergeAsync([cow, '--origin', origin, '--snapshot', 'before'], true);
+    expect(first.code).toBe(130);
     expect(first.lines.at(-1).error).toMatchObject({ code: 'cancelled', message: expect.stringMatching(/consistent.*resumes/) });
 
     const info = cliJson('info', cow).value;
@@ -111,17 +111,17 @@ describe('snapscope merge on a shared store', () => {
     expect(info.notes.join('\n')).toContain('part rolled back');
     const text = cli('info', cow).stdout;
     expect(text).toMatch(/merge +of slot 0 in progress: \d+\/32768 chunks/);
-    const other = cli('merge', origin, cow, '--snapshot', 'after', '--dry-run');
+    const other = cli('merge', cow, '--origin', origin, '--snapshot', 'after', '--dry-run');
     expect(other.code).toBe(2);
     expect(oneLine(other)).toContain('the merge of snapshot 0 into the origin is in progress');
-    expect(oneLine(cli('write', origin, cow, '--to', 'origin', '--chunk', '3', '--fill', '1'))).toContain('being merged');
+    expect(oneLine(cli('write', cow, '--origin', origin, '-s', 'origin', '--chunk', '3', '--fill', '1'))).toContain('being merged');
 
-    const second = await mergeAsync([origin, cow], false);
+    const second = await mergeAsync([cow, '--origin', origin], false);
     expect(second.code).toBe(0);
     expect(second.lines.at(-1).result.chunks).toBe(chunks);
     expect(fs.readFileSync(origin).equals(before)).toBe(true);
     const out = path.join(path.dirname(cow), 'after.img');
-    expect(cli('read', origin, cow, '--from', 'after', '--out', out).code).toBe(0);
+    expect(cli('read', cow, '--origin', origin, '-s', 'after', '--out', out).code).toBe(0);
     expect(fs.readFileSync(out).equals(after)).toBe(true);
     expect(cliJson('info', cow).value).toMatchObject({ merge: null, snapshots: [{ name: 'after' }] });
   }, 60_000);

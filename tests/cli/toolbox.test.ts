@@ -10,15 +10,15 @@ function sharedImage(dir: string): string {
   const cow = path.join(dir, 'cow.img');
   const origin = path.join(dir, 'origin.img');
   fs.writeFileSync(origin, Buffer.alloc(1 << 20));
-  expect(cli('format', 'shared', cow, '--size', '1M', '--chunk-size', '4k').code).toBe(0);
+  expect(cli('format', cow, '--kind', 'shared', '--size', '1M', '--chunk-size', '4k').code).toBe(0);
   const script = path.join(dir, 'ops.txt');
   fs.writeFileSync(script, 'snap-create one\norigin-write 1 7\norigin-write 5 8\nsnap-create two\norigin-write 1 9\ncommit\n');
-  expect(cli('replay', origin, cow, '--script', script).code).toBe(0);
+  expect(cli('replay', cow, '--origin', origin, '--script', script).code).toBe(0);
   return cow;
 }
 
 describe('snapscope check, repair, dump, restore, stats', () => {
-  it('check: clean store exits 0; damage exits 1 with the finding; garbage exits 3; --quiet prints nothing', () => {
+  it('check: clean store exits 0; damage exits 4 with the finding; garbage exits 3; --quiet prints nothing', () => {
     const dir = tempDir();
     const cow = sharedImage(dir);
     const clean = cli('check', cow);
@@ -30,10 +30,10 @@ describe('snapscope check, repair, dump, restore, stats', () => {
     bytes[4096] = 0; // bitmap byte 0: chunks 0..7 (header, bitmap, tree) now read as free
     fs.writeFileSync(path.join(dir, 'bad.img'), bytes);
     const bad = cliJson('check', path.join(dir, 'bad.img'));
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(4);
     expect(bad.value.findings[0]).toMatchObject({ kind: 's-bitmap-free', severity: 'error', chunk: 0 });
     const quiet = cli('check', path.join(dir, 'bad.img'), '--quiet');
-    expect([quiet.code, quiet.stdout, quiet.stderr]).toEqual([1, '', '']);
+    expect([quiet.code, quiet.stdout, quiet.stderr]).toEqual([4, '', '']);
     fs.writeFileSync(path.join(dir, 'zeros.img'), Buffer.alloc(8192));
     expect(cli('check', path.join(dir, 'zeros.img')).code).toBe(3);
     expect(cli('check').code).toBe(2);
@@ -67,12 +67,12 @@ describe('snapscope check, repair, dump, restore, stats', () => {
       const file = path.join(dir, `dump.${form}`);
       fs.writeFileSync(file, d1.stdout);
       const fresh = path.join(dir, `new-${form}.img`);
-      expect(cli('restore', file, fresh).code).toBe(0);
+      expect(cli('restore', fresh, '--dump', file).code).toBe(0);
       expect(cli('dump', fresh, '--format', form).stdout).toBe(d1.stdout);
       // Onto the store itself: backed up first.
       const copy = path.join(dir, `copy-${form}.img`);
       fs.copyFileSync(cow, copy);
-      expect(cli('restore', file, copy).code).toBe(0);
+      expect(cli('restore', copy, '--dump', file).code).toBe(0);
       expect(fs.existsSync(`${copy}.snapscope-backup`)).toBe(true);
       expect(cli('dump', copy, '--format', form, '--out', path.join(dir, 'again')).code).toBe(0);
       expect(fs.readFileSync(path.join(dir, 'again'), 'utf8')).toBe(d1.stdout);
@@ -114,7 +114,7 @@ describe('snapscope check, repair, dump, restore, stats', () => {
       '{"snapscope_dump":1,"format":"persistent","chunk_bytes":4096,"chunk_count":512,"valid":true,"version":1,"snapmask":"0x1","snapshots":[],\n"exceptions":[\n[5,2,"0x1"],\n[6,3,"0x1"],\n[5,4,"0x1"]\n]}\n',
     );
     const target = path.join(dir, 'new.img');
-    const r = cli('restore', dump, target);
+    const r = cli('restore', target, '--dump', dump);
     expect(r.code).toBe(1);
     expect(oneLine(r)).toMatch(/exceptions 0 and 2 both remap old_chunk 5/);
     expect(fs.readFileSync(target).every((b) => b === 0)).toBe(true); // nothing written

@@ -2,45 +2,46 @@ import { checkTask } from '../../../src-core/check/check.ts';
 import type { CheckReport, Finding } from '../../../src-core/check/findings.ts';
 import { isSnapscopeError } from '../../../src-core/errors.ts';
 import { Job } from '../../../src-core/jobs/job.ts';
-import type { Command } from '../command.ts';
+import { EXIT_DAMAGED, EXIT_OK, exitCodeOf, type Command } from '../command.ts';
+import { COW, PROGRESS } from '../grammar.ts';
 import { openDevice } from '../devices.ts';
 import { runJob } from '../run-job.ts';
-
-/** Exit code for "not readable as a store": bad magic, too short, I/O error. */
-export const EXIT_NOT_A_STORE = 3;
 
 export const check: Command = {
   name: 'check',
   summary: 'check a store for damage: every problem with its kind, place and expected value (read-only)',
-  positionals: [{ name: 'cow', help: 'COW device or image (shared or persistent; detected by magic)' }],
+  positionals: [COW],
   options: {
-    strict: { type: 'boolean', help: 'warnings count too (exit 1)' },
-    quiet: { type: 'boolean', help: 'print nothing; only the exit code' },
+    strict: { type: 'boolean', help: 'warnings count too (exit 4)' },
+    quiet: { type: 'boolean', short: 'q', help: 'print nothing; only the exit code' },
+    interval: PROGRESS.interval!,
   },
   details: [
-    'Exit: 0 clean or warnings only, 1 errors (or warnings with --strict), 2 usage, 3 not readable as a store.',
+    'Exit 0 means the store can be activated: no errors, and not invalidated by the kernel.',
     'JSON: the report {format, findings[{kind, severity, chunk, entry?, message, expected?, found?}], errors, warnings, ...}.',
     'Finding kinds are stable names, listed in docs/check.md.',
   ].join('\n'),
+  examples: [
+    ['check /tmp/demo/shared.cow', 'every problem found, then a summary line'],
+    ['check -q /dev/vg/snap-cow && echo ok', 'in a script: only the exit code'],
+  ],
+  exits: { [EXIT_DAMAGED]: 'the store is damaged (errors; warnings too with --strict) or invalidated by the kernel' },
   async run(args, con) {
     const quiet = args.flag('quiet');
     const dev = openDevice(args.arg('cow'), 'COW', false);
     let report: CheckReport;
     try {
       const task = checkTask(dev);
-      report = quiet || con.json ? await new Job(task).run() : await runJob(task, con);
+      report = quiet || con.json ? await new Job(task).run() : await runJob(task, con, args);
     } catch (e) {
-      if (!isSnapscopeError(e) || (e.code !== 'not-a-store' && e.code !== 'io')) throw e;
-      if (!quiet) {
-        if (con.json) con.emit({ error: { code: e.code, message: e.message, where: e.where } });
-        else con.note(`snapscope: ${e.message}`);
-      }
-      return EXIT_NOT_A_STORE;
+      if (quiet && isSnapscopeError(e)) return exitCodeOf(e.code);
+      throw e;
     } finally {
       dev.close();
     }
     if (!quiet) con.result(report, () => renderReport(report));
-    return report.errors > 0 || (args.flag('strict') && report.warnings > 0) ? 1 : 0;
+    const invalidated = Boolean(report.byKind['p-header-invalid'] || report.byKind['s-header-invalid']);
+    return report.errors > 0 || invalidated || (args.flag('strict') && report.warnings > 0) ? EXIT_DAMAGED : EXIT_OK;
   },
 };
 

@@ -8,9 +8,10 @@ import { openDevice } from '../devices.ts';
 export const demo: Command = {
   name: 'demo',
   summary: 'write a deterministic sample volume: <dir>/origin.img and <dir>/shared.cow',
-  positionals: [{ name: 'dir', help: 'directory (created when missing)' }],
-  options: { force: { type: 'boolean', help: 'replace existing demo files' } },
+  positionals: [{ name: 'dir', help: 'directory (created when missing)', complete: 'dir' }],
+  options: { force: { type: 'boolean', short: 'f', help: 'replace existing demo files' } },
   details: 'Same bytes every run: fixed snapshot names, UUIDs, timestamps and content.',
+  examples: [['demo /tmp/demo', 'a 64 MiB origin and a shared store with three snapshots, to try every command on']],
   run(args, con) {
     const dir = args.arg('dir');
     const originPath = path.join(dir, 'origin.img');
@@ -34,7 +35,7 @@ export const demo: Command = {
       con.result(
         { origin: originPath, cow: cowPath, ...summary },
         `wrote ${originPath} and ${cowPath}: snapshots ${summary.snapshots.join(', ')}; ${summary.exceptions} exceptions; a ${summary.levels}-level tree\n` +
-          `try: snapscope info ${cowPath}   or: snapscope serve ${cowPath} ${originPath}`,
+          `try: snapscope info ${cowPath}   or: snapscope serve ${cowPath} --origin ${originPath}`,
       );
     } finally {
       cow.close();

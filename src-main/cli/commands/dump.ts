@@ -3,21 +3,26 @@ import { SnapscopeError } from '../../../src-core/errors.ts';
 import { Job } from '../../../src-core/jobs/job.ts';
 import { dumpTask } from '../../../src-core/ir/dump.ts';
 import { dumpWriter } from '../../../src-core/ir/writer.ts';
+import { COW } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { openDevice } from '../devices.ts';
 
 export const dump: Command = {
   name: 'dump',
   summary: 'write the logical content of a store (header, snapshots, every exception) as JSON or XML',
-  positionals: [{ name: 'cow', help: 'COW device or image' }],
+  positionals: [COW],
   options: {
-    format: { type: 'string', value: 'json|xml', help: 'output form (default json)' },
-    out: { type: 'string', value: 'F', help: 'write to F instead of stdout' },
+    format: { type: 'choice', choices: ['json', 'xml'], help: 'output form (default json)' },
+    out: { type: 'string', value: 'F', help: 'write to F instead of stdout', complete: 'file' },
   },
   details: [
     'Streams: memory stays bounded whatever the store size. `restore` reads it back.',
     'A damaged store dumps what check vouches for; the rest is reported on stderr and the exit code is 1.',
   ].join('\n'),
+  examples: [
+    ['dump /dev/vg/cow --out cow.json', 'the logical content, to keep or to restore from'],
+    ['dump /tmp/demo/shared.cow --format xml | less', 'as XML, paged'],
+  ],
   async run(args, con) {
     const form = args.string('format') ?? 'json';
     if (form !== 'json' && form !== 'xml') throw new SnapscopeError('usage', `--format must be json or xml, not '${form}'`);

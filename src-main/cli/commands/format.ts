@@ -5,29 +5,30 @@ import { SharedStore } from '../../../src-core/shared/index.ts';
 import type { StoreFormat } from '../../../src-core/store.ts';
 import { FileDevice } from '../../host/file-device.ts';
 import { assertNotInUse } from '../../host/in-use.ts';
-import { usage } from '../args.ts';
 import type { Command } from '../command.ts';
 import { isBlockDevice } from '../devices.ts';
-import { formatSize } from '../size.ts';
+import { COW } from '../grammar.ts';
+import { formatSize, parseChunkSize } from '../size.ts';
 
 export const format: Command = {
   name: 'format',
   summary: 'create an empty shared or persistent store (creates or extends an image file)',
-  positionals: [
-    { name: 'kind', help: "'shared' or 'persistent'" },
-    { name: 'cow', help: 'COW device or image file' },
-  ],
+  positionals: [{ ...COW, help: 'COW device or image file' }],
   options: {
-    'chunk-size': { type: 'size', value: 'SIZE', help: 'chunk size, a power of two from 512 (default 4k)' },
+    kind: { type: 'choice', choices: ['shared', 'persistent'], required: true, help: 'the store format' },
+    'chunk-size': { type: 'string', value: 'SIZE', help: 'chunk size, a power of two: shared 512 B–1 MiB, persistent 512 B–1 GiB (default 4k)' },
     size: { type: 'size', value: 'SIZE', help: 'size of the COW image file (needed for a new file; a device keeps its size)' },
-    force: { type: 'boolean', help: 'overwrite an existing store' },
-    'dry-run': { type: 'boolean', help: 'say what would be done, change nothing' },
+    force: { type: 'boolean', short: 'f', help: 'overwrite an existing store' },
+    'dry-run': { type: 'boolean', short: 'n', help: 'say what would be done, change nothing' },
   },
+  examples: [
+    ['format /tmp/new.cow --kind shared --size 64M', 'a new 64 MiB image holding an empty shared store of 4 KiB chunks'],
+    ['format /dev/vg/cow --kind persistent --chunk-size 64k --dry-run', 'what formatting a device would do'],
+  ],
   async run(args, con) {
-    const kind = args.arg('kind');
-    if (kind !== 'shared' && kind !== 'persistent') throw usage(`unknown store kind '${kind}' (shared or persistent)`, format);
+    const kind = args.arg('kind') as StoreFormat;
     const path = args.arg('cow');
-    const chunkBytes = args.number('chunk-size') ?? 4096;
+    const chunkBytes = parseChunkSize(args.string('chunk-size') ?? '4k', '--chunk-size', kind);
     const size = targetSize(path, args.number('size'));
     const existing = existingStore(path);
     if (existing && !args.flag('force')) {
@@ -42,7 +43,7 @@ export const format: Command = {
     if (!statOrNull(path)?.isBlockDevice()) sizeFile(path, size);
     const dev = FileDevice.open(path, { write: true, exclusive: isBlockDevice(path) });
     try {
-      const store = formatStore(kind satisfies StoreFormat, dev, { chunkBytes });
+      const store = formatStore(kind, dev, { chunkBytes });
       const info = store.info();
       const warnings = store instanceof SharedStore ? store.warnings : [];
       store.close();

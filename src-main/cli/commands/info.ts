@@ -1,15 +1,20 @@
 import type { StoreInfo } from '../../../src-core/store.ts';
 import type { Command } from '../command.ts';
 import { withStore } from '../devices.ts';
+import { COW } from '../grammar.ts';
 import { formatSize } from '../size.ts';
 import { snapshotTable } from './snapshot-list.ts';
 
 export const info: Command = {
   name: 'info',
   summary: 'show a store: format, header, geometry, usage, snapshots',
-  positionals: [{ name: 'cow', help: 'COW device or image (shared or persistent; detected by magic)' }],
+  positionals: [COW],
   options: {},
   details: 'JSON: the store info object; `exceptions` is the number of live exceptions.',
+  examples: [
+    ['info /tmp/demo/shared.cow', 'format, chunk size, usage and the snapshot table'],
+    ['info /dev/vg/snap-cow --json', 'the same as one JSON document'],
+  ],
   run: (args, con) =>
     withStore(args.arg('cow'), false, (store) => {
       const i = store.info();

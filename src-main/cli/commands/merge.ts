@@ -1,6 +1,7 @@
 import { SnapscopeError, isSnapscopeError } from '../../../src-core/errors.ts';
 import { assertNotInUse } from '../../host/in-use.ts';
 import { mergePlan, mergeTask, recordedMerge } from '../../host/merges.ts';
+import { COW, ORIGIN, PROGRESS, SNAPSHOT } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { withVolume } from '../devices.ts';
 import { runJob } from '../run-job.ts';
@@ -8,26 +9,28 @@ import { runJob } from '../run-job.ts';
 export const merge: Command = {
   name: 'merge',
   summary: 'merge a snapshot back into the origin (offline; resumable)',
-  positionals: [
-    { name: 'origin', help: 'origin device or image (written)' },
-    { name: 'cow', help: 'COW device or image' },
-  ],
+  positionals: [COW],
   options: {
+    origin: { ...ORIGIN, help: 'origin device or image (written)' },
     snapshot: {
-      type: 'string',
-      value: 'S',
+      ...SNAPSHOT,
       help: "the snapshot to merge: slot, name or UUID ('snap', the default, in a persistent COW; in a shared store, the default is the merge it records as unfinished)",
     },
-    'dry-run': { type: 'boolean', help: 'say what would be copied and the space needed, change nothing' },
+    'dry-run': { type: 'boolean', short: 'n', help: 'say what would be copied and the space needed, change nothing' },
+    ...PROGRESS,
   },
   details: [
-    'Shows a progress bar on a terminal; with --json, JSON lines {"progress":...} then {"result":...}.',
+    'A progress bar on a terminal; elsewhere a line every --interval seconds; with --json, JSON lines {"progress":...} then {"result":...}.',
     'Ctrl-C stops between steps: the store stays consistent and the next merge resumes (the batch in flight is redone).',
     'Shared store: the other snapshots that still read the origin at a merged chunk first get their own',
     'copy (refused when the COW cannot hold them); the snapshot is deleted at the end. Until the merge',
     'ends the store records it (info says so): the origin is part rolled back and origin writes are refused.',
     'Refuses when the origin or the COW is in use (device-mapper, mounted, loop, holders).',
   ].join('\n'),
+  examples: [
+    ['merge /tmp/demo/shared.cow --origin /tmp/demo/origin.img -s before-upgrade --dry-run', 'what the merge would copy and the space it needs'],
+    ['merge /tmp/demo/shared.cow --origin /tmp/demo/origin.img -s before-upgrade --interval 5', 'roll the origin back to before-upgrade, a progress line every 5 s in a log'],
+  ],
   async run(args, con) {
     const dryRun = args.flag('dry-run');
     const [originPath, cowPath] = [args.arg('origin'), args.arg('cow')];
@@ -46,7 +49,7 @@ export const merge: Command = {
       }
       const task = mergeTask(store, origin, slot);
       try {
-        const result = await runJob(task, con);
+        const result = await runJob(task, con, args);
         con.result({ result }, result.summary.join('\n'));
       } catch (e) {
         if (!isSnapscopeError(e) || e.code !== 'cancelled') throw e;
@@ -60,5 +63,5 @@ export const merge: Command = {
 };
 
 function missingSnapshot(): never {
-  throw new SnapscopeError('usage', 'give --snapshot S: which snapshot of the shared store to merge (see: snapscope merge --help)');
+  throw new SnapscopeError('usage', 'give -s/--snapshot SNAP: which snapshot of the shared store to merge (see: snapscope merge --help)');
 }

@@ -3,6 +3,7 @@ import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import type { ExceptionStore } from '../../../src-core/store.ts';
 import { readViewChunk, type View } from '../../../src-core/view.ts';
+import { COW, ORIGIN, SNAPSHOT } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { withVolume } from '../devices.ts';
 import { checkChunk, resolveView } from '../view-ref.ts';
@@ -10,19 +11,21 @@ import { checkChunk, resolveView } from '../view-ref.ts';
 export const read: Command = {
   name: 'read',
   summary: 'read the origin or a snapshot as an image (sparse), or one chunk of it',
-  positionals: [
-    { name: 'origin', help: 'origin device or image' },
-    { name: 'cow', help: 'COW device or image' },
-  ],
+  positionals: [COW],
   options: {
-    from: { type: 'string', value: 'origin|SNAP', help: "'origin', or a snapshot by slot, name or UUID" },
+    origin: ORIGIN,
+    snapshot: { ...SNAPSHOT, required: true, value: 'SNAP|origin', help: "what to read: a snapshot (slot, name or UUID), or 'origin'" },
     chunk: { type: 'integer', value: 'C', help: 'read only this origin chunk' },
-    out: { type: 'string', value: 'F', help: 'file to write (replaced)' },
+    out: { type: 'string', value: 'F', required: true, help: 'file to write (replaced)', complete: 'file' },
   },
+  examples: [
+    ['read /tmp/demo/shared.cow --origin /tmp/demo/origin.img -s nightly --out nightly.img', 'snapshot nightly as a sparse image file'],
+    ['read /tmp/demo/shared.cow --origin /tmp/demo/origin.img -s origin --chunk 7 --out c7.bin', 'origin chunk 7 alone'],
+  ],
   run: (args, con) =>
     withVolume(args.arg('origin'), args.arg('cow'), false, () => false, (store, origin) => {
-      const view = resolveView(store, args.requireString('from'));
-      const out = args.requireString('out');
+      const view = resolveView(store, args.arg('snapshot'));
+      const out = args.arg('out');
       const chunk = args.number('chunk');
       if (chunk !== undefined) checkChunk(store, origin.size, chunk);
       const written = chunk === undefined ? readImage(store, origin, view, out) : readOneChunk(store, origin, view, chunk, out);

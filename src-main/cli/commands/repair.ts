@@ -3,25 +3,31 @@ import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { BackupDevice } from '../../../src-core/repair/backup-device.ts';
 import { applyRepair, planRepair, type RepairPlan } from '../../../src-core/repair/repair.ts';
+import { COW } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { openDevice } from '../devices.ts';
 
 export const repair: Command = {
   name: 'repair',
   summary: 'rebuild a consistent store from what can be trusted (to a new COW, or in place with a backup)',
-  positionals: [{ name: 'cow', help: 'the damaged COW device or image (read)' }],
+  positionals: [{ ...COW, help: 'the damaged COW device or image (read)' }],
   options: {
-    out: { type: 'string', value: 'F', help: 'write the repaired store to F (a copy of the COW, data included)' },
+    out: { type: 'string', value: 'F', help: 'write the repaired store to F (a copy of the COW, data included)', complete: 'file' },
     'in-place': { type: 'boolean', help: 'repair the COW itself, after backing up every sector it rewrites' },
-    backup: { type: 'string', value: 'F', help: 'backup file for --in-place (default <cow>.snapscope-backup)' },
-    'dry-run': { type: 'boolean', help: 'say what would be kept and lost; write nothing' },
+    backup: { type: 'string', value: 'F', help: 'backup file for --in-place (default <cow>.snapscope-backup)', complete: 'file' },
+    'dry-run': { type: 'boolean', short: 'n', help: 'say what would be kept and lost; write nothing' },
   },
   details: [
     'Shared: keeps every exception check accepts, drops broken subtrees (listing which origin chunks lost',
     "which snapshots' exceptions), clears share bits outside the snapmask, rebuilds tree, labels and bitmap.",
     'Persistent: keeps the longest valid prefix of the exception table.',
     'Backup file: "SSBK" then records {le64 offset, le32 length, bytes}: the old contents, to undo with dd.',
+    'Give exactly one of --out and --in-place, or --dry-run.',
   ].join('\n'),
+  examples: [
+    ['repair /dev/vg/cow --dry-run', 'what would be kept and what lost'],
+    ['repair /dev/vg/cow --out /srv/cow.repaired', 'a repaired copy; the damaged COW is only read'],
+  ],
   async run(args, con) {
     const cowPath = args.arg('cow');
     const out = args.string('out');

@@ -4,6 +4,7 @@ import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
 import type { ExceptionStore } from '../../../src-core/store.ts';
 import { mergeTask } from '../../host/merges.ts';
+import { COW, ORIGIN } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { requireWritable, withVolume } from '../devices.ts';
 import { parseScript, type ScriptOp } from '../replay-script.ts';
@@ -13,11 +14,11 @@ import { checkChunk, parseByte } from '../view-ref.ts';
 export const replay: Command = {
   name: 'replay',
   summary: 'run a script of snapshot operations and writes against a store',
-  positionals: [
-    { name: 'origin', help: 'origin device or image' },
-    { name: 'cow', help: 'COW device or image' },
-  ],
-  options: { script: { type: 'string', value: 'F', help: 'the script file' } },
+  positionals: [COW],
+  options: {
+    origin: ORIGIN,
+    script: { type: 'string', value: 'F', required: true, help: 'the script file', complete: 'file' },
+  },
   details: [
     'script lines ( # starts a comment):',
     '  snap-create [name]           create a snapshot (shared store)',
@@ -28,8 +29,9 @@ export const replay: Command = {
     '  commit                       make everything so far durable',
     'The script is committed at its end; an error names its line.',
   ].join('\n'),
+  examples: [['replay /tmp/demo/shared.cow --origin /tmp/demo/origin.img --script ops.txt', 'run the operations in ops.txt, committing at the end']],
   async run(args, con) {
-    const file = args.requireString('script');
+    const file = args.arg('script');
     const ops = parseScript(readScript(file), file);
     const writesOrigin = ops.some((o) => o.op === 'origin-write' || o.op === 'snap-merge');
     let lastCommit = 0;

@@ -4,6 +4,7 @@ import type { DumpHeader, ExceptionSource, ExceptionVisitor } from '../../../src
 import { DumpReader } from '../../../src-core/ir/reader.ts';
 import { restore as restoreStore } from '../../../src-core/ir/restore.ts';
 import { probeFormat } from '../../../src-core/open.ts';
+import { COW } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { openDevice } from '../devices.ts';
 import { openBackup } from './repair.ts';
@@ -11,14 +12,13 @@ import { openBackup } from './repair.ts';
 export const restore: Command = {
   name: 'restore',
   summary: "rewrite a COW's metadata from a dump (data chunks stay where the dump says)",
-  positionals: [
-    { name: 'dump', help: 'a file written by snapscope dump (JSON or XML)' },
-    { name: 'cow', help: 'the COW to write: the damaged one itself, a copy, or a new (sparse) file' },
-  ],
+  positionals: [{ ...COW, help: 'the COW to write: the damaged one itself, a copy, or a new (sparse) file' }],
   options: {
-    backup: { type: 'string', value: 'F', help: 'where to back up what is overwritten when the COW already holds a store (default <cow>.snapscope-backup)' },
+    dump: { type: 'string', value: 'F', required: true, help: 'a file written by snapscope dump (JSON or XML)', complete: 'file' },
+    backup: { type: 'string', value: 'F', complete: 'file', help: 'where to back up what is overwritten when the COW already holds a store (default <cow>.snapscope-backup)' },
   },
   details: 'New tree blocks never land on data chunks the dump names. A COW holding a store is backed up first.',
+  examples: [['restore /dev/vg/cow --dump cow.json', "rewrite the COW's metadata from cow.json, backing up what it overwrites"]],
   async run(args, con) {
     const dumpPath = args.arg('dump');
     const cowPath = args.arg('cow');

@@ -1,22 +1,26 @@
 import { startServer } from '../../server/server.ts';
-import type { Command } from '../command.ts';
+import { COW, ORIGIN } from '../grammar.ts';
+import { EXIT_INTERRUPTED, type Command } from '../command.ts';
 
 export const serve: Command = {
   name: 'serve',
   summary: 'serve the UI and the API on 127.0.0.1 (open the printed URL in a browser)',
-  positionals: [
-    { name: 'cow', help: 'a store to open at start', optional: true },
-    { name: 'origin', help: 'its origin', optional: true },
-  ],
+  positionals: [{ ...COW, help: 'a store to open at start', optional: true }],
   options: {
+    origin: { ...ORIGIN, required: false, help: 'its origin' },
     port: { type: 'integer', value: 'N', help: 'port (default: a free one)' },
     open: { type: 'boolean', help: 'open the URL in the default browser' },
     write: { type: 'boolean', help: 'open the store for writing' },
   },
-  details: 'Stops on Ctrl-C. Reach it from another machine through an SSH tunnel.',
+  details: 'Stops on Ctrl-C (exit 130) or SIGTERM (exit 143). Reach it from another machine through an SSH tunnel.',
+  examples: [
+    ['serve /tmp/demo/shared.cow --origin /tmp/demo/origin.img', 'the demo volume in the browser, read-only'],
+    ['serve --port 8080', 'the start page on a fixed port, to open stores from'],
+  ],
+  exits: { 143: 'stopped by SIGTERM' },
   async run(args) {
     const cow = args.optionalArg('cow');
-    const origin = args.optionalArg('origin');
+    const origin = args.string('origin');
     const port = args.number('port');
     const server = await startServer({
       ...(cow !== undefined && { cow }),
@@ -25,10 +29,11 @@ export const serve: Command = {
       open: args.flag('open'),
       write: args.flag('write'),
     });
-    await new Promise<void>((resolve) => {
-      const stop = (): void => void server.close().then(resolve);
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+    // Exits as a native server killed by the signal would: 128 + its number.
+    return new Promise<number>((resolve) => {
+      const stop = (code: number) => (): void => void server.close().then(() => resolve(code));
+      process.once('SIGINT', stop(EXIT_INTERRUPTED));
+      process.once('SIGTERM', stop(143));
     });
   },
 };

@@ -1,3 +1,4 @@
+import { COW } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { requireWritable, withStore } from '../devices.ts';
 import { createSnapshot } from '../snapshots.ts';
@@ -5,11 +6,12 @@ import { createSnapshot } from '../snapshots.ts';
 export const snapshotCreate: Command = {
   name: 'snapshot create',
   summary: 'create a snapshot of the origin in a shared store',
-  positionals: [{ name: 'cow', help: 'COW device or image (shared store)' }],
+  positionals: [{ ...COW, help: 'COW device or image (shared store)' }],
   options: {
-    name: { type: 'string', value: 'N', help: 'its name (not all digits, not origin or snap)' },
+    name: { type: 'string', value: 'NAME', help: 'its name (not all digits, not origin or snap)' },
     slot: { type: 'integer', value: 'K', help: 'slot 0..63 (default: the lowest free one)' },
   },
+  examples: [['snapshot create /tmp/demo/shared.cow --name before-upgrade', 'a snapshot named before-upgrade in the lowest free slot']],
   run: (args, con) =>
     withStore(args.arg('cow'), true, (store) => {
       requireWritable(store);

@@ -1,3 +1,4 @@
+import { COW, SNAPSHOT } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { requireWritable, withStore } from '../devices.ts';
 import { sharedStore } from '../snapshots.ts';
@@ -5,15 +6,19 @@ import { sharedStore } from '../snapshots.ts';
 export const snapshotDelete: Command = {
   name: 'snapshot delete',
   summary: 'delete a snapshot of a shared store, freeing the chunks only it used',
-  positionals: [
-    { name: 'cow', help: 'COW device or image (shared store)' },
-    { name: 'snap', help: 'the snapshot: slot, name or UUID' },
+  positionals: [{ ...COW, help: 'COW device or image (shared store)' }],
+  options: {
+    snapshot: { ...SNAPSHOT, required: true },
+    'dry-run': { type: 'boolean', short: 'n', help: 'say what would be freed, change nothing' },
+  },
+  examples: [
+    ['snapshot delete /tmp/demo/shared.cow -s nightly --dry-run', 'how many chunks deleting nightly would free'],
+    ['snapshot delete /tmp/demo/shared.cow -s 2', 'delete the snapshot in slot 2'],
   ],
-  options: { 'dry-run': { type: 'boolean', help: 'say what would be freed, change nothing' } },
   run: (args, con) =>
     withStore(args.arg('cow'), !args.flag('dry-run'), (store) => {
       const shared = sharedStore(store, 'delete a snapshot');
-      const slot = store.resolveSnapshot(args.arg('snap'));
+      const slot = store.resolveSnapshot(args.arg('snapshot'));
       const snap = store.snapshots().find((s) => s.slot === slot)!;
       const what = `snapshot '${snap.name}' (slot ${slot}): ${snap.exceptions} exceptions, ${snap.unique} of them its own (freed)`;
       if (args.flag('dry-run')) {

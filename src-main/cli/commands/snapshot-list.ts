@@ -1,17 +1,19 @@
 import type { SnapshotInfo } from '../../../src-core/store.ts';
+import { COW } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { withStore } from '../devices.ts';
 
 export const snapshotList: Command = {
   name: 'snapshot list',
   summary: 'list the snapshots of a store',
-  positionals: [{ name: 'cow', help: 'COW device or image' }],
+  positionals: [COW],
   options: {},
-  details: 'JSON: an array of {slot, name, uuid, created, exceptions, unique, shared, bytes}.',
+  details: 'JSON: {snapshots: [{slot, name, uuid, created, exceptions, unique, shared, bytes}]}. For chosen columns, sorting and units: snapscope ls.',
+  examples: [['snapshot list /tmp/demo/shared.cow', 'slot, name, UUID, creation time and exception counts of each snapshot']],
   run: (args, con) =>
     withStore(args.arg('cow'), false, (store) => {
       const snaps = store.snapshots();
-      con.result(snaps, () => (snaps.length ? snapshotTable(snaps).join('\n') : 'no snapshots'));
+      con.result({ snapshots: snaps }, () => (snaps.length ? snapshotTable(snaps).join('\n') : 'no snapshots'));
     }),
 };
 

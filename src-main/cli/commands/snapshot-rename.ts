@@ -1,3 +1,4 @@
+import { COW, SNAPSHOT } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { requireWritable, withStore } from '../devices.ts';
 import { sharedStore } from '../snapshots.ts';
@@ -5,17 +6,17 @@ import { sharedStore } from '../snapshots.ts';
 export const snapshotRename: Command = {
   name: 'snapshot rename',
   summary: 'rename a snapshot of a shared store',
-  positionals: [
-    { name: 'cow', help: 'COW device or image (shared store)' },
-    { name: 'snap', help: 'the snapshot: slot, name or UUID' },
-    { name: 'name', help: 'the new name' },
-  ],
-  options: {},
+  positionals: [{ ...COW, help: 'COW device or image (shared store)' }],
+  options: {
+    snapshot: { ...SNAPSHOT, required: true },
+    name: { type: 'string', value: 'NAME', required: true, help: 'the new name' },
+  },
+  examples: [['snapshot rename /tmp/demo/shared.cow -s nightly --name nightly-old', 'rename nightly']],
   run: (args, con) =>
     withStore(args.arg('cow'), true, (store) => {
       requireWritable(store);
       const shared = sharedStore(store, 'rename a snapshot');
-      const slot = store.resolveSnapshot(args.arg('snap'));
+      const slot = store.resolveSnapshot(args.arg('snapshot'));
       shared.renameSnapshot(slot, args.arg('name'));
       store.commit();
       const snap = store.snapshots().find((s) => s.slot === slot)!;

@@ -1,5 +1,6 @@
 import { Job } from '../../../src-core/jobs/job.ts';
 import { statsTask, type StoreStats } from '../../../src-core/stats/stats.ts';
+import { COW, PROGRESS } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { openDevice } from '../devices.ts';
 import { runJob } from '../run-job.ts';
@@ -8,14 +9,15 @@ import { formatSize } from '../size.ts';
 export const stats: Command = {
   name: 'stats',
   summary: 'statistics: per-snapshot exceptions and sharing, tree shape, free space, kernel usage',
-  positionals: [{ name: 'cow', help: 'COW device or image' }],
-  options: {},
+  positionals: [COW],
+  options: { ...PROGRESS },
   details: 'Counts only what check vouches for; a damaged store says how many problems it met (run check).',
+  examples: [['stats /tmp/demo/shared.cow', 'per-snapshot sharing, tree shape, free space']],
   async run(args, con) {
     const dev = openDevice(args.arg('cow'), 'COW', false);
     try {
       const task = statsTask(dev);
-      const s = con.json ? await new Job(task).run() : await runJob(task, con);
+      const s = con.json ? await new Job(task).run() : await runJob(task, con, args);
       con.result(s, () => renderStats(s));
     } finally {
       dev.close();

@@ -1,5 +1,6 @@
 import { maskSlots, maskToHex } from '../../../src-core/api/mask.ts';
 import type { DecodedLeaf, SharedStore } from '../../../src-core/shared/index.ts';
+import { COW } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { withStore } from '../devices.ts';
 import { sharedStore } from '../snapshots.ts';
@@ -18,9 +19,13 @@ interface LeafOrigin {
 export const tree: Command = {
   name: 'tree',
   summary: 'show the physical B-tree of a shared store: every node, leaf, map entry and exception',
-  positionals: [{ name: 'cow', help: 'COW device or image (shared store)' }],
+  positionals: [{ ...COW, help: 'COW device or image (shared store)' }],
   options: {},
   details: 'Share masks are 64-bit hex; slots lists the snapshots that read each exception.',
+  examples: [
+    ['tree /tmp/demo/shared.cow', 'the tree, indented, root first'],
+    ['tree /tmp/demo/shared.cow --json', 'the same, nested JSON'],
+  ],
   run: (args, con) =>
     withStore(args.arg('cow'), false, (store) => {
       const shared = sharedStore(store, 'show a B-tree');

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { SnapscopeError } from '../../../src-core/errors.ts';
+import { COW, ORIGIN, SNAPSHOT } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { usage } from '../args.ts';
 import { requireWritable, withVolume } from '../devices.ts';
@@ -8,20 +9,22 @@ import { checkChunk, parseByte, resolveView } from '../view-ref.ts';
 export const write: Command = {
   name: 'write',
   summary: 'write to the origin or through a snapshot, copying on write as the kernel does',
-  positionals: [
-    { name: 'origin', help: 'origin device or image' },
-    { name: 'cow', help: 'COW device or image' },
-  ],
+  positionals: [COW],
   options: {
-    to: { type: 'string', value: 'origin|SNAP', help: "'origin', or a snapshot by slot, name or UUID" },
-    chunk: { type: 'integer', value: 'C', help: 'origin chunk to write' },
-    fill: { type: 'string', value: 'BYTE', help: 'fill the chunk (from --offset) with this byte' },
-    'data-file': { type: 'string', value: 'F', help: 'write the contents of F (may run into the following chunks)' },
+    origin: ORIGIN,
+    snapshot: { ...SNAPSHOT, required: true, value: 'SNAP|origin', help: "where to write: a snapshot (slot, name or UUID), or 'origin'" },
+    chunk: { type: 'integer', value: 'C', required: true, help: 'origin chunk to write' },
+    fill: { type: 'string', value: 'BYTE', help: 'fill the chunk (from --offset) with this byte (0..255 or 0xNN)' },
+    'data-file': { type: 'string', value: 'F', help: 'write the contents of F (may run into the following chunks)', complete: 'file' },
     offset: { type: 'size', value: 'BYTES', help: 'byte offset inside the chunk (default 0)' },
   },
-  details: 'The change is committed before the command returns.',
+  details: 'Give exactly one of --fill and --data-file. The change is committed before the command returns.',
+  examples: [
+    ['write /tmp/demo/shared.cow --origin /tmp/demo/origin.img -s origin --chunk 3 --fill 0xff', 'fill origin chunk 3 with 0xff; snapshots that shared it get their own copy first'],
+    ['write /tmp/demo/shared.cow --origin /tmp/demo/origin.img -s nightly --chunk 0 --data-file boot.bin', 'write boot.bin into snapshot nightly from chunk 0'],
+  ],
   async run(args, con) {
-    const to = args.requireString('to');
+    const to = args.arg('snapshot');
     const chunk = args.requireNumber('chunk');
     const offset = args.number('offset') ?? 0;
     const fill = args.string('fill');

@@ -1,0 +1,22 @@
+import { catalog } from '../catalog.ts';
+import type { Command } from '../command.ts';
+import { findCommand, subcommands } from '../find-command.ts';
+import { commandHelp, groupHelp, mainHelp } from '../help.ts';
+
+export const help: Command = {
+  name: 'help',
+  summary: "show a command's help: options, examples, exit status",
+  positionals: [{ name: 'command', help: "a command ('merge', 'snapshot create'); none for the list", optional: true, variadic: true, complete: 'none' }],
+  options: {},
+  examples: [
+    ['help merge', "merge's options, examples and exit codes (as snapscope merge --help)"],
+    ['help snapshot', 'the snapshot subcommands'],
+  ],
+  async run(args, con) {
+    const { commands } = await catalog();
+    const words = args.args('command');
+    if (!words.length) con.print(mainHelp(commands));
+    else if (words.length === 1 && subcommands(commands, words[0]!).length) con.print(groupHelp(words[0]!, subcommands(commands, words[0]!)));
+    else con.print(commandHelp(findCommand(commands, words).spec));
+  },
+};

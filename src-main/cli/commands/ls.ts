@@ -1,0 +1,111 @@
+import { isSnapscopeError } from '../../../src-core/errors.ts';
+import type { SnapshotInfo, StoreInfo } from '../../../src-core/store.ts';
+import { discoverPairs } from '../../host/discover.ts';
+import { EXIT_OK, exitCodeOf, type Command } from '../command.ts';
+import { Console } from '../console.ts';
+import { withStore } from '../devices.ts';
+import { COW } from '../grammar.ts';
+import { renderJson, renderText, selectFields, sortRows, type Field, type ReportOptions, type Units } from '../report.ts';
+
+/** One report line: a snapshot of a store. */
+interface Row {
+  cow: string;
+  info: StoreInfo;
+  snap: SnapshotInfo;
+  origin: string | null;
+}
+
+const FIELDS: Field<Row>[] = [
+  { name: 'cow', heading: 'COW', kind: 'text', help: 'the COW device or image', get: (r) => r.cow },
+  { name: 'name', heading: 'Name', kind: 'text', help: 'snapshot name', get: (r) => r.snap.name },
+  { name: 'slot', heading: 'Slot', kind: 'number', help: 'snapshot slot', get: (r) => r.snap.slot },
+  { name: 'uuid', heading: 'UUID', kind: 'text', help: 'snapshot UUID', get: (r) => r.snap.uuid || null },
+  { name: 'created', heading: 'Created', kind: 'time', help: 'creation time (UTC)', get: (r) => (r.snap.created === null ? null : new Date(r.snap.created * 1000).toISOString().replace('.000Z', 'Z')) },
+  { name: 'exceptions', heading: 'Exceptions', kind: 'number', help: 'exceptions the snapshot reads', get: (r) => r.snap.exceptions },
+  { name: 'unique', heading: 'Unique', kind: 'number', help: 'of which only it reads (freed by delete)', get: (r) => r.snap.unique },
+  { name: 'shared', heading: 'Shared', kind: 'number', help: 'of which other snapshots read too', get: (r) => r.snap.shared },
+  { name: 'bytes', heading: 'Size', kind: 'size', help: 'exceptions × chunk size', get: (r) => r.snap.bytes },
+  { name: 'percent', heading: 'Snap%', kind: 'percent', help: 'how full the COW is, as lvs Snap%/Data%', get: (r) => percentFull(r.info) },
+  { name: 'state', heading: 'State', kind: 'text', help: 'valid, invalid, or merging with its progress', get: (r) => state(r) },
+  { name: 'origin', heading: 'Origin', kind: 'text', help: 'the origin, when device-mapper serves the snapshot', get: (r) => r.origin },
+  { name: 'format', heading: 'Fmt', kind: 'text', help: 'shared or persistent', get: (r) => r.info.format },
+  { name: 'chunk', heading: 'Chunk', kind: 'size', help: 'chunk size', get: (r) => r.info.chunkBytes },
+  { name: 'cowSize', heading: 'CowSize', kind: 'size', help: 'size of the COW', get: (r) => r.info.deviceBytes },
+];
+
+const DEFAULT_FIELDS = ['cow', 'name', 'slot', 'created', 'exceptions', 'bytes', 'percent', 'state'];
+
+export const ls: Command = {
+  name: 'ls',
+  aliases: ['status'],
+  summary: 'report the snapshots of one or many stores, one line each (as lvs)',
+  positionals: [{ ...COW, help: 'COW devices or images (default: the snapshot COWs device-mapper and LVM know)', optional: true, variadic: true }],
+  options: {
+    options: { type: 'string', short: 'o', value: 'FIELDS', help: `fields, comma-separated; +FIELDS adds to the defaults (${DEFAULT_FIELDS.join(',')})` },
+    sort: { type: 'string', short: 'O', value: 'FIELDS', help: 'sort by these fields; -FIELD sorts descending (default cow,slot)' },
+    noheadings: { type: 'boolean', help: 'no heading line' },
+    separator: { type: 'string', value: 'SEP', help: 'separate columns with SEP (columns are then not padded)' },
+    units: { type: 'choice', choices: ['h', 'b', 's', 'k', 'm', 'g', 't'], help: 'sizes in human-readable units (default), bytes, sectors, KiB, MiB, GiB or TiB' },
+    nosuffix: { type: 'boolean', help: 'sizes without their unit letter' },
+    reportformat: { type: 'choice', choices: ['basic', 'json'], help: 'basic (columns) or json (as --json)' },
+  },
+  details: ['fields:', ...FIELDS.map((f) => `  ${f.name.padEnd(11)} ${f.help}`), 'JSON: {snapshots: [{field: value}]}; sizes in bytes unless --units is given.'].join('\n'),
+  examples: [
+    ['ls /tmp/demo/shared.cow', 'every snapshot of the demo store'],
+    ['ls -o name,unique,bytes --sort -bytes --units m /tmp/demo/shared.cow', 'which snapshots hold the most, in MiB'],
+    ['status --noheadings --separator : -o cow,name,percent', 'the snapshot COWs of this system, for a script'],
+  ],
+  async run(args, con) {
+    const explicit = args.args('cow');
+    const known = explicit.length && !needsOrigin(args.string('options')) ? [] : discoveredPairs();
+    const cows = explicit.length ? explicit : known.map((p) => p.cow);
+    const rows: Row[] = [];
+    let code = EXIT_OK;
+    for (const cow of cows) {
+      try {
+        await withStore(cow, false, (store) => {
+          const info = store.info();
+          const origin = known.find((p) => p.cow === cow)?.origin ?? null;
+          for (const snap of info.snapshots) rows.push({ cow, info, snap, origin });
+        });
+      } catch (e) {
+        if (!isSnapscopeError(e)) throw e;
+        con.note(`snapscope: ${e.message}`);
+        code = Math.max(code, exitCodeOf(e.code));
+      }
+    }
+    const fields = selectFields(FIELDS, DEFAULT_FIELDS, args.string('options'), ls);
+    const sorted = sortRows(rows, FIELDS, args.string('sort') ?? 'cow,slot', ls);
+    const o: ReportOptions = {
+      headings: !args.flag('noheadings'),
+      separator: args.string('separator'),
+      units: (args.string('units') ?? 'h') as Units,
+      suffix: !args.flag('nosuffix'),
+    };
+    const json = con.json || args.string('reportformat') === 'json';
+    if (json) new Console(true).result({ snapshots: renderJson(sorted, fields, o, args.has('units')) }, '');
+    else if (sorted.length) con.print(renderText(sorted, fields, o).join('\n'));
+    return code;
+  },
+};
+
+/** lvs Snap%: allocated over total (dm status for a persistent COW; chunks in use for a shared one). */
+function percentFull(i: StoreInfo): number {
+  const k = i.kernelStatus;
+  if (k) return k.totalSectors ? (100 * k.allocatedSectors) / k.totalSectors : 0;
+  return i.usage.totalChunks ? (100 * i.usage.allocatedChunks) / i.usage.totalChunks : 0;
+}
+
+function state(r: Row): string {
+  const m = r.info.merge;
+  if (m && m.slot === r.snap.slot) return m.total ? `merging ${((100 * (m.done ?? 0)) / m.total).toFixed(1)}%` : 'merging';
+  return r.info.valid ? 'valid' : 'invalid';
+}
+
+function needsOrigin(list: string | undefined): boolean {
+  return list !== undefined && /(^|[,+])origin(,|$)/.test(list);
+}
+
+function discoveredPairs(): { cow: string; origin: string }[] {
+  return discoverPairs().pairs.map((p) => ({ cow: p.cow, origin: p.origin }));
+}
