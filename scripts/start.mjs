@@ -4,6 +4,7 @@
 // prints the URL to open.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,13 +32,20 @@ if (display && !binary) {
 if (display && binary) {
   const built = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
   if (built.status === 0) {
-    const app = spawn(binary, [root], { stdio: 'inherit' });
-    app.on('exit', (code) => process.exit(code ?? 0));
+    supervise(spawn(binary, [root], { stdio: 'inherit' }));
   } else serve('building the Electron app failed');
 } else serve(display ? 'no Electron binary (offline?)' : 'no display');
 
 function serve(why) {
   process.stderr.write(`snapscope: ${why}; serving the UI in the browser instead\n`);
-  const child = spawn(process.execPath, [path.join(root, 'bin/snapscope.mjs'), 'serve', ...process.argv.slice(2)], { stdio: 'inherit' });
-  child.on('exit', (code) => process.exit(code ?? 0));
+  supervise(spawn(process.execPath, [path.join(root, 'bin/snapscope.mjs'), 'serve', ...process.argv.slice(2)], { stdio: 'inherit' }));
+}
+
+/**
+ * SIGINT and SIGTERM go to the child (a terminal's Ctrl-C reaches it anyway; `kill` and service
+ * managers only signal us), and we exit as it does: its code, or 128 + the signal that ended it.
+ */
+function supervise(child) {
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? 128 + (os.constants.signals[signal] ?? 0)));
 }

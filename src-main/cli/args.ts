@@ -1,7 +1,7 @@
 import { parseArgs as parseTokens } from 'node:util';
 import { SnapscopeError } from '../../src-core/errors.ts';
 import type { CommandSpec, OptionSpec } from './command.ts';
-import { parseInteger, parseSize } from './size.ts';
+import { parseDecimal, parseInteger, parseSize } from './size.ts';
 import { didYouMean } from './suggest.ts';
 
 type Value = string | number | boolean;
@@ -126,6 +126,7 @@ function assignPositionals(command: CommandSpec, rest: string[], help: boolean):
 function convert(what: string, spec: OptionSpec, text: string, command: CommandSpec): Value {
   if (spec.type === 'size') return parseSize(text, what);
   if (spec.type === 'integer') return parseInteger(text, what);
+  if (spec.type === 'number') return parseDecimal(text, what);
   if (spec.type === 'choice' && !spec.choices!.includes(text)) {
     throw usage(`${what}: '${text}' is not one of ${spec.choices!.join(', ')}${didYouMean(text, spec.choices!)}`, command);
   }

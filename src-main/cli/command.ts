@@ -38,8 +38,8 @@ export interface PositionalSpec {
   complete?: Completion;
 }
 
-/** size: bytes with k/M/G/T (size.ts); integer: a count or chunk number; choice: one of `choices`. */
-export type OptionType = 'boolean' | 'string' | 'size' | 'integer' | 'choice';
+/** size: bytes with k/M/G/T (size.ts); integer: a count or chunk number; number: decimal; choice: one of `choices`. */
+export type OptionType = 'boolean' | 'string' | 'size' | 'integer' | 'number' | 'choice';
 
 export type Completion = 'file' | 'dir' | 'snapshot' | 'none';
 

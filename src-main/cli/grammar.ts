@@ -12,6 +12,6 @@ export const SNAPSHOT: OptionSpec = { type: 'string', value: 'SNAP', short: 's',
 
 /** Options of commands that show progress (run-job.ts). */
 export const PROGRESS: Record<string, OptionSpec> = {
-  interval: { type: 'integer', value: 'SECONDS', help: 'off a terminal, print a progress line every SECONDS (default 10; 0: none)' },
+  interval: { type: 'number', value: 'SECONDS', help: 'off a terminal, print a progress line every SECONDS (default 10; 0: none)' },
   quiet: { type: 'boolean', short: 'q', help: 'no progress output' },
 };

@@ -23,6 +23,12 @@ export function parseInteger(text: string, what: string): number {
   return checked(BigInt(text.trim()), text, what);
 }
 
+/** A duration or other non-negative decimal: "10", "0.5". */
+export function parseDecimal(text: string, what: string): number {
+  if (!/^\d+(\.\d+)?$/.test(text.trim())) throw bad(what, `'${text}' is not a non-negative number`);
+  return Number(text);
+}
+
 /**
  * A chunk size: a power of two within what the format opens (shared: 512 B–1 MiB; persistent:
  * 512 B up to the kernel's limit).

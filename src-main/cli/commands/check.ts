@@ -1,10 +1,11 @@
 import { checkTask } from '../../../src-core/check/check.ts';
-import type { CheckReport, Finding } from '../../../src-core/check/findings.ts';
+import type { CheckReport } from '../../../src-core/check/findings.ts';
 import { isSnapscopeError } from '../../../src-core/errors.ts';
 import { Job } from '../../../src-core/jobs/job.ts';
 import { EXIT_DAMAGED, EXIT_OK, exitCodeOf, type Command } from '../command.ts';
 import { COW, PROGRESS } from '../grammar.ts';
 import { openDevice } from '../devices.ts';
+import { findingLines } from '../findings-text.ts';
 import { runJob } from '../run-job.ts';
 
 export const check: Command = {
@@ -46,16 +47,10 @@ export const check: Command = {
 };
 
 function renderReport(r: CheckReport): string {
-  const lines = r.findings.map(renderFinding);
+  const lines = findingLines(r.findings);
   if (r.truncated) lines.push(`... ${r.errors + r.warnings - r.findings.length} more (counts below are complete)`);
   const what = r.format === 'shared' ? `${r.blocks} tree blocks` : `${r.blocks} metadata areas`;
   const verdict = r.errors + r.warnings === 0 ? 'clean' : `${r.errors} error${r.errors === 1 ? '' : 's'}, ${r.warnings} warning${r.warnings === 1 ? '' : 's'}`;
   lines.push(`${r.device}: ${r.format} store, ${what}, ${r.exceptions} exceptions: ${verdict}`);
   return lines.join('\n');
-}
-
-function renderFinding(f: Finding): string {
-  const at = `chunk ${f.chunk}${f.entry === undefined ? '' : ` entry ${f.entry}`}`;
-  const detail = [f.expected === undefined ? '' : `expected ${f.expected}`, f.found === undefined ? '' : `found ${f.found}`].filter(Boolean).join(', ');
-  return `${f.severity.padEnd(7)} ${f.kind} ${at}: ${f.message}${detail ? ` (${detail})` : ''}`;
 }

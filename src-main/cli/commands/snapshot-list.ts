@@ -2,6 +2,7 @@ import type { SnapshotInfo } from '../../../src-core/store.ts';
 import { COW } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { withStore } from '../devices.ts';
+import { displayWidth, padEnd } from '../text-width.ts';
 
 export const snapshotList: Command = {
   name: 'snapshot list',
@@ -22,8 +23,8 @@ export function snapshotTable(snaps: readonly SnapshotInfo[]): string[] {
     ['slot', 'name', 'uuid', 'created', 'exceptions', 'unique', 'shared'],
     ...snaps.map((s) => [String(s.slot), s.name || '-', s.uuid || '-', formatTime(s.created), String(s.exceptions), String(s.unique), String(s.shared)]),
   ];
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => displayWidth(r[c]!))));
+  return rows.map((r) => r.map((cell, c) => padEnd(cell, widths[c]!)).join('  ').trimEnd());
 }
 
 function formatTime(unixSeconds: number | null): string {
