@@ -1,4 +1,4 @@
-// Starts the engine thread from TypeScript sources (CLI and serve run from sources, ADR 0002);
+// Starts the engine thread from TypeScript sources (serve runs from sources, ADR 0002);
 // a bundled build points its Worker at the compiled worker.js instead.
 import { register } from 'tsx/esm/api';
 
