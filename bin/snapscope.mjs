@@ -13,7 +13,7 @@ const stampFile = path.join(cache, 'stamp.json');
 
 // The server finds its UI, worker and helper next to its source files, and start-up time does not
 // matter for it.
-const main = process.argv[2] === 'serve' ? null : (freshBundle() ?? (await build()));
+const main = process.argv[2] === 'serve' ? null : (freshBundle() ?? (await buildOnce()));
 if (main) await import(pathToFileURL(main).href);
 else {
   const { register } = await import('tsx/esm/api');
@@ -42,8 +42,38 @@ function freshBundle() {
 }
 
 /**
- * Bundles src-main/cli into a fresh directory (concurrent first runs each build their own and the
- * last stamp wins), writes catalog.json (version and every command's descriptor, so help and
+ * One build at a time (a test suite starts dozens of runs at once after an edit): the run that
+ * creates the lock directory builds; the others wait for its stamp. A lock older than a minute
+ * was left by a run that died, and is taken over.
+ */
+async function buildOnce() {
+  const lock = path.join(cache, 'build.lock');
+  try {
+    fs.mkdirSync(cache, { recursive: true });
+  } catch {
+    return null;
+  }
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') return null;
+      if (Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 60_000) fs.rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const built = freshBundle();
+      if (built) return built;
+    }
+  }
+  try {
+    return freshBundle() ?? (await build());
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Bundles src-main/cli into a fresh directory, writes catalog.json (version and every command's descriptor, so help and
  * parsing load no command), then points the stamp at it. Null when the cache is not writable.
  */
 async function build() {
