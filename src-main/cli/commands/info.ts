@@ -2,6 +2,7 @@ import type { StoreInfo } from '../../../src-core/store.ts';
 import type { Command } from '../command.ts';
 import { withStore } from '../devices.ts';
 import { COW } from '../grammar.ts';
+import { percentFull } from '../percent-full.ts';
 import { formatSize } from '../size.ts';
 import { snapshotTable } from './snapshot-list.ts';
 
@@ -28,7 +29,7 @@ function renderInfo(i: StoreInfo): string {
     `${i.device}: ${i.format} exception store, version ${i.version}${i.valid ? '' : ', INVALID'}`,
     `  chunk size    ${formatSize(i.chunkBytes)} (${i.chunkSectors} sectors)`,
     `  device        ${formatSize(i.deviceBytes)}, ${i.chunkCount} chunks`,
-    `  usage         ${u.allocatedChunks}/${u.totalChunks} chunks allocated (${u.metadataChunks} metadata, ${u.dataChunks} data), ${u.freeChunks} free`,
+    `  usage         ${percentFull(i).toFixed(2)}% full: ${u.allocatedChunks}/${u.totalChunks} chunks allocated (${u.metadataChunks} metadata, ${u.dataChunks} data), ${u.freeChunks} free`,
     `  exceptions    ${i.exceptions}`,
   ];
   if (i.kernelStatus) {

@@ -5,6 +5,7 @@ import { EXIT_OK, exitCodeOf, type Command } from '../command.ts';
 import { Console } from '../console.ts';
 import { withStore } from '../devices.ts';
 import { COW } from '../grammar.ts';
+import { percentFull } from '../percent-full.ts';
 import { renderJson, renderText, selectFields, sortRows, type Field, type ReportOptions, type Units } from '../report.ts';
 
 /** One report line: a snapshot of a store. */
@@ -88,13 +89,6 @@ export const ls: Command = {
     return code;
   },
 };
-
-/** lvs Snap%: allocated over total (dm status for a persistent COW; chunks in use for a shared one). */
-function percentFull(i: StoreInfo): number {
-  const k = i.kernelStatus;
-  if (k) return k.totalSectors ? (100 * k.allocatedSectors) / k.totalSectors : 0;
-  return i.usage.totalChunks ? (100 * i.usage.allocatedChunks) / i.usage.totalChunks : 0;
-}
 
 function state(r: Row): string {
   const m = r.info.merge;
