@@ -22,6 +22,12 @@ export const serve: Command = {
     const cow = args.optionalArg('cow');
     const origin = args.string('origin');
     const port = args.number('port');
+    // Listening before the URL is printed: whoever reads it may signal at once. Exits as a native
+    // server killed by the signal would: 128 + its number.
+    const stopped = new Promise<number>((resolve) => {
+      process.once('SIGINT', () => resolve(EXIT_INTERRUPTED));
+      process.once('SIGTERM', () => resolve(143));
+    });
     const server = await startServer({
       ...(cow !== undefined && { cow }),
       ...(origin !== undefined && { origin }),
@@ -29,11 +35,8 @@ export const serve: Command = {
       open: args.flag('open'),
       write: args.flag('write'),
     });
-    // Exits as a native server killed by the signal would: 128 + its number.
-    return new Promise<number>((resolve) => {
-      const stop = (code: number) => (): void => void server.close().then(() => resolve(code));
-      process.once('SIGINT', stop(EXIT_INTERRUPTED));
-      process.once('SIGTERM', stop(143));
-    });
+    const code = await stopped;
+    await server.close();
+    return code;
   },
 };
