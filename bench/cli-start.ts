@@ -1,7 +1,8 @@
 /**
  * CLI start-up (issue 16): `snapscope --version` and `snapscope info <demo>` against `node -e 0`,
- * interleaved (A B C A B C ...) in the same run, medians of wall time. Target: within 1.5x.
- * The first run builds the bundle (bin/snapscope.mjs); it is made before timing.
+ * interleaved (A B C A B C ...) in the same run: wall medians, and CPU per run (the children's
+ * user + system time from /proc/self/stat, fairer on a loaded machine). Target: within 1.5x.
+ * The bundle is built (bin/snapscope.mjs, first run) before timing.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,34 +12,51 @@ import path from 'node:path';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'bin/snapscope.mjs');
 const ROUNDS = 21;
+const TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 
-function wallMs(args: string[]): number {
+/** CPU milliseconds of this process's waited-for children so far (cutime + cstime). */
+function childrenCpuMs(): number {
+  const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * TICK_MS;
+}
+
+function timed(args: string[]): { wall: number; cpu: number } {
+  const cpu = childrenCpuMs();
   const t = performance.now();
   const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return performance.now() - t;
+  return { wall: performance.now() - t, cpu: childrenCpuMs() - cpu };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 
 export async function run(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapscope-bench-cli-'));
   try {
-    wallMs([BIN, 'demo', dir]);
+    timed([BIN, 'demo', dir]);
     const cases: [string, string[]][] = [
       ['node -e 0', ['-e', '0']],
       ['snapscope --version', [BIN, '--version']],
       ['snapscope info <demo>', [BIN, 'info', path.join(dir, 'shared.cow')]],
     ];
-    const times = cases.map(() => [] as number[]);
+    const wall = cases.map(() => [] as number[]);
+    const cpu = cases.map(() => [] as number[]);
     const load = os.loadavg()[0]!;
-    for (let round = 0; round < ROUNDS; round++) cases.forEach(([, args], i) => times[i]!.push(wallMs(args)));
-    const base = median(times[0]!);
-    for (const [i, [name]] of cases.entries()) {
-      const m = median(times[i]!);
-      console.log(`${name.padEnd(24)} ${m.toFixed(0).padStart(5)} ms median of ${ROUNDS}  ${(m / base).toFixed(2)}x node -e 0`);
+    for (let round = 0; round < ROUNDS; round++) {
+      cases.forEach(([, args], i) => {
+        const t = timed(args);
+        wall[i]!.push(t.wall);
+        cpu[i]!.push(t.cpu);
+      });
     }
-    console.log(`load average ${load.toFixed(2)} -> ${os.loadavg()[0]!.toFixed(2)} (${os.cpus().length} CPUs)`);
+    const [baseWall, baseCpu] = [median(wall[0]!), sum(cpu[0]!)];
+    for (const [i, [name]] of cases.entries()) {
+      const w = median(wall[i]!);
+      const c = sum(cpu[i]!);
+      console.log(`${name.padEnd(22)} wall ${w.toFixed(0).padStart(4)} ms (${(w / baseWall).toFixed(2)}x)  CPU ${(c / ROUNDS).toFixed(0).padStart(3)} ms (${(c / baseCpu).toFixed(2)}x)`);
+    }
+    console.log(`${ROUNDS} rounds interleaved; wall: medians; CPU: means; load average ${load.toFixed(2)} -> ${os.loadavg()[0]!.toFixed(2)} (${os.cpus().length} CPUs)`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

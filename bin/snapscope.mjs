@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `snapscope`: runs the CLI from a bundle that this script builds with esbuild on the first run and
 // whenever a source is newer, cached in node_modules/.cache/snapscope-cli (ADR 0002: install
-// scripts are off, so `npm ci` cannot build it). Each command is its own chunk, loaded only when
-// it runs. `serve`, and any run where the cache cannot be written, run from the sources via tsx.
+// scripts are off, so `npm ci` cannot build it). Each command is a file of its own holding the CLI
+// and that command only. `serve`, and any run where the cache cannot be written, run from the
+// sources via tsx.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,8 +14,8 @@ const stampFile = path.join(cache, 'stamp.json');
 
 // The server finds its UI, worker and helper next to its source files, and start-up time does not
 // matter for it.
-const main = process.argv[2] === 'serve' ? null : (freshBundle() ?? (await buildOnce()));
-if (main) await import(pathToFileURL(main).href);
+const bundle = process.argv[2] === 'serve' ? null : (freshBundle() ?? (await buildOnce()));
+if (bundle) await import(pathToFileURL(path.join(bundle, entryFor(bundle, process.argv.slice(2)))).href);
 else {
   const { register } = await import('tsx/esm/api');
   register();
@@ -38,7 +39,20 @@ function freshBundle() {
     }
     if (st.mtimeMs !== mtimeMs || st.size !== size) return null;
   }
-  return path.join(cache, stamp.dir, 'main.js');
+  return path.join(cache, stamp.dir);
+}
+
+/**
+ * The file of the command argv names (its longest name that prefixes argv); help's for the rest
+ * (no command, --version, --help, an unknown command: none of them loads a command).
+ */
+function entryFor(bundle, argv) {
+  const routes = JSON.parse(fs.readFileSync(path.join(bundle, 'routes.json'), 'utf8'));
+  for (let n = Math.min(argv.length, 2); n > 0; n--) {
+    const file = routes[argv.slice(0, n).join(' ')];
+    if (file) return file;
+  }
+  return routes.help;
 }
 
 /**
@@ -73,8 +87,9 @@ async function buildOnce() {
 }
 
 /**
- * Bundles src-main/cli into a fresh directory, writes catalog.json (version and every command's descriptor, so help and
- * parsing load no command), then points the stamp at it. Null when the cache is not writable.
+ * Bundles src-main/cli into a fresh directory: catalog.json (the version and every command's
+ * descriptor, so parsing and help load no command), one file per command, routes.json (command
+ * name to file); then points the stamp at it. Null when the cache is not writable.
  */
 async function build() {
   const dir = `b-${process.pid}-${Date.now()}`;
@@ -85,26 +100,24 @@ async function build() {
     return null;
   }
   const esbuild = await import('esbuild');
-  const result = await esbuild.build({
-    absWorkingDir: root,
-    entryPoints: { main: 'src-main/cli/main.ts', commands: 'src-main/cli/commands/index.ts' },
-    outdir: out,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    metafile: true,
-    minifyWhitespace: true,
-    minifySyntax: true,
-    logLevel: 'error',
-    chunkNames: '[name]-[hash]',
-  });
-  const { loadAll } = await import(pathToFileURL(path.join(out, 'commands.js')).href);
+  const common = { absWorkingDir: root, outdir: out, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', metafile: true, minifyWhitespace: true, minifySyntax: true, logLevel: 'error' };
+  // commands.js: every command, loaded here once to write their descriptors.
+  const all = await esbuild.build({ ...common, entryPoints: { commands: 'src-main/cli/commands/index.ts' } });
+  const { loadAll, modules } = await import(pathToFileURL(path.join(out, 'commands.js')).href);
   const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
-  fs.writeFileSync(path.join(out, 'catalog.json'), JSON.stringify({ version, commands: await loadAll() }));
-  const inputs = [...Object.keys(result.metafile.inputs), 'package.json'].map((file) => {
+  const commands = await loadAll();
+  fs.writeFileSync(path.join(out, 'catalog.json'), JSON.stringify({ version, commands }));
+  // cmd-<file>.js: the CLI with one command, in one file: a run loads that command's code only.
+  const files = [...new Set(Object.values(modules).map(([file]) => file))];
+  const result = await esbuild.build({
+    ...common,
+    entryPoints: Object.fromEntries(files.map((file) => [`cmd-${file}`, `command:${file}`])),
+    plugins: [oneCommandEntries(modules)],
+  });
+  const routes = Object.fromEntries(commands.flatMap((c) => [c.name, ...(c.aliases ?? [])].map((name) => [name, `cmd-${modules[c.name][0]}.js`])));
+  fs.writeFileSync(path.join(out, 'routes.json'), JSON.stringify(routes));
+  const bundled = [...Object.keys(all.metafile.inputs), ...Object.keys(result.metafile.inputs)].filter((file) => !file.startsWith('command:'));
+  const inputs = [...new Set([...bundled, 'package.json', 'bin/snapscope.mjs'])].map((file) => {
     const st = fs.statSync(path.join(root, file));
     return [file, st.mtimeMs, st.size];
   });
@@ -112,7 +125,23 @@ async function build() {
   fs.writeFileSync(tmp, JSON.stringify({ dir, inputs }));
   fs.renameSync(tmp, stampFile);
   removeOldBundles(dir);
-  return path.join(out, 'main.js');
+  return out;
+}
+
+/** Entry `command:<file>`: run the CLI with that one command module. */
+function oneCommandEntries(modules) {
+  return {
+    name: 'one-command-entries',
+    setup(b) {
+      b.onResolve({ filter: /^command:/ }, (a) => ({ path: a.path.slice('command:'.length), namespace: 'command' }));
+      b.onLoad({ filter: /.*/, namespace: 'command' }, (a) => {
+        const names = Object.entries(modules).filter(([, [file]]) => file === a.path);
+        const lines = [`import { runCli } from './src-main/cli/run.ts';`, `import * as m from './src-main/cli/commands/${a.path}.ts';`];
+        lines.push(`const exported = ${JSON.stringify(Object.fromEntries(names.map(([name, [, e]]) => [name, e])))};`, 'await runCli(async (name) => m[exported[name]]);');
+        return { contents: lines.join('\n'), resolveDir: root, loader: 'ts' };
+      });
+    },
+  };
 }
 
 /** Bundles other than this one, left by earlier builds; an hour old, so no run still loads them. */

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import type { CommandSpec } from './command.ts';
-import { loadAll } from './commands/index.ts';
 
 /** What the CLI knows before loading any command: its version and every command's descriptor. */
 export interface Catalog {
@@ -16,6 +15,9 @@ export async function catalog(): Promise<Catalog> {
   const built = readJson<Catalog>(new URL('./catalog.json', import.meta.url));
   if (built) return built;
   const pkg = readJson<{ version: string }>(new URL('../../package.json', import.meta.url))!;
+  // A computed path, so a bundle does not carry every command for this (sources only) case.
+  const index = './commands/index.ts';
+  const { loadAll } = (await import(index)) as typeof import('./commands/index.ts');
   return { version: pkg.version, commands: specsOf(await loadAll()) };
 }
 
