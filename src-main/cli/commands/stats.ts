@@ -31,7 +31,8 @@ function renderStats(s: StoreStats): string {
   lines.push('snapshots:', '  slot  exceptions  unique  shared  bytes      name');
   for (const p of s.snapshots) lines.push(`  ${String(p.slot).padEnd(4)}  ${String(p.exceptions).padEnd(10)}  ${String(p.unique).padEnd(6)}  ${String(p.shared).padEnd(6)}  ${formatSize(p.bytes).padEnd(9)}  ${p.name}`);
   lines.push(`sharing: ${s.sharing.map((n, k) => (k === 0 ? '' : `${k}:${n}`)).filter(Boolean).join(' ')} (exceptions shared by k snapshots)`);
-  if (s.tree) lines.push(`tree: depth ${s.tree.depth}, ${s.tree.nodes} nodes (${pct(s.tree.nodeFill)} full), ${s.tree.leaves} leaves (${pct(s.tree.leafFill)} full)`);
+  // depth counts the leaf level too; info (and the header) count the index levels above it.
+  if (s.tree) lines.push(`tree: ${s.tree.depth - 1} level${s.tree.depth === 2 ? '' : 's'}, ${s.tree.nodes} nodes (${pct(s.tree.nodeFill)} full), ${s.tree.leaves} leaves (${pct(s.tree.leafFill)} full)`);
   if (s.bitmap) lines.push(`free: ${s.bitmap.free} chunks in ${s.bitmap.freeRuns} runs (largest ${s.bitmap.largestFreeRun})`);
   if (s.persistent) {
     const k = s.persistent.kernel;
