@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,13 +38,15 @@ function run(args: string[]): Promise<{ code: number | null; lines: { at: number
 }
 
 describe('progress off a terminal', () => {
-  it('a merge of 256 MiB prints one plain line per --interval (percent, bytes, MiB/s, ETA); none with --quiet', async () => {
+  it('a merge of 256 MiB prints one plain line per --interval (percent, bytes, MiB/s, ETA); none with --quiet; a bar on a terminal', async () => {
     const dir = tempDir();
     const { cow, origin } = bigMerge(dir);
     const dry = cli('merge', cow, '--origin', origin, '-s', 'a', '--dry-run', '--json');
     expect(JSON.parse(dry.stdout)).toMatchObject({ schema: 1 });
-    fs.copyFileSync(cow, path.join(dir, 'cow2.img'));
-    fs.copyFileSync(origin, path.join(dir, 'origin2.img'));
+    for (const copy of ['2', '3']) {
+      fs.copyFileSync(cow, path.join(dir, `cow${copy}.img`));
+      fs.copyFileSync(origin, path.join(dir, `origin${copy}.img`));
+    }
 
     const r = await run(['merge', cow, '--origin', origin, '-s', 'a', '--interval', '0.1']);
     expect(r.code, r.lines.map((l) => l.text).join('\n')).toBe(0);
@@ -63,5 +65,13 @@ describe('progress off a terminal', () => {
     const quiet = await run(['merge', path.join(dir, 'cow2.img'), '--origin', path.join(dir, 'origin2.img'), '-s', 'a', '--quiet']);
     expect(quiet.code).toBe(0);
     expect(quiet.lines.filter((l) => l.text.startsWith('snapscope: merge'))).toEqual([]);
+
+    // On a terminal (script(1) gives the run a pty): a bar rewritten in place, no plain lines.
+    if (spawnSync('script', ['--version']).status !== 0) return;
+    const argv = [process.execPath, path.join(ROOT_DIR, 'bin/snapscope.mjs'), 'merge', path.join(dir, 'cow3.img'), '--origin', path.join(dir, 'origin3.img'), '-s', 'a'];
+    const tty = spawnSync('script', ['-qefc', argv.map((a) => `'${a}'`).join(' '), '/dev/null'], { encoding: 'utf8' });
+    expect(tty.status, tty.stdout).toBe(0);
+    expect(tty.stdout).toMatch(/\rmerge \[#*\.*\] +\d+\.\d% +\d+\/256 chunks +[\d.]+ MiB\/s/);
+    expect(tty.stdout).not.toContain('snapscope: merge');
   }, 180_000);
 });
