@@ -57,8 +57,9 @@ function entryFor(bundle, argv) {
 
 /**
  * One build at a time (a test suite starts dozens of runs at once after an edit): the run that
- * creates the lock directory builds; the others wait for its stamp. A lock older than a minute
- * was left by a run that died, and is taken over.
+ * creates the lock directory builds; the others wait for its stamp. A lock whose builder is gone
+ * (Ctrl-C during the build), or older than a minute, is taken over. A failed build (a syntax
+ * error while editing) falls back to the sources, which report it.
  */
 async function buildOnce() {
   const lock = path.join(cache, 'build.lock');
@@ -70,10 +71,11 @@ async function buildOnce() {
   for (;;) {
     try {
       fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
       break;
     } catch (e) {
       if (e.code !== 'EEXIST') return null;
-      if (Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 60_000) fs.rmSync(lock, { recursive: true, force: true });
+      if (abandoned(lock)) fs.rmSync(lock, { recursive: true, force: true });
       await new Promise((resolve) => setTimeout(resolve, 50));
       const built = freshBundle();
       if (built) return built;
@@ -81,8 +83,28 @@ async function buildOnce() {
   }
   try {
     return freshBundle() ?? (await build());
+  } catch {
+    return null;
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function abandoned(lock) {
+  const st = fs.statSync(lock, { throwIfNoEntry: false });
+  if (!st) return false;
+  if (Date.now() - st.mtimeMs > 60_000) return true;
+  let pid;
+  try {
+    pid = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+  } catch {
+    return false; // just created: the builder writes its pid next
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return e.code === 'ESRCH';
   }
 }
 
