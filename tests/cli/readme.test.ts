@@ -31,6 +31,13 @@ describe("README's CLI examples", () => {
     expect(fs.statSync(path.join(dir, 'nightly.img')).size).toBe(fs.statSync(path.join(dir, 'demo/origin.img')).size);
   }, 120_000);
 
+  it('npx snapscope from the repository root runs this checkout (no download)', () => {
+    const npm = spawnSync('npx', ['--no-install', 'snapscope', '--version'], { cwd: ROOT_DIR, encoding: 'utf8' });
+    if (npm.error) return; // no npx on PATH
+    const version = JSON.parse(fs.readFileSync(path.join(ROOT_DIR, 'package.json'), 'utf8')).version;
+    expect([npm.status, npm.stdout.trim()]).toEqual([0, `snapscope ${version}`]);
+  }, 60_000);
+
   it('the serve example parses: store, origin', async () => {
     const { commands } = await catalog();
     const serve = readmeExamples().find((l) => /^npx snapscope serve\b/.test(l))!;
