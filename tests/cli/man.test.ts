@@ -69,4 +69,35 @@ describe('man pages and completion scripts', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('zsh completion: commands, subcommands, option specs and snapshot names (the completion functions stubbed to print)', () => {
+    if (spawnSync('zsh', ['--version']).status !== 0) return;
+    const dir = fs.mkdtempSync(path.join(ROOT_DIR, '.tmp-completion-'));
+    try {
+      expect(spawnSync(process.execPath, [path.join(ROOT_DIR, 'bin/snapscope.mjs'), 'demo', dir]).status).toBe(0);
+      const cow = path.join(dir, 'shared.cow');
+      const script = [
+        `snapscope() { ${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(ROOT_DIR, 'bin/snapscope.mjs'))} "$@" }`,
+        '_describe() { print -l -- "${(@P)2}" }',
+        '_values() { shift; print -l -- "$@" }',
+        '_arguments() { print -l -- "$@" }',
+        'compadd() { [[ $1 == -- ]] && shift; print -l -- "$@" }',
+        `source ${JSON.stringify(path.join(ROOT_DIR, 'completion/_snapscope'))} >/dev/null 2>&1`,
+        'print -- "--- commands"; words=(snapscope me); CURRENT=2; _snapscope',
+        'print -- "--- subcommands"; words=(snapscope snapshot d); CURRENT=3; _snapscope',
+        `print -- "--- specs"; words=(snapscope snapshot delete ${cow} -s ''); CURRENT=6; _snapscope`,
+        `print -- "--- snapshots"; words=(delete ${cow} -s ''); CURRENT=4; _snapscope_snapshots`,
+      ].join('\n');
+      const r = spawnSync('zsh', ['-f', '-c', script], { encoding: 'utf8' });
+      const section = (name: string): string[] => r.stdout.split(`--- ${name}\n`)[1]!.split('\n---')[0]!.split('\n').filter(Boolean);
+      expect(r.status, r.stderr).toBe(0);
+      expect(section('commands')).toContain('merge:merge a snapshot back into the origin (offline; resumable)');
+      expect(section('subcommands')).toEqual(['list', 'create', 'delete', 'rename']);
+      // zsh's print drops the backslash that escapes ':' in the help text.
+    expect(section('specs')).toContain('(-s --snapshot)--snapshot=[the snapshot: slot, name or UUID]:SNAP:_snapscope_snapshots');
+      expect(section('snapshots')).toEqual(['base', 'nightly', 'before-upgrade', 'after-upgrade']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
