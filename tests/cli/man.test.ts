@@ -94,7 +94,7 @@ describe('man pages and completion scripts', () => {
       expect(section('commands')).toContain('merge:merge a snapshot back into the origin (offline; resumable)');
       expect(section('subcommands')).toEqual(['list', 'create', 'delete', 'rename']);
       // zsh's print drops the backslash that escapes ':' in the help text.
-    expect(section('specs')).toContain('(-s --snapshot)--snapshot=[the snapshot: slot, name or UUID]:SNAP:_snapscope_snapshots');
+      expect(section('specs')).toContain('(-s --snapshot)--snapshot=[the snapshot: slot, name or UUID]:SNAP:_snapscope_snapshots');
       expect(section('snapshots')).toEqual(['base', 'nightly', 'before-upgrade', 'after-upgrade']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
