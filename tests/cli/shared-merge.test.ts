@@ -111,6 +111,7 @@ describe('snapscope merge on a shared store', () => {
     expect(info.notes.join('\n')).toContain('part rolled back');
     const text = cli('info', cow).stdout;
     expect(text).toMatch(/merge +of slot 0 in progress: \d+\/32768 chunks/);
+    expect(cli('status', cow, '-o', 'name,state', '--noheadings').stdout.trim().split('\n')).toEqual([expect.stringMatching(/^before +merging 0\.0%$/), expect.stringMatching(/^after +valid$/)]);
     const other = cli('merge', cow, '--origin', origin, '--snapshot', 'after', '--dry-run');
     expect(other.code).toBe(2);
     expect(oneLine(other)).toContain('the merge of snapshot 0 into the origin is in progress');
