@@ -19,7 +19,7 @@ const S = 'nightly';
     const baseBefore = path.join(dir, 'base-before.img');
     cli('read', cow, '--origin', origin, '-s', S, '--out', before);
     cli('read', cow, '--origin', origin, '-s', 'base', '--out', baseBefore);
-    const plan = cliJson<MergeResult>('merge', origin, cow, '--snapshot', S, '--dry-run');
+    const plan = cliJson<MergeResult>('merge', cow, '--origin', origin, '--snapshot', S, '--dry-run');
     const infoBefore = cliJson<StoreInfo>('info', cow);
 
     const app = await harness.open((browser) => openServed(browser, { cow, origin }, dir));
