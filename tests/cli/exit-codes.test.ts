@@ -46,23 +46,30 @@ const ON_A_COW: [string[], (origin: string, dir: string) => string[]][] = [
 describe('exit codes, the same for every command', () => {
   it('2 usage, 3 not a store, 1 no such file; one line each', async () => {
     const dir = tempDir();
-    const zeros = path.join(dir, 'zeros');
     const origin = path.join(dir, 'origin');
-    fs.writeFileSync(zeros, Buffer.alloc(65536));
     fs.writeFileSync(origin, Buffer.alloc(65536));
     fs.writeFileSync(path.join(dir, 'script'), 'commit\n');
-    const cases = ON_A_COW.flatMap(([words, rest]) => [
-      { argv: [...words, zeros, ...rest(origin, dir), '--bogus'], code: 2 },
-      { argv: [...words, zeros, ...rest(origin, dir)], code: 3 },
-      { argv: [...words, path.join(dir, 'missing'), ...rest(origin, dir)], code: 1 },
-    ]);
+    // A file of zeros per command: they run at once, and a writer is refused while a reader holds the file.
+    const zeros = (words: string[]): string => {
+      const file = path.join(dir, `zeros-${words.join('-')}`);
+      fs.writeFileSync(file, Buffer.alloc(65536));
+      return file;
+    };
+    const cases = ON_A_COW.flatMap(([words, rest]) => {
+      const file = zeros(words);
+      return [
+        { argv: [...words, file, ...rest(origin, dir), '--bogus'], code: 2 },
+        { argv: [...words, file, ...rest(origin, dir)], code: 3 },
+        { argv: [...words, path.join(dir, 'missing'), ...rest(origin, dir)], code: 1 },
+      ];
+    });
     const results = await runAll(cases.map((c) => c.argv));
     for (const [i, c] of cases.entries()) {
       const r = results[i]!;
       expect(r.code, `${c.argv.join(' ')}: ${r.stderr}`).toBe(c.code);
       expect(oneLine({ code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr }), c.argv.join(' ')).toMatch(/^snapscope: /);
     }
-    expect(fs.readFileSync(zeros).every((b) => b === 0)).toBe(true);
+    for (const name of fs.readdirSync(dir).filter((n) => n.startsWith('zeros-'))) expect(fs.readFileSync(path.join(dir, name)).every((b) => b === 0), name).toBe(true);
   }, 120_000);
 
   it('snapscope alone: help on stderr, exit 2; --help and help CMD: stdout, exit 0; -h everywhere', async () => {
