@@ -1,5 +1,6 @@
 import { catalog } from '../catalog.ts';
 import type { Command } from '../command.ts';
+import { Console } from '../console.ts';
 import { findCommand, subcommands } from '../find-command.ts';
 import { commandHelp, groupHelp, mainHelp } from '../help.ts';
 
@@ -12,11 +13,11 @@ export const help: Command = {
     ['help merge', "merge's options, examples and exit codes (as snapscope merge --help)"],
     ['help snapshot', 'the snapshot subcommands'],
   ],
-  async run(args, con) {
+  async run(args) {
     const { commands } = await catalog();
     const words = args.args('command');
-    if (!words.length) con.print(mainHelp(commands));
-    else if (words.length === 1 && subcommands(commands, words[0]!).length) con.print(groupHelp(words[0]!, subcommands(commands, words[0]!)));
-    else con.print(commandHelp(findCommand(commands, words).spec));
+    const group = words.length === 1 ? subcommands(commands, words[0]!) : [];
+    // Help is text, with --json too (as --help).
+    new Console(false).print(!words.length ? mainHelp(commands) : group.length ? groupHelp(words[0]!, group) : commandHelp(findCommand(commands, words).spec));
   },
 };
