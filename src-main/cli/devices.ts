@@ -1,27 +1,19 @@
-import fs from 'node:fs';
 import { SnapscopeError } from '../../src-core/errors.ts';
 import { openStore } from '../../src-core/open.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
-import { FileDevice } from '../host/file-device.ts';
-import { assertNotInUse } from '../host/in-use.ts';
+import { openInput } from '../host/access/inputs.ts';
+import { inspectTarget } from '../host/access/target.ts';
+import type { FileDevice } from '../host/file-device.ts';
 
 /**
- * How commands open files. Readers open read-only and never write; writers first refuse devices
- * someone else uses (a live snapshot written under the kernel's feet is lost), and open block
- * devices O_EXCL so the kernel refuses too.
+ * How commands open their inputs: through the access layer (src-main/host/access, docs/safety.md).
+ * Readers open read-only under a shared lock and never write; writers are refused up front when
+ * the target is in use, read-only or locked by another writer, and hold an exclusive lock.
  */
 export function openDevice(path: string, role: 'COW' | 'origin', write: boolean): FileDevice {
-  if (!write) return FileDevice.open(path);
-  assertNotInUse(path, role);
-  return FileDevice.open(path, { write: true, exclusive: isBlockDevice(path) });
-}
-
-export function isBlockDevice(path: string): boolean {
-  try {
-    return fs.statSync(path).isBlockDevice();
-  } catch {
-    return false;
-  }
+  const opened = openInput(path, role, write);
+  if (opened.note) process.stderr.write(`snapscope: note: ${opened.note}\n`);
+  return opened.dev as FileDevice;
 }
 
 /** Runs `fn` on the store in `cowPath`, closing it (and its device) whatever happens. */
@@ -53,6 +45,8 @@ export function withVolume<T>(
   originWrite: (store: ExceptionStore) => boolean,
   fn: (store: ExceptionStore, origin: FileDevice) => T | Promise<T>,
 ): Promise<T> {
+  const [o, c] = [inspectTarget(originPath), inspectTarget(cowPath)];
+  if (o.key !== null && o.key === c.key) throw new SnapscopeError('usage', `the origin ${originPath} and the COW ${cowPath} are the same file or device`, { device: originPath });
   let origin: FileDevice | null = null;
   return withStore(cowPath, cowWrite, (store) => {
     origin = openDevice(originPath, 'origin', originWrite(store));
