@@ -222,7 +222,13 @@ function syncDir(dir: string): void {
   }
 }
 
-function isZero(b: Uint8Array): boolean {
-  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
+const ZEROS = new Uint8Array(1 << 16);
+
+/** Whether every byte is zero (a piece a new file can leave as a hole). */
+export function isZero(b: Uint8Array): boolean {
+  for (let at = 0; at < b.length; at += ZEROS.length) {
+    const piece = b.subarray(at, at + ZEROS.length);
+    if (Buffer.compare(piece, ZEROS.subarray(0, piece.length)) !== 0) return false;
+  }
   return true;
 }
