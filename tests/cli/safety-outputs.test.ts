@@ -85,7 +85,7 @@ describe('outputs never destroy inputs', () => {
 
   it('tree | head -1 and dump | head -c 10 end quietly', () => {
     const dir = tempDir();
-    const { origin, cow } = sharedVolume(dir, 3000); // a tree and a dump far larger than a pipe's 64 KiB
+    const { origin, cow } = sharedVolume(dir, 1500); // a tree and a dump far larger than a pipe's 64 KiB
     for (const [args, consumer] of [
       [['tree', cow], 'head -1'],
       [['dump', cow], 'head -c 10'],
