@@ -20,7 +20,9 @@ export const canLoop = ((): boolean => {
 /** Attaches `file` to a free loop device, detached when the test ends (only what this test attached). */
 export function loop(file: string, options: { readOnly?: boolean } = {}): string {
   const dev = execFileSync('losetup', ['-f', '--show', ...(options.readOnly ? ['-r'] : []), file], { encoding: 'utf8' }).trim();
-  onTestFinished(() => execFileSync('losetup', ['-d', dev]));
+  onTestFinished(() => {
+    execFileSync('losetup', ['-d', dev]);
+  });
   return dev;
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 
 /**
  * Who holds a store: one small record per lock in a runtime directory, named by the target's
@@ -74,11 +75,19 @@ export function describeHolders(holders: readonly Holder[]): string {
 
 /** How this process names itself in records: the CLI command, the server, or the desktop app. */
 export function holderName(): string {
+  // A worker thread (the engine of serve and of the app) has no command line of its own: the
+  // main thread leaves its name in the environment the worker copies, tagged with the pid so a
+  // child process that inherits it does not take it for its own.
+  const [pid, inherited] = (process.env[NAME_VARIABLE] ?? '').split(/:(.*)/s);
+  if (pid === String(process.pid) && inherited) return inherited;
   if (process.versions['electron']) return 'the snapscope app';
   const words = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const command = words[0] === 'snapshot' ? words.slice(0, 2) : words.slice(0, 1);
   return ['snapscope', ...command].join(' ');
 }
+
+const NAME_VARIABLE = 'SNAPSCOPE_HOLDER_NAME';
+if (isMainThread) process.env[NAME_VARIABLE] = `${process.pid}:${holderName()}`;
 
 function alive(pid: number): boolean {
   try {
