@@ -45,13 +45,18 @@ export function withVolume<T>(
   originWrite: (store: ExceptionStore) => boolean,
   fn: (store: ExceptionStore, origin: FileDevice) => T | Promise<T>,
 ): Promise<T> {
-  const [o, c] = [inspectTarget(originPath), inspectTarget(cowPath)];
-  if (o.key !== null && o.key === c.key) throw new SnapscopeError('usage', `the origin ${originPath} and the COW ${cowPath} are the same file or device`, { device: originPath });
   let origin: FileDevice | null = null;
   return withStore(cowPath, cowWrite, (store) => {
+    assertDistinct(originPath, cowPath);
     origin = openDevice(originPath, 'origin', originWrite(store));
     return fn(store, origin);
   }).finally(() => origin?.close());
+}
+
+/** The origin and the COW must be two things: one file as both would be written twice over. */
+export function assertDistinct(originPath: string, cowPath: string): void {
+  const [o, c] = [inspectTarget(originPath), inspectTarget(cowPath)];
+  if (o.key !== null && o.key === c.key) throw new SnapscopeError('usage', `the origin ${originPath} and the COW ${cowPath} are the same file or device`, { device: originPath });
 }
 
 /** Refuses a write through a store opened read-only because it is invalid, with the reason. */

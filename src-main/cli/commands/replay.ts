@@ -5,10 +5,9 @@ import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { openStore } from '../../../src-core/open.ts';
 import type { ExceptionStore } from '../../../src-core/store.ts';
 import { OverlayDevice } from '../../host/access/overlay-device.ts';
-import { inspectTarget } from '../../host/access/target.ts';
 import { mergeTask } from '../../host/merges.ts';
 import type { Command } from '../command.ts';
-import { openDevice, requireWritable } from '../devices.ts';
+import { assertDistinct, openDevice, requireWritable } from '../devices.ts';
 import { parseScript, type ScriptOp } from '../replay-script.ts';
 import { createSnapshot, deleteSnapshot } from '../snapshots.ts';
 import { checkChunk, parseByte } from '../view-ref.ts';
@@ -37,10 +36,9 @@ export const replay: Command = {
     const ops = parseScript(readScript(file), file);
     const writesOrigin = ops.some((o) => o.op === 'origin-write' || o.op === 'snap-merge');
     const [originPath, cowPath] = [args.arg('origin'), args.arg('cow')];
-    const [o, c] = [inspectTarget(originPath), inspectTarget(cowPath)];
-    if (o.key !== null && o.key === c.key) throw new SnapscopeError('usage', `the origin ${originPath} and the COW ${cowPath} are the same file or device`, { device: originPath });
     const cow = openDevice(cowPath, 'COW', true);
     try {
+      assertDistinct(originPath, cowPath);
       const origin = openDevice(originPath, 'origin', writesOrigin);
       try {
         // A rehearsal over in-memory overlays finds the failing line before anything is written.
