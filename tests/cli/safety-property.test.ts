@@ -7,7 +7,7 @@ import { cli, tempDir } from './cli.ts';
 import { blank, canLoop, digest, loop, ok, sharedVolume } from './safety-fixtures.ts';
 
 /** Runs bounded by default (each run starts real processes); SNAPSCOPE_PROPERTY_RUNS for more. */
-const RUNS = Number(process.env['SNAPSCOPE_PROPERTY_RUNS'] ?? 10);
+const RUNS = Number(process.env['SNAPSCOPE_PROPERTY_RUNS'] ?? 12);
 
 type Kind = 'same' | 'symlink' | 'store' | 'data' | 'device' | 'new';
 const COMMANDS = ['read', 'dump', 'repair'] as const;
