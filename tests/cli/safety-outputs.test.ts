@@ -179,6 +179,24 @@ describe.skipIf(!canLoop)('block devices as outputs and inputs (loop devices)', 
     inputs.unchanged();
   });
 
+  it('repair --in-place on a device needs --backup, and backup-restore undoes it', () => {
+    const dir = tempDir();
+    const { cow } = sharedVolume(dir);
+    const dev = loop(cow);
+    const fd = fs.openSync(dev, 'r+');
+    fs.writeSync(fd, Buffer.alloc(1), 0, 1, 4096); // the bitmap's first byte: check finds it, repair rebuilds it
+    fs.closeSync(fd);
+    const damaged = digest(dev);
+    expect(oneLine(cli('repair', dev, '--in-place'))).toContain('give --backup FILE');
+    expect(digest(dev)).toBe(damaged);
+    const backup = path.join(dir, 'dev.bak');
+    ok(cli('repair', dev, '--in-place', '--backup', backup));
+    expect(cli('check', dev, '--strict').code).toBe(0);
+    ok(cli('backup-restore', backup, dev));
+    expect(digest(dev)).toBe(damaged);
+    expect(fs.statSync(dev).isBlockDevice()).toBe(true);
+  });
+
   it('a read-only loop device is refused up front for every write', () => {
     const dir = tempDir();
     const { origin, cow } = sharedVolume(dir);

@@ -1,7 +1,7 @@
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { applyRepair, planRepair, type RepairPlan } from '../../../src-core/repair/repair.ts';
-import { createBackup } from '../../host/access/backup-file.ts';
+import { backupPath, createBackup } from '../../host/access/backup-file.ts';
 import { Output, isZero } from '../../host/access/outputs.ts';
 import type { Command } from '../command.ts';
 import { openDevice } from '../devices.ts';
@@ -13,7 +13,7 @@ export const repair: Command = {
   options: {
     out: { type: 'string', value: 'F', help: 'write the repaired store to F, a file or device (a copy of the COW, data included); not the COW itself' },
     'in-place': { type: 'boolean', help: 'repair the COW itself, after backing up every sector it rewrites' },
-    backup: { type: 'string', value: 'F', help: 'backup file for --in-place (default <cow>.snapscope-backup)' },
+    backup: { type: 'string', value: 'F', help: 'backup file for --in-place (default <cow>.snapscope-backup; required for a block device)' },
     force: { type: 'boolean', help: 'overwrite an --out that holds data, a store or a filesystem' },
     'dry-run': { type: 'boolean', help: 'say what would be kept and lost; write nothing' },
   },
@@ -47,7 +47,7 @@ export const repair: Command = {
       };
       if (!dryRun && out !== undefined) summary.written = repairTo(src, plan, out, args.flag('force'));
       else if (!dryRun) {
-        const backup = createBackup(args.string('backup') ?? `${cowPath}.snapscope-backup`, cowPath);
+        const backup = createBackup(backupPath(cowPath, args.string('backup')), cowPath);
         try {
           summary.written = applyRepair(backup.wrap(src), plan).written;
         } catch (e) {

@@ -4,7 +4,7 @@ import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import type { DumpHeader, ExceptionSource, ExceptionVisitor } from '../../../src-core/ir/model.ts';
 import { DumpReader } from '../../../src-core/ir/reader.ts';
 import { checkRestorable, restore as restoreStore } from '../../../src-core/ir/restore.ts';
-import { createBackup } from '../../host/access/backup-file.ts';
+import { backupPath, createBackup } from '../../host/access/backup-file.ts';
 import { Output, isZero } from '../../host/access/outputs.ts';
 import { probeSignatures } from '../../host/access/signatures.ts';
 import { inspectTarget } from '../../host/access/target.ts';
@@ -20,7 +20,7 @@ export const restore: Command = {
     { name: 'cow', help: 'the COW to write: the damaged store itself, a copy of it, or a new file or device' },
   ],
   options: {
-    backup: { type: 'string', value: 'F', help: 'where to back up what is overwritten when the COW already holds a store (default <cow>.snapscope-backup)' },
+    backup: { type: 'string', value: 'F', help: 'where to back up what is overwritten when the COW already holds a store (default <cow>.snapscope-backup; required for a block device)' },
     'data-from': { type: 'string', value: 'COW', help: 'a new target lacks the data chunks: copy them (the whole device) from this COW first' },
     'metadata-only': { type: 'boolean', help: 'write only the metadata to a new target (its snapshots then read whatever its data chunks hold)' },
     force: { type: 'boolean', help: 'overwrite a target that holds data or a filesystem, or copy --data-from over an existing store' },
@@ -40,7 +40,7 @@ export const restore: Command = {
     checkRestorable(header, source); // all-or-nothing: a dump the builder refuses writes nothing
     const bytes = header.chunkBytes * header.chunkCount;
     if (holdsStore(cowPath) && dataFrom === undefined) {
-      const r = inPlace(cowPath, header, source, args.string('backup') ?? `${cowPath}.snapscope-backup`);
+      const r = inPlace(cowPath, header, source, backupPath(cowPath, args.string('backup')));
       con.result(r, `restored ${r.exceptions} exceptions into ${cowPath} (${r.written} metadata chunks written${r.backup ? `; old contents in ${r.backup}, undo with: snapscope backup-restore ${r.backup} ${cowPath}` : ''})`);
       return;
     }

@@ -80,6 +80,19 @@ export function createBackup(path: string, cowPath: string, option = '--backup')
 }
 
 /**
+ * Where the backup of `cowPath` goes: `given` (--backup), else `<cow>.snapscope-backup` beside an
+ * image file. A block device has no "beside" worth the name (/dev is a RAM filesystem, lost at
+ * reboot), so there the user must say.
+ */
+export function backupPath(cowPath: string, given: string | undefined): string {
+  if (given !== undefined) return given;
+  if (inspectTarget(cowPath).kind === 'block') {
+    throw new SnapscopeError('usage', `${cowPath} is a block device: give --backup FILE, where the old contents of what is rewritten are saved (on a disk that survives a reboot)`, { device: cowPath });
+  }
+  return `${cowPath}.snapscope-backup`;
+}
+
+/**
  * Every complete record of a backup file. Each record is durable before the write it saves starts,
  * so a record cut short at the end (a crash while saving it) saved a write that never happened:
  * it is left out, and `torn` says so.
