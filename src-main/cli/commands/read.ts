@@ -1,3 +1,5 @@
+import { isatty } from 'node:tty';
+import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import type { ExceptionStore } from '../../../src-core/store.ts';
 import { readViewChunk, type View } from '../../../src-core/view.ts';
@@ -26,6 +28,7 @@ export const read: Command = {
   run: (args, con) => {
     const [originPath, cowPath] = [args.arg('origin'), args.arg('cow')];
     const outPath = args.requireString('out');
+    if (outPath === '-' && isatty(1)) throw new SnapscopeError('usage', '--out - would write a disk image to the terminal; redirect it to a file or a pipe');
     return withVolume(originPath, cowPath, false, () => false, async (store, origin) => {
       const view = resolveView(store, args.requireString('from'));
       const chunk = args.number('chunk');

@@ -1,8 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import { FileDevice } from '../file-device.ts';
-import { assertNotInUse } from '../in-use.ts';
 import { assertWritable, openInput } from './inputs.ts';
 import { describeSignatures, holdsData, probeSignatures, type Signature } from './signatures.ts';
 import { writeAllSync } from './stream-write.ts';
@@ -108,8 +108,7 @@ export class Output {
       const dev = openInput(p, 'output', true).dev as FileDevice;
       return new Output(plan, dev.handle(), null, dev);
     }
-    if (t.kind === 'file') assertNotInUse(p, 'output', 'replace it');
-    const temp = path.join(path.dirname(t.real), `.${path.basename(t.real)}.snapscope-${process.pid}-${Date.now().toString(36)}`);
+    const temp = path.join(path.dirname(t.real), `.${path.basename(t.real)}.snapscope-${process.pid}-${randomBytes(4).toString('hex')}`);
     const fd = openOrFail(temp, 'wx', 0o666);
     if (t.stat) fs.fchmodSync(fd, t.stat.mode & 0o7777);
     return new Output(plan, fd, temp, null);
