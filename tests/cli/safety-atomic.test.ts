@@ -63,6 +63,8 @@ describe('restore needs the data chunks, and backups never block a retry', () =>
     const dump = path.join(dir, 'dump.json');
     ok(cli('dump', cow, '--out', dump));
     const fresh = path.join(dir, 'new.cow');
+    expect(ok(cli('restore', dump, fresh, '--dry-run'))).toMatch(/would create .*new\.cow \(needs --data-from or --metadata-only\)/);
+    expect(fs.existsSync(fresh)).toBe(false);
     const r = cli('restore', dump, fresh);
     expect(r.code).toBe(2);
     expect(oneLine(r)).toMatch(/lacks the data chunks.*--data-from.*--metadata-only/);

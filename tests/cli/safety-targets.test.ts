@@ -135,6 +135,7 @@ describe('restore, repair and read --out refuse targets that hold data', () => {
     expect(oneLine(cli('read', origin, cow, '--from', 'one', '--out', data))).toContain('holds data');
     expect(oneLine(cli('read', origin, cow, '--from', 'one', '--out', other))).toContain('snapscope shared store');
     expect(oneLine(cli('repair', cow, '--out', other))).toContain('snapscope shared store');
+    expect(ok(cli('repair', cow, '--out', data, '--dry-run'))).toMatch(/--out would overwrite .*data\.bin \(1048576 bytes, which holds data\) \(needs --force\)/);
     g.unchanged();
     ok(cli('read', origin, cow, '--from', 'one', '--out', data, '--force'));
   });

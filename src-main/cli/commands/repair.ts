@@ -2,7 +2,7 @@ import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { applyRepair, planRepair, type RepairPlan } from '../../../src-core/repair/repair.ts';
 import { backupPath, createBackup } from '../../host/access/backup-file.ts';
-import { Output, isZero } from '../../host/access/outputs.ts';
+import { Output, isZero, planOutput } from '../../host/access/outputs.ts';
 import type { Command } from '../command.ts';
 import { openDevice } from '../devices.ts';
 
@@ -30,6 +30,7 @@ export const repair: Command = {
     const inPlace = args.flag('in-place');
     const dryRun = args.flag('dry-run');
     if (!dryRun && (out === undefined) === !inPlace) throw new SnapscopeError('usage', 'give exactly one of --out F and --in-place (or --dry-run) (see: snapscope repair --help)');
+    if (out !== undefined && inPlace) throw new SnapscopeError('usage', 'give --out F or --in-place, not both (see: snapscope repair --help)');
     // In place, the COW is held for writing from the plan to the last write: nobody changes it in between.
     const src = openDevice(cowPath, 'COW', inPlace && !dryRun);
     try {
@@ -44,6 +45,7 @@ export const repair: Command = {
         written: 0,
         target: dryRun ? null : (out ?? cowPath),
         backup: null as string | null,
+        overwrites: dryRun && out !== undefined ? wouldOverwrite(out, src, args.flag('force')) : null,
       };
       if (!dryRun && out !== undefined) summary.written = repairTo(src, plan, out, args.flag('force'));
       else if (!dryRun) {
@@ -84,19 +86,29 @@ function repairTo(src: BlockDevice, plan: RepairPlan, outPath: string, force: bo
   }
 }
 
+/** For --dry-run --out: what writing `out` would overwrite (the refusals still apply: an input is never a target). */
+function wouldOverwrite(out: string, src: BlockDevice, force: boolean): string {
+  const plan = planOutput(out, { inputs: [src.name], force: true, bytes: src.size, protect: 'data', sameHint: '; to repair it where it is, use --in-place (it keeps a backup)' });
+  return `${plan.action}${plan.holdsData && !force ? ' (needs --force)' : ''}`;
+}
+
 /** A failed in-place write: what was changed and how to undo it. */
 function partial(e: unknown, records: number, backup: string, cow: string): unknown {
   if (!(e instanceof SnapscopeError) || records === 0) return e;
   return new SnapscopeError(e.code, `${e.message}; ${cow} was partly rewritten (${records} areas); undo with: snapscope backup-restore ${backup} ${cow}`, e.where);
 }
 
-function renderRepair(s: { errors: number; warnings: number; kept: number; lost: number; losses: RepairPlan['losses']; notes: string[]; target: string | null; backup: string | null }, dryRun: boolean): string {
+function renderRepair(
+  s: { errors: number; warnings: number; kept: number; lost: number; losses: RepairPlan['losses']; notes: string[]; target: string | null; backup: string | null; overwrites: string | null },
+  dryRun: boolean,
+): string {
   const lines = [`${s.errors} errors, ${s.warnings} warnings found; ${s.kept} exceptions kept, ${s.lost} lost`];
   for (const l of s.losses) {
     const origins = l.first === l.last ? `origin chunk ${l.first}` : `origin chunks ${l.first}..${l.last === null || l.last === Infinity ? 'end' : l.last}`;
     lines.push(`  lost: ${origins}, snapshots ${l.slots.join(',') || 'none'} (${l.why})`);
   }
   for (const n of s.notes) lines.push(`  note: ${n}`);
+  if (s.overwrites) lines.push(`--out would ${s.overwrites}`);
   lines.push(dryRun ? 'dry run: nothing written' : `repaired store written to ${s.target}`);
   if (s.backup) lines.push(`old contents saved in ${s.backup}; undo with: snapscope backup-restore ${s.backup} ${s.target}`);
   return lines.join('\n');

@@ -5,7 +5,7 @@ import type { DumpHeader, ExceptionSource, ExceptionVisitor } from '../../../src
 import { DumpReader } from '../../../src-core/ir/reader.ts';
 import { checkRestorable, restore as restoreStore } from '../../../src-core/ir/restore.ts';
 import { backupPath, createBackup } from '../../host/access/backup-file.ts';
-import { Output, isZero } from '../../host/access/outputs.ts';
+import { Output, isZero, planOutput } from '../../host/access/outputs.ts';
 import { probeSignatures } from '../../host/access/signatures.ts';
 import { inspectTarget } from '../../host/access/target.ts';
 import type { FileDevice } from '../../host/file-device.ts';
@@ -24,6 +24,7 @@ export const restore: Command = {
     'data-from': { type: 'string', value: 'COW', help: 'a new target lacks the data chunks: copy them (the whole device) from this COW first' },
     'metadata-only': { type: 'boolean', help: 'write only the metadata to a new target (its snapshots then read whatever its data chunks hold)' },
     force: { type: 'boolean', help: 'overwrite a target that holds data or a filesystem, or copy --data-from over an existing store' },
+    'dry-run': { type: 'boolean', help: 'read and check the dump, say what would be written where; write nothing' },
   },
   details: [
     'A dump holds metadata, not data. Onto a store (the damaged one or a copy): rewritten in place, every',
@@ -39,6 +40,15 @@ export const restore: Command = {
     const header = readDump(dumpPath, () => {});
     checkRestorable(header, source); // all-or-nothing: a dump the builder refuses writes nothing
     const bytes = header.chunkBytes * header.chunkCount;
+    const inputs = [dumpPath, ...(dataFrom ? [dataFrom] : [])];
+    if (args.flag('dry-run')) {
+      const plan = holdsStore(cowPath) && dataFrom === undefined ? null : planOutput(cowPath, { inputs, force: true, bytes, protect: 'data' });
+      const what = plan
+        ? `${plan.action}${plan.holdsData && !args.flag('force') ? ' (needs --force)' : ''}${dataFrom ? `, data from ${dataFrom}` : args.flag('metadata-only') ? ', metadata only' : ' (needs --data-from or --metadata-only)'}`
+        : `rewrite the metadata of the store in ${cowPath} in place, backing up what it overwrites to ${backupPath(cowPath, args.string('backup'))}`;
+      con.result({ dryRun: true, format: header.format, chunkBytes: header.chunkBytes, chunkCount: header.chunkCount, would: what }, `would ${what}`);
+      return;
+    }
     if (holdsStore(cowPath) && dataFrom === undefined) {
       const r = inPlace(cowPath, header, source, backupPath(cowPath, args.string('backup')));
       con.result(r, `restored ${r.exceptions} exceptions into ${cowPath} (${r.written} metadata chunks written${r.backup ? `; old contents in ${r.backup}, undo with: snapscope backup-restore ${r.backup} ${cowPath}` : ''})`);
@@ -53,7 +63,7 @@ export const restore: Command = {
     }
     const src = dataFrom === undefined ? null : openDevice(dataFrom, 'COW', false);
     try {
-      const out = Output.open(cowPath, { inputs: [dumpPath, ...(dataFrom ? [dataFrom] : [])], force: args.flag('force'), bytes, protect: 'data' });
+      const out = Output.open(cowPath, { inputs, force: args.flag('force'), bytes, protect: 'data' });
       try {
         const dev = out.device(out.kind === 'block' ? out.plan.target.size : Math.max(bytes, src?.size ?? 0));
         if (src) copyData(src, dev, out.kind === 'file');
