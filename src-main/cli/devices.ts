@@ -10,9 +10,9 @@ import type { FileDevice } from '../host/file-device.ts';
  * Readers open read-only under a shared lock and never write; writers are refused up front when
  * the target is in use, read-only or locked by another writer, and hold an exclusive lock.
  */
-export function openDevice(path: string, role: 'COW' | 'origin', write: boolean): FileDevice {
+export function openDevice(path: string, role: 'COW' | 'origin', write: boolean, quiet = false): FileDevice {
   const opened = openInput(path, role, write);
-  if (opened.note) process.stderr.write(`snapscope: note: ${opened.note}\n`);
+  if (opened.note && !quiet) process.stderr.write(`snapscope: note: ${opened.note}\n`);
   return opened.dev as FileDevice;
 }
 
