@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { MemoryDevice } from '../../src-core/io/memory-device.ts';
 import { createBackup, readBackup } from '../../src-main/host/access/backup-file.ts';
 import { LockedError, openInput } from '../../src-main/host/access/inputs.ts';
-import { OverlayDevice } from '../../src-main/host/access/overlay-device.ts';
+import { OverlayDevice, OverlayFull } from '../../src-main/host/access/overlay-device.ts';
 import { probeSignatures } from '../../src-main/host/access/signatures.ts';
 import { inspectTarget } from '../../src-main/host/access/target.ts';
 import { tempDir } from './fixtures.ts';
@@ -102,4 +102,14 @@ it('signatures are found at their offsets; a torn last backup record is left out
   const unused = createBackup(path.join(dir, 'unused.bak'), cow);
   unused.close();
   expect(fs.existsSync(path.join(dir, 'unused.bak'))).toBe(false);
+});
+
+it('an overlay refuses to grow past its memory budget, leaving the device alone', () => {
+  const inner = new MemoryDevice(64 * 4096);
+  const o = new OverlayDevice(inner, 8 * 4096);
+  o.write(0, new Uint8Array(8 * 4096).fill(1));
+  expect(() => o.write(8 * 4096, new Uint8Array(1))).toThrow(OverlayFull);
+  const raw = new Uint8Array(inner.size);
+  inner.read(0, raw);
+  expect(raw.every((b) => b === 0)).toBe(true);
 });

@@ -4,7 +4,7 @@ import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { openStore } from '../../../src-core/open.ts';
 import type { ExceptionStore } from '../../../src-core/store.ts';
-import { OverlayDevice } from '../../host/access/overlay-device.ts';
+import { OverlayDevice, OverlayFull } from '../../host/access/overlay-device.ts';
 import { mergeTask } from '../../host/merges.ts';
 import type { Command } from '../command.ts';
 import { assertDistinct, openDevice, requireWritable } from '../devices.ts';
@@ -42,7 +42,13 @@ export const replay: Command = {
       const origin = openDevice(originPath, 'origin', writesOrigin);
       try {
         // A rehearsal over in-memory overlays finds the failing line before anything is written.
-        replayAll(new OverlayDevice(cow), new OverlayDevice(origin), ops, file, true);
+        try {
+          replayAll(new OverlayDevice(cow), new OverlayDevice(origin), ops, file, true);
+        } catch (e) {
+          const full = e instanceof OverlayFull ? e : e instanceof SnapscopeError && e.cause instanceof OverlayFull ? e.cause : null;
+          if (!full) throw e;
+          con.note(`snapscope: note: ${full.message}; running the script without one (a failing line is reported with what was committed)`);
+        }
         const summary = replayAll(cow, origin, ops, file, false);
         con.result({ operations: ops.length, ...summary }, `replayed ${ops.length} operations from ${file}`);
       } finally {
@@ -73,7 +79,9 @@ function replayAll(cow: BlockDevice, origin: BlockDevice, ops: readonly ScriptOp
           : lastCommit
             ? `lines up to the commit on line ${lastCommit} were applied and committed; later ones were not committed`
             : 'nothing was committed';
-        throw new SnapscopeError(code, `${file}:${op.line}: ${op.op}: ${(e as Error).message}; ${outcome}`, { device: file, entry: op.line });
+        const error = new SnapscopeError(code, `${file}:${op.line}: ${op.op}: ${(e as Error).message}; ${outcome}`, { device: file, entry: op.line });
+        if (e instanceof OverlayFull) error.cause = e;
+        throw error;
       }
       if (op.op === 'commit') lastCommit = op.line;
     }

@@ -3,6 +3,13 @@ import { checkRange } from '../../../src-core/io/memory-device.ts';
 
 const PAGE = 4096;
 
+/** The rehearsal wrote more than its memory budget: the caller decides to go without one. */
+export class OverlayFull extends Error {
+  constructor(readonly budgetBytes: number) {
+    super(`a rehearsal in memory would need more than ${budgetBytes >> 20} MiB`);
+  }
+}
+
 /**
  * Reads through to `inner`, keeps every write in memory: a rehearsal. A command that must be all
  * or nothing (replay) runs once over overlays of its devices; only when that succeeds does it run
@@ -12,7 +19,11 @@ export class OverlayDevice implements BlockDevice {
   readonly readOnly = false;
   private readonly pages = new Map<number, Uint8Array>();
 
-  constructor(private readonly inner: BlockDevice) {}
+  constructor(
+    private readonly inner: BlockDevice,
+    /** Bytes of writes kept at most (a merge rewrites the whole origin). */
+    private readonly budgetBytes = 256 << 20,
+  ) {}
 
   get name(): string {
     return this.inner.name;
@@ -36,6 +47,7 @@ export class OverlayDevice implements BlockDevice {
     this.eachPage(offset, src.length, (page, from, to, at) => {
       let p = this.pages.get(page);
       if (!p) {
+        if ((this.pages.size + 1) * PAGE > this.budgetBytes) throw new OverlayFull(this.budgetBytes);
         p = new Uint8Array(Math.min(PAGE, this.size - page * PAGE));
         this.inner.read(page * PAGE, p);
         this.pages.set(page, p);
