@@ -19,6 +19,9 @@ function runtimeDir(): string {
   const xdg = process.env['XDG_RUNTIME_DIR'];
   const base = xdg && path.isAbsolute(xdg) ? path.join(xdg, 'snapscope') : process.getuid?.() === 0 ? '/run/snapscope' : path.join(os.tmpdir(), `snapscope-${process.getuid?.() ?? 'user'}`);
   fs.mkdirSync(base, { recursive: true, mode: 0o700 });
+  // In a shared /tmp someone else could have made it first (or a symlink to somewhere): not ours, not used.
+  const st = fs.lstatSync(base);
+  if (!st.isDirectory() || st.uid !== process.getuid?.()) throw new Error(`${base} is not a directory of this user`);
   return base;
 }
 
