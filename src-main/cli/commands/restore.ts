@@ -6,7 +6,7 @@ import { DumpReader } from '../../../src-core/ir/reader.ts';
 import { checkRestorable, restore as restoreStore } from '../../../src-core/ir/restore.ts';
 import { backupPath, createBackup } from '../../host/access/backup-file.ts';
 import { Output, isZero, planOutput } from '../../host/access/outputs.ts';
-import { probeSignatures } from '../../host/access/signatures.ts';
+import { probePath } from '../../host/access/signatures.ts';
 import { inspectTarget } from '../../host/access/target.ts';
 import type { FileDevice } from '../../host/file-device.ts';
 import type { Command } from '../command.ts';
@@ -103,12 +103,7 @@ function inPlace(cowPath: string, header: DumpHeader, source: ExceptionSource, b
 function holdsStore(cowPath: string): boolean {
   const t = inspectTarget(cowPath);
   if (t.kind !== 'file' && t.kind !== 'block') return false;
-  const fd = fs.openSync(cowPath, 'r');
-  try {
-    return probeSignatures(fd, t.size).some((s) => s.store && s.offset === 0);
-  } finally {
-    fs.closeSync(fd);
-  }
+  return probePath(cowPath, t.size).some((s) => s.store && s.offset === 0);
 }
 
 function copyData(src: BlockDevice, dst: FileDevice, sparse: boolean): void {

@@ -54,6 +54,16 @@ export function probeSignatures(fd: number, size: number): Signature[] {
   return found;
 }
 
+/** The signatures on an image file or block device, opened read-only for the probe; none for anything else. */
+export function probePath(path: string, size: number): Signature[] {
+  const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    return fs.fstatSync(fd).isFile() || fs.fstatSync(fd).isBlockDevice() ? probeSignatures(fd, size) : [];
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Zeroes the magic bytes of each signature, so blkid and the kernel no longer recognise them. */
 export function wipeSignatures(fd: number, signatures: readonly Signature[]): void {
   for (const s of signatures) fs.writeSync(fd, new Uint8Array(s.magic.length), 0, s.magic.length, s.offset);
