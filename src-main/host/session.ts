@@ -58,7 +58,6 @@ export class StoreSession {
    * failing later at the first write.
    */
   static open(o: SessionOpen): StoreSession {
-    if (!o.write) return StoreSession.openAs(o, null);
     try {
       return StoreSession.openAs(o, null);
     } catch (e) {

@@ -61,8 +61,8 @@ export const replay: Command = {
 };
 
 /**
- * Runs the whole script and commits at its end. A failed rehearsal means
- * nothing was written; otherwise a failure (an I/O error) says what is durable.
+ * Runs the whole script and commits at its end. A failed rehearsal means nothing was written;
+ * a failure of the real run (an I/O error) says which lines were applied and which committed.
  */
 function replayAll(cow: BlockDevice, origin: BlockDevice, ops: readonly ScriptOp[], file: string, rehearsal: boolean) {
   const store = openStore(cow, { write: true });
@@ -76,9 +76,7 @@ function replayAll(cow: BlockDevice, origin: BlockDevice, ops: readonly ScriptOp
         const code = isSnapscopeError(e) ? e.code : 'usage';
         const outcome = rehearsal
           ? 'nothing was written'
-          : lastCommit
-            ? `lines up to the commit on line ${lastCommit} were applied and committed; later ones were not committed`
-            : 'nothing was committed';
+          : `the lines before it were applied, ${lastCommit ? `and committed up to the commit on line ${lastCommit}` : 'none of them committed'}`;
         const error = new SnapscopeError(code, `${file}:${op.line}: ${op.op}: ${(e as Error).message}; ${outcome}`, { device: file, entry: op.line });
         if (e instanceof OverlayFull) error.cause = e;
         throw error;
