@@ -1,0 +1,55 @@
+/**
+ * Issue #12 point 8: numbers read from disk are range-checked where they are narrowed. A leaf
+ * whose base_chunk puts an origin at or above 2^32 made the merge's 32-bit batch truncate it and
+ * scan the same leaf forever; now the merge and its dry run refuse it, naming the leaf.
+ */
+import { describe, expect, it } from 'vitest';
+import { SnapscopeError } from '../../../src-core/errors.ts';
+import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
+import { SharedStore } from '../../../src-core/shared/index.ts';
+import { MergeBatch, scanBatch } from '../../../src-core/shared/merge/batch.ts';
+import { createSharedMerge, planSharedMerge } from '../../../src-core/shared/merge/index.ts';
+
+const CHUNK = 1024;
+
+/** A store whose snapshot 0 has one exception, in a leaf whose base_chunk is then set to `base`. */
+function withBase(base: bigint) {
+  const cow = new MemoryDevice(CHUNK * 128, 'cow');
+  const origin = new MemoryDevice(CHUNK * 16, 'origin');
+  const store = SharedStore.format(cow, { chunkBytes: CHUNK });
+  store.createSnapshot({ name: 'A' });
+  store.writeSnapshot(origin, 0, 5, new Uint8Array(CHUNK).fill(3));
+  const path = store.pathTo(5);
+  store.close();
+  const leaf = path[path.length - 1]!;
+  new DataView(cow.bytes.buffer).setBigUint64(leaf * CHUNK + 8, base, true);
+  return { store: SharedStore.open(cow, { write: true }), origin, leaf };
+}
+
+describe('origins at or above 2^32 in a merge (point 8)', () => {
+  it('the batch scan refuses the origin instead of truncating it', () => {
+    const { store, leaf } = withBase(2n ** 32n);
+    const batch = new MergeBatch(16);
+    let err: unknown;
+    try {
+      scanBatch(store, 0, 0, batch);
+    } catch (e) {
+      err = e;
+    }
+    if (!err) expect(batch.origins[0], 'a 32-bit batch truncated the origin').toBe(2 ** 32 + 5);
+    expect(err).toBeInstanceOf(SnapscopeError);
+    expect((err as SnapscopeError).code).toBe('capacity');
+    expect((err as SnapscopeError).message).toMatch(new RegExp(`origin chunk ${2 ** 32 + 5}.*chunk ${leaf}`));
+  });
+
+  it('merge and its dry run refuse before writing anything', () => {
+    const { store, origin } = withBase(2n ** 40n);
+    const before = new Uint8Array(store.cow.size);
+    store.cow.read(0, before);
+    expect(() => planSharedMerge(store, origin, 0)).toThrow(/2\^32/);
+    expect(() => createSharedMerge(store, origin, 0)).toThrow(/2\^32/);
+    const after = new Uint8Array(store.cow.size);
+    store.cow.read(0, after);
+    expect(Buffer.compare(before, after)).toBe(0);
+  });
+});
