@@ -6,7 +6,7 @@ import { SECTOR_BYTES, type BlockDevice } from '../../io/block-device.ts';
 import { EXCEPTION_BYTES } from '../format/leaf.ts';
 import { slotBit, toBigMask } from '../mask.ts';
 import { commit } from './commit.ts';
-import { checkListRoom, checkNotMerging, checkOriginChunk, checkSnapshot, checkSpan, checkWritable, reserveInsert } from './guards.ts';
+import { checkListRoom, checkNotDeleting, checkNotMerging, checkOriginChunk, checkSnapshot, checkSpan, checkWritable, reserveInsert } from './guards.ts';
 import type { StoreState } from './state.ts';
 
 /**
@@ -89,6 +89,7 @@ export function writeSnapshot(s: StoreState, origin: BlockDevice, slot: number, 
   checkWritable(s);
   checkSnapshot(s, slot);
   checkNotMerging(s, `write snapshot ${slot}`, slot);
+  checkNotDeleting(s, `write snapshot ${slot}`, slot);
   checkSpan(s, data, offset);
   checkOriginChunk(s, chunk, origin);
   const bit = slotBit(slot);

@@ -6,6 +6,7 @@ import { bitmapChunkCount, FIRST_BITMAP_CHUNK, firstFreeChunk, testBit } from '.
 import { decodeHeader, HEADER_BYTES, NO_MERGE_SLOT, SHARED_VERSION } from '../format/header.ts';
 import type { SharedOpenOptions } from '../types.ts';
 import { DEFAULT_CACHE_BYTES, DELETING_FLAG, MAX_ORIGIN_CHUNKS, sharedChunkSizeProblem } from './limits.ts';
+import { crossCheckForWrite } from './cross-check.ts';
 import { loadStructure } from './load-structure.ts';
 import { StoreState } from './state.ts';
 
@@ -64,5 +65,6 @@ export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState
   const s = new StoreState({ cow, header: h, chunkBytes: cb, chunkCount, bits, readOnly, events: opts.events, cacheBytes: opts.cacheBytes ?? DEFAULT_CACHE_BYTES });
   s.notes.push(...notes);
   loadStructure(s);
+  if (!readOnly) crossCheckForWrite(s);
   return s;
 }
