@@ -8,10 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { checkTask } from '../../../src-core/check/check.ts';
 import { isSnapscopeError } from '../../../src-core/errors.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
+import { PowerLossDevice, PowerRail } from '../../../src-core/io/power-loss-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
-import { SharedStore } from '../../../src-core/shared/index.ts';
+import { DELETING_FLAG, SharedStore } from '../../../src-core/shared/shared-store.ts';
 import { planSharedMerge } from '../../../src-core/shared/merge/index.ts';
 import { readViewChunk } from '../../../src-core/view.ts';
+import { crashPoints, FATES } from './power-loss.ts';
 
 const CHUNK = 1024;
 const COW_CHUNKS = 480;
@@ -124,5 +126,44 @@ describe('opening for write cross-checks the bitmap against the tree (point 7)',
     const ro = SharedStore.open(new MemoryDevice(before.slice(), 'cow'));
     expect(store.usage().freeChunks).toBeGreaterThan(ro.usage().freeChunks);
     expect(Buffer.compare(before, cow.bytes)).toBe(0);
+  });
+});
+
+describe('power loss at every write and flush of a pausing delete', () => {
+  it('leaves D whole, half deleted (refused, finishable) or gone; A reads as before; the store checks clean', () => {
+    const { cow: image, origin } = nearlyFull();
+    const count = new PowerRail();
+    const store = SharedStore.open(new PowerLossDevice(new MemoryDevice(image.bytes.slice(), 'cow'), count), { write: true });
+    store.deleteSnapshot(1);
+    store.close();
+    const dBefore = new Uint8Array(CHUNK);
+    readViewChunk(SharedStore.open(image), origin, 1, 37, dBefore);
+    for (const at of crashPoints(count.events, 80)) {
+      for (const { fate, seed } of FATES) {
+        const cow = new MemoryDevice(image.bytes.slice(), 'cow');
+        const where = `power lost at event ${at} of ${count.events} (${fate})`;
+        expect(() => {
+          const s = SharedStore.open(new PowerLossDevice(cow, new PowerRail({ crashAt: at, fate, seed })), { write: true });
+          s.deleteSnapshot(1);
+          s.close();
+        }, where).toThrow(/power loss|lost power/);
+        expect(runToEnd(checkTask(cow)).errors, where).toBe(0);
+        const after = SharedStore.open(cow);
+        const buf = new Uint8Array(CHUNK);
+        readViewChunk(after, origin, 0, 1000, buf);
+        expect(buf[0], where).toBe(1);
+        const deleting = (after.header().extFlags & DELETING_FLAG) !== 0;
+        if (after.snapshots().some((s) => s.slot === 1) && !deleting) {
+          readViewChunk(after, origin, 1, 37, buf);
+          expect(buf, where).toEqual(dBefore);
+        }
+        if (deleting) refused(() => readViewChunk(after, origin, 1, 37, buf), /being deleted/);
+        const w = SharedStore.open(cow, { write: true });
+        if (w.snapshots().some((s) => s.slot === 1)) w.deleteSnapshot(1);
+        w.close();
+        expect(SharedStore.open(cow).snapshots().map((s) => s.slot), where).toEqual([0]);
+        expect(runToEnd(checkTask(cow)).errors, where).toBe(0);
+      }
+    }
   });
 });
