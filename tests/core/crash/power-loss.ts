@@ -16,11 +16,12 @@ export function crashPoints(events: number, max = Number(process.env.CRASH_POINT
   return [...out].sort((a, b) => a - b);
 }
 
-export const FATES: { fate: SectorFate; seed: number }[] = [
-  { fate: 'all', seed: 1 },
-  { fate: 'none', seed: 1 },
-  { fate: 'random', seed: 7 },
-];
+/** All sectors kept, none, and `randomSeeds` random choices (each seed keeps a different part). */
+export function fates(randomSeeds = 1): { fate: SectorFate; seed: number }[] {
+  return [{ fate: 'all', seed: 1 }, { fate: 'none', seed: 1 }, ...Array.from({ length: randomSeeds }, (_, k) => ({ fate: 'random' as const, seed: 7 + k }))];
+}
+
+export const FATES = fates();
 
 export type Chunks = Map<number, Uint8Array>;
 
