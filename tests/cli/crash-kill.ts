@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { cliAsync } from './cli.ts';
 
 /** Trials per test; CRASH_KILLS=30 for a longer run. */
-export const KILLS = Number(process.env.CRASH_KILLS ?? 0) || 4;
+export const KILLS = Number(process.env.CRASH_KILLS ?? 0) || 3;
 
 /** mulberry32 from a seed: the trial's delays are reproducible from the seed in the failure message. */
 export function random(seed: number): () => number {
