@@ -116,8 +116,7 @@ describe('replay killed with SIGKILL at random moments', () => {
       const report = runToEnd(checkTask(new MemoryDevice(new Uint8Array(fs.readFileSync(v.cow)), 'cow')));
       expect(report.findings.filter((f) => f.severity === 'error'), where).toEqual([]);
       const got = readState(v.cow, v.origin);
-      const prefix = v.states.findLastIndex((s) => same(s, got));
-      expect(prefix, `${where}: the store is the state after no prefix of the script`).toBeGreaterThanOrEqual(0);
+      expect(v.states.some((s) => same(s, got)), `${where}: the store is the state after no prefix of the script`).toBe(true);
     }
     expect(killedMidway, 'no trial killed the process while it worked').toBeGreaterThan(0);
   });
