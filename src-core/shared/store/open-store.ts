@@ -34,6 +34,8 @@ export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState
     if (h.chunkCount > chunkCount) bad('chunk_count', `the store has ${h.chunkCount} chunks but the device holds only ${chunkCount} (truncated?)`, 'io');
     chunkCount = h.chunkCount;
   }
+  // Chunk numbers are kept as 32-bit values (the transaction's tables); format refuses larger devices too.
+  if (chunkCount >= 2 ** 32) bad('chunk_count', `the store has ${chunkCount} chunks; at most 2^32 - 1 are supported`, 'io');
   const first = firstFreeChunk(chunkCount, cb);
   if (chunkCount < first + 2) bad('chunk_size', `the device holds ${chunkCount} chunks of ${cb} bytes, too few for a store`, 'io');
   if (h.treeLevel < 1 || h.treeLevel > MAX_LEVELS) bad('tree_level', `tree level ${h.treeLevel} is outside 1..${MAX_LEVELS}`);

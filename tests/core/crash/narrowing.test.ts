@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SnapscopeError } from '../../../src-core/errors.ts';
+import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
+import { decodeHeader, encodeHeader } from '../../../src-core/shared/format/header.ts';
 import { SharedStore } from '../../../src-core/shared/index.ts';
 import { MergeBatch, scanBatch } from '../../../src-core/shared/merge/batch.ts';
 import { planSharedMerge } from '../../../src-core/shared/merge/index.ts';
@@ -49,5 +51,29 @@ describe('origins at or above 2^32 in a merge (point 8)', () => {
     // Opening for write walks the tree (point 7) and refuses the leaf, pointing to repair.
     expect(() => SharedStore.open(cow, { write: true })).toThrow(new RegExp(`2\\^32.*chunk ${leaf}.*repair`));
     expect(Buffer.compare(before, cow.bytes)).toBe(0);
+  });
+});
+
+describe('a shared store of 2^32 chunks or more (chunk numbers are 32-bit in memory)', () => {
+  it('is refused at open, naming chunk_count, before its bitmap is read', () => {
+    const head = new Uint8Array(512);
+    const h = decodeHeader(withBase(0n).cow.bytes.subarray(0, 512), 'x');
+    encodeHeader({ ...h, chunkSectors: 1, chunkCount: 2 ** 32 }, head);
+    let largest = 0;
+    const dev: BlockDevice = {
+      name: 'huge',
+      size: 2 ** 32 * 512,
+      readOnly: true,
+      read(offset, dst) {
+        largest = Math.max(largest, dst.length);
+        dst.fill(0);
+        if (offset === 0) dst.set(head.subarray(0, Math.min(512, dst.length)));
+      },
+      write() {},
+      flush() {},
+      close() {},
+    };
+    expect(() => SharedStore.open(dev)).toThrow(/2\^32 - 1 are supported.*field chunk_count/);
+    expect(largest).toBeLessThanOrEqual(512);
   });
 });
