@@ -4,6 +4,7 @@
  * checks clean, and until the merge is finished every snapshot reads as before (the merging one
  * too); running the merge again gives exactly the origin an uninterrupted merge gives.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkTask } from '../../../src-core/check/check.ts';
 import { isSnapscopeError } from '../../../src-core/errors.ts';
@@ -15,7 +16,8 @@ import { SharedStore } from '../../../src-core/shared/index.ts';
 import { createSharedMerge, type SharedMergeOptions } from '../../../src-core/shared/merge/index.ts';
 import type { Op } from '../shared/model.ts';
 import { expectMerged, newVolume, originBytes, replay, viewProblem, views, type Views } from '../shared-merge/volume.ts';
-import { crashPoints, FATES } from './power-loss.ts';
+import { opArb } from '../shared/ops.ts';
+import { crashPoints, FATES, fates, RUNS } from './power-loss.ts';
 
 const CHUNK = 1024;
 const ORIGIN = 64;
@@ -41,9 +43,9 @@ interface Images {
   before: Views;
 }
 
-function images(): Images {
+function images(ops: Op[] = history): Images {
   const v = newVolume(CHUNK, 1024, ORIGIN);
-  replay(v, history);
+  replay(v, ops);
   v.store.close();
   return { cow: v.cow.bytes.slice(), origin: v.origin.bytes.slice(), before: views(v.model) };
 }
@@ -66,31 +68,47 @@ function mergeOn(img: Images, plan: PowerLossPlan | null, overlap: boolean) {
   return { cow, origin, crashed, events: rail.events };
 }
 
+/** Power loss at `points` events of the merge of `img`, with each fate; every survivor is checked and finished. */
+function crashEverywhere(img: Images, overlap: boolean, points: number, fateList = FATES): void {
+  const clean = mergeOn(img, null, overlap);
+  const reference = originBytes(clean.origin);
+  expectMerged(SharedStore.open(clean.cow), clean.cow, clean.origin, img.before, SLOT, ORIGIN);
+  for (const at of crashPoints(clean.events, points)) {
+    for (const { fate, seed } of fateList) {
+      const where = `power lost at event ${at} of ${clean.events} (${fate}${overlap ? ', flush overlapped' : ''})`;
+      const run = mergeOn(img, { crashAt: at, fate, seed }, overlap);
+      expect(run.crashed, where).toBe(true);
+      expect(runToEnd(checkTask(run.cow)).errors, where).toBe(0);
+      const store = SharedStore.open(run.cow, { write: true });
+      expect(store.verify().problems, where).toEqual([]);
+      if (store.snapshots().some((s) => s.slot === SLOT)) {
+        for (const [slot, view] of img.before) expect(viewProblem(store, run.origin, slot, view, ORIGIN), `${where}: snapshot ${slot}`).toBeNull();
+        runToEnd(createSharedMerge(store, run.origin, SLOT, OPTS));
+      }
+      expectMerged(store, run.cow, run.origin, img.before, SLOT, ORIGIN, true);
+      expect(Buffer.compare(originBytes(run.origin), reference), `${where}: origin differs from an uninterrupted merge`).toBe(0);
+      store.close();
+    }
+  }
+}
+
 describe('shared merge under power loss', () => {
-  const img = images();
   for (const overlap of [false, true]) {
     it(`every write and flush, all / none / random sectors kept${overlap ? ', flush overlapped' : ''}`, () => {
-      const clean = mergeOn(img, null, overlap);
-      const reference = originBytes(clean.origin);
-      expectMerged(SharedStore.open(clean.cow), clean.cow, clean.origin, img.before, SLOT, ORIGIN);
-      expect(clean.events).toBeGreaterThan(40);
-      for (const at of crashPoints(clean.events, 90)) {
-        for (const { fate, seed } of FATES) {
-          const where = `power lost at event ${at} of ${clean.events} (${fate})`;
-          const run = mergeOn(img, { crashAt: at, fate, seed }, overlap);
-          expect(run.crashed, where).toBe(true);
-          expect(runToEnd(checkTask(run.cow)).errors, where).toBe(0);
-          const store = SharedStore.open(run.cow, { write: true });
-          expect(store.verify().problems, where).toEqual([]);
-          if (store.snapshots().some((s) => s.slot === SLOT)) {
-            for (const [slot, view] of img.before) expect(viewProblem(store, run.origin, slot, view, ORIGIN), `${where}: snapshot ${slot}`).toBeNull();
-            runToEnd(createSharedMerge(store, run.origin, SLOT, OPTS));
-          }
-          expectMerged(store, run.cow, run.origin, img.before, SLOT, ORIGIN, true);
-          expect(Buffer.compare(originBytes(run.origin), reference), `${where}: origin differs from an uninterrupted merge`).toBe(0);
-          store.close();
-        }
-      }
+      const img = images();
+      expect(mergeOn(img, null, overlap).events).toBeGreaterThan(40);
+      crashEverywhere(img, overlap, 90);
     });
   }
+
+  it('random histories (snapshot 0 merged), power lost at spread events', () => {
+    fc.assert(
+      fc.property(fc.array(opArb(CHUNK, ORIGIN, 8), { minLength: 4, maxLength: 16 }), fc.boolean(), (ops, overlap) => {
+        const img = images([{ kind: 'create' }, ...ops.filter((o) => !(o.kind === 'delete' || (o.kind === 'create' && o.slot === 0)))]);
+        if (!img.before.has(SLOT)) return;
+        crashEverywhere(img, overlap, 30, fates(1));
+      }),
+      { numRuns: RUNS },
+    );
+  });
 });
