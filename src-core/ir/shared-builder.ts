@@ -19,9 +19,9 @@ import { MAX_NAME_BYTES, encodeLabelBlock, packLabels, type SnapshotLabel } from
 import { EXCEPTION_BYTES, LEAF_HEADER_BYTES, LeafView, MAP_ENTRY_BYTES, maxExceptionsPerOrigin } from '../shared/format/leaf.ts';
 import { NodeView, nodeCapacity } from '../shared/format/node.ts';
 import { DELETING_FLAG, MAX_ORIGIN_CHUNKS, sharedChunkSizeProblem } from '../shared/store/limits.ts';
-import { holdsStoreHeader, liveSharedStore } from './live-store.ts';
 import { maskHi, maskLo } from '../shared/mask.ts';
 import { encodeUtf8 } from '../shared/utf8.ts';
+import { holdsStoreHeader, liveSharedStore } from './live-store.ts';
 import type { DumpHeader, ExceptionSource } from './model.ts';
 
 export interface BuildResult {
@@ -127,19 +127,17 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
   if (cow.size < chunkCount * cb) throw new SnapscopeError('usage', `${cow.name} (${cow.size} bytes) is smaller than the store (${chunkCount} chunks of ${cb} bytes)`, { device: cow.name });
   const layout = layoutShared(h, source);
   const bits = layout.bits;
-  // Blocks go where neither the new content nor the live store (if it leaves room) has data.
+  // Blocks go where neither the new content nor the live store (when that leaves room) has data.
   let live = liveSharedStore(cow, cb, chunkCount);
-  let room = bits;
-  if (live) {
-    room = bits.slice();
-    for (let i = 0; i < room.length; i++) room[i]! |= live.inUse[i]!;
-    if (new BitmapAllocator(room.slice(), chunkCount, cb, cow.name).freeCount < layout.leaves + layout.nodes + layout.labelBlocks.length) [live, room] = [null, bits];
+  let alloc = new BitmapAllocator(live ? orBits(bits, live.inUse) : bits, chunkCount, cb, cow.name);
+  if (live && alloc.freeCount < layout.leaves + layout.nodes + layout.labelBlocks.length) {
+    live = null;
+    alloc = new BitmapAllocator(bits, chunkCount, cb, cow.name);
   }
   if (!live && holdsStoreHeader(cow)) {
     cow.write(0, new Uint8Array(HEADER_BYTES));
     cow.flush();
   }
-  const alloc = new BitmapAllocator(room, chunkCount, cb, cow.name);
   let written = 0;
   const allocate = (): number => {
     const chunk = alloc.allocate();
@@ -231,11 +229,7 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
   });
 
   cow.flush();
-  if (live) {
-    const both = bits.slice();
-    for (let i = 0; i < both.length; i++) both[i]! |= live.marked[i]!;
-    writeBitmap(both);
-  } else writeBitmap(bits);
+  writeBitmap(live ? orBits(bits, live.marked) : bits);
   const head = new Uint8Array(HEADER_BYTES);
   encodeHeader(
     {
@@ -263,6 +257,13 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
   // The live store's blocks are leaks now; this frees them (a crash before it only leaks them).
   if (live) writeBitmap(bits);
   return { exceptions: layout.exceptions, leaves, nodes, levels, written: written + 1 };
+}
+
+/** A new bitmap marking what either marks. */
+function orBits(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = a.slice();
+  for (let i = 0; i < out.length; i++) out[i]! |= b[i]!;
+  return out;
 }
 
 /** Pass 1 over the exceptions: validates order, chunks and shares, marks every data chunk used and counts leaves. */

@@ -13,7 +13,6 @@ export function commit(s: StoreState): void {
   if (s.labelsDirty) writeLabels(s);
   s.hdr.generation++;
   s.tx.commit(() => writeHeader(s));
-  s.originCowPending = false;
   s.tx.trim();
   s.events?.({
     type: 'commit',

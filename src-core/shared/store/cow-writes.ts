@@ -56,7 +56,6 @@ export function prepareOriginWrite(s: StoreState, chunk: number, origin?: BlockD
     s.events?.({ type: 'copy-data', from: 'origin', source: chunk, to });
   }
   s.tree.addException(chunk, needLo, needHi, to);
-  s.originCowPending = true;
   s.tx.trim();
   return true;
 }

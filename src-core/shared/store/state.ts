@@ -54,8 +54,6 @@ export class StoreState {
   labels = new LabelTable();
   labelChain: number[] = [];
   labelsDirty = false;
-  /** An origin write's protecting exception is not committed yet. */
-  originCowPending = false;
   /** Origin devices written since the last commit: the commit flushes them. */
   readonly originsWritten = new Set<BlockDevice>();
   closed = false;
