@@ -1,8 +1,9 @@
 /**
- * Issue #12 point 5 (restore): restoring a dump onto a COW that holds a healthy store of the same
- * geometry builds the new tree beside the live one and switches with the header write, like a
- * commit. Power loss at every write and flush (all, none or random sectors kept): the store
- * opens, checks clean, and holds either its old content or the dump's.
+ * Issue #12 point 5 (restore): restoring a dump onto a COW that holds a healthy shared store of
+ * the same geometry builds the new tree beside the live one and switches with the header write,
+ * like a commit. Power loss at every write and flush (all, none or random sectors kept): the
+ * store opens, checks clean, and holds either its old content or the dump's. A persistent table
+ * has fixed places, so its restore clears the header first: old, none, or new.
  */
 import { describe, expect, it } from 'vitest';
 import { checkTask } from '../../../src-core/check/check.ts';
@@ -11,6 +12,7 @@ import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { PowerLossDevice, PowerRail, type PowerLossPlan } from '../../../src-core/io/power-loss-device.ts';
 import { restore } from '../../../src-core/ir/restore.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
+import { PersistentStore } from '../../../src-core/persistent/index.ts';
 import { SharedStore } from '../../../src-core/shared/index.ts';
 import { dumpMetadata } from '../shared/model.ts';
 import { dumpText, parseDump } from '../ir/helpers.ts';
@@ -61,6 +63,52 @@ describe('restore onto a healthy store under power loss', () => {
         expect([oldText, newText], where).toContain(text);
         const w = SharedStore.open(cow, { write: true });
         w.close();
+      }
+    }
+  });
+});
+
+describe('restore of a persistent dump onto a persistent store under power loss', () => {
+  it('leaves the old store, no store (its header went first), or the restored one — never a mix', () => {
+    const P = 1024;
+    const make = (variant: number) => {
+      const cow = new MemoryDevice(P * 600, 'cow');
+      const origin = new MemoryDevice(P * 256, 'origin');
+      PersistentStore.format(cow, { chunkBytes: P });
+      const s = PersistentStore.open(cow, { write: true });
+      for (let k = 0; k < 150 + 20 * variant; k++) s.writeOrigin(origin, (k * (7 + 2 * variant)) % 256, new Uint8Array(P).fill(k + 1));
+      s.close();
+      return cow;
+    };
+    const table = (cow: MemoryDevice) => JSON.stringify(PersistentStore.open(cow).exceptionTable(), (_k, v) => (ArrayBuffer.isView(v) ? [...(v as Float64Array)] : v));
+    const source = make(0);
+    const dump = parseDump(dumpText(source));
+    const live = make(1);
+    const [oldTable, newTable] = [table(live), table(source)];
+    const run = (plan: PowerLossPlan | null) => {
+      const cow = new MemoryDevice(live.bytes.slice(), 'cow');
+      const rail = new PowerRail(plan);
+      try {
+        restore(new PowerLossDevice(cow, rail), dump.header, dump.source);
+      } catch (e) {
+        if (!isSnapscopeError(e) || e.code !== 'crashed') throw e;
+      }
+      return { cow, events: rail.events };
+    };
+    const clean = run(null);
+    expect(table(clean.cow)).toBe(newTable);
+    for (const at of crashPoints(clean.events, 100)) {
+      for (const { fate, seed } of fates(2)) {
+        const where = `power lost at event ${at} of ${clean.events} (${fate})`;
+        const { cow } = run({ crashAt: at, fate, seed });
+        let got: string;
+        try {
+          got = table(cow);
+        } catch (e) {
+          expect(isSnapscopeError(e) && e.code, `${where}: ${String(e)}`).toBe('not-a-store');
+          continue;
+        }
+        expect([oldTable, newTable], where).toContain(got);
       }
     }
   });
