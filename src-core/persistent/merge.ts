@@ -186,23 +186,32 @@ class PersistentMerge implements Task<MergeResult> {
   }
 
   /**
-   * persistent_commit_merge() for entries [cursor, end): clear them on disk one sector at a time,
-   * the last first, each flushed before the next. The table ends at its first zero entry, so a
-   * power loss then leaves it ending at a sector boundary with nothing behind the end (a whole-area
-   * write torn by sector could end it early with merged entries behind, which the kernel would
-   * bring back with its next exception). Cost: one flush per 32 entries merged.
+   * persistent_commit_merge() for entries [cursor, end). The table ends at its first zero entry
+   * and a disk writes only sectors atomically, so a cleared area written whole and torn could end
+   * the table early with merged entries behind the end, in the same area — which the kernel's next
+   * exception would bring back (it rewrites the area from memory, stale entries included). So the
+   * area holding `cursor` is cleared one sector at a time from its end, each flushed: the first
+   * makes it not full, and from then on the kernel reads no later area (and zeroes one before
+   * using it), so later areas are zeroed together, in the next write round. At most
+   * chunk-sectors + 1 flushes a batch (docs/format-persistent.md § Merge).
    */
   private commit(runs: MergeRun[], cursor: number, end: number): void {
     const s = this.store.state;
     const epa = this.store.geometry.exceptionsPerArea;
     s.table.truncate(cursor);
     const perSector = SECTOR_BYTES / ENTRY_BYTES;
-    for (let e = end - 1; e >= cursor; ) {
-      const area = Math.floor(e / epa);
-      const sector = Math.floor((e % epa) / perSector);
+    const area = Math.floor(cursor / epa);
+    const later = Math.floor((end - 1) / epa);
+    const bottom = Math.floor((cursor % epa) / perSector);
+    const top = later > area ? epa / perSector - 1 : Math.floor(((end - 1) % epa) / perSector);
+    for (let sector = top; sector >= bottom; sector--) {
       this.store.writeAreaBytes(area, sector * SECTOR_BYTES, (sector + 1) * SECTOR_BYTES);
+      if (sector === top - 1) this.zeroAreas(area + 1, later);
       this.store.cow.flush();
-      e = area * epa + sector * perSector - 1;
+    }
+    if (bottom === top && later > area) {
+      this.zeroAreas(area + 1, later);
+      this.store.cow.flush();
     }
     for (const run of runs) this.opts.events?.({ type: 'merge-clear', origin: run.oldChunk, count: run.count });
     // The kernel's current_area is the area of the last run; next_free is what it would be had
@@ -212,6 +221,11 @@ class PersistentMerge implements Task<MergeResult> {
     s.committed = cursor - s.currentArea * epa;
     s.nextFree = this.store.geometry.areaLocation(s.currentArea) + s.committed + 1;
     s.nextFreeFromMerge = true;
+  }
+
+  /** Rewrites areas from..to (inclusive) from the truncated table: all zero. */
+  private zeroAreas(from: number, to: number): void {
+    for (let a = from; a <= to; a++) this.store.writeArea(a);
   }
 }
 

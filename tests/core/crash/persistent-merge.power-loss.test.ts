@@ -3,8 +3,9 @@
  * disk. Written as whole areas, a power loss tore them at sector granularity and left the table
  * ending early with stale entries behind the end (check: p-entry-after-end; the kernel would bring
  * them back with its next exception). Power loss at every write and flush, the volatile caches
- * keeping all, none or a random part: the store checks clean, the snapshot reads as before, and
- * running the merge again gives the snapshot's image on the origin.
+ * keeping all, none or a random part: the store checks clean (no entry behind the end in its last
+ * area), the snapshot reads as before, and running the merge again gives the snapshot's image on
+ * the origin.
  */
 import { describe, expect, it } from 'vitest';
 import { checkTask } from '../../../src-core/check/check.ts';
@@ -61,8 +62,10 @@ describe('persistent merge under power loss (point 4)', () => {
         const where = `power lost at event ${at} of ${clean.events} (${fate})`;
         const run = mergeOn(img, { crashAt: at, fate, seed });
         expect(run.crashed, where).toBe(true);
+        // Merged entries may stay in areas after the one the table ends in: the kernel reads no
+        // area after one that is not full and zeroes an area before using it (a warning).
         const report = runToEnd(checkTask(run.cow));
-        expect(report.findings.map((f) => f.kind), where).toEqual([]);
+        expect(report.findings.map((f) => f.kind).filter((k) => k !== 'p-area-not-full'), where).toEqual([]);
         const store = PersistentStore.open(run.cow, { write: true });
         expect(same(snapshotImage(store, run.origin), img.snapshot), `${where}: the snapshot reads other data`).toBe(true);
         runToEnd(createPersistentMerge(store, run.origin));
