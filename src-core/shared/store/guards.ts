@@ -33,9 +33,10 @@ export function checkNotMerging(s: StoreState, what: string, slot?: number): voi
   });
 }
 
-/** The slot whose delete the header records as committed part-way (ext_flags), or null. */
+/** The slot whose delete the header records as committed part-way (ext_flags), or null (also when that slot holds no snapshot). */
 export function deletingSlot(s: StoreState): number | null {
-  return (s.hdr.extFlags & DELETING_FLAG) !== 0 ? s.hdr.extFlags & 63 : null;
+  const slot = s.hdr.extFlags & 63;
+  return (s.hdr.extFlags & DELETING_FLAG) !== 0 && s.isActive(slot) ? slot : null;
 }
 
 /**
