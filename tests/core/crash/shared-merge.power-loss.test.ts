@@ -97,7 +97,7 @@ describe('shared merge under power loss', () => {
     it(`every write and flush, all / none / random sectors kept${overlap ? ', flush overlapped' : ''}`, () => {
       const img = images();
       expect(mergeOn(img, null, overlap).events).toBeGreaterThan(40);
-      crashEverywhere(img, overlap, 90);
+      crashEverywhere(img, overlap, 45);
     });
   }
 
@@ -106,7 +106,7 @@ describe('shared merge under power loss', () => {
       fc.property(fc.array(opArb(CHUNK, ORIGIN, 8), { minLength: 4, maxLength: 16 }), fc.boolean(), (ops, overlap) => {
         const img = images([{ kind: 'create' }, ...ops.filter((o) => !(o.kind === 'delete' || (o.kind === 'create' && o.slot === 0)))]);
         if (!img.before.has(SLOT)) return;
-        crashEverywhere(img, overlap, 30, fates(1));
+        crashEverywhere(img, overlap, 20, fates(1));
       }),
       { numRuns: RUNS },
     );
