@@ -8,8 +8,9 @@ import type { SectorFate } from '../../../src-core/io/power-loss-device.ts';
 /** Larger runs: CRASH_RUNS=50 npx vitest run tests/core/crash */
 export const RUNS = Number(process.env.CRASH_RUNS ?? 0) || 3;
 
-/** Every event, or an even spread of `max` of them (always the first and last). */
-export function crashPoints(events: number, max = Number(process.env.CRASH_POINTS ?? 0) || 160): number[] {
+/** Every event, or an even spread of `max` of them (always the first and last); CRASH_POINTS=100000 for every event. */
+export function crashPoints(events: number, fewest = 160): number[] {
+  const max = Number(process.env.CRASH_POINTS ?? 0) || fewest;
   if (events <= max) return Array.from({ length: events }, (_, k) => k + 1);
   const out = new Set<number>([1, events]);
   for (let k = 0; k < max; k++) out.add(1 + Math.floor((k * (events - 1)) / (max - 1)));
