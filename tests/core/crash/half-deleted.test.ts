@@ -138,6 +138,7 @@ describe('power loss at every write and flush of a pausing delete', () => {
     store.close();
     const dBefore = new Uint8Array(CHUNK);
     readViewChunk(SharedStore.open(image), origin, 1, 37, dBefore);
+    const seen = { whole: 0, half: 0, gone: 0 };
     for (const at of crashPoints(count.events, 80)) {
       for (const { fate, seed } of FATES) {
         const cow = new MemoryDevice(image.bytes.slice(), 'cow');
@@ -153,6 +154,7 @@ describe('power loss at every write and flush of a pausing delete', () => {
         readViewChunk(after, origin, 0, 1000, buf);
         expect(buf[0], where).toBe(1);
         const deleting = (after.header().extFlags & DELETING_FLAG) !== 0;
+        seen[deleting ? 'half' : after.snapshots().some((s) => s.slot === 1) ? 'whole' : 'gone']++;
         if (after.snapshots().some((s) => s.slot === 1) && !deleting) {
           readViewChunk(after, origin, 1, 37, buf);
           expect(buf, where).toEqual(dBefore);
@@ -165,5 +167,6 @@ describe('power loss at every write and flush of a pausing delete', () => {
         expect(runToEnd(checkTask(cow)).errors, where).toBe(0);
       }
     }
+    expect(seen.whole * seen.half * seen.gone, JSON.stringify(seen)).toBeGreaterThan(0);
   });
 });
