@@ -24,7 +24,7 @@ export function crossCheckForWrite(s: StoreState): void {
   if (first) {
     throw new SnapscopeError(
       'corrupt',
-      `${dev}: cannot open for writing: ${first.message} (chunk ${first.chunk}${first.entry === undefined ? '' : `, entry ${first.entry}`}) and ${log.errors - 1} more problems; run check for the list and repair to fix them`,
+      `${dev}: cannot open for writing: ${first.message} (chunk ${first.chunk}${first.entry === undefined ? '' : `, entry ${first.entry}`})${log.errors > 1 ? `, and ${log.errors - 1} more problems` : ''}; run check for the list and repair to fix it`,
       { device: dev, chunk: first.chunk },
     );
   }
