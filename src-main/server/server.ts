@@ -171,6 +171,7 @@ function attach(engine: Transport, ws: WebSocket): void {
   };
   const unsubscribe = engine.subscribe((event) => send({ type: 'event', event }));
   ws.on('close', unsubscribe);
+  ws.on('error', () => ws.terminate()); // a bad frame (too large, not UTF-8) ends this client only
   ws.on('message', (data) => {
     let m: WireClientMessage;
     try {

@@ -3,6 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { CHANNELS } from '../../src-core/api/contract.ts';
 import { startServer, type RunningServer } from '../../src-main/server/server.ts';
 import { persistentPair, tempDir } from './fixtures.ts';
@@ -115,6 +116,19 @@ describe('tokens (point 11)', () => {
       expect(await upgrade(`?${CHANNELS.tokenParam}=${encodeURIComponent(w)}`), JSON.stringify(w)).toMatch(/^HTTP\/1\.1 401/);
     }
     expect(await upgrade(`?${CHANNELS.tokenParam}=${t}`)).toMatch(/^HTTP\/1\.1 101/);
+  });
+
+  it('an authorised client sending a frame over the size limit, or garbage, is dropped and the server keeps running', async () => {
+    for (const payload of [Buffer.alloc((1 << 20) + 10, 0x61), Buffer.from([0xff, 0xfe, 0x00])]) {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}${CHANNELS.ws}?${CHANNELS.tokenParam}=${server.token}`);
+      await new Promise((ok, fail) => (ws.on('open', ok), ws.on('error', fail)));
+      const closed = new Promise((ok) => ws.on('close', ok));
+      ws.on('error', () => undefined);
+      ws.send(payload, { binary: payload.length < 10 ? false : true });
+      if (payload.length > 10) await closed;
+      else ws.close();
+    }
+    await stillServing();
   });
 });
 
