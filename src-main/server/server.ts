@@ -11,7 +11,7 @@ import type { Envelope } from '../../src-core/api/errors.ts';
 import { SnapscopeError } from '../../src-core/errors.ts';
 import { hostConfig } from '../host/config.ts';
 import { EngineHost } from '../host/engine-host.ts';
-import { presentedToken, requestUrl, sameServer, tokenCookie, tokenMatches } from './auth.ts';
+import { newToken, presentedToken, requestUrl, sameServer, tokenCookie, tokenMatches } from './auth.ts';
 import { openBrowser } from './launcher.ts';
 import { defaultRuntimeDir, serveToken } from './runtime-dir.ts';
 import { serveStatic } from './static.ts';
@@ -59,7 +59,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
   const wanted = o.port ?? 0;
   if (!Number.isInteger(wanted) || wanted < 0 || wanted > 65535) throw new SnapscopeError('usage', `port ${wanted} is not a TCP port (0 to 65535; 0 picks a free one)`);
   const runtimeDir = o.runtimeDir ?? defaultRuntimeDir();
-  const token = serveToken(runtimeDir, o.newToken === true);
+  const token = keptToken(runtimeDir, o.newToken === true);
   const uiDir = o.uiDir ?? process.env['SNAPSCOPE_UI_DIR'] ?? path.join(ROOT, 'out', 'renderer');
   const engine = o.engine ?? new EngineHost(hostConfig('serve', version()));
   const server = http.createServer();
@@ -117,7 +117,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
 
   const url = `http://127.0.0.1:${port}/?${CHANNELS.tokenParam}=${token}`;
   (o.log ?? ((l: string) => process.stdout.write(`${l}\n`)))(`snapscope: serving ${url}`);
-  const launcher = o.open ? openBrowser(runtimeDir, port, url) : null;
+  const launcher = o.open ? launch(runtimeDir, port, url) : null;
 
   return {
     url,
@@ -132,6 +132,25 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
       if (!o.engine) await engine.dispose?.();
     },
   };
+}
+
+/** The kept token; a fresh one for this run only when the runtime directory cannot be used. */
+function keptToken(dir: string, rotate: boolean): string {
+  try {
+    return serveToken(dir, rotate);
+  } catch (e) {
+    process.stderr.write(`snapscope: cannot keep the access token in ${dir} (${e instanceof Error ? e.message : String(e)}); using one for this run only\n`);
+    return newToken();
+  }
+}
+
+function launch(dir: string, port: number, url: string): { remove(): void } | null {
+  try {
+    return openBrowser(dir, port, url);
+  } catch (e) {
+    process.stderr.write(`snapscope: cannot write the launcher page in ${dir} (${e instanceof Error ? e.message : String(e)}); open the URL printed above\n`);
+    return null;
+  }
 }
 
 /** Listens on 127.0.0.1, turning a busy or forbidden port into one clear error. */

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileDevice } from '../../src-main/host/file-device.ts';
 import { HelperDevice, type HelperLauncher } from '../../src-main/host/helper-device.ts';
 import { SOURCE_HELPER } from '../../src-main/host/helper-path.ts';
+import { loadPolicy } from '../../src-main/helper/device-guard.mjs';
 
 /**
  * The privileged helper attacked by the user it serves (issue 12, points 14–16): it runs as root
@@ -195,3 +196,29 @@ function helperPids(device: string): number[] {
   }
   return out;
 }
+
+describe.skipIf(process.getuid?.() !== 0)('the admin-only policy (point 14)', () => {
+  it('is trusted only from a root-owned regular file that only root can write', () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'snapscope-policy-'));
+    try {
+      const file = path.join(d, 'policy.json');
+      fs.writeFileSync(file, '{"allowMounted": true}', { mode: 0o644 });
+      fs.chmodSync(file, 0o644);
+      expect(loadPolicy(file)).toEqual({ allowMounted: true });
+      fs.chmodSync(file, 0o664); // group-writable: anyone in the group could lift the rule
+      expect(loadPolicy(file)).toEqual({ allowMounted: false });
+      fs.chmodSync(file, 0o644);
+      fs.chownSync(file, 65534, 0); // not root's
+      expect(loadPolicy(file)).toEqual({ allowMounted: false });
+      fs.chownSync(file, 0, 0);
+      const link = path.join(d, 'link.json');
+      fs.symlinkSync(file, link);
+      expect(loadPolicy(link)).toEqual({ allowMounted: false });
+      expect(loadPolicy(path.join(d, 'missing.json'))).toEqual({ allowMounted: false });
+      fs.writeFileSync(file, 'not json');
+      expect(loadPolicy(file)).toEqual({ allowMounted: false });
+    } finally {
+      fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
+});

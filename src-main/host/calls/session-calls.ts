@@ -40,7 +40,8 @@ export function sessionCalls(ctx: HostContext): Handlers<SessionMethods> {
 function openSession(ctx: HostContext, { cow, origin, write = false }: CallArgs<'open'>, onProgress: ScanProgress): SessionDto {
   const key = storeIdentity(cow);
   const existing = key === null ? undefined : [...ctx.sessions.values()].find((s) => ctx.sessionKeys.get(s.id) === key);
-  if (existing && (existing.write || !write) && (origin === undefined || origin === existing.originPath)) return existing.dto();
+  const sameOrigin = origin === undefined || origin === existing?.originPath || (existing?.originPath != null && storeIdentity(origin) !== null && storeIdentity(origin) === storeIdentity(existing.originPath));
+  if (existing && (existing.write || !write) && sameOrigin) return existing.dto();
   // Closed first: a block device open for write is held O_EXCL, so the reopen could not take it.
   if (existing) closeSession(ctx, existing, 'reopened with other options');
   const id = existing?.id ?? ctx.newSessionId();
