@@ -88,7 +88,7 @@ function judge(what: string, r: Watched): string[] {
 
 describe('mutated images through the API', () => {
   it(`every call on ${API_IMAGES}+ images per format ends in a result or a typed error, within bounds, leaving no session and no change`, async () => {
-    const inputs: { index: number; cow: string; origin: string; scratch: string; name: string; format: Format }[] = [];
+    const inputs: { index: number; cow: string; origin: string; scratch: string; scratchOrigin: string; name: string; format: Format }[] = [];
     for (const s of seeds) {
       for (const m of images(s, API_IMAGES, s.format === 'shared' ? 0 : 1)) {
         const index = inputs.length;
@@ -99,10 +99,12 @@ describe('mutated images through the API', () => {
         fs.writeFileSync(scratch, m.bytes);
         const origin = path.join(dir, `api-${index}.origin`);
         fs.copyFileSync(s.origin, origin);
-        inputs.push({ index, cow, origin, scratch, name: `${s.format} #${index} ${m.name}`, format: s.format });
+        const scratchOrigin = path.join(dir, `api-${index}.scratch-origin`);
+        fs.copyFileSync(s.origin, scratchOrigin);
+        inputs.push({ index, cow, origin, scratch, scratchOrigin, name: `${s.format} #${index} ${m.name}`, format: s.format });
       }
     }
-    const before = new Map(inputs.map((i) => [i.cow, sha(i.cow)]));
+    const before = new Map(inputs.flatMap((i) => [[i.cow, sha(i.cow)], [i.origin, sha(i.origin)]] as const));
     const problems: string[] = [];
     let todo = inputs;
     while (todo.length) {

@@ -10,8 +10,9 @@ interface Input {
   index: number;
   cow: string;
   origin: string;
-  /** A copy of the image the write phase may change. */
+  /** Copies of the image and the origin that the write phase may change. */
   scratch: string;
+  scratchOrigin: string;
 }
 
 const [listFile, dataDir] = process.argv.slice(2) as [string, string];
@@ -98,8 +99,8 @@ async function one(input: Input): Promise<void> {
   current = input.index;
   problems.length = 0;
   let opened = false;
-  for (const [cow, write] of [[input.cow, false], [input.scratch, true]] as const) {
-    const r = await call('open', { cow, origin: input.origin, write });
+  for (const [cow, origin, write] of [[input.cow, input.origin, false], [input.scratch, input.scratchOrigin, true]] as const) {
+    const r = await call('open', { cow, origin, write });
     if (!r.ok) {
       // A failed open leaves nothing: no session, the file not held, `sessions` still answering.
       const list = await call('sessions', {});

@@ -55,10 +55,15 @@ export function namedMutants(format: Format, seed: Buffer, chunkBytes: number): 
     return { name, bytes: b };
   };
   if (format === 'shared') {
-    let leaf = chunkBytes;
-    while (leaf + chunkBytes <= seed.length && seed.readUInt16LE(leaf) !== LEAF_MAGIC) leaf += chunkBytes;
+    const leaves: number[] = [];
+    for (let off = chunkBytes; off + chunkBytes <= seed.length; off += chunkBytes) if (seed.readUInt16LE(off) === LEAF_MAGIC) leaves.push(off);
+    const shift = (by: bigint) => (b: Buffer) => {
+      for (const leaf of leaves) b.writeBigUInt64LE(b.readBigUInt64LE(leaf + 8) + by, leaf + 8);
+    };
     return [
-      edit(`leaf @${leaf} base_chunk 2^32`, (b) => b.writeBigUInt64LE(1n << 32n, leaf + 8)),
+      // Every leaf's origins moved up by 2^32 + 1 (order kept): truncated to 32 bits, merge once spun forever (issue 12 point 8).
+      edit('every leaf base_chunk += 2^32+1', shift((1n << 32n) + 1n)),
+      edit('every leaf base_chunk += 2^32', shift(1n << 32n)),
       edit('header chunk_size 1 GiB', (b) => b.writeUInt32LE(1 << 21, HEADER_LAYOUT.chunk_size.offset)),
     ];
   }
