@@ -185,7 +185,9 @@ describe('mutated images through every CLI command', () => {
         const label = `${s.format} ${m.name}`;
         runs.push(async () => {
           const hashes = [sha(cow), sha(origin)];
-          const env = { ...process.env, XDG_RUNTIME_DIR: d, XDG_DATA_HOME: d, SNAPSCOPE_UI_DIR: d };
+          fs.mkdirSync(path.join(d, 'ui'));
+          fs.writeFileSync(path.join(d, 'ui', 'index.html'), '<!doctype html>'); // serve builds no UI
+          const env = { ...process.env, XDG_RUNTIME_DIR: d, XDG_DATA_HOME: d, SNAPSCOPE_UI_DIR: path.join(d, 'ui') };
           const cli = (args: string[], stopWhen?: RegExp) => runWatched(process.execPath, [BIN, ...args], { idleMs: IDLE_MS, maxRssBytes: MAX_RSS, env, cwd: d, ...(stopWhen ? { stopWhen } : {}) });
           for (const args of readOnly(cow, origin, s.snap, (f) => path.join(d, f))) problems.push(...judge(`${label}: ${args.join(' ')}`, await cli(args)));
           problems.push(...judge(`${label}: serve`, await cli(['serve', cow, origin], /snapscope: serving/)));
