@@ -63,19 +63,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
   const uiDir = o.uiDir ?? process.env['SNAPSCOPE_UI_DIR'] ?? path.join(ROOT, 'out', 'renderer');
   const engine = o.engine ?? new EngineHost(hostConfig('serve', version()));
   const server = http.createServer();
-  try {
-    await listen(server, wanted); // before the open: a busy port fails at once
-    if (o.cow) {
-      const opened = await engine.call('open', { cow: o.cow, ...(o.origin ? { origin: o.origin } : {}), write: o.write === true });
-      if (!opened.ok) throw new SnapscopeError(opened.error.code === 'internal' ? 'io' : (opened.error.code as SnapscopeError['code']), opened.error.message, opened.error.where);
-    }
-  } catch (e) {
-    server.close();
-    if (!o.engine) await engine.dispose?.();
-    throw e;
-  }
-  const port = (server.address() as AddressInfo).port;
-  if (o.buildUi !== false && !fs.existsSync(path.join(uiDir, 'index.html'))) buildUi();
+  let port = 0; // set once listening, before any request can arrive
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     res.setHeader('referrer-policy', 'no-referrer');
@@ -114,6 +102,21 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     if (refusal) return void socket.end(`HTTP/1.1 ${refusal}\r\nconnection: close\r\n\r\n`);
     sockets.handleUpgrade(req, socket, head, (ws) => attach(engine, ws));
   });
+
+  try {
+    await listen(server, wanted); // before the open: a busy port fails at once
+    port = (server.address() as AddressInfo).port;
+    if (o.cow) {
+      const opened = await engine.call('open', { cow: o.cow, ...(o.origin ? { origin: o.origin } : {}), write: o.write === true });
+      if (!opened.ok) throw new SnapscopeError(opened.error.code === 'internal' ? 'io' : (opened.error.code as SnapscopeError['code']), opened.error.message, opened.error.where);
+    }
+  } catch (e) {
+    server.close();
+    server.closeAllConnections();
+    if (!o.engine) await engine.dispose?.();
+    throw e;
+  }
+  if (o.buildUi !== false && !fs.existsSync(path.join(uiDir, 'index.html'))) buildUi();
 
   const url = `http://127.0.0.1:${port}/?${CHANNELS.tokenParam}=${token}`;
   (o.log ?? ((l: string) => process.stdout.write(`${l}\n`)))(`snapscope: serving ${url}`);
