@@ -3,7 +3,7 @@ _snapscope_snapshots() {
   local i w cow=
   for ((i = _snapscope_first; i < COMP_CWORD; i++)); do
     w=${COMP_WORDS[i]}
-    case " --kind --chunk-size --size -o --options -O --sort --separator --units --reportformat --name --slot -s --snapshot --origin --chunk --fill --data-file --offset --out --script --interval --port --backup --format --dump " in *" ${COMP_WORDS[i-1]} "*) [[ $i -gt _snapscope_first ]] && continue ;; esac
+    case " --kind --chunk-size --size -o --options -O --sort --separator --units --reportformat --name --slot -s --snapshot --origin --chunk --fill --data-file --offset --out --script --interval --port --backup --format --dump --data-from " in *" ${COMP_WORDS[i-1]} "*) [[ $i -gt _snapscope_first ]] && continue ;; esac
     [[ $w == -* ]] && continue
     cow=$w; break
   done
@@ -12,7 +12,7 @@ _snapscope_snapshots() {
 _snapscope() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd=${COMP_WORDS[1]} opts=
   _snapscope_first=2
-  if ((COMP_CWORD == 1)); then COMPREPLY=($(compgen -W 'format info ls status snapshot tree write read replay merge demo serve check repair dump restore stats help completion' -- "$cur")); return; fi
+  if ((COMP_CWORD == 1)); then COMPREPLY=($(compgen -W 'format info ls status snapshot tree write read replay merge demo serve check repair dump restore backup-restore stats help completion' -- "$cur")); return; fi
   if ((COMP_CWORD == 2)); then
     case $cmd in
     'snapshot') COMPREPLY=($(compgen -W 'list create delete rename' -- "$cur")); return ;;
@@ -57,6 +57,8 @@ _snapscope() {
     'dump --out') COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'restore --dump') COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'restore --backup') COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'restore --data-from') COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'backup-restore --backup') COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'stats --interval') COMPREPLY=(); return ;;
   esac
   case $cmd in
@@ -69,15 +71,16 @@ _snapscope() {
     'snapshot rename') opts='-s --snapshot --name --json -h --help' ;;
     'tree') opts='--json -h --help' ;;
     'write') opts='--origin -s --snapshot --chunk --fill --data-file --offset --json -h --help' ;;
-    'read') opts='--origin -s --snapshot --chunk --out --json -h --help' ;;
+    'read') opts='--origin -s --snapshot --chunk --out -f --force --json -h --help' ;;
     'replay') opts='--origin --script --json -h --help' ;;
     'merge') opts='--origin -s --snapshot -n --dry-run --interval -q --quiet --json -h --help' ;;
     'demo') opts='-f --force --json -h --help' ;;
-    'serve') opts='--origin --port --open --write --json -h --help' ;;
+    'serve') opts='--origin --port --open --write --new-token --json -h --help' ;;
     'check') opts='--strict -q --quiet --interval --json -h --help' ;;
-    'repair') opts='--out --in-place --backup -n --dry-run --json -h --help' ;;
-    'dump') opts='--format --out --json -h --help' ;;
-    'restore') opts='--dump --backup --json -h --help' ;;
+    'repair') opts='--out --in-place --backup -f --force -n --dry-run --json -h --help' ;;
+    'dump') opts='--format --out -f --force --json -h --help' ;;
+    'restore') opts='--dump --backup --data-from --metadata-only -f --force -n --dry-run --json -h --help' ;;
+    'backup-restore') opts='--backup -n --dry-run --json -h --help' ;;
     'stats') opts='--interval -q --quiet --json -h --help' ;;
     'help') opts='--json -h --help' ;;
     'completion') opts='--json -h --help' ;;
@@ -102,6 +105,7 @@ _snapscope() {
     'repair') COMPREPLY=($(compgen -f -- "$cur")) ;;
     'dump') COMPREPLY=($(compgen -f -- "$cur")) ;;
     'restore') COMPREPLY=($(compgen -f -- "$cur")) ;;
+    'backup-restore') COMPREPLY=($(compgen -f -- "$cur")) ;;
     'stats') COMPREPLY=($(compgen -f -- "$cur")) ;;
     'help') COMPREPLY=() ;;
     'completion') COMPREPLY=() ;;

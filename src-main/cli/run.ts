@@ -1,4 +1,5 @@
 import { describeLocation, isSnapscopeError, type ErrorLocation } from '../../src-core/errors.ts';
+import { OutputClosed } from '../host/access/stream-write.ts';
 import { parseArgs } from './args.ts';
 import { catalog } from './catalog.ts';
 import { EXIT_BROKEN_PIPE, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeOf, type Command } from './command.ts';
@@ -78,5 +79,5 @@ function reportError(e: unknown, con: Console): number {
 }
 
 function isBrokenPipe(e: unknown): boolean {
-  return (e as NodeJS.ErrnoException | null)?.code === 'EPIPE';
+  return e instanceof OutputClosed || (e as NodeJS.ErrnoException | null)?.code === 'EPIPE';
 }

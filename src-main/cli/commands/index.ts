@@ -25,6 +25,7 @@ export const modules: Record<string, readonly [file: string, exported: string]> 
   repair: ['repair', 'repair'],
   dump: ['dump', 'dump'],
   restore: ['restore', 'restore'],
+  'backup-restore': ['backup-restore', 'backupRestore'],
   stats: ['stats', 'stats'],
   help: ['help', 'help'],
   completion: ['completion', 'completion'],

@@ -11,11 +11,15 @@ export const serve: Command = {
     port: { type: 'integer', value: 'N', help: 'port (default: a free one)' },
     open: { type: 'boolean', help: 'open the URL in the default browser' },
     write: { type: 'boolean', help: 'open the store for writing' },
+    'new-token': { type: 'boolean', help: 'replace the kept access token (pages of earlier servers stop working)' },
   },
-  details: 'Stops on Ctrl-C (exit 130) or SIGTERM (exit 143). Reach it from another machine through an SSH tunnel.',
+  details:
+    'Stops on Ctrl-C (exit 130) or SIGTERM (exit 143). Reach it from another machine through an SSH tunnel. The access token is kept in a ' +
+    'private per-user file ($XDG_RUNTIME_DIR/snapscope/serve-token, mode 0600) and reused while it exists, ' +
+    'so a restarted server accepts the pages of the previous one.',
   examples: [
     ['serve /tmp/demo/shared.cow --origin /tmp/demo/origin.img', 'the demo volume in the browser, read-only'],
-    ['serve --port 8080', 'the start page on a fixed port, to open stores from'],
+    ['serve --port 8080 --new-token', 'the start page on a fixed port, with a fresh access token'],
   ],
   exits: { 143: 'stopped by SIGTERM' },
   async run(args) {
@@ -34,6 +38,7 @@ export const serve: Command = {
       ...(port !== undefined && { port }),
       open: args.flag('open'),
       write: args.flag('write'),
+      newToken: args.flag('new-token'),
     });
     const code = await stopped;
     await server.close();
