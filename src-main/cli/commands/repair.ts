@@ -101,7 +101,7 @@ function wouldOverwrite(out: string, src: BlockDevice, force: boolean): string {
 /** A failed in-place write: what was changed and how to undo it. */
 function partial(e: unknown, records: number, backup: string, cow: string): unknown {
   if (!(e instanceof SnapscopeError) || records === 0) return e;
-  return new SnapscopeError(e.code, `${e.message}; ${cow} was partly rewritten (${records} areas); undo with: snapscope backup-restore ${backup} ${cow}`, e.where);
+  return new SnapscopeError(e.code, `${e.message}; ${cow} was partly rewritten (${records} areas); undo with: snapscope backup-restore ${cow} --backup ${backup}`, e.where);
 }
 
 function renderRepair(
@@ -116,6 +116,6 @@ function renderRepair(
   for (const n of s.notes) lines.push(`  note: ${n}`);
   if (s.overwrites) lines.push(`--out would ${s.overwrites}`);
   lines.push(dryRun ? 'dry run: nothing written' : `repaired store written to ${s.target}`);
-  if (s.backup) lines.push(`old contents saved in ${s.backup}; undo with: snapscope backup-restore ${s.backup} ${s.target}`);
+  if (s.backup) lines.push(`old contents saved in ${s.backup}; undo with: snapscope backup-restore ${s.target} --backup ${s.backup}`);
   return lines.join('\n');
 }

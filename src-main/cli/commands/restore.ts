@@ -54,7 +54,7 @@ export const restore: Command = {
     }
     if (holdsStore(cowPath) && dataFrom === undefined) {
       const r = inPlace(cowPath, header, source, backupPath(cowPath, args.string('backup')));
-      con.result(r, `restored ${r.exceptions} exceptions into ${cowPath} (${r.written} metadata chunks written${r.backup ? `; old contents in ${r.backup}, undo with: snapscope backup-restore ${r.backup} ${cowPath}` : ''})`);
+      con.result(r, `restored ${r.exceptions} exceptions into ${cowPath} (${r.written} metadata chunks written${r.backup ? `; old contents in ${r.backup}, undo with: snapscope backup-restore ${cowPath} --backup ${r.backup}` : ''})`);
       return;
     }
     if (dataFrom === undefined && !args.flag('metadata-only')) {
@@ -94,7 +94,7 @@ function inPlace(cowPath: string, header: DumpHeader, source: ExceptionSource, b
       return { ...r, backup: backup.records ? backup.path : null };
     } catch (e) {
       if (!(e instanceof SnapscopeError) || backup.records === 0) throw e;
-      throw new SnapscopeError(e.code, `${e.message}; ${cowPath} was partly rewritten; undo with: snapscope backup-restore ${backup.path} ${cowPath}`, e.where);
+      throw new SnapscopeError(e.code, `${e.message}; ${cowPath} was partly rewritten; undo with: snapscope backup-restore ${cowPath} --backup ${backup.path}`, e.where);
     } finally {
       backup.close();
     }

@@ -40,7 +40,7 @@ export function createBackup(path: string, cowPath: string, option = '--backup')
       throw new SnapscopeError(
         'usage',
         `backup ${path} already exists and holds ${records} records from an earlier repair or restore (${target.stat!.mtime.toISOString()}); ` +
-          `undo that with 'snapscope backup-restore ${path} ${cowPath}', or move it away, or give ${option} FILE`,
+          `undo that with 'snapscope backup-restore ${cowPath} --backup ${path}', or move it away, or give ${option} FILE`,
         { device: path },
       );
     }
