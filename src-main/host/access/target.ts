@@ -55,6 +55,6 @@ function realParent(p: string): string {
   try {
     return fs.realpathSync(dir);
   } catch {
-    throw new SnapscopeError('usage', `${p}: directory ${dir} does not exist`, { device: p });
+    throw new SnapscopeError('io', `${p}: directory ${dir} does not exist`, { device: p });
   }
 }
