@@ -1,7 +1,7 @@
 import type { ChunkInfoResult, OccupancyRole } from '../../../src-core/api/dto.ts';
 import { ApiError } from '../../../src-core/api/errors.ts';
 import type { HostContext, Handlers } from '../context.ts';
-import { occupancyOf, persistentOf, sharedOf } from '../formats.ts';
+import { occupancyOf, sharedOf } from '../formats.ts';
 import { pathTo } from '../tree-read.ts';
 
 /** The allocation map of either format: roles per bucket, and one chunk in detail. */
@@ -23,9 +23,9 @@ export function occupancyCalls(ctx: HostContext): Handlers<'occupancy' | 'chunkI
       const found = role === 'exception' || role === 'data' ? s.exceptionIndex().find(chunk) : null;
       const result: ChunkInfoResult = { chunk, role, exception: null };
       if (!found) return result;
-      if (sharedOf(s.store)) return { ...result, exception: { ...found, leaf: pathTo(s.store, found.origin).leaf, entry: null } };
-      const entry = persistentOf(s.store, 'exception table').exceptionTable().newChunk.indexOf(chunk);
-      return { ...result, exception: { ...found, leaf: null, entry: entry < 0 ? null : entry } };
+      const { origin, slots, entry } = found;
+      if (sharedOf(s.store)) return { ...result, exception: { origin, slots, leaf: pathTo(s.store, origin).leaf, entry: null } };
+      return { ...result, exception: { origin, slots, leaf: null, entry } };
     },
   };
 }

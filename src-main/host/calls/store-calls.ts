@@ -41,7 +41,10 @@ export function storeCalls(ctx: HostContext): Handlers<StoreMethods> {
       const p = persistentOf(ctx.session(session).store, 'metadata areas');
       return { exceptionsPerArea: p.geometry.exceptionsPerArea, areas: p.areas().map(({ full: _full, ...a }) => a) };
     },
-    exceptionTable: ({ session, ...query }) => exceptionPage(persistentOf(ctx.session(session).store, 'the exception table'), query),
+    exceptionTable: ({ session, ...query }) => {
+      const s = ctx.session(session);
+      return exceptionPage(persistentOf(s.store, 'the exception table'), s.exceptionIndex(), query);
+    },
     snapshotCreate: ({ session, name, slot }) => {
       const s = ctx.session(session);
       s.requireWrite('create a snapshot');
