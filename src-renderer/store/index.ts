@@ -33,7 +33,7 @@ export function createAppStore(client: EngineClient): AppStore {
     ...createTeachSlice(client)(...a),
     resetViews() {
       a[0]({ treeRoot: null, blocks: new Map(), expanded: new Set(), unfolded: new Set(), searchPath: null, treeError: null, flashes: [] });
-      a[0]({ leafChunk: null, leafDetail: null, leafError: null, leafOrigin: null, occupancy: null, areas: null, pages: new Map() });
+      a[0]({ leafChunk: null, leafDetail: null, leafError: null, leafOrigin: null, occupancy: null, occupancySummary: null, areas: null, pages: new Map(), stalePages: new Map() });
     },
   }));
   client.onEvent((event) => handleEvent(store, event));

@@ -1,5 +1,6 @@
 import type { OccupancyResult } from '../../src-core/api/dto.ts';
 import { bucketClasses, type ChunkClass } from './chunk-class.ts';
+import type { OccupancySummary } from './occupancy-summary.ts';
 
 /**
  * The occupancy map: the visible chunk range as a raster of cells, row by row, each cell one
@@ -110,4 +111,62 @@ export function hitTest(grid: OccupancyGrid, data: OccupancyResult, x: number, y
 /** Where bucket `b` is drawn: the centre of its cell (for tests and keyboard focus). */
 export function cellCentre(grid: OccupancyGrid, b: number): { x: number; y: number } {
   return { x: grid.left + (b % grid.cols) * grid.cell + grid.cell / 2, y: Math.floor(b / grid.cols) * grid.cell + grid.cell / 2 };
+}
+
+/** The chunk range on screen and how it falls into cells: `per` chunks each, `cells` of them. */
+export interface OccupancyView {
+  start: number;
+  span: number;
+  per: number;
+  cells: number;
+}
+
+export function viewFor(grid: OccupancyGrid, start: number, span: number): OccupancyView {
+  const per = Math.max(1, Math.ceil(span / bucketsFor(grid, span)));
+  return { start, span, per, cells: Math.ceil(span / per) };
+}
+
+/** Paints the view from local data (no request): each cell's dominant class, at strength by density. */
+export function paintSummary(ctx: CanvasRenderingContext2D, grid: OccupancyGrid, view: OccupancyView, summary: OccupancySummary, palette: Palette): void {
+  ctx.clearRect(0, 0, grid.width, grid.height);
+  const gap = grid.cell >= 14 ? 2 : 1;
+  const size = grid.cell - gap;
+  const colors = summary.classes.map((c) => palette.color(c));
+  const marks = [...(palette.highlight ?? [])];
+  const end = view.start + view.span;
+  ctx.globalAlpha = 1;
+  ctx.fillStyle = palette.free;
+  for (let b = 0; b < view.cells; b++) ctx.fillRect(grid.left + (b % grid.cols) * grid.cell, Math.floor(b / grid.cols) * grid.cell, size, size);
+  for (let b = 0; b < view.cells; b++) {
+    const first = view.start + b * view.per;
+    const last = Math.min(end, first + view.per);
+    const { top, density } = summary.topIn(first, last);
+    const x = grid.left + (b % grid.cols) * grid.cell;
+    const y = Math.floor(b / grid.cols) * grid.cell;
+    if (top >= 0) {
+      ctx.globalAlpha = 0.3 + 0.7 * Math.min(1, density);
+      ctx.fillStyle = colors[top]!;
+      ctx.fillRect(x, y, size, size);
+    }
+    if (marks.some((c) => c >= first && c < last)) {
+      ctx.globalAlpha = 1;
+      ctx.strokeStyle = palette.outline;
+      ctx.lineWidth = 2;
+      ctx.strokeRect(x + 1, y + 1, size - 2, size - 2);
+    }
+  }
+  ctx.globalAlpha = 1;
+}
+
+/** The cell under a point of the canvas (CSS pixels), from local data, or null. */
+export function hitSummary(grid: OccupancyGrid, view: OccupancyView, summary: OccupancySummary, x: number, y: number): BucketSummary | null {
+  if (x < grid.left || y < 0) return null;
+  const col = Math.floor((x - grid.left) / grid.cell);
+  const b = Math.floor(y / grid.cell) * grid.cols + col;
+  if (col >= grid.cols || b >= view.cells) return null;
+  const first = view.start + b * view.per;
+  const end = Math.min(view.start + view.span, first + view.per);
+  const classes = summary.classesIn(first, end);
+  const used = classes.reduce((sum, [c, n]) => (c === 'free' ? sum : sum + n), 0);
+  return { bucket: b, first, end, top: classes[0]?.[0] ?? 'free', density: used / Math.max(end - first, 1), classes };
 }
