@@ -23,7 +23,7 @@ const ROWS = 2_000_000;
       const row = (i: number) => table.locator(`[role="row"][data-row="${i}"]`);
       const cells = async (i: number) => (await row(i).locator('[role="cell"]').allTextContents()).map((t) => Number(t.replace(/,/g, '')));
       const loading = table.getByText('loading…');
-      await expect.poll(() => cells(0)).toEqual([0, 0, store.originOf(0), expect.any(Number)]);
+      await expect.poll(() => cells(0), { timeout: 20_000 }).toEqual([0, 0, store.originOf(0), expect.any(Number)]);
 
       // End: the last entry, on screen, with its own origin.
       await table.focus();
