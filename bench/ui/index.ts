@@ -37,6 +37,8 @@ async function times(n: number, one: (i: number) => Promise<number>): Promise<nu
 
 async function newPage(browser: Browser, url: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+  // tsx compiles with keepNames: functions sent to page.evaluate call its __name helper.
+  await context.addInitScript('window.__name = (f) => f;');
   const page = await context.newPage();
   await page.goto(url);
   return page;

@@ -2,13 +2,16 @@ import { EXCEPTION_BYTES } from '../../src-core/shared/format/leaf.ts';
 import { slotsOfHalves } from '../../src-core/shared/mask.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
 import { persistentOf, sharedOf } from './formats.ts';
-import { lowerBound, orderBy } from './sort-order.ts';
+import { lowerBound, nextTurn, orderByChunked } from './sort-order.ts';
+
+/** Work per slice of a build before the engine thread serves other calls. */
+const SLICE_MS = 15;
 
 /**
  * Every live exception by COW chunk: which origin chunk it copies and who reads it. The stores
  * answer by origin chunk; the occupancy map and a click on a chunk ask by COW chunk. Built on
  * demand, once per change of the store (session.ts drops it): one walk into typed arrays and a
- * radix sort, no object or BigInt per exception. A persistent index reads the store's own table
+ * radix sort, no object or BigInt per exception, in slices that let other calls through. A persistent index reads the store's own table
  * (no copy) and adds 4 bytes per exception; a shared one holds 28.
  */
 export class ExceptionIndex {
@@ -24,11 +27,20 @@ export class ExceptionIndex {
     readonly byChunk: Uint32Array,
   ) {}
 
-  static build(store: ExceptionStore): ExceptionIndex {
+  static build(store: ExceptionStore): Promise<ExceptionIndex> {
+    return ExceptionIndex.buildChunked(store, () => false).then((index) => index!);
+  }
+
+  /**
+   * Builds in slices of about SLICE_MS, yielding between them so other calls (another client's,
+   * a cancel) are served meanwhile; null as soon as `stale` says the store changed.
+   */
+  static async buildChunked(store: ExceptionStore, stale: () => boolean): Promise<ExceptionIndex | null> {
     const shared = sharedOf(store);
     if (!shared) {
       const t = persistentOf(store, 'the exception index').tableView();
-      return new ExceptionIndex(t.newChunk, t.oldChunk, null, null, orderBy(t.newChunk));
+      const order = await orderByChunked(t.newChunk, stale);
+      return order && new ExceptionIndex(t.newChunk, t.oldChunk, null, null, order);
     }
     const n = shared.info().exceptions;
     const chunk = new Float64Array(n);
@@ -36,19 +48,35 @@ export class ExceptionIndex {
     const lo = new Uint32Array(n);
     const hi = new Uint32Array(n);
     let k = 0;
-    shared.forEachLeafFrom(0, (leaf) => {
-      for (let i = 0; i < leaf.count; i++) {
-        const o = leaf.origin(i);
-        for (let e = leaf.listStart(i); e < leaf.listStart(i + 1); e += EXCEPTION_BYTES, k++) {
-          chunk[k] = leaf.exceptionChunk(e);
-          origin[k] = o;
-          lo[k] = leaf.shareLo(e);
-          hi[k] = leaf.shareHi(e);
+    // Leaf by leaf from `next`; a slice ends after a whole leaf, and the walk resumes past its last origin.
+    for (let next: number | null = 0; next !== null; ) {
+      const from: number = next;
+      next = null;
+      const end = performance.now() + SLICE_MS;
+      shared.forEachLeafFrom(from, (leaf) => {
+        for (let i = 0; i < leaf.count; i++) {
+          const o = leaf.origin(i);
+          if (o < from) continue;
+          for (let e = leaf.listStart(i); e < leaf.listStart(i + 1); e += EXCEPTION_BYTES, k++) {
+            if (k >= n) throw new Error(`exception index: the store counts ${n} exceptions, the walk finds more`);
+            chunk[k] = leaf.exceptionChunk(e);
+            origin[k] = o;
+            lo[k] = leaf.shareLo(e);
+            hi[k] = leaf.shareHi(e);
+          }
         }
+        if (leaf.count === 0 || performance.now() < end) return true;
+        next = leaf.origin(leaf.count - 1) + 1;
+        return false;
+      });
+      if (next !== null) {
+        await nextTurn();
+        if (stale()) return null;
       }
-    });
+    }
     if (k !== n) throw new Error(`exception index: walked ${k} exceptions, the store counts ${n}`);
-    return new ExceptionIndex(chunk, origin, lo, hi, orderBy(chunk));
+    const order = await orderByChunked(chunk, stale);
+    return order && new ExceptionIndex(chunk, origin, lo, hi, order);
   }
 
   get size(): number {

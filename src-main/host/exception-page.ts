@@ -2,7 +2,7 @@ import type { CallArgs } from '../../src-core/api/contract.ts';
 import type { ExceptionRowDto, ExceptionTableResult } from '../../src-core/api/dto.ts';
 import type { PersistentStore } from '../../src-core/persistent/index.ts';
 import type { ExceptionIndex } from './exception-index.ts';
-import { lowerBound, orderBy } from './sort-order.ts';
+import { lowerBound, orderByChunked } from './sort-order.ts';
 
 type Query = Omit<CallArgs<'exceptionTable'>, 'session'>;
 
@@ -18,7 +18,7 @@ interface Orders {
 const ordersOf = new WeakMap<ExceptionIndex, Orders>();
 
 /** One page of the persistent exception table, filtered by origin range [originFrom, originTo] and sorted. */
-export function exceptionPage(store: PersistentStore, index: ExceptionIndex, q: Query): ExceptionTableResult {
+export async function exceptionPage(store: PersistentStore, index: ExceptionIndex, q: Query): Promise<ExceptionTableResult> {
   const t = store.tableView();
   const total = t.oldChunk.length;
   const from = q.originFrom ?? 0;
@@ -31,7 +31,9 @@ export function exceptionPage(store: PersistentStore, index: ExceptionIndex, q: 
   let lo = 0;
   let hi = total;
   if (q.sort === 'origin') {
-    order = orders.byOrigin ??= orderBy(t.oldChunk);
+    // Sorted in slices; the index (and with it these orders) is rebuilt if the table changes meanwhile.
+    orders.byOrigin ??= (await orderByChunked(t.oldChunk, () => false))!;
+    order = orders.byOrigin;
     lo = lowerBound(order, t.oldChunk, from);
     hi = to === Infinity ? total : lowerBound(order, t.oldChunk, to + 1);
   } else {

@@ -23,7 +23,7 @@ describe('orderBy (radix)', () => {
 });
 
 describe('persistent exception table pages', () => {
-  it('every page of every sort, direction and origin filter equals the same slice of the whole table sorted naively', () => {
+  it('every page of every sort, direction and origin filter equals the same slice of the whole table sorted naively', async () => {
     const origins = fc.uniqueArray(fc.nat(3000), { minLength: 1, maxLength: 150 });
     const query = fc.record({
       sort: fc.constantFrom(undefined, 'entry' as const, 'origin' as const, 'chunk' as const),
@@ -33,12 +33,12 @@ describe('persistent exception table pages', () => {
       from: fc.option(fc.nat(3000), { nil: undefined }),
       span: fc.option(fc.nat(2000), { nil: undefined }),
     });
-    fc.assert(
-      fc.property(origins, fc.array(query, { minLength: 1, maxLength: 6 }), (list, queries) => {
+    await fc.assert(
+      fc.asyncProperty(origins, fc.array(query, { minLength: 1, maxLength: 6 }), async (list, queries) => {
         const store = PersistentStore.format(new MemoryDevice(CHUNK * 4096, 'cow'), { chunkBytes: CHUNK });
         const origin = new MemoryDevice(CHUNK * 3001, 'origin');
         for (const o of list) store.writeOrigin(origin, o, new Uint8Array(1), 0);
-        const index = ExceptionIndex.build(store);
+        const index = await ExceptionIndex.build(store);
         const table = store.exceptionTable();
         const all = [...table.oldChunk.keys()].map((entry) => ({ entry, area: table.area[entry]!, origin: table.oldChunk[entry]!, chunk: table.newChunk[entry]! }));
         for (const q of queries) {
@@ -47,7 +47,7 @@ describe('persistent exception table pages', () => {
           let rows = all.filter((r) => r.origin >= (originFrom ?? 0) && r.origin <= (originTo ?? Infinity));
           if (q.sort === 'origin' || q.sort === 'chunk') rows.sort((a, b) => a[q.sort as 'origin' | 'chunk'] - b[q.sort as 'origin' | 'chunk']);
           if (q.descending) rows = rows.reverse();
-          const page = exceptionPage(store, index, { offset: q.offset, limit: q.limit, descending: q.descending, ...(q.sort ? { sort: q.sort } : {}), ...(originFrom !== undefined ? { originFrom } : {}), ...(originTo !== undefined ? { originTo } : {}) });
+          const page = await exceptionPage(store, index, { offset: q.offset, limit: q.limit, descending: q.descending, ...(q.sort ? { sort: q.sort } : {}), ...(originFrom !== undefined ? { originFrom } : {}), ...(originTo !== undefined ? { originTo } : {}) });
           expect(page).toEqual({ total: all.length, matched: rows.length, offset: q.offset, rows: rows.slice(q.offset, q.offset + q.limit) });
         }
         for (const r of all) expect(index.find(r.chunk)).toEqual({ origin: r.origin, slots: [0], entry: r.entry });

@@ -41,9 +41,10 @@ export function storeCalls(ctx: HostContext): Handlers<StoreMethods> {
       const p = persistentOf(ctx.session(session).store, 'metadata areas');
       return { exceptionsPerArea: p.geometry.exceptionsPerArea, areas: p.areas().map(({ full: _full, ...a }) => a) };
     },
-    exceptionTable: ({ session, ...query }) => {
+    exceptionTable: async ({ session, ...query }) => {
       const s = ctx.session(session);
-      return exceptionPage(persistentOf(s.store, 'the exception table'), s.exceptionIndex(), query);
+      const store = persistentOf(s.store, 'the exception table');
+      return exceptionPage(store, await s.exceptionIndex(), query);
     },
     snapshotCreate: ({ session, name, slot }) => {
       const s = ctx.session(session);
