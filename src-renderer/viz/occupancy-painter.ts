@@ -126,36 +126,49 @@ export function viewFor(grid: OccupancyGrid, start: number, span: number): Occup
   return { start, span, per, cells: Math.ceil(span / per) };
 }
 
-/** Paints the view from local data (no request): each cell's dominant class, at strength by density. */
+/** Strength steps of a cell's colour (by density): cells are filled per class and step, one path each. */
+const STEPS = 8;
+
+/**
+ * Paints the view from local data (no request): each cell's dominant class, at strength by
+ * density. Cells are batched into one path per colour and strength, so a frame costs a few dozen
+ * fills however many cells there are.
+ */
 export function paintSummary(ctx: CanvasRenderingContext2D, grid: OccupancyGrid, view: OccupancyView, summary: OccupancySummary, palette: Palette): void {
   ctx.clearRect(0, 0, grid.width, grid.height);
   const gap = grid.cell >= 14 ? 2 : 1;
   const size = grid.cell - gap;
-  const colors = summary.classes.map((c) => palette.color(c));
+  const classes = summary.classes.length;
+  const groups: number[][] = Array.from({ length: classes * STEPS }, () => []);
   const marks = [...(palette.highlight ?? [])];
+  const outlined: number[] = [];
   const end = view.start + view.span;
   ctx.globalAlpha = 1;
   ctx.fillStyle = palette.free;
-  for (let b = 0; b < view.cells; b++) ctx.fillRect(grid.left + (b % grid.cols) * grid.cell, Math.floor(b / grid.cols) * grid.cell, size, size);
+  ctx.beginPath();
   for (let b = 0; b < view.cells; b++) {
+    const x = grid.left + (b % grid.cols) * grid.cell;
+    const y = Math.floor(b / grid.cols) * grid.cell;
+    ctx.rect(x, y, size, size);
     const first = view.start + b * view.per;
     const last = Math.min(end, first + view.per);
     const { top, density } = summary.topIn(first, last);
-    const x = grid.left + (b % grid.cols) * grid.cell;
-    const y = Math.floor(b / grid.cols) * grid.cell;
-    if (top >= 0) {
-      ctx.globalAlpha = 0.3 + 0.7 * Math.min(1, density);
-      ctx.fillStyle = colors[top]!;
-      ctx.fillRect(x, y, size, size);
-    }
-    if (marks.some((c) => c >= first && c < last)) {
-      ctx.globalAlpha = 1;
-      ctx.strokeStyle = palette.outline;
-      ctx.lineWidth = 2;
-      ctx.strokeRect(x + 1, y + 1, size - 2, size - 2);
-    }
+    if (top >= 0) groups[top * STEPS + Math.min(STEPS - 1, Math.floor(Math.min(1, density) * STEPS))]!.push(b);
+    if (marks.length && marks.some((c) => c >= first && c < last)) outlined.push(b);
   }
+  ctx.fill();
+  groups.forEach((cells, g) => {
+    if (!cells.length) return;
+    ctx.globalAlpha = 0.3 + (0.7 * ((g % STEPS) + 1)) / STEPS;
+    ctx.fillStyle = palette.color(summary.classes[Math.floor(g / STEPS)]!);
+    ctx.beginPath();
+    for (const b of cells) ctx.rect(grid.left + (b % grid.cols) * grid.cell, Math.floor(b / grid.cols) * grid.cell, size, size);
+    ctx.fill();
+  });
   ctx.globalAlpha = 1;
+  ctx.strokeStyle = palette.outline;
+  ctx.lineWidth = 2;
+  for (const b of outlined) ctx.strokeRect(grid.left + (b % grid.cols) * grid.cell + 1, Math.floor(b / grid.cols) * grid.cell + 1, size - 2, size - 2);
 }
 
 /** The cell under a point of the canvas (CSS pixels), from local data, or null. */

@@ -55,6 +55,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
     if (!data) return;
     const ctx = sizeCanvas(el, grid.current.width, grid.current.height);
     if (!ctx) return;
+    const t0 = performance.now();
     paintSummary(ctx, grid.current, v, data, { free: cssVar('--free', '#e7eaef'), outline: cssVar('--text', '#1c2230'), color: classColor, highlight: highlight.current });
     // What is on screen, for tests, the benchmark and people reading the DOM.
     frames.current++;
@@ -62,6 +63,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
     el.dataset.owners = String(data.owners);
     el.dataset.detail = String(data === summaries.current.detail);
     el.dataset.frames = String(frames.current);
+    el.dataset.paintMs = (performance.now() - t0).toFixed(1);
   }, [height]);
 
   /** Asks for detail where the summary is coarser than the cells (nothing when local data serves). */
@@ -172,7 +174,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
     else c.reset();
   });
 
-  const drag = useRef<{ y: number; start: number } | null>(null);
+  const drag = useRef<{ y: number; start: number; moved: boolean } | null>(null);
   const chunksPerRow = (): number => Math.max(1, Math.round(camera.current.span / Math.max(grid.current.rows, 1)));
 
   return (
@@ -222,10 +224,11 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
         <canvas
           ref={canvas}
           onPointerDown={(e) => {
-            drag.current = { y: e.clientY, start: camera.current.start };
+            drag.current = { y: e.clientY, start: camera.current.start, moved: false };
           }}
           onPointerUp={(e) => {
-            const moved = drag.current && Math.abs(e.clientY - drag.current.y) > 3;
+            // A drag that came back to where it started is still a drag, not a click.
+            const moved = drag.current && (drag.current.moved || Math.abs(e.clientY - drag.current.y) > 3);
             drag.current = null;
             const hit = at(e).s;
             if (moved || !hit) return;
@@ -236,6 +239,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
           }}
           onPointerMove={(e) => {
             if (drag.current && e.buttons === 1) {
+              if (Math.abs(e.clientY - drag.current.y) > 3) drag.current.moved = true;
               const rows = (drag.current.y - e.clientY) / grid.current.cell;
               camera.current.pan(drag.current.start + rows * chunksPerRow() - camera.current.start);
               return;
