@@ -98,14 +98,16 @@ async function sharedBench(browser: Browser, dir: string, size: number): Promise
     // B-tree: open level-2 nodes and show all their leaves (keyboard), then Fit and pan.
     await view(page, 'B-tree');
     const tree = page.getByRole('tree', { name: 'B-tree of exceptions' });
-    await tree.locator('[role="treeitem"][tabindex="0"]').waitFor();
+    await tree.locator('[role="treeitem"][aria-level="2"]').first().waitFor();
     await tree.locator('[role="treeitem"][tabindex="0"]').focus();
     await page.keyboard.press('ArrowDown');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-level') === '2');
     const nodes = BIG ? 20 : 6;
     for (let n = 0; n < nodes; n++) {
       const at = await page.evaluate(() => document.activeElement?.getAttribute('data-key'));
       await page.keyboard.press('Enter');
       await tree.locator(`[data-key="${at}"][aria-expanded="true"]`).waitFor({ timeout: 60_000 });
+      await tree.locator(`[aria-level="3"]`).first().waitFor({ timeout: 60_000 });
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('End');
       await page.waitForTimeout(200);
