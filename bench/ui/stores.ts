@@ -17,6 +17,8 @@ export interface SharedBench {
   origin: string;
   exceptions: number;
   chunkCount: number;
+  /** Origin chunks with exceptions: 0..dataOrigins-1 (the origin has 100,000 more). */
+  dataOrigins: number;
 }
 
 /** A shared store of about `target` exceptions in six snapshots, with a sparse origin to write to. */
@@ -55,5 +57,5 @@ export function makeShared(dir: string, target: number): SharedBench {
   } finally {
     device.close();
   }
-  return { cow, origin, exceptions, chunkCount };
+  return { cow, origin, exceptions, chunkCount, dataOrigins: origins };
 }

@@ -167,8 +167,9 @@ export function BtreeView() {
   const flashing = new Set(flashes.filter((f) => f.at > recent).flatMap((f) => f.chunks));
   const activate = (d: TreeDatum): void => {
     if (!d.key) return;
-    setFocusKey(d.key);
     const parent = frame.get(d.key)?.node.parent?.data.key;
+    // A fold goes away when it opens: the keyboard stays on its parent.
+    setFocusKey(d.hidden !== undefined && parent ? parent : d.key);
     if (d.hidden !== undefined) {
       if (parent) void unfold(parent);
     } else if (d.block?.kind === 'leaf') void openLeaf(d.chunk);
