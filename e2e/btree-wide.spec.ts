@@ -42,10 +42,16 @@ const missing = chromiumMissing();
       await page.keyboard.press('ArrowUp');
       await expect.poll(async () => (await focused()).level).toBe('1');
 
-      // Show every child of the open node: hundreds of leaves on one level (once its children stopped moving).
-      await page.waitForTimeout(800);
-      await tree.locator('[data-kind="more"][aria-level="3"]').first().dispatchEvent('click');
+      // Show every child of the open node by keyboard: hundreds of leaves on one level; the keyboard stays on the node.
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowRight');
+      await expect.poll(async () => (await focused()).key).toBe(at);
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('End');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-kind'))).toBe('more');
+      await page.keyboard.press('Enter');
       await expect.poll(async () => Number(await tree.getAttribute('data-blocks')), { timeout: 20_000 }).toBeGreaterThan(200);
+      await expect.poll(async () => (await focused()).key).toBe(at);
       const leaves = await page.evaluate(() => document.querySelectorAll('[data-kind="leaf"]').length);
       expect(leaves).toBeGreaterThan(0);
 
