@@ -42,7 +42,7 @@ it('a session asked to write a store another session holds (by another path) ope
 it('a store that `snapscope serve --write` holds opens read-only in another process, naming it', async () => {
   const dir = tempDir();
   const { cow, origin } = persistentPair(dir);
-  served = await serve([cow, origin, '--write'], { XDG_DATA_HOME: path.join(dir, 'serve'), HOME: path.join(dir, 'serve') });
+  served = await serve([cow, '--origin', origin, '--write'], { XDG_DATA_HOME: path.join(dir, 'serve'), HOME: path.join(dir, 'serve') });
   const c = client(dir);
   const s = await c.open({ cow, origin, write: true });
   expect(s.write).toBe(false);

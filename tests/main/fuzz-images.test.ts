@@ -137,27 +137,27 @@ describe('mutated images through every CLI command', () => {
       ['stats', cow],
       ['dump', cow, '--out', out('dump.json')],
       ['dump', cow, '--format', 'xml'],
-      ['read', origin, cow, '--from', 'origin', '--chunk', '0'],
-      ['read', origin, cow, '--from', snap, '--out', out('view.img')],
-      ['merge', origin, cow, '--snapshot', snap, '--dry-run'],
-      ['snapshot', 'delete', cow, snap, '--dry-run'],
+      ['read', cow, '--origin', origin, '-s', 'origin', '--chunk', '0'],
+      ['read', cow, '--origin', origin, '-s', snap, '--out', out('view.img')],
+      ['merge', cow, '--origin', origin, '--snapshot', snap, '--dry-run'],
+      ['snapshot', 'delete', cow, '-s', snap, '--dry-run'],
       ['repair', cow, '--dry-run'],
       ['repair', cow, '--out', out('repaired.cow')],
-      ['format', 'shared', cow], // refuses: the target holds data and there is no --force
+      ['format', cow, '--kind', 'shared'], // refuses: the target holds data and there is no --force
     ];
   }
   /** Each writer keeps its own backup: a backup left by one must not fail the next (issue 11 covers that). */
   function writing(cow: string, origin: string, snap: string, format: Format, script: string, dump: string): string[][] {
     return [
       ...(format === 'shared' ? [['snapshot', 'create', cow, '--name', 'fz']] : []),
-      ['snapshot', 'rename', cow, snap, 'renamed'],
-      ['write', origin, cow, '--to', 'origin', '--chunk', '1', '--fill', '7'],
-      ['write', origin, cow, '--to', snap, '--chunk', '2', '--fill', '8'],
-      ['replay', origin, cow, '--script', script],
-      ['merge', origin, cow, '--snapshot', snap],
-      ['snapshot', 'delete', cow, snap],
+      ['snapshot', 'rename', cow, '-s', snap, '--name', 'renamed'],
+      ['write', cow, '--origin', origin, '-s', 'origin', '--chunk', '1', '--fill', '7'],
+      ['write', cow, '--origin', origin, '-s', snap, '--chunk', '2', '--fill', '8'],
+      ['replay', cow, '--origin', origin, '--script', script],
+      ['merge', cow, '--origin', origin, '--snapshot', snap],
+      ['snapshot', 'delete', cow, '-s', snap],
       ['repair', cow, '--in-place', '--backup', `${cow}.repair-backup`],
-      ['restore', dump, cow, '--backup', `${cow}.restore-backup`],
+      ['restore', cow, '--dump', dump, '--backup', `${cow}.restore-backup`],
     ];
   }
 
