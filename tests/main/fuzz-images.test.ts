@@ -80,7 +80,9 @@ function judge(what: string, r: Watched): string[] {
   if (r.killed === 'time') out.push(`${what}: no progress for ${IDLE_MS / 1000} s (hang)`);
   if (r.killed === 'memory') out.push(`${what}: more than ${MAX_RSS >> 20} MiB resident (peak ${r.peakRssBytes >> 20} MiB)`);
   if (r.killed) return out;
-  if (r.code !== 0 && r.code !== 1 && r.code !== 2 && r.code !== null) out.push(`${what}: exit ${r.code}`);
+  // The CLI's exit codes (0 ok, 1 failure, 2 usage, 3 not a store, 4 damaged: check), and 143 for a
+  // serve the watcher stopped with SIGTERM once it served.
+  if (r.code !== null && ![0, 1, 2, 3, 4, 143].includes(r.code)) out.push(`${what}: exit ${r.code}`);
   if (/internal error/.test(r.stderr)) out.push(`${what}: ${r.stderr.trim().split('\n')[0]}`);
   if (/^\s+at .*:\d+:\d+\)?$/m.test(r.stderr)) out.push(`${what}: stack trace on stderr`);
   return out;
