@@ -98,10 +98,14 @@ function TeachHead({ store }: { store: TeachStore }) {
           {(open?.format === 'shared' || value === OPEN_STORE) && <option value={OPEN_STORE}>The open store, in an overlay{loading ? ' (loading…)' : ''}</option>}
         </select>
       </label>
-      <button type="button" className="btn" onClick={() => {
-          const file = exportFile();
-          if (file) downloadLesson(file);
-        }}>
+      <button
+        type="button"
+        className="btn"
+        onClick={() => {
+          const lessonFile = exportFile();
+          if (lessonFile) downloadLesson(lessonFile);
+        }}
+      >
         Export
       </button>
       <button type="button" className="btn" onClick={() => file.current?.click()}>
