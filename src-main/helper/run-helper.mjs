@@ -4,6 +4,8 @@
 // file would let any user read root's files — and never executes anything it is sent.
 // One device per helper process; it exits after CLOSE or when stdin reaches end of file.
 import fs from 'node:fs';
+import { DirectReader } from './direct-read.mjs';
+import { dmReport } from './dm-report.mjs';
 import { ERR, MAX_BODY, OK, OP, READY, frame, readFrame, writeAll } from './protocol.mjs';
 
 const IN = 0;
@@ -11,6 +13,8 @@ const OUT = 1;
 let fd = null;
 let size = 0;
 let writable = false;
+/** Set for a direct (O_DIRECT) open: a live COW the kernel writes under us. */
+let direct = null;
 
 class Refused extends Error {
   constructor(code, message) {
@@ -35,14 +39,16 @@ function blockSize(st) {
 
 function open(body) {
   if (fd !== null) throw new Refused('EBUSY', 'a device is already open');
-  const write = body[0] === 1;
+  const write = (body[0] & 1) !== 0;
+  const isDirect = (body[0] & 2) !== 0;
+  if (write && isDirect) throw new Refused('EINVAL', 'direct opens are read-only');
   const path = body.subarray(1).toString('utf8');
   if (!path.startsWith('/')) throw new Refused('EINVAL', 'path must be absolute');
   // stat follows symlinks (/dev/mapper/x, /dev/vg/lv are links to block devices); checked again
   // on the open descriptor so a swap between the two is caught.
   const before = fs.statSync(path);
   if (!before.isBlockDevice()) throw new Refused('ENOTBLK', `${path} is not a block device; the helper opens block devices only`);
-  const flags = (write ? fs.constants.O_RDWR | fs.constants.O_EXCL : fs.constants.O_RDONLY) | fs.constants.O_NONBLOCK;
+  const flags = (write ? fs.constants.O_RDWR | fs.constants.O_EXCL : fs.constants.O_RDONLY) | fs.constants.O_NONBLOCK | (isDirect ? fs.constants.O_DIRECT : 0);
   const opened = fs.openSync(path, flags);
   const after = fs.fstatSync(opened);
   if (!after.isBlockDevice() || after.rdev !== before.rdev) {
@@ -51,6 +57,7 @@ function open(body) {
   }
   fd = opened;
   writable = write;
+  direct = isDirect ? new DirectReader(fs, opened) : null;
   size = blockSize(after);
   return u64(size);
 }
@@ -70,6 +77,10 @@ function handle(op, body) {
       if (length > MAX_BODY - 16) throw new Refused('EINVAL', 'read too large');
       range(offset, length);
       const out = Buffer.alloc(length);
+      if (direct) {
+        direct.read(out, 0, length, offset);
+        return out;
+      }
       let done = 0;
       while (done < length) {
         const n = fs.readSync(fd, out, done, length - done, offset + done);
@@ -97,6 +108,8 @@ function handle(op, body) {
       if (fd !== null) fs.closeSync(fd);
       fd = null;
       return Buffer.alloc(0);
+    case OP.LIST_DM:
+      return Buffer.from(JSON.stringify(dmReport()));
     default:
       throw new Refused('EINVAL', `unknown operation ${op}`);
   }

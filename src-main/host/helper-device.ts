@@ -5,6 +5,7 @@ import path from 'node:path';
 import { SnapscopeError } from '../../src-core/errors.ts';
 import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import { checkRange } from '../../src-core/io/memory-device.ts';
+import type { DmReport } from '../helper/dm-report.mjs';
 import { ERR, OP, READY, frame, readFrame, writeAll } from '../helper/protocol.mjs';
 
 /** How to start the helper as root: a command line that ends with the helper's own arguments. */
@@ -43,8 +44,29 @@ export class HelperDevice implements BlockDevice {
     return this.sizeBytes;
   }
 
-  static open(launcher: HelperLauncher, devicePath: string, options: { write?: boolean } = {}): HelperDevice {
+  /**
+   * Opens `devicePath` through the helper. `direct` reads with O_DIRECT (read-only): for a live COW
+   * that the kernel writes under the page cache (helper/direct-read.mjs).
+   */
+  static open(launcher: HelperLauncher, devicePath: string, options: { write?: boolean; direct?: boolean } = {}): HelperDevice {
     const write = options.write === true;
+    const dev = HelperDevice.connect(launcher, devicePath, write);
+    try {
+      const flags = (write ? 1 : 0) | (options.direct ? 2 : 0);
+      const body = Buffer.concat([Buffer.from([flags]), Buffer.from(devicePath, 'utf8')]);
+      dev.sizeBytes = Number(dev.request(OP.OPEN, body, 'open').readBigUInt64LE(0));
+      return dev;
+    } catch (e) {
+      dev.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A helper with no device open, for its machine-wide requests (listDm): one connection serves
+   * every poll, so a watch of a remote host does not start a helper each second.
+   */
+  static connect(launcher: HelperLauncher, name: string, write = false): HelperDevice {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapscope-helper-'));
     const reqPath = path.join(dir, 'req');
     const repPath = path.join(dir, 'rep');
@@ -59,17 +81,20 @@ export class HelperDevice implements BlockDevice {
     child.unref();
     fs.closeSync(repChild);
     fs.closeSync(err);
-    const dev = new HelperDevice(devicePath, req, rep, dir, errPath, !write);
+    const dev = new HelperDevice(name, req, rep, dir, errPath, !write);
     try {
       const ready = dev.receive('start', launcher.method);
       if (ready.toString('utf8') !== READY) throw dev.failure('start', `unexpected greeting from the helper`);
-      const body = Buffer.concat([Buffer.from([write ? 1 : 0]), Buffer.from(devicePath, 'utf8')]);
-      dev.sizeBytes = Number(dev.request(OP.OPEN, body, 'open').readBigUInt64LE(0));
       return dev;
     } catch (e) {
       dev.close();
       throw e;
     }
+  }
+
+  /** The device-mapper report of the helper's machine (helper/dm-report.mjs), e.g. a remote host's. */
+  listDm(): DmReport {
+    return JSON.parse(this.request(OP.LIST_DM, Buffer.alloc(0), 'list device-mapper targets').toString('utf8')) as DmReport;
   }
 
   read(offset: number, dst: Uint8Array): void {

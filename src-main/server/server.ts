@@ -29,6 +29,8 @@ export interface ServeOptions {
   buildUi?: boolean;
   /** The engine to serve (default: a new EngineHost in a worker thread, disposed on close). */
   engine?: Transport & { dispose?(): Promise<void> };
+  /** Remote hosts whose live dm snapshots the UI shows ([user@]host, through ssh; ADR 0008). */
+  liveHosts?: string[];
   /** Where the one "serving" line goes (default stdout). */
   log?: (line: string) => void;
 }
@@ -51,7 +53,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
   }
   const uiDir = o.uiDir ?? path.join(ROOT, 'out', 'renderer');
   if (o.buildUi !== false && !fs.existsSync(path.join(uiDir, 'index.html'))) buildUi();
-  const engine = o.engine ?? new EngineHost(hostConfig('serve', version()));
+  const engine = o.engine ?? new EngineHost({ ...hostConfig('serve', version()), ...(o.liveHosts?.length && { liveHosts: o.liveHosts }) });
   if (o.cow) {
     const opened = await engine.call('open', { cow: o.cow, ...(o.origin ? { origin: o.origin } : {}), write: o.write === true });
     if (!opened.ok) {

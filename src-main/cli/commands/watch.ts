@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import { SnapshotWatch, type WatchRow } from '../../../src-core/live/snapshot-watch.ts';
-import { discoverSnapshots, type LiveTarget } from '../../host/live/discover.ts';
+import { HelperDevice } from '../../host/helper-device.ts';
+import { discoverSnapshots, localReport, type LiveTarget } from '../../host/live/discover.ts';
+import { sshLauncher } from '../../host/live/remote.ts';
 import type { Command } from '../command.ts';
 import type { Console } from '../console.ts';
 
@@ -13,6 +15,7 @@ export const watch: Command = {
     interval: { type: 'integer', help: 'seconds between polls (default 1)', value: 'S' },
     count: { type: 'integer', help: 'stop after N polls (default: until Ctrl-C)', value: 'N' },
     warn: { type: 'integer', help: 'warn at this Snap% (default 80)', value: 'PERCENT' },
+    host: { type: 'string', help: "watch another machine's snapshots through ssh (its snapscope-helper under sudo -n)", value: '[USER@]HOST' },
     hook: {
       type: 'string',
       help: 'run this shell command once when a snapshot crosses --warn, is invalidated, or a merge finishes; it gets SNAPSCOPE_DEVICE, SNAPSCOPE_EVENT and SNAPSCOPE_PERCENT',
@@ -33,19 +36,23 @@ export const watch: Command = {
     const wanted = args.optionalArg('device');
     const hook = args.string('hook');
     const tracker = new SnapshotWatch(warnPercent);
+    const host = args.string('host');
+    // One helper connection for every poll of a remote host; none for this one (we run the tools).
+    const link = host ? HelperDevice.connect(sshLauncher(host), host) : null;
+    const report = link ? async () => link.listDm() : localReport;
     let stop = false;
     const onInt = () => (stop = true);
     process.once('SIGINT', onInt);
     try {
       for (let poll = 0; !stop && (count === undefined || poll < count); poll++) {
         if (poll > 0) await new Promise((r) => setTimeout(r, interval * 1000));
-        const targets = (await discoverSnapshots()).filter((t) => !wanted || matches(t, wanted));
-        if (wanted && targets.length === 0) throw new SnapscopeError('not-found', `no dm snapshot named ${wanted} on this host`);
+        const targets = (await discoverSnapshots(report, host ?? 'this host')).filter((t) => !wanted || matches(t, wanted));
+        if (wanted && targets.length === 0) throw new SnapscopeError('not-found', `no dm snapshot named ${wanted} on ${host ?? 'this host'}`);
         const watched = targets.flatMap((t) =>
           t.table.kind !== 'snapshot-origin' && t.status ? [{ name: t.name, kind: t.table.kind, chunkSectors: t.table.chunkSectors!, status: t.status }] : [],
         );
         const rows = tracker.update(Date.now(), watched);
-        if (!con.json && poll === 0 && rows.length === 0) con.note('no dm snapshots on this host');
+        if (!con.json && poll === 0 && rows.length === 0) con.note(`no dm snapshots on ${host ?? 'this host'}`);
         for (const r of rows) {
           con.result(r, () => line(r));
           if (r.alert && hook) await runHook(hook, r, con);
@@ -53,6 +60,7 @@ export const watch: Command = {
       }
     } finally {
       process.off('SIGINT', onInt);
+      link?.close();
     }
     return stop ? 130 : 0;
   },

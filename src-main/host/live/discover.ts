@@ -3,8 +3,6 @@
  * words the kernel prints; decoded by src-core/live/dm-target.ts), with LVM's names and attributes
  * when lvm2 is installed. Nothing here suspends, reloads or opens a device for writing.
  */
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import {
@@ -15,6 +13,7 @@ import {
   type SnapshotStatus,
   type SnapshotTable,
 } from '../../../src-core/live/dm-target.ts';
+import { dmReport, type DmReport } from '../../helper/dm-report.mjs';
 
 export interface LvmNames {
   vg: string;
@@ -36,13 +35,31 @@ export interface LiveTarget {
   lvm: LvmNames | null;
 }
 
-/** Runs a tool and resolves with its stdout; how it runs (directly, or through the helper) is the caller's. */
-export type ToolRunner = (tool: 'dmsetup' | 'lvs', args: string[]) => Promise<string>;
+/** This host's report, running the tools directly (root). */
+export async function localReport(): Promise<DmReport> {
+  return dmReport();
+}
 
-export async function discoverSnapshots(run: ToolRunner = runTool): Promise<LiveTarget[]> {
-  const [tables, statuses] = await Promise.all([run('dmsetup', ['table']), run('dmsetup', ['status'])]);
+/** The error of a dm report, in words an admin can act on. */
+export function reportError(e: { code?: string | undefined; message: string }, where: string): SnapscopeError {
+  switch (e.code) {
+    case 'ENOENT':
+      return new SnapscopeError('unsupported', `${e.message} on ${where} (Debian: apt install dmsetup)`);
+    case 'ENODEV':
+      return new SnapscopeError('unsupported', `device-mapper is not available on ${where}'s kernel (${e.message})`);
+    case 'EACCES':
+      return new SnapscopeError('io', `listing device-mapper targets on ${where} needs root (${e.message}); run with sudo`);
+    default:
+      return new SnapscopeError('io', `${where}: ${e.message}`);
+  }
+}
+
+/** @param where names the machine in errors ("this host", "user@server"). */
+export async function discoverSnapshots(report: () => Promise<DmReport> = localReport, where = 'this host'): Promise<LiveTarget[]> {
+  const { table: tables, status: statuses, lvs, devices, dmError } = await report();
+  if (dmError) throw reportError(dmError, where);
   const statusOf = new Map(splitDeviceLines(statuses).filter((s) => targetKind(s.line)).map((s) => [s.device, s.line]));
-  const lvm = await lvmNames(run);
+  const lvm = lvmNames(lvs);
   const out: LiveTarget[] = [];
   for (const { device, line } of splitDeviceLines(tables)) {
     const kind = targetKind(line);
@@ -53,8 +70,8 @@ export async function discoverSnapshots(run: ToolRunner = runTool): Promise<Live
       name: device,
       table,
       status: kind === 'snapshot-origin' || !statusLine ? null : parseSnapshotStatus(statusLine),
-      originPath: devicePath(table.origin),
-      cowPath: table.cow ? devicePath(table.cow) : null,
+      originPath: nodeOf(table.origin, devices),
+      cowPath: table.cow ? nodeOf(table.cow, devices) : null,
       lvm: lvm.get(device) ?? null,
     });
   }
@@ -62,13 +79,8 @@ export async function discoverSnapshots(run: ToolRunner = runTool): Promise<Live
 }
 
 /** LVM's view, keyed by dm name; empty when lvm2 is absent or has nothing to say. */
-async function lvmNames(run: ToolRunner): Promise<Map<string, LvmNames>> {
-  let text: string;
-  try {
-    text = await run('lvs', ['--reportformat', 'json', '-o', 'vg_name,lv_name,lv_attr,origin,lv_dm_path']);
-  } catch {
-    return new Map();
-  }
+function lvmNames(text: string | null): Map<string, LvmNames> {
+  if (text === null) return new Map();
   const out = new Map<string, LvmNames>();
   try {
     const report = JSON.parse(text) as { report?: { lv?: Record<string, string>[] }[] };
@@ -82,37 +94,7 @@ async function lvmNames(run: ToolRunner): Promise<Map<string, LvmNames>> {
   return out;
 }
 
-/** "254:16" → /dev/mapper/<name> for a dm device, /dev/<kernel name> otherwise. */
-export function devicePath(majMin: string): string | null {
-  if (majMin.startsWith('/')) return majMin; // the kernel prints names it was given that way
-  const sys = `/sys/dev/block/${majMin}`;
-  try {
-    const dmName = fs.readFileSync(`${sys}/dm/name`, 'utf8').trim();
-    if (dmName) return `/dev/mapper/${dmName}`;
-  } catch {
-    // not a dm device
-  }
-  try {
-    return `/dev/${path.basename(fs.realpathSync(sys))}`;
-  } catch {
-    return null;
-  }
-}
-
-function runTool(tool: 'dmsetup' | 'lvs', args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(tool, args, { timeout: 10_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      if (!err) return resolve(stdout);
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return reject(new SnapscopeError('unsupported', `${tool} is not installed (Debian: apt install ${tool === 'lvs' ? 'lvm2' : 'dmsetup'})`));
-      const said = stderr.trim().split('\n')[0] ?? err.message;
-      if (/No such device|Failure to communicate/.test(stderr)) {
-        return reject(new SnapscopeError('unsupported', `device-mapper is not available on this kernel (${tool}: ${said})`));
-      }
-      if (/Permission denied|must be root|EACCES/i.test(stderr)) {
-        return reject(new SnapscopeError('io', `${tool} needs root to list device-mapper targets (${said}); run with sudo`));
-      }
-      reject(new SnapscopeError('io', `${tool} ${args.join(' ')} failed: ${said}`));
-    });
-  });
+/** The kernel names devices "major:minor" (or by the path it was given). */
+function nodeOf(dev: string, devices: Record<string, string>): string | null {
+  return dev.startsWith('/') ? dev : (devices[dev] ?? null);
 }
