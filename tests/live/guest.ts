@@ -46,8 +46,10 @@ export class Guest {
       '-append', 'console=ttyS0 panic=-1 loglevel=4',
       ...disks.flatMap((d) => ['-drive', `file=${d},format=raw,if=virtio`]),
       '-device', 'virtio-serial-pci',
-      '-chardev', `socket,id=helper,path=${path.join(dir, 'helper.sock')},server=on,wait=off`,
-      '-device', 'virtserialport,chardev=helper,name=org.snapscope.helper',
+      ...[0, 1, 2, 3].flatMap((n) => [
+        '-chardev', `socket,id=helper${n},path=${path.join(dir, `helper${n}.sock`)},server=on,wait=off`,
+        '-device', `virtserialport,chardev=helper${n},name=org.snapscope.helper.${n}`,
+      ]),
       '-chardev', `socket,id=shell,path=${path.join(dir, 'shell.sock')},server=on,wait=off`,
       '-device', 'virtserialport,chardev=shell,name=org.snapscope.shell',
     ];
@@ -95,9 +97,13 @@ export class Guest {
     return r.out;
   }
 
-  /** The helper in the guest, reached as a launcher like `ssh -T host sudo -n snapscope-helper`. */
-  get launcher(): HelperLauncher {
-    return { method: 'qemu guest', command: process.execPath, args: [path.join(import.meta.dirname, 'guest/bridge.mjs'), path.join(this.dir, 'helper.sock')] };
+  /**
+   * The helper in the guest, reached as a launcher like `ssh -T host sudo -n snapscope-helper`.
+   * Each of the four slots carries one helper at a time (a qemu socket takes one client), so
+   * helpers open at the same time need different slots.
+   */
+  launcher(slot: 0 | 1 | 2 | 3): HelperLauncher {
+    return { method: 'qemu guest', command: process.execPath, args: [path.join(import.meta.dirname, 'guest/bridge.mjs'), path.join(this.dir, `helper${slot}.sock`)] };
   }
 
   async shutdown(): Promise<void> {

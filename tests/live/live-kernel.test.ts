@@ -54,7 +54,7 @@ describe.skipIf(missing !== null)(`live dm snapshots in a real kernel${missing ?
     await guest.run(`dmsetup create snap --table "0 ${ORIGIN_SECTORS} snapshot /dev/vda /dev/vdb P ${CHUNK}"`);
     await guest.run(`dmsetup create small --table "0 ${ORIGIN_SECTORS} snapshot /dev/vda /dev/vdc P ${CHUNK}"`);
     await guest.run(`dmsetup create origin --table "0 ${ORIGIN_SECTORS} snapshot-origin /dev/vda"`);
-    link = HelperDevice.connect(guest.launcher, 'the guest');
+    link = HelperDevice.connect(guest.launcher(0), 'the guest');
   }, 300_000);
 
   afterAll(async () => {
@@ -84,7 +84,7 @@ describe.skipIf(missing !== null)(`live dm snapshots in a real kernel${missing ?
       const usage = snap.status!.usage!;
       expect(usage.allocated).toBeGreaterThan(before);
       before = usage.allocated;
-      const cow = HelperDevice.open(guest.launcher, '/dev/vdb', { direct: true });
+      const cow = HelperDevice.open(guest.launcher(1), '/dev/vdb', { direct: true });
       try {
         const table = new LiveTableReader(cow).read();
         expect(table.count).toBe((round + 1) * 10);
@@ -101,8 +101,8 @@ describe.skipIf(missing !== null)(`live dm snapshots in a real kernel${missing ?
       }
     }
     // snapscope's view of the snapshot (origin + the live table) equals the kernel's /dev/mapper/snap
-    const open = (p: string) => HelperDevice.open(guest.launcher, p, { direct: true });
-    const [origin, cow, kernelView] = [open('/dev/vda'), open('/dev/vdb'), open('/dev/mapper/snap')];
+    const open = (p: string, slot: 1 | 2 | 3) => HelperDevice.open(guest.launcher(slot), p, { direct: true });
+    const [origin, cow, kernelView] = [open('/dev/vda', 1), open('/dev/vdb', 2), open('/dev/mapper/snap', 3)];
     try {
       const table = new LiveTableReader(cow).read();
       const ours = new Uint8Array(origin.size);

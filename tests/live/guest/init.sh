@@ -1,10 +1,12 @@
 #!/bin/busybox sh
 # The live suite's guest /init: loads virtio and dm-snapshot, then serves two virtio-serial ports
 # until the host powers it off:
-#   org.snapscope.helper  snapscope's privileged helper (src-main/helper), one per client, as
-#                         `ssh host sudo snapscope-helper` runs one per connection: a client
-#                         announces itself with one byte (guest/bridge.mjs), then speaks the
-#                         helper's protocol
+#   org.snapscope.helper.N snapscope's privileged helper (src-main/helper), N = 0..3 so that
+#                         several helpers can be connected at once (a qemu socket takes one
+#                         client); on each, one helper per client, as `ssh host sudo
+#                         snapscope-helper DEVICE...` runs one per connection: a client first
+#                         sends that command line's arguments as one line (guest/bridge.mjs),
+#                         then speaks the helper's protocol
 #   org.snapscope.shell   the test's hands in the guest: one shell command a line, answered by its
 #                         output and a line "@@rc=<status>"
 /bin/busybox --install -s /bin
@@ -25,22 +27,26 @@ port() {
     sleep 0.1; i=$((i+1))
   done
 }
-HELPER=$(port org.snapscope.helper)
-SHELLPORT=$(port org.snapscope.shell)
 export DM_DISABLE_UDEV=1
-echo "=== guest ready: helper on $HELPER, shell on $SHELLPORT"
-(
+serve_helper() {
   # A virtio port opens once at a time: one descriptor serves every helper in turn.
-  exec 4<>"$HELPER"
+  exec 4<>"$1"
   while :; do
-    # With no client connected a read ends at once, empty: poll until a client's byte arrives.
-    if [ "$(dd bs=1 count=1 <&4 2>/dev/null | wc -c)" = 1 ]; then
-      node /snapscope/run-helper.mjs <&4 >&4 2>>/tmp/helper.log
+    # With no client connected a read ends at once, empty: poll until a client's line arrives.
+    if read -r args <&4; then
+      # shellcheck disable=SC2086 # the devices, one word each, as ssh passes a remote command line
+      node /snapscope/run-helper.mjs $args <&4 >&4 2>>/tmp/helper.log
     else
-      sleep 0.1
+      sleep 0.2
     fi
   done
-) &
+}
+for n in 0 1 2 3; do
+  HELPER=$(port org.snapscope.helper.$n)
+  serve_helper "$HELPER" &
+done
+SHELLPORT=$(port org.snapscope.shell)
+echo "=== guest ready: helpers on $(ls /dev/vport*), shell on $SHELLPORT"
 exec 3<>"$SHELLPORT"
 while :; do
   if read -r cmd <&3; then
