@@ -45,16 +45,22 @@ export function LiveView() {
       </div>
       {error && <ErrorAlert error={error} title="Could not list live snapshots" />}
       <Card title="Hosts" labelledBy="live-hosts-title">
-        <ul className="plain-list" aria-label="Hosts">
+        <ul aria-label="Hosts" style={{ listStyle: 'none', margin: '0 0 12px', padding: 0 }}>
           {(live?.hosts ?? []).map((h) => (
-            <li key={h.host} className="row" style={{ gap: 8 }}>
-              <strong>{h.host}</strong>
-              <span className={`badge ${h.state === 'ok' ? '' : 'warn'}`}>{h.state === 'ok' ? `${h.snapshots.length} targets` : 'unavailable'}</span>
-              {h.message && <span className="muted mono" style={{ fontSize: 12 }}>{h.message}</span>}
-              {hosts.includes(h.host) && (
+            <li key={h.host} style={{ display: 'grid', gridTemplateColumns: '220px 110px 1fr auto', gap: 10, alignItems: 'start', padding: '6px 0', borderBottom: '1px solid var(--border)' }}>
+              <strong className="mono">{h.host}</strong>
+              <span className={`badge ${h.state === 'ok' ? '' : 'warn'}`} style={{ justifySelf: 'start' }}>
+                {h.state === 'ok' ? `${h.snapshots.length} targets` : 'unavailable'}
+              </span>
+              <span className="muted mono" style={{ fontSize: 12, overflowWrap: 'anywhere' }}>
+                {h.message ?? `as of ${new Date(h.asOf).toLocaleTimeString()}`}
+              </span>
+              {hosts.includes(h.host) ? (
                 <button type="button" className="btn btn-sm" aria-label={`Remove host ${h.host}`} onClick={() => removeLiveHost(h.host)}>
                   Remove
                 </button>
+              ) : (
+                <span />
               )}
             </li>
           ))}
