@@ -3,7 +3,7 @@ _snapscope_snapshots() {
   local i w cow=
   for ((i = _snapscope_first; i < COMP_CWORD; i++)); do
     w=${COMP_WORDS[i]}
-    case " --kind --chunk-size --size -o --options -O --sort --separator --units --reportformat --name --slot -s --snapshot --origin --chunk --fill --data-file --offset --out --script --interval --port --backup --format --dump --data-from " in *" ${COMP_WORDS[i-1]} "*) [[ $i -gt _snapscope_first ]] && continue ;; esac
+    case " --kind --chunk-size --size -o --options -O --sort --separator --units --reportformat --name --slot -s --snapshot --origin --chunk --fill --data-file --offset --out --script --interval --port --host --backup --format --dump --data-from --count --warn --hook " in *" ${COMP_WORDS[i-1]} "*) [[ $i -gt _snapscope_first ]] && continue ;; esac
     [[ $w == -* ]] && continue
     cow=$w; break
   done
@@ -12,7 +12,7 @@ _snapscope_snapshots() {
 _snapscope() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd=${COMP_WORDS[1]} opts=
   _snapscope_first=2
-  if ((COMP_CWORD == 1)); then COMPREPLY=($(compgen -W 'format info ls status snapshot tree write read replay merge demo serve check repair dump restore backup-restore stats help completion' -- "$cur")); return; fi
+  if ((COMP_CWORD == 1)); then COMPREPLY=($(compgen -W 'format info ls status snapshot tree write read replay merge demo serve check repair dump restore backup-restore stats watch help completion' -- "$cur")); return; fi
   if ((COMP_CWORD == 2)); then
     case $cmd in
     'snapshot') COMPREPLY=($(compgen -W 'list create delete rename' -- "$cur")); return ;;
@@ -50,6 +50,7 @@ _snapscope() {
     'merge --interval') COMPREPLY=(); return ;;
     'serve --origin') COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'serve --port') COMPREPLY=(); return ;;
+    'serve --host') COMPREPLY=(); return ;;
     'check --interval') COMPREPLY=(); return ;;
     'repair --out') COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'repair --backup') COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -60,6 +61,11 @@ _snapscope() {
     'restore --data-from') COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'backup-restore --backup') COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'stats --interval') COMPREPLY=(); return ;;
+    'watch --interval') COMPREPLY=(); return ;;
+    'watch --count') COMPREPLY=(); return ;;
+    'watch --warn') COMPREPLY=(); return ;;
+    'watch --host') COMPREPLY=(); return ;;
+    'watch --hook') COMPREPLY=(); return ;;
   esac
   case $cmd in
     'format') opts='--kind --chunk-size --size -f --force -n --dry-run --json -h --help' ;;
@@ -75,13 +81,14 @@ _snapscope() {
     'replay') opts='--origin --script --json -h --help' ;;
     'merge') opts='--origin -s --snapshot -n --dry-run --interval -q --quiet --json -h --help' ;;
     'demo') opts='-f --force --json -h --help' ;;
-    'serve') opts='--origin --port --open --write --new-token --json -h --help' ;;
+    'serve') opts='--origin --port --open --write --host --new-token --json -h --help' ;;
     'check') opts='--strict -q --quiet --interval --json -h --help' ;;
     'repair') opts='--out --in-place --backup -f --force -n --dry-run --json -h --help' ;;
     'dump') opts='--format --out -f --force --json -h --help' ;;
     'restore') opts='--dump --backup --data-from --metadata-only -f --force -n --dry-run --json -h --help' ;;
     'backup-restore') opts='--backup -n --dry-run --json -h --help' ;;
     'stats') opts='--interval -q --quiet --json -h --help' ;;
+    'watch') opts='--interval --count --warn --host --hook --json -h --help' ;;
     'help') opts='--json -h --help' ;;
     'completion') opts='--json -h --help' ;;
   esac
@@ -107,6 +114,7 @@ _snapscope() {
     'restore') COMPREPLY=($(compgen -f -- "$cur")) ;;
     'backup-restore') COMPREPLY=($(compgen -f -- "$cur")) ;;
     'stats') COMPREPLY=($(compgen -f -- "$cur")) ;;
+    'watch') COMPREPLY=() ;;
     'help') COMPREPLY=() ;;
     'completion') COMPREPLY=() ;;
   esac

@@ -27,6 +27,7 @@ export const modules: Record<string, readonly [file: string, exported: string]> 
   restore: ['restore', 'restore'],
   'backup-restore': ['backup-restore', 'backupRestore'],
   stats: ['stats', 'stats'],
+  watch: ['watch', 'watch'],
   help: ['help', 'help'],
   completion: ['completion', 'completion'],
 };
