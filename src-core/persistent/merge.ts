@@ -12,13 +12,14 @@ import { SnapscopeError } from '../errors.ts';
 import type { EventSink } from '../events.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import type { Task } from '../jobs/job.ts';
+import { BatchClock } from '../jobs/batch-clock.ts';
 import type { Progress } from '../jobs/progress.ts';
 import type { ExceptionTable } from './exception-table.ts';
 import type { PersistentStore } from './persistent-store.ts';
 
 export interface MergeOptions {
   events?: EventSink;
-  /** Data bytes copied between two flush + commit points. Default 32 MiB. */
+  /** Data bytes copied between two flush + commit points. Default: about 250 ms of I/O at the throughput so far, at most 32 MiB. */
   batchBytes?: number;
   /** Largest single read/write; a longer run is copied in pieces of this size. Default 8 MiB. */
   maxIoBytes?: number;
@@ -115,6 +116,7 @@ export function createPersistentMerge(store: PersistentStore, origin: BlockDevic
 class PersistentMerge implements Task<MergeResult> {
   private readonly total: number;
   private readonly batchBytes: number;
+  private readonly clock: BatchClock | null;
   private readonly maxIoBytes: number;
   private done = 0;
   private bytes = 0;
@@ -128,6 +130,7 @@ class PersistentMerge implements Task<MergeResult> {
   ) {
     this.total = store.state.table.count;
     this.batchBytes = opts.batchBytes ?? DEFAULT_BATCH_BYTES;
+    this.clock = opts.batchBytes === undefined ? new BatchClock() : null;
     this.maxIoBytes = Math.max(store.chunkBytes, opts.maxIoBytes ?? DEFAULT_MAX_IO_BYTES);
     store.state.merge = { slot: 0, done: 0, total: this.total };
   }
@@ -135,12 +138,14 @@ class PersistentMerge implements Task<MergeResult> {
   step(): boolean {
     const { table } = this.store.state;
     const end = table.count;
-    if (end === 0) return true;
+    if (end === 0) return this.finishedIf(true);
     const epa = this.store.geometry.exceptionsPerArea;
     const runs: MergeRun[] = [];
     let cursor = end;
     let copied = 0;
-    while (cursor > 0 && (runs.length === 0 || copied < this.batchBytes)) {
+    this.clock?.lap(this.bytes);
+    const batchBytes = this.clock ? this.clock.next(this.store.chunkBytes, this.batchBytes) : this.batchBytes;
+    while (cursor > 0 && (runs.length === 0 || copied < batchBytes)) {
       const run = prepareRun(table, cursor, epa);
       copied += this.copy(run);
       runs.push(run);
@@ -151,7 +156,17 @@ class PersistentMerge implements Task<MergeResult> {
     this.done += end - cursor;
     this.bytes += copied;
     this.store.state.merge = { slot: 0, done: this.done, total: this.total };
-    return table.count === 0;
+    return this.finishedIf(table.count === 0);
+  }
+
+  /** The store records no merge (a persistent COW keeps none on disk): it shows one only while this task runs. */
+  private finishedIf(finished: boolean): boolean {
+    if (finished) this.store.state.merge = null;
+    return finished;
+  }
+
+  cancelled(): void {
+    this.store.state.merge = null;
   }
 
   progress(): Progress {

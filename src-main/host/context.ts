@@ -1,5 +1,6 @@
 import type { ApiEvent, CallArgs, CallResult, Method, StoreChange } from '../../src-core/api/contract.ts';
 import { ApiError } from '../../src-core/api/errors.ts';
+import { sharedOf } from './formats.ts';
 import type { HelperChoice } from './helper-launch.ts';
 import type { JobRegistry } from './jobs.ts';
 import type { StoreSession } from './session.ts';
@@ -35,11 +36,14 @@ export class HostContext {
     return s;
   }
 
-  /** Sends the session's pending structural events, then what changed, to every client. */
+  /** After a commit of ours: the next generation; its pending structural events, then what changed, go to every client. */
   changed(s: StoreSession, reason: StoreChange): void {
     s.contentChanged();
+    s.generation++;
+    s.watch.settle();
+    if (!sharedOf(s.store)?.mergeRecord()) s.originWritesWithoutMerge = s.originWrites();
     this.flushEvents(s);
-    this.emit({ type: 'store-changed', session: s.id, reason, info: s.store.info() });
+    this.emit({ type: 'store-changed', session: s.id, reason, info: s.store.info(), generation: s.generation });
   }
 
   flushEvents(s: StoreSession): void {

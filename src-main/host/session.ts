@@ -7,6 +7,8 @@ import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import { openStore } from '../../src-core/open.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
 import { structuralToDto } from './convert.ts';
+import { countWrites, DiskWatch } from './disk-watch.ts';
+import { sharedOf } from './formats.ts';
 import { ExceptionIndex } from './exception-index.ts';
 import type { HelperLauncher } from './helper-device.ts';
 import { assertNotInUse } from './in-use.ts';
@@ -22,6 +24,8 @@ export interface SessionOpen {
   write: boolean;
   helper: HelperLauncher | null;
   onProgress?: (done: number, total: number) => void;
+  /** A reload continues the generations of the session it replaces. */
+  generation?: number;
 }
 
 /**
@@ -37,6 +41,15 @@ export class StoreSession {
   private index: ExceptionIndex | null = null;
   private pending: StructuralEventDto[] = [];
   private dropped = 0;
+  /** Bumped by every commit the host makes and every reload (HostContext.changed). */
+  generation = 1;
+  /** Someone else changed the store on disk: writes wait for a reload. `announced` once the clients were told. */
+  stale = false;
+  announced = false;
+  readonly watch: DiskWatch;
+  /** Writes to the origin so far, and their count when the store last had no merge record (null: unknown, it had one when opened). */
+  readonly originWrites: () => number;
+  originWritesWithoutMerge: number | null = null;
 
   private constructor(
     readonly id: string,
@@ -47,7 +60,11 @@ export class StoreSession {
     readonly origin: BlockDevice | null,
     readonly store: ExceptionStore,
     readonly viaHelper: boolean,
-  ) {}
+  ) {
+    this.watch = new DiskWatch(cowPath, cow);
+    this.originWrites = origin ? countWrites(origin) : () => 0;
+    if (!sharedOf(store)?.mergeRecord()) this.originWritesWithoutMerge = 0;
+  }
 
   static open(o: SessionOpen): StoreSession {
     const cow = openDevice(o.cow, 'COW', o.write, o.helper);
@@ -65,6 +82,7 @@ export class StoreSession {
       });
       if (origin) checkGeometry(store, origin.dev);
       session = new StoreSession(o.id, o.cow, o.origin, o.write, cow.dev, origin?.dev ?? null, store, cow.viaHelper || origin?.viaHelper === true);
+      session.generation = o.generation ?? 1;
       return session;
     } catch (e) {
       origin?.dev.close();
@@ -82,6 +100,7 @@ export class StoreSession {
       format: this.store.format,
       viaHelper: this.viaHelper,
       info: this.store.info(),
+      generation: this.generation,
     };
   }
 
@@ -90,6 +109,7 @@ export class StoreSession {
     if (!this.write) throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is open read-only (open it with write: true)`, { device: this.cowPath });
     if (!this.store.valid) throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is marked invalid and opens read-only`, { device: this.cowPath });
     this.requireNoWriter(what);
+    this.requireFresh(what);
     this.requireUnused(what);
     if (this.readers.size) throw new ApiError('busy', `cannot ${what}: ${[...this.readers].join(', ')} is reading ${this.cowPath}; wait for it or cancel it`, { device: this.cowPath });
   }
@@ -103,6 +123,12 @@ export class StoreSession {
     for (const [path, role] of [[this.cowPath, 'COW'], [this.originPath, 'origin']] as const) {
       if (path !== null && !isBlockDevice(path)) assertNotInUse(path, role, what);
     }
+  }
+
+  /** Throws 'stale' when the store changed on disk since it was read: a write now would overwrite that change. */
+  requireFresh(what: string): void {
+    if (!this.stale && this.watch.changed()) this.stale = true;
+    if (this.stale) throw new ApiError('stale', `cannot ${what}: ${this.cowPath} changed on disk since it was read (another program wrote it); reload it first`, { device: this.cowPath });
   }
 
   /** Throws 'busy' while a job writes to this store. */
