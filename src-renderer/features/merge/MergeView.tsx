@@ -57,21 +57,14 @@ export function MergeView() {
       </div>
       {mergeError && <ErrorAlert error={mergeError} title="The merge could not start" />}
       {recorded && !running && looked === session.session && (
-        <div className="alert warn" role="status" data-testid="merge-recorded" style={{ marginBottom: 14 }}>
-          <span className="swatch" style={{ background: snapshotColor(recorded.slot), marginTop: 3 }} />
-          <div style={{ flex: 1 }}>
-            <strong>
-              Merge of &apos;{recordedSnap ? snapshotLabel(recordedSnap) : `slot ${recorded.slot}`}&apos; in progress — the origin is partly rolled back
-            </strong>
-            <p>
-              {recorded.done !== null && recorded.total !== null ? `${formatCount(recorded.done)} of ${formatCount(recorded.total)} chunks merged. ` : ''}
-              The store records the unfinished merge: origin writes and other merges are refused until it is resumed and ends. The snapshot still shows its full view.
-            </p>
-          </div>
-          <button type="button" className="btn btn-primary" disabled={blocked !== null} title={blocked ?? undefined} onClick={() => void startMerge(recorded.slot, recordedSnap ? snapshotLabel(recordedSnap) : `slot ${recorded.slot}`)}>
-            Resume merge
-          </button>
-        </div>
+        <RecordedMerge
+          name={recordedSnap ? snapshotLabel(recordedSnap) : `slot ${recorded.slot}`}
+          slot={recorded.slot}
+          done={recorded.done}
+          total={recorded.total}
+          blocked={blocked}
+          onResume={() => void startMerge(recorded.slot, recordedSnap ? snapshotLabel(recordedSnap) : `slot ${recorded.slot}`)}
+        />
       )}
       {!merge && !recorded && (
         <Card title="Start a merge" labelledBy="merge-start">
@@ -145,6 +138,43 @@ export function MergeView() {
         )}
       </div>
       {confirm && chosen && <MergeDialog snap={chosen} onClose={() => setConfirm(false)} />}
+    </div>
+  );
+}
+
+/**
+ * The merge the store records (from its own record, after every batch and at the end). Before any
+ * origin chunk moved it can be abandoned — the origin is untouched; after, only resuming leaves
+ * the origin whole.
+ */
+function RecordedMerge({ name, slot, done, total, blocked, onResume }: { name: string; slot: number; done: number | null; total: number | null; blocked: string | null; onResume: () => void }) {
+  const abandonMerge = useApp((s) => s.abandonMerge);
+  const moved = done !== null && done > 0;
+  return (
+    <div className="alert warn" role="status" data-testid="merge-recorded" style={{ marginBottom: 14 }}>
+      <span className="swatch" style={{ background: snapshotColor(slot), marginTop: 3 }} />
+      <div style={{ flex: 1 }}>
+        <strong>
+          {moved ? <>Merge of &apos;{name}&apos; in progress — the origin is partly rolled back</> : <>Merge of &apos;{name}&apos; stopped before moving any origin chunk</>}
+        </strong>
+        <p>
+          {done !== null && total !== null ? `${formatCount(done)} of ${formatCount(total)} chunks merged. ` : ''}
+          {moved
+            ? "Only resuming can finish it: those origin chunks already hold the snapshot's data, and the origin's earlier contents are not kept anywhere."
+            : 'The origin is untouched: abandon it to clear the record (the copies made for other snapshots stay; they hold the same data), or resume it.'}{' '}
+          Until then the store refuses origin writes and other merges.
+        </p>
+      </div>
+      <div className="row" style={{ gap: 6 }}>
+        {!moved && (
+          <button type="button" className="btn" disabled={blocked !== null} title={blocked ?? undefined} onClick={() => void abandonMerge()}>
+            Abandon merge
+          </button>
+        )}
+        <button type="button" className="btn btn-primary" disabled={blocked !== null} title={blocked ?? undefined} onClick={onResume}>
+          Resume merge
+        </button>
+      </div>
     </div>
   );
 }
