@@ -89,7 +89,7 @@ const num = async (page: import('playwright-core').Page, id: string): Promise<nu
     expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('light');
     await theme.click();
     expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
-    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const bg = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
     expect(bg).toBe('rgb(18, 21, 27)');
     await app.shot('15-9-dark-theme');
     await page.reload();
