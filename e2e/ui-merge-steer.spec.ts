@@ -100,7 +100,9 @@ const stagesOf = async (page: import('playwright-core').Page): Promise<[number, 
     // Both kinds of work count from the start: the copies for 'other', then the chunks onto the origin.
     await expect.poll(async () => (await stagesOf(page))[1]?.[0] ?? 0, { timeout: 60_000, interval: 50 }).toBeGreaterThan(32 * CHUNK);
     const [copies, onto] = await stagesOf(page);
-    expect(copies).toEqual([ONLY * CHUNK, ONLY * CHUNK]);
+    // Batches go in origin order, each copying for 'other' before it writes the origin: copies have begun.
+    expect(copies![1]).toBe(ONLY * CHUNK);
+    expect(copies![0]).toBeGreaterThan(0);
     expect(onto![1]).toBe(CHUNKS * CHUNK);
     expect(Number((await page.getByTestId('merge-percent').textContent())!.replace('%', ''))).toBeGreaterThan(0);
 

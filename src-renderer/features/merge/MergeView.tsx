@@ -17,6 +17,12 @@ export function MergeView() {
   const { info, session, merge, mergeError } = useApp(useShallow((s) => ({ info: s.info, session: s.session, merge: s.merge, mergeError: s.mergeError })));
   const state = useApp((s) => (s.merge ? s.jobs[s.merge.job]?.state : undefined));
   const canPause = useApp((s) => (s.merge ? (s.jobs[s.merge.job]?.canPause ?? false) : false));
+  // Whether the last merge run this page saw wrote to the origin (its last progress says; null: none seen).
+  const lastRunMoved = useApp((s) => {
+    const runs = Object.values(s.jobs).filter((j) => j.kind === 'merge' && j.session === s.session?.session && j.progress.stages);
+    const last = runs.sort((a, b) => a.startedAt - b.startedAt).at(-1);
+    return last ? (last.progress.stages?.find((st) => st.name === 'onto the origin')?.done ?? 0) > 0 : null;
+  });
   const { startMerge, controlJob, clearMerge, reattachMerge } = useApp(
     useShallow((s) => ({ startMerge: s.startMerge, controlJob: s.controlJob, clearMerge: s.clearMerge, reattachMerge: s.reattachMerge })),
   );
@@ -62,6 +68,7 @@ export function MergeView() {
           slot={recorded.slot}
           done={recorded.done}
           total={recorded.total}
+          lastRunMoved={lastRunMoved}
           blocked={blocked}
           onResume={() => void startMerge(recorded.slot, recordedSnap ? snapshotLabel(recordedSnap) : `slot ${recorded.slot}`)}
         />
@@ -147,21 +154,47 @@ export function MergeView() {
  * origin chunk moved it can be abandoned — the origin is untouched; after, only resuming leaves
  * the origin whole.
  */
-function RecordedMerge({ name, slot, done, total, blocked, onResume }: { name: string; slot: number; done: number | null; total: number | null; blocked: string | null; onResume: () => void }) {
+function RecordedMerge({
+  name,
+  slot,
+  done,
+  total,
+  lastRunMoved,
+  blocked,
+  onResume,
+}: {
+  name: string;
+  slot: number;
+  done: number | null;
+  total: number | null;
+  /** A batch written to the origin but not yet recorded as merged counts too: only the run knows it. */
+  lastRunMoved: boolean | null;
+  blocked: string | null;
+  onResume: () => void;
+}) {
   const abandonMerge = useApp((s) => s.abandonMerge);
-  const moved = done !== null && done > 0;
+  const moved = (done !== null && done > 0) || lastRunMoved === true;
+  const unknown = !moved && lastRunMoved === null;
   return (
     <div className="alert warn" role="status" data-testid="merge-recorded" style={{ marginBottom: 14 }}>
       <span className="swatch" style={{ background: snapshotColor(slot), marginTop: 3 }} />
       <div style={{ flex: 1 }}>
         <strong>
-          {moved ? <>Merge of &apos;{name}&apos; in progress — the origin is partly rolled back</> : <>Merge of &apos;{name}&apos; stopped before moving any origin chunk</>}
+          {moved ? (
+            <>Merge of &apos;{name}&apos; in progress — the origin is partly rolled back</>
+          ) : unknown ? (
+            <>Merge of &apos;{name}&apos; recorded, no chunk recorded as merged</>
+          ) : (
+            <>Merge of &apos;{name}&apos; stopped before moving any origin chunk</>
+          )}
         </strong>
         <p>
           {done !== null && total !== null ? `${formatCount(done)} of ${formatCount(total)} chunks merged. ` : ''}
           {moved
-            ? "Only resuming can finish it: those origin chunks already hold the snapshot's data, and the origin's earlier contents are not kept anywhere."
-            : 'The origin is untouched: abandon it to clear the record (the copies made for other snapshots stay; they hold the same data), or resume it.'}{' '}
+            ? "Only resuming can finish it: origin chunks already hold the snapshot's data, and the origin's earlier contents are not kept anywhere."
+            : unknown
+              ? 'It was recorded before this page saw it: if it stopped before writing the origin it can be abandoned (snapscope checks and refuses otherwise); else only resuming finishes it.'
+              : 'The origin is untouched: abandon it to clear the record (the copies made for other snapshots stay; they hold the same data), or resume it.'}{' '}
           Until then the store refuses origin writes and other merges.
         </p>
       </div>
