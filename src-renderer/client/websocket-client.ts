@@ -36,7 +36,7 @@ export function createWebSocketClient(baseUrl: URL, token: string): { client: En
 
   const url = new URL(CHANNELS.ws, baseUrl);
   url.protocol = baseUrl.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.searchParams.set(CHANNELS.tokenParam, token);
+  if (token) url.searchParams.set(CHANNELS.tokenParam, token); // else the server's cookie authenticates
 
   const setState = (next: ConnectionState, reconnected = false): void => {
     if (next === state && !reconnected) return;
@@ -81,7 +81,7 @@ export function createWebSocketClient(baseUrl: URL, token: string): { client: En
   const diagnose = async (): Promise<ConnectionState> => {
     try {
       const probe = new URL(`${CHANNELS.httpCall}hello`, baseUrl);
-      probe.searchParams.set(CHANNELS.tokenParam, token);
+      if (token) probe.searchParams.set(CHANNELS.tokenParam, token);
       const response = await fetch(probe, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       if (response.status === 401) return 'unauthorized';
     } catch {
