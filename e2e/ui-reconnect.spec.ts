@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { apiCall } from './api.ts';
 import { browserHarness, type Session, tempDir } from './app.ts';
 import { chromiumMissing, openPage, screenshot } from './browser.ts';
 import { makeDemoStore } from './demo-store.ts';
@@ -11,7 +12,7 @@ const missing = chromiumMissing();
 (missing ? describe.skip : describe)(missing ? `reconnect e2e skipped: ${missing}` : 'the page survives a restart of snapscope serve', () => {
   const harness = browserHarness();
 
-  it('serve killed: the page says so at once; serve restarted (same token file): the page reconnects and shows the store again by itself', async () => {
+  it('serve killed: the page says so at once; serve restarted (same token file, no store): the page reconnects and reopens its store by itself', async () => {
     const dir = tempDir('reconnect');
     const { cow, origin } = makeDemoStore(dir);
     const port = await freePort();
@@ -49,10 +50,12 @@ const missing = chromiumMissing();
     expect(await page.getByTestId('connection-notice').textContent()).toContain('snapscope serve');
     await app.shot('15-3-server-gone');
 
-    served = await serve(args, env);
+    // Restarted without the store: the page opens it again by itself.
+    served = await serve(['--port', String(port)], env);
     await expect.poll(() => connection.getAttribute('data-state'), { timeout: 20_000 }).toBe('connected');
     expect(await page.getByTestId('connection-notice').count()).toBe(0);
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await expect.poll(async () => (await apiCall(served.url, 'sessions', {})).sessions.map((s) => s.cow), { timeout: 10_000 }).toEqual([cow]);
     // The new server's session: the page works against it (a write-free call that needs the session).
     await page.getByRole('button', { name: 'Reload from disk' }).click();
     await page.waitForTimeout(500);

@@ -14,6 +14,8 @@ import type { Connection, ConnectionState } from './connection.ts';
 /** After this long without a socket the server is called gone (the page keeps trying). */
 const GONE_AFTER_MS = 8000;
 const RETRY_MS = [250, 500, 1000, 2000, 3000];
+/** A handshake still pending after this long is given up and tried again (a server half-way through its start may never answer it). */
+const HANDSHAKE_MS = 4000;
 
 /**
  * Serve mode over one WebSocket: calls and events share it. It reconnects after a drop (the
@@ -48,8 +50,10 @@ export function createWebSocketClient(baseUrl: URL, token: string): { client: En
     const ws = new WebSocket(url);
     socket = ws;
     let opened = false;
+    const giveUp = setTimeout(() => opened || ws.close(), HANDSHAKE_MS);
     ws.addEventListener('open', () => {
       opened = true;
+      clearTimeout(giveUp);
       attempt = 0;
       const again = everOpened;
       everOpened = true;
@@ -66,6 +70,7 @@ export function createWebSocketClient(baseUrl: URL, token: string): { client: En
       }
     });
     ws.addEventListener('close', () => {
+      clearTimeout(giveUp);
       socket = null;
       for (const resolve of pending.values()) resolve(lost());
       pending.clear();
