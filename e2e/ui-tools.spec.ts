@@ -22,6 +22,8 @@ const num = async (page: import('playwright-core').Page, id: string): Promise<nu
     const { page } = app;
     const info = cliJson<StoreInfo>('info', store.cow);
     expect(await num(page, 'ov-tree-levels')).toBe(info.tree!.levels);
+    // The figure shown, not only the one behind it: `snapscope info` says "N levels".
+    expect((await page.getByTestId('ov-tree-levels').textContent())!.trim()).toMatch(new RegExp(`^${info.tree!.levels}\\b`));
 
     await app.view('Tools');
     await page.getByRole('button', { name: 'Run check' }).click();

@@ -20,7 +20,11 @@ export function Modal({ title, children, footer, onClose, wide }: { title: strin
     const dialog = ref.current;
     if (!dialog) return;
     const previous = document.activeElement as HTMLElement | null;
-    if (!dialog.open) dialog.showModal();
+    // showModal() where the platform has it (browsers, Electron); a DOM without it (jsdom) shows the dialog open.
+    if (!dialog.open) {
+      if (typeof dialog.showModal === 'function') dialog.showModal();
+      else dialog.setAttribute('open', '');
+    }
     const start = dialog.querySelector<HTMLElement>('.modal-body input, .modal-body select, .modal-body textarea') ?? dialog.querySelector<HTMLElement>('[data-autofocus]') ?? dialog.querySelector<HTMLElement>(FOCUSABLE);
     start?.focus();
     const cancel = (e: Event): void => {
@@ -31,7 +35,7 @@ export function Modal({ title, children, footer, onClose, wide }: { title: strin
     store.getState().setEditing(1);
     return () => {
       dialog.removeEventListener('cancel', cancel);
-      if (dialog.open) dialog.close();
+      if (dialog.open && typeof dialog.close === 'function') dialog.close();
       store.getState().setEditing(-1);
       previous?.focus();
     };
