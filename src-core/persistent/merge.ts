@@ -19,8 +19,10 @@ import type { PersistentStore } from './persistent-store.ts';
 
 export interface MergeOptions {
   events?: EventSink;
-  /** Data bytes copied between two flush + commit points. Default: about 250 ms of I/O at the throughput so far, at most 32 MiB. */
+  /** Data bytes copied between two flush + commit points. Default 32 MiB. */
   batchBytes?: number;
+  /** Size batches by time instead: about this many milliseconds each, at most `batchBytes` (BatchClock). */
+  batchMs?: number;
   /** Largest single read/write; a longer run is copied in pieces of this size. Default 8 MiB. */
   maxIoBytes?: number;
 }
@@ -130,7 +132,7 @@ class PersistentMerge implements Task<MergeResult> {
   ) {
     this.total = store.state.table.count;
     this.batchBytes = opts.batchBytes ?? DEFAULT_BATCH_BYTES;
-    this.clock = opts.batchBytes === undefined ? new BatchClock() : null;
+    this.clock = opts.batchMs !== undefined ? new BatchClock(opts.batchMs) : null;
     this.maxIoBytes = Math.max(store.chunkBytes, opts.maxIoBytes ?? DEFAULT_MAX_IO_BYTES);
     store.state.merge = { slot: 0, done: 0, total: this.total };
   }

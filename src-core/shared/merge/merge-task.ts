@@ -65,7 +65,7 @@ class SharedMerge implements Task<MergeResult> {
   private copies = 0;
   private bytes = 0;
   private current = '';
-  /** Sizes batches to ~250 ms of I/O unless the caller fixed their size. */
+  /** Sizes batches by time when the caller asks (`batchMs`) and fixed no size. */
   private readonly clock: BatchClock | null;
 
   constructor(
@@ -86,7 +86,7 @@ class SharedMerge implements Task<MergeResult> {
         return () => {};
       });
     this.batch = new MergeBatch(plan.batchChunks);
-    this.clock = opts.batchBytes === undefined ? new BatchClock() : null;
+    this.clock = opts.batchMs !== undefined && opts.batchBytes === undefined ? new BatchClock(opts.batchMs) : null;
     const maxIo = opts.maxIoBytes ?? DEFAULT_MAX_IO_BYTES;
     this.copier = new ChunkCopier(store.chunkBytes, maxIo);
     this.piece = Math.max(1, Math.floor(maxIo / store.chunkBytes));
@@ -136,7 +136,7 @@ class SharedMerge implements Task<MergeResult> {
     ];
   }
 
-  /** The next batch's size by time: about 250 ms of I/O at the throughput so far. */
+  /** The next batch's size by time: about `batchMs` of work at the throughput so far. */
   private sizeBatch(): void {
     if (!this.clock) return;
     const cb = this.store.chunkBytes;

@@ -1,35 +1,44 @@
 import { describe, expect, it } from 'vitest';
 import { BatchClock } from '../../../src-core/jobs/batch-clock.ts';
 
+/** Runs batches on a simulated disk: `costMs(bytes)` per batch. Returns the batch sizes. */
+function simulate(clock: BatchClock, now: { t: number }, costMs: (bytes: number) => number, batches: number): number[] {
+  const sizes: number[] = [];
+  let bytes = 0;
+  clock.lap(bytes);
+  for (let i = 0; i < batches; i++) {
+    const b = clock.next(1, 1e12);
+    sizes.push(b);
+    bytes += b;
+    now.t += costMs(b);
+    clock.lap(bytes);
+  }
+  return sizes;
+}
+
 describe('BatchClock', () => {
-  it('sizes the next batch to the target time at the throughput seen, within bounds', () => {
-    let now = 0;
-    const clock = new BatchClock(250, 1000, () => now);
-    expect(clock.next(1, 1e12)).toBe(250_000);
-    clock.lap(0);
-    now += 1000; // 10 MB in a second: 10 000 bytes/ms
-    clock.lap(10_000_000);
-    expect(clock.next(1, 1e12)).toBe(Math.round(((1000 + 10_000) / 2) * 250));
-    for (let i = 2; i < 30; i++) {
-      now += 1000;
-      clock.lap(i * 10_000_000);
-    }
-    expect(clock.next(1, 1e12)).toBeCloseTo(10_000 * 250, -4);
-    expect(clock.next(1, 4096)).toBe(4096);
-    expect(clock.next(1e7, 1e12)).toBe(1e7);
+  it('starts small and at most doubles, then holds batches near the target time', () => {
+    const now = { t: 0 };
+    const clock = new BatchClock(250, 1 << 20, () => now.t);
+    const sizes = simulate(clock, now, (b) => b / 100_000, 30); // 100 MB/s
+    expect(sizes[0]).toBe(1 << 20);
+    for (let i = 1; i < sizes.length; i++) expect(sizes[i]!).toBeLessThanOrEqual(2 * sizes[i - 1]!);
+    expect(sizes.at(-1)! / 100_000).toBeGreaterThan(200);
+    expect(sizes.at(-1)! / 100_000).toBeLessThan(300);
   });
 
-  it('a slow disk shrinks the batches, so each stays near the target time', () => {
-    let now = 0;
-    const clock = new BatchClock(250, 100_000, () => now);
-    let bytes = 0;
-    clock.lap(bytes);
-    for (let i = 0; i < 20; i++) {
-      const batch = clock.next(1, 1e12);
-      bytes += batch;
-      now += batch / 500; // the disk does 500 bytes/ms
-      clock.lap(bytes);
-    }
-    expect(clock.next(1, 1e12) / 500).toBeLessThan(300);
+  it('a fixed cost per batch (a commit) still converges below the target, never shrinking to nothing', () => {
+    const now = { t: 0 };
+    const clock = new BatchClock(250, 1 << 20, () => now.t);
+    const cost = (b: number): number => 40 + b / 20_000; // 40 ms per commit, 20 MB/s
+    const sizes = simulate(clock, now, cost, 40);
+    expect(cost(sizes.at(-1)!)).toBeLessThan(300);
+    expect(sizes.at(-1)!).toBeGreaterThan(1 << 20);
+  });
+
+  it('keeps within the bounds asked', () => {
+    const clock = new BatchClock(250, 1 << 20, () => 0);
+    expect(clock.next(1, 4096)).toBe(4096);
+    expect(clock.next(1 << 21, 1e12)).toBe(1 << 21);
   });
 });
