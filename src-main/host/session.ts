@@ -165,9 +165,14 @@ export class StoreSession {
     return batch;
   }
 
+  /**
+   * Closes the store. A clean close may commit once more (deferred frees); when someone else wrote
+   * the store meanwhile that commit would overwrite their change, so a stale store is dropped
+   * without writing: its last commit of ours is already on disk.
+   */
   close(): void {
     try {
-      this.store.close();
+      if (!this.stale && !this.watch.changed()) this.store.close();
     } finally {
       this.origin?.close();
       this.cow.close();
