@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { ApiEvent } from '../../src-core/api/contract.ts';
+import { SharedStore } from '../../src-core/shared/index.ts';
 import { createDemoStore } from '../../src-main/host/demo-store.ts';
+import { FileDevice } from '../../src-main/host/file-device.ts';
 import type { EngineService } from '../../src-main/host/engine-service.ts';
 import { inProcess, tempDir } from './fixtures.ts';
 
@@ -32,7 +34,11 @@ it('every commit bumps the generation; a commit by another program is announced 
   const changed = events.filter((e) => e.type === 'store-changed');
   expect(changed.at(-1)).toMatchObject({ generation: g0 + 1 });
 
-  cli('snapshot', 'create', demo.cow, '--name', 'theirs');
+  // Another writer that takes no lock (the kernel, a program of its own): the engine directly.
+  const theirs = SharedStore.open(FileDevice.open(demo.cow, { write: true }), { write: true }) as SharedStore;
+  theirs.createSnapshot({ name: 'theirs' });
+  theirs.commit();
+  theirs.close();
   await expect.poll(() => events.filter((e) => e.type === 'disk-changed').length, { timeout: 5000 }).toBe(1);
   await new Promise((r) => setTimeout(r, 1500));
   expect(events.filter((e) => e.type === 'disk-changed')).toHaveLength(1); // once per change

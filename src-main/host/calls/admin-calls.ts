@@ -31,6 +31,7 @@ export function adminCalls(ctx: HostContext): Handlers<AdminMethods> {
       try {
         s = StoreSession.open({ id: old.id, cow: old.cowPath, origin: old.originPath, write: old.write, helper: ctx.config.helper.launcher, generation: old.generation });
       } catch (e) {
+        ctx.sessionKeys.delete(old.id);
         ctx.emit({ type: 'session-closed', session: old.id });
         throw e;
       }
