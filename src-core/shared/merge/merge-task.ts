@@ -25,6 +25,7 @@ import { ChunkCopier } from './copier.ts';
 import { planSharedMerge, span, type SharedMergeOptions, type SharedMergePlan } from './plan.ts';
 
 const DEFAULT_MAX_IO_BYTES = 8 << 20;
+const MIN_TIMED_BATCH_BYTES = 4 << 20;
 
 /** A batch whose data is on the origin, waiting for its flush before step 3. */
 interface Flushing {
@@ -141,7 +142,8 @@ class SharedMerge implements Task<MergeResult> {
     if (!this.clock) return;
     const cb = this.store.chunkBytes;
     this.clock.lap(this.bytes);
-    this.batch.take = Math.max(1, Math.floor(this.clock.next(cb, this.batch.limit * cb) / cb));
+    // At least 4 MiB: below that a batch's commits cost more than its copies, and a loaded machine would shrink batches for ever.
+    this.batch.take = Math.max(1, Math.floor(this.clock.next(Math.max(cb, MIN_TIMED_BATCH_BYTES), this.batch.limit * cb) / cb));
   }
 
   result(): MergeResult {
