@@ -428,16 +428,26 @@ export type UiCommand =
   | 'search'
   | 'about';
 
+/**
+ * What changed in `info` since the previous store-changed event of a session: the top-level fields
+ * that differ, the snapshots whose figures or labels differ, and the slots no longer there.
+ */
+export type StoreInfoDelta = Partial<Omit<StoreInfo, 'snapshots'>> & { snapshots?: SnapshotInfo[]; goneSlots?: number[] };
+
 export type ApiEvent =
   /** Structural events of one call or one job slice, in order; `dropped` were not sent (rate cap). */
   | { type: 'structural'; session: string; events: StructuralEventDto[]; dropped: number }
   /** A job started, progressed or changed state. */
   | { type: 'job'; job: JobInfo }
-  /** The store's content changed (any client's write, a job's commit): refetch what you show. */
-  | { type: 'store-changed'; session: string; reason: StoreChange; info: StoreInfo; generation?: number }
   /**
-   * Someone else changed the store on disk (the CLI, the kernel): what the host holds is stale.
-   * `reload` reads it again; until then writes fail 'stale'.
+   * The store's content changed (any client's write, a job's commit): refetch what you show.
+   * `delta` holds only what differs from the session's previous event (applyInfoDelta, info-delta.ts);
+   * `generation` is the session's, bumped by every commit and reload.
+   */
+  | { type: 'store-changed'; session: string; reason: StoreChange; delta: StoreInfoDelta; generation?: number }
+  /**
+   * Someone else changed the store on disk (a writer that takes no lock: the kernel, another
+   * program): what the host holds is stale. `reload` reads it again; until then writes fail 'stale'.
    */
   | { type: 'disk-changed'; session: string; generation: number }
   | { type: 'session-opened'; session: SessionDto }

@@ -1,5 +1,7 @@
 import type { ApiEvent, CallArgs, CallResult, Method, StoreChange } from '../../src-core/api/contract.ts';
 import { ApiError } from '../../src-core/api/errors.ts';
+import { infoDelta } from '../../src-core/api/info-delta.ts';
+import type { StoreInfo } from '../../src-core/store.ts';
 import { sharedOf } from './formats.ts';
 import type { HelperChoice } from './helper-launch.ts';
 import type { JobRegistry } from './jobs.ts';
@@ -21,6 +23,8 @@ export class HostContext {
   /** Each session's store identity (store-identity.ts), so one store is one session whatever path names it. */
   readonly sessionKeys = new Map<string, string>();
   private nextSession = 1;
+  /** The info each session's last store-changed event described (its delta's base). */
+  private readonly lastInfo = new WeakMap<StoreSession, StoreInfo>();
 
   constructor(
     readonly config: HostConfig,
@@ -38,14 +42,21 @@ export class HostContext {
     return s;
   }
 
-  /** After a commit of ours: the next generation; its pending structural events, then what changed, go to every client. */
+  /**
+   * After a commit of ours (or a reload): the next generation. Sends the session's pending
+   * structural events, then what changed, to every client: the fields of info that differ from
+   * the previous event's (info costs O(snapshots), no walk).
+   */
   changed(s: StoreSession, reason: StoreChange): void {
     s.contentChanged();
     s.generation++;
     s.watch.settle();
     if (!sharedOf(s.store)?.mergeRecord()) s.originWritesWithoutMerge = s.originWrites();
     this.flushEvents(s);
-    this.emit({ type: 'store-changed', session: s.id, reason, info: s.store.info(), generation: s.generation });
+    const info = s.store.info();
+    const delta = infoDelta(this.lastInfo.get(s) ?? null, info);
+    this.lastInfo.set(s, info);
+    this.emit({ type: 'store-changed', session: s.id, reason, delta, generation: s.generation });
   }
 
   flushEvents(s: StoreSession): void {

@@ -13,6 +13,7 @@ import { maxExceptionsPerOrigin } from '../format/leaf.ts';
 import { LabelTable } from '../labels.ts';
 import { maskHi, maskLo, slotBit, toBigMask } from '../mask.ts';
 import { Transaction } from '../txn/transaction.ts';
+import { ExceptionCounts } from './counters.ts';
 
 export interface StoreParts {
   cow: BlockDevice;
@@ -49,6 +50,8 @@ export class StoreState {
   readonly warnings: string[] = [];
   /** What open found that info reports (invalid store, interrupted delete). */
   readonly notes: string[] = [];
+  /** Exceptions per slot, kept by every change (info costs O(slots)). */
+  readonly counts = new ExceptionCounts();
   snapLo: number;
   snapHi: number;
   labels = new LabelTable();
