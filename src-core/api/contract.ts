@@ -17,6 +17,7 @@ import type {
   JobInfo,
   LeafDetailResult,
   ListDevicesResult,
+  LiveSnapshotsResult,
   OccupancyResult,
   PathToResult,
   PersistentAreaDto,
@@ -107,6 +108,12 @@ export interface ApiCalls {
   /** Clears a shared store's recorded merge that has not moved any origin chunk yet: the origin is untouched. */
   mergeAbandon: { args: Session; result: StoreInfo };
 
+  /**
+   * Live dm snapshots of this host and of `hosts` (each [user@]host, reached through ssh and its
+   * snapscope-helper), with fill rates and merge progress computed across successive calls.
+   */
+  liveSnapshots: { args: { hosts?: string[] }; result: LiveSnapshotsResult };
+
   // long work: each returns the started job; its result comes in job events or from jobWait
   /** check, stats and dump walk raw blocks, so they also take a `cow` path that will not open (damaged). */
   check: { args: InspectTarget; result: JobInfo };
@@ -141,6 +148,7 @@ export const METHODS = [
   'createDemo',
   'pickPath',
   'browse',
+  'liveSnapshots',
   'open',
   'openStart',
   'close',
