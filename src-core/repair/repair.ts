@@ -5,10 +5,10 @@
  * prefix of the table. planRepair only reads (that is --dry-run) and runs restore's validation
  * pass on the plan, so a plan it returns is one applyRepair can write; applyRepair writes it.
  */
-import { PersistentCheck } from '../check/persistent.ts';
-import { SharedCheck } from '../check/shared.ts';
-import type { CheckReport } from '../check/findings.ts';
-import type { FindingKind } from '../check/kinds.ts';
+import { PersistentWalk } from '../walk/persistent.ts';
+import { SharedWalk } from '../walk/shared.ts';
+import type { CheckReport } from '../walk/findings.ts';
+import type { FindingKind } from '../walk/kinds.ts';
 import { SnapscopeError, isSnapscopeError } from '../errors.ts';
 import type { BlockDevice } from '../io/block-device.ts';
 import { runToEnd } from '../jobs/job.ts';
@@ -68,7 +68,7 @@ function planShared(cow: BlockDevice): RepairPlan {
   const kept = new ExceptionList();
   const losses: Loss[] = [];
   let lossCount = 0;
-  const check = new SharedCheck(cow, {
+  const check = new SharedWalk(cow, {
     exception: (origin, chunk, lo, hi) => kept.push(origin, chunk, lo, hi),
     lost: (first, last, lo, hi, why) => {
       if (lossCount++ < MAX_LOSSES) losses.push({ first, last, slots: slotsOfHalves(lo, hi), why });
@@ -110,7 +110,7 @@ function planPersistent(cow: BlockDevice): RepairPlan {
   // earlier entry remaps (never from the report's findings, which stop at MAX_FINDINGS).
   let prefix = -1;
   let why: FindingKind = 'p-area-past-device';
-  const check = new PersistentCheck(cow, (old, chunk, problem) => {
+  const check = new PersistentWalk(cow, (old, chunk, problem) => {
     if (problem !== null && prefix < 0) [prefix, why] = [olds.length, problem];
     olds.push(old);
     news.push(chunk);

@@ -4,8 +4,8 @@
  * bitmap free space and fragmentation; for persistent stores the areas and the kernel's usage.
  */
 import type { StatsReport } from '../api/dto.ts';
-import { PersistentCheck } from '../check/persistent.ts';
-import { SharedCheck } from '../check/shared.ts';
+import { PersistentWalk } from '../walk/persistent.ts';
+import { SharedWalk } from '../walk/shared.ts';
 import type { BlockDevice } from '../io/block-device.ts';
 import type { Task } from '../jobs/job.ts';
 import { detectFormat } from '../open.ts';
@@ -28,7 +28,7 @@ function sharedStats(cow: BlockDevice): Task<StoreStats> {
   let nodeCap = 0;
   let leafUsed = 0;
   let leafCap = 0;
-  const check = new SharedCheck(cow, {
+  const check = new SharedWalk(cow, {
     exception(_origin, _chunk, lo, hi) {
       const n = popcount32(lo) + popcount32(hi);
       sharing[n]!++;
@@ -99,7 +99,7 @@ function freeSpace(cow: BlockDevice, chunkBytes: number, chunkCount: number): No
 }
 
 function persistentStats(cow: BlockDevice): Task<StoreStats> {
-  const check = new PersistentCheck(cow);
+  const check = new PersistentWalk(cow);
   return {
     step: () => check.step(),
     progress: () => check.progress(),

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkTask } from '../../../src-core/check/check.ts';
-import { SharedCheck } from '../../../src-core/check/shared.ts';
+import { SharedWalk } from '../../../src-core/walk/shared.ts';
 import type { Progress } from '../../../src-core/jobs/progress.ts';
-import type { CheckReport } from '../../../src-core/check/findings.ts';
+import type { CheckReport } from '../../../src-core/walk/findings.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { clearBit, setBit } from '../../../src-core/shared/format/bitmap.ts';
@@ -198,7 +198,7 @@ describe('shared check: every finding kind, on purpose', () => {
 
   it('progress: the tree phase counts the chunks found against the chunks the bitmap marks used', () => {
     const { cow } = sharedCow(3, 300);
-    const task = new SharedCheck(new MemoryDevice(cow.bytes, 'cow', true));
+    const task = new SharedWalk(new MemoryDevice(cow.bytes, 'cow', true));
     const seen: Progress[] = [task.progress()];
     while (!task.step()) seen.push(task.progress());
     expect([...new Set(seen.map((p) => p.phase))]).toEqual(['count bitmap', 'check tree', 'check bitmap']);

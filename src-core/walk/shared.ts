@@ -14,11 +14,11 @@ import { maskHi, maskLo } from '../shared/mask.ts';
 import { DELETING_FLAG, MAX_CHUNK_BYTES, MAX_ORIGIN_CHUNKS, MIN_CHUNK_BYTES, sharedChunkSizeProblem } from '../shared/store/limits.ts';
 import { Bitset, popcount } from './bitset.ts';
 import { FindingLog, type CheckReport } from './findings.ts';
-import { TreeWalk, type SharedGeometry, type WalkVisitor } from './shared-walk.ts';
+import { TreeWalk, type SharedGeometry, type WalkVisitor } from './shared-tree.ts';
 
 type Phase = 'count' | 'labels' | 'tree' | 'bitmap' | 'done';
 
-export class SharedCheck implements Task<CheckReport> {
+export class SharedWalk implements Task<CheckReport> {
   readonly log = new FindingLog();
   header: SharedHeader | null = null;
   geometry: SharedGeometry | null = null;
