@@ -73,6 +73,11 @@ export interface OpenOptions {
   events?: import('./events.ts').EventSink;
   /** Progress during the open scan (persistent store, large devices). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Open a damaged shared store read-only instead of failing: info and the snapshot list work,
+   * and a read fails only where it needs a block the walk could not vouch for.
+   */
+  tolerateDamage?: boolean;
 }
 
 /** An exception store opened on a COW device. Origin data paths take the origin device. */

@@ -115,17 +115,7 @@ export class SharedStore implements ExceptionStore {
    * a crash: harmless, reclaimed by no one yet).
    */
   verify(): VerifyResult {
-    const s = this.state;
-    return verifyStore({
-      tree: s.tree,
-      tx: s.tx,
-      alloc: s.alloc,
-      chunkCount: s.chunkCount,
-      firstTreeChunk: s.firstTreeChunk,
-      snapLo: s.snapLo,
-      snapHi: s.snapHi,
-      labelChain: s.labelChain,
-    });
+    return verifyStore(this.state);
   }
 
   info(): StoreInfo {

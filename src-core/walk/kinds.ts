@@ -56,7 +56,7 @@ export const FINDING_KINDS = {
   's-share-overlap': { format: 'shared', severity: 'error', summary: 'two exceptions of one origin chunk share a snapshot' },
   's-bitmap-free': { format: 'shared', severity: 'error', summary: 'a chunk in use (header, bitmap, label, tree block or exception) is free in the bitmap' },
   's-bitmap-leak': { format: 'shared', severity: 'warning', summary: 'chunks marked used in the bitmap that nothing references (one finding per run)' },
-  's-bitmap-past-end': { format: 'shared', severity: 'error', summary: 'bits for chunks past the end of the device are free (the allocator would hand them out)' },
+  's-bitmap-past-end': { format: 'shared', severity: 'warning', summary: 'bits for chunks past the end of the device are free (the seed leaves them so; open sets them in memory and the next write of that bitmap chunk on disk)' },
   's-label-corrupt': { format: 'shared', severity: 'error', summary: 'a label block cannot be decoded' },
   's-label-duplicate': { format: 'shared', severity: 'error', summary: 'two labels for one snapshot slot' },
   's-label-orphan': { format: 'shared', severity: 'warning', summary: 'a label for a slot that is not in the snapmask' },

@@ -49,6 +49,8 @@ export class StoreState {
   readonly warnings: string[] = [];
   /** What open found that info reports (invalid store, interrupted delete). */
   readonly notes: string[] = [];
+  /** Errors and warnings a tolerant open found (null: the walk found no error). */
+  damage: { errors: number; warnings: number } | null = null;
   snapLo: number;
   snapHi: number;
   labels = new LabelTable();
