@@ -8,9 +8,9 @@ import type { BlockDevice } from '../io/block-device.ts';
 import { EXCEPTION_BYTES, LEAF_HEADER_BYTES, LEAF_MAGIC, LEAF_VERSION, MAP_ENTRY_BYTES, LeafView } from '../shared/format/leaf.ts';
 import { NodeView } from '../shared/format/node.ts';
 import { MAX_ORIGIN_CHUNKS } from '../shared/store/limits.ts';
-import type { Bitset } from './bitset.ts';
+import { Bitset } from './bitset.ts';
 import type { FindingKind } from './kinds.ts';
-import type { FindingDetail, FindingLog } from './findings.ts';
+import { FindingLog, type FindingDetail } from './findings.ts';
 
 export interface SharedGeometry {
   chunkBytes: number;
@@ -299,4 +299,22 @@ function range(lo: number, hi: number): string {
 
 export function hex(lo: number, hi: number): string {
   return `0x${(hi >>> 0).toString(16).padStart(8, '0')}${(lo >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * One block judged by the walk's rules, strictly (a view that reads a block at a time: the host's
+ * tree view). `kind` says what the caller expects there; the first problem is a 'corrupt' error
+ * naming chunk, entry and field. `use` gets the decoded block while it is valid.
+ */
+export function readTreeBlock<T>(cow: BlockDevice, g: SharedGeometry, chunk: number, kind: 'node' | 'leaf', use: (view: NodeView | LeafView) => T): T {
+  const refs = new Bitset(g.chunkCount);
+  refs.setRange(0, g.firstFree);
+  let out: { value: T } | null = null;
+  const walk = new TreeWalk(cow, g, new FindingLog(cow.name), refs, kind === 'node' ? 1 : 0, chunk, {
+    block: (_c, _k, _l, _u, _cap, _clean, view) => {
+      out = { value: use(view) };
+    },
+  });
+  walk.step();
+  return out!.value;
 }

@@ -17,6 +17,14 @@ export class Console {
   emit(value: unknown): void {
     if (this.json) this.stdout.write(JSON.stringify(value, jsonReplacer) + '\n');
   }
+  /**
+   * Raw output for commands that stream their own text or JSON (tree): resolves once stdout has
+   * taken it, so a large output never piles up in memory behind a slow reader.
+   */
+  write(text: string): Promise<void> {
+    if (text === '') return Promise.resolve();
+    return new Promise((resolve, reject) => this.stdout.write(text, (e) => (e ? reject(e) : resolve())));
+  }
   /** The command's result: `value` as JSON, or `text` for people. */
   result(value: unknown, text: string | (() => string)): void {
     if (this.json) this.emit(value);

@@ -24,12 +24,15 @@ export function isBlockDevice(path: string): boolean {
   }
 }
 
-/** Runs `fn` on the store in `cowPath`, closing it (and its device) whatever happens. */
-export async function withStore<T>(cowPath: string, write: boolean, fn: (store: ExceptionStore) => T | Promise<T>): Promise<T> {
+/**
+ * Runs `fn` on the store in `cowPath`, closing it (and its device) whatever happens. With
+ * `tolerateDamage` a damaged store opens read-only instead of failing (info, snapshot list).
+ */
+export async function withStore<T>(cowPath: string, write: boolean, fn: (store: ExceptionStore) => T | Promise<T>, tolerateDamage = false): Promise<T> {
   const dev = openDevice(cowPath, 'COW', write);
   let store: ExceptionStore;
   try {
-    store = openStore(dev, { write });
+    store = openStore(dev, { write, tolerateDamage });
   } catch (e) {
     dev.close();
     throw e;

@@ -1,7 +1,7 @@
 /** What a store holds, for `info` and the overview: usage, snapshots with their counts, the header, notes. */
 import { SECTOR_BYTES } from '../../io/block-device.ts';
 import type { SnapshotInfo, StoreInfo, StoreUsage } from '../../store.ts';
-import { EXCEPTION_BYTES } from '../format/leaf.ts';
+import { EXCEPTION_BYTES, type LeafView } from '../format/leaf.ts';
 import { popcount32, slotBit } from '../mask.ts';
 import type { StoreState } from './state.ts';
 
@@ -18,11 +18,20 @@ export function usage(s: StoreState): StoreUsage {
   };
 }
 
+/**
+ * Every leaf of the tree; in a damaged store (opened tolerating damage) the leaves the walk could
+ * vouch for, so counts are what is provable there.
+ */
+function forEachCountedLeaf(s: StoreState, visit: (leaf: LeafView) => void): void {
+  if (!s.damage) return s.tree.forEachLeaf(visit);
+  for (const chunk of s.tx.roles.leaves) visit(s.tx.readLeaf(chunk, [], 0));
+}
+
 /** Active snapshots with their labels and exception counts (one pass over the leaves). */
 export function snapshots(s: StoreState): SnapshotInfo[] {
   const total = new Float64Array(64);
   const unique = new Float64Array(64);
-  s.tree.forEachLeaf((leaf) => {
+  forEachCountedLeaf(s, (leaf) => {
     for (let e = leaf.listStart(0); e < leaf.size; e += EXCEPTION_BYTES) {
       const lo = leaf.shareLo(e);
       const hi = leaf.shareHi(e);
@@ -59,7 +68,7 @@ export function snapshots(s: StoreState): SnapshotInfo[] {
 export function info(s: StoreState): StoreInfo {
   const snaps = snapshots(s);
   let exceptions = 0;
-  s.tree.forEachLeaf((leaf) => {
+  forEachCountedLeaf(s, (leaf) => {
     exceptions += (leaf.size - leaf.listStart(0)) / EXCEPTION_BYTES;
   });
   const h = s.header();
