@@ -20,6 +20,8 @@ export interface SnapshotInfo {
   shared: number;
   /** exceptions × chunk bytes. */
   bytes: number;
+  /** Origin chunks a repair could not recover for it (0xffffffff: unknown): reads and merges need force. */
+  lost?: number;
 }
 
 export interface StoreUsage {
@@ -78,6 +80,8 @@ export interface OpenOptions {
    * and a read fails only where it needs a block the walk could not vouch for.
    */
   tolerateDamage?: boolean;
+  /** Read and merge snapshots a repair marked damaged (forensic recovery; SnapshotInfo.lost). */
+  force?: boolean;
 }
 
 /** An exception store opened on a COW device. Origin data paths take the origin device. */

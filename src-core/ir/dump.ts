@@ -65,7 +65,7 @@ function sharedHeader(c: SharedWalk): DumpHeader {
     valid: h.valid,
     version: h.version,
     snapmask: h.snapmask,
-    snapshots: [...c.labels].sort((a, b) => a.slot - b.slot).map((l) => ({ slot: l.slot, name: l.name, uuid: l.uuid, created: l.created })),
+    snapshots: [...c.labels].sort((a, b) => a.slot - b.slot).map((l) => ({ slot: l.slot, name: l.name, uuid: l.uuid, created: l.created, ...(l.lost === undefined ? {} : { lost: l.lost }) })),
     ...(c.deleting === null ? {} : { deleting: c.deleting }),
     ...(c.merge === null ? {} : { merge: c.merge }),
   };

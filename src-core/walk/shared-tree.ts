@@ -35,9 +35,11 @@ export interface WalkVisitor {
   block?(chunk: number, kind: 'node' | 'leaf', level: number, used: number, capacity: number, clean: boolean, view: NodeView | LeafView, path: readonly number[]): void;
   /**
    * Exceptions a repair drops: origins first..last (last is Infinity for "to the end") lose the
-   * snapshots in lo/hi (the whole snapmask when the block holding them is unreadable).
+   * snapshots in lo/hi (the whole snapmask when the block holding them is unreadable). `block` is
+   * set when a whole block was lost: its chunk when it was read and found bad, -1 when the pointer
+   * to it was bad; null for exceptions dropped from a block that was used.
    */
-  lost?(first: number, last: number, lo: number, hi: number, why: FindingKind): void;
+  lost?(first: number, last: number, lo: number, hi: number, why: FindingKind, block: number | null): void;
 }
 
 interface Frame {
@@ -116,7 +118,7 @@ export class TreeWalk {
     else if (this.refs.testAndSet(f.chunk)) [kind, why] = ['s-chunk-duplicate', 'points to a chunk already referenced'];
     if (kind === null) return true;
     this.log.add(kind, f.parent, `${who} (a ${f.level < this.levels ? 'node' : 'leaf'}) ${why}`, { ...at, found: f.chunk, path: f.path.slice(0, -1) });
-    this.loseRange(f, kind);
+    this.loseRange(f, kind, -1);
     return false;
   }
 
@@ -178,13 +180,13 @@ export class TreeWalk {
       const lo = Math.max(f.lo, this.floor);
       if (prev >= 0 && origin <= prev) {
         this.add('s-leaf-key-order', f.chunk, `origin ${origin} is not above the previous origin ${prev}`, { entry: i, field: 'map.rchunk', path: f.path, expected: `> ${prev}`, found: origin });
-        this.visit.lost?.(origin, origin, this.g.snapLo, this.g.snapHi, 's-leaf-key-order');
+        this.visit.lost?.(origin, origin, this.g.snapLo, this.g.snapHi, 's-leaf-key-order', null);
         continue;
       }
       if (!inRange(origin, lo, f.hi)) {
         const whose = lo > f.lo ? 'left to the leaf after earlier leaves' : "the leaf's range";
         this.add('s-leaf-key-range', f.chunk, `origin ${origin} is outside ${whose} ${range(lo, f.hi)}`, { entry: i, field: 'map.rchunk', path: f.path, expected: range(lo, f.hi), found: origin });
-        this.visit.lost?.(origin, origin, this.g.snapLo, this.g.snapHi, 's-leaf-key-range');
+        this.visit.lost?.(origin, origin, this.g.snapLo, this.g.snapHi, 's-leaf-key-range', null);
         continue;
       }
       prev = origin;
@@ -246,7 +248,7 @@ export class TreeWalk {
       }
       if ((lo & takenLo) !== 0 || (hi & takenHi) !== 0) {
         this.add('s-share-overlap', leafChunk, `origin ${origin}: share ${hex(lo, hi)} overlaps an earlier exception of the same origin (${hex(takenLo, takenHi)})`, { entry, field: 'exception.share', path, found: hex(lo, hi) });
-        this.visit.lost?.(origin, origin, lo & takenLo, hi & takenHi, 's-share-overlap');
+        this.visit.lost?.(origin, origin, lo & takenLo, hi & takenHi, 's-share-overlap', null);
         lo = (lo & ~takenLo) >>> 0;
         hi = (hi & ~takenHi) >>> 0;
         if (lo === 0 && hi === 0) continue;
@@ -259,7 +261,7 @@ export class TreeWalk {
       if (kind !== null) {
         const why = kind === 's-chunk-out-of-range' ? 'is past the end of the device' : kind === 's-chunk-reserved' ? 'is a header or bitmap chunk' : 'is already referenced';
         this.add(kind, leafChunk, `origin ${origin}: exception chunk ${chunk} ${why}`, { entry, field: 'exception.chunk', path, found: chunk });
-        this.visit.lost?.(origin, origin, lo, hi, kind);
+        this.visit.lost?.(origin, origin, lo, hi, kind, null);
         continue;
       }
       if (this.merge && origin < this.merge.cursor && ((this.merge.slot < 32 ? lo >>> this.merge.slot : hi >>> (this.merge.slot - 32)) & 1) === 1) {
@@ -276,11 +278,11 @@ export class TreeWalk {
   /** A block that cannot be used at all: report it, and everything under it is lost. */
   private broken(f: Frame, kind: FindingKind, message: string, detail: FindingDetail): void {
     this.add(kind, f.chunk, message, { ...detail, path: f.path });
-    this.loseRange(f, kind);
+    this.loseRange(f, kind, f.chunk);
   }
 
-  private loseRange(f: Frame, kind: FindingKind): void {
-    this.visit.lost?.(f.lo, f.hi === Infinity ? Infinity : f.hi - 1, this.g.snapLo, this.g.snapHi, kind);
+  private loseRange(f: Frame, kind: FindingKind, block: number): void {
+    this.visit.lost?.(f.lo, f.hi === Infinity ? Infinity : f.hi - 1, this.g.snapLo, this.g.snapHi, kind, block);
   }
 
   private add(kind: FindingKind, chunk: number, message: string, detail: FindingDetail): void {

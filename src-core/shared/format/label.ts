@@ -21,7 +21,9 @@ export const LABEL_LAYOUT = {
   entries: { offset: 16, size: 32 },
   'entry.slot': { offset: 0, size: 1 },
   'entry.name_len': { offset: 1, size: 1 },
-  'entry.reserved': { offset: 2, size: 6 },
+  'entry.flags': { offset: 2, size: 1 },
+  'entry.reserved': { offset: 3, size: 1 },
+  'entry.lost': { offset: 4, size: 4 },
   'entry.created': { offset: 8, size: 8 },
   'entry.uuid': { offset: 16, size: 16 },
   'entry.name': { offset: 32, size: 0 },
@@ -34,7 +36,18 @@ export interface SnapshotLabel {
   uuid: string;
   /** Unix seconds. */
   created: number;
+  /**
+   * Present when a repair could not recover every exception of this snapshot: how many origin
+   * chunks it lost (LOST_UNKNOWN: a range whose contents were unreadable). The engine refuses to
+   * read or merge such a snapshot unless forced (docs/check.md § repair).
+   */
+  lost?: number;
 }
+
+/** entry.flags bit 0: the snapshot lost data in a repair (entry.lost says how many chunks). */
+export const LABEL_FLAG_DAMAGED = 1;
+/** entry.lost when the count is not known (a lost range whose leaf could not be read). */
+export const LOST_UNKNOWN = 0xffffffff;
 
 function entryBytes(nameBytes: number): number {
   return LABEL_ENTRY_FIXED_BYTES + ((nameBytes + 7) & ~7);
@@ -71,6 +84,10 @@ export function encodeLabelBlock(labels: readonly SnapshotLabel[], next: number,
     const name = encodeUtf8(label.name);
     out[at] = label.slot;
     out[at + 1] = name.length;
+    if (label.lost !== undefined) {
+      out[at + 2] = LABEL_FLAG_DAMAGED;
+      dv.setUint32(at + 4, Math.min(label.lost, LOST_UNKNOWN), true);
+    }
     setU64(dv, at + 8, label.created);
     out.set(uuidToBytes(label.uuid), at + 16);
     out.set(name, at + LABEL_ENTRY_FIXED_BYTES);
@@ -113,7 +130,8 @@ export function decodeLabelBlock(bytes: Uint8Array, chunk: number, device: strin
     if (len > MAX_NAME_BYTES || at + entryBytes(len) > bytes.length) fail(`name length ${len} is too long`, 'entry.name_len', i);
     const name = decodeUtf8(bytes.subarray(at + LABEL_ENTRY_FIXED_BYTES, at + LABEL_ENTRY_FIXED_BYTES + len));
     const created = getU64(dv, at + 8, { device, chunk, entry: i, field: 'entry.created' });
-    if (name !== null) labels.push({ slot, created, uuid: bytesToUuid(bytes.subarray(at + 16, at + 32)), name });
+    const lost = (bytes[at + 2]! & LABEL_FLAG_DAMAGED) !== 0 ? { lost: dv.getUint32(at + 4, true) } : {};
+    if (name !== null) labels.push({ slot, created, uuid: bytesToUuid(bytes.subarray(at + 16, at + 32)), name, ...lost });
     else if (skipBadName) skipBadName(i, slot);
     else fail(`the name of slot ${slot} is not UTF-8`, 'entry.name', i);
     at += entryBytes(len);

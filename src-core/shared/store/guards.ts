@@ -33,6 +33,17 @@ export function checkNotMerging(s: StoreState, what: string, slot?: number): voi
   });
 }
 
+/** A snapshot a repair marked damaged is read or merged only when forced (docs/check.md § repair). */
+export function checkIntact(s: StoreState, slot: number, what: string): void {
+  const label = s.labels.get(slot);
+  if (label?.lost === undefined || s.force) return;
+  const lost = label.lost === 0xffffffff ? 'an unknown number of' : String(label.lost);
+  throw new SnapscopeError('corrupt', `${s.cow.name}: snapshot ${slot} (${label.name}) lost ${lost} origin chunks in a repair, so ${what} would give wrong data; use --force to ${what} anyway (forensic recovery)`, {
+    device: s.cow.name,
+    field: 'entry.lost',
+  });
+}
+
 export function checkChunk(s: StoreState, chunk: number, from = s.firstTreeChunk): void {
   if (!Number.isInteger(chunk) || chunk < from || chunk >= s.chunkCount) {
     throw new SnapscopeError('not-found', `chunk ${chunk} is outside ${from}..${s.chunkCount - 1}`, { device: s.cow.name, chunk });

@@ -53,6 +53,7 @@ export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState
   const s = new StoreState({ cow, header: h, chunkBytes: cb, chunkCount: g.chunkCount, bits, readOnly, events: opts.events, cacheBytes: opts.cacheBytes ?? DEFAULT_CACHE_BYTES });
   s.notes.push(...notes);
   s.damage = damaged ? { errors: report.errors, warnings: report.warnings } : null;
+  s.force = opts.force === true;
   for (const c of nodes) s.tx.roles.nodes.add(c);
   for (const c of leaves) s.tx.roles.leaves.add(c);
   for (const c of walk.labelChunks) s.tx.roles.labels.add(c);

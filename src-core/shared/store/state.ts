@@ -51,6 +51,8 @@ export class StoreState {
   readonly notes: string[] = [];
   /** Errors and warnings a tolerant open found (null: the walk found no error). */
   damage: { errors: number; warnings: number } | null = null;
+  /** Reads and merges of snapshots a repair marked damaged are allowed (OpenOptions.force). */
+  force = false;
   snapLo: number;
   snapHi: number;
   labels = new LabelTable();

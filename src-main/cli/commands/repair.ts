@@ -17,8 +17,10 @@ export const repair: Command = {
     'dry-run': { type: 'boolean', help: 'say what would be kept and lost; write nothing' },
   },
   details: [
-    'Shared: keeps every exception check accepts, drops broken subtrees (listing which origin chunks lost',
-    "which snapshots' exceptions), clears share bits outside the snapmask, rebuilds tree, labels and bitmap.",
+    'Shared: keeps every exception check accepts; where whole blocks are lost, searches the COW for leaves',
+    'the tree no longer reaches (the newest consistent version wins); clears share bits outside the',
+    'snapmask; rebuilds tree, labels and bitmap. Per snapshot: exceptions kept and origin chunks lost; a',
+    'snapshot that lost any is marked damaged in its label (reads and merges then need --force).',
     'Persistent: keeps the longest valid prefix of the exception table.',
     'Backup file: "SSBK" then records {le64 offset, le32 length, bytes}: the old contents, to undo with dd.',
   ].join('\n'),
@@ -39,8 +41,10 @@ export const repair: Command = {
       errors: plan.report.errors,
       warnings: plan.report.warnings,
       kept: plan.kept.length,
-      lost: plan.lossCount,
+      // Origin chunks lost, summed over snapshots (what `snapshots` lists one by one).
+      lost: plan.perSnapshot.reduce((n, p) => n + p.lost, 0),
       losses: plan.losses,
+      snapshots: plan.perSnapshot,
       notes: plan.notes,
       written: 0,
       target: dryRun ? null : (out ?? cowPath),
@@ -60,11 +64,18 @@ export const repair: Command = {
   },
 };
 
-function renderRepair(s: { errors: number; warnings: number; kept: number; lost: number; losses: RepairPlan['losses']; notes: string[]; target: string | null }, dryRun: boolean): string {
-  const lines = [`${s.errors} errors, ${s.warnings} warnings found; ${s.kept} exceptions kept, ${s.lost} lost`];
+function renderRepair(
+  s: { errors: number; warnings: number; kept: number; lost: number; losses: RepairPlan['losses']; snapshots: RepairPlan['perSnapshot']; notes: string[]; target: string | null },
+  dryRun: boolean,
+): string {
+  const lines = [`${s.errors} errors, ${s.warnings} warnings found; ${s.kept} exceptions kept, ${s.lost} origin chunk${s.lost === 1 ? '' : 's'} lost`];
+  for (const p of s.snapshots) {
+    const mark = p.damaged ? `: marked damaged, reads and merges need --force` : '';
+    lines.push(`  snapshot ${p.slot}${p.name ? ` (${p.name})` : ''}: ${p.kept} exceptions kept, ${p.lost} origin chunk${p.lost === 1 ? '' : 's'} lost${mark}`);
+  }
   for (const l of s.losses) {
     const origins = l.first === l.last ? `origin chunk ${l.first}` : `origin chunks ${l.first}..${l.last === null || l.last === Infinity ? 'end' : l.last}`;
-    lines.push(`  lost: ${origins}, snapshots ${l.slots.join(',') || 'none'} (${l.why})`);
+    lines.push(`  damaged: ${origins}, snapshots ${l.slots.join(',') || 'none'} (${l.why})`);
   }
   for (const n of s.notes) lines.push(`  note: ${n}`);
   lines.push(dryRun ? 'dry run: nothing written' : `repaired store written to ${s.target}`);
