@@ -86,6 +86,7 @@ function planShared(cow: BlockDevice): RepairPlan {
   let lossCount = 0;
   const ranges: LostRange[] = [];
   const badLeaves: number[] = [];
+  const broken = new Set<number>();
   const lostOrigins = new Map<number, Set<number>>();
   const lose = (slot: number, origin: number) => {
     let set = lostOrigins.get(slot);
@@ -98,6 +99,7 @@ function planShared(cow: BlockDevice): RepairPlan {
       if (lossCount++ < MAX_LOSSES) losses.push({ first, last, slots: slotsOfHalves(lo, hi), why });
       if (block === null) for (const s of slotsOfHalves(lo, hi)) lose(s, first);
       else ranges.push({ first, last });
+      if (block !== null && block >= 0) broken.add(block);
       if (block !== null && block >= 0 && LEAF_KINDS.includes(why)) badLeaves.push(block);
     },
   });
@@ -107,20 +109,22 @@ function planShared(cow: BlockDevice): RepairPlan {
   const g = check.geometry!;
   // No tree to walk at all (tree_level unusable): every origin is in the lost range.
   if (!check.walk) ranges.push({ first: 0, last: Infinity });
-  let kept = walked;
+  let kept = dropDuplicateChunks(walked, report, lose);
   let recovered = 0;
   if (ranges.length) {
+    const found = searchLostRanges(cow, g, check.refs, broken, ranges);
     const buf = new Uint8Array(g.chunkBytes);
     for (const chunk of badLeaves) {
       cow.read(chunk * g.chunkBytes, buf);
-      for (const [origin, slots] of salvage(new LeafView(chunk, buf), g)) for (const s of slots) lose(s, origin);
+      for (const [origin, slots] of salvage(new LeafView(chunk, buf), g)) found.salvaged.set(origin, slots);
     }
-    const found = searchLostRanges(cow, g, check.refs, ranges);
     for (const [slot, origins] of found.lostOrigins) for (const o of origins) lose(slot, o);
     recovered = found.found.length / 4;
-    kept = mergeSorted(walked, found.found);
-    // What the search gave back is no loss.
-    for (let i = 0; i < found.found.length; i += 4) for (const s of slotsOfHalves(found.found[i + 2]!, found.found[i + 3]!)) lostOrigins.get(s)?.delete(found.found[i]!);
+    kept = mergeSorted(kept, found.found);
+    // What a bad leaf showed is lost for each snapshot, unless the search gave back the same copy.
+    const back = new Map<string, number>();
+    for (let i = 0; i < found.found.length; i += 4) for (const s of slotsOfHalves(found.found[i + 2]!, found.found[i + 3]!)) back.set(`${found.found[i]}/${s}`, found.found[i + 1]!);
+    for (const [origin, slots] of found.salvaged) for (const [s, chunk] of slots) if (back.get(`${origin}/${s}`) !== chunk) lose(s, origin);
   }
   const snapshots: DumpHeader['snapshots'] = check.labels.map((l) => ({ slot: l.slot, name: l.name, uuid: l.uuid, created: l.created, ...(l.lost === undefined ? {} : { lost: l.lost }) }));
   for (const slot of slotsOfHalves(g.snapLo, g.snapHi)) {
@@ -157,6 +161,21 @@ function planShared(cow: BlockDevice): RepairPlan {
   }
   if (recovered > 0) notes.push(`${recovered} exceptions recovered by searching the COW for leaves the tree no longer reached`);
   return { report, header, kept, losses, lossCount, notes, perSnapshot };
+}
+
+/**
+ * An exception chunk two exceptions claim belongs to neither for sure (the walk kept the first):
+ * every claimant is dropped and its snapshots lose that origin chunk.
+ */
+function dropDuplicateChunks(walked: ExceptionList, report: CheckReport, lose: (slot: number, origin: number) => void): ExceptionList {
+  const dup = new Set(report.findings.filter((f) => f.kind === 's-chunk-duplicate' && f.found !== undefined).map((f) => Number(f.found)));
+  if (dup.size === 0) return walked;
+  const out = new ExceptionList();
+  walked.forEach((origin, chunk, lo, hi) => {
+    if (!dup.has(chunk)) return out.push(origin, chunk, lo, hi);
+    for (const s of slotsOfHalves(lo, hi)) lose(s, origin);
+  });
+  return out;
 }
 
 /** The walk's exceptions and the search's (both origins ascending), as one ascending list; the walk's win an origin both hold. */

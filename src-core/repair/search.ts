@@ -31,13 +31,22 @@ type Version = number[];
 export interface SearchResult {
   /** Recovered exceptions, origins ascending: [origin, chunk, lo, hi] per exception. */
   found: number[];
-  /** Per slot, origin chunks lost for it in the ranges (salvaged from bad leaves, or versions disagreeing). */
+  /** Per slot, origin chunks lost for it where versions disagree. */
   lostOrigins: Map<number, Set<number>>;
+  /** What bad leaves in the ranges still show (see `salvage`). */
+  salvaged: Salvage;
   /** Leaves that passed and gave back exceptions. */
   leaves: number;
 }
 
-export function searchLostRanges(cow: BlockDevice, g: SharedGeometry, referenced: Bitset, ranges: readonly LostRange[]): SearchResult {
+/** Per origin, the COW chunk each snapshot read there (-1: the list could not be read). */
+export type Salvage = Map<number, Map<number, number>>;
+
+/**
+ * `referenced`: chunks the walk reached; of those, `broken` ones (read but found bad — maybe a
+ * leaf a bad pointer sent the walk to as a node) are tried again.
+ */
+export function searchLostRanges(cow: BlockDevice, g: SharedGeometry, referenced: Bitset, broken: ReadonlySet<number>, ranges: readonly LostRange[]): SearchResult {
   const cb = g.chunkBytes;
   const bits = new Uint8Array(bitmapChunkCount(g.chunkCount, cb) * cb);
   cow.read(FIRST_BITMAP_CHUNK * cb, bits);
@@ -50,9 +59,10 @@ export function searchLostRanges(cow: BlockDevice, g: SharedGeometry, referenced
     set.add(origin);
   };
   const buf = new Uint8Array(cb);
+  const salvaged: Salvage = new Map();
   let leaves = 0;
   for (let c = g.firstFree; c < g.chunkCount; c++) {
-    if (referenced.has(c) || !testBit(bits, c)) continue;
+    if ((referenced.has(c) && !broken.has(c)) || !testBit(bits, c)) continue;
     cow.read(c * cb, buf);
     if (new DataView(buf.buffer).getUint16(0, true) !== LEAF_MAGIC) continue;
     let lists: Map<number, Version> | null = null;
@@ -61,13 +71,13 @@ export function searchLostRanges(cow: BlockDevice, g: SharedGeometry, referenced
     } catch (e) {
       if (!isSnapscopeError(e)) throw e;
       // A bad leaf: what it still shows of each snapshot in the ranges is lost.
-      for (const [origin, slots] of salvage(new LeafView(c, buf), g)) if (inRanges(origin)) for (const s of slots) lose(s, origin);
+      for (const [origin, slots] of salvage(new LeafView(c, buf), g)) if (inRanges(origin)) salvaged.set(origin, slots);
       continue;
     }
     let used = false;
     for (const [origin, list] of lists) {
       if (!inRanges(origin)) continue;
-      if (!list.every((_, i) => i % 3 !== 0 || (testBit(bits, list[i]!) && !referenced.has(list[i]!)))) continue;
+      if (!list.every((_, i) => i % 3 !== 0 || (testBit(bits, list[i]!) && (!referenced.has(list[i]!) || broken.has(list[i]!))))) continue;
       const known = versions.get(origin);
       if (!known) versions.set(origin, [list]);
       else if (!known.some((v) => same(v, list))) known.push(list);
@@ -88,7 +98,7 @@ export function searchLostRanges(cow: BlockDevice, g: SharedGeometry, referenced
       found.push(origin, chunk, lo, hi);
     }
   }
-  return { found, lostOrigins, leaves };
+  return { found, lostOrigins, salvaged, leaves };
 }
 
 /** A clean leaf's lists by origin. */
@@ -147,21 +157,22 @@ export function slotsOf(lo: number, hi: number): number[] {
 }
 
 /**
- * What a bad leaf still shows, to count losses: origins and the snapshots (within the snapmask)
- * whose exceptions it lists, as far as its count and map offsets can be followed.
+ * What a bad leaf still shows, to count losses: per origin, the chunk each snapshot (within the
+ * snapmask) read there. An origin whose list bounds are bad maps every snapshot to -1 (unknown).
  */
-export function salvage(leaf: LeafView, g: SharedGeometry): Map<number, number[]> {
-  const out = new Map<number, number[]>();
+export function salvage(leaf: LeafView, g: SharedGeometry): Salvage {
+  const out: Salvage = new Map();
   const size = leaf.size;
   const count = Math.min(leaf.count, Math.floor((size - LEAF_HEADER_BYTES - MAP_ENTRY_BYTES) / (MAP_ENTRY_BYTES + EXCEPTION_BYTES)));
   const mapEnd = LEAF_HEADER_BYTES + (count + 1) * MAP_ENTRY_BYTES;
+  const everyone = slotsOf(g.snapLo, g.snapHi);
   for (let i = 0; i < count; i++) {
     const start = leaf.listStart(i);
     const end = i + 1 === count ? size : leaf.listStart(i + 1);
-    if (start < mapEnd || end > size || start >= end || (end - start) % EXCEPTION_BYTES !== 0) break;
-    const slots = new Set<number>();
-    for (let e = start; e < end; e += EXCEPTION_BYTES) for (const s of slotsOf(leaf.shareLo(e) & g.snapLo, leaf.shareHi(e) & g.snapHi)) slots.add(s);
-    out.set(leaf.origin(i), [...slots]);
+    const slots = new Map<number, number>();
+    if (start < mapEnd || end > size || start >= end || (end - start) % EXCEPTION_BYTES !== 0) for (const s of everyone) slots.set(s, -1);
+    else for (let e = start; e < end; e += EXCEPTION_BYTES) for (const s of slotsOf(leaf.shareLo(e) & g.snapLo, leaf.shareHi(e) & g.snapHi)) slots.set(s, leaf.exceptionChunk(e));
+    out.set(leaf.origin(i), slots);
   }
   return out;
 }

@@ -232,12 +232,15 @@ export class TreeWalk {
     const path = f.path;
     let takenLo = 0;
     let takenHi = 0;
+    // An emptied share hid whose copy it was: every snapshot with no other copy here may have lost it.
+    let shareLost = false;
     for (let e = start; e < end; e += EXCEPTION_BYTES) {
       const entry = (e - base) / EXCEPTION_BYTES;
       let lo = leaf.shareLo(e);
       let hi = leaf.shareHi(e);
       if (lo === 0 && hi === 0) {
         this.add('s-share-zero', leafChunk, `origin ${origin}: exception with an empty share mask`, { entry, field: 'exception.share', path, found: 0 });
+        shareLost = true;
         continue;
       }
       if ((lo & ~g.snapLo) !== 0 || (hi & ~g.snapHi) !== 0) {
@@ -273,6 +276,7 @@ export class TreeWalk {
       this.exceptions++;
       this.visit.exception?.(origin, chunk, lo >>> 0, hi >>> 0);
     }
+    if (shareLost) this.visit.lost?.(origin, origin, (g.snapLo & ~takenLo) >>> 0, (g.snapHi & ~takenHi) >>> 0, 's-share-zero', null);
   }
 
   /** A block that cannot be used at all: report it, and everything under it is lost. */
