@@ -93,6 +93,8 @@ export interface ExceptionStore {
   readonly chunkCount: number;
   readonly readOnly: boolean;
   readonly valid: boolean;
+  /** Opened tolerating damage (OpenOptions.tolerateDamage) and damage was found: reads fail where the tree cannot prove a mapping. */
+  readonly damaged: boolean;
 
   info(): StoreInfo;
   snapshots(): SnapshotInfo[];

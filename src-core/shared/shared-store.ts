@@ -31,6 +31,8 @@ export class SharedStore implements ExceptionStore {
   readonly chunkCount: number;
   readonly readOnly: boolean;
   readonly valid: boolean;
+  /** Opened tolerating damage, and the walk found errors (ExceptionStore.damaged). */
+  readonly damaged: boolean;
   /** Things the caller should tell the user (format: chunk too small for 64 own copies). */
   readonly warnings: string[];
   /** Largest exception list one origin chunk may have (29 with 512 B chunks). */
@@ -44,6 +46,7 @@ export class SharedStore implements ExceptionStore {
     this.chunkCount = state.chunkCount;
     this.readOnly = state.readOnly;
     this.valid = state.valid;
+    this.damaged = state.damage !== null;
     this.warnings = state.warnings;
     this.maxExceptionsPerOrigin = state.maxExceptionsPerOrigin;
     this.events = state.events;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { SnapscopeError } from '../../src-core/errors.ts';
 import { openStore } from '../../src-core/open.ts';
-import type { ExceptionStore } from '../../src-core/store.ts';
+import type { ExceptionStore, OpenOptions } from '../../src-core/store.ts';
 import { FileDevice } from '../host/file-device.ts';
 import { assertNotInUse } from '../host/in-use.ts';
 
@@ -24,15 +24,18 @@ export function isBlockDevice(path: string): boolean {
   }
 }
 
+export type DamageOptions = Pick<OpenOptions, 'tolerateDamage' | 'force'>;
+
 /**
  * Runs `fn` on the store in `cowPath`, closing it (and its device) whatever happens. With
- * `tolerateDamage` a damaged store opens read-only instead of failing (info, snapshot list).
+ * `tolerateDamage` a damaged store opens read-only instead of failing (info, snapshot list, read);
+ * `force` lets snapshots a repair marked damaged be read (OpenOptions).
  */
-export async function withStore<T>(cowPath: string, write: boolean, fn: (store: ExceptionStore) => T | Promise<T>, tolerateDamage = false): Promise<T> {
+export async function withStore<T>(cowPath: string, write: boolean, fn: (store: ExceptionStore) => T | Promise<T>, opts: DamageOptions = {}): Promise<T> {
   const dev = openDevice(cowPath, 'COW', write);
   let store: ExceptionStore;
   try {
-    store = openStore(dev, { write, tolerateDamage });
+    store = openStore(dev, { write, ...opts });
   } catch (e) {
     dev.close();
     throw e;
@@ -55,12 +58,13 @@ export function withVolume<T>(
   cowWrite: boolean,
   originWrite: (store: ExceptionStore) => boolean,
   fn: (store: ExceptionStore, origin: FileDevice) => T | Promise<T>,
+  opts: DamageOptions = {},
 ): Promise<T> {
   let origin: FileDevice | null = null;
   return withStore(cowPath, cowWrite, (store) => {
     origin = openDevice(originPath, 'origin', originWrite(store));
     return fn(store, origin);
-  }).finally(() => origin?.close());
+  }, opts).finally(() => origin?.close());
 }
 
 /** Refuses a write through a store opened read-only because it is invalid, with the reason. */

@@ -14,7 +14,7 @@ export const info: Command = {
     withStore(args.arg('cow'), false, (store) => {
       const i = store.info();
       con.result(i, () => renderInfo(i));
-    }, true),
+    }, { tolerateDamage: true }),
 };
 
 function renderInfo(i: StoreInfo): string {
