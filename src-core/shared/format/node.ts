@@ -15,6 +15,9 @@ export const NODE_LAYOUT = {
   'entry.chunk': { offset: 8, size: 8 },
 } as const;
 
+/** Deepest tree a store may have (a 512 B-chunk tree of 2^53 origins has fewer levels). */
+export const MAX_LEVELS = 16;
+
 export function nodeCapacity(chunkBytes: number): number {
   return Math.floor((chunkBytes - NODE_HEADER_BYTES) / NODE_ENTRY_BYTES);
 }
