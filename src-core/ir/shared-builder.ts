@@ -116,12 +116,25 @@ export function layoutShared(h: DumpHeader, source: ExceptionSource): SharedLayo
   return { bits, exceptions, leaves, nodes, levels, labelBlocks };
 }
 
-export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSource): BuildResult {
+/**
+ * `keep` (a bitmap): chunks the store on `cow` uses now. The new metadata then goes only beside
+ * them, and the bitmap is first written as new ∪ kept: until the header is written the old store
+ * stands whole, after it the new one (with the kept chunks leaked until the last bitmap write). So
+ * an interrupted in-place repair leaves the store as it was or repaired. Throws 'no-space' (having
+ * written only chunks neither store uses) when there is no room beside.
+ */
+export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSource, keep?: Uint8Array): BuildResult {
   const { chunkBytes: cb, chunkCount } = h;
   if (cow.size < chunkCount * cb) throw new SnapscopeError('usage', `${cow.name} (${cow.size} bytes) is smaller than the store (${chunkCount} chunks of ${cb} bytes)`, { device: cow.name });
   const layout = layoutShared(h, source);
   const bits = layout.bits;
-  const alloc = new BitmapAllocator(bits, chunkCount, cb, cow.name);
+  const allocBits = keep ? bits.map((b, i) => b | (keep[i] ?? 0)) : bits;
+  const alloc = new BitmapAllocator(allocBits, chunkCount, cb, cow.name);
+  const allocate = (): number => {
+    const chunk = alloc.allocate();
+    setBit(bits, chunk);
+    return chunk;
+  };
   let written = 0;
   const put = (chunk: number, bytes: Uint8Array): void => {
     cow.write(chunk * cb, bytes);
@@ -135,7 +148,7 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
   let leaf = new LeafView(0, leafBuf);
   leaf.init(0);
   const flushLeaf = (): void => {
-    const chunk = alloc.allocate();
+    const chunk = allocate();
     keys.push(leaf.count ? leaf.origin(0) : 0);
     children.push(chunk);
     put(chunk, leafBuf);
@@ -182,7 +195,7 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
       const node = new NodeView(0, nodeBuf);
       node.init();
       for (let j = from; j < to; j++) node.insert(j - from, levelKeys[j]!, levelChildren[j]!);
-      const chunk = alloc.allocate();
+      const chunk = allocate();
       put(chunk, nodeBuf);
       upKeys.push(levelKeys[from]!);
       upChildren.push(chunk);
@@ -195,14 +208,14 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
 
   // Labels: a chain of blocks, each pointing to the next.
   const blocks = layout.labelBlocks;
-  const labelChunks = blocks.map(() => alloc.allocate());
+  const labelChunks = blocks.map(() => allocate());
   const labelBuf = new Uint8Array(cb);
   blocks.forEach((labels, i) => {
     encodeLabelBlock(labels, labelChunks[i + 1] ?? 0, labelBuf);
     put(labelChunks[i]!, labelBuf);
   });
 
-  cow.write(FIRST_BITMAP_CHUNK * cb, bits);
+  cow.write(FIRST_BITMAP_CHUNK * cb, keep ? bits.map((b, i) => b | (keep[i] ?? 0)) : bits);
   written += bits.length / cb;
   cow.flush();
   const head = new Uint8Array(HEADER_BYTES);
@@ -229,6 +242,12 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
   );
   cow.write(0, head);
   cow.flush();
+  if (keep) {
+    // The new store is committed: free what only the old one used.
+    cow.write(FIRST_BITMAP_CHUNK * cb, bits);
+    cow.flush();
+    written += bits.length / cb;
+  }
   return { exceptions: layout.exceptions, leaves, nodes, levels, written: written + 1 };
 }
 

@@ -56,8 +56,10 @@ export class SharedWalk implements Task<CheckReport> {
     try {
       this.header = decodeHeader(head, cow.name);
     } catch (e) {
-      if (!isSnapscopeError(e) || e.code !== 'corrupt' || this.log.strict) throw e;
-      this.log.add('s-header-corrupt', 0, e.message, { ...(e.where.field === undefined ? {} : { found: e.where.field }) });
+      if (!isSnapscopeError(e) || e.code !== 'corrupt') throw e;
+      // Strict: thrown with the log's full location (the codec's own suffix dropped).
+      const message = this.log.strict ? e.message.replace(/ \(chunk \d+[^)]*\)$/, '') : e.message;
+      this.log.add('s-header-corrupt', 0, message, e.where.field === undefined ? {} : { found: e.where.field, field: e.where.field });
       this.phase = 'done';
       return;
     }
