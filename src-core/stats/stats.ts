@@ -3,7 +3,7 @@
  * counting only what check vouches for): per-snapshot exceptions, sharing, tree shape and fill,
  * bitmap free space and fragmentation; for persistent stores the areas and the kernel's usage.
  */
-import type { StatsReport } from '../api/dto.ts';
+import type { KernelStatus, StoreFormat } from '../store.ts';
 import { PersistentWalk } from '../walk/persistent.ts';
 import { SharedWalk } from '../walk/shared.ts';
 import type { BlockDevice } from '../io/block-device.ts';
@@ -12,9 +12,28 @@ import { detectFormat } from '../open.ts';
 import { FIRST_BITMAP_CHUNK, bitmapChunkCount, testBit } from '../shared/format/bitmap.ts';
 import { popcount32 } from '../shared/mask.ts';
 
-/** The stats shape is the API's (api/dto.ts): the engine fills it, every transport carries it as is. */
-export type StoreStats = StatsReport;
-export type SnapshotStats = StatsReport['snapshots'][number];
+/** What a store holds (the engine's type; api/dto.ts carries it as is). */
+export interface StoreStats {
+  format: StoreFormat;
+  chunkBytes: number;
+  chunkCount: number;
+  exceptions: number;
+  /** Exceptions each snapshot reads, of which only it (unique) or others too (shared); bytes. */
+  snapshots: { slot: number; name: string; exceptions: number; unique: number; shared: number; bytes: number }[];
+  /** sharing[k]: exceptions read by exactly k snapshots (index 0 unused). */
+  sharing: number[];
+  /** Shared store: depth, block counts, average fill (0..1). */
+  tree: { depth: number; nodes: number; leaves: number; nodeFill: number; leafFill: number } | null;
+  /** Shared store: free chunks and their fragmentation. */
+  bitmap: { free: number; freeRuns: number; largestFreeRun: number } | null;
+  /** Persistent store: areas in use and `dmsetup status` figures. */
+  persistent: { areas: number; exceptionsPerArea: number; kernel: KernelStatus } | null;
+  /** Problems the walk met (run check for the details). */
+  errors: number;
+  warnings: number;
+}
+
+export type SnapshotStats = StoreStats['snapshots'][number];
 
 export function statsTask(cow: BlockDevice): Task<StoreStats> {
   return detectFormat(cow) === 'shared' ? sharedStats(cow) : persistentStats(cow);
