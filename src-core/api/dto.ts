@@ -118,6 +118,8 @@ export interface SessionDto {
   format: StoreFormat;
   /** Opened through the privileged helper. */
   viaHelper: boolean;
+  /** Asked for writing but opened read-only, and why: "opened read-only: shared.cow is in use (open for writing by snapscope replay (pid 4242))". */
+  readOnlyReason?: string;
   info: StoreInfo;
 }
 

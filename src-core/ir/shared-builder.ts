@@ -3,7 +3,11 @@
  * B-tree from sorted input). Pass 1 (`layoutShared`) validates everything and sizes the tree
  * without writing, so a refusal leaves the target untouched and repair can ask the same question
  * at plan time; pass 2 allocates leaves, nodes and labels only from chunks no exception uses.
- * Data chunks are never touched. The header is written last: it is the commit.
+ * Data chunks are never touched. The header is written last: it is the commit. When the target
+ * holds a shared store of the same geometry, the new blocks go only to chunks that store does not
+ * use, and the bitmap is written first as old ∪ new, then the header, then the new bitmap: a crash
+ * at any point leaves the old store or the new one, each sound (docs/format-shared.md § Crash
+ * guarantees). Any other store on the target loses its header first: a crash leaves no store.
  */
 import { SnapscopeError } from '../errors.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
@@ -16,6 +20,7 @@ import { EXCEPTION_BYTES, LEAF_HEADER_BYTES, LeafView, MAP_ENTRY_BYTES, maxExcep
 import { NodeView, nodeCapacity } from '../shared/format/node.ts';
 import { DELETING_FLAG, MAX_ORIGIN_CHUNKS, sharedChunkSizeProblem } from '../shared/store/limits.ts';
 import { maskHi, maskLo } from '../shared/mask.ts';
+import { holdsStoreHeader, liveSharedStore } from './live-store.ts';
 import type { DumpHeader, ExceptionSource } from './model.ts';
 
 export interface BuildResult {
@@ -116,29 +121,36 @@ export function layoutShared(h: DumpHeader, source: ExceptionSource): SharedLayo
   return { bits, exceptions, leaves, nodes, levels, labelBlocks };
 }
 
-/**
- * `keep` (a bitmap): chunks the store on `cow` uses now. The new metadata then goes only beside
- * them, and the bitmap is first written as new ∪ kept: until the header is written the old store
- * stands whole, after it the new one (with the kept chunks leaked until the last bitmap write). So
- * an interrupted in-place repair leaves the store as it was or repaired. Throws 'no-space' (having
- * written only chunks neither store uses) when there is no room beside.
- */
-export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSource, keep?: Uint8Array): BuildResult {
+export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSource): BuildResult {
   const { chunkBytes: cb, chunkCount } = h;
   if (cow.size < chunkCount * cb) throw new SnapscopeError('usage', `${cow.name} (${cow.size} bytes) is smaller than the store (${chunkCount} chunks of ${cb} bytes)`, { device: cow.name });
   const layout = layoutShared(h, source);
   const bits = layout.bits;
-  const allocBits = keep ? bits.map((b, i) => b | (keep[i] ?? 0)) : bits;
-  const alloc = new BitmapAllocator(allocBits, chunkCount, cb, cow.name);
+  // Blocks go where neither the new content nor the live store (when that leaves room) has data.
+  let live = liveSharedStore(cow, cb, chunkCount);
+  let alloc = new BitmapAllocator(live ? orBits(bits, live.inUse) : bits, chunkCount, cb, cow.name);
+  if (live && alloc.freeCount < layout.leaves + layout.nodes + layout.labelBlocks.length) {
+    live = null;
+    alloc = new BitmapAllocator(bits, chunkCount, cb, cow.name);
+  }
+  if (!live && holdsStoreHeader(cow)) {
+    cow.write(0, new Uint8Array(HEADER_BYTES));
+    cow.flush();
+  }
+  let written = 0;
   const allocate = (): number => {
     const chunk = alloc.allocate();
     setBit(bits, chunk);
     return chunk;
   };
-  let written = 0;
   const put = (chunk: number, bytes: Uint8Array): void => {
     cow.write(chunk * cb, bytes);
     written++;
+  };
+  const writeBitmap = (map: Uint8Array): void => {
+    cow.write(FIRST_BITMAP_CHUNK * cb, map);
+    written += map.length / cb;
+    cow.flush();
   };
 
   // Leaves, left to right; each origin's list keeps its order (insertException prepends).
@@ -215,9 +227,8 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
     put(labelChunks[i]!, labelBuf);
   });
 
-  cow.write(FIRST_BITMAP_CHUNK * cb, keep ? bits.map((b, i) => b | (keep[i] ?? 0)) : bits);
-  written += bits.length / cb;
   cow.flush();
+  writeBitmap(live ? orBits(bits, live.marked) : bits);
   const head = new Uint8Array(HEADER_BYTES);
   encodeHeader(
     {
@@ -242,13 +253,16 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
   );
   cow.write(0, head);
   cow.flush();
-  if (keep) {
-    // The new store is committed: free what only the old one used.
-    cow.write(FIRST_BITMAP_CHUNK * cb, bits);
-    cow.flush();
-    written += bits.length / cb;
-  }
+  // The live store's blocks are leaks now; this frees them (a crash before it only leaks them).
+  if (live) writeBitmap(bits);
   return { exceptions: layout.exceptions, leaves, nodes, levels, written: written + 1 };
+}
+
+/** A new bitmap marking what either marks. */
+function orBits(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = a.slice();
+  for (let i = 0; i < out.length; i++) out[i]! |= b[i]!;
+  return out;
 }
 
 /** Pass 1 over the exceptions: validates order, chunks and shares, marks every data chunk used and counts leaves. */

@@ -22,10 +22,7 @@ import { SNAPSHOT_DISK_VERSION } from '../persistent/format.ts';
 import { ExceptionList } from '../ir/exception-list.ts';
 import type { DumpHeader } from '../ir/model.ts';
 import { checkRestorable, restore } from '../ir/restore.ts';
-import { buildShared, type BuildResult } from '../ir/shared-builder.ts';
-import { bitmapChunkCount, FIRST_BITMAP_CHUNK, setBit } from '../shared/format/bitmap.ts';
-import type { Bitset } from '../walk/bitset.ts';
-import type { SharedGeometry } from '../walk/shared-tree.ts';
+import type { BuildResult } from '../ir/shared-builder.ts';
 
 /** Origins first..last lost the exceptions of the snapshots in `slots`. */
 export interface Loss {
@@ -46,8 +43,6 @@ export interface RepairPlan {
   notes: string[];
   /** Per snapshot: exceptions kept, origin chunks lost (a snapshot that lost any is marked damaged). */
   perSnapshot: SnapshotRepair[];
-  /** Shared: chunks the damaged store uses now (bitmap ∪ what the walk reached), which the rebuild avoids. */
-  inUse?: Uint8Array;
 }
 
 export interface SnapshotRepair {
@@ -77,19 +72,12 @@ export function planRepair(cow: BlockDevice): RepairPlan {
 }
 
 /**
- * Writes the plan. A shared store is rebuilt beside the chunks the damaged one uses (its bitmap and
- * everything the walk reached), switching with the header write, so an interrupted repair in place
- * leaves the store as it was or repaired; only when there is no room beside does it rebuild over
- * them (the backup of --in-place is then the way back).
+ * Writes the plan with restore's builders, which rebuild a shared store beside the chunks the
+ * damaged one uses and switch with the header write (ir/live-store.ts): an interrupted repair in
+ * place leaves the store as it was or repaired.
  */
 export function applyRepair(target: BlockDevice, plan: RepairPlan): BuildResult {
-  if (!plan.inUse) return restore(target, plan.header, plan.kept);
-  try {
-    return buildShared(target, plan.header, plan.kept, plan.inUse);
-  } catch (e) {
-    if (!isSnapscopeError(e) || e.code !== 'no-space') throw e;
-    return restore(target, plan.header, plan.kept);
-  }
+  return restore(target, plan.header, plan.kept);
 }
 
 function refuseFatal(report: CheckReport, cow: BlockDevice): void {
@@ -177,7 +165,7 @@ function planShared(cow: BlockDevice): RepairPlan {
     notes.push('the merge record names no live snapshot: dropped (the origin may be part merged)');
   }
   if (recovered > 0) notes.push(`${recovered} exceptions recovered by searching the COW for leaves the tree no longer reached`);
-  return { report, header, kept, losses, lossCount, notes, perSnapshot, inUse: inUse(cow, g, check.refs) };
+  return { report, header, kept, losses, lossCount, notes, perSnapshot };
 }
 
 /**
@@ -193,13 +181,6 @@ function dropDuplicateChunks(walked: ExceptionList, report: CheckReport, lose: (
     for (const s of slotsOfHalves(lo, hi)) lose(s, origin);
   });
   return out;
-}
-
-function inUse(cow: BlockDevice, g: SharedGeometry, refs: Bitset): Uint8Array {
-  const bits = new Uint8Array(bitmapChunkCount(g.chunkCount, g.chunkBytes) * g.chunkBytes);
-  cow.read(FIRST_BITMAP_CHUNK * g.chunkBytes, bits);
-  for (let c = 0; c < g.chunkCount; c++) if (refs.has(c)) setBit(bits, c);
-  return bits;
 }
 
 /** The walk's exceptions and the search's (both origins ascending), as one ascending list; the walk's win an origin both hold. */

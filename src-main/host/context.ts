@@ -17,6 +17,8 @@ export interface HostConfig {
 /** What every call handler works with: the sessions, the jobs, the event broadcast. */
 export class HostContext {
   readonly sessions = new Map<string, StoreSession>();
+  /** Each session's store identity (store-identity.ts), so one store is one session whatever path names it. */
+  readonly sessionKeys = new Map<string, string>();
   private nextSession = 1;
 
   constructor(

@@ -9,6 +9,7 @@ import type { ExceptionStore } from '../../src-core/store.ts';
 import { structuralToDto } from './convert.ts';
 import { ExceptionIndex } from './exception-index.ts';
 import type { HelperLauncher } from './helper-device.ts';
+import { LockedError } from './access/inputs.ts';
 import { assertNotInUse } from './in-use.ts';
 import { isBlockDevice, openDevice } from './open-device.ts';
 
@@ -47,9 +48,25 @@ export class StoreSession {
     readonly origin: BlockDevice | null,
     readonly store: ExceptionStore,
     readonly viaHelper: boolean,
+    /** Why a session asked for writing is read-only: another process holds the store. */
+    readonly readOnlyReason: string | null,
   ) {}
 
+  /**
+   * Opens the store. Asked for writing while another process (a CLI command, another window)
+   * holds it for writing, it opens read-only instead and says why (`readOnlyReason`), rather than
+   * failing later at the first write.
+   */
   static open(o: SessionOpen): StoreSession {
+    try {
+      return StoreSession.openAs(o, null);
+    } catch (e) {
+      if (!(e instanceof LockedError)) throw e;
+      return StoreSession.openAs({ ...o, write: false }, `opened read-only: ${e.where.device ?? o.cow} is in use (${e.holder})`);
+    }
+  }
+
+  private static openAs(o: SessionOpen, readOnlyReason: string | null): StoreSession {
     const cow = openDevice(o.cow, 'COW', o.write, o.helper);
     let origin: ReturnType<typeof openDevice> | null = null;
     let session: StoreSession | null = null;
@@ -64,7 +81,7 @@ export class StoreSession {
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       });
       if (origin) checkGeometry(store, origin.dev);
-      session = new StoreSession(o.id, o.cow, o.origin, o.write, cow.dev, origin?.dev ?? null, store, cow.viaHelper || origin?.viaHelper === true);
+      session = new StoreSession(o.id, o.cow, o.origin, o.write, cow.dev, origin?.dev ?? null, store, cow.viaHelper || origin?.viaHelper === true, readOnlyReason);
       return session;
     } catch (e) {
       origin?.dev.close();
@@ -81,13 +98,17 @@ export class StoreSession {
       write: this.write,
       format: this.store.format,
       viaHelper: this.viaHelper,
+      ...(this.readOnlyReason !== null && { readOnlyReason: this.readOnlyReason }),
       info: this.store.info(),
     };
   }
 
   /** Throws unless this session may write now: opened for write, valid, no job using it, nobody else using its files. */
   requireWrite(what: string): void {
-    if (!this.write) throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is open read-only (open it with write: true)`, { device: this.cowPath });
+    if (!this.write) {
+      const why = this.readOnlyReason ? `${this.readOnlyReason}; close it there and reopen` : 'open it with write: true';
+      throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is open read-only (${why})`, { device: this.cowPath });
+    }
     if (!this.store.valid) throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is marked invalid and opens read-only`, { device: this.cowPath });
     this.requireNoWriter(what);
     this.requireUnused(what);

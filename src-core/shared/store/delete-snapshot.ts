@@ -1,7 +1,7 @@
 /** Deleting a snapshot, or clearing its bit from a range of origin chunks, on a possibly nearly full COW. */
 import { slotBit } from '../mask.ts';
 import { commit } from './commit.ts';
-import { checkNotMerging, checkSnapshot, checkWritable, reserve } from './guards.ts';
+import { checkNotDeleting, checkNotMerging, checkSnapshot, checkWritable, deletingSlot, reserve } from './guards.ts';
 import { DELETING_FLAG } from './limits.ts';
 import type { StoreState } from './state.ts';
 
@@ -13,6 +13,8 @@ export function deleteSnapshot(s: StoreState, slot: number): void {
   checkWritable(s);
   checkSnapshot(s, slot);
   checkNotMerging(s, `delete snapshot ${slot}`, slot);
+  // Finishing a recorded delete is the way out; another delete would overwrite its record.
+  if (deletingSlot(s) !== slot) checkNotDeleting(s, `delete snapshot ${slot}`);
   const lo = slot < 32 ? slotBit(slot) : 0;
   const hi = slot < 32 ? 0 : slotBit(slot);
   // The header records the delete in progress at each pause's commit.

@@ -5,7 +5,7 @@
  * tolerant: the store opens read-only with the blocks the walk could vouch for, and reads that
  * need any other block fail naming it (a damaged store's info and snapshot list still work).
  */
-import { SnapscopeError } from '../../errors.ts';
+import { isSnapscopeError, SnapscopeError } from '../../errors.ts';
 import type { BlockDevice } from '../../io/block-device.ts';
 import { runToEnd } from '../../jobs/job.ts';
 import { SharedWalk } from '../../walk/shared.ts';
@@ -29,7 +29,14 @@ export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState
     },
     tolerant ? 'tolerant' : 'strict',
   );
-  const report = runToEnd(walk);
+  let report;
+  try {
+    report = runToEnd(walk);
+  } catch (e) {
+    // A write into a damaged store could allocate live data: say how to get out.
+    if (!isSnapscopeError(e) || e.code !== 'corrupt' || opts.write !== true) throw e;
+    throw new SnapscopeError('corrupt', `cannot open for writing: ${e.message}; run snapscope check for every problem and snapscope repair to fix them`, e.where);
+  }
   const h = walk.header;
   const g = walk.geometry;
   if (!h || !g) {
@@ -59,5 +66,7 @@ export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState
   for (const c of walk.labelChunks) s.tx.roles.labels.add(c);
   s.labelChain.push(...walk.labelChunks);
   s.labels = new LabelTable(walk.labels);
+  // Chunks marked but referenced by nothing (what a crash leaves) become allocatable, in memory only.
+  if (!readOnly) for (let c = g.firstFree; c < g.chunkCount; c++) if (!walk.refs.has(c)) s.alloc.reclaimLeak(c);
   return s;
 }

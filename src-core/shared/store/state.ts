@@ -58,8 +58,8 @@ export class StoreState {
   labels = new LabelTable();
   labelChain: number[] = [];
   labelsDirty = false;
-  /** An origin write's protecting exception is not committed yet. */
-  originCowPending = false;
+  /** Origin devices written since the last commit: the commit flushes them. */
+  readonly originsWritten = new Set<BlockDevice>();
   closed = false;
 
   constructor(p: StoreParts) {
@@ -87,6 +87,11 @@ export class StoreState {
     this.tx.snapLo = this.snapLo;
     this.tx.snapHi = this.snapHi;
     this.tree = new ExceptionTree(this.tx, p.header.rootChunk, p.header.treeLevel, p.events);
+  }
+
+  /** Operations since the last commit that a crash would lose (see cow-writes.ts: in-place writes wait for them). */
+  get uncommitted(): boolean {
+    return this.tx.changedSinceCommit || this.labelsDirty;
   }
 
   isActive(slot: number): boolean {

@@ -19,7 +19,7 @@ export const tree: Command = {
   positionals: [{ name: 'cow', help: 'COW device or image (shared store)' }],
   options: {},
   details: 'Share masks are 64-bit hex; slots lists the snapshots that read each exception. Streams: memory stays bounded whatever the tree size.',
-  async run(args, con) {
+  run(args, con) {
     const dev = openDevice(args.arg('cow'), 'COW', false);
     try {
       if (detectFormat(dev) !== 'shared') {
@@ -31,10 +31,10 @@ export const tree: Command = {
       const walk = new SharedWalk(dev, { block: (chunk, kind, depth, _used, _cap, _clean, view) => out.block(chunk, kind, depth, view) }, 'strict');
       out.begin(walk.header!.rootChunk, walk.header!.treeLevel);
       while (!walk.step()) {
-        if (out.pending > 1 << 16) await con.write(out.take());
+        if (out.pending > 1 << 16) con.write(out.take());
       }
       out.end();
-      await con.write(out.take());
+      con.write(out.take());
     } finally {
       dev.close();
     }

@@ -1,0 +1,48 @@
+/**
+ * What a restore finds on its target before writing: a shared store of the same geometry whose
+ * chunks the new metadata must not overwrite until the header switches (the build is shadowed,
+ * like a commit), or another store whose header must go first. Reads only.
+ */
+import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
+import { runToEnd } from '../jobs/job.ts';
+import { SNAP_MAGIC } from '../persistent/format.ts';
+import { bitmapChunkCount, FIRST_BITMAP_CHUNK, setBit } from '../shared/format/bitmap.ts';
+import { HEADER_BYTES, SHARED_MAGIC } from '../shared/format/header.ts';
+import { SharedWalk } from '../walk/shared.ts';
+
+export interface LiveStore {
+  /** The live store's bitmap as it is on disk. */
+  marked: Uint8Array;
+  /** Its bitmap plus every chunk its tree and labels reference (a damaged bitmap may miss some). */
+  inUse: Uint8Array;
+}
+
+/** The shared store on `cow` when it has this chunk size and chunk count, else null. */
+export function liveSharedStore(cow: BlockDevice, chunkBytes: number, chunkCount: number): LiveStore | null {
+  if (!holdsStoreHeader(cow)) return null;
+  let walk: SharedWalk;
+  try {
+    // The one walker, tolerant: whatever it reaches of a damaged store is in use too.
+    walk = new SharedWalk(cow);
+  } catch {
+    return null;
+  }
+  const h = walk.header;
+  const g = walk.geometry;
+  if (!h || !g || h.magic !== SHARED_MAGIC || h.chunkSectors * SECTOR_BYTES !== chunkBytes || g.chunkCount !== chunkCount) return null;
+  runToEnd(walk);
+  const marked = new Uint8Array(bitmapChunkCount(chunkCount, chunkBytes) * chunkBytes);
+  cow.read(FIRST_BITMAP_CHUNK * chunkBytes, marked);
+  const inUse = marked.slice();
+  for (let c = 0; c < chunkCount; c++) if (walk.refs.has(c)) setBit(inUse, c);
+  return { marked, inUse };
+}
+
+/** Whether sector 0 of `cow` holds a store header (shared or persistent magic). */
+export function holdsStoreHeader(cow: BlockDevice): boolean {
+  if (cow.size < 4) return false;
+  const magic = new Uint8Array(4);
+  cow.read(0, magic);
+  const m = new DataView(magic.buffer).getUint32(0, true);
+  return m === SHARED_MAGIC || m === SNAP_MAGIC;
+}
