@@ -33,7 +33,7 @@ export const FINDING_KINDS = {
   's-header-version': { format: 'shared', severity: 'error', summary: 'unknown header version' },
   's-header-checksum': { format: 'shared', severity: 'error', summary: "the snapscope header extension's CRC does not match" },
   's-header-chunk-size': { format: 'shared', severity: 'error', summary: 'chunk size is not a power of two from 512 bytes to 1 MiB (what the engine opens), or the device cannot hold header, bitmap and a tree; nothing else can be checked' },
-  's-header-chunk-count': { format: 'shared', severity: 'error', summary: "the header's chunk_count is larger than the device (truncated?); the device size is used instead" },
+  's-header-chunk-count': { format: 'shared', severity: 'error', summary: "the header's chunk_count is larger than the device (truncated?; the device size is used instead), or the store has 2^32 chunks or more (chunk numbers are 32-bit in memory; nothing else can be checked)" },
   's-merge-below-cursor': { format: 'shared', severity: 'error', summary: 'the merging snapshot still has an exception below merge_cursor, where every origin chunk should be merged (repair lowers the cursor so merge redoes it)' },
   's-delete-in-progress': { format: 'shared', severity: 'warning', summary: 'a snapshot delete was committed part-way (ext_flags): the snapshot holds incomplete data until `snapshot delete` finishes it; the engine refuses to read, write or merge it' },
   's-header-merge': { format: 'shared', severity: 'error', summary: 'the merge record names a slot that holds no snapshot, or a merge_cursor past 2^32 (the engine refuses to open the store)' },

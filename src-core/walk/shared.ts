@@ -91,6 +91,12 @@ export class SharedWalk implements Task<CheckReport> {
     if (h.extension && h.chunkCount > deviceChunks) {
       this.log.add('s-header-chunk-count', 0, `the store has ${h.chunkCount} chunks but the device holds only ${deviceChunks} (truncated?)`, { field: 'chunk_count', expected: `<= ${deviceChunks}`, found: h.chunkCount });
     } else if (h.extension) chunkCount = h.chunkCount;
+    // Chunk numbers are 32-bit in the engine's tables (format refuses such devices too).
+    if (chunkCount >= 2 ** 32) {
+      this.log.add('s-header-chunk-count', 0, `the store has ${chunkCount} chunks; at most 2^32 - 1 are supported`, { field: 'chunk_count', expected: '< 2^32', found: chunkCount });
+      this.phase = 'done';
+      return;
+    }
     const firstFree = firstFreeChunk(chunkCount, chunkBytes);
     if (chunkCount < firstFree + 2) {
       this.log.add('s-header-chunk-size', 0, `the device (${chunkCount} chunks of ${chunkBytes} bytes) cannot hold the header, bitmap and a tree`, { field: 'chunk_size', expected: `>= ${firstFree + 2} chunks`, found: chunkCount });

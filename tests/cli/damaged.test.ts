@@ -59,14 +59,14 @@ describe('a damaged store', () => {
     expect(whole.code).toBe(1);
     expect(oneLine(whole)).toMatch(/origin chunks [\d, ]+1500[\d, ]* and \d+ more cannot be proven|origin chunks [\d, ]*1500/);
     expect(fs.existsSync(f.out)).toBe(false);
-    // --force: forensic read, the origin where the mapping cannot be proven, with a warning.
-    const forced = cliJson('read', f.origin, f.cow, '--from', 's1', '--out', f.out, '--force');
+    // --forensic: forensic read, the origin where the mapping cannot be proven, with a warning.
+    const forced = cliJson('read', f.origin, f.cow, '--from', 's1', '--out', f.out, '--forensic');
     expect(forced.code).toBe(0);
     expect(forced.value.unproven).toContain(1500);
     expect(forced.stderr).toMatch(/warning: read the origin for origin chunks/);
   });
 
-  it('a snapshot a repair marked damaged reads only with --force', () => {
+  it('a snapshot a repair marked damaged reads only with --forensic', () => {
     const dir = tempDir();
     const f = damagedStore(dir);
     const fixed = path.join(dir, 'fixed');
@@ -78,8 +78,8 @@ describe('a damaged store', () => {
     const slot = String(marked[0].slot);
     const refused = cli('read', f.origin, fixed, '--from', slot, '--chunk', '1500', '--out', f.out);
     expect(refused.code).toBe(1);
-    expect(oneLine(refused)).toMatch(/lost \d+ origin chunks in a repair.*use --force/);
-    expect(cli('read', f.origin, fixed, '--from', slot, '--chunk', '1500', '--out', f.out, '--force').code).toBe(0);
+    expect(oneLine(refused)).toMatch(/lost \d+ origin chunks in a repair.*use --forensic/);
+    expect(cli('read', f.origin, fixed, '--from', slot, '--chunk', '1500', '--out', f.out, '--forensic').code).toBe(0);
     expect(cliJson('snapshot', 'list', fixed).value.find((s: { slot: number }) => s.slot === Number(slot)).lost).toBe(marked[0].lost);
   });
 });

@@ -107,7 +107,7 @@ describe('repair gives every snapshot its view back, or marks it damaged', () =>
         try {
           plain.lookup(snap.slot, 0);
         } catch (e) {
-          refused = isSnapscopeError(e) && e.code === 'corrupt' && /use --force/.test(e.message);
+          refused = isSnapscopeError(e) && e.code === 'corrupt' && /use --forensic/.test(e.message);
         }
         expect(refused).toBe(true);
       }
