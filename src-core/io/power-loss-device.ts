@@ -64,8 +64,6 @@ export class PowerRail {
  * one. Reopen `inner` to see what survived.
  */
 export class PowerLossDevice extends ForwardingDevice {
-  writes = 0;
-  flushes = 0;
   /** Sector index → [durable contents, then each value written since the last flush]. */
   private readonly cached = new Map<number, Uint8Array[]>();
 
@@ -84,7 +82,6 @@ export class PowerLossDevice extends ForwardingDevice {
 
   override write(offset: number, src: Uint8Array): void {
     this.rail.alive(this.name);
-    this.writes++;
     const first = Math.floor(offset / SECTOR_BYTES);
     const end = Math.ceil((offset + src.length) / SECTOR_BYTES);
     for (let s = first; s < end; s++) {
@@ -97,7 +94,6 @@ export class PowerLossDevice extends ForwardingDevice {
 
   override flush(): void {
     this.rail.tick(this.name);
-    this.flushes++;
     this.cached.clear();
     super.flush();
   }

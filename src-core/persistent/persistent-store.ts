@@ -222,6 +222,12 @@ export class PersistentStore implements ExceptionStore {
     return out;
   }
 
+  /** The table in on-disk order without a copy: views valid until the next change. */
+  tableView(): { oldChunk: Float64Array; newChunk: Float64Array } {
+    const n = this.exceptions;
+    return { oldChunk: this.state.table.oldChunk.subarray(0, n), newChunk: this.state.table.newChunk.subarray(0, n) };
+  }
+
   /** A copy of the table, in on-disk order. */
   exceptionTable(): PersistentTable {
     const n = this.exceptions;

@@ -36,6 +36,9 @@ export class StoreSession {
   writer: string | null = null;
   readonly readers = new Set<string>();
   private index: ExceptionIndex | null = null;
+  private building: Promise<ExceptionIndex> | null = null;
+  /** Bumped by every change of the store's content (a build in progress starts again). */
+  private version = 0;
   private pending: StructuralEventDto[] = [];
   private dropped = 0;
 
@@ -141,14 +144,30 @@ export class StoreSession {
     if (chunk >= count) throw new ApiError('bad-request', `chunk ${chunk} is past the end of the ${what} (${count} chunks)`, { chunk, field: 'chunk' });
   }
 
-  /** The exceptions by COW chunk, built on first use after a change. */
-  exceptionIndex(): ExceptionIndex {
-    return (this.index ??= ExceptionIndex.build(this.store));
+  /**
+   * The exceptions by COW chunk, built on first use after a change, in slices (other calls are
+   * served meanwhile); a change during the build starts it again. Callers share one build.
+   */
+  exceptionIndex(): Promise<ExceptionIndex> {
+    if (this.index) return Promise.resolve(this.index);
+    this.building ??= (async () => {
+      try {
+        for (;;) {
+          const version = this.version;
+          const built = await ExceptionIndex.buildChunked(this.store, () => this.version !== version);
+          if (built && this.version === version) return (this.index = built);
+        }
+      } finally {
+        this.building = null;
+      }
+    })();
+    return this.building;
   }
 
   /** The store's content changed: drop what was derived from it. */
   contentChanged(): void {
     this.index = null;
+    this.version++;
   }
 
   /** The structural events since the last call, as one batch (null when there were none). */

@@ -56,6 +56,7 @@ export function prepareOriginWrite(s: StoreState, chunk: number, origin?: BlockD
     s.events?.({ type: 'copy-data', from: 'origin', source: chunk, to });
   }
   s.tree.addException(chunk, needLo, needHi, to);
+  s.counts.add(needLo, needHi);
   s.tx.trim();
   return true;
 }
@@ -155,9 +156,11 @@ export function writeSnapshot(s: StoreState, origin: BlockDevice, slot: number, 
       const lo = high ? ownLo : (ownLo & ~bit) >>> 0;
       const hi = high ? (ownHi & ~bit) >>> 0 : ownHi;
       w.setShare(e, lo, hi);
+      s.counts.change(ownLo, ownHi, lo, hi);
       s.events?.({ type: 'exception-unshare', origin: chunk, chunk: own, share: toBigMask(lo, hi), leaf: w.chunk });
     }
   }
   s.tree.addException(chunk, high ? 0 : bit, high ? bit : 0, to);
+  s.counts.add(high ? 0 : bit, high ? bit : 0);
   s.tx.trim();
 }

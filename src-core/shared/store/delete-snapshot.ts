@@ -41,7 +41,7 @@ export function clearSlot(s: StoreState, slot: number, from: number, to: number)
 }
 
 /**
- * Clears lo/hi in origins [from, to). Shadowing needs free chunks: on a nearly full COW the walk
+ * Clears lo/hi (one slot's bit: the counts take a freed exception's mask to be it) in origins [from, to). Shadowing needs free chunks: on a nearly full COW the walk
  * pauses, `beforeCommit` records why in the header, a commit frees what the walk released, and
  * the walk resumes.
  */
@@ -55,12 +55,14 @@ function clearBitsPausing(s: StoreState, lo: number, hi: number, from: number, t
       hi,
       (origin, chunk, leaf) => {
         freed++;
+        s.counts.remove(lo, hi);
         s.tx.free(chunk, 'exception');
         s.events?.({ type: 'exception-free', origin, chunk, leaf });
       },
       resume,
       margin,
       to,
+      (nlo, nhi) => s.counts.change((nlo | lo) >>> 0, (nhi | hi) >>> 0, nlo, nhi),
     );
     if (paused === null) return;
     if (freed === 0 && paused === resume) reserve(s, Infinity);

@@ -13,12 +13,16 @@ import { bitmapChunkCount, FIRST_BITMAP_CHUNK } from '../format/bitmap.ts';
 import { LabelTable } from '../labels.ts';
 import type { SharedOpenOptions } from '../types.ts';
 import { DEFAULT_CACHE_BYTES, DELETING_FLAG } from './limits.ts';
+import { ExceptionCounts } from './counters.ts';
 import { StoreState } from './state.ts';
 
 export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState {
   const tolerant = opts.tolerateDamage === true;
   const nodes: number[] = [];
   const leaves: number[] = [];
+  // The walk sees every exception it accepts: info's counts come from it (a damaged store: what is provable).
+  const counts = new ExceptionCounts();
+  counts.begin();
   const walk = new SharedWalk(
     cow,
     {
@@ -26,6 +30,7 @@ export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState
       block: (chunk, kind, _level, _used, _capacity, clean) => {
         if (clean) (kind === 'node' ? nodes : leaves).push(chunk);
       },
+      exception: (_origin, _chunk, lo, hi) => counts.add(lo, hi),
     },
     tolerant ? 'tolerant' : 'strict',
   );
@@ -66,6 +71,10 @@ export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState
   for (const c of walk.labelChunks) s.tx.roles.labels.add(c);
   s.labelChain.push(...walk.labelChunks);
   s.labels = new LabelTable(walk.labels);
+  s.counts.begin();
+  s.counts.total.set(counts.total);
+  s.counts.unique.set(counts.unique);
+  s.counts.exceptions = counts.exceptions;
   // Chunks marked but referenced by nothing (what a crash leaves) become allocatable, in memory only.
   if (!readOnly) for (let c = g.firstFree; c < g.chunkCount; c++) if (!walk.refs.has(c)) s.alloc.reclaimLeak(c);
   return s;

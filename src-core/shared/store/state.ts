@@ -13,6 +13,7 @@ import { maxExceptionsPerOrigin } from '../format/leaf.ts';
 import { LabelTable } from '../labels.ts';
 import { maskHi, maskLo, slotBit, toBigMask } from '../mask.ts';
 import { Transaction } from '../txn/transaction.ts';
+import { ExceptionCounts } from './counters.ts';
 
 export interface StoreParts {
   cow: BlockDevice;
@@ -53,6 +54,8 @@ export class StoreState {
   damage: { errors: number; warnings: number } | null = null;
   /** Reads and merges of snapshots a repair marked damaged are allowed (OpenOptions.force). */
   force = false;
+  /** Exceptions per slot, kept by every change (info costs O(slots)). */
+  readonly counts = new ExceptionCounts();
   snapLo: number;
   snapHi: number;
   labels = new LabelTable();
