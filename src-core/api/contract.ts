@@ -16,6 +16,7 @@ import type {
   JobInfo,
   LeafDetailResult,
   ListDevicesResult,
+  LiveSnapshotsResult,
   OccupancyResult,
   PathToResult,
   PersistentAreaDto,
@@ -98,6 +99,12 @@ export interface ApiCalls {
   /** `count` random whole-chunk writes (deterministic for a seed), committing every `commitEvery`: a job. */
   randomWrites: { args: Session & { to: ViewRef; count: number; seed?: number; commitEvery?: number }; result: JobInfo };
 
+  /**
+   * Live dm snapshots of this host and of `hosts` (each [user@]host, reached through ssh and its
+   * snapscope-helper), with fill rates and merge progress computed across successive calls.
+   */
+  liveSnapshots: { args: { hosts?: string[] }; result: LiveSnapshotsResult };
+
   // long work: each returns the started job; its result comes in job events or from jobWait
   /** check, stats and dump walk raw blocks, so they also take a `cow` path that will not open (damaged). */
   check: { args: InspectTarget; result: JobInfo };
@@ -129,6 +136,7 @@ export const METHODS = [
   'recentStores',
   'createDemo',
   'pickPath',
+  'liveSnapshots',
   'open',
   'openStart',
   'close',

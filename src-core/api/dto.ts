@@ -390,3 +390,43 @@ export type ApiEvent =
   | { type: 'session-opened'; session: SessionDto }
   | { type: 'session-closed'; session: string }
   | { type: 'ui'; command: UiCommand; session?: string };
+
+/** One dm snapshot target of a live machine, with what `snapscope watch` computes for it. */
+export interface LiveSnapshotDto {
+  /** The dm device name (vg-snap). */
+  name: string;
+  kind: 'snapshot' | 'snapshot-merge' | 'snapshot-origin';
+  /** The kernel's word ('active' for a numeric status); null for snapshot-origin. */
+  state: 'active' | 'Invalid' | 'Merge failed' | 'Overflow' | 'Unknown' | null;
+  store: 'P' | 'PO' | 'N' | null;
+  chunkSectors: number | null;
+  originPath: string | null;
+  cowPath: string | null;
+  lvm: { vg: string; lv: string; attr: string; origin: string } | null;
+  /** Sectors, as `dmsetup status` gives them. */
+  usage: { allocated: number; total: number; metadata: number } | null;
+  /** Snap% as lvs computes it. */
+  percent: number | null;
+  chunksPerMinute: number | null;
+  secondsToOverflow: number | null;
+  /** Chunks allocated since the previous poll. */
+  newChunks: number;
+  merge: { percent: number; chunksPerSecond: number | null; secondsLeft: number | null; finished: boolean } | null;
+  /** Set on the one poll where it happened. */
+  alert: 'warn' | 'invalid' | 'merge-finished' | null;
+}
+
+export interface LiveHostDto {
+  /** 'this host', or [user@]host reached through ssh. */
+  host: string;
+  state: 'ok' | 'unavailable';
+  /** Why it is unavailable (no device-mapper, needs root, ssh failed), in the tools' words. */
+  message: string | null;
+  /** When the report was taken (ms since the epoch). */
+  asOf: number;
+  snapshots: LiveSnapshotDto[];
+}
+
+export interface LiveSnapshotsResult {
+  hosts: LiveHostDto[];
+}

@@ -31,6 +31,13 @@ function oneOf<T extends string>(...values: T[]): Check<T> {
 /** A device-mapper device name: what `dmsetup create` accepts and a shell shows as one word. */
 const dmName: Check<string> = (v, f) => (typeof v === 'string' && /^[A-Za-z0-9_+.-]{1,127}$/.test(v) && v !== '.' && v !== '..' ? v : bad(f, 'a device-mapper name (letters, digits, _+.-)'));
 
+/** [user@]host as ssh takes it; never an option. */
+const sshTarget: Check<string> = (v, f) => (typeof v === 'string' && /^[A-Za-z0-9_.@:[\]-]{1,255}$/.test(v) && !v.startsWith('-') ? v : bad(f, '[user@]host'));
+
+function listOf<T>(check: Check<T>, max: number): Check<T[]> {
+  return (v, f) => (Array.isArray(v) && v.length <= max ? v.map((x, i) => check(x, `${f}[${i}]`)) : bad(f, `a list of at most ${max}`));
+}
+
 /** A snapshot: slot number, or name / UUID string. */
 const snapshotRef: Check<number | string> = (v, f) => (typeof v === 'number' ? intIn(0, 63)(v, f) : nonEmpty(v, f));
 /** 'origin' or a snapshot. */
@@ -78,6 +85,7 @@ export const VALIDATORS: { [M in Method]: Check<CallArgs<M>> } = {
   dmTable: object(session, { snapshot: snapshotRef, name: dmName }),
   recentStores: none,
   createDemo: object({}, { dir: nonEmpty }),
+  liveSnapshots: object({}, { hosts: listOf(sshTarget, 64) }),
   pickPath: object({ kind: oneOf('image', 'device', 'directory') }),
   open: openArgs,
   openStart: openArgs,

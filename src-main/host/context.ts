@@ -12,6 +12,8 @@ export interface HostConfig {
   /** Demo store and recent list. */
   dataDir: string;
   helper: HelperChoice;
+  /** Remote hosts whose live snapshots the UI shows (`serve --host`), each [user@]host for ssh. */
+  liveHosts?: string[];
   /** The engine thread's CancelBoard memory, shared with the main thread (EngineHost). */
   cancelBoard?: SharedArrayBuffer;
 }

@@ -2,6 +2,7 @@ import { isMethod, type ApiEvent, type Method, type Transport } from '../../src-
 import { ApiError, toErrorShape, type Envelope } from '../../src-core/api/errors.ts';
 import { validateArgs } from '../../src-core/api/validate.ts';
 import { hostCalls } from './calls/host-calls.ts';
+import { liveCalls } from './calls/live-calls.ts';
 import { inspectCalls } from './calls/inspect-calls.ts';
 import { jobCalls } from './calls/job-calls.ts';
 import { occupancyCalls } from './calls/occupancy-calls.ts';
@@ -27,7 +28,7 @@ export class EngineService implements Transport {
       for (const l of this.listeners) l(event);
     };
     this.context = new HostContext(config, new JobRegistry(emit, new CancelBoard(config.cancelBoard)), emit);
-    this.handlers = { ...hostCalls(this.context), ...sessionCalls(this.context), ...storeCalls(this.context), ...occupancyCalls(this.context), ...treeCalls(this.context), ...inspectCalls(this.context), ...jobCalls(this.context) };
+    this.handlers = { ...hostCalls(this.context), ...liveCalls(this.context), ...sessionCalls(this.context), ...storeCalls(this.context), ...occupancyCalls(this.context), ...treeCalls(this.context), ...inspectCalls(this.context), ...jobCalls(this.context) };
   }
 
   async call(method: Method | string, args: unknown): Promise<Envelope<unknown>> {

@@ -5,6 +5,7 @@ import { ActivityView } from '../features/activity/ActivityView.tsx';
 import { BitmapView } from '../features/bitmap/BitmapView.tsx';
 import { BtreeView } from '../features/btree/BtreeView.tsx';
 import { LeafView } from '../features/leaf/LeafView.tsx';
+import { LiveView } from '../features/live/LiveView.tsx';
 import { MergeView } from '../features/merge/MergeView.tsx';
 import { OverviewView } from '../features/overview/OverviewView.tsx';
 import { PersistentView } from '../features/persistent/PersistentView.tsx';
@@ -28,6 +29,7 @@ const VIEWS: Record<RouteName, () => ReactNode> = {
   merge: () => <MergeView />,
   activity: () => <ActivityView />,
   teach: () => <TeachView />,
+  live: () => <LiveView />,
 };
 
 /** Views that need an open store fall back to Start when none is open. */

@@ -19,6 +19,7 @@ export const NAV: readonly NavEntry[] = [
   { route: 'bitmap', label: 'Occupancy', key: '5' },
   { route: 'persistent', label: 'Exception table', key: '6', needs: 'persistent' },
   { route: 'merge', label: 'Merge', key: '7' },
+  { route: 'live', label: 'Live snapshots', key: '0', needs: 'none' },
   { route: 'activity', label: 'Activity', key: '8', needs: 'none' },
   { route: 'teach', label: 'Teach', key: '9', needs: 'none' },
 ];

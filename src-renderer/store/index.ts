@@ -5,6 +5,7 @@ import { createActivitySlice } from './activity-slice.ts';
 import { createInfoSlice } from './info-slice.ts';
 import { createJobsSlice } from './jobs-slice.ts';
 import { createLeafSlice } from './leaf-slice.ts';
+import { createLiveSlice } from './live-slice.ts';
 import { createOccupancySlice } from './occupancy-slice.ts';
 import { createPersistentSlice } from './persistent-slice.ts';
 import { createRouteSlice } from './route-slice.ts';
@@ -31,6 +32,7 @@ export function createAppStore(client: EngineClient): AppStore {
     ...createActivitySlice(client)(...a),
     ...createUiSlice(client)(...a),
     ...createTeachSlice(client)(...a),
+    ...createLiveSlice(client)(...a),
     resetViews() {
       a[0]({ treeRoot: null, blocks: new Map(), expanded: new Set(), unfolded: new Set(), searchPath: null, treeError: null, flashes: [] });
       a[0]({ leafChunk: null, leafDetail: null, leafError: null, leafOrigin: null, occupancy: null, occupancySummary: null, areas: null, pages: new Map(), stalePages: new Map() });
