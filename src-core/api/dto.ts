@@ -7,6 +7,7 @@ import type { ChunkRole, StructuralEvent } from '../events.ts';
 import type { ErrorLocation } from '../errors.ts';
 import type { ProgressReport } from '../jobs/progress.ts';
 import type { JobState } from '../jobs/job.ts';
+import type { StoreStats } from '../stats/stats.ts';
 import type { KernelStatus, SnapshotInfo, StoreFormat, StoreInfo } from '../store.ts';
 import type { ApiErrorShape } from './errors.ts';
 import type { HexMask } from './mask.ts';
@@ -293,25 +294,8 @@ export interface CheckReport {
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** Statistics from the checker's walk: on a damaged store, only what check vouches for. */
-export interface StatsReport {
-  format: StoreFormat;
-  chunkBytes: number;
-  chunkCount: number;
-  exceptions: number;
-  /** Exceptions each snapshot reads, of which only it (unique) or others too (shared); bytes. */
-  snapshots: { slot: number; name: string; exceptions: number; unique: number; shared: number; bytes: number }[];
-  /** sharing[k]: exceptions read by exactly k snapshots (index 0 unused). */
-  sharing: number[];
-  /** Shared store: depth, block counts, average fill (0..1). */
-  tree: { depth: number; nodes: number; leaves: number; nodeFill: number; leafFill: number } | null;
-  /** Shared store: free chunks and their fragmentation. */
-  bitmap: { free: number; freeRuns: number; largestFreeRun: number } | null;
-  /** Persistent store: areas in use and `dmsetup status` figures. */
-  persistent: { areas: number; exceptionsPerArea: number; kernel: KernelStatus } | null;
-  /** Problems the walk met (run check for the details). */
-  errors: number;
-  warnings: number;
-}
+/** The engine's statistics (stats/stats.ts) are plain JSON-safe data: the API carries them as they are. */
+export type StatsReport = StoreStats;
 
 export interface DumpResult {
   format: 'json' | 'xml';

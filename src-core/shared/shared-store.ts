@@ -32,6 +32,8 @@ export class SharedStore implements ExceptionStore {
   readonly chunkCount: number;
   readonly readOnly: boolean;
   readonly valid: boolean;
+  /** Opened tolerating damage, and the walk found errors (ExceptionStore.damaged). */
+  readonly damaged: boolean;
   /** Things the caller should tell the user (format: chunk too small for 64 own copies). */
   readonly warnings: string[];
   /** Largest exception list one origin chunk may have (29 with 512 B chunks). */
@@ -45,6 +47,7 @@ export class SharedStore implements ExceptionStore {
     this.chunkCount = state.chunkCount;
     this.readOnly = state.readOnly;
     this.valid = state.valid;
+    this.damaged = state.damage !== null;
     this.warnings = state.warnings;
     this.maxExceptionsPerOrigin = state.maxExceptionsPerOrigin;
     this.events = state.events;
@@ -116,17 +119,7 @@ export class SharedStore implements ExceptionStore {
    * a crash: harmless, reclaimed by no one yet).
    */
   verify(): VerifyResult {
-    const s = this.state;
-    return verifyStore({
-      tree: s.tree,
-      tx: s.tx,
-      alloc: s.alloc,
-      chunkCount: s.chunkCount,
-      firstTreeChunk: s.firstTreeChunk,
-      snapLo: s.snapLo,
-      snapHi: s.snapHi,
-      labelChain: s.labelChain,
-    });
+    return verifyStore(this.state);
   }
 
   info(): StoreInfo {

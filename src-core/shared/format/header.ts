@@ -74,13 +74,17 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-/** CRC-32 (IEEE) of bytes 0..88, so a stray write into the header is noticed. */
-export function headerChecksum(bytes: Uint8Array): number {
+/** CRC-32 (IEEE 802.3, as zlib): crc32("123456789") = 0xcbf43926. */
+export function crc32(bytes: Uint8Array): number {
   const table = CRC_TABLE;
-  const end = L.checksum.offset;
   let crc = -1;
-  for (let i = 0; i < end; i++) crc = table[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+  for (let i = 0; i < bytes.length; i++) crc = table[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
   return ~crc >>> 0;
+}
+
+/** CRC-32 of bytes 0..88, so a stray write into the header is noticed. */
+export function headerChecksum(bytes: Uint8Array): number {
+  return crc32(bytes.subarray(0, L.checksum.offset));
 }
 
 export function encodeHeader(h: SharedHeader, out: Uint8Array): void {

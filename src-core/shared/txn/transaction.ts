@@ -4,6 +4,7 @@
  * until the next commit is durable. `commit` writes new blocks, then the bitmap (which therefore
  * marks old ∪ new), then the one-sector header: the commit point.
  */
+import { SnapscopeError } from '../../errors.ts';
 import type { EventSink } from '../../events.ts';
 import type { ChunkRole } from '../../events.ts';
 import type { BlockDevice } from '../../io/block-device.ts';
@@ -77,24 +78,33 @@ export class Transaction {
     return this.shadow(this.leafBlock(chunk, path, depth), 'leaf').leaf!;
   }
 
+  // Open's walk (walk/shared.ts) vouched for every committed block in `roles`; blocks this
+  // transaction made are added as they are allocated. Any other chunk is not a usable block.
   private nodeBlock(chunk: number, path: readonly number[], depth: number): Block {
+    if (!this.roles.nodes.has(chunk)) this.notABlock(chunk, 'node', path, depth);
     const b = this.load(chunk);
-    if (!b.node) {
-      const node = new NodeView(chunk, b.bytes);
-      node.validate({ ...this.ctx, path: [...path.slice(0, depth), chunk] });
-      b.node = node;
-    }
+    b.node ??= new NodeView(chunk, b.bytes);
     return b;
   }
 
   private leafBlock(chunk: number, path: readonly number[], depth: number): Block {
+    if (!this.roles.leaves.has(chunk)) this.notABlock(chunk, 'leaf', path, depth);
     const b = this.load(chunk);
     if (!b.leaf) {
-      const leaf = new LeafView(chunk, b.bytes);
-      leaf.validate({ ...this.ctx, path: [...path.slice(0, depth), chunk] }, this.snapLo, this.snapHi);
-      b.leaf = leaf;
+      b.leaf = new LeafView(chunk, b.bytes);
+      // The seed never maintained using_mask (0); the engine's fast paths need the union.
+      if (b.leaf.usingLo === 0 && b.leaf.usingHi === 0) b.leaf.recomputeUsing();
     }
     return b;
+  }
+
+  private notABlock(chunk: number, kind: 'node' | 'leaf', path: readonly number[], depth: number): never {
+    const at = [...path.slice(0, depth), chunk];
+    throw new SnapscopeError('corrupt', `${this.ctx.device}: chunk ${chunk} is not a B-tree ${kind} the walk could vouch for (the tree is damaged there: run snapscope check) (path ${at.join(' > ')})`, {
+      device: this.ctx.device,
+      chunk,
+      path: at,
+    });
   }
 
   /** A cached block to change: itself if allocated in this transaction, else moved to a new chunk. */

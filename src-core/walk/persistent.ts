@@ -35,7 +35,7 @@ type Phase = 'table' | 'next-area' | 'cross-check' | 'done';
  */
 export type EntryVisitor = (oldChunk: number, newChunk: number, problem: FindingKind | null) => void;
 
-export class PersistentCheck implements Task<CheckReport> {
+export class PersistentWalk implements Task<CheckReport> {
   readonly log = new FindingLog();
   readonly header: DiskHeader;
   private readonly geo: Geometry | null;
