@@ -325,7 +325,8 @@ export class LeafView {
       const entry = (e - this.listStart(0)) / EXCEPTION_BYTES;
       if (lo === 0 && hi === 0) fail('exception with an empty share mask', 'exception.share', entry);
       if ((lo & ~snapLo) !== 0 || (hi & ~snapHi) !== 0) fail('exception shared with a snapshot not in the snapmask', 'exception.share', entry);
-      const chunk = getU64(this.dv, e + 8, where('exception.chunk', entry));
+      // The error location is built only for a bad value: this loop runs once per exception.
+      const chunk = this.dv.getUint32(e + 12, true) < 0x200000 ? getU64Fast(this.dv, e + 8) : getU64(this.dv, e + 8, where('exception.chunk', entry));
       if (chunk < ctx.firstTreeChunk || chunk >= ctx.chunkCount) {
         fail(`exception chunk ${chunk} is outside the data area ${ctx.firstTreeChunk}..${ctx.chunkCount - 1}`, 'exception.chunk', entry);
       }
