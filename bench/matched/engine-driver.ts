@@ -1,7 +1,9 @@
 /**
  * snapscope's side of the matched benchmarks: the same modes, arguments and workload files as the
  * seed's `matched-bench.c`, run in a process of its own, printing one JSON line in the same shape.
- *   engine-driver writes <IMAGE|-m> <NR_CHUNKS> <EVERY> <DATADIR>
+ *   engine-driver writes <IMAGE|-m> <NR_CHUNKS> <EVERY> <DATADIR> [GROUP]
+ *     (EVERY=1 with GROUP: each write asks for a commit, one commit per GROUP requests; see
+ *     SharedStore.requestCommit)
  *   engine-driver delete -m
  *   engine-driver seq <IMAGE> <N> [RANGE]        (LOOKUPS=n: then n random lookups after a reopen)
  * Like the seed, nothing here flushes to the disk: a file image goes through NoFlushDevice (the seed
@@ -50,7 +52,7 @@ function clock(): { wall: () => number; cpu: () => number } {
   return { wall: () => (performance.now() - t) / 1000, cpu: () => (cpuMs() - c) / 1000 };
 }
 
-function writes(image: string, nrChunks: number, every: number, dir: string): object {
+function writes(image: string, nrChunks: number, every: number, dir: string, group: number): object {
   const w = u32s(`${dir}/writes.bin`);
   const l = u32s(`${dir}/lookups.bin`);
   const nl = l.length >>> 1;
@@ -65,7 +67,10 @@ function writes(image: string, nrChunks: number, every: number, dir: string): ob
     }
     if (store.prepareOriginWrite(w[i]!)) {
       exceptions++;
-      if (every === 1) store.commit();
+      if (every === 1) {
+        if (group > 1) store.requestCommit(group);
+        else store.commit();
+      }
     }
     if (every > 1 && (i + 1) % every === 0) store.commit();
   }
@@ -84,6 +89,7 @@ function writes(image: string, nrChunks: number, every: number, dir: string): ob
     mode: 'writes',
     backend: image === '-m' ? 'mem-prefault' : 'file',
     every,
+    group,
     exceptions,
     writeS,
     writeCpuS,
@@ -184,7 +190,7 @@ function seq(image: string, n: number, range: number): object {
 
 const [mode, ...args] = process.argv.slice(2);
 let result: object;
-if (mode === 'writes') result = writes(args[0]!, Number(args[1]), Number(args[2]), args[3]!);
+if (mode === 'writes') result = writes(args[0]!, Number(args[1]), Number(args[2]), args[3]!, Number(args[4] ?? 0));
 else if (mode === 'delete') result = del();
 else if (mode === 'seq') result = seq(args[0]!, Number(args[1]), Number(args[2] ?? 0));
 else throw new Error(`engine-driver: unknown mode ${mode}`);
