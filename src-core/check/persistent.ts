@@ -1,7 +1,7 @@
 /**
  * Checks a persistent (kernel) COW: the header, then the exception table area by area as the
  * kernel reads it (docs/format-persistent.md), then cross-checks over the whole table. Memory:
- * one bit per COW chunk and one float per exception (for the old_chunk duplicate sort).
+ * one bit per COW chunk, one float per exception and an index table (for duplicate old_chunks).
  */
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import type { Task } from '../jobs/job.ts';
@@ -21,6 +21,7 @@ import {
   view,
   type DiskHeader,
 } from '../persistent/format.ts';
+import { forEachRepeat } from '../persistent/exception-table.ts';
 import { Bitset } from './bitset.ts';
 import { FindingLog, type CheckReport } from './findings.ts';
 import type { FindingKind } from './kinds.ts';
@@ -202,17 +203,11 @@ export class PersistentCheck implements Task<CheckReport> {
     this.phase = 'done';
   }
 
-  /** Sorting a copy finds duplicate old_chunks in O(n log n) with no per-exception objects. */
+  /** A hash of entry indexes finds duplicate old_chunks in one linear pass, no per-exception objects. */
   private findOriginDuplicates(geo: Geometry): void {
     const olds = this.olds.subarray(0, this.exceptions);
-    const sorted = olds.slice().sort();
-    const dups = new Set<number>();
-    for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1] && sorted[i]! >= 0) dups.add(sorted[i]!);
-    if (dups.size === 0) return;
-    const seen = new Set<number>();
-    olds.forEach((old, n) => {
-      if (!dups.has(old)) return;
-      if (!seen.has(old)) return void seen.add(old);
+    forEachRepeat(olds, (n) => {
+      const old = olds[n]!;
       if (this.firstOriginDuplicate < 0) this.firstOriginDuplicate = n;
       const epa = geo.exceptionsPerArea;
       this.log.add('p-origin-duplicate', geo.areaLocation(Math.floor(n / epa)), `old_chunk ${old} already has an exception earlier in the table`, { entry: n % epa, expected: 'one exception per old_chunk', found: old });

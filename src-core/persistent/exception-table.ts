@@ -96,6 +96,30 @@ export class ExceptionTable {
   }
 }
 
+/**
+ * Visits, in table order, every index of `olds` whose value an earlier index holds too (negative
+ * values, invalid entries, are skipped): one pass over an open-addressing table of indexes, linear
+ * in the count where a sort would be n log n.
+ */
+export function forEachRepeat(olds: Float64Array, visit: (index: number) => void): void {
+  let size = 16;
+  while (size < olds.length * 2 + 2) size *= 2;
+  const slots = new Int32Array(size).fill(EMPTY);
+  const mask = size - 1;
+  for (let i = 0; i < olds.length; i++) {
+    const origin = olds[i]!;
+    if (origin < 0) continue;
+    let s = hash(origin) & mask;
+    let e = slots[s]!;
+    while (e !== EMPTY && olds[e] !== origin) {
+      s = (s + 1) & mask;
+      e = slots[s]!;
+    }
+    if (e === EMPTY) slots[s] = i;
+    else visit(i);
+  }
+}
+
 /** Chunk numbers up to 2^53: mix both halves (multiplicative hashing on 32 bits). */
 function hash(origin: number): number {
   const lo = origin >>> 0;
