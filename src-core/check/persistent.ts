@@ -166,17 +166,16 @@ export class PersistentCheck implements Task<CheckReport> {
 
   /** new_chunk: a data chunk of the device that no earlier entry uses; else the finding's kind. */
   private checkNewChunk(geo: Geometry, chunk: number, i: number, v: DataView, at: number, newChunk: number): FindingKind | null {
-    const where = { entry: i, found: newChunk < 0 ? le64Hex(v, at + ENTRY_FIELDS.newChunk.offset) : newChunk };
     if (newChunk < 0 || newChunk >= this.chunkCount) {
-      this.log.add('p-chunk-out-of-range', chunk, `new_chunk is past the end of the device (${this.chunkCount} chunks)`, { ...where, expected: `< ${this.chunkCount}` });
+      this.log.add('p-chunk-out-of-range', chunk, `new_chunk is past the end of the device (${this.chunkCount} chunks)`, { ...entryWhere(v, at, i, newChunk), expected: `< ${this.chunkCount}` });
       return 'p-chunk-out-of-range';
     }
     if (geo.isMetadataChunk(newChunk)) {
-      this.log.add('p-chunk-metadata', chunk, `new_chunk ${newChunk} is ${newChunk < NUM_SNAPSHOT_HDR_CHUNKS ? 'the header' : 'a metadata area'}`, { ...where, expected: 'a data chunk' });
+      this.log.add('p-chunk-metadata', chunk, `new_chunk ${newChunk} is ${newChunk < NUM_SNAPSHOT_HDR_CHUNKS ? 'the header' : 'a metadata area'}`, { ...entryWhere(v, at, i, newChunk), expected: 'a data chunk' });
       return 'p-chunk-metadata';
     }
     if (this.used.testAndSet(newChunk)) {
-      this.log.add('p-chunk-duplicate', chunk, `new_chunk ${newChunk} is already used by an earlier exception`, { ...where, expected: 'a chunk no other exception uses' });
+      this.log.add('p-chunk-duplicate', chunk, `new_chunk ${newChunk} is already used by an earlier exception`, { ...entryWhere(v, at, i, newChunk), expected: 'a chunk no other exception uses' });
       return 'p-chunk-duplicate';
     }
     this.maxChunk = Math.max(this.maxChunk, newChunk);
@@ -231,6 +230,11 @@ export class PersistentCheck implements Task<CheckReport> {
       }
     }
   }
+}
+
+/** Where a finding about an entry's new_chunk is (built only for a finding: checks run once per exception). */
+function entryWhere(v: DataView, at: number, i: number, newChunk: number): { entry: number; found: string | number } {
+  return { entry: i, found: newChunk < 0 ? le64Hex(v, at + ENTRY_FIELDS.newChunk.offset) : newChunk };
 }
 
 function isZeroEntry(v: DataView, at: number): boolean {

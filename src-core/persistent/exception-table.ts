@@ -130,10 +130,24 @@ export function firstTwins(table: ExceptionTable, max: number): [number, number]
 
 /**
  * Visits, in table order, every index of `olds` whose value an earlier index holds too (negative
- * values, invalid entries, are skipped): one pass over an open-addressing table of indexes, linear
- * in the count where a sort would be n log n.
+ * values, invalid entries, are skipped): one pass over a bitmap of values when they are small, else
+ * over an open-addressing table of indexes; linear in the count where a sort would be n log n.
  */
 export function forEachRepeat(olds: Float64Array, visit: (index: number) => void): void {
+  let max = 0;
+  for (let i = 0; i < olds.length; i++) if (olds[i]! > max) max = olds[i]!;
+  if (max < olds.length * 64 && max < 0x8000_0000) {
+    // Small values (the usual case: origin chunks of one device): a bitmap of values seen.
+    const seen = new Uint8Array((max >>> 3) + 1);
+    for (let i = 0; i < olds.length; i++) {
+      const v = olds[i]!;
+      if (v < 0) continue;
+      const bit = 1 << (v & 7);
+      if ((seen[v >>> 3]! & bit) !== 0) visit(i);
+      else seen[v >>> 3] = seen[v >>> 3]! | bit;
+    }
+    return;
+  }
   let size = 16;
   while (size < olds.length * 2 + 2) size *= 2;
   const slots = new Int32Array(size).fill(EMPTY);
