@@ -24,6 +24,9 @@ const CHUNK = 4096;
 /** fsync skipped: the seed never flushes, so neither side pays for the disk. */
 class NoFlushDevice extends ForwardingDevice {
   override flush(): void {}
+  writev(offset: number, parts: readonly Uint8Array[]): void {
+    (this.inner as FileDevice).writev(offset, parts);
+  }
 }
 
 function device(image: string, chunks: number, create: boolean): BlockDevice {
