@@ -5,7 +5,7 @@
  *     (EVERY=1 with GROUP: each write asks for a commit, one commit per GROUP requests; see
  *     SharedStore.requestCommit)
  *   engine-driver delete -m
- *   engine-driver seq <IMAGE> <N> [RANGE]        (LOOKUPS=n: then n random lookups after a reopen)
+ *   engine-driver seq <IMAGE> <N> [RANGE] [GROUP] (LOOKUPS=n: then n random lookups after a reopen)
  * Like the seed, nothing here flushes to the disk: a file image goes through NoFlushDevice (the seed
  * never fsyncs), so both sides write the same metadata to the page cache.
  */
@@ -135,7 +135,7 @@ function del(): object {
 }
 
 /** matched-bench.c's seq: origin writes (in order, or xorshift mod RANGE) until N exceptions, commit after each. */
-function seq(image: string, n: number, range: number): object {
+function seq(image: string, n: number, range: number, group: number): object {
   const chunks = Math.floor(n * 1.05 + 1000);
   const store = SharedStore.format(device(image, chunks, true), { chunkBytes: CHUNK });
   store.createSnapshot({ name: 's0' });
@@ -146,7 +146,8 @@ function seq(image: string, n: number, range: number): object {
     const o = range ? next() % range : i;
     if (store.prepareOriginWrite(o)) {
       exceptions++;
-      store.commit();
+      if (group > 1) store.requestCommit(group);
+      else store.commit();
     }
   }
   store.commit();
@@ -157,6 +158,7 @@ function seq(image: string, n: number, range: number): object {
     mode: 'seq',
     n,
     range,
+    group,
     excPerS: n / s,
     excPerCpuS: n / c,
     s,
@@ -195,6 +197,6 @@ const [mode, ...args] = process.argv.slice(2);
 let result: object;
 if (mode === 'writes') result = writes(args[0]!, Number(args[1]), Number(args[2]), args[3]!, Number(args[4] ?? 0));
 else if (mode === 'delete') result = del();
-else if (mode === 'seq') result = seq(args[0]!, Number(args[1]), Number(args[2] ?? 0));
+else if (mode === 'seq') result = seq(args[0]!, Number(args[1]), Number(args[2] ?? 0), Number(args[3] ?? 0));
 else throw new Error(`engine-driver: unknown mode ${mode}`);
 console.log(JSON.stringify(result));

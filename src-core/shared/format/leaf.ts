@@ -286,35 +286,24 @@ export class LeafView {
    * within `snapmask`.
    */
   validate(ctx: DecodeContext, snapLo: number, snapHi: number): void {
-    const where = (field: string, entry?: number) => ({
-      device: ctx.device,
-      chunk: this.chunk,
-      field,
-      path: ctx.path,
-      ...(entry === undefined ? {} : { entry }),
-    });
-    const fail = (msg: string, field: string, entry?: number): never => {
-      const ent = entry === undefined ? '' : `, entry ${entry}`;
-      throw new SnapscopeError('corrupt', `B-tree leaf: ${msg} (chunk ${this.chunk}${ent}, field ${field})`, where(field, entry));
-    };
     const magic = this.dv.getUint16(0, true);
-    if (magic !== LEAF_MAGIC) fail(`magic 0x${magic.toString(16)} is not 0x1eaf`, 'magic');
+    if (magic !== LEAF_MAGIC) this.fail(ctx, `magic 0x${magic.toString(16)} is not 0x1eaf`, 'magic');
     const version = this.dv.getUint16(2, true);
-    if (version !== LEAF_VERSION) fail(`version ${version} is not ${LEAF_VERSION}`, 'version');
-    getU64(this.dv, 8, where('base_chunk'));
+    if (version !== LEAF_VERSION) this.fail(ctx, `version ${version} is not ${LEAF_VERSION}`, 'version');
+    getU64(this.dv, 8, this.where(ctx, 'base_chunk'));
     const count = this.count;
     const maxCount = Math.floor((this.size - LEAF_HEADER_BYTES - MAP_ENTRY_BYTES) / (MAP_ENTRY_BYTES + EXCEPTION_BYTES));
-    if (count > maxCount) fail(`count ${count} exceeds ${maxCount}`, 'count');
+    if (count > maxCount) this.fail(ctx, `count ${count} exceeds ${maxCount}`, 'count');
     const mapEnd = LEAF_HEADER_BYTES + (count + 1) * MAP_ENTRY_BYTES;
-    if (this.listStart(count) !== this.size) fail(`sentinel offset ${this.listStart(count)} is not the chunk size ${this.size}`, 'map.offset', count);
+    if (this.listStart(count) !== this.size) this.fail(ctx, `sentinel offset ${this.listStart(count)} is not the chunk size ${this.size}`, 'map.offset', count);
     let prevOff = mapEnd;
     for (let i = 0; i < count; i++) {
       const off = this.listStart(i);
       const next = this.listStart(i + 1);
       if (off < prevOff || off >= next || (this.size - off) % EXCEPTION_BYTES !== 0) {
-        fail(`map offset ${off} is out of order or misaligned`, 'map.offset', i);
+        this.fail(ctx, `map offset ${off} is out of order or misaligned`, 'map.offset', i);
       }
-      if (i > 0 && this.rchunk(i) <= this.rchunk(i - 1)) fail(`rchunk ${this.rchunk(i)} is not above the previous one`, 'map.rchunk', i);
+      if (i > 0 && this.rchunk(i) <= this.rchunk(i - 1)) this.fail(ctx, `rchunk ${this.rchunk(i)} is not above the previous one`, 'map.rchunk', i);
       prevOff = off;
     }
     let usingLo = 0;
@@ -323,12 +312,12 @@ export class LeafView {
       const lo = this.shareLo(e);
       const hi = this.shareHi(e);
       const entry = (e - this.listStart(0)) / EXCEPTION_BYTES;
-      if (lo === 0 && hi === 0) fail('exception with an empty share mask', 'exception.share', entry);
-      if ((lo & ~snapLo) !== 0 || (hi & ~snapHi) !== 0) fail('exception shared with a snapshot not in the snapmask', 'exception.share', entry);
+      if (lo === 0 && hi === 0) this.fail(ctx, 'exception with an empty share mask', 'exception.share', entry);
+      if ((lo & ~snapLo) !== 0 || (hi & ~snapHi) !== 0) this.fail(ctx, 'exception shared with a snapshot not in the snapmask', 'exception.share', entry);
       // The error location is built only for a bad value: this loop runs once per exception.
-      const chunk = this.dv.getUint32(e + 12, true) < 0x200000 ? getU64Fast(this.dv, e + 8) : getU64(this.dv, e + 8, where('exception.chunk', entry));
+      const chunk = this.dv.getUint32(e + 12, true) < 0x200000 ? getU64Fast(this.dv, e + 8) : getU64(this.dv, e + 8, this.where(ctx, 'exception.chunk', entry));
       if (chunk < ctx.firstTreeChunk || chunk >= ctx.chunkCount) {
-        fail(`exception chunk ${chunk} is outside the data area ${ctx.firstTreeChunk}..${ctx.chunkCount - 1}`, 'exception.chunk', entry);
+        this.fail(ctx, `exception chunk ${chunk} is outside the data area ${ctx.firstTreeChunk}..${ctx.chunkCount - 1}`, 'exception.chunk', entry);
       }
       usingLo |= lo;
       usingHi |= hi;
@@ -337,8 +326,18 @@ export class LeafView {
     const uLo = this.usingLo;
     const uHi = this.usingHi;
     if ((uLo !== 0 || uHi !== 0) && ((uLo >>> 0) !== (usingLo >>> 0) || (uHi >>> 0) !== (usingHi >>> 0))) {
-      fail('using_mask is not the union of the share masks', 'using_mask');
+      this.fail(ctx, 'using_mask is not the union of the share masks', 'using_mask');
     }
     if (uLo === 0 && uHi === 0 && (usingLo !== 0 || usingHi !== 0)) this.setUsing(usingLo, usingHi);
   }
+  // Methods, not closures made per call: validation runs on every leaf read into the cache.
+  private where(ctx: DecodeContext, field: string, entry?: number) {
+    return { device: ctx.device, chunk: this.chunk, field, path: ctx.path, ...(entry === undefined ? {} : { entry }) };
+  }
+
+  private fail(ctx: DecodeContext, msg: string, field: string, entry?: number): never {
+    const ent = entry === undefined ? '' : `, entry ${entry}`;
+    throw new SnapscopeError('corrupt', `B-tree leaf: ${msg} (chunk ${this.chunk}${ent}, field ${field})`, this.where(ctx, field, entry));
+  }
+
 }
