@@ -18,6 +18,8 @@ import { interleave, jsonLine, loadavg, median, medianOf, type Figure, type Side
 
 /** Requests per group commit: the seed's own flush interval for pending exceptions (every 256 callbacks). */
 const GROUP = 256;
+/** Stands for a file image in a run's arguments; each run gets its own file. */
+const IMAGE = '<image>';
 const driver = fileURLToPath(new URL('./engine-driver.ts', import.meta.url));
 const num = (v: unknown): number => Number(v);
 const k = (x: number): string => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(0)}k`);
@@ -41,10 +43,8 @@ function ratio(r: Row): string {
   return `${f(r.a.wall, r.b.wall)}× (CPU ${f(r.a.cpu, r.b.cpu)}×)`;
 }
 
-export function printRows(rows: Row[], bName: string): void {
-  console.log(`| measure | snapscope | ${bName} | snapscope / ${bName} |`);
-  console.log('|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.measure} | ${show(r.a, r.unit)} | ${r.b ? show(r.b, r.unit) : 'skipped'} | ${ratio(r)}${r.note ? ` ${r.note}` : ''} |`);
+function printRow(r: Row): void {
+  console.log(`| ${r.measure} | ${show(r.a, r.unit)} | ${r.b ? show(r.b, r.unit) : 'skipped'} | ${ratio(r)}${r.note ? ` ${r.note}` : ''} |`);
 }
 
 export async function run(): Promise<Row[]> {
@@ -53,17 +53,35 @@ export async function run(): Promise<Row[]> {
   const scale = (process.env['SNAPSCOPE_BENCH_SCALE'] ?? '100000,1000000').split(',').map(Number);
   const dir = tmpRoot();
   const rows: Row[] = [];
+  const add = (r: Row) => {
+    rows.push(r);
+    printRow(r);
+  };
   try {
     const seed = buildSeedref(dir);
     const seedBin = 'binary' in seed ? seed.binary : null;
     if (!seedBin) console.log(`seed side skipped: ${'missing' in seed ? seed.missing : ''}`);
     console.log(`matched benchmarks, ${rounds} rounds interleaved (snapscope, seed, snapscope, ...), load average at start ${loadavg()}`);
+    console.log('| measure | snapscope | seed (C) | snapscope / seed |');
+    console.log('|---|---|---|---|');
     const data = path.join(dir, 'workload');
     fs.mkdirSync(data);
     writeWorkload(data, 200_000, 200_000, 1_000_000);
-    const image = path.join(dir, 'cow.img');
-    const ts = (args: string[], env?: Record<string, string>) => jsonLine(process.execPath, [...process.execArgv, driver, ...args], env);
-    const c = (args: string[], env?: Record<string, string>) => jsonLine(seedBin!, args, env);
+    // A fresh image name per run (removed after it): truncating a large used file to reuse it made
+    // the root file system discard its blocks synchronously, minutes under load.
+    let runs = 0;
+    const fresh = (args: string[]) => args.map((a) => (a === IMAGE ? path.join(dir, `cow-${runs++}.img`) : a));
+    const image = IMAGE;
+    const once = (cmd: string, pre: string[], args: string[], env?: Record<string, string>) => {
+      const real = fresh(args);
+      try {
+        return jsonLine(cmd, [...pre, ...real], env);
+      } finally {
+        for (const a of real) if (a.startsWith(path.join(dir, 'cow-'))) fs.rmSync(a, { force: true });
+      }
+    };
+    const ts = (args: string[], env?: Record<string, string>) => once(process.execPath, [...process.execArgv, driver], args, env);
+    const c = (args: string[], env?: Record<string, string>) => once(seedBin!, [], args, env);
     const pair = (a: (x: string[]) => Record<string, unknown>, b: (x: string[]) => Record<string, unknown>, args: string[], pick: (j: Record<string, unknown>) => Figure) => {
       const A: Side = { name: 'snapscope', run: () => pick(a(args)) };
       const B: Side | null = seedBin ? { name: 'seed', run: () => pick(b(args)) } : null;
@@ -89,27 +107,26 @@ export async function run(): Promise<Row[]> {
         if (new Set(exc).size !== 1) throw new Error(`matched bench: the engines created different exception counts ${[...new Set(exc)]}`);
         const where = backend === '-m' ? 'memory' : 'file (page cache, no fsync)';
         const mode = every > 1 ? `commit every ${every}` : group ? `a commit asked for after every write, grouped by ${group} (seed: commit after each)` : 'commit after every write';
-        rows.push({ measure: `inserts, ${mode}, ${where} (${exc[0]} exceptions)`, unit: 'rate', a: medianOf(got.a), b: got.b.length ? medianOf(got.b) : null });
+        add({ measure: `inserts, ${mode}, ${where} (${exc[0]} exceptions)`, unit: 'rate', a: medianOf(got.a), b: got.b.length ? medianOf(got.b) : null });
         if (every === 1000 && backend === '-m') {
-          rows.push({ measure: 'lookups in that store, the same 200k (snapshot, chunk) pairs', unit: 'rate', a: medianOf(looks[0]!), b: looks[1]!.length ? medianOf(looks[1]!) : null });
+          add({ measure: 'lookups in that store, the same 200k (snapshot, chunk) pairs', unit: 'rate', a: medianOf(looks[0]!), b: looks[1]!.length ? medianOf(looks[1]!) : null });
         }
       }
     }
 
     // Delete of a snapshot holding 1M exceptions (+ commit), memory.
     const del = pair((x) => ts(x), (x) => c(x), ['delete', '-m'], (j) => ({ wall: num(j['deleteS']), cpu: num(j['deleteCpuS']) }));
-    rows.push({ measure: 'delete of a snapshot holding 1M exceptions + commit, memory', unit: 'seconds', a: medianOf(del.a), b: del.b.length ? medianOf(del.b) : null });
+    add({ measure: 'delete of a snapshot holding 1M exceptions + commit, memory', unit: 'seconds', a: medianOf(del.a), b: del.b.length ? medianOf(del.b) : null });
 
     // Random inserts until `randomN` exceptions, commit after each, on a file: the tree outgrows the 64 MiB cache.
     for (const group of [0, GROUP]) {
       const seqArgs = ['seq', image, String(randomN), String(4 * randomN)];
       const rnd = pair((x) => ts([...x, String(group)]), (x) => c(x), seqArgs, (j) => ({ wall: num(j['excPerS']), cpu: num(j['excPerCpuS']) }));
       const mode = group ? `a commit asked for after each, grouped by ${group} (seed: commit after each)` : 'commit after each';
-      rows.push({ measure: `random inserts to ${k(randomN)} exceptions, ${mode}, file (no fsync)`, unit: 'rate', a: medianOf(rnd.a), b: rnd.b.length ? medianOf(rnd.b) : null });
+      add({ measure: `random inserts to ${k(randomN)} exceptions, ${mode}, file (no fsync)`, unit: 'rate', a: medianOf(rnd.a), b: rnd.b.length ? medianOf(rnd.b) : null });
     }
 
-    printRows(rows, 'seed (C)');
-    scaling(scale, rounds, image, ts, seedBin ? c : null);
+    scaling(scale, rounds, image, dir, ts, seedBin ? c : null);
     console.log(`load average at end ${loadavg()}`);
     return rows;
   } finally {
@@ -118,8 +135,8 @@ export async function run(): Promise<Row[]> {
 }
 
 /** Sequential inserts (commit after each) then 1M random lookups after a reopen, per size: rates, latency, RSS. */
-function scaling(sizes: number[], rounds: number, image: string, ts: (a: string[], e?: Record<string, string>) => Record<string, unknown>, c: typeof ts | null): void {
-  console.log(`\nscaling (sequential origin writes, commit after each, sparse file in ${path.dirname(image)}; then 1M random lookups after a reopen; medians of ${rounds})`);
+function scaling(sizes: number[], rounds: number, image: string, dir: string, ts: (a: string[], e?: Record<string, string>) => Record<string, unknown>, c: typeof ts | null): void {
+  console.log(`\nscaling (sequential origin writes, commit after each, sparse file in ${dir}; then 1M random lookups after a reopen; medians of ${rounds})`);
   console.log('| exceptions | engine | inserts/s | lookups/s | lookup p50 / p99 | RSS after lookups | peak RSS |');
   console.log('|---|---|---|---|---|---|---|');
   for (const n of sizes) {
