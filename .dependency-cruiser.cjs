@@ -23,10 +23,19 @@ module.exports = {
     },
     {
       name: 'renderer-core-only-api',
-      comment: 'From src-core the renderer may import the API contract and pure view helpers only.',
+      comment:
+        'At run time the renderer imports from src-core the API contract only (types from anywhere). ' +
+        'The teaching engine runs in its Web Worker (src-renderer/features/teach/worker), off the UI thread.',
       severity: 'error',
-      from: { path: '^src-renderer' },
-      to: { path: '^src-core/(?!api/|events\\.ts|store\\.ts|teach/)' },
+      from: { path: '^src-renderer', pathNot: '^src-renderer/features/teach/worker/' },
+      to: { path: '^src-core/(?!api/)', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'renderer-no-teach-worker',
+      comment: 'The page starts the teach worker by URL (new Worker) and never imports its modules.',
+      severity: 'error',
+      from: { path: '^src-renderer', pathNot: '^src-renderer/features/teach/worker/' },
+      to: { path: '^src-renderer/features/teach/worker/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'renderer-no-node-builtins',

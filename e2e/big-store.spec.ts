@@ -51,7 +51,7 @@ const missing = chromiumMissing();
     // The B-tree: the root and its children only; a node opens with a window of its children.
     const collapsed = '[data-kind="node"][aria-label$="collapsed"]';
     timings['B-tree first paint'] = await timeInPage(page, 'button[aria-keyshortcuts="Alt+3"]', collapsed);
-    const tree = page.getByRole('group', { name: 'B-tree of exceptions' });
+    const tree = page.getByRole('tree', { name: 'B-tree of exceptions' });
     const loaded = async () => Number(await tree.getAttribute('data-blocks'));
     const top = await loaded();
     expect(top).toBeLessThan(64);

@@ -117,6 +117,8 @@ export interface SessionDto {
   format: StoreFormat;
   /** Opened through the privileged helper. */
   viaHelper: boolean;
+  /** Asked for writing but opened read-only, and why: "opened read-only: shared.cow is in use (open for writing by snapscope replay (pid 4242))". */
+  readOnlyReason?: string;
   info: StoreInfo;
 }
 
@@ -385,13 +387,22 @@ export type UiCommand =
   | 'search'
   | 'about';
 
+/**
+ * What changed in `info` since the previous store-changed event of a session: the top-level fields
+ * that differ, the snapshots whose figures or labels differ, and the slots no longer there.
+ */
+export type StoreInfoDelta = Partial<Omit<StoreInfo, 'snapshots'>> & { snapshots?: SnapshotInfo[]; goneSlots?: number[] };
+
 export type ApiEvent =
   /** Structural events of one call or one job slice, in order; `dropped` were not sent (rate cap). */
   | { type: 'structural'; session: string; events: StructuralEventDto[]; dropped: number }
   /** A job started, progressed or changed state. */
   | { type: 'job'; job: JobInfo }
-  /** The store's content changed (any client's write, a job's commit): refetch what you show. */
-  | { type: 'store-changed'; session: string; reason: StoreChange; info: StoreInfo }
+  /**
+   * The store's content changed (any client's write, a job's commit): refetch what you show.
+   * `delta` holds only what differs from the session's previous event (applyInfoDelta, info-delta.ts).
+   */
+  | { type: 'store-changed'; session: string; reason: StoreChange; delta: StoreInfoDelta }
   | { type: 'session-opened'; session: SessionDto }
   | { type: 'session-closed'; session: string }
   | { type: 'ui'; command: UiCommand; session?: string };

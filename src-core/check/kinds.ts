@@ -35,6 +35,7 @@ export const FINDING_KINDS = {
   's-header-chunk-size': { format: 'shared', severity: 'error', summary: 'chunk size is not a power of two from 512 bytes to 1 MiB (what the engine opens), or the device cannot hold header, bitmap and a tree; nothing else can be checked' },
   's-header-chunk-count': { format: 'shared', severity: 'error', summary: "the header's chunk_count is larger than the device (truncated?); the device size is used instead" },
   's-merge-below-cursor': { format: 'shared', severity: 'error', summary: 'the merging snapshot still has an exception below merge_cursor, where every origin chunk should be merged (repair lowers the cursor so merge redoes it)' },
+  's-delete-in-progress': { format: 'shared', severity: 'warning', summary: 'a snapshot delete was committed part-way (ext_flags): the snapshot holds incomplete data until `snapshot delete` finishes it; the engine refuses to read, write or merge it' },
   's-header-merge': { format: 'shared', severity: 'error', summary: 'the merge record names a slot that holds no snapshot, or a merge_cursor past 2^32 (the engine refuses to open the store)' },
   's-header-levels': { format: 'shared', severity: 'error', summary: 'tree_level is outside 1..16; the tree cannot be walked' },
   's-chunk-out-of-range': { format: 'shared', severity: 'error', summary: 'a reference (root, child, label or exception chunk) points past the end of the device' },

@@ -8,6 +8,7 @@ import type { Task } from '../jobs/job.ts';
 import type { Progress } from '../jobs/progress.ts';
 import { SnapscopeError } from '../errors.ts';
 import {
+  AREA_READ_BYTES,
   ENTRY_BYTES,
   ENTRY_FIELDS,
   HEADER_BYTES,
@@ -76,7 +77,7 @@ export class PersistentCheck implements Task<CheckReport> {
       this.chunkCount = Math.floor(cow.size / this.geo.chunkBytes);
     }
     this.used = new Bitset(this.chunkCount);
-    this.buf = new Uint8Array(this.geo?.chunkBytes ?? 0);
+    this.buf = new Uint8Array(Math.min(this.geo?.chunkBytes ?? 0, AREA_READ_BYTES));
   }
 
   get geometry(): Geometry | null {
@@ -130,11 +131,10 @@ export class PersistentCheck implements Task<CheckReport> {
       this.phase = 'cross-check';
       return;
     }
-    this.cow.read(chunk * geo.chunkBytes, this.buf);
     const v = view(this.buf);
     let end = -1;
     for (let i = 0; i < geo.exceptionsPerArea; i++) {
-      const at = i * ENTRY_BYTES;
+      const at = this.areaPiece(chunk, i);
       if (end >= 0) {
         if (!isZeroEntry(v, at)) this.log.add('p-entry-after-end', chunk, `entry ${i} is past the end of the table (entry ${end}); the kernel ignores it`, { entry: i, expected: 'zero', found: entryText(v, at) });
         continue;
@@ -187,13 +187,20 @@ export class PersistentCheck implements Task<CheckReport> {
     this.phase = 'cross-check';
     const chunk = geo.areaLocation(this.area + 1);
     if (chunk >= this.chunkCount) return;
-    this.cow.read(chunk * geo.chunkBytes, this.buf);
     const v = view(this.buf);
     for (let i = 0; i < geo.exceptionsPerArea; i++) {
-      if (isZeroEntry(v, i * ENTRY_BYTES)) continue;
-      this.log.add('p-area-not-full', chunk, `area ${this.area} is not full, so the table ends there, but area ${this.area + 1} holds entries the kernel ignores`, { entry: i, expected: 'zero', found: entryText(v, i * ENTRY_BYTES) });
+      const at = this.areaPiece(chunk, i);
+      if (isZeroEntry(v, at)) continue;
+      this.log.add('p-area-not-full', chunk, `area ${this.area} is not full, so the table ends there, but area ${this.area + 1} holds entries the kernel ignores`, { entry: i, expected: 'zero', found: entryText(v, at) });
       return;
     }
+  }
+
+  /** Entry i of the area in `chunk`: its offset in `buf`, which holds the area piece by piece (AREA_READ_BYTES). */
+  private areaPiece(chunk: number, i: number): number {
+    const at = (i * ENTRY_BYTES) % this.buf.length;
+    if (at === 0) this.cow.read(chunk * this.geo!.chunkBytes + i * ENTRY_BYTES, this.buf);
+    return at;
   }
 
   private crossCheck(geo: Geometry): void {

@@ -66,7 +66,10 @@ export class SharedCheck implements Task<CheckReport> {
       if (live && h.mergeCursor <= MAX_ORIGIN_CHUNKS) this.merge = { slot: h.mergeSlot, done: h.mergeDone, cursor: h.mergeCursor };
       else this.log.add('s-header-merge', 0, `the merge record (slot ${h.mergeSlot}, cursor ${h.mergeCursor}) names no live snapshot or a cursor past 2^32`, { expected: 'a slot in the snapmask, cursor <= 2^32', found: h.mergeSlot });
     }
-    if ((h.extFlags & DELETING_FLAG) !== 0) this.deleting = h.extFlags & 63;
+    if ((h.extFlags & DELETING_FLAG) !== 0) {
+      this.deleting = h.extFlags & 63;
+      this.log.add('s-delete-in-progress', 0, `snapshot ${this.deleting} was being deleted when the store was last written; run snapshot delete ${this.deleting} to finish`, { found: this.deleting });
+    }
     // The engine's limits, so a store check passes is one the engine opens.
     const s = h.chunkSectors;
     const chunkBytes = s * SECTOR_BYTES;

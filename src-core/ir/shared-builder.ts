@@ -3,7 +3,11 @@
  * B-tree from sorted input). Pass 1 (`layoutShared`) validates everything and sizes the tree
  * without writing, so a refusal leaves the target untouched and repair can ask the same question
  * at plan time; pass 2 allocates leaves, nodes and labels only from chunks no exception uses.
- * Data chunks are never touched. The header is written last: it is the commit.
+ * Data chunks are never touched. The header is written last: it is the commit. When the target
+ * holds a shared store of the same geometry, the new blocks go only to chunks that store does not
+ * use, and the bitmap is written first as old ∪ new, then the header, then the new bitmap: a crash
+ * at any point leaves the old store or the new one, each sound (docs/format-shared.md § Crash
+ * guarantees). Any other store on the target loses its header first: a crash leaves no store.
  */
 import { SnapscopeError } from '../errors.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
@@ -17,6 +21,7 @@ import { NodeView, nodeCapacity } from '../shared/format/node.ts';
 import { DELETING_FLAG, MAX_ORIGIN_CHUNKS, sharedChunkSizeProblem } from '../shared/store/limits.ts';
 import { maskHi, maskLo } from '../shared/mask.ts';
 import { encodeUtf8 } from '../shared/utf8.ts';
+import { holdsStoreHeader, liveSharedStore } from './live-store.ts';
 import type { DumpHeader, ExceptionSource } from './model.ts';
 
 export interface BuildResult {
@@ -122,11 +127,31 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
   if (cow.size < chunkCount * cb) throw new SnapscopeError('usage', `${cow.name} (${cow.size} bytes) is smaller than the store (${chunkCount} chunks of ${cb} bytes)`, { device: cow.name });
   const layout = layoutShared(h, source);
   const bits = layout.bits;
-  const alloc = new BitmapAllocator(bits, chunkCount, cb, cow.name);
+  // Blocks go where neither the new content nor the live store (when that leaves room) has data.
+  let live = liveSharedStore(cow, cb, chunkCount);
+  let alloc = new BitmapAllocator(live ? orBits(bits, live.inUse) : bits, chunkCount, cb, cow.name);
+  if (live && alloc.freeCount < layout.leaves + layout.nodes + layout.labelBlocks.length) {
+    live = null;
+    alloc = new BitmapAllocator(bits, chunkCount, cb, cow.name);
+  }
+  if (!live && holdsStoreHeader(cow)) {
+    cow.write(0, new Uint8Array(HEADER_BYTES));
+    cow.flush();
+  }
   let written = 0;
+  const allocate = (): number => {
+    const chunk = alloc.allocate();
+    setBit(bits, chunk);
+    return chunk;
+  };
   const put = (chunk: number, bytes: Uint8Array): void => {
     cow.write(chunk * cb, bytes);
     written++;
+  };
+  const writeBitmap = (map: Uint8Array): void => {
+    cow.write(FIRST_BITMAP_CHUNK * cb, map);
+    written += map.length / cb;
+    cow.flush();
   };
 
   // Leaves, left to right; each origin's list keeps its order (insertException prepends).
@@ -136,7 +161,7 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
   let leaf = new LeafView(0, leafBuf);
   leaf.init(0);
   const flushLeaf = (): void => {
-    const chunk = alloc.allocate();
+    const chunk = allocate();
     keys.push(leaf.count ? leaf.origin(0) : 0);
     children.push(chunk);
     put(chunk, leafBuf);
@@ -183,7 +208,7 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
       const node = new NodeView(0, nodeBuf);
       node.init();
       for (let j = from; j < to; j++) node.insert(j - from, levelKeys[j]!, levelChildren[j]!);
-      const chunk = alloc.allocate();
+      const chunk = allocate();
       put(chunk, nodeBuf);
       upKeys.push(levelKeys[from]!);
       upChildren.push(chunk);
@@ -196,16 +221,15 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
 
   // Labels: a chain of blocks, each pointing to the next.
   const blocks = layout.labelBlocks;
-  const labelChunks = blocks.map(() => alloc.allocate());
+  const labelChunks = blocks.map(() => allocate());
   const labelBuf = new Uint8Array(cb);
   blocks.forEach((labels, i) => {
     encodeLabelBlock(labels, labelChunks[i + 1] ?? 0, labelBuf);
     put(labelChunks[i]!, labelBuf);
   });
 
-  cow.write(FIRST_BITMAP_CHUNK * cb, bits);
-  written += bits.length / cb;
   cow.flush();
+  writeBitmap(live ? orBits(bits, live.marked) : bits);
   const head = new Uint8Array(HEADER_BYTES);
   encodeHeader(
     {
@@ -230,7 +254,16 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
   );
   cow.write(0, head);
   cow.flush();
+  // The live store's blocks are leaks now; this frees them (a crash before it only leaks them).
+  if (live) writeBitmap(bits);
   return { exceptions: layout.exceptions, leaves, nodes, levels, written: written + 1 };
+}
+
+/** A new bitmap marking what either marks. */
+function orBits(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = a.slice();
+  for (let i = 0; i < out.length; i++) out[i]! |= b[i]!;
+  return out;
 }
 
 /** Pass 1 over the exceptions: validates order, chunks and shares, marks every data chunk used and counts leaves. */

@@ -28,6 +28,11 @@ export const ENTRY_FIELDS = {
   newChunk: { offset: 8, size: 8 },
 } as const;
 export const ENTRY_BYTES = 16;
+/**
+ * Metadata areas are read in pieces of at most this many bytes: a header may claim chunks of up to
+ * 1 GiB, and a chunk-sized buffer would then cost that much memory however few entries there are.
+ */
+export const AREA_READ_BYTES = 1 << 20;
 
 export interface DiskHeader {
   magic: number;

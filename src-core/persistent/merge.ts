@@ -14,6 +14,7 @@ import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import type { Task } from '../jobs/job.ts';
 import type { Progress } from '../jobs/progress.ts';
 import type { ExceptionTable } from './exception-table.ts';
+import { ENTRY_BYTES } from './format.ts';
 import type { PersistentStore } from './persistent-store.ts';
 
 export interface MergeOptions {
@@ -184,13 +185,34 @@ class PersistentMerge implements Task<MergeResult> {
     return total;
   }
 
-  /** persistent_commit_merge() for entries [cursor, end): clear them, rewrite their areas (last first). */
+  /**
+   * persistent_commit_merge() for entries [cursor, end). The table ends at its first zero entry
+   * and a disk writes only sectors atomically, so a cleared area written whole and torn could end
+   * the table early with merged entries behind the end, in the same area — which the kernel's next
+   * exception would bring back (it rewrites the area from memory, stale entries included). So the
+   * area holding `cursor` is cleared one sector at a time from its end, each flushed: the first
+   * makes it not full, and from then on the kernel reads no later area (and zeroes one before
+   * using it), so later areas are zeroed together, in the next write round. At most
+   * chunk-sectors + 1 flushes a batch (docs/format-persistent.md § Merge).
+   */
   private commit(runs: MergeRun[], cursor: number, end: number): void {
     const s = this.store.state;
     const epa = this.store.geometry.exceptionsPerArea;
     s.table.truncate(cursor);
-    for (let a = Math.floor((end - 1) / epa); a >= Math.floor(cursor / epa); a--) this.store.writeArea(a);
-    this.store.cow.flush();
+    const perSector = SECTOR_BYTES / ENTRY_BYTES;
+    const area = Math.floor(cursor / epa);
+    const later = Math.floor((end - 1) / epa);
+    const bottom = Math.floor((cursor % epa) / perSector);
+    const top = later > area ? epa / perSector - 1 : Math.floor(((end - 1) % epa) / perSector);
+    for (let sector = top; sector >= bottom; sector--) {
+      this.store.writeAreaBytes(area, sector * SECTOR_BYTES, (sector + 1) * SECTOR_BYTES);
+      if (sector === top - 1) this.zeroAreas(area + 1, later);
+      this.store.cow.flush();
+    }
+    if (bottom === top && later > area) {
+      this.zeroAreas(area + 1, later);
+      this.store.cow.flush();
+    }
     for (const run of runs) this.opts.events?.({ type: 'merge-clear', origin: run.oldChunk, count: run.count });
     // The kernel's current_area is the area of the last run; next_free is what it would be had
     // every exception been committed in order (persistent_commit_merge).
@@ -199,6 +221,11 @@ class PersistentMerge implements Task<MergeResult> {
     s.committed = cursor - s.currentArea * epa;
     s.nextFree = this.store.geometry.areaLocation(s.currentArea) + s.committed + 1;
     s.nextFreeFromMerge = true;
+  }
+
+  /** Rewrites areas from..to (inclusive) from the truncated table: all zero. */
+  private zeroAreas(from: number, to: number): void {
+    for (let a = from; a <= to; a++) this.store.writeArea(a);
   }
 }
 

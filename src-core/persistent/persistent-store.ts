@@ -220,6 +220,12 @@ export class PersistentStore implements ExceptionStore {
     return out;
   }
 
+  /** The table in on-disk order without a copy: views valid until the next change. */
+  tableView(): { oldChunk: Float64Array; newChunk: Float64Array } {
+    const n = this.exceptions;
+    return { oldChunk: this.state.table.oldChunk.subarray(0, n), newChunk: this.state.table.newChunk.subarray(0, n) };
+  }
+
   /** A copy of the table, in on-disk order. */
   exceptionTable(): PersistentTable {
     const n = this.exceptions;
@@ -272,17 +278,24 @@ export class PersistentStore implements ExceptionStore {
 
   /** Writes area `area` from the table (entries past the table are zero). */
   writeArea(area: number): void {
-    const geo = this.geometry;
-    const epa = geo.exceptionsPerArea;
-    const bytes = new Uint8Array(this.chunkBytes);
+    this.writeAreaBytes(area, 0, this.chunkBytes);
+  }
+
+  /**
+   * Writes bytes [from, to) of metadata area `area` from the in-memory table (entries past its end
+   * are zero). A merge clears entries one sector at a time this way (merge.ts).
+   */
+  writeAreaBytes(area: number, from: number, to: number): void {
+    const epa = this.geometry.exceptionsPerArea;
+    const bytes = new Uint8Array(to - from);
     const v = view(bytes);
     const { oldChunk, newChunk, count } = this.state.table;
-    const end = Math.min(count, (area + 1) * epa);
-    for (let i = area * epa, at = 0; i < end; i++, at += ENTRY_BYTES) {
+    const end = Math.min(count, area * epa + to / ENTRY_BYTES);
+    for (let i = area * epa + from / ENTRY_BYTES, at = 0; i < end; i++, at += ENTRY_BYTES) {
       writeLe64(v, at, oldChunk[i]!);
       writeLe64(v, at + 8, newChunk[i]!);
     }
-    this.cow.write(geo.areaLocation(area) * this.chunkBytes, bytes);
+    this.cow.write(this.geometry.areaLocation(area) * this.chunkBytes + from, bytes);
   }
 
   /** persistent_prepare_exception + copy + persistent_commit_exception for origin chunk `c`. */

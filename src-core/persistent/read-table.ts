@@ -7,11 +7,10 @@
 import type { BlockDevice } from '../io/block-device.ts';
 import { SnapscopeError } from '../errors.ts';
 import { ExceptionTable, firstTwins } from './exception-table.ts';
-import { ENTRY_BYTES, ENTRY_FIELDS, NUM_SNAPSHOT_HDR_CHUNKS, corrupt, le64Hex, readLe64, view, type Geometry } from './format.ts';
+import { AREA_READ_BYTES, ENTRY_BYTES, ENTRY_FIELDS, NUM_SNAPSHOT_HDR_CHUNKS, corrupt, le64Hex, readLe64, view, type Geometry } from './format.ts';
 
 /** The error for an entry that failed the fast checks: says which field and why. */
-function badEntry(cow: BlockDevice, v: DataView, location: number, area: number, i: number, chunkCount: number): SnapscopeError {
-  const at = i * ENTRY_BYTES;
+function badEntry(cow: BlockDevice, v: DataView, at: number, location: number, area: number, i: number, chunkCount: number): SnapscopeError {
   const where = { device: cow.name, chunk: location, entry: i };
   const what = `area ${area} entry ${i}`;
   const oldOffset = at + ENTRY_FIELDS.oldChunk.offset;
@@ -45,7 +44,7 @@ export function readTable(
   const stride = geo.stride;
   // Upper bound on entries: data chunks of the device (capped; the table grows past it if needed).
   const table = new ExceptionTable(Math.min(chunkCount, 1 << 22));
-  const area = new Uint8Array(geo.chunkBytes);
+  const area = new Uint8Array(Math.min(geo.chunkBytes, AREA_READ_BYTES));
   const v = view(area);
   const used = new Uint8Array(Math.ceil(chunkCount / 8)); // data chunks already claimed
   let nextFree = geo.areaLocation(0) + 1;
@@ -61,14 +60,20 @@ export function readTable(
         { device: cow.name, chunk: location },
       );
     }
-    cow.read(location * geo.chunkBytes, area);
     committed = epa;
-    // Entries go straight into the table's arrays (room for a whole area made first).
-    table.reserve(epa);
-    const olds = table.oldChunk;
-    const news = table.newChunk;
+    // Entries go straight into the table's arrays, room made for each piece read.
+    let olds = table.oldChunk;
+    let news = table.newChunk;
     let n = table.count;
-    for (let i = 0, at = 0; i < epa; i++, at += ENTRY_BYTES) {
+    for (let i = 0, at = area.length; i < epa; i++, at += ENTRY_BYTES) {
+      if (at === area.length) {
+        cow.read(location * geo.chunkBytes + i * ENTRY_BYTES, area);
+        at = 0;
+        table.count = n;
+        table.reserve(area.length / ENTRY_BYTES);
+        olds = table.oldChunk;
+        news = table.newChunk;
+      }
       // Inline le64 decoding (format.ts readLe64): this loop runs once per exception.
       const newLo = v.getUint32(at + 8, true);
       const newHi = v.getUint32(at + 12, true);
@@ -83,7 +88,7 @@ export function readTable(
       // Below 2^31 the remainder is an int32 one (a double % is a library call, and this runs per entry).
       const inArea = newHi === 0 && newLo < 0x8000_0000 ? (newLo | 0) % stride : newChunk % stride;
       if (oldHi >= 0x20_0000 || newChunk >= chunkCount || inArea === NUM_SNAPSHOT_HDR_CHUNKS) {
-        throw badEntry(cow, v, location, currentArea, i, chunkCount);
+        throw badEntry(cow, v, at, location, currentArea, i, chunkCount);
       }
       const bit = 1 << (newChunk & 7);
       const byte = newChunk >>> 3;

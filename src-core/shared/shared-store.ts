@@ -16,6 +16,7 @@ import { formatStore } from './store/format-store.ts';
 import { info, snapshots, usage } from './store/info.ts';
 import { chunkRole, forEachException, lookup, occupancy, pathTo, readLeaf, readNode } from './store/inspect.ts';
 import { addExceptions, mergeRecord, recordMerge } from './store/merge-primitives.ts';
+import { checkNotDeleting } from './store/guards.ts';
 import { openStore } from './store/open-store.ts';
 import { createSnapshot, renameSnapshot, resolveSnapshot } from './store/snapshot-slots.ts';
 import type { StoreState } from './store/state.ts';
@@ -178,6 +179,11 @@ export class SharedStore implements ExceptionStore {
   /** The merge of a snapshot into the origin that the header records (docs/format-shared.md § Merge), or null. */
   mergeRecord(): T.MergeRecord | null {
     return mergeRecord(this.state);
+  }
+
+  /** Throws while a delete committed part-way is recorded: `what` would read it or drop its record (a merge). */
+  checkNoDeleteInProgress(what: string): void {
+    checkNotDeleting(this.state, what);
   }
 
   /** Records the merge in progress, or with null that none is. Durable at the next commit. */

@@ -1,3 +1,5 @@
+import { writeAllSync } from '../host/access/stream-write.ts';
+
 /**
  * Where a command's output goes. In JSON mode a command emits objects (one document, or JSON lines
  * for streams); otherwise text. Progress and notes go to stderr so stdout stays parseable.
@@ -5,17 +7,18 @@
 export class Console {
   constructor(
     readonly json: boolean,
-    private readonly stdout: NodeJS.WriteStream = process.stdout,
+    /** Standard output by default: written synchronously with back-pressure; a closed pipe throws OutputClosed. */
+    private readonly out: (text: string) => void = (text) => writeAllSync(1, text),
     private readonly stderr: NodeJS.WriteStream = process.stderr,
   ) {}
 
   /** Text lines to stdout (ignored in JSON mode: commands emit their object instead). */
   print(text: string): void {
-    if (!this.json) this.stdout.write(text.endsWith('\n') ? text : text + '\n');
+    if (!this.json) this.out(text.endsWith('\n') ? text : text + '\n');
   }
   /** One JSON document or JSON line to stdout (only in JSON mode). */
   emit(value: unknown): void {
-    if (this.json) this.stdout.write(JSON.stringify(value, jsonReplacer) + '\n');
+    if (this.json) this.out(JSON.stringify(value, jsonReplacer) + '\n');
   }
   /** The command's result: `value` as JSON, or `text` for people. */
   result(value: unknown, text: string | (() => string)): void {

@@ -1,27 +1,19 @@
-import fs from 'node:fs';
 import { SnapscopeError } from '../../src-core/errors.ts';
 import { openStore } from '../../src-core/open.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
-import { FileDevice } from '../host/file-device.ts';
-import { assertNotInUse } from '../host/in-use.ts';
+import { openInput } from '../host/access/inputs.ts';
+import { inspectTarget } from '../host/access/target.ts';
+import type { FileDevice } from '../host/file-device.ts';
 
 /**
- * How commands open files. Readers open read-only and never write; writers first refuse devices
- * someone else uses (a live snapshot written under the kernel's feet is lost), and open block
- * devices O_EXCL so the kernel refuses too.
+ * How commands open their inputs: through the access layer (src-main/host/access, docs/safety.md).
+ * Readers open read-only under a shared lock and never write; writers are refused up front when
+ * the target is in use, read-only or locked by another writer, and hold an exclusive lock.
  */
-export function openDevice(path: string, role: 'COW' | 'origin', write: boolean): FileDevice {
-  if (!write) return FileDevice.open(path);
-  assertNotInUse(path, role);
-  return FileDevice.open(path, { write: true, exclusive: isBlockDevice(path) });
-}
-
-export function isBlockDevice(path: string): boolean {
-  try {
-    return fs.statSync(path).isBlockDevice();
-  } catch {
-    return false;
-  }
+export function openDevice(path: string, role: 'COW' | 'origin', write: boolean, quiet = false): FileDevice {
+  const opened = openInput(path, role, write);
+  if (opened.note && !quiet) process.stderr.write(`snapscope: note: ${opened.note}\n`);
+  return opened.dev as FileDevice;
 }
 
 /** Runs `fn` on the store in `cowPath`, closing it (and its device) whatever happens. */
@@ -55,9 +47,16 @@ export function withVolume<T>(
 ): Promise<T> {
   let origin: FileDevice | null = null;
   return withStore(cowPath, cowWrite, (store) => {
+    assertDistinct(originPath, cowPath);
     origin = openDevice(originPath, 'origin', originWrite(store));
     return fn(store, origin);
   }).finally(() => origin?.close());
+}
+
+/** The origin and the COW must be two things: one file as both would be written twice over. */
+export function assertDistinct(originPath: string, cowPath: string): void {
+  const [o, c] = [inspectTarget(originPath), inspectTarget(cowPath)];
+  if (o.key !== null && o.key === c.key) throw new SnapscopeError('usage', `the origin ${originPath} and the COW ${cowPath} are the same file or device`, { device: originPath });
 }
 
 /** Refuses a write through a store opened read-only because it is invalid, with the reason. */

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { EXIT_PIPE_CLOSED, OutputClosed } from '../host/access/stream-write.ts';
 import { describeLocation, isSnapscopeError, type ErrorLocation } from '../../src-core/errors.ts';
 import { parseArgs, usage } from './args.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command } from './command.ts';
@@ -44,6 +45,7 @@ function findCommand(argv: readonly string[]): { command: Command; rest: string[
 }
 
 function reportError(e: unknown, con: Console): number {
+  if (e instanceof OutputClosed) return EXIT_PIPE_CLOSED; // `snapscope tree | head`: quiet, as coreutils
   const code = isSnapscopeError(e) ? e.code : 'internal';
   const message = e instanceof Error ? e.message : String(e);
   const where: ErrorLocation = isSnapscopeError(e) ? e.where : {};

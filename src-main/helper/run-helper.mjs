@@ -1,23 +1,22 @@
 #!/usr/bin/env node
 // snapscope's privileged helper: block-device I/O for a user who may not open the device, over
-// stdin/stdout only (never a socket). It opens BLOCK DEVICES ONLY — as root, opening a regular
-// file would let any user read root's files — and never executes anything it is sent.
-// One device per helper process; it exits after CLOSE or when stdin reaches end of file.
+// stdin/stdout only (never a socket). Usage: run-helper.mjs DEVICE... — the devices named on the
+// command line are the ones the privilege prompt confirmed; OPEN of anything else is refused
+// (docs/adr/0004). It opens BLOCK DEVICES ONLY (as root, opening a regular file would let any user
+// read root's files), never one holding a mounted file system unless an admin policy allows it,
+// and never executes anything it is sent. One device at a time; it exits at end of input — when
+// its client closes the pipe or dies — and after CLOSE.
 import fs from 'node:fs';
 import { ERR, MAX_BODY, OK, OP, READY, frame, readFrame, writeAll } from './protocol.mjs';
+import { Refused, blockHandle, confirmedDevices, loadPolicy, refuseMounted, reopen } from './device-guard.mjs';
 
 const IN = 0;
 const OUT = 1;
+const confirmed = confirmedDevices(process.argv.slice(2));
+const policy = loadPolicy();
 let fd = null;
 let size = 0;
 let writable = false;
-
-class Refused extends Error {
-  constructor(code, message) {
-    super(message);
-    this.code = code;
-  }
-}
 
 function u64(n) {
   const b = Buffer.alloc(8);
@@ -37,22 +36,24 @@ function open(body) {
   if (fd !== null) throw new Refused('EBUSY', 'a device is already open');
   const write = body[0] === 1;
   const path = body.subarray(1).toString('utf8');
-  if (!path.startsWith('/')) throw new Refused('EINVAL', 'path must be absolute');
-  // stat follows symlinks (/dev/mapper/x, /dev/vg/lv are links to block devices); checked again
-  // on the open descriptor so a swap between the two is caught.
-  const before = fs.statSync(path);
-  if (!before.isBlockDevice()) throw new Refused('ENOTBLK', `${path} is not a block device; the helper opens block devices only`);
-  const flags = (write ? fs.constants.O_RDWR | fs.constants.O_EXCL : fs.constants.O_RDONLY) | fs.constants.O_NONBLOCK;
-  const opened = fs.openSync(path, flags);
-  const after = fs.fstatSync(opened);
-  if (!after.isBlockDevice() || after.rdev !== before.rdev) {
-    fs.closeSync(opened);
-    throw new Refused('ENOTBLK', `${path} changed while opening; refused`);
+  if (!confirmed.has(path)) throw new Refused('EACCES', `${path} was not confirmed for this helper (it was started for ${[...confirmed.keys()].join(', ') || 'no block device'})`);
+  const handle = blockHandle(path); // no driver is opened before the node is known to be a block device
+  try {
+    if (confirmed.get(path) === null || handle.st.rdev !== confirmed.get(path)) throw new Refused('EACCES', `${path} names another device than the one confirmed; refused`);
+    const opened = reopen(handle, write);
+    try {
+      refuseMounted(handle, opened, path, policy);
+    } catch (e) {
+      fs.closeSync(opened);
+      throw e;
+    }
+    fd = opened;
+    writable = write;
+    size = blockSize(handle.st);
+    return u64(size);
+  } finally {
+    fs.closeSync(handle.fd);
   }
-  fd = opened;
-  writable = write;
-  size = blockSize(after);
-  return u64(size);
 }
 
 function range(offset, length) {
@@ -65,6 +66,7 @@ function handle(op, body) {
     case OP.OPEN:
       return open(body);
     case OP.READ: {
+      if (body.length !== 12) throw new Refused('EINVAL', 'malformed read request');
       const offset = Number(body.readBigUInt64LE(0));
       const length = body.readUInt32LE(8);
       if (length > MAX_BODY - 16) throw new Refused('EINVAL', 'read too large');
@@ -79,6 +81,7 @@ function handle(op, body) {
       return out;
     }
     case OP.WRITE: {
+      if (body.length < 8) throw new Refused('EINVAL', 'malformed write request');
       const offset = Number(body.readBigUInt64LE(0));
       const data = body.subarray(8);
       range(offset, data.length);
@@ -109,17 +112,21 @@ for (;;) {
     request = readFrame(fs, IN);
   } catch (e) {
     process.stderr.write(`snapscope-helper: ${e.message}\n`);
-    process.exit(2);
+    break;
   }
-  if (request === null) break;
+  if (request === null) break; // the client closed its end, or died
   let reply;
   try {
     reply = frame(OK, handle(request.tag, request.body));
   } catch (e) {
     reply = frame(ERR, Buffer.from(`${e.code ?? 'EIO'} ${e.message}`));
   }
-  writeAll(fs, OUT, reply);
-  // stdin is a FIFO this process also holds open (O_RDWR), so end of file never comes: CLOSE ends it.
+  try {
+    writeAll(fs, OUT, reply);
+  } catch {
+    break; // nobody reads the replies any more
+  }
   if (request.tag === OP.CLOSE) break;
 }
 if (fd !== null) fs.closeSync(fd);
+process.exit(0);

@@ -1,5 +1,7 @@
 import type { ApiEvent, CallArgs, CallResult, Method, StoreChange } from '../../src-core/api/contract.ts';
 import { ApiError } from '../../src-core/api/errors.ts';
+import { infoDelta } from '../../src-core/api/info-delta.ts';
+import type { StoreInfo } from '../../src-core/store.ts';
 import type { HelperChoice } from './helper-launch.ts';
 import type { JobRegistry } from './jobs.ts';
 import type { StoreSession } from './session.ts';
@@ -17,7 +19,11 @@ export interface HostConfig {
 /** What every call handler works with: the sessions, the jobs, the event broadcast. */
 export class HostContext {
   readonly sessions = new Map<string, StoreSession>();
+  /** Each session's store identity (store-identity.ts), so one store is one session whatever path names it. */
+  readonly sessionKeys = new Map<string, string>();
   private nextSession = 1;
+  /** The info each session's last store-changed event described (its delta's base). */
+  private readonly lastInfo = new WeakMap<StoreSession, StoreInfo>();
 
   constructor(
     readonly config: HostConfig,
@@ -35,11 +41,17 @@ export class HostContext {
     return s;
   }
 
-  /** Sends the session's pending structural events, then what changed, to every client. */
+  /**
+   * Sends the session's pending structural events, then what changed, to every client: the
+   * fields of info that differ from the previous event's (info costs O(snapshots), no walk).
+   */
   changed(s: StoreSession, reason: StoreChange): void {
     s.contentChanged();
     this.flushEvents(s);
-    this.emit({ type: 'store-changed', session: s.id, reason, info: s.store.info() });
+    const info = s.store.info();
+    const delta = infoDelta(this.lastInfo.get(s) ?? null, info);
+    this.lastInfo.set(s, info);
+    this.emit({ type: 'store-changed', session: s.id, reason, delta });
   }
 
   flushEvents(s: StoreSession): void {

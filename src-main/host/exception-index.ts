@@ -1,41 +1,94 @@
+import { EXCEPTION_BYTES } from '../../src-core/shared/format/leaf.ts';
 import { slotsOfHalves } from '../../src-core/shared/mask.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
+import { persistentOf, sharedOf } from './formats.ts';
+import { lowerBound, nextTurn, orderByChunked } from './sort-order.ts';
+
+/** Work per slice of a build before the engine thread serves other calls. */
+const SLICE_MS = 15;
 
 /**
  * Every live exception by COW chunk: which origin chunk it copies and who reads it. The stores
  * answer by origin chunk; the occupancy map and a click on a chunk ask by COW chunk. Built on
- * demand (one walk and a sort) and dropped when the store changes; 24 bytes per exception.
+ * demand, once per change of the store (session.ts drops it): one walk into typed arrays and a
+ * radix sort, no object or BigInt per exception, in slices that let other calls through. A persistent index reads the store's own table
+ * (no copy) and adds 4 bytes per exception; a shared one holds 28.
  */
 export class ExceptionIndex {
   private constructor(
-    /** Ascending. */
+    /** COW chunk per entry. */
     private readonly chunk: Float64Array,
+    /** Origin chunk per entry. */
     private readonly origin: Float64Array,
-    private readonly lo: Uint32Array,
-    private readonly hi: Uint32Array,
+    /** Share mask halves per entry; null for a persistent store (one snapshot reads every exception). */
+    private readonly lo: Uint32Array | null,
+    private readonly hi: Uint32Array | null,
+    /** Entries by ascending COW chunk (the persistent table's 'chunk' ordering too). */
+    readonly byChunk: Uint32Array,
   ) {}
 
-  static build(store: ExceptionStore): ExceptionIndex {
-    const rows: { chunk: number[]; origin: number[]; lo: number[]; hi: number[] } = { chunk: [], origin: [], lo: [], hi: [] };
-    store.forEachException((origin, chunk, slots) => {
-      rows.chunk.push(chunk);
-      rows.origin.push(origin);
-      rows.lo.push(Number(slots & 0xffffffffn));
-      rows.hi.push(Number((slots >> 32n) & 0xffffffffn));
-    });
-    const order = Uint32Array.from(rows.chunk.keys()).sort((a, b) => rows.chunk[a]! - rows.chunk[b]!);
-    const pick = <A extends Float64Array | Uint32Array>(make: new (n: number) => A, from: number[]): A => {
-      const out = new make(order.length);
-      order.forEach((i, k) => (out[k] = from[i]!));
-      return out;
-    };
-    return new ExceptionIndex(pick(Float64Array, rows.chunk), pick(Float64Array, rows.origin), pick(Uint32Array, rows.lo), pick(Uint32Array, rows.hi));
+  static build(store: ExceptionStore): Promise<ExceptionIndex> {
+    return ExceptionIndex.buildChunked(store, () => false).then((index) => index!);
   }
 
-  /** The exception stored in COW chunk `chunk`, or null. */
-  find(chunk: number): { origin: number; slots: number[] } | null {
-    const i = this.lowerBound(chunk);
-    return this.chunk[i] === chunk ? { origin: this.origin[i]!, slots: slotsOfHalves(this.lo[i]!, this.hi[i]!) } : null;
+  /**
+   * Builds in slices of about SLICE_MS, yielding between them so other calls (another client's,
+   * a cancel) are served meanwhile; null as soon as `stale` says the store changed.
+   */
+  static async buildChunked(store: ExceptionStore, stale: () => boolean): Promise<ExceptionIndex | null> {
+    const shared = sharedOf(store);
+    if (!shared) {
+      const t = persistentOf(store, 'the exception index').tableView();
+      const order = await orderByChunked(t.newChunk, stale);
+      return order && new ExceptionIndex(t.newChunk, t.oldChunk, null, null, order);
+    }
+    const n = shared.info().exceptions;
+    const chunk = new Float64Array(n);
+    const origin = new Float64Array(n);
+    const lo = new Uint32Array(n);
+    const hi = new Uint32Array(n);
+    let k = 0;
+    // Leaf by leaf from `next`; a slice ends after a whole leaf, and the walk resumes past its last origin.
+    for (let next: number | null = 0; next !== null; ) {
+      const from: number = next;
+      next = null;
+      const end = performance.now() + SLICE_MS;
+      shared.forEachLeafFrom(from, (leaf) => {
+        for (let i = 0; i < leaf.count; i++) {
+          const o = leaf.origin(i);
+          if (o < from) continue;
+          for (let e = leaf.listStart(i); e < leaf.listStart(i + 1); e += EXCEPTION_BYTES, k++) {
+            if (k >= n) throw new Error(`exception index: the store counts ${n} exceptions, the walk finds more`);
+            chunk[k] = leaf.exceptionChunk(e);
+            origin[k] = o;
+            lo[k] = leaf.shareLo(e);
+            hi[k] = leaf.shareHi(e);
+          }
+        }
+        if (leaf.count === 0 || performance.now() < end) return true;
+        next = leaf.origin(leaf.count - 1) + 1;
+        return false;
+      });
+      if (next !== null) {
+        await nextTurn();
+        if (stale()) return null;
+      }
+    }
+    if (k !== n) throw new Error(`exception index: walked ${k} exceptions, the store counts ${n}`);
+    const order = await orderByChunked(chunk, stale);
+    return order && new ExceptionIndex(chunk, origin, lo, hi, order);
+  }
+
+  get size(): number {
+    return this.byChunk.length;
+  }
+
+  /** The exception stored in COW chunk `chunk` (with its table entry for a persistent store), or null. */
+  find(chunk: number): { origin: number; slots: number[]; entry: number } | null {
+    const at = lowerBound(this.byChunk, this.chunk, chunk);
+    const e = this.byChunk[at];
+    if (e === undefined || this.chunk[e] !== chunk) return null;
+    return { origin: this.origin[e]!, slots: this.lo ? slotsOfHalves(this.lo[e]!, this.hi![e]!) : [0], entry: e };
   }
 
   /**
@@ -43,29 +96,21 @@ export class ExceptionIndex {
    * only (per slot, slots with none left out) or two or more (shared).
    */
   owners(start: number, end: number, per: number, buckets: number): { slots: { slot: number; counts: number[] }[]; shared: number[] } {
-    const bySlot = new Map<number, number[]>();
+    const perSlot: (number[] | undefined)[] = [];
     const shared = new Array<number>(buckets).fill(0);
-    for (let i = this.lowerBound(start); i < this.chunk.length && this.chunk[i]! < end; i++) {
-      const b = Math.floor((this.chunk[i]! - start) / per);
-      const slot = onlySlot(this.lo[i]!, this.hi[i]!);
+    const { byChunk, chunk, lo, hi } = this;
+    for (let i = lowerBound(byChunk, chunk, start); i < byChunk.length; i++) {
+      const e = byChunk[i]!;
+      const c = chunk[e]!;
+      if (c >= end) break;
+      const b = Math.floor((c - start) / per);
+      const slot = lo ? onlySlot(lo[e]!, hi![e]!) : 0;
       if (slot < 0) shared[b]!++;
-      else {
-        if (!bySlot.has(slot)) bySlot.set(slot, new Array<number>(buckets).fill(0));
-        bySlot.get(slot)![b]!++;
-      }
+      else (perSlot[slot] ??= new Array<number>(buckets).fill(0))[b]!++;
     }
-    return { slots: [...bySlot].sort(([a], [b]) => a - b).map(([slot, counts]) => ({ slot, counts })), shared };
-  }
-
-  private lowerBound(chunk: number): number {
-    let lo = 0;
-    let hi = this.chunk.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.chunk[mid]! < chunk) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    const slots: { slot: number; counts: number[] }[] = [];
+    perSlot.forEach((counts, slot) => counts && slots.push({ slot, counts }));
+    return { slots, shared };
   }
 }
 
@@ -76,4 +121,3 @@ function onlySlot(lo: number, hi: number): number {
   if (lo === 0 && one(hi)) return 63 - Math.clz32(hi);
   return -1;
 }
-

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { SnapscopeError } from '../../src-core/errors.ts';
 import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import { checkRange } from '../../src-core/io/memory-device.ts';
+import { blockDeviceBytes } from './access/block-info.ts';
 
 export interface FileDeviceOptions {
   write?: boolean;
@@ -9,11 +10,17 @@ export interface FileDeviceOptions {
   exclusive?: boolean;
 }
 
+/**
+ * Opening files: src-main/host/access/ (inputs.ts, outputs.ts) is the one way in for commands, the
+ * server and the helper's client; it checks the target, takes the lock and then opens through here.
+ */
+
 /** A regular file or block device opened with synchronous positional I/O. */
 export class FileDevice implements BlockDevice {
   readonly readOnly: boolean;
-  readonly size: number;
+  private bytes: number;
   private fd: number | null;
+  private readonly onClose: (() => void)[] = [];
 
   private constructor(
     readonly name: string,
@@ -22,7 +29,7 @@ export class FileDevice implements BlockDevice {
     readOnly: boolean,
   ) {
     this.fd = fd;
-    this.size = size;
+    this.bytes = size;
     this.readOnly = readOnly;
   }
 
@@ -39,12 +46,23 @@ export class FileDevice implements BlockDevice {
     try {
       const st = fs.fstatSync(fd);
       if (st.isDirectory()) throw new SnapscopeError('usage', `${path} is a directory, not an image or device`, { device: path });
-      const size = st.isBlockDevice() ? blockDeviceSize(fd) : st.size;
+      const size = st.isBlockDevice() ? blockDeviceBytes(st.rdev) : st.size;
       return new FileDevice(path, fd, size, !write);
     } catch (e) {
       fs.closeSync(fd);
       throw e;
     }
+  }
+
+  get size(): number {
+    return this.bytes;
+  }
+
+  /** Sets the length of a regular file opened for writing (sparse when it grows). */
+  resize(bytes: number): void {
+    if (this.readOnly || !fs.fstatSync(this.handle()).isFile()) throw new SnapscopeError('usage', `${this.name}: only an image file opened for writing can be resized`, { device: this.name });
+    this.io(() => fs.ftruncateSync(this.handle(), bytes), bytes);
+    this.bytes = bytes;
   }
 
   read(offset: number, dst: Uint8Array): void {
@@ -85,11 +103,19 @@ export class FileDevice implements BlockDevice {
   }
 
   close(): void {
-    if (this.fd !== null) fs.closeSync(this.fd);
+    if (this.fd === null) return;
+    fs.closeSync(this.fd);
     this.fd = null;
+    for (const f of this.onClose.splice(0)) f();
   }
 
-  private handle(): number {
+  /** Runs `f` once, after the descriptor is closed (its locks are then released). */
+  whenClosed(f: () => void): void {
+    this.onClose.push(f);
+  }
+
+  /** The open descriptor, for locks and probes of the access layer. */
+  handle(): number {
     if (this.fd === null) throw new SnapscopeError('io', `${this.name} is closed`, { device: this.name });
     return this.fd;
   }
@@ -104,21 +130,12 @@ export class FileDevice implements BlockDevice {
   }
 }
 
-/** Size of a block device: seek to its end (works without ioctl bindings). */
-function blockDeviceSize(fd: number): number {
-  // fs has no lseek; /sys gives the size in 512-byte sectors for a device we can stat.
-  const st = fs.fstatSync(fd);
-  const major = Number((BigInt(st.rdev) >> 8n) & 0xfffn);
-  const minor = Number((BigInt(st.rdev) & 0xffn) | ((BigInt(st.rdev) >> 12n) & 0xfff00n));
-  const text = fs.readFileSync(`/sys/dev/block/${major}:${minor}/size`, 'utf8');
-  return Number(text.trim()) * 512;
-}
-
 function openError(path: string, e: unknown, write: boolean): SnapscopeError {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new SnapscopeError('usage', `${path}: no such file or device`, { device: path });
   if (code === 'EACCES' || code === 'EPERM')
     return new SnapscopeError('io', `${path}: permission denied (opening for ${write ? 'write' : 'read'})`, { device: path });
+  if (code === 'EROFS') return new SnapscopeError('read-only', `${path} is on a read-only filesystem; cannot open it for writing`, { device: path });
   if (code === 'EBUSY') return new SnapscopeError('in-use', `${path} is in use (mounted, or held by device-mapper)`, { device: path });
   return new SnapscopeError('io', `${path}: ${(e as Error).message}`, { device: path });
 }

@@ -21,7 +21,8 @@ const CHUNK = 8 * 1024 * 1024;
  * A BlockDevice served by the privileged helper. The engine is synchronous, so requests and
  * replies go through two named FIFOs we open ourselves: blocking fds that fs.readSync/writeSync can
  * wait on (the pipes child_process creates are non-blocking and event-loop driven). The reply FIFO
- * is held only by the helper for writing, so a helper that dies gives end-of-file, not a hang.
+ * is held only by the helper for writing, so a helper that dies gives end-of-file, not a hang; the
+ * request FIFO only by us, so the helper ends when we do.
  */
 export class HelperDevice implements BlockDevice {
   readonly readOnly: boolean;
@@ -50,15 +51,18 @@ export class HelperDevice implements BlockDevice {
     const repPath = path.join(dir, 'rep');
     const errPath = path.join(dir, 'stderr');
     for (const p of [reqPath, repPath]) mkfifo(p);
-    // O_RDWR never blocks on a FIFO; the child inherits dups of these as stdin and stdout.
-    const req = fs.openSync(reqPath, fs.constants.O_RDWR);
-    const repChild = fs.openSync(repPath, fs.constants.O_RDWR);
-    const rep = fs.openSync(repPath, fs.constants.O_RDONLY);
+    // Each FIFO end is held by one side only: the helper gets the request FIFO's read end and the
+    // reply FIFO's write end, we keep the others. So the helper reads end-of-file when we close
+    // or die (and exits, releasing the device), and we read end-of-file when it dies. A
+    // temporary O_RDWR open (which never blocks on a FIFO) lets both plain opens return at once.
+    const [reqChild, req] = fifoEnds(reqPath, fs.constants.O_RDONLY, fs.constants.O_WRONLY);
+    const [rep, repChild] = fifoEnds(repPath, fs.constants.O_RDONLY, fs.constants.O_WRONLY);
     const err = fs.openSync(errPath, 'w');
-    const child = spawn(launcher.command, launcher.args, { stdio: [req, repChild, err], detached: false });
+    // The device is named on the helper's command line: the privilege prompt shows what it confirms.
+    const child = spawn(launcher.command, [...launcher.args, devicePath], { stdio: [reqChild, repChild, err], detached: false });
+    child.on('error', () => undefined); // a launcher that cannot start shows as end-of-file on the replies
     child.unref();
-    fs.closeSync(repChild);
-    fs.closeSync(err);
+    for (const fd of [reqChild, repChild, err]) fs.closeSync(fd);
     const dev = new HelperDevice(devicePath, req, rep, dir, errPath, !write);
     try {
       const ready = dev.receive('start', launcher.method);
@@ -109,7 +113,7 @@ export class HelperDevice implements BlockDevice {
     } catch {
       /* the helper is gone already */
     }
-    fs.closeSync(this.requests); // the helper exits after answering CLOSE
+    fs.closeSync(this.requests); // the helper exits after answering CLOSE, or at end of file
     fs.closeSync(this.replies);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
@@ -143,6 +147,16 @@ export class HelperDevice implements BlockDevice {
       /* nothing written */
     }
     return new SnapscopeError('io', `${this.name}: ${why} (${what})${stderr ? `: ${stderr}` : ''}`, { device: this.name });
+  }
+}
+
+/** Opens a FIFO's two ends (flags `a`, `b`) without blocking on the other side. */
+function fifoEnds(p: string, a: number, b: number): [number, number] {
+  const both = fs.openSync(p, fs.constants.O_RDWR);
+  try {
+    return [fs.openSync(p, a), fs.openSync(p, b)];
+  } finally {
+    fs.closeSync(both);
   }
 }
 

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 export const INSTALLED_HELPER = '/usr/lib/snapscope/snapscope-helper';
 /** The helper in this checkout (CLI, serve, development). */
 export const SOURCE_HELPER = fileURLToPath(new URL('../helper/run-helper.mjs', import.meta.url));
-/** The helper's files: the script and its one import (electron-builder.yml extraResources). */
-const HELPER_FILES = ['run-helper.mjs', 'protocol.mjs'];
+/** The helper's files: the script and its imports (electron-builder.yml extraResources). */
+const HELPER_FILES = ['run-helper.mjs', 'protocol.mjs', 'device-guard.mjs'];
 
 /** Where the helper may be, for this process. */
 export interface HelperPlaces {

@@ -1,39 +1,28 @@
 import fs from 'node:fs';
 import type { BlockDevice } from '../../src-core/io/block-device.ts';
-import { FileDevice } from './file-device.ts';
-import { HelperDevice, type HelperLauncher } from './helper-device.ts';
-import { assertNotInUse } from './in-use.ts';
+import { openInput } from './access/inputs.ts';
+import type { HelperLauncher } from './helper-device.ts';
 
 export interface OpenedDevice {
   dev: BlockDevice;
   viaHelper: boolean;
+  /** A reader's note: who is writing the target meanwhile. */
+  note: string | null;
 }
 
 /**
- * Opens a COW or origin. Writers first refuse devices someone else uses (a dm table, holders, a
- * mount, a loop attachment) and open block devices O_EXCL. A block device this user may not open
- * goes through the privileged helper, when one can be launched; anything else opens directly, so
- * no helper is started when it is not needed.
+ * Opens a COW or origin for the API, through the access layer (access/inputs.ts): in-use and
+ * read-only refusals, O_EXCL and the exclusive lock for writers, a shared lock for readers, and
+ * the privileged helper for a block device this user may not open.
  */
 export function openDevice(path: string, role: 'COW' | 'origin', write: boolean, helper: HelperLauncher | null): OpenedDevice {
-  if (write) assertNotInUse(path, role);
-  const block = isBlockDevice(path);
-  if (block && helper && !mayOpen(path, write)) return { dev: HelperDevice.open(helper, path, { write }), viaHelper: true };
-  return { dev: FileDevice.open(path, { write, exclusive: write && block }), viaHelper: false };
+  const { dev, viaHelper, note } = openInput(path, role, write, helper);
+  return { dev, viaHelper, note };
 }
 
 export function isBlockDevice(path: string): boolean {
   try {
     return fs.statSync(path).isBlockDevice();
-  } catch {
-    return false;
-  }
-}
-
-function mayOpen(path: string, write: boolean): boolean {
-  try {
-    fs.accessSync(path, write ? fs.constants.R_OK | fs.constants.W_OK : fs.constants.R_OK);
-    return true;
   } catch {
     return false;
   }

@@ -9,6 +9,7 @@ import type { ExceptionStore } from '../../src-core/store.ts';
 import { structuralToDto } from './convert.ts';
 import { ExceptionIndex } from './exception-index.ts';
 import type { HelperLauncher } from './helper-device.ts';
+import { LockedError } from './access/inputs.ts';
 import { assertNotInUse } from './in-use.ts';
 import { isBlockDevice, openDevice } from './open-device.ts';
 
@@ -35,6 +36,9 @@ export class StoreSession {
   writer: string | null = null;
   readonly readers = new Set<string>();
   private index: ExceptionIndex | null = null;
+  private building: Promise<ExceptionIndex> | null = null;
+  /** Bumped by every change of the store's content (a build in progress starts again). */
+  private version = 0;
   private pending: StructuralEventDto[] = [];
   private dropped = 0;
 
@@ -47,9 +51,25 @@ export class StoreSession {
     readonly origin: BlockDevice | null,
     readonly store: ExceptionStore,
     readonly viaHelper: boolean,
+    /** Why a session asked for writing is read-only: another process holds the store. */
+    readonly readOnlyReason: string | null,
   ) {}
 
+  /**
+   * Opens the store. Asked for writing while another process (a CLI command, another window)
+   * holds it for writing, it opens read-only instead and says why (`readOnlyReason`), rather than
+   * failing later at the first write.
+   */
   static open(o: SessionOpen): StoreSession {
+    try {
+      return StoreSession.openAs(o, null);
+    } catch (e) {
+      if (!(e instanceof LockedError)) throw e;
+      return StoreSession.openAs({ ...o, write: false }, `opened read-only: ${e.where.device ?? o.cow} is in use (${e.holder})`);
+    }
+  }
+
+  private static openAs(o: SessionOpen, readOnlyReason: string | null): StoreSession {
     const cow = openDevice(o.cow, 'COW', o.write, o.helper);
     let origin: ReturnType<typeof openDevice> | null = null;
     let session: StoreSession | null = null;
@@ -64,7 +84,7 @@ export class StoreSession {
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       });
       if (origin) checkGeometry(store, origin.dev);
-      session = new StoreSession(o.id, o.cow, o.origin, o.write, cow.dev, origin?.dev ?? null, store, cow.viaHelper || origin?.viaHelper === true);
+      session = new StoreSession(o.id, o.cow, o.origin, o.write, cow.dev, origin?.dev ?? null, store, cow.viaHelper || origin?.viaHelper === true, readOnlyReason);
       return session;
     } catch (e) {
       origin?.dev.close();
@@ -81,13 +101,17 @@ export class StoreSession {
       write: this.write,
       format: this.store.format,
       viaHelper: this.viaHelper,
+      ...(this.readOnlyReason !== null && { readOnlyReason: this.readOnlyReason }),
       info: this.store.info(),
     };
   }
 
   /** Throws unless this session may write now: opened for write, valid, no job using it, nobody else using its files. */
   requireWrite(what: string): void {
-    if (!this.write) throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is open read-only (open it with write: true)`, { device: this.cowPath });
+    if (!this.write) {
+      const why = this.readOnlyReason ? `${this.readOnlyReason}; close it there and reopen` : 'open it with write: true';
+      throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is open read-only (${why})`, { device: this.cowPath });
+    }
     if (!this.store.valid) throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is marked invalid and opens read-only`, { device: this.cowPath });
     this.requireNoWriter(what);
     this.requireUnused(what);
@@ -120,14 +144,30 @@ export class StoreSession {
     if (chunk >= count) throw new ApiError('bad-request', `chunk ${chunk} is past the end of the ${what} (${count} chunks)`, { chunk, field: 'chunk' });
   }
 
-  /** The exceptions by COW chunk, built on first use after a change. */
-  exceptionIndex(): ExceptionIndex {
-    return (this.index ??= ExceptionIndex.build(this.store));
+  /**
+   * The exceptions by COW chunk, built on first use after a change, in slices (other calls are
+   * served meanwhile); a change during the build starts it again. Callers share one build.
+   */
+  exceptionIndex(): Promise<ExceptionIndex> {
+    if (this.index) return Promise.resolve(this.index);
+    this.building ??= (async () => {
+      try {
+        for (;;) {
+          const version = this.version;
+          const built = await ExceptionIndex.buildChunked(this.store, () => this.version !== version);
+          if (built && this.version === version) return (this.index = built);
+        }
+      } finally {
+        this.building = null;
+      }
+    })();
+    return this.building;
   }
 
   /** The store's content changed: drop what was derived from it. */
   contentChanged(): void {
     this.index = null;
+    this.version++;
   }
 
   /** The structural events since the last call, as one batch (null when there were none). */

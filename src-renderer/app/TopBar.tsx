@@ -30,7 +30,9 @@ export function TopBar() {
       <span className="badge accent">{info.format}</span>
       <span className="badge">{formatBytes(info.deviceBytes)}</span>
       <span className={`badge ${info.valid ? 'ok' : 'bad'}`}>{info.valid ? 'valid' : 'invalid'}</span>
-      <span className={`badge ${session.write ? 'warn' : ''}`}>{session.write ? 'read-write' : 'read-only'}</span>
+      <span className={`badge ${session.write ? 'warn' : ''}`} title={session.readOnlyReason} data-testid="access-mode">
+        {session.write ? 'read-write' : session.readOnlyReason ? 'read-only: in use elsewhere' : 'read-only'}
+      </span>
       <span className="spacer" />
       {session.write ? (
         <button type="button" className="btn btn-sm" onClick={() => void reopen(false)}>

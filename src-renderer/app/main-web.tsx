@@ -1,8 +1,15 @@
 import { CHANNELS } from '../../src-core/api/contract.ts';
 import { createWebSocketClient } from '../client/websocket-client.ts';
-import { boot, bootFailure } from './boot.tsx';
+import { boot } from './boot.tsx';
 
-// Browser composition root (`snapscope serve`): the token comes from the URL the server printed.
-const token = new URL(window.location.href).searchParams.get(CHANNELS.tokenParam);
-if (token) boot(createWebSocketClient(new URL(window.location.href), token));
-else bootFailure('No access token in the URL', 'Open the exact URL that `snapscope serve` printed; it ends with ?token=… and only works on this machine (or through an SSH tunnel).');
+// Browser composition root (`snapscope serve`). The first load carries ?token=; the server answered
+// it with an HttpOnly cookie for this port, so the token is taken out of the address bar (history,
+// bookmarks, screen shares) and later loads and the WebSocket authenticate with the cookie. A page
+// served at all was authorised, by the token or by the cookie.
+const here = new URL(window.location.href);
+const token = here.searchParams.get(CHANNELS.tokenParam) ?? '';
+if (token) {
+  here.searchParams.delete(CHANNELS.tokenParam);
+  window.history.replaceState(window.history.state, '', `${here.pathname}${here.search}${here.hash}`);
+}
+boot(createWebSocketClient(new URL(window.location.href), token));

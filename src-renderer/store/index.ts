@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiEvent, EngineClient } from '../../src-core/api/contract.ts';
+import { applyInfoDelta } from '../../src-core/api/info-delta.ts';
 import { createActivitySlice } from './activity-slice.ts';
 import { createInfoSlice } from './info-slice.ts';
 import { createJobsSlice } from './jobs-slice.ts';
@@ -32,7 +33,7 @@ export function createAppStore(client: EngineClient): AppStore {
     ...createTeachSlice(client)(...a),
     resetViews() {
       a[0]({ treeRoot: null, blocks: new Map(), expanded: new Set(), unfolded: new Set(), searchPath: null, treeError: null, flashes: [] });
-      a[0]({ leafChunk: null, leafDetail: null, leafError: null, leafOrigin: null, occupancy: null, areas: null, pages: new Map() });
+      a[0]({ leafChunk: null, leafDetail: null, leafError: null, leafOrigin: null, occupancy: null, occupancySummary: null, areas: null, pages: new Map(), stalePages: new Map() });
     },
   }));
   client.onEvent((event) => handleEvent(store, event));
@@ -45,7 +46,8 @@ function handleEvent(store: AppStore, event: ApiEvent): void {
   const mine = (session: string): boolean => s.session?.session === session;
   switch (event.type) {
     case 'store-changed':
-      if (mine(event.session)) s.applyInfo(event.info);
+      if (mine(event.session) && s.info) s.applyInfo(applyInfoDelta(s.info, event.delta));
+      else if (mine(event.session)) void s.refreshInfo();
       break;
     case 'structural':
       if (mine(event.session)) s.noteStructural(event.events);

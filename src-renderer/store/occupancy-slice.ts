@@ -4,7 +4,14 @@ import { toViewError, type ViewError } from './errors.ts';
 import type { SliceCreator } from './types.ts';
 
 export interface OccupancySlice {
-  /** Buckets of the range the map shows; canvases `subscribe` to it and repaint without React. */
+  /**
+   * The whole device in SUMMARY_BUCKETS buckets with who reads the data: the maps paint every
+   * frame of a pan or zoom from it (viz/occupancy-summary.ts), and ask for `occupancy` only where
+   * it is too coarse. Refetched when the store changes.
+   */
+  occupancySummary: OccupancyResult | null;
+  loadOccupancySummary(): Promise<void>;
+  /** Detail: finer buckets of a window around the view, when the summary is too coarse there. */
   occupancy: OccupancyResult | null;
   occupancyError: ViewError | null;
   /** Asks for [start, end) in `buckets`, with who reads the exception data; the latest request wins. */
@@ -23,6 +30,9 @@ export interface OccupancySlice {
  * over every exception in range), so a million-exception store paints at once and refines.
  */
 const ROLES_FIRST_SPAN = 250_000;
+
+/** Buckets of the whole-device summary: at 10M chunks one bucket is 306 chunks, a few pixels' worth. */
+export const SUMMARY_BUCKETS = 1 << 15;
 
 interface Request {
   session: string;
@@ -56,9 +66,36 @@ export const createOccupancySlice: SliceCreator<OccupancySlice> = (client) => (s
     }
   };
 
+  let summaryFor: string | null = null;
   return {
+    occupancySummary: null,
     occupancy: null,
     occupancyError: null,
+
+    async loadOccupancySummary() {
+      const session = get().session?.session;
+      const total = get().info?.chunkCount ?? 0;
+      if (!session || total === 0) return;
+      const key = `${session} ${get().revision}`;
+      if (summaryFor === key) return;
+      summaryFor = key;
+      const args = { session, start: 0, end: total, buckets: Math.min(total, SUMMARY_BUCKETS) };
+      const stale = (): boolean => summaryFor !== key;
+      try {
+        if (total > ROLES_FIRST_SPAN) {
+          const roles = await client.occupancy(args);
+          if (stale()) return;
+          set({ occupancySummary: roles, occupancyError: null });
+        }
+        const summary = await client.occupancy({ ...args, bySnapshot: true });
+        if (!stale()) set({ occupancySummary: summary, occupancyError: null });
+      } catch (e) {
+        if (!stale()) {
+          summaryFor = null;
+          set({ occupancyError: toViewError(e) });
+        }
+      }
+    },
 
     loadOccupancy(start, end, buckets) {
       const session = get().session?.session;

@@ -166,9 +166,12 @@ export const createTreeSlice: SliceCreator<TreeSlice> = (client) => (set, get) =
 
     searchKey: (key) =>
       serial(async () => {
-        const d = draft();
-        if (!d) return null;
         try {
+          // A search from another view (the leaf inspector) may come before the tree was ever drawn.
+          const session = get().session?.session;
+          if (session && !get().treeRoot && get().info?.format === 'shared') set({ treeRoot: await client.treeRoot({ session }) });
+          const d = draft();
+          if (!d) return null;
           const path = await client.pathTo({ session: d.session, key });
           d.focus = path.path;
           await openPath(d, path.path);

@@ -1,10 +1,13 @@
 import type { LeafDetailResult } from '../../src-core/api/dto.ts';
-import { snapshotColor } from './colors.ts';
+import { ROLE_COLORS, snapshotColor } from './colors.ts';
 
 /**
- * The sharemap: rows are a leaf's origin chunks, columns are snapshots; a cell shows which
- * exception that snapshot reads. One copy serving several snapshots wears the colour of the lowest
- * of them in every one of its cells (same colour in a row = same shared copy) and carries a dot.
+ * The sharemap: rows are a leaf's origin chunks, columns are snapshots; a cell shows which copy
+ * that snapshot reads (docs/adr/0007-sharemap-encoding.md). Colours are the occupancy map's: a
+ * copy only one snapshot reads in that snapshot's colour, a copy several share in the shared
+ * brown, the origin (no exception) in the free grey. A shared copy is one mark: its cells, joined
+ * into one bar where its sharers are neighbours and by a line above the cells where they are not,
+ * so two shared copies in a row read as two marks.
  */
 export interface SharemapGeometry {
   labelW: number;
@@ -13,14 +16,20 @@ export interface SharemapGeometry {
   cellH: number;
   width: number;
   height: number;
+  /** Column names are written slanted (narrow columns). */
+  slanted: boolean;
 }
+
+const HEAD_FLAT = 30;
+const HEAD_SLANTED = 92;
 
 export function sharemapGeometry(detail: LeafDetailResult, maxWidth: number): SharemapGeometry {
   const labelW = 76;
-  const headH = 28;
-  const cellW = Math.max(18, Math.min(88, Math.floor((maxWidth - labelW) / Math.max(detail.slots.length, 1))));
-  const cellH = 18;
-  return { labelW, headH, cellW, cellH, width: labelW + cellW * detail.slots.length, height: headH + cellH * detail.rows.length };
+  const cellW = Math.max(15, Math.min(88, Math.floor((maxWidth - labelW - 8) / Math.max(detail.slots.length, 1))));
+  const cellH = 20;
+  const slanted = cellW < 56;
+  const headH = slanted ? HEAD_SLANTED : HEAD_FLAT;
+  return { labelW, headH, cellW, cellH, slanted, width: labelW + cellW * detail.slots.length + (slanted ? 40 : 0), height: headH + cellH * detail.rows.length };
 }
 
 export interface SharemapCell {
@@ -48,6 +57,34 @@ export function hitSharemap(detail: LeafDetailResult, g: SharemapGeometry, x: nu
   return cellAt(detail, Math.floor((y - g.headH) / g.cellH), Math.floor((x - g.labelW) / g.cellW));
 }
 
+/** One copy of a row: its COW chunk and the columns that read it (ascending). */
+export interface RowCopy {
+  chunk: number;
+  columns: number[];
+  /** Lane of its joining line (copies whose column spans overlap get different lanes). */
+  lane: number;
+}
+
+/** The distinct copies of row `cells` (origin reads left out), with lanes for their joining lines. */
+export function rowCopies(cells: readonly number[]): RowCopy[] {
+  const byChunk = new Map<number, number[]>();
+  cells.forEach((chunk, c) => {
+    if (chunk >= 0) byChunk.set(chunk, [...(byChunk.get(chunk) ?? []), c]);
+  });
+  const copies = [...byChunk].map(([chunk, columns]) => ({ chunk, columns, lane: 0 })).sort((a, b) => a.columns[0]! - b.columns[0]!);
+  const laneEnds: number[] = [];
+  for (const copy of copies) {
+    if (copy.columns.length < 2) continue;
+    const lo = copy.columns[0]!;
+    const hi = copy.columns.at(-1)!;
+    let lane = laneEnds.findIndex((end) => end < lo);
+    if (lane < 0) lane = laneEnds.length;
+    laneEnds[lane] = hi;
+    copy.lane = lane;
+  }
+  return copies;
+}
+
 export interface SharemapStyle {
   free: string;
   text: string;
@@ -57,41 +94,94 @@ export interface SharemapStyle {
   /** Row to mark (the origin chunk a clicked exception chunk keeps), or null. */
   focusOrigin?: number | null;
   accent?: string;
+  /** Snapshot names for the column heads (slot numbers otherwise). */
+  names?: ReadonlyMap<number, string>;
 }
+
+export const SHARED_COLOR = ROLE_COLORS.exception;
+
+/**
+ * Column heads: names without the prefix they all share ("daily-2026-09-01", "daily-2026-09-02"
+ * → "…09-01", "…09-02"), so narrow columns show what tells them apart.
+ */
+export function columnNames(names: readonly string[]): string[] {
+  if (names.length < 2) return [...names];
+  let common = names[0]!.length;
+  for (const n of names) {
+    let i = 0;
+    while (i < common && i < n.length && n[i] === names[0]![i]) i++;
+    common = i;
+  }
+  // Cut after a separator, and only when it saves enough to matter.
+  const cut = Math.max(names[0]!.lastIndexOf('-', common - 1), names[0]!.lastIndexOf('_', common - 1), names[0]!.lastIndexOf(' ', common - 1)) + 1;
+  return cut >= 4 ? names.map((n) => `…${n.slice(cut)}`) : [...names];
+}
+/** Height of the strip above a row's cells where joining lines run. */
+const LANES_H = 5;
 
 export function paintSharemap(ctx: CanvasRenderingContext2D, detail: LeafDetailResult, g: SharemapGeometry, style: SharemapStyle): void {
   ctx.clearRect(0, 0, g.width, g.height);
   ctx.font = '11px ui-monospace, "DejaVu Sans Mono", monospace';
   ctx.textBaseline = 'middle';
+  const heads = columnNames(detail.slots.map((slot) => style.names?.get(slot) || `slot ${slot}`));
   detail.slots.forEach((slot, c) => {
     const x = g.labelW + c * g.cellW;
     ctx.fillStyle = snapshotColor(slot);
-    ctx.fillRect(x + 2, g.headH - 8, g.cellW - 4, 5);
+    ctx.fillRect(x + 2, g.headH - 7, g.cellW - 4, 5);
     ctx.fillStyle = style.highlightSlot === slot ? style.text : style.muted;
-    ctx.textAlign = 'center';
-    ctx.fillText(`s${slot}`, x + g.cellW / 2, 9);
+    const name = heads[c]!;
+    if (g.slanted) {
+      ctx.save();
+      ctx.translate(x + g.cellW / 2, g.headH - 11);
+      ctx.rotate(-Math.PI / 3);
+      ctx.textAlign = 'left';
+      ctx.fillText(name.length > 14 ? `${name.slice(0, 13)}…` : name, 0, 0);
+      ctx.restore();
+    } else {
+      ctx.textAlign = 'center';
+      const fit = Math.max(3, Math.floor(g.cellW / 7));
+      ctx.fillText(name.length > fit ? `${name.slice(0, fit - 1)}…` : name, x + g.cellW / 2, 10);
+    }
   });
   detail.rows.forEach((row, r) => {
     const y = g.headH + r * g.cellH;
     const focused = style.focusOrigin === row.origin;
+    ctx.globalAlpha = 1;
     ctx.textAlign = 'right';
     ctx.fillStyle = focused ? (style.accent ?? style.text) : style.muted;
-    ctx.fillText(focused ? `▸ ${row.origin}` : String(row.origin), g.labelW - 8, y + g.cellH / 2);
-    detail.slots.forEach((_, c) => {
-      const cell = cellAt(detail, r, c);
-      if (!cell) return;
-      const x = g.labelW + c * g.cellW;
-      const dim = style.highlightSlot !== null && style.highlightSlot !== cell.slot;
-      ctx.globalAlpha = dim ? 0.28 : 1;
-      ctx.fillStyle = cell.chunk < 0 ? style.free : snapshotColor(cell.readers[0] ?? cell.slot);
-      ctx.fillRect(x + 1, y + 1, g.cellW - 2, g.cellH - 2);
-      if (cell.readers.length > 1) {
-        ctx.fillStyle = '#fff';
-        ctx.beginPath();
-        ctx.arc(x + g.cellW / 2, y + g.cellH / 2, 2.5, 0, Math.PI * 2);
-        ctx.fill();
-      }
+    ctx.fillText(focused ? `▸ ${row.origin}` : String(row.origin), g.labelW - 8, y + g.cellH / 2 + 2);
+    const top = y + LANES_H;
+    const h = g.cellH - LANES_H - 1;
+    const dim = (c: number): number => (style.highlightSlot !== null && style.highlightSlot !== detail.slots[c] ? 0.28 : 1);
+    // Origin reads: grey cells.
+    row.cells.forEach((chunk, c) => {
+      if (chunk >= 0) return;
+      ctx.globalAlpha = dim(c);
+      ctx.fillStyle = style.free;
+      ctx.fillRect(g.labelW + c * g.cellW + 1, top, g.cellW - 2, h);
     });
+    for (const copy of rowCopies(row.cells)) {
+      const shared = copy.columns.length > 1;
+      ctx.fillStyle = shared ? SHARED_COLOR : snapshotColor(detail.slots[copy.columns[0]!]!);
+      // Runs of neighbouring columns are one bar; gaps between runs are bridged by the lane line.
+      let start = copy.columns[0]!;
+      for (let i = 1; i <= copy.columns.length; i++) {
+        const c = copy.columns[i];
+        if (c === copy.columns[i - 1]! + 1) continue;
+        const end = copy.columns[i - 1]!;
+        for (let k = start; k <= end; k++) {
+          ctx.globalAlpha = dim(k);
+          ctx.fillRect(g.labelW + k * g.cellW + (k === start ? 1 : 0), top, g.cellW - (k === start ? 1 : 0) - (k === end ? 1 : 0), h);
+        }
+        if (c !== undefined) start = c;
+      }
+      if (shared && copy.columns.at(-1)! - copy.columns[0]! + 1 > copy.columns.length) {
+        const ly = y + 1 + Math.min(copy.lane, 2) * 1.5;
+        ctx.globalAlpha = style.highlightSlot === null || copy.columns.some((c) => detail.slots[c] === style.highlightSlot) ? 1 : 0.28;
+        ctx.fillRect(g.labelW + copy.columns[0]! * g.cellW + g.cellW / 2, ly, (copy.columns.at(-1)! - copy.columns[0]!) * g.cellW, 1.5);
+        for (const c of copy.columns) ctx.fillRect(g.labelW + c * g.cellW + g.cellW / 2 - 0.75, ly, 1.5, top - ly);
+      }
+    }
     if (focused) {
       ctx.globalAlpha = 1;
       ctx.strokeStyle = style.accent ?? style.text;

@@ -61,7 +61,7 @@ describe('snapscope merge on a shared store', () => {
     expect(cli('replay', origin, cow, '--script', script).code).toBe(0);
     const view = (from: string) => {
       const out = path.join(dir, `view-${from}`);
-      expect(cli('read', origin, cow, '--from', from, '--out', out).code).toBe(0);
+      expect(cli('read', origin, cow, '--from', from, '--out', out, '--force').code).toBe(0); // read again after the merge
       return fs.readFileSync(out);
     };
     const [a, b] = [view('a'), view('b')];

@@ -67,7 +67,7 @@ describe('snapscope check, repair, dump, restore, stats', () => {
       const file = path.join(dir, `dump.${form}`);
       fs.writeFileSync(file, d1.stdout);
       const fresh = path.join(dir, `new-${form}.img`);
-      expect(cli('restore', file, fresh).code).toBe(0);
+      expect(cli('restore', file, fresh, '--metadata-only').code).toBe(0); // a dump holds no data chunks
       expect(cli('dump', fresh, '--format', form).stdout).toBe(d1.stdout);
       // Onto the store itself: backed up first.
       const copy = path.join(dir, `copy-${form}.img`);
@@ -102,7 +102,9 @@ describe('snapscope check, repair, dump, restore, stats', () => {
     const fixed = path.join(dir, 'fixed.img');
     const run = cli('repair', bad, '--out', fixed);
     expect(run.stdout).toMatch(/note: snapshot slot 1 is being merged into the origin/);
-    expect(cli('check', fixed, '--strict').code).toBe(0);
+    expect(cli('check', fixed).code).toBe(0);
+    // The unfinished delete stays recorded, and check warns about it until it is finished.
+    expect(cli('check', fixed, '--strict').stdout).toMatch(/s-delete-in-progress/);
     expect(cli('dump', fixed).stdout).toMatch(/"deleting":0,"merge":\{"slot":1,"done":0,"cursor":0\}/);
   });
 
@@ -117,6 +119,6 @@ describe('snapscope check, repair, dump, restore, stats', () => {
     const r = cli('restore', dump, target);
     expect(r.code).toBe(1);
     expect(oneLine(r)).toMatch(/exceptions 0 and 2 both remap old_chunk 5/);
-    expect(fs.readFileSync(target).every((b) => b === 0)).toBe(true); // nothing written
+    expect(fs.existsSync(target)).toBe(false); // nothing written, not even the file
   });
 });

@@ -21,7 +21,7 @@ function layout(): { dir: string; bin: string; places: HelperPlaces; tool(name: 
   };
   const packaged = (root: string): string => {
     fs.mkdirSync(path.join(root, 'helper'), { recursive: true });
-    for (const f of ['run-helper.mjs', 'protocol.mjs']) fs.copyFileSync(path.join(path.dirname(SOURCE_HELPER), f), path.join(root, 'helper', f));
+    for (const f of ['run-helper.mjs', 'protocol.mjs', 'device-guard.mjs']) fs.copyFileSync(path.join(path.dirname(SOURCE_HELPER), f), path.join(root, 'helper', f));
     return path.join(root, 'helper', 'run-helper.mjs');
   };
   return { dir, bin, tool, packaged, places: { resourcesPath: null, source: SOURCE_HELPER, installed: path.join(dir, 'usr-lib-snapscope-helper'), appDir: null } };
@@ -75,7 +75,7 @@ it('AppImage: says pkexec cannot reach the helper, and gives sudo a copy outside
   const script = choice.launcher!.args.at(-1)!;
   expect(choice.launcher!.args).toEqual(['-n', node, script]);
   expect(path.relative(appDir, script).startsWith('..')).toBe(true);
-  for (const f of ['run-helper.mjs', 'protocol.mjs']) expect(fs.readFileSync(path.join(path.dirname(script), f))).toEqual(fs.readFileSync(path.join(path.dirname(inside), f)));
+  for (const f of ['run-helper.mjs', 'protocol.mjs', 'device-guard.mjs']) expect(fs.readFileSync(path.join(path.dirname(script), f))).toEqual(fs.readFileSync(path.join(path.dirname(inside), f)));
   // No system node: the app binary is inside the mount too, so there is no helper: read-only.
   fs.rmSync(node);
   expect(chooseHelper({ PATH: l.bin }, false, places, app)).toEqual({

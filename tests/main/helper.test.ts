@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -67,3 +67,50 @@ it.skipIf(why !== null)(`reads a device through the helper as an unprivileged us
   expect(out.views).toEqual(expected);
   expect(out.write).toMatch(/read-only/);
 });
+
+it.skipIf(why !== null)(`through sudo, the helper ends when its unprivileged client is killed${why ? ` (skipped: ${why})` : ''}`, async () => {
+  const dir = fs.mkdtempSync('/tmp/snapscope-helper-death-');
+  fs.chmodSync(dir, 0o755);
+  const image = path.join(dir, 'd.img');
+  fs.writeFileSync(image, Buffer.alloc(1 << 20));
+  fs.chmodSync(image, 0o600);
+  const dev = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
+  try {
+    const root = path.join(path.dirname(SOURCE_HELPER), '..', '..');
+    const client = path.join(dir, 'client.mjs');
+    // Plain ESM through tsx's loader: one process, so killing it kills the client.
+    fs.writeFileSync(
+      client,
+      `const { HelperDevice } = await import(${JSON.stringify(path.join(root, 'src-main/host/helper-device.ts'))});\n` +
+        `const h = HelperDevice.open({ method: 'sudo', command: 'sudo', args: ['-n', process.execPath, ${JSON.stringify(SOURCE_HELPER)}] }, ${JSON.stringify(dev)});\n` +
+        `process.stdout.write(process.pid + '\\n');\nsetInterval(() => h.size, 1000);\n`,
+    );
+    fs.chmodSync(client, 0o644);
+    const child = spawn('runuser', ['-u', USER, '--', process.execPath, '--import', 'tsx', client], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env['PATH'] ?? '', HOME: '/tmp' } });
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.stdout!.on('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+      child.once('exit', (c) => reject(new Error(`client exited ${c} before opening`)));
+    });
+    expect(helpers(dev)).toHaveLength(1);
+    process.kill(pid, 'SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (helpers(dev).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(helpers(dev), 'the root helper outlived its client').toEqual([]);
+  } finally {
+    spawnSync('losetup', ['-d', dev]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 30_000);
+
+/** Live helper processes (as root, under sudo) started for `device`. */
+function helpers(device: string): number[] {
+  return fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((pid) => {
+    try {
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const state = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+      return argv[0] !== 'sudo' && argv.some((a) => a.endsWith('run-helper.mjs')) && argv.includes(device) && state !== 'Z';
+    } catch {
+      return false;
+    }
+  }).map(Number);
+}

@@ -13,7 +13,7 @@ beforeAll(async () => {
   paths = persistentPair(dir);
   process.env['XDG_DATA_HOME'] = dir;
   // The real engine in its worker thread, over a real socket; no UI build (the renderer's tests do that).
-  server = await startServer({ cow: paths.cow, origin: paths.origin, write: true, buildUi: false, uiDir: dir, log: (l) => lines.push(l) });
+  server = await startServer({ cow: paths.cow, origin: paths.origin, write: true, buildUi: false, uiDir: dir, runtimeDir: `${dir}/run`, log: (l) => lines.push(l) });
 });
 afterAll(async () => server?.close());
 
@@ -39,7 +39,7 @@ it('answers calls with the token, refuses them without or with a wrong one', asy
 it('sets a cookie on the first tokened request that later requests can use', async () => {
   const first = await fetch(server.url);
   const cookie = first.headers.get('set-cookie')?.split(';')[0] ?? '';
-  expect(cookie).toBe(`${CHANNELS.cookie}=${server.token}`);
+  expect(cookie).toBe(`${CHANNELS.cookie}_${server.port}=${server.token}`);
   expect((await call('hello', {}, { cookie })).status).toBe(200);
 });
 

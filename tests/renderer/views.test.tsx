@@ -84,11 +84,11 @@ it('the B-tree draws the root open and expands a node on click; a leaf opened fr
   await app.store.getState().openStore(await demoStore(app.client, dir));
   render(<App store={app.store} />);
   fireEvent.click(await screen.findByRole('button', { name: /^B-tree/ }));
-  const closed = await screen.findAllByRole('button', { name: /^node at chunk \d+, .* collapsed$/ });
+  const closed = await screen.findAllByRole('treeitem', { name: /^node at chunk \d+, .* collapsed$/ });
   const before = app.store.getState().blocks.size;
   fireEvent.click(closed[0]!);
-  await screen.findByRole('button', { name: /^node at chunk \d+, .* expanded$/ });
-  await waitFor(() => expect(screen.getAllByRole('button', { name: /^leaf at chunk/ }).length).toBeGreaterThan(0));
+  await screen.findByRole('treeitem', { name: /^node at chunk \d+, .* expanded$/ });
+  await waitFor(() => expect(screen.getAllByRole('treeitem', { name: /^leaf at chunk/ }).length).toBeGreaterThan(0));
   expect(app.store.getState().blocks.size).toBeGreaterThan(before);
 
   const session = app.store.getState().session!.session;

@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LeafDetailResult, NodeDto, OccupancyResult, TreeBlockDto } from '../../src-core/api/contract.ts';
 import { maskSlots } from '../../src-core/api/mask.ts';
 import { lowestSlot, snapshotColor } from '../../src-renderer/viz/colors.ts';
@@ -86,4 +86,21 @@ it('node keys shorten to fit a box', () => {
   expect(keySummary([1201, 1241, 1279])).toBe('1201 · 1241 …');
   expect(keySummary([120, 1241, 1279])).toBe('120 · 1241 · 1279');
   expect(keySummary([])).toBe('');
+});
+
+describe('sharemap marks (ADR 0007)', () => {
+  it('one mark per copy: copies grouped by chunk, origin reads left out, overlapping joins in separate lanes', async () => {
+    const { rowCopies, columnNames } = await import('../../src-renderer/viz/sharemap-painter.ts');
+    // Slots 0..5: even slots share copy 10, odd ones copy 11 (spans overlap), slot 4 reads the origin.
+    const copies = rowCopies([10, 11, 10, 11, -1, 12]);
+    expect(copies.map((c) => [c.chunk, c.columns])).toEqual([
+      [10, [0, 2]],
+      [11, [1, 3]],
+      [12, [5]],
+    ]);
+    expect(new Set(copies.filter((c) => c.columns.length > 1).map((c) => c.lane)).size).toBe(2);
+    expect(rowCopies([7, 7, 8, 8]).map((c) => c.lane)).toEqual([0, 0]);
+    expect(columnNames(['daily-2026-09-01', 'daily-2026-10-02'])).toEqual(['…09-01', '…10-02']);
+    expect(columnNames(['base', 'snap'])).toEqual(['base', 'snap']);
+  });
 });

@@ -92,6 +92,17 @@ export class BitmapAllocator {
   }
 
   /**
+   * Frees in memory a chunk the bitmap on disk marks used but nothing references (a leak a crash
+   * left), without marking its bitmap chunk changed: opening a store writes nothing, and the
+   * bitmap on disk learns of it when the chunk is next allocated or its bitmap sector rewritten.
+   */
+  reclaimLeak(chunk: number): void {
+    if (!testBit(this.bits, chunk)) return;
+    clearBit(this.bits, chunk);
+    this.freeCount++;
+  }
+
+  /**
    * Hands `write` the changed part of each changed bitmap chunk — the whole sectors holding its
    * changed bytes, as (byte offset within the bitmap, bytes) — then forgets the changes. The other
    * sectors are already on disk as they are in memory, so the bitmap on disk ends up the same as

@@ -181,12 +181,22 @@ export class ExceptionTree {
    * while the root has one child. Only blocks that change are shadowed. When fewer than `margin`
    * chunks are free it stops before the next leaf and returns the origin to resume from (the
    * caller commits, which frees what this pass released); null when done. Origins from `end` on
-   * keep their bits (a merge clears one batch at a time).
+   * keep their bits (a merge clears one batch at a time). `onUnshared` hears each exception that
+   * lost a bit but stays, with its new mask.
    */
-  clearBits(lo: number, hi: number, onFreed: (origin: number, chunk: number, leaf: number) => void, resume = 0, margin = 0, end = Infinity): number | null {
+  clearBits(
+    lo: number,
+    hi: number,
+    onFreed: (origin: number, chunk: number, leaf: number) => void,
+    resume = 0,
+    margin = 0,
+    end = Infinity,
+    onUnshared?: (lo: number, hi: number) => void,
+  ): number | null {
     this.pausedAt = null;
     this.margin = margin;
     this.clearEnd = end;
+    this.onUnshared = onUnshared;
     this.root = this.clearIn(this.root, 0, lo, hi, onFreed, 0, Infinity, resume);
     if (this.pausedAt !== null) return this.pausedAt;
     while (this.levels > 1) {
@@ -205,6 +215,7 @@ export class ExceptionTree {
   private pausedAt: number | null = null;
   private margin = 0;
   private clearEnd = Infinity;
+  private onUnshared: ((lo: number, hi: number) => void) | undefined;
 
   private short(): boolean {
     return this.tx.alloc.freeCount < this.margin;
@@ -232,11 +243,17 @@ export class ExceptionTree {
       }
       const own = this.ownLeaf(chunk, depth);
       const events = this.events;
+      const hook = this.onUnshared;
       own.clearBits(
         lo,
         hi,
         (origin, c) => onFreed(origin, c, own.chunk),
-        events && ((origin, c, nlo, nhi) => events({ type: 'exception-unshare', origin, chunk: c, share: toBigMask(nlo, nhi), leaf: own.chunk })),
+        events || hook
+          ? (origin, c, nlo, nhi) => {
+              hook?.(nlo, nhi);
+              events?.({ type: 'exception-unshare', origin, chunk: c, share: toBigMask(nlo, nhi), leaf: own.chunk });
+            }
+          : undefined,
         resume,
         this.clearEnd,
       );

@@ -65,6 +65,7 @@ export function checkMergeable(store: SharedStore, origin: BlockDevice, slot: nu
   if (!Number.isInteger(slot) || slot < 0 || slot > 63 || ((store.header().snapmask >> BigInt(slot)) & 1n) === 0n) {
     throw new SnapscopeError('not-found', `cannot merge: no snapshot in slot ${slot}`, { device: cow, field: 'slot' });
   }
+  store.checkNoDeleteInProgress(`merge snapshot ${slot}`);
   const rec = store.mergeRecord();
   if (rec && rec.slot !== slot) {
     throw new SnapscopeError(

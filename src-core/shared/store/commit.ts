@@ -5,14 +5,14 @@ import { toBigMask } from '../mask.ts';
 import { checkWritable } from './guards.ts';
 import type { StoreState } from './state.ts';
 
-/** Makes every change so far durable and atomic: blocks, bitmap, then the header sector. */
+/** Makes every change so far durable and atomic: origin writes, then blocks, bitmap, then the header sector. */
 export function commit(s: StoreState): void {
   checkWritable(s);
+  flushOrigins(s);
   if (!s.tx.dirty && !s.labelsDirty) return;
   if (s.labelsDirty) writeLabels(s);
   s.hdr.generation++;
   s.tx.commit(() => writeHeader(s));
-  s.originCowPending = false;
   s.tx.trim();
   s.events?.({
     type: 'commit',
@@ -29,9 +29,16 @@ export function close(s: StoreState): void {
   if (s.closed) return;
   // A second commit writes the bitmap with the first one's deferred frees, so a clean close leaks nothing.
   for (let k = 0; k < 2 && !s.readOnly && (s.tx.dirty || s.labelsDirty); k++) commit(s);
+  flushOrigins(s);
   s.closed = true;
   s.tx.cache.clear();
   s.cow.close();
+}
+
+/** Origin writes are reported done when the command returns: make them durable (docs/format-shared.md § Crash guarantees). */
+function flushOrigins(s: StoreState): void {
+  for (const origin of s.originsWritten) origin.flush();
+  s.originsWritten.clear();
 }
 
 /** The commit point: the in-memory header fields brought up to date and written as one sector. */

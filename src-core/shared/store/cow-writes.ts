@@ -6,7 +6,7 @@ import { SECTOR_BYTES, type BlockDevice } from '../../io/block-device.ts';
 import { EXCEPTION_BYTES } from '../format/leaf.ts';
 import { slotBit, toBigMask } from '../mask.ts';
 import { commit } from './commit.ts';
-import { checkListRoom, checkNotMerging, checkOriginChunk, checkSnapshot, checkSpan, checkWritable, reserveInsert } from './guards.ts';
+import { checkListRoom, checkNotDeleting, checkNotMerging, checkOriginChunk, checkSnapshot, checkSpan, checkWritable, reserveInsert } from './guards.ts';
 import type { StoreState } from './state.ts';
 
 /**
@@ -56,16 +56,21 @@ export function prepareOriginWrite(s: StoreState, chunk: number, origin?: BlockD
     s.events?.({ type: 'copy-data', from: 'origin', source: chunk, to });
   }
   s.tree.addException(chunk, needLo, needHi, to);
-  s.originCowPending = true;
+  s.counts.add(needLo, needHi);
   s.tx.trim();
   return true;
 }
 
-/** Copy-on-write, then write `data` at byte `offset` of origin chunk `chunk` (after the protecting commit). */
+/**
+ * Copy-on-write, then write `data` at byte `offset` of origin chunk `chunk`. The origin write
+ * waits for a commit of everything before it (the protecting copy, and any other uncommitted
+ * operation), so a crash never keeps it while losing an earlier operation. Flushed at the next commit.
+ */
 export function writeOrigin(s: StoreState, origin: BlockDevice, chunk: number, data: Uint8Array, offset: number): void {
   checkSpan(s, data, offset);
   prepareOriginWrite(s, chunk, origin);
-  if (s.originCowPending) commit(s);
+  if (s.uncommitted) commit(s);
+  s.originsWritten.add(origin);
   origin.write(chunk * s.chunkBytes + offset, data);
 }
 
@@ -73,11 +78,18 @@ export function writeOrigin(s: StoreState, origin: BlockDevice, chunk: number, d
  * Writes through snapshot `slot`: in place when its exception is its own; otherwise into a new
  * exception for it alone holding its current data (the shared exception, else the origin chunk)
  * with `data` applied, clearing its bit in the shared one. Durable at the next commit.
+ *
+ * "Its own" is decided by the in-memory leaf, but an in-place write reaches the disk at once: into
+ * an exception the last commit references, it would show through every snapshot that commit
+ * shares it with (an unshare or delete not yet committed), and it would be on disk while earlier
+ * uncommitted operations are not. So such a write first commits what is pending; then memory and
+ * disk agree on who shares the exception. Exceptions allocated since the commit are written freely.
  */
 export function writeSnapshot(s: StoreState, origin: BlockDevice, slot: number, chunk: number, data: Uint8Array, offset: number): void {
   checkWritable(s);
   checkSnapshot(s, slot);
   checkNotMerging(s, `write snapshot ${slot}`, slot);
+  checkNotDeleting(s, `write snapshot ${slot}`, slot);
   checkSpan(s, data, offset);
   checkOriginChunk(s, chunk, origin);
   const bit = slotBit(slot);
@@ -117,6 +129,7 @@ export function writeSnapshot(s: StoreState, origin: BlockDevice, slot: number, 
     need: alone ? 0n : toBigMask(high ? 0 : bit, high ? bit : 0),
   });
   if (alone) {
+    if (!s.tx.isFresh(own) && s.uncommitted) commit(s);
     // Whole sectors, as a block layer would: a power loss then tears at a sector boundary only.
     const from = Math.floor(offset / SECTOR_BYTES) * SECTOR_BYTES;
     const to = Math.ceil((offset + data.length) / SECTOR_BYTES) * SECTOR_BYTES;
@@ -143,9 +156,11 @@ export function writeSnapshot(s: StoreState, origin: BlockDevice, slot: number, 
       const lo = high ? ownLo : (ownLo & ~bit) >>> 0;
       const hi = high ? (ownHi & ~bit) >>> 0 : ownHi;
       w.setShare(e, lo, hi);
+      s.counts.change(ownLo, ownHi, lo, hi);
       s.events?.({ type: 'exception-unshare', origin: chunk, chunk: own, share: toBigMask(lo, hi), leaf: w.chunk });
     }
   }
   s.tree.addException(chunk, high ? 0 : bit, high ? bit : 0, to);
+  s.counts.add(high ? 0 : bit, high ? bit : 0);
   s.tx.trim();
 }

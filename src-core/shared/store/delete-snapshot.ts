@@ -1,7 +1,7 @@
 /** Deleting a snapshot, or clearing its bit from a range of origin chunks, on a possibly nearly full COW. */
 import { slotBit } from '../mask.ts';
 import { commit } from './commit.ts';
-import { checkNotMerging, checkSnapshot, checkWritable, reserve } from './guards.ts';
+import { checkNotDeleting, checkNotMerging, checkSnapshot, checkWritable, deletingSlot, reserve } from './guards.ts';
 import { DELETING_FLAG } from './limits.ts';
 import type { StoreState } from './state.ts';
 
@@ -13,6 +13,8 @@ export function deleteSnapshot(s: StoreState, slot: number): void {
   checkWritable(s);
   checkSnapshot(s, slot);
   checkNotMerging(s, `delete snapshot ${slot}`, slot);
+  // Finishing a recorded delete is the way out; another delete would overwrite its record.
+  if (deletingSlot(s) !== slot) checkNotDeleting(s, `delete snapshot ${slot}`);
   const lo = slot < 32 ? slotBit(slot) : 0;
   const hi = slot < 32 ? 0 : slotBit(slot);
   // The header records the delete in progress at each pause's commit.
@@ -39,7 +41,7 @@ export function clearSlot(s: StoreState, slot: number, from: number, to: number)
 }
 
 /**
- * Clears lo/hi in origins [from, to). Shadowing needs free chunks: on a nearly full COW the walk
+ * Clears lo/hi (one slot's bit: the counts take a freed exception's mask to be it) in origins [from, to). Shadowing needs free chunks: on a nearly full COW the walk
  * pauses, `beforeCommit` records why in the header, a commit frees what the walk released, and
  * the walk resumes.
  */
@@ -53,12 +55,14 @@ function clearBitsPausing(s: StoreState, lo: number, hi: number, from: number, t
       hi,
       (origin, chunk, leaf) => {
         freed++;
+        s.counts.remove(lo, hi);
         s.tx.free(chunk, 'exception');
         s.events?.({ type: 'exception-free', origin, chunk, leaf });
       },
       resume,
       margin,
       to,
+      (nlo, nhi) => s.counts.change((nlo | lo) >>> 0, (nhi | hi) >>> 0, nlo, nhi),
     );
     if (paused === null) return;
     if (freed === 0 && paused === resume) reserve(s, Infinity);

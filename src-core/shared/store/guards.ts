@@ -2,7 +2,7 @@
 import { SnapscopeError } from '../../errors.ts';
 import type { BlockDevice } from '../../io/block-device.ts';
 import { NO_MERGE_SLOT } from '../format/header.ts';
-import { MAX_ORIGIN_CHUNKS } from './limits.ts';
+import { DELETING_FLAG, MAX_ORIGIN_CHUNKS } from './limits.ts';
 import type { StoreState } from './state.ts';
 
 export function checkWritable(s: StoreState): void {
@@ -31,6 +31,27 @@ export function checkNotMerging(s: StoreState, what: string, slot?: number): voi
     device: s.cow.name,
     field: 'merge_slot',
   });
+}
+
+/** The slot whose delete the header records as committed part-way (ext_flags), or null (also when that slot holds no snapshot). */
+export function deletingSlot(s: StoreState): number | null {
+  const slot = s.hdr.extFlags & 63;
+  return (s.hdr.extFlags & DELETING_FLAG) !== 0 && s.isActive(slot) ? slot : null;
+}
+
+/**
+ * A half-deleted snapshot reads incomplete data: reading, writing or merging it is refused (with
+ * `slot`: only when it is that snapshot), and so is what would end with the record dropped (other
+ * deletes and merges), until deleting it again finishes the delete.
+ */
+export function checkNotDeleting(s: StoreState, what: string, slot?: number): void {
+  const d = deletingSlot(s);
+  if (d === null || (slot !== undefined && slot !== d)) return;
+  throw new SnapscopeError(
+    'usage',
+    `${s.cow.name}: cannot ${what}: snapshot ${d} was being deleted when the store was last written and holds incomplete data; run snapshot delete ${d} to finish the delete first`,
+    { device: s.cow.name, field: 'ext_flags' },
+  );
 }
 
 export function checkChunk(s: StoreState, chunk: number, from = s.firstTreeChunk): void {

@@ -1,8 +1,6 @@
-/** What a store holds, for `info` and the overview: usage, snapshots with their counts, the header, notes. */
+/** What a store holds, for `info` and the overview: usage, snapshots with their counts, the header, notes. O(slots). */
 import { SECTOR_BYTES } from '../../io/block-device.ts';
 import type { SnapshotInfo, StoreInfo, StoreUsage } from '../../store.ts';
-import { EXCEPTION_BYTES } from '../format/leaf.ts';
-import { popcount32, slotBit } from '../mask.ts';
 import type { StoreState } from './state.ts';
 
 export function usage(s: StoreState): StoreUsage {
@@ -18,22 +16,9 @@ export function usage(s: StoreState): StoreUsage {
   };
 }
 
-/** Active snapshots with their labels and exception counts (one pass over the leaves). */
+/** Active snapshots with their labels and exception counts (kept by the engine: no walk). */
 export function snapshots(s: StoreState): SnapshotInfo[] {
-  const total = new Float64Array(64);
-  const unique = new Float64Array(64);
-  s.tree.forEachLeaf((leaf) => {
-    for (let e = leaf.listStart(0); e < leaf.size; e += EXCEPTION_BYTES) {
-      const lo = leaf.shareLo(e);
-      const hi = leaf.shareHi(e);
-      const only = popcount32(lo) + popcount32(hi) === 1;
-      for (let k = 0; k < 64; k++) {
-        if (((k < 32 ? lo : hi) & slotBit(k)) === 0) continue;
-        total[k]!++;
-        if (only) unique[k]!++;
-      }
-    }
-  });
+  const { total, unique } = s.counts.current(s.tree);
   const out: SnapshotInfo[] = [];
   for (let slot = 0; slot < 64; slot++) {
     if (!s.isActive(slot)) continue;
@@ -58,10 +43,7 @@ export function snapshots(s: StoreState): SnapshotInfo[] {
  */
 export function info(s: StoreState): StoreInfo {
   const snaps = snapshots(s);
-  let exceptions = 0;
-  s.tree.forEachLeaf((leaf) => {
-    exceptions += (leaf.size - leaf.listStart(0)) / EXCEPTION_BYTES;
-  });
+  const exceptions = s.counts.current(s.tree).exceptions;
   const h = s.header();
   const notes = [...s.notes];
   const merging = snaps.find((snap) => snap.slot === h.mergeSlot);

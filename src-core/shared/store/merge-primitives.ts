@@ -64,6 +64,7 @@ export function addExceptions(s: StoreState, items: readonly NewException[], fil
       const { origin, share } = items[added]!;
       reserveInsert(s);
       s.tree.addException(origin, maskLo(share), maskHi(share), chunks[added]!);
+      s.counts.add(maskLo(share), maskHi(share));
       s.tx.trim();
     }
   } catch (e) {

@@ -6,6 +6,7 @@ import { bitmapChunkCount, FIRST_BITMAP_CHUNK, firstFreeChunk, testBit } from '.
 import { decodeHeader, HEADER_BYTES, NO_MERGE_SLOT, SHARED_VERSION } from '../format/header.ts';
 import type { SharedOpenOptions } from '../types.ts';
 import { DEFAULT_CACHE_BYTES, DELETING_FLAG, MAX_ORIGIN_CHUNKS, sharedChunkSizeProblem } from './limits.ts';
+import { crossCheckForWrite } from './cross-check.ts';
 import { loadStructure } from './load-structure.ts';
 import { StoreState } from './state.ts';
 
@@ -33,6 +34,8 @@ export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState
     if (h.chunkCount > chunkCount) bad('chunk_count', `the store has ${h.chunkCount} chunks but the device holds only ${chunkCount} (truncated?)`, 'io');
     chunkCount = h.chunkCount;
   }
+  // Chunk numbers are kept as 32-bit values (the transaction's tables); format refuses larger devices too.
+  if (chunkCount >= 2 ** 32) bad('chunk_count', `the store has ${chunkCount} chunks; at most 2^32 - 1 are supported`, 'io');
   const first = firstFreeChunk(chunkCount, cb);
   if (chunkCount < first + 2) bad('chunk_size', `the device holds ${chunkCount} chunks of ${cb} bytes, too few for a store`, 'io');
   if (h.treeLevel < 1 || h.treeLevel > MAX_LEVELS) bad('tree_level', `tree level ${h.treeLevel} is outside 1..${MAX_LEVELS}`);
@@ -64,5 +67,6 @@ export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState
   const s = new StoreState({ cow, header: h, chunkBytes: cb, chunkCount, bits, readOnly, events: opts.events, cacheBytes: opts.cacheBytes ?? DEFAULT_CACHE_BYTES });
   s.notes.push(...notes);
   loadStructure(s);
+  if (!readOnly) crossCheckForWrite(s);
   return s;
 }

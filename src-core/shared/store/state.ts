@@ -13,6 +13,7 @@ import { maxExceptionsPerOrigin } from '../format/leaf.ts';
 import { LabelTable } from '../labels.ts';
 import { maskHi, maskLo, slotBit, toBigMask } from '../mask.ts';
 import { Transaction } from '../txn/transaction.ts';
+import { ExceptionCounts } from './counters.ts';
 
 export interface StoreParts {
   cow: BlockDevice;
@@ -49,13 +50,15 @@ export class StoreState {
   readonly warnings: string[] = [];
   /** What open found that info reports (invalid store, interrupted delete). */
   readonly notes: string[] = [];
+  /** Exceptions per slot, kept by every change (info costs O(slots)). */
+  readonly counts = new ExceptionCounts();
   snapLo: number;
   snapHi: number;
   labels = new LabelTable();
   labelChain: number[] = [];
   labelsDirty = false;
-  /** An origin write's protecting exception is not committed yet. */
-  originCowPending = false;
+  /** Origin devices written since the last commit: the commit flushes them. */
+  readonly originsWritten = new Set<BlockDevice>();
   closed = false;
 
   constructor(p: StoreParts) {
@@ -83,6 +86,11 @@ export class StoreState {
     this.tx.snapLo = this.snapLo;
     this.tx.snapHi = this.snapHi;
     this.tree = new ExceptionTree(this.tx, p.header.rootChunk, p.header.treeLevel, p.events);
+  }
+
+  /** Operations since the last commit that a crash would lose (see cow-writes.ts: in-place writes wait for them). */
+  get uncommitted(): boolean {
+    return this.tx.changedSinceCommit || this.labelsDirty;
   }
 
   isActive(slot: number): boolean {

@@ -42,6 +42,14 @@ export class Transaction {
     return this.changed || this.alloc.dirtyChunks.size > 0;
   }
 
+  /**
+   * Whether an operation changed anything since the last commit (frees that a commit made take
+   * effect, and reach the bitmap only with the next one, do not count).
+   */
+  get changedSinceCommit(): boolean {
+    return this.changed;
+  }
+
   /** Something outside blocks changed (header fields, labels). */
   touch(): void {
     this.changed = true;

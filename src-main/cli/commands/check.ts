@@ -24,7 +24,7 @@ export const check: Command = {
   ].join('\n'),
   async run(args, con) {
     const quiet = args.flag('quiet');
-    const dev = openDevice(args.arg('cow'), 'COW', false);
+    const dev = openDevice(args.arg('cow'), 'COW', false, quiet);
     let report: CheckReport;
     try {
       const task = checkTask(dev);

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEMO_COW_BYTES, DEMO_ORIGIN_BYTES, buildDemo } from '../../../src-core/demo.ts';
 import { SnapscopeError } from '../../../src-core/errors.ts';
+import { writeDemoStore } from '../../host/demo-store.ts';
 import type { Command } from '../command.ts';
-import { openDevice } from '../devices.ts';
 
 export const demo: Command = {
   name: 'demo',
@@ -18,27 +17,11 @@ export const demo: Command = {
     for (const p of [originPath, cowPath]) {
       if (fs.existsSync(p) && !args.flag('force')) throw new SnapscopeError('usage', `${p} exists; add --force to replace it`, { device: p });
     }
-    try {
-      fs.mkdirSync(dir, { recursive: true });
-      for (const [p, size] of [[originPath, DEMO_ORIGIN_BYTES], [cowPath, DEMO_COW_BYTES]] as const) {
-        fs.writeFileSync(p, '');
-        fs.truncateSync(p, size);
-      }
-    } catch (e) {
-      throw new SnapscopeError('io', `cannot create the demo in ${dir}: ${(e as Error).message}`, { device: dir });
-    }
-    const origin = openDevice(originPath, 'origin', true);
-    const cow = openDevice(cowPath, 'COW', true);
-    try {
-      const summary = buildDemo(origin, cow);
-      con.result(
-        { origin: originPath, cow: cowPath, ...summary },
-        `wrote ${originPath} and ${cowPath}: snapshots ${summary.snapshots.join(', ')}; ${summary.exceptions} exceptions; a ${summary.levels}-level tree\n` +
-          `try: snapscope info ${cowPath}   or: snapscope serve ${cowPath} ${originPath}`,
-      );
-    } finally {
-      cow.close();
-      origin.close();
-    }
+    const summary = writeDemoStore(originPath, cowPath);
+    con.result(
+      { origin: originPath, cow: cowPath, ...summary },
+      `wrote ${originPath} and ${cowPath}: snapshots ${summary.snapshots.join(', ')}; ${summary.exceptions} exceptions; a ${summary.levels}-level tree\n` +
+        `try: snapscope info ${cowPath}   or: snapscope serve ${cowPath} ${originPath}`,
+    );
   },
 };

@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import { Job } from '../../../src-core/jobs/job.ts';
 import { dumpTask } from '../../../src-core/ir/dump.ts';
 import { dumpWriter } from '../../../src-core/ir/writer.ts';
+import { withOutput } from '../../host/access/outputs.ts';
 import type { Command } from '../command.ts';
 import { openDevice } from '../devices.ts';
 
@@ -12,7 +12,8 @@ export const dump: Command = {
   positionals: [{ name: 'cow', help: 'COW device or image' }],
   options: {
     format: { type: 'string', value: 'json|xml', help: 'output form (default json)' },
-    out: { type: 'string', value: 'F', help: 'write to F instead of stdout' },
+    out: { type: 'string', value: 'F', help: "write to F (replaced only when the dump succeeds; '-' is stdout, the default)" },
+    force: { type: 'boolean', help: 'replace an --out file that holds a store, filesystem or other known signature' },
   },
   details: [
     'Streams: memory stays bounded whatever the store size. `restore` reads it back.',
@@ -21,17 +22,18 @@ export const dump: Command = {
   async run(args, con) {
     const form = args.string('format') ?? 'json';
     if (form !== 'json' && form !== 'xml') throw new SnapscopeError('usage', `--format must be json or xml, not '${form}'`);
-    const dev = openDevice(args.arg('cow'), 'COW', false);
-    const outPath = args.string('out');
-    const fd = outPath === undefined ? 1 : fs.openSync(outPath, 'w');
+    const cowPath = args.arg('cow');
+    const rules = { inputs: [cowPath], force: args.flag('force'), bytes: null, protect: 'signatures' as const };
+    const dev = openDevice(cowPath, 'COW', false);
     try {
-      const task = dumpTask(dev, dumpWriter(form, (text) => fs.writeSync(fd, text)));
-      const result = await new Job(task, { sliceMs: 200 }).run();
-      const problems = result.report.errors;
-      if (problems) con.note(`snapscope: ${dev.name} has ${problems} errors; the dump holds the ${result.exceptions} exceptions check vouches for (run check)`);
-      return problems ? 1 : 0;
+      return await withOutput(args.string('out') ?? '-', rules, async (out) => {
+        const task = dumpTask(dev, dumpWriter(form, (text) => out.append(Buffer.from(text))));
+        const result = await new Job(task, { sliceMs: 200 }).run();
+        const problems = result.report.errors;
+        if (problems) con.note(`snapscope: ${dev.name} has ${problems} errors; the dump holds the ${result.exceptions} exceptions check vouches for (run check)`);
+        return problems ? 1 : 0;
+      });
     } finally {
-      if (fd !== 1) fs.closeSync(fd);
       dev.close();
     }
   },

@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import { SnapscopeError } from '../../../src-core/errors.ts';
-import { formatStore, probeFormat } from '../../../src-core/open.ts';
+import { formatStore } from '../../../src-core/open.ts';
 import { SharedStore } from '../../../src-core/shared/index.ts';
 import type { StoreFormat } from '../../../src-core/store.ts';
-import { FileDevice } from '../../host/file-device.ts';
-import { assertNotInUse } from '../../host/in-use.ts';
+import { openInput } from '../../host/access/inputs.ts';
+import { planOutput } from '../../host/access/outputs.ts';
+import { describeSignatures, probeSignatures, wipeSignatures } from '../../host/access/signatures.ts';
+import { inspectTarget, type Target } from '../../host/access/target.ts';
+import type { FileDevice } from '../../host/file-device.ts';
 import { usage } from '../args.ts';
 import type { Command } from '../command.ts';
-import { isBlockDevice } from '../devices.ts';
 import { formatSize } from '../size.ts';
 
 export const format: Command = {
@@ -20,80 +22,76 @@ export const format: Command = {
   options: {
     'chunk-size': { type: 'size', value: 'SIZE', help: 'chunk size, a power of two from 512 (default 4k)' },
     size: { type: 'size', value: 'SIZE', help: 'size of the COW image file (needed for a new file; a device keeps its size)' },
-    force: { type: 'boolean', help: 'overwrite an existing store' },
-    'dry-run': { type: 'boolean', help: 'say what would be done, change nothing' },
+    force: { type: 'boolean', help: 'overwrite a target that holds data, a store or another signature (filesystem, LVM, swap, partition table, LUKS)' },
+    'dry-run': { type: 'boolean', help: 'say what would be done and overwritten, change nothing' },
   },
+  details: [
+    'Refuses, without --force, a target that holds a known signature or any data, and a file it would shrink.',
+    'Foreign signatures (filesystem, LVM, swap, partition table, LUKS) are wiped, so blkid then sees only the store.',
+  ].join('\n'),
   async run(args, con) {
     const kind = args.arg('kind');
     if (kind !== 'shared' && kind !== 'persistent') throw usage(`unknown store kind '${kind}' (shared or persistent)`, format);
     const path = args.arg('cow');
     const chunkBytes = args.number('chunk-size') ?? 4096;
-    const size = targetSize(path, args.number('size'));
-    const existing = existingStore(path);
-    if (existing && !args.flag('force')) {
-      throw new SnapscopeError('usage', `${path} already holds a ${existing} store; add --force to overwrite it`, { device: path });
-    }
-    assertNotInUse(path, 'COW');
-    const plan = `format ${path} as a ${kind} store: ${formatSize(size)}, chunks of ${formatSize(chunkBytes)}`;
-    if (args.flag('dry-run')) {
-      con.result({ dryRun: true, format: kind, device: path, deviceBytes: size, chunkBytes }, `would ${plan}`);
+    const target = inspectTarget(path);
+    const size = targetSize(target, args.number('size'));
+    const dryRun = args.flag('dry-run');
+    const plan = planOutput(path, { inputs: [], force: args.flag('force') || dryRun, bytes: size, protect: 'data' });
+    const what = `format ${path} as a ${kind} store: ${formatSize(size)}, chunks of ${formatSize(chunkBytes)}`;
+    if (dryRun) {
+      const overwrites = plan.target.kind === 'missing' ? null : plan.action;
+      const needsForce = plan.holdsData && !args.flag('force');
+      con.result(
+        { dryRun: true, format: kind, device: path, deviceBytes: size, chunkBytes, overwrites, needsForce, signatures: plan.signatures.map((s) => ({ name: s.name, offset: s.offset })) },
+        `would ${what}${overwrites ? `\nthis would ${overwrites}${needsForce ? ' (needs --force)' : ''}` : ''}`,
+      );
       return;
     }
-    if (!statOrNull(path)?.isBlockDevice()) sizeFile(path, size);
-    const dev = FileDevice.open(path, { write: true, exclusive: isBlockDevice(path) });
+    const created = target.kind === 'missing';
+    if (created) createFile(path);
+    let dev: FileDevice | null = null;
     try {
+      dev = openInput(path, 'COW', true).dev as FileDevice;
+      if (target.kind !== 'block') dev.resize(size); // only now that we hold the lock
+      // Wiped first: whatever format then writes over a magic is its own.
+      const foreign = probeSignatures(dev.handle(), dev.size).filter((s) => !s.store);
+      wipeSignatures(dev.handle(), foreign);
       const store = formatStore(kind satisfies StoreFormat, dev, { chunkBytes });
       const info = store.info();
       const warnings = store instanceof SharedStore ? store.warnings : [];
       store.close();
       for (const w of warnings) con.note(`snapscope: warning: ${w}`);
-      con.result({ ...info, warnings }, `${plan.replace(/^format/, 'formatted')} (${info.chunkCount} chunks)`);
+      const wiped = foreign.length ? `; wiped the old ${describeSignatures(foreign)} signature` : '';
+      con.result({ ...info, warnings, wiped: foreign.map((s) => ({ name: s.name, offset: s.offset })) }, `${what.replace(/^format/, 'formatted')} (${info.chunkCount} chunks)${wiped}`);
+    } catch (e) {
+      dev?.close();
+      dev = null;
+      if (created) fs.rmSync(path, { force: true }); // we created it above; nothing of the user's is lost
+      throw e;
     } finally {
-      dev.close();
+      dev?.close();
     }
   },
 };
 
 /** The size the COW will have: --size for files, the device's own size for block devices. */
-function targetSize(path: string, requested: number | undefined): number {
-  const st = statOrNull(path);
-  if (st?.isDirectory()) throw new SnapscopeError('usage', `${path} is a directory, not an image or device`, { device: path });
-  if (st?.isBlockDevice()) {
-    const dev = FileDevice.open(path);
-    const size = dev.size;
-    dev.close();
-    if (requested !== undefined && requested !== size) throw new SnapscopeError('usage', `${path} is a block device of ${size} bytes; --size cannot change it`, { device: path });
-    return size;
+function targetSize(t: Target, requested: number | undefined): number {
+  if (t.kind === 'directory') throw new SnapscopeError('usage', `${t.path} is a directory, not an image or device`, { device: t.path });
+  if (t.kind === 'stream') throw new SnapscopeError('usage', `${t.path} is a pipe or character device, not an image or block device`, { device: t.path });
+  if (t.kind === 'block') {
+    if (requested !== undefined && requested !== t.size) throw new SnapscopeError('usage', `${t.path} is a block device of ${t.size} bytes; --size cannot change it`, { device: t.path });
+    return t.size;
   }
   if (requested !== undefined) return requested;
-  if (st) return st.size;
-  throw new SnapscopeError('usage', `${path} does not exist; give --size to create it`, { device: path });
+  if (t.kind === 'file') return t.size;
+  throw new SnapscopeError('usage', `${t.path} does not exist; give --size to create it`, { device: t.path });
 }
 
-function existingStore(path: string): StoreFormat | null {
-  if (!statOrNull(path)) return null;
-  const dev = FileDevice.open(path);
+function createFile(path: string): void {
   try {
-    return probeFormat(dev);
-  } finally {
-    dev.close();
-  }
-}
-
-/** Creates the image file or sets its size (sparse). */
-function sizeFile(path: string, size: number): void {
-  try {
-    fs.closeSync(fs.openSync(path, 'a'));
-    fs.truncateSync(path, size);
+    fs.closeSync(fs.openSync(path, 'wx'));
   } catch (e) {
     throw new SnapscopeError('io', `cannot create ${path}: ${(e as Error).message}`, { device: path });
-  }
-}
-
-function statOrNull(path: string): fs.Stats | null {
-  try {
-    return fs.statSync(path);
-  } catch {
-    return null;
   }
 }

@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { backupRestore } from './backup-restore.ts';
 import { check } from './check.ts';
 import { dump } from './dump.ts';
 import { repair } from './repair.ts';
@@ -19,4 +20,4 @@ import { tree } from './tree.ts';
 import { write } from './write.ts';
 
 /** Every command, in help order. A new command is one file in this folder and one line here. */
-export const commands: readonly Command[] = [format, info, snapshotList, snapshotCreate, snapshotDelete, snapshotRename, tree, write, read, replay, merge, demo, serve, check, repair, dump, restore, stats];
+export const commands: readonly Command[] = [format, info, snapshotList, snapshotCreate, snapshotDelete, snapshotRename, tree, write, read, replay, merge, demo, serve, check, repair, dump, restore, backupRestore, stats];

@@ -1,8 +1,9 @@
-import fs from 'node:fs';
+import { isatty } from 'node:tty';
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import type { ExceptionStore } from '../../../src-core/store.ts';
 import { readViewChunk, type View } from '../../../src-core/view.ts';
+import { withOutput, type Output } from '../../host/access/outputs.ts';
 import type { Command } from '../command.ts';
 import { withVolume } from '../devices.ts';
 import { checkChunk, resolveView } from '../view-ref.ts';
@@ -17,44 +18,48 @@ export const read: Command = {
   options: {
     from: { type: 'string', value: 'origin|SNAP', help: "'origin', or a snapshot by slot, name or UUID" },
     chunk: { type: 'integer', value: 'C', help: 'read only this origin chunk' },
-    out: { type: 'string', value: 'F', help: 'file to write (replaced)' },
+    out: { type: 'string', value: 'F', help: "file or device to write ('-' is stdout); a file is replaced only when the read succeeds" },
+    force: { type: 'boolean', help: 'overwrite an --out that holds data, a store or a filesystem' },
   },
-  run: (args, con) =>
-    withVolume(args.arg('origin'), args.arg('cow'), false, () => false, (store, origin) => {
+  details: [
+    'A new image file is sparse. A block device is written in full, every chunk, and must be at least as large.',
+    '--out may not be the origin or the COW (by inode or device, through symlinks).',
+  ].join('\n'),
+  run: (args, con) => {
+    const [originPath, cowPath] = [args.arg('origin'), args.arg('cow')];
+    const outPath = args.requireString('out');
+    if (outPath === '-' && isatty(1)) throw new SnapscopeError('usage', '--out - would write a disk image to the terminal; redirect it to a file or a pipe');
+    return withVolume(originPath, cowPath, false, () => false, async (store, origin) => {
       const view = resolveView(store, args.requireString('from'));
-      const out = args.requireString('out');
       const chunk = args.number('chunk');
       if (chunk !== undefined) checkChunk(store, origin.size, chunk);
-      const written = chunk === undefined ? readImage(store, origin, view, out) : readOneChunk(store, origin, view, chunk, out);
-      con.result({ out, bytes: written }, `wrote ${written} bytes to ${out}`);
-    }),
+      const bytes = chunk === undefined ? origin.size : Math.min(store.chunkBytes, origin.size - chunk * store.chunkBytes);
+      const rules = { inputs: [originPath, cowPath], force: args.flag('force'), bytes, protect: 'data' as const };
+      await withOutput(outPath, rules, (out) => {
+        if (chunk === undefined) readImage(store, origin, view, out);
+        else {
+          const buf = new Uint8Array(bytes);
+          readRange(store, origin, view, chunk, buf);
+          out.append(buf);
+        }
+      });
+      // Standard output carries the image itself: the summary is left off.
+      if (outPath !== '-') con.result({ out: outPath, bytes }, `wrote ${bytes} bytes to ${outPath}`);
+    });
+  },
 };
 
-function readOneChunk(store: ExceptionStore, origin: BlockDevice, view: View, chunk: number, out: string): number {
-  const buf = new Uint8Array(Math.min(store.chunkBytes, origin.size - chunk * store.chunkBytes));
-  readRange(store, origin, view, chunk, buf);
-  writeOut(out, (fd) => fs.writeSync(fd, buf));
-  return buf.length;
-}
-
-/** The whole view, origin-sized; all-zero chunks are skipped, so the image is sparse. */
-function readImage(store: ExceptionStore, origin: BlockDevice, view: View, out: string): number {
+/** The whole view, origin-sized, in 1 MiB batches; all-zero chunks stay holes in a new file. */
+function readImage(store: ExceptionStore, origin: BlockDevice, view: View, out: Output): void {
   const cb = store.chunkBytes;
   const batchChunks = Math.max(1, Math.floor((1 << 20) / cb));
   const buf = new Uint8Array(batchChunks * cb);
-  writeOut(out, (fd) => {
-    for (let first = 0; first * cb < origin.size; first += batchChunks) {
-      const bytes = Math.min(buf.length, origin.size - first * cb);
-      const batch = buf.subarray(0, bytes);
-      readRange(store, origin, view, first, batch);
-      for (let at = 0; at < bytes; at += cb) {
-        const piece = batch.subarray(at, Math.min(at + cb, bytes));
-        if (!isZero(piece)) fs.writeSync(fd, piece, 0, piece.length, first * cb + at);
-      }
-    }
-    fs.ftruncateSync(fd, origin.size);
-  });
-  return origin.size;
+  for (let first = 0; first * cb < origin.size; first += batchChunks) {
+    const bytes = Math.min(buf.length, origin.size - first * cb);
+    const batch = buf.subarray(0, bytes);
+    readRange(store, origin, view, first, batch);
+    for (let at = 0; at < bytes; at += cb) out.append(batch.subarray(at, Math.min(at + cb, bytes)), true);
+  }
 }
 
 /** Fills `dst` from origin chunk `first` on: one origin read, then the view's exceptions over it. */
@@ -68,26 +73,5 @@ function readRange(store: ExceptionStore, origin: BlockDevice, view: View, first
     if (store.lookup(view, c) < 0) continue;
     readViewChunk(store, origin, view, c, whole);
     dst.set(whole.subarray(0, Math.min(cb, dst.length - at)), at);
-  }
-}
-
-function isZero(b: Uint8Array): boolean {
-  const words = new Uint32Array(b.buffer, b.byteOffset, b.length >> 2);
-  for (let i = 0; i < words.length; i++) if (words[i] !== 0) return false;
-  for (let i = words.length << 2; i < b.length; i++) if (b[i] !== 0) return false;
-  return true;
-}
-
-function writeOut(path: string, fill: (fd: number) => void): void {
-  let fd: number;
-  try {
-    fd = fs.openSync(path, 'w');
-  } catch (e) {
-    throw new SnapscopeError('io', `cannot write ${path}: ${(e as Error).message}`, { device: path });
-  }
-  try {
-    fill(fd);
-  } finally {
-    fs.closeSync(fd);
   }
 }

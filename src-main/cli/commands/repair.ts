@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
-import { BackupDevice } from '../../../src-core/repair/backup-device.ts';
 import { applyRepair, planRepair, type RepairPlan } from '../../../src-core/repair/repair.ts';
+import { backupPath, createBackup } from '../../host/access/backup-file.ts';
+import { Output, isZero, planOutput } from '../../host/access/outputs.ts';
 import type { Command } from '../command.ts';
 import { openDevice } from '../devices.ts';
 
@@ -11,16 +11,18 @@ export const repair: Command = {
   summary: 'rebuild a consistent store from what can be trusted (to a new COW, or in place with a backup)',
   positionals: [{ name: 'cow', help: 'the damaged COW device or image (read)' }],
   options: {
-    out: { type: 'string', value: 'F', help: 'write the repaired store to F (a copy of the COW, data included)' },
+    out: { type: 'string', value: 'F', help: 'write the repaired store to F, a file or device (a copy of the COW, data included); not the COW itself' },
     'in-place': { type: 'boolean', help: 'repair the COW itself, after backing up every sector it rewrites' },
-    backup: { type: 'string', value: 'F', help: 'backup file for --in-place (default <cow>.snapscope-backup)' },
+    backup: { type: 'string', value: 'F', help: 'backup file for --in-place (default <cow>.snapscope-backup; required for a block device)' },
+    force: { type: 'boolean', help: 'overwrite an --out that holds data, a store or a filesystem' },
     'dry-run': { type: 'boolean', help: 'say what would be kept and lost; write nothing' },
   },
   details: [
     'Shared: keeps every exception check accepts, drops broken subtrees (listing which origin chunks lost',
     "which snapshots' exceptions), clears share bits outside the snapmask, rebuilds tree, labels and bitmap.",
     'Persistent: keeps the longest valid prefix of the exception table.',
-    'Backup file: "SSBK" then records {le64 offset, le32 length, bytes}: the old contents, to undo with dd.',
+    '--out: a file is written beside the target and renamed into place at the end; a device must be at least as large.',
+    '--in-place: undo it with `snapscope backup-restore <backup> <cow>`.',
   ].join('\n'),
   async run(args, con) {
     const cowPath = args.arg('cow');
@@ -28,63 +30,86 @@ export const repair: Command = {
     const inPlace = args.flag('in-place');
     const dryRun = args.flag('dry-run');
     if (!dryRun && (out === undefined) === !inPlace) throw new SnapscopeError('usage', 'give exactly one of --out F and --in-place (or --dry-run) (see: snapscope repair --help)');
-    const src = openDevice(cowPath, 'COW', false);
-    let plan: RepairPlan;
+    if (out !== undefined && inPlace) throw new SnapscopeError('usage', 'give --out F or --in-place, not both (see: snapscope repair --help)');
+    // In place, the COW is held for writing from the plan to the last write: nobody changes it in between.
+    const src = openDevice(cowPath, 'COW', inPlace && !dryRun);
     try {
-      plan = planRepair(src);
+      const plan = planRepair(src);
+      const summary = {
+        errors: plan.report.errors,
+        warnings: plan.report.warnings,
+        kept: plan.kept.length,
+        lost: plan.lossCount,
+        losses: plan.losses,
+        notes: plan.notes,
+        written: 0,
+        target: dryRun ? null : (out ?? cowPath),
+        backup: null as string | null,
+        overwrites: dryRun && out !== undefined ? wouldOverwrite(out, src, args.flag('force')) : null,
+      };
+      if (!dryRun && out !== undefined) summary.written = repairTo(src, plan, out, args.flag('force'));
+      else if (!dryRun) {
+        const backup = createBackup(backupPath(cowPath, args.string('backup')), cowPath);
+        try {
+          summary.written = applyRepair(backup.wrap(src), plan).written;
+        } catch (e) {
+          throw partial(e, backup.records, backup.path, cowPath);
+        } finally {
+          if (backup.records) summary.backup = backup.path;
+          backup.close();
+        }
+      }
+      con.result(summary, () => renderRepair(summary, dryRun));
     } finally {
       src.close();
     }
-    const summary = {
-      errors: plan.report.errors,
-      warnings: plan.report.warnings,
-      kept: plan.kept.length,
-      lost: plan.lossCount,
-      losses: plan.losses,
-      notes: plan.notes,
-      written: 0,
-      target: dryRun ? null : (out ?? cowPath),
-    };
-    if (!dryRun) {
-      if (out !== undefined) fs.copyFileSync(cowPath, out);
-      const target = openDevice(out ?? cowPath, 'COW', true);
-      const backup = inPlace ? openBackup(args.string('backup') ?? `${cowPath}.snapscope-backup`) : null;
-      try {
-        summary.written = applyRepair(backup ? backup.wrap(target) : target, plan).written;
-      } finally {
-        backup?.close();
-        target.close();
-      }
-    }
-    con.result(summary, () => renderRepair(summary, dryRun));
   },
 };
 
-function renderRepair(s: { errors: number; warnings: number; kept: number; lost: number; losses: RepairPlan['losses']; notes: string[]; target: string | null }, dryRun: boolean): string {
+/** Copies the COW to `out` (every byte: data chunks included), then repairs the copy; `out` is replaced only on success. */
+function repairTo(src: BlockDevice, plan: RepairPlan, outPath: string, force: boolean): number {
+  const out = Output.open(outPath, { inputs: [src.name], force, bytes: src.size, protect: 'data', sameHint: '; to repair it where it is, use --in-place (it keeps a backup)' });
+  try {
+    const dev = out.device(src.size);
+    const buf = new Uint8Array(1 << 20);
+    for (let at = 0; at < src.size; at += buf.length) {
+      const piece = buf.subarray(0, Math.min(buf.length, src.size - at));
+      src.read(at, piece);
+      if (out.kind === 'block' || !isZero(piece)) dev.write(at, piece); // a new file reads zeros in its holes
+    }
+    const written = applyRepair(dev, plan).written;
+    dev.flush();
+    out.commit();
+    return written;
+  } finally {
+    out.abort();
+  }
+}
+
+/** For --dry-run --out: what writing `out` would overwrite (the refusals still apply: an input is never a target). */
+function wouldOverwrite(out: string, src: BlockDevice, force: boolean): string {
+  const plan = planOutput(out, { inputs: [src.name], force: true, bytes: src.size, protect: 'data', sameHint: '; to repair it where it is, use --in-place (it keeps a backup)' });
+  return `${plan.action}${plan.holdsData && !force ? ' (needs --force)' : ''}`;
+}
+
+/** A failed in-place write: what was changed and how to undo it. */
+function partial(e: unknown, records: number, backup: string, cow: string): unknown {
+  if (!(e instanceof SnapscopeError) || records === 0) return e;
+  return new SnapscopeError(e.code, `${e.message}; ${cow} was partly rewritten (${records} areas); undo with: snapscope backup-restore ${backup} ${cow}`, e.where);
+}
+
+function renderRepair(
+  s: { errors: number; warnings: number; kept: number; lost: number; losses: RepairPlan['losses']; notes: string[]; target: string | null; backup: string | null; overwrites: string | null },
+  dryRun: boolean,
+): string {
   const lines = [`${s.errors} errors, ${s.warnings} warnings found; ${s.kept} exceptions kept, ${s.lost} lost`];
   for (const l of s.losses) {
     const origins = l.first === l.last ? `origin chunk ${l.first}` : `origin chunks ${l.first}..${l.last === null || l.last === Infinity ? 'end' : l.last}`;
     lines.push(`  lost: ${origins}, snapshots ${l.slots.join(',') || 'none'} (${l.why})`);
   }
   for (const n of s.notes) lines.push(`  note: ${n}`);
+  if (s.overwrites) lines.push(`--out would ${s.overwrites}`);
   lines.push(dryRun ? 'dry run: nothing written' : `repaired store written to ${s.target}`);
+  if (s.backup) lines.push(`old contents saved in ${s.backup}; undo with: snapscope backup-restore ${s.backup} ${s.target}`);
   return lines.join('\n');
-}
-
-/** A backup file of records {le64 offset, le32 length, old bytes}, written before each overwrite. */
-export function openBackup(path: string): { wrap(dev: BlockDevice): BackupDevice; close(): void } {
-  const fd = fs.openSync(path, 'wx');
-  fs.writeSync(fd, Buffer.from('SSBK'));
-  return {
-    wrap: (dev) =>
-      new BackupDevice(dev, (offset, old) => {
-        const head = Buffer.alloc(12);
-        head.writeBigUInt64LE(BigInt(offset), 0);
-        head.writeUInt32LE(old.length, 8);
-        fs.writeSync(fd, head);
-        fs.writeSync(fd, old);
-        fs.fsyncSync(fd);
-      }),
-    close: () => fs.closeSync(fd),
-  };
 }

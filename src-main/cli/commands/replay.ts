@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import { SnapscopeError, isSnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
+import { openStore } from '../../../src-core/open.ts';
 import type { ExceptionStore } from '../../../src-core/store.ts';
+import { OverlayDevice, OverlayFull } from '../../host/access/overlay-device.ts';
 import { mergeTask } from '../../host/merges.ts';
 import type { Command } from '../command.ts';
-import { requireWritable, withVolume } from '../devices.ts';
+import { assertDistinct, openDevice, requireWritable } from '../devices.ts';
 import { parseScript, type ScriptOp } from '../replay-script.ts';
 import { createSnapshot, deleteSnapshot } from '../snapshots.ts';
 import { checkChunk, parseByte } from '../view-ref.ts';
@@ -26,30 +28,67 @@ export const replay: Command = {
     "  snap-write <snap> <chunk> <byte>  fill a snapshot's chunk ('snap' in a persistent COW)",
     '  snap-merge <snap>            merge a snapshot into the origin (it commits; a shared store deletes the snapshot)',
     '  commit                       make everything so far durable',
-    'The script is committed at its end; an error names its line.',
+    'The whole script is first rehearsed in memory: a failing line (named) writes nothing. Then it runs',
+    'for real and is committed at its end, and at each commit line.',
   ].join('\n'),
   async run(args, con) {
     const file = args.requireString('script');
     const ops = parseScript(readScript(file), file);
     const writesOrigin = ops.some((o) => o.op === 'origin-write' || o.op === 'snap-merge');
-    let lastCommit = 0;
-    await withVolume(args.arg('origin'), args.arg('cow'), true, () => writesOrigin, (store, origin) => {
-      requireWritable(store);
-      for (const op of ops) {
+    const [originPath, cowPath] = [args.arg('origin'), args.arg('cow')];
+    const cow = openDevice(cowPath, 'COW', true);
+    try {
+      assertDistinct(originPath, cowPath);
+      const origin = openDevice(originPath, 'origin', writesOrigin);
+      try {
+        // A rehearsal over in-memory overlays finds the failing line before anything is written.
         try {
-          run(store, origin, op);
+          replayAll(new OverlayDevice(cow), new OverlayDevice(origin), ops, file, true);
         } catch (e) {
-          const committed = lastCommit ? `; everything up to the commit on line ${lastCommit} is durable` : '';
-          const code = isSnapscopeError(e) ? e.code : 'usage';
-          throw new SnapscopeError(code, `${file}:${op.line}: ${op.op}: ${(e as Error).message}${committed}`, { device: file, entry: op.line });
+          const full = e instanceof OverlayFull ? e : e instanceof SnapscopeError && e.cause instanceof OverlayFull ? e.cause : null;
+          if (!full) throw e;
+          con.note(`snapscope: note: ${full.message}; running the script without one (a failing line is reported with what was committed)`);
         }
-        if (op.op === 'commit') lastCommit = op.line;
+        const summary = replayAll(cow, origin, ops, file, false);
+        con.result({ operations: ops.length, ...summary }, `replayed ${ops.length} operations from ${file}`);
+      } finally {
+        origin.close();
       }
-      store.commit();
-      con.result({ operations: ops.length, snapshots: store.snapshots().length, exceptions: store.info().exceptions }, `replayed ${ops.length} operations from ${file}`);
-    });
+    } finally {
+      cow.close();
+    }
   },
 };
+
+/**
+ * Runs the whole script and commits at its end. A failed rehearsal means nothing was written;
+ * a failure of the real run (an I/O error) says which lines were applied and which committed.
+ */
+function replayAll(cow: BlockDevice, origin: BlockDevice, ops: readonly ScriptOp[], file: string, rehearsal: boolean) {
+  const store = openStore(cow, { write: true });
+  let lastCommit = 0;
+  try {
+    requireWritable(store);
+    for (const op of ops) {
+      try {
+        run(store, origin, op);
+      } catch (e) {
+        const code = isSnapscopeError(e) ? e.code : 'usage';
+        const outcome = rehearsal
+          ? 'nothing was written'
+          : `the lines before it were applied, ${lastCommit ? `and committed up to the commit on line ${lastCommit}` : 'none of them committed'}`;
+        const error = new SnapscopeError(code, `${file}:${op.line}: ${op.op}: ${(e as Error).message}; ${outcome}`, { device: file, entry: op.line });
+        if (e instanceof OverlayFull) error.cause = e;
+        throw error;
+      }
+      if (op.op === 'commit') lastCommit = op.line;
+    }
+    store.commit();
+    return { snapshots: store.snapshots().length, exceptions: store.info().exceptions };
+  } finally {
+    store.close();
+  }
+}
 
 /** One operation; errors get the script line added by the caller. */
 function run(store: ExceptionStore, origin: BlockDevice, { op, args }: ScriptOp): void {

@@ -12,8 +12,12 @@ export const serve: Command = {
     port: { type: 'integer', value: 'N', help: 'port (default: a free one)' },
     open: { type: 'boolean', help: 'open the URL in the default browser' },
     write: { type: 'boolean', help: 'open the store for writing' },
+    'new-token': { type: 'boolean', help: 'replace the kept access token (pages of earlier servers stop working)' },
   },
-  details: 'Stops on Ctrl-C. Reach it from another machine through an SSH tunnel.',
+  details:
+    'Stops on Ctrl-C. Reach it from another machine through an SSH tunnel. The access token is kept in a ' +
+    'private per-user file ($XDG_RUNTIME_DIR/snapscope/serve-token, mode 0600) and reused while it exists, ' +
+    'so a restarted server accepts the pages of the previous one.',
   async run(args) {
     const cow = args.optionalArg('cow');
     const origin = args.optionalArg('origin');
@@ -24,6 +28,7 @@ export const serve: Command = {
       ...(port !== undefined && { port }),
       open: args.flag('open'),
       write: args.flag('write'),
+      newToken: args.flag('new-token'),
     });
     await new Promise<void>((resolve) => {
       const stop = (): void => void server.close().then(resolve);

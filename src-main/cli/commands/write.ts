@@ -35,6 +35,14 @@ export const write: Command = {
       if (offset >= store.chunkBytes) throw usage(`--offset ${offset} is not inside a chunk of ${store.chunkBytes} bytes`, write);
       const view = resolveView(store, to);
       const bytes = data ?? new Uint8Array(store.chunkBytes - offset).fill(fillByte);
+      // The whole range is checked before the first write: all of it is written, or nothing.
+      const last = chunk + Math.ceil((offset + bytes.length) / store.chunkBytes) - 1;
+      try {
+        checkChunk(store, origin.size, last);
+      } catch (e) {
+        if (last === chunk) throw e;
+        throw new SnapscopeError('not-found', `${bytes.length} bytes from chunk ${chunk} run to chunk ${last}: ${(e as Error).message}; nothing was written`, { chunk: last });
+      }
       let c = chunk;
       let at = offset;
       for (let done = 0; done < bytes.length; c++, at = 0) {

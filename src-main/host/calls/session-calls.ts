@@ -4,6 +4,7 @@ import type { HostContext, Handlers } from '../context.ts';
 import { OpenTask, type ScanProgress } from '../open-task.ts';
 import { RecentList } from '../recent.ts';
 import { StoreSession } from '../session.ts';
+import { storeIdentity } from '../store-identity.ts';
 
 type SessionMethods = 'open' | 'openStart' | 'close' | 'sessions';
 
@@ -31,34 +32,56 @@ export function sessionCalls(ctx: HostContext): Handlers<SessionMethods> {
   };
 }
 
-/** The same COW opened again gives the same session, unless it needs write or another origin. */
+/**
+ * The same store opened again — by any path that names it — gives the same session, unless it
+ * needs write or another origin. A store is never open twice in one process: two sessions would be
+ * two writers that know nothing of each other.
+ */
 function openSession(ctx: HostContext, { cow, origin, write = false }: CallArgs<'open'>, onProgress: ScanProgress): SessionDto {
-  const existing = [...ctx.sessions.values()].find((s) => s.cowPath === cow);
-  if (existing && (existing.write || !write) && (origin === undefined || origin === existing.originPath)) return existing.dto();
+  const key = storeIdentity(cow);
+  const existing = key === null ? undefined : [...ctx.sessions.values()].find((s) => ctx.sessionKeys.get(s.id) === key);
+  const sameOrigin = origin === undefined || origin === existing?.originPath || (existing?.originPath != null && storeIdentity(origin) !== null && storeIdentity(origin) === storeIdentity(existing.originPath));
+  if (existing && (existing.write || !write) && sameOrigin) return existing.dto();
   // Closed first: a block device open for write is held O_EXCL, so the reopen could not take it.
   if (existing) closeSession(ctx, existing, 'reopened with other options');
   const id = existing?.id ?? ctx.newSessionId();
-  let s: StoreSession;
+  let opened: { session: StoreSession; dto: SessionDto };
   try {
-    s = StoreSession.open({ id, cow, origin: origin ?? null, write, helper: ctx.config.helper.launcher, onProgress });
+    opened = openChecked({ id, cow, origin: origin ?? null, write, helper: ctx.config.helper.launcher, onProgress });
   } catch (e) {
     if (existing) restore(ctx, existing); // a failed reopen keeps what was open
     throw e;
   }
-  RecentList.in(ctx.config.dataDir).add({ cow, origin: origin ?? null, format: s.store.format, openedAt: Date.now() });
-  return register(ctx, s);
+  RecentList.in(ctx.config.dataDir).add({ cow, origin: origin ?? null, format: opened.session.store.format, openedAt: Date.now() });
+  return register(ctx, opened.session, opened.dto, key ?? storeIdentity(cow));
 }
 
-function register(ctx: HostContext, s: StoreSession): SessionDto {
+/**
+ * Opens a session and reads its first description; when either fails, everything opened is
+ * closed again and nothing is registered — a store that cannot be described is no session (no
+ * ghost that holds the file, blocks the path and breaks every `sessions` call).
+ */
+function openChecked(o: Parameters<typeof StoreSession.open>[0]): { session: StoreSession; dto: SessionDto } {
+  const session = StoreSession.open(o);
+  try {
+    return { session, dto: session.dto() };
+  } catch (e) {
+    session.close();
+    throw e;
+  }
+}
+
+function register(ctx: HostContext, s: StoreSession, dto: SessionDto, key: string | null): SessionDto {
   ctx.sessions.set(s.id, s);
-  const dto = s.dto();
+  if (key !== null) ctx.sessionKeys.set(s.id, key);
   ctx.emit({ type: 'session-opened', session: dto });
   return dto;
 }
 
 function restore(ctx: HostContext, old: StoreSession): void {
   try {
-    register(ctx, StoreSession.open({ id: old.id, cow: old.cowPath, origin: old.originPath, write: old.write, helper: ctx.config.helper.launcher }));
+    const again = openChecked({ id: old.id, cow: old.cowPath, origin: old.originPath, write: old.write, helper: ctx.config.helper.launcher });
+    register(ctx, again.session, again.dto, storeIdentity(old.cowPath));
   } catch {
     /* gone meanwhile: the session stays closed, as its session-closed event said */
   }
@@ -68,6 +91,7 @@ function closeSession(ctx: HostContext, s: StoreSession, why: string): void {
   const job = s.writer ?? [...s.readers][0];
   if (job !== undefined) throw new ApiError('busy', `cannot close ${s.cowPath}: ${job} is using it; wait for it or cancel it first (${why})`, { device: s.cowPath });
   ctx.sessions.delete(s.id);
+  ctx.sessionKeys.delete(s.id);
   s.close();
   ctx.emit({ type: 'session-closed', session: s.id });
 }

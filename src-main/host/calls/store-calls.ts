@@ -41,7 +41,11 @@ export function storeCalls(ctx: HostContext): Handlers<StoreMethods> {
       const p = persistentOf(ctx.session(session).store, 'metadata areas');
       return { exceptionsPerArea: p.geometry.exceptionsPerArea, areas: p.areas().map(({ full: _full, ...a }) => a) };
     },
-    exceptionTable: ({ session, ...query }) => exceptionPage(persistentOf(ctx.session(session).store, 'the exception table'), query),
+    exceptionTable: async ({ session, ...query }) => {
+      const s = ctx.session(session);
+      const store = persistentOf(s.store, 'the exception table');
+      return exceptionPage(store, await s.exceptionIndex(), query);
+    },
     snapshotCreate: ({ session, name, slot }) => {
       const s = ctx.session(session);
       s.requireWrite('create a snapshot');

@@ -12,12 +12,16 @@ export interface NodeBoxProps {
   chunkBytes: number;
   onPath: boolean;
   flashing: boolean;
+  /** The keyboard's box: the one stop of the tree in the tab order (roving tabindex). */
+  focused: boolean;
+  /** 1 for the root. */
+  level: number;
   onActivate: (d: TreeDatum) => void;
   onHover: (d: TreeDatum | null, x: number, y: number) => void;
 }
 
 /** One block of the tree: a node with its keys, or a leaf with its chunk range and fill. */
-export function TreeNodeBox({ datum: d, pose, exiting, chunkBytes, onPath, flashing, onActivate, onHover }: NodeBoxProps) {
+export function TreeNodeBox({ datum: d, pose, exiting, chunkBytes, onPath, flashing, focused, level, onActivate, onHover }: NodeBoxProps) {
   const b = d.block;
   const range = `${formatCount(d.low)}–${d.high === null ? '∞' : formatCount(d.high - 1)}`;
   const label =
@@ -29,14 +33,17 @@ export function TreeNodeBox({ datum: d, pose, exiting, chunkBytes, onPath, flash
           ? `node at chunk ${d.chunk}, ${b.count} children, origin ${range}, ${d.open ? 'expanded' : 'collapsed'}`
           : `leaf at chunk ${d.chunk}, ${b.count} origin chunks, origin ${range}`;
   const fill = b?.kind === 'leaf' ? leafFill(b.freeBytes, chunkBytes) : 0;
-  const cls = `tree-node explorer${onPath ? ' path' : ''}${flashing ? ' flash' : ''}`;
+  const cls = `tree-node explorer${onPath ? ' path' : ''}${flashing ? ' flash' : ''}${focused ? ' focused' : ''}`;
   return (
     <g
       className={cls}
       transform={`translate(${pose.x - NODE_W / 2},${pose.y - NODE_H / 2})`}
       opacity={pose.opacity}
-      tabIndex={exiting ? -1 : 0}
-      role={exiting ? undefined : 'button'}
+      tabIndex={!exiting && focused ? 0 : -1}
+      role={exiting ? undefined : 'treeitem'}
+      aria-level={exiting ? undefined : level}
+      aria-expanded={!exiting && b?.kind === 'node' ? d.open : undefined}
+      aria-selected={exiting ? undefined : focused}
       aria-hidden={exiting || undefined}
       aria-label={exiting ? undefined : label}
       data-chunk={d.chunk}

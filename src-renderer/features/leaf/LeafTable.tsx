@@ -1,6 +1,10 @@
 import { useEffect, useRef } from 'react';
 import type { LeafDetailResult } from '../../../src-core/api/contract.ts';
 import { snapshotColor } from '../../viz/colors.ts';
+import { SHARED_COLOR } from '../../viz/sharemap-painter.ts';
+
+/** Readers named up to this many; beyond, counted (the names are in the cell's title). */
+const NAMED_READERS = 3;
 
 /** The leaf's map: each origin chunk with its exceptions (COW chunk and the snapshots reading it). */
 export function LeafTable({ detail, names, focusOrigin }: { detail: LeafDetailResult; names: ReadonlyMap<number, string>; focusOrigin: number | null }) {
@@ -17,7 +21,7 @@ export function LeafTable({ detail, names, focusOrigin }: { detail: LeafDetailRe
           <tr>
             <th className="num">Origin chunk</th>
             <th className="num">Exceptions</th>
-            <th>COW chunk → snapshots</th>
+            <th>COW chunk → who reads it</th>
           </tr>
         </thead>
         <tbody>
@@ -28,11 +32,19 @@ export function LeafTable({ detail, names, focusOrigin }: { detail: LeafDetailRe
               <td>
                 <span className="row" style={{ gap: 12 }}>
                   {e.exceptions.map((x) => (
-                    <span key={x.chunk} className="row" style={{ gap: 4, flexWrap: 'nowrap' }} data-cow={x.chunk} data-slots={x.slots.join(',')}>
+                    <span
+                      key={x.chunk}
+                      className="row"
+                      style={{ gap: 4, flexWrap: 'nowrap' }}
+                      data-cow={x.chunk}
+                      data-slots={x.slots.join(',')}
+                      title={x.slots.map((s) => names.get(s) || `slot ${s}`).join(', ')}
+                    >
+                      <span className="swatch" style={{ background: x.slots.length > 1 ? SHARED_COLOR : snapshotColor(x.slots[0] ?? 0) }} />
                       <span className="mono">{x.chunk}</span>
-                      {x.slots.map((s) => (
-                        <span key={s} className="swatch" title={names.get(s) || `slot ${s}`} style={{ background: snapshotColor(s) }} />
-                      ))}
+                      <span className="muted">
+                        {x.slots.length <= NAMED_READERS ? x.slots.map((s) => names.get(s) || `slot ${s}`).join(', ') : `${x.slots.length} snapshots`}
+                      </span>
                     </span>
                   ))}
                 </span>

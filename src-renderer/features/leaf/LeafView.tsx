@@ -9,6 +9,7 @@ import { leafFill } from '../../viz/tree-layout.ts';
 import { formatPercent } from '../../viz/format.ts';
 import { LeafTable } from './LeafTable.tsx';
 import { SharemapCanvas } from './SharemapCanvas.tsx';
+import { SharemapLegend } from './SharemapLegend.tsx';
 
 export function LeafView() {
   const { leafChunk, leafOrigin, detail, error, highlightSlot, snapshots, chunkBytes, revision } = useApp(
@@ -55,9 +56,13 @@ export function LeafView() {
               <Stat label="Using mask" value={<span className="mono">{detail.leaf.using}</span>} />
             </dl>
           </Card>
-          <div className="grid grid-2">
-            <Card title="Sharemap" labelledBy="sharemap-title" actions={<span className="muted" style={{ fontSize: 12 }}>● = one copy shared by several snapshots</span>}>
-              <div style={{ marginBottom: 10 }}>
+          {/* Many snapshots: the sharemap takes the whole width, the map goes below it. */}
+          <div className={detail.slots.length > 12 ? 'grid' : 'grid grid-2'}>
+            <Card title="Sharemap" labelledBy="sharemap-title">
+              <div style={{ marginBottom: 8 }}>
+                <SharemapLegend />
+              </div>
+              <div style={{ marginBottom: 10, maxHeight: 76, overflow: 'auto' }}>
                 <SnapshotLegend snapshots={shown} picked={highlightSlot} onPick={setHighlightSlot} />
               </div>
               <SharemapCanvas detail={detail} highlightSlot={highlightSlot} focusOrigin={leafOrigin} names={names} />

@@ -3,7 +3,7 @@ import type { LeafDetailResult } from '../../../src-core/api/contract.ts';
 import { cssVar, sizeCanvas, useColorScheme, useElementSize } from '../../ui/use-canvas.ts';
 import { hitSharemap, paintSharemap, sharemapGeometry, type SharemapCell } from '../../viz/sharemap-painter.ts';
 
-/** The sharemap matrix on one canvas; the painter and hit-testing live in viz/. */
+/** The sharemap matrix on one canvas (scrolls sideways when its columns need more room); the painter and hit-testing live in viz/. */
 export function SharemapCanvas({ detail, highlightSlot, focusOrigin, names }: { detail: LeafDetailResult; highlightSlot: number | null; focusOrigin: number | null; names: ReadonlyMap<number, string> }) {
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -16,11 +16,11 @@ export function SharemapCanvas({ detail, highlightSlot, focusOrigin, names }: { 
     const el = canvas.current;
     const ctx = el && sizeCanvas(el, geometry.width, geometry.height);
     if (!ctx) return;
-    paintSharemap(ctx, detail, geometry, { free: cssVar('--free', '#e7eaef'), text: cssVar('--text', '#1c2230'), muted: cssVar('--muted', '#5d6778'), highlightSlot, focusOrigin, accent: cssVar('--accent', '#2f6fde') });
+    paintSharemap(ctx, detail, geometry, { free: cssVar('--free', '#e7eaef'), text: cssVar('--text', '#1c2230'), muted: cssVar('--muted', '#5d6778'), highlightSlot, focusOrigin, accent: cssVar('--accent', '#2f6fde'), names });
   });
   const name = (slot: number): string => names.get(slot) || `slot ${slot}`;
   return (
-    <div ref={wrap} style={{ position: 'relative', maxHeight: 520, overflow: 'auto' }}>
+    <div ref={wrap} style={{ position: 'relative', maxHeight: 560, overflow: 'auto' }} data-columns={detail.slots.length} data-cell-width={geometry.cellW}>
       <canvas
         ref={canvas}
         role="img"

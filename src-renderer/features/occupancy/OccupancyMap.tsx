@@ -6,14 +6,18 @@ import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { cssVar, sizeCanvas, useColorScheme, useElementSize } from '../../ui/use-canvas.ts';
 import { classColor } from '../../viz/chunk-class.ts';
 import { formatCount } from '../../viz/format.ts';
-import { bucketsFor, gridFor, hitTest, minSpanFor, paintOccupancy, type BucketSummary, type OccupancyGrid } from '../../viz/occupancy-painter.ts';
+import { gridFor, hitSummary, minSpanFor, paintSummary, viewFor, type BucketSummary, type OccupancyGrid, type OccupancyView } from '../../viz/occupancy-painter.ts';
+import { OccupancySummary } from '../../viz/occupancy-summary.ts';
 import { RangeCamera } from '../../viz/range-camera.ts';
 import { OccupancyTip } from './OccupancyTip.tsx';
 
 /**
- * The COW as a zoomable map of chunk buckets. The camera and the painter run outside React: camera
- * moves ask the API for the visible buckets (latest wins), and the store's `subscribe` repaints the
- * canvas when they arrive. React only renders the frame, the tooltip and the buttons.
+ * The COW as a zoomable map of chunk buckets. The camera and the painter run outside React: every
+ * camera move repaints on the next frame from data kept in the renderer (the store's whole-device
+ * summary, or a finer window of detail around the view), so a drag or a wheel notch never waits for
+ * the host. Where the summary is too coarse for the view, detail for a window three views wide is
+ * asked for (latest wins) and painted when it arrives. React renders only the frame, the tooltip
+ * and the buttons.
  */
 export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: number; onPick?: (chunk: number) => void; focus?: number | null }) {
   const store = useAppStore();
@@ -27,52 +31,102 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
   const grid = useRef<OccupancyGrid>(gridFor(0, height, total));
   const [tip, setTip] = useState<{ s: BucketSummary; x: number; y: number } | null>(null);
   const [range, setRange] = useState({ start: 0, span: total });
+  const summaries = useRef<{ base: OccupancySummary | null; detail: OccupancySummary | null }>({ base: null, detail: null });
+  const frames = useRef(0);
 
   const highlight = useRef<ReadonlySet<number>>(new Set());
-  /** Paints buckets only when they are the camera's range: the store may still hold another map's. */
-  const paint = useCallback((data: OccupancyResult | null) => {
-    const el = canvas.current;
+  const view = (): OccupancyView => {
     const c = camera.current;
-    if (!el || !data || data.start !== c.start || data.end !== c.start + c.span) return;
+    grid.current = gridFor(grid.current.width, height, c.span);
+    return viewFor(grid.current, c.start, c.span);
+  };
+  /** The finest local data that holds the view: detail if it covers it, else the summary. */
+  const source = (v: OccupancyView): OccupancySummary | null => {
+    const { base, detail } = summaries.current;
+    if (detail && detail.serves(v.start, v.start + v.span, v.per)) return detail;
+    return base && base.serves(v.start, v.start + v.span, Infinity) ? base : null;
+  };
+
+  const paint = useCallback(() => {
+    const el = canvas.current;
+    if (!el || grid.current.width === 0) return;
+    const v = view();
+    const data = source(v);
+    if (!data) return;
     const ctx = sizeCanvas(el, grid.current.width, grid.current.height);
     if (!ctx) return;
-    paintOccupancy(ctx, grid.current, data, { free: cssVar('--free', '#e7eaef'), outline: cssVar('--text', '#1c2230'), color: classColor, highlight: highlight.current });
-    // What is on screen, for tests and for people reading the DOM.
-    el.dataset.range = `${data.start}-${data.end}`;
-    el.dataset.owners = String(data.owners !== undefined);
-  }, []);
+    const t0 = performance.now();
+    paintSummary(ctx, grid.current, v, data, { free: cssVar('--free', '#e7eaef'), outline: cssVar('--text', '#1c2230'), color: classColor, highlight: highlight.current });
+    // What is on screen, for tests, the benchmark and people reading the DOM.
+    frames.current++;
+    el.dataset.range = `${v.start}-${v.start + v.span}`;
+    el.dataset.owners = String(data.owners);
+    el.dataset.detail = String(data === summaries.current.detail);
+    el.dataset.frames = String(frames.current);
+    el.dataset.paintMs = (performance.now() - t0).toFixed(1);
+  }, [height]);
 
+  /** Asks for detail where the summary is coarser than the cells (nothing when local data serves). */
   const request = useCallback(() => {
-    const c = camera.current;
     if (grid.current.width === 0) return;
-    grid.current = gridFor(grid.current.width, height, c.span);
-    setRange({ start: c.start, span: c.span });
-    void store.getState().loadOccupancy(c.start, c.start + c.span, bucketsFor(grid.current, c.span));
+    const v = view();
+    const { base, detail } = summaries.current;
+    const end = v.start + v.span;
+    if ((base && base.serves(v.start, end, v.per)) || (detail && detail.serves(v.start, end, v.per))) return;
+    const from = Math.max(0, v.start - v.span);
+    const to = Math.min(camera.current.total, end + v.span);
+    void store.getState().loadOccupancy(from, to, Math.max(1, Math.ceil((to - from) / v.per)));
   }, [store, height]);
 
   useEffect(() => {
+    const adopt = (base: OccupancyResult | null, detail: OccupancyResult | null): void => {
+      const cur = summaries.current;
+      summaries.current = {
+        base: base === cur.base?.data ? cur.base : base && new OccupancySummary(base),
+        detail: detail === cur.detail?.data ? cur.detail : detail && new OccupancySummary(detail),
+      };
+    };
+    const st = store.getState();
+    adopt(st.occupancySummary, st.occupancy);
+    paint();
+    return store.subscribe((s, prev) => {
+      if (s.occupancySummary === prev.occupancySummary && s.occupancy === prev.occupancy) return;
+      adopt(s.occupancySummary, s.occupancy);
+      paint();
+      request();
+    });
+  }, [store, paint, request]);
+  useEffect(() => {
     highlight.current = new Set(focus === null ? [] : [focus]);
     if (focus !== null) camera.current.focus(focus);
-    paint(store.getState().occupancy);
-  }, [focus, paint, store]);
-  useEffect(() => store.subscribe((s, prev) => s.occupancy !== prev.occupancy && paint(s.occupancy)), [store, paint]);
+    paint();
+  }, [focus, paint]);
   const scheme = useColorScheme();
-  useEffect(() => paint(store.getState().occupancy), [scheme, paint, store]);
+  useEffect(() => paint(), [scheme, paint]);
   useEffect(() => {
     let frame = 0;
     const off = camera.current.onChange(() => {
       cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(request);
+      frame = requestAnimationFrame(() => {
+        paint();
+        request();
+        const c = camera.current;
+        setRange({ start: c.start, span: c.span });
+      });
     });
     return () => {
       off();
       cancelAnimationFrame(frame);
     };
-  }, [request]);
+  }, [paint, request]);
   useEffect(() => {
     camera.current.setTotal(total);
+    setRange({ start: camera.current.start, span: camera.current.span });
+    // The store changed: its detail is stale; the summary is refetched (once for every map).
+    summaries.current = { base: summaries.current.base, detail: null };
+    void store.getState().loadOccupancySummary();
     request();
-  }, [total, revision, request]);
+  }, [total, revision, request, store]);
   useElementSize(
     wrap,
     useCallback(
@@ -80,20 +134,22 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
         if (w > 0 && w !== grid.current.width) {
           grid.current = { ...grid.current, width: w };
           camera.current.minSpan = minSpanFor(w, height);
+          paint();
           request();
         }
       },
-      [request, height],
+      [paint, request, height],
     ),
   );
 
   const at = (e: { clientX: number; clientY: number }): { s: BucketSummary | null; x: number; y: number } => {
     const r = canvas.current?.getBoundingClientRect();
-    const data = store.getState().occupancy;
+    const v = view();
+    const data = source(v);
     if (!r || !data) return { s: null, x: 0, y: 0 };
     const x = e.clientX - r.left;
     const y = e.clientY - r.top;
-    return { s: hitTest(grid.current, data, x, y), x, y };
+    return { s: hitSummary(grid.current, v, data, x, y), x, y };
   };
 
   // Wheel zoom keeps the bucket under the pointer in place; the listener is non-passive to stop page scroll.
@@ -118,7 +174,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
     else c.reset();
   });
 
-  const drag = useRef<{ y: number; start: number } | null>(null);
+  const drag = useRef<{ y: number; start: number; moved: boolean } | null>(null);
   const chunksPerRow = (): number => Math.max(1, Math.round(camera.current.span / Math.max(grid.current.rows, 1)));
 
   return (
@@ -168,10 +224,11 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
         <canvas
           ref={canvas}
           onPointerDown={(e) => {
-            drag.current = { y: e.clientY, start: camera.current.start };
+            drag.current = { y: e.clientY, start: camera.current.start, moved: false };
           }}
           onPointerUp={(e) => {
-            const moved = drag.current && Math.abs(e.clientY - drag.current.y) > 3;
+            // A drag that came back to where it started is still a drag, not a click.
+            const moved = drag.current && (drag.current.moved || Math.abs(e.clientY - drag.current.y) > 3);
             drag.current = null;
             const hit = at(e).s;
             if (moved || !hit) return;
@@ -182,6 +239,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
           }}
           onPointerMove={(e) => {
             if (drag.current && e.buttons === 1) {
+              if (Math.abs(e.clientY - drag.current.y) > 3) drag.current.moved = true;
               const rows = (drag.current.y - e.clientY) / grid.current.cell;
               camera.current.pan(drag.current.start + rows * chunksPerRow() - camera.current.start);
               return;

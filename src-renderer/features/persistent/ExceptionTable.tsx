@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ExceptionSort } from '../../../src-core/api/contract.ts';
 import { useApp } from '../../app/store-context.tsx';
@@ -17,10 +17,10 @@ const COLUMNS: Column[] = [
 
 /** The on-disk exception table, virtualized, sortable, filtered by an origin range; pages load as they scroll into view. */
 export function ExceptionTable({ height = 420 }: { height?: number }) {
-  const { pages, matched, total, query, error, revision } = useApp(
-    useShallow((s) => ({ pages: s.pages, matched: s.matched, total: s.total, query: s.query, error: s.tableError, revision: s.revision })),
+  const { pages, stalePages, tableTop, matched, total, query, error, revision } = useApp(
+    useShallow((s) => ({ pages: s.pages, stalePages: s.stalePages, tableTop: s.tableTop, matched: s.matched, total: s.total, query: s.query, error: s.tableError, revision: s.revision })),
   );
-  const { loadPage, setQuery, reloadTable } = useApp(useShallow((s) => ({ loadPage: s.loadPage, setQuery: s.setQuery, reloadTable: s.reloadTable })));
+  const { showRows, setQuery, reloadTable } = useApp(useShallow((s) => ({ showRows: s.showRows, setQuery: s.setQuery, reloadTable: s.reloadTable })));
   const fromInput = useRef<HTMLInputElement>(null);
   useSearchFocus(fromInput);
   const [from, setFrom] = useState('');
@@ -33,14 +33,9 @@ export function ExceptionTable({ height = 420 }: { height?: number }) {
   useEffect(() => {
     void reloadTable();
   }, [reloadTable, revision]);
-  const onVisible = useCallback(
-    (first: number, last: number) => {
-      for (let p = Math.floor(first / PAGE_ROWS); p <= Math.floor(last / PAGE_ROWS); p++) void loadPage(p);
-    },
-    [loadPage],
-  );
   const row = (i: number): string[] | null => {
-    const r = pages.get(Math.floor(i / PAGE_ROWS))?.[i % PAGE_ROWS];
+    const p = Math.floor(i / PAGE_ROWS);
+    const r = (pages.get(p) ?? stalePages.get(p))?.[i % PAGE_ROWS];
     return r ? [formatCount(r.entry), String(r.area), formatCount(r.origin), formatCount(r.chunk)] : null;
   };
   const num = (v: string): number | null => (v.trim() === '' || !Number.isInteger(Number(v)) ? null : Number(v));
@@ -83,7 +78,8 @@ export function ExceptionTable({ height = 420 }: { height?: number }) {
         columns={COLUMNS}
         rowCount={matched}
         row={row}
-        onVisible={onVisible}
+        onVisible={showRows}
+        resetKey={tableTop}
         height={height}
         sort={{ key: query.sort, descending: query.descending }}
         onSort={(key) => setQuery({ sort: key as ExceptionSort, descending: query.sort === key ? !query.descending : false })}

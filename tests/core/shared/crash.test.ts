@@ -129,7 +129,8 @@ function crashAt(ref: Reference, plan: FaultPlan): void {
   const matched = [commits - 1, commits].filter((j) => ref.dumps[j] === dump);
   expect(matched.length, `${where}: metadata is neither the last nor the next commit`).toBeGreaterThan(0);
   const problems = matched.map((j) => {
-    const from = ref.commitOp[j]! + 1;
+    // The op that committed may go on writing after its commit (an in-place write commits what is pending first).
+    const from = ref.commitOp[j]!;
     const allowed = [ref.commitStates[j]!, ...ref.afterOp.slice(Math.max(0, from), crashedOp + 1)];
     return dataProblem(store, origin, allowed);
   });

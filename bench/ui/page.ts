@@ -1,0 +1,110 @@
+/// <reference lib="dom" />
+/**
+ * Measurements taken inside the page (performance.now, requestAnimationFrame), so Playwright's
+ * polling adds nothing: each resolves once the condition holds and the next frame is painted.
+ */
+import type { Page } from 'playwright-core';
+
+/** Runs `act` (by kind) and resolves with the ms until `selector` matches (text `text` when given) and a frame is painted. */
+export function untilPainted(page: Page, act: { click?: string; key?: { target: string; key: string }; wheel?: { target: string; deltaY: number } }, selector: string, text?: string): Promise<number> {
+  return page.evaluate(
+    ([act, selector, text]) =>
+      new Promise<number>((resolve, reject) => {
+        const ok = (): boolean => {
+          const el = document.querySelector(selector);
+          return !!el && (text === undefined || el.textContent === text);
+        };
+        const t0 = performance.now();
+        if (act.click) {
+          const el = document.querySelector<HTMLElement>(act.click);
+          if (!el) return reject(new Error(`nothing matches ${act.click}`));
+          el.click();
+        } else if (act.key) {
+          const el = document.querySelector<HTMLElement>(act.key.target);
+          if (!el) return reject(new Error(`nothing matches ${act.key.target}`));
+          el.focus();
+          el.dispatchEvent(new KeyboardEvent('keydown', { key: act.key.key, bubbles: true, cancelable: true }));
+        } else if (act.wheel) {
+          const el = document.querySelector<HTMLElement>(act.wheel.target);
+          if (!el) return reject(new Error(`nothing matches ${act.wheel.target}`));
+          const r = el.getBoundingClientRect();
+          el.dispatchEvent(new WheelEvent('wheel', { deltaY: act.wheel.deltaY, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));
+        }
+        const started = performance.now();
+        const check = (): void => {
+          if (ok()) {
+            requestAnimationFrame(() => resolve(performance.now() - t0));
+            return;
+          }
+          if (performance.now() - started > 60_000) return reject(new Error(`${selector} ${text ?? ''} not seen in 60 s`));
+          requestAnimationFrame(check);
+        };
+        check();
+      }),
+    [act, selector, text] as const,
+  );
+}
+
+/**
+ * Drags on the occupancy canvas for `ms` (a pointer moving up and down every frame) and returns
+ * the canvas repaints per second (its data-frames counter) and the longest frame.
+ */
+export function occupancyDrag(page: Page, ms: number): Promise<{ fps: number; worstFrame: number; paintMs: number }> {
+  return page.evaluate(
+    (ms) =>
+      new Promise<{ fps: number; worstFrame: number; paintMs: number }>((resolve) => {
+        const canvas = document.querySelector<HTMLCanvasElement>('.viz canvas')!;
+        const r = canvas.getBoundingClientRect();
+        const x = r.left + r.width / 2;
+        const y0 = r.top + r.height / 2;
+        const fire = (type: string, y: number): void => {
+          canvas.dispatchEvent(new PointerEvent(type, { bubbles: true, clientX: x, clientY: y, buttons: type === 'pointerup' ? 0 : 1, pointerId: 1, isPrimary: true }));
+        };
+        fire('pointerdown', y0);
+        const paints0 = Number(canvas.dataset.frames ?? 0);
+        const t0 = performance.now();
+        let last = t0;
+        let worst = 0;
+        const paints: number[] = [];
+        const frame = (now: number): void => {
+          worst = Math.max(worst, now - last);
+          last = now;
+          paints.push(Number(canvas.dataset.paintMs ?? 0));
+          const t = now - t0;
+          if (t >= ms) {
+            fire('pointerup', y0);
+            paints.sort((a, b) => a - b);
+            resolve({ fps: ((Number(canvas.dataset.frames ?? 0) - paints0) * 1000) / t, worstFrame: worst, paintMs: paints[Math.floor(paints.length / 2)] ?? 0 });
+            return;
+          }
+          fire('pointermove', y0 + Math.sin((t / 500) * Math.PI) * r.height * 0.3);
+          requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      }),
+    ms,
+  );
+}
+
+/** Frames per second and the longest frame while `during` runs (real input through Playwright). */
+export async function framesDuring(page: Page, during: () => Promise<void>): Promise<{ fps: number; worstFrame: number }> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __frames: { n: number; worst: number; last: number; t0: number; on: boolean } };
+    w.__frames = { n: 0, worst: 0, last: performance.now(), t0: performance.now(), on: true };
+    const tick = (now: number): void => {
+      const f = w.__frames;
+      if (!f.on) return;
+      f.n++;
+      f.worst = Math.max(f.worst, now - f.last);
+      f.last = now;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  await during();
+  return page.evaluate(() => {
+    const f = (window as unknown as { __frames: { n: number; worst: number; t0: number; on: boolean } }).__frames;
+    f.on = false;
+    return { fps: (f.n * 1000) / (performance.now() - f.t0), worstFrame: f.worst };
+  });
+}

@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import { SnapscopeError } from '../../../src-core/errors.ts';
+import type { BlockDevice } from '../../../src-core/io/block-device.ts';
+import { FileDevice } from '../file-device.ts';
+import { HelperDevice, type HelperLauncher } from '../helper-device.ts';
+import { assertNotInUse } from '../in-use.ts';
+import { blockDeviceReadOnly } from './block-info.ts';
+import { describeHolders, holdersOf, recordHolder } from './holders.ts';
+import { tryLock } from './lock.ts';
+import { fdKey, inspectTarget, type Target } from './target.ts';
+
+export interface OpenedInput {
+  dev: BlockDevice;
+  target: Target;
+  viaHelper: boolean;
+  /** Set when a reader could not take its shared lock: who is writing (it reads the last committed state). */
+  note: string | null;
+}
+
+/**
+ * Opens a store, an origin or any other input of a command — the one way in. A writer: refuses a
+ * target someone else uses (dm table, mount, loop, holders) and a read-only device or file up
+ * front, opens block devices O_EXCL, and holds an exclusive lock while open (a second writer,
+ * CLI or UI, is refused naming the holder). A reader holds a shared lock; when a writer holds the
+ * target it says so and reads on (the stores' commits are atomic, so it sees a committed state).
+ * A block device this user may not open goes through the privileged helper when one is given.
+ */
+export function openInput(path: string, role: string, write: boolean, helper: HelperLauncher | null = null): OpenedInput {
+  const target = inspectTarget(path);
+  assertOpenable(target, role);
+  if (write) assertWritable(target, role);
+  if (target.kind === 'block' && helper && !mayOpen(path, write)) {
+    // The helper opens as root with O_EXCL for writing; it holds no flock of ours (ADR 0006).
+    return { dev: HelperDevice.open(helper, path, { write }), target, viaHelper: true, note: null };
+  }
+  const dev = FileDevice.open(path, { write, exclusive: write && target.kind === 'block' });
+  try {
+    if (fdKey(dev.handle()) !== target.key) throw new SnapscopeError('io', `${path} changed while it was being opened; try again`, { device: path });
+    const note = lock(dev, target, role, write);
+    return { dev, target, viaHelper: false, note };
+  } catch (e) {
+    dev.close();
+    throw e;
+  }
+}
+
+/** Only images and block devices hold stores: a directory, pipe or terminal is a usage error. */
+export function assertOpenable(t: Target, role: string): void {
+  if (t.kind === 'missing') throw new SnapscopeError('usage', `${t.path}: no such file or device`, { device: t.path });
+  if (t.kind === 'directory') throw new SnapscopeError('usage', `${t.path} is a directory, not an image or device`, { device: t.path });
+  if (t.kind === 'stream') throw new SnapscopeError('usage', `${role} ${t.path} is a pipe or character device, not an image or block device`, { device: t.path });
+}
+
+/** Refusals that must come before the first write, not at it: in use, read-only device, read-only file. */
+export function assertWritable(t: Target, role: string): void {
+  assertNotInUse(t.path, role);
+  if (t.kind === 'block' && blockDeviceReadOnly(t.stat!.rdev)) {
+    throw new SnapscopeError('read-only', `${role} ${t.path} is a read-only device (losetup -r, blockdev --setro or write-protected); refusing to write to it`, { device: t.path });
+  }
+  if (t.kind === 'file' && (t.stat!.mode & 0o222) === 0) {
+    throw new SnapscopeError('read-only', `${role} ${t.path} is a read-only file (mode ${(t.stat!.mode & 0o777).toString(8)}); refusing to write to it`, { device: t.path });
+  }
+}
+
+/** Takes the kernel lock on an open device and records this process as its holder; returns a reader's note. */
+export function lock(dev: FileDevice, target: Target, role: string, write: boolean): string | null {
+  const key = target.key!;
+  // Recorded first, so whoever is refused next can already name us.
+  const record = recordHolder(key, write ? 'write' : 'read');
+  if (tryLock(dev.handle(), write ? 'exclusive' : 'shared') !== 'conflict') {
+    dev.whenClosed(record.remove);
+    return null;
+  }
+  record.remove();
+  const holders = holdersOf(key, record.name);
+  const writers = holders.filter((h) => h.mode === 'write');
+  // A reader is only refused by a writer; a writer by either.
+  if (!write) return `${target.path} is open for writing by ${describeHolders(writers)}; reading its last committed state`;
+  const mode = writers.length || !holders.length ? 'writing' : 'reading';
+  const who = describeHolders(writers.length ? writers : holders);
+  throw new LockedError(`${role} ${target.path} is open for ${mode} by ${who}; nothing was written (try again when it is closed)`, target.path, `${mode === 'writing' ? 'open for writing' : 'open'} by ${who}`);
+}
+
+/** A writer found the target locked by another: the UI then opens it read-only, saying by whom. */
+export class LockedError extends SnapscopeError {
+  constructor(
+    message: string,
+    device: string,
+    /** "open for writing by snapscope replay (pid 4242)". */
+    readonly holder: string,
+  ) {
+    super('in-use', message, { device });
+  }
+}
+
+function mayOpen(path: string, write: boolean): boolean {
+  try {
+    fs.accessSync(path, write ? fs.constants.R_OK | fs.constants.W_OK : fs.constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

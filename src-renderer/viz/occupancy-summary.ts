@@ -1,0 +1,90 @@
+import type { OccupancyResult } from '../../src-core/api/dto.ts';
+import { bucketClasses, type ChunkClass } from './chunk-class.ts';
+
+/**
+ * Occupancy kept in the renderer so the map repaints from local data every frame: chunks per
+ * class (role, or who reads the data) over [start, end) in buckets of `per` chunks, as prefix sums.
+ * Any chunk range then costs O(classes) however wide it is; inside a bucket chunks are taken as
+ * evenly spread (exact at bucket edges and at one chunk per bucket).
+ */
+export class OccupancySummary {
+  readonly start: number;
+  readonly end: number;
+  readonly per: number;
+  readonly buckets: number;
+  readonly owners: boolean;
+  readonly classes: ChunkClass[];
+  /** prefix[k][b]: chunks of classes[k] in buckets before b. */
+  private readonly prefix: Float64Array[];
+  private readonly freeAt: number;
+
+  constructor(readonly data: OccupancyResult) {
+    this.start = data.start;
+    this.end = data.end;
+    this.per = Math.max(1, data.chunksPerBucket);
+    this.buckets = data.buckets;
+    this.owners = data.owners !== undefined;
+    const index = new Map<ChunkClass, number>();
+    const rows: Float64Array[] = [];
+    for (let b = 0; b < data.buckets; b++) {
+      for (const [c, n] of bucketClasses(data, b)) {
+        let k = index.get(c);
+        if (k === undefined) {
+          index.set(c, (k = rows.length));
+          rows.push(new Float64Array(data.buckets + 1));
+        }
+        rows[k]![b + 1] = n;
+      }
+    }
+    for (const row of rows) for (let b = 1; b <= data.buckets; b++) row[b]! += row[b - 1]!;
+    this.classes = [...index.keys()];
+    this.prefix = rows;
+    this.freeAt = index.get('free') ?? -1;
+  }
+
+  /** Whether [a, b) lies inside and buckets are no coarser than `per` chunks. */
+  serves(a: number, b: number, per: number): boolean {
+    return a >= this.start && b <= this.end && this.per <= Math.max(1, per);
+  }
+
+  /** Chunks of class k before chunk x. */
+  private before(k: number, x: number): number {
+    const row = this.prefix[k]!;
+    const off = Math.max(0, Math.min(this.end, x) - this.start);
+    const b = Math.min(this.buckets, Math.floor(off / this.per));
+    if (b >= this.buckets) return row[this.buckets]!;
+    const len = Math.min(this.per, this.end - this.start - b * this.per);
+    return row[b]! + ((row[b + 1]! - row[b]!) * (off - b * this.per)) / len;
+  }
+
+  /** Chunks per class in [a, b): largest first, free last (as bucketClasses). */
+  classesIn(a: number, b: number): [ChunkClass, number][] {
+    const out: [ChunkClass, number][] = [];
+    let free = 0;
+    for (let k = 0; k < this.classes.length; k++) {
+      const n = Math.round(this.before(k, b) - this.before(k, a));
+      if (k === this.freeAt) free = n;
+      else if (n > 0) out.push([this.classes[k]!, n]);
+    }
+    out.sort((x, y) => y[1] - x[1]);
+    if (free > 0) out.push(['free', free]);
+    return out;
+  }
+
+  /** The class with most chunks in [a, b) ('free' only when all are free) and the share used, without allocating. */
+  topIn(a: number, b: number): { top: number; density: number } {
+    let top = -1;
+    let best = 0;
+    let used = 0;
+    for (let k = 0; k < this.classes.length; k++) {
+      if (k === this.freeAt) continue;
+      const n = this.before(k, b) - this.before(k, a);
+      used += n;
+      if (n > best + 1e-9) {
+        best = n;
+        top = k;
+      }
+    }
+    return { top, density: used / Math.max(1, b - a) };
+  }
+}

@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { MemoryDevice } from '../../src-core/io/memory-device.ts';
+import { createBackup, readBackup } from '../../src-main/host/access/backup-file.ts';
+import { LockedError, openInput } from '../../src-main/host/access/inputs.ts';
+import { OverlayDevice, OverlayFull } from '../../src-main/host/access/overlay-device.ts';
+import { probeSignatures } from '../../src-main/host/access/signatures.ts';
+import { inspectTarget } from '../../src-main/host/access/target.ts';
+import { tempDir } from './fixtures.ts';
+
+it('an overlay keeps every write in memory and reads it back; the device never changes', () => {
+  const inner = new MemoryDevice(3 * 4096 + 512);
+  const base = new Uint8Array(inner.size).map((_, i) => i & 255);
+  inner.write(0, base);
+  const o = new OverlayDevice(inner);
+  o.write(4000, new Uint8Array(200).fill(7)); // across a page boundary
+  o.write(inner.size - 10, new Uint8Array(10).fill(9)); // the short last page
+  const got = new Uint8Array(inner.size);
+  o.read(0, got);
+  const expected = base.slice();
+  expected.fill(7, 4000, 4200);
+  expected.fill(9, inner.size - 10);
+  expect(got).toEqual(expected);
+  const raw = new Uint8Array(inner.size);
+  inner.read(0, raw);
+  expect(raw).toEqual(base);
+});
+
+it('one path through a symlink or ./ is the same target; a hard link too', () => {
+  const dir = tempDir();
+  const f = path.join(dir, 'a.img');
+  fs.writeFileSync(f, 'x');
+  fs.symlinkSync(f, path.join(dir, 'l'));
+  fs.linkSync(f, path.join(dir, 'h'));
+  const keys = [f, path.join(dir, '.', 'a.img'), path.join(dir, 'l'), path.join(dir, 'h')].map((p) => inspectTarget(p).key);
+  expect(new Set(keys).size).toBe(1);
+});
+
+it('an exclusive lock excludes another open of the same file in this process, until closed', () => {
+  const dir = tempDir();
+  const f = path.join(dir, 'a.img');
+  fs.writeFileSync(f, Buffer.alloc(4096));
+  const a = openInput(f, 'COW', true);
+  expect(() => openInput(path.join(dir, '.', 'a.img'), 'COW', true)).toThrow(LockedError);
+  const reader = openInput(f, 'COW', false);
+  expect(reader.note).toMatch(/is open for writing by .*this process.*; reading its last committed state/);
+  reader.dev.close();
+  a.dev.close();
+  openInput(f, 'COW', true).dev.close();
+});
+
+it('a lock held by another process (without a record) is "another process"; it goes when the holder is killed', async () => {
+  const dir = tempDir();
+  const f = path.join(dir, 'a.img');
+  fs.writeFileSync(f, Buffer.alloc(4096));
+  // flock(1) runs sleep with the locked descriptor inherited: the lock lives as long as either does.
+  const holder = spawn('flock', ['--exclusive', f, 'sleep', '60'], { stdio: 'ignore', detached: true });
+  const refusal = async (): Promise<string> => {
+    try {
+      openInput(f, 'COW', true).dev.close();
+      return '';
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  await expect.poll(refusal, { timeout: 20_000 }).toMatch(/COW .* is open for writing by another process; nothing was written/);
+  process.kill(-holder.pid!, 'SIGKILL');
+  await expect.poll(refusal, { timeout: 20_000 }).toBe('');
+});
+
+it('signatures are found at their offsets; a torn last backup record is left out, a used backup refused', () => {
+  const dir = tempDir();
+  const img = path.join(dir, 'x.img');
+  const b = Buffer.alloc(1 << 20);
+  b.write('XFSB', 0, 'latin1');
+  b.write('LABELONE', 512, 'latin1');
+  fs.writeFileSync(img, b);
+  const fd = fs.openSync(img, 'r');
+  expect(probeSignatures(fd, b.length).map((s) => [s.name, s.offset])).toEqual([
+    ['XFS filesystem', 0],
+    ['LVM2 physical volume', 512],
+  ]);
+  fs.closeSync(fd);
+
+  const cow = path.join(dir, 'c.cow');
+  fs.writeFileSync(cow, Buffer.alloc(8192, 1));
+  const bak = path.join(dir, 'c.bak');
+  const backup = createBackup(bak, cow);
+  const dev = new MemoryDevice(8192);
+  const wrapped = backup.wrap(dev);
+  wrapped.write(0, new Uint8Array(512).fill(2));
+  wrapped.write(1024, new Uint8Array(512).fill(3));
+  backup.close();
+  expect(readBackup(bak)).toHaveLength(2);
+  fs.appendFileSync(bak, Buffer.alloc(7)); // a record cut short
+  const torn = readBackup(bak);
+  expect([torn.length, torn.torn]).toEqual([2, true]);
+  expect(() => createBackup(bak, cow)).toThrow(/already exists and holds 2 records/);
+  expect(() => createBackup(cow, cow)).toThrow(/also an input/);
+  const unused = createBackup(path.join(dir, 'unused.bak'), cow);
+  unused.close();
+  expect(fs.existsSync(path.join(dir, 'unused.bak'))).toBe(false);
+});
+
+it('an overlay refuses to grow past its memory budget, leaving the device alone', () => {
+  const inner = new MemoryDevice(64 * 4096);
+  const o = new OverlayDevice(inner, 8 * 4096);
+  o.write(0, new Uint8Array(8 * 4096).fill(1));
+  expect(() => o.write(8 * 4096, new Uint8Array(1))).toThrow(OverlayFull);
+  const raw = new Uint8Array(inner.size);
+  inner.read(0, raw);
+  expect(raw.every((b) => b === 0)).toBe(true);
+});
