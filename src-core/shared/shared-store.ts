@@ -21,6 +21,7 @@ import { openStore } from './store/open-store.ts';
 import { createSnapshot, renameSnapshot, resolveSnapshot } from './store/snapshot-slots.ts';
 import type { StoreState } from './store/state.ts';
 import type * as T from './types.ts';
+import { GroupCommit } from './txn/group-commit.ts';
 import { verifyStore, type VerifyResult } from './verify.ts';
 
 export { DELETING_FLAG, MAX_ORIGIN_CHUNKS } from './store/limits.ts';
@@ -40,6 +41,8 @@ export class SharedStore implements ExceptionStore {
   readonly maxExceptionsPerOrigin: number;
   /** The structural event sink given at open (the merge emits its own steps into it). */
   readonly events: EventSink | undefined;
+
+  private readonly group = new GroupCommit(() => commit(this.state));
 
   private constructor(private readonly state: StoreState) {
     this.cow = state.cow;
@@ -229,11 +232,21 @@ export class SharedStore implements ExceptionStore {
 
   /** Makes every change so far durable and atomic: blocks, bitmap, then the header sector. */
   commit(): void {
-    commit(this.state);
+    this.group.commitNow();
+  }
+
+  /**
+   * Group commit (txn/group-commit.ts): asks for a commit, made once `group` requests have gathered
+   * (1: now); `onDurable` runs after the commit that covers this request. commit() and close()
+   * cover every request made so far.
+   */
+  requestCommit(group: number, onDurable?: () => void): void {
+    this.group.request(group, onDurable);
   }
 
   /** Commits pending changes (when writable) and closes the COW device. */
   close(): void {
     close(this.state);
+    this.group.durable();
   }
 }

@@ -87,9 +87,17 @@ export function headerChecksum(bytes: Uint8Array): number {
   return crc32(bytes.subarray(0, L.checksum.offset));
 }
 
+/** The view of the last buffer encoded into: every commit encodes into the same sector. */
+let lastOut: Uint8Array | null = null;
+let lastView: DataView | null = null;
+
 export function encodeHeader(h: SharedHeader, out: Uint8Array): void {
   out.fill(0, 0, HEADER_BYTES);
-  const dv = new DataView(out.buffer, out.byteOffset, HEADER_BYTES);
+  if (out !== lastOut) {
+    lastOut = out;
+    lastView = new DataView(out.buffer, out.byteOffset, HEADER_BYTES);
+  }
+  const dv = lastView!;
   dv.setUint32(L.magic.offset, h.magic, true);
   dv.setUint32(L.valid.offset, h.valid ? 1 : 0, true);
   dv.setUint32(L.version.offset, h.version, true);

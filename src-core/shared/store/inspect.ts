@@ -73,6 +73,8 @@ export function lookup(s: StoreState, slot: number, origin: number): number {
   checkIntact(s, slot, 'reading it');
   checkNotDeleting(s, `read snapshot ${slot}`, slot);
   if (!(origin >= 0 && origin < MAX_ORIGIN_CHUNKS)) return -1;
+  // Reads fill the cache too: trim before the probe so lookups stay within the cache bound.
+  s.tx.trim();
   const leaf = s.tree.probe(origin);
   const i = leaf.find(origin);
   if (i < 0) return -1;

@@ -19,8 +19,7 @@ import { ChunkRoles } from './roles.ts';
 export class Transaction {
   /** Chunks allocated since the last commit: not referenced on disk, so changed in place and freed at once. */
   private readonly fresh = new ChunkTable<true>();
-  private readonly pending: number[] = [];
-  readonly roles = new ChunkRoles();
+  readonly roles: ChunkRoles;
   readonly cache: BlockCache;
   /** Snapshot mask leaves are validated against. */
   snapLo = 0;
@@ -36,6 +35,7 @@ export class Transaction {
     readonly events: EventSink | undefined,
   ) {
     this.cache = new BlockCache(dev, chunkBytes, Math.max(64, cacheBlocks));
+    this.roles = new ChunkRoles(ctx.chunkCount);
   }
 
   /** Whether anything changed since the last commit. */
@@ -154,7 +154,8 @@ export class Transaction {
 
   /** Frees now if this transaction allocated it, else after the next commit. */
   free(chunk: number, role: ChunkRole): void {
-    this.cache.drop(chunk);
+    // Exception data is never cached: only a block's chunk can have a cached (maybe dirty) copy.
+    if (role !== 'exception') this.cache.drop(chunk);
     if (this.fresh.delete(chunk) === undefined) return this.deferFree(chunk, role);
     this.roles.remove(chunk, role);
     this.changed = true;
@@ -166,7 +167,6 @@ export class Transaction {
   private deferFree(chunk: number, role: ChunkRole): void {
     this.roles.remove(chunk, role);
     this.changed = true;
-    this.pending.push(chunk);
     this.roles.pendingFree.add(chunk);
     this.events?.({ type: 'free', chunk, role });
   }
@@ -181,24 +181,25 @@ export class Transaction {
   };
 
   /**
-   * Data and new blocks, flush, bitmap, flush, header sector, flush; then deferred frees take
-   * effect in memory (the disk sees them in the next commit's bitmap).
+   * New blocks and the bitmap, flush, header sector, flush; then deferred frees take effect in
+   * memory (the disk sees them in the next commit's bitmap). Blocks and bitmap need no order between
+   * them: the blocks go to chunks the committed header does not reference, and the bitmap written
+   * marks everything that header references (its frees are deferred until this commit is durable),
+   * so either may land first; both must be on disk before the header.
    */
   commit(writeHeader: () => void): void {
     this.cache.flushDirty();
-    this.dev.flush();
     this.alloc.flushDirty(this.writeBitmap);
     this.dev.flush();
     writeHeader();
     this.dev.flush();
     let lowest = Infinity;
-    for (const chunk of this.pending) {
+    for (const chunk of this.roles.pendingFree) {
       this.alloc.release(chunk);
       if (chunk < lowest) lowest = chunk;
     }
     // Reuse what this commit freed before moving on: keeps shadow churn within a small area.
     if (lowest !== Infinity) this.alloc.rewindTo(lowest);
-    this.pending.length = 0;
     this.roles.pendingFree.clear();
     this.fresh.clear();
     this.changed = false;
