@@ -43,6 +43,29 @@ module.exports = {
       from: { path: '^src-renderer' },
       to: { dependencyTypes: ['core'] },
     },
+    // Layers inside the engine (docs/ARCHITECTURE.md): format → txn → btree/alloc → store, and the
+    // tools (check, stats, dump) over the one walker.
+    {
+      name: 'format-is-the-bottom',
+      comment: 'The on-disk codecs depend on nothing but each other and the error type.',
+      severity: 'error',
+      from: { path: '^src-core/shared/format/' },
+      to: { path: '^src-core/', pathNot: '^src-core/(shared/format/|errors\\.ts)' },
+    },
+    {
+      name: 'walker-over-format',
+      comment: 'The walker judges raw blocks: no transaction, tree, allocator or store logic (only its limits).',
+      severity: 'error',
+      from: { path: '^src-core/walk/' },
+      to: { path: '^src-core/(shared/(txn|btree|alloc|merge)/|shared/store/(?!limits\\.ts)|check/|repair/|ir/|stats/|api/|teach/)' },
+    },
+    {
+      name: 'tools-over-walker',
+      comment: 'check, stats and dump read a store through the walker, never through the engine.',
+      severity: 'error',
+      from: { path: '^src-core/(check/|stats/|ir/dump\\.ts)' },
+      to: { path: '^src-core/shared/(txn|btree|alloc|store|merge)/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -77,7 +77,7 @@ _snapscope() {
     'snapshot rename') opts='-s --snapshot --name --json -h --help' ;;
     'tree') opts='--json -h --help' ;;
     'write') opts='--origin -s --snapshot --chunk --fill --data-file --offset --json -h --help' ;;
-    'read') opts='--origin -s --snapshot --chunk --out -f --force --json -h --help' ;;
+    'read') opts='--origin -s --snapshot --chunk --out -f --force --forensic --json -h --help' ;;
     'replay') opts='--origin --script --json -h --help' ;;
     'merge') opts='--origin -s --snapshot -n --dry-run --interval -q --quiet --json -h --help' ;;
     'demo') opts='-f --force --json -h --help' ;;

@@ -28,6 +28,10 @@ function oneOf<T extends string>(...values: T[]): Check<T> {
   return (v, f) => ((values as unknown[]).includes(v) ? (v as T) : bad(f, `one of ${values.join(', ')}`));
 }
 
+/** Base64 of at most 512 KiB (serve mode's bodies are 1 MiB at most). */
+const MAX_DATA_CHARS = 4 * Math.ceil((512 << 10) / 3);
+const base64: Check<string> = (v, f) => (typeof v === 'string' && v.length > 0 && v.length <= MAX_DATA_CHARS && /^[A-Za-z0-9+/]*={0,2}$/.test(v) && v.length % 4 === 0 ? v : bad(f, 'base64 data of 1 byte to 512 KiB'));
+
 /** A device-mapper device name: what `dmsetup create` accepts and a shell shows as one word. */
 const dmName: Check<string> = (v, f) => (typeof v === 'string' && /^[A-Za-z0-9_+.-]{1,127}$/.test(v) && v !== '.' && v !== '..' ? v : bad(f, 'a device-mapper name (letters, digits, _+.-)'));
 
@@ -87,11 +91,13 @@ export const VALIDATORS: { [M in Method]: Check<CallArgs<M>> } = {
   createDemo: object({}, { dir: nonEmpty }),
   liveSnapshots: object({}, { hosts: listOf(sshTarget, 64) }),
   pickPath: object({ kind: oneOf('image', 'device', 'directory') }),
+  browse: object({}, { dir: nonEmpty }),
   open: openArgs,
   openStart: openArgs,
   close: object(session),
   sessions: none,
   info: object(session),
+  reload: object(session),
   treeRoot: object(session),
   treeBlock: object({ ...session, chunk: natural }),
   pathTo: object({ ...session, key: natural }),
@@ -109,11 +115,14 @@ export const VALIDATORS: { [M in Method]: Check<CallArgs<M>> } = {
   snapshotRename: object({ ...session, snapshot: snapshotRef, name: nonEmpty }),
   writeChunk: object({ ...session, to: viewRef, chunk: natural, fill: intIn(0, 255) }),
   randomWrites: object({ ...session, to: viewRef, count: intIn(1, 10_000_000) }, { seed: natural, commitEvery: intIn(1, 1_000_000) }),
+  writeData: object({ ...session, to: viewRef, offset: natural, data: base64 }),
+  mergeAbandon: object(session),
   check: eitherOf(object({}, inspectTarget), 'session', 'cow'),
   stats: eitherOf(object({}, inspectTarget), 'session', 'cow'),
   dump: eitherOf(object({}, { ...inspectTarget, format: oneOf('json', 'xml'), maxBytes: intIn(1, 1 << 30) }), 'session', 'cow'),
   // The engine caps a batch at 2^16 chunks, so a larger ask is a mistake, not a wish.
   merge: object({ ...session, snapshot: snapshotRef }, { dryRun: bool, batchChunks: intIn(1, 1 << 16) }),
+  repair: eitherOf(object({ out: nonEmpty }, inspectTarget), 'session', 'cow'),
   jobs: none,
   jobPause: job,
   jobResume: job,

@@ -1,4 +1,4 @@
-import type { Finding } from '../../src-core/check/findings.ts';
+import type { Finding } from '../../src-core/walk/findings.ts';
 
 /** Runs this long of one kind in one chunk print as one line: a truncation can yield hundreds. */
 const GROUP_AT = 3;

@@ -11,7 +11,7 @@ export const info: Command = {
   summary: 'show a store: format, header, geometry, usage, snapshots',
   positionals: [COW],
   options: {},
-  details: 'JSON: the store info object; `exceptions` is the number of live exceptions.',
+  details: 'JSON: the store info object; `exceptions` is the number of live exceptions. A damaged store still shows its header, usage and snapshots (counts are what the walk could vouch for) with the note "tree damaged: N errors ..., run snapscope check".',
   examples: [
     ['info /tmp/demo/shared.cow', 'format, chunk size, usage and the snapshot table'],
     ['info /dev/vg/snap-cow --json', 'the same as one JSON document'],
@@ -20,7 +20,7 @@ export const info: Command = {
     withStore(args.arg('cow'), false, (store) => {
       const i = store.info();
       con.result(i, () => renderInfo(i));
-    }),
+    }, { tolerateDamage: true }),
 };
 
 function renderInfo(i: StoreInfo): string {

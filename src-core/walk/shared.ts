@@ -6,20 +6,22 @@ import { SnapscopeError, isSnapscopeError } from '../errors.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import type { Task } from '../jobs/job.ts';
 import type { Progress } from '../jobs/progress.ts';
-import { MAX_LEVELS } from '../shared/btree/tree.ts';
 import { FIRST_BITMAP_CHUNK, bitmapChunkCount, firstFreeChunk, testBit } from '../shared/format/bitmap.ts';
 import { HEADER_BYTES, NO_MERGE_SLOT, SHARED_VERSION, decodeHeader, type SharedHeader } from '../shared/format/header.ts';
 import { decodeLabelBlock, type SnapshotLabel } from '../shared/format/label.ts';
+import { MAX_LEVELS } from '../shared/format/node.ts';
 import { maskHi, maskLo } from '../shared/mask.ts';
 import { DELETING_FLAG, MAX_CHUNK_BYTES, MAX_ORIGIN_CHUNKS, MIN_CHUNK_BYTES, sharedChunkSizeProblem } from '../shared/store/limits.ts';
 import { Bitset, popcount } from './bitset.ts';
 import { FindingLog, type CheckReport } from './findings.ts';
-import { TreeWalk, type SharedGeometry, type WalkVisitor } from './shared-walk.ts';
+import { TreeWalk, type SharedGeometry, type WalkVisitor } from './shared-tree.ts';
 
 type Phase = 'count' | 'labels' | 'tree' | 'bitmap' | 'done';
 
-export class SharedCheck implements Task<CheckReport> {
-  readonly log = new FindingLog();
+export type WalkMode = 'strict' | 'tolerant';
+
+export class SharedWalk implements Task<CheckReport> {
+  readonly log: FindingLog;
   header: SharedHeader | null = null;
   geometry: SharedGeometry | null = null;
   /** Labels that decoded, for dump and stats. */
@@ -43,7 +45,9 @@ export class SharedCheck implements Task<CheckReport> {
   constructor(
     private readonly cow: BlockDevice,
     visitor: WalkVisitor = {},
+    mode: WalkMode = 'tolerant',
   ) {
+    this.log = new FindingLog(mode === 'strict' ? cow.name : null);
     if (cow.size < HEADER_BYTES) throw new SnapscopeError('not-a-store', `${cow.name} is too short for a shared store header`, { device: cow.name });
     const head = new Uint8Array(HEADER_BYTES);
     cow.read(0, head);
@@ -53,18 +57,20 @@ export class SharedCheck implements Task<CheckReport> {
       this.header = decodeHeader(head, cow.name);
     } catch (e) {
       if (!isSnapscopeError(e) || e.code !== 'corrupt') throw e;
-      this.log.add('s-header-corrupt', 0, e.message, { ...(e.where.field === undefined ? {} : { found: e.where.field }) });
+      // Strict: thrown with the log's full location (the codec's own suffix dropped).
+      const message = this.log.strict ? e.message.replace(/ \(chunk \d+[^)]*\)$/, '') : e.message;
+      this.log.add('s-header-corrupt', 0, message, e.where.field === undefined ? {} : { found: e.where.field, field: e.where.field });
       this.phase = 'done';
       return;
     }
     const h = this.header;
-    if (!h.valid) this.log.add('s-header-invalid', 0, 'the store is marked invalid', { expected: 1, found: 0 });
-    if (h.version !== SHARED_VERSION) this.log.add('s-header-version', 0, `unknown version ${h.version}`, { expected: SHARED_VERSION, found: h.version });
-    if (!h.checksumOk) this.log.add('s-header-checksum', 0, 'the header extension checksum does not match its fields');
+    if (!h.valid) this.log.add('s-header-invalid', 0, 'the store is marked invalid', { field: 'valid', expected: 1, found: 0 });
+    if (h.version !== SHARED_VERSION) this.log.add('s-header-version', 0, `unknown version ${h.version}`, { field: 'version', expected: SHARED_VERSION, found: h.version });
+    if (!h.checksumOk) this.log.add('s-header-checksum', 0, 'the header extension checksum does not match its fields', { field: 'checksum' });
     if (h.mergeSlot !== NO_MERGE_SLOT) {
       const live = h.mergeSlot < 64 && ((h.snapmask >> BigInt(h.mergeSlot)) & 1n) === 1n;
       if (live && h.mergeCursor <= MAX_ORIGIN_CHUNKS) this.merge = { slot: h.mergeSlot, done: h.mergeDone, cursor: h.mergeCursor };
-      else this.log.add('s-header-merge', 0, `the merge record (slot ${h.mergeSlot}, cursor ${h.mergeCursor}) names no live snapshot or a cursor past 2^32`, { expected: 'a slot in the snapmask, cursor <= 2^32', found: h.mergeSlot });
+      else this.log.add('s-header-merge', 0, `the merge record (slot ${h.mergeSlot}, cursor ${h.mergeCursor}) names no live snapshot or a cursor past 2^32`, { field: 'merge_slot', expected: 'a slot in the snapmask, cursor <= 2^32', found: h.mergeSlot });
     }
     if ((h.extFlags & DELETING_FLAG) !== 0) {
       this.deleting = h.extFlags & 63;
@@ -75,7 +81,7 @@ export class SharedCheck implements Task<CheckReport> {
     const chunkBytes = s * SECTOR_BYTES;
     const sizeProblem = sharedChunkSizeProblem(chunkBytes);
     if (sizeProblem) {
-      this.log.add('s-header-chunk-size', 0, `chunk size ${s} sectors (${chunkBytes} bytes) ${sizeProblem}`, { expected: `${MIN_CHUNK_BYTES}..${MAX_CHUNK_BYTES} bytes`, found: s });
+      this.log.add('s-header-chunk-size', 0, `chunk size ${s} sectors (${chunkBytes} bytes) ${sizeProblem}`, { field: 'chunk_size', expected: `${MIN_CHUNK_BYTES}..${MAX_CHUNK_BYTES} bytes`, found: s });
       this.phase = 'done';
       return;
     }
@@ -83,11 +89,17 @@ export class SharedCheck implements Task<CheckReport> {
     // The extension records the store's size: a device grown later keeps its tail out of the store.
     let chunkCount = deviceChunks;
     if (h.extension && h.chunkCount > deviceChunks) {
-      this.log.add('s-header-chunk-count', 0, `the store has ${h.chunkCount} chunks but the device holds only ${deviceChunks} (truncated?)`, { expected: `<= ${deviceChunks}`, found: h.chunkCount });
+      this.log.add('s-header-chunk-count', 0, `the store has ${h.chunkCount} chunks but the device holds only ${deviceChunks} (truncated?)`, { field: 'chunk_count', expected: `<= ${deviceChunks}`, found: h.chunkCount });
     } else if (h.extension) chunkCount = h.chunkCount;
+    // Chunk numbers are 32-bit in the engine's tables (format refuses such devices too).
+    if (chunkCount >= 2 ** 32) {
+      this.log.add('s-header-chunk-count', 0, `the store has ${chunkCount} chunks; at most 2^32 - 1 are supported`, { field: 'chunk_count', expected: '< 2^32', found: chunkCount });
+      this.phase = 'done';
+      return;
+    }
     const firstFree = firstFreeChunk(chunkCount, chunkBytes);
     if (chunkCount < firstFree + 2) {
-      this.log.add('s-header-chunk-size', 0, `the device (${chunkCount} chunks of ${chunkBytes} bytes) cannot hold the header, bitmap and a tree`, { expected: `>= ${firstFree + 2} chunks`, found: chunkCount });
+      this.log.add('s-header-chunk-size', 0, `the device (${chunkCount} chunks of ${chunkBytes} bytes) cannot hold the header, bitmap and a tree`, { field: 'chunk_size', expected: `>= ${firstFree + 2} chunks`, found: chunkCount });
       this.phase = 'done';
       return;
     }
@@ -97,7 +109,7 @@ export class SharedCheck implements Task<CheckReport> {
     this.buf = new Uint8Array(chunkBytes);
     this.nextLabel = h.extension ? h.labelChunk : 0;
     if (h.treeLevel < 1 || h.treeLevel > MAX_LEVELS) {
-      this.log.add('s-header-levels', 0, `tree_level ${h.treeLevel} is outside 1..${MAX_LEVELS}`, { expected: `1..${MAX_LEVELS}`, found: h.treeLevel });
+      this.log.add('s-header-levels', 0, `tree_level ${h.treeLevel} is outside 1..${MAX_LEVELS}`, { field: 'tree_level', expected: `1..${MAX_LEVELS}`, found: h.treeLevel });
     } else {
       this.walk = new TreeWalk(cow, this.geometry, this.log, this.refs, h.treeLevel, h.rootChunk, visitor, this.merge);
     }
@@ -166,19 +178,22 @@ export class SharedCheck implements Task<CheckReport> {
     else if (chunk < g.firstFree) bad = 's-chunk-reserved';
     else if (this.refs.testAndSet(chunk)) bad = 's-chunk-duplicate';
     if (bad === 's-chunk-out-of-range' || bad === 's-chunk-reserved' || bad === 's-chunk-duplicate') {
-      this.log.add(bad, from, `${field} points to chunk ${chunk}, which is ${bad === 's-chunk-duplicate' ? 'already referenced' : bad === 's-chunk-reserved' ? 'a header or bitmap chunk' : 'past the end of the device'}`, { found: chunk });
+      this.log.add(bad, from, `${field} points to chunk ${chunk}, which is ${bad === 's-chunk-duplicate' ? 'already referenced' : bad === 's-chunk-reserved' ? 'a header or bitmap chunk' : 'past the end of the device'}`, { field, found: chunk });
       return this.labelsDone();
     }
     this.cow.read(chunk * g.chunkBytes, this.buf);
     try {
-      const block = decodeLabelBlock(this.buf, chunk, this.cow.name, (entry, slot) =>
-        this.log.add('s-label-corrupt', chunk, `slot ${slot}: the name is not UTF-8`, { entry, found: slot }),
-      );
+      // Strict: a bad name fails the block (below); tolerant: the block's other labels are kept.
+      const skipBadName = this.log.strict
+        ? undefined
+        : (entry: number, slot: number) => this.log.add('s-label-corrupt', chunk, `slot ${slot}: the name is not UTF-8`, { entry, field: 'entry.name', found: slot });
+      const block = decodeLabelBlock(this.buf, chunk, this.cow.name, skipBadName);
       this.labelChunks.push(chunk);
       block.labels.forEach((l, i) => this.addLabel(chunk, i, l));
       this.nextLabel = block.next;
     } catch (e) {
-      if (isSnapscopeError(e)) this.log.add('s-label-corrupt', chunk, e.message, e.where.entry === undefined ? {} : { entry: e.where.entry });
+      // The codec's message ends in its own location; the log adds the full one.
+      if (isSnapscopeError(e)) this.log.add('s-label-corrupt', chunk, e.message.replace(/ \(chunk \d+[^)]*\)$/, ''), { ...(e.where.entry === undefined ? {} : { entry: e.where.entry }), ...(e.where.field === undefined ? {} : { field: e.where.field }) });
       else throw e;
     }
     if (this.nextLabel === 0) this.labelsDone();
@@ -187,7 +202,7 @@ export class SharedCheck implements Task<CheckReport> {
   private addLabel(chunk: number, entry: number, label: SnapshotLabel): void {
     const h = this.header!;
     if (this.labels.some((l) => l.slot === label.slot)) {
-      this.log.add('s-label-duplicate', chunk, `slot ${label.slot} already has a label`, { entry, found: label.slot });
+      this.log.add('s-label-duplicate', chunk, `slot ${label.slot} already has a label`, { entry, field: 'entry.slot', found: label.slot });
       return;
     }
     if (((h.snapmask >> BigInt(label.slot)) & 1n) === 0n) {
@@ -234,9 +249,9 @@ export class SharedCheck implements Task<CheckReport> {
         continue;
       }
       this.flushLeak(c);
-      if (used && !marked) this.log.add('s-bitmap-free', c, `chunk ${c} is in use but free in the bitmap`, { expected: 'used', found: 'free' });
+      if (used && !marked) this.log.add('s-bitmap-free', c, `chunk ${c} is in use but free in the bitmap`, { field: 'bitmap', expected: 'used', found: 'free' });
     }
-    if (pastEnd >= 0) this.log.add('s-bitmap-past-end', FIRST_BITMAP_CHUNK + b, `bits from chunk ${pastEnd} on lie past the end of the device but are free`, { expected: 'used', found: `free from ${pastEnd}` });
+    if (pastEnd >= 0) this.log.add('s-bitmap-past-end', FIRST_BITMAP_CHUNK + b, `bits from chunk ${pastEnd} on lie past the end of the device but are free`, { field: 'bitmap', expected: 'used', found: `free from ${pastEnd}` });
   }
 
   private flushLeak(end: number): void {

@@ -1,7 +1,7 @@
 /**
  * Checks a persistent (kernel) COW: the header, then the exception table area by area as the
  * kernel reads it (docs/format-persistent.md), then cross-checks over the whole table. Memory:
- * one bit per COW chunk and one float per exception (for the old_chunk duplicate sort).
+ * one bit per COW chunk, one float per exception and an index table (for duplicate old_chunks).
  */
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import type { Task } from '../jobs/job.ts';
@@ -22,6 +22,7 @@ import {
   view,
   type DiskHeader,
 } from '../persistent/format.ts';
+import { forEachRepeat } from '../persistent/exception-table.ts';
 import { Bitset } from './bitset.ts';
 import { FindingLog, type CheckReport } from './findings.ts';
 import type { FindingKind } from './kinds.ts';
@@ -35,7 +36,7 @@ type Phase = 'table' | 'next-area' | 'cross-check' | 'done';
  */
 export type EntryVisitor = (oldChunk: number, newChunk: number, problem: FindingKind | null) => void;
 
-export class PersistentCheck implements Task<CheckReport> {
+export class PersistentWalk implements Task<CheckReport> {
   readonly log = new FindingLog();
   readonly header: DiskHeader;
   private readonly geo: Geometry | null;
@@ -165,17 +166,16 @@ export class PersistentCheck implements Task<CheckReport> {
 
   /** new_chunk: a data chunk of the device that no earlier entry uses; else the finding's kind. */
   private checkNewChunk(geo: Geometry, chunk: number, i: number, v: DataView, at: number, newChunk: number): FindingKind | null {
-    const where = { entry: i, found: newChunk < 0 ? le64Hex(v, at + ENTRY_FIELDS.newChunk.offset) : newChunk };
     if (newChunk < 0 || newChunk >= this.chunkCount) {
-      this.log.add('p-chunk-out-of-range', chunk, `new_chunk is past the end of the device (${this.chunkCount} chunks)`, { ...where, expected: `< ${this.chunkCount}` });
+      this.log.add('p-chunk-out-of-range', chunk, `new_chunk is past the end of the device (${this.chunkCount} chunks)`, { ...entryWhere(v, at, i, newChunk), expected: `< ${this.chunkCount}` });
       return 'p-chunk-out-of-range';
     }
     if (geo.isMetadataChunk(newChunk)) {
-      this.log.add('p-chunk-metadata', chunk, `new_chunk ${newChunk} is ${newChunk < NUM_SNAPSHOT_HDR_CHUNKS ? 'the header' : 'a metadata area'}`, { ...where, expected: 'a data chunk' });
+      this.log.add('p-chunk-metadata', chunk, `new_chunk ${newChunk} is ${newChunk < NUM_SNAPSHOT_HDR_CHUNKS ? 'the header' : 'a metadata area'}`, { ...entryWhere(v, at, i, newChunk), expected: 'a data chunk' });
       return 'p-chunk-metadata';
     }
     if (this.used.testAndSet(newChunk)) {
-      this.log.add('p-chunk-duplicate', chunk, `new_chunk ${newChunk} is already used by an earlier exception`, { ...where, expected: 'a chunk no other exception uses' });
+      this.log.add('p-chunk-duplicate', chunk, `new_chunk ${newChunk} is already used by an earlier exception`, { ...entryWhere(v, at, i, newChunk), expected: 'a chunk no other exception uses' });
       return 'p-chunk-duplicate';
     }
     this.maxChunk = Math.max(this.maxChunk, newChunk);
@@ -209,17 +209,11 @@ export class PersistentCheck implements Task<CheckReport> {
     this.phase = 'done';
   }
 
-  /** Sorting a copy finds duplicate old_chunks in O(n log n) with no per-exception objects. */
+  /** A hash of entry indexes finds duplicate old_chunks in one linear pass, no per-exception objects. */
   private findOriginDuplicates(geo: Geometry): void {
     const olds = this.olds.subarray(0, this.exceptions);
-    const sorted = olds.slice().sort();
-    const dups = new Set<number>();
-    for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1] && sorted[i]! >= 0) dups.add(sorted[i]!);
-    if (dups.size === 0) return;
-    const seen = new Set<number>();
-    olds.forEach((old, n) => {
-      if (!dups.has(old)) return;
-      if (!seen.has(old)) return void seen.add(old);
+    forEachRepeat(olds, (n) => {
+      const old = olds[n]!;
       if (this.firstOriginDuplicate < 0) this.firstOriginDuplicate = n;
       const epa = geo.exceptionsPerArea;
       this.log.add('p-origin-duplicate', geo.areaLocation(Math.floor(n / epa)), `old_chunk ${old} already has an exception earlier in the table`, { entry: n % epa, expected: 'one exception per old_chunk', found: old });
@@ -243,6 +237,11 @@ export class PersistentCheck implements Task<CheckReport> {
       }
     }
   }
+}
+
+/** Where a finding about an entry's new_chunk is (built only for a finding: checks run once per exception). */
+function entryWhere(v: DataView, at: number, i: number, newChunk: number): { entry: number; found: string | number } {
+  return { entry: i, found: newChunk < 0 ? le64Hex(v, at + ENTRY_FIELDS.newChunk.offset) : newChunk };
 }
 
 function isZeroEntry(v: DataView, at: number): boolean {

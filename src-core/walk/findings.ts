@@ -1,3 +1,4 @@
+import { SnapscopeError, describeLocation } from '../errors.ts';
 import type { StoreFormat } from '../store.ts';
 import { FINDING_KINDS, type FindingKind, type Severity } from './kinds.ts';
 
@@ -37,17 +38,36 @@ export interface FindingDetail {
   entry?: number;
   expected?: string | number | bigint;
   found?: string | number | bigint;
+  /** The on-disk field at fault (docs/format-*.md names). */
+  field?: string;
+  /** Tree chunks from the root down to the block at fault. */
+  path?: readonly number[];
 }
 
-/** Collects findings with bounded memory. */
+/**
+ * Collects findings with bounded memory. A tolerant log (check, repair, a damaged store's info)
+ * records every finding and lets the walk go on; a strict one (open, tree, stats of a healthy
+ * store) throws the first error as a 'corrupt' SnapscopeError naming chunk, entry, field and path.
+ * Warnings never stop a walk: what open accepts is exactly what check finds no error in.
+ */
 export class FindingLog {
   readonly findings: Finding[] = [];
   readonly byKind: Partial<Record<FindingKind, number>> = {};
   errors = 0;
   warnings = 0;
 
+  constructor(private readonly strictDevice: string | null = null) {}
+
+  get strict(): boolean {
+    return this.strictDevice !== null;
+  }
+
   add(kind: FindingKind, chunk: number, message: string, detail: FindingDetail = {}): void {
     const severity = FINDING_KINDS[kind].severity;
+    if (severity === 'error' && this.strictDevice !== null) {
+      const where = { device: this.strictDevice, chunk, ...(detail.entry === undefined ? {} : { entry: detail.entry }), ...(detail.field === undefined ? {} : { field: detail.field }), ...(detail.path === undefined ? {} : { path: detail.path }) };
+      throw new SnapscopeError('corrupt', `${message}${describeLocation(where)} [${kind}]`, where);
+    }
     if (severity === 'error') this.errors++;
     else this.warnings++;
     this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
