@@ -71,7 +71,7 @@ describe('snapscope CLI: help, version, usage, bad input', () => {
     expect(r.stdout).toMatch(/snapshots \(1\):/);
     expect(r.stdout).toContain('tree damaged: 1 error and 1 warning found, run snapscope check');
     const c = cli('check', cow);
-    expect(c.code).toBe(1);
+    expect(c.code).toBe(4); // damaged
     expect(c.stdout).toContain(`s-label-corrupt chunk ${labelChunk} entry 0: slot 0: the name is not UTF-8`);
   });
 

@@ -43,7 +43,7 @@ describe('a damaged store', () => {
     expect(info.stdout).toMatch(/snapshots \(2\):/);
     expect(info.stdout).toMatch(/tree damaged: 1 error and \d+ warnings? found, run snapscope check/);
     const list = cliJson('snapshot', 'list', f.cow);
-    expect(list.value.map((s: { name: string }) => s.name)).toEqual(['s0', 's1']);
+    expect(list.value.snapshots.map((s: { name: string }) => s.name)).toEqual(['s0', 's1']);
     expect(list.stderr).toMatch(/tree damaged/);
 
     // Chunk 30 lies under an intact leaf: it reads (slot 0 copied the origin's first contents, zeros).
