@@ -14,6 +14,8 @@ export interface HostConfig {
   helper: HelperChoice;
   /** The engine thread's CancelBoard memory, shared with the main thread (EngineHost). */
   cancelBoard?: SharedArrayBuffer;
+  /** A store's own engine thread (EngineHost): the id of the one session it opens. */
+  sessionId?: string;
 }
 
 /** What every call handler works with: the sessions, the jobs, the event broadcast. */
@@ -32,7 +34,7 @@ export class HostContext {
   ) {}
 
   newSessionId(): string {
-    return `s${this.nextSession++}`;
+    return this.config.sessionId ?? `s${this.nextSession++}`;
   }
 
   session(id: string): StoreSession {
