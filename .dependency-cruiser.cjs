@@ -23,16 +23,48 @@ module.exports = {
     },
     {
       name: 'renderer-core-only-api',
-      comment: 'From src-core the renderer may import the API contract and pure view helpers only.',
+      comment:
+        'At run time the renderer imports from src-core the API contract only (types from anywhere). ' +
+        'The teaching engine runs in its Web Worker (src-renderer/features/teach/worker), off the UI thread.',
       severity: 'error',
-      from: { path: '^src-renderer' },
-      to: { path: '^src-core/(?!api/|events\\.ts|store\\.ts|teach/)' },
+      from: { path: '^src-renderer', pathNot: '^src-renderer/features/teach/worker/' },
+      to: { path: '^src-core/(?!api/)', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'renderer-no-teach-worker',
+      comment: 'The page starts the teach worker by URL (new Worker) and never imports its modules.',
+      severity: 'error',
+      from: { path: '^src-renderer', pathNot: '^src-renderer/features/teach/worker/' },
+      to: { path: '^src-renderer/features/teach/worker/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'renderer-no-node-builtins',
       severity: 'error',
       from: { path: '^src-renderer' },
       to: { dependencyTypes: ['core'] },
+    },
+    // Layers inside the engine (docs/ARCHITECTURE.md): format → txn → btree/alloc → store, and the
+    // tools (check, stats, dump) over the one walker.
+    {
+      name: 'format-is-the-bottom',
+      comment: 'The on-disk codecs depend on nothing but each other and the error type.',
+      severity: 'error',
+      from: { path: '^src-core/shared/format/' },
+      to: { path: '^src-core/', pathNot: '^src-core/(shared/format/|errors\\.ts)' },
+    },
+    {
+      name: 'walker-over-format',
+      comment: 'The walker judges raw blocks: no transaction, tree, allocator or store logic (only its limits).',
+      severity: 'error',
+      from: { path: '^src-core/walk/' },
+      to: { path: '^src-core/(shared/(txn|btree|alloc|merge)/|shared/store/(?!limits\\.ts)|check/|repair/|ir/|stats/|api/|teach/)' },
+    },
+    {
+      name: 'tools-over-walker',
+      comment: 'check, stats and dump read a store through the walker, never through the engine.',
+      severity: 'error',
+      from: { path: '^src-core/(check/|stats/|ir/dump\\.ts)' },
+      to: { path: '^src-core/shared/(txn|btree|alloc|store|merge)/' },
     },
   ],
   options: {

@@ -26,6 +26,7 @@ export default defineConfig({
   renderer: {
     root: 'src-renderer',
     plugins: [react()],
+    worker: { format: 'es' },
     build: { outDir: 'out/renderer', rollupOptions: { input: resolve('src-renderer/index.html') } },
   },
 });

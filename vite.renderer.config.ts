@@ -10,6 +10,8 @@ export default defineConfig({
   root,
   base: './',
   plugins: [react()],
+  // The teach worker (features/teach/worker) is an ES module like the page.
+  worker: { format: 'es' },
   build: {
     outDir: fileURLToPath(new URL('./out/renderer', import.meta.url)),
     emptyOutDir: true,

@@ -1,11 +1,18 @@
-// `npm run bench`: runs every benchmark module in turn.
+// `npm run bench`: runs every benchmark module in turn; SNAPSCOPE_BENCH_ONLY=name,name runs some.
+import { run as matched } from './matched/index.ts';
 import { run as persistent } from './persistent.ts';
-import { run as shared } from './shared.ts';
 import { run as sharedMerge } from './shared-merge.ts';
 import { run as toolbox } from './toolbox.ts';
 
-const benches: [string, () => Promise<unknown>][] = [['persistent', persistent], ['shared', shared], ['shared merge', () => sharedMerge()], ['toolbox', toolbox]];
+const benches: [string, () => Promise<unknown>][] = [
+  ['matched', matched],
+  ['persistent', persistent],
+  ['shared-merge', () => sharedMerge()],
+  ['toolbox', toolbox],
+];
+const only = process.env['SNAPSCOPE_BENCH_ONLY']?.split(',');
 for (const [name, run] of benches) {
+  if (only && !only.includes(name)) continue;
   console.log(`== ${name}`);
   await run();
 }

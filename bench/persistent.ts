@@ -1,8 +1,10 @@
 /**
- * Persistent-store benchmarks: open a COW of 2M exceptions (32 MiB of metadata, sparse file), and
- * merge 1 GiB of exceptions into a file-backed origin against `cp` of the same bytes, same disk.
+ * Persistent-store benchmarks, each against its floor in the same run, interleaved per round:
+ * open of a COW of 2M exceptions (32 MiB of metadata, sparse file) against reading the same
+ * metadata areas, warm (page cache) and cold (the file's cache dropped first); and a merge of 1 GiB
+ * of exceptions into a file origin against `cp` + `sync` and `dd` (O_DIRECT, fsync) of the same
+ * bytes. SNAPSCOPE_BENCH_ROUNDS sets the rounds (default 3).
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,26 +12,17 @@ import { runToEnd } from '../src-core/jobs/job.ts';
 import { ENTRY_BYTES, Geometry, writeLe64 } from '../src-core/persistent/format.ts';
 import { createPersistentMerge, PersistentStore } from '../src-core/persistent/index.ts';
 import { FileDevice } from '../src-main/host/file-device.ts';
+import { cpSync, ddDirect, dropCache, seconds } from './floors.ts';
+import { loadavg, medianOf, type Figure } from './matched/rounds.ts';
 
 const CHUNK = 4096;
 const MiB = 1 << 20;
-
-export interface PersistentBenchResult {
-  openSeconds: number;
-  openExceptions: number;
-  mergeSeconds: number;
-  mergeBytes: number;
-  cpSeconds: number;
-  cpSyncSeconds: number;
-  mergeVsCp: number;
-  mergeVsCpSync: number;
-}
 
 /**
  * Writes a COW as the kernel would after `exceptions` sequential origin writes: areas full of
  * entries old = i, new = the i-th allocated chunk. With `withData`, data chunks hold bytes.
  */
-function writeCow(file: string, exceptions: number, withData: boolean): void {
+export function writeCow(file: string, exceptions: number, withData: boolean): void {
   const geo = new Geometry(CHUNK / 512);
   const epa = geo.exceptionsPerArea;
   const areas = Math.ceil(exceptions / epa) + (exceptions % epa === 0 ? 1 : 0);
@@ -63,6 +56,16 @@ function writeCow(file: string, exceptions: number, withData: boolean): void {
   fs.closeSync(fd);
 }
 
+/** Reads every metadata area of `file` in table order, one read each, as a plain program would. */
+export function readAreas(file: string, exceptions: number): void {
+  const geo = new Geometry(CHUNK / 512);
+  const areas = Math.floor(exceptions / geo.exceptionsPerArea) + 1;
+  const fd = fs.openSync(file, 'r');
+  const buf = new Uint8Array(CHUNK);
+  for (let a = 0; a < areas; a++) fs.readSync(fd, buf, 0, CHUNK, geo.areaLocation(a) * CHUNK);
+  fs.closeSync(fd);
+}
+
 /** Spot-checks that origin chunk i holds area (i / epa)'s fill byte, as writeCow wrote it. */
 function verifyMerged(originFile: string, chunks: number): void {
   const fd = fs.openSync(originFile, 'r');
@@ -74,68 +77,78 @@ function verifyMerged(originFile: string, chunks: number): void {
   fs.closeSync(fd);
 }
 
-function seconds(work: () => void): number {
-  const t = process.hrtime.bigint();
-  work();
-  return Number(process.hrtime.bigint() - t) / 1e9;
-}
+const ms = (f: Figure): string => `${(f.wall * 1000).toFixed(1)} ms (CPU ${(f.cpu * 1000).toFixed(1)} ms)`;
+const ratio = (a: Figure, b: Figure): string => `${(a.wall / b.wall).toFixed(2)}× (CPU ${(a.cpu / b.cpu).toFixed(2)}×)`;
+const mbs = (bytes: number, f: Figure): string => `${(bytes / MiB / f.wall).toFixed(0)} MiB/s`;
 
-export async function run(): Promise<PersistentBenchResult> {
+export async function run(): Promise<void> {
+  const rounds = Number(process.env['SNAPSCOPE_BENCH_ROUNDS'] ?? 3);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapscope-bench-persistent-'));
   try {
-    // 1. Open 2M exceptions.
+    console.log(`persistent, ${rounds} rounds interleaved, load average at start ${loadavg()}`);
+    // 1. Open 2M exceptions against reading its areas, warm and cold.
     const bigCow = path.join(dir, 'big-cow.img');
-    const openExceptions = 2 * MiB;
-    writeCow(bigCow, openExceptions, false);
+    const exceptions = 2 * MiB;
+    writeCow(bigCow, exceptions, false);
     let opened = 0;
-    const openOnce = (): number =>
+    const open = () =>
       seconds(() => {
         const dev = FileDevice.open(bigCow);
         opened = PersistentStore.open(dev).exceptions;
         dev.close();
       });
-    const openSeconds = openOnce();
-    const openBest = Math.min(openSeconds, openOnce(), openOnce());
+    const read = () => seconds(() => readAreas(bigCow, exceptions));
+    const cold = <T>(f: () => T) => {
+      dropCache(bigCow);
+      return f();
+    };
+    const r = { open: [] as Figure[], read: [] as Figure[], coldOpen: [] as Figure[], coldRead: [] as Figure[] };
+    open(); // the first open warms the cache
+    for (let i = 0; i < rounds; i++) {
+      r.open.push(open());
+      r.read.push(read());
+      r.coldOpen.push(cold(open));
+      r.coldRead.push(cold(read));
+    }
+    const [o, rd, co, cr] = [medianOf(r.open), medianOf(r.read), medianOf(r.coldOpen), medianOf(r.coldRead)];
+    console.log(`| persistent measure (medians of ${rounds}) | snapscope | reference, same run | snapscope / reference |`);
+    console.log('|---|---|---|---|');
+    console.log(`| open, ${opened} exceptions, warm | ${ms(o)} | read of its ${Math.floor(exceptions / 256) + 1} areas ${ms(rd)} | ${ratio(o, rd)} (target ≤ 3×) |`);
+    console.log(`| open, cold (file cache dropped) | ${ms(co)} | cold read of the areas ${ms(cr)} | ${ratio(co, cr)} (target ≤ 1.2×) |`);
     fs.rmSync(bigCow);
 
-    // 2. Merge 1 GiB of exceptions into a sparse origin file, against cp of the same bytes.
-    const mergeBytes = 1024 * MiB;
+    // 2. Merge 1 GiB of exceptions into a sparse origin file, against cp + sync and dd of the same bytes.
+    const mergeBytes = Number(process.env['SNAPSCOPE_BENCH_PMERGE_MIB'] ?? 1024) * MiB;
     const cowFile = path.join(dir, 'cow.img');
-    const originFile = path.join(dir, 'origin.img');
     writeCow(cowFile, mergeBytes / CHUNK, true);
-    const cpSeconds = seconds(() => execFileSync('cp', ['--sparse=never', cowFile, path.join(dir, 'cp-1')]));
-    const cpSyncSeconds = seconds(() => {
-      execFileSync('cp', ['--sparse=never', cowFile, path.join(dir, 'cp-2')]);
-      execFileSync('sync', [path.join(dir, 'cp-2')]);
-    });
-    fs.rmSync(path.join(dir, 'cp-1'));
-    fs.rmSync(path.join(dir, 'cp-2'));
-    fs.writeFileSync(originFile, '');
-    fs.truncateSync(originFile, mergeBytes);
-    const mergeSeconds = seconds(() => {
-      const cow = FileDevice.open(cowFile, { write: true });
-      const origin = FileDevice.open(originFile, { write: true });
-      runToEnd(createPersistentMerge(PersistentStore.open(cow, { write: true }), origin));
-      cow.close();
-      origin.close();
-    });
-    verifyMerged(originFile, mergeBytes / CHUNK);
-    const result: PersistentBenchResult = {
-      openSeconds,
-      openExceptions: opened,
-      mergeSeconds,
-      mergeBytes,
-      cpSeconds,
-      cpSyncSeconds,
-      mergeVsCp: cpSeconds / mergeSeconds,
-      mergeVsCpSync: cpSyncSeconds / mergeSeconds,
-    };
-    const mbs = (s: number): string => `${(mergeBytes / MiB / s).toFixed(0)} MiB/s`;
-    console.log(`persistent open: ${opened} exceptions in ${openSeconds.toFixed(3)} s first, ${openBest.toFixed(3)} s best of 3 (target < 0.5 s)`);
-    console.log(`persistent merge: 1 GiB in ${mergeSeconds.toFixed(2)} s (${mbs(mergeSeconds)}, durable)`);
-    console.log(`cp:              1 GiB in ${cpSeconds.toFixed(2)} s (${mbs(cpSeconds)}); cp + sync ${cpSyncSeconds.toFixed(2)} s (${mbs(cpSyncSeconds)})`);
-    console.log(`merge / cp: ${(result.mergeVsCp * 100).toFixed(0)}%, merge / (cp + sync): ${(result.mergeVsCpSync * 100).toFixed(0)}% (target >= 80%)`);
-    return result;
+    const cowBytes = fs.statSync(cowFile).size;
+    const m = { merge: [] as Figure[], cp: [] as Figure[], dd: [] as Figure[] };
+    for (let i = 0; i < rounds; i++) {
+      const input = path.join(dir, `cow-${i}.img`);
+      fs.copyFileSync(cowFile, input);
+      const originFile = path.join(dir, `origin-${i}.img`);
+      fs.writeFileSync(originFile, '');
+      fs.truncateSync(originFile, mergeBytes);
+      m.cp.push(cpSync(cowFile, path.join(dir, `cp-${i}`)));
+      m.merge.push(
+        seconds(() => {
+          const cow = FileDevice.open(input, { write: true });
+          const origin = FileDevice.open(originFile, { write: true });
+          runToEnd(createPersistentMerge(PersistentStore.open(cow, { write: true }), origin));
+          cow.close();
+          origin.close();
+        }),
+      );
+      m.dd.push(ddDirect(cowFile, path.join(dir, `dd-${i}`)));
+      verifyMerged(originFile, mergeBytes / CHUNK);
+    }
+    const [mg, cp, dd] = [medianOf(m.merge), medianOf(m.cp), medianOf(m.dd)];
+    // Rates: the merge moves mergeBytes; cp and dd copy the whole COW (data and areas).
+    const rate = (bytes: number, f: Figure) => bytes / f.wall;
+    console.log(
+      `| merge ${mergeBytes / MiB} MiB into a file origin, durable | ${mbs(mergeBytes, mg)} | cp + sync ${mbs(cowBytes, cp)}; dd O_DIRECT + fsync ${mbs(cowBytes, dd)} | ${(rate(mergeBytes, mg) / rate(cowBytes, cp)).toFixed(2)}× of cp + sync, ${(rate(mergeBytes, mg) / rate(cowBytes, dd)).toFixed(2)}× of dd (target ≥ 0.8× of cp + sync) |`,
+    );
+    console.log(`load average at end ${loadavg()}`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -6,7 +6,8 @@
  * machines vary from one second to the next, so each round times cp + sync and the merge back to
  * back, each right after a durable copy of the same size, and the medians are compared. Nothing is
  * deleted until the end: the root file system discards freed blocks, which would otherwise land
- * in whichever fsync comes next (rounds × 3 times the size on disk). Plain cp is timed once.
+ * in whichever fsync comes next (rounds × 4 times the size on disk). Plain cp is timed once; dd
+ * (O_DIRECT + fsync, the disk's own copy rate) follows each round's merge.
  * SNAPSCOPE_BENCH_MERGE_EXCEPTIONS and SNAPSCOPE_BENCH_MERGE_ROUNDS set the size (default 256Ki,
  * 1 GiB) and the rounds (default 3).
  */
@@ -18,6 +19,8 @@ import { runToEnd } from '../src-core/jobs/job.ts';
 import { SharedStore } from '../src-core/shared/index.ts';
 import { FileDevice } from '../src-main/host/file-device.ts';
 import { mergeTask } from '../src-main/host/merges.ts';
+import { ddDirect } from './floors.ts';
+import { loadavg } from './matched/rounds.ts';
 
 const CHUNK = 4096;
 const MiB = 1 << 20;
@@ -29,6 +32,8 @@ export interface SharedMergeBenchResult {
   merge: number[];
   cp: number[];
   cpSync: number[];
+  /** dd with O_DIRECT and fsync of the same bytes, each round (bytes/s). */
+  dd: number[];
   /** Median merge rate over median cp (and cp + sync) rate. */
   mergeVsCp: number;
   mergeVsCpSync: number;
@@ -97,7 +102,8 @@ export async function run(
     const expected = buildStore(baseFile, exceptions);
     const bytes = exceptions * CHUNK;
     const cpBytes = cowChunks * CHUNK;
-    const result: SharedMergeBenchResult = { exceptions, bytes, merge: [], cp: [], cpSync: [], mergeVsCp: 0, mergeVsCpSync: 0 };
+    const result: SharedMergeBenchResult = { exceptions, bytes, merge: [], cp: [], cpSync: [], dd: [], mergeVsCp: 0, mergeVsCpSync: 0 };
+    const loadStart = loadavg();
     for (let round = 0; round < rounds; round++) {
       const [cowFile, cpSyncFile, originFile] = [`cow-${round}`, `cp-sync-${round}`, `origin-${round}`].map(file) as [string, string, string];
       execFileSync('cp', ['--sparse=never', baseFile, cowFile]); // the merge's input
@@ -124,6 +130,7 @@ export async function run(
             origin.close();
           }),
       );
+      result.dd.push(cpBytes / ddDirect(baseFile, file(`dd-${round}`)).wall);
       if (moved !== bytes) throw new Error(`shared merge bench: moved ${moved} bytes, expected ${bytes}`);
       spotCheck(originFile, expected);
     }
@@ -136,6 +143,8 @@ export async function run(
     console.log(`  merge     MiB/s: ${rates(result.merge)}`);
     console.log(`  cp        MiB/s: ${rates(result.cp)} (page cache, once)`);
     console.log(`  cp + sync MiB/s: ${rates(result.cpSync)}`);
+    console.log(`  dd O_DIRECT + fsync MiB/s: ${rates(result.dd)}; median merge / dd: ${((median(result.merge) / median(result.dd)) * 100).toFixed(0)}%`);
+    console.log(`  load average ${loadStart} at start, ${loadavg()} at end`);
     console.log(`  median merge / cp: ${(result.mergeVsCp * 100).toFixed(0)}%, merge / (cp + sync): ${(result.mergeVsCpSync * 100).toFixed(0)}% (target >= 80%)`);
     return result;
   } finally {

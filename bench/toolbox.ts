@@ -1,8 +1,9 @@
 /**
- * Toolbox benchmarks: check of a 5M-exception shared store and a 5M-exception persistent COW
- * (metadata only, on sparse files built by the restore builders), and the dump rate.
- * Targets (issue 5): check < 5 s each with bounded memory; dump > 1M exceptions/s; (issue 12)
- * opening the shared store for write, which walks the tree against the bitmap, < 1 s.
+ * Toolbox benchmarks: check of a 5M-exception shared store against the seed's check (seedref's
+ * matched-bench, same file) and of a 5M-exception persistent COW against reading its metadata
+ * areas, interleaved per round (metadata only, sparse files built by the restore builders); the
+ * dump rate; and (issue 12) opening the shared store for write, which walks the tree against the
+ * bitmap, target < 1 s.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,8 +17,12 @@ import { runToEnd } from '../src-core/jobs/job.ts';
 import { Geometry } from '../src-core/persistent/format.ts';
 import { SharedStore } from '../src-core/shared/index.ts';
 import { FileDevice } from '../src-main/host/file-device.ts';
+import { seconds } from './floors.ts';
+import { jsonLine, loadavg, medianOf, type Figure } from './matched/rounds.ts';
+import { buildSeedref } from './matched/seedref.ts';
+import { readAreas } from './persistent.ts';
 
-const N = 5_000_000;
+const N = Number(process.env['SNAPSCOPE_BENCH_CHECK_N'] ?? 5_000_000);
 const CHUNK = 4096;
 
 function sparse(dir: string, name: string, chunks: number): FileDevice {
@@ -26,6 +31,8 @@ function sparse(dir: string, name: string, chunks: number): FileDevice {
   fs.truncateSync(file, chunks * CHUNK);
   return FileDevice.open(file, { write: true });
 }
+
+const fmt = (f: Figure): string => `${f.wall.toFixed(3)} s (CPU ${f.cpu.toFixed(3)} s)`;
 
 function timed<T>(what: string, fn: () => T): T {
   const t0 = performance.now();
@@ -46,17 +53,36 @@ export async function run(): Promise<void> {
     const sharedSource: ExceptionSource = { forEach: (v) => { for (let i = 0; i < N; i++) v(i, first + i, 3, 0); } };
     const shared = sparse(dir, 'shared.img', chunks);
     timed(`build shared store, ${N} exceptions`, () => restore(shared, sharedHeader, sharedSource));
-    const sr = timed('check shared', () => runToEnd(checkTask(shared)));
-    console.log(`  ${sr.exceptions} exceptions, ${sr.blocks} blocks, ${sr.errors} errors, ${sr.warnings} warnings`);
+    shared.close();
+    const rounds = Number(process.env['SNAPSCOPE_BENCH_ROUNDS'] ?? 3);
+    const seed = buildSeedref(dir);
+    if ('missing' in seed) console.log(`seed check skipped: ${seed.missing}`);
+    const checkFile = (file: string) =>
+      seconds(() => {
+        const dev = FileDevice.open(file);
+        const r = runToEnd(checkTask(dev));
+        dev.close();
+        if (r.errors) throw new Error(`toolbox bench: check found ${r.errors} errors in ${file}`);
+      });
+    const seedCheck = (): Figure => {
+      const j = jsonLine((seed as { binary: string }).binary, ['check', path.join(dir, 'shared.img'), String(CHUNK / 512)]);
+      return { wall: Number(j['s']), cpu: Number(j['cpuS']) };
+    };
+    const sc = { ours: [] as Figure[], seed: [] as Figure[] };
+    for (let r = 0; r < rounds; r++) {
+      sc.ours.push(checkFile(path.join(dir, 'shared.img')));
+      if ('binary' in seed) sc.seed.push(seedCheck());
+    }
     // Opening for write walks the tree against the bitmap (docs/format-shared.md § Crash guarantees, 7). Target < 1 s.
     const again = FileDevice.open(path.join(dir, 'shared.img'), { write: true });
     timed('open shared for write (tree vs bitmap)', () => SharedStore.open(again, { write: true }).close());
     let bytes = 0;
     const t0 = performance.now();
-    runToEnd(dumpTask(shared, dumpWriter('json', (t) => (bytes += t.length))));
+    const dumped = FileDevice.open(path.join(dir, 'shared.img'));
+    runToEnd(dumpTask(dumped, dumpWriter('json', (t) => (bytes += t.length))));
     const dumpS = (performance.now() - t0) / 1000;
+    dumped.close();
     console.log(`dump shared (json): ${dumpS.toFixed(2)} s, ${(N / dumpS / 1e6).toFixed(2)} M exceptions/s, ${(bytes / 2 ** 20).toFixed(0)} MiB`);
-    shared.close();
 
     // Persistent: N exceptions in table order, data chunks allocated the kernel's way.
     const geo = new Geometry(CHUNK / 512);
@@ -73,9 +99,21 @@ export async function run(): Promise<void> {
     };
     const pcow = sparse(dir, 'persistent.img', pChunks);
     timed(`build persistent COW, ${N} exceptions`, () => restore(pcow, persistentHeader, persistentSource));
-    const pr = timed('check persistent', () => runToEnd(checkTask(pcow)));
-    console.log(`  ${pr.exceptions} exceptions, ${pr.blocks} areas, ${pr.errors} errors, ${pr.warnings} warnings`);
     pcow.close();
+    const pc = { ours: [] as Figure[], read: [] as Figure[] };
+    for (let r = 0; r < rounds; r++) {
+      pc.ours.push(checkFile(path.join(dir, 'persistent.img')));
+      pc.read.push(seconds(() => readAreas(path.join(dir, 'persistent.img'), N)));
+    }
+    const line = (what: string, a: Figure[], refName: string, b: Figure[], target: string) => {
+      if (!b.length) return console.log(`| ${what} | ${fmt(medianOf(a))} | skipped | — |`);
+      const [x, y] = [medianOf(a), medianOf(b)];
+      console.log(`| ${what} | ${fmt(x)} | ${refName} ${fmt(y)} | ${(x.wall / y.wall).toFixed(2)}× (CPU ${(x.cpu / y.cpu).toFixed(2)}×)${target} |`);
+    };
+    console.log(`| check (medians of ${rounds}, load average ${loadavg()}) | snapscope | reference, same run | time / reference |`);
+    console.log('|---|---|---|---|');
+    line(`check, shared store of ${N / 1e6}M exceptions`, sc.ours, 'seed check', sc.seed, '');
+    line(`check, persistent COW of ${N / 1e6}M exceptions`, pc.ours, 'read of its metadata areas', pc.read, ' (target ≤ 5×)');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

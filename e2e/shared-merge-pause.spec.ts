@@ -2,47 +2,61 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { CHANNELS, type StoreInfo, type WireClientMessage } from '../src-core/api/contract.ts';
+import type { StoreInfo } from '../src-core/api/contract.ts';
+import { buildShared } from '../src-core/ir/shared-builder.ts';
+import { FileDevice } from '../src-main/host/file-device.ts';
 import { browserHarness, openServed, tempDir } from './app.ts';
 import { chromiumMissing } from './browser.ts';
 import { cli, cliJson } from './demo-store.ts';
 
 const missing = chromiumMissing();
 const S = 'target';
-/** Chunks the merged snapshot holds, and per batch: thousands of batches, so the merge lasts seconds and the clicks on Pause and Cancel cannot arrive after its end. */
-const CHUNKS = 3000;
-const BATCH = 1;
+const CHUNK = 64 << 10;
+/** Chunks the merged snapshot holds: 256 MiB, so with default (time-sized) batches the merge lasts long enough to pause. */
+const CHUNKS = 4096;
+/** The first of them only S reads; 'base' shares the rest. */
+const ONLY = 512;
+const FIRST_DATA = 64;
 
-/** A shared store whose snapshot S has CHUNKS exceptions, some shared with an older snapshot: built by replay, metadata-light. */
+/**
+ * A shared store whose snapshot S (slot 1) has CHUNKS exceptions, each data chunk filled with its
+ * own byte; 'base' (slot 0) shares those past ONLY. Built with the bottom-up builder
+ * (`snapscope restore`'s), so only the data is written.
+ */
 function makeStore(dir: string): { cow: string; origin: string } {
   const origin = path.join(dir, 'origin.img');
   const cow = path.join(dir, 'shared.cow');
+  const chunkCount = FIRST_DATA + CHUNKS + ONLY + 2048;
   fs.writeFileSync(origin, Buffer.alloc(0));
-  fs.truncateSync(origin, 16 << 20);
-  cli('format', 'shared', cow, '--size', '32M', '--chunk-size', '4k');
-  const lines = ['snap-create base'];
-  for (let c = 0; c < 400; c += 2) lines.push(`origin-write ${c} ${(c % 250) + 1}`);
-  lines.push(`snap-create ${S}`);
-  for (let c = 0; c < CHUNKS; c++) lines.push(`origin-write ${c} ${(c % 200) + 7}`);
-  const script = path.join(dir, 'store.script');
-  fs.writeFileSync(script, `${lines.join('\n')}\n`);
-  cli('replay', origin, cow, '--script', script);
+  fs.truncateSync(origin, (CHUNKS + 64) * CHUNK);
+  fs.writeFileSync(cow, Buffer.alloc(0));
+  fs.truncateSync(cow, chunkCount * CHUNK);
+  const dev = FileDevice.open(cow, { write: true });
+  try {
+    for (let o = 0; o < CHUNKS; o++) dev.write((FIRST_DATA + o) * CHUNK, new Uint8Array(CHUNK).fill((o % 250) + 1));
+    buildShared(
+      dev,
+      {
+        format: 'shared',
+        chunkBytes: CHUNK,
+        chunkCount,
+        valid: true,
+        version: 1,
+        snapmask: 0x3n,
+        snapshots: ['base', S].map((name, slot) => ({ slot, name, uuid: `00000000-0000-4000-8000-${String(slot).padStart(12, '0')}`, created: 1_704_067_200 + slot })),
+      },
+      { forEach: (visit) => void [...Array(CHUNKS).keys()].forEach((o) => visit(o, FIRST_DATA + o, o < ONLY ? 0x2 : 0x3, 0)) },
+    );
+  } finally {
+    dev.close();
+  }
   return { cow, origin };
 }
 
-/** The UI asks for default batches; the page's socket is routed so its merge asks for small ones. */
-async function smallBatches(page: Page): Promise<void> {
-  await page.context().routeWebSocket(new RegExp(`${CHANNELS.ws}`), (ws) => {
-    const server = ws.connectToServer();
-    ws.onMessage((text) => {
-      const msg = JSON.parse(String(text)) as WireClientMessage;
-      const args = msg.args as { dryRun?: boolean };
-      server.send(msg.type === 'call' && msg.method === 'merge' && !args.dryRun ? JSON.stringify({ ...msg, args: { ...args, batchChunks: BATCH } }) : String(text));
-    });
-  });
-  await page.reload();
-  await page.getByRole('heading', { name: 'Overview' }).waitFor();
-}
+const merged = async (page: Page): Promise<number> => {
+  const stages = JSON.parse((await page.getByTestId('merge-stages').getAttribute('data-stages')) ?? '[]') as [number, number][];
+  return (stages[1]?.[0] ?? 0) / CHUNK;
+};
 
 (missing ? describe.skip : describe)(missing ? `shared merge pause e2e skipped: ${missing}` : 'pausing and cancelling a shared merge in Chromium', () => {
   const harness = browserHarness();
@@ -55,28 +69,26 @@ async function smallBatches(page: Page): Promise<void> {
 
     const app = await harness.open((browser) => openServed(browser, { cow, origin }, dir));
     const { page } = app;
-    await smallBatches(page);
     await app.view('Merge');
-    await page.getByRole('combobox', { name: 'Snapshot' }).selectOption('1'); // base is slot 0, S slot 1
+    await page.getByRole('combobox', { name: 'Snapshot' }).selectOption('1'); // base is slot 0, S slot 1 — default settings, no batch size asked
     await page.getByRole('button', { name: 'Merge into origin…' }).click();
     const dialog = page.getByRole('dialog', { name: `Merge '${S}' into the origin?` });
     await dialog.getByTestId('merge-plan').waitFor();
     expect(Number(await dialog.getByTestId('plan-chunks').getAttribute('data-value'))).toBe(CHUNKS);
     await dialog.getByRole('button', { name: 'Start merge' }).click();
 
-    const done = page.getByTestId('merge-done');
-    const merged = async (): Promise<number> => Number(((await done.textContent()) ?? '').split('/')[0]!.replace(/\D/g, ''));
-    await expect.poll(merged, { timeout: 20_000, interval: 20 }).toBeGreaterThan(0);
+    await expect.poll(() => merged(page), { timeout: 20_000, interval: 20 }).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await page.getByRole('button', { name: 'Resume', exact: true }).waitFor();
-    const paused = await merged();
+    await page.waitForTimeout(500); // a pause acts within half a second
+    const paused = await merged(page);
     expect(paused).toBeLessThan(CHUNKS);
-    await page.waitForTimeout(600);
-    expect(await merged()).toBe(paused);
+    await page.waitForTimeout(1000);
+    expect(await merged(page)).toBe(paused);
     await app.shot('23-shared-merge-paused');
 
     await page.getByRole('button', { name: 'Resume', exact: true }).click();
-    await expect.poll(merged, { timeout: 20_000, interval: 20 }).toBeGreaterThan(paused);
+    await expect.poll(() => merged(page), { timeout: 20_000, interval: 20 }).toBeGreaterThan(paused);
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
     const banner = page.getByTestId('merge-recorded');
     await banner.waitFor();

@@ -38,6 +38,8 @@ function stageMarkup(page: Page): Promise<string> {
     await p.getByRole('heading', { name: 'Teach', exact: true }).waitFor();
     await p.getByLabel('Lesson', { exact: true }).selectOption('leaf-split');
     await p.getByRole('heading', { name: 'When a leaf is full' }).waitFor();
+    // The engine runs off the UI thread, in the teach worker.
+    expect(p.workers().map((w) => w.url())).toContainEqual(expect.stringMatching(/teach\.worker-[\w-]+\.js$/));
     const text = () => p.getByTestId('step-text').textContent();
     const position = async () => Number(await p.getByTestId('step-counter').getAttribute('data-position'));
     const forwardTo = async (target: number) => {

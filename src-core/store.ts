@@ -20,6 +20,8 @@ export interface SnapshotInfo {
   shared: number;
   /** exceptions × chunk bytes. */
   bytes: number;
+  /** Origin chunks a repair could not recover for it (0xffffffff: unknown): reads and merges need force. */
+  lost?: number;
 }
 
 export interface StoreUsage {
@@ -73,6 +75,13 @@ export interface OpenOptions {
   events?: import('./events.ts').EventSink;
   /** Progress during the open scan (persistent store, large devices). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Open a damaged shared store read-only instead of failing: info and the snapshot list work,
+   * and a read fails only where it needs a block the walk could not vouch for.
+   */
+  tolerateDamage?: boolean;
+  /** Read and merge snapshots a repair marked damaged (forensic recovery; SnapshotInfo.lost). */
+  force?: boolean;
 }
 
 /** An exception store opened on a COW device. Origin data paths take the origin device. */
@@ -84,6 +93,8 @@ export interface ExceptionStore {
   readonly chunkCount: number;
   readonly readOnly: boolean;
   readonly valid: boolean;
+  /** Opened tolerating damage (OpenOptions.tolerateDamage) and damage was found: reads fail where the tree cannot prove a mapping. */
+  readonly damaged: boolean;
 
   info(): StoreInfo;
   snapshots(): SnapshotInfo[];

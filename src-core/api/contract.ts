@@ -7,6 +7,7 @@
  */
 import type {
   ApiEvent,
+  BrowseResult,
   ChunkInfoResult,
   DiscoverPairsResult,
   DmTableResult,
@@ -16,6 +17,7 @@ import type {
   JobInfo,
   LeafDetailResult,
   ListDevicesResult,
+  LiveSnapshotsResult,
   OccupancyResult,
   PathToResult,
   PersistentAreaDto,
@@ -53,6 +55,8 @@ export interface ApiCalls {
   createDemo: { args: { dir?: string }; result: { dir: string; origin: string; cow: string; created: boolean } };
   /** Electron: a native open dialog. Elsewhere fails with 'unsupported'. */
   pickPath: { args: { kind: 'image' | 'device' | 'directory' }; result: { path: string | null } };
+  /** Serve mode's file chooser: one directory's entries this user can read (default: the home directory). */
+  browse: { args: { dir?: string }; result: BrowseResult };
 
   // sessions
   /**
@@ -66,6 +70,8 @@ export interface ApiCalls {
   close: { args: Session; result: Empty };
   sessions: { args: Empty; result: { sessions: SessionDto[] } };
   info: { args: Session; result: StoreInfo };
+  /** Reads the store again from disk (after a `disk-changed` event): same session id, next generation. */
+  reload: { args: Session; result: SessionDto };
 
   // shared store B-tree
   treeRoot: { args: Session; result: TreeRootResult };
@@ -97,6 +103,16 @@ export interface ApiCalls {
   writeChunk: { args: Session & { to: ViewRef; chunk: number; fill: number }; result: StoreInfo };
   /** `count` random whole-chunk writes (deterministic for a seed), committing every `commitEvery`: a job. */
   randomWrites: { args: Session & { to: ViewRef; count: number; seed?: number; commitEvery?: number }; result: JobInfo };
+  /** Writes `data` (base64, at most 512 KiB) at byte `offset` of a view, then commits (like `snapscope write`). */
+  writeData: { args: Session & { to: ViewRef; offset: number; data: string }; result: StoreInfo };
+  /** Clears a shared store's recorded merge that has not moved any origin chunk yet: the origin is untouched. */
+  mergeAbandon: { args: Session; result: StoreInfo };
+
+  /**
+   * Live dm snapshots of this host and of `hosts` (each [user@]host, reached through ssh and its
+   * snapscope-helper), with fill rates and merge progress computed across successive calls.
+   */
+  liveSnapshots: { args: { hosts?: string[] }; result: LiveSnapshotsResult };
 
   // long work: each returns the started job; its result comes in job events or from jobWait
   /** check, stats and dump walk raw blocks, so they also take a `cow` path that will not open (damaged). */
@@ -106,6 +122,8 @@ export interface ApiCalls {
   dump: { args: InspectTarget & { format?: 'json' | 'xml'; maxBytes?: number }; result: JobInfo };
   /** `batchChunks`: a shared merge's origin chunks per batch (default: 256 MiB of them); small batches pause and cancel sooner. */
   merge: { args: Session & { snapshot: SnapshotRef; dryRun?: boolean; batchChunks?: number }; result: JobInfo };
+  /** Rebuilds a consistent store from what check trusts into `out`, a new file (never the COW itself). */
+  repair: { args: InspectTarget & { out: string }; result: JobInfo };
 
   // jobs
   jobs: { args: Empty; result: { jobs: JobInfo[] } };
@@ -129,11 +147,14 @@ export const METHODS = [
   'recentStores',
   'createDemo',
   'pickPath',
+  'browse',
+  'liveSnapshots',
   'open',
   'openStart',
   'close',
   'sessions',
   'info',
+  'reload',
   'treeRoot',
   'treeBlock',
   'pathTo',
@@ -148,10 +169,13 @@ export const METHODS = [
   'snapshotRename',
   'writeChunk',
   'randomWrites',
+  'writeData',
+  'mergeAbandon',
   'check',
   'stats',
   'dump',
   'merge',
+  'repair',
   'jobs',
   'jobPause',
   'jobResume',

@@ -7,6 +7,7 @@ import type { ChunkRole, StructuralEvent } from '../events.ts';
 import type { ErrorLocation } from '../errors.ts';
 import type { ProgressReport } from '../jobs/progress.ts';
 import type { JobState } from '../jobs/job.ts';
+import type { StoreStats } from '../stats/stats.ts';
 import type { KernelStatus, SnapshotInfo, StoreFormat, StoreInfo } from '../store.ts';
 import type { ApiErrorShape } from './errors.ts';
 import type { HexMask } from './mask.ts';
@@ -106,6 +107,25 @@ export interface RecentStore {
   openedAt: number;
 }
 
+/** One entry of a directory listing (serve mode's file chooser). */
+export interface BrowseEntry {
+  name: string;
+  path: string;
+  kind: 'directory' | 'file' | 'device';
+  sizeBytes: number | null;
+}
+
+export interface BrowseResult {
+  /** The directory listed, absolute and without symlinks. */
+  dir: string;
+  /** Its parent, or null at the root. */
+  parent: string | null;
+  /** Directories first, then files and block devices, by name; only what this user can read. */
+  entries: BrowseEntry[];
+  /** Entries left out past the listing's cap. */
+  more: number;
+}
+
 // ---- sessions ------------------------------------------------------------------------------
 
 /** An open store: a COW and, optionally, its origin. Shared by every client of the host. */
@@ -120,6 +140,11 @@ export interface SessionDto {
   /** Asked for writing but opened read-only, and why: "opened read-only: shared.cow is in use (open for writing by snapscope replay (pid 4242))". */
   readOnlyReason?: string;
   info: StoreInfo;
+  /**
+   * Bumped by every commit the host makes and by every reload: views derive from the newest one.
+   * Optional for hosts older than the field.
+   */
+  generation?: number;
 }
 
 // ---- shared store B-tree --------------------------------------------------------------------
@@ -269,25 +294,8 @@ export interface CheckReport {
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** Statistics from the checker's walk: on a damaged store, only what check vouches for. */
-export interface StatsReport {
-  format: StoreFormat;
-  chunkBytes: number;
-  chunkCount: number;
-  exceptions: number;
-  /** Exceptions each snapshot reads, of which only it (unique) or others too (shared); bytes. */
-  snapshots: { slot: number; name: string; exceptions: number; unique: number; shared: number; bytes: number }[];
-  /** sharing[k]: exceptions read by exactly k snapshots (index 0 unused). */
-  sharing: number[];
-  /** Shared store: depth, block counts, average fill (0..1). */
-  tree: { depth: number; nodes: number; leaves: number; nodeFill: number; leafFill: number } | null;
-  /** Shared store: free chunks and their fragmentation. */
-  bitmap: { free: number; freeRuns: number; largestFreeRun: number } | null;
-  /** Persistent store: areas in use and `dmsetup status` figures. */
-  persistent: { areas: number; exceptionsPerArea: number; kernel: KernelStatus } | null;
-  /** Problems the walk met (run check for the details). */
-  errors: number;
-  warnings: number;
-}
+/** The engine's statistics (stats/stats.ts) are plain JSON-safe data: the API carries them as they are. */
+export type StatsReport = StoreStats;
 
 export interface DumpResult {
   format: 'json' | 'xml';
@@ -312,6 +320,8 @@ export interface MergeResult {
   plan?: SharedMergePlanDto;
   /** A finished shared merge: chunks copied from the origin first for the other snapshots. */
   copiesForOthers?: number;
+  /** A shared merge that continued a recorded one: origin chunks the earlier runs merged (`chunks` counts this run). */
+  mergedBefore?: number;
 }
 
 export interface SharedMergePlanDto {
@@ -329,6 +339,20 @@ export interface SharedMergePlanDto {
   resumesDone: number | null;
 }
 
+export interface RepairResultDto {
+  /** What check found on the source. */
+  errors: number;
+  warnings: number;
+  /** Exceptions kept, and lost (with the first losses: origin chunks, snapshots, why). */
+  kept: number;
+  lost: number;
+  losses: { first: number; last: number; slots: number[]; why: string }[];
+  notes: string[];
+  /** Metadata chunks written, and where. */
+  written: number;
+  target: string;
+}
+
 export interface RandomWritesResult {
   writes: number;
   /** Exceptions in the store before and after. */
@@ -343,6 +367,7 @@ export interface JobResults {
   dump: DumpResult;
   merge: MergeResult;
   'random-writes': RandomWritesResult;
+  repair: RepairResultDto;
 }
 export type JobKind = keyof JobResults;
 
@@ -368,7 +393,7 @@ type Jsonify<E> = { [K in keyof E]: E[K] extends bigint ? HexMask : E[K] };
 /** A structural event with its masks as hex. */
 export type StructuralEventDto = StructuralEvent extends infer E ? (E extends StructuralEvent ? Jsonify<E> : never) : never;
 
-export type StoreChange = 'opened' | 'reopened' | 'write' | 'snapshot' | 'merge' | 'job';
+export type StoreChange = 'opened' | 'reopened' | 'write' | 'snapshot' | 'merge' | 'job' | 'reloaded';
 
 /** Commands the Electron menus send to the renderer. */
 export type UiCommand =
@@ -400,9 +425,55 @@ export type ApiEvent =
   | { type: 'job'; job: JobInfo }
   /**
    * The store's content changed (any client's write, a job's commit): refetch what you show.
-   * `delta` holds only what differs from the session's previous event (applyInfoDelta, info-delta.ts).
+   * `delta` holds only what differs from the session's previous event (applyInfoDelta, info-delta.ts);
+   * `generation` is the session's, bumped by every commit and reload.
    */
-  | { type: 'store-changed'; session: string; reason: StoreChange; delta: StoreInfoDelta }
+  | { type: 'store-changed'; session: string; reason: StoreChange; delta: StoreInfoDelta; generation?: number }
+  /**
+   * Someone else changed the store on disk (a writer that takes no lock: the kernel, another
+   * program): what the host holds is stale. `reload` reads it again; until then writes fail 'stale'.
+   */
+  | { type: 'disk-changed'; session: string; generation: number }
   | { type: 'session-opened'; session: SessionDto }
   | { type: 'session-closed'; session: string }
   | { type: 'ui'; command: UiCommand; session?: string };
+
+/** One dm snapshot target of a live machine, with what `snapscope watch` computes for it. */
+export interface LiveSnapshotDto {
+  /** The dm device name (vg-snap). */
+  name: string;
+  kind: 'snapshot' | 'snapshot-merge' | 'snapshot-origin';
+  /** The kernel's word ('active' for a numeric status); null for snapshot-origin. */
+  state: 'active' | 'Invalid' | 'Merge failed' | 'Overflow' | 'Unknown' | null;
+  store: 'P' | 'PO' | 'N' | null;
+  chunkSectors: number | null;
+  originPath: string | null;
+  cowPath: string | null;
+  lvm: { vg: string; lv: string; attr: string; origin: string } | null;
+  /** Sectors, as `dmsetup status` gives them. */
+  usage: { allocated: number; total: number; metadata: number } | null;
+  /** Snap% as lvs computes it. */
+  percent: number | null;
+  chunksPerMinute: number | null;
+  secondsToOverflow: number | null;
+  /** Chunks allocated since the previous poll. */
+  newChunks: number;
+  merge: { percent: number; chunksPerSecond: number | null; secondsLeft: number | null; finished: boolean } | null;
+  /** Set on the one poll where it happened. */
+  alert: 'warn' | 'invalid' | 'merge-finished' | null;
+}
+
+export interface LiveHostDto {
+  /** 'this host', or [user@]host reached through ssh. */
+  host: string;
+  state: 'ok' | 'unavailable';
+  /** Why it is unavailable (no device-mapper, needs root, ssh failed), in the tools' words. */
+  message: string | null;
+  /** When the report was taken (ms since the epoch). */
+  asOf: number;
+  snapshots: LiveSnapshotDto[];
+}
+
+export interface LiveSnapshotsResult {
+  hosts: LiveHostDto[];
+}

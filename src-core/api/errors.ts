@@ -12,6 +12,7 @@ export type ApiErrorCode =
   | 'unknown-session' // no open session with that id (closed, or never opened)
   | 'unknown-job'
   | 'busy' // another writer (a job) holds the store; one writer per store at a time
+  | 'stale' // the store changed on disk since the host read it: reload before writing
   | 'unauthorized' // serve mode: missing or wrong token
   | 'internal'; // a bug: an exception that is not a SnapscopeError
 
@@ -34,6 +35,7 @@ export const API_ERROR_CODES = [
   'unknown-session',
   'unknown-job',
   'busy',
+  'stale',
   'unauthorized',
   'internal',
 ] as const satisfies readonly ApiErrorCode[];

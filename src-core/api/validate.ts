@@ -28,8 +28,19 @@ function oneOf<T extends string>(...values: T[]): Check<T> {
   return (v, f) => ((values as unknown[]).includes(v) ? (v as T) : bad(f, `one of ${values.join(', ')}`));
 }
 
+/** Base64 of at most 512 KiB (serve mode's bodies are 1 MiB at most). */
+const MAX_DATA_CHARS = 4 * Math.ceil((512 << 10) / 3);
+const base64: Check<string> = (v, f) => (typeof v === 'string' && v.length > 0 && v.length <= MAX_DATA_CHARS && /^[A-Za-z0-9+/]*={0,2}$/.test(v) && v.length % 4 === 0 ? v : bad(f, 'base64 data of 1 byte to 512 KiB'));
+
 /** A device-mapper device name: what `dmsetup create` accepts and a shell shows as one word. */
 const dmName: Check<string> = (v, f) => (typeof v === 'string' && /^[A-Za-z0-9_+.-]{1,127}$/.test(v) && v !== '.' && v !== '..' ? v : bad(f, 'a device-mapper name (letters, digits, _+.-)'));
+
+/** [user@]host as ssh takes it; never an option. */
+const sshTarget: Check<string> = (v, f) => (typeof v === 'string' && /^[A-Za-z0-9_.@:[\]-]{1,255}$/.test(v) && !v.startsWith('-') ? v : bad(f, '[user@]host'));
+
+function listOf<T>(check: Check<T>, max: number): Check<T[]> {
+  return (v, f) => (Array.isArray(v) && v.length <= max ? v.map((x, i) => check(x, `${f}[${i}]`)) : bad(f, `a list of at most ${max}`));
+}
 
 /** A snapshot: slot number, or name / UUID string. */
 const snapshotRef: Check<number | string> = (v, f) => (typeof v === 'number' ? intIn(0, 63)(v, f) : nonEmpty(v, f));
@@ -78,12 +89,15 @@ export const VALIDATORS: { [M in Method]: Check<CallArgs<M>> } = {
   dmTable: object(session, { snapshot: snapshotRef, name: dmName }),
   recentStores: none,
   createDemo: object({}, { dir: nonEmpty }),
+  liveSnapshots: object({}, { hosts: listOf(sshTarget, 64) }),
   pickPath: object({ kind: oneOf('image', 'device', 'directory') }),
+  browse: object({}, { dir: nonEmpty }),
   open: openArgs,
   openStart: openArgs,
   close: object(session),
   sessions: none,
   info: object(session),
+  reload: object(session),
   treeRoot: object(session),
   treeBlock: object({ ...session, chunk: natural }),
   pathTo: object({ ...session, key: natural }),
@@ -101,11 +115,14 @@ export const VALIDATORS: { [M in Method]: Check<CallArgs<M>> } = {
   snapshotRename: object({ ...session, snapshot: snapshotRef, name: nonEmpty }),
   writeChunk: object({ ...session, to: viewRef, chunk: natural, fill: intIn(0, 255) }),
   randomWrites: object({ ...session, to: viewRef, count: intIn(1, 10_000_000) }, { seed: natural, commitEvery: intIn(1, 1_000_000) }),
+  writeData: object({ ...session, to: viewRef, offset: natural, data: base64 }),
+  mergeAbandon: object(session),
   check: eitherOf(object({}, inspectTarget), 'session', 'cow'),
   stats: eitherOf(object({}, inspectTarget), 'session', 'cow'),
   dump: eitherOf(object({}, { ...inspectTarget, format: oneOf('json', 'xml'), maxBytes: intIn(1, 1 << 30) }), 'session', 'cow'),
   // The engine caps a batch at 2^16 chunks, so a larger ask is a mistake, not a wish.
   merge: object({ ...session, snapshot: snapshotRef }, { dryRun: bool, batchChunks: intIn(1, 1 << 16) }),
+  repair: eitherOf(object({ out: nonEmpty }, inspectTarget), 'session', 'cow'),
   jobs: none,
   jobPause: job,
   jobResume: job,

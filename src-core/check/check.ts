@@ -1,9 +1,9 @@
 import type { BlockDevice } from '../io/block-device.ts';
 import type { Task } from '../jobs/job.ts';
 import { detectFormat } from '../open.ts';
-import type { CheckReport } from './findings.ts';
-import { PersistentCheck } from './persistent.ts';
-import { SharedCheck } from './shared.ts';
+import type { CheckReport } from '../walk/findings.ts';
+import { PersistentWalk } from '../walk/persistent.ts';
+import { SharedWalk } from '../walk/shared.ts';
 
 /**
  * A check of the store on `cow`, whatever its format. It never writes and never trusts the
@@ -12,5 +12,5 @@ import { SharedCheck } from './shared.ts';
  */
 export function checkTask(cow: BlockDevice): Task<CheckReport> {
   const format = detectFormat(cow);
-  return format === 'persistent' ? new PersistentCheck(cow) : new SharedCheck(cow);
+  return format === 'persistent' ? new PersistentWalk(cow) : new SharedWalk(cow);
 }

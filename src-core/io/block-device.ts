@@ -13,6 +13,12 @@ export interface BlockDevice {
   read(offset: number, dst: Uint8Array): void;
   /** Writes all of `src` at `offset`. Throws SnapscopeError('read-only') on a read-only device. */
   write(offset: number, src: Uint8Array): void;
+  /**
+   * Optional: writes `parts` back to back from `offset`, as one request where the device allows
+   * (pwritev). Callers fall back to `write` per part when absent; devices that watch writes
+   * (ForwardingDevice and its subclasses) leave it out so every write passes through `write`.
+   */
+  writev?(offset: number, parts: readonly Uint8Array[]): void;
   /** Makes every completed write durable (fsync / BLKFLSBUF). */
   flush(): void;
   close(): void;

@@ -4,9 +4,9 @@
  * a damaged shared store is what a repair would keep; a persistent one keeps every entry that is
  * valid on its own (restore refuses an old_chunk remapped twice, which only the whole table shows).
  */
-import { SharedCheck } from '../check/shared.ts';
-import { PersistentCheck } from '../check/persistent.ts';
-import type { CheckReport } from '../check/findings.ts';
+import { SharedWalk } from '../walk/shared.ts';
+import { PersistentWalk } from '../walk/persistent.ts';
+import type { CheckReport } from '../walk/findings.ts';
 import { SnapscopeError } from '../errors.ts';
 import type { BlockDevice } from '../io/block-device.ts';
 import type { Task } from '../jobs/job.ts';
@@ -34,10 +34,10 @@ export function dumpTask(cow: BlockDevice, writer: DumpWriter): Task<DumpResult>
     writer.exception(origin, chunk, lo, hi);
     exceptions++;
   };
-  const shared = format === 'shared' ? new SharedCheck(cow, { exception: visit }) : null;
+  const shared = format === 'shared' ? new SharedWalk(cow, { exception: visit }) : null;
   const persistent =
     format === 'persistent'
-      ? new PersistentCheck(cow, (old, chunk, problem) => {
+      ? new PersistentWalk(cow, (old, chunk, problem) => {
           if (problem === null) visit(old, chunk, 1, 0);
         })
       : null;
@@ -56,7 +56,7 @@ export function dumpTask(cow: BlockDevice, writer: DumpWriter): Task<DumpResult>
   };
 }
 
-function sharedHeader(c: SharedCheck): DumpHeader {
+function sharedHeader(c: SharedWalk): DumpHeader {
   const h = c.header!;
   return {
     format: 'shared',
@@ -65,13 +65,13 @@ function sharedHeader(c: SharedCheck): DumpHeader {
     valid: h.valid,
     version: h.version,
     snapmask: h.snapmask,
-    snapshots: [...c.labels].sort((a, b) => a.slot - b.slot).map((l) => ({ slot: l.slot, name: l.name, uuid: l.uuid, created: l.created })),
+    snapshots: [...c.labels].sort((a, b) => a.slot - b.slot).map((l) => ({ slot: l.slot, name: l.name, uuid: l.uuid, created: l.created, ...(l.lost === undefined ? {} : { lost: l.lost }) })),
     ...(c.deleting === null ? {} : { deleting: c.deleting }),
     ...(c.merge === null ? {} : { merge: c.merge }),
   };
 }
 
-function persistentHeader(c: PersistentCheck): DumpHeader {
+function persistentHeader(c: PersistentWalk): DumpHeader {
   return {
     format: 'persistent',
     chunkBytes: c.chunkBytes,

@@ -38,6 +38,8 @@ export interface DumpSnapshot {
   uuid: string;
   /** Unix seconds (0 when unknown). */
   created: number;
+  /** Origin chunks a repair lost for it (the label's damaged mark); absent when intact. */
+  lost?: number;
 }
 
 /**

@@ -8,7 +8,7 @@ import { DUMP_VERSION, type DumpHeader, type DumpSnapshot, type ExceptionVisitor
 
 const JSON_EXCEPTION = /^\s*\[(\d+),(\d+),"0x([0-9a-f]{1,16})"\],?\s*$/;
 const XML_EXCEPTION = /^\s*<exception origin="(\d+)" chunk="(\d+)" share="0x([0-9a-f]{1,16})"\/>\s*$/;
-const XML_SNAPSHOT = /^\s*<snapshot slot="(\d+)" name="([^"]*)" uuid="([^"]*)" created="(\d+)"\/>\s*$/;
+const XML_SNAPSHOT = /^\s*<snapshot slot="(\d+)" name="([^"]*)" uuid="([^"]*)" created="(\d+)"(?: lost="(\d+)")?\/>\s*$/;
 
 export class DumpReader {
   private header: DumpHeader | null = null;
@@ -83,7 +83,7 @@ export class DumpReader {
     if (e) return this.exception(e[1]!, e[2]!, e[3]!);
     const s = XML_SNAPSHOT.exec(text);
     if (s) {
-      this.header.snapshots.push({ slot: Number(s[1]), name: xmlUnescape(s[2]!), uuid: s[3]!, created: Number(s[4]) });
+      this.header.snapshots.push({ slot: Number(s[1]), name: xmlUnescape(s[2]!), uuid: s[3]!, created: Number(s[4]), ...(s[5] === undefined ? {} : { lost: Number(s[5]) }) });
       return;
     }
     if (t === '</snapscope_dump>') {

@@ -12,15 +12,14 @@
 import { SnapscopeError } from '../errors.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import { BitmapAllocator } from '../shared/alloc/bitmap-allocator.ts';
-import { MAX_LEVELS } from '../shared/btree/tree.ts';
+import { MAX_LEVELS } from '../shared/format/node.ts';
 import { FIRST_BITMAP_CHUNK, firstFreeChunk, formatBitmap, setBit, testBit } from '../shared/format/bitmap.ts';
 import { HEADER_BYTES, NO_MERGE_SLOT, SHARED_MAGIC, encodeHeader } from '../shared/format/header.ts';
-import { MAX_NAME_BYTES, encodeLabelBlock, packLabels, type SnapshotLabel } from '../shared/format/label.ts';
+import { MAX_NAME_BYTES, encodeLabelBlock, nameBytes, packLabels, type SnapshotLabel } from '../shared/format/label.ts';
 import { EXCEPTION_BYTES, LEAF_HEADER_BYTES, LeafView, MAP_ENTRY_BYTES, maxExceptionsPerOrigin } from '../shared/format/leaf.ts';
 import { NodeView, nodeCapacity } from '../shared/format/node.ts';
 import { DELETING_FLAG, MAX_ORIGIN_CHUNKS, sharedChunkSizeProblem } from '../shared/store/limits.ts';
 import { maskHi, maskLo } from '../shared/mask.ts';
-import { encodeUtf8 } from '../shared/utf8.ts';
 import { holdsStoreHeader, liveSharedStore } from './live-store.ts';
 import type { DumpHeader, ExceptionSource } from './model.ts';
 
@@ -99,7 +98,7 @@ export function layoutShared(h: DumpHeader, source: ExceptionSource): SharedLayo
   for (const s of h.snapshots) {
     if (!active(s.slot) || slots.has(s.slot)) bad(`snapshot slot ${s.slot} is not in the snapmask, or has two labels`);
     slots.add(s.slot);
-    if (encodeUtf8(s.name).length > MAX_NAME_BYTES) bad(`snapshot slot ${s.slot}: the name is longer than ${MAX_NAME_BYTES} bytes`);
+    if (nameBytes(s.name).length > MAX_NAME_BYTES) bad(`snapshot slot ${s.slot}: the name is longer than ${MAX_NAME_BYTES} bytes`);
     if (!UUID.test(s.uuid)) bad(`snapshot slot ${s.slot}: ${JSON.stringify(s.uuid)} is not a lower-case UUID`);
     if (!Number.isSafeInteger(s.created) || s.created < 0) bad(`snapshot slot ${s.slot}: created ${s.created} is not a time`);
   }

@@ -78,7 +78,7 @@ class XmlWriter implements DumpWriter {
     this.b.add(
       `<snapscope_dump version="${DUMP_VERSION}" format="${h.format}" chunk_bytes="${h.chunkBytes}" chunk_count="${h.chunkCount}" valid="${h.valid ? 1 : 0}" store_version="${h.version}" snapmask="${snapmask}"${deleting}${merge}>\n`,
     );
-    for (const s of h.snapshots) this.b.add(`  <snapshot slot="${s.slot}" name="${xmlEscape(s.name)}" uuid="${s.uuid}" created="${s.created}"/>\n`);
+    for (const s of h.snapshots) this.b.add(`  <snapshot slot="${s.slot}" name="${xmlEscape(s.name)}" uuid="${s.uuid}" created="${s.created}"${s.lost === undefined ? '' : ` lost="${s.lost}"`}/>\n`);
   }
   exception(origin: number, chunk: number, lo: number, hi: number): void {
     this.b.add(`  <exception origin="${origin}" chunk="${chunk}" share="${shareHex(lo, hi)}"/>\n`);

@@ -10,6 +10,8 @@ export interface Progress {
   bytes?: number;
   /** A short description of the current item ("run 120..135"). */
   current?: string;
+  /** A task of several kinds of work: each one's figures (a merge's copies for others, then the origin). */
+  stages?: { name: string; done: number; total: number; unit: string }[];
 }
 
 /** A Progress with the rates and ETA a job runner derives from it. */

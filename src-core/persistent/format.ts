@@ -85,7 +85,9 @@ export class Geometry {
   }
   /** True when `chunk` is the header or a metadata area location. */
   isMetadataChunk(chunk: number): boolean {
-    return chunk < NUM_SNAPSHOT_HDR_CHUNKS || chunk % this.stride === NUM_SNAPSHOT_HDR_CHUNKS;
+    // Below 2^31 an int32 remainder: a double % is a library call, and checks run this per entry.
+    const inArea = chunk < 0x8000_0000 ? (chunk | 0) % this.stride : chunk % this.stride;
+    return chunk < NUM_SNAPSHOT_HDR_CHUNKS || inArea === NUM_SNAPSHOT_HDR_CHUNKS;
   }
   /** skip_metadata(): the allocator never hands out an area location. */
   skipMetadata(nextFree: number): number {

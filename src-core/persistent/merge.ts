@@ -12,6 +12,7 @@ import { SnapscopeError } from '../errors.ts';
 import type { EventSink } from '../events.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import type { Task } from '../jobs/job.ts';
+import { BatchClock } from '../jobs/batch-clock.ts';
 import type { Progress } from '../jobs/progress.ts';
 import type { ExceptionTable } from './exception-table.ts';
 import { ENTRY_BYTES } from './format.ts';
@@ -21,6 +22,8 @@ export interface MergeOptions {
   events?: EventSink;
   /** Data bytes copied between two flush + commit points. Default 32 MiB. */
   batchBytes?: number;
+  /** Size batches by time instead: about this many milliseconds each, at most `batchBytes` (BatchClock). */
+  batchMs?: number;
   /** Largest single read/write; a longer run is copied in pieces of this size. Default 8 MiB. */
   maxIoBytes?: number;
 }
@@ -116,6 +119,7 @@ export function createPersistentMerge(store: PersistentStore, origin: BlockDevic
 class PersistentMerge implements Task<MergeResult> {
   private readonly total: number;
   private readonly batchBytes: number;
+  private readonly clock: BatchClock | null;
   private readonly maxIoBytes: number;
   private done = 0;
   private bytes = 0;
@@ -129,6 +133,7 @@ class PersistentMerge implements Task<MergeResult> {
   ) {
     this.total = store.state.table.count;
     this.batchBytes = opts.batchBytes ?? DEFAULT_BATCH_BYTES;
+    this.clock = opts.batchMs !== undefined ? new BatchClock(opts.batchMs) : null;
     this.maxIoBytes = Math.max(store.chunkBytes, opts.maxIoBytes ?? DEFAULT_MAX_IO_BYTES);
     store.state.merge = { slot: 0, done: 0, total: this.total };
   }
@@ -136,12 +141,14 @@ class PersistentMerge implements Task<MergeResult> {
   step(): boolean {
     const { table } = this.store.state;
     const end = table.count;
-    if (end === 0) return true;
+    if (end === 0) return this.finishedIf(true);
     const epa = this.store.geometry.exceptionsPerArea;
     const runs: MergeRun[] = [];
     let cursor = end;
     let copied = 0;
-    while (cursor > 0 && (runs.length === 0 || copied < this.batchBytes)) {
+    this.clock?.lap(this.bytes);
+    const batchBytes = this.clock ? this.clock.next(this.store.chunkBytes, this.batchBytes) : this.batchBytes;
+    while (cursor > 0 && (runs.length === 0 || copied < batchBytes)) {
       const run = prepareRun(table, cursor, epa);
       copied += this.copy(run);
       runs.push(run);
@@ -152,7 +159,17 @@ class PersistentMerge implements Task<MergeResult> {
     this.done += end - cursor;
     this.bytes += copied;
     this.store.state.merge = { slot: 0, done: this.done, total: this.total };
-    return table.count === 0;
+    return this.finishedIf(table.count === 0);
+  }
+
+  /** The store records no merge (a persistent COW keeps none on disk): it shows one only while this task runs. */
+  private finishedIf(finished: boolean): boolean {
+    if (finished) this.store.state.merge = null;
+    return finished;
+  }
+
+  cancelled(): void {
+    this.store.state.merge = null;
   }
 
   progress(): Progress {

@@ -63,6 +63,8 @@ export class PersistentStore implements ExceptionStore {
   readonly chunkCount: number;
   readonly readOnly: boolean;
   readonly valid: boolean;
+  /** A persistent store opens only whole (read-table.ts refuses a damaged table). */
+  readonly damaged = false;
   readonly geometry: Geometry;
   /** The pstore state; merge.ts advances it. */
   readonly state: PstoreState;

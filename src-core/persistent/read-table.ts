@@ -6,7 +6,7 @@
  */
 import type { BlockDevice } from '../io/block-device.ts';
 import { SnapscopeError } from '../errors.ts';
-import { ExceptionTable } from './exception-table.ts';
+import { ExceptionTable, firstTwins } from './exception-table.ts';
 import { AREA_READ_BYTES, ENTRY_BYTES, ENTRY_FIELDS, NUM_SNAPSHOT_HDR_CHUNKS, corrupt, le64Hex, readLe64, view, type Geometry } from './format.ts';
 
 /** The error for an entry that failed the fast checks: says which field and why. */
@@ -50,6 +50,7 @@ export function readTable(
   let nextFree = geo.areaLocation(0) + 1;
   let currentArea = 0;
   let committed = 0;
+  let maxOld = 0;
   for (; ; currentArea++) {
     const location = geo.areaLocation(currentArea);
     if (location >= chunkCount) {
@@ -60,10 +61,18 @@ export function readTable(
       );
     }
     committed = epa;
+    // Entries go straight into the table's arrays, room made for each piece read.
+    let olds = table.oldChunk;
+    let news = table.newChunk;
+    let n = table.count;
     for (let i = 0, at = area.length; i < epa; i++, at += ENTRY_BYTES) {
       if (at === area.length) {
         cow.read(location * geo.chunkBytes + i * ENTRY_BYTES, area);
         at = 0;
+        table.count = n;
+        table.reserve(area.length / ENTRY_BYTES);
+        olds = table.oldChunk;
+        news = table.newChunk;
       }
       // Inline le64 decoding (format.ts readLe64): this loop runs once per exception.
       const newLo = v.getUint32(at + 8, true);
@@ -76,7 +85,9 @@ export function readTable(
       const oldChunk = oldHi * 0x1_0000_0000 + v.getUint32(at, true);
       const newChunk = newHi * 0x1_0000_0000 + newLo;
       // Chunk numbers fit in 2^53; new_chunk is a data chunk of this device (not an area location).
-      if (oldHi >= 0x20_0000 || newChunk >= chunkCount || newChunk % stride === NUM_SNAPSHOT_HDR_CHUNKS) {
+      // Below 2^31 the remainder is an int32 one (a double % is a library call, and this runs per entry).
+      const inArea = newHi === 0 && newLo < 0x8000_0000 ? (newLo | 0) % stride : newChunk % stride;
+      if (oldHi >= 0x20_0000 || newChunk >= chunkCount || inArea === NUM_SNAPSHOT_HDR_CHUNKS) {
         throw badEntry(cow, v, at, location, currentArea, i, chunkCount);
       }
       const bit = 1 << (newChunk & 7);
@@ -90,13 +101,16 @@ export function readTable(
         });
       }
       used[byte] = used[byte]! | bit;
-      table.append(oldChunk, newChunk);
+      if (oldChunk > maxOld) maxOld = oldChunk;
+      olds[n] = oldChunk;
+      news[n++] = newChunk;
       if (nextFree <= newChunk) nextFree = newChunk + 1;
     }
+    table.count = n;
     onProgress?.(Math.min(location + stride, chunkCount), chunkCount);
     if (committed < epa) break;
   }
-  const twins = table.buildIndex();
+  const twins = firstTwins(table, maxOld);
   if (twins) {
     const [first, second] = twins;
     const secondArea = Math.floor(second / epa);

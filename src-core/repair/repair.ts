@@ -5,10 +5,13 @@
  * prefix of the table. planRepair only reads (that is --dry-run) and runs restore's validation
  * pass on the plan, so a plan it returns is one applyRepair can write; applyRepair writes it.
  */
-import { PersistentCheck } from '../check/persistent.ts';
-import { SharedCheck } from '../check/shared.ts';
-import type { CheckReport } from '../check/findings.ts';
-import type { FindingKind } from '../check/kinds.ts';
+import { PersistentWalk } from '../walk/persistent.ts';
+import { SharedWalk } from '../walk/shared.ts';
+import { LeafView } from '../shared/format/leaf.ts';
+import { LOST_UNKNOWN } from '../shared/format/label.ts';
+import { salvage, searchLostRanges, type LostRange } from './search.ts';
+import type { CheckReport } from '../walk/findings.ts';
+import type { FindingKind } from '../walk/kinds.ts';
 import { SnapscopeError, isSnapscopeError } from '../errors.ts';
 import type { BlockDevice } from '../io/block-device.ts';
 import { runToEnd } from '../jobs/job.ts';
@@ -38,10 +41,23 @@ export interface RepairPlan {
   lossCount: number;
   /** What the rebuilt store carries over besides exceptions and labels (a merge or delete in progress). */
   notes: string[];
+  /** Per snapshot: exceptions kept, origin chunks lost (a snapshot that lost any is marked damaged). */
+  perSnapshot: SnapshotRepair[];
+}
+
+export interface SnapshotRepair {
+  slot: number;
+  name: string;
+  kept: number;
+  lost: number;
+  /** Marked damaged in its label (by this repair or an earlier one): reads and merges need force. */
+  damaged: boolean;
 }
 
 const MAX_LOSSES = 10_000;
 const FATAL: readonly FindingKind[] = ['s-header-corrupt', 's-header-chunk-size', 'p-header-chunk-size'];
+/** A whole leaf the walk could not use: its salvaged content counts what each snapshot lost. */
+const LEAF_KINDS: readonly FindingKind[] = ['s-leaf-magic', 's-leaf-version', 's-leaf-count', 's-leaf-map-offset', 's-leaf-map-overlap'];
 
 export function planRepair(cow: BlockDevice): RepairPlan {
   const plan = detectFormat(cow) === 'shared' ? planShared(cow) : planPersistent(cow);
@@ -55,6 +71,11 @@ export function planRepair(cow: BlockDevice): RepairPlan {
   return plan;
 }
 
+/**
+ * Writes the plan with restore's builders, which rebuild a shared store beside the chunks the
+ * damaged one uses and switch with the header write (ir/live-store.ts): an interrupted repair in
+ * place leaves the store as it was or repaired.
+ */
 export function applyRepair(target: BlockDevice, plan: RepairPlan): BuildResult {
   return restore(target, plan.header, plan.kept);
 }
@@ -65,24 +86,67 @@ function refuseFatal(report: CheckReport, cow: BlockDevice): void {
 }
 
 function planShared(cow: BlockDevice): RepairPlan {
-  const kept = new ExceptionList();
+  const walked = new ExceptionList();
   const losses: Loss[] = [];
   let lossCount = 0;
-  const check = new SharedCheck(cow, {
-    exception: (origin, chunk, lo, hi) => kept.push(origin, chunk, lo, hi),
-    lost: (first, last, lo, hi, why) => {
+  const ranges: LostRange[] = [];
+  const badLeaves: number[] = [];
+  const broken = new Set<number>();
+  const lostOrigins = new Map<number, Set<number>>();
+  const lose = (slot: number, origin: number) => {
+    let set = lostOrigins.get(slot);
+    if (!set) lostOrigins.set(slot, (set = new Set()));
+    set.add(origin);
+  };
+  const check = new SharedWalk(cow, {
+    exception: (origin, chunk, lo, hi) => walked.push(origin, chunk, lo, hi),
+    lost: (first, last, lo, hi, why, block) => {
       if (lossCount++ < MAX_LOSSES) losses.push({ first, last, slots: slotsOfHalves(lo, hi), why });
+      if (block === null) for (const s of slotsOfHalves(lo, hi)) lose(s, first);
+      else ranges.push({ first, last });
+      if (block !== null && block >= 0) broken.add(block);
+      if (block !== null && block >= 0 && LEAF_KINDS.includes(why)) badLeaves.push(block);
     },
   });
   const report = runToEnd(check);
   refuseFatal(report, cow);
   const h = check.header!;
   const g = check.geometry!;
-  const snapshots = check.labels.map((l) => ({ slot: l.slot, name: l.name, uuid: l.uuid, created: l.created }));
+  // No tree to walk at all (tree_level unusable): every origin is in the lost range.
+  if (!check.walk) ranges.push({ first: 0, last: Infinity });
+  let kept = dropDuplicateChunks(walked, report, lose);
+  let recovered = 0;
+  if (ranges.length) {
+    const found = searchLostRanges(cow, g, check.refs, broken, ranges);
+    const buf = new Uint8Array(g.chunkBytes);
+    for (const chunk of badLeaves) {
+      cow.read(chunk * g.chunkBytes, buf);
+      for (const [origin, slots] of salvage(new LeafView(chunk, buf), g)) found.salvaged.set(origin, slots);
+    }
+    for (const [slot, origins] of found.lostOrigins) for (const o of origins) lose(slot, o);
+    recovered = found.found.length / 4;
+    kept = mergeSorted(kept, found.found);
+    // What a bad leaf showed is lost for each snapshot, unless the search gave back the same copy.
+    const back = new Map<string, number>();
+    for (let i = 0; i < found.found.length; i += 4) for (const s of slotsOfHalves(found.found[i + 2]!, found.found[i + 3]!)) back.set(`${found.found[i]}/${s}`, found.found[i + 1]!);
+    for (const [origin, slots] of found.salvaged) for (const [s, chunk] of slots) if (back.get(`${origin}/${s}`) !== chunk) lose(s, origin);
+  }
+  const snapshots: DumpHeader['snapshots'] = check.labels.map((l) => ({ slot: l.slot, name: l.name, uuid: l.uuid, created: l.created, ...(l.lost === undefined ? {} : { lost: l.lost }) }));
   for (const slot of slotsOfHalves(g.snapLo, g.snapHi)) {
     if (!snapshots.some((s) => s.slot === slot)) snapshots.push({ slot, name: `recovered-${slot}`, uuid: `00000000-0000-4000-8000-${String(slot).padStart(12, '0')}`, created: 0 });
   }
   snapshots.sort((a, b) => a.slot - b.slot);
+  // A snapshot that lost origin chunks is marked in its label, never left to read the origin there.
+  const perSnapshot: SnapshotRepair[] = [];
+  const keptPer = new Array<number>(64).fill(0);
+  kept.forEach((_o, _c, lo, hi) => {
+    for (const s of slotsOfHalves(lo, hi)) keptPer[s]!++;
+  });
+  for (const snap of snapshots) {
+    const lost = lostOrigins.get(snap.slot)?.size ?? 0;
+    if (lost > 0) snap.lost = Math.min(LOST_UNKNOWN - 1, (snap.lost ?? 0) + lost);
+    perSnapshot.push({ slot: snap.slot, name: snap.name, kept: keptPer[snap.slot]!, lost, damaged: snap.lost !== undefined });
+  }
   const header: DumpHeader = { format: 'shared', chunkBytes: g.chunkBytes, chunkCount: g.chunkCount, valid: h.valid, version: SHARED_VERSION, snapmask: h.snapmask, snapshots };
   // A rebuild neither finishes a delete nor a merge: the store keeps saying one is under way.
   const notes: string[] = [];
@@ -100,7 +164,40 @@ function planShared(cow: BlockDevice): RepairPlan {
   } else if (report.byKind['s-header-merge']) {
     notes.push('the merge record names no live snapshot: dropped (the origin may be part merged)');
   }
-  return { report, header, kept, losses, lossCount, notes };
+  if (recovered > 0) notes.push(`${recovered} exceptions recovered by searching the COW for leaves the tree no longer reached`);
+  return { report, header, kept, losses, lossCount, notes, perSnapshot };
+}
+
+/**
+ * An exception chunk two exceptions claim belongs to neither for sure (the walk kept the first):
+ * every claimant is dropped and its snapshots lose that origin chunk.
+ */
+function dropDuplicateChunks(walked: ExceptionList, report: CheckReport, lose: (slot: number, origin: number) => void): ExceptionList {
+  const dup = new Set(report.findings.filter((f) => f.kind === 's-chunk-duplicate' && f.found !== undefined).map((f) => Number(f.found)));
+  if (dup.size === 0) return walked;
+  const out = new ExceptionList();
+  walked.forEach((origin, chunk, lo, hi) => {
+    if (!dup.has(chunk)) return out.push(origin, chunk, lo, hi);
+    for (const s of slotsOfHalves(lo, hi)) lose(s, origin);
+  });
+  return out;
+}
+
+/** The walk's exceptions and the search's (both origins ascending), as one ascending list; the walk's win an origin both hold. */
+function mergeSorted(walked: ExceptionList, found: number[]): ExceptionList {
+  const out = new ExceptionList();
+  let i = 0;
+  const walkedOrigins = new Set<number>();
+  walked.forEach((origin) => walkedOrigins.add(origin));
+  const flush = (upTo: number) => {
+    for (; i < found.length && found[i]! < upTo; i += 4) if (!walkedOrigins.has(found[i]!)) out.push(found[i]!, found[i + 1]!, found[i + 2]!, found[i + 3]!);
+  };
+  walked.forEach((origin, chunk, lo, hi) => {
+    flush(origin);
+    out.push(origin, chunk, lo, hi);
+  });
+  flush(Infinity);
+  return out;
 }
 
 function planPersistent(cow: BlockDevice): RepairPlan {
@@ -110,7 +207,7 @@ function planPersistent(cow: BlockDevice): RepairPlan {
   // earlier entry remaps (never from the report's findings, which stop at MAX_FINDINGS).
   let prefix = -1;
   let why: FindingKind = 'p-area-past-device';
-  const check = new PersistentCheck(cow, (old, chunk, problem) => {
+  const check = new PersistentWalk(cow, (old, chunk, problem) => {
     if (problem !== null && prefix < 0) [prefix, why] = [olds.length, problem];
     olds.push(old);
     news.push(chunk);
@@ -129,6 +226,13 @@ function planPersistent(cow: BlockDevice): RepairPlan {
   const losses: Loss[] = [];
   for (let i = prefix; i < olds.length && losses.length < MAX_LOSSES; i++) losses.push({ first: olds[i]!, last: olds[i]!, slots: [0], why });
   const header: DumpHeader = { format: 'persistent', chunkBytes: geo.chunkBytes, chunkCount: check.chunkCount, valid: check.header.valid !== 0, version: SNAPSHOT_DISK_VERSION, snapmask: 1n, snapshots: [] };
-  return { report, header, kept, losses, lossCount: olds.length - prefix, notes: [] };
+  const lostOld = olds.slice(prefix);
+  const notes = lostOld.length ? [`origin chunks that lost their copy (the snapshot reads the origin there now): ${describeChunks(lostOld)}`] : [];
+  return { report, header, kept, losses, lossCount: olds.length - prefix, notes, perSnapshot: [{ slot: 0, name: 'snap', kept: prefix, lost: lostOld.length, damaged: false }] };
+}
+
+function describeChunks(chunks: number[]): string {
+  const shown = chunks.slice(0, 20).join(', ');
+  return chunks.length > 20 ? `${shown} and ${chunks.length - 20} more` : shown;
 }
 

@@ -1,7 +1,6 @@
 /** Snapshot labels: naming rules, UUIDs, and the in-memory table the label chain stores. */
 import { SnapscopeError } from '../errors.ts';
-import { MAX_NAME_BYTES, type SnapshotLabel } from './format/label.ts';
-import { encodeUtf8 } from './utf8.ts';
+import { MAX_NAME_BYTES, nameBytes, type SnapshotLabel } from './format/label.ts';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -14,8 +13,9 @@ export function checkName(name: string): void {
   if (/^[0-9]+$/.test(name)) bad('is all digits (that would read as a slot number)');
   if (name === 'origin' || name === 'snap') bad('is reserved');
   if (UUID_RE.test(name.toLowerCase())) bad('looks like a UUID');
-  if (encodeUtf8(name).length > MAX_NAME_BYTES) bad(`is longer than ${MAX_NAME_BYTES} bytes`);
+  if (nameBytes(name).length > MAX_NAME_BYTES) bad(`is longer than ${MAX_NAME_BYTES} bytes`);
   if (/[\u0000-\u001f]/.test(name)) bad('contains control characters');
+  if (/\p{Cs}/u.test(name)) bad('contains a lone surrogate (not encodable as UTF-8)');
 }
 
 export function normaliseUuid(uuid: string): string {
@@ -24,13 +24,9 @@ export function normaliseUuid(uuid: string): string {
   return u;
 }
 
-/** A random (version 4) UUID. Math.random suffices: UUIDs name snapshots, they guard nothing. */
+/** A random (version 4) UUID from the platform's CSPRNG. */
 export function randomUuid(): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16));
-  hex[12] = '4';
-  hex[16] = ((parseInt(hex[16]!, 16) & 3) | 8).toString(16);
-  const s = hex.join('');
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+  return crypto.randomUUID();
 }
 
 export class LabelTable {

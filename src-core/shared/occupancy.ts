@@ -39,7 +39,7 @@ export function countOccupancy(bits: Uint8Array, roles: ChunkRoles, firstTreeChu
     }
     out.push({ start: s, end: e, counts });
   }
-  const attribute = (set: ReadonlySet<number>, role: SharedChunkRole) => {
+  const attribute = (set: Iterable<number>, role: SharedChunkRole) => {
     for (const c of set) {
       if (c < start || c >= end) continue;
       const bucket = out[Math.floor((c - start) / width)];

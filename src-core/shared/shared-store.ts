@@ -21,6 +21,7 @@ import { openStore } from './store/open-store.ts';
 import { createSnapshot, renameSnapshot, resolveSnapshot } from './store/snapshot-slots.ts';
 import type { StoreState } from './store/state.ts';
 import type * as T from './types.ts';
+import { GroupCommit } from './txn/group-commit.ts';
 import { verifyStore, type VerifyResult } from './verify.ts';
 
 export { DELETING_FLAG, MAX_ORIGIN_CHUNKS } from './store/limits.ts';
@@ -32,6 +33,8 @@ export class SharedStore implements ExceptionStore {
   readonly chunkCount: number;
   readonly readOnly: boolean;
   readonly valid: boolean;
+  /** Opened tolerating damage, and the walk found errors (ExceptionStore.damaged). */
+  readonly damaged: boolean;
   /** Things the caller should tell the user (format: chunk too small for 64 own copies). */
   readonly warnings: string[];
   /** Largest exception list one origin chunk may have (29 with 512 B chunks). */
@@ -39,12 +42,15 @@ export class SharedStore implements ExceptionStore {
   /** The structural event sink given at open (the merge emits its own steps into it). */
   readonly events: EventSink | undefined;
 
+  private readonly group = new GroupCommit(() => commit(this.state));
+
   private constructor(private readonly state: StoreState) {
     this.cow = state.cow;
     this.chunkBytes = state.chunkBytes;
     this.chunkCount = state.chunkCount;
     this.readOnly = state.readOnly;
     this.valid = state.valid;
+    this.damaged = state.damage !== null;
     this.warnings = state.warnings;
     this.maxExceptionsPerOrigin = state.maxExceptionsPerOrigin;
     this.events = state.events;
@@ -116,17 +122,7 @@ export class SharedStore implements ExceptionStore {
    * a crash: harmless, reclaimed by no one yet).
    */
   verify(): VerifyResult {
-    const s = this.state;
-    return verifyStore({
-      tree: s.tree,
-      tx: s.tx,
-      alloc: s.alloc,
-      chunkCount: s.chunkCount,
-      firstTreeChunk: s.firstTreeChunk,
-      snapLo: s.snapLo,
-      snapHi: s.snapHi,
-      labelChain: s.labelChain,
-    });
+    return verifyStore(this.state);
   }
 
   info(): StoreInfo {
@@ -236,11 +232,21 @@ export class SharedStore implements ExceptionStore {
 
   /** Makes every change so far durable and atomic: blocks, bitmap, then the header sector. */
   commit(): void {
-    commit(this.state);
+    this.group.commitNow();
+  }
+
+  /**
+   * Group commit (txn/group-commit.ts): asks for a commit, made once `group` requests have gathered
+   * (1: now); `onDurable` runs after the commit that covers this request. commit() and close()
+   * cover every request made so far.
+   */
+  requestCommit(group: number, onDurable?: () => void): void {
+    this.group.request(group, onDurable);
   }
 
   /** Commits pending changes (when writable) and closes the COW device. */
   close(): void {
     close(this.state);
+    this.group.durable();
   }
 }

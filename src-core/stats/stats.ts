@@ -3,18 +3,37 @@
  * counting only what check vouches for): per-snapshot exceptions, sharing, tree shape and fill,
  * bitmap free space and fragmentation; for persistent stores the areas and the kernel's usage.
  */
-import type { StatsReport } from '../api/dto.ts';
-import { PersistentCheck } from '../check/persistent.ts';
-import { SharedCheck } from '../check/shared.ts';
+import type { KernelStatus, StoreFormat } from '../store.ts';
+import { PersistentWalk } from '../walk/persistent.ts';
+import { SharedWalk } from '../walk/shared.ts';
 import type { BlockDevice } from '../io/block-device.ts';
 import type { Task } from '../jobs/job.ts';
 import { detectFormat } from '../open.ts';
 import { FIRST_BITMAP_CHUNK, bitmapChunkCount, testBit } from '../shared/format/bitmap.ts';
 import { popcount32 } from '../shared/mask.ts';
 
-/** The stats shape is the API's (api/dto.ts): the engine fills it, every transport carries it as is. */
-export type StoreStats = StatsReport;
-export type SnapshotStats = StatsReport['snapshots'][number];
+/** What a store holds (the engine's type; api/dto.ts carries it as is). */
+export interface StoreStats {
+  format: StoreFormat;
+  chunkBytes: number;
+  chunkCount: number;
+  exceptions: number;
+  /** Exceptions each snapshot reads, of which only it (unique) or others too (shared); bytes. */
+  snapshots: { slot: number; name: string; exceptions: number; unique: number; shared: number; bytes: number }[];
+  /** sharing[k]: exceptions read by exactly k snapshots (index 0 unused). */
+  sharing: number[];
+  /** Shared store: depth, block counts, average fill (0..1). */
+  tree: { depth: number; nodes: number; leaves: number; nodeFill: number; leafFill: number } | null;
+  /** Shared store: free chunks and their fragmentation. */
+  bitmap: { free: number; freeRuns: number; largestFreeRun: number } | null;
+  /** Persistent store: areas in use and `dmsetup status` figures. */
+  persistent: { areas: number; exceptionsPerArea: number; kernel: KernelStatus } | null;
+  /** Problems the walk met (run check for the details). */
+  errors: number;
+  warnings: number;
+}
+
+export type SnapshotStats = StoreStats['snapshots'][number];
 
 export function statsTask(cow: BlockDevice): Task<StoreStats> {
   return detectFormat(cow) === 'shared' ? sharedStats(cow) : persistentStats(cow);
@@ -28,7 +47,7 @@ function sharedStats(cow: BlockDevice): Task<StoreStats> {
   let nodeCap = 0;
   let leafUsed = 0;
   let leafCap = 0;
-  const check = new SharedCheck(cow, {
+  const check = new SharedWalk(cow, {
     exception(_origin, _chunk, lo, hi) {
       const n = popcount32(lo) + popcount32(hi);
       sharing[n]!++;
@@ -99,7 +118,7 @@ function freeSpace(cow: BlockDevice, chunkBytes: number, chunkCount: number): No
 }
 
 function persistentStats(cow: BlockDevice): Task<StoreStats> {
-  const check = new PersistentCheck(cow);
+  const check = new PersistentWalk(cow);
   return {
     step: () => check.step(),
     progress: () => check.progress(),

@@ -1,7 +1,7 @@
 /**
  * Teaching mode: lessons that run the real shared-store engine on a tiny in-memory store and turn
  * its structural events into steps a learner can play, step through and reverse. Pure: no Node,
- * no DOM; the renderer runs it in the page.
+ * no DOM; the renderer runs it in a Web Worker (src-renderer/features/teach/worker).
  */
 export { checkAnswer, describeChunk, type Verdict } from './question.ts';
 export { eventLine } from './explain.ts';

@@ -20,6 +20,10 @@ export class Console {
   emit(value: unknown): void {
     if (this.json) this.out(JSON.stringify(value, jsonReplacer) + '\n');
   }
+  /** Raw output for commands that stream their own text or JSON (tree); synchronous like the rest, so nothing piles up. */
+  write(text: string): void {
+    if (text !== '') this.out(text);
+  }
   /** The command's result: `value` as JSON, or `text` for people. */
   result(value: unknown, text: string | (() => string)): void {
     if (this.json) this.emit(value);

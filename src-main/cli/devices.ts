@@ -1,6 +1,6 @@
 import { SnapscopeError } from '../../src-core/errors.ts';
 import { openStore } from '../../src-core/open.ts';
-import type { ExceptionStore } from '../../src-core/store.ts';
+import type { ExceptionStore, OpenOptions } from '../../src-core/store.ts';
 import { openInput } from '../host/access/inputs.ts';
 import { inspectTarget } from '../host/access/target.ts';
 import type { FileDevice } from '../host/file-device.ts';
@@ -16,12 +16,18 @@ export function openDevice(path: string, role: 'COW' | 'origin', write: boolean,
   return opened.dev as FileDevice;
 }
 
-/** Runs `fn` on the store in `cowPath`, closing it (and its device) whatever happens. */
-export async function withStore<T>(cowPath: string, write: boolean, fn: (store: ExceptionStore) => T | Promise<T>): Promise<T> {
+export type DamageOptions = Pick<OpenOptions, 'tolerateDamage' | 'force'>;
+
+/**
+ * Runs `fn` on the store in `cowPath`, closing it (and its device) whatever happens. With
+ * `tolerateDamage` a damaged store opens read-only instead of failing (info, snapshot list, read);
+ * `force` lets snapshots a repair marked damaged be read (OpenOptions).
+ */
+export async function withStore<T>(cowPath: string, write: boolean, fn: (store: ExceptionStore) => T | Promise<T>, opts: DamageOptions = {}): Promise<T> {
   const dev = openDevice(cowPath, 'COW', write);
   let store: ExceptionStore;
   try {
-    store = openStore(dev, { write });
+    store = openStore(dev, { write, ...opts });
   } catch (e) {
     dev.close();
     throw e;
@@ -44,13 +50,14 @@ export function withVolume<T>(
   cowWrite: boolean,
   originWrite: (store: ExceptionStore) => boolean,
   fn: (store: ExceptionStore, origin: FileDevice) => T | Promise<T>,
+  opts: DamageOptions = {},
 ): Promise<T> {
   let origin: FileDevice | null = null;
   return withStore(cowPath, cowWrite, (store) => {
     assertDistinct(originPath, cowPath);
     origin = openDevice(originPath, 'origin', originWrite(store));
     return fn(store, origin);
-  }).finally(() => origin?.close());
+  }, opts).finally(() => origin?.close());
 }
 
 /** The origin and the COW must be two things: one file as both would be written twice over. */

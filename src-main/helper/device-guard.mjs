@@ -52,8 +52,8 @@ export function blockHandle(p) {
  * Opens the block device behind an O_PATH handle for I/O: through /proc/self/fd, which reopens
  * that very inode whatever the path names now, then checks the new descriptor is the same device.
  */
-export function reopen(handle, write) {
-  const flags = write ? fs.constants.O_RDWR | fs.constants.O_EXCL : fs.constants.O_RDONLY;
+export function reopen(handle, write, direct = false) {
+  const flags = (write ? fs.constants.O_RDWR | fs.constants.O_EXCL : fs.constants.O_RDONLY) | (direct ? fs.constants.O_DIRECT : 0);
   const fd = fs.openSync(`/proc/self/fd/${handle.fd}`, flags);
   const st = fs.fstatSync(fd);
   if (!st.isBlockDevice() || st.rdev !== handle.st.rdev) {

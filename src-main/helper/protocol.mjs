@@ -2,14 +2,15 @@
 // with no imports but node:fs, because the helper runs as root with bare `node`, no TypeScript.
 //
 // Request:  u32le body length | u8 op | body
-//   OPEN  u8 write (0|1), utf-8 path      → u64le size
+//   OPEN  u8 flags (1 write, 2 direct: O_DIRECT reads, read-only), utf-8 path → u64le size
 //   READ  u64le offset, u32le length      → the bytes
 //   WRITE u64le offset, bytes             → (empty)
 //   FLUSH, SIZE, CLOSE (empty)            → (empty) | u64le size | (empty)
+//   LIST_DM (empty)                       → utf-8 JSON of dm-report.mjs (no device needs to be open)
 // Response: u32le body length | u8 status (0 ok, 1 error) | body (error: utf-8 "CODE message")
 // On start the helper sends one ok response whose body is READY.
 
-export const OP = Object.freeze({ OPEN: 1, READ: 2, WRITE: 3, FLUSH: 4, SIZE: 5, CLOSE: 6 });
+export const OP = Object.freeze({ OPEN: 1, READ: 2, WRITE: 3, FLUSH: 4, SIZE: 5, CLOSE: 6, LIST_DM: 7 });
 export const OK = 0;
 export const ERR = 1;
 export const READY = 'snapscope-helper 1';

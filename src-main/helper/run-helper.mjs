@@ -7,6 +7,8 @@
 // and never executes anything it is sent. One device at a time; it exits at end of input — when
 // its client closes the pipe or dies — and after CLOSE.
 import fs from 'node:fs';
+import { DirectReader } from './direct-read.mjs';
+import { dmReport } from './dm-report.mjs';
 import { ERR, MAX_BODY, OK, OP, READY, frame, readFrame, writeAll } from './protocol.mjs';
 import { Refused, blockHandle, confirmedDevices, loadPolicy, refuseMounted, reopen } from './device-guard.mjs';
 
@@ -17,6 +19,8 @@ const policy = loadPolicy();
 let fd = null;
 let size = 0;
 let writable = false;
+/** Set for a direct (O_DIRECT) open: a live COW the kernel writes under us. */
+let direct = null;
 
 function u64(n) {
   const b = Buffer.alloc(8);
@@ -34,13 +38,15 @@ function blockSize(st) {
 
 function open(body) {
   if (fd !== null) throw new Refused('EBUSY', 'a device is already open');
-  const write = body[0] === 1;
+  const write = (body[0] & 1) !== 0;
+  const isDirect = (body[0] & 2) !== 0;
+  if (write && isDirect) throw new Refused('EINVAL', 'direct opens are read-only');
   const path = body.subarray(1).toString('utf8');
   if (!confirmed.has(path)) throw new Refused('EACCES', `${path} was not confirmed for this helper (it was started for ${[...confirmed.keys()].join(', ') || 'no block device'})`);
   const handle = blockHandle(path); // no driver is opened before the node is known to be a block device
   try {
     if (confirmed.get(path) === null || handle.st.rdev !== confirmed.get(path)) throw new Refused('EACCES', `${path} names another device than the one confirmed; refused`);
-    const opened = reopen(handle, write);
+    const opened = reopen(handle, write, isDirect);
     try {
       refuseMounted(handle, opened, path, policy);
     } catch (e) {
@@ -49,6 +55,7 @@ function open(body) {
     }
     fd = opened;
     writable = write;
+    direct = isDirect ? new DirectReader(fs, opened) : null;
     size = blockSize(handle.st);
     return u64(size);
   } finally {
@@ -72,6 +79,10 @@ function handle(op, body) {
       if (length > MAX_BODY - 16) throw new Refused('EINVAL', 'read too large');
       range(offset, length);
       const out = Buffer.alloc(length);
+      if (direct) {
+        direct.read(out, 0, length, offset);
+        return out;
+      }
       let done = 0;
       while (done < length) {
         const n = fs.readSync(fd, out, done, length - done, offset + done);
@@ -100,6 +111,8 @@ function handle(op, body) {
       if (fd !== null) fs.closeSync(fd);
       fd = null;
       return Buffer.alloc(0);
+    case OP.LIST_DM:
+      return Buffer.from(JSON.stringify(dmReport()));
     default:
       throw new Refused('EINVAL', `unknown operation ${op}`);
   }

@@ -7,13 +7,14 @@ const WORKER = `
 const { workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const { fd, done, port } = workerData;
+Atomics.store(done, 1, 1); // started
 port.on('message', (target) => {
   try {
     fs.fsyncSync(fd);
   } catch (e) {
     port.postMessage(String(e && e.message || e));
   }
-  Atomics.store(done, 0, target);
+  if (Atomics.load(done, 0) < target) Atomics.store(done, 0, target);
   Atomics.notify(done, 0);
 });
 `;
@@ -26,7 +27,8 @@ port.on('message', (target) => {
  */
 export class BackgroundFlush {
   private readonly fd: number;
-  private readonly done = new Int32Array(new SharedArrayBuffer(4));
+  /** [0]: the last flush finished; [1]: 1 once the worker runs. */
+  private readonly done = new Int32Array(new SharedArrayBuffer(8));
   private readonly port: MessageChannel['port1'];
   private readonly worker: Worker;
   private requested = 0;
@@ -44,6 +46,12 @@ export class BackgroundFlush {
     const target = ++this.requested;
     this.port.postMessage(target);
     return () => {
+      // A worker starts only once this thread's event loop turns: waiting for one that has not
+      // started (a merge of small batches inside one slice) would never end, so flush here instead.
+      if (Atomics.load(this.done, 1) === 0) {
+        fs.fsyncSync(this.fd);
+        if (Atomics.load(this.done, 0) < target) Atomics.store(this.done, 0, target);
+      }
       for (let seen = Atomics.load(this.done, 0); seen < target; seen = Atomics.load(this.done, 0)) Atomics.wait(this.done, 0, seen);
       const failed = receiveMessageOnPort(this.port);
       if (failed) throw new SnapscopeError('io', `${this.path}: flush failed: ${String(failed.message)}`, { device: this.path });

@@ -1,5 +1,5 @@
 import type { CheckReport } from '../../src-core/api/dto.ts';
-import type { CheckReport as EngineCheckReport } from '../../src-core/check/findings.ts';
+import type { CheckReport as EngineCheckReport } from '../../src-core/walk/findings.ts';
 
 /** The checker's report in the contract's shape: each finding located by device, chunk and entry. */
 export function toCheckReport(r: EngineCheckReport): CheckReport {

@@ -2,6 +2,7 @@ import type { ApiEvent, CallArgs, CallResult, Method, StoreChange } from '../../
 import { ApiError } from '../../src-core/api/errors.ts';
 import { infoDelta } from '../../src-core/api/info-delta.ts';
 import type { StoreInfo } from '../../src-core/store.ts';
+import { sharedOf } from './formats.ts';
 import type { HelperChoice } from './helper-launch.ts';
 import type { JobRegistry } from './jobs.ts';
 import type { StoreSession } from './session.ts';
@@ -12,6 +13,8 @@ export interface HostConfig {
   /** Demo store and recent list. */
   dataDir: string;
   helper: HelperChoice;
+  /** Remote hosts whose live snapshots the UI shows (`serve --host`), each [user@]host for ssh. */
+  liveHosts?: string[];
   /** The engine thread's CancelBoard memory, shared with the main thread (EngineHost). */
   cancelBoard?: SharedArrayBuffer;
   /** A store's own engine thread (EngineHost): the id of the one session it opens. */
@@ -44,16 +47,20 @@ export class HostContext {
   }
 
   /**
-   * Sends the session's pending structural events, then what changed, to every client: the
-   * fields of info that differ from the previous event's (info costs O(snapshots), no walk).
+   * After a commit of ours (or a reload): the next generation. Sends the session's pending
+   * structural events, then what changed, to every client: the fields of info that differ from
+   * the previous event's (info costs O(snapshots), no walk).
    */
   changed(s: StoreSession, reason: StoreChange): void {
     s.contentChanged();
+    s.generation++;
+    s.watch.settle();
+    if (!sharedOf(s.store)?.mergeRecord()) s.originWritesWithoutMerge = s.originWrites();
     this.flushEvents(s);
     const info = s.store.info();
     const delta = infoDelta(this.lastInfo.get(s) ?? null, info);
     this.lastInfo.set(s, info);
-    this.emit({ type: 'store-changed', session: s.id, reason, delta });
+    this.emit({ type: 'store-changed', session: s.id, reason, delta, generation: s.generation });
   }
 
   flushEvents(s: StoreSession): void {

@@ -130,7 +130,7 @@ export class EngineHost implements Transport {
       this.sessionDtos.delete(e.session);
     } else if (e.type === 'store-changed') {
       const dto = this.sessionDtos.get(e.session);
-      if (dto) this.sessionDtos.set(e.session, { ...dto, info: applyInfoDelta(dto.info, e.delta) });
+      if (dto) this.sessionDtos.set(e.session, { ...dto, info: applyInfoDelta(dto.info, e.delta), ...(e.generation !== undefined && { generation: e.generation }) });
     }
     for (const l of this.listeners) l(e);
     if (lane && e.type === 'job' && e.job.endedAt !== null) this.retireIfIdle(lane);

@@ -1,7 +1,9 @@
 import { isMethod, type ApiEvent, type Method, type Transport } from '../../src-core/api/contract.ts';
 import { ApiError, toErrorShape, type Envelope } from '../../src-core/api/errors.ts';
 import { validateArgs } from '../../src-core/api/validate.ts';
+import { adminCalls } from './calls/admin-calls.ts';
 import { hostCalls } from './calls/host-calls.ts';
+import { liveCalls } from './calls/live-calls.ts';
 import { inspectCalls } from './calls/inspect-calls.ts';
 import { jobCalls } from './calls/job-calls.ts';
 import { occupancyCalls } from './calls/occupancy-calls.ts';
@@ -10,6 +12,7 @@ import { storeCalls } from './calls/store-calls.ts';
 import { treeCalls } from './calls/tree-calls.ts';
 import { HostContext, type HostConfig, type Handler, type Handlers } from './context.ts';
 import { CancelBoard } from './cancel-board.ts';
+import { pollDisks } from './disk-poll.ts';
 import { JobRegistry } from './jobs.ts';
 
 /**
@@ -21,13 +24,15 @@ export class EngineService implements Transport {
   private readonly listeners = new Set<(event: ApiEvent) => void>();
   private readonly handlers: Handlers;
   readonly context: HostContext;
+  private readonly stopPolling: () => void;
 
   constructor(config: HostConfig) {
     const emit = (event: ApiEvent): void => {
       for (const l of this.listeners) l(event);
     };
     this.context = new HostContext(config, new JobRegistry(emit, new CancelBoard(config.cancelBoard)), emit);
-    this.handlers = { ...hostCalls(this.context), ...sessionCalls(this.context), ...storeCalls(this.context), ...occupancyCalls(this.context), ...treeCalls(this.context), ...inspectCalls(this.context), ...jobCalls(this.context) };
+    this.handlers = { ...hostCalls(this.context), ...liveCalls(this.context), ...sessionCalls(this.context), ...storeCalls(this.context), ...occupancyCalls(this.context), ...treeCalls(this.context), ...inspectCalls(this.context), ...jobCalls(this.context), ...adminCalls(this.context) };
+    this.stopPolling = pollDisks(this.context);
   }
 
   async call(method: Method | string, args: unknown): Promise<Envelope<unknown>> {
@@ -48,6 +53,7 @@ export class EngineService implements Transport {
 
   /** Cancels the jobs and closes every session (shutdown). */
   async dispose(): Promise<void> {
+    this.stopPolling();
     await this.context.jobs.cancelAll();
     for (const s of this.context.sessions.values()) s.close();
     this.context.sessions.clear();

@@ -82,6 +82,22 @@ export class FileDevice implements BlockDevice {
     while (done < src.length) done += this.io(() => fs.writeSync(this.handle(), src, done, src.length - done, offset + done), offset);
   }
 
+  /** Consecutive blocks in one pwritev (a commit's shadowed path usually lands in adjacent chunks). */
+  writev(offset: number, parts: readonly Uint8Array[]): void {
+    if (this.readOnly) throw new SnapscopeError('read-only', `${this.name} is open read-only`, { device: this.name });
+    let total = 0;
+    for (const p of parts) total += p.length;
+    checkRange(this, offset, total);
+    const done = this.io(() => fs.writevSync(this.handle(), parts as Uint8Array[], offset), offset);
+    if (done === total) return;
+    // A short write: finish part by part from where it stopped.
+    let at = 0;
+    for (const p of parts) {
+      if (at + p.length > done) this.write(offset + at + Math.max(0, done - at), p.subarray(Math.max(0, done - at)));
+      at += p.length;
+    }
+  }
+
   flush(): void {
     if (!this.readOnly) this.io(() => fs.fsyncSync(this.handle()), 0);
   }

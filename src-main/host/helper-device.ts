@@ -5,6 +5,7 @@ import path from 'node:path';
 import { SnapscopeError } from '../../src-core/errors.ts';
 import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import { checkRange } from '../../src-core/io/memory-device.ts';
+import type { DmReport } from '../helper/dm-report.mjs';
 import { ERR, OP, READY, frame, readFrame, writeAll } from '../helper/protocol.mjs';
 
 /** How to start the helper as root: a command line that ends with the helper's own arguments. */
@@ -44,8 +45,29 @@ export class HelperDevice implements BlockDevice {
     return this.sizeBytes;
   }
 
-  static open(launcher: HelperLauncher, devicePath: string, options: { write?: boolean } = {}): HelperDevice {
+  /**
+   * Opens `devicePath` through the helper. `direct` reads with O_DIRECT (read-only): for a live COW
+   * that the kernel writes under the page cache (helper/direct-read.mjs).
+   */
+  static open(launcher: HelperLauncher, devicePath: string, options: { write?: boolean; direct?: boolean } = {}): HelperDevice {
     const write = options.write === true;
+    const dev = HelperDevice.connect(launcher, devicePath, write, devicePath);
+    try {
+      const flags = (write ? 1 : 0) | (options.direct ? 2 : 0);
+      const body = Buffer.concat([Buffer.from([flags]), Buffer.from(devicePath, 'utf8')]);
+      dev.sizeBytes = Number(dev.request(OP.OPEN, body, 'open').readBigUInt64LE(0));
+      return dev;
+    } catch (e) {
+      dev.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A helper with no device open, for its machine-wide requests (listDm): one connection serves
+   * every poll, so a watch of a remote host does not start a helper each second.
+   */
+  static connect(launcher: HelperLauncher, name: string, write = false, devicePath?: string): HelperDevice {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapscope-helper-'));
     const reqPath = path.join(dir, 'req');
     const repPath = path.join(dir, 'rep');
@@ -59,21 +81,24 @@ export class HelperDevice implements BlockDevice {
     const [rep, repChild] = fifoEnds(repPath, fs.constants.O_RDONLY, fs.constants.O_WRONLY);
     const err = fs.openSync(errPath, 'w');
     // The device is named on the helper's command line: the privilege prompt shows what it confirms.
-    const child = spawn(launcher.command, [...launcher.args, devicePath], { stdio: [reqChild, repChild, err], detached: false });
+    const child = spawn(launcher.command, [...launcher.args, ...(devicePath ? [devicePath] : [])], { stdio: [reqChild, repChild, err], detached: false });
     child.on('error', () => undefined); // a launcher that cannot start shows as end-of-file on the replies
     child.unref();
     for (const fd of [reqChild, repChild, err]) fs.closeSync(fd);
-    const dev = new HelperDevice(devicePath, req, rep, dir, errPath, !write);
+    const dev = new HelperDevice(name, req, rep, dir, errPath, !write);
     try {
       const ready = dev.receive('start', launcher.method);
       if (ready.toString('utf8') !== READY) throw dev.failure('start', `unexpected greeting from the helper`);
-      const body = Buffer.concat([Buffer.from([write ? 1 : 0]), Buffer.from(devicePath, 'utf8')]);
-      dev.sizeBytes = Number(dev.request(OP.OPEN, body, 'open').readBigUInt64LE(0));
       return dev;
     } catch (e) {
       dev.close();
       throw e;
     }
+  }
+
+  /** The device-mapper report of the helper's machine (helper/dm-report.mjs), e.g. a remote host's. */
+  listDm(): DmReport {
+    return JSON.parse(this.request(OP.LIST_DM, Buffer.alloc(0), 'list device-mapper targets').toString('utf8')) as DmReport;
   }
 
   read(offset: number, dst: Uint8Array): void {

@@ -26,10 +26,12 @@ export function mergePlan(store: ExceptionStore, origin: BlockDevice, slot: numb
   throw unsupported(store);
 }
 
-export function mergeTask(store: ExceptionStore, origin: BlockDevice, slot: number, events?: EventSink, batchChunks?: number): Task<MergeResult> {
-  if (store instanceof PersistentStore) return createPersistentMerge(store, origin, events ? { events } : {});
+/** `batchMs` sizes batches by time instead (the UI's merges: Pause and Cancel act within about that). */
+export function mergeTask(store: ExceptionStore, origin: BlockDevice, slot: number, events?: EventSink, batchChunks?: number, batchMs?: number): Task<MergeResult> {
+  const byTime = batchMs !== undefined && batchChunks === undefined ? { batchMs } : {};
+  if (store instanceof PersistentStore) return createPersistentMerge(store, origin, { ...(events ? { events } : {}), ...byTime });
   if (store instanceof SharedStore) {
-    const batch = batchOptions(store, batchChunks);
+    const batch = { ...batchOptions(store, batchChunks), ...byTime };
     if (!(origin instanceof FileDevice)) return createSharedMerge(store, origin, slot, batch);
     const flush = new BackgroundFlush(origin.name);
     try {

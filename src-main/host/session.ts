@@ -7,6 +7,8 @@ import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import { openStore } from '../../src-core/open.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
 import { structuralToDto } from './convert.ts';
+import { countWrites, DiskWatch } from './disk-watch.ts';
+import { sharedOf } from './formats.ts';
 import { ExceptionIndex } from './exception-index.ts';
 import type { HelperLauncher } from './helper-device.ts';
 import { LockedError } from './access/inputs.ts';
@@ -23,6 +25,8 @@ export interface SessionOpen {
   write: boolean;
   helper: HelperLauncher | null;
   onProgress?: (done: number, total: number) => void;
+  /** A reload continues the generations of the session it replaces. */
+  generation?: number;
 }
 
 /**
@@ -41,6 +45,15 @@ export class StoreSession {
   private version = 0;
   private pending: StructuralEventDto[] = [];
   private dropped = 0;
+  /** Bumped by every commit the host makes and every reload (HostContext.changed). */
+  generation = 1;
+  /** Someone else changed the store on disk: writes wait for a reload. `announced` once the clients were told. */
+  stale = false;
+  announced = false;
+  readonly watch: DiskWatch;
+  /** Writes to the origin so far, and their count when the store last had no merge record (null: unknown, it had one when opened). */
+  readonly originWrites: () => number;
+  originWritesWithoutMerge: number | null = null;
 
   private constructor(
     readonly id: string,
@@ -53,7 +66,11 @@ export class StoreSession {
     readonly viaHelper: boolean,
     /** Why a session asked for writing is read-only: another process holds the store. */
     readonly readOnlyReason: string | null,
-  ) {}
+  ) {
+    this.watch = new DiskWatch(cowPath, cow);
+    this.originWrites = origin ? countWrites(origin) : () => 0;
+    if (!sharedOf(store)?.mergeRecord()) this.originWritesWithoutMerge = 0;
+  }
 
   /**
    * Opens the store. Asked for writing while another process (a CLI command, another window)
@@ -85,6 +102,7 @@ export class StoreSession {
       });
       if (origin) checkGeometry(store, origin.dev);
       session = new StoreSession(o.id, o.cow, o.origin, o.write, cow.dev, origin?.dev ?? null, store, cow.viaHelper || origin?.viaHelper === true, readOnlyReason);
+      session.generation = o.generation ?? 1;
       return session;
     } catch (e) {
       origin?.dev.close();
@@ -103,6 +121,7 @@ export class StoreSession {
       viaHelper: this.viaHelper,
       ...(this.readOnlyReason !== null && { readOnlyReason: this.readOnlyReason }),
       info: this.store.info(),
+      generation: this.generation,
     };
   }
 
@@ -114,6 +133,7 @@ export class StoreSession {
     }
     if (!this.store.valid) throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is marked invalid and opens read-only`, { device: this.cowPath });
     this.requireNoWriter(what);
+    this.requireFresh(what);
     this.requireUnused(what);
     if (this.readers.size) throw new ApiError('busy', `cannot ${what}: ${[...this.readers].join(', ')} is reading ${this.cowPath}; wait for it or cancel it`, { device: this.cowPath });
   }
@@ -127,6 +147,12 @@ export class StoreSession {
     for (const [path, role] of [[this.cowPath, 'COW'], [this.originPath, 'origin']] as const) {
       if (path !== null && !isBlockDevice(path)) assertNotInUse(path, role, what);
     }
+  }
+
+  /** Throws 'stale' when the store changed on disk since it was read: a write now would overwrite that change. */
+  requireFresh(what: string): void {
+    if (!this.stale && this.watch.changed()) this.stale = true;
+    if (this.stale) throw new ApiError('stale', `cannot ${what}: ${this.cowPath} changed on disk since it was read (another program wrote it); reload it first`, { device: this.cowPath });
   }
 
   /** Throws 'busy' while a job writes to this store. */
@@ -179,9 +205,14 @@ export class StoreSession {
     return batch;
   }
 
+  /**
+   * Closes the store. A clean close may commit once more (deferred frees); when someone else wrote
+   * the store meanwhile that commit would overwrite their change, so a stale store is dropped
+   * without writing: its last commit of ours is already on disk.
+   */
   close(): void {
     try {
-      this.store.close();
+      if (!this.stale && !this.watch.changed()) this.store.close();
     } finally {
       this.origin?.close();
       this.cow.close();

@@ -32,6 +32,8 @@ export interface ServeOptions {
   buildUi?: boolean;
   /** The engine to serve (default: a new EngineHost in a worker thread, disposed on close). */
   engine?: Transport & { dispose?(): Promise<void> };
+  /** Remote hosts whose live dm snapshots the UI shows ([user@]host, through ssh; ADR 0008). */
+  liveHosts?: string[];
   /** Where the one "serving" line goes (default stdout). */
   log?: (line: string) => void;
   /** The per-user directory (0700) of the token file and launcher pages; default runtime-dir.ts's. */
@@ -61,7 +63,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
   const runtimeDir = o.runtimeDir ?? defaultRuntimeDir();
   const token = keptToken(runtimeDir, o.newToken === true);
   const uiDir = o.uiDir ?? process.env['SNAPSCOPE_UI_DIR'] ?? path.join(ROOT, 'out', 'renderer');
-  const engine = o.engine ?? new EngineHost(hostConfig('serve', version()));
+  const engine = o.engine ?? new EngineHost({ ...hostConfig('serve', version()), ...(o.liveHosts?.length && { liveHosts: o.liveHosts }) });
   const server = http.createServer();
   let port = 0; // set once listening, before any request can arrive
 

@@ -5,16 +5,20 @@ import { ActivityView } from '../features/activity/ActivityView.tsx';
 import { BitmapView } from '../features/bitmap/BitmapView.tsx';
 import { BtreeView } from '../features/btree/BtreeView.tsx';
 import { LeafView } from '../features/leaf/LeafView.tsx';
+import { LiveView } from '../features/live/LiveView.tsx';
 import { MergeView } from '../features/merge/MergeView.tsx';
 import { OverviewView } from '../features/overview/OverviewView.tsx';
 import { PersistentView } from '../features/persistent/PersistentView.tsx';
 import { StartView } from '../features/start/StartView.tsx';
 import { TeachView } from '../features/teach/TeachView.tsx';
+import { ToolsView } from '../features/tools/ToolsView.tsx';
 import { AboutDialog } from './AboutDialog.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import { StoreProvider, useApp } from './store-context.tsx';
+import { ConnectionNotice } from './ConnectionBadge.tsx';
 import { TopBar } from './TopBar.tsx';
+import { routeFits } from './nav.ts';
 import { useHashRoute } from './use-hash-route.ts';
 import { useShortcuts } from './use-shortcuts.ts';
 
@@ -26,8 +30,10 @@ const VIEWS: Record<RouteName, () => ReactNode> = {
   bitmap: () => <BitmapView />,
   persistent: () => <PersistentView />,
   merge: () => <MergeView />,
+  tools: () => <ToolsView />,
   activity: () => <ActivityView />,
   teach: () => <TeachView />,
+  live: () => <LiveView />,
 };
 
 /** Views that need an open store fall back to Start when none is open. */
@@ -36,7 +42,14 @@ const NEEDS_STORE = new Set<RouteName>(['overview', 'btree', 'leaf', 'bitmap', '
 function Routed() {
   const route = useApp((s) => s.route);
   const open = useApp((s) => s.session !== null);
-  const shown: RouteName = NEEDS_STORE.has(route) && !open ? 'start' : route;
+  const format = useApp((s) => s.info?.format ?? null);
+  const navigate = useApp((s) => s.navigate);
+  // A view the open store's format does not have (the B-tree of a persistent COW) is not shown: Overview instead.
+  const misfit = open && format !== null && !routeFits(route, format);
+  useEffect(() => {
+    if (misfit) navigate('overview');
+  }, [misfit, navigate]);
+  const shown: RouteName = NEEDS_STORE.has(route) && !open ? 'start' : misfit ? 'overview' : route;
   return (
     <main className="content" id="main">
       <ErrorBoundary resetKey={shown}>{VIEWS[shown]()}</ErrorBoundary>
@@ -56,6 +69,7 @@ export function App({ store }: { store: AppStore }) {
         <Sidebar />
         <div className="main">
           <TopBar />
+          <ConnectionNotice />
           <Routed />
         </div>
       </div>

@@ -12,4 +12,5 @@ if (token) {
   here.searchParams.delete(CHANNELS.tokenParam);
   window.history.replaceState(window.history.state, '', `${here.pathname}${here.search}${here.hash}`);
 }
-boot(createWebSocketClient(new URL(window.location.href), token));
+const { client, connection } = createWebSocketClient(new URL(window.location.href), token);
+boot(client, connection);

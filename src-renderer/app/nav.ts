@@ -19,9 +19,17 @@ export const NAV: readonly NavEntry[] = [
   { route: 'bitmap', label: 'Occupancy', key: '5' },
   { route: 'persistent', label: 'Exception table', key: '6', needs: 'persistent' },
   { route: 'merge', label: 'Merge', key: '7' },
+  { route: 'live', label: 'Live snapshots', key: '0', needs: 'none' },
+  { route: 'tools', label: 'Tools', key: 't', needs: 'none' },
   { route: 'activity', label: 'Activity', key: '8', needs: 'none' },
   { route: 'teach', label: 'Teach', key: '9', needs: 'none' },
 ];
+
+/** Whether `route` exists for a store of `format` (views of the other format do not). */
+export function routeFits(route: RouteName, format: StoreFormat | null): boolean {
+  const entry = NAV.find((n) => n.route === route);
+  return !entry || navEnabled(entry, format);
+}
 
 export function navEnabled(entry: NavEntry, format: StoreFormat | null): boolean {
   if (entry.needs === 'none') return true;

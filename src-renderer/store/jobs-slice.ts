@@ -25,6 +25,8 @@ export interface JobsSlice {
   reattachMerge(snapshotName: string): Promise<boolean>;
   applyJob(job: JobInfo): void;
   clearMerge(): void;
+  /** Clears a recorded merge that moved no origin chunk (the host checks); the origin stays as it was. */
+  abandonMerge(): Promise<void>;
 }
 
 export const createJobsSlice: SliceCreator<JobsSlice> = (client) => (set, get) => {
@@ -100,6 +102,19 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (client) => (set, get) =
     },
 
     clearMerge: () => set({ merge: null, mergeError: null }),
+
+    async abandonMerge() {
+      const session = get().session?.session;
+      if (!session) return;
+      set({ mergeError: null });
+      try {
+        const info = await get().track('abandon the recorded merge', () => client.mergeAbandon({ session }));
+        get().applyInfo(info);
+        set({ merge: null });
+      } catch (e) {
+        set({ mergeError: toViewError(e) });
+      }
+    },
   };
 };
 

@@ -11,6 +11,8 @@ export interface LeafSlice {
   /** The snapshot whose column the sharemap emphasizes (picked in the legend). */
   highlightSlot: number | null;
   openLeaf(chunk: number, origin?: number): Promise<void>;
+  /** The leaf that maps origin chunk `origin`, found through the host (no tree view needed), with that chunk marked. */
+  openLeafOf(origin: number): Promise<void>;
   refreshLeaf(): Promise<void>;
   setHighlightSlot(slot: number | null): void;
 }
@@ -25,6 +27,16 @@ export const createLeafSlice: SliceCreator<LeafSlice> = (client) => (set, get) =
     set({ leafChunk: chunk, leafDetail: null, leafError: null, leafOrigin: origin ?? null });
     get().navigate('leaf');
     await get().refreshLeaf();
+  },
+  async openLeafOf(origin) {
+    const session = get().session?.session;
+    if (!session) return;
+    try {
+      const path = await client.pathTo({ session, key: origin });
+      await get().openLeaf(path.leaf, origin);
+    } catch (e) {
+      set({ leafError: toViewError(e) });
+    }
   },
   async refreshLeaf() {
     const session = get().session?.session;

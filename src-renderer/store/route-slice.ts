@@ -1,8 +1,8 @@
 import type { SliceCreator } from './types.ts';
 
-export type RouteName = 'start' | 'overview' | 'btree' | 'leaf' | 'bitmap' | 'persistent' | 'merge' | 'activity' | 'teach';
+export type RouteName = 'start' | 'overview' | 'btree' | 'leaf' | 'bitmap' | 'persistent' | 'merge' | 'tools' | 'activity' | 'teach' | 'live';
 
-export const ROUTES: readonly RouteName[] = ['start', 'overview', 'btree', 'leaf', 'bitmap', 'persistent', 'merge', 'activity', 'teach'];
+export const ROUTES: readonly RouteName[] = ['start', 'overview', 'btree', 'leaf', 'bitmap', 'persistent', 'merge', 'tools', 'activity', 'teach', 'live'];
 
 export interface RouteSlice {
   route: RouteName;

@@ -123,7 +123,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (client) => (set, 
   },
 
   adoptSession(session) {
-    set({ session, info: session.info, infoError: null });
+    set({ session, info: session.info, infoError: null, diskChanged: false, generation: session.generation ?? 0 });
     get().resetViews();
     if (get().route === 'start') get().navigate('overview');
   },

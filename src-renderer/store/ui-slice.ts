@@ -4,6 +4,17 @@ import type { RouteName } from './route-slice.ts';
 import type { SliceCreator } from './types.ts';
 
 export type ZoomKind = 'in' | 'out' | 'reset';
+export type Theme = 'system' | 'light' | 'dark';
+const THEME_KEY = 'snapscope-theme';
+
+function savedTheme(): Theme {
+  try {
+    const t = globalThis.localStorage?.getItem(THEME_KEY);
+    return t === 'light' || t === 'dark' ? t : 'system';
+  } catch {
+    return 'system';
+  }
+}
 
 export interface UiSlice {
   /** The last zoom a menu asked for; the view on screen applies it (useZoomCommand). */
@@ -11,6 +22,9 @@ export interface UiSlice {
   /** A menu asked to search: the search field on screen takes the focus and clears this. */
   searchPending: boolean;
   aboutOpen: boolean;
+  /** The theme toggle: the system's scheme, or forced light or dark (kept in localStorage). */
+  theme: Theme;
+  setTheme(theme: Theme): void;
   setSearchPending(pending: boolean): void;
   setAboutOpen(open: boolean): void;
   /** A command from the Electron menus ('ui' events). */
@@ -40,6 +54,15 @@ export const createUiSlice: SliceCreator<UiSlice> = (client) => (set, get) => {
     zoomCommand: null,
     searchPending: false,
     aboutOpen: false,
+    theme: savedTheme(),
+    setTheme(theme) {
+      try {
+        globalThis.localStorage?.setItem(THEME_KEY, theme);
+      } catch {
+        /* private mode: the choice lasts this page */
+      }
+      set({ theme });
+    },
     setSearchPending: (pending) => set({ searchPending: pending }),
     setAboutOpen: (open) => set({ aboutOpen: open }),
 

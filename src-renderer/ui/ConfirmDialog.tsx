@@ -7,7 +7,7 @@ import { Modal } from './Modal.tsx';
  * The frame of every dialog that acts: Cancel and a confirm button, the body a form (Enter in a
  * field confirms), "Working…" while the action runs, and the action's error kept in the dialog so
  * the user sees it where they acted. Used as is to ask before something destructive, naming what
- * will be lost.
+ * will be lost. The focus starts on the first field, else on Cancel: Enter never destroys by default.
  */
 export function ConfirmDialog({
   title,
@@ -47,7 +47,7 @@ export function ConfirmDialog({
       wide={wide ?? false}
       footer={
         <>
-          <button type="button" className="btn" data-cancel onClick={onClose}>
+          <button type="button" className="btn" data-cancel data-autofocus onClick={onClose}>
             Cancel
           </button>
           <button type="submit" form={form} className={`btn ${danger ? 'btn-danger solid' : 'btn-primary'}`} disabled={busy || disabled}>

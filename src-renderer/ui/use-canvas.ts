@@ -34,15 +34,26 @@ export function cssVar(name: string, fallback: string): string {
 
 const DARK = '(prefers-color-scheme: dark)';
 
-/** 'dark' or 'light' as the system says now; canvases repaint on a change (their colours come from CSS). */
+/** Dark as the theme toggle (`data-theme` on the root) says, else as the system says. */
+function isDark(): boolean {
+  const forced = typeof document === 'undefined' ? undefined : document.documentElement.dataset['theme'];
+  if (forced === 'dark' || forced === 'light') return forced === 'dark';
+  return typeof matchMedia === 'function' && matchMedia(DARK).matches;
+}
+
+/** 'dark' or 'light' as shown now; canvases repaint on a change (their colours come from CSS). */
 export function useColorScheme(): 'dark' | 'light' {
-  const [dark, setDark] = useState(() => typeof matchMedia === 'function' && matchMedia(DARK).matches);
+  const [dark, setDark] = useState(isDark);
   useEffect(() => {
-    if (typeof matchMedia !== 'function') return;
-    const query = matchMedia(DARK);
-    const onChange = (e: MediaQueryListEvent): void => setDark(e.matches);
-    query.addEventListener('change', onChange);
-    return () => query.removeEventListener('change', onChange);
+    const onChange = (): void => setDark(isDark());
+    const query = typeof matchMedia === 'function' ? matchMedia(DARK) : null;
+    query?.addEventListener('change', onChange);
+    const observer = typeof MutationObserver === 'function' ? new MutationObserver(onChange) : null;
+    observer?.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    return () => {
+      query?.removeEventListener('change', onChange);
+      observer?.disconnect();
+    };
   }, []);
   return dark ? 'dark' : 'light';
 }

@@ -57,7 +57,7 @@ describe('snapscope CLI: help, version, usage, bad input', () => {
     expect(oneLine(d)).toContain('is a directory');
   });
 
-  it('a label name that is not UTF-8: info prints one line naming the label chunk and exits 1', () => {
+  it('a label name that is not UTF-8: info still shows the store and says it is damaged; check names the label chunk', () => {
     const cow = path.join(tempDir(), 'cow');
     expect(cli('format', 'shared', cow, '--chunk-size', '4k', '--size', '1M').code).toBe(0);
     expect(cli('snapshot', 'create', cow, '--name', 'before').code).toBe(0);
@@ -66,8 +66,12 @@ describe('snapscope CLI: help, version, usage, bad input', () => {
     bytes[labelChunk * 4096 + 16 + 32] = 0xf7; // the first name's first byte
     fs.writeFileSync(cow, bytes);
     const r = cli('info', cow);
-    expect(r.code).toBe(1);
-    expect(oneLine(r)).toContain(`the name of slot 0 is not UTF-8 (chunk ${labelChunk}, entry 0, field entry.name)`);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/snapshots \(1\):/);
+    expect(r.stdout).toContain('tree damaged: 1 error and 1 warning found, run snapscope check');
+    const c = cli('check', cow);
+    expect(c.code).toBe(1);
+    expect(c.stdout).toContain(`s-label-corrupt chunk ${labelChunk} entry 0: slot 0: the name is not UTF-8`);
   });
 
   it('format warns when the chunk size cannot give 64 snapshots their own copy of one chunk', () => {

@@ -50,3 +50,17 @@ it('a shared merge into a file releases its background flush when it ends', () =
   origin.close();
   expect(fs.readFileSync(originFile).every((b) => b === 1)).toBe(true);
 });
+
+it('a wait before the flush worker has started (no event-loop turn yet) flushes on this thread instead of hanging', () => {
+  const file = path.join(tempDir(), 'origin');
+  fs.writeFileSync(file, Buffer.alloc(4096, 7));
+  const flush = new BackgroundFlush(file);
+  try {
+    const started = Date.now();
+    flush.start()(); // synchronously, as a merge of small batches does inside one slice
+    flush.start()();
+    expect(Date.now() - started).toBeLessThan(5000);
+  } finally {
+    flush.close();
+  }
+});

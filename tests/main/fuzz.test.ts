@@ -22,11 +22,14 @@ const FIELDS: { [M in Method]: AnyKey<CallArgs<M>>[] } = {
   recentStores: [],
   createDemo: ['dir'],
   pickPath: ['kind'],
+  browse: ['dir'],
+  liveSnapshots: ['hosts'],
   open: ['cow', 'origin', 'write'],
   openStart: ['cow', 'origin', 'write'],
   close: ['session'],
   sessions: [],
   info: ['session'],
+  reload: ['session'],
   treeRoot: ['session'],
   treeBlock: ['session', 'chunk'],
   pathTo: ['session', 'key'],
@@ -41,10 +44,13 @@ const FIELDS: { [M in Method]: AnyKey<CallArgs<M>>[] } = {
   snapshotRename: ['session', 'snapshot', 'name'],
   writeChunk: ['session', 'to', 'chunk', 'fill'],
   randomWrites: ['session', 'to', 'count', 'seed', 'commitEvery'],
+  writeData: ['session', 'to', 'offset', 'data'],
+  mergeAbandon: ['session'],
   check: ['session', 'cow'],
   stats: ['session', 'cow'],
   dump: ['session', 'cow', 'format', 'maxBytes'],
   merge: ['session', 'snapshot', 'dryRun', 'batchChunks'],
+  repair: ['session', 'cow', 'out'],
   jobs: [],
   jobPause: ['job'],
   jobResume: ['job'],
@@ -98,6 +104,9 @@ const TYPED: { [F in AnyKey<CallArgs<Method>>]: fc.Arbitrary<unknown> } = {
   job: fc.constant('$JOB'),
   dryRun: fc.boolean(),
   batchChunks: fc.integer({ min: 1, max: 300 }),
+  data: fc.uint8Array({ minLength: 1, maxLength: 9000 }).map((b) => Buffer.from(b).toString('base64')),
+  out: fc.constantFrom('repaired-a.cow', 'repaired-b.cow'),
+  hosts: fc.constant([]), // this host only: the fuzz reaches no other machine
 };
 const field = (f: keyof typeof TYPED): fc.Arbitrary<unknown> => fc.oneof({ weight: 20, arbitrary: TYPED[f] }, { weight: 1, arbitrary: garbage }, { weight: 2, arbitrary: fc.constant(undefined) });
 /** Mostly the method's own fields with plausible values, sometimes anything at all. */

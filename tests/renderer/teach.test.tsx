@@ -4,7 +4,9 @@ import { afterEach, beforeAll, expect, it } from 'vitest';
 import type { EngineService } from '../../src-main/host/engine-service.ts';
 import { App } from '../../src-renderer/app/App.tsx';
 import { lessonById, TeachSession } from '../../src-core/teach/index.ts';
+import { TeachEngineContext } from '../../src-renderer/features/teach/engine/engine-context.ts';
 import { readText } from '../../src-renderer/features/teach/file-io.ts';
+import { inProcessTeachEngine } from '../../src-renderer/features/teach/worker/in-process.ts';
 import { appOverEngine, tempDir } from './fixtures.ts';
 
 // jsdom lacks these platform pieces; the view uses them only to save a file.
@@ -26,7 +28,12 @@ async function openTeach() {
   const app = appOverEngine(tempDir());
   service = app.service;
   window.history.replaceState(null, '', '#/start');
-  render(<App store={app.store} />);
+  // jsdom has no Worker: the same teach server answers the same messages in process.
+  render(
+    <TeachEngineContext.Provider value={inProcessTeachEngine}>
+      <App store={app.store} />
+    </TeachEngineContext.Provider>,
+  );
   const start = await screen.findByRole('region', { name: 'Open a snapshot exception store' });
   fireEvent.click(within(start).getByRole('button', { name: 'Teach' }));
   await screen.findByRole('heading', { name: 'Teach' });

@@ -21,6 +21,8 @@ export class BitmapAllocator {
    * written puts them on disk too.
    */
   private readonly tailChunk: number;
+  /** log2(chunkBytes): bitmap byte → bitmap chunk is a shift (a division showed in 1M-chunk deletes). */
+  private readonly chunkShift: number;
   freeCount: number;
 
   constructor(
@@ -38,6 +40,7 @@ export class BitmapAllocator {
     this.dirtyLow = new Int32Array(chunks).fill(-1);
     this.dirtyHigh = new Int32Array(chunks).fill(-1);
     this.tailChunk = chunkCount < bits.length * 8 ? chunks - 1 : -1;
+    this.chunkShift = 31 - Math.clz32(chunkBytes);
   }
 
   isUsed(chunk: number): boolean {
@@ -121,7 +124,7 @@ export class BitmapAllocator {
 
   /** Records that bitmap byte `byte` changed. */
   private touch(byte: number): void {
-    const index = Math.floor(byte / this.chunkBytes);
+    const index = byte >>> this.chunkShift;
     const low = this.dirtyLow[index]!;
     if (low < 0) {
       // A chunk put in dirtyChunks directly (format lists them all) is written whole.

@@ -10,9 +10,6 @@ import { nodeCapacity, type NodeView } from '../format/node.ts';
 import { toBigMask } from '../mask.ts';
 import type { Transaction } from '../txn/transaction.ts';
 
-/** Deepest tree accepted on open (a 512 B-chunk tree of 2^53 origins has fewer levels). */
-export const MAX_LEVELS = 16;
-
 export class ExceptionTree {
   /** Chunks root→leaf of the last probe (levels + 1 entries valid). */
   readonly path: number[] = [];

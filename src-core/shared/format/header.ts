@@ -74,18 +74,30 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-/** CRC-32 (IEEE) of bytes 0..88, so a stray write into the header is noticed. */
-export function headerChecksum(bytes: Uint8Array): number {
+/** CRC-32 (IEEE 802.3, as zlib): crc32("123456789") = 0xcbf43926. */
+export function crc32(bytes: Uint8Array): number {
   const table = CRC_TABLE;
-  const end = L.checksum.offset;
   let crc = -1;
-  for (let i = 0; i < end; i++) crc = table[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+  for (let i = 0; i < bytes.length; i++) crc = table[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
   return ~crc >>> 0;
 }
 
+/** CRC-32 of bytes 0..88, so a stray write into the header is noticed. */
+export function headerChecksum(bytes: Uint8Array): number {
+  return crc32(bytes.subarray(0, L.checksum.offset));
+}
+
+/** The view of the last buffer encoded into: every commit encodes into the same sector. */
+let lastOut: Uint8Array | null = null;
+let lastView: DataView | null = null;
+
 export function encodeHeader(h: SharedHeader, out: Uint8Array): void {
   out.fill(0, 0, HEADER_BYTES);
-  const dv = new DataView(out.buffer, out.byteOffset, HEADER_BYTES);
+  if (out !== lastOut) {
+    lastOut = out;
+    lastView = new DataView(out.buffer, out.byteOffset, HEADER_BYTES);
+  }
+  const dv = lastView!;
   dv.setUint32(L.magic.offset, h.magic, true);
   dv.setUint32(L.valid.offset, h.valid ? 1 : 0, true);
   dv.setUint32(L.version.offset, h.version, true);

@@ -5,7 +5,6 @@
  * and a chain is one or a few chunks), so a commit never overwrites a committed label block.
  */
 import { SnapscopeError } from '../../errors.ts';
-import { decodeUtf8, encodeUtf8 } from '../utf8.ts';
 import { getU64, setU64 } from './le.ts';
 
 export const LABEL_MAGIC = 0x4c424c53; // "SLBL"
@@ -21,7 +20,9 @@ export const LABEL_LAYOUT = {
   entries: { offset: 16, size: 32 },
   'entry.slot': { offset: 0, size: 1 },
   'entry.name_len': { offset: 1, size: 1 },
-  'entry.reserved': { offset: 2, size: 6 },
+  'entry.flags': { offset: 2, size: 1 },
+  'entry.reserved': { offset: 3, size: 1 },
+  'entry.lost': { offset: 4, size: 4 },
   'entry.created': { offset: 8, size: 8 },
   'entry.uuid': { offset: 16, size: 16 },
   'entry.name': { offset: 32, size: 0 },
@@ -34,6 +35,35 @@ export interface SnapshotLabel {
   uuid: string;
   /** Unix seconds. */
   created: number;
+  /**
+   * Present when a repair could not recover every exception of this snapshot: how many origin
+   * chunks it lost (LOST_UNKNOWN: a range whose contents were unreadable). The engine refuses to
+   * read or merge such a snapshot unless forced (docs/check.md § repair).
+   */
+  lost?: number;
+}
+
+/** entry.flags bit 0: the snapshot lost data in a repair (entry.lost says how many chunks). */
+export const LABEL_FLAG_DAMAGED = 1;
+/** entry.lost when the count is not known (a lost range whose leaf could not be read). */
+export const LOST_UNKNOWN = 0xffffffff;
+
+const UTF8_OUT = new TextEncoder();
+/** Fatal: a name that is not UTF-8 is an error, never silently replaced. */
+const UTF8_IN = new TextDecoder('utf-8', { fatal: true });
+
+/** A label name's bytes on disk (UTF-8). */
+export function nameBytes(name: string): Uint8Array {
+  return UTF8_OUT.encode(name);
+}
+
+/** The name in `bytes`, or null when they are not UTF-8. */
+function decodeName(bytes: Uint8Array): string | null {
+  try {
+    return UTF8_IN.decode(bytes);
+  } catch {
+    return null;
+  }
 }
 
 function entryBytes(nameBytes: number): number {
@@ -46,7 +76,7 @@ export function packLabels(labels: readonly SnapshotLabel[], chunkBytes: number)
   let current: SnapshotLabel[] = [];
   let used = LABEL_HEADER_BYTES;
   for (const label of labels) {
-    const size = entryBytes(encodeUtf8(label.name).length);
+    const size = entryBytes(nameBytes(label.name).length);
     if (used + size > chunkBytes) {
       blocks.push(current);
       current = [];
@@ -68,9 +98,13 @@ export function encodeLabelBlock(labels: readonly SnapshotLabel[], next: number,
   setU64(dv, 8, next);
   let at = LABEL_HEADER_BYTES;
   for (const label of labels) {
-    const name = encodeUtf8(label.name);
+    const name = nameBytes(label.name);
     out[at] = label.slot;
     out[at + 1] = name.length;
+    if (label.lost !== undefined) {
+      out[at + 2] = LABEL_FLAG_DAMAGED;
+      dv.setUint32(at + 4, Math.min(label.lost, LOST_UNKNOWN), true);
+    }
     setU64(dv, at + 8, label.created);
     out.set(uuidToBytes(label.uuid), at + 16);
     out.set(name, at + LABEL_ENTRY_FIXED_BYTES);
@@ -111,9 +145,10 @@ export function decodeLabelBlock(bytes: Uint8Array, chunk: number, device: strin
     const len = bytes[at + 1]!;
     if (slot > 63) fail(`slot ${slot} is not 0..63`, 'entry.slot', i);
     if (len > MAX_NAME_BYTES || at + entryBytes(len) > bytes.length) fail(`name length ${len} is too long`, 'entry.name_len', i);
-    const name = decodeUtf8(bytes.subarray(at + LABEL_ENTRY_FIXED_BYTES, at + LABEL_ENTRY_FIXED_BYTES + len));
+    const name = decodeName(bytes.subarray(at + LABEL_ENTRY_FIXED_BYTES, at + LABEL_ENTRY_FIXED_BYTES + len));
     const created = getU64(dv, at + 8, { device, chunk, entry: i, field: 'entry.created' });
-    if (name !== null) labels.push({ slot, created, uuid: bytesToUuid(bytes.subarray(at + 16, at + 32)), name });
+    const lost = (bytes[at + 2]! & LABEL_FLAG_DAMAGED) !== 0 ? { lost: dv.getUint32(at + 4, true) } : {};
+    if (name !== null) labels.push({ slot, created, uuid: bytesToUuid(bytes.subarray(at + 16, at + 32)), name, ...lost });
     else if (skipBadName) skipBadName(i, slot);
     else fail(`the name of slot ${slot} is not UTF-8`, 'entry.name', i);
     at += entryBytes(len);

@@ -5,9 +5,7 @@
  * from the chunk's end down. Origin chunk i of the leaf is base_chunk + map[i].rchunk; its
  * exceptions are the bytes map[i].offset .. map[i+1].offset.
  */
-import { SnapscopeError } from '../../errors.ts';
-import { getU64, getU64Fast, setU64, TWO32 } from './le.ts';
-import type { DecodeContext } from './node.ts';
+import { getU64Fast, setU64, TWO32 } from './le.ts';
 
 export const LEAF_MAGIC = 0x1eaf;
 export const LEAF_VERSION = 0;
@@ -278,66 +276,5 @@ export class LeafView {
       hi |= this.shareHi(e);
     }
     this.setUsing(lo, hi);
-  }
-
-  /**
-   * Checks magic, version, count, map offsets (ascending, 16-byte steps, sentinel at the chunk
-   * end), rchunks ascending, every exception's chunk in the data area and share non-zero and
-   * within `snapmask`.
-   */
-  validate(ctx: DecodeContext, snapLo: number, snapHi: number): void {
-    const where = (field: string, entry?: number) => ({
-      device: ctx.device,
-      chunk: this.chunk,
-      field,
-      path: ctx.path,
-      ...(entry === undefined ? {} : { entry }),
-    });
-    const fail = (msg: string, field: string, entry?: number): never => {
-      const ent = entry === undefined ? '' : `, entry ${entry}`;
-      throw new SnapscopeError('corrupt', `B-tree leaf: ${msg} (chunk ${this.chunk}${ent}, field ${field})`, where(field, entry));
-    };
-    const magic = this.dv.getUint16(0, true);
-    if (magic !== LEAF_MAGIC) fail(`magic 0x${magic.toString(16)} is not 0x1eaf`, 'magic');
-    const version = this.dv.getUint16(2, true);
-    if (version !== LEAF_VERSION) fail(`version ${version} is not ${LEAF_VERSION}`, 'version');
-    getU64(this.dv, 8, where('base_chunk'));
-    const count = this.count;
-    const maxCount = Math.floor((this.size - LEAF_HEADER_BYTES - MAP_ENTRY_BYTES) / (MAP_ENTRY_BYTES + EXCEPTION_BYTES));
-    if (count > maxCount) fail(`count ${count} exceeds ${maxCount}`, 'count');
-    const mapEnd = LEAF_HEADER_BYTES + (count + 1) * MAP_ENTRY_BYTES;
-    if (this.listStart(count) !== this.size) fail(`sentinel offset ${this.listStart(count)} is not the chunk size ${this.size}`, 'map.offset', count);
-    let prevOff = mapEnd;
-    for (let i = 0; i < count; i++) {
-      const off = this.listStart(i);
-      const next = this.listStart(i + 1);
-      if (off < prevOff || off >= next || (this.size - off) % EXCEPTION_BYTES !== 0) {
-        fail(`map offset ${off} is out of order or misaligned`, 'map.offset', i);
-      }
-      if (i > 0 && this.rchunk(i) <= this.rchunk(i - 1)) fail(`rchunk ${this.rchunk(i)} is not above the previous one`, 'map.rchunk', i);
-      prevOff = off;
-    }
-    let usingLo = 0;
-    let usingHi = 0;
-    for (let e = this.listStart(0); e < this.size; e += EXCEPTION_BYTES) {
-      const lo = this.shareLo(e);
-      const hi = this.shareHi(e);
-      const entry = (e - this.listStart(0)) / EXCEPTION_BYTES;
-      if (lo === 0 && hi === 0) fail('exception with an empty share mask', 'exception.share', entry);
-      if ((lo & ~snapLo) !== 0 || (hi & ~snapHi) !== 0) fail('exception shared with a snapshot not in the snapmask', 'exception.share', entry);
-      const chunk = getU64(this.dv, e + 8, where('exception.chunk', entry));
-      if (chunk < ctx.firstTreeChunk || chunk >= ctx.chunkCount) {
-        fail(`exception chunk ${chunk} is outside the data area ${ctx.firstTreeChunk}..${ctx.chunkCount - 1}`, 'exception.chunk', entry);
-      }
-      usingLo |= lo;
-      usingHi |= hi;
-    }
-    // The seed never maintained using_mask; accept 0 (seed-written) or the exact union.
-    const uLo = this.usingLo;
-    const uHi = this.usingHi;
-    if ((uLo !== 0 || uHi !== 0) && ((uLo >>> 0) !== (usingLo >>> 0) || (uHi >>> 0) !== (usingHi >>> 0))) {
-      fail('using_mask is not the union of the share masks', 'using_mask');
-    }
-    if (uLo === 0 && uHi === 0 && (usingLo !== 0 || usingHi !== 0)) this.setUsing(usingLo, usingHi);
   }
 }

@@ -3,8 +3,7 @@
  * entries {le64 key, le64 chunk}. Child i holds origin chunks in [key(i), key(i+1)); key(0) is
  * never read (the parent's key bounds it), and snapscope writes 0 there.
  */
-import { SnapscopeError } from '../../errors.ts';
-import { getU64, getU64Fast, setU64, TWO32 } from './le.ts';
+import { getU64Fast, setU64, TWO32 } from './le.ts';
 
 export const NODE_HEADER_BYTES = 8;
 export const NODE_ENTRY_BYTES = 16;
@@ -15,6 +14,9 @@ export const NODE_LAYOUT = {
   'entry.key': { offset: 0, size: 8 },
   'entry.chunk': { offset: 8, size: 8 },
 } as const;
+
+/** Deepest tree a store may have (a 512 B-chunk tree of 2^53 origins has fewer levels). */
+export const MAX_LEVELS = 16;
 
 export function nodeCapacity(chunkBytes: number): number {
   return Math.floor((chunkBytes - NODE_HEADER_BYTES) / NODE_ENTRY_BYTES);
@@ -139,38 +141,5 @@ export class NodeView {
     const out: NodeEntry[] = [];
     for (let i = 0; i < this.count; i++) out.push({ key: this.key(i), chunk: this.child(i) });
     return out;
-  }
-
-  /** Checks count, child chunks within the device and past the bitmap, keys ascending. */
-  validate(ctx: DecodeContext): void {
-    const where = (field: string, entry?: number) => ({
-      device: ctx.device,
-      chunk: this.chunk,
-      field,
-      path: ctx.path,
-      ...(entry === undefined ? {} : { entry }),
-    });
-    const count = this.count;
-    if (count < 1 || count > this.capacity) {
-      throw new SnapscopeError('corrupt', `B-tree node count ${count} is outside 1..${this.capacity} (chunk ${this.chunk}, field count)`, where('count'));
-    }
-    let prev = -1;
-    for (let i = 0; i < count; i++) {
-      const off = NODE_HEADER_BYTES + i * NODE_ENTRY_BYTES;
-      const child = getU64(this.dv, off + 8, where('chunk', i));
-      if (child < ctx.firstTreeChunk || child >= ctx.chunkCount) {
-        throw new SnapscopeError(
-          'corrupt',
-          `B-tree node entry ${i} points to chunk ${child}, outside the tree area ${ctx.firstTreeChunk}..${ctx.chunkCount - 1} (chunk ${this.chunk}, entry ${i}, field chunk)`,
-          where('chunk', i),
-        );
-      }
-      if (i === 0) continue;
-      const key = getU64(this.dv, off, where('key', i));
-      if (key <= prev) {
-        throw new SnapscopeError('corrupt', `B-tree node key ${key} at entry ${i} is not above the previous key ${prev} (chunk ${this.chunk}, entry ${i}, field key)`, where('key', i));
-      }
-      prev = key;
-    }
   }
 }

@@ -27,6 +27,8 @@ export class MergeBatch {
   readonly needHi: Uint32Array;
   /** Length of the origin's exception list. */
   readonly lists: Uint32Array;
+  /** Items the next scan takes at most (≤ limit): a merge sized by time lowers it. */
+  take: number;
 
   constructor(readonly limit: number) {
     this.origins = new Uint32Array(limit);
@@ -34,6 +36,7 @@ export class MergeBatch {
     this.needLo = new Uint32Array(limit);
     this.needHi = new Uint32Array(limit);
     this.lists = new Uint32Array(limit);
+    this.take = limit;
   }
 
   needsCopy(k: number): boolean {
@@ -41,7 +44,7 @@ export class MergeBatch {
   }
 }
 
-/** Fills `batch` with up to `batch.limit` of snapshot `slot`'s exceptions at origin chunks ≥ `from`. */
+/** Fills `batch` with up to `batch.take` of snapshot `slot`'s exceptions at origin chunks ≥ `from`. */
 export function scanBatch(store: SharedStore, slot: number, from: number, batch: MergeBatch): void {
   const active = store.header().snapmask;
   const activeLo = maskLo(active);
@@ -71,7 +74,7 @@ export function scanBatch(store: SharedStore, slot: number, from: number, batch:
         }
       }
       if (source < 0) continue;
-      if (batch.count === batch.limit) return false;
+      if (batch.count === batch.take) return false;
       const k = batch.count++;
       batch.origins[k] = mergeableOrigin(store, leaf, i);
       batch.sources[k] = source;

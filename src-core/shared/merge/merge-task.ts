@@ -15,6 +15,7 @@ import type { MergeResult } from '../../api/dto.ts';
 import { SnapscopeError } from '../../errors.ts';
 import type { BlockDevice } from '../../io/block-device.ts';
 import type { Task } from '../../jobs/job.ts';
+import { BatchClock } from '../../jobs/batch-clock.ts';
 import type { Progress } from '../../jobs/progress.ts';
 import { toBigMask } from '../mask.ts';
 import type { SharedStore } from '../shared-store.ts';
@@ -24,6 +25,7 @@ import { ChunkCopier } from './copier.ts';
 import { planSharedMerge, span, type SharedMergeOptions, type SharedMergePlan } from './plan.ts';
 
 const DEFAULT_MAX_IO_BYTES = 8 << 20;
+const MIN_TIMED_BATCH_BYTES = 4 << 20;
 
 /** A batch whose data is on the origin, waiting for its flush before step 3. */
 interface Flushing {
@@ -64,6 +66,8 @@ class SharedMerge implements Task<MergeResult> {
   private copies = 0;
   private bytes = 0;
   private current = '';
+  /** Sizes batches by time when the caller asks (`batchMs`) and fixed no size. */
+  private readonly clock: BatchClock | null;
 
   constructor(
     private readonly store: SharedStore,
@@ -83,6 +87,7 @@ class SharedMerge implements Task<MergeResult> {
         return () => {};
       });
     this.batch = new MergeBatch(plan.batchChunks);
+    this.clock = opts.batchMs !== undefined && opts.batchBytes === undefined ? new BatchClock(opts.batchMs) : null;
     const maxIo = opts.maxIoBytes ?? DEFAULT_MAX_IO_BYTES;
     this.copier = new ChunkCopier(store.chunkBytes, maxIo);
     this.piece = Math.max(1, Math.floor(maxIo / store.chunkBytes));
@@ -98,6 +103,7 @@ class SharedMerge implements Task<MergeResult> {
       store.recordMerge({ slot: this.slot, done: this.done, cursor: this.cursor });
       store.commit();
     }
+    this.sizeBatch();
     scanBatch(store, this.slot, this.next, batch);
     if (!batch.count) {
       if (this.flushing) {
@@ -118,7 +124,26 @@ class SharedMerge implements Task<MergeResult> {
 
   progress(): Progress {
     const copied = Math.max(0, this.copied) + (this.flushing?.count ?? 0);
-    return { phase: 'merge', done: this.merged + copied, total: this.plan.chunks, unit: 'chunks', bytes: this.bytes, current: this.current };
+    return { phase: 'merge', done: this.merged + copied, total: this.plan.chunks, unit: 'chunks', bytes: this.bytes, current: this.current, stages: this.stages(copied) };
+  }
+
+  /** Bytes written per kind of work, earlier runs' origin chunks included: copies for the other snapshots, then S's data onto the origin. */
+  private stages(copied: number): NonNullable<Progress['stages']> {
+    const cb = this.store.chunkBytes;
+    const before = this.plan.resumes?.done ?? 0;
+    return [
+      { name: 'copies for other snapshots', done: this.copies * cb, total: this.plan.copies * cb, unit: 'bytes' },
+      { name: 'onto the origin', done: (before + this.merged + copied) * cb, total: (before + this.plan.chunks) * cb, unit: 'bytes' },
+    ];
+  }
+
+  /** The next batch's size by time: about `batchMs` of work at the throughput so far. */
+  private sizeBatch(): void {
+    if (!this.clock) return;
+    const cb = this.store.chunkBytes;
+    this.clock.lap(this.bytes);
+    // At least 4 MiB: below that a batch's commits cost more than its copies, and a loaded machine would shrink batches for ever.
+    this.batch.take = Math.max(1, Math.floor(this.clock.next(Math.max(cb, MIN_TIMED_BATCH_BYTES), this.batch.limit * cb) / cb));
   }
 
   result(): MergeResult {
@@ -130,6 +155,7 @@ class SharedMerge implements Task<MergeResult> {
       chunks: this.merged,
       bytes: this.bytes,
       copiesForOthers: this.copies,
+      mergedBefore: this.plan.resumes?.done ?? 0,
       summary: [
         `merged snapshot ${this.slot} into ${this.origin.name}: ${this.merged} chunks (${this.merged * cb} bytes) onto the origin${before}`,
         `${this.copies} chunks (${this.copies * cb} bytes) copied from the origin first for the other snapshots that read it; snapshot ${this.slot} deleted`,

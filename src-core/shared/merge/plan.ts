@@ -23,6 +23,11 @@ export interface SharedMergeOptions {
   /** Largest single read or write. Default 8 MiB. */
   maxIoBytes?: number;
   /**
+   * Size batches by time instead: about this many milliseconds of work each (BatchClock), at most
+   * the byte-sized batch, so a job pauses and cancels promptly. Ignored when `batchBytes` is given.
+   */
+  batchMs?: number;
+  /**
    * Starts making the origin's completed writes durable and returns a function that waits until
    * they are (throwing if that failed). Default: `origin.flush()` at once. A background flush
    * overlaps one batch's write-back with the next batch's copying.

@@ -21,13 +21,18 @@ export class ExceptionCounts {
   }
 
   rebuild(tree: ExceptionTree): void {
+    this.begin();
+    tree.forEachLeaf((leaf) => {
+      for (let e = leaf.listStart(0); e < leaf.size; e += EXCEPTION_BYTES) this.add(leaf.shareLo(e), leaf.shareHi(e));
+    });
+  }
+
+  /** Counts from nothing: every exception is then `add`ed (open's walk does, so info never walks again). */
+  begin(): void {
     this.total.fill(0);
     this.unique.fill(0);
     this.exceptions = 0;
     this.built = true;
-    tree.forEachLeaf((leaf) => {
-      for (let e = leaf.listStart(0); e < leaf.size; e += EXCEPTION_BYTES) this.add(leaf.shareLo(e), leaf.shareHi(e));
-    });
   }
 
   /** An exception read by lo/hi was added. */

@@ -33,6 +33,17 @@ export function checkNotMerging(s: StoreState, what: string, slot?: number): voi
   });
 }
 
+/** A snapshot a repair marked damaged is read or merged only when forced (docs/check.md § repair). */
+export function checkIntact(s: StoreState, slot: number, what: string): void {
+  const label = s.labels.get(slot);
+  if (label?.lost === undefined || s.force) return;
+  const lost = label.lost === 0xffffffff ? 'an unknown number of' : String(label.lost);
+  throw new SnapscopeError('corrupt', `${s.cow.name}: snapshot ${slot} (${label.name}) lost ${lost} origin chunks in a repair, so ${what} would give wrong data; use --forensic to ${what} anyway (forensic recovery)`, {
+    device: s.cow.name,
+    field: 'entry.lost',
+  });
+}
+
 /** The slot whose delete the header records as committed part-way (ext_flags), or null (also when that slot holds no snapshot). */
 export function deletingSlot(s: StoreState): number | null {
   const slot = s.hdr.extFlags & 63;

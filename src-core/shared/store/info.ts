@@ -32,6 +32,7 @@ export function snapshots(s: StoreState): SnapshotInfo[] {
       unique: unique[slot]!,
       shared: total[slot]! - unique[slot]!,
       bytes: total[slot]! * s.chunkBytes,
+      ...(label?.lost === undefined ? {} : { lost: label.lost }),
     });
   }
   return out;

@@ -3,7 +3,7 @@ import { EXCEPTION_BYTES } from '../format/leaf.ts';
 import { slotBit, toBigMask } from '../mask.ts';
 import { countOccupancy } from '../occupancy.ts';
 import type { DecodedLeaf, DecodedNode, OccupancyBucket, SharedChunkRole } from '../types.ts';
-import { checkChunk, checkNotDeleting, checkSnapshot } from './guards.ts';
+import { checkChunk, checkIntact, checkNotDeleting, checkSnapshot } from './guards.ts';
 import { MAX_ORIGIN_CHUNKS } from './limits.ts';
 import type { StoreState } from './state.ts';
 
@@ -70,8 +70,11 @@ export function occupancy(s: StoreState, start: number, end: number, buckets: nu
 /** The COW chunk snapshot `slot` reads for origin chunk `origin` (the exception whose share has its bit), or -1. */
 export function lookup(s: StoreState, slot: number, origin: number): number {
   checkSnapshot(s, slot);
+  checkIntact(s, slot, 'reading it');
   checkNotDeleting(s, `read snapshot ${slot}`, slot);
   if (!(origin >= 0 && origin < MAX_ORIGIN_CHUNKS)) return -1;
+  // Reads fill the cache too: trim before the probe so lookups stay within the cache bound.
+  s.tx.trim();
   const leaf = s.tree.probe(origin);
   const i = leaf.find(origin);
   if (i < 0) return -1;

@@ -7,7 +7,7 @@ import { NO_MERGE_SLOT } from '../format/header.ts';
 import { EXCEPTION_BYTES } from '../format/leaf.ts';
 import { maskHi, maskLo } from '../mask.ts';
 import type { MergeRecord, NewException } from '../types.ts';
-import { checkListRoom, checkOriginChunk, checkSnapshot, checkWritable, reserve, reserveInsert } from './guards.ts';
+import { checkIntact, checkListRoom, checkOriginChunk, checkSnapshot, checkWritable, reserve, reserveInsert } from './guards.ts';
 import type { StoreState } from './state.ts';
 
 /** The merge of a snapshot into the origin that the header records, or null. */
@@ -20,6 +20,7 @@ export function mergeRecord(s: StoreState): MergeRecord | null {
 export function recordMerge(s: StoreState, rec: MergeRecord | null): void {
   checkWritable(s);
   if (rec) checkSnapshot(s, rec.slot);
+  if (rec) checkIntact(s, rec.slot, 'merging it');
   s.hdr.mergeSlot = rec ? rec.slot : NO_MERGE_SLOT;
   s.hdr.mergeDone = rec ? rec.done : 0;
   s.hdr.mergeCursor = rec ? rec.cursor : 0;

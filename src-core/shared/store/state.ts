@@ -50,6 +50,10 @@ export class StoreState {
   readonly warnings: string[] = [];
   /** What open found that info reports (invalid store, interrupted delete). */
   readonly notes: string[] = [];
+  /** Errors and warnings a tolerant open found (null: the walk found no error). */
+  damage: { errors: number; warnings: number } | null = null;
+  /** Reads and merges of snapshots a repair marked damaged are allowed (OpenOptions.force). */
+  force = false;
   /** Exceptions per slot, kept by every change (info costs O(slots)). */
   readonly counts = new ExceptionCounts();
   snapLo: number;

@@ -19,6 +19,11 @@ export interface Block {
   leaf: LeafView | null;
 }
 
+/** Blocks per vectored write (IOV_MAX is 1024 on Linux). */
+const MAX_RUN = 256;
+const byChunk = (a: Block, b: Block): number => a.chunk - b.chunk;
+const bytesOf = (b: Block): Uint8Array => b.bytes;
+
 export function makeBlock(chunk: number, bytes: Uint8Array): Block {
   return { chunk, bytes, dirty: false, ref: true, node: null, leaf: null };
 }
@@ -27,8 +32,12 @@ export class BlockCache {
   private readonly blocks = new ChunkTable<Block>();
   /** The CLOCK hand: a slot of `blocks`. */
   private hand = 0;
-  /** Blocks made dirty since the last flush: a commit writes these without scanning the cache. */
-  private readonly dirtyList: Block[] = [];
+  /**
+   * Blocks made dirty since the last flush, the first `dirtyCount` entries: a commit writes these
+   * without scanning the cache. The array is reused (emptying it every commit showed in profiles).
+   */
+  private readonly dirtyList: (Block | undefined)[] = [];
+  private dirtyCount = 0;
   /** Blocks written out by eviction (for stats and tests). */
   evictedDirty = 0;
 
@@ -60,7 +69,7 @@ export class BlockCache {
   markDirty(block: Block): void {
     if (block.dirty) return;
     block.dirty = true;
-    this.dirtyList.push(block);
+    this.dirtyList[this.dirtyCount++] = block;
   }
 
   /** Re-keys `block` (and its views) to chunk `to`: shadowing moves the bytes instead of copying them. */
@@ -83,16 +92,47 @@ export class BlockCache {
     block.dirty = false;
   }
 
-  /** Writes every dirty block (commit). */
+  /**
+   * Writes every dirty block (commit). With a device that takes vectored writes, blocks go in
+   * chunk order and each run of adjacent chunks is one request (a shadowed path usually is one).
+   */
   flushDirty(): void {
     // Blocks written by eviction or dropped (freed) since are no longer dirty: skipped.
-    for (const b of this.dirtyList) if (b.dirty) this.writeBack(b);
-    this.dirtyList.length = 0;
+    const list = this.dirtyList;
+    const n = this.dirtyCount;
+    this.dirtyCount = 0;
+    if (!this.dev.writev || n < 2) {
+      for (let i = 0; i < n; i++) {
+        const b = list[i]!;
+        list[i] = undefined;
+        if (b.dirty) this.writeBack(b);
+      }
+      return;
+    }
+    const dirty: Block[] = [];
+    for (let i = 0; i < n; i++) {
+      const b = list[i]!;
+      list[i] = undefined;
+      if (b.dirty) dirty.push(b);
+    }
+    dirty.sort(byChunk);
+    for (let i = 0; i < dirty.length; ) {
+      let j = i + 1;
+      while (j < dirty.length && j - i < MAX_RUN && dirty[j]!.chunk === dirty[j - 1]!.chunk + 1) j++;
+      if (j - i === 1) this.writeBack(dirty[i]!);
+      else {
+        const run = dirty.slice(i, j);
+        this.dev.writev(run[0]!.chunk * this.chunkBytes, run.map(bytesOf));
+        for (const b of run) b.dirty = false;
+      }
+      i = j;
+    }
   }
 
   clear(): void {
     this.blocks.clear();
     this.dirtyList.length = 0;
+    this.dirtyCount = 0;
   }
 
   /** Evicts down to capacity. */

@@ -14,6 +14,12 @@ export class ChunkTable<T> {
   private vals: (T | undefined)[] = new Array<T | undefined>(MIN_SLOTS).fill(undefined);
   private shift = 32 - Math.log2(MIN_SLOTS);
   size = 0;
+  /**
+   * Slots filled since the last clear, while few (-1 once too many to be worth listing): clear
+   * empties just these instead of sweeping the table (the fresh-chunk table is cleared at every
+   * commit, usually holding a handful of chunks).
+   */
+  private filled: number[] = [];
 
   /** Slots in the table: positions for `valueAt` and `deleteAt`. */
   get slots(): number {
@@ -44,6 +50,9 @@ export class ChunkTable<T> {
     }
     keys[i] = key;
     this.vals[i] = value;
+    const filled = this.filled;
+    if (filled.length < keys.length >>> 3) filled.push(i);
+    else if (filled.length > 0 && filled[0] !== -1) filled[0] = -1;
     // Keep at most half the slots full, so probe runs stay short.
     if (++this.size * 2 > keys.length) this.grow();
   }
@@ -94,6 +103,18 @@ export class ChunkTable<T> {
   clear(): void {
     const fit = Math.max(MIN_SLOTS, 2 ** Math.ceil(Math.log2(2 * this.size + 1)));
     this.size = 0;
+    const filled = this.filled;
+    this.filled = [];
+    if (filled.length === 0) return;
+    if (filled[0] !== -1) {
+      // Every slot that ever held an entry since the last clear is listed (backward shifts only
+      // move entries into slots that held one), so emptying these empties the table.
+      for (const i of filled) {
+        this.keys[i] = EMPTY;
+        this.vals[i] = undefined;
+      }
+      return;
+    }
     if (this.keys.length <= 4 * fit) {
       this.keys.fill(EMPTY);
       this.vals.fill(undefined);
@@ -117,6 +138,7 @@ export class ChunkTable<T> {
     this.vals = new Array<T | undefined>(slots).fill(undefined);
     this.shift--;
     this.size = 0;
+    this.filled = [-1];
     for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== EMPTY) this.set(oldKeys[i]!, oldVals[i]!);
   }
 }

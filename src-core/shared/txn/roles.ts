@@ -1,15 +1,21 @@
 import type { ChunkRole } from '../../events.ts';
+import { PendingFrees } from './pending-frees.ts';
 
 /**
  * Which chunks the current (in-memory) metadata uses as nodes, leaves and labels, and which
  * chunks wait for the next commit to become free. Everything else the bitmap marks is exception
- * data. Kept as sets: metadata is a small fraction of a store.
+ * data. Metadata roles are sets (metadata is a small fraction of a store); pending frees may be
+ * a million chunks after a snapshot delete, so they are a bitmap and a list.
  */
 export class ChunkRoles {
   readonly nodes = new Set<number>();
   readonly leaves = new Set<number>();
   readonly labels = new Set<number>();
-  readonly pendingFree = new Set<number>();
+  readonly pendingFree: PendingFrees;
+
+  constructor(chunkCount: number) {
+    this.pendingFree = new PendingFrees(chunkCount);
+  }
 
   add(chunk: number, role: ChunkRole): void {
     this.setOf(role)?.add(chunk);

@@ -4,6 +4,7 @@
  * until the next commit is durable. `commit` writes new blocks, then the bitmap (which therefore
  * marks old ∪ new), then the one-sector header: the commit point.
  */
+import { SnapscopeError } from '../../errors.ts';
 import type { EventSink } from '../../events.ts';
 import type { ChunkRole } from '../../events.ts';
 import type { BlockDevice } from '../../io/block-device.ts';
@@ -18,8 +19,7 @@ import { ChunkRoles } from './roles.ts';
 export class Transaction {
   /** Chunks allocated since the last commit: not referenced on disk, so changed in place and freed at once. */
   private readonly fresh = new ChunkTable<true>();
-  private readonly pending: number[] = [];
-  readonly roles = new ChunkRoles();
+  readonly roles: ChunkRoles;
   readonly cache: BlockCache;
   /** Snapshot mask leaves are validated against. */
   snapLo = 0;
@@ -35,6 +35,7 @@ export class Transaction {
     readonly events: EventSink | undefined,
   ) {
     this.cache = new BlockCache(dev, chunkBytes, Math.max(64, cacheBlocks));
+    this.roles = new ChunkRoles(ctx.chunkCount);
   }
 
   /** Whether anything changed since the last commit. */
@@ -77,24 +78,33 @@ export class Transaction {
     return this.shadow(this.leafBlock(chunk, path, depth), 'leaf').leaf!;
   }
 
+  // Open's walk (walk/shared.ts) vouched for every committed block in `roles`; blocks this
+  // transaction made are added as they are allocated. Any other chunk is not a usable block.
   private nodeBlock(chunk: number, path: readonly number[], depth: number): Block {
+    if (!this.roles.nodes.has(chunk)) this.notABlock(chunk, 'node', path, depth);
     const b = this.load(chunk);
-    if (!b.node) {
-      const node = new NodeView(chunk, b.bytes);
-      node.validate({ ...this.ctx, path: [...path.slice(0, depth), chunk] });
-      b.node = node;
-    }
+    b.node ??= new NodeView(chunk, b.bytes);
     return b;
   }
 
   private leafBlock(chunk: number, path: readonly number[], depth: number): Block {
+    if (!this.roles.leaves.has(chunk)) this.notABlock(chunk, 'leaf', path, depth);
     const b = this.load(chunk);
     if (!b.leaf) {
-      const leaf = new LeafView(chunk, b.bytes);
-      leaf.validate({ ...this.ctx, path: [...path.slice(0, depth), chunk] }, this.snapLo, this.snapHi);
-      b.leaf = leaf;
+      b.leaf = new LeafView(chunk, b.bytes);
+      // The seed never maintained using_mask (0); the engine's fast paths need the union.
+      if (b.leaf.usingLo === 0 && b.leaf.usingHi === 0) b.leaf.recomputeUsing();
     }
     return b;
+  }
+
+  private notABlock(chunk: number, kind: 'node' | 'leaf', path: readonly number[], depth: number): never {
+    const at = [...path.slice(0, depth), chunk];
+    throw new SnapscopeError('corrupt', `${this.ctx.device}: chunk ${chunk} is not a B-tree ${kind} the walk could vouch for (the tree is damaged there: run snapscope check) (path ${at.join(' > ')})`, {
+      device: this.ctx.device,
+      chunk,
+      path: at,
+    });
   }
 
   /** A cached block to change: itself if allocated in this transaction, else moved to a new chunk. */
@@ -144,7 +154,8 @@ export class Transaction {
 
   /** Frees now if this transaction allocated it, else after the next commit. */
   free(chunk: number, role: ChunkRole): void {
-    this.cache.drop(chunk);
+    // Exception data is never cached: only a block's chunk can have a cached (maybe dirty) copy.
+    if (role !== 'exception') this.cache.drop(chunk);
     if (this.fresh.delete(chunk) === undefined) return this.deferFree(chunk, role);
     this.roles.remove(chunk, role);
     this.changed = true;
@@ -156,7 +167,6 @@ export class Transaction {
   private deferFree(chunk: number, role: ChunkRole): void {
     this.roles.remove(chunk, role);
     this.changed = true;
-    this.pending.push(chunk);
     this.roles.pendingFree.add(chunk);
     this.events?.({ type: 'free', chunk, role });
   }
@@ -171,24 +181,25 @@ export class Transaction {
   };
 
   /**
-   * Data and new blocks, flush, bitmap, flush, header sector, flush; then deferred frees take
-   * effect in memory (the disk sees them in the next commit's bitmap).
+   * New blocks and the bitmap, flush, header sector, flush; then deferred frees take effect in
+   * memory (the disk sees them in the next commit's bitmap). Blocks and bitmap need no order between
+   * them: the blocks go to chunks the committed header does not reference, and the bitmap written
+   * marks everything that header references (its frees are deferred until this commit is durable),
+   * so either may land first; both must be on disk before the header.
    */
   commit(writeHeader: () => void): void {
     this.cache.flushDirty();
-    this.dev.flush();
     this.alloc.flushDirty(this.writeBitmap);
     this.dev.flush();
     writeHeader();
     this.dev.flush();
     let lowest = Infinity;
-    for (const chunk of this.pending) {
+    for (const chunk of this.roles.pendingFree) {
       this.alloc.release(chunk);
       if (chunk < lowest) lowest = chunk;
     }
     // Reuse what this commit freed before moving on: keeps shadow churn within a small area.
     if (lowest !== Infinity) this.alloc.rewindTo(lowest);
-    this.pending.length = 0;
     this.roles.pendingFree.clear();
     this.fresh.clear();
     this.changed = false;

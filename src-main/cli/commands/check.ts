@@ -1,5 +1,5 @@
 import { checkTask } from '../../../src-core/check/check.ts';
-import type { CheckReport, Finding } from '../../../src-core/check/findings.ts';
+import type { CheckReport, Finding } from '../../../src-core/walk/findings.ts';
 import { isSnapscopeError } from '../../../src-core/errors.ts';
 import { Job } from '../../../src-core/jobs/job.ts';
 import type { Command } from '../command.ts';

@@ -17,7 +17,8 @@ import { snapshotDelete } from './snapshot-delete.ts';
 import { snapshotList } from './snapshot-list.ts';
 import { snapshotRename } from './snapshot-rename.ts';
 import { tree } from './tree.ts';
+import { watch } from './watch.ts';
 import { write } from './write.ts';
 
 /** Every command, in help order. A new command is one file in this folder and one line here. */
-export const commands: readonly Command[] = [format, info, snapshotList, snapshotCreate, snapshotDelete, snapshotRename, tree, write, read, replay, merge, demo, serve, check, repair, dump, restore, backupRestore, stats];
+export const commands: readonly Command[] = [format, info, snapshotList, snapshotCreate, snapshotDelete, snapshotRename, tree, write, read, replay, merge, demo, serve, check, repair, dump, restore, backupRestore, stats, watch];

@@ -9,12 +9,12 @@ export const info: Command = {
   summary: 'show a store: format, header, geometry, usage, snapshots',
   positionals: [{ name: 'cow', help: 'COW device or image (shared or persistent; detected by magic)' }],
   options: {},
-  details: 'JSON: the store info object; `exceptions` is the number of live exceptions.',
+  details: 'JSON: the store info object; `exceptions` is the number of live exceptions. A damaged store still shows its header, usage and snapshots (counts are what the walk could vouch for) with the note "tree damaged: N errors ..., run snapscope check".',
   run: (args, con) =>
     withStore(args.arg('cow'), false, (store) => {
       const i = store.info();
       con.result(i, () => renderInfo(i));
-    }),
+    }, { tolerateDamage: true }),
 };
 
 function renderInfo(i: StoreInfo): string {

@@ -1,5 +1,5 @@
 import { isatty } from 'node:tty';
-import { SnapscopeError } from '../../../src-core/errors.ts';
+import { isSnapscopeError, SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import type { ExceptionStore } from '../../../src-core/store.ts';
 import { readViewChunk, type View } from '../../../src-core/view.ts';
@@ -20,8 +20,10 @@ export const read: Command = {
     chunk: { type: 'integer', value: 'C', help: 'read only this origin chunk' },
     out: { type: 'string', value: 'F', help: "file or device to write ('-' is stdout); a file is replaced only when the read succeeds" },
     force: { type: 'boolean', help: 'overwrite an --out that holds data, a store or a filesystem' },
+    forensic: { type: 'boolean', help: 'read a snapshot a repair marked damaged, and chunks of a damaged store whose mapping cannot be proven (from the origin)' },
   },
   details: [
+    "A damaged store (see check) is read where its tree still proves the snapshot's mapping; other chunks are named, and only --forensic reads them (from the origin).",
     'A new image file is sparse. A block device is written in full, every chunk, and must be at least as large.',
     '--out may not be the origin or the COW (by inode or device, through symlinks).',
   ].join('\n'),
@@ -29,48 +31,73 @@ export const read: Command = {
     const [originPath, cowPath] = [args.arg('origin'), args.arg('cow')];
     const outPath = args.requireString('out');
     if (outPath === '-' && isatty(1)) throw new SnapscopeError('usage', '--out - would write a disk image to the terminal; redirect it to a file or a pipe');
+    const forensic = args.flag('forensic');
     return withVolume(originPath, cowPath, false, () => false, async (store, origin) => {
       const view = resolveView(store, args.requireString('from'));
       const chunk = args.number('chunk');
       if (chunk !== undefined) checkChunk(store, origin.size, chunk);
+      const unproven: number[] = [];
+      // A damaged store: chunks whose mapping the tree cannot prove are refused before anything is written (--forensic: the origin there).
+      const mapped: Mapped = (c) => {
+        try {
+          return store.lookup(view as number, c) >= 0;
+        } catch (e) {
+          if (!isSnapscopeError(e) || e.code !== 'corrupt' || e.where.path === undefined) throw e;
+          unproven.push(c);
+          return false;
+        }
+      };
+      if (view !== 'origin' && store.damaged && !forensic) {
+        const last = chunk ?? Math.ceil(origin.size / store.chunkBytes) - 1;
+        for (let c = chunk ?? 0; c <= last; c++) mapped(c);
+        const n = unproven.length;
+        if (n) throw new SnapscopeError('corrupt', `the store is damaged: snapshot ${view}'s mapping of origin chunk${n === 1 ? '' : 's'} ${describe(unproven)} cannot be proven (run snapscope check; --forensic reads the origin there)`, { device: store.cow.name });
+      }
       const bytes = chunk === undefined ? origin.size : Math.min(store.chunkBytes, origin.size - chunk * store.chunkBytes);
       const rules = { inputs: [originPath, cowPath], force: args.flag('force'), bytes, protect: 'data' as const };
       await withOutput(outPath, rules, (out) => {
-        if (chunk === undefined) readImage(store, origin, view, out);
+        if (chunk === undefined) readImage(store, origin, view, out, mapped);
         else {
           const buf = new Uint8Array(bytes);
-          readRange(store, origin, view, chunk, buf);
+          readRange(store, origin, view, chunk, buf, mapped);
           out.append(buf);
         }
       });
+      if (unproven.length) con.note(`warning: read the origin for origin chunks ${describe(unproven)}: the damaged tree cannot prove the snapshot's mapping there`);
       // Standard output carries the image itself: the summary is left off.
-      if (outPath !== '-') con.result({ out: outPath, bytes }, `wrote ${bytes} bytes to ${outPath}`);
-    });
+      if (outPath !== '-') con.result({ out: outPath, bytes, ...(unproven.length ? { unproven } : {}) }, `wrote ${bytes} bytes to ${outPath}`);
+    }, { tolerateDamage: true, force: forensic });
   },
 };
 
+type Mapped = (chunk: number) => boolean;
+
+function describe(chunks: number[]): string {
+  return chunks.length > 20 ? `${chunks.slice(0, 20).join(', ')} and ${chunks.length - 20} more` : chunks.join(', ');
+}
+
 /** The whole view, origin-sized, in 1 MiB batches; all-zero chunks stay holes in a new file. */
-function readImage(store: ExceptionStore, origin: BlockDevice, view: View, out: Output): void {
+function readImage(store: ExceptionStore, origin: BlockDevice, view: View, out: Output, mapped: Mapped): void {
   const cb = store.chunkBytes;
   const batchChunks = Math.max(1, Math.floor((1 << 20) / cb));
   const buf = new Uint8Array(batchChunks * cb);
   for (let first = 0; first * cb < origin.size; first += batchChunks) {
     const bytes = Math.min(buf.length, origin.size - first * cb);
     const batch = buf.subarray(0, bytes);
-    readRange(store, origin, view, first, batch);
+    readRange(store, origin, view, first, batch, mapped);
     for (let at = 0; at < bytes; at += cb) out.append(batch.subarray(at, Math.min(at + cb, bytes)), true);
   }
 }
 
 /** Fills `dst` from origin chunk `first` on: one origin read, then the view's exceptions over it. */
-function readRange(store: ExceptionStore, origin: BlockDevice, view: View, first: number, dst: Uint8Array): void {
+function readRange(store: ExceptionStore, origin: BlockDevice, view: View, first: number, dst: Uint8Array, mapped: Mapped): void {
   const cb = store.chunkBytes;
   origin.read(first * cb, dst);
   if (view === 'origin') return;
   const whole = new Uint8Array(cb);
   for (let at = 0; at < dst.length; at += cb) {
     const c = first + at / cb;
-    if (store.lookup(view, c) < 0) continue;
+    if (!mapped(c)) continue;
     readViewChunk(store, origin, view, c, whole);
     dst.set(whole.subarray(0, Math.min(cb, dst.length - at)), at);
   }

@@ -18,8 +18,10 @@ export const repair: Command = {
     'dry-run': { type: 'boolean', help: 'say what would be kept and lost; write nothing' },
   },
   details: [
-    'Shared: keeps every exception check accepts, drops broken subtrees (listing which origin chunks lost',
-    "which snapshots' exceptions), clears share bits outside the snapmask, rebuilds tree, labels and bitmap.",
+    'Shared: keeps every exception check accepts; where whole blocks are lost, searches the COW for leaves',
+    'the tree no longer reaches (the newest consistent version wins); clears share bits outside the',
+    'snapmask; rebuilds tree, labels and bitmap. Per snapshot: exceptions kept and origin chunks lost; a',
+    'snapshot that lost any is marked damaged in its label (reads and merges then need --forensic).',
     'Persistent: keeps the longest valid prefix of the exception table.',
     '--out: a file is written beside the target and renamed into place at the end; a device must be at least as large.',
     '--in-place: undo it with `snapscope backup-restore <backup> <cow>`.',
@@ -39,8 +41,10 @@ export const repair: Command = {
         errors: plan.report.errors,
         warnings: plan.report.warnings,
         kept: plan.kept.length,
-        lost: plan.lossCount,
+        // Origin chunks lost, summed over snapshots (what `snapshots` lists one by one).
+        lost: plan.perSnapshot.reduce((n, p) => n + p.lost, 0),
         losses: plan.losses,
+        snapshots: plan.perSnapshot,
         notes: plan.notes,
         written: 0,
         target: dryRun ? null : (out ?? cowPath),
@@ -99,13 +103,28 @@ function partial(e: unknown, records: number, backup: string, cow: string): unkn
 }
 
 function renderRepair(
-  s: { errors: number; warnings: number; kept: number; lost: number; losses: RepairPlan['losses']; notes: string[]; target: string | null; backup: string | null; overwrites: string | null },
+  s: {
+    errors: number;
+    warnings: number;
+    kept: number;
+    lost: number;
+    losses: RepairPlan['losses'];
+    snapshots: RepairPlan['perSnapshot'];
+    notes: string[];
+    target: string | null;
+    backup: string | null;
+    overwrites: string | null;
+  },
   dryRun: boolean,
 ): string {
-  const lines = [`${s.errors} errors, ${s.warnings} warnings found; ${s.kept} exceptions kept, ${s.lost} lost`];
+  const lines = [`${s.errors} errors, ${s.warnings} warnings found; ${s.kept} exceptions kept, ${s.lost} origin chunk${s.lost === 1 ? '' : 's'} lost`];
+  for (const p of s.snapshots) {
+    const mark = p.damaged ? ': marked damaged, reads and merges need --forensic' : '';
+    lines.push(`  snapshot ${p.slot}${p.name ? ` (${p.name})` : ''}: ${p.kept} exceptions kept, ${p.lost} origin chunk${p.lost === 1 ? '' : 's'} lost${mark}`);
+  }
   for (const l of s.losses) {
     const origins = l.first === l.last ? `origin chunk ${l.first}` : `origin chunks ${l.first}..${l.last === null || l.last === Infinity ? 'end' : l.last}`;
-    lines.push(`  lost: ${origins}, snapshots ${l.slots.join(',') || 'none'} (${l.why})`);
+    lines.push(`  damaged: ${origins}, snapshots ${l.slots.join(',') || 'none'} (${l.why})`);
   }
   for (const n of s.notes) lines.push(`  note: ${n}`);
   if (s.overwrites) lines.push(`--out would ${s.overwrites}`);

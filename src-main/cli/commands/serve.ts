@@ -12,6 +12,7 @@ export const serve: Command = {
     port: { type: 'integer', value: 'N', help: 'port (default: a free one)' },
     open: { type: 'boolean', help: 'open the URL in the default browser' },
     write: { type: 'boolean', help: 'open the store for writing' },
+    host: { type: 'string', value: '[USER@]HOST[,...]', help: "also show these machines' live dm snapshots, through ssh and their snapscope-helper" },
     'new-token': { type: 'boolean', help: 'replace the kept access token (pages of earlier servers stop working)' },
   },
   details:
@@ -28,6 +29,7 @@ export const serve: Command = {
       ...(port !== undefined && { port }),
       open: args.flag('open'),
       write: args.flag('write'),
+      liveHosts: args.string('host')?.split(',').filter(Boolean) ?? [],
       newToken: args.flag('new-token'),
     });
     await new Promise<void>((resolve) => {

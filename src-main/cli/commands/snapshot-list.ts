@@ -12,7 +12,9 @@ export const snapshotList: Command = {
     withStore(args.arg('cow'), false, (store) => {
       const snaps = store.snapshots();
       con.result(snaps, () => (snaps.length ? snapshotTable(snaps).join('\n') : 'no snapshots'));
-    }),
+      // A damaged store still lists its snapshots; the damage goes to stderr (stdout stays the list).
+      for (const n of store.info().notes.filter((x) => x.startsWith('tree damaged'))) con.note(`warning: ${n}`);
+    }, { tolerateDamage: true }),
 };
 
 export function snapshotTable(snaps: readonly SnapshotInfo[]): string[] {

@@ -1,73 +1,126 @@
 import { maskSlots, maskToHex } from '../../../src-core/api/mask.ts';
-import type { DecodedLeaf, SharedStore } from '../../../src-core/shared/index.ts';
+import { SnapscopeError } from '../../../src-core/errors.ts';
+import { detectFormat } from '../../../src-core/open.ts';
+import { EXCEPTION_BYTES, type LeafView } from '../../../src-core/shared/format/leaf.ts';
+import type { NodeView } from '../../../src-core/shared/format/node.ts';
+import { toBigMask } from '../../../src-core/shared/mask.ts';
+import { SharedWalk } from '../../../src-core/walk/shared.ts';
 import type { Command } from '../command.ts';
-import { withStore } from '../devices.ts';
-import { sharedStore } from '../snapshots.ts';
+import { openDevice } from '../devices.ts';
 
-/** A block of the physical tree, root first; JSON output is this, nested. */
-export type TreeBlock =
-  | { kind: 'node'; chunk: number; level: number; entries: { key: number | null; child: TreeBlock }[] }
-  | { kind: 'leaf'; chunk: number; baseChunk: number; usingMask: string; freeBytes: number; origins: LeafOrigin[] };
-
-interface LeafOrigin {
-  origin: number;
-  offset: number;
-  exceptions: { chunk: number; share: string; slots: number[] }[];
-}
-
+/**
+ * A block of the physical tree, root first; JSON output is this, nested:
+ * `{root, levels, tree: TreeBlock}` with nodes `{kind:'node', chunk, level, entries:[{key, child}]}`
+ * (key null for entry 0) and leaves `{kind:'leaf', chunk, baseChunk, usingMask, freeBytes, origins}`.
+ */
 export const tree: Command = {
   name: 'tree',
   summary: 'show the physical B-tree of a shared store: every node, leaf, map entry and exception',
   positionals: [{ name: 'cow', help: 'COW device or image (shared store)' }],
   options: {},
-  details: 'Share masks are 64-bit hex; slots lists the snapshots that read each exception.',
-  run: (args, con) =>
-    withStore(args.arg('cow'), false, (store) => {
-      const shared = sharedStore(store, 'show a B-tree');
-      const root = walk(shared, shared.rootChunk, shared.levels);
-      con.result({ root: shared.rootChunk, levels: shared.levels, tree: root }, () => render(root, '').join('\n'));
-    }),
+  details: 'Share masks are 64-bit hex; slots lists the snapshots that read each exception. Streams: memory stays bounded whatever the tree size.',
+  run(args, con) {
+    const dev = openDevice(args.arg('cow'), 'COW', false);
+    try {
+      if (detectFormat(dev) !== 'shared') {
+        throw new SnapscopeError('unsupported', `cannot show a B-tree: ${dev.name} is a persistent COW, which has an exception table, not a tree`, { device: dev.name });
+      }
+      // The strict walk (open's rules): the first damage is an error naming where it is; the
+      // blocks come depth first, left to right, each printed as it is judged.
+      const out = new TreeWriter(con.json);
+      const walk = new SharedWalk(dev, { block: (chunk, kind, depth, _used, _cap, _clean, view) => out.block(chunk, kind, depth, view) }, 'strict');
+      out.begin(walk.header!.rootChunk, walk.header!.treeLevel);
+      while (!walk.step()) {
+        if (out.pending > 1 << 16) con.write(out.take());
+      }
+      out.end();
+      con.write(out.take());
+    } finally {
+      dev.close();
+    }
+  },
 };
 
-/** Levels count index levels above the leaves: a block at level 0 is a leaf. */
-function walk(store: SharedStore, chunk: number, level: number): TreeBlock {
-  if (level === 0) return leafBlock(store.readLeaf(chunk));
-  const node = store.readNode(chunk);
-  return {
-    kind: 'node',
-    chunk,
-    level,
-    entries: node.entries.map((e, i) => ({ key: i === 0 ? null : e.key, child: walk(store, e.chunk, level - 1) })),
-  };
-}
+/** Text or JSON for one block at a time; only the open nodes on the current path are remembered. */
+class TreeWriter {
+  private text: string[] = [];
+  private bytes = 0;
+  private levels = 0;
+  /** Per open node (by depth): its keys, and entries written so far. */
+  private readonly open: { keys: (number | null)[]; next: number }[] = [];
 
-function leafBlock(leaf: DecodedLeaf): TreeBlock {
-  return {
-    kind: 'leaf',
-    chunk: leaf.chunk,
-    baseChunk: leaf.baseChunk,
-    usingMask: maskToHex(leaf.usingMask),
-    freeBytes: leaf.freeBytes,
-    origins: leaf.origins.map((o) => ({
-      origin: o.origin,
-      offset: o.offset,
-      exceptions: o.exceptions.map((x) => ({ chunk: x.chunk, share: maskToHex(x.share), slots: maskSlots(x.share) })),
-    })),
-  };
-}
+  constructor(private readonly json: boolean) {}
 
-function render(b: TreeBlock, indent: string): string[] {
-  if (b.kind === 'leaf') {
-    const head = `${indent}leaf ${b.chunk}: ${b.origins.length} origin chunks, base ${b.baseChunk}, using ${b.usingMask}, ${b.freeBytes} bytes free`;
-    return [
-      head,
-      ...b.origins.map(
-        (o) => `${indent}  origin ${o.origin} @${o.offset}: ${o.exceptions.map((x) => `chunk ${x.chunk} share ${x.share} {${x.slots.join(',')}}`).join('; ')}`,
-      ),
-    ];
+  get pending(): number {
+    return this.bytes;
   }
-  return [
-    `${indent}node ${b.chunk} (level ${b.level}, ${b.entries.length} entries)`,
-    ...b.entries.flatMap((e) => [`${indent}  key ${e.key ?? '-'} ->`, ...render(e.child, indent + '    ')]),
-  ];
+
+  take(): string {
+    const s = this.text.join('');
+    this.text = [];
+    this.bytes = 0;
+    return s;
+  }
+
+  begin(root: number, levels: number): void {
+    this.levels = levels;
+    if (this.json) this.put(`{"root":${root},"levels":${levels},"tree":`);
+  }
+
+  block(chunk: number, kind: 'node' | 'leaf', depth: number, view: NodeView | LeafView): void {
+    this.closeTo(depth);
+    const indent = '    '.repeat(depth);
+    if (depth > 0) {
+      const parent = this.open[depth - 1]!;
+      const i = parent.next++;
+      const key = parent.keys[i] ?? null;
+      this.put(this.json ? `${i > 0 ? ',' : ''}{"key":${key},"child":` : `${'    '.repeat(depth - 1)}  key ${key ?? '-'} ->\n`);
+    }
+    if (kind === 'node') {
+      const n = view as NodeView;
+      const keys: (number | null)[] = [null];
+      for (let i = 1; i < n.count; i++) keys.push(n.key(i));
+      const level = this.levels - depth;
+      this.put(this.json ? `{"kind":"node","chunk":${chunk},"level":${level},"entries":[` : `${indent}node ${chunk} (level ${level}, ${n.count} entries)\n`);
+      this.open.push({ keys, next: 0 });
+      return;
+    }
+    this.leaf(chunk, view as LeafView, indent);
+    if (this.json && depth > 0) this.put('}');
+  }
+
+  end(): void {
+    this.closeTo(0);
+    if (this.json) this.put('}\n');
+  }
+
+  private leaf(chunk: number, l: LeafView, indent: string): void {
+    const origins: string[] = [];
+    for (let i = 0; i < l.count; i++) {
+      const start = l.listStart(i);
+      const exceptions: string[] = [];
+      for (let e = start; e < l.listStart(i + 1); e += EXCEPTION_BYTES) {
+        const share = toBigMask(l.shareLo(e), l.shareHi(e));
+        const slots = maskSlots(share);
+        exceptions.push(this.json ? `{"chunk":${l.exceptionChunk(e)},"share":"${maskToHex(share)}","slots":[${slots.join(',')}]}` : `chunk ${l.exceptionChunk(e)} share ${maskToHex(share)} {${slots.join(',')}}`);
+      }
+      origins.push(this.json ? `{"origin":${l.origin(i)},"offset":${start},"exceptions":[${exceptions.join(',')}]}` : `${indent}  origin ${l.origin(i)} @${start}: ${exceptions.join('; ')}\n`);
+    }
+    const using = maskToHex(toBigMask(l.usingLo, l.usingHi));
+    if (this.json) this.put(`{"kind":"leaf","chunk":${chunk},"baseChunk":${l.baseChunk},"usingMask":"${using}","freeBytes":${l.freeBytes()},"origins":[${origins.join(',')}]}`);
+    else this.put(`${indent}leaf ${chunk}: ${l.count} origin chunks, base ${l.baseChunk}, using ${using}, ${l.freeBytes()} bytes free\n${origins.join('')}`);
+  }
+
+  /** Closes open nodes at `depth` and deeper: the next block is a sibling of one of them, or further up. */
+  private closeTo(depth: number): void {
+    while (this.open.length > depth) {
+      this.open.pop();
+      if (this.json) this.put(this.open.length > 0 ? ']}}' : ']}');
+    }
+  }
+
+  private put(s: string): void {
+    this.text.push(s);
+    this.bytes += s.length;
+  }
 }

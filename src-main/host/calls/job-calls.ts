@@ -7,6 +7,9 @@ import { startSessionJob } from '../session-jobs.ts';
 import type { StoreSession } from '../session.ts';
 import { slotOf, viewOf } from './store-calls.ts';
 
+/** A merge through the API sizes its batches by time (~200 ms of work each), so Pause and Cancel act within half a second. */
+const STEER_MS = 200;
+
 type JobMethods = 'randomWrites' | 'merge' | 'jobs' | 'jobPause' | 'jobResume' | 'jobCancel' | 'jobWait';
 
 /** Long work: each call starts a job and returns it; results arrive in job events or jobWait. */
@@ -30,7 +33,7 @@ export function jobCalls(ctx: HostContext): Handlers<JobMethods> {
       if (dryRun) return start(s, 'merge', `merge plan for ${s.cowPath}`, done(mergePlan(s.store, origin, slot, batchChunks)), false);
       s.requireWrite('merge');
       const label = `merge snapshot ${s.store.format === 'shared' ? `${slot} ` : ''}of ${s.cowPath} into ${s.originPath ?? 'the origin'}`;
-      return start(s, 'merge', label, mergeTask(s.store, origin, slot, s.record, batchChunks), true);
+      return start(s, 'merge', label, mergeTask(s.store, origin, slot, s.record, batchChunks, STEER_MS), true);
     },
     jobs: () => ({ jobs: ctx.jobs.list() }),
     jobPause: ({ job }) => ctx.jobs.pause(job),

@@ -24,9 +24,7 @@ export function LeafView() {
       revision: s.revision,
     })),
   );
-  const { refreshLeaf, setHighlightSlot, openLeaf, searchKey } = useApp(
-    useShallow((s) => ({ refreshLeaf: s.refreshLeaf, setHighlightSlot: s.setHighlightSlot, openLeaf: s.openLeaf, searchKey: s.searchKey })),
-  );
+  const { refreshLeaf, setHighlightSlot, openLeafOf } = useApp(useShallow((s) => ({ refreshLeaf: s.refreshLeaf, setHighlightSlot: s.setHighlightSlot, openLeafOf: s.openLeafOf })));
   useEffect(() => {
     void refreshLeaf();
   }, [refreshLeaf, revision]);
@@ -39,12 +37,14 @@ export function LeafView() {
         <h1>Leaf inspector{leafChunk !== null ? ` · leaf ${leafChunk}` : ''}</h1>
         <p>Which exception each snapshot reads for the origin chunks of one leaf.</p>
       </div>
-      <LeafPicker onOrigin={async (key) => {
-        const path = await searchKey(key);
-        if (path) await openLeaf(path.leaf);
-      }} />
+      <LeafPicker onOrigin={openLeafOf} />
       {error && <ErrorAlert error={error} onRetry={() => void refreshLeaf()} />}
       {leafChunk === null && <p className="empty">Pick a leaf in the B-tree or an exception chunk on the occupancy map, or find the leaf of an origin chunk above.</p>}
+      {detail && leafOrigin !== null && !detail.leaf.entries.some((e) => e.origin === leafOrigin) && (
+        <p className="muted" data-testid="leaf-origin-absent">
+          Origin chunk {leafOrigin} has no exception: every snapshot reads it from the origin. This is the leaf that would map it.
+        </p>
+      )}
       {detail && (
         <>
           <Card title="Leaf" labelledBy="leaf-title">

@@ -16,7 +16,10 @@ export function MergeProgress({ job }: { job: string }) {
     const render = (info: JobInfo | undefined): void => {
       if (!info) return;
       const p = info.progress;
-      const pct = p.total > 0 ? Math.min(100, (p.done / p.total) * 100) : info.state === 'done' ? 100 : 0;
+      // Every byte the merge writes counts: with stages (copies for other snapshots, then the origin), their sum.
+      const stages = p.stages ?? [];
+      const [done, total] = stages.length ? stages.reduce(([d, t], s) => [d + s.done, t + s.total], [0, 0]) : [p.done, p.total];
+      const pct = info.state === 'done' ? 100 : total > 0 ? Math.min(100, (done / total) * 100) : 0;
       if (bar.current) bar.current.style.width = `${pct}%`;
       track.current?.setAttribute('aria-valuenow', String(Math.round(pct)));
       const set = (k: string, v: string): void => {
@@ -25,8 +28,13 @@ export function MergeProgress({ job }: { job: string }) {
       };
       set('pct', `${Math.floor(pct)}%`);
       set('done', `${formatCount(p.done)} / ${formatCount(p.total)} ${p.unit}`);
+      set('stages', stages.map((s) => `${s.name}: ${formatBytes(s.done)} of ${formatBytes(s.total)}`).join(' · '));
+      fields.current['stages']?.setAttribute('data-stages', JSON.stringify(stages.map((s) => [s.done, s.total])));
+      const rate = p.bytesPerSecond;
+      const left = total - done;
+      const eta = rate && rate > 0 && stages.length ? left / rate : p.etaSeconds;
       set('rate', p.bytesPerSecond !== null ? `${formatBytes(p.bytesPerSecond)}/s` : `${formatCount(Math.round(p.rate))} ${p.unit}/s`);
-      set('eta', info.state === 'done' ? 'done' : info.state === 'paused' ? 'paused' : formatDuration(p.etaSeconds));
+      set('eta', info.state === 'done' ? 'done' : info.state === 'paused' ? 'paused' : formatDuration(eta));
       set('phase', `${p.phase}${p.current ? ` · ${p.current}` : ''}`);
       set('elapsed', formatDuration(p.elapsedSeconds));
     };
@@ -44,6 +52,7 @@ export function MergeProgress({ job }: { job: string }) {
         <strong ref={field('pct')} data-testid="merge-percent" style={{ fontSize: 22, fontVariantNumeric: 'tabular-nums' }} />
         <span className="muted" ref={field('phase')} />
       </div>
+      <div className="muted" ref={field('stages')} data-testid="merge-stages" style={{ fontSize: 12 }} />
       <div ref={track} className="progress" role="progressbar" aria-label="Merge progress" aria-valuemin={0} aria-valuemax={100}>
         <div ref={bar} style={{ width: 0 }} />
       </div>

@@ -7,16 +7,28 @@ export function MergeSummary() {
   const job = useApp((s) => (s.merge ? s.jobs[s.merge.job] : undefined));
   const after = useApp((s) => s.info);
   const origin = useApp((s) => s.session?.origin ?? 'the origin');
+  // Copies for other snapshots made by every run of this merge this page saw (a resume makes only the rest).
+  const copiedBytes = useApp((s) => {
+    const session = s.session?.session;
+    let bytes = 0;
+    for (const j of Object.values(s.jobs)) {
+      if (j.kind !== 'merge' || j.session !== session || j.result?.dryRun) continue;
+      bytes += j.progress.stages?.find((st) => st.name.startsWith('copies'))?.done ?? 0;
+    }
+    return bytes;
+  });
   if (!merge || !job || !after) return null;
   const before = merge.before;
   const result = job.kind === 'merge' ? job.result : null;
   const cb = after.chunkBytes;
-  const copies = result?.copiesForOthers;
+  // All runs: origin chunks the earlier runs merged are in the store's record, and so in `mergedBefore`.
+  const chunks = result ? result.chunks + (result.mergedBefore ?? 0) : 0;
+  const copies = result?.copiesForOthers === undefined ? undefined : Math.max(result.copiesForOthers, Math.round(copiedBytes / cb));
   const headline =
     job.state === 'done'
       ? 'Merge finished'
       : job.state === 'cancelled'
-        ? `Merge cancelled — the store is consistent, the origin is partly rolled back; resume to finish`
+        ? `Merge cancelled — the store is consistent${movedOrigin(job) ? ', the origin is partly rolled back; resume to finish' : '; no origin chunk was moved'}`
         : `Merge failed: ${job.error?.message ?? 'unknown error'}`;
   return (
     <div className={`alert ${job.state === 'done' ? 'info' : job.state === 'cancelled' ? 'warn' : 'error'}`} role="status" style={{ marginTop: 14 }} data-testid="merge-summary">
@@ -24,8 +36,8 @@ export function MergeSummary() {
         <strong>{headline}</strong>
         {result && (
           <p>
-            <span className="mono">{origin}</span> now shows what &apos;{merge.snapshotName}&apos; showed: {formatCount(result.chunks)} origin chunks ({formatBytes(result.chunks * cb)}) were
-            rewritten with the snapshot&apos;s data; every other chunk of the origin is unchanged.
+            <span className="mono">{origin}</span> now shows what &apos;{merge.snapshotName}&apos; showed: {formatCount(chunks)} origin chunks ({formatBytes(chunks * cb)}) were
+            rewritten with the snapshot&apos;s data{result.mergedBefore ? ` (${formatCount(result.mergedBefore)} of them by earlier runs)` : ''}; every other chunk of the origin is unchanged.
           </p>
         )}
         {result && copies !== undefined && (
@@ -41,4 +53,10 @@ export function MergeSummary() {
       </div>
     </div>
   );
+}
+
+/** Whether a stopped merge had moved origin chunks (its last progress says). */
+function movedOrigin(job: { progress: { stages?: { name: string; done: number }[]; done: number } }): boolean {
+  const stage = job.progress.stages?.find((s) => s.name === 'onto the origin');
+  return stage ? stage.done > 0 : job.progress.done > 0;
 }

@@ -17,6 +17,12 @@ export function MergeView() {
   const { info, session, merge, mergeError } = useApp(useShallow((s) => ({ info: s.info, session: s.session, merge: s.merge, mergeError: s.mergeError })));
   const state = useApp((s) => (s.merge ? s.jobs[s.merge.job]?.state : undefined));
   const canPause = useApp((s) => (s.merge ? (s.jobs[s.merge.job]?.canPause ?? false) : false));
+  // Whether the last merge run this page saw wrote to the origin (its last progress says; null: none seen).
+  const lastRunMoved = useApp((s) => {
+    const runs = Object.values(s.jobs).filter((j) => j.kind === 'merge' && j.session === s.session?.session && j.progress.stages);
+    const last = runs.sort((a, b) => a.startedAt - b.startedAt).at(-1);
+    return last ? (last.progress.stages?.find((st) => st.name === 'onto the origin')?.done ?? 0) > 0 : null;
+  });
   const { startMerge, controlJob, clearMerge, reattachMerge } = useApp(
     useShallow((s) => ({ startMerge: s.startMerge, controlJob: s.controlJob, clearMerge: s.clearMerge, reattachMerge: s.reattachMerge })),
   );
@@ -57,21 +63,15 @@ export function MergeView() {
       </div>
       {mergeError && <ErrorAlert error={mergeError} title="The merge could not start" />}
       {recorded && !running && looked === session.session && (
-        <div className="alert warn" role="status" data-testid="merge-recorded" style={{ marginBottom: 14 }}>
-          <span className="swatch" style={{ background: snapshotColor(recorded.slot), marginTop: 3 }} />
-          <div style={{ flex: 1 }}>
-            <strong>
-              Merge of &apos;{recordedSnap ? snapshotLabel(recordedSnap) : `slot ${recorded.slot}`}&apos; in progress — the origin is partly rolled back
-            </strong>
-            <p>
-              {recorded.done !== null && recorded.total !== null ? `${formatCount(recorded.done)} of ${formatCount(recorded.total)} chunks merged. ` : ''}
-              The store records the unfinished merge: origin writes and other merges are refused until it is resumed and ends. The snapshot still shows its full view.
-            </p>
-          </div>
-          <button type="button" className="btn btn-primary" disabled={blocked !== null} title={blocked ?? undefined} onClick={() => void startMerge(recorded.slot, recordedSnap ? snapshotLabel(recordedSnap) : `slot ${recorded.slot}`)}>
-            Resume merge
-          </button>
-        </div>
+        <RecordedMerge
+          name={recordedSnap ? snapshotLabel(recordedSnap) : `slot ${recorded.slot}`}
+          slot={recorded.slot}
+          done={recorded.done}
+          total={recorded.total}
+          lastRunMoved={lastRunMoved}
+          blocked={blocked}
+          onResume={() => void startMerge(recorded.slot, recordedSnap ? snapshotLabel(recordedSnap) : `slot ${recorded.slot}`)}
+        />
       )}
       {!merge && !recorded && (
         <Card title="Start a merge" labelledBy="merge-start">
@@ -145,6 +145,69 @@ export function MergeView() {
         )}
       </div>
       {confirm && chosen && <MergeDialog snap={chosen} onClose={() => setConfirm(false)} />}
+    </div>
+  );
+}
+
+/**
+ * The merge the store records (from its own record, after every batch and at the end). Before any
+ * origin chunk moved it can be abandoned — the origin is untouched; after, only resuming leaves
+ * the origin whole.
+ */
+function RecordedMerge({
+  name,
+  slot,
+  done,
+  total,
+  lastRunMoved,
+  blocked,
+  onResume,
+}: {
+  name: string;
+  slot: number;
+  done: number | null;
+  total: number | null;
+  /** A batch written to the origin but not yet recorded as merged counts too: only the run knows it. */
+  lastRunMoved: boolean | null;
+  blocked: string | null;
+  onResume: () => void;
+}) {
+  const abandonMerge = useApp((s) => s.abandonMerge);
+  const moved = (done !== null && done > 0) || lastRunMoved === true;
+  const unknown = !moved && lastRunMoved === null;
+  return (
+    <div className="alert warn" role="status" data-testid="merge-recorded" style={{ marginBottom: 14 }}>
+      <span className="swatch" style={{ background: snapshotColor(slot), marginTop: 3 }} />
+      <div style={{ flex: 1 }}>
+        <strong>
+          {moved ? (
+            <>Merge of &apos;{name}&apos; in progress — the origin is partly rolled back</>
+          ) : unknown ? (
+            <>Merge of &apos;{name}&apos; recorded, no chunk recorded as merged</>
+          ) : (
+            <>Merge of &apos;{name}&apos; stopped before moving any origin chunk</>
+          )}
+        </strong>
+        <p>
+          {done !== null && total !== null ? `${formatCount(done)} of ${formatCount(total)} chunks merged. ` : ''}
+          {moved
+            ? "Only resuming can finish it: origin chunks already hold the snapshot's data, and the origin's earlier contents are not kept anywhere."
+            : unknown
+              ? 'It was recorded before this page saw it: if it stopped before writing the origin it can be abandoned (snapscope checks and refuses otherwise); else only resuming finishes it.'
+              : 'The origin is untouched: abandon it to clear the record (the copies made for other snapshots stay; they hold the same data), or resume it.'}{' '}
+          Until then the store refuses origin writes and other merges.
+        </p>
+      </div>
+      <div className="row" style={{ gap: 6 }}>
+        {!moved && (
+          <button type="button" className="btn" disabled={blocked !== null} title={blocked ?? undefined} onClick={() => void abandonMerge()}>
+            Abandon merge
+          </button>
+        )}
+        <button type="button" className="btn btn-primary" disabled={blocked !== null} title={blocked ?? undefined} onClick={onResume}>
+          Resume merge
+        </button>
+      </div>
     </div>
   );
 }

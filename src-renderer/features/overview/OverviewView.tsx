@@ -24,8 +24,19 @@ export function OverviewView() {
         </p>
       </div>
       {error && <ErrorAlert error={error} onRetry={() => void refresh()} />}
+      {!info.valid && (
+        <div className="alert error" role="alert" data-testid="ov-invalid">
+          <div>
+            <strong>This snapshot store is invalid</strong>
+            <p>
+              The kernel marked it invalid (valid = 0), usually because the COW overflowed: it ran out of room for a copy. The kernel would fail every read of the snapshot with an
+              I/O error, refuse to merge it, and leave the origin as it is. snapscope opens it read-only: look at what it holds, run Check or Dump under Tools, or discard the COW.
+            </p>
+          </div>
+        </div>
+      )}
       {info.notes.map((n) => (
-        <div key={n} className="alert info" role="status">
+        <div key={n} className={`alert ${info.valid ? 'info' : 'warn'}`} role="status">
           {n}
         </div>
       ))}
@@ -39,7 +50,13 @@ export function OverviewView() {
           <Stat label="Snapshots" value={formatCount(info.snapshots.length)} testId="ov-snapshots" raw={info.snapshots.length} />
           {info.tree && (
             <>
-              <Stat label="Tree depth" value={info.tree.levels + 1} sub="levels" testId="ov-tree-levels" raw={info.tree.levels} />
+              <Stat
+                label="Tree levels"
+                value={info.tree.levels}
+                sub={`index level${info.tree.levels === 1 ? '' : 's'} above the leaves (as \`snapscope info\`); depth ${info.tree.levels + 1} counting the leaves (as \`snapscope stats\`)`}
+                testId="ov-tree-levels"
+                raw={info.tree.levels}
+              />
               <Stat label="Tree blocks" value={formatCount(info.tree.nodes + info.tree.leaves)} sub={`${formatCount(info.tree.nodes)} nodes, ${formatCount(info.tree.leaves)} leaves`} testId="ov-tree-leaves" raw={info.tree.leaves} />
             </>
           )}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
+import { PathField } from './PathField.tsx';
 
 /** Open by path: the COW, and the origin beside it (needed for writes and merge). */
 export function OpenForm() {
@@ -19,14 +20,8 @@ export function OpenForm() {
           if (cow.trim()) void openStore({ cow: cow.trim(), ...(origin.trim() ? { origin: origin.trim() } : {}), write });
         }}
       >
-        <label className="field">
-          COW device or image
-          <input className="input mono" name="cow" placeholder="/dev/vg/snap-cow or /path/shared.cow" value={cow} onChange={(e) => setCow(e.target.value)} />
-        </label>
-        <label className="field">
-          Origin (optional)
-          <input className="input mono" name="origin" placeholder="/dev/vg/origin or /path/origin.img" value={origin} onChange={(e) => setOrigin(e.target.value)} />
-        </label>
+        <PathField label="COW device or image" name="cow" placeholder="/dev/vg/snap-cow or /path/shared.cow" value={cow} onChange={setCow} />
+        <PathField label="Origin (optional)" name="origin" placeholder="/dev/vg/origin or /path/origin.img" value={origin} onChange={setOrigin} />
         <div className="row">
           <label className="check">
             <input type="checkbox" checked={write} onChange={(e) => setWrite(e.target.checked)} /> Open for writing

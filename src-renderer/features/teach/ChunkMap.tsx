@@ -1,11 +1,13 @@
 import { useMemo } from 'react';
-import { CELL_ROLES, type CellCode, type Focus, type TeachState } from '../../../src-core/teach/index.ts';
+import type { CellCode, Focus, TeachState } from '../../../src-core/teach/index.ts';
 import { ROLE_COLORS, snapshotColor } from '../../viz/colors.ts';
 import { answerClass, type Answer } from './answer.ts';
 
 export interface ChunkMapProps {
   state: TeachState;
   focus: Focus;
+  /** What each kind of chunk is called (the engine's names). */
+  roles: Record<CellCode, string>;
   asking: boolean;
   answer: Answer | null;
   onPoint(chunk: number): void;
@@ -22,7 +24,7 @@ function density(n: number): string {
 const FILLS: Partial<Record<CellCode, string>> = { H: ROLE_COLORS.header, B: ROLE_COLORS.bitmap, N: ROLE_COLORS.node, L: ROLE_COLORS.leaf, A: ROLE_COLORS.label };
 
 /** The COW device chunk by chunk: the allocation bitmap, coloured by what each used chunk holds. */
-export function ChunkMap({ state, focus, asking, answer, onPoint }: ChunkMapProps) {
+export function ChunkMap({ state, focus, roles, asking, answer, onPoint }: ChunkMapProps) {
   const readers = useMemo(() => {
     const m = new Map<number, number[]>();
     for (const b of state.tree.blocks) if (b.kind === 'leaf') for (const e of b.entries) for (const x of e.exceptions) m.set(x.chunk, x.slots);
@@ -39,7 +41,7 @@ export function ChunkMap({ state, focus, asking, answer, onPoint }: ChunkMapProp
         // A copy not in a leaf yet (allocated, filled, not inserted) has no readers to colour it by.
         const loose = code === 'E' && !slots;
         const fill = code !== 'E' ? FILLS[code] : !slots ? undefined : slots.length === 1 ? snapshotColor(slots[0]!) : ROLE_COLORS.exception;
-        const role = code !== 'E' ? CELL_ROLES[code] : !slots ? 'copy, not in a leaf yet' : `copy read by snapshot${slots.length === 1 ? '' : 's'} ${slots.join(', ')}`;
+        const role = code !== 'E' ? roles[code] : !slots ? 'copy, not in a leaf yet' : `copy read by snapshot${slots.length === 1 ? '' : 's'} ${slots.join(', ')}`;
         const tag = state.data[chunk];
         return (
           <button

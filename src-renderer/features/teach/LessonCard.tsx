@@ -4,7 +4,7 @@ import { useTeach } from './use-teach.ts';
 
 /** The lesson: what to watch for first, then its question and the verdict on what was pointed at. */
 export function LessonCard({ store }: { store: TeachStore }) {
-  const { session, position, verdict, selected } = useTeach(store, useShallow((s) => ({ session: s.session, position: s.position, verdict: s.verdict, selected: s.selected, revision: s.revision })));
+  const { session, position, verdict, selected } = useTeach(store, useShallow((s) => ({ session: s.session!, position: s.position, verdict: s.verdict, selected: s.selected, revision: s.revision })));
   const lesson = session.lesson;
   const end = session.lessonEnd;
   const ask = asking({ session, position, verdict });
@@ -19,7 +19,7 @@ export function LessonCard({ store }: { store: TeachStore }) {
           </p>
         ) : (
           <>
-            <p className="mono lesson-path">{session.source.label}</p>
+            {session.source.kind === 'dump' && <p className="mono lesson-path">{session.source.label}</p>}
             <p className="lesson-intro">
               Rebuilt in memory from its dump: operations here run on that copy through a copy-on-write overlay and never reach the store. Its data reads as zeros and its tree
               is the dump’s packed rebuild, so the first writes may split at once.
@@ -41,7 +41,7 @@ export function LessonCard({ store }: { store: TeachStore }) {
       ) : (
         <div className={`question${ask ? ' open' : ''}`}>
           <p className="question-prompt">
-            <strong>Question.</strong> {lesson.question.prompt}
+            <strong>Question.</strong> {lesson.prompt}
           </p>
           {ask && !verdict && <p className="muted">Click it in the tree, in a leaf’s entries, or in the COW chunks below.</p>}
           {verdict && (

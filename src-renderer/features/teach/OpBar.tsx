@@ -1,14 +1,14 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { TeachStore } from './teach-store.ts';
+import { lastStep, type TeachStore } from './teach-store.ts';
 import { useTeach } from './use-teach.ts';
 
 /** Operations, typed ("write origin 5") or clicked; they run on the store as the last step left it. */
 export function OpBar({ store }: { store: TeachStore }) {
-  const { session, originChunk, slot, error } = useTeach(store, useShallow((s) => ({ session: s.session, originChunk: s.originChunk, slot: s.slot, error: s.error, revision: s.revision })));
+  const { session, originChunk, slot, error } = useTeach(store, useShallow((s) => ({ session: s.session!, originChunk: s.originChunk, slot: s.slot, error: s.error, revision: s.revision })));
   const { run, setOriginChunk, setSlot, clearError } = store.getState();
   const [text, setText] = useState('');
-  const snapshots = session.steps[session.last]!.state.snapshots;
+  const snapshots = session.steps[lastStep(session)]!.state.snapshots;
   const active = snapshots.some((s) => s.slot === slot) ? slot : (snapshots[0]?.slot ?? null);
   const max = session.originChunks - 1;
   return (
@@ -18,7 +18,7 @@ export function OpBar({ store }: { store: TeachStore }) {
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          if (run(text)) setText('');
+          void run(text).then((ran) => ran && setText(''));
         }}
       >
         <input
@@ -41,7 +41,7 @@ export function OpBar({ store }: { store: TeachStore }) {
         </p>
       )}
       <div className="op-quick">
-        <button type="button" className="btn btn-sm" onClick={() => run('create')}>
+        <button type="button" className="btn btn-sm" onClick={() => void run('create')}>
           Create snapshot
         </button>
         <label className="op-field">
@@ -55,7 +55,7 @@ export function OpBar({ store }: { store: TeachStore }) {
             onChange={(e) => setOriginChunk(Math.max(0, Math.min(max, Math.floor(Number(e.target.value) || 0))))}
           />
         </label>
-        <button type="button" className="btn btn-sm" onClick={() => run(`write origin ${originChunk}`)}>
+        <button type="button" className="btn btn-sm" onClick={() => void run(`write origin ${originChunk}`)}>
           Write origin
         </button>
         <label className="op-field">
@@ -68,13 +68,13 @@ export function OpBar({ store }: { store: TeachStore }) {
             ))}
           </select>
         </label>
-        <button type="button" className="btn btn-sm" disabled={active === null} onClick={() => run(`write snapshot ${active} ${originChunk}`)}>
+        <button type="button" className="btn btn-sm" disabled={active === null} onClick={() => void run(`write snapshot ${active} ${originChunk}`)}>
           Write snapshot
         </button>
-        <button type="button" className="btn btn-sm" disabled={active === null} onClick={() => run(`delete ${active}`)}>
+        <button type="button" className="btn btn-sm" disabled={active === null} onClick={() => void run(`delete ${active}`)}>
           Delete
         </button>
-        <button type="button" className="btn btn-sm" disabled={active === null} onClick={() => run(`merge ${active}`)}>
+        <button type="button" className="btn btn-sm" disabled={active === null} onClick={() => void run(`merge ${active}`)}>
           Merge
         </button>
       </div>

@@ -1,15 +1,14 @@
 import { useShallow } from 'zustand/react/shallow';
-import { formatOp, eventLine } from '../../../src-core/teach/index.ts';
-import { SPEEDS, type TeachStore } from './teach-store.ts';
+import { lastStep, SPEEDS, type TeachStore } from './teach-store.ts';
 import { STEP_LABELS } from './step-labels.ts';
 import { useTeach } from './use-teach.ts';
 
 /** The current step in words, and the player: Step back, Play/Pause, Step forward, speed. */
 export function StepCard({ store }: { store: TeachStore }) {
-  const { session, position, playing, speed } = useTeach(store, useShallow((s) => ({ session: s.session, position: s.position, playing: s.playing, speed: s.speed, revision: s.revision })));
+  const { session, position, playing, speed } = useTeach(store, useShallow((s) => ({ session: s.session!, position: s.position, playing: s.playing, speed: s.speed, revision: s.revision })));
   const { back, forward, play, pause, setSpeed } = store.getState();
   const step = session.steps[position]!;
-  const op = step.op >= 0 ? session.ops[step.op] : undefined;
+  const op = step.op >= 0 ? session.file.ops[step.op] : undefined;
   const speedIndex = Math.max(0, SPEEDS.indexOf(speed as (typeof SPEEDS)[number]));
   return (
     <section className="card step-card" aria-labelledby="step-title">
@@ -18,11 +17,11 @@ export function StepCard({ store }: { store: TeachStore }) {
           {STEP_LABELS[step.kind]}
         </span>
         <span className="muted" data-testid="step-counter" data-position={position}>
-          Step {position} of {session.last}
+          Step {position} of {lastStep(session)}
           {op ? (
             <>
               {' · '}
-              <span className="mono">{formatOp(op)}</span>
+              <span className="mono">{op}</span>
             </>
           ) : null}
         </span>
@@ -30,9 +29,9 @@ export function StepCard({ store }: { store: TeachStore }) {
           <details className="step-events">
             <summary>engine events ({step.events.length})</summary>
             <ol>
-              {step.events.map((e, i) => (
+              {step.lines.map((line, i) => (
                 <li key={i} className="mono">
-                  {eventLine(e)}
+                  {line}
                 </li>
               ))}
             </ol>
@@ -58,7 +57,7 @@ export function StepCard({ store }: { store: TeachStore }) {
             Play
           </button>
         )}
-        <button type="button" className="btn" onClick={forward} disabled={position >= session.last} aria-keyshortcuts="ArrowRight">
+        <button type="button" className="btn" onClick={forward} disabled={position >= lastStep(session)} aria-keyshortcuts="ArrowRight">
           Step forward
           <Icon d="M11 2v10M2 2l7 5-7 5z" />
         </button>

@@ -1,11 +1,11 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { LESSONS } from '../../../src-core/teach/index.ts';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
 import { snapshotColor } from '../../viz/colors.ts';
 import { ChunkLegend, ChunkMap, OriginStrip } from './ChunkMap.tsx';
 import { contextOf } from './context.ts';
+import { TeachEngineContext } from './engine/engine-context.ts';
 import { downloadLesson, readText } from './file-io.ts';
 import { LeafEntries } from './LeafEntries.tsx';
 import { LessonCard } from './LessonCard.tsx';
@@ -22,9 +22,13 @@ const OPEN_STORE = 'open-store';
 
 /** Teaching mode: watch the real engine work on a tiny store, one step at a time. */
 export function TeachView() {
-  const [store] = useState(createTeachStore);
+  const makeEngine = useContext(TeachEngineContext);
+  const [store] = useState(() => createTeachStore(makeEngine));
+  useEffect(() => store.getState().connect(), [store]);
+  const ready = useTeach(store, (s) => s.session !== null && s.cellRoles !== null);
   usePlayer(store);
   useStepKeys(store);
+  if (!ready) return <TeachLoading store={store} />;
   return (
     <div className="page teach">
       <TeachHead store={store} />
@@ -45,8 +49,23 @@ export function TeachView() {
   );
 }
 
+function TeachLoading({ store }: { store: TeachStore }) {
+  const error = useTeach(store, (s) => s.error);
+  return (
+    <div className="page teach">
+      <div className="page-head teach-head">
+        <h1>Teach</h1>
+        <p className={error ? 'op-error' : 'muted'} role={error ? 'alert' : 'status'}>
+          {error ?? 'Starting the teaching engine…'}
+        </p>
+      </div>
+    </div>
+  );
+}
+
 function TeachHead({ store }: { store: TeachStore }) {
-  const session = useTeach(store, (s) => s.session);
+  const session = useTeach(store, (s) => s.session!);
+  const lessons = useTeach(store, (s) => s.lessons);
   const open = useApp((s) => s.session);
   const teachDump = useApp((s) => s.teachDump);
   const [loading, setLoading] = useState(false);
@@ -70,7 +89,7 @@ function TeachHead({ store }: { store: TeachStore }) {
       <label className="row lesson-pick">
         <span className="muted">Lesson</span>
         <select className="input" aria-label="Lesson" value={value} disabled={loading} onChange={(e) => void pick(e.target.value)}>
-          {LESSONS.map((l, i) => (
+          {lessons.map((l, i) => (
             <option key={l.id} value={l.id} title={l.summary}>
               {i + 1}. {l.title}
             </option>
@@ -79,7 +98,14 @@ function TeachHead({ store }: { store: TeachStore }) {
           {(open?.format === 'shared' || value === OPEN_STORE) && <option value={OPEN_STORE}>The open store, in an overlay{loading ? ' (loading…)' : ''}</option>}
         </select>
       </label>
-      <button type="button" className="btn" onClick={() => downloadLesson(exportFile())}>
+      <button
+        type="button"
+        className="btn"
+        onClick={() => {
+          const lessonFile = exportFile();
+          if (lessonFile) downloadLesson(lessonFile);
+        }}
+      >
         Export
       </button>
       <button type="button" className="btn" onClick={() => file.current?.click()}>
@@ -104,9 +130,9 @@ function TeachHead({ store }: { store: TeachStore }) {
 
 /** The tree, the entries of the leaves in play, and the chunks of both devices. */
 function Stage({ store }: { store: TeachStore }) {
-  const { session, position, verdict, selected, originChunk, originPicked, pointed } = useTeach(
+  const { session, roles, position, verdict, selected, originChunk, originPicked, pointed } = useTeach(
     store,
-    useShallow((s) => ({ session: s.session, position: s.position, verdict: s.verdict, selected: s.selected, originChunk: s.originChunk, originPicked: s.originPicked, pointed: s.pointed, revision: s.revision })),
+    useShallow((s) => ({ session: s.session!, roles: s.cellRoles!, position: s.position, verdict: s.verdict, selected: s.selected, originChunk: s.originChunk, originPicked: s.originPicked, pointed: s.pointed, revision: s.revision })),
   );
   const { point, setOriginChunk } = store.getState();
   const step = session.steps[position]!;
@@ -125,7 +151,7 @@ function Stage({ store }: { store: TeachStore }) {
         </Card>
       </div>
       <Card title={`COW chunks · ${step.state.cells.length} × ${session.chunkBytes} B`} actions={<SnapshotChips store={store} />} className="chunks-card">
-        <ChunkMap state={step.state} focus={step.focus} asking={ask} answer={answer} onPoint={point} />
+        <ChunkMap state={step.state} focus={step.focus} roles={roles} asking={ask} answer={answer} onPoint={point} />
         <div className="origin-head">
           <h3>Origin chunks</h3>
           <span className="muted">click one to pick it for a write</span>
@@ -138,8 +164,8 @@ function Stage({ store }: { store: TeachStore }) {
 }
 
 function SnapshotChips({ store }: { store: TeachStore }) {
-  const snapshots = useTeach(store, (s) => s.session.steps[s.position]!.state.snapshots);
-  const slot = useTeach(store, (s) => s.session.steps[s.position]!.focus.slot);
+  const snapshots = useTeach(store, (s) => s.session!.steps[s.position]!.state.snapshots);
+  const slot = useTeach(store, (s) => s.session!.steps[s.position]!.focus.slot);
   if (snapshots.length === 0) return <span className="muted">no snapshots</span>;
   return (
     <span className="snap-chips" aria-label="Snapshots">

@@ -1,13 +1,12 @@
 import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { formatOp } from '../../../src-core/teach/index.ts';
 import type { TeachStore } from './teach-store.ts';
 import { SHAPE_KINDS, STEP_LABELS } from './step-labels.ts';
 import { useTeach } from './use-teach.ts';
 
 /** Every step so far, grouped by operation; a click jumps there. */
 export function Timeline({ store }: { store: TeachStore }) {
-  const { session, position } = useTeach(store, useShallow((s) => ({ session: s.session, position: s.position, revision: s.revision })));
+  const { session, position } = useTeach(store, useShallow((s) => ({ session: s.session!, position: s.position, revision: s.revision })));
   const list = useRef<HTMLDivElement>(null);
   const current = useRef<HTMLButtonElement>(null);
   // Keep the current step in view inside the list (not by scrolling the page).
@@ -17,7 +16,7 @@ export function Timeline({ store }: { store: TeachStore }) {
     if (box && item) box.scrollTop = Math.max(0, item.offsetTop - box.clientHeight / 2);
   }, [position]);
   const groups: { title: string; from: number; to: number }[] = [{ title: 'Start', from: 0, to: 0 }];
-  session.ops.forEach((o, i) => groups.push({ title: formatOp(o), from: session.opStart[i]!, to: (session.opStart[i + 1] ?? session.steps.length) - 1 }));
+  session.file.ops.forEach((o, i) => groups.push({ title: o, from: session.opStart[i]!, to: (session.opStart[i + 1] ?? session.steps.length) - 1 }));
   const lessonEnd = session.lessonEnd;
   return (
     <nav className="timeline" aria-label="Timeline">

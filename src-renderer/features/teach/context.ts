@@ -1,10 +1,10 @@
-import type { TeachSession } from '../../../src-core/teach/index.ts';
+import type { SessionView } from './engine/protocol.ts';
 
 /**
  * The blocks the current operation has been about so far, most recent first: a commit step
  * points at nothing, but the view should stay on the leaf the operation was working on.
  */
-export function contextOf(session: TeachSession, position: number): number[] {
+export function contextOf(session: Pick<SessionView, 'steps' | 'opStart'>, position: number): number[] {
   const op = session.steps[position]!.op;
   const from = op < 0 ? position : session.opStart[op]!;
   const out: number[] = [];

@@ -1,30 +1,23 @@
 /**
- * The teach view's own state: the running TeachSession (the real engine in the page, see
- * src-core/teach) and the player around it. Kept out of the app store: it needs no client, and
- * leaving the view drops it (export keeps a lesson).
+ * The teach view's own state: the session the teaching engine recorded (the engine runs in a
+ * worker, see engine/protocol.ts) and the player around it. Kept out of the app store: it needs
+ * no client, and leaving the view drops it (export keeps a lesson). Steps are recorded, so the
+ * player moves through them here without asking the engine.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import {
-  checkAnswer,
-  DEFAULT_FRESH,
-  describeChunk,
-  exportSession,
-  importSession,
-  lessonById,
-  LESSONS,
-  parseOp,
-  TeachSession,
-  type TeachFile,
-  type Verdict,
-} from '../../../src-core/teach/index.ts';
+import type { CellCode, TeachFile, Verdict } from '../../../src-core/teach/index.ts';
+import type { LessonInfo, SessionView, StartFrom, TeachEngine, TeachReply, TeachRequest } from './engine/protocol.ts';
 
 export const SPEEDS = [0.5, 1, 2, 4, 8] as const;
 /** Milliseconds a step stays on screen at 1×. */
 export const STEP_MS = 1400;
 
 export interface TeachUi {
-  session: TeachSession;
-  /** Mirrors session.position (the session is mutable; selectors need a value that changes). */
+  /** Null until the engine has recorded the first session. */
+  session: SessionView | null;
+  /** The lessons to pick from, and what each kind of COW chunk is called (from the engine). */
+  lessons: LessonInfo[];
+  cellRoles: Record<CellCode, string> | null;
   position: number;
   /** Bumped when steps are added or the session is replaced. */
   revision: number;
@@ -42,10 +35,13 @@ export interface TeachUi {
   originPicked: boolean;
   slot: number;
 
+  /** Starts the engine and the first lesson; returns what stops it. */
+  connect(): () => void;
   startLesson(id: string): void;
   startFree(): void;
   startFromDump(label: string, dump: string): void;
-  run(text: string): boolean;
+  /** Resolves to whether the operation ran (its error is in `error` otherwise). */
+  run(text: string): Promise<boolean>;
   seek(index: number): void;
   forward(): void;
   back(): void;
@@ -56,7 +52,7 @@ export interface TeachUi {
   point(chunk: number): void;
   setOriginChunk(chunk: number): void;
   setSlot(slot: number): void;
-  exportFile(): TeachFile;
+  exportFile(): TeachFile | null;
   importFile(json: string): void;
   clearError(): void;
 }
@@ -64,25 +60,41 @@ export interface TeachUi {
 export type TeachStore = StoreApi<TeachUi>;
 
 /** Whether the learner is being asked the lesson's question now. */
-export function asking(s: Pick<TeachUi, 'session' | 'position' | 'verdict'>): boolean {
+export function asking(s: { session: Pick<SessionView, 'lessonEnd'>; position: number; verdict: Verdict | null }): boolean {
   const end = s.session.lessonEnd;
   return end >= 0 && s.position >= end && s.verdict?.correct !== true;
 }
 
-export function createTeachStore(first: TeachSession = TeachSession.forLesson(LESSONS[0]!)): TeachStore {
+/** The index of the session's last step. */
+export function lastStep(session: Pick<SessionView, 'steps'>): number {
+  return session.steps.length - 1;
+}
+
+type Pending = (reply: TeachReply) => void;
+
+export function createTeachStore(makeEngine: () => TeachEngine): TeachStore {
   return createStore<TeachUi>()((set, get) => {
-    const fresh = (session: TeachSession) => set((s) => ({ session, position: session.position, revision: s.revision + 1, playing: false, verdict: null, selected: null, error: null, pointed: null }));
-    const moved = () => set({ position: get().session.position, pointed: null });
-    const attempt = (what: () => void) => {
-      try {
-        what();
-      } catch (e) {
-        set({ error: e instanceof Error ? e.message : String(e) });
-      }
+    let link: { engine: TeachEngine; pending: Pending[] } | null = null;
+    /** Replies come in request order: each one goes to its request's handler; a failure sets `error`. */
+    const ask = (request: TeachRequest, onReply: Pending = () => {}) => {
+      if (!link) return set({ error: 'the teaching engine is not running' });
+      link.pending.push((reply) => {
+        if (reply.kind === 'failed') set({ error: reply.error });
+        onReply(reply);
+      });
+      link.engine.post(request);
     };
+    const start = (from: StartFrom) =>
+      ask({ kind: 'start', from }, (r) => {
+        if (r.kind !== 'session') return;
+        set((s) => ({ session: { ...r.session, steps: r.steps }, position: r.position, revision: s.revision + 1, playing: false, verdict: null, selected: null, error: null, pointed: null }));
+      });
+    const moveTo = (position: number) => set({ position, pointed: null });
     return {
-      session: first,
-      position: first.position,
+      session: null,
+      lessons: [],
+      cellRoles: null,
+      position: 0,
       revision: 0,
       playing: false,
       speed: 1,
@@ -94,69 +106,81 @@ export function createTeachStore(first: TeachSession = TeachSession.forLesson(LE
       originPicked: false,
       slot: 0,
 
-      startLesson: (id) => attempt(() => fresh(TeachSession.forLesson(lessonById(id) ?? LESSONS[0]!))),
-      startFree: () => attempt(() => fresh(new TeachSession(DEFAULT_FRESH))),
-      startFromDump: (label, dump) => attempt(() => fresh(new TeachSession({ kind: 'dump', label, dump }))),
-
-      run(text) {
-        const { session } = get();
-        try {
-          const result = session.apply(parseOp(text));
-          if (!result.ok) {
-            set({ error: result.error });
-            return false;
-          }
-        } catch (e) {
-          set({ error: e instanceof Error ? e.message : String(e) });
-          return false;
-        }
-        set((s) => ({ position: session.position, revision: s.revision + 1, playing: true, error: null, selected: null }));
-        return true;
+      connect() {
+        const engine = makeEngine();
+        const pending: Pending[] = [];
+        const stop = engine.listen((reply) => {
+          const handler = pending.shift();
+          if (handler) handler(reply);
+          else if (reply.kind === 'failed') set({ error: reply.error });
+        });
+        link = { engine, pending };
+        ask({ kind: 'catalogue' }, (r) => {
+          if (r.kind === 'catalogue') set({ lessons: r.lessons, cellRoles: r.cellRoles });
+        });
+        start({ kind: 'lesson', id: null });
+        return () => {
+          stop();
+          engine.close();
+          if (link?.engine === engine) link = null;
+        };
       },
+      startLesson: (id) => start({ kind: 'lesson', id }),
+      startFree: () => start({ kind: 'free' }),
+      startFromDump: (label, dump) => start({ kind: 'dump', label, dump }),
+
+      run: (text) =>
+        new Promise((resolve) =>
+          ask({ kind: 'run', text }, (r) => {
+            if (r.kind !== 'session') return resolve(false);
+            set((s) => {
+              const steps = s.session ? [...s.session.steps.slice(0, r.from), ...r.steps] : r.steps;
+              return { session: { ...r.session, steps }, position: r.position, revision: s.revision + 1, playing: true, error: null, selected: null };
+            });
+            resolve(true);
+          }),
+        ),
 
       seek(index) {
-        get().session.seek(index);
-        moved();
+        const { session } = get();
+        if (session) moveTo(Math.max(0, Math.min(lastStep(session), Math.floor(index))));
       },
       forward() {
-        if (!get().session.forward()) set({ playing: false });
-        moved();
+        const { session, position } = get();
+        if (!session) return;
+        if (position >= lastStep(session)) set({ playing: false });
+        moveTo(Math.min(position + 1, lastStep(session)));
       },
-      back() {
-        get().session.back();
-        moved();
-      },
+      back: () => moveTo(Math.max(0, get().position - 1)),
       play() {
-        const { session } = get();
-        if (session.position >= session.last) session.seek(0);
-        set({ playing: true, position: session.position, pointed: null });
+        const { session, position } = get();
+        if (!session) return;
+        set({ playing: true, position: position >= lastStep(session) ? 0 : position, pointed: null });
       },
       pause: () => set({ playing: false }),
       setSpeed: (speed) => set({ speed }),
 
       point(chunk) {
         const s = get();
-        if (asking(s)) {
-          set({ verdict: checkAnswer(s.session, chunk), pointed: chunk, playing: false });
+        if (!s.session) return;
+        if (asking({ session: s.session, position: s.position, verdict: s.verdict })) {
+          ask({ kind: 'answer', chunk }, (r) => {
+            if (r.kind === 'verdict') set({ verdict: r.verdict, pointed: r.chunk, playing: false });
+          });
           return;
         }
-        set({ selected: { chunk, text: describeChunk(s.session.step.state, chunk) } });
+        ask({ kind: 'describe', chunk, position: s.position }, (r) => {
+          if (r.kind === 'described') set({ selected: { chunk: r.chunk, text: r.text } });
+        });
       },
       setOriginChunk: (originChunk) => set({ originChunk, originPicked: true }),
       setSlot: (slot) => set({ slot }),
 
-      exportFile: () => exportSession(get().session),
-      importFile: (json) =>
-        attempt(() => {
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(json);
-          } catch {
-            throw new Error('not a snapscope lesson file: it is not JSON');
-          }
-          const session = importSession(parsed);
-          fresh(session);
-        }),
+      exportFile() {
+        const { session, position } = get();
+        return session ? { ...session.file, position } : null;
+      },
+      importFile: (json) => start({ kind: 'import', json }),
       clearError: () => set({ error: null }),
     };
   });

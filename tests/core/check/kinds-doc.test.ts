@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { FINDING_KINDS } from '../../../src-core/check/kinds.ts';
+import { FINDING_KINDS } from '../../../src-core/walk/kinds.ts';
 
 it('docs/check.md lists every finding kind with its format and severity, and no other', () => {
   const rows = readFileSync('docs/check.md', 'utf8')

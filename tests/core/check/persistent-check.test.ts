@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkTask } from '../../../src-core/check/check.ts';
-import type { CheckReport } from '../../../src-core/check/findings.ts';
+import type { CheckReport } from '../../../src-core/walk/findings.ts';
 import { SECTOR_BYTES } from '../../../src-core/io/block-device.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { PersistentStore } from '../../../src-core/persistent/persistent-store.ts';

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkTask } from '../../../src-core/check/check.ts';
-import type { CheckReport } from '../../../src-core/check/findings.ts';
+import type { CheckReport } from '../../../src-core/walk/findings.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { applyRepair, planRepair, type RepairPlan } from '../../../src-core/repair/repair.ts';
@@ -15,7 +15,7 @@ import { decodeHeader, encodeHeader } from '../../../src-core/shared/format/head
 import { encodeLabelBlock } from '../../../src-core/shared/format/label.ts';
 import { LeafView } from '../../../src-core/shared/format/leaf.ts';
 import { NodeView } from '../../../src-core/shared/format/node.ts';
-import { MAX_FINDINGS } from '../../../src-core/check/findings.ts';
+import { MAX_FINDINGS } from '../../../src-core/walk/findings.ts';
 import { buildPersistent } from '../../../src-core/ir/persistent-builder.ts';
 import { SNAPSHOT_DISK_VERSION } from '../../../src-core/persistent/format.ts';
 import { CHUNK, GEO, getEntry, setEntry } from './persistent-fixtures.ts';

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkTask } from '../../../src-core/check/check.ts';
-import { SharedCheck } from '../../../src-core/check/shared.ts';
+import { SharedWalk } from '../../../src-core/walk/shared.ts';
 import type { Progress } from '../../../src-core/jobs/progress.ts';
-import type { CheckReport } from '../../../src-core/check/findings.ts';
+import type { CheckReport } from '../../../src-core/walk/findings.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { clearBit, setBit } from '../../../src-core/shared/format/bitmap.ts';
@@ -67,6 +67,9 @@ describe('shared check: every finding kind, on purpose', () => {
     setHeader(cow, { chunkSectors: 4096 }); // 2 MiB: past what SharedStore.open accepts
     expect(check(cow).findings).toMatchObject([{ kind: 's-header-chunk-size', message: 'chunk size 4096 sectors (2097152 bytes) is not a power of two from 512 bytes to 1 MiB' }]);
     ({ cow } = small());
+    setHeader(cow, { chunkCount: 3 }); // header, bitmap, and no room for a root and a leaf
+    expect(check(cow).findings).toMatchObject([{ kind: 's-header-chunk-size', message: 'the device (3 chunks of 512 bytes) cannot hold the header, bitmap and a tree' }]);
+    ({ cow } = small());
     setHeader(cow, { chunkCount: 10 ** 6 });
     expect(where(check(cow))).toEqual([['s-header-chunk-count', 0, undefined]]);
     ({ cow } = small());
@@ -113,6 +116,8 @@ describe('shared check: every finding kind, on purpose', () => {
       ['s-leaf-version', (l) => l.dv.setUint16(2, 7, true), undefined],
       ['s-leaf-count', (l) => l.dv.setUint32(4, 5000, true), undefined],
       ['s-leaf-map-offset', (l) => l.dv.setUint32(24 + l.count * 8, 100, true), -1],
+      // A list start not in 16-byte steps from the chunk end (map entry 1 moved by 8 bytes).
+      ['s-leaf-map-offset', (l) => l.dv.setUint32(24 + 8, l.listStart(1) + 8, true), 1],
       ['s-leaf-map-overlap', (l) => l.dv.setUint32(24, 24, true), 0],
       ['s-leaf-key-order', (l) => l.dv.setUint32(24 + 8 + 4, l.rchunk(0), true), 1],
       ['s-leaf-key-range', (l) => l.dv.setUint32(24 + (l.count - 1) * 8 + 4, 100_000, true), -2],
@@ -198,7 +203,7 @@ describe('shared check: every finding kind, on purpose', () => {
 
   it('progress: the tree phase counts the chunks found against the chunks the bitmap marks used', () => {
     const { cow } = sharedCow(3, 300);
-    const task = new SharedCheck(new MemoryDevice(cow.bytes, 'cow', true));
+    const task = new SharedWalk(new MemoryDevice(cow.bytes, 'cow', true));
     const seen: Progress[] = [task.progress()];
     while (!task.step()) seen.push(task.progress());
     expect([...new Set(seen.map((p) => p.phase))]).toEqual(['count bitmap', 'check tree', 'check bitmap']);

@@ -1,7 +1,9 @@
 /**
  * Issue #12 point 8: numbers read from disk are range-checked where they are narrowed. A leaf
  * whose base_chunk puts an origin at or above 2^32 made the merge's 32-bit batch truncate it and
- * scan the same leaf forever; now the merge and its dry run refuse it, naming the leaf.
+ * scan the same leaf forever. Now the walker refuses such a leaf at open (s-leaf-key-range), and a
+ * store opened tolerating the damage never hands it to the merge: its scan and dry run refuse,
+ * naming the leaf.
  */
 import { describe, expect, it } from 'vitest';
 import { SnapscopeError } from '../../../src-core/errors.ts';
@@ -25,7 +27,7 @@ function withBase(base: bigint) {
   store.close();
   const leaf = path[path.length - 1]!;
   new DataView(cow.bytes.buffer).setBigUint64(leaf * CHUNK + 8, base, true);
-  return { cow, store: SharedStore.open(cow), origin, leaf };
+  return { cow, store: SharedStore.open(cow, { tolerateDamage: true }), origin, leaf };
 }
 
 describe('origins at or above 2^32 in a merge (point 8)', () => {
@@ -40,14 +42,16 @@ describe('origins at or above 2^32 in a merge (point 8)', () => {
     }
     if (!err) expect(batch.origins[0], 'a 32-bit batch truncated the origin').toBe(2 ** 32 + 5);
     expect(err).toBeInstanceOf(SnapscopeError);
-    expect((err as SnapscopeError).code).toBe('capacity');
-    expect((err as SnapscopeError).message).toMatch(new RegExp(`origin chunk ${2 ** 32 + 5}.*chunk ${leaf}`));
+    expect((err as SnapscopeError).code).toBe('corrupt');
+    expect((err as SnapscopeError).message).toMatch(new RegExp(`chunk ${leaf} is not a B-tree leaf the walk could vouch for`));
+    // A strict open names the origin and the leaf.
+    expect(() => SharedStore.open(store.cow)).toThrow(new RegExp(`origin ${2 ** 32 + 5} is outside .*2\\^32.*chunk ${leaf}`));
   });
 
   it('the dry run refuses, and opening to merge refuses, before writing anything', () => {
     const { cow, store, origin, leaf } = withBase(2n ** 40n);
     const before = cow.bytes.slice();
-    expect(() => planSharedMerge(store, origin, 0)).toThrow(/2\^32/);
+    expect(() => planSharedMerge(store, origin, 0)).toThrow(new RegExp(`chunk ${leaf}`));
     // Opening for write walks the tree (point 7) and refuses the leaf, pointing to repair.
     expect(() => SharedStore.open(cow, { write: true })).toThrow(new RegExp(`2\\^32.*chunk ${leaf}.*repair`));
     expect(Buffer.compare(before, cow.bytes)).toBe(0);

@@ -59,16 +59,23 @@ describe('dump and restore', () => {
   it('carries a merge in progress and a part-way delete through dump and restore', () => {
     const { cow } = sharedCow(3, 30);
     const store = SharedStore.open(cow, { write: true });
-    store.recordMerge({ slot: 2, done: 7, cursor: 21 });
+    // A merge of slot 2 has merged every origin chunk below its first exception (open refuses a
+    // cursor past an exception the merge still has to move: s-merge-below-cursor).
+    let cursor = Infinity;
+    store.forEachException((origin, _chunk, slots) => {
+      if ((slots >> 2n) & 1n) cursor = Math.min(cursor, origin);
+    });
+    expect(cursor).toBe(0);
+    store.recordMerge({ slot: 2, done: 7, cursor });
     store.close();
     encodeHeader({ ...decodeHeader(cow.bytes, 'cow'), extFlags: DELETING_FLAG | 1 }, cow.bytes);
     for (const format of ['json', 'xml'] as const) {
       const { before, after, copy } = roundTrip(cow, format);
       expect(after).toBe(before);
-      expect(before).toMatch(format === 'json' ? /"deleting":1,"merge":\{"slot":2,"done":7,"cursor":21\}/ : /deleting="1" merge_slot="2" merge_done="7" merge_cursor="21"/);
+      expect(before).toMatch(format === 'json' ? /"deleting":1,"merge":\{"slot":2,"done":7,"cursor":0\}/ : /deleting="1" merge_slot="2" merge_done="7" merge_cursor="0"/);
       const h = decodeHeader(copy.bytes, 'copy');
-      expect([h.extFlags >>> 0, h.mergeSlot, h.mergeDone, h.mergeCursor]).toEqual([(DELETING_FLAG | 1) >>> 0, 2, 7, 21]);
-      expect(SharedStore.open(copy).mergeRecord()).toEqual({ slot: 2, done: 7, cursor: 21 });
+      expect([h.extFlags >>> 0, h.mergeSlot, h.mergeDone, h.mergeCursor]).toEqual([(DELETING_FLAG | 1) >>> 0, 2, 7, 0]);
+      expect(SharedStore.open(copy).mergeRecord()).toEqual({ slot: 2, done: 7, cursor: 0 });
     }
   });
 

@@ -83,6 +83,12 @@ describe('corrupt persistent COWs: one clear error naming what and where, never 
     const first = new DataView(twin.buffer).getUint32(4096, true);
     le32(twin, 4096 + 7 * 16, first);
     expect(openBroken(twin).error.message).toMatch(new RegExp(`area 0 entry 7: origin chunk ${first} already has an exception \\(entry 0`));
+    // Origin chunks far above the table's size: found by the hash index instead of a bitmap of values.
+    const far = basic();
+    le32(far, 4096 + 2 * 16 + 4, 5);
+    le32(far, 4096 + 9 * 16, new DataView(far.buffer).getUint32(4096 + 2 * 16, true));
+    le32(far, 4096 + 9 * 16 + 4, 5);
+    expect(openBroken(far).error.message).toMatch(/area 0 entry 9: origin chunk \d+ already has an exception \(entry 2/);
   });
 
   it('a truncated COW: entries pointing past its end', () => {

@@ -1,0 +1,36 @@
+/**
+ * Copies are kept until the caller's cleanup: the root file system discards freed blocks, which
+ * would otherwise land in whichever fsync comes next.
+ *
+ * The floors merges and opens are measured against, in the same run: `cp` + `sync` and `dd`
+ * with O_DIRECT + fsync of the same bytes (what the disk does for a plain copy), and a file's page
+ * cache dropped (`dd iflag=nocache count=0`: that file only) for cold reads.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpuMs } from './timing.ts';
+import type { Figure } from './matched/rounds.ts';
+
+/** Wall and CPU seconds of `work` (CPU of this process; a child's is not counted). */
+export function seconds(work: () => void): Figure {
+  const t = process.hrtime.bigint();
+  const c = cpuMs();
+  work();
+  return { wall: Number(process.hrtime.bigint() - t) / 1e9, cpu: (cpuMs() - c) / 1000 };
+}
+
+export function cpSync(src: string, dst: string): Figure {
+  const f = seconds(() => {
+    execFileSync('cp', ['--sparse=never', src, dst]);
+    execFileSync('sync', [dst]);
+  });
+  return f;
+}
+
+export function ddDirect(src: string, dst: string): Figure {
+  return seconds(() => execFileSync('dd', [`if=${src}`, `of=${dst}`, 'bs=1M', 'oflag=direct', 'conv=fsync', 'status=none']));
+}
+
+/** Drops `file`'s pages from the page cache (GNU dd: count=0 with nocache covers the whole file). */
+export function dropCache(file: string): void {
+  execFileSync('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none']);
+}

@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserHarness, openServer, openServed, tempDir } from './app.ts';
+import { chromiumMissing } from './browser.ts';
+import { cli } from './demo-store.ts';
+
+const missing = chromiumMissing();
+
+async function openPath(page: Page, cow: string): Promise<string> {
+  await page.getByRole('textbox', { name: 'COW device or image' }).fill(cow);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  const alert = page.getByRole('alert').first();
+  await alert.waitFor({ timeout: 15_000 });
+  return (await alert.textContent()) ?? '';
+}
+
+// Issue 15, problem 8: hints chosen by the wrong case ("the server did not answer" for a truncated store, a leaf's limit for the 65th snapshot, a check "from the Overview" that did not exist, "try again" for a missing file).
+(missing ? describe.skip : describe)(missing ? `error hints e2e skipped: ${missing}` : 'each error names the next step that exists', () => {
+  const harness = browserHarness();
+
+  it('truncated store, corrupt store and missing file on Start', async () => {
+    const dir = tempDir('hints');
+    const cow = path.join(dir, 'good.cow');
+    cli('format', 'shared', cow, '--size', '4M', '--chunk-size', '4k');
+    const truncated = path.join(dir, 'truncated.cow');
+    fs.copyFileSync(cow, truncated);
+    fs.truncateSync(truncated, 100 << 10);
+    const corrupt = path.join(dir, 'corrupt.cow');
+    fs.copyFileSync(cow, corrupt);
+    const bytes = fs.readFileSync(corrupt);
+    bytes.writeUInt32LE(0xdeadbeef, 3 * 4096); // the root block's magic
+    fs.writeFileSync(corrupt, bytes);
+    const app = await harness.open((browser) => openServer(browser, [], dir));
+    const { page } = app;
+    await page.getByRole('heading', { name: 'Open a snapshot exception store' }).waitFor();
+
+    const t = await openPath(page, truncated);
+    expect(t).toContain('shorter than the store');
+    expect(t).toContain('Tools');
+    expect(t).not.toContain('server did not answer');
+    await app.shot('15-8-hint-truncated');
+
+    const c = await openPath(page, corrupt);
+    expect(c).toContain('Tools, run Check');
+    expect(c).not.toContain('from the Overview');
+
+    const m = await openPath(page, path.join(dir, 'missing.cow'));
+    expect(m).toContain('Nothing is at that path');
+    expect(m).toContain('Browse');
+    expect(m).not.toContain('Try again');
+    // The next step named exists: Tools is in the navigation, Browse… beside the path.
+    expect(await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: /^Tools/ }).isEnabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Browse…' }).count()).toBeGreaterThan(0);
+  });
+
+  it('the 65th snapshot says the slots are full and what to do', async () => {
+    const dir = tempDir('hints-65');
+    const cow = path.join(dir, 'full.cow');
+    const origin = path.join(dir, 'origin.img');
+    fs.writeFileSync(origin, Buffer.alloc(4 << 20));
+    cli('format', 'shared', cow, '--size', '4M', '--chunk-size', '4k');
+    const script = path.join(dir, 's');
+    fs.writeFileSync(script, `${[...Array(64).keys()].map((i) => `snap-create s${i}`).join('\n')}\n`);
+    cli('replay', origin, cow, '--script', script);
+    const app = await harness.open((browser) => openServed(browser, { cow, origin }, dir));
+    const { page } = app;
+    await page.getByRole('button', { name: 'Create snapshot' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create a snapshot' });
+    await dialog.getByLabel('Name').fill('one-too-many');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    const alert = dialog.getByRole('alert');
+    await alert.waitFor();
+    const text = (await alert.textContent()) ?? '';
+    expect(text).toContain('All 64 snapshot slots are taken');
+    expect(text).toContain('Delete');
+    expect(text).not.toContain('leaf can hold');
+    await app.shot('15-8-hint-65th-snapshot');
+  });
+});

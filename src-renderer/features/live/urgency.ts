@@ -1,0 +1,33 @@
+import type { LiveHostDto, LiveSnapshotDto } from '../../../src-core/api/contract.ts';
+
+export interface FleetRow {
+  host: string;
+  snap: LiveSnapshotDto;
+}
+
+/**
+ * Every snapshot of every host, most urgent first: invalidated ones (data already lost), then by
+ * time to overflow, then by how full, then merges; origins are not snapshots and are left out.
+ */
+export function fleetRows(hosts: readonly LiveHostDto[]): FleetRow[] {
+  const rows = hosts.flatMap((h) => h.snapshots.filter((s) => s.kind !== 'snapshot-origin').map((snap) => ({ host: h.host, snap })));
+  return rows.sort((a, b) => rank(a.snap) - rank(b.snap) || eta(a.snap) - eta(b.snap) || (b.snap.percent ?? 0) - (a.snap.percent ?? 0) || a.snap.name.localeCompare(b.snap.name));
+}
+
+function rank(s: LiveSnapshotDto): number {
+  if (s.state !== 'active') return 0;
+  if (s.kind === 'snapshot') return 1;
+  return 2; // merging: the kernel is on it
+}
+
+function eta(s: LiveSnapshotDto): number {
+  return s.secondsToOverflow ?? Number.POSITIVE_INFINITY;
+}
+
+export function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
+}

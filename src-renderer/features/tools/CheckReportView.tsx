@@ -1,0 +1,61 @@
+import type { CheckReport, Finding } from '../../../src-core/api/contract.ts';
+import { useApp } from '../../app/store-context.tsx';
+import { Card } from '../../ui/Card.tsx';
+import { Stat } from '../../ui/Stat.tsx';
+import { formatCount } from '../../viz/format.ts';
+
+/** A check's findings grouped by kind (counts past the cap too), each linking to its chunk. */
+export function CheckReportView({ report, onStore }: { report: CheckReport; onStore: boolean }) {
+  const kinds = Object.entries(report.byKind).sort((a, b) => b[1] - a[1]);
+  return (
+    <Card title={report.clean ? 'Check: clean' : 'Check: problems found'} labelledBy="check-title">
+      <dl className="stats" style={{ margin: 0 }}>
+        <Stat label="Errors" value={formatCount(report.errors)} testId="check-errors" raw={report.errors} />
+        <Stat label="Warnings" value={formatCount(report.warnings)} testId="check-warnings" raw={report.warnings} />
+        <Stat label="Blocks walked" value={formatCount(report.blocks)} testId="check-blocks" raw={report.blocks} />
+        <Stat label="Exceptions seen" value={formatCount(report.exceptions)} testId="check-exceptions" raw={report.exceptions} />
+      </dl>
+      {kinds.length === 0 && <p className="muted">Every block and exception is as the format requires.</p>}
+      {kinds.map(([kind, count]) => (
+        <details key={kind} className="finding-group" data-kind={kind} open={kinds.length <= 3}>
+          <summary>
+            <span className="mono">{kind}</span> <span className="badge">{formatCount(count)}</span>
+          </summary>
+          <ul className="loss-list">
+            {report.findings
+              .filter((f) => f.kind === kind)
+              .map((f, i) => (
+                <li key={i} className={f.severity === 'error' ? 'finding error' : 'finding'}>
+                  {f.message}
+                  {f.expected ? <span className="muted"> (expected {f.expected})</span> : null}
+                  {onStore && <ChunkLink finding={f} />}
+                </li>
+              ))}
+          </ul>
+        </details>
+      ))}
+      {report.truncated && <p className="muted">Only the first findings are listed; the counts include every one.</p>}
+    </Card>
+  );
+}
+
+/** Where a finding points, as a link into the views that show that chunk or entry. */
+function ChunkLink({ finding }: { finding: Finding }) {
+  const format = useApp((s) => s.info?.format);
+  const showChunk = useApp((s) => s.showChunk);
+  const navigate = useApp((s) => s.navigate);
+  const { chunk, entry } = finding.where;
+  if (entry !== undefined && format === 'persistent') {
+    return (
+      <button type="button" className="btn btn-sm link" onClick={() => navigate('persistent')}>
+        entry {entry} in the exception table
+      </button>
+    );
+  }
+  if (chunk === undefined) return null;
+  return (
+    <button type="button" className="btn btn-sm link" onClick={() => void showChunk(chunk)}>
+      show chunk {chunk}
+    </button>
+  );
+}

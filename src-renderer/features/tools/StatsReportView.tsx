@@ -1,0 +1,94 @@
+import type { StatsReport } from '../../../src-core/api/contract.ts';
+import { Card } from '../../ui/Card.tsx';
+import { Stat } from '../../ui/Stat.tsx';
+import { snapshotColor } from '../../viz/colors.ts';
+import { formatBytes, formatCount, formatPercent } from '../../viz/format.ts';
+
+/** Statistics as `snapscope stats` prints them: per snapshot, the sharing histogram as a chart, the tree. */
+export function StatsReportView({ report }: { report: StatsReport }) {
+  return (
+    <Card title="Statistics" labelledBy="stats-title">
+      <dl className="stats" style={{ margin: 0 }}>
+        <Stat label="Exceptions" value={formatCount(report.exceptions)} testId="stats-exceptions" raw={report.exceptions} />
+        {report.tree && (
+          <Stat
+            label="Tree depth"
+            value={report.tree.depth}
+            sub={`block levels, root to leaves (${report.tree.depth - 1} index level${report.tree.depth === 2 ? '' : 's'} above the leaves)`}
+            testId="stats-depth"
+            raw={report.tree.depth}
+          />
+        )}
+        {report.tree && <Stat label="Tree blocks" value={formatCount(report.tree.nodes + report.tree.leaves)} sub={`leaves ${formatPercent(report.tree.leafFill, 0)} full`} />}
+        {report.bitmap && <Stat label="Free chunks" value={formatCount(report.bitmap.free)} sub={`${formatCount(report.bitmap.freeRuns)} runs, largest ${formatCount(report.bitmap.largestFreeRun)}`} />}
+        {(report.errors > 0 || report.warnings > 0) && <Stat label="Problems met" value={`${report.errors} errors, ${report.warnings} warnings`} sub="run check for details" />}
+      </dl>
+      <div className="grid grid-2" style={{ marginTop: 14 }}>
+        <div className="table-wrap">
+          <table className="data" aria-label="Exceptions per snapshot" data-testid="stats-snapshots">
+            <thead>
+              <tr>
+                <th>Snapshot</th>
+                <th className="num">Exceptions</th>
+                <th className="num">Unique</th>
+                <th className="num">Shared</th>
+                <th className="num">Bytes</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.snapshots.map((s) => (
+                <tr key={s.slot} data-slot={s.slot} data-unique={s.unique} data-shared={s.shared}>
+                  <td>
+                    <span className="row" style={{ gap: 6, flexWrap: 'nowrap' }}>
+                      <span className="swatch" style={{ background: snapshotColor(s.slot) }} />
+                      {s.name || `slot ${s.slot}`}
+                    </span>
+                  </td>
+                  <td className="num">{formatCount(s.exceptions)}</td>
+                  <td className="num">{formatCount(s.unique)}</td>
+                  <td className="num">{formatCount(s.shared)}</td>
+                  <td className="num">{formatBytes(s.bytes)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <SharingChart sharing={report.sharing} />
+      </div>
+    </Card>
+  );
+}
+
+/** sharing[k]: exceptions read by exactly k snapshots, as bars (k = 1 … the largest k used). */
+function SharingChart({ sharing }: { sharing: number[] }) {
+  const last = Math.max(1, sharing.reduce((m, n, k) => (n > 0 ? k : m), 0));
+  const bars = sharing.slice(1, last + 1);
+  const most = Math.max(1, ...bars);
+  const w = 360;
+  const h = 160;
+  const bw = w / bars.length;
+  return (
+    <figure style={{ margin: 0 }}>
+      <svg viewBox={`0 0 ${w} ${h + 18}`} role="img" aria-label="Sharing histogram: exceptions by how many snapshots read them" data-testid="sharing-chart">
+        {bars.map((n, i) => {
+          const bh = (n / most) * h;
+          return (
+            <g key={i} data-k={i + 1} data-count={n}>
+              <rect x={i * bw + 2} y={h - bh} width={Math.max(1, bw - 4)} height={bh} fill={i === 0 ? 'var(--accent)' : 'var(--warn)'}>
+                <title>{`${formatCount(n)} exceptions read by ${i + 1} snapshot${i ? 's' : ''}`}</title>
+              </rect>
+              {bars.length <= 16 && (
+                <text x={i * bw + bw / 2} y={h + 14} textAnchor="middle" fontSize="11" fill="var(--muted)">
+                  {i + 1}
+                </text>
+              )}
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption className="muted" style={{ fontSize: 12 }}>
+        Exceptions by how many snapshots read them (1 = unique to one snapshot).
+      </figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,103 @@
+import type { BrowseResult, CheckReport, DumpResult, JobInfo, JobResults, RepairResultDto, StatsReport, ViewRef } from '../../src-core/api/contract.ts';
+import { toViewError, type ViewError } from './errors.ts';
+import type { SliceCreator } from './types.ts';
+
+/** What a tool runs on: the open store, or a COW path (a store too damaged to open). */
+export type ToolTarget = { session: string } | { cow: string };
+
+export interface ToolResults {
+  check: CheckReport | null;
+  stats: StatsReport | null;
+  repair: RepairResultDto | null;
+  dump: DumpResult | null;
+}
+
+export interface ToolsSlice {
+  toolResults: ToolResults;
+  toolError: ViewError | null;
+  /** The tool running now, if any. */
+  toolBusy: keyof ToolResults | 'write' | null;
+  runCheck(target: ToolTarget): Promise<void>;
+  runStats(target: ToolTarget): Promise<void>;
+  runRepair(target: ToolTarget, out: string): Promise<void>;
+  runDump(target: ToolTarget, format: 'json' | 'xml'): Promise<DumpResult | null>;
+  /** Fills one chunk of a view with a byte (`snapscope write --fill`). */
+  writeFill(to: ViewRef, chunk: number, fill: number): Promise<ViewError | null>;
+  /** Writes bytes (base64) at a byte offset of a view (`snapscope write --data`). */
+  writeUpload(to: ViewRef, offset: number, data: string): Promise<ViewError | null>;
+  /** Shows a COW chunk a finding names: its leaf (marked), the B-tree for a node, else the occupancy map. */
+  showChunk(chunk: number): Promise<void>;
+  /** One directory of the server's file system (serve mode's file chooser). */
+  browse(dir?: string): Promise<BrowseResult | ViewError>;
+}
+
+const NONE: ToolResults = { check: null, stats: null, repair: null, dump: null };
+
+export const createToolsSlice: SliceCreator<ToolsSlice> = (client) => (set, get) => {
+  /** Starts a tool's job, logs it, waits for it, keeps its result. */
+  const run = async <K extends keyof ToolResults>(kind: K, start: () => Promise<JobInfo>): Promise<JobResults[K] | null> => {
+    set({ toolBusy: kind, toolError: null });
+    try {
+      const started = await start();
+      get().applyJob(started);
+      const end = await client.jobWait({ job: started.id });
+      get().applyJob(end);
+      if (end.state !== 'done' || !end.result) {
+        set({ toolError: toViewError(end.error ?? { code: 'cancelled', message: `${end.label} ended ${end.state}` }) });
+        return null;
+      }
+      const result = end.result as JobResults[K];
+      set((s) => ({ toolResults: { ...s.toolResults, [kind]: result } }));
+      return result;
+    } catch (e) {
+      set({ toolError: toViewError(e) });
+      return null;
+    } finally {
+      set({ toolBusy: null });
+    }
+  };
+  const write = async (label: string, call: (session: string) => Promise<unknown>): Promise<ViewError | null> => {
+    const session = get().session?.session;
+    if (!session) return toViewError({ code: 'unknown-session', message: 'No store is open.' });
+    set({ toolBusy: 'write' });
+    try {
+      await get().track(label, () => call(session));
+      await get().refreshInfo();
+      return null;
+    } catch (e) {
+      return toViewError(e);
+    } finally {
+      set({ toolBusy: null });
+    }
+  };
+  return {
+    toolResults: NONE,
+    toolError: null,
+    toolBusy: null,
+    runCheck: async (target) => void (await run('check', () => client.check(target))),
+    runStats: async (target) => void (await run('stats', () => client.stats(target))),
+    runRepair: async (target, out) => void (await run('repair', () => client.repair({ ...target, out }))),
+    runDump: (target, format) => run('dump', () => client.dump({ ...target, format, maxBytes: 64 << 20 })),
+    writeFill: (to, chunk, fill) => write(`fill chunk ${chunk} of ${to === 'origin' ? 'the origin' : `snapshot ${to}`} with ${fill}`, (session) => client.writeChunk({ session, to, chunk, fill })),
+    writeUpload: (to, offset, data) => write(`write data at byte ${offset} of ${to === 'origin' ? 'the origin' : `snapshot ${to}`}`, (session) => client.writeData({ session, to, offset, data })),
+    async showChunk(chunk) {
+      const session = get().session?.session;
+      if (!session) return;
+      try {
+        const info = await client.chunkInfo({ session, chunk });
+        if (info.exception?.leaf != null) return get().openLeaf(info.exception.leaf, info.exception.origin);
+        if (info.role === 'leaf') return get().openLeaf(chunk);
+        get().navigate(info.role === 'node' ? 'btree' : get().info?.format === 'persistent' && info.exception ? 'persistent' : 'bitmap');
+      } catch (e) {
+        set({ toolError: toViewError(e) });
+      }
+    },
+    async browse(dir) {
+      try {
+        return await client.browse(dir === undefined ? {} : { dir });
+      } catch (e) {
+        return toViewError(e);
+      }
+    },
+  };
+};

@@ -1,0 +1,94 @@
+/**
+ * Speed work changes no on-disk result: a fixed workload (origin writes committed one by one and
+ * in batches, snapshot writes, deletes that merge leaves and drop levels, a reopen) leaves the COW
+ * with exactly the bytes recorded here, after every commit. Changing a digest below is a format or
+ * allocation change and must be a deliberate, documented one. (Recorded on main before the speed
+ * work of issue 17 and again after the crash-safety changes, which add commits; the speed work
+ * changed neither.)
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { SECTOR_BYTES } from '../../../src-core/io/block-device.ts';
+import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
+import { SharedStore } from '../../../src-core/shared/index.ts';
+
+function xorshift(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>>= 0);
+  };
+}
+
+/** Remembers which sectors were written since the last `take` (however the writes were grouped). */
+class SectorLog extends MemoryDevice {
+  private written = new Set<number>();
+  override write(offset: number, src: Uint8Array): void {
+    super.write(offset, src);
+    for (let s = Math.floor(offset / SECTOR_BYTES); s * SECTOR_BYTES < offset + src.length; s++) this.written.add(s);
+  }
+  /** The sectors written since the last call, in order, with their contents now. */
+  take(hash: ReturnType<typeof createHash>): void {
+    for (const s of [...this.written].sort((a, b) => a - b)) hash.update(`${s}:`).update(this.bytes.subarray(s * SECTOR_BYTES, (s + 1) * SECTOR_BYTES));
+    this.written.clear();
+  }
+}
+
+/** Digest of the sectors each commit wrote (number and contents at the commit point), chained; and of the final image. */
+function runWorkload(chunkBytes: number, chunks: number, writes: number): { commits: string; image: string; count: number } {
+  const cow = new SectorLog(chunkBytes * chunks, 'cow');
+  const origin = new MemoryDevice(chunkBytes * 4096, 'origin');
+  const chain = createHash('sha256');
+  let count = 0;
+  const events = (e: { type: string }) => {
+    if (e.type !== 'commit') return;
+    cow.take(chain);
+    count++;
+  };
+  let store = SharedStore.format(cow, { chunkBytes, events });
+  const next = xorshift(12345);
+  const data = new Uint8Array(100);
+  for (let i = 0; i < writes; i++) {
+    if (i % (writes >> 3) === 0) store.createSnapshot({ name: `s${i}`, uuid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, created: 1_700_000_000 + i });
+    const x = next();
+    const chunk = x % 4096;
+    if (x % 17 === 0) {
+      data.fill(i & 0xff);
+      const slots = store.snapshots().map((s) => s.slot);
+      store.writeSnapshot(origin, slots[(x >>> 8) % slots.length]!, chunk, data, (x >>> 4) % (chunkBytes - 100));
+    } else {
+      store.prepareOriginWrite(chunk, origin);
+    }
+    // Runs of commits after each write, then batches.
+    if (i % 400 < 100 || i % 50 === 0) store.commit();
+    if (i === writes >> 1) {
+      store.close();
+      store = SharedStore.open(cow, { write: true, events });
+    }
+    if (i === (writes * 3) >> 2) store.deleteSnapshot(store.snapshots()[1]!.slot);
+  }
+  store.deleteSnapshot(store.snapshots()[0]!.slot);
+  store.close();
+  cow.take(chain);
+  return { commits: chain.digest('hex'), image: createHash('sha256').update(cow.bytes).digest('hex'), count };
+}
+
+describe('the same operations write the same bytes', () => {
+  it('512-byte chunks (a deep tree, splits and merges)', () => {
+    expect(runWorkload(512, 16384, 6000)).toEqual({
+      commits: 'd29d67386bab4bdb35dfb6095b9aabd4349a5a9eadc9326acf4f3e3beb61323c',
+      image: 'ecfe2bf875be8255cedd5e00f96116a7d2b6fa5185c72461656aa9c517525e6e',
+      count: 1604,
+    });
+  });
+  it('4 KiB chunks', () => {
+    expect(runWorkload(4096, 8192, 6000)).toEqual({
+      commits: '343a2f9ca807fba06287cdf2c1a28fa2a414e4d9dda8277866c894f945263468',
+      image: 'd5b86b76852619643691b3c570081a6996df442fddf1cd206318e1666e6d037c',
+      count: 1604,
+    });
+  });
+});
