@@ -25,11 +25,15 @@ const ANSWERS_JOB = new Set<Method>(['openStart', 'randomWrites', 'check', 'stat
  * host-level call; those (hello, listDevices, createDemo, …) go to a host thread that never opens
  * a store. This thread keeps the routing: sessions by store identity, jobs by host-wide id
  * (job-book.ts), and answers `sessions` and `jobs` from the events of every thread, which it
- * merges into the one event stream broadcast to every subscriber (all windows, all sockets).
+ * merges into the one event stream broadcast to every subscriber (all windows, all sockets). One
+ * spare thread is kept started, so an open does not wait for a thread (and tsx) to start.
  */
 export class EngineHost implements Transport {
   private readonly host: EngineThread;
-  private readonly lanes = new Set<Lane>();
+  /** The lanes, by their thread. */
+  private readonly lanes = new Map<EngineThread, Lane>();
+  /** A started thread the next lane takes, so an open does not wait for a thread to start. */
+  private spare: EngineThread | null;
   private readonly byKey = new Map<string, Lane>();
   private readonly bySession = new Map<string, Lane>();
   private readonly sessionDtos = new Map<string, SessionDto>();
@@ -40,6 +44,7 @@ export class EngineHost implements Transport {
 
   constructor(private readonly config: HostConfig) {
     this.host = new EngineThread(config, (e) => this.fromThread(this.host, null, e), (why) => (this.dead ??= why));
+    this.spare = this.newThread();
   }
 
   async call(method: Method, args: unknown): Promise<Envelope<unknown>> {
@@ -61,7 +66,7 @@ export class EngineHost implements Transport {
     return lane ? this.via(lane, method, args) : this.answer(this.host, null, method, await this.host.call(method, args));
   }
 
-  /** Engine threads running: the host thread and one per open store or running inspection. */
+  /** Engine threads at work: the host thread and one per open store or running inspection (not the spare). */
   get threads(): number {
     return (this.host.dead ? 0 : 1) + this.lanes.size;
   }
@@ -75,7 +80,8 @@ export class EngineHost implements Transport {
   async dispose(): Promise<void> {
     if (this.dead) return;
     this.dead = 'engine stopped';
-    await Promise.all([this.host, ...[...this.lanes].map((l) => l.thread)].map((t) => t.dispose()));
+    await Promise.all([this.host, ...(this.spare ? [this.spare] : []), ...this.lanes.keys()].map((t) => t.dispose()));
+    this.spare = null;
     this.lanes.clear();
   }
 
@@ -86,7 +92,7 @@ export class EngineHost implements Transport {
     if (job.info.endedAt !== null && (method === 'jobWait' || job.thread.dead)) return { ok: true, result: job.info };
     // A cancel must also reach a job that blocks its thread (the open scan).
     if (method === 'jobCancel') job.thread.board.request(job.local);
-    const lane = [...this.lanes].find((l) => l.thread === job.thread) ?? null;
+    const lane = this.lanes.get(job.thread) ?? null;
     return this.answer(job.thread, lane, method, await job.thread.call(method, { job: job.local }));
   }
 
@@ -109,11 +115,25 @@ export class EngineHost implements Transport {
   private laneFor(key: string | null): Lane {
     const known = key === null ? undefined : this.byKey.get(key);
     if (known) return known;
-    const lane: Lane = { key, sessions: new Set(), thread: null as unknown as EngineThread };
-    lane.thread = new EngineThread({ ...this.config, sessionId: `s${this.nextSession++}` }, (e) => this.fromThread(lane.thread, lane, e), (why) => this.laneDied(lane, why));
-    this.lanes.add(lane);
+    const lane: Lane = { key, sessions: new Set(), thread: this.spare ?? this.newThread() };
+    this.spare = this.newThread();
+    this.lanes.set(lane.thread, lane);
     if (key !== null) this.byKey.set(key, lane);
     return lane;
+  }
+
+  /** A store thread; the id of the session it will open is given now (ids need not be consecutive). */
+  private newThread(): EngineThread {
+    const thread: EngineThread = new EngineThread(
+      { ...this.config, sessionId: `s${this.nextSession++}` },
+      (e) => this.fromThread(thread, this.lanes.get(thread) ?? null, e),
+      (why) => {
+        if (thread === this.spare) this.spare = null;
+        const lane = this.lanes.get(thread);
+        if (lane) this.laneDied(lane, why);
+      },
+    );
+    return thread;
   }
 
   private fromThread(thread: EngineThread, lane: Lane | null, e: ApiEvent): void {
@@ -138,20 +158,20 @@ export class EngineHost implements Transport {
 
   /** A lane with no session, no unanswered call and no running job stops its thread. */
   private retireIfIdle(lane: Lane): void {
-    if (!this.lanes.has(lane) || lane.sessions.size > 0 || lane.thread.busy || this.jobs.running(lane.thread).length > 0) return;
+    if (this.lanes.get(lane.thread) !== lane || lane.sessions.size > 0 || lane.thread.busy || this.jobs.running(lane.thread).length > 0) return;
     this.drop(lane);
     void lane.thread.dispose();
   }
 
   private drop(lane: Lane): void {
-    this.lanes.delete(lane);
+    this.lanes.delete(lane.thread);
     if (lane.key !== null && this.byKey.get(lane.key) === lane) this.byKey.delete(lane.key);
     this.jobs.forget(lane.thread);
   }
 
   /** A store's thread crashed: its sessions are closed and its running jobs failed, for every client. */
   private laneDied(lane: Lane, why: string): void {
-    if (!this.lanes.has(lane)) return;
+    if (this.lanes.get(lane.thread) !== lane) return;
     for (const info of this.jobs.running(lane.thread)) {
       const job = this.jobs.get(info.id)!;
       const ended = { ...info, id: job.local, state: 'failed', endedAt: Date.now(), error: { code: 'internal', message: why, where: {} } } as JobInfo;

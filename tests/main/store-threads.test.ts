@@ -104,6 +104,11 @@ it('routes sessions, jobs and events across store threads, and stops a store thr
   expect(listed.map((s) => s.session)).toEqual([sa.session, sb.session]);
   expect(listed[1]!.info).toEqual(written);
   expect(listed[0]!.info.exceptions).toBe(100_000);
+  // A reload is the same session in the same thread, one generation on.
+  const reloaded = ok<SessionDto>(await engine.call('reload', { session: sb.session }));
+  expect(reloaded.generation).toBeGreaterThan(listed[1]!.generation ?? 0);
+  expect(ok<{ sessions: SessionDto[] }>(await engine.call('sessions', {})).sessions[1]).toEqual(reloaded);
+  expect(engine.threads).toBe(3);
 
   // Each thread counts its jobs from job-1; the host's ids stay distinct and route back.
   const ca = ok<JobInfo>(await engine.call('check', { session: sa.session }));
