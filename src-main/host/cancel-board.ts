@@ -1,8 +1,8 @@
 /**
- * A cancel request that reaches the engine thread while it is blocked. The persistent store's
- * open scan is one synchronous call: a `jobCancel` message would wait in the worker's queue until
- * the scan ended. So the main thread also writes the job's number into shared memory, and the
- * scan's progress callback reads it (JobRegistry.stopRequested).
+ * A cancel request that reaches an engine thread while it is blocked (each thread has its own).
+ * The persistent store's open scan is one synchronous call: a `jobCancel` message would wait in
+ * the worker's queue until the scan ended. So the main thread also writes the job's number into
+ * shared memory, and the scan's progress callback reads it (JobRegistry.stopRequested).
  */
 export class CancelBoard {
   private readonly cell: Int32Array;

@@ -17,6 +17,8 @@ export interface HostConfig {
   liveHosts?: string[];
   /** The engine thread's CancelBoard memory, shared with the main thread (EngineHost). */
   cancelBoard?: SharedArrayBuffer;
+  /** A store's own engine thread (EngineHost): the id of the one session it opens. */
+  sessionId?: string;
 }
 
 /** What every call handler works with: the sessions, the jobs, the event broadcast. */
@@ -35,7 +37,7 @@ export class HostContext {
   ) {}
 
   newSessionId(): string {
-    return `s${this.nextSession++}`;
+    return this.config.sessionId ?? `s${this.nextSession++}`;
   }
 
   session(id: string): StoreSession {

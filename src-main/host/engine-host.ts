@@ -1,49 +1,74 @@
-import fs from 'node:fs';
-import { Worker } from 'node:worker_threads';
-import type { ApiEvent, Method, Transport } from '../../src-core/api/contract.ts';
-import type { Envelope } from '../../src-core/api/errors.ts';
-import { CancelBoard } from './cancel-board.ts';
+import { isMethod, type ApiEvent, type JobInfo, type Method, type SessionDto, type Transport } from '../../src-core/api/contract.ts';
+import { ApiError, toErrorShape, type Envelope } from '../../src-core/api/errors.ts';
+import { applyInfoDelta } from '../../src-core/api/info-delta.ts';
+import { validateArgs } from '../../src-core/api/validate.ts';
 import type { HostConfig } from './context.ts';
+import { EngineThread, failed } from './engine-thread.ts';
+import { JobBook } from './job-book.ts';
+import { storeIdentity } from './store-identity.ts';
 
-type FromWorker = { id: number; response: Envelope<unknown> } | { event: ApiEvent } | { disposed: true };
+/** An engine thread that serves one store (or one inspection of a COW path), and what it holds. */
+interface Lane {
+  thread: EngineThread;
+  /** The store's identity (store-identity.ts); null for a path that does not name one. */
+  key: string | null;
+  sessions: Set<string>;
+}
+
+/** Calls that answer a job's JobInfo, whose id is made host-wide. */
+const ANSWERS_JOB = new Set<Method>(['openStart', 'randomWrites', 'check', 'stats', 'dump', 'merge', 'jobPause', 'jobResume', 'jobCancel', 'jobWait']);
 
 /**
- * The EngineService in a worker thread, seen from the main thread as a Transport: Electron's IPC
- * adapter and serve mode talk to this. Events are broadcast to every subscriber (all windows, all
- * sockets).
+ * The engine in worker threads, seen from the main thread as one Transport: Electron's IPC adapter
+ * and serve mode talk to this. Each open store has its own thread (a Lane), so a long synchronous
+ * call on one store (a check walk, an open scan) delays no call about another store and no
+ * host-level call; those (hello, listDevices, createDemo, …) go to a host thread that never opens
+ * a store. This thread keeps the routing: sessions by store identity, jobs by host-wide id
+ * (job-book.ts), and answers `sessions` and `jobs` from the events of every thread, which it
+ * merges into the one event stream broadcast to every subscriber (all windows, all sockets). One
+ * spare thread is kept started, so an open does not wait for a thread (and tsx) to start.
  */
 export class EngineHost implements Transport {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, (r: Envelope<unknown>) => void>();
+  private readonly host: EngineThread;
+  /** The lanes, by their thread. */
+  private readonly lanes = new Map<EngineThread, Lane>();
+  /** A started thread the next lane takes, so an open does not wait for a thread to start. */
+  private spare: EngineThread | null;
+  private readonly byKey = new Map<string, Lane>();
+  private readonly bySession = new Map<string, Lane>();
+  private readonly sessionDtos = new Map<string, SessionDto>();
+  private readonly jobs = new JobBook();
   private readonly listeners = new Set<(e: ApiEvent) => void>();
-  private readonly board = new CancelBoard();
-  private nextId = 1;
+  private nextSession = 1;
   private dead: string | null = null;
 
-  constructor(config: HostConfig) {
-    // Bundled (electron-vite): worker.js sits next to this file. From sources: through tsx.
-    const bundled = new URL('./worker.js', import.meta.url);
-    this.worker = new Worker(fs.existsSync(bundled) ? bundled : new URL('./worker-entry.mjs', import.meta.url), { workerData: { ...config, cancelBoard: this.board.buffer } });
-    this.worker.on('message', (m: FromWorker) => {
-      if ('event' in m) for (const l of this.listeners) l(m.event);
-      else if ('id' in m) {
-        this.pending.get(m.id)?.(m.response);
-        this.pending.delete(m.id);
-      }
-    });
-    this.worker.on('error', (e) => this.fail(`engine thread crashed: ${e.message}`));
-    this.worker.on('exit', (code) => this.fail(`engine thread exited (${code})`));
+  constructor(private readonly config: HostConfig) {
+    this.host = new EngineThread(config, (e) => this.fromThread(this.host, null, e), (why) => (this.dead ??= why));
+    this.spare = this.newThread();
   }
 
-  call(method: Method, args: unknown): Promise<Envelope<unknown>> {
-    if (this.dead) return Promise.resolve({ ok: false, error: { code: 'internal', message: this.dead, where: {} } });
-    // A cancel must also reach a job that blocks the engine thread (the open scan).
-    if (method === 'jobCancel' && args !== null && typeof args === 'object') this.board.request((args as { job?: unknown }).job);
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      this.worker.postMessage({ id, method, args });
-    });
+  async call(method: Method, args: unknown): Promise<Envelope<unknown>> {
+    if (this.dead) return failed(this.dead);
+    try {
+      if (!isMethod(method)) throw new ApiError('unknown-method', `no API call named ${String(method).slice(0, 100)}`);
+      validateArgs(method, args);
+    } catch (e) {
+      return { ok: false, error: toErrorShape(e) };
+    }
+    const a = (args ?? {}) as { session?: string; cow?: string; job?: string };
+    if (method === 'sessions') return { ok: true, result: { sessions: [...this.sessionDtos.values()] } };
+    if (method === 'jobs') return { ok: true, result: { jobs: this.jobs.list() } };
+    if (method === 'jobPause' || method === 'jobResume' || method === 'jobCancel' || method === 'jobWait') return this.jobCall(method, a.job!);
+    if (method === 'open' || method === 'openStart') return this.via(this.laneFor(storeIdentity(a.cow!)), method, args);
+    // A COW path inspected without a session: a thread of its own, stopped when its job ends.
+    if (a.cow !== undefined) return this.via(this.laneFor(null), method, args);
+    const lane = a.session === undefined ? undefined : this.bySession.get(a.session);
+    return lane ? this.via(lane, method, args) : this.answer(this.host, null, method, await this.host.call(method, args));
+  }
+
+  /** Engine threads at work: the host thread and one per open store or running inspection (not the spare). */
+  get threads(): number {
+    return (this.host.dead ? 0 : 1) + this.lanes.size;
   }
 
   subscribe(listener: (e: ApiEvent) => void): () => void {
@@ -51,21 +76,108 @@ export class EngineHost implements Transport {
     return () => this.listeners.delete(listener);
   }
 
-  /** Cancels jobs, closes sessions, stops the thread. */
+  /** Cancels jobs, closes sessions, stops every thread. */
   async dispose(): Promise<void> {
     if (this.dead) return;
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, 5000);
-      this.worker.on('message', (m: FromWorker) => 'disposed' in m && (clearTimeout(t), resolve()));
-      this.worker.postMessage({ dispose: true });
-    });
     this.dead = 'engine stopped';
-    await this.worker.terminate();
+    await Promise.all([this.host, ...(this.spare ? [this.spare] : []), ...this.lanes.keys()].map((t) => t.dispose()));
+    this.spare = null;
+    this.lanes.clear();
   }
 
-  private fail(why: string): void {
-    this.dead ??= why;
-    for (const resolve of this.pending.values()) resolve({ ok: false, error: { code: 'internal', message: why, where: {} } });
-    this.pending.clear();
+  private async jobCall(method: 'jobPause' | 'jobResume' | 'jobCancel' | 'jobWait', id: string): Promise<Envelope<unknown>> {
+    const job = this.jobs.get(id);
+    if (!job) return { ok: false, error: toErrorShape(new ApiError('unknown-job', `no job ${id}`)) };
+    // An ended job's state is final; its thread may be stopped.
+    if (job.info.endedAt !== null && (method === 'jobWait' || job.thread.dead)) return { ok: true, result: job.info };
+    // A cancel must also reach a job that blocks its thread (the open scan).
+    if (method === 'jobCancel') job.thread.board.request(job.local);
+    const lane = this.lanes.get(job.thread) ?? null;
+    return this.answer(job.thread, lane, method, await job.thread.call(method, { job: job.local }));
+  }
+
+  private async via(lane: Lane, method: Method, args: unknown): Promise<Envelope<unknown>> {
+    return this.answer(lane.thread, lane, method, await lane.thread.call(method, args));
+  }
+
+  /** A thread's answer in host-wide job ids; a lane left with nothing to do is stopped. */
+  private answer(thread: EngineThread, lane: Lane | null, method: Method, r: Envelope<unknown>): Envelope<unknown> {
+    const out: Envelope<unknown> = r.ok
+      ? ANSWERS_JOB.has(method)
+        ? { ok: true, result: this.jobs.note(thread, r.result as JobInfo) }
+        : r
+      : { ok: false, error: { ...r.error, message: this.jobs.rename(thread, r.error.message) } };
+    if (lane) this.retireIfIdle(lane);
+    return out;
+  }
+
+  /** The lane of the store `key` names, or a new one. */
+  private laneFor(key: string | null): Lane {
+    const known = key === null ? undefined : this.byKey.get(key);
+    if (known) return known;
+    const lane: Lane = { key, sessions: new Set(), thread: this.spare ?? this.newThread() };
+    this.spare = this.newThread();
+    this.lanes.set(lane.thread, lane);
+    if (key !== null) this.byKey.set(key, lane);
+    return lane;
+  }
+
+  /** A store thread; the id of the session it will open is given now (ids need not be consecutive). */
+  private newThread(): EngineThread {
+    const thread: EngineThread = new EngineThread(
+      { ...this.config, sessionId: `s${this.nextSession++}` },
+      (e) => this.fromThread(thread, this.lanes.get(thread) ?? null, e),
+      (why) => {
+        if (thread === this.spare) this.spare = null;
+        const lane = this.lanes.get(thread);
+        if (lane) this.laneDied(lane, why);
+      },
+    );
+    return thread;
+  }
+
+  private fromThread(thread: EngineThread, lane: Lane | null, e: ApiEvent): void {
+    if (e.type === 'job') e = { type: 'job', job: this.jobs.note(thread, e.job) };
+    else if (lane && e.type === 'session-opened') {
+      lane.sessions.add(e.session.session);
+      this.bySession.set(e.session.session, lane);
+      this.sessionDtos.set(e.session.session, e.session);
+      const key = lane.key ?? storeIdentity(e.session.cow);
+      if (key !== null && !this.byKey.has(key)) this.byKey.set((lane.key = key), lane);
+    } else if (lane && e.type === 'session-closed') {
+      lane.sessions.delete(e.session);
+      this.bySession.delete(e.session);
+      this.sessionDtos.delete(e.session);
+    } else if (e.type === 'store-changed') {
+      const dto = this.sessionDtos.get(e.session);
+      if (dto) this.sessionDtos.set(e.session, { ...dto, info: applyInfoDelta(dto.info, e.delta), ...(e.generation !== undefined && { generation: e.generation }) });
+    }
+    for (const l of this.listeners) l(e);
+    if (lane && e.type === 'job' && e.job.endedAt !== null) this.retireIfIdle(lane);
+  }
+
+  /** A lane with no session, no unanswered call and no running job stops its thread. */
+  private retireIfIdle(lane: Lane): void {
+    if (this.lanes.get(lane.thread) !== lane || lane.sessions.size > 0 || lane.thread.busy || this.jobs.running(lane.thread).length > 0) return;
+    this.drop(lane);
+    void lane.thread.dispose();
+  }
+
+  private drop(lane: Lane): void {
+    this.lanes.delete(lane.thread);
+    if (lane.key !== null && this.byKey.get(lane.key) === lane) this.byKey.delete(lane.key);
+    this.jobs.forget(lane.thread);
+  }
+
+  /** A store's thread crashed: its sessions are closed and its running jobs failed, for every client. */
+  private laneDied(lane: Lane, why: string): void {
+    if (this.lanes.get(lane.thread) !== lane) return;
+    for (const info of this.jobs.running(lane.thread)) {
+      const job = this.jobs.get(info.id)!;
+      const ended = { ...info, id: job.local, state: 'failed', endedAt: Date.now(), error: { code: 'internal', message: why, where: {} } } as JobInfo;
+      this.fromThread(lane.thread, null, { type: 'job', job: ended });
+    }
+    for (const session of lane.sessions) this.fromThread(lane.thread, lane, { type: 'session-closed', session });
+    this.drop(lane);
   }
 }

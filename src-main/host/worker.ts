@@ -1,5 +1,6 @@
 /**
- * The engine's thread. The engine is synchronous; here it blocks no UI and no socket. Messages:
+ * One engine thread (engine-thread.ts): the host-level one or one store's. The engine is synchronous;
+ * here it blocks no UI, no socket and no other store. Messages:
  * in `{ id, method, args }`, out `{ id, response }` (an Envelope) or `{ event }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';

@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { ApiEvent, Method } from '../../src-core/api/contract.ts';
+import type { Envelope } from '../../src-core/api/errors.ts';
+import { CancelBoard } from './cancel-board.ts';
+import type { HostConfig } from './context.ts';
+
+type FromWorker = { id: number; response: Envelope<unknown> } | { event: ApiEvent } | { disposed: true };
+
+export const failed = (message: string): Envelope<unknown> => ({ ok: false, error: { code: 'internal', message, where: {} } });
+
+/**
+ * One EngineService in a worker thread (worker.ts), with its own cancel board. EngineHost runs one
+ * for host-level calls and one per open store, so a long synchronous call stalls only its store.
+ */
+export class EngineThread {
+  readonly board = new CancelBoard();
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, (r: Envelope<unknown>) => void>();
+  private nextId = 1;
+  dead: string | null = null;
+
+  constructor(
+    config: HostConfig,
+    onEvent: (e: ApiEvent) => void,
+    private readonly onDeath: (why: string) => void,
+  ) {
+    // Bundled (electron-vite): worker.js sits next to this file. From sources: through tsx.
+    const bundled = new URL('./worker.js', import.meta.url);
+    this.worker = new Worker(fs.existsSync(bundled) ? bundled : new URL('./worker-entry.mjs', import.meta.url), { workerData: { ...config, cancelBoard: this.board.buffer } });
+    this.worker.on('message', (m: FromWorker) => {
+      if ('event' in m) onEvent(m.event);
+      else if ('id' in m) {
+        const resolve = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        resolve?.(m.response);
+      }
+    });
+    this.worker.on('error', (e) => this.fail(`engine thread crashed: ${e.message}`));
+    this.worker.on('exit', (code) => this.fail(`engine thread exited (${code})`));
+  }
+
+  /** Calls not yet answered. */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
+  call(method: Method, args: unknown): Promise<Envelope<unknown>> {
+    if (this.dead) return Promise.resolve(failed(this.dead));
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.worker.postMessage({ id, method, args });
+    });
+  }
+
+  /** Cancels its jobs, closes its sessions, stops the thread. */
+  async dispose(): Promise<void> {
+    if (this.dead) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 5000);
+      this.worker.on('message', (m: FromWorker) => 'disposed' in m && (clearTimeout(t), resolve()));
+      this.worker.postMessage({ dispose: true });
+    });
+    this.dead = 'engine stopped';
+    await this.worker.terminate();
+  }
+
+  private fail(why: string): void {
+    if (this.dead) return;
+    this.dead = why;
+    for (const resolve of this.pending.values()) resolve(failed(why));
+    this.pending.clear();
+    this.onDeath(why);
+  }
+}
