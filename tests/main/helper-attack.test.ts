@@ -76,6 +76,29 @@ describe.skipIf(why !== null)(`the privileged helper${why ? ` (skipped: ${why})`
     HelperDevice.open(direct, dev).close(); // nothing mounted any more
   });
 
+  it.skipIf(mkfsWhy !== null)('opens a busy device that holds a snapshot store (a COW under a live snapshot), read-only', () => {
+    // Without device-mapper here, a mounted ext4 stands in for the live snapshot above a COW: its
+    // first KiB is unused by ext4, so a store's magic there makes it "a device holding a store".
+    const img = image('store-magic.img', 8 << 20);
+    execFileSync('mkfs.ext4', ['-q', '-F', img]);
+    const fd = fs.openSync(img, 'r+');
+    const magic = Buffer.alloc(4);
+    magic.writeUInt32LE(0x70416e53); // persistent "SnAp"
+    fs.writeSync(fd, magic, 0, 4, 0);
+    fs.closeSync(fd);
+    const dev = loop(img);
+    const mnt = path.join(dir, 'store-mnt');
+    fs.mkdirSync(mnt);
+    execFileSync('mount', ['-t', 'ext4', '-o', 'ro', dev, mnt]);
+    mounts.push(mnt);
+    const h = HelperDevice.open(direct, dev);
+    const head = new Uint8Array(4);
+    h.read(0, head);
+    h.close();
+    expect(Buffer.from(head).readUInt32LE(0)).toBe(0x70416e53);
+    expect(() => HelperDevice.open(direct, dev, { write: true })).toThrow(); // mounted: O_EXCL refuses a writer
+  });
+
   it.skipIf(mkfsWhy !== null)('refuses a whole disk one of whose partitions is mounted (point 14)', (ctx) => {
     const disk = image('disk.img', 8 << 20);
     writeMbr(disk, 2048, (8 << 20) / 512 - 2048);
