@@ -132,7 +132,7 @@ export class FileDevice implements BlockDevice {
 
 function openError(path: string, e: unknown, write: boolean): SnapscopeError {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new SnapscopeError('io', `${path}: no such file or device`, { device: path });
+  if (code === 'ENOENT') return new SnapscopeError('not-found', `${path}: no such file or device`, { device: path });
   if (code === 'EACCES' || code === 'EPERM')
     return new SnapscopeError('io', `${path}: permission denied (opening for ${write ? 'write' : 'read'})`, { device: path });
   if (code === 'EROFS') return new SnapscopeError('read-only', `${path} is on a read-only filesystem; cannot open it for writing`, { device: path });

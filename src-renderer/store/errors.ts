@@ -40,7 +40,7 @@ function hintFor(e: ApiErrorShape): string {
     return 'The file is shorter than the store it holds (truncated or cut while copying). In Tools, run Check on this path to see what is intact, and Repair to write what can be trusted to a new file.';
   }
   if (e.code === 'capacity' && field === 'snapmask') return 'All 64 snapshot slots are taken. Delete a snapshot you no longer need (Overview → Delete), or merge one into the origin (Merge), then create it again.';
-  if (e.code === 'usage' && /no such file/.test(e.message)) return 'Nothing is at that path. Check the spelling, or pick the file with Browse… on Start.';
+  if ((e.code === 'not-found' || e.code === 'usage') && /no such file/.test(e.message)) return 'Nothing is at that path. Check the spelling, or pick the file with Browse… on Start.';
   return HINTS[e.code];
 }
 

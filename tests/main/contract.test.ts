@@ -110,7 +110,7 @@ describe('the contract, in process, over real engines and files', () => {
   it('keeps a session when reopening it with other options fails', async () => {
     const { cow, origin } = setup();
     const a = await client.open({ cow, origin, write: true });
-    await expect(client.open({ cow, origin: `${origin}.missing` })).rejects.toMatchObject({ code: 'usage' });
+    await expect(client.open({ cow, origin: `${origin}.missing` })).rejects.toMatchObject({ code: 'not-found' });
     expect((await client.sessions({})).sessions).toEqual([expect.objectContaining({ session: a.session, origin, write: true })]);
   });
 

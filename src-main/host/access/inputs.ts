@@ -46,7 +46,7 @@ export function openInput(path: string, role: string, write: boolean, helper: He
 
 /** Only images and block devices hold stores: a directory, pipe or terminal is a usage error. */
 export function assertOpenable(t: Target, role: string): void {
-  if (t.kind === 'missing') throw new SnapscopeError('io', `${t.path}: no such file or device`, { device: t.path });
+  if (t.kind === 'missing') throw new SnapscopeError('not-found', `${t.path}: no such file or device`, { device: t.path });
   if (t.kind === 'directory') throw new SnapscopeError('usage', `${t.path} is a directory, not an image or device`, { device: t.path });
   if (t.kind === 'stream') throw new SnapscopeError('usage', `${role} ${t.path} is a pipe or character device, not an image or block device`, { device: t.path });
 }
