@@ -3,7 +3,7 @@ _snapscope_snapshots() {
   local i w cow=
   for ((i = _snapscope_first; i < COMP_CWORD; i++)); do
     w=${COMP_WORDS[i]}
-    case " --kind --chunk-size --size -o --options -O --sort --separator --units --reportformat --name --slot -s --snapshot --origin --chunk --fill --data-file --offset --out --script --interval --port --host --backup --format --dump --data-from --count --warn --hook " in *" ${COMP_WORDS[i-1]} "*) [[ $i -gt _snapscope_first ]] && continue ;; esac
+    case " --kind --chunk-size --size -o --options -O --sort --separator --units --reportformat --host --name --slot -s --snapshot --origin --chunk --fill --data-file --offset --out --script --interval --port --backup --format --dump --data-from --count --warn --hook " in *" ${COMP_WORDS[i-1]} "*) [[ $i -gt _snapscope_first ]] && continue ;; esac
     [[ $w == -* ]] && continue
     cow=$w; break
   done
@@ -28,6 +28,7 @@ _snapscope() {
     'ls --separator'|'status --separator') COMPREPLY=(); return ;;
     'ls --units'|'status --units') COMPREPLY=($(compgen -W 'h b s k m g t' -- "$cur")); return ;;
     'ls --reportformat'|'status --reportformat') COMPREPLY=($(compgen -W 'basic json' -- "$cur")); return ;;
+    'ls --host'|'status --host') COMPREPLY=(); return ;;
     'snapshot create --name') COMPREPLY=(); return ;;
     'snapshot create --slot') COMPREPLY=(); return ;;
     'snapshot delete -s'|'snapshot delete --snapshot') _snapscope_snapshots; return ;;
@@ -70,7 +71,7 @@ _snapscope() {
   case $cmd in
     'format') opts='--kind --chunk-size --size -f --force -n --dry-run --json -h --help' ;;
     'info') opts='--json -h --help' ;;
-    'ls'|'status') opts='-o --options -O --sort --noheadings --separator --units --nosuffix --reportformat --json -h --help' ;;
+    'ls'|'status') opts='-o --options -O --sort --noheadings --separator --units --nosuffix --reportformat --live --host --json -h --help' ;;
     'snapshot list') opts='--json -h --help' ;;
     'snapshot create') opts='--name --slot --json -h --help' ;;
     'snapshot delete') opts='-s --snapshot -n --dry-run --json -h --help' ;;

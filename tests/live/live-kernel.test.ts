@@ -13,6 +13,9 @@ import { LiveTableReader } from '../../src-core/live/live-table.ts';
 import { SnapshotWatch } from '../../src-core/live/snapshot-watch.ts';
 import { HelperDevice } from '../../src-main/host/helper-device.ts';
 import { discoverSnapshots, type LiveTarget } from '../../src-main/host/live/discover.ts';
+import { ls } from '../../src-main/cli/commands/ls.ts';
+import { LIVE_FIELDS } from '../../src-main/cli/live-fields.ts';
+import { renderText, selectFields, sortRows } from '../../src-main/cli/report.ts';
 import { Guest, guestMissing } from './guest.ts';
 
 const missing = guestMissing();
@@ -75,6 +78,10 @@ describe.skipIf(missing !== null)(`live dm snapshots in a real kernel${missing ?
     expect(find(all, 'origin').table.kind).toBe('snapshot-origin');
     const said = await guest.run('dmsetup status snap');
     expect(said.trim()).toBe('0 16384 snapshot 16/2048 16');
+    // `ls --live`'s report of the same targets
+    const o = { headings: false, separator: ':', units: 'b' as const, suffix: false };
+    const report = renderText(sortRows(all, LIVE_FIELDS, 'name', ls), selectFields(LIVE_FIELDS, ['name', 'target', 'state', 'percent', 'allocated', 'cowSize', 'cow'], undefined, ls), o);
+    expect(report).toEqual(['origin:snapshot-origin:::::', 'small:snapshot:active:0.00:8192:65536:/dev/vdc', 'snap:snapshot:active:0.00:8192:1048576:/dev/vdb']);
   }, 120_000);
 
   it('follows writes: usage, the live exception table and the snapshot view agree with the kernel', async () => {

@@ -1,10 +1,12 @@
 import { isSnapscopeError } from '../../../src-core/errors.ts';
 import type { SnapshotInfo, StoreInfo } from '../../../src-core/store.ts';
 import { discoverPairs } from '../../host/discover.ts';
+import { usage, type Args } from '../args.ts';
 import { EXIT_OK, exitCodeOf, type Command } from '../command.ts';
 import { Console } from '../console.ts';
 import { withStore } from '../devices.ts';
 import { COW } from '../grammar.ts';
+import { DEFAULT_LIVE_FIELDS, LIVE_FIELDS, liveTargets } from '../live-fields.ts';
 import { percentFull } from '../percent-full.ts';
 import { renderJson, renderText, selectFields, sortRows, type Field, type ReportOptions, type Units } from '../report.ts';
 
@@ -49,14 +51,25 @@ export const ls: Command = {
     units: { type: 'choice', choices: ['h', 'b', 's', 'k', 'm', 'g', 't'], help: 'sizes in human-readable units (default), bytes, sectors, KiB, MiB, GiB or TiB' },
     nosuffix: { type: 'boolean', help: 'sizes without their unit letter' },
     reportformat: { type: 'choice', choices: ['basic', 'json'], help: 'basic (columns) or json (as --json)' },
+    live: { type: 'boolean', help: "the dm snapshot targets as the kernel reports them now (root), instead of the stores' contents" },
+    host: { type: 'string', value: '[USER@]HOST', help: "with --live: another machine's, through ssh and its snapscope-helper" },
   },
-  details: ['fields:', ...FIELDS.map((f) => `  ${f.name.padEnd(11)} ${f.help}`), 'JSON: {snapshots: [{field: value}]}; sizes in bytes unless --units is given.'].join('\n'),
+  details: [
+    'fields:',
+    ...FIELDS.map((f) => `  ${f.name.padEnd(11)} ${f.help}`),
+    `fields with --live (default ${DEFAULT_LIVE_FIELDS.join(',')}):`,
+    ...LIVE_FIELDS.map((f) => `  ${f.name.padEnd(11)} ${f.help}`),
+    'JSON: {snapshots: [{field: value}]}; sizes in bytes unless --units is given.',
+  ].join('\n'),
   examples: [
     ['ls /tmp/demo/shared.cow', 'every snapshot of the demo store'],
     ['ls -o name,unique,bytes --sort -bytes --units m /tmp/demo/shared.cow', 'which snapshots hold the most, in MiB'],
     ['status --noheadings --separator : -o cow,name,percent', 'the snapshot COWs of this system, for a script'],
+    ['ls --live --sort -percent', "this machine's dm snapshots as the kernel reports them, fullest first"],
   ],
   async run(args, con) {
+    if (args.flag('live')) return liveReport(args, con);
+    if (args.has('host')) throw usage('--host goes with --live', ls);
     const explicit = args.args('cow');
     const known = explicit.length && !needsOrigin(args.string('options')) ? [] : discoveredPairs();
     const cows = explicit.length ? explicit : known.map((p) => p.cow);
@@ -77,18 +90,33 @@ export const ls: Command = {
     }
     const fields = selectFields(FIELDS, DEFAULT_FIELDS, args.string('options'), ls);
     const sorted = sortRows(rows, FIELDS, args.string('sort') ?? 'cow,slot', ls);
-    const o: ReportOptions = {
-      headings: !args.flag('noheadings'),
-      separator: args.string('separator'),
-      units: (args.string('units') ?? 'h') as Units,
-      suffix: !args.flag('nosuffix'),
-    };
+    const o = reportOptions(args);
     const json = con.json || args.string('reportformat') === 'json';
     if (json) new Console(true).result({ snapshots: renderJson(sorted, fields, o, args.has('units')) }, '');
     else if (sorted.length) con.print(renderText(sorted, fields, o).join('\n'));
     return code;
   },
 };
+
+async function liveReport(args: Args, con: Console): Promise<number> {
+  if (args.args('cow').length) throw usage('--live lists the kernel\'s targets: give no COW', ls);
+  const rows = await liveTargets(args.string('host'));
+  const fields = selectFields(LIVE_FIELDS, DEFAULT_LIVE_FIELDS, args.string('options'), ls);
+  const sorted = sortRows(rows, LIVE_FIELDS, args.string('sort') ?? 'name', ls);
+  const o = reportOptions(args);
+  if (con.json || args.string('reportformat') === 'json') new Console(true).result({ snapshots: renderJson(sorted, fields, o, args.has('units')) }, '');
+  else if (sorted.length) con.print(renderText(sorted, fields, o).join('\n'));
+  return EXIT_OK;
+}
+
+function reportOptions(args: Args): ReportOptions {
+  return {
+    headings: !args.flag('noheadings'),
+    separator: args.string('separator'),
+    units: (args.string('units') ?? 'h') as Units,
+    suffix: !args.flag('nosuffix'),
+  };
+}
 
 function state(r: Row): string {
   const m = r.info.merge;
