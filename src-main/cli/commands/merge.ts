@@ -47,7 +47,8 @@ export const merge: Command = {
         con.result(plan, plan.summary.join('\n'));
         return;
       }
-      const task = mergeTask(store, origin, slot);
+      // Batches sized by time, as the UI's: Ctrl-C acts within one, and a progress line can come every --interval.
+      const task = mergeTask(store, origin, slot, undefined, undefined, Math.max(20, Math.min(250, ((args.number('interval') ?? 10) * 1000) / 2)));
       try {
         const result = await runJob(task, con, args);
         con.result({ result }, result.summary.join('\n'));
