@@ -82,8 +82,12 @@ function apply(store: SharedStore, origin: PowerLossDevice, state: State, op: Op
   switch (op.kind) {
     case 'create':
       if (active.length >= 4) return;
-      if (refused(() => store.createSnapshot({ name: `s${serial}` }))) return;
-      state.snaps.set(store.snapshots().at(-1)!.slot, new Map(state.origin));
+      {
+        // The lowest free slot is reused: the new snapshot is not always the last of the list.
+        let slot = -1;
+        if (refused(() => (slot = store.createSnapshot({ name: `s${serial}` }).slot))) return;
+        state.snaps.set(slot, new Map(state.origin));
+      }
       return;
     case 'delete': {
       if (!active.length) return;
