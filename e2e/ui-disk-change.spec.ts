@@ -30,7 +30,7 @@ const snapshotCount = (page: import('playwright-core').Page) => async (): Promis
   it('a snapshot another program creates while the UI has the store read-only shows up by itself', async () => {
     const dir = tempDir('disk-ro');
     const { cow, origin } = makeDemoStore(dir);
-    const app = await harness.open((browser) => openServer(browser, [cow, origin], dir));
+    const app = await harness.open((browser) => openServer(browser, [cow, '--origin', origin], dir));
     const { page } = app;
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     const before = await snapshotCount(page)();
@@ -45,7 +45,7 @@ const snapshotCount = (page: import('playwright-core').Page) => async (): Promis
   it('with a dialog open the page says "changed on disk — reload" instead of reloading under it; after Reload, a snapshot made in the UI keeps the other one', async () => {
     const dir = tempDir('disk-dialog');
     const { cow, origin } = makeDemoStore(dir);
-    const app = await harness.open((browser) => openServer(browser, [cow, origin], dir));
+    const app = await harness.open((browser) => openServer(browser, [cow, '--origin', origin], dir));
     const { page } = app;
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     const before = cliJson<StoreInfo>('info', cow).snapshots.length;

@@ -17,7 +17,7 @@ const missing = chromiumMissing();
     const { cow, origin } = makeDemoStore(dir);
     const port = await freePort();
     const env = { XDG_DATA_HOME: dir, XDG_RUNTIME_DIR: dir, HOME: dir };
-    const args = [cow, origin, '--port', String(port)];
+    const args = [cow, '--origin', origin, '--port', String(port)];
     let served: Served = await serve(args, env);
     const app = await harness.open(async (browser) => {
       const { page, errors } = await openPage(browser, served.url);

@@ -36,7 +36,9 @@ const HINTS: Record<ApiErrorShape['code'], string> = {
 function hintFor(e: ApiErrorShape): string {
   const field = e.where.field;
   if (e.code === 'io' && field === 'connection') return 'The page lost its server. It reconnects by itself when `snapscope serve` runs again (see the connection state in the top bar).';
-  if (e.code === 'io' && (field === 'chunk_count' || /truncated|unexpected end/.test(e.message))) {
+  // Reading past the end is 'io'; a header whose chunk count the device cannot hold is 'corrupt' (the walker's s-header-chunk-count).
+  const truncated = /truncated|unexpected end/.test(e.message);
+  if ((e.code === 'io' && (field === 'chunk_count' || truncated)) || (e.code === 'corrupt' && field === 'chunk_count' && truncated)) {
     return 'The file is shorter than the store it holds (truncated or cut while copying). In Tools, run Check on this path to see what is intact, and Repair to write what can be trusted to a new file.';
   }
   if (e.code === 'capacity' && field === 'snapmask') return 'All 64 snapshot slots are taken. Delete a snapshot you no longer need (Overview → Delete), or merge one into the origin (Merge), then create it again.';
