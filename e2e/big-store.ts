@@ -1,7 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { buildShared } from '../src-core/ir/shared-builder.ts';
-import { FileDevice } from '../src-main/host/file-device.ts';
+import { FIRST_DATA, writeMetadataStore } from './metadata-store.ts';
 
 /** Origin ranges of the big store and the copies each origin chunk has (share masks over 6 snapshots). */
 const SEGMENTS: { origins: number; masks: number[] }[] = [
@@ -13,8 +11,6 @@ const SEGMENTS: { origins: number; masks: number[] }[] = [
   { origins: 100_000, masks: [0x08] },
   { origins: 100_000, masks: [0x20] },
 ];
-const CHUNK_BYTES = 4096;
-const FIRST_DATA = 64;
 
 export interface BigStore {
   cow: string;
@@ -34,34 +30,15 @@ export function makeBigStore(dir: string): BigStore {
   const exceptions = SEGMENTS.reduce((n, s) => n + s.origins * s.masks.length, 0);
   const chunkCount = FIRST_DATA + exceptions + 100_000;
   const cow = path.join(dir, 'big.cow');
-  fs.writeFileSync(cow, '');
-  fs.truncateSync(cow, chunkCount * CHUNK_BYTES);
   const snapshots = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-  const device = FileDevice.open(cow, { write: true });
-  try {
-    buildShared(
-      device,
-      {
-        format: 'shared',
-        chunkBytes: CHUNK_BYTES,
-        chunkCount,
-        valid: true,
-        version: 1,
-        snapmask: 0x3fn,
-        snapshots: snapshots.map((name, slot) => ({ slot, name, uuid: `00000000-0000-4000-8000-${String(slot).padStart(12, '0')}`, created: 1_704_067_200 + slot * 86_400 })),
-      },
-      {
-        forEach(visit) {
-          let origin = 0;
-          let chunk = FIRST_DATA;
-          for (const { origins, masks } of SEGMENTS) {
-            for (let i = 0; i < origins; i++, origin++) for (const mask of masks) visit(origin, chunk++, mask, 0);
-          }
-        },
-      },
-    );
-  } finally {
-    device.close();
-  }
+  writeMetadataStore(cow, chunkCount, snapshots, 1_704_067_200, {
+    forEach(visit) {
+      let origin = 0;
+      let chunk = FIRST_DATA;
+      for (const { origins, masks } of SEGMENTS) {
+        for (let i = 0; i < origins; i++, origin++) for (const mask of masks) visit(origin, chunk++, mask, 0);
+      }
+    },
+  });
   return { cow, exceptions, chunkCount, snapshots, buildMs: Date.now() - started };
 }

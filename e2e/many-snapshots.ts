@@ -1,10 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { buildShared } from '../src-core/ir/shared-builder.ts';
-import { FileDevice } from '../src-main/host/file-device.ts';
+import { FIRST_DATA, writeMetadataStore } from './metadata-store.ts';
 
-const CHUNK_BYTES = 4096;
-const FIRST_DATA = 64;
 const SLOTS = [...Array(64).keys()];
 
 /**
@@ -43,42 +39,23 @@ export function makeManySnapshots(dir: string, origins = 3000): ManySnapshots {
   for (let o = 0; o < origins; o++) exceptions += groupsOf(o).length;
   const chunkCount = FIRST_DATA + exceptions + 1000;
   const cow = path.join(dir, 'many.cow');
-  fs.writeFileSync(cow, '');
-  fs.truncateSync(cow, chunkCount * CHUNK_BYTES);
   const day = (slot: number): string => new Date(Date.UTC(2026, 8, 1) + slot * 86_400_000).toISOString().slice(0, 10);
   const names = SLOTS.map((slot) => `daily-${day(slot)}`);
-  const device = FileDevice.open(cow, { write: true });
-  try {
-    buildShared(
-      device,
-      {
-        format: 'shared',
-        chunkBytes: CHUNK_BYTES,
-        chunkCount,
-        valid: true,
-        version: 1,
-        snapmask: (1n << 64n) - 1n,
-        snapshots: names.map((name, slot) => ({ slot, name, uuid: `00000000-0000-4000-8000-${String(slot).padStart(12, '0')}`, created: 1_788_220_800 + slot * 86_400 })),
-      },
-      {
-        forEach(visit) {
-          let chunk = FIRST_DATA;
-          for (let o = 0; o < origins; o++) {
-            for (const group of groupsOf(o)) {
-              let lo = 0;
-              let hi = 0;
-              for (const s of group) {
-                if (s < 32) lo = (lo | (1 << s)) >>> 0;
-                else hi = (hi | (1 << (s - 32))) >>> 0;
-              }
-              visit(o, chunk++, lo, hi);
-            }
+  writeMetadataStore(cow, chunkCount, names, 1_788_220_800, {
+    forEach(visit) {
+      let chunk = FIRST_DATA;
+      for (let o = 0; o < origins; o++) {
+        for (const group of groupsOf(o)) {
+          let lo = 0;
+          let hi = 0;
+          for (const s of group) {
+            if (s < 32) lo = (lo | (1 << s)) >>> 0;
+            else hi = (hi | (1 << (s - 32))) >>> 0;
           }
-        },
-      },
-    );
-  } finally {
-    device.close();
-  }
+          visit(o, chunk++, lo, hi);
+        }
+      }
+    },
+  });
   return { cow, origins, exceptions, names };
 }

@@ -4,6 +4,8 @@ import { ROOT } from './demo-store.ts';
 
 export interface Served {
   url: string;
+  /** The server's process id (the UI bench reads its memory). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function serve(args: string[] = [], env: NodeJS.ProcessEnv = {}): P
   });
   return {
     url,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
