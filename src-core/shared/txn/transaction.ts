@@ -201,14 +201,9 @@ export class Transaction {
     this.dev.flush();
     writeHeader();
     this.dev.flush();
-    let lowest = Infinity;
-    for (const chunk of this.roles.pendingFree) {
-      this.alloc.release(chunk);
-      if (chunk < lowest) lowest = chunk;
-    }
+    const lowest = this.roles.pendingFree.releaseInto(this.alloc);
     // Reuse what this commit freed before moving on: keeps shadow churn within a small area.
     if (lowest !== Infinity) this.alloc.rewindTo(lowest);
-    this.roles.pendingFree.clear();
     this.fresh.clear();
     this.changed = false;
   }
