@@ -36,7 +36,8 @@ export class ChunkCopier {
         runs.push(j, r);
         j += r;
       }
-      dst.write(to[k]! * cb, buf);
+      if (dst.writeThrough) dst.writeThrough(to[k]! * cb, buf);
+      else dst.write(to[k]! * cb, buf);
       if (onRun) for (let i = 0; i < runs.length; i += 2) onRun(runs[i]!, runs[i + 1]!);
       k += m;
     }
