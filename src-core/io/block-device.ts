@@ -26,6 +26,12 @@ export interface BlockDevice {
    * Devices that watch writes leave it out, as `writev`.
    */
   writeThrough?(offset: number, src: Uint8Array): void;
+  /**
+   * Optional, with writeThrough: a buffer of `bytes` that writeThrough writes without copying it
+   * first (read the data into it, then write it), or null when there is none (yet). Valid until
+   * the next writeThrough.
+   */
+  throughBuffer?(bytes: number): Uint8Array | null;
   /** Makes every completed write durable (fsync / BLKFLSBUF). */
   flush(): void;
   close(): void;

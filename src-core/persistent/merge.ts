@@ -197,8 +197,11 @@ class PersistentMerge implements Task<MergeResult> {
     this.current = describeRun(run);
     for (let at = 0; at < total; at += this.maxIoBytes) {
       const n = Math.min(this.maxIoBytes, total - at);
-      if (this.buffer.length < n) this.buffer = new Uint8Array(n);
-      const piece = this.buffer.subarray(0, n);
+      let piece = this.origin.throughBuffer?.(n) ?? null;
+      if (!piece) {
+        if (this.buffer.length < n) this.buffer = new Uint8Array(n);
+        piece = this.buffer.subarray(0, n);
+      }
       this.store.cow.read(run.newChunk * cb + at, piece);
       if (this.origin.writeThrough) this.origin.writeThrough(run.oldChunk * cb + at, piece);
       else this.origin.write(run.oldChunk * cb + at, piece);

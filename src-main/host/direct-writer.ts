@@ -37,6 +37,14 @@ export class DirectWriter {
     return offset % ALIGN === 0 && length % ALIGN === 0 && length > 0;
   }
 
+  /**
+   * The start of the aligned bounce buffer (null before the first write found it): data read into it
+   * and written from it is written without a copy. Valid until the next write.
+   */
+  buffer(bytes: number): Uint8Array | null {
+    return this.bounce && bytes <= this.bounce.length ? this.bounce.subarray(0, bytes) : null;
+  }
+
   /** Writes `src` (offset and length aligned: see `fits`); false when the alignment probe fails (write it buffered). */
   write(offset: number, src: Uint8Array): boolean {
     if (this.refused) return false;
@@ -44,6 +52,10 @@ export class DirectWriter {
     if (!bounce) {
       this.refused = true;
       return false;
+    }
+    if (src.buffer === bounce.buffer && src.byteOffset === bounce.byteOffset) {
+      for (let done = 0; done < src.length; ) done += fs.writeSync(this.fd, src, done, src.length - done, offset + done);
+      return true;
     }
     for (let at = 0; at < src.length; ) {
       const n = Math.min(bounce.length, src.length - at);

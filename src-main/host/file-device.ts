@@ -113,6 +113,11 @@ export class FileDevice implements BlockDevice {
     this.write(offset, src);
   }
 
+  /** A buffer writeThrough writes without copying it first (its O_DIRECT bounce buffer), once one exists; valid until the next writeThrough. */
+  throughBuffer(bytes: number): Uint8Array | null {
+    return this.direct?.buffer(bytes) ?? null;
+  }
+
   flush(): void {
     if (!this.readOnly) this.io(() => fs.fsyncSync(this.handle()), 0);
   }

@@ -66,6 +66,20 @@ describe('FileDevice.writeThrough', () => {
     expect(Buffer.compare(disk.subarray((20 << 20) + 4196, (20 << 20) + 5196), odd)).toBe(0);
   });
 
+  it('writes its own bounce buffer without a copy: data read into throughBuffer lands as read', () => {
+    const file = path.join(dir, 'origin');
+    fs.writeFileSync(file, Buffer.alloc(4 << 20));
+    const dev = FileDevice.open(file, { write: true });
+    expect(dev.throughBuffer(65536)).toBeNull(); // none before the first direct write
+    dev.writeThrough(0, pattern(4096, 5));
+    const buf = dev.throughBuffer(1 << 20)!;
+    buf.set(pattern(1 << 20, 6));
+    dev.writeThrough(1 << 20, buf);
+    dev.close();
+    expect(Buffer.compare(fs.readFileSync(file).subarray(1 << 20, 2 << 20), pattern(1 << 20, 6))).toBe(0);
+    expect(Buffer.compare(fs.readFileSync(file).subarray(0, 4096), pattern(4096, 5))).toBe(0);
+  });
+
   it('reads after a direct write see the new bytes, not pages cached before it', () => {
     const file = path.join(dir, 'cow');
     fs.writeFileSync(file, Buffer.alloc(1 << 20, 7));
