@@ -9,22 +9,10 @@ import { SnapscopeError } from '../errors.ts';
 import type { EventSink } from '../events.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import type { ExceptionStore, KernelStatus, MergeState, OpenOptions, SnapshotInfo, StoreInfo } from '../store.ts';
-import type { ExceptionTable } from './exception-table.ts';
-import {
-  ENTRY_BYTES,
-  Geometry,
-  HEADER_BYTES,
-  SNAP_MAGIC,
-  SNAPSHOT_DISK_VERSION,
-  chunkSizeProblem,
-  decodeHeader,
-  encodeHeader,
-  view,
-  writeLe64,
-  type DiskHeader,
-} from './format.ts';
+import { PersistentWalk } from '../walk/persistent.ts';
+import { ExceptionTable } from './exception-table.ts';
+import { ENTRY_BYTES, Geometry, SNAP_MAGIC, SNAPSHOT_DISK_VERSION, chunkSizeProblem, encodeHeader, view, writeLe64, type DiskHeader } from './format.ts';
 import { chunkOccupancy } from './occupancy.ts';
-import { readTable } from './read-table.ts';
 
 export const SNAPSHOT_NAME = 'snap';
 
@@ -63,7 +51,7 @@ export class PersistentStore implements ExceptionStore {
   readonly chunkCount: number;
   readonly readOnly: boolean;
   readonly valid: boolean;
-  /** A persistent store opens only whole (read-table.ts refuses a damaged table). */
+  /** A persistent store opens only whole (the strict walk refuses a damaged table). */
   readonly damaged = false;
   readonly geometry: Geometry;
   /** The pstore state; merge.ts advances it. */
@@ -87,15 +75,28 @@ export class PersistentStore implements ExceptionStore {
     this.events = events;
   }
 
-  /** Reads the header and indexes every exception in one pass. Never writes. */
+  /**
+   * Reads the header and the table through the one walker (walk/persistent.ts), strict: the first
+   * error check would report is the open's error, naming chunk, entry and field. Never writes.
+   */
   static open(cow: BlockDevice, opts: OpenOptions = {}): PersistentStore {
     if (opts.write && cow.readOnly) throw new SnapscopeError('read-only', `${cow.name} is open read-only`, { device: cow.name });
-    const header = readHeader(cow);
-    const geo = new Geometry(header.chunkSectors);
-    const chunkCount = Math.floor(cow.size / geo.chunkBytes);
-    const scanned = readTable(cow, geo, chunkCount, opts.onProgress);
-    const state: PstoreState = { ...scanned, nextFreeFromMerge: false, merge: null };
-    return new PersistentStore(cow, header, state, opts.write !== true, opts.events);
+    const walk = new PersistentWalk(cow, { mode: 'strict', keepTable: true });
+    let reported = 0;
+    while (!walk.step()) {
+      const through = walk.readThrough();
+      if (opts.onProgress && through !== reported) opts.onProgress((reported = through), walk.chunkCount);
+    }
+    const t = walk.table();
+    const state: PstoreState = {
+      table: ExceptionTable.adopt(t.oldChunk, t.newChunk, t.count),
+      currentArea: t.currentArea,
+      committed: t.committed,
+      nextFree: t.nextFree,
+      nextFreeFromMerge: false,
+      merge: null,
+    };
+    return new PersistentStore(cow, walk.header, state, opts.write !== true, opts.events);
   }
 
   /** Formats `cow` as a new, empty store, as the kernel does on first activation, and opens it for writing. */
@@ -407,44 +408,4 @@ export class PersistentStore implements ExceptionStore {
     }
     return order.sort((a, b) => oldChunk[a]! - oldChunk[b]!);
   }
-}
-
-function readHeader(cow: BlockDevice): DiskHeader {
-  if (cow.size < SECTOR_BYTES) {
-    throw new SnapscopeError('not-a-store', `${cow.name} (${cow.size} bytes) is too short for a persistent COW header`, { device: cow.name });
-  }
-  const bytes = new Uint8Array(HEADER_BYTES);
-  cow.read(0, bytes);
-  const h = decodeHeader(bytes);
-  const where = { device: cow.name, chunk: 0 };
-  if (h.magic === 0) {
-    throw new SnapscopeError('not-a-store', `${cow.name} has an all-zero header: not a store yet (the kernel would format it as a new, empty snapshot)`, {
-      ...where,
-      offset: 0,
-      field: 'magic',
-    });
-  }
-  if (h.magic !== SNAP_MAGIC) {
-    throw new SnapscopeError('not-a-store', `${cow.name}: bad magic 0x${h.magic.toString(16).padStart(8, '0')} at offset 0 (a persistent COW has 0x70416e53, "SnAp")`, {
-      ...where,
-      offset: 0,
-      field: 'magic',
-    });
-  }
-  if (h.version !== SNAPSHOT_DISK_VERSION) {
-    throw new SnapscopeError('corrupt', `${cow.name}: header version ${h.version} at offset 8 (the kernel handles only version 1)`, { ...where, offset: 8, field: 'version' });
-  }
-  const problem = chunkSizeProblem(h.chunkSectors);
-  if (problem) {
-    throw new SnapscopeError('corrupt', `${cow.name}: header chunk_size ${h.chunkSectors} sectors at offset 12 ${problem}`, { ...where, offset: 12, field: 'chunk_size' });
-  }
-  const chunkBytes = h.chunkSectors * SECTOR_BYTES;
-  if (2 * chunkBytes > cow.size) {
-    throw new SnapscopeError(
-      'corrupt',
-      `${cow.name}: header chunk_size ${h.chunkSectors} sectors (${chunkBytes} bytes) at offset 12 leaves no room for metadata area 0 in a ${cow.size}-byte device (truncated COW, or a bad chunk size)`,
-      { ...where, offset: 12, field: 'chunk_size' },
-    );
-  }
-  return h;
 }
