@@ -36,6 +36,8 @@ export interface SnapshotInfo {
 export interface StoreDamage {
   errors: number;
   warnings: number;
+  /** The first error: what, where (chunk) and its finding kind. */
+  first: string;
 }
 
 export interface StoreUsage {

@@ -68,7 +68,8 @@ export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState
   const readOnly = opts.write !== true || !h.valid || cow.readOnly || damaged;
   const s = new StoreState({ cow, header: h, chunkBytes: cb, chunkCount: g.chunkCount, bits, readOnly, events: opts.events, cacheBytes: opts.cacheBytes ?? DEFAULT_CACHE_BYTES });
   s.notes.push(...notes);
-  s.damage = damaged ? { errors: report.errors, warnings: report.warnings, tree: TREE_KINDS.some((k) => (report.byKind[k] ?? 0) > 0) } : null;
+  const first = report.findings.find((f) => f.severity === 'error');
+  s.damage = damaged ? { errors: report.errors, warnings: report.warnings, first: first ? `${first.message} (chunk ${first.chunk}) [${first.kind}]` : '', tree: TREE_KINDS.some((k) => (report.byKind[k] ?? 0) > 0) } : null;
   s.force = opts.force === true;
   for (const c of nodes) s.tx.roles.nodes.add(c);
   for (const c of leaves) s.tx.roles.leaves.add(c);

@@ -52,7 +52,7 @@ export class StoreState {
   readonly notes: string[] = [];
   /** Errors and warnings a tolerant open found (null: the walk found no error). */
   /** `tree`: tree blocks or exceptions were lost, so snapshots' mappings are only partly proven. */
-  damage: { errors: number; warnings: number; tree: boolean } | null = null;
+  damage: { errors: number; warnings: number; first: string; tree: boolean } | null = null;
   /** Reads and merges of snapshots a repair marked damaged are allowed (OpenOptions.force). */
   force = false;
   /** Exceptions per slot, kept by every change (info costs O(slots)). */

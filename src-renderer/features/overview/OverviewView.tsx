@@ -40,12 +40,14 @@ export function OverviewView() {
         <div className="alert error" role="alert" data-testid="ov-damaged">
           <div>
             <strong>The metadata of this store is damaged</strong>
+            {/truncated/.test(info.damage.first) && <p>The file is shorter than the store it holds (truncated or cut while copying).</p>}
             <p>
               Opening it found {formatCount(info.damage.errors)} error{info.damage.errors === 1 ? '' : 's'} and {formatCount(info.damage.warnings)} warning
               {info.damage.warnings === 1 ? '' : 's'}, so it is open read-only and every write is refused. The header, usage and snapshots below are what could be read; the
               counts are what could be proven, and a read fails where a mapping cannot be. In Tools, run Check to see every finding, and Repair to write a repaired copy to a
               new file.
             </p>
+            <p className="mono">First problem: {info.damage.first}</p>
             <button type="button" className="btn btn-sm" onClick={() => navigate('tools')}>
               Open Tools
             </button>
