@@ -48,7 +48,8 @@ function firstLeaf(b: TreeBlock): number {
     const rows = page.getByRole('table', { name: 'Snapshots' }).locator('tbody tr');
     expect(await rows.count()).toBe(snapshots.length);
     expect(await page.getByTestId('snap-damaged').count()).toBe(snapshots.length);
-    // Read-only: no write is offered.
+    // Read-only, saying why: no write is offered.
+    expect(await page.getByTestId('access-mode').textContent()).toBe('read-only: damaged');
     expect(await page.getByRole('button', { name: 'Create snapshot' }).isDisabled()).toBe(true);
     await app.shot('13-3-damaged-store-overview');
     // Pointed to the tools that deal with it.
