@@ -61,6 +61,9 @@ export interface WalkedTable {
   nextFree: number;
 }
 
+/** True on little-endian hosts, where a Uint32Array over an area piece reads its le32 words as they are. */
+const HOST_LE = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 /** Entries the arrays start with: the data chunks of the device, capped (untouched pages cost no memory). */
 const INITIAL_CAPACITY_CAP = 1 << 22;
 
@@ -88,6 +91,8 @@ export class PersistentWalk implements Task<CheckReport> {
   private phase: Phase = 'table';
   private readonly buf: Uint8Array;
   private readonly bufView: DataView;
+  /** The piece's le32 words as numbers: a view of `buf` on little-endian hosts, a decoded copy elsewhere. */
+  private readonly words32: Uint32Array;
 
   constructor(
     private readonly cow: BlockDevice,
@@ -126,6 +131,7 @@ export class PersistentWalk implements Task<CheckReport> {
     this.news = opts.keepTable ? new Float64Array(capacity) : null;
     this.buf = new Uint8Array(Math.min(this.geo?.chunkBytes ?? 0, AREA_READ_BYTES));
     this.bufView = view(this.buf);
+    this.words32 = HOST_LE ? new Uint32Array(this.buf.buffer, 0, this.buf.length >>> 2) : new Uint32Array(this.buf.length >>> 2);
   }
 
   get geometry(): Geometry | null {
@@ -202,6 +208,7 @@ export class PersistentWalk implements Task<CheckReport> {
     const entryBytes = ENTRY_BYTES;
     const buf = this.buf;
     const v = this.bufView;
+    const w32 = this.words32;
     const words = this.used.words;
     const fast = this.visit === null;
     this.reserve(epa);
@@ -214,15 +221,18 @@ export class PersistentWalk implements Task<CheckReport> {
     for (let i = 0, at = buf.length; i < epa; i++, at += entryBytes) {
       if (at === buf.length) {
         this.cow.read(chunk * geo.chunkBytes + i * entryBytes, buf);
+        if (!HOST_LE) for (let k = 0; k < w32.length; k++) w32[k] = v.getUint32(k * 4, true);
         at = 0;
       }
-      const newLo = v.getUint32(at + 8, true);
-      const newHi = v.getUint32(at + 12, true);
+      // The entry's le32 words: old_chunk low, high, new_chunk low, high.
+      const k = at >>> 2;
+      const newLo = w32[k + 2]!;
+      const newHi = w32[k + 3]!;
       if (newLo === 0 && newHi === 0) {
         end = i;
         break;
       }
-      const oldHi = v.getUint32(at + 4, true);
+      const oldHi = w32[k + 1]!;
       const newChunk = newHi * 0x1_0000_0000 + newLo;
       const word = newChunk >>> 5;
       const bit = 1 << (newChunk & 31);
@@ -237,7 +247,7 @@ export class PersistentWalk implements Task<CheckReport> {
         continue;
       }
       words[word] = words[word]! | bit;
-      const old = oldHi * 0x1_0000_0000 + v.getUint32(at, true);
+      const old = oldHi * 0x1_0000_0000 + w32[k]!;
       olds[n] = old;
       if (news !== null) news[n] = newChunk;
       n++;
