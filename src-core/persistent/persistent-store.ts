@@ -11,6 +11,7 @@ import type { Task } from '../jobs/job.ts';
 import type { MergeResult, StoreMergeOptions } from '../merge-result.ts';
 import type { Occupancy } from '../occupancy.ts';
 import type { ExceptionStore, KernelStatus, MergeState, OpenOptions, SnapshotInfo, StoreInfo } from '../store.ts';
+import type { CheckReport } from '../walk/findings.ts';
 import { PersistentWalk } from '../walk/persistent.ts';
 import { ExceptionTable } from './exception-table.ts';
 import { ENTRY_BYTES, Geometry, SNAP_MAGIC, SNAPSHOT_DISK_VERSION, chunkSizeProblem, encodeHeader, view, writeLe64, type DiskHeader } from './format.ts';
@@ -63,8 +64,8 @@ export class PersistentStore implements ExceptionStore {
   readonly chunkCount: number;
   readonly readOnly: boolean;
   readonly valid: boolean;
-  /** A persistent store opens only whole (the strict walk refuses a damaged table). */
-  readonly damaged = false;
+  /** Opened tolerating damage and the walk found errors: read-only, and lookups it cannot prove fail. */
+  readonly damaged: boolean;
   readonly geometry: Geometry;
   /** The pstore state; merge.ts advances it. */
   readonly state: PstoreState;
@@ -77,27 +78,38 @@ export class PersistentStore implements ExceptionStore {
     state: PstoreState,
     readOnly: boolean,
     events: EventSink | undefined,
+    private readonly damage: TableDamage | null = null,
   ) {
     this.geometry = new Geometry(header.chunkSectors);
     this.chunkBytes = this.geometry.chunkBytes;
     this.chunkCount = Math.floor(cow.size / this.chunkBytes);
     this.valid = header.valid !== 0;
-    this.readOnly = readOnly || !this.valid || cow.readOnly;
+    this.damaged = damage !== null;
+    this.readOnly = readOnly || !this.valid || cow.readOnly || this.damaged;
     this.state = state;
     this.events = events;
   }
 
   /**
    * Reads the header and the table through the one walker (walk/persistent.ts), strict: the first
-   * error check would report is the open's error, naming chunk, entry and field. Never writes.
+   * error check would report is the open's error, naming chunk, entry and field. With
+   * `tolerateDamage` the walk is tolerant: a damaged table opens read-only, entries with a problem
+   * stay in their places (a bad field reads -1), and lookups of the origin chunks they name fail.
+   * Never writes.
    */
   static open(cow: BlockDevice, opts: OpenOptions = {}): PersistentStore {
     if (opts.write && cow.readOnly) throw new SnapscopeError('read-only', `${cow.name} is open read-only`, { device: cow.name });
-    const walk = new PersistentWalk(cow, { mode: 'strict', keepTable: true });
+    const walk = new PersistentWalk(cow, { mode: opts.tolerateDamage ? 'tolerant' : 'strict', keepTable: true });
     let reported = 0;
     while (!walk.step()) {
       const through = walk.readThrough();
       if (opts.onProgress && through !== reported) opts.onProgress((reported = through), walk.chunkCount);
+    }
+    const report = walk.result();
+    if (!walk.geometry) {
+      // Not even the table can be located: nothing to show.
+      const f = report.findings.find((x) => x.severity === 'error')!;
+      throw new SnapscopeError('corrupt', `${cow.name}: ${f.message} (chunk ${f.chunk}) [${f.kind}]`, { device: cow.name, chunk: f.chunk });
     }
     const t = walk.table();
     const state: PstoreState = {
@@ -108,7 +120,8 @@ export class PersistentStore implements ExceptionStore {
       nextFreeFromMerge: false,
       merge: null,
     };
-    return new PersistentStore(cow, walk.header, state, opts.write !== true, opts.events);
+    const damage = report.errors > 0 ? tableDamage(walk, report) : null;
+    return new PersistentStore(cow, walk.header, state, opts.write !== true, opts.events, damage);
   }
 
   /** Formats `cow` as a new, empty store, as the kernel does on first activation, and opens it for writing. */
@@ -154,18 +167,27 @@ export class PersistentStore implements ExceptionStore {
         field: 'valid',
       });
     }
+    if (this.damage && (this.damage.anyOrigin !== null || this.damage.origins.has(origin))) {
+      const area = this.damage.anyOrigin ?? this.damage.origins.get(origin)!;
+      throw new SnapscopeError('corrupt', `the mapping of origin chunk ${origin} cannot be proven: a table entry naming ${this.damage.anyOrigin === null ? 'it' : 'no valid origin chunk'} is damaged (run snapscope check)`, {
+        device: this.cow.name,
+        chunk: area,
+        path: [area],
+      });
+    }
     const entry = this.state.table.find(origin);
     return entry < 0 ? -1 : this.state.table.newChunk[entry]!;
   }
 
+  /** Every exception (a damaged table: those whose entry is whole), by origin chunk. */
   forEachException(visit: (origin: number, chunk: number, slots: bigint) => void): void {
     const { oldChunk, newChunk } = this.state.table;
-    for (const entry of this.entriesByOrigin()) visit(oldChunk[entry]!, newChunk[entry]!, 1n);
+    for (const entry of this.entriesByOrigin()) if (oldChunk[entry]! >= 0 && newChunk[entry]! >= 0) visit(oldChunk[entry]!, newChunk[entry]!, 1n);
   }
 
   snapshots(): SnapshotInfo[] {
-    const n = this.exceptions;
-    return [{ slot: 0, name: SNAPSHOT_NAME, uuid: '', created: null, exceptions: n, unique: n, shared: 0, bytes: n * this.chunkBytes }];
+    const n = this.exceptions - (this.damage?.badEntries ?? 0);
+    return [{ slot: 0, name: SNAPSHOT_NAME, uuid: '', created: null, exceptions: n, unique: n, shared: 0, bytes: n * this.chunkBytes, ...(this.damage ? { damaged: true } : {}) }];
   }
 
   /** The three numbers of `dmsetup status` (allocated/total metadata), in sectors. */
@@ -189,6 +211,8 @@ export class PersistentStore implements ExceptionStore {
     const { nextFree, currentArea } = this.state;
     const notes: string[] = [];
     if (!this.valid) notes.push('invalidated by the kernel (valid = 0, e.g. the COW overflowed): read-only, snapshot reads fail');
+    const d = this.damage;
+    if (d) notes.push(`table damaged: ${d.errors} error${d.errors === 1 ? '' : 's'} and ${d.warnings} warning${d.warnings === 1 ? '' : 's'} found, run snapscope check (opened read-only)`);
     return {
       format: 'persistent',
       device: this.cow.name,
@@ -219,6 +243,7 @@ export class PersistentStore implements ExceptionStore {
       tree: null,
       merge: this.state.merge && { ...this.state.merge },
       notes,
+      ...(d ? { damage: { errors: d.errors, warnings: d.warnings, first: d.first } } : {}),
     };
   }
 
@@ -431,4 +456,35 @@ export class PersistentStore implements ExceptionStore {
     }
     return order.sort((a, b) => oldChunk[a]! - oldChunk[b]!);
   }
+}
+
+/** What a tolerant open found: the origin chunks whose mapping the table cannot prove, and where. */
+interface TableDamage {
+  errors: number;
+  warnings: number;
+  first: string;
+  /** Origin chunk → the area chunk of a damaged entry naming it (a bad new_chunk, or remapped twice). */
+  origins: Map<number, number>;
+  /** An entry's old_chunk is unreadable, so no lookup can be proven: the area chunk holding it, or null. */
+  anyOrigin: number | null;
+  /** Entries with a bad old_chunk or new_chunk. */
+  badEntries: number;
+}
+
+function tableDamage(walk: PersistentWalk, report: CheckReport): TableDamage {
+  const { oldChunk, newChunk, count } = walk.table();
+  const geo = walk.geometry!;
+  const areaOf = (i: number): number => geo.areaLocation(Math.floor(i / geo.exceptionsPerArea));
+  const origins = new Map<number, number>();
+  let anyOrigin: number | null = null;
+  let badEntries = 0;
+  for (let i = 0; i < count; i++) {
+    if (oldChunk[i]! >= 0 && newChunk[i]! >= 0) continue;
+    badEntries++;
+    if (oldChunk[i]! < 0) anyOrigin ??= areaOf(i);
+    else origins.set(oldChunk[i]!, areaOf(i));
+  }
+  for (const i of walk.originRepeats) origins.set(oldChunk[i]!, areaOf(i));
+  const f = report.findings.find((x) => x.severity === 'error');
+  return { errors: report.errors, warnings: report.warnings, first: f ? `${f.message} (chunk ${f.chunk}) [${f.kind}]` : '', origins, anyOrigin, badEntries };
 }

@@ -78,6 +78,8 @@ export class PersistentWalk implements Task<CheckReport> {
   private news: Float64Array | null;
   /** Table index of the first entry remapping an old_chunk an earlier entry remaps, or -1. */
   firstOriginDuplicate = -1;
+  /** Table indexes of every entry remapping an old_chunk an earlier entry remaps. */
+  readonly originRepeats: number[] = [];
   private exceptions = 0;
   /** Highest valid new_chunk: the kernel's next_free is one past it. */
   private maxChunk = NUM_SNAPSHOT_HDR_CHUNKS;
@@ -357,6 +359,7 @@ export class PersistentWalk implements Task<CheckReport> {
       (n) => {
         const old = olds[n]!;
         if (this.firstOriginDuplicate < 0) this.firstOriginDuplicate = n;
+        this.originRepeats.push(n);
         const epa = geo.exceptionsPerArea;
         // The earlier entry is named for the first duplicate (a search per duplicate would be quadratic).
         const first = this.firstOriginDuplicate === n ? olds.indexOf(old) : -1;
