@@ -14,6 +14,9 @@ import { XmlTokenizer, type XmlListener } from './parse/xml-tokens.ts';
 const SHARE = /^0x([0-9a-fA-F]{1,16})$/;
 const DECIMAL = /^(?:0|[1-9]\d{0,15})$/;
 const HEADER_KEYS = ['snapscope_dump', 'format', 'chunk_bytes', 'chunk_count', 'valid', 'version', 'snapmask', 'deleting', 'merge', 'snapshots', 'exceptions'];
+const ROOT_ATTRS = new Set(['version', 'format', 'chunk_bytes', 'chunk_count', 'valid', 'store_version', 'snapmask', 'deleting', 'merge_slot', 'merge_done', 'merge_cursor']);
+const SNAPSHOT_ATTRS = new Set(['slot', 'name', 'uuid', 'created', 'lost']);
+const EXCEPTION_ATTRS = new Set(['origin', 'chunk', 'share']);
 /** Values the header may hold (64 snapshots of a few fields): more is not a dump. */
 const MAX_HEADER_VALUES = 10_000;
 
@@ -52,15 +55,14 @@ export class DumpReader {
 
   /** @internal the dump listeners report here. */
   exception(origin: unknown, chunk: unknown, share: unknown): void {
-    const n = (v: unknown, what: string): number => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : this.fail(`${what} ${JSON.stringify(v)} is not a non-negative integer`));
-    const o = n(origin, 'origin');
-    const c = n(chunk, 'chunk');
+    if (!isCount(origin)) this.fail(`origin ${JSON.stringify(origin)} is not a non-negative integer`);
+    if (!isCount(chunk)) this.fail(`chunk ${JSON.stringify(chunk)} is not a non-negative integer`);
     const m = typeof share === 'string' ? SHARE.exec(share) : null;
     if (!m) this.fail(`share ${JSON.stringify(share)} is not 0x-hex of at most 16 digits`);
     const hex = m[1]!;
     const lo = hex.length <= 8 ? parseInt(hex, 16) : parseInt(hex.slice(-8), 16);
     const hi = hex.length <= 8 ? 0 : parseInt(hex.slice(0, -8), 16);
-    this.onException(o, c, lo, hi);
+    this.onException(origin, chunk, lo, hi);
   }
 
   /** @internal the header fields (JSON's names) once the dump has ended, and the line each was on. */
@@ -111,6 +113,10 @@ export class DumpReader {
   fail(why: string, line = this.parser?.lineNumber ?? 1): never {
     throw new SnapscopeError('usage', `${this.source}:${line}: ${why}`, { device: this.source, entry: line });
   }
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
 function isObject(v: unknown): v is Raw {
@@ -223,7 +229,7 @@ class XmlDump implements XmlListener {
     private readonly line: () => number,
   ) {}
 
-  start(name: string, attrs: Record<string, string>): void {
+  start(name: string, attrs: Map<string, string>): void {
     this.depth++;
     if (this.depth === 1) {
       if (name !== 'snapscope_dump') this.dump.fail(`expected <snapscope_dump>, found <${name}>`);
@@ -233,14 +239,14 @@ class XmlDump implements XmlListener {
     }
     if (this.depth > 2) this.dump.fail(`<${name}> inside another element of the dump`);
     if (name === 'exception') {
-      this.only(name, attrs, ['origin', 'chunk', 'share']);
-      return this.dump.exception(this.int(attrs, 'origin', name), this.int(attrs, 'chunk', name), attrs.share ?? this.dump.fail('<exception> has no share'));
+      this.only(name, attrs, EXCEPTION_ATTRS);
+      return this.dump.exception(this.int(attrs, 'origin', name), this.int(attrs, 'chunk', name), attrs.get('share') ?? this.dump.fail('<exception> has no share'));
     }
     if (name !== 'snapshot') this.dump.fail(`<${name}> is not part of a dump (<snapshot> or <exception>)`);
     if (this.snapshots.length >= 64) this.dump.fail('more than 64 snapshots');
-    this.only(name, attrs, ['slot', 'name', 'uuid', 'created', 'lost']);
-    const s: Raw = { slot: this.int(attrs, 'slot', name), name: attrs.name ?? this.dump.fail('<snapshot> has no name'), uuid: attrs.uuid ?? this.dump.fail('<snapshot> has no uuid'), created: this.int(attrs, 'created', name) };
-    if (attrs.lost !== undefined) s.lost = this.int(attrs, 'lost', name);
+    this.only(name, attrs, SNAPSHOT_ATTRS);
+    const s: Raw = { slot: this.int(attrs, 'slot', name), name: attrs.get('name') ?? this.dump.fail('<snapshot> has no name'), uuid: attrs.get('uuid') ?? this.dump.fail('<snapshot> has no uuid'), created: this.int(attrs, 'created', name) };
+    if (attrs.has('lost')) s.lost = this.int(attrs, 'lost', name);
     this.snapshots.push(s);
     this.snapshotLines.push(this.line());
   }
@@ -252,25 +258,26 @@ class XmlDump implements XmlListener {
   }
 
   /** The root's attributes under the JSON form's names. */
-  private header(a: Record<string, string>): Raw {
+  private header(a: Map<string, string>): Raw {
     const E = 'snapscope_dump';
-    this.only(E, a, ['version', 'format', 'chunk_bytes', 'chunk_count', 'valid', 'store_version', 'snapmask', 'deleting', 'merge_slot', 'merge_done', 'merge_cursor']);
-    if (a.valid !== undefined && a.valid !== '0' && a.valid !== '1') this.dump.fail(`<${E}> valid="${a.valid}" is not 0 or 1`);
-    const raw: Raw = { snapscope_dump: this.int(a, 'version', E), format: a.format, chunk_bytes: this.int(a, 'chunk_bytes', E), chunk_count: this.int(a, 'chunk_count', E), valid: a.valid === undefined ? undefined : a.valid === '1', version: this.int(a, 'store_version', E), snapmask: a.snapmask };
-    if (a.deleting !== undefined) raw.deleting = this.int(a, 'deleting', E);
-    if (a.merge_slot !== undefined || a.merge_done !== undefined || a.merge_cursor !== undefined) {
+    this.only(E, a, ROOT_ATTRS);
+    const valid = a.get('valid');
+    if (valid !== undefined && valid !== '0' && valid !== '1') this.dump.fail(`<${E}> valid="${valid.slice(0, 40)}" is not 0 or 1`);
+    const raw: Raw = { snapscope_dump: this.int(a, 'version', E), format: a.get('format'), chunk_bytes: this.int(a, 'chunk_bytes', E), chunk_count: this.int(a, 'chunk_count', E), valid: valid === undefined ? undefined : valid === '1', version: this.int(a, 'store_version', E), snapmask: a.get('snapmask') };
+    if (a.has('deleting')) raw.deleting = this.int(a, 'deleting', E);
+    if (a.has('merge_slot') || a.has('merge_done') || a.has('merge_cursor')) {
       raw.merge = { slot: this.int(a, 'merge_slot', E), done: this.int(a, 'merge_done', E), cursor: this.int(a, 'merge_cursor', E) };
     }
     return raw;
   }
 
-  private int(a: Record<string, string>, key: string, element: string): number {
-    const v = a[key];
+  private int(a: Map<string, string>, key: string, element: string): number {
+    const v = a.get(key);
     if (v === undefined) return this.dump.fail(`<${element}> has no ${key}`);
     return DECIMAL.test(v) && Number.isSafeInteger(Number(v)) ? Number(v) : this.dump.fail(`<${element}> ${key}="${v.slice(0, 40)}" is not a non-negative integer`);
   }
 
-  private only(element: string, a: Record<string, string>, keys: string[]): void {
-    for (const k in a) if (!keys.includes(k)) this.dump.fail(`<${element}> ${k}: no such attribute`);
+  private only(element: string, a: Map<string, string>, keys: Set<string>): void {
+    for (const k of a.keys()) if (!keys.has(k)) this.dump.fail(`<${element}> ${k}: no such attribute`);
   }
 }

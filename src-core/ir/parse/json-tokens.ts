@@ -122,7 +122,7 @@ export class JsonTokenizer {
     if (w === 'true') v = true;
     else if (w === 'false') v = false;
     else if (w === 'null') v = null;
-    else if (NUMBER.test(w)) v = Number(w);
+    else if (isPlainInteger(w) || NUMBER.test(w)) v = Number(w);
     else return this.fail(`${JSON.stringify(w.slice(0, 40))} is not a JSON value`, this.line);
     this.valueStarts(w.slice(0, 40));
     this.listener.value(v);
@@ -195,4 +195,14 @@ function isLetter(c: number): boolean {
 /** Characters of a number or a literal (the grammar is checked on the whole word). */
 function isWordChar(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x2e || c === 0x2b || c === 0x2d;
+}
+
+/** Digits without a leading zero (the exceptions' numbers): JSON without the regex. */
+function isPlainInteger(w: string): boolean {
+  if (w.length > 15 || (w.charCodeAt(0) === 0x30 && w.length > 1)) return false;
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }

@@ -8,11 +8,12 @@
 import type { Fail } from './json-tokens.ts';
 
 export interface XmlListener {
-  start(name: string, attrs: Record<string, string>): void;
+  /** Attributes by name, in no particular order. */
+  start(name: string, attrs: Map<string, string>): void;
   end(name: string): void;
 }
 
-const NAME = /^[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?/;
+const NAME = /[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?/y;
 const ATTR = /\s+([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y;
 const REFERENCE = /&(?:#(\d{1,7})|#x([0-9a-fA-F]{1,6})|(lt|gt|amp|quot|apos));/g;
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -106,26 +107,28 @@ export class XmlTokenizer {
 
   private openTag(m: string): void {
     if (this.rootSeen && this.open.length === 0) this.fail('an element after the root element ended', this.line);
-    const name = NAME.exec(m.slice(1))?.[0];
+    NAME.lastIndex = 1;
+    const name = NAME.exec(m)?.[0];
     if (!name) this.fail(`a tag without a name: ${m.slice(0, 40)}`, this.line);
-    const selfClosing = m.endsWith('/>');
-    const body = m.slice(1 + name.length, selfClosing ? -2 : -1);
-    const attrs: Record<string, string> = Object.create(null) as Record<string, string>;
-    ATTR.lastIndex = 0;
-    let at = 0;
-    for (let a = ATTR.exec(body); a; a = ATTR.exec(body)) {
+    const selfClosing = m.charCodeAt(m.length - 2) === 0x2f;
+    const bodyEnd = m.length - (selfClosing ? 2 : 1);
+    const attrs = new Map<string, string>();
+    let at = 1 + name.length;
+    ATTR.lastIndex = at;
+    for (let a = ATTR.exec(m); a && ATTR.lastIndex <= bodyEnd; a = ATTR.exec(m)) {
       const key = a[1]!;
-      if (key in attrs) this.fail(`<${name}> has ${key} twice`, this.line);
+      if (attrs.has(key)) this.fail(`<${name}> has ${key} twice`, this.line);
       const raw = a[2] ?? a[3]!;
-      attrs[key] = raw.includes('&') ? this.decode(raw, name, key) : raw;
+      attrs.set(key, raw.includes('&') ? this.decode(raw, name, key) : raw);
       at = ATTR.lastIndex;
     }
-    if (body.slice(at).trim()) this.fail(`<${name}>: cannot read ${JSON.stringify(body.slice(at).trim().slice(0, 40))} (attributes are name="value")`, this.line);
+    const rest = m.slice(at, bodyEnd).trim();
+    if (rest) this.fail(`<${name}>: cannot read ${JSON.stringify(rest.slice(0, 40))} (attributes are name="value")`, this.line);
     if (this.open.length === MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH}`, this.line);
     this.rootSeen = true;
-    this.open.push(name);
     this.listener.start(name, attrs);
-    if (selfClosing) this.closeTag(`</${name}>`);
+    if (selfClosing) this.listener.end(name);
+    else this.open.push(name);
   }
 
   private closeTag(m: string): void {
