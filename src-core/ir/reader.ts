@@ -35,6 +35,7 @@ export class DumpReader {
   /** The next piece of the dump's text, cut anywhere. */
   write(text: string): void {
     if (!this.parser) {
+      text = text.replace(/^\uFEFF/, ''); // an editor's byte order mark
       const first = text.trimStart()[0];
       if (first === undefined) return;
       const fail = (why: string, line: number): never => this.fail(why, line);
@@ -208,7 +209,11 @@ class JsonDump implements JsonListener {
     const into = this.building[this.building.length - 1];
     if (!into) this.raw[this.field!] = v;
     else if (Array.isArray(into)) into.push(v);
-    else into[this.keys[this.keys.length - 1]!] = v;
+    else {
+      const key = this.keys[this.keys.length - 1]!;
+      if (key in into) this.dump.fail(`${this.field}: ${key} appears twice`);
+      into[key] = v;
+    }
     if (typeof v === 'object' && v !== null) {
       this.building.push(v as unknown[] | Raw);
       this.keys.push(null);

@@ -127,6 +127,8 @@ describe('reading a dump', () => {
     expect(refusal(json!.replace('"chunk_bytes":', '"chunk_bytes":-'))).toMatch(/chunk_bytes is not a non-negative integer/);
     expect(refusal(`${json}{}`)).toMatch(/expected the end of the text/);
     expect(refusal('hello')).toMatch(/^d:1: not a snapscope dump/);
+    expect(refusal(json!.replace('"slot":0,', '"slot":0,"slot":1,'))).toMatch(/^d:1: snapshots: slot appears twice/);
+    expect(read(`\uFEFF${json}`)).toEqual(read(json!));
     expect(refusal('')).toMatch(/empty/);
     const firstException = xml!.split('\n').findIndex((l) => l.includes('<exception')) + 1;
     expect(refusal(xml!.replace('<exception ', '<exception bogus="1" '))).toMatch(new RegExp(`^d:${firstException}: <exception> bogus: no such attribute`));
