@@ -65,6 +65,10 @@ describe('the API schemas', () => {
     expectTypeOf<CallArgs<'hello'>>().toEqualTypeOf<Record<string, never>>();
     expectTypeOf<CallResult<'info'>>().toEqualTypeOf<StoreInfo>();
     expectTypeOf<CallArgs<'treeBlock'>>().toEqualTypeOf<{ session: string; chunk: number }>();
+    expectTypeOf<CallArgs<'check'>>().toMatchTypeOf<{ session: string; cow?: never } | { cow: string; session?: never }>();
+    expectTypeOf<{ cow: string }>().toMatchTypeOf<CallArgs<'check'>>();
+    expectTypeOf<{ session: string; cow: string }>().not.toMatchTypeOf<CallArgs<'check'>>();
+    expectTypeOf<CallArgs<'dump'>['format']>().toEqualTypeOf<'json' | 'xml' | undefined>();
   });
 
   it('each call accepts a well-formed request', () => {
