@@ -81,8 +81,10 @@ export class StoreSession {
     try {
       return StoreSession.openAs(o, null);
     } catch (e) {
-      if (!(e instanceof LockedError)) throw e;
-      return StoreSession.openAs({ ...o, write: false }, `opened read-only: ${e.where.device ?? o.cow} is in use (${e.holder})`);
+      if (e instanceof LockedError) return StoreSession.openAs({ ...o, write: false }, `opened read-only: ${e.where.device ?? o.cow} is in use (${e.holder})`);
+      // A damaged store opens only read-only (tolerating the damage), so it can be looked at.
+      if (o.write && e instanceof SnapscopeError && e.code === 'corrupt') return StoreSession.openAs({ ...o, write: false }, 'opened read-only: the store is damaged (check lists every problem, repair writes a repaired copy)');
+      throw e;
     }
   }
 
@@ -97,6 +99,8 @@ export class StoreSession {
       }
       const store = openStore(cow.dev, {
         write: o.write,
+        // Read-only sessions show a damaged store: header, usage, snapshots and what the walk proves.
+        tolerateDamage: !o.write,
         events: (e) => session?.record(e), // nothing is recorded during the open itself
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       });
@@ -127,6 +131,12 @@ export class StoreSession {
 
   /** Throws unless this session may write now: opened for write, valid, no job using it, nobody else using its files. */
   requireWrite(what: string): void {
+    const damage = this.store.damaged ? this.store.info().damage : undefined;
+    if (damage) {
+      throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is damaged (${damage.errors} error${damage.errors === 1 ? '' : 's'} found when it was opened) and opens read-only; run check for every finding and repair to write a repaired copy`, {
+        device: this.cowPath,
+      });
+    }
     if (!this.write) {
       const why = this.readOnlyReason ? `${this.readOnlyReason}; close it there and reopen` : 'open it with write: true';
       throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is open read-only (${why})`, { device: this.cowPath });
