@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { apiCall } from '../../e2e/api.ts';
 import { ARTIFACTS, chromiumMissing, launch } from '../../e2e/browser.ts';
-import { framesDuring, occupancyDrag, untilPainted } from './page.ts';
+import { framesDuring, occupancyDrag, untilPainted, widenLevel } from './page.ts';
 import { serve, type BenchServer } from './server.ts';
 import { makeBigPersistent, makeManySnapshots, makeShared } from './stores.ts';
 
@@ -63,47 +63,6 @@ async function view(page: Page, label: string): Promise<void> {
 
 /** Leaves on one level of the tree the B-tree rows are measured on (all of them when the store has fewer). */
 const WIDE_LEVEL = 5000;
-
-/** Blocks the B-tree view has loaded (its svg says). */
-const blocksShown = (page: Page): Promise<number> => page.evaluate(() => Number(document.querySelector('svg.tree-svg')?.getAttribute('data-blocks')));
-
-/**
- * From the first level-2 node (expanded, all its leaves shown), opens its next siblings with the
- * keyboard as a user would (→ to the sibling, Enter to expand, ↓ End Enter to show every leaf)
- * until `want` leaves are on the level or no sibling is left; resolves with the blocks loaded.
- */
-async function widenLevel(page: Page, want: number): Promise<number> {
-  const key = (k: string): Promise<void> =>
-    page.evaluate((k) => {
-      const el = document.querySelector('[role="treeitem"][aria-selected="true"]') ?? document.querySelector('.viz');
-      el?.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
-    }, k);
-  const grows = async (before: number): Promise<boolean> =>
-    page
-      .waitForFunction((b) => Number(document.querySelector('svg.tree-svg')?.getAttribute('data-blocks')) > b, before, { timeout: 60_000 })
-      .then(() => true)
-      .catch(() => false);
-  const focusedKey = (): Promise<string | null> => page.evaluate(() => document.querySelector('[role="treeitem"][aria-selected="true"]')?.getAttribute('data-key') ?? null);
-  await page.locator('[role="treeitem"][aria-level="2"]').first().dispatchEvent('focus');
-  await key('Home');
-  while ((await blocksShown(page)) < want) {
-    const at = await focusedKey();
-    await key('ArrowRight');
-    await page.waitForFunction((at) => document.querySelector('[role="treeitem"][aria-selected="true"]')?.getAttribute('data-key') !== at, at, { timeout: 10_000 }).catch(() => undefined);
-    if ((await focusedKey()) === at) break; // the last node of the level
-    const closed = await blocksShown(page);
-    await key('Enter');
-    if (!(await grows(closed))) break;
-    await key('ArrowDown');
-    await key('End');
-    const fold = await page.evaluate(() => document.querySelector('[role="treeitem"][aria-selected="true"]')?.getAttribute('data-kind') === 'more');
-    const before = await blocksShown(page);
-    // Enter on the fold shows the rest and leaves the keyboard on the parent; with no fold, ↑ goes there.
-    await key(fold ? 'Enter' : 'ArrowUp');
-    if (fold) await grows(before);
-  }
-  return blocksShown(page);
-}
 
 async function sharedBench(browser: Browser, dir: string, size: number): Promise<void> {
   const label = `shared ${size / 1e6}M`;
