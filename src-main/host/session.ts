@@ -27,6 +27,8 @@ export interface SessionOpen {
   onProgress?: (done: number, total: number) => void;
   /** A reload continues the generations of the session it replaces. */
   generation?: number;
+  /** Whether any client hears events (HostContext.audience): with none, structural events are not converted or kept. */
+  audience?: { listening: boolean };
 }
 
 /**
@@ -66,6 +68,7 @@ export class StoreSession {
     readonly viaHelper: boolean,
     /** Why a session asked for writing is read-only: another process holds the store. */
     readonly readOnlyReason: string | null,
+    private readonly audience: { listening: boolean },
   ) {
     this.watch = new DiskWatch(cowPath, cow);
     this.originWrites = origin ? countWrites(origin) : () => 0;
@@ -105,7 +108,7 @@ export class StoreSession {
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       });
       if (origin) checkGeometry(store, origin.dev);
-      session = new StoreSession(o.id, o.cow, o.origin, o.write, cow.dev, origin?.dev ?? null, store, cow.viaHelper || origin?.viaHelper === true, readOnlyReason);
+      session = new StoreSession(o.id, o.cow, o.origin, o.write, cow.dev, origin?.dev ?? null, store, cow.viaHelper || origin?.viaHelper === true, readOnlyReason, o.audience ?? { listening: true });
       session.generation = o.generation ?? 1;
       return session;
     } catch (e) {
@@ -231,6 +234,7 @@ export class StoreSession {
 
   /** The EventSink of this session's engine work (the store's, and jobs' like merge). */
   readonly record = (e: StructuralEvent): void => {
+    if (!this.audience.listening) return;
     if (this.pending.length < MAX_EVENTS_PER_FLUSH) this.pending.push(structuralToDto(e));
     else this.dropped++;
   };
