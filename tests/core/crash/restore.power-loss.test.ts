@@ -3,7 +3,8 @@
  * the same geometry builds the new tree beside the live one and switches with the header write,
  * like a commit. Power loss at every write and flush (all, none or random sectors kept): the
  * store opens, checks clean, and holds either its old content or the dump's. A persistent table
- * has fixed places, so its restore clears the header first: old, none, or new.
+ * has fixed places, so its restore marks the header sector with its undo first (valid = 0 for the
+ * kernel) and the next open for writing puts the old sectors back: old or new.
  */
 import { describe, expect, it } from 'vitest';
 import { checkTask } from '../../../src-core/check/check.ts';
@@ -11,8 +12,11 @@ import { isSnapscopeError } from '../../../src-core/errors.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { PowerLossDevice, PowerRail, type PowerLossPlan } from '../../../src-core/io/power-loss-device.ts';
 import { restore } from '../../../src-core/ir/restore.ts';
+import { interruptedRewrite, writeBack, type SavedBytes } from '../../../src-core/persistent/restore-intent.ts';
+import { BackupDevice } from '../../../src-core/repair/backup-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { PersistentStore } from '../../../src-core/persistent/index.ts';
+import { SNAP_MAGIC, decodeHeader } from '../../../src-core/persistent/format.ts';
 import { SharedStore } from '../../../src-core/shared/index.ts';
 import { dumpMetadata } from '../shared/model.ts';
 import { dumpText, parseDump } from '../ir/helpers.ts';
@@ -69,46 +73,86 @@ describe('restore onto a healthy store under power loss', () => {
 });
 
 describe('restore of a persistent dump onto a persistent store under power loss', () => {
-  it('leaves the old store, no store (its header went first), or the restored one — never a mix', () => {
-    const P = 1024;
-    const make = (variant: number) => {
-      const cow = new MemoryDevice(P * 600, 'cow');
-      const origin = new MemoryDevice(P * 256, 'origin');
-      PersistentStore.format(cow, { chunkBytes: P });
-      const s = PersistentStore.open(cow, { write: true });
-      for (let k = 0; k < 150 + 20 * variant; k++) s.writeOrigin(origin, (k * (7 + 2 * variant)) % 256, new Uint8Array(P).fill(k + 1));
-      s.close();
-      return cow;
-    };
-    const table = (cow: MemoryDevice) => JSON.stringify(PersistentStore.open(cow).exceptionTable(), (_k, v) => (ArrayBuffer.isView(v) ? [...(v as Float64Array)] : v));
-    const source = make(0);
-    const dump = parseDump(dumpText(source));
-    const live = make(1);
-    const [oldTable, newTable] = [table(live), table(source)];
-    const run = (plan: PowerLossPlan | null) => {
-      const cow = new MemoryDevice(live.bytes.slice(), 'cow');
-      const rail = new PowerRail(plan);
-      try {
-        restore(new PowerLossDevice(cow, rail), dump.header, dump.source);
-      } catch (e) {
-        if (!isSnapscopeError(e) || e.code !== 'crashed') throw e;
-      }
-      return { cow, events: rail.events };
-    };
+  const P = 1024;
+  const make = (variant: number) => {
+    const cow = new MemoryDevice(P * 600, 'cow');
+    const origin = new MemoryDevice(P * 256, 'origin');
+    PersistentStore.format(cow, { chunkBytes: P });
+    const s = PersistentStore.open(cow, { write: true });
+    for (let k = 0; k < 150 + 20 * variant; k++) s.writeOrigin(origin, (k * (7 + 2 * variant)) % 256, new Uint8Array(P).fill(k + 1));
+    s.close();
+    return cow;
+  };
+  const table = (cow: MemoryDevice) => JSON.stringify(PersistentStore.open(cow).exceptionTable(), (_k, v) => (ArrayBuffer.isView(v) ? [...(v as Float64Array)] : v));
+  const errors = (cow: MemoryDevice) => runToEnd(checkTask(cow)).findings.filter((f) => f.severity === 'error');
+  const source = make(0);
+  const dump = parseDump(dumpText(source));
+  const live = make(1);
+  const [oldTable, newTable] = [table(live), table(source)];
+
+  /** Restores onto a copy of `live`, its old sectors saved (durably: the CLI fsyncs each save before the write) as the undo. */
+  const run = (plan: PowerLossPlan | null) => {
+    const cow = new MemoryDevice(live.bytes.slice(), 'cow');
+    const rail = new PowerRail(plan);
+    const saved: SavedBytes[] = [];
+    try {
+      const backup = new BackupDevice(new PowerLossDevice(cow, rail), (offset, bytes) => saved.push({ offset, bytes: bytes.slice() }));
+      restore(backup, dump.header, dump.source, { undo: '/undo/file' });
+    } catch (e) {
+      if (!isSnapscopeError(e) || e.code !== 'crashed') throw e;
+    }
+    return { cow, events: rail.events, saved };
+  };
+  /** The next open for writing: undo an interrupted restore (what src-main/host/access/interrupted-rewrite.ts does). */
+  const settle = (cow: MemoryDevice, saved: SavedBytes[], plan: PowerLossPlan | null = null) => {
+    const rail = new PowerRail(plan);
+    if (interruptedRewrite(cow) === null) return rail;
+    try {
+      writeBack(new PowerLossDevice(cow, rail), saved);
+    } catch (e) {
+      if (!isSnapscopeError(e) || e.code !== 'crashed') throw e;
+    }
+    return rail;
+  };
+
+  it('leaves the old store (after the undo at the next open) or the restored one, at every write and flush', () => {
     const clean = run(null);
+    expect(interruptedRewrite(clean.cow)).toBeNull();
     expect(table(clean.cow)).toBe(newTable);
+    let undone = 0;
     for (const at of crashPoints(clean.events, 100)) {
       for (const { fate, seed } of fates(2)) {
         const where = `power lost at event ${at} of ${clean.events} (${fate})`;
-        const { cow } = run({ crashAt: at, fate, seed });
-        let got: string;
-        try {
-          got = table(cow);
-        } catch (e) {
-          expect(isSnapscopeError(e) && e.code, `${where}: ${String(e)}`).toBe('not-a-store');
-          continue;
+        const { cow, saved } = run({ crashAt: at, fate, seed });
+        // Before the undo the kernel sees an invalid snapshot (valid = 0), never a mixed table.
+        if (interruptedRewrite(cow) !== null) {
+          undone++;
+          expect(decodeHeader(cow.bytes.subarray(0, 16)), where).toMatchObject({ magic: SNAP_MAGIC, valid: 0 });
         }
-        expect([oldTable, newTable], where).toContain(got);
+        settle(cow, saved);
+        expect(interruptedRewrite(cow), where).toBeNull();
+        expect(errors(cow), where).toEqual([]);
+        expect([oldTable, newTable], where).toContain(table(cow));
+      }
+    }
+    expect(undone, 'no crash point fell inside the rewrite').toBeGreaterThan(0);
+  });
+
+  it('the undo itself can be cut by power loss at every write and flush, and repeated', () => {
+    const clean = run(null);
+    const middle = run({ crashAt: Math.floor(clean.events / 2), fate: 'random', seed: 3 });
+    expect(interruptedRewrite(middle.cow)).not.toBeNull();
+    const undoEvents = settle(new MemoryDevice(middle.cow.bytes.slice(), 'cow'), middle.saved).events;
+    for (const at of crashPoints(undoEvents, 60)) {
+      for (const { fate, seed } of fates(2)) {
+        const where = `undo cut at event ${at} of ${undoEvents} (${fate})`;
+        const cow = new MemoryDevice(middle.cow.bytes.slice(), 'cow');
+        settle(cow, middle.saved, { crashAt: at, fate, seed });
+        // Cut before sector 0 went back: still marked, never a valid header over a torn table.
+        if (interruptedRewrite(cow) === null) expect(table(cow), where).toBe(oldTable);
+        settle(cow, middle.saved);
+        expect(table(cow), where).toBe(oldTable);
+        expect(errors(cow), where).toEqual([]);
       }
     }
   });
