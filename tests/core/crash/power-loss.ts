@@ -1,9 +1,14 @@
 /**
- * Shared pieces of the power-loss tests: crash points, fates, and the per-sector comparison of
- * what survived against the states a crash may leave (docs/format-shared.md § Crash guarantees).
+ * Shared pieces of the power-loss tests: crash points, fates, running work on a power-loss device,
+ * in-place rewrites with their undo, and the per-sector comparison of what survived against the
+ * states a crash may leave (docs/format-shared.md § Crash guarantees).
  */
-import { SECTOR_BYTES } from '../../../src-core/io/block-device.ts';
-import type { SectorFate } from '../../../src-core/io/power-loss-device.ts';
+import { isSnapscopeError } from '../../../src-core/errors.ts';
+import { SECTOR_BYTES, type BlockDevice } from '../../../src-core/io/block-device.ts';
+import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
+import { PowerLossDevice, PowerRail, type PowerLossPlan, type SectorFate } from '../../../src-core/io/power-loss-device.ts';
+import { interruptedRewrite, writeBack, type SavedBytes } from '../../../src-core/persistent/restore-intent.ts';
+import { BackupDevice } from '../../../src-core/repair/backup-device.ts';
 
 /** Larger runs: CRASH_RUNS=50 npx vitest run tests/core/crash */
 export const RUNS = Number(process.env.CRASH_RUNS ?? 0) || 3;
@@ -39,4 +44,35 @@ export function sectorOutside(got: Uint8Array, allowed: readonly Uint8Array[]): 
     if (!ok) return s / SECTOR_BYTES;
   }
   return -1;
+}
+
+/** Runs `work` on a power-loss device over `inner`, the simulated power loss (SnapscopeError 'crashed') swallowed. */
+export function crashing(inner: BlockDevice, plan: PowerLossPlan | null, work: (dev: PowerLossDevice, rail: PowerRail) => void): PowerRail {
+  const rail = new PowerRail(plan);
+  try {
+    work(new PowerLossDevice(inner, rail), rail);
+  } catch (e) {
+    if (!isSnapscopeError(e) || e.code !== 'crashed') throw e;
+  }
+  return rail;
+}
+
+/** The undo path in-place rewrites under test write into the intent header. */
+export const UNDO_PATH = '/undo/file';
+
+/**
+ * An in-place rewrite (restore or repair with `{ undo: UNDO_PATH }`) of a copy of `image` through a
+ * BackupDevice, power lost per `plan`. The saves are durable, as the CLI fsyncs each one before its write.
+ */
+export function rewriteCrashing(image: Uint8Array, plan: PowerLossPlan | null, rewrite: (dev: BlockDevice) => void): { cow: MemoryDevice; events: number; saved: SavedBytes[] } {
+  const cow = new MemoryDevice(image.slice(), 'cow');
+  const saved: SavedBytes[] = [];
+  const rail = crashing(cow, plan, (dev) => rewrite(new BackupDevice(dev, (offset, bytes) => saved.push({ offset, bytes: bytes.slice() }))));
+  return { cow, events: rail.events, saved };
+}
+
+/** The next open for writing: undoes an interrupted rewrite (as src-main/host/access/interrupted-rewrite.ts does), power lost per `plan`. */
+export function settle(cow: MemoryDevice, saved: readonly SavedBytes[], plan: PowerLossPlan | null = null): PowerRail {
+  if (interruptedRewrite(cow) === null) return new PowerRail(plan);
+  return crashing(cow, plan, (dev) => writeBack(dev, saved));
 }

@@ -12,15 +12,14 @@ import { isSnapscopeError } from '../../../src-core/errors.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { PowerLossDevice, PowerRail, type PowerLossPlan } from '../../../src-core/io/power-loss-device.ts';
 import { restore } from '../../../src-core/ir/restore.ts';
-import { interruptedRewrite, writeBack, type SavedBytes } from '../../../src-core/persistent/restore-intent.ts';
-import { BackupDevice } from '../../../src-core/repair/backup-device.ts';
+import { interruptedRewrite } from '../../../src-core/persistent/restore-intent.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { PersistentStore } from '../../../src-core/persistent/index.ts';
 import { SNAP_MAGIC, decodeHeader } from '../../../src-core/persistent/format.ts';
 import { SharedStore } from '../../../src-core/shared/index.ts';
 import { dumpMetadata } from '../shared/model.ts';
 import { dumpText, parseDump } from '../ir/helpers.ts';
-import { crashPoints, fates } from './power-loss.ts';
+import { crashPoints, fates, rewriteCrashing, settle, UNDO_PATH } from './power-loss.ts';
 
 const CHUNK = 1024;
 
@@ -90,30 +89,7 @@ describe('restore of a persistent dump onto a persistent store under power loss'
   const live = make(1);
   const [oldTable, newTable] = [table(live), table(source)];
 
-  /** Restores onto a copy of `live`, its old sectors saved (durably: the CLI fsyncs each save before the write) as the undo. */
-  const run = (plan: PowerLossPlan | null) => {
-    const cow = new MemoryDevice(live.bytes.slice(), 'cow');
-    const rail = new PowerRail(plan);
-    const saved: SavedBytes[] = [];
-    try {
-      const backup = new BackupDevice(new PowerLossDevice(cow, rail), (offset, bytes) => saved.push({ offset, bytes: bytes.slice() }));
-      restore(backup, dump.header, dump.source, { undo: '/undo/file' });
-    } catch (e) {
-      if (!isSnapscopeError(e) || e.code !== 'crashed') throw e;
-    }
-    return { cow, events: rail.events, saved };
-  };
-  /** The next open for writing: undo an interrupted restore (what src-main/host/access/interrupted-rewrite.ts does). */
-  const settle = (cow: MemoryDevice, saved: SavedBytes[], plan: PowerLossPlan | null = null) => {
-    const rail = new PowerRail(plan);
-    if (interruptedRewrite(cow) === null) return rail;
-    try {
-      writeBack(new PowerLossDevice(cow, rail), saved);
-    } catch (e) {
-      if (!isSnapscopeError(e) || e.code !== 'crashed') throw e;
-    }
-    return rail;
-  };
+  const run = (plan: PowerLossPlan | null) => rewriteCrashing(live.bytes, plan, (dev) => restore(dev, dump.header, dump.source, { undo: UNDO_PATH }));
 
   it('leaves the old store (after the undo at the next open) or the restored one, at every write and flush', () => {
     const clean = run(null);
