@@ -9,13 +9,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkTask } from '../../../src-core/check/check.ts';
-import { isSnapscopeError } from '../../../src-core/errors.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
-import { PowerLossDevice, PowerRail, type PowerLossPlan } from '../../../src-core/io/power-loss-device.ts';
+import type { PowerLossPlan } from '../../../src-core/io/power-loss-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { createPersistentMerge, PersistentStore } from '../../../src-core/persistent/index.ts';
 import { numberedOrigin, same, snapshotImage } from '../persistent/model.ts';
-import { crashPoints, fates } from './power-loss.ts';
+import { crashingVolume, crashPoints, fates } from './power-loss.ts';
 
 const CHUNK = 1024; // 64 entries per area, two sectors of 32
 const ORIGIN = 160;
@@ -36,19 +35,11 @@ function images() {
 }
 
 function mergeOn(img: ReturnType<typeof images>, plan: PowerLossPlan | null) {
-  const cow = new MemoryDevice(img.cow.slice(), 'cow');
-  const origin = new MemoryDevice(img.origin.slice(), 'origin');
-  const rail = new PowerRail(plan);
-  let crashed = false;
-  try {
-    const store = PersistentStore.open(new PowerLossDevice(cow, rail), { write: true });
-    runToEnd(createPersistentMerge(store, new PowerLossDevice(origin, rail), { batchBytes: 40 * CHUNK, maxIoBytes: 4 * CHUNK }));
+  return crashingVolume(img, plan, (cow, origin) => {
+    const store = PersistentStore.open(cow, { write: true });
+    runToEnd(createPersistentMerge(store, origin, { batchBytes: 40 * CHUNK, maxIoBytes: 4 * CHUNK }));
     store.close();
-  } catch (e) {
-    if (!isSnapscopeError(e) || e.code !== 'crashed') throw e;
-    crashed = true;
-  }
-  return { cow, origin, crashed, events: rail.events };
+  });
 }
 
 /** Whether the area after the one that ends the table holds entries (merged ones a crash left). */

@@ -46,15 +46,29 @@ export function sectorOutside(got: Uint8Array, allowed: readonly Uint8Array[]): 
   return -1;
 }
 
-/** Runs `work` on a power-loss device over `inner`, the simulated power loss (SnapscopeError 'crashed') swallowed. */
-export function crashing(inner: BlockDevice, plan: PowerLossPlan | null, work: (dev: PowerLossDevice, rail: PowerRail) => void): PowerRail {
+/** Runs `work` with power from a rail cut per `plan`; the simulated power loss (SnapscopeError 'crashed') is swallowed. */
+export function onPowerRail(plan: PowerLossPlan | null, work: (rail: PowerRail) => void): { events: number; crashed: boolean } {
   const rail = new PowerRail(plan);
   try {
-    work(new PowerLossDevice(inner, rail), rail);
+    work(rail);
   } catch (e) {
     if (!isSnapscopeError(e) || e.code !== 'crashed') throw e;
+    return { events: rail.events, crashed: true };
   }
-  return rail;
+  return { events: rail.events, crashed: false };
+}
+
+/** Runs `work` on a power-loss device over `inner`, power cut per `plan`. */
+export function crashing(inner: BlockDevice, plan: PowerLossPlan | null, work: (dev: PowerLossDevice) => void): { events: number; crashed: boolean } {
+  return onPowerRail(plan, (rail) => work(new PowerLossDevice(inner, rail)));
+}
+
+/** Copies of a COW and an origin image, `work` run on them through power-loss devices on one rail (they fail together). */
+export function crashingVolume(img: { cow: Uint8Array; origin: Uint8Array }, plan: PowerLossPlan | null, work: (cow: PowerLossDevice, origin: PowerLossDevice) => void) {
+  const cow = new MemoryDevice(img.cow.slice(), 'cow');
+  const origin = new MemoryDevice(img.origin.slice(), 'origin');
+  const run = onPowerRail(plan, (rail) => work(new PowerLossDevice(cow, rail), new PowerLossDevice(origin, rail)));
+  return { cow, origin, ...run };
 }
 
 /** The undo path in-place rewrites under test write into the intent header. */
@@ -67,12 +81,12 @@ export const UNDO_PATH = '/undo/file';
 export function rewriteCrashing(image: Uint8Array, plan: PowerLossPlan | null, rewrite: (dev: BlockDevice) => void): { cow: MemoryDevice; events: number; saved: SavedBytes[] } {
   const cow = new MemoryDevice(image.slice(), 'cow');
   const saved: SavedBytes[] = [];
-  const rail = crashing(cow, plan, (dev) => rewrite(new BackupDevice(dev, (offset, bytes) => saved.push({ offset, bytes: bytes.slice() }))));
-  return { cow, events: rail.events, saved };
+  const { events } = crashing(cow, plan, (dev) => rewrite(new BackupDevice(dev, (offset, bytes) => saved.push({ offset, bytes: bytes.slice() }))));
+  return { cow, events, saved };
 }
 
 /** The next open for writing: undoes an interrupted rewrite (as src-main/host/access/interrupted-rewrite.ts does), power lost per `plan`. */
-export function settle(cow: MemoryDevice, saved: readonly SavedBytes[], plan: PowerLossPlan | null = null): PowerRail {
-  if (interruptedRewrite(cow) === null) return new PowerRail(plan);
+export function settle(cow: MemoryDevice, saved: readonly SavedBytes[], plan: PowerLossPlan | null = null): { events: number; crashed: boolean } {
+  if (interruptedRewrite(cow) === null) return { events: 0, crashed: false };
   return crashing(cow, plan, (dev) => writeBack(dev, saved));
 }

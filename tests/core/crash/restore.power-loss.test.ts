@@ -8,9 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkTask } from '../../../src-core/check/check.ts';
-import { isSnapscopeError } from '../../../src-core/errors.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
-import { PowerLossDevice, PowerRail, type PowerLossPlan } from '../../../src-core/io/power-loss-device.ts';
+import type { PowerLossPlan } from '../../../src-core/io/power-loss-device.ts';
 import { restore } from '../../../src-core/ir/restore.ts';
 import { interruptedRewrite } from '../../../src-core/persistent/restore-intent.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
@@ -19,7 +18,7 @@ import { SNAP_MAGIC, decodeHeader } from '../../../src-core/persistent/format.ts
 import { SharedStore } from '../../../src-core/shared/index.ts';
 import { dumpMetadata } from '../shared/model.ts';
 import { dumpText, parseDump } from '../ir/helpers.ts';
-import { crashPoints, fates, rewriteCrashing, settle, UNDO_PATH } from './power-loss.ts';
+import { crashing, crashPoints, fates, rewriteCrashing, settle, UNDO_PATH } from './power-loss.ts';
 
 const CHUNK = 1024;
 
@@ -47,13 +46,7 @@ describe('restore onto a healthy store under power loss', () => {
 
     const run = (plan: PowerLossPlan | null) => {
       const cow = new MemoryDevice(live.bytes.slice(), 'cow');
-      const rail = new PowerRail(plan);
-      try {
-        restore(new PowerLossDevice(cow, rail), dump.header, dump.source);
-      } catch (e) {
-        if (!isSnapscopeError(e) || e.code !== 'crashed') throw e;
-      }
-      return { cow, events: rail.events };
+      return { cow, ...crashing(cow, plan, (dev) => restore(dev, dump.header, dump.source)) };
     };
     const clean = run(null);
     expect(dumpMetadata(SharedStore.open(clean.cow))).toBe(newText);
