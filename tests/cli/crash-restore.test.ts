@@ -12,10 +12,10 @@ import { checkTask } from '../../src-core/check/check.ts';
 import { MemoryDevice } from '../../src-core/io/memory-device.ts';
 import { runToEnd } from '../../src-core/jobs/job.ts';
 import { ENTRY_BYTES, Geometry, view, writeLe64 } from '../../src-core/persistent/format.ts';
-import { PersistentStore } from '../../src-core/persistent/index.ts';
 import { interruptedRewrite } from '../../src-core/persistent/restore-intent.ts';
 import { SharedStore } from '../../src-core/shared/index.ts';
 import { openInput } from '../../src-main/host/access/inputs.ts';
+import { persistentImage, tableText } from '../core/crash/power-loss.ts';
 import { dumpMetadata } from '../core/shared/model.ts';
 import { cli, tempDir } from './cli.ts';
 import { checkErrors, KILLS, killTrials } from './crash-kill.ts';
@@ -36,17 +36,11 @@ function sharedStore(variant: number): Uint8Array {
 
 /** A persistent store of 4 KiB chunks with 1500 + 300 × variant exceptions (~6 to 8 areas). */
 function persistentStore(variant: number): Uint8Array {
-  const cow = new MemoryDevice(CHUNK * 3000, 'cow');
-  const origin = new MemoryDevice(CHUNK * 2500, 'origin');
-  PersistentStore.format(cow, { chunkBytes: CHUNK });
-  const s = PersistentStore.open(cow, { write: true });
-  for (let k = 0; k < 1500 + 300 * variant; k++) s.writeOrigin(origin, (k * (7 + 2 * variant)) % 2500, new Uint8Array(16).fill(1));
-  s.close();
-  return cow.bytes;
+  return persistentImage({ chunkBytes: CHUNK, cowChunks: 3000, originChunks: 2500, exceptions: 1500 + 300 * variant, stride: 7 + 2 * variant }).bytes;
 }
 
 const sharedContent = (file: string) => dumpMetadata(SharedStore.open(read(file)));
-const table = (file: string) => JSON.stringify(PersistentStore.open(read(file)).exceptionTable(), (_k, v) => (ArrayBuffer.isView(v) ? [...(v as Float64Array)] : v));
+const table = (file: string) => tableText(read(file));
 
 /** Writes `image` to `dir/name`; the command has started writing once its backup holds a record. */
 function targets(dir: string, image: Uint8Array) {
@@ -112,7 +106,7 @@ describe('restore onto a persistent store killed with SIGKILL at random moments'
     const dir = tempDir();
     const dump = dumpOf(dir, persistentStore(0));
     const live = persistentStore(1);
-    const oldTable = JSON.stringify(PersistentStore.open(new MemoryDevice(live.slice(), 'cow')).exceptionTable(), (_k, v) => (ArrayBuffer.isView(v) ? [...(v as Float64Array)] : v));
+    const oldTable = tableText(new MemoryDevice(live.slice(), 'cow'));
     const newTable = table(path.join(dir, 'source.img'));
     let undone = 0;
     await killTrials({

@@ -7,6 +7,7 @@ import { isSnapscopeError } from '../../../src-core/errors.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../../../src-core/io/block-device.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { PowerLossDevice, PowerRail, type PowerLossPlan, type SectorFate } from '../../../src-core/io/power-loss-device.ts';
+import { PersistentStore } from '../../../src-core/persistent/index.ts';
 import { interruptedRewrite, writeBack, type SavedBytes } from '../../../src-core/persistent/restore-intent.ts';
 import { BackupDevice } from '../../../src-core/repair/backup-device.ts';
 
@@ -89,4 +90,23 @@ export function rewriteCrashing(image: Uint8Array, plan: PowerLossPlan | null, r
 export function settle(cow: MemoryDevice, saved: readonly SavedBytes[], plan: PowerLossPlan | null = null): { events: number; crashed: boolean } {
   if (interruptedRewrite(cow) === null) return { events: 0, crashed: false };
   return crashing(cow, plan, (dev) => writeBack(dev, saved));
+}
+
+/**
+ * A persistent store with `exceptions` origin writes, to chunk (k × stride) mod originChunks, each
+ * chunk filled with k + 1: `cowChunks` chunks of `chunkBytes`.
+ */
+export function persistentImage(o: { chunkBytes: number; cowChunks: number; originChunks: number; exceptions: number; stride: number }): MemoryDevice {
+  const cow = new MemoryDevice(o.chunkBytes * o.cowChunks, 'cow');
+  const origin = new MemoryDevice(o.chunkBytes * o.originChunks, 'origin');
+  PersistentStore.format(cow, { chunkBytes: o.chunkBytes });
+  const s = PersistentStore.open(cow, { write: true });
+  for (let k = 0; k < o.exceptions; k++) s.writeOrigin(origin, (k * o.stride) % o.originChunks, new Uint8Array(o.chunkBytes).fill(k + 1));
+  s.close();
+  return cow;
+}
+
+/** A persistent store's exception table as text, to compare states. */
+export function tableText(cow: BlockDevice): string {
+  return JSON.stringify(PersistentStore.open(cow).exceptionTable(), (_k, v) => (ArrayBuffer.isView(v) ? [...(v as Float64Array)] : v));
 }

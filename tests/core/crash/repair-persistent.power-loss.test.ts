@@ -9,22 +9,16 @@ import { checkTask } from '../../../src-core/check/check.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { ENTRY_BYTES, Geometry, view, writeLe64 } from '../../../src-core/persistent/format.ts';
-import { PersistentStore } from '../../../src-core/persistent/index.ts';
 import { interruptedRewrite } from '../../../src-core/persistent/restore-intent.ts';
 import { applyRepair, planRepair } from '../../../src-core/repair/repair.ts';
-import { crashPoints, fates, rewriteCrashing, settle, UNDO_PATH } from './power-loss.ts';
+import { crashPoints, fates, persistentImage, rewriteCrashing, settle, UNDO_PATH } from './power-loss.ts';
 
 const P = 1024;
 const kinds = (bytes: Uint8Array) => runToEnd(checkTask(new MemoryDevice(bytes, 'cow', true))).findings.map((f) => `${f.severity} ${f.kind}`).sort();
 
 describe('persistent repair in place under power loss', () => {
   it('leaves the damaged store as it was or the repaired one, at every write and flush', () => {
-    const cow = new MemoryDevice(P * 600, 'cow');
-    const origin = new MemoryDevice(P * 256, 'origin');
-    PersistentStore.format(cow, { chunkBytes: P });
-    const s = PersistentStore.open(cow, { write: true });
-    for (let k = 0; k < 170; k++) s.writeOrigin(origin, (k * 7) % 256, new Uint8Array(P).fill(k + 1));
-    s.close();
+    const cow = persistentImage({ chunkBytes: P, cowChunks: 600, originChunks: 256, exceptions: 170, stride: 7 });
     // Entry 100 (area 1) points at the header chunk: the kernel's table is fine, check's is not.
     const g = new Geometry(P / 512);
     const at = g.areaLocation(1) * P + (100 - g.exceptionsPerArea) * ENTRY_BYTES;

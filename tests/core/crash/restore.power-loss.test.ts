@@ -18,7 +18,7 @@ import { SNAP_MAGIC, decodeHeader } from '../../../src-core/persistent/format.ts
 import { SharedStore } from '../../../src-core/shared/index.ts';
 import { dumpMetadata } from '../shared/model.ts';
 import { dumpText, parseDump } from '../ir/helpers.ts';
-import { crashing, crashPoints, fates, rewriteCrashing, settle, UNDO_PATH } from './power-loss.ts';
+import { crashing, crashPoints, fates, persistentImage, rewriteCrashing, settle, tableText, UNDO_PATH } from './power-loss.ts';
 
 const CHUNK = 1024;
 
@@ -65,17 +65,8 @@ describe('restore onto a healthy store under power loss', () => {
 });
 
 describe('restore of a persistent dump onto a persistent store under power loss', () => {
-  const P = 1024;
-  const make = (variant: number) => {
-    const cow = new MemoryDevice(P * 600, 'cow');
-    const origin = new MemoryDevice(P * 256, 'origin');
-    PersistentStore.format(cow, { chunkBytes: P });
-    const s = PersistentStore.open(cow, { write: true });
-    for (let k = 0; k < 150 + 20 * variant; k++) s.writeOrigin(origin, (k * (7 + 2 * variant)) % 256, new Uint8Array(P).fill(k + 1));
-    s.close();
-    return cow;
-  };
-  const table = (cow: MemoryDevice) => JSON.stringify(PersistentStore.open(cow).exceptionTable(), (_k, v) => (ArrayBuffer.isView(v) ? [...(v as Float64Array)] : v));
+  const make = (variant: number) => persistentImage({ chunkBytes: 1024, cowChunks: 600, originChunks: 256, exceptions: 150 + 20 * variant, stride: 7 + 2 * variant });
+  const table = tableText;
   const errors = (cow: MemoryDevice) => runToEnd(checkTask(cow)).findings.filter((f) => f.severity === 'error');
   const source = make(0);
   const dump = parseDump(dumpText(source));
