@@ -8,6 +8,7 @@ import { checkRestorable, restore as restoreStore } from '../../../src-core/ir/r
 import { backupPath, createBackup } from '../../host/access/backup-file.ts';
 import { Output, isZero, planOutput } from '../../host/access/outputs.ts';
 import { probePath } from '../../host/access/signatures.ts';
+import { openInput } from '../../host/access/inputs.ts';
 import { inspectTarget } from '../../host/access/target.ts';
 import type { FileDevice } from '../../host/file-device.ts';
 import { COW } from '../grammar.ts';
@@ -65,7 +66,8 @@ export const restore: Command = {
         { device: cowPath },
       );
     }
-    const src = dataFrom === undefined ? null : openDevice(dataFrom, 'COW', false);
+    // Raw: only its data chunks are read, so a COW marked by an interrupted rewrite (its undo lost) can still give them.
+    const src = dataFrom === undefined ? null : openInput(dataFrom, 'COW', false, null, { raw: true }).dev;
     try {
       const out = Output.open(cowPath, { inputs, force: args.flag('force'), bytes, protect: 'data' });
       try {

@@ -22,7 +22,7 @@ export function settleInterruptedRewrite(dev: BlockDevice, path: string, write: 
     records = readBackup(undo);
   } catch (e) {
     if (!isSnapscopeError(e)) throw e;
-    throw new SnapscopeError(e.code, `${path}: an in-place restore or repair was interrupted, and its undo file cannot be read (${e.message}); put it back at ${undo}, or run snapscope backup-restore ${path} --backup WHERE_IT_IS; nothing was written`, { device: path, offset: 0 });
+    throw new SnapscopeError(e.code, `${path}: an in-place restore or repair was interrupted, and its undo file cannot be read (${e.message}); put it back at ${undo}, or run snapscope backup-restore ${path} --backup WHERE_IT_IS (or restore a dump into a new COW with --data-from ${path}); nothing was written`, { device: path, offset: 0 });
   }
   // The rewrite marked sector 0 before any other write, so the undo's first save is the old header.
   const first = records[0];
