@@ -13,6 +13,7 @@ import type { PowerLossPlan } from '../../../src-core/io/power-loss-device.ts';
 import { restore } from '../../../src-core/ir/restore.ts';
 import { interruptedRewrite } from '../../../src-core/persistent/restore-intent.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
+import { detectFormat } from '../../../src-core/open.ts';
 import { PersistentStore } from '../../../src-core/persistent/index.ts';
 import { SNAP_MAGIC, decodeHeader } from '../../../src-core/persistent/format.ts';
 import { SharedStore } from '../../../src-core/shared/index.ts';
@@ -115,5 +116,32 @@ describe('restore of a persistent dump onto a persistent store under power loss'
         expect(errors(cow), where).toEqual([]);
       }
     }
+  });
+});
+
+describe('restore of a shared dump onto a persistent store under power loss (nothing to build beside)', () => {
+  it('leaves the persistent store (after the undo) or the shared one, at every write and flush', () => {
+    const source = new MemoryDevice(CHUNK * 512, 'source');
+    store(source, 0);
+    const dump = parseDump(dumpText(source));
+    const live = persistentImage({ chunkBytes: CHUNK, cowChunks: 512, originChunks: 256, exceptions: 150, stride: 7 });
+    const oldTable = tableText(live);
+    const newText = dumpMetadata(SharedStore.open(source));
+    const run = (plan: PowerLossPlan | null) => rewriteCrashing(live.bytes, plan, (dev) => restore(dev, dump.header, dump.source, { undo: UNDO_PATH }));
+    const clean = run(null);
+    expect(dumpMetadata(SharedStore.open(clean.cow))).toBe(newText);
+    let undone = 0;
+    for (const at of crashPoints(clean.events, 100)) {
+      for (const { fate, seed } of fates(2)) {
+        const where = `power lost at event ${at} of ${clean.events} (${fate})`;
+        const { cow, saved } = run({ crashAt: at, fate, seed });
+        if (interruptedRewrite(cow) !== null) undone++;
+        settle(cow, saved);
+        expect(runToEnd(checkTask(cow)).findings.filter((f) => f.severity === 'error'), where).toEqual([]);
+        if (detectFormat(cow) === 'persistent') expect(tableText(cow), where).toBe(oldTable);
+        else expect(dumpMetadata(SharedStore.open(cow)), where).toBe(newText);
+      }
+    }
+    expect(undone, 'no crash point fell inside the rewrite').toBeGreaterThan(0);
   });
 });
