@@ -2,6 +2,13 @@ import type { BlockDevice } from '../io/block-device.ts';
 import type { DumpHeader, ExceptionSource } from './model.ts';
 import { buildPersistent, layoutPersistent } from './persistent-builder.ts';
 import { buildShared, layoutShared, type BuildResult } from './shared-builder.ts';
+import type { StoreFormat } from '../store.ts';
+
+/** Each format's builder: pass 1 checks and sizes, pass 2 writes. */
+const BUILDERS: Record<StoreFormat, { layout(header: DumpHeader, source: ExceptionSource): unknown; build(cow: BlockDevice, header: DumpHeader, source: ExceptionSource, opts: RestoreOptions): BuildResult }> = {
+  shared: { layout: layoutShared, build: buildShared },
+  persistent: { layout: layoutPersistent, build: buildPersistent },
+};
 
 export interface RestoreOptions {
   /**
@@ -19,11 +26,10 @@ export interface RestoreOptions {
  * Everything is validated before the first write.
  */
 export function restore(cow: BlockDevice, header: DumpHeader, source: ExceptionSource, opts: RestoreOptions = {}): BuildResult {
-  return header.format === 'shared' ? buildShared(cow, header, source, opts) : buildPersistent(cow, header, source, opts);
+  return BUILDERS[header.format].build(cow, header, source, opts);
 }
 
 /** Throws what `restore` would refuse this content with ('corrupt', 'no-space'); writes nothing. */
 export function checkRestorable(header: DumpHeader, source: ExceptionSource): void {
-  if (header.format === 'shared') layoutShared(header, source);
-  else layoutPersistent(header, source);
+  BUILDERS[header.format].layout(header, source);
 }
