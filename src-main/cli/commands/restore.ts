@@ -31,6 +31,7 @@ export const restore: Command = {
     'A dump holds metadata, not data. Onto a store (the damaged one or a copy): rewritten in place, every',
     'overwritten sector backed up first (undo: snapscope backup-restore <cow> --backup F). Onto a new file or',
     'device: give --data-from ORIGINAL_COW, or --metadata-only; a new file appears only when the restore succeeds.',
+    'Interrupted in place (a crash), the store is put back from the backup when it is next opened for writing.',
     'The whole dump is read and checked before the first write.',
   ].join('\n'),
   examples: [
