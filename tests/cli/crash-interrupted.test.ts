@@ -11,7 +11,7 @@ import { isSnapscopeError } from '../../src-core/errors.ts';
 import { FaultDevice } from '../../src-core/io/fault-device.ts';
 import { MemoryDevice } from '../../src-core/io/memory-device.ts';
 import { restore } from '../../src-core/ir/restore.ts';
-import { interruptedRewrite } from '../../src-core/persistent/restore-intent.ts';
+import { encodeIntent, interruptedRewrite } from '../../src-core/persistent/restore-intent.ts';
 import { createBackup } from '../../src-main/host/access/backup-file.ts';
 import { FileDevice } from '../../src-main/host/file-device.ts';
 import { persistentImage, tableText } from '../core/crash/power-loss.ts';
@@ -86,4 +86,19 @@ describe('an interrupted in-place restore of a persistent store', () => {
     expect(undoAgain.code, undoAgain.stderr).toBe(0);
     expect(Buffer.compare(fs.readFileSync(file), old)).toBe(0);
   });
+
+  it('an image whose mark names a file that is no backup is refused for writing, and nothing is written', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'hostile.img');
+    const bytes = image(1).bytes;
+    bytes.set(encodeIntent('/etc/passwd', 8), 0);
+    fs.writeFileSync(file, bytes);
+    const dump = path.join(dir, 'dump.json');
+    fs.writeFileSync(dump, dumpText(image(0)));
+    const r = cli('restore', file, '--dump', dump);
+    expect(r.code).not.toBe(0);
+    expect(oneLine(r)).toMatch(/its undo file cannot be read \(\/etc\/passwd is not a snapscope backup.*nothing was written/);
+    expect(Buffer.compare(fs.readFileSync(file), bytes)).toBe(0);
+  });
 });
+
