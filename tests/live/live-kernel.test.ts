@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveTableReader } from '../../src-core/live/live-table.ts';
-import { SnapshotWatch } from '../../src-core/live/snapshot-watch.ts';
+import { SnapshotWatch, watchedTargets } from '../../src-core/live/snapshot-watch.ts';
 import { HelperDevice } from '../../src-main/host/helper-device.ts';
 import { discoverSnapshots, type LiveTarget } from '../../src-main/host/live/discover.ts';
 import { ls } from '../../src-main/cli/commands/ls.ts';
@@ -41,10 +41,7 @@ describe.skipIf(missing !== null)(`live dm snapshots in a real kernel${missing ?
   const poll = async () => {
     const all = await list();
     clock += 60_000; // one poll a minute, as far as the rate is concerned
-    const rows = watch.update(
-      clock,
-      all.flatMap((t) => (t.table.kind !== 'snapshot-origin' && t.status ? [{ name: t.name, kind: t.table.kind, chunkSectors: t.table.chunkSectors!, status: t.status }] : [])),
-    );
+    const rows = watch.update(clock, watchedTargets(all));
     for (const r of rows) if (r.alert) alerts.push({ name: r.name, alert: r.alert });
     return { all, rows };
   };
