@@ -37,7 +37,8 @@ export * from './errors.ts';
 export * from './mask.ts';
 
 type Session = { session: string };
-type OpenArgs = { cow: string; origin?: string; write?: boolean };
+/** `live`: a COW the kernel is writing (a dm snapshot's), on this host or `host` (through ssh): read-only, read again by `reload`. */
+type OpenArgs = { cow: string; origin?: string; write?: boolean; live?: { host?: string } };
 /** An open session, or a COW path opened read-only for the job alone. */
 type InspectTarget = { session: string; cow?: never } | { cow: string; session?: never };
 type Empty = Record<string, never>;

@@ -79,7 +79,7 @@ const session = { session: nonEmpty };
 const job = object({ job: nonEmpty });
 const MAX_BUCKETS = 1 << 20;
 const inspectTarget = { session: nonEmpty, cow: nonEmpty };
-const openArgs = object({ cow: nonEmpty }, { origin: nonEmpty, write: bool });
+const openArgs = object({ cow: nonEmpty }, { origin: nonEmpty, write: bool, live: object({}, { host: sshTarget }) });
 
 /** Every method's argument validator. */
 export const VALIDATORS: { [M in Method]: Check<CallArgs<M>> } = {

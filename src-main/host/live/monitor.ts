@@ -4,9 +4,8 @@ import { SnapshotWatch, watchedTargets, type WatchRow } from '../../../src-core/
 import { dmReport, type DmReport } from '../../helper/dm-report.mjs';
 import { HelperDevice, type HelperLauncher } from '../helper-device.ts';
 import { discoverSnapshots, type LiveTarget } from './discover.ts';
+import { THIS_HOST } from './live-cow.ts';
 import { sshLauncher } from './remote.ts';
-
-export const THIS_HOST = 'this host';
 
 /**
  * The live dm snapshots of this machine and of remote hosts, polled by the UI: one SnapshotWatch
