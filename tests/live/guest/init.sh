@@ -1,7 +1,7 @@
 #!/bin/busybox sh
 # The live suite's guest /init: loads virtio and dm-snapshot, then serves two virtio-serial ports
 # until the host powers it off:
-#   org.snapscope.helper.N snapscope's privileged helper (src-main/helper), N = 0..3 so that
+#   org.snapscope.helper.N snapscope's privileged helper (src-main/helper), N = 0, 1, ... so that
 #                         several helpers can be connected at once (a qemu socket takes one
 #                         client); on each, one helper per client, as `ssh host sudo
 #                         snapscope-helper DEVICE...` runs one per connection: a client first
@@ -28,6 +28,8 @@ port() {
   done
 }
 export DM_DISABLE_UDEV=1
+# lvm warns about every descriptor it inherits (the ports); they are ours on purpose.
+export LVM_SUPPRESS_FD_WARNINGS=1
 serve_helper() {
   # A virtio port opens once at a time: one descriptor serves every helper in turn.
   exec 4<>"$1"
@@ -41,9 +43,13 @@ serve_helper() {
     fi
   done
 }
-for n in 0 1 2 3; do
+# As many helper ports as the host made (snapscope.helpers=N on the kernel command line).
+n=0
+helpers=$(sed -n 's/.*snapscope\.helpers=\([0-9]*\).*/\1/p' /proc/cmdline)
+while [ $n -lt "${helpers:-4}" ]; do
   HELPER=$(port org.snapscope.helper.$n)
   serve_helper "$HELPER" &
+  n=$((n+1))
 done
 SHELLPORT=$(port org.snapscope.shell)
 echo "=== guest ready: helpers on $(ls /dev/vport*), shell on $SHELLPORT"
