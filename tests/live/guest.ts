@@ -149,6 +149,7 @@ function helperArchive(dir: string): Buffer {
   for (const f of fs.readdirSync(path.join(REPO, 'src-main/helper'))) {
     if (f.endsWith('.mjs')) fs.copyFileSync(path.join(REPO, 'src-main/helper', f), path.join(stage, 'snapscope', f));
   }
+  fs.copyFileSync(path.join(import.meta.dirname, 'guest/prefork.mjs'), path.join(stage, 'snapscope', 'prefork.mjs'));
   fs.copyFileSync(path.join(import.meta.dirname, 'guest/init.sh'), path.join(stage, 'init'));
   fs.chmodSync(path.join(stage, 'init'), 0o755);
   const list = ['init', 'snapscope', ...fs.readdirSync(path.join(stage, 'snapscope')).map((f) => `snapscope/${f}`)].join('\n') + '\n';

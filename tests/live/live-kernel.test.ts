@@ -102,36 +102,37 @@ describe.skipIf(missing !== null)(`live dm snapshots in a real kernel${missing ?
   }, 120_000);
 
   it('follows writes: usage, the live exception table and the snapshot view agree with the kernel', async () => {
-    let before = 0;
-    for (const round of [0, 1, 2]) {
-      const chunks = Array.from({ length: 10 }, (_, i) => 37 * (round * 10 + i) + 5);
-      await writeOrigin(chunks);
-      const { all, rows } = await poll();
-      const snap = find(all, 'snap');
-      const usage = snap.status!.usage!;
-      expect(usage.allocated).toBeGreaterThan(before);
-      before = usage.allocated;
-      const cow = HelperDevice.open(guest.launcher(), '/dev/vdb', { direct: true });
-      try {
-        const table = new LiveTableReader(cow).read();
+    const open = (p: string) => HelperDevice.open(guest.launcher(), p, { direct: true });
+    // One reader of the COW across every write, as a live view keeps it.
+    const cow = open('/dev/vdb');
+    const reader = new LiveTableReader(cow);
+    let origin: HelperDevice | undefined;
+    let kernelView: HelperDevice | undefined;
+    try {
+      let before = 0;
+      for (const round of [0, 1, 2]) {
+        const chunks = Array.from({ length: 10 }, (_, i) => 37 * (round * 10 + i) + 5);
+        await writeOrigin(chunks);
+        const { all, rows } = await poll();
+        const snap = find(all, 'snap');
+        const usage = snap.status!.usage!;
+        expect(usage.allocated).toBeGreaterThan(before);
+        before = usage.allocated;
+        const table = reader.read();
         expect(table.count).toBe((round + 1) * 10);
         // allocated = header + areas in use + one chunk per exception, as the kernel counts
         expect(usage.allocated).toBe((1 + 1 + table.count) * CHUNK);
-      } finally {
-        cow.close();
+        const row = rows.find((r) => r.name === 'snap')!;
+        expect(row.fill!.newChunks).toBe(10);
+        if (round > 0) {
+          expect(row.fill!.chunksPerMinute).toBeCloseTo(10, 0);
+          expect(row.fill!.secondsToOverflow).toBeGreaterThan(0);
+        }
       }
-      const row = rows.find((r) => r.name === 'snap')!;
-      expect(row.fill!.newChunks).toBe(10);
-      if (round > 0) {
-        expect(row.fill!.chunksPerMinute).toBeCloseTo(10, 0);
-        expect(row.fill!.secondsToOverflow).toBeGreaterThan(0);
-      }
-    }
-    // snapscope's view of the snapshot (origin + the live table) equals the kernel's /dev/mapper/snap
-    const open = (p: string) => HelperDevice.open(guest.launcher(), p, { direct: true });
-    const [origin, cow, kernelView] = [open('/dev/vda'), open('/dev/vdb'), open('/dev/mapper/snap')];
-    try {
-      const table = new LiveTableReader(cow).read();
+      // snapscope's view of the snapshot (origin + the live table) equals the kernel's /dev/mapper/snap
+      origin = open('/dev/vda');
+      kernelView = open('/dev/mapper/snap');
+      const table = reader.read();
       const ours = new Uint8Array(origin.size);
       origin.read(0, ours);
       const chunk = new Uint8Array(CHUNK_BYTES);
@@ -144,7 +145,7 @@ describe.skipIf(missing !== null)(`live dm snapshots in a real kernel${missing ?
       expect(Buffer.compare(ours, theirs)).toBe(0);
       expect(ours.every((b) => b === 0x4f)).toBe(true); // the snapshot still shows the original origin
     } finally {
-      for (const d of [origin, cow, kernelView]) d.close();
+      for (const d of [origin, cow, kernelView]) d?.close();
     }
   }, 300_000);
 

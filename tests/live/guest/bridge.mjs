@@ -53,13 +53,22 @@ process.stdin.on('end', () => {
 });
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => process.exit(0));
 
-/** The first port nobody holds: { socket, busy }, or null. */
+/**
+ * A port nobody holds, { socket, busy }, or null: taken in turn (helper.next says where to start),
+ * so the port just left has time to start its next helper (guest/prefork.mjs) before it is used.
+ */
 function claimPort(where) {
-  for (let n = 0; fs.existsSync(path.join(where, `helper${n}.sock`)); n++) {
+  let ports = 0;
+  while (fs.existsSync(path.join(where, `helper${ports}.sock`))) ports++;
+  const next = path.join(where, 'helper.next');
+  const first = Number(fs.existsSync(next) ? fs.readFileSync(next, 'utf8') : 0) || 0;
+  for (let k = 0; k < ports; k++) {
+    const n = (first + k) % ports;
     const busy = path.join(where, `helper${n}.busy`);
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         fs.writeFileSync(busy, String(process.pid), { flag: 'wx' });
+        fs.writeFileSync(next, String((n + 1) % ports));
         return { socket: path.join(where, `helper${n}.sock`), busy };
       } catch {
         if (alive(Number(fs.readFileSync(busy, 'utf8')))) break;

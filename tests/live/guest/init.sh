@@ -6,7 +6,7 @@
 #                         client); on each, one helper per client, as `ssh host sudo
 #                         snapscope-helper DEVICE...` runs one per connection: a client first
 #                         sends that command line's arguments as one line (guest/bridge.mjs),
-#                         then speaks the helper's protocol
+#                         then speaks the helper's protocol (guest/prefork.mjs)
 #   org.snapscope.shell   the test's hands in the guest: one shell command a line, answered by its
 #                         output and a line "@@rc=<status>"
 /bin/busybox --install -s /bin
@@ -31,16 +31,11 @@ export DM_DISABLE_UDEV=1
 # lvm warns about every descriptor it inherits (the ports); they are ours on purpose.
 export LVM_SUPPRESS_FD_WARNINGS=1
 serve_helper() {
-  # A virtio port opens once at a time: one descriptor serves every helper in turn.
+  # A virtio port opens once at a time: one descriptor serves every helper in turn, each started
+  # before its client comes (guest/prefork.mjs: Node starts slowly under emulation).
   exec 4<>"$1"
   while :; do
-    # With no client connected a read ends at once, empty: poll until a client's line arrives.
-    if read -r args <&4; then
-      # shellcheck disable=SC2086 # the devices, one word each, as ssh passes a remote command line
-      node /snapscope/run-helper.mjs $args <&4 >&4 2>>/tmp/helper.log
-    else
-      sleep 0.2
-    fi
+    node /snapscope/prefork.mjs <&4 >&4 2>>/tmp/helper.log || sleep 0.2
   done
 }
 # As many helper ports as the host made (snapscope.helpers=N on the kernel command line).
