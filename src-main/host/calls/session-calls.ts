@@ -14,7 +14,7 @@ export function sessionCalls(ctx: HostContext): Handlers<SessionMethods> {
   const startOpen = (args: CallArgs<'open'>): JobInfo => {
     let id = ''; // set before the job runs (it starts on the next turn)
     const task = new OpenTask((onProgress) => openSession(ctx, args, onProgress), { report: () => ctx.jobs.report(id), stop: () => ctx.jobs.stopRequested(id) });
-    const info = ctx.jobs.start({ kind: 'open', session: null, label: `open ${args.cow}${args.write ? ' for writing' : ''}`, task, canPause: false });
+    const info = ctx.jobs.start({ kind: 'open', session: null, label: `open ${args.cow}${args.write ? ' for writing' : ''}${args.live ? ` live on ${args.live.host ?? THIS_HOST}` : ''}`, task, canPause: false });
     id = info.id;
     return info;
   };
