@@ -51,7 +51,7 @@ function openSession(ctx: HostContext, { cow, origin, write = false, live }: Cal
   let opened: { session: StoreSession; dto: SessionDto };
   try {
     const liveFrom = host === null ? {} : { live: { host, helper: liveHelper(ctx.config, host), helperNote: ctx.config.helper.note } };
-    opened = openChecked({ id, cow, origin: origin ?? null, write, helper: ctx.config.helper.launcher, onProgress, ...liveFrom });
+    opened = openChecked({ id, cow, origin: origin ?? null, write, helper: ctx.config.helper.launcher, onProgress, audience: ctx.audience, ...liveFrom });
   } catch (e) {
     if (existing) restore(ctx, existing); // a failed reopen keeps what was open
     throw e;
@@ -86,7 +86,7 @@ function register(ctx: HostContext, s: StoreSession, dto: SessionDto, key: strin
 
 function restore(ctx: HostContext, old: StoreSession): void {
   try {
-    const again = openChecked({ id: old.id, cow: old.cowPath, origin: old.originPath, write: old.write, helper: ctx.config.helper.launcher });
+    const again = openChecked({ id: old.id, cow: old.cowPath, origin: old.originPath, write: old.write, helper: ctx.config.helper.launcher, audience: ctx.audience });
     register(ctx, again.session, again.dto, storeIdentity(old.cowPath));
   } catch {
     /* gone meanwhile: the session stays closed, as its session-closed event said */
