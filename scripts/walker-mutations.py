@@ -71,7 +71,6 @@ RULES = [
     ('p-origin-duplicate (seen in the table pass)', P, "if ((x & sb) !== 0) this.repeats.push(n);", "if ((x & sb) !== 0) void n;"),
     ('p-origin-duplicate (values past the bitmap)', P, "if (this.seenOverflow) forEachRepeat(olds, visit);", "if (false) forEachRepeat(olds, visit);"),
     ('p-entry-after-end', P, "if (isZeroEntry(v, at)) continue;\n      const what", "if (true) continue;\n      const what"),
-    ('p-area-not-full', P, "this.log.add('p-area-not-full'", "if (false) this.log.add('p-area-not-full'"),
     ('p-usage-leak', P, "if (c < nextFree && !this.used.has(c)) {", "if (false) {"),
     ('p-usage-leak (count shortcut)', P, "if (this.used.count() - this.metadataMarks ===", "if (true || this.used.count() - this.metadataMarks ==="),
 ]
