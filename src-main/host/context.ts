@@ -2,7 +2,7 @@ import type { ApiEvent, CallArgs, CallResult, Method, StoreChange } from '../../
 import { ApiError } from '../../src-core/api/errors.ts';
 import { infoDelta } from '../../src-core/api/info-delta.ts';
 import type { StoreInfo } from '../../src-core/store.ts';
-import { sharedOf } from './formats.ts';
+import { sharedOf } from '../../src-core/formats.ts';
 import type { HelperChoice } from './helper-launch.ts';
 import type { JobRegistry } from './jobs.ts';
 import type { StoreSession } from './session.ts';

@@ -8,7 +8,7 @@ import { openStore } from '../../src-core/open.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
 import { structuralToDto } from './convert.ts';
 import { countWrites, DiskWatch } from './disk-watch.ts';
-import { sharedOf } from './formats.ts';
+import { sharedOf } from '../../src-core/formats.ts';
 import { ExceptionIndex } from './exception-index.ts';
 import type { HelperLauncher } from './helper-device.ts';
 import { LockedError } from './access/inputs.ts';
