@@ -11,7 +11,7 @@ import { JSON_SCHEMA } from './json.ts';
 /**
  * The CLI: find the command in the catalog, parse its arguments, load and run only that command's
  * module (`load`), map what it throws to an exit code. main.ts runs it with every command a lazy
- * import; the bundle's per-command files with their one command (bin/snapscope.mjs).
+ * import; the bundle's per-command files with their one command (bin/snapscope.cjs).
  */
 export async function runCli(load: (name: string) => Promise<Command>): Promise<void> {
   // Whatever escapes (an error in a callback, a write to a closed pipe) still ends as one line and
