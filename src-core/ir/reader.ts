@@ -63,7 +63,7 @@ export class DumpReader {
     } catch (e) {
       return this.fail(`the header is not JSON: ${(e as Error).message}`);
     }
-    this.header = this.toHeader(raw, (raw.snapshots ?? []) as DumpSnapshot[]);
+    this.header = this.toHeader(jsonHeaderV1(raw), (raw.snapshots ?? []) as DumpSnapshot[]);
     this.inExceptions = true;
   }
 
@@ -94,7 +94,7 @@ export class DumpReader {
   }
 
   private toHeader(raw: Record<string, unknown>, snapshots: DumpSnapshot[]): DumpHeader {
-    if (raw.snapscope_dump !== DUMP_VERSION) this.fail(`not a snapscope dump of version ${DUMP_VERSION}`);
+    if (raw.snapscope_dump !== 1 && raw.snapscope_dump !== DUMP_VERSION) this.fail(`not a snapscope dump of version 1..${DUMP_VERSION}`);
     const format = raw.format;
     if (format !== 'shared' && format !== 'persistent') this.fail(`unknown format ${String(format)}`);
     const num = (k: string, from: Record<string, unknown> = raw): number => {
@@ -121,6 +121,13 @@ export class DumpReader {
   private fail(why: string): never {
     throw new SnapscopeError('usage', `${this.source}:${this.lineNo}: ${why}`, { device: this.source, entry: this.lineNo });
   }
+}
+
+/** A version-2 JSON header (camelCase keys) under version 1's names, which toHeader reads; a version-1 header as it is. */
+function jsonHeaderV1(raw: Record<string, unknown>): Record<string, unknown> {
+  if (!('snapscopeDump' in raw)) return raw;
+  const { snapscopeDump, chunkBytes, chunkCount, ...rest } = raw;
+  return { ...rest, snapscope_dump: snapscopeDump, chunk_bytes: chunkBytes, chunk_count: chunkCount };
 }
 
 function xmlUnescape(s: string): string {
