@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { duration } from '../../../src-core/api/duration.ts';
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import { SnapshotWatch, type WatchRow } from '../../../src-core/live/snapshot-watch.ts';
 import { HelperDevice } from '../../host/helper-device.ts';
@@ -130,14 +131,6 @@ function line(r: WatchRow): string {
   const rate = f.chunksPerMinute === null ? '' : `  ${f.chunksPerMinute.toFixed(1)} chunks/min`;
   const eta = f.secondsToOverflow === null ? '' : `  full in ${duration(f.secondsToOverflow)}`;
   return `${name} snapshot       ${f.percent.toFixed(1).padStart(5)}%  ${u.allocated}/${u.total} sectors  +${f.newChunks} chunks${rate}${eta}${f.warn ? '  WARNING' : ''}`;
-}
-
-function duration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-  return `${Math.floor(s / 86400)}d${String(Math.floor((s % 86400) / 3600)).padStart(2, '0')}h`;
 }
 
 function positive(n: number, what: string): number {
