@@ -12,8 +12,8 @@ import { guard, ok, sharedVolume } from './safety-fixtures.ts';
 const BIN = path.join(ROOT_DIR, 'bin/snapscope.cjs');
 
 /** `snapscope read ... --out -` into a pipe nobody drains: it holds the store open until killed. */
-function blockedReader(cow: string, origin: string): Promise<number> {
-  const child = spawn(process.execPath, [BIN, 'read', cow, '--origin', origin, '-s', 'one', '--out', '-'], { stdio: ['ignore', 'pipe', 'ignore'] });
+function blockedReader(cow: string, origin: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const child = spawn(process.execPath, [BIN, 'read', cow, '--origin', origin, '-s', 'one', '--out', '-'], { stdio: ['ignore', 'pipe', 'ignore'], env });
   onTestFinished(() => void child.kill('SIGKILL'));
   // It has opened the store once it has filled the pipe.
   return new Promise((resolve) => child.stdout.once('data', () => resolve(child.pid!)));
@@ -34,6 +34,18 @@ it('a writer is refused while a reader process reads, naming it; once the reader
   g.unchanged();
   process.kill(pid, 'SIGKILL');
   await expect.poll(() => cli('snapshot', 'create', cow, '--name', 'late').code, { timeout: 20_000 }).toBe(0);
+}, 60_000);
+
+it('without a runtime directory for records, a reader takes the shared kernel lock instead: a writer is still refused', async () => {
+  const { origin, cow } = sharedVolume(tempDir());
+  // An XDG_RUNTIME_DIR under a regular file: no record can be written, by the reader or the writer.
+  const env = { ...process.env, XDG_RUNTIME_DIR: path.join(cow, 'not-a-directory') };
+  await blockedReader(cow, origin, env);
+  const g = guard(origin, cow);
+  const r = spawnSync(process.execPath, [BIN, 'snapshot', 'create', cow, '--name', 'late'], { env, encoding: 'utf8' });
+  expect(r.status).toBe(1);
+  expect(r.stderr).toMatch(/is open for .* by another process; nothing was written/);
+  g.unchanged();
 }, 60_000);
 
 it('a reader notes a writer that holds the exclusive kernel lock without a record (another user, flock(1)), and reads', async () => {
