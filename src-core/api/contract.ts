@@ -41,6 +41,7 @@ type OpenArgs = { cow: string; origin?: string; write?: boolean };
 /** An open session, or a COW path opened read-only for the job alone. */
 type InspectTarget = { session: string; cow?: never } | { cow: string; session?: never };
 type Empty = Record<string, never>;
+type RestoreOptions = { dump?: string; dumpText?: string; dataFrom?: string; metadataOnly?: boolean; force?: boolean; backup?: string; dryRun?: boolean };
 
 /** Every call: its argument object and its result. */
 export interface ApiCalls {
@@ -124,6 +125,12 @@ export interface ApiCalls {
   merge: { args: Session & { snapshot: SnapshotRef; dryRun?: boolean; batchChunks?: number }; result: JobInfo };
   /** Rebuilds a consistent store from what check trusts into `out`, a new file (never the COW itself). */
   repair: { args: InspectTarget & { out: string }; result: JobInfo };
+  /**
+   * `snapscope restore`: rewrites a COW's metadata from a dump — the open store in place (opened
+   * for writing; what is overwritten is backed up, then the session reloads), or a COW path. The
+   * dump is a file on the host (`dump`) or uploaded (`dumpText`, at most 768 KiB).
+   */
+  restore: { args: InspectTarget & RestoreOptions; result: JobInfo };
 
   // jobs
   jobs: { args: Empty; result: { jobs: JobInfo[] } };
@@ -176,6 +183,7 @@ export const METHODS = [
   'dump',
   'merge',
   'repair',
+  'restore',
   'jobs',
   'jobPause',
   'jobResume',

@@ -32,6 +32,10 @@ function oneOf<T extends string>(...values: T[]): Check<T> {
 const MAX_DATA_CHARS = 4 * Math.ceil((512 << 10) / 3);
 const base64: Check<string> = (v, f) => (typeof v === 'string' && v.length > 0 && v.length <= MAX_DATA_CHARS && /^[A-Za-z0-9+/]*={0,2}$/.test(v) && v.length % 4 === 0 ? v : bad(f, 'base64 data of 1 byte to 512 KiB'));
 
+/** An uploaded dump: text of at most 768 KiB (serve mode's bodies are 1 MiB at most). */
+const MAX_TEXT_CHARS = 768 << 10;
+const text: Check<string> = (v, f) => (typeof v === 'string' && v.length > 0 && v.length <= MAX_TEXT_CHARS ? v : bad(f, 'text of 1 to 786432 characters'));
+
 /** A device-mapper device name: what `dmsetup create` accepts and a shell shows as one word. */
 const dmName: Check<string> = (v, f) => (typeof v === 'string' && /^[A-Za-z0-9_+.-]{1,127}$/.test(v) && v !== '.' && v !== '..' ? v : bad(f, 'a device-mapper name (letters, digits, _+.-)'));
 
@@ -123,6 +127,15 @@ export const VALIDATORS: { [M in Method]: Check<CallArgs<M>> } = {
   // The engine caps a batch at 2^16 chunks, so a larger ask is a mistake, not a wish.
   merge: object({ ...session, snapshot: snapshotRef }, { dryRun: bool, batchChunks: intIn(1, 1 << 16) }),
   repair: eitherOf(object({ out: nonEmpty }, inspectTarget), 'session', 'cow'),
+  restore: (v, f) => {
+    const out = eitherOf<CallArgs<'restore'>>(
+      object({}, { ...inspectTarget, dump: nonEmpty, dumpText: text, dataFrom: nonEmpty, metadataOnly: bool, force: bool, backup: nonEmpty, dryRun: bool }),
+      'session',
+      'cow',
+    )(v, f);
+    if ((out.dump === undefined) === (out.dumpText === undefined)) bad('dump', 'dump or dumpText, exactly one of them');
+    return out;
+  },
   jobs: none,
   jobPause: job,
   jobResume: job,

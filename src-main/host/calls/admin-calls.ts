@@ -24,20 +24,7 @@ export function adminCalls(ctx: HostContext): Handlers<AdminMethods> {
       const old = ctx.session(session);
       const job = old.writer ?? [...old.readers][0];
       if (job !== undefined) throw new ApiError('busy', `cannot reload ${old.cowPath}: ${job} is using it; wait for it or cancel it first`, { device: old.cowPath });
-      // Closed first: a block device open for write is held O_EXCL.
-      ctx.sessions.delete(old.id);
-      old.close();
-      let s: StoreSession;
-      try {
-        s = StoreSession.open({ id: old.id, cow: old.cowPath, origin: old.originPath, write: old.write, helper: ctx.config.helper.launcher, generation: old.generation });
-      } catch (e) {
-        ctx.sessionKeys.delete(old.id);
-        ctx.emit({ type: 'session-closed', session: old.id });
-        throw e;
-      }
-      ctx.sessions.set(s.id, s);
-      ctx.changed(s, 'reloaded');
-      return s.dto();
+      return reopenSession(ctx, old).dto();
     },
     writeData: ({ session, to, offset, data }) => {
       const s = ctx.session(session);
@@ -87,6 +74,24 @@ export function adminCalls(ctx: HostContext): Handlers<AdminMethods> {
       return ctx.jobs.start({ kind: 'repair', session: null, label: `repair ${target.cow} to ${out}`, task: repairTask(dev, out), canPause: true, finally: () => dev.close() }) as JobInfo;
     },
   };
+}
+
+/** Reads a session's store again from disk: same id, next generation; when it no longer opens, the session is closed (and that thrown). */
+export function reopenSession(ctx: HostContext, old: StoreSession): StoreSession {
+  // Closed first: a block device open for write is held O_EXCL.
+  ctx.sessions.delete(old.id);
+  old.close();
+  let s: StoreSession;
+  try {
+    s = StoreSession.open({ id: old.id, cow: old.cowPath, origin: old.originPath, write: old.write, helper: ctx.config.helper.launcher, generation: old.generation });
+  } catch (e) {
+    ctx.sessionKeys.delete(old.id);
+    ctx.emit({ type: 'session-closed', session: old.id });
+    throw e;
+  }
+  ctx.sessions.set(s.id, s);
+  ctx.changed(s, 'reloaded');
+  return s;
 }
 
 /**
