@@ -27,8 +27,8 @@ export class HostContext {
   /** Each session's store identity (store-identity.ts), so one store is one session whatever path names it. */
   readonly sessionKeys = new Map<string, string>();
   private nextSession = 1;
-  /** The info each session's last store-changed event described (its delta's base). */
-  private readonly lastInfo = new WeakMap<StoreSession, StoreInfo>();
+  /** The info each session's last store-changed event described (its delta's base), by id: a reload's new StoreSession continues it. */
+  private readonly lastInfo = new Map<string, StoreInfo>();
 
   constructor(
     readonly config: HostConfig,
@@ -58,9 +58,14 @@ export class HostContext {
     if (!sharedOf(s.store)?.mergeRecord()) s.originWritesWithoutMerge = s.originWrites();
     this.flushEvents(s);
     const info = s.store.info();
-    const delta = infoDelta(this.lastInfo.get(s) ?? null, info);
-    this.lastInfo.set(s, info);
+    const delta = infoDelta(this.lastInfo.get(s.id) ?? null, info);
+    this.lastInfo.set(s.id, info);
     this.emit({ type: 'store-changed', session: s.id, reason, delta, generation: s.generation });
+  }
+
+  /** A closed session: a later one with the same id starts its deltas afresh. */
+  forgetInfo(id: string): void {
+    this.lastInfo.delete(id);
   }
 
   flushEvents(s: StoreSession): void {

@@ -1,15 +1,18 @@
-import type { BrowseResult, CheckReport, DumpResult, JobInfo, JobResults, RepairResultDto, StatsReport, ViewRef } from '../../src-core/api/contract.ts';
+import type { BrowseResult, CallArgs, CheckReport, DumpResult, JobInfo, JobResults, RepairResultDto, RestoreResultDto, StatsReport, ViewRef } from '../../src-core/api/contract.ts';
 import { toViewError, type ViewError } from './errors.ts';
 import type { SliceCreator } from './types.ts';
 
 /** What a tool runs on: the open store, or a COW path (a store too damaged to open). */
 export type ToolTarget = { session: string } | { cow: string };
+/** A restore's target, dump and options, as the API takes them. */
+export type RestoreAsk = CallArgs<'restore'>;
 
 export interface ToolResults {
   check: CheckReport | null;
   stats: StatsReport | null;
   repair: RepairResultDto | null;
   dump: DumpResult | null;
+  restore: RestoreResultDto | null;
 }
 
 export interface ToolsSlice {
@@ -17,10 +20,15 @@ export interface ToolsSlice {
   toolError: ViewError | null;
   /** The tool running now, if any. */
   toolBusy: keyof ToolResults | 'write' | null;
+  /** The job of the tool running now (its progress, its cancel). */
+  toolJob: string | null;
   runCheck(target: ToolTarget): Promise<void>;
   runStats(target: ToolTarget): Promise<void>;
   runRepair(target: ToolTarget, out: string): Promise<void>;
   runDump(target: ToolTarget, format: 'json' | 'xml'): Promise<DumpResult | null>;
+  /** A restore's dry run: what it would write and overwrite; nothing changes. */
+  previewRestore(ask: RestoreAsk): Promise<RestoreResultDto | ViewError>;
+  runRestore(ask: RestoreAsk): Promise<RestoreResultDto | null>;
   /** Fills one chunk of a view with a byte (`snapscope write --fill`). */
   writeFill(to: ViewRef, chunk: number, fill: number): Promise<ViewError | null>;
   /** Writes bytes (base64) at a byte offset of a view (`snapscope write --data`). */
@@ -31,7 +39,7 @@ export interface ToolsSlice {
   browse(dir?: string): Promise<BrowseResult | ViewError>;
 }
 
-const NONE: ToolResults = { check: null, stats: null, repair: null, dump: null };
+const NONE: ToolResults = { check: null, stats: null, repair: null, dump: null, restore: null };
 
 export const createToolsSlice: SliceCreator<ToolsSlice> = (client) => (set, get) => {
   /** Starts a tool's job, logs it, waits for it, keeps its result. */
@@ -40,6 +48,7 @@ export const createToolsSlice: SliceCreator<ToolsSlice> = (client) => (set, get)
     try {
       const started = await start();
       get().applyJob(started);
+      set({ toolJob: started.id });
       const end = await client.jobWait({ job: started.id });
       get().applyJob(end);
       if (end.state !== 'done' || !end.result) {
@@ -53,7 +62,7 @@ export const createToolsSlice: SliceCreator<ToolsSlice> = (client) => (set, get)
       set({ toolError: toViewError(e) });
       return null;
     } finally {
-      set({ toolBusy: null });
+      set({ toolBusy: null, toolJob: null });
     }
   };
   const write = async (label: string, call: (session: string) => Promise<unknown>): Promise<ViewError | null> => {
@@ -74,10 +83,32 @@ export const createToolsSlice: SliceCreator<ToolsSlice> = (client) => (set, get)
     toolResults: NONE,
     toolError: null,
     toolBusy: null,
+    toolJob: null,
     runCheck: async (target) => void (await run('check', () => client.check(target))),
     runStats: async (target) => void (await run('stats', () => client.stats(target))),
     runRepair: async (target, out) => void (await run('repair', () => client.repair({ ...target, out }))),
     runDump: (target, format) => run('dump', () => client.dump({ ...target, format, maxBytes: 64 << 20 })),
+    async previewRestore(ask) {
+      try {
+        const started = await client.restore({ ...ask, dryRun: true });
+        get().applyJob(started);
+        const end = await client.jobWait({ job: started.id });
+        get().applyJob(end);
+        if (end.state === 'done' && end.kind === 'restore' && end.result) return end.result;
+        return toViewError(end.error ?? { code: 'cancelled', message: `${end.label} ended ${end.state}` });
+      } catch (e) {
+        return toViewError(e);
+      }
+    },
+    async runRestore(ask) {
+      const result = await run('restore', () => client.restore(ask));
+      // The host read the store again: every view derived from the old one goes.
+      if (result && 'session' in ask && ask.session === get().session?.session) {
+        get().resetViews();
+        await get().refreshInfo();
+      }
+      return result;
+    },
     writeFill: (to, chunk, fill) => write(`fill chunk ${chunk} of ${to === 'origin' ? 'the origin' : `snapshot ${to}`} with ${fill}`, (session) => client.writeChunk({ session, to, chunk, fill })),
     writeUpload: (to, offset, data) => write(`write data at byte ${offset} of ${to === 'origin' ? 'the origin' : `snapshot ${to}`}`, (session) => client.writeData({ session, to, offset, data })),
     async showChunk(chunk) {
