@@ -2,7 +2,6 @@ import type { ApiEvent, CallArgs, CallResult, Method, StoreChange } from '../../
 import { ApiError } from '../../src-core/api/errors.ts';
 import { infoDelta } from '../../src-core/api/info-delta.ts';
 import type { StoreInfo } from '../../src-core/store.ts';
-import { sharedOf } from './formats.ts';
 import type { HelperChoice } from './helper-launch.ts';
 import type { JobRegistry } from './jobs.ts';
 import type { StoreSession } from './session.ts';
@@ -55,7 +54,6 @@ export class HostContext {
     s.contentChanged();
     s.generation++;
     s.watch.settle();
-    if (!sharedOf(s.store)?.mergeRecord()) s.originWritesWithoutMerge = s.originWrites();
     this.flushEvents(s);
     const info = s.store.info();
     const delta = infoDelta(this.lastInfo.get(s.id) ?? null, info);

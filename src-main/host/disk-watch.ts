@@ -51,17 +51,3 @@ export class DiskWatch {
     return `${stat}:${createHash('sha1').update(header).digest('hex')}`;
   }
 }
-
-/**
- * Counts writes to a device from now on (the origin: a merge that wrote nothing to it can be
- * abandoned). The instance's `write` is wrapped in place so its class, and what is checked on it, stay.
- */
-export function countWrites(dev: BlockDevice): () => number {
-  let writes = 0;
-  const write = dev.write.bind(dev);
-  dev.write = (offset, src) => {
-    writes++;
-    write(offset, src);
-  };
-  return () => writes;
-}

@@ -7,8 +7,7 @@ import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import { openStore } from '../../src-core/open.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
 import { structuralToDto } from './convert.ts';
-import { countWrites, DiskWatch } from './disk-watch.ts';
-import { sharedOf } from './formats.ts';
+import { DiskWatch } from './disk-watch.ts';
 import { ExceptionIndex } from './exception-index.ts';
 import type { HelperLauncher } from './helper-device.ts';
 import { LockedError } from './access/inputs.ts';
@@ -51,9 +50,6 @@ export class StoreSession {
   stale = false;
   announced = false;
   readonly watch: DiskWatch;
-  /** Writes to the origin so far, and their count when the store last had no merge record (null: unknown, it had one when opened). */
-  readonly originWrites: () => number;
-  originWritesWithoutMerge: number | null = null;
 
   private constructor(
     readonly id: string,
@@ -68,8 +64,6 @@ export class StoreSession {
     readonly readOnlyReason: string | null,
   ) {
     this.watch = new DiskWatch(cowPath, cow);
-    this.originWrites = origin ? countWrites(origin) : () => 0;
-    if (!sharedOf(store)?.mergeRecord()) this.originWritesWithoutMerge = 0;
   }
 
   /**

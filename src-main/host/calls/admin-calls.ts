@@ -54,9 +54,9 @@ export function adminCalls(ctx: HostContext): Handlers<AdminMethods> {
       const shared = sharedOf(s.store);
       const rec = shared?.mergeRecord() ?? null;
       if (!shared || !rec) throw new ApiError('not-found', `${s.cowPath} records no unfinished merge`, { device: s.cowPath });
-      const untouched = rec.done === 0 && s.originWritesWithoutMerge !== null && s.originWrites() === s.originWritesWithoutMerge;
-      if (!untouched) {
-        const why = rec.done > 0 ? `${rec.done} origin chunks already hold the snapshot's data` : 'the merge may have written the origin before this program saw it (it was recorded when the store was opened)';
+      // The header's own word (ext_flags), not this process's memory: it holds after a restart.
+      if (!shared.mergeUntouched()) {
+        const why = rec.done > 0 ? `${rec.done} origin chunks already hold the snapshot's data` : "the merge has started writing the snapshot's data onto the origin";
         throw new ApiError('unsupported', `cannot abandon the merge of snapshot ${rec.slot}: ${why}; only finishing it leaves the origin whole — resume it`, { device: s.cowPath, field: 'merge_slot' });
       }
       shared.recordMerge(null);
