@@ -60,6 +60,15 @@ module.exports = {
       to: { path: '^src-core/(shared/(txn|btree|alloc|merge)/|shared/store/(?!limits\\.ts)|check/|repair/|ir/|stats/|api/|teach/)' },
     },
     {
+      name: 'engine-not-on-api',
+      comment:
+        'Types flow one way: the engine defines its own results and src-core/api re-exports or maps them. ' +
+        'No engine module imports the API contract, not even a type.',
+      severity: 'error',
+      from: { path: '^src-core/', pathNot: '^src-core/api/' },
+      to: { path: '^src-core/api/' },
+    },
+    {
       name: 'tools-over-walker',
       comment: 'check, stats and dump read a store through the walker, never through the engine.',
       severity: 'error',

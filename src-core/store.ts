@@ -1,4 +1,7 @@
 import type { BlockDevice } from './io/block-device.ts';
+import type { Task } from './jobs/job.ts';
+import type { MergeResult, StoreMergeOptions } from './merge-result.ts';
+import type { Occupancy } from './occupancy.ts';
 
 /**
  * What every exception store offers, whatever its on-disk format. The CLI, the main process and
@@ -106,6 +109,13 @@ export interface ExceptionStore {
   lookup(slot: number, origin: number): number;
   /** Every live exception, in ascending origin order. `slots` is the share mask. */
   forEachException(visit: (origin: number, chunk: number, slots: bigint) => void): void;
+  /** Chunks per role in `buckets` equal buckets of [start, end) (the allocation map). */
+  occupancy(start: number, end: number, buckets: number): Occupancy;
+
+  /** What merging snapshot `slot` into `origin` would copy, and what it needs (a dry run: reads only). */
+  planMerge(origin: BlockDevice, slot: number, opts?: StoreMergeOptions): MergeResult;
+  /** Merging snapshot `slot` into `origin`, as a job's task: batch by batch, each one durable. */
+  merge(origin: BlockDevice, slot: number, opts?: StoreMergeOptions): Task<MergeResult>;
 
   /** Copy-on-write then write `data` at byte `offset` of origin chunk `chunk`. */
   writeOrigin(origin: BlockDevice, chunk: number, data: Uint8Array, offset?: number): void;

@@ -121,7 +121,7 @@ export interface ApiCalls {
   stats: { args: InspectTarget; result: JobInfo };
   /** The text is cut at `maxBytes` (default 1 MiB; `snapscope dump` streams any size). */
   dump: { args: InspectTarget & { format?: 'json' | 'xml'; maxBytes?: number }; result: JobInfo };
-  /** `batchChunks`: a shared merge's origin chunks per batch (default: 256 MiB of them); small batches pause and cancel sooner. */
+  /** `batchChunks`: origin chunks per batch (default: the format's, 256 MiB shared, 32 MiB persistent); small batches pause and cancel sooner. */
   merge: { args: Session & { snapshot: SnapshotRef; dryRun?: boolean; batchChunks?: number }; result: JobInfo };
   /** Rebuilds a consistent store from what check trusts into `out`, a new file (never the COW itself). */
   repair: { args: InspectTarget & { out: string }; result: JobInfo };

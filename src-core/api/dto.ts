@@ -7,12 +7,19 @@ import type { ChunkRole, StructuralEvent } from '../events.ts';
 import type { ErrorLocation } from '../errors.ts';
 import type { ProgressReport } from '../jobs/progress.ts';
 import type { JobState } from '../jobs/job.ts';
+import type { MergeResult } from '../merge-result.ts';
+import type { Occupancy, OccupancyRole } from '../occupancy.ts';
+import type { PersistentArea } from '../persistent/persistent-store.ts';
 import type { StoreStats } from '../stats/stats.ts';
 import type { KernelStatus, SnapshotInfo, StoreFormat, StoreInfo } from '../store.ts';
 import type { ApiErrorShape } from './errors.ts';
 import type { HexMask } from './mask.ts';
 
-export type { ChunkRole, ErrorLocation, JobState, KernelStatus, ProgressReport, SnapshotInfo, StoreFormat, StoreInfo };
+/*
+ * Types flow one way: the engine defines its results, and this module re-exports or maps them
+ * (never the other way round; the lint rule engine-not-on-api enforces it).
+ */
+export type { ChunkRole, ErrorLocation, JobState, KernelStatus, MergeResult, OccupancyRole, ProgressReport, SnapshotInfo, StoreFormat, StoreInfo };
 
 /** A snapshot named by slot number, name or UUID ('snap' or 0 for a persistent COW). */
 export type SnapshotRef = number | string;
@@ -199,18 +206,8 @@ export interface LeafDetailResult {
 
 // ---- occupancy -------------------------------------------------------------------------------
 
-/** 'pending-free': freed by the last transaction, reusable after the next commit (shared store). */
-export type OccupancyRole = ChunkRole | 'free' | 'pending-free';
-
-export interface OccupancyResult {
-  start: number;
-  end: number;
-  /** Buckets actually returned (≤ asked; never more than end - start). */
-  buckets: number;
-  /** Chunks per bucket (the last bucket may hold fewer). */
-  chunksPerBucket: number;
-  /** counts[role][b] = chunks of that role in bucket b; roles absent are all zero. */
-  counts: Partial<Record<OccupancyRole, number[]>>;
+/** The engine's allocation map (Occupancy), with who reads the data chunks when asked. */
+export interface OccupancyResult extends Occupancy {
   /**
    * With `bySnapshot`: the exception data chunks of each bucket (role 'exception', or 'data' in a
    * persistent COW) by who reads them — one snapshot only (per slot; slots with none are left
@@ -236,16 +233,8 @@ export interface ChunkInfoResult {
 
 // ---- persistent store ------------------------------------------------------------------------
 
-export interface PersistentAreaDto {
-  index: number;
-  /** The area's metadata chunk. */
-  chunk: number;
-  entries: number;
-  capacity: number;
-  /** Data chunks that follow it: [firstData, endData). */
-  firstData: number;
-  endData: number;
-}
+/** A metadata area as the engine describes it, without `full` (entries === capacity says it). */
+export type PersistentAreaDto = Omit<PersistentArea, 'full'>;
 
 export interface ExceptionRowDto {
   /** Position in the on-disk table (area * exceptionsPerArea + index). */
@@ -306,37 +295,6 @@ export interface DumpResult {
   exceptions: number;
   /** Errors the walk met: a damaged store dumps only what check vouches for. */
   errors: number;
-}
-
-export interface MergeResult {
-  dryRun: boolean;
-  slot: number;
-  /** Origin chunks copied (or that would be). */
-  chunks: number;
-  bytes: number;
-  /** Human-readable lines: what was (would be) copied, space needed. */
-  summary: string[];
-  /** A shared store's dry run: the figures its summary lines say, for a UI that shows them. */
-  plan?: SharedMergePlanDto;
-  /** A finished shared merge: chunks copied from the origin first for the other snapshots. */
-  copiesForOthers?: number;
-  /** A shared merge that continued a recorded one: origin chunks the earlier runs merged (`chunks` counts this run). */
-  mergedBefore?: number;
-}
-
-export interface SharedMergePlanDto {
-  /** Exceptions added first, for the other snapshots that still read the origin at merged chunks. */
-  copies: number;
-  /** Exceptions only the merged snapshot reads: freed as their chunks are merged. */
-  frees: number;
-  /** Free COW chunks the merge needs at its peak, and those free now. */
-  spaceNeeded: number;
-  freeChunks: number;
-  /** Origin chunks per batch, and the batches. */
-  batchChunks: number;
-  batches: number;
-  /** The unfinished merge recorded on disk that this one continues: chunks merged before; null when it starts afresh. */
-  resumesDone: number | null;
 }
 
 export interface RepairResultDto {

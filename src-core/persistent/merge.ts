@@ -7,7 +7,7 @@
  * entries are cleared only after that flush, so the COW is a loadable, partly merged store at
  * every moment and re-running the merge after a crash finishes it.
  */
-import type { MergeResult } from '../api/dto.ts';
+import type { MergeResult } from '../merge-result.ts';
 import { SnapscopeError } from '../errors.ts';
 import type { EventSink } from '../events.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';

@@ -1,5 +1,5 @@
 /** Chunk roles of a persistent COW, counted per bucket for the allocation map. */
-import type { OccupancyResult } from '../api/dto.ts';
+import type { Occupancy } from '../occupancy.ts';
 import { SnapscopeError } from '../errors.ts';
 import type { Geometry } from './format.ts';
 import type { ExceptionTable } from './exception-table.ts';
@@ -11,7 +11,7 @@ export function chunkOccupancy(
   start: number,
   end: number,
   buckets: number,
-): OccupancyResult {
+): Occupancy {
   if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && end <= chunkCount && start < end && buckets >= 1)) {
     throw new SnapscopeError('usage', `occupancy range [${start}, ${end}) in ${buckets} buckets is not within the COW's ${chunkCount} chunks`);
   }

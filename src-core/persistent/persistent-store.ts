@@ -4,10 +4,12 @@
  * (data, flush, metadata area, flush; a full area zeroes the next one first); usage is what
  * `dmsetup status` prints. Spec: docs/format-persistent.md.
  */
-import type { OccupancyResult, PersistentAreaDto } from '../api/dto.ts';
 import { SnapscopeError } from '../errors.ts';
 import type { EventSink } from '../events.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
+import type { Task } from '../jobs/job.ts';
+import type { MergeResult, StoreMergeOptions } from '../merge-result.ts';
+import type { Occupancy } from '../occupancy.ts';
 import type { ExceptionStore, KernelStatus, MergeState, OpenOptions, SnapshotInfo, StoreInfo } from '../store.ts';
 import type { ExceptionTable } from './exception-table.ts';
 import {
@@ -23,6 +25,7 @@ import {
   writeLe64,
   type DiskHeader,
 } from './format.ts';
+import { createPersistentMerge, planPersistentMerge } from './merge.ts';
 import { chunkOccupancy } from './occupancy.ts';
 import { readTable } from './read-table.ts';
 
@@ -41,8 +44,17 @@ export interface PersistentTable {
   index: Uint32Array;
 }
 
-export interface PersistentArea extends PersistentAreaDto {
+/** One metadata area and the data chunks that follow it. */
+export interface PersistentArea {
+  index: number;
+  /** The area's metadata chunk. */
+  chunk: number;
+  entries: number;
+  capacity: number;
   full: boolean;
+  /** Data chunks that follow it: [firstData, endData). */
+  firstData: number;
+  endData: number;
 }
 
 /** The in-memory pstore state the merge advances (see merge.ts); not for other callers. */
@@ -242,8 +254,19 @@ export class PersistentStore implements ExceptionStore {
   }
 
   /** Chunks per role (header, metadata-area, data, free) in `buckets` equal buckets of [start, end). */
-  occupancy(start = 0, end = this.chunkCount, buckets = 256): OccupancyResult {
+  occupancy(start = 0, end = this.chunkCount, buckets = 256): Occupancy {
     return chunkOccupancy(this.geometry, this.state, this.chunkCount, start, end, buckets);
+  }
+
+  /** What merging the snapshot into `origin` would copy (merge.ts); `slot` is 0, the only one. */
+  planMerge(origin: BlockDevice, slot: number): MergeResult {
+    const plan = planPersistentMerge(this, origin);
+    return { dryRun: true, slot, chunks: plan.chunks, bytes: plan.bytes, summary: plan.summary };
+  }
+
+  /** Merges the snapshot into `origin` the way the kernel does (merge.ts). */
+  merge(origin: BlockDevice, _slot: number, opts: StoreMergeOptions = {}): Task<MergeResult> {
+    return createPersistentMerge(this, origin, opts);
   }
 
   // ---- writing -----------------------------------------------------------------------------

@@ -7,7 +7,6 @@ export type {
   DecodedNode,
   MergeRecord,
   NewException,
-  OccupancyBucket,
   SharedChunkRole,
   SharedFormatOptions,
   SharedOpenOptions,

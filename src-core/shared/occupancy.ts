@@ -1,6 +1,7 @@
 import { testBit } from './format/bitmap.ts';
 import type { ChunkRoles } from './txn/roles.ts';
-import { SHARED_CHUNK_ROLES, type OccupancyBucket, type SharedChunkRole } from './types.ts';
+import type { Occupancy } from '../occupancy.ts';
+import { SHARED_CHUNK_ROLES, type SharedChunkRole } from './types.ts';
 
 const POP8 = Uint8Array.from({ length: 256 }, (_, i) => {
   let n = 0;
@@ -22,35 +23,34 @@ function countSet(bits: Uint8Array, a: number, b: number): number {
  * Role counts per bucket: allocated chunks from the bitmap, then each metadata chunk moved from
  * 'exception' to its role. Costs O(range / 8 + metadata chunks).
  */
-export function countOccupancy(bits: Uint8Array, roles: ChunkRoles, firstTreeChunk: number, start: number, end: number, buckets: number): OccupancyBucket[] {
+export function countOccupancy(bits: Uint8Array, roles: ChunkRoles, firstTreeChunk: number, start: number, end: number, buckets: number): Occupancy {
   const span = Math.max(0, end - start);
   const width = Math.max(1, Math.ceil(span / buckets));
-  const out: OccupancyBucket[] = [];
-  for (let s = start; s < end; s += width) {
+  const n = Math.ceil(span / width);
+  const counts = Object.fromEntries(SHARED_CHUNK_ROLES.map((r) => [r, new Array<number>(n).fill(0)])) as Record<SharedChunkRole, number[]>;
+  for (let b = 0; b < n; b++) {
+    const s = start + b * width;
     const e = Math.min(end, s + width);
-    const counts = Object.fromEntries(SHARED_CHUNK_ROLES.map((r) => [r, 0])) as Record<SharedChunkRole, number>;
     const used = countSet(bits, s, e);
-    counts.free = e - s - used;
-    counts.exception = used;
+    counts.free[b] = e - s - used;
+    counts.exception[b] = used;
     const reservedEnd = Math.min(e, firstTreeChunk);
     for (let c = s; c < reservedEnd; c++) {
-      counts[c === 0 ? 'header' : 'bitmap']++;
-      counts.exception--;
+      counts[c === 0 ? 'header' : 'bitmap'][b]!++;
+      counts.exception[b]!--;
     }
-    out.push({ start: s, end: e, counts });
   }
   const attribute = (set: Iterable<number>, role: SharedChunkRole) => {
     for (const c of set) {
       if (c < start || c >= end) continue;
-      const bucket = out[Math.floor((c - start) / width)];
-      if (!bucket) continue;
-      bucket.counts[role]++;
-      bucket.counts.exception--;
+      const b = Math.floor((c - start) / width);
+      counts[role][b]!++;
+      counts.exception[b]!--;
     }
   };
   attribute(roles.nodes, 'node');
   attribute(roles.leaves, 'leaf');
   attribute(roles.labels, 'label');
   attribute(roles.pendingFree, 'pending-free');
-  return out;
+  return { start, end, buckets: n, chunksPerBucket: n > 0 ? width : 0, counts };
 }

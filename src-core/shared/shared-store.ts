@@ -6,9 +6,14 @@
  */
 import type { EventSink } from '../events.ts';
 import type { BlockDevice } from '../io/block-device.ts';
+import type { Task } from '../jobs/job.ts';
+import type { MergeResult, StoreMergeOptions } from '../merge-result.ts';
+import type { Occupancy } from '../occupancy.ts';
 import type { ExceptionStore, SnapshotInfo, StoreInfo, StoreUsage } from '../store.ts';
 import type { SharedHeader } from './format/header.ts';
 import type { LeafView } from './format/leaf.ts';
+import { createSharedMerge } from './merge/merge-task.ts';
+import { planResult, planSharedMerge } from './merge/plan.ts';
 import { close, commit } from './store/commit.ts';
 import { prepareOriginWrite, writeOrigin, writeSnapshot } from './store/cow-writes.ts';
 import { clearSlot, deleteSnapshot } from './store/delete-snapshot.ts';
@@ -108,7 +113,7 @@ export class SharedStore implements ExceptionStore {
   }
 
   /** Role counts over chunks [start, end) in `buckets` equal buckets (the allocation map). */
-  occupancy(start: number, end: number, buckets: number): T.OccupancyBucket[] {
+  occupancy(start: number, end: number, buckets: number): Occupancy {
     return occupancy(this.state, start, end, buckets);
   }
 
@@ -170,6 +175,16 @@ export class SharedStore implements ExceptionStore {
   // ---- merge primitives (store/merge-primitives.ts; the merge itself: merge/) ---------------
 
   /** The merge of a snapshot into the origin that the header records (docs/format-shared.md § Merge), or null. */
+  /** The merge's preflight as a dry run (merge/plan.ts). */
+  planMerge(origin: BlockDevice, slot: number, opts: StoreMergeOptions = {}): MergeResult {
+    return planResult(planSharedMerge(this, origin, slot, opts));
+  }
+
+  /** Merges snapshot `slot` into `origin` (merge/merge-task.ts); its steps go to this store's event sink. */
+  merge(origin: BlockDevice, slot: number, opts: StoreMergeOptions = {}): Task<MergeResult> {
+    return createSharedMerge(this, origin, slot, opts);
+  }
+
   mergeRecord(): T.MergeRecord | null {
     return mergeRecord(this.state);
   }

@@ -30,13 +30,6 @@ export interface DecodedLeaf {
   origins: { origin: number; rchunk: number; offset: number; exceptions: DecodedException[] }[];
 }
 
-export interface OccupancyBucket {
-  start: number;
-  /** Exclusive. */
-  end: number;
-  counts: Record<SharedChunkRole, number>;
-}
-
 /** The header's record of a merge into the origin (docs/format-shared.md § Merge). */
 export interface MergeRecord {
   slot: number;

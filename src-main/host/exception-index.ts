@@ -1,7 +1,7 @@
 import { EXCEPTION_BYTES } from '../../src-core/shared/format/leaf.ts';
 import { slotsOfHalves } from '../../src-core/shared/mask.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
-import { persistentOf, sharedOf } from './formats.ts';
+import { requirePersistent, sharedOf } from '../../src-core/formats.ts';
 import { lowerBound, nextTurn, orderByChunked } from './sort-order.ts';
 
 /** Work per slice of a build before the engine thread serves other calls. */
@@ -38,7 +38,7 @@ export class ExceptionIndex {
   static async buildChunked(store: ExceptionStore, stale: () => boolean): Promise<ExceptionIndex | null> {
     const shared = sharedOf(store);
     if (!shared) {
-      const t = persistentOf(store, 'the exception index').tableView();
+      const t = requirePersistent(store, 'index its exceptions').tableView();
       const order = await orderByChunked(t.newChunk, stale);
       return order && new ExceptionIndex(t.newChunk, t.oldChunk, null, null, order);
     }

@@ -1,51 +1,35 @@
-import type { MergeResult } from '../../src-core/api/dto.ts';
-import { SnapscopeError } from '../../src-core/errors.ts';
 import type { EventSink } from '../../src-core/events.ts';
 import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import type { Task } from '../../src-core/jobs/job.ts';
-import { PersistentStore, createPersistentMerge, planPersistentMerge } from '../../src-core/persistent/index.ts';
-import { SharedStore } from '../../src-core/shared/index.ts';
-import { createSharedMerge, planResult, planSharedMerge } from '../../src-core/shared/merge/index.ts';
+import type { MergeResult, StoreMergeOptions } from '../../src-core/merge-result.ts';
+import { sharedOf } from '../../src-core/formats.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
 import { BackgroundFlush } from './background-flush.ts';
 import { FileDevice } from './file-device.ts';
 
 /**
- * Merge per format, for the CLI and the API: what a dry run reports and the Task that does it.
- * The shared store emits its merge steps into its own event sink; the persistent merge takes one.
- * A shared merge into a file or block device flushes each batch in the background while it
- * copies the next one.
+ * Merge for the CLI and the API: what a dry run reports and the Task that does it (each format's
+ * store does its own; ExceptionStore.planMerge / merge). A merge into a file or block device
+ * flushes each batch in the background while it copies the next one.
  */
-/** `batchChunks` sizes a shared merge's batches (the persistent merge has none). */
+/** `batchChunks` sizes the merge's batches in origin chunks. */
 export function mergePlan(store: ExceptionStore, origin: BlockDevice, slot: number, batchChunks?: number): MergeResult {
-  if (store instanceof PersistentStore) {
-    const plan = planPersistentMerge(store, origin);
-    return { dryRun: true, slot, chunks: plan.chunks, bytes: plan.bytes, summary: plan.summary };
-  }
-  if (store instanceof SharedStore) return planResult(planSharedMerge(store, origin, slot, batchOptions(store, batchChunks)));
-  throw unsupported(store);
+  return store.planMerge(origin, slot, batchOptions(store, batchChunks));
 }
 
 /** `batchMs` sizes batches by time instead (the UI's merges: Pause and Cancel act within about that). */
 export function mergeTask(store: ExceptionStore, origin: BlockDevice, slot: number, events?: EventSink, batchChunks?: number, batchMs?: number): Task<MergeResult> {
   const byTime = batchMs !== undefined && batchChunks === undefined ? { batchMs } : {};
-  if (store instanceof PersistentStore) return createPersistentMerge(store, origin, { ...(events ? { events } : {}), ...byTime });
-  if (store instanceof SharedStore) {
-    const batch = { ...batchOptions(store, batchChunks), ...byTime };
-    if (!(origin instanceof FileDevice)) return createSharedMerge(store, origin, slot, batch);
-    const flush = new BackgroundFlush(origin.name);
-    try {
-      return releasing(createSharedMerge(store, origin, slot, { ...batch, startFlush: () => flush.start() }), () => flush.close());
-    } catch (e) {
-      flush.close();
-      throw e;
-    }
-  }
-  throw unsupported(store);
+  const opts: StoreMergeOptions = { ...batchOptions(store, batchChunks), ...byTime, ...(events ? { events } : {}) };
+  if (!(origin instanceof FileDevice)) return store.merge(origin, slot, opts);
+  // Made on the first batch that asks (a shared merge): a persistent merge flushes in line.
+  let flush: BackgroundFlush | null = null;
+  const startFlush = (): (() => void) => (flush ??= new BackgroundFlush(origin.name)).start();
+  return releasing(store.merge(origin, slot, { ...opts, startFlush }), () => flush?.close());
 }
 
-/** A batch size in chunks as the shared merge's option (it counts bytes). */
-function batchOptions(store: SharedStore, batchChunks: number | undefined): { batchBytes?: number } {
+/** A batch size in chunks as the merge's option (it counts bytes). */
+function batchOptions(store: ExceptionStore, batchChunks: number | undefined): { batchBytes?: number } {
   return batchChunks === undefined ? {} : { batchBytes: batchChunks * store.chunkBytes };
 }
 
@@ -78,9 +62,5 @@ function releasing<R>(task: Task<R>, release: () => void): Task<R> {
 
 /** The snapshot whose merge the store records as unfinished, if any (a merge command without --snapshot resumes it). */
 export function recordedMerge(store: ExceptionStore): number | null {
-  return store instanceof SharedStore ? (store.mergeRecord()?.slot ?? null) : null;
-}
-
-function unsupported(store: ExceptionStore): SnapscopeError {
-  return new SnapscopeError('unsupported', `merge of ${store.format} stores is not available`, { device: store.cow.name });
+  return sharedOf(store)?.mergeRecord()?.slot ?? null;
 }

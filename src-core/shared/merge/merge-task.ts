@@ -11,7 +11,7 @@
  * write and every step is idempotent, so running the merge again after a crash — or a cancel
  * between steps — finishes it. The last step deletes S.
  */
-import type { MergeResult } from '../../api/dto.ts';
+import type { MergeResult } from '../../merge-result.ts';
 import { SnapscopeError } from '../../errors.ts';
 import type { BlockDevice } from '../../io/block-device.ts';
 import type { Task } from '../../jobs/job.ts';

@@ -4,7 +4,7 @@
  * still read it) and the free COW chunks the merge needs at its peak, and refuses what the merge
  * must refuse. Reads the store only.
  */
-import type { MergeResult } from '../../api/dto.ts';
+import type { MergeResult } from '../../merge-result.ts';
 import { SnapscopeError } from '../../errors.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../../io/block-device.ts';
 import { EXCEPTION_BYTES, LEAF_HEADER_BYTES } from '../format/leaf.ts';

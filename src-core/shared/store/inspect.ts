@@ -2,7 +2,8 @@
 import { EXCEPTION_BYTES } from '../format/leaf.ts';
 import { slotBit, toBigMask } from '../mask.ts';
 import { countOccupancy } from '../occupancy.ts';
-import type { DecodedLeaf, DecodedNode, OccupancyBucket, SharedChunkRole } from '../types.ts';
+import type { Occupancy } from '../../occupancy.ts';
+import type { DecodedLeaf, DecodedNode, SharedChunkRole } from '../types.ts';
 import { checkChunk, checkIntact, checkNotDeleting, checkSnapshot } from './guards.ts';
 import { MAX_ORIGIN_CHUNKS } from './limits.ts';
 import type { StoreState } from './state.ts';
@@ -61,7 +62,7 @@ export function chunkRole(s: StoreState, chunk: number): SharedChunkRole {
  * Role counts over chunks [start, end) in `buckets` equal buckets (the allocation map). Costs a
  * popcount over the range's bitmap bytes plus one pass over the metadata chunk sets.
  */
-export function occupancy(s: StoreState, start: number, end: number, buckets: number): OccupancyBucket[] {
+export function occupancy(s: StoreState, start: number, end: number, buckets: number): Occupancy {
   const from = Math.max(0, Math.floor(start));
   const to = Math.min(s.chunkCount, Math.floor(end));
   return countOccupancy(s.alloc.bits, s.tx.roles, s.firstTreeChunk, from, to, Math.max(1, Math.floor(buckets)));

@@ -1,7 +1,7 @@
 import { COW, SNAPSHOT } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { requireWritable, withStore } from '../devices.ts';
-import { sharedStore } from '../snapshots.ts';
+import { requireShared } from '../../../src-core/formats.ts';
 
 export const snapshotDelete: Command = {
   name: 'snapshot delete',
@@ -17,7 +17,7 @@ export const snapshotDelete: Command = {
   ],
   run: (args, con) =>
     withStore(args.arg('cow'), !args.flag('dry-run'), (store) => {
-      const shared = sharedStore(store, 'delete a snapshot');
+      const shared = requireShared(store, 'delete a snapshot');
       const slot = store.resolveSnapshot(args.arg('snapshot'));
       const snap = store.snapshots().find((s) => s.slot === slot)!;
       const what = `snapshot '${snap.name}' (slot ${slot}): ${snap.exceptions} exceptions, ${snap.unique} of them its own (freed)`;

@@ -1,7 +1,7 @@
 import { COW, SNAPSHOT } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { requireWritable, withStore } from '../devices.ts';
-import { sharedStore } from '../snapshots.ts';
+import { requireShared } from '../../../src-core/formats.ts';
 
 export const snapshotRename: Command = {
   name: 'snapshot rename',
@@ -15,7 +15,7 @@ export const snapshotRename: Command = {
   run: (args, con) =>
     withStore(args.arg('cow'), true, (store) => {
       requireWritable(store);
-      const shared = sharedStore(store, 'rename a snapshot');
+      const shared = requireShared(store, 'rename a snapshot');
       const slot = store.resolveSnapshot(args.arg('snapshot'));
       shared.renameSnapshot(slot, args.arg('name'));
       store.commit();

@@ -5,7 +5,7 @@ import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { applyRepair, planRepair, type RepairPlan } from '../../../src-core/repair/repair.ts';
 import { browse } from '../browse.ts';
 import type { HostContext, Handlers } from '../context.ts';
-import { sharedOf } from '../formats.ts';
+import { sharedOf } from '../../../src-core/formats.ts';
 import { openDevice } from '../open-device.ts';
 import { startSessionJob } from '../session-jobs.ts';
 import { StoreSession } from '../session.ts';

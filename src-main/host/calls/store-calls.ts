@@ -2,7 +2,7 @@ import type { SnapshotRef } from '../../../src-core/api/dto.ts';
 import { ApiError } from '../../../src-core/api/errors.ts';
 import { readViewChunk, type View } from '../../../src-core/view.ts';
 import type { HostContext, Handlers } from '../context.ts';
-import { persistentOf, sharedOf } from '../formats.ts';
+import { requirePersistent, requireShared } from '../../../src-core/formats.ts';
 import type { StoreSession } from '../session.ts';
 import { exceptionPage } from '../exception-page.ts';
 
@@ -38,18 +38,18 @@ export function storeCalls(ctx: HostContext): Handlers<StoreMethods> {
       return { data: Buffer.from(data).toString('base64') };
     },
     areas: ({ session }) => {
-      const p = persistentOf(ctx.session(session).store, 'metadata areas');
+      const p = requirePersistent(ctx.session(session).store, 'list metadata areas');
       return { exceptionsPerArea: p.geometry.exceptionsPerArea, areas: p.areas().map(({ full: _full, ...a }) => a) };
     },
     exceptionTable: async ({ session, ...query }) => {
       const s = ctx.session(session);
-      const store = persistentOf(s.store, 'the exception table');
+      const store = requirePersistent(s.store, 'list the exception table');
       return exceptionPage(store, await s.exceptionIndex(), query);
     },
     snapshotCreate: ({ session, name, slot }) => {
       const s = ctx.session(session);
       s.requireWrite('create a snapshot');
-      const shared = sharedOrUnsupported(s, 'hold another snapshot');
+      const shared = requireShared(s.store, 'create a snapshot');
       const created = shared.createSnapshot({ ...(name !== undefined ? { name } : {}), ...(slot !== undefined ? { slot } : {}) });
       shared.commit();
       ctx.changed(s, 'snapshot');
@@ -58,7 +58,7 @@ export function storeCalls(ctx: HostContext): Handlers<StoreMethods> {
     snapshotDelete: ({ session, snapshot }) => {
       const s = ctx.session(session);
       s.requireWrite('delete a snapshot');
-      const shared = sharedOrUnsupported(s, 'delete its only snapshot (merge it, or discard the COW)');
+      const shared = requireShared(s.store, 'delete a snapshot');
       shared.deleteSnapshot(slotOf(s, snapshot));
       shared.commit();
       ctx.changed(s, 'snapshot');
@@ -67,7 +67,7 @@ export function storeCalls(ctx: HostContext): Handlers<StoreMethods> {
     snapshotRename: ({ session, snapshot, name }) => {
       const s = ctx.session(session);
       s.requireWrite('rename a snapshot');
-      const shared = sharedOrUnsupported(s, 'name its snapshot (it is always "snap")');
+      const shared = requireShared(s.store, 'rename a snapshot');
       const slot = slotOf(s, snapshot);
       shared.renameSnapshot(slot, name);
       shared.commit();
@@ -88,12 +88,6 @@ export function storeCalls(ctx: HostContext): Handlers<StoreMethods> {
       return s.store.info();
     },
   };
-}
-
-function sharedOrUnsupported(s: StoreSession, what: string): NonNullable<ReturnType<typeof sharedOf>> {
-  const shared = sharedOf(s.store);
-  if (!shared) throw new ApiError('unsupported', `a persistent COW holds exactly one snapshot: it cannot ${what}`, { device: s.cowPath });
-  return shared;
 }
 
 function fail(message: string): never {

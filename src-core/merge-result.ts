@@ -1,0 +1,49 @@
+/** What a merge of either format takes and reports: its dry run and its finished job answer this. */
+import type { EventSink } from './events.ts';
+
+/** How a merge runs (ExceptionStore.planMerge / merge); each format uses what applies to it. */
+export interface StoreMergeOptions {
+  /** Data moved onto the origin between two flush + commit points (default per format). */
+  batchBytes?: number;
+  /** Size batches by time instead: about this many milliseconds each, so a job pauses and cancels promptly. */
+  batchMs?: number;
+  /** Where a persistent merge reports its steps (a shared store emits into its own sink). */
+  events?: EventSink;
+  /**
+   * Starts making the origin's completed writes durable and returns a function that waits until
+   * they are (shared merge; default `origin.flush()` at once): lets a background flush overlap
+   * one batch's write-back with the next batch's copying.
+   */
+  startFlush?: () => () => void;
+}
+
+export interface MergeResult {
+  dryRun: boolean;
+  slot: number;
+  /** Origin chunks copied (or that would be). */
+  chunks: number;
+  bytes: number;
+  /** Human-readable lines: what was (would be) copied, space needed. */
+  summary: string[];
+  /** A shared store's dry run: the figures its summary lines say, for a UI that shows them. */
+  plan?: SharedMergeFigures;
+  /** A finished shared merge: chunks copied from the origin first for the other snapshots. */
+  copiesForOthers?: number;
+  /** A shared merge that continued a recorded one: origin chunks the earlier runs merged (`chunks` counts this run). */
+  mergedBefore?: number;
+}
+
+export interface SharedMergeFigures {
+  /** Exceptions added first, for the other snapshots that still read the origin at merged chunks. */
+  copies: number;
+  /** Exceptions only the merged snapshot reads: freed as their chunks are merged. */
+  frees: number;
+  /** Free COW chunks the merge needs at its peak, and those free now. */
+  spaceNeeded: number;
+  freeChunks: number;
+  /** Origin chunks per batch, and the batches. */
+  batchChunks: number;
+  batches: number;
+  /** The unfinished merge recorded on disk that this one continues: chunks merged before; null when it starts afresh. */
+  resumesDone: number | null;
+}
