@@ -7,7 +7,7 @@ import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import { openStore } from '../../src-core/open.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
 import { structuralToDto } from './convert.ts';
-import { DiskWatch } from './disk-watch.ts';
+import { DiskWatch, watchRegions } from './disk-watch.ts';
 import { ExceptionIndex } from './exception-index.ts';
 import type { HelperLauncher } from './helper-device.ts';
 import { LockedError } from './access/inputs.ts';
@@ -63,7 +63,7 @@ export class StoreSession {
     /** Why a session asked for writing is read-only: another process holds the store. */
     readonly readOnlyReason: string | null,
   ) {
-    this.watch = new DiskWatch(cowPath, cow);
+    this.watch = new DiskWatch(cowPath, cow, watchRegions(store));
   }
 
   /**
@@ -208,6 +208,7 @@ export class StoreSession {
     try {
       if (!this.stale && !this.watch.changed()) this.store.close();
     } finally {
+      this.watch.close();
       this.origin?.close();
       this.cow.close();
     }
