@@ -108,3 +108,61 @@ export async function framesDuring(page: Page, during: () => Promise<void>): Pro
     return { fps: (f.n * 1000) / (performance.now() - f.t0), worstFrame: f.worst };
   });
 }
+
+/** Blocks the B-tree view has loaded (its svg says). */
+const blocksShown = (page: Page): Promise<number> => page.evaluate(() => Number(document.querySelector('svg.tree-svg')?.getAttribute('data-blocks')));
+
+/**
+ * From the first level-2 node (expanded, all its leaves shown), opens its next siblings with the
+ * keyboard as a user would (→ to the sibling, Enter to expand, ↓ End Enter to show every leaf)
+ * until `want` leaves are on the level or no sibling is left; resolves with the blocks loaded.
+ */
+export async function widenLevel(page: Page, want: number): Promise<number> {
+  const selected = '[role="treeitem"][aria-selected="true"]';
+  // The keyboard's box is drawn once the camera brought it into the window of boxes.
+  const drawn = (ms: number): Promise<boolean> =>
+    page
+      .waitForSelector(selected, { state: 'attached', timeout: ms })
+      .then(() => true)
+      .catch(() => false);
+  // Arrows work from the view itself when the keyboard's box is off the drawn window; Enter needs the box.
+  const key = async (k: string): Promise<void> => {
+    await drawn(k === 'Enter' ? 10_000 : 500);
+    await page.evaluate((k) => {
+      const el = document.querySelector('[role="treeitem"][aria-selected="true"]') ?? document.querySelector('.viz');
+      el?.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
+    }, k);
+  };
+  const grows = async (before: number): Promise<boolean> =>
+    page
+      .waitForFunction((b) => Number(document.querySelector('svg.tree-svg')?.getAttribute('data-blocks')) > b, before, { timeout: 60_000 })
+      .then(() => true)
+      .catch(() => false);
+  const focusedKey = (): Promise<string | null> => page.evaluate((sel) => document.querySelector(sel)?.getAttribute('data-key') ?? null, selected);
+  await key('Home');
+  await drawn(10_000);
+  let at = await focusedKey();
+  while ((await blocksShown(page)) < want) {
+    await key('ArrowRight');
+    // The sibling's box, drawn (the camera brings it into view); none within 10 s: the level ends here.
+    const now = await page
+      .waitForFunction(([sel, at]) => document.querySelector(sel)?.getAttribute('data-key') !== at && document.querySelector(sel)?.getAttribute('data-key'), [selected, at] as const, { timeout: 10_000 })
+      .then((h) => h.jsonValue() as Promise<string>)
+      .catch(() => null);
+    if (now === null) break; // the last node of the level
+    at = now;
+    const closed = await blocksShown(page);
+    await key('Enter');
+    if (!(await grows(closed))) break;
+    await key('ArrowDown');
+    await key('End');
+    await drawn(10_000);
+    const fold = await page.evaluate((sel) => document.querySelector(sel)?.getAttribute('data-kind') === 'more', selected);
+    const before = await blocksShown(page);
+    // Enter on the fold shows the rest and leaves the keyboard on the parent; with no fold, ↑ goes there.
+    await key(fold ? 'Enter' : 'ArrowUp');
+    if (fold) await grows(before);
+  }
+  return blocksShown(page);
+}
+

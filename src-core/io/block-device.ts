@@ -19,6 +19,19 @@ export interface BlockDevice {
    * (ForwardingDevice and its subclasses) leave it out so every write passes through `write`.
    */
   writev?(offset: number, parts: readonly Uint8Array[]): void;
+  /**
+   * Optional: writes all of `src` at `offset` past the page cache (O_DIRECT) where the device
+   * allows, else as `write`. For bulk copies (merges): a large buffered write into a file is
+   * throttled to the disk's pace while it also fills the cache. Durable, like `write`, after `flush`.
+   * Devices that watch writes leave it out, as `writev`.
+   */
+  writeThrough?(offset: number, src: Uint8Array): void;
+  /**
+   * Optional, with writeThrough: a buffer of `bytes` that writeThrough writes without copying it
+   * first (read the data into it, then write it), or null when there is none (yet). Valid until
+   * the next writeThrough.
+   */
+  throughBuffer?(bytes: number): Uint8Array | null;
   /** Makes every completed write durable (fsync / BLKFLSBUF). */
   flush(): void;
   close(): void;

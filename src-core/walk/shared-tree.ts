@@ -5,6 +5,7 @@
  * "what survives a repair" is exactly "what check did not flag".
  */
 import type { BlockDevice } from '../io/block-device.ts';
+import { ReadAhead } from '../io/read-ahead.ts';
 import { EXCEPTION_BYTES, LEAF_HEADER_BYTES, LEAF_MAGIC, LEAF_VERSION, MAP_ENTRY_BYTES, LeafView } from '../shared/format/leaf.ts';
 import { NodeView } from '../shared/format/node.ts';
 import { MAX_ORIGIN_CHUNKS } from '../shared/store/limits.ts';
@@ -77,6 +78,7 @@ export class TreeWalk {
   private floor = 0;
   private readonly stack: Frame[];
   private readonly buf: Uint8Array;
+  private readonly reads: ReadAhead;
 
   constructor(
     private readonly cow: BlockDevice,
@@ -92,6 +94,7 @@ export class TreeWalk {
   ) {
     this.stack = [{ chunk: root, level: 0, lo: 0, hi: Infinity, parent: 0, entry: undefined, path: [root] }];
     this.buf = new Uint8Array(g.chunkBytes);
+    this.reads = new ReadAhead(cow, g.chunkBytes);
   }
 
   get done(): boolean {
@@ -103,7 +106,7 @@ export class TreeWalk {
     const f = this.stack.pop();
     if (!f) return;
     if (!this.claim(f)) return;
-    this.cow.read(f.chunk * this.g.chunkBytes, this.buf);
+    this.reads.read(f.chunk, this.buf);
     if (f.level < this.levels) this.node(f);
     else this.leaf(f);
   }
@@ -166,11 +169,12 @@ export class TreeWalk {
     const errorsBefore = this.log.errors;
     this.leaves++;
     const base = leaf.listStart(0);
+    const baseChunk = leaf.baseChunk; // once per leaf: a le64 read per origin was a tenth of check's time
     let unionLo = 0;
     let unionHi = 0;
     let prev = -1; // the last origin accepted in this leaf
     for (let i = 0; i < count; i++) {
-      const origin = leaf.origin(i);
+      const origin = baseChunk + leaf.rchunk(i);
       const start = leaf.listStart(i);
       const end = leaf.listStart(i + 1);
       for (let e = start; e < end; e += EXCEPTION_BYTES) {

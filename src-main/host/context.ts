@@ -18,6 +18,8 @@ export interface HostConfig {
   cancelBoard?: SharedArrayBuffer;
   /** A store's own engine thread (EngineHost): the id of the one session it opens. */
   sessionId?: string;
+  /** Whether any client hears events when the thread starts (EngineHost; later changes come as messages). */
+  listening?: boolean;
 }
 
 /** What every call handler works with: the sessions, the jobs, the event broadcast. */
@@ -26,6 +28,11 @@ export class HostContext {
   /** Each session's store identity (store-identity.ts), so one store is one session whatever path names it. */
   readonly sessionKeys = new Map<string, string>();
   private nextSession = 1;
+  /**
+   * Whether any client hears events. EngineHost says so to every thread (none while only HTTP
+   * calls come in): with no audience, sessions skip converting and batching structural events.
+   */
+  readonly audience = { listening: true };
   /** The info each session's last store-changed event described (its delta's base), by id: a reload's new StoreSession continues it. */
   private readonly lastInfo = new Map<string, StoreInfo>();
 

@@ -43,7 +43,7 @@ export class EngineHost implements Transport {
   private dead: string | null = null;
 
   constructor(private readonly config: HostConfig) {
-    this.host = new EngineThread(config, (e) => this.fromThread(this.host, null, e), (why) => (this.dead ??= why));
+    this.host = new EngineThread({ ...config, listening: false }, (e) => this.fromThread(this.host, null, e), (why) => (this.dead ??= why));
     this.spare = this.newThread();
   }
 
@@ -73,7 +73,15 @@ export class EngineHost implements Transport {
 
   subscribe(listener: (e: ApiEvent) => void): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    if (this.listeners.size === 1) this.tellListening();
+    return () => {
+      if (this.listeners.delete(listener) && this.listeners.size === 0) this.tellListening();
+    };
+  }
+
+  /** Whether anyone hears events, to every thread: with no one, threads skip building structural events. */
+  private tellListening(): void {
+    for (const t of [this.host, ...(this.spare ? [this.spare] : []), ...this.lanes.keys()]) t.setListening(this.listeners.size > 0);
   }
 
   /** Cancels jobs, closes sessions, stops every thread. */
@@ -125,7 +133,7 @@ export class EngineHost implements Transport {
   /** A store thread; the id of the session it will open is given now (ids need not be consecutive). */
   private newThread(): EngineThread {
     const thread: EngineThread = new EngineThread(
-      { ...this.config, sessionId: `s${this.nextSession++}` },
+      { ...this.config, sessionId: `s${this.nextSession++}`, listening: this.listeners.size > 0 },
       (e) => this.fromThread(thread, this.lanes.get(thread) ?? null, e),
       (why) => {
         if (thread === this.spare) this.spare = null;

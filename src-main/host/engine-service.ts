@@ -32,6 +32,7 @@ export class EngineService implements Transport {
       for (const l of this.listeners) l(event);
     };
     this.context = new HostContext(config, new JobRegistry(emit, new CancelBoard(config.cancelBoard)), emit);
+    if (config.listening === false) this.context.audience.listening = false;
     this.handlers = { ...hostCalls(this.context), ...liveCalls(this.context), ...sessionCalls(this.context), ...storeCalls(this.context), ...occupancyCalls(this.context), ...treeCalls(this.context), ...inspectCalls(this.context), ...jobCalls(this.context), ...adminCalls(this.context), ...restoreCalls(this.context) };
     this.stopPolling = pollDisks(this.context);
   }

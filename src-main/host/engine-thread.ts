@@ -40,6 +40,11 @@ export class EngineThread {
     this.worker.on('exit', (code) => this.fail(`engine thread exited (${code})`));
   }
 
+  /** Tells the thread whether any client hears its events (HostContext.audience). */
+  setListening(listening: boolean): void {
+    if (!this.dead) this.worker.postMessage({ listening });
+  }
+
   /** Calls not yet answered. */
   get busy(): boolean {
     return this.pending.size > 0;

@@ -3,6 +3,7 @@ import { SnapscopeError } from '../../src-core/errors.ts';
 import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import { checkRange } from '../../src-core/io/memory-device.ts';
 import { blockDeviceBytes } from './access/block-info.ts';
+import { DirectWriter } from './direct-writer.ts';
 
 export interface FileDeviceOptions {
   write?: boolean;
@@ -21,6 +22,8 @@ export class FileDevice implements BlockDevice {
   private bytes: number;
   private fd: number | null;
   private readonly onClose: (() => void)[] = [];
+  /** The O_DIRECT descriptor of writeThrough: undefined until first used, null where refused. */
+  private direct: DirectWriter | null | undefined;
 
   private constructor(
     readonly name: string,
@@ -98,12 +101,31 @@ export class FileDevice implements BlockDevice {
     }
   }
 
+  /** Bulk writes (merges) past the page cache where the file system allows O_DIRECT and the write is page-aligned; else `write`. */
+  writeThrough(offset: number, src: Uint8Array): void {
+    if (this.readOnly) throw new SnapscopeError('read-only', `${this.name} is open read-only`, { device: this.name });
+    checkRange(this, offset, src.length);
+    if (DirectWriter.fits(offset, src.length)) {
+      if (this.direct === undefined) this.direct = DirectWriter.open(this.handle());
+      const direct = this.direct;
+      if (direct && this.io(() => direct.write(offset, src), offset)) return;
+    }
+    this.write(offset, src);
+  }
+
+  /** A buffer writeThrough writes without copying it first (its O_DIRECT bounce buffer), once one exists; valid until the next writeThrough. */
+  throughBuffer(bytes: number): Uint8Array | null {
+    return this.direct?.buffer(bytes) ?? null;
+  }
+
   flush(): void {
     if (!this.readOnly) this.io(() => fs.fsyncSync(this.handle()), 0);
   }
 
   close(): void {
     if (this.fd === null) return;
+    this.direct?.close();
+    this.direct = undefined;
     fs.closeSync(this.fd);
     this.fd = null;
     for (const f of this.onClose.splice(0)) f();

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import type { RestoreResultDto } from '../../src-core/api/dto.ts';
 import { SnapscopeError } from '../../src-core/errors.ts';
 import type { BlockDevice } from '../../src-core/io/block-device.ts';
@@ -27,11 +26,11 @@ export interface RestoreSpec {
    * `holds` says what it holds now. Null: `target` is opened here, in place when it holds a store.
    */
   session: { cow: BlockDevice; holds: string } | null;
-  dataFrom?: string;
-  metadataOnly?: boolean;
-  force?: boolean;
-  backup?: string;
-  dryRun?: boolean;
+  dataFrom?: string | undefined;
+  metadataOnly?: boolean | undefined;
+  force?: boolean | undefined;
+  backup?: string | undefined;
+  dryRun?: boolean | undefined;
   helper: HelperLauncher | null;
 }
 
@@ -53,8 +52,8 @@ export function restoreTask(spec: RestoreSpec): Task<RestoreResultDto> {
   let exceptions = 0;
   let fd: number | null = null;
   let read = 0;
-  let carry = '';
-  const decoder = new StringDecoder('utf8'); // a character may straddle two steps
+  const name = spec.dumpName ?? spec.dump;
+  const utf8 = new TextDecoder('utf-8', { fatal: true }); // a character may straddle two steps
   let header: DumpHeader | null = null;
   let plan: RestoreResultDto | null = null;
   let writing: { dev: BlockDevice; out: Output | null; backup: BackupFile | null; src: BlockDevice | null; opened: BlockDevice | null } | null = null;
@@ -77,9 +76,7 @@ export function restoreTask(spec: RestoreSpec): Task<RestoreResultDto> {
     const n = fs.readSync(fd, buf, 0, buf.length, read);
     read += n;
     const last = n === 0 || read >= dumpBytes;
-    const lines = (carry + decoder.write(buf.subarray(0, n)) + (last ? decoder.end() : '')).split('\n');
-    carry = last ? '' : lines.pop()!;
-    for (const line of lines) reader!.line(line);
+    reader!.write(decode(utf8, name, buf.subarray(0, n), !last));
     if (!last) return;
     fs.closeSync(fd);
     fd = null;
@@ -217,20 +214,23 @@ function copyPiece(src: BlockDevice, dst: BlockDevice, at: number, sparse: boole
 export function readDumpFile(path: string, visit: ExceptionVisitor, name = path): DumpHeader {
   const fd = openDump(path);
   const reader = new DumpReader(name, visit);
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
   const buf = Buffer.alloc(1 << 20);
-  const decoder = new StringDecoder('utf8');
-  let carry = '';
   try {
-    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) {
-      const lines = (carry + decoder.write(buf.subarray(0, n))).split('\n');
-      carry = lines.pop()!;
-      for (const line of lines) reader.line(line);
-    }
-    reader.line(carry + decoder.end());
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) reader.write(decode(utf8, name, buf.subarray(0, n), true));
+    reader.write(decode(utf8, name, new Uint8Array(0), false));
   } finally {
     fs.closeSync(fd);
   }
   return reader.finish();
+}
+
+function decode(utf8: TextDecoder, name: string, bytes: Uint8Array, more: boolean): string {
+  try {
+    return utf8.decode(bytes, { stream: more });
+  } catch {
+    throw new SnapscopeError('usage', `${name}: not UTF-8 text: not a dump`, { device: name });
+  }
 }
 
 function openDump(path: string): number {

@@ -26,6 +26,8 @@ export interface SessionOpen {
   onProgress?: (done: number, total: number) => void;
   /** A reload continues the generations of the session it replaces. */
   generation?: number;
+  /** Whether any client hears events (HostContext.audience): with none, structural events are not converted or kept. */
+  audience?: { listening: boolean };
 }
 
 /**
@@ -62,6 +64,7 @@ export class StoreSession {
     readonly viaHelper: boolean,
     /** Why a session asked for writing is read-only: another process holds the store. */
     readonly readOnlyReason: string | null,
+    private readonly audience: { listening: boolean },
   ) {
     this.watch = new DiskWatch(cowPath, cow, watchRegions(store));
   }
@@ -75,8 +78,10 @@ export class StoreSession {
     try {
       return StoreSession.openAs(o, null);
     } catch (e) {
-      if (!(e instanceof LockedError)) throw e;
-      return StoreSession.openAs({ ...o, write: false }, `opened read-only: ${e.where.device ?? o.cow} is in use (${e.holder})`);
+      if (e instanceof LockedError) return StoreSession.openAs({ ...o, write: false }, `opened read-only: ${e.where.device ?? o.cow} is in use (${e.holder})`);
+      // A damaged store opens only read-only (tolerating the damage), so it can be looked at.
+      if (o.write && e instanceof SnapscopeError && e.code === 'corrupt') return StoreSession.openAs({ ...o, write: false }, 'opened read-only: the store is damaged (check lists every problem, repair writes a repaired copy)');
+      throw e;
     }
   }
 
@@ -91,11 +96,13 @@ export class StoreSession {
       }
       const store = openStore(cow.dev, {
         write: o.write,
+        // Read-only sessions show a damaged store: header, usage, snapshots and what the walk proves.
+        tolerateDamage: !o.write,
         events: (e) => session?.record(e), // nothing is recorded during the open itself
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       });
       if (origin) checkGeometry(store, origin.dev);
-      session = new StoreSession(o.id, o.cow, o.origin, o.write, cow.dev, origin?.dev ?? null, store, cow.viaHelper || origin?.viaHelper === true, readOnlyReason);
+      session = new StoreSession(o.id, o.cow, o.origin, o.write, cow.dev, origin?.dev ?? null, store, cow.viaHelper || origin?.viaHelper === true, readOnlyReason, o.audience ?? { listening: true });
       session.generation = o.generation ?? 1;
       return session;
     } catch (e) {
@@ -121,6 +128,12 @@ export class StoreSession {
 
   /** Throws unless this session may write now: opened for write, valid, no job using it, nobody else using its files. */
   requireWrite(what: string): void {
+    const damage = this.store.damaged ? this.store.info().damage : undefined;
+    if (damage) {
+      throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is damaged (${damage.errors} error${damage.errors === 1 ? '' : 's'} found when it was opened) and opens read-only; run check for every finding and repair to write a repaired copy`, {
+        device: this.cowPath,
+      });
+    }
     if (!this.write) {
       const why = this.readOnlyReason ? `${this.readOnlyReason}; close it there and reopen` : 'open it with write: true';
       throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is open read-only (${why})`, { device: this.cowPath });
@@ -216,6 +229,7 @@ export class StoreSession {
 
   /** The EventSink of this session's engine work (the store's, and jobs' like merge). */
   readonly record = (e: StructuralEvent): void => {
+    if (!this.audience.listening) return;
     if (this.pending.length < MAX_EVENTS_PER_FLUSH) this.pending.push(structuralToDto(e));
     else this.dropped++;
   };

@@ -8,11 +8,13 @@ import { FileDevice } from '../../src-main/host/file-device.ts';
 import { mergeTask } from '../../src-main/host/merges.ts';
 import { tempDir } from './fixtures.ts';
 
-/** Descriptors of this process open on `file`. */
+/** Descriptors of this process open on `file`, without the O_DIRECT one a device opens for its bulk writes (FileDevice.writeThrough). */
 const fdsOn = (file: string) =>
   fs.readdirSync('/proc/self/fd').filter((fd) => {
     try {
-      return fs.readlinkSync(`/proc/self/fd/${fd}`) === file;
+      if (fs.readlinkSync(`/proc/self/fd/${fd}`) !== file) return false;
+      const flags = /flags:\s+([0-7]+)/.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
+      return !flags || (parseInt(flags[1]!, 8) & fs.constants.O_DIRECT) === 0;
     } catch {
       return false;
     }

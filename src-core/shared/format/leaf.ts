@@ -173,42 +173,59 @@ export class LeafView {
     if ((this.usingLo & lo) === 0 && (this.usingHi & hi) === 0) return false;
     const freed: number[] = [];
     const unshared: number[] = [];
+    const dv = this.dv;
     const count = this.count;
+    const base = this.baseChunk;
     let dest = this.size;
     let usingLo = 0;
     let usingHi = 0;
-    // Walk lists from the last down, packing kept exceptions against the chunk end.
+    // Walk lists from the last down, packing kept exceptions against the chunk end. Field by field
+    // through the DataView: a snapshot delete passes every exception of the store through here,
+    // and a copyWithin call per 16-byte exception cost more than the moves.
     let end = this.size;
     for (let i = count - 1; i >= 0; i--) {
-      const start = this.listStart(i);
-      const origin = this.origin(i);
-      const clearLo = origin >= from && origin < to ? lo : 0;
-      const clearHi = origin >= from && origin < to ? hi : 0;
+      const m = LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES;
+      const start = dv.getUint32(m, true);
+      const origin = base + dv.getUint32(m + 4, true);
+      const inRange = origin >= from && origin < to;
+      const keepLo = inRange ? ~lo : -1;
+      const keepHi = inRange ? ~hi : -1;
       for (let e = end - EXCEPTION_BYTES; e >= start; e -= EXCEPTION_BYTES) {
-        const nlo = (this.shareLo(e) & ~clearLo) >>> 0;
-        const nhi = (this.shareHi(e) & ~clearHi) >>> 0;
+        const olo = dv.getUint32(e, true);
+        const ohi = dv.getUint32(e + 4, true);
+        const nlo = (olo & keepLo) >>> 0;
+        const nhi = (ohi & keepHi) >>> 0;
         if (nlo === 0 && nhi === 0) {
-          freed.push(origin, this.exceptionChunk(e));
+          freed.push(origin, getU64Fast(dv, e + 8));
           continue;
         }
-        if (onUnshared && (nlo !== this.shareLo(e) || nhi !== this.shareHi(e))) unshared.push(origin, this.exceptionChunk(e), nlo, nhi);
+        if (onUnshared && (nlo !== olo || nhi !== ohi)) unshared.push(origin, getU64Fast(dv, e + 8), nlo, nhi);
         dest -= EXCEPTION_BYTES;
-        this.bytes.copyWithin(dest, e, e + EXCEPTION_BYTES);
-        this.setShare(dest, nlo, nhi);
+        // dest ≥ e: the bytes there were read already.
+        if (dest !== e) {
+          dv.setUint32(dest + 8, dv.getUint32(e + 8, true), true);
+          dv.setUint32(dest + 12, dv.getUint32(e + 12, true), true);
+        }
+        dv.setUint32(dest, nlo, true);
+        dv.setUint32(dest + 4, nhi, true);
         usingLo |= nlo;
         usingHi |= nhi;
       }
       end = start;
-      this.dv.setUint32(LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES, dest, true);
+      dv.setUint32(m, dest, true);
     }
     // Drop map entries whose list became empty (offset equals the next entry's).
     let kept = 0;
     for (let i = 0; i < count; i++) {
-      const off = this.listStart(i);
-      const next = i + 1 < count ? this.listStart(i + 1) : this.size;
-      if (off === next) continue;
       const src = LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES;
-      if (kept !== i) this.bytes.copyWithin(LEAF_HEADER_BYTES + kept * MAP_ENTRY_BYTES, src, src + MAP_ENTRY_BYTES);
+      const off = dv.getUint32(src, true);
+      const next = i + 1 < count ? dv.getUint32(src + MAP_ENTRY_BYTES, true) : this.size;
+      if (off === next) continue;
+      if (kept !== i) {
+        const to = LEAF_HEADER_BYTES + kept * MAP_ENTRY_BYTES;
+        dv.setUint32(to, off, true);
+        dv.setUint32(to + 4, dv.getUint32(src + 4, true), true);
+      }
       kept++;
     }
     const sentinel = LEAF_HEADER_BYTES + kept * MAP_ENTRY_BYTES;

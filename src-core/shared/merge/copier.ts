@@ -26,8 +26,11 @@ export class ChunkCopier {
     for (let k = 0; k < n; ) {
       let m = 1;
       while (k + m < n && m < this.most && to[k + m] === to[k]! + m) m++;
-      if (this.buffer.length < m * cb) this.buffer = new Uint8Array(m * cb);
-      const buf = this.buffer.subarray(0, m * cb);
+      let buf = dst.throughBuffer?.(m * cb) ?? null;
+      if (!buf) {
+        if (this.buffer.length < m * cb) this.buffer = new Uint8Array(m * cb);
+        buf = this.buffer.subarray(0, m * cb);
+      }
       runs.length = 0;
       for (let j = k; j < k + m; ) {
         let r = 1;
@@ -36,7 +39,8 @@ export class ChunkCopier {
         runs.push(j, r);
         j += r;
       }
-      dst.write(to[k]! * cb, buf);
+      if (dst.writeThrough) dst.writeThrough(to[k]! * cb, buf);
+      else dst.write(to[k]! * cb, buf);
       if (onRun) for (let i = 0; i < runs.length; i += 2) onRun(runs[i]!, runs[i + 1]!);
       k += m;
     }

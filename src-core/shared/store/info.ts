@@ -34,6 +34,7 @@ export function snapshots(s: StoreState): SnapshotInfo[] {
       shared: total[slot]! - unique[slot]!,
       bytes: total[slot]! * s.chunkBytes,
       ...(label?.lost === undefined ? {} : { lost: label.lost }),
+      ...(s.damage?.tree ? { damaged: true } : {}),
     });
   }
   return out;
@@ -85,5 +86,6 @@ export function info(s: StoreState): StoreInfo {
     tree: { levels: s.tree.levels, nodes: s.tx.roles.nodes.size, leaves: s.tx.roles.leaves.size },
     merge: merging ? { slot: merging.slot, done: h.mergeDone, total: h.mergeDone + merging.exceptions, originUntouched: (h.extFlags & MERGE_UNTOUCHED_FLAG) !== 0 } : null,
     notes,
+    ...(s.damage ? { damage: { errors: s.damage.errors, warnings: s.damage.warnings, first: s.damage.first } } : {}),
   };
 }

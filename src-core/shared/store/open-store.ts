@@ -8,6 +8,7 @@
 import { isSnapscopeError, SnapscopeError } from '../../errors.ts';
 import type { BlockDevice } from '../../io/block-device.ts';
 import { runToEnd } from '../../jobs/job.ts';
+import { FINDING_KINDS, type FindingKind } from '../../walk/kinds.ts';
 import { SharedWalk } from '../../walk/shared.ts';
 import { bitmapChunkCount, FIRST_BITMAP_CHUNK } from '../format/bitmap.ts';
 import { LabelTable } from '../labels.ts';
@@ -15,11 +16,21 @@ import type { SharedOpenOptions } from '../types.ts';
 import { DEFAULT_CACHE_BYTES, DELETING_FLAG } from './limits.ts';
 import { ExceptionCounts } from './counters.ts';
 import { StoreState } from './state.ts';
+import { BlockBuffers } from '../txn/block-buffers.ts';
+import { makeBlock } from '../txn/block-cache.ts';
+
+/** Error kinds that lose tree blocks or exceptions (the others: header fields, labels, bitmap). */
+const TREE_KINDS: readonly FindingKind[] = Object.keys(FINDING_KINDS).filter((k) => /^s-(chunk|node|leaf|share|merge-below|header-levels)/.test(k)) as FindingKind[];
 
 export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState {
   const tolerant = opts.tolerateDamage === true;
   const nodes: number[] = [];
   const leaves: number[] = [];
+  // Copies of the blocks the walk read, up to the cache's size: the first operations (a merge's
+  // plan and scans, lookups) find them in memory instead of reading each again.
+  const cacheBytes = opts.cacheBytes ?? DEFAULT_CACHE_BYTES;
+  const warm: { chunk: number; bytes: Uint8Array }[] = [];
+  let buffers: BlockBuffers | null = null;
   // The walk sees every exception it accepts: info's counts come from it (a damaged store: what is provable).
   const counts = new ExceptionCounts();
   counts.begin();
@@ -27,8 +38,14 @@ export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState
     cow,
     {
       // Only blocks with nothing wrong in them: a read needing any other block cannot be proven.
-      block: (chunk, kind, _level, _used, _capacity, clean) => {
-        if (clean) (kind === 'node' ? nodes : leaves).push(chunk);
+      block: (chunk, kind, _level, _used, _capacity, clean, view) => {
+        if (!clean) return;
+        (kind === 'node' ? nodes : leaves).push(chunk);
+        if ((warm.length + 1) * view.bytes.length > cacheBytes) return;
+        buffers ??= new BlockBuffers(view.bytes.length);
+        const bytes = buffers.take();
+        bytes.set(view.bytes);
+        warm.push({ chunk, bytes });
       },
       exception: (_origin, _chunk, lo, hi) => counts.add(lo, hi),
     },
@@ -62,14 +79,17 @@ export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState
   const damaged = report.errors > 0;
   if (damaged) notes.push(`tree damaged: ${report.errors} error${report.errors === 1 ? '' : 's'} and ${report.warnings} warning${report.warnings === 1 ? '' : 's'} found, run snapscope check (opened read-only)`);
   const readOnly = opts.write !== true || !h.valid || cow.readOnly || damaged;
-  const s = new StoreState({ cow, header: h, chunkBytes: cb, chunkCount: g.chunkCount, bits, readOnly, events: opts.events, cacheBytes: opts.cacheBytes ?? DEFAULT_CACHE_BYTES });
+  const s = new StoreState({ cow, header: h, chunkBytes: cb, chunkCount: g.chunkCount, bits, readOnly, events: opts.events, cacheBytes });
   s.notes.push(...notes);
-  s.damage = damaged ? { errors: report.errors, warnings: report.warnings } : null;
+  const first = report.findings.find((f) => f.severity === 'error');
+  s.damage = damaged ? { errors: report.errors, warnings: report.warnings, first: first ? `${first.message} (chunk ${first.chunk}) [${first.kind}]` : '', tree: TREE_KINDS.some((k) => (report.byKind[k] ?? 0) > 0) } : null;
   s.force = opts.force === true;
   for (const c of nodes) s.tx.roles.nodes.add(c);
   for (const c of leaves) s.tx.roles.leaves.add(c);
   for (const c of walk.labelChunks) s.tx.roles.labels.add(c);
   s.labelChain.push(...walk.labelChunks);
+  // After the roles: a cached block is one the walk vouched for (txn/transaction.ts).
+  for (const w of warm) s.tx.cache.put(makeBlock(w.chunk, w.bytes));
   s.labels = new LabelTable(walk.labels);
   s.counts.begin();
   s.counts.total.set(counts.total);

@@ -6,6 +6,7 @@
 import type { BlockDevice } from '../../io/block-device.ts';
 import type { LeafView } from '../format/leaf.ts';
 import type { NodeView } from '../format/node.ts';
+import { BlockBuffers } from './block-buffers.ts';
 import { ChunkTable } from './chunk-table.ts';
 
 export interface Block {
@@ -40,12 +41,16 @@ export class BlockCache {
   private dirtyCount = 0;
   /** Blocks written out by eviction (for stats and tests). */
   evictedDirty = 0;
+  /** Buffers for blocks: evicted blocks' buffers are reused (see `trim`). */
+  readonly buffers: BlockBuffers;
 
   constructor(
     private readonly dev: BlockDevice,
     private readonly chunkBytes: number,
     readonly capacity: number,
-  ) {}
+  ) {
+    this.buffers = new BlockBuffers(chunkBytes);
+  }
 
   get size(): number {
     return this.blocks.size;
@@ -135,7 +140,7 @@ export class BlockCache {
     this.dirtyCount = 0;
   }
 
-  /** Evicts down to capacity. */
+  /** Evicts down to capacity; views of evicted blocks must not be used again (their buffers are reused). */
   trim(): void {
     const blocks = this.blocks;
     while (blocks.size > this.capacity) {
@@ -153,6 +158,9 @@ export class BlockCache {
       }
       // The slot may now hold a later entry of its probe run: the hand looks at it next.
       blocks.deleteAt(this.hand);
+      // Views of an evicted block are not used again (callers re-read after a trim), so its
+      // buffer can hold the next block read.
+      this.buffers.give(b.bytes);
     }
   }
 }

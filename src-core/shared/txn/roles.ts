@@ -1,4 +1,5 @@
 import type { ChunkRole } from '../../events.ts';
+import { ChunkSet } from './chunk-set.ts';
 import { PendingFrees } from './pending-frees.ts';
 
 /**
@@ -8,9 +9,9 @@ import { PendingFrees } from './pending-frees.ts';
  * a million chunks after a snapshot delete, so they are a bitmap and a list.
  */
 export class ChunkRoles {
-  readonly nodes = new Set<number>();
-  readonly leaves = new Set<number>();
-  readonly labels = new Set<number>();
+  readonly nodes = new ChunkSet();
+  readonly leaves = new ChunkSet();
+  readonly labels = new ChunkSet();
   readonly pendingFree: PendingFrees;
 
   constructor(chunkCount: number) {
@@ -25,7 +26,7 @@ export class ChunkRoles {
     this.setOf(role)?.delete(chunk);
   }
 
-  private setOf(role: ChunkRole): Set<number> | null {
+  private setOf(role: ChunkRole): ChunkSet | null {
     if (role === 'node') return this.nodes;
     if (role === 'leaf') return this.leaves;
     if (role === 'label') return this.labels;

@@ -80,7 +80,12 @@ export class Transaction {
 
   // Open's walk (walk/shared.ts) vouched for every committed block in `roles`; blocks this
   // transaction made are added as they are allocated. Any other chunk is not a usable block.
+  // A cached block with its view made is known to be one: blocks enter the cache only after the
+  // role check (or as new blocks with their role), and a chunk loses its role only by a free (which
+  // drops its block) or a shadow (which moves the block to a chunk of the same role).
   private nodeBlock(chunk: number, path: readonly number[], depth: number): Block {
+    const hit = this.cache.get(chunk);
+    if (hit !== undefined && hit.node !== null) return hit;
     if (!this.roles.nodes.has(chunk)) this.notABlock(chunk, 'node', path, depth);
     const b = this.load(chunk);
     b.node ??= new NodeView(chunk, b.bytes);
@@ -88,6 +93,8 @@ export class Transaction {
   }
 
   private leafBlock(chunk: number, path: readonly number[], depth: number): Block {
+    const hit = this.cache.get(chunk);
+    if (hit !== undefined && hit.leaf !== null) return hit;
     if (!this.roles.leaves.has(chunk)) this.notABlock(chunk, 'leaf', path, depth);
     const b = this.load(chunk);
     if (!b.leaf) {
@@ -126,15 +133,16 @@ export class Transaction {
   }
 
   newNode(): NodeView {
-    const b = makeBlock(this.allocate('node'), new Uint8Array(this.chunkBytes));
+    const b = makeBlock(this.allocate('node'), this.cache.buffers.take());
     b.node = new NodeView(b.chunk, b.bytes);
+    b.node.init();
     this.cache.put(b);
     this.cache.markDirty(b);
     return b.node;
   }
 
   newLeaf(baseChunk: number): LeafView {
-    const b = makeBlock(this.allocate('leaf'), new Uint8Array(this.chunkBytes));
+    const b = makeBlock(this.allocate('leaf'), this.cache.buffers.take());
     b.leaf = new LeafView(b.chunk, b.bytes);
     b.leaf.init(baseChunk);
     this.cache.put(b);
@@ -193,14 +201,9 @@ export class Transaction {
     this.dev.flush();
     writeHeader();
     this.dev.flush();
-    let lowest = Infinity;
-    for (const chunk of this.roles.pendingFree) {
-      this.alloc.release(chunk);
-      if (chunk < lowest) lowest = chunk;
-    }
+    const lowest = this.roles.pendingFree.releaseInto(this.alloc);
     // Reuse what this commit freed before moving on: keeps shadow churn within a small area.
     if (lowest !== Infinity) this.alloc.rewindTo(lowest);
-    this.roles.pendingFree.clear();
     this.fresh.clear();
     this.changed = false;
   }
@@ -208,7 +211,7 @@ export class Transaction {
   private load(chunk: number): Block {
     const hit = this.cache.get(chunk);
     if (hit) return hit;
-    const bytes = new Uint8Array(this.chunkBytes);
+    const bytes = this.cache.buffers.take();
     this.dev.read(chunk * this.chunkBytes, bytes);
     const b = makeBlock(chunk, bytes);
     this.cache.put(b);

@@ -118,7 +118,7 @@ function copyData(src: BlockDevice, dst: FileDevice, sparse: boolean): void {
   }
 }
 
-/** Streams the dump file through a DumpReader, 1 MiB at a time. */
+/** Streams the dump file through a DumpReader, 1 MiB at a time (UTF-8 decoded across the cuts). */
 function readDump(path: string, visit: ExceptionVisitor): DumpHeader {
   let fd: number;
   try {
@@ -127,17 +127,21 @@ function readDump(path: string, visit: ExceptionVisitor): DumpHeader {
     throw new SnapscopeError('usage', `${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { device: path });
   }
   const reader = new DumpReader(path, visit);
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
   const buf = Buffer.alloc(1 << 20);
-  let carry = '';
   try {
-    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) {
-      const lines = (carry + buf.toString('utf8', 0, n)).split('\n');
-      carry = lines.pop()!;
-      for (const line of lines) reader.line(line);
-    }
-    reader.line(carry);
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) reader.write(decode(utf8, path, buf.subarray(0, n), true));
+    reader.write(decode(utf8, path, new Uint8Array(0), false));
   } finally {
     fs.closeSync(fd);
   }
   return reader.finish();
+}
+
+function decode(utf8: TextDecoder, path: string, bytes: Uint8Array, more: boolean): string {
+  try {
+    return utf8.decode(bytes, { stream: more });
+  } catch {
+    throw new SnapscopeError('usage', `${path}: not UTF-8 text: not a dump`, { device: path });
+  }
 }

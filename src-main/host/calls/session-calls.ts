@@ -47,7 +47,7 @@ function openSession(ctx: HostContext, { cow, origin, write = false }: CallArgs<
   const id = existing?.id ?? ctx.newSessionId();
   let opened: { session: StoreSession; dto: SessionDto };
   try {
-    opened = openChecked({ id, cow, origin: origin ?? null, write, helper: ctx.config.helper.launcher, onProgress });
+    opened = openChecked({ id, cow, origin: origin ?? null, write, helper: ctx.config.helper.launcher, onProgress, audience: ctx.audience });
   } catch (e) {
     if (existing) restore(ctx, existing); // a failed reopen keeps what was open
     throw e;
@@ -80,7 +80,7 @@ function register(ctx: HostContext, s: StoreSession, dto: SessionDto, key: strin
 
 function restore(ctx: HostContext, old: StoreSession): void {
   try {
-    const again = openChecked({ id: old.id, cow: old.cowPath, origin: old.originPath, write: old.write, helper: ctx.config.helper.launcher });
+    const again = openChecked({ id: old.id, cow: old.cowPath, origin: old.originPath, write: old.write, helper: ctx.config.helper.launcher, audience: ctx.audience });
     register(ctx, again.session, again.dto, storeIdentity(old.cowPath));
   } catch {
     /* gone meanwhile: the session stays closed, as its session-closed event said */

@@ -67,7 +67,7 @@ describe('corrupt persistent COWs: one clear error naming what and where, never 
     for (let i = 4096 + 5 * 16; i < 4096 + 6 * 16; i++) b[i] = 0xa5;
     const { error, writes } = openBroken(b);
     expect(error.code).toBe('corrupt');
-    expect(error.message).toMatch(/area 0 entry 5: old_chunk 0xa5a5a5a5a5a5a5a5 is not a chunk number/);
+    expect(error.message).toMatch(/old_chunk 0xa5a5a5a5a5a5a5a5 is at or above 2\^53: not a chunk number \(cow.img, chunk 1, entry 5, field old_chunk\) \[p-origin-invalid\]/);
     expect(error.where).toMatchObject({ chunk: 1, entry: 5, field: 'old_chunk' });
     expect(writes).toBe(0);
   });
@@ -75,35 +75,35 @@ describe('corrupt persistent COWs: one clear error naming what and where, never 
   it('an area with garbage: new_chunk on a metadata area, a data chunk used twice, an origin chunk twice', () => {
     const onArea = basic();
     le32(onArea, 4096 + 8, 1);
-    expect(openBroken(onArea).error.message).toMatch(/area 0 entry 0: new_chunk 1 is the header or a metadata area/);
+    expect(openBroken(onArea).error.message).toMatch(/new_chunk 1 is a metadata area \(cow.img, chunk 1, entry 0, field new_chunk\) \[p-chunk-metadata\]/);
     const twice = basic();
     le32(twice, 4096 + 3 * 16 + 8, 2);
-    expect(openBroken(twice).error.message).toMatch(/area 0 entry 3: new_chunk 2 is used by an earlier entry too/);
+    expect(openBroken(twice).error.message).toMatch(/new_chunk 2 is already used by an earlier exception \(cow.img, chunk 1, entry 3, field new_chunk\) \[p-chunk-duplicate\]/);
     const twin = basic();
     const first = new DataView(twin.buffer).getUint32(4096, true);
     le32(twin, 4096 + 7 * 16, first);
-    expect(openBroken(twin).error.message).toMatch(new RegExp(`area 0 entry 7: origin chunk ${first} already has an exception \\(entry 0`));
+    expect(openBroken(twin).error.message).toMatch(new RegExp(`old_chunk ${first} already has an exception in entry 0 of area 0 \\(cow.img, chunk 1, entry 7, field old_chunk\\) \\[p-origin-duplicate\\]`));
     // Origin chunks far above the table's size: found by the hash index instead of a bitmap of values.
     const far = basic();
     le32(far, 4096 + 2 * 16 + 4, 5);
     le32(far, 4096 + 9 * 16, new DataView(far.buffer).getUint32(4096 + 2 * 16, true));
     le32(far, 4096 + 9 * 16 + 4, 5);
-    expect(openBroken(far).error.message).toMatch(/area 0 entry 9: origin chunk \d+ already has an exception \(entry 2/);
+    expect(openBroken(far).error.message).toMatch(/old_chunk \d+ already has an exception in entry 2 of area 0 \(cow.img, chunk 1, entry 9, field old_chunk\)/);
   });
 
   it('a truncated COW: entries pointing past its end', () => {
     const b = basic().slice(0, 16 * 4096);
     const { error, writes } = openBroken(b);
     expect(error.code).toBe('corrupt');
-    expect(error.message).toMatch(/area 0 entry 14: new_chunk 16 is past the end of the COW \(16 chunks; truncated/);
+    expect(error.message).toMatch(/new_chunk 16 is past the end of the device \(16 chunks; truncated\?\) \(cow.img, chunk 1, entry 14, field new_chunk\) \[p-chunk-out-of-range\]/);
     expect(writes).toBe(0);
   });
 
   it('a truncated COW: a full area whose next area is missing', () => {
     const b = new Fixture('p-fullarea-c8').image('cow').slice(0, 258 * 4096);
     const { error } = openBroken(b);
-    expect(error.code).toBe('io');
-    expect(error.message).toMatch(/metadata area 1 at chunk 258 is past the end of the COW \(258 chunks\): the COW is truncated/);
+    expect(error.code).toBe('corrupt');
+    expect(error.message).toMatch(/area 0 is full, so area 1 should be at chunk 258, past the end of the device \(258 chunks; truncated\?\) \(cow.img, chunk 258\) \[p-area-past-device\]/);
   });
 
   it('too short for a header', () => {
