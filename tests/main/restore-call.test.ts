@@ -106,7 +106,7 @@ it('an uploaded dump restores like the file; a cancelled restore leaves the targ
 
   const bad = await c.jobWait({ job: (await c.restore({ session: s.session, dumpText: '{"format":"shared",\n"exceptions":[\n[1,2]\n' })).id });
   expect(bad).toMatchObject({ state: 'failed' });
-  expect(bad.error!.message).toMatch(/^the uploaded dump:2: /);
+  expect(bad.error!.message).toMatch(/^the uploaded dump:3: /);
   expect(sha(demo.cow)).toBe(before);
 
   resultOf(await c.jobWait({ job: (await c.restore({ session: s.session, dumpText: fs.readFileSync(dump, 'utf8') })).id }));
