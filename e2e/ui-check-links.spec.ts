@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PersistentStore } from '../src-core/persistent/index.ts';
 import { SharedStore } from '../src-core/shared/index.ts';
 import { FileDevice } from '../src-main/host/file-device.ts';
 import { apiCall } from './api.ts';
@@ -36,6 +37,36 @@ function freeOneDataChunk(cow: string): number {
     fs.closeSync(fd);
   }
   return chunk;
+}
+
+/** A persistent COW of `n` exceptions whose entry `dup` reuses entry `of`'s data chunk (check: p-chunk-duplicate; it opens read-only, damaged). */
+function persistentWithDuplicate(dir: string, n: number, dup: number, of: number): { cow: string; origin: string } {
+  const cow = path.join(dir, 'p.cow');
+  const origin = path.join(dir, 'origin.img');
+  fs.writeFileSync(cow, '');
+  fs.truncateSync(cow, 4 << 20);
+  fs.writeFileSync(origin, Buffer.alloc(2 << 20, 0x33));
+  const dev = FileDevice.open(cow, { write: true });
+  const originDev = FileDevice.open(origin, { write: true });
+  try {
+    PersistentStore.format(dev, { chunkBytes: 4096 });
+    const store = PersistentStore.open(dev, { write: true });
+    for (let c = 0; c < n; c++) store.writeOrigin(originDev, 2 * c, new Uint8Array(4096).fill(c & 255));
+    store.commit();
+  } finally {
+    originDev.close();
+    dev.close();
+  }
+  const fd = fs.openSync(cow, 'r+');
+  try {
+    const entry = (i: number): number => 4096 + i * 16; // area 0 is chunk 1
+    const chunk = Buffer.alloc(8);
+    fs.readSync(fd, chunk, 0, 8, entry(of) + 8);
+    fs.writeSync(fd, chunk, 0, 8, entry(dup) + 8);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { cow, origin };
 }
 
 // Issue 15, problem 9: a check finding's link opened the right view but did not show the chunk there.
@@ -82,5 +113,28 @@ function freeOneDataChunk(cow: string): number {
     expect(end).toBeGreaterThan(chunk);
     expect(end - start).toBeLessThan(total); // zoomed in on it
     await app.shot('15-9-check-link-occupancy');
+  });
+
+  it('"in the table" shows the exception table in on-disk order, scrolled to the entry and marked', async () => {
+    const dir = tempDir('check-links-table');
+    const store = persistentWithDuplicate(dir, 200, 180, 7);
+    const app = await harness.open((browser) => openServer(browser, [store.cow, '--origin', store.origin], dir));
+    const { page } = app;
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await app.view('Tools');
+    await page.getByRole('button', { name: 'Run check' }).click();
+    const finding = page.locator('details[data-kind="p-chunk-duplicate"] li');
+    await finding.first().waitFor({ timeout: 30_000 });
+    await finding.getByRole('button', { name: 'entry 180 in the table' }).click();
+    await page.getByRole('heading', { name: 'Exception table' }).waitFor();
+    const table = page.getByRole('table', { name: 'Exception table' });
+    const row = table.locator('[data-row="180"]');
+    await expect.poll(() => row.getAttribute('class'), { timeout: 10_000 }).toContain('marked');
+    // Scrolled to it: the row is inside the table's box, with its entry number.
+    const box = await table.boundingBox();
+    const at = await row.boundingBox();
+    expect(box && at && at.y >= box.y && at.y + at.height <= box.y + box.height).toBe(true);
+    expect(await row.locator('[role="cell"]').first().textContent()).toBe('180');
+    await app.shot('15-9-check-link-table');
   });
 });
