@@ -69,7 +69,6 @@ RULES = [
     ('p-chunk-duplicate (named)', P, "if (this.used.testAndSet(newChunk)) {", "if ((this.used.testAndSet(newChunk), false)) {"),
     ('p-origin-duplicate', P, "this.log.add('p-origin-duplicate'", "if (false) this.log.add('p-origin-duplicate'"),
     ('p-entry-after-end', P, "if (isZeroEntry(v, at)) continue;\n      const what", "if (true) continue;\n      const what"),
-    ('p-area-not-full', P, "this.log.add('p-area-not-full'", "if (false) this.log.add('p-area-not-full'"),
     ('p-usage-leak', P, "if (c < nextFree && !this.used.has(c)) {", "if (false) {"),
     ('p-usage-leak (count shortcut)', P, "if (this.used.count() - this.metadataMarks ===", "if (true || this.used.count() - this.metadataMarks ==="),
 ]

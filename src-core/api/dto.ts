@@ -152,6 +152,17 @@ export interface SessionDto {
    * Optional for hosts older than the field.
    */
   generation?: number;
+  /** A live COW (what the kernel wrote to a dm snapshot's COW, read consistently); absent for a store at rest. */
+  live?: LiveSessionDto;
+}
+
+export interface LiveSessionDto {
+  /** 'this host' or the [user@]host it was read from. */
+  host: string;
+  /** When the table shown was read (ms since the epoch): the kernel's state at or before then. */
+  asOf: number;
+  /** Exceptions at the read before this one: entries from here on are new since (none at the first read). */
+  previous: number;
 }
 
 // ---- shared store B-tree --------------------------------------------------------------------

@@ -21,7 +21,7 @@ import { slotsOfHalves } from '../shared/mask.ts';
 import { SNAPSHOT_DISK_VERSION } from '../persistent/format.ts';
 import { ExceptionList } from '../ir/exception-list.ts';
 import type { DumpHeader } from '../ir/model.ts';
-import { checkRestorable, restore } from '../ir/restore.ts';
+import { checkRestorable, restore, type RestoreOptions } from '../ir/restore.ts';
 import type { BuildResult } from '../ir/shared-builder.ts';
 
 /** Origins first..last lost the exceptions of the snapshots in `slots`. */
@@ -73,11 +73,12 @@ export function planRepair(cow: BlockDevice): RepairPlan {
 
 /**
  * Writes the plan with restore's builders, which rebuild a shared store beside the chunks the
- * damaged one uses and switch with the header write (ir/live-store.ts): an interrupted repair in
- * place leaves the store as it was or repaired.
+ * damaged one uses and switch with the header write (ir/live-store.ts), and mark a persistent one
+ * with `opts.undo` before overwriting its table (persistent/restore-intent.ts): an interrupted
+ * repair in place leaves the store as it was (after the undo at the next open) or repaired.
  */
-export function applyRepair(target: BlockDevice, plan: RepairPlan): BuildResult {
-  return restore(target, plan.header, plan.kept);
+export function applyRepair(target: BlockDevice, plan: RepairPlan, opts: RestoreOptions = {}): BuildResult {
+  return restore(target, plan.header, plan.kept, opts);
 }
 
 function refuseFatal(report: CheckReport, cow: BlockDevice): void {

@@ -2,6 +2,7 @@ import type { ApiEvent, CallArgs, CallResult, Method, StoreChange } from '../../
 import { ApiError } from '../../src-core/api/errors.ts';
 import { infoDelta } from '../../src-core/api/info-delta.ts';
 import type { StoreInfo } from '../../src-core/store.ts';
+import type { HelperLauncher } from './helper-device.ts';
 import type { HelperChoice } from './helper-launch.ts';
 import type { JobRegistry } from './jobs.ts';
 import type { StoreSession } from './session.ts';
@@ -14,6 +15,8 @@ export interface HostConfig {
   helper: HelperChoice;
   /** Remote hosts whose live snapshots the UI shows (`serve --host`), each [user@]host for ssh. */
   liveHosts?: string[];
+  /** A way other than ssh to reach a live host's helper, by host name (the live suite's qemu guest). */
+  liveLaunchers?: Record<string, HelperLauncher>;
   /** The engine thread's CancelBoard memory, shared with the main thread (EngineHost). */
   cancelBoard?: SharedArrayBuffer;
   /** A store's own engine thread (EngineHost): the id of the one session it opens. */

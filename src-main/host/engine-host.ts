@@ -5,6 +5,7 @@ import { validateArgs } from '../../src-core/api/validate.ts';
 import type { HostConfig } from './context.ts';
 import { EngineThread, failed } from './engine-thread.ts';
 import { JobBook } from './job-book.ts';
+import { liveStoreKey, THIS_HOST } from './live/live-cow.ts';
 import { storeIdentity } from './store-identity.ts';
 
 /** An engine thread that serves one store (or one inspection of a COW path), and what it holds. */
@@ -55,11 +56,11 @@ export class EngineHost implements Transport {
     } catch (e) {
       return { ok: false, error: toErrorShape(e) };
     }
-    const a = (args ?? {}) as { session?: string; cow?: string; job?: string };
+    const a = (args ?? {}) as { session?: string; cow?: string; job?: string; live?: { host?: string } };
     if (method === 'sessions') return { ok: true, result: { sessions: [...this.sessionDtos.values()] } };
     if (method === 'jobs') return { ok: true, result: { jobs: this.jobs.list() } };
     if (method === 'jobPause' || method === 'jobResume' || method === 'jobCancel' || method === 'jobWait') return this.jobCall(method, a.job!);
-    if (method === 'open' || method === 'openStart') return this.via(this.laneFor(storeIdentity(a.cow!)), method, args);
+    if (method === 'open' || method === 'openStart') return this.via(this.laneFor(a.live ? liveStoreKey(a.cow!, a.live.host ?? THIS_HOST) : storeIdentity(a.cow!)), method, args);
     // A COW path inspected without a session: a thread of its own, stopped when its job ends.
     if (a.cow !== undefined) return this.via(this.laneFor(null), method, args);
     const lane = a.session === undefined ? undefined : this.bySession.get(a.session);

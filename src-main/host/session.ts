@@ -12,6 +12,8 @@ import { ExceptionIndex } from './exception-index.ts';
 import type { HelperLauncher } from './helper-device.ts';
 import { LockedError } from './access/inputs.ts';
 import { assertNotInUse } from './in-use.ts';
+import { LiveTableReader } from '../../src-core/live/live-table.ts';
+import { openLiveCow } from './live/live-cow.ts';
 import { isBlockDevice, openDevice } from './open-device.ts';
 
 /** Structural events sent per flush at most; a bulk job would otherwise flood every client. */
@@ -28,6 +30,16 @@ export interface SessionOpen {
   generation?: number;
   /** Whether any client hears events (HostContext.audience): with none, structural events are not converted or kept. */
   audience?: { listening: boolean };
+  /** A live COW (live-cow.ts): read on `host` with `helper`, consistently, never written. */
+  live?: { host: string; helper: HelperLauncher | null; helperNote?: string | null };
+}
+
+/** Where a live session's table comes from, and when it was read. */
+export interface LiveSource {
+  host: string;
+  reader: LiveTableReader;
+  asOf: number;
+  previous: number;
 }
 
 /**
@@ -65,6 +77,8 @@ export class StoreSession {
     /** Why a session asked for writing is read-only: another process holds the store. */
     readonly readOnlyReason: string | null,
     private readonly audience: { listening: boolean },
+    /** A live COW's reader (the kernel writes it), or null for a store at rest. */
+    readonly live: LiveSource | null = null,
   ) {
     this.watch = new DiskWatch(cowPath, cow, watchRegions(store));
   }
@@ -86,6 +100,7 @@ export class StoreSession {
   }
 
   private static openAs(o: SessionOpen, readOnlyReason: string | null): StoreSession {
+    if (o.live) return StoreSession.openLive(o, o.live);
     const cow = openDevice(o.cow, 'COW', o.write, o.helper);
     let origin: ReturnType<typeof openDevice> | null = null;
     let session: StoreSession | null = null;
@@ -112,6 +127,35 @@ export class StoreSession {
     }
   }
 
+  /**
+   * A live COW, opened alone (its origin is written meanwhile) and read-only: the engine's own
+   * persistent open through the live reader (repeat-until-equal reads, a table that never shrinks).
+   */
+  private static openLive(o: SessionOpen, live: NonNullable<SessionOpen['live']>): StoreSession {
+    if (o.write) throw new ApiError('bad-request', `a live COW is only ever read: open ${o.cow} without write`, { field: 'write', device: o.cow });
+    if (o.origin !== null) throw new ApiError('bad-request', `a live COW opens alone: its origin is being written meanwhile`, { field: 'origin', device: o.cow });
+    const cow = openLiveCow(o.cow, live.host, live.helper, live.helperNote ?? null);
+    try {
+      const reader = new LiveTableReader(cow.dev);
+      const read = reader.open(o.onProgress ? { onProgress: o.onProgress } : {});
+      const session = new StoreSession(o.id, o.cow, null, false, cow.dev, null, read.store, cow.viaHelper, null, o.audience ?? { listening: true }, { host: live.host, reader, asOf: read.asOf, previous: read.previous });
+      session.generation = o.generation ?? 1;
+      return session;
+    } catch (e) {
+      cow.dev.close();
+      throw e;
+    }
+  }
+
+  /** A live session read again through its open device: the same id, the kernel's newer table. */
+  refreshLive(): StoreSession {
+    if (!this.live) throw new ApiError('usage', `${this.cowPath} is not open live`, { device: this.cowPath });
+    const read = this.live.reader.open();
+    const s = new StoreSession(this.id, this.cowPath, null, false, this.cow, null, read.store, this.viaHelper, null, this.audience, { ...this.live, asOf: read.asOf, previous: read.previous });
+    s.generation = this.generation;
+    return s;
+  }
+
   dto(): SessionDto {
     return {
       session: this.id,
@@ -123,6 +167,7 @@ export class StoreSession {
       ...(this.readOnlyReason !== null && { readOnlyReason: this.readOnlyReason }),
       info: this.store.info(),
       generation: this.generation,
+      ...(this.live && { live: { host: this.live.host, asOf: this.live.asOf, previous: this.live.previous } }),
     };
   }
 

@@ -45,7 +45,7 @@ export function TopBar() {
             <button type="button" className="btn btn-sm" onClick={() => void reloadFromDisk()} title="Read the store again from disk">
               Reload from disk
             </button>
-            {session.write ? (
+            {session.live ? null : session.write ? (
               <button type="button" className="btn btn-sm" onClick={() => void reopen(false)}>
                 Reopen read-only
               </button>

@@ -24,8 +24,8 @@ const FIELDS: { [M in Method]: AnyKey<CallArgs<M>>[] } = {
   pickPath: ['kind'],
   browse: ['dir'],
   liveSnapshots: ['hosts'],
-  open: ['cow', 'origin', 'write'],
-  openStart: ['cow', 'origin', 'write'],
+  open: ['cow', 'origin', 'write', 'live'],
+  openStart: ['cow', 'origin', 'write', 'live'],
   close: ['session'],
   sessions: [],
   info: ['session'],
@@ -115,6 +115,7 @@ const TYPED: { [F in AnyKey<CallArgs<Method>>]: fc.Arbitrary<unknown> } = {
   force: fc.boolean(),
   backup: fc.constantFrom('backup-a', 'backup-b'),
   hosts: fc.constant([]), // this host only: the fuzz reaches no other machine
+  live: fc.constant({}), // likewise
 };
 const field = (f: keyof typeof TYPED): fc.Arbitrary<unknown> => fc.oneof({ weight: 20, arbitrary: TYPED[f] }, { weight: 1, arbitrary: garbage }, { weight: 2, arbitrary: fc.constant(undefined) });
 /** Mostly the method's own fields with plausible values, sometimes anything at all. */

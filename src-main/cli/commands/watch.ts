@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { SnapscopeError } from '../../../src-core/errors.ts';
-import { SnapshotWatch, type WatchRow } from '../../../src-core/live/snapshot-watch.ts';
+import { SnapshotWatch, watchedTargets, type WatchRow } from '../../../src-core/live/snapshot-watch.ts';
 import { HelperDevice } from '../../host/helper-device.ts';
 import { discoverSnapshots, localReport, type LiveTarget } from '../../host/live/discover.ts';
 import { sshLauncher } from '../../host/live/remote.ts';
@@ -52,10 +52,7 @@ export const watch: Command = {
         if (poll > 0) await new Promise((r) => setTimeout(r, interval * 1000));
         const targets = (await discoverSnapshots(report, host ?? 'this host')).filter((t) => !wanted || matches(t, wanted));
         if (wanted && targets.length === 0) throw new SnapscopeError('not-found', `no dm snapshot named ${wanted} on ${host ?? 'this host'}`);
-        const watched = targets.flatMap((t) =>
-          t.table.kind !== 'snapshot-origin' && t.status ? [{ name: t.name, kind: t.table.kind, chunkSectors: t.table.chunkSectors!, status: t.status }] : [],
-        );
-        const rows = tracker.update(Date.now(), watched);
+        const rows = tracker.update(Date.now(), watchedTargets(targets));
         if (!con.json && poll === 0 && rows.length === 0) con.note(`no dm snapshots on ${host ?? 'this host'}`);
         for (const r of rows) {
           con.result(r, () => line(r));

@@ -6,6 +6,7 @@ import { HelperDevice, type HelperLauncher } from '../helper-device.ts';
 import { assertNotInUse } from '../in-use.ts';
 import { blockDeviceReadOnly } from './block-info.ts';
 import { describeHolders, holdersOf, recordHolder } from './holders.ts';
+import { settleInterruptedRewrite } from './interrupted-rewrite.ts';
 import { tryLock } from './lock.ts';
 import { fdKey, inspectTarget, type Target } from './target.ts';
 
@@ -25,19 +26,27 @@ export interface OpenedInput {
  * target it says so and reads on (the stores' commits are atomic, so it sees a committed state).
  * A block device this user may not open goes through the privileged helper when one is given.
  */
-export function openInput(path: string, role: string, write: boolean, helper: HelperLauncher | null = null): OpenedInput {
+export function openInput(path: string, role: string, write: boolean, helper: HelperLauncher | null = null, opts: { raw?: boolean } = {}): OpenedInput {
   const target = inspectTarget(path);
   assertOpenable(target, role);
   if (write) assertWritable(target, role);
+  // A COW whose in-place rewrite was interrupted is undone first (`raw`: backup-restore, which undoes it itself).
+  const settle = (dev: BlockDevice): string | null => (role === 'COW' && !opts.raw ? settleInterruptedRewrite(dev, path, write) : null);
   if (target.kind === 'block' && helper && !mayOpen(path, write)) {
     // The helper opens as root with O_EXCL for writing; it holds no flock of ours (ADR 0006).
-    return { dev: HelperDevice.open(helper, path, { write }), target, viaHelper: true, note: null };
+    const dev = HelperDevice.open(helper, path, { write });
+    try {
+      return { dev, target, viaHelper: true, note: settle(dev) };
+    } catch (e) {
+      dev.close();
+      throw e;
+    }
   }
   const dev = FileDevice.open(path, { write, exclusive: write && target.kind === 'block' });
   try {
     if (fdKey(dev.handle()) !== target.key) throw new SnapscopeError('io', `${path} changed while it was being opened; try again`, { device: path });
     const note = lock(dev, target, role, write);
-    return { dev, target, viaHelper: false, note };
+    return { dev, target, viaHelper: false, note: settle(dev) ?? note };
   } catch (e) {
     dev.close();
     throw e;

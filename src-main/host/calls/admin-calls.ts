@@ -24,6 +24,13 @@ export function adminCalls(ctx: HostContext): Handlers<AdminMethods> {
       const old = ctx.session(session);
       const job = old.writer ?? [...old.readers][0];
       if (job !== undefined) throw new ApiError('busy', `cannot reload ${old.cowPath}: ${job} is using it; wait for it or cancel it first`, { device: old.cowPath });
+      if (old.live) {
+        // The device stays open (a helper, perhaps over ssh): only the table is read again.
+        const s = old.refreshLive();
+        ctx.sessions.set(s.id, s);
+        ctx.changed(s, 'reloaded');
+        return s.dto();
+      }
       return reopenSession(ctx, old).dto();
     },
     writeData: ({ session, to, offset, data }) => {

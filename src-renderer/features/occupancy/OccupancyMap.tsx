@@ -9,6 +9,7 @@ import { formatCount } from '../../viz/format.ts';
 import { gridFor, hitSummary, minSpanFor, paintSummary, viewFor, type BucketSummary, type OccupancyGrid, type OccupancyView } from '../../viz/occupancy-painter.ts';
 import { OccupancySummary } from '../../viz/occupancy-summary.ts';
 import { RangeCamera } from '../../viz/range-camera.ts';
+import { FreshExceptionsLayer, type MapOverlay } from '../live/FreshExceptionsLayer.tsx';
 import { OccupancyTip } from './OccupancyTip.tsx';
 
 /**
@@ -38,6 +39,8 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
   const frames = useRef(0);
 
   const highlight = useRef<ReadonlySet<number>>(new Set());
+  /** A live COW's new exceptions, drawn over the map (features/live). */
+  const overlay = useRef<MapOverlay | null>(null);
   const view = (): OccupancyView => {
     const c = camera.current;
     grid.current = gridFor(grid.current.width, height, c.span);
@@ -69,6 +72,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
     el.dataset.frames = String(frames.current);
     el.dataset.marked = [...highlight.current].join(' ');
     el.dataset.paintMs = (performance.now() - t0).toFixed(1);
+    overlay.current?.(grid.current, v);
   }, [height]);
 
   const showRange = (): void => {
@@ -259,6 +263,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
           }}
           onPointerLeave={() => setTip(null)}
         />
+        <FreshExceptionsLayer bind={overlay} />
         {tip && <OccupancyTip s={tip.s} left={Math.min(tip.x + 14, grid.current.width - 260)} top={tip.y + 14} />}
       </div>
     </div>

@@ -55,7 +55,7 @@ export function OverviewView() {
         </div>
       )}
       {/* The engine's own damage note is for the CLI ("run snapscope check"): the alert above says it here. */}
-      {info.notes.filter((n) => !(info.damage && n.startsWith('tree damaged'))).map((n) => (
+      {info.notes.filter((n) => !(info.damage && /^(tree|table) damaged/.test(n))).map((n) => (
         <div key={n} className={`alert ${info.valid ? 'info' : 'warn'}`} role="status">
           {n}
         </div>

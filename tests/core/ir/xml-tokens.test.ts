@@ -19,7 +19,7 @@ const element: fc.Arbitrary<Element> = fc.letrec<{ el: Element }>((tie) => ({
   el: fc.record({
     name,
     attrs: fc.uniqueArray(fc.tuple(name, fc.string({ maxLength: 8, unit: 'binary' })), { maxLength: 4, selector: ([k]) => k }),
-    children: fc.oneof({ maxDepth: 3, depthIdentifier: 'xml' }, fc.constant([]), fc.array(tie('el'), { maxLength: 3 })),
+    children: fc.oneof({ maxDepth: 3, depthIdentifier: 'xml' }, fc.constant<Element[]>([]), fc.array(tie('el'), { maxLength: 3 })),
   }),
 })).el;
 

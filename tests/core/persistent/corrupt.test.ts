@@ -110,3 +110,44 @@ describe('corrupt persistent COWs: one clear error naming what and where, never 
     expect(openBroken(new Uint8Array(100)).error.code).toBe('not-a-store');
   });
 });
+
+describe('a damaged table opened tolerating the damage (info, snapshot list, read of a damaged COW)', () => {
+  const open = (b: Uint8Array) => PersistentStore.open(new MemoryDevice(b, 'cow.img', true), { tolerateDamage: true });
+  const entry = (b: Uint8Array, i: number) => ({ old: new DataView(b.buffer).getUint32(4096 + i * 16, true), at: 4096 + i * 16 });
+
+  it('a bad new_chunk: read-only, damage stated, only that origin chunk unproven', () => {
+    const b = basic();
+    const e3 = entry(b, 3);
+    le32(b, e3.at + 12, 0x10); // new_chunk's high half: past the device
+    const s = open(b);
+    expect(s.damaged).toBe(true);
+    expect(s.readOnly).toBe(true);
+    expect(s.info().damage).toMatchObject({ errors: 1, first: expect.stringContaining('[p-chunk-out-of-range]') });
+    expect(s.snapshots()[0]).toMatchObject({ damaged: true, exceptions: s.exceptions - 1 });
+    expect(() => s.lookup(0, e3.old)).toThrow(/origin chunk \d+ cannot be proven/);
+    expect(s.lookup(0, entry(b, 4).old)).toBeGreaterThan(1);
+    let visited = 0;
+    s.forEachException(() => visited++);
+    expect(visited).toBe(s.exceptions - 1);
+  });
+
+  it('an origin chunk twice: both entries unproven; an unreadable old_chunk: every lookup', () => {
+    const twin = basic();
+    le32(twin, entry(twin, 7).at, entry(twin, 0).old);
+    const s = open(twin);
+    expect(() => s.lookup(0, entry(twin, 0).old)).toThrow(/cannot be proven/);
+    expect(s.lookup(0, entry(twin, 1).old)).toBeGreaterThan(1);
+    const garbage = basic();
+    le32(garbage, entry(garbage, 2).at + 4, 0xffffffff);
+    expect(() => open(garbage).lookup(0, entry(garbage, 1).old)).toThrow(/no valid origin chunk/);
+  });
+
+  it('strict opens still refuse, and a header that locates no table refuses even tolerant', () => {
+    const b = basic();
+    le32(b, 4096 + 3 * 16 + 12, 0x10);
+    expect(() => PersistentStore.open(new MemoryDevice(b, 'cow.img', true))).toThrow(/\[p-chunk-out-of-range\]/);
+    const h = basic();
+    le32(h, 12, 12);
+    expect(() => open(h)).toThrow(/chunk_size 12 sectors at offset 12 is not a power of two/);
+  });
+});
