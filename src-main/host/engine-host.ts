@@ -17,7 +17,7 @@ interface Lane {
 }
 
 /** Calls that answer a job's JobInfo, whose id is made host-wide. */
-const ANSWERS_JOB = new Set<Method>(['openStart', 'randomWrites', 'check', 'stats', 'dump', 'merge', 'jobPause', 'jobResume', 'jobCancel', 'jobWait']);
+const ANSWERS_JOB = new Set<Method>(['openStart', 'randomWrites', 'check', 'stats', 'dump', 'merge', 'repair', 'restore', 'jobPause', 'jobResume', 'jobCancel', 'jobWait']);
 
 /**
  * The engine in worker threads, seen from the main thread as one Transport: Electron's IPC adapter
