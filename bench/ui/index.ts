@@ -180,10 +180,14 @@ async function persistentBench(browser: Browser, dir: string, size: number): Pro
       await untilPainted(page, { key: { target: '[role="table"]', key: 'Home' } }, '[data-row="0"] [role="cell"]', '0');
       return ms;
     }), 'ms', '≤ 200 ms');
-    report(label, 'table: sort by origin (first is cold), first row shown', await times(REPS, async (i) => {
+    // The first sort by origin orders the whole table (cold); the others reuse that order (warm).
+    const sorts = await times(REPS + 1, async (i) => {
       const want = i % 2 === 0 ? '0' : last;
       return untilPainted(page, { click: '[role="columnheader"]:nth-child(3) button' }, '[data-row="0"] [role="cell"]:nth-child(3)', want);
-    }), 'ms', '≤ 1.5 s');
+    });
+    rows.push([label, 'table: first sort by origin (cold: orders every entry), first row shown', `${Math.round(sorts[0]!).toLocaleString('en-US')} ms`, '(one run)', '≤ 1.5 s']);
+    console.log(`${label} | cold sort: ${Math.round(sorts[0]!)} ms`);
+    report(label, 'table: sort by origin again (warm), first row shown', sorts.slice(1), 'ms', '≤ 1.5 s');
     server.sample();
     rows.push([label, 'server peak RSS', `${Math.round(server.peakRss / 2 ** 20)} MiB`, '', '≤ 1 GiB']);
     await page.context().close();
