@@ -116,7 +116,7 @@ async function sharedBench(browser: Browser, dir: string, size: number): Promise
     await page.waitForFunction(() => Number(document.querySelector('svg.tree-svg')?.getAttribute('data-blocks')) > 200, undefined, { timeout: 120_000 });
     const leaves = await widenLevel(page, WIDE_LEVEL);
     server.sample();
-    report(label, `B-tree Fit, ${leaves.toLocaleString('en-US')} blocks drawn (click → whole tree in view)`, await times(REPS, async () => {
+    report(label, `B-tree Fit, widest level ${leaves.toLocaleString('en-US')} boxes (click → whole tree in view)`, await times(REPS, async () => {
       await page.getByRole('button', { name: 'Zoom in' }).click();
       await page.waitForTimeout(300);
       return untilPainted(page, { click: '.card button[aria-keyshortcuts="0"]' }, 'svg.tree-svg[data-fits="true"]');
