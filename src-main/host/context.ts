@@ -43,10 +43,15 @@ export class HostContext {
     readonly config: HostConfig,
     readonly jobs: JobRegistry,
     readonly emit: (event: ApiEvent) => void,
-  ) {}
+  ) {
+    this.sessionId = config.sessionId;
+  }
+
+  /** A store thread's session id (EngineHost gives a new one when it reuses the thread for another store). */
+  sessionId: string | undefined;
 
   newSessionId(): string {
-    return this.config.sessionId ?? `s${this.nextSession++}`;
+    return this.sessionId ?? `s${this.nextSession++}`;
   }
 
   session(id: string): StoreSession {
