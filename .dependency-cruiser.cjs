@@ -3,10 +3,18 @@ module.exports = {
   forbidden: [
     {
       name: 'core-is-pure',
-      comment: 'src-core runs anywhere: no Node built-ins, no main, no renderer, no Electron.',
+      comment:
+        'src-core runs anywhere: no Node built-ins, no main, no renderer, no Electron, no package; ' +
+        'the API contract alone uses valibot for its schemas (src-core/api/schema.ts).',
       severity: 'error',
       from: { path: '^src-core' },
-      to: { pathNot: '^src-core', dependencyTypesNot: ['type-only'] },
+      to: { pathNot: '^src-core|^node_modules/valibot/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'schema-library-in-api-only',
+      severity: 'error',
+      from: { path: '^src-core/(?!api/)' },
+      to: { path: '^node_modules/valibot/' },
     },
     {
       name: 'core-no-node-types',

@@ -16,6 +16,8 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
+      // A sandboxed preload cannot require packages: the contract's schema library goes into its bundle.
+      externalizeDeps: { exclude: ['valibot'] },
       rollupOptions: {
         input: { index: resolve('src-main/preload/index.ts') },
         external: ['electron'],

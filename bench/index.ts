@@ -2,6 +2,7 @@
 import { run as cliStart } from './cli-start.ts';
 import { run as matched } from './matched/index.ts';
 import { run as persistent } from './persistent.ts';
+import { run as restoreMemory } from './restore-memory.ts';
 import { run as sharedMerge } from './shared-merge.ts';
 import { run as toolbox } from './toolbox.ts';
 
@@ -9,6 +10,7 @@ const benches: [string, () => Promise<unknown>][] = [
   ['cli-start', cliStart],
   ['matched', matched],
   ['persistent', persistent],
+  ['restore-memory', restoreMemory],
   ['shared-merge', () => sharedMerge()],
   ['toolbox', toolbox],
 ];

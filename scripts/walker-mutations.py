@@ -10,7 +10,8 @@ T = 'src-core/walk/shared-tree.ts'
 S = 'src-core/walk/shared.ts'
 P = 'src-core/walk/persistent.ts'
 TESTS = ['tests/core/check/shared-check.test.ts', 'tests/core/check/persistent-check.test.ts', 'tests/core/check/repair.test.ts',
-         'tests/core/check/repair-views.test.ts', 'tests/core/shared/corrupt.test.ts', 'tests/core/shared/seedref.test.ts', 'tests/core/walk']
+         'tests/core/check/repair-views.test.ts', 'tests/core/shared/corrupt.test.ts', 'tests/core/shared/seedref.test.ts', 'tests/core/walk',
+         'tests/core/persistent/corrupt.test.ts']
 
 # (rule, file, text, replacement): each replacement makes one rule never fire.
 RULES = [
@@ -55,7 +56,23 @@ RULES = [
     ('s-bitmap-past-end', S, "if (pastEnd >= 0) this.log.add(", "if (false) this.log.add("),
     ('p-header-invalid', P, "if (h.valid === 0) this.log.add(", "if (false) this.log.add("),
     ('p-header-version', P, "if (h.version !== SNAPSHOT_DISK_VERSION) this.log.add(", "if (false) this.log.add("),
-    ('p-origin-invalid', P, "if (old < 0) this.log.add(", "if (false) this.log.add("),
+    ('p-header-chunk-size (kernel limits)', P, "chunkSizeProblem(h.chunkSectors) ??", "null ??"),
+    ('p-header-chunk-size (room for area 0)', P, "(2 * chunkBytes > cow.size ?", "(false ?"),
+    ('p-area-past-device', P, "if (chunk >= this.chunkCount) {\n      const why", "if (false) {\n      const why"),
+    ('p-origin-invalid (inline test)', P, "!fast || oldHi >= 0x20_0000 || newChunk", "!fast || newChunk"),
+    ('p-origin-invalid (named)', P, "if (old < 0) this.log.add(", "if (false) this.log.add("),
+    ('p-chunk-out-of-range (inline test)', P, "|| newChunk >= chunkCount ||", "||"),
+    ('p-chunk-out-of-range (named)', P, "if (newChunk >= this.chunkCount) {", "if (false) {"),
+    ('p-chunk-metadata (areas marked used)', P, "c += this.geo.stride, this.metadataMarks++) this.used.set(c);", "c += this.geo.stride, this.metadataMarks++) void c;"),
+    ('p-chunk-metadata (named)', P, "if (geo.isMetadataChunk(newChunk)) {", "if (false) {"),
+    ('p-chunk-duplicate (inline test)', P, " || (words[word]! & bit) !== 0) {", ") {"),
+    ('p-chunk-duplicate (named)', P, "if (this.used.testAndSet(newChunk)) {", "if ((this.used.testAndSet(newChunk), false)) {"),
+    ('p-origin-duplicate', P, "this.log.add('p-origin-duplicate'", "if (false) this.log.add('p-origin-duplicate'"),
+    ('p-origin-duplicate (seen in the table pass)', P, "if ((x & sb) !== 0) this.repeats.push(n);", "if ((x & sb) !== 0) void n;"),
+    ('p-origin-duplicate (values past the bitmap)', P, "if (this.seenOverflow) forEachRepeat(olds, visit);", "if (false) forEachRepeat(olds, visit);"),
+    ('p-entry-after-end', P, "if (isZeroEntry(v, at)) continue;\n      const what", "if (true) continue;\n      const what"),
+    ('p-usage-leak', P, "if (c < nextFree && !this.used.has(c)) {", "if (false) {"),
+    ('p-usage-leak (count shortcut)', P, "if (this.used.count() - this.metadataMarks ===", "if (true || this.used.count() - this.metadataMarks ==="),
 ]
 
 def main():

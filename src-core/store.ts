@@ -25,6 +25,19 @@ export interface SnapshotInfo {
   bytes: number;
   /** Origin chunks a repair could not recover for it (0xffffffff: unknown): reads and merges need force. */
   lost?: number;
+  /**
+   * The store was opened tolerating damage and blocks that may hold this snapshot's exceptions
+   * were lost: its counts are what the walk could prove, and reads fail where they cannot be.
+   */
+  damaged?: boolean;
+}
+
+/** What the open's tolerant walk found wrong (check lists every finding). */
+export interface StoreDamage {
+  errors: number;
+  warnings: number;
+  /** The first error: what, where (chunk) and its finding kind. */
+  first: string;
 }
 
 export interface StoreUsage {
@@ -47,6 +60,8 @@ export interface MergeState {
   /** Origin chunks already merged / to merge in all, when known. */
   done: number | null;
   total: number | null;
+  /** Shared: the record says the merge has not written the origin yet (abandoning it leaves the origin as it was). */
+  originUntouched?: boolean;
 }
 
 export interface StoreInfo {
@@ -70,6 +85,8 @@ export interface StoreInfo {
   merge: MergeState | null;
   /** Things a user should know ("invalidated by the kernel: read-only"). */
   notes: string[];
+  /** Present when the store was opened tolerating damage and the walk found errors: it is read-only. */
+  damage?: StoreDamage;
 }
 
 export interface OpenOptions {
@@ -79,8 +96,8 @@ export interface OpenOptions {
   /** Progress during the open scan (persistent store, large devices). */
   onProgress?: (done: number, total: number) => void;
   /**
-   * Open a damaged shared store read-only instead of failing: info and the snapshot list work,
-   * and a read fails only where it needs a block the walk could not vouch for.
+   * Open a damaged store read-only instead of failing: info and the snapshot list work, and a
+   * read fails only where it needs a block (or table entry) the walk could not vouch for.
    */
   tolerateDamage?: boolean;
   /** Read and merge snapshots a repair marked damaged (forensic recovery; SnapshotInfo.lost). */

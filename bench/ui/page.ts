@@ -108,3 +108,72 @@ export async function framesDuring(page: Page, during: () => Promise<void>): Pro
     return { fps: (f.n * 1000) / (performance.now() - f.t0), worstFrame: f.worst };
   });
 }
+
+/** Boxes on the widest level of the B-tree view's layout (its svg says). */
+const widest = (page: Page): Promise<number> => page.evaluate(() => Number(document.querySelector('svg.tree-svg')?.getAttribute('data-widest')));
+
+/**
+ * From the first level-2 node (expanded, all its children shown), opens its next siblings with the
+ * keyboard as a user would (→ to the sibling, Enter to expand it, ↓ End Enter to show all its
+ * children) until the widest level holds `want` boxes or no sibling is left; resolves with that width.
+ */
+export async function widenLevel(page: Page, want: number): Promise<number> {
+  const selected = '[role="treeitem"][aria-selected="true"]';
+  const drawn = (ms: number): Promise<boolean> =>
+    page
+      .waitForSelector(selected, { state: 'attached', timeout: ms })
+      .then(() => true)
+      .catch(() => false);
+  /** The keyboard's box: key, kind, expanded, level (null while it is off the drawn window). */
+  const at = (): Promise<{ key: string; kind: string; expanded: string | null; level: string } | null> =>
+    page.evaluate((sel) => {
+      const el = document.querySelector(sel);
+      return el ? { key: el.getAttribute('data-key')!, kind: el.getAttribute('data-kind')!, expanded: el.getAttribute('aria-expanded'), level: el.getAttribute('aria-level')! } : null;
+    }, selected);
+  // Arrows work from the view itself when the keyboard's box is off the drawn window; Enter needs the box.
+  const key = async (k: string): Promise<void> => {
+    await drawn(k === 'Enter' ? 10_000 : 500);
+    await page.evaluate(([k, sel]) => {
+      const el = document.querySelector(sel) ?? document.querySelector('.viz');
+      el?.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
+    }, [k, selected] as const);
+  };
+  const ok = (p: Promise<unknown>): Promise<boolean> => p.then(() => true).catch(() => false);
+  const minute = { timeout: 60_000 };
+  await key('Home');
+  await drawn(10_000);
+  let node = (await at())?.key ?? null;
+  while (node !== null && (await widest(page)) < want) {
+    await key('ArrowRight');
+    const moved = await ok(
+      page.waitForFunction(
+        ([sel, from]) => {
+          const el = document.querySelector(sel);
+          return el && el.getAttribute('data-key') !== from && el.getAttribute('aria-level') === '2';
+        },
+        [selected, node] as const,
+        minute,
+      ),
+    );
+    const here = moved ? await at() : null;
+    if (!here) break; // the last node of the level
+    node = here.key;
+    if (here.expanded === 'false') {
+      // Its first children join the level below (the box itself may have moved out of the drawn window).
+      const before = await widest(page);
+      await key('Enter');
+      if (!(await ok(page.waitForFunction((b) => Number(document.querySelector('svg.tree-svg')?.getAttribute('data-widest')) > b, before, minute)))) break;
+    }
+    await key('ArrowDown');
+    await key('End');
+    await drawn(10_000);
+    const last = await at();
+    if (last?.kind === 'more') {
+      // Enter on the fold shows the rest and leaves the keyboard on the parent.
+      const before = await widest(page);
+      await key('Enter');
+      await ok(page.waitForFunction((b) => Number(document.querySelector('svg.tree-svg')?.getAttribute('data-widest')) > b, before, minute));
+    } else await key('ArrowUp');
+  }
+  return widest(page);
+}

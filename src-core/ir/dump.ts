@@ -37,8 +37,10 @@ export function dumpTask(cow: BlockDevice, writer: DumpWriter): Task<DumpResult>
   const shared = format === 'shared' ? new SharedWalk(cow, { exception: visit }) : null;
   const persistent =
     format === 'persistent'
-      ? new PersistentWalk(cow, (old, chunk, problem) => {
-          if (problem === null) visit(old, chunk, 1, 0);
+      ? new PersistentWalk(cow, {
+          visit: (old, chunk, problem) => {
+            if (problem === null) visit(old, chunk, 1, 0);
+          },
         })
       : null;
   const inner: Task<CheckReport> = shared ?? persistent!;

@@ -6,6 +6,7 @@
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import { runToEnd } from '../jobs/job.ts';
 import { SNAP_MAGIC } from '../persistent/format.ts';
+import { beginRewrite } from '../persistent/restore-intent.ts';
 import { bitmapChunkCount, FIRST_BITMAP_CHUNK, setBit } from '../shared/format/bitmap.ts';
 import { HEADER_BYTES, SHARED_MAGIC } from '../shared/format/header.ts';
 import { SharedWalk } from '../walk/shared.ts';
@@ -45,4 +46,16 @@ export function holdsStoreHeader(cow: BlockDevice): boolean {
   cow.read(0, magic);
   const m = new DataView(magic.buffer).getUint32(0, true);
   return m === SHARED_MAGIC || m === SNAP_MAGIC;
+}
+
+/**
+ * Before a restore overwrites the store on `cow` in place (not beside it): with an undo file,
+ * marks the store as being rewritten (restore-intent.ts: a crash is undone at the next open for
+ * writing); without one, clears its header, so a crash never leaves a mix of two stores.
+ */
+export function releaseStoreHeader(cow: BlockDevice, undo: string | undefined, chunkSectors: number): void {
+  if (!holdsStoreHeader(cow)) return;
+  if (undo !== undefined) return beginRewrite(cow, undo, chunkSectors);
+  cow.write(0, new Uint8Array(SECTOR_BYTES));
+  cow.flush();
 }

@@ -9,7 +9,8 @@ import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import { ENTRY_BYTES, ENTRY_FIELDS, Geometry, SNAP_MAGIC, chunkSizeProblem, encodeHeader, view, writeLe64 } from '../persistent/format.ts';
 import type { DumpHeader, ExceptionSource } from './model.ts';
 import type { BuildResult } from './shared-builder.ts';
-import { holdsStoreHeader } from './live-store.ts';
+import { releaseStoreHeader } from './live-store.ts';
+import type { RestoreOptions } from './restore.ts';
 
 /**
  * Pass 1: the header's geometry, then every entry (old_chunk a chunk number, new_chunk a data
@@ -71,15 +72,12 @@ function entriesOf(source: ExceptionSource, old: number): [number, number] {
   return [at[0]!, at[1]!];
 }
 
-export function buildPersistent(cow: BlockDevice, h: DumpHeader, source: ExceptionSource): BuildResult {
+export function buildPersistent(cow: BlockDevice, h: DumpHeader, source: ExceptionSource, opts: RestoreOptions = {}): BuildResult {
   if (cow.size < h.chunkCount * h.chunkBytes) throw new SnapscopeError('usage', `${cow.name} (${cow.size} bytes) is smaller than the store (${h.chunkCount} chunks of ${h.chunkBytes} bytes)`, { device: cow.name });
   const { geo } = layoutPersistent(h, source);
   // Areas are rewritten in place; a crash among them would mix two tables under one header. So a
-  // store already there loses its header first: a crash leaves no store (the CLI keeps a backup).
-  if (holdsStoreHeader(cow)) {
-    cow.write(0, new Uint8Array(SECTOR_BYTES));
-    cow.flush();
-  }
+  // store already there is marked first (undone at the next open after a crash) or loses its header.
+  releaseStoreHeader(cow, opts.undo, geo.chunkSectors);
   const cb = geo.chunkBytes;
   const epa = geo.exceptionsPerArea;
   const area = new Uint8Array(cb);

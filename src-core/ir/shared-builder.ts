@@ -20,7 +20,8 @@ import { EXCEPTION_BYTES, LEAF_HEADER_BYTES, LeafView, MAP_ENTRY_BYTES, maxExcep
 import { NodeView, nodeCapacity } from '../shared/format/node.ts';
 import { DELETING_FLAG, MAX_ORIGIN_CHUNKS, sharedChunkSizeProblem } from '../shared/store/limits.ts';
 import { maskHi, maskLo } from '../shared/mask.ts';
-import { holdsStoreHeader, liveSharedStore } from './live-store.ts';
+import { liveSharedStore, releaseStoreHeader } from './live-store.ts';
+import type { RestoreOptions } from './restore.ts';
 import type { DumpHeader, ExceptionSource } from './model.ts';
 
 export interface BuildResult {
@@ -121,7 +122,7 @@ export function layoutShared(h: DumpHeader, source: ExceptionSource): SharedLayo
   return { bits, exceptions, leaves, nodes, levels, labelBlocks };
 }
 
-export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSource): BuildResult {
+export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSource, opts: RestoreOptions = {}): BuildResult {
   const { chunkBytes: cb, chunkCount } = h;
   if (cow.size < chunkCount * cb) throw new SnapscopeError('usage', `${cow.name} (${cow.size} bytes) is smaller than the store (${chunkCount} chunks of ${cb} bytes)`, { device: cow.name });
   const layout = layoutShared(h, source);
@@ -133,10 +134,7 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
     live = null;
     alloc = new BitmapAllocator(bits, chunkCount, cb, cow.name);
   }
-  if (!live && holdsStoreHeader(cow)) {
-    cow.write(0, new Uint8Array(HEADER_BYTES));
-    cow.flush();
-  }
+  if (!live) releaseStoreHeader(cow, opts.undo, cb / SECTOR_BYTES);
   let written = 0;
   const allocate = (): number => {
     const chunk = alloc.allocate();

@@ -23,8 +23,16 @@ export interface LiveTable {
 
 const MAX_RETRIES = 50;
 
+/** The engine's store over a live COW, as read at `asOf`. */
+export interface LiveRead {
+  store: PersistentStore;
+  /** Entries at the read before this one (as many as now at the first): [previous, count) are new. */
+  previous: number;
+  asOf: number;
+}
+
 export class LiveTableReader {
-  private lastCount = 0;
+  private lastCount: number | null = null;
   private readonly stable: BlockDevice;
 
   constructor(
@@ -34,16 +42,24 @@ export class LiveTableReader {
     this.stable = new StableReads(cow);
   }
 
-  read(): LiveTable {
+  /** The COW as the engine's read-only store, its table never shorter than at the last read. */
+  open(options: { onProgress?: (done: number, total: number) => void } = {}): LiveRead {
     for (let pass = 0; pass < MAX_RETRIES; pass++) {
-      const store = PersistentStore.open(this.stable);
-      const { table } = store.state;
-      if (table.count >= this.lastCount) {
-        this.lastCount = table.count;
-        return { chunkSectors: store.geometry.chunkSectors, oldChunk: table.oldChunk, newChunk: table.newChunk, count: table.count, valid: store.valid, asOf: this.now() };
+      const store = PersistentStore.open(this.stable, options);
+      const count = store.state.table.count;
+      if (count >= (this.lastCount ?? 0)) {
+        const previous = this.lastCount ?? count;
+        this.lastCount = count;
+        return { store, previous, asOf: this.now() };
       }
     }
-    throw new SnapscopeError('io', `${this.stable.name}: the exception table kept shrinking between reads; is it still the same COW?`, { device: this.stable.name });
+    throw new SnapscopeError('io', `${this.stable.name}: the exception table kept shrinking between reads; is it still the same COW (or is the kernel merging it)?`, { device: this.stable.name });
+  }
+
+  read(): LiveTable {
+    const { store, asOf } = this.open();
+    const { table } = store.state;
+    return { chunkSectors: store.geometry.chunkSectors, oldChunk: table.oldChunk, newChunk: table.newChunk, count: table.count, valid: store.valid, asOf };
   }
 }
 

@@ -3,7 +3,7 @@
  * to overflow, per snapshot-merge its progress, and the moments worth an alert (crossing the
  * warning threshold, the kernel invalidating it) — each reported once, as dmeventd would act once.
  */
-import type { SnapshotState, SnapshotStatus, SnapshotUsage } from './dm-target.ts';
+import type { SnapshotState, SnapshotStatus, SnapshotTable, SnapshotUsage } from './dm-target.ts';
 import { FillTracker, type FillEstimate } from './fill-tracker.ts';
 import { MergeTracker, type MergeEstimate } from './merge-tracker.ts';
 
@@ -12,6 +12,14 @@ export interface WatchedTarget {
   kind: 'snapshot' | 'snapshot-merge';
   chunkSectors: number;
   status: SnapshotStatus;
+}
+
+/**
+ * The targets a watch follows, from what discovery found: snapshots and merges that report a
+ * status (a snapshot-origin reports nothing; a target whose status line went missing is skipped).
+ */
+export function watchedTargets(found: readonly { name: string; table: SnapshotTable; status: SnapshotStatus | null }[]): WatchedTarget[] {
+  return found.flatMap((t) => (t.table.kind !== 'snapshot-origin' && t.status ? [{ name: t.name, kind: t.table.kind, chunkSectors: t.table.chunkSectors!, status: t.status }] : []));
 }
 
 export type WatchAlert = 'warn' | 'invalid' | 'merge-finished';

@@ -19,6 +19,15 @@ export class ExceptionTable {
     this.newChunk = new Float64Array(Math.max(16, capacity));
   }
 
+  /** A table over arrays already filled (the walker's), without a copy. */
+  static adopt(oldChunk: Float64Array, newChunk: Float64Array, count: number): ExceptionTable {
+    const t = new ExceptionTable(0);
+    t.oldChunk = oldChunk;
+    t.newChunk = newChunk;
+    t.count = count;
+    return t;
+  }
+
   /** Entry index holding origin chunk `origin`, or -1. */
   find(origin: number): number {
     if (!this.indexed) this.buildIndex();
@@ -31,13 +40,8 @@ export class ExceptionTable {
     }
   }
 
-  /** Makes room for `n` more entries (bulk load writes oldChunk/newChunk directly, then sets count). */
-  reserve(n: number): void {
-    while (this.count + n > this.oldChunk.length) this.grow();
-  }
-
-  /** Appends an entry without indexing it (bulk load; call buildIndex() after). */
-  append(origin: number, chunk: number): void {
+  /** Appends an entry without indexing it. */
+  private append(origin: number, chunk: number): void {
     if (this.count === this.oldChunk.length) this.grow();
     this.oldChunk[this.count] = origin;
     this.newChunk[this.count++] = chunk;
@@ -51,26 +55,14 @@ export class ExceptionTable {
     else this.insert(this.count - 1);
   }
 
-  /** Indexes every entry; returns [earlier, later] entries sharing an origin chunk, or null. */
-  buildIndex(): [number, number] | null {
+  /** Indexes every entry (the walker refused a table with an origin chunk twice). */
+  private buildIndex(): void {
     let size = 16;
     while (size < this.count * 2 + 2) size *= 2;
     this.slots = new Int32Array(size).fill(EMPTY);
     this.usedSlots = 0;
     this.indexed = true;
-    const mask = size - 1;
-    const { oldChunk, slots } = this;
-    for (let i = 0; i < this.count; i++) {
-      const origin = oldChunk[i]!;
-      let s = hash(origin) & mask;
-      for (let e = slots[s]!; e !== EMPTY; e = slots[s]!) {
-        if (oldChunk[e] === origin) return [e, i];
-        s = (s + 1) & mask;
-      }
-      slots[s] = i;
-      this.usedSlots++;
-    }
-    return null;
+    for (let i = 0; i < this.count; i++) this.insert(i);
   }
 
   /** Drops entries from `count` on (a merge consumed them). */
@@ -107,35 +99,11 @@ export class ExceptionTable {
 }
 
 /**
- * The first two entries (earlier, later) of `olds[0..count)` that share a value, or null, where
- * every value is at most `max`: a bitmap of values when it is small (up to 8 bytes per entry), so
- * an open checks for twins without building the lookup index; else the index's own check.
- */
-export function firstTwins(table: ExceptionTable, max: number): [number, number] | null {
-  const { oldChunk, count } = table;
-  if (max >= count * 64 || max >= 0x8000_0000) return table.buildIndex();
-  const seen = new Uint8Array((max >>> 3) + 1);
-  for (let i = 0; i < count; i++) {
-    const v = oldChunk[i]!;
-    const bit = 1 << (v & 7);
-    const byte = v >>> 3;
-    if ((seen[byte]! & bit) === 0) {
-      seen[byte] = seen[byte]! | bit;
-      continue;
-    }
-    return [oldChunk.indexOf(v), i];
-  }
-  return null;
-}
-
-/**
  * Visits, in table order, every index of `olds` whose value an earlier index holds too (negative
  * values, invalid entries, are skipped): one pass over a bitmap of values when they are small, else
  * over an open-addressing table of indexes; linear in the count where a sort would be n log n.
  */
-export function forEachRepeat(olds: Float64Array, visit: (index: number) => void): void {
-  let max = 0;
-  for (let i = 0; i < olds.length; i++) if (olds[i]! > max) max = olds[i]!;
+export function forEachRepeat(olds: Float64Array, visit: (index: number) => void, max = maxOf(olds)): void {
   if (max < olds.length * 64 && max < 0x8000_0000) {
     // Small values (the usual case: origin chunks of one device): a bitmap of values seen.
     const seen = new Uint8Array((max >>> 3) + 1);
@@ -164,6 +132,12 @@ export function forEachRepeat(olds: Float64Array, visit: (index: number) => void
     if (e === EMPTY) slots[s] = i;
     else visit(i);
   }
+}
+
+function maxOf(values: Float64Array): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
+  return max;
 }
 
 /** Chunk numbers up to 2^53: mix both halves (multiplicative hashing on 32 bits). */

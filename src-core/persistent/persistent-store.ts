@@ -10,24 +10,14 @@ import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import type { Task } from '../jobs/job.ts';
 import type { MergeResult, StoreMergeOptions } from '../merge-result.ts';
 import type { Occupancy } from '../occupancy.ts';
+import { checkOriginWrite } from '../origin-chunks.ts';
 import type { ExceptionStore, KernelStatus, MergeState, OpenOptions, SnapshotInfo, StoreInfo } from '../store.ts';
-import type { ExceptionTable } from './exception-table.ts';
-import {
-  ENTRY_BYTES,
-  Geometry,
-  HEADER_BYTES,
-  SNAP_MAGIC,
-  SNAPSHOT_DISK_VERSION,
-  chunkSizeProblem,
-  decodeHeader,
-  encodeHeader,
-  view,
-  writeLe64,
-  type DiskHeader,
-} from './format.ts';
+import type { CheckReport } from '../walk/findings.ts';
+import { PersistentWalk } from '../walk/persistent.ts';
+import { ExceptionTable } from './exception-table.ts';
+import { ENTRY_BYTES, Geometry, SNAP_MAGIC, SNAPSHOT_DISK_VERSION, chunkSizeProblem, encodeHeader, view, writeLe64, type DiskHeader } from './format.ts';
 import { createPersistentMerge, planPersistentMerge } from './merge.ts';
 import { chunkOccupancy } from './occupancy.ts';
-import { readTable } from './read-table.ts';
 
 export const SNAPSHOT_NAME = 'snap';
 
@@ -75,8 +65,8 @@ export class PersistentStore implements ExceptionStore {
   readonly chunkCount: number;
   readonly readOnly: boolean;
   readonly valid: boolean;
-  /** A persistent store opens only whole (read-table.ts refuses a damaged table). */
-  readonly damaged = false;
+  /** Opened tolerating damage and the walk found errors: read-only, and lookups it cannot prove fail. */
+  readonly damaged: boolean;
   readonly geometry: Geometry;
   /** The pstore state; merge.ts advances it. */
   readonly state: PstoreState;
@@ -89,25 +79,50 @@ export class PersistentStore implements ExceptionStore {
     state: PstoreState,
     readOnly: boolean,
     events: EventSink | undefined,
+    private readonly damage: TableDamage | null = null,
   ) {
     this.geometry = new Geometry(header.chunkSectors);
     this.chunkBytes = this.geometry.chunkBytes;
     this.chunkCount = Math.floor(cow.size / this.chunkBytes);
     this.valid = header.valid !== 0;
-    this.readOnly = readOnly || !this.valid || cow.readOnly;
+    this.damaged = damage !== null;
+    this.readOnly = readOnly || !this.valid || cow.readOnly || this.damaged;
     this.state = state;
     this.events = events;
   }
 
-  /** Reads the header and indexes every exception in one pass. Never writes. */
+  /**
+   * Reads the header and the table through the one walker (walk/persistent.ts), strict: the first
+   * error check would report is the open's error, naming chunk, entry and field. With
+   * `tolerateDamage` the walk is tolerant: a damaged table opens read-only, entries with a problem
+   * stay in their places (a bad field reads -1), and lookups of the origin chunks they name fail.
+   * Never writes.
+   */
   static open(cow: BlockDevice, opts: OpenOptions = {}): PersistentStore {
     if (opts.write && cow.readOnly) throw new SnapscopeError('read-only', `${cow.name} is open read-only`, { device: cow.name });
-    const header = readHeader(cow);
-    const geo = new Geometry(header.chunkSectors);
-    const chunkCount = Math.floor(cow.size / geo.chunkBytes);
-    const scanned = readTable(cow, geo, chunkCount, opts.onProgress);
-    const state: PstoreState = { ...scanned, nextFreeFromMerge: false, merge: null };
-    return new PersistentStore(cow, header, state, opts.write !== true, opts.events);
+    const walk = new PersistentWalk(cow, { mode: opts.tolerateDamage ? 'tolerant' : 'strict', keepTable: true });
+    let reported = 0;
+    while (!walk.step()) {
+      const through = walk.readThrough();
+      if (opts.onProgress && through !== reported) opts.onProgress((reported = through), walk.chunkCount);
+    }
+    const report = walk.result();
+    if (!walk.geometry) {
+      // Not even the table can be located: nothing to show.
+      const f = report.findings.find((x) => x.severity === 'error')!;
+      throw new SnapscopeError('corrupt', `${cow.name}: ${f.message} (chunk ${f.chunk}) [${f.kind}]`, { device: cow.name, chunk: f.chunk });
+    }
+    const t = walk.table();
+    const state: PstoreState = {
+      table: ExceptionTable.adopt(t.oldChunk, t.newChunk, t.count),
+      currentArea: t.currentArea,
+      committed: t.committed,
+      nextFree: t.nextFree,
+      nextFreeFromMerge: false,
+      merge: null,
+    };
+    const damage = report.errors > 0 ? tableDamage(walk, report) : null;
+    return new PersistentStore(cow, walk.header, state, opts.write !== true, opts.events, damage);
   }
 
   /** Formats `cow` as a new, empty store, as the kernel does on first activation, and opens it for writing. */
@@ -153,18 +168,27 @@ export class PersistentStore implements ExceptionStore {
         field: 'valid',
       });
     }
+    if (this.damage && (this.damage.anyOrigin !== null || this.damage.origins.has(origin))) {
+      const area = this.damage.anyOrigin ?? this.damage.origins.get(origin)!;
+      throw new SnapscopeError('corrupt', `the mapping of origin chunk ${origin} cannot be proven: a table entry naming ${this.damage.anyOrigin === null ? 'it' : 'no valid origin chunk'} is damaged (run snapscope check)`, {
+        device: this.cow.name,
+        chunk: area,
+        path: [area],
+      });
+    }
     const entry = this.state.table.find(origin);
     return entry < 0 ? -1 : this.state.table.newChunk[entry]!;
   }
 
+  /** Every exception (a damaged table: those whose entry is whole), by origin chunk. */
   forEachException(visit: (origin: number, chunk: number, slots: bigint) => void): void {
     const { oldChunk, newChunk } = this.state.table;
-    for (const entry of this.entriesByOrigin()) visit(oldChunk[entry]!, newChunk[entry]!, 1n);
+    for (const entry of this.entriesByOrigin()) if (oldChunk[entry]! >= 0 && newChunk[entry]! >= 0) visit(oldChunk[entry]!, newChunk[entry]!, 1n);
   }
 
   snapshots(): SnapshotInfo[] {
-    const n = this.exceptions;
-    return [{ slot: 0, name: SNAPSHOT_NAME, uuid: '', created: null, exceptions: n, unique: n, shared: 0, bytes: n * this.chunkBytes }];
+    const n = this.exceptions - (this.damage?.badEntries ?? 0);
+    return [{ slot: 0, name: SNAPSHOT_NAME, uuid: '', created: null, exceptions: n, unique: n, shared: 0, bytes: n * this.chunkBytes, ...(this.damage ? { damaged: true } : {}) }];
   }
 
   /** The three numbers of `dmsetup status` (allocated/total metadata), in sectors. */
@@ -188,6 +212,8 @@ export class PersistentStore implements ExceptionStore {
     const { nextFree, currentArea } = this.state;
     const notes: string[] = [];
     if (!this.valid) notes.push('invalidated by the kernel (valid = 0, e.g. the COW overflowed): read-only, snapshot reads fail');
+    const d = this.damage;
+    if (d) notes.push(`table damaged: ${d.errors} error${d.errors === 1 ? '' : 's'} and ${d.warnings} warning${d.warnings === 1 ? '' : 's'} found, run snapscope check (opened read-only)`);
     return {
       format: 'persistent',
       device: this.cow.name,
@@ -218,6 +244,7 @@ export class PersistentStore implements ExceptionStore {
       tree: null,
       merge: this.state.merge && { ...this.state.merge },
       notes,
+      ...(d ? { damage: { errors: d.errors, warnings: d.warnings, first: d.first } } : {}),
     };
   }
 
@@ -380,13 +407,9 @@ export class PersistentStore implements ExceptionStore {
     offset: number,
     write: (chunk: number, at: number, piece: Uint8Array) => void,
   ): void {
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new SnapscopeError('usage', `offset ${offset} is not a byte offset`, { device: origin.name, chunk });
+    checkOriginWrite(origin, this.chunkBytes, chunk, offset, data.length);
     const start = chunk * this.chunkBytes + offset;
-    if (!Number.isSafeInteger(start) || chunk < 0 || offset < 0 || start + data.length > origin.size) {
-      throw new SnapscopeError('usage', `a write of ${data.length} bytes at chunk ${chunk} + ${offset} is past the end of the origin ${origin.name}`, {
-        device: origin.name,
-        chunk,
-      });
-    }
     let done = 0;
     while (done < data.length) {
       const pos = start + done;
@@ -432,42 +455,33 @@ export class PersistentStore implements ExceptionStore {
   }
 }
 
-function readHeader(cow: BlockDevice): DiskHeader {
-  if (cow.size < SECTOR_BYTES) {
-    throw new SnapscopeError('not-a-store', `${cow.name} (${cow.size} bytes) is too short for a persistent COW header`, { device: cow.name });
+/** What a tolerant open found: the origin chunks whose mapping the table cannot prove, and where. */
+interface TableDamage {
+  errors: number;
+  warnings: number;
+  first: string;
+  /** Origin chunk → the area chunk of a damaged entry naming it (a bad new_chunk, or remapped twice). */
+  origins: Map<number, number>;
+  /** An entry's old_chunk is unreadable, so no lookup can be proven: the area chunk holding it, or null. */
+  anyOrigin: number | null;
+  /** Entries with a bad old_chunk or new_chunk. */
+  badEntries: number;
+}
+
+function tableDamage(walk: PersistentWalk, report: CheckReport): TableDamage {
+  const { oldChunk, newChunk, count } = walk.table();
+  const geo = walk.geometry!;
+  const areaOf = (i: number): number => geo.areaLocation(Math.floor(i / geo.exceptionsPerArea));
+  const origins = new Map<number, number>();
+  let anyOrigin: number | null = null;
+  let badEntries = 0;
+  for (let i = 0; i < count; i++) {
+    if (oldChunk[i]! >= 0 && newChunk[i]! >= 0) continue;
+    badEntries++;
+    if (oldChunk[i]! < 0) anyOrigin ??= areaOf(i);
+    else origins.set(oldChunk[i]!, areaOf(i));
   }
-  const bytes = new Uint8Array(HEADER_BYTES);
-  cow.read(0, bytes);
-  const h = decodeHeader(bytes);
-  const where = { device: cow.name, chunk: 0 };
-  if (h.magic === 0) {
-    throw new SnapscopeError('not-a-store', `${cow.name} has an all-zero header: not a store yet (the kernel would format it as a new, empty snapshot)`, {
-      ...where,
-      offset: 0,
-      field: 'magic',
-    });
-  }
-  if (h.magic !== SNAP_MAGIC) {
-    throw new SnapscopeError('not-a-store', `${cow.name}: bad magic 0x${h.magic.toString(16).padStart(8, '0')} at offset 0 (a persistent COW has 0x70416e53, "SnAp")`, {
-      ...where,
-      offset: 0,
-      field: 'magic',
-    });
-  }
-  if (h.version !== SNAPSHOT_DISK_VERSION) {
-    throw new SnapscopeError('corrupt', `${cow.name}: header version ${h.version} at offset 8 (the kernel handles only version 1)`, { ...where, offset: 8, field: 'version' });
-  }
-  const problem = chunkSizeProblem(h.chunkSectors);
-  if (problem) {
-    throw new SnapscopeError('corrupt', `${cow.name}: header chunk_size ${h.chunkSectors} sectors at offset 12 ${problem}`, { ...where, offset: 12, field: 'chunk_size' });
-  }
-  const chunkBytes = h.chunkSectors * SECTOR_BYTES;
-  if (2 * chunkBytes > cow.size) {
-    throw new SnapscopeError(
-      'corrupt',
-      `${cow.name}: header chunk_size ${h.chunkSectors} sectors (${chunkBytes} bytes) at offset 12 leaves no room for metadata area 0 in a ${cow.size}-byte device (truncated COW, or a bad chunk size)`,
-      { ...where, offset: 12, field: 'chunk_size' },
-    );
-  }
-  return h;
+  for (const i of walk.originRepeats) origins.set(oldChunk[i]!, areaOf(i));
+  const f = report.findings.find((x) => x.severity === 'error');
+  return { errors: report.errors, warnings: report.warnings, first: f ? `${f.message} (chunk ${f.chunk}) [${f.kind}]` : '', origins, anyOrigin, badEntries };
 }

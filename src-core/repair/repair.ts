@@ -21,7 +21,7 @@ import { slotsOfHalves } from '../shared/mask.ts';
 import { SNAPSHOT_DISK_VERSION } from '../persistent/format.ts';
 import { ExceptionList } from '../ir/exception-list.ts';
 import type { DumpHeader } from '../ir/model.ts';
-import { checkRestorable, restore } from '../ir/restore.ts';
+import { checkRestorable, restore, type RestoreOptions } from '../ir/restore.ts';
 import type { BuildResult } from '../ir/shared-builder.ts';
 
 /** Origins first..last lost the exceptions of the snapshots in `slots`. */
@@ -73,11 +73,12 @@ export function planRepair(cow: BlockDevice): RepairPlan {
 
 /**
  * Writes the plan with restore's builders, which rebuild a shared store beside the chunks the
- * damaged one uses and switch with the header write (ir/live-store.ts): an interrupted repair in
- * place leaves the store as it was or repaired.
+ * damaged one uses and switch with the header write (ir/live-store.ts), and mark a persistent one
+ * with `opts.undo` before overwriting its table (persistent/restore-intent.ts): an interrupted
+ * repair in place leaves the store as it was (after the undo at the next open) or repaired.
  */
-export function applyRepair(target: BlockDevice, plan: RepairPlan): BuildResult {
-  return restore(target, plan.header, plan.kept);
+export function applyRepair(target: BlockDevice, plan: RepairPlan, opts: RestoreOptions = {}): BuildResult {
+  return restore(target, plan.header, plan.kept, opts);
 }
 
 function refuseFatal(report: CheckReport, cow: BlockDevice): void {
@@ -207,10 +208,12 @@ function planPersistent(cow: BlockDevice): RepairPlan {
   // earlier entry remaps (never from the report's findings, which stop at MAX_FINDINGS).
   let prefix = -1;
   let why: FindingKind = 'p-area-past-device';
-  const check = new PersistentWalk(cow, (old, chunk, problem) => {
-    if (problem !== null && prefix < 0) [prefix, why] = [olds.length, problem];
-    olds.push(old);
-    news.push(chunk);
+  const check = new PersistentWalk(cow, {
+    visit: (old, chunk, problem) => {
+      if (problem !== null && prefix < 0) [prefix, why] = [olds.length, problem];
+      olds.push(old);
+      news.push(chunk);
+    },
   });
   const report = runToEnd(check);
   refuseFatal(report, cow);

@@ -43,7 +43,7 @@ export function openLab(source: TeachSource): Lab {
 function restoreDump(text: string, label: string): MemoryDevice {
   const list = new ExceptionList();
   const reader = new DumpReader(label, (o, c, lo, hi) => list.push(o, c, lo, hi));
-  for (const line of text.split('\n')) reader.line(line);
+  reader.write(text);
   const header = reader.finish();
   if (header.format !== 'shared') throw new SnapscopeError('unsupported', `${label} is a ${header.format} store: teaching mode shows the shared B-tree`);
   const bytes = header.chunkCount * header.chunkBytes;

@@ -25,7 +25,6 @@ export const FINDING_KINDS = {
   'p-chunk-duplicate': { format: 'persistent', severity: 'error', summary: 'two exceptions use the same new_chunk' },
   'p-origin-duplicate': { format: 'persistent', severity: 'error', summary: 'two exceptions remap the same old_chunk' },
   'p-entry-after-end': { format: 'persistent', severity: 'error', summary: 'a non-zero entry after the end of the table in the last area (the kernel ignores it: a lost exception?)' },
-  'p-area-not-full': { format: 'persistent', severity: 'warning', summary: 'an area ends the table but the next area holds entries (the kernel ignores them)' },
   'p-usage-leak': { format: 'persistent', severity: 'warning', summary: 'data chunks below the next free chunk that no exception uses (counted as allocated by the kernel)' },
   // shared store (docs/format-shared.md)
   's-header-corrupt': { format: 'shared', severity: 'error', summary: 'a header field cannot be decoded (a le64 above 2^53); nothing else can be checked' },

@@ -1,7 +1,10 @@
 /**
- * Checks a persistent (kernel) COW: the header, then the exception table area by area as the
- * kernel reads it (docs/format-persistent.md), then cross-checks over the whole table. Memory:
- * one bit per COW chunk, one float per exception and an index table (for duplicate old_chunks).
+ * The one walker of a persistent (kernel) COW: the header, then the exception table area by area
+ * as the kernel reads it (docs/format-persistent.md, "Reading rules"), then cross-checks over the
+ * whole table. Strict (the engine's open, the live reader): the first error throws, naming chunk,
+ * entry and field. Tolerant (check, repair, dump, stats, a damaged store's info): every problem is
+ * a finding and the walk goes on. Memory: one bit per COW chunk, one float per exception (two
+ * when the table is kept for the engine).
  */
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import type { Task } from '../jobs/job.ts';
@@ -13,6 +16,7 @@ import {
   ENTRY_FIELDS,
   HEADER_BYTES,
   NUM_SNAPSHOT_HDR_CHUNKS,
+  SNAP_MAGIC,
   SNAPSHOT_DISK_VERSION,
   Geometry,
   chunkSizeProblem,
@@ -26,58 +30,119 @@ import { forEachRepeat } from '../persistent/exception-table.ts';
 import { Bitset } from './bitset.ts';
 import { FindingLog, type CheckReport } from './findings.ts';
 import type { FindingKind } from './kinds.ts';
+import type { WalkMode } from './shared.ts';
 
-type Phase = 'table' | 'next-area' | 'cross-check' | 'done';
+type Phase = 'table' | 'cross-check' | 'done';
 
 /**
  * Receives every table entry in table order (before the end), valid or not (repair needs the
  * positions), with the first problem found in the entry itself or null. A duplicate old_chunk
- * shows only over the whole table: `firstOriginDuplicate` after the check.
+ * shows only over the whole table: `firstOriginDuplicate` after the walk.
  */
 export type EntryVisitor = (oldChunk: number, newChunk: number, problem: FindingKind | null) => void;
 
+export interface PersistentWalkOptions {
+  /** Default 'tolerant'. */
+  mode?: WalkMode;
+  visit?: EntryVisitor;
+  /** Keep new_chunk of every entry too (`table()`): the engine's open indexes it. */
+  keepTable?: boolean;
+}
+
+/** The table as walked: entry i is (oldChunk[i], newChunk[i]); a bad part of an entry reads -1. */
+export interface WalkedTable {
+  oldChunk: Float64Array;
+  newChunk: Float64Array;
+  count: number;
+  /** The kernel's current_area (the first area not full) and entries in it (current_committed). */
+  currentArea: number;
+  committed: number;
+  /** The kernel's next_free after loading. */
+  nextFree: number;
+}
+
+/** True on little-endian hosts, where a Uint32Array over an area piece reads its le32 words as they are. */
+const HOST_LE = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** Entries the arrays start with: the data chunks of the device, capped (untouched pages cost no memory). */
+const INITIAL_CAPACITY_CAP = 1 << 22;
+
 export class PersistentWalk implements Task<CheckReport> {
-  readonly log = new FindingLog();
+  readonly log: FindingLog;
   readonly header: DiskHeader;
   private readonly geo: Geometry | null;
   readonly chunkCount: number;
   private readonly used: Bitset;
-  private olds = new Float64Array(1024);
+  private readonly visit: EntryVisitor | null;
+  private olds: Float64Array;
+  private news: Float64Array | null;
   /** Table index of the first entry remapping an old_chunk an earlier entry remaps, or -1. */
   firstOriginDuplicate = -1;
+  /** Table indexes of every entry remapping an old_chunk an earlier entry remaps. */
+  readonly originRepeats: number[] = [];
   private exceptions = 0;
   /** Highest valid new_chunk: the kernel's next_free is one past it. */
   private maxChunk = NUM_SNAPSHOT_HDR_CHUNKS;
+  /**
+   * One bit per old_chunk value seen, below `seenBits` (virtual memory: only touched pages cost):
+   * entries whose old_chunk an earlier entry holds are found during the table pass. A value at or
+   * above it sends the whole table through `forEachRepeat` at the end instead.
+   */
+  private readonly seen: Uint32Array;
+  private readonly seenBits: number;
+  private seenOverflow = false;
+  private readonly repeats: number[] = [];
+  /** Bits of `used` set for the header and the area locations before the walk. */
+  private metadataMarks = 0;
   private area = 0;
+  /** Entries in the last area read (the end of the table when it is not full). */
+  private committed = 0;
   private phase: Phase = 'table';
   private readonly buf: Uint8Array;
+  private readonly bufView: DataView;
+  /** The piece's le32 words as numbers: a view of `buf` on little-endian hosts, a decoded copy elsewhere. */
+  private readonly words32: Uint32Array;
 
   constructor(
     private readonly cow: BlockDevice,
-    private readonly visit: EntryVisitor | null = null,
+    opts: PersistentWalkOptions = {},
   ) {
-    if (cow.size < HEADER_BYTES) throw new SnapscopeError('not-a-store', `${cow.name} is too short for a persistent header`, { device: cow.name });
-    const head = new Uint8Array(HEADER_BYTES);
-    cow.read(0, head);
-    const h = decodeHeader(head);
-    this.header = h;
-    if (h.valid === 0) this.log.add('p-header-invalid', 0, 'the snapshot was invalidated by the kernel (it overflowed or failed); it cannot be activated', { expected: 1, found: 0 });
-    if (h.version !== SNAPSHOT_DISK_VERSION) this.log.add('p-header-version', 0, `unknown header version ${h.version}`, { expected: SNAPSHOT_DISK_VERSION, found: h.version });
-    // What PersistentStore.open refuses: a chunk size the kernel rejects, or one that leaves no
-    // room for the header and area 0.
+    this.log = new FindingLog(opts.mode === 'strict' ? cow.name : null);
+    this.visit = opts.visit ?? null;
+    this.header = readHeader(cow);
+    const h = this.header;
+    if (h.valid === 0) this.log.add('p-header-invalid', 0, 'the snapshot was invalidated by the kernel (it overflowed or failed); it cannot be activated', { field: 'valid', expected: 1, found: 0 });
+    if (h.version !== SNAPSHOT_DISK_VERSION) this.log.add('p-header-version', 0, `header version ${h.version} at offset 8: the kernel reads only version ${SNAPSHOT_DISK_VERSION}`, { field: 'version', expected: SNAPSHOT_DISK_VERSION, found: h.version });
+    // A chunk size the kernel rejects, or one that leaves no room for the header and area 0.
+    const chunkBytes = h.chunkSectors * SECTOR_BYTES;
     const problem =
-      chunkSizeProblem(h.chunkSectors) ?? (2 * h.chunkSectors * SECTOR_BYTES > cow.size ? `leaves no room for metadata area 0 in a ${cow.size}-byte device` : null);
+      chunkSizeProblem(h.chunkSectors) ?? (2 * chunkBytes > cow.size ? `(${chunkBytes} bytes) leaves no room for metadata area 0 in a ${cow.size}-byte device (truncated, or a bad chunk size?)` : null);
+    let capacity = 0;
     if (problem) {
-      this.log.add('p-header-chunk-size', 0, `chunk size ${h.chunkSectors} sectors ${problem}; the table cannot be located`, { found: h.chunkSectors });
+      this.log.add('p-header-chunk-size', 0, `chunk_size ${h.chunkSectors} sectors at offset 12 ${problem}; the table cannot be located`, { field: 'chunk_size', found: h.chunkSectors });
       this.geo = null;
       this.chunkCount = 0;
       this.phase = 'done';
     } else {
       this.geo = new Geometry(h.chunkSectors);
       this.chunkCount = Math.floor(cow.size / this.geo.chunkBytes);
+      capacity = Math.max(16, Math.min(this.chunkCount, INITIAL_CAPACITY_CAP));
     }
+    // Header and area locations start out used: one bit test per entry finds a new_chunk on
+    // metadata or used twice (judgeEntry then says which).
     this.used = new Bitset(this.chunkCount);
+    this.seenBits = Math.min(this.chunkCount * 64, 0x8000_0000);
+    this.seen = new Uint32Array(Math.ceil(this.seenBits / 32));
+    if (this.geo) {
+      this.used.set(0);
+      this.metadataMarks = 1;
+      for (let c = this.geo.areaLocation(0); c < this.chunkCount; c += this.geo.stride, this.metadataMarks++) this.used.set(c);
+    }
+    this.olds = new Float64Array(capacity);
+    this.news = opts.keepTable ? new Float64Array(capacity) : null;
     this.buf = new Uint8Array(Math.min(this.geo?.chunkBytes ?? 0, AREA_READ_BYTES));
+    this.bufView = view(this.buf);
+    this.words32 = HOST_LE ? new Uint32Array(this.buf.buffer, 0, this.buf.length >>> 2) : new Uint32Array(this.buf.length >>> 2);
   }
 
   get geometry(): Geometry | null {
@@ -93,11 +158,17 @@ export class PersistentWalk implements Task<CheckReport> {
     return this.geo?.chunkBytes ?? 0;
   }
 
+  /** The table walked (with `keepTable`, after the walk): the arrays themselves, not copies. */
+  table(): WalkedTable {
+    if (!this.news) throw new Error('PersistentWalk.table() needs keepTable');
+    const { nextFree, currentArea } = this.kernelCursor();
+    return { oldChunk: this.olds, newChunk: this.news, count: this.exceptions, currentArea, committed: this.committed, nextFree };
+  }
+
   step(): boolean {
     const geo = this.geo;
     if (geo === null || this.phase === 'done') return true;
     if (this.phase === 'table') this.readArea(geo);
-    else if (this.phase === 'next-area') this.checkNextArea(geo);
     else this.crossCheck(geo);
     return this.finished();
   }
@@ -111,6 +182,12 @@ export class PersistentWalk implements Task<CheckReport> {
     return { phase: this.phase === 'table' ? 'check table' : 'cross-check', done: Math.min(this.area, total), total, unit: 'areas' };
   }
 
+  /** How far into the device the table has been read, in chunks (the open's progress). */
+  readThrough(): number {
+    if (!this.geo) return 0;
+    return Math.min(this.geo.areaLocation(this.area) + (this.phase === 'table' ? 0 : this.geo.stride), this.chunkCount);
+  }
+
   result(): CheckReport {
     return this.log.report({
       format: 'persistent',
@@ -122,52 +199,135 @@ export class PersistentWalk implements Task<CheckReport> {
     });
   }
 
-  /** One metadata area; a full area means the table goes on in the next one. */
+  /**
+   * One metadata area; a full area means the table goes on in the next one. An entry that passes
+   * the inline tests below (which run once per exception, so imports are hoisted into locals) is
+   * stored directly; any other entry, and every entry when there is a visitor, goes through
+   * `judgeEntry`, which names the problem.
+   */
   private readArea(geo: Geometry): void {
     const chunk = geo.areaLocation(this.area);
     if (chunk >= this.chunkCount) {
       const why = this.area === 0 ? 'area 0' : `area ${this.area - 1} is full, so area ${this.area}`;
-      this.log.add('p-area-past-device', chunk, `${why} should be at chunk ${chunk}, past the end of the device (${this.chunkCount} chunks)`, { expected: `< ${this.chunkCount}`, found: chunk });
+      this.log.add('p-area-past-device', chunk, `${why} should be at chunk ${chunk}, past the end of the device (${this.chunkCount} chunks; truncated?)`, { expected: `< ${this.chunkCount}`, found: chunk });
       this.phase = 'cross-check';
       return;
     }
-    const v = view(this.buf);
+    const epa = geo.exceptionsPerArea;
+    const chunkCount = this.chunkCount;
+    const entryBytes = ENTRY_BYTES;
+    const buf = this.buf;
+    const v = this.bufView;
+    const w32 = this.words32;
+    const words = this.used.words;
+    const fast = this.visit === null;
+    this.reserve(epa);
+    const olds = this.olds;
+    const news = this.news;
+    let n = this.exceptions;
+    let maxChunk = this.maxChunk;
+    const seen = this.seen;
+    const seenBits = this.seenBits;
     let end = -1;
-    for (let i = 0; i < geo.exceptionsPerArea; i++) {
-      const at = this.areaPiece(chunk, i);
-      if (end >= 0) {
-        if (!isZeroEntry(v, at)) this.log.add('p-entry-after-end', chunk, `entry ${i} is past the end of the table (entry ${end}); the kernel ignores it`, { entry: i, expected: 'zero', found: entryText(v, at) });
-        continue;
+    for (let i = 0, at = buf.length; i < epa; i++, at += entryBytes) {
+      if (at === buf.length) {
+        this.cow.read(chunk * geo.chunkBytes + i * entryBytes, buf);
+        if (!HOST_LE) for (let k = 0; k < w32.length; k++) w32[k] = v.getUint32(k * 4, true);
+        at = 0;
       }
-      const newChunk = readLe64(v, at + ENTRY_FIELDS.newChunk.offset);
-      if (newChunk === 0) {
+      // The entry's le32 words: old_chunk low, high, new_chunk low, high.
+      const k = at >>> 2;
+      const newLo = w32[k + 2]!;
+      const newHi = w32[k + 3]!;
+      if (newLo === 0 && newHi === 0) {
         end = i;
-        if (!isZeroEntry(v, at)) this.log.add('p-entry-after-end', chunk, `entry ${i} has new_chunk 0, which ends the table, but a non-zero old_chunk`, { entry: i, expected: 'zero', found: entryText(v, at) });
+        break;
+      }
+      const oldHi = w32[k + 1]!;
+      const newChunk = newHi * 0x1_0000_0000 + newLo;
+      const word = newChunk >>> 5;
+      const bit = 1 << (newChunk & 31);
+      if (!fast || oldHi >= 0x20_0000 || newChunk >= chunkCount || (words[word]! & bit) !== 0) {
+        this.exceptions = n;
+        this.maxChunk = maxChunk;
+        this.judgeEntry(geo, chunk, i, v, at, newChunk);
+        n = this.exceptions;
+        maxChunk = this.maxChunk;
         continue;
       }
-      this.addException(geo, chunk, i, v, at, newChunk);
+      words[word] = words[word]! | bit;
+      const old = oldHi * 0x1_0000_0000 + w32[k]!;
+      if (old < seenBits) {
+        const sw = old >>> 5;
+        const sb = 1 << (old & 31);
+        const x = seen[sw]!;
+        if ((x & sb) !== 0) this.repeats.push(n);
+        else seen[sw] = x | sb;
+      } else this.seenOverflow = true;
+      olds[n] = old;
+      if (news !== null) news[n] = newChunk;
+      n++;
+      if (newChunk > maxChunk) maxChunk = newChunk;
     }
-    if (end < 0) this.area++;
-    else this.phase = 'next-area';
+    this.exceptions = n;
+    this.maxChunk = maxChunk;
+    // Areas after the one that ends the table are not read: the kernel never reads them, and
+    // zeroes one before using it; a merge cut by a power loss may leave entries there.
+    if (end >= 0) {
+      this.committed = end;
+      this.checkAfterEnd(geo, chunk, end);
+      this.phase = 'cross-check';
+    } else {
+      this.area++;
+      this.committed = 0;
+    }
   }
 
-  private addException(geo: Geometry, chunk: number, i: number, v: DataView, at: number, newChunk: number): void {
-    if (this.exceptions === this.olds.length) {
-      const grown = new Float64Array(this.olds.length * 2);
-      grown.set(this.olds);
-      this.olds = grown;
+  /** Entries after the end in the area that ends the table: the kernel ignores them, and its next commit rewrites them back. */
+  private checkAfterEnd(geo: Geometry, chunk: number, end: number): void {
+    const v = this.bufView;
+    for (let i = end; i < geo.exceptionsPerArea; i++) {
+      const at = this.areaPiece(chunk, i);
+      if (isZeroEntry(v, at)) continue;
+      const what = i === end ? `entry ${i} has new_chunk 0, which ends the table, but a non-zero old_chunk` : `entry ${i} is past the end of the table (entry ${end}); the kernel ignores it`;
+      this.log.add('p-entry-after-end', chunk, what, { entry: i, field: i === end ? 'old_chunk' : 'new_chunk', expected: 'zero', found: entryText(v, at) });
     }
+  }
+
+  /** Room for `n` more entries. */
+  private reserve(n: number): void {
+    if (this.exceptions + n <= this.olds.length) return;
+    const size = Math.max(this.olds.length * 2, this.exceptions + n);
+    const olds = new Float64Array(size);
+    olds.set(this.olds.subarray(0, this.exceptions));
+    this.olds = olds;
+    if (this.news) {
+      const news = new Float64Array(size);
+      news.set(this.news.subarray(0, this.exceptions));
+      this.news = news;
+    }
+  }
+
+  /** One entry with every rule named: records it, and its problem as a finding (strict: throws). */
+  private judgeEntry(geo: Geometry, chunk: number, i: number, v: DataView, at: number, newChunk: number): void {
     const old = readLe64(v, at + ENTRY_FIELDS.oldChunk.offset);
-    this.olds[this.exceptions++] = old;
-    if (old < 0) this.log.add('p-origin-invalid', chunk, 'old_chunk is at or above 2^53: not a chunk number', { entry: i, found: le64Hex(v, at + ENTRY_FIELDS.oldChunk.offset) });
+    if (old < 0) this.log.add('p-origin-invalid', chunk, `old_chunk ${le64Hex(v, at + ENTRY_FIELDS.oldChunk.offset)} is at or above 2^53: not a chunk number`, { entry: i, field: 'old_chunk', found: le64Hex(v, at + ENTRY_FIELDS.oldChunk.offset) });
     const newProblem = this.checkNewChunk(geo, chunk, i, v, at, newChunk);
+    const n = this.exceptions++;
+    this.olds[n] = old;
+    if (old >= this.seenBits) this.seenOverflow = true;
+    else if (old >= 0) {
+      if ((this.seen[old >>> 5]! & (1 << (old & 31))) !== 0) this.repeats.push(n);
+      else this.seen[old >>> 5]! |= 1 << (old & 31);
+    }
+    if (this.news) this.news[n] = newProblem === null ? newChunk : -1;
     this.visit?.(old, newChunk, old < 0 ? 'p-origin-invalid' : newProblem);
   }
 
   /** new_chunk: a data chunk of the device that no earlier entry uses; else the finding's kind. */
   private checkNewChunk(geo: Geometry, chunk: number, i: number, v: DataView, at: number, newChunk: number): FindingKind | null {
-    if (newChunk < 0 || newChunk >= this.chunkCount) {
-      this.log.add('p-chunk-out-of-range', chunk, `new_chunk is past the end of the device (${this.chunkCount} chunks)`, { ...entryWhere(v, at, i, newChunk), expected: `< ${this.chunkCount}` });
+    if (newChunk >= this.chunkCount) {
+      this.log.add('p-chunk-out-of-range', chunk, `new_chunk ${newChunkText(v, at, newChunk)} is past the end of the device (${this.chunkCount} chunks; truncated?)`, { ...entryWhere(v, at, i, newChunk), expected: `< ${this.chunkCount}` });
       return 'p-chunk-out-of-range';
     }
     if (geo.isMetadataChunk(newChunk)) {
@@ -180,20 +340,6 @@ export class PersistentWalk implements Task<CheckReport> {
     }
     this.maxChunk = Math.max(this.maxChunk, newChunk);
     return null;
-  }
-
-  /** The kernel stops at the last area; anything in the next one was lost or is stale. */
-  private checkNextArea(geo: Geometry): void {
-    this.phase = 'cross-check';
-    const chunk = geo.areaLocation(this.area + 1);
-    if (chunk >= this.chunkCount) return;
-    const v = view(this.buf);
-    for (let i = 0; i < geo.exceptionsPerArea; i++) {
-      const at = this.areaPiece(chunk, i);
-      if (isZeroEntry(v, at)) continue;
-      this.log.add('p-area-not-full', chunk, `area ${this.area} is not full, so the table ends there, but area ${this.area + 1} holds entries the kernel ignores`, { entry: i, expected: 'zero', found: entryText(v, at) });
-      return;
-    }
   }
 
   /** Entry i of the area in `chunk`: its offset in `buf`, which holds the area piece by piece (AREA_READ_BYTES). */
@@ -209,23 +355,37 @@ export class PersistentWalk implements Task<CheckReport> {
     this.phase = 'done';
   }
 
-  /** A hash of entry indexes finds duplicate old_chunks in one linear pass, no per-exception objects. */
+  /** Entries remapping an old_chunk an earlier entry remaps: found during the table pass, or here by one linear pass when values were too large for its bitmap. */
   private findOriginDuplicates(geo: Geometry): void {
     const olds = this.olds.subarray(0, this.exceptions);
-    forEachRepeat(olds, (n) => {
+    const each = (visit: (n: number) => void): void => {
+      if (this.seenOverflow) forEachRepeat(olds, visit);
+      else for (const n of this.repeats) visit(n);
+    };
+    each((n) => {
       const old = olds[n]!;
       if (this.firstOriginDuplicate < 0) this.firstOriginDuplicate = n;
+      this.originRepeats.push(n);
       const epa = geo.exceptionsPerArea;
-      this.log.add('p-origin-duplicate', geo.areaLocation(Math.floor(n / epa)), `old_chunk ${old} already has an exception earlier in the table`, { entry: n % epa, expected: 'one exception per old_chunk', found: old });
+      // The earlier entry is named for the first duplicate (a search per duplicate would be quadratic).
+      const first = this.firstOriginDuplicate === n ? olds.indexOf(old) : -1;
+      const earlier = first < 0 ? 'earlier in the table' : `in entry ${first % epa} of area ${Math.floor(first / epa)}`;
+      this.log.add('p-origin-duplicate', geo.areaLocation(Math.floor(n / epa)), `old_chunk ${old} already has an exception ${earlier}`, { entry: n % epa, field: 'old_chunk', expected: 'one exception per old_chunk', found: old });
     });
   }
 
-  /** The kernel counts every chunk below next_free as allocated: unused ones are leaks. */
+  /**
+   * The kernel counts every chunk below next_free as allocated: unused ones are leaks. Every used
+   * chunk is a data chunk below next_free, so equal counts mean no leak (no scan chunk by chunk).
+   */
   private findLeaks(geo: Geometry): void {
     const nextFree = this.maxChunk + 1;
+    const first = NUM_SNAPSHOT_HDR_CHUNKS + 1;
+    const areasBelow = nextFree > first ? Math.floor((nextFree - first) / geo.stride) : 0;
+    if (this.used.count() - this.metadataMarks === Math.max(0, nextFree - first - areasBelow)) return;
     let run = -1;
     let leaked = 0;
-    for (let c = NUM_SNAPSHOT_HDR_CHUNKS + 1; c <= nextFree; c++) {
+    for (let c = first; c <= nextFree; c++) {
       if (c < nextFree && geo.isMetadataChunk(c)) continue; // areas neither leak nor end a run
       if (c < nextFree && !this.used.has(c)) {
         if (run < 0) run = c;
@@ -239,9 +399,27 @@ export class PersistentWalk implements Task<CheckReport> {
   }
 }
 
+/** The header; only "not a store at all" throws (too short, no magic): the rest are findings. */
+function readHeader(cow: BlockDevice): DiskHeader {
+  if (cow.size < SECTOR_BYTES) throw new SnapscopeError('not-a-store', `${cow.name} (${cow.size} bytes) is too short for a persistent COW header`, { device: cow.name });
+  const head = new Uint8Array(HEADER_BYTES);
+  cow.read(0, head);
+  const h = decodeHeader(head);
+  const where = { device: cow.name, chunk: 0, offset: 0, field: 'magic' };
+  if (h.magic === 0) throw new SnapscopeError('not-a-store', `${cow.name} has an all-zero header: not a store yet (the kernel would format it as a new, empty snapshot)`, where);
+  if (h.magic !== SNAP_MAGIC) {
+    throw new SnapscopeError('not-a-store', `${cow.name}: bad magic 0x${h.magic.toString(16).padStart(8, '0')} at offset 0 (a persistent COW has 0x70416e53, "SnAp")`, where);
+  }
+  return h;
+}
+
 /** Where a finding about an entry's new_chunk is (built only for a finding: checks run once per exception). */
-function entryWhere(v: DataView, at: number, i: number, newChunk: number): { entry: number; found: string | number } {
-  return { entry: i, found: newChunk < 0 ? le64Hex(v, at + ENTRY_FIELDS.newChunk.offset) : newChunk };
+function entryWhere(v: DataView, at: number, i: number, newChunk: number): { entry: number; field: string; found: string | number } {
+  return { entry: i, field: 'new_chunk', found: readLe64(v, at + ENTRY_FIELDS.newChunk.offset) < 0 ? le64Hex(v, at + ENTRY_FIELDS.newChunk.offset) : newChunk };
+}
+
+function newChunkText(v: DataView, at: number, newChunk: number): string {
+  return readLe64(v, at + ENTRY_FIELDS.newChunk.offset) < 0 ? le64Hex(v, at + ENTRY_FIELDS.newChunk.offset) : String(newChunk);
 }
 
 function isZeroEntry(v: DataView, at: number): boolean {

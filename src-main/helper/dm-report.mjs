@@ -6,6 +6,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
+const VANISHED = /ioctl on .* failed: No such device or address/;
+/** Listings taken again when a device vanished in the middle of one. */
+const ATTEMPTS = 5;
+
 export const LVS_ARGS = ['--reportformat', 'json', '-o', 'vg_name,lv_name,lv_attr,origin,lv_dm_path'];
 
 function run(tool, args) {
@@ -14,7 +18,9 @@ function run(tool, args) {
   } catch (e) {
     if (e.code === 'ENOENT') throw Object.assign(new Error(`${tool} is not installed`), { code: 'ENOENT' });
     const said = String(e.stderr ?? '').trim().split('\n')[0] || e.message;
-    const code = /No such device|Failure to communicate/.test(said) ? 'ENODEV' : /Permission denied|must be root/i.test(said) ? 'EACCES' : 'EIO';
+    // "table ioctl on vg-lv-real failed: No such device or address": that device went away between
+    // dmsetup's listing and its ioctl (lvm finishing a merge), not device-mapper itself.
+    const code = VANISHED.test(said) ? 'ENXIO' : /No such device|Failure to communicate/.test(said) ? 'ENODEV' : /Permission denied|must be root/i.test(said) ? 'EACCES' : 'EIO';
     throw Object.assign(new Error(`${tool} ${args.join(' ')}: ${said}`), { code });
   }
 }
@@ -47,11 +53,15 @@ export function dmReport() {
   const devices = blockDevices();
   let table;
   let status;
-  try {
-    table = run('dmsetup', ['table']);
-    status = run('dmsetup', ['status']);
-  } catch (e) {
-    return { table: '', status: '', lvs: null, devices, dmError: { code: e.code, message: e.message } };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      table = run('dmsetup', ['table']);
+      status = run('dmsetup', ['status']);
+      break;
+    } catch (e) {
+      if (e.code === 'ENXIO' && attempt < ATTEMPTS) continue; // a device came and went: list again
+      return { table: '', status: '', lvs: null, devices, dmError: { code: e.code, message: e.message } };
+    }
   }
   let lvs = null;
   try {

@@ -2,7 +2,7 @@ import type { ApiEvent, CallArgs, CallResult, Method, StoreChange } from '../../
 import { ApiError } from '../../src-core/api/errors.ts';
 import { infoDelta } from '../../src-core/api/info-delta.ts';
 import type { StoreInfo } from '../../src-core/store.ts';
-import { sharedOf } from '../../src-core/formats.ts';
+import type { HelperLauncher } from './helper-device.ts';
 import type { HelperChoice } from './helper-launch.ts';
 import type { JobRegistry } from './jobs.ts';
 import type { StoreSession } from './session.ts';
@@ -15,10 +15,14 @@ export interface HostConfig {
   helper: HelperChoice;
   /** Remote hosts whose live snapshots the UI shows (`serve --host`), each [user@]host for ssh. */
   liveHosts?: string[];
+  /** A way other than ssh to reach a live host's helper, by host name (the live suite's qemu guest). */
+  liveLaunchers?: Record<string, HelperLauncher>;
   /** The engine thread's CancelBoard memory, shared with the main thread (EngineHost). */
   cancelBoard?: SharedArrayBuffer;
   /** A store's own engine thread (EngineHost): the id of the one session it opens. */
   sessionId?: string;
+  /** Whether any client hears events when the thread starts (EngineHost; later changes come as messages). */
+  listening?: boolean;
 }
 
 /** What every call handler works with: the sessions, the jobs, the event broadcast. */
@@ -27,17 +31,27 @@ export class HostContext {
   /** Each session's store identity (store-identity.ts), so one store is one session whatever path names it. */
   readonly sessionKeys = new Map<string, string>();
   private nextSession = 1;
-  /** The info each session's last store-changed event described (its delta's base). */
-  private readonly lastInfo = new WeakMap<StoreSession, StoreInfo>();
+  /**
+   * Whether any client hears events. EngineHost says so to every thread (none while only HTTP
+   * calls come in): with no audience, sessions skip converting and batching structural events.
+   */
+  readonly audience = { listening: true };
+  /** The info each session's last store-changed event described (its delta's base), by id: a reload's new StoreSession continues it. */
+  private readonly lastInfo = new Map<string, StoreInfo>();
 
   constructor(
     readonly config: HostConfig,
     readonly jobs: JobRegistry,
     readonly emit: (event: ApiEvent) => void,
-  ) {}
+  ) {
+    this.sessionId = config.sessionId;
+  }
+
+  /** A store thread's session id (EngineHost gives a new one when it reuses the thread for another store). */
+  sessionId: string | undefined;
 
   newSessionId(): string {
-    return this.config.sessionId ?? `s${this.nextSession++}`;
+    return this.sessionId ?? `s${this.nextSession++}`;
   }
 
   session(id: string): StoreSession {
@@ -55,12 +69,16 @@ export class HostContext {
     s.contentChanged();
     s.generation++;
     s.watch.settle();
-    if (!sharedOf(s.store)?.mergeRecord()) s.originWritesWithoutMerge = s.originWrites();
     this.flushEvents(s);
     const info = s.store.info();
-    const delta = infoDelta(this.lastInfo.get(s) ?? null, info);
-    this.lastInfo.set(s, info);
+    const delta = infoDelta(this.lastInfo.get(s.id) ?? null, info);
+    this.lastInfo.set(s.id, info);
     this.emit({ type: 'store-changed', session: s.id, reason, delta, generation: s.generation });
+  }
+
+  /** A closed session: a later one with the same id starts its deltas afresh. */
+  forgetInfo(id: string): void {
+    this.lastInfo.delete(id);
   }
 
   flushEvents(s: StoreSession): void {

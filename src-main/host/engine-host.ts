@@ -5,6 +5,7 @@ import { validateArgs } from '../../src-core/api/validate.ts';
 import type { HostConfig } from './context.ts';
 import { EngineThread, failed } from './engine-thread.ts';
 import { JobBook } from './job-book.ts';
+import { liveStoreKey, THIS_HOST } from './live/live-cow.ts';
 import { storeIdentity } from './store-identity.ts';
 
 /** An engine thread that serves one store (or one inspection of a COW path), and what it holds. */
@@ -15,8 +16,11 @@ interface Lane {
   sessions: Set<string>;
 }
 
+/** Idle store threads kept started for the next opens. */
+const MAX_SPARES = 2;
+
 /** Calls that answer a job's JobInfo, whose id is made host-wide. */
-const ANSWERS_JOB = new Set<Method>(['openStart', 'randomWrites', 'check', 'stats', 'dump', 'merge', 'jobPause', 'jobResume', 'jobCancel', 'jobWait']);
+const ANSWERS_JOB = new Set<Method>(['openStart', 'randomWrites', 'check', 'stats', 'dump', 'merge', 'repair', 'restore', 'jobPause', 'jobResume', 'jobCancel', 'jobWait']);
 
 /**
  * The engine in worker threads, seen from the main thread as one Transport: Electron's IPC adapter
@@ -26,14 +30,17 @@ const ANSWERS_JOB = new Set<Method>(['openStart', 'randomWrites', 'check', 'stat
  * a store. This thread keeps the routing: sessions by store identity, jobs by host-wide id
  * (job-book.ts), and answers `sessions` and `jobs` from the events of every thread, which it
  * merges into the one event stream broadcast to every subscriber (all windows, all sockets). One
- * spare thread is kept started, so an open does not wait for a thread (and tsx) to start.
+ * spare thread is kept started, so an open does not wait for a thread (and tsx) to start; a store's
+ * thread whose last session closed becomes a spare again (with a new session id) instead of being
+ * stopped, so opening store after store starts no thread and loads no module meanwhile.
  */
 export class EngineHost implements Transport {
   private readonly host: EngineThread;
   /** The lanes, by their thread. */
   private readonly lanes = new Map<EngineThread, Lane>();
   /** A started thread the next lane takes, so an open does not wait for a thread to start. */
-  private spare: EngineThread | null;
+  /** Started threads an open takes, warm ones (recycled lanes) first; at most MAX_SPARES. */
+  private readonly spares: EngineThread[] = [];
   private readonly byKey = new Map<string, Lane>();
   private readonly bySession = new Map<string, Lane>();
   private readonly sessionDtos = new Map<string, SessionDto>();
@@ -43,8 +50,8 @@ export class EngineHost implements Transport {
   private dead: string | null = null;
 
   constructor(private readonly config: HostConfig) {
-    this.host = new EngineThread(config, (e) => this.fromThread(this.host, null, e), (why) => (this.dead ??= why));
-    this.spare = this.newThread();
+    this.host = new EngineThread({ ...config, listening: false }, (e) => this.fromThread(this.host, null, e), (why) => (this.dead ??= why));
+    this.spares.push(this.newThread());
   }
 
   async call(method: Method, args: unknown): Promise<Envelope<unknown>> {
@@ -55,11 +62,11 @@ export class EngineHost implements Transport {
     } catch (e) {
       return { ok: false, error: toErrorShape(e) };
     }
-    const a = (args ?? {}) as { session?: string; cow?: string; job?: string };
+    const a = (args ?? {}) as { session?: string; cow?: string; job?: string; live?: { host?: string } };
     if (method === 'sessions') return { ok: true, result: { sessions: [...this.sessionDtos.values()] } };
     if (method === 'jobs') return { ok: true, result: { jobs: this.jobs.list() } };
     if (method === 'jobPause' || method === 'jobResume' || method === 'jobCancel' || method === 'jobWait') return this.jobCall(method, a.job!);
-    if (method === 'open' || method === 'openStart') return this.via(this.laneFor(storeIdentity(a.cow!)), method, args);
+    if (method === 'open' || method === 'openStart') return this.via(this.laneFor(a.live ? liveStoreKey(a.cow!, a.live.host ?? THIS_HOST) : storeIdentity(a.cow!)), method, args);
     // A COW path inspected without a session: a thread of its own, stopped when its job ends.
     if (a.cow !== undefined) return this.via(this.laneFor(null), method, args);
     const lane = a.session === undefined ? undefined : this.bySession.get(a.session);
@@ -73,15 +80,22 @@ export class EngineHost implements Transport {
 
   subscribe(listener: (e: ApiEvent) => void): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    if (this.listeners.size === 1) this.tellListening();
+    return () => {
+      if (this.listeners.delete(listener) && this.listeners.size === 0) this.tellListening();
+    };
+  }
+
+  /** Whether anyone hears events, to every thread: with no one, threads skip building structural events. */
+  private tellListening(): void {
+    for (const t of [this.host, ...this.spares, ...this.lanes.keys()]) t.setListening(this.listeners.size > 0);
   }
 
   /** Cancels jobs, closes sessions, stops every thread. */
   async dispose(): Promise<void> {
     if (this.dead) return;
     this.dead = 'engine stopped';
-    await Promise.all([this.host, ...(this.spare ? [this.spare] : []), ...this.lanes.keys()].map((t) => t.dispose()));
-    this.spare = null;
+    await Promise.all([this.host, ...this.spares.splice(0), ...this.lanes.keys()].map((t) => t.dispose()));
     this.lanes.clear();
   }
 
@@ -115,8 +129,9 @@ export class EngineHost implements Transport {
   private laneFor(key: string | null): Lane {
     const known = key === null ? undefined : this.byKey.get(key);
     if (known) return known;
-    const lane: Lane = { key, sessions: new Set(), thread: this.spare ?? this.newThread() };
-    this.spare = this.newThread();
+    const lane: Lane = { key, sessions: new Set(), thread: this.spares.shift() ?? this.newThread() };
+    // The next spare starts once this call is answered, not while it runs (both would share the cores).
+    if (this.spares.length === 0) void lane.thread.idle().then(() => this.spares.length === 0 && !this.dead && this.spares.push(this.newThread()));
     this.lanes.set(lane.thread, lane);
     if (key !== null) this.byKey.set(key, lane);
     return lane;
@@ -125,10 +140,11 @@ export class EngineHost implements Transport {
   /** A store thread; the id of the session it will open is given now (ids need not be consecutive). */
   private newThread(): EngineThread {
     const thread: EngineThread = new EngineThread(
-      { ...this.config, sessionId: `s${this.nextSession++}` },
+      { ...this.config, sessionId: `s${this.nextSession++}`, listening: this.listeners.size > 0 },
       (e) => this.fromThread(thread, this.lanes.get(thread) ?? null, e),
       (why) => {
-        if (thread === this.spare) this.spare = null;
+        const spare = this.spares.indexOf(thread);
+        if (spare >= 0) this.spares.splice(spare, 1);
         const lane = this.lanes.get(thread);
         if (lane) this.laneDied(lane, why);
       },
@@ -160,7 +176,10 @@ export class EngineHost implements Transport {
   private retireIfIdle(lane: Lane): void {
     if (this.lanes.get(lane.thread) !== lane || lane.sessions.size > 0 || lane.thread.busy || this.jobs.running(lane.thread).length > 0) return;
     this.drop(lane);
-    void lane.thread.dispose();
+    if (!lane.thread.dead && !this.dead && this.spares.length < MAX_SPARES) {
+      lane.thread.reuseAs(`s${this.nextSession++}`);
+      this.spares.unshift(lane.thread);
+    } else void lane.thread.dispose();
   }
 
   private drop(lane: Lane): void {

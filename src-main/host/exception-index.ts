@@ -114,10 +114,13 @@ export class ExceptionIndex {
   }
 }
 
-/** The slot when exactly one bit is set, else -1. */
+/** The slot when exactly one bit is set, else -1. Called per exception: no closure inside (tsx's keepNames wraps each one created). */
 function onlySlot(lo: number, hi: number): number {
-  const one = (x: number): boolean => x !== 0 && (x & (x - 1)) === 0;
-  if (hi === 0 && one(lo)) return 31 - Math.clz32(lo);
-  if (lo === 0 && one(hi)) return 63 - Math.clz32(hi);
+  if (hi === 0 && oneBit(lo)) return 31 - Math.clz32(lo);
+  if (lo === 0 && oneBit(hi)) return 63 - Math.clz32(hi);
   return -1;
+}
+
+function oneBit(x: number): boolean {
+  return x !== 0 && (x & (x - 1)) === 0;
 }

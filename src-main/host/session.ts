@@ -7,12 +7,13 @@ import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import { openStore } from '../../src-core/open.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
 import { structuralToDto } from './convert.ts';
-import { countWrites, DiskWatch } from './disk-watch.ts';
-import { sharedOf } from '../../src-core/formats.ts';
+import { DiskWatch, watchRegions } from './disk-watch.ts';
 import { ExceptionIndex } from './exception-index.ts';
 import type { HelperLauncher } from './helper-device.ts';
 import { LockedError } from './access/inputs.ts';
 import { assertNotInUse } from './in-use.ts';
+import { LiveTableReader } from '../../src-core/live/live-table.ts';
+import { openLiveCow } from './live/live-cow.ts';
 import { isBlockDevice, openDevice } from './open-device.ts';
 
 /** Structural events sent per flush at most; a bulk job would otherwise flood every client. */
@@ -27,6 +28,18 @@ export interface SessionOpen {
   onProgress?: (done: number, total: number) => void;
   /** A reload continues the generations of the session it replaces. */
   generation?: number;
+  /** Whether any client hears events (HostContext.audience): with none, structural events are not converted or kept. */
+  audience?: { listening: boolean };
+  /** A live COW (live-cow.ts): read on `host` with `helper`, consistently, never written. */
+  live?: { host: string; helper: HelperLauncher | null; helperNote?: string | null };
+}
+
+/** Where a live session's table comes from, and when it was read. */
+export interface LiveSource {
+  host: string;
+  reader: LiveTableReader;
+  asOf: number;
+  previous: number;
 }
 
 /**
@@ -51,9 +64,6 @@ export class StoreSession {
   stale = false;
   announced = false;
   readonly watch: DiskWatch;
-  /** Writes to the origin so far, and their count when the store last had no merge record (null: unknown, it had one when opened). */
-  readonly originWrites: () => number;
-  originWritesWithoutMerge: number | null = null;
 
   private constructor(
     readonly id: string,
@@ -66,10 +76,11 @@ export class StoreSession {
     readonly viaHelper: boolean,
     /** Why a session asked for writing is read-only: another process holds the store. */
     readonly readOnlyReason: string | null,
+    private readonly audience: { listening: boolean },
+    /** A live COW's reader (the kernel writes it), or null for a store at rest. */
+    readonly live: LiveSource | null = null,
   ) {
-    this.watch = new DiskWatch(cowPath, cow);
-    this.originWrites = origin ? countWrites(origin) : () => 0;
-    if (!sharedOf(store)?.mergeRecord()) this.originWritesWithoutMerge = 0;
+    this.watch = new DiskWatch(cowPath, cow, watchRegions(store));
   }
 
   /**
@@ -81,12 +92,15 @@ export class StoreSession {
     try {
       return StoreSession.openAs(o, null);
     } catch (e) {
-      if (!(e instanceof LockedError)) throw e;
-      return StoreSession.openAs({ ...o, write: false }, `opened read-only: ${e.where.device ?? o.cow} is in use (${e.holder})`);
+      if (e instanceof LockedError) return StoreSession.openAs({ ...o, write: false }, `opened read-only: ${e.where.device ?? o.cow} is in use (${e.holder})`);
+      // A damaged store opens only read-only (tolerating the damage), so it can be looked at.
+      if (o.write && e instanceof SnapscopeError && e.code === 'corrupt') return StoreSession.openAs({ ...o, write: false }, 'opened read-only: the store is damaged (check lists every problem, repair writes a repaired copy)');
+      throw e;
     }
   }
 
   private static openAs(o: SessionOpen, readOnlyReason: string | null): StoreSession {
+    if (o.live) return StoreSession.openLive(o, o.live);
     const cow = openDevice(o.cow, 'COW', o.write, o.helper);
     let origin: ReturnType<typeof openDevice> | null = null;
     let session: StoreSession | null = null;
@@ -97,11 +111,13 @@ export class StoreSession {
       }
       const store = openStore(cow.dev, {
         write: o.write,
+        // Read-only sessions show a damaged store: header, usage, snapshots and what the walk proves.
+        tolerateDamage: !o.write,
         events: (e) => session?.record(e), // nothing is recorded during the open itself
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       });
       if (origin) checkGeometry(store, origin.dev);
-      session = new StoreSession(o.id, o.cow, o.origin, o.write, cow.dev, origin?.dev ?? null, store, cow.viaHelper || origin?.viaHelper === true, readOnlyReason);
+      session = new StoreSession(o.id, o.cow, o.origin, o.write, cow.dev, origin?.dev ?? null, store, cow.viaHelper || origin?.viaHelper === true, readOnlyReason, o.audience ?? { listening: true });
       session.generation = o.generation ?? 1;
       return session;
     } catch (e) {
@@ -109,6 +125,35 @@ export class StoreSession {
       cow.dev.close();
       throw e;
     }
+  }
+
+  /**
+   * A live COW, opened alone (its origin is written meanwhile) and read-only: the engine's own
+   * persistent open through the live reader (repeat-until-equal reads, a table that never shrinks).
+   */
+  private static openLive(o: SessionOpen, live: NonNullable<SessionOpen['live']>): StoreSession {
+    if (o.write) throw new ApiError('bad-request', `a live COW is only ever read: open ${o.cow} without write`, { field: 'write', device: o.cow });
+    if (o.origin !== null) throw new ApiError('bad-request', `a live COW opens alone: its origin is being written meanwhile`, { field: 'origin', device: o.cow });
+    const cow = openLiveCow(o.cow, live.host, live.helper, live.helperNote ?? null);
+    try {
+      const reader = new LiveTableReader(cow.dev);
+      const read = reader.open(o.onProgress ? { onProgress: o.onProgress } : {});
+      const session = new StoreSession(o.id, o.cow, null, false, cow.dev, null, read.store, cow.viaHelper, null, o.audience ?? { listening: true }, { host: live.host, reader, asOf: read.asOf, previous: read.previous });
+      session.generation = o.generation ?? 1;
+      return session;
+    } catch (e) {
+      cow.dev.close();
+      throw e;
+    }
+  }
+
+  /** A live session read again through its open device: the same id, the kernel's newer table. */
+  refreshLive(): StoreSession {
+    if (!this.live) throw new ApiError('usage', `${this.cowPath} is not open live`, { device: this.cowPath });
+    const read = this.live.reader.open();
+    const s = new StoreSession(this.id, this.cowPath, null, false, this.cow, null, read.store, this.viaHelper, null, this.audience, { ...this.live, asOf: read.asOf, previous: read.previous });
+    s.generation = this.generation;
+    return s;
   }
 
   dto(): SessionDto {
@@ -122,11 +167,18 @@ export class StoreSession {
       ...(this.readOnlyReason !== null && { readOnlyReason: this.readOnlyReason }),
       info: this.store.info(),
       generation: this.generation,
+      ...(this.live && { live: { host: this.live.host, asOf: this.live.asOf, previous: this.live.previous } }),
     };
   }
 
   /** Throws unless this session may write now: opened for write, valid, no job using it, nobody else using its files. */
   requireWrite(what: string): void {
+    const damage = this.store.damaged ? this.store.info().damage : undefined;
+    if (damage) {
+      throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is damaged (${damage.errors} error${damage.errors === 1 ? '' : 's'} found when it was opened) and opens read-only; run check for every finding and repair to write a repaired copy`, {
+        device: this.cowPath,
+      });
+    }
     if (!this.write) {
       const why = this.readOnlyReason ? `${this.readOnlyReason}; close it there and reopen` : 'open it with write: true';
       throw new ApiError('read-only', `cannot ${what}: ${this.cowPath} is open read-only (${why})`, { device: this.cowPath });
@@ -214,6 +266,7 @@ export class StoreSession {
     try {
       if (!this.stale && !this.watch.changed()) this.store.close();
     } finally {
+      this.watch.close();
       this.origin?.close();
       this.cow.close();
     }
@@ -221,6 +274,7 @@ export class StoreSession {
 
   /** The EventSink of this session's engine work (the store's, and jobs' like merge). */
   readonly record = (e: StructuralEvent): void => {
+    if (!this.audience.listening) return;
     if (this.pending.length < MAX_EVENTS_PER_FLUSH) this.pending.push(structuralToDto(e));
     else this.dropped++;
   };

@@ -11,7 +11,15 @@ const port = parentPort;
 if (!port) throw new Error('worker.ts runs as a worker thread');
 const service = new EngineService(workerData as HostConfig);
 service.subscribe((event) => port.postMessage({ event }));
-port.on('message', (m: { id: number; method: string; args: unknown } | { dispose: true }) => {
+port.on('message', (m: { id: number; method: string; args: unknown } | { dispose: true } | { listening: boolean } | { sessionId: string }) => {
+  if ('sessionId' in m) {
+    service.context.sessionId = m.sessionId;
+    return;
+  }
+  if ('listening' in m) {
+    service.context.audience.listening = m.listening;
+    return;
+  }
   if ('dispose' in m) {
     void service.dispose().then(() => port.postMessage({ disposed: true }));
     return;

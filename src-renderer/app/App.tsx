@@ -5,6 +5,7 @@ import { ActivityView } from '../features/activity/ActivityView.tsx';
 import { BitmapView } from '../features/bitmap/BitmapView.tsx';
 import { BtreeView } from '../features/btree/BtreeView.tsx';
 import { LeafView } from '../features/leaf/LeafView.tsx';
+import { LiveSessionBar } from '../features/live/LiveSessionBar.tsx';
 import { LiveView } from '../features/live/LiveView.tsx';
 import { MergeView } from '../features/merge/MergeView.tsx';
 import { OverviewView } from '../features/overview/OverviewView.tsx';
@@ -69,6 +70,7 @@ export function App({ store }: { store: AppStore }) {
         <Sidebar />
         <div className="main">
           <TopBar />
+          <LiveSessionBar />
           <ConnectionNotice />
           <Routed />
         </div>

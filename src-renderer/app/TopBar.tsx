@@ -28,7 +28,7 @@ export function TopBar() {
             <span className="badge">{formatBytes(info.deviceBytes)}</span>
             <span className={`badge ${info.valid ? 'ok' : 'bad'}`}>{info.valid ? 'valid' : 'invalid'}</span>
             <span className={`badge ${session.write ? 'warn' : ''}`} title={session.readOnlyReason} data-testid="access-mode">
-              {session.write ? 'read-write' : session.readOnlyReason ? 'read-only: in use elsewhere' : 'read-only'}
+              {session.write ? 'read-write' : info.damage ? 'read-only: damaged' : session.readOnlyReason ? 'read-only: in use elsewhere' : 'read-only'}
             </span>
             <span className="badge" title="Bumped by every commit and every re-read from disk" data-testid="generation" data-value={generation}>
               gen {generation}
@@ -45,7 +45,7 @@ export function TopBar() {
             <button type="button" className="btn btn-sm" onClick={() => void reloadFromDisk()} title="Read the store again from disk">
               Reload from disk
             </button>
-            {session.write ? (
+            {session.live ? null : session.write ? (
               <button type="button" className="btn btn-sm" onClick={() => void reopen(false)}>
                 Reopen read-only
               </button>

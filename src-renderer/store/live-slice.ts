@@ -3,21 +3,46 @@ import { toViewError, type ViewError } from './errors.ts';
 import type { SliceCreator } from './types.ts';
 
 const HOSTS_KEY = 'snapscope.liveHosts';
+const EVERY_KEY = 'snapscope.liveRefreshSeconds';
+const THIS_HOST = 'this host';
+/** New exceptions fetched for the highlight at most per refresh; more are counted, not drawn. */
+export const MAX_FRESH = 20_000;
+
+/** Exceptions the kernel added between the last two reads of a live COW, by COW chunk. */
+export interface FreshExceptions {
+  chunks: number[];
+  /** All of them (chunks holds the first MAX_FRESH). */
+  count: number;
+  /** When they were seen (ms): the highlight fades from here. */
+  at: number;
+}
 
 export interface LiveSlice {
   /** Remote hosts the user added ([user@]host), kept in this browser. */
   liveHosts: string[];
   live: LiveSnapshotsResult | null;
   liveError: ViewError | null;
+  /** Seconds between re-reads of an open live COW, kept in this browser. */
+  liveEvery: number;
+  liveFresh: FreshExceptions | null;
+  liveRefreshError: ViewError | null;
   pollLive(): Promise<void>;
   addLiveHost(host: string): void;
   removeLiveHost(host: string): void;
+  /** Opens a live COW read-only (on `host`, through its helper) and shows its Overview. */
+  openLive(cow: string, host: string): Promise<boolean>;
+  setLiveEvery(seconds: number): void;
+  /** Reads the open live COW again: the views show the newer table, what is new is highlighted. */
+  refreshLive(): Promise<void>;
 }
 
 export const createLiveSlice: SliceCreator<LiveSlice> = (client) => (set, get) => ({
   liveHosts: savedHosts(),
   live: null,
   liveError: null,
+  liveEvery: savedEvery(),
+  liveFresh: null,
+  liveRefreshError: null,
   async pollLive() {
     try {
       set({ live: await client.liveSnapshots({ hosts: get().liveHosts }), liveError: null });
@@ -35,7 +60,52 @@ export const createLiveSlice: SliceCreator<LiveSlice> = (client) => (set, get) =
     set({ liveHosts: hosts, live: null });
     saveHosts(hosts);
   },
+  async openLive(cow, host) {
+    set({ liveFresh: null, liveRefreshError: null });
+    const shown = await get().openStore({ cow, live: host === THIS_HOST ? {} : { host } });
+    if (shown) get().navigate('overview');
+    return shown;
+  },
+  setLiveEvery(seconds) {
+    set({ liveEvery: seconds });
+    try {
+      globalThis.localStorage?.setItem(EVERY_KEY, String(seconds));
+    } catch {
+      // private mode: the choice lasts this page
+    }
+  },
+  async refreshLive() {
+    const session = get().session;
+    if (!session?.live) return;
+    try {
+      const fresh = await client.reload({ session: session.session });
+      if (get().session?.session !== session.session) return; // closed or replaced meanwhile
+      const added = fresh.info.exceptions - fresh.live!.previous;
+      let chunks: number[] = [];
+      if (added > 0) {
+        // The new entries are the table's last ones (the kernel only appends): their COW chunks.
+        const page = await client.exceptionTable({ session: session.session, offset: fresh.live!.previous, limit: Math.min(added, MAX_FRESH), sort: 'entry' });
+        chunks = page.rows.map((r) => r.chunk);
+      }
+      // No resetViews: the views refetch on the new revision and keep what they show meanwhile;
+      // only the map's detail window goes (the map would prefer it to the refetched summary).
+      set({ session: fresh, occupancy: null, liveRefreshError: null, liveFresh: added > 0 ? { chunks, count: added, at: Date.now() } : get().liveFresh });
+      get().applyInfo(fresh.info);
+      get().noteGeneration(fresh.generation);
+    } catch (e) {
+      set({ liveRefreshError: toViewError(e) });
+    }
+  },
 });
+
+function savedEvery(): number {
+  try {
+    const n = Number(globalThis.localStorage?.getItem(EVERY_KEY));
+    return Number.isInteger(n) && n >= 1 && n <= 3600 ? n : 5;
+  } catch {
+    return 5;
+  }
+}
 
 function savedHosts(): string[] {
   try {

@@ -47,7 +47,8 @@ export const createSyncSlice: SliceCreator<SyncSlice> = (client) => (set, get) =
       if (!shown) return;
       const same = sessions.find((s) => s.cow === shown.cow);
       if (same) return keep(same);
-      const reopened = await client.open({ cow: shown.cow, ...(shown.origin ? { origin: shown.origin } : {}), write: shown.write });
+      const how = shown.live ? { live: shown.live.host === 'this host' ? {} : { host: shown.live.host } } : { ...(shown.origin ? { origin: shown.origin } : {}), write: shown.write };
+      const reopened = await client.open({ cow: shown.cow, ...how });
       keep(reopened);
     } catch (e) {
       set({ syncError: toViewError(e) });
@@ -63,6 +64,11 @@ export const createSyncSlice: SliceCreator<SyncSlice> = (client) => (set, get) =
   async reloadFromDisk() {
     const session = get().session;
     if (!session) return false;
+    if (session.live) {
+      // A live COW's re-read also finds what is new since the last (live-slice.ts).
+      await get().refreshLive();
+      return get().liveRefreshError === null;
+    }
     try {
       const fresh = await get().track(`re-read ${session.cow} from disk`, () => client.reload({ session: session.session }));
       set({ session: fresh, diskChanged: false, syncError: null });

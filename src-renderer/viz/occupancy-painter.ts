@@ -70,35 +70,6 @@ export interface Palette {
   highlight?: ReadonlySet<number>;
 }
 
-export function paintOccupancy(ctx: CanvasRenderingContext2D, grid: OccupancyGrid, data: OccupancyResult, palette: Palette): void {
-  ctx.clearRect(0, 0, grid.width, grid.height);
-  const gap = grid.cell >= 14 ? 2 : 1;
-  const size = grid.cell - gap;
-  const marks = [...(palette.highlight ?? [])];
-  for (let b = 0; b < data.buckets; b++) {
-    const s = summarize(data, b);
-    if (!s) continue;
-    const x = grid.left + (b % grid.cols) * grid.cell;
-    const y = Math.floor(b / grid.cols) * grid.cell;
-    ctx.globalAlpha = 1;
-    ctx.fillStyle = palette.free;
-    ctx.fillRect(x, y, size, size);
-    if (s.top !== 'free') {
-      // Density at coarse zoom: a half-used bucket shows half-strength colour.
-      ctx.globalAlpha = 0.3 + 0.7 * s.density;
-      ctx.fillStyle = palette.color(s.top);
-      ctx.fillRect(x, y, size, size);
-    }
-    if (marks.some((c) => c >= s.first && c < s.end)) {
-      ctx.globalAlpha = 1;
-      ctx.strokeStyle = palette.outline;
-      ctx.lineWidth = 2;
-      ctx.strokeRect(x + 1, y + 1, size - 2, size - 2);
-    }
-  }
-  ctx.globalAlpha = 1;
-}
-
 /** The bucket under a point of the canvas (CSS pixels), or null. */
 export function hitTest(grid: OccupancyGrid, data: OccupancyResult, x: number, y: number): BucketSummary | null {
   if (x < grid.left || y < 0) return null;
@@ -126,8 +97,8 @@ export function viewFor(grid: OccupancyGrid, start: number, span: number): Occup
   return { start, span, per, cells: Math.ceil(span / per) };
 }
 
-/** One pixel buffer per canvas, reused frame after frame. */
-const images = new WeakMap<HTMLCanvasElement, ImageData>();
+/** Per canvas: one pixel per cell (cols × rows), reused frame after frame, and the palette's pixels. */
+const cellImages = new WeakMap<HTMLCanvasElement, { canvas: HTMLCanvasElement; image: ImageData; key: string; shades: Uint32Array; free: number }>();
 
 /** Strength steps of a cell's colour (by density). */
 const STEPS = 8;
@@ -150,44 +121,58 @@ function mix(a: number, b: number, t: number): number {
 
 /**
  * Paints the view from local data (no request): each cell's dominant class, at strength by
- * density, written as pixels (one ImageData per frame, no path to rasterize), so a frame of
- * thousands of cells costs a few milliseconds even without a GPU.
+ * density. One pixel per cell goes into a small image, which is drawn scaled up to the cells
+ * (nearest neighbour) and the gaps between cells cleared: a frame costs O(cells) in script and
+ * one scaled blit, not a script write per screen pixel.
  */
 export function paintSummary(ctx: CanvasRenderingContext2D, grid: OccupancyGrid, view: OccupancyView, summary: OccupancySummary, palette: Palette): void {
   const canvas = ctx.canvas;
-  const dpr = canvas.width / Math.max(1, grid.width);
-  const W = canvas.width;
-  const H = canvas.height;
-  let image = images.get(canvas);
-  if (!image || image.width !== W || image.height !== H) images.set(canvas, (image = ctx.createImageData(W, H)));
-  const px = new Uint32Array(image.data.buffer);
+  const { cols, rows, cell, left } = grid;
+  let cells = cellImages.get(canvas);
+  if (!cells || cells.image.width !== cols || cells.image.height !== rows) {
+    const small = cells?.canvas ?? document.createElement('canvas');
+    small.width = cols;
+    small.height = rows;
+    cells = { canvas: small, image: new ImageData(cols, rows), key: '', shades: new Uint32Array(0), free: 0 };
+    cellImages.set(canvas, cells);
+  }
+  // The palette's pixels, worked out again only when a colour or the classes change.
+  const key = `${palette.free} ${summary.classes.map(palette.color).join(' ')}`;
+  if (cells.key !== key) {
+    const free = rgba(ctx, palette.free);
+    const shades = new Uint32Array(summary.classes.length * STEPS);
+    summary.classes.forEach((c, k) => {
+      const color = rgba(ctx, palette.color(c));
+      for (let s = 0; s < STEPS; s++) shades[k * STEPS + s] = mix(color, free, 0.3 + (0.7 * (s + 1)) / STEPS);
+    });
+    Object.assign(cells, { key, shades, free });
+  }
+  const { shades, free } = cells;
+  const px = new Uint32Array(cells.image.data.buffer);
   px.fill(0);
-  const free = rgba(ctx, palette.free);
-  const colors = summary.classes.map((c) => rgba(ctx, palette.color(c)));
-  const shades = colors.flatMap((c) => Array.from({ length: STEPS }, (_, k) => mix(c, free, 0.3 + (0.7 * (k + 1)) / STEPS)));
-  const gap = grid.cell >= 14 ? 2 : 1;
-  const size = Math.max(1, Math.round((grid.cell - gap) * dpr));
   const marks = [...(palette.highlight ?? [])];
   const outlined: number[] = [];
   const end = view.start + view.span;
-  for (let b = 0; b < view.cells; b++) {
+  for (let b = 0; b < view.cells && b < px.length; b++) {
     const first = view.start + b * view.per;
     const last = Math.min(end, first + view.per);
     const { top, density } = summary.topIn(first, last);
-    const color = top >= 0 ? shades[top * STEPS + Math.min(STEPS - 1, Math.floor(Math.min(1, density) * STEPS))]! : free;
-    const x0 = Math.round((grid.left + (b % grid.cols) * grid.cell) * dpr);
-    const y0 = Math.round(Math.floor(b / grid.cols) * grid.cell * dpr);
-    const x1 = Math.min(W, x0 + size);
-    const y1 = Math.min(H, y0 + size);
-    for (let y = y0; y < y1; y++) px.fill(color, y * W + x0, y * W + x1);
+    px[b] = top >= 0 ? shades[top * STEPS + Math.min(STEPS - 1, Math.floor(Math.min(1, density) * STEPS))]! : free;
     if (marks.length && marks.some((c) => c >= first && c < last)) outlined.push(b);
   }
-  ctx.putImageData(image, 0, 0);
+  cells.canvas.getContext('2d')!.putImageData(cells.image, 0, 0);
+  ctx.clearRect(0, 0, grid.width, grid.height);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(cells.canvas, left, 0, cols * cell, rows * cell);
+  // The gaps between cells, right of and below each.
+  const gap = cell >= 14 ? 2 : 1;
+  for (let c = 1; c <= cols; c++) ctx.clearRect(left + c * cell - gap, 0, gap, rows * cell);
+  for (let r = 1; r <= rows; r++) ctx.clearRect(left, r * cell - gap, cols * cell, gap);
   ctx.globalAlpha = 1;
   ctx.strokeStyle = palette.outline;
   ctx.lineWidth = 2;
-  const cssSize = grid.cell - gap;
-  for (const b of outlined) ctx.strokeRect(grid.left + (b % grid.cols) * grid.cell + 1, Math.floor(b / grid.cols) * grid.cell + 1, cssSize - 2, cssSize - 2);
+  const cssSize = cell - gap;
+  for (const b of outlined) ctx.strokeRect(left + (b % cols) * cell + 1, Math.floor(b / cols) * cell + 1, cssSize - 2, cssSize - 2);
 }
 
 /** The cell under a point of the canvas (CSS pixels), from local data, or null. */

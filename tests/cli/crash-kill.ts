@@ -2,9 +2,13 @@
  * SIGKILL at a random moment of a real CLI process: wait until it has started writing (a probe of
  * its files says so), then a random delay within the time the work takes, then kill -9. What it
  * wrote stays in the page cache, as after a process crash; nothing after the kill happens.
+ * `killTrials` is the whole test around it: a reference run, then seeded kills, each checked.
  */
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { checkTask } from '../../src-core/check/check.ts';
+import { MemoryDevice } from '../../src-core/io/memory-device.ts';
+import { runToEnd } from '../../src-core/jobs/job.ts';
 import { cliAsync } from './cli.ts';
 
 /** Trials per test; CRASH_KILLS=30 for a longer run. */
@@ -64,4 +68,50 @@ export function generation(cow: string): bigint {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+export interface KillTrials<T> {
+  /** A fresh target (files) for a run; `name` is unique per run. */
+  fresh(name: string): T;
+  /** The command line for a target. */
+  args(t: T): (string | number)[];
+  /** When the run on `t` has started writing (the kill delay counts from then). */
+  started(t: T): () => boolean;
+  /** What the first of the seeded delays is seeded with (the others follow): failure messages name the seed. */
+  firstSeed: number;
+  /** Trials: KILLS unless given. */
+  trials?: number;
+  /** Checks the reference run, which was not killed and exited 0. */
+  reference(t: T): void;
+  /** Checks a trial's target after the kill; `where` names the seed and the moment. */
+  after(t: T, where: string, run: Killed): void;
+  /** What "started writing" was, for `where`. */
+  startedWhat?: string;
+}
+
+/**
+ * The kill test: a reference run to its end (exit 0; how long the work takes), then trials on
+ * fresh targets, each killed at a seeded random moment within that time and checked by `after`.
+ * Fails unless at least one trial was killed while it worked.
+ */
+export async function killTrials<T>(o: KillTrials<T>): Promise<void> {
+  const ref = o.fresh('ref');
+  const full = await runAndKill(o.args(ref), o.started(ref), Infinity);
+  if (full.code !== 0) throw new Error(`the reference run failed (exit ${full.code}): ${full.stderr}`);
+  o.reference(ref);
+  let killedMidway = 0;
+  for (let trial = 0; trial < (o.trials ?? KILLS); trial++) {
+    const seed = o.firstSeed + trial;
+    const t = o.fresh(`t${trial}`);
+    const delay = random(seed)() * full.workMs;
+    const run = await runAndKill(o.args(t), o.started(t), delay);
+    if (run.killed) killedMidway++;
+    o.after(t, `seed ${seed}, killed ${Math.round(delay)} ms after ${o.startedWhat ?? 'the first write'} (of ${full.workMs})`, run);
+  }
+  if (killedMidway === 0) throw new Error('no trial killed the process while it worked');
+}
+
+/** The errors `check` finds in a COW file. */
+export function checkErrors(cow: string) {
+  return runToEnd(checkTask(new MemoryDevice(new Uint8Array(fs.readFileSync(cow)), 'cow'))).findings.filter((f) => f.severity === 'error');
 }

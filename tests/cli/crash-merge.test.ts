@@ -6,16 +6,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkTask } from '../../src-core/check/check.ts';
 import { MemoryDevice } from '../../src-core/io/memory-device.ts';
-import { runToEnd } from '../../src-core/jobs/job.ts';
 import { openStore } from '../../src-core/open.ts';
 import { PersistentStore } from '../../src-core/persistent/index.ts';
 import { SharedStore } from '../../src-core/shared/index.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
 import { readViewChunk } from '../../src-core/view.ts';
 import { cli, tempDir } from './cli.ts';
-import { KILLS, random, runAndKill } from './crash-kill.ts';
+import { checkErrors, killTrials } from './crash-kill.ts';
 
 const CHUNK = 4096;
 const ORIGIN = 1024;
@@ -77,30 +75,25 @@ for (const format of ['shared', 'persistent'] as const) {
   describe(`${format} merge killed with SIGKILL at random moments`, () => {
     it('checks clean, keeps every view until done, and a re-run finishes it', { timeout: 240_000 }, async () => {
       const dir = tempDir();
-      const ref = volume(dir, 'ref', format);
-      const full = await runAndKill(['merge', ref.cow, '--origin', ref.origin, '--snapshot', ref.snapshot], started(ref), Infinity);
-      expect(full.code, full.stderr).toBe(0);
-      const want = ref.before.get(ref.snapshot)!;
-      expect(full.workMs).toBeGreaterThan(0);
-      expect(Buffer.compare(fs.readFileSync(ref.origin), want)).toBe(0);
-      let killedMidway = 0;
-      for (let trial = 0; trial < KILLS; trial++) {
-        const seed = 200 + trial;
-        const v = volume(dir, `t${trial}`, format);
-        const delay = random(seed)() * full.workMs;
-        const run = await runAndKill(['merge', v.cow, '--origin', v.origin, '--snapshot', v.snapshot], started(v), delay);
-        const where = `${format}, seed ${seed}, killed ${Math.round(delay)} ms after the first origin write (of ${full.workMs})`;
-        if (run.killed) killedMidway++;
-        const report = runToEnd(checkTask(new MemoryDevice(new Uint8Array(fs.readFileSync(v.cow)), 'cow')));
-        expect(report.findings.filter((f) => f.severity === 'error'), where).toEqual([]);
-        const now = views(v.cow, v.origin);
-        for (const [name, view] of now) if (name !== 'origin') expect(Buffer.compare(view, v.before.get(name)!), `${where}: ${name} reads other data`).toBe(0);
-        const again = cli('merge', v.cow, '--origin', v.origin, ...(format === 'persistent' || now.has(v.snapshot) ? ['--snapshot', v.snapshot] : []));
-        if (format === 'shared' && !now.has(v.snapshot)) expect(again.code, where).not.toBe(0);
-        else expect(again.code, `${where}: ${again.stderr}`).toBe(0);
-        expect(Buffer.compare(fs.readFileSync(v.origin), want), `${where}: the origin is not the snapshot's image`).toBe(0);
-      }
-      expect(killedMidway, 'no trial killed the process while it worked').toBeGreaterThan(0);
+      const want = (v: ReturnType<typeof volume>) => v.before.get(v.snapshot)!;
+      await killTrials<ReturnType<typeof volume>>({
+        fresh: (name) => volume(dir, name, format),
+        args: (v) => ['merge', v.cow, '--origin', v.origin, '--snapshot', v.snapshot],
+        started,
+        startedWhat: 'the first write',
+        firstSeed: 200,
+        reference: (v) => expect(Buffer.compare(fs.readFileSync(v.origin), want(v))).toBe(0),
+        after: (v, at) => {
+          const where = `${format}, ${at}`;
+          expect(checkErrors(v.cow), where).toEqual([]);
+          const now = views(v.cow, v.origin);
+          for (const [name, view] of now) if (name !== 'origin') expect(Buffer.compare(view, v.before.get(name)!), `${where}: ${name} reads other data`).toBe(0);
+          const again = cli('merge', v.cow, '--origin', v.origin, ...(format === 'persistent' || now.has(v.snapshot) ? ['--snapshot', v.snapshot] : []));
+          if (format === 'shared' && !now.has(v.snapshot)) expect(again.code, where).not.toBe(0);
+          else expect(again.code, `${where}: ${again.stderr}`).toBe(0);
+          expect(Buffer.compare(fs.readFileSync(v.origin), want(v)), `${where}: the origin is not the snapshot's image`).toBe(0);
+        },
+      });
     });
   });
 }

@@ -6,13 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkTask } from '../../src-core/check/check.ts';
 import { MemoryDevice } from '../../src-core/io/memory-device.ts';
-import { runToEnd } from '../../src-core/jobs/job.ts';
 import { SharedStore } from '../../src-core/shared/index.ts';
 import { readViewChunk } from '../../src-core/view.ts';
 import { tempDir } from './cli.ts';
-import { generation, KILLS, random, runAndKill } from './crash-kill.ts';
+import { checkErrors, generation, killTrials, random } from './crash-kill.ts';
 
 const CHUNK = 4096;
 const ORIGIN = 48;
@@ -101,23 +99,20 @@ function volume(dir: string, seed: number) {
 describe('replay killed with SIGKILL at random moments', () => {
   it('leaves exactly the state after some prefix of the script, checking clean', { timeout: 240_000 }, async () => {
     const dir = tempDir();
-    const full = volume(dir, 1);
-    const ref = await runAndKill(['replay', full.cow, '--origin', full.origin, '--script', full.script], () => generation(full.cow) > 1n, Infinity);
-    expect(ref.code, ref.stderr).toBe(0);
-    expect(same(readState(full.cow, full.origin), full.states.at(-1)!)).toBe(true);
-    let killedMidway = 0;
-    for (let trial = 0; trial < KILLS; trial++) {
-      const seed = 100 + trial;
-      const v = volume(dir, seed);
-      const delay = random(seed)() * ref.workMs;
-      const run = await runAndKill(['replay', v.cow, '--origin', v.origin, '--script', v.script], () => generation(v.cow) > 1n, delay);
-      const where = `seed ${seed}, killed ${Math.round(delay)} ms after the first commit (of ${ref.workMs})`;
-      if (run.killed) killedMidway++;
-      const report = runToEnd(checkTask(new MemoryDevice(new Uint8Array(fs.readFileSync(v.cow)), 'cow')));
-      expect(report.findings.filter((f) => f.severity === 'error'), where).toEqual([]);
-      const got = readState(v.cow, v.origin);
-      expect(v.states.some((s) => same(s, got)), `${where}: the store is the state after no prefix of the script`).toBe(true);
-    }
-    expect(killedMidway, 'no trial killed the process while it worked').toBeGreaterThan(0);
+    let seed = 0;
+    await killTrials({
+      // The reference runs script 1, trial k script 100 + k (the seed of its delay).
+      fresh: (name) => volume(dir, name === 'ref' ? 1 : 100 + seed++),
+      args: (v) => ['replay', v.cow, '--origin', v.origin, '--script', v.script],
+      started: (v) => () => generation(v.cow) > 1n,
+      startedWhat: 'the first commit',
+      firstSeed: 100,
+      reference: (v) => expect(same(readState(v.cow, v.origin), v.states.at(-1)!)).toBe(true),
+      after: (v, where) => {
+        expect(checkErrors(v.cow), where).toEqual([]);
+        const got = readState(v.cow, v.origin);
+        expect(v.states.some((s) => same(s, got)), `${where}: the store is the state after no prefix of the script`).toBe(true);
+      },
+    });
   });
 });

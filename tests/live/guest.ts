@@ -15,6 +15,8 @@ import type { HelperLauncher } from '../../src-main/host/helper-device.ts';
 
 export const GUEST_WORK = process.env.SNAPSCOPE_GUEST_WORK ?? '/var/tmp/snapscope-guest';
 const REPO = path.resolve(import.meta.dirname, '../..');
+/** Virtio-serial ports that each carry one helper at a time (guest/init.sh serves them all). */
+const HELPER_PORTS = 6;
 
 /** Why the live suite cannot run here, or null. */
 export function guestMissing(): string | null {
@@ -36,8 +38,12 @@ export class Guest {
     private readonly shell: net.Socket,
   ) {}
 
-  /** Boots with `disks` as /dev/vda, /dev/vdb, ... (raw image files the guest reads and writes). */
-  static async boot(disks: string[]): Promise<Guest> {
+  /**
+   * Boots with `disks` as /dev/vda, /dev/vdb, ... (raw image files the guest reads and writes);
+   * `writesPerSecond` throttles a disk's writes in qemu, so that the guest's I/O to it (a kernel
+   * merge copying back to the origin) takes long enough to be watched.
+   */
+  static async boot(disks: (string | { file: string; writesPerSecond: number })[]): Promise<Guest> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapscope-guest-'));
     const initrd = path.join(dir, 'initrd');
     fs.writeFileSync(initrd, Buffer.concat([fs.readFileSync(path.join(GUEST_WORK, 'initramfs.cpio.gz')), helperArchive(dir)]));
@@ -45,10 +51,12 @@ export class Guest {
       '-m', '1024', '-nographic', '-no-reboot', '-accel', 'tcg,thread=multi', '-smp', '2',
       '-kernel', path.join(GUEST_WORK, 'vmlinuz'), '-initrd', initrd,
       // no_timer_check: under a loaded host, emulation is too slow for the kernel's IO-APIC timer test (it panics).
-      '-append', 'console=ttyS0 panic=-1 loglevel=4 no_timer_check',
-      ...disks.flatMap((d) => ['-drive', `file=${d},format=raw,if=virtio`]),
+      '-append', `console=ttyS0 panic=-1 loglevel=4 no_timer_check snapscope.helpers=${HELPER_PORTS}`,
+      ...disks.flatMap((d) =>
+        typeof d === 'string' ? ['-drive', `file=${d},format=raw,if=virtio`] : ['-drive', `file=${d.file},format=raw,if=virtio,throttling.iops-write=${d.writesPerSecond}`],
+      ),
       '-device', 'virtio-serial-pci',
-      ...[0, 1, 2, 3].flatMap((n) => [
+      ...Array.from({ length: HELPER_PORTS }, (_, n) => n).flatMap((n) => [
         '-chardev', `socket,id=helper${n},path=${path.join(dir, `helper${n}.sock`)},server=on,wait=off`,
         '-device', `virtserialport,chardev=helper${n},name=org.snapscope.helper.${n}`,
       ]),
@@ -100,12 +108,12 @@ export class Guest {
   }
 
   /**
-   * The helper in the guest, reached as a launcher like `ssh -T host sudo -n snapscope-helper`.
-   * Each of the four slots carries one helper at a time (a qemu socket takes one client), so
-   * helpers open at the same time need different slots.
+   * The helper in the guest, reached as a launcher like `ssh -T host sudo -n snapscope-helper`:
+   * each start takes a free port of the guest's (guest/bridge.mjs), as each ssh session gets its
+   * own channel, so up to HELPER_PORTS helpers can be open at once.
    */
-  launcher(slot: 0 | 1 | 2 | 3): HelperLauncher {
-    return { method: 'qemu guest', command: process.execPath, args: [path.join(import.meta.dirname, 'guest/bridge.mjs'), path.join(this.dir, `helper${slot}.sock`)] };
+  launcher(): HelperLauncher {
+    return { method: 'qemu guest', command: process.execPath, args: [path.join(import.meta.dirname, 'guest/bridge.mjs'), this.dir] };
   }
 
   async shutdown(): Promise<void> {
@@ -131,14 +139,20 @@ export class Guest {
   }
 }
 
-/** The repository's helper as a cpio appended to the initramfs, so the guest runs this checkout's code. */
+/**
+ * The repository's helper and the guest's /init as a cpio appended to the initramfs (later
+ * entries replace earlier ones), so the guest runs this checkout's code without a rebuild.
+ */
 function helperArchive(dir: string): Buffer {
   const stage = path.join(dir, 'stage');
   fs.mkdirSync(path.join(stage, 'snapscope'), { recursive: true });
   for (const f of fs.readdirSync(path.join(REPO, 'src-main/helper'))) {
     if (f.endsWith('.mjs')) fs.copyFileSync(path.join(REPO, 'src-main/helper', f), path.join(stage, 'snapscope', f));
   }
-  const list = ['snapscope', ...fs.readdirSync(path.join(stage, 'snapscope')).map((f) => `snapscope/${f}`)].join('\n') + '\n';
+  fs.copyFileSync(path.join(import.meta.dirname, 'guest/prefork.mjs'), path.join(stage, 'snapscope', 'prefork.mjs'));
+  fs.copyFileSync(path.join(import.meta.dirname, 'guest/init.sh'), path.join(stage, 'init'));
+  fs.chmodSync(path.join(stage, 'init'), 0o755);
+  const list = ['init', 'snapscope', ...fs.readdirSync(path.join(stage, 'snapscope')).map((f) => `snapscope/${f}`)].join('\n') + '\n';
   const cpio = spawnSync('cpio', ['-o', '-H', 'newc', '--quiet'], { cwd: stage, input: list, maxBuffer: 64 << 20 });
   if (cpio.status !== 0) throw new Error(`cpio failed: ${cpio.stderr.toString()}`);
   // Compressed like the base archive: the kernel then unpacks the two concatenated streams.

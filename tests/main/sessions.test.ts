@@ -31,13 +31,17 @@ function heldFiles(): string[] {
   return out;
 }
 
-/** Deterministic byte mutations of the demo store: a few random bytes anywhere in its first MiB. */
+/**
+ * Deterministic byte mutations of the demo store: a few random bytes anywhere in its first MiB, and
+ * in every third one a byte of the magic too (a read-only open tolerates a damaged tree, not that).
+ */
 function* mutants(base: Buffer, count: number): Generator<Buffer> {
   let seed = 12345;
   const rnd = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   for (let i = 0; i < count; i++) {
     const b = Buffer.from(base);
     for (let k = 1 + Math.floor(rnd() * 8); k > 0; k--) b[Math.floor(rnd() * Math.min(b.length, 1 << 20))] = Math.floor(rnd() * 256);
+    if (i % 3 === 0) b[Math.floor(rnd() * 4)]! ^= 1 + Math.floor(rnd() * 255);
     yield b;
   }
 }

@@ -8,6 +8,7 @@
 import { isSnapscopeError, SnapscopeError } from '../../errors.ts';
 import type { BlockDevice } from '../../io/block-device.ts';
 import { runToEnd } from '../../jobs/job.ts';
+import { FINDING_KINDS, type FindingKind } from '../../walk/kinds.ts';
 import { SharedWalk } from '../../walk/shared.ts';
 import { bitmapChunkCount, FIRST_BITMAP_CHUNK } from '../format/bitmap.ts';
 import { LabelTable } from '../labels.ts';
@@ -17,6 +18,9 @@ import { ExceptionCounts } from './counters.ts';
 import { StoreState } from './state.ts';
 import { BlockBuffers } from '../txn/block-buffers.ts';
 import { makeBlock } from '../txn/block-cache.ts';
+
+/** Error kinds that lose tree blocks or exceptions (the others: header fields, labels, bitmap). */
+const TREE_KINDS: readonly FindingKind[] = Object.keys(FINDING_KINDS).filter((k) => /^s-(chunk|node|leaf|share|merge-below|header-levels)/.test(k)) as FindingKind[];
 
 export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState {
   const tolerant = opts.tolerateDamage === true;
@@ -77,7 +81,8 @@ export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState
   const readOnly = opts.write !== true || !h.valid || cow.readOnly || damaged;
   const s = new StoreState({ cow, header: h, chunkBytes: cb, chunkCount: g.chunkCount, bits, readOnly, events: opts.events, cacheBytes });
   s.notes.push(...notes);
-  s.damage = damaged ? { errors: report.errors, warnings: report.warnings } : null;
+  const first = report.findings.find((f) => f.severity === 'error');
+  s.damage = damaged ? { errors: report.errors, warnings: report.warnings, first: first ? `${first.message} (chunk ${first.chunk}) [${first.kind}]` : '', tree: TREE_KINDS.some((k) => (report.byKind[k] ?? 0) > 0) } : null;
   s.force = opts.force === true;
   for (const c of nodes) s.tx.roles.nodes.add(c);
   for (const c of leaves) s.tx.roles.leaves.add(c);

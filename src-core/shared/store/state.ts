@@ -51,7 +51,8 @@ export class StoreState {
   /** What open found that info reports (invalid store, interrupted delete). */
   readonly notes: string[] = [];
   /** Errors and warnings a tolerant open found (null: the walk found no error). */
-  damage: { errors: number; warnings: number } | null = null;
+  /** `tree`: tree blocks or exceptions were lost, so snapshots' mappings are only partly proven. */
+  damage: { errors: number; warnings: number; first: string; tree: boolean } | null = null;
   /** Reads and merges of snapshots a repair marked damaged are allowed (OpenOptions.force). */
   force = false;
   /** Exceptions per slot, kept by every change (info costs O(slots)). */

@@ -1,8 +1,9 @@
 import { SnapscopeError } from '../../../src-core/errors.ts';
+import { writeBack } from '../../../src-core/persistent/restore-intent.ts';
 import { readBackup } from '../../host/access/backup-file.ts';
+import { openInput } from '../../host/access/inputs.ts';
 import type { Command } from '../command.ts';
 import { COW } from '../grammar.ts';
-import { openDevice } from '../devices.ts';
 
 export const backupRestore: Command = {
   name: 'backup-restore',
@@ -22,7 +23,8 @@ export const backupRestore: Command = {
     const cowPath = args.arg('cow');
     const records = readBackup(backupPath);
     const dryRun = args.flag('dry-run');
-    const cow = openDevice(cowPath, 'COW', !dryRun);
+    // Raw: an interrupted rewrite's mark is not undone on open, this undoes it (from wherever its backup now is).
+    const cow = openInput(cowPath, 'COW', !dryRun, null, { raw: true }).dev;
     try {
       for (const r of records) {
         if (r.offset + r.bytes.length > cow.size) {
@@ -33,10 +35,8 @@ export const backupRestore: Command = {
         }
       }
       const bytes = records.reduce((n, r) => n + r.bytes.length, 0);
-      if (!dryRun) {
-        for (const r of records) cow.write(r.offset, r.bytes);
-        cow.flush();
-      }
+      // Sector 0 last: a crash while writing back leaves the rewrite's mark, never a torn store under a valid header.
+      if (!dryRun) writeBack(cow, records);
       const torn = records.torn ? '; a last record cut short was left out (its write never happened)' : '';
       con.result(
         { dryRun, records: records.length, bytes, torn: records.torn === true },

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { SnapscopeError } from '../../../src-core/errors.ts';
+import { sharedOf } from '../../../src-core/formats.ts';
 import { formatStore } from '../../../src-core/open.ts';
-import { SharedStore } from '../../../src-core/shared/index.ts';
 import type { StoreFormat } from '../../../src-core/store.ts';
 import { openInput } from '../../host/access/inputs.ts';
 import { planOutput } from '../../host/access/outputs.ts';
@@ -60,7 +60,7 @@ export const format: Command = {
       wipeSignatures(dev.handle(), foreign);
       const store = formatStore(kind, dev, { chunkBytes });
       const info = store.info();
-      const warnings = store instanceof SharedStore ? store.warnings : [];
+      const warnings = sharedOf(store)?.warnings ?? [];
       store.close();
       for (const w of warnings) con.note(`snapscope: warning: ${w}`);
       const wiped = foreign.length ? `; wiped the old ${describeSignatures(foreign)} signature` : '';

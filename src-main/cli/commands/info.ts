@@ -11,7 +11,7 @@ export const info: Command = {
   summary: 'show a store: format, header, geometry, usage, snapshots',
   positionals: [COW],
   options: {},
-  details: 'JSON: the store info object; `exceptions` is the number of live exceptions. A damaged store still shows its header, usage and snapshots (counts are what the walk could vouch for) with the note "tree damaged: N errors ..., run snapscope check".',
+  details: 'JSON: the store info object; `exceptions` is the number of live exceptions. A damaged store still shows its header, usage and snapshots (counts are what the walk could vouch for) with the note "tree damaged: N errors ..., run snapscope check" ("table damaged" for a persistent COW).',
   examples: [
     ['info /tmp/demo/shared.cow', 'format, chunk size, usage and the snapshot table'],
     ['info /dev/vg/snap-cow --json', 'the same as one JSON document'],

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { applyRepair, planRepair, type RepairPlan } from '../../../src-core/repair/repair.ts';
@@ -25,7 +26,8 @@ export const repair: Command = {
     'snapshot that lost any is marked damaged in its label (reads and merges then need --forensic).',
     'Persistent: keeps the longest valid prefix of the exception table.',
     '--out: a file is written beside the target and renamed into place at the end; a device must be at least as large.',
-    '--in-place: undo it with `snapscope backup-restore <cow> --backup F`.',
+    '--in-place: undo it with `snapscope backup-restore <cow> --backup F`; interrupted (a crash), it is undone when',
+    'the COW is next opened for writing.',
     'Give exactly one of --out and --in-place, or --dry-run.',
   ].join('\n'),
   examples: [
@@ -61,7 +63,7 @@ export const repair: Command = {
       else if (!dryRun) {
         const backup = createBackup(backupPath(cowPath, args.string('backup')), cowPath);
         try {
-          summary.written = applyRepair(backup.wrap(src), plan).written;
+          summary.written = applyRepair(backup.wrap(src), plan, { undo: resolve(backup.path) }).written;
         } catch (e) {
           throw partial(e, backup.records, backup.path, cowPath);
         } finally {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { resolve } from 'node:path';
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import type { DumpHeader, ExceptionSource, ExceptionVisitor } from '../../../src-core/ir/model.ts';
@@ -7,6 +8,7 @@ import { checkRestorable, restore as restoreStore } from '../../../src-core/ir/r
 import { backupPath, createBackup } from '../../host/access/backup-file.ts';
 import { Output, isZero, planOutput } from '../../host/access/outputs.ts';
 import { probePath } from '../../host/access/signatures.ts';
+import { openInput } from '../../host/access/inputs.ts';
 import { inspectTarget } from '../../host/access/target.ts';
 import type { FileDevice } from '../../host/file-device.ts';
 import { COW } from '../grammar.ts';
@@ -29,6 +31,7 @@ export const restore: Command = {
     'A dump holds metadata, not data. Onto a store (the damaged one or a copy): rewritten in place, every',
     'overwritten sector backed up first (undo: snapscope backup-restore <cow> --backup F). Onto a new file or',
     'device: give --data-from ORIGINAL_COW, or --metadata-only; a new file appears only when the restore succeeds.',
+    'Interrupted in place (a crash), the store is put back from the backup when it is next opened for writing.',
     'The whole dump is read and checked before the first write.',
   ].join('\n'),
   examples: [
@@ -64,7 +67,8 @@ export const restore: Command = {
         { device: cowPath },
       );
     }
-    const src = dataFrom === undefined ? null : openDevice(dataFrom, 'COW', false);
+    // Raw: only its data chunks are read, so a COW marked by an interrupted rewrite (its undo lost) can still give them.
+    const src = dataFrom === undefined ? null : openInput(dataFrom, 'COW', false, null, { raw: true }).dev;
     try {
       const out = Output.open(cowPath, { inputs, force: args.flag('force'), bytes, protect: 'data' });
       try {
@@ -89,7 +93,7 @@ function inPlace(cowPath: string, header: DumpHeader, source: ExceptionSource, b
   try {
     const backup = createBackup(backupPath, cowPath);
     try {
-      const r = restoreStore(backup.wrap(cow), header, source);
+      const r = restoreStore(backup.wrap(cow), header, source, { undo: resolve(backup.path) });
       cow.flush();
       return { ...r, backup: backup.records ? backup.path : null };
     } catch (e) {
@@ -118,7 +122,7 @@ function copyData(src: BlockDevice, dst: FileDevice, sparse: boolean): void {
   }
 }
 
-/** Streams the dump file through a DumpReader, 1 MiB at a time. */
+/** Streams the dump file through a DumpReader, 1 MiB at a time (UTF-8 decoded across the cuts). */
 function readDump(path: string, visit: ExceptionVisitor): DumpHeader {
   let fd: number;
   try {
@@ -127,17 +131,21 @@ function readDump(path: string, visit: ExceptionVisitor): DumpHeader {
     throw new SnapscopeError('usage', `${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { device: path });
   }
   const reader = new DumpReader(path, visit);
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
   const buf = Buffer.alloc(1 << 20);
-  let carry = '';
   try {
-    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) {
-      const lines = (carry + buf.toString('utf8', 0, n)).split('\n');
-      carry = lines.pop()!;
-      for (const line of lines) reader.line(line);
-    }
-    reader.line(carry);
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) reader.write(decode(utf8, path, buf.subarray(0, n), true));
+    reader.write(decode(utf8, path, new Uint8Array(0), false));
   } finally {
     fs.closeSync(fd);
   }
   return reader.finish();
+}
+
+function decode(utf8: TextDecoder, path: string, bytes: Uint8Array, more: boolean): string {
+  try {
+    return utf8.decode(bytes, { stream: more });
+  } catch {
+    throw new SnapscopeError('usage', `${path}: not UTF-8 text: not a dump`, { device: path });
+  }
 }

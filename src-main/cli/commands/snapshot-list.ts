@@ -16,7 +16,7 @@ export const snapshotList: Command = {
       const snaps = store.snapshots();
       con.result({ snapshots: snaps }, () => (snaps.length ? snapshotTable(snaps).join('\n') : 'no snapshots'));
       // A damaged store still lists its snapshots; the damage goes to stderr (stdout stays the list).
-      for (const n of store.info().notes.filter((x) => x.startsWith('tree damaged'))) con.note(`warning: ${n}`);
+      for (const n of store.info().notes.filter((x) => /^(tree|table) damaged/.test(x))) con.note(`warning: ${n}`);
     }, { tolerateDamage: true }),
 };
 

@@ -3,7 +3,7 @@ import { checkTask } from '../../../src-core/check/check.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import type { Task } from '../../../src-core/jobs/job.ts';
 import { statsTask } from '../../../src-core/stats/stats.ts';
-import { toCheckReport } from '../check-report.ts';
+import { toCheckReport } from '../../../src-core/api/check-report.ts';
 import type { HostContext, Handlers } from '../context.ts';
 import { dumpText } from '../dump-text.ts';
 import { openDevice } from '../open-device.ts';

@@ -4,6 +4,7 @@ import type { HostContext, Handlers } from '../context.ts';
 import { OpenTask, type ScanProgress } from '../open-task.ts';
 import { RecentList } from '../recent.ts';
 import { StoreSession } from '../session.ts';
+import { liveHelper, liveStoreKey, THIS_HOST } from '../live/live-cow.ts';
 import { storeIdentity } from '../store-identity.ts';
 
 type SessionMethods = 'open' | 'openStart' | 'close' | 'sessions';
@@ -13,7 +14,7 @@ export function sessionCalls(ctx: HostContext): Handlers<SessionMethods> {
   const startOpen = (args: CallArgs<'open'>): JobInfo => {
     let id = ''; // set before the job runs (it starts on the next turn)
     const task = new OpenTask((onProgress) => openSession(ctx, args, onProgress), { report: () => ctx.jobs.report(id), stop: () => ctx.jobs.stopRequested(id) });
-    const info = ctx.jobs.start({ kind: 'open', session: null, label: `open ${args.cow}${args.write ? ' for writing' : ''}`, task, canPause: false });
+    const info = ctx.jobs.start({ kind: 'open', session: null, label: `open ${args.cow}${args.write ? ' for writing' : ''}${args.live ? ` live on ${args.live.host ?? THIS_HOST}` : ''}`, task, canPause: false });
     id = info.id;
     return info;
   };
@@ -37,21 +38,26 @@ export function sessionCalls(ctx: HostContext): Handlers<SessionMethods> {
  * needs write or another origin. A store is never open twice in one process: two sessions would be
  * two writers that know nothing of each other.
  */
-function openSession(ctx: HostContext, { cow, origin, write = false }: CallArgs<'open'>, onProgress: ScanProgress): SessionDto {
-  const key = storeIdentity(cow);
+function openSession(ctx: HostContext, { cow, origin, write = false, live }: CallArgs<'open'>, onProgress: ScanProgress): SessionDto {
+  const host = live ? (live.host ?? THIS_HOST) : null;
+  const key = host === null ? storeIdentity(cow) : liveStoreKey(cow, host);
   const existing = key === null ? undefined : [...ctx.sessions.values()].find((s) => ctx.sessionKeys.get(s.id) === key);
   const sameOrigin = origin === undefined || origin === existing?.originPath || (existing?.originPath != null && storeIdentity(origin) !== null && storeIdentity(origin) === storeIdentity(existing.originPath));
-  if (existing && (existing.write || !write) && sameOrigin) return existing.dto();
+  const sameLive = host === null || existing?.live?.host === host;
+  if (existing && (existing.write || !write) && sameOrigin && sameLive) return existing.dto();
   // Closed first: a block device open for write is held O_EXCL, so the reopen could not take it.
   if (existing) closeSession(ctx, existing, 'reopened with other options');
   const id = existing?.id ?? ctx.newSessionId();
   let opened: { session: StoreSession; dto: SessionDto };
   try {
-    opened = openChecked({ id, cow, origin: origin ?? null, write, helper: ctx.config.helper.launcher, onProgress });
+    const liveFrom = host === null ? {} : { live: { host, helper: liveHelper(ctx.config, host), helperNote: ctx.config.helper.note } };
+    opened = openChecked({ id, cow, origin: origin ?? null, write, helper: ctx.config.helper.launcher, onProgress, audience: ctx.audience, ...liveFrom });
   } catch (e) {
     if (existing) restore(ctx, existing); // a failed reopen keeps what was open
     throw e;
   }
+  // A live COW is not a store to reopen later at rest: it stays out of the recent list.
+  if (host !== null) return register(ctx, opened.session, opened.dto, key);
   RecentList.in(ctx.config.dataDir).add({ cow, origin: origin ?? null, format: opened.session.store.format, openedAt: Date.now() });
   return register(ctx, opened.session, opened.dto, key ?? storeIdentity(cow));
 }
@@ -80,7 +86,7 @@ function register(ctx: HostContext, s: StoreSession, dto: SessionDto, key: strin
 
 function restore(ctx: HostContext, old: StoreSession): void {
   try {
-    const again = openChecked({ id: old.id, cow: old.cowPath, origin: old.originPath, write: old.write, helper: ctx.config.helper.launcher });
+    const again = openChecked({ id: old.id, cow: old.cowPath, origin: old.originPath, write: old.write, helper: ctx.config.helper.launcher, audience: ctx.audience });
     register(ctx, again.session, again.dto, storeIdentity(old.cowPath));
   } catch {
     /* gone meanwhile: the session stays closed, as its session-closed event said */
@@ -92,6 +98,7 @@ function closeSession(ctx: HostContext, s: StoreSession, why: string): void {
   if (job !== undefined) throw new ApiError('busy', `cannot close ${s.cowPath}: ${job} is using it; wait for it or cancel it first (${why})`, { device: s.cowPath });
   ctx.sessions.delete(s.id);
   ctx.sessionKeys.delete(s.id);
+  ctx.forgetInfo(s.id);
   s.close();
   ctx.emit({ type: 'session-closed', session: s.id });
 }

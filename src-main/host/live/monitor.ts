@@ -1,12 +1,11 @@
 import type { LiveHostDto, LiveSnapshotDto } from '../../../src-core/api/contract.ts';
 import { SnapscopeError } from '../../../src-core/errors.ts';
-import { SnapshotWatch, type WatchRow } from '../../../src-core/live/snapshot-watch.ts';
+import { SnapshotWatch, watchedTargets, type WatchRow } from '../../../src-core/live/snapshot-watch.ts';
 import { dmReport, type DmReport } from '../../helper/dm-report.mjs';
 import { HelperDevice, type HelperLauncher } from '../helper-device.ts';
 import { discoverSnapshots, type LiveTarget } from './discover.ts';
+import { THIS_HOST } from './live-cow.ts';
 import { sshLauncher } from './remote.ts';
-
-export const THIS_HOST = 'this host';
 
 /**
  * The live dm snapshots of this machine and of remote hosts, polled by the UI: one SnapshotWatch
@@ -46,14 +45,7 @@ export class LiveMonitor {
     }
     let watch = this.watches.get(host);
     if (!watch) this.watches.set(host, (watch = new SnapshotWatch()));
-    const rows = new Map(
-      watch
-        .update(
-          asOf,
-          targets.flatMap((t) => (t.table.kind !== 'snapshot-origin' && t.status ? [{ name: t.name, kind: t.table.kind, chunkSectors: t.table.chunkSectors!, status: t.status }] : [])),
-        )
-        .map((r) => [r.name, r]),
-    );
+    const rows = new Map(watch.update(asOf, watchedTargets(targets)).map((r) => [r.name, r]));
     return { host, state: 'ok', message: null, asOf, snapshots: targets.map((t) => toDto(t, rows.get(t.name) ?? null)) };
   }
 

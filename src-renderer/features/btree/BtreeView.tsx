@@ -19,6 +19,8 @@ import { Minimap, placeMinimapView } from './Minimap.tsx';
 import { MIN_ZOOM, useSvgZoom, type Transform } from './use-zoom.ts';
 
 const HEIGHT = 560;
+/** Fit's glide: short, so the whole tree is in view within a frame budget of ~200 ms. */
+const FIT_MS = 140;
 /** How long a block touched by a structural event stays marked. */
 const FLASH_MS = 3000;
 /** Boxes beyond this many are drawn only near the view (the rest wait, off screen, for a pan). */
@@ -66,6 +68,12 @@ export function BtreeView() {
     [treeRoot, blocks, expanded, searchPath, unfolded],
   );
   const wide = (layout?.nodes.length ?? 0) > MOTION_NODES;
+  /** Boxes on the tree's widest level (for tests and the benchmark). */
+  const widest = useMemo(() => {
+    const perDepth = new Map<number, number>();
+    for (const n of layout?.nodes ?? []) perDepth.set(n.depth, (perDepth.get(n.depth) ?? 0) + 1);
+    return Math.max(0, ...perDepth.values());
+  }, [layout]);
   const animated = useTreeMotion(wide ? null : layout);
   const still = useMemo(() => (layout && wide ? staticFrame(layout) : null), [layout, wide]);
   const frame = still ?? animated;
@@ -77,6 +85,21 @@ export function BtreeView() {
   const latest = useRef({ frame, layout, onCanvas, onPath, cull: frame.size > CULL_NODES });
   latest.current = { frame, layout, onCanvas, onPath, cull: frame.size > CULL_NODES };
   const windowRef = useRef<[number, number] | null>(null);
+  /**
+   * The svg's size, kept by a ResizeObserver: reading clientWidth right after the camera wrote the
+   * transform would force a layout of every box in the frame's script.
+   */
+  const size = useRef({ w: 0, h: 0 });
+  useEffect(() => {
+    const el = svg.current;
+    if (!el) return;
+    const measure = (): void => void (size.current = { w: el.clientWidth, h: el.clientHeight });
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
   const overlayFrame = useRef(0);
   const drawOverlays = (): void => {
     cancelAnimationFrame(overlayFrame.current);
@@ -85,8 +108,7 @@ export function BtreeView() {
       const { frame: f, layout: l, onCanvas: c } = latest.current;
       if (!el || !l) return;
       const t = camera.current.current();
-      const w = el.clientWidth;
-      const h = el.clientHeight;
+      const { w, h } = size.current;
       const ctx = links.current && sizeCanvas(links.current, w, h);
       const detail = lodFor(t.k);
       if (ctx) {
@@ -104,7 +126,7 @@ export function BtreeView() {
     const el = svg.current;
     if (el && latest.current.cull) {
       const vx0 = -t.x / t.k;
-      const vx1 = (el.clientWidth - t.x) / t.k;
+      const vx1 = (size.current.w - t.x) / t.k;
       const w = windowRef.current;
       const span = vx1 - vx0;
       // Redrawn when the view leaves the window, or zooms in well inside it (fewer boxes to draw).
@@ -121,7 +143,7 @@ export function BtreeView() {
   const fit = (focusX = 0): void => {
     const el = svg.current;
     // A view not laid out (hidden, or a test DOM) has no size to fit into.
-    if (layout && el && el.clientWidth > 0) camera.current.fitTo(fitBox({ x0: layout.x0 - NODE_W / 2, x1: layout.x1 + NODE_W / 2, y0: layout.y0 - NODE_H / 2, y1: layout.y1 + NODE_H / 2 }, el.clientWidth, el.clientHeight, { focusX, minScale: MIN_ZOOM }));
+    if (layout && el && el.clientWidth > 0) camera.current.fitTo(fitBox({ x0: layout.x0 - NODE_W / 2, x1: layout.x1 + NODE_W / 2, y0: layout.y0 - NODE_H / 2, y1: layout.y1 + NODE_H / 2 }, el.clientWidth, el.clientHeight, { focusX, minScale: MIN_ZOOM }), FIT_MS);
   };
   /** Centres the camera on layout point (x, y), at least at box detail when `readable`. */
   const centreOn = (x: number, y: number, readable: boolean, ms = 250): void => {
@@ -241,7 +263,7 @@ export function BtreeView() {
             }}
           >
             <canvas ref={links} className="tree-links" />
-            <svg ref={svg} className="tree-svg" role="tree" aria-label="B-tree of exceptions" data-blocks={blocks.size} data-lod={lod} data-drawn={lod === 'box' ? shown.filter((s) => inWindow(s.pose.x)).length : 0} data-links={onCanvas ? 'canvas' : 'svg'}>
+            <svg ref={svg} className="tree-svg" role="tree" aria-label="B-tree of exceptions" data-blocks={blocks.size} data-widest={widest} data-lod={lod} data-drawn={lod === 'box' ? shown.filter((s) => inWindow(s.pose.x)).length : 0} data-links={onCanvas ? 'canvas' : 'svg'}>
               <g ref={layer}>
                 {!onCanvas &&
                   lod === 'box' &&

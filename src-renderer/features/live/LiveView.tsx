@@ -1,10 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { LiveSnapshotDto } from '../../../src-core/api/contract.ts';
+import { duration } from '../../../src-core/api/duration.ts';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
-import { duration, fleetRows } from './urgency.ts';
+import { fleetRows } from './urgency.ts';
 
 const POLL_MS = 2000;
 const HOST_PATTERN = '[A-Za-z0-9_.@:\\[\\]\\-]+';
@@ -12,8 +13,12 @@ const HOST_PATTERN = '[A-Za-z0-9_.@:\\[\\]\\-]+';
 /** The fleet: every live dm snapshot on this machine and the added hosts, most urgent first (ADR 0008). */
 export function LiveView() {
   const { live, error, hosts } = useApp(useShallow((s) => ({ live: s.live, error: s.liveError, hosts: s.liveHosts })));
-  const { pollLive, addLiveHost, removeLiveHost } = useApp(useShallow((s) => ({ pollLive: s.pollLive, addLiveHost: s.addLiveHost, removeLiveHost: s.removeLiveHost })));
+  const { pollLive, addLiveHost, removeLiveHost, openLive } = useApp(
+    useShallow((s) => ({ pollLive: s.pollLive, addLiveHost: s.addLiveHost, removeLiveHost: s.removeLiveHost, openLive: s.openLive })),
+  );
+  const { opening, startError } = useApp(useShallow((s) => ({ opening: s.opening, startError: s.startError })));
   const [draft, setDraft] = useState('');
+  const [cowPath, setCowPath] = useState('');
 
   useEffect(() => {
     let stop = false;
@@ -73,6 +78,7 @@ export function LiveView() {
           </button>
         </form>
       </Card>
+      {startError && <ErrorAlert error={startError} title="Could not open the live COW" />}
       <Card title="Snapshots, most urgent first" labelledBy="live-fleet-title">
         {!live ? (
           <p className="empty">Asking device-mapper…</p>
@@ -90,6 +96,9 @@ export function LiveView() {
                   <th scope="col">Fill rate</th>
                   <th scope="col">Overflow in</th>
                   <th scope="col">COW</th>
+                  <th scope="col">
+                    <span className="sr-only">Open</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -102,12 +111,35 @@ export function LiveView() {
                     <td>{snap.chunksPerMinute === null ? '—' : `${snap.chunksPerMinute.toFixed(1)} chunks/min`}</td>
                     <td>{snap.secondsToOverflow === null ? '—' : duration(snap.secondsToOverflow)}</td>
                     <td className="mono muted">{snap.cowPath ?? '?'}</td>
+                    <td>
+                      {snap.kind === 'snapshot' && snap.cowPath && (
+                        <button type="button" className="btn btn-sm" disabled={opening !== null} aria-label={`Open ${snap.name} on ${host} live`} onClick={() => void openLive(snap.cowPath!, host)}>
+                          Open
+                        </button>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
         )}
+      </Card>
+      <Card title="Open a COW live" labelledBy="live-open-title">
+        <form
+          className="row"
+          aria-label="Open a COW live"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (cowPath.trim()) void openLive(cowPath.trim(), 'this host');
+          }}
+        >
+          <label htmlFor="live-cow-path">A persistent COW on this host that the kernel is writing (read-only, read again on a timer)</label>
+          <input id="live-cow-path" className="input mono" placeholder="/dev/vg/snap-cow" value={cowPath} onChange={(e) => setCowPath(e.target.value)} />
+          <button type="submit" className="btn" disabled={!cowPath.trim() || opening !== null}>
+            Open live
+          </button>
+        </form>
       </Card>
     </div>
   );

@@ -9,6 +9,7 @@ import { formatCount } from '../../viz/format.ts';
 import { gridFor, hitSummary, minSpanFor, paintSummary, viewFor, type BucketSummary, type OccupancyGrid, type OccupancyView } from '../../viz/occupancy-painter.ts';
 import { OccupancySummary } from '../../viz/occupancy-summary.ts';
 import { RangeCamera } from '../../viz/range-camera.ts';
+import { FreshExceptionsLayer, type MapOverlay } from '../live/FreshExceptionsLayer.tsx';
 import { OccupancyTip } from './OccupancyTip.tsx';
 
 /**
@@ -30,11 +31,16 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
   // Width 0 until the element is measured: no request goes out for a guessed size.
   const grid = useRef<OccupancyGrid>(gridFor(0, height, total));
   const [tip, setTip] = useState<{ s: BucketSummary; x: number; y: number } | null>(null);
-  const [range, setRange] = useState({ start: 0, span: total });
+  /** The range label, written with each frame (not React state: a drag must not re-render). */
+  const rangeLabel = useRef<HTMLSpanElement>(null);
+  /** Theme colours, read from CSS once per scheme (not per frame: getComputedStyle forces a style pass). */
+  const colours = useRef<{ free: string; outline: string } | null>(null);
   const summaries = useRef<{ base: OccupancySummary | null; detail: OccupancySummary | null }>({ base: null, detail: null });
   const frames = useRef(0);
 
   const highlight = useRef<ReadonlySet<number>>(new Set());
+  /** A live COW's new exceptions, drawn over the map (features/live). */
+  const overlay = useRef<MapOverlay | null>(null);
   const view = (): OccupancyView => {
     const c = camera.current;
     grid.current = gridFor(grid.current.width, height, c.span);
@@ -56,15 +62,23 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
     const ctx = sizeCanvas(el, grid.current.width, grid.current.height);
     if (!ctx) return;
     const t0 = performance.now();
-    paintSummary(ctx, grid.current, v, data, { free: cssVar('--free', '#e7eaef'), outline: cssVar('--text', '#1c2230'), color: classColor, highlight: highlight.current });
+    colours.current ??= { free: cssVar('--free', '#e7eaef'), outline: cssVar('--text', '#1c2230') };
+    paintSummary(ctx, grid.current, v, data, { ...colours.current, color: classColor, highlight: highlight.current });
     // What is on screen, for tests, the benchmark and people reading the DOM.
     frames.current++;
     el.dataset.range = `${v.start}-${v.start + v.span}`;
     el.dataset.owners = String(data.owners);
     el.dataset.detail = String(data === summaries.current.detail);
     el.dataset.frames = String(frames.current);
+    el.dataset.marked = [...highlight.current].join(' ');
     el.dataset.paintMs = (performance.now() - t0).toFixed(1);
+    overlay.current?.(grid.current, v);
   }, [height]);
+
+  const showRange = (): void => {
+    const c = camera.current;
+    if (rangeLabel.current) rangeLabel.current.textContent = `chunks ${formatCount(c.start)}–${formatCount(Math.max(c.start + c.span - 1, 0))} of ${formatCount(c.total)}`;
+  };
 
   /** Asks for detail where the summary is coarser than the cells (nothing when local data serves). */
   const request = useCallback(() => {
@@ -102,7 +116,10 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
     paint();
   }, [focus, paint]);
   const scheme = useColorScheme();
-  useEffect(() => paint(), [scheme, paint]);
+  useEffect(() => {
+    colours.current = null;
+    paint();
+  }, [scheme, paint]);
   useEffect(() => {
     let frame = 0;
     const off = camera.current.onChange(() => {
@@ -110,8 +127,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
       frame = requestAnimationFrame(() => {
         paint();
         request();
-        const c = camera.current;
-        setRange({ start: c.start, span: c.span });
+        showRange();
       });
     });
     return () => {
@@ -121,7 +137,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
   }, [paint, request]);
   useEffect(() => {
     camera.current.setTotal(total);
-    setRange({ start: camera.current.start, span: camera.current.span });
+    showRange();
     // The store changed: its detail is stale; the summary is refetched (once for every map).
     summaries.current = { base: summaries.current.base, detail: null };
     void store.getState().loadOccupancySummary();
@@ -180,9 +196,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
   return (
     <div>
       <div className="row" style={{ marginBottom: 8 }}>
-        <span className="muted" data-testid="occupancy-range">
-          chunks {formatCount(range.start)}–{formatCount(Math.max(range.start + range.span - 1, 0))} of {formatCount(total)}
-        </span>
+        <span className="muted" data-testid="occupancy-range" ref={rangeLabel} />
         <span className="spacer" />
         <button type="button" className="btn btn-sm" aria-label="Zoom in on the map" onClick={() => camera.current.zoom(2)}>
           +
@@ -249,6 +263,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
           }}
           onPointerLeave={() => setTip(null)}
         />
+        <FreshExceptionsLayer bind={overlay} />
         {tip && <OccupancyTip s={tip.s} left={Math.min(tip.x + 14, grid.current.width - 260)} top={tip.y + 14} />}
       </div>
     </div>

@@ -13,6 +13,7 @@ export function OverviewView() {
   const info = useApp((s) => s.info);
   const error = useApp((s) => s.infoError);
   const refresh = useApp((s) => s.refreshInfo);
+  const navigate = useApp((s) => s.navigate);
   if (!info) return error ? <ErrorAlert error={error} onRetry={() => void refresh()} /> : <p className="empty">Loading…</p>;
   const u = info.usage;
   return (
@@ -35,7 +36,26 @@ export function OverviewView() {
           </div>
         </div>
       )}
-      {info.notes.map((n) => (
+      {info.damage && (
+        <div className="alert error" role="alert" data-testid="ov-damaged">
+          <div>
+            <strong>The metadata of this store is damaged</strong>
+            {/truncated/.test(info.damage.first) && <p>The file is shorter than the store it holds (truncated or cut while copying).</p>}
+            <p>
+              Opening it found {formatCount(info.damage.errors)} error{info.damage.errors === 1 ? '' : 's'} and {formatCount(info.damage.warnings)} warning
+              {info.damage.warnings === 1 ? '' : 's'}, so it is open read-only and every write is refused. The header, usage and snapshots below are what could be read; the
+              counts are what could be proven, and a read fails where a mapping cannot be. In Tools, run Check to see every finding, and Repair to write a repaired copy to a
+              new file.
+            </p>
+            <p className="mono">First problem: {info.damage.first}</p>
+            <button type="button" className="btn btn-sm" onClick={() => navigate('tools')}>
+              Open Tools
+            </button>
+          </div>
+        </div>
+      )}
+      {/* The engine's own damage note is for the CLI ("run snapscope check"): the alert above says it here. */}
+      {info.notes.filter((n) => !(info.damage && /^(tree|table) damaged/.test(n))).map((n) => (
         <div key={n} className={`alert ${info.valid ? 'info' : 'warn'}`} role="status">
           {n}
         </div>

@@ -61,7 +61,19 @@ export function SnapshotTable() {
                     {s.slot}
                   </span>
                 </td>
-                <td>{s.name || <span className="muted">(unnamed)</span>}</td>
+                <td>
+                  {s.name || <span className="muted">(unnamed)</span>}
+                  {s.damaged && (
+                    <span className="badge bad" style={{ marginLeft: 6 }} title="Blocks that may hold this snapshot's exceptions are damaged: its counts are what could be proven" data-testid="snap-damaged">
+                      damaged
+                    </span>
+                  )}
+                  {s.lost !== undefined && (
+                    <span className="badge bad" style={{ marginLeft: 6 }} title="A repair could not recover all of its chunks: reads and merges need --forensic" data-testid="snap-lost">
+                      {s.lost === 0xffffffff ? 'lost chunks' : `${formatCount(s.lost)} chunks lost`}
+                    </span>
+                  )}
+                </td>
                 <td className="mono muted" title={s.uuid}>
                   {s.uuid.slice(0, 8)}…
                 </td>

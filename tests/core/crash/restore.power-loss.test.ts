@@ -3,20 +3,23 @@
  * the same geometry builds the new tree beside the live one and switches with the header write,
  * like a commit. Power loss at every write and flush (all, none or random sectors kept): the
  * store opens, checks clean, and holds either its old content or the dump's. A persistent table
- * has fixed places, so its restore clears the header first: old, none, or new.
+ * has fixed places, so its restore marks the header sector with its undo first (valid = 0 for the
+ * kernel) and the next open for writing puts the old sectors back: old or new.
  */
 import { describe, expect, it } from 'vitest';
 import { checkTask } from '../../../src-core/check/check.ts';
-import { isSnapscopeError } from '../../../src-core/errors.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
-import { PowerLossDevice, PowerRail, type PowerLossPlan } from '../../../src-core/io/power-loss-device.ts';
+import type { PowerLossPlan } from '../../../src-core/io/power-loss-device.ts';
 import { restore } from '../../../src-core/ir/restore.ts';
+import { interruptedRewrite } from '../../../src-core/persistent/restore-intent.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
+import { detectFormat } from '../../../src-core/open.ts';
 import { PersistentStore } from '../../../src-core/persistent/index.ts';
+import { SNAP_MAGIC, decodeHeader } from '../../../src-core/persistent/format.ts';
 import { SharedStore } from '../../../src-core/shared/index.ts';
 import { dumpMetadata } from '../shared/model.ts';
 import { dumpText, parseDump } from '../ir/helpers.ts';
-import { crashPoints, fates } from './power-loss.ts';
+import { crashing, crashPoints, fates, persistentImage, rewriteCrashing, settle, tableText, UNDO_PATH } from './power-loss.ts';
 
 const CHUNK = 1024;
 
@@ -44,13 +47,7 @@ describe('restore onto a healthy store under power loss', () => {
 
     const run = (plan: PowerLossPlan | null) => {
       const cow = new MemoryDevice(live.bytes.slice(), 'cow');
-      const rail = new PowerRail(plan);
-      try {
-        restore(new PowerLossDevice(cow, rail), dump.header, dump.source);
-      } catch (e) {
-        if (!isSnapscopeError(e) || e.code !== 'crashed') throw e;
-      }
-      return { cow, events: rail.events };
+      return { cow, ...crashing(cow, plan, (dev) => restore(dev, dump.header, dump.source)) };
     };
     const clean = run(null);
     expect(dumpMetadata(SharedStore.open(clean.cow))).toBe(newText);
@@ -69,47 +66,82 @@ describe('restore onto a healthy store under power loss', () => {
 });
 
 describe('restore of a persistent dump onto a persistent store under power loss', () => {
-  it('leaves the old store, no store (its header went first), or the restored one — never a mix', () => {
-    const P = 1024;
-    const make = (variant: number) => {
-      const cow = new MemoryDevice(P * 600, 'cow');
-      const origin = new MemoryDevice(P * 256, 'origin');
-      PersistentStore.format(cow, { chunkBytes: P });
-      const s = PersistentStore.open(cow, { write: true });
-      for (let k = 0; k < 150 + 20 * variant; k++) s.writeOrigin(origin, (k * (7 + 2 * variant)) % 256, new Uint8Array(P).fill(k + 1));
-      s.close();
-      return cow;
-    };
-    const table = (cow: MemoryDevice) => JSON.stringify(PersistentStore.open(cow).exceptionTable(), (_k, v) => (ArrayBuffer.isView(v) ? [...(v as Float64Array)] : v));
-    const source = make(0);
-    const dump = parseDump(dumpText(source));
-    const live = make(1);
-    const [oldTable, newTable] = [table(live), table(source)];
-    const run = (plan: PowerLossPlan | null) => {
-      const cow = new MemoryDevice(live.bytes.slice(), 'cow');
-      const rail = new PowerRail(plan);
-      try {
-        restore(new PowerLossDevice(cow, rail), dump.header, dump.source);
-      } catch (e) {
-        if (!isSnapscopeError(e) || e.code !== 'crashed') throw e;
-      }
-      return { cow, events: rail.events };
-    };
+  const make = (variant: number) => persistentImage({ chunkBytes: 1024, cowChunks: 600, originChunks: 256, exceptions: 150 + 20 * variant, stride: 7 + 2 * variant });
+  const table = tableText;
+  const errors = (cow: MemoryDevice) => runToEnd(checkTask(cow)).findings.filter((f) => f.severity === 'error');
+  const source = make(0);
+  const dump = parseDump(dumpText(source));
+  const live = make(1);
+  const [oldTable, newTable] = [table(live), table(source)];
+
+  const run = (plan: PowerLossPlan | null) => rewriteCrashing(live.bytes, plan, (dev) => restore(dev, dump.header, dump.source, { undo: UNDO_PATH }));
+
+  it('leaves the old store (after the undo at the next open) or the restored one, at every write and flush', () => {
     const clean = run(null);
+    expect(interruptedRewrite(clean.cow)).toBeNull();
     expect(table(clean.cow)).toBe(newTable);
+    let undone = 0;
     for (const at of crashPoints(clean.events, 100)) {
       for (const { fate, seed } of fates(2)) {
         const where = `power lost at event ${at} of ${clean.events} (${fate})`;
-        const { cow } = run({ crashAt: at, fate, seed });
-        let got: string;
-        try {
-          got = table(cow);
-        } catch (e) {
-          expect(isSnapscopeError(e) && e.code, `${where}: ${String(e)}`).toBe('not-a-store');
-          continue;
+        const { cow, saved } = run({ crashAt: at, fate, seed });
+        // Before the undo the kernel sees an invalid snapshot (valid = 0), never a mixed table.
+        if (interruptedRewrite(cow) !== null) {
+          undone++;
+          expect(decodeHeader(cow.bytes.subarray(0, 16)), where).toMatchObject({ magic: SNAP_MAGIC, valid: 0 });
         }
-        expect([oldTable, newTable], where).toContain(got);
+        settle(cow, saved);
+        expect(interruptedRewrite(cow), where).toBeNull();
+        expect(errors(cow), where).toEqual([]);
+        expect([oldTable, newTable], where).toContain(table(cow));
       }
     }
+    expect(undone, 'no crash point fell inside the rewrite').toBeGreaterThan(0);
+  });
+
+  it('the undo itself can be cut by power loss at every write and flush, and repeated', () => {
+    const clean = run(null);
+    const middle = run({ crashAt: Math.floor(clean.events / 2), fate: 'random', seed: 3 });
+    expect(interruptedRewrite(middle.cow)).not.toBeNull();
+    const undoEvents = settle(new MemoryDevice(middle.cow.bytes.slice(), 'cow'), middle.saved).events;
+    for (const at of crashPoints(undoEvents, 60)) {
+      for (const { fate, seed } of fates(2)) {
+        const where = `undo cut at event ${at} of ${undoEvents} (${fate})`;
+        const cow = new MemoryDevice(middle.cow.bytes.slice(), 'cow');
+        settle(cow, middle.saved, { crashAt: at, fate, seed });
+        // Cut before sector 0 went back: still marked, never a valid header over a torn table.
+        if (interruptedRewrite(cow) === null) expect(table(cow), where).toBe(oldTable);
+        settle(cow, middle.saved);
+        expect(table(cow), where).toBe(oldTable);
+        expect(errors(cow), where).toEqual([]);
+      }
+    }
+  });
+});
+
+describe('restore of a shared dump onto a persistent store under power loss (nothing to build beside)', () => {
+  it('leaves the persistent store (after the undo) or the shared one, at every write and flush', () => {
+    const source = new MemoryDevice(CHUNK * 512, 'source');
+    store(source, 0);
+    const dump = parseDump(dumpText(source));
+    const live = persistentImage({ chunkBytes: CHUNK, cowChunks: 512, originChunks: 256, exceptions: 150, stride: 7 });
+    const oldTable = tableText(live);
+    const newText = dumpMetadata(SharedStore.open(source));
+    const run = (plan: PowerLossPlan | null) => rewriteCrashing(live.bytes, plan, (dev) => restore(dev, dump.header, dump.source, { undo: UNDO_PATH }));
+    const clean = run(null);
+    expect(dumpMetadata(SharedStore.open(clean.cow))).toBe(newText);
+    let undone = 0;
+    for (const at of crashPoints(clean.events, 100)) {
+      for (const { fate, seed } of fates(2)) {
+        const where = `power lost at event ${at} of ${clean.events} (${fate})`;
+        const { cow, saved } = run({ crashAt: at, fate, seed });
+        if (interruptedRewrite(cow) !== null) undone++;
+        settle(cow, saved);
+        expect(runToEnd(checkTask(cow)).findings.filter((f) => f.severity === 'error'), where).toEqual([]);
+        if (detectFormat(cow) === 'persistent') expect(tableText(cow), where).toBe(oldTable);
+        else expect(dumpMetadata(SharedStore.open(cow)), where).toBe(newText);
+      }
+    }
+    expect(undone, 'no crash point fell inside the rewrite').toBeGreaterThan(0);
   });
 });

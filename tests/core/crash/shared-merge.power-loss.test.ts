@@ -7,17 +7,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkTask } from '../../../src-core/check/check.ts';
-import { isSnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
-import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
-import { PowerLossDevice, PowerRail, type PowerLossPlan } from '../../../src-core/io/power-loss-device.ts';
+import type { PowerLossPlan } from '../../../src-core/io/power-loss-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { SharedStore } from '../../../src-core/shared/index.ts';
 import { createSharedMerge, type SharedMergeOptions } from '../../../src-core/shared/merge/index.ts';
 import type { Op } from '../shared/model.ts';
 import { expectMerged, newVolume, originBytes, replay, viewProblem, views, type Views } from '../shared-merge/volume.ts';
 import { opArb } from '../shared/ops.ts';
-import { crashPoints, FATES, fates, RUNS } from './power-loss.ts';
+import { crashingVolume, crashPoints, FATES, fates, RUNS } from './power-loss.ts';
 
 const CHUNK = 1024;
 const ORIGIN = 64;
@@ -51,21 +49,11 @@ function images(ops: Op[] = history): Images {
 }
 
 function mergeOn(img: Images, plan: PowerLossPlan | null, overlap: boolean) {
-  const cow = new MemoryDevice(img.cow.slice(), 'cow');
-  const origin = new MemoryDevice(img.origin.slice(), 'origin');
-  const rail = new PowerRail(plan);
-  const pcow = new PowerLossDevice(cow, rail);
-  const porigin = new PowerLossDevice(origin, rail);
-  let crashed = false;
-  try {
-    const store = SharedStore.open(pcow, { write: true });
-    runToEnd(createSharedMerge(store, porigin, SLOT, overlap ? overlapped(porigin) : OPTS));
+  return crashingVolume(img, plan, (cow, origin) => {
+    const store = SharedStore.open(cow, { write: true });
+    runToEnd(createSharedMerge(store, origin, SLOT, overlap ? overlapped(origin) : OPTS));
     store.close();
-  } catch (e) {
-    if (!isSnapscopeError(e) || e.code !== 'crashed') throw e;
-    crashed = true;
-  }
-  return { cow, origin, crashed, events: rail.events };
+  });
 }
 
 /** Power loss at `points` events of the merge of `img`, with each fate; every survivor is checked and finished. */

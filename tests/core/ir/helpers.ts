@@ -15,7 +15,7 @@ export function dumpText(cow: BlockDevice, format: DumpFormat = 'json'): string 
 export function parseDump(text: string): { header: DumpHeader; source: ExceptionSource } {
   const read = (visit: Parameters<ExceptionSource['forEach']>[0]): DumpHeader => {
     const r = new DumpReader('dump', visit);
-    for (const line of text.split('\n')) r.line(line);
+    r.write(text);
     return r.finish();
   };
   return { header: read(() => {}), source: { forEach: (visit) => void read(visit) } };

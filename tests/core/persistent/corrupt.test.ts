@@ -67,7 +67,7 @@ describe('corrupt persistent COWs: one clear error naming what and where, never 
     for (let i = 4096 + 5 * 16; i < 4096 + 6 * 16; i++) b[i] = 0xa5;
     const { error, writes } = openBroken(b);
     expect(error.code).toBe('corrupt');
-    expect(error.message).toMatch(/area 0 entry 5: old_chunk 0xa5a5a5a5a5a5a5a5 is not a chunk number/);
+    expect(error.message).toMatch(/old_chunk 0xa5a5a5a5a5a5a5a5 is at or above 2\^53: not a chunk number \(cow.img, chunk 1, entry 5, field old_chunk\) \[p-origin-invalid\]/);
     expect(error.where).toMatchObject({ chunk: 1, entry: 5, field: 'old_chunk' });
     expect(writes).toBe(0);
   });
@@ -75,38 +75,79 @@ describe('corrupt persistent COWs: one clear error naming what and where, never 
   it('an area with garbage: new_chunk on a metadata area, a data chunk used twice, an origin chunk twice', () => {
     const onArea = basic();
     le32(onArea, 4096 + 8, 1);
-    expect(openBroken(onArea).error.message).toMatch(/area 0 entry 0: new_chunk 1 is the header or a metadata area/);
+    expect(openBroken(onArea).error.message).toMatch(/new_chunk 1 is a metadata area \(cow.img, chunk 1, entry 0, field new_chunk\) \[p-chunk-metadata\]/);
     const twice = basic();
     le32(twice, 4096 + 3 * 16 + 8, 2);
-    expect(openBroken(twice).error.message).toMatch(/area 0 entry 3: new_chunk 2 is used by an earlier entry too/);
+    expect(openBroken(twice).error.message).toMatch(/new_chunk 2 is already used by an earlier exception \(cow.img, chunk 1, entry 3, field new_chunk\) \[p-chunk-duplicate\]/);
     const twin = basic();
     const first = new DataView(twin.buffer).getUint32(4096, true);
     le32(twin, 4096 + 7 * 16, first);
-    expect(openBroken(twin).error.message).toMatch(new RegExp(`area 0 entry 7: origin chunk ${first} already has an exception \\(entry 0`));
+    expect(openBroken(twin).error.message).toMatch(new RegExp(`old_chunk ${first} already has an exception in entry 0 of area 0 \\(cow.img, chunk 1, entry 7, field old_chunk\\) \\[p-origin-duplicate\\]`));
     // Origin chunks far above the table's size: found by the hash index instead of a bitmap of values.
     const far = basic();
     le32(far, 4096 + 2 * 16 + 4, 5);
     le32(far, 4096 + 9 * 16, new DataView(far.buffer).getUint32(4096 + 2 * 16, true));
     le32(far, 4096 + 9 * 16 + 4, 5);
-    expect(openBroken(far).error.message).toMatch(/area 0 entry 9: origin chunk \d+ already has an exception \(entry 2/);
+    expect(openBroken(far).error.message).toMatch(/old_chunk \d+ already has an exception in entry 2 of area 0 \(cow.img, chunk 1, entry 9, field old_chunk\)/);
   });
 
   it('a truncated COW: entries pointing past its end', () => {
     const b = basic().slice(0, 16 * 4096);
     const { error, writes } = openBroken(b);
     expect(error.code).toBe('corrupt');
-    expect(error.message).toMatch(/area 0 entry 14: new_chunk 16 is past the end of the COW \(16 chunks; truncated/);
+    expect(error.message).toMatch(/new_chunk 16 is past the end of the device \(16 chunks; truncated\?\) \(cow.img, chunk 1, entry 14, field new_chunk\) \[p-chunk-out-of-range\]/);
     expect(writes).toBe(0);
   });
 
   it('a truncated COW: a full area whose next area is missing', () => {
     const b = new Fixture('p-fullarea-c8').image('cow').slice(0, 258 * 4096);
     const { error } = openBroken(b);
-    expect(error.code).toBe('io');
-    expect(error.message).toMatch(/metadata area 1 at chunk 258 is past the end of the COW \(258 chunks\): the COW is truncated/);
+    expect(error.code).toBe('corrupt');
+    expect(error.message).toMatch(/area 0 is full, so area 1 should be at chunk 258, past the end of the device \(258 chunks; truncated\?\) \(cow.img, chunk 258\) \[p-area-past-device\]/);
   });
 
   it('too short for a header', () => {
     expect(openBroken(new Uint8Array(100)).error.code).toBe('not-a-store');
+  });
+});
+
+describe('a damaged table opened tolerating the damage (info, snapshot list, read of a damaged COW)', () => {
+  const open = (b: Uint8Array) => PersistentStore.open(new MemoryDevice(b, 'cow.img', true), { tolerateDamage: true });
+  const entry = (b: Uint8Array, i: number) => ({ old: new DataView(b.buffer).getUint32(4096 + i * 16, true), at: 4096 + i * 16 });
+
+  it('a bad new_chunk: read-only, damage stated, only that origin chunk unproven', () => {
+    const b = basic();
+    const e3 = entry(b, 3);
+    le32(b, e3.at + 12, 0x10); // new_chunk's high half: past the device
+    const s = open(b);
+    expect(s.damaged).toBe(true);
+    expect(s.readOnly).toBe(true);
+    expect(s.info().damage).toMatchObject({ errors: 1, first: expect.stringContaining('[p-chunk-out-of-range]') });
+    expect(s.snapshots()[0]).toMatchObject({ damaged: true, exceptions: s.exceptions - 1 });
+    expect(() => s.lookup(0, e3.old)).toThrow(/origin chunk \d+ cannot be proven/);
+    expect(s.lookup(0, entry(b, 4).old)).toBeGreaterThan(1);
+    let visited = 0;
+    s.forEachException(() => visited++);
+    expect(visited).toBe(s.exceptions - 1);
+  });
+
+  it('an origin chunk twice: both entries unproven; an unreadable old_chunk: every lookup', () => {
+    const twin = basic();
+    le32(twin, entry(twin, 7).at, entry(twin, 0).old);
+    const s = open(twin);
+    expect(() => s.lookup(0, entry(twin, 0).old)).toThrow(/cannot be proven/);
+    expect(s.lookup(0, entry(twin, 1).old)).toBeGreaterThan(1);
+    const garbage = basic();
+    le32(garbage, entry(garbage, 2).at + 4, 0xffffffff);
+    expect(() => open(garbage).lookup(0, entry(garbage, 1).old)).toThrow(/no valid origin chunk/);
+  });
+
+  it('strict opens still refuse, and a header that locates no table refuses even tolerant', () => {
+    const b = basic();
+    le32(b, 4096 + 3 * 16 + 12, 0x10);
+    expect(() => PersistentStore.open(new MemoryDevice(b, 'cow.img', true))).toThrow(/\[p-chunk-out-of-range\]/);
+    const h = basic();
+    le32(h, 12, 12);
+    expect(() => open(h)).toThrow(/chunk_size 12 sectors at offset 12 is not a power of two/);
   });
 });

@@ -1,29 +1,25 @@
 /**
- * Opt-in: boots the real kernel (../shared/tools/kernel-oracle) on images snapscope wrote.
- * Run with SNAPSCOPE_ORACLE=1 after `bash $KO/build.sh`; ~20 s (three qemu boots in parallel).
+ * Opt-in: boots the real kernel (the kernel-oracle tool, tests/core/crash/kernel-oracle.ts) on
+ * images snapscope wrote. Run with SNAPSCOPE_ORACLE=1 after its build.sh; ~20 s (qemu boots in parallel).
  */
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { createPersistentMerge, PersistentStore } from '../../../src-core/persistent/index.ts';
 import { readViewChunk } from '../../../src-core/view.ts';
 import { pristineOrigin, type Manifest } from './kernel-fixtures.ts';
+import { kernelRun, oracleSkipped, sha } from '../crash/kernel-oracle.ts';
+import { rewriteCrashing, UNDO_PATH } from '../crash/power-loss.ts';
+import { dumpText, parseDump } from '../ir/helpers.ts';
+import { restore } from '../../../src-core/ir/restore.ts';
+import { interruptedRewrite } from '../../../src-core/persistent/restore-intent.ts';
 
-const ORACLE = path.resolve(import.meta.dirname, '../../../../shared/tools/kernel-oracle/accept.py');
-const WORK = process.env.KORACLE_WORK ?? '/var/tmp/koracle-work';
-const built = fs.existsSync(path.join(WORK, 'vmlinuz')) && fs.existsSync(ORACLE);
-const wanted = process.env.SNAPSCOPE_ORACLE === '1';
-const why = !built ? `kernel-oracle not built (no ${WORK}/vmlinuz): run its build.sh` : 'set SNAPSCOPE_ORACLE=1 to boot the real kernel';
-if (!(built && wanted)) console.info(`kernel-oracle test skipped: ${why}`);
+if (oracleSkipped) console.info(`kernel-oracle test skipped: ${oracleSkipped}`);
 
 const CHUNK = 4096;
-const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 /** Seeded origin and snapshot writes on a COW snapscope formatted: 3 areas, partial writes. */
 function scenario(): { origin: MemoryDevice; cow: MemoryDevice; store: PersistentStore } {
@@ -60,20 +56,9 @@ function view(store: PersistentStore, origin: MemoryDevice): Uint8Array {
   return out;
 }
 
-async function accept(mode: 'view' | 'merge', dir: string, origin: Uint8Array, cow: Uint8Array): Promise<Record<string, unknown>> {
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'origin.img'), origin);
-  fs.writeFileSync(path.join(dir, 'cow.img'), cow);
-  const out = path.join(dir, 'out');
-  await promisify(execFile)(
-    'python3',
-    [ORACLE, mode, '--origin', path.join(dir, 'origin.img'), '--cow', path.join(dir, 'cow.img'), '--chunk', '8', '--out-dir', out],
-    { env: { ...process.env, ACCEL: 'tcg', KORACLE_WORK: WORK }, timeout: 600_000 },
-  );
-  return JSON.parse(fs.readFileSync(path.join(out, 'result.json'), 'utf8')) as Record<string, unknown>;
-}
+const accept = (mode: 'view' | 'merge', dir: string, origin: Uint8Array, cow: Uint8Array) => kernelRun(mode, dir, origin, cow, CHUNK / 512);
 
-describe.skipIf(!(built && wanted))('the real kernel on images snapscope wrote', () => {
+describe.skipIf(oracleSkipped !== null)('the real kernel on images snapscope wrote', () => {
   it('loads them with the same content and usage, and merges them to the same origin, also from a partial merge', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'snapscope-oracle-'));
     const { origin, cow, store } = scenario();
@@ -105,15 +90,37 @@ describe.skipIf(!(built && wanted))('the real kernel on images snapscope wrote',
     expect(v.state).toBe('active');
     expect(String(v.status_line)).toBe(`0 16384 snapshot ${expectedStatus}`);
     expect(v.snapshot_view_sha256).toBe(sha(expectedView));
-    expect((m.merge as { result: string }).result).toBe('complete');
+    expect(m.merge!.result).toBe('complete');
     expect(m.origin_after_sha256).toBe(sha(ours.origin.bytes));
     expect(m.cow_after_sha256).toBe(sha(ours.cow.bytes));
     expect(m.origin_after_sha256).toBe(sha(expectedView));
-    for (const line of (m.merge as { polled_status_lines: string[] }).polled_status_lines) expect(statuses).toContain(line.split(' ').slice(3).join(' '));
+    for (const line of m.merge!.polled_status_lines) expect(statuses).toContain(line.split(' ').slice(3).join(' '));
     expect(String(p.status_line)).toBe(`0 16384 snapshot ${PersistentStore.open(partial.cow).statusText()}`);
-    expect((p.merge as { result: string }).result).toBe('complete');
+    expect(p.merge!.result).toBe('complete');
     expect(p.origin_after_sha256).toBe(sha(expectedView));
     fs.writeFileSync(path.join(tmp, 'summary.json'), JSON.stringify({ view: v.status_line, merge: m.merge, partial: p.merge }, null, 2));
+    console.info(`kernel-oracle results in ${tmp}`);
+  }, 900_000);
+
+  it('loads a store restored in place from its dump like the original, and an interrupted restore as invalid', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'snapscope-oracle-restore-'));
+    const { origin, cow, store } = scenario();
+    const dump = parseDump(dumpText(cow));
+    // The damaged store: its table cut after area 0 (areas 1 and 2 zeroed); the data chunks are all there.
+    const damaged = cow.bytes.slice();
+    const areas = store.geometry;
+    for (const a of [1, 2]) damaged.fill(0, areas.areaLocation(a) * CHUNK, (areas.areaLocation(a) + 1) * CHUNK);
+    const clean = rewriteCrashing(damaged, null, (dev) => restore(dev, dump.header, dump.source, { undo: UNDO_PATH }));
+    const restored = clean.cow;
+    // Power lost half way: the header sector still marks the rewrite (valid = 0).
+    const cut = rewriteCrashing(damaged, { crashAt: Math.floor(clean.events / 2), fate: 'random', seed: 5 }, (dev) => restore(dev, dump.header, dump.source, { undo: UNDO_PATH })).cow;
+    expect(interruptedRewrite(cut)).toBe(UNDO_PATH);
+    const [r, c] = await Promise.all([accept('view', path.join(tmp, 'restored'), origin.bytes, restored.bytes), accept('view', path.join(tmp, 'interrupted'), origin.bytes, cut.bytes)]);
+    expect(r.state).toBe('active');
+    expect(String(r.status_line)).toBe(`0 16384 snapshot ${store.statusText()}`);
+    expect(r.snapshot_view_sha256).toBe(sha(view(store, origin)));
+    // The kernel loads the marked store as an invalid snapshot: it reads no table, so it never uses a torn one.
+    expect(c.state).toBe('Invalid');
     console.info(`kernel-oracle results in ${tmp}`);
   }, 900_000);
 });

@@ -1,12 +1,12 @@
 #!/bin/busybox sh
 # The live suite's guest /init: loads virtio and dm-snapshot, then serves two virtio-serial ports
 # until the host powers it off:
-#   org.snapscope.helper.N snapscope's privileged helper (src-main/helper), N = 0..3 so that
+#   org.snapscope.helper.N snapscope's privileged helper (src-main/helper), N = 0, 1, ... so that
 #                         several helpers can be connected at once (a qemu socket takes one
 #                         client); on each, one helper per client, as `ssh host sudo
 #                         snapscope-helper DEVICE...` runs one per connection: a client first
 #                         sends that command line's arguments as one line (guest/bridge.mjs),
-#                         then speaks the helper's protocol
+#                         then speaks the helper's protocol (guest/prefork.mjs)
 #   org.snapscope.shell   the test's hands in the guest: one shell command a line, answered by its
 #                         output and a line "@@rc=<status>"
 /bin/busybox --install -s /bin
@@ -28,22 +28,23 @@ port() {
   done
 }
 export DM_DISABLE_UDEV=1
+# lvm warns about every descriptor it inherits (the ports); they are ours on purpose.
+export LVM_SUPPRESS_FD_WARNINGS=1
 serve_helper() {
-  # A virtio port opens once at a time: one descriptor serves every helper in turn.
+  # A virtio port opens once at a time: one descriptor serves every helper in turn, each started
+  # before its client comes (guest/prefork.mjs: Node starts slowly under emulation).
   exec 4<>"$1"
   while :; do
-    # With no client connected a read ends at once, empty: poll until a client's line arrives.
-    if read -r args <&4; then
-      # shellcheck disable=SC2086 # the devices, one word each, as ssh passes a remote command line
-      node /snapscope/run-helper.mjs $args <&4 >&4 2>>/tmp/helper.log
-    else
-      sleep 0.2
-    fi
+    node /snapscope/prefork.mjs <&4 >&4 2>>/tmp/helper.log || sleep 0.2
   done
 }
-for n in 0 1 2 3; do
+# As many helper ports as the host made (snapscope.helpers=N on the kernel command line).
+n=0
+helpers=$(sed -n 's/.*snapscope\.helpers=\([0-9]*\).*/\1/p' /proc/cmdline)
+while [ $n -lt "${helpers:-4}" ]; do
   HELPER=$(port org.snapscope.helper.$n)
   serve_helper "$HELPER" &
+  n=$((n+1))
 done
 SHELLPORT=$(port org.snapscope.shell)
 echo "=== guest ready: helpers on $(ls /dev/vport*), shell on $SHELLPORT"

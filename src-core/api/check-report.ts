@@ -1,7 +1,7 @@
-import type { CheckReport } from '../../src-core/api/dto.ts';
-import type { CheckReport as EngineCheckReport } from '../../src-core/walk/findings.ts';
+import type { CheckReport } from './dto.ts';
+import type { CheckReport as EngineCheckReport } from '../walk/findings.ts';
 
-/** The checker's report in the contract's shape: each finding located by device, chunk and entry. */
+/** The engine's check report mapped into the contract's shape: each finding located by device, chunk and entry. */
 export function toCheckReport(r: EngineCheckReport): CheckReport {
   return {
     clean: r.errors === 0,

@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import { SnapscopeError, isSnapscopeError } from '../../../src-core/errors.ts';
+import type { BlockDevice } from '../../../src-core/io/block-device.ts';
+import { decodeIntent, interruptedRewrite, writeBack } from '../../../src-core/persistent/restore-intent.ts';
+import { readBackup } from './backup-file.ts';
+
+/**
+ * A COW whose in-place restore or repair was interrupted (src-core/persistent/restore-intent.ts)
+ * is undone from the backup file its header sector names when it is next opened for writing,
+ * before anything else reads it (the backup, spent, is then renamed <backup>.undone); a reader is
+ * refused, saying how to undo it. Returns a note for the user when it undid one.
+ */
+export function settleInterruptedRewrite(dev: BlockDevice, path: string, write: boolean): string | null {
+  const undo = interruptedRewrite(dev);
+  if (undo === null) return null;
+  const how = `snapscope backup-restore ${path} --backup ${undo}`;
+  if (!write) {
+    throw new SnapscopeError('corrupt', `${path}: an in-place restore or repair was interrupted; opening it for writing undoes it from ${undo} (or: ${how})`, { device: path, offset: 0 });
+  }
+  let records: ReturnType<typeof readBackup>;
+  try {
+    records = readBackup(undo);
+  } catch (e) {
+    if (!isSnapscopeError(e)) throw e;
+    throw new SnapscopeError(e.code, `${path}: an in-place restore or repair was interrupted, and its undo file cannot be read (${e.message}); put it back at ${undo}, or run snapscope backup-restore ${path} --backup WHERE_IT_IS (or restore a dump into a new COW with --data-from ${path}); nothing was written`, { device: path, offset: 0 });
+  }
+  // The rewrite marked sector 0 before any other write, so the undo's first save is the old header.
+  const first = records[0];
+  if (!first || first.offset !== 0 || decodeIntent(first.bytes) !== null) {
+    throw new SnapscopeError('corrupt', `${path}: an in-place restore or repair was interrupted, but ${undo} does not begin with the old header sector: not its undo; nothing was written`, { device: undo, offset: 0 });
+  }
+  writeBack(dev, records);
+  // Spent (it saved what the store now holds again): moved aside, so a rerun can make a new one.
+  const spent = `${undo}.undone`;
+  let kept = undo;
+  if (!fs.existsSync(spent)) {
+    try {
+      fs.renameSync(undo, spent);
+      kept = spent;
+    } catch {
+      // Left where it is: a rerun then asks for it to be moved.
+    }
+  }
+  return `an in-place restore or repair of ${path} was interrupted: undone, the store is as it was before it (its backup is kept as ${kept})`;
+}
