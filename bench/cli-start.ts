@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const BIN = path.join(ROOT, 'bin/snapscope.mjs');
+const BIN = path.join(ROOT, 'bin/snapscope.cjs'); // package.json "bin"
 const ROUNDS = 21;
 const TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 

@@ -1,7 +1,11 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StoreInfo } from '../src-core/api/contract.ts';
 import { browserHarness, openServer, tempDir } from './app.ts';
 import { chromiumMissing } from './browser.ts';
+import { PersistentStore } from '../src-core/persistent/index.ts';
 import { SharedStore } from '../src-core/shared/index.ts';
 import { FileDevice } from '../src-main/host/file-device.ts';
 import { cliJson, makeDemoStore } from './demo-store.ts';
@@ -21,6 +25,20 @@ function createBehindTheServersBack(cow: string, name: string): void {
     store.close();
   }
 }
+/** What dm-snapshot does on an origin write to a persistent COW: the chunk copied, its entry appended to the table; the header is never written. */
+function appendLikeTheKernel(cow: string, origin: string, chunk: number): void {
+  const dev = FileDevice.open(cow, { write: true });
+  const originDev = FileDevice.open(origin, { write: true });
+  try {
+    const store = PersistentStore.open(dev, { write: true });
+    store.writeOrigin(originDev, chunk, new Uint8Array(store.chunkBytes).fill(0x77));
+    store.commit();
+  } finally {
+    originDev.close();
+    dev.close();
+  }
+}
+const noLoop = process.getuid?.() !== 0 ? 'not root: no loop devices' : !fs.existsSync('/dev/loop-control') ? 'no loop devices here' : null;
 const snapshotCount = (page: import('playwright-core').Page) => async (): Promise<number> => Number(await page.getByTestId('ov-snapshots').getAttribute('data-value'));
 
 // Issue 15, problem 2: changes made outside the UI were never seen, and the UI then overwrote them.
@@ -75,5 +93,43 @@ const snapshotCount = (page: import('playwright-core').Page) => async (): Promis
     const names = cliJson<StoreInfo>('info', cow).snapshots.map((s) => s.name);
     expect(names).toContain('from-cli');
     expect(names).toContain('from-ui');
+  });
+
+  (noLoop ? it.skip : it)('a persistent COW on a block device, appended to as the kernel does (header untouched): "changed on disk — reload", then the new exception', async () => {
+    const dir = tempDir('disk-table');
+    const cow = path.join(dir, 'p.cow');
+    const origin = path.join(dir, 'origin.img');
+    fs.writeFileSync(cow, '');
+    fs.truncateSync(cow, 4 << 20);
+    fs.writeFileSync(origin, Buffer.alloc(1 << 20, 0x11));
+    const formatted = FileDevice.open(cow, { write: true });
+    PersistentStore.format(formatted, { chunkBytes: 4096 }).close();
+    formatted.close();
+    const loop = execFileSync('losetup', ['-f', '--show', cow], { encoding: 'utf8' }).trim();
+    try {
+      appendLikeTheKernel(loop, origin, 5);
+      const app = await harness.open((browser) => openServer(browser, [loop, '--origin', origin], dir));
+      const { page } = app;
+      await page.getByRole('heading', { name: 'Overview' }).waitFor();
+      const exceptions = async (): Promise<number> => Number(await page.getByTestId('ov-exceptions').getAttribute('data-value'));
+      expect(await exceptions()).toBe(1);
+      await page.getByRole('button', { name: 'Open for writing…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Open this store for writing?' });
+      await dialog.waitFor();
+      const header = fs.readFileSync(cow).subarray(0, 512);
+      appendLikeTheKernel(loop, origin, 6);
+      expect(fs.readFileSync(cow).subarray(0, 512).equals(header)).toBe(true);
+      const banner = page.getByTestId('disk-changed');
+      await banner.waitFor({ timeout: 10_000 });
+      expect(await banner.textContent()).toContain('changed on disk — reload');
+      await app.shot('15-2-disk-changed-kernel-table');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await banner.getByRole('button', { name: 'Reload' }).click();
+      await expect.poll(exceptions, { timeout: 10_000 }).toBe(2);
+      await page.getByRole('button', { name: 'Close' }).click();
+      await page.getByRole('heading', { name: 'Open a snapshot exception store' }).waitFor();
+    } finally {
+      spawnSync('losetup', ['-d', loop]);
+    }
   });
 });

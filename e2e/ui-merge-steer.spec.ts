@@ -3,6 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JobInfo, StoreInfo } from '../src-core/api/contract.ts';
 import { buildShared } from '../src-core/ir/shared-builder.ts';
+import { SharedStore } from '../src-core/shared/index.ts';
+import { createSharedMerge } from '../src-core/shared/merge/index.ts';
 import { FileDevice } from '../src-main/host/file-device.ts';
 import { apiCall } from './api.ts';
 import { browserHarness, openServed, tempDir } from './app.ts';
@@ -66,8 +68,9 @@ const stagesOf = async (page: import('playwright-core').Page): Promise<[number, 
     const { page } = app;
     const session = (await apiCall(app.served.url, 'sessions', {})).sessions[0]!.session;
     // Another client (as the CLI would) starts the merge and pauses it at once: its first step
-    // copies for 'other' and yields before any origin write, where the pause lands.
-    const job = await apiCall(app.served.url, 'merge', { session, snapshot: 'target' });
+    // copies for 'other' (one batch of every chunk: 112 MiB of copies, far longer than the pause
+    // takes to arrive) and yields before any origin write, where the pause lands.
+    const job = await apiCall(app.served.url, 'merge', { session, snapshot: 'target', batchChunks: CHUNKS });
     await apiCall(app.served.url, 'jobPause', { job: job.id });
     await app.view('Merge');
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
@@ -79,6 +82,37 @@ const stagesOf = async (page: import('playwright-core').Page): Promise<[number, 
     await banner.getByRole('button', { name: 'Abandon merge' }).click();
     await expect.poll(() => banner.count(), { timeout: 10_000 }).toBe(0);
     await page.getByRole('button', { name: 'Merge into origin…' }).waitFor();
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('heading', { name: 'Open a snapshot exception store' }).waitFor();
+    expect(cliJson<StoreInfo>('info', cow).merge).toBeNull();
+    expect(sha256(origin)).toBe(hash);
+  }, 180_000);
+
+  it('a merge another process stopped before its first origin write is "stopped before moving any origin chunk" here too, and can be abandoned: the store records it', async () => {
+    const dir = tempDir('steer-abandon-restart');
+    const { cow, origin } = makeStore(dir);
+    const hash = sha256(origin);
+    // Another process ran the merge's first step (recorded, copies for 'other' made) and stopped
+    // there, as a cancel does, before any origin write; then it was gone. This server never saw it run.
+    const cowDev = FileDevice.open(cow, { write: true });
+    const originDev = FileDevice.open(origin, { write: true });
+    const store = SharedStore.open(cowDev, { write: true }) as SharedStore;
+    expect(createSharedMerge(store, originDev, 0, { batchBytes: CHUNKS * CHUNK }).step()).toBe(false);
+    store.close();
+    originDev.close();
+    cowDev.close();
+    expect(cliJson<StoreInfo>('info', cow).merge).toMatchObject({ slot: 0, done: 0, originUntouched: true });
+
+    const app = await harness.open((browser) => openServed(browser, { cow, origin }, dir));
+    const { page } = app;
+    await app.view('Merge');
+    const banner = page.getByTestId('merge-recorded');
+    await banner.waitFor({ timeout: 20_000 });
+    expect(await banner.textContent()).toContain('stopped before moving any origin chunk');
+    await app.shot('15-4-merge-abandon-after-restart');
+    await banner.getByRole('button', { name: 'Abandon merge' }).click();
+    await expect.poll(() => banner.count(), { timeout: 10_000 }).toBe(0);
+    expect(await page.getByTestId('sync-error').count()).toBe(0);
     await page.getByRole('button', { name: 'Close' }).click();
     await page.getByRole('heading', { name: 'Open a snapshot exception store' }).waitFor();
     expect(cliJson<StoreInfo>('info', cow).merge).toBeNull();

@@ -69,6 +69,8 @@ RULES = [
     ('p-chunk-duplicate (inline test)', P, " || (words[word]! & bit) !== 0) {", ") {"),
     ('p-chunk-duplicate (named)', P, "if (this.used.testAndSet(newChunk)) {", "if ((this.used.testAndSet(newChunk), false)) {"),
     ('p-origin-duplicate', P, "this.log.add('p-origin-duplicate'", "if (false) this.log.add('p-origin-duplicate'"),
+    ('p-origin-duplicate (seen in the table pass)', P, "if ((x & sb) !== 0) this.repeats.push(n);", "if ((x & sb) !== 0) void n;"),
+    ('p-origin-duplicate (values past the bitmap)', P, "if (this.seenOverflow) forEachRepeat(olds, visit);", "if (false) forEachRepeat(olds, visit);"),
     ('p-entry-after-end', P, "if (isZeroEntry(v, at)) continue;\n      const what", "if (true) continue;\n      const what"),
     ('p-usage-leak', P, "if (c < nextFree && !this.used.has(c)) {", "if (false) {"),
     ('p-usage-leak (count shortcut)', P, "if (this.used.count() - this.metadataMarks ===", "if (true || this.used.count() - this.metadataMarks ==="),

@@ -60,6 +60,8 @@ export interface MergeState {
   /** Origin chunks already merged / to merge in all, when known. */
   done: number | null;
   total: number | null;
+  /** Shared: the record says the merge has not written the origin yet (abandoning it leaves the origin as it was). */
+  originUntouched?: boolean;
 }
 
 export interface StoreInfo {

@@ -90,13 +90,17 @@ async function sharedBench(browser: Browser, dir: string, size: number): Promise
       for (let z = 0; z < zoomIns; z++) await page.getByRole('button', { name: 'Zoom in on the map' }).click();
       await page.waitForTimeout(300);
       const paintMs: number[] = [];
+      const idle: number[] = [];
+      // Interleaved with each drag: the page's frame rate with nothing to do, what this machine gives now.
       const drags = await times(REPS, async () => {
+        idle.push((await framesDuring(page, () => page.waitForTimeout(2000))).fps);
         const d = await occupancyDrag(page, 2000);
         paintMs.push(d.paintMs);
         return d.fps;
       });
       server.sample();
       report(label, `occupancy drag, zoom ×${2 ** zoomIns} (repaints/s over 2 s)`, drags, 'fps', '≥ 50 fps', true);
+      report(label, `  reference: the page's frames/s with nothing to do, 2 s before each drag`, idle, 'fps', '', true);
       report(label, `  of which one repaint (paint time, median frame)`, paintMs, 'ms', '≤ 16 ms');
     }
 
@@ -112,7 +116,7 @@ async function sharedBench(browser: Browser, dir: string, size: number): Promise
     await page.waitForFunction(() => Number(document.querySelector('svg.tree-svg')?.getAttribute('data-blocks')) > 200, undefined, { timeout: 120_000 });
     const leaves = await widenLevel(page, WIDE_LEVEL);
     server.sample();
-    report(label, `B-tree Fit, ${leaves.toLocaleString('en-US')} blocks drawn (click → whole tree in view)`, await times(REPS, async () => {
+    report(label, `B-tree Fit, widest level ${leaves.toLocaleString('en-US')} boxes (click → whole tree in view)`, await times(REPS, async () => {
       await page.getByRole('button', { name: 'Zoom in' }).click();
       await page.waitForTimeout(300);
       return untilPainted(page, { click: '.card button[aria-keyshortcuts="0"]' }, 'svg.tree-svg[data-fits="true"]');
@@ -180,10 +184,14 @@ async function persistentBench(browser: Browser, dir: string, size: number): Pro
       await untilPainted(page, { key: { target: '[role="table"]', key: 'Home' } }, '[data-row="0"] [role="cell"]', '0');
       return ms;
     }), 'ms', '≤ 200 ms');
-    report(label, 'table: sort by origin (first is cold), first row shown', await times(REPS, async (i) => {
+    // The first sort by origin orders the whole table (cold); the others reuse that order (warm).
+    const sorts = await times(REPS + 1, async (i) => {
       const want = i % 2 === 0 ? '0' : last;
       return untilPainted(page, { click: '[role="columnheader"]:nth-child(3) button' }, '[data-row="0"] [role="cell"]:nth-child(3)', want);
-    }), 'ms', '≤ 1.5 s');
+    });
+    rows.push([label, 'table: first sort by origin (cold: orders every entry), first row shown', `${Math.round(sorts[0]!).toLocaleString('en-US')} ms`, '(one run)', '≤ 1.5 s']);
+    console.log(`${label} | cold sort: ${Math.round(sorts[0]!)} ms`);
+    report(label, 'table: sort by origin again (warm), first row shown', sorts.slice(1), 'ms', '≤ 1.5 s');
     server.sample();
     rows.push([label, 'server peak RSS', `${Math.round(server.peakRss / 2 ** 20)} MiB`, '', '≤ 1 GiB']);
     await page.context().close();

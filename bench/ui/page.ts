@@ -109,60 +109,71 @@ export async function framesDuring(page: Page, during: () => Promise<void>): Pro
   });
 }
 
-/** Blocks the B-tree view has loaded (its svg says). */
-const blocksShown = (page: Page): Promise<number> => page.evaluate(() => Number(document.querySelector('svg.tree-svg')?.getAttribute('data-blocks')));
+/** Boxes on the widest level of the B-tree view's layout (its svg says). */
+const widest = (page: Page): Promise<number> => page.evaluate(() => Number(document.querySelector('svg.tree-svg')?.getAttribute('data-widest')));
 
 /**
- * From the first level-2 node (expanded, all its leaves shown), opens its next siblings with the
- * keyboard as a user would (→ to the sibling, Enter to expand, ↓ End Enter to show every leaf)
- * until `want` leaves are on the level or no sibling is left; resolves with the blocks loaded.
+ * From the first level-2 node (expanded, all its children shown), opens its next siblings with the
+ * keyboard as a user would (→ to the sibling, Enter to expand it, ↓ End Enter to show all its
+ * children) until the widest level holds `want` boxes or no sibling is left; resolves with that width.
  */
 export async function widenLevel(page: Page, want: number): Promise<number> {
   const selected = '[role="treeitem"][aria-selected="true"]';
-  // The keyboard's box is drawn once the camera brought it into the window of boxes.
   const drawn = (ms: number): Promise<boolean> =>
     page
       .waitForSelector(selected, { state: 'attached', timeout: ms })
       .then(() => true)
       .catch(() => false);
+  /** The keyboard's box: key, kind, expanded, level (null while it is off the drawn window). */
+  const at = (): Promise<{ key: string; kind: string; expanded: string | null; level: string } | null> =>
+    page.evaluate((sel) => {
+      const el = document.querySelector(sel);
+      return el ? { key: el.getAttribute('data-key')!, kind: el.getAttribute('data-kind')!, expanded: el.getAttribute('aria-expanded'), level: el.getAttribute('aria-level')! } : null;
+    }, selected);
   // Arrows work from the view itself when the keyboard's box is off the drawn window; Enter needs the box.
   const key = async (k: string): Promise<void> => {
     await drawn(k === 'Enter' ? 10_000 : 500);
-    await page.evaluate((k) => {
-      const el = document.querySelector('[role="treeitem"][aria-selected="true"]') ?? document.querySelector('.viz');
+    await page.evaluate(([k, sel]) => {
+      const el = document.querySelector(sel) ?? document.querySelector('.viz');
       el?.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
-    }, k);
+    }, [k, selected] as const);
   };
-  const grows = async (before: number): Promise<boolean> =>
-    page
-      .waitForFunction((b) => Number(document.querySelector('svg.tree-svg')?.getAttribute('data-blocks')) > b, before, { timeout: 60_000 })
-      .then(() => true)
-      .catch(() => false);
-  const focusedKey = (): Promise<string | null> => page.evaluate((sel) => document.querySelector(sel)?.getAttribute('data-key') ?? null, selected);
+  const ok = (p: Promise<unknown>): Promise<boolean> => p.then(() => true).catch(() => false);
+  const minute = { timeout: 60_000 };
   await key('Home');
   await drawn(10_000);
-  let at = await focusedKey();
-  while ((await blocksShown(page)) < want) {
+  let node = (await at())?.key ?? null;
+  while (node !== null && (await widest(page)) < want) {
     await key('ArrowRight');
-    // The sibling's box, drawn (the camera brings it into view); none within 10 s: the level ends here.
-    const now = await page
-      .waitForFunction(([sel, at]) => document.querySelector(sel)?.getAttribute('data-key') !== at && document.querySelector(sel)?.getAttribute('data-key'), [selected, at] as const, { timeout: 10_000 })
-      .then((h) => h.jsonValue() as Promise<string>)
-      .catch(() => null);
-    if (now === null) break; // the last node of the level
-    at = now;
-    const closed = await blocksShown(page);
-    await key('Enter');
-    if (!(await grows(closed))) break;
+    const moved = await ok(
+      page.waitForFunction(
+        ([sel, from]) => {
+          const el = document.querySelector(sel);
+          return el && el.getAttribute('data-key') !== from && el.getAttribute('aria-level') === '2';
+        },
+        [selected, node] as const,
+        minute,
+      ),
+    );
+    const here = moved ? await at() : null;
+    if (!here) break; // the last node of the level
+    node = here.key;
+    if (here.expanded === 'false') {
+      // Its first children join the level below (the box itself may have moved out of the drawn window).
+      const before = await widest(page);
+      await key('Enter');
+      if (!(await ok(page.waitForFunction((b) => Number(document.querySelector('svg.tree-svg')?.getAttribute('data-widest')) > b, before, minute)))) break;
+    }
     await key('ArrowDown');
     await key('End');
     await drawn(10_000);
-    const fold = await page.evaluate((sel) => document.querySelector(sel)?.getAttribute('data-kind') === 'more', selected);
-    const before = await blocksShown(page);
-    // Enter on the fold shows the rest and leaves the keyboard on the parent; with no fold, ↑ goes there.
-    await key(fold ? 'Enter' : 'ArrowUp');
-    if (fold) await grows(before);
+    const last = await at();
+    if (last?.kind === 'more') {
+      // Enter on the fold shows the rest and leaves the keyboard on the parent.
+      const before = await widest(page);
+      await key('Enter');
+      await ok(page.waitForFunction((b) => Number(document.querySelector('svg.tree-svg')?.getAttribute('data-widest')) > b, before, minute));
+    } else await key('ArrowUp');
   }
-  return blocksShown(page);
+  return widest(page);
 }
-

@@ -1,7 +1,7 @@
 /** The stores `npm run bench:ui` opens: generated metadata-only (sparse files), as the e2e specs do. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { CHUNK_BYTES, FIRST_DATA, writeMetadataStore } from '../../e2e/metadata-store.ts';
+import { CHUNK_BYTES, firstDataChunk, writeMetadataStore } from '../../e2e/metadata-store.ts';
 
 export { makeBigPersistent } from '../../e2e/big-persistent.ts';
 export { makeManySnapshots } from '../../e2e/many-snapshots.ts';
@@ -23,14 +23,15 @@ export function makeShared(dir: string, target: number): SharedBench {
   let exceptions = 0;
   let origins = 0;
   while (exceptions < target) exceptions += PATTERN[origins++ % PATTERN.length]!.length;
-  const chunkCount = FIRST_DATA + exceptions + 200_000;
+  const first = firstDataChunk(exceptions + 200_000 + 4096);
+  const chunkCount = first + exceptions + 200_000;
   const cow = path.join(dir, `s${target}.cow`);
   const origin = path.join(dir, `s${target}.origin`);
   fs.writeFileSync(origin, '');
   fs.truncateSync(origin, (origins + 100_000) * CHUNK_BYTES);
   writeMetadataStore(cow, chunkCount, ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'], 1_704_067_200, {
     forEach(visit) {
-      let chunk = FIRST_DATA;
+      let chunk = first;
       for (let o = 0; o < origins; o++) for (const mask of PATTERN[o % PATTERN.length]!) visit(o, chunk++, mask, 0);
     },
   });

@@ -57,6 +57,7 @@ export const METHODS = [
   'dump',
   'merge',
   'repair',
+  'restore',
   'jobs',
   'jobPause',
   'jobResume',

@@ -322,6 +322,30 @@ export interface RepairResultDto {
   target: string;
 }
 
+/** A restore from a dump (`snapscope restore`): what it would do (dry run) or did. */
+export interface RestoreResultDto {
+  dryRun: boolean;
+  /** The dump's store: format, geometry, exceptions and snapshots. */
+  format: 'shared' | 'persistent';
+  chunkBytes: number;
+  chunkCount: number;
+  exceptions: number;
+  snapshots: { slot: number; name: string }[];
+  target: string;
+  /** 'in-place': the metadata of the store in `target` is rewritten (backed up); 'new': `target` is written whole. */
+  mode: 'in-place' | 'new';
+  /** "rewrite the metadata of the store in … in place, backing up …", "create new.cow, data from old.cow". */
+  would: string;
+  /** What the target holds now and will lose ("a shared store: 4 snapshots, 1234 exceptions"), or null when it holds nothing. */
+  overwrites: string | null;
+  /** A dry run found a target holding data that only `force` lets the restore overwrite. */
+  needsForce: boolean;
+  /** Where what is overwritten in place is saved (undo: `snapscope backup-restore`); null for a new target or when nothing was saved. */
+  backup: string | null;
+  /** Metadata chunks written (0 in a dry run). */
+  written: number;
+}
+
 export interface RandomWritesResult {
   writes: number;
   /** Exceptions in the store before and after. */
@@ -337,6 +361,7 @@ export interface JobResults {
   merge: MergeResult;
   'random-writes': RandomWritesResult;
   repair: RepairResultDto;
+  restore: RestoreResultDto;
 }
 export type JobKind = keyof JobResults;
 

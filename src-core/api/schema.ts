@@ -101,6 +101,26 @@ const dumpFields = object({ ...target, format: v.optional(oneOf('json', 'xml')),
 const dumpArgs = v.pipe(dumpFields, v.forward(v.partialCheck([['session'], ['cow']], exactlyOne, TARGET), ['session']), asTarget<v.InferOutput<typeof dumpFields>>());
 const repairFields = object({ ...target, out: nonEmpty });
 const repairArgs = v.pipe(repairFields, v.forward(v.partialCheck([['session'], ['cow']], exactlyOne, TARGET), ['session']), asTarget<v.InferOutput<typeof repairFields>>());
+/** An uploaded dump: text of at most 768 KiB (serve mode's bodies are 1 MiB at most). */
+const TEXT = expected('text of 1 to 786432 characters');
+const dumpText = v.pipe(v.string(TEXT), v.minLength(1, TEXT), v.maxLength(768 << 10, TEXT));
+const restoreFields = object({
+  ...target,
+  dump: v.optional(nonEmpty),
+  dumpText: v.optional(dumpText),
+  dataFrom: v.optional(nonEmpty),
+  metadataOnly: v.optional(bool),
+  force: v.optional(bool),
+  backup: v.optional(nonEmpty),
+  dryRun: v.optional(bool),
+});
+const oneDump = (o: { dump?: string | undefined; dumpText?: string | undefined }): boolean => (o.dump === undefined) !== (o.dumpText === undefined);
+const restoreArgs = v.pipe(
+  restoreFields,
+  v.forward(v.partialCheck([['session'], ['cow']], exactlyOne, TARGET), ['session']),
+  v.forward(v.partialCheck([['dump'], ['dumpText']], oneDump, expected('dump or dumpText, exactly one of them')), ['dump']),
+  asTarget<v.InferOutput<typeof restoreFields>>(),
+);
 
 /** Every call, by name: its arguments' schema and its result. */
 export const CALLS = {
@@ -194,6 +214,12 @@ export const CALLS = {
   merge: call(object({ ...session, snapshot: snapshotRef, dryRun: v.optional(bool), batchChunks: v.optional(intIn(1, 1 << 16)) })).returns<JobInfo>(),
   /** Rebuilds a consistent store from what check trusts into `out`, a new file (never the COW itself). */
   repair: call(repairArgs).returns<JobInfo>(),
+  /**
+   * `snapscope restore`: rewrites a COW's metadata from a dump — the open store in place (opened
+   * for writing; what is overwritten is backed up, then the session reloads), or a COW path. The
+   * dump is a file on the host (`dump`) or uploaded (`dumpText`, at most 768 KiB).
+   */
+  restore: call(restoreArgs).returns<JobInfo>(),
 
   // jobs
   jobs: call(none).returns<{ jobs: JobInfo[] }>(),

@@ -54,4 +54,9 @@ export interface ExceptionSource {
   forEach(visit: ExceptionVisitor): void;
 }
 
-export const DUMP_VERSION = 1;
+/**
+ * 2: JSON header keys in camelCase like every other JSON output (`snapscopeDump`, `chunkBytes`,
+ * `chunkCount`); 1 had snake_case ones (`snapscope_dump`, `chunk_bytes`, `chunk_count`). XML is the
+ * same in both. The reader reads both (docs/check.md § Dump format).
+ */
+export const DUMP_VERSION = 2;

@@ -14,6 +14,9 @@ import { XmlTokenizer, type XmlListener } from './parse/xml-tokens.ts';
 const SHARE = /^0x([0-9a-fA-F]{1,16})$/;
 const DECIMAL = /^(?:0|[1-9]\d{0,15})$/;
 const HEADER_KEYS = ['snapscope_dump', 'format', 'chunk_bytes', 'chunk_count', 'valid', 'version', 'snapmask', 'deleting', 'merge', 'snapshots', 'exceptions'];
+/** Version 2 of the JSON form spells these three header keys in camelCase; read under version 1's names. */
+const CAMEL_KEYS: Record<string, string> = { snapscopeDump: 'snapscope_dump', chunkBytes: 'chunk_bytes', chunkCount: 'chunk_count' };
+const SNAKE_KEYS = Object.fromEntries(Object.entries(CAMEL_KEYS).map(([camel, snake]) => [snake, camel]));
 const ROOT_ATTRS = new Set(['version', 'format', 'chunk_bytes', 'chunk_count', 'valid', 'store_version', 'snapmask', 'deleting', 'merge_slot', 'merge_done', 'merge_cursor']);
 const SNAPSHOT_ATTRS = new Set(['slot', 'name', 'uuid', 'created', 'lost']);
 const EXCEPTION_ATTRS = new Set(['origin', 'chunk', 'share']);
@@ -26,6 +29,8 @@ export class DumpReader {
   private parser: JsonTokenizer | XmlTokenizer | null = null;
   private header: DumpHeader | null = null;
   private fieldLines: Record<string, number> = {};
+  /** The JSON header's keys are version 2's camelCase: messages name fields as the dump does. */
+  private camel = false;
 
   constructor(
     private readonly source: string,
@@ -67,18 +72,20 @@ export class DumpReader {
   }
 
   /** @internal the header fields (JSON's names) once the dump has ended, and the line each was on. */
-  ended(raw: Raw, lines: Record<string, number>): void {
+  ended(raw: Raw, lines: Record<string, number>, camel = false): void {
     this.fieldLines = lines;
+    this.camel = camel;
     this.header = this.toHeader(raw);
   }
 
   private toHeader(raw: Raw): DumpHeader {
-    if (raw.snapscope_dump !== DUMP_VERSION) this.bad('snapscope_dump', `not a snapscope dump of version ${DUMP_VERSION} (snapscope_dump is ${JSON.stringify(raw.snapscope_dump ?? null)})`);
+    const name = (k: string): string => (this.camel ? (SNAKE_KEYS[k] ?? k) : k);
+    if (raw.snapscope_dump !== 1 && raw.snapscope_dump !== DUMP_VERSION) this.bad('snapscope_dump', `not a snapscope dump of version 1 to ${DUMP_VERSION} (${name('snapscope_dump')} is ${JSON.stringify(raw.snapscope_dump ?? null)})`);
     const format = raw.format;
     if (format !== 'shared' && format !== 'persistent') this.bad('format', `unknown format ${JSON.stringify(format ?? null)}`);
     const num = (k: string, from: Raw = raw, field = k): number => {
       const v = from[k];
-      return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : this.bad(field, `${field === k ? '' : `${field}.`}${k} is not a non-negative integer`);
+      return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : this.bad(field, `${field === k ? '' : `${field}.`}${name(k)} is not a non-negative integer`);
     };
     if (typeof raw.valid !== 'boolean') this.bad('valid', 'valid is not true or false');
     const mask = typeof raw.snapmask === 'string' && SHARE.test(raw.snapmask) ? BigInt(raw.snapmask) : this.bad('snapmask', 'snapmask is not 0x-hex of at most 16 digits');
@@ -140,6 +147,8 @@ class JsonDump implements JsonListener {
   private readonly building: (unknown[] | Raw)[] = [];
   private readonly keys: (string | null)[] = [];
   private values = 0;
+  /** Whether the header keys are version 2's camelCase (null: none of the three seen yet). */
+  private camel: boolean | null = null;
 
   constructor(
     private readonly dump: DumpReader,
@@ -168,7 +177,11 @@ class JsonDump implements JsonListener {
 
   close(): void {
     this.depth--;
-    if (this.depth === 0) return this.dump.ended(this.raw, this.lines);
+    if (this.depth === 0) {
+      const v = this.raw.snapscope_dump;
+      if ((v === 1 && this.camel === true) || (v === 2 && this.camel === false)) this.dump.fail(`a version-${v} dump spells its header keys in ${v === 1 ? 'snake_case' : 'camelCase'}`);
+      return this.dump.ended(this.raw, this.lines, this.camel === true);
+    }
     if (this.item) {
       const [origin, chunk, share] = this.item;
       if (this.item.length !== 3) this.dump.fail(`an exception is [origin, chunk, "0xshare"], not ${this.item.length} items`);
@@ -185,6 +198,7 @@ class JsonDump implements JsonListener {
 
   key(name: string): void {
     if (this.depth === 1) {
+      name = this.spelled(name);
       if (!HEADER_KEYS.includes(name)) this.dump.fail(`${name}: no such field in a dump`);
       if (name in this.raw) this.dump.fail(`${name} appears twice`);
       this.field = name;
@@ -192,6 +206,15 @@ class JsonDump implements JsonListener {
       return;
     }
     this.keys[this.keys.length - 1] = name;
+  }
+
+  /** A header key under version 1's name; notes which spelling the dump uses (one, not both). */
+  private spelled(name: string): string {
+    const camel = name in CAMEL_KEYS ? true : name in SNAKE_KEYS ? false : null;
+    if (camel === null) return name;
+    if (this.camel !== null && this.camel !== camel) this.dump.fail(`${name}: the header mixes version 1's snake_case keys and version 2's camelCase ones`);
+    this.camel = camel;
+    return CAMEL_KEYS[name] ?? name;
   }
 
   value(v: JsonScalar): void {

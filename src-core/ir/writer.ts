@@ -43,10 +43,10 @@ class JsonWriter implements DumpWriter {
   }
   header(h: DumpHeader): void {
     const head = {
-      snapscope_dump: DUMP_VERSION,
+      snapscopeDump: DUMP_VERSION,
       format: h.format,
-      chunk_bytes: h.chunkBytes,
-      chunk_count: h.chunkCount,
+      chunkBytes: h.chunkBytes,
+      chunkCount: h.chunkCount,
       valid: h.valid,
       version: h.version,
       snapmask: shareHex(Number(h.snapmask & 0xffffffffn), Number(h.snapmask >> 32n)),

@@ -10,6 +10,7 @@ import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import type { Task } from '../jobs/job.ts';
 import type { MergeResult, StoreMergeOptions } from '../merge-result.ts';
 import type { Occupancy } from '../occupancy.ts';
+import { checkOriginWrite } from '../origin-chunks.ts';
 import type { ExceptionStore, KernelStatus, MergeState, OpenOptions, SnapshotInfo, StoreInfo } from '../store.ts';
 import type { CheckReport } from '../walk/findings.ts';
 import { PersistentWalk } from '../walk/persistent.ts';
@@ -406,13 +407,9 @@ export class PersistentStore implements ExceptionStore {
     offset: number,
     write: (chunk: number, at: number, piece: Uint8Array) => void,
   ): void {
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new SnapscopeError('usage', `offset ${offset} is not a byte offset`, { device: origin.name, chunk });
+    checkOriginWrite(origin, this.chunkBytes, chunk, offset, data.length);
     const start = chunk * this.chunkBytes + offset;
-    if (!Number.isSafeInteger(start) || chunk < 0 || offset < 0 || start + data.length > origin.size) {
-      throw new SnapscopeError('usage', `a write of ${data.length} bytes at chunk ${chunk} + ${offset} is past the end of the origin ${origin.name}`, {
-        device: origin.name,
-        chunk,
-      });
-    }
     let done = 0;
     while (done < data.length) {
       const pos = start + done;

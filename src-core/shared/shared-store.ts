@@ -20,7 +20,7 @@ import { clearSlot, deleteSnapshot } from './store/delete-snapshot.ts';
 import { formatStore } from './store/format-store.ts';
 import { info, snapshots, usage } from './store/info.ts';
 import { chunkRole, forEachException, lookup, occupancy, pathTo, readLeaf, readNode } from './store/inspect.ts';
-import { addExceptions, mergeRecord, recordMerge } from './store/merge-primitives.ts';
+import { addExceptions, mergeRecord, mergeUntouched, mergeWritesOrigin, recordMerge } from './store/merge-primitives.ts';
 import { checkNotDeleting } from './store/guards.ts';
 import { openStore } from './store/open-store.ts';
 import { createSnapshot, renameSnapshot, resolveSnapshot } from './store/snapshot-slots.ts';
@@ -197,6 +197,16 @@ export class SharedStore implements ExceptionStore {
   /** Records the merge in progress, or with null that none is. Durable at the next commit. */
   recordMerge(rec: T.MergeRecord | null): void {
     recordMerge(this.state, rec);
+  }
+
+  /** Whether the recorded merge has not written the origin yet: clearing its record then leaves the origin as it was. */
+  mergeUntouched(): boolean {
+    return mergeUntouched(this.state);
+  }
+
+  /** Says in the header that the recorded merge writes the origin from now on; commit before the first origin write. */
+  mergeWritesOrigin(): void {
+    mergeWritesOrigin(this.state);
   }
 
   /** Visits the leaves that may hold origin chunks ≥ `from`, in key order, until `visit` returns false. A view is valid during its call only. */

@@ -83,8 +83,15 @@ export class PersistentWalk implements Task<CheckReport> {
   private exceptions = 0;
   /** Highest valid new_chunk: the kernel's next_free is one past it. */
   private maxChunk = NUM_SNAPSHOT_HDR_CHUNKS;
-  /** Highest old_chunk (the duplicate search sizes its bitmap by it). */
-  private maxOld = 0;
+  /**
+   * One bit per old_chunk value seen, below `seenBits` (virtual memory: only touched pages cost):
+   * entries whose old_chunk an earlier entry holds are found during the table pass. A value at or
+   * above it sends the whole table through `forEachRepeat` at the end instead.
+   */
+  private readonly seen: Uint32Array;
+  private readonly seenBits: number;
+  private seenOverflow = false;
+  private readonly repeats: number[] = [];
   /** Bits of `used` set for the header and the area locations before the walk. */
   private metadataMarks = 0;
   private area = 0;
@@ -124,6 +131,8 @@ export class PersistentWalk implements Task<CheckReport> {
     // Header and area locations start out used: one bit test per entry finds a new_chunk on
     // metadata or used twice (judgeEntry then says which).
     this.used = new Bitset(this.chunkCount);
+    this.seenBits = Math.min(this.chunkCount * 64, 0x8000_0000);
+    this.seen = new Uint32Array(Math.ceil(this.seenBits / 32));
     if (this.geo) {
       this.used.set(0);
       this.metadataMarks = 1;
@@ -217,7 +226,8 @@ export class PersistentWalk implements Task<CheckReport> {
     const news = this.news;
     let n = this.exceptions;
     let maxChunk = this.maxChunk;
-    let maxOld = this.maxOld;
+    const seen = this.seen;
+    const seenBits = this.seenBits;
     let end = -1;
     for (let i = 0, at = buf.length; i < epa; i++, at += entryBytes) {
       if (at === buf.length) {
@@ -240,24 +250,27 @@ export class PersistentWalk implements Task<CheckReport> {
       if (!fast || oldHi >= 0x20_0000 || newChunk >= chunkCount || (words[word]! & bit) !== 0) {
         this.exceptions = n;
         this.maxChunk = maxChunk;
-        this.maxOld = maxOld;
         this.judgeEntry(geo, chunk, i, v, at, newChunk);
         n = this.exceptions;
         maxChunk = this.maxChunk;
-        maxOld = this.maxOld;
         continue;
       }
       words[word] = words[word]! | bit;
       const old = oldHi * 0x1_0000_0000 + w32[k]!;
+      if (old < seenBits) {
+        const sw = old >>> 5;
+        const sb = 1 << (old & 31);
+        const x = seen[sw]!;
+        if ((x & sb) !== 0) this.repeats.push(n);
+        else seen[sw] = x | sb;
+      } else this.seenOverflow = true;
       olds[n] = old;
       if (news !== null) news[n] = newChunk;
       n++;
       if (newChunk > maxChunk) maxChunk = newChunk;
-      if (old > maxOld) maxOld = old;
     }
     this.exceptions = n;
     this.maxChunk = maxChunk;
-    this.maxOld = maxOld;
     // Areas after the one that ends the table are not read: the kernel never reads them, and
     // zeroes one before using it; a merge cut by a power loss may leave entries there.
     if (end >= 0) {
@@ -302,7 +315,11 @@ export class PersistentWalk implements Task<CheckReport> {
     const newProblem = this.checkNewChunk(geo, chunk, i, v, at, newChunk);
     const n = this.exceptions++;
     this.olds[n] = old;
-    this.maxOld = Math.max(this.maxOld, old);
+    if (old >= this.seenBits) this.seenOverflow = true;
+    else if (old >= 0) {
+      if ((this.seen[old >>> 5]! & (1 << (old & 31))) !== 0) this.repeats.push(n);
+      else this.seen[old >>> 5]! |= 1 << (old & 31);
+    }
     if (this.news) this.news[n] = newProblem === null ? newChunk : -1;
     this.visit?.(old, newChunk, old < 0 ? 'p-origin-invalid' : newProblem);
   }
@@ -338,23 +355,23 @@ export class PersistentWalk implements Task<CheckReport> {
     this.phase = 'done';
   }
 
-  /** A bitmap (or hash) of values finds duplicate old_chunks in one linear pass, no per-exception objects. */
+  /** Entries remapping an old_chunk an earlier entry remaps: found during the table pass, or here by one linear pass when values were too large for its bitmap. */
   private findOriginDuplicates(geo: Geometry): void {
     const olds = this.olds.subarray(0, this.exceptions);
-    forEachRepeat(
-      olds,
-      (n) => {
-        const old = olds[n]!;
-        if (this.firstOriginDuplicate < 0) this.firstOriginDuplicate = n;
-        this.originRepeats.push(n);
-        const epa = geo.exceptionsPerArea;
-        // The earlier entry is named for the first duplicate (a search per duplicate would be quadratic).
-        const first = this.firstOriginDuplicate === n ? olds.indexOf(old) : -1;
-        const earlier = first < 0 ? 'earlier in the table' : `in entry ${first % epa} of area ${Math.floor(first / epa)}`;
-        this.log.add('p-origin-duplicate', geo.areaLocation(Math.floor(n / epa)), `old_chunk ${old} already has an exception ${earlier}`, { entry: n % epa, field: 'old_chunk', expected: 'one exception per old_chunk', found: old });
-      },
-      this.maxOld,
-    );
+    const each = (visit: (n: number) => void): void => {
+      if (this.seenOverflow) forEachRepeat(olds, visit);
+      else for (const n of this.repeats) visit(n);
+    };
+    each((n) => {
+      const old = olds[n]!;
+      if (this.firstOriginDuplicate < 0) this.firstOriginDuplicate = n;
+      this.originRepeats.push(n);
+      const epa = geo.exceptionsPerArea;
+      // The earlier entry is named for the first duplicate (a search per duplicate would be quadratic).
+      const first = this.firstOriginDuplicate === n ? olds.indexOf(old) : -1;
+      const earlier = first < 0 ? 'earlier in the table' : `in entry ${first % epa} of area ${Math.floor(first / epa)}`;
+      this.log.add('p-origin-duplicate', geo.areaLocation(Math.floor(n / epa)), `old_chunk ${old} already has an exception ${earlier}`, { entry: n % epa, field: 'old_chunk', expected: 'one exception per old_chunk', found: old });
+    });
   }
 
   /**

@@ -8,7 +8,7 @@ export interface Catalog {
 }
 
 /**
- * The bundle (bin/snapscope.mjs) writes catalog.json next to itself; run from sources, the
+ * The bundle (bin/snapscope.cjs) writes catalog.json next to itself; run from sources, the
  * descriptors come from loading every command module.
  */
 export async function catalog(): Promise<Catalog> {

@@ -10,8 +10,12 @@ export class Console {
     readonly json: boolean,
     /** Standard output by default: written synchronously with back-pressure; a closed pipe throws OutputClosed. */
     private readonly out: (text: string) => void = (text) => writeAllSync(1, text),
-    private readonly stderr: NodeJS.WriteStream = process.stderr,
   ) {}
+
+  /** Made on first use: creating process.stderr (a pipe's or a terminal's stream) costs start-up. */
+  private get stderr(): NodeJS.WriteStream {
+    return process.stderr;
+  }
 
   /** Text lines to stdout (ignored in JSON mode: commands emit their object instead). */
   print(text: string): void {

@@ -2,7 +2,7 @@ import { describeLocation, isSnapscopeError, type ErrorLocation } from '../../sr
 import { OutputClosed } from '../host/access/stream-write.ts';
 import { parseArgs } from './args.ts';
 import { catalog } from './catalog.ts';
-import { EXIT_BROKEN_PIPE, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeOf, type Command } from './command.ts';
+import { EXIT_BROKEN_PIPE, EXIT_OK, EXIT_USAGE, exitCodeOf, type Command } from './command.ts';
 import { Console } from './console.ts';
 import { findCommand, GroupWithoutSubcommand } from './find-command.ts';
 import { commandHelp, groupHelp, mainHelp } from './help.ts';
@@ -11,13 +11,13 @@ import { JSON_SCHEMA } from './json.ts';
 /**
  * The CLI: find the command in the catalog, parse its arguments, load and run only that command's
  * module (`load`), map what it throws to an exit code. main.ts runs it with every command a lazy
- * import; the bundle's per-command files with their one command (bin/snapscope.mjs).
+ * import; the bundle's per-command files with their one command (bin/snapscope.cjs).
  */
 export async function runCli(load: (name: string) => Promise<Command>): Promise<void> {
   // Whatever escapes (an error in a callback, a write to a closed pipe) still ends as one line and
-  // its exit code, never a stack trace; a closed stdout ends quietly.
+  // its exit code, never a stack trace; a closed stdout ends quietly (reportError). Output goes to
+  // fd 1 directly (Console), so process.stdout is not made: creating its stream costs start-up.
   process.on('uncaughtException', (e) => process.exit(reportError(e, new Console(process.argv.includes('--json')))));
-  process.stdout.on('error', (e) => process.exit(isBrokenPipe(e) ? EXIT_BROKEN_PIPE : EXIT_FAILURE));
   process.exitCode = await main(process.argv.slice(2), load);
 }
 

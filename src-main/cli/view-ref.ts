@@ -13,9 +13,3 @@ export function parseByte(text: string, what: string): number {
   if (!(v >= 0 && v <= 255)) throw new SnapscopeError('usage', `${what}: '${text}' is not a byte (0..255 or 0x00..0xff)`);
   return v;
 }
-
-/** An origin chunk number within the origin device. */
-export function checkChunk(store: ExceptionStore, originBytes: number, chunk: number): void {
-  const chunks = Math.ceil(originBytes / store.chunkBytes);
-  if (chunk >= chunks) throw new SnapscopeError('not-found', `chunk ${chunk} is past the end of the origin (${chunks} chunks of ${store.chunkBytes} bytes)`, { chunk });
-}

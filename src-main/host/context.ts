@@ -2,7 +2,6 @@ import type { ApiEvent, CallArgs, CallResult, Method, StoreChange } from '../../
 import { ApiError } from '../../src-core/api/errors.ts';
 import { infoDelta } from '../../src-core/api/info-delta.ts';
 import type { StoreInfo } from '../../src-core/store.ts';
-import { sharedOf } from '../../src-core/formats.ts';
 import type { HelperLauncher } from './helper-device.ts';
 import type { HelperChoice } from './helper-launch.ts';
 import type { JobRegistry } from './jobs.ts';
@@ -37,17 +36,22 @@ export class HostContext {
    * calls come in): with no audience, sessions skip converting and batching structural events.
    */
   readonly audience = { listening: true };
-  /** The info each session's last store-changed event described (its delta's base). */
-  private readonly lastInfo = new WeakMap<StoreSession, StoreInfo>();
+  /** The info each session's last store-changed event described (its delta's base), by id: a reload's new StoreSession continues it. */
+  private readonly lastInfo = new Map<string, StoreInfo>();
 
   constructor(
     readonly config: HostConfig,
     readonly jobs: JobRegistry,
     readonly emit: (event: ApiEvent) => void,
-  ) {}
+  ) {
+    this.sessionId = config.sessionId;
+  }
+
+  /** A store thread's session id (EngineHost gives a new one when it reuses the thread for another store). */
+  sessionId: string | undefined;
 
   newSessionId(): string {
-    return this.config.sessionId ?? `s${this.nextSession++}`;
+    return this.sessionId ?? `s${this.nextSession++}`;
   }
 
   session(id: string): StoreSession {
@@ -65,12 +69,16 @@ export class HostContext {
     s.contentChanged();
     s.generation++;
     s.watch.settle();
-    if (!sharedOf(s.store)?.mergeRecord()) s.originWritesWithoutMerge = s.originWrites();
     this.flushEvents(s);
     const info = s.store.info();
-    const delta = infoDelta(this.lastInfo.get(s) ?? null, info);
-    this.lastInfo.set(s, info);
+    const delta = infoDelta(this.lastInfo.get(s.id) ?? null, info);
+    this.lastInfo.set(s.id, info);
     this.emit({ type: 'store-changed', session: s.id, reason, delta, generation: s.generation });
+  }
+
+  /** A closed session: a later one with the same id starts its deltas afresh. */
+  forgetInfo(id: string): void {
+    this.lastInfo.delete(id);
   }
 
   flushEvents(s: StoreSession): void {

@@ -16,8 +16,11 @@ interface Lane {
   sessions: Set<string>;
 }
 
+/** Idle store threads kept started for the next opens. */
+const MAX_SPARES = 2;
+
 /** Calls that answer a job's JobInfo, whose id is made host-wide. */
-const ANSWERS_JOB = new Set<Method>(['openStart', 'randomWrites', 'check', 'stats', 'dump', 'merge', 'jobPause', 'jobResume', 'jobCancel', 'jobWait']);
+const ANSWERS_JOB = new Set<Method>(['openStart', 'randomWrites', 'check', 'stats', 'dump', 'merge', 'repair', 'restore', 'jobPause', 'jobResume', 'jobCancel', 'jobWait']);
 
 /**
  * The engine in worker threads, seen from the main thread as one Transport: Electron's IPC adapter
@@ -27,14 +30,17 @@ const ANSWERS_JOB = new Set<Method>(['openStart', 'randomWrites', 'check', 'stat
  * a store. This thread keeps the routing: sessions by store identity, jobs by host-wide id
  * (job-book.ts), and answers `sessions` and `jobs` from the events of every thread, which it
  * merges into the one event stream broadcast to every subscriber (all windows, all sockets). One
- * spare thread is kept started, so an open does not wait for a thread (and tsx) to start.
+ * spare thread is kept started, so an open does not wait for a thread (and tsx) to start; a store's
+ * thread whose last session closed becomes a spare again (with a new session id) instead of being
+ * stopped, so opening store after store starts no thread and loads no module meanwhile.
  */
 export class EngineHost implements Transport {
   private readonly host: EngineThread;
   /** The lanes, by their thread. */
   private readonly lanes = new Map<EngineThread, Lane>();
   /** A started thread the next lane takes, so an open does not wait for a thread to start. */
-  private spare: EngineThread | null;
+  /** Started threads an open takes, warm ones (recycled lanes) first; at most MAX_SPARES. */
+  private readonly spares: EngineThread[] = [];
   private readonly byKey = new Map<string, Lane>();
   private readonly bySession = new Map<string, Lane>();
   private readonly sessionDtos = new Map<string, SessionDto>();
@@ -45,7 +51,7 @@ export class EngineHost implements Transport {
 
   constructor(private readonly config: HostConfig) {
     this.host = new EngineThread({ ...config, listening: false }, (e) => this.fromThread(this.host, null, e), (why) => (this.dead ??= why));
-    this.spare = this.newThread();
+    this.spares.push(this.newThread());
   }
 
   async call(method: Method, args: unknown): Promise<Envelope<unknown>> {
@@ -82,15 +88,14 @@ export class EngineHost implements Transport {
 
   /** Whether anyone hears events, to every thread: with no one, threads skip building structural events. */
   private tellListening(): void {
-    for (const t of [this.host, ...(this.spare ? [this.spare] : []), ...this.lanes.keys()]) t.setListening(this.listeners.size > 0);
+    for (const t of [this.host, ...this.spares, ...this.lanes.keys()]) t.setListening(this.listeners.size > 0);
   }
 
   /** Cancels jobs, closes sessions, stops every thread. */
   async dispose(): Promise<void> {
     if (this.dead) return;
     this.dead = 'engine stopped';
-    await Promise.all([this.host, ...(this.spare ? [this.spare] : []), ...this.lanes.keys()].map((t) => t.dispose()));
-    this.spare = null;
+    await Promise.all([this.host, ...this.spares.splice(0), ...this.lanes.keys()].map((t) => t.dispose()));
     this.lanes.clear();
   }
 
@@ -124,8 +129,9 @@ export class EngineHost implements Transport {
   private laneFor(key: string | null): Lane {
     const known = key === null ? undefined : this.byKey.get(key);
     if (known) return known;
-    const lane: Lane = { key, sessions: new Set(), thread: this.spare ?? this.newThread() };
-    this.spare = this.newThread();
+    const lane: Lane = { key, sessions: new Set(), thread: this.spares.shift() ?? this.newThread() };
+    // The next spare starts once this call is answered, not while it runs (both would share the cores).
+    if (this.spares.length === 0) void lane.thread.idle().then(() => this.spares.length === 0 && !this.dead && this.spares.push(this.newThread()));
     this.lanes.set(lane.thread, lane);
     if (key !== null) this.byKey.set(key, lane);
     return lane;
@@ -137,7 +143,8 @@ export class EngineHost implements Transport {
       { ...this.config, sessionId: `s${this.nextSession++}`, listening: this.listeners.size > 0 },
       (e) => this.fromThread(thread, this.lanes.get(thread) ?? null, e),
       (why) => {
-        if (thread === this.spare) this.spare = null;
+        const spare = this.spares.indexOf(thread);
+        if (spare >= 0) this.spares.splice(spare, 1);
         const lane = this.lanes.get(thread);
         if (lane) this.laneDied(lane, why);
       },
@@ -169,7 +176,10 @@ export class EngineHost implements Transport {
   private retireIfIdle(lane: Lane): void {
     if (this.lanes.get(lane.thread) !== lane || lane.sessions.size > 0 || lane.thread.busy || this.jobs.running(lane.thread).length > 0) return;
     this.drop(lane);
-    void lane.thread.dispose();
+    if (!lane.thread.dead && !this.dead && this.spares.length < MAX_SPARES) {
+      lane.thread.reuseAs(`s${this.nextSession++}`);
+      this.spares.unshift(lane.thread);
+    } else void lane.thread.dispose();
   }
 
   private drop(lane: Lane): void {

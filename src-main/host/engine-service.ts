@@ -7,6 +7,7 @@ import { liveCalls } from './calls/live-calls.ts';
 import { inspectCalls } from './calls/inspect-calls.ts';
 import { jobCalls } from './calls/job-calls.ts';
 import { occupancyCalls } from './calls/occupancy-calls.ts';
+import { restoreCalls } from './calls/restore-calls.ts';
 import { sessionCalls } from './calls/session-calls.ts';
 import { storeCalls } from './calls/store-calls.ts';
 import { treeCalls } from './calls/tree-calls.ts';
@@ -32,7 +33,7 @@ export class EngineService implements Transport {
     };
     this.context = new HostContext(config, new JobRegistry(emit, new CancelBoard(config.cancelBoard)), emit);
     if (config.listening === false) this.context.audience.listening = false;
-    this.handlers = { ...hostCalls(this.context), ...liveCalls(this.context), ...sessionCalls(this.context), ...storeCalls(this.context), ...occupancyCalls(this.context), ...treeCalls(this.context), ...inspectCalls(this.context), ...jobCalls(this.context), ...adminCalls(this.context) };
+    this.handlers = { ...hostCalls(this.context), ...liveCalls(this.context), ...sessionCalls(this.context), ...storeCalls(this.context), ...occupancyCalls(this.context), ...treeCalls(this.context), ...inspectCalls(this.context), ...jobCalls(this.context), ...adminCalls(this.context), ...restoreCalls(this.context) };
     this.stopPolling = pollDisks(this.context);
   }
 

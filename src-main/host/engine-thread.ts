@@ -17,6 +17,7 @@ export class EngineThread {
   readonly board = new CancelBoard();
   private readonly worker: Worker;
   private readonly pending = new Map<number, (r: Envelope<unknown>) => void>();
+  private readonly inflight = new Set<Promise<Envelope<unknown>>>();
   private nextId = 1;
   dead: string | null = null;
 
@@ -40,6 +41,16 @@ export class EngineThread {
     this.worker.on('exit', (code) => this.fail(`engine thread exited (${code})`));
   }
 
+  /** Resolves once every call made so far is answered. */
+  idle(): Promise<void> {
+    return Promise.all([...this.inflight]).then(() => undefined);
+  }
+
+  /** A store thread whose sessions all closed serves the next store: the session it opens gets `sessionId`. */
+  reuseAs(sessionId: string): void {
+    if (!this.dead) this.worker.postMessage({ sessionId });
+  }
+
   /** Tells the thread whether any client hears its events (HostContext.audience). */
   setListening(listening: boolean): void {
     if (!this.dead) this.worker.postMessage({ listening });
@@ -53,10 +64,13 @@ export class EngineThread {
   call(method: Method, args: unknown): Promise<Envelope<unknown>> {
     if (this.dead) return Promise.resolve(failed(this.dead));
     const id = this.nextId++;
-    return new Promise((resolve) => {
+    const answer = new Promise<Envelope<unknown>>((resolve) => {
       this.pending.set(id, resolve);
       this.worker.postMessage({ id, method, args });
     });
+    this.inflight.add(answer);
+    void answer.then(() => this.inflight.delete(answer));
+    return answer;
   }
 
   /** Cancels its jobs, closes its sessions, stops the thread. */

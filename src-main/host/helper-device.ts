@@ -1,4 +1,3 @@
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import { checkRange } from '../../src-core/io/memory-device.ts';
 import type { DmReport } from '../helper/dm-report.mjs';
 import { ERR, OP, READY, frame, readFrame, writeAll } from '../helper/protocol.mjs';
+import { childProcess } from './child-process.ts';
 
 /** How to start the helper as root: a command line that ends with the helper's own arguments. */
 export interface HelperLauncher {
@@ -81,7 +81,7 @@ export class HelperDevice implements BlockDevice {
     const [rep, repChild] = fifoEnds(repPath, fs.constants.O_RDONLY, fs.constants.O_WRONLY);
     const err = fs.openSync(errPath, 'w');
     // The device is named on the helper's command line: the privilege prompt shows what it confirms.
-    const child = spawn(launcher.command, [...launcher.args, ...(devicePath ? [devicePath] : [])], { stdio: [reqChild, repChild, err], detached: false });
+    const child = childProcess().spawn(launcher.command, [...launcher.args, ...(devicePath ? [devicePath] : [])], { stdio: [reqChild, repChild, err], detached: false });
     child.on('error', () => undefined); // a launcher that cannot start shows as end-of-file on the replies
     child.unref();
     for (const fd of [reqChild, repChild, err]) fs.closeSync(fd);
@@ -187,5 +187,5 @@ function fifoEnds(p: string, a: number, b: number): [number, number] {
 
 /** Node has no mkfifo; coreutils does. */
 function mkfifo(p: string): void {
-  if (spawnSync('mkfifo', ['-m', '0600', p], { stdio: 'ignore' }).status !== 0) throw new SnapscopeError('io', `mkfifo ${p} failed`);
+  if (childProcess().spawnSync('mkfifo', ['-m', '0600', p], { stdio: 'ignore' }).status !== 0) throw new SnapscopeError('io', `mkfifo ${p} failed`);
 }

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SnapscopeError } from '../../src-core/errors.ts';
+import { childProcess } from './child-process.ts';
 
 /**
  * Who else uses a device or image, in words a user can act on: "attached to /dev/loop3",
@@ -119,7 +119,7 @@ function mounts(): { dev: string; mountPoint: string }[] {
 function dmTablesUsing(dev: string, realPath: string): string[] {
   let out: string;
   try {
-    out = execFileSync('dmsetup', ['table'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
+    out = childProcess().execFileSync('dmsetup', ['table'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
   } catch {
     return []; // no dmsetup, no permission or no dm driver: holders and mounts still apply
   }

@@ -7,8 +7,7 @@ import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import { openStore } from '../../src-core/open.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
 import { structuralToDto } from './convert.ts';
-import { countWrites, DiskWatch } from './disk-watch.ts';
-import { sharedOf } from '../../src-core/formats.ts';
+import { DiskWatch, watchRegions } from './disk-watch.ts';
 import { ExceptionIndex } from './exception-index.ts';
 import type { HelperLauncher } from './helper-device.ts';
 import { LockedError } from './access/inputs.ts';
@@ -65,9 +64,6 @@ export class StoreSession {
   stale = false;
   announced = false;
   readonly watch: DiskWatch;
-  /** Writes to the origin so far, and their count when the store last had no merge record (null: unknown, it had one when opened). */
-  readonly originWrites: () => number;
-  originWritesWithoutMerge: number | null = null;
 
   private constructor(
     readonly id: string,
@@ -84,9 +80,7 @@ export class StoreSession {
     /** A live COW's reader (the kernel writes it), or null for a store at rest. */
     readonly live: LiveSource | null = null,
   ) {
-    this.watch = new DiskWatch(cowPath, cow);
-    this.originWrites = origin ? countWrites(origin) : () => 0;
-    if (!sharedOf(store)?.mergeRecord()) this.originWritesWithoutMerge = 0;
+    this.watch = new DiskWatch(cowPath, cow, watchRegions(store));
   }
 
   /**
@@ -272,6 +266,7 @@ export class StoreSession {
     try {
       if (!this.stale && !this.watch.changed()) this.store.close();
     } finally {
+      this.watch.close();
       this.origin?.close();
       this.cow.close();
     }

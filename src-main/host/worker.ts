@@ -11,7 +11,11 @@ const port = parentPort;
 if (!port) throw new Error('worker.ts runs as a worker thread');
 const service = new EngineService(workerData as HostConfig);
 service.subscribe((event) => port.postMessage({ event }));
-port.on('message', (m: { id: number; method: string; args: unknown } | { dispose: true } | { listening: boolean }) => {
+port.on('message', (m: { id: number; method: string; args: unknown } | { dispose: true } | { listening: boolean } | { sessionId: string }) => {
+  if ('sessionId' in m) {
+    service.context.sessionId = m.sessionId;
+    return;
+  }
   if ('listening' in m) {
     service.context.audience.listening = m.listening;
     return;

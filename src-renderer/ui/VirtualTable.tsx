@@ -30,6 +30,7 @@ export function VirtualTable({
   sort,
   onSort,
   resetKey,
+  mark,
 }: {
   label: string;
   columns: readonly Column[];
@@ -41,6 +42,8 @@ export function VirtualTable({
   sort?: { key: string; descending: boolean };
   onSort?: (key: string) => void;
   resetKey?: unknown;
+  /** A row to scroll to (centred) and mark; scrolled to again when `seq` changes. */
+  mark?: { row: number; seq: number } | null;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const headH = 32;
@@ -71,6 +74,13 @@ export function VirtualTable({
   useLayoutEffect(() => {
     if (resetKey !== undefined) setTopLatest.current(0);
   }, [resetKey]);
+  // Once per mark, as soon as the table has its row (the rows may arrive after the mark).
+  const markedSeq = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    if (!mark || mark.seq === markedSeq.current || mark.row >= rowCount) return;
+    markedSeq.current = mark.seq;
+    setTopLatest.current(mark.row * rowHeight - (height - headH) / 2);
+  }, [mark?.seq, mark?.row, rowCount]);
 
   // The wheel moves by unscaled pixels (a notch is a few rows at any table size), so it is ours.
   useEffect(() => {
@@ -109,7 +119,7 @@ export function VirtualTable({
   for (let i = first; i <= last; i++) {
     const cells = row(i);
     rows.push(
-      <div key={i} className="vlist-row" role="row" aria-rowindex={i + 2} data-row={i} style={{ top: headH + i * rowHeight + shift, height: rowHeight, gridTemplateColumns: template }}>
+      <div key={i} className={i === mark?.row ? 'vlist-row marked' : 'vlist-row'} role="row" aria-rowindex={i + 2} data-row={i} aria-current={i === mark?.row || undefined} style={{ top: headH + i * rowHeight + shift, height: rowHeight, gridTemplateColumns: template }}>
         {cells
           ? cells.map((c, j) => (
               <span key={j} role="cell" style={{ textAlign: columns[j]?.numeric ? 'right' : 'left' }}>

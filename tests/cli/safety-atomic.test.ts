@@ -101,7 +101,7 @@ describe('restore needs the data chunks, and backups never block a retry', () =>
     ok(cli('restore', cow, '--dump', dump, '--backup', path.join(dir, 'second.bak')));
     // A bad dump fails before any write and leaves no backup file.
     const bad = path.join(dir, 'bad.json');
-    fs.writeFileSync(bad, fs.readFileSync(dump, 'utf8').replace('"chunk_count":512', '"chunk_count":3'));
+    fs.writeFileSync(bad, fs.readFileSync(dump, 'utf8').replace('"chunkCount":512', '"chunkCount":3'));
     const g = guard(cow);
     expect(cli('restore', cow, '--dump', bad, '--backup', path.join(dir, 'third.bak')).code).not.toBe(0);
     expect(fs.existsSync(path.join(dir, 'third.bak'))).toBe(false);

@@ -86,7 +86,7 @@ describe('snapscope CLI on a shared store', () => {
     fs.writeFileSync(script, 'snap-create three\norigin-write 999999 1\n');
     const bad = cli('replay', cow, '--origin', origin, '--script', script);
     expect(bad.code).toBe(1);
-    expect(oneLine(bad)).toMatch(/script:2: origin-write: chunk 999999 is past the end/);
+    expect(oneLine(bad)).toMatch(/script:2: origin-write: origin chunk 999999 is past the end of the origin/);
     fs.writeFileSync(script, 'snap-create\nsnap-write\n');
     const syntax = cliJson('replay', cow, '--origin', origin, '--script', script);
     expect(syntax.code).toBe(2);

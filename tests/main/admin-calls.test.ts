@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { ApiEvent } from '../../src-core/api/contract.ts';
 import { SharedStore } from '../../src-core/shared/index.ts';
+import { createSharedMerge } from '../../src-core/shared/merge/index.ts';
 import { createDemoStore } from '../../src-main/host/demo-store.ts';
 import { FileDevice } from '../../src-main/host/file-device.ts';
 import type { EngineService } from '../../src-main/host/engine-service.ts';
@@ -103,4 +104,40 @@ it('browse lists one directory by its real path, only what this user can read, a
   expect(viaLink.parent).toBe(dir);
   await expect(c.browse({ dir: 'sub' })).rejects.toMatchObject({ code: 'bad-request' });
   await expect(c.browse({ dir: path.join(dir, 'missing') })).rejects.toMatchObject({ code: 'not-found' });
+});
+
+it('mergeAbandon decides from the record on disk: a merge stopped before its first origin write is abandoned by a new server; one that wrote the origin is not', async () => {
+  const dir = tempDir();
+  const demo = createDemoStore(dir);
+  const twin = { cow: path.join(dir, 'twin.cow'), origin: path.join(dir, 'twin.img') };
+  fs.copyFileSync(demo.cow, twin.cow);
+  fs.copyFileSync(demo.origin, twin.origin);
+  const originBefore = fs.readFileSync(demo.origin);
+  // A merge run by the engine, stopped between its steps as a cancel stops it, by a process that is then gone.
+  const stopMerge = (files: { cow: string; origin: string }, steps: number): void => {
+    const cow = FileDevice.open(files.cow, { write: true });
+    const origin = FileDevice.open(files.origin, { write: true });
+    const store = SharedStore.open(cow, { write: true }) as SharedStore;
+    const slot = store.snapshots().find((x) => x.name === 'nightly')!.slot;
+    const task = createSharedMerge(store, origin, slot, { batchBytes: 64 * store.chunkBytes, maxIoBytes: store.chunkBytes });
+    for (let i = 0; i < steps; i++) expect(task.step()).toBe(false);
+    expect(store.mergeRecord()).toMatchObject({ slot, done: 0 });
+    store.close();
+    origin.close();
+    cow.close();
+  };
+  stopMerge(demo, 1); // recorded, copies for the other snapshots made, nothing on the origin yet
+  stopMerge(twin, 2); // the first piece of the snapshot's data is on the origin; the record still says done 0
+
+  const { c } = start(dir);
+  const s = await c.open({ cow: demo.cow, origin: demo.origin, write: true });
+  expect(s.info.merge).toMatchObject({ done: 0 });
+  const info = await c.mergeAbandon({ session: s.session });
+  expect(info.merge).toBeNull();
+  expect(fs.readFileSync(demo.origin).equals(originBefore)).toBe(true);
+  expect(JSON.parse(cli('check', demo.cow, '--json'))).toMatchObject({ errors: 0 });
+
+  const t = await c.open({ cow: twin.cow, origin: twin.origin, write: true });
+  await expect(c.mergeAbandon({ session: t.session })).rejects.toMatchObject({ code: 'unsupported', message: expect.stringContaining('started writing') });
+  expect((await c.info({ session: t.session })).merge).toMatchObject({ done: 0 });
 });

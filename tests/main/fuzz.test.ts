@@ -51,6 +51,7 @@ const FIELDS: { [M in Method]: AnyKey<CallArgs<M>>[] } = {
   dump: ['session', 'cow', 'format', 'maxBytes'],
   merge: ['session', 'snapshot', 'dryRun', 'batchChunks'],
   repair: ['session', 'cow', 'out'],
+  restore: ['session', 'cow', 'dump', 'dumpText', 'dataFrom', 'metadataOnly', 'force', 'backup', 'dryRun'],
   jobs: [],
   jobPause: ['job'],
   jobResume: ['job'],
@@ -106,6 +107,13 @@ const TYPED: { [F in AnyKey<CallArgs<Method>>]: fc.Arbitrary<unknown> } = {
   batchChunks: fc.integer({ min: 1, max: 300 }),
   data: fc.uint8Array({ minLength: 1, maxLength: 9000 }).map((b) => Buffer.from(b).toString('base64')),
   out: fc.constantFrom('repaired-a.cow', 'repaired-b.cow'),
+  // No dump that parses: a restore must refuse before its first write (a real restore is tests/main/restore-call.test.ts).
+  dump: fc.constantFrom('no-such.dump', '$S_COW'),
+  dumpText: fc.constantFrom('{', '<snapscope-dump>', 'x'),
+  dataFrom: fc.constantFrom('$S_COW', '$P_COW'),
+  metadataOnly: fc.boolean(),
+  force: fc.boolean(),
+  backup: fc.constantFrom('backup-a', 'backup-b'),
   hosts: fc.constant([]), // this host only: the fuzz reaches no other machine
   live: fc.constant({}), // likewise
 };

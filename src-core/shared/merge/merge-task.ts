@@ -184,6 +184,10 @@ class SharedMerge implements Task<MergeResult> {
   /** Step 2, one piece: S's data onto the origin. After the last piece the flush starts, and the batch before finishes. */
   private copyToOrigin(): void {
     const { batch } = this;
+    if (this.store.mergeUntouched()) {
+      this.store.mergeWritesOrigin();
+      this.store.commit();
+    }
     const at = this.copied;
     const n = Math.min(this.piece, batch.count - at);
     const events = this.store.events;

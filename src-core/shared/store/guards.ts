@@ -1,6 +1,7 @@
 /** The checks a store operation makes before it changes anything; each throws a SnapscopeError. */
 import { SnapscopeError } from '../../errors.ts';
 import type { BlockDevice } from '../../io/block-device.ts';
+import { checkWholeOriginChunk } from '../../origin-chunks.ts';
 import { NO_MERGE_SLOT } from '../format/header.ts';
 import { DELETING_FLAG, MAX_ORIGIN_CHUNKS } from './limits.ts';
 import type { StoreState } from './state.ts';
@@ -76,9 +77,7 @@ export function checkOriginChunk(s: StoreState, chunk: number, origin: BlockDevi
   if (chunk >= MAX_ORIGIN_CHUNKS) {
     throw new SnapscopeError('capacity', `origin chunk ${chunk} is at or above 2^32: leaves store origin chunks as 32-bit offsets from base_chunk 0`, { chunk });
   }
-  if (origin && (chunk + 1) * s.chunkBytes > origin.size) {
-    throw new SnapscopeError('not-found', `origin chunk ${chunk} is past the end of ${origin.name}`, { device: origin.name, chunk });
-  }
+  if (origin) checkWholeOriginChunk(origin, s.chunkBytes, chunk);
 }
 
 export function checkSpan(s: StoreState, data: Uint8Array, offset: number): void {

@@ -2,6 +2,7 @@
 import { SECTOR_BYTES } from '../../io/block-device.ts';
 import type { SnapshotInfo, StoreInfo, StoreUsage } from '../../store.ts';
 import type { StoreState } from './state.ts';
+import { MERGE_UNTOUCHED_FLAG } from './limits.ts';
 
 export function usage(s: StoreState): StoreUsage {
   const roles = s.tx.roles;
@@ -83,7 +84,7 @@ export function info(s: StoreState): StoreInfo {
       chunk_count: h.chunkCount,
     },
     tree: { levels: s.tree.levels, nodes: s.tx.roles.nodes.size, leaves: s.tx.roles.leaves.size },
-    merge: merging ? { slot: merging.slot, done: h.mergeDone, total: h.mergeDone + merging.exceptions } : null,
+    merge: merging ? { slot: merging.slot, done: h.mergeDone, total: h.mergeDone + merging.exceptions, originUntouched: (h.extFlags & MERGE_UNTOUCHED_FLAG) !== 0 } : null,
     notes,
     ...(s.damage ? { damage: { errors: s.damage.errors, warnings: s.damage.warnings, first: s.damage.first } } : {}),
   };

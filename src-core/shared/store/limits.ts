@@ -11,5 +11,7 @@ export function sharedChunkSizeProblem(chunkBytes: number): string | null {
 export const DEFAULT_CACHE_BYTES = 64 << 20;
 /** ext_flags: a delete of slot (flags & 63) was committed part-way (a nearly full COW). */
 export const DELETING_FLAG = 0x80000000;
+/** ext_flags: the recorded merge has not written the origin yet, so clearing its record leaves the origin as it was. */
+export const MERGE_UNTOUCHED_FLAG = 0x40000000;
 /** rchunk is 32 bits and snapscope writes base_chunk 0: origins must be below 2^32 chunks. */
 export const MAX_ORIGIN_CHUNKS = 2 ** 32;

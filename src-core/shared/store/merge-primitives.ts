@@ -7,6 +7,7 @@ import { NO_MERGE_SLOT } from '../format/header.ts';
 import { EXCEPTION_BYTES } from '../format/leaf.ts';
 import { maskHi, maskLo } from '../mask.ts';
 import type { MergeRecord, NewException } from '../types.ts';
+import { MERGE_UNTOUCHED_FLAG } from './limits.ts';
 import { checkIntact, checkListRoom, checkOriginChunk, checkSnapshot, checkWritable, reserve, reserveInsert } from './guards.ts';
 import type { StoreState } from './state.ts';
 
@@ -21,9 +22,25 @@ export function recordMerge(s: StoreState, rec: MergeRecord | null): void {
   checkWritable(s);
   if (rec) checkSnapshot(s, rec.slot);
   if (rec) checkIntact(s, rec.slot, 'merging it');
+  // A new record of a merge that has moved nothing says so until its first origin write (mergeWritesOrigin).
+  if (!rec) s.hdr.extFlags &= ~MERGE_UNTOUCHED_FLAG;
+  else if (s.hdr.mergeSlot === NO_MERGE_SLOT && rec.done === 0) s.hdr.extFlags |= MERGE_UNTOUCHED_FLAG;
+  s.hdr.extFlags >>>= 0;
   s.hdr.mergeSlot = rec ? rec.slot : NO_MERGE_SLOT;
   s.hdr.mergeDone = rec ? rec.done : 0;
   s.hdr.mergeCursor = rec ? rec.cursor : 0;
+  s.tx.touch();
+}
+
+/** Whether the recorded merge has written nothing to the origin yet (the header's own word, so it survives a restart). */
+export function mergeUntouched(s: StoreState): boolean {
+  return s.hdr.mergeSlot !== NO_MERGE_SLOT && (s.hdr.extFlags & MERGE_UNTOUCHED_FLAG) !== 0;
+}
+
+/** The recorded merge is about to write the origin: it can no longer be abandoned. Commit before that write. */
+export function mergeWritesOrigin(s: StoreState): void {
+  checkWritable(s);
+  s.hdr.extFlags = (s.hdr.extFlags & ~MERGE_UNTOUCHED_FLAG) >>> 0;
   s.tx.touch();
 }
 

@@ -3,7 +3,7 @@ import type { Command } from '../command.ts';
 /**
  * Every command, in help order: its module in this folder and the export that holds it. A command
  * is one file here and one line in this table. Each loads only when it runs; the bundle's
- * catalog.json holds their descriptors, and bin/snapscope.mjs bundles each module with the CLI
+ * catalog.json holds their descriptors, and bin/snapscope.cjs bundles each module with the CLI
  * into a file of its own.
  */
 export const modules: Record<string, readonly [file: string, exported: string]> = {

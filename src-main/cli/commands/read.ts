@@ -2,12 +2,13 @@ import { isatty } from 'node:tty';
 import { isSnapscopeError, SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import type { ExceptionStore } from '../../../src-core/store.ts';
+import { originChunkBytes } from '../../../src-core/origin-chunks.ts';
 import { readViewChunk, type View } from '../../../src-core/view.ts';
 import { withOutput, type Output } from '../../host/access/outputs.ts';
 import { COW, ORIGIN, SNAPSHOT } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { withVolume } from '../devices.ts';
-import { checkChunk, resolveView } from '../view-ref.ts';
+import { resolveView } from '../view-ref.ts';
 
 export const read: Command = {
   name: 'read',
@@ -38,7 +39,8 @@ export const read: Command = {
     return withVolume(originPath, cowPath, false, () => false, async (store, origin) => {
       const view = resolveView(store, args.arg('snapshot'));
       const chunk = args.number('chunk');
-      if (chunk !== undefined) checkChunk(store, origin.size, chunk);
+      // The last chunk may be partial: its bytes up to the origin's end (src-core/origin-chunks.ts).
+      const chunkBytes = chunk === undefined ? 0 : originChunkBytes(origin, store.chunkBytes, chunk);
       const unproven: number[] = [];
       // A damaged store: chunks whose mapping the tree cannot prove are refused before anything is written (--forensic: the origin there).
       const mapped: Mapped = (c) => {
@@ -56,7 +58,7 @@ export const read: Command = {
         const n = unproven.length;
         if (n) throw new SnapscopeError('corrupt', `the store is damaged: snapshot ${view}'s mapping of origin chunk${n === 1 ? '' : 's'} ${describe(unproven)} cannot be proven (run snapscope check; --forensic reads the origin there)`, { device: store.cow.name });
       }
-      const bytes = chunk === undefined ? origin.size : Math.min(store.chunkBytes, origin.size - chunk * store.chunkBytes);
+      const bytes = chunk === undefined ? origin.size : chunkBytes;
       const rules = { inputs: [originPath, cowPath], force: args.flag('force'), bytes, protect: 'data' as const };
       await withOutput(outPath, rules, (out) => {
         if (chunk === undefined) readImage(store, origin, view, out, mapped);

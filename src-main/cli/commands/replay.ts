@@ -3,6 +3,7 @@ import { SnapscopeError, isSnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { openStore } from '../../../src-core/open.ts';
+import { originChunkBytes } from '../../../src-core/origin-chunks.ts';
 import type { ExceptionStore } from '../../../src-core/store.ts';
 import { OverlayDevice, OverlayFull } from '../../host/access/overlay-device.ts';
 import { mergeTask } from '../../host/merges.ts';
@@ -11,7 +12,7 @@ import type { Command } from '../command.ts';
 import { assertDistinct, openDevice, requireWritable } from '../devices.ts';
 import { parseScript, type ScriptOp } from '../replay-script.ts';
 import { createSnapshot, deleteSnapshot } from '../snapshots.ts';
-import { checkChunk, parseByte } from '../view-ref.ts';
+import { parseByte } from '../view-ref.ts';
 
 export const replay: Command = {
   name: 'replay',
@@ -96,8 +97,8 @@ function replayAll(cow: BlockDevice, origin: BlockDevice, ops: readonly ScriptOp
 function run(store: ExceptionStore, origin: BlockDevice, { op, args }: ScriptOp): void {
   const fill = (chunk: string, byte: string): [number, Uint8Array] => {
     if (!/^\d+$/.test(chunk)) throw new SnapscopeError('usage', `'${chunk}' is not a chunk number`);
-    checkChunk(store, origin.size, Number(chunk));
-    return [Number(chunk), new Uint8Array(store.chunkBytes).fill(parseByte(byte, 'byte'))];
+    // The chunk's bytes: fewer than a chunk for a partial last one (src-core/origin-chunks.ts).
+    return [Number(chunk), new Uint8Array(originChunkBytes(origin, store.chunkBytes, Number(chunk))).fill(parseByte(byte, 'byte'))];
   };
   switch (op) {
     case 'snap-create':

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
+import { duration } from '../../../src-core/api/duration.ts';
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import { SnapshotWatch, watchedTargets, type WatchRow } from '../../../src-core/live/snapshot-watch.ts';
 import { HelperDevice } from '../../host/helper-device.ts';
 import { discoverSnapshots, localReport, type LiveTarget } from '../../host/live/discover.ts';
 import { sshLauncher } from '../../host/live/remote.ts';
-import type { Command } from '../command.ts';
+import { EXIT_INTERRUPTED, EXIT_OK, type Command } from '../command.ts';
 import type { Console } from '../console.ts';
 
 export const watch: Command = {
@@ -41,15 +42,14 @@ export const watch: Command = {
     const hook = args.string('hook');
     const tracker = new SnapshotWatch(warnPercent);
     const host = args.string('host');
-    // One helper connection for every poll of a remote host; none for this one (we run the tools).
-    const link = host ? HelperDevice.connect(sshLauncher(host), host) : null;
-    const report = link ? async () => link.listDm() : localReport;
-    let stop = false;
-    const onInt = () => (stop = true);
-    process.once('SIGINT', onInt);
+    const interrupt = new Interrupt();
+    let link: HelperDevice | null = null;
     try {
-      for (let poll = 0; !stop && (count === undefined || poll < count); poll++) {
-        if (poll > 0) await new Promise((r) => setTimeout(r, interval * 1000));
+      // One helper connection for every poll of a remote host; none for this one (we run the tools).
+      link = host ? HelperDevice.connect(sshLauncher(host), host) : null;
+      const report = link ? async () => link!.listDm() : localReport;
+      for (let poll = 0; !interrupt.happened && (count === undefined || poll < count); poll++) {
+        if (poll > 0 && (await interrupt.sleep(interval * 1000))) break;
         const targets = (await discoverSnapshots(report, host ?? 'this host')).filter((t) => !wanted || matches(t, wanted));
         if (wanted && targets.length === 0) throw new SnapscopeError('not-found', `no dm snapshot named ${wanted} on ${host ?? 'this host'}`);
         const rows = tracker.update(Date.now(), watchedTargets(targets));
@@ -59,13 +59,57 @@ export const watch: Command = {
           if (r.alert && hook) await runHook(hook, r, con);
         }
       }
+    } catch (e) {
+      // Ctrl-C reaches the whole process group: it ends a poll's dmsetup or ssh under us, and the
+      // poll fails. That failure is the interrupt, not an error.
+      if (await interrupt.arrived()) return EXIT_INTERRUPTED;
+      throw e;
     } finally {
-      process.off('SIGINT', onInt);
+      interrupt.dispose();
       link?.close();
     }
-    return stop ? 130 : 0;
+    return interrupt.happened ? EXIT_INTERRUPTED : EXIT_OK;
   },
 };
+
+/**
+ * SIGINT for a command that only reads: it ends the wait between polls at once. A poll blocks this
+ * thread (the helper and dmsetup are synchronous), so a SIGINT sent to this process alone acts
+ * when the poll returns; a terminal's Ctrl-C also ends the poll's child, and with it the poll.
+ */
+class Interrupt {
+  happened = false;
+  private wake: (() => void) | null = null;
+  private readonly onSignal = (): void => {
+    this.happened = true;
+    this.wake?.();
+  };
+
+  constructor() {
+    process.on('SIGINT', this.onSignal);
+  }
+
+  /** Waits `ms`; true when a SIGINT cut the wait short. */
+  sleep(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(this.happened), ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
+  }
+
+  /** Whether a SIGINT has come, letting one that is still queued (a moment ago) reach its listener. */
+  async arrived(): Promise<boolean> {
+    if (!this.happened) await new Promise((resolve) => setTimeout(resolve, 50));
+    return this.happened;
+  }
+
+  dispose(): void {
+    process.off('SIGINT', this.onSignal);
+  }
+}
 
 function matches(t: LiveTarget, wanted: string): boolean {
   return t.name === wanted || `/dev/mapper/${t.name}` === wanted || (t.lvm !== null && `${t.lvm.vg}/${t.lvm.lv}` === wanted);
@@ -84,14 +128,6 @@ function line(r: WatchRow): string {
   const rate = f.chunksPerMinute === null ? '' : `  ${f.chunksPerMinute.toFixed(1)} chunks/min`;
   const eta = f.secondsToOverflow === null ? '' : `  full in ${duration(f.secondsToOverflow)}`;
   return `${name} snapshot       ${f.percent.toFixed(1).padStart(5)}%  ${u.allocated}/${u.total} sectors  +${f.newChunks} chunks${rate}${eta}${f.warn ? '  WARNING' : ''}`;
-}
-
-function duration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-  return `${Math.floor(s / 86400)}d${String(Math.floor((s % 86400) / 3600)).padStart(2, '0')}h`;
 }
 
 function positive(n: number, what: string): number {

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
-import { SnapscopeError } from '../../../src-core/errors.ts';
+import { SnapscopeError, isSnapscopeError } from '../../../src-core/errors.ts';
+import { checkOriginWrite, originChunkBytes } from '../../../src-core/origin-chunks.ts';
 import { COW, ORIGIN, SNAPSHOT } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { usage } from '../args.ts';
 import { requireWritable, withVolume } from '../devices.ts';
-import { checkChunk, parseByte, resolveView } from '../view-ref.ts';
+import { parseByte, resolveView } from '../view-ref.ts';
 
 export const write: Command = {
   name: 'write',
@@ -37,19 +38,19 @@ export const write: Command = {
       requireWritable(store);
       if (offset >= store.chunkBytes) throw usage(`--offset ${offset} is not inside a chunk of ${store.chunkBytes} bytes`, write);
       const view = resolveView(store, to);
-      const bytes = data ?? new Uint8Array(store.chunkBytes - offset).fill(fillByte);
-      // The whole range is checked before the first write: all of it is written, or nothing.
-      const last = chunk + Math.ceil((offset + bytes.length) / store.chunkBytes) - 1;
+      // The whole range is checked before the first write: all of it is written, or nothing. --fill
+      // fills the chunk from --offset to its end: the origin's end in a partial last chunk.
+      let bytes: Uint8Array;
       try {
-        checkChunk(store, origin.size, last);
+        bytes = data ?? new Uint8Array(Math.max(1, originChunkBytes(origin, store.chunkBytes, chunk) - offset)).fill(fillByte);
+        checkOriginWrite(origin, store.chunkBytes, chunk, offset, bytes.length);
       } catch (e) {
-        if (last === chunk) throw e;
-        throw new SnapscopeError('not-found', `${bytes.length} bytes from chunk ${chunk} run to chunk ${last}: ${(e as Error).message}; nothing was written`, { chunk: last });
+        if (!isSnapscopeError(e)) throw e;
+        throw new SnapscopeError(e.code, `${e.message}; nothing was written`, e.where);
       }
       let c = chunk;
       let at = offset;
       for (let done = 0; done < bytes.length; c++, at = 0) {
-        checkChunk(store, origin.size, c);
         const piece = bytes.subarray(done, done + store.chunkBytes - at);
         if (view === 'origin') store.writeOrigin(origin, c, piece, at);
         else store.writeSnapshot(origin, view, c, piece, at);

@@ -1,16 +1,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isMainThread } from 'node:worker_threads';
 
 /**
- * Who holds a store: one small record per lock in a runtime directory, named by the target's
- * identity key and the holder's pid. The kernel lock decides; the record only lets the refusal
- * name the holder ("open for writing by snapscope serve (pid 4242)"). Records of dead processes
- * are ignored and removed.
+ * Who holds a store: one small record per holder in a runtime directory, named by the target's
+ * identity key and the holder's pid. A reader's record is its lock (writers look for them, ADR
+ * 0006); every record lets a refusal name its holder ("open for writing by snapscope serve (pid
+ * 4242)"). Records of dead processes are ignored and removed; one whose pid now belongs to another
+ * process (a different start time) counts as dead.
  */
 export interface Holder {
   pid: number;
+  /** The process's start time (clock ticks since boot, /proc/<pid>/stat), telling a reused pid apart. */
+  started?: string | null;
   command: string;
   mode: 'read' | 'write';
 }
@@ -30,6 +32,8 @@ let serial = 0;
 
 export interface HolderRecord {
   name: string;
+  /** False when there was no runtime directory to write it in: nobody else can see it. */
+  kept: boolean;
   remove(): void;
 }
 
@@ -39,11 +43,11 @@ export function recordHolder(key: string, mode: Holder['mode']): HolderRecord {
   let file: string;
   try {
     file = path.join(runtimeDir(), name);
-    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, command: holderName(), mode } satisfies Holder));
+    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, started: startTime(process.pid), command: holderName(), mode } satisfies Holder));
   } catch {
-    return { name, remove: () => {} }; // no runtime directory: refusals then say "another process"
+    return { name, kept: false, remove: () => {} }; // no runtime directory: refusals then say "another process"
   }
-  return { name, remove: () => fs.rmSync(file, { force: true }) };
+  return { name, kept: true, remove: () => unlinkQuietly(file) };
 }
 
 /** The live holders of `key` but the record `except` (our own, written before trying the lock). */
@@ -61,8 +65,8 @@ export function holdersOf(key: string, except = ''): Holder[] {
   for (const n of names.filter((x) => x.startsWith(prefix) && x !== except)) {
     try {
       const h = JSON.parse(fs.readFileSync(path.join(dir, n), 'utf8')) as Holder;
-      if (alive(h.pid)) holders.push(h);
-      else fs.rmSync(path.join(dir, n), { force: true });
+      if (alive(h)) holders.push(h);
+      else unlinkQuietly(path.join(dir, n));
     } catch {
       // a record being written or removed right now
     }
@@ -90,13 +94,34 @@ export function holderName(): string {
 }
 
 const NAME_VARIABLE = 'SNAPSCOPE_HOLDER_NAME';
-if (isMainThread) process.env[NAME_VARIABLE] = `${process.pid}:${holderName()}`;
+// Set once per process, by its main thread: a worker's environment is a copy of the main thread's,
+// already tagged with this pid. (Not worker_threads' isMainThread: loading it costs CLI start-up.)
+if (!process.env[NAME_VARIABLE]?.startsWith(`${process.pid}:`)) process.env[NAME_VARIABLE] = `${process.pid}:${holderName()}`;
 
-function alive(pid: number): boolean {
+/** unlink, gone already is fine (fs.rmSync would load its recursive remover for one file). */
+function unlinkQuietly(file: string): void {
   try {
-    process.kill(pid, 0);
-    return true;
+    fs.unlinkSync(file);
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}
+
+function alive(h: Holder): boolean {
+  try {
+    process.kill(h.pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return h.started == null || startTime(h.pid) === h.started;
+}
+
+/** Field 22 of /proc/<pid>/stat (after the parenthesised command name, which may hold spaces). */
+function startTime(pid: number): string | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
   }
 }

@@ -5,9 +5,9 @@ import { FileDevice } from '../file-device.ts';
 import { HelperDevice, type HelperLauncher } from '../helper-device.ts';
 import { assertNotInUse } from '../in-use.ts';
 import { blockDeviceReadOnly } from './block-info.ts';
-import { describeHolders, holdersOf, recordHolder } from './holders.ts';
+import { describeHolders, holdersOf, recordHolder, type Holder } from './holders.ts';
 import { settleInterruptedRewrite } from './interrupted-rewrite.ts';
-import { tryLock } from './lock.ts';
+import { exclusiveFlockOn, tryLock } from './lock.ts';
 import { fdKey, inspectTarget, type Target } from './target.ts';
 
 export interface OpenedInput {
@@ -71,12 +71,25 @@ export function assertWritable(t: Target, role: string): void {
   }
 }
 
-/** Takes the kernel lock on an open device and records this process as its holder; returns a reader's note. */
+/**
+ * Locks an open device against our other openers and records this process as its holder; returns a
+ * reader's note. Readers and writers exclude each other by each announcing itself first and then
+ * looking for the other (ADR 0006): a writer records itself, takes the exclusive kernel lock and
+ * then looks for readers' records; a reader records itself (its record is its lock: no child
+ * process, which is most of a CLI reader's start-up) and then looks for a writer's record or
+ * exclusive lock. Whichever comes second sees the first. A reader that cannot record itself (no
+ * runtime directory) takes a shared kernel lock instead.
+ */
 export function lock(dev: FileDevice, target: Target, role: string, write: boolean): string | null {
   const key = target.key!;
-  // Recorded first, so whoever is refused next can already name us.
   const record = recordHolder(key, write ? 'write' : 'read');
-  if (tryLock(dev.handle(), write ? 'exclusive' : 'shared') !== 'conflict') {
+  if (!write && record.kept) {
+    dev.whenClosed(record.remove);
+    const writers = holdersOf(key, record.name).filter((h) => h.mode === 'write');
+    return writers.length || exclusiveFlockOn(dev.handle()) ? readerNote(target, writers) : null;
+  }
+  const locked = tryLock(dev.handle(), write ? 'exclusive' : 'shared') !== 'conflict';
+  if (locked && !(write && holdersOf(key, record.name).some((h) => h.mode === 'read'))) {
     dev.whenClosed(record.remove);
     return null;
   }
@@ -84,10 +97,15 @@ export function lock(dev: FileDevice, target: Target, role: string, write: boole
   const holders = holdersOf(key, record.name);
   const writers = holders.filter((h) => h.mode === 'write');
   // A reader is only refused by a writer; a writer by either.
-  if (!write) return `${target.path} is open for writing by ${describeHolders(writers)}; reading its last committed state`;
+  if (!write) return readerNote(target, writers);
   const mode = writers.length || !holders.length ? 'writing' : 'reading';
   const who = describeHolders(writers.length ? writers : holders);
   throw new LockedError(`${role} ${target.path} is open for ${mode} by ${who}; nothing was written (try again when it is closed)`, target.path, `${mode === 'writing' ? 'open for writing' : 'open'} by ${who}`);
+}
+
+/** A writer holds the target: the reader reads on (commits are atomic) and says so. */
+function readerNote(target: Target, writers: readonly Holder[]): string {
+  return `${target.path} is open for writing by ${describeHolders(writers)}; reading its last committed state`;
 }
 
 /** A writer found the target locked by another: the UI then opens it read-only, saying by whom. */

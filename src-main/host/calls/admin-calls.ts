@@ -31,20 +31,7 @@ export function adminCalls(ctx: HostContext): Handlers<AdminMethods> {
         ctx.changed(s, 'reloaded');
         return s.dto();
       }
-      // Closed first: a block device open for write is held O_EXCL.
-      ctx.sessions.delete(old.id);
-      old.close();
-      let s: StoreSession;
-      try {
-        s = StoreSession.open({ id: old.id, cow: old.cowPath, origin: old.originPath, write: old.write, helper: ctx.config.helper.launcher, generation: old.generation, audience: ctx.audience });
-      } catch (e) {
-        ctx.sessionKeys.delete(old.id);
-        ctx.emit({ type: 'session-closed', session: old.id });
-        throw e;
-      }
-      ctx.sessions.set(s.id, s);
-      ctx.changed(s, 'reloaded');
-      return s.dto();
+      return reopenSession(ctx, old).dto();
     },
     writeData: ({ session, to, offset, data }) => {
       const s = ctx.session(session);
@@ -74,9 +61,9 @@ export function adminCalls(ctx: HostContext): Handlers<AdminMethods> {
       const shared = sharedOf(s.store);
       const rec = shared?.mergeRecord() ?? null;
       if (!shared || !rec) throw new ApiError('not-found', `${s.cowPath} records no unfinished merge`, { device: s.cowPath });
-      const untouched = rec.done === 0 && s.originWritesWithoutMerge !== null && s.originWrites() === s.originWritesWithoutMerge;
-      if (!untouched) {
-        const why = rec.done > 0 ? `${rec.done} origin chunks already hold the snapshot's data` : 'the merge may have written the origin before this program saw it (it was recorded when the store was opened)';
+      // The header's own word (ext_flags), not this process's memory: it holds after a restart.
+      if (!shared.mergeUntouched()) {
+        const why = rec.done > 0 ? `${rec.done} origin chunks already hold the snapshot's data` : "the merge has started writing the snapshot's data onto the origin";
         throw new ApiError('unsupported', `cannot abandon the merge of snapshot ${rec.slot}: ${why}; only finishing it leaves the origin whole — resume it`, { device: s.cowPath, field: 'merge_slot' });
       }
       shared.recordMerge(null);
@@ -94,6 +81,24 @@ export function adminCalls(ctx: HostContext): Handlers<AdminMethods> {
       return ctx.jobs.start({ kind: 'repair', session: null, label: `repair ${target.cow} to ${out}`, task: repairTask(dev, out), canPause: true, finally: () => dev.close() }) as JobInfo;
     },
   };
+}
+
+/** Reads a session's store again from disk: same id, next generation; when it no longer opens, the session is closed (and that thrown). */
+export function reopenSession(ctx: HostContext, old: StoreSession): StoreSession {
+  // Closed first: a block device open for write is held O_EXCL.
+  ctx.sessions.delete(old.id);
+  old.close();
+  let s: StoreSession;
+  try {
+    s = StoreSession.open({ id: old.id, cow: old.cowPath, origin: old.originPath, write: old.write, helper: ctx.config.helper.launcher, generation: old.generation, audience: ctx.audience });
+  } catch (e) {
+    ctx.sessionKeys.delete(old.id);
+    ctx.emit({ type: 'session-closed', session: old.id });
+    throw e;
+  }
+  ctx.sessions.set(s.id, s);
+  ctx.changed(s, 'reloaded');
+  return s;
 }
 
 /**

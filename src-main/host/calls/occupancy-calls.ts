@@ -20,7 +20,8 @@ export function occupancyCalls(ctx: HostContext): Handlers<'occupancy' | 'chunkI
       s.requireChunk(chunk);
       const counts = s.store.occupancy(chunk, chunk + 1, 1).counts;
       const role = (Object.keys(counts) as OccupancyRole[]).find((r) => counts[r]![0] === 1) ?? 'free';
-      const found = role === 'exception' || role === 'data' ? (await s.exceptionIndex()).find(chunk) : null;
+      // 'free' too: in a damaged store the tree may map a chunk its bitmap calls free (check: s-bitmap-free).
+      const found = role === 'exception' || role === 'data' || role === 'free' ? (await s.exceptionIndex()).find(chunk) : null;
       const result: ChunkInfoResult = { chunk, role, exception: null };
       if (!found) return result;
       const { origin, slots, entry } = found;

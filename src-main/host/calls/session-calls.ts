@@ -98,6 +98,7 @@ function closeSession(ctx: HostContext, s: StoreSession, why: string): void {
   if (job !== undefined) throw new ApiError('busy', `cannot close ${s.cowPath}: ${job} is using it; wait for it or cancel it first (${why})`, { device: s.cowPath });
   ctx.sessions.delete(s.id);
   ctx.sessionKeys.delete(s.id);
+  ctx.forgetInfo(s.id);
   s.close();
   ctx.emit({ type: 'session-closed', session: s.id });
 }

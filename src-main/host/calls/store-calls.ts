@@ -1,5 +1,8 @@
 import type { SnapshotRef } from '../../../src-core/api/dto.ts';
 import { ApiError } from '../../../src-core/api/errors.ts';
+import { isSnapscopeError } from '../../../src-core/errors.ts';
+import type { BlockDevice } from '../../../src-core/io/block-device.ts';
+import { originChunkBytes } from '../../../src-core/origin-chunks.ts';
 import { readViewChunk, type View } from '../../../src-core/view.ts';
 import type { HostContext, Handlers } from '../context.ts';
 import { requirePersistent, requireShared } from '../../../src-core/formats.ts';
@@ -32,8 +35,7 @@ export function storeCalls(ctx: HostContext): Handlers<StoreMethods> {
     readChunk: ({ session, from, chunk }) => {
       const s = ctx.session(session);
       const origin = s.requireOrigin('read a chunk of a view');
-      s.requireChunk(chunk, Math.floor(origin.size / s.store.chunkBytes), 'origin');
-      const data = new Uint8Array(s.store.chunkBytes);
+      const data = new Uint8Array(originChunkOfRequest(origin, s.store.chunkBytes, chunk));
       readViewChunk(s.store, origin, viewOf(s, from), chunk, data);
       return { data: Buffer.from(data).toString('base64') };
     },
@@ -78,8 +80,8 @@ export function storeCalls(ctx: HostContext): Handlers<StoreMethods> {
       const s = ctx.session(session);
       s.requireWrite('write');
       const origin = s.requireOrigin('write');
-      s.requireChunk(chunk, Math.floor(origin.size / s.store.chunkBytes), 'origin');
-      const data = new Uint8Array(s.store.chunkBytes).fill(fill);
+      // The whole chunk: up to the origin's end in a partial last one.
+      const data = new Uint8Array(originChunkOfRequest(origin, s.store.chunkBytes, chunk)).fill(fill);
       const view = viewOf(s, to);
       if (view === 'origin') s.store.writeOrigin(origin, chunk, data);
       else s.store.writeSnapshot(origin, view, chunk, data);
@@ -92,4 +94,17 @@ export function storeCalls(ctx: HostContext): Handlers<StoreMethods> {
 
 function fail(message: string): never {
   throw new ApiError('internal', message);
+}
+
+/**
+ * The bytes of origin chunk `chunk` (the last may be partial: src-core/origin-chunks.ts, the rule
+ * and text the CLI and the engines use); a chunk past the end is a bad request, like other chunks.
+ */
+function originChunkOfRequest(origin: BlockDevice, chunkBytes: number, chunk: number): number {
+  try {
+    return originChunkBytes(origin, chunkBytes, chunk);
+  } catch (e) {
+    if (!isSnapscopeError(e)) throw e;
+    throw new ApiError('bad-request', e.message, { ...e.where, field: 'chunk' });
+  }
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
 import { ChunkLegend } from '../../ui/Legend.tsx';
@@ -8,7 +8,12 @@ export function BitmapView() {
   const info = useApp((s) => s.info);
   const openChunk = useApp((s) => s.openChunk);
   const [note, setNote] = useState<string | null>(null);
-  const [focus, setFocus] = useState<number | null>(null);
+  // A check finding's link opens the map with its camera on the chunk, marked.
+  const finding = useApp((s) => s.findingFocus);
+  const [focus, setFocus] = useState<number | null>(finding?.chunk ?? null);
+  useEffect(() => {
+    if (finding?.chunk != null) setFocus(finding.chunk);
+  }, [finding]);
   const [goTo, setGoTo] = useState('');
   if (!info) return null;
   const shared = info.format === 'shared';

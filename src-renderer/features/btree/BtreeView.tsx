@@ -68,6 +68,12 @@ export function BtreeView() {
     [treeRoot, blocks, expanded, searchPath, unfolded],
   );
   const wide = (layout?.nodes.length ?? 0) > MOTION_NODES;
+  /** Boxes on the tree's widest level (for tests and the benchmark). */
+  const widest = useMemo(() => {
+    const perDepth = new Map<number, number>();
+    for (const n of layout?.nodes ?? []) perDepth.set(n.depth, (perDepth.get(n.depth) ?? 0) + 1);
+    return Math.max(0, ...perDepth.values());
+  }, [layout]);
   const animated = useTreeMotion(wide ? null : layout);
   const still = useMemo(() => (layout && wide ? staticFrame(layout) : null), [layout, wide]);
   const frame = still ?? animated;
@@ -257,7 +263,7 @@ export function BtreeView() {
             }}
           >
             <canvas ref={links} className="tree-links" />
-            <svg ref={svg} className="tree-svg" role="tree" aria-label="B-tree of exceptions" data-blocks={blocks.size} data-lod={lod} data-drawn={lod === 'box' ? shown.filter((s) => inWindow(s.pose.x)).length : 0} data-links={onCanvas ? 'canvas' : 'svg'}>
+            <svg ref={svg} className="tree-svg" role="tree" aria-label="B-tree of exceptions" data-blocks={blocks.size} data-widest={widest} data-lod={lod} data-drawn={lod === 'box' ? shown.filter((s) => inWindow(s.pose.x)).length : 0} data-links={onCanvas ? 'canvas' : 'svg'}>
               <g ref={layer}>
                 {!onCanvas &&
                   lod === 'box' &&

@@ -1,10 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { LiveSnapshotDto } from '../../../src-core/api/contract.ts';
+import { duration } from '../../../src-core/api/duration.ts';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
-import { duration, fleetRows } from './urgency.ts';
+import { fleetRows } from './urgency.ts';
 
 const POLL_MS = 2000;
 const HOST_PATTERN = '[A-Za-z0-9_.@:\\[\\]\\-]+';

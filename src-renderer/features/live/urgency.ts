@@ -23,11 +23,3 @@ function rank(s: LiveSnapshotDto): number {
 function eta(s: LiveSnapshotDto): number {
   return s.secondsToOverflow ?? Number.POSITIVE_INFINITY;
 }
-
-export function duration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
-  return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
-}

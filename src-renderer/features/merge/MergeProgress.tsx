@@ -26,7 +26,8 @@ export function MergeProgress({ job }: { job: string }) {
         const el = fields.current[k];
         if (el) el.textContent = v;
       };
-      set('pct', `${Math.floor(pct)}%`);
+      // Tenths below 10%: the first batches of a large merge move well under 1%, and '0%' would say nothing moved.
+      set('pct', pct < 10 ? `${Math.floor(pct * 10) / 10}%` : `${Math.floor(pct)}%`);
       set('done', `${formatCount(p.done)} / ${formatCount(p.total)} ${p.unit}`);
       set('stages', stages.map((s) => `${s.name}: ${formatBytes(s.done)} of ${formatBytes(s.total)}`).join(' · '));
       fields.current['stages']?.setAttribute('data-stages', JSON.stringify(stages.map((s) => [s.done, s.total])));

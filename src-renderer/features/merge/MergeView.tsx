@@ -17,12 +17,6 @@ export function MergeView() {
   const { info, session, merge, mergeError } = useApp(useShallow((s) => ({ info: s.info, session: s.session, merge: s.merge, mergeError: s.mergeError })));
   const state = useApp((s) => (s.merge ? s.jobs[s.merge.job]?.state : undefined));
   const canPause = useApp((s) => (s.merge ? (s.jobs[s.merge.job]?.canPause ?? false) : false));
-  // Whether the last merge run this page saw wrote to the origin (its last progress says; null: none seen).
-  const lastRunMoved = useApp((s) => {
-    const runs = Object.values(s.jobs).filter((j) => j.kind === 'merge' && j.session === s.session?.session && j.progress.stages);
-    const last = runs.sort((a, b) => a.startedAt - b.startedAt).at(-1);
-    return last ? (last.progress.stages?.find((st) => st.name === 'onto the origin')?.done ?? 0) > 0 : null;
-  });
   const { startMerge, controlJob, clearMerge, reattachMerge } = useApp(
     useShallow((s) => ({ startMerge: s.startMerge, controlJob: s.controlJob, clearMerge: s.clearMerge, reattachMerge: s.reattachMerge })),
   );
@@ -68,7 +62,7 @@ export function MergeView() {
           slot={recorded.slot}
           done={recorded.done}
           total={recorded.total}
-          lastRunMoved={lastRunMoved}
+          originUntouched={recorded.originUntouched ?? null}
           blocked={blocked}
           onResume={() => void startMerge(recorded.slot, recordedSnap ? snapshotLabel(recordedSnap) : `slot ${recorded.slot}`)}
         />
@@ -159,7 +153,7 @@ function RecordedMerge({
   slot,
   done,
   total,
-  lastRunMoved,
+  originUntouched,
   blocked,
   onResume,
 }: {
@@ -167,14 +161,14 @@ function RecordedMerge({
   slot: number;
   done: number | null;
   total: number | null;
-  /** A batch written to the origin but not yet recorded as merged counts too: only the run knows it. */
-  lastRunMoved: boolean | null;
+  /** The record's own word that the origin was never written (a batch written but not yet counted in `done` clears it too); null: the format does not say. */
+  originUntouched: boolean | null;
   blocked: string | null;
   onResume: () => void;
 }) {
   const abandonMerge = useApp((s) => s.abandonMerge);
-  const moved = (done !== null && done > 0) || lastRunMoved === true;
-  const unknown = !moved && lastRunMoved === null;
+  const moved = (done !== null && done > 0) || originUntouched === false;
+  const unknown = !moved && originUntouched === null;
   return (
     <div className="alert warn" role="status" data-testid="merge-recorded" style={{ marginBottom: 14 }}>
       <span className="swatch" style={{ background: snapshotColor(slot), marginTop: 3 }} />
@@ -193,7 +187,7 @@ function RecordedMerge({
           {moved
             ? "Only resuming can finish it: origin chunks already hold the snapshot's data, and the origin's earlier contents are not kept anywhere."
             : unknown
-              ? 'It was recorded before this page saw it: if it stopped before writing the origin it can be abandoned (snapscope checks and refuses otherwise); else only resuming finishes it.'
+              ? 'This store does not record whether the merge wrote the origin yet: abandoning it is refused if it did; resuming always finishes it.'
               : 'The origin is untouched: abandon it to clear the record (the copies made for other snapshots stay; they hold the same data), or resume it.'}{' '}
           Until then the store refuses origin writes and other merges.
         </p>

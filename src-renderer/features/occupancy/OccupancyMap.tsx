@@ -70,6 +70,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
     el.dataset.owners = String(data.owners);
     el.dataset.detail = String(data === summaries.current.detail);
     el.dataset.frames = String(frames.current);
+    el.dataset.marked = [...highlight.current].join(' ');
     el.dataset.paintMs = (performance.now() - t0).toFixed(1);
     overlay.current?.(grid.current, v);
   }, [height]);

@@ -21,6 +21,10 @@ export function ExceptionTable({ height = 420 }: { height?: number }) {
     useShallow((s) => ({ pages: s.pages, stalePages: s.stalePages, tableTop: s.tableTop, matched: s.matched, total: s.total, query: s.query, error: s.tableError, revision: s.revision })),
   );
   const { showRows, setQuery, reloadTable } = useApp(useShallow((s) => ({ showRows: s.showRows, setQuery: s.setQuery, reloadTable: s.reloadTable })));
+  // A check finding's entry, shown where the table is in on-disk order (row i is entry i).
+  const finding = useApp((s) => s.findingFocus);
+  const onDiskOrder = query.sort === 'entry' && !query.descending && query.originFrom === null && query.originTo === null;
+  const mark = finding?.entry != null && onDiskOrder ? { row: finding.entry, seq: finding.seq } : null;
   const fromInput = useRef<HTMLInputElement>(null);
   useSearchFocus(fromInput);
   const [from, setFrom] = useState('');
@@ -80,6 +84,7 @@ export function ExceptionTable({ height = 420 }: { height?: number }) {
         row={row}
         onVisible={showRows}
         resetKey={tableTop}
+        mark={mark}
         height={height}
         sort={{ key: query.sort, descending: query.descending }}
         onSort={(key) => setQuery({ sort: key as ExceptionSort, descending: query.sort === key ? !query.descending : false })}

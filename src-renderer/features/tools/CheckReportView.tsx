@@ -1,10 +1,10 @@
 import type { CheckReport, Finding } from '../../../src-core/api/contract.ts';
-import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
 import { Stat } from '../../ui/Stat.tsx';
 import { formatCount } from '../../viz/format.ts';
+import { FindingLinks } from './FindingLinks.tsx';
 
-/** A check's findings grouped by kind (counts past the cap too), each linking to its chunk. */
+/** A check's findings grouped by kind (counts past the cap too), each linking to where it points. */
 export function CheckReportView({ report, onStore }: { report: CheckReport; onStore: boolean }) {
   const kinds = Object.entries(report.byKind).sort((a, b) => b[1] - a[1]);
   return (
@@ -28,7 +28,7 @@ export function CheckReportView({ report, onStore }: { report: CheckReport; onSt
                 <li key={i} className={f.severity === 'error' ? 'finding error' : 'finding'}>
                   {f.message}
                   {f.expected ? <span className="muted"> (expected {f.expected})</span> : null}
-                  {onStore && <ChunkLink finding={f} />}
+                  {onStore && <FindingLinks finding={f} />}
                 </li>
               ))}
           </ul>
@@ -36,26 +36,5 @@ export function CheckReportView({ report, onStore }: { report: CheckReport; onSt
       ))}
       {report.truncated && <p className="muted">Only the first findings are listed; the counts include every one.</p>}
     </Card>
-  );
-}
-
-/** Where a finding points, as a link into the views that show that chunk or entry. */
-function ChunkLink({ finding }: { finding: Finding }) {
-  const format = useApp((s) => s.info?.format);
-  const showChunk = useApp((s) => s.showChunk);
-  const navigate = useApp((s) => s.navigate);
-  const { chunk, entry } = finding.where;
-  if (entry !== undefined && format === 'persistent') {
-    return (
-      <button type="button" className="btn btn-sm link" onClick={() => navigate('persistent')}>
-        entry {entry} in the exception table
-      </button>
-    );
-  }
-  if (chunk === undefined) return null;
-  return (
-    <button type="button" className="btn btn-sm link" onClick={() => void showChunk(chunk)}>
-      show chunk {chunk}
-    </button>
   );
 }

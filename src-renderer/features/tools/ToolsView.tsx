@@ -8,12 +8,13 @@ import { PathField } from '../start/PathField.tsx';
 import { CheckReportView } from './CheckReportView.tsx';
 import { DumpCard } from './DumpCard.tsx';
 import { RepairCard } from './RepairCard.tsx';
+import { RestoreCard } from './RestoreCard.tsx';
 import { StatsReportView } from './StatsReportView.tsx';
 import { WriteCard } from './WriteCard.tsx';
 
 /**
  * What the CLI does beside the views: check, stats, repair and dump — on the open store, or on a
- * COW path that will not open — and data writes to the origin or a snapshot.
+ * COW path that will not open — restore from a dump, and data writes to the origin or a snapshot.
  */
 export function ToolsView() {
   const session = useApp((s) => s.session);
@@ -58,6 +59,7 @@ export function ToolsView() {
         <RepairCard target={target} />
         <DumpCard target={target} />
       </div>
+      <RestoreCard />
       {session && <WriteCard />}
     </div>
   );

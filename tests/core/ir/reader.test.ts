@@ -124,7 +124,13 @@ describe('reading a dump', () => {
     expect(refusal(json!.replace('"valid":true', '"valid":true,"extra":1'))).toMatch(/^d:1: extra: no such field/);
     expect(refusal(json!.replace('"valid":true', '"valid":"yes"'))).toMatch(/valid is not true or false/);
     expect(refusal(json!.replace(/\[(\d+),(\d+),("0x[0-9a-f]+")\]/, '[$1,$2]'))).toMatch(/^d:3: an exception is \[origin, chunk, "0xshare"\], not 2 items/);
-    expect(refusal(json!.replace('"chunk_bytes":', '"chunk_bytes":-'))).toMatch(/chunk_bytes is not a non-negative integer/);
+    expect(refusal(json!.replace('"chunkBytes":', '"chunkBytes":-'))).toMatch(/chunkBytes is not a non-negative integer/);
+    // Version 1 spelled its header keys in snake_case; one dump uses one spelling, matching its version.
+    const v1 = json!.replace('"snapscopeDump":2', '"snapscope_dump":1').replace('"chunkBytes"', '"chunk_bytes"').replace('"chunkCount"', '"chunk_count"');
+    expect(read(v1)).toEqual(read(json!));
+    expect(refusal(v1.replace('"chunk_bytes":', '"chunk_bytes":-'))).toMatch(/chunk_bytes is not a non-negative integer/);
+    expect(refusal(json!.replace('"chunkCount"', '"chunk_count"'))).toMatch(/^d:1: chunk_count: the header mixes version 1's snake_case keys and version 2's camelCase ones/);
+    expect(refusal(json!.replace('"snapscopeDump":2', '"snapscopeDump":1'))).toMatch(/a version-1 dump spells its header keys in snake_case/);
     expect(refusal(`${json}{}`)).toMatch(/expected the end of the text/);
     expect(refusal('hello')).toMatch(/^d:1: not a snapscope dump/);
     expect(refusal(json!.replace('"slot":0,', '"slot":0,"slot":1,'))).toMatch(/^d:1: snapshots: slot appears twice/);

@@ -44,9 +44,26 @@ describe('dump and restore', () => {
     const { cow } = sharedCow(2, 2);
     const text = dumpText(cow);
     const head = JSON.parse(`${text.split('\n')[0]!.slice(0, -1)}}`);
-    expect(head).toMatchObject({ snapscope_dump: 1, format: 'shared', chunk_bytes: 512, chunk_count: 4096, valid: true, snapmask: '0x3' });
+    expect(head).toMatchObject({ snapscopeDump: 2, format: 'shared', chunkBytes: 512, chunkCount: 4096, valid: true, snapmask: '0x3' });
+    expect(Object.keys(head).every((k) => /^[a-z][A-Za-z]*$/.test(k))).toBe(true);
     expect(head.snapshots.map((s: { name: string }) => s.name)).toEqual(['snap0', 'snap1']);
     expect(text.split('\n').filter((l) => l.startsWith('[')).map((l) => JSON.parse(l.replace(/,$/, ''))[2])).toEqual(['0x2', '0x1', '0x2', '0x1']);
+  });
+
+  it('restores a version-1 dump (snake_case JSON header keys, XML version="1") as its version-2 form', () => {
+    const { cow } = sharedCow(3, 30);
+    for (const format of ['json', 'xml'] as const) {
+      const v2 = dumpText(cow, format);
+      const v1 =
+        format === 'json'
+          ? v2.replace('"snapscopeDump":2', '"snapscope_dump":1').replace('"chunkBytes"', '"chunk_bytes"').replace('"chunkCount"', '"chunk_count"')
+          : v2.replace('<snapscope_dump version="2"', '<snapscope_dump version="1"');
+      expect(v1).not.toBe(v2);
+      const old = parseDump(v1);
+      const copy = new MemoryDevice(cow.bytes.slice(), 'copy');
+      restore(copy, old.header, old.source);
+      expect(dumpText(copy, format)).toBe(v2);
+    }
   });
 
   it('refuses a dump whose exceptions would overlap or leave the data area', () => {
@@ -99,7 +116,7 @@ describe('dump and restore', () => {
   it('refuses, before writing, a shared dump whose tree and labels do not fit beside its data', () => {
     const { cow } = sharedCow(1, 3);
     // 7 chunks: header, bitmap, 3 data chunks (2, 3, 4); a leaf, a root and a label block need 3.
-    const text = dumpText(cow).replace(/"chunk_count":4096/, '"chunk_count":7');
+    const text = dumpText(cow).replace(/"chunkCount":4096/, '"chunkCount":7');
     const { header, source } = parseDump(text.replace(/\[(\d+),\d+,/g, (_, o: string) => `[${o},${Number(o) / 3 + 2},`));
     const target = new MemoryDevice(7 * 512, 'small');
     expect(() => restore(target, header, source)).toThrow("the store's metadata (1 leaves, 1 nodes, 1 label blocks) needs 3 chunks, but only 2 are free of data");

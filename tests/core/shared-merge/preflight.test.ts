@@ -100,8 +100,8 @@ describe('shared merge preflight', () => {
     const origin = new FaultDevice(v.origin);
     runToEnd(createSharedMerge(store, origin, 0, { batchBytes: 64 * CHUNK }));
     const steps = events.filter((e) => e.type.startsWith('merge-') || e.type === 'commit' || e.type === 'snapshot-delete').map((e) => e.type);
-    // record, copies for snapshot 1, commit, S's data onto the origin, clear + record, commit, delete + commit.
-    expect(steps.join(' ')).toMatch(/^commit (merge-origin-copy ){32}commit (merge-copy-to-origin )+(merge-clear )+commit snapshot-delete commit$/);
+    // record, copies for snapshot 1, commit, "the origin is written from now on" (ext_flags) commit, S's data onto the origin, clear + record, commit, delete + commit.
+    expect(steps.join(' ')).toMatch(/^commit (merge-origin-copy ){32}commit commit (merge-copy-to-origin )+(merge-clear )+commit snapshot-delete commit$/);
     expect(events.find((e) => e.type === 'merge-origin-copy')).toMatchObject({ origin: 0, share: 2n });
     // 64 consecutive origin chunks: one write, filled by one read per run of consecutive sources.
     expect(origin.writes).toBe(1);

@@ -51,7 +51,7 @@ describe('shared merge: cancel, pause, resume', () => {
     expect(rec.done).toBeGreaterThan(0);
     expect(rec.done).toBeLessThan(total);
     const info = store.info();
-    expect(info.merge).toEqual({ slot, done: rec.done, total });
+    expect(info.merge).toEqual({ slot, done: rec.done, total, originUntouched: false });
     expect(info.header).toMatchObject({ merge_slot: slot, merge_done: rec.done, merge_cursor: rec.cursor });
     expect(info.notes.join('\n')).toMatch(/merge of snapshot 0 .* in progress: \d+ chunks merged, \d+ to go; the origin is part rolled back/);
     for (const [s, view] of before) expect(viewProblem(store, v.origin, s, view, ORIGIN)).toBeNull();

@@ -1,0 +1,250 @@
+import fs from 'node:fs';
+import type { RestoreResultDto } from '../../src-core/api/dto.ts';
+import { SnapscopeError } from '../../src-core/errors.ts';
+import type { BlockDevice } from '../../src-core/io/block-device.ts';
+import type { DumpHeader, ExceptionSource, ExceptionVisitor } from '../../src-core/ir/model.ts';
+import { DumpReader } from '../../src-core/ir/reader.ts';
+import { checkRestorable, restore } from '../../src-core/ir/restore.ts';
+import type { Task } from '../../src-core/jobs/job.ts';
+import type { Progress } from '../../src-core/jobs/progress.ts';
+import { backupPath, createBackup, type BackupFile } from './access/backup-file.ts';
+import { Output, isZero, planOutput } from './access/outputs.ts';
+import { describeSignatures, probePath } from './access/signatures.ts';
+import { inspectTarget } from './access/target.ts';
+import type { HelperLauncher } from './helper-device.ts';
+import { openDevice } from './open-device.ts';
+
+/** What `snapscope restore` is asked, as the API passes it. */
+export interface RestoreSpec {
+  /** The dump file, and what messages call it (an upload's temporary file is "the uploaded dump"). */
+  dump: string;
+  dumpName?: string;
+  /** The COW to write. */
+  target: string;
+  /**
+   * The open store's own COW (open for writing, its lock held by the session): rewritten in place.
+   * `holds` says what it holds now. Null: `target` is opened here, in place when it holds a store.
+   */
+  session: { cow: BlockDevice; holds: string } | null;
+  dataFrom?: string | undefined;
+  metadataOnly?: boolean | undefined;
+  force?: boolean | undefined;
+  backup?: string | undefined;
+  dryRun?: boolean | undefined;
+  helper: HelperLauncher | null;
+}
+
+/** Bytes of the dump read, and of data copied, per step: steps stay short, so cancel acts promptly. */
+const STEP_BYTES = 8 << 20;
+
+/**
+ * The restore of the CLI (`src-core/ir/restore.ts` behind the same access rules) as a Task:
+ * read and check the whole dump (nothing is written before it passes), then — unless a dry run —
+ * open the target (in place: every overwritten sector backed up; a new target: written beside it
+ * and renamed, or a device under O_EXCL and its lock, refused when it holds data unless `force`),
+ * copy the data chunks (`dataFrom`), and write the metadata in one last step. A cancel before that
+ * step leaves the target as it was.
+ */
+export function restoreTask(spec: RestoreSpec): Task<RestoreResultDto> {
+  const source: ExceptionSource = { forEach: (visit) => void readDumpFile(spec.dump, visit, spec.dumpName) };
+  const dumpBytes = fileSize(spec.dump);
+  let reader: DumpReader | null = new DumpReader(spec.dumpName ?? spec.dump, () => exceptions++);
+  let exceptions = 0;
+  let fd: number | null = null;
+  let read = 0;
+  const name = spec.dumpName ?? spec.dump;
+  const utf8 = new TextDecoder('utf-8', { fatal: true }); // a character may straddle two steps
+  let header: DumpHeader | null = null;
+  let plan: RestoreResultDto | null = null;
+  let writing: { dev: BlockDevice; out: Output | null; backup: BackupFile | null; src: BlockDevice | null; opened: BlockDevice | null } | null = null;
+  let copied = 0;
+  let result: RestoreResultDto | null = null;
+  const release = (): void => {
+    if (fd !== null) fs.closeSync(fd);
+    fd = null;
+    if (!writing) return;
+    writing.out?.abort();
+    writing.backup?.close();
+    writing.src?.close();
+    writing.opened?.close();
+    writing = null;
+  };
+
+  const readStep = (): void => {
+    fd ??= openDump(spec.dump);
+    const buf = Buffer.alloc(Math.min(STEP_BYTES, Math.max(1, dumpBytes - read)));
+    const n = fs.readSync(fd, buf, 0, buf.length, read);
+    read += n;
+    const last = n === 0 || read >= dumpBytes;
+    reader!.write(decode(utf8, name, buf.subarray(0, n), !last));
+    if (!last) return;
+    fs.closeSync(fd);
+    fd = null;
+    header = reader!.finish();
+    reader = null;
+  };
+
+  const open = (h: DumpHeader, p: RestoreResultDto): void => {
+    if (p.mode === 'in-place') {
+      const opened = spec.session ? null : openDevice(spec.target, 'COW', true, spec.helper).dev;
+      const cow = spec.session?.cow ?? opened!;
+      try {
+        const backup = createBackup(p.backup!, spec.target);
+        writing = { dev: backup.wrap(cow), out: null, backup, src: null, opened };
+      } catch (e) {
+        opened?.close();
+        throw e;
+      }
+      return;
+    }
+    const src = spec.dataFrom === undefined ? null : openDevice(spec.dataFrom, 'COW', false, spec.helper).dev;
+    try {
+      const out = Output.open(spec.target, { inputs: inputsOf(spec), force: spec.force === true, bytes: h.chunkBytes * h.chunkCount, protect: 'data' });
+      writing = { dev: out.device(out.kind === 'block' ? out.plan.target.size : Math.max(h.chunkBytes * h.chunkCount, src?.size ?? 0)), out, backup: null, src, opened: null };
+    } catch (e) {
+      src?.close();
+      throw e;
+    }
+  };
+
+  return {
+    step(): boolean {
+      try {
+        if (reader) {
+          readStep();
+          return false;
+        }
+        if (!plan) {
+          checkRestorable(header!, source); // all or nothing: a dump the builder refuses writes nothing
+          plan = planRestore(spec, header!, exceptions);
+          if (!spec.dryRun) return false;
+          result = plan;
+          return true;
+        }
+        if (!writing) {
+          open(header!, plan);
+          return false;
+        }
+        const w: NonNullable<typeof writing> = writing;
+        if (w.src && copied < Math.min(w.src.size, w.dev.size)) {
+          copied += copyPiece(w.src, w.dev, copied, w.out?.kind === 'file');
+          return false;
+        }
+        result = { ...plan, ...write(w, header!, source, spec.target) };
+        release();
+        return true;
+      } catch (e) {
+        release();
+        throw e;
+      }
+    },
+    progress(): Progress {
+      if (reader) return { phase: 'read dump', done: read, total: dumpBytes, unit: 'bytes', bytes: read };
+      if (writing?.src) return { phase: 'copy data', done: copied, total: Math.min(writing.src.size, writing.dev.size), unit: 'bytes', bytes: copied };
+      return { phase: plan ? 'write metadata' : 'check dump', done: result ? 1 : 0, total: 1, unit: 'steps' };
+    },
+    result: () => result!,
+    cancelled: release,
+  };
+}
+
+/** The metadata write, the last step; in place, a failure says how to undo what it wrote. */
+function write(w: { dev: BlockDevice; out: Output | null; backup: BackupFile | null }, h: DumpHeader, source: ExceptionSource, target: string): Pick<RestoreResultDto, 'written' | 'backup'> {
+  try {
+    const r = restore(w.dev, h, source);
+    w.dev.flush();
+    w.out?.commit();
+    return { written: r.written, backup: w.backup && w.backup.records > 0 ? w.backup.path : null };
+  } catch (e) {
+    if (!w.backup || w.backup.records === 0 || !(e instanceof SnapscopeError)) throw e;
+    throw new SnapscopeError(e.code, `${e.message}; ${target} was partly rewritten; undo with: snapscope backup-restore ${target} --backup ${w.backup.path}`, e.where);
+  }
+}
+
+/** What the restore will do, decided as the CLI decides it; throws its refusals (a new target holding data without `force`, …). */
+function planRestore(spec: RestoreSpec, h: DumpHeader, exceptions: number): RestoreResultDto {
+  const base = {
+    dryRun: spec.dryRun === true,
+    format: h.format,
+    chunkBytes: h.chunkBytes,
+    chunkCount: h.chunkCount,
+    exceptions,
+    snapshots: h.snapshots.map((s) => ({ slot: s.slot, name: s.name })),
+    target: spec.target,
+    written: 0,
+  };
+  const store = spec.session ? spec.session.holds : spec.dataFrom === undefined ? storeIn(spec.target) : null;
+  if (store !== null) {
+    const backup = backupPath(spec.target, spec.backup);
+    return { ...base, mode: 'in-place', would: `rewrite the metadata of the store in ${spec.target} in place, backing up what it overwrites to ${backup}`, overwrites: store, needsForce: false, backup };
+  }
+  if (spec.dataFrom === undefined && !spec.metadataOnly) {
+    throw new SnapscopeError(
+      'usage',
+      `${spec.target} holds no store, so it lacks the data chunks the dump points to (every snapshot would read zeros); give the COW to copy them from (data from), or ask for the metadata alone`,
+      { device: spec.target, field: 'dataFrom' },
+    );
+  }
+  const out = planOutput(spec.target, { inputs: inputsOf(spec), force: spec.force === true || spec.dryRun === true, bytes: h.chunkBytes * h.chunkCount, protect: 'data' });
+  const overwrites = out.signatures.length ? describeSignatures(out.signatures) : out.holdsData ? 'data (not all zeros)' : null;
+  const what = `${out.action}${spec.dataFrom ? `, data from ${spec.dataFrom}` : ', metadata only'}`;
+  return { ...base, mode: 'new', would: what, overwrites, needsForce: out.holdsData && spec.force !== true, backup: null };
+}
+
+function inputsOf(spec: RestoreSpec): string[] {
+  return [spec.dump, ...(spec.dataFrom === undefined ? [] : [spec.dataFrom])];
+}
+
+/** What store the file or device at `path` holds, or null. */
+function storeIn(path: string): string | null {
+  const t = inspectTarget(path);
+  if (t.kind !== 'file' && t.kind !== 'block') return null;
+  const stores = probePath(path, t.size).filter((s) => s.store && s.offset === 0);
+  return stores.length ? describeSignatures(stores) : null;
+}
+
+function copyPiece(src: BlockDevice, dst: BlockDevice, at: number, sparse: boolean): number {
+  const piece = new Uint8Array(Math.min(STEP_BYTES, src.size - at, dst.size - at));
+  src.read(at, piece);
+  if (!sparse || !isZero(piece)) dst.write(at, piece);
+  return piece.length;
+}
+
+/** Reads the whole dump file through a DumpReader, 1 MiB at a time (the builders read it twice). */
+export function readDumpFile(path: string, visit: ExceptionVisitor, name = path): DumpHeader {
+  const fd = openDump(path);
+  const reader = new DumpReader(name, visit);
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const buf = Buffer.alloc(1 << 20);
+  try {
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) reader.write(decode(utf8, name, buf.subarray(0, n), true));
+    reader.write(decode(utf8, name, new Uint8Array(0), false));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return reader.finish();
+}
+
+function decode(utf8: TextDecoder, name: string, bytes: Uint8Array, more: boolean): string {
+  try {
+    return utf8.decode(bytes, { stream: more });
+  } catch {
+    throw new SnapscopeError('usage', `${name}: not UTF-8 text: not a dump`, { device: name });
+  }
+}
+
+function openDump(path: string): number {
+  try {
+    return fs.openSync(path, 'r');
+  } catch (e) {
+    throw new SnapscopeError((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not-found' : 'io', `dump ${path}: ${(e as Error).message}`, { device: path });
+  }
+}
+
+function fileSize(path: string): number {
+  try {
+    return fs.statSync(path).size;
+  } catch {
+    return 0; // openDump says why at the first step
+  }
+}
