@@ -126,6 +126,13 @@ describe('an interrupted in-place restore of a persistent store', () => {
     attempt('guessed.img', encodeIntent({ path: b.backup, id: new Uint8Array(16).fill(7) }, image(1).bytes.length, 8), /has a different id: it is not the backup this mark was made with; nothing was written/);
     // B's very mark (id and size included) copied into A: the backup was taken of B's file, not A's.
     attempt('copied.img', fs.readFileSync(b.file).subarray(0, 512), /taken of another file .*not of .*copied\.img.*nothing was written/);
+    // Named explicitly, B's backup is refused too for an image whose mark has another id.
+    const guessed = path.join(dir, 'guessed.img');
+    const before = sha(guessed);
+    const explicit = cli('backup-restore', guessed, '--backup', b.backup);
+    expect(explicit.code).not.toBe(0);
+    expect(oneLine(explicit)).toMatch(/is not the backup of the interrupted rewrite of .*guessed\.img.*nothing was written/);
+    expect(sha(guessed)).toBe(before);
     // B itself is still undone from it.
     const undo = cli('restore', b.file, '--dump', dump);
     expect(undo.code, undo.stderr).toBe(0);
