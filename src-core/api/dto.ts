@@ -63,6 +63,8 @@ export interface BlockDeviceDto {
   /** Whether this user can open it without the privileged helper. */
   readable: boolean;
   format: DetectedFormat;
+  /** The remote host ([user@]host) it is on, through that host's helper; absent for this machine. */
+  host?: string;
 }
 
 export interface ImageFileDto {
@@ -74,6 +76,8 @@ export interface ImageFileDto {
 }
 
 export interface ListDevicesResult {
+  /** The remote host asked about; absent for this machine. */
+  host?: string;
   devices: BlockDeviceDto[];
   /** Image files of the directory asked for (or the data directory). */
   dir: string;

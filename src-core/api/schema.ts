@@ -126,7 +126,7 @@ const restoreArgs = v.pipe(
 export const CALLS = {
   // host
   hello: call(none).returns<HelloResult>(),
-  listDevices: call(object({ dir: v.optional(nonEmpty) })).returns<ListDevicesResult>(),
+  listDevices: call(object({ dir: v.optional(nonEmpty), host: v.optional(sshTarget) })).returns<ListDevicesResult>(),
   discoverPairs: call(none).returns<DiscoverPairsResult>(),
   /** The `dmsetup create` table line for the session's store (a snapshot slot for a shared store). */
   dmTable: call(object({ ...session, snapshot: v.optional(snapshotRef), name: v.optional(dmName) })).returns<DmTableResult>(),

@@ -99,7 +99,7 @@ export function loadPolicy(file = POLICY_FILE) {
 }
 
 /** major:minor of every mounted block device and active swap device. */
-function devicesInUse() {
+export function devicesInUse() {
   const used = new Set();
   for (const line of fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
     const f = line.split(' ');

@@ -1,5 +1,5 @@
 type Fs = typeof import('node:fs');
-export declare const OP: Readonly<{ OPEN: 1; READ: 2; WRITE: 3; FLUSH: 4; SIZE: 5; CLOSE: 6; LIST_DM: 7 }>;
+export declare const OP: Readonly<{ OPEN: 1; READ: 2; WRITE: 3; FLUSH: 4; SIZE: 5; CLOSE: 6; LIST_DM: 7; LIST_BLOCK: 8 }>;
 export declare const OK: 0;
 export declare const ERR: 1;
 export declare const READY: string;

@@ -7,10 +7,11 @@
 //   WRITE u64le offset, bytes             → (empty)
 //   FLUSH, SIZE, CLOSE (empty)            → (empty) | u64le size | (empty)
 //   LIST_DM (empty)                       → utf-8 JSON of dm-report.mjs (no device needs to be open)
+//   LIST_BLOCK (empty)                    → utf-8 JSON of block-report.mjs (likewise)
 // Response: u32le body length | u8 status (0 ok, 1 error) | body (error: utf-8 "CODE message")
 // On start the helper sends one ok response whose body is READY.
 
-export const OP = Object.freeze({ OPEN: 1, READ: 2, WRITE: 3, FLUSH: 4, SIZE: 5, CLOSE: 6, LIST_DM: 7 });
+export const OP = Object.freeze({ OPEN: 1, READ: 2, WRITE: 3, FLUSH: 4, SIZE: 5, CLOSE: 6, LIST_DM: 7, LIST_BLOCK: 8 });
 export const OK = 0;
 export const ERR = 1;
 export const READY = 'snapscope-helper 1';

@@ -8,6 +8,7 @@
 // its client closes the pipe or dies — and after CLOSE.
 import fs from 'node:fs';
 import { DirectReader } from './direct-read.mjs';
+import { blockReport } from './block-report.mjs';
 import { dmReport } from './dm-report.mjs';
 import { ERR, MAX_BODY, OK, OP, READY, frame, readFrame, writeAll } from './protocol.mjs';
 import { Refused, blockHandle, confirmedDevices, loadPolicy, refuseMounted, reopen } from './device-guard.mjs';
@@ -113,6 +114,8 @@ function handle(op, body) {
       return Buffer.alloc(0);
     case OP.LIST_DM:
       return Buffer.from(JSON.stringify(dmReport()));
+    case OP.LIST_BLOCK:
+      return Buffer.from(JSON.stringify(blockReport()));
     default:
       throw new Refused('EINVAL', `unknown operation ${op}`);
   }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { SnapscopeError } from '../../src-core/errors.ts';
 import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import { checkRange } from '../../src-core/io/memory-device.ts';
+import type { BlockReportEntry } from '../helper/block-report.mjs';
 import type { DmReport } from '../helper/dm-report.mjs';
 import { ERR, OP, READY, frame, readFrame, writeAll } from '../helper/protocol.mjs';
 import { childProcess } from './child-process.ts';
@@ -99,6 +100,11 @@ export class HelperDevice implements BlockDevice {
   /** The device-mapper report of the helper's machine (helper/dm-report.mjs), e.g. a remote host's. */
   listDm(): DmReport {
     return JSON.parse(this.request(OP.LIST_DM, Buffer.alloc(0), 'list device-mapper targets').toString('utf8')) as DmReport;
+  }
+
+  /** The block devices of the helper's machine (helper/block-report.mjs), e.g. a remote host's. */
+  listBlock(): BlockReportEntry[] {
+    return JSON.parse(this.request(OP.LIST_BLOCK, Buffer.alloc(0), 'list block devices').toString('utf8')) as BlockReportEntry[];
   }
 
   read(offset: number, dst: Uint8Array): void {

@@ -116,6 +116,7 @@ const TYPED: { [F in AnyKey<CallArgs<Method>>]: fc.Arbitrary<unknown> } = {
   backup: fc.constantFrom('backup-a', 'backup-b'),
   hosts: fc.constant([]), // this host only: the fuzz reaches no other machine
   live: fc.constant({}), // likewise
+  host: fc.constant(undefined), // likewise (listDevices lists no host field here)
 };
 const field = (f: keyof typeof TYPED): fc.Arbitrary<unknown> => fc.oneof({ weight: 20, arbitrary: TYPED[f] }, { weight: 1, arbitrary: garbage }, { weight: 2, arbitrary: fc.constant(undefined) });
 /** Mostly the method's own fields with plausible values, sometimes anything at all. */

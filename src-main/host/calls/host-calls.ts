@@ -4,6 +4,8 @@ import type { HostContext, Handlers } from '../context.ts';
 import { createDemoStore } from '../demo-store.ts';
 import { listBlockDevices, listImages } from '../device-list.ts';
 import { discoverPairs, dmTable } from '../discover.ts';
+import { liveLauncher } from '../live/live-cow.ts';
+import { listRemoteDevices } from '../live/remote-devices.ts';
 import { RecentList } from '../recent.ts';
 
 type HostMethods = 'hello' | 'listDevices' | 'discoverPairs' | 'dmTable' | 'recentStores' | 'createDemo' | 'pickPath';
@@ -19,7 +21,9 @@ export function hostCalls(ctx: HostContext): Handlers<HostMethods> {
       canPickPaths: false,
       helper: { method: (config.helper.launcher?.method as 'pkexec' | 'sudo' | undefined) ?? null, note: config.helper.note },
     }),
-    listDevices: ({ dir }) => {
+    listDevices: ({ dir, host }) => {
+      // Another machine's images are not ours to browse: its block devices only.
+      if (host !== undefined) return { host, devices: listRemoteDevices(liveLauncher(config, host), host), dir: '', images: [] };
       const d = dir ?? config.dataDir;
       return { devices: listBlockDevices(), dir: d, images: listImages(d === '~' ? os.homedir() : d) };
     },

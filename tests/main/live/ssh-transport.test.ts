@@ -2,7 +2,8 @@
  * The remote-host transport for real: OpenSSH's own server on 127.0.0.1 (started here, with
  * throwaway keys), a throwaway user allowed to run only the helper through sudo
  * (.ci/setup-ssh-test.sh), and snapscope's helper reached through `ssh` exactly as `--host` does:
- * a loop device listed and read through it, and an unreachable host as one clear error.
+ * a loop device listed and read through it, a store on a remote loop device found by listDevices,
+ * and an unreachable host as one clear error.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -11,8 +12,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '../../../src-core/api/contract.ts';
+import { EngineService } from '../../../src-main/host/engine-service.ts';
 import { HelperDevice } from '../../../src-main/host/helper-device.ts';
 import { sshLauncher } from '../../../src-main/host/live/remote.ts';
+import { persistentPair } from '../fixtures.ts';
 
 const USER = 'snapscope-ssh';
 const REPO = path.resolve(import.meta.dirname, '../../..');
@@ -33,6 +37,7 @@ describe.skipIf(skip !== null)(`the helper over ssh${skip ? ` (skipped: ${skip})
   let sshd: ChildProcess;
   let port: number;
   let loop: string;
+  let storeLoop: string;
   let image: string;
   let launcher: ReturnType<typeof sshLauncher>;
 
@@ -64,6 +69,7 @@ describe.skipIf(skip !== null)(`the helper over ssh${skip ? ` (skipped: ${skip})
     image = path.join(dir, 'disk.img');
     fs.writeFileSync(image, crypto.randomBytes(1 << 20));
     loop = execFileSync('losetup', ['-f', '--show', '-r', image], { encoding: 'utf8' }).trim();
+    storeLoop = execFileSync('losetup', ['-f', '--show', '-r', persistentPair(dir).cow], { encoding: 'utf8' }).trim();
     launcher = sshLauncher(`${USER}@127.0.0.1`, {
       remoteHelper: ['sudo', '-n', process.execPath, HELPER],
       sshOptions: ['-p', String(port), '-i', path.join(dir, 'client'), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR'],
@@ -72,6 +78,7 @@ describe.skipIf(skip !== null)(`the helper over ssh${skip ? ` (skipped: ${skip})
 
   afterAll(() => {
     if (loop) spawnSync('losetup', ['-d', loop]);
+    if (storeLoop) spawnSync('losetup', ['-d', storeLoop]);
     sshd?.kill();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -85,6 +92,18 @@ describe.skipIf(skip !== null)(`the helper over ssh${skip ? ` (skipped: ${skip})
       expect(report.dmError?.code).toBe('ENODEV');
     } finally {
       link.close();
+    }
+  });
+
+  it('listDevices with a host lists its loop devices through ssh, with the store format its helper read', async () => {
+    const target = `${USER}@127.0.0.1`;
+    const service = new EngineService({ mode: 'local', version: 'test', dataDir: dir, helper: { launcher: null, note: 'tests' }, liveLaunchers: { [target]: launcher } });
+    try {
+      const res = await createClient(service).listDevices({ host: target });
+      expect(res.devices.find((d) => d.path === storeLoop)).toMatchObject({ type: 'loop', format: 'persistent', readable: true, host: target });
+      expect(res.devices.find((d) => d.path === loop)).toMatchObject({ type: 'loop', format: 'unknown', sizeBytes: 1 << 20, host: target });
+    } finally {
+      await service.dispose();
     }
   });
 
