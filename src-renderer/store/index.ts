@@ -13,6 +13,7 @@ import { createRouteSlice } from './route-slice.ts';
 import { createSessionSlice } from './session-slice.ts';
 import { createSyncSlice } from './sync-slice.ts';
 import { createToolsSlice } from './tools-slice.ts';
+import { createHostDevicesSlice } from '../features/start/host-devices-slice.ts';
 import { createTeachSlice } from '../features/teach/teach-slice.ts';
 import { createTreeSlice } from './tree-slice.ts';
 import { createUiSlice } from './ui-slice.ts';
@@ -38,6 +39,7 @@ export function createAppStore(client: EngineClient, connection: Connection = AL
     ...createSyncSlice(client)(...a),
     ...createToolsSlice(client)(...a),
     ...createLiveSlice(client)(...a),
+    ...createHostDevicesSlice(client)(...a),
     resetViews() {
       a[0]({ treeRoot: null, blocks: new Map(), expanded: new Set(), unfolded: new Set(), searchPath: null, treeError: null, flashes: [] });
       a[0]({ leafChunk: null, leafDetail: null, leafError: null, leafOrigin: null, occupancy: null, occupancySummary: null, areas: null, pages: new Map(), stalePages: new Map() });

@@ -12,10 +12,11 @@ import type { ToolsSlice } from './tools-slice.ts';
 import type { InfoSlice } from './info-slice.ts';
 import type { TreeSlice } from './tree-slice.ts';
 import type { PersistentSlice } from './persistent-slice.ts';
+import type { HostDevicesSlice } from '../features/start/host-devices-slice.ts';
 import type { TeachSlice } from '../features/teach/teach-slice.ts';
 import type { UiSlice } from './ui-slice.ts';
 
-export type AppState = { resetViews(): void } & SessionSlice & InfoSlice & RouteSlice & TreeSlice & LeafSlice & OccupancySlice & PersistentSlice & JobsSlice & ActivitySlice & UiSlice & TeachSlice & LiveSlice & SyncSlice & ToolsSlice;
+export type AppState = { resetViews(): void } & SessionSlice & InfoSlice & RouteSlice & TreeSlice & LeafSlice & OccupancySlice & PersistentSlice & JobsSlice & ActivitySlice & UiSlice & TeachSlice & LiveSlice & SyncSlice & ToolsSlice & HostDevicesSlice;
 
 /** A slice is built with the client injected, so tests pass an in-process client and views never import one. */
 export type SliceCreator<S> = (client: EngineClient) => StateCreator<AppState, [], [], S>;

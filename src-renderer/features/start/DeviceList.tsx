@@ -29,18 +29,7 @@ export function DeviceList() {
     >
       <div className="table-wrap">
         <table className="data" aria-labelledby="devices-title">
-          <thead>
-            <tr>
-              <th>Path</th>
-              <th>Kind</th>
-              <th className="num">Size</th>
-              <th>Format</th>
-              <th>State</th>
-              <th>
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <DeviceHead />
           <tbody>
             {devices.images.map((img) => {
               const origin = originFor(img.path);
@@ -65,30 +54,7 @@ export function DeviceList() {
               );
             })}
             {devices.devices.map((d) => (
-              <tr key={d.path}>
-                <td className="mono">
-                  {d.path}
-                  {d.dmName && <span className="muted"> ({d.dmName})</span>}
-                </td>
-                <td>
-                  {d.type}
-                  {d.model && <span className="muted"> · {d.model}</span>}
-                </td>
-                <td className="num">{formatBytes(d.sizeBytes)}</td>
-                <td>
-                  <FormatBadge format={d.format} />
-                </td>
-                <td>
-                  <DeviceState d={d} />
-                </td>
-                <td>
-                  {(d.format === 'shared' || d.format === 'persistent') && (
-                    <button type="button" className="btn btn-sm" disabled={opening} aria-label={`Open ${d.path}`} onClick={() => void openStore({ cow: d.path })}>
-                      Open
-                    </button>
-                  )}
-                </td>
-              </tr>
+              <DeviceRow key={d.path} d={d} disabled={opening} onOpen={() => void openStore({ cow: d.path })} />
             ))}
             {devices.images.length + devices.devices.length === 0 && (
               <tr>
@@ -104,12 +70,59 @@ export function DeviceList() {
   );
 }
 
+export function DeviceHead() {
+  return (
+    <thead>
+      <tr>
+        <th>Path</th>
+        <th>Kind</th>
+        <th className="num">Size</th>
+        <th>Format</th>
+        <th>State</th>
+        <th>
+          <span className="sr-only">Actions</span>
+        </th>
+      </tr>
+    </thead>
+  );
+}
+
+/** One block device; a store on it gets an Open button. */
+export function DeviceRow({ d, disabled, onOpen }: { d: BlockDeviceDto; disabled: boolean; onOpen: () => void }) {
+  return (
+    <tr>
+      <td className="mono">
+        {d.path}
+        {d.dmName && <span className="muted"> ({d.dmName})</span>}
+      </td>
+      <td>
+        {d.type}
+        {d.model && <span className="muted"> · {d.model}</span>}
+      </td>
+      <td className="num">{formatBytes(d.sizeBytes)}</td>
+      <td>
+        <FormatBadge format={d.format} />
+      </td>
+      <td>
+        <DeviceState d={d} />
+      </td>
+      <td>
+        {(d.format === 'shared' || d.format === 'persistent') && (
+          <button type="button" className="btn btn-sm" disabled={disabled} aria-label={`Open ${d.host ? `${d.host}:` : ''}${d.path}`} onClick={onOpen}>
+            Open
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}
+
 /** In use (writes refused, naming who), read-only, or needing the privileged helper to read. */
 function DeviceState({ d }: { d: BlockDeviceDto }) {
   const badges = [
     d.inUse && <span key="use" className="badge warn" title="Writes are refused while the system uses it">in use: {d.inUse}</span>,
     d.readOnly && <span key="ro" className="badge">read-only</span>,
-    !d.readable && <span key="priv" className="badge" title="Opened through the privileged helper">needs privileges</span>,
+    !d.readable && !d.host && <span key="priv" className="badge" title="Opened through the privileged helper">needs privileges</span>,
     d.holders.length > 0 && <span key="hold" className="badge">held by {d.holders.join(', ')}</span>,
   ].filter(Boolean);
   return badges.length ? <span className="row" style={{ gap: 4 }}>{badges}</span> : <span className="muted">not in use</span>;

@@ -2,6 +2,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../app/store-context.tsx';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { DeviceList } from './DeviceList.tsx';
+import { HostDeviceLists } from './HostDeviceList.tsx';
 import { OpenForm } from './OpenForm.tsx';
 import { OpenProgress } from './OpenProgress.tsx';
 import { PairList } from './PairList.tsx';
@@ -43,6 +44,7 @@ export function StartView() {
       </div>
       <PairList />
       <DeviceList />
+      <HostDeviceLists />
       {hello?.helper.note && <p className="muted">{hello.helper.note}</p>}
     </div>
   );
