@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // under software emulation), so it is separate; `npm test` runs it, and it says why it skips.
 export default defineConfig({
   test: {
+    globalSetup: ['tests/temp-root.ts'],
     include: ['tests/live/**/*.test.ts'],
     testTimeout: 300_000,
     hookTimeout: 300_000,

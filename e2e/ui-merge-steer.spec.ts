@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { JobInfo, StoreInfo } from '../src-core/api/contract.ts';
 import { buildShared } from '../src-core/ir/shared-builder.ts';
 import { SharedStore } from '../src-core/shared/index.ts';
@@ -59,9 +59,19 @@ const stagesOf = async (page: import('playwright-core').Page): Promise<[number, 
 // Issue 15, problem 4: 256 MiB batches (Pause acted at a batch's end), 0% during the copies, no abandon, summaries of one run only.
 (missing ? describe.skip : describe)(missing ? `merge steering e2e skipped: ${missing}` : 'a merge you can steer, in Chromium', () => {
   const harness = browserHarness();
+  // Each store is a 1 GiB origin and a COW as large: gone once the specs have ended (their servers too).
+  const dirs: string[] = [];
+  const storeDir = (prefix: string): string => {
+    const dir = tempDir(prefix);
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(() => {
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('a merge stopped before it moved an origin chunk can be abandoned: the record is cleared, the origin hash unchanged', async () => {
-    const dir = tempDir('steer-abandon');
+    const dir = storeDir('steer-abandon');
     const { cow, origin } = makeStore(dir);
     const hash = sha256(origin);
     const app = await harness.open((browser) => openServed(browser, { cow, origin }, dir));
@@ -89,7 +99,7 @@ const stagesOf = async (page: import('playwright-core').Page): Promise<[number, 
   }, 180_000);
 
   it('a merge another process stopped before its first origin write is "stopped before moving any origin chunk" here too, and can be abandoned: the store records it', async () => {
-    const dir = tempDir('steer-abandon-restart');
+    const dir = storeDir('steer-abandon-restart');
     const { cow, origin } = makeStore(dir);
     const hash = sha256(origin);
     // Another process ran the merge's first step (recorded, copies for 'other' made) and stopped
@@ -120,7 +130,7 @@ const stagesOf = async (page: import('playwright-core').Page): Promise<[number, 
   }, 180_000);
 
   it('default settings on a 1 GiB merge: Pause holds the progress within 0.5 s, progress counts the copies and the origin, the summary counts every run', async () => {
-    const dir = tempDir('steer-pause');
+    const dir = storeDir('steer-pause');
     const { cow, origin } = makeStore(dir);
     const app = await harness.open((browser) => openServed(browser, { cow, origin }, dir));
     const { page } = app;

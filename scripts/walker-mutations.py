@@ -11,7 +11,7 @@ S = 'src-core/walk/shared.ts'
 P = 'src-core/walk/persistent.ts'
 TESTS = ['tests/core/check/shared-check.test.ts', 'tests/core/check/persistent-check.test.ts', 'tests/core/check/repair.test.ts',
          'tests/core/check/repair-views.test.ts', 'tests/core/shared/corrupt.test.ts', 'tests/core/shared/seedref.test.ts', 'tests/core/walk',
-         'tests/core/persistent/corrupt.test.ts']
+         'tests/core/persistent/corrupt.test.ts', 'tests/core/crash/narrowing.test.ts']
 
 # (rule, file, text, replacement): each replacement makes one rule never fire.
 RULES = [
@@ -29,6 +29,7 @@ RULES = [
     ('s-leaf-map-offset (order, alignment)', T, "if (off >= next || (size - off) % EXCEPTION_BYTES !== 0) {", "if (false) {"),
     ('s-leaf-key-order', T, "if (prev >= 0 && origin <= prev) {", "if (false) {"),
     ('s-leaf-key-range', T, "if (!inRange(origin, lo, f.hi)) {", "if (false) {"),
+    ('s-leaf-key-range (origin at or above 2^32)', T, "return k >= lo && k < hi && k < MAX_ORIGIN_CHUNKS;", "return k >= lo && k < hi;"),
     ('s-leaf-using-mask', T, "if ((uLo !== 0 || uHi !== 0) && (uLo !== unionLo", "if (false && (uLo !== unionLo"),
     ('using_mask 0 accepted (seed stores)', T, "if ((uLo !== 0 || uHi !== 0) && (uLo !== unionLo", "if ((uLo !== unionLo"),
     ('s-share-zero', T, "      if (lo === 0 && hi === 0) {\n        this.add('s-share-zero'", "      if (false) {\n        this.add('s-share-zero'"),

@@ -7,7 +7,8 @@
  * SNAPSCOPE_BENCH_ROUNDS (default 3) sets the rounds; SNAPSCOPE_BENCH_RANDOM the exceptions of the
  * random-insert store (default 3M, past the 64 MiB cache); SNAPSCOPE_BENCH_SCALE a comma list of
  * sizes for the scaling curve (default 100000,1000000; add 10000000 for 10M, on a sparse file in
- * the temporary directory).
+ * the temporary directory: each strict commit writes its shadowed blocks into chunks never written
+ * before, so 10M needs about 80 GB of free disk there).
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -6,7 +6,7 @@
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import { runToEnd } from '../jobs/job.ts';
 import { SNAP_MAGIC } from '../persistent/format.ts';
-import { beginRewrite } from '../persistent/restore-intent.ts';
+import { beginRewrite, type UndoFile } from '../persistent/restore-intent.ts';
 import { bitmapChunkCount, FIRST_BITMAP_CHUNK, setBit } from '../shared/format/bitmap.ts';
 import { HEADER_BYTES, SHARED_MAGIC } from '../shared/format/header.ts';
 import { SharedWalk } from '../walk/shared.ts';
@@ -53,7 +53,7 @@ export function holdsStoreHeader(cow: BlockDevice): boolean {
  * marks the store as being rewritten (restore-intent.ts: a crash is undone at the next open for
  * writing); without one, clears its header, so a crash never leaves a mix of two stores.
  */
-export function releaseStoreHeader(cow: BlockDevice, undo: string | undefined, chunkSectors: number): void {
+export function releaseStoreHeader(cow: BlockDevice, undo: UndoFile | undefined, chunkSectors: number): void {
   if (!holdsStoreHeader(cow)) return;
   if (undo !== undefined) return beginRewrite(cow, undo, chunkSectors);
   cow.write(0, new Uint8Array(SECTOR_BYTES));

@@ -2,6 +2,7 @@ import type { BlockDevice } from '../io/block-device.ts';
 import type { DumpHeader, ExceptionSource } from './model.ts';
 import { buildPersistent, layoutPersistent } from './persistent-builder.ts';
 import { buildShared, layoutShared, type BuildResult } from './shared-builder.ts';
+import type { UndoFile } from '../persistent/restore-intent.ts';
 import type { StoreFormat } from '../store.ts';
 
 /** Each format's builder: pass 1 checks and sizes, pass 2 writes. */
@@ -14,11 +15,11 @@ export interface RestoreOptions {
   /**
    * Where the old contents of what is overwritten are saved (`cow` wraps a BackupDevice writing
    * there). A store already on `cow` that cannot be rebuilt beside (every persistent one) is then
-   * marked with this path before its first overwrite, so an interrupted restore is undone at the
+   * marked with this file (path and id) before its first overwrite, so an interrupted restore is undone at the
    * next open for writing (persistent/restore-intent.ts). Without it, that store's header is
    * cleared first: a crash then leaves no store.
    */
-  undo?: string;
+  undo?: UndoFile;
 }
 
 /**

@@ -22,6 +22,8 @@ export interface LiveTable {
 }
 
 const MAX_RETRIES = 50;
+/** Whole reads of a table that looks damaged before it is believed. */
+const CORRUPT_RETRIES = 5;
 
 /** The engine's store over a live COW, as read at `asOf`. */
 export interface LiveRead {
@@ -44,8 +46,17 @@ export class LiveTableReader {
 
   /** The COW as the engine's read-only store, its table never shorter than at the last read. */
   open(options: { onProgress?: (done: number, total: number) => void } = {}): LiveRead {
+    let torn = 0;
     for (let pass = 0; pass < MAX_RETRIES; pass++) {
-      const store = PersistentStore.open(this.stable, options);
+      let store: PersistentStore;
+      try {
+        store = PersistentStore.open(this.stable, options);
+      } catch (e) {
+        // An area caught half-copied by its writer (one that stalled mid-write, so that two reads
+        // agreed on it) looks damaged: read again; damage that stays is reported as it is.
+        if (!(e instanceof SnapscopeError) || e.code !== 'corrupt' || ++torn >= CORRUPT_RETRIES) throw e;
+        continue;
+      }
       const count = store.state.table.count;
       if (count >= (this.lastCount ?? 0)) {
         const previous = this.lastCount ?? count;

@@ -4,6 +4,7 @@
  * without it, writing nothing; `backup-restore` undoes it from wherever the backup is now; a
  * write open with the backup in place undoes it (issue #12 point 5).
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,7 +30,7 @@ function interrupted(dir: string, writes: number) {
   const backup = createBackup(path.join(dir, 'cow.img.snapscope-backup'), file);
   const dev = FileDevice.open(file, { write: true });
   try {
-    restore(new FaultDevice(backup.wrap(dev), { crashAtWrite: writes }), dump.header, dump.source, { undo: backup.path });
+    restore(new FaultDevice(backup.wrap(dev), { crashAtWrite: writes }), dump.header, dump.source, { undo: backup.undo });
     throw new Error('the restore was not interrupted');
   } catch (e) {
     if (!isSnapscopeError(e) || e.code !== 'crashed') throw e;
@@ -45,7 +46,7 @@ describe('an interrupted in-place restore of a persistent store', () => {
     const dir = tempDir();
     const { file, old, backup } = interrupted(dir, 3);
     const marked = fs.readFileSync(file);
-    expect(interruptedRewrite(new MemoryDevice(new Uint8Array(marked), 'cow'))).toBe(backup);
+    expect(interruptedRewrite(new MemoryDevice(new Uint8Array(marked), 'cow'))?.path).toBe(backup);
 
     const info = cli('info', file);
     expect(info.code).not.toBe(0);
@@ -91,7 +92,7 @@ describe('an interrupted in-place restore of a persistent store', () => {
     const dir = tempDir();
     const file = path.join(dir, 'hostile.img');
     const bytes = image(1).bytes;
-    bytes.set(encodeIntent('/etc/passwd', 8), 0);
+    bytes.set(encodeIntent({ path: '/etc/passwd', id: new Uint8Array(16) }, bytes.length, 8), 0);
     fs.writeFileSync(file, bytes);
     const dump = path.join(dir, 'dump.json');
     fs.writeFileSync(dump, dumpText(image(0)));
@@ -100,5 +101,41 @@ describe('an interrupted in-place restore of a persistent store', () => {
     expect(oneLine(r)).toMatch(/its undo file cannot be read \(\/etc\/passwd is not a snapscope backup.*nothing was written/);
     expect(Buffer.compare(fs.readFileSync(file), bytes)).toBe(0);
   });
-});
 
+  it("an image whose mark names another store's genuine backup is refused, writing nothing to it and leaving that backup alone", () => {
+    const dir = tempDir();
+    // Store B, its restore interrupted: B's header sector marks it, B's backup holds B's old sectors.
+    const b = interrupted(dir, 3);
+    const theirs = fs.readFileSync(b.backup);
+    const sha = (p: string) => createHash('sha256').update(fs.readFileSync(p)).digest('hex');
+    const dump = path.join(dir, 'dump.json');
+    fs.writeFileSync(dump, dumpText(image(0)));
+    const attempt = (name: string, mark: Uint8Array, expected: RegExp) => {
+      const a = path.join(dir, name);
+      const bytes = image(1).bytes;
+      bytes.set(mark, 0);
+      fs.writeFileSync(a, bytes);
+      const before = sha(a);
+      const r = cli('restore', a, '--dump', dump);
+      expect(r.code).not.toBe(0);
+      expect(oneLine(r)).toMatch(expected);
+      expect(sha(a), 'the refused undo wrote into the image').toBe(before);
+      expect(Buffer.compare(fs.readFileSync(b.backup), theirs), "B's backup was touched").toBe(0);
+    };
+    // A mark of its own naming B's backup: the ids differ.
+    attempt('guessed.img', encodeIntent({ path: b.backup, id: new Uint8Array(16).fill(7) }, image(1).bytes.length, 8), /has a different id: it is not the backup this mark was made with; nothing was written/);
+    // B's very mark (id and size included) copied into A: the backup was taken of B's file, not A's.
+    attempt('copied.img', fs.readFileSync(b.file).subarray(0, 512), /taken of another file .*not of .*copied\.img.*nothing was written/);
+    // Named explicitly, B's backup is refused too for an image whose mark has another id.
+    const guessed = path.join(dir, 'guessed.img');
+    const before = sha(guessed);
+    const explicit = cli('backup-restore', guessed, '--backup', b.backup);
+    expect(explicit.code).not.toBe(0);
+    expect(oneLine(explicit)).toMatch(/is not the backup of the interrupted rewrite of .*guessed\.img.*nothing was written/);
+    expect(sha(guessed)).toBe(before);
+    // B itself is still undone from it.
+    const undo = cli('restore', b.file, '--dump', dump);
+    expect(undo.code, undo.stderr).toBe(0);
+    expect(oneLine(undo)).toContain('was interrupted: undone');
+  });
+});

@@ -54,7 +54,7 @@ describe('snapscope check, repair, dump, restore, stats', () => {
     expect(cli('check', path.join(dir, 'fixed.img'), '--strict').code).toBe(0);
     expect(cli('repair', bad, '--in-place').code).toBe(0);
     expect(cli('check', bad, '--strict').code).toBe(0);
-    expect(fs.readFileSync(`${bad}.snapscope-backup`).subarray(0, 4).toString()).toBe('SSBK');
+    expect(fs.readFileSync(`${bad}.snapscope-backup`).subarray(0, 4).toString()).toBe('SSB2');
     expect(cli('repair', bad).code).toBe(2);
   });
 

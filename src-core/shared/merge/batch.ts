@@ -3,11 +3,9 @@
  * each origin chunk needs (docs/format-shared.md § Merge). A read-only scan fills it; the merge
  * task and the plan both partition the work with it, so a dry run sees the engine's batches.
  */
-import { SnapscopeError } from '../../errors.ts';
-import { EXCEPTION_BYTES, type LeafView } from '../format/leaf.ts';
+import { EXCEPTION_BYTES } from '../format/leaf.ts';
 import { maskHi, maskLo, slotBit } from '../mask.ts';
 import type { SharedStore } from '../shared-store.ts';
-import { MAX_ORIGIN_CHUNKS } from '../store/limits.ts';
 
 export class MergeBatch {
   count = 0;
@@ -76,7 +74,8 @@ export function scanBatch(store: SharedStore, slot: number, from: number, batch:
       if (source < 0) continue;
       if (batch.count === batch.take) return false;
       const k = batch.count++;
-      batch.origins[k] = mergeableOrigin(store, leaf, i);
+      // Below 2^32: the walk refuses (s-leaf-key-range) any leaf with an origin at or above it, and reads only leaves it vouched for.
+      batch.origins[k] = leaf.origin(i);
       batch.sources[k] = source;
       batch.needLo[k] = (activeLo & ~usingLo) >>> 0;
       batch.needHi[k] = (activeHi & ~usingHi) >>> 0;
@@ -89,20 +88,6 @@ export function scanBatch(store: SharedStore, slot: number, from: number, batch:
     return true;
   });
   batch.end = batch.count ? batch.origins[batch.count - 1]! + 1 : from;
-}
-
-/**
- * Origin i of the leaf, checked to fit the batch's 32 bits: base_chunk is read as any 64-bit
- * number, and a truncated origin would send the next scan back to this leaf forever.
- */
-function mergeableOrigin(store: SharedStore, leaf: LeafView, i: number): number {
-  const origin = leaf.origin(i);
-  if (origin < MAX_ORIGIN_CHUNKS) return origin;
-  throw new SnapscopeError(
-    'capacity',
-    `cannot merge: origin chunk ${origin} (base_chunk ${leaf.baseChunk} + rchunk ${leaf.rchunk(i)}) is at or above 2^32, beyond what snapscope merges (chunk ${leaf.chunk}, field base_chunk)`,
-    { device: store.cow.name, chunk: leaf.chunk, field: 'base_chunk' },
-  );
 }
 
 /** Calls `visit(first, count)` for each run of consecutive origin chunks in the batch (and, with `sources`, consecutive source chunks too). */

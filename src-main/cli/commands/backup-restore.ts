@@ -1,5 +1,5 @@
 import { SnapscopeError } from '../../../src-core/errors.ts';
-import { writeBack } from '../../../src-core/persistent/restore-intent.ts';
+import { interruptedRewrite, sameUndoId, writeBack } from '../../../src-core/persistent/restore-intent.ts';
 import { readBackup } from '../../host/access/backup-file.ts';
 import { openInput } from '../../host/access/inputs.ts';
 import type { Command } from '../command.ts';
@@ -26,6 +26,11 @@ export const backupRestore: Command = {
     // Raw: an interrupted rewrite's mark is not undone on open, this undoes it (from wherever its backup now is).
     const cow = openInput(cowPath, 'COW', !dryRun, null, { raw: true }).dev;
     try {
+      // A store marked by an interrupted rewrite takes only the backup that mark was made with (an older backup has no id to compare).
+      const mark = interruptedRewrite(cow);
+      if (mark && records.id && !sameUndoId(mark.id, records.id)) {
+        throw new SnapscopeError('usage', `${backupPath} is not the backup of the interrupted rewrite of ${cowPath} (its id differs from the one the store's header sector names, ${mark.path}); nothing was written`, { device: backupPath, offset: 0 });
+      }
       for (const r of records) {
         if (r.offset + r.bytes.length > cow.size) {
           throw new SnapscopeError('usage', `${backupPath} restores ${r.bytes.length} bytes at offset ${r.offset}, past the end of ${cowPath} (${cow.size} bytes): not a backup of this COW; nothing was written`, {

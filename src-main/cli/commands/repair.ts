@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { applyRepair, planRepair, type RepairPlan } from '../../../src-core/repair/repair.ts';
@@ -63,7 +62,7 @@ export const repair: Command = {
       else if (!dryRun) {
         const backup = createBackup(backupPath(cowPath, args.string('backup')), cowPath);
         try {
-          summary.written = applyRepair(backup.wrap(src), plan, { undo: resolve(backup.path) }).written;
+          summary.written = applyRepair(backup.wrap(src), plan, { undo: backup.undo }).written;
         } catch (e) {
           throw partial(e, backup.records, backup.path, cowPath);
         } finally {

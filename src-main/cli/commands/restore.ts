@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { resolve } from 'node:path';
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import type { DumpHeader, ExceptionSource, ExceptionVisitor } from '../../../src-core/ir/model.ts';
@@ -93,7 +92,7 @@ function inPlace(cowPath: string, header: DumpHeader, source: ExceptionSource, b
   try {
     const backup = createBackup(backupPath, cowPath);
     try {
-      const r = restoreStore(backup.wrap(cow), header, source, { undo: resolve(backup.path) });
+      const r = restoreStore(backup.wrap(cow), header, source, { undo: backup.undo });
       cow.flush();
       return { ...r, backup: backup.records ? backup.path : null };
     } catch (e) {

@@ -1,15 +1,27 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { resolve } from 'node:path';
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
+import { UNDO_ID_BYTES, type UndoFile } from '../../../src-core/persistent/restore-intent.ts';
 import { BackupDevice } from '../../../src-core/repair/backup-device.ts';
 import { assertNotAnInput, inspectTarget } from './target.ts';
 
 /**
- * The undo file of an in-place repair or restore: "SSBK", then records {le64 offset, le32
- * length, old bytes}, each made durable before the write it saves. `snapscope backup-restore`
- * writes them back. Encoded and decoded here only.
+ * The undo file of an in-place repair or restore: "SSB2", a random 16-byte id, the le64 size of
+ * the device it saves, the le64 st_dev and st_ino of that device when it is an image file (zero
+ * for a block device), then records {le64 offset, le32 length, old bytes}, each made durable
+ * before the write it saves. The store's rewrite mark holds the same id and size
+ * (restore-intent.ts), and the file identity is the image's own, so an undo only ever takes the
+ * backup made for it (a mark copied from another store's image still names that other file). `snapscope
+ * backup-restore` writes the records back. Files of older versions ("SSBK", then records) have
+ * no id: backup-restore still reads them, the automatic undo does not. Encoded and decoded here only.
  */
-const MAGIC = Buffer.from('SSBK');
+const MAGIC = Buffer.from('SSB2');
+const LEGACY_MAGIC = Buffer.from('SSBK');
+const SIZE_AT = MAGIC.length + UNDO_ID_BYTES;
+const FILE_AT = SIZE_AT + 8;
+const HEAD = FILE_AT + 16;
 const RECORD_HEAD = 12;
 
 export interface BackupRecord {
@@ -17,8 +29,19 @@ export interface BackupRecord {
   bytes: Uint8Array;
 }
 
+/** A backup file's records, and what its header says (null for an older file, which has none). */
+export type Backup = BackupRecord[] & { torn?: boolean; id: Uint8Array | null; deviceBytes: number | null; file: string | null };
+
+/** The identity of the image file at `path` ("st_dev:st_ino"), or null for anything else (a block device). */
+export function imageIdentity(path: string): string | null {
+  const st = fs.statSync(path, { bigint: true });
+  return st.isFile() ? `${st.dev}:${st.ino}` : null;
+}
+
 export interface BackupFile {
   readonly path: string;
+  /** Its path (absolute) and id, for the store's rewrite mark. */
+  readonly undo: UndoFile;
   /** Records written so far. */
   readonly records: number;
   wrap(dev: BlockDevice): BackupDevice;
@@ -32,10 +55,11 @@ export interface BackupFile {
  */
 export function createBackup(path: string, cowPath: string, option = '--backup'): BackupFile {
   const target = inspectTarget(path);
-  assertNotAnInput(target, [inspectTarget(cowPath)]);
+  const cow = inspectTarget(cowPath);
+  assertNotAnInput(target, [cow]);
   if (target.kind !== 'missing') {
     if (target.kind !== 'file') throw new SnapscopeError('usage', `backup ${path} is not a regular file`, { device: path });
-    const records = target.size <= MAGIC.length ? 0 : readBackup(path).length;
+    const records = target.size <= HEAD ? 0 : readBackup(path).length;
     if (records > 0) {
       throw new SnapscopeError(
         'usage',
@@ -45,10 +69,20 @@ export function createBackup(path: string, cowPath: string, option = '--backup')
       );
     }
   }
+  const id = randomBytes(UNDO_ID_BYTES);
+  const head = Buffer.alloc(HEAD);
+  MAGIC.copy(head, 0);
+  id.copy(head, MAGIC.length);
+  head.writeBigUInt64LE(BigInt(cow.size), SIZE_AT);
+  if (cow.kind === 'file') {
+    const st = fs.statSync(cowPath, { bigint: true });
+    head.writeBigUInt64LE(st.dev, FILE_AT);
+    head.writeBigUInt64LE(st.ino, FILE_AT + 8);
+  }
   let fd: number;
   try {
     fd = fs.openSync(path, target.kind === 'missing' ? 'wx' : 'w', 0o600);
-    fs.writeSync(fd, MAGIC);
+    fs.writeSync(fd, head);
     fs.fsyncSync(fd);
   } catch (e) {
     throw new SnapscopeError('io', `cannot write backup ${path}: ${(e as Error).message}`, { device: path });
@@ -57,6 +91,7 @@ export function createBackup(path: string, cowPath: string, option = '--backup')
   let open = true;
   return {
     path,
+    undo: { path: resolve(path), id: new Uint8Array(id) },
     get records() {
       return records;
     },
@@ -97,18 +132,24 @@ export function backupPath(cowPath: string, given: string | undefined): string {
  * so a record cut short at the end (a crash while saving it) saved a write that never happened:
  * it is left out, and `torn` says so.
  */
-export function readBackup(path: string): BackupRecord[] & { torn?: boolean } {
+export function readBackup(path: string): Backup {
   let data: Buffer;
   try {
     data = fs.readFileSync(path);
   } catch (e) {
     throw new SnapscopeError('usage', `${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { device: path });
   }
-  if (data.length < MAGIC.length || !data.subarray(0, MAGIC.length).equals(MAGIC)) {
-    throw new SnapscopeError('corrupt', `${path} is not a snapscope backup (no SSBK magic)`, { device: path, offset: 0, field: 'magic' });
+  const magic = data.subarray(0, MAGIC.length);
+  const legacy = magic.equals(LEGACY_MAGIC);
+  if (!legacy && (data.length < HEAD || !magic.equals(MAGIC))) {
+    throw new SnapscopeError('corrupt', `${path} is not a snapscope backup (no SSB2 header)`, { device: path, offset: 0, field: 'magic' });
   }
-  const records: BackupRecord[] & { torn?: boolean } = [];
-  for (let at = MAGIC.length; at < data.length; ) {
+  const records = [] as BackupRecord[] as Backup;
+  records.id = legacy ? null : new Uint8Array(data.subarray(MAGIC.length, SIZE_AT));
+  records.deviceBytes = legacy ? null : Number(data.readBigUInt64LE(SIZE_AT));
+  const ino = legacy ? 0n : data.readBigUInt64LE(FILE_AT + 8);
+  records.file = ino === 0n ? null : `${data.readBigUInt64LE(FILE_AT)}:${ino}`;
+  for (let at = legacy ? LEGACY_MAGIC.length : HEAD; at < data.length; ) {
     if (at + RECORD_HEAD > data.length || at + RECORD_HEAD + data.readUInt32LE(at + 8) > data.length) {
       records.torn = true;
       break;

@@ -1,18 +1,21 @@
 import fs from 'node:fs';
 import { SnapscopeError, isSnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
-import { decodeIntent, interruptedRewrite, writeBack } from '../../../src-core/persistent/restore-intent.ts';
-import { readBackup } from './backup-file.ts';
+import { decodeIntent, interruptedRewrite, sameUndoId, writeBack } from '../../../src-core/persistent/restore-intent.ts';
+import { imageIdentity, readBackup } from './backup-file.ts';
 
 /**
  * A COW whose in-place restore or repair was interrupted (src-core/persistent/restore-intent.ts)
  * is undone from the backup file its header sector names when it is next opened for writing,
  * before anything else reads it (the backup, spent, is then renamed <backup>.undone); a reader is
- * refused, saying how to undo it. Returns a note for the user when it undid one.
+ * refused, saying how to undo it. Only the backup made for this mark is written back: the image
+ * names any path, and a genuine backup of another store would expose that store's sectors here.
+ * Returns a note for the user when it undid one.
  */
 export function settleInterruptedRewrite(dev: BlockDevice, path: string, write: boolean): string | null {
-  const undo = interruptedRewrite(dev);
-  if (undo === null) return null;
+  const intent = interruptedRewrite(dev);
+  if (intent === null) return null;
+  const undo = intent.path;
   const how = `snapscope backup-restore ${path} --backup ${undo}`;
   if (!write) {
     throw new SnapscopeError('corrupt', `${path}: an in-place restore or repair was interrupted; opening it for writing undoes it from ${undo} (or: ${how})`, { device: path, offset: 0 });
@@ -24,6 +27,15 @@ export function settleInterruptedRewrite(dev: BlockDevice, path: string, write: 
     if (!isSnapscopeError(e)) throw e;
     throw new SnapscopeError(e.code, `${path}: an in-place restore or repair was interrupted, and its undo file cannot be read (${e.message}); put it back at ${undo}, or run snapscope backup-restore ${path} --backup WHERE_IT_IS (or restore a dump into a new COW with --data-from ${path}); nothing was written`, { device: path, offset: 0 });
   }
+  const notOurs = (why: string) =>
+    new SnapscopeError('corrupt', `${path}: an in-place restore or repair was interrupted, but ${undo} ${why}: it is not the backup this mark was made with; nothing was written`, { device: undo, offset: 0 });
+  if (records.id === null) throw notOurs('has no id (an older backup format; if it is this store\'s, undo with ' + how + ')');
+  if (!sameUndoId(records.id, intent.id)) throw notOurs('has a different id');
+  if (records.deviceBytes !== dev.size || intent.deviceBytes !== dev.size) {
+    throw notOurs(`was taken of a ${records.deviceBytes}-byte device (the mark says ${intent.deviceBytes}), and ${path} has ${dev.size} bytes`);
+  }
+  const file = imageIdentity(path);
+  if (records.file !== file) throw notOurs(`was taken of ${records.file ? `another file (st_dev:st_ino ${records.file})` : 'a block device'}, not of ${path}${file ? ` (${file})` : ''}; if it is this store's, undo with ${how}`);
   // The rewrite marked sector 0 before any other write, so the undo's first save is the old header.
   const first = records[0];
   if (!first || first.offset !== 0 || decodeIntent(first.bytes) !== null) {

@@ -3,7 +3,8 @@
  * whose base_chunk puts an origin at or above 2^32 made the merge's 32-bit batch truncate it and
  * scan the same leaf forever. Now the walker refuses such a leaf at open (s-leaf-key-range), and a
  * store opened tolerating the damage never hands it to the merge: its scan and dry run refuse,
- * naming the leaf.
+ * naming the leaf. That rule is the merge's only guard (the batch has none of its own): deleting
+ * it fails these tests (scripts/walker-mutations.py, docs/check.md).
  */
 import { describe, expect, it } from 'vitest';
 import { SnapscopeError } from '../../../src-core/errors.ts';

@@ -72,11 +72,11 @@ export function crashingVolume(img: { cow: Uint8Array; origin: Uint8Array }, pla
   return { cow, origin, ...run };
 }
 
-/** The undo path in-place rewrites under test write into the intent header. */
-export const UNDO_PATH = '/undo/file';
+/** The undo file in-place rewrites under test write into the intent header. */
+export const UNDO = { path: '/undo/file', id: new Uint8Array(16).fill(0xa5) };
 
 /**
- * An in-place rewrite (restore or repair with `{ undo: UNDO_PATH }`) of a copy of `image` through a
+ * An in-place rewrite (restore or repair with `{ undo: UNDO }`) of a copy of `image` through a
  * BackupDevice, power lost per `plan`. The saves are durable, as the CLI fsyncs each one before its write.
  */
 export function rewriteCrashing(image: Uint8Array, plan: PowerLossPlan | null, rewrite: (dev: BlockDevice) => void): { cow: MemoryDevice; events: number; saved: SavedBytes[] } {

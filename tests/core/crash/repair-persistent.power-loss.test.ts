@@ -11,7 +11,7 @@ import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { ENTRY_BYTES, Geometry, view, writeLe64 } from '../../../src-core/persistent/format.ts';
 import { interruptedRewrite } from '../../../src-core/persistent/restore-intent.ts';
 import { applyRepair, planRepair } from '../../../src-core/repair/repair.ts';
-import { crashPoints, fates, persistentImage, rewriteCrashing, settle, UNDO_PATH } from './power-loss.ts';
+import { crashPoints, fates, persistentImage, rewriteCrashing, settle, UNDO } from './power-loss.ts';
 
 const P = 1024;
 const kinds = (bytes: Uint8Array) => runToEnd(checkTask(new MemoryDevice(bytes, 'cow', true))).findings.map((f) => `${f.severity} ${f.kind}`).sort();
@@ -27,7 +27,7 @@ describe('persistent repair in place under power loss', () => {
     const before = kinds(damaged);
     expect(before.some((k) => k.startsWith('error'))).toBe(true);
     const plan = planRepair(new MemoryDevice(damaged.slice(), 'damaged', true));
-    const run = (p: Parameters<typeof rewriteCrashing>[1]) => rewriteCrashing(damaged, p, (dev) => applyRepair(dev, plan, { undo: UNDO_PATH }));
+    const run = (p: Parameters<typeof rewriteCrashing>[1]) => rewriteCrashing(damaged, p, (dev) => applyRepair(dev, plan, { undo: UNDO }));
 
     const clean = run(null);
     expect(kinds(clean.cow.bytes).filter((k) => k.startsWith('error'))).toEqual([]);

@@ -19,7 +19,7 @@ import { SNAP_MAGIC, decodeHeader } from '../../../src-core/persistent/format.ts
 import { SharedStore } from '../../../src-core/shared/index.ts';
 import { dumpMetadata } from '../shared/model.ts';
 import { dumpText, parseDump } from '../ir/helpers.ts';
-import { crashing, crashPoints, fates, persistentImage, rewriteCrashing, settle, tableText, UNDO_PATH } from './power-loss.ts';
+import { crashing, crashPoints, fates, persistentImage, rewriteCrashing, settle, tableText, UNDO } from './power-loss.ts';
 
 const CHUNK = 1024;
 
@@ -74,7 +74,7 @@ describe('restore of a persistent dump onto a persistent store under power loss'
   const live = make(1);
   const [oldTable, newTable] = [table(live), table(source)];
 
-  const run = (plan: PowerLossPlan | null) => rewriteCrashing(live.bytes, plan, (dev) => restore(dev, dump.header, dump.source, { undo: UNDO_PATH }));
+  const run = (plan: PowerLossPlan | null) => rewriteCrashing(live.bytes, plan, (dev) => restore(dev, dump.header, dump.source, { undo: UNDO }));
 
   it('leaves the old store (after the undo at the next open) or the restored one, at every write and flush', () => {
     const clean = run(null);
@@ -127,7 +127,7 @@ describe('restore of a shared dump onto a persistent store under power loss (not
     const live = persistentImage({ chunkBytes: CHUNK, cowChunks: 512, originChunks: 256, exceptions: 150, stride: 7 });
     const oldTable = tableText(live);
     const newText = dumpMetadata(SharedStore.open(source));
-    const run = (plan: PowerLossPlan | null) => rewriteCrashing(live.bytes, plan, (dev) => restore(dev, dump.header, dump.source, { undo: UNDO_PATH }));
+    const run = (plan: PowerLossPlan | null) => rewriteCrashing(live.bytes, plan, (dev) => restore(dev, dump.header, dump.source, { undo: UNDO }));
     const clean = run(null);
     expect(dumpMetadata(SharedStore.open(clean.cow))).toBe(newText);
     let undone = 0;

@@ -30,10 +30,12 @@ describe('fill rate and time to overflow', () => {
           const slack = 1000 / Math.min(...gaps) + 1e-9;
           expect(Math.abs(((est.chunksPerMinute ?? NaN) * 8) / 60 - rate)).toBeLessThanOrEqual(slack);
           expect(est.warn).toBe(est.percent >= 80);
-          const eta = (TOTAL - allocated) / (((est.chunksPerMinute ?? 0) * 8) / 60);
-          expect(est.secondsToOverflow).toBeCloseTo(eta, 6);
+          // Polls too close to see one whole sector measure no growth: then there is no ETA.
+          if (est.chunksPerMinute === 0) expect(est.secondsToOverflow).toBeNull();
+          else expect(est.secondsToOverflow).toBeCloseTo((TOTAL - allocated) / (((est.chunksPerMinute ?? 0) * 8) / 60), 6);
         },
       ),
+      { examples: [[1, [50, 50]]] }, // once failed: 1 sector/s seen over 100 ms
     );
   });
 

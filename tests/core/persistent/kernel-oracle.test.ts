@@ -12,7 +12,7 @@ import { createPersistentMerge, PersistentStore } from '../../../src-core/persis
 import { readViewChunk } from '../../../src-core/view.ts';
 import { pristineOrigin, type Manifest } from './kernel-fixtures.ts';
 import { kernelRun, oracleSkipped, sha } from '../crash/kernel-oracle.ts';
-import { rewriteCrashing, UNDO_PATH } from '../crash/power-loss.ts';
+import { rewriteCrashing, UNDO } from '../crash/power-loss.ts';
 import { dumpText, parseDump } from '../ir/helpers.ts';
 import { restore } from '../../../src-core/ir/restore.ts';
 import { interruptedRewrite } from '../../../src-core/persistent/restore-intent.ts';
@@ -110,11 +110,11 @@ describe.skipIf(oracleSkipped !== null)('the real kernel on images snapscope wro
     const damaged = cow.bytes.slice();
     const areas = store.geometry;
     for (const a of [1, 2]) damaged.fill(0, areas.areaLocation(a) * CHUNK, (areas.areaLocation(a) + 1) * CHUNK);
-    const clean = rewriteCrashing(damaged, null, (dev) => restore(dev, dump.header, dump.source, { undo: UNDO_PATH }));
+    const clean = rewriteCrashing(damaged, null, (dev) => restore(dev, dump.header, dump.source, { undo: UNDO }));
     const restored = clean.cow;
     // Power lost half way: the header sector still marks the rewrite (valid = 0).
-    const cut = rewriteCrashing(damaged, { crashAt: Math.floor(clean.events / 2), fate: 'random', seed: 5 }, (dev) => restore(dev, dump.header, dump.source, { undo: UNDO_PATH })).cow;
-    expect(interruptedRewrite(cut)).toBe(UNDO_PATH);
+    const cut = rewriteCrashing(damaged, { crashAt: Math.floor(clean.events / 2), fate: 'random', seed: 5 }, (dev) => restore(dev, dump.header, dump.source, { undo: UNDO })).cow;
+    expect(interruptedRewrite(cut)?.path).toBe(UNDO.path);
     const [r, c] = await Promise.all([accept('view', path.join(tmp, 'restored'), origin.bytes, restored.bytes), accept('view', path.join(tmp, 'interrupted'), origin.bytes, cut.bytes)]);
     expect(r.state).toBe('active');
     expect(String(r.status_line)).toBe(`0 16384 snapshot ${store.statusText()}`);
