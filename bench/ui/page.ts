@@ -158,6 +158,16 @@ export async function widenLevel(page: Page, want: number): Promise<number> {
     const here = moved ? await at() : null;
     if (!here) break; // the last node of the level
     node = here.key;
+    if (here.kind === 'more') {
+      // The root's own fold: Enter shows every level-2 node and leaves the keyboard on the root;
+      // ↓ goes back to its first child, and → walks on past the nodes already open.
+      await key('Enter');
+      await page.waitForTimeout(1000);
+      await key('ArrowDown');
+      await ok(page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('aria-level') === '2', selected, minute));
+      node = (await at())?.key ?? null;
+      continue;
+    }
     if (here.expanded === 'false') {
       // Its first children join the level below (the box itself may have moved out of the drawn window).
       const before = await widest(page);
