@@ -1,11 +1,15 @@
 import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
 import { DeviceHead, DeviceRow } from './DeviceList.tsx';
 
+const THIS_HOST = 'this host';
+
 /** Every host added in the Live view, each with its block devices and stores, or why it is out of reach. */
 export function HostDeviceLists() {
-  const hosts = useApp((s) => s.liveHosts);
+  // Added in this browser, or by `serve --host` (they come back in the Live view's last poll).
+  const hosts = useApp(useShallow((s) => [...new Set([...s.liveHosts, ...(s.live?.hosts.map((h) => h.host).filter((h) => h !== THIS_HOST) ?? [])])]));
   const navigate = useApp((s) => s.navigate);
   if (hosts.length === 0)
     return (
