@@ -16,7 +16,7 @@ const EXAMPLE: Record<string, unknown> = {
   from: 'origin', to: 'origin', snapshot: 0, name: 'n', kind: 'image', dir: '/tmp', hosts: ['host'], origin: 'o.img',
   write: false, offset: 0, limit: 1, sort: 'entry', descending: false, originFrom: 0, originTo: 1, slot: 0, fill: 0,
   count: 1, seed: 0, commitEvery: 1, data: 'AA==', dryRun: true, batchChunks: 1, format: 'json', maxBytes: 1, out: 'o.cow',
-  live: { host: 'host' },
+  live: { host: 'host' }, host: 'host', dump: 'd.json', dumpText: '{}',
 };
 
 interface Field {
@@ -35,9 +35,12 @@ function fieldsOf(m: Method): Field[] {
 /** Calls that take a session or a COW path: exactly one of them. */
 const targeted = (m: Method): boolean => fieldsOf(m).some((f) => f.name === 'cow') && fieldsOf(m).some((f) => f.name === 'session');
 
-/** Every field but the target that is not used. */
+/** Fields that stand in for another one (exactly one of the two is given): restore's dump as text. */
+const ALTERNATIVES = new Set(['dumpText']);
+
+/** Every field but the target and the alternatives that are not used. */
 function validArgs(m: Method): Record<string, unknown> {
-  const fields = fieldsOf(m).filter((f) => !(targeted(m) && f.name === 'cow'));
+  const fields = fieldsOf(m).filter((f) => !(targeted(m) && f.name === 'cow') && !ALTERNATIVES.has(f.name));
   return Object.fromEntries(fields.map((f) => [f.name, EXAMPLE[f.name]]));
 }
 

@@ -68,7 +68,9 @@ describe('each lesson script gives the step kinds of the real engine', () => {
   it('merging a snapshot: per batch, copies for the others, a commit, the copy onto the origin, the clear and a commit', () => {
     const s = TeachSession.forLesson(lessonById('merge')!);
     const batch = ['probe', 'allocate', 'shadow×2', 'exception-add', 'merge-copy-others', 'commit', 'merge-to-origin', 'shadow', 'free-chunks', 'shadow', 'merge-clear', 'commit'];
-    expect(shape(kinds(s).slice(s.opStart[4]))).toEqual(['commit', ...batch, ...batch, 'snapshot-delete', 'commit']);
+    // The first batch commits once more before its first origin write: the record stops saying "origin untouched".
+    const first = batch.map((k, i) => (k === 'commit' && i === batch.indexOf('commit') ? 'commit×2' : k));
+    expect(shape(kinds(s).slice(s.opStart[4]))).toEqual(['commit', ...first, ...batch, 'snapshot-delete', 'commit']);
     const end = s.steps.at(-1)!.state;
     expect(end.snapshots.map((x) => x.slot)).toEqual([1]);
     expect(end.origin.slice(3, 6)).toEqual(['3:v0', '4:s0', '5:v0']);
