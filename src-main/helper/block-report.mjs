@@ -1,26 +1,28 @@
 // The block devices of this machine as /sys/block describes them, for a remote host's device list
 // (LIST_BLOCK): the helper's machine is the one to look at, and only it may read the devices. Per
-// device it reads the first 4 bytes (read-only, O_NONBLOCK, block devices only) and sends them as a
-// number: which store format that magic means is decided on the client, in one place.
+// device not in use it reads the first 4 bytes (read-only, O_NONBLOCK, block devices only) and says
+// only which of the client's store magics they are (0 for none): the bytes themselves of devices
+// nobody confirmed never leave this machine, and no mounted or swap device is read at all.
 import fs from 'node:fs';
 import { devicesInUse } from './device-guard.mjs';
 
-/** [{ name, type, sizeBytes, model, holders, readOnly, dmName, backingFile, mounted, magic }]. */
-export function blockReport() {
+/** [{ name, type, sizeBytes, model, holders, readOnly, dmName, backingFile, mounted, magic }]; `known`: the magics to recognise. */
+export function blockReport(known) {
   const used = devicesInUse();
   const out = [];
   for (const name of list('/sys/block').sort(naturally)) {
     const base = `/sys/block/${name}`;
     if (sectors(base) === 0) continue; // unattached loop devices, empty drives
-    out.push(describe(name, base, typeOf(name, base), used));
+    out.push(describe(name, base, typeOf(name, base), used, known));
     for (const part of list(base).filter((p) => fs.existsSync(`${base}/${p}/partition`)).sort(naturally)) {
-      out.push(describe(part, `${base}/${part}`, 'part', used));
+      out.push(describe(part, `${base}/${part}`, 'part', used, known));
     }
   }
   return out;
 }
 
-function describe(name, sys, type, used) {
+function describe(name, sys, type, used, known) {
+  const mounted = used.has(text(`${sys}/dev`));
   return {
     name,
     type,
@@ -30,8 +32,8 @@ function describe(name, sys, type, used) {
     readOnly: text(`${sys}/ro`) === '1',
     dmName: text(`${sys}/dm/name`),
     backingFile: text(`${sys}/loop/backing_file`),
-    mounted: used.has(text(`${sys}/dev`)),
-    magic: magicOf(`/dev/${name}`),
+    mounted,
+    magic: mounted ? null : recognised(magicOf(`/dev/${name}`), known),
   };
 }
 
@@ -52,6 +54,11 @@ function magicOf(p) {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** The magic when it is one the client asked about, else 0 (null and -1 pass through). */
+function recognised(magic, known) {
+  return magic === null || magic === -1 || known.includes(magic) ? magic : 0;
 }
 
 function typeOf(name, sys) {

@@ -64,6 +64,14 @@ function open(body) {
   }
 }
 
+/** LIST_BLOCK's body: the store magics the client recognises, le32 each. */
+function magics(body) {
+  if (body.length % 4 !== 0 || body.length > 64) throw new Refused('EINVAL', 'bad magic list');
+  const out = [];
+  for (let i = 0; i < body.length; i += 4) out.push(body.readUInt32LE(i));
+  return out;
+}
+
 function range(offset, length) {
   if (fd === null) throw new Refused('EBADF', 'no device open');
   if (offset < 0 || length < 0 || offset + length > size) throw new Refused('EINVAL', `access of ${length} bytes at ${offset} is past the end (${size})`);
@@ -115,7 +123,7 @@ function handle(op, body) {
     case OP.LIST_DM:
       return Buffer.from(JSON.stringify(dmReport()));
     case OP.LIST_BLOCK:
-      return Buffer.from(JSON.stringify(blockReport()));
+      return Buffer.from(JSON.stringify(blockReport(magics(body))));
     default:
       throw new Refused('EINVAL', `unknown operation ${op}`);
   }

@@ -102,9 +102,14 @@ export class HelperDevice implements BlockDevice {
     return JSON.parse(this.request(OP.LIST_DM, Buffer.alloc(0), 'list device-mapper targets').toString('utf8')) as DmReport;
   }
 
-  /** The block devices of the helper's machine (helper/block-report.mjs), e.g. a remote host's. */
-  listBlock(): BlockReportEntry[] {
-    return JSON.parse(this.request(OP.LIST_BLOCK, Buffer.alloc(0), 'list block devices').toString('utf8')) as BlockReportEntry[];
+  /**
+   * The block devices of the helper's machine (helper/block-report.mjs), e.g. a remote host's; each
+   * device's magic is one of `known` or 0 (the helper tells nothing more of unconfirmed devices).
+   */
+  listBlock(known: readonly number[]): BlockReportEntry[] {
+    const body = Buffer.alloc(4 * known.length);
+    known.forEach((m, i) => body.writeUInt32LE(m, 4 * i));
+    return JSON.parse(this.request(OP.LIST_BLOCK, body, 'list block devices').toString('utf8')) as BlockReportEntry[];
   }
 
   read(offset: number, dst: Uint8Array): void {

@@ -11,7 +11,7 @@ import { HelperDevice, type HelperLauncher } from '../helper-device.ts';
 export function listRemoteDevices(launcher: HelperLauncher, host: string): BlockDeviceDto[] {
   const link = HelperDevice.connect(launcher, host);
   try {
-    return link.listBlock().map((d) => toDto(d, host));
+    return link.listBlock([SHARED_MAGIC, PERSISTENT_MAGIC]).map((d) => toDto(d, host));
   } finally {
     link.close();
   }

@@ -4,10 +4,12 @@
  * as the live suite reaches its guest (liveLaunchers); through OpenSSH it is ssh-transport.test.ts.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, createClient, type EngineClient } from '../../../src-core/api/contract.ts';
 import { EngineService } from '../../../src-main/host/engine-service.ts';
+import { HelperDevice } from '../../../src-main/host/helper-device.ts';
 import { persistentPair, tempDir } from '../fixtures.ts';
 
 const HELPER = path.resolve(import.meta.dirname, '../../../src-main/helper/run-helper.mjs');
@@ -17,11 +19,15 @@ describe.skipIf(skip !== null)(`listDevices of another host${skip ? ` (skipped: 
   let service: EngineService;
   let client: EngineClient;
   let loop: string;
+  let other: string;
 
   beforeAll(() => {
     const dir = tempDir();
     const { cow } = persistentPair(dir);
     loop = execFileSync('losetup', ['-f', '--show', '-r', cow], { encoding: 'utf8' }).trim();
+    const plain = path.join(dir, 'plain.img');
+    fs.writeFileSync(plain, Buffer.alloc(1 << 16, 0x5a));
+    other = execFileSync('losetup', ['-f', '--show', '-r', plain], { encoding: 'utf8' }).trim();
     service = new EngineService({
       mode: 'local',
       version: 'test',
@@ -34,6 +40,7 @@ describe.skipIf(skip !== null)(`listDevices of another host${skip ? ` (skipped: 
 
   afterAll(async () => {
     if (loop) spawnSync('losetup', ['-d', loop]);
+    if (other) spawnSync('losetup', ['-d', other]);
     await service?.dispose();
   });
 
@@ -49,6 +56,18 @@ describe.skipIf(skip !== null)(`listDevices of another host${skip ? ` (skipped: 
     expect(here.host).toBeUndefined();
     expect(here.devices.find((d) => d.path === loop)).toMatchObject({ format: 'persistent' });
     expect(here.devices.every((d) => d.host === undefined)).toBe(true);
+  });
+
+  it('the helper says only which asked-for magic a device holds, never its bytes', () => {
+    const link = HelperDevice.connect({ method: 'the test helper', command: process.execPath, args: [HELPER] }, 'far');
+    try {
+      const magic = (known: number[], dev: string): number | null | undefined => link.listBlock(known).find((d) => `/dev/${d.name}` === dev)?.magic;
+      expect(magic([0x5a5a5a5a], other)).toBe(0x5a5a5a5a);
+      expect(magic([], other)).toBe(0); // not asked about: not told
+      expect(magic([], loop)).toBe(0);
+    } finally {
+      link.close();
+    }
   });
 
   it('an unreachable host is one clear error naming ssh, quickly', async () => {
