@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { RestoreResultDto } from '../../src-core/api/dto.ts';
 import { SnapscopeError } from '../../src-core/errors.ts';
 import type { BlockDevice } from '../../src-core/io/block-device.ts';
-import type { DumpHeader, ExceptionSource, ExceptionVisitor } from '../../src-core/ir/model.ts';
+import type { DumpHeader, ExceptionSource } from '../../src-core/ir/model.ts';
 import { DumpReader } from '../../src-core/ir/reader.ts';
 import { checkRestorable, restore } from '../../src-core/ir/restore.ts';
 import type { Task } from '../../src-core/jobs/job.ts';
@@ -12,6 +12,7 @@ import { Output, isZero, planOutput } from './access/outputs.ts';
 import { describeSignatures, probePath } from './access/signatures.ts';
 import { inspectTarget } from './access/target.ts';
 import type { HelperLauncher } from './helper-device.ts';
+import { decodeDump, openDump, readDumpFile } from './dump-file.ts';
 import { openDevice } from './open-device.ts';
 
 /** What `snapscope restore` is asked, as the API passes it. */
@@ -76,7 +77,7 @@ export function restoreTask(spec: RestoreSpec): Task<RestoreResultDto> {
     const n = fs.readSync(fd, buf, 0, buf.length, read);
     read += n;
     const last = n === 0 || read >= dumpBytes;
-    reader!.write(decode(utf8, name, buf.subarray(0, n), !last));
+    reader!.write(decodeDump(utf8, name, buf.subarray(0, n), !last));
     if (!last) return;
     fs.closeSync(fd);
     fd = null;
@@ -210,41 +211,10 @@ function copyPiece(src: BlockDevice, dst: BlockDevice, at: number, sparse: boole
   return piece.length;
 }
 
-/** Reads the whole dump file through a DumpReader, 1 MiB at a time (the builders read it twice). */
-export function readDumpFile(path: string, visit: ExceptionVisitor, name = path): DumpHeader {
-  const fd = openDump(path);
-  const reader = new DumpReader(name, visit);
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
-  const buf = Buffer.alloc(1 << 20);
-  try {
-    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) reader.write(decode(utf8, name, buf.subarray(0, n), true));
-    reader.write(decode(utf8, name, new Uint8Array(0), false));
-  } finally {
-    fs.closeSync(fd);
-  }
-  return reader.finish();
-}
-
-function decode(utf8: TextDecoder, name: string, bytes: Uint8Array, more: boolean): string {
-  try {
-    return utf8.decode(bytes, { stream: more });
-  } catch {
-    throw new SnapscopeError('usage', `${name}: not UTF-8 text: not a dump`, { device: name });
-  }
-}
-
-function openDump(path: string): number {
-  try {
-    return fs.openSync(path, 'r');
-  } catch (e) {
-    throw new SnapscopeError((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not-found' : 'io', `dump ${path}: ${(e as Error).message}`, { device: path });
-  }
-}
-
 function fileSize(path: string): number {
   try {
     return fs.statSync(path).size;
   } catch {
-    return 0; // openDump says why at the first step
+    return 0; // reading the dump says why at the first step
   }
 }

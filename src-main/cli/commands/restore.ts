@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import type { DumpHeader, ExceptionSource, ExceptionVisitor } from '../../../src-core/ir/model.ts';
-import { DumpReader } from '../../../src-core/ir/reader.ts';
 import { checkRestorable, restore as restoreStore } from '../../../src-core/ir/restore.ts';
 import { backupPath, createBackup } from '../../host/access/backup-file.ts';
+import { readDumpFile } from '../../host/dump-file.ts';
 import { Output, isZero, planOutput } from '../../host/access/outputs.ts';
 import { probePath } from '../../host/access/signatures.ts';
 import { openInput } from '../../host/access/inputs.ts';
@@ -41,8 +41,8 @@ export const restore: Command = {
     const dumpPath = args.arg('dump');
     const cowPath = args.arg('cow');
     const dataFrom = args.string('data-from');
-    const source: ExceptionSource = { forEach: (visit) => void readDump(dumpPath, visit) };
-    const header = readDump(dumpPath, () => {});
+    const source: ExceptionSource = { forEach: (visit) => void readDumpFile(dumpPath, visit) };
+    const header = readDumpFile(dumpPath, () => {});
     checkRestorable(header, source); // all-or-nothing: a dump the builder refuses writes nothing
     const bytes = header.chunkBytes * header.chunkCount;
     const inputs = [dumpPath, ...(dataFrom ? [dataFrom] : [])];
@@ -118,33 +118,5 @@ function copyData(src: BlockDevice, dst: FileDevice, sparse: boolean): void {
     const piece = buf.subarray(0, Math.min(buf.length, src.size - at, dst.size - at));
     src.read(at, piece);
     if (!sparse || !isZero(piece)) dst.write(at, piece);
-  }
-}
-
-/** Streams the dump file through a DumpReader, 1 MiB at a time (UTF-8 decoded across the cuts). */
-function readDump(path: string, visit: ExceptionVisitor): DumpHeader {
-  let fd: number;
-  try {
-    fd = fs.openSync(path, 'r');
-  } catch (e) {
-    throw new SnapscopeError('usage', `${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { device: path });
-  }
-  const reader = new DumpReader(path, visit);
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
-  const buf = Buffer.alloc(1 << 20);
-  try {
-    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) reader.write(decode(utf8, path, buf.subarray(0, n), true));
-    reader.write(decode(utf8, path, new Uint8Array(0), false));
-  } finally {
-    fs.closeSync(fd);
-  }
-  return reader.finish();
-}
-
-function decode(utf8: TextDecoder, path: string, bytes: Uint8Array, more: boolean): string {
-  try {
-    return utf8.decode(bytes, { stream: more });
-  } catch {
-    throw new SnapscopeError('usage', `${path}: not UTF-8 text: not a dump`, { device: path });
   }
 }
