@@ -152,7 +152,8 @@ export function restoreTask(spec: RestoreSpec): Task<RestoreResultDto> {
 /** The metadata write, the last step; in place, a failure says how to undo what it wrote. */
 function write(w: { dev: BlockDevice; out: Output | null; backup: BackupFile | null }, h: DumpHeader, source: ExceptionSource, target: string): Pick<RestoreResultDto, 'written' | 'backup'> {
   try {
-    const r = restore(w.dev, h, source);
+    // In place, the store is marked with its undo file first, as the CLI does: a crash is undone at the next open.
+    const r = restore(w.dev, h, source, w.backup ? { undo: w.backup.undo } : {});
     w.dev.flush();
     w.out?.commit();
     return { written: r.written, backup: w.backup && w.backup.records > 0 ? w.backup.path : null };
