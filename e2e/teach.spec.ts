@@ -83,9 +83,10 @@ function stageMarkup(page: Page): Promise<string> {
     await p.getByText('Point at the new leaf that took the upper half.').waitFor();
     const verdict = p.getByRole('region', { name: 'When a leaf is full' }).getByRole('status');
     await p.locator(`.teach-box[data-chunk="${split.leaf}"]`).click();
-    expect(await verdict.textContent()).toMatch(new RegExp(`^Not quite: chunk ${split.leaf} is a leaf holding origin chunks 0–9\\.`));
+    // The verdict is rendered after the click's state update: wait for it rather than read at once.
+    await expect.poll(() => verdict.textContent(), { timeout: 5000 }).toMatch(new RegExp(`^Not quite: chunk ${split.leaf} is a leaf holding origin chunks 0–9\\.`));
     await p.locator(`.teach-box[data-chunk="${split.newLeaf}"]`).click();
-    expect(await verdict.textContent()).toMatch(new RegExp(`^Right: leaf ${split.newLeaf} took origin chunks 10 and up`));
+    await expect.poll(() => verdict.textContent(), { timeout: 5000 }).toMatch(new RegExp(`^Right: leaf ${split.newLeaf} took origin chunks 10 and up`));
     await p.waitForTimeout(600);
     await screenshot(p, 'teach-04-answered');
 
