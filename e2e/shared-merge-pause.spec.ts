@@ -12,8 +12,8 @@ import { cli, cliJson } from './demo-store.ts';
 const missing = chromiumMissing();
 const S = 'target';
 const CHUNK = 64 << 10;
-/** Chunks the merged snapshot holds: 256 MiB, so with default (time-sized) batches the merge lasts long enough to pause. */
-const CHUNKS = 4096;
+/** Chunks the merged snapshot holds: 512 MiB, so with default (time-sized) batches the merge lasts long enough to pause. */
+const CHUNKS = 8192;
 /** The first of them only S reads; 'base' shares the rest. */
 const ONLY = 512;
 const FIRST_DATA = 64;
@@ -89,6 +89,9 @@ const merged = async (page: Page): Promise<number> => {
 
     await page.getByRole('button', { name: 'Resume', exact: true }).click();
     await expect.poll(() => merged(page), { timeout: 20_000, interval: 20 }).toBeGreaterThan(paused);
+    // Cancel from a second pause: a running merge of this size can end before a click lands on a fast disk.
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await page.getByRole('button', { name: 'Resume', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
     const banner = page.getByTestId('merge-recorded');
     await banner.waitFor();
