@@ -4,6 +4,7 @@ import { run as matched } from './matched/index.ts';
 import { run as persistent } from './persistent.ts';
 import { run as restoreMemory } from './restore-memory.ts';
 import { run as sharedMerge } from './shared-merge.ts';
+import { run as sharedScale } from './shared-scale.ts';
 import { run as toolbox } from './toolbox.ts';
 
 const benches: [string, () => Promise<unknown>][] = [
@@ -12,6 +13,7 @@ const benches: [string, () => Promise<unknown>][] = [
   ['persistent', persistent],
   ['restore-memory', restoreMemory],
   ['shared-merge', () => sharedMerge()],
+  ['shared-scale', sharedScale],
   ['toolbox', toolbox],
 ];
 const only = process.env['SNAPSCOPE_BENCH_ONLY']?.split(',');

@@ -4,18 +4,15 @@
  * process; medians of wall and CPU rates and their ratio (snapscope / seed: above 1 is faster).
  * Metadata only (no data copies), 4 KiB chunks, neither side fsyncs (the seed never does).
  *
- * SNAPSCOPE_BENCH_ROUNDS (default 3) sets the rounds; SNAPSCOPE_BENCH_RANDOM the exceptions of the
- * random-insert store (default 3M, past the 64 MiB cache); SNAPSCOPE_BENCH_SCALE a comma list of
- * sizes for the scaling curve (default 100000,1000000; add 10000000 for 10M, on a sparse file in
- * the temporary directory: each strict commit writes its shadowed blocks into chunks never written
- * before, so 10M needs about 80 GB of free disk there).
+ * SNAPSCOPE_BENCH_ROUNDS (default 3) sets the rounds. Random inserts past the cache and the scaling
+ * curve are in ../shared-scale.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeWorkload } from './workload.ts';
 import { buildSeedref, tmpRoot } from './seedref.ts';
-import { interleave, jsonLine, loadavg, median, medianOf, type Figure, type Side } from './rounds.ts';
+import { interleave, jsonLine, loadavg, medianOf, type Figure, type Side } from './rounds.ts';
 
 /** Requests per group commit: the seed's own flush interval for pending exceptions (every 256 callbacks). */
 const GROUP = 256;
@@ -50,8 +47,6 @@ function printRow(r: Row): void {
 
 export async function run(): Promise<Row[]> {
   const rounds = Number(process.env['SNAPSCOPE_BENCH_ROUNDS'] ?? 3);
-  const randomN = Number(process.env['SNAPSCOPE_BENCH_RANDOM'] ?? 3_000_000);
-  const scale = (process.env['SNAPSCOPE_BENCH_SCALE'] ?? '100000,1000000').split(',').map(Number);
   const dir = tmpRoot();
   const rows: Row[] = [];
   const add = (r: Row) => {
@@ -119,40 +114,9 @@ export async function run(): Promise<Row[]> {
     const del = pair((x) => ts(x), (x) => c(x), ['delete', '-m'], (j) => ({ wall: num(j['deleteS']), cpu: num(j['deleteCpuS']) }));
     add({ measure: 'delete of a snapshot holding 1M exceptions + commit, memory', unit: 'seconds', a: medianOf(del.a), b: del.b.length ? medianOf(del.b) : null });
 
-    // Random inserts until `randomN` exceptions, commit after each, on a file: the tree outgrows the 64 MiB cache.
-    for (const group of [0, GROUP]) {
-      const seqArgs = ['seq', image, String(randomN), String(4 * randomN)];
-      const rnd = pair((x) => ts([...x, String(group)]), (x) => c(x), seqArgs, (j) => ({ wall: num(j['excPerS']), cpu: num(j['excPerCpuS']) }));
-      const mode = group ? `a commit asked for after each, grouped by ${group} (seed: commit after each)` : 'commit after each';
-      add({ measure: `random inserts to ${k(randomN)} exceptions, ${mode}, file (no fsync)`, unit: 'rate', a: medianOf(rnd.a), b: rnd.b.length ? medianOf(rnd.b) : null });
-    }
-
-    scaling(scale, rounds, image, dir, ts, seedBin ? c : null);
     console.log(`load average at end ${loadavg()}`);
     return rows;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Sequential inserts (commit after each) then 1M random lookups after a reopen, per size: rates, latency, RSS. */
-function scaling(sizes: number[], rounds: number, image: string, dir: string, ts: (a: string[], e?: Record<string, string>) => Record<string, unknown>, c: typeof ts | null): void {
-  console.log(`\nscaling (sequential origin writes, commit after each, sparse file in ${dir}; then 1M random lookups after a reopen; medians of ${rounds})`);
-  console.log('| exceptions | engine | inserts/s | lookups/s | lookup p50 / p99 | RSS after lookups | peak RSS |');
-  console.log('|---|---|---|---|---|---|---|');
-  for (const n of sizes) {
-    const runs: Record<string, Record<string, unknown>[]> = { snapscope: [], seed: [] };
-    for (let r = 0; r < rounds; r++) {
-      runs['snapscope']!.push(ts(['seq', image, String(n)], { LOOKUPS: '1000000' }));
-      if (c) runs['seed']!.push(c(['seq', image, String(n)], { LOOKUPS: '1000000' }));
-    }
-    for (const [engine, js] of Object.entries(runs)) {
-      if (!js.length) continue;
-      const look = (f: string) => median(js.map((j) => num((j['look'] as Record<string, unknown>)[f])));
-      const rssAfter = js[0]!['look'] && (js[0]!['look'] as Record<string, unknown>)['rssAfterMiB'] !== undefined ? `${look('rssAfterMiB')} MiB` : '—';
-      console.log(
-        `| ${k(n)} | ${engine} | ${k(median(js.map((j) => num(j['excPerS']))))}/s | ${k(look('lookPerS'))}/s | ${look('p50')} / ${look('p99')} ns | ${rssAfter} | ${median(js.map((j) => num(j['maxRssMiB'])))} MiB |`,
-      );
-    }
   }
 }
