@@ -9,6 +9,7 @@
  *  - scaling: at each size of SNAPSCOPE_BENCH_SCALE (default 100000,1000000; add 10000000 for 10M)
  *    sequential origin writes build the store (inserts/s: snapscope grouped by 256, the seed commit
  *    after each), then 1M random lookups after a reopen: lookups/s, p50/p99 latency, RSS after them.
+ * SNAPSCOPE_BENCH_GROWN=0 skips the random inserts.
  * Images are sparse files on tmpfs (/dev/shm) when it is there, else in the temporary directory
  * (the output says which): on the root ext4 of the bench machine, unlinking a multi-GB image with
  * scattered blocks took minutes of synchronous discards. Neither side fsyncs.
@@ -75,21 +76,7 @@ export async function run(): Promise<void> {
     const seed = buildSeedGrown(work);
     console.log(`${rounds} rounds interleaved, images: ${where}, load average at start ${loadavg()}`);
 
-    const range = String(4 * (grownN + timedN));
-    console.log(`\nrandom inserts into a store of ${k(grownN)} exceptions (built untimed; then ${k(timedN)} timed inserts)`);
-    console.log('| measure | snapscope | seed (C), commit after each | snapscope / seed |');
-    console.log('|---|---|---|---|');
-    const pick = (j: Record<string, unknown>): Figure => ({ wall: num(j['excPerS']), cpu: num(j['excPerCpuS']) });
-    for (const group of [1, GROUP]) {
-      const A: Side = { name: 'snapscope', run: () => pick(once(process.execPath, node(grownDriver, [String(grownN), String(timedN), range, String(GROUP), String(group)]))) };
-      const B: Side | null = seed ? { name: 'seed', run: () => pick(once(seed.grown, (img) => [img, String(grownN), String(timedN), range])) } : null;
-      const got = interleave(rounds, A, B);
-      const a = medianOf(got.a);
-      const b = got.b.length ? medianOf(got.b) : null;
-      const mode = group === 1 ? 'commit after each' : `a commit asked for after each, one per ${GROUP}`;
-      const ratio = b ? `${(a.wall / b.wall).toFixed(2)}× (CPU ${(a.cpu / b.cpu).toFixed(2)}×)` : '—';
-      console.log(`| snapscope ${mode} | ${k(a.wall)}/s (CPU ${k(a.cpu)}/s) | ${b ? `${k(b.wall)}/s (CPU ${k(b.cpu)}/s)` : 'skipped'} | ${ratio} |`);
-    }
+    if (grownN > 0) grown(grownN, timedN, rounds, once, node, seed);
 
     console.log(`\nscaling: sequential origin writes build the store (snapscope one commit per ${GROUP} requests, the seed a commit after each), then 1M random lookups after a reopen`);
     console.log('| exceptions | engine | inserts/s | lookups/s | lookup p50 / p99 | RSS after lookups | peak RSS |');
@@ -112,5 +99,26 @@ export async function run(): Promise<void> {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+type Once = (cmd: string, args: (img: string) => string[], env?: Record<string, string>) => Record<string, unknown>;
+type Node = (script: string, args: string[], mode?: string[]) => (img: string) => string[];
+
+function grown(grownN: number, timedN: number, rounds: number, once: Once, node: Node, seed: { grown: string } | null): void {
+  const range = String(4 * (grownN + timedN));
+  console.log(`\nrandom inserts into a store of ${k(grownN)} exceptions (built untimed; then ${k(timedN)} timed inserts)`);
+  console.log('| measure | snapscope | seed (C), commit after each | snapscope / seed |');
+  console.log('|---|---|---|---|');
+  const pick = (j: Record<string, unknown>): Figure => ({ wall: num(j['excPerS']), cpu: num(j['excPerCpuS']) });
+  for (const group of [1, GROUP]) {
+    const A: Side = { name: 'snapscope', run: () => pick(once(process.execPath, node(grownDriver, [String(grownN), String(timedN), range, String(GROUP), String(group)]))) };
+    const B: Side | null = seed ? { name: 'seed', run: () => pick(once(seed.grown, (img) => [img, String(grownN), String(timedN), range])) } : null;
+    const got = interleave(rounds, A, B);
+    const a = medianOf(got.a);
+    const b = got.b.length ? medianOf(got.b) : null;
+    const mode = group === 1 ? 'commit after each' : `a commit asked for after each, one per ${GROUP}`;
+    const ratio = b ? `${(a.wall / b.wall).toFixed(2)}× (CPU ${(a.cpu / b.cpu).toFixed(2)}×)` : '—';
+    console.log(`| snapscope ${mode} | ${k(a.wall)}/s (CPU ${k(a.cpu)}/s) | ${b ? `${k(b.wall)}/s (CPU ${k(b.cpu)}/s)` : 'skipped'} | ${ratio} |`);
   }
 }

@@ -295,7 +295,8 @@ export class ExceptionTree {
     const owner = this.ownNode(parent.chunk, depth);
     const into = this.ownLeaf(prev, depth + 1);
     owner.setChild(i - 1, into.chunk);
-    into.append(right);
+    // A leaf the walk emptied (most of them in a snapshot delete) has nothing to move.
+    if (right.count > 0) into.append(right);
     owner.remove(i);
     this.tx.free(cur, 'leaf');
     this.events?.({ type: 'leaf-merge', into: into.chunk, from: cur });

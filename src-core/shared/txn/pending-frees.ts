@@ -1,21 +1,26 @@
 /**
  * Chunks freed in this transaction that the last commit still references: they stay marked in the
- * bitmap until the next commit is durable. A list (for the release at commit) plus a bitmap laid
- * out like the allocation bitmap (for membership, and for releasing a snapshot delete's million
- * chunks a bitmap byte at a time instead of one by one). A Set cost more than the rest of a delete.
+ * bitmap until the next commit is durable. A bitmap laid out like the allocation bitmap (membership,
+ * and releasing a snapshot delete's million chunks a bitmap byte at a time instead of one by one),
+ * plus a list of the chunks while they are few (releasing a handful without sweeping the bitmap).
+ * A Set cost more than the rest of a delete; past LIST_MAX the list is dropped (writing and growing
+ * it was a tenth of a delete) and iteration sweeps the bitmap.
  */
 import type { BitmapAllocator } from '../alloc/bitmap-allocator.ts';
 
 const MIN_LIST = 64;
 
 export class PendingFrees implements Iterable<number> {
-  /** The chunks, first `count` entries (chunk numbers fit a float exactly). */
-  private list = new Float64Array(MIN_LIST);
+  /** The chunks, first `count` entries (chunk numbers fit a float exactly); null past `listMax`. */
+  private list: Float64Array | null = new Float64Array(MIN_LIST);
   private count = 0;
   private bits: Uint8Array;
+  /** Beyond this many chunks the bitmap is cheaper to sweep than the list is to keep. */
+  private listMax: number;
 
   constructor(chunkCount: number) {
     this.bits = new Uint8Array(Math.ceil(chunkCount / 8) + 1);
+    this.listMax = Math.max(MIN_LIST, this.bits.length >>> 5);
   }
 
   get size(): number {
@@ -35,18 +40,36 @@ export class PendingFrees implements Iterable<number> {
       const grown = new Uint8Array(byte + 1);
       grown.set(this.bits);
       this.bits = grown;
+      this.listMax = Math.max(MIN_LIST, this.bits.length >>> 5);
     }
     this.bits[byte] = this.bits[byte]! | (1 << (chunk & 7));
-    if (this.count === this.list.length) {
-      const grown = new Float64Array(this.list.length * 2);
-      grown.set(this.list);
+    const list = this.list;
+    const n = this.count++;
+    if (list === null) return;
+    if (n === list.length) {
+      if (n >= this.listMax) {
+        this.list = null;
+        return;
+      }
+      const grown = new Float64Array(n * 2);
+      grown.set(list);
+      grown[n] = chunk;
       this.list = grown;
+      return;
     }
-    this.list[this.count++] = chunk;
+    list[n] = chunk;
   }
 
   *[Symbol.iterator](): Iterator<number> {
-    for (let i = 0; i < this.count; i++) yield this.list[i]!;
+    const list = this.list;
+    if (list !== null) {
+      for (let i = 0; i < this.count; i++) yield list[i]!;
+      return;
+    }
+    const bits = this.bits;
+    for (let b = 0; b < bits.length; b++) {
+      for (let m = bits[b]!; m !== 0; m &= m - 1) yield b * 8 + (31 - Math.clz32(m & -m));
+    }
   }
 
   /**
@@ -55,12 +78,12 @@ export class PendingFrees implements Iterable<number> {
    */
   releaseInto(alloc: BitmapAllocator): number {
     const n = this.count;
+    const list = this.list;
     let lowest = Infinity;
-    if (n * 32 > this.bits.length) {
+    if (list === null || n * 32 > this.bits.length) {
       lowest = alloc.releaseMarked(this.bits);
       this.bits.fill(0);
     } else {
-      const list = this.list;
       const bits = this.bits;
       for (let i = 0; i < n; i++) {
         const chunk = list[i]!;
@@ -71,7 +94,7 @@ export class PendingFrees implements Iterable<number> {
     }
     this.count = 0;
     // A delete's list is megabytes: do not keep it for the next, usually tiny, transaction.
-    if (this.list.length > 4096) this.list = new Float64Array(MIN_LIST);
+    if (list === null || list.length > 4096) this.list = new Float64Array(MIN_LIST);
     return lowest;
   }
 }
