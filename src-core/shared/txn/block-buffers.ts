@@ -14,6 +14,8 @@ export class BlockBuffers {
   private readonly spare: Uint8Array[] = [];
   private slab: ArrayBuffer | null = null;
   private used = SLAB_BLOCKS;
+  /** Buffers carved from slabs so far: the memory the cache has ever needed at once, plus slab rounding. */
+  carved = 0;
 
   constructor(private readonly bytes: number) {}
 
@@ -25,6 +27,7 @@ export class BlockBuffers {
       this.slab = new ArrayBuffer(this.bytes * SLAB_BLOCKS);
       this.used = 0;
     }
+    this.carved++;
     return new Uint8Array(this.slab!, this.bytes * this.used++, this.bytes);
   }
 

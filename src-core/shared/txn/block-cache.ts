@@ -1,5 +1,6 @@
 /**
- * A bounded cache of metadata blocks (nodes, leaves), trimmed by CLOCK (second chance). A dirty
+ * A bounded cache of metadata blocks (nodes, leaves), trimmed by CLOCK (second chance, earned by a
+ * use after the load: see makeBlock). A dirty
  * block is always a chunk shadowed in the current transaction, which the last commit does not
  * reference, so eviction may write it out early without harming crash safety.
  */
@@ -25,8 +26,13 @@ const MAX_RUN = 256;
 const byChunk = (a: Block, b: Block): number => a.chunk - b.chunk;
 const bytesOf = (b: Block): Uint8Array => b.bytes;
 
+/**
+ * A block enters the cache without its second chance: one read and never touched again (a random
+ * leaf in a tree larger than the cache) goes before blocks used again since the hand last passed,
+ * such as the interior nodes every probe walks through and leaves that take repeated writes.
+ */
 export function makeBlock(chunk: number, bytes: Uint8Array): Block {
-  return { chunk, bytes, dirty: false, ref: true, node: null, leaf: null };
+  return { chunk, bytes, dirty: false, ref: false, node: null, leaf: null };
 }
 
 export class BlockCache {
