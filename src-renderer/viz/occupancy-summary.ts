@@ -1,5 +1,5 @@
 import type { OccupancyResult } from '../../src-core/api/dto.ts';
-import { bucketClasses, type ChunkClass } from './chunk-class.ts';
+import { classColumns, type ChunkClass } from './chunk-class.ts';
 
 /**
  * Occupancy kept in the renderer so the map repaints from local data every frame: chunks per
@@ -24,22 +24,14 @@ export class OccupancySummary {
     this.per = Math.max(1, data.chunksPerBucket);
     this.buckets = data.buckets;
     this.owners = data.owners !== undefined;
-    const index = new Map<ChunkClass, number>();
-    const rows: Float64Array[] = [];
-    for (let b = 0; b < data.buckets; b++) {
-      for (const [c, n] of bucketClasses(data, b)) {
-        let k = index.get(c);
-        if (k === undefined) {
-          index.set(c, (k = rows.length));
-          rows.push(new Float64Array(data.buckets + 1));
-        }
-        rows[k]![b + 1] = n;
-      }
-    }
-    for (const row of rows) for (let b = 1; b <= data.buckets; b++) row[b]! += row[b - 1]!;
-    this.classes = [...index.keys()];
-    this.prefix = rows;
-    this.freeAt = index.get('free') ?? -1;
+    const { classes, columns } = classColumns(data);
+    this.classes = classes;
+    this.prefix = columns.map((column) => {
+      const row = new Float64Array(data.buckets + 1);
+      for (let b = 0; b < data.buckets; b++) row[b + 1] = row[b]! + column[b]!;
+      return row;
+    });
+    this.freeAt = classes.indexOf('free');
   }
 
   /** Whether [a, b) lies inside and buckets are no coarser than `per` chunks. */

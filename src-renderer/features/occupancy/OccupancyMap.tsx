@@ -12,12 +12,17 @@ import { RangeCamera } from '../../viz/range-camera.ts';
 import { FreshExceptionsLayer, type MapOverlay } from '../live/FreshExceptionsLayer.tsx';
 import { OccupancyTip } from './OccupancyTip.tsx';
 
+/** A camera at rest this long asks for detail (a drag or a burst of wheel notches asks once, at its end). */
+const SETTLE_MS = 120;
+/** While the camera moves, the range label is rewritten at most this often. */
+const LABEL_MS = 250;
+
 /**
  * The COW as a zoomable map of chunk buckets. The camera and the painter run outside React: every
  * camera move repaints on the next frame from data kept in the renderer (the store's whole-device
  * summary, or a finer window of detail around the view), so a drag or a wheel notch never waits for
  * the host. Where the summary is too coarse for the view, detail for a window three views wide is
- * asked for (latest wins) and painted when it arrives. React renders only the frame, the tooltip
+ * asked for once the camera rests (latest wins) and painted when it arrives. React renders only the frame, the tooltip
  * and the buttons.
  */
 export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: number; onPick?: (chunk: number) => void; focus?: number | null }) {
@@ -66,12 +71,15 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
     paintSummary(ctx, grid.current, v, data, { ...colours.current, color: classColor, highlight: highlight.current });
     // What is on screen, for tests, the benchmark and people reading the DOM.
     frames.current++;
-    el.dataset.range = `${v.start}-${v.start + v.span}`;
-    el.dataset.owners = String(data.owners);
-    el.dataset.detail = String(data === summaries.current.detail);
-    el.dataset.frames = String(frames.current);
-    el.dataset.marked = [...highlight.current].join(' ');
-    el.dataset.paintMs = (performance.now() - t0).toFixed(1);
+    const tell = (key: string, value: string): void => {
+      if (el.dataset[key] !== value) el.dataset[key] = value;
+    };
+    tell('range', `${v.start}-${v.start + v.span}`);
+    tell('owners', String(data.owners));
+    tell('detail', String(data === summaries.current.detail));
+    tell('frames', String(frames.current));
+    tell('marked', [...highlight.current].join(' '));
+    tell('paintMs', (performance.now() - t0).toFixed(1));
     overlay.current?.(grid.current, v);
   }, [height]);
 
@@ -121,18 +129,31 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
     paint();
   }, [scheme, paint]);
   useEffect(() => {
+    // While the camera moves: one repaint per frame from local data, and the range label at most
+    // every LABEL_MS (its text change costs a layout). Once it rests for SETTLE_MS: the label, and
+    // detail asked for if the local data is too coarse there.
     let frame = 0;
+    let settle = 0;
+    let labelled = 0;
     const off = camera.current.onChange(() => {
-      cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => {
+      frame ||= requestAnimationFrame((now) => {
+        frame = 0;
         paint();
-        request();
-        showRange();
+        if (now - labelled >= LABEL_MS) {
+          labelled = now;
+          showRange();
+        }
       });
+      clearTimeout(settle);
+      settle = window.setTimeout(() => {
+        showRange();
+        request();
+      }, SETTLE_MS);
     });
     return () => {
       off();
       cancelAnimationFrame(frame);
+      clearTimeout(settle);
     };
   }, [paint, request]);
   useEffect(() => {
