@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserHarness, openServer, tempDir } from './app.ts';
 import { chromiumMissing } from './browser.ts';
-import { cellCentre, gridFor, viewFor } from '../src-renderer/viz/occupancy-painter.ts';
+import { cellPixel, gridFor, viewFor } from '../src-renderer/viz/occupancy-painter.ts';
 import { CHUNK_BYTES, firstDataChunk, writeMetadataStore } from './metadata-store.ts';
 
 /**
@@ -51,17 +51,14 @@ function countCalls(page: Page): Promise<void> {
 }
 const occupancyCalls = (page: Page): Promise<number> => page.evaluate(() => (window as unknown as { __calls: string[] }).__calls.filter((m) => m === 'occupancy').length);
 
-/**
- * The colour at the centre of every cell of the map (its range from the canvas), where the grid
- * function the painter uses puts them. A highlight outline stays at the cell's edges.
- */
+/** The colour of every cell of the map (its range from the canvas): the canvas holds one pixel per cell. */
 async function cellColours(page: Page): Promise<string[]> {
   const canvas = page.locator('.viz canvas');
   const [start, end] = (await canvas.getAttribute('data-range'))!.split('-').map(Number) as [number, number];
   const size = await canvas.evaluate((c: HTMLCanvasElement) => ({ width: c.clientWidth, height: c.clientHeight }));
   const grid = gridFor(size.width, size.height, end - start);
   const view = viewFor(grid, start, end - start);
-  const points = [...Array(view.cells).keys()].map((b) => cellCentre(grid, b));
+  const points = [...Array(view.cells).keys()].map((b) => cellPixel(grid, b));
   return canvas.evaluate((c: HTMLCanvasElement, points) => {
     const ctx = c.getContext('2d')!;
     return points.map((p) => ctx.getImageData(p.x, p.y, 1, 1).data.join(','));
