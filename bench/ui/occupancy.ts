@@ -2,9 +2,11 @@
 /**
  * bench:ui's occupancy rows, for any store open in the page: a wheel notch from the whole device,
  * then a 2 s drag at each zoom down to one chunk per cell, each interleaved with the page's idle
- * frame rate (rAF with nothing to do, 2 s just before), which is what the loaded machine gives.
+ * frame rate (rAF with nothing to do, 2 s just before), which is what the loaded machine gives,
+ * and with the CPU Chromium spent per repaint, which the load does not change much.
  */
 import type { Page } from 'playwright-core';
+import { chromiumCpuMs } from './cpu.ts';
 import { framesDuring, occupancyDrag, untilPainted } from './page.ts';
 
 type Report = (what: string, values: number[], unit: string, target: string, higherIsBetter?: boolean) => void;
@@ -38,9 +40,12 @@ export async function occupancyRows(page: Page, reps: number, report: Report, sa
     const idle: number[] = [];
     const paintMs: number[] = [];
     const drags: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < reps; i++) {
       idle.push((await framesDuring(page, () => page.waitForTimeout(2000))).fps);
+      const cpu0 = chromiumCpuMs();
       const d = await occupancyDrag(page, 2000);
+      cpu.push((chromiumCpuMs() - cpu0) / Math.max(1, d.fps * 2));
       drags.push(d.fps);
       paintMs.push(d.paintMs);
       await page.waitForTimeout(300);
@@ -50,5 +55,6 @@ export async function occupancyRows(page: Page, reps: number, report: Report, sa
     report(`occupancy drag, zoom ${zoom}, ${span.toLocaleString('en-US')} chunks in view (repaints/s over 2 s)`, drags, 'fps', '≥ 50 fps', true);
     report(`  reference: the page's frames/s with nothing to do, 2 s before each drag`, idle, 'fps', '', true);
     report(`  of which one repaint (paint time, median frame)`, paintMs, 'ms', '≤ 16 ms');
+    report(`  Chromium CPU per repaint (all its processes, whatever the load)`, cpu, 'ms', '');
   }
 }
