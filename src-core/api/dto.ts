@@ -165,8 +165,10 @@ export interface LiveSessionDto {
   host: string;
   /** When the table shown was read (ms since the epoch): the kernel's state at or before then. */
   asOf: number;
-  /** Exceptions at the read before this one: entries from here on are new since (none at the first read). */
+  /** Exceptions at the read before this one: entries from here on are new since (none at the first read); merging, previous - exceptions were merged since. */
   previous: number;
+  /** Opened as a snapshot-merge target's COW: the kernel merges it, so its table only shrinks. */
+  merging?: true;
 }
 
 // ---- shared store B-tree --------------------------------------------------------------------

@@ -74,6 +74,54 @@ describe('reading a live persistent COW', () => {
     }
   });
 
+  it('follows a kernel merge: sees only prefixes of the table as it was, never growing, down to empty', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-merge-'));
+    dirs.push(dir);
+    const cow = path.join(dir, 'cow.img');
+    const chunkSectors = 2;
+    const total = 3000;
+    const header = Buffer.alloc(1024);
+    header.write('SnAp', 0, 'latin1');
+    header.writeUInt32LE(1, 4);
+    header.writeUInt32LE(1, 8);
+    header.writeUInt32LE(chunkSectors, 12);
+    fs.writeFileSync(cow, Buffer.concat([header, Buffer.alloc(8 << 20)]));
+    await run('kernel-appender.mjs', [cow, String(chunkSectors), String(total)]);
+    const dev = FileDevice.open(cow);
+    try {
+      const before = new LiveTableReader(dev).read();
+      expect(before.count).toBe(total);
+      const old = Array.from(before.oldChunk.subarray(0, total));
+      // A snapshot's reader takes a shorter table for a torn read: it refuses one that stays shorter.
+      const growing = new LiveTableReader(dev);
+      growing.read();
+      await run('kernel-merger.mjs', [cow, String(chunkSectors), String(total), String(total - 100)]);
+      expect(() => growing.read()).toThrow(/kept shrinking between reads; is it still the same COW \(or is the kernel merging it\)\?/);
+
+      const reader = new LiveTableReader(dev, Date.now, { merging: true });
+      const first = reader.open();
+      expect(first.store.state.table.count).toBe(total - 100);
+      const merger = run('kernel-merger.mjs', [cow, String(chunkSectors), String(total - 100), '0']);
+      let done = false;
+      void merger.then(() => (done = true));
+      const counts: number[] = [];
+      while (!done) {
+        const r = reader.open();
+        const { table } = r.store.state;
+        expect(r.previous).toBeGreaterThanOrEqual(table.count);
+        counts.push(table.count);
+        expect(Array.from(table.oldChunk.subarray(0, table.count))).toEqual(old.slice(0, table.count));
+        await new Promise((r) => setImmediate(r));
+      }
+      await merger;
+      expect(reader.read().count).toBe(0);
+      for (let i = 1; i < counts.length; i++) expect(counts[i]!).toBeLessThanOrEqual(counts[i - 1]!);
+      expect(counts.length).toBeGreaterThan(1);
+    } finally {
+      dev.close();
+    }
+  });
+
   it('refuses what is not a persistent COW, naming it', () => {
     const f = new Fixture('p-basic-c8');
     const img = f.image('origin');
@@ -81,3 +129,11 @@ describe('reading a live persistent COW', () => {
     expect(() => new LiveTableReader(dev).read()).toThrow(/origin.img: bad magic 0x[0-9a-f]{8} at offset 0/);
   });
 });
+
+/** Runs one of the kernel stand-ins next to this file in another process. */
+function run(script: string, args: string[]): Promise<void> {
+  const child = spawn(process.execPath, [path.join(import.meta.dirname, script), ...args]);
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} exited ${code}`))));
+  });
+}
