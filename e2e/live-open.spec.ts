@@ -6,6 +6,7 @@ import { browserHarness, openServer, tempDir } from './app.ts';
 import { chromiumMissing } from './browser.ts';
 
 const APPENDER = path.resolve(import.meta.dirname, '../tests/core/live/kernel-appender.mjs');
+const MERGER = path.resolve(import.meta.dirname, '../tests/core/live/kernel-merger.mjs');
 const CHUNK_SECTORS = 8;
 
 /** Why this spec cannot run here, or null: Chromium, and root with losetup for the loop device. */
@@ -40,6 +41,28 @@ function append(cow: string, from: number, to: number): Promise<void> {
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`appender exited ${code}`))));
   });
 }
+
+/** Merges the newest exceptions down to `left` as the kernel's snapshot-merge does (kernel-merger.mjs). */
+function merge(cow: string, now: number, left: number): void {
+  execFileSync(process.execPath, [MERGER, cow, String(CHUNK_SECTORS), String(now), String(left)]);
+}
+
+/**
+ * A `dmsetup` that reports one snapshot-merge target over two loop devices, in the kernel's words,
+ * where this machine has no device-mapper (the real merge is the qemu suite's, tests/live). The
+ * directory to put first on the server's PATH.
+ */
+function mergeTarget(dir: string, name: string, origin: string, cow: string): string {
+  const bin = path.join(dir, 'bin');
+  fs.mkdirSync(bin);
+  const majMin = (dev: string): string => fs.readFileSync(`/sys/class/block/${path.basename(dev)}/dev`, 'utf8').trim();
+  const table = `${name}: 0 8192 snapshot-merge ${majMin(origin)} ${majMin(cow)} P ${CHUNK_SECTORS}`;
+  const status = `${name}: 0 8192 snapshot-merge 416/8192 16`;
+  fs.writeFileSync(path.join(bin, 'dmsetup'), `#!/bin/sh\ncase "$1" in\n  table) echo '${table}' ;;\n  status) echo '${status}' ;;\nesac\n`, { mode: 0o755 });
+  return bin;
+}
+
+const losetup = (file: string): string => execFileSync('losetup', ['-f', '--show', file], { encoding: 'utf8' }).trim();
 
 /**
  * A live COW in the browser where this machine has no device-mapper: a loop device holding a
@@ -124,6 +147,44 @@ function append(cow: string, from: number, to: number): Promise<void> {
     const reference = path.join(dir, 'reference.img');
     emptyCow(reference);
     await append(reference, 0, 100);
+    expect(Buffer.compare(fs.readFileSync(cow), fs.readFileSync(reference))).toBe(0);
+  });
+
+  it('opens a merging snapshot (snapshot-merge) from its row: each read shows the table the kernel has left, never written', async () => {
+    const dir = tempDir('live-merge');
+    const cow = path.join(dir, 'cow.img');
+    emptyCow(cow);
+    await append(cow, 0, 100);
+    const origin = path.join(dir, 'origin.img');
+    fs.writeFileSync(origin, Buffer.alloc(4 << 20));
+    const loops = [losetup(origin), losetup(cow)] as const;
+    try {
+      const bin = mergeTarget(dir, 'vg-snap', ...loops);
+      const app = await harness.open((browser) => openServer(browser, [], dir, { PATH: `${bin}:${process.env['PATH']}` }));
+      const p = app.page;
+      await app.view('Live snapshots');
+      const row = p.getByRole('table', { name: 'Live snapshots' }).getByRole('row').filter({ hasText: 'vg-snap' });
+      await expect.poll(() => row.textContent(), { timeout: 30_000 }).toMatch(/merging/);
+      await row.getByRole('button', { name: 'Open vg-snap on this host live' }).click();
+      await p.getByRole('heading', { name: 'Overview' }).waitFor();
+      const bar = p.getByRole('region', { name: 'Live COW' });
+      await expect.poll(() => bar.textContent()).toMatch(/the kernel merges it/);
+      expect(await p.getByRole('button', { name: /Open for writing/ }).count()).toBe(0);
+
+      await bar.getByLabel('Refresh every (seconds)').selectOption('60'); // the click's read is the one after the merge
+      merge(cow, 100, 40);
+      await bar.getByRole('button', { name: 'Refresh now' }).click();
+      await expect.poll(() => p.getByTestId('live-merged').getAttribute('data-value'), { timeout: 30_000 }).toBe('60');
+      await app.view('Exception table');
+      await expect.poll(() => p.getByTestId('exception-count').getAttribute('data-value')).toBe('40');
+      await app.shot('18-live-open-merging');
+    } finally {
+      for (const loop of loops) execFileSync('losetup', ['-d', loop]);
+    }
+    const reference = path.join(dir, 'reference.img');
+    emptyCow(reference);
+    await append(reference, 0, 100);
+    merge(reference, 100, 40);
     expect(Buffer.compare(fs.readFileSync(cow), fs.readFileSync(reference))).toBe(0);
   });
 });

@@ -161,7 +161,7 @@ export interface SessionDto {
 }
 
 export interface LiveSessionDto {
-  /** 'this host' or the [user@]host it was read from. */
+  /** THIS_HOST or the [user@]host it was read from. */
   host: string;
   /** When the table shown was read (ms since the epoch): the kernel's state at or before then. */
   asOf: number;
@@ -463,8 +463,11 @@ export interface LiveSnapshotDto {
   alert: 'warn' | 'invalid' | 'merge-finished' | null;
 }
 
+/** How the API names the machine it runs on, where another host is the [user@]host ssh reaches. */
+export const THIS_HOST = 'this host';
+
 export interface LiveHostDto {
-  /** 'this host', or [user@]host reached through ssh. */
+  /** THIS_HOST, or [user@]host reached through ssh. */
   host: string;
   state: 'ok' | 'unavailable';
   /** Why it is unavailable (no device-mapper, needs root, ssh failed), in the tools' words. */

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { LiveSnapshotDto } from '../../../src-core/api/contract.ts';
+import { THIS_HOST, type LiveSnapshotDto } from '../../../src-core/api/contract.ts';
 import { duration } from '../../../src-core/api/duration.ts';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
@@ -112,8 +112,8 @@ export function LiveView() {
                     <td>{snap.secondsToOverflow === null ? '—' : duration(snap.secondsToOverflow)}</td>
                     <td className="mono muted">{snap.cowPath ?? '?'}</td>
                     <td>
-                      {snap.kind === 'snapshot' && snap.cowPath && (
-                        <button type="button" className="btn btn-sm" disabled={opening !== null} aria-label={`Open ${snap.name} on ${host} live`} onClick={() => void openLive(snap.cowPath!, host)}>
+                      {snap.kind !== 'snapshot-origin' && snap.cowPath && (
+                        <button type="button" className="btn btn-sm" disabled={opening !== null} aria-label={`Open ${snap.name} on ${host} live`} onClick={() => void openLive(snap.cowPath!, host, snap.kind === 'snapshot-merge')}>
                           Open
                         </button>
                       )}
@@ -131,7 +131,7 @@ export function LiveView() {
           aria-label="Open a COW live"
           onSubmit={(e) => {
             e.preventDefault();
-            if (cowPath.trim()) void openLive(cowPath.trim(), 'this host');
+            if (cowPath.trim()) void openLive(cowPath.trim(), THIS_HOST);
           }}
         >
           <label htmlFor="live-cow-path">A persistent COW on this host that the kernel is writing (read-only, read again on a timer)</label>

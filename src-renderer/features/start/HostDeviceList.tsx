@@ -1,10 +1,9 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { THIS_HOST } from '../../../src-core/api/contract.ts';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
 import { DeviceHead, DeviceRow } from './DeviceList.tsx';
-
-const THIS_HOST = 'this host';
 
 /** Every host added in the Live view, each with its block devices and stores, or why it is out of reach. */
 export function HostDeviceLists() {
