@@ -4,10 +4,21 @@ import { THIS_HOST, type LiveSnapshotDto } from '../../../src-core/api/contract.
 import { duration } from '../../../src-core/api/duration.ts';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
+import { DataTable, type Column } from '../../ui/DataTable.tsx';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { fleetRows } from './urgency.ts';
 
 const POLL_MS = 2000;
+const FLEET_COLUMNS: readonly Column[] = [
+  { label: 'Host' },
+  { label: 'Snapshot' },
+  { label: 'State' },
+  { label: 'Snap%' },
+  { label: 'Fill rate' },
+  { label: 'Overflow in' },
+  { label: 'COW' },
+  { label: 'Open', hidden: true },
+];
 const HOST_PATTERN = '[A-Za-z0-9_.@:\\[\\]\\-]+';
 
 /** The fleet: every live dm snapshot on this machine and the added hosts, most urgent first (ADR 0008). */
@@ -82,47 +93,27 @@ export function LiveView() {
       <Card title="Snapshots, most urgent first" labelledBy="live-fleet-title">
         {!live ? (
           <p className="empty">Asking device-mapper…</p>
-        ) : rows.length === 0 ? (
-          <p className="empty">No live snapshots on the hosts that answered.</p>
         ) : (
-          <div className="table-wrap">
-            <table className="table" aria-label="Live snapshots">
-              <thead>
-                <tr>
-                  <th scope="col">Host</th>
-                  <th scope="col">Snapshot</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Snap%</th>
-                  <th scope="col">Fill rate</th>
-                  <th scope="col">Overflow in</th>
-                  <th scope="col">COW</th>
-                  <th scope="col">
-                    <span className="sr-only">Open</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map(({ host, snap }) => (
-                  <tr key={`${host}/${snap.name}`} data-alert={snap.alert ?? undefined}>
-                    <td>{host}</td>
-                    <td className="mono">{snap.lvm ? `${snap.lvm.vg}/${snap.lvm.lv}` : snap.name}</td>
-                    <td>{stateText(snap)}</td>
-                    <td>{snap.percent === null ? '—' : <Meter percent={snap.percent} />}</td>
-                    <td>{snap.chunksPerMinute === null ? '—' : `${snap.chunksPerMinute.toFixed(1)} chunks/min`}</td>
-                    <td>{snap.secondsToOverflow === null ? '—' : duration(snap.secondsToOverflow)}</td>
-                    <td className="mono muted">{snap.cowPath ?? '?'}</td>
-                    <td>
-                      {snap.kind !== 'snapshot-origin' && snap.cowPath && (
-                        <button type="button" className="btn btn-sm" disabled={opening !== null} aria-label={`Open ${snap.name} on ${host} live`} onClick={() => void openLive(snap.cowPath!, host, snap.kind === 'snapshot-merge')}>
-                          Open
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={FLEET_COLUMNS} label="Live snapshots" empty={rows.length === 0 && 'No live snapshots on the hosts that answered.'}>
+            {rows.map(({ host, snap }) => (
+              <tr key={`${host}/${snap.name}`} data-alert={snap.alert ?? undefined}>
+                <td>{host}</td>
+                <td className="mono">{snap.lvm ? `${snap.lvm.vg}/${snap.lvm.lv}` : snap.name}</td>
+                <td>{stateText(snap)}</td>
+                <td>{snap.percent === null ? '—' : <Meter percent={snap.percent} />}</td>
+                <td>{snap.chunksPerMinute === null ? '—' : `${snap.chunksPerMinute.toFixed(1)} chunks/min`}</td>
+                <td>{snap.secondsToOverflow === null ? '—' : duration(snap.secondsToOverflow)}</td>
+                <td className="mono muted">{snap.cowPath ?? '?'}</td>
+                <td>
+                  {snap.kind !== 'snapshot-origin' && snap.cowPath && (
+                    <button type="button" className="btn btn-sm" disabled={opening !== null} aria-label={`Open ${snap.name} on ${host} live`} onClick={() => void openLive(snap.cowPath!, host, snap.kind === 'snapshot-merge')}>
+                      Open
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </Card>
       <Card title="Open a COW live" labelledBy="live-open-title">

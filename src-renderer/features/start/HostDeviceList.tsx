@@ -3,7 +3,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { THIS_HOST } from '../../../src-core/api/contract.ts';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
-import { DeviceHead, DeviceRow } from './DeviceList.tsx';
+import { DataTable } from '../../ui/DataTable.tsx';
+import { DEVICE_COLUMNS, DeviceRow } from './DeviceList.tsx';
 
 /** Every host added in the Live view, each with its block devices and stores, or why it is out of reach. */
 export function HostDeviceLists() {
@@ -60,23 +61,11 @@ function HostDeviceList({ host }: { host: string }) {
           {listing.message}
         </div>
       ) : (
-        <div className="table-wrap">
-          <table className="data" aria-labelledby={id}>
-            <DeviceHead />
-            <tbody>
-              {(listing?.devices ?? []).map((d) => (
-                <DeviceRow key={d.path} d={d} disabled={opening} onOpen={() => void openLive(d.path, host)} />
-              ))}
-              {listing?.state === 'reachable' && listing.devices.length === 0 && (
-                <tr>
-                  <td colSpan={6} className="empty">
-                    No block devices on {host}.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={DEVICE_COLUMNS} labelledBy={id} empty={listing?.state === 'reachable' && listing.devices.length === 0 && `No block devices on ${host}.`}>
+          {(listing?.devices ?? []).map((d) => (
+            <DeviceRow key={d.path} d={d} disabled={opening} onOpen={() => void openLive(d.path, host)} />
+          ))}
+        </DataTable>
       )}
     </Card>
   );
