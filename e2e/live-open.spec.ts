@@ -1,51 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { browserHarness, openServer, tempDir } from './app.ts';
 import { chromiumMissing } from './browser.ts';
+import { append, CHUNK_SECTORS, detach, emptyCow, losetup, loopMissing, merge } from './live-cow.ts';
 
-const APPENDER = path.resolve(import.meta.dirname, '../tests/core/live/kernel-appender.mjs');
-const MERGER = path.resolve(import.meta.dirname, '../tests/core/live/kernel-merger.mjs');
-const CHUNK_SECTORS = 8;
-
-/** Why this spec cannot run here, or null: Chromium, and root with losetup for the loop device. */
-function missing(): string | null {
-  const browser = chromiumMissing();
-  if (browser) return browser;
-  if (process.getuid?.() !== 0) return 'needs root for a loop device (losetup)';
-  try {
-    execFileSync('losetup', ['--version'], { stdio: 'ignore' });
-    return null;
-  } catch {
-    return 'losetup is not installed';
-  }
-}
-const why = missing();
-
-/** An empty persistent COW as the kernel formats it: the header chunk, then a zeroed first area. */
-function emptyCow(file: string): void {
-  const cow = Buffer.alloc(4 << 20);
-  cow.write('SnAp', 0, 'latin1');
-  cow.writeUInt32LE(1, 4); // valid
-  cow.writeUInt32LE(1, 8); // version
-  cow.writeUInt32LE(CHUNK_SECTORS, 12);
-  fs.writeFileSync(file, cow);
-}
-
-/** Appends exceptions [from, to) from another process, as the kernel does (kernel-appender.mjs). */
-function append(cow: string, from: number, to: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [APPENDER, cow, String(CHUNK_SECTORS), String(to), String(from)], { stdio: 'ignore' });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`appender exited ${code}`))));
-  });
-}
-
-/** Merges the newest exceptions down to `left` as the kernel's snapshot-merge does (kernel-merger.mjs). */
-function merge(cow: string, now: number, left: number): void {
-  execFileSync(process.execPath, [MERGER, cow, String(CHUNK_SECTORS), String(now), String(left)]);
-}
+const why = chromiumMissing() ?? loopMissing();
 
 /**
  * A `dmsetup` that reports one snapshot-merge target over two loop devices, in the kernel's words,
@@ -62,8 +22,6 @@ function mergeTarget(dir: string, name: string, origin: string, cow: string): st
   return bin;
 }
 
-const losetup = (file: string): string => execFileSync('losetup', ['-f', '--show', file], { encoding: 'utf8' }).trim();
-
 /**
  * A live COW in the browser where this machine has no device-mapper: a loop device holding a
  * persistent COW that another process appends to as the kernel would. Opened from the Live view,
@@ -78,7 +36,7 @@ const losetup = (file: string): string => execFileSync('losetup', ['-f', '--show
     const cow = path.join(dir, 'cow.img');
     emptyCow(cow);
     await append(cow, 0, 30);
-    const loop = execFileSync('losetup', ['-f', '--show', cow], { encoding: 'utf8' }).trim();
+    const loop = losetup(cow);
     try {
       const app = await harness.open((browser) => openServer(browser, [], dir));
       const p = app.page;
@@ -141,7 +99,7 @@ const losetup = (file: string): string => execFileSync('losetup', ['-f', '--show
       await expect.poll(() => p.getByTestId('exception-count').getAttribute('data-value')).toBe('100');
       await app.view('Overview');
     } finally {
-      execFileSync('losetup', ['-d', loop]);
+      detach(loop);
     }
     // Never written: the COW holds exactly what its writer wrote.
     const reference = path.join(dir, 'reference.img');
@@ -179,7 +137,7 @@ const losetup = (file: string): string => execFileSync('losetup', ['-f', '--show
       await expect.poll(() => p.getByTestId('exception-count').getAttribute('data-value')).toBe('40');
       await app.shot('18-live-open-merging');
     } finally {
-      for (const loop of loops) execFileSync('losetup', ['-d', loop]);
+      for (const loop of loops) detach(loop);
     }
     const reference = path.join(dir, 'reference.img');
     emptyCow(reference);

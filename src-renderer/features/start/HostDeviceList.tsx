@@ -11,6 +11,11 @@ export function HostDeviceLists() {
   // Added in this browser, or by `serve --host` (they come back in the Live view's last poll).
   const hosts = useApp(useShallow((s) => [...new Set([...s.liveHosts, ...(s.live?.hosts.map((h) => h.host).filter((h) => h !== THIS_HOST) ?? [])])]));
   const navigate = useApp((s) => s.navigate);
+  const { polled, pollLive } = useApp(useShallow((s) => ({ polled: s.live !== null, pollLive: s.pollLive })));
+  // `serve --host` hosts are known from a live poll: ask for one when the Live view has not yet.
+  useEffect(() => {
+    if (!polled) void pollLive();
+  }, [polled, pollLive]);
   if (hosts.length === 0)
     return (
       <p className="muted">
