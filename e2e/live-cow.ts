@@ -6,6 +6,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { expect } from 'vitest';
+import type { Session } from './app.ts';
 
 const APPENDER = path.resolve(import.meta.dirname, '../tests/core/live/kernel-appender.mjs');
 const MERGER = path.resolve(import.meta.dirname, '../tests/core/live/kernel-merger.mjs');
@@ -53,4 +55,27 @@ export function losetup(file: string): string {
 
 export function detach(loop: string): void {
   execFileSync('losetup', ['-d', loop]);
+}
+
+/** What a COW holds when its writer alone wrote it: `appended` exceptions, then merged down to `left` (built in `dir`). */
+export async function writerOnly(dir: string, appended: number, left = appended): Promise<Buffer> {
+  const file = path.join(dir, 'reference.img');
+  emptyCow(file);
+  await append(file, 0, appended);
+  if (left < appended) merge(file, appended, left);
+  return fs.readFileSync(file);
+}
+
+/**
+ * On an open live COW: a slow timer (so the read is the click's), `change` done to the COW, Refresh
+ * now; then the bar's `counter` (live-fresh or live-merged) says `by` and the Exception table counts `count`.
+ */
+export async function refreshAfter(app: Session, change: () => unknown, counter: 'live-fresh' | 'live-merged', by: number, count: number): Promise<void> {
+  const bar = app.page.getByRole('region', { name: 'Live COW' });
+  await bar.getByLabel('Refresh every (seconds)').selectOption('60');
+  await change();
+  await bar.getByRole('button', { name: 'Refresh now' }).click();
+  await expect.poll(() => app.page.getByTestId(counter).getAttribute('data-value'), { timeout: 30_000 }).toBe(String(by));
+  await app.view('Exception table');
+  await expect.poll(() => app.page.getByTestId('exception-count').getAttribute('data-value')).toBe(String(count));
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { browserHarness, openServer, tempDir } from './app.ts';
 import { chromiumMissing } from './browser.ts';
-import { append, CHUNK_SECTORS, detach, emptyCow, losetup, loopMissing, merge } from './live-cow.ts';
+import { append, CHUNK_SECTORS, detach, emptyCow, losetup, loopMissing, merge, refreshAfter, writerOnly } from './live-cow.ts';
 
 const why = chromiumMissing() ?? loopMissing();
 
@@ -102,10 +102,7 @@ function mergeTarget(dir: string, name: string, origin: string, cow: string): st
       detach(loop);
     }
     // Never written: the COW holds exactly what its writer wrote.
-    const reference = path.join(dir, 'reference.img');
-    emptyCow(reference);
-    await append(reference, 0, 100);
-    expect(Buffer.compare(fs.readFileSync(cow), fs.readFileSync(reference))).toBe(0);
+    expect(Buffer.compare(fs.readFileSync(cow), await writerOnly(dir, 100))).toBe(0);
   });
 
   it('opens a merging snapshot (snapshot-merge) from its row: each read shows the table the kernel has left, never written', async () => {
@@ -129,20 +126,11 @@ function mergeTarget(dir: string, name: string, origin: string, cow: string): st
       await expect.poll(() => bar.textContent()).toMatch(/the kernel merges it/);
       expect(await p.getByRole('button', { name: /Open for writing/ }).count()).toBe(0);
 
-      await bar.getByLabel('Refresh every (seconds)').selectOption('60'); // the click's read is the one after the merge
-      merge(cow, 100, 40);
-      await bar.getByRole('button', { name: 'Refresh now' }).click();
-      await expect.poll(() => p.getByTestId('live-merged').getAttribute('data-value'), { timeout: 30_000 }).toBe('60');
-      await app.view('Exception table');
-      await expect.poll(() => p.getByTestId('exception-count').getAttribute('data-value')).toBe('40');
+      await refreshAfter(app, () => merge(cow, 100, 40), 'live-merged', 60, 40);
       await app.shot('18-live-open-merging');
     } finally {
       for (const loop of loops) detach(loop);
     }
-    const reference = path.join(dir, 'reference.img');
-    emptyCow(reference);
-    await append(reference, 0, 100);
-    merge(reference, 100, 40);
-    expect(Buffer.compare(fs.readFileSync(cow), fs.readFileSync(reference))).toBe(0);
+    expect(Buffer.compare(fs.readFileSync(cow), await writerOnly(dir, 100, 40))).toBe(0);
   });
 });
