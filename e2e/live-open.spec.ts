@@ -120,6 +120,7 @@ function mergeTarget(dir: string, name: string, origin: string, cow: string): st
       await app.view('Live snapshots');
       const row = p.getByRole('table', { name: 'Live snapshots' }).getByRole('row').filter({ hasText: 'vg-snap' });
       await expect.poll(() => row.textContent(), { timeout: 30_000 }).toMatch(/merging/);
+      await app.shot('18-live-merging-row');
       await row.getByRole('button', { name: 'Open vg-snap on this host live' }).click();
       await p.getByRole('heading', { name: 'Overview' }).waitFor();
       const bar = p.getByRole('region', { name: 'Live COW' });

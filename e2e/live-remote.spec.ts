@@ -54,6 +54,8 @@ function sshConfig(dir: string, port: number, key: string): string {
       await section.getByRole('status', { name: `${HOST}: reachable` }).waitFor({ timeout: 30_000 });
       const row = section.getByRole('row').filter({ hasText: loop });
       expect(await row.textContent()).toMatch(/persistent/);
+      await row.scrollIntoViewIfNeeded();
+      await app.shot('18-start-remote-host');
       await row.getByRole('button', { name: `Open ${HOST}:${loop}` }).click();
       await p.getByRole('heading', { name: 'Overview' }).waitFor({ timeout: 30_000 });
       const bar = p.getByRole('region', { name: 'Live COW' });

@@ -6,6 +6,7 @@ import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
 import { DataTable, type Column } from '../../ui/DataTable.tsx';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
+import { timeOfDay } from './fresh-cells.ts';
 import { fleetRows } from './urgency.ts';
 
 const POLL_MS = 2000;
@@ -69,7 +70,7 @@ export function LiveView() {
                 {h.state === 'ok' ? `${h.snapshots.length} targets` : 'unavailable'}
               </span>
               <span className="muted mono" style={{ fontSize: 12, overflowWrap: 'anywhere' }}>
-                {h.message ?? `as of ${new Date(h.asOf).toLocaleTimeString()}`}
+                {h.message ?? `as of ${timeOfDay(h.asOf)}`}
               </span>
               {hosts.includes(h.host) ? (
                 <button type="button" className="btn btn-sm" aria-label={`Remove host ${h.host}`} onClick={() => removeLiveHost(h.host)}>
