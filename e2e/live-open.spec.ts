@@ -26,7 +26,8 @@ function mergeTarget(dir: string, name: string, origin: string, cow: string): st
  * A live COW in the browser where this machine has no device-mapper: a loop device holding a
  * persistent COW that another process appends to as the kernel would. Opened from the Live view,
  * it refreshes on the timer chosen there, says as of when, highlights the new exceptions on the
- * occupancy map (fading), and is never written.
+ * occupancy map (fading), and is never written. A merging one (a snapshot-merge target, which
+ * another process merges from as the kernel would) opens from its row and shows what is left.
  */
 (why ? describe.skip : describe)(why ? `live open e2e skipped: ${why}` : 'a live COW opened in Chromium', () => {
   const harness = browserHarness();
