@@ -23,8 +23,8 @@ const LABEL_MS = 250;
  * camera move repaints on the next frame from data kept in the renderer (the store's whole-device
  * summary, or a finer window of detail around the view), so a drag or a wheel notch never waits for
  * the host. Where the summary is too coarse for the view, detail for a window three views wide is
- * asked for once the camera rests (latest wins) and painted when it arrives. React renders only the frame, the tooltip
- * and the buttons.
+ * asked for once the camera rests (latest wins) and painted when it arrives. React renders only
+ * the frame, the tooltip and the buttons.
  */
 export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: number; onPick?: (chunk: number) => void; focus?: number | null }) {
   const store = useAppStore();
@@ -37,7 +37,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
   // Width 0 until the element is measured: no request goes out for a guessed size.
   const grid = useRef<OccupancyGrid>(gridFor(0, height, total));
   const [tip, setTip] = useState<{ s: BucketSummary; x: number; y: number } | null>(null);
-  /** The range label, written with each frame (not React state: a drag must not re-render). */
+  /** The range label, written by the camera's listener (not React state: a drag must not re-render). */
   const rangeLabel = useRef<HTMLSpanElement>(null);
   /** Colours of free cells and of the background, read from CSS once per scheme (not per frame: getComputedStyle forces a style pass). */
   const colours = useRef<{ free: string; empty: string } | null>(null);
