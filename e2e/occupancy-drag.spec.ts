@@ -128,6 +128,10 @@ async function showChunk(page: Page, chunk: number): Promise<void> {
     const [start, end] = (await canvas.getAttribute('data-range'))!.split('-').map(Number) as [number, number];
     expect(end - start).toBe(narrow[1] - narrow[0]);
     expect(start).toBeGreaterThan(narrow[0] + (end - start));
+    // One canvas pixel per cell, scaled up by CSS: what a frame uploads does not grow with the screen.
+    const backing = await canvas.evaluate((c: HTMLCanvasElement) => ({ width: c.width, height: c.height, cssWidth: c.clientWidth, cssHeight: c.clientHeight }));
+    const cells = gridFor(backing.cssWidth, backing.cssHeight, end - start);
+    expect([backing.width, backing.height]).toEqual([cells.cols, cells.rows]);
     const dragged = await cellColours(page);
     expect(new Set(dragged).size).toBeGreaterThan(2); // snapshots' colours, not one blank
 
