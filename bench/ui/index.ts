@@ -5,7 +5,7 @@
  * (10M of each with SNAPSCOPE_BENCH_10M=1: slow on a loaded 2-core machine), performs each
  * interaction 5 times and prints median and worst, with the date, load average and peak memory
  * of each server. SNAPSCOPE_BENCH_ONLY=shared|persistent|64 runs one kind; SNAPSCOPE_BENCH_ROWS=occupancy
- * only the open and occupancy rows. Needs Chromium at /usr/bin/chromium and the built UI (npm run build:ui).
+ * only the open and occupancy rows; SNAPSCOPE_BENCH_TRACE=dir writes a Chromium trace of one more drag per zoom. Needs Chromium at /usr/bin/chromium and the built UI (npm run build:ui).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -86,7 +86,7 @@ async function sharedBench(browser: Browser, dir: string, size: number): Promise
     const page = await newPage(browser, server.url);
     await openRow(label, page, server, store, size);
 
-    await occupancyRows(page, REPS, (...row) => report(label, ...row), () => server.sample());
+    await occupancyRows(page, label, REPS, (...row) => report(label, ...row), () => server.sample());
     if (OCCUPANCY_ONLY) return;
 
     // B-tree: open the first level-2 node and show all its leaves, then Fit and pan.
@@ -156,7 +156,7 @@ async function persistentBench(browser: Browser, dir: string, size: number): Pro
   try {
     const page = await newPage(browser, server.url);
     await openRow(label, page, server, store, size);
-    await occupancyRows(page, REPS, (...row) => report(label, ...row), () => server.sample());
+    await occupancyRows(page, label, REPS, (...row) => report(label, ...row), () => server.sample());
     if (OCCUPANCY_ONLY) return;
     await view(page, 'Exception table');
     await page.locator('[role="table"] [data-row="0"] [role="cell"]').first().waitFor({ timeout: 120_000 });

@@ -5,16 +5,21 @@
  * frame rate (rAF with nothing to do, 2 s just before), which is what the loaded machine gives,
  * and with the CPU Chromium spent per repaint, which the load does not change much.
  */
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumCpuMs } from './cpu.ts';
 import { framesDuring, occupancyDrag, untilPainted } from './page.ts';
+import { traced } from './trace.ts';
+
+/** A directory: one more drag per zoom is traced into it (SNAPSCOPE_BENCH_TRACE). */
+const TRACE_DIR = process.env.SNAPSCOPE_BENCH_TRACE;
 
 type Report = (what: string, values: number[], unit: string, target: string, higherIsBetter?: boolean) => void;
 
 /** Zoom-ins (×2 each) from the whole device, then the narrowest view (`Infinity`: + until the range stops narrowing). */
 const ZOOMS = [1, 4, 7, 10, Infinity];
 
-export async function occupancyRows(page: Page, reps: number, report: Report, sample: () => void): Promise<void> {
+export async function occupancyRows(page: Page, store: string, reps: number, report: Report, sample: () => void): Promise<void> {
   await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: /^Occupancy/ }).click();
   const canvas = page.locator('.viz canvas');
   await page.locator('.viz canvas[data-owners="true"]').waitFor({ timeout: 120_000 });
@@ -50,6 +55,7 @@ export async function occupancyRows(page: Page, reps: number, report: Report, sa
       paintMs.push(d.paintMs);
       await page.waitForTimeout(300);
     }
+    if (TRACE_DIR) await traced(page, path.join(TRACE_DIR, `occupancy-drag ${store} x${2 ** z}.json`), () => occupancyDrag(page, 2000));
     sample();
     const zoom = zoomIns === Infinity ? `narrowest, ×${2 ** z}` : `×${2 ** z}`;
     report(`occupancy drag, zoom ${zoom}, ${span.toLocaleString('en-US')} chunks in view (repaints/s over 2 s)`, drags, 'fps', '≥ 50 fps', true);
