@@ -82,4 +82,51 @@ describe('a damaged store', () => {
     expect(cli('read', fixed, '--origin', f.origin, '-s', slot, '--chunk', '1500', '--out', f.out, '--forensic').code).toBe(0);
     expect(cliJson('snapshot', 'list', fixed).value.snapshots.find((s: { slot: number }) => s.slot === Number(slot)).lost).toBe(marked[0].lost);
   });
+
+  it('info and snapshot list mark every snapshot of a tree they cannot walk, never a count of 0', () => {
+    const dir = tempDir();
+    expect(cli('demo', dir).code).toBe(0);
+    const cow = path.join(dir, 'shared.cow');
+    // The demo's root pointer (root_tree_chunk, offset 20) flipped: no leaf can be reached (issue 13).
+    const fd = fs.openSync(cow, 'r+');
+    fs.writeSync(fd, Buffer.from([0x99]), 0, 1, 20);
+    fs.closeSync(fd);
+
+    const names = ['base', 'nightly', 'before-upgrade', 'after-upgrade'];
+    const rowsOf = (lines: string[]) => lines.filter((l) => names.some((n) => new RegExp(`^\\s*\\d+\\s+${n}\\s`).test(l)));
+    for (const args of [['info', cow], ['snapshot', 'list', cow]]) {
+      const r = cli(...args);
+      expect(r.code).toBe(0);
+      const lines = r.stdout.split('\n');
+      const header = lines.find((l) => /\bslot\s+name\b/.test(l))!;
+      expect(header).toMatch(/exceptions\s+unique\s+shared\s+mark$/);
+      const rows = rowsOf(lines);
+      expect(rows).toHaveLength(4);
+      for (const row of rows) {
+        // The counts are unknown, not zero, and each row says why.
+        expect(row).toMatch(/Z\s+\?\s+\?\s+\?\s+damaged$/);
+      }
+      expect(lines.some((l) => /^\s*\? damaged: .*run snapscope check/.test(l))).toBe(true);
+    }
+    // info's own count is no 0 either.
+    expect(cli('info', cow).stdout).toMatch(/^ {2}exceptions {4}\? \(0 proven; metadata damaged\)$/m);
+    // JSON is unchanged: the proven counts and `damaged: true`.
+    const json = cliJson('snapshot', 'list', cow).value;
+    expect(json.snapshots.map((s: { exceptions: number; damaged: boolean }) => [s.exceptions, s.damaged])).toEqual(names.map(() => [0, true]));
+  });
+
+  it('a snapshot a repair could not wholly recover says how many chunks it lost', () => {
+    const dir = tempDir();
+    const f = damagedStore(dir);
+    const fixed = path.join(dir, 'fixed');
+    const marked = cliJson('repair', f.cow, '--out', fixed).value.snapshots.filter((s: { damaged: boolean }) => s.damaged);
+    expect(marked.length).toBeGreaterThan(0);
+    const lines = cli('snapshot', 'list', fixed).stdout.split('\n');
+    expect(lines[0]).toMatch(/shared\s+mark$/);
+    for (const m of marked) {
+      const row = lines.find((l) => new RegExp(`^${m.slot}\\s+s${m.slot}\\s`).test(l))!;
+      expect(row).toMatch(new RegExp(`\\s${m.lost} chunks? lost$`));
+    }
+    expect(lines.some((l) => /^chunks lost: .*--forensic/.test(l))).toBe(true);
+  });
 });
