@@ -115,6 +115,24 @@ describe('a damaged store', () => {
     expect(json.snapshots.map((s: { exceptions: number; damaged: boolean }) => [s.exceptions, s.damaged])).toEqual(names.map(() => [0, true]));
   });
 
+  it('a persistent COW with a damaged table is marked the same way', () => {
+    const dir = tempDir();
+    const [cow, origin] = [path.join(dir, 'p.cow'), path.join(dir, 'origin.img')];
+    fs.writeFileSync(origin, Buffer.alloc(1 << 20));
+    expect(cli('format', cow, '--kind', 'persistent', '--size', '1M', '--chunk-size', '4k').code).toBe(0);
+    for (const chunk of [5, 6, 7]) expect(cli('write', cow, '--origin', origin, '-s', 'origin', '--chunk', chunk, '--fill', chunk).code).toBe(0);
+    // Entry 1 of the first area (chunk 1): its new_chunk past the end of the COW.
+    const fd = fs.openSync(cow, 'r+');
+    const bad = Buffer.alloc(8);
+    bad.writeBigUInt64LE(1n << 40n);
+    fs.writeSync(fd, bad, 0, 8, 4096 + 16 + 8);
+    fs.closeSync(fd);
+    const lines = cli('snapshot', 'list', cow).stdout.split('\n');
+    expect(lines[0]).toMatch(/shared\s+mark$/);
+    expect(lines[1]).toMatch(/^0\s+snap\s.*\s\?\s+\?\s+\?\s+damaged$/);
+    expect(cli('info', cow).stdout).toMatch(/^ {2}exceptions {4}\? \(\d+ proven; metadata damaged\)$/m);
+  });
+
   it('a snapshot a repair could not wholly recover says how many chunks it lost', () => {
     const dir = tempDir();
     const f = damagedStore(dir);
