@@ -109,7 +109,9 @@ describe('a damaged store', () => {
       expect(lines.some((l) => /^\s*\? damaged: .*run snapscope check/.test(l))).toBe(true);
     }
     // info's own count is no 0 either.
-    expect(cli('info', cow).stdout).toMatch(/^ {2}exceptions {4}\? \(0 proven; metadata damaged\)$/m);
+    const info = cli('info', cow).stdout;
+    expect(info).toMatch(/^ {2}exceptions {4}\? \(0 proven; metadata damaged\)$/m);
+    expect(info).toMatch(/^ {2}tree {10}2 levels, 0 nodes, 0 leaves readable \(metadata damaged\)$/m);
     // JSON is unchanged: the proven counts and `damaged: true`.
     const json = cliJson('snapshot', 'list', cow).value;
     expect(json.snapshots.map((s: { exceptions: number; damaged: boolean }) => [s.exceptions, s.damaged])).toEqual(names.map(() => [0, true]));

@@ -36,7 +36,7 @@ function renderInfo(i: StoreInfo): string {
     const k = i.kernelStatus;
     lines.push(`  kernel status ${k.allocatedSectors}/${k.totalSectors} ${k.metadataSectors} (allocated/total metadata, sectors)`);
   }
-  if (i.tree) lines.push(`  tree          ${i.tree.levels} levels, ${i.tree.nodes} nodes, ${i.tree.leaves} leaves`);
+  if (i.tree) lines.push(`  tree          ${i.tree.levels} levels, ${i.tree.nodes} nodes, ${i.tree.leaves} leaves${i.damage ? ' readable (metadata damaged)' : ''}`);
   if (i.merge) lines.push(`  merge         of slot ${i.merge.slot} in progress${i.merge.total !== null ? `: ${i.merge.done ?? '?'}/${i.merge.total} chunks` : ''}`);
   const width = Math.max(...Object.keys(i.header).map((k) => k.length)) + 2;
   lines.push('header:', ...Object.entries(i.header).map(([k, v]) => `  ${k.padEnd(width)}${String(v)}`));
