@@ -40,6 +40,7 @@ export interface RestoreSpec {
 
 /** Bytes of the dump read, and of data copied, per step: steps stay short, so cancel acts promptly. */
 const STEP_BYTES = 8 << 20;
+const READ_BYTES = 1 << 20;
 
 /**
  * The one restore of the CLI and the API (`src-core/ir/restore.ts` behind the access rules) as a
@@ -75,18 +76,22 @@ export function restoreTask(spec: RestoreSpec): Task<RestoreResultDto> {
     writing = null;
   };
 
+  const piece = Buffer.alloc(READ_BYTES);
   const readStep = (): void => {
     fd ??= openDump(spec.dump);
-    const buf = Buffer.alloc(Math.min(STEP_BYTES, Math.max(1, dumpBytes - read)));
-    const n = fs.readSync(fd, buf, 0, buf.length, read);
-    read += n;
-    const last = n === 0 || read >= dumpBytes;
-    reader!.write(decodeDump(utf8, name, buf.subarray(0, n), !last));
-    if (!last) return;
-    fs.closeSync(fd);
-    fd = null;
-    header = reader!.finish();
-    reader = null;
+    // Small pieces, as readDumpFile reads: an 8 MiB string per read left the heap twice as large.
+    for (const end = read + STEP_BYTES; read < end; ) {
+      const n = fs.readSync(fd, piece, 0, piece.length, read);
+      read += n;
+      const last = n === 0 || read >= dumpBytes;
+      reader!.write(decodeDump(utf8, name, piece.subarray(0, n), !last));
+      if (!last) continue;
+      fs.closeSync(fd);
+      fd = null;
+      header = reader!.finish();
+      reader = null;
+      return;
+    }
   };
 
   const open = (h: DumpHeader, p: RestoreResultDto): void => {
