@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RestoreResultDto } from '../../src-core/api/contract.ts';
 import { toErrorShape } from '../../src-core/api/errors.ts';
 import { beginRewrite } from '../../src-core/persistent/restore-intent.ts';
@@ -28,11 +28,18 @@ interface Ask {
 /** A case: its files made in `dir`, what restore is asked, and what it decides (a refusal: its error code). */
 type Case = [name: string, setUp: (dir: string) => Ask, decides: 'in-place' | 'new' | 'usage'];
 
-/** The demo store, its dump (JSON), and a persistent COW with its dump. */
+/** The demo store and its dump (JSON), made once and copied into each case's directory. */
+let demoDump = '';
+beforeAll(() => {
+  const dir = tempDir();
+  demoDump = path.join(dir, 'demo.json');
+  snapscope('dump', createDemoStore(dir).cow, '--out', demoDump);
+});
+
 function inputs(dir: string) {
   const demo = createDemoStore(dir);
   const dump = path.join(dir, 'demo.json');
-  snapscope('dump', demo.cow, '--out', dump);
+  fs.copyFileSync(demoDump, dump);
   return { cow: demo.cow, dump, file: (name: string) => path.join(dir, name) };
 }
 
