@@ -200,7 +200,7 @@ function planRestore(spec: RestoreSpec, h: DumpHeader, exceptions: number): Rest
     throw new SnapscopeError(
       'usage',
       `${spec.target} holds no store, so it lacks the data chunks the dump points to (every snapshot would read zeros); give --data-from ORIGINAL_COW to copy them, or --metadata-only to write the metadata alone`,
-      { device: spec.target, field: 'dataFrom' },
+      { device: spec.target },
     );
   }
   const out = planOutput(spec.target, { inputs: inputsOf(spec), force: spec.force === true || spec.dryRun === true, bytes: h.chunkBytes * h.chunkCount, protect: 'data' });
