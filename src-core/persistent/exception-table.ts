@@ -3,29 +3,47 @@
  * two parallel typed arrays, plus an open-addressing index from origin chunk to entry. No object
  * per exception, so opening millions of them stays fast and small.
  */
+import type { Geometry } from './format.ts';
+
 const EMPTY = -1;
 
 export class ExceptionTable {
   oldChunk: Float64Array;
-  newChunk: Float64Array;
   count = 0;
+  /**
+   * new_chunk per entry, or null while every entry's is the chunk the kernel's allocator hands out
+   * i-th (a table written by writes alone): `newChunk` builds it on first use, and an entry out of
+   * that order builds it too.
+   */
+  private news: Float64Array | null;
   private slots = new Int32Array(16).fill(EMPTY);
   private usedSlots = 0;
   /** The index is built on the first find (an open that only lists or merges never needs it). */
   private indexed = false;
 
-  constructor(capacity = 1024) {
-    this.oldChunk = new Float64Array(Math.max(16, capacity));
-    this.newChunk = new Float64Array(Math.max(16, capacity));
+  private constructor(
+    oldChunk: Float64Array,
+    news: Float64Array | null,
+    count: number,
+    private readonly geo: Geometry,
+  ) {
+    this.oldChunk = oldChunk;
+    this.news = news;
+    this.count = count;
   }
 
-  /** A table over arrays already filled (the walker's), without a copy. */
-  static adopt(oldChunk: Float64Array, newChunk: Float64Array, count: number): ExceptionTable {
-    const t = new ExceptionTable(0);
-    t.oldChunk = oldChunk;
-    t.newChunk = newChunk;
-    t.count = count;
-    return t;
+  /** A table over arrays already filled (the walker's), without a copy; `newChunk` null: in allocation order. */
+  static adopt(oldChunk: Float64Array, newChunk: Float64Array | null, count: number, geo: Geometry): ExceptionTable {
+    return new ExceptionTable(oldChunk, newChunk, count, geo);
+  }
+
+  get newChunk(): Float64Array {
+    if (this.news === null) {
+      const news = new Float64Array(this.oldChunk.length);
+      for (let i = 0; i < this.count; i++) news[i] = this.geo.allocatedChunk(i);
+      this.news = news;
+    }
+    return this.news;
   }
 
   /** Entry index holding origin chunk `origin`, or -1. */
@@ -44,7 +62,8 @@ export class ExceptionTable {
   private append(origin: number, chunk: number): void {
     if (this.count === this.oldChunk.length) this.grow();
     this.oldChunk[this.count] = origin;
-    this.newChunk[this.count++] = chunk;
+    if (this.news !== null || chunk !== this.geo.allocatedChunk(this.count)) this.newChunk[this.count] = chunk;
+    this.count++;
   }
 
   /** Appends and indexes an entry; the caller has checked that `origin` has none. */
@@ -88,14 +107,16 @@ export class ExceptionTable {
   }
 
   private grow(): void {
-    const size = this.oldChunk.length * 2;
-    const oldChunk = new Float64Array(size);
-    const newChunk = new Float64Array(size);
-    oldChunk.set(this.oldChunk);
-    newChunk.set(this.newChunk);
-    this.oldChunk = oldChunk;
-    this.newChunk = newChunk;
+    const size = Math.max(16, this.oldChunk.length * 2);
+    this.oldChunk = growTo(this.oldChunk, size);
+    if (this.news !== null) this.news = growTo(this.news, size);
   }
+}
+
+function growTo(values: Float64Array, size: number): Float64Array {
+  const grown = new Float64Array(size);
+  grown.set(values);
+  return grown;
 }
 
 /**

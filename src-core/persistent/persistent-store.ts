@@ -114,7 +114,7 @@ export class PersistentStore implements ExceptionStore {
     }
     const t = walk.table();
     const state: PstoreState = {
-      table: ExceptionTable.adopt(t.oldChunk, t.newChunk, t.count),
+      table: ExceptionTable.adopt(t.oldChunk, t.newChunk, t.count, walk.geometry),
       currentArea: t.currentArea,
       committed: t.committed,
       nextFree: t.nextFree,
@@ -476,7 +476,7 @@ function tableDamage(walk: PersistentWalk, report: CheckReport): TableDamage {
   let anyOrigin: number | null = null;
   let badEntries = 0;
   for (let i = 0; i < count; i++) {
-    if (oldChunk[i]! >= 0 && newChunk[i]! >= 0) continue;
+    if (oldChunk[i]! >= 0 && (newChunk === null || newChunk[i]! >= 0)) continue;
     badEntries++;
     if (oldChunk[i]! < 0) anyOrigin ??= areaOf(i);
     else origins.set(oldChunk[i]!, areaOf(i));
