@@ -229,14 +229,13 @@ export class PersistentWalk implements Task<CheckReport> {
     const w32 = this.words32;
     this.reserve(epa);
     let end = -1;
+    // Both are powers of two: an area is a whole number of pieces.
     for (let first = 0; first < epa && end < 0; first += pieceEntries) {
-      const count = Math.min(pieceEntries, epa - first);
-      const piece = this.buf.subarray(0, count * ENTRY_BYTES);
-      this.cow.read(chunk * geo.chunkBytes + first * ENTRY_BYTES, piece);
-      if (!HOST_LE) for (let k = 0; k < count * 4; k++) w32[k] = this.bufView.getUint32(k * 4, true);
-      for (let j = 0; j < count; ) {
-        if (this.visit === null) j = this.takeOrdinary(w32, j, count);
-        if (j === count) break;
+      this.cow.read(chunk * geo.chunkBytes + first * ENTRY_BYTES, this.buf);
+      if (!HOST_LE) for (let k = 0; k < w32.length; k++) w32[k] = this.bufView.getUint32(k * 4, true);
+      for (let j = 0; j < pieceEntries; ) {
+        if (this.visit === null) j = this.takeOrdinary(w32, j, pieceEntries);
+        if (j === pieceEntries) break;
         // The entry's le32 words: old_chunk low, high, new_chunk low, high.
         const newLo = w32[j * 4 + 2]!;
         const newHi = w32[j * 4 + 3]!;
