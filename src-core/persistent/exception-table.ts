@@ -37,6 +37,11 @@ export class ExceptionTable {
     return new ExceptionTable(oldChunk, newChunk, count, geo);
   }
 
+  /** True while every entry's new_chunk is `allocatedChunk(entry)` (no array of them built). */
+  inAllocationOrder(): boolean {
+    return this.news === null;
+  }
+
   get newChunk(): Float64Array {
     if (this.news === null) {
       const news = new Float64Array(this.oldChunk.length);
