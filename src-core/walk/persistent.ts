@@ -68,8 +68,12 @@ export interface WalkedTable {
 /** True on little-endian hosts, where a Uint32Array over an area piece reads its le32 words as they are. */
 const HOST_LE = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
-/** Entries the arrays start with: the data chunks of the device, capped (untouched pages cost no memory). */
-const INITIAL_CAPACITY_CAP = 1 << 22;
+/**
+ * Entries the arrays start with: the data chunks of the device (no table holds more), capped. A
+ * large array costs only the pages written (the allocator maps it lazily), where growing by
+ * doubling copies the table and its 8-byte entries again (10M entries: three copies).
+ */
+const INITIAL_CAPACITY_CAP = 1 << 24;
 
 export class PersistentWalk implements Task<CheckReport> {
   readonly log: FindingLog;
@@ -319,7 +323,7 @@ export class PersistentWalk implements Task<CheckReport> {
   /** Room for `n` more entries. */
   private reserve(n: number): void {
     if (this.exceptions + n <= this.olds.length) return;
-    const size = Math.max(this.olds.length * 2, this.exceptions + n);
+    const size = Math.max(Math.min(this.olds.length * 2, this.chunkCount), this.exceptions + n);
     const olds = new Float64Array(size);
     olds.set(this.olds.subarray(0, this.exceptions));
     this.olds = olds;
