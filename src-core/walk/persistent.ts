@@ -68,6 +68,9 @@ export interface WalkedTable {
 /** True on little-endian hosts, where a Uint32Array over an area piece reads its le32 words as they are. */
 const HOST_LE = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
+/** Areas read ahead of the walk where the device takes prefetch hints. */
+const PREFETCH_AREAS = 16;
+
 /**
  * Entries the arrays start with: the data chunks of the device (no table holds more), capped. A
  * large array costs only the pages written (the allocator maps it lazily), where growing by
@@ -233,6 +236,7 @@ export class PersistentWalk implements Task<CheckReport> {
     const w32 = this.words32;
     this.reserve(epa);
     let end = -1;
+    this.prefetchAhead(geo);
     // Both are powers of two: an area is a whole number of pieces.
     for (let first = 0; first < epa && end < 0; first += pieceEntries) {
       this.cow.read(chunk * geo.chunkBytes + first * ENTRY_BYTES, this.buf);
@@ -260,6 +264,20 @@ export class PersistentWalk implements Task<CheckReport> {
     } else {
       this.area++;
       this.committed = 0;
+    }
+  }
+
+  /**
+   * Hints the area PREFETCH_AREAS ahead of this one (all of them up to there at area 0), so that
+   * a device that can read in the background has several reads in flight while the walk reads one
+   * area at a time (areas lie a stride apart: no read-ahead of the file covers the next one).
+   */
+  private prefetchAhead(geo: Geometry): void {
+    if (!this.cow.prefetch) return;
+    for (let a = this.area === 0 ? 1 : this.area + PREFETCH_AREAS; a <= this.area + PREFETCH_AREAS; a++) {
+      const chunk = geo.areaLocation(a);
+      if (chunk >= this.chunkCount) return;
+      this.cow.prefetch(chunk * geo.chunkBytes, this.buf.length);
     }
   }
 
