@@ -7,8 +7,24 @@ import type { Geometry } from './format.ts';
 
 const EMPTY = -1;
 
+/**
+ * Chunk numbers of a table: 32-bit while every one fits (half the memory, and half the fresh pages
+ * an open of millions of entries writes), 64-bit floats (exact to 2^53; -1 for a bad value) once one does not.
+ */
+export type ChunkArray = Float64Array | Uint32Array;
+
+/** True when `value` can be stored in a Uint32Array ChunkArray. */
+export function fitsUint32(value: number): boolean {
+  return value >= 0 && value <= 0xffff_ffff;
+}
+
+/** `values` as 64-bit floats: itself, or a copy of the same length. */
+export function widened(values: ChunkArray): Float64Array {
+  return values instanceof Float64Array ? values : Float64Array.from(values);
+}
+
 export class ExceptionTable {
-  oldChunk: Float64Array;
+  oldChunk: ChunkArray;
   count = 0;
   /**
    * new_chunk per entry, or null while every entry's is the chunk the kernel's allocator hands out
@@ -22,7 +38,7 @@ export class ExceptionTable {
   private indexed = false;
 
   private constructor(
-    oldChunk: Float64Array,
+    oldChunk: ChunkArray,
     news: Float64Array | null,
     count: number,
     private readonly geo: Geometry,
@@ -33,13 +49,18 @@ export class ExceptionTable {
   }
 
   /** A table over arrays already filled (the walker's), without a copy; `newChunk` null: in allocation order. */
-  static adopt(oldChunk: Float64Array, newChunk: Float64Array | null, count: number, geo: Geometry): ExceptionTable {
+  static adopt(oldChunk: ChunkArray, newChunk: Float64Array | null, count: number, geo: Geometry): ExceptionTable {
     return new ExceptionTable(oldChunk, newChunk, count, geo);
   }
 
   /** True while every entry's new_chunk is `allocatedChunk(entry)` (no array of them built). */
   inAllocationOrder(): boolean {
     return this.news === null;
+  }
+
+  /** oldChunk as 64-bit floats from now on (views handed out stay valid until the next change). */
+  wideOldChunk(): Float64Array {
+    return (this.oldChunk = widened(this.oldChunk));
   }
 
   get newChunk(): Float64Array {
@@ -66,6 +87,7 @@ export class ExceptionTable {
   /** Appends an entry without indexing it. */
   private append(origin: number, chunk: number): void {
     if (this.count === this.oldChunk.length) this.grow();
+    if (!fitsUint32(origin)) this.wideOldChunk();
     this.oldChunk[this.count] = origin;
     if (this.news !== null || chunk !== this.geo.allocatedChunk(this.count)) this.newChunk[this.count] = chunk;
     this.count++;
@@ -118,8 +140,8 @@ export class ExceptionTable {
   }
 }
 
-function growTo(values: Float64Array, size: number): Float64Array {
-  const grown = new Float64Array(size);
+function growTo<T extends ChunkArray>(values: T, size: number): T {
+  const grown = (values instanceof Float64Array ? new Float64Array(size) : new Uint32Array(size)) as T;
   grown.set(values);
   return grown;
 }
@@ -129,7 +151,7 @@ function growTo(values: Float64Array, size: number): Float64Array {
  * values, invalid entries, are skipped): one pass over a bitmap of values when they are small, else
  * over an open-addressing table of indexes; linear in the count where a sort would be n log n.
  */
-export function forEachRepeat(olds: Float64Array, visit: (index: number) => void, max = maxOf(olds)): void {
+export function forEachRepeat(olds: ChunkArray, visit: (index: number) => void, max = maxOf(olds)): void {
   if (max < olds.length * 64 && max < 0x8000_0000) {
     // Small values (the usual case: origin chunks of one device): a bitmap of values seen.
     const seen = new Uint8Array((max >>> 3) + 1);
@@ -160,7 +182,7 @@ export function forEachRepeat(olds: Float64Array, visit: (index: number) => void
   }
 }
 
-function maxOf(values: Float64Array): number {
+function maxOf(values: ChunkArray): number {
   let max = 0;
   for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
   return max;

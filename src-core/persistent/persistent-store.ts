@@ -264,7 +264,7 @@ export class PersistentStore implements ExceptionStore {
   /** The table in on-disk order without a copy: views valid until the next change. */
   tableView(): { oldChunk: Float64Array; newChunk: Float64Array } {
     const n = this.exceptions;
-    return { oldChunk: this.state.table.oldChunk.subarray(0, n), newChunk: this.state.table.newChunk.subarray(0, n) };
+    return { oldChunk: this.state.table.wideOldChunk().subarray(0, n), newChunk: this.state.table.newChunk.subarray(0, n) };
   }
 
   /** A copy of the table, in on-disk order. */
@@ -277,7 +277,7 @@ export class PersistentStore implements ExceptionStore {
       area[i] = Math.floor(i / epa);
       index[i] = i % epa;
     }
-    return { oldChunk: this.state.table.oldChunk.slice(0, n), newChunk: this.state.table.newChunk.slice(0, n), area, index };
+    return { oldChunk: Float64Array.from(this.state.table.oldChunk.subarray(0, n)), newChunk: this.state.table.newChunk.slice(0, n), area, index };
   }
 
   /** Chunks per role (header, metadata-area, data, free) in `buckets` equal buckets of [start, end). */

@@ -26,7 +26,7 @@ import {
   view,
   type DiskHeader,
 } from '../persistent/format.ts';
-import { forEachRepeat } from '../persistent/exception-table.ts';
+import { fitsUint32, forEachRepeat, widened, type ChunkArray } from '../persistent/exception-table.ts';
 import { Bitset } from './bitset.ts';
 import { FindingLog, type CheckReport } from './findings.ts';
 import type { FindingKind } from './kinds.ts';
@@ -55,7 +55,7 @@ export interface PersistentWalkOptions {
  * i-th (`Geometry.allocatedChunk(i)`), as in every table written by writes alone.
  */
 export interface WalkedTable {
-  oldChunk: Float64Array;
+  oldChunk: ChunkArray;
   newChunk: Float64Array | null;
   count: number;
   /** The kernel's current_area (the first area not full) and entries in it (current_committed). */
@@ -85,7 +85,8 @@ export class PersistentWalk implements Task<CheckReport> {
   readonly chunkCount: number;
   private readonly used: Bitset;
   private readonly visit: EntryVisitor | null;
-  private olds: Float64Array;
+  /** old_chunk per entry: 32-bit until a value does not fit (ChunkArray). */
+  private olds: ChunkArray;
   /** new_chunk per entry: null while `newsImplicit` (every entry so far in allocation order), or without keepTable. */
   private news: Float64Array | null = null;
   private newsImplicit: boolean;
@@ -155,7 +156,7 @@ export class PersistentWalk implements Task<CheckReport> {
       this.metadataMarks = 1;
       for (let c = this.geo.areaLocation(0); c < this.chunkCount; c += this.geo.stride, this.metadataMarks++) this.used.set(c);
     }
-    this.olds = new Float64Array(capacity);
+    this.olds = new Uint32Array(capacity);
     // Storing new_chunk only once an entry leaves allocation order spares a write (and a page of fresh memory) per 512 entries.
     this.newsImplicit = opts.keepTable === true;
     this.buf = new Uint8Array(Math.min(this.geo?.chunkBytes ?? 0, AREA_READ_BYTES));
@@ -342,7 +343,7 @@ export class PersistentWalk implements Task<CheckReport> {
   private reserve(n: number): void {
     if (this.exceptions + n <= this.olds.length) return;
     const size = Math.max(Math.min(this.olds.length * 2, this.chunkCount), this.exceptions + n);
-    const olds = new Float64Array(size);
+    const olds = this.olds instanceof Float64Array ? new Float64Array(size) : new Uint32Array(size);
     olds.set(this.olds.subarray(0, this.exceptions));
     this.olds = olds;
     if (this.news) {
@@ -358,6 +359,7 @@ export class PersistentWalk implements Task<CheckReport> {
     if (old < 0) this.log.add('p-origin-invalid', chunk, `old_chunk ${le64Hex(v, at + ENTRY_FIELDS.oldChunk.offset)} is at or above 2^53: not a chunk number`, { entry: i, field: 'old_chunk', found: le64Hex(v, at + ENTRY_FIELDS.oldChunk.offset) });
     const newProblem = this.checkNewChunk(geo, chunk, i, v, at, newChunk);
     const n = this.exceptions++;
+    if (!fitsUint32(old)) this.olds = widened(this.olds);
     this.olds[n] = old;
     if (old >= this.seenBits) this.growSeen(old);
     if (old >= this.seenBits) this.seenOverflow = true;

@@ -118,18 +118,22 @@ describe('persistent walker: the table pass', () => {
     );
   });
 
-  it('a table in allocation order keeps its new_chunks implicit until an entry leaves that order', () => {
+  it('a table in allocation order keeps its new_chunks implicit until an entry leaves that order; origins widen past 2^32', () => {
+    const origin = fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 1000 }) }, { weight: 1, arbitrary: fc.integer({ min: TWO_32, max: 2 ** 53 - 1 }) });
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 1000 }), fc.option(fc.integer({ min: 2, max: 5000 }), { freq: 3 })), { maxLength: 120 }), fc.nat(20), (pushes, start) => {
-        const olds = Float64Array.from({ length: 16 }, (_, i) => i + 5000);
+      fc.property(fc.array(fc.tuple(origin, fc.option(fc.integer({ min: 2, max: 5000 }), { freq: 3 })), { maxLength: 120 }), fc.nat(20), (pushes, start) => {
+        const olds = Uint32Array.from({ length: 16 }, (_, i) => i + 5000);
         const t = ExceptionTable.adopt(olds, null, Math.min(start, 16), GEO);
         const want = Array.from({ length: t.count }, (_, i) => GEO.allocatedChunk(i));
-        for (const [origin, chunk] of pushes) {
+        const wantOlds = [...olds.subarray(0, t.count)];
+        for (const [o, chunk] of pushes) {
           const c = chunk ?? GEO.allocatedChunk(t.count);
-          t.push(origin + 10_000 + t.count * 2000, c);
+          t.push(o, c);
           want.push(c);
+          wantOlds.push(o);
         }
         expect([...t.newChunk.subarray(0, t.count)]).toEqual(want);
+        expect([...t.oldChunk.subarray(0, t.count)]).toEqual(wantOlds);
       }),
       { numRuns: 200 },
     );
