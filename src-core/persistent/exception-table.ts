@@ -63,6 +63,11 @@ export class ExceptionTable {
     return (this.oldChunk = widened(this.oldChunk));
   }
 
+  /** new_chunk of entry `entry`, without building the array of them. */
+  newChunkOf(entry: number): number {
+    return this.news !== null ? this.news[entry]! : this.geo.allocatedChunk(entry);
+  }
+
   get newChunk(): Float64Array {
     if (this.news === null) {
       const news = new Float64Array(this.oldChunk.length);

@@ -177,7 +177,7 @@ export class PersistentStore implements ExceptionStore {
       });
     }
     const entry = this.state.table.find(origin);
-    return entry < 0 ? -1 : this.state.table.newChunk[entry]!;
+    return entry < 0 ? -1 : this.state.table.newChunkOf(entry);
   }
 
   /** Every exception (a damaged table: those whose entry is whole), by origin chunk. */
@@ -313,7 +313,7 @@ export class PersistentStore implements ExceptionStore {
     this.forEachPiece(origin, chunk, data, offset, (c, at, piece) => {
       const entry = this.state.table.find(c);
       if (entry < 0) this.addException(origin, c, piece, at);
-      else this.cow.write(this.state.table.newChunk[entry]! * this.chunkBytes + at, piece);
+      else this.cow.write(this.state.table.newChunkOf(entry) * this.chunkBytes + at, piece);
     });
   }
 
@@ -341,11 +341,11 @@ export class PersistentStore implements ExceptionStore {
     const epa = this.geometry.exceptionsPerArea;
     const bytes = new Uint8Array(to - from);
     const v = view(bytes);
-    const { oldChunk, newChunk, count } = this.state.table;
-    const end = Math.min(count, area * epa + to / ENTRY_BYTES);
+    const table = this.state.table;
+    const end = Math.min(table.count, area * epa + to / ENTRY_BYTES);
     for (let i = area * epa + from / ENTRY_BYTES, at = 0; i < end; i++, at += ENTRY_BYTES) {
-      writeLe64(v, at, oldChunk[i]!);
-      writeLe64(v, at + 8, newChunk[i]!);
+      writeLe64(v, at, table.oldChunk[i]!);
+      writeLe64(v, at + 8, table.newChunkOf(i));
     }
     this.cow.write(this.geometry.areaLocation(area) * this.chunkBytes + from, bytes);
   }
