@@ -74,7 +74,7 @@ const PREFETCH_AREAS = 16;
 /**
  * Entries the arrays start with: the data chunks of the device (no table holds more), capped. A
  * large array costs only the pages written (the allocator maps it lazily), where growing by
- * doubling copies the table and its 8-byte entries again (10M entries: three copies).
+ * doubling copies the table again (10M entries from 4M: two copies).
  */
 const INITIAL_CAPACITY_CAP = 1 << 24;
 
@@ -157,7 +157,7 @@ export class PersistentWalk implements Task<CheckReport> {
       for (let c = this.geo.areaLocation(0); c < this.chunkCount; c += this.geo.stride, this.metadataMarks++) this.used.set(c);
     }
     this.olds = new Uint32Array(capacity);
-    // Storing new_chunk only once an entry leaves allocation order spares a write (and a page of fresh memory) per 512 entries.
+    // new_chunk is stored only once an entry leaves allocation order: 8 bytes of fresh memory less per entry.
     this.newsImplicit = opts.keepTable === true;
     this.buf = new Uint8Array(Math.min(this.geo?.chunkBytes ?? 0, AREA_READ_BYTES));
     this.bufView = view(this.buf);
@@ -299,7 +299,7 @@ export class PersistentWalk implements Task<CheckReport> {
     const chunkCount = this.chunkCount;
     let n = this.exceptions;
     let maxChunk = this.maxChunk;
-    // allocatedChunk(n) in integers (epa is a power of two; n stays far below 2^31 here).
+    // allocatedChunk(n) without a division (epa is a power of two; n, an array index, is below 2^32).
     const firstData = NUM_SNAPSHOT_HDR_CHUNKS + 1;
     const epaShift = 31 - Math.clz32(this.geo!.exceptionsPerArea);
     for (; j < count; j++) {
