@@ -25,6 +25,8 @@ export class Transaction {
   snapLo = 0;
   snapHi = 0;
   private changed = false;
+  /** `writeReleasedFrees` wrote bitmap sectors that no flush has covered yet. */
+  private freesUnflushed = false;
 
   constructor(
     readonly dev: BlockDevice,
@@ -199,6 +201,7 @@ export class Transaction {
     this.cache.flushDirty();
     this.alloc.flushDirty(this.writeBitmap);
     this.dev.flush();
+    this.freesUnflushed = false;
     writeHeader();
     this.dev.flush();
     const lowest = this.roles.pendingFree.releaseInto(this.alloc);
@@ -206,6 +209,22 @@ export class Transaction {
     if (lowest !== Infinity) this.alloc.rewindTo(lowest);
     this.fresh.clear();
     this.changed = false;
+  }
+
+  /**
+   * Writes the bitmap sectors of the frees the last commit released, when nothing else changed
+   * since: no flush, no header (see store/commit.ts). The next commit's flush covers them.
+   */
+  writeReleasedFrees(): void {
+    this.alloc.flushDirty(this.writeBitmap);
+    this.freesUnflushed = true;
+  }
+
+  /** Flushes bitmap writes of `writeReleasedFrees` no commit has flushed since (close). */
+  flushReleasedFrees(): void {
+    if (!this.freesUnflushed) return;
+    this.dev.flush();
+    this.freesUnflushed = false;
   }
 
   private load(chunk: number): Block {
