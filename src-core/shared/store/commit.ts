@@ -23,7 +23,9 @@ export function commit(s: StoreState): void {
   }
   if (s.labelsDirty) writeLabels(s);
   s.hdr.generation++;
-  s.tx.commit(() => writeHeader(s));
+  s.tx.writeBlocks();
+  writeHeader(s);
+  s.tx.finishCommit();
   s.tx.trim();
   s.events?.({
     type: 'commit',
@@ -50,6 +52,7 @@ export function close(s: StoreState): void {
 
 /** Origin writes are reported done when the command returns: make them durable (docs/format-shared.md § Crash guarantees). */
 function flushOrigins(s: StoreState): void {
+  if (s.originsWritten.size === 0) return;
   for (const origin of s.originsWritten) origin.flush();
   s.originsWritten.clear();
 }
@@ -65,10 +68,24 @@ function updateHeader(s: StoreState): void {
   const h = s.hdr;
   h.rootChunk = s.tree.root;
   h.treeLevel = s.tree.levels;
-  h.snapmask = toBigMask(s.snapLo, s.snapHi);
+  h.snapmask = maskOf(s.snapLo, s.snapHi);
   h.labelChunk = s.labelChain[0] ?? 0;
   h.chunkCount = s.chunkCount;
   h.extension = true;
+}
+
+/** The last mask made, kept: a BigInt per commit showed in strict-commit profiles, and the mask rarely changes. */
+let lastLo = 0;
+let lastHi = 0;
+let lastMask = 0n;
+
+function maskOf(lo: number, hi: number): bigint {
+  if (lo !== lastLo || hi !== lastHi) {
+    lastMask = toBigMask(lo, hi);
+    lastLo = lo;
+    lastHi = hi;
+  }
+  return lastMask;
 }
 
 /**

@@ -191,18 +191,22 @@ export class Transaction {
   };
 
   /**
-   * New blocks and the bitmap, flush, header sector, flush; then deferred frees take effect in
-   * memory (the disk sees them in the next commit's bitmap). Blocks and bitmap need no order between
-   * them: the blocks go to chunks the committed header does not reference, and the bitmap written
-   * marks everything that header references (its frees are deferred until this commit is durable),
-   * so either may land first; both must be on disk before the header.
+   * A commit is `writeBlocks`, the caller's header sector write, then `finishCommit`: new blocks
+   * and the bitmap, flush, header sector, flush; then deferred frees take effect in memory (the
+   * disk sees them in the next commit's bitmap). Blocks and bitmap need no order between them: the
+   * blocks go to chunks the committed header does not reference, and the bitmap written marks
+   * everything that header references (its frees are deferred until this commit is durable), so
+   * either may land first; both must be on disk before the header.
    */
-  commit(writeHeader: () => void): void {
+  writeBlocks(): void {
     this.cache.flushDirty();
     this.alloc.flushDirty(this.writeBitmap);
     this.dev.flush();
     this.freesUnflushed = false;
-    writeHeader();
+  }
+
+  /** After the header sector: flush it, then release what this commit freed. */
+  finishCommit(): void {
     this.dev.flush();
     const lowest = this.roles.pendingFree.releaseInto(this.alloc);
     // Reuse what this commit freed before moving on: keeps shadow churn within a small area.
