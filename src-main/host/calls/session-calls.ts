@@ -43,14 +43,15 @@ function openSession(ctx: HostContext, { cow, origin, write = false, live }: Cal
   const key = host === null ? storeIdentity(cow) : liveStoreKey(cow, host);
   const existing = key === null ? undefined : [...ctx.sessions.values()].find((s) => ctx.sessionKeys.get(s.id) === key);
   const sameOrigin = origin === undefined || origin === existing?.originPath || (existing?.originPath != null && storeIdentity(origin) !== null && storeIdentity(origin) === storeIdentity(existing.originPath));
-  const sameLive = host === null || existing?.live?.host === host;
+  const merging = live?.merging === true;
+  const sameLive = host === null || (existing?.live?.host === host && existing.live.merging === merging);
   if (existing && (existing.write || !write) && sameOrigin && sameLive) return existing.dto();
   // Closed first: a block device open for write is held O_EXCL, so the reopen could not take it.
   if (existing) closeSession(ctx, existing, 'reopened with other options');
   const id = existing?.id ?? ctx.newSessionId();
   let opened: { session: StoreSession; dto: SessionDto };
   try {
-    const liveFrom = host === null ? {} : { live: { host, helper: liveHelper(ctx.config, host), helperNote: ctx.config.helper.note } };
+    const liveFrom = host === null ? {} : { live: { host, merging, helper: liveHelper(ctx.config, host), helperNote: ctx.config.helper.note } };
     opened = openChecked({ id, cow, origin: origin ?? null, write, helper: ctx.config.helper.launcher, onProgress, audience: ctx.audience, ...liveFrom });
   } catch (e) {
     if (existing) restore(ctx, existing); // a failed reopen keeps what was open
