@@ -42,7 +42,7 @@ export class Transaction {
 
   /** Whether anything changed since the last commit. */
   get dirty(): boolean {
-    return this.changed || this.alloc.dirtyChunks.size > 0;
+    return this.changed || this.alloc.dirty;
   }
 
   /**
@@ -120,6 +120,9 @@ export class Transaction {
   private shadow(b: Block, role: 'node' | 'leaf'): Block {
     const chunk = b.chunk;
     this.changed = true;
+    // Only a block of this transaction is dirty (block-cache.ts), so this one is changed in place
+    // without a look in the fresh table (a hash probe per level of every insert).
+    if (b.dirty) return b;
     if (this.fresh.get(chunk) !== undefined) {
       this.cache.markDirty(b);
       return b;
