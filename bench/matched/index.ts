@@ -4,8 +4,9 @@
  * process; medians of wall and CPU rates and their ratio (snapscope / seed: above 1 is faster).
  * Metadata only (no data copies), 4 KiB chunks, neither side fsyncs (the seed never does).
  *
- * SNAPSCOPE_BENCH_ROUNDS (default 3) sets the rounds. Random inserts past the cache and the scaling
- * curve are in ../shared-scale.ts.
+ * SNAPSCOPE_BENCH_ROUNDS (default 3) sets the rounds. SNAPSCOPE_BENCH_MATCHED=inserts runs the
+ * insert rows (and the lookups in their store) alone, =delete the delete row alone. Random inserts past the cache and the
+ * scaling curve are in ../shared-scale.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -85,7 +86,8 @@ export async function run(): Promise<Row[]> {
     };
 
     // 200k random origin writes over 1M chunks, 8 snapshots; then the same 200k lookups.
-    for (const backend of ['-m', image]) {
+    // SNAPSCOPE_BENCH_MATCHED=delete runs the delete row alone.
+    for (const backend of process.env['SNAPSCOPE_BENCH_MATCHED'] === 'delete' ? [] : ['-m', image]) {
       for (const [every, group] of [[1, 0], [1, GROUP], [1000, 0]] as const) {
         const args = ['writes', backend, String(2 ** 18), String(every), data];
         const looks: Figure[][] = [[], []];
@@ -108,6 +110,10 @@ export async function run(): Promise<Row[]> {
           add({ measure: 'lookups in that store, the same 200k (snapshot, chunk) pairs', unit: 'rate', a: medianOf(looks[0]!), b: looks[1]!.length ? medianOf(looks[1]!) : null });
         }
       }
+    }
+    if (process.env['SNAPSCOPE_BENCH_MATCHED'] === 'inserts') {
+      console.log(`load average at end ${loadavg()}`);
+      return rows;
     }
 
     // Delete of a snapshot holding 1M exceptions (+ commit), memory.
