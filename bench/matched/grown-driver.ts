@@ -17,8 +17,20 @@ const CHUNK = 4096;
 
 /** fsync skipped, as in engine-driver: the seed never flushes. */
 class NoFlushDevice extends ForwardingDevice {
+  /** Block reads and write requests, to print per timed insert. */
+  reads = 0;
+  writes = 0;
   override flush(): void {}
+  override read(offset: number, dst: Uint8Array): void {
+    this.reads++;
+    super.read(offset, dst);
+  }
+  override write(offset: number, src: Uint8Array): void {
+    this.writes++;
+    super.write(offset, src);
+  }
   writev(offset: number, parts: readonly Uint8Array[]): void {
+    this.writes++;
     (this.inner as FileDevice).writev(offset, parts);
   }
 }
@@ -26,7 +38,8 @@ class NoFlushDevice extends ForwardingDevice {
 const [image, build, timed, range, buildGroup, group] = [process.argv[2]!, ...process.argv.slice(3, 8).map(Number)] as [string, number, number, number, number, number];
 fs.writeFileSync(image, '');
 fs.truncateSync(image, Math.floor((build + timed) * 1.05 + 1000) * CHUNK);
-const store = SharedStore.format(new NoFlushDevice(FileDevice.open(image, { write: true })), { chunkBytes: CHUNK });
+const dev = new NoFlushDevice(FileDevice.open(image, { write: true }));
+const store = SharedStore.format(dev, { chunkBytes: CHUNK });
 store.createSnapshot({ name: 's0' });
 const next = xorshiftFrom(2463534242);
 let exceptions = 0;
@@ -40,11 +53,14 @@ const insert = (until: number, every: number) => {
   store.commit();
 };
 insert(build, buildGroup);
+const [reads, writes] = [dev.reads, dev.writes];
 const t = performance.now();
 const c = cpuMs();
 insert(build + timed, group);
 const s = (performance.now() - t) / 1000;
 const cpu = (cpuMs() - c) / 1000;
+const readsPerInsert = (dev.reads - reads) / timed;
+const writesPerInsert = (dev.writes - writes) / timed;
 console.log(
   JSON.stringify({
     engine: 'snapscope',
@@ -56,6 +72,8 @@ console.log(
     group,
     excPerS: timed / s,
     excPerCpuS: timed / cpu,
+    readsPerInsert,
+    writesPerInsert,
     tree_level: store.levels,
     maxRssMiB: Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20),
   }),
