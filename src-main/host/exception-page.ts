@@ -2,7 +2,7 @@ import type { CallArgs } from '../../src-core/api/contract.ts';
 import type { ExceptionRowDto, ExceptionTableResult } from '../../src-core/api/dto.ts';
 import type { PersistentStore } from '../../src-core/persistent/index.ts';
 import { selectRanks } from './rank-select.ts';
-import { keyRange, lowerBound, orderBy, orderByChunked, type KeyRange } from './sort-order.ts';
+import { keyRange, lowerBound, nextTurn, orderBy, orderByChunked, type KeyRange } from './sort-order.ts';
 
 type Query = Omit<CallArgs<'exceptionTable'>, 'session'>;
 
@@ -22,9 +22,14 @@ export class TableOrders {
   /** `stale` says the table changed since this generation began (a sort in progress gives up). */
   constructor(private readonly stale: () => boolean) {}
 
-  /** The sort by origin, started once; null when the table changed meanwhile. */
+  /**
+   * The sort by origin, started once, at the next turn (the page that starts it is answered
+   * first); null when the table changed meanwhile.
+   */
   sortByOrigin(origin: Float64Array): Promise<Uint32Array | null> {
-    this.sorting ??= orderByChunked(origin, this.stale).then((order) => (this.byOrigin = order));
+    this.sorting ??= nextTurn()
+      .then(() => (this.stale() ? null : orderByChunked(origin, this.stale, this.originRange(origin))))
+      .then((order) => (this.byOrigin = order));
     return this.sorting;
   }
 

@@ -27,8 +27,8 @@ const MAX_DIGIT_BITS = 8;
  * orderBy in slices, yielding between them (a 10M sort would hold the engine thread for a
  * second); `stale` is asked at each yield and aborts the sort (null) when the keys changed.
  */
-export async function orderByChunked(key: Float64Array, stale: () => boolean): Promise<Uint32Array | null> {
-  const steps = radixSteps(key);
+export async function orderByChunked(key: Float64Array, stale: () => boolean, range?: KeyRange): Promise<Uint32Array | null> {
+  const steps = radixSteps(key, range);
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
@@ -63,9 +63,9 @@ export function keyRange(key: Float64Array): KeyRange {
  * scatter reads the float keys in order and carries 32-bit keys with their entries, so no pass
  * reads `key` at random; the last scatter writes entries only. Yields after each slice.
  */
-function* radixSteps(key: Float64Array): Generator<void, Uint32Array> {
+function* radixSteps(key: Float64Array, range = keyRange(key)): Generator<void, Uint32Array> {
   const n = key.length;
-  const { min, max, ascending } = keyRange(key);
+  const { min, max, ascending } = range;
   if (ascending) return identity(n);
   if (max - min >= 2 ** 32) return comparatorOrder(key);
   const bits = 32 - Math.clz32(max - min);
