@@ -101,3 +101,25 @@ describe('persistent exception table pages', () => {
     );
   });
 });
+
+describe('ExceptionIndex.owners of a persistent store', () => {
+  it('counts per bucket what a read of every exception counts', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(fc.nat(3000), { minLength: 0, maxLength: 200 }), fc.nat(4200), fc.integer({ min: 1, max: 4200 }), fc.integer({ min: 1, max: 300 }), async (list, a, span, wanted) => {
+        const store = PersistentStore.format(new MemoryDevice(CHUNK * 4096, 'cow'), { chunkBytes: CHUNK });
+        const origin = new MemoryDevice(CHUNK * 3001, 'origin');
+        for (const o of list) store.writeOrigin(origin, o, new Uint8Array(1), 0);
+        const start = Math.min(a, store.chunkCount - 1);
+        const end = Math.min(store.chunkCount, start + span);
+        const per = Math.ceil((end - start) / wanted);
+        const buckets = Math.ceil((end - start) / per);
+        const counts = new Array<number>(buckets).fill(0);
+        for (const c of store.tableView().newChunk) if (c >= start && c < end) counts[Math.floor((c - start) / per)]!++;
+        const index = await ExceptionIndex.build(store);
+        const total = counts.reduce((x, y) => x + y, 0);
+        expect(index.owners(start, end, per, buckets)).toEqual({ slots: total > 0 ? [{ slot: 0, counts }] : [], shared: new Array(buckets).fill(0) });
+      }),
+      { numRuns: 100, seed: 3 },
+    );
+  });
+});
