@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The ssh transport test (tests/main/live/ssh-transport.test.ts) logs in over OpenSSH on 127.0.0.1
+# The ssh transport tests (tests/main/live/ssh-transport.test.ts, e2e/live-remote.spec.ts) log in over OpenSSH on 127.0.0.1
 # as this throwaway user, which may run exactly the helper (only) via sudo, as an admin would set
-# up a monitored host. The test starts its own sshd with throwaway keys.
+# up a monitored host. Each test starts its own sshd with throwaway keys (tests/main/live/sshd.ts).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 id snapscope-ssh >/dev/null 2>&1 || useradd --system --no-create-home --shell /bin/sh snapscope-ssh

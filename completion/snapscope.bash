@@ -60,6 +60,7 @@ _snapscope() {
     'restore --dump') COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'restore --backup') COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'restore --data-from') COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'restore --interval') COMPREPLY=(); return ;;
     'backup-restore --backup') COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'stats --interval') COMPREPLY=(); return ;;
     'watch --interval') COMPREPLY=(); return ;;
@@ -86,7 +87,7 @@ _snapscope() {
     'check') opts='--strict -q --quiet --interval --json -h --help' ;;
     'repair') opts='--out --in-place --backup -f --force -n --dry-run --json -h --help' ;;
     'dump') opts='--format --out -f --force --json -h --help' ;;
-    'restore') opts='--dump --backup --data-from --metadata-only -f --force -n --dry-run --json -h --help' ;;
+    'restore') opts='--dump --backup --data-from --metadata-only -f --force -n --dry-run --interval -q --quiet --json -h --help' ;;
     'backup-restore') opts='--backup -n --dry-run --json -h --help' ;;
     'stats') opts='--interval -q --quiet --json -h --help' ;;
     'watch') opts='--interval --count --warn --host --hook --json -h --help' ;;

@@ -31,9 +31,9 @@ export function copyStore(files: { cow: string; origin: string }, dir: string): 
   return { cow, origin };
 }
 
-/** `snapscope serve <args>` with its data directory in `dir`, and a page on it. */
-export async function openServer(browser: Browser, args: string[], dir: string): Promise<Session> {
-  const served = await serve(args, { XDG_DATA_HOME: dir, HOME: dir });
+/** `snapscope serve <args>` with its data directory in `dir` (and `env` over the environment), and a page on it. */
+export async function openServer(browser: Browser, args: string[], dir: string, env: NodeJS.ProcessEnv = {}): Promise<Session> {
+  const served = await serve(args, { XDG_DATA_HOME: dir, HOME: dir, ...env });
   const { page, errors } = await openPage(browser, served.url);
   return {
     page,

@@ -1,51 +1,33 @@
-import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { browserHarness, openServer, tempDir } from './app.ts';
 import { chromiumMissing } from './browser.ts';
+import { append, CHUNK_SECTORS, detach, emptyCow, losetup, loopMissing, merge, refreshAfter, writerOnly } from './live-cow.ts';
 
-const APPENDER = path.resolve(import.meta.dirname, '../tests/core/live/kernel-appender.mjs');
-const CHUNK_SECTORS = 8;
+const why = chromiumMissing() ?? loopMissing();
 
-/** Why this spec cannot run here, or null: Chromium, and root with losetup for the loop device. */
-function missing(): string | null {
-  const browser = chromiumMissing();
-  if (browser) return browser;
-  if (process.getuid?.() !== 0) return 'needs root for a loop device (losetup)';
-  try {
-    execFileSync('losetup', ['--version'], { stdio: 'ignore' });
-    return null;
-  } catch {
-    return 'losetup is not installed';
-  }
-}
-const why = missing();
-
-/** An empty persistent COW as the kernel formats it: the header chunk, then a zeroed first area. */
-function emptyCow(file: string): void {
-  const cow = Buffer.alloc(4 << 20);
-  cow.write('SnAp', 0, 'latin1');
-  cow.writeUInt32LE(1, 4); // valid
-  cow.writeUInt32LE(1, 8); // version
-  cow.writeUInt32LE(CHUNK_SECTORS, 12);
-  fs.writeFileSync(file, cow);
-}
-
-/** Appends exceptions [from, to) from another process, as the kernel does (kernel-appender.mjs). */
-function append(cow: string, from: number, to: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [APPENDER, cow, String(CHUNK_SECTORS), String(to), String(from)], { stdio: 'ignore' });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`appender exited ${code}`))));
-  });
+/**
+ * A `dmsetup` that reports one snapshot-merge target over two loop devices, in the kernel's words,
+ * where this machine has no device-mapper (the real merge is the qemu suite's, tests/live). The
+ * directory to put first on the server's PATH.
+ */
+function mergeTarget(dir: string, name: string, origin: string, cow: string): string {
+  const bin = path.join(dir, 'bin');
+  fs.mkdirSync(bin);
+  const majMin = (dev: string): string => fs.readFileSync(`/sys/class/block/${path.basename(dev)}/dev`, 'utf8').trim();
+  const table = `${name}: 0 8192 snapshot-merge ${majMin(origin)} ${majMin(cow)} P ${CHUNK_SECTORS}`;
+  const status = `${name}: 0 8192 snapshot-merge 416/8192 16`;
+  fs.writeFileSync(path.join(bin, 'dmsetup'), `#!/bin/sh\ncase "$1" in\n  table) echo '${table}' ;;\n  status) echo '${status}' ;;\nesac\n`, { mode: 0o755 });
+  return bin;
 }
 
 /**
  * A live COW in the browser where this machine has no device-mapper: a loop device holding a
  * persistent COW that another process appends to as the kernel would. Opened from the Live view,
  * it refreshes on the timer chosen there, says as of when, highlights the new exceptions on the
- * occupancy map (fading), and is never written.
+ * occupancy map (fading), and is never written. A merging one (a snapshot-merge target, which
+ * another process merges from as the kernel would) opens from its row and shows what is left.
  */
 (why ? describe.skip : describe)(why ? `live open e2e skipped: ${why}` : 'a live COW opened in Chromium', () => {
   const harness = browserHarness();
@@ -55,7 +37,7 @@ function append(cow: string, from: number, to: number): Promise<void> {
     const cow = path.join(dir, 'cow.img');
     emptyCow(cow);
     await append(cow, 0, 30);
-    const loop = execFileSync('losetup', ['-f', '--show', cow], { encoding: 'utf8' }).trim();
+    const loop = losetup(cow);
     try {
       const app = await harness.open((browser) => openServer(browser, [], dir));
       const p = app.page;
@@ -118,12 +100,39 @@ function append(cow: string, from: number, to: number): Promise<void> {
       await expect.poll(() => p.getByTestId('exception-count').getAttribute('data-value')).toBe('100');
       await app.view('Overview');
     } finally {
-      execFileSync('losetup', ['-d', loop]);
+      detach(loop);
     }
     // Never written: the COW holds exactly what its writer wrote.
-    const reference = path.join(dir, 'reference.img');
-    emptyCow(reference);
-    await append(reference, 0, 100);
-    expect(Buffer.compare(fs.readFileSync(cow), fs.readFileSync(reference))).toBe(0);
+    expect(Buffer.compare(fs.readFileSync(cow), await writerOnly(dir, 100))).toBe(0);
+  });
+
+  it('opens a merging snapshot (snapshot-merge) from its row: each read shows the table the kernel has left, never written', async () => {
+    const dir = tempDir('live-merge');
+    const cow = path.join(dir, 'cow.img');
+    emptyCow(cow);
+    await append(cow, 0, 100);
+    const origin = path.join(dir, 'origin.img');
+    fs.writeFileSync(origin, Buffer.alloc(4 << 20));
+    const loops = [losetup(origin), losetup(cow)] as const;
+    try {
+      const bin = mergeTarget(dir, 'vg-snap', ...loops);
+      const app = await harness.open((browser) => openServer(browser, [], dir, { PATH: `${bin}:${process.env['PATH']}` }));
+      const p = app.page;
+      await app.view('Live snapshots');
+      const row = p.getByRole('table', { name: 'Live snapshots' }).getByRole('row').filter({ hasText: 'vg-snap' });
+      await expect.poll(() => row.textContent(), { timeout: 30_000 }).toMatch(/merging/);
+      await app.shot('18-live-merging-row');
+      await row.getByRole('button', { name: 'Open vg-snap on this host live' }).click();
+      await p.getByRole('heading', { name: 'Overview' }).waitFor();
+      const bar = p.getByRole('region', { name: 'Live COW' });
+      await expect.poll(() => bar.textContent()).toMatch(/the kernel merges it/);
+      expect(await p.getByRole('button', { name: /Open for writing/ }).count()).toBe(0);
+
+      await refreshAfter(app, () => merge(cow, 100, 40), 'live-merged', 60, 40);
+      await app.shot('18-live-open-merging');
+    } finally {
+      for (const loop of loops) detach(loop);
+    }
+    expect(Buffer.compare(fs.readFileSync(cow), await writerOnly(dir, 100, 40))).toBe(0);
   });
 });

@@ -3,59 +3,21 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { StoreInfo } from '../src-core/api/contract.ts';
-import { buildShared } from '../src-core/ir/shared-builder.ts';
-import { FileDevice } from '../src-main/host/file-device.ts';
 import { browserHarness, openServed, tempDir } from './app.ts';
 import { chromiumMissing } from './browser.ts';
 import { cli, cliJson } from './demo-store.ts';
+import { MERGE_CHUNK_BYTES, writeMergeStore } from './metadata-store.ts';
 
 const missing = chromiumMissing();
 const S = 'target';
-const CHUNK = 64 << 10;
-/** Chunks the merged snapshot holds: 512 MiB, so with default (time-sized) batches the merge lasts long enough to pause. */
+/** Chunks S holds: 512 MiB, so with default (time-sized) batches the merge lasts long enough to pause. */
 const CHUNKS = 8192;
-/** The first of them only S reads; 'base' shares the rest. */
-const ONLY = 512;
-const FIRST_DATA = 64;
-
-/**
- * A shared store whose snapshot S (slot 1) has CHUNKS exceptions, each data chunk filled with its
- * own byte; 'base' (slot 0) shares those past ONLY. Built with the bottom-up builder
- * (`snapscope restore`'s), so only the data is written.
- */
-function makeStore(dir: string): { cow: string; origin: string } {
-  const origin = path.join(dir, 'origin.img');
-  const cow = path.join(dir, 'shared.cow');
-  const chunkCount = FIRST_DATA + CHUNKS + ONLY + 2048;
-  fs.writeFileSync(origin, Buffer.alloc(0));
-  fs.truncateSync(origin, (CHUNKS + 64) * CHUNK);
-  fs.writeFileSync(cow, Buffer.alloc(0));
-  fs.truncateSync(cow, chunkCount * CHUNK);
-  const dev = FileDevice.open(cow, { write: true });
-  try {
-    for (let o = 0; o < CHUNKS; o++) dev.write((FIRST_DATA + o) * CHUNK, new Uint8Array(CHUNK).fill((o % 250) + 1));
-    buildShared(
-      dev,
-      {
-        format: 'shared',
-        chunkBytes: CHUNK,
-        chunkCount,
-        valid: true,
-        version: 1,
-        snapmask: 0x3n,
-        snapshots: ['base', S].map((name, slot) => ({ slot, name, uuid: `00000000-0000-4000-8000-${String(slot).padStart(12, '0')}`, created: 1_704_067_200 + slot })),
-      },
-      { forEach: (visit) => void [...Array(CHUNKS).keys()].forEach((o) => visit(o, FIRST_DATA + o, o < ONLY ? 0x2 : 0x3, 0)) },
-    );
-  } finally {
-    dev.close();
-  }
-  return { cow, origin };
-}
+/** S (slot 1) holds CHUNKS copies, each data chunk filled with its own byte; 'base' (slot 0) shares those past the first 512. */
+const makeStore = (dir: string) => writeMergeStore(dir, { names: ['base', S], merged: 1, chunks: CHUNKS, only: 512, data: 'data', originMarked: 0 });
 
 const merged = async (page: Page): Promise<number> => {
   const stages = JSON.parse((await page.getByTestId('merge-stages').getAttribute('data-stages')) ?? '[]') as [number, number][];
-  return (stages[1]?.[0] ?? 0) / CHUNK;
+  return (stages[1]?.[0] ?? 0) / MERGE_CHUNK_BYTES;
 };
 
 (missing ? describe.skip : describe)(missing ? `shared merge pause e2e skipped: ${missing}` : 'pausing and cancelling a shared merge in Chromium', () => {

@@ -8,7 +8,8 @@ const missing = chromiumMissing();
  * The Start view's section per remote host (`serve --host`, and hosts added in the Live view):
  * here the hosts are unreachable, and each is one clear state with what ssh said, beside this
  * machine's devices — never an error page or a hang. A reachable host's devices and stores are
- * tests/renderer/host-devices.test.tsx (real helper) and tests/main/live/ssh-transport.test.ts (OpenSSH).
+ * tests/renderer/host-devices.test.tsx (real helper), tests/main/live/ssh-transport.test.ts (OpenSSH)
+ * and e2e/live-remote.spec.ts (OpenSSH, in Chromium).
  */
 (missing ? describe.skip : describe)(missing ? `start hosts e2e skipped: ${missing}` : 'the Start view’s remote hosts in Chromium', () => {
   const harness = browserHarness();

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobInfo, StoreInfo } from '../src-core/api/contract.ts';
-import { buildShared } from '../src-core/ir/shared-builder.ts';
 import { SharedStore } from '../src-core/shared/index.ts';
 import { createSharedMerge } from '../src-core/shared/merge/index.ts';
 import { FileDevice } from '../src-main/host/file-device.ts';
@@ -10,49 +9,22 @@ import { apiCall } from './api.ts';
 import { browserHarness, openServed, tempDir } from './app.ts';
 import { chromiumMissing } from './browser.ts';
 import { cliJson } from './demo-store.ts';
+import { MERGE_CHUNK_BYTES, writeMergeStore } from './metadata-store.ts';
 import { sha256 } from './ui-truth.ts';
 
 const missing = chromiumMissing();
-const CHUNK = 64 << 10;
+const CHUNK = MERGE_CHUNK_BYTES;
 /** 1 GiB merged: 16384 chunks of 64 KiB; the first ONLY of them 'other' still reads on the origin (copies first). */
 const CHUNKS = 16384;
 const ONLY = 1792;
-const FIRST_DATA = 64;
 
 /**
  * Snapshot 'target' (slot 0) holds copies of all CHUNKS origin chunks, 'other' (slot 1) shares
  * those past ONLY: merging 'target' copies ONLY chunks for 'other' first (112 MiB), then 1 GiB onto
- * the origin. Metadata only (the builder `snapscope restore` uses): data chunks are holes.
- * The origin's first chunks hold data, so a merge that touched it would change its hash.
+ * the origin. Metadata only: data chunks are holes. The origin's first chunks hold data, so a merge
+ * that touched it would change its hash.
  */
-function makeStore(dir: string): { cow: string; origin: string } {
-  const cow = path.join(dir, 'steer.cow');
-  const origin = path.join(dir, 'origin.img');
-  const chunkCount = FIRST_DATA + CHUNKS + ONLY + 4096;
-  fs.writeFileSync(cow, '');
-  fs.truncateSync(cow, chunkCount * CHUNK);
-  fs.writeFileSync(origin, Buffer.alloc(256 * CHUNK, 0x5a));
-  fs.truncateSync(origin, CHUNKS * CHUNK);
-  const dev = FileDevice.open(cow, { write: true });
-  try {
-    buildShared(
-      dev,
-      {
-        format: 'shared',
-        chunkBytes: CHUNK,
-        chunkCount,
-        valid: true,
-        version: 1,
-        snapmask: 0x3n,
-        snapshots: ['target', 'other'].map((name, slot) => ({ slot, name, uuid: `00000000-0000-4000-8000-${String(slot).padStart(12, '0')}`, created: 1_704_067_200 + slot })),
-      },
-      { forEach: (visit) => void [...Array(CHUNKS).keys()].forEach((o) => visit(o, FIRST_DATA + o, o < ONLY ? 0x1 : 0x3, 0)) },
-    );
-  } finally {
-    dev.close();
-  }
-  return { cow, origin };
-}
+const makeStore = (dir: string) => writeMergeStore(dir, { names: ['target', 'other'], merged: 0, chunks: CHUNKS, only: ONLY, data: 'holes', originMarked: 256 });
 
 const stagesOf = async (page: import('playwright-core').Page): Promise<[number, number][]> => JSON.parse((await page.getByTestId('merge-stages').getAttribute('data-stages')) ?? '[]') as [number, number][];
 

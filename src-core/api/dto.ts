@@ -161,12 +161,14 @@ export interface SessionDto {
 }
 
 export interface LiveSessionDto {
-  /** 'this host' or the [user@]host it was read from. */
+  /** THIS_HOST or the [user@]host it was read from. */
   host: string;
   /** When the table shown was read (ms since the epoch): the kernel's state at or before then. */
   asOf: number;
-  /** Exceptions at the read before this one: entries from here on are new since (none at the first read). */
+  /** Exceptions at the read before this one: entries from here on are new since (none at the first read); merging, previous - exceptions were merged since. */
   previous: number;
+  /** Opened as a snapshot-merge target's COW: the kernel merges it, so its table only shrinks. */
+  merging?: true;
 }
 
 // ---- shared store B-tree --------------------------------------------------------------------
@@ -461,8 +463,11 @@ export interface LiveSnapshotDto {
   alert: 'warn' | 'invalid' | 'merge-finished' | null;
 }
 
+/** How the API names the machine it runs on, where another host is the [user@]host ssh reaches. */
+export const THIS_HOST = 'this host';
+
 export interface LiveHostDto {
-  /** 'this host', or [user@]host reached through ssh. */
+  /** THIS_HOST, or [user@]host reached through ssh. */
   host: string;
   state: 'ok' | 'unavailable';
   /** Why it is unavailable (no device-mapper, needs root, ssh failed), in the tools' words. */

@@ -80,8 +80,11 @@ const none = object({});
 const session = { session: nonEmpty };
 const sessionOnly = object(session);
 const job = object({ job: nonEmpty });
-/** `live`: a COW the kernel is writing (a dm snapshot's), on this host or `host` (through ssh): read-only, read again by `reload`. */
-const openArgs = object({ cow: nonEmpty, origin: v.optional(nonEmpty), write: v.optional(bool), live: v.optional(object({ host: v.optional(sshTarget) })) });
+/**
+ * `live`: a COW the kernel is writing (a dm snapshot's), on this host or `host` (through ssh):
+ * read-only, read again by `reload`; `merging` when its target is snapshot-merge (its table shrinks).
+ */
+const openArgs = object({ cow: nonEmpty, origin: v.optional(nonEmpty), write: v.optional(bool), live: v.optional(object({ host: v.optional(sshTarget), merging: v.optional(bool) })) });
 const MAX_BUCKETS = 1 << 20;
 
 /** An open session, or a COW path opened read-only for the job alone. */

@@ -1,9 +1,10 @@
 /**
- * The exception table of a persistent COW that the kernel is writing while we read it. The kernel
- * only appends: it rewrites the current area chunk at each commit and moves to the next area when
- * one is full. So the engine's own open reads it (one set of rules for what a table is), through a
- * device whose every read is repeated until two agree, and the number of entries never falls from
- * one read to the next; a read that sees fewer is done again.
+ * The exception table of a persistent COW that the kernel is writing while we read it. A snapshot's
+ * table only grows: the kernel rewrites the current area chunk at each commit and moves to the next
+ * area when one is full. A merging one (snapshot-merge) only shrinks: the kernel zeroes its newest
+ * entries as it merges them. So the engine's own open reads it (one set of rules for what a table
+ * is), through a device whose every read is repeated until two agree, and the number of entries
+ * never moves against that direction from one read to the next; a read that does is done again.
  */
 import type { BlockDevice } from '../io/block-device.ts';
 import { SnapscopeError } from '../errors.ts';
@@ -28,7 +29,10 @@ const CORRUPT_RETRIES = 5;
 /** The engine's store over a live COW, as read at `asOf`. */
 export interface LiveRead {
   store: PersistentStore;
-  /** Entries at the read before this one (as many as now at the first): [previous, count) are new. */
+  /**
+   * Entries at the read before this one (as many as now at the first): [previous, count) are new;
+   * while merging, previous - count were merged since.
+   */
   previous: number;
   asOf: number;
 }
@@ -36,15 +40,19 @@ export interface LiveRead {
 export class LiveTableReader {
   private lastCount: number | null = null;
   private readonly stable: BlockDevice;
+  private readonly merging: boolean;
 
+  /** @param options.merging the COW of a snapshot-merge target: its table only shrinks. */
   constructor(
     cow: BlockDevice,
     private readonly now: () => number = Date.now,
+    options: { merging?: boolean } = {},
   ) {
     this.stable = new StableReads(cow);
+    this.merging = options.merging === true;
   }
 
-  /** The COW as the engine's read-only store, its table never shorter than at the last read. */
+  /** The COW as the engine's read-only store, its table never shorter (merging: never longer) than at the last read. */
   open(options: { onProgress?: (done: number, total: number) => void } = {}): LiveRead {
     let torn = 0;
     for (let pass = 0; pass < MAX_RETRIES; pass++) {
@@ -58,13 +66,14 @@ export class LiveTableReader {
         continue;
       }
       const count = store.state.table.count;
-      if (count >= (this.lastCount ?? 0)) {
+      if (this.lastCount === null || (this.merging ? count <= this.lastCount : count >= this.lastCount)) {
         const previous = this.lastCount ?? count;
         this.lastCount = count;
         return { store, previous, asOf: this.now() };
       }
     }
-    throw new SnapscopeError('io', `${this.stable.name}: the exception table kept shrinking between reads; is it still the same COW (or is the kernel merging it)?`, { device: this.stable.name });
+    const what = this.merging ? 'growing between reads of a merging COW; is the kernel still merging it?' : 'shrinking between reads; is it still the same COW (or is the kernel merging it)?';
+    throw new SnapscopeError('io', `${this.stable.name}: the exception table kept ${what}`, { device: this.stable.name });
   }
 
   read(): LiveTable {

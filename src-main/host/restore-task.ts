@@ -10,12 +10,13 @@ import type { Progress } from '../../src-core/jobs/progress.ts';
 import { backupPath, createBackup, type BackupFile } from './access/backup-file.ts';
 import { Output, isZero, planOutput } from './access/outputs.ts';
 import { describeSignatures, probePath } from './access/signatures.ts';
+import { openInput } from './access/inputs.ts';
 import { inspectTarget } from './access/target.ts';
 import type { HelperLauncher } from './helper-device.ts';
 import { decodeDump, openDump, readDumpFile } from './dump-file.ts';
 import { openDevice } from './open-device.ts';
 
-/** What `snapscope restore` is asked, as the API passes it. */
+/** What restore is asked: by `snapscope restore` (no session, no helper) or by the API. */
 export interface RestoreSpec {
   /** The dump file, and what messages call it (an upload's temporary file is "the uploaded dump"). */
   dump: string;
@@ -33,14 +34,18 @@ export interface RestoreSpec {
   backup?: string | undefined;
   dryRun?: boolean | undefined;
   helper: HelperLauncher | null;
+  /** What opening the target says (an interrupted rewrite undone first, ...). */
+  onNote?: (note: string) => void;
 }
 
 /** Bytes of the dump read, and of data copied, per step: steps stay short, so cancel acts promptly. */
 const STEP_BYTES = 8 << 20;
+const READ_BYTES = 1 << 20;
 
 /**
- * The restore of the CLI (`src-core/ir/restore.ts` behind the same access rules) as a Task:
- * read and check the whole dump (nothing is written before it passes), then — unless a dry run —
+ * The one restore of the CLI and the API (`src-core/ir/restore.ts` behind the access rules) as a
+ * Task: read and check the whole dump (nothing is written before it passes), decide in place or a
+ * new target (`planRestore`: the refusals too), then — unless a dry run —
  * open the target (in place: every overwritten sector backed up; a new target: written beside it
  * and renamed, or a device under O_EXCL and its lock, refused when it holds data unless `force`),
  * copy the data chunks (`dataFrom`), and write the metadata in one last step. A cancel before that
@@ -71,34 +76,40 @@ export function restoreTask(spec: RestoreSpec): Task<RestoreResultDto> {
     writing = null;
   };
 
+  const piece = Buffer.alloc(READ_BYTES);
   const readStep = (): void => {
     fd ??= openDump(spec.dump);
-    const buf = Buffer.alloc(Math.min(STEP_BYTES, Math.max(1, dumpBytes - read)));
-    const n = fs.readSync(fd, buf, 0, buf.length, read);
-    read += n;
-    const last = n === 0 || read >= dumpBytes;
-    reader!.write(decodeDump(utf8, name, buf.subarray(0, n), !last));
-    if (!last) return;
-    fs.closeSync(fd);
-    fd = null;
-    header = reader!.finish();
-    reader = null;
+    // Small pieces, as readDumpFile reads: an 8 MiB string per read left the heap twice as large.
+    for (const end = read + STEP_BYTES; read < end; ) {
+      const n = fs.readSync(fd, piece, 0, piece.length, read);
+      read += n;
+      const last = n === 0 || read >= dumpBytes;
+      reader!.write(decodeDump(utf8, name, piece.subarray(0, n), !last));
+      if (!last) continue;
+      fs.closeSync(fd);
+      fd = null;
+      header = reader!.finish();
+      reader = null;
+      return;
+    }
   };
 
   const open = (h: DumpHeader, p: RestoreResultDto): void => {
     if (p.mode === 'in-place') {
-      const opened = spec.session ? null : openDevice(spec.target, 'COW', true, spec.helper).dev;
-      const cow = spec.session?.cow ?? opened!;
+      const opened = spec.session ? null : openDevice(spec.target, 'COW', true, spec.helper);
+      if (opened?.note) spec.onNote?.(opened.note);
+      const cow = spec.session?.cow ?? opened!.dev;
       try {
         const backup = createBackup(p.backup!, spec.target);
-        writing = { dev: backup.wrap(cow), out: null, backup, src: null, opened };
+        writing = { dev: backup.wrap(cow), out: null, backup, src: null, opened: opened?.dev ?? null };
       } catch (e) {
-        opened?.close();
+        opened?.dev.close();
         throw e;
       }
       return;
     }
-    const src = spec.dataFrom === undefined ? null : openDevice(spec.dataFrom, 'COW', false, spec.helper).dev;
+    // Raw: only its data chunks are read, so a COW marked by an interrupted rewrite (its undo lost) can still give them.
+    const src = spec.dataFrom === undefined ? null : openInput(spec.dataFrom, 'COW', false, spec.helper, { raw: true }).dev;
     try {
       const out = Output.open(spec.target, { inputs: inputsOf(spec), force: spec.force === true, bytes: h.chunkBytes * h.chunkCount, protect: 'data' });
       writing = { dev: out.device(out.kind === 'block' ? out.plan.target.size : Math.max(h.chunkBytes * h.chunkCount, src?.size ?? 0)), out, backup: null, src, opened: null };
@@ -163,7 +174,12 @@ function write(w: { dev: BlockDevice; out: Output | null; backup: BackupFile | n
   }
 }
 
-/** What the restore will do, decided as the CLI decides it; throws its refusals (a new target holding data without `force`, …). */
+/**
+ * What the restore will do, for the CLI and the API alike: in place when the target holds a store
+ * and no `dataFrom` is given, else a new target; throws the refusals a dry run shares with the run
+ * (no data chunks, a target that is an input); a target holding data without `force` is refused
+ * at the open, and a dry run says `needsForce`.
+ */
 function planRestore(spec: RestoreSpec, h: DumpHeader, exceptions: number): RestoreResultDto {
   const base = {
     dryRun: spec.dryRun === true,
@@ -183,8 +199,8 @@ function planRestore(spec: RestoreSpec, h: DumpHeader, exceptions: number): Rest
   if (spec.dataFrom === undefined && !spec.metadataOnly) {
     throw new SnapscopeError(
       'usage',
-      `${spec.target} holds no store, so it lacks the data chunks the dump points to (every snapshot would read zeros); give the COW to copy them from (data from), or ask for the metadata alone`,
-      { device: spec.target, field: 'dataFrom' },
+      `${spec.target} holds no store, so it lacks the data chunks the dump points to (every snapshot would read zeros); give --data-from ORIGINAL_COW to copy them, or --metadata-only to write the metadata alone`,
+      { device: spec.target },
     );
   }
   const out = planOutput(spec.target, { inputs: inputsOf(spec), force: spec.force === true || spec.dryRun === true, bytes: h.chunkBytes * h.chunkCount, protect: 'data' });

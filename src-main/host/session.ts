@@ -31,13 +31,14 @@ export interface SessionOpen {
   generation?: number;
   /** Whether any client hears events (HostContext.audience): with none, structural events are not converted or kept. */
   audience?: { listening: boolean };
-  /** A live COW (live-cow.ts): read on `host` with `helper`, consistently, never written. */
-  live?: { host: string; helper: HelperLauncher | null; helperNote?: string | null };
+  /** A live COW (live-cow.ts): read on `host` with `helper`, consistently, never written; `merging`: a snapshot-merge target's. */
+  live?: { host: string; merging?: boolean; helper: HelperLauncher | null; helperNote?: string | null };
 }
 
 /** Where a live session's table comes from, and when it was read. */
 export interface LiveSource {
   host: string;
+  merging: boolean;
   reader: LiveTableReader;
   asOf: number;
   previous: number;
@@ -131,16 +132,18 @@ export class StoreSession {
 
   /**
    * A live COW, opened alone (its origin is written meanwhile) and read-only: the engine's own
-   * persistent open through the live reader (repeat-until-equal reads, a table that never shrinks).
+   * persistent open through the live reader (repeat-until-equal reads, a table that never shrinks,
+   * or never grows while the kernel merges it).
    */
   private static openLive(o: SessionOpen, live: NonNullable<SessionOpen['live']>): StoreSession {
     if (o.write) throw new ApiError('bad-request', `a live COW is only ever read: open ${o.cow} without write`, { field: 'write', device: o.cow });
     if (o.origin !== null) throw new ApiError('bad-request', `a live COW opens alone: its origin is being written meanwhile`, { field: 'origin', device: o.cow });
     const cow = openLiveCow(o.cow, live.host, live.helper, live.helperNote ?? null);
     try {
-      const reader = new LiveTableReader(cow.dev);
+      const merging = live.merging === true;
+      const reader = new LiveTableReader(cow.dev, Date.now, { merging });
       const read = reader.open(o.onProgress ? { onProgress: o.onProgress } : {});
-      const session = new StoreSession(o.id, o.cow, null, false, cow.dev, null, read.store, cow.viaHelper, null, o.audience ?? { listening: true }, { host: live.host, reader, asOf: read.asOf, previous: read.previous });
+      const session = new StoreSession(o.id, o.cow, null, false, cow.dev, null, read.store, cow.viaHelper, null, o.audience ?? { listening: true }, { host: live.host, merging, reader, asOf: read.asOf, previous: read.previous });
       session.generation = o.generation ?? 1;
       return session;
     } catch (e) {
@@ -169,7 +172,7 @@ export class StoreSession {
       ...(this.readOnlyReason !== null && { readOnlyReason: this.readOnlyReason }),
       info: this.store.info(),
       generation: this.generation,
-      ...(this.live && { live: { host: this.live.host, asOf: this.live.asOf, previous: this.live.previous } }),
+      ...(this.live && { live: { host: this.live.host, asOf: this.live.asOf, previous: this.live.previous, ...(this.live.merging && { merging: true as const }) } }),
     };
   }
 

@@ -1,10 +1,9 @@
-import type { LiveSnapshotsResult } from '../../src-core/api/contract.ts';
+import { THIS_HOST, type LiveSessionDto, type LiveSnapshotsResult } from '../../src-core/api/contract.ts';
 import { toViewError, type ViewError } from './errors.ts';
 import type { SliceCreator } from './types.ts';
 
 const HOSTS_KEY = 'snapscope.liveHosts';
 const EVERY_KEY = 'snapscope.liveRefreshSeconds';
-const THIS_HOST = 'this host';
 /** New exceptions fetched for the highlight at most per refresh; more are counted, not drawn. */
 export const MAX_FRESH = 20_000;
 
@@ -25,12 +24,14 @@ export interface LiveSlice {
   /** Seconds between re-reads of an open live COW, kept in this browser. */
   liveEvery: number;
   liveFresh: FreshExceptions | null;
+  /** Exceptions the kernel merged between the last two reads that found some, of a merging COW. */
+  liveMerged: { count: number; at: number } | null;
   liveRefreshError: ViewError | null;
   pollLive(): Promise<void>;
   addLiveHost(host: string): void;
   removeLiveHost(host: string): void;
-  /** Opens a live COW read-only (on `host`, through its helper) and shows its Overview. */
-  openLive(cow: string, host: string): Promise<boolean>;
+  /** Opens a live COW read-only (on `host`, through its helper; `merging`: a snapshot-merge target's) and shows its Overview. */
+  openLive(cow: string, host: string, merging?: boolean): Promise<boolean>;
   setLiveEvery(seconds: number): void;
   /** Reads the open live COW again: the views show the newer table, what is new is highlighted. */
   refreshLive(): Promise<void>;
@@ -42,6 +43,7 @@ export const createLiveSlice: SliceCreator<LiveSlice> = (client) => (set, get) =
   liveError: null,
   liveEvery: savedEvery(),
   liveFresh: null,
+  liveMerged: null,
   liveRefreshError: null,
   async pollLive() {
     try {
@@ -60,9 +62,9 @@ export const createLiveSlice: SliceCreator<LiveSlice> = (client) => (set, get) =
     set({ liveHosts: hosts, live: null });
     saveHosts(hosts);
   },
-  async openLive(cow, host) {
-    set({ liveFresh: null, liveRefreshError: null });
-    const shown = await get().openStore({ cow, live: host === THIS_HOST ? {} : { host } });
+  async openLive(cow, host, merging = false) {
+    set({ liveFresh: null, liveMerged: null, liveRefreshError: null });
+    const shown = await get().openStore({ cow, live: liveOpenArgs({ host, ...(merging && { merging: true }) }) });
     if (shown) get().navigate('overview');
     return shown;
   },
@@ -80,7 +82,7 @@ export const createLiveSlice: SliceCreator<LiveSlice> = (client) => (set, get) =
     try {
       const fresh = await client.reload({ session: session.session });
       if (get().session?.session !== session.session) return; // closed or replaced meanwhile
-      const added = fresh.info.exceptions - fresh.live!.previous;
+      const added = fresh.info.exceptions - fresh.live!.previous; // below 0 while the kernel merges
       let chunks: number[] = [];
       if (added > 0) {
         // The new entries are the table's last ones (the kernel only appends): their COW chunks.
@@ -89,7 +91,13 @@ export const createLiveSlice: SliceCreator<LiveSlice> = (client) => (set, get) =
       }
       // No resetViews: the views refetch on the new revision and keep what they show meanwhile;
       // only the map's detail window goes (the map would prefer it to the refetched summary).
-      set({ session: fresh, occupancy: null, liveRefreshError: null, liveFresh: added > 0 ? { chunks, count: added, at: Date.now() } : get().liveFresh });
+      set({
+        session: fresh,
+        occupancy: null,
+        liveRefreshError: null,
+        liveFresh: added > 0 ? { chunks, count: added, at: Date.now() } : get().liveFresh,
+        liveMerged: added < 0 ? { count: -added, at: Date.now() } : get().liveMerged,
+      });
       get().applyInfo(fresh.info);
       get().noteGeneration(fresh.generation);
     } catch (e) {
@@ -97,6 +105,11 @@ export const createLiveSlice: SliceCreator<LiveSlice> = (client) => (set, get) =
     }
   },
 });
+
+/** The `open` call's `live` for a live session as the API described it: the same host, still merging or not. */
+export function liveOpenArgs(live: Pick<LiveSessionDto, 'host' | 'merging'>): { host?: string; merging?: boolean } {
+  return { ...(live.host !== THIS_HOST && { host: live.host }), ...(live.merging && { merging: true }) };
+}
 
 function savedEvery(): number {
   try {

@@ -2,6 +2,7 @@ import type { SessionDto } from '../../src-core/api/contract.ts';
 import type { ConnectionState } from '../client/connection.ts';
 import { toViewError, type ViewError } from './errors.ts';
 import type { SliceCreator } from './types.ts';
+import { liveOpenArgs } from './live-slice.ts';
 
 /**
  * Whether what the page shows is the truth: the connection to the host, the generation of the
@@ -47,7 +48,7 @@ export const createSyncSlice: SliceCreator<SyncSlice> = (client) => (set, get) =
       if (!shown) return;
       const same = sessions.find((s) => s.cow === shown.cow);
       if (same) return keep(same);
-      const how = shown.live ? { live: shown.live.host === 'this host' ? {} : { host: shown.live.host } } : { ...(shown.origin ? { origin: shown.origin } : {}), write: shown.write };
+      const how = shown.live ? { live: liveOpenArgs(shown.live) } : { ...(shown.origin ? { origin: shown.origin } : {}), write: shown.write };
       const reopened = await client.open({ cow: shown.cow, ...how });
       keep(reopened);
     } catch (e) {

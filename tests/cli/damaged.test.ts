@@ -82,4 +82,71 @@ describe('a damaged store', () => {
     expect(cli('read', fixed, '--origin', f.origin, '-s', slot, '--chunk', '1500', '--out', f.out, '--forensic').code).toBe(0);
     expect(cliJson('snapshot', 'list', fixed).value.snapshots.find((s: { slot: number }) => s.slot === Number(slot)).lost).toBe(marked[0].lost);
   });
+
+  it('info and snapshot list mark every snapshot of a tree they cannot walk, never a count of 0', () => {
+    const dir = tempDir();
+    expect(cli('demo', dir).code).toBe(0);
+    const cow = path.join(dir, 'shared.cow');
+    // The demo's root pointer (root_tree_chunk, offset 20) flipped: no leaf can be reached (issue 13).
+    const fd = fs.openSync(cow, 'r+');
+    fs.writeSync(fd, Buffer.from([0x99]), 0, 1, 20);
+    fs.closeSync(fd);
+
+    const names = ['base', 'nightly', 'before-upgrade', 'after-upgrade'];
+    const rowsOf = (lines: string[]) => lines.filter((l) => names.some((n) => new RegExp(`^\\s*\\d+\\s+${n}\\s`).test(l)));
+    for (const args of [['info', cow], ['snapshot', 'list', cow]]) {
+      const r = cli(...args);
+      expect(r.code).toBe(0);
+      const lines = r.stdout.split('\n');
+      const header = lines.find((l) => /\bslot\s+name\b/.test(l))!;
+      expect(header).toMatch(/exceptions\s+unique\s+shared\s+mark$/);
+      const rows = rowsOf(lines);
+      expect(rows).toHaveLength(4);
+      for (const row of rows) {
+        // The counts are unknown, not zero, and each row says why.
+        expect(row).toMatch(/Z\s+\?\s+\?\s+\?\s+damaged$/);
+      }
+      expect(lines.some((l) => /^\s*\? damaged: .*run snapscope check/.test(l))).toBe(true);
+    }
+    // info's own count is no 0 either.
+    const info = cli('info', cow).stdout;
+    expect(info).toMatch(/^ {2}exceptions {4}\? \(0 proven; metadata damaged\)$/m);
+    expect(info).toMatch(/^ {2}tree {10}2 levels, 0 nodes, 0 leaves readable \(metadata damaged\)$/m);
+    // JSON is unchanged: the proven counts and `damaged: true`.
+    const json = cliJson('snapshot', 'list', cow).value;
+    expect(json.snapshots.map((s: { exceptions: number; damaged: boolean }) => [s.exceptions, s.damaged])).toEqual(names.map(() => [0, true]));
+  });
+
+  it('a persistent COW with a damaged table is marked the same way', () => {
+    const dir = tempDir();
+    const [cow, origin] = [path.join(dir, 'p.cow'), path.join(dir, 'origin.img')];
+    fs.writeFileSync(origin, Buffer.alloc(1 << 20));
+    expect(cli('format', cow, '--kind', 'persistent', '--size', '1M', '--chunk-size', '4k').code).toBe(0);
+    for (const chunk of [5, 6, 7]) expect(cli('write', cow, '--origin', origin, '-s', 'origin', '--chunk', chunk, '--fill', chunk).code).toBe(0);
+    // Entry 1 of the first area (chunk 1): its new_chunk past the end of the COW.
+    const fd = fs.openSync(cow, 'r+');
+    const bad = Buffer.alloc(8);
+    bad.writeBigUInt64LE(1n << 40n);
+    fs.writeSync(fd, bad, 0, 8, 4096 + 16 + 8);
+    fs.closeSync(fd);
+    const lines = cli('snapshot', 'list', cow).stdout.split('\n');
+    expect(lines[0]).toMatch(/shared\s+mark$/);
+    expect(lines[1]).toMatch(/^0\s+snap\s.*\s\?\s+\?\s+\?\s+damaged$/);
+    expect(cli('info', cow).stdout).toMatch(/^ {2}exceptions {4}\? \(\d+ proven; metadata damaged\)$/m);
+  });
+
+  it('a snapshot a repair could not wholly recover says how many chunks it lost', () => {
+    const dir = tempDir();
+    const f = damagedStore(dir);
+    const fixed = path.join(dir, 'fixed');
+    const marked = cliJson('repair', f.cow, '--out', fixed).value.snapshots.filter((s: { damaged: boolean }) => s.damaged);
+    expect(marked.length).toBeGreaterThan(0);
+    const lines = cli('snapshot', 'list', fixed).stdout.split('\n');
+    expect(lines[0]).toMatch(/shared\s+mark$/);
+    for (const m of marked) {
+      const row = lines.find((l) => new RegExp(`^${m.slot}\\s+s${m.slot}\\s`).test(l))!;
+      expect(row).toMatch(new RegExp(`\\s${m.lost} chunks? lost$`));
+    }
+    expect(lines.some((l) => /^chunks lost: .*--forensic/.test(l))).toBe(true);
+  });
 });

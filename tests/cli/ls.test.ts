@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, cliJson, oneLine, tempDir } from './cli.ts';
+import { JSON_SCHEMA } from '../../src-main/cli/json.ts';
 
 describe('snapscope ls / status: a report like lvs', () => {
   it('fields, sort, units, separators, headings, JSON, many stores, unknown fields', () => {
@@ -21,7 +22,7 @@ describe('snapscope ls / status: a report like lvs', () => {
     expect(cli('ls', '-o', '+uuid', '--noheadings', cow).stdout.split('\n')[0]).toMatch(/ valid +3ddc94d8-9b25-48b1-bfe5-f7ca5cbfba4b$/);
 
     const both = cliJson('status', '-o', 'cow,name,slot,percent,state,format', cow, persistent).value;
-    expect(both.schema).toBe(1);
+    expect(both.schema).toBe(JSON_SCHEMA);
     expect(both.snapshots).toHaveLength(5);
     // Sorted by COW, then slot: p.cow before shared.cow.
     expect(both.snapshots[0]).toEqual({ cow: persistent, name: 'snap', slot: 0, percent: expect.any(Number), state: 'valid', format: 'persistent' });

@@ -42,7 +42,7 @@ describe('progress off a terminal', () => {
     const dir = tempDir();
     const { cow, origin } = bigMerge(dir);
     const dry = cli('merge', cow, '--origin', origin, '-s', 'a', '--dry-run', '--json');
-    expect(JSON.parse(dry.stdout)).toMatchObject({ schema: 1 });
+    expect(JSON.parse(dry.stdout)).toMatchObject({ schema: 2 });
     for (const copy of ['2', '3']) {
       fs.copyFileSync(cow, path.join(dir, `cow${copy}.img`));
       fs.copyFileSync(origin, path.join(dir, `origin${copy}.img`));

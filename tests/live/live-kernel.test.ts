@@ -60,6 +60,19 @@ describe.skipIf(missing !== null)(`live dm snapshots in a real kernel${missing ?
   const writeEveryOther = (device: string, first: number, count: number) =>
     guest.run(`i=0; while [ $i -lt ${count} ]; do dd if=/dev/urandom of=${device} bs=${CHUNK_BYTES} seek=$((${first}+2*i)) count=1 oflag=direct 2>/dev/null || exit 1; i=$((i+1)); done`);
 
+  /** The host API over the guest: a host like any reached through ssh; only the way to its helper differs. */
+  const guestApi = () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-api-'));
+    const service = new EngineService({ mode: 'local', version: 'test', dataDir, helper: { launcher: null, note: 'the live suite' }, liveLaunchers: { guest: guest.launcher() } });
+    return {
+      client: createClient(service),
+      dispose: async () => {
+        await service.dispose();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  };
+
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-kernel-'));
     fs.writeFileSync(path.join(dir, 'origin.img'), Buffer.alloc(ORIGIN_SECTORS * 512, 0x4f));
@@ -150,10 +163,7 @@ describe.skipIf(missing !== null)(`live dm snapshots in a real kernel${missing ?
   }, 300_000);
 
   it('opens the live COW through the host API: each refresh shows exactly the chunks written in the guest since the last', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-api-'));
-    // The guest is a host like any reached through ssh; only the way to its helper differs.
-    const service = new EngineService({ mode: 'local', version: 'test', dataDir, helper: { launcher: null, note: 'the live suite' }, liveLaunchers: { guest: guest.launcher() } });
-    const client = createClient(service);
+    const { client, dispose } = guestApi();
     try {
       const { hosts } = await client.liveSnapshots({ hosts: ['guest'] });
       const there = hosts.find((h) => h.host === 'guest')!;
@@ -188,8 +198,7 @@ describe.skipIf(missing !== null)(`live dm snapshots in a real kernel${missing ?
       expect(small.info.valid).toBe(false);
       expect(small.info.notes.join(' ')).toMatch(/invalidated by the kernel/);
     } finally {
-      await service.dispose();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await dispose();
     }
   }, 300_000);
 
@@ -214,26 +223,45 @@ describe.skipIf(missing !== null)(`live dm snapshots in a real kernel${missing ?
     await writeEveryOther('/dev/mapper/origin', 1501, 90);
     await guest.run('dmsetup remove snap');
     await guest.run(`dmsetup reload origin --table "0 ${ORIGIN_SECTORS} snapshot-merge /dev/vda /dev/vdb P ${CHUNK}" && dmsetup suspend origin && dmsetup resume origin`);
-    const percents: number[] = [];
-    for (let i = 0; i < 60; i++) {
-      const { all, rows } = await poll();
-      const origin = find(all, 'origin');
-      expect(origin.table.kind).toBe('snapshot-merge');
-      const row = rows.find((r) => r.name === 'origin')!;
-      percents.push(row.merge!.percent);
-      const u = origin.status!.usage!;
-      expect(row.merge!.finished).toBe(u.allocated === u.metadata);
-      if (row.merge!.finished) break;
+    // Its COW opened through the host API as the Live view's Open does for a merging target: each
+    // read shows the table the kernel has left, never longer, down to none.
+    const { client, dispose } = guestApi();
+    try {
+      const target = (await client.liveSnapshots({ hosts: ['guest'] })).hosts.find((h) => h.host === 'guest')!.snapshots.find((x) => x.name === 'origin')!;
+      expect(target).toMatchObject({ kind: 'snapshot-merge', cowPath: '/dev/vdb' });
+      const opened = await client.open({ cow: target.cowPath!, live: { host: 'guest', merging: true } });
+      expect(opened.live).toMatchObject({ host: 'guest', merging: true });
+      const left = [opened.info.exceptions];
+      const percents: number[] = [];
+      for (let i = 0; i < 60; i++) {
+        const { all, rows } = await poll();
+        left.push((await client.reload({ session: opened.session })).info.exceptions);
+        const origin = find(all, 'origin');
+        expect(origin.table.kind).toBe('snapshot-merge');
+        const row = rows.find((r) => r.name === 'origin')!;
+        percents.push(row.merge!.percent);
+        const u = origin.status!.usage!;
+        expect(row.merge!.finished).toBe(u.allocated === u.metadata);
+        if (row.merge!.finished) break;
+      }
+      expect(percents.at(-1)).toBe(100);
+      for (let i = 1; i < percents.length; i++) expect(percents[i]!).toBeGreaterThanOrEqual(percents[i - 1]!);
+      // seen under way, not only done: at least two distinct percents strictly between 0 and 100
+      expect(new Set(percents.filter((p) => p > 0 && p < 100)).size, percents.join(' ')).toBeGreaterThanOrEqual(2);
+      const said = (await guest.run('dmsetup status origin')).trim().split(' ');
+      const [allocated, metadata] = [Number(said[3]!.split('/')[0]), Number(said[4])];
+      expect(allocated).toBe(metadata);
+      left.push((await client.reload({ session: opened.session })).info.exceptions);
+      expect(left[0], left.join(' ')).toBeGreaterThan(0);
+      for (let i = 1; i < left.length; i++) expect(left[i]!, left.join(' ')).toBeLessThanOrEqual(left[i - 1]!);
+      expect(left.at(-1)).toBe(0);
+      // read under way too: tables between the first and the empty one
+      expect(left.filter((n) => n > 0 && n < left[0]!).length, left.join(' ')).toBeGreaterThan(0);
+    } finally {
+      await dispose();
     }
-    expect(percents.at(-1)).toBe(100);
-    for (let i = 1; i < percents.length; i++) expect(percents[i]!).toBeGreaterThanOrEqual(percents[i - 1]!);
-    // seen under way, not only done: at least two distinct percents strictly between 0 and 100
-    expect(new Set(percents.filter((p) => p > 0 && p < 100)).size, percents.join(' ')).toBeGreaterThanOrEqual(2);
-    const said = (await guest.run('dmsetup status origin')).trim().split(' ');
-    const [allocated, metadata] = [Number(said[3]!.split('/')[0]), Number(said[4])];
-    expect(allocated).toBe(metadata);
   }, 300_000);
-  it("lists LVM's snapshots with lvs's own names, attributes and Snap%, and follows lvconvert --merge to the kernel's end", async () => {
+  it("lists LVM's snapshots with lvs's own names, attributes and Snap%, and follows lvconvert --merge to the kernel's end and through lvm's clean-up", async () => {
     await guest.run('pvcreate -q /dev/vdd && vgcreate -q vg /dev/vdd && lvcreate -q -L 16M -n lv vg && lvcreate -q -s -L 4M -n snap vg/lv');
     await writeEveryOther('/dev/vg/lv', 0, 60);
     const { all } = await poll();
@@ -275,5 +303,20 @@ describe.skipIf(missing !== null)(`live dm snapshots in a real kernel${missing ?
     const said = (await guest.run('dmsetup status vg-lv')).trim().split(' ');
     expect(said[2]).toBe('snapshot-merge');
     expect(Number(said[3]!.split('/')[0])).toBe(Number(said[4]));
-  }, 300_000);
+
+    // lvm's own clean-up: its poller wakes (within its 60 s), sees the merge done, drops the
+    // snapshot and reloads vg-lv as a plain volume, removing devices between our listings. Every
+    // poll meanwhile answers (poll() throws otherwise), and at the end nothing of vg is a snapshot
+    // target any more, as lvs and dmsetup say.
+    const lvNames = async () => (await guest.run('lvs --noheadings -o lv_name vg 2>/dev/null')).split(/\s+/).filter(Boolean);
+    let cleaned = false;
+    for (let i = 0; i < 150 && !cleaned; i++) {
+      const { all: now } = await poll();
+      cleaned = !now.some((t) => t.name.startsWith('vg-')) && (await lvNames()).join() === 'lv';
+      if (!cleaned) await guest.run('sleep 1');
+    }
+    expect(await lvNames(), await guest.run('cat /tmp/lvconvert.log')).toEqual(['lv']);
+    expect((await list()).filter((t) => t.name.startsWith('vg-') || t.lvm !== null)).toEqual([]);
+    expect((await guest.run('dmsetup table vg-lv')).trim().split(' ')[2]).toBe('linear');
+  }, 420_000);
 });

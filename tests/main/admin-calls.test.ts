@@ -1,34 +1,19 @@
 /** Issue 15's host side: generations, changes on disk by others, reload, merge abandon, repair to a new file, the file chooser. */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, expect, it } from 'vitest';
-import type { ApiEvent } from '../../src-core/api/contract.ts';
+import { expect, it } from 'vitest';
 import { SharedStore } from '../../src-core/shared/index.ts';
 import { createSharedMerge } from '../../src-core/shared/merge/index.ts';
 import { createDemoStore } from '../../src-main/host/demo-store.ts';
 import { FileDevice } from '../../src-main/host/file-device.ts';
-import type { EngineService } from '../../src-main/host/engine-service.ts';
-import { inProcess, tempDir } from './fixtures.ts';
+import { snapscope, startApi } from './api-client.ts';
+import { tempDir } from './fixtures.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/snapscope.mjs');
-const cli = (...args: string[]): string => execFileSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-
-let service: EngineService | undefined;
-afterEach(async () => service?.dispose());
-
-function start(dir: string) {
-  const r = inProcess(path.join(dir, 'data'));
-  service = r.service;
-  const events: ApiEvent[] = [];
-  r.client.onEvent((e) => events.push(e));
-  return { c: r.client, events };
-}
 
 it('every commit bumps the generation; a commit by another program is announced once, refuses writes as stale, and reload reads it', async () => {
   const dir = tempDir();
   const demo = createDemoStore(dir);
-  const { c, events } = start(dir);
+  const { c, events } = startApi(dir);
   const s = await c.open({ cow: demo.cow, origin: demo.origin, write: true });
   const g0 = s.generation!;
   await c.snapshotCreate({ session: s.session, name: 'mine' });
@@ -50,7 +35,7 @@ it('every commit bumps the generation; a commit by another program is announced 
   expect(fresh.generation).toBeGreaterThan(g0 + 1);
   expect(fresh.info.snapshots.map((x) => x.name)).toEqual(expect.arrayContaining(['mine', 'theirs']));
   await c.snapshotCreate({ session: s.session, name: 'later' });
-  const names = (JSON.parse(cli('info', demo.cow, '--json')) as { snapshots: { name: string }[] }).snapshots.map((x) => x.name);
+  const names = (JSON.parse(snapscope('info', demo.cow, '--json')) as { snapshots: { name: string }[] }).snapshots.map((x) => x.name);
   expect(names).toEqual(expect.arrayContaining(['mine', 'theirs', 'later']));
 });
 
@@ -60,7 +45,7 @@ it('writeData writes bytes at an offset across chunks, as `snapscope write --dat
   const twin = { cow: path.join(dir, 'twin.cow'), origin: path.join(dir, 'twin.img') };
   fs.copyFileSync(demo.cow, twin.cow);
   fs.copyFileSync(demo.origin, twin.origin);
-  const { c } = start(dir);
+  const { c } = startApi(dir);
   const s = await c.open({ cow: demo.cow, origin: demo.origin, write: true });
   const data = Buffer.alloc(s.info.chunkBytes + 100, 0x3c);
   const offset = 5 * s.info.chunkBytes;
@@ -68,15 +53,15 @@ it('writeData writes bytes at an offset across chunks, as `snapscope write --dat
   await c.close({ session: s.session });
   const file = path.join(dir, 'data.bin');
   fs.writeFileSync(file, data);
-  cli('write', twin.cow, '--origin', twin.origin, '-s', 'origin', '--chunk', '5', '--data-file', file);
+  snapscope('write', twin.cow, '--origin', twin.origin, '-s', 'origin', '--chunk', '5', '--data-file', file);
   expect(fs.readFileSync(demo.origin).equals(fs.readFileSync(twin.origin))).toBe(true);
-  expect(JSON.parse(cli('info', demo.cow, '--json')).exceptions).toBe(JSON.parse(cli('info', twin.cow, '--json')).exceptions);
+  expect(JSON.parse(snapscope('info', demo.cow, '--json')).exceptions).toBe(JSON.parse(snapscope('info', twin.cow, '--json')).exceptions);
 });
 
 it('mergeAbandon: refused without a record, and for a merge that wrote the origin; repair writes a new file only', async () => {
   const dir = tempDir();
   const demo = createDemoStore(dir);
-  const { c } = start(dir);
+  const { c } = startApi(dir);
   const s = await c.open({ cow: demo.cow, origin: demo.origin, write: true });
   await expect(c.mergeAbandon({ session: s.session })).rejects.toMatchObject({ code: 'not-found' });
   const job = await c.merge({ session: s.session, snapshot: 'nightly', batchChunks: 1 });
@@ -89,7 +74,7 @@ it('mergeAbandon: refused without a record, and for a merge that wrote the origi
   const out = path.join(dir, 'repaired.cow');
   const end = await c.jobWait({ job: (await c.repair({ session: s.session, out })).id });
   expect(end).toMatchObject({ state: 'done', result: { lost: 0, target: out } });
-  expect(JSON.parse(cli('check', out, '--json'))).toMatchObject({ errors: 0 });
+  expect(JSON.parse(snapscope('check', out, '--json'))).toMatchObject({ errors: 0 });
 });
 
 it('browse lists one directory by its real path, only what this user can read, and refuses relative paths', async () => {
@@ -97,7 +82,7 @@ it('browse lists one directory by its real path, only what this user can read, a
   fs.mkdirSync(path.join(dir, 'sub'));
   fs.writeFileSync(path.join(dir, 'sub', 'a.cow'), 'x');
   fs.symlinkSync(path.join(dir, 'sub'), path.join(dir, 'link'));
-  const { c } = start(dir);
+  const { c } = startApi(dir);
   const viaLink = await c.browse({ dir: path.join(dir, 'link', '..', 'link') });
   expect(viaLink.dir).toBe(path.join(dir, 'sub'));
   expect(viaLink.entries).toEqual([{ name: 'a.cow', path: path.join(dir, 'sub', 'a.cow'), kind: 'file', sizeBytes: 1 }]);
@@ -129,13 +114,13 @@ it('mergeAbandon decides from the record on disk: a merge stopped before its fir
   stopMerge(demo, 1); // recorded, copies for the other snapshots made, nothing on the origin yet
   stopMerge(twin, 2); // the first piece of the snapshot's data is on the origin; the record still says done 0
 
-  const { c } = start(dir);
+  const { c } = startApi(dir);
   const s = await c.open({ cow: demo.cow, origin: demo.origin, write: true });
   expect(s.info.merge).toMatchObject({ done: 0 });
   const info = await c.mergeAbandon({ session: s.session });
   expect(info.merge).toBeNull();
   expect(fs.readFileSync(demo.origin).equals(originBefore)).toBe(true);
-  expect(JSON.parse(cli('check', demo.cow, '--json'))).toMatchObject({ errors: 0 });
+  expect(JSON.parse(snapscope('check', demo.cow, '--json'))).toMatchObject({ errors: 0 });
 
   const t = await c.open({ cow: twin.cow, origin: twin.origin, write: true });
   await expect(c.mergeAbandon({ session: t.session })).rejects.toMatchObject({ code: 'unsupported', message: expect.stringContaining('started writing') });

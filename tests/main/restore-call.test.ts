@@ -1,29 +1,15 @@
 /** `restore` through the API runs the CLI's restore: the same bytes on disk, the same refusals, nothing written by a dry run or a cancel. */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, expect, it } from 'vitest';
-import type { ApiEvent, JobInfo, RestoreResultDto } from '../../src-core/api/contract.ts';
+import { expect, it } from 'vitest';
+import type { JobInfo, RestoreResultDto } from '../../src-core/api/contract.ts';
 import { readBackup } from '../../src-main/host/access/backup-file.ts';
 import { createDemoStore } from '../../src-main/host/demo-store.ts';
-import type { EngineService } from '../../src-main/host/engine-service.ts';
-import { inProcess, tempDir } from './fixtures.ts';
+import { snapscope, startApi } from './api-client.ts';
+import { tempDir } from './fixtures.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/snapscope.mjs');
-const cli = (...args: string[]): string => execFileSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
 const sha = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-
-let service: EngineService | undefined;
-afterEach(async () => service?.dispose());
-
-function start(dir: string) {
-  const r = inProcess(path.join(dir, 'data'));
-  service = r.service;
-  const events: ApiEvent[] = [];
-  r.client.onEvent((e) => events.push(e));
-  return { c: r.client, events };
-}
 
 const resultOf = (job: JobInfo): RestoreResultDto => {
   expect(job).toMatchObject({ kind: 'restore', state: 'done' });
@@ -34,8 +20,8 @@ it('in place on the open store: the same bytes as `snapscope restore` of the sam
   const dir = tempDir();
   const demo = createDemoStore(dir);
   const dump = path.join(dir, 'demo.json');
-  cli('dump', demo.cow, '--out', dump);
-  const { c, events } = start(dir);
+  snapscope('dump', demo.cow, '--out', dump);
+  const { c, events } = startApi(dir);
   const s = await c.open({ cow: demo.cow, origin: demo.origin, write: true });
   const extra = await c.snapshotCreate({ session: s.session, name: 'after-the-dump' });
   const twin = path.join(dir, 'twin.cow');
@@ -59,7 +45,7 @@ it('in place on the open store: the same bytes as `snapscope restore` of the sam
   expect(reloaded).toMatchObject({ delta: { goneSlots: [extra.slot] } });
   await c.close({ session: s.session });
 
-  cli('restore', twin, '--dump', dump);
+  snapscope('restore', twin, '--dump', dump);
   expect(sha(demo.cow)).toBe(sha(twin));
   // The same saved records (each backup's header holds its own random id and its COW's identity).
   const saved = (p: string) => readBackup(p).map((r) => `${r.offset}:${Buffer.from(r.bytes).toString('base64')}`);
@@ -70,10 +56,10 @@ it('a new target: refused while it holds data unless forced (the dry run says so
   const dir = tempDir();
   const demo = createDemoStore(dir);
   const dump = path.join(dir, 'demo.json');
-  cli('dump', demo.cow, '--out', dump);
+  snapscope('dump', demo.cow, '--out', dump);
   const target = path.join(dir, 'target.cow');
   fs.writeFileSync(target, Buffer.alloc(4096, 7));
-  const { c } = start(dir);
+  const { c } = startApi(dir);
 
   const preview = resultOf(await c.jobWait({ job: (await c.restore({ cow: target, dump, dataFrom: demo.cow, dryRun: true })).id }));
   expect(preview).toMatchObject({ mode: 'new', needsForce: true, overwrites: 'data (not all zeros)' });
@@ -84,7 +70,7 @@ it('a new target: refused while it holds data unless forced (the dry run says so
   const done = resultOf(await c.jobWait({ job: (await c.restore({ cow: target, dump, dataFrom: demo.cow, force: true })).id }));
   expect(done).toMatchObject({ mode: 'new', backup: null });
   const cliTarget = path.join(dir, 'cli-target.cow');
-  cli('restore', cliTarget, '--dump', dump, '--data-from', demo.cow);
+  snapscope('restore', cliTarget, '--dump', dump, '--data-from', demo.cow);
   expect(sha(target)).toBe(sha(cliTarget));
 
   const ro = await c.open({ cow: demo.cow, origin: demo.origin });
@@ -95,8 +81,8 @@ it('an uploaded dump restores like the file; a cancelled restore leaves the targ
   const dir = tempDir();
   const demo = createDemoStore(dir);
   const dump = path.join(dir, 'demo.json');
-  cli('dump', demo.cow, '--out', dump);
-  const { c } = start(dir);
+  snapscope('dump', demo.cow, '--out', dump);
+  const { c } = startApi(dir);
   const s = await c.open({ cow: demo.cow, origin: demo.origin, write: true });
   await c.snapshotCreate({ session: s.session, name: 'extra' });
   const before = sha(demo.cow);

@@ -11,7 +11,7 @@ export const info: Command = {
   summary: 'show a store: format, header, geometry, usage, snapshots',
   positionals: [COW],
   options: {},
-  details: 'JSON: the store info object; `exceptions` is the number of live exceptions. A damaged store still shows its header, usage and snapshots (counts are what the walk could vouch for) with the note "tree damaged: N errors ..., run snapscope check" ("table damaged" for a persistent COW).',
+  details: 'JSON: the store info object; `exceptions` is the number of live exceptions. A damaged store still shows its header, usage and snapshots with the note "tree damaged: N errors ..., run snapscope check" ("table damaged" for a persistent COW); counts it cannot vouch for show as "?" (the JSON gives what the walk could prove) and its snapshots are marked "damaged".',
   examples: [
     ['info /tmp/demo/shared.cow', 'format, chunk size, usage and the snapshot table'],
     ['info /dev/vg/snap-cow --json', 'the same as one JSON document'],
@@ -30,13 +30,13 @@ function renderInfo(i: StoreInfo): string {
     `  chunk size    ${formatSize(i.chunkBytes)} (${i.chunkSectors} sectors)`,
     `  device        ${formatSize(i.deviceBytes)}, ${i.chunkCount} chunks`,
     `  usage         ${percentFull(i).toFixed(2)}% full: ${u.allocatedChunks}/${u.totalChunks} chunks allocated (${u.metadataChunks} metadata, ${u.dataChunks} data), ${u.freeChunks} free`,
-    `  exceptions    ${i.exceptions}`,
+    `  exceptions    ${i.damage ? `? (${i.exceptions} proven; metadata damaged)` : i.exceptions}`,
   ];
   if (i.kernelStatus) {
     const k = i.kernelStatus;
     lines.push(`  kernel status ${k.allocatedSectors}/${k.totalSectors} ${k.metadataSectors} (allocated/total metadata, sectors)`);
   }
-  if (i.tree) lines.push(`  tree          ${i.tree.levels} levels, ${i.tree.nodes} nodes, ${i.tree.leaves} leaves`);
+  if (i.tree) lines.push(`  tree          ${i.tree.levels} levels, ${i.tree.nodes} nodes, ${i.tree.leaves} leaves${i.damage ? ' readable (metadata damaged)' : ''}`);
   if (i.merge) lines.push(`  merge         of slot ${i.merge.slot} in progress${i.merge.total !== null ? `: ${i.merge.done ?? '?'}/${i.merge.total} chunks` : ''}`);
   const width = Math.max(...Object.keys(i.header).map((k) => k.length)) + 2;
   lines.push('header:', ...Object.entries(i.header).map(([k, v]) => `  ${k.padEnd(width)}${String(v)}`));

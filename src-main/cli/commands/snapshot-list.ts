@@ -9,7 +9,7 @@ export const snapshotList: Command = {
   summary: 'list the snapshots of a store',
   positionals: [COW],
   options: {},
-  details: 'JSON: {snapshots: [{slot, name, uuid, created, exceptions, unique, shared, bytes}]}. For chosen columns, sorting and units: snapscope ls.',
+  details: 'JSON: {snapshots: [{slot, name, uuid, created, exceptions, unique, shared, bytes, lost?, damaged?}]}. A damaged store shows "?" for the counts of each snapshot it cannot count (marked "damaged"; the JSON gives what could be proven), a snapshot a repair could not wholly recover is marked "N chunks lost". For chosen columns, sorting and units: snapscope ls.',
   examples: [['snapshot list /tmp/demo/shared.cow', 'slot, name, UUID, creation time and exception counts of each snapshot']],
   run: (args, con) =>
     withStore(args.arg('cow'), false, (store) => {
@@ -20,13 +20,34 @@ export const snapshotList: Command = {
     }, { tolerateDamage: true }),
 };
 
+/**
+ * The snapshot table of `info` and `snapshot list`. Snapshots with a mark (as the UI's badges) get
+ * a `mark` column and a legend: a damaged store's counts are only what its walk could prove, so
+ * they show as "?" instead of a number that reads as "empty".
+ */
 export function snapshotTable(snaps: readonly SnapshotInfo[]): string[] {
+  const marked = snaps.some((s) => mark(s) !== '');
   const rows = [
-    ['slot', 'name', 'uuid', 'created', 'exceptions', 'unique', 'shared'],
-    ...snaps.map((s) => [String(s.slot), s.name || '-', s.uuid || '-', formatTime(s.created), String(s.exceptions), String(s.unique), String(s.shared)]),
+    ['slot', 'name', 'uuid', 'created', 'exceptions', 'unique', 'shared', ...(marked ? ['mark'] : [])],
+    ...snaps.map((s) => [
+      String(s.slot),
+      s.name || '-',
+      s.uuid || '-',
+      formatTime(s.created),
+      ...(s.damaged ? ['?', '?', '?'] : [String(s.exceptions), String(s.unique), String(s.shared)]),
+      ...(marked ? [mark(s)] : []),
+    ]),
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => displayWidth(r[c]!))));
-  return rows.map((r) => r.map((cell, c) => padEnd(cell, widths[c]!)).join('  ').trimEnd());
+  const table = rows.map((r) => r.map((cell, c) => padEnd(cell, widths[c]!)).join('  ').trimEnd());
+  if (snaps.some((s) => s.damaged)) table.push("? damaged: blocks that may hold the snapshot's exceptions cannot be read, so its counts are unknown (--json: what could be proven); run snapscope check");
+  if (snaps.some((s) => s.lost !== undefined)) table.push('chunks lost: a repair could not recover them; reads and merges of the snapshot need --forensic');
+  return table;
+}
+
+function mark(s: SnapshotInfo): string {
+  const lost = s.lost === undefined ? '' : s.lost === 0xffffffff ? 'chunks lost' : `${s.lost} chunk${s.lost === 1 ? '' : 's'} lost`;
+  return [s.damaged ? 'damaged' : '', lost].filter(Boolean).join(', ');
 }
 
 function formatTime(unixSeconds: number | null): string {

@@ -43,41 +43,33 @@ function openSession(ctx: HostContext, { cow, origin, write = false, live }: Cal
   const key = host === null ? storeIdentity(cow) : liveStoreKey(cow, host);
   const existing = key === null ? undefined : [...ctx.sessions.values()].find((s) => ctx.sessionKeys.get(s.id) === key);
   const sameOrigin = origin === undefined || origin === existing?.originPath || (existing?.originPath != null && storeIdentity(origin) !== null && storeIdentity(origin) === storeIdentity(existing.originPath));
-  const sameLive = host === null || existing?.live?.host === host;
+  const merging = live?.merging === true;
+  const sameLive = host === null || (existing?.live?.host === host && existing.live.merging === merging);
   if (existing && (existing.write || !write) && sameOrigin && sameLive) return existing.dto();
   // Closed first: a block device open for write is held O_EXCL, so the reopen could not take it.
   if (existing) closeSession(ctx, existing, 'reopened with other options');
   const id = existing?.id ?? ctx.newSessionId();
-  let opened: { session: StoreSession; dto: SessionDto };
+  let opened: StoreSession;
   try {
-    const liveFrom = host === null ? {} : { live: { host, helper: liveHelper(ctx.config, host), helperNote: ctx.config.helper.note } };
-    opened = openChecked({ id, cow, origin: origin ?? null, write, helper: ctx.config.helper.launcher, onProgress, audience: ctx.audience, ...liveFrom });
+    const liveFrom = host === null ? {} : { live: { host, merging, helper: liveHelper(ctx.config, host), helperNote: ctx.config.helper.note } };
+    opened = StoreSession.open({ id, cow, origin: origin ?? null, write, helper: ctx.config.helper.launcher, onProgress, audience: ctx.audience, ...liveFrom });
   } catch (e) {
     if (existing) restore(ctx, existing); // a failed reopen keeps what was open
     throw e;
   }
   // A live COW is not a store to reopen later at rest: it stays out of the recent list.
-  if (host !== null) return register(ctx, opened.session, opened.dto, key);
-  RecentList.in(ctx.config.dataDir).add({ cow, origin: origin ?? null, format: opened.session.store.format, openedAt: Date.now() });
-  return register(ctx, opened.session, opened.dto, key ?? storeIdentity(cow));
+  if (host !== null) return register(ctx, opened, key);
+  RecentList.in(ctx.config.dataDir).add({ cow, origin: origin ?? null, format: opened.store.format, openedAt: Date.now() });
+  return register(ctx, opened, key ?? storeIdentity(cow));
 }
 
 /**
- * Opens a session and reads its first description; when either fails, everything opened is
- * closed again and nothing is registered — a store that cannot be described is no session (no
- * ghost that holds the file, blocks the path and breaks every `sessions` call).
+ * Only a store that opened is registered: a failed open (StoreSession.open closes what it opened)
+ * leaves no ghost that holds the file, blocks the path and breaks every `sessions` call. Its
+ * description reads memory only, so it cannot fail after the open.
  */
-function openChecked(o: Parameters<typeof StoreSession.open>[0]): { session: StoreSession; dto: SessionDto } {
-  const session = StoreSession.open(o);
-  try {
-    return { session, dto: session.dto() };
-  } catch (e) {
-    session.close();
-    throw e;
-  }
-}
-
-function register(ctx: HostContext, s: StoreSession, dto: SessionDto, key: string | null): SessionDto {
+function register(ctx: HostContext, s: StoreSession, key: string | null): SessionDto {
+  const dto = s.dto();
   ctx.sessions.set(s.id, s);
   if (key !== null) ctx.sessionKeys.set(s.id, key);
   ctx.emit({ type: 'session-opened', session: dto });
@@ -86,8 +78,7 @@ function register(ctx: HostContext, s: StoreSession, dto: SessionDto, key: strin
 
 function restore(ctx: HostContext, old: StoreSession): void {
   try {
-    const again = openChecked({ id: old.id, cow: old.cowPath, origin: old.originPath, write: old.write, helper: ctx.config.helper.launcher, audience: ctx.audience });
-    register(ctx, again.session, again.dto, storeIdentity(old.cowPath));
+    register(ctx, StoreSession.open({ id: old.id, cow: old.cowPath, origin: old.originPath, write: old.write, helper: ctx.config.helper.launcher, audience: ctx.audience }), storeIdentity(old.cowPath));
   } catch {
     /* gone meanwhile: the session stays closed, as its session-closed event said */
   }

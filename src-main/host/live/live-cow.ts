@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { THIS_HOST } from '../../../src-core/api/dto.ts';
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import type { HostConfig } from '../context.ts';
@@ -7,7 +8,7 @@ import { storeIdentity } from '../store-identity.ts';
 import { DirectDevice } from './direct-device.ts';
 import { sshLauncher } from './remote.ts';
 
-export const THIS_HOST = 'this host';
+export { THIS_HOST };
 
 /** The helper that reads a live COW on `host`: this host's privileged helper, or the remote host's. */
 export function liveHelper(config: HostConfig, host: string): HelperLauncher | null {

@@ -13,8 +13,8 @@ const EVERY_CHOICES = [1, 2, 5, 10, 30, 60];
  * Exception table follow each read.
  */
 export function LiveSessionBar() {
-  const { session, live, every, fresh, error } = useApp(
-    useShallow((s) => ({ session: s.session?.session ?? null, live: s.session?.live ?? null, every: s.liveEvery, fresh: s.liveFresh, error: s.liveRefreshError })),
+  const { session, live, every, fresh, merged, error } = useApp(
+    useShallow((s) => ({ session: s.session?.session ?? null, live: s.session?.live ?? null, every: s.liveEvery, fresh: s.liveFresh, merged: s.liveMerged, error: s.liveRefreshError })),
   );
   const { refreshLive, setLiveEvery } = useApp(useShallow((s) => ({ refreshLive: s.refreshLive, setLiveEvery: s.setLiveEvery })));
   const isLive = live !== null;
@@ -39,13 +39,21 @@ export function LiveSessionBar() {
     <div className="live-bar" role="region" aria-label="Live COW" style={{ padding: '6px 16px', borderBottom: '1px solid var(--border)' }}>
       <div className="row" style={{ gap: 10, flexWrap: 'wrap' }}>
         <span className="badge accent">live</span>
-        <span className="muted">read-only, on {live.host}; the kernel writes it</span>
+        <span className="muted">
+          read-only, on {live.host}; the kernel {live.merging ? 'merges' : 'writes'} it
+        </span>
         <span className="mono" data-testid="live-as-of" data-value={live.asOf}>
           as of {timeOfDay(live.asOf)}
         </span>
-        <span data-testid="live-fresh" data-value={fresh?.count ?? 0}>
-          {fresh ? `+${formatCount(fresh.count)} new exceptions at ${timeOfDay(fresh.at)}` : 'no new exceptions yet'}
-        </span>
+        {live.merging ? (
+          <span data-testid="live-merged" data-value={merged?.count ?? 0}>
+            {merged ? `${formatCount(merged.count)} exceptions merged, seen at ${timeOfDay(merged.at)}` : 'none merged since it was opened'}
+          </span>
+        ) : (
+          <span data-testid="live-fresh" data-value={fresh?.count ?? 0}>
+            {fresh ? `+${formatCount(fresh.count)} new exceptions at ${timeOfDay(fresh.at)}` : 'no new exceptions yet'}
+          </span>
+        )}
         <span className="spacer" />
         <label className="row" style={{ gap: 6 }}>
           Refresh every

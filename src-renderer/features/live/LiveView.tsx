@@ -1,13 +1,25 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { LiveSnapshotDto } from '../../../src-core/api/contract.ts';
+import { THIS_HOST, type LiveSnapshotDto } from '../../../src-core/api/contract.ts';
 import { duration } from '../../../src-core/api/duration.ts';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
+import { DataTable, type Column } from '../../ui/DataTable.tsx';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
+import { timeOfDay } from './fresh-cells.ts';
 import { fleetRows } from './urgency.ts';
 
 const POLL_MS = 2000;
+const FLEET_COLUMNS: readonly Column[] = [
+  { label: 'Host' },
+  { label: 'Snapshot' },
+  { label: 'State' },
+  { label: 'Snap%' },
+  { label: 'Fill rate' },
+  { label: 'Overflow in' },
+  { label: 'COW' },
+  { label: 'Open', hidden: true },
+];
 const HOST_PATTERN = '[A-Za-z0-9_.@:\\[\\]\\-]+';
 
 /** The fleet: every live dm snapshot on this machine and the added hosts, most urgent first (ADR 0008). */
@@ -58,7 +70,7 @@ export function LiveView() {
                 {h.state === 'ok' ? `${h.snapshots.length} targets` : 'unavailable'}
               </span>
               <span className="muted mono" style={{ fontSize: 12, overflowWrap: 'anywhere' }}>
-                {h.message ?? `as of ${new Date(h.asOf).toLocaleTimeString()}`}
+                {h.message ?? `as of ${timeOfDay(h.asOf)}`}
               </span>
               {hosts.includes(h.host) ? (
                 <button type="button" className="btn btn-sm" aria-label={`Remove host ${h.host}`} onClick={() => removeLiveHost(h.host)}>
@@ -82,47 +94,27 @@ export function LiveView() {
       <Card title="Snapshots, most urgent first" labelledBy="live-fleet-title">
         {!live ? (
           <p className="empty">Asking device-mapper…</p>
-        ) : rows.length === 0 ? (
-          <p className="empty">No live snapshots on the hosts that answered.</p>
         ) : (
-          <div className="table-wrap">
-            <table className="table" aria-label="Live snapshots">
-              <thead>
-                <tr>
-                  <th scope="col">Host</th>
-                  <th scope="col">Snapshot</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Snap%</th>
-                  <th scope="col">Fill rate</th>
-                  <th scope="col">Overflow in</th>
-                  <th scope="col">COW</th>
-                  <th scope="col">
-                    <span className="sr-only">Open</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map(({ host, snap }) => (
-                  <tr key={`${host}/${snap.name}`} data-alert={snap.alert ?? undefined}>
-                    <td>{host}</td>
-                    <td className="mono">{snap.lvm ? `${snap.lvm.vg}/${snap.lvm.lv}` : snap.name}</td>
-                    <td>{stateText(snap)}</td>
-                    <td>{snap.percent === null ? '—' : <Meter percent={snap.percent} />}</td>
-                    <td>{snap.chunksPerMinute === null ? '—' : `${snap.chunksPerMinute.toFixed(1)} chunks/min`}</td>
-                    <td>{snap.secondsToOverflow === null ? '—' : duration(snap.secondsToOverflow)}</td>
-                    <td className="mono muted">{snap.cowPath ?? '?'}</td>
-                    <td>
-                      {snap.kind === 'snapshot' && snap.cowPath && (
-                        <button type="button" className="btn btn-sm" disabled={opening !== null} aria-label={`Open ${snap.name} on ${host} live`} onClick={() => void openLive(snap.cowPath!, host)}>
-                          Open
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={FLEET_COLUMNS} label="Live snapshots" empty={rows.length === 0 && 'No live snapshots on the hosts that answered.'}>
+            {rows.map(({ host, snap }) => (
+              <tr key={`${host}/${snap.name}`} data-alert={snap.alert ?? undefined}>
+                <td>{host}</td>
+                <td className="mono">{snap.lvm ? `${snap.lvm.vg}/${snap.lvm.lv}` : snap.name}</td>
+                <td>{stateText(snap)}</td>
+                <td>{snap.percent === null ? '—' : <Meter percent={snap.percent} />}</td>
+                <td>{snap.chunksPerMinute === null ? '—' : `${snap.chunksPerMinute.toFixed(1)} chunks/min`}</td>
+                <td>{snap.secondsToOverflow === null ? '—' : duration(snap.secondsToOverflow)}</td>
+                <td className="mono muted">{snap.cowPath ?? '?'}</td>
+                <td>
+                  {snap.kind !== 'snapshot-origin' && snap.cowPath && (
+                    <button type="button" className="btn btn-sm" disabled={opening !== null} aria-label={`Open ${snap.name} on ${host} live`} onClick={() => void openLive(snap.cowPath!, host, snap.kind === 'snapshot-merge')}>
+                      Open
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </Card>
       <Card title="Open a COW live" labelledBy="live-open-title">
@@ -131,7 +123,7 @@ export function LiveView() {
           aria-label="Open a COW live"
           onSubmit={(e) => {
             e.preventDefault();
-            if (cowPath.trim()) void openLive(cowPath.trim(), 'this host');
+            if (cowPath.trim()) void openLive(cowPath.trim(), THIS_HOST);
           }}
         >
           <label htmlFor="live-cow-path">A persistent COW on this host that the kernel is writing (read-only, read again on a timer)</label>

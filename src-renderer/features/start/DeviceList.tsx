@@ -1,6 +1,7 @@
 import type { BlockDeviceDto } from '../../../src-core/api/contract.ts';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
+import { DataTable, type Column } from '../../ui/DataTable.tsx';
 import { formatBytes } from '../../viz/format.ts';
 
 /** Block devices and image files the host sees: size, the format read from their magic, and who else uses them. */
@@ -27,65 +28,39 @@ export function DeviceList() {
         </>
       }
     >
-      <div className="table-wrap">
-        <table className="data" aria-labelledby="devices-title">
-          <DeviceHead />
-          <tbody>
-            {devices.images.map((img) => {
-              const origin = originFor(img.path);
-              const store = img.format === 'shared' || img.format === 'persistent';
-              return (
-                <tr key={img.path}>
-                  <td className="mono">{img.path}</td>
-                  <td>image</td>
-                  <td className="num">{formatBytes(img.sizeBytes)}</td>
-                  <td>
-                    <FormatBadge format={img.format} />
-                  </td>
-                  <td className="muted">{store ? (origin ? `origin beside it: ${origin.split('/').pop()}` : 'no origin beside it') : '—'}</td>
-                  <td>
-                    {store && (
-                      <button type="button" className="btn btn-sm" disabled={opening} aria-label={`Open ${img.path}`} onClick={() => void openStore({ cow: img.path, ...(origin ? { origin } : {}) })}>
-                        Open
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-            {devices.devices.map((d) => (
-              <DeviceRow key={d.path} d={d} disabled={opening} onOpen={() => void openStore({ cow: d.path })} />
-            ))}
-            {devices.images.length + devices.devices.length === 0 && (
-              <tr>
-                <td colSpan={6} className="empty">
-                  No block devices or images found in {devices.dir}.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={DEVICE_COLUMNS} labelledBy="devices-title" empty={devices.images.length + devices.devices.length === 0 && `No block devices or images found in ${devices.dir}.`}>
+        {devices.images.map((img) => {
+          const origin = originFor(img.path);
+          const store = img.format === 'shared' || img.format === 'persistent';
+          return (
+            <tr key={img.path}>
+              <td className="mono">{img.path}</td>
+              <td>image</td>
+              <td className="num">{formatBytes(img.sizeBytes)}</td>
+              <td>
+                <FormatBadge format={img.format} />
+              </td>
+              <td className="muted">{store ? (origin ? `origin beside it: ${origin.split('/').pop()}` : 'no origin beside it') : '—'}</td>
+              <td>
+                {store && (
+                  <button type="button" className="btn btn-sm" disabled={opening} aria-label={`Open ${img.path}`} onClick={() => void openStore({ cow: img.path, ...(origin ? { origin } : {}) })}>
+                    Open
+                  </button>
+                )}
+              </td>
+            </tr>
+          );
+        })}
+        {devices.devices.map((d) => (
+          <DeviceRow key={d.path} d={d} disabled={opening} onOpen={() => void openStore({ cow: d.path })} />
+        ))}
+      </DataTable>
     </Card>
   );
 }
 
-export function DeviceHead() {
-  return (
-    <thead>
-      <tr>
-        <th>Path</th>
-        <th>Kind</th>
-        <th className="num">Size</th>
-        <th>Format</th>
-        <th>State</th>
-        <th>
-          <span className="sr-only">Actions</span>
-        </th>
-      </tr>
-    </thead>
-  );
-}
+/** The columns of every device table: this machine's and each remote host's. */
+export const DEVICE_COLUMNS: readonly Column[] = [{ label: 'Path' }, { label: 'Kind' }, { label: 'Size', num: true }, { label: 'Format' }, { label: 'State' }, { label: 'Actions', hidden: true }];
 
 /** One block device; a store on it gets an Open button. */
 export function DeviceRow({ d, disabled, onOpen }: { d: BlockDeviceDto; disabled: boolean; onOpen: () => void }) {

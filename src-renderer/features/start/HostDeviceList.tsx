@@ -1,16 +1,21 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { THIS_HOST } from '../../../src-core/api/contract.ts';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
-import { DeviceHead, DeviceRow } from './DeviceList.tsx';
-
-const THIS_HOST = 'this host';
+import { DataTable } from '../../ui/DataTable.tsx';
+import { DEVICE_COLUMNS, DeviceRow } from './DeviceList.tsx';
 
 /** Every host added in the Live view, each with its block devices and stores, or why it is out of reach. */
 export function HostDeviceLists() {
   // Added in this browser, or by `serve --host` (they come back in the Live view's last poll).
   const hosts = useApp(useShallow((s) => [...new Set([...s.liveHosts, ...(s.live?.hosts.map((h) => h.host).filter((h) => h !== THIS_HOST) ?? [])])]));
   const navigate = useApp((s) => s.navigate);
+  const { polled, pollLive } = useApp(useShallow((s) => ({ polled: s.live !== null, pollLive: s.pollLive })));
+  // `serve --host` hosts are known from a live poll: ask for one when the Live view has not yet.
+  useEffect(() => {
+    if (!polled) void pollLive();
+  }, [polled, pollLive]);
   if (hosts.length === 0)
     return (
       <p className="muted">
@@ -61,23 +66,11 @@ function HostDeviceList({ host }: { host: string }) {
           {listing.message}
         </div>
       ) : (
-        <div className="table-wrap">
-          <table className="data" aria-labelledby={id}>
-            <DeviceHead />
-            <tbody>
-              {(listing?.devices ?? []).map((d) => (
-                <DeviceRow key={d.path} d={d} disabled={opening} onOpen={() => void openLive(d.path, host)} />
-              ))}
-              {listing?.state === 'reachable' && listing.devices.length === 0 && (
-                <tr>
-                  <td colSpan={6} className="empty">
-                    No block devices on {host}.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={DEVICE_COLUMNS} labelledBy={id} empty={listing?.state === 'reachable' && listing.devices.length === 0 && `No block devices on ${host}.`}>
+          {(listing?.devices ?? []).map((d) => (
+            <DeviceRow key={d.path} d={d} disabled={opening} onOpen={() => void openLive(d.path, host)} />
+          ))}
+        </DataTable>
       )}
     </Card>
   );

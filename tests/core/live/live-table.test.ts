@@ -9,6 +9,9 @@ import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { FileDevice } from '../../../src-main/host/file-device.ts';
 import { CASES, Fixture } from '../persistent/kernel-fixtures.ts';
 
+// 1 KiB chunks: 64 entries an area, so TOTAL exceptions cross 47 area boundaries.
+const CHUNK_SECTORS = 2;
+const TOTAL = 3000;
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
@@ -29,22 +32,8 @@ describe('reading a live persistent COW', () => {
   });
 
   it('sees only prefixes of the final table, never shrinking, while another process appends', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-'));
-    dirs.push(dir);
-    const cow = path.join(dir, 'cow.img');
-    // 1 KiB chunks: 64 entries an area, so 3,000 exceptions cross 47 area boundaries.
-    const chunkSectors = 2;
-    const total = 3000;
-    const header = Buffer.alloc(1024);
-    header.write('SnAp', 0, 'latin1');
-    header.writeUInt32LE(1, 4);
-    header.writeUInt32LE(1, 8);
-    header.writeUInt32LE(chunkSectors, 12);
-    fs.writeFileSync(cow, Buffer.concat([header, Buffer.alloc(8 << 20)]));
-    const writer = spawn(process.execPath, [path.join(import.meta.dirname, 'kernel-appender.mjs'), cow, String(chunkSectors), String(total)]);
-    const finished = new Promise<void>((resolve, reject) => {
-      writer.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`appender exited ${code}`))));
-    });
+    const cow = emptyCow();
+    const finished = run('kernel-appender.mjs', [cow, String(CHUNK_SECTORS), String(TOTAL)]);
     let done = false;
     void finished.then(() => (done = true));
     const dev = FileDevice.open(cow);
@@ -60,14 +49,52 @@ describe('reading a live persistent COW', () => {
       }
       await finished;
       const final = reader.read();
-      expect(final.count).toBe(total);
-      const old = Array.from(final.oldChunk.subarray(0, total));
-      const neu = Array.from(final.newChunk.subarray(0, total));
+      expect(final.count).toBe(TOTAL);
+      const old = Array.from(final.oldChunk.subarray(0, TOTAL));
+      const neu = Array.from(final.newChunk.subarray(0, TOTAL));
       for (const s of snapshots) {
         expect(s.old).toEqual(old.slice(0, s.old.length));
         expect(s.neu).toEqual(neu.slice(0, s.neu.length));
       }
       for (let i = 1; i < counts.length; i++) expect(counts[i]!).toBeGreaterThanOrEqual(counts[i - 1]!);
+      expect(counts.length).toBeGreaterThan(1);
+    } finally {
+      dev.close();
+    }
+  });
+
+  it('follows a kernel merge: sees only prefixes of the table as it was, never growing, down to empty', async () => {
+    const cow = emptyCow();
+    await run('kernel-appender.mjs', [cow, String(CHUNK_SECTORS), String(TOTAL)]);
+    const dev = FileDevice.open(cow);
+    try {
+      const before = new LiveTableReader(dev).read();
+      expect(before.count).toBe(TOTAL);
+      const old = Array.from(before.oldChunk.subarray(0, TOTAL));
+      // A snapshot's reader takes a shorter table for a torn read: it refuses one that stays shorter.
+      const growing = new LiveTableReader(dev);
+      growing.read();
+      await run('kernel-merger.mjs', [cow, String(CHUNK_SECTORS), String(TOTAL), String(TOTAL - 100)]);
+      expect(() => growing.read()).toThrow(/kept shrinking between reads; is it still the same COW \(or is the kernel merging it\)\?/);
+
+      const reader = new LiveTableReader(dev, Date.now, { merging: true });
+      const first = reader.open();
+      expect(first.store.state.table.count).toBe(TOTAL - 100);
+      const merger = run('kernel-merger.mjs', [cow, String(CHUNK_SECTORS), String(TOTAL - 100), '0']);
+      let done = false;
+      void merger.then(() => (done = true));
+      const counts: number[] = [];
+      while (!done) {
+        const r = reader.open();
+        const { table } = r.store.state;
+        expect(r.previous).toBeGreaterThanOrEqual(table.count);
+        counts.push(table.count);
+        expect(Array.from(table.oldChunk.subarray(0, table.count))).toEqual(old.slice(0, table.count));
+        await new Promise((r) => setImmediate(r));
+      }
+      await merger;
+      expect(reader.read().count).toBe(0);
+      for (let i = 1; i < counts.length; i++) expect(counts[i]!).toBeLessThanOrEqual(counts[i - 1]!);
       expect(counts.length).toBeGreaterThan(1);
     } finally {
       dev.close();
@@ -81,3 +108,25 @@ describe('reading a live persistent COW', () => {
     expect(() => new LiveTableReader(dev).read()).toThrow(/origin.img: bad magic 0x[0-9a-f]{8} at offset 0/);
   });
 });
+
+/** Runs one of the kernel stand-ins next to this file in another process. */
+function run(script: string, args: string[]): Promise<void> {
+  const child = spawn(process.execPath, [path.join(import.meta.dirname, script), ...args]);
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} exited ${code}`))));
+  });
+}
+
+/** An empty persistent COW in a new directory, as the kernel formats it: the header, then 8 MiB of zeros. */
+function emptyCow(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-'));
+  dirs.push(dir);
+  const header = Buffer.alloc(1024);
+  header.write('SnAp', 0, 'latin1');
+  header.writeUInt32LE(1, 4);
+  header.writeUInt32LE(1, 8);
+  header.writeUInt32LE(CHUNK_SECTORS, 12);
+  const cow = path.join(dir, 'cow.img');
+  fs.writeFileSync(cow, Buffer.concat([header, Buffer.alloc(8 << 20)]));
+  return cow;
+}

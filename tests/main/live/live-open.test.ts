@@ -13,6 +13,7 @@ import type { EngineService } from '../../../src-main/host/engine-service.ts';
 import { inProcess, persistentPair, tempDir } from '../fixtures.ts';
 
 const APPENDER = path.resolve(import.meta.dirname, '../../core/live/kernel-appender.mjs');
+const MERGER = path.resolve(import.meta.dirname, '../../core/live/kernel-merger.mjs');
 const CHUNK_SECTORS = 8;
 const root = process.getuid?.() === 0;
 const hasLosetup =
@@ -38,6 +39,11 @@ afterEach(async () => {
 /** Appends exceptions [from, to) the way the kernel does (kernel-appender.mjs): entry i is origin 7i+3. */
 function append(cow: string, from: number, to: number): void {
   execFileSync(process.execPath, [APPENDER, cow, String(CHUNK_SECTORS), String(to), String(from)]);
+}
+
+/** Merges the newest exceptions down to `left` the way the kernel's snapshot-merge does (kernel-merger.mjs). */
+function merge(cow: string, now: number, left: number): void {
+  execFileSync(process.execPath, [MERGER, cow, String(CHUNK_SECTORS), String(now), String(left)]);
 }
 
 function liveLoop(): { cow: string; loop: string; dir: string } {
@@ -82,6 +88,28 @@ describe.skipIf(!hasLosetup)('a live COW through the API (loop device, root)', (
     }
     const idle = await client.reload({ session: first.session });
     expect(idle.live!.previous).toBe(idle.info.exceptions);
+  });
+
+  it('a merging COW (snapshot-merge) opens with merging: each reload shows the table the kernel has left, never growing', async () => {
+    const { cow, loop } = liveLoop();
+    append(cow, 0, 300);
+    ({ service, client } = inProcess(tempDir()));
+    const s = await client.open({ cow: loop, live: { merging: true } });
+    expect(s.live).toEqual({ host: 'this host', asOf: expect.any(Number), previous: 300, merging: true });
+    merge(cow, 300, 120);
+    const again = await client.reload({ session: s.session });
+    expect(again.info.exceptions).toBe(120);
+    expect(again.live).toMatchObject({ previous: 300, merging: true });
+    const left = await client.exceptionTable({ session: s.session, offset: 0, limit: 1000, sort: 'entry' });
+    expect(left.rows.map((r) => r.origin)).toEqual(Array.from({ length: 120 }, (_, k) => 7 * k + 3));
+
+    // Opened as a snapshot's, the same COW reopens (another way to read it); a table that keeps
+    // shrinking is then refused as a torn read, saying the kernel may be merging it.
+    const asSnapshot = await client.open({ cow: loop, live: {} });
+    expect(asSnapshot.live).toEqual({ host: 'this host', asOf: expect.any(Number), previous: 120 });
+    merge(cow, 120, 50);
+    const refused = await client.reload({ session: asSnapshot.session }).catch((e: unknown) => e);
+    expect((refused as ApiError).message).toMatch(/kept shrinking between reads.*merging/);
   });
 
   it('never writes: write calls are refused, and the COW holds exactly what its writer wrote', async () => {

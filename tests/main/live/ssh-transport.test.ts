@@ -5,10 +5,9 @@
  * a loop device listed and read through it, a store on a remote loop device found by listDevices,
  * and an unreachable host as one clear error.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,25 +16,13 @@ import { EngineService } from '../../../src-main/host/engine-service.ts';
 import { HelperDevice } from '../../../src-main/host/helper-device.ts';
 import { sshLauncher } from '../../../src-main/host/live/remote.ts';
 import { persistentPair } from '../fixtures.ts';
+import { freePort, HELPER, SSH_USER as USER, sshdMissing, startSshd, type Sshd } from './sshd.ts';
 
-const USER = 'snapscope-ssh';
-const REPO = path.resolve(import.meta.dirname, '../../..');
-const HELPER = path.join(REPO, 'src-main/helper/run-helper.mjs');
-
-function skipReason(): string | null {
-  if (process.getuid?.() !== 0) return 'needs root (loop devices, sshd)';
-  if (!fs.existsSync('/usr/sbin/sshd')) return 'OpenSSH server not installed (apt install openssh-server; CI does)';
-  if (spawnSync('id', [USER], { stdio: 'ignore' }).status !== 0) return `no user ${USER}: run .ci/setup-ssh-test.sh`;
-  const rule = fs.existsSync(`/etc/sudoers.d/${USER}`) ? fs.readFileSync(`/etc/sudoers.d/${USER}`, 'utf8') : '';
-  if (!rule.includes(HELPER)) return `the sudo rule of ${USER} names another checkout's helper: run .ci/setup-ssh-test.sh here`;
-  return null;
-}
-const skip = skipReason();
+const skip = sshdMissing();
 
 describe.skipIf(skip !== null)(`the helper over ssh${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let dir: string;
-  let sshd: ChildProcess;
-  let port: number;
+  let sshd: Sshd;
   let loop: string;
   let storeLoop: string;
   let image: string;
@@ -43,43 +30,21 @@ describe.skipIf(skip !== null)(`the helper over ssh${skip ? ` (skipped: ${skip})
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssh-transport-'));
-    fs.chmodSync(dir, 0o755);
-    for (const k of ['host', 'client']) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, k)]);
-    fs.copyFileSync(path.join(dir, 'client.pub'), path.join(dir, 'authorized_keys'));
-    fs.chmodSync(path.join(dir, 'authorized_keys'), 0o644);
-    port = await freePort();
-    fs.writeFileSync(
-      path.join(dir, 'sshd_config'),
-      [
-        `Port ${port}`,
-        'ListenAddress 127.0.0.1',
-        `HostKey ${path.join(dir, 'host')}`,
-        `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
-        `PidFile ${path.join(dir, 'sshd.pid')}`,
-        `AllowUsers ${USER}`,
-        'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no',
-        'UsePAM no',
-        'StrictModes no',
-      ].join('\n') + '\n',
-    );
-    fs.mkdirSync('/run/sshd', { recursive: true }); // privilege separation directory
-    sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', path.join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    await waitForPort(port);
+    sshd = await startSshd(dir);
     image = path.join(dir, 'disk.img');
     fs.writeFileSync(image, crypto.randomBytes(1 << 20));
     loop = execFileSync('losetup', ['-f', '--show', '-r', image], { encoding: 'utf8' }).trim();
     storeLoop = execFileSync('losetup', ['-f', '--show', '-r', persistentPair(dir).cow], { encoding: 'utf8' }).trim();
     launcher = sshLauncher(`${USER}@127.0.0.1`, {
       remoteHelper: ['sudo', '-n', process.execPath, HELPER],
-      sshOptions: ['-p', String(port), '-i', path.join(dir, 'client'), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR'],
+      sshOptions: ['-p', String(sshd.port), '-i', sshd.clientKey, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR'],
     });
   }, 60_000);
 
   afterAll(() => {
     if (loop) spawnSync('losetup', ['-d', loop]);
     if (storeLoop) spawnSync('losetup', ['-d', storeLoop]);
-    sshd?.kill();
+    sshd?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -127,27 +92,3 @@ describe.skipIf(skip !== null)(`the helper over ssh${skip ? ` (skipped: ${skip})
     expect(Date.now() - t0).toBeLessThan(15_000);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function waitForPort(p: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = net.connect(p, '127.0.0.1', () => {
-        c.destroy();
-        resolve(true);
-      });
-      c.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`sshd did not listen on ${p}`);
-}
