@@ -1,7 +1,7 @@
 import type { CallArgs } from '../../src-core/api/contract.ts';
 import type { ExceptionRowDto, ExceptionTableResult } from '../../src-core/api/dto.ts';
 import type { PersistentStore } from '../../src-core/persistent/index.ts';
-import { selectRanks } from './rank-select.ts';
+import { keyHistogram, selectRanks, type KeyHistogram } from './rank-select.ts';
 import { keyRange, lowerBound, nextTurn, orderBy, orderByChunked, type KeyRange } from './sort-order.ts';
 
 type Query = Omit<CallArgs<'exceptionTable'>, 'session'>;
@@ -18,6 +18,7 @@ export class TableOrders {
   filtered: { key: string; entries: Uint32Array } | null = null;
   private sorting: Promise<Uint32Array | null> | null = null;
   private range: KeyRange | null = null;
+  private histogram: KeyHistogram | null = null;
 
   /** `stale` says the table changed since this generation began (a sort in progress gives up). */
   constructor(private readonly stale: () => boolean) {}
@@ -33,7 +34,13 @@ export class TableOrders {
     return this.sorting;
   }
 
-  originRange(origin: Float64Array): KeyRange {
+  /** The origins' histogram for the filter [from, to] (the last one asked is kept). */
+  originHistogram(origin: Float64Array, from: number, to: number): KeyHistogram {
+    if (this.histogram?.from !== from || this.histogram.to !== to) this.histogram = keyHistogram(origin, this.originRange(origin), from, to);
+    return this.histogram;
+  }
+
+  private originRange(origin: Float64Array): KeyRange {
     return (this.range ??= keyRange(origin));
   }
 }
@@ -57,7 +64,7 @@ export async function exceptionPage(store: PersistentStore, orders: TableOrders,
     if (!orders.byOrigin) {
       const sorting = orders.sortByOrigin(t.oldChunk);
       const { offset, limit } = q;
-      const page = selectRanks(t.oldChunk, orders.originRange(t.oldChunk), from, to, (m) => (q.descending ? [m - offset - limit, m - offset] : [offset, offset + limit]));
+      const page = selectRanks(t.oldChunk, orders.originHistogram(t.oldChunk, from, to), (m) => (q.descending ? [m - offset - limit, m - offset] : [offset, offset + limit]));
       if (page) {
         const entries = q.descending ? [...page.entries].reverse() : [...page.entries];
         return { total, matched: page.matched, offset, rows: entries.map(rowOf) };

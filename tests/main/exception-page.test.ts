@@ -4,7 +4,7 @@ import { MemoryDevice } from '../../src-core/io/memory-device.ts';
 import { PersistentStore } from '../../src-core/persistent/index.ts';
 import { ExceptionIndex } from '../../src-main/host/exception-index.ts';
 import { exceptionPage, TableOrders } from '../../src-main/host/exception-page.ts';
-import { selectRanks } from '../../src-main/host/rank-select.ts';
+import { keyHistogram, selectRanks } from '../../src-main/host/rank-select.ts';
 import { keyRange, orderBy } from '../../src-main/host/sort-order.ts';
 
 const CHUNK = 512;
@@ -32,7 +32,7 @@ describe('selectRanks', () => {
         const key = Float64Array.from(list);
         const to = span === undefined ? Infinity : from + span;
         const sorted = [...list.keys()].filter((e) => key[e]! >= from && key[e]! <= to).sort((a, b) => key[a]! - key[b]! || a - b);
-        const page = selectRanks(key, keyRange(key), from, to, () => [start, start + count]);
+        const page = selectRanks(key, keyHistogram(key, keyRange(key), from, to), () => [start, start + count]);
         expect(page && { matched: page.matched, entries: [...page.entries] }).toEqual({ matched: sorted.length, entries: sorted.slice(start, start + count) });
       }),
       { numRuns: 300, seed: 5 },
