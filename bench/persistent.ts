@@ -1,13 +1,15 @@
 /**
  * Persistent-store benchmarks, each against its floor in the same run, interleaved per round:
  * open of a COW of 2M exceptions (32 MiB of metadata, sparse file) against reading the same
- * metadata areas, warm (page cache) and cold (the file's cache dropped first); and a merge of 1 GiB
+ * metadata areas, warm (page cache) and cold (the file's cache dropped first); check of 5M
+ * exceptions against reading its areas (SNAPSCOPE_BENCH_CHECK_N sets the count); and a merge of 1 GiB
  * of exceptions into a file origin against `cp` + `sync` and `dd` (O_DIRECT, fsync) of the same
  * bytes. SNAPSCOPE_BENCH_ROUNDS sets the rounds (default 3).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { checkTask } from '../src-core/check/check.ts';
 import { runToEnd } from '../src-core/jobs/job.ts';
 import { ENTRY_BYTES, Geometry, writeLe64 } from '../src-core/persistent/format.ts';
 import { createPersistentMerge, PersistentStore } from '../src-core/persistent/index.ts';
@@ -19,10 +21,11 @@ const CHUNK = 4096;
 const MiB = 1 << 20;
 
 /**
- * Writes a COW as the kernel would after `exceptions` sequential origin writes: areas full of
- * entries old = i, new = the i-th allocated chunk. With `withData`, data chunks hold bytes.
+ * Writes a COW as the kernel would after `exceptions` origin writes, to every `originStep`-th
+ * chunk in turn: areas full of entries old = i × originStep, new = the i-th allocated chunk.
+ * With `withData`, data chunks hold bytes.
  */
-export function writeCow(file: string, exceptions: number, withData: boolean): void {
+export function writeCow(file: string, exceptions: number, withData: boolean, originStep = 1): void {
   const geo = new Geometry(CHUNK / 512);
   const epa = geo.exceptionsPerArea;
   const areas = Math.ceil(exceptions / epa) + (exceptions % epa === 0 ? 1 : 0);
@@ -44,7 +47,7 @@ export function writeCow(file: string, exceptions: number, withData: boolean): v
     const first = a * epa;
     const n = Math.max(0, Math.min(epa, exceptions - first));
     for (let j = 0; j < n; j++) {
-      writeLe64(av, j * ENTRY_BYTES, first + j);
+      writeLe64(av, j * ENTRY_BYTES, (first + j) * originStep);
       writeLe64(av, j * ENTRY_BYTES + 8, geo.areaLocation(a) + 1 + j);
     }
     fs.writeSync(fd, area, 0, CHUNK, geo.areaLocation(a) * CHUNK);
@@ -117,7 +120,28 @@ export async function run(): Promise<void> {
     console.log(`| open, cold (file cache dropped) | ${ms(co)} | cold read of the areas ${ms(cr)} | ${ratio(co, cr)} (target ≤ 1.2×) |`);
     fs.rmSync(bigCow);
 
-    // 2. Merge 1 GiB of exceptions into a sparse origin file, against cp + sync and dd of the same bytes.
+    // 2. Check of 5M exceptions (origins spread 7 apart, as the toolbox bench has them) against reading its areas.
+    const checked = Number(process.env['SNAPSCOPE_BENCH_CHECK_N'] ?? 5_000_000);
+    const checkCow = path.join(dir, 'check-cow.img');
+    writeCow(checkCow, checked, false, 7);
+    const check = () =>
+      seconds(() => {
+        const dev = FileDevice.open(checkCow);
+        const report = runToEnd(checkTask(dev));
+        dev.close();
+        if (report.errors || report.exceptions !== checked) throw new Error(`persistent bench: check found ${report.errors} errors, ${report.exceptions} exceptions`);
+      });
+    const c = { check: [] as Figure[], read: [] as Figure[] };
+    check(); // warms the cache
+    for (let i = 0; i < rounds; i++) {
+      c.check.push(check());
+      c.read.push(seconds(() => readAreas(checkCow, checked)));
+    }
+    const [ck, ckr] = [medianOf(c.check), medianOf(c.read)];
+    console.log(`| check, ${checked} exceptions, warm | ${ms(ck)} | read of its ${Math.floor(checked / 256) + 1} areas ${ms(ckr)} | ${ratio(ck, ckr)} (target ≤ 5×) |`);
+    fs.rmSync(checkCow);
+
+    // 3. Merge 1 GiB of exceptions into a sparse origin file, against cp + sync and dd of the same bytes.
     const mergeBytes = Number(process.env['SNAPSCOPE_BENCH_PMERGE_MIB'] ?? 1024) * MiB;
     const cowFile = path.join(dir, 'cow.img');
     writeCow(cowFile, mergeBytes / CHUNK, true);

@@ -5,7 +5,7 @@ import { browserHarness, copyStore, openServed, tempDir, type Session } from './
 import { chromiumMissing } from './browser.ts';
 import { cliJson, makeDemoStore } from './demo-store.ts';
 import { dumpJson, readsFrom, slotsOfMask } from './dump.ts';
-import { bucketsFor, cellCentre, gridFor } from '../src-renderer/viz/occupancy-painter.ts';
+import { bucketsFor, cellCentre, cellPixel, gridFor } from '../src-renderer/viz/occupancy-painter.ts';
 
 function parseRange(text: string | null): { start: number; span: number } | null {
   const m = /chunks ([\d,]+)–([\d,]+) of/.exec(text ?? '');
@@ -138,7 +138,7 @@ const missing = chromiumMissing();
     const whole = (await canvas.boundingBox())!;
     const chunks = Number((await canvas.getAttribute('data-range'))!.split('-')[1]);
     const wholeGrid = gridFor(whole.width, whole.height, chunks);
-    const end = cellCentre(wholeGrid, bucketsFor(wholeGrid, chunks) - 1); // the device's free tail
+    const end = cellPixel(wholeGrid, bucketsFor(wholeGrid, chunks) - 1); // the device's free tail (one canvas pixel per cell)
     const lastCell = () => canvas.evaluate((c: HTMLCanvasElement, p) => [...c.getContext('2d')!.getImageData(p.x, p.y, 1, 1).data].join(), end);
     const light = await lastCell();
     await app.page.emulateMedia({ colorScheme: 'dark' });

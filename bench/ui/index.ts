@@ -4,7 +4,8 @@
  * Opens a 1M-exception shared store, a 2M-exception persistent COW and a 64-snapshot store
  * (10M of each with SNAPSCOPE_BENCH_10M=1: slow on a loaded 2-core machine), performs each
  * interaction 5 times and prints median and worst, with the date, load average and peak memory
- * of each server. SNAPSCOPE_BENCH_ONLY=shared|persistent|64 runs one kind. Needs Chromium at /usr/bin/chromium and the built UI (npm run build:ui).
+ * of each server. SNAPSCOPE_BENCH_ONLY=shared|persistent|64 runs one kind; SNAPSCOPE_BENCH_ROWS=occupancy
+ * only the open and occupancy rows; SNAPSCOPE_BENCH_TRACE=dir writes a Chromium trace of one more drag per zoom. Needs Chromium at /usr/bin/chromium and the built UI (npm run build:ui).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +13,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { apiCall } from '../../e2e/api.ts';
 import { ARTIFACTS, chromiumMissing, launch } from '../../e2e/browser.ts';
-import { framesDuring, occupancyDrag, untilPainted, widenLevel } from './page.ts';
+import { occupancyRows } from './occupancy.ts';
+import { framesDuring, untilPainted, widenLevel } from './page.ts';
 import { serve, type BenchServer } from './server.ts';
 import { makeBigPersistent, makeManySnapshots, makeShared } from './stores.ts';
 
@@ -20,6 +22,8 @@ const REPS = 5;
 const BIG = process.env.SNAPSCOPE_BENCH_10M === '1';
 /** Runs only the stores whose name starts with this ("shared", "persistent", "64"). */
 const ONLY = process.env.SNAPSCOPE_BENCH_ONLY ?? '';
+/** SNAPSCOPE_BENCH_ROWS=occupancy: each store's open and occupancy rows only. */
+const OCCUPANCY_ONLY = process.env.SNAPSCOPE_BENCH_ROWS === 'occupancy';
 const rows: string[][] = [];
 
 function report(store: string, what: string, values: number[], unit: string, target: string, higherIsBetter = false): void {
@@ -101,32 +105,8 @@ async function sharedBench(browser: Browser, dir: string, size: number): Promise
     const page = await newPage(browser, server.url);
     await openRow(label, page, server, store, size);
 
-    // Occupancy: a wheel notch from the whole device, then drags at four zooms.
-    await view(page, 'Occupancy');
-    await page.locator('.viz canvas[data-owners="true"]').waitFor({ timeout: 120_000 });
-    server.sample();
-    report(label, 'occupancy wheel notch (repaint)', await times(REPS, async (i) => {
-      const before = await page.locator('.viz canvas').getAttribute('data-range');
-      return untilPainted(page, { wheel: { target: '.viz canvas', deltaY: i % 2 ? 100 : -100 } }, `.viz canvas:not([data-range="${before}"])`);
-    }), 'ms', '≤ 50 ms');
-    for (const zoomIns of [1, 4, 7, 10]) {
-      await page.getByRole('button', { name: 'Whole device' }).click();
-      for (let z = 0; z < zoomIns; z++) await page.getByRole('button', { name: 'Zoom in on the map' }).click();
-      await page.waitForTimeout(300);
-      const paintMs: number[] = [];
-      const idle: number[] = [];
-      // Interleaved with each drag: the page's frame rate with nothing to do, what this machine gives now.
-      const drags = await times(REPS, async () => {
-        idle.push((await framesDuring(page, () => page.waitForTimeout(2000))).fps);
-        const d = await occupancyDrag(page, 2000);
-        paintMs.push(d.paintMs);
-        return d.fps;
-      });
-      server.sample();
-      report(label, `occupancy drag, zoom ×${2 ** zoomIns} (repaints/s over 2 s)`, drags, 'fps', '≥ 50 fps', true);
-      report(label, `  reference: the page's frames/s with nothing to do, 2 s before each drag`, idle, 'fps', '', true);
-      report(label, `  of which one repaint (paint time, median frame)`, paintMs, 'ms', '≤ 16 ms');
-    }
+    await occupancyRows(page, label, REPS, (...row) => report(label, ...row), () => server.sample());
+    if (OCCUPANCY_ONLY) return;
 
     // B-tree: open the first level-2 node and show all its leaves, then Fit and pan.
     await view(page, 'B-tree');
@@ -183,14 +163,16 @@ async function persistentBench(browser: Browser, dir: string, size: number): Pro
   const label = `persistent ${size / 1e6}M`;
   const store = makeBigPersistent(dir, size);
   const server = await serve([], dir);
-  const reference = await serve([], dir, { SNAPSCOPE_ENGINE_WORKER: '' });
+  const reference = OCCUPANCY_ONLY ? null : await serve([], dir, { SNAPSCOPE_ENGINE_WORKER: '' });
   try {
-    const sides = [
-      { server, what: '', opens: [] as number[], sorts: [] as number[] },
-      { server: reference, what: ' [reference: engine from the sources via tsx]', opens: [] as number[], sorts: [] as number[] },
-    ];
+    const sides = reference
+      ? [
+          { server, what: '', opens: [] as number[], sorts: [] as number[] },
+          { server: reference, what: ' [reference: engine from the sources via tsx]', opens: [] as number[], sorts: [] as number[] },
+        ]
+      : [];
     // Each round opens the store afresh on a fresh page (no sort kept), so every sort is cold.
-    for (let i = 0; i < REPS; i++) {
+    for (let i = 0; i < (reference ? REPS : 0); i++) {
       for (const side of sides) {
         await closeAll(side.server);
         const page = await newPage(browser, side.server.url);
@@ -209,6 +191,8 @@ async function persistentBench(browser: Browser, dir: string, size: number): Pro
     const page = await newPage(browser, server.url);
     await closeAll(server);
     await openInUi(page, store.cow, store.exceptions);
+    await occupancyRows(page, label, REPS, (...row) => report(label, ...row), () => server.sample());
+    if (OCCUPANCY_ONLY) return;
     await view(page, 'Exception table');
     await page.locator('[role="table"] [data-row="0"] [role="cell"]').first().waitFor({ timeout: 120_000 });
     const last = (size - 1).toLocaleString('en-US');
@@ -232,10 +216,10 @@ async function persistentBench(browser: Browser, dir: string, size: number): Pro
     await closeAll(server);
     await infoDuringCheck(label, server, (await apiCall(server.url, 'open', { cow: store.cow })).session);
     rows.push([label, 'server peak RSS', `${Math.round(server.peakRss / 2 ** 20)} MiB`, '', '≤ 1 GiB']);
-    rows.push([label, 'server peak RSS [reference]', `${Math.round(reference.peakRss / 2 ** 20)} MiB`, '', '']);
+    rows.push([label, 'server peak RSS [reference]', `${Math.round(reference!.peakRss / 2 ** 20)} MiB`, '', '']);
   } finally {
     await server.stop();
-    await reference.stop();
+    await reference?.stop();
   }
 }
 

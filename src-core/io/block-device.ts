@@ -32,6 +32,13 @@ export interface BlockDevice {
    * the next writeThrough.
    */
   throughBuffer?(bytes: number): Uint8Array | null;
+  /**
+   * Optional hint: the caller will read [offset, offset + bytes) soon. A device may start reading
+   * it in the background, so that a caller reading one block at a time still has several reads in
+   * flight (a cold walk of a persistent table, whose areas lie a megabyte apart). Never throws;
+   * changes nothing a read returns.
+   */
+  prefetch?(offset: number, bytes: number): void;
   /** Makes every completed write durable (fsync / BLKFLSBUF). */
   flush(): void;
   close(): void;

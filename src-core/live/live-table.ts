@@ -79,7 +79,7 @@ export class LiveTableReader {
   read(): LiveTable {
     const { store, asOf } = this.open();
     const { table } = store.state;
-    return { chunkSectors: store.geometry.chunkSectors, oldChunk: table.oldChunk, newChunk: table.newChunk, count: table.count, valid: store.valid, asOf };
+    return { chunkSectors: store.geometry.chunkSectors, oldChunk: table.wideOldChunk(), newChunk: table.newChunk, count: table.count, valid: store.valid, asOf };
   }
 }
 

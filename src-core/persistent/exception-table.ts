@@ -3,29 +3,78 @@
  * two parallel typed arrays, plus an open-addressing index from origin chunk to entry. No object
  * per exception, so opening millions of them stays fast and small.
  */
+import type { Geometry } from './format.ts';
+
 const EMPTY = -1;
 
+/**
+ * Chunk numbers of a table: 32-bit while every one fits (half the memory, and half the fresh pages
+ * an open of millions of entries writes), 64-bit floats (exact to 2^53; -1 for a bad value) once one does not.
+ */
+export type ChunkArray = Float64Array | Uint32Array;
+
+/** True when `value` can be stored in a Uint32Array ChunkArray. */
+export function fitsUint32(value: number): boolean {
+  return value >= 0 && value <= 0xffff_ffff;
+}
+
+/** `values` as 64-bit floats: itself, or a copy of the same length. */
+export function widened(values: ChunkArray): Float64Array {
+  return values instanceof Float64Array ? values : Float64Array.from(values);
+}
+
 export class ExceptionTable {
-  oldChunk: Float64Array;
-  newChunk: Float64Array;
+  oldChunk: ChunkArray;
   count = 0;
+  /**
+   * new_chunk per entry, or null while every entry's is the chunk the kernel's allocator hands out
+   * i-th (a table written by writes alone): `newChunk` builds it on first use, and an entry out of
+   * that order builds it too.
+   */
+  private news: Float64Array | null;
   private slots = new Int32Array(16).fill(EMPTY);
   private usedSlots = 0;
   /** The index is built on the first find (an open that only lists or merges never needs it). */
   private indexed = false;
 
-  constructor(capacity = 1024) {
-    this.oldChunk = new Float64Array(Math.max(16, capacity));
-    this.newChunk = new Float64Array(Math.max(16, capacity));
+  private constructor(
+    oldChunk: ChunkArray,
+    news: Float64Array | null,
+    count: number,
+    private readonly geo: Geometry,
+  ) {
+    this.oldChunk = oldChunk;
+    this.news = news;
+    this.count = count;
   }
 
-  /** A table over arrays already filled (the walker's), without a copy. */
-  static adopt(oldChunk: Float64Array, newChunk: Float64Array, count: number): ExceptionTable {
-    const t = new ExceptionTable(0);
-    t.oldChunk = oldChunk;
-    t.newChunk = newChunk;
-    t.count = count;
-    return t;
+  /** A table over arrays already filled (the walker's), without a copy; `newChunk` null: in allocation order. */
+  static adopt(oldChunk: ChunkArray, newChunk: Float64Array | null, count: number, geo: Geometry): ExceptionTable {
+    return new ExceptionTable(oldChunk, newChunk, count, geo);
+  }
+
+  /** True while every entry's new_chunk is `allocatedChunk(entry)` (no array of them built). */
+  inAllocationOrder(): boolean {
+    return this.news === null;
+  }
+
+  /** oldChunk as 64-bit floats from now on (views handed out stay valid until the next change). */
+  wideOldChunk(): Float64Array {
+    return (this.oldChunk = widened(this.oldChunk));
+  }
+
+  /** new_chunk of entry `entry`, without building the array of them. */
+  newChunkOf(entry: number): number {
+    return this.news !== null ? this.news[entry]! : this.geo.allocatedChunk(entry);
+  }
+
+  get newChunk(): Float64Array {
+    if (this.news === null) {
+      const news = new Float64Array(this.oldChunk.length);
+      for (let i = 0; i < this.count; i++) news[i] = this.geo.allocatedChunk(i);
+      this.news = news;
+    }
+    return this.news;
   }
 
   /** Entry index holding origin chunk `origin`, or -1. */
@@ -43,8 +92,10 @@ export class ExceptionTable {
   /** Appends an entry without indexing it. */
   private append(origin: number, chunk: number): void {
     if (this.count === this.oldChunk.length) this.grow();
+    if (!fitsUint32(origin)) this.wideOldChunk();
     this.oldChunk[this.count] = origin;
-    this.newChunk[this.count++] = chunk;
+    if (this.news !== null || chunk !== this.geo.allocatedChunk(this.count)) this.newChunk[this.count] = chunk;
+    this.count++;
   }
 
   /** Appends and indexes an entry; the caller has checked that `origin` has none. */
@@ -88,14 +139,16 @@ export class ExceptionTable {
   }
 
   private grow(): void {
-    const size = this.oldChunk.length * 2;
-    const oldChunk = new Float64Array(size);
-    const newChunk = new Float64Array(size);
-    oldChunk.set(this.oldChunk);
-    newChunk.set(this.newChunk);
-    this.oldChunk = oldChunk;
-    this.newChunk = newChunk;
+    const size = Math.max(16, this.oldChunk.length * 2);
+    this.oldChunk = growTo(this.oldChunk, size);
+    if (this.news !== null) this.news = growTo(this.news, size);
   }
+}
+
+function growTo<T extends ChunkArray>(values: T, size: number): T {
+  const grown = (values instanceof Float64Array ? new Float64Array(size) : new Uint32Array(size)) as T;
+  grown.set(values);
+  return grown;
 }
 
 /**
@@ -103,7 +156,7 @@ export class ExceptionTable {
  * values, invalid entries, are skipped): one pass over a bitmap of values when they are small, else
  * over an open-addressing table of indexes; linear in the count where a sort would be n log n.
  */
-export function forEachRepeat(olds: Float64Array, visit: (index: number) => void, max = maxOf(olds)): void {
+export function forEachRepeat(olds: ChunkArray, visit: (index: number) => void, max = maxOf(olds)): void {
   if (max < olds.length * 64 && max < 0x8000_0000) {
     // Small values (the usual case: origin chunks of one device): a bitmap of values seen.
     const seen = new Uint8Array((max >>> 3) + 1);
@@ -134,7 +187,7 @@ export function forEachRepeat(olds: Float64Array, visit: (index: number) => void
   }
 }
 
-function maxOf(values: Float64Array): number {
+function maxOf(values: ChunkArray): number {
   let max = 0;
   for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
   return max;

@@ -89,6 +89,13 @@ export class Geometry {
     const inArea = chunk < 0x8000_0000 ? (chunk | 0) % this.stride : chunk % this.stride;
     return chunk < NUM_SNAPSHOT_HDR_CHUNKS || inArea === NUM_SNAPSHOT_HDR_CHUNKS;
   }
+  /**
+   * The chunk the kernel's allocator hands out `n`-th on a new store (from the first data chunk,
+   * skipping area locations): new_chunk of entry n of every table written by writes alone.
+   */
+  allocatedChunk(n: number): number {
+    return NUM_SNAPSHOT_HDR_CHUNKS + 1 + n + Math.floor(n / this.exceptionsPerArea);
+  }
   /** skip_metadata(): the allocator never hands out an area location. */
   skipMetadata(nextFree: number): number {
     return nextFree % this.stride === NUM_SNAPSHOT_HDR_CHUNKS ? nextFree + 1 : nextFree;

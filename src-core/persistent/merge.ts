@@ -52,9 +52,9 @@ export function prepareRun(table: ExceptionTable, cursor: number, exceptionsPerA
   const last = cursor - 1;
   const areaStart = last - (last % exceptionsPerArea);
   const lastOld = table.oldChunk[last]!;
-  const lastNew = table.newChunk[last]!;
+  const lastNew = table.newChunkOf(last);
   let n = 1;
-  while (last - n >= areaStart && table.oldChunk[last - n] === lastOld - n && table.newChunk[last - n] === lastNew - n) n++;
+  while (last - n >= areaStart && table.oldChunk[last - n] === lastOld - n && table.newChunkOf(last - n) === lastNew - n) n++;
   return { entry: cursor - n, oldChunk: lastOld - n + 1, newChunk: lastNew - n + 1, count: n };
 }
 

@@ -114,7 +114,7 @@ export class PersistentStore implements ExceptionStore {
     }
     const t = walk.table();
     const state: PstoreState = {
-      table: ExceptionTable.adopt(t.oldChunk, t.newChunk, t.count),
+      table: ExceptionTable.adopt(t.oldChunk, t.newChunk, t.count, walk.geometry),
       currentArea: t.currentArea,
       committed: t.committed,
       nextFree: t.nextFree,
@@ -177,7 +177,7 @@ export class PersistentStore implements ExceptionStore {
       });
     }
     const entry = this.state.table.find(origin);
-    return entry < 0 ? -1 : this.state.table.newChunk[entry]!;
+    return entry < 0 ? -1 : this.state.table.newChunkOf(entry);
   }
 
   /** Every exception (a damaged table: those whose entry is whole), by origin chunk. */
@@ -264,7 +264,7 @@ export class PersistentStore implements ExceptionStore {
   /** The table in on-disk order without a copy: views valid until the next change. */
   tableView(): { oldChunk: Float64Array; newChunk: Float64Array } {
     const n = this.exceptions;
-    return { oldChunk: this.state.table.oldChunk.subarray(0, n), newChunk: this.state.table.newChunk.subarray(0, n) };
+    return { oldChunk: this.state.table.wideOldChunk().subarray(0, n), newChunk: this.state.table.newChunk.subarray(0, n) };
   }
 
   /** A copy of the table, in on-disk order. */
@@ -277,7 +277,7 @@ export class PersistentStore implements ExceptionStore {
       area[i] = Math.floor(i / epa);
       index[i] = i % epa;
     }
-    return { oldChunk: this.state.table.oldChunk.slice(0, n), newChunk: this.state.table.newChunk.slice(0, n), area, index };
+    return { oldChunk: Float64Array.from(this.state.table.oldChunk.subarray(0, n)), newChunk: this.state.table.newChunk.slice(0, n), area, index };
   }
 
   /** Chunks per role (header, metadata-area, data, free) in `buckets` equal buckets of [start, end). */
@@ -313,7 +313,7 @@ export class PersistentStore implements ExceptionStore {
     this.forEachPiece(origin, chunk, data, offset, (c, at, piece) => {
       const entry = this.state.table.find(c);
       if (entry < 0) this.addException(origin, c, piece, at);
-      else this.cow.write(this.state.table.newChunk[entry]! * this.chunkBytes + at, piece);
+      else this.cow.write(this.state.table.newChunkOf(entry) * this.chunkBytes + at, piece);
     });
   }
 
@@ -341,11 +341,11 @@ export class PersistentStore implements ExceptionStore {
     const epa = this.geometry.exceptionsPerArea;
     const bytes = new Uint8Array(to - from);
     const v = view(bytes);
-    const { oldChunk, newChunk, count } = this.state.table;
-    const end = Math.min(count, area * epa + to / ENTRY_BYTES);
+    const table = this.state.table;
+    const end = Math.min(table.count, area * epa + to / ENTRY_BYTES);
     for (let i = area * epa + from / ENTRY_BYTES, at = 0; i < end; i++, at += ENTRY_BYTES) {
-      writeLe64(v, at, oldChunk[i]!);
-      writeLe64(v, at + 8, newChunk[i]!);
+      writeLe64(v, at, table.oldChunk[i]!);
+      writeLe64(v, at + 8, table.newChunkOf(i));
     }
     this.cow.write(this.geometry.areaLocation(area) * this.chunkBytes + from, bytes);
   }
@@ -476,7 +476,7 @@ function tableDamage(walk: PersistentWalk, report: CheckReport): TableDamage {
   let anyOrigin: number | null = null;
   let badEntries = 0;
   for (let i = 0; i < count; i++) {
-    if (oldChunk[i]! >= 0 && newChunk[i]! >= 0) continue;
+    if (oldChunk[i]! >= 0 && (newChunk === null || newChunk[i]! >= 0)) continue;
     badEntries++;
     if (oldChunk[i]! < 0) anyOrigin ??= areaOf(i);
     else origins.set(oldChunk[i]!, areaOf(i));

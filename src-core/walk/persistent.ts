@@ -26,7 +26,7 @@ import {
   view,
   type DiskHeader,
 } from '../persistent/format.ts';
-import { forEachRepeat } from '../persistent/exception-table.ts';
+import { fitsUint32, forEachRepeat, widened, type ChunkArray } from '../persistent/exception-table.ts';
 import { Bitset } from './bitset.ts';
 import { FindingLog, type CheckReport } from './findings.ts';
 import type { FindingKind } from './kinds.ts';
@@ -49,10 +49,14 @@ export interface PersistentWalkOptions {
   keepTable?: boolean;
 }
 
-/** The table as walked: entry i is (oldChunk[i], newChunk[i]); a bad part of an entry reads -1. */
+/**
+ * The table as walked: entry i is (oldChunk[i], newChunk[i]); a bad part of an entry reads -1.
+ * newChunk is null when every entry's new_chunk is the chunk the kernel's allocator hands out
+ * i-th (`Geometry.allocatedChunk(i)`), as in every table written by writes alone.
+ */
 export interface WalkedTable {
-  oldChunk: Float64Array;
-  newChunk: Float64Array;
+  oldChunk: ChunkArray;
+  newChunk: Float64Array | null;
   count: number;
   /** The kernel's current_area (the first area not full) and entries in it (current_committed). */
   currentArea: number;
@@ -64,8 +68,15 @@ export interface WalkedTable {
 /** True on little-endian hosts, where a Uint32Array over an area piece reads its le32 words as they are. */
 const HOST_LE = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
-/** Entries the arrays start with: the data chunks of the device, capped (untouched pages cost no memory). */
-const INITIAL_CAPACITY_CAP = 1 << 22;
+/** Areas read ahead of the walk where the device takes prefetch hints. */
+const PREFETCH_AREAS = 16;
+
+/**
+ * Entries the arrays start with: the data chunks of the device (no table holds more), capped. A
+ * large array costs only the pages written (the allocator maps it lazily), where growing by
+ * doubling copies the table again (10M entries from 4M: two copies).
+ */
+const INITIAL_CAPACITY_CAP = 1 << 24;
 
 export class PersistentWalk implements Task<CheckReport> {
   readonly log: FindingLog;
@@ -74,8 +85,11 @@ export class PersistentWalk implements Task<CheckReport> {
   readonly chunkCount: number;
   private readonly used: Bitset;
   private readonly visit: EntryVisitor | null;
-  private olds: Float64Array;
-  private news: Float64Array | null;
+  /** old_chunk per entry: 32-bit until a value does not fit (ChunkArray). */
+  private olds: ChunkArray;
+  /** new_chunk per entry: null while `newsImplicit` (every entry so far in allocation order), or without keepTable. */
+  private news: Float64Array | null = null;
+  private newsImplicit: boolean;
   /** Table index of the first entry remapping an old_chunk an earlier entry remaps, or -1. */
   firstOriginDuplicate = -1;
   /** Table indexes of every entry remapping an old_chunk an earlier entry remaps. */
@@ -84,12 +98,15 @@ export class PersistentWalk implements Task<CheckReport> {
   /** Highest valid new_chunk: the kernel's next_free is one past it. */
   private maxChunk = NUM_SNAPSHOT_HDR_CHUNKS;
   /**
-   * One bit per old_chunk value seen, below `seenBits` (virtual memory: only touched pages cost):
-   * entries whose old_chunk an earlier entry holds are found during the table pass. A value at or
-   * above it sends the whole table through `forEachRepeat` at the end instead.
+   * One bit per old_chunk value seen, below `seenBits`: entries whose old_chunk an earlier entry
+   * holds are found during the table pass. It starts at the device's chunk count and doubles for a
+   * larger value, up to `seenMaxBits` (a new typed array is zeroed whole, so its size costs time
+   * even where no bit is set); a value past that sends the whole table through `forEachRepeat` at
+   * the end instead.
    */
-  private readonly seen: Uint32Array;
-  private readonly seenBits: number;
+  private seen: Uint32Array;
+  private seenBits: number;
+  private readonly seenMaxBits: number;
   private seenOverflow = false;
   private readonly repeats: number[] = [];
   /** Bits of `used` set for the header and the area locations before the walk. */
@@ -131,15 +148,17 @@ export class PersistentWalk implements Task<CheckReport> {
     // Header and area locations start out used: one bit test per entry finds a new_chunk on
     // metadata or used twice (judgeEntry then says which).
     this.used = new Bitset(this.chunkCount);
-    this.seenBits = Math.min(this.chunkCount * 64, 0x8000_0000);
-    this.seen = new Uint32Array(Math.ceil(this.seenBits / 32));
+    this.seenMaxBits = Math.min(this.chunkCount * 64, 0x8000_0000);
+    this.seen = new Uint32Array(Math.ceil(Math.min(this.seenMaxBits, Math.max(1 << 16, this.chunkCount)) / 32));
+    this.seenBits = this.seen.length * 32;
     if (this.geo) {
       this.used.set(0);
       this.metadataMarks = 1;
       for (let c = this.geo.areaLocation(0); c < this.chunkCount; c += this.geo.stride, this.metadataMarks++) this.used.set(c);
     }
-    this.olds = new Float64Array(capacity);
-    this.news = opts.keepTable ? new Float64Array(capacity) : null;
+    this.olds = new Uint32Array(capacity);
+    // new_chunk is stored only once an entry leaves allocation order: 8 bytes of fresh memory less per entry.
+    this.newsImplicit = opts.keepTable === true;
     this.buf = new Uint8Array(Math.min(this.geo?.chunkBytes ?? 0, AREA_READ_BYTES));
     this.bufView = view(this.buf);
     this.words32 = HOST_LE ? new Uint32Array(this.buf.buffer, 0, this.buf.length >>> 2) : new Uint32Array(this.buf.length >>> 2);
@@ -160,7 +179,7 @@ export class PersistentWalk implements Task<CheckReport> {
 
   /** The table walked (with `keepTable`, after the walk): the arrays themselves, not copies. */
   table(): WalkedTable {
-    if (!this.news) throw new Error('PersistentWalk.table() needs keepTable');
+    if (!this.news && !this.newsImplicit) throw new Error('PersistentWalk.table() needs keepTable');
     const { nextFree, currentArea } = this.kernelCursor();
     return { oldChunk: this.olds, newChunk: this.news, count: this.exceptions, currentArea, committed: this.committed, nextFree };
   }
@@ -214,63 +233,29 @@ export class PersistentWalk implements Task<CheckReport> {
       return;
     }
     const epa = geo.exceptionsPerArea;
-    const chunkCount = this.chunkCount;
-    const entryBytes = ENTRY_BYTES;
-    const buf = this.buf;
-    const v = this.bufView;
+    const pieceEntries = this.buf.length / ENTRY_BYTES;
     const w32 = this.words32;
-    const words = this.used.words;
-    const fast = this.visit === null;
     this.reserve(epa);
-    const olds = this.olds;
-    const news = this.news;
-    let n = this.exceptions;
-    let maxChunk = this.maxChunk;
-    const seen = this.seen;
-    const seenBits = this.seenBits;
     let end = -1;
-    for (let i = 0, at = buf.length; i < epa; i++, at += entryBytes) {
-      if (at === buf.length) {
-        this.cow.read(chunk * geo.chunkBytes + i * entryBytes, buf);
-        if (!HOST_LE) for (let k = 0; k < w32.length; k++) w32[k] = v.getUint32(k * 4, true);
-        at = 0;
+    this.prefetchAhead(geo);
+    // Both are powers of two: an area is a whole number of pieces.
+    for (let first = 0; first < epa && end < 0; first += pieceEntries) {
+      this.cow.read(chunk * geo.chunkBytes + first * ENTRY_BYTES, this.buf);
+      if (!HOST_LE) for (let k = 0; k < w32.length; k++) w32[k] = this.bufView.getUint32(k * 4, true);
+      for (let j = 0; j < pieceEntries; ) {
+        if (this.visit === null) j = this.takeOrdinary(w32, j, pieceEntries);
+        if (j === pieceEntries) break;
+        // The entry's le32 words: old_chunk low, high, new_chunk low, high.
+        const newLo = w32[j * 4 + 2]!;
+        const newHi = w32[j * 4 + 3]!;
+        if (newLo === 0 && newHi === 0) {
+          end = first + j;
+          break;
+        }
+        this.judgeEntry(geo, chunk, first + j, this.bufView, j * ENTRY_BYTES, newHi * 0x1_0000_0000 + newLo);
+        j++;
       }
-      // The entry's le32 words: old_chunk low, high, new_chunk low, high.
-      const k = at >>> 2;
-      const newLo = w32[k + 2]!;
-      const newHi = w32[k + 3]!;
-      if (newLo === 0 && newHi === 0) {
-        end = i;
-        break;
-      }
-      const oldHi = w32[k + 1]!;
-      const newChunk = newHi * 0x1_0000_0000 + newLo;
-      const word = newChunk >>> 5;
-      const bit = 1 << (newChunk & 31);
-      if (!fast || oldHi >= 0x20_0000 || newChunk >= chunkCount || (words[word]! & bit) !== 0) {
-        this.exceptions = n;
-        this.maxChunk = maxChunk;
-        this.judgeEntry(geo, chunk, i, v, at, newChunk);
-        n = this.exceptions;
-        maxChunk = this.maxChunk;
-        continue;
-      }
-      words[word] = words[word]! | bit;
-      const old = oldHi * 0x1_0000_0000 + w32[k]!;
-      if (old < seenBits) {
-        const sw = old >>> 5;
-        const sb = 1 << (old & 31);
-        const x = seen[sw]!;
-        if ((x & sb) !== 0) this.repeats.push(n);
-        else seen[sw] = x | sb;
-      } else this.seenOverflow = true;
-      olds[n] = old;
-      if (news !== null) news[n] = newChunk;
-      n++;
-      if (newChunk > maxChunk) maxChunk = newChunk;
     }
-    this.exceptions = n;
-    this.maxChunk = maxChunk;
     // Areas after the one that ends the table are not read: the kernel never reads them, and
     // zeroes one before using it; a merge cut by a power loss may leave entries there.
     if (end >= 0) {
@@ -281,6 +266,66 @@ export class PersistentWalk implements Task<CheckReport> {
       this.area++;
       this.committed = 0;
     }
+  }
+
+  /**
+   * Hints the area PREFETCH_AREAS ahead of this one (all of them up to there at area 0), so that
+   * a device that can read in the background has several reads in flight while the walk reads one
+   * area at a time (areas lie a stride apart: no read-ahead of the file covers the next one).
+   */
+  private prefetchAhead(geo: Geometry): void {
+    if (!this.cow.prefetch) return;
+    for (let a = this.area === 0 ? 1 : this.area + PREFETCH_AREAS; a <= this.area + PREFETCH_AREAS; a++) {
+      const chunk = geo.areaLocation(a);
+      if (chunk >= this.chunkCount) return;
+      this.cow.prefetch(chunk * geo.chunkBytes, this.buf.length);
+    }
+  }
+
+  /**
+   * The table loop's fast path, over entries [j, count) of the piece in `w32`: takes each entry
+   * while it is an ordinary exception (both chunks below 2^32, new_chunk a data chunk of the device
+   * that no earlier entry uses, old_chunk inside the bitmap of values seen), storing it and marking
+   * both bitmaps; returns the index of the first entry it did not take (the piece's end, the entry
+   * that ends the table, or one for judgeEntry to name). Integer-only work: it runs once per exception.
+   */
+  private takeOrdinary(w32: Uint32Array, j: number, count: number): number {
+    const olds = this.olds;
+    const news = this.news;
+    const implicit = this.newsImplicit;
+    const used = this.used.words;
+    const seen = this.seen;
+    const seenBits = this.seenBits;
+    const chunkCount = this.chunkCount;
+    let n = this.exceptions;
+    let maxChunk = this.maxChunk;
+    // allocatedChunk(n) without a division (epa is a power of two; n, an array index, is below 2^32).
+    const firstData = NUM_SNAPSHOT_HDR_CHUNKS + 1;
+    const epaShift = 31 - Math.clz32(this.geo!.exceptionsPerArea);
+    for (; j < count; j++) {
+      const k = j << 2;
+      const oldLo = w32[k]!;
+      const newLo = w32[k + 2]!;
+      if ((w32[k + 1]! | w32[k + 3]!) !== 0 || newLo === 0 || newLo >= chunkCount || oldLo >= seenBits) break;
+      if (implicit && newLo !== firstData + n + (n >>> epaShift)) break;
+      const word = newLo >>> 5;
+      const bit = 1 << (newLo & 31);
+      const u = used[word]!;
+      if ((u & bit) !== 0) break;
+      used[word] = u | bit;
+      const sw = oldLo >>> 5;
+      const sb = 1 << (oldLo & 31);
+      const x = seen[sw]!;
+      if ((x & sb) !== 0) this.repeats.push(n);
+      else seen[sw] = x | sb;
+      olds[n] = oldLo;
+      if (news !== null) news[n] = newLo;
+      n++;
+      if (newLo > maxChunk) maxChunk = newLo;
+    }
+    this.exceptions = n;
+    this.maxChunk = maxChunk;
+    return j;
   }
 
   /** Entries after the end in the area that ends the table: the kernel ignores them, and its next commit rewrites them back. */
@@ -297,8 +342,8 @@ export class PersistentWalk implements Task<CheckReport> {
   /** Room for `n` more entries. */
   private reserve(n: number): void {
     if (this.exceptions + n <= this.olds.length) return;
-    const size = Math.max(this.olds.length * 2, this.exceptions + n);
-    const olds = new Float64Array(size);
+    const size = Math.max(Math.min(this.olds.length * 2, this.chunkCount), this.exceptions + n);
+    const olds = this.olds instanceof Float64Array ? new Float64Array(size) : new Uint32Array(size);
     olds.set(this.olds.subarray(0, this.exceptions));
     this.olds = olds;
     if (this.news) {
@@ -314,14 +359,40 @@ export class PersistentWalk implements Task<CheckReport> {
     if (old < 0) this.log.add('p-origin-invalid', chunk, `old_chunk ${le64Hex(v, at + ENTRY_FIELDS.oldChunk.offset)} is at or above 2^53: not a chunk number`, { entry: i, field: 'old_chunk', found: le64Hex(v, at + ENTRY_FIELDS.oldChunk.offset) });
     const newProblem = this.checkNewChunk(geo, chunk, i, v, at, newChunk);
     const n = this.exceptions++;
+    if (!fitsUint32(old)) this.olds = widened(this.olds);
     this.olds[n] = old;
+    if (old >= this.seenBits) this.growSeen(old);
     if (old >= this.seenBits) this.seenOverflow = true;
     else if (old >= 0) {
       if ((this.seen[old >>> 5]! & (1 << (old & 31))) !== 0) this.repeats.push(n);
       else this.seen[old >>> 5]! |= 1 << (old & 31);
     }
-    if (this.news) this.news[n] = newProblem === null ? newChunk : -1;
+    this.storeNew(n, newProblem === null ? newChunk : -1);
     this.visit?.(old, newChunk, old < 0 ? 'p-origin-invalid' : newProblem);
+  }
+
+  /** Records new_chunk of entry `n` (with keepTable): leaving allocation order builds the array of them. */
+  private storeNew(n: number, newChunk: number): void {
+    if (this.newsImplicit) {
+      if (newChunk === this.geo!.allocatedChunk(n)) return;
+      const news = new Float64Array(this.olds.length);
+      for (let i = 0; i < n; i++) news[i] = this.geo!.allocatedChunk(i);
+      this.news = news;
+      this.newsImplicit = false;
+    }
+    if (this.news) this.news[n] = newChunk;
+  }
+
+  /** Widens the old_chunk bitmap to hold `old` (doubling), unless that passes `seenMaxBits`. */
+  private growSeen(old: number): void {
+    if (old >= this.seenMaxBits) return;
+    let bits = this.seenBits * 2;
+    while (bits <= old) bits *= 2;
+    bits = Math.min(bits, this.seenMaxBits);
+    const seen = new Uint32Array(Math.ceil(bits / 32));
+    seen.set(this.seen);
+    this.seen = seen;
+    this.seenBits = seen.length * 32;
   }
 
   /** new_chunk: a data chunk of the device that no earlier entry uses; else the finding's kind. */

@@ -16,6 +16,13 @@ export interface FileDeviceOptions {
  * server and the helper's client; it checks the target, takes the lock and then opens through here.
  */
 
+/** A read slower than this waited on the disk (one from the page cache takes a few microseconds). */
+const SLOW_READ_MS = 0.05;
+/** Hints followed after reads that waited: enough to keep reads in flight until the next ones that do. */
+const PREFETCH_BUDGET = 64;
+/** Where prefetched bytes land: only the page cache keeps them (concurrent reads may overwrite each other here). */
+let scratch = new Uint8Array(0);
+
 /** A regular file or block device opened with synchronous positional I/O. */
 export class FileDevice implements BlockDevice {
   readonly readOnly: boolean;
@@ -24,6 +31,10 @@ export class FileDevice implements BlockDevice {
   private readonly onClose: (() => void)[] = [];
   /** The O_DIRECT descriptor of writeThrough: undefined until first used, null where refused. */
   private direct: DirectWriter | null | undefined;
+  /** Prefetch hints still to follow: two reads in a row that waited on the disk set it, each hint followed uses one. */
+  private prefetchBudget = 0;
+  /** Reads in a row that took longer than SLOW_READ_MS (one alone may have been preempted, not waiting on the disk). */
+  private slowReads = 0;
 
   private constructor(
     readonly name: string,
@@ -70,12 +81,27 @@ export class FileDevice implements BlockDevice {
 
   read(offset: number, dst: Uint8Array): void {
     checkRange(this, offset, dst.length);
+    const started = performance.now();
     let done = 0;
     while (done < dst.length) {
       const n = this.io(() => fs.readSync(this.handle(), dst, done, dst.length - done, offset + done), offset);
       if (n === 0) throw new SnapscopeError('io', `unexpected end of ${this.name} at offset ${offset + done}`, { device: this.name, offset: offset + done });
       done += n;
     }
+    this.slowReads = performance.now() - started > SLOW_READ_MS ? this.slowReads + 1 : 0;
+    if (this.slowReads >= 2) this.prefetchBudget = PREFETCH_BUDGET;
+  }
+
+  /**
+   * BlockDevice.prefetch: reads the range on libuv's thread pool (several in flight) into a scratch
+   * buffer, so the page cache holds it when `read` asks. Followed only while reads wait on the disk:
+   * from the page cache a hint costs more than the read it would save.
+   */
+  prefetch(offset: number, bytes: number): void {
+    if (this.prefetchBudget === 0 || this.fd === null || offset < 0 || offset + bytes > this.bytes) return;
+    this.prefetchBudget--;
+    if (scratch.length < bytes) scratch = new Uint8Array(bytes);
+    fs.read(this.fd, scratch, 0, bytes, offset, () => {});
   }
 
   write(offset: number, src: Uint8Array): void {

@@ -40,6 +40,48 @@ export function bucketClasses(data: OccupancyResult, b: number): [ChunkClass, nu
   return out;
 }
 
+/**
+ * Every bucket's chunks per class at once, as bucketClasses counts them (its model): one column of
+ * counts per class with any chunk, in a typed array each, without an array per bucket.
+ */
+export function classColumns(data: OccupancyResult): { classes: ChunkClass[]; columns: Float64Array[] } {
+  const n = data.buckets;
+  const classes: ChunkClass[] = [];
+  const columns: Float64Array[] = [];
+  const owned = new Float64Array(n);
+  const add = (c: ChunkClass, count: (b: number) => number): void => {
+    const column = new Float64Array(n);
+    let any = false;
+    for (let b = 0; b < n; b++) {
+      const x = count(b);
+      column[b] = x;
+      if (x) any = true;
+    }
+    if (!any) return;
+    classes.push(c);
+    columns.push(column);
+  };
+  for (const { slot, counts } of data.owners?.slots ?? []) add(`slot:${slot}`, (b) => counts[b] ?? 0);
+  if (data.owners) {
+    const { shared } = data.owners;
+    add('shared', (b) => shared[b] ?? 0);
+  }
+  for (const column of columns) for (let b = 0; b < n; b++) owned[b]! += column[b]!;
+  for (const [role, counts] of Object.entries(data.counts) as [OccupancyRole, number[]][]) {
+    if (!DATA_ROLES.has(role)) {
+      add(role, (b) => counts[b] ?? 0);
+      continue;
+    }
+    add(role, (b) => {
+      const x = counts[b] ?? 0;
+      const rest = Math.min(x, owned[b]!);
+      owned[b]! -= rest;
+      return x - rest;
+    });
+  }
+  return { classes, columns };
+}
+
 /** Exception data no owner accounts for (yet): neutral, so it never reads as shared. */
 const UNATTRIBUTED = '#bab0ac';
 

@@ -63,8 +63,8 @@ export function summarize(data: OccupancyResult, bucket: number): BucketSummary 
 
 export interface Palette {
   free: string;
-  /** Outline of highlighted cells; follows the theme. */
-  outline: string;
+  /** Cells past the end of the device: the map's background. */
+  empty: string;
   color: (c: ChunkClass) => string;
   /** Chunks to outline (the chunk gone to, the one a hover came from). */
   highlight?: ReadonlySet<number>;
@@ -97,8 +97,8 @@ export function viewFor(grid: OccupancyGrid, start: number, span: number): Occup
   return { start, span, per, cells: Math.ceil(span / per) };
 }
 
-/** Per canvas: one pixel per cell (cols × rows), reused frame after frame, and the palette's pixels. */
-const cellImages = new WeakMap<HTMLCanvasElement, { canvas: HTMLCanvasElement; image: ImageData; key: string; shades: Uint32Array; free: number }>();
+/** Per canvas: its cells' pixels, reused frame after frame, and the palette's pixels. */
+const cellImages = new WeakMap<HTMLCanvasElement, { image: ImageData; key: string; shades: Uint32Array; free: number; empty: number; tops: Int32Array; densities: Float64Array }>();
 
 /** Strength steps of a cell's colour (by density). */
 const STEPS = 8;
@@ -119,25 +119,37 @@ function mix(a: number, b: number, t: number): number {
   return (0xff000000 | (ch(16) << 16) | (ch(8) << 8) | ch(0)) >>> 0;
 }
 
+/** Where bucket `b` is in the canvas's own pixels (one per cell). */
+export function cellPixel(grid: OccupancyGrid, b: number): { x: number; y: number } {
+  return { x: b % grid.cols, y: Math.floor(b / grid.cols) };
+}
+
 /**
  * Paints the view from local data (no request): each cell's dominant class, at strength by
- * density. One pixel per cell goes into a small image, which is drawn scaled up to the cells
- * (nearest neighbour) and the gaps between cells cleared: a frame costs O(cells) in script and
- * one scaled blit, not a script write per screen pixel.
+ * density, as ONE pixel of the canvas. The canvas holds cols × rows pixels and is shown scaled up
+ * to the cells by CSS (padding places the cells, `image-rendering: pixelated` keeps them sharp),
+ * so a frame is O(cells) in script and a tiny upload, whatever the size on screen. The gaps
+ * between cells and outlines are drawn over it by the view, not here. Returns the cells holding a
+ * highlighted chunk.
  */
-export function paintSummary(ctx: CanvasRenderingContext2D, grid: OccupancyGrid, view: OccupancyView, summary: OccupancySummary, palette: Palette): void {
-  const canvas = ctx.canvas;
+export function paintCells(canvas: HTMLCanvasElement, grid: OccupancyGrid, view: OccupancyView, summary: OccupancySummary, palette: Palette): number[] {
   const { cols, rows, cell, left } = grid;
+  if (canvas.width !== cols || canvas.height !== rows) {
+    canvas.width = cols;
+    canvas.height = rows;
+  }
+  const padding = `0px ${Math.max(0, grid.width - left - cols * cell)}px ${Math.max(0, grid.height - rows * cell)}px ${left}px`;
+  if (canvas.style.padding !== padding) canvas.style.padding = padding;
+  // Opaque: the compositor draws nothing under it.
+  const ctx = canvas.getContext('2d', { alpha: false });
+  if (!ctx) return [];
   let cells = cellImages.get(canvas);
   if (!cells || cells.image.width !== cols || cells.image.height !== rows) {
-    const small = cells?.canvas ?? document.createElement('canvas');
-    small.width = cols;
-    small.height = rows;
-    cells = { canvas: small, image: new ImageData(cols, rows), key: '', shades: new Uint32Array(0), free: 0 };
+    cells = { image: new ImageData(cols, rows), key: '', shades: new Uint32Array(0), free: 0, empty: 0, tops: new Int32Array(0), densities: new Float64Array(0) };
     cellImages.set(canvas, cells);
   }
   // The palette's pixels, worked out again only when a colour or the classes change.
-  const key = `${palette.free} ${summary.classes.map(palette.color).join(' ')}`;
+  const key = `${palette.free} ${palette.empty} ${summary.classes.map(palette.color).join(' ')}`;
   if (cells.key !== key) {
     const free = rgba(ctx, palette.free);
     const shades = new Uint32Array(summary.classes.length * STEPS);
@@ -145,34 +157,33 @@ export function paintSummary(ctx: CanvasRenderingContext2D, grid: OccupancyGrid,
       const color = rgba(ctx, palette.color(c));
       for (let s = 0; s < STEPS; s++) shades[k * STEPS + s] = mix(color, free, 0.3 + (0.7 * (s + 1)) / STEPS);
     });
-    Object.assign(cells, { key, shades, free });
+    Object.assign(cells, { key, shades, free, empty: rgba(ctx, palette.empty) });
   }
-  const { shades, free } = cells;
+  const { shades, free, empty } = cells;
   const px = new Uint32Array(cells.image.data.buffer);
-  px.fill(0);
-  const marks = [...(palette.highlight ?? [])];
+  px.fill(empty);
+  const marks = palette.highlight?.size ? [...palette.highlight] : [];
   const outlined: number[] = [];
   const end = view.start + view.span;
-  for (let b = 0; b < view.cells && b < px.length; b++) {
-    const first = view.start + b * view.per;
-    const last = Math.min(end, first + view.per);
-    const { top, density } = summary.topIn(first, last);
-    px[b] = top >= 0 ? shades[top * STEPS + Math.min(STEPS - 1, Math.floor(Math.min(1, density) * STEPS))]! : free;
-    if (marks.length && marks.some((c) => c >= first && c < last)) outlined.push(b);
+  const n = Math.min(view.cells, px.length);
+  if (cells.tops.length < n) Object.assign(cells, { tops: new Int32Array(n), densities: new Float64Array(n) });
+  const { tops, densities } = cells;
+  summary.topsInto(view.start, view.per, n, end, tops, densities);
+  for (let b = 0; b < n; b++) {
+    const top = tops[b]!;
+    px[b] = top >= 0 ? shades[top * STEPS + Math.min(STEPS - 1, Math.floor(Math.min(1, densities[b]!) * STEPS))]! : free;
   }
-  cells.canvas.getContext('2d')!.putImageData(cells.image, 0, 0);
-  ctx.clearRect(0, 0, grid.width, grid.height);
-  ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(cells.canvas, left, 0, cols * cell, rows * cell);
-  // The gaps between cells, right of and below each.
-  const gap = cell >= 14 ? 2 : 1;
-  for (let c = 1; c <= cols; c++) ctx.clearRect(left + c * cell - gap, 0, gap, rows * cell);
-  for (let r = 1; r <= rows; r++) ctx.clearRect(left, r * cell - gap, cols * cell, gap);
-  ctx.globalAlpha = 1;
-  ctx.strokeStyle = palette.outline;
-  ctx.lineWidth = 2;
-  const cssSize = cell - gap;
-  for (const b of outlined) ctx.strokeRect(left + (b % cols) * cell + 1, Math.floor(b / cols) * cell + 1, cssSize - 2, cssSize - 2);
+  for (const c of marks) {
+    const b = Math.floor((c - view.start) / view.per);
+    if (c >= view.start && c < end && b < n) outlined.push(b);
+  }
+  ctx.putImageData(cells.image, 0, 0);
+  return outlined;
+}
+
+/** The gap between cells (CSS px): cleared right of and below each cell. */
+export function cellGap(grid: OccupancyGrid): number {
+  return grid.cell >= 14 ? 2 : 1;
 }
 
 /** The cell under a point of the canvas (CSS pixels), from local data, or null. */

@@ -1,5 +1,5 @@
 import type { OccupancyResult } from '../../src-core/api/dto.ts';
-import { bucketClasses, type ChunkClass } from './chunk-class.ts';
+import { classColumns, type ChunkClass } from './chunk-class.ts';
 
 /**
  * Occupancy kept in the renderer so the map repaints from local data every frame: chunks per
@@ -24,22 +24,14 @@ export class OccupancySummary {
     this.per = Math.max(1, data.chunksPerBucket);
     this.buckets = data.buckets;
     this.owners = data.owners !== undefined;
-    const index = new Map<ChunkClass, number>();
-    const rows: Float64Array[] = [];
-    for (let b = 0; b < data.buckets; b++) {
-      for (const [c, n] of bucketClasses(data, b)) {
-        let k = index.get(c);
-        if (k === undefined) {
-          index.set(c, (k = rows.length));
-          rows.push(new Float64Array(data.buckets + 1));
-        }
-        rows[k]![b + 1] = n;
-      }
-    }
-    for (const row of rows) for (let b = 1; b <= data.buckets; b++) row[b]! += row[b - 1]!;
-    this.classes = [...index.keys()];
-    this.prefix = rows;
-    this.freeAt = index.get('free') ?? -1;
+    const { classes, columns } = classColumns(data);
+    this.classes = classes;
+    this.prefix = columns.map((column) => {
+      const row = new Float64Array(data.buckets + 1);
+      for (let b = 0; b < data.buckets; b++) row[b + 1] = row[b]! + column[b]!;
+      return row;
+    });
+    this.freeAt = classes.indexOf('free');
   }
 
   /** Whether [a, b) lies inside and buckets are no coarser than `per` chunks. */
@@ -71,20 +63,47 @@ export class OccupancySummary {
     return out;
   }
 
-  /** The class with most chunks in [a, b) ('free' only when all are free) and the share used, without allocating. */
-  topIn(a: number, b: number): { top: number; density: number } {
-    let top = -1;
-    let best = 0;
-    let used = 0;
-    for (let k = 0; k < this.classes.length; k++) {
-      if (k === this.freeAt) continue;
-      const n = this.before(k, b) - this.before(k, a);
-      used += n;
-      if (n > best + 1e-9) {
-        best = n;
-        top = k;
-      }
+  /** Chunks of every class before chunk x, into `into` (before() for each class, the bucket found once). */
+  private cutAt(x: number, into: Float64Array): void {
+    const off = Math.max(0, Math.min(this.end, x) - this.start);
+    const b = Math.min(this.buckets, Math.floor(off / this.per));
+    const len = Math.min(this.per, this.end - this.start - b * this.per);
+    const inside = off - b * this.per;
+    for (let k = 0; k < this.prefix.length; k++) {
+      const row = this.prefix[k]!;
+      into[k] = b >= this.buckets ? row[this.buckets]! : row[b]! + ((row[b + 1]! - row[b]!) * inside) / len;
     }
-    return { top, density: used / Math.max(1, b - a) };
+  }
+
+  /**
+   * For `n` ranges in a row, `per` chunks each from `start` (the last cut at `end`): the index in
+   * `classes` of the class with most chunks (-1 when all are free) into `tops`, and the share of
+   * chunks used into `densities`. What a frame of the map needs, without allocating; each cut
+   * between two ranges is found once.
+   */
+  topsInto(start: number, per: number, n: number, end: number, tops: Int32Array, densities: Float64Array): void {
+    let before = new Float64Array(this.prefix.length);
+    let after = new Float64Array(this.prefix.length);
+    this.cutAt(start, before);
+    for (let i = 0; i < n; i++) {
+      const a = start + i * per;
+      const b = Math.min(end, a + per);
+      this.cutAt(b, after);
+      let top = -1;
+      let best = 0;
+      let used = 0;
+      for (let k = 0; k < after.length; k++) {
+        if (k === this.freeAt) continue;
+        const x = after[k]! - before[k]!;
+        used += x;
+        if (x > best + 1e-9) {
+          best = x;
+          top = k;
+        }
+      }
+      tops[i] = top;
+      densities[i] = used / Math.max(1, b - a);
+      [before, after] = [after, before];
+    }
   }
 }

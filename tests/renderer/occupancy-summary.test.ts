@@ -8,7 +8,7 @@ import { appOverEngine, demoStore, tempDir } from './fixtures.ts';
 let service: EngineService | undefined;
 afterEach(async () => service?.dispose());
 
-it('the local summary answers any chunk range like the host: exactly from one-chunk buckets, and at bucket edges of coarser ones', async () => {
+it('the local summary answers any chunk range like the host: exactly from one-chunk buckets, and at bucket edges of coarser ones; a frame\'s top classes and densities too', async () => {
   const dir = tempDir();
   const app = appOverEngine(dir);
   service = app.service;
@@ -35,6 +35,23 @@ it('the local summary answers any chunk range like the host: exactly from one-ch
       expect(new Map(coarse.classesIn(ea, eb))).toEqual(exact(ea, eb));
     }),
     { numRuns: 200, seed: 3 },
+  );
+  // A frame's cells: each one's top class holds the most chunks and its density is the share used.
+  fc.assert(
+    fc.property(fc.nat(total - 1), fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 40 }), (start, per, n) => {
+      const end = Math.min(total, start + per * n);
+      const cells = Math.ceil((end - start) / per);
+      const [tops, densities] = [new Int32Array(cells), new Float64Array(cells)];
+      fine.topsInto(start, per, cells, end, tops, densities);
+      for (let i = 0; i < cells; i++) {
+        const [a, b] = [start + i * per, Math.min(end, start + (i + 1) * per)];
+        const used = [...exact(a, b)].filter(([c]) => c !== 'free');
+        const most = Math.max(0, ...used.map(([, x]) => x));
+        expect(tops[i] === -1 ? 0 : exact(a, b).get(fine.classes[tops[i]!]!)).toBe(most);
+        expect(densities[i]).toBeCloseTo(used.reduce((sum, [, x]) => sum + x, 0) / (b - a), 9);
+      }
+    }),
+    { numRuns: 200, seed: 5 },
   );
   expect(fine.serves(0, total, 1)).toBe(true);
   expect(coarse.serves(0, total, 1)).toBe(false);

@@ -7,12 +7,22 @@ import { SnapscopeError } from '../../errors.ts';
 import { SECTOR_BYTES } from '../../io/block-device.ts';
 import { clearBit, setBit, testBit } from '../format/bitmap.ts';
 
+/** dirtyLow's mark for a bitmap chunk written whole. */
+const WHOLE = -2;
+
 export class BitmapAllocator {
   private readonly words: Uint32Array;
   private cursorWord = 0;
-  /** Bitmap chunk indexes (0 = chunk 1 on disk) changed since the last commit. */
-  readonly dirtyChunks = new Set<number>();
-  /** Per bitmap chunk, the lowest and highest bitmap byte changed since the last commit; -1 = none recorded (whole chunk if dirty). */
+  /**
+   * Bitmap chunk indexes (0 = chunk 1 on disk) changed since the last commit: the first
+   * `dirtyCount` entries, each listed once (a Set's clear made a new table every commit).
+   */
+  private readonly dirtyList: number[] = [];
+  private dirtyCount = 0;
+  /**
+   * Per bitmap chunk, the lowest and highest bitmap byte changed since the last commit: -1 when
+   * the chunk is clean, WHOLE when all of it is to be written.
+   */
   private readonly dirtyLow: Int32Array;
   private readonly dirtyHigh: Int32Array;
   /**
@@ -41,6 +51,17 @@ export class BitmapAllocator {
     this.dirtyHigh = new Int32Array(chunks).fill(-1);
     this.tailChunk = chunkCount < bits.length * 8 ? chunks - 1 : -1;
     this.chunkShift = 31 - Math.clz32(chunkBytes);
+  }
+
+  /** Whether any bitmap chunk changed since the last flushDirty. */
+  get dirty(): boolean {
+    return this.dirtyCount > 0;
+  }
+
+  /** Bitmap chunk `index` is written whole at the next flushDirty (format writes every one). */
+  markWhole(index: number): void {
+    if (this.dirtyLow[index]! < 0) this.dirtyList[this.dirtyCount++] = index;
+    this.dirtyLow[index] = WHOLE;
   }
 
   isUsed(chunk: number): boolean {
@@ -133,30 +154,32 @@ export class BitmapAllocator {
    * writing whole chunks.
    */
   flushDirty(write: (offset: number, bytes: Uint8Array) => void): void {
-    for (const index of this.dirtyChunks) {
+    const list = this.dirtyList;
+    for (let k = 0; k < this.dirtyCount; k++) {
+      const index = list[k]!;
       const low = this.dirtyLow[index]!;
       const base = index * this.chunkBytes;
-      const from = low < 0 ? base : low - (low % SECTOR_BYTES);
+      const whole = low === WHOLE || index === this.tailChunk;
+      const from = low === WHOLE ? base : low - (low % SECTOR_BYTES);
       const high = this.dirtyHigh[index]! + 1;
-      const to = low < 0 || index === this.tailChunk ? base + this.chunkBytes : high + ((SECTOR_BYTES - (high % SECTOR_BYTES)) % SECTOR_BYTES);
+      const to = whole ? base + this.chunkBytes : high + ((SECTOR_BYTES - (high % SECTOR_BYTES)) % SECTOR_BYTES);
       write(from, this.bits.subarray(from, to));
       this.dirtyLow[index] = -1;
       this.dirtyHigh[index] = -1;
     }
-    this.dirtyChunks.clear();
+    this.dirtyCount = 0;
   }
 
   /** Records that bitmap byte `byte` changed. */
   private touch(byte: number): void {
     const index = byte >>> this.chunkShift;
     const low = this.dirtyLow[index]!;
-    if (low < 0) {
-      // A chunk put in dirtyChunks directly (format lists them all) is written whole.
-      if (this.dirtyChunks.has(index)) return;
-      this.dirtyChunks.add(index);
+    if (low === -1) {
+      this.dirtyList[this.dirtyCount++] = index;
       this.dirtyLow[index] = byte;
       this.dirtyHigh[index] = byte;
-    } else if (byte < low) this.dirtyLow[index] = byte;
+    } else if (low === WHOLE) return;
+    else if (byte < low) this.dirtyLow[index] = byte;
     else if (byte > this.dirtyHigh[index]!) this.dirtyHigh[index] = byte;
   }
 }

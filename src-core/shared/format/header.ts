@@ -111,16 +111,60 @@ export function headerChecksum(bytes: Uint8Array): number {
   return crc32(bytes, L.checksum.offset);
 }
 
-/** The view of the last buffer encoded into: every commit encodes into the same sector. */
+/**
+ * CRC-32 is affine: two headers' CRCs differ by the CRC (zero start, no final xor) of their xor.
+ * Entry p·256 + v is that term for a difference v at byte p alone, so a header's CRC is the last
+ * one's xor a term per changed byte (a strict commit changes the generation and the root: a few
+ * bytes of 88).
+ */
+const CRC_DELTA = (() => {
+  const n = L.checksum.offset;
+  const t = new Int32Array(n * 256);
+  for (let v = 0; v < 256; v++) {
+    t[(n - 1) * 256 + v] = CRC_TABLES[v]!;
+    for (let p = n - 2; p >= 0; p--) {
+      const c = t[(p + 1) * 256 + v]!;
+      t[p * 256 + v] = CRC_TABLES[c & 0xff]! ^ (c >>> 8);
+    }
+  }
+  return t;
+})();
+
+/** The buffer every commit encodes into, its view, and the checksummed bytes and CRC last encoded there. */
 let lastOut: Uint8Array | null = null;
 let lastView: DataView | null = null;
+/** The checksummed bytes last encoded into `lastOut`, as little-endian words. */
+const lastWords = new Int32Array(L.checksum.offset / 4);
+let lastCrc = 0;
+let lastCrcValid = false;
+
+/** headerChecksum of the bytes in `dv`, from the last one encoded into the same buffer when `same`. */
+function checksumOf(dv: DataView, bytes: Uint8Array, same: boolean): number {
+  const words = lastWords;
+  if (!same) {
+    for (let w = 0; w < words.length; w++) words[w] = dv.getInt32(4 * w, true);
+    return (lastCrc = headerChecksum(bytes));
+  }
+  let crc = lastCrc;
+  for (let w = 0; w < words.length; w++) {
+    const now = dv.getInt32(4 * w, true);
+    let d = now ^ words[w]!;
+    if (d === 0) continue;
+    words[w] = now;
+    for (let p = 4 * w; d !== 0; p++, d >>>= 8) if ((d & 0xff) !== 0) crc ^= CRC_DELTA[p * 256 + (d & 0xff)]!;
+  }
+  return (lastCrc = crc >>> 0);
+}
 
 export function encodeHeader(h: SharedHeader, out: Uint8Array): void {
   out.fill(0, 0, HEADER_BYTES);
+  // Only a buffer last encoded with the extension holds a CRC to start from.
+  const same = out === lastOut && lastCrcValid;
   if (out !== lastOut) {
     lastOut = out;
     lastView = new DataView(out.buffer, out.byteOffset, HEADER_BYTES);
   }
+  lastCrcValid = false;
   const dv = lastView!;
   dv.setUint32(L.magic.offset, h.magic, true);
   dv.setUint32(L.valid.offset, h.valid ? 1 : 0, true);
@@ -138,7 +182,8 @@ export function encodeHeader(h: SharedHeader, out: Uint8Array): void {
   dv.setUint32(L.merge_done.offset, h.mergeDone, true);
   setU64(dv, L.merge_cursor.offset, h.mergeCursor);
   setU64(dv, L.chunk_count.offset, h.chunkCount);
-  dv.setUint32(L.checksum.offset, headerChecksum(out), true);
+  dv.setUint32(L.checksum.offset, checksumOf(dv, out, same), true);
+  lastCrcValid = true;
 }
 
 /** Decodes without judging values against a device; the store's open validates them. */

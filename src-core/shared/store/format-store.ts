@@ -46,7 +46,7 @@ export function formatStore(cow: BlockDevice, opts: SharedFormatOptions): StoreS
   };
   const bits = formatBitmap(chunkCount, cb);
   const s = new StoreState({ cow, header, chunkBytes: cb, chunkCount, bits, readOnly: false, events: opts.events, cacheBytes: opts.cacheBytes ?? DEFAULT_CACHE_BYTES });
-  for (let i = 0; i < bitmapChunkCount(chunkCount, cb); i++) s.alloc.dirtyChunks.add(i);
+  for (let i = 0; i < bitmapChunkCount(chunkCount, cb); i++) s.alloc.markWhole(i);
   const leaf = s.tx.newLeaf(0);
   const root = s.tx.newNode();
   root.insert(0, 0, leaf.chunk);

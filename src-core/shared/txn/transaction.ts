@@ -25,6 +25,8 @@ export class Transaction {
   snapLo = 0;
   snapHi = 0;
   private changed = false;
+  /** `writeReleasedFrees` wrote bitmap sectors that no flush has covered yet. */
+  private freesUnflushed = false;
 
   constructor(
     readonly dev: BlockDevice,
@@ -40,7 +42,7 @@ export class Transaction {
 
   /** Whether anything changed since the last commit. */
   get dirty(): boolean {
-    return this.changed || this.alloc.dirtyChunks.size > 0;
+    return this.changed || this.alloc.dirty;
   }
 
   /**
@@ -118,6 +120,9 @@ export class Transaction {
   private shadow(b: Block, role: 'node' | 'leaf'): Block {
     const chunk = b.chunk;
     this.changed = true;
+    // Only a block of this transaction is dirty (block-cache.ts), so this one is changed in place
+    // without a look in the fresh table (a hash probe per level of every insert).
+    if (b.dirty) return b;
     if (this.fresh.get(chunk) !== undefined) {
       this.cache.markDirty(b);
       return b;
@@ -189,23 +194,44 @@ export class Transaction {
   };
 
   /**
-   * New blocks and the bitmap, flush, header sector, flush; then deferred frees take effect in
-   * memory (the disk sees them in the next commit's bitmap). Blocks and bitmap need no order between
-   * them: the blocks go to chunks the committed header does not reference, and the bitmap written
-   * marks everything that header references (its frees are deferred until this commit is durable),
-   * so either may land first; both must be on disk before the header.
+   * A commit is `writeBlocks`, the caller's header sector write, then `finishCommit`: new blocks
+   * and the bitmap, flush, header sector, flush; then deferred frees take effect in memory (the
+   * disk sees them in the next commit's bitmap). Blocks and bitmap need no order between them: the
+   * blocks go to chunks the committed header does not reference, and the bitmap written marks
+   * everything that header references (its frees are deferred until this commit is durable), so
+   * either may land first; both must be on disk before the header.
    */
-  commit(writeHeader: () => void): void {
+  writeBlocks(): void {
     this.cache.flushDirty();
     this.alloc.flushDirty(this.writeBitmap);
     this.dev.flush();
-    writeHeader();
+    this.freesUnflushed = false;
+  }
+
+  /** After the header sector: flush it, then release what this commit freed. */
+  finishCommit(): void {
     this.dev.flush();
     const lowest = this.roles.pendingFree.releaseInto(this.alloc);
     // Reuse what this commit freed before moving on: keeps shadow churn within a small area.
     if (lowest !== Infinity) this.alloc.rewindTo(lowest);
     this.fresh.clear();
     this.changed = false;
+  }
+
+  /**
+   * Writes the bitmap sectors of the frees the last commit released, when nothing else changed
+   * since: no flush, no header (see store/commit.ts). The next commit's flush covers them.
+   */
+  writeReleasedFrees(): void {
+    this.alloc.flushDirty(this.writeBitmap);
+    this.freesUnflushed = true;
+  }
+
+  /** Flushes bitmap writes of `writeReleasedFrees` no commit has flushed since (close). */
+  flushReleasedFrees(): void {
+    if (!this.freesUnflushed) return;
+    this.dev.flush();
+    this.freesUnflushed = false;
   }
 
   private load(chunk: number): Block {

@@ -3,22 +3,28 @@ import type { OccupancyResult } from '../../../src-core/api/contract.ts';
 import { useApp, useAppStore } from '../../app/store-context.tsx';
 import { useZoomCommand } from '../../app/use-zoom-command.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
-import { cssVar, sizeCanvas, useColorScheme, useElementSize } from '../../ui/use-canvas.ts';
+import { cssVar, useColorScheme, useElementSize } from '../../ui/use-canvas.ts';
 import { classColor } from '../../viz/chunk-class.ts';
 import { formatCount } from '../../viz/format.ts';
-import { gridFor, hitSummary, minSpanFor, paintSummary, viewFor, type BucketSummary, type OccupancyGrid, type OccupancyView } from '../../viz/occupancy-painter.ts';
+import { gridFor, hitSummary, minSpanFor, paintCells, viewFor, type BucketSummary, type OccupancyGrid, type OccupancyView } from '../../viz/occupancy-painter.ts';
 import { OccupancySummary } from '../../viz/occupancy-summary.ts';
 import { RangeCamera } from '../../viz/range-camera.ts';
 import { FreshExceptionsLayer, type MapOverlay } from '../live/FreshExceptionsLayer.tsx';
+import { drawGaps, drawOutlines } from './cell-overlay.ts';
 import { OccupancyTip } from './OccupancyTip.tsx';
+
+/** A camera at rest this long asks for detail (a drag or a burst of wheel notches asks once, at its end). */
+const SETTLE_MS = 120;
+/** While the camera moves, the range label is rewritten at most this often. */
+const LABEL_MS = 250;
 
 /**
  * The COW as a zoomable map of chunk buckets. The camera and the painter run outside React: every
  * camera move repaints on the next frame from data kept in the renderer (the store's whole-device
  * summary, or a finer window of detail around the view), so a drag or a wheel notch never waits for
  * the host. Where the summary is too coarse for the view, detail for a window three views wide is
- * asked for (latest wins) and painted when it arrives. React renders only the frame, the tooltip
- * and the buttons.
+ * asked for once the camera rests (latest wins) and painted when it arrives. React renders only
+ * the frame, the tooltip and the buttons.
  */
 export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: number; onPick?: (chunk: number) => void; focus?: number | null }) {
   const store = useAppStore();
@@ -31,10 +37,13 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
   // Width 0 until the element is measured: no request goes out for a guessed size.
   const grid = useRef<OccupancyGrid>(gridFor(0, height, total));
   const [tip, setTip] = useState<{ s: BucketSummary; x: number; y: number } | null>(null);
-  /** The range label, written with each frame (not React state: a drag must not re-render). */
+  /** The range label, written by the camera's listener (not React state: a drag must not re-render). */
   const rangeLabel = useRef<HTMLSpanElement>(null);
-  /** Theme colours, read from CSS once per scheme (not per frame: getComputedStyle forces a style pass). */
-  const colours = useRef<{ free: string; outline: string } | null>(null);
+  /** Colours of free cells and of the background, read from CSS once per scheme (not per frame: getComputedStyle forces a style pass). */
+  const colours = useRef<{ free: string; empty: string } | null>(null);
+  /** Drawn over the canvas's scaled-up pixels: the gaps between cells (CSS, restyled when the grid changes) and outlines. */
+  const gaps = useRef<HTMLDivElement>(null);
+  const outlines = useRef<HTMLDivElement>(null);
   const summaries = useRef<{ base: OccupancySummary | null; detail: OccupancySummary | null }>({ base: null, detail: null });
   const frames = useRef(0);
 
@@ -59,19 +68,22 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
     const v = view();
     const data = source(v);
     if (!data) return;
-    const ctx = sizeCanvas(el, grid.current.width, grid.current.height);
-    if (!ctx) return;
     const t0 = performance.now();
-    colours.current ??= { free: cssVar('--free', '#e7eaef'), outline: cssVar('--text', '#1c2230') };
-    paintSummary(ctx, grid.current, v, data, { ...colours.current, color: classColor, highlight: highlight.current });
+    colours.current ??= { free: cssVar('--free', '#e7eaef'), empty: cssVar('--surface', '#ffffff') };
+    const outlined = paintCells(el, grid.current, v, data, { ...colours.current, color: classColor, highlight: highlight.current });
+    if (gaps.current) drawGaps(gaps.current, grid.current);
+    if (outlines.current) drawOutlines(outlines.current, grid.current, outlined);
     // What is on screen, for tests, the benchmark and people reading the DOM.
     frames.current++;
-    el.dataset.range = `${v.start}-${v.start + v.span}`;
-    el.dataset.owners = String(data.owners);
-    el.dataset.detail = String(data === summaries.current.detail);
-    el.dataset.frames = String(frames.current);
-    el.dataset.marked = [...highlight.current].join(' ');
-    el.dataset.paintMs = (performance.now() - t0).toFixed(1);
+    const tell = (key: string, value: string): void => {
+      if (el.dataset[key] !== value) el.dataset[key] = value;
+    };
+    tell('range', `${v.start}-${v.start + v.span}`);
+    tell('owners', String(data.owners));
+    tell('detail', String(data === summaries.current.detail));
+    tell('frames', String(frames.current));
+    tell('marked', [...highlight.current].join(' '));
+    tell('paintMs', (performance.now() - t0).toFixed(1));
     overlay.current?.(grid.current, v);
   }, [height]);
 
@@ -121,18 +133,40 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
     paint();
   }, [scheme, paint]);
   useEffect(() => {
+    // While the camera moves: one repaint per frame from local data, and the range label at most
+    // every LABEL_MS (its text change costs a layout). Once it rests for SETTLE_MS: the label, and
+    // detail asked for if the local data is too coarse there.
     let frame = 0;
+    let settle = 0;
+    let labelled = 0;
+    let moved = 0;
+    /** Waits until no move for SETTLE_MS (one timer per burst, not one per pointer event). */
+    const rest = (): void => {
+      const still = performance.now() - moved;
+      if (still < SETTLE_MS) {
+        settle = window.setTimeout(rest, SETTLE_MS - still);
+        return;
+      }
+      settle = 0;
+      showRange();
+      request();
+    };
     const off = camera.current.onChange(() => {
-      cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => {
+      frame ||= requestAnimationFrame((now) => {
+        frame = 0;
         paint();
-        request();
-        showRange();
+        if (now - labelled >= LABEL_MS) {
+          labelled = now;
+          showRange();
+        }
       });
+      moved = performance.now();
+      settle ||= window.setTimeout(rest, SETTLE_MS);
     });
     return () => {
       off();
       cancelAnimationFrame(frame);
+      clearTimeout(settle);
     };
   }, [paint, request]);
   useEffect(() => {
@@ -168,7 +202,11 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
     return { s: hitSummary(grid.current, v, data, x, y), x, y };
   };
 
-  // Wheel zoom keeps the bucket under the pointer in place; the listener is non-passive to stop page scroll.
+  const drag = useRef<{ y: number; start: number; moved: boolean } | null>(null);
+  const chunksPerRow = (): number => Math.max(1, Math.round(camera.current.span / Math.max(grid.current.rows, 1)));
+
+  // Pointer and wheel as native listeners: a drag's moves go to the camera without React's event
+  // objects. Wheel zoom keeps the bucket under the pointer in place (non-passive, to stop page scroll).
   useEffect(() => {
     const el = canvas.current;
     if (!el) return;
@@ -179,8 +217,43 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
       const fraction = hit ? (hit.first - c.start) / Math.max(c.span, 1) : 0.5;
       c.zoom(e.deltaY < 0 ? 1.5 : 1 / 1.5, fraction);
     };
+    const onDown = (e: PointerEvent): void => {
+      drag.current = { y: e.clientY, start: camera.current.start, moved: false };
+    };
+    const onMove = (e: PointerEvent): void => {
+      if (drag.current && e.buttons === 1) {
+        if (Math.abs(e.clientY - drag.current.y) > 3) drag.current.moved = true;
+        const rows = (drag.current.y - e.clientY) / grid.current.cell;
+        camera.current.pan(drag.current.start + rows * chunksPerRow() - camera.current.start);
+        return;
+      }
+      const { s, x, y } = at(e);
+      setTip(s ? { s, x, y } : null);
+    };
+    const onUp = (e: PointerEvent): void => {
+      // A drag that came back to where it started is still a drag, not a click.
+      const moved = drag.current && (drag.current.moved || Math.abs(e.clientY - drag.current.y) > 3);
+      drag.current = null;
+      const hit = at(e).s;
+      if (moved || !hit) return;
+      // A click on a bucket zooms into it; on a single chunk it picks that chunk.
+      const c = camera.current;
+      if (hit.end - hit.first > 1) c.zoom(4, (hit.first - c.start) / Math.max(c.span, 1));
+      else onPick?.(hit.first);
+    };
+    const onLeave = (): void => setTip(null);
     el.addEventListener('wheel', onWheel, { passive: false });
-    return () => el.removeEventListener('wheel', onWheel);
+    el.addEventListener('pointerdown', onDown);
+    el.addEventListener('pointermove', onMove);
+    el.addEventListener('pointerup', onUp);
+    el.addEventListener('pointerleave', onLeave);
+    return () => {
+      el.removeEventListener('wheel', onWheel);
+      el.removeEventListener('pointerdown', onDown);
+      el.removeEventListener('pointermove', onMove);
+      el.removeEventListener('pointerup', onUp);
+      el.removeEventListener('pointerleave', onLeave);
+    };
   });
 
   useZoomCommand((kind) => {
@@ -189,9 +262,6 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
     else if (kind === 'out') c.zoom(0.5);
     else c.reset();
   });
-
-  const drag = useRef<{ y: number; start: number; moved: boolean } | null>(null);
-  const chunksPerRow = (): number => Math.max(1, Math.round(camera.current.span / Math.max(grid.current.rows, 1)));
 
   return (
     <div>
@@ -237,32 +307,10 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
       >
         <canvas
           ref={canvas}
-          onPointerDown={(e) => {
-            drag.current = { y: e.clientY, start: camera.current.start, moved: false };
-          }}
-          onPointerUp={(e) => {
-            // A drag that came back to where it started is still a drag, not a click.
-            const moved = drag.current && (drag.current.moved || Math.abs(e.clientY - drag.current.y) > 3);
-            drag.current = null;
-            const hit = at(e).s;
-            if (moved || !hit) return;
-            // A click on a bucket zooms into it; on a single chunk it picks that chunk.
-            const c = camera.current;
-            if (hit.end - hit.first > 1) c.zoom(4, (hit.first - c.start) / Math.max(c.span, 1));
-            else onPick?.(hit.first);
-          }}
-          onPointerMove={(e) => {
-            if (drag.current && e.buttons === 1) {
-              if (Math.abs(e.clientY - drag.current.y) > 3) drag.current.moved = true;
-              const rows = (drag.current.y - e.clientY) / grid.current.cell;
-              camera.current.pan(drag.current.start + rows * chunksPerRow() - camera.current.start);
-              return;
-            }
-            const { s, x, y } = at(e);
-            setTip(s ? { s, x, y } : null);
-          }}
-          onPointerLeave={() => setTip(null)}
+          style={{ boxSizing: 'border-box', imageRendering: 'pixelated' }}
         />
+        <div ref={gaps} aria-hidden="true" style={{ position: 'absolute', top: 0, pointerEvents: 'none' }} />
+        <div ref={outlines} aria-hidden="true" style={{ position: 'absolute', inset: 0, pointerEvents: 'none' }} />
         <FreshExceptionsLayer bind={overlay} />
         {tip && <OccupancyTip s={tip.s} left={Math.min(tip.x + 14, grid.current.width - 260)} top={tip.y + 14} />}
       </div>

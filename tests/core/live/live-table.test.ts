@@ -26,7 +26,7 @@ describe('reading a live persistent COW', () => {
       if (!live.valid) continue;
       const { table } = PersistentStore.open(f.device('cow', true)).state;
       expect(live.count, c).toBe(table.count);
-      expect(live.oldChunk.subarray(0, live.count), c).toEqual(table.oldChunk.subarray(0, table.count));
+      expect(live.oldChunk.subarray(0, live.count), c).toEqual(table.wideOldChunk().subarray(0, table.count));
       expect(live.newChunk.subarray(0, live.count), c).toEqual(table.newChunk.subarray(0, table.count));
     }
   });
