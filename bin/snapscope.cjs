@@ -5,7 +5,8 @@
 // and that command only, in CommonJS so that V8's code cache can be kept next to it (Node 20 has
 // no compile cache for modules). This launcher is CommonJS too: an ES module entry costs Node's ESM
 // loader (fs/promises, streams, readline) on every start. `serve`, and any run where the cache
-// cannot be written, run from the sources via tsx.
+// cannot be written, run from the sources via tsx; `serve`'s engine threads run from a bundle of
+// their own built alongside (engine-worker.mjs, named to it by SNAPSCOPE_ENGINE_WORKER).
 'use strict';
 const fs = require('node:fs');
 const Module = require('node:module');
@@ -17,14 +18,17 @@ const root = path.resolve(__dirname, '..');
 const cache = path.join(root, 'node_modules/.cache/snapscope-cli');
 const stampFile = path.join(cache, 'stamp.json');
 
-// The server finds its UI, worker and helper next to its source files, and start-up time does not
-// matter for it.
+// The server finds its UI and helper next to its source files, and start-up time does not matter
+// for it; its engine threads' hot loops do (tsx wraps every function it compiles, closures
+// created per call too), so they run from the bundle when there is one.
 void main();
 
 async function main() {
-  const bundle = process.argv[2] === 'serve' ? null : (freshBundle() ?? (await buildOnce()));
-  if (bundle) runCommonJs(path.join(bundle, entryFor(bundle, process.argv.slice(2))));
+  const bundle = freshBundle() ?? (await buildOnce());
+  if (process.argv[2] !== 'serve' && bundle) runCommonJs(path.join(bundle, entryFor(bundle, process.argv.slice(2))));
   else {
+    // Set already (to '' for the sources, as bench:ui's reference does): left as it is.
+    if (bundle && process.env.SNAPSCOPE_ENGINE_WORKER === undefined) process.env.SNAPSCOPE_ENGINE_WORKER = path.join(bundle, 'engine-worker.mjs');
     const { register } = await import('tsx/esm/api');
     register();
     await import(pathToFileURL(path.join(root, 'src-main/cli/main.ts')).href);
@@ -70,7 +74,7 @@ function freshBundle() {
   } catch {
     return null;
   }
-  // Every run stats every input (about 170): plain concatenation, path.join costs more than the stat.
+  // Every run stats every input (about 220, the engine bundle's among them): plain concatenation, path.join costs more than the stat.
   for (const [file, mtimeMs, size] of stamp.inputs) {
     const st = fs.statSync(`${root}/${file}`, { throwIfNoEntry: false });
     if (!st || st.mtimeMs !== mtimeMs || st.size !== size) return null;
@@ -176,9 +180,11 @@ async function build() {
     entryPoints: Object.fromEntries(files.map((file) => [`cmd-${file}`, `command:${file}`])),
     plugins: [oneCommandEntries(modules)],
   });
+  // engine-worker.mjs: serve's engine thread (src-main/host/worker.ts), ESM as a Worker loads it.
+  const engine = await esbuild.build({ ...common, entryPoints: { 'engine-worker': 'src-main/host/worker.ts' }, outExtension: { '.js': '.mjs' }, plugins: [sourceFileUrls()] });
   const routes = Object.fromEntries(commands.flatMap((c) => [c.name, ...(c.aliases ?? [])].map((name) => [name, `cmd-${modules[c.name][0]}.js`])));
   fs.writeFileSync(path.join(out, 'routes.json'), JSON.stringify(routes));
-  const bundled = [...Object.keys(all.metafile.inputs), ...Object.keys(result.metafile.inputs)].filter((file) => !file.startsWith('command:'));
+  const bundled = [...Object.keys(all.metafile.inputs), ...Object.keys(result.metafile.inputs), ...Object.keys(engine.metafile.inputs)].filter((file) => !file.startsWith('command:'));
   const inputs = [...new Set([...bundled, 'package.json', 'bin/snapscope.cjs'])].map((file) => {
     const st = fs.statSync(path.join(root, file));
     return [file, st.mtimeMs, st.size];
@@ -201,6 +207,22 @@ function oneCommandEntries(modules) {
         const lines = [`import { runCli } from './src-main/cli/run.ts';`, `import * as m from './src-main/cli/commands/${a.path}.ts';`];
         lines.push(`const exported = ${JSON.stringify(Object.fromEntries(names.map(([name, [, e]]) => [name, e])))};`, 'void runCli(async (name) => m[exported[name]]);');
         return { contents: lines.join('\n'), resolveDir: root, loader: 'ts' };
+      });
+    },
+  };
+}
+
+/**
+ * import.meta.url as the URL of the source file that says it, not of the bundle: the engine finds
+ * the helper (helper-path.ts) next to its sources.
+ */
+function sourceFileUrls() {
+  return {
+    name: 'source-file-urls',
+    setup(b) {
+      b.onLoad({ filter: /\.ts$/ }, (a) => {
+        const text = fs.readFileSync(a.path, 'utf8');
+        return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(a.path).href)), loader: 'ts' };
       });
     },
   };

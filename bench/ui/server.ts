@@ -9,9 +9,9 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** `snapscope serve [args]` as the e2e specs start it, with its memory sampled from /proc. */
-export async function serve(args: string[], dataDir: string): Promise<BenchServer> {
-  const served = await serveUi(args, { XDG_DATA_HOME: dataDir, HOME: dataDir });
+/** `snapscope serve [args]` as the e2e specs start it (with `env` added), with its memory sampled from /proc. */
+export async function serve(args: string[], dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<BenchServer> {
+  const served = await serveUi(args, { XDG_DATA_HOME: dataDir, HOME: dataDir, ...env });
   const server: BenchServer = {
     url: served.url,
     peakRss: 0,

@@ -10,6 +10,19 @@ type FromWorker = { id: number; response: Envelope<unknown> } | { event: ApiEven
 export const failed = (message: string): Envelope<unknown> => ({ ok: false, error: { code: 'internal', message, where: {} } });
 
 /**
+ * The engine thread's script: the launcher's bundle of it (bin/snapscope.cjs names it in
+ * SNAPSCOPE_ENGINE_WORKER for `serve`), electron-vite's worker.js next to this file, or, in
+ * development and tests, the sources through tsx. Looked up per thread: a long-running server
+ * whose bundle an hour-later rebuild removed falls back to the sources.
+ */
+export function workerScript(): URL | string {
+  const launched = process.env['SNAPSCOPE_ENGINE_WORKER'];
+  if (launched && fs.existsSync(launched)) return launched;
+  const bundled = new URL('./worker.js', import.meta.url);
+  return fs.existsSync(bundled) ? bundled : new URL('./worker-entry.mjs', import.meta.url);
+}
+
+/**
  * One EngineService in a worker thread (worker.ts), with its own cancel board. EngineHost runs one
  * for host-level calls and one per open store, so a long synchronous call stalls only its store.
  */
@@ -26,9 +39,7 @@ export class EngineThread {
     onEvent: (e: ApiEvent) => void,
     private readonly onDeath: (why: string) => void,
   ) {
-    // Bundled (electron-vite): worker.js sits next to this file. From sources: through tsx.
-    const bundled = new URL('./worker.js', import.meta.url);
-    this.worker = new Worker(fs.existsSync(bundled) ? bundled : new URL('./worker-entry.mjs', import.meta.url), { workerData: { ...config, cancelBoard: this.board.buffer } });
+    this.worker = new Worker(workerScript(), { workerData: { ...config, cancelBoard: this.board.buffer } });
     this.worker.on('message', (m: FromWorker) => {
       if ('event' in m) onEvent(m.event);
       else if ('id' in m) {

@@ -99,12 +99,24 @@ export class ExceptionIndex {
     const perSlot: (number[] | undefined)[] = [];
     const shared = new Array<number>(buckets).fill(0);
     const { byChunk, chunk, lo, hi } = this;
+    if (!lo) {
+      // One snapshot reads every exception: a bucket's count is the distance between the binary
+      // searches of its edges, O(buckets × log n) instead of a read of every exception in range.
+      const counts = new Array<number>(buckets).fill(0);
+      let total = 0;
+      for (let b = 0, at = lowerBound(byChunk, chunk, start); b < buckets; b++) {
+        const next = lowerBound(byChunk, chunk, Math.min(end, start + (b + 1) * per));
+        total += counts[b] = next - at;
+        at = next;
+      }
+      return { slots: total > 0 ? [{ slot: 0, counts }] : [], shared };
+    }
     for (let i = lowerBound(byChunk, chunk, start); i < byChunk.length; i++) {
       const e = byChunk[i]!;
       const c = chunk[e]!;
       if (c >= end) break;
       const b = Math.floor((c - start) / per);
-      const slot = lo ? onlySlot(lo[e]!, hi![e]!) : 0;
+      const slot = onlySlot(lo[e]!, hi![e]!);
       if (slot < 0) shared[b]!++;
       else (perSlot[slot] ??= new Array<number>(buckets).fill(0))[b]!++;
     }

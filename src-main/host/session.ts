@@ -9,6 +9,7 @@ import type { ExceptionStore } from '../../src-core/store.ts';
 import { structuralToDto } from './convert.ts';
 import { DiskWatch, watchRegions } from './disk-watch.ts';
 import { ExceptionIndex } from './exception-index.ts';
+import { TableOrders } from './exception-page.ts';
 import type { HelperLauncher } from './helper-device.ts';
 import { LockedError } from './access/inputs.ts';
 import { assertNotInUse } from './in-use.ts';
@@ -55,6 +56,7 @@ export class StoreSession {
   readonly readers = new Set<string>();
   private index: ExceptionIndex | null = null;
   private building: Promise<ExceptionIndex> | null = null;
+  private orders: { version: number; orders: TableOrders } | null = null;
   /** Bumped by every change of the store's content (a build in progress starts again). */
   private version = 0;
   private pending: StructuralEventDto[] = [];
@@ -245,9 +247,17 @@ export class StoreSession {
     return this.building;
   }
 
+  /** The persistent table's orderings for the store as it is now (exception-page.ts). */
+  tableOrders(): TableOrders {
+    const version = this.version;
+    if (this.orders?.version !== version) this.orders = { version, orders: new TableOrders(() => this.version !== version) };
+    return this.orders.orders;
+  }
+
   /** The store's content changed: drop what was derived from it. */
   contentChanged(): void {
     this.index = null;
+    this.orders = null;
     this.version++;
   }
 

@@ -43,3 +43,24 @@ it("another client's info is answered while a million-exception index builds, an
   expect(counted).toBe(info.exceptions);
   expect(info.exceptions).toBe(store.exceptions);
 });
+
+it("another client's info is answered while a check of the same million-exception store runs", async () => {
+  dir = tempDir();
+  const store = makeBigStore(dir);
+  const r = inProcess(dir);
+  service = r.service;
+  const c = r.client;
+  const s = await c.open({ cow: store.cow });
+  const job = await c.check({ session: s.session });
+  const order: string[] = [];
+  const ended = c.jobWait({ job: job.id }).then((j) => (order.push('check'), j));
+  await new Promise((resolve) => setImmediate(resolve));
+  const info = await c.info({ session: s.session });
+  order.push('info');
+  const running = (await c.jobs({})).jobs.find((j) => j.id === job.id)!;
+  expect(running.endedAt).toBeNull();
+  expect(info.exceptions).toBe(store.exceptions);
+  const done = await ended;
+  expect(order).toEqual(['info', 'check']);
+  expect(done.state).toBe('done');
+});

@@ -46,7 +46,7 @@ export function storeCalls(ctx: HostContext): Handlers<StoreMethods> {
     exceptionTable: async ({ session, ...query }) => {
       const s = ctx.session(session);
       const store = requirePersistent(s.store, 'list the exception table');
-      return exceptionPage(store, await s.exceptionIndex(), query);
+      return exceptionPage(store, s.tableOrders(), query, async () => (await s.exceptionIndex()).byChunk);
     },
     snapshotCreate: ({ session, name, slot }) => {
       const s = ctx.session(session);
