@@ -4,9 +4,19 @@ import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { SharedStore } from '../../../src-core/shared/index.ts';
 import type { StoreState } from '../../../src-core/shared/store/state.ts';
 import { BlockCache, makeBlock } from '../../../src-core/shared/txn/block-cache.ts';
-import { rng } from '../../../bench/timing.ts';
 
 const CHUNK = 512;
+
+/** xorshift32: the same sequence every run. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>>= 0);
+  };
+}
 /** Buffers per slab in block-buffers.ts: carving rounds up to it. */
 const SLAB = 64;
 
