@@ -70,7 +70,7 @@ export async function run(): Promise<void> {
   const rounds = Number(process.env['SNAPSCOPE_BENCH_ROUNDS'] ?? 3);
   const grownN = Number(process.env['SNAPSCOPE_BENCH_GROWN'] ?? 3_000_000);
   const timedN = Number(process.env['SNAPSCOPE_BENCH_GROWN_TIMED'] ?? 200_000);
-  const sizes = (process.env['SNAPSCOPE_BENCH_SCALE'] ?? '100000,1000000').split(',').map(Number);
+  const sizes = (process.env['SNAPSCOPE_BENCH_SCALE'] ?? '100000,1000000').split(',').map(Number).filter((n) => n > 0);
   const { dir, where } = imageDir();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'snapscope-scale-build-'));
   let runs = 0;
@@ -124,8 +124,15 @@ function grown(grownN: number, timedN: number, rounds: number, once: Once, node:
   console.log('| measure | snapscope | seed (C), commit after each | snapscope / seed |');
   console.log('|---|---|---|---|');
   const pick = (j: Record<string, unknown>): Figure => ({ wall: num(j['excPerS']), cpu: num(j['excPerCpuS']) });
+  const io: string[] = [];
   for (const group of [1, GROUP]) {
-    const A: Side = { name: 'snapscope', run: () => pick(once(process.execPath, node(grownDriver, [String(grownN), String(timedN), range, String(GROUP), String(group)]))) };
+    const ios: [number, number][] = [];
+    const ours = () => {
+      const j = once(process.execPath, node(grownDriver, [String(grownN), String(timedN), range, String(GROUP), String(group)]));
+      ios.push([num(j['readsPerInsert']), num(j['writesPerInsert'])]);
+      return pick(j);
+    };
+    const A: Side = { name: 'snapscope', run: ours };
     const B: Side | null = seed ? { name: 'seed', run: () => pick(once(seed.grown, (img) => [img, String(grownN), String(timedN), range])) } : null;
     const got = interleave(rounds, A, B);
     const a = medianOf(got.a);
@@ -133,5 +140,7 @@ function grown(grownN: number, timedN: number, rounds: number, once: Once, node:
     const mode = group === 1 ? 'commit after each' : `a commit asked for after each, one per ${GROUP}`;
     const ratio = b ? `${(a.wall / b.wall).toFixed(2)}× (CPU ${(a.cpu / b.cpu).toFixed(2)}×)` : '—';
     console.log(`| snapscope ${mode} | ${k(a.wall)}/s (CPU ${k(a.cpu)}/s) | ${b ? `${k(b.wall)}/s (CPU ${k(b.cpu)}/s)` : 'skipped'} | ${ratio} |`);
+    io.push(`${mode}: ${median(ios.map((x) => x[0])).toFixed(2)} block reads, ${median(ios.map((x) => x[1])).toFixed(2)} write requests`);
   }
+  console.log(`snapscope per timed insert (medians): ${io.join('; ')}`);
 }
