@@ -38,6 +38,8 @@ export interface StoreDamage {
   warnings: number;
   /** The first error: what, where (chunk) and its finding kind. */
   first: string;
+  /** Persistent table entries rejected as damaged: not counted in `exceptions`, as in the snapshot's count. */
+  rejected?: number;
 }
 
 export interface StoreUsage {

@@ -186,8 +186,13 @@ export class PersistentStore implements ExceptionStore {
     for (const entry of this.entriesByOrigin()) if (oldChunk[entry]! >= 0 && newChunk[entry]! >= 0) visit(oldChunk[entry]!, newChunk[entry]!, 1n);
   }
 
+  /** What the snapshot and the store's total count: a damaged table's rejected entries are no exceptions it can read. */
+  private get wholeExceptions(): number {
+    return this.exceptions - (this.damage?.badEntries ?? 0);
+  }
+
   snapshots(): SnapshotInfo[] {
-    const n = this.exceptions - (this.damage?.badEntries ?? 0);
+    const n = this.wholeExceptions;
     return [{ slot: 0, name: SNAPSHOT_NAME, uuid: '', created: null, exceptions: n, unique: n, shared: 0, bytes: n * this.chunkBytes, ...(this.damage ? { damaged: true } : {}) }];
   }
 
@@ -213,6 +218,7 @@ export class PersistentStore implements ExceptionStore {
     const notes: string[] = [];
     if (!this.valid) notes.push('invalidated by the kernel (valid = 0, e.g. the COW overflowed): read-only, snapshot reads fail');
     const d = this.damage;
+    const exceptions = this.wholeExceptions;
     if (d) notes.push(`table damaged: ${d.errors} error${d.errors === 1 ? '' : 's'} and ${d.warnings} warning${d.warnings === 1 ? '' : 's'} found, run snapscope check (opened read-only)`);
     return {
       format: 'persistent',
@@ -224,7 +230,7 @@ export class PersistentStore implements ExceptionStore {
       valid: this.valid,
       readOnly: this.readOnly,
       version: this.header.version,
-      exceptions: this.exceptions,
+      exceptions,
       usage: {
         totalChunks: this.chunkCount,
         allocatedChunks: nextFree,
@@ -244,7 +250,7 @@ export class PersistentStore implements ExceptionStore {
       tree: null,
       merge: this.state.merge && { ...this.state.merge },
       notes,
-      ...(d ? { damage: { errors: d.errors, warnings: d.warnings, first: d.first } } : {}),
+      ...(d ? { damage: { errors: d.errors, warnings: d.warnings, first: d.first, rejected: d.badEntries } } : {}),
     };
   }
 

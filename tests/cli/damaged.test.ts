@@ -35,6 +35,31 @@ function damagedStore(dir: string) {
   return files;
 }
 
+/** A persistent COW with exceptions for origin chunks 5, 6, 7 whose second table entry is damaged. */
+function damagedPersistent(dir: string): string {
+  const [cow, origin] = [path.join(dir, 'p.cow'), path.join(dir, 'origin.img')];
+  fs.writeFileSync(origin, Buffer.alloc(1 << 20));
+  expect(cli('format', cow, '--kind', 'persistent', '--size', '1M', '--chunk-size', '4k').code).toBe(0);
+  for (const chunk of [5, 6, 7]) expect(cli('write', cow, '--origin', origin, '-s', 'origin', '--chunk', chunk, '--fill', chunk).code).toBe(0);
+  // Entry 1 of the first area (chunk 1): its new_chunk past the end of the COW.
+  const fd = fs.openSync(cow, 'r+');
+  const bad = Buffer.alloc(8);
+  bad.writeBigUInt64LE(1n << 40n);
+  fs.writeSync(fd, bad, 0, 8, 4096 + 16 + 8);
+  fs.closeSync(fd);
+  return cow;
+}
+
+/** The demo's shared store with its root pointer (root_tree_chunk, offset 20) flipped: no leaf can be reached (issue 13). */
+function demoWithBadRoot(dir: string): string {
+  expect(cli('demo', dir).code).toBe(0);
+  const cow = path.join(dir, 'shared.cow');
+  const fd = fs.openSync(cow, 'r+');
+  fs.writeSync(fd, Buffer.from([0x99]), 0, 1, 20);
+  fs.closeSync(fd);
+  return cow;
+}
+
 describe('a damaged store', () => {
   it('info and snapshot list still show it; read proves what it can and names the rest', () => {
     const f = damagedStore(tempDir());
@@ -84,14 +109,7 @@ describe('a damaged store', () => {
   });
 
   it('info and snapshot list mark every snapshot of a tree they cannot walk, never a count of 0', () => {
-    const dir = tempDir();
-    expect(cli('demo', dir).code).toBe(0);
-    const cow = path.join(dir, 'shared.cow');
-    // The demo's root pointer (root_tree_chunk, offset 20) flipped: no leaf can be reached (issue 13).
-    const fd = fs.openSync(cow, 'r+');
-    fs.writeSync(fd, Buffer.from([0x99]), 0, 1, 20);
-    fs.closeSync(fd);
-
+    const cow = demoWithBadRoot(tempDir());
     const names = ['base', 'nightly', 'before-upgrade', 'after-upgrade'];
     const rowsOf = (lines: string[]) => lines.filter((l) => names.some((n) => new RegExp(`^\\s*\\d+\\s+${n}\\s`).test(l)));
     for (const args of [['info', cow], ['snapshot', 'list', cow]]) {
@@ -118,21 +136,17 @@ describe('a damaged store', () => {
   });
 
   it('a persistent COW with a damaged table is marked the same way', () => {
-    const dir = tempDir();
-    const [cow, origin] = [path.join(dir, 'p.cow'), path.join(dir, 'origin.img')];
-    fs.writeFileSync(origin, Buffer.alloc(1 << 20));
-    expect(cli('format', cow, '--kind', 'persistent', '--size', '1M', '--chunk-size', '4k').code).toBe(0);
-    for (const chunk of [5, 6, 7]) expect(cli('write', cow, '--origin', origin, '-s', 'origin', '--chunk', chunk, '--fill', chunk).code).toBe(0);
-    // Entry 1 of the first area (chunk 1): its new_chunk past the end of the COW.
-    const fd = fs.openSync(cow, 'r+');
-    const bad = Buffer.alloc(8);
-    bad.writeBigUInt64LE(1n << 40n);
-    fs.writeSync(fd, bad, 0, 8, 4096 + 16 + 8);
-    fs.closeSync(fd);
+    const cow = damagedPersistent(tempDir());
     const lines = cli('snapshot', 'list', cow).stdout.split('\n');
     expect(lines[0]).toMatch(/shared\s+mark$/);
     expect(lines[1]).toMatch(/^0\s+snap\s.*\s\?\s+\?\s+\?\s+damaged$/);
-    expect(cli('info', cow).stdout).toMatch(/^ {2}exceptions {4}\? \(\d+ proven; metadata damaged\)$/m);
+    // The store's total counts what the snapshot's count counts (the whole entries), and says how
+    // many entries it rejected as damaged (issue 13 review: it said 3 against the snapshot's 2).
+    expect(cli('info', cow).stdout).toMatch(/^ {2}exceptions {4}\? \(2 proven, 1 table entry rejected as damaged; metadata damaged\)$/m);
+    const info = cliJson('info', cow).value;
+    expect(info.exceptions).toBe(2);
+    expect(info.snapshots[0].exceptions).toBe(2);
+    expect(info.damage.rejected).toBe(1);
   });
 
   it('a snapshot a repair could not wholly recover says how many chunks it lost', () => {
@@ -149,4 +163,5 @@ describe('a damaged store', () => {
     }
     expect(lines.some((l) => /^chunks lost: .*--forensic/.test(l))).toBe(true);
   });
+
 });

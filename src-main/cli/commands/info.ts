@@ -11,7 +11,7 @@ export const info: Command = {
   summary: 'show a store: format, header, geometry, usage, snapshots',
   positionals: [COW],
   options: {},
-  details: 'JSON: the store info object; `exceptions` is the number of live exceptions. A damaged store still shows its header, usage and snapshots with the note "tree damaged: N errors ..., run snapscope check" ("table damaged" for a persistent COW); counts it cannot vouch for show as "?" (the JSON gives what the walk could prove) and its snapshots are marked "damaged".',
+  details: 'JSON: the store info object; `exceptions` is the number of live exceptions (on a damaged persistent COW, those whose table entry is whole; `damage.rejected` counts the others). A damaged store still shows its header, usage and snapshots with the note "tree damaged: N errors ..., run snapscope check" ("table damaged" for a persistent COW); counts it cannot vouch for show as "?" (the JSON gives what the walk could prove) and its snapshots are marked "damaged".',
   examples: [
     ['info /tmp/demo/shared.cow', 'format, chunk size, usage and the snapshot table'],
     ['info /dev/vg/snap-cow --json', 'the same as one JSON document'],
@@ -30,7 +30,7 @@ function renderInfo(i: StoreInfo): string {
     `  chunk size    ${formatSize(i.chunkBytes)} (${i.chunkSectors} sectors)`,
     `  device        ${formatSize(i.deviceBytes)}, ${i.chunkCount} chunks`,
     `  usage         ${percentFull(i).toFixed(2)}% full: ${u.allocatedChunks}/${u.totalChunks} chunks allocated (${u.metadataChunks} metadata, ${u.dataChunks} data), ${u.freeChunks} free`,
-    `  exceptions    ${i.damage ? `? (${i.exceptions} proven; metadata damaged)` : i.exceptions}`,
+    `  exceptions    ${i.damage ? `? (${i.exceptions} proven${rejected(i.damage.rejected)}; metadata damaged)` : i.exceptions}`,
   ];
   if (i.kernelStatus) {
     const k = i.kernelStatus;
@@ -43,4 +43,8 @@ function renderInfo(i: StoreInfo): string {
   lines.push(`snapshots (${i.snapshots.length}):`, ...(i.snapshots.length ? snapshotTable(i.snapshots).map((l) => '  ' + l) : ['  none']));
   if (i.notes.length) lines.push('notes:', ...i.notes.map((n) => `  ${n}`));
   return lines.join('\n');
+}
+
+function rejected(n: number | undefined): string {
+  return n ? `, ${n} table entr${n === 1 ? 'y' : 'ies'} rejected as damaged` : '';
 }
