@@ -15,6 +15,8 @@ export interface Field<R> {
   kind: FieldKind;
   help: string;
   get(row: R): string | number | null;
+  /** The value is only what a damaged store's walk could prove: text shows "?" (JSON the value). */
+  unknown?(row: R): boolean;
 }
 
 export type Units = 'h' | 'b' | 's' | 'k' | 'm' | 'g' | 't';
@@ -49,7 +51,7 @@ export function sortRows<R>(rows: R[], all: readonly Field<R>[], keys: string, c
 }
 
 export function renderText<R>(rows: readonly R[], fields: readonly Field<R>[], o: ReportOptions): string[] {
-  const cells = rows.map((r) => fields.map((f) => formatValue(f.get(r), f.kind, o)));
+  const cells = rows.map((r) => fields.map((f) => (f.unknown?.(r) ? '?' : formatValue(f.get(r), f.kind, o))));
   const table = o.headings ? [fields.map((f) => f.heading), ...cells] : cells;
   if (o.separator !== undefined) return table.map((r) => r.join(o.separator));
   const widths = fields.map((_, c) => Math.max(0, ...table.map((r) => displayWidth(r[c]!))));

@@ -164,4 +164,27 @@ describe('a damaged store', () => {
     expect(lines.some((l) => /^chunks lost: .*--forensic/.test(l))).toBe(true);
   });
 
+  it('ls lists a damaged store with its damage instead of refusing it, and exits as info does', () => {
+    const dir = tempDir();
+    for (const sub of ['a', 'b']) fs.mkdirSync(path.join(dir, sub));
+    const persistent = damagedPersistent(path.join(dir, 'a'));
+    const shared = demoWithBadRoot(path.join(dir, 'b'));
+    expect(cli('info', shared).code).toBe(0);
+    const r = cli('ls', '-o', 'cow,name,exceptions,bytes,state', shared, persistent);
+    expect(r.code).toBe(0);
+    const rows = r.stdout.split('\n').filter(Boolean);
+    expect(rows[0]).toMatch(/^COW +Name +Exceptions +Size +State$/);
+    // Counts the walk cannot vouch for are "?", as in info and snapshot list, never a 0 that reads as "empty".
+    expect(rows.slice(1).map((l) => l.split(/\s+/).slice(1))).toEqual([
+      ['snap', '?', '?', 'damaged'],
+      ...['base', 'nightly', 'before-upgrade', 'after-upgrade'].map((n) => [n, '?', '?', 'damaged']),
+    ]);
+    // The damage of each store goes to stderr, naming the store; stdout stays the report.
+    expect(r.stderr).toContain(`warning: ${shared}: tree damaged:`);
+    expect(r.stderr).toContain(`warning: ${persistent}: table damaged:`);
+    // JSON gives what could be proven, as snapshot list does.
+    const json = cliJson('ls', '-o', 'name,exceptions,state', persistent);
+    expect(json.code).toBe(0);
+    expect(json.value.snapshots).toEqual([{ name: 'snap', exceptions: 2, state: 'damaged' }]);
+  });
 });

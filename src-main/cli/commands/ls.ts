@@ -8,6 +8,7 @@ import { withStore } from '../devices.ts';
 import { COW } from '../grammar.ts';
 import { DEFAULT_LIVE_FIELDS, LIVE_FIELDS, liveTargets } from '../live-fields.ts';
 import { percentFull } from '../percent-full.ts';
+import { snapshotMark } from './snapshot-list.ts';
 import { renderJson, renderText, selectFields, sortRows, type Field, type ReportOptions, type Units } from '../report.ts';
 
 /** One report line: a snapshot of a store. */
@@ -18,18 +19,21 @@ interface Row {
   origin: string | null;
 }
 
+/** A damaged store's snapshot counts are only what its walk could prove. */
+const unproven = (r: Row): boolean => r.snap.damaged === true;
+
 const FIELDS: Field<Row>[] = [
   { name: 'cow', heading: 'COW', kind: 'text', help: 'the COW device or image', get: (r) => r.cow },
   { name: 'name', heading: 'Name', kind: 'text', help: 'snapshot name', get: (r) => r.snap.name },
   { name: 'slot', heading: 'Slot', kind: 'number', help: 'snapshot slot', get: (r) => r.snap.slot },
   { name: 'uuid', heading: 'UUID', kind: 'text', help: 'snapshot UUID', get: (r) => r.snap.uuid || null },
   { name: 'created', heading: 'Created', kind: 'time', help: 'creation time (UTC)', get: (r) => (r.snap.created === null ? null : new Date(r.snap.created * 1000).toISOString().replace('.000Z', 'Z')) },
-  { name: 'exceptions', heading: 'Exceptions', kind: 'number', help: 'exceptions the snapshot reads', get: (r) => r.snap.exceptions },
-  { name: 'unique', heading: 'Unique', kind: 'number', help: 'of which only it reads (freed by delete)', get: (r) => r.snap.unique },
-  { name: 'shared', heading: 'Shared', kind: 'number', help: 'of which other snapshots read too', get: (r) => r.snap.shared },
-  { name: 'bytes', heading: 'Size', kind: 'size', help: 'exceptions × chunk size', get: (r) => r.snap.bytes },
+  { name: 'exceptions', heading: 'Exceptions', kind: 'number', help: 'exceptions the snapshot reads', get: (r) => r.snap.exceptions, unknown: unproven },
+  { name: 'unique', heading: 'Unique', kind: 'number', help: 'of which only it reads (freed by delete)', get: (r) => r.snap.unique, unknown: unproven },
+  { name: 'shared', heading: 'Shared', kind: 'number', help: 'of which other snapshots read too', get: (r) => r.snap.shared, unknown: unproven },
+  { name: 'bytes', heading: 'Size', kind: 'size', help: 'exceptions × chunk size', get: (r) => r.snap.bytes, unknown: unproven },
   { name: 'percent', heading: 'Snap%', kind: 'percent', help: 'how full the COW is, as lvs Snap%/Data%', get: (r) => percentFull(r.info) },
-  { name: 'state', heading: 'State', kind: 'text', help: 'valid, invalid, or merging with its progress', get: (r) => state(r) },
+  { name: 'state', heading: 'State', kind: 'text', help: 'valid, invalid, merging with its progress, damaged or N chunks lost (as the mark of snapshot list)', get: (r) => state(r) },
   { name: 'origin', heading: 'Origin', kind: 'text', help: 'the origin, when device-mapper serves the snapshot', get: (r) => r.origin },
   { name: 'format', heading: 'Fmt', kind: 'text', help: 'shared or persistent', get: (r) => r.info.format },
   { name: 'chunk', heading: 'Chunk', kind: 'size', help: 'chunk size', get: (r) => r.info.chunkBytes },
@@ -60,6 +64,7 @@ export const ls: Command = {
     `fields with --live (default ${DEFAULT_LIVE_FIELDS.join(',')}):`,
     ...LIVE_FIELDS.map((f) => `  ${f.name.padEnd(11)} ${f.help}`),
     'JSON: {snapshots: [{field: value}]}; sizes in bytes unless --units is given.',
+    'A damaged store is listed as info lists it: its damage on stderr, the counts of each snapshot it cannot count as "?" (state "damaged"; JSON gives what could be proven).',
   ].join('\n'),
   examples: [
     ['ls /tmp/demo/shared.cow', 'every snapshot of the demo store'],
@@ -81,7 +86,9 @@ export const ls: Command = {
           const info = store.info();
           const origin = known.find((p) => p.cow === cow)?.origin ?? null;
           for (const snap of info.snapshots) rows.push({ cow, info, snap, origin });
-        });
+          // The damage goes to stderr, as snapshot list does: stdout stays the report.
+          for (const n of info.notes.filter((x) => /^(tree|table) damaged/.test(x))) con.note(`warning: ${cow}: ${n}`);
+        }, { tolerateDamage: true });
       } catch (e) {
         if (!isSnapscopeError(e)) throw e;
         con.note(`snapscope: ${e.message}`);
@@ -121,7 +128,8 @@ function reportOptions(args: Args): ReportOptions {
 function state(r: Row): string {
   const m = r.info.merge;
   if (m && m.slot === r.snap.slot) return m.total ? `merging ${((100 * (m.done ?? 0)) / m.total).toFixed(1)}%` : 'merging';
-  return r.info.valid ? 'valid' : 'invalid';
+  if (!r.info.valid) return 'invalid';
+  return snapshotMark(r.snap) || 'valid';
 }
 
 function needsOrigin(list: string | undefined): boolean {

@@ -26,7 +26,7 @@ export const snapshotList: Command = {
  * they show as "?" instead of a number that reads as "empty".
  */
 export function snapshotTable(snaps: readonly SnapshotInfo[]): string[] {
-  const marked = snaps.some((s) => mark(s) !== '');
+  const marked = snaps.some((s) => snapshotMark(s) !== '');
   const rows = [
     ['slot', 'name', 'uuid', 'created', 'exceptions', 'unique', 'shared', ...(marked ? ['mark'] : [])],
     ...snaps.map((s) => [
@@ -35,7 +35,7 @@ export function snapshotTable(snaps: readonly SnapshotInfo[]): string[] {
       s.uuid || '-',
       formatTime(s.created),
       ...(s.damaged ? ['?', '?', '?'] : [String(s.exceptions), String(s.unique), String(s.shared)]),
-      ...(marked ? [mark(s)] : []),
+      ...(marked ? [snapshotMark(s)] : []),
     ]),
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => displayWidth(r[c]!))));
@@ -45,7 +45,8 @@ export function snapshotTable(snaps: readonly SnapshotInfo[]): string[] {
   return table;
 }
 
-function mark(s: SnapshotInfo): string {
+/** "damaged", "N chunks lost", both, or "" (the mark column; ls's state). */
+export function snapshotMark(s: SnapshotInfo): string {
   const lost = s.lost === undefined ? '' : s.lost === 0xffffffff ? 'chunks lost' : `${s.lost} chunk${s.lost === 1 ? '' : 's'} lost`;
   return [s.damaged ? 'damaged' : '', lost].filter(Boolean).join(', ');
 }
