@@ -12,6 +12,16 @@ afterEach(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** A million-exception store opened through an in-process API (closed by afterEach). */
+async function openBigStore() {
+  dir = tempDir();
+  const store = makeBigStore(dir);
+  const r = inProcess(dir);
+  service = r.service;
+  const c = r.client;
+  return { store, c, s: await c.open({ cow: store.cow }) };
+}
+
 it('the chunked sort orders like the one-go sort, and gives up when its keys change', async () => {
   let x = 12345;
   const key = Float64Array.from({ length: 700_000 }, () => ((x = (x * 1103515245 + 12345) >>> 0), x % 3_000_000));
@@ -25,12 +35,7 @@ it('the chunked sort orders like the one-go sort, and gives up when its keys cha
 });
 
 it("another client's info is answered while a million-exception index builds, and the build's answer is right", async () => {
-  dir = tempDir();
-  const store = makeBigStore(dir);
-  const r = inProcess(dir);
-  service = r.service;
-  const c = r.client;
-  const s = await c.open({ cow: store.cow });
+  const { store, c, s } = await openBigStore();
   const order: string[] = [];
   // The first owners query builds the index (a walk of every leaf and a sort, in slices).
   const owners = c.occupancy({ session: s.session, start: 0, end: store.chunkCount, buckets: 8, bySnapshot: true }).then((o) => (order.push('owners'), o));
@@ -45,12 +50,7 @@ it("another client's info is answered while a million-exception index builds, an
 });
 
 it("another client's info is answered while a check of the same million-exception store runs", async () => {
-  dir = tempDir();
-  const store = makeBigStore(dir);
-  const r = inProcess(dir);
-  service = r.service;
-  const c = r.client;
-  const s = await c.open({ cow: store.cow });
+  const { store, c, s } = await openBigStore();
   const job = await c.check({ session: s.session });
   const order: string[] = [];
   const ended = c.jobWait({ job: job.id }).then((j) => (order.push('check'), j));
