@@ -4,6 +4,7 @@ import type { BlockDeviceDto, DetectedFormat, ImageFileDto } from '../../src-cor
 import { SNAP_MAGIC as PERSISTENT_MAGIC } from '../../src-core/persistent/format.ts';
 import { SHARED_MAGIC } from '../../src-core/shared/format/header.ts';
 import { findUsers } from './in-use.ts';
+import { mayOpen } from './may-open.ts';
 
 /** Block devices from /sys/block (partitions included), with what a user needs to pick one. */
 export function listBlockDevices(): BlockDeviceDto[] {
@@ -59,7 +60,7 @@ export function detectAt(p: string): DetectedFormat {
 
 function describe(name: string, sys: string, type: string): BlockDeviceDto {
   const devPath = `/dev/${name}`;
-  const readable = canRead(devPath);
+  const readable = mayOpen(devPath);
   return {
     name,
     path: devPath,
@@ -83,14 +84,6 @@ function typeOf(name: string, sys: string): string {
   return 'disk';
 }
 
-function canRead(p: string): boolean {
-  try {
-    fs.accessSync(p, fs.constants.R_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function sectors(file: string): number {
   return Number(text(file) ?? 0) || 0;

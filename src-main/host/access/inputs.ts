@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { FileDevice } from '../file-device.ts';
 import { HelperDevice, type HelperLauncher } from '../helper-device.ts';
+import { mayOpen } from '../may-open.ts';
 import { assertNotInUse } from '../in-use.ts';
 import { blockDeviceReadOnly } from './block-info.ts';
 import { describeHolders, holdersOf, recordHolder, type Holder } from './holders.ts';
@@ -117,14 +117,5 @@ export class LockedError extends SnapscopeError {
     readonly holder: string,
   ) {
     super('in-use', message, { device });
-  }
-}
-
-function mayOpen(path: string, write: boolean): boolean {
-  try {
-    fs.accessSync(path, write ? fs.constants.R_OK | fs.constants.W_OK : fs.constants.R_OK);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -4,6 +4,7 @@ import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import type { HostConfig } from '../context.ts';
 import { HelperDevice, type HelperLauncher } from '../helper-device.ts';
+import { mayOpen } from '../may-open.ts';
 import { storeIdentity } from '../store-identity.ts';
 import { DirectDevice } from './direct-device.ts';
 import { sshLauncher } from './remote.ts';
@@ -29,7 +30,7 @@ export function liveLauncher(config: HostConfig, host: string): HelperLauncher {
 export function openLiveCow(path: string, host: string, helper: HelperLauncher | null, note: string | null = null): { dev: BlockDevice; viaHelper: boolean } {
   if (host !== THIS_HOST) return { dev: HelperDevice.open(helper!, path, { direct: true }), viaHelper: true };
   if (!fs.existsSync(path)) throw new SnapscopeError('not-found', `${path}: no such file or device`, { device: path });
-  if (readable(path)) return { dev: DirectDevice.open(path), viaHelper: false };
+  if (mayOpen(path)) return { dev: DirectDevice.open(path), viaHelper: false };
   if (!helper) throw new SnapscopeError('io', `${path}: permission denied, and there is no privileged helper to read it${note ? ` (${note})` : ''}`, { device: path });
   return { dev: HelperDevice.open(helper, path, { direct: true }), viaHelper: true };
 }
@@ -37,13 +38,4 @@ export function openLiveCow(path: string, host: string, helper: HelperLauncher |
 /** What names a live COW as one store: its identity here, or the host and path there (its identity is not ours to see). */
 export function liveStoreKey(cow: string, host: string): string | null {
   return host === THIS_HOST ? storeIdentity(cow) : `live ${host} ${cow}`;
-}
-
-function readable(path: string): boolean {
-  try {
-    fs.accessSync(path, fs.constants.R_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
