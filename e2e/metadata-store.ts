@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildShared } from '../src-core/ir/shared-builder.ts';
+import { PersistentStore } from '../src-core/persistent/index.ts';
 import { bitmapChunkCount, FIRST_BITMAP_CHUNK } from '../src-core/shared/format/bitmap.ts';
 import type { ExceptionSource } from '../src-core/ir/model.ts';
 import { FileDevice } from '../src-main/host/file-device.ts';
@@ -91,5 +92,21 @@ export function writeMergeStore(dir: string, m: MergeStore): { cow: string; orig
   }
   fs.writeFileSync(origin, Buffer.alloc(m.originMarked * MERGE_CHUNK_BYTES, 0x5a));
   fs.truncateSync(origin, m.chunks * MERGE_CHUNK_BYTES);
+  return { cow, origin };
+}
+
+/** An empty persistent COW of 4 MiB (4 KiB chunks) in `dir`, beside an origin of `originBytes` bytes of `fill`. */
+export function writePersistentPair(dir: string, originBytes: number, fill: number): { cow: string; origin: string } {
+  const cow = path.join(dir, 'p.cow');
+  const origin = path.join(dir, 'origin.img');
+  fs.writeFileSync(cow, '');
+  fs.truncateSync(cow, 4 << 20);
+  fs.writeFileSync(origin, Buffer.alloc(originBytes, fill));
+  const dev = FileDevice.open(cow, { write: true });
+  try {
+    PersistentStore.format(dev, { chunkBytes: CHUNK_BYTES }).close();
+  } finally {
+    dev.close();
+  }
   return { cow, origin };
 }

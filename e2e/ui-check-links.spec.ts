@@ -9,6 +9,7 @@ import { apiCall } from './api.ts';
 import { browserHarness, openServer, tempDir } from './app.ts';
 import { chromiumMissing } from './browser.ts';
 import { cliJson, makeDemoStore, ROOT } from './demo-store.ts';
+import { writePersistentPair } from './metadata-store.ts';
 
 const missing = chromiumMissing();
 
@@ -41,15 +42,10 @@ function freeOneDataChunk(cow: string): number {
 
 /** A persistent COW of `n` exceptions whose entry `dup` reuses entry `of`'s data chunk (check: p-chunk-duplicate; it opens read-only, damaged). */
 function persistentWithDuplicate(dir: string, n: number, dup: number, of: number): { cow: string; origin: string } {
-  const cow = path.join(dir, 'p.cow');
-  const origin = path.join(dir, 'origin.img');
-  fs.writeFileSync(cow, '');
-  fs.truncateSync(cow, 4 << 20);
-  fs.writeFileSync(origin, Buffer.alloc(2 << 20, 0x33));
+  const { cow, origin } = writePersistentPair(dir, 2 << 20, 0x33);
   const dev = FileDevice.open(cow, { write: true });
   const originDev = FileDevice.open(origin, { write: true });
   try {
-    PersistentStore.format(dev, { chunkBytes: 4096 });
     const store = PersistentStore.open(dev, { write: true });
     for (let c = 0; c < n; c++) store.writeOrigin(originDev, 2 * c, new Uint8Array(4096).fill(c & 255));
     store.commit();

@@ -1,6 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StoreInfo } from '../src-core/api/contract.ts';
 import { browserHarness, openServer, tempDir } from './app.ts';
@@ -9,6 +8,7 @@ import { PersistentStore } from '../src-core/persistent/index.ts';
 import { SharedStore } from '../src-core/shared/index.ts';
 import { FileDevice } from '../src-main/host/file-device.ts';
 import { cliJson, makeDemoStore } from './demo-store.ts';
+import { writePersistentPair } from './metadata-store.ts';
 
 const missing = chromiumMissing();
 
@@ -97,14 +97,7 @@ const snapshotCount = (page: import('playwright-core').Page) => async (): Promis
 
   (noLoop ? it.skip : it)('a persistent COW on a block device, appended to as the kernel does (header untouched): "changed on disk — reload", then the new exception', async () => {
     const dir = tempDir('disk-table');
-    const cow = path.join(dir, 'p.cow');
-    const origin = path.join(dir, 'origin.img');
-    fs.writeFileSync(cow, '');
-    fs.truncateSync(cow, 4 << 20);
-    fs.writeFileSync(origin, Buffer.alloc(1 << 20, 0x11));
-    const formatted = FileDevice.open(cow, { write: true });
-    PersistentStore.format(formatted, { chunkBytes: 4096 }).close();
-    formatted.close();
+    const { cow, origin } = writePersistentPair(dir, 1 << 20, 0x11);
     const loop = execFileSync('losetup', ['-f', '--show', cow], { encoding: 'utf8' }).trim();
     try {
       appendLikeTheKernel(loop, origin, 5);
