@@ -9,6 +9,14 @@ import { FileDevice } from '../../src-main/host/file-device.ts';
 import { snapscope, startApi } from './api-client.ts';
 import { tempDir } from './fixtures.ts';
 
+/** The demo store and a byte-for-byte copy of it beside it. */
+function demoAndTwin(dir: string): { demo: { cow: string; origin: string }; twin: { cow: string; origin: string } } {
+  const demo = createDemoStore(dir);
+  const twin = { cow: path.join(dir, 'twin.cow'), origin: path.join(dir, 'twin.img') };
+  fs.copyFileSync(demo.cow, twin.cow);
+  fs.copyFileSync(demo.origin, twin.origin);
+  return { demo, twin };
+}
 
 it('every commit bumps the generation; a commit by another program is announced once, refuses writes as stale, and reload reads it', async () => {
   const dir = tempDir();
@@ -41,10 +49,7 @@ it('every commit bumps the generation; a commit by another program is announced 
 
 it('writeData writes bytes at an offset across chunks, as `snapscope write --data-file` does', async () => {
   const dir = tempDir();
-  const demo = createDemoStore(dir);
-  const twin = { cow: path.join(dir, 'twin.cow'), origin: path.join(dir, 'twin.img') };
-  fs.copyFileSync(demo.cow, twin.cow);
-  fs.copyFileSync(demo.origin, twin.origin);
+  const { demo, twin } = demoAndTwin(dir);
   const { c } = startApi(dir);
   const s = await c.open({ cow: demo.cow, origin: demo.origin, write: true });
   const data = Buffer.alloc(s.info.chunkBytes + 100, 0x3c);
@@ -93,10 +98,7 @@ it('browse lists one directory by its real path, only what this user can read, a
 
 it('mergeAbandon decides from the record on disk: a merge stopped before its first origin write is abandoned by a new server; one that wrote the origin is not', async () => {
   const dir = tempDir();
-  const demo = createDemoStore(dir);
-  const twin = { cow: path.join(dir, 'twin.cow'), origin: path.join(dir, 'twin.img') };
-  fs.copyFileSync(demo.cow, twin.cow);
-  fs.copyFileSync(demo.origin, twin.origin);
+  const { demo, twin } = demoAndTwin(dir);
   const originBefore = fs.readFileSync(demo.origin);
   // A merge run by the engine, stopped between its steps as a cancel stops it, by a process that is then gone.
   const stopMerge = (files: { cow: string; origin: string }, steps: number): void => {
