@@ -130,22 +130,28 @@ const CRC_DELTA = (() => {
   return t;
 })();
 
-/** The buffer every commit encodes into, its view, and the checksummed bytes and CRC last encoded there. */
-let lastOut: Uint8Array | null = null;
-let lastView: DataView | null = null;
-/** The checksummed bytes last encoded into `lastOut`, as little-endian words. */
-const lastWords = new Int32Array(L.checksum.offset / 4);
-let lastCrc = 0;
-let lastCrcValid = false;
+/** A buffer encoded into: its view, and the checksummed bytes (as le32 words) and CRC last encoded there. */
+interface Encoded {
+  readonly view: DataView;
+  readonly words: Int32Array;
+  crc: number;
+}
 
-/** headerChecksum of the bytes in `dv`, from the last one encoded into the same buffer when `same`. */
-function checksumOf(dv: DataView, bytes: Uint8Array, same: boolean): number {
-  const words = lastWords;
-  if (!same) {
+/**
+ * Per buffer, what its last checksummed encode wrote: each store encodes into its own sector, so
+ * stores (and a scratch encode) do not disturb each other's running CRC. A delta from `words` is
+ * right whatever happened to the buffer's memory since, so nothing else needs invalidating.
+ */
+const encoded = new WeakMap<Uint8Array, Encoded>();
+
+/** headerChecksum of the bytes in `e.view`, from its last checksummed encode when `known`. */
+function checksumOf(e: Encoded, bytes: Uint8Array, known: boolean): number {
+  const { view: dv, words } = e;
+  if (!known) {
     for (let w = 0; w < words.length; w++) words[w] = dv.getInt32(4 * w, true);
-    return (lastCrc = headerChecksum(bytes));
+    return (e.crc = headerChecksum(bytes));
   }
-  let crc = lastCrc;
+  let crc = e.crc;
   for (let w = 0; w < words.length; w++) {
     const now = dv.getInt32(4 * w, true);
     let d = now ^ words[w]!;
@@ -153,19 +159,14 @@ function checksumOf(dv: DataView, bytes: Uint8Array, same: boolean): number {
     words[w] = now;
     for (let p = 4 * w; d !== 0; p++, d >>>= 8) if ((d & 0xff) !== 0) crc ^= CRC_DELTA[p * 256 + (d & 0xff)]!;
   }
-  return (lastCrc = crc >>> 0);
+  return (e.crc = crc >>> 0);
 }
 
 export function encodeHeader(h: SharedHeader, out: Uint8Array): void {
   out.fill(0, 0, HEADER_BYTES);
-  // Only a buffer last encoded with the extension holds a CRC to start from.
-  const same = out === lastOut && lastCrcValid;
-  if (out !== lastOut) {
-    lastOut = out;
-    lastView = new DataView(out.buffer, out.byteOffset, HEADER_BYTES);
-  }
-  lastCrcValid = false;
-  const dv = lastView!;
+  const known = encoded.get(out);
+  const e = known ?? { view: new DataView(out.buffer, out.byteOffset, HEADER_BYTES), words: new Int32Array(L.checksum.offset / 4), crc: 0 };
+  const dv = e.view;
   dv.setUint32(L.magic.offset, h.magic, true);
   dv.setUint32(L.valid.offset, h.valid ? 1 : 0, true);
   dv.setUint32(L.version.offset, h.version, true);
@@ -182,8 +183,9 @@ export function encodeHeader(h: SharedHeader, out: Uint8Array): void {
   dv.setUint32(L.merge_done.offset, h.mergeDone, true);
   setU64(dv, L.merge_cursor.offset, h.mergeCursor);
   setU64(dv, L.chunk_count.offset, h.chunkCount);
-  dv.setUint32(L.checksum.offset, checksumOf(dv, out, same), true);
-  lastCrcValid = true;
+  dv.setUint32(L.checksum.offset, checksumOf(e, out, known !== undefined), true);
+  // Kept only once its words and CRC describe a whole encode.
+  if (!known) encoded.set(out, e);
 }
 
 /** Decodes without judging values against a device; the store's open validates them. */
