@@ -30,6 +30,7 @@ import { fitsUint32, forEachRepeat, widened, type ChunkArray } from '../persiste
 import { Bitset } from './bitset.ts';
 import { FindingLog, type CheckReport } from './findings.ts';
 import type { FindingKind } from './kinds.ts';
+import { entryText, entryWhere, isZeroEntry, newChunkText } from './persistent-entry.ts';
 import type { WalkMode } from './shared.ts';
 
 type Phase = 'table' | 'cross-check' | 'done';
@@ -482,22 +483,4 @@ function readHeader(cow: BlockDevice): DiskHeader {
     throw new SnapscopeError('not-a-store', `${cow.name}: bad magic 0x${h.magic.toString(16).padStart(8, '0')} at offset 0 (a persistent COW has 0x70416e53, "SnAp")`, where);
   }
   return h;
-}
-
-/** Where a finding about an entry's new_chunk is (built only for a finding: checks run once per exception). */
-function entryWhere(v: DataView, at: number, i: number, newChunk: number): { entry: number; field: string; found: string | number } {
-  return { entry: i, field: 'new_chunk', found: readLe64(v, at + ENTRY_FIELDS.newChunk.offset) < 0 ? le64Hex(v, at + ENTRY_FIELDS.newChunk.offset) : newChunk };
-}
-
-function newChunkText(v: DataView, at: number, newChunk: number): string {
-  return readLe64(v, at + ENTRY_FIELDS.newChunk.offset) < 0 ? le64Hex(v, at + ENTRY_FIELDS.newChunk.offset) : String(newChunk);
-}
-
-function isZeroEntry(v: DataView, at: number): boolean {
-  for (let b = 0; b < ENTRY_BYTES; b += 4) if (v.getUint32(at + b, true) !== 0) return false;
-  return true;
-}
-
-function entryText(v: DataView, at: number): string {
-  return `old_chunk ${le64Hex(v, at + ENTRY_FIELDS.oldChunk.offset)}, new_chunk ${le64Hex(v, at + ENTRY_FIELDS.newChunk.offset)}`;
 }
