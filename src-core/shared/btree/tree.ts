@@ -6,6 +6,7 @@
 import { SnapscopeError } from '../../errors.ts';
 import type { EventSink } from '../../events.ts';
 import { EXCEPTION_BYTES, LEAF_HEADER_BYTES, MAP_ENTRY_BYTES, type LeafView } from '../format/leaf.ts';
+import { LeafClearing } from '../format/leaf-clearing.ts';
 import { nodeCapacity, type NodeView } from '../format/node.ts';
 import { toBigMask } from '../mask.ts';
 import type { Transaction } from '../txn/transaction.ts';
@@ -178,23 +179,22 @@ export class ExceptionTree {
    * while the root has one child. Only blocks that change are shadowed. When fewer than `margin`
    * chunks are free it stops before the next leaf and returns the origin to resume from (the
    * caller commits, which frees what this pass released); null when done. Origins from `end` on
-   * keep their bits (a merge clears one batch at a time). `onUnshared` hears each exception that
-   * lost a bit but stays, with its new mask.
+   * keep their bits (a merge clears one batch at a time). `onCleared` hears each leaf that changed
+   * (its chunk after shadowing) with what it dropped and unshared.
    */
   clearBits(
     lo: number,
     hi: number,
-    onFreed: (origin: number, chunk: number, leaf: number) => void,
+    onCleared: (cleared: LeafClearing, leaf: number) => void,
     resume = 0,
     margin = 0,
     end = Infinity,
-    onUnshared?: (lo: number, hi: number) => void,
   ): number | null {
     this.pausedAt = null;
     this.margin = margin;
     this.clearEnd = end;
-    this.onUnshared = onUnshared;
-    this.root = this.clearIn(this.root, 0, lo, hi, onFreed, 0, Infinity, resume);
+    this.cleared ??= new LeafClearing(this.tx.chunkBytes);
+    this.root = this.clearIn(this.root, 0, lo, hi, onCleared, 0, Infinity, resume);
     if (this.pausedAt !== null) return this.pausedAt;
     while (this.levels > 1) {
       const root = this.tx.readNode(this.root, this.path, 0);
@@ -212,7 +212,8 @@ export class ExceptionTree {
   private pausedAt: number | null = null;
   private margin = 0;
   private clearEnd = Infinity;
-  private onUnshared: ((lo: number, hi: number) => void) | undefined;
+  /** One leaf's drops and unshares, reused by every leaf of every clear. */
+  private cleared: LeafClearing | null = null;
 
   private short(): boolean {
     return this.tx.alloc.freeCount < this.margin;
@@ -223,7 +224,7 @@ export class ExceptionTree {
     depth: number,
     lo: number,
     hi: number,
-    onFreed: (origin: number, chunk: number, leaf: number) => void,
+    onCleared: (cleared: LeafClearing, leaf: number) => void,
     keyLo: number,
     keyHi: number,
     resume: number,
@@ -239,21 +240,8 @@ export class ExceptionTree {
         return chunk;
       }
       const own = this.ownLeaf(chunk, depth);
-      const events = this.events;
-      const hook = this.onUnshared;
-      own.clearBits(
-        lo,
-        hi,
-        (origin, c) => onFreed(origin, c, own.chunk),
-        events || hook
-          ? (origin, c, nlo, nhi) => {
-              hook?.(nlo, nhi);
-              events?.({ type: 'exception-unshare', origin, chunk: c, share: toBigMask(nlo, nhi), leaf: own.chunk });
-            }
-          : undefined,
-        resume,
-        this.clearEnd,
-      );
+      const cleared = this.cleared!;
+      if (own.clearBits(lo, hi, cleared, resume, this.clearEnd)) onCleared(cleared, own.chunk);
       return own.chunk;
     }
     // Children may trim the cache: re-read this node after each one instead of holding a view.
@@ -265,7 +253,7 @@ export class ExceptionTree {
       if (childHi <= resume) continue;
       if (childLo >= this.clearEnd) break;
       const child = node.child(i);
-      const next = this.clearIn(child, depth + 1, lo, hi, onFreed, childLo, childHi, resume);
+      const next = this.clearIn(child, depth + 1, lo, hi, onCleared, childLo, childHi, resume);
       path[depth] = self;
       if (next !== child) {
         const own = this.ownNode(self, depth);

@@ -6,6 +6,7 @@
  * exceptions are the bytes map[i].offset .. map[i+1].offset.
  */
 import { getU64Fast, setU64, TWO32 } from './le.ts';
+import type { LeafClearing } from './leaf-clearing.ts';
 
 export const LEAF_MAGIC = 0x1eaf;
 export const LEAF_VERSION = 0;
@@ -156,33 +157,30 @@ export class LeafView {
   }
 
   /**
-   * Clears `lo/hi` bits from every share, drops exceptions left with no bits (reporting each) and
-   * origins left with no exceptions, and recomputes using_mask. Returns whether anything changed.
-   * Reports come after the rewrite, in origin order, so a listener sees a whole leaf: first the
-   * exceptions that lost a bit but stay (`onUnshared`, with their new mask), then the dropped ones.
-   * Only origins in [from, to) are cleared (a merge clears one batch of origins at a time).
+   * Clears `lo/hi` bits from every share, drops exceptions left with no bits and origins left with
+   * no exceptions, and recomputes using_mask. Returns whether it rewrote the leaf; `out` then holds,
+   * in origin order, the exceptions that lost a bit but stay (with their new mask) and the dropped
+   * ones, for the caller to report (a listener sees a whole leaf). Only origins in [from, to) are
+   * cleared (a merge clears one batch of origins at a time).
    */
-  clearBits(
-    lo: number,
-    hi: number,
-    onFreed: (origin: number, chunk: number) => void,
-    onUnshared?: (origin: number, chunk: number, lo: number, hi: number) => void,
-    from = 0,
-    to = Infinity,
-  ): boolean {
+  clearBits(lo: number, hi: number, out: LeafClearing, from = 0, to = Infinity): boolean {
     if ((this.usingLo & lo) === 0 && (this.usingHi & hi) === 0) return false;
-    const freed: number[] = [];
-    const unshared: number[] = [];
     const dv = this.dv;
+    const size = this.size;
     const count = this.count;
     const base = this.baseChunk;
-    let dest = this.size;
+    const freed = out.freed;
+    const unshared = out.unshared;
+    // Both lists fill from their end down, as the walk goes from the last origin down.
+    let f = freed.length;
+    let u = unshared.length;
+    let dest = size;
     let usingLo = 0;
     let usingHi = 0;
     // Walk lists from the last down, packing kept exceptions against the chunk end. Field by field
     // through the DataView: a snapshot delete passes every exception of the store through here,
     // and a copyWithin call per 16-byte exception cost more than the moves.
-    let end = this.size;
+    let end = size;
     for (let i = count - 1; i >= 0; i--) {
       const m = LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES;
       const start = dv.getUint32(m, true);
@@ -196,10 +194,16 @@ export class LeafView {
         const nlo = (olo & keepLo) >>> 0;
         const nhi = (ohi & keepHi) >>> 0;
         if (nlo === 0 && nhi === 0) {
-          freed.push(origin, getU64Fast(dv, e + 8));
+          freed[--f] = getU64Fast(dv, e + 8);
+          freed[--f] = origin;
           continue;
         }
-        if (onUnshared && (nlo !== olo || nhi !== ohi)) unshared.push(origin, getU64Fast(dv, e + 8), nlo, nhi);
+        if (nlo !== olo || nhi !== ohi) {
+          unshared[--u] = nhi;
+          unshared[--u] = nlo;
+          unshared[--u] = getU64Fast(dv, e + 8);
+          unshared[--u] = origin;
+        }
         dest -= EXCEPTION_BYTES;
         // dest ≥ e: the bytes there were read already.
         if (dest !== e) {
@@ -214,12 +218,14 @@ export class LeafView {
       end = start;
       dv.setUint32(m, dest, true);
     }
+    out.freedAt = f;
+    out.unsharedAt = u;
     // Drop map entries whose list became empty (offset equals the next entry's).
     let kept = 0;
     for (let i = 0; i < count; i++) {
       const src = LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES;
       const off = dv.getUint32(src, true);
-      const next = i + 1 < count ? dv.getUint32(src + MAP_ENTRY_BYTES, true) : this.size;
+      const next = i + 1 < count ? dv.getUint32(src + MAP_ENTRY_BYTES, true) : size;
       if (off === next) continue;
       if (kept !== i) {
         const to = LEAF_HEADER_BYTES + kept * MAP_ENTRY_BYTES;
@@ -229,13 +235,11 @@ export class LeafView {
       kept++;
     }
     const sentinel = LEAF_HEADER_BYTES + kept * MAP_ENTRY_BYTES;
-    this.dv.setUint32(sentinel, this.size, true);
-    this.dv.setUint32(sentinel + 4, 0, true);
+    dv.setUint32(sentinel, size, true);
+    dv.setUint32(sentinel + 4, 0, true);
     this.bytes.fill(0, sentinel + MAP_ENTRY_BYTES, dest);
     this.count = kept;
     this.setUsing(usingLo, usingHi);
-    for (let k = unshared.length - 4; k >= 0; k -= 4) onUnshared!(unshared[k]!, unshared[k + 1]!, unshared[k + 2]!, unshared[k + 3]!);
-    for (let k = freed.length - 2; k >= 0; k -= 2) onFreed(freed[k]!, freed[k + 1]!);
     return true;
   }
 
@@ -295,3 +299,4 @@ export class LeafView {
     this.setUsing(lo, hi);
   }
 }
+
