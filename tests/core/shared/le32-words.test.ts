@@ -16,12 +16,20 @@ describe('le32 words and the DataView agree', () => {
     expect(LITTLE_ENDIAN_HOST).toBe(true);
   });
 
-  it('leaf inserts, finds and reads', () => {
-    const op = fc.record({ origin: fc.integer({ min: 0, max: 60 }), lo: fc.integer({ min: 1, max: 2 ** 32 - 1 }), hi: fc.nat(), chunk: fc.integer({ min: 0, max: 2 ** 40 }) });
+  it('leaf inserts, finds and reads (origins even, clustered and skewed)', () => {
+    // Offsets from base_chunk: a narrow band, the whole 32-bit range, a cluster at its top, and a skewed spread.
+    const rel = fc.oneof(
+      fc.integer({ min: 0, max: 60 }),
+      fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+      fc.integer({ min: 2 ** 32 - 40, max: 2 ** 32 - 1 }),
+      fc.integer({ min: 0, max: 30 }).map((k) => 2 ** k),
+    );
+    const op = fc.record({ origin: rel, lo: fc.integer({ min: 1, max: 2 ** 32 - 1 }), hi: fc.nat(), chunk: fc.integer({ min: 0, max: 2 ** 40 }) });
+    const probe = fc.oneof(rel, fc.integer({ min: -5, max: 2 ** 33 }));
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 40 }), fc.array(op, { maxLength: 40 }), fc.array(fc.integer({ min: -5, max: 2 ** 41 }), { maxLength: 20 }), (base, ops, probes) => {
-        const words = new LeafView(1, new Uint8Array(CHUNK));
-        const view = new LeafView(1, new Uint8Array(CHUNK), false);
+      fc.property(fc.constantFrom(512, 4096), fc.integer({ min: 0, max: 2 ** 40 }), fc.array(op, { maxLength: 300 }), fc.array(probe, { maxLength: 60 }), (size, base, ops, probes) => {
+        const words = new LeafView(1, new Uint8Array(size));
+        const view = new LeafView(1, new Uint8Array(size), false);
         words.init(base);
         view.init(base);
         for (const o of ops) {
@@ -37,16 +45,17 @@ describe('le32 words and the DataView agree', () => {
             view.insertOrigin(i, origin);
           }
           expect(view.insertException(i, o.lo, o.hi, o.chunk)).toBe(words.insertException(i, o.lo, o.hi, o.chunk));
-          expect(view.bytes).toEqual(words.bytes);
         }
-        for (const p of probes) expect(view.find(p)).toBe(words.find(p));
+        expect(Buffer.compare(view.bytes, words.bytes)).toBe(0);
+        for (const p of probes) expect(view.find(base + p)).toBe(words.find(base + p));
+        for (let k = 0; k < words.count; k++) expect(words.find(words.origin(k))).toBe(k);
         expect([view.count, view.baseChunk, view.usingLo, view.usingHi]).toEqual([words.count, words.baseChunk, words.usingLo, words.usingHi]);
         for (let k = 0; k <= words.count; k++) expect([view.listStart(k), view.rchunk(k)]).toEqual([words.listStart(k), words.rchunk(k)]);
-        for (let e = words.listStart(0); e < CHUNK; e += EXCEPTION_BYTES) {
+        for (let e = words.listStart(0); e < size; e += EXCEPTION_BYTES) {
           expect([view.shareLo(e), view.shareHi(e), view.exceptionChunk(e)]).toEqual([words.shareLo(e), words.shareHi(e), words.exceptionChunk(e)]);
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 150 },
     );
   });
 
