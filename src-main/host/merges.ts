@@ -26,11 +26,15 @@ export function mergeTask(store: ExceptionStore, origin: BlockDevice, slot: numb
   // The merge's data goes onto the origin from a writer thread while the next piece is read.
   const target = WriteBehindDevice.over(origin);
   // Made on the first batch that asks (a shared merge): a persistent merge flushes in line. The
-  // background fsync covers completed writes only, so the queued ones are waited for first.
+  // fsync covers completed writes only, so it waits for the writes queued so far, on its own
+  // thread: this one goes on to the next batch while they finish.
   let flush: BackgroundFlush | null = null;
   const startFlush = (): (() => void) => {
-    target?.drain();
-    return (flush ??= new BackgroundFlush(origin.name)).start();
+    const wait = (flush ??= new BackgroundFlush(origin.name, target?.writesDone())).start(target?.writesQueued());
+    return () => {
+      wait();
+      target?.check();
+    };
   };
   return releasing(store.merge(target ?? origin, slot, { ...opts, startFlush }), () => {
     flush?.close();

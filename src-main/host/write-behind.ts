@@ -4,6 +4,7 @@ import { SnapscopeError } from '../../src-core/errors.ts';
 import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import { ForwardingDevice } from '../../src-core/io/forwarding-device.ts';
 import { checkRange } from '../../src-core/io/memory-device.ts';
+import type { FlushGate } from './background-flush.ts';
 import { DirectWriter } from './direct-writer.ts';
 import { FileDevice } from './file-device.ts';
 
@@ -89,8 +90,9 @@ export class WriteBehindDevice extends ForwardingDevice {
   }
 
   /**
-   * `origin` with its bulk writes behind, or null where that cannot be (read-only, no O_DIRECT on
-   * its file system, no aligned place in shared memory): the caller then uses `origin` as it is.
+   * `origin` with its bulk writes behind, or null where that cannot be (not a FileDevice, read-only,
+   * O_DIRECT refused): the caller then uses `origin` as it is. Where no slot alignment is found on
+   * the first write, writes go buffered and in line.
    */
   static over(origin: BlockDevice): WriteBehindDevice | null {
     if (!(origin instanceof FileDevice) || origin.readOnly) return null;
@@ -143,6 +145,21 @@ export class WriteBehindDevice extends ForwardingDevice {
   /** Waits for every queued write; throws the first that failed. */
   drain(): void {
     this.waitDone(this.posted);
+    this.check();
+  }
+
+  /** The writes queued so far: once `writesDone()` reaches it, each of them is complete (failed or not: see `check`). */
+  writesQueued(): number {
+    return this.posted;
+  }
+
+  /** Where the count of completed writes is, for a flush on another thread to wait for (BackgroundFlush's gate). */
+  writesDone(): FlushGate {
+    return { words: this.ctl, index: DONE };
+  }
+
+  /** Throws the first write that failed, if one did. */
+  check(): void {
     if (Atomics.load(this.ctl, FAILED) === 0) return;
     const text = Buffer.from(this.message.subarray(0, Atomics.load(this.ctl, MESSAGE))).toString();
     throw new SnapscopeError('io', `I/O error on ${this.name} ${text}`, { device: this.name });
