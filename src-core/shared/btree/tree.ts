@@ -6,8 +6,10 @@
 import { SnapscopeError } from '../../errors.ts';
 import type { EventSink } from '../../events.ts';
 import { EXCEPTION_BYTES, LEAF_HEADER_BYTES, MAP_ENTRY_BYTES, type LeafView } from '../format/leaf.ts';
+import { LeafClearing } from '../format/leaf-clearing.ts';
 import { nodeCapacity, type NodeView } from '../format/node.ts';
 import { toBigMask } from '../mask.ts';
+import type { Block } from '../txn/block-cache.ts';
 import type { Transaction } from '../txn/transaction.ts';
 
 export class ExceptionTree {
@@ -15,6 +17,12 @@ export class ExceptionTree {
   readonly path: number[] = [];
   private readonly wNodes: NodeView[] = [];
   private readonly wIdx: number[] = [];
+  /**
+   * The last probe's blocks root→leaf and the child index it took at each node, for `addProbed`:
+   * an insert right after its probe shadows these instead of walking the tree a second time.
+   */
+  private readonly probed: Block[] = [];
+  private readonly probedIdx: number[] = [];
   private readonly nodeCap: number;
 
   constructor(
@@ -29,16 +37,22 @@ export class ExceptionTree {
   /** The leaf that holds (or would hold) `origin`, read-only. */
   probe(origin: number): LeafView {
     const path = this.path;
+    const blocks = this.probed;
     let chunk = this.root;
     for (let l = 0; l < this.levels; l++) {
       path[l] = chunk;
-      const node = this.tx.readNode(chunk, path, l);
-      chunk = node.child(node.search(origin));
+      const b = this.tx.nodeBlock(chunk, path, l);
+      blocks[l] = b;
+      const node = b.node!;
+      const i = node.search(origin);
+      this.probedIdx[l] = i;
+      chunk = node.child(i);
     }
     path[this.levels] = chunk;
-    const leaf = this.tx.readLeaf(chunk, path, this.levels);
+    const b = this.tx.leafBlock(chunk, path, this.levels);
+    blocks[this.levels] = b;
     this.events?.({ type: 'probe', origin, path: path.slice(0, this.levels + 1), leaf: chunk });
-    return leaf;
+    return b.leaf!;
   }
 
   /** Like probe, but shadows every block on the path and remembers the path for splits. */
@@ -70,9 +84,23 @@ export class ExceptionTree {
    * needed. The caller has checked capacity and free space, so this cannot fail half-way.
    */
   addException(origin: number, lo: number, hi: number, chunk: number): void {
+    const leaf = this.shadowPath(origin);
+    this.insertInto(leaf, origin, lo, hi, chunk, leaf.find(origin));
+  }
+
+  /**
+   * `addException` right after `probe(origin)` with no tree or cache change since (the caller may
+   * allocate chunks and copy data): the probed path is shadowed as `shadowPath` would shadow it, in
+   * the same order, without a second descent; `found` is the probed leaf's `find(origin)`.
+   */
+  addProbed(origin: number, lo: number, hi: number, chunk: number, found: number): void {
+    this.insertInto(this.shadowProbed(), origin, lo, hi, chunk, found);
+  }
+
+  private insertInto(first: LeafView, origin: number, lo: number, hi: number, chunk: number, found: number): void {
+    let leaf = first;
+    let i = found;
     for (let splits = 0; ; splits++) {
-      const leaf = this.shadowPath(origin);
-      let i = leaf.find(origin);
       const need = EXCEPTION_BYTES + (i >= 0 ? 0 : MAP_ENTRY_BYTES);
       if (leaf.freeBytes() >= need) {
         if (i < 0) {
@@ -85,6 +113,33 @@ export class ExceptionTree {
       }
       if (splits > 4) throw new SnapscopeError('corrupt', `leaf ${leaf.chunk} does not shrink when split`, { chunk: leaf.chunk });
       this.splitLeaf(leaf, origin, need);
+      leaf = this.shadowPath(origin);
+      i = leaf.find(origin);
+    }
+  }
+
+  /** `shadowPath` over the last probe's blocks (see addProbed). */
+  private shadowProbed(): LeafView {
+    const blocks = this.probed;
+    const levels = this.levels;
+    if (levels === 0) throw new SnapscopeError('corrupt', 'B-tree has no levels', { field: 'tree_level' });
+    let node = this.tx.own(blocks[0]!, 'node').node!;
+    this.root = node.chunk;
+    for (let l = 0; ; l++) {
+      this.wNodes[l] = node;
+      this.path[l] = node.chunk;
+      const i = this.probedIdx[l]!;
+      this.wIdx[l] = i;
+      const child = node.child(i);
+      if (l + 1 === levels) {
+        const leaf = this.tx.own(blocks[levels]!, 'leaf').leaf!;
+        if (leaf.chunk !== child) node.setChild(i, leaf.chunk);
+        this.path[levels] = leaf.chunk;
+        return leaf;
+      }
+      const next = this.tx.own(blocks[l + 1]!, 'node').node!;
+      if (next.chunk !== child) node.setChild(i, next.chunk);
+      node = next;
     }
   }
 
@@ -178,23 +233,22 @@ export class ExceptionTree {
    * while the root has one child. Only blocks that change are shadowed. When fewer than `margin`
    * chunks are free it stops before the next leaf and returns the origin to resume from (the
    * caller commits, which frees what this pass released); null when done. Origins from `end` on
-   * keep their bits (a merge clears one batch at a time). `onUnshared` hears each exception that
-   * lost a bit but stays, with its new mask.
+   * keep their bits (a merge clears one batch at a time). `onCleared` hears each leaf that changed
+   * (its chunk after shadowing) with what it dropped and unshared.
    */
   clearBits(
     lo: number,
     hi: number,
-    onFreed: (origin: number, chunk: number, leaf: number) => void,
+    onCleared: (cleared: LeafClearing, leaf: number) => void,
     resume = 0,
     margin = 0,
     end = Infinity,
-    onUnshared?: (lo: number, hi: number) => void,
   ): number | null {
     this.pausedAt = null;
     this.margin = margin;
     this.clearEnd = end;
-    this.onUnshared = onUnshared;
-    this.root = this.clearIn(this.root, 0, lo, hi, onFreed, 0, Infinity, resume);
+    this.cleared ??= new LeafClearing(this.tx.chunkBytes);
+    this.root = this.clearIn(this.root, 0, lo, hi, onCleared, 0, Infinity, resume);
     if (this.pausedAt !== null) return this.pausedAt;
     while (this.levels > 1) {
       const root = this.tx.readNode(this.root, this.path, 0);
@@ -212,7 +266,8 @@ export class ExceptionTree {
   private pausedAt: number | null = null;
   private margin = 0;
   private clearEnd = Infinity;
-  private onUnshared: ((lo: number, hi: number) => void) | undefined;
+  /** One leaf's drops and unshares, reused by every leaf of every clear. */
+  private cleared: LeafClearing | null = null;
 
   private short(): boolean {
     return this.tx.alloc.freeCount < this.margin;
@@ -223,7 +278,7 @@ export class ExceptionTree {
     depth: number,
     lo: number,
     hi: number,
-    onFreed: (origin: number, chunk: number, leaf: number) => void,
+    onCleared: (cleared: LeafClearing, leaf: number) => void,
     keyLo: number,
     keyHi: number,
     resume: number,
@@ -239,21 +294,8 @@ export class ExceptionTree {
         return chunk;
       }
       const own = this.ownLeaf(chunk, depth);
-      const events = this.events;
-      const hook = this.onUnshared;
-      own.clearBits(
-        lo,
-        hi,
-        (origin, c) => onFreed(origin, c, own.chunk),
-        events || hook
-          ? (origin, c, nlo, nhi) => {
-              hook?.(nlo, nhi);
-              events?.({ type: 'exception-unshare', origin, chunk: c, share: toBigMask(nlo, nhi), leaf: own.chunk });
-            }
-          : undefined,
-        resume,
-        this.clearEnd,
-      );
+      const cleared = this.cleared!;
+      if (own.clearBits(lo, hi, cleared, resume, this.clearEnd)) onCleared(cleared, own.chunk);
       return own.chunk;
     }
     // Children may trim the cache: re-read this node after each one instead of holding a view.
@@ -265,7 +307,7 @@ export class ExceptionTree {
       if (childHi <= resume) continue;
       if (childLo >= this.clearEnd) break;
       const child = node.child(i);
-      const next = this.clearIn(child, depth + 1, lo, hi, onFreed, childLo, childHi, resume);
+      const next = this.clearIn(child, depth + 1, lo, hi, onCleared, childLo, childHi, resume);
       path[depth] = self;
       if (next !== child) {
         const own = this.ownNode(self, depth);

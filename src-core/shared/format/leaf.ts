@@ -5,7 +5,8 @@
  * from the chunk's end down. Origin chunk i of the leaf is base_chunk + map[i].rchunk; its
  * exceptions are the bytes map[i].offset .. map[i+1].offset.
  */
-import { getU64Fast, setU64, TWO32 } from './le.ts';
+import { getU64Fast, le32Words, LITTLE_ENDIAN_HOST, setU64, TWO32 } from './le.ts';
+import type { LeafClearing } from './leaf-clearing.ts';
 
 export const LEAF_MAGIC = 0x1eaf;
 export const LEAF_VERSION = 0;
@@ -33,13 +34,18 @@ export function maxExceptionsPerOrigin(chunkBytes: number): number {
 /** A leaf over one chunk's bytes. Exception positions `e` are byte offsets within the chunk. */
 export class LeafView {
   readonly dv: DataView;
+  /** The bytes as le32 words (le.ts `le32Words`), or null: then every field goes through `dv`. */
+  private readonly w: Uint32Array | null;
   readonly size: number;
   constructor(
     /** Where the bytes live; moves with the block when it is shadowed. */
     public chunk: number,
     readonly bytes: Uint8Array,
+    /** Tests pass false to run the DataView code a big-endian host runs. */
+    hostLittleEndian = LITTLE_ENDIAN_HOST,
   ) {
     this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    this.w = le32Words(bytes, hostLittleEndian);
     this.size = bytes.length;
   }
 
@@ -50,13 +56,15 @@ export class LeafView {
     return this.dv.getUint16(LEAF_LAYOUT.version.offset, true);
   }
   get count(): number {
-    return this.dv.getUint32(4, true);
+    const w = this.w;
+    return w !== null ? w[1]! : this.dv.getUint32(4, true);
   }
   private set count(n: number) {
     this.dv.setUint32(4, n, true);
   }
   get baseChunk(): number {
-    return getU64Fast(this.dv, 8);
+    const w = this.w;
+    return w !== null ? w[3]! * TWO32 + w[2]! : getU64Fast(this.dv, 8);
   }
   get usingLo(): number {
     return this.dv.getUint32(16, true);
@@ -70,19 +78,23 @@ export class LeafView {
   }
   /** Start of origin i's exception list; listStart(count) is the sentinel (the chunk size). */
   listStart(i: number): number {
-    return this.dv.getUint32(LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES, true);
+    const w = this.w;
+    return w !== null ? w[6 + 2 * i]! : this.dv.getUint32(LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES, true);
   }
   rchunk(i: number): number {
-    return this.dv.getUint32(LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES + 4, true);
+    const w = this.w;
+    return w !== null ? w[7 + 2 * i]! : this.dv.getUint32(LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES + 4, true);
   }
   origin(i: number): number {
     return this.baseChunk + this.rchunk(i);
   }
   shareLo(e: number): number {
-    return this.dv.getUint32(e, true);
+    const w = this.w;
+    return w !== null ? w[e >>> 2]! : this.dv.getUint32(e, true);
   }
   shareHi(e: number): number {
-    return this.dv.getUint32(e + 4, true);
+    const w = this.w;
+    return w !== null ? w[(e >>> 2) + 1]! : this.dv.getUint32(e + 4, true);
   }
   exceptionChunk(e: number): number {
     return getU64Fast(this.dv, e + 8);
@@ -101,13 +113,15 @@ export class LeafView {
 
   /** Index of `origin` if present, else -(insertion index) - 1 (binary search on rchunk). */
   find(origin: number): number {
+    const count = this.count;
     const rel = origin - this.baseChunk;
-    if (rel < 0 || rel >= TWO32) return rel < 0 ? -1 : -this.count - 1;
+    if (rel < 0 || rel >= TWO32) return rel < 0 ? -1 : -count - 1;
+    const w = this.w;
     let lo = 0;
-    let hi = this.count - 1;
+    let hi = count - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const r = this.rchunk(mid);
+      const r = w !== null ? w[7 + 2 * mid]! : this.rchunk(mid);
       if (r < rel) lo = mid + 1;
       else if (r > rel) hi = mid - 1;
       else return mid;
@@ -144,9 +158,14 @@ export class LeafView {
     const low = this.listStart(0);
     const at = this.listStart(i);
     this.bytes.copyWithin(low - EXCEPTION_BYTES, low, at);
-    for (let j = 0; j <= i; j++) {
-      const m = LEAF_HEADER_BYTES + j * MAP_ENTRY_BYTES;
-      this.dv.setUint32(m, this.dv.getUint32(m, true) - EXCEPTION_BYTES, true);
+    // Lists 0..i start 16 bytes lower: the map offsets of entries 0..i.
+    const w = this.w;
+    if (w !== null) for (let m = 6; m <= 6 + 2 * i; m += 2) w[m] = w[m]! - EXCEPTION_BYTES;
+    else {
+      for (let j = 0; j <= i; j++) {
+        const m = LEAF_HEADER_BYTES + j * MAP_ENTRY_BYTES;
+        this.dv.setUint32(m, this.dv.getUint32(m, true) - EXCEPTION_BYTES, true);
+      }
     }
     const e = at - EXCEPTION_BYTES;
     this.setShare(e, lo, hi);
@@ -156,33 +175,30 @@ export class LeafView {
   }
 
   /**
-   * Clears `lo/hi` bits from every share, drops exceptions left with no bits (reporting each) and
-   * origins left with no exceptions, and recomputes using_mask. Returns whether anything changed.
-   * Reports come after the rewrite, in origin order, so a listener sees a whole leaf: first the
-   * exceptions that lost a bit but stay (`onUnshared`, with their new mask), then the dropped ones.
-   * Only origins in [from, to) are cleared (a merge clears one batch of origins at a time).
+   * Clears `lo/hi` bits from every share, drops exceptions left with no bits and origins left with
+   * no exceptions, and recomputes using_mask. Returns whether it rewrote the leaf; `out` then holds,
+   * in origin order, the exceptions that lost a bit but stay (with their new mask) and the dropped
+   * ones, for the caller to report (a listener sees a whole leaf). Only origins in [from, to) are
+   * cleared (a merge clears one batch of origins at a time).
    */
-  clearBits(
-    lo: number,
-    hi: number,
-    onFreed: (origin: number, chunk: number) => void,
-    onUnshared?: (origin: number, chunk: number, lo: number, hi: number) => void,
-    from = 0,
-    to = Infinity,
-  ): boolean {
+  clearBits(lo: number, hi: number, out: LeafClearing, from = 0, to = Infinity): boolean {
     if ((this.usingLo & lo) === 0 && (this.usingHi & hi) === 0) return false;
-    const freed: number[] = [];
-    const unshared: number[] = [];
     const dv = this.dv;
+    const size = this.size;
     const count = this.count;
     const base = this.baseChunk;
-    let dest = this.size;
+    const freed = out.freed;
+    const unshared = out.unshared;
+    // Both lists fill from their end down, as the walk goes from the last origin down.
+    let f = freed.length;
+    let u = unshared.length;
+    let dest = size;
     let usingLo = 0;
     let usingHi = 0;
     // Walk lists from the last down, packing kept exceptions against the chunk end. Field by field
     // through the DataView: a snapshot delete passes every exception of the store through here,
     // and a copyWithin call per 16-byte exception cost more than the moves.
-    let end = this.size;
+    let end = size;
     for (let i = count - 1; i >= 0; i--) {
       const m = LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES;
       const start = dv.getUint32(m, true);
@@ -196,10 +212,16 @@ export class LeafView {
         const nlo = (olo & keepLo) >>> 0;
         const nhi = (ohi & keepHi) >>> 0;
         if (nlo === 0 && nhi === 0) {
-          freed.push(origin, getU64Fast(dv, e + 8));
+          freed[--f] = getU64Fast(dv, e + 8);
+          freed[--f] = origin;
           continue;
         }
-        if (onUnshared && (nlo !== olo || nhi !== ohi)) unshared.push(origin, getU64Fast(dv, e + 8), nlo, nhi);
+        if (nlo !== olo || nhi !== ohi) {
+          unshared[--u] = nhi;
+          unshared[--u] = nlo;
+          unshared[--u] = getU64Fast(dv, e + 8);
+          unshared[--u] = origin;
+        }
         dest -= EXCEPTION_BYTES;
         // dest ≥ e: the bytes there were read already.
         if (dest !== e) {
@@ -214,12 +236,14 @@ export class LeafView {
       end = start;
       dv.setUint32(m, dest, true);
     }
+    out.freedAt = f;
+    out.unsharedAt = u;
     // Drop map entries whose list became empty (offset equals the next entry's).
     let kept = 0;
     for (let i = 0; i < count; i++) {
       const src = LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES;
       const off = dv.getUint32(src, true);
-      const next = i + 1 < count ? dv.getUint32(src + MAP_ENTRY_BYTES, true) : this.size;
+      const next = i + 1 < count ? dv.getUint32(src + MAP_ENTRY_BYTES, true) : size;
       if (off === next) continue;
       if (kept !== i) {
         const to = LEAF_HEADER_BYTES + kept * MAP_ENTRY_BYTES;
@@ -229,13 +253,11 @@ export class LeafView {
       kept++;
     }
     const sentinel = LEAF_HEADER_BYTES + kept * MAP_ENTRY_BYTES;
-    this.dv.setUint32(sentinel, this.size, true);
-    this.dv.setUint32(sentinel + 4, 0, true);
+    dv.setUint32(sentinel, size, true);
+    dv.setUint32(sentinel + 4, 0, true);
     this.bytes.fill(0, sentinel + MAP_ENTRY_BYTES, dest);
     this.count = kept;
     this.setUsing(usingLo, usingHi);
-    for (let k = unshared.length - 4; k >= 0; k -= 4) onUnshared!(unshared[k]!, unshared[k + 1]!, unshared[k + 2]!, unshared[k + 3]!);
-    for (let k = freed.length - 2; k >= 0; k -= 2) onFreed(freed[k]!, freed[k + 1]!);
     return true;
   }
 
@@ -295,3 +317,4 @@ export class LeafView {
     this.setUsing(lo, hi);
   }
 }
+

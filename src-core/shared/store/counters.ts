@@ -40,9 +40,9 @@ export class ExceptionCounts {
     if (this.built) this.apply(lo, hi, 1);
   }
 
-  /** An exception read by lo/hi was freed. */
-  remove(lo: number, hi: number): void {
-    if (this.built) this.apply(lo, hi, -1);
+  /** `n` exceptions read by lo/hi were freed. */
+  remove(lo: number, hi: number, n = 1): void {
+    if (this.built) this.apply(lo, hi, -n);
   }
 
   /** An exception's readers went from lo/hi to nlo/nhi (unshared, not freed). */
@@ -52,8 +52,9 @@ export class ExceptionCounts {
     this.apply(nlo, nhi, 1);
   }
 
-  private apply(lo: number, hi: number, sign: 1 | -1): void {
-    this.exceptions += sign;
+  /** `by` exceptions read by lo/hi were added (negative: removed). */
+  private apply(lo: number, hi: number, by: number): void {
+    this.exceptions += by;
     lo >>>= 0;
     hi >>>= 0;
     const only = (lo === 0) !== (hi === 0) && ((lo & (lo - 1)) | (hi & (hi - 1))) === 0;
@@ -61,8 +62,8 @@ export class ExceptionCounts {
       while (bits !== 0) {
         const low = bits & -bits;
         const slot = base + 31 - Math.clz32(low);
-        this.total[slot]! += sign;
-        if (only) this.unique[slot]! += sign;
+        this.total[slot]! += by;
+        if (only) this.unique[slot]! += by;
         bits = (bits ^ low) >>> 0;
       }
     }

@@ -1,5 +1,6 @@
 /** Deleting a snapshot, or clearing its bit from a range of origin chunks, on a possibly nearly full COW. */
-import { slotBit } from '../mask.ts';
+import type { LeafClearing } from '../format/leaf-clearing.ts';
+import { slotBit, toBigMask } from '../mask.ts';
 import { commit } from './commit.ts';
 import { checkNotDeleting, checkNotMerging, checkSnapshot, checkWritable, deletingSlot, reserve } from './guards.ts';
 import { DELETING_FLAG } from './limits.ts';
@@ -49,21 +50,43 @@ function clearBitsPausing(s: StoreState, lo: number, hi: number, from: number, t
   const margin = 4 * (s.tree.levels + 3);
   reserve(s, margin);
   let freed = 0;
+  // Whether the pass began with nothing changed since the last commit: then no exception chunk is
+  // fresh (the walk allocates only blocks), and every one it drops waits for the next commit.
+  let committedOnly = false;
+  const events = s.events;
+  const { counts, tx } = s;
+  const onCleared = (cleared: LeafClearing, leaf: number): void => {
+    const unshared = cleared.unshared;
+    for (let k = cleared.unsharedAt; k < unshared.length; k += 4) {
+      const nlo = unshared[k + 2]!;
+      const nhi = unshared[k + 3]!;
+      counts.change((nlo | lo) >>> 0, (nhi | hi) >>> 0, nlo, nhi);
+      events?.({ type: 'exception-unshare', origin: unshared[k]!, chunk: unshared[k + 1]!, share: toBigMask(nlo, nhi), leaf });
+    }
+    const dropped = cleared.freed;
+    const at = cleared.freedAt;
+    freed += (dropped.length - at) >>> 1;
+    if (events === undefined) {
+      // Nothing hears them one by one: count a leaf's frees at once and, when none can be fresh,
+      // defer them as tx.free would without its look in the fresh table (a million in a delete).
+      counts.remove(lo, hi, (dropped.length - at) >>> 1);
+      if (committedOnly) {
+        tx.touch();
+        const pending = tx.roles.pendingFree;
+        for (let k = at + 1; k < dropped.length; k += 2) pending.add(dropped[k]!);
+      } else for (let k = at + 1; k < dropped.length; k += 2) tx.free(dropped[k]!, 'exception');
+      return;
+    }
+    for (let k = at; k < dropped.length; k += 2) {
+      const chunk = dropped[k + 1]!;
+      counts.remove(lo, hi);
+      tx.free(chunk, 'exception');
+      events({ type: 'exception-free', origin: dropped[k]!, chunk, leaf });
+    }
+  };
   for (let resume = from; ; ) {
-    const paused = s.tree.clearBits(
-      lo,
-      hi,
-      (origin, chunk, leaf) => {
-        freed++;
-        s.counts.remove(lo, hi);
-        s.tx.free(chunk, 'exception');
-        s.events?.({ type: 'exception-free', origin, chunk, leaf });
-      },
-      resume,
-      margin,
-      to,
-      (nlo, nhi) => s.counts.change((nlo | lo) >>> 0, (nhi | hi) >>> 0, nlo, nhi),
-    );
+    committedOnly = !tx.changedSinceCommit;
+    const paused = s.tree.clearBits(lo, hi, onCleared, resume, margin, to);
     if (paused === null) return;
     if (freed === 0 && paused === resume) reserve(s, Infinity);
     beforeCommit();
