@@ -178,21 +178,22 @@ export class WriteBehindDevice extends ForwardingDevice {
     throw new SnapscopeError('io', `I/O error on ${this.name} ${text}`, { device: this.name });
   }
 
-  /** Stops the writer thread after the queued writes (the wrapped device stays open: its owner closes it). */
+  /**
+   * Stops the writer thread after the queued writes (the wrapped device stays open: its owner
+   * closes it). It reports no failure: a merge that finished has flushed, and so has seen every
+   * failure; one cancelled between two pieces never retires the data still queued.
+   */
   release(): void {
     if (this.worker === null) return;
-    try {
-      this.drain();
-    } finally {
-      this.flusher?.close();
-      this.flusher = null;
-      if (this.worker) {
-        this.postJob(0, 0, -1);
-        void this.worker.terminate();
-      }
-      this.worker = null;
-      fs.closeSync(this.fd);
+    this.waitDone(this.posted);
+    this.flusher?.close();
+    this.flusher = null;
+    if (this.worker) {
+      this.postJob(0, 0, -1);
+      void this.worker.terminate();
     }
+    this.worker = null;
+    fs.closeSync(this.fd);
   }
 
   override close(): void {
