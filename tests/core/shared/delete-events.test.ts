@@ -65,7 +65,7 @@ function runWorkload(listen: boolean): Run {
         hash.update(JSON.stringify(e, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
       }
     : undefined;
-  let store = SharedStore.format(cow, { chunkBytes: CHUNK, events });
+  let store = SharedStore.format(cow, { chunkBytes: CHUNK, ...(events && { events }) });
   const counts: string[] = [];
   const record = () => counts.push(JSON.stringify(store.info().snapshots.map((s) => [s.slot, s.exceptions, s.unique, s.shared])));
   const next = xorshift(4242);
@@ -90,7 +90,7 @@ function runWorkload(listen: boolean): Run {
     // Deletes durable in the next commit, or left for after a reopen's commit.
     if (round === 2) {
       store.close();
-      store = SharedStore.open(cow, { write: true, events });
+      store = SharedStore.open(cow, { write: true, ...(events && { events }) });
     } else store.commit();
   }
   for (const s of store.snapshots()) {
