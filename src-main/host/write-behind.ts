@@ -29,25 +29,24 @@ const MESSAGE_BYTES = 1024;
 const EARLY_FLUSH_BYTES = 64 << 20;
 
 /**
- * The writer thread: takes jobs (slot, offset, length; a negative length stops it) in order and
- * writes each slot with pwrite on the O_DIRECT descriptor. After a failure it writes nothing more
+ * The writer thread: takes jobs (where in memory, offset, length; a negative length stops it) in
+ * order and writes each with pwrite on the O_DIRECT descriptor. After a failure it writes nothing more
  * and keeps counting jobs done, so the waits end and the first failure is reported.
  */
 const WORKER = `
 const { workerData } = require('node:worker_threads');
 const fs = require('node:fs');
-const { fd, ctl, jobs, memory, base, slotBytes, message } = workerData;
+const { fd, ctl, jobs, memory, message } = workerData;
 const bytes = Buffer.from(memory);
 Atomics.store(ctl, ${STARTED}, 1);
 for (;;) {
   const done = Atomics.load(ctl, ${DONE});
   while (Atomics.load(ctl, ${POSTED}) === done) Atomics.wait(ctl, ${POSTED}, done);
   const j = (done % ${SLOTS}) * 3;
-  const [slot, offset, length] = [jobs[j], jobs[j + 1], jobs[j + 2]];
+  const [at, offset, length] = [jobs[j], jobs[j + 1], jobs[j + 2]];
   if (length < 0) break;
   if (Atomics.load(ctl, ${FAILED}) === 0) {
     try {
-      const at = base + slot * slotBytes;
       for (let n = 0; n < length; ) n += fs.writeSync(fd, bytes, at + n, length - n, offset + n);
     } catch (e) {
       const text = Buffer.from('at offset ' + offset + ': ' + String((e && e.message) || e)).subarray(0, ${MESSAGE_BYTES});
@@ -70,8 +69,9 @@ for (;;) {
  * does: more in flight did not make this disk faster). Every other operation — read, write,
  * flush, close — first waits for the queued writes, so the device behaves as the file it wraps:
  * a read sees what was written, and after `flush` every write is durable. A failed write throws
- * from the call that waits for it (at the latest, the `flush` before a merge commits). Until the
- * thread has started, writes are made on the calling thread.
+ * from the call that waits for it (at the latest, the `flush` before a merge commits). The writer
+ * and flush threads start with the device, so their start-up overlaps the merge's plan walk; until
+ * the writer runs, writes are made on the calling thread.
  */
 export class WriteBehindDevice extends ForwardingDevice {
   private readonly ctl = new Int32Array(new SharedArrayBuffer(4 * 5));
@@ -84,10 +84,10 @@ export class WriteBehindDevice extends ForwardingDevice {
   private posted = 0;
   /** Where in `memory` the aligned slots start: null until the first write found it, -1 when no place was aligned. */
   private base: number | null = null;
-  /** Started with the first queued write; null after release. */
-  private worker: Worker | null | undefined;
+  /** null after release. */
+  private worker: Worker | null;
   /** fsyncs on a thread of their own, each once the writes queued before it are complete (startFlush). */
-  private flusher: BackgroundFlush | null = null;
+  private flusher: BackgroundFlush | null;
   private queuedSinceFlush = 0;
 
   private constructor(
@@ -96,6 +96,8 @@ export class WriteBehindDevice extends ForwardingDevice {
   ) {
     super(file);
     this.memory = Buffer.from(new SharedArrayBuffer(SLOTS * SLOT_BYTES + ALIGN));
+    this.worker = this.startWorker();
+    this.flusher = new BackgroundFlush(this.name, { words: this.ctl, index: DONE });
   }
 
   /**
@@ -105,9 +107,16 @@ export class WriteBehindDevice extends ForwardingDevice {
    */
   static over(origin: BlockDevice): WriteBehindDevice | null {
     if (!(origin instanceof FileDevice) || origin.readOnly) return null;
+    let fd: number;
     try {
-      return new WriteBehindDevice(origin, fs.openSync(`/proc/self/fd/${origin.handle()}`, fs.constants.O_WRONLY | fs.constants.O_DIRECT));
+      fd = fs.openSync(`/proc/self/fd/${origin.handle()}`, fs.constants.O_WRONLY | fs.constants.O_DIRECT);
     } catch {
+      return null;
+    }
+    try {
+      return new WriteBehindDevice(origin, fd);
+    } catch {
+      fs.closeSync(fd);
       return null;
     }
   }
@@ -164,7 +173,8 @@ export class WriteBehindDevice extends ForwardingDevice {
    */
   startFlush(): () => void {
     this.queuedSinceFlush = 0;
-    const wait = (this.flusher ??= new BackgroundFlush(this.name, { words: this.ctl, index: DONE })).start(this.posted);
+    if (!this.flusher) throw new SnapscopeError('io', `${this.name}: its writer was released`, { device: this.name });
+    const wait = this.flusher.start(this.posted);
     return () => {
       wait();
       this.check();
@@ -188,10 +198,8 @@ export class WriteBehindDevice extends ForwardingDevice {
     this.waitDone(this.posted);
     this.flusher?.close();
     this.flusher = null;
-    if (this.worker) {
-      this.postJob(0, 0, -1);
-      void this.worker.terminate();
-    }
+    this.postJob(0, 0, -1);
+    void this.worker.terminate();
     this.worker = null;
     fs.closeSync(this.fd);
   }
@@ -241,34 +249,33 @@ export class WriteBehindDevice extends ForwardingDevice {
 
   private post(slot: number, offset: number, length: number): void {
     if (this.worker === null) throw new SnapscopeError('io', `${this.name}: its writer was released`, { device: this.name });
-    this.worker ??= this.startWorker();
+    const at = this.base! + slot * SLOT_BYTES;
     if (Atomics.load(this.ctl, STARTED) === 0) {
       // The thread starts within tens of milliseconds; until then write here, in order after what is queued.
       try {
-        const at = this.base! + slot * SLOT_BYTES;
         for (let n = 0; n < length; ) n += fs.writeSync(this.fd, this.memory, at + n, length - n, offset + n);
       } catch (e) {
         throw new SnapscopeError('io', `I/O error on ${this.name} at offset ${offset}: ${(e as Error).message}`, { device: this.name, offset });
       }
       return;
     }
-    this.postJob(slot, offset, length);
+    this.postJob(at, offset, length);
     this.slotJob[slot] = this.posted;
     this.queuedSinceFlush += length;
     if (this.queuedSinceFlush >= EARLY_FLUSH_BYTES) this.startFlush(); // waited for by none: a failure is thrown by the next wait, or seen by flush's fsync
   }
 
   private startWorker(): Worker {
-    const workerData = { fd: this.fd, ctl: this.ctl, jobs: this.jobs, memory: this.memory.buffer, base: this.base, slotBytes: SLOT_BYTES, message: this.message };
+    const workerData = { fd: this.fd, ctl: this.ctl, jobs: this.jobs, memory: this.memory.buffer, message: this.message };
     const worker = new Worker(WORKER, { eval: true, workerData });
     worker.unref();
     return worker;
   }
 
-  private postJob(slot: number, offset: number, length: number): void {
+  private postJob(at: number, offset: number, length: number): void {
     this.waitDone(this.posted - SLOTS + 1);
     const j = (this.posted % SLOTS) * 3;
-    this.jobs[j] = slot;
+    this.jobs[j] = at;
     this.jobs[j + 1] = offset;
     this.jobs[j + 2] = length;
     Atomics.store(this.ctl, POSTED, ++this.posted);
