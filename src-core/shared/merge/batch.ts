@@ -72,7 +72,10 @@ export function scanBatch(store: SharedStore, slot: number, from: number, batch:
         }
       }
       if (source < 0) continue;
-      if (batch.count === batch.take) return false;
+      if (batch.count === batch.take) {
+        if (found) batch.leaves++; // the batch ends inside this leaf: it is shadowed too
+        return false;
+      }
       const k = batch.count++;
       // Below 2^32: the walk refuses (s-leaf-key-range) any leaf with an origin at or above it, and reads only leaves it vouched for.
       batch.origins[k] = leaf.origin(i);

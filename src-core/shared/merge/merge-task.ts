@@ -44,7 +44,7 @@ export function createSharedMerge(store: SharedStore, origin: BlockDevice, slot:
     throw new SnapscopeError('read-only', `cannot merge: ${store.cow.name} ${why}`, { device: store.cow.name });
   }
   if (origin.readOnly) throw new SnapscopeError('read-only', `cannot merge: the origin ${origin.name} is open read-only`, { device: origin.name });
-  return new SharedMerge(store, origin, planSharedMerge(store, origin, slot, opts), opts);
+  return new SharedMerge(store, origin, planSharedMerge(store, origin, slot, opts, true), opts);
 }
 
 class SharedMerge implements Task<MergeResult> {
