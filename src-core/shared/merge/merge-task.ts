@@ -26,6 +26,8 @@ import { planSharedMerge, span, type SharedMergeOptions, type SharedMergePlan } 
 
 const DEFAULT_MAX_IO_BYTES = 8 << 20;
 const MIN_TIMED_BATCH_BYTES = 4 << 20;
+/** The first batch sized by time: a commit costs about what writing a few MiB does, so smaller first batches leave the disk idle at each boundary. */
+const FIRST_TIMED_BATCH_BYTES = 32 << 20;
 
 /** A batch whose data is on the origin, waiting for its flush before step 3. */
 interface Flushing {
@@ -87,7 +89,7 @@ class SharedMerge implements Task<MergeResult> {
         return () => {};
       });
     this.batch = new MergeBatch(plan.batchChunks);
-    this.clock = opts.batchMs !== undefined && opts.batchBytes === undefined ? new BatchClock(opts.batchMs) : null;
+    this.clock = opts.batchMs !== undefined && opts.batchBytes === undefined ? new BatchClock(opts.batchMs, FIRST_TIMED_BATCH_BYTES) : null;
     const maxIo = opts.maxIoBytes ?? DEFAULT_MAX_IO_BYTES;
     this.copier = new ChunkCopier(store.chunkBytes, maxIo);
     this.piece = Math.max(1, Math.floor(maxIo / store.chunkBytes));
