@@ -65,7 +65,8 @@ function runWorkload(listen: boolean): Run {
         hash.update(JSON.stringify(e, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
       }
     : undefined;
-  let store = SharedStore.format(cow, { chunkBytes: CHUNK, events });
+  const listener = events ? { events } : {};
+  let store = SharedStore.format(cow, { chunkBytes: CHUNK, ...listener });
   const counts: string[] = [];
   const record = () => counts.push(JSON.stringify(store.info().snapshots.map((s) => [s.slot, s.exceptions, s.unique, s.shared])));
   const next = xorshift(4242);
@@ -90,7 +91,7 @@ function runWorkload(listen: boolean): Run {
     // Deletes durable in the next commit, or left for after a reopen's commit.
     if (round === 2) {
       store.close();
-      store = SharedStore.open(cow, { write: true, events });
+      store = SharedStore.open(cow, { write: true, ...listener });
     } else store.commit();
   }
   for (const s of store.snapshots()) {
