@@ -34,3 +34,25 @@ export function ddDirect(src: string, dst: string): Figure {
 export function dropCache(file: string): void {
   execFileSync('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none']);
 }
+
+/** Why loop devices cannot be used here (a merge row onto one is then skipped saying so), or null. */
+export function loopUnavailable(): string | null {
+  if (process.getuid?.() !== 0) return 'not root (losetup needs it)';
+  try {
+    execFileSync('losetup', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return 'losetup is not installed';
+  }
+  return null;
+}
+
+/** A sparse file of `bytes` at `file`, attached as a loop device (buffered, the default); returns the device's path. */
+export function attachLoop(file: string, bytes: number): string {
+  execFileSync('truncate', ['-s', String(bytes), file]);
+  return execFileSync('losetup', ['-f', '--show', file], { encoding: 'utf8' }).trim();
+}
+
+/** Detaches loop devices attached by attachLoop (the caller's finally: one left behind holds its file). */
+export function detachLoops(devices: readonly string[]): void {
+  for (const dev of devices) execFileSync('losetup', ['-d', dev]);
+}

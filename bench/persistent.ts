@@ -3,9 +3,10 @@
  * open of a COW of 2M exceptions (32 MiB of metadata, sparse file) against reading the same
  * metadata areas, warm (page cache) and cold (the file's cache dropped first); check of 5M
  * exceptions against reading its areas (SNAPSCOPE_BENCH_CHECK_N sets the count); and a merge of 1 GiB
- * of exceptions into a file origin against `cp` + `sync` and `dd` (O_DIRECT, fsync) of the same
- * bytes. SNAPSCOPE_BENCH_ROUNDS sets the rounds (default 3).
+ * of exceptions into a file origin and onto a loop device against `cp` + `sync` and `dd` (O_DIRECT,
+ * fsync) of the same bytes onto the same kind (mergeRows). SNAPSCOPE_BENCH_ROUNDS sets the rounds (default 3).
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +15,8 @@ import { runToEnd } from '../src-core/jobs/job.ts';
 import { ENTRY_BYTES, Geometry, writeLe64 } from '../src-core/persistent/format.ts';
 import { createPersistentMerge, PersistentStore } from '../src-core/persistent/index.ts';
 import { FileDevice } from '../src-main/host/file-device.ts';
-import { cpSync, ddDirect, dropCache, seconds } from './floors.ts';
+import { mergeTask } from '../src-main/host/merges.ts';
+import { attachLoop, cpSync, ddDirect, detachLoops, dropCache, loopUnavailable, seconds } from './floors.ts';
 import { loadavg, medianOf, type Figure } from './matched/rounds.ts';
 
 const CHUNK = 4096;
@@ -84,6 +86,72 @@ const ms = (f: Figure): string => `${(f.wall * 1000).toFixed(1)} ms (CPU ${(f.cp
 const ratio = (a: Figure, b: Figure): string => `${(a.wall / b.wall).toFixed(2)}× (CPU ${(a.cpu / b.cpu).toFixed(2)}×)`;
 const mbs = (bytes: number, f: Figure): string => `${(bytes / MiB / f.wall).toFixed(0)} MiB/s`;
 
+/**
+ * The merge of `mergeBytes` (SNAPSCOPE_BENCH_PMERGE_MIB, default 1 GiB) as the CLI runs it
+ * (mergeTask, batches of about 250 ms), from a COW file onto a sparse origin file and onto a loop
+ * device over a sparse file, each round against `cp` + `sync` and `dd` (O_DIRECT, fsync) of the
+ * whole COW onto the same kind of target. The merge's input is a fresh copy of the COW, synced
+ * first: a COW's data is on disk before a merge, and its flushes would otherwise write the copy back.
+ */
+export function mergeRows(dir: string, rounds: number): void {
+  const mergeBytes = Number(process.env['SNAPSCOPE_BENCH_PMERGE_MIB'] ?? 1024) * MiB;
+  const cowFile = path.join(dir, 'cow.img');
+  writeCow(cowFile, mergeBytes / CHUNK, true);
+  const cowBytes = fs.statSync(cowFile).size;
+  const noLoop = loopUnavailable();
+  for (const kind of ['file', 'loop'] as const) {
+    if (kind === 'loop' && noLoop) {
+      console.log(`| merge onto a loop device | skipped: ${noLoop} | | | |`);
+      continue;
+    }
+    const m = { merge: [] as Figure[], cp: [] as Figure[], dd: [] as Figure[] };
+    for (let i = 0; i < rounds; i++) {
+      const at = (name: string) => path.join(dir, `${kind}-${name}-${i}`);
+      const input = at('cow');
+      fs.copyFileSync(cowFile, input);
+      const loops: string[] = [];
+      try {
+        // Loop targets are as large as the COW (cp and dd copy all of it); the merge writes its first mergeBytes.
+        const target = (name: string, bytes: number): string => {
+          if (kind === 'loop') {
+            loops.push(attachLoop(at(name), Math.ceil(cowBytes / MiB) * MiB));
+            return loops.at(-1)!;
+          }
+          if (bytes) {
+            fs.writeFileSync(at(name), '');
+            fs.truncateSync(at(name), bytes);
+          }
+          return at(name);
+        };
+        const [cpTarget, originTarget, ddTarget] = [target('cp', 0), target('origin', mergeBytes), target('dd', 0)];
+        execFileSync('sync');
+        m.cp.push(cpSync(cowFile, cpTarget));
+        m.merge.push(
+          seconds(() => {
+            const cow = FileDevice.open(input, { write: true });
+            const origin = FileDevice.open(originTarget, { write: true });
+            runToEnd(mergeTask(PersistentStore.open(cow, { write: true }), origin, 0, undefined, undefined, 250));
+            cow.close();
+            origin.close();
+          }),
+        );
+        m.dd.push(ddDirect(cowFile, ddTarget));
+        verifyMerged(originTarget, mergeBytes / CHUNK);
+      } finally {
+        detachLoops(loops);
+      }
+    }
+    const [mg, cp, dd] = [medianOf(m.merge), medianOf(m.cp), medianOf(m.dd)];
+    // Rates: the merge moves mergeBytes; cp and dd copy the whole COW (data and areas).
+    const rate = (bytes: number, f: Figure) => bytes / f.wall;
+    const where = kind === 'loop' ? 'onto a loop device (sparse backing file)' : 'into a file origin';
+    const all = (bytes: number, fs_: Figure[]) => fs_.map((f) => (bytes / MiB / f.wall).toFixed(0)).join(', ');
+    console.log(
+      `| merge ${mergeBytes / MiB} MiB ${where}, durable | ${mbs(mergeBytes, mg)} (${all(mergeBytes, m.merge)}) | cp + sync ${mbs(cowBytes, cp)} (${all(cowBytes, m.cp)}); dd O_DIRECT + fsync ${mbs(cowBytes, dd)} (${all(cowBytes, m.dd)}) | ${(rate(mergeBytes, mg) / rate(cowBytes, cp)).toFixed(2)}× of cp + sync, ${(rate(mergeBytes, mg) / rate(cowBytes, dd)).toFixed(2)}× of dd (target ≥ 0.8× of cp + sync) |`,
+    );
+  }
+}
+
 export async function run(): Promise<void> {
   const rounds = Number(process.env['SNAPSCOPE_BENCH_ROUNDS'] ?? 3);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapscope-bench-persistent-'));
@@ -141,37 +209,8 @@ export async function run(): Promise<void> {
     console.log(`| check, ${checked} exceptions, warm | ${ms(ck)} | read of its ${Math.floor(checked / 256) + 1} areas ${ms(ckr)} | ${ratio(ck, ckr)} (target ≤ 5×) |`);
     fs.rmSync(checkCow);
 
-    // 3. Merge 1 GiB of exceptions into a sparse origin file, against cp + sync and dd of the same bytes.
-    const mergeBytes = Number(process.env['SNAPSCOPE_BENCH_PMERGE_MIB'] ?? 1024) * MiB;
-    const cowFile = path.join(dir, 'cow.img');
-    writeCow(cowFile, mergeBytes / CHUNK, true);
-    const cowBytes = fs.statSync(cowFile).size;
-    const m = { merge: [] as Figure[], cp: [] as Figure[], dd: [] as Figure[] };
-    for (let i = 0; i < rounds; i++) {
-      const input = path.join(dir, `cow-${i}.img`);
-      fs.copyFileSync(cowFile, input);
-      const originFile = path.join(dir, `origin-${i}.img`);
-      fs.writeFileSync(originFile, '');
-      fs.truncateSync(originFile, mergeBytes);
-      m.cp.push(cpSync(cowFile, path.join(dir, `cp-${i}`)));
-      m.merge.push(
-        seconds(() => {
-          const cow = FileDevice.open(input, { write: true });
-          const origin = FileDevice.open(originFile, { write: true });
-          runToEnd(createPersistentMerge(PersistentStore.open(cow, { write: true }), origin));
-          cow.close();
-          origin.close();
-        }),
-      );
-      m.dd.push(ddDirect(cowFile, path.join(dir, `dd-${i}`)));
-      verifyMerged(originFile, mergeBytes / CHUNK);
-    }
-    const [mg, cp, dd] = [medianOf(m.merge), medianOf(m.cp), medianOf(m.dd)];
-    // Rates: the merge moves mergeBytes; cp and dd copy the whole COW (data and areas).
-    const rate = (bytes: number, f: Figure) => bytes / f.wall;
-    console.log(
-      `| merge ${mergeBytes / MiB} MiB into a file origin, durable | ${mbs(mergeBytes, mg)} | cp + sync ${mbs(cowBytes, cp)}; dd O_DIRECT + fsync ${mbs(cowBytes, dd)} | ${(rate(mergeBytes, mg) / rate(cowBytes, cp)).toFixed(2)}× of cp + sync, ${(rate(mergeBytes, mg) / rate(cowBytes, dd)).toFixed(2)}× of dd (target ≥ 0.8× of cp + sync) |`,
-    );
+    // 3. Merge 1 GiB of exceptions into a file origin and onto a loop device, against cp + sync and dd of the same bytes onto the same kind.
+    mergeRows(dir, rounds);
     console.log(`load average at end ${loadavg()}`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -19,14 +19,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bundleDrivers, type DriverName } from './engine-bundle.ts';
 import { buildSeedref } from './matched/seedref.ts';
 import { interleave, jsonLine, loadavg, median, medianOf, type Figure, type Side } from './matched/rounds.ts';
 
 const GROUP = 256;
-const here = path.dirname(fileURLToPath(import.meta.url));
-const engineDriver = path.join(here, 'matched/engine-driver.ts');
-const grownDriver = path.join(here, 'matched/grown-driver.ts');
+const here = import.meta.dirname;
 const k = (x: number): string => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(0)}k`);
 const num = (v: unknown): number => Number(v);
 
@@ -83,10 +81,11 @@ export async function run(): Promise<void> {
       fs.rmSync(img, { force: true });
     }
   };
-  const node = (script: string, args: string[], mode: string[] = []) => (img: string) => [...process.execArgv, script, ...mode, img, ...args];
   try {
     const seed = buildSeedGrown(work);
-    console.log(`${rounds} rounds interleaved, images: ${where}, load average at start ${loadavg()}`);
+    const drivers = await bundleDrivers(work);
+    const node: Node = (driver, args, mode = []) => (img) => [...drivers.argv(driver), ...mode, img, ...args];
+    console.log(`${rounds} rounds interleaved, images: ${where}, load average at start ${loadavg()}; ${drivers.how}`);
 
     if (grownN > 0) grown(grownN, timedN, rounds, once, node, seed);
 
@@ -97,7 +96,7 @@ export async function run(): Promise<void> {
       const js: Record<string, Record<string, unknown>[]> = { snapscope: [], seed: [] };
       const env = { LOOKUPS: '1000000' };
       for (let r = 0; r < rounds; r++) {
-        js['snapscope']!.push(once(process.execPath, node(engineDriver, [String(n), '0', String(GROUP)], ['seq']), env));
+        js['snapscope']!.push(once(process.execPath, node('engine', [String(n), '0', String(GROUP)], ['seq']), env));
         if (seed) js['seed']!.push(once(seed.matched, (img) => ['seq', img, String(n)], { LOOKUPS: String(seedLookups(n)) }));
       }
       if (seed && seedLookups(n) < 1_000_000) console.log(`| ${k(n)} | (the seed's lookups: ${k(seedLookups(n))}) | | | | | |`);
@@ -116,7 +115,7 @@ export async function run(): Promise<void> {
 }
 
 type Once = (cmd: string, args: (img: string) => string[], env?: Record<string, string>) => Record<string, unknown>;
-type Node = (script: string, args: string[], mode?: string[]) => (img: string) => string[];
+type Node = (driver: DriverName, args: string[], mode?: string[]) => (img: string) => string[];
 
 function grown(grownN: number, timedN: number, rounds: number, once: Once, node: Node, seed: { grown: string } | null): void {
   const range = String(4 * (grownN + timedN));
@@ -128,7 +127,7 @@ function grown(grownN: number, timedN: number, rounds: number, once: Once, node:
   for (const group of [1, GROUP]) {
     const ios: [number, number][] = [];
     const ours = () => {
-      const j = once(process.execPath, node(grownDriver, [String(grownN), String(timedN), range, String(GROUP), String(group)]));
+      const j = once(process.execPath, node('grown', [String(grownN), String(timedN), range, String(GROUP), String(group)]));
       ios.push([num(j['readsPerInsert']), num(j['writesPerInsert'])]);
       return pick(j);
     };

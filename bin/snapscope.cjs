@@ -162,7 +162,8 @@ async function build() {
     return null;
   }
   const esbuild = await import('esbuild');
-  const common = { absWorkingDir: root, outdir: out, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', metafile: true, minifyWhitespace: true, minifySyntax: true, logLevel: 'error' };
+  const { nodeBundleOptions, sourceFileUrls } = require('../scripts/esbuild-node.cjs');
+  const common = nodeBundleOptions(root, out);
   // commands.js: every command, loaded here once to write their descriptors.
   const all = await esbuild.build({ ...common, entryPoints: { commands: 'src-main/cli/commands/index.ts' } });
   const { loadAll, modules } = await import(pathToFileURL(path.join(out, 'commands.js')).href);
@@ -185,7 +186,7 @@ async function build() {
   const routes = Object.fromEntries(commands.flatMap((c) => [c.name, ...(c.aliases ?? [])].map((name) => [name, `cmd-${modules[c.name][0]}.js`])));
   fs.writeFileSync(path.join(out, 'routes.json'), JSON.stringify(routes));
   const bundled = [...Object.keys(all.metafile.inputs), ...Object.keys(result.metafile.inputs), ...Object.keys(engine.metafile.inputs)].filter((file) => !file.startsWith('command:'));
-  const inputs = [...new Set([...bundled, 'package.json', 'bin/snapscope.cjs'])].map((file) => {
+  const inputs = [...new Set([...bundled, 'package.json', 'bin/snapscope.cjs', 'scripts/esbuild-node.cjs'])].map((file) => {
     const st = fs.statSync(path.join(root, file));
     return [file, st.mtimeMs, st.size];
   });
@@ -207,22 +208,6 @@ function oneCommandEntries(modules) {
         const lines = [`import { runCli } from './src-main/cli/run.ts';`, `import * as m from './src-main/cli/commands/${a.path}.ts';`];
         lines.push(`const exported = ${JSON.stringify(Object.fromEntries(names.map(([name, [, e]]) => [name, e])))};`, 'void runCli(async (name) => m[exported[name]]);');
         return { contents: lines.join('\n'), resolveDir: root, loader: 'ts' };
-      });
-    },
-  };
-}
-
-/**
- * import.meta.url as the URL of the source file that says it, not of the bundle: the engine finds
- * the helper (helper-path.ts) next to its sources.
- */
-function sourceFileUrls() {
-  return {
-    name: 'source-file-urls',
-    setup(b) {
-      b.onLoad({ filter: /\.ts$/ }, (a) => {
-        const text = fs.readFileSync(a.path, 'utf8');
-        return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(a.path).href)), loader: 'ts' };
       });
     },
   };

@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bundleDrivers } from '../engine-bundle.ts';
 import { writeWorkload } from './workload.ts';
 import { buildSeedref, tmpRoot } from './seedref.ts';
 import { interleave, jsonLine, loadavg, medianOf, type Figure, type Side } from './rounds.ts';
@@ -19,7 +19,6 @@ import { interleave, jsonLine, loadavg, medianOf, type Figure, type Side } from 
 const GROUP = 256;
 /** Stands for a file image in a run's arguments; each run gets its own file. */
 const IMAGE = '<image>';
-const driver = fileURLToPath(new URL('./engine-driver.ts', import.meta.url));
 const num = (v: unknown): number => Number(v);
 const k = (x: number): string => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(0)}k`);
 
@@ -58,7 +57,8 @@ export async function run(): Promise<Row[]> {
     const seed = buildSeedref(dir);
     const seedBin = 'binary' in seed ? seed.binary : null;
     if (!seedBin) console.log(`seed side skipped: ${'missing' in seed ? seed.missing : ''}`);
-    console.log(`matched benchmarks, ${rounds} rounds interleaved (snapscope, seed, snapscope, ...), load average at start ${loadavg()}`);
+    const drivers = await bundleDrivers(dir);
+    console.log(`matched benchmarks, ${rounds} rounds interleaved (snapscope, seed, snapscope, ...), load average at start ${loadavg()}; ${drivers.how}`);
     console.log('| measure | snapscope | seed (C) | snapscope / seed |');
     console.log('|---|---|---|---|');
     const data = path.join(dir, 'workload');
@@ -77,7 +77,7 @@ export async function run(): Promise<Row[]> {
         for (const a of real) if (a.startsWith(path.join(dir, 'cow-'))) fs.rmSync(a, { force: true });
       }
     };
-    const ts = (args: string[], env?: Record<string, string>) => once(process.execPath, [...process.execArgv, driver], args, env);
+    const ts = (args: string[], env?: Record<string, string>) => once(process.execPath, drivers.argv('engine'), args, env);
     const c = (args: string[], env?: Record<string, string>) => once(seedBin!, [], args, env);
     const pair = (a: (x: string[]) => Record<string, unknown>, b: (x: string[]) => Record<string, unknown>, args: string[], pick: (j: Record<string, unknown>) => Figure) => {
       const A: Side = { name: 'snapscope', run: () => pick(a(args)) };

@@ -88,9 +88,20 @@ export class PersistentWalk implements Task<CheckReport> {
   private readonly visit: EntryVisitor | null;
   /** old_chunk per entry: 32-bit until a value does not fit (ChunkArray). */
   private olds: ChunkArray;
-  /** new_chunk per entry: null while `newsImplicit` (every entry so far in allocation order), or without keepTable. */
+  /** new_chunk per entry: null while `inOrder`, or without keepTable. */
   private news: Float64Array | null = null;
-  private newsImplicit: boolean;
+  private readonly keepTable: boolean;
+  /**
+   * Every entry so far has the new_chunk the kernel's allocator hands out at its position
+   * (`Geometry.allocatedChunk`), as in every table written by writes alone: such an entry needs
+   * no test against `used` (no two positions, and no area location, share a chunk), and its
+   * new_chunk is not stored.
+   */
+  private inOrder = true;
+  /** Entries [0, usedMarked) have their new_chunk marked in `used`; those taken in order are marked when `used` is next read. */
+  private usedMarked = 0;
+  /** Entries whose new_chunk was accepted (each one bit of `used` besides the metadata marks). */
+  private accepted = 0;
   /** Table index of the first entry remapping an old_chunk an earlier entry remaps, or -1. */
   firstOriginDuplicate = -1;
   /** Table indexes of every entry remapping an old_chunk an earlier entry remaps. */
@@ -110,8 +121,6 @@ export class PersistentWalk implements Task<CheckReport> {
   private readonly seenMaxBits: number;
   private seenOverflow = false;
   private readonly repeats: number[] = [];
-  /** Bits of `used` set for the header and the area locations before the walk. */
-  private metadataMarks = 0;
   private area = 0;
   /** Entries in the last area read (the end of the table when it is not full). */
   private committed = 0;
@@ -154,12 +163,11 @@ export class PersistentWalk implements Task<CheckReport> {
     this.seenBits = this.seen.length * 32;
     if (this.geo) {
       this.used.set(0);
-      this.metadataMarks = 1;
-      for (let c = this.geo.areaLocation(0); c < this.chunkCount; c += this.geo.stride, this.metadataMarks++) this.used.set(c);
+      for (let c = this.geo.areaLocation(0); c < this.chunkCount; c += this.geo.stride) this.used.set(c);
     }
     this.olds = new Uint32Array(capacity);
     // new_chunk is stored only once an entry leaves allocation order: 8 bytes of fresh memory less per entry.
-    this.newsImplicit = opts.keepTable === true;
+    this.keepTable = opts.keepTable === true;
     this.buf = new Uint8Array(Math.min(this.geo?.chunkBytes ?? 0, AREA_READ_BYTES));
     this.bufView = view(this.buf);
     this.words32 = HOST_LE ? new Uint32Array(this.buf.buffer, 0, this.buf.length >>> 2) : new Uint32Array(this.buf.length >>> 2);
@@ -180,7 +188,7 @@ export class PersistentWalk implements Task<CheckReport> {
 
   /** The table walked (with `keepTable`, after the walk): the arrays themselves, not copies. */
   table(): WalkedTable {
-    if (!this.news && !this.newsImplicit) throw new Error('PersistentWalk.table() needs keepTable');
+    if (!this.keepTable) throw new Error('PersistentWalk.table() needs keepTable');
     const { nextFree, currentArea } = this.kernelCursor();
     return { oldChunk: this.olds, newChunk: this.news, count: this.exceptions, currentArea, committed: this.committed, nextFree };
   }
@@ -244,7 +252,7 @@ export class PersistentWalk implements Task<CheckReport> {
       this.cow.read(chunk * geo.chunkBytes + first * ENTRY_BYTES, this.buf);
       if (!HOST_LE) for (let k = 0; k < w32.length; k++) w32[k] = this.bufView.getUint32(k * 4, true);
       for (let j = 0; j < pieceEntries; ) {
-        if (this.visit === null) j = this.takeOrdinary(w32, j, pieceEntries);
+        if (this.visit === null) j = this.inOrder ? this.takeInOrder(w32, j, pieceEntries) : this.takeOrdinary(w32, j, pieceEntries);
         if (j === pieceEntries) break;
         // The entry's le32 words: old_chunk low, high, new_chunk low, high.
         const newLo = w32[j * 4 + 2]!;
@@ -284,49 +292,110 @@ export class PersistentWalk implements Task<CheckReport> {
   }
 
   /**
-   * The table loop's fast path, over entries [j, count) of the piece in `w32`: takes each entry
-   * while it is an ordinary exception (both chunks below 2^32, new_chunk a data chunk of the device
-   * that no earlier entry uses, old_chunk inside the bitmap of values seen), storing it and marking
-   * both bitmaps; returns the index of the first entry it did not take (the piece's end, the entry
-   * that ends the table, or one for judgeEntry to name). Integer-only work: it runs once per exception.
+   * The table loop's fast path while the table is in allocation order, over entries [j, count) of
+   * the piece in `w32`: takes each entry while its new_chunk is the one at its position (on the
+   * device) and its old_chunk is below 2^32, inside the bitmap of values seen and not in it yet,
+   * storing old_chunk and marking that bitmap; returns the index of the first entry it did not
+   * take (the piece's end, the entry that ends the table, or one for takeOrdinary or judgeEntry).
+   * Integer-only work, and no call in the loop (a possible call keeps V8 from hoisting the typed
+   * arrays' loads out of it, doubling its cost): it runs once per exception.
+   */
+  private takeInOrder(w32: Uint32Array, j: number, count: number): number {
+    const olds = this.olds;
+    const seen = this.seen;
+    const seenBits = this.seenBits;
+    const first = this.exceptions - j;
+    // allocatedChunk(first + j) is firstNew + j within one area; past the device it is judgeEntry's to name.
+    const firstNew = this.geo!.allocatedChunk(first);
+    const end = Math.min(count, this.chunkCount - firstNew);
+    const from = j;
+    for (; j < end; j++) {
+      const k = j << 2;
+      const oldLo = w32[k]!;
+      if ((w32[k + 1]! | w32[k + 3]!) !== 0 || w32[k + 2]! !== firstNew + j || oldLo >= seenBits) break;
+      const sw = oldLo >>> 5;
+      const sb = 1 << (oldLo & 31);
+      const x = seen[sw]!;
+      if ((x & sb) !== 0) break;
+      seen[sw] = x | sb;
+      olds[first + j] = oldLo;
+    }
+    if (j > from) {
+      this.exceptions = first + j;
+      this.accepted += j - from;
+      this.maxChunk = Math.max(this.maxChunk, firstNew + j - 1);
+    }
+    return j;
+  }
+
+  /**
+   * The table loop's fast path once the table has left allocation order, over entries [j, count)
+   * of the piece in `w32`: takes each entry while it is an ordinary exception (both chunks below
+   * 2^32, new_chunk a data chunk of the device that no earlier entry uses, old_chunk inside the
+   * bitmap of values seen and not in it yet), storing it and marking both bitmaps; returns the
+   * index of the first entry it did not take (the piece's end, the entry that ends the table, or
+   * one for judgeEntry to name or record as a repeat). Integer-only work with no call, as above.
    */
   private takeOrdinary(w32: Uint32Array, j: number, count: number): number {
+    this.markUsed();
     const olds = this.olds;
     const news = this.news;
-    const implicit = this.newsImplicit;
     const used = this.used.words;
     const seen = this.seen;
     const seenBits = this.seenBits;
     const chunkCount = this.chunkCount;
+    const from = j;
     let n = this.exceptions;
     let maxChunk = this.maxChunk;
-    // allocatedChunk(n) without a division (epa is a power of two; n, an array index, is below 2^32).
-    const firstData = NUM_SNAPSHOT_HDR_CHUNKS + 1;
-    const epaShift = 31 - Math.clz32(this.geo!.exceptionsPerArea);
     for (; j < count; j++) {
       const k = j << 2;
       const oldLo = w32[k]!;
       const newLo = w32[k + 2]!;
       if ((w32[k + 1]! | w32[k + 3]!) !== 0 || newLo === 0 || newLo >= chunkCount || oldLo >= seenBits) break;
-      if (implicit && newLo !== firstData + n + (n >>> epaShift)) break;
       const word = newLo >>> 5;
       const bit = 1 << (newLo & 31);
       const u = used[word]!;
-      if ((u & bit) !== 0) break;
-      used[word] = u | bit;
       const sw = oldLo >>> 5;
       const sb = 1 << (oldLo & 31);
       const x = seen[sw]!;
-      if ((x & sb) !== 0) this.repeats.push(n);
-      else seen[sw] = x | sb;
+      if ((u & bit) !== 0 || (x & sb) !== 0) break;
+      used[word] = u | bit;
+      seen[sw] = x | sb;
       olds[n] = oldLo;
       if (news !== null) news[n] = newLo;
       n++;
       if (newLo > maxChunk) maxChunk = newLo;
     }
     this.exceptions = n;
+    this.usedMarked = n;
+    this.accepted += j - from;
     this.maxChunk = maxChunk;
     return j;
+  }
+
+  /**
+   * Marks in `used` the new_chunks of the entries taken in order and not yet marked: chunks
+   * allocatedChunk(usedMarked) to allocatedChunk(exceptions - 1), every chunk between them (the
+   * area locations among them are marked already), a word at a time.
+   */
+  private markUsed(): void {
+    if (this.usedMarked === this.exceptions) return;
+    const geo = this.geo!;
+    const from = geo.allocatedChunk(this.usedMarked);
+    const to = geo.allocatedChunk(this.exceptions - 1) + 1;
+    this.usedMarked = this.exceptions;
+    const words = this.used.words;
+    const fw = from >>> 5;
+    const tw = to >>> 5;
+    const low = ~0 << (from & 31);
+    const high = (to & 31) === 0 ? 0 : ~0 >>> (32 - (to & 31));
+    if (fw === tw) {
+      words[fw]! |= low & high;
+      return;
+    }
+    words[fw]! |= low;
+    words.fill(0xffff_ffff, fw + 1, tw);
+    if (high !== 0) words[tw]! |= high;
   }
 
   /** Entries after the end in the area that ends the table: the kernel ignores them, and its next commit rewrites them back. */
@@ -356,10 +425,13 @@ export class PersistentWalk implements Task<CheckReport> {
 
   /** One entry with every rule named: records it, and its problem as a finding (strict: throws). */
   private judgeEntry(geo: Geometry, chunk: number, i: number, v: DataView, at: number, newChunk: number): void {
+    this.markUsed();
     const old = readLe64(v, at + ENTRY_FIELDS.oldChunk.offset);
     if (old < 0) this.log.add('p-origin-invalid', chunk, `old_chunk ${le64Hex(v, at + ENTRY_FIELDS.oldChunk.offset)} is at or above 2^53: not a chunk number`, { entry: i, field: 'old_chunk', found: le64Hex(v, at + ENTRY_FIELDS.oldChunk.offset) });
     const newProblem = this.checkNewChunk(geo, chunk, i, v, at, newChunk);
     const n = this.exceptions++;
+    this.usedMarked = this.exceptions;
+    if (newProblem === null) this.accepted++;
     if (!fitsUint32(old)) this.olds = widened(this.olds);
     this.olds[n] = old;
     if (old >= this.seenBits) this.growSeen(old);
@@ -374,12 +446,13 @@ export class PersistentWalk implements Task<CheckReport> {
 
   /** Records new_chunk of entry `n` (with keepTable): leaving allocation order builds the array of them. */
   private storeNew(n: number, newChunk: number): void {
-    if (this.newsImplicit) {
+    if (this.inOrder) {
       if (newChunk === this.geo!.allocatedChunk(n)) return;
+      this.inOrder = false;
+      if (!this.keepTable) return;
       const news = new Float64Array(this.olds.length);
       for (let i = 0; i < n; i++) news[i] = this.geo!.allocatedChunk(i);
       this.news = news;
-      this.newsImplicit = false;
     }
     if (this.news) this.news[n] = newChunk;
   }
@@ -454,7 +527,8 @@ export class PersistentWalk implements Task<CheckReport> {
     const nextFree = this.maxChunk + 1;
     const first = NUM_SNAPSHOT_HDR_CHUNKS + 1;
     const areasBelow = nextFree > first ? Math.floor((nextFree - first) / geo.stride) : 0;
-    if (this.used.count() - this.metadataMarks === Math.max(0, nextFree - first - areasBelow)) return;
+    if (this.accepted === Math.max(0, nextFree - first - areasBelow)) return;
+    this.markUsed();
     let run = -1;
     let leaked = 0;
     for (let c = first; c <= nextFree; c++) {

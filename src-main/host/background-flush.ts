@@ -2,13 +2,17 @@ import fs from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { SnapscopeError } from '../../src-core/errors.ts';
 
-/** fsync(fd) on request; the count of finished flushes goes to shared memory, an error to the port. */
+/**
+ * fsync(fd) on request, once the gate's counter has reached the request's mark (the writes it
+ * must cover are complete); the count of finished flushes goes to shared memory, an error to the port.
+ */
 const WORKER = `
 const { workerData } = require('node:worker_threads');
 const fs = require('node:fs');
-const { fd, done, port } = workerData;
+const { fd, done, port, gate } = workerData;
 Atomics.store(done, 1, 1); // started
-port.on('message', (target) => {
+port.on('message', ({ target, after }) => {
+  if (gate) for (let seen = Atomics.load(gate.words, gate.index); seen < after; seen = Atomics.load(gate.words, gate.index)) Atomics.wait(gate.words, gate.index, seen);
   try {
     fs.fsyncSync(fd);
   } catch (e) {
@@ -25,6 +29,12 @@ port.on('message', (target) => {
  * the page cache idle while the disk writes). fsync makes every completed write of the file
  * durable, whichever descriptor made it, so the worker flushes a descriptor of its own.
  */
+/** A counter in shared memory that a flush waits for: `words[index]` reaches a request's mark once the writes before it are complete. */
+export interface FlushGate {
+  words: Int32Array;
+  index: number;
+}
+
 export class BackgroundFlush {
   private readonly fd: number;
   /** [0]: the last flush finished; [1]: 1 once the worker runs. */
@@ -33,22 +43,31 @@ export class BackgroundFlush {
   private readonly worker: Worker;
   private requested = 0;
 
-  constructor(private readonly path: string) {
+  constructor(
+    private readonly path: string,
+    private readonly gate?: FlushGate,
+  ) {
     this.fd = fs.openSync(path, 'r');
     const channel = new MessageChannel();
     this.port = channel.port1;
-    this.worker = new Worker(WORKER, { eval: true, workerData: { fd: this.fd, done: this.done, port: channel.port2 }, transferList: [channel.port2] });
+    this.worker = new Worker(WORKER, { eval: true, workerData: { fd: this.fd, done: this.done, port: channel.port2, gate }, transferList: [channel.port2] });
     this.worker.unref();
   }
 
-  /** Starts a flush of everything written so far; the returned function waits for it and throws if it failed. */
-  start(): () => void {
+  /**
+   * Starts a flush of everything written so far, or with a gate, of everything written once its
+   * counter reaches `after` (writes still queued on another thread); the returned function waits
+   * for it and throws if it failed.
+   */
+  start(after = 0): () => void {
     const target = ++this.requested;
-    this.port.postMessage(target);
+    this.port.postMessage({ target, after });
     return () => {
       // A worker starts only once this thread's event loop turns: waiting for one that has not
       // started (a merge of small batches inside one slice) would never end, so flush here instead.
       if (Atomics.load(this.done, 1) === 0) {
+        const gate = this.gate;
+        if (gate) for (let seen = Atomics.load(gate.words, gate.index); seen < after; seen = Atomics.load(gate.words, gate.index)) Atomics.wait(gate.words, gate.index, seen);
         fs.fsyncSync(this.fd);
         if (Atomics.load(this.done, 0) < target) Atomics.store(this.done, 0, target);
       }

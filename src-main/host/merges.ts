@@ -6,6 +6,7 @@ import { sharedOf } from '../../src-core/formats.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
 import { BackgroundFlush } from './background-flush.ts';
 import { FileDevice } from './file-device.ts';
+import { WriteBehindDevice } from './write-behind.ts';
 
 /**
  * Merge for the CLI and the API: what a dry run reports and the Task that does it (each format's
@@ -22,10 +23,23 @@ export function mergeTask(store: ExceptionStore, origin: BlockDevice, slot: numb
   const byTime = batchMs !== undefined && batchChunks === undefined ? { batchMs } : {};
   const opts: StoreMergeOptions = { ...batchOptions(store, batchChunks), ...byTime, ...(events ? { events } : {}) };
   if (!(origin instanceof FileDevice)) return store.merge(origin, slot, opts);
-  // Made on the first batch that asks (a shared merge): a persistent merge flushes in line.
+  // The merge's data goes onto the origin from a writer thread while the next piece is read.
+  const target = WriteBehindDevice.over(origin);
+  // Made on the first batch that asks (a shared merge): a persistent merge flushes in line. The
+  // fsync covers completed writes only, so it waits for the writes queued so far, on its own
+  // thread: this one goes on to the next batch while they finish.
   let flush: BackgroundFlush | null = null;
-  const startFlush = (): (() => void) => (flush ??= new BackgroundFlush(origin.name)).start();
-  return releasing(store.merge(origin, slot, { ...opts, startFlush }), () => flush?.close());
+  const startFlush = (): (() => void) => {
+    const wait = (flush ??= new BackgroundFlush(origin.name, target?.writesDone())).start(target?.writesQueued());
+    return () => {
+      wait();
+      target?.check();
+    };
+  };
+  return releasing(store.merge(target ?? origin, slot, { ...opts, startFlush }), () => {
+    flush?.close();
+    target?.release();
+  });
 }
 
 /** A batch size in chunks as the merge's option (it counts bytes). */

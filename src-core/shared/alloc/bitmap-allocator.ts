@@ -31,6 +31,10 @@ export class BitmapAllocator {
    * written puts them on disk too.
    */
   private readonly tailChunk: number;
+  /** The last range flushDirty handed out and its view: a strict commit writes the same sector again and again (a subarray per commit showed in profiles). */
+  private lastFrom = -1;
+  private lastTo = -1;
+  private lastView: Uint8Array | null = null;
   /** log2(chunkBytes): bitmap byte → bitmap chunk is a shift (a division showed in 1M-chunk deletes). */
   private readonly chunkShift: number;
   freeCount: number;
@@ -163,11 +167,20 @@ export class BitmapAllocator {
       const from = low === WHOLE ? base : low - (low % SECTOR_BYTES);
       const high = this.dirtyHigh[index]! + 1;
       const to = whole ? base + this.chunkBytes : high + ((SECTOR_BYTES - (high % SECTOR_BYTES)) % SECTOR_BYTES);
-      write(from, this.bits.subarray(from, to));
+      write(from, this.viewOf(from, to));
       this.dirtyLow[index] = -1;
       this.dirtyHigh[index] = -1;
     }
     this.dirtyCount = 0;
+  }
+
+  private viewOf(from: number, to: number): Uint8Array {
+    if (from !== this.lastFrom || to !== this.lastTo || this.lastView === null) {
+      this.lastView = this.bits.subarray(from, to);
+      this.lastFrom = from;
+      this.lastTo = to;
+    }
+    return this.lastView;
   }
 
   /** Records that bitmap byte `byte` changed. */

@@ -9,6 +9,7 @@ import { EXCEPTION_BYTES, LEAF_HEADER_BYTES, MAP_ENTRY_BYTES, type LeafView } fr
 import { LeafClearing } from '../format/leaf-clearing.ts';
 import { nodeCapacity, type NodeView } from '../format/node.ts';
 import { toBigMask } from '../mask.ts';
+import type { Block } from '../txn/block-cache.ts';
 import type { Transaction } from '../txn/transaction.ts';
 
 export class ExceptionTree {
@@ -16,6 +17,12 @@ export class ExceptionTree {
   readonly path: number[] = [];
   private readonly wNodes: NodeView[] = [];
   private readonly wIdx: number[] = [];
+  /**
+   * The last probe's blocks root→leaf and the child index it took at each node, for `addProbed`:
+   * an insert right after its probe shadows these instead of walking the tree a second time.
+   */
+  private readonly probed: Block[] = [];
+  private readonly probedIdx: number[] = [];
   private readonly nodeCap: number;
 
   constructor(
@@ -30,16 +37,22 @@ export class ExceptionTree {
   /** The leaf that holds (or would hold) `origin`, read-only. */
   probe(origin: number): LeafView {
     const path = this.path;
+    const blocks = this.probed;
     let chunk = this.root;
     for (let l = 0; l < this.levels; l++) {
       path[l] = chunk;
-      const node = this.tx.readNode(chunk, path, l);
-      chunk = node.child(node.search(origin));
+      const b = this.tx.nodeBlock(chunk, path, l);
+      blocks[l] = b;
+      const node = b.node!;
+      const i = node.search(origin);
+      this.probedIdx[l] = i;
+      chunk = node.child(i);
     }
     path[this.levels] = chunk;
-    const leaf = this.tx.readLeaf(chunk, path, this.levels);
+    const b = this.tx.leafBlock(chunk, path, this.levels);
+    blocks[this.levels] = b;
     this.events?.({ type: 'probe', origin, path: path.slice(0, this.levels + 1), leaf: chunk });
-    return leaf;
+    return b.leaf!;
   }
 
   /** Like probe, but shadows every block on the path and remembers the path for splits. */
@@ -71,9 +84,23 @@ export class ExceptionTree {
    * needed. The caller has checked capacity and free space, so this cannot fail half-way.
    */
   addException(origin: number, lo: number, hi: number, chunk: number): void {
+    const leaf = this.shadowPath(origin);
+    this.insertInto(leaf, origin, lo, hi, chunk, leaf.find(origin));
+  }
+
+  /**
+   * `addException` right after `probe(origin)` with no tree or cache change since (the caller may
+   * allocate chunks and copy data): the probed path is shadowed as `shadowPath` would shadow it, in
+   * the same order, without a second descent; `found` is the probed leaf's `find(origin)`.
+   */
+  addProbed(origin: number, lo: number, hi: number, chunk: number, found: number): void {
+    this.insertInto(this.shadowProbed(), origin, lo, hi, chunk, found);
+  }
+
+  private insertInto(first: LeafView, origin: number, lo: number, hi: number, chunk: number, found: number): void {
+    let leaf = first;
+    let i = found;
     for (let splits = 0; ; splits++) {
-      const leaf = this.shadowPath(origin);
-      let i = leaf.find(origin);
       const need = EXCEPTION_BYTES + (i >= 0 ? 0 : MAP_ENTRY_BYTES);
       if (leaf.freeBytes() >= need) {
         if (i < 0) {
@@ -86,6 +113,33 @@ export class ExceptionTree {
       }
       if (splits > 4) throw new SnapscopeError('corrupt', `leaf ${leaf.chunk} does not shrink when split`, { chunk: leaf.chunk });
       this.splitLeaf(leaf, origin, need);
+      leaf = this.shadowPath(origin);
+      i = leaf.find(origin);
+    }
+  }
+
+  /** `shadowPath` over the last probe's blocks (see addProbed). */
+  private shadowProbed(): LeafView {
+    const blocks = this.probed;
+    const levels = this.levels;
+    if (levels === 0) throw new SnapscopeError('corrupt', 'B-tree has no levels', { field: 'tree_level' });
+    let node = this.tx.own(blocks[0]!, 'node').node!;
+    this.root = node.chunk;
+    for (let l = 0; ; l++) {
+      this.wNodes[l] = node;
+      this.path[l] = node.chunk;
+      const i = this.probedIdx[l]!;
+      this.wIdx[l] = i;
+      const child = node.child(i);
+      if (l + 1 === levels) {
+        const leaf = this.tx.own(blocks[levels]!, 'leaf').leaf!;
+        if (leaf.chunk !== child) node.setChild(i, leaf.chunk);
+        this.path[levels] = leaf.chunk;
+        return leaf;
+      }
+      const next = this.tx.own(blocks[l + 1]!, 'node').node!;
+      if (next.chunk !== child) node.setChild(i, next.chunk);
+      node = next;
     }
   }
 

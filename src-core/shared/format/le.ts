@@ -1,5 +1,18 @@
 import { SnapscopeError, type ErrorLocation } from '../../errors.ts';
 
+/**
+ * Whether this host stores a Uint32Array's words little-endian, as every on-disk field is: then
+ * views over block bytes may read and write le32 fields as array words (the insert and search hot
+ * paths), and otherwise they keep to the DataView.
+ */
+export const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** Le32 words over `bytes` when the host is little-endian and `bytes` is word-aligned, else null (use a DataView). */
+export function le32Words(bytes: Uint8Array, hostLittleEndian = LITTLE_ENDIAN_HOST): Uint32Array | null {
+  if (!hostLittleEndian || bytes.byteOffset % 4 !== 0) return null;
+  return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
+}
+
 /** 2^32: splits a le64 into two le32 halves (JS numbers hold chunk numbers up to 2^53). */
 export const TWO32 = 4294967296;
 

@@ -5,7 +5,7 @@
  * from the chunk's end down. Origin chunk i of the leaf is base_chunk + map[i].rchunk; its
  * exceptions are the bytes map[i].offset .. map[i+1].offset.
  */
-import { getU64Fast, setU64, TWO32 } from './le.ts';
+import { getU64Fast, le32Words, LITTLE_ENDIAN_HOST, setU64, TWO32 } from './le.ts';
 import type { LeafClearing } from './leaf-clearing.ts';
 
 export const LEAF_MAGIC = 0x1eaf;
@@ -34,13 +34,18 @@ export function maxExceptionsPerOrigin(chunkBytes: number): number {
 /** A leaf over one chunk's bytes. Exception positions `e` are byte offsets within the chunk. */
 export class LeafView {
   readonly dv: DataView;
+  /** The bytes as le32 words (le.ts `le32Words`), or null: then every field goes through `dv`. */
+  private readonly w: Uint32Array | null;
   readonly size: number;
   constructor(
     /** Where the bytes live; moves with the block when it is shadowed. */
     public chunk: number,
     readonly bytes: Uint8Array,
+    /** Tests pass false to run the DataView code a big-endian host runs. */
+    hostLittleEndian = LITTLE_ENDIAN_HOST,
   ) {
     this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    this.w = le32Words(bytes, hostLittleEndian);
     this.size = bytes.length;
   }
 
@@ -51,13 +56,15 @@ export class LeafView {
     return this.dv.getUint16(LEAF_LAYOUT.version.offset, true);
   }
   get count(): number {
-    return this.dv.getUint32(4, true);
+    const w = this.w;
+    return w !== null ? w[1]! : this.dv.getUint32(4, true);
   }
   private set count(n: number) {
     this.dv.setUint32(4, n, true);
   }
   get baseChunk(): number {
-    return getU64Fast(this.dv, 8);
+    const w = this.w;
+    return w !== null ? w[3]! * TWO32 + w[2]! : getU64Fast(this.dv, 8);
   }
   get usingLo(): number {
     return this.dv.getUint32(16, true);
@@ -71,19 +78,23 @@ export class LeafView {
   }
   /** Start of origin i's exception list; listStart(count) is the sentinel (the chunk size). */
   listStart(i: number): number {
-    return this.dv.getUint32(LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES, true);
+    const w = this.w;
+    return w !== null ? w[6 + 2 * i]! : this.dv.getUint32(LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES, true);
   }
   rchunk(i: number): number {
-    return this.dv.getUint32(LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES + 4, true);
+    const w = this.w;
+    return w !== null ? w[7 + 2 * i]! : this.dv.getUint32(LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES + 4, true);
   }
   origin(i: number): number {
     return this.baseChunk + this.rchunk(i);
   }
   shareLo(e: number): number {
-    return this.dv.getUint32(e, true);
+    const w = this.w;
+    return w !== null ? w[e >>> 2]! : this.dv.getUint32(e, true);
   }
   shareHi(e: number): number {
-    return this.dv.getUint32(e + 4, true);
+    const w = this.w;
+    return w !== null ? w[(e >>> 2) + 1]! : this.dv.getUint32(e + 4, true);
   }
   exceptionChunk(e: number): number {
     return getU64Fast(this.dv, e + 8);
@@ -102,13 +113,15 @@ export class LeafView {
 
   /** Index of `origin` if present, else -(insertion index) - 1 (binary search on rchunk). */
   find(origin: number): number {
+    const count = this.count;
     const rel = origin - this.baseChunk;
-    if (rel < 0 || rel >= TWO32) return rel < 0 ? -1 : -this.count - 1;
+    if (rel < 0 || rel >= TWO32) return rel < 0 ? -1 : -count - 1;
+    const w = this.w;
     let lo = 0;
-    let hi = this.count - 1;
+    let hi = count - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const r = this.rchunk(mid);
+      const r = w !== null ? w[7 + 2 * mid]! : this.rchunk(mid);
       if (r < rel) lo = mid + 1;
       else if (r > rel) hi = mid - 1;
       else return mid;
@@ -145,9 +158,14 @@ export class LeafView {
     const low = this.listStart(0);
     const at = this.listStart(i);
     this.bytes.copyWithin(low - EXCEPTION_BYTES, low, at);
-    for (let j = 0; j <= i; j++) {
-      const m = LEAF_HEADER_BYTES + j * MAP_ENTRY_BYTES;
-      this.dv.setUint32(m, this.dv.getUint32(m, true) - EXCEPTION_BYTES, true);
+    // Lists 0..i start 16 bytes lower: the map offsets of entries 0..i.
+    const w = this.w;
+    if (w !== null) for (let m = 6; m <= 6 + 2 * i; m += 2) w[m] = w[m]! - EXCEPTION_BYTES;
+    else {
+      for (let j = 0; j <= i; j++) {
+        const m = LEAF_HEADER_BYTES + j * MAP_ENTRY_BYTES;
+        this.dv.setUint32(m, this.dv.getUint32(m, true) - EXCEPTION_BYTES, true);
+      }
     }
     const e = at - EXCEPTION_BYTES;
     this.setShare(e, lo, hi);

@@ -3,7 +3,7 @@
  * entries {le64 key, le64 chunk}. Child i holds origin chunks in [key(i), key(i+1)); key(0) is
  * never read (the parent's key bounds it), and snapscope writes 0 there.
  */
-import { getU64Fast, setU64, TWO32 } from './le.ts';
+import { getU64Fast, le32Words, LITTLE_ENDIAN_HOST, setU64, TWO32 } from './le.ts';
 
 export const NODE_HEADER_BYTES = 8;
 export const NODE_ENTRY_BYTES = 16;
@@ -39,18 +39,24 @@ export interface DecodeContext {
 /** A node over one chunk's bytes. Algorithms use these methods; nothing else touches the bytes. */
 export class NodeView {
   readonly dv: DataView;
+  /** The bytes as le32 words (le.ts `le32Words`), or null: then every field goes through `dv`. */
+  private readonly w: Uint32Array | null;
   readonly capacity: number;
   constructor(
     /** Where the bytes live; moves with the block when it is shadowed. */
     public chunk: number,
     readonly bytes: Uint8Array,
+    /** Tests pass false to run the DataView code a big-endian host runs. */
+    hostLittleEndian = LITTLE_ENDIAN_HOST,
   ) {
     this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    this.w = le32Words(bytes, hostLittleEndian);
     this.capacity = nodeCapacity(bytes.length);
   }
 
   get count(): number {
-    return this.dv.getUint32(0, true);
+    const w = this.w;
+    return w !== null ? w[0]! : this.dv.getUint32(0, true);
   }
   set count(n: number) {
     this.dv.setUint32(0, n, true);
@@ -59,7 +65,8 @@ export class NodeView {
     return getU64Fast(this.dv, NODE_HEADER_BYTES + i * NODE_ENTRY_BYTES);
   }
   child(i: number): number {
-    return getU64Fast(this.dv, NODE_HEADER_BYTES + i * NODE_ENTRY_BYTES + 8);
+    const w = this.w;
+    return w !== null ? w[5 + 4 * i]! * TWO32 + w[4 + 4 * i]! : getU64Fast(this.dv, NODE_HEADER_BYTES + i * NODE_ENTRY_BYTES + 8);
   }
   setKey(i: number, key: number): void {
     setU64(this.dv, NODE_HEADER_BYTES + i * NODE_ENTRY_BYTES, key);
@@ -72,16 +79,17 @@ export class NodeView {
   search(origin: number): number {
     // Compares le64 keys as (high, low) halves: no float rebuild per probe step.
     const dv = this.dv;
+    const w = this.w;
     const oHi = Math.floor(origin / TWO32);
     const oLo = origin >>> 0;
     let lo = 1;
-    let hi = dv.getUint32(0, true) - 1;
+    let hi = this.count - 1;
     let found = 0;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const off = NODE_HEADER_BYTES + mid * NODE_ENTRY_BYTES;
-      const kHi = dv.getUint32(off + 4, true);
-      if (kHi < oHi || (kHi === oHi && dv.getUint32(off, true) <= oLo)) {
+      const kHi = w !== null ? w[(off >>> 2) + 1]! : dv.getUint32(off + 4, true);
+      if (kHi < oHi || (kHi === oHi && (w !== null ? w[off >>> 2]! : dv.getUint32(off, true)) <= oLo)) {
         found = mid;
         lo = mid + 1;
       } else hi = mid - 1;

@@ -55,7 +55,7 @@ export function prepareOriginWrite(s: StoreState, chunk: number, origin?: BlockD
     s.cow.write(to * s.chunkBytes, s.scratch);
     s.events?.({ type: 'copy-data', from: 'origin', source: chunk, to });
   }
-  s.tree.addException(chunk, needLo, needHi, to);
+  s.tree.addProbed(chunk, needLo, needHi, to, i);
   s.counts.add(needLo, needHi);
   s.tx.trim();
   return true;
@@ -160,7 +160,9 @@ export function writeSnapshot(s: StoreState, origin: BlockDevice, slot: number, 
       s.events?.({ type: 'exception-unshare', origin: chunk, chunk: own, share: toBigMask(lo, hi), leaf: w.chunk });
     }
   }
-  s.tree.addException(chunk, high ? 0 : bit, high ? bit : 0, to);
+  // The unshare above shadowed the path; else the probe's path is still the one to change.
+  if (own >= 0) s.tree.addException(chunk, high ? 0 : bit, high ? bit : 0, to);
+  else s.tree.addProbed(chunk, high ? 0 : bit, high ? bit : 0, to, i);
   s.counts.add(high ? 0 : bit, high ? bit : 0);
   s.tx.trim();
 }

@@ -24,7 +24,6 @@ export interface Block {
 /** Blocks per vectored write (IOV_MAX is 1024 on Linux). */
 const MAX_RUN = 256;
 const byChunk = (a: Block, b: Block): number => a.chunk - b.chunk;
-const bytesOf = (b: Block): Uint8Array => b.bytes;
 
 /**
  * A block enters the cache without its second chance: one read and never touched again (a random
@@ -45,6 +44,9 @@ export class BlockCache {
    */
   private readonly dirtyList: (Block | undefined)[] = [];
   private dirtyCount = 0;
+  /** flushDirty's live dirty blocks, and one vectored write's parts: empty between flushes. */
+  private readonly flushing: Block[] = [];
+  private readonly parts: Uint8Array[] = [];
   /** Blocks written out by eviction (for stats and tests). */
   evictedDirty = 0;
   /** Buffers for blocks: evicted blocks' buffers are reused (see `trim`). */
@@ -106,35 +108,44 @@ export class BlockCache {
   /**
    * Writes every dirty block (commit). With a device that takes vectored writes, blocks go in
    * chunk order and each run of adjacent chunks is one request (a shadowed path usually is one).
+   * The arrays it needs are kept from one commit to the next: a commit after every insert flushes
+   * a few blocks, and allocating them showed per insert.
    */
   flushDirty(): void {
     // Blocks written by eviction or dropped (freed) since are no longer dirty: skipped.
     const list = this.dirtyList;
     const n = this.dirtyCount;
     this.dirtyCount = 0;
-    if (!this.dev.writev || n < 2) {
-      for (let i = 0; i < n; i++) {
-        const b = list[i]!;
-        list[i] = undefined;
-        if (b.dirty) this.writeBack(b);
-      }
-      return;
-    }
-    const dirty: Block[] = [];
+    const dirty = this.flushing;
     for (let i = 0; i < n; i++) {
       const b = list[i]!;
       list[i] = undefined;
       if (b.dirty) dirty.push(b);
     }
+    try {
+      if (this.dev.writev && dirty.length > 1) this.writeRuns(dirty);
+      else for (let i = 0; i < dirty.length; i++) this.writeBack(dirty[i]!);
+    } finally {
+      dirty.length = 0;
+    }
+  }
+
+  private writeRuns(dirty: Block[]): void {
+    const cb = this.chunkBytes;
+    const parts = this.parts;
     dirty.sort(byChunk);
     for (let i = 0; i < dirty.length; ) {
       let j = i + 1;
       while (j < dirty.length && j - i < MAX_RUN && dirty[j]!.chunk === dirty[j - 1]!.chunk + 1) j++;
       if (j - i === 1) this.writeBack(dirty[i]!);
       else {
-        const run = dirty.slice(i, j);
-        this.dev.writev(run[0]!.chunk * this.chunkBytes, run.map(bytesOf));
-        for (const b of run) b.dirty = false;
+        for (let k = i; k < j; k++) parts.push(dirty[k]!.bytes);
+        try {
+          this.dev.writev!(dirty[i]!.chunk * cb, parts);
+        } finally {
+          parts.length = 0;
+        }
+        for (let k = i; k < j; k++) dirty[k]!.dirty = false;
       }
       i = j;
     }

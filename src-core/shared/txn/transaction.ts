@@ -80,12 +80,20 @@ export class Transaction {
     return this.shadow(this.leafBlock(chunk, path, depth), 'leaf').leaf!;
   }
 
+  /**
+   * A block of `nodeBlock`/`leafBlock` still in the cache (no trim since), ready to change: the
+   * same as ownNode/ownLeaf of its chunk without the lookup.
+   */
+  own(b: Block, role: 'node' | 'leaf'): Block {
+    return this.shadow(b, role);
+  }
+
   // Open's walk (walk/shared.ts) vouched for every committed block in `roles`; blocks this
   // transaction made are added as they are allocated. Any other chunk is not a usable block.
   // A cached block with its view made is known to be one: blocks enter the cache only after the
   // role check (or as new blocks with their role), and a chunk loses its role only by a free (which
   // drops its block) or a shadow (which moves the block to a chunk of the same role).
-  private nodeBlock(chunk: number, path: readonly number[], depth: number): Block {
+  nodeBlock(chunk: number, path: readonly number[], depth: number): Block {
     const hit = this.cache.get(chunk);
     if (hit !== undefined && hit.node !== null) return hit;
     if (!this.roles.nodes.has(chunk)) this.notABlock(chunk, 'node', path, depth);
@@ -94,7 +102,7 @@ export class Transaction {
     return b;
   }
 
-  private leafBlock(chunk: number, path: readonly number[], depth: number): Block {
+  leafBlock(chunk: number, path: readonly number[], depth: number): Block {
     const hit = this.cache.get(chunk);
     if (hit !== undefined && hit.leaf !== null) return hit;
     if (!this.roles.leaves.has(chunk)) this.notABlock(chunk, 'leaf', path, depth);

@@ -30,6 +30,24 @@ class CountingDevice extends MemoryDevice {
   }
 }
 
+/** A device that takes vectored writes (as FileDevice's pwritev), recording each request's offset and part count. */
+class VectoredDevice extends MemoryDevice {
+  readonly requests: [number, number][] = [];
+  failNext = false;
+  writev(offset: number, parts: readonly Uint8Array[]): void {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('EIO');
+    }
+    this.requests.push([offset / CHUNK, parts.length]);
+    let at = offset;
+    for (const p of parts) {
+      this.write(at, p);
+      at += p.length;
+    }
+  }
+}
+
 /** What Transaction.load does: the cached block, or one read into a cache buffer. */
 function load(cache: BlockCache, dev: MemoryDevice, chunk: number) {
   const hit = cache.get(chunk);
@@ -49,10 +67,10 @@ const op = fc.oneof(
 );
 
 describe('BlockCache (bounded CLOCK cache of tree blocks)', () => {
-  it('loses no write through eviction, drop and flush, stays within capacity, and reuses evicted buffers', () => {
+  it('loses no write through eviction, drop and flush, stays within capacity, and reuses evicted buffers (with and without vectored writes)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 4, max: 40 }), fc.array(op, { minLength: 50, maxLength: 600, size: 'max' }), (capacity, ops) => {
-        const dev = new MemoryDevice(200 * CHUNK);
+      fc.property(fc.integer({ min: 4, max: 40 }), fc.array(op, { minLength: 50, maxLength: 600, size: 'max' }), fc.boolean(), (capacity, ops, vectored) => {
+        const dev = vectored ? new VectoredDevice(200 * CHUNK) : new MemoryDevice(200 * CHUNK);
         const cache = new BlockCache(dev, CHUNK, capacity);
         // What each chunk must read as: the last value written (drop forgets an unflushed one, as a freed chunk's block is never written).
         const model = new Map<number, number>();
@@ -85,6 +103,29 @@ describe('BlockCache (bounded CLOCK cache of tree blocks)', () => {
       }),
       { numRuns: 200, endOnFailure: true },
     );
+  });
+
+  it('writes a run of adjacent dirty blocks as one request, and a failed request leaves nothing behind for the next flush', () => {
+    const dev = new VectoredDevice(100 * CHUNK);
+    const cache = new BlockCache(dev, CHUNK, 64);
+    const dirty = (chunks: number[], value: number) => {
+      for (const c of chunks) {
+        const b = load(cache, dev, c);
+        b.bytes.fill(value);
+        cache.markDirty(b);
+      }
+    };
+    dirty([12, 10, 11, 20, 30, 31], 1);
+    cache.flushDirty();
+    expect(dev.requests).toEqual([[10, 3], [30, 2]]);
+    dirty([40, 41, 42], 2);
+    dev.failNext = true;
+    expect(() => cache.flushDirty()).toThrow('EIO');
+    dev.requests.length = 0;
+    dirty([50, 51], 3);
+    cache.flushDirty();
+    expect(dev.requests).toEqual([[50, 2]]);
+    expect([dev.bytes[20 * CHUNK], dev.bytes[42 * CHUNK], dev.bytes[51 * CHUNK]]).toEqual([1, 0, 3]);
   });
 
   it('keeps a block touched before every operation (an interior node) while the others cycle through', () => {

@@ -65,8 +65,7 @@ function runWorkload(listen: boolean): Run {
         hash.update(JSON.stringify(e, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
       }
     : undefined;
-  const listener = events ? { events } : {};
-  let store = SharedStore.format(cow, { chunkBytes: CHUNK, ...listener });
+  let store = SharedStore.format(cow, { chunkBytes: CHUNK, ...(events && { events }) });
   const counts: string[] = [];
   const record = () => counts.push(JSON.stringify(store.info().snapshots.map((s) => [s.slot, s.exceptions, s.unique, s.shared])));
   const next = xorshift(4242);
@@ -91,7 +90,7 @@ function runWorkload(listen: boolean): Run {
     // Deletes durable in the next commit, or left for after a reopen's commit.
     if (round === 2) {
       store.close();
-      store = SharedStore.open(cow, { write: true, ...listener });
+      store = SharedStore.open(cow, { write: true, ...(events && { events }) });
     } else store.commit();
   }
   for (const s of store.snapshots()) {

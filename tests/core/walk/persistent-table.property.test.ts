@@ -4,7 +4,7 @@
  * for anything else and for every entry when there is a visitor). Over random tables — entries in
  * and out of allocation order, repeated and huge old_chunks, new_chunks on metadata, past the
  * device, used twice or past 2^53 — both paths give the same report and table, and the table is the
- * one a plain decoder (the model) reads, with the repeated old_chunks the model finds.
+ * one a plain decoder (the model) reads, with the repeated old_chunks and leaked chunks the model finds.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -61,7 +61,7 @@ function buildCow(entries: [Le64, Le64 | null][], tail: boolean): MemoryDevice {
 }
 
 /** The model: a plain decoder of the table and the walker's rules for what it keeps. */
-function model(cow: MemoryDevice): { olds: number[]; news: number[]; repeats: number[] } {
+function model(cow: MemoryDevice): { olds: number[]; news: number[]; repeats: number[]; leaks: [number, string][] } {
   const v = view(cow.bytes);
   const chunkCount = Math.floor(cow.size / CB);
   const olds: number[] = [];
@@ -89,7 +89,19 @@ function model(cow: MemoryDevice): { olds: number[]; news: number[]; repeats: nu
     if (seen.has(o)) repeats.push(i);
     seen.add(o);
   });
-  return { olds, news, repeats };
+  // Leaks: runs of data chunks below next_free (one past the highest new_chunk kept) that no entry uses.
+  const nextFree = Math.max(1, ...news) + 1;
+  const leaks: [number, string][] = [];
+  let run: number[] = [];
+  for (let c = 2; c <= nextFree; c++) {
+    if (c < nextFree && GEO.isMetadataChunk(c)) continue;
+    if (c < nextFree && !used.has(c)) run.push(c);
+    else if (run.length > 0) {
+      leaks.push([run[0]!, `${run.length} unused`]);
+      run = [];
+    }
+  }
+  return { olds, news, repeats, leaks };
 }
 
 function walk(cow: MemoryDevice, withVisitor: boolean) {
@@ -113,6 +125,7 @@ describe('persistent walker: the table pass', () => {
         expect(fast.olds).toEqual(m.olds);
         expect(fast.news).toEqual(m.news);
         expect(fast.repeats).toEqual(m.repeats);
+        expect(fast.report.findings.filter((f) => f.kind === 'p-usage-leak').map((f) => [f.chunk, f.found])).toEqual(m.leaks);
       }),
       { numRuns: 400 },
     );
