@@ -284,8 +284,7 @@ export class ExceptionTree {
 
   /**
    * Clears the subtree of node `chunk` (at `depth`, its keys from `keyLo`), then merges its
-   * children; returns the node's chunk (moved if shadowed). Leaves, nodes and merges are methods
-   * of their own, each small and always taking the same path, so V8 optimises them early.
+   * children; returns the node's chunk (moved if shadowed).
    */
   private clearNode(chunk: number, depth: number, keyLo: number): number {
     const path = this.path;
@@ -312,7 +311,7 @@ export class ExceptionTree {
       }
       if (this.pausedAt !== null) return self;
     }
-    return leaves ? this.mergeLeaves(self, depth) : this.mergeNodes(self, depth);
+    return this.mergeChildren(self, depth, leaves);
   }
 
   /** Clears leaf `chunk` (its keys from `keyLo`); returns its chunk (moved if shadowed). */
@@ -331,23 +330,14 @@ export class ExceptionTree {
     return own.chunk;
   }
 
-  /** Merges each leaf child of node `self` into its left sibling where it fits; returns the node's chunk. */
-  private mergeLeaves(self: number, depth: number): number {
+  /** Merges each child of node `self` into its left sibling where it fits; returns the node's chunk. */
+  private mergeChildren(self: number, depth: number, leaves: boolean): number {
     for (let i = 1; ; ) {
       const node = this.tx.readNode(self, this.path, depth);
       if (i >= node.count) return self;
-      const owner = this.short() ? null : this.leavesMerge(node, i, node.child(i - 1), node.child(i), depth);
-      if (owner) self = owner.chunk;
-      else i++;
-    }
-  }
-
-  /** Merges each node child of node `self` into its left sibling where they fit; returns the node's chunk. */
-  private mergeNodes(self: number, depth: number): number {
-    for (let i = 1; ; ) {
-      const node = this.tx.readNode(self, this.path, depth);
-      if (i >= node.count) return self;
-      const owner = this.short() ? null : this.nodesMerge(node, i, node.child(i - 1), node.child(i), depth);
+      const prev = node.child(i - 1);
+      const cur = node.child(i);
+      const owner = this.short() ? null : leaves ? this.leavesMerge(node, i, prev, cur, depth) : this.nodesMerge(node, i, prev, cur, depth);
       if (owner) self = owner.chunk;
       else i++;
     }
