@@ -245,10 +245,14 @@ export class ExceptionTree {
     end = Infinity,
   ): number | null {
     this.pausedAt = null;
+    this.clearLo = lo;
+    this.clearHi = hi;
+    this.onCleared = onCleared;
+    this.resume = resume;
     this.margin = margin;
     this.clearEnd = end;
     this.cleared ??= new LeafClearing(this.tx.chunkBytes);
-    this.root = this.clearIn(this.root, 0, lo, hi, onCleared, 0, Infinity, resume);
+    this.root = this.clearNode(this.root, 0, 0);
     if (this.pausedAt !== null) return this.pausedAt;
     while (this.levels > 1) {
       const root = this.tx.readNode(this.root, this.path, 0);
@@ -263,7 +267,12 @@ export class ExceptionTree {
     return null;
   }
 
+  // The clear in progress (see clearBits), kept here rather than passed down every level.
   private pausedAt: number | null = null;
+  private clearLo = 0;
+  private clearHi = 0;
+  private onCleared: (cleared: LeafClearing, leaf: number) => void = () => {};
+  private resume = 0;
   private margin = 0;
   private clearEnd = Infinity;
   /** One leaf's drops and unshares, reused by every leaf of every clear. */
@@ -273,41 +282,26 @@ export class ExceptionTree {
     return this.tx.alloc.freeCount < this.margin;
   }
 
-  private clearIn(
-    chunk: number,
-    depth: number,
-    lo: number,
-    hi: number,
-    onCleared: (cleared: LeafClearing, leaf: number) => void,
-    keyLo: number,
-    keyHi: number,
-    resume: number,
-  ): number {
+  /**
+   * Clears the subtree of node `chunk` (at `depth`, its keys from `keyLo`), then merges its
+   * children; returns the node's chunk (moved if shadowed).
+   */
+  private clearNode(chunk: number, depth: number, keyLo: number): number {
     const path = this.path;
     path[depth] = chunk;
-    if (depth === this.levels) {
-      this.tx.trim();
-      const leaf = this.tx.readLeaf(chunk, path, depth);
-      if ((leaf.usingLo & lo) === 0 && (leaf.usingHi & hi) === 0) return chunk;
-      if (this.short() && !this.tx.isFresh(chunk)) {
-        this.pausedAt = keyLo;
-        return chunk;
-      }
-      const own = this.ownLeaf(chunk, depth);
-      const cleared = this.cleared!;
-      if (own.clearBits(lo, hi, cleared, resume, this.clearEnd)) onCleared(cleared, own.chunk);
-      return own.chunk;
-    }
-    // Children may trim the cache: re-read this node after each one instead of holding a view.
+    const leaves = depth + 1 === this.levels;
     let self = chunk;
-    for (let i = 0; i < this.tx.readNode(self, path, depth).count; i++) {
+    // Children may trim the cache: re-read this node after each one instead of holding a view.
+    for (let i = 0; ; i++) {
       const node = this.tx.readNode(self, path, depth);
+      const count = node.count;
+      if (i >= count) break;
+      // Child i holds keys [key(i), key(i + 1)); entry 0's key is the node's own lower bound.
+      if (i + 1 < count && node.key(i + 1) <= this.resume) continue;
       const childLo = i === 0 ? keyLo : node.key(i);
-      const childHi = i + 1 < node.count ? node.key(i + 1) : keyHi;
-      if (childHi <= resume) continue;
       if (childLo >= this.clearEnd) break;
       const child = node.child(i);
-      const next = this.clearIn(child, depth + 1, lo, hi, onCleared, childLo, childHi, resume);
+      const next = leaves ? this.clearLeaf(child, depth + 1, childLo) : this.clearNode(child, depth + 1, childLo);
       path[depth] = self;
       if (next !== child) {
         const own = this.ownNode(self, depth);
@@ -317,16 +311,36 @@ export class ExceptionTree {
       }
       if (this.pausedAt !== null) return self;
     }
-    const leaves = depth + 1 === this.levels;
-    for (let i = 1; i < this.tx.readNode(self, path, depth).count; ) {
-      const node = this.tx.readNode(self, path, depth);
+    return this.mergeChildren(self, depth, leaves);
+  }
+
+  /** Clears leaf `chunk` (its keys from `keyLo`); returns its chunk (moved if shadowed). */
+  private clearLeaf(chunk: number, depth: number, keyLo: number): number {
+    this.path[depth] = chunk;
+    this.tx.trim();
+    const leaf = this.tx.readLeaf(chunk, this.path, depth);
+    if ((leaf.usingLo & this.clearLo) === 0 && (leaf.usingHi & this.clearHi) === 0) return chunk;
+    if (this.short() && !this.tx.isFresh(chunk)) {
+      this.pausedAt = keyLo;
+      return chunk;
+    }
+    const own = this.ownLeaf(chunk, depth);
+    const cleared = this.cleared!;
+    if (own.clearBits(this.clearLo, this.clearHi, cleared, this.resume, this.clearEnd)) this.onCleared(cleared, own.chunk);
+    return own.chunk;
+  }
+
+  /** Merges each child of node `self` into its left sibling where it fits; returns the node's chunk. */
+  private mergeChildren(self: number, depth: number, leaves: boolean): number {
+    for (let i = 1; ; ) {
+      const node = this.tx.readNode(self, this.path, depth);
+      if (i >= node.count) return self;
       const prev = node.child(i - 1);
       const cur = node.child(i);
       const owner = this.short() ? null : leaves ? this.leavesMerge(node, i, prev, cur, depth) : this.nodesMerge(node, i, prev, cur, depth);
       if (owner) self = owner.chunk;
       else i++;
     }
-    return self;
   }
 
   /** Merges leaf `cur` into `prev` when it fits; returns the (shadowed) parent, or null. */
