@@ -23,6 +23,10 @@ export class ExceptionTree {
    */
   private readonly probed: Block[] = [];
   private readonly probedIdx: number[] = [];
+  /** What the kept probe is valid for: its origin, the root it started from and the cache epoch. */
+  private probedOrigin = -1;
+  private probedRoot = -1;
+  private probedEpoch = -1;
   private readonly nodeCap: number;
 
   constructor(
@@ -51,12 +55,16 @@ export class ExceptionTree {
     path[this.levels] = chunk;
     const b = this.tx.leafBlock(chunk, path, this.levels);
     blocks[this.levels] = b;
+    this.probedOrigin = origin;
+    this.probedRoot = this.root;
+    this.probedEpoch = this.tx.cacheEpoch;
     this.events?.({ type: 'probe', origin, path: path.slice(0, this.levels + 1), leaf: chunk });
     return b.leaf!;
   }
 
   /** Like probe, but shadows every block on the path and remembers the path for splits. */
   shadowPath(origin: number): LeafView {
+    this.probedOrigin = -1;
     let node = this.ownNode(this.root, 0);
     this.root = node.chunk;
     for (let l = 0; l < this.levels; l++) {
@@ -94,6 +102,12 @@ export class ExceptionTree {
    * the same order, without a second descent; `found` is the probed leaf's `find(origin)`.
    */
   addProbed(origin: number, lo: number, hi: number, chunk: number, found: number): void {
+    // Anything in between that probed (an event listener reading the store), changed the tree or
+    // evicted blocks leaves the kept path stale: then walk as addException does.
+    if (origin !== this.probedOrigin || this.root !== this.probedRoot || this.tx.cacheEpoch !== this.probedEpoch) {
+      this.addException(origin, lo, hi, chunk);
+      return;
+    }
     this.insertInto(this.shadowProbed(), origin, lo, hi, chunk, found);
   }
 
@@ -120,6 +134,7 @@ export class ExceptionTree {
 
   /** `shadowPath` over the last probe's blocks (see addProbed). */
   private shadowProbed(): LeafView {
+    this.probedOrigin = -1;
     const blocks = this.probed;
     const levels = this.levels;
     if (levels === 0) throw new SnapscopeError('corrupt', 'B-tree has no levels', { field: 'tree_level' });
