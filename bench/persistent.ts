@@ -13,7 +13,7 @@ import path from 'node:path';
 import { checkTask } from '../src-core/check/check.ts';
 import { runToEnd } from '../src-core/jobs/job.ts';
 import { ENTRY_BYTES, Geometry, writeLe64 } from '../src-core/persistent/format.ts';
-import { createPersistentMerge, PersistentStore } from '../src-core/persistent/index.ts';
+import { PersistentStore } from '../src-core/persistent/index.ts';
 import { FileDevice } from '../src-main/host/file-device.ts';
 import { mergeTask } from '../src-main/host/merges.ts';
 import { attachLoop, cpSync, ddDirect, detachLoops, dropCache, loopUnavailable, seconds } from './floors.ts';

@@ -25,17 +25,9 @@ export function mergeTask(store: ExceptionStore, origin: BlockDevice, slot: numb
   if (!(origin instanceof FileDevice)) return store.merge(origin, slot, opts);
   // The merge's data goes onto the origin from a writer thread while the next piece is read.
   const target = WriteBehindDevice.over(origin);
-  // Made on the first batch that asks (a shared merge): a persistent merge flushes in line. The
-  // fsync covers completed writes only, so it waits for the writes queued so far, on its own
-  // thread: this one goes on to the next batch while they finish.
+  // Made on the first batch that asks (a shared merge): a persistent merge flushes in line.
   let flush: BackgroundFlush | null = null;
-  const startFlush = (): (() => void) => {
-    const wait = (flush ??= new BackgroundFlush(origin.name, target?.writesDone())).start(target?.writesQueued());
-    return () => {
-      wait();
-      target?.check();
-    };
-  };
+  const startFlush = (): (() => void) => target?.startFlush() ?? (flush ??= new BackgroundFlush(origin.name)).start();
   return releasing(store.merge(target ?? origin, slot, { ...opts, startFlush }), () => {
     flush?.close();
     target?.release();

@@ -4,7 +4,7 @@ import { SnapscopeError } from '../../src-core/errors.ts';
 import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import { ForwardingDevice } from '../../src-core/io/forwarding-device.ts';
 import { checkRange } from '../../src-core/io/memory-device.ts';
-import type { FlushGate } from './background-flush.ts';
+import { BackgroundFlush } from './background-flush.ts';
 import { DirectWriter } from './direct-writer.ts';
 import { FileDevice } from './file-device.ts';
 
@@ -21,6 +21,12 @@ const STARTED = 2;
 const FAILED = 3;
 const MESSAGE = 4;
 const MESSAGE_BYTES = 1024;
+/**
+ * Bytes queued between two background fsyncs nobody waits for: they start the write-back early.
+ * A loop device (or a file system that delays allocation) holds O_DIRECT writes in the page cache
+ * of what is under it, and a merge's flush would write them all back while nothing else moves.
+ */
+const EARLY_FLUSH_BYTES = 64 << 20;
 
 /**
  * The writer thread: takes jobs (slot, offset, length; a negative length stops it) in order and
@@ -80,6 +86,9 @@ export class WriteBehindDevice extends ForwardingDevice {
   private base: number | null = null;
   /** Started with the first queued write; null after release. */
   private worker: Worker | null | undefined;
+  /** fsyncs on a thread of their own, each once the writes queued before it are complete (startFlush). */
+  private flusher: BackgroundFlush | null = null;
+  private queuedSinceFlush = 0;
 
   private constructor(
     file: FileDevice,
@@ -148,14 +157,18 @@ export class WriteBehindDevice extends ForwardingDevice {
     this.check();
   }
 
-  /** The writes queued so far: once `writesDone()` reaches it, each of them is complete (failed or not: see `check`). */
-  writesQueued(): number {
-    return this.posted;
-  }
-
-  /** Where the count of completed writes is, for a flush on another thread to wait for (BackgroundFlush's gate). */
-  writesDone(): FlushGate {
-    return { words: this.ctl, index: DONE };
+  /**
+   * Starts making every write queued so far durable, on another thread once they are complete,
+   * and returns a function that waits for it and throws if it or one of the writes failed (a
+   * shared merge's batch: this thread goes on to the next one meanwhile).
+   */
+  startFlush(): () => void {
+    this.queuedSinceFlush = 0;
+    const wait = (this.flusher ??= new BackgroundFlush(this.name, { words: this.ctl, index: DONE })).start(this.posted);
+    return () => {
+      wait();
+      this.check();
+    };
   }
 
   /** Throws the first write that failed, if one did. */
@@ -165,19 +178,22 @@ export class WriteBehindDevice extends ForwardingDevice {
     throw new SnapscopeError('io', `I/O error on ${this.name} ${text}`, { device: this.name });
   }
 
-  /** Stops the writer thread after the queued writes (the wrapped device stays open: its owner closes it). */
+  /**
+   * Stops the writer thread after the queued writes (the wrapped device stays open: its owner
+   * closes it). It reports no failure: a merge that finished has flushed, and so has seen every
+   * failure; one cancelled between two pieces never retires the data still queued.
+   */
   release(): void {
     if (this.worker === null) return;
-    try {
-      this.drain();
-    } finally {
-      if (this.worker) {
-        this.postJob(0, 0, -1);
-        void this.worker.terminate();
-      }
-      this.worker = null;
-      fs.closeSync(this.fd);
+    this.waitDone(this.posted);
+    this.flusher?.close();
+    this.flusher = null;
+    if (this.worker) {
+      this.postJob(0, 0, -1);
+      void this.worker.terminate();
     }
+    this.worker = null;
+    fs.closeSync(this.fd);
   }
 
   override close(): void {
@@ -238,6 +254,8 @@ export class WriteBehindDevice extends ForwardingDevice {
     }
     this.postJob(slot, offset, length);
     this.slotJob[slot] = this.posted;
+    this.queuedSinceFlush += length;
+    if (this.queuedSinceFlush >= EARLY_FLUSH_BYTES) this.startFlush(); // waited for by none: a failure is thrown by the next wait, or seen by flush's fsync
   }
 
   private startWorker(): Worker {

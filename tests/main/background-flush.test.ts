@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { expect, it } from 'vitest';
 import { runToEnd } from '../../src-core/jobs/job.ts';
 import { SharedStore } from '../../src-core/shared/index.ts';
@@ -62,6 +63,33 @@ it('a wait before the flush worker has started (no event-loop turn yet) flushes 
     flush.start()(); // synchronously, as a merge of small batches does inside one slice
     flush.start()();
     expect(Date.now() - started).toBeLessThan(5000);
+  } finally {
+    flush.close();
+  }
+});
+
+it('a gated flush starts its fsync only once the gate counter reaches its mark, on its thread or in line', () => {
+  const file = path.join(tempDir(), 'origin');
+  fs.writeFileSync(file, Buffer.alloc(4096, 7));
+  const words = new Int32Array(new SharedArrayBuffer(8));
+  const flush = new BackgroundFlush(file, { words, index: 0 });
+  // Another thread completes "the writes" 300 ms from now.
+  const raise = (to: number) =>
+    new Worker(`const { workerData: w } = require('node:worker_threads'); Atomics.wait(w.words, 1, 0, 300); Atomics.store(w.words, 0, w.to); Atomics.notify(w.words, 0);`, {
+      eval: true,
+      workerData: { words: new Int32Array(words.buffer, 0, 2), to },
+    });
+  try {
+    for (const mark of [1, 2]) {
+      // The first wait comes before the flush thread has started (it flushes in line); the second after.
+      if (mark === 2) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+      const raiser = raise(mark);
+      const started = Date.now();
+      flush.start(mark)();
+      expect(Atomics.load(words, 0)).toBe(mark);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      void raiser.terminate();
+    }
   } finally {
     flush.close();
   }

@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { BackgroundFlush } from '../../src-main/host/background-flush.ts';
 import { FileDevice } from '../../src-main/host/file-device.ts';
 import { WriteBehindDevice } from '../../src-main/host/write-behind.ts';
 import { tempDir } from './fixtures.ts';
@@ -79,36 +78,6 @@ it('a write that fails on the writer thread is thrown, naming the device and off
     } catch {
       // never set
     }
-    try {
-      wb.release();
-    } catch {
-      // the failure above, reported once more
-    }
-    dev.close();
-  }
-});
-
-it('a background flush gated on the queued writes starts its fsync only once they are complete', async () => {
-  const { file, dev, wb } = open(64 * MiB);
-  if (!wb) return void console.warn('skipped: O_DIRECT refused in the temp dir');
-  const flush = new BackgroundFlush(file, wb.writesDone());
-  try {
-    wb.writeThrough(0, new Uint8Array(MiB).fill(1));
-    await new Promise((resolve) => setTimeout(resolve, 200)); // both threads start
-    for (const inline of [false, true]) {
-      for (let i = 0; i < 8; i++) wb.writeThrough(i * 8 * MiB, new Uint8Array(8 * MiB).fill(i + 1));
-      const mark = wb.writesQueued();
-      const gate = wb.writesDone();
-      if (inline) {
-        // A flush worker that has not started flushes on the waiting thread: gated the same way.
-        const late = new BackgroundFlush(file, gate);
-        late.start(mark)();
-        late.close();
-      } else flush.start(mark)();
-      expect(Atomics.load(gate.words, gate.index)).toBeGreaterThanOrEqual(mark);
-    }
-  } finally {
-    flush.close();
     wb.release();
     dev.close();
   }
