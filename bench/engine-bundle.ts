@@ -1,8 +1,8 @@
 /**
  * The engine drivers the benchmarks run in child processes (bench/matched/*-driver.ts), bundled with
  * esbuild the way the CLI and serve's engine threads ship (bin/snapscope.cjs's settings,
- * scripts/esbuild-node.cjs) and run with plain `node`: through tsx, which wraps every function it
- * compiles, the engine ran about 10% slower than it does for users. Built once per benchmark run,
+ * scripts/esbuild-node.cjs) and run with plain `node`, not through tsx, which wraps every function
+ * it compiles (keepNames): the figures are of the engine users run. Built once per benchmark run,
  * into the caller's temporary directory.
  */
 import { createRequire } from 'node:module';
@@ -16,7 +16,7 @@ const { nodeBundleOptions, sourceFileUrls } = createRequire(import.meta.url)('..
   sourceFileUrls: () => Plugin;
 };
 
-export const DRIVERS = { engine: 'bench/matched/engine-driver.ts', grown: 'bench/matched/grown-driver.ts' } as const;
+const DRIVERS = { engine: 'bench/matched/engine-driver.ts', grown: 'bench/matched/grown-driver.ts' } as const;
 export type DriverName = keyof typeof DRIVERS;
 
 export interface EngineDrivers {

@@ -23,6 +23,10 @@ export class ExceptionTree {
    */
   private readonly probed: Block[] = [];
   private readonly probedIdx: number[] = [];
+  /** What the kept probe is valid for: its origin, the root it started from and the cache epoch. */
+  private probedOrigin = -1;
+  private probedRoot = -1;
+  private probedEpoch = -1;
   private readonly nodeCap: number;
 
   constructor(
@@ -51,12 +55,16 @@ export class ExceptionTree {
     path[this.levels] = chunk;
     const b = this.tx.leafBlock(chunk, path, this.levels);
     blocks[this.levels] = b;
+    this.probedOrigin = origin;
+    this.probedRoot = this.root;
+    this.probedEpoch = this.tx.cacheEpoch;
     this.events?.({ type: 'probe', origin, path: path.slice(0, this.levels + 1), leaf: chunk });
     return b.leaf!;
   }
 
   /** Like probe, but shadows every block on the path and remembers the path for splits. */
   shadowPath(origin: number): LeafView {
+    this.probedOrigin = -1;
     let node = this.ownNode(this.root, 0);
     this.root = node.chunk;
     for (let l = 0; l < this.levels; l++) {
@@ -94,6 +102,12 @@ export class ExceptionTree {
    * the same order, without a second descent; `found` is the probed leaf's `find(origin)`.
    */
   addProbed(origin: number, lo: number, hi: number, chunk: number, found: number): void {
+    // Anything in between that probed (an event listener reading the store), changed the tree or
+    // evicted blocks leaves the kept path stale: then walk as addException does.
+    if (origin !== this.probedOrigin || this.root !== this.probedRoot || this.tx.cacheEpoch !== this.probedEpoch) {
+      this.addException(origin, lo, hi, chunk);
+      return;
+    }
     this.insertInto(this.shadowProbed(), origin, lo, hi, chunk, found);
   }
 
@@ -120,6 +134,7 @@ export class ExceptionTree {
 
   /** `shadowPath` over the last probe's blocks (see addProbed). */
   private shadowProbed(): LeafView {
+    this.probedOrigin = -1;
     const blocks = this.probed;
     const levels = this.levels;
     if (levels === 0) throw new SnapscopeError('corrupt', 'B-tree has no levels', { field: 'tree_level' });
@@ -245,10 +260,14 @@ export class ExceptionTree {
     end = Infinity,
   ): number | null {
     this.pausedAt = null;
+    this.clearLo = lo;
+    this.clearHi = hi;
+    this.onCleared = onCleared;
+    this.resume = resume;
     this.margin = margin;
     this.clearEnd = end;
     this.cleared ??= new LeafClearing(this.tx.chunkBytes);
-    this.root = this.clearIn(this.root, 0, lo, hi, onCleared, 0, Infinity, resume);
+    this.root = this.clearNode(this.root, 0, 0);
     if (this.pausedAt !== null) return this.pausedAt;
     while (this.levels > 1) {
       const root = this.tx.readNode(this.root, this.path, 0);
@@ -263,7 +282,12 @@ export class ExceptionTree {
     return null;
   }
 
+  // The clear in progress (see clearBits), kept here rather than passed down every level.
   private pausedAt: number | null = null;
+  private clearLo = 0;
+  private clearHi = 0;
+  private onCleared: (cleared: LeafClearing, leaf: number) => void = () => {};
+  private resume = 0;
   private margin = 0;
   private clearEnd = Infinity;
   /** One leaf's drops and unshares, reused by every leaf of every clear. */
@@ -273,41 +297,26 @@ export class ExceptionTree {
     return this.tx.alloc.freeCount < this.margin;
   }
 
-  private clearIn(
-    chunk: number,
-    depth: number,
-    lo: number,
-    hi: number,
-    onCleared: (cleared: LeafClearing, leaf: number) => void,
-    keyLo: number,
-    keyHi: number,
-    resume: number,
-  ): number {
+  /**
+   * Clears the subtree of node `chunk` (at `depth`, its keys from `keyLo`), then merges its
+   * children; returns the node's chunk (moved if shadowed).
+   */
+  private clearNode(chunk: number, depth: number, keyLo: number): number {
     const path = this.path;
     path[depth] = chunk;
-    if (depth === this.levels) {
-      this.tx.trim();
-      const leaf = this.tx.readLeaf(chunk, path, depth);
-      if ((leaf.usingLo & lo) === 0 && (leaf.usingHi & hi) === 0) return chunk;
-      if (this.short() && !this.tx.isFresh(chunk)) {
-        this.pausedAt = keyLo;
-        return chunk;
-      }
-      const own = this.ownLeaf(chunk, depth);
-      const cleared = this.cleared!;
-      if (own.clearBits(lo, hi, cleared, resume, this.clearEnd)) onCleared(cleared, own.chunk);
-      return own.chunk;
-    }
-    // Children may trim the cache: re-read this node after each one instead of holding a view.
+    const leaves = depth + 1 === this.levels;
     let self = chunk;
-    for (let i = 0; i < this.tx.readNode(self, path, depth).count; i++) {
+    // Children may trim the cache: re-read this node after each one instead of holding a view.
+    for (let i = 0; ; i++) {
       const node = this.tx.readNode(self, path, depth);
+      const count = node.count;
+      if (i >= count) break;
+      // Child i holds keys [key(i), key(i + 1)); entry 0's key is the node's own lower bound.
+      if (i + 1 < count && node.key(i + 1) <= this.resume) continue;
       const childLo = i === 0 ? keyLo : node.key(i);
-      const childHi = i + 1 < node.count ? node.key(i + 1) : keyHi;
-      if (childHi <= resume) continue;
       if (childLo >= this.clearEnd) break;
       const child = node.child(i);
-      const next = this.clearIn(child, depth + 1, lo, hi, onCleared, childLo, childHi, resume);
+      const next = leaves ? this.clearLeaf(child, depth + 1, childLo) : this.clearNode(child, depth + 1, childLo);
       path[depth] = self;
       if (next !== child) {
         const own = this.ownNode(self, depth);
@@ -317,16 +326,36 @@ export class ExceptionTree {
       }
       if (this.pausedAt !== null) return self;
     }
-    const leaves = depth + 1 === this.levels;
-    for (let i = 1; i < this.tx.readNode(self, path, depth).count; ) {
-      const node = this.tx.readNode(self, path, depth);
+    return this.mergeChildren(self, depth, leaves);
+  }
+
+  /** Clears leaf `chunk` (its keys from `keyLo`); returns its chunk (moved if shadowed). */
+  private clearLeaf(chunk: number, depth: number, keyLo: number): number {
+    this.path[depth] = chunk;
+    this.tx.trim();
+    const leaf = this.tx.readLeaf(chunk, this.path, depth);
+    if ((leaf.usingLo & this.clearLo) === 0 && (leaf.usingHi & this.clearHi) === 0) return chunk;
+    if (this.short() && !this.tx.isFresh(chunk)) {
+      this.pausedAt = keyLo;
+      return chunk;
+    }
+    const own = this.ownLeaf(chunk, depth);
+    const cleared = this.cleared!;
+    if (own.clearBits(this.clearLo, this.clearHi, cleared, this.resume, this.clearEnd)) this.onCleared(cleared, own.chunk);
+    return own.chunk;
+  }
+
+  /** Merges each child of node `self` into its left sibling where it fits; returns the node's chunk. */
+  private mergeChildren(self: number, depth: number, leaves: boolean): number {
+    for (let i = 1; ; ) {
+      const node = this.tx.readNode(self, this.path, depth);
+      if (i >= node.count) return self;
       const prev = node.child(i - 1);
       const cur = node.child(i);
       const owner = this.short() ? null : leaves ? this.leavesMerge(node, i, prev, cur, depth) : this.nodesMerge(node, i, prev, cur, depth);
       if (owner) self = owner.chunk;
       else i++;
     }
-    return self;
   }
 
   /** Merges leaf `cur` into `prev` when it fits; returns the (shadowed) parent, or null. */

@@ -72,8 +72,7 @@ function clearBitsPausing(s: StoreState, lo: number, hi: number, from: number, t
       counts.remove(lo, hi, (dropped.length - at) >>> 1);
       if (committedOnly) {
         tx.touch();
-        const pending = tx.roles.pendingFree;
-        for (let k = at + 1; k < dropped.length; k += 2) pending.add(dropped[k]!);
+        tx.roles.pendingFree.addEvery(dropped, at + 1, 2);
       } else for (let k = at + 1; k < dropped.length; k += 2) tx.free(dropped[k]!, 'exception');
       return;
     }

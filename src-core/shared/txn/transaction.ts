@@ -25,6 +25,11 @@ export class Transaction {
   snapLo = 0;
   snapHi = 0;
   private changed = false;
+  /**
+   * Changes whenever a cached block may have left the cache (a trim that evicted, a freed block
+   * dropped): blocks held from before may be stale (ExceptionTree.addProbed checks it).
+   */
+  cacheEpoch = 0;
   /** `writeReleasedFrees` wrote bitmap sectors that no flush has covered yet. */
   private freesUnflushed = false;
 
@@ -176,7 +181,10 @@ export class Transaction {
   /** Frees now if this transaction allocated it, else after the next commit. */
   free(chunk: number, role: ChunkRole): void {
     // Exception data is never cached: only a block's chunk can have a cached (maybe dirty) copy.
-    if (role !== 'exception') this.cache.drop(chunk);
+    if (role !== 'exception') {
+      this.cache.drop(chunk);
+      this.cacheEpoch++;
+    }
     if (this.fresh.delete(chunk) === undefined) return this.deferFree(chunk, role);
     this.roles.remove(chunk, role);
     this.changed = true;
@@ -194,7 +202,9 @@ export class Transaction {
 
   /** Evicts down to the cache's capacity; callers re-read any view they hold afterwards. */
   trim(): void {
+    const before = this.cache.size;
     this.cache.trim();
+    if (this.cache.size !== before) this.cacheEpoch++;
   }
 
   private readonly writeBitmap = (offset: number, bytes: Uint8Array): void => {
