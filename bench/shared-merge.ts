@@ -152,6 +152,7 @@ export async function run(
       if (kind === 'file') {
         execFileSync('sync');
         result.cp.push(cpBytes / seconds(() => execFileSync('cp', ['--sparse=never', baseFile, file('cp.img')])).wall);
+        execFileSync('sync'); // that copy's write-back would otherwise land in the loop rows' first round
       }
       result.mergeVsCp = result.cp.length ? median(result.merge) / median(result.cp) : 0;
       result.mergeVsCpSync = median(result.merge) / median(result.cpSync);
