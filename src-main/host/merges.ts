@@ -28,10 +28,18 @@ export function mergeTask(store: ExceptionStore, origin: BlockDevice, slot: numb
   // Made on the first batch that asks (a shared merge): a persistent merge flushes in line.
   let flush: BackgroundFlush | null = null;
   const startFlush = (): (() => void) => target?.startFlush() ?? (flush ??= new BackgroundFlush(origin.name)).start();
-  return releasing(store.merge(target ?? origin, slot, { ...opts, startFlush }), () => {
+  const release = (): void => {
     flush?.close();
     target?.release();
-  });
+  };
+  let task: Task<MergeResult>;
+  try {
+    task = store.merge(target ?? origin, slot, { ...opts, startFlush });
+  } catch (e) {
+    release(); // a refused merge leaves no thread or descriptor behind
+    throw e;
+  }
+  return releasing(task, release);
 }
 
 /** A batch size in chunks as the merge's option (it counts bytes). */

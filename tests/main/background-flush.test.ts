@@ -54,6 +54,32 @@ it('a shared merge into a file releases its background flush when it ends', () =
   expect(fs.readFileSync(originFile).every((b) => b === 1)).toBe(true);
 });
 
+it('a refused shared merge leaves no descriptor of its writer or flush threads open on the origin', () => {
+  const dir = tempDir();
+  const [cowFile, originFile] = [path.join(dir, 'cow'), path.join(dir, 'origin')];
+  fs.writeFileSync(originFile, Buffer.alloc(64 * 4096, 1));
+  fs.writeFileSync(cowFile, Buffer.alloc(1024 * 4096));
+  const origin = FileDevice.open(originFile, { write: true });
+  const store = SharedStore.format(FileDevice.open(cowFile, { write: true }), { chunkBytes: 4096 });
+  store.createSnapshot({ name: 's' });
+  // Every descriptor on the origin, the O_DIRECT one of the writer included.
+  const all = () =>
+    fs.readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return fs.readlinkSync(`/proc/self/fd/${fd}`) === originFile;
+      } catch {
+        return false; // the listing's own descriptor, closed by now
+      }
+    }).length;
+  try {
+    expect(() => mergeTask(store, origin, 5)).toThrow(/no snapshot in slot 5/);
+    expect(all()).toBe(1); // the origin device's own
+  } finally {
+    store.close();
+    origin.close();
+  }
+});
+
 it('a wait before the flush worker has started (no event-loop turn yet) flushes on this thread instead of hanging', () => {
   const file = path.join(tempDir(), 'origin');
   fs.writeFileSync(file, Buffer.alloc(4096, 7));
