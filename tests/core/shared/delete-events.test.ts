@@ -10,17 +10,7 @@ import type { EventSink } from '../../../src-core/events.ts';
 import { SECTOR_BYTES } from '../../../src-core/io/block-device.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { SharedStore } from '../../../src-core/shared/index.ts';
-
-function xorshift(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>>= 0);
-  };
-}
+import { xorshift } from './xorshift.ts';
 
 /** Digests, at each flush, the sectors written since the previous one (a commit's steps, without listening to events). */
 class FlushLog extends MemoryDevice {

@@ -7,20 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { SharedStore } from '../../../src-core/shared/index.ts';
+import { xorshift } from './xorshift.ts';
 
 const CHUNK = 512;
 const ORIGINS = 3000;
-
-function xorshift(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>>= 0);
-  };
-}
 
 /** Origin and snapshot writes (commits every 50), with `onEvent` hearing every event. */
 function run(onEvent: (store: SharedStore, e: { type: string; role?: string }) => void): { store: SharedStore; slots: number[] } {

@@ -14,17 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { SECTOR_BYTES } from '../../../src-core/io/block-device.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { SharedStore } from '../../../src-core/shared/index.ts';
-
-function xorshift(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>>= 0);
-  };
-}
+import { xorshift } from './xorshift.ts';
 
 /** Remembers which sectors were written since the last `take` (however the writes were grouped). */
 class SectorLog extends MemoryDevice {
