@@ -10,16 +10,29 @@ import { mergeTask } from '../../src-main/host/merges.ts';
 import { tempDir } from './fixtures.ts';
 
 /** Descriptors of this process open on `file`, without the O_DIRECT one a device opens for its bulk writes (FileDevice.writeThrough). */
-const fdsOn = (file: string) =>
+/** Descriptors of this process on `file`; O_DIRECT ones (a merge's writer thread) only when `direct`. */
+const fdsOn = (file: string, direct = false) =>
   fs.readdirSync('/proc/self/fd').filter((fd) => {
     try {
       if (fs.readlinkSync(`/proc/self/fd/${fd}`) !== file) return false;
       const flags = /flags:\s+([0-7]+)/.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
-      return !flags || (parseInt(flags[1]!, 8) & fs.constants.O_DIRECT) === 0;
+      return direct || !flags || (parseInt(flags[1]!, 8) & fs.constants.O_DIRECT) === 0;
     } catch {
-      return false;
+      return false; // the listing's own descriptor, closed by now
     }
   }).length;
+
+/** A shared store (4 KiB chunks) with one snapshot, in a file, and a 64-chunk origin file of 1s. */
+function storeAndOrigin() {
+  const dir = tempDir();
+  const [cowFile, originFile] = [path.join(dir, 'cow'), path.join(dir, 'origin')];
+  fs.writeFileSync(originFile, Buffer.alloc(64 * 4096, 1));
+  fs.writeFileSync(cowFile, Buffer.alloc(1024 * 4096));
+  const origin = FileDevice.open(originFile, { write: true });
+  const store = SharedStore.format(FileDevice.open(cowFile, { write: true }), { chunkBytes: 4096 });
+  store.createSnapshot({ name: 's' });
+  return { originFile, origin, store };
+}
 
 it('flushes in the background: waits return in order, close releases the descriptor', () => {
   const file = path.join(tempDir(), 'f');
@@ -39,13 +52,7 @@ it('flushes in the background: waits return in order, close releases the descrip
 });
 
 it('a shared merge into a file releases its background flush when it ends', () => {
-  const dir = tempDir();
-  const [cowFile, originFile] = [path.join(dir, 'cow'), path.join(dir, 'origin')];
-  fs.writeFileSync(originFile, Buffer.alloc(64 * 4096, 1));
-  fs.writeFileSync(cowFile, Buffer.alloc(1024 * 4096));
-  const origin = FileDevice.open(originFile, { write: true });
-  const store = SharedStore.format(FileDevice.open(cowFile, { write: true }), { chunkBytes: 4096 });
-  store.createSnapshot({ name: 's' });
+  const { originFile, origin, store } = storeAndOrigin();
   for (let c = 0; c < 64; c++) store.writeOrigin(origin, c, new Uint8Array(4096).fill(2));
   expect(runToEnd(mergeTask(store, origin, 0)).chunks).toBe(64);
   expect(fdsOn(originFile)).toBe(1); // the origin device's own
@@ -55,25 +62,10 @@ it('a shared merge into a file releases its background flush when it ends', () =
 });
 
 it('a refused shared merge leaves no descriptor of its writer or flush threads open on the origin', () => {
-  const dir = tempDir();
-  const [cowFile, originFile] = [path.join(dir, 'cow'), path.join(dir, 'origin')];
-  fs.writeFileSync(originFile, Buffer.alloc(64 * 4096, 1));
-  fs.writeFileSync(cowFile, Buffer.alloc(1024 * 4096));
-  const origin = FileDevice.open(originFile, { write: true });
-  const store = SharedStore.format(FileDevice.open(cowFile, { write: true }), { chunkBytes: 4096 });
-  store.createSnapshot({ name: 's' });
-  // Every descriptor on the origin, the O_DIRECT one of the writer included.
-  const all = () =>
-    fs.readdirSync('/proc/self/fd').filter((fd) => {
-      try {
-        return fs.readlinkSync(`/proc/self/fd/${fd}`) === originFile;
-      } catch {
-        return false; // the listing's own descriptor, closed by now
-      }
-    }).length;
+  const { originFile, origin, store } = storeAndOrigin();
   try {
     expect(() => mergeTask(store, origin, 5)).toThrow(/no snapshot in slot 5/);
-    expect(all()).toBe(1); // the origin device's own
+    expect(fdsOn(originFile, true)).toBe(1); // the origin device's own
   } finally {
     store.close();
     origin.close();
