@@ -7,6 +7,7 @@
  * cache dropped (`dd iflag=nocache count=0`: that file only) for cold reads.
  */
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import { cpuMs } from './timing.ts';
 import type { Figure } from './matched/rounds.ts';
 
@@ -50,6 +51,23 @@ export function loopUnavailable(): string | null {
 export function attachLoop(file: string, bytes: number): string {
   execFileSync('truncate', ['-s', String(bytes), file]);
   return execFileSync('losetup', ['-f', '--show', file], { encoding: 'utf8' }).trim();
+}
+
+/**
+ * A merge bench's target at `file`: on a 'file' round a sparse file of `bytes` (none when 0: cp and
+ * dd create their own); on a 'loop' round a loop device over a sparse file of `loopBytes` (as large
+ * as what cp and dd copy), pushed to `loops` for the caller to detach.
+ */
+export function mergeTarget(kind: 'file' | 'loop', file: string, bytes: number, loopBytes: number, loops: string[]): string {
+  if (kind === 'loop') {
+    loops.push(attachLoop(file, loopBytes));
+    return loops.at(-1)!;
+  }
+  if (bytes) {
+    fs.writeFileSync(file, '');
+    fs.truncateSync(file, bytes);
+  }
+  return file;
 }
 
 /** Detaches loop devices attached by attachLoop (the caller's finally: one left behind holds its file). */

@@ -16,7 +16,7 @@ import { ENTRY_BYTES, Geometry, writeLe64 } from '../src-core/persistent/format.
 import { PersistentStore } from '../src-core/persistent/index.ts';
 import { FileDevice } from '../src-main/host/file-device.ts';
 import { mergeTask } from '../src-main/host/merges.ts';
-import { attachLoop, cpSync, ddDirect, detachLoops, dropCache, loopUnavailable, seconds } from './floors.ts';
+import { cpSync, ddDirect, detachLoops, dropCache, loopUnavailable, mergeTarget, seconds } from './floors.ts';
 import { loadavg, medianOf, type Figure } from './matched/rounds.ts';
 
 const CHUNK = 4096;
@@ -111,18 +111,8 @@ export function mergeRows(dir: string, rounds: number): void {
       fs.copyFileSync(cowFile, input);
       const loops: string[] = [];
       try {
-        // Loop targets are as large as the COW (cp and dd copy all of it); the merge writes its first mergeBytes.
-        const target = (name: string, bytes: number): string => {
-          if (kind === 'loop') {
-            loops.push(attachLoop(at(name), Math.ceil(cowBytes / MiB) * MiB));
-            return loops.at(-1)!;
-          }
-          if (bytes) {
-            fs.writeFileSync(at(name), '');
-            fs.truncateSync(at(name), bytes);
-          }
-          return at(name);
-        };
+        // The merge writes its first mergeBytes; cp and dd copy the whole COW.
+        const target = (name: string, bytes: number) => mergeTarget(kind, at(name), bytes, Math.ceil(cowBytes / MiB) * MiB, loops);
         const [cpTarget, originTarget, ddTarget] = [target('cp', 0), target('origin', mergeBytes), target('dd', 0)];
         execFileSync('sync');
         m.cp.push(cpSync(cowFile, cpTarget));

@@ -21,7 +21,7 @@ import { runToEnd } from '../src-core/jobs/job.ts';
 import { SharedStore } from '../src-core/shared/index.ts';
 import { FileDevice } from '../src-main/host/file-device.ts';
 import { mergeTask } from '../src-main/host/merges.ts';
-import { attachLoop, cpSync, ddDirect, detachLoops, loopUnavailable, seconds } from './floors.ts';
+import { cpSync, ddDirect, detachLoops, loopUnavailable, mergeTarget, seconds } from './floors.ts';
 import { loadavg } from './matched/rounds.ts';
 
 const CHUNK = 4096;
@@ -115,18 +115,8 @@ export async function run(
         execFileSync('cp', ['--sparse=never', baseFile, cowFile]); // the merge's input
         const loops: string[] = [];
         try {
-          // Loop targets are as large as the COW (cp and dd copy all of it); the merge writes its first `bytes`.
-          const target = (name: string, sparse: number): string => {
-            if (kind === 'loop') {
-              loops.push(attachLoop(at(name), Math.ceil(cpBytes / MiB) * MiB));
-              return loops.at(-1)!;
-            }
-            if (sparse) {
-              fs.writeFileSync(at(name), '');
-              fs.truncateSync(at(name), sparse);
-            }
-            return at(name);
-          };
+          // The merge writes its first `bytes`; cp and dd copy the whole COW.
+          const target = (name: string, sparse: number) => mergeTarget(kind, at(name), sparse, Math.ceil(cpBytes / MiB) * MiB, loops);
           const [cpTarget, originTarget, ddTarget] = [target('cp-sync', 0), target('origin', bytes), target('dd', 0)];
           execFileSync('sync');
           result.cpSync.push(cpBytes / cpSync(baseFile, cpTarget).wall);
