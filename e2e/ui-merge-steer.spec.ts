@@ -16,11 +16,11 @@ const missing = chromiumMissing();
 const CHUNK = MERGE_CHUNK_BYTES;
 /** 1 GiB merged: 16384 chunks of 64 KiB; the first ONLY of them 'other' still reads on the origin (copies first). */
 const CHUNKS = 16384;
-const ONLY = 1792;
+const ONLY = 4096;
 
 /**
  * Snapshot 'target' (slot 0) holds copies of all CHUNKS origin chunks, 'other' (slot 1) shares
- * those past ONLY: merging 'target' copies ONLY chunks for 'other' first (112 MiB), then 1 GiB onto
+ * those past ONLY: merging 'target' copies ONLY chunks for 'other' first (256 MiB), then 1 GiB onto
  * the origin. Metadata only: data chunks are holes. The origin's first chunks hold data, so a merge
  * that touched it would change its hash.
  */
@@ -50,8 +50,9 @@ const stagesOf = async (page: import('playwright-core').Page): Promise<[number, 
     const { page } = app;
     const session = (await apiCall(app.served.url, 'sessions', {})).sessions[0]!.session;
     // Another client (as the CLI would) starts the merge and pauses it at once: its first step
-    // copies for 'other' (one batch of every chunk: 112 MiB of copies, far longer than the pause
-    // takes to arrive) and yields before any origin write, where the pause lands.
+    // copies for 'other' (one batch of every chunk: 256 MiB of copies, far longer than the pause
+    // takes to arrive; with 112 MiB a loaded CI run once saw the copies end first) and yields
+    // before any origin write, where the pause lands.
     const job = await apiCall(app.served.url, 'merge', { session, snapshot: 'target', batchChunks: CHUNKS });
     await apiCall(app.served.url, 'jobPause', { job: job.id });
     await app.view('Merge');
