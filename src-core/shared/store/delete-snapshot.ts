@@ -50,9 +50,6 @@ function clearBitsPausing(s: StoreState, lo: number, hi: number, from: number, t
   const margin = 4 * (s.tree.levels + 3);
   reserve(s, margin);
   let freed = 0;
-  // Whether the pass began with nothing changed since the last commit: then no exception chunk is
-  // fresh (the walk allocates only blocks), and every one it drops waits for the next commit.
-  let committedOnly = false;
   const events = s.events;
   const { counts, tx } = s;
   const onCleared = (cleared: LeafClearing, leaf: number): void => {
@@ -67,13 +64,9 @@ function clearBitsPausing(s: StoreState, lo: number, hi: number, from: number, t
     const at = cleared.freedAt;
     freed += (dropped.length - at) >>> 1;
     if (events === undefined) {
-      // Nothing hears them one by one: count a leaf's frees at once and, when none can be fresh,
-      // defer them as tx.free would without its look in the fresh table (a million in a delete).
+      // Nothing hears them one by one: a leaf's frees go to the counts and the transaction at once.
       counts.remove(lo, hi, (dropped.length - at) >>> 1);
-      if (committedOnly) {
-        tx.touch();
-        tx.roles.pendingFree.addEvery(dropped, at + 1, 2);
-      } else for (let k = at + 1; k < dropped.length; k += 2) tx.free(dropped[k]!, 'exception');
+      tx.freeExceptions(dropped, at + 1, 2);
       return;
     }
     for (let k = at; k < dropped.length; k += 2) {
@@ -84,7 +77,6 @@ function clearBitsPausing(s: StoreState, lo: number, hi: number, from: number, t
     }
   };
   for (let resume = from; ; ) {
-    committedOnly = !tx.changedSinceCommit;
     const paused = s.tree.clearBits(lo, hi, onCleared, resume, margin, to);
     if (paused === null) return;
     if (freed === 0 && paused === resume) reserve(s, Infinity);
