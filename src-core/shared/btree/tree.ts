@@ -40,6 +40,20 @@ export class ExceptionTree {
 
   /** The leaf that holds (or would hold) `origin`, read-only. */
   probe(origin: number): LeafView {
+    this.descend(origin);
+    const path = this.path;
+    this.events?.({ type: 'probe', origin, path: path.slice(0, this.levels + 1), leaf: path[this.levels]! });
+    return this.probed[this.levels]!.leaf!;
+  }
+
+  /** Like probe, but shadows every block on the path and remembers the path for splits. */
+  shadowPath(origin: number): LeafView {
+    this.descend(origin);
+    return this.shadowProbed();
+  }
+
+  /** Reads root→leaf towards `origin`, keeping each block and the child index taken (see addProbed). */
+  private descend(origin: number): void {
     const path = this.path;
     const blocks = this.probed;
     let chunk = this.root;
@@ -53,38 +67,10 @@ export class ExceptionTree {
       chunk = node.child(i);
     }
     path[this.levels] = chunk;
-    const b = this.tx.leafBlock(chunk, path, this.levels);
-    blocks[this.levels] = b;
+    blocks[this.levels] = this.tx.leafBlock(chunk, path, this.levels);
     this.probedOrigin = origin;
     this.probedRoot = this.root;
     this.probedEpoch = this.tx.cacheEpoch;
-    this.events?.({ type: 'probe', origin, path: path.slice(0, this.levels + 1), leaf: chunk });
-    return b.leaf!;
-  }
-
-  /** Like probe, but shadows every block on the path and remembers the path for splits. */
-  shadowPath(origin: number): LeafView {
-    this.probedOrigin = -1;
-    let node = this.ownNode(this.root, 0);
-    this.root = node.chunk;
-    for (let l = 0; l < this.levels; l++) {
-      this.wNodes[l] = node;
-      this.path[l] = node.chunk;
-      const i = node.search(origin);
-      this.wIdx[l] = i;
-      const child = node.child(i);
-      if (l + 1 < this.levels) {
-        const next = this.ownNode(child, l + 1);
-        if (next.chunk !== child) node.setChild(i, next.chunk);
-        node = next;
-      } else {
-        const leaf = this.ownLeaf(child, l + 1);
-        if (leaf.chunk !== child) node.setChild(i, leaf.chunk);
-        this.path[this.levels] = leaf.chunk;
-        return leaf;
-      }
-    }
-    throw new SnapscopeError('corrupt', 'B-tree has no levels', { field: 'tree_level' });
   }
 
   /**
@@ -132,7 +118,7 @@ export class ExceptionTree {
     }
   }
 
-  /** `shadowPath` over the last probe's blocks (see addProbed). */
+  /** Shadows the blocks `descend` kept, root first, and remembers the path for splits. */
   private shadowProbed(): LeafView {
     this.probedOrigin = -1;
     const blocks = this.probed;
