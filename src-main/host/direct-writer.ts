@@ -3,9 +3,38 @@ import fs from 'node:fs';
 /** The largest write the bounce buffer takes at once. */
 const BOUNCE_BYTES = 8 << 20;
 /** Alignment O_DIRECT may ask of memory, offsets and lengths (a page: the strictest of sector sizes in use). */
-const ALIGN = 4096;
+export const ALIGN = 4096;
 /** The memory allocator's guaranteed alignment: the steps of the alignment probe. */
 const STEP = 16;
+
+/** A second descriptor of the file open as `fd`, with O_DIRECT (through /proc: the same file even if its path changed since); null where refused (tmpfs). */
+export function openDirect(fd: number): number | null {
+  try {
+    return fs.openSync(`/proc/self/fd/${fd}`, fs.constants.O_WRONLY | fs.constants.O_DIRECT);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where in `memory` an O_DIRECT write through `directFd` may start, or null where no place is
+ * accepted: Node cannot ask for an address, so src's first page is written at `offset` (its own
+ * place) from each candidate; an unaligned try fails with EINVAL and writes nothing (a read probe
+ * would not do: a read of a hole skips the check). `memory` has ALIGN bytes to spare.
+ */
+export function probeAlignment(directFd: number, memory: Buffer, offset: number, src: Uint8Array): number | null {
+  for (let at = 0; at < ALIGN; at += STEP) {
+    memory.set(src.subarray(0, ALIGN), at);
+    try {
+      fs.writeSync(directFd, memory, at, ALIGN, offset);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EINVAL') continue;
+      throw e;
+    }
+    return at;
+  }
+  return null;
+}
 
 /**
  * Writes to a file or block device through a second descriptor opened with O_DIRECT, for bulk
@@ -23,13 +52,10 @@ export class DirectWriter {
 
   private constructor(private readonly fd: number) {}
 
-  /** A second descriptor of the file open as `fd` (through /proc: the same file even if its path changed since). */
+  /** A writer through a second descriptor of the file open as `fd` (see openDirect). */
   static open(fd: number): DirectWriter | null {
-    try {
-      return new DirectWriter(fs.openSync(`/proc/self/fd/${fd}`, fs.constants.O_WRONLY | fs.constants.O_DIRECT));
-    } catch {
-      return null;
-    }
+    const direct = openDirect(fd);
+    return direct === null ? null : new DirectWriter(direct);
   }
 
   /** Whether `write` takes a write of `length` bytes at `offset`. */
@@ -71,20 +97,12 @@ export class DirectWriter {
     fs.closeSync(this.fd);
   }
 
-  /** Finds the aligned offset in a new bounce buffer by writing src's first page from each candidate. */
+  /** A new bounce buffer at its aligned offset (see probeAlignment), or null. */
   private probe(offset: number, src: Uint8Array): Buffer | null {
     const raw = Buffer.allocUnsafeSlow(BOUNCE_BYTES + ALIGN);
-    for (let at = 0; at < ALIGN; at += STEP) {
-      raw.set(src.subarray(0, ALIGN), at);
-      try {
-        fs.writeSync(this.fd, raw, at, ALIGN, offset);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EINVAL') continue;
-        throw e;
-      }
-      this.bounce = raw.subarray(at, at + BOUNCE_BYTES);
-      return this.bounce;
-    }
-    return null;
+    const at = probeAlignment(this.fd, raw, offset, src);
+    if (at === null) return null;
+    this.bounce = raw.subarray(at, at + BOUNCE_BYTES);
+    return this.bounce;
   }
 }

@@ -5,15 +5,12 @@ import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import { ForwardingDevice } from '../../src-core/io/forwarding-device.ts';
 import { checkRange } from '../../src-core/io/memory-device.ts';
 import { BackgroundFlush } from './background-flush.ts';
-import { DirectWriter } from './direct-writer.ts';
+import { ALIGN, DirectWriter, openDirect, probeAlignment } from './direct-writer.ts';
 import { FileDevice } from './file-device.ts';
 
 /** Buffers the writer thread takes from: one filled while the others are written. */
 const SLOTS = 4;
 const SLOT_BYTES = 8 << 20;
-/** Alignment O_DIRECT asks of memory (DirectWriter's), and the steps of the probe for it. */
-const ALIGN = 4096;
-const STEP = 16;
 /** Control words: jobs posted, jobs done, the worker runs, a write failed, the failure message's length. */
 const POSTED = 0;
 const DONE = 1;
@@ -107,12 +104,8 @@ export class WriteBehindDevice extends ForwardingDevice {
    */
   static over(origin: BlockDevice): WriteBehindDevice | null {
     if (!(origin instanceof FileDevice) || origin.readOnly) return null;
-    let fd: number;
-    try {
-      fd = fs.openSync(`/proc/self/fd/${origin.handle()}`, fs.constants.O_WRONLY | fs.constants.O_DIRECT);
-    } catch {
-      return null;
-    }
+    const fd = openDirect(origin.handle());
+    if (fd === null) return null;
     try {
       return new WriteBehindDevice(origin, fd);
     } catch {
@@ -209,25 +202,14 @@ export class WriteBehindDevice extends ForwardingDevice {
     super.close();
   }
 
-  /**
-   * The aligned start of the slots, found on the first write: Node cannot ask for an address, so
-   * src's first page is written at its own place from each candidate (DirectWriter's probe: an
-   * unaligned try fails with EINVAL and writes nothing; a read probe would not do, since a read
-   * of a hole skips the check).
-   */
+  /** The aligned start of the slots, found on the first write (probeAlignment); -1 where none is. */
   private aligned(offset: number, src: Uint8Array): number {
     if (this.base !== null) return this.base;
     this.base = -1;
-    for (let at = 0; at < ALIGN; at += STEP) {
-      this.memory.set(src.subarray(0, ALIGN), at);
-      try {
-        fs.writeSync(this.fd, this.memory, at, ALIGN, offset);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EINVAL') continue;
-        throw new SnapscopeError('io', `I/O error on ${this.name} at offset ${offset}: ${(e as Error).message}`, { device: this.name, offset });
-      }
-      this.base = at;
-      break;
+    try {
+      this.base = probeAlignment(this.fd, this.memory, offset, src) ?? -1;
+    } catch (e) {
+      throw new SnapscopeError('io', `I/O error on ${this.name} at offset ${offset}: ${(e as Error).message}`, { device: this.name, offset });
     }
     return this.base;
   }
