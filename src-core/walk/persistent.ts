@@ -376,26 +376,13 @@ export class PersistentWalk implements Task<CheckReport> {
   /**
    * Marks in `used` the new_chunks of the entries taken in order and not yet marked: chunks
    * allocatedChunk(usedMarked) to allocatedChunk(exceptions - 1), every chunk between them (the
-   * area locations among them are marked already), a word at a time.
+   * area locations among them are marked already).
    */
   private markUsed(): void {
     if (this.usedMarked === this.exceptions) return;
     const geo = this.geo!;
-    const from = geo.allocatedChunk(this.usedMarked);
-    const to = geo.allocatedChunk(this.exceptions - 1) + 1;
+    this.used.setRange(geo.allocatedChunk(this.usedMarked), geo.allocatedChunk(this.exceptions - 1) + 1);
     this.usedMarked = this.exceptions;
-    const words = this.used.words;
-    const fw = from >>> 5;
-    const tw = to >>> 5;
-    const low = ~0 << (from & 31);
-    const high = (to & 31) === 0 ? 0 : ~0 >>> (32 - (to & 31));
-    if (fw === tw) {
-      words[fw]! |= low & high;
-      return;
-    }
-    words[fw]! |= low;
-    words.fill(0xffff_ffff, fw + 1, tw);
-    if (high !== 0) words[tw]! |= high;
   }
 
   /** Entries after the end in the area that ends the table: the kernel ignores them, and its next commit rewrites them back. */
