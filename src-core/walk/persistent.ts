@@ -27,6 +27,7 @@ import {
   type DiskHeader,
 } from '../persistent/format.ts';
 import { fitsUint32, forEachRepeat, widened, type ChunkArray } from '../persistent/exception-table.ts';
+import { LITTLE_ENDIAN_HOST } from '../shared/format/le.ts';
 import { Bitset } from './bitset.ts';
 import { FindingLog, type CheckReport } from './findings.ts';
 import type { FindingKind } from './kinds.ts';
@@ -66,8 +67,6 @@ export interface WalkedTable {
   nextFree: number;
 }
 
-/** True on little-endian hosts, where a Uint32Array over an area piece reads its le32 words as they are. */
-const HOST_LE = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** Areas read ahead of the walk where the device takes prefetch hints. */
 const PREFETCH_AREAS = 16;
@@ -170,7 +169,7 @@ export class PersistentWalk implements Task<CheckReport> {
     this.keepTable = opts.keepTable === true;
     this.buf = new Uint8Array(Math.min(this.geo?.chunkBytes ?? 0, AREA_READ_BYTES));
     this.bufView = view(this.buf);
-    this.words32 = HOST_LE ? new Uint32Array(this.buf.buffer, 0, this.buf.length >>> 2) : new Uint32Array(this.buf.length >>> 2);
+    this.words32 = LITTLE_ENDIAN_HOST ? new Uint32Array(this.buf.buffer, 0, this.buf.length >>> 2) : new Uint32Array(this.buf.length >>> 2);
   }
 
   get geometry(): Geometry | null {
@@ -250,7 +249,7 @@ export class PersistentWalk implements Task<CheckReport> {
     // Both are powers of two: an area is a whole number of pieces.
     for (let first = 0; first < epa && end < 0; first += pieceEntries) {
       this.cow.read(chunk * geo.chunkBytes + first * ENTRY_BYTES, this.buf);
-      if (!HOST_LE) for (let k = 0; k < w32.length; k++) w32[k] = this.bufView.getUint32(k * 4, true);
+      if (!LITTLE_ENDIAN_HOST) for (let k = 0; k < w32.length; k++) w32[k] = this.bufView.getUint32(k * 4, true);
       for (let j = 0; j < pieceEntries; ) {
         if (this.visit === null) j = this.inOrder ? this.takeInOrder(w32, j, pieceEntries) : this.takeOrdinary(w32, j, pieceEntries);
         if (j === pieceEntries) break;
