@@ -212,9 +212,14 @@ export class FileDevice implements BlockDevice {
   }
 
   private ioError(e: unknown, offset: number): SnapscopeError {
-    if (e instanceof SnapscopeError) return e;
-    return new SnapscopeError('io', `I/O error on ${this.name} at offset ${offset}: ${(e as Error).message}`, { device: this.name, offset });
+    return ioError(this.name, e, offset);
   }
+}
+
+/** What a failed read or write of `device` at `offset` throws (a SnapscopeError passes as it is). */
+export function ioError(device: string, e: unknown, offset: number): SnapscopeError {
+  if (e instanceof SnapscopeError) return e;
+  return new SnapscopeError('io', `I/O error on ${device} at offset ${offset}: ${(e as Error).message}`, { device, offset });
 }
 
 function openError(path: string, e: unknown, write: boolean): SnapscopeError {

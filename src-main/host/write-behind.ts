@@ -6,7 +6,7 @@ import { ForwardingDevice } from '../../src-core/io/forwarding-device.ts';
 import { checkRange } from '../../src-core/io/memory-device.ts';
 import { BackgroundFlush } from './background-flush.ts';
 import { ALIGN, DirectWriter, openDirect, probeAlignment } from './direct-writer.ts';
-import { FileDevice } from './file-device.ts';
+import { FileDevice, ioError } from './file-device.ts';
 
 /** Buffers the writer thread takes from: one filled while the others are written. */
 const SLOTS = 4;
@@ -209,7 +209,7 @@ export class WriteBehindDevice extends ForwardingDevice {
     try {
       this.base = probeAlignment(this.fd, this.memory, offset, src) ?? -1;
     } catch (e) {
-      throw new SnapscopeError('io', `I/O error on ${this.name} at offset ${offset}: ${(e as Error).message}`, { device: this.name, offset });
+      throw ioError(this.name, e, offset);
     }
     return this.base;
   }
@@ -237,7 +237,7 @@ export class WriteBehindDevice extends ForwardingDevice {
       try {
         for (let n = 0; n < length; ) n += fs.writeSync(this.fd, this.memory, at + n, length - n, offset + n);
       } catch (e) {
-        throw new SnapscopeError('io', `I/O error on ${this.name} at offset ${offset}: ${(e as Error).message}`, { device: this.name, offset });
+        throw ioError(this.name, e, offset);
       }
       return;
     }

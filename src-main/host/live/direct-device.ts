@@ -3,7 +3,7 @@ import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { checkRange } from '../../../src-core/io/memory-device.ts';
 import { DirectReader } from '../../helper/direct-read.mjs';
-import { FileDevice } from '../file-device.ts';
+import { FileDevice, ioError } from '../file-device.ts';
 
 /**
  * A device that the kernel is writing under us (a live COW), opened read-only with O_DIRECT so
@@ -45,7 +45,7 @@ export class DirectDevice implements BlockDevice {
     try {
       this.reader.read(dst, 0, dst.length, offset);
     } catch (e) {
-      throw new SnapscopeError('io', `I/O error on ${this.name} at offset ${offset}: ${(e as Error).message}`, { device: this.name, offset });
+      throw ioError(this.name, e, offset);
     }
   }
 
