@@ -124,7 +124,7 @@ export class ExceptionTree {
     const blocks = this.probed;
     const levels = this.levels;
     if (levels === 0) throw new SnapscopeError('corrupt', 'B-tree has no levels', { field: 'tree_level' });
-    let node = this.tx.own(blocks[0]!, 'node').node!;
+    let node = this.tx.shadow(blocks[0]!, 'node').node!;
     this.root = node.chunk;
     for (let l = 0; ; l++) {
       this.wNodes[l] = node;
@@ -133,12 +133,12 @@ export class ExceptionTree {
       this.wIdx[l] = i;
       const child = node.child(i);
       if (l + 1 === levels) {
-        const leaf = this.tx.own(blocks[levels]!, 'leaf').leaf!;
+        const leaf = this.tx.shadow(blocks[levels]!, 'leaf').leaf!;
         if (leaf.chunk !== child) node.setChild(i, leaf.chunk);
         this.path[levels] = leaf.chunk;
         return leaf;
       }
-      const next = this.tx.own(blocks[l + 1]!, 'node').node!;
+      const next = this.tx.shadow(blocks[l + 1]!, 'node').node!;
       if (next.chunk !== child) node.setChild(i, next.chunk);
       node = next;
     }

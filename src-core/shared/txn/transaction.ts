@@ -87,14 +87,6 @@ export class Transaction {
     return this.shadow(this.leafBlock(chunk, path, depth), 'leaf').leaf!;
   }
 
-  /**
-   * A block of `nodeBlock`/`leafBlock` still in the cache (no trim since), ready to change: the
-   * same as ownNode/ownLeaf of its chunk without the lookup.
-   */
-  own(b: Block, role: 'node' | 'leaf'): Block {
-    return this.shadow(b, role);
-  }
-
   // Open's walk (walk/shared.ts) vouched for every committed block in `roles`; blocks this
   // transaction made are added as they are allocated. Any other chunk is not a usable block.
   // A cached block with its view made is known to be one: blocks enter the cache only after the
@@ -131,8 +123,11 @@ export class Transaction {
     });
   }
 
-  /** A cached block to change: itself if allocated in this transaction, else moved to a new chunk. */
-  private shadow(b: Block, role: 'node' | 'leaf'): Block {
+  /**
+   * A cached block to change (one of `nodeBlock`/`leafBlock` with no trim since: ownNode/ownLeaf
+   * without the lookup): itself if allocated in this transaction, else moved to a new chunk.
+   */
+  shadow(b: Block, role: 'node' | 'leaf'): Block {
     const chunk = b.chunk;
     this.changed = true;
     // Only a block of this transaction is dirty (block-cache.ts), so this one is changed in place
