@@ -15,11 +15,15 @@ export class ChunkTable<T> {
   private shift = 32 - Math.log2(MIN_SLOTS);
   size = 0;
   /**
-   * Slots filled since the last clear, while few (-1 once too many to be worth listing): clear
-   * empties just these instead of sweeping the table (the fresh-chunk table is cleared at every
-   * commit, usually holding a handful of chunks).
+   * Slots filled since the last clear, the first `filledCount` entries, while few (`filledAll` once
+   * too many to be worth listing): clear empties just these instead of sweeping the table (the
+   * fresh-chunk table is cleared at every commit, usually holding a handful of chunks). The array
+   * is reused: emptying it with `length = 0` dropped its backing store, and the next commit's
+   * first fill allocated a new one.
    */
-  private filled: number[] = [];
+  private readonly filled: number[] = [];
+  private filledCount = 0;
+  private filledAll = false;
 
   /** Slots in the table: positions for `valueAt` and `deleteAt`. */
   get slots(): number {
@@ -50,9 +54,10 @@ export class ChunkTable<T> {
     }
     keys[i] = key;
     this.vals[i] = value;
-    const filled = this.filled;
-    if (filled.length < keys.length >>> 3) filled.push(i);
-    else if (filled.length > 0 && filled[0] !== -1) filled[0] = -1;
+    if (!this.filledAll) {
+      if (this.filledCount < keys.length >>> 3) this.filled[this.filledCount++] = i;
+      else this.filledAll = true;
+    }
     // Keep at most half the slots full, so probe runs stay short.
     if (++this.size * 2 > keys.length) this.grow();
   }
@@ -106,29 +111,25 @@ export class ChunkTable<T> {
 
   /** Empties the table, keeping about the slots its last contents needed (the next batch is likely alike). */
   clear(): void {
-    const filled = this.filled;
-    if (filled.length === 0) {
-      this.size = 0;
-      return;
-    }
-    if (filled[0] !== -1) {
+    if (!this.filledAll) {
       // Every slot that ever held an entry since the last clear is listed (backward shifts only
-      // move entries into slots that held one), so emptying these empties the table. The list is
-      // kept and emptied (a new array per commit showed in strict-commit profiles).
+      // move entries into slots that held one), so emptying these empties the table.
+      const filled = this.filled;
       const keys = this.keys;
       const vals = this.vals;
-      for (let k = 0; k < filled.length; k++) {
+      for (let k = 0; k < this.filledCount; k++) {
         const i = filled[k]!;
         keys[i] = EMPTY;
         vals[i] = undefined;
       }
-      filled.length = 0;
+      this.filledCount = 0;
       this.size = 0;
       return;
     }
     const fit = Math.max(MIN_SLOTS, 2 ** Math.ceil(Math.log2(2 * this.size + 1)));
     this.size = 0;
-    this.filled = [];
+    this.filledCount = 0;
+    this.filledAll = false;
     if (this.keys.length <= 4 * fit) {
       this.keys.fill(EMPTY);
       this.vals.fill(undefined);
@@ -152,7 +153,8 @@ export class ChunkTable<T> {
     this.vals = new Array<T | undefined>(slots).fill(undefined);
     this.shift--;
     this.size = 0;
-    this.filled = [-1];
+    this.filledCount = 0;
+    this.filledAll = true;
     for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== EMPTY) this.set(oldKeys[i]!, oldVals[i]!);
   }
 }
