@@ -10,9 +10,12 @@ const EMPTY = -1;
 const MIN_SLOTS = 256;
 
 export class ChunkTable<T> {
-  private keys = new Int32Array(MIN_SLOTS).fill(EMPTY);
-  private vals: (T | undefined)[] = new Array<T | undefined>(MIN_SLOTS).fill(undefined);
-  private shift = 32 - Math.log2(MIN_SLOTS);
+  // Declared without a value, so the constructor's `setSlots` is their second write: V8 compiles
+  // reads of a field written once as a constant, and the first grow then threw away the compiled
+  // code of every hot caller (a wave of recompiles on the compiler thread).
+  private keys!: Int32Array;
+  private vals!: (T | undefined)[];
+  private shift!: number;
   size = 0;
   /**
    * Slots filled since the last clear, the first `filledCount` entries, while few (`filledAll` once
@@ -24,6 +27,10 @@ export class ChunkTable<T> {
   private readonly filled: number[] = [];
   private filledCount = 0;
   private filledAll = false;
+
+  constructor() {
+    this.setSlots(MIN_SLOTS);
+  }
 
   /** Slots in the table: positions for `valueAt` and `deleteAt`. */
   get slots(): number {
@@ -136,22 +143,24 @@ export class ChunkTable<T> {
       return;
     }
     // Far bigger than that (one large batch): start smaller instead of sweeping every slot each time.
-    this.keys = new Int32Array(fit).fill(EMPTY);
-    this.vals = new Array<T | undefined>(fit).fill(undefined);
-    this.shift = 32 - Math.log2(fit);
+    this.setSlots(fit);
   }
 
   private home(key: number): number {
     return Math.imul(key, 0x9e3779b1) >>> this.shift;
   }
 
+  /** An empty table of `slots` (a power of two) slots. */
+  private setSlots(slots: number): void {
+    this.keys = new Int32Array(slots).fill(EMPTY);
+    this.vals = new Array<T | undefined>(slots).fill(undefined);
+    this.shift = 32 - Math.log2(slots);
+  }
+
   private grow(): void {
     const oldKeys = this.keys;
     const oldVals = this.vals;
-    const slots = oldKeys.length * 2;
-    this.keys = new Int32Array(slots).fill(EMPTY);
-    this.vals = new Array<T | undefined>(slots).fill(undefined);
-    this.shift--;
+    this.setSlots(oldKeys.length * 2);
     this.size = 0;
     this.filledCount = 0;
     this.filledAll = true;

@@ -29,9 +29,11 @@ export class Transaction {
   private changed = false;
   /**
    * Changes whenever a cached block may have left the cache (a trim that evicted, a freed block
-   * dropped): blocks held from before may be stale (ExceptionTree.addProbed checks it).
+   * dropped): blocks held from before may be stale (ExceptionTree.addProbed checks it). Set in
+   * the constructor, as a second write (see ChunkTable's slots): its first change, often long
+   * after the insert paths were compiled, then deoptimizes none of them.
    */
-  cacheEpoch = 0;
+  cacheEpoch!: number;
   /** `writeReleasedFrees` wrote bitmap sectors that no flush has covered yet. */
   private freesUnflushed = false;
 
@@ -45,6 +47,7 @@ export class Transaction {
   ) {
     this.cache = new BlockCache(dev, chunkBytes, Math.max(64, cacheBlocks));
     this.roles = new ChunkRoles(ctx.chunkCount);
+    this.cacheEpoch = 0;
   }
 
   /** Whether anything changed since the last commit. */
