@@ -65,7 +65,9 @@ export class SharedStore implements ExceptionStore {
 
   /** Writes an empty store over `cow` and returns it open for writing (store/format-store.ts). */
   static format(cow: BlockDevice, opts: T.SharedFormatOptions): SharedStore {
-    return new SharedStore(formatStore(cow, opts));
+    const state = formatStore(cow, opts);
+    rethrowListenerError(state);
+    return new SharedStore(state);
   }
 
   /** Opens and validates the store on `cow`; a store marked invalid opens read-only (store/open-store.ts). */

@@ -91,6 +91,19 @@ describe('a structural event listener that calls into the store', () => {
     expect(store.verify().problems).toEqual([]);
   });
 
+  it('that throws during a format: the store is formatted, then format throws the listener error', () => {
+    const cow = new MemoryDevice(CHUNK * 64, 'cow');
+    expect(() =>
+      SharedStore.format(cow, {
+        chunkBytes: CHUNK,
+        events: () => {
+          throw new Error('listener bug');
+        },
+      }),
+    ).toThrow(/cow: a structural event listener threw: listener bug; the operation it heard ran to the end/);
+    expect(SharedStore.open(cow).verify().problems).toEqual([]);
+  });
+
   it('may read memory and single blocks (what the teaching view captures at every event)', () => {
     let reads = 0;
     const busy = run((store, e) => {
