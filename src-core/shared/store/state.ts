@@ -14,6 +14,7 @@ import { LabelTable } from '../labels.ts';
 import { maskHi, maskLo, slotBit, toBigMask } from '../mask.ts';
 import { Transaction } from '../txn/transaction.ts';
 import { ExceptionCounts } from './counters.ts';
+import { guardedSink } from './guards.ts';
 
 export interface StoreParts {
   cow: BlockDevice;
@@ -65,6 +66,10 @@ export class StoreState {
   /** Origin devices written since the last commit: the commit flushes them. */
   readonly originsWritten = new Set<BlockDevice>();
   closed = false;
+  /** An event listener is running (guards.ts guardedSink): the store refuses calls that walk or change it. */
+  inEvent = false;
+  /** What a listener threw during the current operation, rethrown when it ends (null: nothing). */
+  listenerError: unknown = null;
 
   constructor(p: StoreParts) {
     this.cow = p.cow;
@@ -73,7 +78,8 @@ export class StoreState {
     this.chunkCount = p.chunkCount;
     this.valid = p.header.valid;
     this.readOnly = p.readOnly;
-    this.events = p.events;
+    const events = p.events && guardedSink(this, p.events);
+    this.events = events;
     this.scratch = new Uint8Array(p.chunkBytes);
     this.maxExceptionsPerOrigin = maxExceptionsPerOrigin(p.chunkBytes);
     this.firstTreeChunk = firstFreeChunk(p.chunkCount, p.chunkBytes);
@@ -84,13 +90,13 @@ export class StoreState {
       this.alloc,
       { device: p.cow.name, chunkCount: p.chunkCount, firstTreeChunk: this.firstTreeChunk },
       Math.floor(p.cacheBytes / p.chunkBytes),
-      p.events,
+      events,
     );
     this.snapLo = maskLo(p.header.snapmask);
     this.snapHi = maskHi(p.header.snapmask);
     this.tx.snapLo = this.snapLo;
     this.tx.snapHi = this.snapHi;
-    this.tree = new ExceptionTree(this.tx, p.header.rootChunk, p.header.treeLevel, p.events);
+    this.tree = new ExceptionTree(this.tx, p.header.rootChunk, p.header.treeLevel, events);
   }
 
   /** Operations since the last commit that a crash would lose (see cow-writes.ts: in-place writes wait for them). */
