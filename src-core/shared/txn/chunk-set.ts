@@ -1,5 +1,6 @@
 /**
- * A set of chunk numbers as a bitmap (a bit per chunk up to the highest added): the chunk roles.
+ * A set of chunk numbers as a bitmap (a bit per chunk up to the highest added): the chunk roles
+ * and the transaction's fresh chunks.
  * Every shadow adds its new chunk and removes its old one; in a hash table that was two probes
  * into tables of every node or leaf, which a commit's block writes had pushed out of the CPU
  * cache. A bit is one word, and the bitmap is an eighth of a byte per chunk (the allocation
@@ -11,6 +12,13 @@ const MIN_WORDS = 64;
 export class ChunkSet implements Iterable<number> {
   private words = new Int32Array(MIN_WORDS);
   size = 0;
+  /**
+   * Chunks added since the last clear, the first `listed` entries, while few (-1 once too many
+   * to list): clear then zeroes just their words instead of the bitmap (the fresh set empties at
+   * every commit, usually holding a handful of chunks).
+   */
+  private readonly added: number[] = [];
+  private listed = 0;
 
   has(chunk: number): boolean {
     const w = chunk >>> 5;
@@ -25,6 +33,10 @@ export class ChunkSet implements Iterable<number> {
     if ((word & bit) !== 0) return;
     this.words[w] = word | bit;
     this.size++;
+    const listed = this.listed;
+    if (listed < 0) return;
+    if (listed < this.words.length >>> 3) this.added[this.listed++] = chunk;
+    else this.listed = -1;
   }
 
   delete(chunk: number): boolean {
@@ -34,6 +46,15 @@ export class ChunkSet implements Iterable<number> {
     this.words[w] = this.words[w]! & ~bit;
     this.size--;
     return true;
+  }
+
+  clear(): void {
+    const words = this.words;
+    if (this.listed < 0) words.fill(0);
+    // A set bit is a chunk added since the last clear, and every such chunk is listed.
+    else for (let k = 0; k < this.listed; k++) words[this.added[k]! >>> 5] = 0;
+    this.listed = 0;
+    this.size = 0;
   }
 
   *[Symbol.iterator](): Iterator<number> {

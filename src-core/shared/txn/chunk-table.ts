@@ -1,7 +1,6 @@
 /**
- * A hash map from chunk number to value — the block cache's index and the transaction's set of
- * fresh chunks: open addressing with linear probing and backward-shift deletion over an Int32Array
- * of keys. A lookup is a multiply and a probe or two, about half the cost of a Map on the hot paths
+ * A hash map from chunk number to value — the block cache's index: open addressing with linear
+ * probing and backward-shift deletion over an Int32Array of keys. A lookup is a multiply and a probe or two, about half the cost of a Map on the hot paths
  * (every level of every probe), and the slot array doubles as the face the cache's CLOCK hand sweeps.
  */
 
@@ -17,16 +16,6 @@ export class ChunkTable<T> {
   private vals!: (T | undefined)[];
   private shift!: number;
   size = 0;
-  /**
-   * Slots filled since the last clear, the first `filledCount` entries, while few (`filledAll` once
-   * too many to be worth listing): clear empties just these instead of sweeping the table (the
-   * fresh-chunk table is cleared at every commit, usually holding a handful of chunks). The array
-   * is reused: emptying it with `length = 0` dropped its backing store, and the next commit's
-   * first fill allocated a new one.
-   */
-  private readonly filled: number[] = [];
-  private filledCount = 0;
-  private filledAll = false;
 
   constructor() {
     this.setSlots(MIN_SLOTS);
@@ -61,10 +50,6 @@ export class ChunkTable<T> {
     }
     keys[i] = key;
     this.vals[i] = value;
-    if (!this.filledAll) {
-      if (this.filledCount < keys.length >>> 3) this.filled[this.filledCount++] = i;
-      else this.filledAll = true;
-    }
     // Keep at most half the slots full, so probe runs stay short.
     if (++this.size * 2 > keys.length) this.grow();
   }
@@ -116,34 +101,10 @@ export class ChunkTable<T> {
     this.size--;
   }
 
-  /** Empties the table, keeping about the slots its last contents needed (the next batch is likely alike). */
+  /** Empties the table. */
   clear(): void {
-    if (!this.filledAll) {
-      // Every slot that ever held an entry since the last clear is listed (backward shifts only
-      // move entries into slots that held one), so emptying these empties the table.
-      const filled = this.filled;
-      const keys = this.keys;
-      const vals = this.vals;
-      for (let k = 0; k < this.filledCount; k++) {
-        const i = filled[k]!;
-        keys[i] = EMPTY;
-        vals[i] = undefined;
-      }
-      this.filledCount = 0;
-      this.size = 0;
-      return;
-    }
-    const fit = Math.max(MIN_SLOTS, 2 ** Math.ceil(Math.log2(2 * this.size + 1)));
+    this.setSlots(MIN_SLOTS);
     this.size = 0;
-    this.filledCount = 0;
-    this.filledAll = false;
-    if (this.keys.length <= 4 * fit) {
-      this.keys.fill(EMPTY);
-      this.vals.fill(undefined);
-      return;
-    }
-    // Far bigger than that (one large batch): start smaller instead of sweeping every slot each time.
-    this.setSlots(fit);
   }
 
   private home(key: number): number {
@@ -162,8 +123,6 @@ export class ChunkTable<T> {
     const oldVals = this.vals;
     this.setSlots(oldKeys.length * 2);
     this.size = 0;
-    this.filledCount = 0;
-    this.filledAll = true;
     for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== EMPTY) this.set(oldKeys[i]!, oldVals[i]!);
   }
 }
