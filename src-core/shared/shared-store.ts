@@ -23,7 +23,7 @@ import { formatStore } from './store/format-store.ts';
 import { info, snapshots, usage } from './store/info.ts';
 import { chunkRole, forEachException, lookup, occupancy, pathTo, readLeaf, readNode } from './store/inspect.ts';
 import { addExceptions, mergeRecord, mergeUntouched, mergeWritesOrigin, recordMerge } from './store/merge-primitives.ts';
-import { checkNotDeleting, checkNotInEvent, rethrowListenerError } from './store/guards.ts';
+import { checkNotDeleting } from './store/guards.ts';
 import { openStore } from './store/open-store.ts';
 import { createSnapshot, renameSnapshot, resolveSnapshot } from './store/snapshot-slots.ts';
 import type { StoreState } from './store/state.ts';
@@ -66,7 +66,7 @@ export class SharedStore implements ExceptionStore {
   /** Writes an empty store over `cow` and returns it open for writing (store/format-store.ts). */
   static format(cow: BlockDevice, opts: T.SharedFormatOptions): SharedStore {
     const state = formatStore(cow, opts);
-    rethrowListenerError(state);
+    state.listener.rethrow();
     return new SharedStore(state);
   }
 
@@ -108,9 +108,9 @@ export class SharedStore implements ExceptionStore {
 
   /** Chunks from the root to the leaf that holds (or would hold) `origin`. */
   pathTo(origin: number): number[] {
-    checkNotInEvent(this.state, 'pathTo');
+    this.state.listener.checkNotInEvent('pathTo');
     const path = pathTo(this.state, origin);
-    rethrowListenerError(this.state);
+    this.state.listener.rethrow();
     return path;
   }
 
@@ -134,7 +134,7 @@ export class SharedStore implements ExceptionStore {
    * a crash: harmless, reclaimed by no one yet).
    */
   verify(): VerifyResult {
-    checkNotInEvent(this.state, 'verify');
+    this.state.listener.checkNotInEvent('verify');
     return verifyStore(this.state);
   }
 
@@ -154,14 +154,14 @@ export class SharedStore implements ExceptionStore {
 
   /** The COW chunk snapshot `slot` reads for origin chunk `origin` (the exception whose share has its bit), or -1. */
   lookup(slot: number, origin: number): number {
-    checkNotInEvent(this.state, 'lookup');
+    this.state.listener.checkNotInEvent('lookup');
     const chunk = lookup(this.state, slot, origin);
-    rethrowListenerError(this.state);
+    this.state.listener.rethrow();
     return chunk;
   }
 
   forEachException(visit: (origin: number, chunk: number, slots: bigint) => void): void {
-    checkNotInEvent(this.state, 'forEachException');
+    this.state.listener.checkNotInEvent('forEachException');
     forEachException(this.state, visit);
   }
 
@@ -169,9 +169,9 @@ export class SharedStore implements ExceptionStore {
 
   /** Takes a slot (the lowest free, or `opts.slot`) and records its label. Durable at the next commit. */
   createSnapshot(opts: T.CreateSnapshotOptions = {}): SnapshotInfo {
-    checkNotInEvent(this.state, 'createSnapshot');
+    this.state.listener.checkNotInEvent('createSnapshot');
     const created = createSnapshot(this.state, opts);
-    rethrowListenerError(this.state);
+    this.state.listener.rethrow();
     return created;
   }
 
@@ -180,15 +180,15 @@ export class SharedStore implements ExceptionStore {
    * underfull leaves and nodes, drops levels, frees the slot and its label. Durable at the next commit.
    */
   deleteSnapshot(slot: number): void {
-    checkNotInEvent(this.state, 'deleteSnapshot');
+    this.state.listener.checkNotInEvent('deleteSnapshot');
     deleteSnapshot(this.state, slot);
-    rethrowListenerError(this.state);
+    this.state.listener.rethrow();
   }
 
   renameSnapshot(slot: number, name: string): void {
-    checkNotInEvent(this.state, 'renameSnapshot');
+    this.state.listener.checkNotInEvent('renameSnapshot');
     renameSnapshot(this.state, slot, name);
-    rethrowListenerError(this.state);
+    this.state.listener.rethrow();
   }
 
   // ---- merge primitives (store/merge-primitives.ts; the merge itself: merge/) ---------------
@@ -196,13 +196,13 @@ export class SharedStore implements ExceptionStore {
   /** The merge of a snapshot into the origin that the header records (docs/format-shared.md § Merge), or null. */
   /** The merge's preflight as a dry run (merge/plan.ts). */
   planMerge(origin: BlockDevice, slot: number, opts: StoreMergeOptions = {}): MergeResult {
-    checkNotInEvent(this.state, 'planMerge');
+    this.state.listener.checkNotInEvent('planMerge');
     return planResult(planSharedMerge(this, origin, slot, opts));
   }
 
   /** Merges snapshot `slot` into `origin` (merge/merge-task.ts); its steps go to this store's event sink. */
   merge(origin: BlockDevice, slot: number, opts: StoreMergeOptions = {}): Task<MergeResult> {
-    checkNotInEvent(this.state, 'merge');
+    this.state.listener.checkNotInEvent('merge');
     return createSharedMerge(this, origin, slot, opts);
   }
 
@@ -217,7 +217,7 @@ export class SharedStore implements ExceptionStore {
 
   /** Records the merge in progress, or with null that none is. Durable at the next commit. */
   recordMerge(rec: T.MergeRecord | null): void {
-    checkNotInEvent(this.state, 'recordMerge');
+    this.state.listener.checkNotInEvent('recordMerge');
     recordMerge(this.state, rec);
   }
 
@@ -228,13 +228,13 @@ export class SharedStore implements ExceptionStore {
 
   /** Says in the header that the recorded merge writes the origin from now on; commit before the first origin write. */
   mergeWritesOrigin(): void {
-    checkNotInEvent(this.state, 'mergeWritesOrigin');
+    this.state.listener.checkNotInEvent('mergeWritesOrigin');
     mergeWritesOrigin(this.state);
   }
 
   /** Visits the leaves that may hold origin chunks ≥ `from`, in key order, until `visit` returns false. A view is valid during its call only. */
   forEachLeafFrom(from: number, visit: (leaf: LeafView) => boolean | void): void {
-    checkNotInEvent(this.state, 'forEachLeafFrom');
+    this.state.listener.checkNotInEvent('forEachLeafFrom');
     this.state.tree.forEachLeaf(visit, from);
   }
 
@@ -244,9 +244,9 @@ export class SharedStore implements ExceptionStore {
    * `fill` writes the chunks' data. Durable at the next commit.
    */
   addExceptions(items: readonly T.NewException[], fill: (chunks: readonly number[]) => void): number[] {
-    checkNotInEvent(this.state, 'addExceptions');
+    this.state.listener.checkNotInEvent('addExceptions');
     const chunks = addExceptions(this.state, items, fill);
-    rethrowListenerError(this.state);
+    this.state.listener.rethrow();
     return chunks;
   }
 
@@ -255,9 +255,9 @@ export class SharedStore implements ExceptionStore {
    * snapshot reads any more. Durable at the next commit.
    */
   clearSlot(slot: number, from: number, to: number): void {
-    checkNotInEvent(this.state, 'clearSlot');
+    this.state.listener.checkNotInEvent('clearSlot');
     clearSlot(this.state, slot, from, to);
-    rethrowListenerError(this.state);
+    this.state.listener.rethrow();
   }
 
   // ---- data paths (store/cow-writes.ts) ----------------------------------------------------
@@ -269,33 +269,33 @@ export class SharedStore implements ExceptionStore {
    * after the next commit.
    */
   prepareOriginWrite(chunk: number, origin?: BlockDevice): boolean {
-    checkNotInEvent(this.state, 'prepareOriginWrite');
+    this.state.listener.checkNotInEvent('prepareOriginWrite');
     const added = prepareOriginWrite(this.state, chunk, origin);
-    rethrowListenerError(this.state);
+    this.state.listener.rethrow();
     return added;
   }
 
   /** Copy-on-write, then write `data` at byte `offset` of origin chunk `chunk` (after the protecting commit). */
   writeOrigin(origin: BlockDevice, chunk: number, data: Uint8Array, offset = 0): void {
-    checkNotInEvent(this.state, 'writeOrigin');
+    this.state.listener.checkNotInEvent('writeOrigin');
     writeOrigin(this.state, origin, chunk, data, offset);
-    rethrowListenerError(this.state);
+    this.state.listener.rethrow();
   }
 
   /** Writes through snapshot `slot` into an exception of its own (unsharing first). Durable at the next commit. */
   writeSnapshot(origin: BlockDevice, slot: number, chunk: number, data: Uint8Array, offset = 0): void {
-    checkNotInEvent(this.state, 'writeSnapshot');
+    this.state.listener.checkNotInEvent('writeSnapshot');
     writeSnapshot(this.state, origin, slot, chunk, data, offset);
-    rethrowListenerError(this.state);
+    this.state.listener.rethrow();
   }
 
   // ---- durability (store/commit.ts) --------------------------------------------------------
 
   /** Makes every change so far durable and atomic: blocks, bitmap, then the header sector. */
   commit(): void {
-    checkNotInEvent(this.state, 'commit');
+    this.state.listener.checkNotInEvent('commit');
     this.group.commitNow();
-    rethrowListenerError(this.state);
+    this.state.listener.rethrow();
   }
 
   /**
@@ -304,16 +304,16 @@ export class SharedStore implements ExceptionStore {
    * cover every request made so far.
    */
   requestCommit(group: number, onDurable?: () => void): void {
-    checkNotInEvent(this.state, 'requestCommit');
+    this.state.listener.checkNotInEvent('requestCommit');
     this.group.request(group, onDurable);
-    rethrowListenerError(this.state);
+    this.state.listener.rethrow();
   }
 
   /** Commits pending changes (when writable) and closes the COW device. */
   close(): void {
-    checkNotInEvent(this.state, 'close');
+    this.state.listener.checkNotInEvent('close');
     close(this.state);
     this.group.durable();
-    rethrowListenerError(this.state);
+    this.state.listener.rethrow();
   }
 }

@@ -1,49 +1,10 @@
 /** The checks a store operation makes before it changes anything; each throws a SnapscopeError. */
 import { SnapscopeError } from '../../errors.ts';
-import type { EventSink } from '../../events.ts';
 import type { BlockDevice } from '../../io/block-device.ts';
 import { checkWholeOriginChunk } from '../../origin-chunks.ts';
 import { NO_MERGE_SLOT } from '../format/header.ts';
 import { DELETING_FLAG, MAX_ORIGIN_CHUNKS } from './limits.ts';
 import type { StoreState } from './state.ts';
-
-/**
- * The sink the engine emits into: `listener` runs with `s.inEvent` set, so calls that walk or
- * change the store refuse (checkNotInEvent), and what it throws waits for the operation's end.
- */
-export function guardedSink(s: StoreState, listener: EventSink): EventSink {
-  return (e) => {
-    s.inEvent = true;
-    try {
-      listener(e);
-    } catch (err) {
-      // Thrown through the engine it would stop an insert half-made in memory, which nothing undoes.
-      s.listenerError ??= err;
-    } finally {
-      s.inEvent = false;
-    }
-  };
-}
-
-/**
- * Refuses a call from inside an event: the engine's reusable path and a half-done change are live
- * then, and a tree walk or a write would overwrite them. Reads of memory and of single blocks are allowed.
- */
-export function checkNotInEvent(s: StoreState, what: string): void {
-  if (!s.inEvent) return;
-  throw new SnapscopeError('usage', `${s.cow.name}: ${what} was called from a structural event listener: a listener may not call into the store during an event (it would overwrite the operation in progress); call it after the operation returns`, {
-    device: s.cow.name,
-  });
-}
-
-/** Throws what a listener threw during the operation that has just ended (guardedSink kept it). */
-export function rethrowListenerError(s: StoreState): void {
-  const err = s.listenerError;
-  if (err === null) return;
-  s.listenerError = null;
-  const message = err instanceof Error ? err.message : String(err);
-  throw new SnapscopeError('usage', `${s.cow.name}: a structural event listener threw: ${message}; the operation it heard ran to the end and the store is consistent`, { device: s.cow.name });
-}
 
 export function checkWritable(s: StoreState): void {
   if (s.closed) throw new SnapscopeError('usage', `${s.cow.name}: the store is closed`, { device: s.cow.name });

@@ -5,6 +5,7 @@
  */
 import type { EventSink } from '../../events.ts';
 import type { BlockDevice } from '../../io/block-device.ts';
+import { ListenerGuard } from '../../listener-guard.ts';
 import { BitmapAllocator } from '../alloc/bitmap-allocator.ts';
 import { ExceptionTree } from '../btree/tree.ts';
 import { firstFreeChunk } from '../format/bitmap.ts';
@@ -14,7 +15,6 @@ import { LabelTable } from '../labels.ts';
 import { maskHi, maskLo, slotBit, toBigMask } from '../mask.ts';
 import { Transaction } from '../txn/transaction.ts';
 import { ExceptionCounts } from './counters.ts';
-import { guardedSink } from './guards.ts';
 
 export interface StoreParts {
   cow: BlockDevice;
@@ -66,10 +66,8 @@ export class StoreState {
   /** Origin devices written since the last commit: the commit flushes them. */
   readonly originsWritten = new Set<BlockDevice>();
   closed = false;
-  /** An event listener is running (guards.ts guardedSink): the store refuses calls that walk or change it. */
-  inEvent = false;
-  /** What a listener threw during the current operation, rethrown when it ends (null: nothing). */
-  listenerError: unknown = null;
+  /** While an event listener runs the store refuses calls that walk or change it; what it throws waits for the operation's end. */
+  readonly listener: ListenerGuard;
 
   constructor(p: StoreParts) {
     this.cow = p.cow;
@@ -78,7 +76,8 @@ export class StoreState {
     this.chunkCount = p.chunkCount;
     this.valid = p.header.valid;
     this.readOnly = p.readOnly;
-    const events = p.events && guardedSink(this, p.events);
+    this.listener = new ListenerGuard(p.cow.name);
+    const events = p.events && this.listener.sink(p.events);
     this.events = events;
     this.scratch = new Uint8Array(p.chunkBytes);
     this.maxExceptionsPerOrigin = maxExceptionsPerOrigin(p.chunkBytes);
