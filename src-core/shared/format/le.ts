@@ -22,12 +22,21 @@ export function getU64(dv: DataView, offset: number, where: ErrorLocation): numb
   if (hi >= 0x200000) {
     throw new SnapscopeError('corrupt', `value at byte ${offset} exceeds 2^53${describe(where)}`, where);
   }
-  return hi * TWO32 + dv.getUint32(offset, true);
+  return joinU64(hi, dv.getUint32(offset, true));
 }
 
 /** Reads a le64 known to be small (validated at decode time). Hot paths use this. */
 export function getU64Fast(dv: DataView, offset: number): number {
-  return dv.getUint32(offset + 4, true) * TWO32 + dv.getUint32(offset, true);
+  return joinU64(dv.getUint32(offset + 4, true), dv.getUint32(offset, true));
+}
+
+/**
+ * The number hi·2^32 + lo. With hi 0 it is `lo` itself: unoptimised code boxes the product as a
+ * heap number even when it is small, and an object field that once held one (a block's chunk, a
+ * header field) changes representation, deoptimising every compiled function that reads it.
+ */
+export function joinU64(hi: number, lo: number): number {
+  return hi === 0 ? lo : hi * TWO32 + lo;
 }
 
 export function setU64(dv: DataView, offset: number, value: number): void {

@@ -5,7 +5,7 @@
  * from the chunk's end down. Origin chunk i of the leaf is base_chunk + map[i].rchunk; its
  * exceptions are the bytes map[i].offset .. map[i+1].offset.
  */
-import { getU64Fast, le32Words, LITTLE_ENDIAN_HOST, setU64, TWO32 } from './le.ts';
+import { getU64Fast, joinU64, le32Words, LITTLE_ENDIAN_HOST, setU64, TWO32 } from './le.ts';
 import type { LeafClearing } from './leaf-clearing.ts';
 
 export const LEAF_MAGIC = 0x1eaf;
@@ -64,7 +64,7 @@ export class LeafView {
   }
   get baseChunk(): number {
     const w = this.w;
-    return w !== null ? w[3]! * TWO32 + w[2]! : getU64Fast(this.dv, 8);
+    return w !== null ? joinU64(w[3]!, w[2]!) : getU64Fast(this.dv, 8);
   }
   get usingLo(): number {
     return this.dv.getUint32(16, true);

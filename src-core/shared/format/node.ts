@@ -3,7 +3,7 @@
  * entries {le64 key, le64 chunk}. Child i holds origin chunks in [key(i), key(i+1)); key(0) is
  * never read (the parent's key bounds it), and snapscope writes 0 there.
  */
-import { getU64Fast, le32Words, LITTLE_ENDIAN_HOST, setU64, TWO32 } from './le.ts';
+import { getU64Fast, joinU64, le32Words, LITTLE_ENDIAN_HOST, setU64, TWO32 } from './le.ts';
 
 export const NODE_HEADER_BYTES = 8;
 export const NODE_ENTRY_BYTES = 16;
@@ -66,7 +66,7 @@ export class NodeView {
   }
   child(i: number): number {
     const w = this.w;
-    return w !== null ? w[5 + 4 * i]! * TWO32 + w[4 + 4 * i]! : getU64Fast(this.dv, NODE_HEADER_BYTES + i * NODE_ENTRY_BYTES + 8);
+    return w !== null ? joinU64(w[5 + 4 * i]!, w[4 + 4 * i]!) : getU64Fast(this.dv, NODE_HEADER_BYTES + i * NODE_ENTRY_BYTES + 8);
   }
   setKey(i: number, key: number): void {
     setU64(this.dv, NODE_HEADER_BYTES + i * NODE_ENTRY_BYTES, key);

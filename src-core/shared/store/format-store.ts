@@ -26,6 +26,7 @@ export function formatStore(cow: BlockDevice, opts: SharedFormatOptions): StoreS
   if (chunkCount >= 2 ** 32) throw new SnapscopeError('capacity', `${cow.name} has ${chunkCount} chunks; at most 2^32 - 1 are supported`, { device: cow.name });
   cow.write(0, new Uint8Array(SECTOR_BYTES));
   cow.flush();
+  // Fields in decodeHeader's order: one hidden class for a formatted and an opened store's header.
   const header: SharedHeader = {
     magic: SHARED_MAGIC,
     valid: true,
@@ -35,12 +36,12 @@ export function formatStore(cow: BlockDevice, opts: SharedFormatOptions): StoreS
     snapmask: 0n,
     treeLevel: 1,
     extension: true,
+    extFlags: 0,
     labelChunk: 0,
     generation: 0,
     mergeSlot: NO_MERGE_SLOT,
     mergeDone: 0,
     mergeCursor: 0,
-    extFlags: 0,
     chunkCount,
     checksumOk: true,
   };
