@@ -15,9 +15,11 @@ export class BitmapAllocator {
   private cursorWord = 0;
   /**
    * Bitmap chunk indexes (0 = chunk 1 on disk) changed since the last commit: the first
-   * `dirtyCount` entries, each listed once (a Set's clear made a new table every commit).
+   * `dirtyCount` entries, each listed once (a Set's clear made a new table every commit). Sized
+   * for every bitmap chunk: a growing array's first store out of bounds deoptimised `allocate` in
+   * each store opened after the code was compiled.
    */
-  private readonly dirtyList: number[] = [];
+  private readonly dirtyList: Int32Array;
   private dirtyCount = 0;
   /**
    * Per bitmap chunk, the lowest and highest bitmap byte changed since the last commit: -1 when
@@ -53,6 +55,7 @@ export class BitmapAllocator {
     const chunks = Math.ceil(bits.length / chunkBytes);
     this.dirtyLow = new Int32Array(chunks).fill(-1);
     this.dirtyHigh = new Int32Array(chunks).fill(-1);
+    this.dirtyList = new Int32Array(chunks);
     this.tailChunk = chunkCount < bits.length * 8 ? chunks - 1 : -1;
     this.chunkShift = 31 - Math.clz32(chunkBytes);
   }

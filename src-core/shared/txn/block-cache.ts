@@ -41,8 +41,12 @@ export class BlockCache {
   /**
    * Blocks made dirty since the last flush, the first `dirtyCount` entries: a commit writes these
    * without scanning the cache. The array is reused (emptying it every commit showed in profiles).
+   * It starts with the elements kind it keeps (objects and holes), as long as the cache (an empty
+   * literal changed kind at its first block, and its first growth was an out-of-bounds store, each
+   * deoptimising the compiled `markDirty` of every cache made after it: a snapshot delete dirties
+   * thousands of blocks where inserts had dirtied dozens).
    */
-  private readonly dirtyList: (Block | undefined)[] = [];
+  private readonly dirtyList: (Block | undefined)[];
   private dirtyCount = 0;
   /** One vectored write's parts: empty between flushes. */
   private readonly parts: Uint8Array[] = [];
@@ -57,6 +61,7 @@ export class BlockCache {
     readonly capacity: number,
   ) {
     this.buffers = new BlockBuffers(chunkBytes);
+    this.dirtyList = new Array<Block | undefined>(capacity).fill(undefined);
   }
 
   get size(): number {
@@ -81,7 +86,14 @@ export class BlockCache {
   markDirty(block: Block): void {
     if (block.dirty) return;
     block.dirty = true;
+    if (this.dirtyCount === this.dirtyList.length) this.growDirtyList();
     this.dirtyList[this.dirtyCount++] = block;
+  }
+
+  /** Doubles the dirty list in place: stores into it then stay in bounds (an out-of-bounds store deoptimised markDirty). */
+  private growDirtyList(): void {
+    const list = this.dirtyList;
+    for (let i = list.length, n = 2 * i; i < n; i++) list.push(undefined);
   }
 
   /** Re-keys `block` (and its views) to chunk `to`: shadowing moves the bytes instead of copying them. */
@@ -153,7 +165,7 @@ export class BlockCache {
 
   clear(): void {
     this.blocks.clear();
-    this.dirtyList.length = 0;
+    this.dirtyList.fill(undefined);
     this.dirtyCount = 0;
   }
 

@@ -11,14 +11,19 @@ import type { BitmapAllocator } from '../alloc/bitmap-allocator.ts';
 const MIN_LIST = 64;
 
 export class PendingFrees implements Iterable<number> {
-  /** The chunks, first `count` entries (chunk numbers fit a float exactly); null past `listMax`. */
-  private list: Float64Array | null = new Float64Array(MIN_LIST);
+  /**
+   * The chunks, first `count` entries (chunk numbers fit a float exactly); null past `listMax`.
+   * Declared without a value, so the constructor's write is its second (see ChunkTable's slots):
+   * the first delete that drops the list then deoptimises no compiled `add`.
+   */
+  private list!: Float64Array | null;
   private count = 0;
   private bits: Uint8Array;
   /** Beyond this many chunks the bitmap is cheaper to sweep than the list is to keep. */
   private listMax: number;
 
   constructor(chunkCount: number) {
+    this.list = new Float64Array(MIN_LIST);
     this.bits = new Uint8Array(Math.ceil(chunkCount / 8) + 1);
     this.listMax = Math.max(MIN_LIST, this.bits.length >>> 5);
   }
