@@ -11,6 +11,9 @@ export class LeafClearing {
   /** Exceptions that lost a bit but stay, as (origin, chunk, lo, hi), in origin order, from `unsharedAt` to the end. */
   readonly unshared: Float64Array;
   unsharedAt: number;
+  /** The leaf's using_mask after the clear. */
+  usingLo = 0;
+  usingHi = 0;
 
   /** Room for every exception a leaf of `chunkBytes` can hold (each takes EXCEPTION_BYTES). */
   constructor(chunkBytes: number) {

@@ -183,6 +183,23 @@ export class LeafView {
    */
   clearBits(lo: number, hi: number, out: LeafClearing, from = 0, to = Infinity): boolean {
     if ((this.usingLo & lo) === 0 && (this.usingHi & hi) === 0) return false;
+    const w = this.w;
+    const kept = w !== null ? clearWords(w, this.count, this.baseChunk, lo, hi, out, from, to) : this.clearFields(lo, hi, out, from, to);
+    const sentinel = LEAF_HEADER_BYTES + kept * MAP_ENTRY_BYTES;
+    this.dv.setUint32(sentinel, this.size, true);
+    this.dv.setUint32(sentinel + 4, 0, true);
+    this.bytes.fill(0, sentinel + MAP_ENTRY_BYTES, this.listStart(0));
+    this.count = kept;
+    this.setUsing(out.usingLo, out.usingHi);
+    return true;
+  }
+
+  /**
+   * clearBits on a big-endian host, field by field through the DataView (`clearWords` is the
+   * same walk over le32 words); returns the origins kept, their map entries written but not the
+   * sentinel.
+   */
+  private clearFields(lo: number, hi: number, out: LeafClearing, from: number, to: number): number {
     const dv = this.dv;
     const size = this.size;
     const count = this.count;
@@ -195,9 +212,8 @@ export class LeafView {
     let dest = size;
     let usingLo = 0;
     let usingHi = 0;
-    // Walk lists from the last down, packing kept exceptions against the chunk end. Field by field
-    // through the DataView: a snapshot delete passes every exception of the store through here,
-    // and a copyWithin call per 16-byte exception cost more than the moves.
+    // Walk lists from the last down, packing kept exceptions against the chunk end, field by
+    // field (a copyWithin call per 16-byte exception cost more than the moves).
     let end = size;
     for (let i = count - 1; i >= 0; i--) {
       const m = LEAF_HEADER_BYTES + i * MAP_ENTRY_BYTES;
@@ -238,6 +254,8 @@ export class LeafView {
     }
     out.freedAt = f;
     out.unsharedAt = u;
+    out.usingLo = usingLo >>> 0;
+    out.usingHi = usingHi >>> 0;
     // Drop map entries whose list became empty (offset equals the next entry's).
     let kept = 0;
     for (let i = 0; i < count; i++) {
@@ -252,13 +270,7 @@ export class LeafView {
       }
       kept++;
     }
-    const sentinel = LEAF_HEADER_BYTES + kept * MAP_ENTRY_BYTES;
-    dv.setUint32(sentinel, size, true);
-    dv.setUint32(sentinel + 4, 0, true);
-    this.bytes.fill(0, sentinel + MAP_ENTRY_BYTES, dest);
-    this.count = kept;
-    this.setUsing(usingLo, usingHi);
-    return true;
+    return kept;
   }
 
   /** Moves origins p..count-1 to the freshly initialised leaf `right` (same base_chunk). */
@@ -330,3 +342,76 @@ export class LeafView {
   }
 }
 
+/**
+ * LeafView.clearBits's walk over the leaf as le32 words `w` (a little-endian host): the same steps
+ * as `clearFields`, with word indexes for byte offsets. A snapshot delete passes every exception
+ * of the store through here, much of it before the optimiser has compiled it, and an array read is
+ * far cheaper unoptimised than a DataView call.
+ */
+function clearWords(w: Uint32Array, count: number, base: number, lo: number, hi: number, out: LeafClearing, from: number, to: number): number {
+  const MAP = LEAF_HEADER_BYTES >>> 2;
+  const EXC = EXCEPTION_BYTES >>> 2;
+  const size = w.length;
+  const freed = out.freed;
+  const unshared = out.unshared;
+  let f = freed.length;
+  let u = unshared.length;
+  let dest = size;
+  let usingLo = 0;
+  let usingHi = 0;
+  let end = size;
+  for (let i = count - 1; i >= 0; i--) {
+    const m = MAP + 2 * i;
+    const start = w[m]! >>> 2;
+    const origin = base + w[m + 1]!;
+    const inRange = origin >= from && origin < to;
+    const keepLo = inRange ? ~lo : -1;
+    const keepHi = inRange ? ~hi : -1;
+    for (let e = end - EXC; e >= start; e -= EXC) {
+      const olo = w[e]!;
+      const ohi = w[e + 1]!;
+      const nlo = (olo & keepLo) >>> 0;
+      const nhi = (ohi & keepHi) >>> 0;
+      if (nlo === 0 && nhi === 0) {
+        freed[--f] = joinU64(w[e + 3]!, w[e + 2]!);
+        freed[--f] = origin;
+        continue;
+      }
+      if (nlo !== olo || nhi !== ohi) {
+        unshared[--u] = nhi;
+        unshared[--u] = nlo;
+        unshared[--u] = joinU64(w[e + 3]!, w[e + 2]!);
+        unshared[--u] = origin;
+      }
+      dest -= EXC;
+      // dest ≥ e: the words there were read already.
+      if (dest !== e) {
+        w[dest + 2] = w[e + 2]!;
+        w[dest + 3] = w[e + 3]!;
+      }
+      w[dest] = nlo;
+      w[dest + 1] = nhi;
+      usingLo |= nlo;
+      usingHi |= nhi;
+    }
+    end = start;
+    w[m] = dest << 2;
+  }
+  out.freedAt = f;
+  out.unsharedAt = u;
+  out.usingLo = usingLo >>> 0;
+  out.usingHi = usingHi >>> 0;
+  let kept = 0;
+  for (let i = 0; i < count; i++) {
+    const src = MAP + 2 * i;
+    const off = w[src]!;
+    const next = i + 1 < count ? w[src + 2]! : size << 2;
+    if (off === next) continue;
+    if (kept !== i) {
+      w[MAP + 2 * kept] = off;
+      w[MAP + 2 * kept + 1] = w[src + 1]!;
+    }
+    kept++;
+  }
+  return kept;
+}

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { LITTLE_ENDIAN_HOST } from '../../../src-core/shared/format/le.ts';
 import { EXCEPTION_BYTES, LeafView, MAP_ENTRY_BYTES } from '../../../src-core/shared/format/leaf.ts';
 import { NodeView } from '../../../src-core/shared/format/node.ts';
+import { LeafClearing } from '../../../src-core/shared/format/leaf-clearing.ts';
 
 const CHUNK = 512;
 
@@ -54,6 +55,43 @@ describe('le32 words and the DataView agree', () => {
         for (let e = words.listStart(0); e < size; e += EXCEPTION_BYTES) {
           expect([view.shareLo(e), view.shareHi(e), view.exceptionChunk(e)]).toEqual([words.shareLo(e), words.shareHi(e), words.exceptionChunk(e)]);
         }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('leaf clearBits: same bytes, drops, unshares and using_mask', () => {
+    // Masks of a few slots (0, 1, 31, 32, 33, 63), so clearing one often leaves none and the exception is dropped.
+    const bits = fc.constantFrom(0, 1, 2, 3, 2 ** 31, 2 ** 31 + 1);
+    const op = fc.record({ rel: fc.integer({ min: 0, max: 40 }), lo: bits, hi: bits, chunk: fc.integer({ min: 0, max: 2 ** 40 }) });
+    fc.assert(
+      fc.property(fc.constantFrom(512, 4096), fc.integer({ min: 0, max: 2 ** 40 }), fc.array(op, { maxLength: 200 }), fc.constantFrom(0, 1, 31, 32, 33, 63), fc.nat(45), fc.nat(45), (size, base, ops, slot, a, b) => {
+        const words = new LeafView(1, new Uint8Array(size));
+        const view = new LeafView(1, new Uint8Array(size), false);
+        words.init(base);
+        view.init(base);
+        for (const o of ops) {
+          if ((o.lo | o.hi) === 0) continue;
+          let i = words.find(base + o.rel);
+          if (words.freeBytes() < EXCEPTION_BYTES + (i >= 0 ? 0 : MAP_ENTRY_BYTES)) continue;
+          if (i < 0) {
+            i = -i - 1;
+            words.insertOrigin(i, base + o.rel);
+            view.insertOrigin(i, base + o.rel);
+          }
+          words.insertException(i, o.lo, o.hi, o.chunk);
+          view.insertException(i, o.lo, o.hi, o.chunk);
+        }
+        const lo = slot < 32 ? (1 << slot) >>> 0 : 0;
+        const hi = slot < 32 ? 0 : (1 << (slot - 32)) >>> 0;
+        const [from, to] = [base + Math.min(a, b), base + Math.max(a, b)];
+        const outW = new LeafClearing(size);
+        const outV = new LeafClearing(size);
+        expect(view.clearBits(lo, hi, outV, from, to)).toBe(words.clearBits(lo, hi, outW, from, to));
+        expect(Buffer.compare(view.bytes, words.bytes)).toBe(0);
+        expect([...outV.freed.subarray(outV.freedAt)]).toEqual([...outW.freed.subarray(outW.freedAt)]);
+        expect([...outV.unshared.subarray(outV.unsharedAt)]).toEqual([...outW.unshared.subarray(outW.unsharedAt)]);
+        expect([view.count, view.usingLo, view.usingHi]).toEqual([words.count, words.usingLo, words.usingHi]);
       }),
       { numRuns: 150 },
     );
