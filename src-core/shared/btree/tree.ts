@@ -287,7 +287,7 @@ export class ExceptionTree {
       const next = leaves ? this.clearLeaf(child, depth + 1, childLo) : this.clearNode(child, depth + 1, childLo);
       path[depth] = self;
       if (next !== child) {
-        const own = this.ownNode(self, depth);
+        const own = this.tx.ownNode(self, path, depth);
         own.setChild(i, next);
         self = own.chunk;
         path[depth] = self;
@@ -301,13 +301,15 @@ export class ExceptionTree {
   private clearLeaf(chunk: number, depth: number, keyLo: number): number {
     this.path[depth] = chunk;
     this.tx.trim();
-    const leaf = this.tx.readLeaf(chunk, this.path, depth);
+    const block = this.tx.leafBlock(chunk, this.path, depth);
+    const leaf = block.leaf!;
     if ((leaf.usingLo & this.clearLo) === 0 && (leaf.usingHi & this.clearHi) === 0) return chunk;
     if (this.short() && !this.tx.isFresh(chunk)) {
       this.pausedAt = keyLo;
       return chunk;
     }
-    const own = this.ownLeaf(chunk, depth);
+    // The block as read (no trim since): shadowed without a second lookup.
+    const own = this.tx.shadow(block, 'leaf').leaf!;
     const cleared = this.cleared!;
     if (own.clearBits(this.clearLo, this.clearHi, cleared, this.resume, this.clearEnd)) this.onCleared(cleared, own.chunk);
     return own.chunk;
@@ -328,11 +330,12 @@ export class ExceptionTree {
 
   /** Merges leaf `cur` into `prev` when it fits; returns the (shadowed) parent, or null. */
   private leavesMerge(parent: NodeView, i: number, prev: number, cur: number, depth: number): NodeView | null {
-    const left = this.tx.readLeaf(prev, this.path, depth + 1);
+    const leftBlock = this.tx.leafBlock(prev, this.path, depth + 1);
+    const left = leftBlock.leaf!;
     const right = this.tx.readLeaf(cur, this.path, depth + 1);
     if (right.payloadBytes() > left.freeBytes() || right.baseChunk !== left.baseChunk) return null;
-    const owner = this.ownNode(parent.chunk, depth);
-    const into = this.ownLeaf(prev, depth + 1);
+    const owner = this.tx.ownNode(parent.chunk, this.path, depth);
+    const into = this.tx.shadow(leftBlock, 'leaf').leaf!;
     owner.setChild(i - 1, into.chunk);
     // A leaf the walk emptied (most of them in a snapshot delete) has nothing to move.
     if (right.count > 0) into.append(right);
@@ -347,8 +350,8 @@ export class ExceptionTree {
     const left = this.tx.readNode(prev, this.path, depth + 1);
     const right = this.tx.readNode(cur, this.path, depth + 1);
     if (left.count + right.count > this.nodeCap) return null;
-    const owner = this.ownNode(parent.chunk, depth);
-    const into = this.ownNode(prev, depth + 1);
+    const owner = this.tx.ownNode(parent.chunk, this.path, depth);
+    const into = this.tx.ownNode(prev, this.path, depth + 1);
     owner.setChild(i - 1, into.chunk);
     into.append(right, owner.key(i));
     owner.remove(i);
@@ -393,14 +396,6 @@ export class ExceptionTree {
       }
     };
     rec(this.root, 0, 0, Infinity);
-  }
-
-  private ownNode(chunk: number, depth: number): NodeView {
-    return this.tx.ownNode(chunk, this.path, depth);
-  }
-
-  private ownLeaf(chunk: number, depth: number): LeafView {
-    return this.tx.ownLeaf(chunk, this.path, depth);
   }
 }
 
