@@ -275,8 +275,9 @@ export class ExceptionTree {
     const leaves = depth + 1 === this.levels;
     let self = chunk;
     // Children may trim the cache: re-read this node after each one instead of holding a view.
+    // (The clear calls the block lookups and `shadow` the inserts use, already compiled then.)
     for (let i = 0; ; i++) {
-      const node = this.tx.readNode(self, path, depth);
+      const node = this.tx.nodeBlock(self, path, depth).node!;
       const count = node.count;
       if (i >= count) break;
       // Child i holds keys [key(i), key(i + 1)); entry 0's key is the node's own lower bound.
@@ -287,7 +288,7 @@ export class ExceptionTree {
       const next = leaves ? this.clearLeaf(child, depth + 1, childLo) : this.clearNode(child, depth + 1, childLo);
       path[depth] = self;
       if (next !== child) {
-        const own = this.tx.ownNode(self, path, depth);
+        const own = this.tx.shadow(this.tx.nodeBlock(self, path, depth), 'node').node!;
         own.setChild(i, next);
         self = own.chunk;
         path[depth] = self;
@@ -318,23 +319,27 @@ export class ExceptionTree {
   /** Merges each child of node `self` into its left sibling where it fits; returns the node's chunk. */
   private mergeChildren(self: number, depth: number, leaves: boolean): number {
     for (let i = 1; ; ) {
-      const node = this.tx.readNode(self, this.path, depth);
+      const block = this.tx.nodeBlock(self, this.path, depth);
+      const node = block.node!;
       if (i >= node.count) return self;
       const prev = node.child(i - 1);
       const cur = node.child(i);
-      const owner = this.short() ? null : leaves ? this.leavesMerge(node, i, prev, cur, depth) : this.nodesMerge(node, i, prev, cur, depth);
+      const owner = this.short() ? null : leaves ? this.leavesMerge(block, i, prev, cur, depth) : this.nodesMerge(block, i, prev, cur, depth);
       if (owner) self = owner.chunk;
       else i++;
     }
   }
 
-  /** Merges leaf `cur` into `prev` when it fits; returns the (shadowed) parent, or null. */
-  private leavesMerge(parent: NodeView, i: number, prev: number, cur: number, depth: number): NodeView | null {
+  /**
+   * Merges leaf `cur` into `prev` when it fits; returns the (shadowed) parent, or null. `parent`
+   * is the block as mergeChildren read it: nothing trims the cache before it is shadowed here.
+   */
+  private leavesMerge(parent: Block, i: number, prev: number, cur: number, depth: number): NodeView | null {
     const leftBlock = this.tx.leafBlock(prev, this.path, depth + 1);
     const left = leftBlock.leaf!;
-    const right = this.tx.readLeaf(cur, this.path, depth + 1);
+    const right = this.tx.leafBlock(cur, this.path, depth + 1).leaf!;
     if (right.payloadBytes() > left.freeBytes() || right.baseChunk !== left.baseChunk) return null;
-    const owner = this.tx.ownNode(parent.chunk, this.path, depth);
+    const owner = this.tx.shadow(parent, 'node').node!;
     const into = this.tx.shadow(leftBlock, 'leaf').leaf!;
     owner.setChild(i - 1, into.chunk);
     // A leaf the walk emptied (most of them in a snapshot delete) has nothing to move.
@@ -346,11 +351,11 @@ export class ExceptionTree {
   }
 
   /** Merges node `cur` into `prev` when their entries fit one node; returns the parent, or null. */
-  private nodesMerge(parent: NodeView, i: number, prev: number, cur: number, depth: number): NodeView | null {
+  private nodesMerge(parent: Block, i: number, prev: number, cur: number, depth: number): NodeView | null {
     const left = this.tx.readNode(prev, this.path, depth + 1);
     const right = this.tx.readNode(cur, this.path, depth + 1);
     if (left.count + right.count > this.nodeCap) return null;
-    const owner = this.tx.ownNode(parent.chunk, this.path, depth);
+    const owner = this.tx.shadow(parent, 'node').node!;
     const into = this.tx.ownNode(prev, this.path, depth + 1);
     owner.setChild(i - 1, into.chunk);
     into.append(right, owner.key(i));
