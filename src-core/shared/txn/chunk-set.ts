@@ -10,7 +10,11 @@
 const MIN_WORDS = 64;
 
 export class ChunkSet implements Iterable<number> {
-  private words = new Int32Array(MIN_WORDS);
+  /**
+   * Declared without a value, so the constructor's write is its second (see ChunkTable's slots):
+   * its first grow then throws away no compiled code that read it as a constant.
+   */
+  private words!: Int32Array;
   size = 0;
   /**
    * Chunks added since the last clear, the first `listed` entries, while few (-1 once too many
@@ -19,6 +23,10 @@ export class ChunkSet implements Iterable<number> {
    */
   private readonly added: number[] = [];
   private listed = 0;
+
+  constructor() {
+    this.words = new Int32Array(MIN_WORDS);
+  }
 
   has(chunk: number): boolean {
     const w = chunk >>> 5;

@@ -32,8 +32,11 @@ export class ChunkTable<T> {
     const mask = keys.length - 1;
     for (let i = this.home(key); ; i = (i + 1) & mask) {
       const k = keys[i]!;
-      if (k === key) return this.vals[i];
-      if (k === EMPTY) return undefined;
+      // Both compares run at every step: while every lookup hit at once, a miss's compare had
+      // never run, and the first miss deoptimised get and every caller compiled with it inlined.
+      const hit = k === key;
+      const end = k === EMPTY;
+      if (hit || end) return hit ? this.vals[i] : undefined;
     }
   }
 
