@@ -7,22 +7,30 @@ import { SnapscopeError } from '../../errors.ts';
 import type { EventSink } from '../../events.ts';
 import { EXCEPTION_BYTES, LEAF_HEADER_BYTES, MAP_ENTRY_BYTES, type LeafView } from '../format/leaf.ts';
 import { LeafClearing } from '../format/leaf-clearing.ts';
-import { nodeCapacity, type NodeView } from '../format/node.ts';
+import { MAX_LEVELS, nodeCapacity, type NodeView } from '../format/node.ts';
 import { toBigMask } from '../mask.ts';
 import type { Block } from '../txn/block-cache.ts';
 import type { Transaction } from '../txn/transaction.ts';
 
+/**
+ * A per-level array made at its full length (a path of MAX_LEVELS nodes and a leaf): one that
+ * grew when the tree gained a level took the compiled descent out of bounds (a deoptimisation).
+ */
+function levelsArray<T>(fill: T): T[] {
+  return new Array<T>(MAX_LEVELS + 1).fill(fill);
+}
+
 export class ExceptionTree {
   /** Chunks root→leaf of the last probe (levels + 1 entries valid). */
-  readonly path: number[] = [];
-  private readonly wNodes: NodeView[] = [];
-  private readonly wIdx: number[] = [];
+  readonly path: number[] = levelsArray(0);
+  private readonly wNodes: (NodeView | null)[] = levelsArray(null);
+  private readonly wIdx: number[] = levelsArray(0);
   /**
    * The last probe's blocks root→leaf and the child index it took at each node, for `addProbed`:
    * an insert right after its probe shadows these instead of walking the tree a second time.
    */
-  private readonly probed: Block[] = [];
-  private readonly probedIdx: number[] = [];
+  private readonly probed: (Block | null)[] = levelsArray(null);
+  private readonly probedIdx: number[] = levelsArray(0);
   /** What the kept probe is valid for: its origin, the root it started from and the cache epoch. */
   private probedOrigin = -1;
   private probedRoot = -1;

@@ -30,13 +30,16 @@ export class ChunkTable<T> {
     const key = chunk | 0;
     const keys = this.keys;
     const mask = keys.length - 1;
-    for (let i = this.home(key); ; i = (i + 1) & mask) {
+    // Both compares and the step run at every probe: while every lookup hit its home slot, a
+    // miss's compare and a collision's step had never run, and the first of each deoptimised get
+    // and every caller compiled with it inlined.
+    for (let i = this.home(key); ; ) {
       const k = keys[i]!;
-      // Both compares run at every step: while every lookup hit at once, a miss's compare had
-      // never run, and the first miss deoptimised get and every caller compiled with it inlined.
+      const next = (i + 1) & mask;
       const hit = k === key;
       const end = k === EMPTY;
       if (hit || end) return hit ? this.vals[i] : undefined;
+      i = next;
     }
   }
 
