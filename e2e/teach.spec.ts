@@ -103,6 +103,44 @@ function stageMarkup(page: Page): Promise<string> {
     expect(await text()).toBe(lesson.steps[lesson.last]!.text);
   });
 
+  // teach.css once had its dark colours under prefers-color-scheme only: wrong whenever the toggle disagreed with the system.
+  it('teaching colours follow the theme toggle, whatever the system scheme', async () => {
+    const p = (await harness.open((browser) => openServer(browser, [], tempDir('teach-theme')))).page;
+    // This lesson splits a leaf, then a node: at the leaf split the node split is a shape step that is not the current one.
+    const lesson = TeachSession.forLesson(lessonById('grow')!);
+    const splitAt = lesson.steps.findIndex((s) => s.kind === 'leaf-split');
+    await p.getByRole('region', { name: 'Open a snapshot exception store' }).getByRole('button', { name: 'Teach' }).click();
+    await p.getByLabel('Lesson', { exact: true }).selectOption('grow');
+    await p.getByRole('heading', { name: 'The tree grows a level' }).waitFor();
+    while (Number(await p.getByTestId('step-counter').getAttribute('data-position')) < splitAt) await p.getByRole('button', { name: 'Step forward' }).click();
+    await p.locator('.teach-box.changed rect.leaf-box').first().waitFor();
+
+    // A split's badge, a split in the timeline (not the current step) and a changed leaf's fill.
+    const colours = () =>
+      p.evaluate(() => {
+        const style = (selector: string) => getComputedStyle(document.querySelector(selector)!);
+        return {
+          badge: style('.step-head .badge.kind-leaf-split').color,
+          timeline: style('.timeline-step.shape:not(.current)').color,
+          changed: style('.teach-box.changed rect.leaf-box').fill,
+        };
+      });
+    const light = { badge: 'rgb(138, 90, 0)', timeline: 'rgb(138, 90, 0)', changed: 'rgb(255, 247, 220)' };
+    const dark = { badge: 'rgb(243, 201, 105)', timeline: 'rgb(243, 201, 105)', changed: 'rgb(58, 50, 22)' };
+    const theme = p.getByTestId('theme');
+    const seen = [];
+    const wanted = [];
+    for (const system of ['light', 'dark'] as const) {
+      await p.emulateMedia({ colorScheme: system });
+      for (const toggle of ['system', 'light', 'dark'] as const) {
+        while ((await theme.getAttribute('data-value')) !== toggle) await theme.click();
+        seen.push({ system, toggle, ...(await colours()) });
+        wanted.push({ system, toggle, ...((toggle === 'system' ? system : toggle) === 'dark' ? dark : light) });
+      }
+    }
+    expect(seen).toEqual(wanted);
+  });
+
   it('teaches on the open store through an overlay: the store on disk does not change', async () => {
     const dir = tempDir('teach-overlay');
     const store = copyStore(makeDemoStore(tempDir('teach-demo')), dir);

@@ -1,7 +1,8 @@
 /**
  * Structural events: what the engine did to the on-disk structures, step by step, so the UI can
  * animate it and the teaching mode can replay it. Engines call `sink?.(event)`: with no listener
- * nothing is built, so there is no cost.
+ * nothing is built, so there is no cost. A listener runs mid-operation: it may read the store that
+ * emitted (memory, single blocks), never walk or change it (listener-guard.ts refuses).
  *
  * Chunks are COW chunk numbers; `origin` is an origin chunk; masks are 64-bit share masks.
  */

@@ -8,6 +8,7 @@ import { SnapscopeError } from '../errors.ts';
 import type { EventSink } from '../events.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import type { Task } from '../jobs/job.ts';
+import { ListenerGuard } from '../listener-guard.ts';
 import type { MergeResult, StoreMergeOptions } from '../merge-result.ts';
 import type { Occupancy } from '../occupancy.ts';
 import { checkOriginWrite } from '../origin-chunks.ts';
@@ -71,6 +72,8 @@ export class PersistentStore implements ExceptionStore {
   /** The pstore state; merge.ts advances it. */
   readonly state: PstoreState;
   private readonly events: EventSink | undefined;
+  /** pe-add comes between an entry's push and its area write: a listener may read, never write (listener-guard.ts). */
+  private readonly listener: ListenerGuard;
   private lastOrigin: BlockDevice | null = null;
 
   private constructor(
@@ -88,7 +91,8 @@ export class PersistentStore implements ExceptionStore {
     this.damaged = damage !== null;
     this.readOnly = readOnly || !this.valid || cow.readOnly || this.damaged;
     this.state = state;
-    this.events = events;
+    this.listener = new ListenerGuard(cow.name);
+    this.events = events && this.listener.sink(events);
   }
 
   /**
@@ -299,21 +303,27 @@ export class PersistentStore implements ExceptionStore {
 
   /** Merges the snapshot into `origin` the way the kernel does (merge.ts). */
   merge(origin: BlockDevice, _slot: number, opts: StoreMergeOptions = {}): Task<MergeResult> {
-    return createPersistentMerge(this, origin, opts);
+    this.listener.checkNotInEvent('merge');
+    // A step emits between copying a batch and clearing its entries: the same guard, rethrown per step.
+    const guarded = opts.events ? { ...opts, events: this.listener.sink(opts.events) } : opts;
+    return this.listener.task(createPersistentMerge(this, origin, guarded));
   }
 
   // ---- writing -----------------------------------------------------------------------------
 
   writeOrigin(origin: BlockDevice, chunk: number, data: Uint8Array, offset = 0): void {
+    this.listener.checkNotInEvent('writeOrigin');
     this.checkWritable();
     this.forEachPiece(origin, chunk, data, offset, (c, at, piece) => {
       if (this.state.table.find(c) < 0) this.addException(origin, c, null, 0);
       origin.write(c * this.chunkBytes + at, piece);
     });
     this.lastOrigin = origin;
+    this.listener.rethrow();
   }
 
   writeSnapshot(origin: BlockDevice, slot: number, chunk: number, data: Uint8Array, offset = 0): void {
+    this.listener.checkNotInEvent('writeSnapshot');
     this.checkSlot(slot);
     this.checkWritable();
     this.forEachPiece(origin, chunk, data, offset, (c, at, piece) => {
@@ -321,10 +331,12 @@ export class PersistentStore implements ExceptionStore {
       if (entry < 0) this.addException(origin, c, piece, at);
       else this.cow.write(this.state.table.newChunkOf(entry) * this.chunkBytes + at, piece);
     });
+    this.listener.rethrow();
   }
 
   /** Every metadata change is already durable (the kernel commits each exception); flush the data. */
   commit(): void {
+    this.listener.checkNotInEvent('commit');
     if (this.readOnly) return;
     this.cow.flush();
     this.lastOrigin?.flush();

@@ -2,7 +2,9 @@
  * The shared exception store: one COW device holding the exceptions of up to 64 snapshots of one
  * origin (docs/format-shared.md). Format codecs live in format/, allocation in alloc/, shadowing
  * and the block cache in txn/, the B-tree in btree/; the snapshot rules in store/, one job a file.
- * This class is their facade: it holds an open store's state and forwards each call.
+ * This class is their facade: it holds an open store's state and forwards each call. Calls that
+ * walk or change the store are refused from inside an event listener, and rethrow what a listener
+ * threw during them (store/guards.ts: checkNotInEvent, rethrowListenerError).
  */
 import type { EventSink } from '../events.ts';
 import type { BlockDevice } from '../io/block-device.ts';
@@ -63,7 +65,9 @@ export class SharedStore implements ExceptionStore {
 
   /** Writes an empty store over `cow` and returns it open for writing (store/format-store.ts). */
   static format(cow: BlockDevice, opts: T.SharedFormatOptions): SharedStore {
-    return new SharedStore(formatStore(cow, opts));
+    const state = formatStore(cow, opts);
+    state.listener.rethrow();
+    return new SharedStore(state);
   }
 
   /** Opens and validates the store on `cow`; a store marked invalid opens read-only (store/open-store.ts). */
@@ -104,7 +108,10 @@ export class SharedStore implements ExceptionStore {
 
   /** Chunks from the root to the leaf that holds (or would hold) `origin`. */
   pathTo(origin: number): number[] {
-    return pathTo(this.state, origin);
+    this.state.listener.checkNotInEvent('pathTo');
+    const path = pathTo(this.state, origin);
+    this.state.listener.rethrow();
+    return path;
   }
 
   /** What `chunk` holds now. */
@@ -127,6 +134,7 @@ export class SharedStore implements ExceptionStore {
    * a crash: harmless, reclaimed by no one yet).
    */
   verify(): VerifyResult {
+    this.state.listener.checkNotInEvent('verify');
     return verifyStore(this.state);
   }
 
@@ -146,10 +154,14 @@ export class SharedStore implements ExceptionStore {
 
   /** The COW chunk snapshot `slot` reads for origin chunk `origin` (the exception whose share has its bit), or -1. */
   lookup(slot: number, origin: number): number {
-    return lookup(this.state, slot, origin);
+    this.state.listener.checkNotInEvent('lookup');
+    const chunk = lookup(this.state, slot, origin);
+    this.state.listener.rethrow();
+    return chunk;
   }
 
   forEachException(visit: (origin: number, chunk: number, slots: bigint) => void): void {
+    this.state.listener.checkNotInEvent('forEachException');
     forEachException(this.state, visit);
   }
 
@@ -157,7 +169,10 @@ export class SharedStore implements ExceptionStore {
 
   /** Takes a slot (the lowest free, or `opts.slot`) and records its label. Durable at the next commit. */
   createSnapshot(opts: T.CreateSnapshotOptions = {}): SnapshotInfo {
-    return createSnapshot(this.state, opts);
+    this.state.listener.checkNotInEvent('createSnapshot');
+    const created = createSnapshot(this.state, opts);
+    this.state.listener.rethrow();
+    return created;
   }
 
   /**
@@ -165,11 +180,15 @@ export class SharedStore implements ExceptionStore {
    * underfull leaves and nodes, drops levels, frees the slot and its label. Durable at the next commit.
    */
   deleteSnapshot(slot: number): void {
+    this.state.listener.checkNotInEvent('deleteSnapshot');
     deleteSnapshot(this.state, slot);
+    this.state.listener.rethrow();
   }
 
   renameSnapshot(slot: number, name: string): void {
+    this.state.listener.checkNotInEvent('renameSnapshot');
     renameSnapshot(this.state, slot, name);
+    this.state.listener.rethrow();
   }
 
   // ---- merge primitives (store/merge-primitives.ts; the merge itself: merge/) ---------------
@@ -177,11 +196,13 @@ export class SharedStore implements ExceptionStore {
   /** The merge of a snapshot into the origin that the header records (docs/format-shared.md § Merge), or null. */
   /** The merge's preflight as a dry run (merge/plan.ts). */
   planMerge(origin: BlockDevice, slot: number, opts: StoreMergeOptions = {}): MergeResult {
+    this.state.listener.checkNotInEvent('planMerge');
     return planResult(planSharedMerge(this, origin, slot, opts));
   }
 
   /** Merges snapshot `slot` into `origin` (merge/merge-task.ts); its steps go to this store's event sink. */
   merge(origin: BlockDevice, slot: number, opts: StoreMergeOptions = {}): Task<MergeResult> {
+    this.state.listener.checkNotInEvent('merge');
     return createSharedMerge(this, origin, slot, opts);
   }
 
@@ -196,6 +217,7 @@ export class SharedStore implements ExceptionStore {
 
   /** Records the merge in progress, or with null that none is. Durable at the next commit. */
   recordMerge(rec: T.MergeRecord | null): void {
+    this.state.listener.checkNotInEvent('recordMerge');
     recordMerge(this.state, rec);
   }
 
@@ -206,11 +228,13 @@ export class SharedStore implements ExceptionStore {
 
   /** Says in the header that the recorded merge writes the origin from now on; commit before the first origin write. */
   mergeWritesOrigin(): void {
+    this.state.listener.checkNotInEvent('mergeWritesOrigin');
     mergeWritesOrigin(this.state);
   }
 
   /** Visits the leaves that may hold origin chunks ≥ `from`, in key order, until `visit` returns false. A view is valid during its call only. */
   forEachLeafFrom(from: number, visit: (leaf: LeafView) => boolean | void): void {
+    this.state.listener.checkNotInEvent('forEachLeafFrom');
     this.state.tree.forEachLeaf(visit, from);
   }
 
@@ -220,7 +244,10 @@ export class SharedStore implements ExceptionStore {
    * `fill` writes the chunks' data. Durable at the next commit.
    */
   addExceptions(items: readonly T.NewException[], fill: (chunks: readonly number[]) => void): number[] {
-    return addExceptions(this.state, items, fill);
+    this.state.listener.checkNotInEvent('addExceptions');
+    const chunks = addExceptions(this.state, items, fill);
+    this.state.listener.rethrow();
+    return chunks;
   }
 
   /**
@@ -228,7 +255,9 @@ export class SharedStore implements ExceptionStore {
    * snapshot reads any more. Durable at the next commit.
    */
   clearSlot(slot: number, from: number, to: number): void {
+    this.state.listener.checkNotInEvent('clearSlot');
     clearSlot(this.state, slot, from, to);
+    this.state.listener.rethrow();
   }
 
   // ---- data paths (store/cow-writes.ts) ----------------------------------------------------
@@ -240,24 +269,33 @@ export class SharedStore implements ExceptionStore {
    * after the next commit.
    */
   prepareOriginWrite(chunk: number, origin?: BlockDevice): boolean {
-    return prepareOriginWrite(this.state, chunk, origin);
+    this.state.listener.checkNotInEvent('prepareOriginWrite');
+    const added = prepareOriginWrite(this.state, chunk, origin);
+    this.state.listener.rethrow();
+    return added;
   }
 
   /** Copy-on-write, then write `data` at byte `offset` of origin chunk `chunk` (after the protecting commit). */
   writeOrigin(origin: BlockDevice, chunk: number, data: Uint8Array, offset = 0): void {
+    this.state.listener.checkNotInEvent('writeOrigin');
     writeOrigin(this.state, origin, chunk, data, offset);
+    this.state.listener.rethrow();
   }
 
   /** Writes through snapshot `slot` into an exception of its own (unsharing first). Durable at the next commit. */
   writeSnapshot(origin: BlockDevice, slot: number, chunk: number, data: Uint8Array, offset = 0): void {
+    this.state.listener.checkNotInEvent('writeSnapshot');
     writeSnapshot(this.state, origin, slot, chunk, data, offset);
+    this.state.listener.rethrow();
   }
 
   // ---- durability (store/commit.ts) --------------------------------------------------------
 
   /** Makes every change so far durable and atomic: blocks, bitmap, then the header sector. */
   commit(): void {
+    this.state.listener.checkNotInEvent('commit');
     this.group.commitNow();
+    this.state.listener.rethrow();
   }
 
   /**
@@ -266,12 +304,16 @@ export class SharedStore implements ExceptionStore {
    * cover every request made so far.
    */
   requestCommit(group: number, onDurable?: () => void): void {
+    this.state.listener.checkNotInEvent('requestCommit');
     this.group.request(group, onDurable);
+    this.state.listener.rethrow();
   }
 
   /** Commits pending changes (when writable) and closes the COW device. */
   close(): void {
+    this.state.listener.checkNotInEvent('close');
     close(this.state);
     this.group.durable();
+    this.state.listener.rethrow();
   }
 }

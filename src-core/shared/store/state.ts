@@ -5,6 +5,7 @@
  */
 import type { EventSink } from '../../events.ts';
 import type { BlockDevice } from '../../io/block-device.ts';
+import { ListenerGuard } from '../../listener-guard.ts';
 import { BitmapAllocator } from '../alloc/bitmap-allocator.ts';
 import { ExceptionTree } from '../btree/tree.ts';
 import { firstFreeChunk } from '../format/bitmap.ts';
@@ -65,6 +66,8 @@ export class StoreState {
   /** Origin devices written since the last commit: the commit flushes them. */
   readonly originsWritten = new Set<BlockDevice>();
   closed = false;
+  /** While an event listener runs the store refuses calls that walk or change it; what it throws waits for the operation's end. */
+  readonly listener: ListenerGuard;
 
   constructor(p: StoreParts) {
     this.cow = p.cow;
@@ -73,7 +76,9 @@ export class StoreState {
     this.chunkCount = p.chunkCount;
     this.valid = p.header.valid;
     this.readOnly = p.readOnly;
-    this.events = p.events;
+    this.listener = new ListenerGuard(p.cow.name);
+    const events = p.events && this.listener.sink(p.events);
+    this.events = events;
     this.scratch = new Uint8Array(p.chunkBytes);
     this.maxExceptionsPerOrigin = maxExceptionsPerOrigin(p.chunkBytes);
     this.firstTreeChunk = firstFreeChunk(p.chunkCount, p.chunkBytes);
@@ -84,13 +89,13 @@ export class StoreState {
       this.alloc,
       { device: p.cow.name, chunkCount: p.chunkCount, firstTreeChunk: this.firstTreeChunk },
       Math.floor(p.cacheBytes / p.chunkBytes),
-      p.events,
+      events,
     );
     this.snapLo = maskLo(p.header.snapmask);
     this.snapHi = maskHi(p.header.snapmask);
     this.tx.snapLo = this.snapLo;
     this.tx.snapHi = this.snapHi;
-    this.tree = new ExceptionTree(this.tx, p.header.rootChunk, p.header.treeLevel, p.events);
+    this.tree = new ExceptionTree(this.tx, p.header.rootChunk, p.header.treeLevel, events);
   }
 
   /** Operations since the last commit that a crash would lose (see cow-writes.ts: in-place writes wait for them). */
