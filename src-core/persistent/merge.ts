@@ -186,8 +186,9 @@ class PersistentMerge implements Task<MergeResult> {
     this.bytes += copied;
     this.cursor = cursor;
     const batch: Copied = { runs, cursor, end, wait: this.startFlush() };
-    if (this.flushing) this.clear(this.flushing);
+    const previous = this.flushing;
     this.flushing = null;
+    if (previous) this.clear(previous);
     if (this.opts.startFlush && cursor > 0) this.flushing = batch;
     else this.clear(batch);
     return this.finishedIf(table.count === 0);
