@@ -32,28 +32,26 @@ export interface Place {
   dir: string;
   /** What the place is, for the bench's output. */
   label: string;
-  /** Files there cost memory, not disk: removed at once. */
-  tmpfs: boolean;
 }
 
 /**
  * The places the merges are measured on: the file origin in `benchDir`, then loop devices over
  * tmpfs and over `benchDir` (as SNAPSCOPE_BENCH_LOOP_BACKING picks; tmpfs only when /dev/shm is
- * one with room for `loopBytes` three times over). `skipped` says why a place is left out.
+ * one with room for `loopBytes` twice over: one step's target at a time). `skipped` says why a place is left out.
  */
 export function mergePlaces(benchDir: string, loopBytes: number): { places: Place[]; skipped: string[] } {
   const disk = fileSystemOf(benchDir);
-  const places: Place[] = [{ kind: 'file', dir: benchDir, label: `into a sparse file origin on ${disk}`, tmpfs: false }];
+  const places: Place[] = [{ kind: 'file', dir: benchDir, label: `into a sparse file origin on ${disk}` }];
   const skipped: string[] = [];
   const noLoop = loopUnavailable();
   const wanted = (process.env['SNAPSCOPE_BENCH_LOOP_BACKING'] ?? 'tmpfs,disk').split(',');
   if (noLoop) return { places, skipped: [`merge onto a loop device: skipped, ${noLoop}`] };
   if (wanted.includes('tmpfs')) {
     const room = shmRoom();
-    if (room >= 3 * loopBytes) places.push({ kind: 'loop', dir: SHM, label: `onto a loop device over a sparse file on tmpfs (${SHM}: no disk under it)`, tmpfs: true });
-    else skipped.push(`merge onto a loop device over tmpfs: skipped, ${room < 0 ? `${SHM} is not a tmpfs` : `${SHM} has ${(room / MiB).toFixed(0)} MiB free, ${(3 * loopBytes) / MiB} needed`}`);
+    if (room >= 2 * loopBytes) places.push({ kind: 'loop', dir: SHM, label: `onto a loop device over a sparse file on tmpfs (${SHM}: no disk under it)` });
+    else skipped.push(`merge onto a loop device over tmpfs: skipped, ${room < 0 ? `${SHM} is not a tmpfs` : `${SHM} has ${(room / MiB).toFixed(0)} MiB free, ${(2 * loopBytes) / MiB} needed`}`);
   }
-  if (wanted.includes('disk')) places.push({ kind: 'loop', dir: benchDir, label: `onto a loop device over a sparse file on ${disk} (the disk under it)`, tmpfs: false });
+  if (wanted.includes('disk')) places.push({ kind: 'loop', dir: benchDir, label: `onto a loop device over a sparse file on ${disk} (the disk under it)` });
   return { places, skipped };
 }
 
