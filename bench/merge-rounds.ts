@@ -19,7 +19,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { attachLoop, loopUnavailable, seconds } from './floors.ts';
-import { median } from './matched/rounds.ts';
+import { median, type Figure } from './matched/rounds.ts';
 
 const MiB = 1 << 20;
 const TMPFS_MAGIC = 0x01021994;
@@ -93,23 +93,28 @@ export interface Tool {
 export interface RoundRates {
   rates: Map<string, number[]>;
   warmUp: Map<string, number>;
+  /** CPU seconds of this process (all its threads) in each counted round: a tool run in this process's own code; cp and dd are other processes. */
+  cpu: Map<string, number[]>;
 }
 
 /** One warm-up round and `rounds` counted ones of every tool onto `place` (see the module comment); `loopBytes` sizes a loop's backing file. */
 export function timeRounds(place: Place, tools: readonly Tool[], rounds: number, loopBytes: number): RoundRates {
-  const out: RoundRates = { rates: new Map(tools.map((t) => [t.name, []])), warmUp: new Map() };
+  const out: RoundRates = { rates: new Map(tools.map((t) => [t.name, []])), warmUp: new Map(), cpu: new Map(tools.map((t) => [t.name, []])) };
   for (let round = 0; round <= rounds; round++) {
     const order = tools.map((_, i) => tools[(i + round) % tools.length]!);
     for (const tool of order) {
-      const rate = timeStep(place, tool, round, loopBytes);
-      if (round === 0) out.warmUp.set(tool.name, rate);
-      else out.rates.get(tool.name)!.push(rate);
+      const { wall, cpu } = timeStep(place, tool, round, loopBytes);
+      if (round === 0) out.warmUp.set(tool.name, tool.bytes / wall);
+      else {
+        out.rates.get(tool.name)!.push(tool.bytes / wall);
+        out.cpu.get(tool.name)!.push(cpu);
+      }
     }
   }
   return out;
 }
 
-function timeStep(place: Place, tool: Tool, round: number, loopBytes: number): number {
+function timeStep(place: Place, tool: Tool, round: number, loopBytes: number): Figure {
   const file = path.join(place.dir, `snapscope-bench-${tool.name.replace(/\W+/g, '-')}-${process.pid}-${round}.img`);
   let loop: string | null = null;
   try {
@@ -121,9 +126,9 @@ function timeStep(place: Place, tool: Tool, round: number, loopBytes: number): n
     tool.prepare?.(round);
     const target = loop ?? file;
     execFileSync('sync');
-    const { wall } = seconds(() => tool.run(target, round));
+    const figure = seconds(() => tool.run(target, round));
     tool.check?.(target);
-    return tool.bytes / wall;
+    return figure;
   } finally {
     if (loop) execFileSync('losetup', ['-d', loop]);
     fs.rmSync(file, { force: true });

@@ -124,7 +124,7 @@ export function mergeRows(dir: string, rounds: number): void {
   console.log(
     `merges: ${rounds} rounds after a warm-up round, each tool once a round onto a fresh target, the order rotating, \`sync\` before each timed step; the merge moves ${mergeBytes / MiB} MiB, cp and dd copy the whole COW (${(cowBytes / MiB).toFixed(0)} MiB)`,
   );
-  console.log('| merge, durable (median, then each round) | snapscope | cp + sync; dd O_DIRECT + fsync | merge / cp + sync: of medians, median per round; the same of dd |');
+  console.log('| merge, durable (median, then each round) | snapscope (and its CPU in this process, all threads, median) | cp + sync; dd O_DIRECT + fsync | merge / cp + sync: of medians, median per round; the same of dd |');
   console.log('|---|---|---|---|');
   for (const place of places) {
     const load = loadavg();
@@ -132,7 +132,7 @@ export function mergeRows(dir: string, rounds: number): void {
     const [cp, dd] = [ratios(r, 'merge', 'cp + sync'), ratios(r, 'merge', 'dd')];
     const med = (tool: string) => mibs(median(r.rates.get(tool)!));
     console.log(
-      `| merge ${mergeBytes / MiB} MiB ${place.label} | ${med('merge')} (${roundList(r, 'merge')}) | cp + sync ${med('cp + sync')} (${roundList(r, 'cp + sync')}); dd ${med('dd')} (${roundList(r, 'dd')}) | ${cp.ofMedians.toFixed(2)}×, ${cp.perRound.toFixed(2)}× of cp + sync (target ≥ 0.8×); ${dd.ofMedians.toFixed(2)}×, ${dd.perRound.toFixed(2)}× of dd; load ${load} → ${loadavg()} |`,
+      `| merge ${mergeBytes / MiB} MiB ${place.label} | ${med('merge')} (${roundList(r, 'merge')}; CPU ${median(r.cpu.get('merge')!).toFixed(2)} s) | cp + sync ${med('cp + sync')} (${roundList(r, 'cp + sync')}); dd ${med('dd')} (${roundList(r, 'dd')}) | ${cp.ofMedians.toFixed(2)}×, ${cp.perRound.toFixed(2)}× of cp + sync (target ≥ 0.8×); ${dd.ofMedians.toFixed(2)}×, ${dd.perRound.toFixed(2)}× of dd; load ${load} → ${loadavg()} |`,
     );
   }
 }

@@ -109,6 +109,7 @@ export async function run(
       const med = (tool: string) => mibs(median(r.rates.get(tool)!));
       console.log(`shared merge ${place.label}:`);
       for (const tool of tools) console.log(`  ${tool.name.padEnd(9)} ${med(tool.name)} (${roundList(r, tool.name)})`);
+      console.log(`  merge CPU in this process, all threads: ${median(r.cpu.get('merge')!).toFixed(2)} s (median)`);
       console.log(`  merge / (cp + sync): ${cp.ofMedians.toFixed(2)}× of the medians, ${cp.perRound.toFixed(2)}× per round (median; target ≥ 0.8×)`);
       console.log(`  merge / dd: ${dd.ofMedians.toFixed(2)}× of the medians, ${dd.perRound.toFixed(2)}× per round`);
       console.log(`  load average ${loadStart} at start, ${loadavg()} at end`);
