@@ -28,6 +28,8 @@ export class ExceptionTree {
   private probedRoot = -1;
   private probedEpoch = -1;
   private readonly nodeCap: number;
+  /** splitLeaf's choice, reused. */
+  private readonly cut = new LeafCut();
 
   constructor(
     private readonly tx: Transaction,
@@ -151,54 +153,34 @@ export class ExceptionTree {
    * range, so keys stay ordered even when a half is empty.
    */
   private splitLeaf(leaf: LeafView, target: number, need: number): void {
+    const cut = this.chooseCut(leaf, target, need);
+    if (!cut.found) throw new SnapscopeError('capacity', `origin chunk ${target}'s exceptions do not fit one leaf`, { chunk: leaf.chunk });
+    const right = this.tx.newLeaf(leaf.baseChunk);
+    leaf.moveTail(cut.at, right);
+    this.events?.({ type: 'leaf-split', leaf: leaf.chunk, newLeaf: right.chunk, key: cut.key });
+    this.insertChild(this.levels - 1, this.wIdx[this.levels - 1]! + 1, cut.key, right.chunk);
+  }
+
+  /**
+   * The cut for splitLeaf, tried in key order: before each origin of the leaf with `target` on
+   * the side it sorts to, and when `target` is new, also just before it (it then starts the right
+   * half). A few loops without a branch per cut: a split is rare, so its code often runs before
+   * the optimiser has seen every branch, and each unseen one cost a deoptimisation.
+   */
+  private chooseCut(leaf: LeafView, target: number, need: number): LeafCut {
+    const cut = this.cut.start(leaf, need);
     const n = leaf.count;
     const t = leaf.find(target);
-    const exists = t >= 0;
-    const ti = exists ? t : -t - 1;
-    const keys = exists ? n : n + 1;
-    const room = leaf.size - LEAF_HEADER_BYTES - MAP_ENTRY_BYTES;
-    const low = leaf.listStart(0);
-    const bytesBefore = (p: number) => p * MAP_ENTRY_BYTES + (leaf.listStart(p) - low);
-    const total = bytesBefore(n);
-    let best = -1;
-    let bestFits = false;
-    let bestImbalance = Infinity;
-    let bestP = 0;
-    let bestKey = 0;
-    for (let j = 1; j < keys; j++) {
-      let p: number;
-      let key: number;
-      let targetLeft: boolean;
-      if (exists) {
-        p = j;
-        key = leaf.origin(j);
-        targetLeft = ti < j;
-      } else if (j <= ti) {
-        p = j;
-        key = j === ti ? target : leaf.origin(j);
-        targetLeft = false;
-      } else {
-        p = j - 1;
-        key = leaf.origin(j - 1);
-        targetLeft = true;
-      }
-      const left = bytesBefore(p);
-      const right = total - left;
-      const fits = (targetLeft ? left : right) + need <= room;
-      const imbalance = Math.abs(left - right);
-      if ((fits && !bestFits) || (fits === bestFits && imbalance < bestImbalance)) {
-        best = j;
-        bestFits = fits;
-        bestImbalance = imbalance;
-        bestP = p;
-        bestKey = key;
-      }
+    if (t >= 0) {
+      for (let p = 1; p < t + 1 && p < n; p++) cut.consider(p, leaf.origin(p), false);
+      for (let p = t + 1; p < n; p++) cut.consider(p, leaf.origin(p), true);
+      return cut;
     }
-    if (best < 0) throw new SnapscopeError('capacity', `origin chunk ${target}'s exceptions do not fit one leaf`, { chunk: leaf.chunk });
-    const right = this.tx.newLeaf(leaf.baseChunk);
-    leaf.moveTail(bestP, right);
-    this.events?.({ type: 'leaf-split', leaf: leaf.chunk, newLeaf: right.chunk, key: bestKey });
-    this.insertChild(this.levels - 1, this.wIdx[this.levels - 1]! + 1, bestKey, right.chunk);
+    const ti = -t - 1;
+    for (let p = 1; p < ti; p++) cut.consider(p, leaf.origin(p), false);
+    if (ti >= 1) cut.consider(ti, target, false);
+    for (let p = ti; p < n; p++) cut.consider(p, leaf.origin(p), true);
+    return cut;
   }
 
   /** Inserts (key, child) at index `at` of the path node at `level`, splitting up to a new root. */
@@ -419,5 +401,54 @@ export class ExceptionTree {
 
   private ownLeaf(chunk: number, depth: number): LeafView {
     return this.tx.ownLeaf(chunk, this.path, depth);
+  }
+}
+
+/**
+ * The best cut of a full leaf seen so far (ExceptionTree.chooseCut): `at` is the first origin
+ * index that moves right, `key` the right half's first key. A cut after which the target's half
+ * has room beats one without; then the smaller difference in bytes between the halves; then the
+ * earlier cut.
+ */
+class LeafCut {
+  found = false;
+  at = 0;
+  key = 0;
+  private fits = false;
+  private imbalance = 0;
+  private leaf: LeafView | null = null;
+  private need = 0;
+  private room = 0;
+  private low = 0;
+  private total = 0;
+
+  start(leaf: LeafView, need: number): this {
+    this.found = false;
+    this.fits = false;
+    this.leaf = leaf;
+    this.need = need;
+    this.room = leaf.size - LEAF_HEADER_BYTES - MAP_ENTRY_BYTES;
+    this.low = leaf.listStart(0);
+    this.total = this.bytesBefore(leaf.count);
+    return this;
+  }
+
+  /** The cut before origin index `p`, the right half starting with `key`; the target goes left when `targetLeft`. */
+  consider(p: number, key: number, targetLeft: boolean): void {
+    const left = this.bytesBefore(p);
+    const right = this.total - left;
+    const fits = (targetLeft ? left : right) + this.need <= this.room;
+    const imbalance = Math.abs(left - right);
+    if (this.found && (fits === this.fits ? imbalance >= this.imbalance : !fits)) return;
+    this.found = true;
+    this.fits = fits;
+    this.imbalance = imbalance;
+    this.at = p;
+    this.key = key;
+  }
+
+  /** Map entries and exception bytes of the origins before index `p`. */
+  private bytesBefore(p: number): number {
+    return p * MAP_ENTRY_BYTES + (this.leaf!.listStart(p) - this.low);
   }
 }

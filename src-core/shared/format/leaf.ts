@@ -307,12 +307,24 @@ export class LeafView {
     this.setUsing(this.usingLo | right.usingLo, this.usingHi | right.usingHi);
   }
 
+  /**
+   * Sets using_mask to the union of every share. A split calls it for both halves: a word loop
+   * rather than a call per exception, which counted while the split code ran unoptimised.
+   */
   recomputeUsing(): void {
     let lo = 0;
     let hi = 0;
-    for (let e = this.listStart(0); e < this.size; e += EXCEPTION_BYTES) {
-      lo |= this.shareLo(e);
-      hi |= this.shareHi(e);
+    const w = this.w;
+    if (w !== null) {
+      for (let k = this.listStart(0) >>> 2; k < w.length; k += EXCEPTION_BYTES >>> 2) {
+        lo |= w[k]!;
+        hi |= w[k + 1]!;
+      }
+    } else {
+      for (let e = this.listStart(0); e < this.size; e += EXCEPTION_BYTES) {
+        lo |= this.dv.getUint32(e, true);
+        hi |= this.dv.getUint32(e + 4, true);
+      }
     }
     this.setUsing(lo, hi);
   }

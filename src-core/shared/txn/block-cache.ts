@@ -44,8 +44,7 @@ export class BlockCache {
    */
   private readonly dirtyList: (Block | undefined)[] = [];
   private dirtyCount = 0;
-  /** flushDirty's live dirty blocks, and one vectored write's parts: empty between flushes. */
-  private readonly flushing: Block[] = [];
+  /** One vectored write's parts: empty between flushes. */
   private readonly parts: Uint8Array[] = [];
   /** Blocks written out by eviction (for stats and tests). */
   evictedDirty = 0;
@@ -108,25 +107,26 @@ export class BlockCache {
   /**
    * Writes every dirty block (commit). With a device that takes vectored writes, blocks go in
    * chunk order and each run of adjacent chunks is one request (a shadowed path usually is one).
-   * The arrays it needs are kept from one commit to the next: a commit after every insert flushes
-   * a few blocks, and allocating them showed per insert.
+   * The live dirty blocks are packed to the front of the reused dirty list: a commit after every
+   * insert flushes a few blocks, and an array emptied per commit (`length = 0` drops its backing
+   * store) was a tenth of a strict commit.
    */
   flushDirty(): void {
     // Blocks written by eviction or dropped (freed) since are no longer dirty: skipped.
     const list = this.dirtyList;
     const n = this.dirtyCount;
     this.dirtyCount = 0;
-    const dirty = this.flushing;
+    let live = 0;
     for (let i = 0; i < n; i++) {
       const b = list[i]!;
       list[i] = undefined;
-      if (b.dirty) dirty.push(b);
+      if (b.dirty) list[live++] = b;
     }
     try {
-      if (this.dev.writev && dirty.length > 1) this.writeRuns(dirty);
-      else for (let i = 0; i < dirty.length; i++) this.writeBack(dirty[i]!);
+      if (this.dev.writev && live > 1) this.writeRuns(list.slice(0, live) as Block[]);
+      else for (let i = 0; i < live; i++) this.writeBack(list[i]!);
     } finally {
-      dirty.length = 0;
+      for (let i = 0; i < live; i++) list[i] = undefined;
     }
   }
 

@@ -1,7 +1,6 @@
 /**
- * A hash map from chunk number to value — the block cache's index and the transaction's set of
- * fresh chunks: open addressing with linear probing and backward-shift deletion over an Int32Array
- * of keys. A lookup is a multiply and a probe or two, about half the cost of a Map on the hot paths
+ * A hash map from chunk number to value — the block cache's index: open addressing with linear
+ * probing and backward-shift deletion over an Int32Array of keys. A lookup is a multiply and a probe or two, about half the cost of a Map on the hot paths
  * (every level of every probe), and the slot array doubles as the face the cache's CLOCK hand sweeps.
  */
 
@@ -10,16 +9,17 @@ const EMPTY = -1;
 const MIN_SLOTS = 256;
 
 export class ChunkTable<T> {
-  private keys = new Int32Array(MIN_SLOTS).fill(EMPTY);
-  private vals: (T | undefined)[] = new Array<T | undefined>(MIN_SLOTS).fill(undefined);
-  private shift = 32 - Math.log2(MIN_SLOTS);
+  // Declared without a value, so the constructor's `setSlots` is their second write: V8 compiles
+  // reads of a field written once as a constant, and the first grow then threw away the compiled
+  // code of every hot caller (a wave of recompiles on the compiler thread).
+  private keys!: Int32Array;
+  private vals!: (T | undefined)[];
+  private shift!: number;
   size = 0;
-  /**
-   * Slots filled since the last clear, while few (-1 once too many to be worth listing): clear
-   * empties just these instead of sweeping the table (the fresh-chunk table is cleared at every
-   * commit, usually holding a handful of chunks).
-   */
-  private filled: number[] = [];
+
+  constructor() {
+    this.setSlots(MIN_SLOTS);
+  }
 
   /** Slots in the table: positions for `valueAt` and `deleteAt`. */
   get slots(): number {
@@ -50,9 +50,6 @@ export class ChunkTable<T> {
     }
     keys[i] = key;
     this.vals[i] = value;
-    const filled = this.filled;
-    if (filled.length < keys.length >>> 3) filled.push(i);
-    else if (filled.length > 0 && filled[0] !== -1) filled[0] = -1;
     // Keep at most half the slots full, so probe runs stay short.
     if (++this.size * 2 > keys.length) this.grow();
   }
@@ -104,55 +101,28 @@ export class ChunkTable<T> {
     this.size--;
   }
 
-  /** Empties the table, keeping about the slots its last contents needed (the next batch is likely alike). */
+  /** Empties the table. */
   clear(): void {
-    const filled = this.filled;
-    if (filled.length === 0) {
-      this.size = 0;
-      return;
-    }
-    if (filled[0] !== -1) {
-      // Every slot that ever held an entry since the last clear is listed (backward shifts only
-      // move entries into slots that held one), so emptying these empties the table. The list is
-      // kept and emptied (a new array per commit showed in strict-commit profiles).
-      const keys = this.keys;
-      const vals = this.vals;
-      for (let k = 0; k < filled.length; k++) {
-        const i = filled[k]!;
-        keys[i] = EMPTY;
-        vals[i] = undefined;
-      }
-      filled.length = 0;
-      this.size = 0;
-      return;
-    }
-    const fit = Math.max(MIN_SLOTS, 2 ** Math.ceil(Math.log2(2 * this.size + 1)));
+    this.setSlots(MIN_SLOTS);
     this.size = 0;
-    this.filled = [];
-    if (this.keys.length <= 4 * fit) {
-      this.keys.fill(EMPTY);
-      this.vals.fill(undefined);
-      return;
-    }
-    // Far bigger than that (one large batch): start smaller instead of sweeping every slot each time.
-    this.keys = new Int32Array(fit).fill(EMPTY);
-    this.vals = new Array<T | undefined>(fit).fill(undefined);
-    this.shift = 32 - Math.log2(fit);
   }
 
   private home(key: number): number {
     return Math.imul(key, 0x9e3779b1) >>> this.shift;
   }
 
+  /** An empty table of `slots` (a power of two) slots. */
+  private setSlots(slots: number): void {
+    this.keys = new Int32Array(slots).fill(EMPTY);
+    this.vals = new Array<T | undefined>(slots).fill(undefined);
+    this.shift = 32 - Math.log2(slots);
+  }
+
   private grow(): void {
     const oldKeys = this.keys;
     const oldVals = this.vals;
-    const slots = oldKeys.length * 2;
-    this.keys = new Int32Array(slots).fill(EMPTY);
-    this.vals = new Array<T | undefined>(slots).fill(undefined);
-    this.shift--;
+    this.setSlots(oldKeys.length * 2);
     this.size = 0;
-    this.filled = [-1];
     for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== EMPTY) this.set(oldKeys[i]!, oldVals[i]!);
   }
 }

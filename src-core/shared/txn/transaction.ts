@@ -13,12 +13,12 @@ import { LeafView } from '../format/leaf.ts';
 import { NodeView, type DecodeContext } from '../format/node.ts';
 import type { BitmapAllocator } from '../alloc/bitmap-allocator.ts';
 import { BlockCache, makeBlock, type Block } from './block-cache.ts';
-import { ChunkTable } from './chunk-table.ts';
+import { ChunkSet } from './chunk-set.ts';
 import { ChunkRoles } from './roles.ts';
 
 export class Transaction {
   /** Chunks allocated since the last commit: not referenced on disk, so changed in place and freed at once. */
-  private readonly fresh = new ChunkTable<true>();
+  private readonly fresh = new ChunkSet();
   /** Exception chunks in `fresh`: while none, every exception chunk freed is the last commit's. */
   private freshExceptions = 0;
   readonly roles: ChunkRoles;
@@ -29,9 +29,11 @@ export class Transaction {
   private changed = false;
   /**
    * Changes whenever a cached block may have left the cache (a trim that evicted, a freed block
-   * dropped): blocks held from before may be stale (ExceptionTree.addProbed checks it).
+   * dropped): blocks held from before may be stale (ExceptionTree.addProbed checks it). Set in
+   * the constructor, as a second write (see ChunkTable's slots): its first change, often long
+   * after the insert paths were compiled, then deoptimizes none of them.
    */
-  cacheEpoch = 0;
+  cacheEpoch!: number;
   /** `writeReleasedFrees` wrote bitmap sectors that no flush has covered yet. */
   private freesUnflushed = false;
 
@@ -45,6 +47,7 @@ export class Transaction {
   ) {
     this.cache = new BlockCache(dev, chunkBytes, Math.max(64, cacheBlocks));
     this.roles = new ChunkRoles(ctx.chunkCount);
+    this.cacheEpoch = 0;
   }
 
   /** Whether anything changed since the last commit. */
@@ -66,7 +69,7 @@ export class Transaction {
   }
 
   isFresh(chunk: number): boolean {
-    return this.fresh.get(chunk) !== undefined;
+    return this.fresh.has(chunk);
   }
 
   /** A validated node; `path[0..depth)` are the chunks above it (named in errors). */
@@ -131,9 +134,9 @@ export class Transaction {
     const chunk = b.chunk;
     this.changed = true;
     // Only a block of this transaction is dirty (block-cache.ts), so this one is changed in place
-    // without a look in the fresh table (a hash probe per level of every insert).
+    // without a look in the fresh set (one per level of every insert).
     if (b.dirty) return b;
-    if (this.fresh.get(chunk) !== undefined) {
+    if (this.fresh.has(chunk)) {
       this.cache.markDirty(b);
       return b;
     }
@@ -168,7 +171,7 @@ export class Transaction {
   /** A chunk for exception data or a label block (not cached). */
   allocate(role: ChunkRole): number {
     const chunk = this.alloc.allocate();
-    this.fresh.set(chunk, true);
+    this.fresh.add(chunk);
     if (role === 'exception') this.freshExceptions++;
     this.roles.add(chunk, role);
     this.changed = true;
@@ -183,7 +186,7 @@ export class Transaction {
       this.cache.drop(chunk);
       this.cacheEpoch++;
     }
-    if (this.fresh.delete(chunk) === undefined) return this.deferFree(chunk, role);
+    if (!this.fresh.delete(chunk)) return this.deferFree(chunk, role);
     if (role === 'exception') this.freshExceptions--;
     this.roles.remove(chunk, role);
     this.changed = true;
@@ -194,7 +197,7 @@ export class Transaction {
   /**
    * Frees the exception chunks values[from], values[from + step], … (a leaf's drops in a snapshot
    * delete, a million in all). With no listener and no exception chunk of this transaction, each is
-   * the last commit's: they join the pending frees at once, without a look in the fresh table each.
+   * the last commit's: they join the pending frees at once, without a look in the fresh set each.
    */
   freeExceptions(values: Float64Array, from: number, step: number): void {
     if (this.events !== undefined || this.freshExceptions !== 0) {

@@ -11,7 +11,7 @@ const op = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('clear' as const) }), weight: 1 },
 );
 
-describe('ChunkTable (block cache index, fresh-chunk set)', () => {
+describe('ChunkTable (block cache index)', () => {
   it('agrees with a Map through sets, deletes, slot deletes, growth and clears', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 200, maxLength: 1500 }), (ops) => {
