@@ -63,10 +63,17 @@ const DEFAULT_MAX_IO_BYTES = 8 << 20;
 export function prepareRun(table: ExceptionTable, cursor: number, exceptionsPerArea: number): MergeRun {
   const last = cursor - 1;
   const areaStart = last - (last % exceptionsPerArea);
-  const lastOld = table.oldChunk[last]!;
+  const old = table.oldChunk;
+  const lastOld = old[last]!;
   const lastNew = table.newChunkOf(last);
   let n = 1;
-  while (last - n >= areaStart && table.oldChunk[last - n] === lastOld - n && table.newChunkOf(last - n) === lastNew - n) n++;
+  if (table.inAllocationOrder()) {
+    // The allocator hands out one area's chunks in a row: only the old chunks can break the run.
+    while (last - n >= areaStart && old[last - n] === lastOld - n) n++;
+  } else {
+    const news = table.newChunk;
+    while (last - n >= areaStart && old[last - n] === lastOld - n && news[last - n] === lastNew - n) n++;
+  }
   return { entry: cursor - n, oldChunk: lastOld - n + 1, newChunk: lastNew - n + 1, count: n };
 }
 
