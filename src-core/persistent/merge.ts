@@ -127,7 +127,7 @@ export function planPersistentMerge(store: PersistentStore, origin: BlockDevice)
   return { runs, chunks, bytes, summary };
 }
 
-/** The merge as a Task: one step = a batch of runs copied, flushed, then cleared. */
+/** The merge as a Task: one step = a batch of runs copied, flushed, then cleared. Started through PersistentStore.merge, which guards its listener. */
 export function createPersistentMerge(store: PersistentStore, origin: BlockDevice, opts: MergeOptions = {}): Task<MergeResult> {
   checkMergeable(store, origin);
   if (store.readOnly) throw new SnapscopeError('read-only', `cannot merge: ${store.cow.name} was opened read-only`, { device: store.cow.name });

@@ -12,7 +12,7 @@ import { checkTask } from '../../../src-core/check/check.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import type { PowerLossPlan } from '../../../src-core/io/power-loss-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
-import { createPersistentMerge, PersistentStore } from '../../../src-core/persistent/index.ts';
+import { PersistentStore } from '../../../src-core/persistent/index.ts';
 import { FLUSH_MODES, numberedOrigin, same, snapshotImage, startFlushFor, type FlushMode } from '../persistent/model.ts';
 import { crashingVolume, crashPoints, fates } from './power-loss.ts';
 
@@ -37,7 +37,7 @@ function images() {
 function mergeOn(img: ReturnType<typeof images>, plan: PowerLossPlan | null, flush: FlushMode) {
   return crashingVolume(img, plan, (cow, origin) => {
     const store = PersistentStore.open(cow, { write: true });
-    runToEnd(createPersistentMerge(store, origin, { batchBytes: 40 * CHUNK, maxIoBytes: 4 * CHUNK, ...startFlushFor(flush, origin) }));
+    runToEnd(store.merge(origin, 0, { batchBytes: 40 * CHUNK, maxIoBytes: 4 * CHUNK, ...startFlushFor(flush, origin) }));
     store.close();
   });
 }
@@ -69,7 +69,7 @@ describe('persistent merge under power loss (point 4)', () => {
         if (laterAreaHoldsEntries(run.cow)) leftBehind++;
         const store = PersistentStore.open(run.cow, { write: true });
         expect(same(snapshotImage(store, run.origin), img.snapshot), `${where}: the snapshot reads other data`).toBe(true);
-        runToEnd(createPersistentMerge(store, run.origin));
+        runToEnd(store.merge(run.origin, 0));
         expect(same(run.origin.bytes, img.snapshot), `${where}: the origin is not the snapshot's image`).toBe(true);
       }
     }
