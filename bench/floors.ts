@@ -1,13 +1,9 @@
 /**
- * Copies are kept until the caller's cleanup: the root file system discards freed blocks, which
- * would otherwise land in whichever fsync comes next.
- *
  * The floors merges and opens are measured against, in the same run: `cp` + `sync` and `dd`
  * with O_DIRECT + fsync of the same bytes (what the disk does for a plain copy), and a file's page
  * cache dropped (`dd iflag=nocache count=0`: that file only) for cold reads.
  */
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import { cpuMs } from './timing.ts';
 import type { Figure } from './matched/rounds.ts';
 
@@ -19,16 +15,15 @@ export function seconds(work: () => void): Figure {
   return { wall: Number(process.hrtime.bigint() - t) / 1e9, cpu: (cpuMs() - c) / 1000 };
 }
 
-export function cpSync(src: string, dst: string): Figure {
-  const f = seconds(() => {
-    execFileSync('cp', ['--sparse=never', src, dst]);
-    execFileSync('sync', [dst]);
-  });
-  return f;
+/** `cp` of `src` onto `dst`, then `sync` of `dst`: a plain copy, durable. */
+export function cpAndSync(src: string, dst: string): void {
+  execFileSync('cp', ['--sparse=never', src, dst]);
+  execFileSync('sync', [dst]);
 }
 
-export function ddDirect(src: string, dst: string): Figure {
-  return seconds(() => execFileSync('dd', [`if=${src}`, `of=${dst}`, 'bs=1M', 'oflag=direct', 'conv=fsync', 'status=none']));
+/** `dd` of `src` onto `dst` past the page cache (O_DIRECT, 1 MiB writes), then fsync: the disk's own copy rate. */
+export function ddDirect(src: string, dst: string): void {
+  execFileSync('dd', [`if=${src}`, `of=${dst}`, 'bs=1M', 'oflag=direct', 'conv=fsync', 'status=none']);
 }
 
 /** Drops `file`'s pages from the page cache (GNU dd: count=0 with nocache covers the whole file). */
@@ -51,26 +46,4 @@ export function loopUnavailable(): string | null {
 export function attachLoop(file: string, bytes: number): string {
   execFileSync('truncate', ['-s', String(bytes), file]);
   return execFileSync('losetup', ['-f', '--show', file], { encoding: 'utf8' }).trim();
-}
-
-/**
- * A merge bench's target at `file`: on a 'file' round a sparse file of `bytes` (none when 0: cp and
- * dd create their own); on a 'loop' round a loop device over a sparse file of `loopBytes` (as large
- * as what cp and dd copy), pushed to `loops` for the caller to detach.
- */
-export function mergeTarget(kind: 'file' | 'loop', file: string, bytes: number, loopBytes: number, loops: string[]): string {
-  if (kind === 'loop') {
-    loops.push(attachLoop(file, loopBytes));
-    return loops.at(-1)!;
-  }
-  if (bytes) {
-    fs.writeFileSync(file, '');
-    fs.truncateSync(file, bytes);
-  }
-  return file;
-}
-
-/** Detaches loop devices attached by attachLoop (the caller's finally: one left behind holds its file). */
-export function detachLoops(devices: readonly string[]): void {
-  for (const dev of devices) execFileSync('losetup', ['-d', dev]);
 }

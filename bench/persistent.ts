@@ -3,10 +3,10 @@
  * open of a COW of 2M exceptions (32 MiB of metadata, sparse file) against reading the same
  * metadata areas, warm (page cache) and cold (the file's cache dropped first); check of 5M
  * exceptions against reading its areas (SNAPSCOPE_BENCH_CHECK_N sets the count); and a merge of 1 GiB
- * of exceptions into a file origin and onto a loop device against `cp` + `sync` and `dd` (O_DIRECT,
- * fsync) of the same bytes onto the same kind (mergeRows). SNAPSCOPE_BENCH_ROUNDS sets the rounds (default 3).
+ * of exceptions into a file origin and onto loop devices against `cp` + `sync` and `dd` (O_DIRECT,
+ * fsync) of the same bytes onto the same kind (mergeRows, timed as merge-rounds.ts says).
+ * SNAPSCOPE_BENCH_ROUNDS sets the rounds (default 3); SNAPSCOPE_BENCH_SKIP_OPEN=1 runs the merges alone.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,8 +16,9 @@ import { ENTRY_BYTES, Geometry, writeLe64 } from '../src-core/persistent/format.
 import { PersistentStore } from '../src-core/persistent/index.ts';
 import { FileDevice } from '../src-main/host/file-device.ts';
 import { mergeTask } from '../src-main/host/merges.ts';
-import { cpSync, ddDirect, detachLoops, dropCache, loopUnavailable, mergeTarget, seconds } from './floors.ts';
-import { loadavg, medianOf, type Figure } from './matched/rounds.ts';
+import { cpAndSync, ddDirect, dropCache, seconds } from './floors.ts';
+import { loadavg, median, medianOf, type Figure } from './matched/rounds.ts';
+import { mergePlaces, mibs, ratios, roundList, timeRounds, type Tool } from './merge-rounds.ts';
 
 const CHUNK = 4096;
 const MiB = 1 << 20;
@@ -84,62 +85,111 @@ function verifyMerged(originFile: string, chunks: number): void {
 
 const ms = (f: Figure): string => `${(f.wall * 1000).toFixed(1)} ms (CPU ${(f.cpu * 1000).toFixed(1)} ms)`;
 const ratio = (a: Figure, b: Figure): string => `${(a.wall / b.wall).toFixed(2)}× (CPU ${(a.cpu / b.cpu).toFixed(2)}×)`;
-const mbs = (bytes: number, f: Figure): string => `${(bytes / MiB / f.wall).toFixed(0)} MiB/s`;
 
 /**
  * The merge of `mergeBytes` (SNAPSCOPE_BENCH_PMERGE_MIB, default 1 GiB) as the CLI runs it
- * (mergeTask, batches of about 250 ms), from a COW file onto a sparse origin file and onto a loop
- * device over a sparse file, each round against `cp` + `sync` and `dd` (O_DIRECT, fsync) of the
- * whole COW onto the same kind of target. The merge's input is a fresh copy of the COW, synced
- * first: a COW's data is on disk before a merge, and its flushes would otherwise write the copy back.
+ * (mergeTask, batches of about 250 ms), from a COW file onto each place of mergePlaces, against
+ * `cp` + `sync` and `dd` (O_DIRECT, fsync) of the whole COW onto the same kind of target, timed
+ * as merge-rounds.ts says. The merge's input is a fresh copy of the COW, synced before the merge
+ * is timed: a COW's data is on disk before a merge, and its flushes would otherwise write the copy back.
  */
 export function mergeRows(dir: string, rounds: number): void {
   const mergeBytes = Number(process.env['SNAPSCOPE_BENCH_PMERGE_MIB'] ?? 1024) * MiB;
   const cowFile = path.join(dir, 'cow.img');
   writeCow(cowFile, mergeBytes / CHUNK, true);
   const cowBytes = fs.statSync(cowFile).size;
-  const noLoop = loopUnavailable();
-  for (const kind of ['file', 'loop'] as const) {
-    if (kind === 'loop' && noLoop) {
-      console.log(`| merge onto a loop device | skipped: ${noLoop} | | | |`);
-      continue;
-    }
-    const m = { merge: [] as Figure[], cp: [] as Figure[], dd: [] as Figure[] };
-    for (let i = 0; i < rounds; i++) {
-      const at = (name: string) => path.join(dir, `${kind}-${name}-${i}`);
-      const input = at('cow');
-      fs.copyFileSync(cowFile, input);
-      const loops: string[] = [];
-      try {
-        // The merge writes its first mergeBytes; cp and dd copy the whole COW.
-        const target = (name: string, bytes: number) => mergeTarget(kind, at(name), bytes, Math.ceil(cowBytes / MiB) * MiB, loops);
-        const [cpTarget, originTarget, ddTarget] = [target('cp', 0), target('origin', mergeBytes), target('dd', 0)];
-        execFileSync('sync');
-        m.cp.push(cpSync(cowFile, cpTarget));
-        m.merge.push(
-          seconds(() => {
-            const cow = FileDevice.open(input, { write: true });
-            const origin = FileDevice.open(originTarget, { write: true });
-            runToEnd(mergeTask(PersistentStore.open(cow, { write: true }), origin, 0, undefined, undefined, 250));
-            cow.close();
-            origin.close();
-          }),
-        );
-        m.dd.push(ddDirect(cowFile, ddTarget));
-        verifyMerged(originTarget, mergeBytes / CHUNK);
-      } finally {
-        detachLoops(loops);
-      }
-    }
-    const [mg, cp, dd] = [medianOf(m.merge), medianOf(m.cp), medianOf(m.dd)];
-    // Rates: the merge moves mergeBytes; cp and dd copy the whole COW (data and areas).
-    const rate = (bytes: number, f: Figure) => bytes / f.wall;
-    const where = kind === 'loop' ? 'onto a loop device (sparse backing file)' : 'into a file origin';
-    const all = (bytes: number, fs_: Figure[]) => fs_.map((f) => (bytes / MiB / f.wall).toFixed(0)).join(', ');
+  const loopBytes = Math.ceil(cowBytes / MiB) * MiB;
+  const input = (round: number) => path.join(dir, `merge-input-${round}.img`);
+  const tools: Tool[] = [
+    { name: 'cp + sync', bytes: cowBytes, fileBytes: 0, run: (target) => cpAndSync(cowFile, target) },
+    {
+      name: 'merge',
+      bytes: mergeBytes,
+      fileBytes: mergeBytes,
+      prepare: (round) => fs.copyFileSync(cowFile, input(round)),
+      run: (target, round) => {
+        const cow = FileDevice.open(input(round), { write: true });
+        const origin = FileDevice.open(target, { write: true });
+        runToEnd(mergeTask(PersistentStore.open(cow, { write: true }), origin, 0, undefined, undefined, 250));
+        cow.close();
+        origin.close();
+      },
+      check: (target) => verifyMerged(target, mergeBytes / CHUNK),
+      cleanUp: (round) => fs.rmSync(input(round), { force: true }),
+    },
+    { name: 'dd', bytes: cowBytes, fileBytes: 0, run: (target) => ddDirect(cowFile, target) },
+  ];
+  const { places, skipped } = mergePlaces(dir, loopBytes);
+  for (const line of skipped) console.log(`| ${line} | | | |`);
+  console.log(
+    `merges: ${rounds} rounds after a warm-up round, each tool once a round onto a fresh target, the order rotating, \`sync\` before each timed step; the merge moves ${mergeBytes / MiB} MiB, cp and dd copy the whole COW (${(cowBytes / MiB).toFixed(0)} MiB)`,
+  );
+  console.log('| merge, durable (median, then each round) | snapscope (and its CPU in this process, all threads, median) | cp + sync; dd O_DIRECT + fsync | merge / cp + sync: of medians, median per round; the same of dd |');
+  console.log('|---|---|---|---|');
+  for (const place of places) {
+    const load = loadavg();
+    const r = timeRounds(place, tools, rounds, loopBytes);
+    const [cp, dd] = [ratios(r, 'merge', 'cp + sync'), ratios(r, 'merge', 'dd')];
+    const med = (tool: string) => mibs(median(r.rates.get(tool)!));
     console.log(
-      `| merge ${mergeBytes / MiB} MiB ${where}, durable | ${mbs(mergeBytes, mg)} (${all(mergeBytes, m.merge)}) | cp + sync ${mbs(cowBytes, cp)} (${all(cowBytes, m.cp)}); dd O_DIRECT + fsync ${mbs(cowBytes, dd)} (${all(cowBytes, m.dd)}) | ${(rate(mergeBytes, mg) / rate(cowBytes, cp)).toFixed(2)}× of cp + sync, ${(rate(mergeBytes, mg) / rate(cowBytes, dd)).toFixed(2)}× of dd (target ≥ 0.8× of cp + sync) |`,
+      `| merge ${mergeBytes / MiB} MiB ${place.label} | ${med('merge')} (${roundList(r, 'merge')}; CPU ${median(r.cpu.get('merge')!).toFixed(2)} s) | cp + sync ${med('cp + sync')} (${roundList(r, 'cp + sync')}); dd ${med('dd')} (${roundList(r, 'dd')}) | ${cp.ofMedians.toFixed(2)}×, ${cp.perRound.toFixed(2)}× of cp + sync (target ≥ 0.8×); ${dd.ofMedians.toFixed(2)}×, ${dd.perRound.toFixed(2)}× of dd; load ${load} → ${loadavg()} |`,
     );
   }
+}
+
+/** The open (warm and cold) and the check, against reading the same metadata areas. */
+function openAndCheckRows(dir: string, rounds: number): void {
+  // 1. Open 2M exceptions against reading its areas, warm and cold.
+  const bigCow = path.join(dir, 'big-cow.img');
+  const exceptions = 2 * MiB;
+  writeCow(bigCow, exceptions, false);
+  let opened = 0;
+  const open = () =>
+    seconds(() => {
+      const dev = FileDevice.open(bigCow);
+      opened = PersistentStore.open(dev).exceptions;
+      dev.close();
+    });
+  const read = () => seconds(() => readAreas(bigCow, exceptions));
+  const cold = <T>(f: () => T) => {
+    dropCache(bigCow);
+    return f();
+  };
+  const r = { open: [] as Figure[], read: [] as Figure[], coldOpen: [] as Figure[], coldRead: [] as Figure[] };
+  open(); // the first open warms the cache
+  for (let i = 0; i < rounds; i++) {
+    r.open.push(open());
+    r.read.push(read());
+    r.coldOpen.push(cold(open));
+    r.coldRead.push(cold(read));
+  }
+  const [o, rd, co, cr] = [medianOf(r.open), medianOf(r.read), medianOf(r.coldOpen), medianOf(r.coldRead)];
+  console.log(`| persistent measure (medians of ${rounds}) | snapscope | reference, same run | snapscope / reference |`);
+  console.log('|---|---|---|---|');
+  console.log(`| open, ${opened} exceptions, warm | ${ms(o)} | read of its ${Math.floor(exceptions / 256) + 1} areas ${ms(rd)} | ${ratio(o, rd)} (target ≤ 3×) |`);
+  console.log(`| open, cold (file cache dropped) | ${ms(co)} | cold read of the areas ${ms(cr)} | ${ratio(co, cr)} (target ≤ 1.2×) |`);
+  fs.rmSync(bigCow);
+
+  // 2. Check of 5M exceptions (origins spread 7 apart, as the toolbox bench has them) against reading its areas.
+  const checked = Number(process.env['SNAPSCOPE_BENCH_CHECK_N'] ?? 5_000_000);
+  const checkCow = path.join(dir, 'check-cow.img');
+  writeCow(checkCow, checked, false, 7);
+  const check = () =>
+    seconds(() => {
+      const dev = FileDevice.open(checkCow);
+      const report = runToEnd(checkTask(dev));
+      dev.close();
+      if (report.errors || report.exceptions !== checked) throw new Error(`persistent bench: check found ${report.errors} errors, ${report.exceptions} exceptions`);
+    });
+  const c = { check: [] as Figure[], read: [] as Figure[] };
+  check(); // warms the cache
+  for (let i = 0; i < rounds; i++) {
+    c.check.push(check());
+    c.read.push(seconds(() => readAreas(checkCow, checked)));
+  }
+  const [ck, ckr] = [medianOf(c.check), medianOf(c.read)];
+  console.log(`| check, ${checked} exceptions, warm | ${ms(ck)} | read of its ${Math.floor(checked / 256) + 1} areas ${ms(ckr)} | ${ratio(ck, ckr)} (target ≤ 5×) |`);
+  fs.rmSync(checkCow);
 }
 
 export async function run(): Promise<void> {
@@ -147,59 +197,9 @@ export async function run(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapscope-bench-persistent-'));
   try {
     console.log(`persistent, ${rounds} rounds interleaved, load average at start ${loadavg()}`);
-    // 1. Open 2M exceptions against reading its areas, warm and cold.
-    const bigCow = path.join(dir, 'big-cow.img');
-    const exceptions = 2 * MiB;
-    writeCow(bigCow, exceptions, false);
-    let opened = 0;
-    const open = () =>
-      seconds(() => {
-        const dev = FileDevice.open(bigCow);
-        opened = PersistentStore.open(dev).exceptions;
-        dev.close();
-      });
-    const read = () => seconds(() => readAreas(bigCow, exceptions));
-    const cold = <T>(f: () => T) => {
-      dropCache(bigCow);
-      return f();
-    };
-    const r = { open: [] as Figure[], read: [] as Figure[], coldOpen: [] as Figure[], coldRead: [] as Figure[] };
-    open(); // the first open warms the cache
-    for (let i = 0; i < rounds; i++) {
-      r.open.push(open());
-      r.read.push(read());
-      r.coldOpen.push(cold(open));
-      r.coldRead.push(cold(read));
-    }
-    const [o, rd, co, cr] = [medianOf(r.open), medianOf(r.read), medianOf(r.coldOpen), medianOf(r.coldRead)];
-    console.log(`| persistent measure (medians of ${rounds}) | snapscope | reference, same run | snapscope / reference |`);
-    console.log('|---|---|---|---|');
-    console.log(`| open, ${opened} exceptions, warm | ${ms(o)} | read of its ${Math.floor(exceptions / 256) + 1} areas ${ms(rd)} | ${ratio(o, rd)} (target ≤ 3×) |`);
-    console.log(`| open, cold (file cache dropped) | ${ms(co)} | cold read of the areas ${ms(cr)} | ${ratio(co, cr)} (target ≤ 1.2×) |`);
-    fs.rmSync(bigCow);
+    if (process.env['SNAPSCOPE_BENCH_SKIP_OPEN'] !== '1') openAndCheckRows(dir, rounds);
 
-    // 2. Check of 5M exceptions (origins spread 7 apart, as the toolbox bench has them) against reading its areas.
-    const checked = Number(process.env['SNAPSCOPE_BENCH_CHECK_N'] ?? 5_000_000);
-    const checkCow = path.join(dir, 'check-cow.img');
-    writeCow(checkCow, checked, false, 7);
-    const check = () =>
-      seconds(() => {
-        const dev = FileDevice.open(checkCow);
-        const report = runToEnd(checkTask(dev));
-        dev.close();
-        if (report.errors || report.exceptions !== checked) throw new Error(`persistent bench: check found ${report.errors} errors, ${report.exceptions} exceptions`);
-      });
-    const c = { check: [] as Figure[], read: [] as Figure[] };
-    check(); // warms the cache
-    for (let i = 0; i < rounds; i++) {
-      c.check.push(check());
-      c.read.push(seconds(() => readAreas(checkCow, checked)));
-    }
-    const [ck, ckr] = [medianOf(c.check), medianOf(c.read)];
-    console.log(`| check, ${checked} exceptions, warm | ${ms(ck)} | read of its ${Math.floor(checked / 256) + 1} areas ${ms(ckr)} | ${ratio(ck, ckr)} (target ≤ 5×) |`);
-    fs.rmSync(checkCow);
-
-    // 3. Merge 1 GiB of exceptions into a file origin and onto a loop device, against cp + sync and dd of the same bytes onto the same kind.
+    // Merge 1 GiB of exceptions into a file origin and onto loop devices, against cp + sync and dd of the same bytes onto the same kind.
     mergeRows(dir, rounds);
     console.log(`load average at end ${loadavg()}`);
   } finally {

@@ -11,8 +11,8 @@ export interface StoreMergeOptions {
   events?: EventSink;
   /**
    * Starts making the origin's completed writes durable and returns a function that waits until
-   * they are (shared merge; default `origin.flush()` at once): lets a background flush overlap
-   * one batch's write-back with the next batch's copying.
+   * they are (default `origin.flush()` at once): lets a background flush overlap one batch's
+   * write-back with the next batch's copying.
    */
   startFlush?: () => () => void;
 }

@@ -5,7 +5,9 @@
  * COW -> origin in one read and one write, flush the origin, then clear the run's entries (a
  * suffix of the table) and rewrite their area. Several runs may be copied before one flush; their
  * entries are cleared only after that flush, so the COW is a loadable, partly merged store at
- * every moment and re-running the merge after a crash finishes it.
+ * every moment and re-running the merge after a crash finishes it. With a background flush
+ * (`startFlush`), a batch's flush overlaps the copy of the next batch (entries further down the
+ * table, still in it), and its entries are cleared once that copy is queued and the flush is done.
  */
 import type { MergeResult } from '../merge-result.ts';
 import { SnapscopeError } from '../errors.ts';
@@ -26,6 +28,8 @@ export interface MergeOptions {
   batchMs?: number;
   /** Largest single read/write; a longer run is copied in pieces of this size. Default 8 MiB. */
   maxIoBytes?: number;
+  /** Starts making the origin's writes so far durable; the function it returns waits until they are (default: `origin.flush()` in line). */
+  startFlush?: () => () => void;
 }
 
 /** One run: `count` chunks from COW chunk `newChunk` to origin chunk `oldChunk`; entries [entry, entry + count). */
@@ -59,10 +63,17 @@ const DEFAULT_MAX_IO_BYTES = 8 << 20;
 export function prepareRun(table: ExceptionTable, cursor: number, exceptionsPerArea: number): MergeRun {
   const last = cursor - 1;
   const areaStart = last - (last % exceptionsPerArea);
-  const lastOld = table.oldChunk[last]!;
+  const old = table.oldChunk;
+  const lastOld = old[last]!;
   const lastNew = table.newChunkOf(last);
   let n = 1;
-  while (last - n >= areaStart && table.oldChunk[last - n] === lastOld - n && table.newChunkOf(last - n) === lastNew - n) n++;
+  if (table.inAllocationOrder()) {
+    // The allocator hands out one area's chunks in a row: only the old chunks can break the run.
+    while (last - n >= areaStart && old[last - n] === lastOld - n) n++;
+  } else {
+    const news = table.newChunk;
+    while (last - n >= areaStart && old[last - n] === lastOld - n && news[last - n] === lastNew - n) n++;
+  }
   return { entry: cursor - n, oldChunk: lastOld - n + 1, newChunk: lastNew - n + 1, count: n };
 }
 
@@ -116,12 +127,20 @@ export function planPersistentMerge(store: PersistentStore, origin: BlockDevice)
   return { runs, chunks, bytes, summary };
 }
 
-/** The merge as a Task: one step = a batch of runs copied, flushed, then cleared. */
+/** The merge as a Task: one step = a batch of runs copied, flushed, then cleared. Started through PersistentStore.merge, which guards its listener. */
 export function createPersistentMerge(store: PersistentStore, origin: BlockDevice, opts: MergeOptions = {}): Task<MergeResult> {
   checkMergeable(store, origin);
   if (store.readOnly) throw new SnapscopeError('read-only', `cannot merge: ${store.cow.name} was opened read-only`, { device: store.cow.name });
   if (origin.readOnly) throw new SnapscopeError('read-only', `cannot merge: the origin ${origin.name} is open read-only`, { device: origin.name });
   return new PersistentMerge(store, origin, opts);
+}
+
+/** A batch copied onto the origin whose entries [cursor, end) are cleared once `wait` says its flush is done. */
+interface Copied {
+  runs: MergeRun[];
+  cursor: number;
+  end: number;
+  wait: () => void;
 }
 
 class PersistentMerge implements Task<MergeResult> {
@@ -133,6 +152,10 @@ class PersistentMerge implements Task<MergeResult> {
   private bytes = 0;
   private current = '';
   private buffer = new Uint8Array(0);
+  /** Where the next batch ends: the table's end, or below a batch copied but not yet cleared. */
+  private cursor: number;
+  /** The batch whose flush runs in the background while the next one is copied (startFlush only). */
+  private flushing: Copied | null = null;
 
   constructor(
     private readonly store: PersistentStore,
@@ -143,12 +166,13 @@ class PersistentMerge implements Task<MergeResult> {
     this.batchBytes = opts.batchBytes ?? (opts.batchMs !== undefined ? MAX_TIMED_BATCH_BYTES : DEFAULT_BATCH_BYTES);
     this.clock = opts.batchMs !== undefined ? new BatchClock(opts.batchMs, FIRST_TIMED_BATCH_BYTES) : null;
     this.maxIoBytes = Math.max(store.chunkBytes, opts.maxIoBytes ?? DEFAULT_MAX_IO_BYTES);
+    this.cursor = store.state.table.count;
     store.state.merge = { slot: 0, done: 0, total: this.total };
   }
 
   step(): boolean {
     const { table } = this.store.state;
-    const end = table.count;
+    const end = this.cursor;
     if (end === 0) return this.finishedIf(true);
     const epa = this.store.geometry.exceptionsPerArea;
     const runs: MergeRun[] = [];
@@ -166,12 +190,29 @@ class PersistentMerge implements Task<MergeResult> {
     // in a plain write test), and nothing is durable before the flush, so the order within a batch is free.
     for (const run of [...runs].sort((a, b) => a.oldChunk - b.oldChunk)) this.copy(run);
     for (const run of runs) this.opts.events?.({ type: 'merge-copy-to-origin', origin: run.oldChunk, from: run.newChunk, count: run.count });
-    this.origin.flush();
-    this.commit(runs, cursor, end);
-    this.done += end - cursor;
     this.bytes += copied;
-    this.store.state.merge = { slot: 0, done: this.done, total: this.total };
+    this.cursor = cursor;
+    const batch: Copied = { runs, cursor, end, wait: this.startFlush() };
+    const previous = this.flushing;
+    this.flushing = null;
+    if (previous) this.clear(previous);
+    if (this.opts.startFlush && cursor > 0) this.flushing = batch;
+    else this.clear(batch);
     return this.finishedIf(table.count === 0);
+  }
+
+  private startFlush(): () => void {
+    if (this.opts.startFlush) return this.opts.startFlush();
+    this.origin.flush();
+    return () => {};
+  }
+
+  /** Once `batch`'s data is durable on the origin, clears its entries. */
+  private clear(batch: Copied): void {
+    batch.wait();
+    this.commit(batch.runs, batch.cursor, batch.end);
+    this.done += batch.end - batch.cursor;
+    this.store.state.merge = { slot: 0, done: this.done, total: this.total };
   }
 
   /** The store records no merge (a persistent COW keeps none on disk): it shows one only while this task runs. */

@@ -9,7 +9,7 @@ import type { EventSink } from '../events.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import type { Task } from '../jobs/job.ts';
 import { ListenerGuard } from '../listener-guard.ts';
-import type { MergeResult, StoreMergeOptions } from '../merge-result.ts';
+import type { MergeResult } from '../merge-result.ts';
 import type { Occupancy } from '../occupancy.ts';
 import { checkOriginWrite } from '../origin-chunks.ts';
 import type { ExceptionStore, KernelStatus, MergeState, OpenOptions, SnapshotInfo, StoreInfo } from '../store.ts';
@@ -17,7 +17,7 @@ import type { CheckReport } from '../walk/findings.ts';
 import { PersistentWalk } from '../walk/persistent.ts';
 import { ExceptionTable } from './exception-table.ts';
 import { ENTRY_BYTES, Geometry, SNAP_MAGIC, SNAPSHOT_DISK_VERSION, chunkSizeProblem, encodeHeader, view, writeLe64, type DiskHeader } from './format.ts';
-import { createPersistentMerge, planPersistentMerge } from './merge.ts';
+import { createPersistentMerge, planPersistentMerge, type MergeOptions } from './merge.ts';
 import { chunkOccupancy } from './occupancy.ts';
 
 export const SNAPSHOT_NAME = 'snap';
@@ -301,8 +301,8 @@ export class PersistentStore implements ExceptionStore {
     return { dryRun: true, slot, chunks: plan.chunks, bytes: plan.bytes, summary: plan.summary };
   }
 
-  /** Merges the snapshot into `origin` the way the kernel does (merge.ts). */
-  merge(origin: BlockDevice, _slot: number, opts: StoreMergeOptions = {}): Task<MergeResult> {
+  /** Merges the snapshot into `origin` the way the kernel does (merge.ts); the only way to start one, so its listener is always guarded. */
+  merge(origin: BlockDevice, _slot: number, opts: MergeOptions = {}): Task<MergeResult> {
     this.listener.checkNotInEvent('merge');
     // A step emits between copying a batch and clearing its entries: the same guard, rethrown per step.
     const guarded = opts.events ? { ...opts, events: this.listener.sink(opts.events) } : opts;

@@ -25,7 +25,7 @@ export function mergeTask(store: ExceptionStore, origin: BlockDevice, slot: numb
   if (!(origin instanceof FileDevice)) return store.merge(origin, slot, opts);
   // The merge's data goes onto the origin from a writer thread while the next piece is read.
   const target = WriteBehindDevice.over(origin);
-  // Made on the first batch that asks (a shared merge): a persistent merge flushes in line.
+  // Made on the first batch that asks, when the origin has no writer of its own.
   let flush: BackgroundFlush | null = null;
   const startFlush = (): (() => void) => target?.startFlush() ?? (flush ??= new BackgroundFlush(origin.name)).start();
   const release = (): void => {

@@ -13,7 +13,7 @@ import { isSnapscopeError } from '../../../src-core/errors.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { PowerLossDevice, PowerRail } from '../../../src-core/io/power-loss-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
-import { createPersistentMerge, PersistentStore } from '../../../src-core/persistent/index.ts';
+import { PersistentStore } from '../../../src-core/persistent/index.ts';
 import { numberedOrigin, snapshotImage } from '../persistent/model.ts';
 import { kernelRun, oracleSkipped, sha } from './kernel-oracle.ts';
 
@@ -42,7 +42,7 @@ describe.skipIf(oracleSkipped !== null)('the real kernel on a persistent merge t
         flush();
       };
       try {
-        runToEnd(createPersistentMerge(PersistentStore.open(dev, { write: true }), new PowerLossDevice(torn.origin, rail), { batchBytes: 100 * CHUNK }));
+        runToEnd(PersistentStore.open(dev, { write: true }).merge(new PowerLossDevice(torn.origin, rail), 0, { batchBytes: 100 * CHUNK }));
       } catch (e) {
         if (!isSnapscopeError(e) || e.code !== 'crashed') throw e;
       }

@@ -12,8 +12,8 @@ import { checkTask } from '../../../src-core/check/check.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import type { PowerLossPlan } from '../../../src-core/io/power-loss-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
-import { createPersistentMerge, PersistentStore } from '../../../src-core/persistent/index.ts';
-import { numberedOrigin, same, snapshotImage } from '../persistent/model.ts';
+import { PersistentStore } from '../../../src-core/persistent/index.ts';
+import { FLUSH_MODES, numberedOrigin, same, snapshotImage, startFlushFor, type FlushMode } from '../persistent/model.ts';
 import { crashingVolume, crashPoints, fates } from './power-loss.ts';
 
 const CHUNK = 1024; // 64 entries per area, two sectors of 32
@@ -34,10 +34,10 @@ function images() {
   return { cow: cow.bytes.slice(), origin: origin.bytes.slice(), snapshot };
 }
 
-function mergeOn(img: ReturnType<typeof images>, plan: PowerLossPlan | null) {
+function mergeOn(img: ReturnType<typeof images>, plan: PowerLossPlan | null, flush: FlushMode) {
   return crashingVolume(img, plan, (cow, origin) => {
     const store = PersistentStore.open(cow, { write: true });
-    runToEnd(createPersistentMerge(store, origin, { batchBytes: 40 * CHUNK, maxIoBytes: 4 * CHUNK }));
+    runToEnd(store.merge(origin, 0, { batchBytes: 40 * CHUNK, maxIoBytes: 4 * CHUNK, ...startFlushFor(flush, origin) }));
     store.close();
   });
 }
@@ -51,16 +51,17 @@ function laterAreaHoldsEntries(cow: MemoryDevice): boolean {
 }
 
 describe('persistent merge under power loss (point 4)', () => {
-  it('every write and flush, all / none / random sectors kept', () => {
+  // With a background flush, a batch's entries are cleared after the next batch's writes are made.
+  it.each(FLUSH_MODES)('every write and flush, all / none / random sectors kept (origin flushed %s)', (flush) => {
     const img = images();
-    const clean = mergeOn(img, null);
+    const clean = mergeOn(img, null, flush);
     expect(same(clean.origin.bytes, img.snapshot)).toBe(true);
     expect(PersistentStore.open(clean.cow).exceptions).toBe(0);
     let leftBehind = 0;
     for (const at of crashPoints(clean.events, 150)) {
       for (const { fate, seed } of fates(6)) {
         const where = `power lost at event ${at} of ${clean.events} (${fate})`;
-        const run = mergeOn(img, { crashAt: at, fate, seed });
+        const run = mergeOn(img, { crashAt: at, fate, seed }, flush);
         expect(run.crashed, where).toBe(true);
         // Merged entries may stay in areas after the one the table ends in: the kernel reads no
         // area after one that is not full and zeroes an area before using it, and check agrees.
@@ -68,7 +69,7 @@ describe('persistent merge under power loss (point 4)', () => {
         if (laterAreaHoldsEntries(run.cow)) leftBehind++;
         const store = PersistentStore.open(run.cow, { write: true });
         expect(same(snapshotImage(store, run.origin), img.snapshot), `${where}: the snapshot reads other data`).toBe(true);
-        runToEnd(createPersistentMerge(store, run.origin));
+        runToEnd(store.merge(run.origin, 0));
         expect(same(run.origin.bytes, img.snapshot), `${where}: the origin is not the snapshot's image`).toBe(true);
       }
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
-import { createPersistentMerge, PersistentStore } from '../../../src-core/persistent/index.ts';
+import { PersistentStore } from '../../../src-core/persistent/index.ts';
 import { readViewChunk } from '../../../src-core/view.ts';
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import { Fixture, pristineOrigin, writeData, type CaseName } from './kernel-fixtures.ts';
@@ -72,7 +72,7 @@ describe('kernel fixture p-merge-full', () => {
     const origin = fx.device('origin');
     const cow = fx.device('cow');
     const store = PersistentStore.open(cow, { write: true });
-    const result = runToEnd(createPersistentMerge(store, origin, { batchBytes: 16 << 10 }));
+    const result = runToEnd(store.merge(origin, 0, { batchBytes: 16 << 10 }));
     expect(result.chunks).toBe(45);
     expect(Buffer.from(origin.bytes).equals(Buffer.from(fx.image('origin-after')))).toBe(true);
     expect(Buffer.from(cow.bytes).equals(Buffer.from(fx.image('cow-after')))).toBe(true);
@@ -96,7 +96,7 @@ describe('kernel fixture p-overflow', () => {
     const origin = fx.device('origin', true);
     expect(() => readViewChunk(store, origin, 0, 0, new Uint8Array(4096))).toThrow(/invalid.*EIO/);
     expect(() => store.writeOrigin(origin, 0, new Uint8Array(1))).toThrow(SnapscopeError);
-    expect(() => createPersistentMerge(store, origin)).toThrow(/invalid/);
+    expect(() => store.merge(origin, 0)).toThrow(/invalid/);
   });
 
   it('refuses the 15th exception of a 16-chunk COW, writing nothing', () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
-import { createPersistentMerge, PersistentStore } from '../../../src-core/persistent/index.ts';
+import { PersistentStore } from '../../../src-core/persistent/index.ts';
 import { readViewChunk } from '../../../src-core/view.ts';
 import { pristineOrigin, type Manifest } from './kernel-fixtures.ts';
 import { kernelRun, oracleSkipped, sha } from '../crash/kernel-oracle.ts';
@@ -70,7 +70,7 @@ describe.skipIf(oracleSkipped !== null)('the real kernel on images snapscope wro
     const ours = { origin: new MemoryDevice(origin.bytes.slice()), cow: new MemoryDevice(cow.bytes.slice()) };
     const merging = PersistentStore.open(ours.cow, { write: true });
     const statuses = new Set([merging.statusText()]);
-    const byRun = createPersistentMerge(merging, ours.origin, { batchBytes: 1 });
+    const byRun = merging.merge(ours.origin, 0, { batchBytes: 1 });
     while (!byRun.step()) {
       statuses.add(merging.statusText());
       // Between commit_merge emptying an area and the next commit, prepare_merge has already stepped back one area.
@@ -79,7 +79,7 @@ describe.skipIf(oracleSkipped !== null)('the real kernel on images snapscope wro
     }
     statuses.add(merging.statusText());
     const partial = { origin: new MemoryDevice(origin.bytes.slice()), cow: new MemoryDevice(cow.bytes.slice()) };
-    const task = createPersistentMerge(PersistentStore.open(partial.cow, { write: true }), partial.origin, { batchBytes: 64 << 10 });
+    const task = PersistentStore.open(partial.cow, { write: true }).merge(partial.origin, 0, { batchBytes: 64 << 10 });
     for (let i = 0; i < 20; i++) task.step();
 
     const [v, m, p] = await Promise.all([

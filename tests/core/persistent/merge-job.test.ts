@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { Job, runToEnd } from '../../../src-core/jobs/job.ts';
 import type { StructuralEvent } from '../../../src-core/events.ts';
-import { createPersistentMerge, planPersistentMerge, PersistentStore } from '../../../src-core/persistent/index.ts';
+import { planPersistentMerge, PersistentStore } from '../../../src-core/persistent/index.ts';
 import { Fixture } from './kernel-fixtures.ts';
 import { same, snapshotImage } from './model.ts';
 
@@ -25,7 +25,7 @@ describe('persistent merge as a job', () => {
     const origin = fx.device('origin');
     const snapshot = fx.image('snapshot-view');
     let now = 0;
-    const job = new Job(createPersistentMerge(PersistentStore.open(cow, { write: true }), origin, { batchBytes: 4096 }), {
+    const job = new Job(PersistentStore.open(cow, { write: true }).merge(origin, 0, { batchBytes: 4096 }), {
       clock: () => (now += 1),
       sliceMs: 5,
     });
@@ -45,7 +45,7 @@ describe('persistent merge as a job', () => {
     const reopened = PersistentStore.open(cow, { write: true });
     expect(reopened.exceptions).toBeLessThan(705);
     expect(same(snapshotImage(reopened, origin), snapshot)).toBe(true);
-    runToEnd(createPersistentMerge(reopened, origin));
+    runToEnd(reopened.merge(origin, 0));
     expect(same(origin.bytes, snapshot)).toBe(true);
   });
 
@@ -62,16 +62,16 @@ describe('persistent merge as a job', () => {
     }
     const half = PersistentStore.open(cow, { write: true });
     expect(half.exceptions).toBe(25);
-    runToEnd(createPersistentMerge(half, origin));
+    runToEnd(half.merge(origin, 0));
     expect(same(origin.bytes, merged.image('origin-after'))).toBe(true);
     expect(same(cow.bytes, merged.image('cow-after'))).toBe(true);
   });
 
   it('refuses an origin too small for the exceptions or for one chunk', () => {
     const store = PersistentStore.open(fx.device('cow'), { write: true });
-    expect(() => createPersistentMerge(store, new MemoryDevice(4 << 20))).toThrow(/too small for the exceptions: entry \d+ holds origin chunk \d+/);
-    expect(() => createPersistentMerge(store, new MemoryDevice(2048))).toThrow(/chunk size \(4096 bytes\) does not fit the origin/);
-    expect(() => createPersistentMerge(PersistentStore.open(fx.device('cow')), fx.device('origin'))).toThrow(/opened read-only/);
+    expect(() => store.merge(new MemoryDevice(4 << 20), 0)).toThrow(/too small for the exceptions: entry \d+ holds origin chunk \d+/);
+    expect(() => store.merge(new MemoryDevice(2048), 0)).toThrow(/chunk size \(4096 bytes\) does not fit the origin/);
+    expect(() => PersistentStore.open(fx.device('cow')).merge(fx.device('origin'), 0)).toThrow(/opened read-only/);
   });
 
   it('emits structural events for writes, rollover and merge', () => {
@@ -83,7 +83,7 @@ describe('persistent merge as a job', () => {
     expect(events).toContainEqual({ type: 'area-rollover', area: 1, chunk: 34 });
     expect(events).toContainEqual({ type: 'pe-add', area: 1, entry: 0, origin: 32, chunk: 35 });
     events.length = 0;
-    runToEnd(createPersistentMerge(store, origin, { events: (e) => events.push(e) }));
+    runToEnd(store.merge(origin, 0, { events: (e) => events.push(e) }));
     expect(store.info().merge).toBeNull(); // a finished merge leaves no merge in progress (issue 15)
     expect(events[0]).toEqual({ type: 'merge-copy-to-origin', origin: 32, from: 35, count: 1 });
     expect(events).toContainEqual({ type: 'merge-copy-to-origin', origin: 0, from: 2, count: 32 });

@@ -4,8 +4,8 @@ import { isSnapscopeError } from '../../../src-core/errors.ts';
 import { FaultDevice } from '../../../src-core/io/fault-device.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
-import { createPersistentMerge, PersistentStore } from '../../../src-core/persistent/index.ts';
-import { numberedOrigin, same, snapshotImage } from './model.ts';
+import { PersistentStore } from '../../../src-core/persistent/index.ts';
+import { FLUSH_MODES, numberedOrigin, same, snapshotImage, startFlushFor } from './model.ts';
 
 const ORIGIN_CHUNKS = 128;
 const COW_CHUNKS = 256;
@@ -37,20 +37,21 @@ describe('persistent merge (property)', () => {
         fc.boolean(),
         fc.integer({ min: 1, max: 8 }),
         fc.constantFrom(512, 4096),
-        (chunks, snapWrites, crashAt, torn, crashOrigin, batchChunks, chunkBytes) => {
+        fc.constantFrom(...FLUSH_MODES),
+        (chunks, snapWrites, crashAt, torn, crashOrigin, batchChunks, chunkBytes, flush) => {
           const { origin, cow, snapshot } = populated(chunks, snapWrites, chunkBytes);
           const plan = { crashAtWrite: crashAt, tornSectors: torn };
           const o = crashOrigin ? new FaultDevice(origin, plan) : origin;
           const c = crashOrigin ? cow : new FaultDevice(cow, plan);
           try {
-            runToEnd(createPersistentMerge(PersistentStore.open(c, { write: true }), o, { batchBytes: batchChunks * chunkBytes }));
+            runToEnd(PersistentStore.open(c, { write: true }).merge(o, 0, { batchBytes: batchChunks * chunkBytes, ...startFlushFor(flush, o) }));
           } catch (e) {
             if (!(isSnapscopeError(e) && e.code === 'crashed')) throw e;
           }
           // Whatever survived is a loadable store that still shows the snapshot.
           const after = PersistentStore.open(cow, { write: true });
           expect(same(snapshotImage(after, origin), snapshot)).toBe(true);
-          runToEnd(createPersistentMerge(after, origin));
+          runToEnd(after.merge(origin, 0));
           expect(same(origin.bytes, snapshot)).toBe(true);
           expect(after.exceptions).toBe(0);
           const cs = chunkBytes / 512;
@@ -63,11 +64,11 @@ describe('persistent merge (property)', () => {
 
   it('between steps the store is consistent: reopen shows the snapshot, status follows commit_merge', () => {
     fc.assert(
-      fc.property(exceptions, fc.integer({ min: 1, max: 8 }), (chunks, batchChunks) => {
+      fc.property(exceptions, fc.integer({ min: 1, max: 8 }), fc.constantFrom(...FLUSH_MODES), (chunks, batchChunks, flush) => {
         const chunkBytes = 512;
         const { origin, cow, snapshot } = populated(chunks, [], chunkBytes);
         const store = PersistentStore.open(cow, { write: true });
-        const task = createPersistentMerge(store, origin, { batchBytes: batchChunks * chunkBytes });
+        const task = store.merge(origin, 0, { batchBytes: batchChunks * chunkBytes, ...startFlushFor(flush, origin) });
         while (!task.step()) {
           const reopened = PersistentStore.open(cow);
           expect(same(snapshotImage(reopened, origin), snapshot)).toBe(true);

@@ -29,3 +29,22 @@ export function snapshotImage(store: PersistentStore, origin: BlockDevice): Uint
 export function same(a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
+
+/**
+ * How a merge under test flushes the origin: in line (no startFlush), or in the background with
+ * the flush done at once, or only when waited for (the latest a background flush can finish).
+ */
+export const FLUSH_MODES = ['in line', 'at once', 'when waited for'] as const;
+export type FlushMode = (typeof FLUSH_MODES)[number];
+
+export function startFlushFor(mode: FlushMode, origin: BlockDevice): { startFlush?: () => () => void } {
+  if (mode === 'in line') return {};
+  if (mode === 'at once')
+    return {
+      startFlush: () => {
+        origin.flush();
+        return () => {};
+      },
+    };
+  return { startFlush: () => () => origin.flush() };
+}
