@@ -4,7 +4,7 @@
  * and the block cache in txn/, the B-tree in btree/; the snapshot rules in store/, one job a file.
  * This class is their facade: it holds an open store's state and forwards each call. Calls that
  * walk or change the store are refused from inside an event listener, and rethrow what a listener
- * threw during them (store/guards.ts: checkNotInEvent, rethrowListenerError).
+ * threw during them (listener-guard.ts: ListenerGuard.checkNotInEvent, rethrow).
  */
 import type { EventSink } from '../events.ts';
 import type { BlockDevice } from '../io/block-device.ts';

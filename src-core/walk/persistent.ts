@@ -4,8 +4,8 @@
  * rules"), then cross-checks over the whole table (persistent-cross-check.ts). Strict (the
  * engine's open, the live reader): the first error throws, naming chunk, entry and field. Tolerant
  * (check, repair, dump, stats, a damaged store's info): every problem is a finding and the walk
- * goes on. Memory: one bit per COW chunk, one float per exception (two when the table is kept for
- * the engine). This file reads the areas; the entries go to the fast loops (persistent-fast.ts),
+ * goes on. Memory: one bit per COW chunk, one old_chunk per exception (32-bit, 64-bit once one does
+ * not fit; new_chunks too once the table leaves allocation order). This file reads the areas; the entries go to the fast loops (persistent-fast.ts),
  * or to the judge (persistent-judge.ts), into the table so far (persistent-table.ts).
  */
 import type { BlockDevice } from '../io/block-device.ts';
