@@ -31,7 +31,17 @@ export class ListenerGuard {
     };
   }
 
-  /** Refuses `what` while a listener runs; reads of memory and of single blocks need no check. */
+  /**
+   * Operation `what` begins: refused while a listener runs. What a listener threw during an
+   * earlier operation that then failed on its own is dropped: that operation reported its error,
+   * and a later, unrelated call must not throw the listener's.
+   */
+  begin(what: string): void {
+    this.checkNotInEvent(what);
+    this.thrown = null;
+  }
+
+  /** Refuses `what` while a listener runs (a call inside an operation); reads of memory and of single blocks need no check. */
   checkNotInEvent(what: string): void {
     if (!this.inEvent) return;
     throw new SnapscopeError('usage', `${this.device}: ${what} was called from a structural event listener: a listener may not call into the store during an event (it would overwrite the operation in progress); call it after the operation returns`, {

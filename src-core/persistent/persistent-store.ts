@@ -303,7 +303,7 @@ export class PersistentStore implements ExceptionStore {
 
   /** Merges the snapshot into `origin` the way the kernel does (merge.ts); the only way to start one, so its listener is always guarded. */
   merge(origin: BlockDevice, _slot: number, opts: MergeOptions = {}): Task<MergeResult> {
-    this.listener.checkNotInEvent('merge');
+    this.listener.begin('merge');
     // A step emits between copying a batch and clearing its entries: the same guard, rethrown per step.
     const guarded = opts.events ? { ...opts, events: this.listener.sink(opts.events) } : opts;
     return this.listener.task(createPersistentMerge(this, origin, guarded));
@@ -312,7 +312,7 @@ export class PersistentStore implements ExceptionStore {
   // ---- writing -----------------------------------------------------------------------------
 
   writeOrigin(origin: BlockDevice, chunk: number, data: Uint8Array, offset = 0): void {
-    this.listener.checkNotInEvent('writeOrigin');
+    this.listener.begin('writeOrigin');
     this.checkWritable();
     this.forEachPiece(origin, chunk, data, offset, (c, at, piece) => {
       if (this.state.table.find(c) < 0) this.addException(origin, c, null, 0);
@@ -323,7 +323,7 @@ export class PersistentStore implements ExceptionStore {
   }
 
   writeSnapshot(origin: BlockDevice, slot: number, chunk: number, data: Uint8Array, offset = 0): void {
-    this.listener.checkNotInEvent('writeSnapshot');
+    this.listener.begin('writeSnapshot');
     this.checkSlot(slot);
     this.checkWritable();
     this.forEachPiece(origin, chunk, data, offset, (c, at, piece) => {
@@ -336,7 +336,7 @@ export class PersistentStore implements ExceptionStore {
 
   /** Every metadata change is already durable (the kernel commits each exception); flush the data. */
   commit(): void {
-    this.listener.checkNotInEvent('commit');
+    this.listener.begin('commit');
     if (this.readOnly) return;
     this.cow.flush();
     this.lastOrigin?.flush();
@@ -356,6 +356,7 @@ export class PersistentStore implements ExceptionStore {
    * are zero). A merge clears entries one sector at a time this way (merge.ts).
    */
   writeAreaBytes(area: number, from: number, to: number): void {
+    this.listener.checkNotInEvent('writeAreaBytes');
     const epa = this.geometry.exceptionsPerArea;
     const bytes = new Uint8Array(to - from);
     const v = view(bytes);

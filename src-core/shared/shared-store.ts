@@ -4,7 +4,7 @@
  * and the block cache in txn/, the B-tree in btree/; the snapshot rules in store/, one job a file.
  * This class is their facade: it holds an open store's state and forwards each call. Calls that
  * walk or change the store are refused from inside an event listener, and rethrow what a listener
- * threw during them (listener-guard.ts: ListenerGuard.checkNotInEvent, rethrow).
+ * threw during them (listener-guard.ts: ListenerGuard.begin, rethrow).
  */
 import type { EventSink } from '../events.ts';
 import type { BlockDevice } from '../io/block-device.ts';
@@ -108,7 +108,7 @@ export class SharedStore implements ExceptionStore {
 
   /** Chunks from the root to the leaf that holds (or would hold) `origin`. */
   pathTo(origin: number): number[] {
-    this.state.listener.checkNotInEvent('pathTo');
+    this.state.listener.begin('pathTo');
     const path = pathTo(this.state, origin);
     this.state.listener.rethrow();
     return path;
@@ -134,7 +134,7 @@ export class SharedStore implements ExceptionStore {
    * a crash: harmless, reclaimed by no one yet).
    */
   verify(): VerifyResult {
-    this.state.listener.checkNotInEvent('verify');
+    this.state.listener.begin('verify');
     return verifyStore(this.state);
   }
 
@@ -154,14 +154,14 @@ export class SharedStore implements ExceptionStore {
 
   /** The COW chunk snapshot `slot` reads for origin chunk `origin` (the exception whose share has its bit), or -1. */
   lookup(slot: number, origin: number): number {
-    this.state.listener.checkNotInEvent('lookup');
+    this.state.listener.begin('lookup');
     const chunk = lookup(this.state, slot, origin);
     this.state.listener.rethrow();
     return chunk;
   }
 
   forEachException(visit: (origin: number, chunk: number, slots: bigint) => void): void {
-    this.state.listener.checkNotInEvent('forEachException');
+    this.state.listener.begin('forEachException');
     forEachException(this.state, visit);
   }
 
@@ -169,7 +169,7 @@ export class SharedStore implements ExceptionStore {
 
   /** Takes a slot (the lowest free, or `opts.slot`) and records its label. Durable at the next commit. */
   createSnapshot(opts: T.CreateSnapshotOptions = {}): SnapshotInfo {
-    this.state.listener.checkNotInEvent('createSnapshot');
+    this.state.listener.begin('createSnapshot');
     const created = createSnapshot(this.state, opts);
     this.state.listener.rethrow();
     return created;
@@ -180,13 +180,13 @@ export class SharedStore implements ExceptionStore {
    * underfull leaves and nodes, drops levels, frees the slot and its label. Durable at the next commit.
    */
   deleteSnapshot(slot: number): void {
-    this.state.listener.checkNotInEvent('deleteSnapshot');
+    this.state.listener.begin('deleteSnapshot');
     deleteSnapshot(this.state, slot);
     this.state.listener.rethrow();
   }
 
   renameSnapshot(slot: number, name: string): void {
-    this.state.listener.checkNotInEvent('renameSnapshot');
+    this.state.listener.begin('renameSnapshot');
     renameSnapshot(this.state, slot, name);
     this.state.listener.rethrow();
   }
@@ -196,13 +196,13 @@ export class SharedStore implements ExceptionStore {
   /** The merge of a snapshot into the origin that the header records (docs/format-shared.md § Merge), or null. */
   /** The merge's preflight as a dry run (merge/plan.ts). */
   planMerge(origin: BlockDevice, slot: number, opts: StoreMergeOptions = {}): MergeResult {
-    this.state.listener.checkNotInEvent('planMerge');
+    this.state.listener.begin('planMerge');
     return planResult(planSharedMerge(this, origin, slot, opts));
   }
 
   /** Merges snapshot `slot` into `origin` (merge/merge-task.ts); its steps go to this store's event sink. */
   merge(origin: BlockDevice, slot: number, opts: StoreMergeOptions = {}): Task<MergeResult> {
-    this.state.listener.checkNotInEvent('merge');
+    this.state.listener.begin('merge');
     return createSharedMerge(this, origin, slot, opts);
   }
 
@@ -217,7 +217,7 @@ export class SharedStore implements ExceptionStore {
 
   /** Records the merge in progress, or with null that none is. Durable at the next commit. */
   recordMerge(rec: T.MergeRecord | null): void {
-    this.state.listener.checkNotInEvent('recordMerge');
+    this.state.listener.begin('recordMerge');
     recordMerge(this.state, rec);
   }
 
@@ -228,13 +228,13 @@ export class SharedStore implements ExceptionStore {
 
   /** Says in the header that the recorded merge writes the origin from now on; commit before the first origin write. */
   mergeWritesOrigin(): void {
-    this.state.listener.checkNotInEvent('mergeWritesOrigin');
+    this.state.listener.begin('mergeWritesOrigin');
     mergeWritesOrigin(this.state);
   }
 
   /** Visits the leaves that may hold origin chunks ≥ `from`, in key order, until `visit` returns false. A view is valid during its call only. */
   forEachLeafFrom(from: number, visit: (leaf: LeafView) => boolean | void): void {
-    this.state.listener.checkNotInEvent('forEachLeafFrom');
+    this.state.listener.begin('forEachLeafFrom');
     this.state.tree.forEachLeaf(visit, from);
   }
 
@@ -244,7 +244,7 @@ export class SharedStore implements ExceptionStore {
    * `fill` writes the chunks' data. Durable at the next commit.
    */
   addExceptions(items: readonly T.NewException[], fill: (chunks: readonly number[]) => void): number[] {
-    this.state.listener.checkNotInEvent('addExceptions');
+    this.state.listener.begin('addExceptions');
     const chunks = addExceptions(this.state, items, fill);
     this.state.listener.rethrow();
     return chunks;
@@ -255,7 +255,7 @@ export class SharedStore implements ExceptionStore {
    * snapshot reads any more. Durable at the next commit.
    */
   clearSlot(slot: number, from: number, to: number): void {
-    this.state.listener.checkNotInEvent('clearSlot');
+    this.state.listener.begin('clearSlot');
     clearSlot(this.state, slot, from, to);
     this.state.listener.rethrow();
   }
@@ -269,7 +269,7 @@ export class SharedStore implements ExceptionStore {
    * after the next commit.
    */
   prepareOriginWrite(chunk: number, origin?: BlockDevice): boolean {
-    this.state.listener.checkNotInEvent('prepareOriginWrite');
+    this.state.listener.begin('prepareOriginWrite');
     const added = prepareOriginWrite(this.state, chunk, origin);
     this.state.listener.rethrow();
     return added;
@@ -277,14 +277,14 @@ export class SharedStore implements ExceptionStore {
 
   /** Copy-on-write, then write `data` at byte `offset` of origin chunk `chunk` (after the protecting commit). */
   writeOrigin(origin: BlockDevice, chunk: number, data: Uint8Array, offset = 0): void {
-    this.state.listener.checkNotInEvent('writeOrigin');
+    this.state.listener.begin('writeOrigin');
     writeOrigin(this.state, origin, chunk, data, offset);
     this.state.listener.rethrow();
   }
 
   /** Writes through snapshot `slot` into an exception of its own (unsharing first). Durable at the next commit. */
   writeSnapshot(origin: BlockDevice, slot: number, chunk: number, data: Uint8Array, offset = 0): void {
-    this.state.listener.checkNotInEvent('writeSnapshot');
+    this.state.listener.begin('writeSnapshot');
     writeSnapshot(this.state, origin, slot, chunk, data, offset);
     this.state.listener.rethrow();
   }
@@ -293,7 +293,7 @@ export class SharedStore implements ExceptionStore {
 
   /** Makes every change so far durable and atomic: blocks, bitmap, then the header sector. */
   commit(): void {
-    this.state.listener.checkNotInEvent('commit');
+    this.state.listener.begin('commit');
     this.group.commitNow();
     this.state.listener.rethrow();
   }
@@ -304,14 +304,14 @@ export class SharedStore implements ExceptionStore {
    * cover every request made so far.
    */
   requestCommit(group: number, onDurable?: () => void): void {
-    this.state.listener.checkNotInEvent('requestCommit');
+    this.state.listener.begin('requestCommit');
     this.group.request(group, onDurable);
     this.state.listener.rethrow();
   }
 
   /** Commits pending changes (when writable) and closes the COW device. */
   close(): void {
-    this.state.listener.checkNotInEvent('close');
+    this.state.listener.begin('close');
     close(this.state);
     this.group.durable();
     this.state.listener.rethrow();

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { StructuralEvent } from '../../../src-core/events.ts';
+import { ForwardingDevice } from '../../../src-core/io/forwarding-device.ts';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { PersistentStore } from '../../../src-core/persistent/index.ts';
 import { numberedOrigin, snapshotImage } from './model.ts';
@@ -60,12 +61,13 @@ describe('a structural event listener that calls into the persistent store', () 
     expectSnapshot(cow, origin, before);
   });
 
-  it('is refused a snapshot write, a commit and a merge', () => {
+  it('is refused a snapshot write, a commit, a merge and an area write', () => {
     const { cow, origin } = devices();
     const calls: [string, (s: PersistentStore) => unknown][] = [
       ['writeSnapshot', (s) => s.writeSnapshot(origin, 0, 90, fill(1))],
       ['commit', (s) => s.commit()],
       ['merge', (s) => s.merge(origin, 0)],
+      ['writeAreaBytes', (s) => s.writeArea(0)],
     ];
     const refused: string[] = [];
     const store = format(cow, (s, e) => {
@@ -142,5 +144,23 @@ describe('a structural event listener that calls into the persistent store', () 
     store.close();
     expect(store.exceptions).toBe(left + ORIGINS - 50);
     expectSnapshot(cow, origin, before);
+  });
+
+  it('that throws while the write it heard fails on its own: the write reports its error, and the next call not the listener\'s', () => {
+    const { cow, origin } = devices();
+    let throwOnce = true;
+    const store = format(cow, (_s, e) => {
+      if (e.type !== 'pe-add' || !throwOnce) return;
+      throwOnce = false;
+      throw new Error('listener broke');
+    });
+    const failing = new (class extends ForwardingDevice {
+      override write(): void {
+        throw new Error('origin write failed');
+      }
+    })(origin);
+    expect(() => store.writeOrigin(failing, 0, fill(0xaa))).toThrow('origin write failed');
+    expect(() => store.writeOrigin(origin, 1, fill(0xbb))).not.toThrow();
+    expect(store.exceptions).toBe(2);
   });
 });
