@@ -24,7 +24,7 @@ const ONLY = 4096;
  * the origin. Metadata only: data chunks are holes. The origin's first chunks hold data, so a merge
  * that touched it would change its hash.
  */
-const makeStore = (dir: string) => writeMergeStore(dir, { names: ['target', 'other'], merged: 0, chunks: CHUNKS, only: ONLY, data: 'holes', originMarked: 256 });
+const makeStore = (dir: string, only = ONLY) => writeMergeStore(dir, { names: ['target', 'other'], merged: 0, chunks: CHUNKS, only, data: 'holes', originMarked: 256 });
 
 const stagesOf = async (page: import('playwright-core').Page): Promise<[number, number][]> => JSON.parse((await page.getByTestId('merge-stages').getAttribute('data-stages')) ?? '[]') as [number, number][];
 
@@ -44,15 +44,15 @@ const stagesOf = async (page: import('playwright-core').Page): Promise<[number, 
 
   it('a merge stopped before it moved an origin chunk can be abandoned: the record is cleared, the origin hash unchanged', async () => {
     const dir = storeDir('steer-abandon');
-    const { cow, origin } = makeStore(dir);
+    const { cow, origin } = makeStore(dir, CHUNKS);
     const hash = sha256(origin);
     const app = await harness.open((browser) => openServed(browser, { cow, origin }, dir));
     const { page } = app;
     const session = (await apiCall(app.served.url, 'sessions', {})).sessions[0]!.session;
     // Another client (as the CLI would) starts the merge and pauses it at once: its first step
-    // copies for 'other' (one batch of every chunk: 256 MiB of copies, far longer than the pause
-    // takes to arrive; with 112 MiB a loaded CI run once saw the copies end first) and yields
-    // before any origin write, where the pause lands.
+    // copies for 'other' (one batch of every chunk: 1 GiB of copies, far longer than the pause
+    // takes to arrive; with 112 and then 256 MiB, loaded CI runs saw the copies end first once the
+    // merges got faster) and yields before any origin write, where the pause lands.
     const job = await apiCall(app.served.url, 'merge', { session, snapshot: 'target', batchChunks: CHUNKS });
     await apiCall(app.served.url, 'jobPause', { job: job.id });
     await app.view('Merge');
