@@ -86,10 +86,6 @@ export class Transaction {
     return this.shadow(this.nodeBlock(chunk, path, depth), 'node').node!;
   }
 
-  ownLeaf(chunk: number, path: readonly number[], depth: number): LeafView {
-    return this.shadow(this.leafBlock(chunk, path, depth), 'leaf').leaf!;
-  }
-
   // Open's walk (walk/shared.ts) vouched for every committed block in `roles`; blocks this
   // transaction made are added as they are allocated. Any other chunk is not a usable block.
   // A cached block with its view made is known to be one: blocks enter the cache only after the
