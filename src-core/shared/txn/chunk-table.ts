@@ -76,11 +76,6 @@ export class ChunkTable<T> {
     }
   }
 
-  /** The chunk in `slot` (meaningful when `valueAt(slot)` is defined). */
-  keyAt(slot: number): number {
-    return this.keys[slot]! >>> 0;
-  }
-
   /** The value in `slot`, undefined when the slot is empty. */
   valueAt(slot: number): T | undefined {
     return this.vals[slot];
