@@ -17,6 +17,7 @@ import { TreeNodeBox } from './TreeNodeBox.tsx';
 import { useTreeMotion } from './use-tree-motion.ts';
 import { Minimap, placeMinimapView } from './Minimap.tsx';
 import { MIN_ZOOM, useSvgZoom, type Transform } from './use-zoom.ts';
+import { indexLevels } from '../../viz/format.ts';
 
 const HEIGHT = 560;
 /** Fit's glide: short, so the whole tree is in view within a frame budget of ~200 ms. */
@@ -227,7 +228,7 @@ export function BtreeView() {
       {treeError && <ErrorAlert error={treeError} onRetry={() => void loadTree()} />}
       <div className="split">
         <Card
-          title={treeRoot ? `Root ${treeRoot.root} · ${treeRoot.levels + 1} level${treeRoot.levels ? 's' : ''}` : 'Loading tree…'}
+          title={treeRoot ? `Root ${treeRoot.root} · depth ${treeRoot.levels + 1} (${treeRoot.levels} ${indexLevels(treeRoot.levels)})` : 'Loading tree…'}
           labelledBy="tree-title"
           actions={
             <div className="row" style={{ gap: 4 }}>

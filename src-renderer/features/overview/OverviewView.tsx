@@ -6,7 +6,7 @@ import { Stat } from '../../ui/Stat.tsx';
 import type { StoreInfo } from '../../../src-core/api/contract.ts';
 import type { GaugePart } from '../../ui/Gauge.tsx';
 import { ROLE_COLORS, snapshotColor } from '../../viz/colors.ts';
-import { formatBytes, formatCount } from '../../viz/format.ts';
+import { formatBytes, formatCount, indexLevels } from '../../viz/format.ts';
 import { SnapshotTable } from './SnapshotTable.tsx';
 
 export function OverviewView() {
@@ -73,7 +73,7 @@ export function OverviewView() {
               <Stat
                 label="Tree levels"
                 value={info.tree.levels}
-                sub={`index level${info.tree.levels === 1 ? '' : 's'} above the leaves (as \`snapscope info\`); depth ${info.tree.levels + 1} counting the leaves (as \`snapscope stats\`)`}
+                sub={`${indexLevels(info.tree.levels)}; depth ${info.tree.levels + 1} with them`}
                 testId="ov-tree-levels"
                 raw={info.tree.levels}
               />

@@ -143,7 +143,7 @@ function Stage({ store }: { store: TeachStore }) {
   return (
     <>
       <div className="teach-stage">
-        <Card title={`B-tree · ${step.state.tree.levels + 1} levels`} className="tree-card">
+        <Card title={`B-tree · depth ${step.state.tree.levels + 1}`} className="tree-card">
           <TeachTree state={step.state} focus={step.focus} context={context} chunkBytes={session.chunkBytes} asking={ask} answer={answer} onPoint={point} />
         </Card>
         <Card title="Leaf entries" className="entries-card">
