@@ -106,7 +106,12 @@ export function OverviewView() {
           <Stat label="Data" value={formatCount(u.dataChunks)} testId="ov-data" raw={u.dataChunks} />
           <Stat label="Free" value={formatCount(u.freeChunks)} sub={formatBytes(u.freeChunks * info.chunkBytes)} testId="ov-free" raw={u.freeChunks} />
           {info.kernelStatus && (
-            <Stat label="dmsetup status" value={`${info.kernelStatus.allocatedSectors}/${info.kernelStatus.totalSectors}`} sub={`${info.kernelStatus.metadataSectors} metadata sectors`} />
+            <Stat
+              label="dmsetup status"
+              value={`${formatCount(info.kernelStatus.allocatedSectors)} / ${formatCount(info.kernelStatus.totalSectors)} sectors`}
+              sub={`${formatCount(info.kernelStatus.metadataSectors)} of them metadata`}
+              testId="ov-kernel-status"
+            />
           )}
         </dl>
       </Card>

@@ -87,8 +87,8 @@ export function SnapshotTable() {
                     </span>
                   )}
                 </td>
-                <td className="mono muted" title={s.uuid}>
-                  {s.uuid.slice(0, 8)}…
+                <td className="mono muted" title={s.uuid || 'The format keeps no UUID'}>
+                  {s.uuid ? `${s.uuid.slice(0, 8)}…` : '—'}
                 </td>
                 <td>{formatTime(s.created)}</td>
                 <td className="num">{formatCount(s.exceptions)}</td>
