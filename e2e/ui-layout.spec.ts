@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserHarness, openServed, tempDir } from './app.ts';
+import { browserHarness, openServed, openServer, tempDir } from './app.ts';
 import { chromiumMissing } from './browser.ts';
 import { makeDemoStore } from './demo-store.ts';
 
@@ -40,7 +40,7 @@ const overlaps = (a: Box, b: Box): boolean => a.left < b.right && b.left < a.rig
 
 // At 1280 px the origin's path ran over the format badge; at 900 px the paths collapsed and the
 // bar ran off the window: "Reopen read-only" and "Close" were out of reach.
-(missing ? describe.skip : describe)(missing ? `small window e2e skipped: ${missing}` : 'the top bar in a small and a large window', () => {
+(missing ? describe.skip : describe)(missing ? `layout e2e skipped: ${missing}` : 'controls and marks that do not collide, in a small and a large window', () => {
   const harness = browserHarness();
 
   it('keeps every button inside the window and no path over a badge, at 900 and at 1280 px', async () => {
@@ -61,9 +61,33 @@ const overlaps = (a: Box, b: Box): boolean => a.left < b.right && b.left < a.rig
         expect(box.left, `${name} at ${width} px`).toBeGreaterThanOrEqual(0);
       }
       for (const t of bar.text) for (const b of bar.badges) expect(overlaps(t, b), `path text over a badge at ${width} px`).toBe(false);
-      await app.shot(`small-window-topbar-${width}`);
+      await app.shot(`layout-topbar-${width}`);
     }
     await page.getByRole('button', { name: 'Close' }).click();
     await page.getByRole('heading', { name: 'Open a snapshot exception store' }).waitFor();
+  });
+
+  // The teaching tree's zoom buttons sat over the root box of every lesson's first steps.
+  it('the teaching tree draws no box under its zoom buttons, at 1280 and at 900 px', async () => {
+    const dir = tempDir('layout-teach');
+    const app = await harness.open((browser) => openServer(browser, [], dir));
+    const { page } = app;
+    await page.getByRole('region', { name: 'Open a snapshot exception store' }).getByRole('button', { name: 'Teach' }).click();
+    await page.getByRole('heading', { name: 'Teach', exact: true }).waitFor();
+    for (const [width, height] of [
+      [1280, 800],
+      [900, 600],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.getByRole('button', { name: 'Fit' }).click();
+      await page.waitForTimeout(700); // the camera eases, boxes fade in
+      const { tools, boxes } = await page.locator('.teach-tree').evaluate((tree) => {
+        const box = (r: DOMRect): Box => ({ left: r.left, right: r.right, top: r.top, bottom: r.bottom });
+        return { tools: box(tree.querySelector('.viz-tools')!.getBoundingClientRect()), boxes: [...tree.querySelectorAll('svg rect')].map((r) => box(r.getBoundingClientRect())) };
+      });
+      expect(boxes.length).toBeGreaterThan(0);
+      for (const b of boxes) expect(overlaps(tools, b), `a tree box under the zoom buttons at ${width} px`).toBe(false);
+      await app.shot(`layout-teach-tree-${width}`);
+    }
   });
 });
