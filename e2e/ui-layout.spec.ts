@@ -90,4 +90,30 @@ const overlaps = (a: Box, b: Box): boolean => a.left < b.right && b.left < a.rig
       await app.shot(`layout-teach-tree-${width}`);
     }
   });
+
+  // In a 600 px high window the open form sits below the fold; its error appeared at the top of
+  // the page, out of sight, so "Open" seemed to do nothing. A folder got the generic hint.
+  it('an open that fails shows its error in view, at 900 × 600', async () => {
+    const dir = tempDir('layout-open');
+    const app = await harness.open((browser) => openServer(browser, [], dir));
+    const { page } = app;
+    await page.setViewportSize({ width: 900, height: 600 });
+    const form = page.getByRole('region', { name: 'Open by path' });
+    const alert = page.getByRole('alert').filter({ hasText: 'Could not open the store' });
+    // A first try with a typo: its error pushes the form further down.
+    await form.getByLabel('COW device or image').fill(`${dir}/no-such.cow`);
+    await form.getByRole('button', { name: 'Open', exact: true }).click();
+    await alert.filter({ hasText: 'no such file' }).waitFor();
+    await form.getByLabel('COW device or image').fill(dir);
+    await form.getByRole('button', { name: 'Open', exact: true }).click();
+    await alert.filter({ hasText: 'directory' }).waitFor();
+    await page.waitForTimeout(300);
+    // Inside what the scrolling content shows (it starts below the top bar).
+    const box = (await alert.boundingBox())!;
+    const shown = (await page.getByRole('main').boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(shown.y - 1);
+    expect(box.y + box.height).toBeLessThanOrEqual(shown.y + shown.height);
+    expect(await alert.textContent()).toContain('That is a folder: pick the COW image or device in it');
+    await app.shot('layout-open-error-900');
+  });
 });
