@@ -36,6 +36,22 @@ function topBar(page: Page): Promise<{ text: Box[]; badges: Box[]; buttons: { na
   });
 }
 
+/** The Overview's snapshot rows, with the table scrolled to one end: the name cell's and the buttons' boxes, and the scroller's. */
+function snapshotRows(page: Page, end: 'start' | 'end'): Promise<{ label: string; name: Box; buttons: Box[]; wrap: Box }[]> {
+  return page.getByRole('table', { name: 'Snapshots' }).evaluate((table, end) => {
+    const box = (r: DOMRect): Box => ({ left: r.left, right: r.right, top: r.top, bottom: r.bottom });
+    const wrap = table.parentElement!;
+    wrap.scrollLeft = end === 'start' ? 0 : wrap.scrollWidth;
+    const shown = box(wrap.getBoundingClientRect());
+    return [...table.querySelectorAll('tbody tr')].map((tr) => {
+      const name = [...tr.querySelectorAll('td')][1]!;
+      return { label: name.textContent ?? '', name: box(name.getBoundingClientRect()), buttons: [...tr.querySelectorAll('button')].map((b) => box(b.getBoundingClientRect())), wrap: shown };
+    });
+  }, end);
+}
+
+const inside = (a: Box, b: Box): boolean => a.left >= b.left - 1 && a.right <= b.right + 1;
+
 const overlaps = (a: Box, b: Box): boolean => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 
 // At 1280 px the origin's path ran over the format badge; at 900 px the paths collapsed and the
@@ -62,6 +78,13 @@ const overlaps = (a: Box, b: Box): boolean => a.left < b.right && b.left < a.rig
       }
       for (const t of bar.text) for (const b of bar.badges) expect(overlaps(t, b), `path text over a badge at ${width} px`).toBe(false);
       await app.shot(`layout-topbar-${width}`);
+      // The snapshot table scrolls sideways in a narrow window: at either end each row still shows
+      // the snapshot's name beside its Rename, Merge and Delete buttons.
+      for (const end of ['start', 'end'] as const) {
+        const rows = await snapshotRows(page, end);
+        expect(rows.length).toBeGreaterThan(0);
+        for (const row of rows) for (const part of [row.name, ...row.buttons]) expect(inside(part, row.wrap), `${row.label} at ${width} px, scrolled to the ${end}`).toBe(true);
+      }
     }
     await page.getByRole('button', { name: 'Close' }).click();
     await page.getByRole('heading', { name: 'Open a snapshot exception store' }).waitFor();

@@ -53,14 +53,14 @@ export function SnapshotTable() {
           <thead>
             <tr>
               <th>Slot</th>
-              <th>Name</th>
+              <th className="sticky-start">Name</th>
               <th>UUID</th>
               <th>Created</th>
               <th className="num">Exceptions</th>
               <th className="num">Unique</th>
               <th className="num">Shared</th>
               <th className="num">Bytes</th>
-              <th>
+              <th className="sticky-end">
                 <span className="sr-only">Actions</span>
               </th>
             </tr>
@@ -74,7 +74,7 @@ export function SnapshotTable() {
                     {s.slot}
                   </span>
                 </td>
-                <td>
+                <td className="sticky-start">
                   {s.name || <span className="muted">(unnamed)</span>}
                   {s.damaged && (
                     <span className="badge bad" style={{ marginLeft: 6 }} title="Blocks that may hold this snapshot's exceptions are damaged: its counts are what could be proven" data-testid="snap-damaged">
@@ -95,7 +95,7 @@ export function SnapshotTable() {
                 <td className="num">{formatCount(s.unique)}</td>
                 <td className="num">{formatCount(s.shared)}</td>
                 <td className="num">{formatBytes(s.bytes)}</td>
-                <td>
+                <td className="sticky-end">
                   <span className="row" style={{ flexWrap: 'nowrap', gap: 4 }}>
                     {info.format === 'shared' && (
                       <button type="button" className="btn btn-sm" disabled={!writable} aria-label={`Rename snapshot ${s.name}`} onClick={() => setDialog({ kind: 'rename', snap: s })}>
