@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { browserHarness, openServed, openServer, tempDir } from './app.ts';
 import { chromiumMissing } from './browser.ts';
 import { makeDemoStore } from './demo-store.ts';
+import { makeManySnapshots } from './many-snapshots.ts';
 
 const missing = chromiumMissing();
 
@@ -138,5 +139,27 @@ const overlaps = (a: Box, b: Box): boolean => a.left < b.right && b.left < a.rig
     expect(box.y + box.height).toBeLessThanOrEqual(shown.y + shown.height);
     expect(await alert.textContent()).toContain('That is a folder: pick the COW image or device in it');
     await app.shot('layout-open-error-900');
+  });
+
+  // A root with dozens of leaves was fitted whole on arrival, its text 4 px high: unreadable
+  // until zoomed. The first view is now readable, on the root; Fit still shows the whole tree.
+  it('the B-tree opens readable on a wide root, and Fit then shows all of it', async () => {
+    const dir = tempDir('layout-btree');
+    const store = makeManySnapshots(dir);
+    const app = await harness.open((browser) => openServer(browser, [store.cow], dir));
+    const { page } = app;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await app.view('B-tree');
+    const tree = page.getByRole('tree', { name: 'B-tree of exceptions' });
+    const root = tree.locator('[role="treeitem"][aria-level="1"]');
+    await root.waitFor();
+    await page.waitForTimeout(800); // the camera eases in
+    const width = async (): Promise<number> => (await root.boundingBox())!.width;
+    // Boxes are 132 units wide; at 80% their text is about 9 px.
+    expect(await width()).toBeGreaterThanOrEqual(0.8 * 132 - 1);
+    await app.shot('layout-btree-first-view');
+    await page.getByRole('button', { name: 'Fit' }).click();
+    await expect.poll(() => tree.getAttribute('data-fits'), { timeout: 5000 }).toBe('true');
   });
 });
