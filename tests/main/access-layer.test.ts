@@ -70,6 +70,34 @@ it('a lock held by another process (without a record) is "another process"; it g
   await expect.poll(refusal, { timeout: 20_000 }).toBe('');
 });
 
+it("a reader's full note names a writer that holds the exclusive kernel lock without a record; asked twice, it is looked for once", async () => {
+  const dir = tempDir();
+  const f = path.join(dir, 'a.img');
+  fs.writeFileSync(f, Buffer.alloc(4096));
+  const holder = spawn('flock', ['--exclusive', f, 'sleep', '60'], { stdio: 'ignore', detached: true });
+  const stop = (): void => {
+    try {
+      process.kill(-holder.pid!, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  };
+  try {
+    const fullNote = async (): Promise<string | null> => {
+      const r = openInput(f, 'COW', false);
+      r.dev.close(); // the look was named at open: closing first changes nothing
+      expect(r.note).toBeNull();
+      expect(r.fullNote()).toBe(r.fullNote());
+      return r.fullNote();
+    };
+    await expect.poll(fullNote, { timeout: 20_000 }).toBe(`${f} is open for writing by another process; reading its last committed state`);
+    stop();
+    await expect.poll(fullNote, { timeout: 20_000 }).toBeNull();
+  } finally {
+    stop();
+  }
+});
+
 it('signatures are found at their offsets; a torn last backup record is left out, a used backup refused', () => {
   const dir = tempDir();
   const img = path.join(dir, 'x.img');
