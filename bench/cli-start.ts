@@ -65,6 +65,11 @@ export async function run(): Promise<void> {
       const c = sum(cpu[i]!);
       console.log(`${name.padEnd(22)} wall ${w.toFixed(0).padStart(4)} ms (${(w / baseWall).toFixed(2)}x)  CPU ${(c / ROUNDS).toFixed(0).padStart(3)} ms (${(c / baseCpu).toFixed(2)}x)`);
     }
+    if (REF) {
+      // Paired by round, so load that drifts over the run cancels out.
+      const perRound = wall[2]!.map((w, r) => w / wall[4]![r]!);
+      console.log(`info / ref info: wall ${median(perRound).toFixed(2)}x (median of per-round ratios)`);
+    }
     console.log(`${ROUNDS} rounds interleaved; wall: medians; CPU: means; load average ${load.toFixed(2)} -> ${os.loadavg()[0]!.toFixed(2)} (${os.cpus().length} CPUs)`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
