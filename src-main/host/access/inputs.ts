@@ -65,15 +65,15 @@ export function openInput(path: string, role: string, write: boolean, helper: He
   }
 }
 
-/** A reader's note: known at open, or still to be looked for (a kernel lock held without a record). */
-interface ReaderNote {
+/** An input's note: known at open, or still to be looked for (a reader's look for a kernel lock held without a record). */
+interface InputNote {
   now: string | null;
   look: (() => Promise<string | null>) | null;
 }
 
-const known = (note: string | null): ReaderNote => ({ now: note, look: null });
+const known = (note: string | null): InputNote => ({ now: note, look: null });
 
-function opened(dev: BlockDevice, target: Target, viaHelper: boolean, note: ReaderNote): OpenedInput {
+function opened(dev: BlockDevice, target: Target, viaHelper: boolean, note: InputNote): OpenedInput {
   let full: Promise<string | null> | null = null;
   return { dev, target, viaHelper, note: note.now, fullNote: () => (full ??= note.look ? note.look() : Promise.resolve(note.now)) };
 }
@@ -106,7 +106,7 @@ export function assertWritable(t: Target, role: string): void {
  * comes second sees the first. A reader that cannot record itself (no runtime directory) takes a
  * shared kernel lock instead.
  */
-function lock(dev: FileDevice, target: Target, role: string, write: boolean): ReaderNote {
+function lock(dev: FileDevice, target: Target, role: string, write: boolean): InputNote {
   const key = target.key!;
   const record = recordHolder(key, write ? 'write' : 'read');
   if (!write && record.kept) {
