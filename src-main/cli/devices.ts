@@ -24,20 +24,25 @@ export async function openDevice(path: string, role: 'COW' | 'origin', write: bo
 }
 
 /**
- * Opens an input; `printNote` prints its note once known. A reader's look for a writer's kernel
- * lock reads /proc/locks on the thread pool (ADR 0006): a command that reads the store first and
- * awaits `printNote` before its output does not wait for that read.
+ * Opens an input and prints a note known at open at once, as it always was (a writer's note, a
+ * reader's from a writer's record); `printNote` prints the one a reader's look for a writer's
+ * kernel lock finds. That look reads /proc/locks on the thread pool (ADR 0006): a command that
+ * reads the store first and awaits `printNote` before its output does not wait for it.
  */
 function openNoting(path: string, role: 'COW' | 'origin', write: boolean, quiet = false): { dev: FileDevice; printNote: () => Promise<void> } {
   const opened = openInput(path, role, write);
-  const note = quiet ? null : opened.fullNote();
-  return {
-    dev: opened.dev as FileDevice,
-    printNote: async () => {
-      const text = await note;
-      if (text) process.stderr.write(`snapscope: note: ${text}\n`);
-    },
-  };
+  const dev = opened.dev as FileDevice;
+  if (quiet) return { dev, printNote: async () => {} };
+  if (opened.note !== null) {
+    writeNote(opened.note);
+    return { dev, printNote: async () => {} };
+  }
+  const note = opened.fullNote();
+  return { dev, printNote: async () => writeNote(await note) };
+}
+
+function writeNote(note: string | null): void {
+  if (note !== null) process.stderr.write(`snapscope: note: ${note}\n`);
 }
 
 export type DamageOptions = Pick<OpenOptions, 'tolerateDamage' | 'force'>;
