@@ -101,10 +101,10 @@ export function OverviewView() {
       <Card title="Usage" labelledBy="usage-title" actions={<span className="muted">{formatCount(u.allocatedChunks)} of {formatCount(u.totalChunks)} chunks allocated</span>}>
         <Gauge label="COW usage" total={u.totalChunks} parts={usageParts(info)} />
         <dl className="stats" style={{ margin: '14px 0 0' }}>
-          <Stat label="Allocated" value={formatCount(u.allocatedChunks)} testId="ov-allocated" raw={u.allocatedChunks} />
-          <Stat label="Metadata" value={formatCount(u.metadataChunks)} testId="ov-metadata" raw={u.metadataChunks} />
-          <Stat label="Data" value={formatCount(u.dataChunks)} testId="ov-data" raw={u.dataChunks} />
-          <Stat label="Free" value={formatCount(u.freeChunks)} sub={formatBytes(u.freeChunks * info.chunkBytes)} testId="ov-free" raw={u.freeChunks} />
+          <Stat label="Allocated" value={chunks(u.allocatedChunks)} sub={formatBytes(u.allocatedChunks * info.chunkBytes)} testId="ov-allocated" raw={u.allocatedChunks} />
+          <Stat label="Metadata" value={chunks(u.metadataChunks)} sub={formatBytes(u.metadataChunks * info.chunkBytes)} testId="ov-metadata" raw={u.metadataChunks} />
+          <Stat label="Data" value={chunks(u.dataChunks)} sub={formatBytes(u.dataChunks * info.chunkBytes)} testId="ov-data" raw={u.dataChunks} />
+          <Stat label="Free" value={chunks(u.freeChunks)} sub={formatBytes(u.freeChunks * info.chunkBytes)} testId="ov-free" raw={u.freeChunks} />
           {info.kernelStatus && (
             <Stat
               label="dmsetup status"
@@ -117,6 +117,15 @@ export function OverviewView() {
       </Card>
       <SnapshotTable />
     </div>
+  );
+}
+
+/** A count of chunks with its unit, the unit set small. */
+function chunks(n: number) {
+  return (
+    <>
+      {formatCount(n)} <span className="unit">chunks</span>
+    </>
   );
 }
 
