@@ -27,7 +27,7 @@ it('a persistent store: no UUID is a dash, and the kernel status figure says its
   app.store.getState().navigate('overview');
   const table = await screen.findByRole('table', { name: 'Snapshots' });
   const row = within(table).getAllByRole('row')[1]!;
-  const uuid = within(row).getAllByRole('cell')[2]!;
+  const uuid = within(row).getAllByRole('cell')[7]!;
   expect(uuid.textContent).toBe('—');
   const stat = screen.getByTestId('ov-kernel-status');
   const count = (n: number): string => n.toLocaleString('en-US');

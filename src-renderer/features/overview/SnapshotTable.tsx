@@ -54,12 +54,12 @@ export function SnapshotTable() {
             <tr>
               <th>Slot</th>
               <th className="sticky-start">Name</th>
-              <th>UUID</th>
-              <th>Created</th>
               <th className="num">Exceptions</th>
               <th className="num">Unique</th>
               <th className="num">Shared</th>
               <th className="num">Bytes</th>
+              <th>Created</th>
+              <th>UUID</th>
               <th className="sticky-end">
                 <span className="sr-only">Actions</span>
               </th>
@@ -87,14 +87,14 @@ export function SnapshotTable() {
                     </span>
                   )}
                 </td>
-                <td className="mono muted" title={s.uuid || 'The format keeps no UUID'}>
-                  {s.uuid ? `${s.uuid.slice(0, 8)}…` : '—'}
-                </td>
-                <td>{formatTime(s.created)}</td>
                 <td className="num">{formatCount(s.exceptions)}</td>
                 <td className="num">{formatCount(s.unique)}</td>
                 <td className="num">{formatCount(s.shared)}</td>
                 <td className="num">{formatBytes(s.bytes)}</td>
+                <td>{formatTime(s.created)}</td>
+                <td className="mono muted" title={s.uuid || 'The format keeps no UUID'}>
+                  {s.uuid ? `${s.uuid.slice(0, 8)}…` : '—'}
+                </td>
                 <td className="sticky-end">
                   <span className="row" style={{ flexWrap: 'nowrap', gap: 4 }}>
                     {info.format === 'shared' && (
