@@ -86,6 +86,15 @@ const overlaps = (a: Box, b: Box): boolean => a.left < b.right && b.left < a.rig
         expect(rows.length).toBeGreaterThan(0);
         for (const row of rows) for (const part of [row.name, ...row.buttons]) expect(inside(part, row.wrap), `${row.label} at ${width} px, scrolled to the ${end}`).toBe(true);
       }
+      // Unscrolled, what a snapshot holds is in sight before when it was made.
+      const counts = await page.getByRole('table', { name: 'Snapshots' }).evaluate((table) => {
+        const wrap = table.parentElement!;
+        wrap.scrollLeft = 0;
+        const th = [...table.querySelectorAll('th')].find((h) => h.textContent === 'Unique')!;
+        const actions = table.querySelector('th.sticky-end')!.getBoundingClientRect();
+        return { right: th.getBoundingClientRect().right, limit: Math.min(actions.left, wrap.getBoundingClientRect().right) };
+      });
+      expect(counts.right, `the Unique column at ${width} px`).toBeLessThanOrEqual(counts.limit + 1);
     }
     await page.getByRole('button', { name: 'Close' }).click();
     await page.getByRole('heading', { name: 'Open a snapshot exception store' }).waitFor();
