@@ -120,6 +120,9 @@ const overlaps = (a: Box, b: Box): boolean => a.left < b.right && b.left < a.rig
       });
       expect(boxes.length).toBeGreaterThan(0);
       for (const b of boxes) expect(overlaps(tools, b), `a tree box under the zoom buttons at ${width} px`).toBe(false);
+      // The lesson picker, Export and Import… stay on one line.
+      const tops = await Promise.all(['Lesson', 'Export', 'Import…'].map(async (name) => (await page.getByRole(name === 'Lesson' ? 'combobox' : 'button', { name, exact: true }).boundingBox())!.y));
+      expect(Math.max(...tops) - Math.min(...tops), `the lesson controls on one line at ${width} px`).toBeLessThan(8);
       await app.shot(`layout-teach-tree-${width}`);
     }
   });
