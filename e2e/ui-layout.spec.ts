@@ -78,6 +78,21 @@ const overlaps = (a: Box, b: Box): boolean => a.left < b.right && b.left < a.rig
         expect(box.left, `${name} at ${width} px`).toBeGreaterThanOrEqual(0);
       }
       for (const t of bar.text) for (const b of bar.badges) expect(overlaps(t, b), `path text over a badge at ${width} px`).toBe(false);
+      // A path too long for the bar keeps its end, the file's name: the start is what is cut.
+      const names = await page.getByTestId('topbar-paths').evaluate((paths) =>
+        [...paths.children].map((line) => {
+          const text = line.textContent ?? '';
+          const node = [...line.querySelectorAll('*'), line].flatMap((el) => [...el.childNodes]).find((n) => n.nodeType === 3 && (n.textContent ?? '').includes('/'))!;
+          const range = document.createRange();
+          const at = (node.textContent ?? '').lastIndexOf('/') + 1;
+          range.setStart(node, at);
+          range.setEnd(node, (node.textContent ?? '').length);
+          const name = range.getBoundingClientRect();
+          const shown = line.getBoundingClientRect();
+          return { text, inside: name.left >= shown.left - 1 && name.right <= shown.right + 1 };
+        }),
+      );
+      for (const n of names) expect(n.inside, `the file name of "${n.text}" in sight at ${width} px`).toBe(true);
       await app.shot(`layout-topbar-${width}`);
       // The snapshot table scrolls sideways in a narrow window: at either end each row still shows
       // the snapshot's name beside its Rename, Merge and Delete buttons.

@@ -18,10 +18,16 @@ export function TopBar() {
           <>
             <div className="topbar-paths" data-testid="topbar-paths">
               <div className="mono" title={session.cow}>
-                {session.cow}
+                <PathTail path={session.cow} />
               </div>
               <div className="muted" style={{ fontSize: 12 }} title={session.origin ?? undefined}>
-                {session.origin ? `origin ${session.origin}` : 'no origin attached (views only)'}
+                {session.origin ? (
+                  <>
+                    origin <PathTail path={session.origin} />
+                  </>
+                ) : (
+                  'no origin attached (views only)'
+                )}
               </div>
             </div>
             <span className="topbar-badges">
@@ -89,6 +95,15 @@ export function TopBar() {
       )}
       <SyncError />
     </>
+  );
+}
+
+/** A path cut at its start when it does not fit, so the file's name stays in sight (the full path is the line's title). */
+function PathTail({ path }: { path: string }) {
+  return (
+    <span className="path-tail">
+      <span>{path}</span>
+    </span>
   );
 }
 
