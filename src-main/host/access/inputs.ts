@@ -8,7 +8,7 @@ import { blockDeviceReadOnly } from './block-info.ts';
 import { describeHolders, holdersOf, recordHolder, type Holder } from './holders.ts';
 import { settleInterruptedRewrite } from './interrupted-rewrite.ts';
 import { exclusiveFlockOn, tryLock } from './lock.ts';
-import { fdKey, inspectTarget, type Target } from './target.ts';
+import { fdKey, inspectTarget, storageKeys, type Target } from './target.ts';
 
 export interface OpenedInput {
   dev: BlockDevice;
@@ -81,20 +81,24 @@ export function assertWritable(t: Target, role: string): void {
  * runtime directory) takes a shared kernel lock instead.
  */
 export function lock(dev: FileDevice, target: Target, role: string, write: boolean): string | null {
-  const key = target.key!;
-  const record = recordHolder(key, write ? 'write' : 'read');
-  if (!write && record.kept) {
-    dev.whenClosed(record.remove);
-    const writers = holdersOf(key, record.name).filter((h) => h.mode === 'write');
+  // One record per key: a loop device's holder is seen by those who open its backing file or
+  // another loop device over it, whose kernel locks (on other inodes) it does not share.
+  const records = storageKeys(target).map((key) => recordHolder(key, write ? 'write' : 'read'));
+  const removeRecords = (): void => records.forEach((r) => r.remove());
+  const others = (): Holder[] => records.flatMap((r, i) => holdersOf(storageKeys(target)[i]!, r.name));
+  if (!write && records[0]!.kept) {
+    dev.whenClosed(removeRecords);
+    const writers = others().filter((h) => h.mode === 'write');
     return writers.length || exclusiveFlockOn(dev.handle()) ? readerNote(target, writers) : null;
   }
   const locked = tryLock(dev.handle(), write ? 'exclusive' : 'shared') !== 'conflict';
-  if (locked && !(write && holdersOf(key, record.name).some((h) => h.mode === 'read'))) {
-    dev.whenClosed(record.remove);
+  // A writer backs off from any other holder's record too: the kernel lock only covers this inode.
+  if (locked && !(write && others().length)) {
+    dev.whenClosed(removeRecords);
     return null;
   }
-  record.remove();
-  const holders = holdersOf(key, record.name);
+  const holders = others();
+  removeRecords();
   const writers = holders.filter((h) => h.mode === 'write');
   // A reader is only refused by a writer; a writer by either.
   if (!write) return readerNote(target, writers);
