@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SharedStore } from '../../src-core/shared/index.ts';
+import { FileDevice } from '../../src-main/host/file-device.ts';
+import { cliAsync, tempDir } from './cli.ts';
+import { blank } from './safety-fixtures.ts';
+
+/**
+ * Ctrl-C while a command writes its --out file: it stops at once (exit 130, one line saying so),
+ * removes its temporary file and leaves the target as it was. Only SIGKILL or a second Ctrl-C may
+ * leave a temporary file behind (docs/safety.md).
+ */
+function bigVolume(dir: string): { cow: string; origin: string } {
+  // Sparse: a 40 GiB store of 512-byte chunks (a 10 MiB bitmap to walk) and a 1 GiB origin.
+  const cow = blank(path.join(dir, 'big.cow'), 40 * 2 ** 30);
+  const origin = blank(path.join(dir, 'origin.img'), 2 ** 30);
+  const dev = FileDevice.open(cow, { write: true });
+  try {
+    SharedStore.format(dev, { chunkBytes: 512 }).close();
+  } finally {
+    dev.close();
+  }
+  return { cow, origin };
+}
+
+const temps = (dir: string): string[] => fs.readdirSync(dir).filter((n) => n.includes('.snapscope-'));
+
+/** Starts the command, sends SIGINT once its temporary output file exists, and waits for the end. */
+async function interrupt(dir: string, args: string[]): Promise<{ code: number | null; signal: string | null; stderr: string; finishedFirst: boolean }> {
+  const child = cliAsync(...args);
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
+  let exited = false;
+  const end = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.on('close', (code, signal) => {
+      exited = true;
+      resolve({ code, signal });
+    }),
+  );
+  while (!exited && temps(dir).length === 0) await new Promise((r) => setTimeout(r, 5));
+  const finishedFirst = exited;
+  child.kill('SIGINT');
+  return { ...(await end), stderr, finishedFirst };
+}
+
+describe('SIGINT while an --out file is written', () => {
+  const cases: [string, (v: { cow: string; origin: string }, out: string) => string[]][] = [
+    ['dump', (v, out) => ['dump', v.cow, '--out', out]],
+    ['read', (v, out) => ['read', v.cow, '--origin', v.origin, '-s', 'origin', '--out', out]],
+    ['repair --out', (v, out) => ['repair', v.cow, '--out', out]],
+  ];
+  for (const [name, argv] of cases) {
+    it(`${name}: exits 130 saying so, removes its temporary file, writes no target`, { timeout: 60_000 }, async () => {
+      const dir = tempDir();
+      const v = bigVolume(dir);
+      const out = path.join(dir, 'out');
+      const r = await interrupt(dir, argv(v, out));
+      expect(r.finishedFirst, 'the command was still running at the SIGINT').toBe(false);
+      expect({ code: r.code, signal: r.signal }, r.stderr).toEqual({ code: 130, signal: null });
+      expect(r.stderr.trim()).toMatch(/^snapscope: interrupted[^\n]*; out was not written$/);
+      expect(temps(dir)).toEqual([]);
+      expect(fs.existsSync(out)).toBe(false);
+    });
+  }
+});
