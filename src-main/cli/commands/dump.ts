@@ -14,7 +14,7 @@ export const dump: Command = {
   options: {
     format: { type: 'choice', choices: ['json', 'xml'], help: 'output form (default json)' },
     out: { type: 'string', value: 'F', help: "write to F (replaced only when the dump succeeds; '-' is stdout, the default)", complete: 'file' },
-    force: { type: 'boolean', short: 'f', help: 'replace an --out file that holds a store, filesystem or other known signature' },
+    force: { type: 'boolean', short: 'f', help: 'replace an --out that holds a store, filesystem or other known signature, binary data, or a device that holds data' },
   },
   details: [
     'Streams: memory stays bounded whatever the store size. `restore` reads it back.',
@@ -28,7 +28,7 @@ export const dump: Command = {
     const form = args.string('format') ?? 'json';
     if (form !== 'json' && form !== 'xml') throw new SnapscopeError('usage', `--format must be json or xml, not '${form}'`);
     const cowPath = args.arg('cow');
-    const rules = { inputs: [cowPath], force: args.flag('force'), bytes: null, protect: 'signatures' as const };
+    const rules = { inputs: [cowPath], force: args.flag('force'), bytes: null, protect: 'text' as const };
     const dev = openDevice(cowPath, 'COW', false);
     try {
       return await withInterruptibleOutput(args.string('out') ?? '-', rules, async (out, stop) => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import { FileDevice } from '../file-device.ts';
 import { assertWritable, openInput } from './inputs.ts';
-import { describeSignatures, holdsData, probeSignatures, type Signature } from './signatures.ts';
+import { describeSignatures, holdsBinary, holdsData, probeSignatures, type Signature } from './signatures.ts';
 import { writeAllSync } from './stream-write.ts';
 import { assertNotAnInput, inspectTarget, loopsBeneath, type Target } from './target.ts';
 
@@ -15,8 +15,11 @@ export interface OutputRules {
   force: boolean;
   /** Bytes the command will write, when known: a device must hold them, a file that would shrink needs --force. */
   bytes: number | null;
-  /** 'data': any non-zero content needs --force (images, stores); 'signatures': only known signatures do (text outputs). */
-  protect: 'data' | 'signatures';
+  /**
+   * 'data': any non-zero content needs --force (images, stores). 'text' (a text output): a text
+   * file is replaced; a known signature, a device that holds data or a binary file need --force.
+   */
+  protect: 'data' | 'text';
   /** Added to the same-as-input refusal, e.g. "; use --in-place". */
   sameHint?: string;
 }
@@ -49,9 +52,11 @@ export function planOutput(p: string, rules: OutputRules): OutputPlan {
   const fd = fs.openSync(p, 'r');
   let signatures: Signature[];
   let data: boolean;
+  let binary: boolean;
   try {
     signatures = probeSignatures(fd, target.size);
     data = signatures.length > 0 || holdsData(fd, target.size);
+    binary = data && target.kind === 'file' && holdsBinary(fd, target.size);
   } finally {
     fs.closeSync(fd);
   }
@@ -59,7 +64,8 @@ export function planOutput(p: string, rules: OutputRules): OutputPlan {
   const plan = { target, action: `overwrite ${p} (${target.size} bytes${what})`, signatures, holdsData: data };
   if (rules.force) return plan;
   if (signatures.length) throw refusal(p, `holds a known signature (${describeSignatures(signatures)})`);
-  if (rules.protect === 'data' && data) throw refusal(p, `holds data (not all zeros)`);
+  if ((rules.protect === 'data' || target.kind === 'block') && data) throw refusal(p, `holds data (not all zeros)`);
+  if (binary) throw refusal(p, 'holds binary data (not text)');
   if (rules.protect === 'data' && target.kind === 'file' && rules.bytes !== null && rules.bytes < target.size) {
     throw refusal(p, `is ${target.size} bytes; the output (${rules.bytes} bytes) would shrink it`);
   }
