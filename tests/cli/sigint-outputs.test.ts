@@ -11,9 +11,9 @@ import { blank } from './safety-fixtures.ts';
  * removes its temporary file and leaves the target as it was. Only SIGKILL or a second Ctrl-C may
  * leave a temporary file behind (docs/safety.md).
  */
-function bigVolume(dir: string): { cow: string; origin: string } {
+function bigVolume(dir: string, gib = 40): { cow: string; origin: string } {
   // Sparse: a 40 GiB store of 512-byte chunks (a 10 MiB bitmap to walk) and a 1 GiB origin.
-  const cow = blank(path.join(dir, 'big.cow'), 40 * 2 ** 30);
+  const cow = blank(path.join(dir, 'big.cow'), gib * 2 ** 30);
   const origin = blank(path.join(dir, 'origin.img'), 2 ** 30);
   const dev = FileDevice.open(cow, { write: true });
   try {
@@ -61,6 +61,47 @@ describe('SIGINT while an --out file is written', () => {
       expect(r.stderr.trim()).toMatch(/^snapscope: interrupted; \S*\/out was not written$/);
       expect(temps(dir)).toEqual([]);
       expect(fs.existsSync(out)).toBe(false);
+    });
+  }
+});
+
+/** Whether `pid` has `file` open (it is past its start-up, at work on the store). */
+function holds(pid: number, file: string): boolean {
+  try {
+    return fs.readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === file;
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+describe('SIGINT during check or stats with --json or --quiet', () => {
+  for (const flags of [['check', '--json'], ['stats', '--json'], ['check', '-q']]) {
+    it(`${flags.join(' ')}: exits 130, with a JSON error under --json`, { timeout: 60_000 }, async () => {
+      const dir = tempDir();
+      const { cow } = bigVolume(dir, 100);
+      const child = cliAsync(flags[0]!, cow, flags[1]!);
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
+      let exited = false;
+      const end = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+        child.on('close', (code, signal) => {
+          exited = true;
+          resolve({ code, signal });
+        }),
+      );
+      while (!exited && !holds(child.pid!, fs.realpathSync(cow))) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 150)); // into the walk
+      expect(exited, 'still running at the SIGINT').toBe(false);
+      child.kill('SIGINT');
+      expect(await end).toEqual({ code: 130, signal: null });
+      if (flags[1] === '--json') expect(JSON.parse(stdout).error.code).toBe('cancelled');
+      else expect(stdout).toBe('');
     });
   }
 });
