@@ -7,9 +7,9 @@ import { cliAsync, tempDir } from './cli.ts';
 import { blank } from './safety-fixtures.ts';
 
 /**
- * Ctrl-C while a command writes its --out file: it stops at once (exit 130, one line saying so),
- * removes its temporary file and leaves the target as it was. Only SIGKILL or a second Ctrl-C may
- * leave a temporary file behind (docs/safety.md).
+ * Ctrl-C during long work ends it promptly with exit 130 and says so. While a command writes its
+ * --out file it also removes its temporary file and leaves the target as it was: only SIGKILL or a
+ * second Ctrl-C may leave a temporary file behind (docs/safety.md). (merge: merge-cancel.test.ts.)
  */
 function bigVolume(dir: string, gib = 40): { cow: string; origin: string } {
   // Sparse: a 40 GiB store of 512-byte chunks (a 10 MiB bitmap to walk) and a 1 GiB origin.
