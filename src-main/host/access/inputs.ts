@@ -83,7 +83,7 @@ export function assertWritable(t: Target, role: string): void {
 export function lock(dev: FileDevice, target: Target, role: string, write: boolean): string | null {
   // One record per key: a loop device's holder is seen by those who open its backing file or
   // another loop device over it, whose kernel locks (on other inodes) it does not share.
-  const records = storageKeys(target).map((key) => recordHolder(key, write ? 'write' : 'read'));
+  const records = storageKeys(target).map((key) => recordHolder(key, write ? 'write' : 'read', target.key!));
   const removeRecords = (): void => records.forEach((r) => r.remove());
   const others = (): Holder[] => records.flatMap((r, i) => holdersOf(storageKeys(target)[i]!, r.name));
   if (!write && records[0]!.kept) {
@@ -92,8 +92,11 @@ export function lock(dev: FileDevice, target: Target, role: string, write: boole
     return writers.length || exclusiveFlockOn(dev.handle()) ? readerNote(target, writers) : null;
   }
   const locked = tryLock(dev.handle(), write ? 'exclusive' : 'shared') !== 'conflict';
-  // A writer backs off from any other holder's record too: the kernel lock only covers this inode.
-  if (locked && !(write && others().length)) {
+  // A writer backs off from a reader, and from a writer through another node (a second loop device
+  // over the same file), which the kernel lock on this node does not see. A writer through this
+  // node is the kernel lock's to refuse: its record may be a loser's, about to go.
+  const blocking = (h: Holder): boolean => h.mode === 'read' || (h.via !== undefined && h.via !== target.key);
+  if (locked && !(write && others().some(blocking))) {
     dev.whenClosed(removeRecords);
     return null;
   }
