@@ -31,7 +31,7 @@ describe.skipIf(!canLoop)('loop devices over an input are that input', () => {
     g.unchanged();
   });
 
-  it('a writer through a second loop device over the same store is refused while the first holds it', () => {
+  it('a writer through a second loop device over the same store, or the same one, is refused naming the first', () => {
     const dir = tempDir();
     const { origin, cow } = sharedVolume(dir);
     const [first, second] = [loop(cow), loop(cow)];
@@ -41,6 +41,8 @@ describe.skipIf(!canLoop)('loop devices over an input are that input', () => {
     for (const argv of [
       ['snapshot', 'create', second, '--name', 'late'],
       ['write', second, '--origin', origin, '-s', 'one', '--chunk', '5', '--fill', '7'],
+      // The same node: its O_EXCL open fails first, and the refusal still names the holder.
+      ['snapshot', 'create', first, '--name', 'late'],
     ]) {
       const r = cli(...argv);
       expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(1);
