@@ -1,4 +1,4 @@
-import { SnapscopeError } from '../../../src-core/errors.ts';
+import { isSnapscopeError, SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { FileDevice } from '../file-device.ts';
 import { HelperDevice, type HelperLauncher } from '../helper-device.ts';
@@ -42,7 +42,7 @@ export function openInput(path: string, role: string, write: boolean, helper: He
       throw e;
     }
   }
-  const dev = FileDevice.open(path, { write, exclusive: write && target.kind === 'block' });
+  const dev = openOrNameHolder(path, target, role, write);
   try {
     if (fdKey(dev.handle()) !== target.key) throw new SnapscopeError('io', `${path} changed while it was being opened; try again`, { device: path });
     const note = lock(dev, target, role, write);
@@ -50,6 +50,21 @@ export function openInput(path: string, role: string, write: boolean, helper: He
   } catch (e) {
     dev.close();
     throw e;
+  }
+}
+
+/**
+ * Opens the device, O_EXCL for a writer of a block device. Its EBUSY says "in use" without saying
+ * by whom: when a writer's record names the holder (another snapscope), the refusal is that lock's.
+ */
+function openOrNameHolder(path: string, target: Target, role: string, write: boolean): FileDevice {
+  try {
+    return FileDevice.open(path, { write, exclusive: write && target.kind === 'block' });
+  } catch (e) {
+    const writers = isSnapscopeError(e) && e.code === 'in-use' ? storageKeys(target).flatMap((key) => holdersOf(key)).filter((h) => h.mode === 'write') : [];
+    if (!writers.length) throw e;
+    const who = describeHolders(writers);
+    throw new LockedError(`${role} ${target.path} is open for writing by ${who}; nothing was written (try again when it is closed)`, target.path, `open for writing by ${who}`);
   }
 }
 
