@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { SnapscopeError, isSnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
@@ -7,6 +6,7 @@ import { originChunkBytes } from '../../../src-core/origin-chunks.ts';
 import type { ExceptionStore } from '../../../src-core/store.ts';
 import { OverlayDevice, OverlayFull } from '../../host/access/overlay-device.ts';
 import { mergeTask } from '../../host/merges.ts';
+import { readBounded } from '../../host/read-bounded.ts';
 import { COW, ORIGIN } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { assertDistinct, openDevice, requireWritable } from '../devices.ts';
@@ -127,10 +127,16 @@ function run(store: ExceptionStore, origin: BlockDevice, { op, args }: ScriptOp)
   }
 }
 
+/** Larger than any script of snapshot operations: past it the file is not one (/dev/zero never ends). */
+const MAX_SCRIPT_BYTES = 256 << 20;
+
 function readScript(file: string): string {
+  let text: Buffer | null;
   try {
-    return fs.readFileSync(file, 'utf8');
+    text = readBounded(file, MAX_SCRIPT_BYTES);
   } catch (e) {
     throw new SnapscopeError('usage', `--script ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
+  if (text === null) throw new SnapscopeError('usage', `--script ${file} holds more than 256 MiB: not a script`);
+  return text.toString('utf8');
 }

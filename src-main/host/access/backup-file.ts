@@ -145,8 +145,11 @@ export function backupPath(cowPath: string, given: string | undefined): string {
 export function readBackup(path: string): Backup {
   let data: Buffer;
   try {
+    // Always a regular file we wrote: anything else (/dev/zero, a pipe) is not one, and may never end.
+    if (!fs.statSync(path).isFile()) throw new SnapscopeError('usage', `${path} is not a regular file, so not a snapscope backup`, { device: path });
     data = fs.readFileSync(path);
   } catch (e) {
+    if (e instanceof SnapscopeError) throw e;
     throw new SnapscopeError('usage', `${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { device: path });
   }
   const magic = data.subarray(0, MAGIC.length);
