@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SharedStore } from '../../src-core/shared/index.ts';
 import { FileDevice } from '../../src-main/host/file-device.ts';
-import { cliAsync, tempDir } from './cli.ts';
-import { blank } from './safety-fixtures.ts';
+import { cli, cliAsync, tempDir } from './cli.ts';
+import { blank, sharedVolume } from './safety-fixtures.ts';
 
 /**
  * Ctrl-C during long work ends it promptly with exit 130 and says so. While a command writes its
@@ -104,4 +104,34 @@ describe('SIGINT during check or stats with --json or --quiet', () => {
       else expect(stdout).toBe('');
     });
   }
+});
+
+describe('SIGINT during replay', () => {
+  it('stops between lines, exit 130: in the rehearsal nothing is written; in the run the lines before are committed, and it says which', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    const script = path.join(dir, 'long.script');
+    // 256 origin chunks, rewritten over and over: a few seconds of work.
+    fs.writeFileSync(script, Array.from({ length: 300_000 }, (_, i) => `origin-write ${i % 256} ${i % 250}`).join('\n'));
+    for (const delayMs of [300, 1800]) {
+      fs.mkdirSync(path.join(dir, `${delayMs}`));
+      const v = sharedVolume(path.join(dir, `${delayMs}`));
+      const before = fs.readFileSync(v.origin);
+      const child = cliAsync('replay', v.cow, '--origin', v.origin, '--script', script);
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
+      const end = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+      while (!holds(child.pid!, fs.realpathSync(v.cow))) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, delayMs));
+      child.kill('SIGINT');
+      expect(await end, stderr).toEqual({ code: 130, signal: null });
+      const said = stderr.trim();
+      expect(said).toMatch(/^snapscope: interrupted; (in the rehearsal, nothing was written|the lines before line (\d+) of \S+ were applied and committed)$/);
+      expect(cli('check', v.cow).code).toBe(0);
+      const line = Number(/before line (\d+)/.exec(said)?.[1] ?? 0);
+      // The origin holds exactly the lines before the one named: chunk c got the byte of its last write.
+      const expected = Buffer.from(before);
+      for (let i = 0; i < line - 1; i++) expected.fill(i % 250, (i % 256) * 4096, (i % 256 + 1) * 4096);
+      expect(fs.readFileSync(v.origin).equals(expected), said).toBe(true);
+    }
+  });
 });
