@@ -4,30 +4,32 @@ import { withOutput, type Output, type OutputRules } from '../host/access/output
 /** How often a loop on this thread yields, so that a SIGINT reaches its listener. */
 const YIELD_EVERY_MS = 100;
 
-/** What `fill` gets to stop on Ctrl-C: yield between pieces of work, or name a job to cancel. */
+/** What work gets to stop on Ctrl-C: yield between pieces of it, or name a job to cancel. */
 export interface Interruption {
-  /** Yields to the event loop every 100 ms; throws once a SIGINT has come. */
+  /** Yields to the event loop every 100 ms; then throws `stopped()` once a SIGINT has come. */
   pause(): Promise<void>;
   /** Cancels `job` on a SIGINT (a Job stops between its slices). */
   cancels(job: { cancel(): void }): void;
+  /** Whether a SIGINT has come (work that stops on its own terms: commit first, then throw; `outcome` says where). */
+  readonly interrupted: boolean;
 }
 
 /**
- * `withOutput`, stopped by Ctrl-C: the command fails with 'cancelled' (exit 130, "interrupted;
- * out.img was not written") and the output is aborted, its temporary file removed. Node's default,
- * death by the signal, left it behind. The listener is in place before the temporary file exists;
- * a second SIGINT is left to that default (exit at once).
+ * Runs `work`, stopped by the first Ctrl-C: it fails with 'cancelled' (exit 130, "interrupted;
+ * <outcome()>") at its next pause(), as its job is cancelled, or when it throws having seen
+ * `interrupted`, so that its finally blocks run.
+ * Node's default, death by the signal, says nothing and runs none. The listener is in place before
+ * `work` starts; a second SIGINT is left to that default (exit at once).
  */
-export async function withInterruptibleOutput<T>(p: string, rules: OutputRules, fill: (out: Output, stop: Interruption) => Promise<T>): Promise<T> {
+export async function interruptible<T>(outcome: () => string, work: (stop: Interruption) => Promise<T>): Promise<T> {
   let interrupted = false;
   let job: { cancel(): void } | null = null;
-  let out: Output | null = null;
   const onInt = (): void => {
     process.removeListener('SIGINT', onInt);
     interrupted = true;
     job?.cancel();
   };
-  const stopped = (): SnapscopeError => new SnapscopeError('cancelled', `interrupted; ${out ? unfinished(out) : `${p} was not written`}`, { device: p });
+  const stopped = (): SnapscopeError => new SnapscopeError('cancelled', `interrupted; ${outcome()}`);
   let next = Date.now() + YIELD_EVERY_MS;
   const stop: Interruption = {
     async pause() {
@@ -40,15 +42,13 @@ export async function withInterruptibleOutput<T>(p: string, rules: OutputRules, 
       job = j;
       if (interrupted) j.cancel();
     },
+    get interrupted() {
+      return interrupted;
+    },
   };
   process.on('SIGINT', onInt);
   try {
-    return await withOutput(p, rules, async (o) => {
-      out = o;
-      const result = await fill(o, stop);
-      if (interrupted) throw stopped(); // before the commit
-      return result;
-    });
+    return await work(stop); // finished all the same: a SIGINT during its last piece changes nothing
   } catch (e) {
     throw interrupted ? stopped() : e;
   } finally {
@@ -56,7 +56,20 @@ export async function withInterruptibleOutput<T>(p: string, rules: OutputRules, 
   }
 }
 
-/** What an interrupted output holds: a file is left as it was; a device or stream got part of it. */
-function unfinished(out: Output): string {
-  return out.kind === 'file' ? `${out.name} was not written` : `${out.name} was only partly written`;
+/**
+ * `withOutput`, stopped by Ctrl-C: the output is aborted, its temporary file removed ("interrupted;
+ * out.img was not written"). The listener is in place before the temporary file exists.
+ */
+export function withInterruptibleOutput<T>(p: string, rules: OutputRules, fill: (out: Output, stop: Interruption) => Promise<T>): Promise<T> {
+  let out: Output | null = null;
+  return interruptible(
+    () => (out === null || out.kind === 'file' ? `${out?.name ?? p} was not written` : `${out.name} was only partly written`),
+    (stop) =>
+      withOutput(p, rules, async (o) => {
+        out = o;
+        const result = await fill(o, stop);
+        if (stop.interrupted) throw new SnapscopeError('cancelled', 'interrupted'); // before the commit; interruptible words it
+        return result;
+      }),
+  );
 }
