@@ -40,10 +40,10 @@ export const replay: Command = {
     const ops = parseScript(readScript(file), file);
     const writesOrigin = ops.some((o) => o.op === 'origin-write' || o.op === 'snap-merge');
     const [originPath, cowPath] = [args.arg('origin'), args.arg('cow')];
-    const cow = openDevice(cowPath, 'COW', true);
+    const cow = await openDevice(cowPath, 'COW', true);
     try {
       assertDistinct(originPath, cowPath);
-      const origin = openDevice(originPath, 'origin', writesOrigin);
+      const origin = await openDevice(originPath, 'origin', writesOrigin);
       // Ctrl-C stops between lines: in the rehearsal nothing was written; in the run the lines before are committed first.
       const where = { rehearsal: true, line: 0 };
       const outcome = (): string => (where.rehearsal ? 'in the rehearsal, nothing was written' : `the lines before line ${where.line} of ${file} were applied and committed`);
