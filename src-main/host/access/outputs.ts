@@ -103,6 +103,8 @@ export class Output {
     /** The temporary file of a regular-file output. */
     private readonly temp: string | null,
     private readonly block: FileDevice | null,
+    /** The existing file a regular-file output replaces, held as a writer holds it until the rename. */
+    private readonly replaced: FileDevice | null = null,
   ) {}
 
   static open(p: string, rules: OutputRules): Output {
@@ -114,10 +116,18 @@ export class Output {
       const dev = openInput(p, 'output', true).dev as FileDevice;
       return new Output(plan, dev.handle(), null, dev);
     }
-    const temp = path.join(path.dirname(t.real), `.${path.basename(t.real)}.snapscope-${process.pid}-${randomBytes(4).toString('hex')}`);
-    const fd = openOrFail(temp, 'wx', 0o666);
-    if (t.stat) fs.fchmodSync(fd, t.stat.mode & 0o7777);
-    return new Output(plan, fd, temp, null);
+    // A writer that holds the file would go on writing it after the rename, into a file no path
+    // names: the output is refused as a second writer is (and holds it likewise meanwhile).
+    const replaced = t.kind === 'file' ? (openInput(p, 'output', true).dev as FileDevice) : null;
+    try {
+      const temp = path.join(path.dirname(t.real), `.${path.basename(t.real)}.snapscope-${process.pid}-${randomBytes(4).toString('hex')}`);
+      const fd = openOrFail(temp, 'wx', 0o666);
+      if (t.stat) fs.fchmodSync(fd, t.stat.mode & 0o7777);
+      return new Output(plan, fd, temp, null, replaced);
+    } catch (e) {
+      replaced?.close();
+      throw e;
+    }
   }
 
   get name(): string {
@@ -164,6 +174,7 @@ export class Output {
       fs.renameSync(this.temp, this.plan.target.real);
       syncDir(path.dirname(this.plan.target.real));
     }
+    this.replaced?.close();
     this.done = true;
   }
 
@@ -173,6 +184,7 @@ export class Output {
     this.done = true;
     this.dev?.close();
     this.closeFd();
+    this.replaced?.close();
     if (this.temp !== null) fs.rmSync(this.temp, { force: true }); // ours: created by open() above
   }
 
