@@ -23,6 +23,8 @@ describe.skipIf(!canLoop)('loop devices over an input are that input', () => {
       ['dump', cow, '--out', overCow, '--force'],
       // The input named by one loop device, the output by a second one over the same file.
       ['read', cow, '--origin', loop(origin), '-s', 'one', '--out', overOrigin, '--force'],
+      // A loop device over the loop device over the origin.
+      ['read', cow, '--origin', origin, '-s', 'one', '--out', loop(overOrigin), '--force'],
     ]) {
       const r = cli(...argv);
       expect(r.code, `${argv.join(' ')}: ${r.stderr}`).not.toBe(0);
