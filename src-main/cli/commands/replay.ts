@@ -81,8 +81,9 @@ async function replayAll(cow: BlockDevice, origin: BlockDevice, ops: readonly Sc
   let lastCommit = 0;
   try {
     requireWritable(store);
-    for (const op of ops) {
-      await stop.pause().catch(() => undefined); // a SIGINT is acted on just below
+    for (const [i, op] of ops.entries()) {
+      // A yield every 256 lines is enough for a prompt Ctrl-C; a SIGINT is acted on just below.
+      if ((i & 255) === 0) await stop.pause().catch(() => undefined);
       if (at) at.line = op.line;
       if (stop.interrupted) {
         if (!rehearsal) store.commit();
