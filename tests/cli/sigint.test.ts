@@ -111,7 +111,7 @@ describe('SIGINT during replay', () => {
     const dir = tempDir();
     const script = path.join(dir, 'long.script');
     // 256 origin chunks, rewritten over and over: a few seconds of work.
-    fs.writeFileSync(script, Array.from({ length: 300_000 }, (_, i) => `origin-write ${i % 256} ${i % 250}`).join('\n'));
+    fs.writeFileSync(script, Array.from({ length: 600_000 }, (_, i) => `origin-write ${i % 256} ${i % 250}`).join('\n'));
     for (const delayMs of [300, 1800]) {
       fs.mkdirSync(path.join(dir, `${delayMs}`));
       const v = sharedVolume(path.join(dir, `${delayMs}`));
