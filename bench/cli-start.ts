@@ -2,7 +2,9 @@
  * CLI start-up (issue 16): `snapscope --version` and `snapscope info <demo>` against `node -e 0`,
  * interleaved (A B C A B C ...) in the same run: wall medians, and CPU per run (the children's
  * user + system time from /proc/self/stat, fairer on a loaded machine). Target: within 1.5x.
- * The bundle is built (bin/snapscope.mjs, first run) before timing.
+ * The bundle is built (bin/snapscope.mjs, first run) before timing. SNAPSCOPE_BENCH_ROUNDS sets the
+ * rounds (default 21); SNAPSCOPE_BENCH_CLI_REF=<checkout>/bin/snapscope.cjs adds that checkout's
+ * `--version` and `info` to the same rounds (an A/B of a change against main's CLI).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,7 +13,8 @@ import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'bin/snapscope.cjs'); // package.json "bin"
-const ROUNDS = 21;
+const ROUNDS = Number(process.env['SNAPSCOPE_BENCH_ROUNDS'] ?? 21);
+const REF = process.env['SNAPSCOPE_BENCH_CLI_REF'];
 const TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 
 /** CPU milliseconds of this process's waited-for children so far (cutime + cstime). */
@@ -35,11 +38,17 @@ export async function run(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapscope-bench-cli-'));
   try {
     timed([BIN, 'demo', dir]);
+    const cow = path.join(dir, 'shared.cow');
     const cases: [string, string[]][] = [
       ['node -e 0', ['-e', '0']],
       ['snapscope --version', [BIN, '--version']],
-      ['snapscope info <demo>', [BIN, 'info', path.join(dir, 'shared.cow')]],
+      ['snapscope info <demo>', [BIN, 'info', cow]],
     ];
+    if (REF) {
+      timed([REF, '--version']); // builds its bundle
+      cases.push(['ref --version', [REF, '--version']], ['ref info <demo>', [REF, 'info', cow]]);
+      console.log(`ref: ${REF}`);
+    }
     const wall = cases.map(() => [] as number[]);
     const cpu = cases.map(() => [] as number[]);
     const load = os.loadavg()[0]!;
@@ -55,6 +64,11 @@ export async function run(): Promise<void> {
       const w = median(wall[i]!);
       const c = sum(cpu[i]!);
       console.log(`${name.padEnd(22)} wall ${w.toFixed(0).padStart(4)} ms (${(w / baseWall).toFixed(2)}x)  CPU ${(c / ROUNDS).toFixed(0).padStart(3)} ms (${(c / baseCpu).toFixed(2)}x)`);
+    }
+    if (REF) {
+      // Paired by round, so load that drifts over the run cancels out.
+      const perRound = wall[2]!.map((w, r) => w / wall[4]![r]!);
+      console.log(`info / ref info: wall ${median(perRound).toFixed(2)}x (median of per-round ratios)`);
     }
     console.log(`${ROUNDS} rounds interleaved; wall: medians; CPU: means; load average ${load.toFixed(2)} -> ${os.loadavg()[0]!.toFixed(2)} (${os.cpus().length} CPUs)`);
   } finally {

@@ -7,13 +7,42 @@ import type { FileDevice } from '../host/file-device.ts';
 
 /**
  * How commands open their inputs: through the access layer (src-main/host/access, docs/safety.md).
- * Readers open read-only under a shared lock and never write; writers are refused up front when
- * the target is in use, read-only or locked by another writer, and hold an exclusive lock.
+ * Readers open read-only and never write; writers are refused up front when the target is in use,
+ * read-only or locked by another writer, and hold an exclusive lock. Resolves once the note (a
+ * writer holds what a reader reads, an interrupted rewrite undone) is printed: before the command's
+ * output. `quiet`: no note, and a reader makes no look for one.
  */
-export function openDevice(path: string, role: 'COW' | 'origin', write: boolean, quiet = false): FileDevice {
+export async function openDevice(path: string, role: 'COW' | 'origin', write: boolean, quiet = false): Promise<FileDevice> {
+  const { dev, printNote } = openNoting(path, role, write, quiet);
+  try {
+    await printNote();
+  } catch (e) {
+    dev.close();
+    throw e;
+  }
+  return dev;
+}
+
+/**
+ * Opens an input and prints a note known at open at once, as it always was (a writer's note, a
+ * reader's from a writer's record); `printNote` prints the one a reader's look for a writer's
+ * kernel lock finds. That look reads /proc/locks on the thread pool (ADR 0006): a command that
+ * reads the store first and awaits `printNote` before its output does not wait for it.
+ */
+function openNoting(path: string, role: 'COW' | 'origin', write: boolean, quiet = false): { dev: FileDevice; printNote: () => Promise<void> } {
   const opened = openInput(path, role, write);
-  if (opened.note && !quiet) process.stderr.write(`snapscope: note: ${opened.note}\n`);
-  return opened.dev as FileDevice;
+  const dev = opened.dev as FileDevice;
+  if (quiet) return { dev, printNote: async () => {} };
+  if (opened.note !== null) {
+    writeNote(opened.note);
+    return { dev, printNote: async () => {} };
+  }
+  const note = opened.fullNote();
+  return { dev, printNote: async () => writeNote(await note) };
+}
+
+function writeNote(note: string | null): void {
+  if (note !== null) process.stderr.write(`snapscope: note: ${note}\n`);
 }
 
 export type DamageOptions = Pick<OpenOptions, 'tolerateDamage' | 'force'>;
@@ -24,15 +53,18 @@ export type DamageOptions = Pick<OpenOptions, 'tolerateDamage' | 'force'>;
  * `force` lets snapshots a repair marked damaged be read (OpenOptions).
  */
 export async function withStore<T>(cowPath: string, write: boolean, fn: (store: ExceptionStore) => T | Promise<T>, opts: DamageOptions = {}): Promise<T> {
-  const dev = openDevice(cowPath, 'COW', write);
+  const { dev, printNote } = openNoting(cowPath, 'COW', write);
   let store: ExceptionStore;
   try {
     store = openStore(dev, { write, ...opts });
   } catch (e) {
     dev.close();
+    await printNote(); // before the open's error too
     throw e;
   }
   try {
+    // The store was read while a reader's look for a writer's lock ran: its note comes before the output.
+    await printNote();
     return await fn(store);
   } finally {
     store.close();
@@ -53,9 +85,9 @@ export function withVolume<T>(
   opts: DamageOptions = {},
 ): Promise<T> {
   let origin: FileDevice | null = null;
-  return withStore(cowPath, cowWrite, (store) => {
+  return withStore(cowPath, cowWrite, async (store) => {
     assertDistinct(originPath, cowPath);
-    origin = openDevice(originPath, 'origin', originWrite(store));
+    origin = await openDevice(originPath, 'origin', originWrite(store));
     return fn(store, origin);
   }, opts).finally(() => origin?.close());
 }

@@ -6,7 +6,7 @@ import type { HelperLauncher } from './helper-device.ts';
 export interface OpenedDevice {
   dev: BlockDevice;
   viaHelper: boolean;
-  /** A reader's note: who is writing the target meanwhile. */
+  /** What the opener is told at open (OpenedInput.note): no reader's look for a kernel lock is made here. */
   note: string | null;
 }
 

@@ -48,15 +48,88 @@ it('without a runtime directory for records, a reader takes the shared kernel lo
   g.unchanged();
 }, 60_000);
 
+/** Another program (another user, flock(1)) holds an exclusive kernel lock on `file` and leaves no record. */
+async function foreignWriter(file: string): Promise<void> {
+  const holder = spawn('flock', ['--exclusive', file, 'sleep', '60'], { stdio: 'ignore', detached: true });
+  onTestFinished(() => void process.kill(-holder.pid!, 'SIGKILL'));
+  await expect.poll(() => spawnSync('flock', ['--nonblock', '--shared', file, 'true']).status, { timeout: 20_000 }).not.toBe(0);
+}
+
+/** The CLI with stdout and stderr into one file, as on a terminal: the order of notes and output shows. */
+function cliMerged(...args: string[]): { code: number; lines: string[] } {
+  const file = path.join(tempDir(), 'out.txt');
+  const fd = fs.openSync(file, 'w');
+  try {
+    const r = spawnSync(process.execPath, [BIN, ...args], { stdio: ['ignore', fd, fd] });
+    return { code: r.status ?? -1, lines: fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+const FOREIGN_NOTE = /^snapscope: note: .* is open for writing by another process; reading its last committed state$/;
+
 it('a reader notes a writer that holds the exclusive kernel lock without a record (another user, flock(1)), and reads', async () => {
   const { cow } = sharedVolume(tempDir());
-  const holder = spawn('flock', ['--exclusive', cow, 'sleep', '60'], { stdio: 'ignore', detached: true });
-  onTestFinished(() => void process.kill(-holder.pid!, 'SIGKILL'));
-  await expect.poll(() => spawnSync('flock', ['--nonblock', '--shared', cow, 'true']).status, { timeout: 20_000 }).not.toBe(0);
+  await foreignWriter(cow);
   const r = cli('info', cow);
   expect(r.code).toBe(0);
   expect(r.stderr).toMatch(/is open for writing by another process; reading its last committed state/);
 });
+
+it("that note comes once per input, before the command's output, and before an error about the open", async () => {
+  const dir = tempDir();
+  const { origin, cow } = sharedVolume(dir);
+  await foreignWriter(cow);
+  const info = cliMerged('info', cow);
+  expect(info.code).toBe(0);
+  expect(info.lines[0]).toMatch(FOREIGN_NOTE);
+  expect(info.lines[0]).toContain(cow);
+  expect(info.lines[1]).toMatch(/: shared exception store/);
+  expect(info.lines.filter((l) => FOREIGN_NOTE.test(l))).toHaveLength(1);
+
+  await foreignWriter(origin);
+  const out = path.join(dir, 'one.img');
+  const read = cliMerged('read', cow, '--origin', origin, '-s', 'one', '--out', out);
+  expect(read.code).toBe(0);
+  expect(read.lines.filter((l) => FOREIGN_NOTE.test(l)).map((l) => (l.includes(cow) ? 'cow' : 'origin'))).toEqual(['cow', 'origin']);
+  expect(fs.statSync(out).size).toBe(fs.statSync(origin).size);
+
+  // Not a store: the note, then the one line that says why the open failed.
+  const junk = path.join(dir, 'junk.img');
+  fs.writeFileSync(junk, Buffer.alloc(1 << 20, 0x5a));
+  await foreignWriter(junk);
+  const bad = cliMerged('info', junk);
+  expect(bad.code).not.toBe(0);
+  expect(bad.lines).toHaveLength(2);
+  expect(bad.lines[0]).toMatch(FOREIGN_NOTE);
+  expect(bad.lines[1]).toMatch(/^snapscope: .*junk\.img/);
+}, 60_000);
+
+it('check -q says nothing of that writer: its exit code is the answer', async () => {
+  const { cow } = sharedVolume(tempDir());
+  await foreignWriter(cow);
+  const r = cli('check', '-q', cow);
+  expect([r.code, r.stdout, r.stderr]).toEqual([0, '', '']);
+});
+
+// The first read of /proc/locks in a process waits for an RCU grace period (6-14 ms, no CPU): a
+// reader reads it on libuv's thread pool while the main thread opens and walks the store (ADR 0006).
+const STRACE = ['/usr/bin/strace', '/bin/strace'].find((p) => fs.existsSync(p));
+it.skipIf(!STRACE)('a reader reads /proc/locks off the main thread, and once per input (needs strace)', () => {
+  const dir = tempDir();
+  const { cow } = sharedVolume(dir);
+  const trace = path.join(dir, 'trace.txt');
+  const r = spawnSync(STRACE!, ['-f', '-qq', '-o', trace, '-e', 'trace=openat,read', process.execPath, BIN, 'info', cow], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  const lines = fs.readFileSync(trace, 'utf8').split('\n');
+  const opens = lines.filter((l) => /openat\(.*"\/proc\/locks"/.test(l));
+  expect(opens).toHaveLength(1);
+  const [main, fd] = [Number(opens[0]!.split(' ')[0]), opens[0]!.match(/= (\d+)$/)![1]];
+  const firstRead = lines.slice(lines.indexOf(opens[0]!)).find((l) => l.includes(` read(${fd}, `))!;
+  expect(Number(firstRead.split(' ')[0])).not.toBe(main);
+  expect(main).toBe(Number(lines[0]!.split(' ')[0])); // the process's own (main) thread opened it
+}, 60_000);
 
 it('readers do not exclude each other; a reader in this process refuses a writer in this process until it closes', () => {
   const { cow } = sharedVolume(tempDir());

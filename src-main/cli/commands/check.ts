@@ -29,7 +29,7 @@ export const check: Command = {
   exits: { [EXIT_DAMAGED]: 'the store is damaged (errors; warnings too with --strict) or invalidated by the kernel' },
   async run(args, con) {
     const quiet = args.flag('quiet');
-    const dev = openDevice(args.arg('cow'), 'COW', false, quiet);
+    const dev = await openDevice(args.arg('cow'), 'COW', false, quiet);
     let report: CheckReport;
     try {
       const task = checkTask(dev);

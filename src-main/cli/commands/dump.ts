@@ -29,7 +29,7 @@ export const dump: Command = {
     if (form !== 'json' && form !== 'xml') throw new SnapscopeError('usage', `--format must be json or xml, not '${form}'`);
     const cowPath = args.arg('cow');
     const rules = { inputs: [cowPath], force: args.flag('force'), bytes: null, protect: 'signatures' as const };
-    const dev = openDevice(cowPath, 'COW', false);
+    const dev = await openDevice(cowPath, 'COW', false);
     try {
       return await withOutput(args.string('out') ?? '-', rules, async (out) => {
         const task = dumpTask(dev, dumpWriter(form, (text) => out.append(Buffer.from(text))));

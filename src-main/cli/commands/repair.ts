@@ -41,7 +41,7 @@ export const repair: Command = {
     if (!dryRun && (out === undefined) === !inPlace) throw new SnapscopeError('usage', 'give exactly one of --out F and --in-place (or --dry-run) (see: snapscope repair --help)');
     if (out !== undefined && inPlace) throw new SnapscopeError('usage', 'give --out F or --in-place, not both (see: snapscope repair --help)');
     // In place, the COW is held for writing from the plan to the last write: nobody changes it in between.
-    const src = openDevice(cowPath, 'COW', inPlace && !dryRun);
+    const src = await openDevice(cowPath, 'COW', inPlace && !dryRun);
     try {
       const plan = planRepair(src);
       const summary = {

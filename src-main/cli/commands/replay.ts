@@ -39,10 +39,10 @@ export const replay: Command = {
     const ops = parseScript(readScript(file), file);
     const writesOrigin = ops.some((o) => o.op === 'origin-write' || o.op === 'snap-merge');
     const [originPath, cowPath] = [args.arg('origin'), args.arg('cow')];
-    const cow = openDevice(cowPath, 'COW', true);
+    const cow = await openDevice(cowPath, 'COW', true);
     try {
       assertDistinct(originPath, cowPath);
-      const origin = openDevice(originPath, 'origin', writesOrigin);
+      const origin = await openDevice(originPath, 'origin', writesOrigin);
       try {
         // A rehearsal over in-memory overlays finds the failing line before anything is written.
         try {

@@ -14,7 +14,7 @@ export const stats: Command = {
   details: 'Counts only what check vouches for; a damaged store says how many problems it met (run check).',
   examples: [['stats /tmp/demo/shared.cow', 'per-snapshot sharing, tree shape, free space']],
   async run(args, con) {
-    const dev = openDevice(args.arg('cow'), 'COW', false);
+    const dev = await openDevice(args.arg('cow'), 'COW', false);
     try {
       const task = statsTask(dev);
       const s = con.json ? await new Job(task).run() : await runJob(task, con, args);

@@ -25,8 +25,8 @@ export const tree: Command = {
     ['tree /tmp/demo/shared.cow', 'the tree, indented, root first'],
     ['tree /tmp/demo/shared.cow --json', 'the same, nested JSON'],
   ],
-  run(args, con) {
-    const dev = openDevice(args.arg('cow'), 'COW', false);
+  async run(args, con) {
+    const dev = await openDevice(args.arg('cow'), 'COW', false);
     try {
       if (detectFormat(dev) !== 'shared') {
         throw new SnapscopeError('unsupported', `cannot show a B-tree: ${dev.name} is a persistent COW, which has an exception table, not a tree`, { device: dev.name });

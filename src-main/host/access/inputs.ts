@@ -7,23 +7,34 @@ import { assertNotInUse } from '../in-use.ts';
 import { blockDeviceReadOnly } from './block-info.ts';
 import { describeHolders, holdersOf, recordHolder, type Holder } from './holders.ts';
 import { settleInterruptedRewrite } from './interrupted-rewrite.ts';
-import { exclusiveFlockOn, tryLock } from './lock.ts';
+import { exclusiveFlockOn, lockTableName, tryLock } from './lock.ts';
 import { fdKey, inspectTarget, type Target } from './target.ts';
 
 export interface OpenedInput {
   dev: BlockDevice;
   target: Target;
   viaHelper: boolean;
-  /** Set when a reader could not take its shared lock: who is writing (it reads the last committed state). */
+  /**
+   * What the opener is told, known at open: an interrupted rewrite undone, or, to a reader, who is
+   * writing the target by their record or a refused shared lock (it reads the last committed state).
+   */
   note: string | null;
+  /**
+   * The note in full, for a caller that shows it: `note`, or else what a reader's look for an
+   * exclusive kernel lock held without a record finds (a writer of another user, another tool).
+   * The first call starts that look: /proc/locks read on the thread pool (exclusiveFlockOn), so a
+   * caller asks at once and reads the store meanwhile. Writers and callers that never ask pay nothing.
+   */
+  fullNote(): Promise<string | null>;
 }
 
 /**
  * Opens a store, an origin or any other input of a command — the one way in. A writer: refuses a
  * target someone else uses (dm table, mount, loop, holders) and a read-only device or file up
  * front, opens block devices O_EXCL, and holds an exclusive lock while open (a second writer,
- * CLI or UI, is refused naming the holder). A reader holds a shared lock; when a writer holds the
- * target it says so and reads on (the stores' commits are atomic, so it sees a committed state).
+ * CLI or UI, is refused naming the holder). A reader records itself as one (a writer is refused
+ * while it reads); when a writer holds the target it says so and reads on (the stores' commits
+ * are atomic, so it sees a committed state).
  * A block device this user may not open goes through the privileged helper when one is given.
  */
 export function openInput(path: string, role: string, write: boolean, helper: HelperLauncher | null = null, opts: { raw?: boolean } = {}): OpenedInput {
@@ -36,7 +47,7 @@ export function openInput(path: string, role: string, write: boolean, helper: He
     // The helper opens as root with O_EXCL for writing; it holds no flock of ours (ADR 0006).
     const dev = HelperDevice.open(helper, path, { write });
     try {
-      return { dev, target, viaHelper: true, note: settle(dev) };
+      return opened(dev, target, true, known(settle(dev)));
     } catch (e) {
       dev.close();
       throw e;
@@ -46,11 +57,25 @@ export function openInput(path: string, role: string, write: boolean, helper: He
   try {
     if (fdKey(dev.handle()) !== target.key) throw new SnapscopeError('io', `${path} changed while it was being opened; try again`, { device: path });
     const note = lock(dev, target, role, write);
-    return { dev, target, viaHelper: false, note: settle(dev) ?? note };
+    const settled = settle(dev);
+    return opened(dev, target, false, settled === null ? note : known(settled));
   } catch (e) {
     dev.close();
     throw e;
   }
+}
+
+/** An input's note: known at open, or still to be looked for (a reader's look for a kernel lock held without a record). */
+interface InputNote {
+  now: string | null;
+  look: (() => Promise<string | null>) | null;
+}
+
+const known = (note: string | null): InputNote => ({ now: note, look: null });
+
+function opened(dev: BlockDevice, target: Target, viaHelper: boolean, note: InputNote): OpenedInput {
+  let full: Promise<string | null> | null = null;
+  return { dev, target, viaHelper, note: note.now, fullNote: () => (full ??= note.look ? note.look() : Promise.resolve(note.now)) };
 }
 
 /** Only images and block devices hold stores: a directory, pipe or terminal is a usage error. */
@@ -73,31 +98,35 @@ export function assertWritable(t: Target, role: string): void {
 
 /**
  * Locks an open device against our other openers and records this process as its holder; returns a
- * reader's note. Readers and writers exclude each other by each announcing itself first and then
- * looking for the other (ADR 0006): a writer records itself, takes the exclusive kernel lock and
- * then looks for readers' records; a reader records itself (its record is its lock: no child
- * process, which is most of a CLI reader's start-up) and then looks for a writer's record or
- * exclusive lock. Whichever comes second sees the first. A reader that cannot record itself (no
- * runtime directory) takes a shared kernel lock instead.
+ * reader's note, or how to look for it. Readers and writers exclude each other by each announcing
+ * itself first and then looking for the other (ADR 0006): a writer records itself, takes the
+ * exclusive kernel lock and then looks for readers' records; a reader records itself (its record
+ * is its lock: no child process, which is most of a CLI reader's start-up) and then looks for a
+ * writer's record, and, when its caller asks for the note, for an exclusive kernel lock. Whichever
+ * comes second sees the first. A reader that cannot record itself (no runtime directory) takes a
+ * shared kernel lock instead.
  */
-export function lock(dev: FileDevice, target: Target, role: string, write: boolean): string | null {
+function lock(dev: FileDevice, target: Target, role: string, write: boolean): InputNote {
   const key = target.key!;
   const record = recordHolder(key, write ? 'write' : 'read');
   if (!write && record.kept) {
     dev.whenClosed(record.remove);
     const writers = holdersOf(key, record.name).filter((h) => h.mode === 'write');
-    return writers.length || exclusiveFlockOn(dev.handle()) ? readerNote(target, writers) : null;
+    if (writers.length) return known(readerNote(target, writers));
+    // Named now: the look may come after the device is closed and its descriptor reused.
+    const name = lockTableName(dev.handle());
+    return { now: null, look: async () => ((await exclusiveFlockOn(name)) ? readerNote(target, []) : null) };
   }
   const locked = tryLock(dev.handle(), write ? 'exclusive' : 'shared') !== 'conflict';
   if (locked && !(write && holdersOf(key, record.name).some((h) => h.mode === 'read'))) {
     dev.whenClosed(record.remove);
-    return null;
+    return known(null);
   }
   record.remove();
   const holders = holdersOf(key, record.name);
   const writers = holders.filter((h) => h.mode === 'write');
   // A reader is only refused by a writer; a writer by either.
-  if (!write) return readerNote(target, writers);
+  if (!write) return known(readerNote(target, writers));
   const mode = writers.length || !holders.length ? 'writing' : 'reading';
   const who = describeHolders(writers.length ? writers : holders);
   throw new LockedError(`${role} ${target.path} is open for ${mode} by ${who}; nothing was written (try again when it is closed)`, target.path, `${mode === 'writing' ? 'open for writing' : 'open'} by ${who}`);

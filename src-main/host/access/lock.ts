@@ -21,25 +21,60 @@ export function tryLock(fd: number, mode: 'shared' | 'exclusive'): LockResult {
 }
 
 /**
- * Whether an exclusive flock is held on the file `fd` is open on, by anyone (any user, snapscope
- * or not): the kernel's table in /proc/locks, "1: FLOCK  ADVISORY  WRITE <pid> <maj>:<min>:<ino> 0 EOF"
- * with the device numbers in hex. Waiters ("1: -> FLOCK ...") hold nothing. False when the table
- * cannot be read.
+ * The name /proc/locks gives the file `fd` is open on: "<maj>:<min>:<ino>", the device numbers in
+ * hex. Taken when the file is opened, so a look made later cannot name another file.
  */
-export function exclusiveFlockOn(fd: number): boolean {
-  let table: string;
-  try {
-    table = fs.readFileSync('/proc/locks', 'latin1');
-  } catch {
-    return false;
-  }
+export function lockTableName(fd: number): string {
   const st = fs.fstatSync(fd, { bigint: true });
   const major = ((st.dev >> 8n) & 0xfffn) | ((st.dev >> 32n) & ~0xfffn);
   const minor = (st.dev & 0xffn) | ((st.dev >> 12n) & ~0xffn);
-  const id = `${hex2(major)}:${hex2(minor)}:${st.ino}`;
-  return table.split('\n').some((line) => {
+  return `${hex2(major)}:${hex2(minor)}:${st.ino}`;
+}
+
+/**
+ * Whether anyone (any user, snapscope or not) holds an exclusive flock on the file /proc/locks
+ * names `name` ("1: FLOCK  ADVISORY  WRITE <pid> <name> 0 EOF"; waiters, "1: -> FLOCK ...", hold
+ * nothing). False when the table cannot be read.
+ *
+ * The first read of /proc/locks in a process waits 6-14 ms in the kernel (its percpu_down_write
+ * waits for an RCU grace period; a read soon after takes 0.06 ms), so the table is read on libuv's
+ * thread pool and the caller reads its store meanwhile (ADR 0006).
+ */
+export async function exclusiveFlockOn(name: string): Promise<boolean> {
+  const table = await readLockTable();
+  return table !== null && table.split('\n').some((line) => {
     const f = line.trim().split(/\s+/);
-    return f[1] === 'FLOCK' && f[3] === 'WRITE' && f[5] === id;
+    return f[1] === 'FLOCK' && f[3] === 'WRITE' && f[5] === name;
+  });
+}
+
+/**
+ * /proc/locks, or null when it cannot be read. Opened here and now, then each read a request of
+ * its own on the thread pool until one returns nothing (the kernel gives about a page per read):
+ * fs.readFile would open it through the thread pool too, and its first read would wait for the
+ * main thread to take that callback, which is busy reading the store.
+ */
+function readLockTable(): Promise<string | null> {
+  let fd: number;
+  try {
+    fd = fs.openSync('/proc/locks', 'r');
+  } catch {
+    return Promise.resolve(null);
+  }
+  const chunks: Buffer[] = [];
+  return new Promise((resolve) => {
+    const next = (): void => {
+      const buffer = Buffer.allocUnsafe(16 * 1024);
+      fs.read(fd, buffer, 0, buffer.length, null, (err, n) => {
+        if (!err && n > 0) {
+          chunks.push(buffer.subarray(0, n));
+          return next();
+        }
+        fs.closeSync(fd);
+        resolve(err ? null : Buffer.concat(chunks).toString('latin1'));
+      });
+    };
+    next();
   });
 }
 
