@@ -15,8 +15,9 @@ import { checkOriginWrite } from '../origin-chunks.ts';
 import type { ExceptionStore, KernelStatus, MergeState, OpenOptions, SnapshotInfo, StoreInfo } from '../store.ts';
 import type { CheckReport } from '../walk/findings.ts';
 import { PersistentWalk } from '../walk/persistent.ts';
+import { AreaWriter } from './area-writer.ts';
 import { ExceptionTable } from './exception-table.ts';
-import { ENTRY_BYTES, Geometry, SNAP_MAGIC, SNAPSHOT_DISK_VERSION, chunkSizeProblem, encodeHeader, view, writeLe64, type DiskHeader } from './format.ts';
+import { Geometry, SNAP_MAGIC, SNAPSHOT_DISK_VERSION, chunkSizeProblem, encodeHeader, type DiskHeader } from './format.ts';
 import { createPersistentMerge, planPersistentMerge, type MergeOptions } from './merge.ts';
 import { chunkOccupancy } from './occupancy.ts';
 
@@ -74,6 +75,7 @@ export class PersistentStore implements ExceptionStore {
   private readonly events: EventSink | undefined;
   /** pe-add comes between an entry's push and its area write: a listener may read, never write (listener-guard.ts). */
   private readonly listener: ListenerGuard;
+  private readonly areaWriter: AreaWriter;
   private lastOrigin: BlockDevice | null = null;
 
   private constructor(
@@ -93,6 +95,7 @@ export class PersistentStore implements ExceptionStore {
     this.state = state;
     this.listener = new ListenerGuard(cow.name);
     this.events = events && this.listener.sink(events);
+    this.areaWriter = new AreaWriter(cow, this.geometry, state.table, this.listener);
   }
 
   /**
@@ -346,27 +349,14 @@ export class PersistentStore implements ExceptionStore {
     this.commit();
   }
 
-  /** Writes area `area` from the table (entries past the table are zero). */
+  /** Writes area `area` from the table (entries past the table are zero; area-writer.ts). */
   writeArea(area: number): void {
-    this.writeAreaBytes(area, 0, this.chunkBytes);
+    this.areaWriter.writeArea(area);
   }
 
-  /**
-   * Writes bytes [from, to) of metadata area `area` from the in-memory table (entries past its end
-   * are zero). A merge clears entries one sector at a time this way (merge.ts).
-   */
+  /** Writes bytes [from, to) of area `area` from the table: a merge's clear (merge.ts). */
   writeAreaBytes(area: number, from: number, to: number): void {
-    this.listener.checkNotInEvent('writeAreaBytes');
-    const epa = this.geometry.exceptionsPerArea;
-    const bytes = new Uint8Array(to - from);
-    const v = view(bytes);
-    const table = this.state.table;
-    const end = Math.min(table.count, area * epa + to / ENTRY_BYTES);
-    for (let i = area * epa + from / ENTRY_BYTES, at = 0; i < end; i++, at += ENTRY_BYTES) {
-      writeLe64(v, at, table.oldChunk[i]!);
-      writeLe64(v, at + 8, table.newChunkOf(i));
-    }
-    this.cow.write(this.geometry.areaLocation(area) * this.chunkBytes + from, bytes);
+    this.areaWriter.writeAreaBytes(area, from, to);
   }
 
   /** persistent_prepare_exception + copy + persistent_commit_exception for origin chunk `c`. */
@@ -395,11 +385,11 @@ export class PersistentStore implements ExceptionStore {
     s.table.push(c, newChunk);
     this.events?.({ type: 'pe-add', area: s.currentArea, entry: s.committed, origin: c, chunk: newChunk });
     if (fillsArea) {
-      // The next area must read as empty before this one reads as full.
-      this.cow.write(geo.areaLocation(s.currentArea + 1) * this.chunkBytes, new Uint8Array(this.chunkBytes));
+      // The next area must read as empty (it holds no entry of the table) before this one reads as full.
+      this.areaWriter.writeArea(s.currentArea + 1);
       this.cow.flush();
     }
-    this.writeArea(s.currentArea);
+    this.areaWriter.writeArea(s.currentArea);
     this.cow.flush();
     if (fillsArea) {
       s.currentArea++;

@@ -14,6 +14,15 @@ const DEFAULT_INTERVAL_SECONDS = 10;
 export async function runJob<R>(task: Task<R>, con: Console, args?: Args): Promise<R> {
   const show = progressSink(con, args?.flag('quiet') ?? false, args?.number('interval') ?? DEFAULT_INTERVAL_SECONDS);
   const job = new Job(task, { ...(show && { onProgress: show }), reportEveryMs: con.json ? 200 : 100 });
+  try {
+    return await runCancellable(job);
+  } finally {
+    if (show && con.stderrIsTTY && !con.json) con.endStatus();
+  }
+}
+
+/** Runs a job that the first SIGINT cancels (it then throws 'cancelled': exit 130), progress shown or not. */
+export async function runCancellable<R>(job: Job<R>): Promise<R> {
   const onInt = (): void => {
     process.removeListener('SIGINT', onInt);
     job.cancel();
@@ -23,7 +32,6 @@ export async function runJob<R>(task: Task<R>, con: Console, args?: Args): Promi
     return await job.run();
   } finally {
     process.removeListener('SIGINT', onInt);
-    if (show && con.stderrIsTTY && !con.json) con.endStatus();
   }
 }
 

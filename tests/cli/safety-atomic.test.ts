@@ -109,6 +109,26 @@ describe('restore needs the data chunks, and backups never block a retry', () =>
     g.unchanged();
   });
 
+  it("repair --in-place and restore refuse a --backup that is someone's small file, writing nothing", () => {
+    const dir = tempDir();
+    const { cow } = sharedVolume(dir);
+    const dump = path.join(dir, 'dump.json');
+    ok(cli('dump', cow, '--out', dump));
+    const notes = path.join(dir, 'notes.txt');
+    fs.writeFileSync(notes, 'keep me\n');
+    const g = guard(cow);
+    for (const argv of [
+      ['repair', cow, '--in-place', '--backup', notes],
+      ['restore', cow, '--dump', dump, '--backup', notes],
+    ]) {
+      const r = cli(...argv);
+      expect(r.code, argv.join(' ')).not.toBe(0);
+      expect(oneLine(r)).toMatch(/notes\.txt is not a snapscope backup/);
+      expect(fs.readFileSync(notes, 'utf8')).toBe('keep me\n');
+    }
+    g.unchanged();
+  });
+
   it('backup-restore undoes repair --in-place, byte for byte', () => {
     const dir = tempDir();
     const { cow } = sharedVolume(dir);

@@ -8,6 +8,7 @@ import { runToEnd } from '../../src-core/jobs/job.ts';
 import { openStore } from '../../src-core/open.ts';
 import { readViewChunk } from '../../src-core/view.ts';
 import { serve } from '../../e2e/server.ts';
+import { openInput } from '../../src-main/host/access/inputs.ts';
 import { FileDevice } from '../../src-main/host/file-device.ts';
 import { ROOT_DIR, cli, oneLine, tempDir } from './cli.ts';
 import { guard, ok, sharedVolume } from './safety-fixtures.ts';
@@ -102,6 +103,27 @@ describe('one writer at a time', () => {
     }
     expect(refusals, 'the runs overlapped at least once').toBeGreaterThan(0);
   }, 600_000);
+
+  it('an --out file that a writer holds is refused, --force or not: replaced by a rename, the writer would go on writing the old file', () => {
+    const dir = tempDir();
+    const held = sharedVolume(path.join(dir, 'held') + (fs.mkdirSync(path.join(dir, 'held')), ''));
+    const other = sharedVolume(path.join(dir, 'other') + (fs.mkdirSync(path.join(dir, 'other')), ''));
+    const writer = openInput(held.cow, 'COW', true);
+    onTestFinished(() => writer.dev.close());
+    const inode = fs.statSync(held.cow).ino;
+    const g = guard(held.cow);
+    for (const argv of [
+      ['read', other.cow, '--origin', other.origin, '-s', 'one', '--out', held.cow, '--force'],
+      ['repair', other.cow, '--out', held.cow, '--force'],
+      ['dump', other.cow, '--out', held.cow, '--force'],
+    ]) {
+      const r = cli(...argv);
+      expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(1);
+      expect(oneLine(r)).toMatch(/is open for writing by .*\(pid \d+\); nothing was written/);
+      expect(fs.statSync(held.cow).ino, 'the same file, not replaced').toBe(inode);
+    }
+    g.unchanged();
+  });
 
   it('serve --write holds the store: CLI writers are refused naming it, readers say so and read; after it stops the CLI writes', async () => {
     const dir = tempDir();

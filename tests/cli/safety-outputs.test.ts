@@ -57,6 +57,21 @@ describe('outputs never destroy inputs', () => {
     expect(JSON.parse(fs.readFileSync(out, 'utf8')).format ?? 'x').toBeDefined();
   });
 
+  it('dump --out refuses a binary file without --force (a text file it replaces)', () => {
+    const dir = tempDir();
+    const { cow } = sharedVolume(dir);
+    // A disk image with no signature snapscope knows: data, not text.
+    const image = path.join(dir, 'disk.img');
+    fs.writeFileSync(image, Buffer.from(Array.from({ length: 1 << 16 }, (_, i) => (i * 131) & 255)));
+    const g = guard(image);
+    const r = cli('dump', cow, '--out', image);
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toMatch(/refusing to overwrite .*disk\.img: it holds binary data \(not text\); add --force/);
+    g.unchanged();
+    ok(cli('dump', cow, '--out', image, '--force'));
+    expect(JSON.parse(fs.readFileSync(image, 'utf8')).snapscopeDump).toBe(2);
+  });
+
   it("--out - streams to stdout; a file named '-' is never created", () => {
     const dir = tempDir();
     const { origin, cow } = sharedVolume(dir);
@@ -156,6 +171,19 @@ describe.skipIf(!canLoop)('block devices as outputs and inputs (loop devices)', 
     const inputs = guard(dev);
     for (const out of [dev, alias]) expect(oneLine(cli('repair', dev, '--out', out))).toContain('it is also an input');
     inputs.unchanged();
+  });
+
+  it('dump --out /dev/loopN refuses a device that holds data without --force', () => {
+    const dir = tempDir();
+    const { cow } = sharedVolume(dir);
+    const full = path.join(dir, 'full.img');
+    fs.writeFileSync(full, Buffer.alloc(1 << 20, 0x5a));
+    const dev = loop(full);
+    const g = guard(dev);
+    const r = cli('dump', cow, '--out', dev);
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toMatch(/refusing to overwrite \/dev\/loop\d+: it holds data \(not all zeros\); add --force/);
+    g.unchanged();
   });
 
   it('read --out /dev/loopN overwrites every chunk (zeros too) and never truncates', () => {

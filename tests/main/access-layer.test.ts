@@ -169,3 +169,27 @@ it('an overlay refuses to grow past its memory budget, leaving the device alone'
   inner.read(0, raw);
   expect(raw.every((b) => b === 0)).toBe(true);
 });
+
+it("--backup naming someone's small file is refused and left as it was; an empty file given stays, even when nothing is saved in it", () => {
+  const dir = tempDir();
+  const cow = path.join(dir, 'c.cow');
+  fs.writeFileSync(cow, Buffer.alloc(8192, 1));
+  // Shorter than a backup's header, so no record could be counted in it: it was taken for an unused backup.
+  const notes = path.join(dir, 'notes.txt');
+  fs.writeFileSync(notes, 'keep me\n');
+  expect(() => createBackup(notes, cow)).toThrow(/notes\.txt is not a snapscope backup/);
+  expect(fs.readFileSync(notes, 'utf8')).toBe('keep me\n');
+  // An empty file the user made: used, and given back empty, not unlinked, when no record went in.
+  const empty = path.join(dir, 'empty.bak');
+  fs.writeFileSync(empty, '');
+  createBackup(empty, cow).close();
+  expect(fs.existsSync(empty) && fs.statSync(empty).size).toBe(0);
+  // Our own unused leftover (a header and no record) is still reused, and removed when unused again.
+  const leftover = path.join(dir, 'leftover.bak');
+  const killed = createBackup(path.join(dir, 'killed.bak'), cow);
+  fs.copyFileSync(path.join(dir, 'killed.bak'), leftover); // as a run killed before its first record leaves it
+  killed.close();
+  expect(fs.statSync(leftover).size).toBeGreaterThan(0);
+  createBackup(leftover, cow).close();
+  expect(fs.existsSync(leftover)).toBe(false);
+});

@@ -6,7 +6,7 @@ import { EXIT_DAMAGED, EXIT_OK, exitCodeOf, type Command } from '../command.ts';
 import { COW, PROGRESS } from '../grammar.ts';
 import { openDevice } from '../devices.ts';
 import { findingLines } from '../findings-text.ts';
-import { runJob } from '../run-job.ts';
+import { runCancellable, runJob } from '../run-job.ts';
 
 export const check: Command = {
   name: 'check',
@@ -33,7 +33,7 @@ export const check: Command = {
     let report: CheckReport;
     try {
       const task = checkTask(dev);
-      report = quiet || con.json ? await new Job(task).run() : await runJob(task, con, args);
+      report = quiet || con.json ? await runCancellable(new Job(task)) : await runJob(task, con, args);
     } catch (e) {
       if (quiet && isSnapscopeError(e)) return exitCodeOf(e.code);
       throw e;

@@ -2,10 +2,10 @@ import { SnapscopeError } from '../../../src-core/errors.ts';
 import { Job } from '../../../src-core/jobs/job.ts';
 import { dumpTask } from '../../../src-core/ir/dump.ts';
 import { dumpWriter } from '../../../src-core/ir/writer.ts';
-import { withOutput } from '../../host/access/outputs.ts';
 import { COW } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { openDevice } from '../devices.ts';
+import { withInterruptibleOutput } from '../interrupt.ts';
 
 export const dump: Command = {
   name: 'dump',
@@ -14,7 +14,7 @@ export const dump: Command = {
   options: {
     format: { type: 'choice', choices: ['json', 'xml'], help: 'output form (default json)' },
     out: { type: 'string', value: 'F', help: "write to F (replaced only when the dump succeeds; '-' is stdout, the default)", complete: 'file' },
-    force: { type: 'boolean', short: 'f', help: 'replace an --out file that holds a store, filesystem or other known signature' },
+    force: { type: 'boolean', short: 'f', help: 'replace an --out that holds a store, filesystem or other known signature, binary data, or a device that holds data' },
   },
   details: [
     'Streams: memory stays bounded whatever the store size. `restore` reads it back.',
@@ -28,12 +28,13 @@ export const dump: Command = {
     const form = args.string('format') ?? 'json';
     if (form !== 'json' && form !== 'xml') throw new SnapscopeError('usage', `--format must be json or xml, not '${form}'`);
     const cowPath = args.arg('cow');
-    const rules = { inputs: [cowPath], force: args.flag('force'), bytes: null, protect: 'signatures' as const };
+    const rules = { inputs: [cowPath], force: args.flag('force'), bytes: null, protect: 'text' as const };
     const dev = await openDevice(cowPath, 'COW', false);
     try {
-      return await withOutput(args.string('out') ?? '-', rules, async (out) => {
-        const task = dumpTask(dev, dumpWriter(form, (text) => out.append(Buffer.from(text))));
-        const result = await new Job(task, { sliceMs: 200 }).run();
+      return await withInterruptibleOutput(args.string('out') ?? '-', rules, async (out, stop) => {
+        const job = new Job(dumpTask(dev, dumpWriter(form, (text) => out.append(Buffer.from(text)))), { sliceMs: 200 });
+        stop.cancels(job);
+        const result = await job.run();
         const problems = result.report.errors;
         if (problems) con.note(`snapscope: ${dev.name} has ${problems} errors; the dump holds the ${result.exceptions} exceptions check vouches for (run check)`);
         return problems ? 1 : 0;

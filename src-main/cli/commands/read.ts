@@ -4,10 +4,11 @@ import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import type { ExceptionStore } from '../../../src-core/store.ts';
 import { originChunkBytes } from '../../../src-core/origin-chunks.ts';
 import { readViewChunk, type View } from '../../../src-core/view.ts';
-import { withOutput, type Output } from '../../host/access/outputs.ts';
+import type { Output } from '../../host/access/outputs.ts';
 import { COW, ORIGIN, SNAPSHOT } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { withVolume } from '../devices.ts';
+import { withInterruptibleOutput, type Interruption } from '../interrupt.ts';
 import { resolveView } from '../view-ref.ts';
 
 export const read: Command = {
@@ -60,8 +61,8 @@ export const read: Command = {
       }
       const bytes = chunk === undefined ? origin.size : chunkBytes;
       const rules = { inputs: [originPath, cowPath], force: args.flag('force'), bytes, protect: 'data' as const };
-      await withOutput(outPath, rules, (out) => {
-        if (chunk === undefined) readImage(store, origin, view, out, mapped);
+      await withInterruptibleOutput(outPath, rules, async (out, stop) => {
+        if (chunk === undefined) await readImage(store, origin, view, out, mapped, stop);
         else {
           const buf = new Uint8Array(bytes);
           readRange(store, origin, view, chunk, buf, mapped);
@@ -81,8 +82,8 @@ function describe(chunks: number[]): string {
   return chunks.length > 20 ? `${chunks.slice(0, 20).join(', ')} and ${chunks.length - 20} more` : chunks.join(', ');
 }
 
-/** The whole view, origin-sized, in 1 MiB batches; all-zero chunks stay holes in a new file. */
-function readImage(store: ExceptionStore, origin: BlockDevice, view: View, out: Output, mapped: Mapped): void {
+/** The whole view, origin-sized, in 1 MiB batches; all-zero chunks stay holes in a new file. Ctrl-C stops it between batches. */
+async function readImage(store: ExceptionStore, origin: BlockDevice, view: View, out: Output, mapped: Mapped, stop: Interruption): Promise<void> {
   const cb = store.chunkBytes;
   const batchChunks = Math.max(1, Math.floor((1 << 20) / cb));
   const buf = new Uint8Array(batchChunks * cb);
@@ -91,6 +92,7 @@ function readImage(store: ExceptionStore, origin: BlockDevice, view: View, out: 
     const batch = buf.subarray(0, bytes);
     readRange(store, origin, view, first, batch, mapped);
     for (let at = 0; at < bytes; at += cb) out.append(batch.subarray(at, Math.min(at + cb, bytes)), true);
+    await stop.pause();
   }
 }
 

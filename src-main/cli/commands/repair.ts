@@ -2,10 +2,11 @@ import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { applyRepair, planRepair, type RepairPlan } from '../../../src-core/repair/repair.ts';
 import { backupPath, createBackup } from '../../host/access/backup-file.ts';
-import { Output, isZero, planOutput } from '../../host/access/outputs.ts';
+import { isZero, planOutput } from '../../host/access/outputs.ts';
 import { COW } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { openDevice } from '../devices.ts';
+import { withInterruptibleOutput } from '../interrupt.ts';
 
 export const repair: Command = {
   name: 'repair',
@@ -58,7 +59,7 @@ export const repair: Command = {
         backup: null as string | null,
         overwrites: dryRun && out !== undefined ? wouldOverwrite(out, src, args.flag('force')) : null,
       };
-      if (!dryRun && out !== undefined) summary.written = repairTo(src, plan, out, args.flag('force'));
+      if (!dryRun && out !== undefined) summary.written = await repairTo(src, plan, out, args.flag('force'));
       else if (!dryRun) {
         const backup = createBackup(backupPath(cowPath, args.string('backup')), cowPath);
         try {
@@ -78,23 +79,21 @@ export const repair: Command = {
 };
 
 /** Copies the COW to `out` (every byte: data chunks included), then repairs the copy; `out` is replaced only on success. */
-function repairTo(src: BlockDevice, plan: RepairPlan, outPath: string, force: boolean): number {
-  const out = Output.open(outPath, { inputs: [src.name], force, bytes: src.size, protect: 'data', sameHint: '; to repair it where it is, use --in-place (it keeps a backup)' });
-  try {
+function repairTo(src: BlockDevice, plan: RepairPlan, outPath: string, force: boolean): Promise<number> {
+  const rules = { inputs: [src.name], force, bytes: src.size, protect: 'data' as const, sameHint: '; to repair it where it is, use --in-place (it keeps a backup)' };
+  return withInterruptibleOutput(outPath, rules, async (out, stop) => {
     const dev = out.device(src.size);
     const buf = new Uint8Array(1 << 20);
     for (let at = 0; at < src.size; at += buf.length) {
       const piece = buf.subarray(0, Math.min(buf.length, src.size - at));
       src.read(at, piece);
       if (out.kind === 'block' || !isZero(piece)) dev.write(at, piece); // a new file reads zeros in its holes
+      await stop.pause();
     }
     const written = applyRepair(dev, plan).written;
     dev.flush();
-    out.commit();
     return written;
-  } finally {
-    out.abort();
-  }
+  });
 }
 
 /** For --dry-run --out: what writing `out` would overwrite (the refusals still apply: an input is never a target). */

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { SnapscopeError, isSnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
@@ -7,12 +6,14 @@ import { originChunkBytes } from '../../../src-core/origin-chunks.ts';
 import type { ExceptionStore } from '../../../src-core/store.ts';
 import { OverlayDevice, OverlayFull } from '../../host/access/overlay-device.ts';
 import { mergeTask } from '../../host/merges.ts';
+import { readBounded } from '../../host/read-bounded.ts';
 import { COW, ORIGIN } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { assertDistinct, openDevice, requireWritable } from '../devices.ts';
 import { parseScript, type ScriptOp } from '../replay-script.ts';
 import { createSnapshot, deleteSnapshot } from '../snapshots.ts';
 import { parseByte } from '../view-ref.ts';
+import { interruptible, type Interruption } from '../interrupt.ts';
 
 export const replay: Command = {
   name: 'replay',
@@ -43,16 +44,22 @@ export const replay: Command = {
     try {
       assertDistinct(originPath, cowPath);
       const origin = await openDevice(originPath, 'origin', writesOrigin);
+      // Ctrl-C stops between lines: in the rehearsal nothing was written; in the run the lines before are committed first.
+      const where = { rehearsal: true, line: 0 };
+      const outcome = (): string => (where.rehearsal ? 'in the rehearsal, nothing was written' : `the lines before line ${where.line} of ${file} were applied and committed`);
       try {
-        // A rehearsal over in-memory overlays finds the failing line before anything is written.
-        try {
-          replayAll(new OverlayDevice(cow), new OverlayDevice(origin), ops, file, true);
-        } catch (e) {
-          const full = e instanceof OverlayFull ? e : e instanceof SnapscopeError && e.cause instanceof OverlayFull ? e.cause : null;
-          if (!full) throw e;
-          con.note(`snapscope: note: ${full.message}; running the script without one (a failing line is reported with what was committed)`);
-        }
-        const summary = replayAll(cow, origin, ops, file, false);
+        const summary = await interruptible(outcome, async (stop) => {
+          // A rehearsal over in-memory overlays finds the failing line before anything is written.
+          try {
+            await replayAll(new OverlayDevice(cow), new OverlayDevice(origin), ops, file, stop, null);
+          } catch (e) {
+            const full = e instanceof OverlayFull ? e : e instanceof SnapscopeError && e.cause instanceof OverlayFull ? e.cause : null;
+            if (!full) throw e;
+            con.note(`snapscope: note: ${full.message}; running the script without one (a failing line is reported with what was committed)`);
+          }
+          where.rehearsal = false;
+          return replayAll(cow, origin, ops, file, stop, where);
+        });
         con.result({ operations: ops.length, ...summary }, `replayed ${ops.length} operations from ${file}`);
       } finally {
         origin.close();
@@ -66,13 +73,22 @@ export const replay: Command = {
 /**
  * Runs the whole script and commits at its end. A failed rehearsal means nothing was written;
  * a failure of the real run (an I/O error) says which lines were applied and which committed.
+ * The real run (`at`: where it is) stops at a Ctrl-C between lines, committing those before.
  */
-function replayAll(cow: BlockDevice, origin: BlockDevice, ops: readonly ScriptOp[], file: string, rehearsal: boolean) {
+async function replayAll(cow: BlockDevice, origin: BlockDevice, ops: readonly ScriptOp[], file: string, stop: Interruption, at: { line: number } | null) {
+  const rehearsal = at === null;
   const store = openStore(cow, { write: true });
   let lastCommit = 0;
   try {
     requireWritable(store);
-    for (const op of ops) {
+    for (const [i, op] of ops.entries()) {
+      // A yield every 256 lines is enough for a prompt Ctrl-C; a SIGINT is acted on just below.
+      if ((i & 255) === 0) await stop.pause().catch(() => undefined);
+      if (at) at.line = op.line;
+      if (stop.interrupted) {
+        if (!rehearsal) store.commit();
+        throw new SnapscopeError('cancelled', 'interrupted'); // interruptible says what was left
+      }
       try {
         run(store, origin, op);
       } catch (e) {
@@ -127,10 +143,16 @@ function run(store: ExceptionStore, origin: BlockDevice, { op, args }: ScriptOp)
   }
 }
 
+/** Larger than any script of snapshot operations: past it the file is not one (/dev/zero never ends). */
+const MAX_SCRIPT_BYTES = 256 << 20;
+
 function readScript(file: string): string {
+  let text: Buffer | null;
   try {
-    return fs.readFileSync(file, 'utf8');
+    text = readBounded(file, MAX_SCRIPT_BYTES);
   } catch (e) {
     throw new SnapscopeError('usage', `--script ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
+  if (text === null) throw new SnapscopeError('usage', `--script ${file} holds more than 256 MiB: not a script`);
+  return text.toString('utf8');
 }

@@ -3,7 +3,7 @@ import { statsTask, type StoreStats } from '../../../src-core/stats/stats.ts';
 import { COW, PROGRESS } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { openDevice } from '../devices.ts';
-import { runJob } from '../run-job.ts';
+import { runCancellable, runJob } from '../run-job.ts';
 import { formatSize } from '../size.ts';
 
 export const stats: Command = {
@@ -17,7 +17,7 @@ export const stats: Command = {
     const dev = await openDevice(args.arg('cow'), 'COW', false);
     try {
       const task = statsTask(dev);
-      const s = con.json ? await new Job(task).run() : await runJob(task, con, args);
+      const s = con.json ? await runCancellable(new Job(task)) : await runJob(task, con, args);
       con.result(s, () => renderStats(s));
     } finally {
       dev.close();

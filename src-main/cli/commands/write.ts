@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import { SnapscopeError, isSnapscopeError } from '../../../src-core/errors.ts';
 import { checkOriginWrite, originChunkBytes } from '../../../src-core/origin-chunks.ts';
+import { readBounded } from '../../host/read-bounded.ts';
 import { COW, ORIGIN, SNAPSHOT } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { usage } from '../args.ts';
@@ -32,10 +32,10 @@ export const write: Command = {
     const dataFile = args.string('data-file');
     if ((fill === undefined) === (dataFile === undefined)) throw usage('give exactly one of --fill BYTE or --data-file F', write);
     const fillByte = fill === undefined ? 0 : parseByte(fill, '--fill');
-    const data = dataFile === undefined ? null : readDataFile(dataFile);
     // Snapshot writes only read the origin (to copy a chunk the snapshot still shares).
     await withVolume(args.arg('origin'), args.arg('cow'), true, (store) => resolveView(store, to) === 'origin', (store, origin) => {
       requireWritable(store);
+      const data = dataFile === undefined ? null : readDataFile(dataFile, origin.size);
       if (offset >= store.chunkBytes) throw usage(`--offset ${offset} is not inside a chunk of ${store.chunkBytes} bytes`, write);
       const view = resolveView(store, to);
       // The whole range is checked before the first write: all of it is written, or nothing. --fill
@@ -63,9 +63,11 @@ export const write: Command = {
   },
 };
 
-function readDataFile(path: string): Uint8Array {
+/** The data to write: more than the whole origin could never fit, so reading stops there (/dev/zero). */
+function readDataFile(path: string, originBytes: number): Uint8Array {
   try {
-    const data = fs.readFileSync(path);
+    const data = readBounded(path, Math.max(originBytes, 1));
+    if (data === null) throw new SnapscopeError('usage', `--data-file ${path} holds more than the origin's ${originBytes} bytes; nothing was written`, { device: path });
     if (data.length === 0) throw new SnapscopeError('usage', `--data-file ${path} is empty`);
     return data;
   } catch (e) {

@@ -59,7 +59,7 @@ export function createBackup(path: string, cowPath: string, option = '--backup')
   assertNotAnInput(target, [cow]);
   if (target.kind !== 'missing') {
     if (target.kind !== 'file') throw new SnapscopeError('usage', `backup ${path} is not a regular file`, { device: path });
-    const records = target.size <= HEAD ? 0 : readBackup(path).length;
+    const records = target.size === 0 || isTornHead(path, target.size) ? 0 : readBackup(path).length;
     if (records > 0) {
       throw new SnapscopeError(
         'usage',
@@ -108,10 +108,20 @@ export function createBackup(path: string, cowPath: string, option = '--backup')
     close: () => {
       if (!open) return;
       open = false;
+      // Unused, it would undo nothing: ours is removed, an empty file that was there is left empty.
+      const given = target.kind === 'file' && target.size === 0;
+      if (records === 0 && given) fs.ftruncateSync(fd, 0);
       fs.closeSync(fd);
-      if (records === 0) fs.rmSync(path, { force: true }); // ours, and it would undo nothing
+      if (records === 0 && !given) fs.rmSync(path, { force: true });
     },
   };
+}
+
+/** A file shorter than a header that begins as ours does: a run killed while writing it. Anything else short is not ours. */
+function isTornHead(path: string, size: number): boolean {
+  if (size >= HEAD) return false;
+  const start = fs.readFileSync(path).subarray(0, MAGIC.length);
+  return start.equals(MAGIC.subarray(0, start.length));
 }
 
 /**
@@ -135,8 +145,11 @@ export function backupPath(cowPath: string, given: string | undefined): string {
 export function readBackup(path: string): Backup {
   let data: Buffer;
   try {
+    // Always a regular file we wrote: anything else (/dev/zero, a pipe) is not one, and may never end.
+    if (!fs.statSync(path).isFile()) throw new SnapscopeError('usage', `${path} is not a regular file, so not a snapscope backup`, { device: path });
     data = fs.readFileSync(path);
   } catch (e) {
+    if (e instanceof SnapscopeError) throw e;
     throw new SnapscopeError('usage', `${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { device: path });
   }
   const magic = data.subarray(0, MAGIC.length);

@@ -25,3 +25,13 @@ export function blockDeviceBytes(rdev: number): number {
 export function blockDeviceReadOnly(rdev: number): boolean {
   return sysAttribute(rdev, 'ro') === '1';
 }
+
+/** The file (or device) a loop device reads and writes, as the kernel names it now; null for any other device or a detached loop. */
+export function loopBackingFile(rdev: number): string | null {
+  try {
+    // One line; the name itself may end in spaces.
+    return fs.readFileSync(`/sys/dev/block/${devNumber(rdev)}/loop/backing_file`, 'utf8').replace(/\n$/, '') || null;
+  } catch {
+    return null;
+  }
+}

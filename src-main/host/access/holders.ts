@@ -15,6 +15,8 @@ export interface Holder {
   started?: string | null;
   command: string;
   mode: 'read' | 'write';
+  /** The key of the node it opened (a loop device records itself under its backing file's key too). */
+  via?: string;
 }
 
 function runtimeDir(): string {
@@ -37,13 +39,13 @@ export interface HolderRecord {
   remove(): void;
 }
 
-/** Records that this process holds (or is about to hold) `key`; remove() when it no longer does. */
-export function recordHolder(key: string, mode: Holder['mode']): HolderRecord {
+/** Records that this process holds (or is about to hold) `key`, opened through `via`; remove() when it no longer does. */
+export function recordHolder(key: string, mode: Holder['mode'], via = key): HolderRecord {
   const name = `${prefixOf(key)}${process.pid}.${++serial}.json`;
   let file: string;
   try {
     file = path.join(runtimeDir(), name);
-    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, started: startTime(process.pid), command: holderName(), mode } satisfies Holder));
+    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, started: startTime(process.pid), command: holderName(), mode, via } satisfies Holder));
   } catch {
     return { name, kept: false, remove: () => {} }; // no runtime directory: refusals then say "another process"
   }

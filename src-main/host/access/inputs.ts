@@ -1,4 +1,4 @@
-import { SnapscopeError } from '../../../src-core/errors.ts';
+import { isSnapscopeError, SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { FileDevice } from '../file-device.ts';
 import { HelperDevice, type HelperLauncher } from '../helper-device.ts';
@@ -8,7 +8,7 @@ import { blockDeviceReadOnly } from './block-info.ts';
 import { describeHolders, holdersOf, recordHolder, type Holder } from './holders.ts';
 import { settleInterruptedRewrite } from './interrupted-rewrite.ts';
 import { exclusiveFlockOn, lockTableName, tryLock } from './lock.ts';
-import { fdKey, inspectTarget, type Target } from './target.ts';
+import { fdKey, inspectTarget, storageKeys, type Target } from './target.ts';
 
 export interface OpenedInput {
   dev: BlockDevice;
@@ -53,7 +53,7 @@ export function openInput(path: string, role: string, write: boolean, helper: He
       throw e;
     }
   }
-  const dev = FileDevice.open(path, { write, exclusive: write && target.kind === 'block' });
+  const dev = openOrNameHolder(path, target, role, write);
   try {
     if (fdKey(dev.handle()) !== target.key) throw new SnapscopeError('io', `${path} changed while it was being opened; try again`, { device: path });
     const note = lock(dev, target, role, write);
@@ -62,6 +62,21 @@ export function openInput(path: string, role: string, write: boolean, helper: He
   } catch (e) {
     dev.close();
     throw e;
+  }
+}
+
+/**
+ * Opens the device, O_EXCL for a writer of a block device. Its EBUSY says "in use" without saying
+ * by whom: when a writer's record names the holder (another snapscope), the refusal is that lock's.
+ */
+function openOrNameHolder(path: string, target: Target, role: string, write: boolean): FileDevice {
+  try {
+    return FileDevice.open(path, { write, exclusive: write && target.kind === 'block' });
+  } catch (e) {
+    const writers = isSnapscopeError(e) && e.code === 'in-use' ? storageKeys(target).flatMap((key) => holdersOf(key)).filter((h) => h.mode === 'write') : [];
+    if (!writers.length) throw e;
+    const who = describeHolders(writers);
+    throw new LockedError(`${role} ${target.path} is open for writing by ${who}; nothing was written (try again when it is closed)`, target.path, `open for writing by ${who}`);
   }
 }
 
@@ -107,23 +122,30 @@ export function assertWritable(t: Target, role: string): void {
  * shared kernel lock instead.
  */
 function lock(dev: FileDevice, target: Target, role: string, write: boolean): InputNote {
-  const key = target.key!;
-  const record = recordHolder(key, write ? 'write' : 'read');
-  if (!write && record.kept) {
-    dev.whenClosed(record.remove);
-    const writers = holdersOf(key, record.name).filter((h) => h.mode === 'write');
+  // One record per key: a loop device's holder is seen by those who open its backing file or
+  // another loop device over it, whose kernel locks (on other inodes) it does not share.
+  const records = storageKeys(target).map((key) => recordHolder(key, write ? 'write' : 'read', target.key!));
+  const removeRecords = (): void => records.forEach((r) => r.remove());
+  const others = (): Holder[] => records.flatMap((r, i) => holdersOf(storageKeys(target)[i]!, r.name));
+  if (!write && records[0]!.kept) {
+    dev.whenClosed(removeRecords);
+    const writers = others().filter((h) => h.mode === 'write');
     if (writers.length) return known(readerNote(target, writers));
     // Named now: the look may come after the device is closed and its descriptor reused.
     const name = lockTableName(dev.handle());
     return { now: null, look: async () => ((await exclusiveFlockOn(name)) ? readerNote(target, []) : null) };
   }
   const locked = tryLock(dev.handle(), write ? 'exclusive' : 'shared') !== 'conflict';
-  if (locked && !(write && holdersOf(key, record.name).some((h) => h.mode === 'read'))) {
-    dev.whenClosed(record.remove);
+  // A writer backs off from a reader, and from a writer through another node (a second loop device
+  // over the same file), which the kernel lock on this node does not see. A writer through this
+  // node is the kernel lock's to refuse: its record may be a loser's, about to go.
+  const blocking = (h: Holder): boolean => h.mode === 'read' || (h.via !== undefined && h.via !== target.key);
+  if (locked && !(write && others().some(blocking))) {
+    dev.whenClosed(removeRecords);
     return known(null);
   }
-  record.remove();
-  const holders = holdersOf(key, record.name);
+  const holders = others();
+  removeRecords();
   const writers = holders.filter((h) => h.mode === 'write');
   // A reader is only refused by a writer; a writer by either.
   if (!write) return known(readerNote(target, writers));

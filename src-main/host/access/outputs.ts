@@ -4,9 +4,9 @@ import path from 'node:path';
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import { FileDevice } from '../file-device.ts';
 import { assertWritable, openInput } from './inputs.ts';
-import { describeSignatures, holdsData, probeSignatures, type Signature } from './signatures.ts';
+import { describeSignatures, holdsBinary, holdsData, probeSignatures, type Signature } from './signatures.ts';
 import { writeAllSync } from './stream-write.ts';
-import { assertNotAnInput, inspectTarget, type Target } from './target.ts';
+import { assertNotAnInput, inspectTarget, loopsBeneath, type Target } from './target.ts';
 
 export interface OutputRules {
   /** The command's inputs: an output that is one of them (same inode or device, through any symlink) is refused. */
@@ -15,8 +15,11 @@ export interface OutputRules {
   force: boolean;
   /** Bytes the command will write, when known: a device must hold them, a file that would shrink needs --force. */
   bytes: number | null;
-  /** 'data': any non-zero content needs --force (images, stores); 'signatures': only known signatures do (text outputs). */
-  protect: 'data' | 'signatures';
+  /**
+   * 'data': any non-zero content needs --force (images, stores). 'text' (a text output): a text
+   * file is replaced; a known signature, a device that holds data or a binary file need --force.
+   */
+  protect: 'data' | 'text';
   /** Added to the same-as-input refusal, e.g. "; use --in-place". */
   sameHint?: string;
 }
@@ -49,9 +52,11 @@ export function planOutput(p: string, rules: OutputRules): OutputPlan {
   const fd = fs.openSync(p, 'r');
   let signatures: Signature[];
   let data: boolean;
+  let binary: boolean;
   try {
     signatures = probeSignatures(fd, target.size);
     data = signatures.length > 0 || holdsData(fd, target.size);
+    binary = data && target.kind === 'file' && holdsBinary(fd, target.size);
   } finally {
     fs.closeSync(fd);
   }
@@ -59,7 +64,8 @@ export function planOutput(p: string, rules: OutputRules): OutputPlan {
   const plan = { target, action: `overwrite ${p} (${target.size} bytes${what})`, signatures, holdsData: data };
   if (rules.force) return plan;
   if (signatures.length) throw refusal(p, `holds a known signature (${describeSignatures(signatures)})`);
-  if (rules.protect === 'data' && data) throw refusal(p, `holds data (not all zeros)`);
+  if ((rules.protect === 'data' || target.kind === 'block') && data) throw refusal(p, `holds data (not all zeros)`);
+  if (binary) throw refusal(p, 'holds binary data (not text)');
   if (rules.protect === 'data' && target.kind === 'file' && rules.bytes !== null && rules.bytes < target.size) {
     throw refusal(p, `is ${target.size} bytes; the output (${rules.bytes} bytes) would shrink it`);
   }
@@ -73,7 +79,7 @@ function refusal(p: string, why: string): SnapscopeError {
 function stdoutTarget(rules: OutputRules): Target {
   const st = fs.fstatSync(1);
   const key = st.isBlockDevice() ? `b${st.rdev}` : `i${st.dev}:${st.ino}`;
-  const target: Target = { path: 'standard output', real: '-', kind: 'stream', key, size: 0, stat: st };
+  const target: Target = { path: 'standard output', real: '-', kind: 'stream', key, beneath: st.isBlockDevice() ? loopsBeneath(st.rdev) : [], size: 0, stat: st };
   // `dump x.cow --out - >> x.cow`: the shell opened the input as our stdout.
   if (st.isFile() || st.isBlockDevice()) assertNotAnInput(target, rules.inputs.map(inspectTarget));
   return target;
@@ -97,6 +103,8 @@ export class Output {
     /** The temporary file of a regular-file output. */
     private readonly temp: string | null,
     private readonly block: FileDevice | null,
+    /** The existing file a regular-file output replaces, held as a writer holds it until the rename. */
+    private readonly replaced: FileDevice | null = null,
   ) {}
 
   static open(p: string, rules: OutputRules): Output {
@@ -108,10 +116,18 @@ export class Output {
       const dev = openInput(p, 'output', true).dev as FileDevice;
       return new Output(plan, dev.handle(), null, dev);
     }
-    const temp = path.join(path.dirname(t.real), `.${path.basename(t.real)}.snapscope-${process.pid}-${randomBytes(4).toString('hex')}`);
-    const fd = openOrFail(temp, 'wx', 0o666);
-    if (t.stat) fs.fchmodSync(fd, t.stat.mode & 0o7777);
-    return new Output(plan, fd, temp, null);
+    // A writer that holds the file would go on writing it after the rename, into a file no path
+    // names: the output is refused as a second writer is (and holds it likewise meanwhile).
+    const replaced = t.kind === 'file' ? (openInput(p, 'output', true).dev as FileDevice) : null;
+    try {
+      const temp = path.join(path.dirname(t.real), `.${path.basename(t.real)}.snapscope-${process.pid}-${randomBytes(4).toString('hex')}`);
+      const fd = openOrFail(temp, 'wx', 0o666);
+      if (t.stat) fs.fchmodSync(fd, t.stat.mode & 0o7777);
+      return new Output(plan, fd, temp, null, replaced);
+    } catch (e) {
+      replaced?.close();
+      throw e;
+    }
   }
 
   get name(): string {
@@ -158,6 +174,7 @@ export class Output {
       fs.renameSync(this.temp, this.plan.target.real);
       syncDir(path.dirname(this.plan.target.real));
     }
+    this.replaced?.close();
     this.done = true;
   }
 
@@ -167,6 +184,7 @@ export class Output {
     this.done = true;
     this.dev?.close();
     this.closeFd();
+    this.replaced?.close();
     if (this.temp !== null) fs.rmSync(this.temp, { force: true }); // ours: created by open() above
   }
 

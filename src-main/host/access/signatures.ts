@@ -89,6 +89,17 @@ export function holdsData(fd: number, size: number): boolean {
   return false;
 }
 
+/** Whether a file holds a NUL byte in its first or last MiB: data, where no text file has one. */
+export function holdsBinary(fd: number, size: number): boolean {
+  const window = 1 << 20;
+  const buf = Buffer.alloc(Math.min(window, size));
+  for (const at of size <= window ? [0] : [0, size - window]) {
+    const n = fs.readSync(fd, buf, 0, buf.length, at);
+    if (buf.subarray(0, n).includes(0)) return true;
+  }
+  return false;
+}
+
 export function describeSignatures(signatures: readonly Signature[]): string {
   return [...new Set(signatures.map((s) => s.name))].join(', ');
 }
