@@ -92,7 +92,7 @@ export function OverviewView() {
                 testId="ov-tree-levels"
                 raw={info.tree.levels}
               />
-              <Stat label="Tree blocks" value={formatCount(info.tree.nodes + info.tree.leaves)} sub={`${formatCount(info.tree.nodes)} nodes, ${formatCount(info.tree.leaves)} leaves`} testId="ov-tree-leaves" raw={info.tree.leaves} />
+              <Stat label="Tree blocks" value={formatCount(info.tree.nodes + info.tree.leaves)} sub={`${formatCount(info.tree.nodes)} node${info.tree.nodes === 1 ? '' : 's'}, ${formatCount(info.tree.leaves)} lea${info.tree.leaves === 1 ? 'f' : 'ves'}`} testId="ov-tree-leaves" raw={info.tree.leaves} />
             </>
           )}
           {merging && <Stat label="Merging" value={`'${merging.name}'`} sub={merging.chunks} testId="ov-merging" />}
