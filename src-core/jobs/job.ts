@@ -25,6 +25,11 @@ export interface JobOptions {
   reportEveryMs?: number;
   /** How long to run slices before yielding to the host event loop. Default 20 ms. */
   sliceMs?: number;
+  /**
+   * Read before each step: a pause asked for by another thread while this one was busy in a step
+   * (a request sent as a message would only arrive at the next yield, after the next step began).
+   */
+  pauseRequested?: () => boolean;
 }
 
 let nextJobId = 1;
@@ -84,7 +89,10 @@ export class Job<R> {
       for (;;) {
         const sliceEnd = this.clock() + sliceMs;
         let finished = false;
-        while (!finished && this.clock() < sliceEnd && this.stateValue === 'running') finished = this.task.step();
+        while (!finished && this.clock() < sliceEnd && this.stateValue === 'running') {
+          if (this.options.pauseRequested?.()) this.pause();
+          else finished = this.task.step();
+        }
         if (finished) break;
         report(false);
         await new Promise<void>((resolve) => setTimeout(resolve, 0));

@@ -106,6 +106,9 @@ export class EngineHost implements Transport {
     if (job.info.endedAt !== null && (method === 'jobWait' || job.thread.dead)) return { ok: true, result: job.info };
     // A cancel must also reach a job that blocks its thread (the open scan).
     if (method === 'jobCancel') job.thread.board.request(job.local);
+    // A pause, too: the job reads it before its next step, where the message waits for a yield.
+    if (method === 'jobPause') job.thread.board.requestPause(job.local);
+    if (method === 'jobResume') job.thread.board.clearPause(job.local);
     const lane = this.lanes.get(job.thread) ?? null;
     return this.answer(job.thread, lane, method, await job.thread.call(method, { job: job.local }));
   }

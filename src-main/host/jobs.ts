@@ -42,13 +42,14 @@ export class JobRegistry {
 
   start<K extends JobKind>(spec: StartJob<K>): JobInfo {
     let entry: Entry | null = null;
-    const job = new Job<JobResults[K]>(spec.task, {
+    const job: Job<JobResults[K]> = new Job<JobResults[K]>(spec.task, {
       onProgress: (progress) => {
         if (!entry) return;
         entry.info = { ...entry.info, progress, state: job.state } as JobInfo;
         spec.onSlice?.();
         this.emit({ type: 'job', job: entry.info });
       },
+      pauseRequested: (): boolean => this.board.pauseRequested(job.id),
     });
     const info = {
       id: job.id,

@@ -52,4 +52,23 @@ describe('Job', () => {
     job.resume();
     expect(await running).toBe(200_000);
   });
+
+  it('pauses before the next step when another thread asked during a step (pauseRequested), even inside a slice', async () => {
+    let asked = false;
+    const task = countTo(10);
+    const step = task.step.bind(task);
+    // The first step is where the request arrives: the slice (1 s) would otherwise go on to the second.
+    task.step = () => {
+      if (task.at === 0) asked = true;
+      return step();
+    };
+    const job = new Job(task, { sliceMs: 1000, pauseRequested: () => asked });
+    const running = job.run();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(job.state).toBe('paused');
+    expect(task.at).toBe(1);
+    asked = false;
+    job.resume();
+    expect(await running).toBe(10);
+  });
 });
