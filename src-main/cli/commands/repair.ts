@@ -1,7 +1,7 @@
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
-import { applyRepair, planRepair, type RepairPlan } from '../../../src-core/repair/repair.ts';
-import { backupPath, createBackup } from '../../host/access/backup-file.ts';
+import { applyRepair, nothingToRepair, planRepair, type RepairPlan } from '../../../src-core/repair/repair.ts';
+import { backupPath, checkBackup, createBackup } from '../../host/access/backup-file.ts';
 import { isZero, planOutput } from '../../host/access/outputs.ts';
 import { COW } from '../grammar.ts';
 import type { Command } from '../command.ts';
@@ -26,6 +26,8 @@ export const repair: Command = {
     'snapshot that lost any is marked damaged in its label (reads and merges then need --forensic).',
     'Persistent: keeps the longest valid prefix of the exception table.',
     '--out: a file is written beside the target and renamed into place at the end; a device must be at least as large.',
+    '--in-place on a store with nothing to repair (checks clean, or the rewrite would put back the same bytes)',
+    'writes nothing and takes no backup.',
     '--in-place: undo it with `snapscope backup-restore <cow> --backup F`; interrupted (a crash), it is undone when',
     'the COW is next opened for writing.',
     'Give exactly one of --out and --in-place, or --dry-run.',
@@ -54,12 +56,15 @@ export const repair: Command = {
         losses: plan.losses,
         snapshots: plan.perSnapshot,
         notes: plan.notes,
+        // The plan would write what is there already: in place, nothing is written and no backup taken.
+        nothingToRepair: nothingToRepair(src, plan),
         written: 0,
         target: dryRun ? null : (out ?? cowPath),
         backup: null as string | null,
         overwrites: dryRun && out !== undefined ? wouldOverwrite(out, src, args.flag('force')) : null,
       };
       if (!dryRun && out !== undefined) summary.written = await repairTo(src, plan, out, args.flag('force'));
+      else if (!dryRun && summary.nothingToRepair) checkBackup(backupPath(cowPath, args.string('backup')), cowPath); // a bad --backup is still refused
       else if (!dryRun) {
         const backup = createBackup(backupPath(cowPath, args.string('backup')), cowPath);
         try {
@@ -71,7 +76,7 @@ export const repair: Command = {
           backup.close();
         }
       }
-      con.result(summary, () => renderRepair(summary, dryRun));
+      con.result(summary, () => renderRepair(summary, dryRun ? 'dry-run' : inPlace ? 'in-place' : 'out'));
     } finally {
       src.close();
     }
@@ -117,11 +122,12 @@ function renderRepair(
     losses: RepairPlan['losses'];
     snapshots: RepairPlan['perSnapshot'];
     notes: string[];
+    nothingToRepair: boolean;
     target: string | null;
     backup: string | null;
     overwrites: string | null;
   },
-  dryRun: boolean,
+  mode: 'dry-run' | 'out' | 'in-place',
 ): string {
   const lines = [`${s.errors} errors, ${s.warnings} warnings found; ${s.kept} exceptions kept, ${s.lost} origin chunk${s.lost === 1 ? '' : 's'} lost`];
   for (const p of s.snapshots) {
@@ -134,7 +140,9 @@ function renderRepair(
   }
   for (const n of s.notes) lines.push(`  note: ${n}`);
   if (s.overwrites) lines.push(`--out would ${s.overwrites}`);
-  lines.push(dryRun ? 'dry run: nothing written' : `repaired store written to ${s.target}`);
+  if (mode === 'dry-run') lines.push(`${s.nothingToRepair ? 'nothing to repair; ' : ''}dry run: nothing written`);
+  else if (mode === 'in-place' && s.nothingToRepair) lines.push(`nothing to repair: ${s.target} was left as it was (no backup taken)`);
+  else lines.push(`repaired store written to ${s.target}`);
   if (s.backup) lines.push(`old contents saved in ${s.backup}; undo with: snapscope backup-restore ${s.target} --backup ${s.backup}`);
   return lines.join('\n');
 }
