@@ -8,8 +8,9 @@ import { blank, digest, ok, sharedVolume } from './safety-fixtures.ts';
  * Ctrl-C during a writer whose write is one synchronous step (write, snapshot create/rename/delete,
  * backup-restore, repair --in-place, format): exit 130 and one line saying whether the write was
  * applied, and the store says the same. Not a race: the child is stopped (SIGSTOP) while it holds
- * the COW open, so the SIGINT is pending inside the command's work whatever the machine's speed;
- * a trial whose stop came too late (the COW already closed) is not counted.
+ * the COW open (as soon as it opens it, or once its mtime moved: inside the write), so the SIGINT is
+ * pending inside the command's work whatever the machine's speed; a trial whose stop came too late
+ * (the COW already closed) is not counted.
  */
 interface Case {
   name: string;
@@ -64,8 +65,10 @@ function holds(pid: number, file: string): boolean | null {
   }
 }
 
-/** One trial: stopped while it holds `file`, SIGINT, continued. Null when the stop came too late. */
-async function trial(argv: string[], file: string): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string } | null> {
+const mtime = (file: string): bigint => fs.statSync(file, { bigint: true }).mtimeNs;
+
+/** One trial: stopped while it holds `file` (once it has written it, for 'written'), SIGINT, continued. Null when the stop came too late. */
+async function trial(argv: string[], file: string, when: 'opened' | 'written'): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string } | null> {
   const child = cliAsync(...argv);
   let [stdout, stderr] = ['', ''];
   child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
@@ -73,10 +76,15 @@ async function trial(argv: string[], file: string): Promise<{ code: number | nul
   const end = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   const pid = child.pid!;
   const real = fs.realpathSync(file);
+  const before = mtime(file);
+  const ready = (): boolean | null => {
+    const h = holds(pid, real);
+    return h === true && when === 'written' && mtime(file) === before ? false : h;
+  };
   // A busy look, not a timer: the COW is held for a few milliseconds.
   const until = Date.now() + 20_000;
   let held: boolean | null = false;
-  while (Date.now() < until && (held = holds(pid, real)) === false);
+  while (Date.now() < until && (held = ready()) === false);
   let hit = false;
   if (held) {
     process.kill(pid, 'SIGSTOP');
@@ -91,12 +99,13 @@ async function trial(argv: string[], file: string): Promise<{ code: number | nul
 describe('SIGINT during a one-step writer', () => {
   for (const c of CASES) {
     it(`${c.name}: exit 130 saying whether the write was applied, and the store agrees`, { timeout: 120_000 }, async () => {
-      let interrupted = 0;
-      for (let n = 0; n < 12 && interrupted < 2; n++) {
+      const seen = { opened: 0, written: 0 };
+      for (let n = 0; n < 24 && (seen.opened < 2 || seen.written < 2); n++) {
+        const when = n % 2 ? 'written' : 'opened';
         const dir = tempDir();
         const { file, argv } = c.setup(dir);
         const before = digest(file);
-        const r = await trial(argv, file);
+        const r = await trial(argv, file, when);
         if (r === null) continue;
         const said = r.stderr.trim();
         if (r.code === 0) {
@@ -106,8 +115,9 @@ describe('SIGINT during a one-step writer', () => {
           continue;
         }
         expect({ code: r.code, signal: r.signal }, said).toEqual({ code: 130, signal: null });
-        interrupted++;
-        expect(said).toMatch(/^snapscope: interrupted(; nothing was written| after the commit: \S.*)$/);
+        seen[when]++;
+        // Stopped once the COW was written, the write is under way: it is completed, never undone.
+        expect(said).toMatch(when === 'written' ? /^snapscope: interrupted after the commit: \S/ : /^snapscope: interrupted(; nothing was written| after the commit: \S.*)$/);
         if (said.endsWith('nothing was written')) expect(digest(file), said).toBe(before);
         else {
           expect(digest(file), said).not.toBe(before);
@@ -116,7 +126,8 @@ describe('SIGINT during a one-step writer', () => {
         }
         expect(fs.readdirSync(dir).filter((f) => f.includes('.snapscope-') && !f.endsWith('-backup')), 'no temporary or spare backup file').toEqual([]);
       }
-      expect(interrupted, 'no trial stopped the command inside its work').toBeGreaterThan(0);
+      expect(seen.opened, 'no trial stopped the command as it opened the COW').toBeGreaterThan(0);
+      expect(seen.written, 'no trial stopped the command inside its write').toBeGreaterThan(0);
     });
   }
 });
