@@ -16,49 +16,58 @@ export function TopBar() {
       <header className="topbar">
         {session && info ? (
           <>
-            <div style={{ minWidth: 0 }}>
-              <div className="mono" style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={session.cow}>
-                {session.cow}
+            <div className="topbar-paths" data-testid="topbar-paths">
+              <div className="mono" title={session.cow}>
+                <PathTail path={session.cow} />
               </div>
-              <div className="muted" style={{ fontSize: 12 }}>
-                {session.origin ? `origin ${session.origin}` : 'no origin attached (views only)'}
+              <div className="muted" style={{ fontSize: 12 }} title={session.origin ?? undefined}>
+                {session.origin ? (
+                  <>
+                    origin <PathTail path={session.origin} />
+                  </>
+                ) : (
+                  'no origin attached (views only)'
+                )}
               </div>
             </div>
-            <span className="badge accent">{info.format}</span>
-            <span className="badge">{formatBytes(info.deviceBytes)}</span>
-            <span className={`badge ${info.valid ? 'ok' : 'bad'}`}>{info.valid ? 'valid' : 'invalid'}</span>
-            <span className={`badge ${session.write ? 'warn' : ''}`} title={session.readOnlyReason} data-testid="access-mode">
-              {session.write ? 'read-write' : info.damage ? 'read-only: damaged' : session.readOnlyReason ? 'read-only: in use elsewhere' : 'read-only'}
-            </span>
-            <span className="badge" title="Bumped by every commit and every re-read from disk" data-testid="generation" data-value={generation}>
-              gen {generation}
+            <span className="topbar-badges">
+              <span className="badge accent">{info.format}</span>
+              <span className="badge">{formatBytes(info.deviceBytes)}</span>
+              <span className={`badge ${info.valid ? 'ok' : 'bad'}`}>{info.valid ? 'valid' : 'invalid'}</span>
+              <span className={`badge ${session.write ? 'warn' : ''}`} title={session.readOnlyReason} data-testid="access-mode">
+                {session.write ? 'read-write' : info.damage ? 'read-only: damaged' : session.readOnlyReason ? 'read-only: in use elsewhere' : 'read-only'}
+              </span>
+              <span className="badge" title="Bumped by every commit and every re-read from disk" data-testid="generation" data-value={generation}>
+                gen {generation}
+              </span>
             </span>
           </>
         ) : (
           <span className="muted">No store open</span>
         )}
-        <span className="spacer" />
-        <ConnectionBadge />
-        <ThemeToggle />
-        {session && info && (
-          <>
-            <button type="button" className="btn btn-sm" onClick={() => void reloadFromDisk()} title="Read the store again from disk">
-              Reload from disk
-            </button>
-            {session.live ? null : session.write ? (
-              <button type="button" className="btn btn-sm" onClick={() => void reopen(false)}>
-                Reopen read-only
+        <div className="topbar-actions">
+          <ConnectionBadge />
+          <ThemeToggle />
+          {session && info && (
+            <>
+              <button type="button" className="btn btn-sm" onClick={() => void reloadFromDisk()} title="Read the store again from disk">
+                Reload from disk
               </button>
-            ) : (
-              <button type="button" className="btn btn-sm" onClick={() => setConfirmWrite(true)}>
-                Open for writing…
+              {session.live ? null : session.write ? (
+                <button type="button" className="btn btn-sm" onClick={() => void reopen(false)}>
+                  Reopen read-only
+                </button>
+              ) : (
+                <button type="button" className="btn btn-sm" onClick={() => setConfirmWrite(true)}>
+                  Open for writing…
+                </button>
+              )}
+              <button type="button" className="btn btn-sm" onClick={() => void closeStore()}>
+                Close
               </button>
-            )}
-            <button type="button" className="btn btn-sm" onClick={() => void closeStore()}>
-              Close
-            </button>
-          </>
-        )}
+            </>
+          )}
+        </div>
         {confirmWrite && session && (
           <ConfirmDialog
             title="Open this store for writing?"
@@ -86,6 +95,15 @@ export function TopBar() {
       )}
       <SyncError />
     </>
+  );
+}
+
+/** A path cut at its start when it does not fit, so the file's name stays in sight (the full path is the line's title). */
+function PathTail({ path }: { path: string }) {
+  return (
+    <span className="path-tail">
+      <span>{path}</span>
+    </span>
   );
 }
 

@@ -48,7 +48,11 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (client) => (set, 
       const [hello, recent, sessions] = await Promise.all([client.hello({}), client.recentStores({}), client.sessions({})]);
       set({ hello, recent: recent.stores });
       const first = sessions.sessions[0];
-      if (first && !get().session) get().adoptSession(first);
+      if (first && !get().session) {
+        get().adoptSession(first);
+        // Its open is no job of this window's: say it here, or Activity reads as if nothing were open.
+        get().logEvent({ label: `${first.cow} was open already (opened by the server or another window)`, kind: 'event', status: 'ok', detail: null });
+      }
       await Promise.all([get().refreshDevices(), client.discoverPairs({}).then((pairs) => set({ pairs }))]);
     } catch (e) {
       set({ startError: toViewError(e) });

@@ -27,6 +27,8 @@ export function Modal({ title, children, footer, onClose, wide }: { title: strin
     }
     const start = dialog.querySelector<HTMLElement>('.modal-body input, .modal-body select, .modal-body textarea') ?? dialog.querySelector<HTMLElement>('[data-autofocus]') ?? dialog.querySelector<HTMLElement>(FOCUSABLE);
     start?.focus();
+    // A suggested value (a default name) is selected, so typing replaces it instead of appending.
+    if (start instanceof HTMLInputElement && start.type === 'text') start.select();
     const cancel = (e: Event): void => {
       e.preventDefault(); // the dialog stays mounted until its owner unmounts it
       close.current();

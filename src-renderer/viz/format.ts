@@ -35,3 +35,8 @@ export function formatTime(unixSeconds: number | null): string {
   if (unixSeconds === null) return '—';
   return new Date(unixSeconds * 1000).toISOString().replace('T', ' ').slice(0, 16);
 }
+
+/** What `snapscope info` calls the tree's levels: the index levels above the leaves (depth counts the leaves too). */
+export function indexLevels(levels: number): string {
+  return `index level${levels === 1 ? '' : 's'} above the leaves`;
+}

@@ -18,7 +18,7 @@ export function ActivityView() {
         ) : (
           <ol style={{ listStyle: 'none', margin: 0, padding: 0 }} aria-label="Activity log">
             {activity.map((e) => (
-              <li key={e.id} className="log-entry" data-status={e.status}>
+              <li key={e.id} className="log-entry" data-status={e.status} data-kind={e.kind}>
                 <span className="muted mono">{new Date(e.at).toLocaleTimeString()}</span>
                 <span className="dot" style={{ background: STATUS_COLORS[e.status] }} aria-label={e.status} role="img" />
                 <span>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
 import { ChunkLegend } from '../../ui/Legend.tsx';
+import { formatCount } from '../../viz/format.ts';
 import { OccupancyMap } from '../occupancy/OccupancyMap.tsx';
 
 export function BitmapView() {
@@ -23,7 +24,10 @@ export function BitmapView() {
     setNote(await openChunk(chunk));
   };
   const target = Number(goTo);
-  const valid = goTo.trim() !== '' && Number.isInteger(target) && target >= 0 && target < info.chunkCount;
+  const whole = goTo.trim() !== '' && Number.isInteger(target) && target >= 0;
+  const valid = whole && target < info.chunkCount;
+  // Why Go to chunk is off, once something is typed: a disabled button alone reads as broken.
+  const why = goTo.trim() === '' || valid ? null : whole ? `This device has chunks 0–${formatCount(info.chunkCount - 1)}.` : 'A chunk number is a whole number, 0 or more.';
   return (
     <div className="page">
       <div className="page-head">
@@ -43,10 +47,24 @@ export function BitmapView() {
             if (valid) setFocus(target);
           }}
         >
-          <input className="input mono" style={{ width: 160 }} aria-label="Go to COW chunk" placeholder="COW chunk" value={goTo} onChange={(e) => setGoTo(e.target.value)} />
+          <input
+            className="input mono"
+            style={{ width: 160 }}
+            aria-label="Go to COW chunk"
+            aria-invalid={why !== null}
+            aria-describedby={why ? 'go-to-why' : undefined}
+            placeholder="COW chunk"
+            value={goTo}
+            onChange={(e) => setGoTo(e.target.value)}
+          />
           <button type="submit" className="btn" disabled={!valid}>
             Go to chunk
           </button>
+          {why && (
+            <span className="muted" id="go-to-why" data-testid="go-to-why" role="status">
+              {why}
+            </span>
+          )}
           {focus !== null && (
             <button type="button" className="btn" onClick={() => void open(focus)}>
               {shared ? `Open the leaf of chunk ${focus}` : `Show chunk ${focus} in the table`}

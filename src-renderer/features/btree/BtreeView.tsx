@@ -17,8 +17,11 @@ import { TreeNodeBox } from './TreeNodeBox.tsx';
 import { useTreeMotion } from './use-tree-motion.ts';
 import { Minimap, placeMinimapView } from './Minimap.tsx';
 import { MIN_ZOOM, useSvgZoom, type Transform } from './use-zoom.ts';
+import { indexLevels } from '../../viz/format.ts';
 
 const HEIGHT = 560;
+/** The first view's least zoom: box text at about 9 px. */
+const READABLE_ZOOM = 0.8;
 /** Fit's glide: short, so the whole tree is in view within a frame budget of ~200 ms. */
 const FIT_MS = 140;
 /** How long a block touched by a structural event stays marked. */
@@ -140,10 +143,11 @@ export function BtreeView() {
   const camera = useSvgZoom(svg, layer, onTransform);
   useEffect(drawOverlays, [frame, layout, onCanvas, onPath, lod]);
 
-  const fit = (focusX = 0): void => {
+  /** The whole tree in view; with `minScale` (the first view), no smaller than that, centred on `focusX` where it does not fit. */
+  const fit = (focusX = 0, minScale = MIN_ZOOM): void => {
     const el = svg.current;
     // A view not laid out (hidden, or a test DOM) has no size to fit into.
-    if (layout && el && el.clientWidth > 0) camera.current.fitTo(fitBox({ x0: layout.x0 - NODE_W / 2, x1: layout.x1 + NODE_W / 2, y0: layout.y0 - NODE_H / 2, y1: layout.y1 + NODE_H / 2 }, el.clientWidth, el.clientHeight, { focusX, minScale: MIN_ZOOM }), FIT_MS);
+    if (layout && el && el.clientWidth > 0) camera.current.fitTo(fitBox({ x0: layout.x0 - NODE_W / 2, x1: layout.x1 + NODE_W / 2, y0: layout.y0 - NODE_H / 2, y1: layout.y1 + NODE_H / 2 }, el.clientWidth, el.clientHeight, { focusX, minScale }), FIT_MS);
   };
   /** Centres the camera on layout point (x, y), at least at box detail when `readable`. */
   const centreOn = (x: number, y: number, readable: boolean, ms = 250): void => {
@@ -153,12 +157,13 @@ export function BtreeView() {
     camera.current.fitTo({ k, x: el.clientWidth / 2 - x * k, y: el.clientHeight / 2 - y * k }, ms);
   };
   useZoomCommand((kind) => (kind === 'in' ? camera.current.zoomBy(1.4) : kind === 'out' ? camera.current.zoomBy(1 / 1.4) : fit()));
-  // Fit once per store when its tree has loaded; later commits and expansions keep the user's camera.
+  // Fit once per store when its tree has loaded, readable (a wide root is centred, not shrunk to
+  // specks); later commits and expansions keep the user's camera.
   const fitted = useRef<string | null>(null);
   useEffect(() => {
     if (layout && session && fitted.current !== session && !searchPath) {
       fitted.current = session;
-      fit();
+      fit(0, READABLE_ZOOM);
     }
   });
   // A search brings its path into view, centred on the leaf it found, and puts the keyboard there.
@@ -227,7 +232,7 @@ export function BtreeView() {
       {treeError && <ErrorAlert error={treeError} onRetry={() => void loadTree()} />}
       <div className="split">
         <Card
-          title={treeRoot ? `Root ${treeRoot.root} · ${treeRoot.levels + 1} level${treeRoot.levels ? 's' : ''}` : 'Loading tree…'}
+          title={treeRoot ? `Root ${treeRoot.root} · depth ${treeRoot.levels + 1} (${treeRoot.levels} ${indexLevels(treeRoot.levels)})` : 'Loading tree…'}
           labelledBy="tree-title"
           actions={
             <div className="row" style={{ gap: 4 }}>

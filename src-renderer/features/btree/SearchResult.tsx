@@ -1,9 +1,11 @@
+import type { TreeBlockDto } from '../../../src-core/api/contract.ts';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
 
-/** The path a search lit up, and the way into its leaf. */
+/** The path a search lit up, whether its leaf maps the chunk, and the way into the leaf. */
 export function SearchResult() {
   const path = useApp((s) => s.searchPath);
+  const leaf = useApp((s) => (s.searchPath ? s.blocks.get(s.searchPath.leaf) : undefined));
   const openLeaf = useApp((s) => s.openLeaf);
   const clear = useApp((s) => s.clearSearch);
   if (!path) return null;
@@ -20,9 +22,22 @@ export function SearchResult() {
       <p style={{ margin: '0 0 10px' }}>
         Path from the root: <span className="mono" data-testid="search-path">{path.path.join(' → ')}</span>
       </p>
+      {leaf && (
+        <p style={{ margin: '0 0 10px' }} data-testid="search-answer">
+          {answer(leaf, path.key)}
+        </p>
+      )}
       <button type="button" className="btn btn-primary" onClick={() => void openLeaf(path.leaf)}>
         Open leaf {path.leaf}
       </button>
     </Card>
   );
+}
+
+/** A leaf's range holds the key whether or not it has an entry for it: say which. */
+function answer(leaf: TreeBlockDto, key: number): string {
+  if (leaf.kind !== 'leaf') return '';
+  const chunks = leaf.entries.find((e) => e.origin === key)?.exceptions.map((x) => x.chunk) ?? [];
+  if (chunks.length === 0) return `Leaf ${leaf.chunk} holds no exception for it: every snapshot reads it from the origin.`;
+  return `Leaf ${leaf.chunk} maps it to ${chunks.length === 1 ? 'COW chunk' : 'COW chunks'} ${chunks.join(', ')}.`;
 }

@@ -24,7 +24,11 @@ export function LeafView() {
       revision: s.revision,
     })),
   );
-  const { refreshLeaf, setHighlightSlot, openLeafOf } = useApp(useShallow((s) => ({ refreshLeaf: s.refreshLeaf, setHighlightSlot: s.setHighlightSlot, openLeafOf: s.openLeafOf })));
+  const { refreshLeaf, setHighlightSlot, openLeafOf, openLeaf } = useApp(
+    useShallow((s) => ({ refreshLeaf: s.refreshLeaf, setHighlightSlot: s.setHighlightSlot, openLeafOf: s.openLeafOf, openLeaf: s.openLeaf })),
+  );
+  // The B-tree's last search, offered while no leaf is shown.
+  const searched = useApp((s) => s.searchPath);
   useEffect(() => {
     void refreshLeaf();
   }, [refreshLeaf, revision]);
@@ -39,7 +43,16 @@ export function LeafView() {
       </div>
       <LeafPicker onOrigin={openLeafOf} />
       {error && <ErrorAlert error={error} onRetry={() => void refreshLeaf()} />}
-      {leafChunk === null && <p className="empty">Pick a leaf in the B-tree or an exception chunk on the occupancy map, or find the leaf of an origin chunk above.</p>}
+      {leafChunk === null && (
+        <div className="empty">
+          <p style={{ margin: 0 }}>Pick a leaf in the B-tree or an exception chunk on the occupancy map, or find the leaf of an origin chunk above.</p>
+          {searched && (
+            <button type="button" className="btn btn-primary" style={{ marginTop: 12 }} onClick={() => void openLeaf(searched.leaf, searched.key)}>
+              Show leaf {searched.leaf}, which holds origin chunk {searched.key} (your B-tree search)
+            </button>
+          )}
+        </div>
+      )}
       {detail && leafOrigin !== null && !detail.leaf.entries.some((e) => e.origin === leafOrigin) && (
         <p className="muted" data-testid="leaf-origin-absent">
           Origin chunk {leafOrigin} has no exception: every snapshot reads it from the origin. This is the leaf that would map it.

@@ -20,7 +20,9 @@ const FLEET_COLUMNS: readonly Column[] = [
   { label: 'COW' },
   { label: 'Open', hidden: true },
 ];
-const HOST_PATTERN = '[A-Za-z0-9_.@:\\[\\]\\-]+';
+/** What the API takes as an ssh target (schema.ts `sshTarget`): no leading '-', which ssh would read as an option. */
+const HOST_PATTERN = '[A-Za-z0-9_.@:\\[\\]][A-Za-z0-9_.@:\\[\\]\\-]{0,254}';
+const HOST_FORMAT = 'user@server or server: letters, digits and . _ - : @ [ ], not starting with -';
 
 /** The fleet: every live dm snapshot on this machine and the added hosts, most urgent first (ADR 0008). */
 export function LiveView() {
@@ -84,7 +86,7 @@ export function LiveView() {
         </ul>
         <form className="row" onSubmit={add} aria-label="Add host">
           <label htmlFor="live-add-host">Add a host (reached with ssh; it runs snapscope-helper under sudo -n)</label>
-          <input id="live-add-host" className="input mono" placeholder="admin@server" pattern={HOST_PATTERN} value={draft} onChange={(e) => setDraft(e.target.value)} />
+          <input id="live-add-host" className="input mono" placeholder="admin@server" pattern={HOST_PATTERN} title={HOST_FORMAT} value={draft} onChange={(e) => setDraft(e.target.value)} />
           <button type="submit" className="btn" disabled={!draft.trim()}>
             Add host
           </button>

@@ -1,11 +1,15 @@
 import { useEffect, useRef } from 'react';
-import type { JobInfo } from '../../../src-core/api/contract.ts';
+import type { JobInfo, StoreInfo } from '../../../src-core/api/contract.ts';
 import { useAppStore } from '../../app/store-context.tsx';
 import { formatBytes, formatCount, formatDuration } from '../../viz/format.ts';
 
 /**
  * Live progress of one job. Job events arrive up to ~10 times a second, so the bar and figures are
  * written from a store subscription straight into the DOM instead of re-rendering the view.
+ *
+ * What the job has written onto the origin runs ahead of what the store records as merged (a batch
+ * is recorded once its data is durable, and a pause can fall inside a batch): the Overview speaks
+ * of the record, so the two are shown apart, each under its own name.
  */
 export function MergeProgress({ job }: { job: string }) {
   const store = useAppStore();
@@ -13,7 +17,7 @@ export function MergeProgress({ job }: { job: string }) {
   const track = useRef<HTMLDivElement>(null);
   const fields = useRef<Record<string, HTMLElement | null>>({});
   useEffect(() => {
-    const render = (info: JobInfo | undefined): void => {
+    const render = (info: JobInfo | undefined, store: StoreInfo | null): void => {
       if (!info) return;
       const p = info.progress;
       // Every byte the merge writes counts: with stages (copies for other snapshots, then the origin), their sum.
@@ -28,7 +32,12 @@ export function MergeProgress({ job }: { job: string }) {
       };
       // Tenths below 10%: the first batches of a large merge move well under 1%, and '0%' would say nothing moved.
       set('pct', pct < 10 ? `${Math.floor(pct * 10) / 10}%` : `${Math.floor(pct)}%`);
-      set('done', `${formatCount(p.done)} / ${formatCount(p.total)} ${p.unit}`);
+      // The stage counts earlier runs of a resumed merge too, as the record does.
+      const onto = stages.find((s) => s.name === 'onto the origin');
+      const cb = store?.chunkBytes ?? 0;
+      set('done', onto && cb > 0 ? `${formatCount(onto.done / cb)} / ${formatCount(onto.total / cb)} chunks` : `${formatCount(p.done)} / ${formatCount(p.total)} ${p.unit}`);
+      const record = store?.merge;
+      set('recorded', info.state !== 'done' && record?.done != null && record.total != null ? `${formatCount(record.done)} of ${formatCount(record.total)} recorded as merged on disk` : '');
       set('stages', stages.map((s) => `${s.name}: ${formatBytes(s.done)} of ${formatBytes(s.total)}`).join(' · '));
       fields.current['stages']?.setAttribute('data-stages', JSON.stringify(stages.map((s) => [s.done, s.total])));
       const rate = p.bytesPerSecond;
@@ -39,9 +48,9 @@ export function MergeProgress({ job }: { job: string }) {
       set('phase', `${p.phase}${p.current ? ` · ${p.current}` : ''}`);
       set('elapsed', formatDuration(p.elapsedSeconds));
     };
-    render(store.getState().jobs[job]);
+    render(store.getState().jobs[job], store.getState().info);
     return store.subscribe((s, prev) => {
-      if (s.jobs[job] !== prev.jobs[job]) render(s.jobs[job]);
+      if (s.jobs[job] !== prev.jobs[job] || s.info !== prev.info) render(s.jobs[job], s.info);
     });
   }, [store, job]);
   const field = (k: string) => (el: HTMLElement | null) => {
@@ -59,8 +68,11 @@ export function MergeProgress({ job }: { job: string }) {
       </div>
       <dl className="stats" style={{ margin: 0 }}>
         <div className="stat">
-          <dt>Merged</dt>
-          <dd ref={field('done')} data-testid="merge-done" />
+          <dt>Written to the origin</dt>
+          <dd>
+            <span ref={field('done')} data-testid="merge-done" />
+            <small ref={field('recorded')} data-testid="merge-recorded-done" />
+          </dd>
         </div>
         <div className="stat">
           <dt>Throughput</dt>

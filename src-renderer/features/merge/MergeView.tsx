@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { SnapshotInfo } from '../../../src-core/api/contract.ts';
+import type { JobState, SnapshotInfo } from '../../../src-core/api/contract.ts';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
@@ -91,7 +91,7 @@ export function MergeView() {
       )}
       {merge && (
         <Card
-          title={`Merging '${merge.snapshotName}'`}
+          title={runTitle(state, merge.snapshotName)}
           labelledBy="merge-run"
           actions={
             <div className="row" style={{ gap: 6 }}>
@@ -204,6 +204,14 @@ function RecordedMerge({
       </div>
     </div>
   );
+}
+
+/** The run's card title by its state: it said "Merging" above "Merge finished". */
+function runTitle(state: JobState | undefined, name: string): string {
+  if (state === 'done') return `Merged '${name}'`;
+  if (state === 'failed') return `Merge of '${name}' failed`;
+  if (state === 'cancelled') return `Merge of '${name}' cancelled`;
+  return `Merging '${name}'`;
 }
 
 function nameOf(snapshots: SnapshotInfo[], slot: number): string {

@@ -6,7 +6,8 @@ import { Stat } from '../../ui/Stat.tsx';
 import type { StoreInfo } from '../../../src-core/api/contract.ts';
 import type { GaugePart } from '../../ui/Gauge.tsx';
 import { ROLE_COLORS, snapshotColor } from '../../viz/colors.ts';
-import { formatBytes, formatCount } from '../../viz/format.ts';
+import { formatBytes, formatCount, indexLevels } from '../../viz/format.ts';
+import { snapshotLabel } from '../merge/MergeDialog.tsx';
 import { SnapshotTable } from './SnapshotTable.tsx';
 
 export function OverviewView() {
@@ -16,6 +17,7 @@ export function OverviewView() {
   const navigate = useApp((s) => s.navigate);
   if (!info) return error ? <ErrorAlert error={error} onRetry={() => void refresh()} /> : <p className="empty">Loading…</p>;
   const u = info.usage;
+  const merging = info.merge ? mergeFigures(info) : null;
   return (
     <div className="page">
       <div className="page-head">
@@ -54,8 +56,21 @@ export function OverviewView() {
           </div>
         </div>
       )}
-      {/* The engine's own damage note is for the CLI ("run snapscope check"): the alert above says it here. */}
-      {info.notes.filter((n) => !(info.damage && /^(tree|table) damaged/.test(n))).map((n) => (
+      {merging && (
+        <div className="alert warn" role="status" data-testid="ov-merge">
+          <div>
+            <strong>Merge of &apos;{merging.name}&apos; into the origin in progress</strong>
+            <p>
+              {merging.progress}. The origin is partly rolled back until the merge ends; until then the store refuses origin writes and other merges. Follow or resume it in the Merge view.
+            </p>
+            <button type="button" className="btn btn-sm" onClick={() => navigate('merge')}>
+              Open Merge
+            </button>
+          </div>
+        </div>
+      )}
+      {/* The engine's own damage and merge notes are for the CLI ("run snapscope check", "run merge again"): the alerts above say them here. */}
+      {info.notes.filter((n) => !(info.damage && /^(tree|table) damaged/.test(n)) && !(merging && /^a merge of snapshot \d+ .* is in progress/.test(n))).map((n) => (
         <div key={n} className={`alert ${info.valid ? 'info' : 'warn'}`} role="status">
           {n}
         </div>
@@ -73,30 +88,44 @@ export function OverviewView() {
               <Stat
                 label="Tree levels"
                 value={info.tree.levels}
-                sub={`index level${info.tree.levels === 1 ? '' : 's'} above the leaves (as \`snapscope info\`); depth ${info.tree.levels + 1} counting the leaves (as \`snapscope stats\`)`}
+                sub={`${indexLevels(info.tree.levels)}; depth ${info.tree.levels + 1} with them`}
                 testId="ov-tree-levels"
                 raw={info.tree.levels}
               />
-              <Stat label="Tree blocks" value={formatCount(info.tree.nodes + info.tree.leaves)} sub={`${formatCount(info.tree.nodes)} nodes, ${formatCount(info.tree.leaves)} leaves`} testId="ov-tree-leaves" raw={info.tree.leaves} />
+              <Stat label="Tree blocks" value={formatCount(info.tree.nodes + info.tree.leaves)} sub={`${formatCount(info.tree.nodes)} node${info.tree.nodes === 1 ? '' : 's'}, ${formatCount(info.tree.leaves)} lea${info.tree.leaves === 1 ? 'f' : 'ves'}`} testId="ov-tree-leaves" raw={info.tree.leaves} />
             </>
           )}
-          {info.merge && <Stat label="Merging" value={`slot ${info.merge.slot}`} sub={info.merge.total ? `${info.merge.done ?? 0}/${info.merge.total}` : ''} />}
+          {merging && <Stat label="Merging" value={`'${merging.name}'`} sub={merging.chunks} testId="ov-merging" />}
         </dl>
       </Card>
       <Card title="Usage" labelledBy="usage-title" actions={<span className="muted">{formatCount(u.allocatedChunks)} of {formatCount(u.totalChunks)} chunks allocated</span>}>
         <Gauge label="COW usage" total={u.totalChunks} parts={usageParts(info)} />
         <dl className="stats" style={{ margin: '14px 0 0' }}>
-          <Stat label="Allocated" value={formatCount(u.allocatedChunks)} testId="ov-allocated" raw={u.allocatedChunks} />
-          <Stat label="Metadata" value={formatCount(u.metadataChunks)} testId="ov-metadata" raw={u.metadataChunks} />
-          <Stat label="Data" value={formatCount(u.dataChunks)} testId="ov-data" raw={u.dataChunks} />
-          <Stat label="Free" value={formatCount(u.freeChunks)} sub={formatBytes(u.freeChunks * info.chunkBytes)} testId="ov-free" raw={u.freeChunks} />
+          <Stat label="Allocated" value={chunks(u.allocatedChunks)} sub={formatBytes(u.allocatedChunks * info.chunkBytes)} testId="ov-allocated" raw={u.allocatedChunks} />
+          <Stat label="Metadata" value={chunks(u.metadataChunks)} sub={formatBytes(u.metadataChunks * info.chunkBytes)} testId="ov-metadata" raw={u.metadataChunks} />
+          <Stat label="Data" value={chunks(u.dataChunks)} sub={formatBytes(u.dataChunks * info.chunkBytes)} testId="ov-data" raw={u.dataChunks} />
+          <Stat label="Free" value={chunks(u.freeChunks)} sub={formatBytes(u.freeChunks * info.chunkBytes)} testId="ov-free" raw={u.freeChunks} />
           {info.kernelStatus && (
-            <Stat label="dmsetup status" value={`${info.kernelStatus.allocatedSectors}/${info.kernelStatus.totalSectors}`} sub={`${info.kernelStatus.metadataSectors} metadata sectors`} />
+            <Stat
+              label="dmsetup status"
+              value={`${formatCount(info.kernelStatus.allocatedSectors)} / ${formatCount(info.kernelStatus.totalSectors)} sectors`}
+              sub={`${formatCount(info.kernelStatus.metadataSectors)} of them metadata`}
+              testId="ov-kernel-status"
+            />
           )}
         </dl>
       </Card>
       <SnapshotTable />
     </div>
+  );
+}
+
+/** A count of chunks with its unit, the unit set small. */
+function chunks(n: number) {
+  return (
+    <>
+      {formatCount(n)} <span className="unit">chunks</span>
+    </>
   );
 }
 
@@ -114,4 +143,16 @@ function usageParts(info: StoreInfo): GaugePart[] {
     ...(info.format === 'shared' ? [{ label: 'shared', value: shared, color: ROLE_COLORS.exception }] : []),
     { label: 'free', value: u.freeChunks, color: 'var(--free)' },
   ];
+}
+
+/** The merge the store records, in words: the snapshot's name and how far it got. */
+function mergeFigures(info: StoreInfo): { name: string; chunks: string; progress: string } {
+  const { slot, done, total } = info.merge!;
+  const snap = info.snapshots.find((s) => s.slot === slot);
+  const chunks = done !== null && total !== null ? `${formatCount(done)} of ${formatCount(total)} chunks` : null;
+  return {
+    name: snap ? snapshotLabel(snap) : `slot ${slot}`,
+    chunks: chunks ?? '',
+    progress: chunks ? `${chunks} merged` : 'How far it got is not recorded',
+  };
 }

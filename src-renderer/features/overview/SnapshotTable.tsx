@@ -9,6 +9,17 @@ import { MergeDialog } from '../merge/MergeDialog.tsx';
 import { snapshotColor } from '../../viz/colors.ts';
 import { formatBytes, formatCount, formatTime } from '../../viz/format.ts';
 
+/** Snapshot slots of a shared store: its share masks are 64 bits. */
+const SHARED_SLOTS = 64;
+
+/** The first snap-N from the count up that no snapshot is named: the engine refuses a name in use. */
+function freeName(snapshots: SnapshotInfo[]): string {
+  const names = new Set(snapshots.map((s) => s.name));
+  let n = snapshots.length + 1;
+  while (names.has(`snap-${n}`)) n++;
+  return `snap-${n}`;
+}
+
 type Dialog = { kind: 'create' } | { kind: 'rename' | 'delete' | 'merge'; snap: SnapshotInfo } | null;
 
 export function SnapshotTable() {
@@ -22,6 +33,8 @@ export function SnapshotTable() {
   if (!info) return null;
   const close = (): void => setDialog(null);
   const label = (s: SnapshotInfo): string => `'${s.name || `slot ${s.slot}`}'`;
+  const full = info.snapshots.length >= SHARED_SLOTS;
+  const createWhy = !writable ? 'The store is open read-only' : full ? `All ${SHARED_SLOTS} snapshot slots are taken: delete or merge a snapshot first` : undefined;
   const why = writable ? (hasOrigin ? undefined : 'Needs the origin: open the store with its origin') : 'The store is open read-only';
   return (
     <Card
@@ -29,7 +42,7 @@ export function SnapshotTable() {
       labelledBy="snapshots-title"
       actions={
         info.format === 'shared' && (
-          <button type="button" className="btn btn-primary btn-sm" disabled={!writable} title={writable ? undefined : 'The store is open read-only'} onClick={() => setDialog({ kind: 'create' })}>
+          <button type="button" className="btn btn-primary btn-sm" disabled={createWhy !== undefined} title={createWhy} onClick={() => setDialog({ kind: 'create' })}>
             Create snapshot
           </button>
         )
@@ -40,14 +53,14 @@ export function SnapshotTable() {
           <thead>
             <tr>
               <th>Slot</th>
-              <th>Name</th>
-              <th>UUID</th>
-              <th>Created</th>
+              <th className="sticky-start">Name</th>
               <th className="num">Exceptions</th>
               <th className="num">Unique</th>
               <th className="num">Shared</th>
               <th className="num">Bytes</th>
-              <th>
+              <th>Created</th>
+              <th>UUID</th>
+              <th className="sticky-end">
                 <span className="sr-only">Actions</span>
               </th>
             </tr>
@@ -61,7 +74,7 @@ export function SnapshotTable() {
                     {s.slot}
                   </span>
                 </td>
-                <td>
+                <td className="sticky-start">
                   {s.name || <span className="muted">(unnamed)</span>}
                   {s.damaged && (
                     <span className="badge bad" style={{ marginLeft: 6 }} title="Blocks that may hold this snapshot's exceptions are damaged: its counts are what could be proven" data-testid="snap-damaged">
@@ -74,15 +87,15 @@ export function SnapshotTable() {
                     </span>
                   )}
                 </td>
-                <td className="mono muted" title={s.uuid}>
-                  {s.uuid.slice(0, 8)}…
-                </td>
-                <td>{formatTime(s.created)}</td>
                 <td className="num">{formatCount(s.exceptions)}</td>
                 <td className="num">{formatCount(s.unique)}</td>
                 <td className="num">{formatCount(s.shared)}</td>
                 <td className="num">{formatBytes(s.bytes)}</td>
-                <td>
+                <td>{formatTime(s.created)}</td>
+                <td className="mono muted" title={s.uuid || 'The format keeps no UUID'}>
+                  {s.uuid ? `${s.uuid.slice(0, 8)}…` : '—'}
+                </td>
+                <td className="sticky-end">
                   <span className="row" style={{ flexWrap: 'nowrap', gap: 4 }}>
                     {info.format === 'shared' && (
                       <button type="button" className="btn btn-sm" disabled={!writable} aria-label={`Rename snapshot ${s.name}`} onClick={() => setDialog({ kind: 'rename', snap: s })}>
@@ -113,7 +126,7 @@ export function SnapshotTable() {
       </div>
       {!writable && <p className="muted" style={{ margin: '10px 0 0' }}>Open the store for writing (top bar) to create, rename, delete or merge snapshots.</p>}
       {dialog?.kind === 'create' && (
-        <PromptDialog title="Create a snapshot" label="Name" initial={`snap-${info.snapshots.length + 1}`} confirmLabel="Create" onClose={close} onSubmit={createSnapshot} />
+        <PromptDialog title="Create a snapshot" label="Name" initial={freeName(info.snapshots)} confirmLabel="Create" onClose={close} onSubmit={createSnapshot} />
       )}
       {dialog?.kind === 'rename' && (
         <PromptDialog title={`Rename snapshot ${label(dialog.snap)}`} label="New name" initial={dialog.snap.name} confirmLabel="Rename" onClose={close} onSubmit={(name) => renameSnapshot(dialog.snap.slot, name)} />

@@ -11,6 +11,8 @@ export function OpBar({ store }: { store: TeachStore }) {
   const snapshots = session.steps[lastStep(session)]!.state.snapshots;
   const active = snapshots.some((s) => s.slot === slot) ? slot : (snapshots[0]?.slot ?? null);
   const max = session.originChunks - 1;
+  // Why the snapshot operations are off: a grey button alone does not say what to do first.
+  const needsSnapshot = active === null ? 'Create a snapshot first' : undefined;
   return (
     <section className="card op-bar" aria-labelledby="op-title">
       <h2 id="op-title">Operations</h2>
@@ -68,13 +70,13 @@ export function OpBar({ store }: { store: TeachStore }) {
             ))}
           </select>
         </label>
-        <button type="button" className="btn btn-sm" disabled={active === null} onClick={() => void run(`write snapshot ${active} ${originChunk}`)}>
+        <button type="button" className="btn btn-sm" disabled={active === null} title={needsSnapshot} onClick={() => void run(`write snapshot ${active} ${originChunk}`)}>
           Write snapshot
         </button>
-        <button type="button" className="btn btn-sm" disabled={active === null} onClick={() => void run(`delete ${active}`)}>
+        <button type="button" className="btn btn-sm" disabled={active === null} title={needsSnapshot} onClick={() => void run(`delete ${active}`)}>
           Delete
         </button>
-        <button type="button" className="btn btn-sm" disabled={active === null} onClick={() => void run(`merge ${active}`)}>
+        <button type="button" className="btn btn-sm" disabled={active === null} title={needsSnapshot} onClick={() => void run(`merge ${active}`)}>
           Merge
         </button>
       </div>

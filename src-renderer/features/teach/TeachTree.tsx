@@ -19,6 +19,9 @@ export interface TeachTreeProps {
   onPoint(chunk: number): void;
 }
 
+/** Room above the tree for the zoom buttons over the viewport's top right (8 px in, 28 px tall). */
+const TOOLS_CLEARANCE = 48;
+
 /** The B-tree of the step: d3 lays it out, React draws it, d3-zoom moves the camera. */
 export function TeachTree({ state, focus, context, chunkBytes, asking, answer, onPoint }: TeachTreeProps) {
   const svg = useRef<SVGSVGElement>(null);
@@ -36,7 +39,7 @@ export function TeachTree({ state, focus, context, chunkBytes, asking, answer, o
     const xs = layout.nodes.filter((n) => focus.blocks.includes(n.data.chunk)).map((n) => n.x);
     const focusX = xs.length ? (Math.min(...xs) + Math.max(...xs)) / 2 : layout.nodes.find((n) => n.data.chunk === context[0])?.x;
     const box = { x0: layout.x0 - NODE_W / 2, x1: layout.x1 + NODE_W / 2, y0: layout.y0 - NODE_H / 2, y1: layout.y1 + NODE_H / 2 };
-    camera.current.fitTo(fitBox(box, el.clientWidth, el.clientHeight, { margin: 24, minScale: 0.5, maxScale: 1.15, ...(focusX === undefined ? {} : { focusX }) }));
+    camera.current.fitTo(fitBox(box, el.clientWidth, el.clientHeight, { margin: 24, top: TOOLS_CLEARANCE, minScale: 0.5, maxScale: 1.15, ...(focusX === undefined ? {} : { focusX }) }));
   };
   useEffect(fit, [extent]);
 

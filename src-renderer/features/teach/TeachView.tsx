@@ -86,31 +86,34 @@ function TeachHead({ store }: { store: TeachStore }) {
       <h1>Teach</h1>
       <p>The shared B-tree, one step at a time: every step is the real engine’s.</p>
       <span className="spacer" />
-      <label className="row lesson-pick">
-        <span className="muted">Lesson</span>
-        <select className="input" aria-label="Lesson" value={value} disabled={loading} onChange={(e) => void pick(e.target.value)}>
-          {lessons.map((l, i) => (
-            <option key={l.id} value={l.id} title={l.summary}>
-              {i + 1}. {l.title}
-            </option>
-          ))}
-          <option value={FREE}>Free play: an empty store</option>
-          {(open?.format === 'shared' || value === OPEN_STORE) && <option value={OPEN_STORE}>The open store, in an overlay{loading ? ' (loading…)' : ''}</option>}
-        </select>
-      </label>
-      <button
-        type="button"
-        className="btn"
-        onClick={() => {
-          const lessonFile = exportFile();
-          if (lessonFile) downloadLesson(lessonFile);
-        }}
-      >
-        Export
-      </button>
-      <button type="button" className="btn" onClick={() => file.current?.click()}>
-        Import…
-      </button>
+      {/* The lesson's controls wrap as one group: alone, Import… dropped to a line of its own. */}
+      <div className="row teach-head-tools">
+        <label className="row lesson-pick">
+          <span className="muted">Lesson</span>
+          <select className="input" aria-label="Lesson" value={value} disabled={loading} onChange={(e) => void pick(e.target.value)}>
+            {lessons.map((l, i) => (
+              <option key={l.id} value={l.id} title={l.summary}>
+                {i + 1}. {l.title}
+              </option>
+            ))}
+            <option value={FREE}>Free play: an empty store</option>
+            {(open?.format === 'shared' || value === OPEN_STORE) && <option value={OPEN_STORE}>The open store, in an overlay{loading ? ' (loading…)' : ''}</option>}
+          </select>
+        </label>
+        <button
+          type="button"
+          className="btn"
+          onClick={() => {
+            const lessonFile = exportFile();
+            if (lessonFile) downloadLesson(lessonFile);
+          }}
+        >
+          Export
+        </button>
+        <button type="button" className="btn" onClick={() => file.current?.click()}>
+          Import…
+        </button>
+      </div>
       <input
         ref={file}
         type="file"
@@ -143,7 +146,7 @@ function Stage({ store }: { store: TeachStore }) {
   return (
     <>
       <div className="teach-stage">
-        <Card title={`B-tree · ${step.state.tree.levels + 1} levels`} className="tree-card">
+        <Card title={`B-tree · depth ${step.state.tree.levels + 1}`} className="tree-card">
           <TeachTree state={step.state} focus={step.focus} context={context} chunkBytes={session.chunkBytes} asking={ask} answer={answer} onPoint={point} />
         </Card>
         <Card title="Leaf entries" className="entries-card">

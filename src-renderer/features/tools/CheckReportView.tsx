@@ -6,7 +6,11 @@ import { FindingLinks } from './FindingLinks.tsx';
 
 /** A check's findings grouped by kind (counts past the cap too), each linking to where it points. */
 export function CheckReportView({ report, onStore }: { report: CheckReport; onStore: boolean }) {
-  const kinds = Object.entries(report.byKind).sort((a, b) => b[1] - a[1]);
+  // Errors first (a kind with any error finding), then by count: one bad leaf must not sit below its leaked chunks.
+  const severity = (kind: string): 'error' | 'warning' => (report.findings.some((f) => f.kind === kind && f.severity === 'error') ? 'error' : 'warning');
+  const kinds = Object.entries(report.byKind)
+    .map(([kind, count]) => ({ kind, count, severity: severity(kind) }))
+    .sort((a, b) => (a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1));
   return (
     <Card title={report.clean ? 'Check: clean' : 'Check: problems found'} labelledBy="check-title">
       <dl className="stats" style={{ margin: 0 }}>
@@ -16,9 +20,10 @@ export function CheckReportView({ report, onStore }: { report: CheckReport; onSt
         <Stat label="Exceptions seen" value={formatCount(report.exceptions)} testId="check-exceptions" raw={report.exceptions} />
       </dl>
       {kinds.length === 0 && <p className="muted">Every block and exception is as the format requires.</p>}
-      {kinds.map(([kind, count]) => (
-        <details key={kind} className="finding-group" data-kind={kind} open={kinds.length <= 3}>
+      {kinds.map(({ kind, count, severity }) => (
+        <details key={kind} className="finding-group" data-kind={kind} data-severity={severity} open={kinds.length <= 3}>
           <summary>
+            <span className={severity === 'error' ? 'finding-severity error' : 'finding-severity'}>{severity} · </span>
             <span className="mono">{kind}</span> <span className="badge">{formatCount(count)}</span>
           </summary>
           <ul className="loss-list">

@@ -22,7 +22,9 @@ export function ToolsView() {
     useShallow((s) => ({ toolResults: s.toolResults, toolError: s.toolError, toolBusy: s.toolBusy, runCheck: s.runCheck, runStats: s.runStats })),
   );
   const [path, setPath] = useState('');
-  const [onPath, setOnPath] = useState(session === null);
+  // Unchosen (null) follows the session: the view can mount before the store opens (a reload at #/tools).
+  const [chosePath, setChosePath] = useState<boolean | null>(null);
+  const onPath = chosePath ?? session === null;
   const target: ToolTarget | null = onPath || !session ? (path.trim() ? { cow: path.trim() } : null) : { session: session.session };
   return (
     <div className="page">
@@ -34,12 +36,12 @@ export function ToolsView() {
         <div className="grid" style={{ gap: 8 }}>
           {session && (
             <label className="row" style={{ gap: 6 }}>
-              <input type="radio" name="tool-target" checked={!onPath} onChange={() => setOnPath(false)} />
+              <input type="radio" name="tool-target" checked={!onPath} onChange={() => setChosePath(false)} />
               The open store <span className="mono">{session.cow}</span>
             </label>
           )}
           <label className="row" style={{ gap: 6 }}>
-            {session && <input type="radio" name="tool-target" checked={onPath} onChange={() => setOnPath(true)} />}A COW image or device at a path (read-only)
+            {session && <input type="radio" name="tool-target" checked={onPath} onChange={() => setChosePath(true)} />}A COW image or device at a path (read-only)
           </label>
           {(onPath || !session) && <PathField label="COW path for the tools" value={path} onChange={setPath} />}
         </div>
