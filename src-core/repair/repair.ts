@@ -23,6 +23,8 @@ import { ExceptionList } from '../ir/exception-list.ts';
 import type { DumpHeader } from '../ir/model.ts';
 import { checkRestorable, restore, type RestoreOptions } from '../ir/restore.ts';
 import type { BuildResult } from '../ir/shared-builder.ts';
+import { ForwardingDevice } from '../io/forwarding-device.ts';
+import { OverlayDevice } from '../teach/overlay-device.ts';
 
 /** Origins first..last lost the exceptions of the snapshots in `slots`. */
 export interface Loss {
@@ -79,6 +81,39 @@ export function planRepair(cow: BlockDevice): RepairPlan {
  */
 export function applyRepair(target: BlockDevice, plan: RepairPlan, opts: RestoreOptions = {}): BuildResult {
   return restore(target, plan.header, plan.kept, opts);
+}
+
+/**
+ * Whether writing `plan` over `cow` would leave it as it is (thin_repair, e2fsck -p: nothing to
+ * repair, so nothing written and no backup taken). A store the check finds clean, with nothing
+ * lost, holds what the plan holds: a shared rebuild would only move its tree and bitmap. Otherwise
+ * (a warning, such as a persistent store the kernel invalidated) the plan is written to an
+ * overlay in memory and every byte it wrote compared with what is there.
+ */
+export function nothingToRepair(cow: BlockDevice, plan: RepairPlan): boolean {
+  if (plan.lossCount > 0 || plan.report.errors > 0) return false;
+  if (plan.report.warnings === 0) return true;
+  const overlay = new OverlayDevice(cow);
+  const written: [number, number][] = [];
+  const recorder = new (class extends ForwardingDevice {
+    override write(offset: number, src: Uint8Array): void {
+      written.push([offset, src.length]);
+      super.write(offset, src);
+    }
+  })(overlay);
+  try {
+    applyRepair(recorder, plan);
+    for (const [offset, length] of written) {
+      const now = new Uint8Array(length);
+      const then = new Uint8Array(length);
+      overlay.read(offset, now);
+      cow.read(offset, then);
+      if (!now.every((b, i) => b === then[i])) return false;
+    }
+    return true;
+  } finally {
+    overlay.close();
+  }
 }
 
 function refuseFatal(report: CheckReport, cow: BlockDevice): void {

@@ -88,6 +88,26 @@ describe('an interrupted in-place restore of a persistent store', () => {
     expect(Buffer.compare(fs.readFileSync(file), old)).toBe(0);
   });
 
+  it('keeps a file already named <backup>.undone: the spent backup takes the first free name, and the note names it', () => {
+    const dir = tempDir();
+    const { file, old, backup } = interrupted(dir, 5);
+    fs.writeFileSync(`${backup}.undone`, 'an older undo, kept\n');
+    fs.writeFileSync(`${backup}.undone.1`, 'another, kept\n');
+    const dump = path.join(dir, 'dump.json');
+    fs.writeFileSync(dump, dumpText(image(0)));
+    const again = cli('restore', file, '--dump', dump);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain(`undone, the store is as it was before it (its backup is kept as ${backup}.undone.2, since ${backup}.undone exists)`);
+    expect(fs.readFileSync(`${backup}.undone`, 'utf8')).toBe('an older undo, kept\n');
+    expect(fs.readFileSync(`${backup}.undone.1`, 'utf8')).toBe('another, kept\n');
+    const spent = cli('backup-restore', file, '--backup', `${backup}.undone.2`, '--dry-run');
+    expect(spent.code, spent.stderr).toBe(0);
+    // The rerun's own backup undoes the rerun.
+    const undoAgain = cli('backup-restore', file, '--backup', backup);
+    expect(undoAgain.code, undoAgain.stderr).toBe(0);
+    expect(Buffer.compare(fs.readFileSync(file), old)).toBe(0);
+  });
+
   it('an image whose mark names a file that is no backup is refused for writing, and nothing is written', () => {
     const dir = tempDir();
     const file = path.join(dir, 'hostile.img');

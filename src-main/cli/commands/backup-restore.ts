@@ -4,6 +4,7 @@ import { readBackup } from '../../host/access/backup-file.ts';
 import { openInput } from '../../host/access/inputs.ts';
 import type { Command } from '../command.ts';
 import { COW } from '../grammar.ts';
+import { interruptibleStep } from '../interrupt.ts';
 
 export const backupRestore: Command = {
   name: 'backup-restore',
@@ -23,32 +24,34 @@ export const backupRestore: Command = {
     const cowPath = args.arg('cow');
     const records = readBackup(backupPath);
     const dryRun = args.flag('dry-run');
-    // Raw: an interrupted rewrite's mark is not undone on open, this undoes it (from wherever its backup now is).
-    const cow = openInput(cowPath, 'COW', !dryRun, null, { raw: true }).dev;
-    try {
-      // A store marked by an interrupted rewrite takes only the backup that mark was made with (an older backup has no id to compare).
-      const mark = interruptedRewrite(cow);
-      if (mark && records.id && !sameUndoId(mark.id, records.id)) {
-        throw new SnapscopeError('usage', `${backupPath} is not the backup of the interrupted rewrite of ${cowPath} (its id differs from the one the store's header sector names, ${mark.path}); nothing was written`, { device: backupPath, offset: 0 });
-      }
-      for (const r of records) {
-        if (r.offset + r.bytes.length > cow.size) {
-          throw new SnapscopeError('usage', `${backupPath} restores ${r.bytes.length} bytes at offset ${r.offset}, past the end of ${cowPath} (${cow.size} bytes): not a backup of this COW; nothing was written`, {
-            device: backupPath,
-            offset: r.offset,
-          });
+    return interruptibleStep(async (step) => {
+      // Raw: an interrupted rewrite's mark is not undone on open, this undoes it (from wherever its backup now is).
+      const cow = openInput(cowPath, 'COW', !dryRun, null, { raw: true }).dev;
+      try {
+        // A store marked by an interrupted rewrite takes only the backup that mark was made with (an older backup has no id to compare).
+        const mark = interruptedRewrite(cow);
+        if (mark && records.id && !sameUndoId(mark.id, records.id)) {
+          throw new SnapscopeError('usage', `${backupPath} is not the backup of the interrupted rewrite of ${cowPath} (its id differs from the one the store's header sector names, ${mark.path}); nothing was written`, { device: backupPath, offset: 0 });
         }
+        for (const r of records) {
+          if (r.offset + r.bytes.length > cow.size) {
+            throw new SnapscopeError('usage', `${backupPath} restores ${r.bytes.length} bytes at offset ${r.offset}, past the end of ${cowPath} (${cow.size} bytes): not a backup of this COW; nothing was written`, {
+              device: backupPath,
+              offset: r.offset,
+            });
+          }
+        }
+        const bytes = records.reduce((n, r) => n + r.bytes.length, 0);
+        // Sector 0 last: a crash while writing back leaves the rewrite's mark, never a torn store under a valid header.
+        if (!dryRun) await step(() => writeBack(cow, records), () => `wrote ${records.length} saved areas (${bytes} bytes) back to ${cowPath}`);
+        const torn = records.torn ? '; a last record cut short was left out (its write never happened)' : '';
+        con.result(
+          { dryRun, records: records.length, bytes, torn: records.torn === true },
+          `${dryRun ? 'would write' : 'wrote'} ${records.length} saved areas (${bytes} bytes) back to ${cowPath}${torn}`,
+        );
+      } finally {
+        cow.close();
       }
-      const bytes = records.reduce((n, r) => n + r.bytes.length, 0);
-      // Sector 0 last: a crash while writing back leaves the rewrite's mark, never a torn store under a valid header.
-      if (!dryRun) writeBack(cow, records);
-      const torn = records.torn ? '; a last record cut short was left out (its write never happened)' : '';
-      con.result(
-        { dryRun, records: records.length, bytes, torn: records.torn === true },
-        `${dryRun ? 'would write' : 'wrote'} ${records.length} saved areas (${bytes} bytes) back to ${cowPath}${torn}`,
-      );
-    } finally {
-      cow.close();
-    }
+    });
   },
 };

@@ -8,8 +8,11 @@ import { planOutput } from '../../host/access/outputs.ts';
 import { describeSignatures, probeSignatures, wipeSignatures } from '../../host/access/signatures.ts';
 import { inspectTarget, type Target } from '../../host/access/target.ts';
 import type { FileDevice } from '../../host/file-device.ts';
+import type { Args } from '../args.ts';
 import type { Command } from '../command.ts';
+import type { Console } from '../console.ts';
 import { COW } from '../grammar.ts';
+import { interruptibleStep, type Step } from '../interrupt.ts';
 import { formatSize, parseChunkSize } from '../size.ts';
 
 export const format: Command = {
@@ -31,50 +34,62 @@ export const format: Command = {
     ['format /tmp/new.cow --kind shared --size 64M', 'a new 64 MiB image holding an empty shared store of 4 KiB chunks'],
     ['format /dev/vg/cow --kind persistent --chunk-size 64k --dry-run', 'what formatting a device would do'],
   ],
-  async run(args, con) {
-    const kind = args.arg('kind') as StoreFormat;
-    const path = args.arg('cow');
-    const chunkBytes = parseChunkSize(args.string('chunk-size') ?? '4k', '--chunk-size', kind);
-    const target = inspectTarget(path);
-    const size = targetSize(target, args.number('size'));
-    const dryRun = args.flag('dry-run');
-    const plan = planOutput(path, { inputs: [], force: args.flag('force') || dryRun, bytes: size, protect: 'data' });
-    const what = `format ${path} as a ${kind} store: ${formatSize(size)}, chunks of ${formatSize(chunkBytes)}`;
-    if (dryRun) {
-      const overwrites = plan.target.kind === 'missing' ? null : plan.action;
-      const needsForce = plan.holdsData && !args.flag('force');
-      con.result(
-        { dryRun: true, format: kind, device: path, deviceBytes: size, chunkBytes, overwrites, needsForce, signatures: plan.signatures.map((s) => ({ name: s.name, offset: s.offset })) },
-        `would ${what}${overwrites ? `\nthis would ${overwrites}${needsForce ? ' (needs --force)' : ''}` : ''}`,
-      );
-      return;
-    }
-    const created = target.kind === 'missing';
-    if (created) createFile(path);
-    let dev: FileDevice | null = null;
-    try {
-      dev = openInput(path, 'COW', true).dev as FileDevice;
-      if (target.kind !== 'block') dev.resize(size); // only now that we hold the lock
-      // Wiped first: whatever format then writes over a magic is its own.
-      const foreign = probeSignatures(dev.handle(), dev.size).filter((s) => !s.store);
-      wipeSignatures(dev.handle(), foreign);
-      const store = formatStore(kind, dev, { chunkBytes });
-      const info = store.info();
-      const warnings = sharedOf(store)?.warnings ?? [];
-      store.close();
-      for (const w of warnings) con.note(`snapscope: warning: ${w}`);
-      const wiped = foreign.length ? `; wiped the old ${describeSignatures(foreign)} signature` : '';
-      con.result({ ...info, warnings, wiped: foreign.map((s) => ({ name: s.name, offset: s.offset })) }, `${what.replace(/^format/, 'formatted')} (${info.chunkCount} chunks)${wiped}`);
-    } catch (e) {
-      dev?.close();
-      dev = null;
-      if (created) fs.rmSync(path, { force: true }); // we created it above; nothing of the user's is lost
-      throw e;
-    } finally {
-      dev?.close();
-    }
-  },
+  // Ctrl-C is taken before the format or after it (one synchronous step); the listener is in place before the target is looked at.
+  run: (args, con) => interruptibleStep((step) => formatCommand(args, con, step)),
 };
+
+async function formatCommand(args: Args, con: Console, step: Step): Promise<void> {
+  const kind = args.arg('kind') as StoreFormat;
+  const path = args.arg('cow');
+  const chunkBytes = parseChunkSize(args.string('chunk-size') ?? '4k', '--chunk-size', kind);
+  const target = inspectTarget(path);
+  const size = targetSize(target, args.number('size'));
+  const dryRun = args.flag('dry-run');
+  const plan = planOutput(path, { inputs: [], force: args.flag('force') || dryRun, bytes: size, protect: 'data' });
+  const what = `format ${path} as a ${kind} store: ${formatSize(size)}, chunks of ${formatSize(chunkBytes)}`;
+  if (dryRun) {
+    const overwrites = plan.target.kind === 'missing' ? null : plan.action;
+    const needsForce = plan.holdsData && !args.flag('force');
+    con.result(
+      { dryRun: true, format: kind, device: path, deviceBytes: size, chunkBytes, overwrites, needsForce, signatures: plan.signatures.map((s) => ({ name: s.name, offset: s.offset })) },
+      `would ${what}${overwrites ? `\nthis would ${overwrites}${needsForce ? ' (needs --force)' : ''}` : ''}`,
+    );
+    return;
+  }
+  const created = target.kind === 'missing';
+  if (created) createFile(path);
+  let dev: FileDevice | null = null;
+  let formatted = false;
+  try {
+    dev = openInput(path, 'COW', true).dev as FileDevice;
+    const d = dev;
+    const done = await step(
+      () => {
+        if (target.kind !== 'block') d.resize(size); // only now that we hold the lock
+        // Wiped first: whatever format then writes over a magic is its own.
+        const foreign = probeSignatures(d.handle(), d.size).filter((s) => !s.store);
+        wipeSignatures(d.handle(), foreign);
+        const store = formatStore(kind, d, { chunkBytes });
+        const info = store.info();
+        const warnings = sharedOf(store)?.warnings ?? [];
+        store.close();
+        formatted = true;
+        const wiped = foreign.length ? `; wiped the old ${describeSignatures(foreign)} signature` : '';
+        return { info, warnings, foreign, said: `${what.replace(/^format/, 'formatted')} (${info.chunkCount} chunks)${wiped}` };
+      },
+      (r) => r.said,
+    );
+    for (const w of done.warnings) con.note(`snapscope: warning: ${w}`);
+    con.result({ ...done.info, warnings: done.warnings, wiped: done.foreign.map((s) => ({ name: s.name, offset: s.offset })) }, done.said);
+  } catch (e) {
+    dev?.close();
+    dev = null;
+    if (created && !formatted) fs.rmSync(path, { force: true }); // we created it above; nothing of the user's is lost
+    throw e;
+  } finally {
+    dev?.close();
+  }
+}
 
 /** The size the COW will have: --size for files, the device's own size for block devices. */
 function targetSize(t: Target, requested: number | undefined): number {

@@ -1,12 +1,14 @@
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
-import { applyRepair, planRepair, type RepairPlan } from '../../../src-core/repair/repair.ts';
-import { backupPath, createBackup } from '../../host/access/backup-file.ts';
+import { applyRepair, nothingToRepair, planRepair, type RepairPlan } from '../../../src-core/repair/repair.ts';
+import { backupPath, checkBackup, createBackup } from '../../host/access/backup-file.ts';
 import { isZero, planOutput } from '../../host/access/outputs.ts';
 import { COW } from '../grammar.ts';
+import type { Args } from '../args.ts';
 import type { Command } from '../command.ts';
+import type { Console } from '../console.ts';
 import { openDevice } from '../devices.ts';
-import { withInterruptibleOutput } from '../interrupt.ts';
+import { interruptibleStep, withInterruptibleOutput, type Step } from '../interrupt.ts';
 
 export const repair: Command = {
   name: 'repair',
@@ -26,6 +28,8 @@ export const repair: Command = {
     'snapshot that lost any is marked damaged in its label (reads and merges then need --forensic).',
     'Persistent: keeps the longest valid prefix of the exception table.',
     '--out: a file is written beside the target and renamed into place at the end; a device must be at least as large.',
+    '--in-place on a store with nothing to repair (checks clean, or the rewrite would put back the same bytes)',
+    'writes nothing and takes no backup.',
     '--in-place: undo it with `snapscope backup-restore <cow> --backup F`; interrupted (a crash), it is undone when',
     'the COW is next opened for writing.',
     'Give exactly one of --out and --in-place, or --dry-run.',
@@ -41,42 +45,56 @@ export const repair: Command = {
     const dryRun = args.flag('dry-run');
     if (!dryRun && (out === undefined) === !inPlace) throw new SnapscopeError('usage', 'give exactly one of --out F and --in-place (or --dry-run) (see: snapscope repair --help)');
     if (out !== undefined && inPlace) throw new SnapscopeError('usage', 'give --out F or --in-place, not both (see: snapscope repair --help)');
-    // In place, the COW is held for writing from the plan to the last write: nobody changes it in between.
-    const src = await openDevice(cowPath, 'COW', inPlace && !dryRun);
-    try {
-      const plan = planRepair(src);
-      const summary = {
-        errors: plan.report.errors,
-        warnings: plan.report.warnings,
-        kept: plan.kept.length,
-        // Origin chunks lost, summed over snapshots (what `snapshots` lists one by one).
-        lost: plan.perSnapshot.reduce((n, p) => n + p.lost, 0),
-        losses: plan.losses,
-        snapshots: plan.perSnapshot,
-        notes: plan.notes,
-        written: 0,
-        target: dryRun ? null : (out ?? cowPath),
-        backup: null as string | null,
-        overwrites: dryRun && out !== undefined ? wouldOverwrite(out, src, args.flag('force')) : null,
-      };
-      if (!dryRun && out !== undefined) summary.written = await repairTo(src, plan, out, args.flag('force'));
-      else if (!dryRun) {
-        const backup = createBackup(backupPath(cowPath, args.string('backup')), cowPath);
-        try {
-          summary.written = applyRepair(backup.wrap(src), plan, { undo: backup.undo }).written;
-        } catch (e) {
-          throw partial(e, backup.records, backup.path, cowPath);
-        } finally {
-          if (backup.records) summary.backup = backup.path;
-          backup.close();
-        }
-      }
-      con.result(summary, () => renderRepair(summary, dryRun));
-    } finally {
-      src.close();
-    }
+    // In place, Ctrl-C is taken before the rewrite or after it (it is one synchronous step); --out has its own.
+    if (inPlace && !dryRun) await interruptibleStep((step) => repairCommand(args, con, step));
+    else await repairCommand(args, con, null);
   },
 };
+
+async function repairCommand(args: Args, con: Console, step: Step | null): Promise<void> {
+  const cowPath = args.arg('cow');
+  const out = args.string('out');
+  const inPlace = args.flag('in-place');
+  const dryRun = args.flag('dry-run');
+  // In place, the COW is held for writing from the plan to the last write: nobody changes it in between.
+  const src = await openDevice(cowPath, 'COW', inPlace && !dryRun);
+  try {
+    const plan = planRepair(src);
+    const summary = {
+      errors: plan.report.errors,
+      warnings: plan.report.warnings,
+      kept: plan.kept.length,
+      // Origin chunks lost, summed over snapshots (what `snapshots` lists one by one).
+      lost: plan.perSnapshot.reduce((n, p) => n + p.lost, 0),
+      losses: plan.losses,
+      snapshots: plan.perSnapshot,
+      notes: plan.notes,
+      // The plan would write what is there already: in place, nothing is written and no backup taken.
+      nothingToRepair: nothingToRepair(src, plan),
+      written: 0,
+      target: dryRun ? null : (out ?? cowPath),
+      backup: null as string | null,
+      overwrites: dryRun && out !== undefined ? wouldOverwrite(out, src, args.flag('force')) : null,
+    };
+    if (!dryRun && out !== undefined) summary.written = await repairTo(src, plan, out, args.flag('force'));
+    else if (!dryRun && summary.nothingToRepair) checkBackup(backupPath(cowPath, args.string('backup')), cowPath); // a bad --backup is still refused
+    else if (!dryRun) {
+      const backup = createBackup(backupPath(cowPath, args.string('backup')), cowPath);
+      try {
+        const undo = `old contents saved in ${backup.path}; undo with: snapscope backup-restore ${cowPath} --backup ${backup.path}`;
+        summary.written = await step!(() => applyRepair(backup.wrap(src), plan, { undo: backup.undo }).written, () => `repaired store written to ${cowPath}; ${undo}`);
+      } catch (e) {
+        throw partial(e, backup.records, backup.path, cowPath);
+      } finally {
+        if (backup.records) summary.backup = backup.path;
+        backup.close();
+      }
+    }
+    con.result(summary, () => renderRepair(summary, dryRun ? 'dry-run' : inPlace ? 'in-place' : 'out'));
+  } finally {
+    src.close();
+  }
+}
 
 /** Copies the COW to `out` (every byte: data chunks included), then repairs the copy; `out` is replaced only on success. */
 function repairTo(src: BlockDevice, plan: RepairPlan, outPath: string, force: boolean): Promise<number> {
@@ -104,7 +122,8 @@ function wouldOverwrite(out: string, src: BlockDevice, force: boolean): string {
 
 /** A failed in-place write: what was changed and how to undo it. */
 function partial(e: unknown, records: number, backup: string, cow: string): unknown {
-  if (!(e instanceof SnapscopeError) || records === 0) return e;
+  // Cancelled: before the rewrite (no record) or after all of it (interruptibleStep says which).
+  if (!(e instanceof SnapscopeError) || records === 0 || e.code === 'cancelled') return e;
   return new SnapscopeError(e.code, `${e.message}; ${cow} was partly rewritten (${records} areas); undo with: snapscope backup-restore ${cow} --backup ${backup}`, e.where);
 }
 
@@ -117,11 +136,12 @@ function renderRepair(
     losses: RepairPlan['losses'];
     snapshots: RepairPlan['perSnapshot'];
     notes: string[];
+    nothingToRepair: boolean;
     target: string | null;
     backup: string | null;
     overwrites: string | null;
   },
-  dryRun: boolean,
+  mode: 'dry-run' | 'out' | 'in-place',
 ): string {
   const lines = [`${s.errors} errors, ${s.warnings} warnings found; ${s.kept} exceptions kept, ${s.lost} origin chunk${s.lost === 1 ? '' : 's'} lost`];
   for (const p of s.snapshots) {
@@ -134,7 +154,9 @@ function renderRepair(
   }
   for (const n of s.notes) lines.push(`  note: ${n}`);
   if (s.overwrites) lines.push(`--out would ${s.overwrites}`);
-  lines.push(dryRun ? 'dry run: nothing written' : `repaired store written to ${s.target}`);
+  if (mode === 'dry-run') lines.push(`${s.nothingToRepair ? 'nothing to repair; ' : ''}dry run: nothing written`);
+  else if (mode === 'in-place' && s.nothingToRepair) lines.push(`nothing to repair: ${s.target} was left as it was (no backup taken)`);
+  else lines.push(`repaired store written to ${s.target}`);
   if (s.backup) lines.push(`old contents saved in ${s.backup}; undo with: snapscope backup-restore ${s.target} --backup ${s.backup}`);
   return lines.join('\n');
 }

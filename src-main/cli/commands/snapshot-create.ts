@@ -2,6 +2,7 @@ import { COW } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { requireWritable, withStore } from '../devices.ts';
 import { createSnapshot } from '../snapshots.ts';
+import { interruptibleStep } from '../interrupt.ts';
 
 export const snapshotCreate: Command = {
   name: 'snapshot create',
@@ -13,12 +14,18 @@ export const snapshotCreate: Command = {
   },
   examples: [['snapshot create /tmp/demo/shared.cow --name before-upgrade', 'a snapshot named before-upgrade in the lowest free slot']],
   run: (args, con) =>
-    withStore(args.arg('cow'), true, (store) => {
-      requireWritable(store);
-      const name = args.string('name');
-      const slot = args.number('slot');
-      const snap = createSnapshot(store, { ...(name !== undefined && { name }), ...(slot !== undefined && { slot }) });
-      store.commit();
-      con.result(snap, `created snapshot '${snap.name}' in slot ${snap.slot} (uuid ${snap.uuid})`);
-    }),
+    interruptibleStep((step) =>
+      withStore(args.arg('cow'), true, async (store) => {
+        requireWritable(store);
+        const name = args.string('name');
+        const slot = args.number('slot');
+        const said = (s: { name: string; slot: number; uuid: string }) => `created snapshot '${s.name}' in slot ${s.slot} (uuid ${s.uuid})`;
+        const snap = await step(() => {
+          const s = createSnapshot(store, { ...(name !== undefined && { name }), ...(slot !== undefined && { slot }) });
+          store.commit();
+          return s;
+        }, said);
+        con.result(snap, said(snap));
+      }),
+    ),
 };

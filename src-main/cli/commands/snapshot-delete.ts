@@ -2,6 +2,7 @@ import { COW, SNAPSHOT } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { requireWritable, withStore } from '../devices.ts';
 import { requireShared } from '../../../src-core/formats.ts';
+import { interruptibleStep } from '../interrupt.ts';
 
 export const snapshotDelete: Command = {
   name: 'snapshot delete',
@@ -16,18 +17,25 @@ export const snapshotDelete: Command = {
     ['snapshot delete /tmp/demo/shared.cow -s 2', 'delete the snapshot in slot 2'],
   ],
   run: (args, con) =>
-    withStore(args.arg('cow'), !args.flag('dry-run'), (store) => {
-      const shared = requireShared(store, 'delete a snapshot');
-      const slot = store.resolveSnapshot(args.arg('snapshot'));
-      const snap = store.snapshots().find((s) => s.slot === slot)!;
-      const what = `snapshot '${snap.name}' (slot ${slot}): ${snap.exceptions} exceptions, ${snap.unique} of them its own (freed)`;
-      if (args.flag('dry-run')) {
-        con.result({ dryRun: true, snapshot: snap, freedChunks: snap.unique }, `would delete ${what}`);
-        return;
-      }
-      requireWritable(store);
-      shared.deleteSnapshot(slot);
-      store.commit();
-      con.result({ deleted: snap, freedChunks: snap.unique }, `deleted ${what}`);
-    }),
+    interruptibleStep((step) =>
+      withStore(args.arg('cow'), !args.flag('dry-run'), async (store) => {
+        const shared = requireShared(store, 'delete a snapshot');
+        const slot = store.resolveSnapshot(args.arg('snapshot'));
+        const snap = store.snapshots().find((s) => s.slot === slot)!;
+        const what = `snapshot '${snap.name}' (slot ${slot}): ${snap.exceptions} exceptions, ${snap.unique} of them its own (freed)`;
+        if (args.flag('dry-run')) {
+          con.result({ dryRun: true, snapshot: snap, freedChunks: snap.unique }, `would delete ${what}`);
+          return;
+        }
+        requireWritable(store);
+        await step(
+          () => {
+            shared.deleteSnapshot(slot);
+            store.commit();
+          },
+          () => `deleted ${what}`,
+        );
+        con.result({ deleted: snap, freedChunks: snap.unique }, `deleted ${what}`);
+      }),
+    ),
 };

@@ -2,6 +2,7 @@ import { COW, SNAPSHOT } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { requireWritable, withStore } from '../devices.ts';
 import { requireShared } from '../../../src-core/formats.ts';
+import { interruptibleStep } from '../interrupt.ts';
 
 export const snapshotRename: Command = {
   name: 'snapshot rename',
@@ -13,13 +14,20 @@ export const snapshotRename: Command = {
   },
   examples: [['snapshot rename /tmp/demo/shared.cow -s nightly --name nightly-old', 'rename nightly']],
   run: (args, con) =>
-    withStore(args.arg('cow'), true, (store) => {
-      requireWritable(store);
-      const shared = requireShared(store, 'rename a snapshot');
-      const slot = store.resolveSnapshot(args.arg('snapshot'));
-      shared.renameSnapshot(slot, args.arg('name'));
-      store.commit();
-      const snap = store.snapshots().find((s) => s.slot === slot)!;
-      con.result(snap, `renamed snapshot in slot ${slot} to '${snap.name}'`);
-    }),
+    interruptibleStep((step) =>
+      withStore(args.arg('cow'), true, async (store) => {
+        requireWritable(store);
+        const shared = requireShared(store, 'rename a snapshot');
+        const slot = store.resolveSnapshot(args.arg('snapshot'));
+        const snap = await step(
+          () => {
+            shared.renameSnapshot(slot, args.arg('name'));
+            store.commit();
+            return store.snapshots().find((s) => s.slot === slot)!;
+          },
+          (s) => `renamed snapshot in slot ${slot} to '${s.name}'`,
+        );
+        con.result(snap, `renamed snapshot in slot ${slot} to '${snap.name}'`);
+      }),
+    ),
 };

@@ -6,6 +6,7 @@ import type { Command } from '../command.ts';
 import { usage } from '../args.ts';
 import { requireWritable, withVolume } from '../devices.ts';
 import { parseByte, resolveView } from '../view-ref.ts';
+import { interruptibleStep } from '../interrupt.ts';
 
 export const write: Command = {
   name: 'write',
@@ -33,7 +34,7 @@ export const write: Command = {
     if ((fill === undefined) === (dataFile === undefined)) throw usage('give exactly one of --fill BYTE or --data-file F', write);
     const fillByte = fill === undefined ? 0 : parseByte(fill, '--fill');
     // Snapshot writes only read the origin (to copy a chunk the snapshot still shares).
-    await withVolume(args.arg('origin'), args.arg('cow'), true, (store) => resolveView(store, to) === 'origin', (store, origin) => {
+    await interruptibleStep((step) => withVolume(args.arg('origin'), args.arg('cow'), true, (store) => resolveView(store, to) === 'origin', async (store, origin) => {
       requireWritable(store);
       const data = dataFile === undefined ? null : readDataFile(dataFile, origin.size);
       if (offset >= store.chunkBytes) throw usage(`--offset ${offset} is not inside a chunk of ${store.chunkBytes} bytes`, write);
@@ -48,18 +49,22 @@ export const write: Command = {
         if (!isSnapscopeError(e)) throw e;
         throw new SnapscopeError(e.code, `${e.message}; nothing was written`, e.where);
       }
-      let c = chunk;
-      let at = offset;
-      for (let done = 0; done < bytes.length; c++, at = 0) {
-        const piece = bytes.subarray(done, done + store.chunkBytes - at);
-        if (view === 'origin') store.writeOrigin(origin, c, piece, at);
-        else store.writeSnapshot(origin, view, c, piece, at);
-        done += piece.length;
-      }
-      store.commit();
       const target = view === 'origin' ? 'origin' : `snapshot ${to}`;
-      con.result({ to: target, chunk, offset, bytes: bytes.length, chunks: c - chunk }, `wrote ${bytes.length} bytes to ${target} at chunk ${chunk}${offset ? ` offset ${offset}` : ''}${c - chunk > 1 ? ` (${c - chunk} chunks)` : ''}`);
-    });
+      const said = (chunks: number) => `wrote ${bytes.length} bytes to ${target} at chunk ${chunk}${offset ? ` offset ${offset}` : ''}${chunks > 1 ? ` (${chunks} chunks)` : ''}`;
+      const chunks = await step(() => {
+        let c = chunk;
+        let at = offset;
+        for (let done = 0; done < bytes.length; c++, at = 0) {
+          const piece = bytes.subarray(done, done + store.chunkBytes - at);
+          if (view === 'origin') store.writeOrigin(origin, c, piece, at);
+          else store.writeSnapshot(origin, view, c, piece, at);
+          done += piece.length;
+        }
+        store.commit();
+        return c - chunk;
+      }, said);
+      con.result({ to: target, chunk, offset, bytes: bytes.length, chunks }, said(chunks));
+    }));
   },
 };
 

@@ -5,7 +5,7 @@ import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { UNDO_ID_BYTES, type UndoFile } from '../../../src-core/persistent/restore-intent.ts';
 import { BackupDevice } from '../../../src-core/repair/backup-device.ts';
-import { assertNotAnInput, inspectTarget } from './target.ts';
+import { assertNotAnInput, inspectTarget, type Target } from './target.ts';
 
 /**
  * The undo file of an in-place repair or restore: "SSB2", a random 16-byte id, the le64 size of
@@ -50,10 +50,10 @@ export interface BackupFile {
 }
 
 /**
- * Creates the backup file. An existing empty or unused one (left by a run that wrote nothing) is
- * reused; one that holds records is refused with what to do, so an undo is never lost.
+ * Refuses a backup path that cannot take this run's backup (what createBackup refuses), creating
+ * nothing: a run that turns out to have nothing to write still rejects a bad --backup.
  */
-export function createBackup(path: string, cowPath: string, option = '--backup'): BackupFile {
+export function checkBackup(path: string, cowPath: string, option = '--backup'): { target: Target; cow: Target } {
   const target = inspectTarget(path);
   const cow = inspectTarget(cowPath);
   assertNotAnInput(target, [cow]);
@@ -69,6 +69,15 @@ export function createBackup(path: string, cowPath: string, option = '--backup')
       );
     }
   }
+  return { target, cow };
+}
+
+/**
+ * Creates the backup file. An existing empty or unused one (left by a run that wrote nothing) is
+ * reused; one that holds records is refused with what to do, so an undo is never lost.
+ */
+export function createBackup(path: string, cowPath: string, option = '--backup'): BackupFile {
+  const { target, cow } = checkBackup(path, cowPath, option);
   const id = randomBytes(UNDO_ID_BYTES);
   const head = Buffer.alloc(HEAD);
   MAGIC.copy(head, 0);

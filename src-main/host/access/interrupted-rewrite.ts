@@ -7,7 +7,8 @@ import { imageIdentity, readBackup } from './backup-file.ts';
 /**
  * A COW whose in-place restore or repair was interrupted (src-core/persistent/restore-intent.ts)
  * is undone from the backup file its header sector names when it is next opened for writing,
- * before anything else reads it (the backup, spent, is then renamed <backup>.undone); a reader is
+ * before anything else reads it (the backup, spent, is then renamed <backup>.undone, or the first
+ * free <backup>.undone.N: never over a file); a reader is
  * refused, saying how to undo it. Only the backup made for this mark is written back: the image
  * names any path, and a genuine backup of another store would expose that store's sectors here.
  * Returns a note for the user when it undid one.
@@ -43,15 +44,41 @@ export function settleInterruptedRewrite(dev: BlockDevice, path: string, write: 
   }
   writeBack(dev, records);
   // Spent (it saved what the store now holds again): moved aside, so a rerun can make a new one.
-  const spent = `${undo}.undone`;
-  let kept = undo;
-  if (!fs.existsSync(spent)) {
+  const kept = moveAside(undo);
+  const why = kept !== undo && kept !== `${undo}.undone` ? `, since ${undo}.undone exists` : '';
+  return `an in-place restore or repair of ${path} was interrupted: undone, the store is as it was before it (its backup is kept as ${kept}${why})`;
+}
+
+/** Tries <undo>.undone, then .undone.1, .2 ...: never over a file there. */
+const MAX_SPENT_NAMES = 100;
+
+/**
+ * Renames the spent backup to the first free name of <undo>.undone, <undo>.undone.1, ...; never
+ * over an existing file (a link refuses one where a rename would replace it, and no check comes
+ * between the look and the move). Where that fails (a filesystem without links), it stays where it
+ * is: a rerun then asks for it to be moved. Returns where it is.
+ */
+function moveAside(undo: string): string {
+  for (let n = 0; n < MAX_SPENT_NAMES; n++) {
+    const name = n === 0 ? `${undo}.undone` : `${undo}.undone.${n}`;
     try {
-      fs.renameSync(undo, spent);
-      kept = spent;
-    } catch {
-      // Left where it is: a rerun then asks for it to be moved.
+      fs.linkSync(undo, name);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      return undo;
     }
+    // Both names are the one file: dropping the old one is the rename (unless it was replaced meanwhile).
+    if (sameFile(undo, name)) fs.rmSync(undo, { force: true });
+    return name;
   }
-  return `an in-place restore or repair of ${path} was interrupted: undone, the store is as it was before it (its backup is kept as ${kept})`;
+  return undo;
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    const [x, y] = [fs.statSync(a), fs.statSync(b)];
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
 }
