@@ -24,7 +24,7 @@ import type { DumpHeader } from '../ir/model.ts';
 import { checkRestorable, restore, type RestoreOptions } from '../ir/restore.ts';
 import type { BuildResult } from '../ir/shared-builder.ts';
 import { ForwardingDevice } from '../io/forwarding-device.ts';
-import { OverlayDevice } from '../teach/overlay-device.ts';
+import { OverlayDevice } from '../io/overlay-device.ts';
 
 /** Origins first..last lost the exceptions of the snapshots in `slots`. */
 export interface Loss {

@@ -8,7 +8,7 @@ export { eventLine } from './explain.ts';
 export type { Lesson, Question } from './lesson.ts';
 export { LESSONS, lessonById } from './lessons/index.ts';
 export { formatOp, parseOp, type TeachOp, type TeachOpKind } from './ops.ts';
-export { OverlayDevice } from './overlay-device.ts';
+export { OverlayDevice } from '../io/overlay-device.ts';
 export { TeachSession, type ApplyResult } from './session.ts';
 export { DEFAULT_FRESH, type TeachSource } from './source.ts';
 export { CELL_ROLES, cellCode, findBlock, findOrigin, NO_FOCUS, type CellCode, type Focus, type TeachBlock, type TeachException, type TeachLeaf, type TeachNode, type TeachState, type TeachTree } from './state.ts';

@@ -12,7 +12,7 @@ import { SharedStore } from '../shared/index.ts';
 import { createSharedMerge } from '../shared/merge/index.ts';
 import type { TeachOp } from './ops.ts';
 import { opChunks } from './ops.ts';
-import { OverlayDevice } from './overlay-device.ts';
+import { OverlayDevice } from '../io/overlay-device.ts';
 import { originTag, snapshotTag, tagBytes } from './tags.ts';
 import { TrackedDevice } from './tracked-device.ts';
 

@@ -1,5 +1,5 @@
-import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
-import { checkRange } from '../io/memory-device.ts';
+import { SECTOR_BYTES, type BlockDevice } from './block-device.ts';
+import { checkRange } from './memory-device.ts';
 
 /**
  * A copy-on-write overlay: reads fall through to `base`, writes land in memory (whole sectors),
