@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, cliAsync, tempDir } from './cli.ts';
 import { blank, digest, ok, sharedVolume } from './safety-fixtures.ts';
+import { holds } from './proc-fds.ts';
 
 /**
  * Ctrl-C during a writer whose write is one synchronous step (write, snapshot create/rename/delete,
@@ -48,22 +49,6 @@ const CASES: Case[] = [
   },
   { name: 'format', setup: (dir) => ({ file: blank(path.join(dir, 'new.cow'), 4 << 20), argv: ['format', path.join(dir, 'new.cow'), '--kind', 'shared'] }) },
 ];
-
-/** Whether `pid` has `file` open; null once it has exited (a zombie has no fds). */
-function holds(pid: number, file: string): boolean | null {
-  try {
-    if (/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))) return null;
-    return fs.readdirSync(`/proc/${pid}/fd`).some((fd) => {
-      try {
-        return fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === file;
-      } catch {
-        return false;
-      }
-    });
-  } catch {
-    return null;
-  }
-}
 
 const mtime = (file: string): bigint => fs.statSync(file, { bigint: true }).mtimeNs;
 

@@ -5,6 +5,7 @@ import { SharedStore } from '../../src-core/shared/index.ts';
 import { FileDevice } from '../../src-main/host/file-device.ts';
 import { cli, cliAsync, tempDir } from './cli.ts';
 import { blank, sharedVolume } from './safety-fixtures.ts';
+import { holds } from './proc-fds.ts';
 
 /**
  * Ctrl-C during long work ends it promptly with exit 130 and says so. While a command writes its
@@ -65,21 +66,6 @@ describe('SIGINT while an --out file is written', () => {
   }
 });
 
-/** Whether `pid` has `file` open (it is past its start-up, at work on the store). */
-function holds(pid: number, file: string): boolean {
-  try {
-    return fs.readdirSync(`/proc/${pid}/fd`).some((fd) => {
-      try {
-        return fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === file;
-      } catch {
-        return false;
-      }
-    });
-  } catch {
-    return false;
-  }
-}
-
 describe('SIGINT during check or stats with --json or --quiet', () => {
   for (const flags of [['check', '--json'], ['stats', '--json'], ['check', '-q']]) {
     it(`${flags.join(' ')}: exits 130, with a JSON error under --json`, { timeout: 60_000 }, async () => {
@@ -95,7 +81,7 @@ describe('SIGINT during check or stats with --json or --quiet', () => {
           resolve({ code, signal });
         }),
       );
-      while (!exited && !holds(child.pid!, fs.realpathSync(cow))) await new Promise((r) => setTimeout(r, 5));
+      while (!exited && holds(child.pid!, fs.realpathSync(cow)) !== true) await new Promise((r) => setTimeout(r, 5));
       await new Promise((r) => setTimeout(r, 150)); // into the walk
       expect(exited, 'still running at the SIGINT').toBe(false);
       child.kill('SIGINT');
@@ -120,7 +106,7 @@ describe('SIGINT during replay', () => {
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
       const end = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-      while (!holds(child.pid!, fs.realpathSync(v.cow))) await new Promise((r) => setTimeout(r, 5));
+      while (holds(child.pid!, fs.realpathSync(v.cow)) !== true) await new Promise((r) => setTimeout(r, 5));
       await new Promise((r) => setTimeout(r, delayMs));
       child.kill('SIGINT');
       expect(await end, stderr).toEqual({ code: 130, signal: null });
