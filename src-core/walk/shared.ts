@@ -257,7 +257,8 @@ export class SharedWalk implements Task<CheckReport> {
   private flushLeak(end: number): void {
     if (this.leakStart < 0) return;
     const n = end - this.leakStart;
-    this.log.add('s-bitmap-leak', this.leakStart, `${n} chunk${n === 1 ? '' : 's'} ${this.leakStart}..${end - 1} marked used but referenced by nothing`, { expected: 'free', found: `${n} used` });
+    const what = n === 1 ? `chunk ${this.leakStart} is` : `${n} chunks ${this.leakStart}..${end - 1} are`;
+    this.log.add('s-bitmap-leak', this.leakStart, `${what} marked used but referenced by nothing`, { expected: 'free', found: `${n} used` });
     this.leakStart = -1;
   }
 }

@@ -165,6 +165,11 @@ describe('shared check: every finding kind, on purpose', () => {
     const r = check(cow);
     expect(where(r, true)).toEqual([['s-bitmap-leak', 4000, undefined]]);
     expect(r.findings[0]!.found).toBe('2 used');
+    expect(r.findings[0]!.message).toBe('2 chunks 4000..4001 are marked used but referenced by nothing');
+    ({ cow } = small());
+    setBit(bitmap(cow), 4000);
+    // One chunk is named alone: the message read "1 chunk 4000..4000".
+    expect(check(cow).findings[0]!.message).toBe('chunk 4000 is marked used but referenced by nothing');
     ({ cow } = small(4000)); // the bitmap chunk's last 96 bits lie past the device
     clearBit(bitmap(cow), 4000 + 7);
     expect(where(check(cow), true)).toEqual([['s-bitmap-past-end', 1, undefined]]);
