@@ -19,15 +19,13 @@ export const snapshotRename: Command = {
         requireWritable(store);
         const shared = requireShared(store, 'rename a snapshot');
         const slot = store.resolveSnapshot(args.arg('snapshot'));
-        const snap = await step(
-          () => {
-            shared.renameSnapshot(slot, args.arg('name'));
-            store.commit();
-            return store.snapshots().find((s) => s.slot === slot)!;
-          },
-          (s) => `renamed snapshot in slot ${slot} to '${s.name}'`,
-        );
-        con.result(snap, `renamed snapshot in slot ${slot} to '${snap.name}'`);
+        const said = (s: { name: string }) => `renamed snapshot in slot ${slot} to '${s.name}'`;
+        const snap = await step(() => {
+          shared.renameSnapshot(slot, args.arg('name'));
+          store.commit();
+          return store.snapshots().find((s) => s.slot === slot)!;
+        }, said);
+        con.result(snap, said(snap));
       }),
     ),
 };
