@@ -9,7 +9,7 @@ import { SnapscopeError } from '../errors.ts';
 import type { BlockDevice } from '../io/block-device.ts';
 import { runToEnd } from '../jobs/job.ts';
 import { SharedWalk } from '../walk/shared.ts';
-import { FIRST_BITMAP_CHUNK } from './format/bitmap.ts';
+import { bitmapChunkCount, FIRST_BITMAP_CHUNK } from './format/bitmap.ts';
 import { encodeHeader, HEADER_BYTES } from './format/header.ts';
 import type { StoreState } from './store/state.ts';
 
@@ -51,6 +51,7 @@ function pendingView(s: StoreState): BlockDevice {
   const header = new Uint8Array(HEADER_BYTES);
   encodeHeader(s.header(), header);
   const bitmapStart = FIRST_BITMAP_CHUNK * cb;
+  const bitmapBytes = bitmapChunkCount(s.chunkCount, cb) * cb;
   return {
     name: s.cow.name,
     size: s.cow.size,
@@ -58,8 +59,7 @@ function pendingView(s: StoreState): BlockDevice {
     read(offset: number, dst: Uint8Array): void {
       s.cow.read(offset, dst);
       if (offset < HEADER_BYTES) dst.set(header.subarray(offset, Math.min(HEADER_BYTES, offset + dst.length)));
-      const bits = s.alloc.bits;
-      if (offset >= bitmapStart && offset < bitmapStart + bits.length) dst.set(bits.subarray(offset - bitmapStart, offset - bitmapStart + dst.length));
+      if (offset >= bitmapStart && offset < bitmapStart + bitmapBytes) s.alloc.readBytes(offset - bitmapStart, dst.subarray(0, Math.min(dst.length, bitmapStart + bitmapBytes - offset)));
       // Whole chunks (the walk reads several at once ahead of itself): each cached block over its chunk.
       if (offset % cb !== 0 || dst.length % cb !== 0) return;
       for (let at = 0; at < dst.length; at += cb) {

@@ -61,8 +61,21 @@ const POP8 = Uint8Array.from({ length: 256 }, (_, b) => {
 /** Set bits among the first `n` bits of `bytes` (bit k of byte b is bit 8b + k, as in the bitmap). */
 export function popcount(bytes: Uint8Array, n: number): number {
   let count = 0;
+  let i = 0;
+  // Whole words at once where aligned (a bitmap chunk's buffer): a byte at a time took a second
+  // over the 512 MiB bitmap of the format's 2^32 chunks.
+  if (bytes.byteOffset % 4 === 0) {
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, n >>> 5);
+    for (let k = 0; k < words.length; k++) {
+      let w = words[k]!;
+      w = w - ((w >>> 1) & 0x55555555);
+      w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
+      count += Math.imul((w + (w >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+    }
+    i = words.length * 4;
+  }
   const whole = n >>> 3;
-  for (let i = 0; i < whole; i++) count += POP8[bytes[i]!]!;
+  for (; i < whole; i++) count += POP8[bytes[i]!]!;
   if (n & 7) count += POP8[bytes[whole]! & ((1 << (n & 7)) - 1)]!;
   return count;
 }

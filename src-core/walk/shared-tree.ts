@@ -41,6 +41,8 @@ export interface WalkVisitor {
    * to it was bad; null for exceptions dropped from a block that was used.
    */
   lost?(first: number, last: number, lo: number, hi: number, why: FindingKind, block: number | null): void;
+  /** Each bitmap chunk (0 = chunk 1 on disk) as read, after the tree: open keeps it instead of reading the bitmap again. Valid only during the call. */
+  bitmap?(index: number, bytes: Uint8Array): void;
 }
 
 interface Frame {

@@ -44,7 +44,7 @@ export class SharedWalk implements Task<CheckReport> {
 
   constructor(
     private readonly cow: BlockDevice,
-    visitor: WalkVisitor = {},
+    private readonly visitor: WalkVisitor = {},
     mode: WalkMode = 'tolerant',
   ) {
     this.log = new FindingLog(mode === 'strict' ? cow.name : null);
@@ -235,8 +235,32 @@ export class SharedWalk implements Task<CheckReport> {
     const b = this.bitmapIndex++;
     this.cow.read((FIRST_BITMAP_CHUNK + b) * g.chunkBytes, this.buf);
     const base = b * g.chunkBytes * 8;
+    // A word by word pass over the words wholly inside the device: where the bitmap word equals
+    // the referenced one (nearly all) or marks only unreferenced chunks, no bit needs a look (a
+    // bit at a time was 19 s at the format's 2^32 chunks).
+    const marked = new Uint32Array(this.buf.buffer, this.buf.byteOffset, g.chunkBytes >>> 2);
+    const refs = this.refs.words;
+    const firstWord = base >>> 5;
+    const whole = Math.min(marked.length, Math.floor((g.chunkCount - base) / 32));
+    for (let w = 0; w < whole; w++) {
+      const m = marked[w]!;
+      const u = refs[firstWord + w]!;
+      if (m === u) {
+        if (this.leakStart >= 0) this.flushLeak(base + w * 32);
+      } else if ((m & ~u) === -1) {
+        if (this.leakStart < 0) this.leakStart = base + w * 32;
+      } else this.bitsStep(b, w * 32, w * 32 + 32);
+    }
+    this.bitsStep(b, whole * 32, g.chunkBytes * 8);
+    this.visitor.bitmap?.(b, this.buf);
+  }
+
+  /** Bits [from, to) of bitmap chunk `b` (in `buf`), one at a time. */
+  private bitsStep(b: number, from: number, to: number): void {
+    const g = this.geometry!;
+    const base = b * g.chunkBytes * 8;
     let pastEnd = -1;
-    for (let i = 0; i < g.chunkBytes * 8; i++) {
+    for (let i = from; i < to; i++) {
       const c = base + i;
       const marked = testBit(this.buf, i);
       if (c >= g.chunkCount) {

@@ -1,7 +1,8 @@
 /** Writes an empty shared store over a device (docs/format-shared.md). */
 import { SnapscopeError } from '../../errors.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../../io/block-device.ts';
-import { bitmapChunkCount, firstFreeChunk, formatBitmap } from '../format/bitmap.ts';
+import { BitmapAllocator } from '../alloc/bitmap-allocator.ts';
+import { bitmapChunkCount, firstFreeChunk } from '../format/bitmap.ts';
 import { NO_MERGE_SLOT, SHARED_MAGIC, SHARED_VERSION, type SharedHeader } from '../format/header.ts';
 import type { SharedFormatOptions } from '../types.ts';
 import { commit } from './commit.ts';
@@ -45,8 +46,10 @@ export function formatStore(cow: BlockDevice, opts: SharedFormatOptions): StoreS
     chunkCount,
     checksumOk: true,
   };
-  const bits = formatBitmap(chunkCount, cb);
-  const s = new StoreState({ cow, header, chunkBytes: cb, chunkCount, bits, readOnly: false, events: opts.events, cacheBytes: opts.cacheBytes ?? DEFAULT_CACHE_BYTES });
+  // Every chunk free but the header and bitmap ones (and those past the end): no page held for the rest.
+  const alloc = new BitmapAllocator(null, chunkCount, cb, cow.name);
+  alloc.markRange(0, first);
+  const s = new StoreState({ cow, header, chunkBytes: cb, chunkCount, alloc, readOnly: false, events: opts.events, cacheBytes: opts.cacheBytes ?? DEFAULT_CACHE_BYTES });
   for (let i = 0; i < bitmapChunkCount(chunkCount, cb); i++) s.alloc.markWhole(i);
   const leaf = s.tx.newLeaf(0);
   const root = s.tx.newNode();

@@ -65,7 +65,7 @@ export function chunkRole(s: StoreState, chunk: number): SharedChunkRole {
 export function occupancy(s: StoreState, start: number, end: number, buckets: number): Occupancy {
   const from = Math.max(0, Math.floor(start));
   const to = Math.min(s.chunkCount, Math.floor(end));
-  return countOccupancy(s.alloc.bits, s.tx.roles, s.firstTreeChunk, from, to, Math.max(1, Math.floor(buckets)));
+  return countOccupancy(s.alloc, s.tx.roles, s.firstTreeChunk, from, to, Math.max(1, Math.floor(buckets)));
 }
 
 /** The COW chunk snapshot `slot` reads for origin chunk `origin` (the exception whose share has its bit), or -1. */

@@ -10,7 +10,8 @@ import type { BlockDevice } from '../../io/block-device.ts';
 import { runToEnd } from '../../jobs/job.ts';
 import { FINDING_KINDS, type FindingKind } from '../../walk/kinds.ts';
 import { SharedWalk } from '../../walk/shared.ts';
-import { bitmapChunkCount, FIRST_BITMAP_CHUNK } from '../format/bitmap.ts';
+import { BitmapAllocator } from '../alloc/bitmap-allocator.ts';
+import { bitmapChunkCount } from '../format/bitmap.ts';
 import { LabelTable } from '../labels.ts';
 import type { SharedOpenOptions } from '../types.ts';
 import { DEFAULT_CACHE_BYTES, DELETING_FLAG } from './limits.ts';
@@ -31,6 +32,8 @@ export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState
   const cacheBytes = opts.cacheBytes ?? DEFAULT_CACHE_BYTES;
   const warm: { chunk: number; bytes: Uint8Array }[] = [];
   let buffers: BlockBuffers | null = null;
+  let alloc = null as BitmapAllocator | null;
+  let loaded = 0;
   // The walk sees every exception it accepts: info's counts come from it (a damaged store: what is provable).
   const counts = new ExceptionCounts();
   counts.begin();
@@ -48,6 +51,13 @@ export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState
         warm.push({ chunk, bytes });
       },
       exception: (_origin, _chunk, lo, hi) => counts.add(lo, hi),
+      // The walk reads the whole bitmap to check it: the allocator takes it from there.
+      bitmap: (index, bytes) => {
+        const g = walk.geometry!;
+        alloc ??= new BitmapAllocator(null, g.chunkCount, g.chunkBytes, cow.name);
+        alloc.load(index, bytes);
+        loaded++;
+      },
     },
     tolerant ? 'tolerant' : 'strict',
   );
@@ -67,10 +77,8 @@ export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState
     throw new SnapscopeError('corrupt', `${cow.name}: ${f.message} (chunk ${f.chunk}) [${f.kind}]`, { device: cow.name, chunk: f.chunk });
   }
   const cb = g.chunkBytes;
-  const bits = new Uint8Array(bitmapChunkCount(g.chunkCount, cb) * cb);
-  cow.read(FIRST_BITMAP_CHUNK * cb, bits);
-  // Bits past the device end are no chunks: the allocator must never hand them out.
-  for (let c = g.chunkCount; c < bits.length * 8; c++) bits[c >>> 3]! |= 1 << (c & 7);
+  // Every walk that decodes the geometry checks the whole bitmap.
+  if (alloc === null || loaded !== bitmapChunkCount(g.chunkCount, cb)) throw new Error(`${cow.name}: the walk did not hand over the whole bitmap`);
   const notes: string[] = [];
   if (!h.valid) notes.push('the store is marked invalid (valid = 0): opened read-only');
   if ((h.extFlags & DELETING_FLAG) !== 0) {
@@ -79,7 +87,9 @@ export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState
   const damaged = report.errors > 0;
   if (damaged) notes.push(`tree damaged: ${report.errors} error${report.errors === 1 ? '' : 's'} and ${report.warnings} warning${report.warnings === 1 ? '' : 's'} found, run snapscope check (opened read-only)`);
   const readOnly = opts.write !== true || !h.valid || cow.readOnly || damaged;
-  const s = new StoreState({ cow, header: h, chunkBytes: cb, chunkCount: g.chunkCount, bits, readOnly, events: opts.events, cacheBytes });
+  // Chunks marked but referenced by nothing (what a crash leaves) become allocatable, in memory only.
+  if (!readOnly) alloc.keepOnly(walk.refs.words);
+  const s = new StoreState({ cow, header: h, chunkBytes: cb, chunkCount: g.chunkCount, alloc, readOnly, events: opts.events, cacheBytes });
   s.notes.push(...notes);
   const first = report.findings.find((f) => f.severity === 'error');
   s.damage = damaged ? { errors: report.errors, warnings: report.warnings, first: first ? `${first.message} (chunk ${first.chunk}) [${first.kind}]` : '', tree: TREE_KINDS.some((k) => (report.byKind[k] ?? 0) > 0) } : null;
@@ -95,7 +105,5 @@ export function openStore(cow: BlockDevice, opts: SharedOpenOptions): StoreState
   s.counts.total.set(counts.total);
   s.counts.unique.set(counts.unique);
   s.counts.exceptions = counts.exceptions;
-  // Chunks marked but referenced by nothing (what a crash leaves) become allocatable, in memory only.
-  if (!readOnly) for (let c = g.firstFree; c < g.chunkCount; c++) if (!walk.refs.has(c)) s.alloc.reclaimLeak(c);
   return s;
 }

@@ -6,7 +6,7 @@
 import type { EventSink } from '../../events.ts';
 import type { BlockDevice } from '../../io/block-device.ts';
 import { ListenerGuard } from '../../listener-guard.ts';
-import { BitmapAllocator } from '../alloc/bitmap-allocator.ts';
+import type { BitmapAllocator } from '../alloc/bitmap-allocator.ts';
 import { ExceptionTree } from '../btree/tree.ts';
 import { firstFreeChunk } from '../format/bitmap.ts';
 import { HEADER_BYTES, type SharedHeader } from '../format/header.ts';
@@ -21,7 +21,7 @@ export interface StoreParts {
   header: SharedHeader;
   chunkBytes: number;
   chunkCount: number;
-  bits: Uint8Array;
+  alloc: BitmapAllocator;
   readOnly: boolean;
   events: EventSink | undefined;
   cacheBytes: number;
@@ -82,7 +82,7 @@ export class StoreState {
     this.scratch = new Uint8Array(p.chunkBytes);
     this.maxExceptionsPerOrigin = maxExceptionsPerOrigin(p.chunkBytes);
     this.firstTreeChunk = firstFreeChunk(p.chunkCount, p.chunkBytes);
-    this.alloc = new BitmapAllocator(p.bits, p.chunkCount, p.chunkBytes, p.cow.name);
+    this.alloc = p.alloc;
     this.tx = new Transaction(
       p.cow,
       p.chunkBytes,

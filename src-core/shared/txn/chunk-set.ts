@@ -186,6 +186,23 @@ export class ChunkSet implements Iterable<number> {
     }
   }
 
+  /** Calls `visit(w, bits)` for each word w (chunks 32w..32w+31) holding chunks of the set, in chunk order. */
+  forEachWord(visit: (word: number, bits: number) => void): void {
+    for (let t = 0; t < TOP_ENTRIES; t++) {
+      const mid = this.top[t]!;
+      if (mid === 0) continue;
+      for (let e = 0; e < MID_ENTRIES; e++) {
+        const page = this.mids[(mid << MID_BITS) | e]!;
+        if (page === 0) continue;
+        const firstWord = (t << TOP_SHIFT) | (e << PAGE_BITS);
+        for (let k = 0; k < PAGE_WORDS; k++) {
+          const bits = this.pages[(page << PAGE_BITS) | k]!;
+          if (bits !== 0) visit(firstWord + k, bits);
+        }
+      }
+    }
+  }
+
   private newMid(t: number): number {
     const mid = this.freeMidCount > 0 ? this.freeMids[--this.freeMidCount]! : this.midSlots++;
     if (mid === this.midPages.length) this.growMids();

@@ -1,126 +1,50 @@
 /**
  * Chunks freed in this transaction that the last commit still references: they stay marked in the
- * bitmap until the next commit is durable. A bitmap laid out like the allocation bitmap (membership,
- * and releasing a snapshot delete's million chunks a bitmap byte at a time instead of one by one),
- * plus a list of the chunks while they are few (releasing a handful without sweeping the bitmap).
- * A Set cost more than the rest of a delete; past LIST_MAX the list is dropped (writing and growing
- * it was a tenth of a delete) and iteration sweeps the bitmap.
+ * bitmap until the next commit is durable. A paged bitmap (chunk-set.ts), so memory follows the
+ * chunks pending, not the device (a flat bitmap was 512 MiB at the format's 2^32 chunks), and a
+ * commit releases them a bitmap word at a time, in chunk order (a snapshot delete frees a million;
+ * a Set of them cost more than the rest of the delete).
  */
 import type { BitmapAllocator } from '../alloc/bitmap-allocator.ts';
-
-const MIN_LIST = 64;
+import { ChunkSet } from './chunk-set.ts';
 
 export class PendingFrees implements Iterable<number> {
-  /**
-   * The chunks, first `count` entries (chunk numbers fit a float exactly); null past `listMax`.
-   * Declared without a value, so the constructor's write is its second (see ChunkTable's slots):
-   * the first delete that drops the list then deoptimises no compiled `add`.
-   */
-  private list!: Float64Array | null;
-  private count = 0;
-  private bits: Uint8Array;
-  /** Beyond this many chunks the bitmap is cheaper to sweep than the list is to keep. */
-  private listMax: number;
-
-  constructor(chunkCount: number) {
-    this.list = new Float64Array(MIN_LIST);
-    this.bits = new Uint8Array(Math.ceil(chunkCount / 8) + 1);
-    this.listMax = Math.max(MIN_LIST, this.bits.length >>> 5);
-  }
+  private readonly set = new ChunkSet();
 
   get size(): number {
-    return this.count;
+    return this.set.size;
   }
 
   has(chunk: number): boolean {
-    const byte = chunk >>> 3;
-    return byte < this.bits.length && (this.bits[byte]! & (1 << (chunk & 7))) !== 0;
+    return this.set.has(chunk);
   }
 
   /** `chunk` is not pending already (the caller frees a chunk once). */
   add(chunk: number): void {
-    const byte = chunk >>> 3;
-    if (byte >= this.bits.length) {
-      // The store's chunk count bounds every chunk; a larger one is a caller's bug, but keep the set exact.
-      const grown = new Uint8Array(byte + 1);
-      grown.set(this.bits);
-      this.bits = grown;
-      this.listMax = Math.max(MIN_LIST, this.bits.length >>> 5);
-    }
-    this.bits[byte] = this.bits[byte]! | (1 << (chunk & 7));
-    const list = this.list;
-    const n = this.count++;
-    if (list === null) return;
-    if (n === list.length) {
-      if (n >= this.listMax) {
-        this.list = null;
-        return;
-      }
-      const grown = new Float64Array(n * 2);
-      grown.set(list);
-      grown[n] = chunk;
-      this.list = grown;
-      return;
-    }
-    list[n] = chunk;
+    this.set.add(chunk);
   }
 
-  /**
-   * Adds values[from], values[from + step], … (none pending already): a leaf's dropped chunks at
-   * once. Past the list's end it only sets bits, in one loop (a snapshot delete adds a million).
-   */
+  /** Adds values[from], values[from + step], … (none pending already): a leaf's dropped chunks at once. */
   addEvery(values: Float64Array, from: number, step: number): void {
-    let k = from;
-    for (; k < values.length && this.list !== null; k += step) this.add(values[k]!);
-    let bits = this.bits;
-    for (; k < values.length; k += step) {
-      const chunk = values[k]!;
-      const byte = chunk >>> 3;
-      if (byte >= bits.length) {
-        this.add(chunk);
-        bits = this.bits;
-        continue;
-      }
-      bits[byte] = bits[byte]! | (1 << (chunk & 7));
-      this.count++;
-    }
+    const set = this.set;
+    for (let k = from; k < values.length; k += step) set.add(values[k]!);
   }
 
-  *[Symbol.iterator](): Iterator<number> {
-    const list = this.list;
-    if (list !== null) {
-      for (let i = 0; i < this.count; i++) yield list[i]!;
-      return;
-    }
-    const bits = this.bits;
-    for (let b = 0; b < bits.length; b++) {
-      for (let m = bits[b]!; m !== 0; m &= m - 1) yield b * 8 + (31 - Math.clz32(m & -m));
-    }
+  [Symbol.iterator](): Iterator<number> {
+    return this.set[Symbol.iterator]();
   }
 
   /**
    * Releases every pending chunk in `alloc` and empties the set; returns the lowest chunk released
-   * (Infinity when none). Many chunks go through the bitmap a byte at a time, a few one by one.
+   * (Infinity when none).
    */
   releaseInto(alloc: BitmapAllocator): number {
-    const n = this.count;
-    const list = this.list;
     let lowest = Infinity;
-    if (list === null || n * 32 > this.bits.length) {
-      lowest = alloc.releaseMarked(this.bits);
-      this.bits.fill(0);
-    } else {
-      const bits = this.bits;
-      for (let i = 0; i < n; i++) {
-        const chunk = list[i]!;
-        alloc.release(chunk);
-        bits[chunk >>> 3] = 0;
-        if (chunk < lowest) lowest = chunk;
-      }
-    }
-    this.count = 0;
-    // A delete's list is megabytes: do not keep it for the next, usually tiny, transaction.
-    if (list === null || list.length > 4096) this.list = new Float64Array(MIN_LIST);
+    this.set.forEachWord((w, bits) => {
+      if (lowest === Infinity) lowest = w * 32 + (31 - Math.clz32(bits & -bits));
+      alloc.releaseWord(w, bits);
+    });
+    this.set.clear();
     return lowest;
   }
 }

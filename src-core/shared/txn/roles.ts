@@ -5,18 +5,13 @@ import { PendingFrees } from './pending-frees.ts';
 /**
  * Which chunks the current (in-memory) metadata uses as nodes, leaves and labels, and which
  * chunks wait for the next commit to become free. Everything else the bitmap marks is exception
- * data. Metadata roles are sets (metadata is a small fraction of a store); pending frees may be
- * a million chunks after a snapshot delete, so they are a bitmap and a list.
+ * data. All four are paged bitmaps (chunk-set.ts): memory follows the chunks they hold.
  */
 export class ChunkRoles {
   readonly nodes = new ChunkSet();
   readonly leaves = new ChunkSet();
   readonly labels = new ChunkSet();
-  readonly pendingFree: PendingFrees;
-
-  constructor(chunkCount: number) {
-    this.pendingFree = new PendingFrees(chunkCount);
-  }
+  readonly pendingFree = new PendingFrees();
 
   add(chunk: number, role: ChunkRole): void {
     this.setOf(role)?.add(chunk);

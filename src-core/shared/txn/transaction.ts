@@ -21,7 +21,7 @@ export class Transaction {
   private readonly fresh = new ChunkSet();
   /** Exception chunks in `fresh`: while none, every exception chunk freed is the last commit's. */
   private freshExceptions = 0;
-  readonly roles: ChunkRoles;
+  readonly roles = new ChunkRoles();
   readonly cache: BlockCache;
   /** Snapshot mask leaves are validated against. */
   snapLo = 0;
@@ -46,7 +46,6 @@ export class Transaction {
     readonly events: EventSink | undefined,
   ) {
     this.cache = new BlockCache(dev, chunkBytes, Math.max(64, cacheBlocks));
-    this.roles = new ChunkRoles(ctx.chunkCount);
     this.cacheEpoch = 0;
   }
 
