@@ -119,7 +119,21 @@ export class ChunkSet implements Iterable<number> {
 
   clear(): void {
     if (this.listed < 0) this.sweep();
-    else this.clearListed();
+    else this.clearListed(null);
+    this.listed = 0;
+    this.size = 0;
+  }
+
+  /**
+   * Calls `visit(w, bits)` for each word w (chunks 32w..32w+31) holding chunks of the set, then
+   * empties it: the pending frees' release at every commit. Few chunks go by the list, in the
+   * order added (a walk of the tables cost 2,048 top entries a commit); many in chunk order.
+   */
+  drain(visit: (word: number, bits: number) => void): void {
+    if (this.listed < 0) {
+      this.forEachWord(visit);
+      this.sweep();
+    } else this.clearListed(visit);
     this.listed = 0;
     this.size = 0;
   }
@@ -129,7 +143,7 @@ export class ChunkSet implements Iterable<number> {
    * listed word. (A listed word's page may have been emptied since, and maybe reused: its bit
    * count says whether it holds any now.)
    */
-  private clearListed(): void {
+  private clearListed(visit: ((word: number, bits: number) => void) | null): void {
     const kept = this.kept;
     for (let k = 0; k < this.keptCount; k++) {
       const page = kept[k]!;
@@ -138,8 +152,10 @@ export class ChunkSet implements Iterable<number> {
     let keptCount = 0;
     for (let k = 0; k < this.listed; k++) {
       const i = this.added[k]!;
-      this.pages[i] = 0;
       const page = i >>> PAGE_BITS;
+      // A word listed twice is zero the second time.
+      if (visit !== null && this.pages[i] !== 0) visit(this.wordAt(page, i), this.pages[i]!);
+      this.pages[i] = 0;
       if (this.pageBits[page] === 0) continue;
       this.pageBits[page] = 0;
       kept[keptCount++] = page;
@@ -186,8 +202,14 @@ export class ChunkSet implements Iterable<number> {
     }
   }
 
+  /** The word number of `pages[i]`, in page slot `page`. */
+  private wordAt(page: number, i: number): number {
+    const m = this.pageOwner[page]!;
+    return (this.midOwner[m >>> MID_BITS]! << TOP_SHIFT) | ((m & MID_MASK) << PAGE_BITS) | (i & PAGE_MASK);
+  }
+
   /** Calls `visit(w, bits)` for each word w (chunks 32w..32w+31) holding chunks of the set, in chunk order. */
-  forEachWord(visit: (word: number, bits: number) => void): void {
+  private forEachWord(visit: (word: number, bits: number) => void): void {
     for (let t = 0; t < TOP_ENTRIES; t++) {
       const mid = this.top[t]!;
       if (mid === 0) continue;

@@ -2,8 +2,8 @@
  * Chunks freed in this transaction that the last commit still references: they stay marked in the
  * bitmap until the next commit is durable. A paged bitmap (chunk-set.ts), so memory follows the
  * chunks pending, not the device (a flat bitmap was 512 MiB at the format's 2^32 chunks), and a
- * commit releases them a bitmap word at a time, in chunk order (a snapshot delete frees a million;
- * a Set of them cost more than the rest of the delete).
+ * commit releases them a bitmap word at a time (a snapshot delete frees a million; a Set of them
+ * cost more than the rest of the delete).
  */
 import type { BitmapAllocator } from '../alloc/bitmap-allocator.ts';
 import { ChunkSet } from './chunk-set.ts';
@@ -40,11 +40,11 @@ export class PendingFrees implements Iterable<number> {
    */
   releaseInto(alloc: BitmapAllocator): number {
     let lowest = Infinity;
-    this.set.forEachWord((w, bits) => {
-      if (lowest === Infinity) lowest = w * 32 + (31 - Math.clz32(bits & -bits));
+    this.set.drain((w, bits) => {
+      const first = w * 32 + (31 - Math.clz32(bits & -bits));
+      if (first < lowest) lowest = first;
       alloc.releaseWord(w, bits);
     });
-    this.set.clear();
     return lowest;
   }
 }
