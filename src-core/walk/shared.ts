@@ -9,6 +9,7 @@ import type { Progress } from '../jobs/progress.ts';
 import { FIRST_BITMAP_CHUNK, bitmapChunkCount, firstFreeChunk, testBit } from '../shared/format/bitmap.ts';
 import { HEADER_BYTES, NO_MERGE_SLOT, SHARED_VERSION, decodeHeader, type SharedHeader } from '../shared/format/header.ts';
 import { decodeLabelBlock, type SnapshotLabel } from '../shared/format/label.ts';
+import { LITTLE_ENDIAN_HOST } from '../shared/format/le.ts';
 import { MAX_LEVELS } from '../shared/format/node.ts';
 import { maskHi, maskLo } from '../shared/mask.ts';
 import { DELETING_FLAG, MAX_CHUNK_BYTES, MAX_ORIGIN_CHUNKS, MIN_CHUNK_BYTES, sharedChunkSizeProblem } from '../shared/store/limits.ts';
@@ -241,7 +242,8 @@ export class SharedWalk implements Task<CheckReport> {
     const marked = new Uint32Array(this.buf.buffer, this.buf.byteOffset, g.chunkBytes >>> 2);
     const refs = this.refs.words;
     const firstWord = base >>> 5;
-    const whole = Math.min(marked.length, Math.floor((g.chunkCount - base) / 32));
+    // (A word's bit j is chunk 32w + j only on a little-endian host; elsewhere every bit is looked at.)
+    const whole = LITTLE_ENDIAN_HOST ? Math.min(marked.length, Math.floor((g.chunkCount - base) / 32)) : 0;
     for (let w = 0; w < whole; w++) {
       const m = marked[w]!;
       const u = refs[firstWord + w]!;

@@ -11,6 +11,7 @@
  */
 import { SnapscopeError } from '../../errors.ts';
 import { SECTOR_BYTES } from '../../io/block-device.ts';
+import { LITTLE_ENDIAN_HOST } from '../format/le.ts';
 
 /** dirtyLow's mark for a bitmap chunk written whole. */
 const WHOLE = -2;
@@ -144,7 +145,9 @@ export class BitmapAllocator {
       const base = p * wordsPerPage;
       let used = 0;
       for (let i = 0; i < wordsPerPage; i++) {
-        words[i] = words[i]! & (keep[base + i] ?? 0);
+        const k = keep[base + i] ?? 0;
+        // `keep`'s bit j is chunk 32w + j; a page's words hold the bitmap's little-endian bytes.
+        words[i] = words[i]! & (LITTLE_ENDIAN_HOST ? k : bswap32(k));
         used += popcount32(words[i]!);
       }
       if (p === this.tailChunk) used += this.setPastEnd(page, words);
@@ -173,6 +176,26 @@ export class BitmapAllocator {
 
   /** Takes the next free chunk at or after the cursor, wrapping once; 'no-space' when none. */
   allocate(): number {
+    // Most allocations find a free bit in the cursor's word, on the page last scanned (a word's
+    // bits are its chunks in order on a little-endian host).
+    const w = this.cursorWord;
+    if (LITTLE_ENDIAN_HOST && w >>> this.wordShift === this.wordsPage) {
+      const i = w & ((1 << this.wordShift) - 1);
+      const word = this.words[i]!;
+      if (word !== 0xffffffff) {
+        const bit = 31 - Math.clz32(~word & (word + 1));
+        this.words[i] = word | (1 << bit);
+        this.pageUsed[this.wordsPage]!++;
+        this.freeCount--;
+        this.touch(w * 4 + (bit >>> 3));
+        return w * 32 + bit;
+      }
+    }
+    return this.scan();
+  }
+
+  /** allocate() past the cursor's word: the first free chunk from it on, then from chunk 0. */
+  private scan(): number {
     const n = this.pages.length << this.wordShift;
     for (let pass = 0; pass < 2; pass++) {
       let w = pass === 0 ? this.cursorWord : 0;
@@ -385,6 +408,10 @@ export class BitmapAllocator {
     else if (byte < low) this.dirtyLow[index] = byte;
     else if (byte > this.dirtyHigh[index]!) this.dirtyHigh[index] = byte;
   }
+}
+
+function bswap32(x: number): number {
+  return ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
 }
 
 function popcount32(x: number): number {
