@@ -1,19 +1,20 @@
 /**
  * Chunks freed in this transaction that the last commit still references: they stay marked in the
- * bitmap until the next commit is durable. The first few are a list (a commit usually frees a
- * handful: released one by one, as they came); past those, a paged bitmap (chunk-set.ts), so
- * memory follows the chunks pending, not the device (a flat bitmap was 512 MiB at the format's
- * 2^32 chunks), and a snapshot delete's million are released a bitmap word at a time (a Set of
- * them cost more than the rest of the delete).
+ * bitmap until the next commit is durable. Up to LIST_MAX of them are a list, released one by one
+ * (a commit frees a handful, or a leaf's worth per block a batch shadowed); past that, all of them
+ * go to a paged bitmap (chunk-set.ts), released a bitmap word at a time (a snapshot delete frees a
+ * million). Memory follows the chunks pending, not the device: the flat bitmap this replaced was
+ * 512 MiB at the format's 2^32 chunks. (The paged bitmap for a few hundred chunks spread over the
+ * device cost 5–10 times the list: a page made per chunk, a walk of its tables per release.)
  */
 import type { BitmapAllocator } from '../alloc/bitmap-allocator.ts';
 import { ChunkSet } from './chunk-set.ts';
 
-/** Chunks the list holds before the set takes the rest. */
-const LIST_MAX = 64;
+const LIST_MAX = 1024;
 
 export class PendingFrees implements Iterable<number> {
   private readonly list = new Float64Array(LIST_MAX);
+  /** Chunks in `list`; once it overflows, every pending chunk is in `more` instead. */
   private listed = 0;
   private readonly more = new ChunkSet();
 
@@ -21,24 +22,37 @@ export class PendingFrees implements Iterable<number> {
     return this.listed + this.more.size;
   }
 
+  /** A look through the list while it is in use (inspection and verify only). */
   has(chunk: number): boolean {
-    if (this.more.has(chunk)) return true;
     for (let i = 0; i < this.listed; i++) if (this.list[i] === chunk) return true;
-    return false;
+    return this.more.has(chunk);
   }
 
   /** `chunk` is not pending already (the caller frees a chunk once). */
   add(chunk: number): void {
-    if (this.listed < LIST_MAX) this.list[this.listed++] = chunk;
-    else this.more.add(chunk);
+    if (this.listed < LIST_MAX && this.more.size === 0) this.list[this.listed++] = chunk;
+    else this.addMore(chunk);
   }
 
   /** Adds values[from], values[from + step], … (none pending already): a leaf's dropped chunks at once. */
   addEvery(values: Float64Array, from: number, step: number): void {
     let k = from;
-    for (; k < values.length && this.listed < LIST_MAX; k += step) this.list[this.listed++] = values[k]!;
+    for (; k < values.length && this.listed < LIST_MAX && this.more.size === 0; k += step) this.list[this.listed++] = values[k]!;
+    if (k >= values.length) return;
+    this.moveList();
     const more = this.more;
     for (; k < values.length; k += step) more.add(values[k]!);
+  }
+
+  private addMore(chunk: number): void {
+    this.moveList();
+    this.more.add(chunk);
+  }
+
+  /** The list overflowed: its chunks join the paged bitmap. */
+  private moveList(): void {
+    for (let i = 0; i < this.listed; i++) this.more.add(this.list[i]!);
+    this.listed = 0;
   }
 
   *[Symbol.iterator](): Iterator<number> {
