@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import { readBlockEntry, type BlockEntry } from './block-info.ts';
+
+/**
+ * Where a target's bytes are: bytes [start, end) of the storage named `key` (a block device by its
+ * device number, anything else by st_dev:st_ino). A target has its own extent first, then one for
+ * each storage it reads and writes through: a loop device's backing file from its offset, a
+ * partition's disk from its start, and so on down. Two targets are the same storage where two of
+ * their extents share a key and a byte.
+ */
+export interface Extent {
+  key: string;
+  start: number;
+  /** Infinity for a file: it may grow. */
+  end: number;
+  /** The storage's name for messages: the path given, a loop's backing file, /dev/<kernel name>. */
+  name: string;
+  /** Why all of this storage counts, when the map onto it is not read: "/dev/dm-3 is built on /dev/sda1 ...". */
+  unmapped?: string | undefined;
+}
+
+/** How a block device's sysfs entry is read: sysfs itself, or in tests a directory laid out like it. */
+export type ReadBlock = (rdev: number) => BlockEntry | null;
+
+export const readSysfs: ReadBlock = (rdev) => readBlockEntry(rdev, '/sys');
+
+/** The key of what a stat names: a block device by its device number, anything else by its inode. */
+export function keyOf(st: fs.Stats): string {
+  return st.isBlockDevice() ? `b${st.rdev}` : `i${st.dev}:${st.ino}`;
+}
+
+/** The extents of a block device of `bytes`: itself, then everything beneath it. */
+export function blockExtents(rdev: number, name: string, bytes: number, read: ReadBlock): Extent[] {
+  const extents: Extent[] = [{ key: `b${rdev}`, start: 0, end: bytes, name }];
+  beneath(rdev, 0, bytes, read, undefined, extents);
+  return extents;
+}
+
+/** Adds the extents under bytes [start, end) of the block device `rdev`, mapped onto each storage below. */
+function beneath(rdev: number, start: number, end: number, read: ReadBlock, unmapped: string | undefined, extents: Extent[]): void {
+  const entry = read(rdev);
+  // A stack is a few layers deep; the bound only stops a loop device made over itself through another.
+  if (entry === null || extents.length > 64) return;
+  if (entry.loop) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(entry.loop.backing);
+    } catch {
+      return; // deleted, or in another mount namespace: nothing a path can name
+    }
+    const [s, e] = [entry.loop.offset + start, entry.loop.offset + end];
+    extents.push({ key: keyOf(st), start: s, end: e, name: entry.loop.backing, unmapped });
+    if (st.isBlockDevice()) beneath(st.rdev, s, e, read, unmapped, extents);
+  }
+  if (entry.partition) {
+    const [s, e] = [entry.partition.start + start, entry.partition.start + end];
+    const disk = read(entry.partition.disk)?.name;
+    extents.push({ key: `b${entry.partition.disk}`, start: s, end: e, name: disk ? `/dev/${disk}` : `the disk of /dev/${entry.name}`, unmapped });
+    beneath(entry.partition.disk, s, e, read, unmapped, extents);
+  }
+  // A mapped device's table says which of its slaves' bytes it uses; it is not read, so each slave counts whole.
+  for (const slave of entry.slaves?.rdevs ?? []) {
+    const below = read(slave);
+    if (below === null) continue;
+    const name = `/dev/${below.name}`;
+    const why = unmapped ?? `/dev/${entry.name} is built on ${name}, and its ${entry.slaves!.mapping} is not read: all of ${name} counts`;
+    extents.push({ key: `b${slave}`, start: 0, end: below.bytes, name, unmapped: why });
+    beneath(slave, 0, below.bytes, read, why, extents);
+  }
+}
+
+/** Where two targets' extents meet: the two extents (with whether each is its target's own) and the shared bytes. */
+export interface Overlap {
+  a: Extent;
+  b: Extent;
+  aOwn: boolean;
+  bOwn: boolean;
+  start: number;
+  end: number;
+}
+
+/**
+ * The first place, from the top of `a`'s stack, where `a` and `b` reach the same bytes; null
+ * when they share none. Two names of one storage overlap whatever its size (an empty device too).
+ */
+export function overlapOf(a: readonly Extent[], b: readonly Extent[]): Overlap | null {
+  if (a.length && b.length && a[0]!.key === b[0]!.key) return { a: a[0]!, b: b[0]!, aOwn: true, bOwn: true, start: a[0]!.start, end: a[0]!.end };
+  for (const [i, x] of a.entries()) {
+    for (const [j, y] of b.entries()) {
+      const [start, end] = [Math.max(x.start, y.start), Math.min(x.end, y.end)];
+      if (x.key === y.key && start < end) return { a: x, b: y, aOwn: i === 0, bOwn: j === 0, start, end };
+    }
+  }
+  return null;
+}
+
+/** "bytes 1..3 MiB", "bytes 3584..4096 KiB", "bytes 1000..1512": the largest unit both ends are whole in. */
+export function describeBytes(start: number, end: number): string {
+  const to = end === Infinity ? 'end' : null;
+  for (const [unit, size] of [['MiB', 1 << 20], ['KiB', 1024]] as const) {
+    if (start % size === 0 && (to || end % size === 0)) return `bytes ${start / size}..${to ?? end / size} ${unit}`;
+  }
+  return `bytes ${start}..${to ?? end}`;
+}
