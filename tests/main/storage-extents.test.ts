@@ -142,6 +142,12 @@ describe.skipIf(process.getuid?.() !== 0)('device-mapper and md devices (a sysfs
     expect(refusal(inspect('md9'), inspect('sdz'))).toMatch(/^refusing to write .*md9: it is bytes 3\.\.5 MiB of .*sdz, an input of this command \(\/dev\/md9 is built on \/dev\/sdz2/);
     expect(refusal(inspect('dm-7'), inspect('sdz2'))).toBeNull();
   });
+
+  it('a node of a device the kernel does not have is one clear error', () => {
+    const { node, inspect } = fakeSysfs();
+    execFileSync('mknod', [(node.gone = `${node.sdz}-gone`), 'b', '8', '250']);
+    expect(() => inspect('gone')).toThrow(expect.objectContaining({ code: 'not-found', message: `${node.gone}: the kernel has no block device 8:250 (a device node left behind?)` }));
+  });
 });
 
 it('overlapOf finds a shared byte exactly when a model of byte sets does', () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SnapscopeError } from '../../../src-core/errors.ts';
-import { blockDeviceBytes } from './block-info.ts';
+import { devNumber } from './block-info.ts';
 import { blockExtents, describeBytes, keyOf, overlapOf, readSysfs, type Extent, type Overlap, type ReadBlock } from './extents.ts';
 
 export type TargetKind = 'file' | 'block' | 'missing' | 'directory' | 'stream';
@@ -49,7 +49,9 @@ export function inspectTargetReading(p: string, read: ReadBlock): Target {
 /** The extents of what `st` names (`name` in messages): a block device's own and all beneath it, or a file's whole inode. */
 export function extentsOf(st: fs.Stats, name: string, read: ReadBlock = readSysfs): Extent[] {
   if (!st.isBlockDevice()) return [{ key: keyOf(st), start: 0, end: Infinity, name }];
-  return blockExtents(st.rdev, name, read(st.rdev)?.bytes ?? blockDeviceBytes(st.rdev), read);
+  const entry = read(st.rdev);
+  if (!entry) throw new SnapscopeError('not-found', `${name}: the kernel has no block device ${devNumber(st.rdev)} (a device node left behind?)`, { device: name });
+  return blockExtents(st.rdev, name, entry.bytes, read);
 }
 
 /** Whether two targets share a byte: one path, a link, another node, a loop device or partition over the other's bytes, or both over the same bytes. */
