@@ -5,11 +5,11 @@ import type { Extent } from './extents.ts';
 
 /**
  * Who holds a store: one small record per holder and storage it reaches, in a runtime directory,
- * named by the storage's identity key and the holder's pid, holding the bytes of it held (a loop
- * device over part of an image holds that part; a partition its part of the disk). A reader's record is its lock (writers look for them, ADR
- * 0006); every record lets a refusal name its holder ("open for writing by snapscope serve (pid
- * 4242)"). Records of dead processes are ignored and removed; one whose pid now belongs to another
- * process (a different start time) counts as dead.
+ * named by the storage's identity key and the holder's pid, with the bytes of it held (a loop
+ * device over part of an image holds that part; a partition its part of the disk). A reader's
+ * record is its lock (writers look for them, ADR 0006); every record lets a refusal name its
+ * holder ("open for writing by snapscope serve (pid 4242)"). Records of dead processes are ignored
+ * and removed; one whose pid now belongs to another process (a different start time) counts as dead.
  */
 export interface Holder {
   pid: number;
