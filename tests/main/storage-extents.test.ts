@@ -60,10 +60,13 @@ describe.skipIf(!canPartition)('partitions (real partitions of a loop device)', 
 });
 
 /**
- * Device-mapper and md devices: this machine's kernel has neither (no dm driver, no md), so these
- * read a directory laid out like sysfs (/sys/dev/block/M:m -> the device's directory, `size`,
- * `partition` and `start`, `slaves/*`, `dm/`, `md/`) and device nodes with its numbers, made by
- * mknod (stat only: nothing opens them).
+ * Device-mapper and md devices: the test machine's kernel has neither (no dm driver, no md, no
+ * modules), so these read a directory laid out like sysfs and device nodes with its numbers, made
+ * by mknod (stat only: nothing opens them). The layout is a real kernel's: under Linux 6.1 with a
+ * dm-linear device over a partition and a disk, /sys/dev/block/253:0 links to
+ * devices/virtual/block/dm-0, which has `size`, `dm/name` and `slaves/vda1` and `slaves/vdb`
+ * linking to the slaves' directories (each with `dev` and `size`); a partition's directory
+ * (vda/vda1) has `partition`, `start` and `size`; md devices have `md/` where dm ones have `dm/`.
  */
 describe.skipIf(process.getuid?.() !== 0)('device-mapper and md devices (a sysfs-like tree)', () => {
   interface Dev {
