@@ -66,7 +66,8 @@ describe.skipIf(!canPartition)('partitions (real partitions of a loop device)', 
  * dm-linear device over a partition and a disk, /sys/dev/block/253:0 links to
  * devices/virtual/block/dm-0, which has `size`, `dm/name` and `slaves/vda1` and `slaves/vdb`
  * linking to the slaves' directories (each with `dev` and `size`); a partition's directory
- * (vda/vda1) has `partition`, `start` and `size`; md devices have `md/` where dm ones have `dm/`.
+ * (vda/vda1) has `partition`, `start` and `size`. md devices have `md/` where dm ones have `dm/`
+ * (Documentation/admin-guide/md.rst; not seen here: that kernel had no md either).
  */
 describe.skipIf(process.getuid?.() !== 0)('device-mapper and md devices (a sysfs-like tree)', () => {
   interface Dev {
