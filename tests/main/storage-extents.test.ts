@@ -38,6 +38,48 @@ describe.skipIf(!canLoop)('loop devices over byte ranges of one image (real loop
   });
 });
 
+describe.skipIf(!canLoop)('loop devices at any offset and size limit (real loop devices, against a model)', () => {
+  it('are the same storage exactly when the bytes the kernel gives them meet', () => {
+    const dir = tempDir();
+    const imageBytes = 64 * 1024;
+    const image = blank(path.join(dir, 'img.raw'), imageBytes);
+    // A loop device spans whole 512-byte sectors from its offset: min(limit, what is left) rounded down.
+    const span = (below: number, offset: number, limit: number): number => Math.floor(Math.min(limit || Infinity, below - offset) / 512) * 512;
+    const params = fc.record({ offset: fc.nat(imageBytes - 1024), limit: fc.oneof(fc.constant(0), fc.integer({ min: 512, max: imageBytes })) });
+    fc.assert(
+      fc.property(params, params, params, fc.oneof(fc.constantFrom(-1, 0, 1), fc.integer({ min: -1024, max: 1024 })), fc.nat(2048), (a, b, c, edge, innerOffset) => {
+        // The third starts near where the first ends: the arithmetic is tested at its edge.
+        const third = { ...c, offset: Math.max(0, Math.min(imageBytes - 1024, a.offset + span(imageBytes, a.offset, a.limit) + edge)) };
+        const loops: string[] = [];
+        try {
+          const model = [a, b, third].map((p) => {
+            loops.push(execFileSync('losetup', ['-f', '--show', '-o', String(p.offset), '--sizelimit', String(p.limit), image], { encoding: 'utf8' }).trim());
+            return { start: p.offset, end: p.offset + span(imageBytes, p.offset, p.limit) };
+          });
+          // One more over the first, from `innerOffset` of it.
+          const first = model[0]!;
+          if (innerOffset < first.end - first.start - 512) {
+            loops.push(execFileSync('losetup', ['-f', '--show', '-o', String(innerOffset), loops[0]!], { encoding: 'utf8' }).trim());
+            model.push({ start: first.start + innerOffset, end: first.start + innerOffset + span(first.end - first.start, innerOffset, 0) });
+          }
+          const targets = loops.map((l) => inspectTarget(l));
+          for (let i = 0; i < loops.length; i++) {
+            for (let j = i + 1; j < loops.length; j++) {
+              const meet = Math.max(model[i]!.start, model[j]!.start) < Math.min(model[i]!.end, model[j]!.end);
+              // A loop device over another is that one's bytes whatever the image's say.
+              const expected = meet || (j === 3 && i === 0);
+              expect(sameStorage(targets[i]!, targets[j]!), `${JSON.stringify(model[i])} ${JSON.stringify(model[j])}`).toBe(expected);
+            }
+          }
+        } finally {
+          for (const l of loops.reverse()) execFileSync('losetup', ['-d', l]);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
 describe.skipIf(!canPartition)('partitions (real partitions of a loop device)', () => {
   it('a partition is its bytes of the disk: the whole disk and a loop device over those bytes are it, the other partition is not', () => {
     const dir = tempDir();
