@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readBlockEntry } from '../../src-main/host/access/block-info.ts';
+import { readBlockEntry, type BlockEntry } from '../../src-main/host/access/block-info.ts';
+import { parseDmTable } from '../../src-main/host/access/dm-table.ts';
 import { overlapOf, type Extent } from '../../src-main/host/access/extents.ts';
 import { assertNotAnInput, describeShared, inspectTarget, inspectTargetReading, sameStorage } from '../../src-main/host/access/target.ts';
 import { tempDir } from '../cli/cli.ts';
@@ -119,6 +120,8 @@ describe.skipIf(process.getuid?.() !== 0)('device-mapper and md devices (a sysfs
     start?: number;
     slaves?: string[];
     kind?: 'dm' | 'md';
+    /** A device-mapper device's table as `dmsetup table` prints it; none: it could not be read (not root). */
+    table?: string;
   }
   const layout: Record<string, Dev> = {
     sdz: { dev: '8:240', sectors: 32768 },
@@ -127,6 +130,10 @@ describe.skipIf(process.getuid?.() !== 0)('device-mapper and md devices (a sysfs
     sdy: { dev: '8:224', sectors: 8192 },
     'dm-7': { dev: '253:77', sectors: 4096, slaves: ['sdz1'], kind: 'dm' },
     md9: { dev: '9:9', sectors: 8192, slaves: ['sdz2', 'sdy'], kind: 'md' },
+    // Two logical volumes on one physical volume (sdz1), side by side; the first also on sdy.
+    'dm-8': { dev: '253:78', sectors: 3072, slaves: ['sdz1', 'sdy'], kind: 'dm', table: '0 2048 linear 8:241 1024\n2048 1024 linear 8:224 0\n' },
+    'dm-9': { dev: '253:79', sectors: 1024, slaves: ['sdz1'], kind: 'dm', table: '0 1024 linear 8:241 3072\n' },
+    'dm-10': { dev: '253:80', sectors: 4096, slaves: ['sdz2'], kind: 'dm', table: '0 4096 snapshot-origin 8:242\n' },
   };
 
   /** The sysfs-like tree and a node per device; returns the nodes by name and how to inspect them. */
@@ -154,7 +161,12 @@ describe.skipIf(process.getuid?.() !== 0)('device-mapper and md devices (a sysfs
       node[name] = path.join(dir, name);
       execFileSync('mknod', [node[name], 'b', ...d.dev.split(':')]);
     }
-    return { node, inspect: (name) => inspectTargetReading(node[name]!, (rdev) => readBlockEntry(rdev, sys)) };
+    const read = (rdev: number): BlockEntry | null => {
+      const entry = readBlockEntry(rdev, sys);
+      if (entry?.slaves?.kind === 'device-mapper') entry.slaves.table = layout[entry.name]!.table ?? null;
+      return entry;
+    };
+    return { node, inspect: (name) => inspectTargetReading(node[name]!, read) };
   }
 
   const refusal = (out: ReturnType<typeof inspectTarget>, input: ReturnType<typeof inspectTarget>): string | null => {
@@ -168,7 +180,7 @@ describe.skipIf(process.getuid?.() !== 0)('device-mapper and md devices (a sysfs
 
   it('a mapped device over an input is that input, all of each slave counting: the disk under it too, the other partition not', () => {
     const { node, inspect } = fakeSysfs();
-    const why = '(/dev/dm-7 is built on /dev/sdz1, and its device-mapper table is not read: all of /dev/sdz1 counts)';
+    const why = '(/dev/dm-7 is built on /dev/sdz1, and its device-mapper table could not be read: all of /dev/sdz1 counts)';
     expect(refusal(inspect('sdz'), inspect('dm-7'))).toBe(`refusing to write ${node.sdz}: its bytes 1..3 MiB are ${node['dm-7']}, an input of this command ${why}`);
     expect(refusal(inspect('sdz1'), inspect('dm-7'))).toBe(`refusing to write ${node.sdz1}: its bytes 0..2 MiB are ${node['dm-7']}, an input of this command ${why}`);
     expect(refusal(inspect('sdz2'), inspect('dm-7'))).toBeNull();
@@ -182,11 +194,42 @@ describe.skipIf(process.getuid?.() !== 0)('device-mapper and md devices (a sysfs
 
   it('the reverse: an output that an input mapped device is built on, or that is built on an input', () => {
     const { node, inspect } = fakeSysfs();
-    const why = '(/dev/dm-7 is built on /dev/sdz1, and its device-mapper table is not read: all of /dev/sdz1 counts)';
+    const why = '(/dev/dm-7 is built on /dev/sdz1, and its device-mapper table could not be read: all of /dev/sdz1 counts)';
     expect(refusal(inspect('dm-7'), inspect('sdz1'))).toBe(`refusing to write ${node['dm-7']}: it is bytes 0..2 MiB of ${node.sdz1}, an input of this command ${why}`);
     expect(refusal(inspect('dm-7'), inspect('sdz'))).toBe(`refusing to write ${node['dm-7']}: it is bytes 1..3 MiB of ${node.sdz}, an input of this command ${why}`);
     expect(refusal(inspect('md9'), inspect('sdz'))).toMatch(/^refusing to write .*md9: it is bytes 3\.\.5 MiB of .*sdz, an input of this command \(\/dev\/md9 is built on \/dev\/sdz2/);
     expect(refusal(inspect('dm-7'), inspect('sdz2'))).toBeNull();
+  });
+
+  it("a device-mapper device's linear table puts each piece on its bytes: two volumes side by side on one disk are two storages", () => {
+    const { node, inspect } = fakeSysfs();
+    // dm-8 is bytes 0.5..1.5 MiB of sdz1 (1.5..2.5 MiB of sdz), then the first 0.5 MiB of sdy; dm-9 bytes 1.5..2 MiB of sdz1.
+    expect(refusal(inspect('dm-9'), inspect('dm-8'))).toBeNull();
+    expect(refusal(inspect('sdz2'), inspect('dm-8'))).toBeNull();
+    expect(refusal(inspect('sdz1'), inspect('dm-8'))).toBe(`refusing to write ${node.sdz1}: its bytes 512..1536 KiB are ${node['dm-8']}, an input of this command`);
+    expect(refusal(inspect('sdz'), inspect('dm-9'))).toBe(`refusing to write ${node.sdz}: its bytes 2560..3072 KiB are ${node['dm-9']}, an input of this command`);
+    expect(refusal(inspect('sdy'), inspect('dm-8'))).toBe(`refusing to write ${node.sdy}: its bytes 0..512 KiB are ${node['dm-8']}, an input of this command`);
+    expect(refusal(inspect('dm-8'), inspect('dm-7'))).toBe(
+      `refusing to write ${node['dm-8']}: bytes 512..1536 KiB of /dev/sdz1 are also ${node['dm-7']}, an input of this command (/dev/dm-7 is built on /dev/sdz1, and its device-mapper table could not be read: all of /dev/sdz1 counts)`,
+    );
+    // Any other target is not followed: all of what it is built on counts, saying which target.
+    expect(refusal(inspect('sdz'), inspect('dm-10'))).toBe(
+      `refusing to write ${node.sdz}: its bytes 3..5 MiB are ${node['dm-10']}, an input of this command (/dev/dm-10 is built on /dev/sdz2, and its device-mapper table (snapshot-origin) maps no fixed bytes: all of /dev/sdz2 counts)`,
+    );
+  });
+
+  it('dmsetup tables as a real kernel prints them are read: linear pieces in bytes, other targets by name', () => {
+    // `dmsetup table -j 253 -m 0` and `-m 1` under Linux 6.1 (kernel-oracle's qemu), for devices made with
+    // --table "0 2048 linear /dev/vda1 1024\n2048 1024 linear /dev/vdb 0" and "0 2048 snapshot-origin /dev/vdb".
+    expect(parseDmTable('0 2048 linear 254:1 1024\n2048 1024 linear 254:16 0\n')).toEqual({
+      linear: [
+        { start: 0, bytes: 2048 * 512, rdev: (254 << 8) | 1, offset: 1024 * 512 },
+        { start: 2048 * 512, bytes: 1024 * 512, rdev: (254 << 8) | 16, offset: 0 },
+      ],
+    });
+    expect(parseDmTable('0 2048 snapshot-origin 254:16\n')).toEqual({ targets: ['snapshot-origin'] });
+    expect(parseDmTable('0 2048 linear 254:1 1024\n2048 1024 striped 2 128 254:16 0 254:32 0\n')).toEqual({ targets: ['striped'] });
+    for (const junk of ['', 'device-mapper: table ioctl on  (253:9) failed: No such device or address\n']) expect(parseDmTable(junk)).toBeNull();
   });
 
   it('a node of a device the kernel does not have is one clear error', () => {

@@ -35,8 +35,12 @@ export interface BlockEntry {
   loop?: { backing: string; offset: number };
   /** A partition: its disk, and the byte of the disk it starts at. */
   partition?: { disk: number; start: number };
-  /** A device built on others (device-mapper, md): those, and what maps it onto them, which is not read. */
-  slaves?: { rdevs: number[]; mapping: string };
+  /**
+   * A device built on others (device-mapper, md): those, and what kind of map puts it on them.
+   * `table`: a device-mapper device's table as dmsetup prints it, null when it could not be read,
+   * undefined when not looked at (dm-table.ts; sysfs does not show it).
+   */
+  slaves?: { rdevs: number[]; kind: 'device-mapper' | 'md' | 'other'; table?: string | null };
 }
 
 /**
@@ -75,7 +79,7 @@ export function readBlockEntry(rdev: number, sys = '/sys'): BlockEntry | null {
     // none: a disk, a partition
   }
   const rdevs = slaves.map((s) => readDevFile(`${dir}/slaves/${s}/dev`)).filter((d): d is number => d !== null);
-  if (rdevs.length) entry.slaves = { rdevs, mapping: fs.existsSync(`${dir}/dm`) ? 'device-mapper table' : fs.existsSync(`${dir}/md`) ? 'RAID layout' : 'mapping' };
+  if (rdevs.length) entry.slaves = { rdevs, kind: fs.existsSync(`${dir}/dm`) ? 'device-mapper' : fs.existsSync(`${dir}/md`) ? 'md' : 'other' };
   return entry;
 }
 
@@ -88,7 +92,11 @@ function readDevFile(file: string): number | null {
     return null;
   }
   const m = /^(\d+):(\d+)$/.exec(text);
-  if (!m) return null;
-  const [major, minor] = [BigInt(m[1]!), BigInt(m[2]!)];
-  return Number((minor & 0xffn) | ((major & 0xfffn) << 8n) | ((minor & ~0xffn) << 12n) | ((major & ~0xfffn) << 32n));
+  return m ? rdevOf(Number(m[1]), Number(m[2])) : null;
+}
+
+/** The device number stat's rdev gives a device of that major and minor (glibc's makedev). */
+export function rdevOf(major: number, minor: number): number {
+  const [j, n] = [BigInt(major), BigInt(minor)];
+  return Number((n & 0xffn) | ((j & 0xfffn) << 8n) | ((n & ~0xffn) << 12n) | ((j & ~0xfffn) << 32n));
 }

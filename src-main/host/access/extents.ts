@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { readBlockEntry, type BlockEntry } from './block-info.ts';
+import { devNumber, readBlockEntry, type BlockEntry } from './block-info.ts';
+import { parseDmTable, readDmTable } from './dm-table.ts';
 
 /**
  * Where a target's bytes are: bytes [start, end) of the storage named `key` (a block device by its
@@ -22,7 +23,12 @@ export interface Extent {
 /** How a block device's sysfs entry is read: sysfs itself, or in tests a directory laid out like it. */
 export type ReadBlock = (rdev: number) => BlockEntry | null;
 
-export const readSysfs: ReadBlock = (rdev) => readBlockEntry(rdev, '/sys');
+/** Sysfs, and a device-mapper device's table from dmsetup (only a device-mapper device in the stack costs that child process). */
+export const readSysfs: ReadBlock = (rdev) => {
+  const entry = readBlockEntry(rdev, '/sys');
+  if (entry?.slaves?.kind === 'device-mapper') entry.slaves.table = readDmTable(rdev);
+  return entry;
+};
 
 /** The key of what a stat names: a block device by its device number, anything else by its inode. */
 export function keyOf(st: fs.Stats): string {
@@ -58,12 +64,31 @@ function beneath(rdev: number, start: number, end: number, read: ReadBlock, unma
     extents.push({ key: `b${entry.partition.disk}`, start: s, end: e, name: disk ? `/dev/${disk}` : `the disk of /dev/${entry.name}`, unmapped });
     beneath(entry.partition.disk, s, e, read, unmapped, extents);
   }
-  // A mapped device's table says which of its slaves' bytes it uses; it is not read, so each slave counts whole.
-  for (const slave of entry.slaves?.rdevs ?? []) {
+  if (!entry.slaves) return;
+  // A device-mapper table of `linear` pieces puts each piece on bytes of one device.
+  const map = entry.slaves.table ? parseDmTable(entry.slaves.table) : null;
+  if (map && 'linear' in map) {
+    for (const piece of map.linear) {
+      const [s, e] = [Math.max(start, piece.start), Math.min(end, piece.start + piece.bytes)];
+      if (s >= e) continue;
+      const [bs, be] = [piece.offset + s - piece.start, piece.offset + e - piece.start];
+      const below = read(piece.rdev)?.name;
+      extents.push({ key: `b${piece.rdev}`, start: bs, end: be, name: below ? `/dev/${below}` : `device ${devNumber(piece.rdev)}`, unmapped });
+      beneath(piece.rdev, bs, be, read, unmapped, extents);
+    }
+    return;
+  }
+  // Any other map (md, snapshot, crypt, a table that could not be read) is not followed: each slave counts whole.
+  const how =
+    entry.slaves.kind === 'md' ? 'its RAID layout is not read'
+    : entry.slaves.kind === 'other' ? 'how it maps onto it is not known'
+    : map && 'targets' in map ? `its device-mapper table (${map.targets.join(', ')}) maps no fixed bytes`
+    : 'its device-mapper table could not be read';
+  for (const slave of entry.slaves.rdevs) {
     const below = read(slave);
     if (below === null) continue;
     const name = `/dev/${below.name}`;
-    const why = unmapped ?? `/dev/${entry.name} is built on ${name}, and its ${entry.slaves!.mapping} is not read: all of ${name} counts`;
+    const why = unmapped ?? `/dev/${entry.name} is built on ${name}, and ${how}: all of ${name} counts`;
     extents.push({ key: `b${slave}`, start: 0, end: below.bytes, name, unmapped: why });
     beneath(slave, 0, below.bytes, read, why, extents);
   }
