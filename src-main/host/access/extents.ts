@@ -6,7 +6,7 @@ import { parseDmTable, readDmTable } from './dm-table.ts';
  * Where a target's bytes are: bytes [start, end) of the storage named `key` (a block device by its
  * device number, anything else by st_dev:st_ino). A target has its own extent first, then one for
  * each storage it reads and writes through: a loop device's backing file from its offset, a
- * partition's disk from its start, and so on down. Two targets are the same storage where two of
+ * partition's disk from its start, a device-mapper device's pieces, and so on down. Two targets are the same storage where two of
  * their extents share a key and a byte.
  */
 export interface Extent {
@@ -38,15 +38,15 @@ export function keyOf(st: fs.Stats): string {
 /** The extents of a block device of `bytes`: itself, then everything beneath it. */
 export function blockExtents(rdev: number, name: string, bytes: number, read: ReadBlock): Extent[] {
   const extents: Extent[] = [{ key: `b${rdev}`, start: 0, end: bytes, name }];
-  beneath(rdev, 0, bytes, read, undefined, extents);
+  beneath(rdev, 0, bytes, read, undefined, extents, 0);
   return extents;
 }
 
 /** Adds the extents under bytes [start, end) of the block device `rdev`, mapped onto each storage below. */
-function beneath(rdev: number, start: number, end: number, read: ReadBlock, unmapped: string | undefined, extents: Extent[]): void {
-  const entry = read(rdev);
-  // A stack is a few layers deep; the bound only stops a loop device made over itself through another.
-  if (entry === null || extents.length > 64) return;
+function beneath(rdev: number, start: number, end: number, read: ReadBlock, unmapped: string | undefined, extents: Extent[], depth: number): void {
+  // A stack is a few layers deep (the kernel refuses a loop device over itself); the bound is a safety net.
+  const entry = depth < 16 ? read(rdev) : null;
+  if (entry === null) return;
   if (entry.loop) {
     let st: fs.Stats;
     try {
@@ -56,13 +56,13 @@ function beneath(rdev: number, start: number, end: number, read: ReadBlock, unma
     }
     const [s, e] = [entry.loop.offset + start, entry.loop.offset + end];
     extents.push({ key: keyOf(st), start: s, end: e, name: entry.loop.backing, unmapped });
-    if (st.isBlockDevice()) beneath(st.rdev, s, e, read, unmapped, extents);
+    if (st.isBlockDevice()) beneath(st.rdev, s, e, read, unmapped, extents, depth + 1);
   }
   if (entry.partition) {
     const [s, e] = [entry.partition.start + start, entry.partition.start + end];
     const disk = read(entry.partition.disk)?.name;
     extents.push({ key: `b${entry.partition.disk}`, start: s, end: e, name: disk ? `/dev/${disk}` : `the disk of /dev/${entry.name}`, unmapped });
-    beneath(entry.partition.disk, s, e, read, unmapped, extents);
+    beneath(entry.partition.disk, s, e, read, unmapped, extents, depth + 1);
   }
   if (!entry.slaves) return;
   // A device-mapper table of `linear` pieces puts each piece on bytes of one device.
@@ -74,7 +74,7 @@ function beneath(rdev: number, start: number, end: number, read: ReadBlock, unma
       const [bs, be] = [piece.offset + s - piece.start, piece.offset + e - piece.start];
       const below = read(piece.rdev)?.name;
       extents.push({ key: `b${piece.rdev}`, start: bs, end: be, name: below ? `/dev/${below}` : `device ${devNumber(piece.rdev)}`, unmapped });
-      beneath(piece.rdev, bs, be, read, unmapped, extents);
+      beneath(piece.rdev, bs, be, read, unmapped, extents, depth + 1);
     }
     return;
   }
@@ -90,7 +90,7 @@ function beneath(rdev: number, start: number, end: number, read: ReadBlock, unma
     const name = `/dev/${below.name}`;
     const why = unmapped ?? `/dev/${entry.name} is built on ${name}, and ${how}: all of ${name} counts`;
     extents.push({ key: `b${slave}`, start: 0, end: below.bytes, name, unmapped: why });
-    beneath(slave, 0, below.bytes, read, why, extents);
+    beneath(slave, 0, below.bytes, read, why, extents, depth + 1);
   }
 }
 
