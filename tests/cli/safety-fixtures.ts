@@ -127,7 +127,8 @@ export function partitionedDisk(dir: string): { image: string; disk: string; par
   fs.writeFileSync(image, mbr, { flag: 'r+' });
   const disk = loop(image, { partScan: true });
   const name = path.basename(disk);
-  if (!fs.existsSync(`/sys/block/${name}/${name}p1`)) execFileSync('partx', ['-a', disk]);
+  // Where the kernel did read the MBR, partx finds them there already and says so: its status is not ours to check.
+  if (!fs.existsSync(`/sys/block/${name}/${name}p2`)) spawnSync('partx', ['-a', disk], { stdio: 'ignore' });
   const parts = [1, 2].map((n) => {
     const [major, minor] = fs.readFileSync(`/sys/block/${name}/${name}p${n}/dev`, 'utf8').trim().split(':');
     const node = path.join(dir, `${name}p${n}`);
