@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANNELS, type Envelope, type SessionDto } from '../../src-core/api/contract.ts';
+import type { EngineService } from '../../src-main/host/engine-service.ts';
+import { startServer, type RunningServer } from '../../src-main/server/server.ts';
+import { canLoop, loop } from '../cli/safety-fixtures.ts';
+import { inProcess, persistentPair, tempDir } from './fixtures.ts';
+
+/**
+ * The UI's sessions know storage by its bytes, as the CLI does (docs/safety.md): an origin and a
+ * COW that share bytes through loop devices are refused with the CLI's words; a store opened
+ * through its file and through loop devices over all of it is one session; a loop device over
+ * part of an open store is refused, saying which bytes. Real loop devices (detached when each test
+ * ends), through the engine in process and through the real server (its engine threads, HTTP).
+ */
+type Call = (method: string, args: unknown) => Promise<Envelope<unknown>>;
+
+const KiB = 1024;
+
+function storageCases(name: string, start: () => Promise<{ call: Call; stop: () => Promise<void> }>): void {
+  describe.skipIf(!canLoop)(`${name} (real loop devices)`, () => {
+    let call: Call;
+    let stop: () => Promise<void> = async () => {};
+    beforeAll(async () => ({ call, stop } = await start()));
+    afterAll(async () => stop());
+
+    const sessions = async (): Promise<SessionDto[]> => ((await call('sessions', {})) as { result: { sessions: SessionDto[] } }).result.sessions;
+    const closeAll = async (): Promise<void> => {
+      for (const s of await sessions()) await call('close', { session: s.session });
+    };
+
+    it('refuses an origin that shares bytes with the COW, read-only or for writing, saying which bytes', async () => {
+      const pair = persistentPair(tempDir());
+      const real = fs.realpathSync(pair.cow);
+      const overHalf = loop(pair.cow, { offset: 512 * KiB });
+      const overAll = loop(pair.cow);
+      try {
+        for (const write of [false, true]) {
+          for (const [origin, bytes] of [[overHalf, '512..1024 KiB'], [overAll, '0..1 MiB']] as const) {
+            const r = await call('open', { cow: pair.cow, origin, write });
+            expect(r, `${origin} write=${write}`).toMatchObject({
+              ok: false,
+              error: { code: 'bad-request', message: `the origin ${origin} and the COW ${pair.cow} share bytes ${bytes} of ${real}`, where: { field: 'origin' } },
+            });
+          }
+        }
+        expect(await sessions()).toEqual([]);
+      } finally {
+        await closeAll();
+      }
+    });
+
+    it('opens a store through its file and through loop devices over all of it as one session', async () => {
+      const pair = persistentPair(tempDir());
+      const [first, second] = [loop(pair.cow), loop(pair.cow)];
+      try {
+        const ids = new Set<string>();
+        // The file itself opens read-only only: a loop device over it is attached (in-use.ts).
+        for (const [cow, write] of [[first, true], [second, true], [pair.cow, false], [first, false]] as const) {
+          const r = await call('open', { cow, origin: pair.origin, write });
+          expect(r, cow).toMatchObject({ ok: true, result: { cow: first, write: true } });
+          ids.add((r as { result: SessionDto }).result.session);
+        }
+        expect(ids.size).toBe(1);
+        expect((await sessions()).map((s) => s.session)).toEqual([...ids]);
+      } finally {
+        await closeAll();
+      }
+    });
+
+    it('refuses a loop device over part of an open store, naming the session and the shared bytes', async () => {
+      const pair = persistentPair(tempDir());
+      const real = fs.realpathSync(pair.cow);
+      const part = loop(pair.cow, { sizeLimit: 512 * KiB });
+      try {
+        const open = (await call('open', { cow: pair.cow })) as { result: SessionDto };
+        expect(open.result.cow).toBe(pair.cow);
+        for (const write of [false, true]) {
+          const r = await call('open', { cow: part, write });
+          expect(r, `write=${write}`).toMatchObject({
+            ok: false,
+            error: { code: 'in-use', message: `${part} and ${pair.cow} (open as session ${open.result.session}) share bytes 0..512 KiB of ${real}: close that session first` },
+          });
+        }
+        expect((await sessions()).map((s) => s.session)).toEqual([open.result.session]);
+      } finally {
+        await closeAll();
+      }
+    });
+  });
+}
+
+storageCases('the engine in process', async () => {
+  const dir = tempDir();
+  const service: EngineService = inProcess(path.join(dir, 'data')).service;
+  return { call: (m, a) => service.call(m as never, a), stop: () => service.dispose() };
+});
+
+storageCases('the real server', async () => {
+  const dir = tempDir();
+  process.env['XDG_DATA_HOME'] = dir;
+  const server: RunningServer = await startServer({ buildUi: false, uiDir: dir, runtimeDir: `${dir}/run`, log: () => {} });
+  const call: Call = async (method, args) =>
+    (await (
+      await fetch(`http://127.0.0.1:${server.port}${CHANNELS.httpCall}${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+        body: JSON.stringify(args),
+      })
+    ).json()) as Envelope<unknown>;
+  return { call, stop: () => server.close() };
+});
