@@ -3,6 +3,7 @@ import { SnapscopeError, isSnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { decodeIntent, interruptedRewrite, sameUndoId, writeBack } from '../../../src-core/persistent/restore-intent.ts';
 import { imageIdentity, readBackup } from './backup-file.ts';
+import { keyOf } from './extents.ts';
 
 /**
  * A COW whose in-place restore or repair was interrupted (src-core/persistent/restore-intent.ts)
@@ -76,8 +77,7 @@ function moveAside(undo: string): string {
 
 function sameFile(a: string, b: string): boolean {
   try {
-    const [x, y] = [fs.statSync(a), fs.statSync(b)];
-    return x.dev === y.dev && x.ino === y.ino;
+    return keyOf(fs.statSync(a)) === keyOf(fs.statSync(b));
   } catch {
     return false;
   }
