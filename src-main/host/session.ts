@@ -96,8 +96,15 @@ export class StoreSession {
       return StoreSession.openAs(o, null);
     } catch (e) {
       if (e instanceof LockedError) return StoreSession.openAs({ ...o, write: false }, `opened read-only: ${e.where.device ?? o.cow} is in use (${e.holder})`);
-      // A damaged store opens only read-only (tolerating the damage), so it can be looked at.
-      if (o.write && e instanceof SnapscopeError && e.code === 'corrupt') return StoreSession.openAs({ ...o, write: false }, 'opened read-only: the store is damaged (check lists every problem, repair writes a repaired copy)');
+      // A damaged store opens only read-only (tolerating the damage), so it can be looked at;
+      // one that does not open even so fails with why it could not be written.
+      if (o.write && e instanceof SnapscopeError && e.code === 'corrupt') {
+        try {
+          return StoreSession.openAs({ ...o, write: false }, 'opened read-only: the store is damaged (check lists every problem, repair writes a repaired copy)');
+        } catch {
+          throw e;
+        }
+      }
       throw e;
     }
   }

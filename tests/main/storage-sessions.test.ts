@@ -1,10 +1,19 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, type Envelope, type SessionDto } from '../../src-core/api/contract.ts';
+import { isSnapscopeError } from '../../src-core/errors.ts';
+import { FaultDevice } from '../../src-core/io/fault-device.ts';
+import { MemoryDevice } from '../../src-core/io/memory-device.ts';
+import { restore } from '../../src-core/ir/restore.ts';
+import { createBackup } from '../../src-main/host/access/backup-file.ts';
 import type { EngineService } from '../../src-main/host/engine-service.ts';
+import { FileDevice } from '../../src-main/host/file-device.ts';
 import { startServer, type RunningServer } from '../../src-main/server/server.ts';
 import { canLoop, loop } from '../cli/safety-fixtures.ts';
+import { persistentImage, tableText } from '../core/crash/power-loss.ts';
+import { dumpText, parseDump } from '../core/ir/helpers.ts';
 import { inProcess, persistentPair, tempDir } from './fixtures.ts';
 
 /**
@@ -110,4 +119,58 @@ storageCases('the real server', async () => {
       })
     ).json()) as Envelope<unknown>;
   return { call, stop: () => server.close() };
+});
+
+/**
+ * An in-place restore of the store in `file`, through the name `via` gives it, stopped after a few
+ * writes: the store is marked, its backup names the image whose bytes it saved.
+ */
+function interruptedThrough(file: string, via: string): void {
+  const dump = parseDump(dumpText(image(0)));
+  const backup = createBackup(`${file}.snapscope-backup`, via);
+  const dev = FileDevice.open(via, { write: true });
+  try {
+    restore(new FaultDevice(backup.wrap(dev), { crashAtWrite: 3 }), dump.header, dump.source, { undo: backup.undo });
+    throw new Error('the restore was not interrupted');
+  } catch (e) {
+    if (!isSnapscopeError(e) || e.code !== 'crashed') throw e;
+  } finally {
+    dev.close();
+    backup.close();
+  }
+}
+const image = (variant: number) => persistentImage({ chunkBytes: 4096, cowChunks: 1200, originChunks: 1000, exceptions: 600 + 200 * variant, stride: 7 + 2 * variant });
+const tableOf = (file: string): string => tableText(new MemoryDevice(new Uint8Array(fs.readFileSync(file)), 'cow'));
+
+describe.skipIf(!canLoop)('an interrupted in-place rewrite is undone through any name of the same bytes (real loop devices)', () => {
+  let service: EngineService;
+  beforeAll(() => (service = inProcess(path.join(tempDir(), 'data')).service));
+  afterAll(async () => service?.dispose());
+
+  const openToWrite = async (cow: string): Promise<void> => {
+    const r = await service.call('open', { cow, write: true });
+    expect(r, `${cow}: ${JSON.stringify(r)}`).toMatchObject({ ok: true, result: { write: true } });
+    await service.call('close', { session: (r as { result: SessionDto }).result.session });
+  };
+
+  it('made through the image file, undone by an open of a loop device over all of it', async () => {
+    const file = path.join(tempDir(), 'cow.img');
+    fs.writeFileSync(file, image(1).bytes);
+    interruptedThrough(file, file);
+    await openToWrite(loop(file));
+    expect(tableOf(file)).toBe(tableText(image(1)));
+  });
+
+  it('made through a loop device over all of the image, undone by an open of the image file', async () => {
+    const file = path.join(tempDir(), 'cow.img');
+    fs.writeFileSync(file, image(1).bytes);
+    const dev = execFileSync('losetup', ['-f', '--show', file], { encoding: 'utf8' }).trim();
+    try {
+      interruptedThrough(file, dev);
+    } finally {
+      execFileSync('losetup', ['-d', dev]); // attached, the image could not be opened for writing
+    }
+    await openToWrite(file);
+    expect(tableOf(file)).toBe(tableText(image(1)));
+  });
 });

@@ -60,25 +60,33 @@ export function sameStorage(a: Target, b: Target): boolean {
 }
 
 /**
- * Where a target's bytes finally are, as one key: the storage at the foot of each branch of its
- * stack (a whole-file loop device's file, a partition's bytes of its disk, an LVM volume's
- * pieces), in the order of the target's own bytes, adjacent pieces joined, a file up to its size.
- * Two targets with one key hold the same bytes in the same order — one store, whatever node, link,
- * loop device or partition names it. A target built on a device whose map is not read is only
- * itself (a dm-crypt device is not the bytes it is built on). Null for a missing path.
+ * Where a target's bytes finally are: the storage at the foot of each branch of its stack (a
+ * whole-file loop device's file, a partition's bytes of its disk, an LVM volume's pieces), in the
+ * order of the target's own bytes, adjacent pieces joined, a file up to its size. Null for a
+ * missing path, and for a target built on a device whose map is not read: a dm-crypt device is not
+ * the bytes it is built on, so it is only itself.
  */
-export function bytesKey(t: Target): string | null {
-  const own = t.extents[0];
-  if (!own) return null;
-  if (t.extents.some((e) => e.unmapped !== undefined)) return own.key;
+export function feetOf(t: Target): Extent[] | null {
+  if (!t.extents.length || t.extents.some((e) => e.unmapped !== undefined)) return null;
   const feet: Extent[] = [];
   for (const [i, e] of t.extents.entries()) {
     if ((t.extents[i + 1]?.depth ?? -1) > e.depth) continue; // something beneath it: not a foot
     const last = feet.at(-1);
     if (last?.key === e.key && last.end === e.start) feet[feet.length - 1] = { ...last, end: e.end };
-    else feet.push(e);
+    else feet.push({ ...e, end: e.end === Infinity ? t.size : e.end });
   }
-  return feet.map((e) => `${e.key}@${e.start}..${e.end === Infinity ? t.size : e.end}`).join(',');
+  return feet;
+}
+
+/**
+ * Its feet as one key: two targets with one key hold the same bytes in the same order — one
+ * store, whatever node, link, loop device or partition names it. A target whose feet are not read
+ * is keyed by itself. Null for a missing path.
+ */
+export function bytesKey(t: Target): string | null {
+  const own = t.extents[0];
+  if (!own) return null;
+  return feetOf(t)?.map((e) => `${e.key}@${e.start}..${e.end}`).join(',') ?? own.key;
 }
 
 /** The refusal of an origin and a COW that share a byte, as the CLI and the API both say it; null when they share none. */
