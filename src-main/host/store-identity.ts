@@ -49,7 +49,7 @@ export function refuseSharedStore(cow: string, identity: StoreIdentity | null, o
     if (!other.identity?.target || other.identity.key === identity.key) continue;
     const shared = describeShared(identity.target, other.identity.target);
     if (!shared) continue;
-    const held = other.session === null ? 'being opened' : `open as session ${other.session}`;
-    throw new ApiError('in-use', `${cow} and ${other.cow} (${held}) ${shared}: close that session first`, { device: cow });
+    const [held, then] = other.session === null ? ['being opened', 'wait for that open, then close it'] : [`open as session ${other.session}`, 'close that session first'];
+    throw new ApiError('in-use', `${cow} and ${other.cow} (${held}) ${shared}: ${then}`, { device: cow });
   }
 }

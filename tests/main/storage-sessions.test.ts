@@ -8,13 +8,14 @@ import { FaultDevice } from '../../src-core/io/fault-device.ts';
 import { MemoryDevice } from '../../src-core/io/memory-device.ts';
 import { restore } from '../../src-core/ir/restore.ts';
 import { createBackup } from '../../src-main/host/access/backup-file.ts';
+import { EngineHost } from '../../src-main/host/engine-host.ts';
 import type { EngineService } from '../../src-main/host/engine-service.ts';
 import { FileDevice } from '../../src-main/host/file-device.ts';
 import { startServer, type RunningServer } from '../../src-main/server/server.ts';
 import { canLoop, loop } from '../cli/safety-fixtures.ts';
 import { persistentImage, tableText } from '../core/crash/power-loss.ts';
 import { dumpText, parseDump } from '../core/ir/helpers.ts';
-import { inProcess, persistentPair, tempDir } from './fixtures.ts';
+import { inProcess, persistentPair, tablePersistent, tempDir } from './fixtures.ts';
 
 /**
  * The UI's sessions know storage by its bytes, as the CLI does (docs/safety.md): an origin and a
@@ -119,6 +120,30 @@ storageCases('the real server', async () => {
       })
     ).json()) as Envelope<unknown>;
   return { call, stop: () => server.close() };
+});
+
+describe.skipIf(!canLoop)('engine threads: a store still being opened (real loop devices)', () => {
+  it("refuses a loop device over part of its bytes while its open scan runs, before any thread", async () => {
+    const dir = tempDir();
+    const big = tablePersistent(dir, 2_000_000); // its open scan is one synchronous call of ~0.5 s or more
+    const part = loop(big, { sizeLimit: 1 << 20 });
+    const host = new EngineHost({ mode: 'local', version: 'test', dataDir: dir, helper: { launcher: null, note: null } });
+    try {
+      const scanning = new Promise<void>((resolve) => host.subscribe((e) => e.type === 'job' && e.job.kind === 'open' && e.job.progress.phase === 'scan' && resolve()));
+      const job = (await host.call('openStart', { cow: big })) as { result: { id: string } };
+      await scanning;
+      const threads = host.threads;
+      expect(await host.call('open', { cow: part })).toMatchObject({
+        ok: false,
+        error: { code: 'in-use', message: `${part} and ${big} (being opened) share bytes 0..1 MiB of ${fs.realpathSync(big)}: wait for that open, then close it` },
+      });
+      expect(host.threads).toBe(threads);
+      await host.call('jobCancel', { job: job.result.id });
+      await host.call('jobWait', { job: job.result.id });
+    } finally {
+      await host.dispose();
+    }
+  }, 60_000);
 });
 
 /**
