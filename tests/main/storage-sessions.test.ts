@@ -72,6 +72,10 @@ function storageCases(name: string, start: () => Promise<{ call: Call; stop: () 
           expect(r, cow).toMatchObject({ ok: true, result: { cow: first, write: true } });
           ids.add((r as { result: SessionDto }).result.session);
         }
+        // Its origin named through a loop device over all of it is the same origin: still the one session.
+        const sameOrigin = await call('open', { cow: second, origin: loop(pair.origin) });
+        expect(sameOrigin).toMatchObject({ ok: true, result: { cow: first, origin: pair.origin, write: true } });
+        ids.add((sameOrigin as { result: SessionDto }).result.session);
         expect(ids.size).toBe(1);
         expect((await sessions()).map((s) => s.session)).toEqual([...ids]);
       } finally {
