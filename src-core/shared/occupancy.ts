@@ -4,7 +4,8 @@ import { SHARED_CHUNK_ROLES, type SharedChunkRole } from './types.ts';
 
 /**
  * Role counts per bucket: allocated chunks from the bitmap, then each metadata chunk moved from
- * 'exception' to its role. Costs the allocator's count over the range (pages not held are free) plus O(metadata chunks).
+ * 'exception' to its role. Costs the allocator's count over the range (a bitmap chunk not held
+ * is all free, one whole is its count) plus O(metadata chunks).
  */
 export function countOccupancy(alloc: { countUsed(from: number, to: number): number }, roles: ChunkRoles, firstTreeChunk: number, start: number, end: number, buckets: number): Occupancy {
   const span = Math.max(0, end - start);

@@ -1,3 +1,5 @@
+import { popcount32 } from '../shared/format/bitmap.ts';
+
 /**
  * One bit per chunk. The checker and repair remember "seen" chunks here rather than in a
  * Set<number>: 5M chunks cost 625 KiB instead of hundreds of MiB.
@@ -42,12 +44,7 @@ export class Bitset {
   }
   count(): number {
     let n = 0;
-    for (let w of this.words) {
-      w = w - ((w >>> 1) & 0x55555555);
-      w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
-      // Math.imul: a double product past 2^32 would send `>>> 24` down V8's slow conversion.
-      n += Math.imul((w + (w >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-    }
+    for (const w of this.words) n += popcount32(w);
     return n;
   }
 }
@@ -66,12 +63,7 @@ export function popcount(bytes: Uint8Array, n: number): number {
   // over the 512 MiB bitmap of the format's 2^32 chunks.
   if (bytes.byteOffset % 4 === 0) {
     const words = new Uint32Array(bytes.buffer, bytes.byteOffset, n >>> 5);
-    for (let k = 0; k < words.length; k++) {
-      let w = words[k]!;
-      w = w - ((w >>> 1) & 0x55555555);
-      w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
-      count += Math.imul((w + (w >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-    }
+    for (let k = 0; k < words.length; k++) count += popcount32(words[k]!);
     i = words.length * 4;
   }
   const whole = n >>> 3;

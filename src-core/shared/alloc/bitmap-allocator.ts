@@ -11,6 +11,7 @@
  */
 import { SnapscopeError } from '../../errors.ts';
 import { SECTOR_BYTES } from '../../io/block-device.ts';
+import { popcount32 } from '../format/bitmap.ts';
 import { LITTLE_ENDIAN_HOST } from '../format/le.ts';
 
 /** dirtyLow's mark for a bitmap chunk written whole. */
@@ -394,12 +395,6 @@ export class BitmapAllocator {
 
 function bswap32(x: number): number {
   return ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
-}
-
-function popcount32(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
 function popcountBytes(bytes: Uint8Array): number {

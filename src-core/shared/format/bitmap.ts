@@ -26,6 +26,14 @@ export function clearBit(bits: Uint8Array, chunk: number): void {
   bits[chunk >>> 3]! &= ~(1 << (chunk & 7));
 }
 
+/** Set bits of a 32-bit word. */
+export function popcount32(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  // Math.imul: a double product past 2^32 would send `>>> 24` down V8's slow conversion.
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
 /** A fresh bitmap: header and bitmap chunks used, bits past the device end used (never handed out). */
 export function formatBitmap(chunkCount: number, chunkBytes: number): Uint8Array {
   const bits = new Uint8Array(bitmapChunkCount(chunkCount, chunkBytes) * chunkBytes);
