@@ -40,8 +40,7 @@ export class PendingFrees implements Iterable<number> {
     for (; k < values.length && this.listed < LIST_MAX && this.more.size === 0; k += step) this.list[this.listed++] = values[k]!;
     if (k >= values.length) return;
     this.moveList();
-    const more = this.more;
-    for (; k < values.length; k += step) more.add(values[k]!);
+    this.more.addEvery(values, k, step);
   }
 
   private addMore(chunk: number): void {

@@ -13,6 +13,8 @@ const op = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('clear' as const), chunk }), weight: 3 },
   // More chunks than a clear lists: the next clear sweeps the pools instead.
   { arbitrary: fc.record({ kind: fc.constant('addRun' as const), chunk }), weight: 1 },
+  // A leaf's worth at once (addEvery), as (origin, chunk) pairs: runs on a page, then elsewhere.
+  { arbitrary: fc.record({ kind: fc.constant('addEvery' as const), chunk, more: fc.array(chunk, { maxLength: 40 }) }), weight: 3 },
 );
 const RUN = 300;
 
@@ -38,6 +40,10 @@ describe('ChunkSet (chunk roles, fresh chunks)', () => {
               set.add(c);
               model.add(c);
             }
+          } else if (o.kind === 'addEvery') {
+            const chunks = [o.chunk, o.chunk + 1 <= TOP ? o.chunk + 1 : o.chunk, ...o.more];
+            set.addEvery(Float64Array.from(chunks.flatMap((c) => [-1, c])), 1, 2);
+            for (const c of chunks) model.add(c);
           } else if (o.kind === 'clear') {
             set.clear();
             model.clear();

@@ -84,7 +84,7 @@ describe('a store of 2^32 - 1 chunks', () => {
     store.commit();
     sample();
     const occ = store.occupancy(0, CHUNKS, 64);
-    expect(occ.counts.free.reduce((a, b) => a + b, 0)).toBe(store.usage().freeChunks);
+    expect(occ.counts.free!.reduce((a, b) => a + b, 0)).toBe(store.usage().freeChunks);
     store.deleteSnapshot(slot);
     store.commit();
     sample();
