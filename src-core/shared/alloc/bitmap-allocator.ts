@@ -264,8 +264,9 @@ export class BitmapAllocator {
       const have = page[first + k]!;
       if ((have & m) !== m) this.freedTwice(w * 32 + k * 8 + (31 - Math.clz32(m & ~have & -(m & ~have))));
       page[first + k] = have & ~m;
-      this.touch(w * 4 + k);
     }
+    // A flush writes whole sectors, and a word's four bytes lie in one.
+    this.touch(w * 4);
     const n = popcount32(mask);
     this.freeCount += n;
     this.pageUsed[p]! -= n;
