@@ -7,7 +7,8 @@ import { assertNotInUse } from '../in-use.ts';
 import { blockDeviceReadOnly } from './block-info.ts';
 import { describeHolders, holdersOf, recordHolder, type Holder } from './holders.ts';
 import { settleInterruptedRewrite } from './interrupted-rewrite.ts';
-import { exclusiveFlockOn, lockTableName, tryLock } from './lock.ts';
+import { describeForeignLocks, foreignLocksIn } from './foreign-locks.ts';
+import { exclusiveFlockIn, lockTable, lockTableName, lockTableNow, tryLock, tryWriteLock, type WriteLockResult } from './lock.ts';
 import { fdKey, inspectTarget, storageKeys, type Target } from './target.ts';
 
 export interface OpenedInput {
@@ -20,12 +21,19 @@ export interface OpenedInput {
    */
   note: string | null;
   /**
-   * The note in full, for a caller that shows it: `note`, or else what a reader's look for an
-   * exclusive kernel lock held without a record finds (a writer of another user, another tool).
-   * The first call starts that look: /proc/locks read on the thread pool (exclusiveFlockOn), so a
-   * caller asks at once and reads the store meanwhile. Writers and callers that never ask pay nothing.
+   * The note in full, for a caller that shows it: `note`, or else what a reader's look in the
+   * kernel's lock table finds: an exclusive flock held without a record (a writer of another user,
+   * flock(1)), or another program's POSIX or OFD write lock (a warning: what is read may be
+   * changing). The first call starts that look: /proc/locks read on the thread pool (lockTable),
+   * so a caller asks at once and reads the store meanwhile. Writers and callers that never ask pay nothing.
    */
-  fullNote(): Promise<string | null>;
+  fullNote(): Promise<Note | null>;
+}
+
+/** What the opener of an input is told; a warning when what it reads may change under it (another program writes it). */
+export interface Note {
+  text: string;
+  warning: boolean;
 }
 
 /**
@@ -80,17 +88,18 @@ function openOrNameHolder(path: string, target: Target, role: string, write: boo
   }
 }
 
-/** An input's note: known at open, or still to be looked for (a reader's look for a kernel lock held without a record). */
+/** An input's note: known at open, or still to be looked for (a reader's look in the kernel's lock table). */
 interface InputNote {
   now: string | null;
-  look: (() => Promise<string | null>) | null;
+  look: (() => Promise<Note | null>) | null;
 }
 
 const known = (note: string | null): InputNote => ({ now: note, look: null });
 
 function opened(dev: BlockDevice, target: Target, viaHelper: boolean, note: InputNote): OpenedInput {
-  let full: Promise<string | null> | null = null;
-  return { dev, target, viaHelper, note: note.now, fullNote: () => (full ??= note.look ? note.look() : Promise.resolve(note.now)) };
+  let full: Promise<Note | null> | null = null;
+  const now = note.now === null ? null : { text: note.now, warning: false };
+  return { dev, target, viaHelper, note: note.now, fullNote: () => (full ??= note.look ? note.look() : Promise.resolve(now)) };
 }
 
 /** Only images and block devices hold stores: a directory, pipe or terminal is a usage error. */
@@ -133,14 +142,21 @@ function lock(dev: FileDevice, target: Target, role: string, write: boolean): In
     if (writers.length) return known(readerNote(target, writers));
     // Named now: the look may come after the device is closed and its descriptor reused.
     const name = lockTableName(dev.handle());
-    return { now: null, look: async () => ((await exclusiveFlockOn(name)) ? readerNote(target, []) : null) };
+    return { now: null, look: async () => lookedUp(await lockTable(), name, target) };
   }
-  const locked = tryLock(dev.handle(), write ? 'exclusive' : 'shared') !== 'conflict';
+  const result = write ? tryWriteLock(dev.handle()) : tryLock(dev.handle(), 'shared');
+  const locked = result !== 'conflict';
   // A writer backs off from a reader, and from a writer through another node (a second loop device
   // over the same file), which the kernel lock on this node does not see. A writer through this
   // node is the kernel lock's to refuse: its record may be a loser's, about to go.
   const blocking = (h: Holder): boolean => h.mode === 'read' || (h.via !== undefined && h.via !== target.key);
   if (locked && !(write && others().some(blocking))) {
+    try {
+      if (write) refuseForeignLocks(result as WriteLockResult, dev, target, role);
+    } catch (e) {
+      removeRecords();
+      throw e;
+    }
     dev.whenClosed(removeRecords);
     return known(null);
   }
@@ -152,6 +168,28 @@ function lock(dev: FileDevice, target: Target, role: string, write: boolean): In
   const mode = writers.length || !holders.length ? 'writing' : 'reading';
   const who = describeHolders(writers.length ? writers : holders);
   throw new LockedError(`${role} ${target.path} is open for ${mode} by ${who}; nothing was written (try again when it is closed)`, target.path, `${mode === 'writing' ? 'open for writing' : 'open'} by ${who}`);
+}
+
+/**
+ * A writer refuses a target another program holds a POSIX or OFD lock on, any range, read or
+ * write (qemu's shared locks on an image mean a VM runs it). Its OFD lock conflicts with them all
+ * ('foreign'); where it could take none ('flock-only') it looks in /proc/locks now, before the first write.
+ */
+function refuseForeignLocks(result: WriteLockResult, dev: FileDevice, target: Target, role: string): void {
+  if (result === 'locked') return;
+  const table = lockTableNow();
+  const locks = table === null ? [] : foreignLocksIn(table, lockTableName(dev.handle()), 'any');
+  if (result === 'flock-only' && !locks.length) return;
+  const who = describeForeignLocks(locks);
+  throw new LockedError(`${role} ${target.path} is locked by ${who}: refusing to write it`, target.path, `locked by ${who}`);
+}
+
+/** What a reader's look in the lock table finds: a writer's exclusive flock, or else another program's write lock. */
+function lookedUp(table: string | null, name: string, target: Target): Note | null {
+  if (table === null) return null;
+  if (exclusiveFlockIn(table, name)) return { text: readerNote(target, []), warning: false };
+  const writers = foreignLocksIn(table, name, 'write');
+  return writers.length ? { text: `${target.path} is locked for writing by ${describeForeignLocks(writers)}; what is read may be changing`, warning: true } : null;
 }
 
 /** A writer holds the target: the reader reads on (commits are atomic) and says so. */

@@ -1,0 +1,143 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openInput } from '../../src-main/host/access/inputs.ts';
+import { ROOT_DIR, cli, oneLine, tempDir } from './cli.ts';
+import { foreignLock, untouched } from './foreign-lock.ts';
+import { sharedVolume } from './safety-fixtures.ts';
+
+// Other programs' fcntl locks (POSIX and OFD: qemu holds OFD locks on the images it runs), taken by
+// real processes: a writer refuses the target, naming the holder; a reader warns and reads.
+
+const BIN = path.join(ROOT_DIR, 'bin/snapscope.mjs');
+
+const refusal = (role: string, file: string, pid: number, kind: 'OFD' | 'POSIX', name = 'qemu-system-x86'): string =>
+  `snapscope: ${role} ${file} is locked by ${name} (pid ${pid}, ${kind} lock): refusing to write it`;
+
+/** A volume plus what the writers below need: a dump of the store and a replay script. */
+function volume(): { dir: string; origin: string; cow: string; dump: string; script: string } {
+  const dir = tempDir();
+  const { origin, cow } = sharedVolume(dir);
+  const dump = path.join(dir, 'dump.json');
+  expect(cli('dump', cow, '--out', dump).code).toBe(0);
+  const script = path.join(dir, 'script');
+  fs.writeFileSync(script, 'snap-create late\n');
+  return { dir, origin, cow, dump, script };
+}
+
+describe('a writer refuses a target another program holds a POSIX or OFD lock on', () => {
+  it("every writer of the COW, under a VM's shared OFD lock (qemu's \"in use\"): refused naming it, nothing written", async () => {
+    const { origin, cow, dump, script } = volume();
+    const pid = await foreignLock(cow, { kind: 'OFD', type: 'read', start: 100, len: 2 });
+    const files = untouched(origin, cow);
+    for (const argv of [
+      ['write', cow, '--origin', origin, '-s', 'one', '--chunk', '9', '--fill', '1'],
+      ['snapshot', 'create', cow, '--name', 'late'],
+      ['snapshot', 'delete', cow, '--snapshot', 'one'],
+      ['snapshot', 'rename', cow, '--snapshot', 'one', '--name', 'uno'],
+      ['merge', cow, '--origin', origin, '-s', 'one'],
+      ['replay', cow, '--origin', origin, '--script', script],
+      ['repair', cow, '--in-place'],
+      ['format', cow, '--kind', 'persistent', '--force'],
+      ['restore', cow, '--dump', dump],
+    ]) {
+      const r = cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(1);
+      expect(oneLine(r), argv.join(' ')).toBe(refusal('COW', cow, pid, 'OFD'));
+    }
+    files.unchanged();
+    expect(fs.existsSync(`${cow}.snapscope-backup`)).toBe(false);
+  }, 120_000);
+
+  it('the origin of a writer that writes it, under a POSIX write lock on one byte far out: refused; a snapshot write (origin read) goes on', async () => {
+    const { origin, cow } = volume();
+    const pid = await foreignLock(origin, { kind: 'POSIX', type: 'write', start: 1 << 30, len: 1, name: 'lvm' });
+    const files = untouched(origin, cow);
+    for (const argv of [
+      ['write', cow, '--origin', origin, '-s', 'origin', '--chunk', '9', '--fill', '1'],
+      ['merge', cow, '--origin', origin, '-s', 'one'],
+    ]) {
+      const r = cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(1);
+      expect(oneLine(r), argv.join(' ')).toBe(refusal('origin', origin, pid, 'POSIX', 'lvm'));
+    }
+    files.unchanged();
+    // Writing a snapshot only reads the origin: a reader under a foreign write lock warns and reads.
+    const r = cli('write', cow, '--origin', origin, '-s', 'one', '--chunk', '9', '--fill', '1');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`snapscope: warning: ${origin} is locked for writing by lvm (pid ${pid}, POSIX lock); what is read may be changing`);
+  }, 60_000);
+
+  it('an output file that exists, even with --force', async () => {
+    const { dir, origin, cow } = volume();
+    const out = path.join(dir, 'out.img');
+    fs.writeFileSync(out, Buffer.alloc(1 << 20, 7));
+    const pid = await foreignLock(out, { kind: 'OFD', type: 'write' });
+    const files = untouched(out);
+    const r = cli('read', cow, '--origin', origin, '-s', 'one', '--out', out, '--force');
+    expect(r.code).toBe(1);
+    expect(oneLine(r)).toBe(refusal('output', out, pid, 'OFD'));
+    files.unchanged();
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('out.img'))).toEqual(['out.img']); // no temporary file left
+  }, 60_000);
+
+  it('without perl (the lock is then looked for in /proc/locks): the same refusal', async () => {
+    const { cow } = volume();
+    const pid = await foreignLock(cow, { kind: 'POSIX', type: 'read' });
+    // A PATH with flock(1) and nothing else: node is run by its absolute path.
+    const bin = path.join(tempDir(), 'bin');
+    fs.mkdirSync(bin);
+    fs.symlinkSync(spawnSync('sh', ['-c', 'command -v flock'], { encoding: 'utf8' }).stdout.trim(), path.join(bin, 'flock'));
+    const files = untouched(cow);
+    const r = spawnSync(process.execPath, [BIN, 'snapshot', 'create', cow, '--name', 'late'], { encoding: 'utf8', env: { ...process.env, PATH: bin } });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(refusal('COW', cow, pid, 'POSIX'));
+    files.unchanged();
+  }, 60_000);
+
+  it("our own writer's locks are not another program's: a second writer is refused as by snapscope, a reader gets the writer's note", async () => {
+    const { cow } = volume();
+    const writer = openInput(cow, 'COW', true);
+    try {
+      // The writer holds an OFD write lock: a program that takes fcntl locks (qemu) backs off while it writes.
+      await expect(foreignLock(cow, { kind: 'OFD', type: 'read', start: 100, len: 2 })).rejects.toThrow(/lock .*: Resource temporarily unavailable/);
+      await expect(foreignLock(cow, { kind: 'POSIX', type: 'read' })).rejects.toThrow(/Resource temporarily unavailable/);
+      const w = cli('snapshot', 'create', cow, '--name', 'late');
+      expect(w.code).toBe(1);
+      expect(oneLine(w)).toMatch(/is open for writing by .*\(pid \d+\); nothing was written/);
+      // Another user's runtime directory: the reader sees no record, only the kernel's locks.
+      const env = { ...process.env, XDG_RUNTIME_DIR: tempDir() };
+      const r = spawnSync(process.execPath, [BIN, 'info', cow], { encoding: 'utf8', env });
+      expect(r.status).toBe(0);
+      expect(r.stderr).toBe(`snapscope: note: ${cow} is open for writing by another process; reading its last committed state\n`);
+    } finally {
+      writer.dev.close();
+    }
+  });
+});
+
+describe('a reader under a foreign lock', () => {
+  it('a write lock (POSIX or OFD): one warning line naming the holder, then the output', async () => {
+    const { cow } = volume();
+    const posix = await foreignLock(cow, { kind: 'POSIX', type: 'write', start: 0, len: 512 });
+    let r = cli('info', cow);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`snapscope: warning: ${cow} is locked for writing by qemu-system-x86 (pid ${posix}, POSIX lock); what is read may be changing\n`);
+    expect(r.stdout).toMatch(/shared exception store/);
+
+    const { cow: cow2 } = volume();
+    const ofd = await foreignLock(cow2, { kind: 'OFD', type: 'write' });
+    r = cli('info', cow2);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`snapscope: warning: ${cow2} is locked for writing by qemu-system-x86 (pid ${ofd}, OFD lock); what is read may be changing\n`);
+  }, 60_000);
+
+  it('a read lock (a VM that only reads, another reader): no warning', async () => {
+    const { cow } = volume();
+    await foreignLock(cow, { kind: 'OFD', type: 'read', start: 100, len: 2 });
+    await foreignLock(cow, { kind: 'POSIX', type: 'read' });
+    const r = cli('info', cow);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+  }, 60_000);
+});

@@ -1,0 +1,31 @@
+import { expect, it } from 'vitest';
+import { describeForeignLocks, foreignLocksIn } from '../../src-main/host/access/foreign-locks.ts';
+
+// /proc/locks as the kernel writes it; the file here is "08:01:5678", which no process has open.
+const NAME = '08:01:5678';
+const TABLE = [
+  '1: POSIX  ADVISORY  WRITE 1234 08:01:5678 0 EOF',
+  '1: -> POSIX  ADVISORY  WRITE 4321 08:01:5678 0 EOF',
+  '2: OFDLCK ADVISORY  READ  -1 08:01:5678 100 101',
+  '3: FLOCK  ADVISORY  WRITE 77 08:01:5678 0 EOF',
+  '4: POSIX  ADVISORY  READ  55 08:01:5679 0 EOF',
+  `5: POSIX  ADVISORY  READ  ${process.pid} 08:01:5678 0 EOF`,
+  '6: LEASE  ACTIVE    READ  88 08:01:5678 0 EOF',
+  '',
+].join('\n');
+
+it("finds the POSIX and OFD locks on the file: not a waiter's, a flock, a lease, another file's or this process's", () => {
+  expect(foreignLocksIn(TABLE, NAME, 'any')).toEqual([
+    { kind: 'POSIX', write: true, pid: 1234 },
+    { kind: 'OFD', write: false, pid: null },
+  ]);
+  expect(foreignLocksIn(TABLE, NAME, 'write')).toEqual([{ kind: 'POSIX', write: true, pid: 1234 }]);
+  expect(foreignLocksIn(TABLE, '08:01:9', 'any')).toEqual([]);
+});
+
+it('names each holder once: by its comm and pid, by pid alone, or says an OFD lock has no known holder', () => {
+  const gone = 2 ** 22 + 1; // above pid_max: no /proc entry
+  expect(describeForeignLocks([{ kind: 'POSIX', write: true, pid: process.pid }, { kind: 'POSIX', write: false, pid: process.pid }])).toMatch(/^\S+ \(pid \d+, POSIX lock\)$/);
+  expect(describeForeignLocks([{ kind: 'POSIX', write: true, pid: gone }])).toBe(`pid ${gone} (POSIX lock)`);
+  expect(describeForeignLocks([{ kind: 'OFD', write: false, pid: null }, { kind: 'OFD', write: false, pid: null }])).toBe('another process (an OFD lock, holder unknown)');
+});
