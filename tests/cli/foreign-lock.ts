@@ -38,7 +38,8 @@ export function foreignLock(file: string, spec: ForeignLockSpec): Promise<number
     let err = '';
     child.stderr.on('data', (b: Buffer) => (err += b.toString()));
     child.stdout.once('data', () => resolve(child.pid!));
-    child.once('exit', (code) => reject(new Error(`the lock holder exited (${code}): ${err}`)));
+    // 'close', not 'exit': its stderr is all read by then.
+    child.once('close', (code) => reject(new Error(`the lock holder exited (${code}): ${err}`)));
   });
 }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openInput } from '../../src-main/host/access/inputs.ts';
 import { ROOT_DIR, cli, oneLine, tempDir } from './cli.ts';
 import { foreignLock, untouched } from './foreign-lock.ts';
-import { sharedVolume } from './safety-fixtures.ts';
+import { canLoop, loop, sharedVolume } from './safety-fixtures.ts';
 
 // Other programs' fcntl locks (POSIX and OFD: qemu holds OFD locks on the images it runs), taken by
 // real processes: a writer refuses the target, naming the holder; a reader warns and reads.
@@ -80,6 +80,19 @@ describe('a writer refuses a target another program holds a POSIX or OFD lock on
     expect(oneLine(r)).toBe(refusal('output', out, pid, 'OFD'));
     files.unchanged();
     expect(fs.readdirSync(dir).filter((n) => n.startsWith('out.img'))).toEqual(['out.img']); // no temporary file left
+  }, 60_000);
+
+  it.skipIf(!canLoop)('a block device a VM runs (its OFD lock on the device node): refused; needs root for a loop device', async () => {
+    const { cow } = volume();
+    const dev = loop(cow);
+    const pid = await foreignLock(dev, { kind: 'OFD', type: 'read', start: 100, len: 2 });
+    const files = untouched(cow);
+    for (const argv of [['snapshot', 'create', dev, '--name', 'late'], ['format', dev, '--kind', 'persistent', '--force']]) {
+      const r = cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(1);
+      expect(oneLine(r), argv.join(' ')).toBe(refusal('COW', dev, pid, 'OFD'));
+    }
+    files.unchanged();
   }, 60_000);
 
   it('without perl (the lock is then looked for in /proc/locks): the same refusal', async () => {
