@@ -51,7 +51,17 @@ const READ_BYTES = 1 << 20;
  * copy the data chunks (`dataFrom`), and write the metadata in one last step. A cancel before that
  * step leaves the target as it was.
  */
-export function restoreTask(spec: RestoreSpec): Task<RestoreResultDto> {
+/** The restore job, and what a cancel left behind (the CLI's Ctrl-C line). */
+export interface RestoreTask extends Task<RestoreResultDto> {
+  /**
+   * "nothing was written"; "<target> was not written" (a new file: its temporary file removed);
+   * "<target> was only partly written: its first N bytes copied from <dataFrom>, its metadata not
+   * written" (a new device: the copy writes it in place). In place, only the last step writes.
+   */
+  leftByCancel(): string;
+}
+
+export function restoreTask(spec: RestoreSpec): RestoreTask {
   const source: ExceptionSource = { forEach: (visit) => void readDumpFile(spec.dump, visit, spec.dumpName) };
   const dumpBytes = fileSize(spec.dump);
   let reader: DumpReader | null = new DumpReader(spec.dumpName ?? spec.dump, () => exceptions++);
@@ -64,6 +74,8 @@ export function restoreTask(spec: RestoreSpec): Task<RestoreResultDto> {
   let plan: RestoreResultDto | null = null;
   let writing: { dev: BlockDevice; out: Output | null; backup: BackupFile | null; src: BlockDevice | null; opened: BlockDevice | null } | null = null;
   let copied = 0;
+  /** Bytes copied onto a device in place (a file target is written beside it). */
+  let devicePartly = 0;
   let result: RestoreResultDto | null = null;
   const release = (): void => {
     if (fd !== null) fs.closeSync(fd);
@@ -140,6 +152,7 @@ export function restoreTask(spec: RestoreSpec): Task<RestoreResultDto> {
         const w: NonNullable<typeof writing> = writing;
         if (w.src && copied < Math.min(w.src.size, w.dev.size)) {
           copied += copyPiece(w.src, w.dev, copied, w.out?.kind === 'file');
+          if (w.out?.kind === 'block') devicePartly = copied;
           return false;
         }
         result = { ...plan, ...write(w, header!, source, spec.target) };
@@ -157,6 +170,10 @@ export function restoreTask(spec: RestoreSpec): Task<RestoreResultDto> {
     },
     result: () => result!,
     cancelled: release,
+    leftByCancel() {
+      if (devicePartly > 0) return `${spec.target} was only partly written: its first ${devicePartly} bytes copied from ${spec.dataFrom}, its metadata not written`;
+      return plan?.mode === 'new' ? `${spec.target} was not written` : 'nothing was written';
+    },
   };
 }
 
