@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { openInput } from '../../src-main/host/access/inputs.ts';
+import { lockTableName } from '../../src-main/host/access/lock.ts';
 import { ROOT_DIR, cli, oneLine, tempDir } from './cli.ts';
 import { foreignLock, untouched } from './foreign-lock.ts';
 import { canLoop, loop, sharedVolume } from './safety-fixtures.ts';
@@ -128,6 +129,40 @@ describe('a writer refuses a target another program holds a POSIX or OFD lock on
       writer.dev.close();
     }
   });
+});
+
+/** A VM that never runs (-S: paused before its first instruction) with `image` as its virtio disk: qemu locks it as any VM does. */
+const QEMU = ['/usr/bin/qemu-system-x86_64', '/usr/local/bin/qemu-system-x86_64'].find((p) => fs.existsSync(p));
+const vmArgs = (image: string): string[] => ['-S', '-nodefaults', '-display', 'none', '-machine', 'q35,accel=tcg', '-m', '32', '-drive', `file=${image},format=raw,if=none,id=d0`, '-device', 'virtio-blk-pci,drive=d0'];
+
+/** Whether /proc/locks lists an OFD lock on `file`. */
+function ofdLocked(file: string): boolean {
+  const fd = fs.openSync(file, 'r');
+  const name = lockTableName(fd);
+  fs.closeSync(fd);
+  return fs.readFileSync('/proc/locks', 'latin1').split('\n').some((l) => l.includes(' OFDLCK ') && l.includes(` ${name} `));
+}
+
+describe.skipIf(!QEMU)('a real VM (qemu-system-x86_64)', () => {
+  it('on the store: a writer is refused naming qemu; a VM started while snapscope writes is refused by qemu', async () => {
+    const { cow } = volume();
+    const writer = openInput(cow, 'COW', true);
+    try {
+      const r = spawnSync(QEMU!, vmArgs(cow), { encoding: 'utf8', timeout: 30_000 });
+      expect(r.status, r.stderr).not.toBe(0);
+      expect(r.stderr).toMatch(/: Failed to lock byte \d+/); // qemu 7.2's words
+    } finally {
+      writer.dev.close();
+    }
+    const vm = spawn(QEMU!, vmArgs(cow), { stdio: 'ignore' });
+    onTestFinished(() => void vm.kill('SIGKILL'));
+    await expect.poll(() => ofdLocked(cow), { timeout: 30_000 }).toBe(true);
+    const files = untouched(cow);
+    const r = cli('snapshot', 'create', cow, '--name', 'late');
+    expect(r.code).toBe(1);
+    expect(oneLine(r)).toBe(refusal('COW', cow, vm.pid!, 'OFD'));
+    files.unchanged();
+  }, 90_000);
 });
 
 describe('a reader under a foreign lock', () => {
