@@ -8,7 +8,7 @@ import { blockDeviceReadOnly } from './block-info.ts';
 import { describeHolders, holdersOf, recordHolder, type Holder } from './holders.ts';
 import { settleInterruptedRewrite } from './interrupted-rewrite.ts';
 import { describeForeignLocks, foreignLocksIn } from './foreign-locks.ts';
-import { exclusiveFlockIn, lockTable, lockTableName, lockTableNow, tryLock, tryWriteLock, type WriteLockResult } from './lock.ts';
+import { exclusiveFlockIn, lockTable, lockTableName, lockTableNow, tryLock, tryWriteLock } from './lock.ts';
 import { fdKey, inspectTarget, storageKeys, type Target } from './target.ts';
 
 export interface OpenedInput {
@@ -40,9 +40,10 @@ export interface Note {
  * Opens a store, an origin or any other input of a command — the one way in. A writer: refuses a
  * target someone else uses (dm table, mount, loop, holders) and a read-only device or file up
  * front, opens block devices O_EXCL, and holds an exclusive lock while open (a second writer,
- * CLI or UI, is refused naming the holder). A reader records itself as one (a writer is refused
- * while it reads); when a writer holds the target it says so and reads on (the stores' commits
- * are atomic, so it sees a committed state).
+ * CLI or UI, is refused naming the holder, and so is a target another program holds a POSIX or
+ * OFD lock on). A reader records itself as one (a writer is refused while it reads); when a writer
+ * holds the target it says so and reads on (the stores' commits are atomic, so it sees a committed
+ * state); under another program's write lock it warns that what it reads may be changing.
  * A block device this user may not open goes through the privileged helper when one is given.
  */
 export function openInput(path: string, role: string, write: boolean, helper: HelperLauncher | null = null, opts: { raw?: boolean } = {}): OpenedInput {
@@ -124,11 +125,11 @@ export function assertWritable(t: Target, role: string): void {
  * Locks an open device against our other openers and records this process as its holder; returns a
  * reader's note, or how to look for it. Readers and writers exclude each other by each announcing
  * itself first and then looking for the other (ADR 0006): a writer records itself, takes the
- * exclusive kernel lock and then looks for readers' records; a reader records itself (its record
- * is its lock: no child process, which is most of a CLI reader's start-up) and then looks for a
- * writer's record, and, when its caller asks for the note, for an exclusive kernel lock. Whichever
- * comes second sees the first. A reader that cannot record itself (no runtime directory) takes a
- * shared kernel lock instead.
+ * exclusive kernel lock (and an OFD lock: another program's fcntl lock refuses it) and then looks
+ * for readers' records; a reader records itself (its record is its lock: no child process, which
+ * is most of a CLI reader's start-up) and then looks for a writer's record, and, when its caller
+ * asks for the note, in the kernel's lock table. Whichever comes second sees the first. A reader
+ * that cannot record itself (no runtime directory) takes a shared kernel lock instead.
  */
 function lock(dev: FileDevice, target: Target, role: string, write: boolean): InputNote {
   // One record per key: a loop device's holder is seen by those who open its backing file or
@@ -145,18 +146,17 @@ function lock(dev: FileDevice, target: Target, role: string, write: boolean): In
     return { now: null, look: async () => lookedUp(await lockTable(), name, target) };
   }
   const result = write ? tryWriteLock(dev.handle()) : tryLock(dev.handle(), 'shared');
+  const foreign = result === 'foreign' || result === 'flock-only' ? foreignHolders(result, dev.handle()) : null;
+  if (foreign !== null) {
+    removeRecords();
+    throw new LockedError(`${role} ${target.path} is locked by ${foreign}: refusing to write it`, target.path, `locked by ${foreign}`);
+  }
   const locked = result !== 'conflict';
   // A writer backs off from a reader, and from a writer through another node (a second loop device
   // over the same file), which the kernel lock on this node does not see. A writer through this
   // node is the kernel lock's to refuse: its record may be a loser's, about to go.
   const blocking = (h: Holder): boolean => h.mode === 'read' || (h.via !== undefined && h.via !== target.key);
   if (locked && !(write && others().some(blocking))) {
-    try {
-      if (write) refuseForeignLocks(result as WriteLockResult, dev, target, role);
-    } catch (e) {
-      removeRecords();
-      throw e;
-    }
     dev.whenClosed(removeRecords);
     return known(null);
   }
@@ -171,17 +171,15 @@ function lock(dev: FileDevice, target: Target, role: string, write: boolean): In
 }
 
 /**
- * A writer refuses a target another program holds a POSIX or OFD lock on, any range, read or
- * write (qemu's shared locks on an image mean a VM runs it). Its OFD lock conflicts with them all
- * ('foreign'); where it could take none ('flock-only') it looks in /proc/locks now, before the first write.
+ * Who holds the POSIX or OFD locks that keep a writer off its target, or null when none does. A
+ * writer refuses another program's lock on any range, read or write (qemu's shared locks on an
+ * image mean a VM runs it): its own OFD lock met one ('foreign'), or, where it could take none
+ * ('flock-only'), a look in /proc/locks now, before the first write, finds one.
  */
-function refuseForeignLocks(result: WriteLockResult, dev: FileDevice, target: Target, role: string): void {
-  if (result === 'locked') return;
+function foreignHolders(result: 'foreign' | 'flock-only', fd: number): string | null {
   const table = lockTableNow();
-  const locks = table === null ? [] : foreignLocksIn(table, lockTableName(dev.handle()), 'any');
-  if (result === 'flock-only' && !locks.length) return;
-  const who = describeForeignLocks(locks);
-  throw new LockedError(`${role} ${target.path} is locked by ${who}: refusing to write it`, target.path, `locked by ${who}`);
+  const locks = table === null ? [] : foreignLocksIn(table, lockTableName(fd), 'any');
+  return result === 'flock-only' && !locks.length ? null : describeForeignLocks(locks);
 }
 
 /** What a reader's look in the lock table finds: a writer's exclusive flock, or else another program's write lock. */
