@@ -181,6 +181,15 @@ describe('a reader under a foreign lock', () => {
     expect(r.stderr).toBe(`snapscope: warning: ${cow2} is locked for writing by qemu-system-x86 (pid ${ofd}, OFD lock); what is read may be changing\n`);
   }, 60_000);
 
+  it('a reader without a runtime directory (it takes a shared flock instead of a record) warns too', async () => {
+    const { cow } = volume();
+    const pid = await foreignLock(cow, { kind: 'OFD', type: 'write' });
+    const env = { ...process.env, XDG_RUNTIME_DIR: path.join(cow, 'not-a-directory') };
+    const r = spawnSync(process.execPath, [BIN, 'info', cow], { encoding: 'utf8', env });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(`snapscope: warning: ${cow} is locked for writing by qemu-system-x86 (pid ${pid}, OFD lock); what is read may be changing\n`);
+  }, 60_000);
+
   it('a read lock (a VM that only reads, another reader): no warning', async () => {
     const { cow } = volume();
     await foreignLock(cow, { kind: 'OFD', type: 'read', start: 100, len: 2 });

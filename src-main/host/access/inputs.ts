@@ -141,9 +141,7 @@ function lock(dev: FileDevice, target: Target, role: string, write: boolean): In
     dev.whenClosed(removeRecords);
     const writers = others().filter((h) => h.mode === 'write');
     if (writers.length) return known(readerNote(target, writers));
-    // Named now: the look may come after the device is closed and its descriptor reused.
-    const name = lockTableName(dev.handle());
-    return { now: null, look: async () => lookedUp(await lockTable(), name, target) };
+    return kernelLook(dev, target);
   }
   const result = write ? tryWriteLock(dev.handle()) : tryLock(dev.handle(), 'shared');
   const foreign = result === 'foreign' || result === 'flock-only' ? foreignHolders(result, dev.handle()) : null;
@@ -158,7 +156,7 @@ function lock(dev: FileDevice, target: Target, role: string, write: boolean): In
   const blocking = (h: Holder): boolean => h.mode === 'read' || (h.via !== undefined && h.via !== target.key);
   if (locked && !(write && others().some(blocking))) {
     dev.whenClosed(removeRecords);
-    return known(null);
+    return write ? known(null) : kernelLook(dev, target);
   }
   const holders = others();
   removeRecords();
@@ -180,6 +178,13 @@ function foreignHolders(result: 'foreign' | 'flock-only', fd: number): string | 
   const table = lockTableNow();
   const locks = table === null ? [] : foreignLocksIn(table, lockTableName(fd), 'any');
   return result === 'flock-only' && !locks.length ? null : describeForeignLocks(locks);
+}
+
+/** A reader's look in the kernel's lock table, made when its caller asks for the note. */
+function kernelLook(dev: FileDevice, target: Target): InputNote {
+  // Named now: the look may come after the device is closed and its descriptor reused.
+  const name = lockTableName(dev.handle());
+  return { now: null, look: async () => lookedUp(await lockTable(), name, target) };
 }
 
 /** What a reader's look in the lock table finds: a writer's exclusive flock, or else another program's write lock. */
