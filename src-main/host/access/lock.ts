@@ -34,7 +34,7 @@ export type WriteLockResult = 'locked' | 'conflict' | 'foreign' | 'flock-only';
 /**
  * perl is on every Debian and most other systems (perl-base is essential). Exit 1: the flock is
  * held by another; 2: an fcntl lock of another program is in the way; 3: no OFD lock here.
- * struct flock on 64-bit Linux: short l_type, short l_whence, off_t l_start, off_t l_len, pid_t
+ * flock 6: LOCK_EX | LOCK_NB. struct flock on 64-bit Linux: short l_type, short l_whence, off_t l_start, off_t l_len, pid_t
  * l_pid; F_WRLCK 1, SEEK_SET 0, length 0 (to the end, however far it grows), F_OFD_SETLK 37;
  * EAGAIN 11, EACCES 13 (as numbers: perl's %! loads its Errno module, 2-3 ms of the child's start).
  */
