@@ -110,6 +110,22 @@ describe('a writer refuses a target another program holds a POSIX or OFD lock on
     files.unchanged();
   }, 60_000);
 
+  // The CLI run as nobody (setpriv, as root): only where nobody may read this checkout and its bundle.
+  const SETPRIV = process.getuid?.() === 0 ? ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => fs.existsSync(p)) : undefined;
+  const asNobody = (home: string): string[] => ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', `HOME=${home}`, 'XDG_RUNTIME_DIR=', process.execPath, BIN];
+  const nobodyRuns = SETPRIV !== undefined && spawnSync(SETPRIV, [...asNobody('/'), '--version'], { cwd: ROOT_DIR }).status === 0;
+  it.skipIf(!nobodyRuns)("run by a user who may not read the holder's /proc/<pid>/fdinfo: the OFD lock's holder is unknown, the refusal the same (needs root, setpriv, a checkout nobody may read)", async () => {
+    const { dir, cow } = volume();
+    fs.chmodSync(dir, 0o755);
+    fs.chmodSync(cow, 0o666);
+    await foreignLock(cow, { kind: 'OFD', type: 'read', start: 100, len: 2 });
+    const files = untouched(cow);
+    const r = spawnSync(SETPRIV!, [...asNobody(dir), 'snapshot', 'create', cow, '--name', 'late'], { encoding: 'utf8', cwd: ROOT_DIR });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toBe(`snapscope: COW ${cow} is locked by another process (an OFD lock, holder unknown): refusing to write it\n`);
+    files.unchanged();
+  }, 60_000);
+
   it("our own writer's locks are not another program's: a second writer is refused as by snapscope, a reader gets the writer's note", async () => {
     const { cow } = volume();
     const writer = openInput(cow, 'COW', true);
