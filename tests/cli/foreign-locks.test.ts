@@ -6,7 +6,7 @@ import { openInput } from '../../src-main/host/access/inputs.ts';
 import { lockTableName } from '../../src-main/host/access/lock.ts';
 import { ROOT_DIR, cli, oneLine, tempDir } from './cli.ts';
 import { foreignLock, untouched } from './foreign-lock.ts';
-import { canLoop, loop, sharedVolume } from './safety-fixtures.ts';
+import { canLoop, loop, partitionedDisk, sharedVolume } from './safety-fixtures.ts';
 
 // Other programs' fcntl locks (POSIX and OFD: qemu holds OFD locks on the images it runs), taken by
 // real processes: a writer refuses the target, naming the holder; a reader warns and reads.
@@ -94,6 +94,26 @@ describe('a writer refuses a target another program holds a POSIX or OFD lock on
       expect(oneLine(r), argv.join(' ')).toBe(refusal('COW', dev, pid, 'OFD'));
     }
     files.unchanged();
+  }, 60_000);
+
+  it.skipIf(!canLoop)("a loop device over an image a VM runs, and a partition of a disk a VM runs: refused, naming the storage beneath (needs root)", async () => {
+    const { cow } = volume();
+    const dev = loop(cow);
+    const pid = await foreignLock(cow, { kind: 'OFD', type: 'read', start: 100, len: 2 });
+    const files = untouched(cow);
+    let r = cli('snapshot', 'create', dev, '--name', 'late');
+    expect(r.code).toBe(1);
+    expect(oneLine(r)).toBe(`snapscope: COW ${dev} is locked by qemu-system-x86 (pid ${pid}, OFD lock) on ${cow} beneath it: refusing to write it`);
+    files.unchanged();
+
+    const { image, disk, parts } = partitionedDisk(tempDir());
+    const onDisk = await foreignLock(disk, { kind: 'POSIX', type: 'read', name: 'fdisk' });
+    const onImage = await foreignLock(image, { kind: 'OFD', type: 'read', start: 100, len: 2 });
+    const before = untouched(image);
+    r = cli('format', parts[0], '--kind', 'persistent', '--force');
+    expect(r.code).toBe(1);
+    expect(oneLine(r)).toBe(`snapscope: COW ${parts[0]} is locked by fdisk (pid ${onDisk}, POSIX lock) on ${disk} beneath it, qemu-system-x86 (pid ${onImage}, OFD lock) on ${image} beneath it: refusing to write it`);
+    before.unchanged();
   }, 60_000);
 
   it('without perl (the lock is then looked for in /proc/locks): the same refusal', async () => {
@@ -204,6 +224,15 @@ describe('a reader under a foreign lock', () => {
     const r = spawnSync(process.execPath, [BIN, 'info', cow], { encoding: 'utf8', env });
     expect(r.status).toBe(0);
     expect(r.stderr).toBe(`snapscope: warning: ${cow} is locked for writing by qemu-system-x86 (pid ${pid}, OFD lock); what is read may be changing\n`);
+  }, 60_000);
+
+  it.skipIf(!canLoop)('a loop device whose backing file another program writes: the warning names the file (needs root)', async () => {
+    const { cow } = volume();
+    const dev = loop(cow);
+    const pid = await foreignLock(cow, { kind: 'POSIX', type: 'write', start: 0, len: 512 });
+    const r = cli('info', dev);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`snapscope: warning: ${dev} is locked for writing by qemu-system-x86 (pid ${pid}, POSIX lock) on ${cow} beneath it; what is read may be changing\n`);
   }, 60_000);
 
   it('a read lock (a VM that only reads, another reader): no warning', async () => {

@@ -1,5 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, it } from 'vitest';
 import { describeForeignLocks, foreignLocksIn } from '../../src-main/host/access/foreign-locks.ts';
+import { openInput } from '../../src-main/host/access/inputs.ts';
+import { lockTableName } from '../../src-main/host/access/lock.ts';
+import { foreignLock } from '../cli/foreign-lock.ts';
+import { tempDir } from './fixtures.ts';
 
 // /proc/locks as the kernel writes it; the file here is "08:01:5678", which no process has open.
 const NAME = '08:01:5678';
@@ -28,4 +34,23 @@ it('names each holder once: by its comm and pid, by pid alone, or says an OFD lo
   expect(describeForeignLocks([{ kind: 'POSIX', write: true, pid: process.pid }, { kind: 'POSIX', write: false, pid: process.pid }])).toMatch(/^\S+ \(pid \d+, POSIX lock\)$/);
   expect(describeForeignLocks([{ kind: 'POSIX', write: true, pid: gone }])).toBe(`pid ${gone} (POSIX lock)`);
   expect(describeForeignLocks([{ kind: 'OFD', write: false, pid: null }, { kind: 'OFD', write: false, pid: null }])).toBe('another process (an OFD lock, holder unknown)');
+});
+
+it("this process's own OFD lock (a writer of ours) is not another program's; another process's is, named by its fdinfo", async () => {
+  const dir = tempDir();
+  const f = path.join(dir, 'a.img');
+  fs.writeFileSync(f, Buffer.alloc(4096));
+  const fd = fs.openSync(f, 'r');
+  const name = lockTableName(fd);
+  fs.closeSync(fd);
+  const writer = openInput(f, 'COW', true);
+  try {
+    const table = fs.readFileSync('/proc/locks', 'latin1');
+    expect(table).toMatch(new RegExp(`OFDLCK ADVISORY  WRITE -1 ${name} 0 EOF`));
+    expect(foreignLocksIn(table, name, 'any')).toEqual([]);
+  } finally {
+    writer.dev.close();
+  }
+  const pid = await foreignLock(f, { kind: 'OFD', type: 'write' });
+  expect(foreignLocksIn(fs.readFileSync('/proc/locks', 'latin1'), name, 'write')).toEqual([{ kind: 'OFD', write: true, pid }]);
 });

@@ -17,21 +17,43 @@ export interface ForeignLock {
  * The POSIX and OFD locks on the file /proc/locks names `name` ("<maj>:<min>:<ino>"), waiters
  * ("1: -> POSIX ...") left out: they hold nothing. Lines look like
  * "1: POSIX  ADVISORY  WRITE 1234 08:01:5678 0 EOF" and "2: OFDLCK ADVISORY  READ  -1 08:01:5678 100 101".
- * `which`: 'write' leaves read locks out. A POSIX lock of this process is not another program's.
+ * `which`: 'write' leaves read locks out. This process's own locks are not another program's: a
+ * POSIX lock with its pid, an OFD lock its /proc/self/fdinfo lists (a writer of ours on the same
+ * file through another node).
  */
 export function foreignLocksIn(table: string, name: string, which: 'any' | 'write'): ForeignLock[] {
-  const found: { kind: 'POSIX' | 'OFD'; write: boolean; pid: number }[] = [];
+  const posix: ForeignLock[] = [];
+  const ofd: string[] = [];
   for (const line of table.split('\n')) {
     const f = line.trim().split(/\s+/);
-    if (f[5] !== name || (f[1] !== 'POSIX' && f[1] !== 'OFDLCK') || (which === 'write' && f[3] !== 'WRITE')) continue;
-    const pid = Number(f[4]);
-    if (f[1] === 'POSIX' && pid === process.pid) continue;
-    found.push({ kind: f[1] === 'POSIX' ? 'POSIX' : 'OFD', write: f[3] === 'WRITE', pid });
+    if (f[5] !== name || (which === 'write' && f[3] !== 'WRITE')) continue;
+    if (f[1] === 'POSIX' && Number(f[4]) !== process.pid) posix.push({ kind: 'POSIX', write: f[3] === 'WRITE', pid: Number(f[4]) });
+    if (f[1] === 'OFDLCK') ofd.push(lockOf(f));
   }
-  if (!found.some((l) => l.kind === 'OFD')) return found;
+  if (!ofd.length) return posix;
+  for (const own of ofdLocksIn(fdinfoOf(process.pid), name)) {
+    const i = ofd.indexOf(own);
+    if (i >= 0) ofd.splice(i, 1);
+  }
+  if (!ofd.length) return posix;
   // OFD locks show pid -1: their holders are the processes with that file open whose fdinfo lists them.
   const holders = ofdHolders(name);
-  return found.flatMap((l): ForeignLock[] => (l.kind === 'POSIX' ? [l] : holders.length ? holders.map((pid) => ({ ...l, pid })) : [{ ...l, pid: null }]));
+  return [...posix, ...ofd.flatMap((l): ForeignLock[] => (holders.length ? holders : [null]).map((pid) => ({ kind: 'OFD', write: l.startsWith('WRITE'), pid })))];
+}
+
+/** An OFD lock by what tells it apart in the table and in fdinfo alike: "READ 100 101". */
+const lockOf = (f: readonly string[]): string => `${f[3]} ${f[6]} ${f[7]}`;
+
+/** The OFD locks on `name` in the fdinfo texts of a process's open files, each once (an open file shared by two fds lists them twice). */
+function ofdLocksIn(fdinfos: readonly string[], name: string): string[] {
+  const locks = new Set<string>();
+  for (const text of fdinfos) {
+    for (const line of text.split('\n')) {
+      const f = line.startsWith('lock:') ? line.slice(5).trim().split(/\s+/) : [];
+      if (f[1] === 'OFDLCK' && f[5] === name) locks.add(lockOf(f));
+    }
+  }
+  return [...locks];
 }
 
 /**
@@ -41,24 +63,21 @@ export function foreignLocksIn(table: string, name: string, which: 'any' | 'writ
  * refusal or a warning. Processes of other users stay unknown to a user who is not root.
  */
 function ofdHolders(name: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdir('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    const dir = `/proc/${pid}/fdinfo`;
-    if (readdir(dir).some((fd) => holdsOfd(`${dir}/${fd}`, name))) pids.push(pid);
-  }
-  return pids;
+  return readdir('/proc')
+    .map(Number)
+    .filter((pid) => Number.isInteger(pid) && pid !== process.pid && ofdLocksIn(fdinfoOf(pid), name).length > 0);
 }
 
-function holdsOfd(fdinfo: string, name: string): boolean {
-  let text: string;
-  try {
-    text = fs.readFileSync(fdinfo, 'latin1');
-  } catch {
-    return false; // closed meanwhile
-  }
-  return text.split('\n').some((line) => line.startsWith('lock:') && line.includes(' OFDLCK ') && line.includes(` ${name} `));
+/** The fdinfo texts of a process's open files; those that cannot be read (closed meanwhile, not ours to read) left out. */
+function fdinfoOf(pid: number): string[] {
+  const dir = `/proc/${pid}/fdinfo`;
+  return readdir(dir).flatMap((fd) => {
+    try {
+      return [fs.readFileSync(`${dir}/${fd}`, 'latin1')];
+    } catch {
+      return [];
+    }
+  });
 }
 
 function readdir(dir: string): string[] {

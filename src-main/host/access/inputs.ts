@@ -8,7 +8,7 @@ import { blockDeviceReadOnly } from './block-info.ts';
 import { describeHolders, holdersOf, recordHolder, type Holder } from './holders.ts';
 import { settleInterruptedRewrite } from './interrupted-rewrite.ts';
 import { describeForeignLocks, foreignLocksIn } from './foreign-locks.ts';
-import { exclusiveFlockIn, lockTable, lockTableName, lockTableNow, tryLock, tryWriteLock } from './lock.ts';
+import { exclusiveFlockIn, lockTable, lockTableName, lockTableNameAt, lockTableNow, tryLock, tryWriteLock } from './lock.ts';
 import { fdKey, inspectTarget, type Target } from './target.ts';
 
 export interface OpenedInput {
@@ -145,17 +145,17 @@ function lock(dev: FileDevice, target: Target, role: string, write: boolean): In
     return kernelLook(dev, target);
   }
   const result = write ? tryWriteLock(dev.handle()) : tryLock(dev.handle(), 'shared');
-  const foreign = result === 'foreign' || result === 'flock-only' ? foreignHolders(result, dev.handle()) : null;
-  if (foreign !== null) {
-    removeRecords();
-    throw new LockedError(`${role} ${target.path} is locked by ${foreign}: refusing to write it`, target.path, `locked by ${foreign}`);
-  }
-  const locked = result !== 'conflict';
   // A writer backs off from a reader, and from a writer through another node (a second loop device
   // over the same file), which the kernel lock on this node does not see. A writer through this
   // node is the kernel lock's to refuse: its record may be a loser's, about to go.
   const blocking = (h: Holder): boolean => h.mode === 'read' || (h.via !== undefined && h.via !== target.key);
-  if (locked && !(write && others().some(blocking))) {
+  if (result !== 'conflict' && !(write && others().some(blocking))) {
+    // Then another program's lock (snapscope's own holders were named by their records above).
+    const foreign = result === 'unavailable' || !write ? null : foreignHolders(result, dev.handle(), target);
+    if (foreign !== null) {
+      removeRecords();
+      throw new LockedError(`${role} ${target.path} is locked by ${foreign}: refusing to write it`, target.path, `locked by ${foreign}`);
+    }
     dev.whenClosed(removeRecords);
     return write ? known(null) : kernelLook(dev, target);
   }
@@ -172,28 +172,60 @@ function lock(dev: FileDevice, target: Target, role: string, write: boolean): In
 /**
  * Who holds the POSIX or OFD locks that keep a writer off its target, or null when none does. A
  * writer refuses another program's lock on any range, read or write (qemu's shared locks on an
- * image mean a VM runs it): its own OFD lock met one ('foreign'), or, where it could take none
- * ('flock-only'), a look in /proc/locks now, before the first write, finds one.
+ * image mean a VM runs it), on the target or on the storage beneath it (a loop device's backing
+ * file, a partition's disk), which its own OFD lock does not cover: its OFD lock met one
+ * ('foreign'), or a look in /proc/locks now, before the first write, finds one (where it could take
+ * no OFD lock, 'flock-only', or has storage beneath).
  */
-function foreignHolders(result: 'foreign' | 'flock-only', fd: number): string | null {
-  const table = lockTableNow();
-  const locks = table === null ? [] : foreignLocksIn(table, lockTableName(fd), 'any');
-  return result === 'flock-only' && !locks.length ? null : describeForeignLocks(locks);
+function foreignHolders(result: 'locked' | 'foreign' | 'flock-only', fd: number, target: Target): string | null {
+  const below = storageBeneath(target);
+  if (result === 'locked' && !below.length) return null;
+  const table = lockTableNow() ?? '';
+  const own = result === 'locked' ? [] : foreignLocksIn(table, lockTableName(fd), 'any');
+  // 'foreign' with nothing in the table: the lock went between the two looks; still refused.
+  const held = own.length || result === 'foreign' ? [describeForeignLocks(own)] : [];
+  held.push(...lockedBeneath(table, below, 'any'));
+  return held.length ? held.join(', ') : null;
+}
+
+/** Storage beneath a target, by its name for messages and in /proc/locks (named at open: a look may come after the close). */
+interface Beneath {
+  name: string;
+  lockName: string;
+}
+
+function storageBeneath(target: Target): Beneath[] {
+  const seen = new Map<string, Beneath>();
+  for (const e of target.extents.slice(1)) {
+    const lockName = lockTableNameAt(e.name, e.key);
+    if (lockName !== null && !seen.has(lockName)) seen.set(lockName, { name: e.name, lockName });
+  }
+  return [...seen.values()];
+}
+
+/** Other programs' locks on the storage beneath, one entry per storage: "qemu-system-x86 (pid 4242, OFD lock) on /vm.img beneath it". */
+function lockedBeneath(table: string, below: readonly Beneath[], which: 'any' | 'write'): string[] {
+  return below.flatMap((b) => {
+    const locks = foreignLocksIn(table, b.lockName, which);
+    return locks.length ? [`${describeForeignLocks(locks)} on ${b.name} beneath it`] : [];
+  });
 }
 
 /** A reader's look in the kernel's lock table, made when its caller asks for the note. */
 function kernelLook(dev: FileDevice, target: Target): InputNote {
   // Named now: the look may come after the device is closed and its descriptor reused.
   const name = lockTableName(dev.handle());
-  return { now: null, look: async () => lookedUp(await lockTable(), name, target) };
+  const below = storageBeneath(target);
+  return { now: null, look: async () => lookedUp(await lockTable(), name, below, target) };
 }
 
-/** What a reader's look in the lock table finds: a writer's exclusive flock, or else another program's write lock. */
-function lookedUp(table: string | null, name: string, target: Target): Note | null {
+/** What a reader's look in the lock table finds: a writer's exclusive flock, or else other programs' write locks on it or beneath it. */
+function lookedUp(table: string | null, name: string, below: readonly Beneath[], target: Target): Note | null {
   if (table === null) return null;
   if (exclusiveFlockIn(table, name)) return { text: readerNote(target, []), warning: false };
-  const writers = foreignLocksIn(table, name, 'write');
-  return writers.length ? { text: `${target.path} is locked for writing by ${describeForeignLocks(writers)}; what is read may be changing`, warning: true } : null;
+  const own = foreignLocksIn(table, name, 'write');
+  const held = [...(own.length ? [describeForeignLocks(own)] : []), ...lockedBeneath(table, below, 'write')];
+  return held.length ? { text: `${target.path} is locked for writing by ${held.join(', ')}; what is read may be changing`, warning: true } : null;
 }
 
 /** A writer holds the target: the reader reads on (commits are atomic) and says so. */

@@ -61,7 +61,21 @@ export function tryWriteLock(fd: number): WriteLockResult {
  * hex. Taken when the file is opened, so a look made later cannot name another file.
  */
 export function lockTableName(fd: number): string {
-  const st = fs.fstatSync(fd, { bigint: true });
+  return nameOf(fs.fstatSync(fd, { bigint: true }));
+}
+
+/** The name /proc/locks gives the file or device node at `path` when it is still the storage `key` names (a path may have been reused); else null. */
+export function lockTableNameAt(path: string, key: string): string | null {
+  let st: fs.BigIntStats;
+  try {
+    st = fs.statSync(path, { bigint: true });
+  } catch {
+    return null;
+  }
+  return key === (st.isBlockDevice() ? `b${st.rdev}` : `i${st.dev}:${st.ino}`) ? nameOf(st) : null;
+}
+
+function nameOf(st: fs.BigIntStats): string {
   const major = ((st.dev >> 8n) & 0xfffn) | ((st.dev >> 32n) & ~0xfffn);
   const minor = (st.dev & 0xffn) | ((st.dev >> 12n) & ~0xffn);
   return `${hex2(major)}:${hex2(minor)}:${st.ino}`;
