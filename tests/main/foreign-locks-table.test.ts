@@ -54,3 +54,18 @@ it("this process's own OFD lock (a writer of ours) is not another program's; ano
   const pid = await foreignLock(f, { kind: 'OFD', type: 'write' });
   expect(foreignLocksIn(fs.readFileSync('/proc/locks', 'latin1'), name, 'write')).toEqual([{ kind: 'OFD', write: true, pid }]);
 });
+
+it('each OFD lock is named by its own holder: a reader VM is not named as the writer', async () => {
+  const dir = tempDir();
+  const f = path.join(dir, 'a.img');
+  fs.writeFileSync(f, Buffer.alloc(4096));
+  const fd = fs.openSync(f, 'r');
+  const name = lockTableName(fd);
+  fs.closeSync(fd);
+  const reader = await foreignLock(f, { kind: 'OFD', type: 'read', start: 100, len: 2, name: 'vm-reader' });
+  const writer = await foreignLock(f, { kind: 'OFD', type: 'write', start: 4000, len: 1, name: 'vm-writer' });
+  const table = fs.readFileSync('/proc/locks', 'latin1');
+  expect(foreignLocksIn(table, name, 'write')).toEqual([{ kind: 'OFD', write: true, pid: writer }]);
+  // In the table's order: the newest lock first.
+  expect(describeForeignLocks(foreignLocksIn(table, name, 'any'))).toBe(`vm-writer (pid ${writer}, OFD lock), vm-reader (pid ${reader}, OFD lock)`);
+});

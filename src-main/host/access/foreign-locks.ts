@@ -38,7 +38,13 @@ export function foreignLocksIn(table: string, name: string, which: 'any' | 'writ
   if (!ofd.length) return posix;
   // OFD locks show pid -1: their holders are the processes with that file open whose fdinfo lists them.
   const holders = ofdHolders(name);
-  return [...posix, ...ofd.flatMap((l): ForeignLock[] => (holders.length ? holders : [null]).map((pid) => ({ kind: 'OFD', write: l.startsWith('WRITE'), pid })))];
+  return [
+    ...posix,
+    ...ofd.flatMap((l): ForeignLock[] => {
+      const pids = holders.filter((h) => h.locks.includes(l)).map((h) => h.pid);
+      return (pids.length ? pids : [null]).map((pid) => ({ kind: 'OFD', write: l.startsWith('WRITE'), pid }));
+    }),
+  ];
 }
 
 /** An OFD lock by what tells it apart in the table and in fdinfo alike: "READ 100 101". */
@@ -57,15 +63,17 @@ function ofdLocksIn(fdinfos: readonly string[], name: string): string[] {
 }
 
 /**
- * Pids whose open files carry an OFD lock on `name`: /proc/<pid>/fdinfo/<fd> lists an open file's
+ * The processes whose open files carry OFD locks on `name`, with those locks: /proc/<pid>/fdinfo/<fd> lists an open file's
  * locks ("lock:\t1: OFDLCK ADVISORY  READ -1 fe:00:1564727 100 101"). One pass over every open
  * file of the processes this user may look at (a few ms for a few thousand); made only for a
  * refusal or a warning. Processes of other users stay unknown to a user who is not root.
  */
-function ofdHolders(name: string): number[] {
+function ofdHolders(name: string): { pid: number; locks: string[] }[] {
   return readdir('/proc')
     .map(Number)
-    .filter((pid) => Number.isInteger(pid) && pid !== process.pid && ofdLocksIn(fdinfoOf(pid), name).length > 0);
+    .filter((pid) => Number.isInteger(pid) && pid !== process.pid)
+    .map((pid) => ({ pid, locks: ofdLocksIn(fdinfoOf(pid), name) }))
+    .filter((h) => h.locks.length > 0);
 }
 
 /** The fdinfo texts of a process's open files; those that cannot be read (closed meanwhile, not ours to read) left out. */
