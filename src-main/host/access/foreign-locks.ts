@@ -1,10 +1,13 @@
 import fs from 'node:fs';
+import { lockTableName, lockTableNameAt, lockTableNow } from './lock.ts';
+import type { Target } from './target.ts';
 
 /**
  * Other programs' fcntl locks on a file, as /proc/locks lists them: POSIX locks (F_SETLK, owned by
  * a process) and OFD locks (F_OFD_SETLK, owned by an open file: qemu's on the images it runs).
  * snapscope's own are flock(2) locks and, for a writer, an OFD lock that conflicts with every
- * other; a writer that meets one of these is refused, a reader facing a write lock warns.
+ * other; a writer that meets one of these, on its target or on the storage beneath it, is refused
+ * (foreignHolders), a reader facing a write lock warns (foreignWriters).
  */
 export interface ForeignLock {
   kind: 'POSIX' | 'OFD';
@@ -94,6 +97,55 @@ function readdir(dir: string): string[] {
   } catch {
     return []; // gone, or not ours to read
   }
+}
+
+/**
+ * Who holds the POSIX or OFD locks that keep a writer off its target, or null when none does. A
+ * writer refuses another program's lock on any range, read or write (qemu's shared locks on an
+ * image mean a VM runs it), on the target or on the storage beneath it (a loop device's backing
+ * file, a partition's disk), which its own OFD lock does not cover: its OFD lock met one
+ * ('foreign'), or a look in /proc/locks now, before the first write, finds one (where it could take
+ * no OFD lock, 'flock-only', or has storage beneath).
+ */
+export function foreignHolders(result: 'locked' | 'foreign' | 'flock-only', fd: number, target: Target): string | null {
+  const below = storageBeneath(target);
+  if (result === 'locked' && !below.length) return null;
+  const table = lockTableNow() ?? '';
+  const own = result === 'locked' ? [] : foreignLocksIn(table, lockTableName(fd), 'any');
+  // 'foreign' with nothing in the table: the lock went between the two looks; still refused.
+  const held = own.length || result === 'foreign' ? [describeForeignLocks(own)] : [];
+  held.push(...lockedBeneath(table, below, 'any'));
+  return held.length ? held.join(', ') : null;
+}
+
+/** Storage beneath a target, by its name for messages and in /proc/locks (named at open: a look may come after the close). */
+export interface Beneath {
+  name: string;
+  lockName: string;
+}
+
+export function storageBeneath(target: Target): Beneath[] {
+  const seen = new Map<string, Beneath>();
+  for (const e of target.extents.slice(1)) {
+    const lockName = lockTableNameAt(e.name, e.key);
+    if (lockName !== null && !seen.has(lockName)) seen.set(lockName, { name: e.name, lockName });
+  }
+  return [...seen.values()];
+}
+
+/** Other programs' locks on the storage beneath, one entry per storage: "qemu-system-x86 (pid 4242, OFD lock) on /vm.img beneath it". */
+function lockedBeneath(table: string, below: readonly Beneath[], which: 'any' | 'write'): string[] {
+  return below.flatMap((b) => {
+    const locks = foreignLocksIn(table, b.lockName, which);
+    return locks.length ? [`${describeForeignLocks(locks)} on ${b.name} beneath it`] : [];
+  });
+}
+
+/** Who holds other programs' write locks on the file `name` or beneath it (a reader's warning), or null. */
+export function foreignWriters(table: string, name: string, below: readonly Beneath[]): string | null {
+  const own = foreignLocksIn(table, name, 'write');
+  const held = [...(own.length ? [describeForeignLocks(own)] : []), ...lockedBeneath(table, below, 'write')];
+  return held.length ? held.join(', ') : null;
 }
 
 /**

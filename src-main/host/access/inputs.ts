@@ -7,8 +7,8 @@ import { assertNotInUse } from '../in-use.ts';
 import { blockDeviceReadOnly } from './block-info.ts';
 import { describeHolders, holdersOf, recordHolder, type Holder } from './holders.ts';
 import { settleInterruptedRewrite } from './interrupted-rewrite.ts';
-import { describeForeignLocks, foreignLocksIn } from './foreign-locks.ts';
-import { exclusiveFlockIn, lockTable, lockTableName, lockTableNameAt, lockTableNow, tryLock, tryWriteLock } from './lock.ts';
+import { foreignHolders, foreignWriters, storageBeneath, type Beneath } from './foreign-locks.ts';
+import { exclusiveFlockIn, lockTable, lockTableName, tryLock, tryWriteLock } from './lock.ts';
 import { fdKey, inspectTarget, type Target } from './target.ts';
 
 export interface OpenedInput {
@@ -169,48 +169,6 @@ function lock(dev: FileDevice, target: Target, role: string, write: boolean): In
   throw new LockedError(`${role} ${target.path} is open for ${mode} by ${who}; nothing was written (try again when it is closed)`, target.path, `${mode === 'writing' ? 'open for writing' : 'open'} by ${who}`);
 }
 
-/**
- * Who holds the POSIX or OFD locks that keep a writer off its target, or null when none does. A
- * writer refuses another program's lock on any range, read or write (qemu's shared locks on an
- * image mean a VM runs it), on the target or on the storage beneath it (a loop device's backing
- * file, a partition's disk), which its own OFD lock does not cover: its OFD lock met one
- * ('foreign'), or a look in /proc/locks now, before the first write, finds one (where it could take
- * no OFD lock, 'flock-only', or has storage beneath).
- */
-function foreignHolders(result: 'locked' | 'foreign' | 'flock-only', fd: number, target: Target): string | null {
-  const below = storageBeneath(target);
-  if (result === 'locked' && !below.length) return null;
-  const table = lockTableNow() ?? '';
-  const own = result === 'locked' ? [] : foreignLocksIn(table, lockTableName(fd), 'any');
-  // 'foreign' with nothing in the table: the lock went between the two looks; still refused.
-  const held = own.length || result === 'foreign' ? [describeForeignLocks(own)] : [];
-  held.push(...lockedBeneath(table, below, 'any'));
-  return held.length ? held.join(', ') : null;
-}
-
-/** Storage beneath a target, by its name for messages and in /proc/locks (named at open: a look may come after the close). */
-interface Beneath {
-  name: string;
-  lockName: string;
-}
-
-function storageBeneath(target: Target): Beneath[] {
-  const seen = new Map<string, Beneath>();
-  for (const e of target.extents.slice(1)) {
-    const lockName = lockTableNameAt(e.name, e.key);
-    if (lockName !== null && !seen.has(lockName)) seen.set(lockName, { name: e.name, lockName });
-  }
-  return [...seen.values()];
-}
-
-/** Other programs' locks on the storage beneath, one entry per storage: "qemu-system-x86 (pid 4242, OFD lock) on /vm.img beneath it". */
-function lockedBeneath(table: string, below: readonly Beneath[], which: 'any' | 'write'): string[] {
-  return below.flatMap((b) => {
-    const locks = foreignLocksIn(table, b.lockName, which);
-    return locks.length ? [`${describeForeignLocks(locks)} on ${b.name} beneath it`] : [];
-  });
-}
-
 /** A reader's look in the kernel's lock table, made when its caller asks for the note. */
 function kernelLook(dev: FileDevice, target: Target): InputNote {
   // Named now: the look may come after the device is closed and its descriptor reused.
@@ -223,9 +181,8 @@ function kernelLook(dev: FileDevice, target: Target): InputNote {
 function lookedUp(table: string | null, name: string, below: readonly Beneath[], target: Target): Note | null {
   if (table === null) return null;
   if (exclusiveFlockIn(table, name)) return { text: readerNote(target, []), warning: false };
-  const own = foreignLocksIn(table, name, 'write');
-  const held = [...(own.length ? [describeForeignLocks(own)] : []), ...lockedBeneath(table, below, 'write')];
-  return held.length ? { text: `${target.path} is locked for writing by ${held.join(', ')}; what is read may be changing`, warning: true } : null;
+  const who = foreignWriters(table, name, below);
+  return who === null ? null : { text: `${target.path} is locked for writing by ${who}; what is read may be changing`, warning: true };
 }
 
 /** A writer holds the target: the reader reads on (commits are atomic) and says so. */
