@@ -34,6 +34,7 @@ it('names each holder once: by its comm and pid, by pid alone, or says an OFD lo
   expect(describeForeignLocks([{ kind: 'POSIX', write: true, pid: process.pid }, { kind: 'POSIX', write: false, pid: process.pid }])).toMatch(/^\S+ \(pid \d+, POSIX lock\)$/);
   expect(describeForeignLocks([{ kind: 'POSIX', write: true, pid: gone }])).toBe(`pid ${gone} (POSIX lock)`);
   expect(describeForeignLocks([{ kind: 'OFD', write: false, pid: null }, { kind: 'OFD', write: false, pid: null }])).toBe('another process (an OFD lock, holder unknown)');
+  expect(describeForeignLocks([])).toBe('another process (a POSIX or OFD lock, not in /proc/locks when looked for)');
 });
 
 it("this process's own OFD lock (a writer of ours) is not another program's; another process's is, named by its fdinfo", async () => {

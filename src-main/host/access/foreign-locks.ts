@@ -112,7 +112,7 @@ export function foreignHolders(result: 'locked' | 'foreign' | 'flock-only', fd: 
   if (result === 'locked' && !below.length) return null;
   const table = lockTableNow() ?? '';
   const own = result === 'locked' ? [] : foreignLocksIn(table, lockTableName(fd), 'any');
-  // 'foreign' with nothing in the table: the lock went between the two looks; still refused.
+  // 'foreign' with nothing in the table (the lock went between the two looks, or the table cannot be read): still refused.
   const held = own.length || result === 'foreign' ? [describeForeignLocks(own)] : [];
   held.push(...lockedBeneath(table, below, 'any'));
   return held.length ? held.join(', ') : null;
@@ -161,7 +161,7 @@ export function describeForeignLocks(locks: readonly ForeignLock[]): string {
     if (!seen.has(who)) names.push(who);
     seen.add(who);
   }
-  return names.length ? names.join(', ') : 'another process (its lock gone since)';
+  return names.length ? names.join(', ') : 'another process (a POSIX or OFD lock, not in /proc/locks when looked for)';
 }
 
 function withName(pid: number, kind: ForeignLock['kind']): string {
