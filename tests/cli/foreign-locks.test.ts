@@ -70,6 +70,26 @@ describe('a writer refuses a target another program holds a POSIX or OFD lock on
     expect(r.stderr).toContain(`snapscope: warning: ${origin} is locked for writing by lvm (pid ${pid}, POSIX lock); what is read may be changing`);
   }, 60_000);
 
+  it('a dry run of merge, format or restore says the run would be refused (as it says so for a target in use)', async () => {
+    const { dir, origin, cow, dump } = volume();
+    const pid = await foreignLock(cow, { kind: 'OFD', type: 'read', start: 100, len: 2 });
+    const other = path.join(dir, 'other.img');
+    fs.writeFileSync(other, Buffer.alloc(1 << 20, 3));
+    const onOther = await foreignLock(other, { kind: 'OFD', type: 'write' });
+    const files = untouched(origin, cow, other);
+    for (const [argv, said] of [
+      [['merge', cow, '--origin', origin, '-s', 'one', '--dry-run'], refusal('COW', cow, pid, 'OFD')],
+      [['format', cow, '--kind', 'persistent', '--dry-run'], refusal('COW', cow, pid, 'OFD')],
+      [['restore', cow, '--dump', dump, '--dry-run'], refusal('COW', cow, pid, 'OFD')],
+      [['restore', other, '--dump', dump, '--data-from', cow, '--force', '--dry-run'], refusal('output', other, onOther, 'OFD')],
+    ] as const) {
+      const r = cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(1);
+      expect(oneLine(r), argv.join(' ')).toBe(said);
+    }
+    files.unchanged();
+  }, 60_000);
+
   it('an output file that exists, even with --force', async () => {
     const { dir, origin, cow } = volume();
     const out = path.join(dir, 'out.img');

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { lockTableName, lockTableNameAt, lockTableNow } from './lock.ts';
+import { lockTableNameAt, lockTableNow } from './lock.ts';
 import type { Target } from './target.ts';
 
 /**
@@ -100,18 +100,19 @@ function readdir(dir: string): string[] {
 }
 
 /**
- * Who holds the POSIX or OFD locks that keep a writer off its target, or null when none does. A
+ * Who holds the POSIX or OFD locks that keep a writer off its target (`name`: its name in
+ * /proc/locks), or null when none does. A
  * writer refuses another program's lock on any range, read or write (qemu's shared locks on an
  * image mean a VM runs it), on the target or on the storage beneath it (a loop device's backing
  * file, a partition's disk), which its own OFD lock does not cover: its OFD lock met one
  * ('foreign'), or a look in /proc/locks now, before the first write, finds one (where it could take
  * no OFD lock, 'flock-only', or has storage beneath).
  */
-export function foreignHolders(result: 'locked' | 'foreign' | 'flock-only', fd: number, target: Target): string | null {
+export function foreignHolders(result: 'locked' | 'foreign' | 'flock-only', name: string, target: Target): string | null {
   const below = storageBeneath(target);
   if (result === 'locked' && !below.length) return null;
   const table = lockTableNow() ?? '';
-  const own = result === 'locked' ? [] : foreignLocksIn(table, lockTableName(fd), 'any');
+  const own = result === 'locked' ? [] : foreignLocksIn(table, name, 'any');
   // 'foreign' with nothing in the table (the lock went between the two looks, or the table cannot be read): still refused.
   const held = own.length || result === 'foreign' ? [describeForeignLocks(own)] : [];
   held.push(...lockedBeneath(table, below, 'any'));

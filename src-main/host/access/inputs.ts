@@ -8,7 +8,7 @@ import { blockDeviceReadOnly } from './block-info.ts';
 import { describeHolders, holdersOf, recordHolder, type Holder } from './holders.ts';
 import { settleInterruptedRewrite } from './interrupted-rewrite.ts';
 import { foreignHolders, foreignWriters, storageBeneath, type Beneath } from './foreign-locks.ts';
-import { exclusiveFlockIn, lockTable, lockTableName, tryLock, tryWriteLock } from './lock.ts';
+import { exclusiveFlockIn, lockTable, lockTableName, lockTableNameAt, tryLock, tryWriteLock } from './lock.ts';
 import { fdKey, inspectTarget, type Target } from './target.ts';
 
 export interface OpenedInput {
@@ -151,10 +151,10 @@ function lock(dev: FileDevice, target: Target, role: string, write: boolean): In
   const blocking = (h: Holder): boolean => h.mode === 'read' || (h.via !== undefined && h.via !== target.key);
   if (result !== 'conflict' && !(write && others().some(blocking))) {
     // Then another program's lock (snapscope's own holders were named by their records above).
-    const foreign = result === 'unavailable' || !write ? null : foreignHolders(result, dev.handle(), target);
+    const foreign = result === 'unavailable' || !write ? null : foreignHolders(result, lockTableName(dev.handle()), target);
     if (foreign !== null) {
       removeRecords();
-      throw new LockedError(`${role} ${target.path} is locked by ${foreign}: refusing to write it`, target.path, `locked by ${foreign}`);
+      throw foreignLocked(target, role, foreign);
     }
     dev.whenClosed(removeRecords);
     return write ? known(null) : kernelLook(dev, target);
@@ -168,6 +168,19 @@ function lock(dev: FileDevice, target: Target, role: string, write: boolean): In
   const who = describeHolders(writers.length ? writers : holders);
   throw new LockedError(`${role} ${target.path} is open for ${mode} by ${who}; nothing was written (try again when it is closed)`, target.path, `${mode === 'writing' ? 'open for writing' : 'open'} by ${who}`);
 }
+
+/**
+ * A dry run opens read-only, yet says whether the run would be refused: here, when another program
+ * holds a POSIX or OFD lock on `path` or beneath it (read from /proc/locks now).
+ */
+export function assertNoForeignLocks(path: string, role: string): void {
+  const target = inspectTarget(path);
+  const name = target.key === null ? null : lockTableNameAt(path, target.key);
+  const foreign = name === null ? null : foreignHolders('flock-only', name, target);
+  if (foreign !== null) throw foreignLocked(target, role, foreign);
+}
+
+const foreignLocked = (target: Target, role: string, who: string): LockedError => new LockedError(`${role} ${target.path} is locked by ${who}: refusing to write it`, target.path, `locked by ${who}`);
 
 /** A reader's look in the kernel's lock table, made when its caller asks for the note. */
 function kernelLook(dev: FileDevice, target: Target): InputNote {
