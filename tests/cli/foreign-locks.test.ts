@@ -51,6 +51,20 @@ describe('a writer refuses a target another program holds a POSIX or OFD lock on
     expect(fs.existsSync(`${cow}.snapscope-backup`)).toBe(false);
   }, 120_000);
 
+  it('backup-restore (undoing an in-place repair) too', async () => {
+    const { cow } = volume();
+    const fd = fs.openSync(cow, 'r+');
+    fs.writeSync(fd, Buffer.alloc(1), 0, 1, 4096); // the bitmap's first byte: a repair rewrites it
+    fs.closeSync(fd);
+    expect(cli('repair', cow, '--in-place').code).toBe(0);
+    const pid = await foreignLock(cow, { kind: 'OFD', type: 'read', start: 100, len: 2 });
+    const files = untouched(cow);
+    const r = cli('backup-restore', cow, '--backup', `${cow}.snapscope-backup`);
+    expect(r.code).toBe(1);
+    expect(oneLine(r)).toBe(refusal('COW', cow, pid, 'OFD'));
+    files.unchanged();
+  }, 60_000);
+
   it('the origin of a writer that writes it, under a POSIX write lock on one byte far out: refused; a snapshot write (origin read) goes on', async () => {
     const { origin, cow } = volume();
     const pid = await foreignLock(origin, { kind: 'POSIX', type: 'write', start: 1 << 30, len: 1, name: 'lvm' });
