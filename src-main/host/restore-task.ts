@@ -42,15 +42,6 @@ export interface RestoreSpec {
 const STEP_BYTES = 8 << 20;
 const READ_BYTES = 1 << 20;
 
-/**
- * The one restore of the CLI and the API (`src-core/ir/restore.ts` behind the access rules) as a
- * Task: read and check the whole dump (nothing is written before it passes), decide in place or a
- * new target (`planRestore`: the refusals too), then — unless a dry run —
- * open the target (in place: every overwritten sector backed up; a new target: written beside it
- * and renamed, or a device under O_EXCL and its lock, refused when it holds data unless `force`),
- * copy the data chunks (`dataFrom`), and write the metadata in one last step. A cancel before that
- * step leaves the target as it was.
- */
 /** The restore job, and what a cancel left behind (the CLI's Ctrl-C line). */
 export interface RestoreTask extends Task<RestoreResultDto> {
   /**
@@ -61,6 +52,15 @@ export interface RestoreTask extends Task<RestoreResultDto> {
   leftByCancel(): string;
 }
 
+/**
+ * The one restore of the CLI and the API (`src-core/ir/restore.ts` behind the access rules) as a
+ * Task: read and check the whole dump (nothing is written before it passes), decide in place or a
+ * new target (`planRestore`: the refusals too), then — unless a dry run —
+ * open the target (in place: every overwritten sector backed up; a new target: written beside it
+ * and renamed, or a device under O_EXCL and its lock, refused when it holds data unless `force`),
+ * copy the data chunks (`dataFrom`), and write the metadata in one last step. A cancel before that
+ * step leaves the target as it was.
+ */
 export function restoreTask(spec: RestoreSpec): RestoreTask {
   const source: ExceptionSource = { forEach: (visit) => void readDumpFile(spec.dump, visit, spec.dumpName) };
   const dumpBytes = fileSize(spec.dump);
