@@ -59,7 +59,8 @@ export interface RestoreTask extends Task<RestoreResultDto> {
  * open the target (in place: every overwritten sector backed up; a new target: written beside it
  * and renamed, or a device under O_EXCL and its lock, refused when it holds data unless `force`),
  * copy the data chunks (`dataFrom`), and write the metadata in one last step. A cancel before that
- * step leaves the target as it was.
+ * step leaves the target as it was, but for a new device the copy had begun writing in place
+ * (leftByCancel says how far).
  */
 export function restoreTask(spec: RestoreSpec): RestoreTask {
   const source: ExceptionSource = { forEach: (visit) => void readDumpFile(spec.dump, visit, spec.dumpName) };
