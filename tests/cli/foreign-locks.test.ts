@@ -150,6 +150,22 @@ describe('a writer refuses a target another program holds a POSIX or OFD lock on
     before.unchanged();
   }, 60_000);
 
+  it.skipIf(!canLoop)('a whole disk a partition of which a VM runs: refused, naming the partition; a reader of the disk warns under its write lock (needs root)', async () => {
+    const { disk } = partitionedDisk(tempDir());
+    // The partition's node in /dev (devtmpfs makes it), which a VM would open.
+    const part = `/dev/${path.basename(disk)}p1`;
+    await expect.poll(() => fs.existsSync(part), { timeout: 10_000 }).toBe(true);
+    const pid = await foreignLock(part, { kind: 'OFD', type: 'read', start: 100, len: 2 });
+    const r = cli('format', disk, '--kind', 'persistent', '--force');
+    expect(r.code).toBe(1);
+    expect(oneLine(r)).toBe(`snapscope: COW ${disk} is locked by qemu-system-x86 (pid ${pid}, OFD lock) on ${part}, a partition of it: refusing to write it`);
+
+    const writer = await foreignLock(part, { kind: 'POSIX', type: 'write', start: 0, len: 1, name: 'mkfs' });
+    // The disk holds a partition table, not a store: the warning, then why the open failed.
+    const read = cli('info', disk);
+    expect(read.stderr.split('\n')[0]).toBe(`snapscope: warning: ${disk} is locked for writing by mkfs (pid ${writer}, POSIX lock) on ${part}, a partition of it; what is read may be changing`);
+  }, 60_000);
+
   it('without perl (the lock is then looked for in /proc/locks): the same refusal', async () => {
     const { cow } = volume();
     const pid = await foreignLock(cow, { kind: 'POSIX', type: 'read' });

@@ -7,7 +7,7 @@ import { assertNotInUse } from '../in-use.ts';
 import { blockDeviceReadOnly } from './block-info.ts';
 import { describeHolders, holdersOf, recordHolder, type Holder } from './holders.ts';
 import { settleInterruptedRewrite } from './interrupted-rewrite.ts';
-import { foreignHolders, foreignWriters, storageBeneath, type Beneath } from './foreign-locks.ts';
+import { foreignHolders, foreignWriters, relatedStorage, type Related } from './foreign-locks.ts';
 import { exclusiveFlockIn, lockTable, lockTableName, lockTableNameAt, tryLock, tryWriteLock } from './lock.ts';
 import { fdKey, inspectTarget, type Target } from './target.ts';
 
@@ -171,7 +171,7 @@ function lock(dev: FileDevice, target: Target, role: string, write: boolean): In
 
 /**
  * A dry run opens read-only, yet says whether the run would be refused: here, when another program
- * holds a POSIX or OFD lock on `path` or beneath it (read from /proc/locks now).
+ * holds a POSIX or OFD lock on `path` or on storage sharing its bytes (read from /proc/locks now).
  */
 export function assertNoForeignLocks(path: string, role: string): void {
   const target = inspectTarget(path);
@@ -186,15 +186,15 @@ const foreignLocked = (target: Target, role: string, who: string): LockedError =
 function kernelLook(dev: FileDevice, target: Target): InputNote {
   // Named now: the look may come after the device is closed and its descriptor reused.
   const name = lockTableName(dev.handle());
-  const below = storageBeneath(target);
-  return { now: null, look: async () => lookedUp(await lockTable(), name, below, target) };
+  const related = relatedStorage(target);
+  return { now: null, look: async () => lookedUp(await lockTable(), name, related, target) };
 }
 
-/** What a reader's look in the lock table finds: a writer's exclusive flock, or else other programs' write locks on it or beneath it. */
-function lookedUp(table: string | null, name: string, below: readonly Beneath[], target: Target): Note | null {
+/** What a reader's look in the lock table finds: a writer's exclusive flock, or else other programs' write locks on it or on storage sharing its bytes. */
+function lookedUp(table: string | null, name: string, related: readonly Related[], target: Target): Note | null {
   if (table === null) return null;
   if (exclusiveFlockIn(table, name)) return { text: readerNote(target, []), warning: false };
-  const who = foreignWriters(table, name, below);
+  const who = foreignWriters(table, name, related);
   return who === null ? null : { text: `${target.path} is locked for writing by ${who}; what is read may be changing`, warning: true };
 }
 
