@@ -1,7 +1,7 @@
 import { SnapscopeError } from '../../src-core/errors.ts';
 import { openStore } from '../../src-core/open.ts';
 import type { ExceptionStore, OpenOptions } from '../../src-core/store.ts';
-import { openInput } from '../host/access/inputs.ts';
+import { openInput, type Note } from '../host/access/inputs.ts';
 import { originCowShared } from '../host/access/target.ts';
 import type { FileDevice } from '../host/file-device.ts';
 
@@ -34,15 +34,15 @@ function openNoting(path: string, role: 'COW' | 'origin', write: boolean, quiet 
   const dev = opened.dev as FileDevice;
   if (quiet) return { dev, printNote: async () => {} };
   if (opened.note !== null) {
-    writeNote(opened.note);
+    writeNote({ text: opened.note, warning: false });
     return { dev, printNote: async () => {} };
   }
   const note = opened.fullNote();
   return { dev, printNote: async () => writeNote(await note) };
 }
 
-function writeNote(note: string | null): void {
-  if (note !== null) process.stderr.write(`snapscope: note: ${note}\n`);
+function writeNote(note: Note | null): void {
+  if (note !== null) process.stderr.write(`snapscope: ${note.warning ? 'warning' : 'note'}: ${note.text}\n`);
 }
 
 export type DamageOptions = Pick<OpenOptions, 'tolerateDamage' | 'force'>;
