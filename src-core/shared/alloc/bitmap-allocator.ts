@@ -62,8 +62,8 @@ export class BitmapAllocator {
   freeCount: number;
 
   /**
-   * `bits`: the whole bitmap, laid out as on disk, with the bits past the device end set; the
-   * allocator then works in it (format tools and tests). null: every chunk free but those past the
+   * `bits`: the whole bitmap, laid out as on disk (every bitmap chunk); the allocator then works
+   * in it (restore's builder). null: every chunk free but those past the
    * device end; `load` then brings in the bitmap chunks a store marks.
    */
   constructor(
@@ -84,11 +84,7 @@ export class BitmapAllocator {
     this.dirtyList = new Int32Array(chunks);
     this.tailChunk = chunkCount < chunks * this.bitsPerPage ? chunks - 1 : -1;
     if (bits !== null) {
-      for (let k = 0; k < chunks; k++) {
-        const page = bits.subarray(k * chunkBytes, (k + 1) * chunkBytes);
-        // A bitmap cut short (tests) is copied whole: the rest of the page holds free chunks.
-        this.pages[k] = page.length === chunkBytes ? page : Uint8Array.from({ length: chunkBytes }, (_, i) => page[i] ?? 0);
-      }
+      for (let k = 0; k < chunks; k++) this.pages[k] = bits.subarray(k * chunkBytes, (k + 1) * chunkBytes);
     }
     if (this.tailChunk >= 0) {
       const tail = this.pages[this.tailChunk] ?? this.newPage(this.tailChunk);
