@@ -32,6 +32,7 @@ export async function openDevice(path: string, role: 'COW' | 'origin', write: bo
 export async function withDevice<T>(path: string, role: 'COW' | 'origin', write: boolean, fn: (dev: FileDevice, noted: Promise<void>) => Promise<T>, quiet = false): Promise<T> {
   const { dev, printNote } = openNoting(path, role, write, quiet);
   const noted = printNote();
+  noted.catch(() => {}); // handled: awaited below, maybe after it fails
   try {
     return await fn(dev, noted);
   } finally {
