@@ -163,23 +163,35 @@ export class ChunkSet implements Iterable<number> {
 
   clear(): void {
     if (this.listed < 0) this.sweep();
-    else this.clearListed(null);
+    else this.clearListed();
     this.listed = 0;
     this.size = 0;
   }
 
   /**
-   * Calls `visit(w, bits)` for each word w (chunks 32w..32w+31) holding chunks of the set, then
-   * empties it: the pending frees' release at every commit. Few chunks go by the list, in the
-   * order added (a walk of the tables cost 2,048 top entries a commit); many in chunk order.
+   * Releases every chunk of the set into `alloc` a bitmap word at a time, in chunk order, and
+   * empties the set; returns the lowest chunk (Infinity when empty): the pending frees of a
+   * snapshot delete. One loop over the tables, calling the allocator directly.
    */
-  drain(visit: (word: number, bits: number) => void): void {
-    if (this.listed < 0) {
-      this.forEachWord(visit);
-      this.sweep();
-    } else this.clearListed(visit);
-    this.listed = 0;
-    this.size = 0;
+  releaseInto(alloc: { releaseWord(word: number, bits: number): void }): number {
+    let lowest = Infinity;
+    for (let t = 0; t < TOP_ENTRIES; t++) {
+      const mid = this.top[t]!;
+      if (mid === 0) continue;
+      for (let e = 0; e < MID_ENTRIES; e++) {
+        const page = this.mids[(mid << MID_BITS) | e]!;
+        if (page === 0) continue;
+        const firstWord = (t << TOP_SHIFT) | (e << PAGE_BITS);
+        for (let k = 0; k < PAGE_WORDS; k++) {
+          const bits = this.pages[(page << PAGE_BITS) | k]!;
+          if (bits === 0) continue;
+          if (lowest === Infinity) lowest = (firstWord + k) * 32 + (31 - Math.clz32(bits & -bits));
+          alloc.releaseWord(firstWord + k, bits);
+        }
+      }
+    }
+    this.clear();
+    return lowest;
   }
 
   /**
@@ -187,7 +199,7 @@ export class ChunkSet implements Iterable<number> {
    * listed word. (A listed word's page may have been emptied since, and maybe reused: its bit
    * count says whether it holds any now.)
    */
-  private clearListed(visit: ((word: number, bits: number) => void) | null): void {
+  private clearListed(): void {
     const kept = this.kept;
     for (let k = 0; k < this.keptCount; k++) {
       const page = kept[k]!;
@@ -196,10 +208,8 @@ export class ChunkSet implements Iterable<number> {
     let keptCount = 0;
     for (let k = 0; k < this.listed; k++) {
       const i = this.added[k]!;
-      const page = i >>> PAGE_BITS;
-      // A word listed twice is zero the second time.
-      if (visit !== null && this.pages[i] !== 0) visit(this.wordAt(page, i), this.pages[i]!);
       this.pages[i] = 0;
+      const page = i >>> PAGE_BITS;
       if (this.pageBits[page] === 0) continue;
       this.pageBits[page] = 0;
       kept[keptCount++] = page;
@@ -241,29 +251,6 @@ export class ChunkSet implements Iterable<number> {
         for (let k = 0; k < PAGE_WORDS; k++) {
           const base = (firstWord + k) * 32;
           for (let b = this.pages[(page << PAGE_BITS) | k]!; b !== 0; b &= b - 1) yield base + (31 - Math.clz32(b & -b));
-        }
-      }
-    }
-  }
-
-  /** The word number of `pages[i]`, in page slot `page`. */
-  private wordAt(page: number, i: number): number {
-    const m = this.pageOwner[page]!;
-    return (this.midOwner[m >>> MID_BITS]! << TOP_SHIFT) | ((m & MID_MASK) << PAGE_BITS) | (i & PAGE_MASK);
-  }
-
-  /** Calls `visit(w, bits)` for each word w (chunks 32w..32w+31) holding chunks of the set, in chunk order. */
-  private forEachWord(visit: (word: number, bits: number) => void): void {
-    for (let t = 0; t < TOP_ENTRIES; t++) {
-      const mid = this.top[t]!;
-      if (mid === 0) continue;
-      for (let e = 0; e < MID_ENTRIES; e++) {
-        const page = this.mids[(mid << MID_BITS) | e]!;
-        if (page === 0) continue;
-        const firstWord = (t << TOP_SHIFT) | (e << PAGE_BITS);
-        for (let k = 0; k < PAGE_WORDS; k++) {
-          const bits = this.pages[(page << PAGE_BITS) | k]!;
-          if (bits !== 0) visit(firstWord + k, bits);
         }
       }
     }

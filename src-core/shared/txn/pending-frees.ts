@@ -71,12 +71,7 @@ export class PendingFrees implements Iterable<number> {
       if (chunk < lowest) lowest = chunk;
     }
     this.listed = 0;
-    if (this.more.size === 0) return lowest;
-    this.more.drain((w, bits) => {
-      const first = w * 32 + (31 - Math.clz32(bits & -bits));
-      if (first < lowest) lowest = first;
-      alloc.releaseWord(w, bits);
-    });
-    return lowest;
+    // The list is empty once the set is in use.
+    return this.more.size === 0 ? lowest : this.more.releaseInto(alloc);
   }
 }
