@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { JobInfo, StoreInfo } from '../../../src-core/api/contract.ts';
 import { useAppStore } from '../../app/store-context.tsx';
 import { formatBytes, formatCount, formatDuration } from '../../viz/format.ts';
-import { mergePhase } from './merge-phase.ts';
+import { mergePhase, stageLine } from './merge-phase.ts';
 
 /**
  * Live progress of one job. Job events arrive up to ~10 times a second, so the bar and figures are
@@ -39,7 +39,7 @@ export function MergeProgress({ job, snapshotName }: { job: string; snapshotName
       set('done', onto && cb > 0 ? `${formatCount(onto.done / cb)} / ${formatCount(onto.total / cb)} chunks` : `${formatCount(p.done)} / ${formatCount(p.total)} ${p.unit}`);
       const record = store?.merge;
       set('recorded', info.state !== 'done' && record?.done != null && record.total != null ? `${formatCount(record.done)} of ${formatCount(record.total)} recorded as merged on disk` : '');
-      set('stages', stages.map((s) => `${s.name}: ${formatBytes(s.done)} of ${formatBytes(s.total)}`).join(' · '));
+      set('stages', stageLine(stages));
       fields.current['stages']?.setAttribute('data-stages', JSON.stringify(stages.map((s) => [s.done, s.total])));
       const rate = p.bytesPerSecond;
       const left = total - done;

@@ -1,4 +1,12 @@
 import type { JobInfo } from '../../../src-core/api/contract.ts';
+
+/** The shared merge's stages under the names the Merge view gives them elsewhere ("Written to the origin"). */
+const STAGE_NAMES: Record<string, string> = { 'copies for other snapshots': 'Copied for the other snapshots', 'onto the origin': 'Written to the origin' };
+
+/** "Copied for the other snapshots: 172 KiB of 172 KiB · Written to the origin: 0 B of 201 KiB". */
+export function stageLine(stages: NonNullable<JobInfo['progress']['stages']>): string {
+  return stages.map((s) => `${STAGE_NAMES[s.name] ?? s.name}: ${formatBytes(s.done)} of ${formatBytes(s.total)}`).join(' · ');
+}
 import { formatBytes, formatCount } from '../../viz/format.ts';
 
 /**
