@@ -2,7 +2,7 @@ import { SnapscopeError } from '../../src-core/errors.ts';
 import { openStore } from '../../src-core/open.ts';
 import type { ExceptionStore, OpenOptions } from '../../src-core/store.ts';
 import { openInput } from '../host/access/inputs.ts';
-import { inspectTarget, sameStorage } from '../host/access/target.ts';
+import { describeShared, inspectTarget } from '../host/access/target.ts';
 import type { FileDevice } from '../host/file-device.ts';
 
 /**
@@ -95,7 +95,8 @@ export function withVolume<T>(
 /** The origin and the COW must be two things: one file as both would be written twice over. */
 export function assertDistinct(originPath: string, cowPath: string): void {
   const [o, c] = [inspectTarget(originPath), inspectTarget(cowPath)];
-  if (sameStorage(o, c)) throw new SnapscopeError('usage', `the origin ${originPath} and the COW ${cowPath} are the same file or device`, { device: originPath });
+  const shared = describeShared(o, c);
+  if (shared) throw new SnapscopeError('usage', `the origin ${originPath} and the COW ${cowPath} ${shared}`, { device: originPath });
 }
 
 /** Refuses a write through a store opened read-only because it is invalid, with the reason. */

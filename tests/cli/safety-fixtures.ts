@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,9 +17,16 @@ export const canLoop = ((): boolean => {
   }
 })();
 
-/** Attaches `file` to a free loop device, detached when the test ends (only what this test attached). */
-export function loop(file: string, options: { readOnly?: boolean } = {}): string {
-  const dev = execFileSync('losetup', ['-f', '--show', ...(options.readOnly ? ['-r'] : []), file], { encoding: 'utf8' }).trim();
+/**
+ * Attaches `file` to a free loop device, detached when the test ends (only what this test attached).
+ * `offset` and `sizeLimit`: the bytes of the file it spans (losetup -o, --sizelimit); `partScan`:
+ * losetup -P, whose detach also removes the partitions added to the device.
+ */
+export function loop(file: string, options: { readOnly?: boolean; offset?: number; sizeLimit?: number; partScan?: boolean } = {}): string {
+  const args = [...(options.readOnly ? ['-r'] : []), ...(options.partScan ? ['-P'] : [])];
+  if (options.offset !== undefined) args.push('-o', String(options.offset));
+  if (options.sizeLimit !== undefined) args.push('--sizelimit', String(options.sizeLimit));
+  const dev = execFileSync('losetup', ['-f', '--show', ...args, file], { encoding: 'utf8' }).trim();
   onTestFinished(() => {
     execFileSync('losetup', ['-d', dev]);
   });
@@ -61,6 +68,12 @@ export function sharedVolume(dir: string, extraOriginWrites = 0): { origin: stri
   const cow = path.join(dir, 'shared.cow');
   writeOrigin(origin, Math.max(1 << 20, (10 + extraOriginWrites) * 4096), 4096);
   blank(cow, (2 << 20) + extraOriginWrites * 8192);
+  fillSharedVolume(origin, cow, extraOriginWrites);
+  return { origin, cow };
+}
+
+/** Formats `cow` (a file or a device of 2 MiB or more) as sharedVolume's store over the origin file `origin`, writing both. */
+export function fillSharedVolume(origin: string, cow: string, extraOriginWrites = 0): void {
   const o = FileDevice.open(origin, { write: true });
   const c = FileDevice.open(cow, { write: true });
   try {
@@ -78,7 +91,6 @@ export function sharedVolume(dir: string, extraOriginWrites = 0): { origin: stri
     c.close();
     o.close();
   }
-  return { origin, cow };
 }
 
 export function ok(r: { code: number; stdout: string; stderr: string }): string {
@@ -91,4 +103,37 @@ export function blank(file: string, bytes: number): string {
   fs.writeFileSync(file, '');
   fs.truncateSync(file, bytes);
   return file;
+}
+
+/** Whether this machine can give a loop device partitions: loop devices, and partx to add them. */
+export const canPartition = canLoop && spawnSync('partx', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * A disk image of 8 MiB whose MBR holds two partitions, bytes 1..3 MiB and 3..5 MiB, attached to a
+ * loop device, with a node for each partition made in `dir`. This kernel does not read the MBR
+ * itself (no MS-DOS partition parser: `losetup -P` gives no partitions), so partx adds them (the
+ * BLKPG ioctl); the loop is attached with -P so that detaching it removes them again. Without udev
+ * the kernel's /dev nodes come late, hence nodes of our own.
+ */
+export function partitionedDisk(dir: string): { image: string; disk: string; parts: [string, string] } {
+  const image = blank(path.join(dir, 'disk.img'), 8 << 20);
+  const mbr = Buffer.alloc(512);
+  [2048, 6144].forEach((start, i) => {
+    mbr[446 + 16 * i + 4] = 0x83;
+    mbr.writeUInt32LE(start, 446 + 16 * i + 8);
+    mbr.writeUInt32LE(4096, 446 + 16 * i + 12);
+  });
+  mbr.writeUInt16LE(0xaa55, 510);
+  fs.writeFileSync(image, mbr, { flag: 'r+' });
+  const disk = loop(image, { partScan: true });
+  const name = path.basename(disk);
+  // Where the kernel did read the MBR, partx finds them there already and says so: its status is not ours to check.
+  if (!fs.existsSync(`/sys/block/${name}/${name}p2`)) spawnSync('partx', ['-a', disk], { stdio: 'ignore' });
+  const parts = [1, 2].map((n) => {
+    const [major, minor] = fs.readFileSync(`/sys/block/${name}/${name}p${n}/dev`, 'utf8').trim().split(':');
+    const node = path.join(dir, `${name}p${n}`);
+    execFileSync('mknod', [node, 'b', major!, minor!]);
+    return node;
+  });
+  return { image, disk, parts: parts as [string, string] };
 }

@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Extent } from './extents.ts';
 
 /**
- * Who holds a store: one small record per holder in a runtime directory, named by the target's
- * identity key and the holder's pid. A reader's record is its lock (writers look for them, ADR
- * 0006); every record lets a refusal name its holder ("open for writing by snapscope serve (pid
- * 4242)"). Records of dead processes are ignored and removed; one whose pid now belongs to another
- * process (a different start time) counts as dead.
+ * Who holds a store: one small record per holder and storage it reaches, in a runtime directory,
+ * named by the storage's identity key and the holder's pid, with the bytes of it held (a loop
+ * device over part of an image holds that part; a partition its part of the disk). A reader's
+ * record is its lock (writers look for them, ADR 0006); every record lets a refusal name its
+ * holder ("open for writing by snapscope serve (pid 4242)"). Records of dead processes are ignored
+ * and removed; one whose pid now belongs to another process (a different start time) counts as dead.
  */
 export interface Holder {
   pid: number;
@@ -17,7 +19,12 @@ export interface Holder {
   mode: 'read' | 'write';
   /** The key of the node it opened (a loop device records itself under its backing file's key too). */
   via?: string;
+  /** Bytes [start, end) held of the storage the record is named by; end null: to its end. None: all of it. */
+  range?: [number, number | null];
 }
+
+/** A storage and the bytes of it held or looked for. */
+export type Place = Pick<Extent, 'key' | 'start' | 'end'>;
 
 function runtimeDir(): string {
   const xdg = process.env['XDG_RUNTIME_DIR'];
@@ -39,21 +46,22 @@ export interface HolderRecord {
   remove(): void;
 }
 
-/** Records that this process holds (or is about to hold) `key`, opened through `via`; remove() when it no longer does. */
-export function recordHolder(key: string, mode: Holder['mode'], via = key): HolderRecord {
-  const name = `${prefixOf(key)}${process.pid}.${++serial}.json`;
+/** Records that this process holds (or is about to hold) those bytes, opened through `via`; remove() when it no longer does. */
+export function recordHolder(place: Place, mode: Holder['mode'], via = place.key): HolderRecord {
+  const name = `${prefixOf(place.key)}${process.pid}.${++serial}.json`;
   let file: string;
   try {
     file = path.join(runtimeDir(), name);
-    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, started: startTime(process.pid), command: holderName(), mode, via } satisfies Holder));
+    const range: Holder['range'] = [place.start, place.end === Infinity ? null : place.end];
+    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, started: startTime(process.pid), command: holderName(), mode, via, range } satisfies Holder));
   } catch {
     return { name, kept: false, remove: () => {} }; // no runtime directory: refusals then say "another process"
   }
   return { name, kept: true, remove: () => unlinkQuietly(file) };
 }
 
-/** The live holders of `key` but the record `except` (our own, written before trying the lock). */
-export function holdersOf(key: string, except = ''): Holder[] {
+/** The live holders of any of those bytes but the record `except` (our own, written before trying the lock). */
+export function holdersOf(place: Place, except = ''): Holder[] {
   let dir: string;
   let names: string[];
   try {
@@ -62,13 +70,13 @@ export function holdersOf(key: string, except = ''): Holder[] {
   } catch {
     return [];
   }
-  const prefix = prefixOf(key);
+  const prefix = prefixOf(place.key);
   const holders: Holder[] = [];
   for (const n of names.filter((x) => x.startsWith(prefix) && x !== except)) {
     try {
       const h = JSON.parse(fs.readFileSync(path.join(dir, n), 'utf8')) as Holder;
-      if (alive(h)) holders.push(h);
-      else unlinkQuietly(path.join(dir, n));
+      if (!alive(h)) unlinkQuietly(path.join(dir, n));
+      else if (meets(h, place)) holders.push(h);
     } catch {
       // a record being written or removed right now
     }
@@ -107,6 +115,12 @@ function unlinkQuietly(file: string): void {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
+}
+
+function meets(h: Holder, place: Place): boolean {
+  if (!h.range) return true;
+  const [start, end] = h.range;
+  return Math.max(start, place.start) < Math.min(end ?? Infinity, place.end);
 }
 
 function alive(h: Holder): boolean {

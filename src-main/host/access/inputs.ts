@@ -8,7 +8,7 @@ import { blockDeviceReadOnly } from './block-info.ts';
 import { describeHolders, holdersOf, recordHolder, type Holder } from './holders.ts';
 import { settleInterruptedRewrite } from './interrupted-rewrite.ts';
 import { exclusiveFlockOn, lockTableName, tryLock } from './lock.ts';
-import { fdKey, inspectTarget, storageKeys, type Target } from './target.ts';
+import { fdKey, inspectTarget, type Target } from './target.ts';
 
 export interface OpenedInput {
   dev: BlockDevice;
@@ -73,7 +73,7 @@ function openOrNameHolder(path: string, target: Target, role: string, write: boo
   try {
     return FileDevice.open(path, { write, exclusive: write && target.kind === 'block' });
   } catch (e) {
-    const writers = isSnapscopeError(e) && e.code === 'in-use' ? storageKeys(target).flatMap((key) => holdersOf(key)).filter((h) => h.mode === 'write') : [];
+    const writers = isSnapscopeError(e) && e.code === 'in-use' ? target.extents.flatMap((e) => holdersOf(e)).filter((h) => h.mode === 'write') : [];
     if (!writers.length) throw e;
     const who = describeHolders(writers);
     throw new LockedError(`${role} ${target.path} is open for writing by ${who}; nothing was written (try again when it is closed)`, target.path, `open for writing by ${who}`);
@@ -122,11 +122,12 @@ export function assertWritable(t: Target, role: string): void {
  * shared kernel lock instead.
  */
 function lock(dev: FileDevice, target: Target, role: string, write: boolean): InputNote {
-  // One record per key: a loop device's holder is seen by those who open its backing file or
-  // another loop device over it, whose kernel locks (on other inodes) it does not share.
-  const records = storageKeys(target).map((key) => recordHolder(key, write ? 'write' : 'read', target.key!));
+  // One record per extent: a loop device's (or partition's) holder is seen by those who open the
+  // same bytes through its backing file (disk) or another device over them, whose kernel locks
+  // (on other inodes) it does not share.
+  const records = target.extents.map((e) => recordHolder(e, write ? 'write' : 'read', target.key!));
   const removeRecords = (): void => records.forEach((r) => r.remove());
-  const others = (): Holder[] => records.flatMap((r, i) => holdersOf(storageKeys(target)[i]!, r.name));
+  const others = (): Holder[] => records.flatMap((r, i) => holdersOf(target.extents[i]!, r.name));
   if (!write && records[0]!.kept) {
     dev.whenClosed(removeRecords);
     const writers = others().filter((h) => h.mode === 'write');

@@ -6,7 +6,8 @@ import { FileDevice } from '../file-device.ts';
 import { assertWritable, openInput } from './inputs.ts';
 import { describeSignatures, holdsBinary, holdsData, probeSignatures, type Signature } from './signatures.ts';
 import { writeAllSync } from './stream-write.ts';
-import { assertNotAnInput, inspectTarget, loopsBeneath, type Target } from './target.ts';
+import { keyOf } from './extents.ts';
+import { assertNotAnInput, extentsOf, inspectTarget, type Target } from './target.ts';
 
 export interface OutputRules {
   /** The command's inputs: an output that is one of them (same inode or device, through any symlink) is refused. */
@@ -78,8 +79,7 @@ function refusal(p: string, why: string): SnapscopeError {
 
 function stdoutTarget(rules: OutputRules): Target {
   const st = fs.fstatSync(1);
-  const key = st.isBlockDevice() ? `b${st.rdev}` : `i${st.dev}:${st.ino}`;
-  const target: Target = { path: 'standard output', real: '-', kind: 'stream', key, beneath: st.isBlockDevice() ? loopsBeneath(st.rdev) : [], size: 0, stat: st };
+  const target: Target = { path: 'standard output', real: '-', kind: 'stream', key: keyOf(st), extents: extentsOf(st, 'standard output'), size: 0, stat: st };
   // `dump x.cow --out - >> x.cow`: the shell opened the input as our stdout.
   if (st.isFile() || st.isBlockDevice()) assertNotAnInput(target, rules.inputs.map(inspectTarget));
   return target;

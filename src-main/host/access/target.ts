@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SnapscopeError } from '../../../src-core/errors.ts';
-import { blockDeviceBytes, loopBackingFile } from './block-info.ts';
+import { devNumber } from './block-info.ts';
+import { blockExtents, describeBytes, keyOf, overlapOf, readSysfs, type Extent, type Overlap, type ReadBlock } from './extents.ts';
 
 export type TargetKind = 'file' | 'block' | 'missing' | 'directory' | 'stream';
 
@@ -15,71 +16,84 @@ export interface Target {
   /** Equal for two paths that reach the same data: a block device by its device number, anything else by st_dev:st_ino. */
   key: string | null;
   /**
-   * The keys of what a loop device writes through to: its backing file (or device), and that one's
-   * if it is a loop device too. /dev/loop0 and /dev/loop1 over one image are that image.
+   * Its bytes, then where they are beneath it: a loop device's in its backing file (from its
+   * offset), a partition's in its disk, a mapped device's in its slaves (all of them), and so on
+   * down. /dev/loop0 and /dev/loop1 over the same bytes of one image are those bytes. None for a missing path.
    */
-  beneath: string[];
+  extents: Extent[];
   /** Bytes; 0 for a missing path or a stream (pipe, tty, character device). */
   size: number;
   stat: fs.Stats | null;
 }
 
 export function inspectTarget(p: string): Target {
+  return inspectTargetReading(p, readSysfs);
+}
+
+/** inspectTarget reading block devices' sysfs entries with `read` (tests of device-mapper and md layouts read a directory laid out like sysfs). */
+export function inspectTargetReading(p: string, read: ReadBlock): Target {
   let st: fs.Stats;
   try {
     st = fs.statSync(p);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new SnapscopeError('io', `${p}: ${(e as Error).message}`, { device: p });
-    return { path: p, real: path.join(realParent(p), path.basename(p)), kind: 'missing', key: null, beneath: [], size: 0, stat: null };
+    return { path: p, real: path.join(realParent(p), path.basename(p)), kind: 'missing', key: null, extents: [], size: 0, stat: null };
   }
   const real = fs.realpathSync(p);
-  if (st.isBlockDevice()) return { path: p, real, kind: 'block', key: `b${st.rdev}`, beneath: loopsBeneath(st.rdev), size: blockDeviceBytes(st.rdev), stat: st };
-  const key = `i${st.dev}:${st.ino}`;
-  if (st.isFile()) return { path: p, real, kind: 'file', key, beneath: [], size: st.size, stat: st };
-  if (st.isDirectory()) return { path: p, real, kind: 'directory', key, beneath: [], size: 0, stat: st };
-  return { path: p, real, kind: 'stream', key, beneath: [], size: 0, stat: st };
+  const extents = extentsOf(st, p, read);
+  if (st.isBlockDevice()) return { path: p, real, kind: 'block', key: keyOf(st), extents, size: extents[0]!.end, stat: st };
+  const kind = st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'stream';
+  return { path: p, real, kind, key: keyOf(st), extents, size: kind === 'file' ? st.size : 0, stat: st };
 }
 
-/** Every key of a target: its own and those of what it writes through to. */
-export function storageKeys(t: Pick<Target, 'key' | 'beneath'>): string[] {
-  return t.key === null ? [] : [t.key, ...t.beneath];
+/** The extents of what `st` names (`name` in messages): a block device's own and all beneath it, or a file's whole inode. */
+export function extentsOf(st: fs.Stats, name: string, read: ReadBlock = readSysfs): Extent[] {
+  if (!st.isBlockDevice()) return [{ key: keyOf(st), start: 0, end: Infinity, name }];
+  const entry = read(st.rdev);
+  if (!entry) throw new SnapscopeError('not-found', `${name}: the kernel has no block device ${devNumber(st.rdev)} (a device node left behind?)`, { device: name });
+  return blockExtents(st.rdev, name, entry.bytes, read);
 }
 
-/** Whether two targets reach the same data: one path, a link, another node, or a loop device over the other (or over the same file). */
+/** Whether two targets share a byte: one path, a link, another node, a loop device or partition over the other's bytes, or both over the same bytes. */
 export function sameStorage(a: Target, b: Target): boolean {
-  const keys = storageKeys(a);
-  return storageKeys(b).some((k) => keys.includes(k));
-}
-
-/** The backing files of a loop device, then of a loop device under it, and so on. */
-export function loopsBeneath(rdev: number): string[] {
-  const keys: string[] = [];
-  for (let backing = loopBackingFile(rdev); backing !== null && keys.length < 8; ) {
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(backing);
-    } catch {
-      break; // deleted, or in another mount namespace: nothing a path can name
-    }
-    keys.push(st.isBlockDevice() ? `b${st.rdev}` : `i${st.dev}:${st.ino}`);
-    backing = st.isBlockDevice() ? loopBackingFile(st.rdev) : null;
-  }
-  return keys;
+  return overlapOf(a.extents, b.extents) !== null;
 }
 
 /** The identity key of an open fd (the same as inspectTarget's for its path, unless it was swapped meanwhile). */
 export function fdKey(fd: number): string {
-  const st = fs.fstatSync(fd);
-  return st.isBlockDevice() ? `b${st.rdev}` : `i${st.dev}:${st.ino}`;
+  return keyOf(fs.fstatSync(fd));
 }
 
-/** Refuses an output that is one of the inputs: writing it would destroy what is being read. */
+/**
+ * Refuses an output that shares a byte with one of the inputs: writing it would destroy what is
+ * being read. The message says where: "refusing to write /dev/loop1: bytes 0..16 MiB of img.raw
+ * are also /dev/loop0, an input of this command".
+ */
 export function assertNotAnInput(out: Target, inputs: readonly Target[], hint = ''): void {
-  const same = inputs.find((i) => sameStorage(i, out));
-  if (same) {
-    const alias = same.path === out.path ? '' : ` (${out.path} is ${same.path})`;
-    throw new SnapscopeError('usage', `refusing to write ${out.path}: it is also an input of this command${alias}${hint}`, { device: out.path });
+  for (const input of inputs) {
+    const o = overlapOf(out.extents, input.extents);
+    if (o) throw new SnapscopeError('usage', `refusing to write ${out.path}: ${whyOverlap(o, out, input)}${hint}`, { device: out.path });
   }
+}
+
+/** Why `out` is (part of) `input`, from where their extents meet. */
+function whyOverlap(o: Overlap, out: Target, input: Target): string {
+  const bytes = describeBytes(o.start, o.end);
+  const unmapped = o.a.unmapped ?? o.b.unmapped;
+  const why = unmapped ? ` (${unmapped})` : '';
+  if (o.aOwn && o.bOwn) return `it is also an input of this command${input.path === out.path ? '' : ` (${out.path} is ${input.path})`}`;
+  if (o.aOwn) return `its ${bytes} are ${input.path}, an input of this command${why}`;
+  if (o.bOwn) return `it is ${bytes} of ${input.path}, an input of this command${why}`;
+  return `${bytes} of ${o.a.name} are also ${input.path}, an input of this command${why}`;
+}
+
+/** How two targets share bytes, for a refusal of them both: "are the same file or device", "share bytes 1..2 MiB of img.raw". */
+export function describeShared(a: Target, b: Target): string | null {
+  const o = overlapOf(a.extents, b.extents);
+  if (!o) return null;
+  if (o.aOwn && o.bOwn) return 'are the same file or device';
+  const unmapped = o.a.unmapped ?? o.b.unmapped;
+  return `share ${describeBytes(o.start, o.end)} of ${o.a.name}${unmapped ? ` (${unmapped})` : ''}`;
 }
 
 function realParent(p: string): string {
