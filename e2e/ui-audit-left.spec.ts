@@ -84,6 +84,8 @@ function clippedItems(legend: Locator): Promise<string[]> {
     const last = legend.getByRole('button', { name: store.names[63]! });
     await last.focus();
     await expect.poll(() => clippedItems(legend)).toEqual([]);
+    // And it shows where it is: the toggles' reset style had taken the focus ring away.
+    expect(await last.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
   });
 
   // Node keys read "12345 · 24690 …" where every other figure of the UI is grouped.
