@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, expect, it } from 'vitest';
 import type { EngineService } from '../../src-main/host/engine-service.ts';
 import { App } from '../../src-renderer/app/App.tsx';
@@ -35,4 +35,24 @@ it('no view shows Markdown backticks, for either format', async () => {
     await service.dispose();
     service = undefined;
   }
+});
+
+// Snapshot times are UTC (as the CLI prints them) beside local times elsewhere, with nothing saying
+// which; the UUID column read "3ddc94d8…" to a screen reader.
+it('the snapshot table says its times are UTC and gives a screen reader the whole UUID', async () => {
+  const dir = tempDir();
+  const app = appOverEngine(dir);
+  service = app.service;
+  await app.store.getState().openStore(await demoStore(app.client, dir));
+  render(<App store={app.store} />);
+  app.store.getState().navigate('overview');
+  const table = await screen.findByRole('table', { name: 'Snapshots' });
+  const heads = within(table).getAllByRole('columnheader').map((h) => h.textContent);
+  expect(heads).toContain('Created (UTC)');
+  const base = app.store.getState().info!.snapshots[0]!;
+  const created = new Date(base.created! * 1000).toISOString().replace('T', ' ').slice(0, 16);
+  const row = within(table).getAllByRole('row')[1]!;
+  expect(row.textContent).toContain(created);
+  const uuid = within(row).getByText(base.uuid!);
+  expect(uuid.className).toBe('sr-only');
 });
