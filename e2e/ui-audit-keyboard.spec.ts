@@ -38,4 +38,24 @@ const focused = (page: Page): Promise<{ tag: string; text: string }> =>
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.closest('#main') !== null)).toBe(true);
   });
+
+  // Delete by keyboard: once the row went, the keyboard went with it, to the page's body.
+  it('after a snapshot is deleted the keyboard stays in the snapshot table\'s card', async () => {
+    const dir = tempDir('kbd-delete');
+    const store = makeDemoStore(dir);
+    const app = await harness.open((b) => openServed(b, store, dir));
+    const { page } = app;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('button', { name: 'Delete snapshot nightly' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await page.keyboard.press('Tab'); // from Cancel to the delete button
+    expect(await dialog.getByRole('button', { name: /^Delete/ }).evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('button', { name: 'Delete snapshot nightly' }).count()).toBe(0);
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'H2', text: 'Snapshots' });
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('section')?.getAttribute('aria-labelledby'))).toBe('snapshots-title');
+  });
 });

@@ -21,6 +21,7 @@ import { ConnectionNotice } from './ConnectionBadge.tsx';
 import { TopBar } from './TopBar.tsx';
 import { routeFits } from './nav.ts';
 import { useHashRoute } from './use-hash-route.ts';
+import { useFocusKeeper } from './use-focus-keeper.ts';
 import { useShortcuts } from './use-shortcuts.ts';
 
 const VIEWS: Record<RouteName, () => ReactNode> = {
@@ -60,6 +61,7 @@ function Routed() {
 
 export function App({ store }: { store: AppStore }) {
   useShortcuts(store);
+  useFocusKeeper();
   useHashRoute(store);
   useEffect(() => {
     void store.getState().init();
