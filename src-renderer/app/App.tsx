@@ -17,6 +17,7 @@ import { AboutDialog } from './AboutDialog.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import { StoreProvider, useApp } from './store-context.tsx';
+import { Announcer } from './Announcer.tsx';
 import { ConnectionNotice } from './ConnectionBadge.tsx';
 import { TopBar } from './TopBar.tsx';
 import { routeFits } from './nav.ts';
@@ -78,6 +79,7 @@ export function App({ store }: { store: AppStore }) {
         </div>
       </div>
       <AboutDialog />
+      <Announcer />
     </StoreProvider>
   );
 }
