@@ -16,7 +16,7 @@ export function SearchResult() {
   const card = useRef<HTMLElement>(null);
   const answered = leaf !== undefined;
   useEffect(() => {
-    card.current?.scrollIntoView({ block: 'nearest' });
+    card.current?.scrollIntoView?.({ block: 'nearest' }); // jsdom has none
   }, [seq, answered]);
   if (!path) return null;
   return (
