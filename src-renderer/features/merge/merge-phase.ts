@@ -22,6 +22,7 @@ export function mergePhase(job: JobInfo, snapshot: string, chunkBytes: number): 
   if (job.state === 'done') return `${snapshot}'s data is on the origin: ${formatCount(total)} chunk${total === 1 ? '' : 's'}`;
   const left = Math.max(0, Math.round(total - done));
   const at = /^origin (\d+)(?:\.\.(\d+))?/.exec(p.current ?? '');
-  const where = at ? (at[2] ? `, now origin chunks ${formatCount(Number(at[1]))}–${formatCount(Number(at[2]))}` : `, now origin chunk ${formatCount(Number(at[1]))}`) : '';
-  return `Copying ${snapshot}'s data onto the origin${where} · ${formatCount(left)} chunk${left === 1 ? '' : 's'} (${formatBytes(left * chunkBytes)}) left`;
+  const where = at ? (at[2] ? `, at origin chunks ${formatCount(Number(at[1]))}–${formatCount(Number(at[2]))}` : `, at origin chunk ${formatCount(Number(at[1]))}`) : '';
+  const doing = job.state === 'running' ? 'Copying' : job.state === 'paused' ? 'Paused copying' : 'Stopped copying';
+  return `${doing} ${snapshot}'s data onto the origin${where} · ${formatCount(left)} chunk${left === 1 ? '' : 's'} (${formatBytes(left * chunkBytes)}) left`;
 }
