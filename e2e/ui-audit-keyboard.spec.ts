@@ -58,4 +58,27 @@ const focused = (page: Page): Promise<{ tag: string; text: string }> =>
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.closest('section')?.getAttribute('aria-labelledby'))).toBe('snapshots-title');
   });
+
+  // The map is an application for the keyboard: + zoomed and the arrows panned, and a screen
+  // reader heard nothing of where the map then was.
+  it('zooming and panning the occupancy map by key says the range shown once it rests', async () => {
+    const dir = tempDir('kbd-map');
+    const store = makeDemoStore(dir);
+    const app = await harness.open((b) => openServed(b, store, dir));
+    const { page } = app;
+    await page.keyboard.press('Alt+5');
+    const map = page.getByRole('application', { name: /^Occupancy map/ });
+    await map.waitFor();
+    // Focused, the map is described by the range it shows.
+    const described = await map.evaluate((el) => document.getElementById(el.getAttribute('aria-describedby') ?? '')?.textContent ?? '');
+    expect(described).toMatch(/^chunks 0–4,095 of 4,096$/);
+    await map.focus();
+    await page.keyboard.press('+');
+    await page.keyboard.press('ArrowDown');
+    const said = page.getByTestId('occupancy-range-said');
+    expect(await said.getAttribute('role')).toBe('status');
+    await expect.poll(() => said.textContent()).toMatch(/^Showing chunks [\d,]+–[\d,]+ of 4,096$/);
+    expect(await said.textContent()).toBe(`Showing ${await page.getByTestId('occupancy-range').textContent()}`);
+    expect(await said.textContent()).not.toContain('chunks 0–');
+  });
 });
