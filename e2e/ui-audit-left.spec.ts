@@ -137,6 +137,10 @@ function clippedItems(legend: Locator): Promise<string[]> {
       const result = page.getByRole('region', { name: /^Origin chunk \d+/ });
       await result.getByTestId('search-answer').waitFor();
       await expect.poll(() => inWindow(page, result), { message: `the search result in sight at ${width} × ${height}` }).toBe(true);
+      // A screen reader hears the answer while the keyboard stays in the search box.
+      const answer = await result.getByTestId('search-answer').textContent();
+      await expect.poll(() => page.getByTestId('announcer').textContent()).toBe(`Origin chunk ${100 + Math.round(width / 10 + height / 100)}: ${answer}`);
+      expect(await input.evaluate((el) => el === document.activeElement)).toBe(true);
       await app.shot(`audit-search-${width}x${height}`);
     }
   });

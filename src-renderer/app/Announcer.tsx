@@ -12,8 +12,9 @@ function said(e: ActivityEntry): string {
 }
 
 /**
- * A polite live region saying what ended — a write, a job — as Activity logs it, so a screen
- * reader hears what the eye sees appear. Entries that were over before the page looked are not said.
+ * A polite live region saying what ended — a write, a job — as Activity logs it, and what a view
+ * asks to say (`announce`: an answer drawn away from the keyboard), so a screen reader hears what
+ * the eye sees appear. Entries that were over before the page looked are not said.
  */
 export function Announcer() {
   const store = useAppStore();
@@ -21,6 +22,7 @@ export function Announcer() {
   useEffect(() => {
     const heard = new Map<number, string>(store.getState().activity.map((e) => [e.id, `${e.status}|${e.detail}`]));
     return store.subscribe((s, prev) => {
+      if (s.announcement !== prev.announcement && s.announcement) setText(s.announcement.text);
       if (s.activity === prev.activity) return;
       for (const e of s.activity) {
         const now = `${e.status}|${e.detail}`;

@@ -15,9 +15,19 @@ export function SearchResult() {
   const seq = useApp((s) => s.searchSeq);
   const card = useRef<HTMLElement>(null);
   const answered = leaf !== undefined;
+  const announce = useApp((s) => s.announce);
+  const said = path && leaf ? `Origin chunk ${path.key}: ${answer(leaf, path.key)}` : null;
   useEffect(() => {
     card.current?.scrollIntoView?.({ block: 'nearest' }); // jsdom has none
   }, [seq, answered]);
+  // The keyboard stays in the search box: a screen reader hears the answer drawn here, once per
+  // search (a reload after a commit redraws it unasked).
+  const saidFor = useRef(-1);
+  useEffect(() => {
+    if (!said || saidFor.current === seq) return;
+    saidFor.current = seq;
+    announce(said);
+  }, [seq, said, announce]);
   if (!path) return null;
   return (
     <Card
