@@ -1,8 +1,8 @@
 import { SnapscopeError } from '../../src-core/errors.ts';
 import { openStore } from '../../src-core/open.ts';
 import type { ExceptionStore, OpenOptions } from '../../src-core/store.ts';
-import { openInput } from '../host/access/inputs.ts';
-import { describeShared, inspectTarget } from '../host/access/target.ts';
+import { openInput, type Note } from '../host/access/inputs.ts';
+import { originCowShared } from '../host/access/target.ts';
 import type { FileDevice } from '../host/file-device.ts';
 
 /**
@@ -34,15 +34,15 @@ function openNoting(path: string, role: 'COW' | 'origin', write: boolean, quiet 
   const dev = opened.dev as FileDevice;
   if (quiet) return { dev, printNote: async () => {} };
   if (opened.note !== null) {
-    writeNote(opened.note);
+    writeNote({ text: opened.note, warning: false });
     return { dev, printNote: async () => {} };
   }
   const note = opened.fullNote();
   return { dev, printNote: async () => writeNote(await note) };
 }
 
-function writeNote(note: string | null): void {
-  if (note !== null) process.stderr.write(`snapscope: note: ${note}\n`);
+function writeNote(note: Note | null): void {
+  if (note !== null) process.stderr.write(`snapscope: ${note.warning ? 'warning' : 'note'}: ${note.text}\n`);
 }
 
 export type DamageOptions = Pick<OpenOptions, 'tolerateDamage' | 'force'>;
@@ -94,9 +94,8 @@ export function withVolume<T>(
 
 /** The origin and the COW must be two things: one file as both would be written twice over. */
 export function assertDistinct(originPath: string, cowPath: string): void {
-  const [o, c] = [inspectTarget(originPath), inspectTarget(cowPath)];
-  const shared = describeShared(o, c);
-  if (shared) throw new SnapscopeError('usage', `the origin ${originPath} and the COW ${cowPath} ${shared}`, { device: originPath });
+  const shared = originCowShared(originPath, cowPath);
+  if (shared) throw new SnapscopeError('usage', shared, { device: originPath });
 }
 
 /** Refuses a write through a store opened read-only because it is invalid, with the reason. */

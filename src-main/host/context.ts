@@ -6,6 +6,7 @@ import type { HelperLauncher } from './helper-device.ts';
 import type { HelperChoice } from './helper-launch.ts';
 import type { JobRegistry } from './jobs.ts';
 import type { StoreSession } from './session.ts';
+import type { StoreIdentity } from './store-identity.ts';
 
 export interface HostConfig {
   mode: 'electron' | 'serve' | 'local';
@@ -29,7 +30,7 @@ export interface HostConfig {
 export class HostContext {
   readonly sessions = new Map<string, StoreSession>();
   /** Each session's store identity (store-identity.ts), so one store is one session whatever path names it. */
-  readonly sessionKeys = new Map<string, string>();
+  readonly identities = new Map<string, StoreIdentity>();
   private nextSession = 1;
   /**
    * Whether any client hears events. EngineHost says so to every thread (none while only HTTP

@@ -5,14 +5,16 @@ import { validateArgs } from '../../src-core/api/validate.ts';
 import type { HostConfig } from './context.ts';
 import { EngineThread, failed } from './engine-thread.ts';
 import { JobBook } from './job-book.ts';
-import { liveStoreKey, THIS_HOST } from './live/live-cow.ts';
-import { storeIdentity } from './store-identity.ts';
+import { liveStoreIdentity, THIS_HOST } from './live/live-cow.ts';
+import { refuseSharedStore, storeIdentity, type StoreIdentity } from './store-identity.ts';
 
 /** An engine thread that serves one store (or one inspection of a COW path), and what it holds. */
 interface Lane {
   thread: EngineThread;
   /** The store's identity (store-identity.ts); null for a path that does not name one. */
-  key: string | null;
+  identity: StoreIdentity | null;
+  /** The path it was opened by (for a refusal of another store over its bytes). */
+  cow: string | null;
   sessions: Set<string>;
 }
 
@@ -66,9 +68,20 @@ export class EngineHost implements Transport {
     if (method === 'sessions') return { ok: true, result: { sessions: [...this.sessionDtos.values()] } };
     if (method === 'jobs') return { ok: true, result: { jobs: this.jobs.list() } };
     if (method === 'jobPause' || method === 'jobResume' || method === 'jobCancel' || method === 'jobWait') return this.jobCall(method, a.job!);
-    if (method === 'open' || method === 'openStart') return this.via(this.laneFor(a.live ? liveStoreKey(a.cow!, a.live.host ?? THIS_HOST) : storeIdentity(a.cow!)), method, args);
+    if (method === 'open' || method === 'openStart') {
+      const identity = a.live ? liveStoreIdentity(a.cow!, a.live.host ?? THIS_HOST) : storeIdentity(a.cow!);
+      const lane = identity === null ? undefined : this.byKey.get(identity.key);
+      if (lane) return this.via(lane, method, args);
+      try {
+        // Another store's thread over some of these bytes: two threads would be two writers.
+        refuseSharedStore(a.cow!, identity, [...this.lanes.values()].map((l) => ({ identity: l.identity, cow: l.cow ?? '', session: [...l.sessions][0] ?? null })));
+      } catch (e) {
+        return { ok: false, error: toErrorShape(e) };
+      }
+      return this.via(this.newLane(identity, a.cow!), method, args);
+    }
     // A COW path inspected without a session: a thread of its own, stopped when its job ends.
-    if (a.cow !== undefined) return this.via(this.laneFor(null), method, args);
+    if (a.cow !== undefined) return this.via(this.newLane(null, null), method, args);
     const lane = a.session === undefined ? undefined : this.bySession.get(a.session);
     return lane ? this.via(lane, method, args) : this.answer(this.host, null, method, await this.host.call(method, args));
   }
@@ -128,15 +141,13 @@ export class EngineHost implements Transport {
     return out;
   }
 
-  /** The lane of the store `key` names, or a new one. */
-  private laneFor(key: string | null): Lane {
-    const known = key === null ? undefined : this.byKey.get(key);
-    if (known) return known;
-    const lane: Lane = { key, sessions: new Set(), thread: this.spares.shift() ?? this.newThread() };
+  /** A new lane, for the store `identity` names (opened by `cow`) or for an inspection (both null). */
+  private newLane(identity: StoreIdentity | null, cow: string | null): Lane {
+    const lane: Lane = { identity, cow, sessions: new Set(), thread: this.spares.shift() ?? this.newThread() };
     // The next spare starts once this call is answered, not while it runs (both would share the cores).
     if (this.spares.length === 0) void lane.thread.idle().then(() => this.spares.length === 0 && !this.dead && this.spares.push(this.newThread()));
     this.lanes.set(lane.thread, lane);
-    if (key !== null) this.byKey.set(key, lane);
+    if (identity !== null) this.byKey.set(identity.key, lane);
     return lane;
   }
 
@@ -161,8 +172,9 @@ export class EngineHost implements Transport {
       lane.sessions.add(e.session.session);
       this.bySession.set(e.session.session, lane);
       this.sessionDtos.set(e.session.session, e.session);
-      const key = lane.key ?? storeIdentity(e.session.cow);
-      if (key !== null && !this.byKey.has(key)) this.byKey.set((lane.key = key), lane);
+      const identity = lane.identity ?? storeIdentity(e.session.cow);
+      if (identity !== null && !this.byKey.has(identity.key)) this.byKey.set((lane.identity = identity).key, lane);
+      lane.cow ??= e.session.cow;
     } else if (lane && e.type === 'session-closed') {
       lane.sessions.delete(e.session);
       this.bySession.delete(e.session);
@@ -187,7 +199,7 @@ export class EngineHost implements Transport {
 
   private drop(lane: Lane): void {
     this.lanes.delete(lane.thread);
-    if (lane.key !== null && this.byKey.get(lane.key) === lane) this.byKey.delete(lane.key);
+    if (lane.identity !== null && this.byKey.get(lane.identity.key) === lane) this.byKey.delete(lane.identity.key);
     this.jobs.forget(lane.thread);
   }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SnapscopeError } from '../../src-core/errors.ts';
+import { keyOf } from './access/extents.ts';
 import { childProcess } from './child-process.ts';
 
 /**
@@ -91,8 +92,7 @@ function loopAttachments(st: fs.Stats): string[] {
         return false;
       }
       try {
-        const b = fs.statSync(backing);
-        return b.ino === st.ino && b.dev === st.dev;
+        return keyOf(fs.statSync(backing)) === keyOf(st);
       } catch {
         return false; // backing file deleted or renamed away: not ours
       }

@@ -10,7 +10,7 @@ import type { Progress } from '../../src-core/jobs/progress.ts';
 import { backupPath, createBackup, type BackupFile } from './access/backup-file.ts';
 import { Output, isZero, planOutput } from './access/outputs.ts';
 import { describeSignatures, probePath } from './access/signatures.ts';
-import { openInput } from './access/inputs.ts';
+import { assertNoForeignLocks, openInput } from './access/inputs.ts';
 import { inspectTarget } from './access/target.ts';
 import type { HelperLauncher } from './helper-device.ts';
 import { decodeDump, openDump, readDumpFile } from './dump-file.ts';
@@ -42,6 +42,16 @@ export interface RestoreSpec {
 const STEP_BYTES = 8 << 20;
 const READ_BYTES = 1 << 20;
 
+/** The restore job, and what a cancel left behind (the CLI's Ctrl-C line). */
+export interface RestoreTask extends Task<RestoreResultDto> {
+  /**
+   * "nothing was written"; "<target> was not written" (a new file: its temporary file removed);
+   * "<target> was only partly written: its first N bytes copied from <dataFrom>, its metadata not
+   * written" (a new device: the copy writes it in place). In place, only the last step writes.
+   */
+  leftByCancel(): string;
+}
+
 /**
  * The one restore of the CLI and the API (`src-core/ir/restore.ts` behind the access rules) as a
  * Task: read and check the whole dump (nothing is written before it passes), decide in place or a
@@ -49,9 +59,10 @@ const READ_BYTES = 1 << 20;
  * open the target (in place: every overwritten sector backed up; a new target: written beside it
  * and renamed, or a device under O_EXCL and its lock, refused when it holds data unless `force`),
  * copy the data chunks (`dataFrom`), and write the metadata in one last step. A cancel before that
- * step leaves the target as it was.
+ * step leaves the target as it was, but for a new device the copy had begun writing in place
+ * (leftByCancel says how far).
  */
-export function restoreTask(spec: RestoreSpec): Task<RestoreResultDto> {
+export function restoreTask(spec: RestoreSpec): RestoreTask {
   const source: ExceptionSource = { forEach: (visit) => void readDumpFile(spec.dump, visit, spec.dumpName) };
   const dumpBytes = fileSize(spec.dump);
   let reader: DumpReader | null = new DumpReader(spec.dumpName ?? spec.dump, () => exceptions++);
@@ -64,6 +75,8 @@ export function restoreTask(spec: RestoreSpec): Task<RestoreResultDto> {
   let plan: RestoreResultDto | null = null;
   let writing: { dev: BlockDevice; out: Output | null; backup: BackupFile | null; src: BlockDevice | null; opened: BlockDevice | null } | null = null;
   let copied = 0;
+  /** Bytes copied onto a device in place (a file target is written beside it). */
+  let devicePartly = 0;
   let result: RestoreResultDto | null = null;
   const release = (): void => {
     if (fd !== null) fs.closeSync(fd);
@@ -130,6 +143,9 @@ export function restoreTask(spec: RestoreSpec): Task<RestoreResultDto> {
           checkRestorable(header!, source); // all or nothing: a dump the builder refuses writes nothing
           plan = planRestore(spec, header!, exceptions);
           if (!spec.dryRun) return false;
+          // As the run would: an open session holds its COW already; a new target is written as the output.
+          if (!spec.session && plan.mode === 'in-place') assertNoForeignLocks(spec.target, 'COW');
+          if (plan.mode === 'new' && plan.overwrites !== null) assertNoForeignLocks(spec.target, 'output');
           result = plan;
           return true;
         }
@@ -140,6 +156,7 @@ export function restoreTask(spec: RestoreSpec): Task<RestoreResultDto> {
         const w: NonNullable<typeof writing> = writing;
         if (w.src && copied < Math.min(w.src.size, w.dev.size)) {
           copied += copyPiece(w.src, w.dev, copied, w.out?.kind === 'file');
+          if (w.out?.kind === 'block') devicePartly = copied;
           return false;
         }
         result = { ...plan, ...write(w, header!, source, spec.target) };
@@ -157,6 +174,10 @@ export function restoreTask(spec: RestoreSpec): Task<RestoreResultDto> {
     },
     result: () => result!,
     cancelled: release,
+    leftByCancel() {
+      if (devicePartly > 0) return `${spec.target} was only partly written: its first ${devicePartly} bytes copied from ${spec.dataFrom}, its metadata not written`;
+      return plan?.mode === 'new' ? `${spec.target} was not written` : 'nothing was written';
+    },
   };
 }
 

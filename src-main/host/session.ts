@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { SessionDto, StructuralEventDto } from '../../src-core/api/dto.ts';
 import { ApiError } from '../../src-core/api/errors.ts';
 import { SnapscopeError } from '../../src-core/errors.ts';
@@ -12,6 +11,7 @@ import { ExceptionIndex } from './exception-index.ts';
 import { TableOrders } from './exception-page.ts';
 import type { HelperLauncher } from './helper-device.ts';
 import { LockedError } from './access/inputs.ts';
+import { originCowShared } from './access/target.ts';
 import { assertNotInUse } from './in-use.ts';
 import { LiveTableReader } from '../../src-core/live/live-table.ts';
 import { openLiveCow } from './live/live-cow.ts';
@@ -96,22 +96,29 @@ export class StoreSession {
       return StoreSession.openAs(o, null);
     } catch (e) {
       if (e instanceof LockedError) return StoreSession.openAs({ ...o, write: false }, `opened read-only: ${e.where.device ?? o.cow} is in use (${e.holder})`);
-      // A damaged store opens only read-only (tolerating the damage), so it can be looked at.
-      if (o.write && e instanceof SnapscopeError && e.code === 'corrupt') return StoreSession.openAs({ ...o, write: false }, 'opened read-only: the store is damaged (check lists every problem, repair writes a repaired copy)');
+      // A damaged store opens only read-only (tolerating the damage), so it can be looked at;
+      // one that does not open even so fails with why it could not be written.
+      if (o.write && e instanceof SnapscopeError && e.code === 'corrupt') {
+        try {
+          return StoreSession.openAs({ ...o, write: false }, 'opened read-only: the store is damaged (check lists every problem, repair writes a repaired copy)');
+        } catch {
+          throw e;
+        }
+      }
       throw e;
     }
   }
 
   private static openAs(o: SessionOpen, readOnlyReason: string | null): StoreSession {
     if (o.live) return StoreSession.openLive(o, o.live);
+    // Before either is opened: opening one for writing would make the other look merely in use.
+    const shared = o.origin === null ? null : originCowShared(o.origin, o.cow);
+    if (shared) throw new ApiError('bad-request', shared, { field: 'origin', device: o.origin! });
     const cow = openDevice(o.cow, 'COW', o.write, o.helper);
     let origin: ReturnType<typeof openDevice> | null = null;
     let session: StoreSession | null = null;
     try {
-      if (o.origin !== null) {
-        if (sameFile(o.cow, o.origin)) throw new ApiError('bad-request', `the origin and the COW are the same file (${o.cow})`, { field: 'origin' });
-        origin = openDevice(o.origin, 'origin', o.write, o.helper);
-      }
+      if (o.origin !== null) origin = openDevice(o.origin, 'origin', o.write, o.helper);
       const store = openStore(cow.dev, {
         write: o.write,
         // Read-only sessions show a damaged store: header, usage, snapshots and what the walk proves.
@@ -291,16 +298,6 @@ export class StoreSession {
     if (this.pending.length < MAX_EVENTS_PER_FLUSH) this.pending.push(structuralToDto(e));
     else this.dropped++;
   };
-}
-
-function sameFile(a: string, b: string): boolean {
-  try {
-    const x = fs.statSync(a);
-    const y = fs.statSync(b);
-    return x.ino === y.ino && x.dev === y.dev && (x.isFile() || x.rdev === y.rdev);
-  } catch {
-    return false;
-  }
 }
 
 /** The origin must hold whole chunks and at least one (dm-snapshot's own constraint). */

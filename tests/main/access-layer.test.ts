@@ -88,7 +88,7 @@ it("a reader's full note names a writer that holds the exclusive kernel lock wit
       r.dev.close(); // the look was named at open: closing first changes nothing
       expect(r.note).toBeNull();
       expect(r.fullNote()).toBe(r.fullNote());
-      return r.fullNote();
+      return (await r.fullNote())?.text ?? null;
     };
     await expect.poll(fullNote, { timeout: 20_000 }).toBe(`${f} is open for writing by another process; reading its last committed state`);
     stop();
@@ -120,7 +120,7 @@ it.skipIf(!PYTHON)('the look reads the whole of /proc/locks: a lock beyond its f
     expect(fs.readFileSync('/proc/locks', 'latin1').length).toBeGreaterThan(3 * 4096);
     const r = openInput(f, 'COW', false);
     r.dev.close();
-    expect(await r.fullNote()).toBe(`${f} is open for writing by another process; reading its last committed state`);
+    expect((await r.fullNote())?.text).toBe(`${f} is open for writing by another process; reading its last committed state`);
   } finally {
     holder.kill('SIGKILL');
   }

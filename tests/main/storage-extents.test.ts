@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readBlockEntry, type BlockEntry } from '../../src-main/host/access/block-info.ts';
 import { parseDmTable } from '../../src-main/host/access/dm-table.ts';
 import { overlapOf, type Extent } from '../../src-main/host/access/extents.ts';
-import { assertNotAnInput, describeShared, inspectTarget, inspectTargetReading, sameStorage } from '../../src-main/host/access/target.ts';
+import { assertNotAnInput, bytesKey, describeShared, inspectTarget, inspectTargetReading, sameStorage } from '../../src-main/host/access/target.ts';
 import { tempDir } from '../cli/cli.ts';
 import { blank, canLoop, canPartition, loop, partitionedDisk } from '../cli/safety-fixtures.ts';
 
@@ -99,6 +99,13 @@ describe.skipIf(!canPartition)('partitions (real partitions of a loop device)', 
     expect(same(overP1, disk)).toBe(true);
     expect(same(overP1, p2)).toBe(false);
     expect(describeShared(inspectTarget(overP1), inspectTarget(image))).toBe(`share bytes 2..3 MiB of ${image}`);
+    // The same bytes in the same order are one key, however many layers name them.
+    const key = (p: string): string | null => bytesKey(inspectTarget(p));
+    expect(key(loop(image, { offset: MiB, sizeLimit: 2 * MiB }))).toBe(key(p1));
+    expect(key(loop(disk, { offset: MiB, sizeLimit: 2 * MiB }))).toBe(key(p1));
+    expect(key(loop(p1, { offset: MiB }))).toBe(key(loop(image, { offset: 2 * MiB, sizeLimit: MiB })));
+    expect(key(loop(image, { offset: MiB, sizeLimit: MiB }))).not.toBe(key(p1));
+    expect(key(disk)).toBe(key(image));
   });
 });
 
@@ -134,6 +141,10 @@ describe.skipIf(process.getuid?.() !== 0)('device-mapper and md devices (a sysfs
     'dm-8': { dev: '253:78', sectors: 3072, slaves: ['sdz1', 'sdy'], kind: 'dm', table: '0 2048 linear 8:241 1024\n2048 1024 linear 8:224 0\n' },
     'dm-9': { dev: '253:79', sectors: 1024, slaves: ['sdz1'], kind: 'dm', table: '0 1024 linear 8:241 3072\n' },
     'dm-10': { dev: '253:80', sectors: 4096, slaves: ['sdz2'], kind: 'dm', table: '0 4096 snapshot-origin 8:242\n' },
+    // All of sdz1 in one piece; in two pieces in order; in two pieces swapped.
+    'dm-11': { dev: '253:81', sectors: 4096, slaves: ['sdz1'], kind: 'dm', table: '0 4096 linear 8:241 0\n' },
+    'dm-12': { dev: '253:82', sectors: 4096, slaves: ['sdz1'], kind: 'dm', table: '0 1024 linear 8:241 0\n1024 3072 linear 8:241 1024\n' },
+    'dm-13': { dev: '253:83', sectors: 4096, slaves: ['sdz1'], kind: 'dm', table: '0 3072 linear 8:241 1024\n3072 1024 linear 8:241 0\n' },
   };
 
   /** The sysfs-like tree and a node per device; returns the nodes by name and how to inspect them. */
@@ -218,6 +229,20 @@ describe.skipIf(process.getuid?.() !== 0)('device-mapper and md devices (a sysfs
     );
   });
 
+  it("a store's bytes key: linear pieces that are a partition's bytes in its order are that partition; swapped, or not mapped, they are not", () => {
+    const { inspect } = fakeSysfs();
+    const key = (name: string): string | null => bytesKey(inspect(name));
+    // sdz1: bytes 1..3 MiB of sdz (8:240).
+    expect(key('sdz1')).toBe(`b${(8 << 8) | 240}@${MiB}..${3 * MiB}`);
+    expect(key('dm-11')).toBe(key('sdz1'));
+    expect(key('dm-12')).toBe(key('sdz1'));
+    expect(key('dm-13')).not.toBe(key('sdz1'));
+    expect(sameStorage(inspect('dm-13'), inspect('sdz1'))).toBe(true);
+    // dm-7's table is not read: it is only itself, though all of sdz1 counts for sharing.
+    expect(key('dm-7')).toBe(`b${(253 << 8) | 77}`);
+    expect(sameStorage(inspect('dm-7'), inspect('sdz1'))).toBe(true);
+  });
+
   it('dmsetup tables as a real kernel prints them are read: linear pieces in bytes, other targets by name', () => {
     // `dmsetup table -j 253 -m 0` and `-m 1` under Linux 6.1 (kernel-oracle's qemu), for devices made with
     // --table "0 2048 linear /dev/vda1 1024\n2048 1024 linear /dev/vdb 0" and "0 2048 snapshot-origin /dev/vdb".
@@ -241,7 +266,7 @@ describe.skipIf(process.getuid?.() !== 0)('device-mapper and md devices (a sysfs
 
 it('overlapOf finds a shared byte exactly when a model of byte sets does', () => {
   // Extents over three storages of up to 64 bytes; the model is the set of (key, byte) pairs.
-  const extent = fc.record({ key: fc.constantFrom('a', 'b', 'c'), start: fc.nat(63), length: fc.nat(8) }).map((e): Extent => ({ key: e.key, start: e.start, end: e.start + e.length, name: e.key }));
+  const extent = fc.record({ key: fc.constantFrom('a', 'b', 'c'), start: fc.nat(63), length: fc.nat(8) }).map((e): Extent => ({ key: e.key, start: e.start, end: e.start + e.length, name: e.key, depth: 0 }));
   const stack = fc.array(extent, { minLength: 1, maxLength: 4 });
   fc.assert(
     fc.property(stack, stack, (a, b) => {

@@ -1,4 +1,5 @@
 import { SnapscopeError, isSnapscopeError } from '../../../src-core/errors.ts';
+import { assertNoForeignLocks } from '../../host/access/inputs.ts';
 import { assertNotInUse } from '../../host/in-use.ts';
 import { mergePlan, mergeTask, recordedMerge } from '../../host/merges.ts';
 import { COW, ORIGIN, PROGRESS, SNAPSHOT } from '../grammar.ts';
@@ -38,6 +39,8 @@ export const merge: Command = {
       // A dry run writes nothing, but should still say whether the real merge would be refused.
       assertNotInUse(cowPath, 'COW');
       assertNotInUse(originPath, 'origin');
+      assertNoForeignLocks(cowPath, 'COW');
+      assertNoForeignLocks(originPath, 'origin');
     }
     await withVolume(originPath, cowPath, !dryRun, () => !dryRun, async (store, origin) => {
       const ref = args.string('snapshot') ?? (store.format === 'persistent' ? 'snap' : String(recordedMerge(store) ?? missingSnapshot()));

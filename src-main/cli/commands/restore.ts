@@ -1,4 +1,5 @@
 import type { RestoreResultDto } from '../../../src-core/api/dto.ts';
+import { isSnapscopeError, SnapscopeError } from '../../../src-core/errors.ts';
 import { restoreTask } from '../../host/restore-task.ts';
 import { COW, PROGRESS } from '../grammar.ts';
 import type { Command } from '../command.ts';
@@ -34,22 +35,26 @@ export const restore: Command = {
     const cow = args.arg('cow');
     const dataFrom = args.string('data-from');
     // The API's restore job: one decision (in place or a new target), one set of refusals, one write.
-    const r = await runJob(
-      restoreTask({
-        dump: args.arg('dump'),
-        target: cow,
-        session: null,
-        dataFrom,
-        metadataOnly: args.flag('metadata-only'),
-        force: args.flag('force'),
-        backup: args.string('backup'),
-        dryRun: args.flag('dry-run'),
-        helper: null,
-        onNote: (note) => con.note(`snapscope: note: ${note}`),
-      }),
-      con,
-      args,
-    );
+    const task = restoreTask({
+      dump: args.arg('dump'),
+      target: cow,
+      session: null,
+      dataFrom,
+      metadataOnly: args.flag('metadata-only'),
+      force: args.flag('force'),
+      backup: args.string('backup'),
+      dryRun: args.flag('dry-run'),
+      helper: null,
+      onNote: (note) => con.note(`snapscope: note: ${note}`),
+    });
+    let r: RestoreResultDto;
+    try {
+      r = await runJob(task, con, args);
+    } catch (e) {
+      // Ctrl-C cancels the job between its steps: said as the other writers say it, with what the target holds.
+      if (isSnapscopeError(e) && e.code === 'cancelled') throw new SnapscopeError('cancelled', `interrupted; ${task.leftByCancel()}`, e.where);
+      throw e;
+    }
     con.result(r, () => renderRestore(r, dataFrom));
   },
 };

@@ -5,12 +5,14 @@ import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { UNDO_ID_BYTES, type UndoFile } from '../../../src-core/persistent/restore-intent.ts';
 import { BackupDevice } from '../../../src-core/repair/backup-device.ts';
-import { assertNotAnInput, inspectTarget, type Target } from './target.ts';
+import { keyOf } from './extents.ts';
+import { assertNotAnInput, feetOf, inspectTarget, type Target } from './target.ts';
 
 /**
  * The undo file of an in-place repair or restore: "SSB2", a random 16-byte id, the le64 size of
- * the device it saves, the le64 st_dev and st_ino of that device when it is an image file (zero
- * for a block device), then records {le64 offset, le32 length, old bytes}, each made durable
+ * the device it saves, the le64 st_dev and st_ino of the image file whose bytes that device is
+ * from its first byte (imageOf: the file, or the file under a loop device from its start; zero for
+ * anything else), then records {le64 offset, le32 length, old bytes}, each made durable
  * before the write it saves. The store's rewrite mark holds the same id and size
  * (restore-intent.ts), and the file identity is the image's own, so an undo only ever takes the
  * backup made for it (a mark copied from another store's image still names that other file). `snapscope
@@ -32,10 +34,28 @@ export interface BackupRecord {
 /** A backup file's records, and what its header says (null for an older file, which has none). */
 export type Backup = BackupRecord[] & { torn?: boolean; id: Uint8Array | null; deviceBytes: number | null; file: string | null };
 
-/** The identity of the image file at `path` ("st_dev:st_ino"), or null for anything else (a block device). */
+/** The identity ("st_dev:st_ino") of the image file whose bytes `path` is (imageOf), or null. */
 export function imageIdentity(path: string): string | null {
-  const st = fs.statSync(path, { bigint: true });
-  return st.isFile() ? `${st.dev}:${st.ino}` : null;
+  const st = imageOf(inspectTarget(path));
+  return st && `${st.dev}:${st.ino}`;
+}
+
+/**
+ * The image file whose bytes a target is, from its first byte: the file itself, or the file
+ * beneath a loop device (or a stack of them) from its start, so an undo made through one of these
+ * names is the store's through any other. Null for anything else (a disk, a partition, a loop
+ * device from an offset into its file).
+ */
+function imageOf(t: Target): fs.BigIntStats | null {
+  const feet = feetOf(t);
+  const foot = feet?.length === 1 ? feet[0]! : null;
+  if (!foot || foot.start !== 0 || !foot.key.startsWith('i')) return null;
+  try {
+    const st = fs.statSync(foot.name, { bigint: true });
+    return st.isFile() && keyOf(fs.statSync(foot.name)) === foot.key ? st : null;
+  } catch {
+    return null; // a loop device's backing file deleted or renamed away
+  }
 }
 
 export interface BackupFile {
@@ -83,10 +103,10 @@ export function createBackup(path: string, cowPath: string, option = '--backup')
   MAGIC.copy(head, 0);
   id.copy(head, MAGIC.length);
   head.writeBigUInt64LE(BigInt(cow.size), SIZE_AT);
-  if (cow.kind === 'file') {
-    const st = fs.statSync(cowPath, { bigint: true });
-    head.writeBigUInt64LE(st.dev, FILE_AT);
-    head.writeBigUInt64LE(st.ino, FILE_AT + 8);
+  const image = imageOf(cow);
+  if (image) {
+    head.writeBigUInt64LE(image.dev, FILE_AT);
+    head.writeBigUInt64LE(image.ino, FILE_AT + 8);
   }
   let fd: number;
   try {

@@ -16,6 +16,8 @@ export interface Extent {
   end: number;
   /** The storage's name for messages: the path given, a loop's backing file, /dev/<kernel name>. */
   name: string;
+  /** 0 for the target's own, 1 for what it maps onto directly, and so on down (the extents are listed depth first). */
+  depth: number;
   /** Why all of this storage counts, when the map onto it is not read: "/dev/dm-3 is built on /dev/sda1 ...". */
   unmapped?: string | undefined;
 }
@@ -37,7 +39,7 @@ export function keyOf(st: fs.Stats): string {
 
 /** The extents of a block device of `bytes`: itself, then everything beneath it. */
 export function blockExtents(rdev: number, name: string, bytes: number, read: ReadBlock): Extent[] {
-  const extents: Extent[] = [{ key: `b${rdev}`, start: 0, end: bytes, name }];
+  const extents: Extent[] = [{ key: `b${rdev}`, start: 0, end: bytes, name, depth: 0 }];
   beneath(rdev, 0, bytes, read, undefined, extents, 0);
   return extents;
 }
@@ -55,13 +57,13 @@ function beneath(rdev: number, start: number, end: number, read: ReadBlock, unma
       return; // deleted, or in another mount namespace: nothing a path can name
     }
     const [s, e] = [entry.loop.offset + start, entry.loop.offset + end];
-    extents.push({ key: keyOf(st), start: s, end: e, name: entry.loop.backing, unmapped });
+    extents.push({ key: keyOf(st), start: s, end: e, name: entry.loop.backing, depth: depth + 1, unmapped });
     if (st.isBlockDevice()) beneath(st.rdev, s, e, read, unmapped, extents, depth + 1);
   }
   if (entry.partition) {
     const [s, e] = [entry.partition.start + start, entry.partition.start + end];
     const disk = read(entry.partition.disk)?.name;
-    extents.push({ key: `b${entry.partition.disk}`, start: s, end: e, name: disk ? `/dev/${disk}` : `the disk of /dev/${entry.name}`, unmapped });
+    extents.push({ key: `b${entry.partition.disk}`, start: s, end: e, name: disk ? `/dev/${disk}` : `the disk of /dev/${entry.name}`, depth: depth + 1, unmapped });
     beneath(entry.partition.disk, s, e, read, unmapped, extents, depth + 1);
   }
   if (!entry.slaves) return;
@@ -73,7 +75,7 @@ function beneath(rdev: number, start: number, end: number, read: ReadBlock, unma
       if (s >= e) continue;
       const [bs, be] = [piece.offset + s - piece.start, piece.offset + e - piece.start];
       const below = read(piece.rdev)?.name;
-      extents.push({ key: `b${piece.rdev}`, start: bs, end: be, name: below ? `/dev/${below}` : `device ${devNumber(piece.rdev)}`, unmapped });
+      extents.push({ key: `b${piece.rdev}`, start: bs, end: be, name: below ? `/dev/${below}` : `device ${devNumber(piece.rdev)}`, depth: depth + 1, unmapped });
       beneath(piece.rdev, bs, be, read, unmapped, extents, depth + 1);
     }
     return;
@@ -89,7 +91,7 @@ function beneath(rdev: number, start: number, end: number, read: ReadBlock, unma
     if (below === null) continue;
     const name = `/dev/${below.name}`;
     const why = unmapped ?? `/dev/${entry.name} is built on ${name}, and ${how}: all of ${name} counts`;
-    extents.push({ key: `b${slave}`, start: 0, end: below.bytes, name, unmapped: why });
+    extents.push({ key: `b${slave}`, start: 0, end: below.bytes, name, depth: depth + 1, unmapped: why });
     beneath(slave, 0, below.bytes, read, why, extents, depth + 1);
   }
 }

@@ -7,7 +7,8 @@ import { assertNotInUse } from '../in-use.ts';
 import { blockDeviceReadOnly } from './block-info.ts';
 import { describeHolders, holdersOf, recordHolder, type Holder } from './holders.ts';
 import { settleInterruptedRewrite } from './interrupted-rewrite.ts';
-import { exclusiveFlockOn, lockTableName, tryLock } from './lock.ts';
+import { foreignHolders, foreignWriters, relatedStorage, type Related } from './foreign-locks.ts';
+import { exclusiveFlockIn, lockTable, lockTableName, lockTableNameAt, tryLock, tryWriteLock } from './lock.ts';
 import { fdKey, inspectTarget, type Target } from './target.ts';
 
 export interface OpenedInput {
@@ -20,21 +21,29 @@ export interface OpenedInput {
    */
   note: string | null;
   /**
-   * The note in full, for a caller that shows it: `note`, or else what a reader's look for an
-   * exclusive kernel lock held without a record finds (a writer of another user, another tool).
-   * The first call starts that look: /proc/locks read on the thread pool (exclusiveFlockOn), so a
-   * caller asks at once and reads the store meanwhile. Writers and callers that never ask pay nothing.
+   * The note in full, for a caller that shows it: `note`, or else what a reader's look in the
+   * kernel's lock table finds: an exclusive flock held without a record (a writer of another user,
+   * flock(1)), or another program's POSIX or OFD write lock (a warning: what is read may be
+   * changing). The first call starts that look: /proc/locks read on the thread pool (lockTable),
+   * so a caller asks at once and reads the store meanwhile. Writers and callers that never ask pay nothing.
    */
-  fullNote(): Promise<string | null>;
+  fullNote(): Promise<Note | null>;
+}
+
+/** What the opener of an input is told; a warning when what it reads may change under it (another program writes it). */
+export interface Note {
+  text: string;
+  warning: boolean;
 }
 
 /**
  * Opens a store, an origin or any other input of a command — the one way in. A writer: refuses a
  * target someone else uses (dm table, mount, loop, holders) and a read-only device or file up
  * front, opens block devices O_EXCL, and holds an exclusive lock while open (a second writer,
- * CLI or UI, is refused naming the holder). A reader records itself as one (a writer is refused
- * while it reads); when a writer holds the target it says so and reads on (the stores' commits
- * are atomic, so it sees a committed state).
+ * CLI or UI, is refused naming the holder, and so is a target another program holds a POSIX or
+ * OFD lock on). A reader records itself as one (a writer is refused while it reads); when a writer
+ * holds the target it says so and reads on (the stores' commits are atomic, so it sees a committed
+ * state); under another program's write lock it warns that what it reads may be changing.
  * A block device this user may not open goes through the privileged helper when one is given.
  */
 export function openInput(path: string, role: string, write: boolean, helper: HelperLauncher | null = null, opts: { raw?: boolean } = {}): OpenedInput {
@@ -80,17 +89,18 @@ function openOrNameHolder(path: string, target: Target, role: string, write: boo
   }
 }
 
-/** An input's note: known at open, or still to be looked for (a reader's look for a kernel lock held without a record). */
+/** An input's note: known at open, or still to be looked for (a reader's look in the kernel's lock table). */
 interface InputNote {
   now: string | null;
-  look: (() => Promise<string | null>) | null;
+  look: (() => Promise<Note | null>) | null;
 }
 
 const known = (note: string | null): InputNote => ({ now: note, look: null });
 
 function opened(dev: BlockDevice, target: Target, viaHelper: boolean, note: InputNote): OpenedInput {
-  let full: Promise<string | null> | null = null;
-  return { dev, target, viaHelper, note: note.now, fullNote: () => (full ??= note.look ? note.look() : Promise.resolve(note.now)) };
+  let full: Promise<Note | null> | null = null;
+  const now = note.now === null ? null : { text: note.now, warning: false };
+  return { dev, target, viaHelper, note: note.now, fullNote: () => (full ??= note.look ? note.look() : Promise.resolve(now)) };
 }
 
 /** Only images and block devices hold stores: a directory, pipe or terminal is a usage error. */
@@ -115,11 +125,11 @@ export function assertWritable(t: Target, role: string): void {
  * Locks an open device against our other openers and records this process as its holder; returns a
  * reader's note, or how to look for it. Readers and writers exclude each other by each announcing
  * itself first and then looking for the other (ADR 0006): a writer records itself, takes the
- * exclusive kernel lock and then looks for readers' records; a reader records itself (its record
- * is its lock: no child process, which is most of a CLI reader's start-up) and then looks for a
- * writer's record, and, when its caller asks for the note, for an exclusive kernel lock. Whichever
- * comes second sees the first. A reader that cannot record itself (no runtime directory) takes a
- * shared kernel lock instead.
+ * exclusive kernel lock (and an OFD lock: another program's fcntl lock refuses it) and then looks
+ * for readers' records; a reader records itself (its record is its lock: no child process, which
+ * is most of a CLI reader's start-up) and then looks for a writer's record, and, when its caller
+ * asks for the note, in the kernel's lock table. Whichever comes second sees the first. A reader
+ * that cannot record itself (no runtime directory) takes a shared kernel lock instead.
  */
 function lock(dev: FileDevice, target: Target, role: string, write: boolean): InputNote {
   // One record per extent: a loop device's (or partition's) holder is seen by those who open the
@@ -132,18 +142,22 @@ function lock(dev: FileDevice, target: Target, role: string, write: boolean): In
     dev.whenClosed(removeRecords);
     const writers = others().filter((h) => h.mode === 'write');
     if (writers.length) return known(readerNote(target, writers));
-    // Named now: the look may come after the device is closed and its descriptor reused.
-    const name = lockTableName(dev.handle());
-    return { now: null, look: async () => ((await exclusiveFlockOn(name)) ? readerNote(target, []) : null) };
+    return kernelLook(dev, target);
   }
-  const locked = tryLock(dev.handle(), write ? 'exclusive' : 'shared') !== 'conflict';
+  const result = write ? tryWriteLock(dev.handle()) : tryLock(dev.handle(), 'shared');
   // A writer backs off from a reader, and from a writer through another node (a second loop device
   // over the same file), which the kernel lock on this node does not see. A writer through this
   // node is the kernel lock's to refuse: its record may be a loser's, about to go.
   const blocking = (h: Holder): boolean => h.mode === 'read' || (h.via !== undefined && h.via !== target.key);
-  if (locked && !(write && others().some(blocking))) {
+  if (result !== 'conflict' && !(write && others().some(blocking))) {
+    // Then another program's lock (snapscope's own holders were named by their records above).
+    const foreign = result === 'unavailable' || !write ? null : foreignHolders(result, lockTableName(dev.handle()), target);
+    if (foreign !== null) {
+      removeRecords();
+      throw foreignLocked(target, role, foreign);
+    }
     dev.whenClosed(removeRecords);
-    return known(null);
+    return write ? known(null) : kernelLook(dev, target);
   }
   const holders = others();
   removeRecords();
@@ -153,6 +167,35 @@ function lock(dev: FileDevice, target: Target, role: string, write: boolean): In
   const mode = writers.length || !holders.length ? 'writing' : 'reading';
   const who = describeHolders(writers.length ? writers : holders);
   throw new LockedError(`${role} ${target.path} is open for ${mode} by ${who}; nothing was written (try again when it is closed)`, target.path, `${mode === 'writing' ? 'open for writing' : 'open'} by ${who}`);
+}
+
+/**
+ * A dry run opens read-only, yet says whether the run would be refused: here, when another program
+ * holds a POSIX or OFD lock on `path` or on storage sharing its bytes (read from /proc/locks now).
+ */
+export function assertNoForeignLocks(path: string, role: string): void {
+  const target = inspectTarget(path);
+  const name = target.key === null ? null : lockTableNameAt(path, target.key);
+  const foreign = name === null ? null : foreignHolders('flock-only', name, target);
+  if (foreign !== null) throw foreignLocked(target, role, foreign);
+}
+
+const foreignLocked = (target: Target, role: string, who: string): LockedError => new LockedError(`${role} ${target.path} is locked by ${who}: refusing to write it`, target.path, `locked by ${who}`);
+
+/** A reader's look in the kernel's lock table, made when its caller asks for the note. */
+function kernelLook(dev: FileDevice, target: Target): InputNote {
+  // Named now: the look may come after the device is closed and its descriptor reused.
+  const name = lockTableName(dev.handle());
+  const related = relatedStorage(target);
+  return { now: null, look: async () => lookedUp(await lockTable(), name, related, target) };
+}
+
+/** What a reader's look in the lock table finds: a writer's exclusive flock, or else other programs' write locks on it or on storage sharing its bytes. */
+function lookedUp(table: string | null, name: string, related: readonly Related[], target: Target): Note | null {
+  if (table === null) return null;
+  if (exclusiveFlockIn(table, name)) return { text: readerNote(target, []), warning: false };
+  const who = foreignWriters(table, name, related);
+  return who === null ? null : { text: `${target.path} is locked for writing by ${who}; what is read may be changing`, warning: true };
 }
 
 /** A writer holds the target: the reader reads on (commits are atomic) and says so. */

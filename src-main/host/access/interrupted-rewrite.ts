@@ -3,6 +3,7 @@ import { SnapscopeError, isSnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { decodeIntent, interruptedRewrite, sameUndoId, writeBack } from '../../../src-core/persistent/restore-intent.ts';
 import { imageIdentity, readBackup } from './backup-file.ts';
+import { keyOf } from './extents.ts';
 
 /**
  * A COW whose in-place restore or repair was interrupted (src-core/persistent/restore-intent.ts)
@@ -36,7 +37,7 @@ export function settleInterruptedRewrite(dev: BlockDevice, path: string, write: 
     throw notOurs(`was taken of a ${records.deviceBytes}-byte device (the mark says ${intent.deviceBytes}), and ${path} has ${dev.size} bytes`);
   }
   const file = imageIdentity(path);
-  if (records.file !== file) throw notOurs(`was taken of ${records.file ? `another file (st_dev:st_ino ${records.file})` : 'a block device'}, not of ${path}${file ? ` (${file})` : ''}; if it is this store's, undo with ${how}`);
+  if (records.file !== file) throw notOurs(`was taken of ${records.file ? `another file (st_dev:st_ino ${records.file})` : 'a device that is no image file'}, not of ${path}${file ? ` (${file})` : ''}; if it is this store's, undo with ${how}`);
   // The rewrite marked sector 0 before any other write, so the undo's first save is the old header.
   const first = records[0];
   if (!first || first.offset !== 0 || decodeIntent(first.bytes) !== null) {
@@ -76,8 +77,7 @@ function moveAside(undo: string): string {
 
 function sameFile(a: string, b: string): boolean {
   try {
-    const [x, y] = [fs.statSync(a), fs.statSync(b)];
-    return x.dev === y.dev && x.ino === y.ino;
+    return keyOf(fs.statSync(a)) === keyOf(fs.statSync(b));
   } catch {
     return false;
   }

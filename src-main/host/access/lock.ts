@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import { childProcess } from '../child-process.ts';
 
 /**
- * Kernel advisory locks (flock(2)) on an open file or block device. Node has no flock binding, so
- * util-linux `flock(1)` takes the lock on a duplicate of our descriptor (passed as its fd 3): a
- * flock lock belongs to the open file description, which we share, so it stays ours after the
- * child exits and goes away when we close the fd or die. Writers take it; readers announce
- * themselves by their holder record instead and only look for a writer's lock (exclusiveFlockOn),
- * which needs no child process. ADR 0006 records why.
+ * Kernel advisory locks on an open file or block device. Node has no flock or fcntl binding, so a
+ * child process takes the lock on a duplicate of our descriptor (passed as its fd 3). flock(2)
+ * locks and OFD locks (F_OFD_SETLK) belong to the open file description, which we share: they stay
+ * ours after the child exits and go away when we close the fd or die. Writers take both (perl,
+ * below); readers announce themselves by their holder record instead and only look in /proc/locks
+ * (lockTable, on the thread pool). ADR 0006 records why.
  *
- * 'locked': we hold it; 'conflict': another open file description holds an incompatible lock;
+ * 'locked': we hold it; 'conflict': another open file description holds an incompatible flock;
  * 'unavailable': no flock(1) on this system (then only O_EXCL and the in-use checks protect).
  */
 export type LockResult = 'locked' | 'conflict' | 'unavailable';
@@ -21,11 +21,61 @@ export function tryLock(fd: number, mode: 'shared' | 'exclusive'): LockResult {
 }
 
 /**
+ * A writer's lock, or why not. 'locked': the exclusive flock and an OFD write lock on the whole
+ * file, which every other program's POSIX or OFD lock on any byte of it conflicts with (qemu's on
+ * the images it runs, read or write), atomically, and which makes such a program back off from us
+ * while we write. 'foreign': another program holds a POSIX or OFD lock (the caller names it from
+ * /proc/locks). 'flock-only': the flock is ours (or flock(1) is missing) but no OFD lock could be
+ * taken (no perl, or an architecture whose struct flock this does not know): the caller looks in
+ * /proc/locks for other programs' locks instead.
+ */
+export type WriteLockResult = 'locked' | 'conflict' | 'foreign' | 'flock-only';
+
+/**
+ * perl is on every Debian and most other systems (perl-base is essential). Exit 1: the flock is
+ * held by another; 2: an fcntl lock of another program is in the way; 3: no OFD lock here.
+ * flock 6: LOCK_EX | LOCK_NB. struct flock on 64-bit Linux: short l_type, short l_whence, off_t l_start, off_t l_len, pid_t
+ * l_pid; F_WRLCK 1, SEEK_SET 0, length 0 (to the end, however far it grows), F_OFD_SETLK 37;
+ * EAGAIN 11, EACCES 13 (as numbers: perl's %! loads its Errno module, 2-3 ms of the child's start).
+ */
+const WRITE_LOCK = `open(my $f, "+<&=3") or exit 3;
+flock($f, 6) or exit 1;
+my $l = pack("s s x4 q q l x4", 1, 0, 0, 0, 0);
+fcntl($f, 37, $l) and exit 0;
+exit($! == 11 || $! == 13 ? 2 : 3);`;
+
+/** Architectures whose F_WRLCK, F_OFD_SETLK and struct flock are the ones WRITE_LOCK packs. */
+const OFD_ARCHES = new Set(['x64', 'arm64']);
+
+export function tryWriteLock(fd: number): WriteLockResult {
+  if (OFD_ARCHES.has(process.arch)) {
+    const r = childProcess().spawnSync('perl', ['-e', WRITE_LOCK], { stdio: ['ignore', 'ignore', 'ignore', fd], timeout: 10_000 });
+    if (!r.error && r.status !== null && r.status <= 2) return (['locked', 'conflict', 'foreign'] as const)[r.status]!;
+    // exit 3 (the flock may be ours: flock(1) takes it again), no perl, or killed
+  }
+  return tryLock(fd, 'exclusive') === 'conflict' ? 'conflict' : 'flock-only';
+}
+
+/**
  * The name /proc/locks gives the file `fd` is open on: "<maj>:<min>:<ino>", the device numbers in
  * hex. Taken when the file is opened, so a look made later cannot name another file.
  */
 export function lockTableName(fd: number): string {
-  const st = fs.fstatSync(fd, { bigint: true });
+  return nameOf(fs.fstatSync(fd, { bigint: true }));
+}
+
+/** The name /proc/locks gives the file or device node at `path` when it is still the storage `key` names (a path may have been reused); else null. */
+export function lockTableNameAt(path: string, key: string): string | null {
+  let st: fs.BigIntStats;
+  try {
+    st = fs.statSync(path, { bigint: true });
+  } catch {
+    return null;
+  }
+  return key === (st.isBlockDevice() ? `b${st.rdev}` : `i${st.dev}:${st.ino}`) ? nameOf(st) : null;
+}
+
+function nameOf(st: fs.BigIntStats): string {
   const major = ((st.dev >> 8n) & 0xfffn) | ((st.dev >> 32n) & ~0xfffn);
   const minor = (st.dev & 0xffn) | ((st.dev >> 12n) & ~0xffn);
   return `${hex2(major)}:${hex2(minor)}:${st.ino}`;
@@ -34,15 +84,10 @@ export function lockTableName(fd: number): string {
 /**
  * Whether anyone (any user, snapscope or not) holds an exclusive flock on the file /proc/locks
  * names `name` ("1: FLOCK  ADVISORY  WRITE <pid> <name> 0 EOF"; waiters, "1: -> FLOCK ...", hold
- * nothing). False when the table cannot be read.
- *
- * The first read of /proc/locks in a process waits 6-14 ms in the kernel (its percpu_down_write
- * waits for an RCU grace period; a read soon after takes 0.06 ms), so the table is read on libuv's
- * thread pool and the caller reads its store meanwhile (ADR 0006).
+ * nothing).
  */
-export async function exclusiveFlockOn(name: string): Promise<boolean> {
-  const table = await readLockTable();
-  return table !== null && table.split('\n').some((line) => {
+export function exclusiveFlockIn(table: string, name: string): boolean {
+  return table.split('\n').some((line) => {
     const f = line.trim().split(/\s+/);
     return f[1] === 'FLOCK' && f[3] === 'WRITE' && f[5] === name;
   });
@@ -53,8 +98,12 @@ export async function exclusiveFlockOn(name: string): Promise<boolean> {
  * its own on the thread pool until one returns nothing (the kernel gives about a page per read):
  * fs.readFile would open it through the thread pool too, and its first read would wait for the
  * main thread to take that callback, which is busy reading the store.
+ *
+ * The first read of /proc/locks in a while waits 6-14 ms in the kernel (its percpu_down_write
+ * waits for an RCU grace period; a read soon after takes 0.06 ms), so the table is read on libuv's
+ * thread pool and the caller reads its store meanwhile (ADR 0006).
  */
-function readLockTable(): Promise<string | null> {
+export function lockTable(): Promise<string | null> {
   let fd: number;
   try {
     fd = fs.openSync('/proc/locks', 'r');
@@ -76,6 +125,15 @@ function readLockTable(): Promise<string | null> {
     };
     next();
   });
+}
+
+/** /proc/locks now, for a writer that must know before it writes (a refusal, no OFD lock of its own); null when unreadable. */
+export function lockTableNow(): string | null {
+  try {
+    return fs.readFileSync('/proc/locks', 'latin1');
+  } catch {
+    return null;
+  }
 }
 
 const hex2 = (n: bigint): string => n.toString(16).padStart(2, '0');

@@ -48,7 +48,7 @@ export function inspectTargetReading(p: string, read: ReadBlock): Target {
 
 /** The extents of what `st` names (`name` in messages): a block device's own and all beneath it, or a file's whole inode. */
 export function extentsOf(st: fs.Stats, name: string, read: ReadBlock = readSysfs): Extent[] {
-  if (!st.isBlockDevice()) return [{ key: keyOf(st), start: 0, end: Infinity, name }];
+  if (!st.isBlockDevice()) return [{ key: keyOf(st), start: 0, end: Infinity, name, depth: 0 }];
   const entry = read(st.rdev);
   if (!entry) throw new SnapscopeError('not-found', `${name}: the kernel has no block device ${devNumber(st.rdev)} (a device node left behind?)`, { device: name });
   return blockExtents(st.rdev, name, entry.bytes, read);
@@ -57,6 +57,42 @@ export function extentsOf(st: fs.Stats, name: string, read: ReadBlock = readSysf
 /** Whether two targets share a byte: one path, a link, another node, a loop device or partition over the other's bytes, or both over the same bytes. */
 export function sameStorage(a: Target, b: Target): boolean {
   return overlapOf(a.extents, b.extents) !== null;
+}
+
+/**
+ * Where a target's bytes finally are: the storage at the foot of each branch of its stack (a
+ * whole-file loop device's file, a partition's bytes of its disk, an LVM volume's pieces), in the
+ * order of the target's own bytes, adjacent pieces joined, a file up to its size. Null for a
+ * missing path, and for a target built on a device whose map is not read: a dm-crypt device is not
+ * the bytes it is built on, so it is only itself.
+ */
+export function feetOf(t: Target): Extent[] | null {
+  if (!t.extents.length || t.extents.some((e) => e.unmapped !== undefined)) return null;
+  const feet: Extent[] = [];
+  for (const [i, e] of t.extents.entries()) {
+    if ((t.extents[i + 1]?.depth ?? -1) > e.depth) continue; // something beneath it: not a foot
+    const last = feet.at(-1);
+    if (last?.key === e.key && last.end === e.start) feet[feet.length - 1] = { ...last, end: e.end };
+    else feet.push({ ...e, end: e.end === Infinity ? t.size : e.end });
+  }
+  return feet;
+}
+
+/**
+ * Its feet as one key: two targets with one key hold the same bytes in the same order — one
+ * store, whatever node, link, loop device or partition names it. A target whose feet are not read
+ * is keyed by itself. Null for a missing path.
+ */
+export function bytesKey(t: Target): string | null {
+  const own = t.extents[0];
+  if (!own) return null;
+  return feetOf(t)?.map((e) => `${e.key}@${e.start}..${e.end}`).join(',') ?? own.key;
+}
+
+/** The refusal of an origin and a COW that share a byte, as the CLI and the API both say it; null when they share none. */
+export function originCowShared(originPath: string, cowPath: string): string | null {
+  const shared = describeShared(inspectTarget(originPath), inspectTarget(cowPath));
+  return shared && `the origin ${originPath} and the COW ${cowPath} ${shared}`;
 }
 
 /** The identity key of an open fd (the same as inspectTarget's for its path, unless it was swapped meanwhile). */

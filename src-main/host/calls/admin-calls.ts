@@ -92,7 +92,7 @@ export function reopenSession(ctx: HostContext, old: StoreSession): StoreSession
   try {
     s = StoreSession.open({ id: old.id, cow: old.cowPath, origin: old.originPath, write: old.write, helper: ctx.config.helper.launcher, generation: old.generation, audience: ctx.audience });
   } catch (e) {
-    ctx.sessionKeys.delete(old.id);
+    ctx.identities.delete(old.id);
     ctx.emit({ type: 'session-closed', session: old.id });
     throw e;
   }

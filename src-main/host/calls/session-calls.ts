@@ -4,8 +4,8 @@ import type { HostContext, Handlers } from '../context.ts';
 import { OpenTask, type ScanProgress } from '../open-task.ts';
 import { RecentList } from '../recent.ts';
 import { StoreSession } from '../session.ts';
-import { liveHelper, liveStoreKey, THIS_HOST } from '../live/live-cow.ts';
-import { storeIdentity } from '../store-identity.ts';
+import { liveHelper, liveStoreIdentity, THIS_HOST } from '../live/live-cow.ts';
+import { refuseSharedStore, sameStore, storeIdentity, type StoreIdentity } from '../store-identity.ts';
 
 type SessionMethods = 'open' | 'openStart' | 'close' | 'sessions';
 
@@ -34,15 +34,16 @@ export function sessionCalls(ctx: HostContext): Handlers<SessionMethods> {
 }
 
 /**
- * The same store opened again — by any path that names it — gives the same session, unless it
- * needs write or another origin. A store is never open twice in one process: two sessions would be
- * two writers that know nothing of each other.
+ * The same store opened again — by any path that reaches its bytes — gives the same session, unless
+ * it needs write or another origin. A store is never open twice in one process, nor are two that
+ * share bytes: two sessions would be two writers that know nothing of each other.
  */
 function openSession(ctx: HostContext, { cow, origin, write = false, live }: CallArgs<'open'>, onProgress: ScanProgress): SessionDto {
   const host = live ? (live.host ?? THIS_HOST) : null;
-  const key = host === null ? storeIdentity(cow) : liveStoreKey(cow, host);
-  const existing = key === null ? undefined : [...ctx.sessions.values()].find((s) => ctx.sessionKeys.get(s.id) === key);
-  const sameOrigin = origin === undefined || origin === existing?.originPath || (existing?.originPath != null && storeIdentity(origin) !== null && storeIdentity(origin) === storeIdentity(existing.originPath));
+  const identity = host === null ? storeIdentity(cow) : liveStoreIdentity(cow, host);
+  const existing = identity === null ? undefined : [...ctx.sessions.values()].find((s) => ctx.identities.get(s.id)?.key === identity.key);
+  if (!existing) refuseSharedStore(cow, identity, [...ctx.sessions.values()].map((s) => ({ identity: ctx.identities.get(s.id) ?? null, cow: s.cowPath, session: s.id })));
+  const sameOrigin = origin === undefined || origin === existing?.originPath || (existing?.originPath != null && sameStore(origin, existing.originPath));
   const merging = live?.merging === true;
   const sameLive = host === null || (existing?.live?.host === host && existing.live.merging === merging);
   if (existing && (existing.write || !write) && sameOrigin && sameLive) return existing.dto();
@@ -58,9 +59,9 @@ function openSession(ctx: HostContext, { cow, origin, write = false, live }: Cal
     throw e;
   }
   // A live COW is not a store to reopen later at rest: it stays out of the recent list.
-  if (host !== null) return register(ctx, opened, key);
+  if (host !== null) return register(ctx, opened, identity);
   RecentList.in(ctx.config.dataDir).add({ cow, origin: origin ?? null, format: opened.store.format, openedAt: Date.now() });
-  return register(ctx, opened, key ?? storeIdentity(cow));
+  return register(ctx, opened, identity ?? storeIdentity(cow));
 }
 
 /**
@@ -68,10 +69,10 @@ function openSession(ctx: HostContext, { cow, origin, write = false, live }: Cal
  * leaves no ghost that holds the file, blocks the path and breaks every `sessions` call. Its
  * description reads memory only, so it cannot fail after the open.
  */
-function register(ctx: HostContext, s: StoreSession, key: string | null): SessionDto {
+function register(ctx: HostContext, s: StoreSession, identity: StoreIdentity | null): SessionDto {
   const dto = s.dto();
   ctx.sessions.set(s.id, s);
-  if (key !== null) ctx.sessionKeys.set(s.id, key);
+  if (identity !== null) ctx.identities.set(s.id, identity);
   ctx.emit({ type: 'session-opened', session: dto });
   return dto;
 }
@@ -88,7 +89,7 @@ function closeSession(ctx: HostContext, s: StoreSession, why: string): void {
   const job = s.writer ?? [...s.readers][0];
   if (job !== undefined) throw new ApiError('busy', `cannot close ${s.cowPath}: ${job} is using it; wait for it or cancel it first (${why})`, { device: s.cowPath });
   ctx.sessions.delete(s.id);
-  ctx.sessionKeys.delete(s.id);
+  ctx.identities.delete(s.id);
   ctx.forgetInfo(s.id);
   s.close();
   ctx.emit({ type: 'session-closed', session: s.id });

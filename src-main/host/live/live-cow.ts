@@ -5,7 +5,7 @@ import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import type { HostConfig } from '../context.ts';
 import { HelperDevice, type HelperLauncher } from '../helper-device.ts';
 import { mayOpen } from '../may-open.ts';
-import { storeIdentity } from '../store-identity.ts';
+import { storeIdentity, type StoreIdentity } from '../store-identity.ts';
 import { DirectDevice } from './direct-device.ts';
 import { sshLauncher } from './remote.ts';
 
@@ -36,6 +36,6 @@ export function openLiveCow(path: string, host: string, helper: HelperLauncher |
 }
 
 /** What names a live COW as one store: its identity here, or the host and path there (its identity is not ours to see). */
-export function liveStoreKey(cow: string, host: string): string | null {
-  return host === THIS_HOST ? storeIdentity(cow) : `live ${host} ${cow}`;
+export function liveStoreIdentity(cow: string, host: string): StoreIdentity | null {
+  return host === THIS_HOST ? storeIdentity(cow) : { key: `live ${host} ${cow}`, target: null };
 }
