@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, expect, it } from 'vitest';
 import type { EngineService } from '../../src-main/host/engine-service.ts';
 import { App } from '../../src-renderer/app/App.tsx';
@@ -56,3 +56,20 @@ it('the snapshot table says its times are UTC and gives a screen reader the whol
   const uuid = within(row).getByText(base.uuid!);
   expect(uuid.className).toBe('sr-only');
 });
+
+// The sidebar's grey entries ("B-tree" on a persistent store, every store view before one is
+// open) said nothing of why; a grey control alone reads as broken.
+it('a greyed-out view in the sidebar says why', async () => {
+  const dir = tempDir();
+  const app = appOverEngine(dir);
+  service = app.service;
+  render(<App store={app.store} />);
+  const nav = screen.getByRole('navigation', { name: 'Views' });
+  const entry = (name: RegExp): HTMLElement => within(nav).getByRole('button', { name });
+  await waitFor(() => expect(entry(/^Overview/).getAttribute('title')).toBe('Open a store first'));
+  await app.store.getState().openStore(kernelFixture('p-basic-c8', dir));
+  await waitFor(() => expect(entry(/^B-tree/).getAttribute('title')).toBe('For shared stores only: this one is persistent'));
+  expect((entry(/^B-tree/) as HTMLButtonElement).disabled).toBe(true);
+  expect(entry(/^Overview/).getAttribute('title')).toBeNull();
+});
+
