@@ -86,6 +86,14 @@ function clippedItems(legend: Locator): Promise<string[]> {
     await expect.poll(() => clippedItems(legend)).toEqual([]);
     // And it shows where it is: the toggles' reset style had taken the focus ring away.
     expect(await last.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
+    // Picked, that name stays in sight: back in the view later, the fold opens on it.
+    await page.keyboard.press('Enter');
+    expect(await last.getAttribute('aria-pressed')).toBe('true');
+    await app.view('Overview');
+    await app.view('Leaf inspector');
+    await page.locator('tr[data-origin="1200"]').waitFor();
+    await expect.poll(() => clippedItems(legend)).toEqual([]);
+    expect(await page.getByRole('button', { name: 'Show fewer snapshots' }).count()).toBe(1);
   });
 
   // Node keys read "12345 · 24690 …" where every other figure of the UI is grouped.

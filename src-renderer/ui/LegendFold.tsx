@@ -25,6 +25,8 @@ export function LegendFold({ label, noun, total, rows = 3, className, children }
       const below = tops[rows];
       if (below === undefined) return setFold(null);
       const hidden = items.filter((i) => i.offsetTop >= below && i.dataset['fold'] !== undefined).length;
+      // A picked name below the fold (picked before, the view since left) opens it: what is picked shows.
+      if (items.some((i) => i.offsetTop >= below && i.querySelector('[aria-pressed="true"]'))) setOpen(true);
       const cut = below - first + PEEK;
       setFold((f) => (f && f.cut === cut && f.hidden === hidden ? f : { cut, hidden }));
     };
