@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/rea
 import { afterEach, expect, it } from 'vitest';
 import type { EngineService } from '../../src-main/host/engine-service.ts';
 import { App } from '../../src-renderer/app/App.tsx';
-import { appOverEngine, demoStore, tempDir } from './fixtures.ts';
+import { appOverEngine, demoStore, kernelFixture, tempDir } from './fixtures.ts';
 
 HTMLCanvasElement.prototype.getContext = (() => null) as never;
 
@@ -36,3 +36,26 @@ it('Statistics shows the leaves as full as the engine counts them, and each bar 
   const [first, second] = report.sharing.slice(1);
   expect(chart.getAttribute('aria-label')).toMatch(new RegExp(`^Sharing histogram: ${first} exceptions read by 1 snapshot, ${second} by 2`));
 });
+
+// Check said "Blocks walked: 3" of a persistent store's three metadata areas; the CLI says "3 metadata areas".
+it("Check names what it walked in the CLI's words, for each format", async () => {
+  for (const [open, label] of [
+    ['shared', 'Tree blocks walked'],
+    ['persistent', 'Metadata areas walked'],
+  ] as const) {
+    const dir = tempDir();
+    const app = appOverEngine(dir);
+    service = app.service;
+    await app.store.getState().openStore(open === 'shared' ? await demoStore(app.client, dir) : kernelFixture('p-multiarea-c8', dir));
+    render(<App store={app.store} />);
+    app.store.getState().navigate('tools');
+    await screen.findByRole('heading', { name: 'Tools', level: 1 });
+    fireEvent.click(screen.getByRole('button', { name: 'Run check' }));
+    const blocks = await screen.findByTestId('check-blocks');
+    expect(blocks.closest('.stat')!.querySelector('dt')!.textContent, open).toBe(label);
+    cleanup();
+    await service.dispose();
+    service = undefined;
+  }
+});
+
