@@ -81,4 +81,23 @@ const focused = (page: Page): Promise<{ tag: string; text: string }> =>
     expect(await said.textContent()).toBe(`Showing ${await page.getByTestId('occupancy-range').textContent()}`);
     expect(await said.textContent()).not.toContain('chunks 0–');
   });
+
+  // "Run check" is disabled while the check runs, and the browser dropped the keyboard on the body.
+  it('a button disabled while its job runs has the keyboard back when the job ends', async () => {
+    const dir = tempDir('kbd-check');
+    const store = makeDemoStore(dir);
+    const app = await harness.open((b) => openServed(b, store, dir));
+    const { page } = app;
+    await page.keyboard.press('Alt+t');
+    const run = page.getByRole('button', { name: 'Run check' });
+    await run.focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('check-errors').waitFor();
+    await expect.poll(() => focused(page)).toEqual({ tag: 'BUTTON', text: 'Run check' });
+    await page.getByRole('button', { name: 'Statistics' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('stats-exceptions').waitFor();
+    await expect.poll(() => focused(page)).toEqual({ tag: 'BUTTON', text: 'Statistics' });
+  });
 });
+
