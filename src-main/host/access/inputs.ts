@@ -1,7 +1,7 @@
 import { isSnapscopeError, SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { FileDevice } from '../file-device.ts';
-import { HelperDevice, type HelperLauncher } from '../helper-device.ts';
+import { HelperDevice, HelperLockedError, type HelperLauncher } from '../helper-device.ts';
 import { mayOpen } from '../may-open.ts';
 import { assertNotInUse } from '../in-use.ts';
 import { blockDeviceReadOnly } from './block-info.ts';
@@ -53,9 +53,15 @@ export function openInput(path: string, role: string, write: boolean, helper: He
   // A COW whose in-place rewrite was interrupted is undone first (`raw`: backup-restore, which undoes it itself).
   const settle = (dev: BlockDevice): string | null => (role === 'COW' && !opts.raw ? settleInterruptedRewrite(dev, path, write) : null);
   if (target.kind === 'block' && helper && !mayOpen(path, write)) {
-    // The helper opens as root with O_EXCL for writing; it holds no flock of ours (ADR 0006).
-    const dev = HelperDevice.open(helper, path, { write });
+    // The helper opens as root, O_EXCL and under a writer's locks for writing (ADR 0006); it
+    // refuses another program's lock on the device itself, we one on storage sharing its bytes.
+    const dev = openThroughHelper(helper, target, role, write);
     try {
+      if (write) {
+        const name = lockTableNameAt(path, target.key!);
+        const foreign = name === null ? null : foreignHolders('locked', name, target);
+        if (foreign !== null) throw foreignLocked(target, role, foreign);
+      }
       return opened(dev, target, true, known(settle(dev)));
     } catch (e) {
       dev.close();
@@ -84,6 +90,20 @@ function openOrNameHolder(path: string, target: Target, role: string, write: boo
   } catch (e) {
     const writers = isSnapscopeError(e) && e.code === 'in-use' ? target.extents.flatMap((e) => holdersOf(e)).filter((h) => h.mode === 'write') : [];
     if (!writers.length) throw e;
+    const who = describeHolders(writers);
+    throw new LockedError(`${role} ${target.path} is open for writing by ${who}; nothing was written (try again when it is closed)`, target.path, `open for writing by ${who}`);
+  }
+}
+
+/** The helper's open, its refusals said as ours are: another program's lock named, a writer of ours by its record. */
+function openThroughHelper(helper: HelperLauncher, target: Target, role: string, write: boolean): HelperDevice {
+  try {
+    return HelperDevice.open(helper, target.path, { write });
+  } catch (e) {
+    if (e instanceof HelperLockedError && e.foreign !== null) throw foreignLocked(target, role, e.foreign);
+    // Its O_EXCL open's EBUSY, or the flock held: named as openOrNameHolder names them.
+    const writers = isSnapscopeError(e) && e.code === 'in-use' ? target.extents.flatMap((x) => holdersOf(x)).filter((h) => h.mode === 'write') : [];
+    if (!writers.length && !(e instanceof HelperLockedError)) throw e;
     const who = describeHolders(writers);
     throw new LockedError(`${role} ${target.path} is open for writing by ${who}; nothing was written (try again when it is closed)`, target.path, `open for writing by ${who}`);
   }
