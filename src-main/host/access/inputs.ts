@@ -190,6 +190,17 @@ function lock(dev: FileDevice, target: Target, role: string, write: boolean): In
 }
 
 /**
+ * A dry run opens read-only, yet says whether the run, which opens `path` for writing, would be
+ * refused at that open: a target in use, read-only, or under another program's lock.
+ */
+export function assertWouldWrite(path: string, role: string): void {
+  const target = inspectTarget(path);
+  assertOpenable(target, role);
+  assertWritable(target, role);
+  assertNoForeignLocks(path, role);
+}
+
+/**
  * A dry run opens read-only, yet says whether the run would be refused: here, when another program
  * holds a POSIX or OFD lock on `path` or on storage sharing its bytes (read from /proc/locks now).
  */
