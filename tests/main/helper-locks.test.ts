@@ -49,7 +49,7 @@ describe.skipIf(!canLoop)('writes through the privileged helper under the writer
     files.unchanged();
   }, 30_000);
 
-  it('a device the helper writes: a CLI writer is refused, a CLI reader told, another program kept off', async () => {
+  it('a device the helper writes: a CLI writer is refused, readers (direct or through the helper) told, another program kept off', async () => {
     const { dev } = device();
     const helperWriter = openInput(dev, 'COW', true, HELPER);
     try {
@@ -58,6 +58,10 @@ describe.skipIf(!canLoop)('writes through the privileged helper under the writer
       const reader = openInput(dev, 'COW', false);
       const note = await reader.fullNote().finally(() => reader.dev.close());
       expect(note).toEqual({ text: `${dev} is open for writing by another process; reading its last committed state`, warning: false });
+      // A reader through the helper (another app user's session) is told as well.
+      const viaHelper = openInput(dev, 'COW', false, HELPER);
+      expect(viaHelper.viaHelper).toBe(true);
+      expect(await viaHelper.fullNote().finally(() => viaHelper.dev.close())).toEqual(note);
       // qemu's OFD lock on a disk it runs, even a shared one, cannot be taken while the helper writes.
       await expect(foreignLock(dev, { kind: 'OFD', type: 'read', start: 0, len: 1 })).rejects.toThrow(/lock .*: Resource temporarily unavailable/);
     } finally {

@@ -62,7 +62,10 @@ export function openInput(path: string, role: string, write: boolean, helper: He
         const foreign = name === null ? null : foreignHolders('locked', name, target);
         if (foreign !== null) throw foreignLocked(target, role, foreign);
       }
-      return opened(dev, target, true, known(settle(dev)));
+      const settled = settle(dev);
+      // A reader looks in the kernel's lock table as its own opens do (a helper writer holds the flock there).
+      const name = write || settled !== null ? null : lockTableNameAt(path, target.key!);
+      return opened(dev, target, true, name === null ? known(settled) : kernelLook(name, target));
     } catch (e) {
       dev.close();
       throw e;
@@ -162,7 +165,7 @@ function lock(dev: FileDevice, target: Target, role: string, write: boolean): In
     dev.whenClosed(removeRecords);
     const writers = others().filter((h) => h.mode === 'write');
     if (writers.length) return known(readerNote(target, writers));
-    return kernelLook(dev, target);
+    return kernelLook(lockTableName(dev.handle()), target);
   }
   const result = write ? tryWriteLock(dev.handle()) : tryLock(dev.handle(), 'shared');
   // A writer backs off from a reader, and from a writer through another node (a second loop device
@@ -177,7 +180,7 @@ function lock(dev: FileDevice, target: Target, role: string, write: boolean): In
       throw foreignLocked(target, role, foreign);
     }
     dev.whenClosed(removeRecords);
-    return write ? known(null) : kernelLook(dev, target);
+    return write ? known(null) : kernelLook(lockTableName(dev.handle()), target);
   }
   const holders = others();
   removeRecords();
@@ -213,10 +216,11 @@ export function assertNoForeignLocks(path: string, role: string): void {
 
 const foreignLocked = (target: Target, role: string, who: string): LockedError => new LockedError(`${role} ${target.path} is locked by ${who}: refusing to write it`, target.path, `locked by ${who}`);
 
-/** A reader's look in the kernel's lock table, made when its caller asks for the note. */
-function kernelLook(dev: FileDevice, target: Target): InputNote {
-  // Named now: the look may come after the device is closed and its descriptor reused.
-  const name = lockTableName(dev.handle());
+/**
+ * A reader's look in the kernel's lock table for the file /proc/locks names `name`, made when its
+ * caller asks for the note. Named at open: the look may come after the device is closed and its descriptor reused.
+ */
+function kernelLook(name: string, target: Target): InputNote {
   const related = relatedStorage(target);
   return { now: null, look: async () => lookedUp(await lockTable(), name, related, target) };
 }
