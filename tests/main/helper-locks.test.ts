@@ -1,6 +1,7 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { openInput, type OpenedInput } from '../../src-main/host/access/inputs.ts';
 import type { HelperLauncher } from '../../src-main/host/helper-device.ts';
 import { SOURCE_HELPER } from '../../src-main/host/helper-path.ts';
@@ -47,6 +48,23 @@ describe.skipIf(!canLoop)('writes through the privileged helper under the writer
     const tool = await foreignLock(dev2, { kind: 'POSIX', type: 'write', start: 0, len: 0, name: 'vm-writer' });
     expect(() => openInput(dev2, 'origin', true, HELPER)).toThrow(`origin ${dev2} is locked by vm-writer (pid ${tool}, POSIX lock): refusing to write it`);
     files.unchanged();
+  }, 30_000);
+
+  it("a device a writer of ours or flock(1) holds: the helper's writer is refused, saying by whom", async () => {
+    const { dev } = device();
+    const cliWriter = openInput(dev, 'COW', true);
+    try {
+      // O_EXCL refuses the helper; the writer's record names it (this very process, here).
+      expect(() => openInput(dev, 'COW', true, HELPER)).toThrow(new RegExp(`^COW ${dev} is open for writing by \\S.* \\(pid ${process.pid}, this process\\); nothing was written`));
+    } finally {
+      cliWriter.dev.close();
+    }
+    // flock(1) opens without O_EXCL: its flock refuses the helper.
+    const holder = spawn('flock', ['--exclusive', dev, 'sleep', '600'], { stdio: 'ignore' });
+    onTestFinished(() => void holder.kill('SIGKILL'));
+    const deadline = Date.now() + 5000;
+    while (!fs.readFileSync('/proc/locks', 'latin1').includes(`FLOCK  ADVISORY  WRITE ${holder.pid} `) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(() => openInput(dev, 'COW', true, HELPER)).toThrow(`COW ${dev} is open for writing by another process; nothing was written (try again when it is closed)`);
   }, 30_000);
 
   it('a device the helper writes: a CLI writer is refused, readers (direct or through the helper) told, another program kept off', async () => {
