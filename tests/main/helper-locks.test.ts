@@ -19,7 +19,8 @@ import { canLoop, loop } from '../cli/safety-fixtures.ts';
 // (tests/main/helper.test.ts runs that user's way through sudo, where .ci/setup-helper-test.sh allows it).
 vi.mock('../../src-main/host/may-open.ts', () => ({ mayOpen: (p: string) => !p.startsWith('/dev/loop') }));
 
-const HELPER: HelperLauncher = { method: 'node', command: process.execPath, args: [SOURCE_HELPER] };
+/** Started as sudo and pkexec start it: root, an environment cleared of the caller's (no PATH: it finds perl itself). */
+const HELPER: HelperLauncher = { method: 'env -i', command: 'env', args: ['-i', process.execPath, SOURCE_HELPER] };
 
 /** A loop device over a 1 MiB image of non-zero bytes, and the image. */
 function device(): { dev: string; image: string } {
