@@ -1,34 +1,36 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, oneLine, tempDir } from './cli.ts';
 import { foreignLock, untouched } from './foreign-lock.ts';
 import { canLoop, loop, sharedVolume } from './safety-fixtures.ts';
 
 // A dry run writes nothing, yet says whether the real run would be refused: for `snapshot delete`,
-// `repair --in-place` and `backup-restore`, the same refusal, word for word, as the run it stands
-// for, under another program's lock and for a COW in use (as merge, format and restore do).
+// `repair --in-place`, `backup-restore` and `merge`, the same refusal, word for word, as the run it
+// stands for: under another program's lock, for a COW in use, for a read-only COW.
 
 /** A shared volume whose COW has an in-place repair's backup beside it (what backup-restore writes back). */
-function volumeWithBackup(): { cow: string; backup: string } {
-  const { cow } = sharedVolume(tempDir());
+function volumeWithBackup(): { origin: string; cow: string; backup: string } {
+  const { origin, cow } = sharedVolume(tempDir());
   const fd = fs.openSync(cow, 'r+');
   fs.writeSync(fd, Buffer.alloc(1), 0, 1, 4096); // the bitmap's first byte: a repair rewrites it
   fs.closeSync(fd);
   expect(cli('repair', cow, '--in-place').code).toBe(0);
-  return { cow, backup: `${cow}.snapscope-backup` };
+  return { origin, cow, backup: `${cow}.snapscope-backup` };
 }
 
-const runs = (cow: string, backup: string): string[][] => [
+const runs = ({ origin, cow, backup }: Volume): string[][] => [
   ['snapshot', 'delete', cow, '-s', 'one'],
   ['repair', cow, '--in-place'],
   ['backup-restore', cow, '--backup', backup],
+  ['merge', cow, '--origin', origin, '-s', 'one'],
 ];
 
+type Volume = ReturnType<typeof volumeWithBackup>;
+
 /** Each run and its dry run: refused alike, by the line `expected` gives, nothing written. */
-function refusedAlike(cow: string, backup: string, expected: (said: string) => void): void {
-  const files = untouched(cow, backup);
-  for (const argv of runs(cow, backup)) {
+function refusedAlike(v: Volume, expected: (said: string) => void): void {
+  const files = untouched(v.origin, v.cow, v.backup);
+  for (const argv of runs(v)) {
     const real = cli(...argv);
     const dry = cli(...argv, '--dry-run');
     expect(real.code, argv.join(' ')).toBe(1);
@@ -41,22 +43,29 @@ function refusedAlike(cow: string, backup: string, expected: (said: string) => v
 
 describe('dry runs of snapshot delete, repair --in-place and backup-restore refuse as their runs do', () => {
   it("under another program's lock on the COW", async () => {
-    const { cow, backup } = volumeWithBackup();
+    const v = volumeWithBackup();
+    const cow = v.cow;
     const pid = await foreignLock(cow, { kind: 'OFD', type: 'read', start: 100, len: 2 });
-    refusedAlike(cow, backup, (said) => expect(said).toBe(`snapscope: COW ${cow} is locked by qemu-system-x86 (pid ${pid}, OFD lock): refusing to write it`));
+    refusedAlike(v, (said) => expect(said).toBe(`snapscope: COW ${cow} is locked by qemu-system-x86 (pid ${pid}, OFD lock): refusing to write it`));
   }, 60_000);
 
   it.skipIf(!canLoop)('for a COW in use (attached to a loop device); needs root', () => {
-    const { cow, backup } = volumeWithBackup();
-    const dev = loop(cow);
-    refusedAlike(cow, backup, (said) => expect(said).toContain(`attached to ${dev}`));
+    const v = volumeWithBackup();
+    const dev = loop(v.cow);
+    refusedAlike(v, (said) => expect(said).toContain(`attached to ${dev}`));
+  }, 60_000);
+
+  it('for a read-only COW file', () => {
+    const v = volumeWithBackup();
+    const cow = v.cow;
+    fs.chmodSync(cow, 0o444);
+    refusedAlike(v, (said) => expect(said).toBe(`snapscope: COW ${cow} is a read-only file (mode 444); refusing to write to it`));
   }, 60_000);
 
   it('with nothing in the way, the dry runs succeed and write nothing', () => {
-    const { cow, backup } = volumeWithBackup();
-    const files = untouched(cow, backup);
-    for (const argv of runs(cow, backup)) expect(cli(...argv, '--dry-run').code, argv.join(' ')).toBe(0);
+    const v = volumeWithBackup();
+    const files = untouched(v.origin, v.cow, v.backup);
+    for (const argv of runs(v)) expect(cli(...argv, '--dry-run').code, argv.join(' ')).toBe(0);
     files.unchanged();
-    expect(path.basename(backup)).toBe('shared.cow.snapscope-backup');
   }, 60_000);
 });
