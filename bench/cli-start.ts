@@ -5,6 +5,8 @@
  * The bundle is built (bin/snapscope.mjs, first run) before timing. SNAPSCOPE_BENCH_ROUNDS sets the
  * rounds (default 21); SNAPSCOPE_BENCH_CLI_REF=<checkout>/bin/snapscope.cjs adds that checkout's
  * `--version` and `info` to the same rounds (an A/B of a change against main's CLI).
+ * SNAPSCOPE_BENCH_CLI_READERS=info,check,stats,tree,dump,repair times those reader commands
+ * instead of `info` alone (each against the ref's too).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,6 +17,9 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'bin/snapscope.cjs'); // package.json "bin"
 const ROUNDS = Number(process.env['SNAPSCOPE_BENCH_ROUNDS'] ?? 21);
 const REF = process.env['SNAPSCOPE_BENCH_CLI_REF'];
+const READERS = (process.env['SNAPSCOPE_BENCH_CLI_READERS'] ?? 'info').split(',');
+/** A reader command's arguments on the store `cow` (repair only plans: --dry-run). */
+const readerArgs = (name: string, cow: string): string[] => (name === 'repair' ? ['repair', '--dry-run', cow] : [name, cow]);
 const TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 
 /** CPU milliseconds of this process's waited-for children so far (cutime + cstime). */
@@ -42,11 +47,11 @@ export async function run(): Promise<void> {
     const cases: [string, string[]][] = [
       ['node -e 0', ['-e', '0']],
       ['snapscope --version', [BIN, '--version']],
-      ['snapscope info <demo>', [BIN, 'info', cow]],
+      ...READERS.map((r): [string, string[]] => [`snapscope ${r} <demo>`, [BIN, ...readerArgs(r, cow)]]),
     ];
     if (REF) {
       timed([REF, '--version']); // builds its bundle
-      cases.push(['ref --version', [REF, '--version']], ['ref info <demo>', [REF, 'info', cow]]);
+      cases.push(['ref --version', [REF, '--version']], ...READERS.map((r): [string, string[]] => [`ref ${r} <demo>`, [REF, ...readerArgs(r, cow)]]));
       console.log(`ref: ${REF}`);
     }
     const wall = cases.map(() => [] as number[]);
@@ -67,8 +72,10 @@ export async function run(): Promise<void> {
     }
     if (REF) {
       // Paired by round, so load that drifts over the run cancels out.
-      const perRound = wall[2]!.map((w, r) => w / wall[4]![r]!);
-      console.log(`info / ref info: wall ${median(perRound).toFixed(2)}x (median of per-round ratios)`);
+      for (const [k, r] of READERS.entries()) {
+        const [mine, ref] = [wall[2 + k]!, wall[3 + READERS.length + k]!];
+        console.log(`${r} / ref ${r}: wall ${median(mine.map((w, i) => w / ref[i]!)).toFixed(2)}x (median of per-round ratios)`);
+      }
     }
     console.log(`${ROUNDS} rounds interleaved; wall: medians; CPU: means; load average ${load.toFixed(2)} -> ${os.loadavg()[0]!.toFixed(2)} (${os.cpus().length} CPUs)`);
   } finally {

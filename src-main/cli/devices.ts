@@ -24,6 +24,27 @@ export async function openDevice(path: string, role: 'COW' | 'origin', write: bo
 }
 
 /**
+ * Runs `fn` on an input opened as openDevice does, but starts the reader's look for a note at once
+ * instead of waiting for it: the first read of /proc/locks in a process waits 6-14 ms in the
+ * kernel (ADR 0006), so `fn` reads the store meanwhile and awaits `noted` (resolved once the note
+ * is printed) before its first output. The note comes before an error too; then the input closes.
+ */
+export async function withDevice<T>(path: string, role: 'COW' | 'origin', write: boolean, fn: (dev: FileDevice, noted: Promise<void>) => Promise<T>, quiet = false): Promise<T> {
+  const { dev, printNote } = openNoting(path, role, write, quiet);
+  const noted = printNote();
+  noted.catch(() => {}); // handled: awaited below, maybe after it fails
+  try {
+    return await fn(dev, noted);
+  } finally {
+    try {
+      await noted;
+    } finally {
+      dev.close();
+    }
+  }
+}
+
+/**
  * Opens an input and prints a note known at open at once, as it always was (a writer's note, a
  * reader's from a writer's record); `printNote` prints the one a reader's look for a writer's
  * kernel lock finds. That look reads /proc/locks on the thread pool (ADR 0006): a command that

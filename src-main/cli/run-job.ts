@@ -11,13 +11,22 @@ const DEFAULT_INTERVAL_SECONDS = 10;
  * seconds; JSON lines with --json; nothing with --quiet. SIGINT cancels between slices (the job
  * then throws 'cancelled': exit 130); a second SIGINT is left to Node's default (exit at once).
  */
-export async function runJob<R>(task: Task<R>, con: Console, args?: Args): Promise<R> {
-  const show = progressSink(con, args?.flag('quiet') ?? false, args?.number('interval') ?? DEFAULT_INTERVAL_SECONDS);
+export async function runJob<R>(task: Task<R>, con: Console, args?: Args, noted?: Promise<void>): Promise<R> {
+  const sink = progressSink(con, args?.flag('quiet') ?? false, args?.number('interval') ?? DEFAULT_INTERVAL_SECONDS);
+  // `noted`: the input's note may still be coming (withDevice); progress waits for it, the note comes first.
+  let ready = noted === undefined;
+  void noted?.then(() => (ready = true), () => {});
+  let shown = false;
+  const show = sink && ((p: ProgressReport): void => {
+    if (!ready) return;
+    shown = true;
+    sink(p);
+  });
   const job = new Job(task, { ...(show && { onProgress: show }), reportEveryMs: con.json ? 200 : 100 });
   try {
     return await runCancellable(job);
   } finally {
-    if (show && con.stderrIsTTY && !con.json) con.endStatus();
+    if (shown && con.stderrIsTTY && !con.json) con.endStatus();
   }
 }
 

@@ -4,7 +4,7 @@ import { isSnapscopeError } from '../../../src-core/errors.ts';
 import { Job } from '../../../src-core/jobs/job.ts';
 import { EXIT_DAMAGED, EXIT_OK, exitCodeOf, type Command } from '../command.ts';
 import { COW, PROGRESS } from '../grammar.ts';
-import { openDevice } from '../devices.ts';
+import { withDevice } from '../devices.ts';
 import { findingLines } from '../findings-text.ts';
 import { runCancellable, runJob } from '../run-job.ts';
 
@@ -29,20 +29,20 @@ export const check: Command = {
   exits: { [EXIT_DAMAGED]: 'the store is damaged (errors; warnings too with --strict) or invalidated by the kernel' },
   async run(args, con) {
     const quiet = args.flag('quiet');
-    const dev = await openDevice(args.arg('cow'), 'COW', false, quiet);
-    let report: CheckReport;
-    try {
-      const task = checkTask(dev);
-      report = quiet || con.json ? await runCancellable(new Job(task)) : await runJob(task, con, args);
-    } catch (e) {
-      if (quiet && isSnapscopeError(e)) return exitCodeOf(e.code);
-      throw e;
-    } finally {
-      dev.close();
-    }
-    if (!quiet) con.result(report, () => renderReport(report));
-    const invalidated = Boolean(report.byKind['p-header-invalid'] || report.byKind['s-header-invalid']);
-    return report.errors > 0 || invalidated || (args.flag('strict') && report.warnings > 0) ? EXIT_DAMAGED : EXIT_OK;
+    return withDevice(args.arg('cow'), 'COW', false, async (dev, noted) => {
+      let report: CheckReport;
+      try {
+        const task = checkTask(dev);
+        report = quiet || con.json ? await runCancellable(new Job(task)) : await runJob(task, con, args, noted);
+      } catch (e) {
+        if (quiet && isSnapscopeError(e)) return exitCodeOf(e.code);
+        throw e;
+      }
+      await noted;
+      if (!quiet) con.result(report, () => renderReport(report));
+      const invalidated = Boolean(report.byKind['p-header-invalid'] || report.byKind['s-header-invalid']);
+      return report.errors > 0 || invalidated || (args.flag('strict') && report.warnings > 0) ? EXIT_DAMAGED : EXIT_OK;
+    }, quiet);
   },
 };
 

@@ -4,7 +4,7 @@ import { dumpTask } from '../../../src-core/ir/dump.ts';
 import { dumpWriter } from '../../../src-core/ir/writer.ts';
 import { COW } from '../grammar.ts';
 import type { Command } from '../command.ts';
-import { openDevice } from '../devices.ts';
+import { withDevice } from '../devices.ts';
 import { withInterruptibleOutput } from '../interrupt.ts';
 
 export const dump: Command = {
@@ -29,18 +29,17 @@ export const dump: Command = {
     if (form !== 'json' && form !== 'xml') throw new SnapscopeError('usage', `--format must be json or xml, not '${form}'`);
     const cowPath = args.arg('cow');
     const rules = { inputs: [cowPath], force: args.flag('force'), bytes: null, protect: 'text' as const };
-    const dev = await openDevice(cowPath, 'COW', false);
-    try {
-      return await withInterruptibleOutput(args.string('out') ?? '-', rules, async (out, stop) => {
+    return withDevice(cowPath, 'COW', false, (dev, noted) =>
+      withInterruptibleOutput(args.string('out') ?? '-', rules, async (out, stop) => {
+        // The store is opened while the input's note is looked for; the note comes before the dump.
         const job = new Job(dumpTask(dev, dumpWriter(form, (text) => out.append(Buffer.from(text)))), { sliceMs: 200 });
         stop.cancels(job);
+        await noted;
         const result = await job.run();
         const problems = result.report.errors;
         if (problems) con.note(`snapscope: ${dev.name} has ${problems} errors; the dump holds the ${result.exceptions} exceptions check vouches for (run check)`);
         return problems ? 1 : 0;
-      });
-    } finally {
-      dev.close();
-    }
+      }),
+    );
   },
 };

@@ -8,7 +8,7 @@ import { COW } from '../grammar.ts';
 import type { Args } from '../args.ts';
 import type { Command } from '../command.ts';
 import type { Console } from '../console.ts';
-import { openDevice } from '../devices.ts';
+import { withDevice } from '../devices.ts';
 import { interruptibleStep, withInterruptibleOutput, type Step } from '../interrupt.ts';
 
 export const repair: Command = {
@@ -60,8 +60,7 @@ async function repairCommand(args: Args, con: Console, step: Step | null): Promi
   // In place, the COW is held for writing from the plan to the last write: nobody changes it in between.
   // A dry run of that reads it, but says whether the real one would be refused.
   if (inPlace && dryRun) assertWouldWrite(cowPath, 'COW');
-  const src = await openDevice(cowPath, 'COW', inPlace && !dryRun);
-  try {
+  await withDevice(cowPath, 'COW', inPlace && !dryRun, async (src, noted) => {
     const plan = planRepair(src);
     const summary = {
       errors: plan.report.errors,
@@ -79,6 +78,8 @@ async function repairCommand(args: Args, con: Console, step: Step | null): Promi
       backup: null as string | null,
       overwrites: dryRun && out !== undefined ? wouldOverwrite(out, src, args.flag('force')) : null,
     };
+    // The plan read the store while a reader's note was looked for: the note comes before the rest.
+    await noted;
     if (!dryRun && out !== undefined) summary.written = await repairTo(src, plan, out, args.flag('force'));
     else if (!dryRun && summary.nothingToRepair) checkBackup(backupPath(cowPath, args.string('backup')), cowPath); // a bad --backup is still refused
     else if (!dryRun) {
@@ -94,9 +95,7 @@ async function repairCommand(args: Args, con: Console, step: Step | null): Promi
       }
     }
     con.result(summary, () => renderRepair(summary, dryRun ? 'dry-run' : inPlace ? 'in-place' : 'out'));
-  } finally {
-    src.close();
-  }
+  });
 }
 
 /** Copies the COW to `out` (every byte: data chunks included), then repairs the copy; `out` is replaced only on success. */

@@ -2,7 +2,7 @@ import { Job } from '../../../src-core/jobs/job.ts';
 import { statsTask, type StoreStats } from '../../../src-core/stats/stats.ts';
 import { COW, PROGRESS } from '../grammar.ts';
 import type { Command } from '../command.ts';
-import { openDevice } from '../devices.ts';
+import { withDevice } from '../devices.ts';
 import { runCancellable, runJob } from '../run-job.ts';
 import { formatSize } from '../size.ts';
 
@@ -14,14 +14,12 @@ export const stats: Command = {
   details: 'Counts only what check vouches for; a damaged store says how many problems it met (run check).',
   examples: [['stats /tmp/demo/shared.cow', 'per-snapshot sharing, tree shape, free space']],
   async run(args, con) {
-    const dev = await openDevice(args.arg('cow'), 'COW', false);
-    try {
+    await withDevice(args.arg('cow'), 'COW', false, async (dev, noted) => {
       const task = statsTask(dev);
-      const s = con.json ? await runCancellable(new Job(task)) : await runJob(task, con, args);
+      const s = con.json ? await runCancellable(new Job(task)) : await runJob(task, con, args, noted);
+      await noted;
       con.result(s, () => renderStats(s));
-    } finally {
-      dev.close();
-    }
+    });
   },
 };
 

@@ -8,7 +8,7 @@ import { SharedWalk } from '../../../src-core/walk/shared.ts';
 import { COW } from '../grammar.ts';
 import { JSON_SCHEMA } from '../json.ts';
 import type { Command } from '../command.ts';
-import { openDevice } from '../devices.ts';
+import { withDevice } from '../devices.ts';
 
 /**
  * A block of the physical tree, root first; JSON output is this, nested:
@@ -26,8 +26,7 @@ export const tree: Command = {
     ['tree /tmp/demo/shared.cow --json', 'the same, nested JSON'],
   ],
   async run(args, con) {
-    const dev = await openDevice(args.arg('cow'), 'COW', false);
-    try {
+    await withDevice(args.arg('cow'), 'COW', false, async (dev, noted) => {
       if (detectFormat(dev) !== 'shared') {
         throw new SnapscopeError('unsupported', `cannot show a B-tree: ${dev.name} is a persistent COW, which has an exception table, not a tree`, { device: dev.name });
       }
@@ -36,14 +35,16 @@ export const tree: Command = {
       const out = new TreeWriter(con.json);
       const walk = new SharedWalk(dev, { block: (chunk, kind, depth, _used, _cap, _clean, view) => out.block(chunk, kind, depth, view) }, 'strict');
       out.begin(walk.header!.rootChunk, walk.header!.treeLevel);
+      // The input's note comes before the first output; the walk runs while it is looked for.
       while (!walk.step()) {
-        if (out.pending > 1 << 16) con.write(out.take());
+        if (out.pending <= 1 << 16) continue;
+        await noted;
+        con.write(out.take());
       }
       out.end();
+      await noted;
       con.write(out.take());
-    } finally {
-      dev.close();
-    }
+    });
   },
 };
 
