@@ -1,7 +1,10 @@
 // What the privileged helper may open, and how it opens it without a race (docs/adr/0004).
 // Plain JavaScript with no imports but node built-ins: it runs as root with bare `node`.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { describeForeignLocks, foreignLocksIn, lockTableNameOf } from './lock-holders.mjs';
+import { systemTools, writeLockWith } from './write-lock.mjs';
 
 /** Linux's O_PATH (generic and x86 value): a handle on the inode that opens no driver. */
 export const O_PATH = 0o10000000;
@@ -194,4 +197,25 @@ export function refuseMounted(handle, ioFd, p, policy) {
   if (busy === undefined || holdsStore(ioFd)) return;
   const what = busy === majorMinor(handle.st.rdev) ? 'holds a mounted file system or swap' : `holds a mounted file system or swap (through ${busy})`;
   throw new Refused('EACCES', `${p} ${what}; the helper does not open it (an admin can allow this in ${POLICY_FILE})`);
+}
+
+/**
+ * Takes a writer's locks on the device open for writing, as the CLI and app writers do on theirs
+ * (write-lock.mjs; docs/adr/0006): the exclusive flock makes snapscope's readers and writers see
+ * this one, the OFD write lock makes other programs (qemu) back off. Refuses when another open file
+ * holds the flock (EFLOCKED), or another program a POSIX or OFD lock on the device (ELOCKED, its
+ * message naming the holders: as root the helper can name any user's).
+ */
+export function lockForWriting(fd, p) {
+  const result = writeLockWith(spawnSync, fd, systemTools(fs.existsSync));
+  if (result === 'locked') return;
+  if (result === 'conflict') throw new Refused('EFLOCKED', `${p} is open for writing by another process (it holds the exclusive flock)`);
+  let table = '';
+  try {
+    table = fs.readFileSync('/proc/locks', 'latin1');
+  } catch {
+    /* 'foreign' is refused all the same; 'flock-only' then has only O_EXCL */
+  }
+  const locks = foreignLocksIn(table, lockTableNameOf(fs.fstatSync(fd, { bigint: true })), 'any');
+  if (result === 'foreign' || locks.length) throw new Refused('ELOCKED', describeForeignLocks(locks));
 }

@@ -4,14 +4,16 @@
 // command line are the ones the privilege prompt confirmed; OPEN of anything else is refused
 // (docs/adr/0004). It opens BLOCK DEVICES ONLY (as root, opening a regular file would let any user
 // read root's files), never one holding a mounted file system unless an admin policy allows it,
-// and never executes anything it is sent. One device at a time; it exits at end of input — when
+// and never executes anything it is sent (a device opened for writing is locked as the CLI's
+// writers lock theirs: perl or flock(1) from /usr/bin or /bin, with an empty environment, on a
+// duplicate of its descriptor; device-guard.mjs lockForWriting). One device at a time; it exits at end of input — when
 // its client closes the pipe or dies — and after CLOSE.
 import fs from 'node:fs';
 import { DirectReader } from './direct-read.mjs';
 import { blockReport } from './block-report.mjs';
 import { dmReport } from './dm-report.mjs';
 import { ERR, MAX_BODY, OK, OP, READY, frame, readFrame, writeAll } from './protocol.mjs';
-import { Refused, blockHandle, confirmedDevices, loadPolicy, refuseMounted, reopen } from './device-guard.mjs';
+import { Refused, blockHandle, confirmedDevices, loadPolicy, lockForWriting, refuseMounted, reopen } from './device-guard.mjs';
 
 const IN = 0;
 const OUT = 1;
@@ -50,6 +52,7 @@ function open(body) {
     const opened = reopen(handle, write, isDirect);
     try {
       refuseMounted(handle, opened, path, policy);
+      if (write) lockForWriting(opened, path);
     } catch (e) {
       fs.closeSync(opened);
       throw e;

@@ -169,6 +169,8 @@ export class HelperDevice implements BlockDevice {
     if (reply.tag === ERR) {
       const text = reply.body.toString('utf8');
       const code = text.slice(0, text.indexOf(' '));
+      if (code === 'ELOCKED') throw new HelperLockedError(this.name, text.slice(code.length + 1));
+      if (code === 'EFLOCKED') throw new HelperLockedError(this.name, null);
       const kind = code === 'EBUSY' ? 'in-use' : code === 'ENOTBLK' || code === 'EINVAL' ? 'usage' : 'io';
       throw new SnapscopeError(kind, `${this.name}: ${text.slice(code.length + 1)} (privileged helper, ${what})`, { device: this.name });
     }
@@ -183,6 +185,21 @@ export class HelperDevice implements BlockDevice {
       /* nothing written */
     }
     return new SnapscopeError('io', `${this.name}: ${why} (${what})${stderr ? `: ${stderr}` : ''}`, { device: this.name });
+  }
+}
+
+/**
+ * The helper refused to open a device for writing: another program holds a POSIX or OFD lock on
+ * it (`foreign`: who, named by the helper, which as root sees every user's processes), or another
+ * open file holds the exclusive flock (`foreign` null: a writer of ours or flock(1)). The caller,
+ * which knows the device's role, says so as it does for its own opens (access/inputs.ts).
+ */
+export class HelperLockedError extends SnapscopeError {
+  constructor(
+    device: string,
+    readonly foreign: string | null,
+  ) {
+    super('in-use', foreign === null ? `${device} is open for writing by another process` : `${device} is locked by ${foreign}`, { device });
   }
 }
 

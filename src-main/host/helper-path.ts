@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 export const INSTALLED_HELPER = '/usr/lib/snapscope/snapscope-helper';
 /** The helper in this checkout (CLI, serve, development). */
 export const SOURCE_HELPER = fileURLToPath(new URL('../helper/run-helper.mjs', import.meta.url));
-/** The helper's files: the script and its imports (electron-builder.yml extraResources). */
-const HELPER_FILES = ['run-helper.mjs', 'protocol.mjs', 'device-guard.mjs'];
+/** The helper's files: the script and its imports, every .mjs beside it (electron-builder.yml extraResources). */
+const isHelperFile = (f: string): boolean => f.endsWith('.mjs');
 
 /** Where the helper may be, for this process. */
 export interface HelperPlaces {
@@ -85,7 +85,7 @@ function isInside(file: string, dir: string): boolean {
 /** Copies the helper's files to a fresh private directory (removed at exit); returns the script there. */
 function stageOutside(script: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapscope-helper-'));
-  for (const f of HELPER_FILES) fs.copyFileSync(path.join(path.dirname(script), f), path.join(dir, f));
+  for (const f of fs.readdirSync(path.dirname(script)).filter(isHelperFile)) fs.copyFileSync(path.join(path.dirname(script), f), path.join(dir, f));
   process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   return path.join(dir, path.basename(script));
 }

@@ -17,10 +17,12 @@ import { AboutDialog } from './AboutDialog.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import { StoreProvider, useApp } from './store-context.tsx';
+import { Announcer } from './Announcer.tsx';
 import { ConnectionNotice } from './ConnectionBadge.tsx';
 import { TopBar } from './TopBar.tsx';
 import { routeFits } from './nav.ts';
 import { useHashRoute } from './use-hash-route.ts';
+import { useFocusKeeper } from './use-focus-keeper.ts';
 import { useShortcuts } from './use-shortcuts.ts';
 
 const VIEWS: Record<RouteName, () => ReactNode> = {
@@ -60,6 +62,7 @@ function Routed() {
 
 export function App({ store }: { store: AppStore }) {
   useShortcuts(store);
+  useFocusKeeper();
   useHashRoute(store);
   useEffect(() => {
     void store.getState().init();
@@ -76,6 +79,7 @@ export function App({ store }: { store: AppStore }) {
         </div>
       </div>
       <AboutDialog />
+      <Announcer />
     </StoreProvider>
   );
 }

@@ -4,22 +4,24 @@ import { NAV, navEnabled } from './nav.ts';
 
 /**
  * Puts the keyboard on the shown view's heading once it is drawn (a few frames at most), so Tab
- * goes on into the view the shortcut opened, not from where the keyboard was before.
+ * goes on into the view the shortcut opened, not from where the keyboard was before. With `onlyIfLost`,
+ * only when the keyboard was nowhere by then (its control went with the old view).
  */
-function focusViewHeading(previous: Element | null, frames = 10): void {
+function focusViewHeading(previous: Element | null, onlyIfLost = false, frames = 10): void {
   setTimeout(() => {
     const heading = document.querySelector<HTMLElement>('#main h1');
     // Until the new view replaces the old one, its heading is the old one's.
     if (!heading || (heading === previous && frames > 0)) {
-      if (frames > 0) focusViewHeading(previous, frames - 1);
+      if (frames > 0) focusViewHeading(previous, onlyIfLost, frames - 1);
       return;
     }
+    if (onlyIfLost && document.activeElement !== null && document.activeElement !== document.body) return;
     if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1;
     heading.focus({ preventScroll: true });
   }, 16);
 }
 
-/** Global keys: Alt+1..9 switch views, Ctrl+O goes to Start (open). View-specific keys live in views. */
+/** Global keys: Alt+1..9 switch views, Ctrl+O goes to Start (open); the keyboard follows a view change. View-specific keys live in views. */
 export function useShortcuts(store: AppStore): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -38,6 +40,14 @@ export function useShortcuts(store: AppStore): void {
       }
     };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    // A control inside a view that opens another (a leaf of the B-tree, a finding's link) leaves
+    // with its view, and the keyboard fell to the page's start: it goes to the new view's heading.
+    const off = store.subscribe((s, prev) => {
+      if (s.route !== prev.route) focusViewHeading(document.querySelector('#main h1'), true);
+    });
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      off();
+    };
   }, [store]);
 }

@@ -21,6 +21,8 @@ export interface TreeSlice {
   expanded: ReadonlySet<string>;
   unfolded: ReadonlySet<string>;
   searchPath: PathToResult | null;
+  /** Bumped by each search asked for (not by the reload after a commit that refreshes its path). */
+  searchSeq: number;
   treeError: ViewError | null;
   flashes: TreeFlash[];
   /** (Re)reads the tree after a commit, keeping what was expanded; one state change, no flicker. */
@@ -105,6 +107,7 @@ export const createTreeSlice: SliceCreator<TreeSlice> = (client) => (set, get) =
     expanded: new Set(),
     unfolded: new Set(),
     searchPath: null,
+    searchSeq: 0,
     treeError: null,
     flashes: [],
 
@@ -175,7 +178,7 @@ export const createTreeSlice: SliceCreator<TreeSlice> = (client) => (set, get) =
           const path = await client.pathTo({ session: d.session, key });
           d.focus = path.path;
           await openPath(d, path.path);
-          commit(d, { searchPath: path });
+          commit(d, { searchPath: path, searchSeq: get().searchSeq + 1 });
           return path;
         } catch (e) {
           set({ treeError: toViewError(e), searchPath: null });

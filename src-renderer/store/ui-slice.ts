@@ -22,6 +22,9 @@ export interface UiSlice {
   /** A menu asked to search: the search field on screen takes the focus and clears this. */
   searchPending: boolean;
   aboutOpen: boolean;
+  /** What the live region (app/Announcer) says next, besides what Activity logs as ended; `seq` so the same text is said again. */
+  announcement: { text: string; seq: number } | null;
+  announce(text: string): void;
   /** The theme toggle: the system's scheme, or forced light or dark (kept in localStorage). */
   theme: Theme;
   setTheme(theme: Theme): void;
@@ -54,6 +57,8 @@ export const createUiSlice: SliceCreator<UiSlice> = (client) => (set, get) => {
     zoomCommand: null,
     searchPending: false,
     aboutOpen: false,
+    announcement: null,
+    announce: (text) => set((s) => ({ announcement: { text, seq: (s.announcement?.seq ?? 0) + 1 } })),
     theme: savedTheme(),
     setTheme(theme) {
       try {

@@ -1,8 +1,8 @@
-import type { ReactNode } from 'react';
+import type { ReactNode, Ref } from 'react';
 
-export function Card({ title, actions, children, className, labelledBy }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string; labelledBy?: string }) {
+export function Card({ title, actions, children, className, labelledBy, ref }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string; labelledBy?: string; ref?: Ref<HTMLElement> }) {
   return (
-    <section className={`card ${className ?? ''}`} aria-labelledby={labelledBy}>
+    <section ref={ref} className={`card ${className ?? ''}`} aria-labelledby={labelledBy}>
       {(title !== undefined || actions !== undefined) && (
         <div className="card-head">
           {title !== undefined && <h2 id={labelledBy}>{title}</h2>}

@@ -1,13 +1,15 @@
 import type { SnapshotInfo, StoreFormat } from '../../src-core/api/contract.ts';
 import { PERSISTENT_ROLES, ROLE_COLORS, ROLE_LABELS, roleColor, SHARED_ROLES, snapshotColor } from '../viz/colors.ts';
+import { LegendFold } from './LegendFold.tsx';
 
 /**
  * The one snapshot legend, used by every view: a swatch per snapshot in its slot colour. With
- * `onPick`, items are toggle buttons that highlight that snapshot's column or cells.
+ * `onPick`, items are toggle buttons that highlight that snapshot's column or cells. Many
+ * snapshots fold to three lines.
  */
 export function SnapshotLegend({ snapshots, picked, onPick }: { snapshots: readonly SnapshotInfo[]; picked?: number | null; onPick?: (slot: number | null) => void }) {
   return (
-    <div className="legend" aria-label="Snapshot colours">
+    <LegendFold label="Snapshot colours" noun="snapshots" total={snapshots.length}>
       {snapshots.map((s) => {
         const body = (
           <>
@@ -16,7 +18,7 @@ export function SnapshotLegend({ snapshots, picked, onPick }: { snapshots: reado
           </>
         );
         return (
-          <span key={s.slot} className="legend-item">
+          <span key={s.slot} className="legend-item" data-fold>
             {onPick ? (
               <button type="button" aria-pressed={picked === s.slot} onClick={() => onPick(picked === s.slot ? null : s.slot)}>
                 {body}
@@ -27,35 +29,36 @@ export function SnapshotLegend({ snapshots, picked, onPick }: { snapshots: reado
           </span>
         );
       })}
-    </div>
+    </LegendFold>
   );
 }
 
 /**
  * What the colours of a COW chunk mean, the same wherever chunks are drawn (occupancy maps, the
- * areas strip, the usage gauge): metadata roles, then exception data by snapshot — one
- * snapshot's only copy in that snapshot's colour, a copy several share in brown — then free.
+ * areas strip, the usage gauge): metadata roles, a copy several snapshots share (brown) and free,
+ * then exception data by snapshot — one snapshot's only copy in that snapshot's colour. Many
+ * snapshots fold to three lines; what is not a snapshot stays in the first.
  */
 export function ChunkLegend({ format, snapshots }: { format: StoreFormat; snapshots: readonly SnapshotInfo[] }) {
   const roles = format === 'persistent' ? PERSISTENT_ROLES : SHARED_ROLES;
   return (
-    <div className="legend chunk-legend" aria-label="Chunk colours">
+    <LegendFold label="Chunk colours" noun="snapshots" total={snapshots.length} className="chunk-legend">
       {roles.map((role) => (
         <Item key={role} color={roleColor(role)} label={ROLE_LABELS[role] ?? role} />
       ))}
-      <span className="legend-sep" aria-hidden="true" />
-      {snapshots.map((s) => (
-        <Item key={s.slot} color={snapshotColor(s.slot)} label={s.name || `slot ${s.slot}`} title={`exception data only snapshot ${s.name || s.slot} reads`} />
-      ))}
       {format === 'shared' && <Item color={ROLE_COLORS.exception} label="shared" title="exception data several snapshots read (one copy)" />}
       <Item color="var(--free)" label="free" />
-    </div>
+      <span className="legend-sep" aria-hidden="true" />
+      {snapshots.map((s) => (
+        <Item key={s.slot} color={snapshotColor(s.slot)} label={s.name || `slot ${s.slot}`} title={`exception data only snapshot ${s.name || s.slot} reads`} snapshot />
+      ))}
+    </LegendFold>
   );
 }
 
-function Item({ color, label, title }: { color: string; label: string; title?: string }) {
+function Item({ color, label, title, snapshot }: { color: string; label: string; title?: string; snapshot?: boolean }) {
   return (
-    <span className="legend-item" title={title}>
+    <span className="legend-item" title={title} data-fold={snapshot || undefined}>
       <span className="swatch" style={{ background: color }} />
       {label}
     </span>

@@ -1,5 +1,6 @@
 import { hierarchy, tree, type HierarchyPointNode } from 'd3';
 import type { TreeBlockDto } from '../../src-core/api/dto.ts';
+import { formatCount } from './format.ts';
 
 /** One box of the drawn tree: a loaded block, a child not fetched yet, or `hidden` siblings folded into one box. */
 export interface TreeDatum {
@@ -136,11 +137,11 @@ export function leafFill(freeBytes: number, chunkBytes: number): number {
   return chunkBytes > 0 ? Math.min(1, Math.max(0, 1 - freeBytes / chunkBytes)) : 0;
 }
 
-/** "0 · 120 · 310 …": a node's separator keys, as many as fit in `maxChars` (a box's width in monospace). */
+/** "0 · 120 · 1,310 …": a node's separator keys, grouped, as many as fit in `maxChars` (a box's width in monospace). */
 export function keySummary(keys: readonly number[], maxChars = 17): string {
   let shown = '';
   for (const [i, k] of keys.entries()) {
-    const next = shown ? `${shown} · ${k}` : String(k);
+    const next = shown ? `${shown} · ${formatCount(k)}` : formatCount(k);
     const more = i < keys.length - 1 ? 2 : 0; // room for " …"
     if (next.length + more > maxChars) return shown ? `${shown} …` : '…';
     shown = next;

@@ -1,9 +1,13 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { chooseHelper } from '../../src-main/host/helper-launch.ts';
 import { SOURCE_HELPER, sudoHelperScript, type HelperPlaces } from '../../src-main/host/helper-path.ts';
 import { tempDir } from './fixtures.ts';
+
+/** What electron-builder.yml packages of src-main/helper (filter '*.mjs'): the script and its imports. */
+const helperFiles = fs.readdirSync(path.dirname(SOURCE_HELPER)).filter((f) => f.endsWith('.mjs'));
 
 /**
  * Where the helper is found: the source tree, the packaged app's resources (electron-builder
@@ -21,7 +25,7 @@ function layout(): { dir: string; bin: string; places: HelperPlaces; tool(name: 
   };
   const packaged = (root: string): string => {
     fs.mkdirSync(path.join(root, 'helper'), { recursive: true });
-    for (const f of ['run-helper.mjs', 'protocol.mjs', 'device-guard.mjs']) fs.copyFileSync(path.join(path.dirname(SOURCE_HELPER), f), path.join(root, 'helper', f));
+    for (const f of helperFiles) fs.copyFileSync(path.join(path.dirname(SOURCE_HELPER), f), path.join(root, 'helper', f));
     return path.join(root, 'helper', 'run-helper.mjs');
   };
   return { dir, bin, tool, packaged, places: { resourcesPath: null, source: SOURCE_HELPER, installed: path.join(dir, 'usr-lib-snapscope-helper'), appDir: null } };
@@ -75,7 +79,11 @@ it('AppImage: says pkexec cannot reach the helper, and gives sudo a copy outside
   const script = choice.launcher!.args.at(-1)!;
   expect(choice.launcher!.args).toEqual(['-n', node, script]);
   expect(path.relative(appDir, script).startsWith('..')).toBe(true);
-  for (const f of ['run-helper.mjs', 'protocol.mjs', 'device-guard.mjs']) expect(fs.readFileSync(path.join(path.dirname(script), f))).toEqual(fs.readFileSync(path.join(path.dirname(inside), f)));
+  for (const f of helperFiles) expect(fs.readFileSync(path.join(path.dirname(script), f))).toEqual(fs.readFileSync(path.join(path.dirname(inside), f)));
+  // The staged copy runs: every module it imports came with it (it greets, then ends at end of input).
+  const run = spawnSync(process.execPath, [script], { input: '' });
+  expect(run.stderr.toString()).toBe('');
+  expect(run.stdout.subarray(5).toString()).toBe('snapscope-helper 1');
   // No system node: the app binary is inside the mount too, so there is no helper: read-only.
   fs.rmSync(node);
   expect(chooseHelper({ PATH: l.bin }, false, places, app)).toEqual({

@@ -81,10 +81,13 @@ it('sharemap: a cell tells which copy a snapshot reads and who shares it', () =>
   expect(hitSharemap(detail, g, g.labelW + g.cellW * 2 + 1, g.headH + 1)?.slot).toBe(2);
 });
 
-it('node keys shorten to fit a box', () => {
+it('node keys shorten to fit a box, grouped like every other figure', () => {
   expect(keySummary([48, 98, 120, 150])).toBe('48 · 98 · 120 …');
-  expect(keySummary([1201, 1241, 1279])).toBe('1201 · 1241 …');
-  expect(keySummary([120, 1241, 1279])).toBe('120 · 1241 · 1279');
+  expect(keySummary([1201, 1241, 1279])).toBe('1,201 · 1,241 …');
+  expect(keySummary([120, 1241, 1279])).toBe('120 · 1,241 …');
+  expect(keySummary([120, 1241])).toBe('120 · 1,241');
+  // The largest origin chunk of a 2^32-chunk device still fits with its separators.
+  expect(keySummary([4_294_967_295, 4_294_967_296])).toBe('4,294,967,295 …');
   expect(keySummary([])).toBe('');
 });
 

@@ -1,7 +1,7 @@
 import { SnapscopeError } from '../../../src-core/errors.ts';
 import { interruptedRewrite, sameUndoId, writeBack } from '../../../src-core/persistent/restore-intent.ts';
 import { readBackup } from '../../host/access/backup-file.ts';
-import { openInput } from '../../host/access/inputs.ts';
+import { assertWouldWrite, openInput } from '../../host/access/inputs.ts';
 import type { Command } from '../command.ts';
 import { COW } from '../grammar.ts';
 import { interruptibleStep } from '../interrupt.ts';
@@ -25,6 +25,7 @@ export const backupRestore: Command = {
     const records = readBackup(backupPath);
     const dryRun = args.flag('dry-run');
     return interruptibleStep(async (step) => {
+      if (dryRun) assertWouldWrite(cowPath, 'COW'); // it reads, but says whether the real run would be refused
       // Raw: an interrupted rewrite's mark is not undone on open, this undoes it (from wherever its backup now is).
       const cow = openInput(cowPath, 'COW', !dryRun, null, { raw: true }).dev;
       try {

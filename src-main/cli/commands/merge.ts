@@ -1,6 +1,5 @@
 import { SnapscopeError, isSnapscopeError } from '../../../src-core/errors.ts';
-import { assertNoForeignLocks } from '../../host/access/inputs.ts';
-import { assertNotInUse } from '../../host/in-use.ts';
+import { assertWouldWrite } from '../../host/access/inputs.ts';
 import { mergePlan, mergeTask, recordedMerge } from '../../host/merges.ts';
 import { COW, ORIGIN, PROGRESS, SNAPSHOT } from '../grammar.ts';
 import type { Command } from '../command.ts';
@@ -37,10 +36,8 @@ export const merge: Command = {
     const [originPath, cowPath] = [args.arg('origin'), args.arg('cow')];
     if (dryRun) {
       // A dry run writes nothing, but should still say whether the real merge would be refused.
-      assertNotInUse(cowPath, 'COW');
-      assertNotInUse(originPath, 'origin');
-      assertNoForeignLocks(cowPath, 'COW');
-      assertNoForeignLocks(originPath, 'origin');
+      assertWouldWrite(cowPath, 'COW');
+      assertWouldWrite(originPath, 'origin');
     }
     await withVolume(originPath, cowPath, !dryRun, () => !dryRun, async (store, origin) => {
       const ref = args.string('snapshot') ?? (store.format === 'persistent' ? 'snap' : String(recordedMerge(store) ?? missingSnapshot()));

@@ -2,6 +2,7 @@ import { SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { applyRepair, nothingToRepair, planRepair, type RepairPlan } from '../../../src-core/repair/repair.ts';
 import { backupPath, checkBackup, createBackup } from '../../host/access/backup-file.ts';
+import { assertWouldWrite } from '../../host/access/inputs.ts';
 import { isZero, planOutput } from '../../host/access/outputs.ts';
 import { COW } from '../grammar.ts';
 import type { Args } from '../args.ts';
@@ -57,6 +58,8 @@ async function repairCommand(args: Args, con: Console, step: Step | null): Promi
   const inPlace = args.flag('in-place');
   const dryRun = args.flag('dry-run');
   // In place, the COW is held for writing from the plan to the last write: nobody changes it in between.
+  // A dry run of that reads it, but says whether the real one would be refused.
+  if (inPlace && dryRun) assertWouldWrite(cowPath, 'COW');
   await withDevice(cowPath, 'COW', inPlace && !dryRun, async (src, noted) => {
     const plan = planRepair(src);
     const summary = {

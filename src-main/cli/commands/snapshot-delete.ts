@@ -1,3 +1,4 @@
+import { assertWouldWrite } from '../../host/access/inputs.ts';
 import { COW, SNAPSHOT } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { requireWritable, withStore } from '../devices.ts';
@@ -16,8 +17,10 @@ export const snapshotDelete: Command = {
     ['snapshot delete /tmp/demo/shared.cow -s nightly --dry-run', 'how many chunks deleting nightly would free'],
     ['snapshot delete /tmp/demo/shared.cow -s 2', 'delete the snapshot in slot 2'],
   ],
-  run: (args, con) =>
-    interruptibleStep((step) =>
+  run: (args, con) => {
+    // A dry run writes nothing, but says whether the real delete would be refused.
+    if (args.flag('dry-run')) assertWouldWrite(args.arg('cow'), 'COW');
+    return interruptibleStep((step) =>
       withStore(args.arg('cow'), !args.flag('dry-run'), async (store) => {
         const shared = requireShared(store, 'delete a snapshot');
         const slot = store.resolveSnapshot(args.arg('snapshot'));
@@ -37,5 +40,6 @@ export const snapshotDelete: Command = {
         );
         con.result({ deleted: snap, freedChunks: snap.unique }, `deleted ${what}`);
       }),
-    ),
+    );
+  },
 };

@@ -1,7 +1,7 @@
 import { isSnapscopeError, SnapscopeError } from '../../../src-core/errors.ts';
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { FileDevice } from '../file-device.ts';
-import { HelperDevice, type HelperLauncher } from '../helper-device.ts';
+import { HelperDevice, HelperLockedError, type HelperLauncher } from '../helper-device.ts';
 import { mayOpen } from '../may-open.ts';
 import { assertNotInUse } from '../in-use.ts';
 import { blockDeviceReadOnly } from './block-info.ts';
@@ -53,10 +53,19 @@ export function openInput(path: string, role: string, write: boolean, helper: He
   // A COW whose in-place rewrite was interrupted is undone first (`raw`: backup-restore, which undoes it itself).
   const settle = (dev: BlockDevice): string | null => (role === 'COW' && !opts.raw ? settleInterruptedRewrite(dev, path, write) : null);
   if (target.kind === 'block' && helper && !mayOpen(path, write)) {
-    // The helper opens as root with O_EXCL for writing; it holds no flock of ours (ADR 0006).
-    const dev = HelperDevice.open(helper, path, { write });
+    // The helper opens as root, O_EXCL and under a writer's locks for writing (ADR 0006); it
+    // refuses another program's lock on the device itself, we one on storage sharing its bytes.
+    const dev = openThroughHelper(helper, target, role, write);
     try {
-      return opened(dev, target, true, known(settle(dev)));
+      if (write) {
+        const name = lockTableNameAt(path, target.key!);
+        const foreign = name === null ? null : foreignHolders('locked', name, target);
+        if (foreign !== null) throw foreignLocked(target, role, foreign);
+      }
+      const settled = settle(dev);
+      // A reader looks in the kernel's lock table as its own opens do (a helper writer holds the flock there).
+      const name = write || settled !== null ? null : lockTableNameAt(path, target.key!);
+      return opened(dev, target, true, name === null ? known(settled) : kernelLook(name, target));
     } catch (e) {
       dev.close();
       throw e;
@@ -84,6 +93,20 @@ function openOrNameHolder(path: string, target: Target, role: string, write: boo
   } catch (e) {
     const writers = isSnapscopeError(e) && e.code === 'in-use' ? target.extents.flatMap((e) => holdersOf(e)).filter((h) => h.mode === 'write') : [];
     if (!writers.length) throw e;
+    const who = describeHolders(writers);
+    throw new LockedError(`${role} ${target.path} is open for writing by ${who}; nothing was written (try again when it is closed)`, target.path, `open for writing by ${who}`);
+  }
+}
+
+/** The helper's open, its refusals said as ours are: another program's lock named, a writer of ours by its record. */
+function openThroughHelper(helper: HelperLauncher, target: Target, role: string, write: boolean): HelperDevice {
+  try {
+    return HelperDevice.open(helper, target.path, { write });
+  } catch (e) {
+    if (e instanceof HelperLockedError && e.foreign !== null) throw foreignLocked(target, role, e.foreign);
+    // Its O_EXCL open's EBUSY, or the flock held: named as openOrNameHolder names them.
+    const writers = isSnapscopeError(e) && e.code === 'in-use' ? target.extents.flatMap((x) => holdersOf(x)).filter((h) => h.mode === 'write') : [];
+    if (!writers.length && !(e instanceof HelperLockedError)) throw e;
     const who = describeHolders(writers);
     throw new LockedError(`${role} ${target.path} is open for writing by ${who}; nothing was written (try again when it is closed)`, target.path, `open for writing by ${who}`);
   }
@@ -142,7 +165,7 @@ function lock(dev: FileDevice, target: Target, role: string, write: boolean): In
     dev.whenClosed(removeRecords);
     const writers = others().filter((h) => h.mode === 'write');
     if (writers.length) return known(readerNote(target, writers));
-    return kernelLook(dev, target);
+    return kernelLook(lockTableName(dev.handle()), target);
   }
   const result = write ? tryWriteLock(dev.handle()) : tryLock(dev.handle(), 'shared');
   // A writer backs off from a reader, and from a writer through another node (a second loop device
@@ -157,7 +180,7 @@ function lock(dev: FileDevice, target: Target, role: string, write: boolean): In
       throw foreignLocked(target, role, foreign);
     }
     dev.whenClosed(removeRecords);
-    return write ? known(null) : kernelLook(dev, target);
+    return write ? known(null) : kernelLook(lockTableName(dev.handle()), target);
   }
   const holders = others();
   removeRecords();
@@ -167,6 +190,17 @@ function lock(dev: FileDevice, target: Target, role: string, write: boolean): In
   const mode = writers.length || !holders.length ? 'writing' : 'reading';
   const who = describeHolders(writers.length ? writers : holders);
   throw new LockedError(`${role} ${target.path} is open for ${mode} by ${who}; nothing was written (try again when it is closed)`, target.path, `${mode === 'writing' ? 'open for writing' : 'open'} by ${who}`);
+}
+
+/**
+ * A dry run opens read-only, yet says whether the run, which opens `path` for writing, would be
+ * refused at that open: a target in use, read-only, or under another program's lock.
+ */
+export function assertWouldWrite(path: string, role: string): void {
+  const target = inspectTarget(path);
+  assertOpenable(target, role);
+  assertWritable(target, role);
+  assertNoForeignLocks(path, role);
 }
 
 /**
@@ -182,10 +216,11 @@ export function assertNoForeignLocks(path: string, role: string): void {
 
 const foreignLocked = (target: Target, role: string, who: string): LockedError => new LockedError(`${role} ${target.path} is locked by ${who}: refusing to write it`, target.path, `locked by ${who}`);
 
-/** A reader's look in the kernel's lock table, made when its caller asks for the note. */
-function kernelLook(dev: FileDevice, target: Target): InputNote {
-  // Named now: the look may come after the device is closed and its descriptor reused.
-  const name = lockTableName(dev.handle());
+/**
+ * A reader's look in the kernel's lock table for the file /proc/locks names `name`, made when its
+ * caller asks for the note. Named at open: the look may come after the device is closed and its descriptor reused.
+ */
+function kernelLook(name: string, target: Target): InputNote {
   const related = relatedStorage(target);
   return { now: null, look: async () => lookedUp(await lockTable(), name, related, target) };
 }

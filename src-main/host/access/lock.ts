@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import { lockTableNameOf } from '../../helper/lock-holders.mjs';
+import { flockWith, writeLockWith, type LockResult, type WriteLockResult } from '../../helper/write-lock.mjs';
 import { childProcess } from '../child-process.ts';
 
 /**
@@ -6,18 +8,16 @@ import { childProcess } from '../child-process.ts';
  * child process takes the lock on a duplicate of our descriptor (passed as its fd 3). flock(2)
  * locks and OFD locks (F_OFD_SETLK) belong to the open file description, which we share: they stay
  * ours after the child exits and go away when we close the fd or die. Writers take both (perl,
- * below); readers announce themselves by their holder record instead and only look in /proc/locks
+ * helper/write-lock.mjs); readers announce themselves by their holder record instead and only look in /proc/locks
  * (lockTable, on the thread pool). ADR 0006 records why.
  *
  * 'locked': we hold it; 'conflict': another open file description holds an incompatible flock;
  * 'unavailable': no flock(1) on this system (then only O_EXCL and the in-use checks protect).
  */
-export type LockResult = 'locked' | 'conflict' | 'unavailable';
+export type { LockResult, WriteLockResult };
 
 export function tryLock(fd: number, mode: 'shared' | 'exclusive'): LockResult {
-  const r = childProcess().spawnSync('flock', ['--nonblock', mode === 'shared' ? '--shared' : '--exclusive', '3'], { stdio: ['ignore', 'ignore', 'ignore', fd], timeout: 10_000 });
-  if (r.error) return 'unavailable';
-  return r.status === 0 ? 'locked' : 'conflict';
+  return flockWith(childProcess().spawnSync, fd, mode);
 }
 
 /**
@@ -27,33 +27,11 @@ export function tryLock(fd: number, mode: 'shared' | 'exclusive'): LockResult {
  * while we write. 'foreign': another program holds a POSIX or OFD lock (the caller names it from
  * /proc/locks). 'flock-only': the flock is ours (or flock(1) is missing) but no OFD lock could be
  * taken (no perl, or an architecture whose struct flock this does not know): the caller looks in
- * /proc/locks for other programs' locks instead.
+ * /proc/locks for other programs' locks instead. The perl program is in helper/write-lock.mjs: the
+ * privileged helper takes the same locks on the devices it opens for writing.
  */
-export type WriteLockResult = 'locked' | 'conflict' | 'foreign' | 'flock-only';
-
-/**
- * perl is on every Debian and most other systems (perl-base is essential). Exit 1: the flock is
- * held by another; 2: an fcntl lock of another program is in the way; 3: no OFD lock here.
- * flock 6: LOCK_EX | LOCK_NB. struct flock on 64-bit Linux: short l_type, short l_whence, off_t l_start, off_t l_len, pid_t
- * l_pid; F_WRLCK 1, SEEK_SET 0, length 0 (to the end, however far it grows), F_OFD_SETLK 37;
- * EAGAIN 11, EACCES 13 (as numbers: perl's %! loads its Errno module, 2-3 ms of the child's start).
- */
-const WRITE_LOCK = `open(my $f, "+<&=3") or exit 3;
-flock($f, 6) or exit 1;
-my $l = pack("s s x4 q q l x4", 1, 0, 0, 0, 0);
-fcntl($f, 37, $l) and exit 0;
-exit($! == 11 || $! == 13 ? 2 : 3);`;
-
-/** Architectures whose F_WRLCK, F_OFD_SETLK and struct flock are the ones WRITE_LOCK packs. */
-const OFD_ARCHES = new Set(['x64', 'arm64']);
-
 export function tryWriteLock(fd: number): WriteLockResult {
-  if (OFD_ARCHES.has(process.arch)) {
-    const r = childProcess().spawnSync('perl', ['-e', WRITE_LOCK], { stdio: ['ignore', 'ignore', 'ignore', fd], timeout: 10_000 });
-    if (!r.error && r.status !== null && r.status <= 2) return (['locked', 'conflict', 'foreign'] as const)[r.status]!;
-    // exit 3 (the flock may be ours: flock(1) takes it again), no perl, or killed
-  }
-  return tryLock(fd, 'exclusive') === 'conflict' ? 'conflict' : 'flock-only';
+  return writeLockWith(childProcess().spawnSync, fd);
 }
 
 /**
@@ -61,7 +39,7 @@ export function tryWriteLock(fd: number): WriteLockResult {
  * hex. Taken when the file is opened, so a look made later cannot name another file.
  */
 export function lockTableName(fd: number): string {
-  return nameOf(fs.fstatSync(fd, { bigint: true }));
+  return lockTableNameOf(fs.fstatSync(fd, { bigint: true }));
 }
 
 /** The name /proc/locks gives the file or device node at `path` when it is still the storage `key` names (a path may have been reused); else null. */
@@ -72,13 +50,7 @@ export function lockTableNameAt(path: string, key: string): string | null {
   } catch {
     return null;
   }
-  return key === (st.isBlockDevice() ? `b${st.rdev}` : `i${st.dev}:${st.ino}`) ? nameOf(st) : null;
-}
-
-function nameOf(st: fs.BigIntStats): string {
-  const major = ((st.dev >> 8n) & 0xfffn) | ((st.dev >> 32n) & ~0xfffn);
-  const minor = (st.dev & 0xffn) | ((st.dev >> 12n) & ~0xffn);
-  return `${hex2(major)}:${hex2(minor)}:${st.ino}`;
+  return key === (st.isBlockDevice() ? `b${st.rdev}` : `i${st.dev}:${st.ino}`) ? lockTableNameOf(st) : null;
 }
 
 /**
@@ -135,5 +107,3 @@ export function lockTableNow(): string | null {
     return null;
   }
 }
-
-const hex2 = (n: bigint): string => n.toString(16).padStart(2, '0');

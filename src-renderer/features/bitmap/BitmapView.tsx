@@ -2,12 +2,14 @@ import { useEffect, useState } from 'react';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
 import { ChunkLegend } from '../../ui/Legend.tsx';
+import { leadsNowhere } from '../../store/occupancy-slice.ts';
 import { formatCount } from '../../viz/format.ts';
 import { OccupancyMap } from '../occupancy/OccupancyMap.tsx';
 
 export function BitmapView() {
   const info = useApp((s) => s.info);
   const openChunk = useApp((s) => s.openChunk);
+  const chunkInfo = useApp((s) => s.chunkInfo);
   const [note, setNote] = useState<string | null>(null);
   // A check finding's link opens the map with its camera on the chunk, marked.
   const finding = useApp((s) => s.findingFocus);
@@ -15,8 +17,22 @@ export function BitmapView() {
   useEffect(() => {
     if (finding?.chunk != null) setFocus(finding.chunk);
   }, [finding]);
+  // A marked chunk that leads to no leaf or entry (free, metadata, leaked) says so at once, in place of an Open button that could only fail.
+  const [nowhere, setNowhere] = useState<{ chunk: number; note: string } | null>(null);
+  useEffect(() => {
+    if (focus === null) return;
+    let live = true;
+    void chunkInfo(focus).then((got) => {
+      const note = got && leadsNowhere(got);
+      if (live) setNowhere(note ? { chunk: focus, note } : null);
+    });
+    return () => {
+      live = false;
+    };
+  }, [focus, chunkInfo]);
   const [goTo, setGoTo] = useState('');
   if (!info) return null;
+  const focusNote = nowhere !== null && nowhere.chunk === focus ? nowhere.note : null;
   const shared = info.format === 'shared';
   const open = async (chunk: number): Promise<void> => {
     setFocus(chunk);
@@ -65,16 +81,16 @@ export function BitmapView() {
               {why}
             </span>
           )}
-          {focus !== null && (
+          {focus !== null && focusNote === null && (
             <button type="button" className="btn" onClick={() => void open(focus)}>
               {shared ? `Open the leaf of chunk ${focus}` : `Show chunk ${focus} in the table`}
             </button>
           )}
         </form>
         <OccupancyMap height={460} onPick={(chunk) => void open(chunk)} focus={focus} />
-        {note && (
+        {(focusNote ?? note) && (
           <p className="muted" role="status" style={{ margin: '10px 0 0' }}>
-            {note}
+            {focusNote ?? note}
           </p>
         )}
       </Card>

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { TreeBlockDto } from '../../../src-core/api/contract.ts';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
@@ -8,9 +9,29 @@ export function SearchResult() {
   const leaf = useApp((s) => (s.searchPath ? s.blocks.get(s.searchPath.leaf) : undefined));
   const openLeaf = useApp((s) => s.openLeaf);
   const clear = useApp((s) => s.clearSearch);
+  // Under the tree (a narrow window) or low in a short one, the answer landed below the fold: each
+  // search asked for scrolls it into sight, once its leaf's line is there (the card grows by it).
+  // A reload after a commit refreshes the path without moving the page.
+  const seq = useApp((s) => s.searchSeq);
+  const card = useRef<HTMLElement>(null);
+  const answered = leaf !== undefined;
+  const announce = useApp((s) => s.announce);
+  const said = path && leaf ? `Origin chunk ${path.key}: ${answer(leaf, path.key)}` : null;
+  useEffect(() => {
+    card.current?.scrollIntoView?.({ block: 'nearest' }); // jsdom has none
+  }, [seq, answered]);
+  // The keyboard stays in the search box: a screen reader hears the answer drawn here, once per
+  // search (a reload after a commit redraws it unasked).
+  const saidFor = useRef(-1);
+  useEffect(() => {
+    if (!said || saidFor.current === seq) return;
+    saidFor.current = seq;
+    announce(said);
+  }, [seq, said, announce]);
   if (!path) return null;
   return (
     <Card
+      ref={card}
       title={`Origin chunk ${path.key}`}
       labelledBy="result-title"
       actions={

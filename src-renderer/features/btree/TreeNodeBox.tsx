@@ -30,7 +30,7 @@ export function TreeNodeBox({ datum: d, pose, exiting, chunkBytes, onPath, flash
       : b === null
         ? `block ${d.chunk}, loading`
         : b.kind === 'node'
-          ? `node at chunk ${d.chunk}, ${b.count} children, origin ${range}, ${d.open ? 'expanded' : 'collapsed'}`
+          ? `node at chunk ${d.chunk}, ${b.count === 1 ? '1 child' : `${b.count} children`}, ${spokenKeys(b.entries.slice(1).map((e) => e.key))}, origin ${range}, ${d.open ? 'expanded' : 'collapsed'}`
           : `leaf at chunk ${d.chunk}, ${b.count} origin chunks, origin ${range}`;
   const fill = b?.kind === 'leaf' ? leafFill(b.freeBytes, chunkBytes) : 0;
   const cls = `tree-node explorer${onPath ? ' path' : ''}${flashing ? ' flash' : ''}${focused ? ' focused' : ''}`;
@@ -84,4 +84,11 @@ export function TreeNodeBox({ datum: d, pose, exiting, chunkBytes, onPath, flash
       )}
     </g>
   );
+}
+
+/** A node's separator keys for its accessible name: the first few, grouped, and how many more. */
+function spokenKeys(keys: readonly number[]): string {
+  if (keys.length === 0) return 'no keys';
+  const said = keys.slice(0, 5).map(formatCount).join(', ');
+  return `keys ${said}${keys.length > 5 ? ` and ${keys.length - 5} more` : ''}`;
 }

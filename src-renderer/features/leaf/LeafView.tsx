@@ -75,7 +75,7 @@ export function LeafView() {
               <div style={{ marginBottom: 8 }}>
                 <SharemapLegend />
               </div>
-              <div style={{ marginBottom: 10, maxHeight: 76, overflow: 'auto' }}>
+              <div style={{ marginBottom: 10 }}>
                 <SnapshotLegend snapshots={shown} picked={highlightSlot} onPick={setHighlightSlot} />
               </div>
               <SharemapCanvas detail={detail} highlightSlot={highlightSlot} focusOrigin={leafOrigin} names={names} />

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { JobInfo, StoreInfo } from '../../../src-core/api/contract.ts';
 import { useAppStore } from '../../app/store-context.tsx';
 import { formatBytes, formatCount, formatDuration } from '../../viz/format.ts';
+import { mergePhase, stageLine } from './merge-phase.ts';
 
 /**
  * Live progress of one job. Job events arrive up to ~10 times a second, so the bar and figures are
@@ -11,7 +12,7 @@ import { formatBytes, formatCount, formatDuration } from '../../viz/format.ts';
  * is recorded once its data is durable, and a pause can fall inside a batch): the Overview speaks
  * of the record, so the two are shown apart, each under its own name.
  */
-export function MergeProgress({ job }: { job: string }) {
+export function MergeProgress({ job, snapshotName }: { job: string; snapshotName: string }) {
   const store = useAppStore();
   const bar = useRef<HTMLDivElement>(null);
   const track = useRef<HTMLDivElement>(null);
@@ -38,21 +39,21 @@ export function MergeProgress({ job }: { job: string }) {
       set('done', onto && cb > 0 ? `${formatCount(onto.done / cb)} / ${formatCount(onto.total / cb)} chunks` : `${formatCount(p.done)} / ${formatCount(p.total)} ${p.unit}`);
       const record = store?.merge;
       set('recorded', info.state !== 'done' && record?.done != null && record.total != null ? `${formatCount(record.done)} of ${formatCount(record.total)} recorded as merged on disk` : '');
-      set('stages', stages.map((s) => `${s.name}: ${formatBytes(s.done)} of ${formatBytes(s.total)}`).join(' · '));
+      set('stages', stageLine(stages));
       fields.current['stages']?.setAttribute('data-stages', JSON.stringify(stages.map((s) => [s.done, s.total])));
       const rate = p.bytesPerSecond;
       const left = total - done;
       const eta = rate && rate > 0 && stages.length ? left / rate : p.etaSeconds;
       set('rate', p.bytesPerSecond !== null ? `${formatBytes(p.bytesPerSecond)}/s` : `${formatCount(Math.round(p.rate))} ${p.unit}/s`);
       set('eta', info.state === 'done' ? 'done' : info.state === 'paused' ? 'paused' : formatDuration(eta));
-      set('phase', `${p.phase}${p.current ? ` · ${p.current}` : ''}`);
+      set('phase', mergePhase(info, snapshotName, cb));
       set('elapsed', formatDuration(p.elapsedSeconds));
     };
     render(store.getState().jobs[job], store.getState().info);
     return store.subscribe((s, prev) => {
       if (s.jobs[job] !== prev.jobs[job] || s.info !== prev.info) render(s.jobs[job], s.info);
     });
-  }, [store, job]);
+  }, [store, job, snapshotName]);
   const field = (k: string) => (el: HTMLElement | null) => {
     fields.current[k] = el;
   };
@@ -60,7 +61,7 @@ export function MergeProgress({ job }: { job: string }) {
     <div className="grid" style={{ gap: 12 }}>
       <div className="row">
         <strong ref={field('pct')} data-testid="merge-percent" style={{ fontSize: 22, fontVariantNumeric: 'tabular-nums' }} />
-        <span className="muted" ref={field('phase')} />
+        <span className="muted" ref={field('phase')} data-testid="merge-phase" />
       </div>
       <div className="muted" ref={field('stages')} data-testid="merge-stages" style={{ fontSize: 12 }} />
       <div ref={track} className="progress" role="progressbar" aria-label="Merge progress" aria-valuemin={0} aria-valuemax={100}>

@@ -118,7 +118,7 @@ export function MergeView() {
             </div>
           }
         >
-          <MergeProgress job={merge.job} />
+          <MergeProgress job={merge.job} snapshotName={merge.snapshotName} />
           {!running && <MergeSummary />}
         </Card>
       )}

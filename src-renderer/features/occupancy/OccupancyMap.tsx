@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { OccupancyResult } from '../../../src-core/api/contract.ts';
 import { useApp, useAppStore } from '../../app/store-context.tsx';
 import { useZoomCommand } from '../../app/use-zoom-command.ts';
@@ -28,6 +28,7 @@ const LABEL_MS = 250;
  */
 export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: number; onPick?: (chunk: number) => void; focus?: number | null }) {
   const store = useAppStore();
+  const id = useId();
   const total = useApp((s) => s.info?.chunkCount ?? 0);
   const revision = useApp((s) => s.revision);
   const error = useApp((s) => s.occupancyError);
@@ -87,9 +88,17 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
     overlay.current?.(grid.current, v);
   }, [height]);
 
-  const showRange = (): void => {
+  const rangeText = (): string => {
     const c = camera.current;
-    if (rangeLabel.current) rangeLabel.current.textContent = `chunks ${formatCount(c.start)}–${formatCount(Math.max(c.start + c.span - 1, 0))} of ${formatCount(c.total)}`;
+    return `chunks ${formatCount(c.start)}–${formatCount(Math.max(c.start + c.span - 1, 0))} of ${formatCount(c.total)}`;
+  };
+  const showRange = (): void => {
+    if (rangeLabel.current) rangeLabel.current.textContent = rangeText();
+  };
+  // What a screen reader hears after a zoom or pan by key: the range once the camera rests, not per frame.
+  const restedRange = useRef<HTMLSpanElement>(null);
+  const sayRange = (): void => {
+    if (restedRange.current) restedRange.current.textContent = `Showing ${rangeText()}`;
   };
 
   /** Asks for detail where the summary is coarser than the cells (nothing when local data serves). */
@@ -149,6 +158,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
       }
       settle = 0;
       showRange();
+      sayRange();
       request();
     };
     const off = camera.current.onChange(() => {
@@ -266,7 +276,8 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
   return (
     <div>
       <div className="row" style={{ marginBottom: 8 }}>
-        <span className="muted" data-testid="occupancy-range" ref={rangeLabel} />
+        <span className="muted" data-testid="occupancy-range" id={`${id}-range`} ref={rangeLabel} />
+        <span className="sr-only" role="status" aria-live="polite" data-testid="occupancy-range-said" ref={restedRange} />
         <span className="spacer" />
         <button type="button" className="btn btn-sm" aria-label="Zoom in on the map" onClick={() => camera.current.zoom(2)}>
           +
@@ -286,6 +297,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
         tabIndex={0}
         role="application"
         aria-label="Occupancy map. Plus and minus zoom, arrow keys pan, 0 shows the whole device."
+        aria-describedby={`${id}-range`}
         onKeyDown={(e) => {
           const c = camera.current;
           const keys: Record<string, () => void> = {

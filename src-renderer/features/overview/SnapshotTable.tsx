@@ -58,7 +58,7 @@ export function SnapshotTable() {
               <th className="num">Unique</th>
               <th className="num">Shared</th>
               <th className="num">Bytes</th>
-              <th>Created</th>
+              <th>Created (UTC)</th>
               <th>UUID</th>
               <th className="sticky-end">
                 <span className="sr-only">Actions</span>
@@ -93,7 +93,15 @@ export function SnapshotTable() {
                 <td className="num">{formatBytes(s.bytes)}</td>
                 <td>{formatTime(s.created)}</td>
                 <td className="mono muted" title={s.uuid || 'The format keeps no UUID'}>
-                  {s.uuid ? `${s.uuid.slice(0, 8)}…` : '—'}
+                  {s.uuid ? (
+                    <>
+                      {/* Cut to its first group on screen; a screen reader hears it whole. */}
+                      <span aria-hidden="true">{`${s.uuid.slice(0, 8)}…`}</span>
+                      <span className="sr-only">{s.uuid}</span>
+                    </>
+                  ) : (
+                    '—'
+                  )}
                 </td>
                 <td className="sticky-end">
                   <span className="row" style={{ flexWrap: 'nowrap', gap: 4 }}>

@@ -24,7 +24,7 @@ export function DumpCard({ target }: { target: ToolTarget | null }) {
   return (
     <Card title="Dump" labelledBy="dump-title">
       <p className="muted" style={{ marginTop: 0 }}>
-        Every exception and the header, for `snapscope restore` or a diff. Cut at 64 MiB here; `snapscope dump` streams any size.
+        Every exception and the header, for <code>snapscope restore</code> or a diff. Cut at 64 MiB here; <code>snapscope dump</code> streams any size.
       </p>
       <div className="row">
         <select className="input" aria-label="Dump format" value={format} onChange={(e) => setFormat(e.target.value === 'xml' ? 'xml' : 'json')}>
@@ -38,7 +38,11 @@ export function DumpCard({ target }: { target: ToolTarget | null }) {
       {result && (
         <p className="muted" data-testid="dump-result">
           {formatCount(result.exceptions)} exceptions, {formatBytes(result.text.length)}
-          {result.truncated ? ' — cut short: use `snapscope dump` for the whole store' : ''}
+          {result.truncated && (
+            <>
+              {' '}— cut short: use <code>snapscope dump</code> for the whole store
+            </>
+          )}
           {result.errors ? `; ${result.errors} errors met (only what check vouches for is dumped)` : ''}
         </p>
       )}

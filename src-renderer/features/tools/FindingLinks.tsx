@@ -2,10 +2,14 @@ import type { Finding } from '../../../src-core/api/contract.ts';
 import { useApp } from '../../app/store-context.tsx';
 import type { FindingView } from '../../store/tools-slice.ts';
 
+/** Findings of chunks marked used that nothing references: no tree path or table entry leads to them. */
+const UNREFERENCED = new Set(['s-bitmap-leak', 'p-usage-leak']);
+
 /**
  * Where a finding points, as links into the views that show it there: the B-tree searched to the
  * leaf holding the chunk (shared), the exception table at the entry (persistent), and the
- * Occupancy map with its camera on the chunk — each marks it.
+ * Occupancy map with its camera on the chunk — each marks it. A leaked chunk is on the map only
+ * (for a shared store, where its bitmap bit says used).
  */
 export function FindingLinks({ finding }: { finding: Finding }) {
   const format = useApp((s) => s.info?.format);
@@ -17,6 +21,7 @@ export function FindingLinks({ finding }: { finding: Finding }) {
       {text}
     </button>
   );
+  if (UNREFERENCED.has(finding.kind)) return <span className="finding-links">{chunk !== undefined && link('occupancy', `chunk ${chunk} ${format === 'shared' ? 'in the bitmap' : 'on the map'}`)}</span>;
   return (
     <span className="finding-links">
       {format === 'shared' && chunk !== undefined && link('btree', `chunk ${chunk} in the B-tree`)}

@@ -57,7 +57,7 @@ export function RestoreCard() {
   return (
     <Card title="Restore from a dump" labelledBy="restore-title">
       <p className="muted" style={{ marginTop: 0 }}>
-        Rewrites the metadata from a dump (`snapscope restore`); data chunks stay where the dump says. In place, every overwritten sector is backed up first.
+        Rewrites the metadata from a dump (<code>snapscope restore</code>); data chunks stay where the dump says. In place, every overwritten sector is backed up first.
       </p>
       <div className="grid" style={{ gap: 8 }}>
         {session && (

@@ -19,7 +19,7 @@ export function StatsReportView({ report }: { report: StatsReport }) {
             raw={report.tree.depth}
           />
         )}
-        {report.tree && <Stat label="Tree blocks" value={formatCount(report.tree.nodes + report.tree.leaves)} sub={`leaves ${formatPercent(report.tree.leafFill, 0)} full`} />}
+        {report.tree && <Stat label="Tree blocks" value={formatCount(report.tree.nodes + report.tree.leaves)} sub={`leaves ${formatPercent(report.tree.leafFill, 1)} full`} />}
         {report.bitmap && <Stat label="Free chunks" value={formatCount(report.bitmap.free)} sub={`${formatCount(report.bitmap.freeRuns)} runs, largest ${formatCount(report.bitmap.largestFreeRun)}`} />}
         {(report.errors > 0 || report.warnings > 0) && <Stat label="Problems met" value={`${report.errors} errors, ${report.warnings} warnings`} sub="run check for details" />}
       </dl>
@@ -66,21 +66,28 @@ function SharingChart({ sharing }: { sharing: number[] }) {
   const most = Math.max(1, ...bars);
   const w = 360;
   const h = 160;
+  // Room above the tallest bar for its figure.
+  const top = 14;
   const bw = w / bars.length;
   return (
     <figure style={{ margin: 0 }}>
-      <svg viewBox={`0 0 ${w} ${h + 18}`} role="img" aria-label="Sharing histogram: exceptions by how many snapshots read them" data-testid="sharing-chart">
+      <svg viewBox={`0 0 ${w} ${top + h + 18}`} role="img" aria-label={`Sharing histogram: ${described(bars)}`} data-testid="sharing-chart">
         {bars.map((n, i) => {
           const bh = (n / most) * h;
           return (
             <g key={i} data-k={i + 1} data-count={n}>
-              <rect x={i * bw + 2} y={h - bh} width={Math.max(1, bw - 4)} height={bh} fill={i === 0 ? 'var(--accent)' : 'var(--warn)'}>
+              <rect x={i * bw + 2} y={top + h - bh} width={Math.max(1, bw - 4)} height={bh} fill={i === 0 ? 'var(--accent)' : 'var(--warn)'}>
                 <title>{`${formatCount(n)} exceptions read by ${i + 1} snapshot${i ? 's' : ''}`}</title>
               </rect>
               {bars.length <= 16 && (
-                <text x={i * bw + bw / 2} y={h + 14} textAnchor="middle" fontSize="11" fill="var(--muted)">
-                  {i + 1}
-                </text>
+                <>
+                  <text className="bar-value" x={i * bw + bw / 2} y={top + h - bh - 3} textAnchor="middle" fontSize="11" fill="var(--text)">
+                    {formatCount(n)}
+                  </text>
+                  <text x={i * bw + bw / 2} y={top + h + 14} textAnchor="middle" fontSize="11" fill="var(--muted)">
+                    {i + 1}
+                  </text>
+                </>
               )}
             </g>
           );
@@ -91,4 +98,11 @@ function SharingChart({ sharing }: { sharing: number[] }) {
       </figcaption>
     </figure>
   );
+}
+
+/** The chart for a screen reader (role img hides its marks): "247 exceptions read by 1 snapshot, 153 by 2, …", empty bars left out. */
+function described(bars: number[]): string {
+  const used = bars.flatMap((n, i) => (n > 0 ? [{ n, k: i + 1 }] : []));
+  if (used.length === 0) return 'no exceptions';
+  return used.map(({ n, k }, j) => (j === 0 ? `${formatCount(n)} exceptions read by ${k} snapshot${k === 1 ? '' : 's'}` : `${formatCount(n)} by ${k}`)).join(', ');
 }

@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { cli, oneLine, tempDir } from './cli.ts';
+import { foreignLock, untouched } from './foreign-lock.ts';
+import { canLoop, loop, sharedVolume } from './safety-fixtures.ts';
+
+// A dry run writes nothing, yet says whether the real run would be refused: for `snapshot delete`,
+// `repair --in-place`, `backup-restore` and `merge`, the same refusal, word for word, as the run it
+// stands for: under another program's lock, for a COW in use, for a read-only COW.
+
+/** A shared volume whose COW has an in-place repair's backup beside it (what backup-restore writes back). */
+function volumeWithBackup(): { origin: string; cow: string; backup: string } {
+  const { origin, cow } = sharedVolume(tempDir());
+  const fd = fs.openSync(cow, 'r+');
+  fs.writeSync(fd, Buffer.alloc(1), 0, 1, 4096); // the bitmap's first byte: a repair rewrites it
+  fs.closeSync(fd);
+  expect(cli('repair', cow, '--in-place').code).toBe(0);
+  return { origin, cow, backup: `${cow}.snapscope-backup` };
+}
+
+const runs = ({ origin, cow, backup }: Volume): string[][] => [
+  ['snapshot', 'delete', cow, '-s', 'one'],
+  ['repair', cow, '--in-place'],
+  ['backup-restore', cow, '--backup', backup],
+  ['merge', cow, '--origin', origin, '-s', 'one'],
+];
+
+type Volume = ReturnType<typeof volumeWithBackup>;
+
+/** Each run and its dry run: refused alike, by the line `expected` gives, nothing written. */
+function refusedAlike(v: Volume, expected: (said: string) => void): void {
+  const files = untouched(v.origin, v.cow, v.backup);
+  for (const argv of runs(v)) {
+    const real = cli(...argv);
+    const dry = cli(...argv, '--dry-run');
+    expect(real.code, argv.join(' ')).toBe(1);
+    expect(dry.code, `${argv.join(' ')} --dry-run: ${dry.stdout}`).toBe(1);
+    expect(oneLine(dry), `${argv.join(' ')} --dry-run`).toBe(oneLine(real));
+    expected(oneLine(real));
+  }
+  files.unchanged();
+}
+
+describe('dry runs of snapshot delete, repair --in-place and backup-restore refuse as their runs do', () => {
+  it("under another program's lock on the COW", async () => {
+    const v = volumeWithBackup();
+    const cow = v.cow;
+    const pid = await foreignLock(cow, { kind: 'OFD', type: 'read', start: 100, len: 2 });
+    refusedAlike(v, (said) => expect(said).toBe(`snapscope: COW ${cow} is locked by qemu-system-x86 (pid ${pid}, OFD lock): refusing to write it`));
+  }, 60_000);
+
+  it.skipIf(!canLoop)('for a COW in use (attached to a loop device); needs root', () => {
+    const v = volumeWithBackup();
+    const dev = loop(v.cow);
+    refusedAlike(v, (said) => expect(said).toContain(`attached to ${dev}`));
+  }, 60_000);
+
+  it('for a read-only COW file', () => {
+    const v = volumeWithBackup();
+    const cow = v.cow;
+    fs.chmodSync(cow, 0o444);
+    refusedAlike(v, (said) => expect(said).toBe(`snapscope: COW ${cow} is a read-only file (mode 444); refusing to write to it`));
+  }, 60_000);
+
+  it('with nothing in the way, the dry runs succeed and write nothing', () => {
+    const v = volumeWithBackup();
+    const files = untouched(v.origin, v.cow, v.backup);
+    for (const argv of runs(v)) expect(cli(...argv, '--dry-run').code, argv.join(' ')).toBe(0);
+    files.unchanged();
+  }, 60_000);
+});

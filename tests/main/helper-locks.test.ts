@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { openInput, type OpenedInput } from '../../src-main/host/access/inputs.ts';
+import type { HelperLauncher } from '../../src-main/host/helper-device.ts';
+import { SOURCE_HELPER } from '../../src-main/host/helper-path.ts';
+import { tempDir } from '../cli/cli.ts';
+import { foreignLock, untouched } from '../cli/foreign-lock.ts';
+import { canLoop, loop } from '../cli/safety-fixtures.ts';
+
+// The privileged helper's writers lock the devices they open as the CLI's writers do (ADR 0006): a
+// device another program holds a POSIX or OFD lock on is refused, naming the holder; a device the
+// helper writes is seen by snapscope's readers and writers and by other programs (qemu).
+//
+// The helper runs for real (its own process, as root: this test's user). What sends a user's open
+// through the helper is only access(2) on the device, which root always passes: that probe alone
+// answers "no" here, so openInput takes the helper's way as it does for an unprivileged app user
+// (tests/main/helper.test.ts runs that user's way through sudo, where .ci/setup-helper-test.sh allows it).
+vi.mock('../../src-main/host/may-open.ts', () => ({ mayOpen: (p: string) => !p.startsWith('/dev/loop') }));
+
+/** Started as sudo and pkexec start it: root, an environment cleared of the caller's (no PATH: it finds perl itself). */
+const HELPER: HelperLauncher = { method: 'env -i', command: 'env', args: ['-i', process.execPath, SOURCE_HELPER] };
+
+/** A loop device over a 1 MiB image of non-zero bytes, and the image. */
+function device(): { dev: string; image: string } {
+  const image = path.join(tempDir(), 'disk.img');
+  fs.writeFileSync(image, Buffer.alloc(1 << 20, 0x5a));
+  return { dev: loop(image), image };
+}
+
+function withInput<T>(input: OpenedInput, f: (i: OpenedInput) => T): T {
+  try {
+    return f(input);
+  } finally {
+    input.dev.close();
+  }
+}
+
+describe.skipIf(!canLoop)('writes through the privileged helper under the writers\' locks', () => {
+  it("refuses to write a device under another program's OFD or POSIX lock, naming it; reads it", async () => {
+    const { dev, image } = device();
+    const files = untouched(image);
+    const vm = await foreignLock(dev, { kind: 'OFD', type: 'read', start: 100, len: 2 });
+    expect(() => openInput(dev, 'COW', true, HELPER)).toThrow(`COW ${dev} is locked by qemu-system-x86 (pid ${vm}, OFD lock): refusing to write it`);
+    // A reader through the helper is not refused.
+    withInput(openInput(dev, 'COW', false, HELPER), (i) => expect(i.viaHelper).toBe(true));
+    const dev2 = device().dev;
+    const tool = await foreignLock(dev2, { kind: 'POSIX', type: 'write', start: 0, len: 0, name: 'vm-writer' });
+    expect(() => openInput(dev2, 'origin', true, HELPER)).toThrow(`origin ${dev2} is locked by vm-writer (pid ${tool}, POSIX lock): refusing to write it`);
+    files.unchanged();
+  }, 30_000);
+
+  it("a device a writer of ours or flock(1) holds: the helper's writer is refused, saying by whom", async () => {
+    const { dev } = device();
+    const cliWriter = openInput(dev, 'COW', true);
+    try {
+      // O_EXCL refuses the helper; the writer's record names it (this very process, here).
+      expect(() => openInput(dev, 'COW', true, HELPER)).toThrow(new RegExp(`^COW ${dev} is open for writing by \\S.* \\(pid ${process.pid}, this process\\); nothing was written`));
+    } finally {
+      cliWriter.dev.close();
+    }
+    // flock(1) opens without O_EXCL: its flock refuses the helper.
+    const holder = spawn('flock', ['--exclusive', dev, 'sleep', '600'], { stdio: 'ignore' });
+    onTestFinished(() => void holder.kill('SIGKILL'));
+    const deadline = Date.now() + 5000;
+    while (!fs.readFileSync('/proc/locks', 'latin1').includes(`FLOCK  ADVISORY  WRITE ${holder.pid} `) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(() => openInput(dev, 'COW', true, HELPER)).toThrow(`COW ${dev} is open for writing by another process; nothing was written (try again when it is closed)`);
+  }, 30_000);
+
+  it('a device the helper writes: a CLI writer is refused, readers (direct or through the helper) told, another program kept off', async () => {
+    const { dev } = device();
+    const helperWriter = openInput(dev, 'COW', true, HELPER);
+    try {
+      expect(helperWriter.viaHelper).toBe(true);
+      expect(() => openInput(dev, 'COW', true)).toThrow(/in use|open for writing/);
+      const reader = openInput(dev, 'COW', false);
+      const note = await reader.fullNote().finally(() => reader.dev.close());
+      expect(note).toEqual({ text: `${dev} is open for writing by another process; reading its last committed state`, warning: false });
+      // A reader through the helper (another app user's session) is told as well.
+      const viaHelper = openInput(dev, 'COW', false, HELPER);
+      expect(viaHelper.viaHelper).toBe(true);
+      expect(await viaHelper.fullNote().finally(() => viaHelper.dev.close())).toEqual(note);
+      // qemu's OFD lock on a disk it runs, even a shared one, cannot be taken while the helper writes.
+      await expect(foreignLock(dev, { kind: 'OFD', type: 'read', start: 0, len: 1 })).rejects.toThrow(/lock .*: Resource temporarily unavailable/);
+    } finally {
+      helperWriter.dev.close();
+    }
+    // Closed, the device is free again.
+    withInput(openInput(dev, 'COW', true), (w) => expect(w.viaHelper).toBe(false));
+  }, 30_000);
+});

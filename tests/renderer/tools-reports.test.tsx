@@ -1,0 +1,61 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, expect, it } from 'vitest';
+import type { EngineService } from '../../src-main/host/engine-service.ts';
+import { App } from '../../src-renderer/app/App.tsx';
+import { appOverEngine, demoStore, kernelFixture, tempDir } from './fixtures.ts';
+
+HTMLCanvasElement.prototype.getContext = (() => null) as never;
+
+let service: EngineService | undefined;
+afterEach(async () => {
+  cleanup();
+  await service?.dispose();
+});
+
+// Statistics said "leaves 0% full" for every store (a fraction passed where a part of a whole
+// was expected), and its sharing chart's bars carried no figure but a hover title.
+it('Statistics shows the leaves as full as the engine counts them, and each bar of the sharing chart its count', async () => {
+  const dir = tempDir();
+  const app = appOverEngine(dir);
+  service = app.service;
+  await app.store.getState().openStore(await demoStore(app.client, dir));
+  render(<App store={app.store} />);
+  app.store.getState().navigate('tools');
+  await screen.findByRole('heading', { name: 'Tools', level: 1 });
+  fireEvent.click(screen.getByRole('button', { name: 'Statistics' }));
+  const card = await screen.findByRole('region', { name: 'Statistics' });
+  const report = app.store.getState().toolResults.stats!;
+  expect(report.tree!.leafFill).toBeGreaterThan(0.3);
+  expect(card.textContent).toContain(`leaves ${Math.round(report.tree!.leafFill * 100)}% full`);
+  const chart = within(card).getByTestId('sharing-chart');
+  const bars = [...chart.querySelectorAll('[data-k]')];
+  expect(bars.length).toBeGreaterThan(1);
+  for (const bar of bars) expect(bar.querySelector('.bar-value')?.textContent).toBe(Number(bar.getAttribute('data-count')).toLocaleString('en-US'));
+  // A screen reader hears the same figures.
+  const [first, second] = report.sharing.slice(1);
+  expect(chart.getAttribute('aria-label')).toMatch(new RegExp(`^Sharing histogram: ${first} exceptions read by 1 snapshot, ${second} by 2`));
+});
+
+// Check said "Blocks walked: 3" of a persistent store's three metadata areas; the CLI says "3 metadata areas".
+it("Check names what it walked in the CLI's words, for each format", async () => {
+  for (const [open, label] of [
+    ['shared', 'Tree blocks walked'],
+    ['persistent', 'Metadata areas walked'],
+  ] as const) {
+    const dir = tempDir();
+    const app = appOverEngine(dir);
+    service = app.service;
+    await app.store.getState().openStore(open === 'shared' ? await demoStore(app.client, dir) : kernelFixture('p-multiarea-c8', dir));
+    render(<App store={app.store} />);
+    app.store.getState().navigate('tools');
+    await screen.findByRole('heading', { name: 'Tools', level: 1 });
+    fireEvent.click(screen.getByRole('button', { name: 'Run check' }));
+    const blocks = await screen.findByTestId('check-blocks');
+    expect(blocks.closest('.stat')!.querySelector('dt')!.textContent, open).toBe(label);
+    cleanup();
+    await service.dispose();
+    service = undefined;
+  }
+});
+
