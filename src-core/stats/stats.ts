@@ -9,8 +9,8 @@ import { SharedWalk } from '../walk/shared.ts';
 import type { BlockDevice } from '../io/block-device.ts';
 import type { Task } from '../jobs/job.ts';
 import { detectFormat } from '../open.ts';
-import { FIRST_BITMAP_CHUNK, bitmapChunkCount, testBit } from '../shared/format/bitmap.ts';
 import { popcount32 } from '../shared/mask.ts';
+import { FreeSpaceCount } from './free-space.ts';
 
 /** What a store holds (the engine's type; api/dto.ts carries it as is). */
 export interface StoreStats {
@@ -47,6 +47,7 @@ function sharedStats(cow: BlockDevice): Task<StoreStats> {
   let nodeCap = 0;
   let leafUsed = 0;
   let leafCap = 0;
+  let freeSpace: FreeSpaceCount | null = null;
   const check = new SharedWalk(cow, {
     exception(_origin, _chunk, lo, hi) {
       const n = popcount32(lo) + popcount32(hi);
@@ -63,6 +64,11 @@ function sharedStats(cow: BlockDevice): Task<StoreStats> {
       depth = Math.max(depth, level + 1);
       if (kind === 'node') [nodeUsed, nodeCap] = [nodeUsed + used, nodeCap + capacity];
       else [leafUsed, leafCap] = [leafUsed + used, leafCap + capacity];
+    },
+    bitmap(index, bytes) {
+      const g = check.geometry!;
+      freeSpace ??= new FreeSpaceCount(g.chunkBytes, g.chunkCount);
+      freeSpace.add(index, bytes);
     },
   });
   return {
@@ -88,33 +94,13 @@ function sharedStats(cow: BlockDevice): Task<StoreStats> {
         snapshots,
         sharing: trim(sharing),
         tree: walk ? { depth, nodes: walk.nodes, leaves: walk.leaves, nodeFill: nodeCap ? nodeUsed / nodeCap : 0, leafFill: leafCap ? leafUsed / leafCap : 0 } : null,
-        bitmap: g ? freeSpace(cow, g.chunkBytes, g.chunkCount) : null,
+        bitmap: freeSpace?.result() ?? null,
         persistent: null,
         errors: r.errors,
         warnings: r.warnings,
       };
     },
   };
-}
-
-/** Free chunks and free runs (fragmentation), from the on-disk bitmap. */
-function freeSpace(cow: BlockDevice, chunkBytes: number, chunkCount: number): NonNullable<StoreStats['bitmap']> {
-  const bits = new Uint8Array(bitmapChunkCount(chunkCount, chunkBytes) * chunkBytes);
-  cow.read(FIRST_BITMAP_CHUNK * chunkBytes, bits);
-  let free = 0;
-  let runs = 0;
-  let run = 0;
-  let largest = 0;
-  for (let c = 0; c < chunkCount; c++) {
-    if (testBit(bits, c)) {
-      run = 0;
-      continue;
-    }
-    free++;
-    if (run++ === 0) runs++;
-    largest = Math.max(largest, run);
-  }
-  return { free, freeRuns: runs, largestFreeRun: largest };
 }
 
 function persistentStats(cow: BlockDevice): Task<StoreStats> {
