@@ -32,8 +32,8 @@ export const readSysfs: ReadBlock = (rdev) => {
   return entry;
 };
 
-/** The key of what a stat names: a block device by its device number, anything else by its inode. */
-export function keyOf(st: fs.Stats): string {
+/** The key of what a stat names: a block device by its device number, anything else by its inode (bigint stats spell the same digits). */
+export function keyOf(st: fs.Stats | fs.BigIntStats): string {
   return st.isBlockDevice() ? `b${st.rdev}` : `i${st.dev}:${st.ino}`;
 }
 

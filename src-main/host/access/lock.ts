@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { lockTableNameOf } from '../../helper/lock-holders.mjs';
 import { flockWith, writeLockWith, type LockResult, type WriteLockResult } from '../../helper/write-lock.mjs';
 import { childProcess } from '../child-process.ts';
+import { keyOf } from './extents.ts';
 
 /**
  * Kernel advisory locks on an open file or block device. Node has no flock or fcntl binding, so a
@@ -50,7 +51,7 @@ export function lockTableNameAt(path: string, key: string): string | null {
   } catch {
     return null;
   }
-  return key === (st.isBlockDevice() ? `b${st.rdev}` : `i${st.dev}:${st.ino}`) ? lockTableNameOf(st) : null;
+  return key === keyOf(st) ? lockTableNameOf(st) : null;
 }
 
 /**
