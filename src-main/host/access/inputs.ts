@@ -91,10 +91,9 @@ function openOrNameHolder(path: string, target: Target, role: string, write: boo
   try {
     return FileDevice.open(path, { write, exclusive: write && target.kind === 'block' });
   } catch (e) {
-    const writers = isSnapscopeError(e) && e.code === 'in-use' ? target.extents.flatMap((e) => holdersOf(e)).filter((h) => h.mode === 'write') : [];
+    const writers = recordedWriters(e, target);
     if (!writers.length) throw e;
-    const who = describeHolders(writers);
-    throw new LockedError(`${role} ${target.path} is open for writing by ${who}; nothing was written (try again when it is closed)`, target.path, `open for writing by ${who}`);
+    throw heldForWriting(target, role, writers);
   }
 }
 
@@ -105,11 +104,21 @@ function openThroughHelper(helper: HelperLauncher, target: Target, role: string,
   } catch (e) {
     if (e instanceof HelperLockedError && e.foreign !== null) throw foreignLocked(target, role, e.foreign);
     // Its O_EXCL open's EBUSY, or the flock held: named as openOrNameHolder names them.
-    const writers = isSnapscopeError(e) && e.code === 'in-use' ? target.extents.flatMap((x) => holdersOf(x)).filter((h) => h.mode === 'write') : [];
+    const writers = recordedWriters(e, target);
     if (!writers.length && !(e instanceof HelperLockedError)) throw e;
-    const who = describeHolders(writers);
-    throw new LockedError(`${role} ${target.path} is open for writing by ${who}; nothing was written (try again when it is closed)`, target.path, `open for writing by ${who}`);
+    throw heldForWriting(target, role, writers);
   }
+}
+
+/** After an open failed as in use (O_EXCL's EBUSY, a flock held): the writers of ours whose records hold the target's bytes. */
+function recordedWriters(e: unknown, target: Target): Holder[] {
+  return isSnapscopeError(e) && e.code === 'in-use' ? target.extents.flatMap((x) => holdersOf(x)).filter((h) => h.mode === 'write') : [];
+}
+
+/** The refusal of a target open for writing by `writers` ("another process" when none is recorded). */
+function heldForWriting(target: Target, role: string, writers: Holder[]): LockedError {
+  const who = describeHolders(writers);
+  return new LockedError(`${role} ${target.path} is open for writing by ${who}; nothing was written (try again when it is closed)`, target.path, `open for writing by ${who}`);
 }
 
 /** An input's note: known at open, or still to be looked for (a reader's look in the kernel's lock table). */
