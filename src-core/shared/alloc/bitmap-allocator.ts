@@ -1,34 +1,20 @@
 /**
- * Next-fit allocation over the in-memory bitmap. Frees of chunks the last commit references are
- * deferred by the transaction manager (they become free after the next commit); this class only
- * flips bits and remembers which bitmap chunks changed.
- *
- * The bitmap is held a bitmap chunk (a page) at a time, and a page whose chunks are all free is
- * not held at all: at the format's limit the bitmap is 512 MiB, and a store holding little should
- * not cost that (open loads only the bitmap chunks with a used bit, and an emptied page is given
- * back). Per bitmap chunk there remain a reference, a used count and the dirty range: 24 bytes
- * (0.6% of the bitmap with 4 KiB chunks, 5% with 512-byte ones).
+ * Next-fit allocation over the paged bitmap (paged-bitmap.ts), and which bitmap bytes changed
+ * since the last commit: the insert and delete paths. Frees of chunks the last commit references
+ * are deferred by the transaction manager (they become free after the next commit); this class
+ * only flips bits and remembers which bitmap chunks changed. On top of the pages, per bitmap chunk,
+ * the dirty range: 24 bytes in all per bitmap chunk (0.6% of the bitmap with 4 KiB chunks, 5%
+ * with 512-byte ones).
  */
 import { SnapscopeError } from '../../errors.ts';
 import { SECTOR_BYTES } from '../../io/block-device.ts';
 import { popcount32 } from '../format/bitmap.ts';
-import { LITTLE_ENDIAN_HOST } from '../format/le.ts';
+import { PagedBitmap } from './paged-bitmap.ts';
 
 /** dirtyLow's mark for a bitmap chunk written whole. */
 const WHOLE = -2;
 
-export class BitmapAllocator {
-  /** Bitmap chunk k's bytes (bit i of byte b is chunk (k·chunkBytes + b)·8 + i), or null: all free. */
-  private readonly pages: (Uint8Array | null)[];
-  /** Bits set per page (those past the device end included). */
-  private readonly pageUsed: Int32Array;
-  /** log2 of the words and of the bits a page holds. */
-  private readonly wordShift: number;
-  private readonly bitShift: number;
-  private readonly bitsPerPage: number;
-  /** The page `words` views, for skipping full words (-1: none). */
-  private wordsPage = -1;
-  private words: Uint32Array = new Uint32Array(0);
+export class BitmapAllocator extends PagedBitmap {
   private cursorWord = 0;
   /**
    * Bitmap chunk indexes (0 = chunk 1 on disk) changed since the last commit: the first
@@ -44,12 +30,6 @@ export class BitmapAllocator {
    */
   private readonly dirtyLow: Int32Array;
   private readonly dirtyHigh: Int32Array;
-  /**
-   * The bitmap chunk holding the bits past the device end, or -1. Those bits are set in memory
-   * (a seed-written store may have them free); writing that chunk through its end whenever it is
-   * written puts them on disk too.
-   */
-  private readonly tailChunk: number;
   /** The last range flushDirty handed out and its view: a strict commit writes the same sector again and again (a subarray per commit showed in profiles). */
   private lastFrom = -1;
   private lastTo = -1;
@@ -57,101 +37,14 @@ export class BitmapAllocator {
   private lastView: Uint8Array | null = null;
   /** Zeros to write for a page not held. */
   private zeros: Uint8Array | null = null;
-  /** log2(chunkBytes): bitmap byte → bitmap chunk is a shift (a division showed in 1M-chunk deletes). */
-  private readonly chunkShift: number;
-  freeCount: number;
 
-  /**
-   * `bits`: the whole bitmap, laid out as on disk (every bitmap chunk); the allocator then works
-   * in it (restore's builder). null: every chunk free but those past the
-   * device end; `load` then brings in the bitmap chunks a store marks.
-   */
-  constructor(
-    bits: Uint8Array | null,
-    readonly chunkCount: number,
-    private readonly chunkBytes: number,
-    private readonly device: string,
-  ) {
-    const chunks = Math.ceil(chunkCount / (chunkBytes * 8));
-    this.chunkShift = 31 - Math.clz32(chunkBytes);
-    this.wordShift = this.chunkShift - 2;
-    this.bitShift = this.chunkShift + 3;
-    this.bitsPerPage = chunkBytes * 8;
-    this.pages = new Array<Uint8Array | null>(chunks).fill(null);
-    this.pageUsed = new Int32Array(chunks);
+  /** `bits`, `chunkCount`: as PagedBitmap's. */
+  constructor(bits: Uint8Array | null, chunkCount: number, chunkBytes: number, device: string) {
+    super(bits, chunkCount, chunkBytes, device);
+    const chunks = this.pageCount;
     this.dirtyLow = new Int32Array(chunks).fill(-1);
     this.dirtyHigh = new Int32Array(chunks).fill(-1);
     this.dirtyList = new Int32Array(chunks);
-    this.tailChunk = chunkCount < chunks * this.bitsPerPage ? chunks - 1 : -1;
-    if (bits !== null) {
-      for (let k = 0; k < chunks; k++) this.pages[k] = bits.subarray(k * chunkBytes, (k + 1) * chunkBytes);
-    }
-    if (this.tailChunk >= 0) {
-      const tail = this.pages[this.tailChunk] ?? this.newPage(this.tailChunk);
-      this.setPastEnd(tail, new Uint32Array(tail.buffer, tail.byteOffset, chunkBytes >>> 2));
-    }
-    let used = 0;
-    for (let k = 0; k < chunks; k++) {
-      const page = this.pages[k]!;
-      if (page === null) continue;
-      this.pageUsed[k] = popcountBytes(page);
-      used += this.pageUsed[k]!;
-    }
-    // Bits past the device end are always set; they are not chunks.
-    this.freeCount = chunks * this.bitsPerPage - used;
-  }
-
-  /**
-   * Takes bitmap chunk `index` as read from disk (`bytes`, word-aligned; bits past the device end
-   * stay set). A chunk with no used bit is not held. Call once per bitmap chunk, before any change.
-   */
-  load(index: number, bytes: Uint8Array): void {
-    const src = new Uint32Array(bytes.buffer, bytes.byteOffset, this.chunkBytes >>> 2);
-    let page = this.pages[index]!;
-    if (page === null) {
-      let i = 0;
-      while (i < src.length && src[i] === 0) i++;
-      if (i === src.length) return;
-      page = this.newPage(index);
-    }
-    const words = new Uint32Array(page.buffer, page.byteOffset, src.length);
-    const before = this.pageUsed[index]!;
-    let used = 0;
-    for (let i = 0; i < src.length; i++) {
-      const v = words[i]! | src[i]!;
-      words[i] = v;
-      used += popcount32(v);
-    }
-    this.pageUsed[index] = used;
-    this.freeCount -= used - before;
-    if (index === this.wordsPage) this.wordsPage = -1;
-  }
-
-  /**
-   * Frees in memory every chunk not set in `keep` (words laid out like the bitmap; the chunks a
-   * walk found referenced, the reserved ones included) — the leaks a crash left — without marking
-   * its bitmap chunk changed: opening a store writes nothing, and the bitmap on disk learns of it
-   * when the chunk is next written. Bits past the device end stay set. Costs the pages held.
-   */
-  keepOnly(keep: Uint32Array): void {
-    const wordsPerPage = this.chunkBytes >>> 2;
-    for (let p = 0; p < this.pages.length; p++) {
-      const page = this.pages[p]!;
-      if (page === null) continue;
-      const words = new Uint32Array(page.buffer, page.byteOffset, wordsPerPage);
-      const base = p * wordsPerPage;
-      let used = 0;
-      for (let i = 0; i < wordsPerPage; i++) {
-        const k = keep[base + i] ?? 0;
-        // `keep`'s bit j is chunk 32w + j; a page's words hold the bitmap's little-endian bytes.
-        words[i] = words[i]! & (LITTLE_ENDIAN_HOST ? k : bswap32(k));
-        used += popcount32(words[i]!);
-      }
-      if (p === this.tailChunk) used += this.setPastEnd(page, words);
-      this.freeCount += this.pageUsed[p]! - used;
-      this.pageUsed[p] = used;
-      if (used === 0) this.dropPage(p);
-    }
   }
 
   /** Whether any bitmap chunk changed since the last flushDirty. */
@@ -163,12 +56,6 @@ export class BitmapAllocator {
   markWhole(index: number): void {
     if (this.dirtyLow[index]! < 0) this.dirtyList[this.dirtyCount++] = index;
     this.dirtyLow[index] = WHOLE;
-  }
-
-  isUsed(chunk: number): boolean {
-    const page = this.pages[chunk >>> this.bitShift];
-    if (page === undefined || page === null) return false;
-    return (page[(chunk & (this.bitsPerPage - 1)) >>> 3]! & (1 << (chunk & 7))) !== 0;
   }
 
   /**
@@ -269,42 +156,6 @@ export class BitmapAllocator {
     if (this.pageUsed[p] === 0) this.dropPage(p);
   }
 
-  /** Used chunks among [from, to) (bits past the device end count as used). */
-  countUsed(from: number, to: number): number {
-    let n = 0;
-    for (let c = from; c < to; ) {
-      const p = c >>> this.bitShift;
-      const pageStart = p * this.bitsPerPage;
-      const end = Math.min(to, pageStart + this.bitsPerPage);
-      const page = this.pages[p];
-      if (page === undefined) break;
-      if (page !== null) n += c === pageStart && end === pageStart + this.bitsPerPage ? this.pageUsed[p]! : countBits(page, c - pageStart, end - pageStart);
-      c = end;
-    }
-    return n;
-  }
-
-  /** Copies bitmap bytes [offset, offset + dst.length) into `dst` as memory holds them (zeros where no page is held). */
-  readBytes(offset: number, dst: Uint8Array): void {
-    for (let done = 0; done < dst.length; ) {
-      const at = offset + done;
-      const p = at >>> this.chunkShift;
-      const within = at - p * this.chunkBytes;
-      const n = Math.min(this.chunkBytes - within, dst.length - done);
-      const page = this.pages[p] ?? null;
-      if (page === null) dst.fill(0, done, done + n);
-      else dst.set(page.subarray(within, within + n), done);
-      done += n;
-    }
-  }
-
-  /** Bytes the bitmap's pages hold in memory (tests; the per-chunk tables come on top). */
-  get pageBytes(): number {
-    let n = 0;
-    for (const page of this.pages) if (page !== null) n += page.length;
-    return n;
-  }
-
   /**
    * Hands `write` the changed part of each changed bitmap chunk — the whole sectors holding its
    * changed bytes, as (byte offset within the bitmap, bytes) — then forgets the changes. The other
@@ -344,34 +195,6 @@ export class BitmapAllocator {
     return this.lastView;
   }
 
-  private wordsOf(p: number, page: Uint8Array): Uint32Array {
-    if (p !== this.wordsPage) {
-      this.words = new Uint32Array(page.buffer, page.byteOffset, page.length >>> 2);
-      this.wordsPage = p;
-    }
-    return this.words;
-  }
-
-  /** Sets the tail page's bits past the device end; returns how many there are. */
-  private setPastEnd(page: Uint8Array, words: Uint32Array): number {
-    const first = this.chunkCount - this.tailChunk * this.bitsPerPage;
-    for (let c = first; c < ((first + 31) & ~31); c++) page[c >>> 3]! |= 1 << (c & 7);
-    words.fill(0xffffffff, (first + 31) >>> 5);
-    return this.bitsPerPage - first;
-  }
-
-  private newPage(p: number): Uint8Array {
-    const page = new Uint8Array(this.chunkBytes);
-    this.pages[p] = page;
-    return page;
-  }
-
-  /** A page with no chunk used is not held. */
-  private dropPage(p: number): void {
-    this.pages[p] = null;
-    if (p === this.wordsPage) this.wordsPage = -1;
-  }
-
   private freedTwice(chunk: number): never {
     throw new SnapscopeError('corrupt', `chunk ${chunk} freed twice`, { device: this.device, chunk });
   }
@@ -388,24 +211,4 @@ export class BitmapAllocator {
     else if (byte < low) this.dirtyLow[index] = byte;
     else if (byte > this.dirtyHigh[index]!) this.dirtyHigh[index] = byte;
   }
-}
-
-function bswap32(x: number): number {
-  return ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
-}
-
-function popcountBytes(bytes: Uint8Array): number {
-  let n = 0;
-  for (let i = 0; i < bytes.length; i++) n += popcount32(bytes[i]!);
-  return n;
-}
-
-/** Set bits [a, b) of `bytes` (bit k of byte i is bit 8i + k). */
-function countBits(bytes: Uint8Array, a: number, b: number): number {
-  let n = 0;
-  let c = a;
-  for (; c < b && (c & 7) !== 0; c++) n += (bytes[c >>> 3]! >>> (c & 7)) & 1;
-  for (; c + 8 <= b; c += 8) n += popcount32(bytes[c >>> 3]!);
-  for (; c < b; c++) n += (bytes[c >>> 3]! >>> (c & 7)) & 1;
-  return n;
 }
