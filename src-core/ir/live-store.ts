@@ -7,24 +7,27 @@ import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import { runToEnd } from '../jobs/job.ts';
 import { SNAP_MAGIC } from '../persistent/format.ts';
 import { beginRewrite, type UndoFile } from '../persistent/restore-intent.ts';
-import { bitmapChunkCount, FIRST_BITMAP_CHUNK, setBit } from '../shared/format/bitmap.ts';
+import { PagedBitmap } from '../shared/alloc/paged-bitmap.ts';
 import { HEADER_BYTES, SHARED_MAGIC } from '../shared/format/header.ts';
 import { SharedWalk } from '../walk/shared.ts';
 
+/** Both held only where a chunk is used: at the format's limit a flat copy is 512 MiB. */
 export interface LiveStore {
-  /** The live store's bitmap as it is on disk. */
-  marked: Uint8Array;
+  /** The live store's bitmap as it is on disk (bits past the device end set). */
+  marked: PagedBitmap;
   /** Its bitmap plus every chunk its tree and labels reference (a damaged bitmap may miss some). */
-  inUse: Uint8Array;
+  inUse: PagedBitmap;
 }
 
 /** The shared store on `cow` when it has this chunk size and chunk count, else null. */
 export function liveSharedStore(cow: BlockDevice, chunkBytes: number, chunkCount: number): LiveStore | null {
   if (!holdsStoreHeader(cow)) return null;
+  const marked = new PagedBitmap(null, chunkCount, chunkBytes, cow.name);
   let walk: SharedWalk;
   try {
-    // The one walker, tolerant: whatever it reaches of a damaged store is in use too.
-    walk = new SharedWalk(cow);
+    // The one walker, tolerant: whatever it reaches of a damaged store is in use too. Its read
+    // of the bitmap is the one taken here.
+    walk = new SharedWalk(cow, { bitmap: (index, bytes) => marked.load(index, bytes) });
   } catch {
     return null;
   }
@@ -32,10 +35,9 @@ export function liveSharedStore(cow: BlockDevice, chunkBytes: number, chunkCount
   const g = walk.geometry;
   if (!h || !g || h.magic !== SHARED_MAGIC || h.chunkSectors * SECTOR_BYTES !== chunkBytes || g.chunkCount !== chunkCount) return null;
   runToEnd(walk);
-  const marked = new Uint8Array(bitmapChunkCount(chunkCount, chunkBytes) * chunkBytes);
-  cow.read(FIRST_BITMAP_CHUNK * chunkBytes, marked);
-  const inUse = marked.slice();
-  for (let c = 0; c < chunkCount; c++) if (walk.refs.has(c)) setBit(inUse, c);
+  const inUse = new PagedBitmap(null, chunkCount, chunkBytes, cow.name);
+  inUse.loadAll(marked);
+  inUse.orWords(walk.refs.words);
   return { marked, inUse };
 }
 

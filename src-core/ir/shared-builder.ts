@@ -13,7 +13,8 @@ import { SnapscopeError } from '../errors.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import { BitmapAllocator } from '../shared/alloc/bitmap-allocator.ts';
 import { MAX_LEVELS } from '../shared/format/node.ts';
-import { FIRST_BITMAP_CHUNK, firstFreeChunk, formatBitmap, setBit, testBit } from '../shared/format/bitmap.ts';
+import { PagedBitmap } from '../shared/alloc/paged-bitmap.ts';
+import { FIRST_BITMAP_CHUNK, firstFreeChunk } from '../shared/format/bitmap.ts';
 import { HEADER_BYTES, NO_MERGE_SLOT, SHARED_MAGIC, encodeHeader } from '../shared/format/header.ts';
 import { MAX_NAME_BYTES, encodeLabelBlock, nameBytes, packLabels, type SnapshotLabel } from '../shared/format/label.ts';
 import { EXCEPTION_BYTES, LEAF_HEADER_BYTES, LeafView, MAP_ENTRY_BYTES, maxExceptionsPerOrigin } from '../shared/format/leaf.ts';
@@ -33,9 +34,12 @@ export interface BuildResult {
   written: number;
 }
 
-/** What pass 1 learns: a fresh bitmap with every data chunk marked, and the blocks pass 2 writes. */
+/**
+ * What pass 1 learns: a fresh bitmap with every data chunk marked (held only where a chunk is
+ * used: at the format's limit a flat one is 512 MiB), and the blocks pass 2 writes.
+ */
 export interface SharedLayout {
-  bits: Uint8Array;
+  bits: PagedBitmap;
   exceptions: number;
   leaves: number;
   nodes: number;
@@ -43,6 +47,8 @@ export interface SharedLayout {
   labelBlocks: SnapshotLabel[][];
 }
 
+/** Bitmap bytes written at once. */
+const WRITE_BYTES = 1 << 20;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -109,7 +115,9 @@ export function layoutShared(h: DumpHeader, source: ExceptionSource): SharedLayo
     bad(`the merge record (slot ${m.slot}, done ${m.done}, cursor ${m.cursor}) names no live snapshot or is out of range`);
   }
 
-  const bits = formatBitmap(chunkCount, cb);
+  // As format's: the header and bitmap chunks used (and, in memory, the bits past the device end).
+  const bits = new PagedBitmap(null, chunkCount, cb, 'restore');
+  for (let c = 0; c < firstFree; c++) bits.set(c);
   const { exceptions, leaves } = markData(h, source, bits, firstFree);
   const { nodes, levels } = indexShape(leaves, nodeCapacity(cb));
   if (levels > MAX_LEVELS) bad(`the tree would need ${levels} levels (at most ${MAX_LEVELS})`);
@@ -129,25 +137,37 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
   const bits = layout.bits;
   // Blocks go where neither the new content nor the live store (when that leaves room) has data.
   let live = liveSharedStore(cow, cb, chunkCount);
-  let alloc = new BitmapAllocator(live ? orBits(bits, live.inUse) : bits, chunkCount, cb, cow.name);
+  let alloc = allocatorOver(cow.name, cb, bits, live?.inUse);
   if (live && alloc.freeCount < layout.leaves + layout.nodes + layout.labelBlocks.length) {
     live = null;
-    alloc = new BitmapAllocator(bits, chunkCount, cb, cow.name);
+    alloc = allocatorOver(cow.name, cb, bits);
   }
   if (!live) releaseStoreHeader(cow, opts.undo, cb / SECTOR_BYTES);
   let written = 0;
   const allocate = (): number => {
     const chunk = alloc.allocate();
-    setBit(bits, chunk);
+    bits.set(chunk);
     return chunk;
   };
   const put = (chunk: number, bytes: Uint8Array): void => {
     cow.write(chunk * cb, bytes);
     written++;
   };
-  const writeBitmap = (map: Uint8Array): void => {
-    cow.write(FIRST_BITMAP_CHUNK * cb, map);
-    written += map.length / cb;
+  // The whole bitmap, a megabyte at a time: `maps` ORed (zeros where none holds a page).
+  const writeBitmap = (...maps: PagedBitmap[]): void => {
+    const total = bits.pageCount * cb;
+    const buf = new Uint8Array(Math.min(total, Math.max(cb, WRITE_BYTES)));
+    const other = new Uint8Array(buf.length);
+    for (let at = 0; at < total; at += buf.length) {
+      const part = buf.subarray(0, Math.min(buf.length, total - at));
+      maps[0]!.readBytes(at, part);
+      for (const map of maps.slice(1)) {
+        map.readBytes(at, other.subarray(0, part.length));
+        for (let i = 0; i < part.length; i++) part[i]! |= other[i]!;
+      }
+      cow.write(FIRST_BITMAP_CHUNK * cb + at, part);
+    }
+    written += bits.pageCount;
     cow.flush();
   };
 
@@ -226,7 +246,8 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
   });
 
   cow.flush();
-  writeBitmap(live ? orBits(bits, live.marked) : bits);
+  if (live) writeBitmap(bits, live.marked);
+  else writeBitmap(bits);
   const head = new Uint8Array(HEADER_BYTES);
   encodeHeader(
     {
@@ -256,15 +277,16 @@ export function buildShared(cow: BlockDevice, h: DumpHeader, source: ExceptionSo
   return { exceptions: layout.exceptions, leaves, nodes, levels, written: written + 1 };
 }
 
-/** A new bitmap marking what either marks. */
-function orBits(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = a.slice();
-  for (let i = 0; i < out.length; i++) out[i]! |= b[i]!;
-  return out;
+/** An allocator over what `bits` and `live` (when given) mark. */
+function allocatorOver(device: string, chunkBytes: number, bits: PagedBitmap, live?: PagedBitmap): BitmapAllocator {
+  const alloc = new BitmapAllocator(null, bits.chunkCount, chunkBytes, device);
+  alloc.loadAll(bits);
+  if (live) alloc.loadAll(live);
+  return alloc;
 }
 
 /** Pass 1 over the exceptions: validates order, chunks and shares, marks every data chunk used and counts leaves. */
-function markData(h: DumpHeader, source: ExceptionSource, bits: Uint8Array, firstFree: number): { exceptions: number; leaves: number } {
+function markData(h: DumpHeader, source: ExceptionSource, bits: PagedBitmap, firstFree: number): { exceptions: number; leaves: number } {
   const snapLo = maskLo(h.snapmask);
   const snapHi = maskHi(h.snapmask);
   const maxList = maxExceptionsPerOrigin(h.chunkBytes);
@@ -285,12 +307,12 @@ function markData(h: DumpHeader, source: ExceptionSource, bits: Uint8Array, firs
     }
     if (++list > maxList) bad(`origin ${origin} has more than ${maxList} exceptions, more than a leaf holds`);
     if (!Number.isSafeInteger(chunk) || chunk < firstFree || chunk >= h.chunkCount) bad(`the chunk is outside the data area ${firstFree}..${h.chunkCount - 1}`);
-    if (testBit(bits, chunk)) bad('the chunk is used twice');
+    if (bits.isUsed(chunk)) bad('the chunk is used twice');
     if ((lo === 0 && hi === 0) || (lo & ~snapLo) !== 0 || (hi & ~snapHi) !== 0) bad('the share is empty or names snapshots outside the snapmask');
     if ((lo & takenLo) !== 0 || (hi & takenHi) !== 0) bad('the share overlaps another exception of the same origin');
     takenLo |= lo;
     takenHi |= hi;
-    setBit(bits, chunk);
+    bits.set(chunk);
     prev = origin;
     n++;
   });

@@ -13,9 +13,8 @@
  */
 import type { BlockDevice } from '../io/block-device.ts';
 import { isSnapscopeError } from '../errors.ts';
-import { FIRST_BITMAP_CHUNK, testBit } from '../shared/format/bitmap.ts';
+import { readPagedBitmap } from '../shared/alloc/paged-bitmap.ts';
 import { EXCEPTION_BYTES, LEAF_HEADER_BYTES, LEAF_MAGIC, LeafView, MAP_ENTRY_BYTES } from '../shared/format/leaf.ts';
-import { bitmapChunkCount } from '../shared/format/bitmap.ts';
 import type { Bitset } from '../walk/bitset.ts';
 import { readTreeBlock, type SharedGeometry } from '../walk/shared-tree.ts';
 
@@ -48,8 +47,9 @@ export type Salvage = Map<number, Map<number, number>>;
  */
 export function searchLostRanges(cow: BlockDevice, g: SharedGeometry, referenced: Bitset, broken: ReadonlySet<number>, ranges: readonly LostRange[]): SearchResult {
   const cb = g.chunkBytes;
-  const bits = new Uint8Array(bitmapChunkCount(g.chunkCount, cb) * cb);
-  cow.read(FIRST_BITMAP_CHUNK * cb, bits);
+  // Held only where a chunk is used, and walked a used chunk at a time: at the format's limit the
+  // bitmap is 512 MiB and 2^32 chunks, of which a damaged store may use a few thousand.
+  const bits = readPagedBitmap(cow, g.chunkCount, cb);
   const inRanges = (o: number) => ranges.some((r) => o >= r.first && o <= r.last);
   const versions = new Map<number, Version[]>();
   const lostOrigins = new Map<number, Set<number>>();
@@ -61,8 +61,8 @@ export function searchLostRanges(cow: BlockDevice, g: SharedGeometry, referenced
   const buf = new Uint8Array(cb);
   const salvaged: Salvage = new Map();
   let leaves = 0;
-  for (let c = g.firstFree; c < g.chunkCount; c++) {
-    if ((referenced.has(c) && !broken.has(c)) || !testBit(bits, c)) continue;
+  for (let c = bits.nextUsed(g.firstFree); c >= 0 && c < g.chunkCount; c = bits.nextUsed(c + 1)) {
+    if (referenced.has(c) && !broken.has(c)) continue;
     cow.read(c * cb, buf);
     if (new DataView(buf.buffer).getUint16(0, true) !== LEAF_MAGIC) continue;
     let lists: Map<number, Version> | null = null;
@@ -77,7 +77,7 @@ export function searchLostRanges(cow: BlockDevice, g: SharedGeometry, referenced
     let used = false;
     for (const [origin, list] of lists) {
       if (!inRanges(origin)) continue;
-      if (!list.every((_, i) => i % 3 !== 0 || (testBit(bits, list[i]!) && (!referenced.has(list[i]!) || broken.has(list[i]!))))) continue;
+      if (!list.every((_, i) => i % 3 !== 0 || (bits.isUsed(list[i]!) && (!referenced.has(list[i]!) || broken.has(list[i]!))))) continue;
       const known = versions.get(origin);
       if (!known) versions.set(origin, [list]);
       else if (!known.some((v) => same(v, list))) known.push(list);

@@ -104,14 +104,9 @@ export class BitmapAllocator extends PagedBitmap {
     this.cursorWord = Math.min(this.cursorWord, chunk >>> 5);
   }
 
-  /** Marks a free chunk used. */
+  /** Marks a free chunk used, to be written at the next flush. */
   mark(chunk: number): void {
-    const p = chunk >>> this.bitShift;
-    const page = this.pages[p] ?? this.newPage(p);
-    const i = (chunk & (this.bitsPerPage - 1)) >>> 3;
-    page[i] = page[i]! | (1 << (chunk & 7));
-    this.pageUsed[p]!++;
-    this.freeCount--;
+    this.set(chunk);
     this.touch(chunk >>> 3);
   }
 

@@ -112,6 +112,32 @@ export class PagedBitmap {
   }
 
   /**
+   * ORs in the set bits of `words` (a bitset laid out like the bitmap: bit j of word w is chunk
+   * 32w + j; a walk's referenced chunks). Pages where it has none are not looked at twice.
+   */
+  orWords(words: Uint32Array): void {
+    const wordsPerPage = this.chunkBytes >>> 2;
+    for (let p = 0; p < this.pages.length; p++) {
+      const base = p * wordsPerPage;
+      const end = Math.min(words.length, base + wordsPerPage);
+      let i = base;
+      while (i < end && words[i] === 0) i++;
+      if (i === end) continue;
+      const page = this.pages[p] ?? this.newPage(p);
+      const mine = new Uint32Array(page.buffer, page.byteOffset, wordsPerPage);
+      let used = 0;
+      for (let k = 0; k < wordsPerPage; k++) {
+        const w = words[base + k] ?? 0;
+        mine[k] = mine[k]! | (LITTLE_ENDIAN_HOST ? w : bswap32(w));
+        used += popcount32(mine[k]!);
+      }
+      this.freeCount -= used - this.pageUsed[p]!;
+      this.pageUsed[p] = used;
+      if (p === this.wordsPage) this.wordsPage = -1;
+    }
+  }
+
+  /**
    * Frees in memory every chunk not set in `keep` (words laid out like the bitmap; the chunks a
    * walk found referenced, the reserved ones included) — the leaks a crash left — without marking
    * its bitmap chunk changed: opening a store writes nothing, and the bitmap on disk learns of it
@@ -142,6 +168,16 @@ export class PagedBitmap {
     const page = this.pages[chunk >>> this.bitShift];
     if (page === undefined || page === null) return false;
     return (page[(chunk & (this.bitsPerPage - 1)) >>> 3]! & (1 << (chunk & 7))) !== 0;
+  }
+
+  /** Marks a free chunk used. */
+  set(chunk: number): void {
+    const p = chunk >>> this.bitShift;
+    const page = this.pages[p] ?? this.newPage(p);
+    const i = (chunk & (this.bitsPerPage - 1)) >>> 3;
+    page[i] = page[i]! | (1 << (chunk & 7));
+    this.pageUsed[p]!++;
+    this.freeCount--;
   }
 
   /** The first used chunk at or after `from` (bits past the device end count), or -1: skips pages not held a page at a time. */

@@ -34,11 +34,3 @@ export function popcount32(x: number): number {
   return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
-/** A fresh bitmap: header and bitmap chunks used, bits past the device end used (never handed out). */
-export function formatBitmap(chunkCount: number, chunkBytes: number): Uint8Array {
-  const bits = new Uint8Array(bitmapChunkCount(chunkCount, chunkBytes) * chunkBytes);
-  const reserved = firstFreeChunk(chunkCount, chunkBytes);
-  for (let c = 0; c < reserved; c++) setBit(bits, c);
-  for (let c = chunkCount; c < bits.length * 8; c++) setBit(bits, c);
-  return bits;
-}
