@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { runToEnd } from '../../../src-core/jobs/job.ts';
 import { SharedStore } from '../../../src-core/shared/index.ts';
+import type { Progress } from '../../../src-core/jobs/progress.ts';
+import { FIRST_BITMAP_CHUNK, bitmapChunkCount } from '../../../src-core/shared/format/bitmap.ts';
 import { SharedWalk } from '../../../src-core/walk/shared.ts';
 import { CHUNK, CHUNKS, ZeroSparseDevice, rssMiB } from './zero-sparse-device.ts';
 
@@ -39,5 +41,36 @@ describe('a store of 2^32 - 1 chunks', () => {
     sample();
     // A flat bitmap of the device is 512 MiB; the store holds a few thousand chunks.
     expect(peak - base).toBeLessThan(96);
+  });
+
+  it('a walk reads the bitmap (512 MiB) once, and a second time only where a chunk is used; its progress ends at its totals', () => {
+    const dev = new ZeroSparseDevice();
+    const store = SharedStore.format(dev, { chunkBytes: CHUNK });
+    store.createSnapshot({ name: 'big' });
+    for (let i = 0; i < 3000; i++) store.prepareOriginWrite(i * 1_431_655);
+    store.commit();
+    store.close();
+    const n = bitmapChunkCount(CHUNKS, CHUNK);
+    const [from, to] = [FIRST_BITMAP_CHUNK * CHUNK, (FIRST_BITMAP_CHUNK + n) * CHUNK];
+    let bitmapBytes = 0;
+    const read = dev.read.bind(dev);
+    dev.read = (offset, dst) => {
+      bitmapBytes += Math.max(0, Math.min(to, offset + dst.length) - Math.max(from, offset));
+      read(offset, dst);
+    };
+    const walk = new SharedWalk(dev);
+    const seen: Progress[] = [];
+    while (!walk.step()) seen.push(walk.progress());
+    seen.push(walk.progress());
+    expect(walk.result().errors + walk.result().warnings).toBe(0);
+    // Bitmap chunks with a used chunk: the reserved ones (the header and 2^17 bitmap chunks) and a few thousand.
+    let used = 0;
+    for (let b = 0; b < n; b++) if (dev.chunks.has(FIRST_BITMAP_CHUNK + b)) used++;
+    expect(used).toBeLessThan(3100);
+    expect(bitmapBytes).toBe((n + used) * CHUNK);
+    const last = (phase: string) => seen.filter((p) => p.phase === phase).at(-1)!;
+    expect(last('check tree').done).toBe(last('check tree').total);
+    expect(last('check bitmap').done).toBe(n);
+    expect(last('check bitmap').total).toBe(n);
   });
 });
