@@ -261,7 +261,10 @@ export class SharedWalk implements Task<CheckReport> {
     const firstWord = base >>> 5;
     // (A word's bit j is chunk 32w + j only on a little-endian host; elsewhere every bit is looked at.)
     const whole = LITTLE_ENDIAN_HOST ? Math.min(marked.length, Math.floor((g.chunkCount - base) / 32)) : 0;
-    for (let w = 0; w < whole; w++) {
+    // A chunk the count found all free, where no chunk was referenced: every word matches.
+    const blank = this.bufZero && this.refs.blank(firstWord, firstWord + whole);
+    if (blank && whole > 0) this.flushLeak(base);
+    for (let w = blank ? whole : 0; w < whole; w++) {
       const m = marked[w]!;
       const u = refs[firstWord + w]!;
       if (m === u) {

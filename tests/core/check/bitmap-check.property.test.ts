@@ -72,7 +72,9 @@ describe('the walk checks the bitmap a word at a time as it would a bit at a tim
         const got = report.findings.filter((f) => BITMAP_KINDS.has(f.kind)).map((f) => [f.kind, f.chunk, f.message]);
         expect(got).toEqual(expected(bits, refs, chunkCount));
       }),
-      { numRuns: 120 },
+      // A leak run that ends at the end of bitmap chunk 0, before bitmap chunk 1 which is all
+      // free and not referenced (the walk does not look at that chunk's words).
+      { numRuns: 120, examples: [[[{ kind: 'set', at: 4070, length: 26 }]]] },
     );
   });
 });
