@@ -37,7 +37,7 @@ export function liveSharedStore(cow: BlockDevice, chunkBytes: number, chunkCount
   runToEnd(walk);
   const inUse = new PagedBitmap(null, chunkCount, chunkBytes, cow.name);
   inUse.loadAll(marked);
-  inUse.orWords(walk.refs.words);
+  inUse.orWords(walk.refs.words, (from, to) => walk.refs.blank(from, to));
   return { marked, inUse };
 }
 

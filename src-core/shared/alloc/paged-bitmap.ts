@@ -113,13 +113,16 @@ export class PagedBitmap {
 
   /**
    * ORs in the set bits of `words` (a bitset laid out like the bitmap: bit j of word w is chunk
-   * 32w + j; a walk's referenced chunks). Pages where it has none are not looked at twice.
+   * 32w + j; a walk's referenced chunks). `blank(from, to)`, when given, says words [from, to)
+   * are all zero without reading them (the walk's bitset knows: reading the untouched part of
+   * its 512 MiB at 2^32 chunks faults in zero pages).
    */
-  orWords(words: Uint32Array): void {
+  orWords(words: Uint32Array, blank?: (from: number, to: number) => boolean): void {
     const wordsPerPage = this.chunkBytes >>> 2;
     for (let p = 0; p < this.pages.length; p++) {
       const base = p * wordsPerPage;
       const end = Math.min(words.length, base + wordsPerPage);
+      if (blank?.(base, end) === true) continue;
       let i = base;
       while (i < end && words[i] === 0) i++;
       if (i === end) continue;

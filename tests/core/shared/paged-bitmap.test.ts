@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryDevice } from '../../../src-core/io/memory-device.ts';
 import { PagedBitmap, readPagedBitmap } from '../../../src-core/shared/alloc/paged-bitmap.ts';
 import { FIRST_BITMAP_CHUNK } from '../../../src-core/shared/format/bitmap.ts';
+import { Bitset } from '../../../src-core/walk/bitset.ts';
 
 const CB = 512; // a page (bitmap chunk) holds 4,096 chunks
 const PAGE = CB * 8;
@@ -52,9 +53,10 @@ describe('PagedBitmap against a flat bitmap', () => {
         const o = new PagedBitmap(null, chunkCount, CB, 'o');
         for (const c of other) if (!o.isUsed(c)) (o.set(c), set(flat, c));
         bm.loadAll(o);
-        const words = new Uint32Array(Math.ceil(chunkCount / 32));
-        for (const c of refs) (set(new Uint8Array(words.buffer), c), set(flat, c));
-        bm.orWords(words);
+        // A walk's referenced chunks, looked at only where its bitset says a bit was set.
+        const referenced = new Bitset(chunkCount);
+        for (const c of refs) (referenced.set(c), set(flat, c));
+        bm.orWords(referenced.words, (from, to) => referenced.blank(from, to));
 
         for (let c = 0; c < pages * PAGE; c++) if (bm.isUsed(c) !== test(flat, c)) expect([c, bm.isUsed(c)]).toEqual([c, test(flat, c)]);
         for (const from of [0, ...froms]) {

@@ -20,3 +20,20 @@ it('setRange sets exactly the bits [from, to), whatever bits were set before', (
     }),
   );
 });
+
+it('blank(from, to) is true only when words [from, to) hold no set bit, and true where no bit near them was ever set', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 40_000 }), fc.array(fc.nat(39_999), { maxLength: 20 }), fc.nat(1300), fc.nat(1300), (size, sets, a, b) => {
+      const bits = new Bitset(size);
+      for (const i of sets) if (i < size) bits.set(i);
+      if (sets[0] !== undefined && sets[0] + 100 < size) bits.setRange(sets[0], sets[0] + 100);
+      const words = Math.ceil(size / 32);
+      const [from, to] = [Math.min(a, b, words), Math.min(Math.max(a, b), words)];
+      const any = bits.words.subarray(from, to).some((w) => w !== 0);
+      if (any) expect(bits.blank(from, to)).toBe(false);
+      // Blocks of 128 words: a block with no bit set is blank.
+      const blockAny = bits.words.subarray(from & ~127, Math.min(words, (to + 127) & ~127)).some((w) => w !== 0);
+      if (!blockAny) expect(bits.blank(from, to)).toBe(true);
+    }),
+  );
+});
