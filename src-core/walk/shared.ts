@@ -1,6 +1,8 @@
 /**
  * Checks a shared store: header, label chain, the B-tree (shared-walk.ts) and the bitmap against
- * every chunk the walk found referenced. Memory: one bit per chunk plus one chunk buffer.
+ * every chunk the walk found referenced. Memory: one bit per chunk (resident only where a chunk
+ * is referenced) plus one chunk buffer. The bitmap is read once whole (its count is the tree
+ * phase's progress total), and again only where it marks a chunk.
  */
 import { SnapscopeError, isSnapscopeError } from '../errors.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
