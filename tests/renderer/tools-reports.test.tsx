@@ -59,3 +59,34 @@ it("Check names what it walked in the CLI's words, for each format", async () =>
   }
 });
 
+
+// A persistent store holds one snapshot, so every exception is read by exactly one: Statistics drew
+// a sharing chart of one bar and Unique/Shared columns that could only say "all" and "none".
+it("Statistics on a persistent store shows the COW's space and its metadata areas, not sharing", async () => {
+  const dir = tempDir();
+  const app = appOverEngine(dir);
+  service = app.service;
+  await app.store.getState().openStore(kernelFixture('p-multiarea-c8', dir));
+  render(<App store={app.store} />);
+  app.store.getState().navigate('tools');
+  await screen.findByRole('heading', { name: 'Tools', level: 1 });
+  fireEvent.click(screen.getByRole('button', { name: 'Statistics' }));
+  const card = await screen.findByRole('region', { name: 'Statistics' });
+  const report = app.store.getState().toolResults.stats!;
+  const { areas, exceptionsPerArea, kernel } = report.persistent!;
+  expect(areas).toBeGreaterThan(1);
+  expect(within(card).queryByTestId('sharing-chart')).toBeNull();
+  expect([...card.querySelectorAll('th')].map((th) => th.textContent)).not.toContain('Shared');
+  // Where the COW's chunks go, as the kernel's status counts them: data, metadata, free.
+  const perChunk = report.chunkBytes / 512;
+  const data = (kernel.allocatedSectors - kernel.metadataSectors) / perChunk;
+  const metadata = kernel.metadataSectors / perChunk;
+  const free = (kernel.totalSectors - kernel.allocatedSectors) / perChunk;
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const space = within(card).getByRole('img', { name: /^COW space/ });
+  expect(space.getAttribute('aria-label')).toBe(`COW space: ${n(data)} chunks of exception data, ${n(metadata)} of metadata, ${n(free)} free, of ${n(kernel.totalSectors / perChunk)}`);
+  expect(space.querySelectorAll('[data-part]').length).toBe(3);
+  // The areas: how many, how many exceptions each holds, how full the last one is.
+  const last = report.exceptions - (areas - 1) * exceptionsPerArea;
+  expect(screen.getByTestId('stats-areas').textContent).toBe(`${areas} ${n(exceptionsPerArea)} exceptions each; the last holds ${n(last)}`);
+});

@@ -1,11 +1,16 @@
-import type { StatsReport } from '../../../src-core/api/contract.ts';
+import type { KernelStatus, StatsReport } from '../../../src-core/api/contract.ts';
 import { Card } from '../../ui/Card.tsx';
 import { Stat } from '../../ui/Stat.tsx';
-import { snapshotColor } from '../../viz/colors.ts';
+import { roleColor, snapshotColor } from '../../viz/colors.ts';
 import { formatBytes, formatCount, formatPercent } from '../../viz/format.ts';
 
-/** Statistics as `snapscope stats` prints them: per snapshot, the sharing histogram as a chart, the tree. */
+/**
+ * Statistics as `snapscope stats` prints them: per snapshot, the tree, and the sharing histogram as
+ * a chart — or, for a persistent store (one snapshot, nothing shared), its metadata areas and
+ * where the COW's chunks go.
+ */
 export function StatsReportView({ report }: { report: StatsReport }) {
+  const p = report.persistent;
   return (
     <Card title="Statistics" labelledBy="stats-title">
       <dl className="stats" style={{ margin: 0 }}>
@@ -21,6 +26,15 @@ export function StatsReportView({ report }: { report: StatsReport }) {
         )}
         {report.tree && <Stat label="Tree blocks" value={formatCount(report.tree.nodes + report.tree.leaves)} sub={`leaves ${formatPercent(report.tree.leafFill, 1)} full`} />}
         {report.bitmap && <Stat label="Free chunks" value={formatCount(report.bitmap.free)} sub={`${formatCount(report.bitmap.freeRuns)} runs, largest ${formatCount(report.bitmap.largestFreeRun)}`} />}
+        {p && (
+          <Stat
+            label="Metadata areas"
+            value={formatCount(p.areas)}
+            sub={`${formatCount(p.exceptionsPerArea)} exceptions each; the last holds ${formatCount(report.exceptions - Math.max(0, p.areas - 1) * p.exceptionsPerArea)}`}
+            testId="stats-areas"
+            raw={p.areas}
+          />
+        )}
         {(report.errors > 0 || report.warnings > 0) && <Stat label="Problems met" value={`${report.errors} errors, ${report.warnings} warnings`} sub="run check for details" />}
       </dl>
       <div className="grid grid-2" style={{ marginTop: 14 }}>
@@ -30,8 +44,8 @@ export function StatsReportView({ report }: { report: StatsReport }) {
               <tr>
                 <th>Snapshot</th>
                 <th className="num">Exceptions</th>
-                <th className="num">Unique</th>
-                <th className="num">Shared</th>
+                {!p && <th className="num">Unique</th>}
+                {!p && <th className="num">Shared</th>}
                 <th className="num">Bytes</th>
               </tr>
             </thead>
@@ -45,17 +59,57 @@ export function StatsReportView({ report }: { report: StatsReport }) {
                     </span>
                   </td>
                   <td className="num">{formatCount(s.exceptions)}</td>
-                  <td className="num">{formatCount(s.unique)}</td>
-                  <td className="num">{formatCount(s.shared)}</td>
+                  {!p && <td className="num">{formatCount(s.unique)}</td>}
+                  {!p && <td className="num">{formatCount(s.shared)}</td>}
                   <td className="num">{formatBytes(s.bytes)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        <SharingChart sharing={report.sharing} />
+        {p ? <CowSpace kernel={p.kernel} chunkBytes={report.chunkBytes} /> : <SharingChart sharing={report.sharing} />}
       </div>
     </Card>
+  );
+}
+
+/** The COW's chunks as the kernel's status counts them: exception data, metadata, free, as one bar. */
+function CowSpace({ kernel, chunkBytes }: { kernel: KernelStatus; chunkBytes: number }) {
+  const perChunk = Math.max(1, chunkBytes / 512);
+  const total = kernel.totalSectors / perChunk;
+  const parts = [
+    { key: 'data', n: (kernel.allocatedSectors - kernel.metadataSectors) / perChunk, fill: snapshotColor(0), label: 'exception data' },
+    { key: 'metadata', n: kernel.metadataSectors / perChunk, fill: roleColor('metadata-area'), label: 'metadata' },
+    { key: 'free', n: (kernel.totalSectors - kernel.allocatedSectors) / perChunk, fill: 'var(--free)', label: 'free' },
+  ];
+  const w = 360;
+  let x = 0;
+  return (
+    <figure style={{ margin: 0 }}>
+      <svg
+        viewBox={`0 0 ${w} 40`}
+        role="img"
+        aria-label={`COW space: ${formatCount(parts[0]!.n)} chunks of exception data, ${formatCount(parts[1]!.n)} of metadata, ${formatCount(parts[2]!.n)} free, of ${formatCount(total)}`}
+      >
+        {parts.map((part) => {
+          const width = total > 0 ? (part.n / total) * w : 0;
+          const rect = <rect key={part.key} data-part={part.key} x={x} y={4} width={width} height={32} fill={part.fill} />;
+          x += width;
+          return rect;
+        })}
+      </svg>
+      <figcaption className="muted" style={{ fontSize: 12 }}>
+        {parts.map((part) => (
+          <span key={part.key} className="row" style={{ gap: 6, display: 'inline-flex', marginRight: 14 }}>
+            <span className="swatch" style={{ background: part.fill }} />
+            {`${part.label}: ${formatCount(part.n)} chunks (${formatPercent(part.n, total)})`}
+          </span>
+        ))}
+        <br />
+        One snapshot reads every exception of a persistent store, so nothing is shared; this is where its chunks go, as{' '}
+        <code>dmsetup status</code> counts them.
+      </figcaption>
+    </figure>
   );
 }
 
