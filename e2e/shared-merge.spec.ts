@@ -5,6 +5,7 @@ import type { CheckReport, MergeResult, StoreInfo } from '../src-core/api/contra
 import { browserHarness, openServed, tempDir } from './app.ts';
 import { chromiumMissing } from './browser.ts';
 import { cli, cliJson, makeDemoStore } from './demo-store.ts';
+import { wrappedFigures } from './wrapped.ts';
 
 const missing = chromiumMissing();
 const S = 'nightly';
@@ -47,6 +48,9 @@ const S = 'nightly';
     // The snapshot table of the Merge view drained: S is gone.
     const drained = page.getByTestId('merge-snapshots').locator('tbody tr');
     await expect.poll(() => drained.count()).toBe(infoBefore.snapshots.length - 1);
+    // At 1280 px "402 / 402 chunks" wrapped after "/".
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await expect.poll(() => wrappedFigures(page)).toEqual([]);
     await page.waitForTimeout(300);
     await app.shot('21-shared-merge-done');
 
