@@ -47,6 +47,16 @@ function textOf(page: Page, id: string): Promise<string> {
     await page.mouse.move(box.x + geometry.labelW + (column + 0.5) * geometry.cellW, box.y + geometry.headH - 4);
     await expect.poll(() => page.getByRole('tooltip').textContent()).toContain(longest);
     await app.shot('audit-s17-sharemap-heads');
+    // Activity's times, now marked UTC, each on one line.
+    await app.view('Activity');
+    const times = page.getByRole('list', { name: 'Activity log' }).locator('time');
+    await times.first().waitFor();
+    const lines = (el: Element): number => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    };
+    for (const time of await times.all()) expect(await time.evaluate(lines), (await time.textContent())!).toBe(1);
   });
 
   // The map said "chunks 0–4,095 of 4,096" and nothing of what they held; the arrows only panned.
