@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/rea
 import { afterEach, expect, it } from 'vitest';
 import type { EngineService } from '../../src-main/host/engine-service.ts';
 import { App } from '../../src-renderer/app/App.tsx';
+import { ROLE_COLORS, snapshotColor } from '../../src-renderer/viz/colors.ts';
 import { appOverEngine, demoStore, kernelFixture, tempDir } from './fixtures.ts';
 
 HTMLCanvasElement.prototype.getContext = (() => null) as never;
@@ -32,6 +33,13 @@ it('Statistics shows the leaves as full as the engine counts them, and each bar 
   const bars = [...chart.querySelectorAll('[data-k]')];
   expect(bars.length).toBeGreaterThan(1);
   for (const bar of bars) expect(bar.querySelector('.bar-value')?.textContent).toBe(Number(bar.getAttribute('data-count')).toLocaleString('en-US'));
+  // Its colours are the maps': the copies one snapshot alone reads in that snapshot's colour (the
+  // bar had the accent blue, which read as the first snapshot's), the shared ones in the shared brown.
+  const own = [...bars[0]!.querySelectorAll('rect[data-slot]')];
+  expect(own.map((r) => [r.getAttribute('data-slot'), r.getAttribute('fill'), r.getAttribute('data-count')])).toEqual(
+    report.snapshots.filter((x) => x.unique > 0).map((x) => [String(x.slot), snapshotColor(x.slot), String(x.unique)]),
+  );
+  for (const bar of bars.slice(1)) expect(bar.querySelector('rect')!.getAttribute('fill')).toBe(ROLE_COLORS.exception);
   // A screen reader hears the same figures.
   const [first, second] = report.sharing.slice(1);
   expect(chart.getAttribute('aria-label')).toMatch(new RegExp(`^Sharing histogram: ${first} exceptions read by 1 snapshot, ${second} by 2`));

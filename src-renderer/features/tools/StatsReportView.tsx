@@ -1,8 +1,11 @@
 import type { KernelStatus, StatsReport } from '../../../src-core/api/contract.ts';
 import { Card } from '../../ui/Card.tsx';
 import { Stat } from '../../ui/Stat.tsx';
-import { roleColor, snapshotColor } from '../../viz/colors.ts';
+import { ROLE_COLORS, roleColor, snapshotColor } from '../../viz/colors.ts';
 import { formatBytes, formatCount, formatPercent } from '../../viz/format.ts';
+
+/** Copies several snapshots share: the maps' brown. */
+const SHARED_COLOR = ROLE_COLORS.exception;
 
 /**
  * Statistics as `snapscope stats` prints them: per snapshot, the tree, and the sharing histogram as
@@ -67,7 +70,7 @@ export function StatsReportView({ report }: { report: StatsReport }) {
             </tbody>
           </table>
         </div>
-        {p ? <CowSpace kernel={p.kernel} chunkBytes={report.chunkBytes} /> : <SharingChart sharing={report.sharing} />}
+        {p ? <CowSpace kernel={p.kernel} chunkBytes={report.chunkBytes} /> : <SharingChart sharing={report.sharing} snapshots={report.snapshots} />}
       </div>
     </Card>
   );
@@ -113,8 +116,12 @@ function CowSpace({ kernel, chunkBytes }: { kernel: KernelStatus; chunkBytes: nu
   );
 }
 
-/** sharing[k]: exceptions read by exactly k snapshots, as bars (k = 1 … the largest k used). */
-function SharingChart({ sharing }: { sharing: number[] }) {
+/**
+ * sharing[k]: exceptions read by exactly k snapshots, as bars (k = 1 … the largest k used), in the
+ * maps' colours: the first bar stacks each snapshot's own copies in its colour, the others are the
+ * shared brown.
+ */
+function SharingChart({ sharing, snapshots }: { sharing: number[]; snapshots: StatsReport['snapshots'] }) {
   const last = Math.max(1, sharing.reduce((m, n, k) => (n > 0 ? k : m), 0));
   const bars = sharing.slice(1, last + 1);
   const most = Math.max(1, ...bars);
@@ -130,9 +137,13 @@ function SharingChart({ sharing }: { sharing: number[] }) {
           const bh = (n / most) * h;
           return (
             <g key={i} data-k={i + 1} data-count={n}>
-              <rect x={i * bw + 2} y={top + h - bh} width={Math.max(1, bw - 4)} height={bh} fill={i === 0 ? 'var(--accent)' : 'var(--warn)'}>
-                <title>{`${formatCount(n)} exceptions read by ${i + 1} snapshot${i ? 's' : ''}`}</title>
-              </rect>
+              {i === 0 ? (
+                <OwnCopies snapshots={snapshots} x={i * bw + 2} width={Math.max(1, bw - 4)} bottom={top + h} scale={h / most} />
+              ) : (
+                <rect x={i * bw + 2} y={top + h - bh} width={Math.max(1, bw - 4)} height={bh} fill={SHARED_COLOR}>
+                  <title>{`${formatCount(n)} exceptions read by ${i + 1} snapshots`}</title>
+                </rect>
+              )}
               {bars.length <= 16 && (
                 <>
                   <text className="bar-value" x={i * bw + bw / 2} y={top + h - bh - 3} textAnchor="middle" fontSize="11" fill="var(--text)">
@@ -148,9 +159,29 @@ function SharingChart({ sharing }: { sharing: number[] }) {
         })}
       </svg>
       <figcaption className="muted" style={{ fontSize: 12 }}>
-        Exceptions by how many snapshots read them (1 = unique to one snapshot).
+        Exceptions by how many snapshots read them: 1, a copy only one snapshot reads (in its colour); more, a copy they share (brown), as on the maps.
       </figcaption>
     </figure>
+  );
+}
+
+/** The first bar: each snapshot's copies that only it reads, stacked from the bottom in its colour. */
+function OwnCopies({ snapshots, x, width, bottom, scale }: { snapshots: StatsReport['snapshots']; x: number; width: number; bottom: number; scale: number }) {
+  let y = bottom;
+  return (
+    <>
+      {snapshots
+        .filter((s) => s.unique > 0)
+        .map((s) => {
+          const height = s.unique * scale;
+          y -= height;
+          return (
+            <rect key={s.slot} data-slot={s.slot} data-count={s.unique} x={x} y={y} width={width} height={height} fill={snapshotColor(s.slot)}>
+              <title>{`${formatCount(s.unique)} exceptions only ${s.name || `slot ${s.slot}`} reads`}</title>
+            </rect>
+          );
+        })}
+    </>
   );
 }
 
