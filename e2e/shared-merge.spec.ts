@@ -35,6 +35,13 @@ const S = 'nightly';
     expect(Number(await dialog.getByTestId('plan-chunks').getAttribute('data-value'))).toBe(plan.chunks);
     expect(Number(await dialog.getByTestId('plan-copies').getAttribute('data-value'))).toBe(plan.plan!.copies);
     expect(await dialog.textContent()).toMatch(/will be lost.*rolled back to what snapshot 'nightly' shows.*deleted once merged/s);
+    // Its parts (the snapshot, the figures, what will be lost, the note) sat edge to edge.
+    const gaps = await dialog.locator('form').evaluate((form) => {
+      const boxes = [...form.children].map((c) => c.getBoundingClientRect());
+      return boxes.slice(1).map((b, i) => Math.round(b.top - boxes[i]!.bottom));
+    });
+    expect(gaps.length).toBeGreaterThan(1);
+    for (const gap of gaps) expect(gap, `gaps between the merge dialog's parts: ${gaps.join(', ')}`).toBeGreaterThanOrEqual(8);
     await page.waitForTimeout(150);
     await app.shot('20-shared-merge-dry-run');
 
