@@ -21,7 +21,6 @@ export interface SharemapGeometry {
 }
 
 const HEAD_FLAT = 30;
-const HEAD_SLANTED = 92;
 /** Column heads are written in 11 px monospace: this many pixels a character. */
 const CHAR_W = 6.7;
 /** The longest head written whole; a longer one is elided (the whole name is in the hover tip and the fallback table). */
@@ -47,7 +46,7 @@ export function sharemapGeometry(detail: LeafDetailResult, maxWidth: number, hea
   const slanted = flatW < 56 || longest > flatW - 6;
   const cellW = slanted ? room(overhang) : flatW;
   const cellH = 20;
-  const headH = slanted ? Math.max(HEAD_SLANTED, Math.ceil(longest * SIN + 18)) : HEAD_FLAT;
+  const headH = slanted ? Math.max(HEAD_FLAT, Math.ceil(longest * SIN + 18)) : HEAD_FLAT;
   return { labelW, headH, cellW, cellH, slanted, width: labelW + cellW * detail.slots.length + (slanted ? overhang : 0), height: headH + cellH * detail.rows.length };
 }
 
