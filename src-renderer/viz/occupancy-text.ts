@@ -20,8 +20,11 @@ function range(a: number, b: number): string {
   return b - a === 1 ? `chunk ${formatCount(a)}` : `chunks ${formatCount(a)}–${formatCount(b - 1)}`;
 }
 
-/** "1,203 used, 2,890 free, 1 leaked. 2 runs: chunks 0–1,207 used, chunks 1,208–4,095 free; leaked: chunk 4,093." */
-export function describeRange(summary: OccupancySummary, view: OccupancyView): string {
+/**
+ * "1,203 used, 2,890 free, 1 leaked. 2 runs: chunks 0–1,207 used, chunks 1,208–4,095 free; leaked:
+ * chunk 4,093." Leaks are counted where the format can leak (`leaks`: a shared store's bitmap).
+ */
+export function describeRange(summary: OccupancySummary, view: OccupancyView, leaks = true): string {
   const end = view.start + view.span;
   let used = 0;
   let free = 0;
@@ -29,7 +32,7 @@ export function describeRange(summary: OccupancySummary, view: OccupancyView): s
   for (const [c, n] of summary.classesIn(view.start, end)) {
     if (c === 'free') free += n;
     else used += n;
-    if (summary.owners && isData(c)) leaked += n;
+    if (leaks && summary.owners && isData(c)) leaked += n;
   }
   // Runs of the map's cells: all used, all free, or partly used.
   const runs: { a: number; b: number; state: string }[] = [];
@@ -47,7 +50,7 @@ export function describeRange(summary: OccupancySummary, view: OccupancyView): s
   const longest = new Set([...runs].sort((x, y) => y.b - y.a - (x.b - x.a)).slice(0, RUNS));
   const listed = runs.filter((r) => longest.has(r)).map((r) => `${range(r.a, r.b)} ${r.state}`);
   const runText = runs.length <= RUNS ? `${runs.length === 1 ? '1 run' : `${runs.length} runs`}: ${listed.join(', ')}` : `${formatCount(runs.length)} runs, the longest: ${listed.join(', ')}`;
-  let text = `${formatCount(used)} used, ${formatCount(free)} free${summary.owners ? `, ${formatCount(leaked)} leaked` : ''}. ${runText}`;
+  let text = `${formatCount(used)} used, ${formatCount(free)} free${leaks && summary.owners ? `, ${formatCount(leaked)} leaked` : ''}. ${runText}`;
   if (leaked > 0) text += `; leaked: ${leakedPlaces(summary, view.start, end).join(', ')}`;
   return `${text}.`;
 }

@@ -26,6 +26,8 @@ it('says what a range holds: used, free, leaked, its runs by cell, where the lea
   expect(text).toBe('11 used, 5 free, 1 leaked. 3 runs: chunks 0–9 used, chunks 10–11 partly used, chunks 12–15 free; leaked: chunk 10.');
   expect(describeCell(summary, 10, 11, () => 'base')).toBe('Chunk 10: leaked (referenced by nothing)');
   expect(describeCell(summary, 2, 4, () => 'base')).toBe('Chunks 2–3: only base 2');
+  // A persistent store (no bitmap) cannot leak: nothing is said of leaks.
+  expect(describeRange(summary, { start: 0, span: 16, per: 16, cells: 1 }, false)).toBe('11 used, 5 free. 1 run: chunks 0–15 partly used.');
   // Before the owners are loaded nothing is called leaked: unattributed data may be anyone's.
   expect(describeRange(new OccupancySummary(store(false)), { start: 0, span: 16, per: 16, cells: 1 })).toBe('11 used, 5 free. 1 run: chunks 0–15 partly used.');
 });

@@ -32,6 +32,9 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
   const id = useId();
   const total = useApp((s) => s.info?.chunkCount ?? 0);
   const snapshots = useApp((s) => s.info?.snapshots);
+  /** A persistent store has no allocation bitmap, so nothing in it can leak. */
+  const leaks = useRef(true);
+  leaks.current = useApp((s) => s.info?.format !== 'persistent');
   const nameOf = useRef((slot: number): string => `slot ${slot}`);
   nameOf.current = (slot) => snapshots?.find((x) => x.slot === slot)?.name || `slot ${slot}`;
   const revision = useApp((s) => s.revision);
@@ -105,7 +108,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
   const describe = (): string => {
     const v = view();
     const data = source(v);
-    const text = data && grid.current.width > 0 ? describeRange(data, v) : '';
+    const text = data && grid.current.width > 0 ? describeRange(data, v, leaks.current) : '';
     if (contents.current && contents.current.textContent !== text) contents.current.textContent = text;
     return text;
   };
