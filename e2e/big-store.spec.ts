@@ -73,7 +73,7 @@ const missing = chromiumMissing();
     const before = await canvas.getAttribute('data-range');
     t = Date.now();
     await page.locator('.viz.occupancy').focus();
-    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('PageDown');
     await page.locator(`.viz canvas[data-owners="true"]:not([data-range="${before}"])`).waitFor();
     timings['occupancy pan (a quarter view)'] = Date.now() - t;
     await screenshot(page, '15-big-occupancy');

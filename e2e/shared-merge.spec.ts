@@ -5,6 +5,7 @@ import type { CheckReport, MergeResult, StoreInfo } from '../src-core/api/contra
 import { browserHarness, openServed, tempDir } from './app.ts';
 import { chromiumMissing } from './browser.ts';
 import { cli, cliJson, makeDemoStore } from './demo-store.ts';
+import { wrappedFigures } from './wrapped.ts';
 
 const missing = chromiumMissing();
 const S = 'nightly';
@@ -34,6 +35,13 @@ const S = 'nightly';
     expect(Number(await dialog.getByTestId('plan-chunks').getAttribute('data-value'))).toBe(plan.chunks);
     expect(Number(await dialog.getByTestId('plan-copies').getAttribute('data-value'))).toBe(plan.plan!.copies);
     expect(await dialog.textContent()).toMatch(/will be lost.*rolled back to what snapshot 'nightly' shows.*deleted once merged/s);
+    // Its parts (the snapshot, the figures, what will be lost, the note) sat edge to edge.
+    const gaps = await dialog.locator('form').evaluate((form) => {
+      const boxes = [...form.children].map((c) => c.getBoundingClientRect());
+      return boxes.slice(1).map((b, i) => Math.round(b.top - boxes[i]!.bottom));
+    });
+    expect(gaps.length).toBeGreaterThan(1);
+    for (const gap of gaps) expect(gap, `gaps between the merge dialog's parts: ${gaps.join(', ')}`).toBeGreaterThanOrEqual(8);
     await page.waitForTimeout(150);
     await app.shot('20-shared-merge-dry-run');
 
@@ -47,6 +55,9 @@ const S = 'nightly';
     // The snapshot table of the Merge view drained: S is gone.
     const drained = page.getByTestId('merge-snapshots').locator('tbody tr');
     await expect.poll(() => drained.count()).toBe(infoBefore.snapshots.length - 1);
+    // At 1280 px "402 / 402 chunks" wrapped after "/".
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await expect.poll(() => wrappedFigures(page)).toEqual([]);
     await page.waitForTimeout(300);
     await app.shot('21-shared-merge-done');
 

@@ -1,33 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserHarness, openServed, openServer, tempDir } from './app.ts';
 import { makeBigStore } from './big-store.ts';
 import { chromiumMissing } from './browser.ts';
-import { cliJson, makeDemoStore, ROOT } from './demo-store.ts';
+import { makeDemoStore, ROOT } from './demo-store.ts';
+import { leakOneChunk } from './leak.ts';
 import { makeManySnapshots } from './many-snapshots.ts';
 
 const missing = chromiumMissing();
-
-/** Marks a free chunk used in the bitmap (check: s-bitmap-leak, a warning; the store still opens); returns that chunk. */
-function leakOneChunk(cow: string): number {
-  const { chunkCount, chunkBytes } = cliJson<{ chunkCount: number; chunkBytes: number }>('info', cow);
-  const chunk = chunkCount - 3;
-  const fd = fs.openSync(cow, 'r+');
-  try {
-    const at = chunkBytes + (chunk >> 3); // the bitmap starts at chunk 1
-    const byte = Buffer.alloc(1);
-    fs.readSync(fd, byte, 0, 1, at);
-    expect(byte[0]! & (1 << (chunk & 7)), `chunk ${chunk} free before`).toBe(0);
-    byte[0] = byte[0]! | (1 << (chunk & 7));
-    fs.writeSync(fd, byte, 0, 1, at);
-  } finally {
-    fs.closeSync(fd);
-  }
-  return chunk;
-}
 
 /** Whether the element's box lies inside the window. */
 async function inWindow(page: Page, el: Locator): Promise<boolean> {

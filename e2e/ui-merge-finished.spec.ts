@@ -4,6 +4,7 @@ import { browserHarness, openServed, tempDir } from './app.ts';
 import { chromiumMissing } from './browser.ts';
 import { cliJson } from './demo-store.ts';
 import { hasFixture, kernelStore } from './ui-truth.ts';
+import { wrappedFigures } from './wrapped.ts';
 
 const missing = chromiumMissing() ?? (hasFixture('p-merge-full') ? null : 'no kernel fixture p-merge-full');
 
@@ -16,6 +17,9 @@ const missing = chromiumMissing() ?? (hasFixture('p-merge-full') ? null : 'no ke
     const { cow, origin } = kernelStore('p-merge-full', dir);
     const app = await harness.open((browser) => openServed(browser, { cow, origin }, dir));
     const { page } = app;
+    // At 1280 px the kernel's "5,672 / 8,192 sectors" wrapped in its box, as the merge's figure did.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(await wrappedFigures(page)).toEqual([]);
     await app.view('Merge');
     await page.getByRole('button', { name: 'Merge into origin…' }).click();
     const dialog = page.getByRole('dialog', { name: "Merge 'snap' into the origin?" });

@@ -1,4 +1,5 @@
 import type { JobInfo, MergeResult, SnapshotRef, StoreInfo } from '../../src-core/api/contract.ts';
+import { formatCount } from '../viz/format.ts';
 import { toViewError, type ViewError } from './errors.ts';
 import type { SliceCreator } from './types.ts';
 
@@ -122,7 +123,13 @@ function summary(job: JobInfo): string | null {
   if (job.kind === 'merge' && job.result) return job.result.summary[0] ?? `${job.result.chunks} chunks merged`;
   if (job.kind === 'open' && job.result) {
     const { format, info } = job.result;
-    return `${format} store, ${info.snapshots.length} snapshot${info.snapshots.length === 1 ? '' : 's'}, ${info.exceptions.toLocaleString('en-US')} exceptions`;
+    return `${format} store, ${info.snapshots.length} snapshot${info.snapshots.length === 1 ? '' : 's'}, ${formatCount(info.exceptions)} exceptions`;
   }
-  return `${job.progress.done} / ${job.progress.total} ${job.progress.unit}`;
+  // What a check or statistics found, not where its progress last stood.
+  if (job.kind === 'check' && job.result) {
+    const r = job.result;
+    return `${r.errors} error${r.errors === 1 ? '' : 's'}, ${r.warnings} warning${r.warnings === 1 ? '' : 's'}; ${formatCount(r.exceptions)} exceptions seen`;
+  }
+  if (job.kind === 'stats' && job.result) return `${formatCount(job.result.exceptions)} exceptions, ${job.result.snapshots.length} snapshot${job.result.snapshots.length === 1 ? '' : 's'}`;
+  return `${formatCount(job.progress.done)} / ${formatCount(job.progress.total)} ${job.progress.unit}`;
 }

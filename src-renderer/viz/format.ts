@@ -31,9 +31,23 @@ export function formatDuration(seconds: number | null): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
+// Every time the UI shows is UTC, as the stores record them: a local time beside a snapshot's
+// creation time would read as the same clock and be off by the zone.
+
+/** "2026-12-07 14:03", UTC (columns headed "(UTC)"). */
 export function formatTime(unixSeconds: number | null): string {
   if (unixSeconds === null) return '—';
   return new Date(unixSeconds * 1000).toISOString().replace('T', ' ').slice(0, 16);
+}
+
+/** "2026-12-07 14:03 UTC": a date and time of `ms` (Unix milliseconds). */
+export function formatDateTime(ms: number): string {
+  return `${new Date(ms).toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+}
+
+/** "14:03:27 UTC": the time of day of `ms` (Unix milliseconds), 24-hour. */
+export function timeOfDay(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
 }
 
 /** What `snapscope info` calls the tree's levels: the index levels above the leaves (depth counts the leaves too). */

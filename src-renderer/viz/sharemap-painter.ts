@@ -21,15 +21,33 @@ export interface SharemapGeometry {
 }
 
 const HEAD_FLAT = 30;
-const HEAD_SLANTED = 92;
+/** Column heads are written in 11 px monospace: this many pixels a character. */
+const CHAR_W = 6.7;
+/** The longest head written whole; a longer one is elided (the whole name is in the hover tip and the fallback table). */
+export const HEAD_CHARS = 32;
+const SIN = Math.sin(Math.PI / 3);
 
-export function sharemapGeometry(detail: LeafDetailResult, maxWidth: number): SharemapGeometry {
+/** The text of each column head: names without their shared prefix, cut to HEAD_CHARS. */
+export function headTexts(names: readonly string[]): string[] {
+  return columnNames(names).map((n) => (n.length > HEAD_CHARS ? `${n.slice(0, HEAD_CHARS - 1)}…` : n));
+}
+
+/**
+ * Column heads are flat when every name fits its column, else slanted, the head as tall (and the
+ * map as much wider on the right) as the longest name needs, so names are written whole.
+ */
+export function sharemapGeometry(detail: LeafDetailResult, maxWidth: number, heads: readonly string[] = []): SharemapGeometry {
   const labelW = 76;
-  const cellW = Math.max(15, Math.min(88, Math.floor((maxWidth - labelW - 8) / Math.max(detail.slots.length, 1))));
+  const longest = Math.max(0, ...heads.map((h) => h.length)) * CHAR_W;
+  // The slanted heads' overhang on the right, kept inside the width offered.
+  const overhang = Math.max(40, Math.ceil(longest / 2));
+  const room = (over: number): number => Math.max(15, Math.min(88, Math.floor((maxWidth - labelW - 8 - over) / Math.max(detail.slots.length, 1))));
+  const flatW = room(0);
+  const slanted = flatW < 56 || longest > flatW - 6;
+  const cellW = slanted ? room(overhang) : flatW;
   const cellH = 20;
-  const slanted = cellW < 56;
-  const headH = slanted ? HEAD_SLANTED : HEAD_FLAT;
-  return { labelW, headH, cellW, cellH, slanted, width: labelW + cellW * detail.slots.length + (slanted ? 40 : 0), height: headH + cellH * detail.rows.length };
+  const headH = slanted ? Math.max(HEAD_FLAT, Math.ceil(longest * SIN + 18)) : HEAD_FLAT;
+  return { labelW, headH, cellW, cellH, slanted, width: labelW + cellW * detail.slots.length + (slanted ? overhang : 0), height: headH + cellH * detail.rows.length };
 }
 
 export interface SharemapCell {
@@ -50,6 +68,13 @@ export function cellAt(detail: LeafDetailResult, row: number, column: number): S
   const chunk = r.cells[column] ?? -1;
   const readers = chunk < 0 ? [] : detail.slots.filter((_, i) => r.cells[i] === chunk);
   return { row, column, origin: r.origin, slot, chunk, readers };
+}
+
+/** The column whose head is under a point (the strip above the cells), or null. */
+export function hitHead(detail: LeafDetailResult, g: SharemapGeometry, x: number, y: number): number | null {
+  if (x < g.labelW || y < 0 || y >= g.headH) return null;
+  const column = Math.floor((x - g.labelW) / g.cellW);
+  return column < detail.slots.length ? column : null;
 }
 
 export function hitSharemap(detail: LeafDetailResult, g: SharemapGeometry, x: number, y: number): SharemapCell | null {
@@ -94,8 +119,6 @@ export interface SharemapStyle {
   /** Row to mark (the origin chunk a clicked exception chunk keeps), or null. */
   focusOrigin?: number | null;
   accent?: string;
-  /** Snapshot names for the column heads (slot numbers otherwise). */
-  names?: ReadonlyMap<number, string>;
 }
 
 export const SHARED_COLOR = ROLE_COLORS.exception;
@@ -119,11 +142,11 @@ export function columnNames(names: readonly string[]): string[] {
 /** Height of the strip above a row's cells where joining lines run. */
 const LANES_H = 5;
 
-export function paintSharemap(ctx: CanvasRenderingContext2D, detail: LeafDetailResult, g: SharemapGeometry, style: SharemapStyle): void {
+/** Paints the matrix under heads `heads` (headTexts of the columns' names). */
+export function paintSharemap(ctx: CanvasRenderingContext2D, detail: LeafDetailResult, g: SharemapGeometry, style: SharemapStyle, heads: readonly string[]): void {
   ctx.clearRect(0, 0, g.width, g.height);
   ctx.font = '11px ui-monospace, "DejaVu Sans Mono", monospace';
   ctx.textBaseline = 'middle';
-  const heads = columnNames(detail.slots.map((slot) => style.names?.get(slot) || `slot ${slot}`));
   detail.slots.forEach((slot, c) => {
     const x = g.labelW + c * g.cellW;
     ctx.fillStyle = snapshotColor(slot);
@@ -135,12 +158,11 @@ export function paintSharemap(ctx: CanvasRenderingContext2D, detail: LeafDetailR
       ctx.translate(x + g.cellW / 2, g.headH - 11);
       ctx.rotate(-Math.PI / 3);
       ctx.textAlign = 'left';
-      ctx.fillText(name.length > 14 ? `${name.slice(0, 13)}…` : name, 0, 0);
+      ctx.fillText(name, 0, 0);
       ctx.restore();
     } else {
       ctx.textAlign = 'center';
-      const fit = Math.max(3, Math.floor(g.cellW / 7));
-      ctx.fillText(name.length > fit ? `${name.slice(0, fit - 1)}…` : name, x + g.cellW / 2, 10);
+      ctx.fillText(name, x + g.cellW / 2, 10);
     }
   });
   detail.rows.forEach((row, r) => {

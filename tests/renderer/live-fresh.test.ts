@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fadeAlpha, fadeMs, freshCells, timeOfDay } from '../../src-renderer/features/live/fresh-cells.ts';
+import { fadeAlpha, fadeMs, freshCells } from '../../src-renderer/features/live/fresh-cells.ts';
+import { timeOfDay } from '../../src-renderer/viz/format.ts';
 import { gridFor, viewFor } from '../../src-renderer/viz/occupancy-painter.ts';
 
 describe('the highlight of a live COW’s new exceptions', () => {
@@ -34,8 +35,8 @@ describe('the highlight of a live COW’s new exceptions', () => {
     expect(fadeAlpha(6000, 5000)).toBe(0);
   });
 
-  it('says as of when in 24-hour time', () => {
-    expect(timeOfDay(new Date(2026, 11, 7, 4, 5, 9).getTime())).toBe('04:05:09');
-    expect(timeOfDay(new Date(2026, 11, 7, 23, 59, 0).getTime())).toBe('23:59:00');
+  it('says as of when in 24-hour time, UTC', () => {
+    expect(timeOfDay(Date.UTC(2026, 11, 7, 4, 5, 9))).toBe('04:05:09 UTC');
+    expect(timeOfDay(Date.UTC(2026, 11, 7, 23, 59, 0))).toBe('23:59:00 UTC');
   });
 });

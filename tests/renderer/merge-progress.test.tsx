@@ -54,7 +54,7 @@ it('a paused merge shows what it wrote onto the origin apart from what the store
   app.store.getState().applyInfo({ ...info!, merge: { slot: nightly.slot, done: 100, total } });
 
   const written = await screen.findByTestId('merge-done');
-  await waitFor(() => expect(written.textContent).toContain(`250 / ${total} chunks`));
+  await waitFor(() => expect(written.textContent).toBe(`250 of ${total} chunks`));
   expect(written.closest('.stat')!.querySelector('dt')!.textContent).toBe('Written to the origin');
   const recorded = screen.getByTestId('merge-recorded-done');
   expect(recorded.textContent).toBe(`100 of ${total} recorded as merged on disk`);

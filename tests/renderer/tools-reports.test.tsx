@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/rea
 import { afterEach, expect, it } from 'vitest';
 import type { EngineService } from '../../src-main/host/engine-service.ts';
 import { App } from '../../src-renderer/app/App.tsx';
+import { ROLE_COLORS, snapshotColor } from '../../src-renderer/viz/colors.ts';
 import { appOverEngine, demoStore, kernelFixture, tempDir } from './fixtures.ts';
 
 HTMLCanvasElement.prototype.getContext = (() => null) as never;
@@ -32,6 +33,13 @@ it('Statistics shows the leaves as full as the engine counts them, and each bar 
   const bars = [...chart.querySelectorAll('[data-k]')];
   expect(bars.length).toBeGreaterThan(1);
   for (const bar of bars) expect(bar.querySelector('.bar-value')?.textContent).toBe(Number(bar.getAttribute('data-count')).toLocaleString('en-US'));
+  // Its colours are the maps': the copies one snapshot alone reads in that snapshot's colour (the
+  // bar had the accent blue, which read as the first snapshot's), the shared ones in the shared brown.
+  const own = [...bars[0]!.querySelectorAll('rect[data-slot]')];
+  expect(own.map((r) => [r.getAttribute('data-slot'), r.getAttribute('fill'), r.getAttribute('data-count')])).toEqual(
+    report.snapshots.filter((x) => x.unique > 0).map((x) => [String(x.slot), snapshotColor(x.slot), String(x.unique)]),
+  );
+  for (const bar of bars.slice(1)) expect(bar.querySelector('rect')!.getAttribute('fill')).toBe(ROLE_COLORS.exception);
   // A screen reader hears the same figures.
   const [first, second] = report.sharing.slice(1);
   expect(chart.getAttribute('aria-label')).toMatch(new RegExp(`^Sharing histogram: ${first} exceptions read by 1 snapshot, ${second} by 2`));
@@ -59,3 +67,34 @@ it("Check names what it walked in the CLI's words, for each format", async () =>
   }
 });
 
+
+// A persistent store holds one snapshot, so every exception is read by exactly one: Statistics drew
+// a sharing chart of one bar and Unique/Shared columns that could only say "all" and "none".
+it("Statistics on a persistent store shows the COW's space and its metadata areas, not sharing", async () => {
+  const dir = tempDir();
+  const app = appOverEngine(dir);
+  service = app.service;
+  await app.store.getState().openStore(kernelFixture('p-multiarea-c8', dir));
+  render(<App store={app.store} />);
+  app.store.getState().navigate('tools');
+  await screen.findByRole('heading', { name: 'Tools', level: 1 });
+  fireEvent.click(screen.getByRole('button', { name: 'Statistics' }));
+  const card = await screen.findByRole('region', { name: 'Statistics' });
+  const report = app.store.getState().toolResults.stats!;
+  const { areas, exceptionsPerArea, kernel } = report.persistent!;
+  expect(areas).toBeGreaterThan(1);
+  expect(within(card).queryByTestId('sharing-chart')).toBeNull();
+  expect([...card.querySelectorAll('th')].map((th) => th.textContent)).not.toContain('Shared');
+  // Where the COW's chunks go, as the kernel's status counts them: data, metadata, free.
+  const perChunk = report.chunkBytes / 512;
+  const data = (kernel.allocatedSectors - kernel.metadataSectors) / perChunk;
+  const metadata = kernel.metadataSectors / perChunk;
+  const free = (kernel.totalSectors - kernel.allocatedSectors) / perChunk;
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const space = within(card).getByRole('img', { name: /^COW space/ });
+  expect(space.getAttribute('aria-label')).toBe(`COW space: ${n(data)} chunks of exception data, ${n(metadata)} of metadata, ${n(free)} free, of ${n(kernel.totalSectors / perChunk)}`);
+  expect(space.querySelectorAll('[data-part]').length).toBe(3);
+  // The areas: how many, how many exceptions each holds, how full the last one is.
+  const last = report.exceptions - (areas - 1) * exceptionsPerArea;
+  expect(screen.getByTestId('stats-areas').textContent).toBe(`${areas} ${n(exceptionsPerArea)} exceptions each; the last holds ${n(last)}`);
+});

@@ -4,7 +4,7 @@ import { maskSlots } from '../../src-core/api/mask.ts';
 import { lowestSlot, snapshotColor } from '../../src-renderer/viz/colors.ts';
 import { bucketsFor, cellCentre, gridFor, hitTest, summarize } from '../../src-renderer/viz/occupancy-painter.ts';
 import { RangeCamera } from '../../src-renderer/viz/range-camera.ts';
-import { cellAt, hitSharemap, sharemapGeometry } from '../../src-renderer/viz/sharemap-painter.ts';
+import { cellAt, headTexts, hitSharemap, sharemapGeometry } from '../../src-renderer/viz/sharemap-painter.ts';
 import { buildTree, keySummary, layoutTree } from '../../src-renderer/viz/tree-layout.ts';
 
 it('gives every snapshot slot its own stable colour', () => {
@@ -79,6 +79,27 @@ it('sharemap: a cell tells which copy a snapshot reads and who shares it', () =>
   expect(cellAt(detail, 0, 2)).toMatchObject({ chunk: -1, readers: [] });
   const g = sharemapGeometry(detail, 400);
   expect(hitSharemap(detail, g, g.labelW + g.cellW * 2 + 1, g.headH + 1)?.slot).toBe(2);
+});
+
+// Heads were cut to 14 characters slanted (and to the column flat), under a head 92 px tall whatever the names.
+it('sharemap heads: written whole up to 32 characters, the head as tall as the longest needs, the map as wide as offered', () => {
+  const detail = (n: number): LeafDetailResult => ({ leaf: { kind: 'leaf', chunk: 9, base: 0, using: '0x1', count: 0, entries: [], freeBytes: 0 }, slots: [...Array(n).keys()], rows: [] });
+  const long = 'nightly-before-kernel-upgrade';
+  expect(headTexts(['base', long])).toEqual(['base', long]);
+  expect(headTexts(['base', 'x'.repeat(40)])[1]).toBe(`${'x'.repeat(31)}…`);
+  // Four columns are wide, but not wide enough for the long name flat: slanted, and tall enough.
+  const g = sharemapGeometry(detail(4), 600, headTexts(['base', long, 'a', 'b']));
+  expect(g.slanted).toBe(true);
+  expect(g.headH).toBeGreaterThanOrEqual(long.length * 6.7 * Math.sin(Math.PI / 3));
+  expect(g.width).toBeLessThanOrEqual(600);
+  // Short names of 64 columns: a short head.
+  const days = headTexts([...Array(64).keys()].map((d) => `daily-2026-09-${String(d).padStart(2, '0')}`));
+  expect(days[0]).toBe('…00');
+  const short = sharemapGeometry(detail(64), 1200, days);
+  expect(short.headH).toBeLessThan(60);
+  expect(short.width).toBeLessThanOrEqual(1200);
+  // Names that fit their columns stay flat.
+  expect(sharemapGeometry(detail(3), 600, ['a', 'b', 'c']).slanted).toBe(false);
 });
 
 it('node keys shorten to fit a box, grouped like every other figure', () => {

@@ -1,5 +1,6 @@
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
+import { timeOfDay } from '../../viz/format.ts';
 
 const STATUS_COLORS = { running: 'var(--accent)', ok: 'var(--ok)', error: 'var(--danger)', cancelled: 'var(--warn)' } as const;
 
@@ -19,7 +20,9 @@ export function ActivityView() {
           <ol style={{ listStyle: 'none', margin: 0, padding: 0 }} aria-label="Activity log">
             {activity.map((e) => (
               <li key={e.id} className="log-entry" data-status={e.status} data-kind={e.kind}>
-                <span className="muted mono">{new Date(e.at).toLocaleTimeString()}</span>
+                <time className="muted mono" dateTime={new Date(e.at).toISOString()}>
+                  {timeOfDay(e.at)}
+                </time>
                 <span className="dot" style={{ background: STATUS_COLORS[e.status] }} aria-label={e.status} role="img" />
                 <span>
                   {e.label}

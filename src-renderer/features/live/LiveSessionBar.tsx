@@ -2,8 +2,7 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../app/store-context.tsx';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
-import { formatCount } from '../../viz/format.ts';
-import { timeOfDay } from './fresh-cells.ts';
+import { formatCount, timeOfDay } from '../../viz/format.ts';
 
 const EVERY_CHOICES = [1, 2, 5, 10, 30, 60];
 

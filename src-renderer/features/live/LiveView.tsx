@@ -6,8 +6,8 @@ import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
 import { DataTable, type Column } from '../../ui/DataTable.tsx';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
-import { timeOfDay } from './fresh-cells.ts';
 import { fleetRows } from './urgency.ts';
+import { timeOfDay } from '../../viz/format.ts';
 
 const POLL_MS = 2000;
 const FLEET_COLUMNS: readonly Column[] = [

@@ -17,9 +17,3 @@ export function fadeMs(refreshSeconds: number): number {
 export function fadeAlpha(elapsed: number, duration: number): number {
   return Math.max(0, Math.min(1, 1 - elapsed / duration));
 }
-
-/** "14:03:27": the time of day of `ms`, 24-hour, in this browser's time zone. */
-export function timeOfDay(ms: number): string {
-  const d = new Date(ms);
-  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
-}

@@ -36,7 +36,10 @@ export function MergeProgress({ job, snapshotName }: { job: string; snapshotName
       // The stage counts earlier runs of a resumed merge too, as the record does.
       const onto = stages.find((s) => s.name === 'onto the origin');
       const cb = store?.chunkBytes ?? 0;
-      set('done', onto && cb > 0 ? `${formatCount(onto.done / cb)} / ${formatCount(onto.total / cb)} chunks` : `${formatCount(p.done)} / ${formatCount(p.total)} ${p.unit}`);
+      // The figure large, "of <total> <unit>" small: at 1280 px "402 / 402 chunks" in large type wrapped.
+      const [doneN, totalN, unit] = onto && cb > 0 ? [onto.done / cb, onto.total / cb, 'chunks'] : [p.done, p.total, p.unit];
+      set('done', formatCount(doneN));
+      set('doneOf', ` of ${formatCount(totalN)} ${unit}`);
       const record = store?.merge;
       set('recorded', info.state !== 'done' && record?.done != null && record.total != null ? `${formatCount(record.done)} of ${formatCount(record.total)} recorded as merged on disk` : '');
       set('stages', stageLine(stages));
@@ -71,7 +74,10 @@ export function MergeProgress({ job, snapshotName }: { job: string; snapshotName
         <div className="stat">
           <dt>Written to the origin</dt>
           <dd>
-            <span ref={field('done')} data-testid="merge-done" />
+            <span data-testid="merge-done">
+              <span ref={field('done')} />
+              <span className="unit" ref={field('doneOf')} />
+            </span>
             <small ref={field('recorded')} data-testid="merge-recorded-done" />
           </dd>
         </div>

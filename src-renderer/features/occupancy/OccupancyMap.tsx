@@ -8,6 +8,7 @@ import { classColor } from '../../viz/chunk-class.ts';
 import { formatCount } from '../../viz/format.ts';
 import { gridFor, hitSummary, minSpanFor, paintCells, viewFor, type BucketSummary, type OccupancyGrid, type OccupancyView } from '../../viz/occupancy-painter.ts';
 import { OccupancySummary } from '../../viz/occupancy-summary.ts';
+import { describeCell, describeRange } from '../../viz/occupancy-text.ts';
 import { RangeCamera } from '../../viz/range-camera.ts';
 import { FreshExceptionsLayer, type MapOverlay } from '../live/FreshExceptionsLayer.tsx';
 import { drawGaps, drawOutlines } from './cell-overlay.ts';
@@ -30,6 +31,12 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
   const store = useAppStore();
   const id = useId();
   const total = useApp((s) => s.info?.chunkCount ?? 0);
+  const snapshots = useApp((s) => s.info?.snapshots);
+  /** A persistent store has no allocation bitmap, so nothing in it can leak. */
+  const leaks = useRef(true);
+  leaks.current = useApp((s) => s.info?.format !== 'persistent');
+  const nameOf = useRef((slot: number): string => `slot ${slot}`);
+  nameOf.current = (slot) => snapshots?.find((x) => x.slot === slot)?.name || `slot ${slot}`;
   const revision = useApp((s) => s.revision);
   const error = useApp((s) => s.occupancyError);
   const wrap = useRef<HTMLDivElement>(null);
@@ -86,6 +93,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
     tell('marked', [...highlight.current].join(' '));
     tell('paintMs', (performance.now() - t0).toFixed(1));
     overlay.current?.(grid.current, v);
+    drawCursor();
   }, [height]);
 
   const rangeText = (): string => {
@@ -95,10 +103,63 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
   const showRange = (): void => {
     if (rangeLabel.current) rangeLabel.current.textContent = rangeText();
   };
-  // What a screen reader hears after a zoom or pan by key: the range once the camera rests, not per frame.
+  /** What the range holds, in words (the map's description): written once the camera rests and when data arrives. */
+  const contents = useRef<HTMLSpanElement>(null);
+  const describe = (): string => {
+    const v = view();
+    const data = source(v);
+    const text = data && grid.current.width > 0 ? describeRange(data, v, leaks.current) : '';
+    if (contents.current && contents.current.textContent !== text) contents.current.textContent = text;
+    return text;
+  };
+  // What a screen reader hears after a zoom or pan by key: the range and what it holds once the camera rests, not per frame.
   const restedRange = useRef<HTMLSpanElement>(null);
   const sayRange = (): void => {
-    if (restedRange.current) restedRange.current.textContent = `Showing ${rangeText()}`;
+    const held = describe();
+    if (restedRange.current) restedRange.current.textContent = `Showing ${rangeText()}${held ? `: ${held}` : ''}`;
+  };
+  /** The keyboard's cell (an index into the view's cells), shown while the map has focus; null before the first arrow key. */
+  const cursor = useRef<number | null>(null);
+  const cursorBox = useRef<HTMLDivElement>(null);
+  const cellSaid = useRef<HTMLSpanElement>(null);
+  const drawCursor = (): void => {
+    const box = cursorBox.current;
+    if (!box) return;
+    const v = view();
+    const g = grid.current;
+    const b = cursor.current;
+    if (b === null || b >= v.cells || document.activeElement !== wrap.current) {
+      box.hidden = true;
+      return;
+    }
+    box.hidden = false;
+    // A ring around the cell (not on it), so the cell's own colour stays readable.
+    Object.assign(box.style, { width: `${g.cell + 4}px`, height: `${g.cell + 4}px`, transform: `translate(${g.left + (b % g.cols) * g.cell - 2}px, ${Math.floor(b / g.cols) * g.cell - 2}px)` });
+  };
+  /** Moves the keyboard's cell by `step` cells, panning a row when it leaves the view, and says what the cell holds. */
+  const moveCursor = (step: number): void => {
+    const c = camera.current;
+    const v = view();
+    let b = (cursor.current ?? -step) + step;
+    const cols = grid.current.cols;
+    if (b < 0 && c.start > 0) {
+      c.pan(-cols * v.per);
+      b += cols;
+    } else if (b >= v.cells && c.start + c.span < c.total) {
+      c.pan(cols * v.per);
+      b -= cols;
+    }
+    cursor.current = Math.max(0, Math.min(v.cells - 1, b));
+    drawCursor();
+    sayCell();
+  };
+  const sayCell = (): void => {
+    const v = view();
+    const data = source(v);
+    const b = cursor.current;
+    if (!data || b === null || !cellSaid.current) return;
+    const a = v.start + b * v.per;
+    cellSaid.current.textContent = describeCell(data, a, Math.min(v.start + v.span, a + v.per), nameOf.current);
   };
 
   /** Asks for detail where the summary is coarser than the cells (nothing when local data serves). */
@@ -124,10 +185,12 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
     const st = store.getState();
     adopt(st.occupancySummary, st.occupancy);
     paint();
+    describe();
     return store.subscribe((s, prev) => {
       if (s.occupancySummary === prev.occupancySummary && s.occupancy === prev.occupancy) return;
       adopt(s.occupancySummary, s.occupancy);
       paint();
+      describe();
       request();
     });
   }, [store, paint, request]);
@@ -278,6 +341,8 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
       <div className="row" style={{ marginBottom: 8 }}>
         <span className="muted" data-testid="occupancy-range" id={`${id}-range`} ref={rangeLabel} />
         <span className="sr-only" role="status" aria-live="polite" data-testid="occupancy-range-said" ref={restedRange} />
+        <span className="sr-only" id={`${id}-contents`} data-testid="occupancy-contents" ref={contents} />
+        <span className="sr-only" role="status" aria-live="polite" data-testid="occupancy-cell-said" ref={cellSaid} />
         <span className="spacer" />
         <button type="button" className="btn btn-sm" aria-label="Zoom in on the map" onClick={() => camera.current.zoom(2)}>
           +
@@ -296,8 +361,12 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
         style={{ height }}
         tabIndex={0}
         role="application"
-        aria-label="Occupancy map. Plus and minus zoom, arrow keys pan, 0 shows the whole device."
-        aria-describedby={`${id}-range`}
+        aria-label="Occupancy map. Arrow keys move through its cells and read each, Enter zooms into one; plus and minus zoom, Page Up and Page Down pan, 0 shows the whole device."
+        aria-describedby={`${id}-range ${id}-contents`}
+        onBlur={() => {
+          if (cursorBox.current) cursorBox.current.hidden = true;
+        }}
+        onFocus={drawCursor}
         onKeyDown={(e) => {
           const c = camera.current;
           const keys: Record<string, () => void> = {
@@ -305,10 +374,21 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
             '=': () => c.zoom(2),
             '-': () => c.zoom(0.5),
             '0': () => c.reset(),
-            ArrowDown: () => c.pan(c.span / 4),
-            ArrowRight: () => c.pan(c.span / 4),
-            ArrowUp: () => c.pan(-c.span / 4),
-            ArrowLeft: () => c.pan(-c.span / 4),
+            PageDown: () => c.pan(c.span / 4),
+            PageUp: () => c.pan(-c.span / 4),
+            ArrowRight: () => moveCursor(1),
+            ArrowLeft: () => moveCursor(-1),
+            ArrowDown: () => moveCursor(grid.current.cols),
+            ArrowUp: () => moveCursor(-grid.current.cols),
+            Enter: () => {
+              // As a click: zoom into the cell, or pick its chunk.
+              const b = cursor.current;
+              if (b === null) return;
+              const v = view();
+              const a = v.start + b * v.per;
+              if (v.per > 1) c.zoom(4, (a - c.start) / Math.max(c.span, 1));
+              else onPick?.(a);
+            },
           };
           const action = keys[e.key];
           if (action) {
@@ -323,6 +403,7 @@ export function OccupancyMap({ height = 420, onPick, focus = null }: { height?: 
         />
         <div ref={gaps} aria-hidden="true" style={{ position: 'absolute', top: 0, pointerEvents: 'none' }} />
         <div ref={outlines} aria-hidden="true" style={{ position: 'absolute', inset: 0, pointerEvents: 'none' }} />
+        <div ref={cursorBox} hidden data-cursor="" aria-hidden="true" className="occupancy-cursor" />
         <FreshExceptionsLayer bind={overlay} />
         {tip && <OccupancyTip s={tip.s} left={Math.min(tip.x + 14, grid.current.width - 260)} top={tip.y + 14} />}
       </div>

@@ -108,7 +108,12 @@ export function OverviewView() {
           {info.kernelStatus && (
             <Stat
               label="dmsetup status"
-              value={`${formatCount(info.kernelStatus.allocatedSectors)} / ${formatCount(info.kernelStatus.totalSectors)} sectors`}
+              value={
+                <>
+                  {`${formatCount(info.kernelStatus.allocatedSectors)} / ${formatCount(info.kernelStatus.totalSectors)}`}
+                  <span className="unit"> sectors</span>
+                </>
+              }
               sub={`${formatCount(info.kernelStatus.metadataSectors)} of them metadata`}
               testId="ov-kernel-status"
             />

@@ -34,6 +34,8 @@ export function SnapshotTable() {
   const close = (): void => setDialog(null);
   const label = (s: SnapshotInfo): string => `'${s.name || `slot ${s.slot}`}'`;
   const full = info.snapshots.length >= SHARED_SLOTS;
+  // A persistent store's one snapshot reads every exception: unique would be all, shared none.
+  const shared = info.format === 'shared';
   const createWhy = !writable ? 'The store is open read-only' : full ? `All ${SHARED_SLOTS} snapshot slots are taken: delete or merge a snapshot first` : undefined;
   const why = writable ? (hasOrigin ? undefined : 'Needs the origin: open the store with its origin') : 'The store is open read-only';
   return (
@@ -55,8 +57,8 @@ export function SnapshotTable() {
               <th>Slot</th>
               <th className="sticky-start">Name</th>
               <th className="num">Exceptions</th>
-              <th className="num">Unique</th>
-              <th className="num">Shared</th>
+              {shared && <th className="num">Unique</th>}
+              {shared && <th className="num">Shared</th>}
               <th className="num">Bytes</th>
               <th>Created (UTC)</th>
               <th>UUID</th>
@@ -88,8 +90,8 @@ export function SnapshotTable() {
                   )}
                 </td>
                 <td className="num">{formatCount(s.exceptions)}</td>
-                <td className="num">{formatCount(s.unique)}</td>
-                <td className="num">{formatCount(s.shared)}</td>
+                {shared && <td className="num">{formatCount(s.unique)}</td>}
+                {shared && <td className="num">{formatCount(s.shared)}</td>}
                 <td className="num">{formatBytes(s.bytes)}</td>
                 <td>{formatTime(s.created)}</td>
                 <td className="mono muted" title={s.uuid || 'The format keeps no UUID'}>

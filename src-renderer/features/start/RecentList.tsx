@@ -1,5 +1,6 @@
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
+import { formatDateTime } from '../../viz/format.ts';
 
 export function RecentList() {
   const recent = useApp((s) => s.recent);
@@ -18,7 +19,7 @@ export function RecentList() {
                   {r.cow}
                 </div>
                 <div className="muted" style={{ fontSize: 12 }}>
-                  {r.format ?? 'unknown format'} · {r.origin ? `origin ${r.origin}` : 'no origin'} · {new Date(r.openedAt).toLocaleString()}
+                  {r.format ?? 'unknown format'} · {r.origin ? `origin ${r.origin}` : 'no origin'} · {formatDateTime(r.openedAt)}
                 </div>
               </div>
               <button type="button" className="btn btn-sm" disabled={opening} aria-label={`Open recent store ${r.cow}`} onClick={() => void openStore({ cow: r.cow, ...(r.origin ? { origin: r.origin } : {}) })}>

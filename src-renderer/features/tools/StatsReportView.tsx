@@ -1,11 +1,19 @@
-import type { StatsReport } from '../../../src-core/api/contract.ts';
+import type { KernelStatus, StatsReport } from '../../../src-core/api/contract.ts';
 import { Card } from '../../ui/Card.tsx';
 import { Stat } from '../../ui/Stat.tsx';
-import { snapshotColor } from '../../viz/colors.ts';
+import { ROLE_COLORS, roleColor, snapshotColor } from '../../viz/colors.ts';
 import { formatBytes, formatCount, formatPercent } from '../../viz/format.ts';
 
-/** Statistics as `snapscope stats` prints them: per snapshot, the sharing histogram as a chart, the tree. */
+/** Copies several snapshots share: the maps' brown. */
+const SHARED_COLOR = ROLE_COLORS.exception;
+
+/**
+ * Statistics as `snapscope stats` prints them: per snapshot, the tree, and the sharing histogram as
+ * a chart — or, for a persistent store (one snapshot, nothing shared), its metadata areas and
+ * where the COW's chunks go.
+ */
 export function StatsReportView({ report }: { report: StatsReport }) {
+  const p = report.persistent;
   return (
     <Card title="Statistics" labelledBy="stats-title">
       <dl className="stats" style={{ margin: 0 }}>
@@ -21,6 +29,15 @@ export function StatsReportView({ report }: { report: StatsReport }) {
         )}
         {report.tree && <Stat label="Tree blocks" value={formatCount(report.tree.nodes + report.tree.leaves)} sub={`leaves ${formatPercent(report.tree.leafFill, 1)} full`} />}
         {report.bitmap && <Stat label="Free chunks" value={formatCount(report.bitmap.free)} sub={`${formatCount(report.bitmap.freeRuns)} runs, largest ${formatCount(report.bitmap.largestFreeRun)}`} />}
+        {p && (
+          <Stat
+            label="Metadata areas"
+            value={formatCount(p.areas)}
+            sub={`${formatCount(p.exceptionsPerArea)} exceptions each; the last holds ${formatCount(report.exceptions - Math.max(0, p.areas - 1) * p.exceptionsPerArea)}`}
+            testId="stats-areas"
+            raw={p.areas}
+          />
+        )}
         {(report.errors > 0 || report.warnings > 0) && <Stat label="Problems met" value={`${report.errors} errors, ${report.warnings} warnings`} sub="run check for details" />}
       </dl>
       <div className="grid grid-2" style={{ marginTop: 14 }}>
@@ -30,8 +47,8 @@ export function StatsReportView({ report }: { report: StatsReport }) {
               <tr>
                 <th>Snapshot</th>
                 <th className="num">Exceptions</th>
-                <th className="num">Unique</th>
-                <th className="num">Shared</th>
+                {!p && <th className="num">Unique</th>}
+                {!p && <th className="num">Shared</th>}
                 <th className="num">Bytes</th>
               </tr>
             </thead>
@@ -45,22 +62,66 @@ export function StatsReportView({ report }: { report: StatsReport }) {
                     </span>
                   </td>
                   <td className="num">{formatCount(s.exceptions)}</td>
-                  <td className="num">{formatCount(s.unique)}</td>
-                  <td className="num">{formatCount(s.shared)}</td>
+                  {!p && <td className="num">{formatCount(s.unique)}</td>}
+                  {!p && <td className="num">{formatCount(s.shared)}</td>}
                   <td className="num">{formatBytes(s.bytes)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        <SharingChart sharing={report.sharing} />
+        {p ? <CowSpace kernel={p.kernel} chunkBytes={report.chunkBytes} /> : <SharingChart sharing={report.sharing} snapshots={report.snapshots} />}
       </div>
     </Card>
   );
 }
 
-/** sharing[k]: exceptions read by exactly k snapshots, as bars (k = 1 … the largest k used). */
-function SharingChart({ sharing }: { sharing: number[] }) {
+/** The COW's chunks as the kernel's status counts them: exception data, metadata, free, as one bar. */
+function CowSpace({ kernel, chunkBytes }: { kernel: KernelStatus; chunkBytes: number }) {
+  const perChunk = Math.max(1, chunkBytes / 512);
+  const total = kernel.totalSectors / perChunk;
+  const parts = [
+    { key: 'data', n: (kernel.allocatedSectors - kernel.metadataSectors) / perChunk, fill: snapshotColor(0), label: 'exception data' },
+    { key: 'metadata', n: kernel.metadataSectors / perChunk, fill: roleColor('metadata-area'), label: 'metadata' },
+    { key: 'free', n: (kernel.totalSectors - kernel.allocatedSectors) / perChunk, fill: 'var(--free)', label: 'free' },
+  ];
+  const w = 360;
+  let x = 0;
+  return (
+    <figure style={{ margin: 0 }}>
+      <svg
+        viewBox={`0 0 ${w} 40`}
+        role="img"
+        aria-label={`COW space: ${formatCount(parts[0]!.n)} chunks of exception data, ${formatCount(parts[1]!.n)} of metadata, ${formatCount(parts[2]!.n)} free, of ${formatCount(total)}`}
+      >
+        {parts.map((part) => {
+          const width = total > 0 ? (part.n / total) * w : 0;
+          const rect = <rect key={part.key} data-part={part.key} x={x} y={4} width={width} height={32} fill={part.fill} />;
+          x += width;
+          return rect;
+        })}
+      </svg>
+      <figcaption className="muted" style={{ fontSize: 12 }}>
+        {parts.map((part) => (
+          <span key={part.key} className="row" style={{ gap: 6, display: 'inline-flex', marginRight: 14 }}>
+            <span className="swatch" style={{ background: part.fill }} />
+            {`${part.label}: ${formatCount(part.n)} chunks (${formatPercent(part.n, total)})`}
+          </span>
+        ))}
+        <br />
+        One snapshot reads every exception of a persistent store, so nothing is shared; this is where its chunks go, as{' '}
+        <code>dmsetup status</code> counts them.
+      </figcaption>
+    </figure>
+  );
+}
+
+/**
+ * sharing[k]: exceptions read by exactly k snapshots, as bars (k = 1 … the largest k used), in the
+ * maps' colours: the first bar stacks each snapshot's own copies in its colour, the others are the
+ * shared brown.
+ */
+function SharingChart({ sharing, snapshots }: { sharing: number[]; snapshots: StatsReport['snapshots'] }) {
   const last = Math.max(1, sharing.reduce((m, n, k) => (n > 0 ? k : m), 0));
   const bars = sharing.slice(1, last + 1);
   const most = Math.max(1, ...bars);
@@ -76,9 +137,13 @@ function SharingChart({ sharing }: { sharing: number[] }) {
           const bh = (n / most) * h;
           return (
             <g key={i} data-k={i + 1} data-count={n}>
-              <rect x={i * bw + 2} y={top + h - bh} width={Math.max(1, bw - 4)} height={bh} fill={i === 0 ? 'var(--accent)' : 'var(--warn)'}>
-                <title>{`${formatCount(n)} exceptions read by ${i + 1} snapshot${i ? 's' : ''}`}</title>
-              </rect>
+              {i === 0 ? (
+                <OwnCopies snapshots={snapshots} x={i * bw + 2} width={Math.max(1, bw - 4)} bottom={top + h} scale={h / most} />
+              ) : (
+                <rect x={i * bw + 2} y={top + h - bh} width={Math.max(1, bw - 4)} height={bh} fill={SHARED_COLOR}>
+                  <title>{`${formatCount(n)} exceptions read by ${i + 1} snapshots`}</title>
+                </rect>
+              )}
               {bars.length <= 16 && (
                 <>
                   <text className="bar-value" x={i * bw + bw / 2} y={top + h - bh - 3} textAnchor="middle" fontSize="11" fill="var(--text)">
@@ -94,9 +159,29 @@ function SharingChart({ sharing }: { sharing: number[] }) {
         })}
       </svg>
       <figcaption className="muted" style={{ fontSize: 12 }}>
-        Exceptions by how many snapshots read them (1 = unique to one snapshot).
+        Exceptions by how many snapshots read them: 1, a copy only one snapshot reads (in its colour); more, a copy they share (brown), as on the maps.
       </figcaption>
     </figure>
+  );
+}
+
+/** The first bar: each snapshot's copies that only it reads, stacked from the bottom in its colour. */
+function OwnCopies({ snapshots, x, width, bottom, scale }: { snapshots: StatsReport['snapshots']; x: number; width: number; bottom: number; scale: number }) {
+  let y = bottom;
+  return (
+    <>
+      {snapshots
+        .filter((s) => s.unique > 0)
+        .map((s) => {
+          const height = s.unique * scale;
+          y -= height;
+          return (
+            <rect key={s.slot} data-slot={s.slot} data-count={s.unique} x={x} y={y} width={width} height={height} fill={snapshotColor(s.slot)}>
+              <title>{`${formatCount(s.unique)} exceptions only ${s.name || `slot ${s.slot}`} reads`}</title>
+            </rect>
+          );
+        })}
+    </>
   );
 }
 
