@@ -1,12 +1,15 @@
 import fs from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { openInput } from '../../src-main/host/access/inputs.ts';
 import { cli, oneLine, tempDir } from './cli.ts';
 import { foreignLock, untouched } from './foreign-lock.ts';
 import { canLoop, loop, sharedVolume } from './safety-fixtures.ts';
 
 // A dry run writes nothing, yet says whether the real run would be refused: for `snapshot delete`,
 // `repair --in-place`, `backup-restore` and `merge`, the same refusal, word for word, as the run it
-// stands for: under another program's lock, for a COW in use, for a read-only COW.
+// stands for: under another program's lock, for a COW in use, held by a reader or writer of ours or
+// by flock(1), for a read-only COW.
 
 /** A shared volume whose COW has an in-place repair's backup beside it (what backup-restore writes back). */
 function volumeWithBackup(): { origin: string; cow: string; backup: string } {
@@ -53,6 +56,28 @@ describe('dry runs of snapshot delete, repair --in-place and backup-restore refu
     const v = volumeWithBackup();
     const dev = loop(v.cow);
     refusedAlike(v, (said) => expect(said).toContain(`attached to ${dev}`));
+  }, 60_000);
+
+  it('while another snapscope writer or reader holds the COW (this test process, by its record)', () => {
+    const v = volumeWithBackup();
+    for (const write of [true, false]) {
+      const held = openInput(v.cow, 'COW', write);
+      try {
+        const mode = write ? 'writing' : 'reading';
+        refusedAlike(v, (said) => expect(said).toMatch(new RegExp(`^snapscope: COW ${v.cow} is open for ${mode} by \\S.* \\(pid ${process.pid}\\); nothing was written`)));
+      } finally {
+        held.dev.close();
+      }
+    }
+  }, 60_000);
+
+  it('while flock(1) holds the COW (no record: "another process")', async () => {
+    const v = volumeWithBackup();
+    const holder = spawn('flock', ['--shared', v.cow, 'sleep', '600'], { stdio: 'ignore' });
+    onTestFinished(() => void holder.kill('SIGKILL'));
+    const deadline = Date.now() + 5000;
+    while (!fs.readFileSync('/proc/locks', 'latin1').includes(`FLOCK  ADVISORY  READ  ${holder.pid} `) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    refusedAlike(v, (said) => expect(said).toBe(`snapscope: COW ${v.cow} is open for writing by another process; nothing was written (try again when it is closed)`));
   }, 60_000);
 
   it('for a read-only COW file', () => {

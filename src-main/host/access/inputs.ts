@@ -8,7 +8,7 @@ import { blockDeviceReadOnly } from './block-info.ts';
 import { describeHolders, holdersOf, recordHolder, type Holder } from './holders.ts';
 import { settleInterruptedRewrite } from './interrupted-rewrite.ts';
 import { foreignHolders, foreignWriters, relatedStorage, type Related } from './foreign-locks.ts';
-import { exclusiveFlockIn, lockTable, lockTableName, lockTableNameAt, tryLock, tryWriteLock } from './lock.ts';
+import { exclusiveFlockIn, lockTable, lockTableName, lockTableNameAt, lockTableNow, tryLock, tryWriteLock } from './lock.ts';
 import { fdKey, inspectTarget, type Target } from './target.ts';
 
 export interface OpenedInput {
@@ -244,12 +244,18 @@ function refusedBy(target: Target, role: string, holders: Holder[]): LockedError
 
 /**
  * A dry run opens read-only, yet says whether the run, which opens `path` for writing, would be
- * refused at that open: a target in use, read-only, or under another program's lock.
+ * refused at that open, in its words: a target in use or read-only; held by a reader or writer of
+ * ours (by their records; a flock without one: "another process"); under another program's lock.
  */
 export function assertWouldWrite(path: string, role: string): void {
   const target = inspectTarget(path);
   assertOpenable(target, role);
   assertWritable(target, role);
+  const holders = target.extents.flatMap((x) => holdersOf(x));
+  if (holders.length) throw refusedBy(target, role, holders);
+  const name = target.key === null ? null : lockTableNameAt(path, target.key);
+  const table = name === null ? null : lockTableNow();
+  if (table !== null && exclusiveFlockIn(table, name!, true)) throw refusedBy(target, role, []);
   assertNoForeignLocks(path, role);
 }
 
