@@ -83,6 +83,33 @@ function storageCases(name: string, start: () => Promise<{ call: Call; stop: () 
       }
     });
 
+    it("refuses a COW over an open session's origin, and an origin over an open session's COW, naming the session", async () => {
+      const [a, b] = [persistentPair(tempDir()), persistentPair(tempDir())];
+      try {
+        const open = (await call('open', { cow: a.cow, origin: a.origin })) as { result: SessionDto };
+        const s = open.result.session;
+        const overOrigin = loop(a.origin);
+        const overCow = loop(a.cow, { offset: 512 * KiB });
+        for (const write of [false, true]) {
+          for (const [cow, said] of [
+            [a.origin, `the origin ${a.origin} (open as session ${s}) and the COW ${a.origin} are the same file or device: close that session first`],
+            [overOrigin, `the origin ${a.origin} (open as session ${s}) and the COW ${overOrigin} share bytes 0..1 MiB of ${fs.realpathSync(a.origin)}: close that session first`],
+          ] as const) {
+            expect(await call('open', { cow, write }), `${cow} write=${write}`).toMatchObject({ ok: false, error: { code: 'in-use', message: said } });
+          }
+          expect(await call('open', { cow: b.cow, origin: overCow, write }), `write=${write}`).toMatchObject({
+            ok: false,
+            error: { code: 'in-use', message: `the origin ${overCow} and the COW ${a.cow} (open as session ${s}) share bytes 512..1024 KiB of ${fs.realpathSync(a.cow)}: close that session first` },
+          });
+        }
+        // Apart from the other's bytes, it opens as a session of its own.
+        expect(await call('open', { cow: b.cow, origin: b.origin })).toMatchObject({ ok: true, result: { cow: b.cow } });
+        expect(await sessions()).toHaveLength(2);
+      } finally {
+        await closeAll();
+      }
+    });
+
     it('refuses a loop device over part of an open store, naming the session and the shared bytes', async () => {
       const pair = persistentPair(tempDir());
       const real = fs.realpathSync(pair.cow);
