@@ -83,6 +83,25 @@ function storageCases(name: string, start: () => Promise<{ call: Call; stop: () 
       }
     });
 
+    it('a file whose size is no multiple of 512 and a loop device over all of it (to its last whole sector) are one session; a partial loop is refused', async () => {
+      const pair = persistentPair(tempDir(), 4096, (1 << 20) + 100);
+      const real = fs.realpathSync(pair.cow);
+      const all = loop(pair.cow);
+      const part = loop(pair.cow, { sizeLimit: 512 * KiB });
+      try {
+        const byFile = (await call('open', { cow: pair.cow, origin: pair.origin })) as { result: SessionDto };
+        expect(byFile.result.cow).toBe(pair.cow);
+        expect(await call('open', { cow: all, origin: pair.origin })).toMatchObject({ ok: true, result: { session: byFile.result.session } });
+        expect(await call('open', { cow: part })).toMatchObject({
+          ok: false,
+          error: { code: 'in-use', message: `${part} and ${pair.cow} (open as session ${byFile.result.session}) share bytes 0..512 KiB of ${real}: close that session first` },
+        });
+        expect((await sessions()).map((s) => s.session)).toEqual([byFile.result.session]);
+      } finally {
+        await closeAll();
+      }
+    });
+
     it("refuses a COW over an open session's origin, and an origin over an open session's COW, naming the session", async () => {
       const [a, b] = [persistentPair(tempDir()), persistentPair(tempDir())];
       try {
