@@ -72,6 +72,25 @@ describe('dry runs of snapshot delete, repair --in-place and backup-restore refu
     }
   }, 60_000);
 
+  it('restore in place, while another snapscope writer or reader holds the COW', () => {
+    const v = volumeWithBackup();
+    const dump = `${v.cow}.json`;
+    expect(cli('dump', v.cow, '--out', dump).code).toBe(0);
+    const files = untouched(v.cow, dump);
+    for (const write of [true, false]) {
+      const held = openInput(v.cow, 'COW', write);
+      try {
+        const [real, dry] = [cli('restore', v.cow, '--dump', dump), cli('restore', v.cow, '--dump', dump, '--dry-run')];
+        expect([real.code, dry.code]).toEqual([1, 1]);
+        expect(oneLine(dry)).toBe(oneLine(real));
+        expect(oneLine(real)).toMatch(new RegExp(`^snapscope: COW ${v.cow} is open for ${write ? 'writing' : 'reading'} by \\S.* \\(pid ${process.pid}\\); nothing was written`));
+      } finally {
+        held.dev.close();
+      }
+    }
+    files.unchanged();
+  }, 60_000);
+
   it('while flock(1) holds the COW (no record: "another process")', async () => {
     const v = volumeWithBackup();
     const holder = spawn('flock', ['--shared', v.cow, 'sleep', '600'], { stdio: 'ignore' });
