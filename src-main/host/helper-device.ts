@@ -147,7 +147,9 @@ export class HelperDevice implements BlockDevice {
     this.closed = true;
     try {
       writeAll(fs, this.requests, frame(OP.CLOSE, Buffer.alloc(0)));
-      readFrame(fs, this.replies); // its answer: the device is closed and its locks are gone
+      // A writer waits for the answer: the device is closed, O_EXCL and its locks gone (a reader
+      // holds neither, and one over ssh should not wait on the network).
+      if (!this.readOnly) readFrame(fs, this.replies);
     } catch {
       /* the helper is gone already */
     }
