@@ -93,8 +93,9 @@ describe('dry runs of snapshot delete, repair --in-place and backup-restore refu
 
   it('while flock(1) holds the COW (no record: "another process")', async () => {
     const v = volumeWithBackup();
-    const holder = spawn('flock', ['--shared', v.cow, 'sleep', '600'], { stdio: 'ignore' });
-    onTestFinished(() => void holder.kill('SIGKILL'));
+    // Its own process group: flock's child `sleep` holds the lock too, and goes with it.
+    const holder = spawn('flock', ['--shared', v.cow, 'sleep', '600'], { stdio: 'ignore', detached: true });
+    onTestFinished(() => void process.kill(-holder.pid!, 'SIGKILL'));
     const deadline = Date.now() + 5000;
     while (!fs.readFileSync('/proc/locks', 'latin1').includes(`FLOCK  ADVISORY  READ  ${holder.pid} `) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     refusedAlike(v, (said) => expect(said).toBe(`snapscope: COW ${v.cow} is open for writing by another process; nothing was written (try again when it is closed)`));

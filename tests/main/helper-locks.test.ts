@@ -64,8 +64,9 @@ describe.skipIf(!canLoop)('writes through the privileged helper under the writer
       cliWriter.dev.close();
     }
     // flock(1) opens without O_EXCL: its flock refuses the helper.
-    const holder = spawn('flock', ['--exclusive', dev, 'sleep', '600'], { stdio: 'ignore' });
-    onTestFinished(() => void holder.kill('SIGKILL'));
+    // Its own process group: flock's child `sleep` holds the lock too, and goes with it.
+    const holder = spawn('flock', ['--exclusive', dev, 'sleep', '600'], { stdio: 'ignore', detached: true });
+    onTestFinished(() => void process.kill(-holder.pid!, 'SIGKILL'));
     const deadline = Date.now() + 5000;
     while (!fs.readFileSync('/proc/locks', 'latin1').includes(`FLOCK  ADVISORY  WRITE ${holder.pid} `) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(() => openInput(dev, 'COW', true, HELPER)).toThrow(`COW ${dev} is open for writing by another process; nothing was written (try again when it is closed)`);
