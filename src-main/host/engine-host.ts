@@ -6,7 +6,7 @@ import type { HostConfig } from './context.ts';
 import { EngineThread, failed } from './engine-thread.ts';
 import { JobBook } from './job-book.ts';
 import { liveStoreIdentity, THIS_HOST } from './live/live-cow.ts';
-import { refuseSharedStore, storeIdentity, type StoreIdentity } from './store-identity.ts';
+import { refuseCrossedOrigins, refuseSharedStore, storeIdentity, type StoreIdentity } from './store-identity.ts';
 
 /** An engine thread that serves one store (or one inspection of a COW path), and what it holds. */
 interface Lane {
@@ -15,6 +15,8 @@ interface Lane {
   identity: StoreIdentity | null;
   /** The path it was opened by (for a refusal of another store over its bytes). */
   cow: string | null;
+  /** The origin its store was opened with (a COW over its bytes is refused too). */
+  origin: string | null;
   sessions: Set<string>;
 }
 
@@ -64,21 +66,24 @@ export class EngineHost implements Transport {
     } catch (e) {
       return { ok: false, error: toErrorShape(e) };
     }
-    const a = (args ?? {}) as { session?: string; cow?: string; job?: string; live?: { host?: string } };
+    const a = (args ?? {}) as { session?: string; cow?: string; origin?: string; job?: string; live?: { host?: string } };
     if (method === 'sessions') return { ok: true, result: { sessions: [...this.sessionDtos.values()] } };
     if (method === 'jobs') return { ok: true, result: { jobs: this.jobs.list() } };
     if (method === 'jobPause' || method === 'jobResume' || method === 'jobCancel' || method === 'jobWait') return this.jobCall(method, a.job!);
     if (method === 'open' || method === 'openStart') {
       const identity = a.live ? liveStoreIdentity(a.cow!, a.live.host ?? THIS_HOST) : storeIdentity(a.cow!);
       const lane = identity === null ? undefined : this.byKey.get(identity.key);
-      if (lane) return this.via(lane, method, args);
       try {
-        // Another store's thread over some of these bytes: two threads would be two writers.
-        refuseSharedStore(a.cow!, identity, [...this.lanes.values()].map((l) => ({ identity: l.identity, cow: l.cow ?? '', session: [...l.sessions][0] ?? null })));
+        // Other stores' threads: one over some of these bytes would be a second writer; a COW over
+        // another's origin (or an origin over another's COW) would change it under its session.
+        const others = [...this.lanes.values()].filter((l) => l !== lane).map((l) => ({ identity: l.identity, cow: l.cow ?? '', session: [...l.sessions][0] ?? null, origin: l.origin }));
+        if (!lane) refuseSharedStore(a.cow!, identity, others);
+        refuseCrossedOrigins(a.cow!, a.origin ?? null, identity, others);
       } catch (e) {
         return { ok: false, error: toErrorShape(e) };
       }
-      return this.via(this.newLane(identity, a.cow!), method, args);
+      if (lane) return this.via(lane, method, args);
+      return this.via(this.newLane(identity, a.cow!, a.origin ?? null), method, args);
     }
     // A COW path inspected without a session: a thread of its own, stopped when its job ends.
     if (a.cow !== undefined) return this.via(this.newLane(null, null), method, args);
@@ -142,8 +147,8 @@ export class EngineHost implements Transport {
   }
 
   /** A new lane, for the store `identity` names (opened by `cow`) or for an inspection (both null). */
-  private newLane(identity: StoreIdentity | null, cow: string | null): Lane {
-    const lane: Lane = { identity, cow, sessions: new Set(), thread: this.spares.shift() ?? this.newThread() };
+  private newLane(identity: StoreIdentity | null, cow: string | null, origin: string | null = null): Lane {
+    const lane: Lane = { identity, cow, origin, sessions: new Set(), thread: this.spares.shift() ?? this.newThread() };
     // The next spare starts once this call is answered, not while it runs (both would share the cores).
     if (this.spares.length === 0) void lane.thread.idle().then(() => this.spares.length === 0 && !this.dead && this.spares.push(this.newThread()));
     this.lanes.set(lane.thread, lane);
@@ -175,6 +180,7 @@ export class EngineHost implements Transport {
       const identity = lane.identity ?? storeIdentity(e.session.cow);
       if (identity !== null && !this.byKey.has(identity.key)) this.byKey.set((lane.identity = identity).key, lane);
       lane.cow ??= e.session.cow;
+      lane.origin = e.session.origin;
     } else if (lane && e.type === 'session-closed') {
       lane.sessions.delete(e.session);
       this.bySession.delete(e.session);

@@ -30,6 +30,7 @@ export class HelperDevice implements BlockDevice {
   readonly readOnly: boolean;
   private sizeBytes = 0;
   private closed = false;
+  private readonly onClose: (() => void)[] = [];
 
   private constructor(
     readonly name: string,
@@ -146,12 +147,21 @@ export class HelperDevice implements BlockDevice {
     this.closed = true;
     try {
       writeAll(fs, this.requests, frame(OP.CLOSE, Buffer.alloc(0)));
+      // A writer waits for the answer: the device is closed, O_EXCL and its locks gone (a reader
+      // holds neither, and one over ssh should not wait on the network).
+      if (!this.readOnly) readFrame(fs, this.replies);
     } catch {
       /* the helper is gone already */
     }
     fs.closeSync(this.requests); // the helper exits after answering CLOSE, or at end of file
     fs.closeSync(this.replies);
     fs.rmSync(this.dir, { recursive: true, force: true });
+    for (const f of this.onClose.splice(0)) f();
+  }
+
+  /** Runs `f` once, after the device is closed (the helper then closes it, and its locks go). */
+  whenClosed(f: () => void): void {
+    this.onClose.push(f);
   }
 
   private request(op: number, body: Uint8Array, what: string): Buffer {

@@ -10,7 +10,7 @@ import type { Progress } from '../../src-core/jobs/progress.ts';
 import { backupPath, createBackup, type BackupFile } from './access/backup-file.ts';
 import { Output, isZero, planOutput } from './access/outputs.ts';
 import { describeSignatures, probePath } from './access/signatures.ts';
-import { assertNoForeignLocks, openInput } from './access/inputs.ts';
+import { assertNoForeignLocks, assertWouldWrite, openInput } from './access/inputs.ts';
 import { inspectTarget } from './access/target.ts';
 import type { HelperLauncher } from './helper-device.ts';
 import { decodeDump, openDump, readDumpFile } from './dump-file.ts';
@@ -144,7 +144,7 @@ export function restoreTask(spec: RestoreSpec): RestoreTask {
           plan = planRestore(spec, header!, exceptions);
           if (!spec.dryRun) return false;
           // As the run would: an open session holds its COW already; a new target is written as the output.
-          if (!spec.session && plan.mode === 'in-place') assertNoForeignLocks(spec.target, 'COW');
+          if (!spec.session && plan.mode === 'in-place') assertWouldWrite(spec.target, 'COW');
           if (plan.mode === 'new' && plan.overwrites !== null) assertNoForeignLocks(spec.target, 'output');
           result = plan;
           return true;

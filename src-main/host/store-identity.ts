@@ -36,6 +36,8 @@ export interface OpenStore {
   cow: string;
   /** Null while its open is still running. */
   session: string | null;
+  /** The origin it was opened with, if any. */
+  origin: string | null;
 }
 
 /**
@@ -49,7 +51,39 @@ export function refuseSharedStore(cow: string, identity: StoreIdentity | null, o
     if (!other.identity?.target || other.identity.key === identity.key) continue;
     const shared = describeShared(identity.target, other.identity.target);
     if (!shared) continue;
-    const [held, then] = other.session === null ? ['being opened', 'wait for that open, then close it'] : [`open as session ${other.session}`, 'close that session first'];
+    const [held, then] = heldAs(other);
     throw new ApiError('in-use', `${cow} and ${other.cow} (${held}) ${shared}: ${then}`, { device: cow });
   }
 }
+
+/**
+ * Refuses to open `cow` over bytes of another open store's origin, or with an `origin` over bytes
+ * of another open store's COW: a write to either would change the other under its session. Said
+ * in the words of an origin and COW of one command that share bytes (originCowShared), naming the session.
+ */
+export function refuseCrossedOrigins(cow: string, origin: string | null, identity: StoreIdentity | null, open: Iterable<OpenStore>): void {
+  if (!identity?.target) return;
+  const originTarget = targetOf(origin);
+  for (const other of open) {
+    if (other.identity?.key === identity.key) continue;
+    const [held, then] = heldAs(other);
+    const otherOrigin = targetOf(other.origin);
+    const underCow = otherOrigin && describeShared(identity.target, otherOrigin);
+    if (underCow) throw new ApiError('in-use', `the origin ${other.origin} (${held}) and the COW ${cow} ${underCow}: ${then}`, { device: cow });
+    const overCow = originTarget && other.identity?.target ? describeShared(originTarget, other.identity.target) : null;
+    if (overCow) throw new ApiError('in-use', `the origin ${origin} and the COW ${other.cow} (${held}) ${overCow}: ${then}`, { device: origin! });
+  }
+}
+
+/** What a path names now; null for none, or one that cannot be read (its own open says why). */
+function targetOf(path: string | null): Target | null {
+  try {
+    return path === null ? null : inspectTarget(path);
+  } catch {
+    return null;
+  }
+}
+
+/** How another store is held, and what to do about it. */
+const heldAs = (other: OpenStore): [string, string] =>
+  other.session === null ? ['being opened', 'wait for that open, then close it'] : [`open as session ${other.session}`, 'close that session first'];

@@ -1,12 +1,15 @@
 import fs from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { openInput } from '../../src-main/host/access/inputs.ts';
 import { cli, oneLine, tempDir } from './cli.ts';
 import { foreignLock, untouched } from './foreign-lock.ts';
 import { canLoop, loop, sharedVolume } from './safety-fixtures.ts';
 
 // A dry run writes nothing, yet says whether the real run would be refused: for `snapshot delete`,
-// `repair --in-place`, `backup-restore` and `merge`, the same refusal, word for word, as the run it
-// stands for: under another program's lock, for a COW in use, for a read-only COW.
+// `repair --in-place`, `backup-restore`, `merge` and `format`, the same refusal, word for word, as the run it
+// stands for: under another program's lock, for a COW in use, held by a reader or writer of ours or
+// by flock(1), for a read-only COW.
 
 /** A shared volume whose COW has an in-place repair's backup beside it (what backup-restore writes back). */
 function volumeWithBackup(): { origin: string; cow: string; backup: string } {
@@ -23,6 +26,7 @@ const runs = ({ origin, cow, backup }: Volume): string[][] => [
   ['repair', cow, '--in-place'],
   ['backup-restore', cow, '--backup', backup],
   ['merge', cow, '--origin', origin, '-s', 'one'],
+  ['format', cow, '--kind', 'shared', '--force'],
 ];
 
 type Volume = ReturnType<typeof volumeWithBackup>;
@@ -55,11 +59,54 @@ describe('dry runs of snapshot delete, repair --in-place and backup-restore refu
     refusedAlike(v, (said) => expect(said).toContain(`attached to ${dev}`));
   }, 60_000);
 
+  it('while another snapscope writer or reader holds the COW (this test process, by its record)', () => {
+    const v = volumeWithBackup();
+    for (const write of [true, false]) {
+      const held = openInput(v.cow, 'COW', write);
+      try {
+        const mode = write ? 'writing' : 'reading';
+        refusedAlike(v, (said) => expect(said).toMatch(new RegExp(`^snapscope: COW ${v.cow} is open for ${mode} by \\S.* \\(pid ${process.pid}\\); nothing was written`)));
+      } finally {
+        held.dev.close();
+      }
+    }
+  }, 60_000);
+
+  it('restore in place, while another snapscope writer or reader holds the COW', () => {
+    const v = volumeWithBackup();
+    const dump = `${v.cow}.json`;
+    expect(cli('dump', v.cow, '--out', dump).code).toBe(0);
+    const files = untouched(v.cow, dump);
+    for (const write of [true, false]) {
+      const held = openInput(v.cow, 'COW', write);
+      try {
+        const [real, dry] = [cli('restore', v.cow, '--dump', dump), cli('restore', v.cow, '--dump', dump, '--dry-run')];
+        expect([real.code, dry.code]).toEqual([1, 1]);
+        expect(oneLine(dry)).toBe(oneLine(real));
+        expect(oneLine(real)).toMatch(new RegExp(`^snapscope: COW ${v.cow} is open for ${write ? 'writing' : 'reading'} by \\S.* \\(pid ${process.pid}\\); nothing was written`));
+      } finally {
+        held.dev.close();
+      }
+    }
+    files.unchanged();
+  }, 60_000);
+
+  it('while flock(1) holds the COW (no record: "another process")', async () => {
+    const v = volumeWithBackup();
+    // Its own process group: flock's child `sleep` holds the lock too, and goes with it.
+    const holder = spawn('flock', ['--shared', v.cow, 'sleep', '600'], { stdio: 'ignore', detached: true });
+    onTestFinished(() => void process.kill(-holder.pid!, 'SIGKILL'));
+    const deadline = Date.now() + 5000;
+    while (!fs.readFileSync('/proc/locks', 'latin1').includes(`FLOCK  ADVISORY  READ  ${holder.pid} `) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    refusedAlike(v, (said) => expect(said).toBe(`snapscope: COW ${v.cow} is open for writing by another process; nothing was written (try again when it is closed)`));
+  }, 60_000);
+
   it('for a read-only COW file', () => {
     const v = volumeWithBackup();
     const cow = v.cow;
     fs.chmodSync(cow, 0o444);
-    refusedAlike(v, (said) => expect(said).toBe(`snapscope: COW ${cow} is a read-only file (mode 444); refusing to write to it`));
+    // format checks its target as an output first, as its run does.
+    refusedAlike(v, (said) => expect(said).toMatch(new RegExp(`^snapscope: (COW|output) ${cow} is a read-only file \\(mode 444\\); refusing to write to it$`)));
   }, 60_000);
 
   it('with nothing in the way, the dry runs succeed and write nothing', () => {

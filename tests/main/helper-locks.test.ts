@@ -22,6 +22,9 @@ vi.mock('../../src-main/host/may-open.ts', () => ({ mayOpen: (p: string) => !p.s
 /** Started as sudo and pkexec start it: root, an environment cleared of the caller's (no PATH: it finds perl itself). */
 const HELPER: HelperLauncher = { method: 'env -i', command: 'env', args: ['-i', process.execPath, SOURCE_HELPER] };
 
+/** How a refusal names a holder record of this process ("snapscope … (pid N, this process)"). */
+const THIS = `\\S.* \\(pid ${process.pid}, this process\\)`;
+
 /** A loop device over a 1 MiB image of non-zero bytes, and the image. */
 function device(): { dev: string; image: string } {
   const image = path.join(tempDir(), 'disk.img');
@@ -61,8 +64,9 @@ describe.skipIf(!canLoop)('writes through the privileged helper under the writer
       cliWriter.dev.close();
     }
     // flock(1) opens without O_EXCL: its flock refuses the helper.
-    const holder = spawn('flock', ['--exclusive', dev, 'sleep', '600'], { stdio: 'ignore' });
-    onTestFinished(() => void holder.kill('SIGKILL'));
+    // Its own process group: flock's child `sleep` holds the lock too, and goes with it.
+    const holder = spawn('flock', ['--exclusive', dev, 'sleep', '600'], { stdio: 'ignore', detached: true });
+    onTestFinished(() => void process.kill(-holder.pid!, 'SIGKILL'));
     const deadline = Date.now() + 5000;
     while (!fs.readFileSync('/proc/locks', 'latin1').includes(`FLOCK  ADVISORY  WRITE ${holder.pid} `) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(() => openInput(dev, 'COW', true, HELPER)).toThrow(`COW ${dev} is open for writing by another process; nothing was written (try again when it is closed)`);
@@ -73,10 +77,11 @@ describe.skipIf(!canLoop)('writes through the privileged helper under the writer
     const helperWriter = openInput(dev, 'COW', true, HELPER);
     try {
       expect(helperWriter.viaHelper).toBe(true);
-      expect(() => openInput(dev, 'COW', true)).toThrow(/in use|open for writing/);
+      // Its record names it, as a direct writer's does (this very process, here).
+      expect(() => openInput(dev, 'COW', true)).toThrow(new RegExp(`^COW ${dev} is open for writing by ${THIS}; nothing was written`));
       const reader = openInput(dev, 'COW', false);
       const note = await reader.fullNote().finally(() => reader.dev.close());
-      expect(note).toEqual({ text: `${dev} is open for writing by another process; reading its last committed state`, warning: false });
+      expect(note?.text).toMatch(new RegExp(`^${dev} is open for writing by ${THIS}; reading its last committed state$`));
       // A reader through the helper (another app user's session) is told as well.
       const viaHelper = openInput(dev, 'COW', false, HELPER);
       expect(viaHelper.viaHelper).toBe(true);
@@ -87,6 +92,23 @@ describe.skipIf(!canLoop)('writes through the privileged helper under the writer
       helperWriter.dev.close();
     }
     // Closed, the device is free again.
+    withInput(openInput(dev, 'COW', true), (w) => expect(w.viaHelper).toBe(false));
+  }, 30_000);
+
+  it('a reader through the helper keeps writers off as a direct reader does, and a direct reader keeps the helper writer off', () => {
+    const { dev, image } = device();
+    const files = untouched(image);
+    withInput(openInput(dev, 'COW', false, HELPER), (r) => {
+      expect(r.viaHelper).toBe(true);
+      expect(() => openInput(dev, 'COW', true)).toThrow(new RegExp(`^COW ${dev} is open for reading by ${THIS}; nothing was written`));
+      expect(() => openInput(dev, 'COW', true, HELPER)).toThrow(new RegExp(`^COW ${dev} is open for reading by ${THIS}; nothing was written`));
+    });
+    withInput(openInput(image, 'COW', false), () => {
+      expect(() => openInput(dev, 'COW', true, HELPER)).toThrow(new RegExp(`^COW ${dev} is open for reading by ${THIS}; nothing was written`));
+    });
+    files.unchanged();
+    // Closed, their records are gone: the helper's writer opens, and leaves none behind either.
+    withInput(openInput(dev, 'COW', true, HELPER), (w) => expect(w.viaHelper).toBe(true));
     withInput(openInput(dev, 'COW', true), (w) => expect(w.viaHelper).toBe(false));
   }, 30_000);
 });

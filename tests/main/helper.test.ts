@@ -1,7 +1,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, it, onTestFinished } from 'vitest';
 import { PersistentStore } from '../../src-core/persistent/index.ts';
 import { readViewChunk } from '../../src-core/view.ts';
 import { FileDevice } from '../../src-main/host/file-device.ts';
@@ -68,7 +68,7 @@ it.skipIf(why !== null)(`reads a device through the helper as an unprivileged us
   expect(out.write).toMatch(/read-only/);
 });
 
-it.skipIf(why !== null)(`through sudo, the helper ends when its unprivileged client is killed${why ? ` (skipped: ${why})` : ''}`, async () => {
+it.skipIf(why !== null)(`through sudo, a writer's record names its unprivileged client; killed, the helper ends and the record counts no more${why ? ` (skipped: ${why})` : ''}`, async () => {
   const dir = fs.mkdtempSync('/tmp/snapscope-helper-death-');
   fs.chmodSync(dir, 0o755);
   const image = path.join(dir, 'd.img');
@@ -77,30 +77,39 @@ it.skipIf(why !== null)(`through sudo, the helper ends when its unprivileged cli
   const dev = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
   try {
     const root = path.join(path.dirname(SOURCE_HELPER), '..', '..');
+    // Plain ESM through tsx's loader: one process, so killing it kills the client. It opens for
+    // writing as the app does (the user may not open the device: through the helper), says so and
+    // waits; with an argument it reports how its open went and exits.
     const client = path.join(dir, 'client.mjs');
-    // Plain ESM through tsx's loader: one process, so killing it kills the client.
     fs.writeFileSync(
       client,
-      `const { HelperDevice } = await import(${JSON.stringify(path.join(root, 'src-main/host/helper-device.ts'))});\n` +
-        `const h = HelperDevice.open({ method: 'sudo', command: 'sudo', args: ['-n', process.execPath, ${JSON.stringify(SOURCE_HELPER)}] }, ${JSON.stringify(dev)});\n` +
-        `process.stdout.write(process.pid + '\\n');\nsetInterval(() => h.size, 1000);\n`,
+      `const { openInput } = await import(${JSON.stringify(path.join(root, 'src-main/host/access/inputs.ts'))});\n` +
+        `const sudo = { method: 'sudo', command: 'sudo', args: ['-n', process.execPath, ${JSON.stringify(SOURCE_HELPER)}] };\n` +
+        `let i;\ntry { i = openInput(${JSON.stringify(dev)}, 'COW', true, sudo); } catch (e) { process.stdout.write(e.message + '\\n'); process.exit(0); }\n` +
+        `process.stdout.write((i.viaHelper ? 'helper ' : 'direct ') + process.pid + '\\n');\nif (process.argv[2]) process.exit(0);\nsetInterval(() => i.dev.size, 1000);\n`,
     );
     fs.chmodSync(client, 0o644);
-    const child = spawn('runuser', ['-u', USER, '--', process.execPath, '--import', 'tsx', client], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env['PATH'] ?? '', HOME: '/tmp' } });
+    const env = { PATH: process.env['PATH'] ?? '', HOME: '/tmp' };
+    const run = (...args: string[]): string => execFileSync('runuser', ['-u', USER, '--', process.execPath, '--import', 'tsx', client, ...args], { cwd: root, encoding: 'utf8', env }).trim();
+    const child = spawn('runuser', ['-u', USER, '--', process.execPath, '--import', 'tsx', client], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env });
+    onTestFinished(() => void child.kill('SIGKILL'));
     const pid = await new Promise<number>((resolve, reject) => {
-      child.stdout!.on('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+      child.stdout!.on('data', (d: Buffer) => resolve(Number(/^helper (\d+)$/.exec(d.toString().trim())?.[1] ?? NaN)));
       child.once('exit', (c) => reject(new Error(`client exited ${c} before opening`)));
     });
+    expect(pid).toBeGreaterThan(0);
     expect(helpers(dev)).toHaveLength(1);
+    expect(run('once')).toMatch(new RegExp(`^COW ${dev} is open for writing by \\S.* \\(pid ${pid}\\); nothing was written`));
     process.kill(pid, 'SIGKILL');
     const deadline = Date.now() + 10_000;
     while (helpers(dev).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(helpers(dev), 'the root helper outlived its client').toEqual([]);
+    expect(run('once')).toMatch(/^helper \d+$/);
   } finally {
     spawnSync('losetup', ['-d', dev]);
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}, 30_000);
+}, 60_000);
 
 /** Live helper processes (as root, under sudo) started for `device`. */
 function helpers(device: string): number[] {

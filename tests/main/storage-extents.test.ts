@@ -140,11 +140,17 @@ describe.skipIf(process.getuid?.() !== 0)('device-mapper and md devices (a sysfs
     // Two logical volumes on one physical volume (sdz1), side by side; the first also on sdy.
     'dm-8': { dev: '253:78', sectors: 3072, slaves: ['sdz1', 'sdy'], kind: 'dm', table: '0 2048 linear 8:241 1024\n2048 1024 linear 8:224 0\n' },
     'dm-9': { dev: '253:79', sectors: 1024, slaves: ['sdz1'], kind: 'dm', table: '0 1024 linear 8:241 3072\n' },
+    // A snapshot's origin as LVM makes it: all of sdz2, sector for sector.
     'dm-10': { dev: '253:80', sectors: 4096, slaves: ['sdz2'], kind: 'dm', table: '0 4096 snapshot-origin 8:242\n' },
     // All of sdz1 in one piece; in two pieces in order; in two pieces swapped.
     'dm-11': { dev: '253:81', sectors: 4096, slaves: ['sdz1'], kind: 'dm', table: '0 4096 linear 8:241 0\n' },
     'dm-12': { dev: '253:82', sectors: 4096, slaves: ['sdz1'], kind: 'dm', table: '0 1024 linear 8:241 0\n1024 3072 linear 8:241 1024\n' },
     'dm-13': { dev: '253:83', sectors: 4096, slaves: ['sdz1'], kind: 'dm', table: '0 3072 linear 8:241 1024\n3072 1024 linear 8:241 0\n' },
+    // Targets that map sector for sector as linear does: dm-crypt (LUKS, its data from sector 4096 of sdy)
+    // over the second half of sdy, delay over bytes 1..2 MiB of sdz1, and one not followed (striped).
+    'dm-14': { dev: '253:84', sectors: 4096, slaves: ['sdy'], kind: 'dm', table: '0 4096 crypt aes-xts-plain64 :64:logon:cryptsetup:3f6e0c59-d1 0 8:224 4096 1 allow_discards\n' },
+    'dm-15': { dev: '253:85', sectors: 2048, slaves: ['sdz1'], kind: 'dm', table: '0 2048 delay 8:241 2048 100\n' },
+    'dm-16': { dev: '253:86', sectors: 4096, slaves: ['sdz2'], kind: 'dm', table: '0 4096 striped 1 128 8:242 0\n' },
   };
 
   /** The sysfs-like tree and a node per device; returns the nodes by name and how to inspect them. */
@@ -224,9 +230,22 @@ describe.skipIf(process.getuid?.() !== 0)('device-mapper and md devices (a sysfs
       `refusing to write ${node['dm-8']}: bytes 512..1536 KiB of /dev/sdz1 are also ${node['dm-7']}, an input of this command (/dev/dm-7 is built on /dev/sdz1, and its device-mapper table could not be read: all of /dev/sdz1 counts)`,
     );
     // Any other target is not followed: all of what it is built on counts, saying which target.
-    expect(refusal(inspect('sdz'), inspect('dm-10'))).toBe(
-      `refusing to write ${node.sdz}: its bytes 3..5 MiB are ${node['dm-10']}, an input of this command (/dev/dm-10 is built on /dev/sdz2, and its device-mapper table (snapshot-origin) maps no fixed bytes: all of /dev/sdz2 counts)`,
+    expect(refusal(inspect('sdz'), inspect('dm-16'))).toBe(
+      `refusing to write ${node.sdz}: its bytes 3..5 MiB are ${node['dm-16']}, an input of this command (/dev/dm-16 is built on /dev/sdz2, and its device-mapper table (striped) maps no fixed bytes: all of /dev/sdz2 counts)`,
     );
+  });
+
+  it('crypt, delay and snapshot-origin pieces are followed as linear ones: each on its bytes beneath', () => {
+    const { node, inspect } = fakeSysfs();
+    // dm-14 stores its bytes encrypted in the second half of sdy (bytes 2..4 MiB); dm-8 uses its first 0.5 MiB.
+    expect(refusal(inspect('sdy'), inspect('dm-14'))).toBe(`refusing to write ${node.sdy}: its bytes 2..4 MiB are ${node['dm-14']}, an input of this command`);
+    expect(refusal(inspect('dm-8'), inspect('dm-14'))).toBeNull();
+    expect(refusal(inspect('dm-14'), inspect('dm-8'))).toBeNull();
+    // dm-15 is bytes 1..2 MiB of sdz1 (2..3 MiB of sdz): it meets dm-9 (1.5..2 MiB of sdz1), not dm-8's first piece (0.5..1.5 MiB).
+    expect(refusal(inspect('dm-15'), inspect('dm-9'))).toBe(`refusing to write ${node['dm-15']}: bytes 1536..2048 KiB of /dev/sdz1 are also ${node['dm-9']}, an input of this command`);
+    expect(refusal(inspect('dm-15'), inspect('dm-8'))).toBe(`refusing to write ${node['dm-15']}: bytes 1024..1536 KiB of /dev/sdz1 are also ${node['dm-8']}, an input of this command`);
+    expect(refusal(inspect('sdz'), inspect('dm-10'))).toBe(`refusing to write ${node.sdz}: its bytes 3..5 MiB are ${node['dm-10']}, an input of this command`);
+    expect(refusal(inspect('sdz1'), inspect('dm-10'))).toBeNull();
   });
 
   it("a store's bytes key: linear pieces that are a partition's bytes in its order are that partition; swapped, or not mapped, they are not", () => {
@@ -241,6 +260,9 @@ describe.skipIf(process.getuid?.() !== 0)('device-mapper and md devices (a sysfs
     // dm-7's table is not read: it is only itself, though all of sdz1 counts for sharing.
     expect(key('dm-7')).toBe(`b${(253 << 8) | 77}`);
     expect(sameStorage(inspect('dm-7'), inspect('sdz1'))).toBe(true);
+    // A snapshot's origin is the bytes of its device; an encrypted device is not the bytes it is stored in.
+    expect(key('dm-10')).toBe(key('sdz2'));
+    expect(key('dm-14')).toBe(`b${(253 << 8) | 84}`);
   });
 
   it('dmsetup tables as a real kernel prints them are read: linear pieces in bytes, other targets by name', () => {
@@ -252,7 +274,14 @@ describe.skipIf(process.getuid?.() !== 0)('device-mapper and md devices (a sysfs
         { start: 2048 * 512, bytes: 1024 * 512, rdev: (254 << 8) | 16, offset: 0 },
       ],
     });
-    expect(parseDmTable('0 2048 snapshot-origin 254:16\n')).toEqual({ targets: ['snapshot-origin'] });
+    expect(parseDmTable('0 2048 snapshot-origin 254:16\n')).toEqual({ linear: [{ start: 0, bytes: 2048 * 512, rdev: (254 << 8) | 16, offset: 0 }] });
+    // cryptsetup's LUKS2 table, the key in the kernel keyring (dmsetup prints no key); a delay; a snapshot, not followed.
+    expect(parseDmTable('0 2048 crypt aes-xts-plain64 :64:logon:cryptsetup:9f1c-d0 0 254:1 32768 1 allow_discards\n')).toEqual({
+      linear: [{ start: 0, bytes: 2048 * 512, rdev: (254 << 8) | 1, offset: 32768 * 512, encrypted: true }],
+    });
+    expect(parseDmTable('0 1024 delay 254:1 8 500\n')).toEqual({ linear: [{ start: 0, bytes: 1024 * 512, rdev: (254 << 8) | 1, offset: 8 * 512 }] });
+    expect(parseDmTable('0 1024 delay 254:1 8 500 254:16 0 100\n')).toEqual({ targets: ['delay'] });
+    expect(parseDmTable('0 2048 snapshot 254:16 254:1 P 8\n')).toEqual({ targets: ['snapshot'] });
     expect(parseDmTable('0 2048 linear 254:1 1024\n2048 1024 striped 2 128 254:16 0 254:32 0\n')).toEqual({ targets: ['striped'] });
     for (const junk of ['', 'device-mapper: table ioctl on  (253:9) failed: No such device or address\n']) expect(parseDmTable(junk)).toBeNull();
   });

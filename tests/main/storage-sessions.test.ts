@@ -83,6 +83,52 @@ function storageCases(name: string, start: () => Promise<{ call: Call; stop: () 
       }
     });
 
+    it('a file whose size is no multiple of 512 and a loop device over all of it (to its last whole sector) are one session; a partial loop is refused', async () => {
+      const pair = persistentPair(tempDir(), 4096, (1 << 20) + 100);
+      const real = fs.realpathSync(pair.cow);
+      const all = loop(pair.cow);
+      const part = loop(pair.cow, { sizeLimit: 512 * KiB });
+      try {
+        const byFile = (await call('open', { cow: pair.cow, origin: pair.origin })) as { result: SessionDto };
+        expect(byFile.result.cow).toBe(pair.cow);
+        expect(await call('open', { cow: all, origin: pair.origin })).toMatchObject({ ok: true, result: { session: byFile.result.session } });
+        expect(await call('open', { cow: part })).toMatchObject({
+          ok: false,
+          error: { code: 'in-use', message: `${part} and ${pair.cow} (open as session ${byFile.result.session}) share bytes 0..512 KiB of ${real}: close that session first` },
+        });
+        expect((await sessions()).map((s) => s.session)).toEqual([byFile.result.session]);
+      } finally {
+        await closeAll();
+      }
+    });
+
+    it("refuses a COW over an open session's origin, and an origin over an open session's COW, naming the session", async () => {
+      const [a, b] = [persistentPair(tempDir()), persistentPair(tempDir())];
+      try {
+        const open = (await call('open', { cow: a.cow, origin: a.origin })) as { result: SessionDto };
+        const s = open.result.session;
+        const overOrigin = loop(a.origin);
+        const overCow = loop(a.cow, { offset: 512 * KiB });
+        for (const write of [false, true]) {
+          for (const [cow, said] of [
+            [a.origin, `the origin ${a.origin} (open as session ${s}) and the COW ${a.origin} are the same file or device: close that session first`],
+            [overOrigin, `the origin ${a.origin} (open as session ${s}) and the COW ${overOrigin} share bytes 0..1 MiB of ${fs.realpathSync(a.origin)}: close that session first`],
+          ] as const) {
+            expect(await call('open', { cow, write }), `${cow} write=${write}`).toMatchObject({ ok: false, error: { code: 'in-use', message: said } });
+          }
+          expect(await call('open', { cow: b.cow, origin: overCow, write }), `write=${write}`).toMatchObject({
+            ok: false,
+            error: { code: 'in-use', message: `the origin ${overCow} and the COW ${a.cow} (open as session ${s}) share bytes 512..1024 KiB of ${fs.realpathSync(a.cow)}: close that session first` },
+          });
+        }
+        // Apart from the other's bytes, it opens as a session of its own.
+        expect(await call('open', { cow: b.cow, origin: b.origin })).toMatchObject({ ok: true, result: { cow: b.cow } });
+        expect(await sessions()).toHaveLength(2);
+      } finally {
+        await closeAll();
+      }
+    });
+
     it('refuses a loop device over part of an open store, naming the session and the shared bytes', async () => {
       const pair = persistentPair(tempDir());
       const real = fs.realpathSync(pair.cow);

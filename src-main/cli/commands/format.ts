@@ -3,7 +3,7 @@ import { SnapscopeError } from '../../../src-core/errors.ts';
 import { sharedOf } from '../../../src-core/formats.ts';
 import { formatStore } from '../../../src-core/open.ts';
 import type { StoreFormat } from '../../../src-core/store.ts';
-import { assertNoForeignLocks, openInput } from '../../host/access/inputs.ts';
+import { assertWouldWrite, openInput } from '../../host/access/inputs.ts';
 import { planOutput } from '../../host/access/outputs.ts';
 import { describeSignatures, probeSignatures, wipeSignatures } from '../../host/access/signatures.ts';
 import { inspectTarget, type Target } from '../../host/access/target.ts';
@@ -48,7 +48,7 @@ async function formatCommand(args: Args, con: Console, step: Step): Promise<void
   const plan = planOutput(path, { inputs: [], force: args.flag('force') || dryRun, bytes: size, protect: 'data' });
   const what = `format ${path} as a ${kind} store: ${formatSize(size)}, chunks of ${formatSize(chunkBytes)}`;
   if (dryRun) {
-    if (target.kind !== 'missing') assertNoForeignLocks(path, 'COW'); // the run opens it as the COW
+    if (target.kind !== 'missing') assertWouldWrite(path, 'COW'); // the run opens it as the COW
     const overwrites = plan.target.kind === 'missing' ? null : plan.action;
     const needsForce = plan.holdsData && !args.flag('force');
     con.result(

@@ -20,7 +20,12 @@ export interface Extent {
   depth: number;
   /** Why all of this storage counts, when the map onto it is not read: "/dev/dm-3 is built on /dev/sda1 ...". */
   unmapped?: string | undefined;
+  /** Set where the target's bytes are stored transformed (under dm-crypt): they share these bytes, but are not the same data. */
+  encrypted?: true | undefined;
 }
+
+/** How a layer's extents and those beneath it are reached: what all of them carry. */
+type Reach = Pick<Extent, 'unmapped' | 'encrypted'>;
 
 /** How a block device's sysfs entry is read: sysfs itself, or in tests a directory laid out like it. */
 export type ReadBlock = (rdev: number) => BlockEntry | null;
@@ -40,12 +45,12 @@ export function keyOf(st: fs.Stats | fs.BigIntStats): string {
 /** The extents of a block device of `bytes`: itself, then everything beneath it. */
 export function blockExtents(rdev: number, name: string, bytes: number, read: ReadBlock): Extent[] {
   const extents: Extent[] = [{ key: `b${rdev}`, start: 0, end: bytes, name, depth: 0 }];
-  beneath(rdev, 0, bytes, read, undefined, extents, 0);
+  beneath(rdev, 0, bytes, read, {}, extents, 0);
   return extents;
 }
 
 /** Adds the extents under bytes [start, end) of the block device `rdev`, mapped onto each storage below. */
-function beneath(rdev: number, start: number, end: number, read: ReadBlock, unmapped: string | undefined, extents: Extent[], depth: number): void {
+function beneath(rdev: number, start: number, end: number, read: ReadBlock, reach: Reach, extents: Extent[], depth: number): void {
   // A stack is a few layers deep (the kernel refuses a loop device over itself); the bound is a safety net.
   const entry = depth < 16 ? read(rdev) : null;
   if (entry === null) return;
@@ -57,17 +62,17 @@ function beneath(rdev: number, start: number, end: number, read: ReadBlock, unma
       return; // deleted, or in another mount namespace: nothing a path can name
     }
     const [s, e] = [entry.loop.offset + start, entry.loop.offset + end];
-    extents.push({ key: keyOf(st), start: s, end: e, name: entry.loop.backing, depth: depth + 1, unmapped });
-    if (st.isBlockDevice()) beneath(st.rdev, s, e, read, unmapped, extents, depth + 1);
+    extents.push({ key: keyOf(st), start: s, end: e, name: entry.loop.backing, depth: depth + 1, ...reach });
+    if (st.isBlockDevice()) beneath(st.rdev, s, e, read, reach, extents, depth + 1);
   }
   if (entry.partition) {
     const [s, e] = [entry.partition.start + start, entry.partition.start + end];
     const disk = read(entry.partition.disk)?.name;
-    extents.push({ key: `b${entry.partition.disk}`, start: s, end: e, name: disk ? `/dev/${disk}` : `the disk of /dev/${entry.name}`, depth: depth + 1, unmapped });
-    beneath(entry.partition.disk, s, e, read, unmapped, extents, depth + 1);
+    extents.push({ key: `b${entry.partition.disk}`, start: s, end: e, name: disk ? `/dev/${disk}` : `the disk of /dev/${entry.name}`, depth: depth + 1, ...reach });
+    beneath(entry.partition.disk, s, e, read, reach, extents, depth + 1);
   }
   if (!entry.slaves) return;
-  // A device-mapper table of `linear` pieces puts each piece on bytes of one device.
+  // A device-mapper table of pieces each mapped sector for sector (linear, crypt, ...) puts each piece on bytes of one device.
   const map = entry.slaves.table ? parseDmTable(entry.slaves.table) : null;
   if (map && 'linear' in map) {
     for (const piece of map.linear) {
@@ -75,8 +80,9 @@ function beneath(rdev: number, start: number, end: number, read: ReadBlock, unma
       if (s >= e) continue;
       const [bs, be] = [piece.offset + s - piece.start, piece.offset + e - piece.start];
       const below = read(piece.rdev)?.name;
-      extents.push({ key: `b${piece.rdev}`, start: bs, end: be, name: below ? `/dev/${below}` : `device ${devNumber(piece.rdev)}`, depth: depth + 1, unmapped });
-      beneath(piece.rdev, bs, be, read, unmapped, extents, depth + 1);
+      const under: Reach = piece.encrypted ? { ...reach, encrypted: true } : reach;
+      extents.push({ key: `b${piece.rdev}`, start: bs, end: be, name: below ? `/dev/${below}` : `device ${devNumber(piece.rdev)}`, depth: depth + 1, ...under });
+      beneath(piece.rdev, bs, be, read, under, extents, depth + 1);
     }
     return;
   }
@@ -90,9 +96,9 @@ function beneath(rdev: number, start: number, end: number, read: ReadBlock, unma
     const below = read(slave);
     if (below === null) continue;
     const name = `/dev/${below.name}`;
-    const why = unmapped ?? `/dev/${entry.name} is built on ${name}, and ${how}: all of ${name} counts`;
-    extents.push({ key: `b${slave}`, start: 0, end: below.bytes, name, depth: depth + 1, unmapped: why });
-    beneath(slave, 0, below.bytes, read, why, extents, depth + 1);
+    const under: Reach = { ...reach, unmapped: reach.unmapped ?? `/dev/${entry.name} is built on ${name}, and ${how}: all of ${name} counts` };
+    extents.push({ key: `b${slave}`, start: 0, end: below.bytes, name, depth: depth + 1, ...under });
+    beneath(slave, 0, below.bytes, read, under, extents, depth + 1);
   }
 }
 

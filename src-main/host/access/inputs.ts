@@ -8,7 +8,7 @@ import { blockDeviceReadOnly } from './block-info.ts';
 import { describeHolders, holdersOf, recordHolder, type Holder } from './holders.ts';
 import { settleInterruptedRewrite } from './interrupted-rewrite.ts';
 import { foreignHolders, foreignWriters, relatedStorage, type Related } from './foreign-locks.ts';
-import { exclusiveFlockIn, lockTable, lockTableName, lockTableNameAt, tryLock, tryWriteLock } from './lock.ts';
+import { exclusiveFlockIn, lockTable, lockTableName, lockTableNameAt, lockTableNow, tryLock, tryWriteLock } from './lock.ts';
 import { fdKey, inspectTarget, type Target } from './target.ts';
 
 export interface OpenedInput {
@@ -52,25 +52,7 @@ export function openInput(path: string, role: string, write: boolean, helper: He
   if (write) assertWritable(target, role);
   // A COW whose in-place rewrite was interrupted is undone first (`raw`: backup-restore, which undoes it itself).
   const settle = (dev: BlockDevice): string | null => (role === 'COW' && !opts.raw ? settleInterruptedRewrite(dev, path, write) : null);
-  if (target.kind === 'block' && helper && !mayOpen(path, write)) {
-    // The helper opens as root, O_EXCL and under a writer's locks for writing (ADR 0006); it
-    // refuses another program's lock on the device itself, we one on storage sharing its bytes.
-    const dev = openThroughHelper(helper, target, role, write);
-    try {
-      if (write) {
-        const name = lockTableNameAt(path, target.key!);
-        const foreign = name === null ? null : foreignHolders('locked', name, target);
-        if (foreign !== null) throw foreignLocked(target, role, foreign);
-      }
-      const settled = settle(dev);
-      // A reader looks in the kernel's lock table as its own opens do (a helper writer holds the flock there).
-      const name = write || settled !== null ? null : lockTableNameAt(path, target.key!);
-      return opened(dev, target, true, name === null ? known(settled) : kernelLook(name, target));
-    } catch (e) {
-      dev.close();
-      throw e;
-    }
-  }
+  if (target.kind === 'block' && helper && !mayOpen(path, write)) return openViaHelper(helper, target, role, write, settle);
   const dev = openOrNameHolder(path, target, role, write);
   try {
     if (fdKey(dev.handle()) !== target.key) throw new SnapscopeError('io', `${path} changed while it was being opened; try again`, { device: path });
@@ -97,14 +79,47 @@ function openOrNameHolder(path: string, target: Target, role: string, write: boo
   }
 }
 
+/**
+ * An open through the privileged helper, which opens as root, O_EXCL and under a writer's locks for
+ * writing (ADR 0006): it refuses another program's lock on the device itself, we one on storage
+ * sharing its bytes. This process is the holder (the helper ends with it), so it records itself as
+ * its direct opens do, first: a reader keeps writers off, and each is named in the other's refusal.
+ */
+function openViaHelper(helper: HelperLauncher, target: Target, role: string, write: boolean, settle: (dev: BlockDevice) => string | null): OpenedInput {
+  const claimed = claim(target, write);
+  const dev = openThroughHelper(helper, target, role, write, claimed);
+  try {
+    dev.whenClosed(claimed.remove);
+    const holders = claimed.others();
+    if (write) {
+      if (holders.some((h) => keepsWriterOff(h, target))) throw refusedBy(target, role, holders);
+      const name = lockTableNameAt(target.path, target.key!);
+      const foreign = name === null ? null : foreignHolders('locked', name, target);
+      if (foreign !== null) throw foreignLocked(target, role, foreign);
+    }
+    const settled = settle(dev);
+    if (settled !== null || write) return opened(dev, target, true, known(settled));
+    const writers = holders.filter((h) => h.mode === 'write');
+    if (writers.length) return opened(dev, target, true, known(readerNote(target, writers)));
+    // A reader looks in the kernel's lock table as its own opens do (a helper writer holds the flock there).
+    const name = lockTableNameAt(target.path, target.key!);
+    return opened(dev, target, true, name === null ? known(null) : kernelLook(name, target));
+  } catch (e) {
+    dev.close();
+    throw e;
+  }
+}
+
 /** The helper's open, its refusals said as ours are: another program's lock named, a writer of ours by its record. */
-function openThroughHelper(helper: HelperLauncher, target: Target, role: string, write: boolean): HelperDevice {
+function openThroughHelper(helper: HelperLauncher, target: Target, role: string, write: boolean, claimed: Claim): HelperDevice {
   try {
     return HelperDevice.open(helper, target.path, { write });
   } catch (e) {
+    const others = claimed.others();
+    claimed.remove();
     if (e instanceof HelperLockedError && e.foreign !== null) throw foreignLocked(target, role, e.foreign);
     // Its O_EXCL open's EBUSY, or the flock held: named as openOrNameHolder names them.
-    const writers = recordedWriters(e, target);
+    const writers = isSnapscopeError(e) && e.code === 'in-use' ? others.filter((h) => h.mode === 'write') : [];
     if (!writers.length && !(e instanceof HelperLockedError)) throw e;
     throw heldForWriting(target, role, writers);
   }
@@ -164,51 +179,83 @@ export function assertWritable(t: Target, role: string): void {
  * that cannot record itself (no runtime directory) takes a shared kernel lock instead.
  */
 function lock(dev: FileDevice, target: Target, role: string, write: boolean): InputNote {
-  // One record per extent: a loop device's (or partition's) holder is seen by those who open the
-  // same bytes through its backing file (disk) or another device over them, whose kernel locks
-  // (on other inodes) it does not share.
-  const records = target.extents.map((e) => recordHolder(e, write ? 'write' : 'read', target.key!));
-  const removeRecords = (): void => records.forEach((r) => r.remove());
-  const others = (): Holder[] => records.flatMap((r, i) => holdersOf(target.extents[i]!, r.name));
-  if (!write && records[0]!.kept) {
-    dev.whenClosed(removeRecords);
-    const writers = others().filter((h) => h.mode === 'write');
+  const claimed = claim(target, write);
+  if (!write && claimed.kept) {
+    dev.whenClosed(claimed.remove);
+    const writers = claimed.others().filter((h) => h.mode === 'write');
     if (writers.length) return known(readerNote(target, writers));
     return kernelLook(lockTableName(dev.handle()), target);
   }
   const result = write ? tryWriteLock(dev.handle()) : tryLock(dev.handle(), 'shared');
-  // A writer backs off from a reader, and from a writer through another node (a second loop device
-  // over the same file), which the kernel lock on this node does not see. A writer through this
-  // node is the kernel lock's to refuse: its record may be a loser's, about to go.
-  const blocking = (h: Holder): boolean => h.mode === 'read' || (h.via !== undefined && h.via !== target.key);
-  if (result !== 'conflict' && !(write && others().some(blocking))) {
+  if (result !== 'conflict' && !(write && claimed.others().some((h) => keepsWriterOff(h, target)))) {
     // Then another program's lock (snapscope's own holders were named by their records above).
     const foreign = result === 'unavailable' || !write ? null : foreignHolders(result, lockTableName(dev.handle()), target);
     if (foreign !== null) {
-      removeRecords();
+      claimed.remove();
       throw foreignLocked(target, role, foreign);
     }
-    dev.whenClosed(removeRecords);
+    dev.whenClosed(claimed.remove);
     return write ? known(null) : kernelLook(lockTableName(dev.handle()), target);
   }
-  const holders = others();
-  removeRecords();
-  const writers = holders.filter((h) => h.mode === 'write');
+  const holders = claimed.others();
+  claimed.remove();
   // A reader is only refused by a writer; a writer by either.
-  if (!write) return known(readerNote(target, writers));
+  if (!write) return known(readerNote(target, holders.filter((h) => h.mode === 'write')));
+  throw refusedBy(target, role, holders);
+}
+
+/**
+ * A writer backs off from a reader, and from a writer through another node (a second loop device
+ * over the same file), which the kernel lock on this node does not see. A writer through this node
+ * is the kernel lock's to refuse: its record may be a loser's, about to go.
+ */
+const keepsWriterOff = (h: Holder, target: Target): boolean => h.mode === 'read' || (h.via !== undefined && h.via !== target.key);
+
+/** This process's records as a holder of the target (one per extent), and a look at everyone else's. */
+interface Claim {
+  /** False when there was no runtime directory to write them in: nobody else can see them. */
+  kept: boolean;
+  remove(): void;
+  /** The live holders of the target's bytes but us. */
+  others(): Holder[];
+}
+
+/**
+ * One record per extent: a loop device's (or partition's) holder is seen by those who open the
+ * same bytes through its backing file (disk) or another device over them, whose kernel locks (on
+ * other inodes) it does not share.
+ */
+function claim(target: Target, write: boolean): Claim {
+  const records = target.extents.map((e) => recordHolder(e, write ? 'write' : 'read', target.key!));
+  return {
+    kept: records[0]!.kept,
+    remove: () => records.forEach((r) => r.remove()),
+    others: () => records.flatMap((r, i) => holdersOf(target.extents[i]!, r.name)),
+  };
+}
+
+/** A writer's refusal by the holders it met: named by its writers if any, else by its readers. */
+function refusedBy(target: Target, role: string, holders: Holder[]): LockedError {
+  const writers = holders.filter((h) => h.mode === 'write');
   const mode = writers.length || !holders.length ? 'writing' : 'reading';
   const who = describeHolders(writers.length ? writers : holders);
-  throw new LockedError(`${role} ${target.path} is open for ${mode} by ${who}; nothing was written (try again when it is closed)`, target.path, `${mode === 'writing' ? 'open for writing' : 'open'} by ${who}`);
+  return new LockedError(`${role} ${target.path} is open for ${mode} by ${who}; nothing was written (try again when it is closed)`, target.path, `${mode === 'writing' ? 'open for writing' : 'open'} by ${who}`);
 }
 
 /**
  * A dry run opens read-only, yet says whether the run, which opens `path` for writing, would be
- * refused at that open: a target in use, read-only, or under another program's lock.
+ * refused at that open, in its words: a target in use or read-only; held by a reader or writer of
+ * ours (by their records; a flock without one: "another process"); under another program's lock.
  */
 export function assertWouldWrite(path: string, role: string): void {
   const target = inspectTarget(path);
   assertOpenable(target, role);
   assertWritable(target, role);
+  const holders = target.extents.flatMap((x) => holdersOf(x));
+  if (holders.length) throw refusedBy(target, role, holders);
+  const name = target.key === null ? null : lockTableNameAt(path, target.key);
+  const table = name === null ? null : lockTableNow();
+  if (table !== null && exclusiveFlockIn(table, name!, true)) throw refusedBy(target, role, []);
   assertNoForeignLocks(path, role);
 }
 

@@ -55,14 +55,14 @@ export function lockTableNameAt(path: string, key: string): string | null {
 }
 
 /**
- * Whether anyone (any user, snapscope or not) holds an exclusive flock on the file /proc/locks
- * names `name` ("1: FLOCK  ADVISORY  WRITE <pid> <name> 0 EOF"; waiters, "1: -> FLOCK ...", hold
- * nothing).
+ * Whether anyone (any user, snapscope or not) holds an exclusive flock (`shared` too: any flock,
+ * which a writer's exclusive one would conflict with) on the file /proc/locks names `name`
+ * ("1: FLOCK  ADVISORY  WRITE <pid> <name> 0 EOF"; waiters, "1: -> FLOCK ...", hold nothing).
  */
-export function exclusiveFlockIn(table: string, name: string): boolean {
+export function exclusiveFlockIn(table: string, name: string, shared = false): boolean {
   return table.split('\n').some((line) => {
     const f = line.trim().split(/\s+/);
-    return f[1] === 'FLOCK' && f[3] === 'WRITE' && f[5] === name;
+    return f[1] === 'FLOCK' && (shared || f[3] === 'WRITE') && f[5] === name;
   });
 }
 

@@ -62,18 +62,20 @@ export function sameStorage(a: Target, b: Target): boolean {
 /**
  * Where a target's bytes finally are: the storage at the foot of each branch of its stack (a
  * whole-file loop device's file, a partition's bytes of its disk, an LVM volume's pieces), in the
- * order of the target's own bytes, adjacent pieces joined, a file up to its size. Null for a
- * missing path, and for a target built on a device whose map is not read: a dm-crypt device is not
- * the bytes it is built on, so it is only itself.
+ * order of the target's own bytes, adjacent pieces joined, a file up to its last whole 512-byte
+ * sector (a loop device over all of it ends there: the kernel leaves out a tail shorter than a
+ * sector, and no store's chunk lies in it). Null for a missing path, for a target built on a
+ * device whose map is not read, and for one stored encrypted beneath (dm-crypt): it is not the
+ * bytes it is built on, so it is only itself.
  */
 export function feetOf(t: Target): Extent[] | null {
-  if (!t.extents.length || t.extents.some((e) => e.unmapped !== undefined)) return null;
+  if (!t.extents.length || t.extents.some((e) => e.unmapped !== undefined || e.encrypted)) return null;
   const feet: Extent[] = [];
   for (const [i, e] of t.extents.entries()) {
     if ((t.extents[i + 1]?.depth ?? -1) > e.depth) continue; // something beneath it: not a foot
     const last = feet.at(-1);
     if (last?.key === e.key && last.end === e.start) feet[feet.length - 1] = { ...last, end: e.end };
-    else feet.push({ ...e, end: e.end === Infinity ? t.size : e.end });
+    else feet.push({ ...e, end: e.end === Infinity ? t.size - (t.size % 512) : e.end });
   }
   return feet;
 }

@@ -5,7 +5,7 @@ import { OpenTask, type ScanProgress } from '../open-task.ts';
 import { RecentList } from '../recent.ts';
 import { StoreSession } from '../session.ts';
 import { liveHelper, liveStoreIdentity, THIS_HOST } from '../live/live-cow.ts';
-import { refuseSharedStore, sameStore, storeIdentity, type StoreIdentity } from '../store-identity.ts';
+import { refuseCrossedOrigins, refuseSharedStore, sameStore, storeIdentity, type StoreIdentity } from '../store-identity.ts';
 
 type SessionMethods = 'open' | 'openStart' | 'close' | 'sessions';
 
@@ -42,7 +42,9 @@ function openSession(ctx: HostContext, { cow, origin, write = false, live }: Cal
   const host = live ? (live.host ?? THIS_HOST) : null;
   const identity = host === null ? storeIdentity(cow) : liveStoreIdentity(cow, host);
   const existing = identity === null ? undefined : [...ctx.sessions.values()].find((s) => ctx.identities.get(s.id)?.key === identity.key);
-  if (!existing) refuseSharedStore(cow, identity, [...ctx.sessions.values()].map((s) => ({ identity: ctx.identities.get(s.id) ?? null, cow: s.cowPath, session: s.id })));
+  const others = [...ctx.sessions.values()].filter((s) => s !== existing).map((s) => ({ identity: ctx.identities.get(s.id) ?? null, cow: s.cowPath, session: s.id, origin: s.originPath }));
+  if (!existing) refuseSharedStore(cow, identity, others);
+  refuseCrossedOrigins(cow, origin ?? null, identity, others);
   const sameOrigin = origin === undefined || origin === existing?.originPath || (existing?.originPath != null && sameStore(origin, existing.originPath));
   const merging = live?.merging === true;
   const sameLive = host === null || (existing?.live?.host === host && existing.live.merging === merging);
