@@ -1,0 +1,48 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { cli, oneLine, tempDir, writeOrigin } from './cli.ts';
+
+/**
+ * A COW image on a full file system: a sparse image formatted larger than its file system gets
+ * ENOSPC in the middle of a write. Needs root (mount); a tmpfs of `kib` KiB, unmounted after the test.
+ */
+function tinyFs(kib: number): string | null {
+  const dir = tempDir();
+  const at = path.join(dir, 'mnt');
+  fs.mkdirSync(at);
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${kib}k`, 'tmpfs', at]).status !== 0) return null;
+  onTestFinished(() => void spawnSync('umount', [at]));
+  return at;
+}
+
+const why = process.getuid?.() === 0 ? null : 'needs root to mount a tmpfs';
+
+describe('a COW on a file system that fills up', () => {
+  it.skipIf(why !== null)('shared: the write fails, the store stays consistent and the snapshot keeps its data', () => {
+    const mnt = tinyFs(600)!;
+    expect(mnt).not.toBeNull();
+    const dir = tempDir();
+    const origin = path.join(dir, 'origin.img');
+    writeOrigin(origin, 2 << 20, 4096);
+    const before = fs.readFileSync(origin);
+    const data = path.join(dir, 'data');
+    fs.writeFileSync(data, Buffer.alloc(1 << 20, 0xee));
+    const cow = path.join(mnt, 'a.cow');
+    expect(cli('format', cow, '--kind', 'shared', '--size', '4M').code).toBe(0);
+    expect(cli('snapshot', 'create', cow, '--name', 's1').code).toBe(0);
+
+    const r = cli('write', cow, '--origin', origin, '-s', 'origin', '--chunk', 0, '--data-file', data);
+    expect(r.code).toBe(1);
+    expect(oneLine(r)).toMatch(/no space left/);
+
+    // What is on disk is the last commit that succeeded: no error (a leak at most)...
+    const check = cli('check', cow);
+    expect(check.code, check.stdout).toBe(0);
+    // ...and every origin chunk written has its old contents in the snapshot.
+    const view = path.join(dir, 's1.img');
+    expect(cli('read', cow, '--origin', origin, '-s', 's1', '--out', view).code).toBe(0);
+    expect(fs.readFileSync(view).equals(before)).toBe(true);
+  });
+});
