@@ -50,3 +50,17 @@ describe('stats on a damaged store', () => {
     expect(r.stdout).not.toMatch(/\b1 errors\b|\b1 warnings\b/);
   });
 });
+
+describe('info on a damaged store', () => {
+  it("shows the header's fields as they are on disk, not as the tolerant open clamped them", () => {
+    const dir = tempDir();
+    expect(cli('demo', dir).code).toBe(0);
+    const cow = path.join(dir, 'shared.cow');
+    const before = cliJson('info', cow).value.header;
+    fs.truncateSync(cow, 100_000);
+    const after = cliJson('info', cow);
+    expect(after.code).toBe(0);
+    expect(after.value.header).toEqual(before);
+    expect(cli('info', cow).stdout).toMatch(/chunk_count {2,}4096\n/);
+  });
+});
