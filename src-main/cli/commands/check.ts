@@ -7,6 +7,7 @@ import { COW, PROGRESS } from '../grammar.ts';
 import { withDevice } from '../devices.ts';
 import { findingLines } from '../findings-text.ts';
 import { runCancellable, runJob } from '../run-job.ts';
+import { plural } from '../plural.ts';
 
 export const check: Command = {
   name: 'check',
@@ -49,7 +50,7 @@ export const check: Command = {
 function renderReport(r: CheckReport): string {
   const lines = findingLines(r.findings);
   if (r.truncated) lines.push(`... ${r.errors + r.warnings - r.findings.length} more (counts below are complete)`);
-  const what = r.format === 'shared' ? `${r.blocks} tree blocks` : `${r.blocks} metadata areas`;
+  const what = r.format === 'shared' ? plural(r.blocks, 'tree block') : plural(r.blocks, 'metadata area');
   const verdict = r.errors + r.warnings === 0 ? 'clean' : `${r.errors} error${r.errors === 1 ? '' : 's'}, ${r.warnings} warning${r.warnings === 1 ? '' : 's'}`;
   lines.push(`${r.device}: ${r.format} store, ${what}, ${r.exceptions} exceptions: ${verdict}`);
   return lines.join('\n');
