@@ -1,4 +1,4 @@
-import { describeLocation, isSnapscopeError, type ErrorLocation } from '../../src-core/errors.ts';
+import { describeLocation, isSnapscopeError, SnapscopeError, type ErrorLocation } from '../../src-core/errors.ts';
 import { OutputClosed } from '../host/access/stream-write.ts';
 import { parseArgs } from './args.ts';
 import { catalog } from './catalog.ts';
@@ -49,6 +49,8 @@ async function main(argv: readonly string[], load: (name: string) => Promise<Com
     return (await command.run(args, con)) ?? EXIT_OK;
   } catch (e) {
     if (e instanceof GroupWithoutSubcommand) {
+      const subcommands = e.commands.map((c) => c.name.slice(e.group.length + 1)).join(', ');
+      if (con.json) return reportError(new SnapscopeError('usage', `${e.group} needs a subcommand: ${subcommands}`), con);
       con.note(groupHelp(e.group, e.commands));
       return EXIT_USAGE;
     }

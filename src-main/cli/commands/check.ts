@@ -15,7 +15,7 @@ export const check: Command = {
   positionals: [COW],
   options: {
     strict: { type: 'boolean', help: 'warnings count too (exit 4)' },
-    quiet: { type: 'boolean', short: 'q', help: 'print nothing; only the exit code' },
+    quiet: { type: 'boolean', short: 'q', help: 'print nothing; only the exit code (with --json: the report, no progress)' },
     interval: PROGRESS.interval!,
   },
   details: [
@@ -29,7 +29,8 @@ export const check: Command = {
   ],
   exits: { [EXIT_DAMAGED]: 'the store is damaged (errors; warnings too with --strict) or invalidated by the kernel' },
   async run(args, con) {
-    const quiet = args.flag('quiet');
+    // With --json, -q only stops progress (as in every other command): the report is what was asked for.
+    const quiet = args.flag('quiet') && !con.json;
     return withDevice(args.arg('cow'), 'COW', false, async (dev, noted) => {
       let report: CheckReport;
       try {
