@@ -19,6 +19,8 @@ describe('stats on a damaged store', () => {
     expect(stats.value.snapshots[0].bytes).toBe(info.value.snapshots[0].bytes);
     // dmsetup status's total is the device's sectors, not whole chunks' (40,000 bytes: 78 sectors).
     expect(stats.value.persistent.kernel).toEqual(info.value.kernelStatus);
+    // info's usage counts the same data chunks (it said "256 data" of a 9-chunk device).
+    expect(info.value.usage.dataChunks).toBe(7);
   });
 
   it.each(['shared', 'persistent'])('%s: a header whose chunk size is not one: refused as info refuses, no table of zeros', (kind) => {
