@@ -88,7 +88,7 @@ _snapscope() {
     'repair') opts='--out --in-place --backup -f --force -n --dry-run --json -h --help' ;;
     'dump') opts='--format --out -f --force --json -h --help' ;;
     'restore') opts='--dump --backup --data-from --metadata-only -f --force -n --dry-run --interval -q --quiet --json -h --help' ;;
-    'backup-restore') opts='--backup -n --dry-run --json -h --help' ;;
+    'backup-restore') opts='--backup -n --dry-run -f --force --json -h --help' ;;
     'stats') opts='--interval -q --quiet --json -h --help' ;;
     'watch') opts='--interval --count --warn --host --hook --json -h --help' ;;
     'help') opts='--json -h --help' ;;

@@ -242,7 +242,7 @@ export class PersistentStore implements ExceptionStore {
         totalChunks: this.chunkCount,
         allocatedChunks: nextFree,
         metadataChunks: currentArea + 2,
-        dataChunks: this.exceptions,
+        dataChunks: exceptions,
         freeChunks: Math.max(0, this.chunkCount - nextFree),
       },
       kernelStatus: this.kernelStatus(),

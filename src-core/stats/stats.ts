@@ -6,11 +6,13 @@
 import type { KernelStatus, StoreFormat } from '../store.ts';
 import { PersistentWalk } from '../walk/persistent.ts';
 import { SharedWalk } from '../walk/shared.ts';
-import type { BlockDevice } from '../io/block-device.ts';
+import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
 import type { Task } from '../jobs/job.ts';
 import { detectFormat } from '../open.ts';
 import { popcount32 } from '../shared/mask.ts';
 import { FreeSpaceCount } from './free-space.ts';
+import { SnapscopeError } from '../errors.ts';
+import type { CheckReport } from '../walk/findings.ts';
 
 /** What a store holds (the engine's type; api/dto.ts carries it as is). */
 export interface StoreStats {
@@ -77,10 +79,11 @@ function sharedStats(cow: BlockDevice): Task<StoreStats> {
     result(): StoreStats {
       const r = check.result();
       const g = check.geometry;
+      if (!g) throw unreadableHeader(r);
       const names = new Map(check.labels.map((l) => [l.slot, l.name]));
       const snapshots: SnapshotStats[] = [];
       for (let slot = 0; slot < 64; slot++) {
-        if (g && !(((slot < 32 ? g.snapLo : g.snapHi) >>> (slot & 31)) & 1)) continue;
+        if (!(((slot < 32 ? g.snapLo : g.snapHi) >>> (slot & 31)) & 1)) continue;
         const e = perSlot.exceptions[slot]!;
         const u = perSlot.unique[slot]!;
         snapshots.push({ slot, name: names.get(slot) ?? '', exceptions: e, unique: u, shared: e - u, bytes: e * r.chunkBytes });
@@ -111,29 +114,37 @@ function persistentStats(cow: BlockDevice): Task<StoreStats> {
     result(): StoreStats {
       const r = check.result();
       const geo = check.geometry;
+      if (!geo) throw unreadableHeader(r);
       const { nextFree, currentArea } = check.kernelCursor();
-      const sectors = geo?.chunkSectors ?? 0;
+      const sectors = geo.chunkSectors;
+      // A damaged table's rejected entries are no exceptions (info and the engine's open agree).
+      const n = check.wholeEntries;
       return {
         format: 'persistent',
         chunkBytes: r.chunkBytes,
         chunkCount: r.chunkCount,
-        exceptions: r.exceptions,
-        snapshots: [{ slot: 0, name: 'snap', exceptions: r.exceptions, unique: r.exceptions, shared: 0, bytes: r.exceptions * r.chunkBytes }],
-        sharing: [0, r.exceptions],
+        exceptions: n,
+        snapshots: [{ slot: 0, name: 'snap', exceptions: n, unique: n, shared: 0, bytes: n * r.chunkBytes }],
+        sharing: [0, n],
         tree: null,
         bitmap: null,
-        persistent: geo
-          ? {
-              areas: currentArea + 1,
-              exceptionsPerArea: geo.exceptionsPerArea,
-              kernel: { allocatedSectors: nextFree * sectors, totalSectors: r.chunkCount * sectors, metadataSectors: (currentArea + 2) * sectors },
-            }
-          : null,
+        persistent: {
+          areas: currentArea + 1,
+          exceptionsPerArea: geo.exceptionsPerArea,
+          kernel: { allocatedSectors: nextFree * sectors, totalSectors: Math.floor(cow.size / SECTOR_BYTES), metadataSectors: (currentArea + 2) * sectors },
+        },
         errors: r.errors,
         warnings: r.warnings,
       };
     },
   };
+}
+
+/** Without the header's geometry there is nothing to count: the first error says why, as info's open does. */
+function unreadableHeader(r: CheckReport): SnapscopeError {
+  const f = r.findings.find((x) => x.severity === 'error');
+  const why = f ? `${f.message} (chunk ${f.chunk}) [${f.kind}]` : 'the header cannot be read';
+  return new SnapscopeError('corrupt', `${r.device}: ${why}; no statistics without the header (run snapscope check)`, { device: r.device });
 }
 
 function trim(a: number[]): number[] {

@@ -32,6 +32,8 @@ export class TableSoFar {
   usedMarked = 0;
   /** Entries whose new_chunk was accepted (each one bit of `used` besides the metadata marks). */
   accepted = 0;
+  /** Accepted entries whose old_chunk is not a chunk number: the engine's open drops them too. */
+  acceptedBadOrigin = 0;
   exceptions = 0;
   /** Highest valid new_chunk: the kernel's next_free is one past it. */
   maxChunk = NUM_SNAPSHOT_HDR_CHUNKS;
@@ -101,6 +103,7 @@ export class TableSoFar {
     this.usedMarked = this.exceptions;
     if (newChunk >= 0) {
       this.accepted++;
+      if (old < 0) this.acceptedBadOrigin++;
       this.maxChunk = Math.max(this.maxChunk, newChunk);
     }
     if (!fitsUint32(old)) this.olds = widened(this.olds);

@@ -102,6 +102,11 @@ export class PersistentWalk implements Task<CheckReport> {
     return { nextFree: this.geo ? this.geo.skipMetadata(this.t.maxChunk + 1) : 0, currentArea: this.area };
   }
 
+  /** Entries whole (old_chunk and new_chunk both accepted): the exceptions a damaged table still proves, as the engine's open counts them. */
+  get wholeEntries(): number {
+    return this.t.accepted - this.t.acceptedBadOrigin;
+  }
+
   get chunkBytes(): number {
     return this.geo?.chunkBytes ?? 0;
   }

@@ -1,4 +1,4 @@
-import { describeLocation, isSnapscopeError, type ErrorLocation } from '../../src-core/errors.ts';
+import { describeLocation, isSnapscopeError, SnapscopeError, type ErrorLocation } from '../../src-core/errors.ts';
 import { OutputClosed } from '../host/access/stream-write.ts';
 import { parseArgs } from './args.ts';
 import { catalog } from './catalog.ts';
@@ -49,6 +49,8 @@ async function main(argv: readonly string[], load: (name: string) => Promise<Com
     return (await command.run(args, con)) ?? EXIT_OK;
   } catch (e) {
     if (e instanceof GroupWithoutSubcommand) {
+      const subcommands = e.commands.map((c) => c.name.slice(e.group.length + 1)).join(', ');
+      if (con.json) return reportError(new SnapscopeError('usage', `${e.group} needs a subcommand: ${subcommands}`), con);
       con.note(groupHelp(e.group, e.commands));
       return EXIT_USAGE;
     }
@@ -69,13 +71,24 @@ function reportError(e: unknown, con: Console): number {
   if (con.json) con.emit({ schema: JSON_SCHEMA, error: { code, message, where } });
   else {
     // Messages that start with "<device>:" locate themselves; others get the location appended,
-    // without the device when the message names it already.
-    const { device, ...rest } = where;
-    const selfLocated = device !== undefined && message.startsWith(`${device}:`);
-    const suffix = selfLocated ? '' : describeLocation(device !== undefined && !message.includes(device) ? where : rest);
+    // without the parts the message names already ("at offset 512", a finding's "(cow, chunk 0)").
+    const selfLocated = where.device !== undefined && message.startsWith(`${where.device}:`);
+    const suffix = selfLocated ? '' : describeLocation(notNamedIn(message, where));
     con.note(`snapscope: ${code === 'internal' ? 'internal error: ' : ''}${message}${suffix}`);
   }
   return exitCodeOf(code);
+}
+
+/** The parts of `where` whose words ("chunk 0", "offset 512", the device) `message` does not contain. */
+function notNamedIn(message: string, where: ErrorLocation): ErrorLocation {
+  const left: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(where)) {
+    const words = describeLocation({ [key]: value }).slice(2, -1);
+    // Whole words: "chunk 1" is not named by "chunk 12".
+    const named = new RegExp(`(?<!\\w)${words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\w)`).test(message);
+    if (!named) left[key] = value;
+  }
+  return left as ErrorLocation;
 }
 
 function isBrokenPipe(e: unknown): boolean {

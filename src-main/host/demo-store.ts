@@ -19,25 +19,45 @@ export function createDemoStore(dir: string): { dir: string; origin: string; cow
  * emptied, so a demo store someone has open (the UI, a CLI command) is refused, not destroyed.
  */
 export function writeDemoStore(origin: string, cow: string): DemoSummary {
+  const dir = path.dirname(cow);
+  // Files this run created: a refusal of the other one removes them, so a failed demo leaves nothing.
+  const created: string[] = [];
   try {
-    fs.mkdirSync(path.dirname(cow), { recursive: true });
-    for (const p of [origin, cow]) if (!fs.existsSync(p)) fs.closeSync(fs.openSync(p, 'wx'));
-  } catch (e) {
-    throw new SnapscopeError('io', `cannot create the demo in ${path.dirname(cow)}: ${(e as Error).message}`, { device: cow });
-  }
-  const o = openInput(origin, 'origin', true).dev as FileDevice;
-  try {
-    const c = openInput(cow, 'COW', true).dev as FileDevice;
-    try {
-      for (const [dev, size] of [[o, DEMO_ORIGIN_BYTES], [c, DEMO_COW_BYTES]] as const) {
-        dev.resize(0);
-        dev.resize(size);
-      }
-      return buildDemo(o, c);
-    } finally {
-      c.close();
+    if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new SnapscopeError('usage', `${dir} is not a directory`, { device: dir });
+    fs.mkdirSync(dir, { recursive: true });
+    for (const p of [origin, cow]) {
+      if (fs.existsSync(p)) continue;
+      fs.closeSync(fs.openSync(p, 'wx'));
+      created.push(p);
     }
+  } catch (e) {
+    removeCreated(created);
+    if (e instanceof SnapscopeError) throw e;
+    throw new SnapscopeError('io', `cannot create the demo in ${dir}: ${(e as Error).message}`, { device: cow });
+  }
+  let o: FileDevice | null = null;
+  let c: FileDevice;
+  try {
+    o = openInput(origin, 'origin', true).dev as FileDevice;
+    c = openInput(cow, 'COW', true).dev as FileDevice;
+  } catch (e) {
+    o?.close();
+    removeCreated(created);
+    throw e;
+  }
+  try {
+    for (const [dev, size] of [[o, DEMO_ORIGIN_BYTES], [c, DEMO_COW_BYTES]] as const) {
+      dev.resize(0);
+      dev.resize(size);
+    }
+    return buildDemo(o, c);
   } finally {
+    c.close();
     o.close();
   }
+}
+
+/** Empty files this run made (nobody else wrote them: created with O_EXCL moments ago). */
+function removeCreated(files: readonly string[]): void {
+  for (const f of files) fs.rmSync(f, { force: true });
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { RestoreResultDto } from '../../src-core/api/dto.ts';
 import { SnapscopeError } from '../../src-core/errors.ts';
-import type { BlockDevice } from '../../src-core/io/block-device.ts';
+import { SECTOR_BYTES, type BlockDevice } from '../../src-core/io/block-device.ts';
 import type { DumpHeader, ExceptionSource } from '../../src-core/ir/model.ts';
 import { DumpReader } from '../../src-core/ir/reader.ts';
 import { checkRestorable, restore } from '../../src-core/ir/restore.ts';
@@ -15,6 +15,7 @@ import { inspectTarget } from './access/target.ts';
 import type { HelperLauncher } from './helper-device.ts';
 import { decodeDump, openDump, readDumpFile } from './dump-file.ts';
 import { openDevice } from './open-device.ts';
+import { otherStore } from './restore-match.ts';
 
 /** What restore is asked: by `snapscope restore` (no session, no helper) or by the API. */
 export interface RestoreSpec {
@@ -214,6 +215,9 @@ function planRestore(spec: RestoreSpec, h: DumpHeader, exceptions: number): Rest
   };
   const store = spec.session ? spec.session.holds : spec.dataFrom === undefined ? storeIn(spec.target) : null;
   if (store !== null) {
+    const other = spec.force === true ? null : otherStore(headerSector(spec), h);
+    if (other !== null)
+      throw new SnapscopeError('usage', `${spec.target} ${other}: restore onto the store it was dumped from (or a copy), or give --force to rewrite this one`, { device: spec.target });
     const backup = backupPath(spec.target, spec.backup);
     return { ...base, mode: 'in-place', would: `rewrite the metadata of the store in ${spec.target} in place, backing up what it overwrites to ${backup}`, overwrites: store, needsForce: false, backup };
   }
@@ -228,6 +232,26 @@ function planRestore(spec: RestoreSpec, h: DumpHeader, exceptions: number): Rest
   const overwrites = out.signatures.length ? describeSignatures(out.signatures) : out.holdsData ? 'data (not all zeros)' : null;
   const what = `${out.action}${spec.dataFrom ? `, data from ${spec.dataFrom}` : ', metadata only'}`;
   return { ...base, mode: 'new', would: what, overwrites, needsForce: out.holdsData && spec.force !== true, backup: null };
+}
+
+/** The first sector of the store a restore would rewrite in place (zeros when it cannot be read). */
+function headerSector(spec: RestoreSpec): Uint8Array {
+  const sector = new Uint8Array(SECTOR_BYTES);
+  if (spec.session) {
+    if (spec.session.cow.size >= SECTOR_BYTES) spec.session.cow.read(0, sector);
+    return sector;
+  }
+  try {
+    const fd = fs.openSync(spec.target, 'r');
+    try {
+      fs.readSync(fd, sector, 0, SECTOR_BYTES, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // Unreadable here: the open for writing says why.
+  }
+  return sector;
 }
 
 function inputsOf(spec: RestoreSpec): string[] {

@@ -16,7 +16,7 @@ describe('check output for people', () => {
     expect(r.code).toBe(4);
     expect(r.stdout.split('\n').filter(Boolean)).toEqual([
       'error   p-chunk-out-of-range chunk 1: 52 entries (48–99); the first: new_chunk 50 is past the end of the device (50 chunks; truncated?) (expected < 50, found 50)',
-      `${cow}: persistent store, 1 metadata areas, 100 exceptions: 52 errors, 0 warnings`,
+      `${cow}: persistent store, 1 metadata area, 100 exceptions: 52 errors, 0 warnings`,
     ]);
     expect(cliJson('check', cow!).value.findings).toHaveLength(52);
   });

@@ -21,11 +21,17 @@ export function commit(s: StoreState): void {
     s.tx.writeReleasedFrees();
     return;
   }
-  if (s.labelsDirty) writeLabels(s);
-  s.hdr.generation++;
-  s.tx.writeBlocks();
-  writeHeader(s);
-  s.tx.finishCommit();
+  try {
+    if (s.labelsDirty) writeLabels(s);
+    s.hdr.generation++;
+    s.tx.writeBlocks();
+    writeHeader(s);
+    s.tx.finishCommit();
+  } catch (e) {
+    // The blocks that failed are no longer queued: committing again would reference them.
+    s.failedCommit = e instanceof Error ? e.message : String(e);
+    throw e;
+  }
   s.tx.trim();
   s.events?.({
     type: 'commit',
@@ -42,8 +48,9 @@ export function close(s: StoreState): void {
   if (s.closed) return;
   // A second commit writes the bitmap with the first one's deferred frees, and those bitmap writes
   // (made without a flush: see commit) are flushed, so a clean close leaks nothing.
-  for (let k = 0; k < 2 && !s.readOnly && (s.tx.dirty || s.labelsDirty); k++) commit(s);
-  if (!s.readOnly) s.tx.flushReleasedFrees();
+  const writable = !s.readOnly && s.failedCommit === null;
+  for (let k = 0; k < 2 && writable && (s.tx.dirty || s.labelsDirty); k++) commit(s);
+  if (writable) s.tx.flushReleasedFrees();
   flushOrigins(s);
   s.closed = true;
   s.tx.cache.clear();

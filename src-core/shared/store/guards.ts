@@ -8,6 +8,8 @@ import type { StoreState } from './state.ts';
 
 export function checkWritable(s: StoreState): void {
   if (s.closed) throw new SnapscopeError('usage', `${s.cow.name}: the store is closed`, { device: s.cow.name });
+  if (s.failedCommit !== null)
+    throw new SnapscopeError('io', `${s.cow.name}: a commit failed (${s.failedCommit}); the store holds its last commit and takes no more writes until it is reopened`, { device: s.cow.name });
   if (s.readOnly) {
     const why = s.valid ? 'opened read-only' : 'marked invalid (valid = 0), so read-only';
     throw new SnapscopeError('read-only', `${s.cow.name}: the store is ${why}`, { device: s.cow.name });

@@ -47,7 +47,10 @@ export function snapshots(s: StoreState): SnapshotInfo[] {
 export function info(s: StoreState): StoreInfo {
   const snaps = snapshots(s);
   const exceptions = s.counts.current(s.tree).exceptions;
-  const h = s.header();
+  // Read-only, memory changes nothing: the header as on disk (a damaged store's open clamps
+  // chunk_count to the device and may read no label chain; `header:` shows the fields as they are).
+  // A seed-written header has no chunk_count: the device's, as a commit would write it.
+  const h = s.readOnly ? { ...s.hdr, chunkCount: s.hdr.extension ? s.hdr.chunkCount : s.chunkCount } : s.header();
   const notes = [...s.notes];
   const merging = snaps.find((snap) => snap.slot === h.mergeSlot);
   if (merging) {

@@ -66,6 +66,12 @@ export class StoreState {
   /** Origin devices written since the last commit: the commit flushes them. */
   readonly originsWritten = new Set<BlockDevice>();
   closed = false;
+  /**
+   * Why a commit failed part-way (null: none did). The disk then holds the last commit, while
+   * memory is ahead of it with blocks that may not have landed: a later commit (close's) would
+   * write a header referencing them, so the store takes no more writes until reopened.
+   */
+  failedCommit: string | null = null;
   /** While an event listener runs the store refuses calls that walk or change it; what it throws waits for the operation's end. */
   readonly listener: ListenerGuard;
 

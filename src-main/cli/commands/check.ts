@@ -7,6 +7,7 @@ import { COW, PROGRESS } from '../grammar.ts';
 import { withDevice } from '../devices.ts';
 import { findingLines } from '../findings-text.ts';
 import { runCancellable, runJob } from '../run-job.ts';
+import { plural } from '../plural.ts';
 
 export const check: Command = {
   name: 'check',
@@ -14,7 +15,7 @@ export const check: Command = {
   positionals: [COW],
   options: {
     strict: { type: 'boolean', help: 'warnings count too (exit 4)' },
-    quiet: { type: 'boolean', short: 'q', help: 'print nothing; only the exit code' },
+    quiet: { type: 'boolean', short: 'q', help: 'print nothing; only the exit code (with --json: the report, no progress)' },
     interval: PROGRESS.interval!,
   },
   details: [
@@ -28,7 +29,8 @@ export const check: Command = {
   ],
   exits: { [EXIT_DAMAGED]: 'the store is damaged (errors; warnings too with --strict) or invalidated by the kernel' },
   async run(args, con) {
-    const quiet = args.flag('quiet');
+    // With --json, -q only stops progress (as in every other command): the report is what was asked for.
+    const quiet = args.flag('quiet') && !con.json;
     return withDevice(args.arg('cow'), 'COW', false, async (dev, noted) => {
       let report: CheckReport;
       try {
@@ -49,7 +51,7 @@ export const check: Command = {
 function renderReport(r: CheckReport): string {
   const lines = findingLines(r.findings);
   if (r.truncated) lines.push(`... ${r.errors + r.warnings - r.findings.length} more (counts below are complete)`);
-  const what = r.format === 'shared' ? `${r.blocks} tree blocks` : `${r.blocks} metadata areas`;
+  const what = r.format === 'shared' ? plural(r.blocks, 'tree block') : plural(r.blocks, 'metadata area');
   const verdict = r.errors + r.warnings === 0 ? 'clean' : `${r.errors} error${r.errors === 1 ? '' : 's'}, ${r.warnings} warning${r.warnings === 1 ? '' : 's'}`;
   lines.push(`${r.device}: ${r.format} store, ${what}, ${r.exceptions} exceptions: ${verdict}`);
   return lines.join('\n');

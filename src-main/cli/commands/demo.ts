@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SnapscopeError } from '../../../src-core/errors.ts';
+import { DEMO_COW_BYTES, DEMO_ORIGIN_BYTES } from '../../../src-core/demo.ts';
 import { writeDemoStore } from '../../host/demo-store.ts';
 import type { Command } from '../command.ts';
+import { formatSize } from '../size.ts';
 
 export const demo: Command = {
   name: 'demo',
@@ -10,7 +12,7 @@ export const demo: Command = {
   positionals: [{ name: 'dir', help: 'directory (created when missing)', complete: 'dir' }],
   options: { force: { type: 'boolean', short: 'f', help: 'replace existing demo files' } },
   details: 'Same bytes every run: fixed snapshot names, UUIDs, timestamps and content.',
-  examples: [['demo /tmp/demo', 'a 64 MiB origin and a shared store with three snapshots, to try every command on']],
+  examples: [['demo /tmp/demo', `a ${formatSize(DEMO_ORIGIN_BYTES)} origin and a ${formatSize(DEMO_COW_BYTES)} shared store with four snapshots, to try every command on`]],
   run(args, con) {
     const dir = args.arg('dir');
     const originPath = path.join(dir, 'origin.img');

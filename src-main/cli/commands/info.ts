@@ -5,6 +5,7 @@ import { COW } from '../grammar.ts';
 import { percentFull } from '../percent-full.ts';
 import { formatSize } from '../size.ts';
 import { snapshotTable } from './snapshot-list.ts';
+import { plural } from '../plural.ts';
 
 export const info: Command = {
   name: 'info',
@@ -27,7 +28,7 @@ function renderInfo(i: StoreInfo): string {
   const u = i.usage;
   const lines = [
     `${i.device}: ${i.format} exception store, version ${i.version}${i.valid ? '' : ', INVALID'}`,
-    `  chunk size    ${formatSize(i.chunkBytes)} (${i.chunkSectors} sectors)`,
+    `  chunk size    ${formatSize(i.chunkBytes)} (${plural(i.chunkSectors, 'sector')})`,
     `  device        ${formatSize(i.deviceBytes)}, ${i.chunkCount} chunks`,
     `  usage         ${percentFull(i).toFixed(2)}% full: ${u.allocatedChunks}/${u.totalChunks} chunks allocated (${u.metadataChunks} metadata, ${u.dataChunks} data), ${u.freeChunks} free`,
     `  exceptions    ${i.damage ? `? (${i.exceptions} proven${rejected(i.damage.rejected)}; metadata damaged)` : i.exceptions}`,
@@ -36,7 +37,7 @@ function renderInfo(i: StoreInfo): string {
     const k = i.kernelStatus;
     lines.push(`  kernel status ${k.allocatedSectors}/${k.totalSectors} ${k.metadataSectors} (allocated/total metadata, sectors)`);
   }
-  if (i.tree) lines.push(`  tree          ${i.tree.levels} levels, ${i.tree.nodes} nodes, ${i.tree.leaves} leaves${i.damage ? ' readable (metadata damaged)' : ''}`);
+  if (i.tree) lines.push(`  tree          ${plural(i.tree.levels, 'level')}, ${plural(i.tree.nodes, 'node')}, ${i.tree.leaves} lea${i.tree.leaves === 1 ? 'f' : 'ves'}${i.damage ? ' readable (metadata damaged)' : ''}`);
   if (i.merge) lines.push(`  merge         of slot ${i.merge.slot} in progress${i.merge.total !== null ? `: ${i.merge.done ?? '?'}/${i.merge.total} chunks` : ''}`);
   const width = Math.max(...Object.keys(i.header).map((k) => k.length)) + 2;
   lines.push('header:', ...Object.entries(i.header).map(([k, v]) => `  ${k.padEnd(width)}${String(v)}`));

@@ -1,4 +1,4 @@
-import { isSnapscopeError } from '../../../src-core/errors.ts';
+import { isSnapscopeError, type ErrorLocation } from '../../../src-core/errors.ts';
 import type { SnapshotInfo, StoreInfo } from '../../../src-core/store.ts';
 import { discoverPairs } from '../../host/discover.ts';
 import { usage, type Args } from '../args.ts';
@@ -63,7 +63,7 @@ export const ls: Command = {
     ...FIELDS.map((f) => `  ${f.name.padEnd(11)} ${f.help}`),
     `fields with --live (default ${DEFAULT_LIVE_FIELDS.join(',')}):`,
     ...LIVE_FIELDS.map((f) => `  ${f.name.padEnd(11)} ${f.help}`),
-    'JSON: {snapshots: [{field: value}]}; sizes in bytes unless --units is given.',
+    'JSON: {snapshots: [{field: value}]}; sizes in bytes unless --units is given; a store that cannot be read adds errors: [{cow, error: {code, message, where}}] (and a line on stderr).',
     'A damaged store is listed as info lists it: its damage on stderr, the counts of each snapshot it cannot count as "?" (state "damaged"; JSON gives what could be proven).',
   ].join('\n'),
   examples: [
@@ -79,6 +79,7 @@ export const ls: Command = {
     const known = explicit.length && !needsOrigin(args.string('options')) ? [] : discoveredPairs();
     const cows = explicit.length ? explicit : known.map((p) => p.cow);
     const rows: Row[] = [];
+    const failed: { cow: string; error: { code: string; message: string; where: ErrorLocation } }[] = [];
     let code = EXIT_OK;
     for (const cow of cows) {
       try {
@@ -92,6 +93,7 @@ export const ls: Command = {
       } catch (e) {
         if (!isSnapscopeError(e)) throw e;
         con.note(`snapscope: ${e.message}`);
+        failed.push({ cow, error: { code: e.code, message: e.message, where: e.where } });
         code = Math.max(code, exitCodeOf(e.code));
       }
     }
@@ -99,7 +101,7 @@ export const ls: Command = {
     const sorted = sortRows(rows, FIELDS, args.string('sort') ?? 'cow,slot', ls);
     const o = reportOptions(args);
     const json = con.json || args.string('reportformat') === 'json';
-    if (json) new Console(true).result({ snapshots: renderJson(sorted, fields, o, args.has('units')) }, '');
+    if (json) new Console(true).result({ snapshots: renderJson(sorted, fields, o, args.has('units')), ...(failed.length ? { errors: failed } : {}) }, '');
     else if (sorted.length) con.print(renderText(sorted, fields, o).join('\n'));
     return code;
   },

@@ -21,7 +21,7 @@ export const read: Command = {
     chunk: { type: 'integer', value: 'C', help: 'read only this origin chunk' },
     out: { type: 'string', value: 'F', required: true, help: "file or device to write ('-' is stdout); a file is replaced only when the read succeeds", complete: 'file' },
     force: { type: 'boolean', short: 'f', help: 'overwrite an --out that holds data, a store or a filesystem' },
-    forensic: { type: 'boolean', help: 'read a snapshot a repair marked damaged, and chunks of a damaged store whose mapping cannot be proven (from the origin)' },
+    forensic: { type: 'boolean', help: 'read a snapshot a repair marked damaged, chunks of a damaged store whose mapping cannot be proven (from the origin), and with an origin too small for the snapshot (without the copies past its end)' },
   },
   details: [
     "A damaged store (see check) is read where its tree still proves the snapshot's mapping; other chunks are named, and only --forensic reads them (from the origin).",
@@ -59,6 +59,7 @@ export const read: Command = {
         const n = unproven.length;
         if (n) throw new SnapscopeError('corrupt', `the store is damaged: snapshot ${view}'s mapping of origin chunk${n === 1 ? '' : 's'} ${describe(unproven)} cannot be proven (run snapscope check; --forensic reads the origin there)`, { device: store.cow.name });
       }
+      if (view !== 'origin' && chunk === undefined && !forensic) refuseShortOrigin(store, origin, view);
       const bytes = chunk === undefined ? origin.size : chunkBytes;
       const rules = { inputs: [originPath, cowPath], force: args.flag('force'), bytes, protect: 'data' as const };
       await withInterruptibleOutput(outPath, rules, async (out, stop) => {
@@ -77,6 +78,28 @@ export const read: Command = {
 };
 
 type Mapped = (chunk: number) => boolean;
+
+/**
+ * The image is the origin's size: a copy of a chunk past the origin's end would be left out
+ * silently. Such an origin is the wrong one, or one that shrank; merge refuses it with these words.
+ */
+function refuseShortOrigin(store: ExceptionStore, origin: BlockDevice, slot: number): void {
+  const bit = 1n << BigInt(slot);
+  let last = -1;
+  try {
+    store.forEachException((o, _chunk, slots) => {
+      if ((slots & bit) !== 0n && o > last) last = o;
+    });
+  } catch (e) {
+    // A damaged tree: what it cannot walk the read itself names.
+    if (!isSnapscopeError(e) || e.code !== 'corrupt') throw e;
+  }
+  if (last >= 0 && last * store.chunkBytes >= origin.size)
+    throw new SnapscopeError('usage', `the origin ${origin.name} (${origin.size} bytes) is too small: snapshot ${slot} has a copy of origin chunk ${last} (wrong origin?); --forensic reads the image without it`, {
+      device: origin.name,
+      chunk: last,
+    });
+}
 
 function describe(chunks: number[]): string {
   return chunks.length > 20 ? `${chunks.slice(0, 20).join(', ')} and ${chunks.length - 20} more` : chunks.join(', ');

@@ -14,7 +14,7 @@ export const restore: Command = {
     backup: { type: 'string', value: 'F', complete: 'file', help: 'where to back up what is overwritten when the COW already holds a store (default <cow>.snapscope-backup; required for a block device)' },
     'data-from': { type: 'string', value: 'COW', complete: 'file', help: 'a new target lacks the data chunks: copy them (the whole device) from this COW first' },
     'metadata-only': { type: 'boolean', help: 'write only the metadata to a new target (its snapshots then read whatever its data chunks hold)' },
-    force: { type: 'boolean', short: 'f', help: 'overwrite a target that holds data or a filesystem, or copy --data-from over an existing store' },
+    force: { type: 'boolean', short: 'f', help: 'overwrite a target that holds data or a filesystem, copy --data-from over an existing store, or rewrite a store of another format or chunk size than the dump' },
     'dry-run': { type: 'boolean', short: 'n', help: 'read and check the dump, say what would be written where; write nothing' },
     ...PROGRESS,
   },

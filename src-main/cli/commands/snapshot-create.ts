@@ -12,7 +12,7 @@ export const snapshotCreate: Command = {
     name: { type: 'string', value: 'NAME', help: 'its name (not all digits, not origin or snap)' },
     slot: { type: 'integer', value: 'K', help: 'slot 0..63 (default: the lowest free one)' },
   },
-  examples: [['snapshot create /tmp/demo/shared.cow --name before-upgrade', 'a snapshot named before-upgrade in the lowest free slot']],
+  examples: [['snapshot create /tmp/demo/shared.cow --name before-kernel-update', 'a snapshot named before-kernel-update in the lowest free slot']],
   run: (args, con) =>
     interruptibleStep((step) =>
       withStore(args.arg('cow'), true, async (store) => {

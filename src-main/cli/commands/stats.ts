@@ -5,6 +5,7 @@ import type { Command } from '../command.ts';
 import { withDevice } from '../devices.ts';
 import { runCancellable, runJob } from '../run-job.ts';
 import { formatSize } from '../size.ts';
+import { plural } from '../plural.ts';
 
 export const stats: Command = {
   name: 'stats',
@@ -30,12 +31,13 @@ function renderStats(s: StoreStats): string {
   for (const p of s.snapshots) lines.push(`  ${String(p.slot).padEnd(4)}  ${String(p.exceptions).padEnd(10)}  ${String(p.unique).padEnd(6)}  ${String(p.shared).padEnd(6)}  ${formatSize(p.bytes).padEnd(9)}  ${p.name}`);
   lines.push(`sharing: ${s.sharing.map((n, k) => (k === 0 ? '' : `${k}:${n}`)).filter(Boolean).join(' ')} (exceptions shared by k snapshots)`);
   // depth counts the leaf level too; info (and the header) count the index levels above it.
-  if (s.tree) lines.push(`tree: ${s.tree.depth - 1} level${s.tree.depth === 2 ? '' : 's'}, ${s.tree.nodes} nodes (${pct(s.tree.nodeFill)} full), ${s.tree.leaves} leaves (${pct(s.tree.leafFill)} full)`);
-  if (s.bitmap) lines.push(`free: ${s.bitmap.free} chunks in ${s.bitmap.freeRuns} runs (largest ${s.bitmap.largestFreeRun})`);
+  if (s.tree && s.tree.depth === 0) lines.push('tree: unreadable (run check)');
+  else if (s.tree) lines.push(`tree: ${plural(s.tree.depth - 1, 'level')}, ${plural(s.tree.nodes, 'node')} (${pct(s.tree.nodeFill)} full), ${s.tree.leaves} lea${s.tree.leaves === 1 ? 'f' : 'ves'} (${pct(s.tree.leafFill)} full)`);
+  if (s.bitmap) lines.push(`free: ${plural(s.bitmap.free, 'chunk')} in ${plural(s.bitmap.freeRuns, 'run')} (largest ${s.bitmap.largestFreeRun})`);
   if (s.persistent) {
     const k = s.persistent.kernel;
     lines.push(`areas: ${s.persistent.areas} (${s.persistent.exceptionsPerArea} exceptions each)`, `kernel status: ${k.allocatedSectors}/${k.totalSectors} ${k.metadataSectors}`);
   }
-  if (s.errors + s.warnings) lines.push(`note: the walk met ${s.errors} errors and ${s.warnings} warnings; run check`);
+  if (s.errors + s.warnings) lines.push(`note: the walk met ${plural(s.errors, 'error')} and ${plural(s.warnings, 'warning')}; run check`);
   return lines.join('\n');
 }

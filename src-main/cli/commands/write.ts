@@ -56,8 +56,12 @@ export const write: Command = {
         let at = offset;
         for (let done = 0; done < bytes.length; c++, at = 0) {
           const piece = bytes.subarray(done, done + store.chunkBytes - at);
-          if (view === 'origin') store.writeOrigin(origin, c, piece, at);
-          else store.writeSnapshot(origin, view, c, piece, at);
+          try {
+            if (view === 'origin') store.writeOrigin(origin, c, piece, at);
+            else store.writeSnapshot(origin, view, c, piece, at);
+          } catch (e) {
+            throw stoppedAt(e, view === 'origin' ? 'origin' : store.format, chunk, c);
+          }
           done += piece.length;
         }
         store.commit();
@@ -67,6 +71,19 @@ export const write: Command = {
     }));
   },
 };
+
+/**
+ * A write that failed at chunk `at` (ENOSPC, an I/O error) after it began at `first`: which chunks
+ * are written. Each origin chunk's copy is committed before the origin is written, and a persistent
+ * store commits each exception, so those before `at` are written; a shared store's snapshot writes
+ * reach the disk at its commit, except into copies the snapshot already owned (written in place).
+ */
+function stoppedAt(e: unknown, what: 'origin' | 'shared' | 'persistent', first: number, at: number): unknown {
+  if (!isSnapscopeError(e) || at === first) return e;
+  const before = at - 1 === first ? `chunk ${first}` : `chunks ${first}..${at - 1}`;
+  const written = what === 'shared' ? `${before} before it are written only where the snapshot already had a copy of its own` : `${before} before it are written`;
+  return new SnapscopeError(e.code, `${e.message}; the write stopped at chunk ${at}: ${written}, chunk ${at} and after are not`, e.where);
+}
 
 /** The data to write: more than the whole origin could never fit, so reading stops there (/dev/zero). */
 function readDataFile(path: string, originBytes: number): Uint8Array {

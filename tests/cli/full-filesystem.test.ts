@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { cli, oneLine, tempDir, writeOrigin } from './cli.ts';
+
+/**
+ * A COW image on a full file system: a sparse image formatted larger than its file system gets
+ * ENOSPC in the middle of a write. Needs root (mount); a tmpfs of `kib` KiB, unmounted after the test.
+ */
+function tinyFs(kib: number): string | null {
+  const dir = tempDir();
+  const at = path.join(dir, 'mnt');
+  fs.mkdirSync(at);
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${kib}k`, 'tmpfs', at]).status !== 0) return null;
+  onTestFinished(() => void spawnSync('umount', [at]));
+  return at;
+}
+
+const why = process.getuid?.() === 0 ? null : 'needs root to mount a tmpfs';
+
+describe('a COW on a file system that fills up', () => {
+  it.skipIf(why !== null).each(['shared', 'persistent'])('%s: the write fails, the store stays consistent and the snapshot keeps its data', (kind) => {
+    const mnt = tinyFs(600)!;
+    expect(mnt).not.toBeNull();
+    const dir = tempDir();
+    const origin = path.join(dir, 'origin.img');
+    writeOrigin(origin, 2 << 20, 4096);
+    const before = fs.readFileSync(origin);
+    const data = path.join(dir, 'data');
+    fs.writeFileSync(data, Buffer.alloc(1 << 20, 0xee));
+    const cow = path.join(mnt, 'a.cow');
+    expect(cli('format', cow, '--kind', kind, '--size', '4M').code).toBe(0);
+    // A persistent store holds its one snapshot from the start.
+    const snap = kind === 'shared' ? 's1' : 'snap';
+    if (kind === 'shared') expect(cli('snapshot', 'create', cow, '--name', snap).code).toBe(0);
+
+    const r = cli('write', cow, '--origin', origin, '-s', 'origin', '--chunk', 0, '--data-file', data);
+    expect(r.code).toBe(1);
+    const line = oneLine(r);
+    expect(line).toMatch(/no space left/);
+    expect(line.match(/offset \d+/g)?.length, line).toBe(1);
+    // The chunks before the failure are written (each copy committed first), the rest are not.
+    const stopped = /the write stopped at chunk (\d+): chunks 0\.\.(\d+) before it are written, chunk \1 and after are not$/.exec(line);
+    expect(stopped, line).not.toBeNull();
+    const at = Number(stopped![1]);
+    const after = fs.readFileSync(origin);
+    expect(after.subarray(0, at * 4096).every((b) => b === 0xee)).toBe(true);
+    expect(after.subarray(at * 4096).equals(before.subarray(at * 4096))).toBe(true);
+
+    // What is on disk is the last commit that succeeded: no error (a leak at most)...
+    const check = cli('check', cow);
+    expect(check.code, check.stdout).toBe(0);
+    // ...and every origin chunk written has its old contents in the snapshot.
+    const view = path.join(dir, 's1.img');
+    expect(cli('read', cow, '--origin', origin, '-s', snap, '--out', view).code).toBe(0);
+    expect(fs.readFileSync(view).equals(before)).toBe(true);
+  });
+});
