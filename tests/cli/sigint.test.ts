@@ -46,15 +46,17 @@ async function interrupt(dir: string, args: string[]): Promise<{ code: number | 
 }
 
 describe('SIGINT while an --out file is written', () => {
-  const cases: [string, (v: { cow: string; origin: string }, out: string) => string[]][] = [
-    ['dump', (v, out) => ['dump', v.cow, '--out', out]],
-    ['read', (v, out) => ['read', v.cow, '--origin', v.origin, '-s', 'origin', '--out', out]],
-    ['repair --out', (v, out) => ['repair', v.cow, '--out', out]],
+  // Store sizes (GiB) that keep each command busy well past its temporary file's creation: an empty
+  // 40 GiB store's dump took 0.3 s in all, so its Ctrl-C could land after the rename (exit 0).
+  const cases: [string, number, (v: { cow: string; origin: string }, out: string) => string[]][] = [
+    ['dump', 2047, (v, out) => ['dump', v.cow, '--out', out]],
+    ['read', 40, (v, out) => ['read', v.cow, '--origin', v.origin, '-s', 'origin', '--out', out]],
+    ['repair --out', 40, (v, out) => ['repair', v.cow, '--out', out]],
   ];
-  for (const [name, argv] of cases) {
+  for (const [name, gib, argv] of cases) {
     it(`${name}: exits 130 saying so, removes its temporary file, writes no target`, { timeout: 60_000 }, async () => {
       const dir = tempDir();
-      const v = bigVolume(dir);
+      const v = bigVolume(dir, gib);
       const out = path.join(dir, 'out');
       const r = await interrupt(dir, argv(v, out));
       expect(r.finishedFirst, 'the command was still running at the SIGINT').toBe(false);
