@@ -57,3 +57,25 @@ describe('a COW on a file system that fills up', () => {
     expect(fs.readFileSync(view).equals(before)).toBe(true);
   });
 });
+
+describe('a backup on a file system that is full', () => {
+  it.skipIf(why !== null)('restore in place: refused before any write, the COW as it was and no backup file left', () => {
+    const mnt = tinyFs(64)!;
+    expect(mnt).not.toBeNull();
+    // Fill it: the backup's file can be created, its header cannot be written.
+    spawnSync('dd', ['if=/dev/zero', `of=${path.join(mnt, 'fill')}`, 'bs=4k'], { stdio: 'ignore' });
+    const dir = tempDir();
+    expect(cli('demo', dir).code).toBe(0);
+    const cow = path.join(dir, 'shared.cow');
+    const dump = path.join(dir, 'd.json');
+    expect(cli('dump', cow, '--out', dump).code).toBe(0);
+    const before = fs.readFileSync(cow);
+    const backup = path.join(mnt, 'b.backup');
+
+    const r = cli('restore', cow, '--dump', dump, '--backup', backup);
+    expect(r.code).not.toBe(0);
+    expect(oneLine(r)).toMatch(/cannot write backup .*b\.backup: .*no space left/i);
+    expect(fs.existsSync(backup)).toBe(false);
+    expect(fs.readFileSync(cow).equals(before)).toBe(true);
+  });
+});

@@ -108,12 +108,15 @@ export function createBackup(path: string, cowPath: string, option = '--backup')
     head.writeBigUInt64LE(image.dev, FILE_AT);
     head.writeBigUInt64LE(image.ino, FILE_AT + 8);
   }
-  let fd: number;
+  let fd = -1;
   try {
     fd = fs.openSync(path, target.kind === 'missing' ? 'wx' : 'w', 0o600);
     fs.writeSync(fd, head);
     fs.fsyncSync(fd);
   } catch (e) {
+    // A full file system fails the header, not the create: a file this run made goes again.
+    if (fd >= 0) fs.closeSync(fd);
+    if (fd >= 0 && target.kind === 'missing') fs.rmSync(path, { force: true });
     throw new SnapscopeError('io', `cannot write backup ${path}: ${(e as Error).message}`, { device: path });
   }
   let records = 0;
