@@ -9,6 +9,8 @@ export interface FileDeviceOptions {
   write?: boolean;
   /** O_EXCL on a block device: the kernel refuses when it is mounted or held by device-mapper. */
   exclusive?: boolean;
+  /** What its errors call it, when not `path` (an output's temporary file is named by its target). */
+  name?: string;
 }
 
 /**
@@ -66,7 +68,7 @@ export class FileDevice implements BlockDevice {
       const st = fs.fstatSync(fd);
       if (st.isDirectory()) throw new SnapscopeError('usage', `${path} is a directory, not an image or device`, { device: path });
       const size = st.isBlockDevice() ? blockDeviceBytes(st.rdev) : st.size;
-      return new FileDevice(path, fd, size, !write);
+      return new FileDevice(options.name ?? path, fd, size, !write);
     } catch (e) {
       fs.closeSync(fd);
       throw e;

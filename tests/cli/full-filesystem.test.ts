@@ -79,3 +79,26 @@ describe('a backup on a file system that is full', () => {
     expect(fs.readFileSync(cow).equals(before)).toBe(true);
   });
 });
+
+describe('an --out on a file system that is full', () => {
+  it.skipIf(why !== null)('dump, read and repair --out: the error names the path given, not the temporary file, and leaves none', () => {
+    const mnt = tinyFs(64)!;
+    expect(mnt).not.toBeNull();
+    spawnSync('dd', ['if=/dev/zero', `of=${path.join(mnt, 'fill')}`, 'bs=4k'], { stdio: 'ignore' });
+    const dir = tempDir();
+    expect(cli('demo', dir).code).toBe(0);
+    const cow = path.join(dir, 'shared.cow');
+    const runs: [string, string[]][] = [
+      ['d.json', ['dump', cow]],
+      ['o.img', ['read', cow, '--origin', path.join(dir, 'origin.img'), '-s', 'origin']],
+      ['r.cow', ['repair', cow]],
+    ];
+    for (const [name, argv] of runs) {
+      const out = path.join(mnt, name);
+      const r = cli(...argv, '--out', out);
+      expect(r.code, argv[0]).toBe(1);
+      expect(oneLine(r)).toMatch(new RegExp(`^snapscope: .*${out.replace(/[.]/g, '\\.')} at offset \\d+: .*no space left`, 'i'));
+      expect(fs.readdirSync(mnt)).toEqual(['fill']);
+    }
+  });
+});

@@ -146,7 +146,7 @@ export class Output {
     if (this.temp === null) throw new SnapscopeError('usage', `${this.name} is a pipe; this command needs a file or device to write`, { device: this.name });
     fs.ftruncateSync(this.fd, bytes);
     this.pos = bytes;
-    return (this.dev ??= FileDevice.open(this.temp, { write: true }));
+    return (this.dev ??= FileDevice.open(this.temp, { write: true, name: this.name }));
   }
 
   /** Appends `bytes`. `sparse`: an all-zero piece may be skipped — only in a new file, where it reads as zeros anyway. */
