@@ -58,15 +58,19 @@ describe('a COW on a file system that fills up', () => {
   });
 });
 
+/** A demo store, and a tmpfs filled up: a file can be created there, not written. */
+function demoBesideFullFs(): { mnt: string; dir: string; cow: string } {
+  const mnt = tinyFs(64)!;
+  expect(mnt).not.toBeNull();
+  spawnSync('dd', ['if=/dev/zero', `of=${path.join(mnt, 'fill')}`, 'bs=4k'], { stdio: 'ignore' });
+  const dir = tempDir();
+  expect(cli('demo', dir).code).toBe(0);
+  return { mnt, dir, cow: path.join(dir, 'shared.cow') };
+}
+
 describe('a backup on a file system that is full', () => {
   it.skipIf(why !== null)('restore in place: refused before any write, the COW as it was and no backup file left', () => {
-    const mnt = tinyFs(64)!;
-    expect(mnt).not.toBeNull();
-    // Fill it: the backup's file can be created, its header cannot be written.
-    spawnSync('dd', ['if=/dev/zero', `of=${path.join(mnt, 'fill')}`, 'bs=4k'], { stdio: 'ignore' });
-    const dir = tempDir();
-    expect(cli('demo', dir).code).toBe(0);
-    const cow = path.join(dir, 'shared.cow');
+    const { mnt, dir, cow } = demoBesideFullFs();
     const dump = path.join(dir, 'd.json');
     expect(cli('dump', cow, '--out', dump).code).toBe(0);
     const before = fs.readFileSync(cow);
@@ -82,12 +86,7 @@ describe('a backup on a file system that is full', () => {
 
 describe('an --out on a file system that is full', () => {
   it.skipIf(why !== null)('dump, read and repair --out: the error names the path given, not the temporary file, and leaves none', () => {
-    const mnt = tinyFs(64)!;
-    expect(mnt).not.toBeNull();
-    spawnSync('dd', ['if=/dev/zero', `of=${path.join(mnt, 'fill')}`, 'bs=4k'], { stdio: 'ignore' });
-    const dir = tempDir();
-    expect(cli('demo', dir).code).toBe(0);
-    const cow = path.join(dir, 'shared.cow');
+    const { mnt, dir, cow } = demoBesideFullFs();
     const runs: [string, string[]][] = [
       ['d.json', ['dump', cow]],
       ['o.img', ['read', cow, '--origin', path.join(dir, 'origin.img'), '-s', 'origin']],
