@@ -11,7 +11,8 @@ import { promisify } from 'node:util';
 
 /** Where the tool is: KORACLE_DIR, else the shared tools folder of this machine. */
 const ORACLE = path.join(process.env.KORACLE_DIR ?? '/work/shared/tools/kernel-oracle', 'accept.py');
-const WORK = process.env.KORACLE_WORK ?? '/var/tmp/koracle-work';
+/** Where its build.sh put the kernel: KORACLE_WORK, else `work/` beside the tool, as the tool's README says. */
+const WORK = process.env.KORACLE_WORK ?? path.join(path.dirname(ORACLE), 'work');
 const built = fs.existsSync(path.join(WORK, 'vmlinuz')) && fs.existsSync(ORACLE);
 
 /** Why the oracle tests skip here, or null when they run. */
