@@ -14,19 +14,24 @@ afterEach(async () => {
   await service?.dispose();
 });
 
-// Statistics said "leaves 0% full" for every store (a fraction passed where a part of a whole
-// was expected), and its sharing chart's bars carried no figure but a hover title.
-it('Statistics shows the leaves as full as the engine counts them, and each bar of the sharing chart its count', async () => {
+/** Opens the store `volume` names, runs Statistics from Tools, and returns its card and report. */
+async function statisticsOf(volume: (app: ReturnType<typeof appOverEngine>, dir: string) => Promise<{ cow: string; origin: string }>) {
   const dir = tempDir();
   const app = appOverEngine(dir);
   service = app.service;
-  await app.store.getState().openStore(await demoStore(app.client, dir));
+  await app.store.getState().openStore(await volume(app, dir));
   render(<App store={app.store} />);
   app.store.getState().navigate('tools');
   await screen.findByRole('heading', { name: 'Tools', level: 1 });
   fireEvent.click(screen.getByRole('button', { name: 'Statistics' }));
   const card = await screen.findByRole('region', { name: 'Statistics' });
-  const report = app.store.getState().toolResults.stats!;
+  return { card, report: app.store.getState().toolResults.stats! };
+}
+
+// Statistics said "leaves 0% full" for every store (a fraction passed where a part of a whole
+// was expected), and its sharing chart's bars carried no figure but a hover title.
+it('Statistics shows the leaves as full as the engine counts them, and each bar of the sharing chart its count', async () => {
+  const { card, report } = await statisticsOf(async (app, dir) => demoStore(app.client, dir));
   expect(report.tree!.leafFill).toBeGreaterThan(0.3);
   expect(card.textContent).toContain(`leaves ${Math.round(report.tree!.leafFill * 100)}% full`);
   const chart = within(card).getByTestId('sharing-chart');
@@ -71,16 +76,7 @@ it("Check names what it walked in the CLI's words, for each format", async () =>
 // A persistent store holds one snapshot, so every exception is read by exactly one: Statistics drew
 // a sharing chart of one bar and Unique/Shared columns that could only say "all" and "none".
 it("Statistics on a persistent store shows the COW's space and its metadata areas, not sharing", async () => {
-  const dir = tempDir();
-  const app = appOverEngine(dir);
-  service = app.service;
-  await app.store.getState().openStore(kernelFixture('p-multiarea-c8', dir));
-  render(<App store={app.store} />);
-  app.store.getState().navigate('tools');
-  await screen.findByRole('heading', { name: 'Tools', level: 1 });
-  fireEvent.click(screen.getByRole('button', { name: 'Statistics' }));
-  const card = await screen.findByRole('region', { name: 'Statistics' });
-  const report = app.store.getState().toolResults.stats!;
+  const { card, report } = await statisticsOf(async (_app, dir) => kernelFixture('p-multiarea-c8', dir));
   const { areas, exceptionsPerArea, kernel } = report.persistent!;
   expect(areas).toBeGreaterThan(1);
   expect(within(card).queryByTestId('sharing-chart')).toBeNull();
