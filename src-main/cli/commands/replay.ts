@@ -40,15 +40,16 @@ export const replay: Command = {
     const ops = parseScript(readScript(file), file);
     const writesOrigin = ops.some((o) => o.op === 'origin-write' || o.op === 'snap-merge');
     const [originPath, cowPath] = [args.arg('origin'), args.arg('cow')];
-    const cow = await openDevice(cowPath, 'COW', true);
-    try {
-      assertDistinct(originPath, cowPath);
-      const origin = await openDevice(originPath, 'origin', writesOrigin);
-      // Ctrl-C stops between lines: in the rehearsal nothing was written; in the run the lines before are committed first.
-      const where = { rehearsal: true, line: 0 };
-      const outcome = (): string => (where.rehearsal ? 'in the rehearsal, nothing was written' : `the lines before line ${where.line} of ${file} were applied and committed`);
+    // Ctrl-C stops between lines: in the rehearsal nothing was written; in the run the lines before are committed first.
+    const where = { rehearsal: true, line: 0 };
+    const outcome = (): string => (where.rehearsal ? 'in the rehearsal, nothing was written' : `the lines before line ${where.line} of ${file} were applied and committed`);
+    // The listener is in place before the opens: a Ctrl-C as the COW is taken ends in these words, not in Node's silent death.
+    const summary = await interruptible(outcome, async (stop) => {
+      const cow = await openDevice(cowPath, 'COW', true);
       try {
-        const summary = await interruptible(outcome, async (stop) => {
+        assertDistinct(originPath, cowPath);
+        const origin = await openDevice(originPath, 'origin', writesOrigin);
+        try {
           // A rehearsal over in-memory overlays finds the failing line before anything is written.
           try {
             await replayAll(new OverlayDevice(cow), new OverlayDevice(origin), ops, file, stop, null);
@@ -58,15 +59,15 @@ export const replay: Command = {
             con.note(`snapscope: note: ${full.message}; running the script without one (a failing line is reported with what was committed)`);
           }
           where.rehearsal = false;
-          return replayAll(cow, origin, ops, file, stop, where);
-        });
-        con.result({ operations: ops.length, ...summary }, `replayed ${ops.length} operations from ${file}`);
+          return await replayAll(cow, origin, ops, file, stop, where);
+        } finally {
+          origin.close();
+        }
       } finally {
-        origin.close();
+        cow.close();
       }
-    } finally {
-      cow.close();
-    }
+    });
+    con.result({ operations: ops.length, ...summary }, `replayed ${ops.length} operations from ${file}`);
   },
 };
 
