@@ -202,8 +202,11 @@ export class BitmapAllocator extends PagedBitmap {
       this.dirtyList[this.dirtyCount++] = index;
       this.dirtyLow[index] = byte;
       this.dirtyHigh[index] = byte;
-    } else if (low === WHOLE) return;
-    else if (byte < low) this.dirtyLow[index] = byte;
-    else if (byte > this.dirtyHigh[index]!) this.dirtyHigh[index] = byte;
+    } else if (low !== WHOLE) {
+      // Both bounds stored every time: a branch per bound first taken after the code was
+      // compiled (a free below the range) deoptimised release and its callers.
+      this.dirtyLow[index] = Math.min(low, byte);
+      this.dirtyHigh[index] = Math.max(this.dirtyHigh[index]!, byte);
+    }
   }
 }

@@ -128,30 +128,32 @@ export class ExceptionTree {
     }
   }
 
-  /** Shadows the blocks `descend` kept, root first, and remembers the path for splits. */
+  /**
+   * Shadows the blocks `descend` kept, root first, and remembers the path for splits. One loop for
+   * nodes and the leaf: a tree that gains a level then runs no code path the compiled loop has not
+   * seen (a node below the root was such a path, and deoptimised it).
+   */
   private shadowProbed(): LeafView {
     this.probedOrigin = -1;
     const blocks = this.probed;
     const levels = this.levels;
     if (levels === 0) throw new SnapscopeError('corrupt', 'B-tree has no levels', { field: 'tree_level' });
-    let node = this.tx.shadow(blocks[0]!, 'node').node!;
-    this.root = node.chunk;
-    for (let l = 0; ; l++) {
-      this.wNodes[l] = node;
-      this.path[l] = node.chunk;
-      const i = this.probedIdx[l]!;
-      this.wIdx[l] = i;
-      const child = node.child(i);
-      if (l + 1 === levels) {
-        const leaf = this.tx.shadow(blocks[levels]!, 'leaf').leaf!;
-        if (leaf.chunk !== child) node.setChild(i, leaf.chunk);
-        this.path[levels] = leaf.chunk;
-        return leaf;
+    let parent: NodeView | null = null;
+    for (let l = 0; l <= levels; l++) {
+      const b = this.tx.shadow(blocks[l]!, l === levels ? 'leaf' : 'node');
+      const chunk = b.chunk;
+      this.path[l] = chunk;
+      if (parent === null) this.root = chunk;
+      else {
+        const i = this.probedIdx[l - 1]!;
+        if (parent.child(i) !== chunk) parent.setChild(i, chunk);
       }
-      const next = this.tx.shadow(blocks[l + 1]!, 'node').node!;
-      if (next.chunk !== child) node.setChild(i, next.chunk);
-      node = next;
+      if (l === levels) break;
+      parent = b.node!;
+      this.wNodes[l] = parent;
+      this.wIdx[l] = this.probedIdx[l]!;
     }
+    return blocks[levels]!.leaf!;
   }
 
   /**
@@ -179,15 +181,13 @@ export class ExceptionTree {
     const cut = this.cut.start(leaf, need);
     const n = leaf.count;
     const t = leaf.find(target);
-    if (t >= 0) {
-      for (let p = 1; p < t + 1 && p < n; p++) cut.consider(p, leaf.origin(p), false);
-      for (let p = t + 1; p < n; p++) cut.consider(p, leaf.origin(p), true);
-      return cut;
-    }
-    const ti = -t - 1;
-    for (let p = 1; p < ti; p++) cut.consider(p, leaf.origin(p), false);
-    if (ti >= 1) cut.consider(ti, target, false);
-    for (let p = ti; p < n; p++) cut.consider(p, leaf.origin(p), true);
+    // The first origin index on the target's right: t + 1 when present, else its insertion index
+    // -t - 1 (t ^ (t >> 31) is t or -t - 1), without a branch whose side the optimiser has not seen.
+    const split = (t ^ (t >> 31)) + ((t >>> 31) ^ 1);
+    for (let p = 1; p < split; p++) cut.consider(p, leaf.origin(p), false);
+    // A new target may start the right half by itself.
+    cut.considerIf(t < 0 && split >= 1, split, target);
+    for (let p = split; p < n; p++) cut.consider(p, leaf.origin(p), true);
     return cut;
   }
 
@@ -453,6 +453,11 @@ class LeafCut {
     this.imbalance = imbalance;
     this.at = p;
     this.key = key;
+  }
+
+  /** consider(p, key, false) when `ok`: called either way, so the call site always has feedback. */
+  considerIf(ok: boolean, p: number, key: number): void {
+    if (ok) this.consider(p, key, false);
   }
 
   /** Map entries and exception bytes of the origins before index `p`. */

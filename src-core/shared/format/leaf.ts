@@ -37,6 +37,8 @@ export class LeafView {
   /** The bytes as le32 words (le.ts `le32Words`), or null: then every field goes through `dv`. */
   private readonly w: Uint32Array | null;
   readonly size: number;
+  /** What find's pre-touch read (kept so the loads are not dropped as unused). */
+  private touched = 0;
   constructor(
     /** Where the bytes live; moves with the block when it is shadowed. */
     public chunk: number,
@@ -119,6 +121,13 @@ export class LeafView {
     const w = this.w;
     let lo = 0;
     let hi = count - 1;
+    // One load per cache line of the map first: independent loads whose misses overlap, where
+    // the binary search's loads each wait for the last (the leaf is seldom in the CPU's cache).
+    if (w !== null) {
+      let any = 0;
+      for (let m = 22; m < 7 + 2 * count; m += 16) any |= w[m]!;
+      this.touched = any;
+    }
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const r = w !== null ? w[7 + 2 * mid]! : this.rchunk(mid);
