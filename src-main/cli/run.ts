@@ -21,9 +21,12 @@ export async function runCli(load: (name: string) => Promise<Command>): Promise<
   process.exitCode = await main(process.argv.slice(2), load);
 }
 
-async function main(argv: readonly string[], load: (name: string) => Promise<Command>): Promise<number> {
-  const json = argv.includes('--json');
+async function main(all: readonly string[], load: (name: string) => Promise<Command>): Promise<number> {
+  const json = all.includes('--json');
   const con = new Console(json);
+  // --json is global: before the command (`snapscope --json info x`) as after it.
+  const first = all.findIndex((a) => a !== '--json');
+  const argv = first === -1 ? [] : all.slice(first);
   try {
     const { version, commands } = await catalog();
     if (argv[0] === '--version' || argv[0] === '-V') {
@@ -32,6 +35,8 @@ async function main(argv: readonly string[], load: (name: string) => Promise<Com
     }
     // Like git: asked for help → stdout and 0; no command at all is a usage error → stderr and 2.
     if (argv.length === 0) {
+      const names = [...new Set(commands.map((c) => c.name.split(' ')[0]!))].join(', ');
+      if (con.json) return reportError(new SnapscopeError('usage', `snapscope needs a command: ${names} (see: snapscope --help)`), con);
       con.note(mainHelp(commands));
       return EXIT_USAGE;
     }
