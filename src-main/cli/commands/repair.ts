@@ -10,6 +10,7 @@ import type { Command } from '../command.ts';
 import type { Console } from '../console.ts';
 import { withDevice } from '../devices.ts';
 import { interruptibleStep, withInterruptibleOutput, type Step } from '../interrupt.ts';
+import { plural } from '../plural.ts';
 
 export const repair: Command = {
   name: 'repair',
@@ -126,7 +127,7 @@ function wouldOverwrite(out: string, src: BlockDevice, force: boolean): string {
 function partial(e: unknown, records: number, backup: string, cow: string): unknown {
   // Cancelled: before the rewrite (no record) or after all of it (interruptibleStep says which).
   if (!(e instanceof SnapscopeError) || records === 0 || e.code === 'cancelled') return e;
-  return new SnapscopeError(e.code, `${e.message}; ${cow} was partly rewritten (${records} areas); undo with: snapscope backup-restore ${cow} --backup ${backup}`, e.where);
+  return new SnapscopeError(e.code, `${e.message}; ${cow} was partly rewritten (${plural(records, 'area')}); undo with: snapscope backup-restore ${cow} --backup ${backup}`, e.where);
 }
 
 function renderRepair(
@@ -145,10 +146,10 @@ function renderRepair(
   },
   mode: 'dry-run' | 'out' | 'in-place',
 ): string {
-  const lines = [`${s.errors} errors, ${s.warnings} warnings found; ${s.kept} exceptions kept, ${s.lost} origin chunk${s.lost === 1 ? '' : 's'} lost`];
+  const lines = [`${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')} found; ${plural(s.kept, 'exception')} kept, ${plural(s.lost, 'origin chunk')} lost`];
   for (const p of s.snapshots) {
     const mark = p.damaged ? ': marked damaged, reads and merges need --forensic' : '';
-    lines.push(`  snapshot ${p.slot}${p.name ? ` (${p.name})` : ''}: ${p.kept} exceptions kept, ${p.lost} origin chunk${p.lost === 1 ? '' : 's'} lost${mark}`);
+    lines.push(`  snapshot ${p.slot}${p.name ? ` (${p.name})` : ''}: ${plural(p.kept, 'exception')} kept, ${plural(p.lost, 'origin chunk')} lost${mark}`);
   }
   for (const l of s.losses) {
     const origins = l.first === l.last ? `origin chunk ${l.first}` : `origin chunks ${l.first}..${l.last === null || l.last === Infinity ? 'end' : l.last}`;
