@@ -29,7 +29,9 @@ function renderStats(s: StoreStats): string {
   const lines = [`${s.format} store: ${s.chunkCount} chunks of ${formatSize(s.chunkBytes)}, ${plural(s.exceptions, 'exception')}`];
   lines.push('snapshots:', '  slot  exceptions  unique  shared  bytes      name');
   for (const p of s.snapshots) lines.push(`  ${String(p.slot).padEnd(4)}  ${String(p.exceptions).padEnd(10)}  ${String(p.unique).padEnd(6)}  ${String(p.shared).padEnd(6)}  ${formatSize(p.bytes).padEnd(9)}  ${p.name}`);
-  lines.push(`sharing: ${s.sharing.map((n, k) => (k === 0 ? '' : `${k}:${n}`)).filter(Boolean).join(' ')} (exceptions shared by k snapshots)`);
+  // Buckets that hold nothing are left out (JSON keeps every one).
+  const buckets = s.sharing.flatMap((n, k) => (k > 0 && n > 0 ? [`${k}:${n}`] : []));
+  lines.push(`sharing: ${buckets.join(' ') || 'none'} (exceptions shared by k snapshots)`);
   // depth counts the leaf level too; info (and the header) count the index levels above it.
   if (s.tree && s.tree.depth === 0) lines.push('tree: unreadable (run check)');
   else if (s.tree) lines.push(`tree: ${plural(s.tree.depth - 1, 'level')}, ${plural(s.tree.nodes, 'node')} (${pct(s.tree.nodeFill)} full), ${plural(s.tree.leaves, 'leaf', 'leaves')} (${pct(s.tree.leafFill)} full)`);
