@@ -1,9 +1,10 @@
 import { SnapscopeError } from '../../../src-core/errors.ts';
-import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { applyRepair, nothingToRepair, planRepair, type RepairPlan } from '../../../src-core/repair/repair.ts';
 import { backupPath, checkBackup, createBackup } from '../../host/access/backup-file.ts';
 import { assertWouldWrite } from '../../host/access/inputs.ts';
 import { isZero, planOutput } from '../../host/access/outputs.ts';
+import type { FileDevice } from '../../host/file-device.ts';
+import { CopyReader } from '../copy-reader.ts';
 import { COW } from '../grammar.ts';
 import type { Args } from '../args.ts';
 import type { Command } from '../command.ts';
@@ -100,16 +101,21 @@ async function repairCommand(args: Args, con: Console, step: Step | null): Promi
 }
 
 /** Copies the COW to `out` (every byte: data chunks included), then repairs the copy; `out` is replaced only on success. */
-function repairTo(src: BlockDevice, plan: RepairPlan, outPath: string, force: boolean): Promise<number> {
+function repairTo(src: FileDevice, plan: RepairPlan, outPath: string, force: boolean): Promise<number> {
   const rules = { inputs: [src.name], force, bytes: src.size, protect: 'data' as const, sameHint: '; to repair it where it is, use --in-place (it keeps a backup)' };
   return withInterruptibleOutput(outPath, rules, async (out, stop) => {
     const dev = out.device(src.size);
     const buf = new Uint8Array(1 << 20);
-    for (let at = 0; at < src.size; at += buf.length) {
-      const piece = buf.subarray(0, Math.min(buf.length, src.size - at));
-      src.read(at, piece);
-      if (out.kind === 'block' || !isZero(piece)) dev.write(at, piece); // a new file reads zeros in its holes
-      await stop.pause();
+    const reader = new CopyReader(src);
+    try {
+      for (let at = 0; at < src.size; at += buf.length) {
+        const piece = buf.subarray(0, Math.min(buf.length, src.size - at));
+        reader.read(at, piece);
+        if (out.kind === 'block' || !isZero(piece)) dev.write(at, piece); // a new file reads zeros in its holes
+        await stop.pause();
+      }
+    } finally {
+      reader.close();
     }
     const written = applyRepair(dev, plan).written;
     dev.flush();
@@ -118,7 +124,7 @@ function repairTo(src: BlockDevice, plan: RepairPlan, outPath: string, force: bo
 }
 
 /** For --dry-run --out: what writing `out` would overwrite (the refusals still apply: an input is never a target). */
-function wouldOverwrite(out: string, src: BlockDevice, force: boolean): string {
+function wouldOverwrite(out: string, src: FileDevice, force: boolean): string {
   const plan = planOutput(out, { inputs: [src.name], force: true, bytes: src.size, protect: 'data', sameHint: '; to repair it where it is, use --in-place (it keeps a backup)' });
   return `${plan.action}${plan.holdsData && !force ? ' (needs --force)' : ''}`;
 }
