@@ -122,8 +122,13 @@ function targetSize(t: Target, requested: number | undefined): number {
 function spaceWarning(t: Target, size: number): string | null {
   if (t.kind !== 'file' && t.kind !== 'missing') return null;
   const held = t.kind === 'file' ? t.stat!.blocks * 512 : 0;
-  const fsStat = fs.statfsSync(nodePath.dirname(nodePath.resolve(t.path)));
-  const free = fsStat.bavail * fsStat.bsize;
+  let free: number;
+  try {
+    const fsStat = fs.statfsSync(nodePath.dirname(nodePath.resolve(t.path)));
+    free = fsStat.bavail * fsStat.bsize;
+  } catch {
+    return null; // no such directory: creating the file says so
+  }
   if (size - held <= free) return null;
   return `${t.path} (${formatSize(size)}, sparse) is larger than the ${formatSize(free)} free on its file system: writes to the store fail once it fills (a kernel snapshot on it is then invalidated)`;
 }
