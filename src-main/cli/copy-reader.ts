@@ -6,8 +6,9 @@ import { ioError, type FileDevice } from '../host/file-device.ts';
  * Reads a device from start to end for a copy (repair --out). Where the file system allows it,
  * through a second descriptor of the same open file with O_DIRECT: a buffered read of a sparse
  * image's holes fills the page cache with zero pages, while a direct read of a hole only clears
- * the buffer (an empty 40 GiB store: see the README's repair figures). Elsewhere (tmpfs, a size
- * that is not whole sectors), or once a direct read is refused, reads go through the device.
+ * the buffer (an empty 40 GiB store: 221 s before, 21.6 s after; the README gives the runs).
+ * Elsewhere (tmpfs, a size that is not whole sectors), or once a direct read is refused, reads go
+ * through the device.
  */
 export class CopyReader {
   private fd: number | null;
