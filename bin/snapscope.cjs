@@ -86,7 +86,9 @@ function freshBundle() {
  * The file of the command argv names (its longest name that prefixes argv); help's for the rest
  * (no command, --version, --help, an unknown command: none of them loads a command).
  */
-function entryFor(bundle, argv) {
+function entryFor(bundle, all) {
+  // --json is global: it may come before the command (run.ts skips it there too).
+  const argv = all.slice(Math.max(0, all.findIndex((a) => a !== '--json')));
   const routes = JSON.parse(fs.readFileSync(path.join(bundle, 'routes.json'), 'utf8'));
   for (let n = Math.min(argv.length, 2); n > 0; n--) {
     const file = routes[argv.slice(0, n).join(' ')];

@@ -2,7 +2,9 @@ import { SnapscopeError } from './errors.ts';
 import type { BlockDevice } from './io/block-device.ts';
 import type { EventSink } from './events.ts';
 import { PersistentStore, SNAP_MAGIC } from './persistent/index.ts';
+import { persistentSizeProblem } from './persistent/persistent-store.ts';
 import { SHARED_MAGIC, SharedStore } from './shared/index.ts';
+import { sharedSizeProblem } from './shared/store/format-store.ts';
 import type { ExceptionStore, OpenOptions, StoreFormat } from './store.ts';
 
 // le32 at byte 0 of chunk 0 tells the formats apart (docs/format-shared.md, docs/format-persistent.md).
@@ -51,6 +53,11 @@ export function openStore(cow: BlockDevice, opts: OpenOptions = {}): ExceptionSt
     case 'shared':
       return SharedStore.open(cow, opts);
   }
+}
+
+/** Why `bytes` cannot hold a store of `kind` with `chunkBytes`-byte chunks ("(N bytes) is too small ..."), or null: format's own rule, asked before anything is written. */
+export function formatSizeProblem(kind: StoreFormat, bytes: number, chunkBytes: number): string | null {
+  return kind === 'persistent' ? persistentSizeProblem(bytes, chunkBytes) : sharedSizeProblem(bytes, chunkBytes);
 }
 
 /** Formats `cow` as a new, empty store of `kind`, open for writing. */

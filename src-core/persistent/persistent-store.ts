@@ -23,6 +23,16 @@ import { chunkOccupancy } from './occupancy.ts';
 
 export const SNAPSHOT_NAME = 'snap';
 
+/**
+ * Why a device of `bytes` cannot hold a useful persistent store of `chunkBytes`-byte chunks, or
+ * null: the header, metadata area 0 and at least one data chunk (with none the kernel invalidates
+ * the snapshot at its first copy).
+ */
+export function persistentSizeProblem(bytes: number, chunkBytes: number): string | null {
+  const needs = 3 * chunkBytes;
+  return bytes < needs ? `(${bytes} bytes) is too small for a persistent store with ${chunkBytes}-byte chunks (needs ${needs} bytes: the header, one metadata area and one data chunk)` : null;
+}
+
 export interface FormatOptions {
   /** Chunk size in bytes: a power of two, at least 512. */
   chunkBytes: number;
@@ -138,11 +148,8 @@ export class PersistentStore implements ExceptionStore {
     const problem = Number.isInteger(sectors) ? chunkSizeProblem(sectors) : 'is not a whole number of sectors';
     if (problem) throw new SnapscopeError('usage', `chunk size ${opts.chunkBytes} bytes ${problem}`, { device: cow.name, field: 'chunk_size' });
     const geo = new Geometry(sectors);
-    if (cow.size < 2 * geo.chunkBytes) {
-      throw new SnapscopeError('usage', `${cow.name} (${cow.size} bytes) cannot hold the header and one metadata area of ${opts.chunkBytes}-byte chunks`, {
-        device: cow.name,
-      });
-    }
+    const small = persistentSizeProblem(cow.size, geo.chunkBytes);
+    if (small) throw new SnapscopeError('usage', `${cow.name} ${small}`, { device: cow.name });
     // Area 0 first, then the header: a crash in between leaves no header, not a store with a garbage table.
     cow.write(geo.areaLocation(0) * geo.chunkBytes, new Uint8Array(geo.chunkBytes));
     cow.flush();

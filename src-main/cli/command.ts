@@ -69,8 +69,9 @@ export const EXIT_BROKEN_PIPE = 141;
 /** Every command's exit codes, in help and man pages. */
 export const EXIT_CODES: Record<number, string> = {
   [EXIT_OK]: 'success',
-  [EXIT_FAILURE]: 'failure (I/O error, no such file, refused, no space, ...)',
-  [EXIT_USAGE]: 'usage error (unknown command or option, bad value)',
+  [EXIT_FAILURE]: 'failure (I/O error, no such file, device in use or read-only, no space, ...)',
+  // Refusals the command line lifts are usage errors, here as in the API's error code.
+  [EXIT_USAGE]: 'usage error (unknown command or option, bad value, a target refused without --force or that is an input)',
   [EXIT_NOT_A_STORE]: 'not a snapshot exception store (no known magic, too short)',
   [EXIT_INTERRUPTED]: 'interrupted (SIGINT); a store being written stays consistent',
   [EXIT_BROKEN_PIPE]: 'the reader of the output went away (as if killed by SIGPIPE); nothing printed',

@@ -1,4 +1,5 @@
 import type { Finding } from '../../src-core/walk/findings.ts';
+import { plural } from './plural.ts';
 
 /** Runs this long of one kind in one chunk print as one line: a truncation can yield hundreds. */
 const GROUP_AT = 3;
@@ -28,7 +29,7 @@ export function findingLine(f: Finding): string {
 function groupLine(run: readonly Finding[]): string {
   const f = run[0]!;
   const entries = run.map((x) => x.entry!);
-  return `${f.severity.padEnd(7)} ${f.kind} chunk ${f.chunk}: ${run.length} entries (${ranges(entries)}); the first: ${f.message}${detail(f)}`;
+  return `${f.severity.padEnd(7)} ${f.kind} chunk ${f.chunk}: ${plural(run.length, 'entry', 'entries')} (${ranges(entries)}); the first: ${f.message}${detail(f)}`;
 }
 
 function sameRun(a: Finding, b: Finding): boolean {

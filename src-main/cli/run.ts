@@ -1,9 +1,10 @@
-import { describeLocation, isSnapscopeError, SnapscopeError, type ErrorLocation } from '../../src-core/errors.ts';
+import { isSnapscopeError, SnapscopeError, type ErrorLocation } from '../../src-core/errors.ts';
 import { OutputClosed } from '../host/access/stream-write.ts';
 import { parseArgs } from './args.ts';
 import { catalog } from './catalog.ts';
 import { EXIT_BROKEN_PIPE, EXIT_OK, EXIT_USAGE, exitCodeOf, type Command } from './command.ts';
 import { Console } from './console.ts';
+import { errorLine } from './error-line.ts';
 import { findCommand, GroupWithoutSubcommand } from './find-command.ts';
 import { commandHelp, groupHelp, mainHelp } from './help.ts';
 import { JSON_SCHEMA } from './json.ts';
@@ -21,9 +22,12 @@ export async function runCli(load: (name: string) => Promise<Command>): Promise<
   process.exitCode = await main(process.argv.slice(2), load);
 }
 
-async function main(argv: readonly string[], load: (name: string) => Promise<Command>): Promise<number> {
-  const json = argv.includes('--json');
+async function main(all: readonly string[], load: (name: string) => Promise<Command>): Promise<number> {
+  const json = all.includes('--json');
   const con = new Console(json);
+  // --json is global: before the command (`snapscope --json info x`) as after it.
+  const first = all.findIndex((a) => a !== '--json');
+  const argv = first === -1 ? [] : all.slice(first);
   try {
     const { version, commands } = await catalog();
     if (argv[0] === '--version' || argv[0] === '-V') {
@@ -32,6 +36,8 @@ async function main(argv: readonly string[], load: (name: string) => Promise<Com
     }
     // Like git: asked for help → stdout and 0; no command at all is a usage error → stderr and 2.
     if (argv.length === 0) {
+      const names = [...new Set(commands.map((c) => c.name.split(' ')[0]!))].join(', ');
+      if (con.json) return reportError(new SnapscopeError('usage', `snapscope needs a command: ${names} (see: snapscope --help)`), con);
       con.note(mainHelp(commands));
       return EXIT_USAGE;
     }
@@ -69,26 +75,8 @@ function reportError(e: unknown, con: Console): number {
   const message = e instanceof Error ? e.message : String(e);
   const where: ErrorLocation = isSnapscopeError(e) ? e.where : {};
   if (con.json) con.emit({ schema: JSON_SCHEMA, error: { code, message, where } });
-  else {
-    // Messages that start with "<device>:" locate themselves; others get the location appended,
-    // without the parts the message names already ("at offset 512", a finding's "(cow, chunk 0)").
-    const selfLocated = where.device !== undefined && message.startsWith(`${where.device}:`);
-    const suffix = selfLocated ? '' : describeLocation(notNamedIn(message, where));
-    con.note(`snapscope: ${code === 'internal' ? 'internal error: ' : ''}${message}${suffix}`);
-  }
+  else con.note(errorLine(code, message, where));
   return exitCodeOf(code);
-}
-
-/** The parts of `where` whose words ("chunk 0", "offset 512", the device) `message` does not contain. */
-function notNamedIn(message: string, where: ErrorLocation): ErrorLocation {
-  const left: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(where)) {
-    const words = describeLocation({ [key]: value }).slice(2, -1);
-    // Whole words: "chunk 1" is not named by "chunk 12".
-    const named = new RegExp(`(?<!\\w)${words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\w)`).test(message);
-    if (!named) left[key] = value;
-  }
-  return left as ErrorLocation;
 }
 
 function isBrokenPipe(e: unknown): boolean {

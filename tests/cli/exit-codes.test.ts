@@ -89,6 +89,27 @@ describe('exit codes, the same for every command', () => {
     expect(bad!.stderr).toContain('did you mean merge?');
   }, 60_000);
 
+  it('refusals: one the command line lifts (--force, another target) is 2, one it cannot (read-only, in use) is 1, as the exit-status list says', () => {
+    const dir = tempDir();
+    expect(cli('demo', dir).code).toBe(0);
+    const [cow, origin, binary] = [path.join(dir, 'shared.cow'), path.join(dir, 'origin.img'), path.join(dir, 'binary')];
+    fs.writeFileSync(binary, Buffer.from([0, 1, 2, 3]));
+    const liftable = [
+      cli('demo', dir), // "exists; add --force"
+      cli('read', cow, '--origin', origin, '-s', 'base', '--out', origin), // "is also an input"
+      cli('dump', cow, '--out', binary), // "holds binary data ... add --force"
+    ];
+    for (const r of liftable) expect([r.code, oneLine(r)]).toEqual([2, expect.stringMatching(/--force|an input/)]);
+    fs.chmodSync(cow, 0o444);
+    const readOnly = cli('snapshot', 'create', cow, '--name', 'x');
+    expect([readOnly.code, oneLine(readOnly)]).toEqual([1, expect.stringContaining('read-only')]);
+    // The list in every help and man page says which is which.
+    const help = cli('--help').stdout;
+    expect(help).toMatch(/^ {2}1 +failure \(.*read-only.*\)$/m);
+    expect(help).toMatch(/^ {2}2 +usage error \(.*--force.*input.*\)$/m);
+    expect(help).not.toMatch(/^ {2}1 .*\brefused\b/m);
+  });
+
   it('check: 0 clean, 4 for an invalidated persistent snapshot (check && activate must not activate it)', () => {
     const dir = tempDir();
     const cow = path.join(dir, 'cow.img');

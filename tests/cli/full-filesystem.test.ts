@@ -1,26 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cli, oneLine, tempDir, writeOrigin } from './cli.ts';
+import { needsRoot, tinyFs } from './tiny-fs.ts';
 
-/**
- * A COW image on a full file system: a sparse image formatted larger than its file system gets
- * ENOSPC in the middle of a write. Needs root (mount); a tmpfs of `kib` KiB, unmounted after the test.
- */
-function tinyFs(kib: number): string | null {
-  const dir = tempDir();
-  const at = path.join(dir, 'mnt');
-  fs.mkdirSync(at);
-  if (spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${kib}k`, 'tmpfs', at]).status !== 0) return null;
-  onTestFinished(() => void spawnSync('umount', [at]));
-  return at;
-}
-
-const why = process.getuid?.() === 0 ? null : 'needs root to mount a tmpfs';
-
+/** A COW image on a full file system: a sparse image formatted larger than its file system gets ENOSPC in the middle of a write. */
 describe('a COW on a file system that fills up', () => {
-  it.skipIf(why !== null).each(['shared', 'persistent'])('%s: the write fails, the store stays consistent and the snapshot keeps its data', (kind) => {
+  it.skipIf(needsRoot !== null).each(['shared', 'persistent'])('%s: the write fails, the store stays consistent and the snapshot keeps its data', (kind) => {
     const mnt = tinyFs(600)!;
     expect(mnt).not.toBeNull();
     const dir = tempDir();
@@ -69,7 +56,7 @@ function demoBesideFullFs(): { mnt: string; dir: string; cow: string } {
 }
 
 describe('a backup on a file system that is full', () => {
-  it.skipIf(why !== null)('restore in place: refused before any write, the COW as it was and no backup file left', () => {
+  it.skipIf(needsRoot !== null)('restore in place: refused before any write, the COW as it was and no backup file left', () => {
     const { mnt, dir, cow } = demoBesideFullFs();
     const dump = path.join(dir, 'd.json');
     expect(cli('dump', cow, '--out', dump).code).toBe(0);
@@ -85,7 +72,7 @@ describe('a backup on a file system that is full', () => {
 });
 
 describe('an --out on a file system that is full', () => {
-  it.skipIf(why !== null)('dump, read and repair --out: the error names the path given, not the temporary file, and leaves none', () => {
+  it.skipIf(needsRoot !== null)('dump, read and repair --out: the error names the path given, not the temporary file, and leaves none', () => {
     const { mnt, dir, cow } = demoBesideFullFs();
     const runs: [string, string[]][] = [
       ['d.json', ['dump', cow]],

@@ -238,7 +238,7 @@ describe.skipIf(!canLoop)('block devices as outputs and inputs (loop devices)', 
     ]) {
       const r = cli(...argv);
       expect(r.code, argv.join(' ')).toBe(1);
-      expect(oneLine(r)).toContain('is a read-only device');
+      expect(oneLine(r)).toContain(`COW ${ro} is a read-only device`);
     }
     inputs.unchanged();
     expect(cli('info', ro).code).toBe(0);

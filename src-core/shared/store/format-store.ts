@@ -9,6 +9,13 @@ import { commit } from './commit.ts';
 import { DEFAULT_CACHE_BYTES, sharedChunkSizeProblem } from './limits.ts';
 import { StoreState } from './state.ts';
 
+/** Why a device of `bytes` cannot hold a shared store of `cb`-byte chunks ("(N bytes) is too small ..."), or null. */
+export function sharedSizeProblem(bytes: number, cb: number): string | null {
+  const chunkCount = Math.floor(bytes / cb);
+  const first = firstFreeChunk(chunkCount, cb);
+  return chunkCount < first + 4 ? `(${bytes} bytes) is too small for a shared store with ${cb}-byte chunks (needs ${(first + 4) * cb} bytes)` : null;
+}
+
 /**
  * Writes an empty store over `cow` (the whole device, chunk size `chunkBytes`) and returns it
  * open for writing. Sector 0 is zeroed first, so a crash during format leaves no store rather
@@ -20,10 +27,8 @@ export function formatStore(cow: BlockDevice, opts: SharedFormatOptions): StoreS
   if (sizeProblem) throw new SnapscopeError('usage', `chunk size ${cb} ${sizeProblem}`, { field: 'chunk_size' });
   if (cow.readOnly) throw new SnapscopeError('read-only', `${cow.name} is read-only`, { device: cow.name });
   const chunkCount = Math.floor(cow.size / cb);
-  const first = firstFreeChunk(chunkCount, cb);
-  if (chunkCount < first + 4) {
-    throw new SnapscopeError('usage', `${cow.name} (${cow.size} bytes) is too small for a shared store with ${cb}-byte chunks (needs ${(first + 4) * cb} bytes)`, { device: cow.name });
-  }
+  const small = sharedSizeProblem(cow.size, cb);
+  if (small) throw new SnapscopeError('usage', `${cow.name} ${small}`, { device: cow.name });
   if (chunkCount >= 2 ** 32) throw new SnapscopeError('capacity', `${cow.name} has ${chunkCount} chunks; at most 2^32 - 1 are supported`, { device: cow.name });
   cow.write(0, new Uint8Array(SECTOR_BYTES));
   cow.flush();
@@ -48,7 +53,7 @@ export function formatStore(cow: BlockDevice, opts: SharedFormatOptions): StoreS
   };
   // Every chunk free but the header and bitmap ones (and those past the end): no page held for the rest.
   const alloc = new BitmapAllocator(null, chunkCount, cb, cow.name);
-  alloc.markRange(0, first);
+  alloc.markRange(0, firstFreeChunk(chunkCount, cb));
   const s = new StoreState({ cow, header, chunkBytes: cb, chunkCount, alloc, readOnly: false, events: opts.events, cacheBytes: opts.cacheBytes ?? DEFAULT_CACHE_BYTES });
   for (let i = 0; i < bitmapChunkCount(chunkCount, cb); i++) s.alloc.markWhole(i);
   const leaf = s.tx.newLeaf(0);

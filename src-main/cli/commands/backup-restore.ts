@@ -5,6 +5,7 @@ import { assertWouldWrite, openInput } from '../../host/access/inputs.ts';
 import type { Command } from '../command.ts';
 import { COW } from '../grammar.ts';
 import { interruptibleStep } from '../interrupt.ts';
+import { plural } from '../plural.ts';
 
 export const backupRestore: Command = {
   name: 'backup-restore',
@@ -47,11 +48,11 @@ export const backupRestore: Command = {
         }
         const bytes = records.reduce((n, r) => n + r.bytes.length, 0);
         // Sector 0 last: a crash while writing back leaves the rewrite's mark, never a torn store under a valid header.
-        if (!dryRun) await step(() => writeBack(cow, records), () => `wrote ${records.length} saved areas (${bytes} bytes) back to ${cowPath}`);
+        if (!dryRun) await step(() => writeBack(cow, records), () => `wrote ${plural(records.length, 'saved area')} (${plural(bytes, 'byte')}) back to ${cowPath}`);
         const torn = records.torn ? '; a last record cut short was left out (its write never happened)' : '';
         con.result(
           { dryRun, records: records.length, bytes, torn: records.torn === true },
-          `${dryRun ? 'would write' : 'wrote'} ${records.length} saved areas (${bytes} bytes) back to ${cowPath}${torn}`,
+          `${dryRun ? 'would write' : 'wrote'} ${plural(records.length, 'saved area')} (${plural(bytes, 'byte')}) back to ${cowPath}${torn}`,
         );
       } finally {
         cow.close();

@@ -52,7 +52,7 @@ function renderReport(r: CheckReport): string {
   const lines = findingLines(r.findings);
   if (r.truncated) lines.push(`... ${r.errors + r.warnings - r.findings.length} more (counts below are complete)`);
   const what = r.format === 'shared' ? plural(r.blocks, 'tree block') : plural(r.blocks, 'metadata area');
-  const verdict = r.errors + r.warnings === 0 ? 'clean' : `${r.errors} error${r.errors === 1 ? '' : 's'}, ${r.warnings} warning${r.warnings === 1 ? '' : 's'}`;
-  lines.push(`${r.device}: ${r.format} store, ${what}, ${r.exceptions} exceptions: ${verdict}`);
+  const verdict = r.errors + r.warnings === 0 ? 'clean' : `${plural(r.errors, 'error')}, ${plural(r.warnings, 'warning')}`;
+  lines.push(`${r.device}: ${r.format} store, ${what}, ${plural(r.exceptions, 'exception')}: ${verdict}`);
   return lines.join('\n');
 }

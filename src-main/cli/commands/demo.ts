@@ -5,6 +5,7 @@ import { DEMO_COW_BYTES, DEMO_ORIGIN_BYTES } from '../../../src-core/demo.ts';
 import { writeDemoStore } from '../../host/demo-store.ts';
 import type { Command } from '../command.ts';
 import { formatSize } from '../size.ts';
+import { plural } from '../plural.ts';
 
 export const demo: Command = {
   name: 'demo',
@@ -23,7 +24,7 @@ export const demo: Command = {
     const summary = writeDemoStore(originPath, cowPath);
     con.result(
       { origin: originPath, cow: cowPath, ...summary },
-      `wrote ${originPath} and ${cowPath}: snapshots ${summary.snapshots.join(', ')}; ${summary.exceptions} exceptions; a ${summary.levels}-level tree\n` +
+      `wrote ${originPath} and ${cowPath}: snapshots ${summary.snapshots.join(', ')}; ${plural(summary.exceptions, 'exception')}; a ${summary.levels}-level tree\n` +
         `try: snapscope info ${cowPath}   or: snapscope serve ${cowPath} --origin ${originPath}`,
     );
   },

@@ -6,6 +6,8 @@ import { COW } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { withDevice } from '../devices.ts';
 import { withInterruptibleOutput } from '../interrupt.ts';
+import { withSchema } from '../json.ts';
+import { plural } from '../plural.ts';
 
 export const dump: Command = {
   name: 'dump',
@@ -19,6 +21,8 @@ export const dump: Command = {
   details: [
     'Streams: memory stays bounded whatever the store size. `restore` reads it back.',
     'A damaged store dumps what check vouches for; the rest is reported on stderr and the exit code is 1.',
+    'JSON (--json): with --out F, {out, format, exceptions, errors, warnings}, plus error {code, message, where} for a damaged store;',
+    'with the dump on stdout, a damaged store\'s error document follows the dump (a stream of two JSON values). --format xml needs --out F.',
   ].join('\n'),
   examples: [
     ['dump /dev/vg/cow --out cow.json', 'the logical content, to keep or to restore from'],
@@ -27,19 +31,27 @@ export const dump: Command = {
   async run(args, con) {
     const form = args.string('format') ?? 'json';
     if (form !== 'json' && form !== 'xml') throw new SnapscopeError('usage', `--format must be json or xml, not '${form}'`);
-    const cowPath = args.arg('cow');
+    const [cowPath, outPath] = [args.arg('cow'), args.string('out') ?? '-'];
+    // With --json stdout is JSON whatever happens: XML there could not be followed by an error.
+    if (con.json && form === 'xml' && outPath === '-') throw new SnapscopeError('usage', '--json with --format xml: the XML would go to standard output; give --out F');
     const rules = { inputs: [cowPath], force: args.flag('force'), bytes: null, protect: 'text' as const };
-    return withDevice(cowPath, 'COW', false, (dev, noted) =>
-      withInterruptibleOutput(args.string('out') ?? '-', rules, async (out, stop) => {
+    return withDevice(cowPath, 'COW', false, async (dev, noted) => {
+      const result = await withInterruptibleOutput(outPath, rules, async (out, stop) => {
         // The store is opened while the input's note is looked for; the note comes before the dump.
         const job = new Job(dumpTask(dev, dumpWriter(form, (text) => out.append(Buffer.from(text)))), { sliceMs: 200 });
         stop.cancels(job);
         await noted;
-        const result = await job.run();
-        const problems = result.report.errors;
-        if (problems) con.note(`snapscope: ${dev.name} has ${problems} errors; the dump holds the ${result.exceptions} exceptions check vouches for (run check)`);
-        return problems ? 1 : 0;
-      }),
-    );
+        return job.run();
+      });
+      const { errors, warnings } = result.report;
+      const damage = errors ? new SnapscopeError('corrupt', `${dev.name} has ${plural(errors, 'error')}; the dump holds the ${plural(result.exceptions, 'exception')} check vouches for (run check)`, { device: dev.name }) : null;
+      const error = damage && { code: damage.code, message: damage.message, where: damage.where };
+      if (!con.json) {
+        if (damage) con.note(`snapscope: ${damage.message}`);
+      } else if (outPath !== '-') con.emit(withSchema({ out: outPath, format: form, exceptions: result.exceptions, errors, warnings, ...(error && { error }) }));
+      // Standard output carries the dump itself: only a failure follows it.
+      else if (error) con.emit(withSchema({ error }));
+      return damage ? 1 : 0;
+    });
   },
 };

@@ -37,7 +37,7 @@ function renderInfo(i: StoreInfo): string {
     const k = i.kernelStatus;
     lines.push(`  kernel status ${k.allocatedSectors}/${k.totalSectors} ${k.metadataSectors} (allocated/total metadata, sectors)`);
   }
-  if (i.tree) lines.push(`  tree          ${plural(i.tree.levels, 'level')}, ${plural(i.tree.nodes, 'node')}, ${i.tree.leaves} lea${i.tree.leaves === 1 ? 'f' : 'ves'}${i.damage ? ' readable (metadata damaged)' : ''}`);
+  if (i.tree) lines.push(`  tree          ${plural(i.tree.levels, 'level')}, ${plural(i.tree.nodes, 'node')}, ${plural(i.tree.leaves, 'leaf', 'leaves')}${i.damage ? ' readable (metadata damaged)' : ''}`);
   if (i.merge) lines.push(`  merge         of slot ${i.merge.slot} in progress${i.merge.total !== null ? `: ${i.merge.done ?? '?'}/${i.merge.total} chunks` : ''}`);
   const width = Math.max(...Object.keys(i.header).map((k) => k.length)) + 2;
   lines.push('header:', ...Object.entries(i.header).map(([k, v]) => `  ${k.padEnd(width)}${String(v)}`));
@@ -47,5 +47,5 @@ function renderInfo(i: StoreInfo): string {
 }
 
 function rejected(n: number | undefined): string {
-  return n ? `, ${n} table entr${n === 1 ? 'y' : 'ies'} rejected as damaged` : '';
+  return n ? `, ${plural(n, 'table entry', 'table entries')} rejected as damaged` : '';
 }

@@ -4,6 +4,7 @@ import { discoverPairs } from '../../host/discover.ts';
 import { usage, type Args } from '../args.ts';
 import { EXIT_OK, exitCodeOf, type Command } from '../command.ts';
 import { Console } from '../console.ts';
+import { errorLine } from '../error-line.ts';
 import { withStore } from '../devices.ts';
 import { COW } from '../grammar.ts';
 import { DEFAULT_LIVE_FIELDS, LIVE_FIELDS, liveTargets } from '../live-fields.ts';
@@ -92,7 +93,7 @@ export const ls: Command = {
         }, { tolerateDamage: true });
       } catch (e) {
         if (!isSnapscopeError(e)) throw e;
-        con.note(`snapscope: ${e.message}`);
+        con.note(errorLine(e.code, e.message, e.where));
         failed.push({ cow, error: { code: e.code, message: e.message, where: e.where } });
         code = Math.max(code, exitCodeOf(e.code));
       }

@@ -10,6 +10,7 @@ import type { Command } from '../command.ts';
 import { withVolume } from '../devices.ts';
 import { withInterruptibleOutput, type Interruption } from '../interrupt.ts';
 import { resolveView } from '../view-ref.ts';
+import { noun, plural } from '../plural.ts';
 
 export const read: Command = {
   name: 'read',
@@ -57,7 +58,7 @@ export const read: Command = {
         const last = chunk ?? Math.ceil(origin.size / store.chunkBytes) - 1;
         for (let c = chunk ?? 0; c <= last; c++) mapped(c);
         const n = unproven.length;
-        if (n) throw new SnapscopeError('corrupt', `the store is damaged: snapshot ${view}'s mapping of origin chunk${n === 1 ? '' : 's'} ${describe(unproven)} cannot be proven (run snapscope check; --forensic reads the origin there)`, { device: store.cow.name });
+        if (n) throw new SnapscopeError('corrupt', `the store is damaged: snapshot ${view}'s mapping of origin ${noun(n, 'chunk')} ${describe(unproven)} cannot be proven (run snapscope check; --forensic reads the origin there)`, { device: store.cow.name });
       }
       if (view !== 'origin' && chunk === undefined && !forensic) refuseShortOrigin(store, origin, view);
       const bytes = chunk === undefined ? origin.size : chunkBytes;
@@ -72,7 +73,7 @@ export const read: Command = {
       });
       if (unproven.length) con.note(`warning: read the origin for origin chunks ${describe(unproven)}: the damaged tree cannot prove the snapshot's mapping there`);
       // Standard output carries the image itself: the summary is left off.
-      if (outPath !== '-') con.result({ out: outPath, bytes, ...(unproven.length ? { unproven } : {}) }, `wrote ${bytes} bytes to ${outPath}`);
+      if (outPath !== '-') con.result({ out: outPath, bytes, ...(unproven.length ? { unproven } : {}) }, `wrote ${plural(bytes, 'byte')} to ${outPath}`);
     }, { tolerateDamage: true, force: forensic });
   },
 };

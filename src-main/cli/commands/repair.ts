@@ -1,15 +1,17 @@
 import { SnapscopeError } from '../../../src-core/errors.ts';
-import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { applyRepair, nothingToRepair, planRepair, type RepairPlan } from '../../../src-core/repair/repair.ts';
 import { backupPath, checkBackup, createBackup } from '../../host/access/backup-file.ts';
 import { assertWouldWrite } from '../../host/access/inputs.ts';
 import { isZero, planOutput } from '../../host/access/outputs.ts';
+import type { FileDevice } from '../../host/file-device.ts';
+import { CopyReader } from '../copy-reader.ts';
 import { COW } from '../grammar.ts';
 import type { Args } from '../args.ts';
 import type { Command } from '../command.ts';
 import type { Console } from '../console.ts';
 import { withDevice } from '../devices.ts';
 import { interruptibleStep, withInterruptibleOutput, type Step } from '../interrupt.ts';
+import { plural } from '../plural.ts';
 
 export const repair: Command = {
   name: 'repair',
@@ -99,16 +101,21 @@ async function repairCommand(args: Args, con: Console, step: Step | null): Promi
 }
 
 /** Copies the COW to `out` (every byte: data chunks included), then repairs the copy; `out` is replaced only on success. */
-function repairTo(src: BlockDevice, plan: RepairPlan, outPath: string, force: boolean): Promise<number> {
+function repairTo(src: FileDevice, plan: RepairPlan, outPath: string, force: boolean): Promise<number> {
   const rules = { inputs: [src.name], force, bytes: src.size, protect: 'data' as const, sameHint: '; to repair it where it is, use --in-place (it keeps a backup)' };
   return withInterruptibleOutput(outPath, rules, async (out, stop) => {
     const dev = out.device(src.size);
     const buf = new Uint8Array(1 << 20);
-    for (let at = 0; at < src.size; at += buf.length) {
-      const piece = buf.subarray(0, Math.min(buf.length, src.size - at));
-      src.read(at, piece);
-      if (out.kind === 'block' || !isZero(piece)) dev.write(at, piece); // a new file reads zeros in its holes
-      await stop.pause();
+    const reader = new CopyReader(src);
+    try {
+      for (let at = 0; at < src.size; at += buf.length) {
+        const piece = buf.subarray(0, Math.min(buf.length, src.size - at));
+        reader.read(at, piece);
+        if (out.kind === 'block' || !isZero(piece)) dev.write(at, piece); // a new file reads zeros in its holes
+        await stop.pause();
+      }
+    } finally {
+      reader.close();
     }
     const written = applyRepair(dev, plan).written;
     dev.flush();
@@ -117,7 +124,7 @@ function repairTo(src: BlockDevice, plan: RepairPlan, outPath: string, force: bo
 }
 
 /** For --dry-run --out: what writing `out` would overwrite (the refusals still apply: an input is never a target). */
-function wouldOverwrite(out: string, src: BlockDevice, force: boolean): string {
+function wouldOverwrite(out: string, src: FileDevice, force: boolean): string {
   const plan = planOutput(out, { inputs: [src.name], force: true, bytes: src.size, protect: 'data', sameHint: '; to repair it where it is, use --in-place (it keeps a backup)' });
   return `${plan.action}${plan.holdsData && !force ? ' (needs --force)' : ''}`;
 }
@@ -126,7 +133,7 @@ function wouldOverwrite(out: string, src: BlockDevice, force: boolean): string {
 function partial(e: unknown, records: number, backup: string, cow: string): unknown {
   // Cancelled: before the rewrite (no record) or after all of it (interruptibleStep says which).
   if (!(e instanceof SnapscopeError) || records === 0 || e.code === 'cancelled') return e;
-  return new SnapscopeError(e.code, `${e.message}; ${cow} was partly rewritten (${records} areas); undo with: snapscope backup-restore ${cow} --backup ${backup}`, e.where);
+  return new SnapscopeError(e.code, `${e.message}; ${cow} was partly rewritten (${plural(records, 'area')}); undo with: snapscope backup-restore ${cow} --backup ${backup}`, e.where);
 }
 
 function renderRepair(
@@ -145,10 +152,10 @@ function renderRepair(
   },
   mode: 'dry-run' | 'out' | 'in-place',
 ): string {
-  const lines = [`${s.errors} errors, ${s.warnings} warnings found; ${s.kept} exceptions kept, ${s.lost} origin chunk${s.lost === 1 ? '' : 's'} lost`];
+  const lines = [`${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')} found; ${plural(s.kept, 'exception')} kept, ${plural(s.lost, 'origin chunk')} lost`];
   for (const p of s.snapshots) {
     const mark = p.damaged ? ': marked damaged, reads and merges need --forensic' : '';
-    lines.push(`  snapshot ${p.slot}${p.name ? ` (${p.name})` : ''}: ${p.kept} exceptions kept, ${p.lost} origin chunk${p.lost === 1 ? '' : 's'} lost${mark}`);
+    lines.push(`  snapshot ${p.slot}${p.name ? ` (${p.name})` : ''}: ${plural(p.kept, 'exception')} kept, ${plural(p.lost, 'origin chunk')} lost${mark}`);
   }
   for (const l of s.losses) {
     const origins = l.first === l.last ? `origin chunk ${l.first}` : `origin chunks ${l.first}..${l.last === null || l.last === Infinity ? 'end' : l.last}`;

@@ -24,13 +24,15 @@ export const replay: Command = {
     script: { type: 'string', value: 'F', required: true, help: 'the script file', complete: 'file' },
   },
   details: [
-    'script lines ( # starts a comment):',
-    '  snap-create [name]           create a snapshot (shared store)',
-    '  snap-delete <snap>           delete a snapshot (slot, name or UUID)',
-    '  origin-write <chunk> <byte>  fill an origin chunk with a byte, copying on write',
-    "  snap-write <snap> <chunk> <byte>  fill a snapshot's chunk ('snap' in a persistent COW)",
-    '  snap-merge <snap>            merge a snapshot into the origin (it commits; a shared store deletes the snapshot)',
-    '  commit                       make everything so far durable',
+    'script lines (# starts a comment):',
+    ...columns([
+      ['snap-create [name]', 'create a snapshot (shared store)'],
+      ['snap-delete <snap>', 'delete a snapshot (slot, name or UUID)'],
+      ['origin-write <chunk> <byte>', 'fill an origin chunk with a byte, copying on write'],
+      ['snap-write <snap> <chunk> <byte>', "fill a snapshot's chunk ('snap' in a persistent COW)"],
+      ['snap-merge <snap>', 'merge a snapshot into the origin (it commits; a shared store deletes the snapshot)'],
+      ['commit', 'make everything so far durable'],
+    ]),
     'The whole script is first rehearsed in memory: a failing line (named) writes nothing. Then it runs',
     'for real and is committed at its end, and at each commit line.',
   ].join('\n'),
@@ -156,4 +158,10 @@ function readScript(file: string): string {
   }
   if (text === null) throw new SnapscopeError('usage', `--script ${file} holds more than 256 MiB: not a script`);
   return text.toString('utf8');
+}
+
+/** "  syntax   help" lines, the help in one column after the widest syntax. */
+function columns(rows: [string, string][]): string[] {
+  const width = Math.max(...rows.map(([syntax]) => syntax.length));
+  return rows.map(([syntax, help]) => `  ${syntax.padEnd(width)}  ${help}`);
 }

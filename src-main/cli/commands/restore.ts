@@ -4,6 +4,7 @@ import { restoreTask } from '../../host/restore-task.ts';
 import { COW, PROGRESS } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { runJob } from '../run-job.ts';
+import { plural } from '../plural.ts';
 
 export const restore: Command = {
   name: 'restore',
@@ -62,5 +63,5 @@ export const restore: Command = {
 function renderRestore(r: RestoreResultDto, dataFrom: string | undefined): string {
   if (r.dryRun) return `would ${r.would}${r.needsForce ? ' (needs --force)' : ''}`;
   const where = r.mode === 'in-place' ? (r.backup ? `; old contents in ${r.backup}, undo with: snapscope backup-restore ${r.target} --backup ${r.backup}` : '') : dataFrom ? `, data from ${dataFrom}` : ', metadata only';
-  return `restored ${r.exceptions} exceptions into ${r.target} (${r.written} metadata chunks written${where})`;
+  return `restored ${plural(r.exceptions, 'exception')} into ${r.target} (${plural(r.written, 'metadata chunk')} written${where})`;
 }

@@ -4,6 +4,7 @@ import type { Command } from '../command.ts';
 import { requireWritable, withStore } from '../devices.ts';
 import { requireShared } from '../../../src-core/formats.ts';
 import { interruptibleStep } from '../interrupt.ts';
+import { plural } from '../plural.ts';
 
 export const snapshotDelete: Command = {
   name: 'snapshot delete',
@@ -25,7 +26,7 @@ export const snapshotDelete: Command = {
         const shared = requireShared(store, 'delete a snapshot');
         const slot = store.resolveSnapshot(args.arg('snapshot'));
         const snap = store.snapshots().find((s) => s.slot === slot)!;
-        const what = `snapshot '${snap.name}' (slot ${slot}): ${snap.exceptions} exceptions, ${snap.unique} of them its own (freed)`;
+        const what = `snapshot '${snap.name}' (slot ${slot}): ${plural(snap.exceptions, 'exception')}, ${snap.unique} of them its own (freed)`;
         if (args.flag('dry-run')) {
           con.result({ dryRun: true, snapshot: snap, freedChunks: snap.unique }, `would delete ${what}`);
           return;

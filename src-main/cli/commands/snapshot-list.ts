@@ -3,6 +3,7 @@ import { COW } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { withStore } from '../devices.ts';
 import { displayWidth, padEnd } from '../text-width.ts';
+import { plural } from '../plural.ts';
 
 export const snapshotList: Command = {
   name: 'snapshot list',
@@ -47,7 +48,7 @@ export function snapshotTable(snaps: readonly SnapshotInfo[]): string[] {
 
 /** "damaged", "N chunks lost", both, or "" (the mark column; ls's state). */
 export function snapshotMark(s: SnapshotInfo): string {
-  const lost = s.lost === undefined ? '' : s.lost === 0xffffffff ? 'chunks lost' : `${s.lost} chunk${s.lost === 1 ? '' : 's'} lost`;
+  const lost = s.lost === undefined ? '' : s.lost === 0xffffffff ? 'chunks lost' : `${plural(s.lost, 'chunk')} lost`;
   return [s.damaged ? 'damaged' : '', lost].filter(Boolean).join(', ');
 }
 

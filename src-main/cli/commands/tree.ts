@@ -9,6 +9,7 @@ import { COW } from '../grammar.ts';
 import { JSON_SCHEMA } from '../json.ts';
 import type { Command } from '../command.ts';
 import { withDevice } from '../devices.ts';
+import { plural } from '../plural.ts';
 
 /**
  * A block of the physical tree, root first; JSON output is this, nested:
@@ -88,7 +89,7 @@ class TreeWriter {
       const keys: (number | null)[] = [null];
       for (let i = 1; i < n.count; i++) keys.push(n.key(i));
       const level = this.levels - depth;
-      this.put(this.json ? `{"kind":"node","chunk":${chunk},"level":${level},"entries":[` : `${indent}node ${chunk} (level ${level}, ${n.count} entries)\n`);
+      this.put(this.json ? `{"kind":"node","chunk":${chunk},"level":${level},"entries":[` : `${indent}node ${chunk} (level ${level}, ${plural(n.count, 'entry', 'entries')})\n`);
       this.open.push({ keys, next: 0 });
       return;
     }
@@ -115,7 +116,7 @@ class TreeWriter {
     }
     const using = maskToHex(toBigMask(l.usingLo, l.usingHi));
     if (this.json) this.put(`{"kind":"leaf","chunk":${chunk},"baseChunk":${l.baseChunk},"usingMask":"${using}","freeBytes":${l.freeBytes()},"origins":[${origins.join(',')}]}`);
-    else this.put(`${indent}leaf ${chunk}: ${l.count} origin chunks, base ${l.baseChunk}, using ${using}, ${l.freeBytes()} bytes free\n${origins.join('')}`);
+    else this.put(`${indent}leaf ${chunk}: ${plural(l.count, 'origin chunk')}, base ${l.baseChunk}, using ${using}, ${plural(l.freeBytes(), 'byte')} free\n${origins.join('')}`);
   }
 
   /** Closes open nodes at `depth` and deeper: the next block is a sibling of one of them, or further up. */

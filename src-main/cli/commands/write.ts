@@ -7,6 +7,7 @@ import { usage } from '../args.ts';
 import { requireWritable, withVolume } from '../devices.ts';
 import { parseByte, resolveView } from '../view-ref.ts';
 import { interruptibleStep } from '../interrupt.ts';
+import { plural } from '../plural.ts';
 
 export const write: Command = {
   name: 'write',
@@ -50,7 +51,7 @@ export const write: Command = {
         throw new SnapscopeError(e.code, `${e.message}; nothing was written`, e.where);
       }
       const target = view === 'origin' ? 'origin' : `snapshot ${to}`;
-      const said = (chunks: number) => `wrote ${bytes.length} bytes to ${target} at chunk ${chunk}${offset ? ` offset ${offset}` : ''}${chunks > 1 ? ` (${chunks} chunks)` : ''}`;
+      const said = (chunks: number) => `wrote ${plural(bytes.length, 'byte')} to ${target} at chunk ${chunk}${offset ? ` offset ${offset}` : ''}${chunks > 1 ? ` (${chunks} chunks)` : ''}`;
       const chunks = await step(() => {
         let c = chunk;
         let at = offset;
