@@ -70,6 +70,13 @@ class SharedMerge implements Task<MergeResult> {
   private current = '';
   /** Sizes batches by time when the caller asks (`batchMs`) and fixed no size. */
   private readonly clock: BatchClock | null;
+  /**
+   * Sizes a batch's copies for the other snapshots by their own time: they are one step (one
+   * transaction) that no pause interrupts, and cost several times what the origin writes do per
+   * byte, so a batch sized by the two together made a copies step of seconds on a loaded machine.
+   */
+  private readonly copyClock: BatchClock | null;
+  private readonly now: () => number;
 
   constructor(
     private readonly store: SharedStore,
@@ -89,7 +96,11 @@ class SharedMerge implements Task<MergeResult> {
         return () => {};
       });
     this.batch = new MergeBatch(plan.batchChunks);
-    this.clock = opts.batchMs !== undefined && opts.batchBytes === undefined ? new BatchClock(opts.batchMs, FIRST_TIMED_BATCH_BYTES) : null;
+    this.now = opts.clock ?? (() => Date.now());
+    const byTime = opts.batchMs !== undefined && opts.batchBytes === undefined;
+    this.clock = byTime ? new BatchClock(opts.batchMs, FIRST_TIMED_BATCH_BYTES, this.now) : null;
+    // Its first step copies the least a batch does: nothing has timed a copy yet.
+    this.copyClock = byTime ? new BatchClock(opts.batchMs, MIN_TIMED_BATCH_BYTES, this.now) : null;
     const maxIo = opts.maxIoBytes ?? DEFAULT_MAX_IO_BYTES;
     this.copier = new ChunkCopier(store.chunkBytes, maxIo);
     this.piece = Math.max(1, Math.floor(maxIo / store.chunkBytes));
@@ -145,7 +156,9 @@ class SharedMerge implements Task<MergeResult> {
     const cb = this.store.chunkBytes;
     this.clock.lap(this.bytes);
     // At least 4 MiB: below that a batch's commits cost more than its copies, and a loaded machine would shrink batches for ever.
-    this.batch.take = Math.max(1, Math.floor(this.clock.next(Math.max(cb, MIN_TIMED_BATCH_BYTES), this.batch.limit * cb) / cb));
+    const chunks = (clock: BatchClock): number => Math.max(1, Math.floor(clock.next(Math.max(cb, MIN_TIMED_BATCH_BYTES), this.batch.limit * cb) / cb));
+    this.batch.take = chunks(this.clock);
+    this.batch.takeCopies = chunks(this.copyClock!);
   }
 
   result(): MergeResult {
@@ -174,12 +187,14 @@ class SharedMerge implements Task<MergeResult> {
       if (batch.needsCopy(k)) items.push({ origin: batch.origins[k]!, share: toBigMask(batch.needLo[k]!, batch.needHi[k]!) });
     }
     const origins = items.map((i) => i.origin);
+    const started = this.now();
     const chunks = store.addExceptions(items, (to) => {
       this.bytes += this.copier.copy(this.origin, origins, store.cow, to, to.length);
     });
     const events = store.events;
     if (events) items.forEach((item, i) => events({ type: 'merge-origin-copy', origin: item.origin, chunk: chunks[i]!, share: item.share }));
     store.commit();
+    this.copyClock?.took(items.length * store.chunkBytes, this.now() - started);
     this.copies += items.length;
   }
 
