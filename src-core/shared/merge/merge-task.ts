@@ -34,6 +34,8 @@ interface Flushing {
   from: number;
   end: number;
   count: number;
+  /** Its exceptions only S held: the clear frees them. */
+  frees: number;
   /** Runs of consecutive origin chunks, as (first, count) pairs, for the merge-clear events. */
   runs: number[];
   wait: () => void;
@@ -66,6 +68,7 @@ class SharedMerge implements Task<MergeResult> {
   private next: number;
   private merged = 0;
   private copies = 0;
+  private freed = 0;
   private bytes = 0;
   private current = '';
   /** Sizes batches by time when the caller asks (`batchMs`) and fixed no size. */
@@ -170,6 +173,7 @@ class SharedMerge implements Task<MergeResult> {
       chunks: this.merged,
       bytes: this.bytes,
       copiesForOthers: this.copies,
+      freed: this.freed,
       mergedBefore: this.plan.resumes?.done ?? 0,
       summary: [
         `merged snapshot ${this.slot} into ${this.origin.name}: ${this.merged} chunks (${this.merged * cb} bytes) onto the origin${before}`,
@@ -222,7 +226,7 @@ class SharedMerge implements Task<MergeResult> {
     this.copied = -1;
     const runs: number[] = [];
     forEachRun(batch, false, (k, count) => runs.push(batch.origins[k]!, count));
-    const flushing: Flushing = { from: this.next, end: batch.end, count: batch.count, runs, wait: this.startFlush() };
+    const flushing: Flushing = { from: this.next, end: batch.end, count: batch.count, frees: batch.frees, runs, wait: this.startFlush() };
     this.next = batch.end;
     if (this.flushing) this.clear(this.flushing);
     if (this.overlap) this.flushing = flushing;
@@ -238,6 +242,7 @@ class SharedMerge implements Task<MergeResult> {
     if (events) for (let i = 0; i < f.runs.length; i += 2) events({ type: 'merge-clear', origin: f.runs[i]!, count: f.runs[i + 1]! });
     this.done += f.count;
     this.merged += f.count;
+    this.freed += f.frees;
     this.cursor = f.end;
     store.recordMerge({ slot: this.slot, done: this.done, cursor: this.cursor });
     store.commit();
