@@ -72,7 +72,7 @@ function exceptionsWhy(change: number, result: MergeResult | null, snapshot: str
     ...(added ? [`+${formatCount(added)} copies of the origin chunks the merge overwrote, made for the other snapshots that read them on the origin`] : []),
     ...(freed ? [`−${formatCount(freed)} exceptions only '${snapshot}' held, freed`] : []),
   ];
-  return `: ${parts.join('; ')}`;
+  return ` (${parts.join('; ')})`;
 }
 
 /** Whether a stopped merge had moved origin chunks (its last progress says). */
