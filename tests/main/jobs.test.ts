@@ -83,7 +83,7 @@ it('a pause on the board holds and is confirmed, with the figures where the job 
   const events: JobInfo[] = [];
   service.subscribe((e) => e.type === 'job' && events.push(e.job));
   const task = slowTask(1000, 5);
-  const { id } = service.context.jobs.start({ kind: 'random-writes', session: null, label: 'slow', task, canPause: true });
+  const { id } = service.context.jobs.start({ kind: 'random-writes', session: null, label: 'slow', task: task as unknown as Task<never>, canPause: true });
   await new Promise((ok) => setTimeout(ok, 60));
   expect(task.at).toBeGreaterThan(0);
   board.requestPause(id); // what EngineHost does before it sends jobPause
