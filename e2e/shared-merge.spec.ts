@@ -52,6 +52,10 @@ const S = 'nightly';
     await summary.waitFor();
     expect(await summary.textContent()).toContain('Merge finished');
     expect(await summary.textContent()).toContain(`${plan.chunks.toLocaleString('en-US')} origin chunks`);
+    // Why the store's exception count grew: the copies the dry run planned, less what only S held.
+    expect(await page.getByTestId('merge-exceptions').textContent()).toContain(
+      `+${plan.plan!.copies.toLocaleString('en-US')} copies of the origin chunks the merge overwrote, made for the other snapshots that read them on the origin; −${plan.plan!.frees.toLocaleString('en-US')} exceptions only '${S}' held, freed`,
+    );
     // The snapshot table of the Merge view drained: S is gone.
     const drained = page.getByTestId('merge-snapshots').locator('tbody tr');
     await expect.poll(() => drained.count()).toBe(infoBefore.snapshots.length - 1);

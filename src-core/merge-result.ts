@@ -27,8 +27,10 @@ export interface MergeResult {
   summary: string[];
   /** A shared store's dry run: the figures its summary lines say, for a UI that shows them. */
   plan?: SharedMergeFigures;
-  /** A finished shared merge: chunks copied from the origin first for the other snapshots. */
+  /** A finished shared merge: chunks copied from the origin first for the other snapshots (new exceptions; this run's). */
   copiesForOthers?: number;
+  /** A finished shared merge: exceptions only the merged snapshot held, freed (this run's). */
+  freed?: number;
   /** A shared merge that continued a recorded one: origin chunks the earlier runs merged (`chunks` counts this run). */
   mergedBefore?: number;
 }

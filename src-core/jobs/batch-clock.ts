@@ -30,12 +30,13 @@ export class BatchClock {
    */
   lap(bytes: number): void {
     const now = this.clock();
-    if (this.startedAt !== null && bytes > this.startBytes) {
-      const moved = bytes - this.startBytes;
-      const fit = (moved / Math.max(1, now - this.startedAt)) * this.targetMs;
-      this.next_ = Math.min(fit, 2 * moved);
-    }
+    if (this.startedAt !== null && bytes > this.startBytes) this.took(bytes - this.startBytes, now - this.startedAt);
     this.startedAt = now;
     this.startBytes = bytes;
+  }
+
+  /** A batch of `bytes` took `ms` (timed by the caller): the next one should take about `targetMs`, and be at most twice as large. */
+  took(bytes: number, ms: number): void {
+    if (bytes > 0) this.next_ = Math.min((bytes / Math.max(1, ms)) * this.targetMs, 2 * bytes);
   }
 }

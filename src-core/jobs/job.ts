@@ -74,6 +74,12 @@ export class Job<R> {
     this.wake?.();
   }
 
+  /** Pauses if another thread asked (pauseRequested); whether the job is to stop stepping. */
+  private stopping(): boolean {
+    if (this.stateValue === 'running' && this.options.pauseRequested?.()) this.pause();
+    return this.stateValue !== 'running';
+  }
+
   async run(): Promise<R> {
     const sliceMs = this.options.sliceMs ?? 20;
     const every = this.options.reportEveryMs ?? 100;
@@ -89,12 +95,11 @@ export class Job<R> {
       for (;;) {
         const sliceEnd = this.clock() + sliceMs;
         let finished = false;
-        while (!finished && this.clock() < sliceEnd && this.stateValue === 'running') {
-          if (this.options.pauseRequested?.()) this.pause();
-          else finished = this.task.step();
-        }
+        // The pause request is read after the slice's last step too, and a pause reported at once:
+        // at the yield, calls queued on this thread (a page's reads) may run for a while first.
+        while (!finished && !this.stopping() && this.clock() < sliceEnd) finished = this.task.step();
         if (finished) break;
-        report(false);
+        report(this.stateValue !== 'running');
         await new Promise<void>((resolve) => setTimeout(resolve, 0));
         while (this.stateValue === 'paused') {
           report(true);

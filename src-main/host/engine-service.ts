@@ -38,6 +38,8 @@ export class EngineService implements Transport {
   }
 
   async call(method: Method | string, args: unknown): Promise<Envelope<unknown>> {
+    // A pause asked while the calls queued before its message wait holds and is confirmed now.
+    this.context.jobs.heedPauses();
     try {
       if (!isMethod(method)) throw new ApiError('unknown-method', `no API call named ${String(method).slice(0, 100)}`);
       const valid = validateArgs(method, args);

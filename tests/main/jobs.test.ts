@@ -1,6 +1,8 @@
 import { afterEach, expect, it } from 'vitest';
 import type { ApiEvent, JobInfo } from '../../src-core/api/contract.ts';
-import type { EngineService } from '../../src-main/host/engine-service.ts';
+import type { Task } from '../../src-core/jobs/job.ts';
+import { CancelBoard } from '../../src-main/host/cancel-board.ts';
+import { EngineService } from '../../src-main/host/engine-service.ts';
 import { inProcess, persistentPair, tempDir } from './fixtures.ts';
 
 let service: EngineService;
@@ -51,4 +53,56 @@ it('merge: a dry run plans, a merge runs as a job to the end', async () => {
   expect((await c.info({ session: s.session })).exceptions).toBe(0);
   const data = Buffer.from((await c.readChunk({ session: s.session, from: 'origin', chunk: 9 })).data, 'base64');
   expect(data.every((b) => b === 9)).toBe(true);
+});
+
+/** A task of `n` steps, each `ms` long (a busy wait, as a merge's batch blocks its thread). */
+function slowTask(n: number, ms: number): Task<number> & { at: number } {
+  return {
+    at: 0,
+    step() {
+      const end = Date.now() + ms;
+      while (Date.now() < end) {
+        /* a step's synchronous work */
+      }
+      return ++this.at >= n;
+    },
+    progress() {
+      return { phase: 'count', done: this.at, total: n, unit: 'items' };
+    },
+    result() {
+      return this.at;
+    },
+  };
+}
+
+// On an engine thread, a page's calls (occupancy reads) queued before a jobPause message ran first:
+// the pause, already on the board, was confirmed 0.35 s late on a loaded machine.
+it('a pause on the board holds and is confirmed, with the figures where the job stopped, before the next call is served', async () => {
+  const board = new CancelBoard();
+  service = new EngineService({ mode: 'local', version: 'test', dataDir: tempDir(), helper: { launcher: null, note: 'tests' }, cancelBoard: board.buffer });
+  const events: JobInfo[] = [];
+  service.subscribe((e) => e.type === 'job' && events.push(e.job));
+  const task = slowTask(1000, 5);
+  const { id } = service.context.jobs.start({ kind: 'random-writes', session: null, label: 'slow', task: task as unknown as Task<never>, canPause: true });
+  await new Promise((ok) => setTimeout(ok, 60));
+  expect(task.at).toBeGreaterThan(0);
+  board.requestPause(id); // what EngineHost does before it sends jobPause
+  void service.call('jobs', {});
+  // Synchronously: the call's first turn paused the job and said so.
+  const said = events.at(-1)!;
+  expect(said).toMatchObject({ id, state: 'paused', progress: { done: task.at } });
+  await new Promise((ok) => setTimeout(ok, 60));
+  expect(task.at).toBe(said.progress.done);
+  expect(events.at(-1)).toMatchObject({ state: 'paused', progress: { done: said.progress.done } });
+  await service.call('jobCancel', { job: id });
+});
+
+it('a job that cannot pause (the open scan) ignores a pause on the board', async () => {
+  const board = new CancelBoard();
+  service = new EngineService({ mode: 'local', version: 'test', dataDir: tempDir(), helper: { launcher: null, note: 'tests' }, cancelBoard: board.buffer });
+  const { id } = service.context.jobs.start({ kind: 'open', session: null, label: 'open', task: slowTask(20, 2) as unknown as Task<never>, canPause: false });
+  board.requestPause(id);
+  void service.call('jobs', {});
+  const ended = await Promise.race([service.context.jobs.wait(id), new Promise<null>((ok) => setTimeout(() => ok(null), 2000))]);
+  expect(ended?.state).toBe('done');
 });

@@ -27,6 +27,8 @@ export class MergeBatch {
   readonly lists: Uint32Array;
   /** Items the next scan takes at most (≤ limit): a merge sized by time lowers it. */
   take: number;
+  /** Of them, items that need a copy first: a merge sized by time bounds its copies step (one transaction) too. */
+  takeCopies: number;
 
   constructor(readonly limit: number) {
     this.origins = new Uint32Array(limit);
@@ -35,6 +37,7 @@ export class MergeBatch {
     this.needHi = new Uint32Array(limit);
     this.lists = new Uint32Array(limit);
     this.take = limit;
+    this.takeCopies = limit;
   }
 
   needsCopy(k: number): boolean {
@@ -42,7 +45,7 @@ export class MergeBatch {
   }
 }
 
-/** Fills `batch` with up to `batch.take` of snapshot `slot`'s exceptions at origin chunks ≥ `from`. */
+/** Fills `batch` with up to `batch.take` of snapshot `slot`'s exceptions at origin chunks ≥ `from`, at most `batch.takeCopies` of them needing a copy. */
 export function scanBatch(store: SharedStore, slot: number, from: number, batch: MergeBatch): void {
   const active = store.header().snapmask;
   const activeLo = maskLo(active);
@@ -72,7 +75,9 @@ export function scanBatch(store: SharedStore, slot: number, from: number, batch:
         }
       }
       if (source < 0) continue;
-      if (batch.count === batch.take) {
+      const needLo = (activeLo & ~usingLo) >>> 0;
+      const needHi = (activeHi & ~usingHi) >>> 0;
+      if (batch.count === batch.take || ((needLo | needHi) !== 0 && batch.copies === batch.takeCopies)) {
         if (found) batch.leaves++; // the batch ends inside this leaf: it is shadowed too
         return false;
       }
@@ -80,8 +85,8 @@ export function scanBatch(store: SharedStore, slot: number, from: number, batch:
       // Below 2^32: the walk refuses (s-leaf-key-range) any leaf with an origin at or above it, and reads only leaves it vouched for.
       batch.origins[k] = leaf.origin(i);
       batch.sources[k] = source;
-      batch.needLo[k] = (activeLo & ~usingLo) >>> 0;
-      batch.needHi[k] = (activeHi & ~usingHi) >>> 0;
+      batch.needLo[k] = needLo;
+      batch.needHi[k] = needHi;
       batch.lists[k] = (end - start) / EXCEPTION_BYTES;
       if (batch.needsCopy(k)) batch.copies++;
       if (alone) batch.frees++;

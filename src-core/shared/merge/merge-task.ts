@@ -34,6 +34,8 @@ interface Flushing {
   from: number;
   end: number;
   count: number;
+  /** Its exceptions only S held: the clear frees them. */
+  frees: number;
   /** Runs of consecutive origin chunks, as (first, count) pairs, for the merge-clear events. */
   runs: number[];
   wait: () => void;
@@ -66,10 +68,18 @@ class SharedMerge implements Task<MergeResult> {
   private next: number;
   private merged = 0;
   private copies = 0;
+  private freed = 0;
   private bytes = 0;
   private current = '';
   /** Sizes batches by time when the caller asks (`batchMs`) and fixed no size. */
   private readonly clock: BatchClock | null;
+  /**
+   * Sizes a batch's copies for the other snapshots by their own time: they are one step (one
+   * transaction) that no pause interrupts, and cost several times what the origin writes do per
+   * byte, so a batch sized by the two together made a copies step of seconds on a loaded machine.
+   */
+  private readonly copyClock: BatchClock | null;
+  private readonly now: () => number;
 
   constructor(
     private readonly store: SharedStore,
@@ -89,7 +99,11 @@ class SharedMerge implements Task<MergeResult> {
         return () => {};
       });
     this.batch = new MergeBatch(plan.batchChunks);
-    this.clock = opts.batchMs !== undefined && opts.batchBytes === undefined ? new BatchClock(opts.batchMs, FIRST_TIMED_BATCH_BYTES) : null;
+    this.now = opts.clock ?? (() => Date.now());
+    const byTime = opts.batchMs !== undefined && opts.batchBytes === undefined;
+    this.clock = byTime ? new BatchClock(opts.batchMs, FIRST_TIMED_BATCH_BYTES, this.now) : null;
+    // Its first step copies the least a batch does: nothing has timed a copy yet.
+    this.copyClock = byTime ? new BatchClock(opts.batchMs, MIN_TIMED_BATCH_BYTES, this.now) : null;
     const maxIo = opts.maxIoBytes ?? DEFAULT_MAX_IO_BYTES;
     this.copier = new ChunkCopier(store.chunkBytes, maxIo);
     this.piece = Math.max(1, Math.floor(maxIo / store.chunkBytes));
@@ -145,7 +159,9 @@ class SharedMerge implements Task<MergeResult> {
     const cb = this.store.chunkBytes;
     this.clock.lap(this.bytes);
     // At least 4 MiB: below that a batch's commits cost more than its copies, and a loaded machine would shrink batches for ever.
-    this.batch.take = Math.max(1, Math.floor(this.clock.next(Math.max(cb, MIN_TIMED_BATCH_BYTES), this.batch.limit * cb) / cb));
+    const chunks = (clock: BatchClock): number => Math.max(1, Math.floor(clock.next(Math.max(cb, MIN_TIMED_BATCH_BYTES), this.batch.limit * cb) / cb));
+    this.batch.take = chunks(this.clock);
+    this.batch.takeCopies = chunks(this.copyClock!);
   }
 
   result(): MergeResult {
@@ -157,6 +173,7 @@ class SharedMerge implements Task<MergeResult> {
       chunks: this.merged,
       bytes: this.bytes,
       copiesForOthers: this.copies,
+      freed: this.freed,
       mergedBefore: this.plan.resumes?.done ?? 0,
       summary: [
         `merged snapshot ${this.slot} into ${this.origin.name}: ${this.merged} chunks (${this.merged * cb} bytes) onto the origin${before}`,
@@ -174,12 +191,14 @@ class SharedMerge implements Task<MergeResult> {
       if (batch.needsCopy(k)) items.push({ origin: batch.origins[k]!, share: toBigMask(batch.needLo[k]!, batch.needHi[k]!) });
     }
     const origins = items.map((i) => i.origin);
+    const started = this.now();
     const chunks = store.addExceptions(items, (to) => {
       this.bytes += this.copier.copy(this.origin, origins, store.cow, to, to.length);
     });
     const events = store.events;
     if (events) items.forEach((item, i) => events({ type: 'merge-origin-copy', origin: item.origin, chunk: chunks[i]!, share: item.share }));
     store.commit();
+    this.copyClock?.took(items.length * store.chunkBytes, this.now() - started);
     this.copies += items.length;
   }
 
@@ -207,7 +226,7 @@ class SharedMerge implements Task<MergeResult> {
     this.copied = -1;
     const runs: number[] = [];
     forEachRun(batch, false, (k, count) => runs.push(batch.origins[k]!, count));
-    const flushing: Flushing = { from: this.next, end: batch.end, count: batch.count, runs, wait: this.startFlush() };
+    const flushing: Flushing = { from: this.next, end: batch.end, count: batch.count, frees: batch.frees, runs, wait: this.startFlush() };
     this.next = batch.end;
     if (this.flushing) this.clear(this.flushing);
     if (this.overlap) this.flushing = flushing;
@@ -223,6 +242,7 @@ class SharedMerge implements Task<MergeResult> {
     if (events) for (let i = 0; i < f.runs.length; i += 2) events({ type: 'merge-clear', origin: f.runs[i]!, count: f.runs[i + 1]! });
     this.done += f.count;
     this.merged += f.count;
+    this.freed += f.frees;
     this.cursor = f.end;
     store.recordMerge({ slot: this.slot, done: this.done, cursor: this.cursor });
     store.commit();

@@ -27,6 +27,8 @@ export interface SharedMergeOptions {
    * the byte-sized batch, so a job pauses and cancels promptly. Ignored when `batchBytes` is given.
    */
   batchMs?: number;
+  /** The time source of `batchMs` (tests simulate a disk with it). Default Date.now. */
+  clock?: () => number;
   /**
    * Starts making the origin's completed writes durable and returns a function that waits until
    * they are (throwing if that failed). Default: `origin.flush()` at once. A background flush

@@ -1,3 +1,4 @@
+import type { MergeResult } from '../../../src-core/api/contract.ts';
 import { useApp } from '../../app/store-context.tsx';
 import { formatBytes, formatCount } from '../../viz/format.ts';
 
@@ -46,13 +47,32 @@ export function MergeSummary() {
             &apos; was deleted.
           </p>
         )}
+        <p data-testid="merge-exceptions">
+          Exceptions in the store: {formatCount(before.exceptions)} → {formatCount(after.exceptions)}
+          {exceptionsWhy(after.exceptions - before.exceptions, result, merge.snapshotName)}.
+        </p>
         <p>
-          Exceptions in the store: {formatCount(before.exceptions)} → {formatCount(after.exceptions)}; snapshots: {before.snapshots.length} → {after.snapshots.length}; free chunks:{' '}
-          {formatCount(before.usage.freeChunks)} → {formatCount(after.usage.freeChunks)}.
+          Snapshots: {before.snapshots.length} → {after.snapshots.length}; free chunks: {formatCount(before.usage.freeChunks)} → {formatCount(after.usage.freeChunks)}.
         </p>
       </div>
     </div>
   );
+}
+
+/**
+ * Why this run changed the store's exception count, when its own figures account for all of it:
+ * each copy for the other snapshots is a new exception, and S's exceptions no other snapshot
+ * shared are freed (the shared ones only lose S's bit): a merge often adds more than it frees.
+ */
+function exceptionsWhy(change: number, result: MergeResult | null, snapshot: string): string {
+  const added = result?.copiesForOthers;
+  const freed = result?.freed;
+  if (added === undefined || freed === undefined || added - freed !== change || (added === 0 && freed === 0)) return '';
+  const parts = [
+    ...(added ? [`+${formatCount(added)} copies of the origin chunks the merge overwrote, made for the other snapshots that read them on the origin`] : []),
+    ...(freed ? [`−${formatCount(freed)} exceptions only '${snapshot}' held, freed`] : []),
+  ];
+  return ` (${parts.join('; ')})`;
 }
 
 /** Whether a stopped merge had moved origin chunks (its last progress says). */

@@ -36,6 +36,16 @@ describe('BatchClock', () => {
     expect(sizes.at(-1)!).toBeGreaterThan(1 << 20);
   });
 
+  it('sizes the next batch from one the caller timed, as from a lap, and at most doubles it', () => {
+    const clock = new BatchClock(200, 1 << 20, () => 0);
+    clock.took(4 << 20, 400); // 4 MiB in 400 ms: 2 MiB fits 200 ms
+    expect(clock.next(1, 1e12)).toBe(2 << 20);
+    clock.took(1 << 20, 10); // fast, but at most twice the batch timed
+    expect(clock.next(1, 1e12)).toBe(2 << 20);
+    clock.took(0, 500); // nothing moved: nothing learnt
+    expect(clock.next(1, 1e12)).toBe(2 << 20);
+  });
+
   it('keeps within the bounds asked', () => {
     const clock = new BatchClock(250, 1 << 20, () => 0);
     expect(clock.next(1, 4096)).toBe(4096);

@@ -71,4 +71,29 @@ describe('Job', () => {
     job.resume();
     expect(await running).toBe(10);
   });
+
+  // A pause asked during a step that ended its slice was read only after the yield, and reported later
+  // still: on an engine thread, the page's calls queued meanwhile ran first (0.6 s on a loaded machine).
+  it('a pause asked during the last step of a slice holds from that step and is reported before the job yields', async () => {
+    let asked = false;
+    let t = 0;
+    const task = countTo(10);
+    const step = task.step.bind(task);
+    task.step = () => {
+      t += 1000; // a long step: it ends the slice
+      if (task.at === 0) asked = true;
+      return step();
+    };
+    const states: string[] = [];
+    const job: Job<number> = new Job(task, { clock: () => t, sliceMs: 20, pauseRequested: () => asked, onProgress: () => states.push(job.state) });
+    const running = job.run();
+    // Synchronously, before any timer or message of this thread could run.
+    expect(states).toEqual(['running', 'paused']);
+    expect(task.at).toBe(1);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(task.at).toBe(1);
+    asked = false;
+    job.resume();
+    expect(await running).toBe(10);
+  });
 });
