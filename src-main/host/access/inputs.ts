@@ -256,16 +256,7 @@ export function assertWouldWrite(path: string, role: string): void {
   const name = target.key === null ? null : lockTableNameAt(path, target.key);
   const table = name === null ? null : lockTableNow();
   if (table !== null && exclusiveFlockIn(table, name!, true)) throw refusedBy(target, role, []);
-  assertNoForeignLocks(path, role);
-}
-
-/**
- * A dry run opens read-only, yet says whether the run would be refused: here, when another program
- * holds a POSIX or OFD lock on `path` or on storage sharing its bytes (read from /proc/locks now).
- */
-export function assertNoForeignLocks(path: string, role: string): void {
-  const target = inspectTarget(path);
-  const name = target.key === null ? null : lockTableNameAt(path, target.key);
+  // Another program's POSIX or OFD lock on it or on storage sharing its bytes (/proc/locks, read now).
   const foreign = name === null ? null : foreignHolders('flock-only', name, target);
   if (foreign !== null) throw foreignLocked(target, role, foreign);
 }
