@@ -111,4 +111,26 @@ describe.skipIf(!canLoop)('writes through the privileged helper under the writer
     withInput(openInput(dev, 'COW', true, HELPER), (w) => expect(w.viaHelper).toBe(true));
     withInput(openInput(dev, 'COW', true), (w) => expect(w.viaHelper).toBe(false));
   }, 30_000);
+
+  it('a reader through the helper that can write no record (no runtime directory) keeps writers off all the same: the helper holds a shared flock for it', () => {
+    const { dev, image } = device();
+    const files = untouched(image);
+    // A runtime directory that is a file: no record can be written.
+    vi.stubEnv('XDG_RUNTIME_DIR', image);
+    let reader: OpenedInput;
+    try {
+      reader = openInput(dev, 'COW', false, HELPER);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    withInput(reader, (r) => {
+      expect(r.viaHelper).toBe(true);
+      // No record names it: the flock says "another process", as a direct reader's without a record does.
+      expect(() => openInput(dev, 'COW', true)).toThrow(`COW ${dev} is open for writing by another process; nothing was written (try again when it is closed)`);
+      expect(() => openInput(dev, 'COW', true, HELPER)).toThrow(`COW ${dev} is open for writing by another process; nothing was written (try again when it is closed)`);
+    });
+    files.unchanged();
+    // Closed (the helper has answered: its flock is gone), a writer opens at once.
+    withInput(openInput(dev, 'COW', true), (w) => expect(w.viaHelper).toBe(false));
+  }, 30_000);
 });

@@ -84,6 +84,9 @@ function openOrNameHolder(path: string, target: Target, role: string, write: boo
  * writing (ADR 0006): it refuses another program's lock on the device itself, we one on storage
  * sharing its bytes. This process is the holder (the helper ends with it), so it records itself as
  * its direct opens do, first: a reader keeps writers off, and each is named in the other's refusal.
+ * A reader also has the helper hold a shared flock for it: its record cannot be seen by writers of
+ * other users (root's CLI, say), nor written at all without a runtime directory, and the flock keeps
+ * them off all the same; it costs a child process in a helper whose start costs far more.
  */
 function openViaHelper(helper: HelperLauncher, target: Target, role: string, write: boolean, settle: (dev: BlockDevice) => string | null): OpenedInput {
   const claimed = claim(target, write);
@@ -100,8 +103,8 @@ function openViaHelper(helper: HelperLauncher, target: Target, role: string, wri
     const settled = settle(dev);
     if (settled !== null || write) return opened(dev, target, true, known(settled));
     const writers = holders.filter((h) => h.mode === 'write');
-    if (writers.length) return opened(dev, target, true, known(readerNote(target, writers)));
-    // A reader looks in the kernel's lock table as its own opens do (a helper writer holds the flock there).
+    if (writers.length || dev.sharedLock === 'conflict') return opened(dev, target, true, known(readerNote(target, writers)));
+    // A reader looks in the kernel's lock table as its own opens do (another program's write lock).
     const name = lockTableNameAt(target.path, target.key!);
     return opened(dev, target, true, name === null ? known(null) : kernelLook(name, target));
   } catch (e) {
@@ -113,14 +116,16 @@ function openViaHelper(helper: HelperLauncher, target: Target, role: string, wri
 /** The helper's open, its refusals said as ours are: another program's lock named, a writer of ours by its record. */
 function openThroughHelper(helper: HelperLauncher, target: Target, role: string, write: boolean, claimed: Claim): HelperDevice {
   try {
-    return HelperDevice.open(helper, target.path, { write });
+    return HelperDevice.open(helper, target.path, { write, shared: !write });
   } catch (e) {
     const others = claimed.others();
     claimed.remove();
     if (e instanceof HelperLockedError && e.foreign !== null) throw foreignLocked(target, role, e.foreign);
-    // Its O_EXCL open's EBUSY, or the flock held: named as openOrNameHolder names them.
+    // The flock held (by a writer, or a reader's through a helper): named by their records as lock() names them.
+    if (e instanceof HelperLockedError) throw refusedBy(target, role, others);
+    // Its O_EXCL open's EBUSY: named as openOrNameHolder names it.
     const writers = isSnapscopeError(e) && e.code === 'in-use' ? others.filter((h) => h.mode === 'write') : [];
-    if (!writers.length && !(e instanceof HelperLockedError)) throw e;
+    if (!writers.length) throw e;
     throw heldForWriting(target, role, writers);
   }
 }
