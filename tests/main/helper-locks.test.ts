@@ -2,9 +2,12 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { holdersOf } from '../../src-main/host/access/holders.ts';
 import { openInput, type OpenedInput } from '../../src-main/host/access/inputs.ts';
+import { inspectTarget } from '../../src-main/host/access/target.ts';
 import type { HelperLauncher } from '../../src-main/host/helper-device.ts';
 import { SOURCE_HELPER } from '../../src-main/host/helper-path.ts';
+import { THIS_HOST, openLiveCow } from '../../src-main/host/live/live-cow.ts';
 import { tempDir } from '../cli/cli.ts';
 import { foreignLock, untouched } from '../cli/foreign-lock.ts';
 import { canLoop, loop } from '../cli/safety-fixtures.ts';
@@ -109,6 +112,22 @@ describe.skipIf(!canLoop)('writes through the privileged helper under the writer
     files.unchanged();
     // Closed, their records are gone: the helper's writer opens, and leaves none behind either.
     withInput(openInput(dev, 'COW', true, HELPER), (w) => expect(w.viaHelper).toBe(true));
+    withInput(openInput(dev, 'COW', true), (w) => expect(w.viaHelper).toBe(false));
+  }, 30_000);
+
+  it('a live COW read through the helper is recorded as a reader, as its other opens are: writers of ours are refused naming it, until it is closed', () => {
+    const { dev, image } = device();
+    const files = untouched(image);
+    const live = openLiveCow(dev, THIS_HOST, HELPER);
+    try {
+      expect(live.viaHelper).toBe(true);
+      expect(() => openInput(dev, 'COW', true)).toThrow(new RegExp(`^COW ${dev} is open for reading by ${THIS}; nothing was written`));
+      // Through its backing file too: the record holds the image's bytes.
+      expect(holdersOf({ key: inspectTarget(image).key!, start: 0, end: 1 << 20 })).toEqual([expect.objectContaining({ pid: process.pid, mode: 'read' })]);
+    } finally {
+      live.dev.close();
+    }
+    files.unchanged();
     withInput(openInput(dev, 'COW', true), (w) => expect(w.viaHelper).toBe(false));
   }, 30_000);
 

@@ -113,6 +113,25 @@ function openViaHelper(helper: HelperLauncher, target: Target, role: string, wri
   }
 }
 
+/**
+ * A device the privileged helper opens (`open`) for another reader than openInput's: a live COW
+ * (live/live-cow.ts), read with O_DIRECT and never locked (the kernel holds it). This process is
+ * its holder all the same, so it records itself as a reader first, as openViaHelper does, until the
+ * device is closed: a writer of ours is refused naming it.
+ */
+export function openRecordedReader(path: string, open: () => HelperDevice): HelperDevice {
+  const target = inspectTarget(path);
+  const claimed = target.extents.length ? claim(target, false) : null;
+  try {
+    const dev = open();
+    if (claimed) dev.whenClosed(claimed.remove);
+    return dev;
+  } catch (e) {
+    claimed?.remove();
+    throw e;
+  }
+}
+
 /** The helper's open, its refusals said as ours are: another program's lock named, a writer of ours by its record. */
 function openThroughHelper(helper: HelperLauncher, target: Target, role: string, write: boolean, claimed: Claim): HelperDevice {
   try {
