@@ -131,6 +131,19 @@ describe.skipIf(!canLoop)('writes through the privileged helper under the writer
     withInput(openInput(dev, 'COW', true), (w) => expect(w.viaHelper).toBe(false));
   }, 30_000);
 
+  it('a live COW this user may read itself is recorded as a reader too', () => {
+    const image = path.join(tempDir(), 'live.cow');
+    fs.writeFileSync(image, Buffer.alloc(1 << 20, 0x5a));
+    const live = openLiveCow(image, THIS_HOST, HELPER);
+    try {
+      expect(live.viaHelper).toBe(false);
+      expect(() => openInput(image, 'COW', true)).toThrow(new RegExp(`^COW ${image} is open for reading by ${THIS}; nothing was written`));
+    } finally {
+      live.dev.close();
+    }
+    expect(holdersOf({ key: inspectTarget(image).key!, start: 0, end: 1 << 20 })).toEqual([]);
+  }, 30_000);
+
   it('a reader through the helper that can write no record (no runtime directory) keeps writers off all the same: the helper holds a shared flock for it', () => {
     const { dev, image } = device();
     const files = untouched(image);

@@ -114,12 +114,12 @@ function openViaHelper(helper: HelperLauncher, target: Target, role: string, wri
 }
 
 /**
- * A device the privileged helper opens (`open`) for another reader than openInput's: a live COW
- * (live/live-cow.ts), read with O_DIRECT and never locked (the kernel holds it). This process is
- * its holder all the same, so it records itself as a reader first, as openViaHelper does, until the
- * device is closed: a writer of ours is refused naming it.
+ * A device opened (`open`) for another reader than openInput's: a live COW (live/live-cow.ts), read
+ * with O_DIRECT, directly or through the privileged helper, and never locked (the kernel holds it).
+ * This process is its holder all the same, so it records itself as a reader first, as openInput
+ * does, until the device is closed: a writer of ours is refused naming it.
  */
-export function openRecordedReader(path: string, open: () => HelperDevice): HelperDevice {
+export function openRecordedReader<D extends BlockDevice & { whenClosed(f: () => void): void }>(path: string, open: () => D): D {
   const target = inspectTarget(path);
   const claimed = target.extents.length ? claim(target, false) : null;
   try {
