@@ -17,8 +17,17 @@ import { SOURCE_HELPER } from '../../src-main/host/helper-path.ts';
 const USER = 'snapscope-test';
 const why = skipReason();
 let loop: string | null = null;
+const started = Date.now();
 afterAll(() => {
   if (loop) spawnSync('losetup', ['-d', loop]);
+  // A client killed (or ended by process.exit) leaves its FIFO directory behind in /tmp (its
+  // environment names no other): the test user's, made meanwhile.
+  const uid = Number(spawnSync('id', ['-u', USER], { encoding: 'utf8' }).stdout.trim());
+  for (const name of fs.readdirSync('/tmp').filter((n) => n.startsWith('snapscope-helper-'))) {
+    const p = path.join('/tmp', name);
+    const st = fs.lstatSync(p, { throwIfNoEntry: false });
+    if (st?.isDirectory() && st.uid === uid && st.mtimeMs >= started - 1000) fs.rmSync(p, { recursive: true, force: true });
+  }
 });
 
 function skipReason(): string | null {
@@ -34,6 +43,7 @@ function skipReason(): string | null {
 
 it.skipIf(why !== null)(`reads a device through the helper as an unprivileged user${why ? ` (skipped: ${why})` : ''}`, () => {
   const dir = fs.mkdtempSync('/tmp/snapscope-helper-test-');
+  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.chmodSync(dir, 0o755);
   const image = path.join(dir, 'p.cow');
   const origin = path.join(dir, 'origin.img');
