@@ -4,3 +4,4 @@ export declare class Refused extends Error {
   code: string;
 }
 export declare function loadPolicy(file?: string): { allowMounted: boolean };
+export declare function lockForReading(fd: number): import('./write-lock.mjs').LockResult;

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeForeignLocks, foreignLocksIn, lockTableNameOf } from './lock-holders.mjs';
-import { systemTools, writeLockWith } from './write-lock.mjs';
+import { flockWith, systemTools, writeLockWith } from './write-lock.mjs';
 
 /** Linux's O_PATH (generic and x86 value): a handle on the inode that opens no driver. */
 export const O_PATH = 0o10000000;
@@ -218,4 +218,14 @@ export function lockForWriting(fd, p) {
   }
   const locks = foreignLocksIn(table, lockTableNameOf(fs.fstatSync(fd, { bigint: true })), 'any');
   if (result === 'foreign' || locks.length) throw new Refused('ELOCKED', describeForeignLocks(locks));
+}
+
+/**
+ * A reader's shared flock on the device open for reading, as a direct reader without a holder
+ * record takes one (docs/adr/0006): writers of every user (whose records the client's cannot be
+ * seen by) are refused while it reads. 'conflict': a writer holds the exclusive flock (the client
+ * reads on, saying so); 'unavailable': no flock(1) here.
+ */
+export function lockForReading(fd) {
+  return flockWith(spawnSync, fd, 'shared', systemTools(fs.existsSync));
 }

@@ -2,6 +2,8 @@ type Fs = typeof import('node:fs');
 export declare const OP: Readonly<{ OPEN: 1; READ: 2; WRITE: 3; FLUSH: 4; SIZE: 5; CLOSE: 6; LIST_DM: 7; LIST_BLOCK: 8 }>;
 export declare const OK: 0;
 export declare const ERR: 1;
+export declare const OPEN_FLAG: Readonly<{ WRITE: 1; DIRECT: 2; SHARED: 4 }>;
+export declare const SHARED_LOCK: readonly ['locked', 'conflict', 'unavailable'];
 export declare const READY: string;
 export declare const MAX_BODY: number;
 export declare function frame(tag: number, body: Uint8Array): Buffer;

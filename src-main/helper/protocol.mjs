@@ -2,7 +2,9 @@
 // with no imports but node:fs, because the helper runs as root with bare `node`, no TypeScript.
 //
 // Request:  u32le body length | u8 op | body
-//   OPEN  u8 flags (1 write, 2 direct: O_DIRECT reads, read-only), utf-8 path → u64le size
+//   OPEN  u8 flags (1 write, 2 direct: O_DIRECT reads, read-only, 4 shared: a reader's shared
+//         flock), utf-8 path → u64le size, and with 4 a u8: 0 held, 1 a writer holds the exclusive
+//         flock (opened all the same), 2 no flock(1) (a helper without 4 answers the size alone)
 //   READ  u64le offset, u32le length      → the bytes
 //   WRITE u64le offset, bytes             → (empty)
 //   FLUSH, SIZE, CLOSE (empty)            → (empty) | u64le size | (empty)
@@ -14,6 +16,10 @@
 export const OP = Object.freeze({ OPEN: 1, READ: 2, WRITE: 3, FLUSH: 4, SIZE: 5, CLOSE: 6, LIST_DM: 7, LIST_BLOCK: 8 });
 export const OK = 0;
 export const ERR = 1;
+/** OPEN's flags. */
+export const OPEN_FLAG = Object.freeze({ WRITE: 1, DIRECT: 2, SHARED: 4 });
+/** The u8 after OPEN's size when SHARED was asked: how the reader's shared flock went. */
+export const SHARED_LOCK = Object.freeze(['locked', 'conflict', 'unavailable']);
 export const READY = 'snapscope-helper 1';
 /** Largest body either side accepts: one 16 MiB read or write plus its header. */
 export const MAX_BODY = 16 * 1024 * 1024 + 16;

@@ -6,14 +6,15 @@
 // read root's files), never one holding a mounted file system unless an admin policy allows it,
 // and never executes anything it is sent (a device opened for writing is locked as the CLI's
 // writers lock theirs: perl or flock(1) from /usr/bin or /bin, with an empty environment, on a
-// duplicate of its descriptor; device-guard.mjs lockForWriting). One device at a time; it exits at end of input — when
+// duplicate of its descriptor; device-guard.mjs lockForWriting; a reader asking for it gets a
+// shared flock likewise, lockForReading). One device at a time; it exits at end of input — when
 // its client closes the pipe or dies — and after CLOSE.
 import fs from 'node:fs';
 import { DirectReader } from './direct-read.mjs';
 import { blockReport } from './block-report.mjs';
 import { dmReport } from './dm-report.mjs';
-import { ERR, MAX_BODY, OK, OP, READY, frame, readFrame, writeAll } from './protocol.mjs';
-import { Refused, blockHandle, confirmedDevices, loadPolicy, lockForWriting, refuseMounted, reopen } from './device-guard.mjs';
+import { ERR, MAX_BODY, OK, OP, OPEN_FLAG, READY, SHARED_LOCK, frame, readFrame, writeAll } from './protocol.mjs';
+import { Refused, blockHandle, confirmedDevices, loadPolicy, lockForReading, lockForWriting, refuseMounted, reopen } from './device-guard.mjs';
 
 const IN = 0;
 const OUT = 1;
@@ -41,18 +42,22 @@ function blockSize(st) {
 
 function open(body) {
   if (fd !== null) throw new Refused('EBUSY', 'a device is already open');
-  const write = (body[0] & 1) !== 0;
-  const isDirect = (body[0] & 2) !== 0;
+  const write = (body[0] & OPEN_FLAG.WRITE) !== 0;
+  const isDirect = (body[0] & OPEN_FLAG.DIRECT) !== 0;
+  const shared = (body[0] & OPEN_FLAG.SHARED) !== 0;
   if (write && isDirect) throw new Refused('EINVAL', 'direct opens are read-only');
+  if (shared && (write || isDirect)) throw new Refused('EINVAL', 'a shared lock is for plain reads');
   const path = body.subarray(1).toString('utf8');
   if (!confirmed.has(path)) throw new Refused('EACCES', `${path} was not confirmed for this helper (it was started for ${[...confirmed.keys()].join(', ') || 'no block device'})`);
   const handle = blockHandle(path); // no driver is opened before the node is known to be a block device
   try {
     if (confirmed.get(path) === null || handle.st.rdev !== confirmed.get(path)) throw new Refused('EACCES', `${path} names another device than the one confirmed; refused`);
     const opened = reopen(handle, write, isDirect);
+    let lock = null;
     try {
       refuseMounted(handle, opened, path, policy);
       if (write) lockForWriting(opened, path);
+      if (shared) lock = lockForReading(opened);
     } catch (e) {
       fs.closeSync(opened);
       throw e;
@@ -61,7 +66,7 @@ function open(body) {
     writable = write;
     direct = isDirect ? new DirectReader(fs, opened) : null;
     size = blockSize(handle.st);
-    return u64(size);
+    return lock === null ? u64(size) : Buffer.concat([u64(size), Buffer.from([SHARED_LOCK.indexOf(lock)])]);
   } finally {
     fs.closeSync(handle.fd);
   }

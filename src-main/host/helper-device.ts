@@ -6,7 +6,8 @@ import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import { checkRange } from '../../src-core/io/memory-device.ts';
 import type { BlockReportEntry } from '../helper/block-report.mjs';
 import type { DmReport } from '../helper/dm-report.mjs';
-import { ERR, OP, READY, frame, readFrame, writeAll } from '../helper/protocol.mjs';
+import { ERR, OP, OPEN_FLAG, READY, SHARED_LOCK, frame, readFrame, writeAll } from '../helper/protocol.mjs';
+import type { LockResult } from '../helper/write-lock.mjs';
 import { childProcess } from './child-process.ts';
 
 /** How to start the helper as root: a command line that ends with the helper's own arguments. */
@@ -28,6 +29,8 @@ const CHUNK = 8 * 1024 * 1024;
  */
 export class HelperDevice implements BlockDevice {
   readonly readOnly: boolean;
+  /** How a reader's shared flock went, when one was asked for: the helper holds it until the device is closed. */
+  sharedLock: LockResult | null = null;
   private sizeBytes = 0;
   private closed = false;
   private readonly onClose: (() => void)[] = [];
@@ -49,15 +52,19 @@ export class HelperDevice implements BlockDevice {
 
   /**
    * Opens `devicePath` through the helper. `direct` reads with O_DIRECT (read-only): for a live COW
-   * that the kernel writes under the page cache (helper/direct-read.mjs).
+   * that the kernel writes under the page cache (helper/direct-read.mjs). `shared`: a reader's
+   * shared flock, held by the helper while the device is open (sharedLock says how it went).
    */
-  static open(launcher: HelperLauncher, devicePath: string, options: { write?: boolean; direct?: boolean } = {}): HelperDevice {
+  static open(launcher: HelperLauncher, devicePath: string, options: { write?: boolean; direct?: boolean; shared?: boolean } = {}): HelperDevice {
     const write = options.write === true;
     const dev = HelperDevice.connect(launcher, devicePath, write, devicePath);
     try {
-      const flags = (write ? 1 : 0) | (options.direct ? 2 : 0);
+      const flags = (write ? OPEN_FLAG.WRITE : 0) | (options.direct ? OPEN_FLAG.DIRECT : 0) | (options.shared ? OPEN_FLAG.SHARED : 0);
       const body = Buffer.concat([Buffer.from([flags]), Buffer.from(devicePath, 'utf8')]);
-      dev.sizeBytes = Number(dev.request(OP.OPEN, body, 'open').readBigUInt64LE(0));
+      const reply = dev.request(OP.OPEN, body, 'open');
+      dev.sizeBytes = Number(reply.readBigUInt64LE(0));
+      // A helper of an older version answers the size alone: it took no lock.
+      if (options.shared) dev.sharedLock = reply.length > 8 ? (SHARED_LOCK[reply[8]!] ?? 'unavailable') : 'unavailable';
       return dev;
     } catch (e) {
       dev.close();
@@ -147,9 +154,9 @@ export class HelperDevice implements BlockDevice {
     this.closed = true;
     try {
       writeAll(fs, this.requests, frame(OP.CLOSE, Buffer.alloc(0)));
-      // A writer waits for the answer: the device is closed, O_EXCL and its locks gone (a reader
-      // holds neither, and one over ssh should not wait on the network).
-      if (!this.readOnly) readFrame(fs, this.replies);
+      // A writer, or a reader holding a shared flock, waits for the answer: the device is closed, its
+      // O_EXCL and locks gone (a direct reader holds none, and one over ssh should not wait on the network).
+      if (!this.readOnly || this.sharedLock === 'locked') readFrame(fs, this.replies);
     } catch {
       /* the helper is gone already */
     }

@@ -10,7 +10,7 @@ import type { Progress } from '../../src-core/jobs/progress.ts';
 import { backupPath, createBackup, type BackupFile } from './access/backup-file.ts';
 import { Output, isZero, planOutput } from './access/outputs.ts';
 import { describeSignatures, probePath } from './access/signatures.ts';
-import { assertNoForeignLocks, assertWouldWrite, openInput } from './access/inputs.ts';
+import { assertWouldWrite, openInput } from './access/inputs.ts';
 import { inspectTarget } from './access/target.ts';
 import type { HelperLauncher } from './helper-device.ts';
 import { decodeDump, openDump, readDumpFile } from './dump-file.ts';
@@ -144,9 +144,10 @@ export function restoreTask(spec: RestoreSpec): RestoreTask {
           checkRestorable(header!, source); // all or nothing: a dump the builder refuses writes nothing
           plan = planRestore(spec, header!, exceptions);
           if (!spec.dryRun) return false;
-          // As the run would: an open session holds its COW already; a new target is written as the output.
+          // As the run would: an open session holds its COW already; a new target that exists (data or
+          // zeros) is opened for writing as the output, a file held as a writer holds it until the rename.
           if (!spec.session && plan.mode === 'in-place') assertWouldWrite(spec.target, 'COW');
-          if (plan.mode === 'new' && plan.overwrites !== null) assertNoForeignLocks(spec.target, 'output');
+          if (plan.mode === 'new' && existing(spec.target)) assertWouldWrite(spec.target, 'output');
           result = plan;
           return true;
         }
@@ -256,6 +257,12 @@ function headerSector(spec: RestoreSpec): Uint8Array {
 
 function inputsOf(spec: RestoreSpec): string[] {
   return [spec.dump, ...(spec.dataFrom === undefined ? [] : [spec.dataFrom])];
+}
+
+/** Whether the output is a file or device that exists (the run opens it for writing; a pipe or a new file it does not). */
+function existing(path: string): boolean {
+  const kind = inspectTarget(path).kind;
+  return kind === 'file' || kind === 'block';
 }
 
 /** What store the file or device at `path` holds, or null. */

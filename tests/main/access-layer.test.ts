@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
@@ -192,4 +192,23 @@ it("--backup naming someone's small file is refused and left as it was; an empty
   expect(fs.statSync(leftover).size).toBeGreaterThan(0);
   createBackup(leftover, cow).close();
   expect(fs.existsSync(leftover)).toBe(false);
+});
+
+it('a runtime directory that cannot be made is none (the reader takes a flock instead), not a hang: XDG_RUNTIME_DIR under /proc', () => {
+  const file = path.join(tempDir(), 'store.img');
+  fs.writeFileSync(file, Buffer.alloc(4096));
+  // node's recursive mkdir loops forever where mkdir says ENOENT under a parent that exists (/proc).
+  const script = `const { openInput } = await import(${JSON.stringify(path.resolve(import.meta.dirname, '../../src-main/host/access/inputs.ts'))});
+const i = openInput(${JSON.stringify(file)}, 'COW', false);
+const ino = ':' + fs.statSync(${JSON.stringify(file)}).ino + ' ';
+process.stdout.write(fs.readFileSync('/proc/locks', 'latin1').split('\\n').some((l) => / FLOCK +ADVISORY +READ /.test(l) && l.includes(ino)) ? 'flock' : 'none');
+i.dev.close();`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `import fs from 'node:fs';\n${script}`], {
+    encoding: 'utf8',
+    timeout: 20_000,
+    env: { ...process.env, XDG_RUNTIME_DIR: '/proc/no-runtime-directory' },
+  });
+  expect(r.error, 'it hung').toBeUndefined();
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toBe('flock');
 });

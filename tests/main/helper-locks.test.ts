@@ -2,9 +2,12 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { holdersOf } from '../../src-main/host/access/holders.ts';
 import { openInput, type OpenedInput } from '../../src-main/host/access/inputs.ts';
+import { inspectTarget } from '../../src-main/host/access/target.ts';
 import type { HelperLauncher } from '../../src-main/host/helper-device.ts';
 import { SOURCE_HELPER } from '../../src-main/host/helper-path.ts';
+import { THIS_HOST, openLiveCow } from '../../src-main/host/live/live-cow.ts';
 import { tempDir } from '../cli/cli.ts';
 import { foreignLock, untouched } from '../cli/foreign-lock.ts';
 import { canLoop, loop } from '../cli/safety-fixtures.ts';
@@ -109,6 +112,57 @@ describe.skipIf(!canLoop)('writes through the privileged helper under the writer
     files.unchanged();
     // Closed, their records are gone: the helper's writer opens, and leaves none behind either.
     withInput(openInput(dev, 'COW', true, HELPER), (w) => expect(w.viaHelper).toBe(true));
+    withInput(openInput(dev, 'COW', true), (w) => expect(w.viaHelper).toBe(false));
+  }, 30_000);
+
+  it('a live COW read through the helper is recorded as a reader, as its other opens are: writers of ours are refused naming it, until it is closed', () => {
+    const { dev, image } = device();
+    const files = untouched(image);
+    const live = openLiveCow(dev, THIS_HOST, HELPER);
+    try {
+      expect(live.viaHelper).toBe(true);
+      expect(() => openInput(dev, 'COW', true)).toThrow(new RegExp(`^COW ${dev} is open for reading by ${THIS}; nothing was written`));
+      // Through its backing file too: the record holds the image's bytes.
+      expect(holdersOf({ key: inspectTarget(image).key!, start: 0, end: 1 << 20 })).toEqual([expect.objectContaining({ pid: process.pid, mode: 'read' })]);
+    } finally {
+      live.dev.close();
+    }
+    files.unchanged();
+    withInput(openInput(dev, 'COW', true), (w) => expect(w.viaHelper).toBe(false));
+  }, 30_000);
+
+  it('a live COW this user may read itself is recorded as a reader too', () => {
+    const image = path.join(tempDir(), 'live.cow');
+    fs.writeFileSync(image, Buffer.alloc(1 << 20, 0x5a));
+    const live = openLiveCow(image, THIS_HOST, HELPER);
+    try {
+      expect(live.viaHelper).toBe(false);
+      expect(() => openInput(image, 'COW', true)).toThrow(new RegExp(`^COW ${image} is open for reading by ${THIS}; nothing was written`));
+    } finally {
+      live.dev.close();
+    }
+    expect(holdersOf({ key: inspectTarget(image).key!, start: 0, end: 1 << 20 })).toEqual([]);
+  }, 30_000);
+
+  it('a reader through the helper that can write no record (no runtime directory) keeps writers off all the same: the helper holds a shared flock for it', () => {
+    const { dev, image } = device();
+    const files = untouched(image);
+    // A runtime directory that is a file: no record can be written.
+    vi.stubEnv('XDG_RUNTIME_DIR', image);
+    let reader: OpenedInput;
+    try {
+      reader = openInput(dev, 'COW', false, HELPER);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    withInput(reader, (r) => {
+      expect(r.viaHelper).toBe(true);
+      // No record names it: the flock says "another process", as a direct reader's without a record does.
+      expect(() => openInput(dev, 'COW', true)).toThrow(`COW ${dev} is open for writing by another process; nothing was written (try again when it is closed)`);
+      expect(() => openInput(dev, 'COW', true, HELPER)).toThrow(`COW ${dev} is open for writing by another process; nothing was written (try again when it is closed)`);
+    });
+    files.unchanged();
+    // Closed (the helper has answered: its flock is gone), a writer opens at once.
     withInput(openInput(dev, 'COW', true), (w) => expect(w.viaHelper).toBe(false));
   }, 30_000);
 });

@@ -1,9 +1,11 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, it, onTestFinished } from 'vitest';
 import { PersistentStore } from '../../src-core/persistent/index.ts';
 import { readViewChunk } from '../../src-core/view.ts';
+import { openInput } from '../../src-main/host/access/inputs.ts';
 import { FileDevice } from '../../src-main/host/file-device.ts';
 import { SOURCE_HELPER } from '../../src-main/host/helper-path.ts';
 
@@ -15,8 +17,17 @@ import { SOURCE_HELPER } from '../../src-main/host/helper-path.ts';
 const USER = 'snapscope-test';
 const why = skipReason();
 let loop: string | null = null;
+const started = Date.now();
 afterAll(() => {
   if (loop) spawnSync('losetup', ['-d', loop]);
+  // A client killed (or ended by process.exit) leaves its FIFO directory behind in /tmp (its
+  // environment names no other): the test user's, made meanwhile.
+  const uid = Number(spawnSync('id', ['-u', USER], { encoding: 'utf8' }).stdout.trim());
+  for (const name of fs.readdirSync('/tmp').filter((n) => n.startsWith('snapscope-helper-'))) {
+    const p = path.join('/tmp', name);
+    const st = fs.lstatSync(p, { throwIfNoEntry: false });
+    if (st?.isDirectory() && st.uid === uid && st.mtimeMs >= started - 1000) fs.rmSync(p, { recursive: true, force: true });
+  }
 });
 
 function skipReason(): string | null {
@@ -32,6 +43,7 @@ function skipReason(): string | null {
 
 it.skipIf(why !== null)(`reads a device through the helper as an unprivileged user${why ? ` (skipped: ${why})` : ''}`, () => {
   const dir = fs.mkdtempSync('/tmp/snapscope-helper-test-');
+  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.chmodSync(dir, 0o755);
   const image = path.join(dir, 'p.cow');
   const origin = path.join(dir, 'origin.img');
@@ -110,6 +122,58 @@ it.skipIf(why !== null)(`through sudo, a writer's record names its unprivileged 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }, 60_000);
+
+it.skipIf(why !== null)(`through sudo, a reader of another user keeps root's writers off, with a runtime directory or none: the helper holds a shared flock for it${why ? ` (skipped: ${why})` : ''}`, async () => {
+  const dir = fs.mkdtempSync('/tmp/snapscope-helper-reader-');
+  fs.chmodSync(dir, 0o755);
+  const image = path.join(dir, 'r.img');
+  fs.writeFileSync(image, Buffer.alloc(1 << 20, 0x5a));
+  fs.chmodSync(image, 0o600);
+  const dev = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
+  try {
+    const root = path.join(path.dirname(SOURCE_HELPER), '..', '..');
+    // It opens for reading as the app does (through the helper: the user may not open the device), says so and waits.
+    const client = path.join(dir, 'reader.mjs');
+    fs.writeFileSync(
+      client,
+      `const { openInput } = await import(${JSON.stringify(path.join(root, 'src-main/host/access/inputs.ts'))});\n` +
+        `const sudo = { method: 'sudo', command: 'sudo', args: ['-n', process.execPath, ${JSON.stringify(SOURCE_HELPER)}] };\n` +
+        `const i = openInput(${JSON.stringify(dev)}, 'COW', false, sudo);\n` +
+        `process.stdout.write((i.viaHelper ? 'helper ' : 'direct ') + process.pid + '\\n');\nsetInterval(() => i.dev.size, 1000);\n`,
+    );
+    fs.chmodSync(client, 0o644);
+    // Its own runtime directory (/tmp/snapscope-<uid>: root's writers do not look there), or one it cannot make.
+    for (const runtime of [{}, { XDG_RUNTIME_DIR: image }]) {
+      const env = { PATH: process.env['PATH'] ?? '', HOME: '/tmp', ...runtime };
+      const child = spawn('runuser', ['-u', USER, '--', process.execPath, '--import', 'tsx', client], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env });
+      onTestFinished(() => void child.kill('SIGKILL'));
+      const pid = await new Promise<number>((resolve, reject) => {
+        child.stdout!.on('data', (d: Buffer) => resolve(Number(/^helper (\d+)$/.exec(d.toString().trim())?.[1] ?? NaN)));
+        child.once('exit', (c) => reject(new Error(`client exited ${c} before opening`)));
+      });
+      expect(pid).toBeGreaterThan(0);
+      // runuser's child lives on when runuser is killed: the client itself is killed at the end, however the test ends.
+      onTestFinished(() => void spawnSync('kill', ['-KILL', String(pid)]));
+      const before = sha(image);
+      expect(() => openInput(dev, 'COW', true)).toThrow(`COW ${dev} is open for writing by another process; nothing was written (try again when it is closed)`);
+      expect(() => openInput(image, 'COW', true)).toThrow(/attached to/); // its backing file, as ever
+      expect(sha(image)).toBe(before);
+      process.kill(pid, 'SIGKILL');
+      const deadline = Date.now() + 10_000;
+      while (helpers(dev).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(helpers(dev), 'the root helper outlived its client').toEqual([]);
+      // Its helper gone, its flock went with it.
+      const w = openInput(dev, 'COW', true);
+      expect(w.viaHelper).toBe(false);
+      w.dev.close();
+    }
+  } finally {
+    spawnSync('losetup', ['-d', dev]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);
+
+const sha = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 /** Live helper processes (as root, under sudo) started for `device`. */
 function helpers(device: string): number[] {

@@ -151,6 +151,14 @@ describe.skipIf(process.getuid?.() !== 0)('device-mapper and md devices (a sysfs
     'dm-14': { dev: '253:84', sectors: 4096, slaves: ['sdy'], kind: 'dm', table: '0 4096 crypt aes-xts-plain64 :64:logon:cryptsetup:3f6e0c59-d1 0 8:224 4096 1 allow_discards\n' },
     'dm-15': { dev: '253:85', sectors: 2048, slaves: ['sdz1'], kind: 'dm', table: '0 2048 delay 8:241 2048 100\n' },
     'dm-16': { dev: '253:86', sectors: 4096, slaves: ['sdz2'], kind: 'dm', table: '0 4096 striped 1 128 8:242 0\n' },
+    // Targets that map sector for sector but do not give back what is stored: flakey over bytes
+    // 1..2 MiB of sdz1, dust over the first MiB of sdy, a delay that reads the first 0.5 MiB of sdz1
+    // and writes bytes 3..3.5 MiB of sdy, and verity: its data the first MiB of sdz2, its hash tree on
+    // sdy from hash block 7 (of 4096 bytes) on.
+    'dm-17': { dev: '253:87', sectors: 2048, slaves: ['sdz1'], kind: 'dm', table: '0 2048 flakey 8:241 2048 60 0 1 drop_writes\n' },
+    'dm-18': { dev: '253:88', sectors: 2048, slaves: ['sdy'], kind: 'dm', table: '0 2048 dust 8:224 0 512\n' },
+    'dm-19': { dev: '253:89', sectors: 1024, slaves: ['sdz1', 'sdy'], kind: 'dm', table: '0 1024 delay 8:241 0 0 8:224 6144 50\n' },
+    'dm-20': { dev: '253:90', sectors: 2048, slaves: ['sdz2', 'sdy'], kind: 'dm', table: `0 2048 verity 1 8:242 8:224 4096 4096 256 7 sha256 ${'ab'.repeat(32)} -\n` },
   };
 
   /** The sysfs-like tree and a node per device; returns the nodes by name and how to inspect them. */
@@ -248,6 +256,29 @@ describe.skipIf(process.getuid?.() !== 0)('device-mapper and md devices (a sysfs
     expect(refusal(inspect('sdz1'), inspect('dm-10'))).toBeNull();
   });
 
+  it('flakey, dust, delay over several devices and verity are followed: each device on the bytes it maps, none the same store', () => {
+    const { node, inspect } = fakeSysfs();
+    // dm-17 is bytes 1..2 MiB of sdz1, 2..3 MiB of sdz: it meets dm-9 (1.5..2 MiB of sdz1), not sdz2.
+    expect(refusal(inspect('sdz'), inspect('dm-17'))).toBe(`refusing to write ${node.sdz}: its bytes 2..3 MiB are ${node['dm-17']}, an input of this command`);
+    expect(refusal(inspect('dm-9'), inspect('dm-17'))).toBe(`refusing to write ${node['dm-9']}: bytes 1536..2048 KiB of /dev/sdz1 are also ${node['dm-17']}, an input of this command`);
+    expect(refusal(inspect('sdz2'), inspect('dm-17'))).toBeNull();
+    // dm-18 is the first MiB of sdy: not dm-14's bytes (2..4 MiB).
+    expect(refusal(inspect('sdy'), inspect('dm-18'))).toBe(`refusing to write ${node.sdy}: its bytes 0..1 MiB are ${node['dm-18']}, an input of this command`);
+    expect(refusal(inspect('dm-14'), inspect('dm-18'))).toBeNull();
+    // dm-19 reads the first 0.5 MiB of sdz1 (1..1.5 MiB of sdz) and writes bytes 3..3.5 MiB of sdy.
+    expect(refusal(inspect('sdz'), inspect('dm-19'))).toBe(`refusing to write ${node.sdz}: its bytes 1024..1536 KiB are ${node['dm-19']}, an input of this command`);
+    expect(refusal(inspect('sdy'), inspect('dm-19'))).toBe(`refusing to write ${node.sdy}: its bytes 3072..3584 KiB are ${node['dm-19']}, an input of this command`);
+    expect(refusal(inspect('dm-14'), inspect('dm-19'))).toBe(`refusing to write ${node['dm-14']}: bytes 3072..3584 KiB of /dev/sdy are also ${node['dm-19']}, an input of this command`);
+    expect(refusal(inspect('dm-18'), inspect('dm-19'))).toBeNull();
+    expect(refusal(inspect('dm-9'), inspect('dm-19'))).toBeNull();
+    // dm-20 reads the first MiB of sdz2 (3..4 MiB of sdz), and its hash tree from byte 28672 of sdy to its end.
+    expect(refusal(inspect('sdz'), inspect('dm-20'))).toBe(`refusing to write ${node.sdz}: its bytes 3..4 MiB are ${node['dm-20']}, an input of this command`);
+    expect(refusal(inspect('sdz1'), inspect('dm-20'))).toBeNull();
+    expect(refusal(inspect('dm-18'), inspect('dm-20'))).toBe(`refusing to write ${node['dm-18']}: bytes 28..1024 KiB of /dev/sdy are also ${node['dm-20']}, an input of this command`);
+    // None of them gives back the bytes beneath as they are (faults, writes elsewhere, a hash tree besides): each is only itself.
+    for (const [name, dev] of [['dm-17', 87], ['dm-18', 88], ['dm-19', 89], ['dm-20', 90]] as const) expect(bytesKey(inspect(name))).toBe(`b${(253 << 8) | dev}`);
+  });
+
   it("a store's bytes key: linear pieces that are a partition's bytes in its order are that partition; swapped, or not mapped, they are not", () => {
     const { inspect } = fakeSysfs();
     const key = (name: string): string | null => bytesKey(inspect(name));
@@ -277,10 +308,45 @@ describe.skipIf(process.getuid?.() !== 0)('device-mapper and md devices (a sysfs
     expect(parseDmTable('0 2048 snapshot-origin 254:16\n')).toEqual({ linear: [{ start: 0, bytes: 2048 * 512, rdev: (254 << 8) | 16, offset: 0 }] });
     // cryptsetup's LUKS2 table, the key in the kernel keyring (dmsetup prints no key); a delay; a snapshot, not followed.
     expect(parseDmTable('0 2048 crypt aes-xts-plain64 :64:logon:cryptsetup:9f1c-d0 0 254:1 32768 1 allow_discards\n')).toEqual({
-      linear: [{ start: 0, bytes: 2048 * 512, rdev: (254 << 8) | 1, offset: 32768 * 512, encrypted: true }],
+      linear: [{ start: 0, bytes: 2048 * 512, rdev: (254 << 8) | 1, offset: 32768 * 512, altered: true }],
     });
     expect(parseDmTable('0 1024 delay 254:1 8 500\n')).toEqual({ linear: [{ start: 0, bytes: 1024 * 512, rdev: (254 << 8) | 1, offset: 8 * 512 }] });
-    expect(parseDmTable('0 1024 delay 254:1 8 500 254:16 0 100\n')).toEqual({ targets: ['delay'] });
+    // A delay that sends writes (and flushes) elsewhere: each device on its bytes, none giving back what the others store.
+    expect(parseDmTable('0 1024 delay 254:1 8 500 254:16 0 100\n')).toEqual({
+      linear: [
+        { start: 0, bytes: 1024 * 512, rdev: (254 << 8) | 1, offset: 8 * 512, altered: true },
+        { start: 0, bytes: 1024 * 512, rdev: (254 << 8) | 16, offset: 0, altered: true },
+      ],
+    });
+    expect(parseDmTable('0 1024 delay 254:1 8 500 254:1 8 0 254:16 64 0\n')).toEqual({
+      linear: [
+        { start: 0, bytes: 1024 * 512, rdev: (254 << 8) | 1, offset: 8 * 512, altered: true },
+        { start: 0, bytes: 1024 * 512, rdev: (254 << 8) | 16, offset: 64 * 512, altered: true },
+      ],
+    });
+    expect(parseDmTable('0 1024 delay 254:1 8 500 254:1 8 0\n')).toEqual({ linear: [{ start: 0, bytes: 1024 * 512, rdev: (254 << 8) | 1, offset: 8 * 512 }] });
+    // flakey (its features after the intervals) and dust map sector for sector from their offset, faults injected.
+    expect(parseDmTable('0 2048 flakey 254:1 1024 0 60 1 drop_writes\n')).toEqual({ linear: [{ start: 0, bytes: 2048 * 512, rdev: (254 << 8) | 1, offset: 1024 * 512, altered: true }] });
+    expect(parseDmTable('2048 2048 dust 254:16 8 512\n')).toEqual({ linear: [{ start: 2048 * 512, bytes: 2048 * 512, rdev: (254 << 8) | 16, offset: 8 * 512, altered: true }] });
+    // verity (veritysetup's table, hash tree after the data on one device): its data from sector 0, its hash tree from its start block to the device's end.
+    const digest = '5f'.repeat(32);
+    expect(parseDmTable(`0 16384 verity 1 254:1 254:1 4096 4096 2048 2049 sha256 ${digest} ${'0a'.repeat(32)}\n`)).toEqual({
+      linear: [
+        { start: 0, bytes: 16384 * 512, rdev: (254 << 8) | 1, offset: 0, altered: true },
+        { start: 0, bytes: 16384 * 512, rdev: (254 << 8) | 1, offset: 2049 * 4096, altered: true, toEnd: true },
+      ],
+    });
+    // Forward error correction read from a third device: all of it counts.
+    expect(parseDmTable(`0 2048 verity 1 254:1 254:16 4096 4096 256 1 sha256 ${digest} - 10 use_fec_from_device 254:32 fec_roots 2 fec_blocks 270 fec_start 0 ignore_zero_blocks\n`)).toEqual({
+      linear: [
+        { start: 0, bytes: 2048 * 512, rdev: (254 << 8) | 1, offset: 0, altered: true },
+        { start: 0, bytes: 2048 * 512, rdev: (254 << 8) | 16, offset: 4096, altered: true, toEnd: true },
+        { start: 0, bytes: 2048 * 512, rdev: (254 << 8) | 32, offset: 0, altered: true, toEnd: true },
+      ],
+    });
+    // Lines too short for their target are not followed.
+    expect(parseDmTable('0 2048 flakey 254:1\n')).toEqual({ targets: ['flakey'] });
+    expect(parseDmTable('0 2048 verity 1 254:1 254:16 4096\n')).toEqual({ targets: ['verity'] });
     expect(parseDmTable('0 2048 snapshot 254:16 254:1 P 8\n')).toEqual({ targets: ['snapshot'] });
     expect(parseDmTable('0 2048 linear 254:1 1024\n2048 1024 striped 2 128 254:16 0 254:32 0\n')).toEqual({ targets: ['striped'] });
     for (const junk of ['', 'device-mapper: table ioctl on  (253:9) failed: No such device or address\n']) expect(parseDmTable(junk)).toBeNull();

@@ -20,12 +20,15 @@ export interface Extent {
   depth: number;
   /** Why all of this storage counts, when the map onto it is not read: "/dev/dm-3 is built on /dev/sda1 ...". */
   unmapped?: string | undefined;
-  /** Set where the target's bytes are stored transformed (under dm-crypt): they share these bytes, but are not the same data. */
-  encrypted?: true | undefined;
+  /**
+   * Set where the target reaches these bytes but does not give them back as stored (dm-crypt,
+   * flakey, dust, a delay that writes elsewhere, verity): they share these bytes, but are not the same data.
+   */
+  altered?: true | undefined;
 }
 
 /** How a layer's extents and those beneath it are reached: what all of them carry. */
-type Reach = Pick<Extent, 'unmapped' | 'encrypted'>;
+type Reach = Pick<Extent, 'unmapped' | 'altered'>;
 
 /** How a block device's sysfs entry is read: sysfs itself, or in tests a directory laid out like it. */
 export type ReadBlock = (rdev: number) => BlockEntry | null;
@@ -78,15 +81,17 @@ function beneath(rdev: number, start: number, end: number, read: ReadBlock, reac
     for (const piece of map.linear) {
       const [s, e] = [Math.max(start, piece.start), Math.min(end, piece.start + piece.bytes)];
       if (s >= e) continue;
-      const [bs, be] = [piece.offset + s - piece.start, piece.offset + e - piece.start];
-      const below = read(piece.rdev)?.name;
-      const under: Reach = piece.encrypted ? { ...reach, encrypted: true } : reach;
-      extents.push({ key: `b${piece.rdev}`, start: bs, end: be, name: below ? `/dev/${below}` : `device ${devNumber(piece.rdev)}`, depth: depth + 1, ...under });
+      const below = read(piece.rdev);
+      // A piece read whole whichever of its bytes are used (verity's hash tree) reaches to the device's end.
+      const [bs, be] = piece.toEnd ? [piece.offset, below?.bytes ?? Infinity] : [piece.offset + s - piece.start, piece.offset + e - piece.start];
+      if (bs >= be) continue;
+      const under: Reach = piece.altered ? { ...reach, altered: true } : reach;
+      extents.push({ key: `b${piece.rdev}`, start: bs, end: be, name: below ? `/dev/${below.name}` : `device ${devNumber(piece.rdev)}`, depth: depth + 1, ...under });
       beneath(piece.rdev, bs, be, read, under, extents, depth + 1);
     }
     return;
   }
-  // Any other map (md, snapshot, crypt, a table that could not be read) is not followed: each slave counts whole.
+  // Any other map (md, snapshot, thin, a table that could not be read) is not followed: each slave counts whole.
   const how =
     entry.slaves.kind === 'md' ? 'its RAID layout is not read'
     : entry.slaves.kind === 'other' ? 'how it maps onto it is not known'

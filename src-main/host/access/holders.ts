@@ -29,7 +29,13 @@ export type Place = Pick<Extent, 'key' | 'start' | 'end'>;
 function runtimeDir(): string {
   const xdg = process.env['XDG_RUNTIME_DIR'];
   const base = xdg && path.isAbsolute(xdg) ? path.join(xdg, 'snapscope') : process.getuid?.() === 0 ? '/run/snapscope' : path.join(os.tmpdir(), `snapscope-${process.getuid?.() ?? 'user'}`);
-  fs.mkdirSync(base, { recursive: true, mode: 0o700 });
+  // Not recursive: its parent (XDG_RUNTIME_DIR, /run, the temp directory) must exist; and node's
+  // recursive mkdir loops forever where mkdir says ENOENT under a parent that exists (/proc).
+  try {
+    fs.mkdirSync(base, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
   // In a shared /tmp someone else could have made it first (or a symlink to somewhere): not ours, not used.
   const st = fs.lstatSync(base);
   if (!st.isDirectory() || st.uid !== process.getuid?.()) throw new Error(`${base} is not a directory of this user`);

@@ -84,6 +84,9 @@ function openOrNameHolder(path: string, target: Target, role: string, write: boo
  * writing (ADR 0006): it refuses another program's lock on the device itself, we one on storage
  * sharing its bytes. This process is the holder (the helper ends with it), so it records itself as
  * its direct opens do, first: a reader keeps writers off, and each is named in the other's refusal.
+ * A reader also has the helper hold a shared flock for it: its record cannot be seen by writers of
+ * other users (root's CLI, say), nor written at all without a runtime directory, and the flock keeps
+ * them off all the same; it costs a child process in a helper whose start costs far more.
  */
 function openViaHelper(helper: HelperLauncher, target: Target, role: string, write: boolean, settle: (dev: BlockDevice) => string | null): OpenedInput {
   const claimed = claim(target, write);
@@ -100,8 +103,8 @@ function openViaHelper(helper: HelperLauncher, target: Target, role: string, wri
     const settled = settle(dev);
     if (settled !== null || write) return opened(dev, target, true, known(settled));
     const writers = holders.filter((h) => h.mode === 'write');
-    if (writers.length) return opened(dev, target, true, known(readerNote(target, writers)));
-    // A reader looks in the kernel's lock table as its own opens do (a helper writer holds the flock there).
+    if (writers.length || dev.sharedLock === 'conflict') return opened(dev, target, true, known(readerNote(target, writers)));
+    // A reader looks in the kernel's lock table as its own opens do (another program's write lock).
     const name = lockTableNameAt(target.path, target.key!);
     return opened(dev, target, true, name === null ? known(null) : kernelLook(name, target));
   } catch (e) {
@@ -110,17 +113,38 @@ function openViaHelper(helper: HelperLauncher, target: Target, role: string, wri
   }
 }
 
+/**
+ * A device opened (`open`) for another reader than openInput's: a live COW (live/live-cow.ts), read
+ * with O_DIRECT, directly or through the privileged helper, and never locked (the kernel holds it).
+ * This process is its holder all the same, so it records itself as a reader first, as openInput
+ * does, until the device is closed: a writer of ours is refused naming it.
+ */
+export function openRecordedReader<D extends BlockDevice & { whenClosed(f: () => void): void }>(path: string, open: () => D): D {
+  const target = inspectTarget(path);
+  const claimed = target.extents.length ? claim(target, false) : null;
+  try {
+    const dev = open();
+    if (claimed) dev.whenClosed(claimed.remove);
+    return dev;
+  } catch (e) {
+    claimed?.remove();
+    throw e;
+  }
+}
+
 /** The helper's open, its refusals said as ours are: another program's lock named, a writer of ours by its record. */
 function openThroughHelper(helper: HelperLauncher, target: Target, role: string, write: boolean, claimed: Claim): HelperDevice {
   try {
-    return HelperDevice.open(helper, target.path, { write });
+    return HelperDevice.open(helper, target.path, { write, shared: !write });
   } catch (e) {
     const others = claimed.others();
     claimed.remove();
     if (e instanceof HelperLockedError && e.foreign !== null) throw foreignLocked(target, role, e.foreign);
-    // Its O_EXCL open's EBUSY, or the flock held: named as openOrNameHolder names them.
+    // The flock held (by a writer, or a reader's through a helper): named by their records as lock() names them.
+    if (e instanceof HelperLockedError) throw refusedBy(target, role, others);
+    // Its O_EXCL open's EBUSY: named as openOrNameHolder names it.
     const writers = isSnapscopeError(e) && e.code === 'in-use' ? others.filter((h) => h.mode === 'write') : [];
-    if (!writers.length && !(e instanceof HelperLockedError)) throw e;
+    if (!writers.length) throw e;
     throw heldForWriting(target, role, writers);
   }
 }
@@ -256,16 +280,7 @@ export function assertWouldWrite(path: string, role: string): void {
   const name = target.key === null ? null : lockTableNameAt(path, target.key);
   const table = name === null ? null : lockTableNow();
   if (table !== null && exclusiveFlockIn(table, name!, true)) throw refusedBy(target, role, []);
-  assertNoForeignLocks(path, role);
-}
-
-/**
- * A dry run opens read-only, yet says whether the run would be refused: here, when another program
- * holds a POSIX or OFD lock on `path` or on storage sharing its bytes (read from /proc/locks now).
- */
-export function assertNoForeignLocks(path: string, role: string): void {
-  const target = inspectTarget(path);
-  const name = target.key === null ? null : lockTableNameAt(path, target.key);
+  // Another program's POSIX or OFD lock on it or on storage sharing its bytes (/proc/locks, read now).
   const foreign = name === null ? null : foreignHolders('flock-only', name, target);
   if (foreign !== null) throw foreignLocked(target, role, foreign);
 }

@@ -65,11 +65,11 @@ export function sameStorage(a: Target, b: Target): boolean {
  * order of the target's own bytes, adjacent pieces joined, a file up to its last whole 512-byte
  * sector (a loop device over all of it ends there: the kernel leaves out a tail shorter than a
  * sector, and no store's chunk lies in it). Null for a missing path, for a target built on a
- * device whose map is not read, and for one stored encrypted beneath (dm-crypt): it is not the
- * bytes it is built on, so it is only itself.
+ * device whose map is not read, and for one that does not give back the bytes beneath as stored
+ * (dm-crypt, flakey, dust, a delay that writes elsewhere, verity): it is only itself.
  */
 export function feetOf(t: Target): Extent[] | null {
-  if (!t.extents.length || t.extents.some((e) => e.unmapped !== undefined || e.encrypted)) return null;
+  if (!t.extents.length || t.extents.some((e) => e.unmapped !== undefined || e.altered)) return null;
   const feet: Extent[] = [];
   for (const [i, e] of t.extents.entries()) {
     if ((t.extents[i + 1]?.depth ?? -1) > e.depth) continue; // something beneath it: not a foot

@@ -12,6 +12,7 @@ import { FileDevice, ioError } from '../file-device.ts';
  */
 export class DirectDevice implements BlockDevice {
   readonly readOnly = true;
+  private readonly onClose: (() => void)[] = [];
 
   private constructor(
     readonly name: string,
@@ -56,7 +57,14 @@ export class DirectDevice implements BlockDevice {
   flush(): void {}
 
   close(): void {
-    if (this.fd !== null) fs.closeSync(this.fd);
+    if (this.fd === null) return;
+    fs.closeSync(this.fd);
     this.fd = null;
+    for (const f of this.onClose.splice(0)) f();
+  }
+
+  /** Runs `f` once, after the device is closed (its holder record goes then). */
+  whenClosed(f: () => void): void {
+    this.onClose.push(f);
   }
 }
