@@ -5,6 +5,7 @@ import { chromiumMissing } from './browser.ts';
 import type { StatsReport } from '../src-core/api/contract.ts';
 import { cli, cliJson, makeDemoStore } from './demo-store.ts';
 import { hasFixture, kernelStore } from './ui-truth.ts';
+import { wrappedFigures } from './wrapped.ts';
 
 const missing = chromiumMissing() ?? (hasFixture('p-multiarea-c8') ? null : 'no kernel fixture p-multiarea-c8');
 
@@ -52,6 +53,41 @@ async function box(el: Locator): Promise<{ left: number; right: number; width: n
       }
       if (viewport.width === 1280) expect(elided, 'the long name is elided at 1280 px').toBeGreaterThan(0);
       await app.shot(`audit-s18-leaf-names-${viewport.width}`);
+    }
+  });
+
+  // The audit at 1280 px with long snapshot names: the Name column took the table's width (the
+  // figures past a sideways scroll), and a screen reader's whole UUID, positioned outside the
+  // table's scroller, let the whole page scroll sideways.
+  it('the Overview at 1280 px: long names elided (whole in the title), the figures in sight, the page never scrolls sideways', async () => {
+    const dir = tempDir('audit-overview-names');
+    const store = makeDemoStore(dir);
+    const long = `nightly-before-kernel-upgrade-of-the-database-servers-${'x'.repeat(30)}`;
+    cli('snapshot', 'rename', store.cow, '-s', 'nightly', '--name', long);
+    const app = await harness.open((b) => openServed(b, store, dir));
+    const { page } = app;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const table = page.getByRole('table', { name: 'Snapshots' });
+    await table.waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - innerWidth), 'the page scrolls sideways').toBeLessThanOrEqual(0);
+    const name = table.locator('tr[data-slot="1"] [data-name]');
+    expect(await name.getAttribute('title')).toBe(long);
+    expect(await name.evaluate((el) => [el.scrollWidth > el.clientWidth, getComputedStyle(el).textOverflow])).toEqual([true, 'ellipsis']);
+    const wrap = await box(table.locator('xpath=..'));
+    for (const head of ['Exceptions', 'Bytes']) expect((await box(table.getByRole('columnheader', { name: head }))).right, `${head} in sight`).toBeLessThanOrEqual(wrap.right);
+    await app.shot('audit-s18-overview-names');
+  });
+
+  // A persistent store's "5,672 / 8,192 sectors" broke after the slash at 1280 and 1920 px.
+  it("the persistent Overview's dmsetup figure stays on one line", async () => {
+    const dir = tempDir('audit-kernel-status');
+    const store = kernelStore('p-multiarea-c8', dir);
+    const app = await harness.open((b) => openServer(b, [store.cow, '--origin', store.origin], dir));
+    const { page } = app;
+    await page.getByTestId('ov-kernel-status').waitFor();
+    for (const viewport of VIEWPORTS) {
+      await page.setViewportSize(viewport);
+      expect(await wrappedFigures(page), `${viewport.width} px`).toEqual([]);
     }
   });
 
