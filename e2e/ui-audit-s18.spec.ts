@@ -52,6 +52,21 @@ async function box(el: Locator): Promise<{ left: number; right: number; width: n
         expect(await copy.getAttribute('title')).toBe(await names.getAttribute('data-readers'));
       }
       if (viewport.width === 1280) expect(elided, 'the long name is elided at 1280 px').toBeGreaterThan(0);
+      // The sharemap's snapshot legend too: each name on one line, a long one elided with its title.
+      const legend = page.getByRole('group', { name: 'Snapshot colours' });
+      for (const item of await legend.locator('.legend-item').all()) {
+        // Swatch and text share a line at different tops: a wrap is a box wholly below the first line.
+        const wraps = await item.evaluate((el) => {
+          const range = document.createRange();
+          range.selectNodeContents(el);
+          const boxes = [...range.getClientRects()].filter((r) => r.width > 0);
+          const firstLine = Math.min(...boxes.map((r) => r.bottom));
+          return boxes.some((r) => r.top >= firstLine - 1);
+        });
+        expect(wraps, `${viewport.width} px: "${await item.textContent()}" wraps`).toBe(false);
+        const name = item.locator('[data-name]');
+        if (await name.evaluate((el) => el.scrollWidth > el.clientWidth)) expect(await name.getAttribute('title')).toBe(long);
+      }
       await app.shot(`audit-s18-leaf-names-${viewport.width}`);
     }
   });

@@ -16,7 +16,7 @@ export function SnapshotLegend({ snapshots, picked, onPick }: { snapshots: reado
         const body = (
           <>
             <span className="swatch" style={{ background: snapshotColor(s.slot) }} />
-            {s.name || `slot ${s.slot}`}
+            <LegendName name={s.name || `slot ${s.slot}`} />
           </>
         );
         return (
@@ -64,7 +64,16 @@ function Item({ color, label, title, snapshot }: { color: string; label: string;
   return (
     <span className="legend-item" title={title} data-fold={snapshot || undefined}>
       <span className="swatch" style={{ background: color }} />
-      {label}
+      {snapshot ? <LegendName name={label} /> : label}
+    </span>
+  );
+}
+
+/** A snapshot's name on one line, cut with an ellipsis where its legend is too narrow (the whole name is the title). */
+function LegendName({ name }: { name: string }) {
+  return (
+    <span className="elide" data-name title={name}>
+      {name}
     </span>
   );
 }
