@@ -1,6 +1,7 @@
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserHarness, openServed, openServer, tempDir } from './app.ts';
+import { makeBigPersistent } from './big-persistent.ts';
 import { chromiumMissing } from './browser.ts';
 import type { StatsReport } from '../src-core/api/contract.ts';
 import { cli, cliJson, makeDemoStore } from './demo-store.ts';
@@ -128,6 +129,23 @@ async function box(el: Locator): Promise<{ left: number; right: number; width: n
       expect(Math.abs(last.right - inner.right), `${viewport.width} px: the strip ends at the card's edge`).toBeLessThanOrEqual(1);
       await app.shot(`audit-s18-areas-${viewport.width}`);
     }
+  });
+
+  // 70 areas, 64 of them drawn, each at least 14 px: the strip ran 100 px past its card at 1280 px.
+  it('the areas strip of a store with many areas stays inside its card', async () => {
+    const dir = tempDir('audit-many-areas');
+    const big = makeBigPersistent(dir, 70 * 256);
+    const app = await harness.open((b) => openServer(b, [big.cow], dir));
+    const { page } = app;
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await app.view('Exception table');
+    const strip = page.getByRole('list', { name: 'Metadata areas' });
+    await strip.waitFor();
+    expect(await strip.getByRole('listitem').count()).toBe(65); // the header and 64 areas
+    const card = await box(page.getByRole('region', { name: 'Areas' }));
+    expect((await box(strip.getByRole('listitem').last())).right, 'the last area inside the card').toBeLessThanOrEqual(card.right);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - innerWidth), 'the page scrolls sideways').toBeLessThanOrEqual(0);
   });
 
   // Four metadata chunks of 1,024 drew a sliver under 2 px, named only in the legend under the bar.
