@@ -42,7 +42,7 @@ export function createAppStore(client: EngineClient, connection: Connection = AL
     ...createHostDevicesSlice(client)(...a),
     resetViews() {
       a[0]({ treeRoot: null, blocks: new Map(), expanded: new Set(), unfolded: new Set(), searchPath: null, treeError: null, flashes: [] });
-      a[0]({ leafChunk: null, leafDetail: null, leafError: null, leafOrigin: null, occupancy: null, occupancySummary: null, areas: null, pages: new Map(), stalePages: new Map() });
+      a[0]({ leafChunk: null, leafDetail: null, leafError: null, leafOrigin: null, occupancy: null, occupancySummary: null, areas: null, areasError: null, pages: new Map(), stalePages: new Map() });
     },
   }));
   client.onEvent((event) => handleEvent(store, event));

@@ -24,6 +24,8 @@ export interface PersistentSlice {
   matched: number;
   total: number;
   tableError: ViewError | null;
+  /** Why the areas could not be read (the Areas card says it, and retries the areas). */
+  areasError: ViewError | null;
   loadAreas(): Promise<void>;
   setQuery(patch: Partial<ExceptionQuery>): void;
   /** The table shows rows first..last: fetch the pages they need. */
@@ -70,14 +72,15 @@ export const createPersistentSlice: SliceCreator<PersistentSlice> = (client) => 
     matched: 0,
     total: 0,
     tableError: null,
+    areasError: null,
 
     async loadAreas() {
       const session = get().session?.session;
       if (!session) return;
       try {
-        set({ areas: await client.areas({ session }) });
+        set({ areas: await client.areas({ session }), areasError: null });
       } catch (e) {
-        set({ tableError: toViewError(e) });
+        set({ areasError: toViewError(e) });
       }
     },
 

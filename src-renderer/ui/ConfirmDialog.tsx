@@ -20,7 +20,8 @@ export function ConfirmDialog({
   onClose,
 }: {
   title: string;
-  children: ReactNode;
+  /** The form's fields; as a function, given the id of the action's error while one shows (a field it concerns points at it). */
+  children: ReactNode | ((errorId: string | null) => ReactNode);
   confirmLabel: string;
   danger?: boolean;
   /** Not ready to confirm (a field is empty, a dry run is still running). */
@@ -63,9 +64,9 @@ export function ConfirmDialog({
           void confirm();
         }}
       >
-        {children}
+        {typeof children === 'function' ? children(error ? `${form}-error` : null) : children}
       </form>
-      {error && <ErrorAlert error={error} title="That did not work" />}
+      {error && <ErrorAlert id={`${form}-error`} error={error} title="That did not work" />}
     </Modal>
   );
 }

@@ -19,12 +19,28 @@ export function PromptDialog({
   onClose: () => void;
 }) {
   const [value, setValue] = useState(initial);
+  // The name last refused: the field is marked invalid, described by the error, until it changes.
+  const [sent, setSent] = useState<string | null>(null);
   return (
-    <ConfirmDialog title={title} confirmLabel={confirmLabel} disabled={value.trim() === ''} onClose={onClose} onConfirm={() => onSubmit(value.trim())}>
-      <label className="field">
-        {label}
-        <input className="input" value={value} onChange={(e) => setValue(e.target.value)} maxLength={64} />
-      </label>
+    <ConfirmDialog
+      title={title}
+      confirmLabel={confirmLabel}
+      disabled={value.trim() === ''}
+      onClose={onClose}
+      onConfirm={() => {
+        setSent(value.trim());
+        return onSubmit(value.trim());
+      }}
+    >
+      {(errorId) => {
+        const refused = errorId !== null && sent === value.trim();
+        return (
+          <label className="field">
+            {label}
+            <input className="input" value={value} onChange={(e) => setValue(e.target.value)} maxLength={64} aria-invalid={refused || undefined} aria-describedby={refused ? errorId : undefined} />
+          </label>
+        );
+      }}
     </ConfirmDialog>
   );
 }

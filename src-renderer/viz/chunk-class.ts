@@ -85,6 +85,20 @@ export function classColumns(data: OccupancyResult): { classes: ChunkClass[]; co
 /** Exception data no owner accounts for (yet): neutral, so it never reads as shared. */
 const UNATTRIBUTED = '#bab0ac';
 
+/**
+ * Leaked chunks in `data`: exception data its owners do not account for (what the maps draw in the
+ * neutral grey once owners are loaded), or null before they are.
+ */
+export function leakedChunks(data: OccupancyResult): number | null {
+  if (!data.owners) return null;
+  const { classes, columns } = classColumns(data);
+  let n = 0;
+  classes.forEach((c, k) => {
+    if (DATA_ROLES.has(c as OccupancyRole)) for (const x of columns[k]!) n += x;
+  });
+  return n;
+}
+
 export function classColor(c: ChunkClass): string {
   if (c.startsWith('slot:')) return snapshotColor(Number(c.slice(5)));
   if (c === 'shared') return ROLE_COLORS.exception;

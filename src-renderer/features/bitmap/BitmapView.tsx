@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../app/store-context.tsx';
 import { Card } from '../../ui/Card.tsx';
 import { ChunkLegend } from '../../ui/Legend.tsx';
 import { leadsNowhere } from '../../store/occupancy-slice.ts';
+import { leakedChunks } from '../../viz/chunk-class.ts';
 import { formatCount } from '../../viz/format.ts';
 import { OccupancyMap } from '../occupancy/OccupancyMap.tsx';
 
@@ -31,6 +32,9 @@ export function BitmapView() {
     };
   }, [focus, chunkInfo]);
   const [goTo, setGoTo] = useState('');
+  // Leaks are a shared store's (its bitmap), counted over the whole device's summary.
+  const summary = useApp((s) => s.occupancySummary);
+  const leaked = useMemo(() => (info?.format === 'shared' && summary ? leakedChunks(summary) : null), [info?.format, summary]);
   if (!info) return null;
   const focusNote = nowhere !== null && nowhere.chunk === focus ? nowhere.note : null;
   const shared = info.format === 'shared';
@@ -54,7 +58,7 @@ export function BitmapView() {
         </p>
       </div>
       <Card title="COW chunks" labelledBy="occ-title">
-        <ChunkLegend format={info.format} snapshots={info.snapshots} />
+        <ChunkLegend format={info.format} snapshots={info.snapshots} leaked={leaked} />
         <form
           className="row"
           style={{ margin: '12px 0 10px' }}

@@ -6,7 +6,10 @@ import { SHARED_COLOR } from '../../viz/sharemap-painter.ts';
 /** Readers named up to this many; beyond, counted (the names are in the cell's title). */
 const NAMED_READERS = 3;
 
-/** The leaf's map: each origin chunk with its exceptions (COW chunk and the snapshots reading it). */
+/**
+ * The leaf's map: each origin chunk with its exceptions (COW chunk and the snapshots reading it).
+ * The table fits its card: readers' names too long for their cell end in an ellipsis (all of them in the title).
+ */
 export function LeafTable({ detail, names, focusOrigin }: { detail: LeafDetailResult; names: ReadonlyMap<number, string>; focusOrigin: number | null }) {
   const wrap = useRef<HTMLDivElement>(null);
   // The origin chunk the leaf was opened for scrolls into view (the table scrolls, not the page).
@@ -29,24 +32,20 @@ export function LeafTable({ detail, names, focusOrigin }: { detail: LeafDetailRe
             <tr key={e.origin} data-origin={e.origin} className={e.origin === focusOrigin ? 'selected' : undefined} aria-current={e.origin === focusOrigin || undefined}>
               <td className="num">{e.origin}</td>
               <td className="num">{e.exceptions.length}</td>
-              <td>
+              <td className="fill">
                 <span className="row" style={{ gap: 12 }}>
-                  {e.exceptions.map((x) => (
-                    <span
-                      key={x.chunk}
-                      className="row"
-                      style={{ gap: 4, flexWrap: 'nowrap' }}
-                      data-cow={x.chunk}
-                      data-slots={x.slots.join(',')}
-                      title={x.slots.map((s) => names.get(s) || `slot ${s}`).join(', ')}
-                    >
-                      <span className="swatch" style={{ background: x.slots.length > 1 ? SHARED_COLOR : snapshotColor(x.slots[0] ?? 0) }} />
-                      <span className="mono">{x.chunk}</span>
-                      <span className="muted">
-                        {x.slots.length <= NAMED_READERS ? x.slots.map((s) => names.get(s) || `slot ${s}`).join(', ') : `${x.slots.length} snapshots`}
+                  {e.exceptions.map((x) => {
+                    const readers = x.slots.map((s) => names.get(s) || `slot ${s}`).join(', ');
+                    return (
+                      <span key={x.chunk} className="row" style={{ gap: 4, flexWrap: 'nowrap', minWidth: 0 }} data-cow={x.chunk} data-slots={x.slots.join(',')} title={readers}>
+                        <span className="swatch" style={{ background: x.slots.length > 1 ? SHARED_COLOR : snapshotColor(x.slots[0] ?? 0) }} />
+                        <span className="mono">{x.chunk}</span>
+                        <span className="muted elide" data-readers={readers}>
+                          {x.slots.length <= NAMED_READERS ? readers : `${x.slots.length} snapshots`}
+                        </span>
                       </span>
-                    </span>
-                  ))}
+                    );
+                  })}
                 </span>
               </td>
             </tr>

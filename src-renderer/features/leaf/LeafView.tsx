@@ -78,7 +78,7 @@ export function LeafView() {
               <div style={{ marginBottom: 10 }}>
                 <SnapshotLegend snapshots={shown} picked={highlightSlot} onPick={setHighlightSlot} />
               </div>
-              <SharemapCanvas detail={detail} highlightSlot={highlightSlot} focusOrigin={leafOrigin} names={names} />
+              <SharemapCanvas detail={detail} highlightSlot={highlightSlot} focusOrigin={leafOrigin} names={names} onPick={setHighlightSlot} />
             </Card>
             <Card title="Map" labelledBy="map-title">
               <LeafTable detail={detail} names={names} focusOrigin={leafOrigin} />

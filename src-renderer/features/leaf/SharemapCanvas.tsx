@@ -1,10 +1,22 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LeafDetailResult } from '../../../src-core/api/contract.ts';
 import { cssVar, sizeCanvas, useColorScheme, useElementSize } from '../../ui/use-canvas.ts';
-import { headTexts, hitHead, hitSharemap, paintSharemap, sharemapGeometry, type SharemapCell } from '../../viz/sharemap-painter.ts';
+import { headTexts, hitHead, hitSharemap, paintSharemap, sharemapGeometry, type SharemapCell, type SharemapGeometry } from '../../viz/sharemap-painter.ts';
 
 /** The sharemap matrix on one canvas (scrolls sideways when its columns need more room); the painter and hit-testing live in viz/. */
-export function SharemapCanvas({ detail, highlightSlot, focusOrigin, names }: { detail: LeafDetailResult; highlightSlot: number | null; focusOrigin: number | null; names: ReadonlyMap<number, string> }) {
+export function SharemapCanvas({
+  detail,
+  highlightSlot,
+  focusOrigin,
+  names,
+  onPick,
+}: {
+  detail: LeafDetailResult;
+  highlightSlot: number | null;
+  focusOrigin: number | null;
+  names: ReadonlyMap<number, string>;
+  onPick: (slot: number | null) => void;
+}) {
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(600);
@@ -39,11 +51,80 @@ export function SharemapCanvas({ detail, highlightSlot, focusOrigin, names }: { 
       >
         <SharemapCells detail={detail} names={names} />
       </canvas>
+      <ColumnHeads
+        slots={detail.slots}
+        geometry={geometry}
+        name={name}
+        picked={highlightSlot}
+        onPick={onPick}
+        onFocusColumn={(column) => setTip(column === null ? null : { cell: null, column, x: geometry.labelW + (column + 0.5) * geometry.cellW, y: geometry.headH - 4 })}
+      />
       {tip && (
         <div className="viz-tip" role="tooltip" style={{ left: Math.min(tip.x + 14, width - 240), top: tip.y + 14 }}>
           {tip.cell ? cellTip(tip.cell, name) : `snapshot ${name(detail.slots[tip.column]!)}`}
         </div>
       )}
+    </div>
+  );
+}
+
+/**
+ * The canvas's column heads as keys over it: one tab stop (roving tabindex), the arrow keys, Home
+ * and End walk the columns; focus shows the whole name as hovering does; a press picks the column
+ * as the snapshot legend does.
+ */
+function ColumnHeads({
+  slots,
+  geometry,
+  name,
+  picked,
+  onPick,
+  onFocusColumn,
+}: {
+  slots: readonly number[];
+  geometry: SharemapGeometry;
+  name: (slot: number) => string;
+  picked: number | null;
+  onPick: (slot: number | null) => void;
+  onFocusColumn: (column: number | null) => void;
+}) {
+  const [current, setCurrent] = useState(0);
+  const bar = useRef<HTMLDivElement>(null);
+  const at = Math.min(current, slots.length - 1);
+  const move = (column: number): void => {
+    setCurrent(column);
+    bar.current?.querySelectorAll<HTMLButtonElement>('button')[column]?.focus();
+  };
+  return (
+    <div
+      ref={bar}
+      role="toolbar"
+      aria-label="Sharemap columns"
+      className="sharemap-heads"
+      style={{ left: geometry.labelW, height: geometry.headH }}
+      onKeyDown={(e) => {
+        const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: slots.length - 1 }[e.key];
+        if (to === undefined) return;
+        e.preventDefault();
+        move(Math.max(0, Math.min(slots.length - 1, to)));
+      }}
+    >
+      {slots.map((slot, i) => (
+        <button
+          key={slot}
+          type="button"
+          tabIndex={i === at ? 0 : -1}
+          aria-label={`snapshot ${name(slot)}`}
+          aria-pressed={picked === slot}
+          style={{ width: geometry.cellW }}
+          onFocus={() => {
+            setCurrent(i);
+            onFocusColumn(i);
+          }}
+          onBlur={() => onFocusColumn(null)}
+          onClick={() => onPick(picked === slot ? null : slot)}
+        />
+      ))}
     </div>
   );
 }

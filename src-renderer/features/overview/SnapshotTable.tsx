@@ -77,7 +77,13 @@ export function SnapshotTable() {
                   </span>
                 </td>
                 <td className="sticky-start">
-                  {s.name || <span className="muted">(unnamed)</span>}
+                  {s.name ? (
+                    <span className="elide name-cell" data-name title={s.name}>
+                      {s.name}
+                    </span>
+                  ) : (
+                    <span className="muted">(unnamed)</span>
+                  )}
                   {s.damaged && (
                     <span className="badge bad" style={{ marginLeft: 6 }} title="Blocks that may hold this snapshot's exceptions are damaged: its counts are what could be proven" data-testid="snap-damaged">
                       damaged

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useApp } from '../../app/store-context.tsx';
+import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { ROLE_COLORS, snapshotColor } from '../../viz/colors.ts';
 import { formatCount } from '../../viz/format.ts';
 
@@ -10,10 +11,12 @@ import { formatCount } from '../../viz/format.ts';
 export function AreaMap() {
   const areas = useApp((s) => s.areas);
   const loadAreas = useApp((s) => s.loadAreas);
+  const error = useApp((s) => s.areasError);
   const revision = useApp((s) => s.revision);
   useEffect(() => {
     void loadAreas();
   }, [loadAreas, revision]);
+  if (error) return <ErrorAlert error={error} title="The metadata areas could not be read" onRetry={() => void loadAreas()} />;
   if (!areas) return <p className="empty">Reading the areas…</p>;
   const shown = areas.areas.slice(0, 64);
   return (

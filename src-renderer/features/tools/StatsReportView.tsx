@@ -1,5 +1,6 @@
 import type { KernelStatus, StatsReport } from '../../../src-core/api/contract.ts';
 import { Card } from '../../ui/Card.tsx';
+import { PartsBar } from '../../ui/PartsBar.tsx';
 import { Stat } from '../../ui/Stat.tsx';
 import { ROLE_COLORS, roleColor, snapshotColor } from '../../viz/colors.ts';
 import { formatBytes, formatCount, formatPercent } from '../../viz/format.ts';
@@ -76,7 +77,7 @@ export function StatsReportView({ report }: { report: StatsReport }) {
   );
 }
 
-/** The COW's chunks as the kernel's status counts them: exception data, metadata, free, as one bar. */
+/** The COW's chunks as the kernel's status counts them: exception data, metadata, free, as one bar, each part named under it. */
 function CowSpace({ kernel, chunkBytes }: { kernel: KernelStatus; chunkBytes: number }) {
   const perChunk = Math.max(1, chunkBytes / 512);
   const total = kernel.totalSectors / perChunk;
@@ -85,22 +86,14 @@ function CowSpace({ kernel, chunkBytes }: { kernel: KernelStatus; chunkBytes: nu
     { key: 'metadata', n: kernel.metadataSectors / perChunk, fill: roleColor('metadata-area'), label: 'metadata' },
     { key: 'free', n: (kernel.totalSectors - kernel.allocatedSectors) / perChunk, fill: 'var(--free)', label: 'free' },
   ];
-  const w = 360;
-  let x = 0;
   return (
     <figure style={{ margin: 0 }}>
-      <svg
-        viewBox={`0 0 ${w} 40`}
-        role="img"
-        aria-label={`COW space: ${formatCount(parts[0]!.n)} chunks of exception data, ${formatCount(parts[1]!.n)} of metadata, ${formatCount(parts[2]!.n)} free, of ${formatCount(total)}`}
-      >
-        {parts.map((part) => {
-          const width = total > 0 ? (part.n / total) * w : 0;
-          const rect = <rect key={part.key} data-part={part.key} x={x} y={4} width={width} height={32} fill={part.fill} />;
-          x += width;
-          return rect;
-        })}
-      </svg>
+      <PartsBar
+        className="cow-space"
+        named
+        label={`COW space: ${formatCount(parts[0]!.n)} chunks of exception data, ${formatCount(parts[1]!.n)} of metadata, ${formatCount(parts[2]!.n)} free, of ${formatCount(total)}`}
+        parts={parts.map((p) => ({ key: p.key, value: p.n, color: p.fill, label: `${p.label} ${formatCount(p.n)}` }))}
+      />
       <figcaption className="muted" style={{ fontSize: 12 }}>
         {parts.map((part) => (
           <span key={part.key} className="row" style={{ gap: 6, display: 'inline-flex', marginRight: 14 }}>
