@@ -66,35 +66,62 @@ export const createOccupancySlice: SliceCreator<OccupancySlice> = (client) => (s
     }
   };
 
+  /**
+   * The summary, like the detail: one pass in flight, and one more after it when the store changed
+   * meanwhile (a merge changes it about ten times a second; each pass reads the whole device).
+   */
   let summaryFor: string | null = null;
+  let summaryAgain = false;
+  let summaryRunning: Promise<void> | null = null;
+
+  const summarise = async (): Promise<void> => {
+    const session = get().session?.session;
+    const total = get().info?.chunkCount ?? 0;
+    if (!session || total === 0) return;
+    const revision = get().revision;
+    const key = `${session} ${revision}`;
+    if (summaryFor === key) return;
+    summaryFor = key;
+    const args = { session, start: 0, end: total, buckets: Math.min(total, SUMMARY_BUCKETS) };
+    // A pass overtaken by a change still shows (it is the newest finished); another session's does not.
+    const gone = (): boolean => get().session?.session !== session;
+    try {
+      if (total > ROLES_FIRST_SPAN) {
+        const roles = await client.occupancy(args);
+        if (gone()) return;
+        set({ occupancySummary: roles, occupancyError: null });
+        // The store changed meanwhile: the owners pass is for the newer state, at once.
+        if (get().revision !== revision) {
+          summaryAgain = true;
+          return;
+        }
+      }
+      const summary = await client.occupancy({ ...args, bySnapshot: true });
+      if (!gone()) set({ occupancySummary: summary, occupancyError: null });
+    } catch (e) {
+      summaryFor = null;
+      if (!gone()) set({ occupancyError: toViewError(e) });
+    }
+  };
+
   return {
     occupancySummary: null,
     occupancy: null,
     occupancyError: null,
 
-    async loadOccupancySummary() {
-      const session = get().session?.session;
-      const total = get().info?.chunkCount ?? 0;
-      if (!session || total === 0) return;
-      const key = `${session} ${get().revision}`;
-      if (summaryFor === key) return;
-      summaryFor = key;
-      const args = { session, start: 0, end: total, buckets: Math.min(total, SUMMARY_BUCKETS) };
-      const stale = (): boolean => summaryFor !== key;
-      try {
-        if (total > ROLES_FIRST_SPAN) {
-          const roles = await client.occupancy(args);
-          if (stale()) return;
-          set({ occupancySummary: roles, occupancyError: null });
+    loadOccupancySummary() {
+      summaryAgain = true;
+      summaryRunning ??= (async () => {
+        try {
+          while (summaryAgain) {
+            summaryAgain = false;
+            await summarise();
+          }
+        } finally {
+          summaryRunning = null;
         }
-        const summary = await client.occupancy({ ...args, bySnapshot: true });
-        if (!stale()) set({ occupancySummary: summary, occupancyError: null });
-      } catch (e) {
-        if (!stale()) {
-          summaryFor = null;
-          set({ occupancyError: toViewError(e) });
-        }
-      }
+      })();
+      return summaryRunning;
     },
 
     loadOccupancy(start, end, buckets) {
