@@ -81,97 +81,98 @@ it.skipIf(why !== null)(`reads a device through the helper as an unprivileged us
 });
 
 it.skipIf(why !== null)(`through sudo, a writer's record names its unprivileged client; killed, the helper ends and the record counts no more${why ? ` (skipped: ${why})` : ''}`, async () => {
-  const dir = fs.mkdtempSync('/tmp/snapscope-helper-death-');
-  fs.chmodSync(dir, 0o755);
-  const image = path.join(dir, 'd.img');
-  fs.writeFileSync(image, Buffer.alloc(1 << 20));
-  fs.chmodSync(image, 0o600);
-  const dev = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
-  try {
-    const root = path.join(path.dirname(SOURCE_HELPER), '..', '..');
-    // Plain ESM through tsx's loader: one process, so killing it kills the client. It opens for
-    // writing as the app does (the user may not open the device: through the helper), says so and
-    // waits; with an argument it reports how its open went and exits.
-    const client = path.join(dir, 'client.mjs');
-    fs.writeFileSync(
-      client,
-      `const { openInput } = await import(${JSON.stringify(path.join(root, 'src-main/host/access/inputs.ts'))});\n` +
-        `const sudo = { method: 'sudo', command: 'sudo', args: ['-n', process.execPath, ${JSON.stringify(SOURCE_HELPER)}] };\n` +
-        `let i;\ntry { i = openInput(${JSON.stringify(dev)}, 'COW', true, sudo); } catch (e) { process.stdout.write(e.message + '\\n'); process.exit(0); }\n` +
-        `process.stdout.write((i.viaHelper ? 'helper ' : 'direct ') + process.pid + '\\n');\nif (process.argv[2]) process.exit(0);\nsetInterval(() => i.dev.size, 1000);\n`,
-    );
-    fs.chmodSync(client, 0o644);
-    const env = { PATH: process.env['PATH'] ?? '', HOME: '/tmp' };
-    const run = (...args: string[]): string => execFileSync('runuser', ['-u', USER, '--', process.execPath, '--import', 'tsx', client, ...args], { cwd: root, encoding: 'utf8', env }).trim();
-    const child = spawn('runuser', ['-u', USER, '--', process.execPath, '--import', 'tsx', client], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env });
-    onTestFinished(() => void child.kill('SIGKILL'));
-    const pid = await new Promise<number>((resolve, reject) => {
-      child.stdout!.on('data', (d: Buffer) => resolve(Number(/^helper (\d+)$/.exec(d.toString().trim())?.[1] ?? NaN)));
-      child.once('exit', (c) => reject(new Error(`client exited ${c} before opening`)));
-    });
-    expect(pid).toBeGreaterThan(0);
-    expect(helpers(dev)).toHaveLength(1);
-    expect(run('once')).toMatch(new RegExp(`^COW ${dev} is open for writing by \\S.* \\(pid ${pid}\\); nothing was written`));
-    process.kill(pid, 'SIGKILL');
-    const deadline = Date.now() + 10_000;
-    while (helpers(dev).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(helpers(dev), 'the root helper outlived its client').toEqual([]);
-    expect(run('once')).toMatch(/^helper \d+$/);
-  } finally {
-    spawnSync('losetup', ['-d', dev]);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const { dir, dev } = loopImage('death', 0);
+  // It opens for writing as the app does (the user may not open the device: through the helper),
+  // says so and waits; with an argument it reports how its open went and exits.
+  const client = clientScript(dir, 'client.mjs', [
+    `let i;\ntry { i = openInput(${JSON.stringify(dev)}, 'COW', true, sudo); } catch (e) { process.stdout.write(e.message + '\\n'); process.exit(0); }`,
+    `process.stdout.write((i.viaHelper ? 'helper ' : 'direct ') + process.pid + '\\n');\nif (process.argv[2]) process.exit(0);\nsetInterval(() => i.dev.size, 1000);`,
+  ]);
+  const env = { PATH: process.env['PATH'] ?? '', HOME: '/tmp' };
+  const run = (...args: string[]): string => execFileSync('runuser', ['-u', USER, '--', process.execPath, '--import', 'tsx', client, ...args], { cwd: ROOT, encoding: 'utf8', env }).trim();
+  const pid = await startClient(client, env);
+  expect(helpers(dev)).toHaveLength(1);
+  expect(run('once')).toMatch(new RegExp(`^COW ${dev} is open for writing by \\S.* \\(pid ${pid}\\); nothing was written`));
+  process.kill(pid, 'SIGKILL');
+  await helpersGone(dev);
+  expect(run('once')).toMatch(/^helper \d+$/);
 }, 60_000);
 
 it.skipIf(why !== null)(`through sudo, a reader of another user keeps root's writers off, with a runtime directory or none: the helper holds a shared flock for it${why ? ` (skipped: ${why})` : ''}`, async () => {
-  const dir = fs.mkdtempSync('/tmp/snapscope-helper-reader-');
-  fs.chmodSync(dir, 0o755);
-  const image = path.join(dir, 'r.img');
-  fs.writeFileSync(image, Buffer.alloc(1 << 20, 0x5a));
-  fs.chmodSync(image, 0o600);
-  const dev = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
-  try {
-    const root = path.join(path.dirname(SOURCE_HELPER), '..', '..');
-    // It opens for reading as the app does (through the helper: the user may not open the device), says so and waits.
-    const client = path.join(dir, 'reader.mjs');
-    fs.writeFileSync(
-      client,
-      `const { openInput } = await import(${JSON.stringify(path.join(root, 'src-main/host/access/inputs.ts'))});\n` +
-        `const sudo = { method: 'sudo', command: 'sudo', args: ['-n', process.execPath, ${JSON.stringify(SOURCE_HELPER)}] };\n` +
-        `const i = openInput(${JSON.stringify(dev)}, 'COW', false, sudo);\n` +
-        `process.stdout.write((i.viaHelper ? 'helper ' : 'direct ') + process.pid + '\\n');\nsetInterval(() => i.dev.size, 1000);\n`,
-    );
-    fs.chmodSync(client, 0o644);
-    // Its own runtime directory (/tmp/snapscope-<uid>: root's writers do not look there), or one it cannot make.
-    for (const runtime of [{}, { XDG_RUNTIME_DIR: image }]) {
-      const env = { PATH: process.env['PATH'] ?? '', HOME: '/tmp', ...runtime };
-      const child = spawn('runuser', ['-u', USER, '--', process.execPath, '--import', 'tsx', client], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env });
-      onTestFinished(() => void child.kill('SIGKILL'));
-      const pid = await new Promise<number>((resolve, reject) => {
-        child.stdout!.on('data', (d: Buffer) => resolve(Number(/^helper (\d+)$/.exec(d.toString().trim())?.[1] ?? NaN)));
-        child.once('exit', (c) => reject(new Error(`client exited ${c} before opening`)));
-      });
-      expect(pid).toBeGreaterThan(0);
-      // runuser's child lives on when runuser is killed: the client itself is killed at the end, however the test ends.
-      onTestFinished(() => void spawnSync('kill', ['-KILL', String(pid)]));
-      const before = sha(image);
-      expect(() => openInput(dev, 'COW', true)).toThrow(`COW ${dev} is open for writing by another process; nothing was written (try again when it is closed)`);
-      expect(() => openInput(image, 'COW', true)).toThrow(/attached to/); // its backing file, as ever
-      expect(sha(image)).toBe(before);
-      process.kill(pid, 'SIGKILL');
-      const deadline = Date.now() + 10_000;
-      while (helpers(dev).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      expect(helpers(dev), 'the root helper outlived its client').toEqual([]);
-      // Its helper gone, its flock went with it.
-      const w = openInput(dev, 'COW', true);
-      expect(w.viaHelper).toBe(false);
-      w.dev.close();
-    }
-  } finally {
-    spawnSync('losetup', ['-d', dev]);
-    fs.rmSync(dir, { recursive: true, force: true });
+  const { dir, image, dev } = loopImage('reader', 0x5a);
+  // It opens for reading as the app does (through the helper: the user may not open the device), says so and waits.
+  const client = clientScript(dir, 'reader.mjs', [
+    `const i = openInput(${JSON.stringify(dev)}, 'COW', false, sudo);`,
+    `process.stdout.write((i.viaHelper ? 'helper ' : 'direct ') + process.pid + '\\n');\nsetInterval(() => i.dev.size, 1000);`,
+  ]);
+  // Its own runtime directory (/tmp/snapscope-<uid>: root's writers do not look there), or one it cannot make.
+  for (const runtime of [{}, { XDG_RUNTIME_DIR: image }]) {
+    const pid = await startClient(client, { PATH: process.env['PATH'] ?? '', HOME: '/tmp', ...runtime });
+    const before = sha(image);
+    expect(() => openInput(dev, 'COW', true)).toThrow(`COW ${dev} is open for writing by another process; nothing was written (try again when it is closed)`);
+    expect(() => openInput(image, 'COW', true)).toThrow(/attached to/); // its backing file, as ever
+    expect(sha(image)).toBe(before);
+    process.kill(pid, 'SIGKILL');
+    await helpersGone(dev);
+    // Its helper gone, its flock went with it.
+    const w = openInput(dev, 'COW', true);
+    expect(w.viaHelper).toBe(false);
+    w.dev.close();
   }
 }, 60_000);
+
+const ROOT = path.join(path.dirname(SOURCE_HELPER), '..', '..');
+
+/** A 1 MiB image of `fill` bytes, only root's, in a directory of /tmp the test user may enter, and a loop device over it: gone when the test ends. */
+function loopImage(name: string, fill: number): { dir: string; image: string; dev: string } {
+  const dir = fs.mkdtempSync(`/tmp/snapscope-helper-${name}-`);
+  fs.chmodSync(dir, 0o755);
+  const image = path.join(dir, `${name}.img`);
+  fs.writeFileSync(image, Buffer.alloc(1 << 20, fill));
+  fs.chmodSync(image, 0o600);
+  const dev = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
+  onTestFinished(() => {
+    spawnSync('losetup', ['-d', dev]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return { dir, image, dev };
+}
+
+/**
+ * A client for the test user, plain ESM through tsx's loader (one process, so killing it kills
+ * the client): `openInput` and the sudo launch in scope, then `lines`.
+ */
+function clientScript(dir: string, name: string, lines: string[]): string {
+  const client = path.join(dir, name);
+  const prelude = [
+    `const { openInput } = await import(${JSON.stringify(path.join(ROOT, 'src-main/host/access/inputs.ts'))});`,
+    `const sudo = { method: 'sudo', command: 'sudo', args: ['-n', process.execPath, ${JSON.stringify(SOURCE_HELPER)}] };`,
+  ];
+  fs.writeFileSync(client, [...prelude, ...lines].join('\n') + '\n');
+  fs.chmodSync(client, 0o644);
+  return client;
+}
+
+/** Starts `client` as the test user; its pid once it says it opened through the helper. The client is killed when the test ends. */
+async function startClient(client: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const child = spawn('runuser', ['-u', USER, '--', process.execPath, '--import', 'tsx', client], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env });
+  onTestFinished(() => void child.kill('SIGKILL'));
+  const pid = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => resolve(Number(/^helper (\d+)$/.exec(d.toString().trim())?.[1] ?? NaN)));
+    child.once('exit', (c) => reject(new Error(`client exited ${c} before opening`)));
+  });
+  expect(pid).toBeGreaterThan(0);
+  // runuser's child lives on when runuser is killed: the client itself is killed at the end, however the test ends.
+  onTestFinished(() => void spawnSync('kill', ['-KILL', String(pid)]));
+  return pid;
+}
+
+/** Waits (10 s at most) until no helper runs for `dev`: each ends when its client does. */
+async function helpersGone(dev: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (helpers(dev).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  expect(helpers(dev), 'the root helper outlived its client').toEqual([]);
+}
 
 const sha = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 

@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
-import fs from 'node:fs';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, expect, it } from 'vitest';
 import type { EngineService } from '../../src-main/host/engine-service.ts';
 import { App } from '../../src-renderer/app/App.tsx';
+import { leakChunks } from '../../e2e/leak.ts';
 import { appOverEngine, demoStore, kernelFixture, tempDir } from './fixtures.ts';
 
 HTMLCanvasElement.prototype.getContext = (() => null) as never;
@@ -14,23 +14,6 @@ afterEach(async () => {
   await service?.dispose();
 });
 
-/** Marks free chunks used in a shared store's bitmap (it starts at chunk 1): leaks, which check warns of. */
-function leak(cow: string, chunkBytes: number, chunks: readonly number[]): void {
-  const fd = fs.openSync(cow, 'r+');
-  try {
-    for (const chunk of chunks) {
-      const at = chunkBytes + (chunk >> 3);
-      const byte = Buffer.alloc(1);
-      fs.readSync(fd, byte, 0, 1, at);
-      expect(byte[0]! & (1 << (chunk & 7)), `chunk ${chunk} free before`).toBe(0);
-      byte[0] = byte[0]! | (1 << (chunk & 7));
-      fs.writeSync(fd, byte, 0, 1, at);
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 // The map drew leaked chunks grey, and its legend had no grey: nothing said what they were, or how many.
 it("the occupancy legend keys leaked chunks (grey) with their count, on a shared store only", async () => {
   const dir = tempDir();
@@ -40,7 +23,7 @@ it("the occupancy legend keys leaked chunks (grey) with their count, on a shared
   const probe = await app.client.open(store);
   const { chunkCount, chunkBytes } = await app.client.info({ session: probe.session });
   await app.client.close({ session: probe.session });
-  leak(store.cow, chunkBytes, [chunkCount - 3, chunkCount - 9]);
+  leakChunks(store.cow, chunkBytes, [chunkCount - 3, chunkCount - 9]);
   // Read-only: a writer's open reclaims leaks.
   await app.store.getState().openStore(store);
   render(<App store={app.store} />);
