@@ -96,8 +96,11 @@ describe('dry runs of snapshot delete, repair --in-place and backup-restore refu
     // Its own process group: flock's child `sleep` holds the lock too, and goes with it.
     const holder = spawn('flock', ['--shared', v.cow, 'sleep', '600'], { stdio: 'ignore', detached: true });
     onTestFinished(() => void process.kill(-holder.pid!, 'SIGKILL'));
+    // /proc/locks pads its columns ("FLOCK  ADVISORY  READ 123 ..."): a fixed spacing never matched, and the wait ran to its deadline.
+    const held = new RegExp(`^\\d+: FLOCK\\s+ADVISORY\\s+READ\\s+${holder.pid} `, 'm');
     const deadline = Date.now() + 5000;
-    while (!fs.readFileSync('/proc/locks', 'latin1').includes(`FLOCK  ADVISORY  READ  ${holder.pid} `) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!held.test(fs.readFileSync('/proc/locks', 'latin1')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(held.test(fs.readFileSync('/proc/locks', 'latin1')), 'flock holds the COW').toBe(true);
     refusedAlike(v, (said) => expect(said).toBe(`snapscope: COW ${v.cow} is open for writing by another process; nothing was written (try again when it is closed)`));
   }, 60_000);
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SharedStore } from '../../src-core/shared/index.ts';
 import { FileDevice } from '../../src-main/host/file-device.ts';
 import { cli, cliAsync, tempDir } from './cli.ts';
@@ -23,6 +24,24 @@ function bigVolume(dir: string, gib = 40): { cow: string; origin: string } {
     dev.close();
   }
   return { cow, origin };
+}
+
+/**
+ * One store of each size for the file: the commands below only read it, and formatting the
+ * 2047 GiB one (a 512 MiB bitmap) took 6-10 s, four times over. Each test writes in a directory of its own.
+ */
+const volumes = new Map<number, { dir: string; cow: string; origin: string }>();
+afterAll(() => {
+  for (const v of volumes.values()) fs.rmSync(v.dir, { recursive: true, force: true });
+});
+function readOnlyVolume(gib: number): { dir: string; cow: string; origin: string } {
+  let v = volumes.get(gib);
+  if (!v) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapscope-cli-sigint-'));
+    v = { dir, ...bigVolume(dir, gib) };
+    volumes.set(gib, v);
+  }
+  return v;
 }
 
 const temps = (dir: string): string[] => fs.readdirSync(dir).filter((n) => n.includes('.snapscope-'));
@@ -56,13 +75,14 @@ describe('SIGINT while an --out file is written', () => {
   for (const [name, gib, argv] of cases) {
     it(`${name}: exits 130 saying so, removes its temporary file, writes no target`, { timeout: 60_000 }, async () => {
       const dir = tempDir();
-      const v = bigVolume(dir, gib);
+      const v = readOnlyVolume(gib);
       const out = path.join(dir, 'out');
       const r = await interrupt(dir, argv(v, out));
       expect(r.finishedFirst, 'the command was still running at the SIGINT').toBe(false);
       expect({ code: r.code, signal: r.signal }, r.stderr).toEqual({ code: 130, signal: null });
       expect(r.stderr.trim()).toMatch(/^snapscope: interrupted; \S*\/out was not written$/);
       expect(temps(dir)).toEqual([]);
+      expect(temps(v.dir)).toEqual([]);
       expect(fs.existsSync(out)).toBe(false);
     });
   }
@@ -71,9 +91,8 @@ describe('SIGINT while an --out file is written', () => {
 describe('SIGINT during check or stats with --json or --quiet', () => {
   for (const flags of [['check', '--json'], ['stats', '--json'], ['check', '-q']]) {
     it(`${flags.join(' ')}: exits 130, with a JSON error under --json`, { timeout: 60_000 }, async () => {
-      const dir = tempDir();
       // About 2^32 chunks: the walk skips a free bitmap a word at a time, and 100 GiB took 0.2 s in all.
-      const { cow } = bigVolume(dir, 2047);
+      const { cow } = readOnlyVolume(2047);
       const child = cliAsync(flags[0]!, cow, flags[1]!);
       let stdout = '';
       child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
