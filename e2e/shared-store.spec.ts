@@ -87,7 +87,7 @@ const missing = chromiumMissing();
     expect(new Set(inLeaf)).toEqual(new Set(expected));
 
     // Hover a shared cell: the tooltip names the copy and who shares it.
-    await app.page.getByRole('button', { name: info.snapshots[0]!.name }).click();
+    await app.page.getByRole('button', { name: info.snapshots[0]!.name, exact: true }).click(); // the legend's (a column head is "snapshot <name>")
     await app.page.locator('canvas[role="img"]').hover({ position: { x: 90, y: 36 } });
     await app.page.getByRole('tooltip').waitFor();
     await app.shot('03-leaf-sharemap');
