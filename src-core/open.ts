@@ -2,7 +2,7 @@ import { SnapscopeError } from './errors.ts';
 import type { BlockDevice } from './io/block-device.ts';
 import type { EventSink } from './events.ts';
 import { PersistentStore, SNAP_MAGIC } from './persistent/index.ts';
-import { persistentSizeProblem } from './persistent/persistent-store.ts';
+import { persistentSizeProblem } from './persistent/format.ts';
 import { SHARED_MAGIC, SharedStore } from './shared/index.ts';
 import { sharedSizeProblem } from './shared/store/format-store.ts';
 import type { ExceptionStore, OpenOptions, StoreFormat } from './store.ts';

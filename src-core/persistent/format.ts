@@ -69,6 +69,16 @@ export function chunkSizeProblem(chunkSectors: number): string | null {
 }
 
 /** Geometry derived from the chunk size: where areas live and how many entries each holds. */
+/**
+ * Why a device of `bytes` cannot hold a useful persistent store of `chunkBytes`-byte chunks, or
+ * null: the header, metadata area 0 and at least one data chunk (with none the kernel invalidates
+ * the snapshot at its first copy).
+ */
+export function persistentSizeProblem(bytes: number, chunkBytes: number): string | null {
+  const needs = 3 * chunkBytes;
+  return bytes < needs ? `(${bytes} bytes) is too small for a persistent store with ${chunkBytes}-byte chunks (needs ${needs} bytes: the header, one metadata area and one data chunk)` : null;
+}
+
 export class Geometry {
   readonly chunkBytes: number;
   readonly exceptionsPerArea: number;

@@ -17,21 +17,11 @@ import type { CheckReport } from '../walk/findings.ts';
 import { PersistentWalk } from '../walk/persistent.ts';
 import { AreaWriter } from './area-writer.ts';
 import { ExceptionTable } from './exception-table.ts';
-import { Geometry, SNAP_MAGIC, SNAPSHOT_DISK_VERSION, chunkSizeProblem, encodeHeader, type DiskHeader } from './format.ts';
+import { Geometry, SNAP_MAGIC, SNAPSHOT_DISK_VERSION, chunkSizeProblem, encodeHeader, persistentSizeProblem, type DiskHeader } from './format.ts';
 import { createPersistentMerge, planPersistentMerge, type MergeOptions } from './merge.ts';
 import { chunkOccupancy } from './occupancy.ts';
 
 export const SNAPSHOT_NAME = 'snap';
-
-/**
- * Why a device of `bytes` cannot hold a useful persistent store of `chunkBytes`-byte chunks, or
- * null: the header, metadata area 0 and at least one data chunk (with none the kernel invalidates
- * the snapshot at its first copy).
- */
-export function persistentSizeProblem(bytes: number, chunkBytes: number): string | null {
-  const needs = 3 * chunkBytes;
-  return bytes < needs ? `(${bytes} bytes) is too small for a persistent store with ${chunkBytes}-byte chunks (needs ${needs} bytes: the header, one metadata area and one data chunk)` : null;
-}
 
 export interface FormatOptions {
   /** Chunk size in bytes: a power of two, at least 512. */
