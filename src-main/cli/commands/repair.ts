@@ -4,7 +4,7 @@ import { backupPath, checkBackup, createBackup } from '../../host/access/backup-
 import { assertWouldWrite } from '../../host/access/inputs.ts';
 import { isZero, planOutput } from '../../host/access/outputs.ts';
 import type { FileDevice } from '../../host/file-device.ts';
-import { CopyReader } from '../copy-reader.ts';
+import { CopyReader } from '../../host/copy-reader.ts';
 import { COW } from '../grammar.ts';
 import type { Args } from '../args.ts';
 import type { Command } from '../command.ts';
