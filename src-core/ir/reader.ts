@@ -13,7 +13,8 @@ import { XmlTokenizer, type XmlListener } from './parse/xml-tokens.ts';
 
 const SHARE = /^0x([0-9a-fA-F]{1,16})$/;
 const DECIMAL = /^(?:0|[1-9]\d{0,15})$/;
-const HEADER_KEYS = ['snapscope_dump', 'format', 'chunk_bytes', 'chunk_count', 'valid', 'version', 'snapmask', 'deleting', 'merge', 'snapshots', 'exceptions'];
+/** `error`: the outcome `snapscope dump --json` adds to a damaged store's dump on stdout; read past, not content. */
+const HEADER_KEYS = ['snapscope_dump', 'format', 'chunk_bytes', 'chunk_count', 'valid', 'version', 'snapmask', 'deleting', 'merge', 'snapshots', 'exceptions', 'error'];
 /** Version 2 of the JSON form spells these three header keys in camelCase; read under version 1's names. */
 const CAMEL_KEYS: Record<string, string> = { snapscopeDump: 'snapscope_dump', chunkBytes: 'chunk_bytes', chunkCount: 'chunk_count' };
 const SNAKE_KEYS = Object.fromEntries(Object.entries(CAMEL_KEYS).map(([camel, snake]) => [snake, camel]));
@@ -91,6 +92,7 @@ export class DumpReader {
     const mask = typeof raw.snapmask === 'string' && SHARE.test(raw.snapmask) ? BigInt(raw.snapmask) : this.bad('snapmask', 'snapmask is not 0x-hex of at most 16 digits');
     const snapshots = raw.snapshots === undefined ? [] : Array.isArray(raw.snapshots) ? raw.snapshots.map((s, i) => this.snapshot(s, `snapshots[${i}]`)) : this.bad('snapshots', 'snapshots is not a list');
     const h: DumpHeader = { format, chunkBytes: num('chunk_bytes'), chunkCount: num('chunk_count'), valid: raw.valid, version: num('version'), snapmask: mask, snapshots };
+    if (raw.error !== undefined && !isObject(raw.error)) this.bad('error', 'error is not an object');
     if (raw.deleting !== undefined) h.deleting = num('deleting');
     if (raw.merge !== undefined) {
       const m = isObject(raw.merge) ? raw.merge : this.bad('merge', 'merge is not an object');

@@ -9,7 +9,8 @@ export type DumpFormat = 'json' | 'xml';
 export interface DumpWriter {
   header(h: DumpHeader): void;
   exception(origin: number, chunk: number, lo: number, hi: number): void;
-  end(): void;
+  /** `outcome`: JSON only, members after the exceptions (`error`: the CLI's dump --json of a damaged store to stdout). */
+  end(outcome?: Record<string, unknown>): void;
 }
 
 /** A share mask as 0x-hex without BigInt. */
@@ -60,8 +61,9 @@ class JsonWriter implements DumpWriter {
     this.b.add(`${this.first ? '' : ',\n'}[${origin},${chunk},"${shareHex(lo, hi)}"]`);
     this.first = false;
   }
-  end(): void {
-    this.b.add(`${this.first ? '' : '\n'}]}\n`);
+  end(outcome?: Record<string, unknown>): void {
+    const more = outcome ? `,\n${JSON.stringify(outcome).slice(1, -1)}` : '';
+    this.b.add(`${this.first ? '' : '\n'}]${more}}\n`);
     this.b.flush();
   }
 }
@@ -83,7 +85,8 @@ class XmlWriter implements DumpWriter {
   exception(origin: number, chunk: number, lo: number, hi: number): void {
     this.b.add(`  <exception origin="${origin}" chunk="${chunk}" share="${shareHex(lo, hi)}"/>\n`);
   }
-  end(): void {
+  end(outcome?: Record<string, unknown>): void {
+    if (outcome) throw new Error('an XML dump carries no outcome');
     this.b.add('</snapscope_dump>\n');
     this.b.flush();
   }

@@ -209,7 +209,7 @@ export function refuseMounted(handle, ioFd, p, policy) {
 export function lockForWriting(fd, p) {
   const result = writeLockWith(spawnSync, fd, systemTools(fs.existsSync));
   if (result === 'locked') return;
-  if (result === 'conflict') throw new Refused('EFLOCKED', `${p} is open for writing by another process (it holds the exclusive flock)`);
+  if (result === 'conflict') throw new Refused('EFLOCKED', `${p} is in use by another process (it holds a flock on it)`);
   let table = '';
   try {
     table = fs.readFileSync('/proc/locks', 'latin1');

@@ -8,6 +8,7 @@ import { checkRestorable, restore } from '../../src-core/ir/restore.ts';
 import type { Task } from '../../src-core/jobs/job.ts';
 import type { Progress } from '../../src-core/jobs/progress.ts';
 import { backupPath, createBackup, type BackupFile } from './access/backup-file.ts';
+import { CopyReader } from './copy-reader.ts';
 import { Output, isZero, planOutput } from './access/outputs.ts';
 import { describeSignatures, probePath } from './access/signatures.ts';
 import { assertWouldWrite, openInput } from './access/inputs.ts';
@@ -74,7 +75,7 @@ export function restoreTask(spec: RestoreSpec): RestoreTask {
   const utf8 = new TextDecoder('utf-8', { fatal: true }); // a character may straddle two steps
   let header: DumpHeader | null = null;
   let plan: RestoreResultDto | null = null;
-  let writing: { dev: BlockDevice; out: Output | null; backup: BackupFile | null; src: BlockDevice | null; opened: BlockDevice | null } | null = null;
+  let writing: { dev: BlockDevice; out: Output | null; backup: BackupFile | null; src: { dev: BlockDevice; reader: CopyReader } | null; opened: BlockDevice | null } | null = null;
   let copied = 0;
   /** Bytes copied onto a device in place (a file target is written beside it). */
   let devicePartly = 0;
@@ -85,7 +86,8 @@ export function restoreTask(spec: RestoreSpec): RestoreTask {
     if (!writing) return;
     writing.out?.abort();
     writing.backup?.close();
-    writing.src?.close();
+    writing.src?.reader.close();
+    writing.src?.dev.close();
     writing.opened?.close();
     writing = null;
   };
@@ -126,7 +128,9 @@ export function restoreTask(spec: RestoreSpec): RestoreTask {
     const src = spec.dataFrom === undefined ? null : openInput(spec.dataFrom, 'COW', false, spec.helper, { raw: true }).dev;
     try {
       const out = Output.open(spec.target, { inputs: inputsOf(spec), force: spec.force === true, bytes: h.chunkBytes * h.chunkCount, protect: 'data' });
-      writing = { dev: out.device(out.kind === 'block' ? out.plan.target.size : Math.max(h.chunkBytes * h.chunkCount, src?.size ?? 0)), out, backup: null, src, opened: null };
+      const dev = out.device(out.kind === 'block' ? out.plan.target.size : Math.max(h.chunkBytes * h.chunkCount, src?.size ?? 0));
+      // The whole source is read once, start to end: its holes kept out of the page cache.
+      writing = { dev, out, backup: null, src: src && { dev: src, reader: new CopyReader(src) }, opened: null };
     } catch (e) {
       src?.close();
       throw e;
@@ -156,7 +160,7 @@ export function restoreTask(spec: RestoreSpec): RestoreTask {
           return false;
         }
         const w: NonNullable<typeof writing> = writing;
-        if (w.src && copied < Math.min(w.src.size, w.dev.size)) {
+        if (w.src && copied < Math.min(w.src.dev.size, w.dev.size)) {
           copied += copyPiece(w.src, w.dev, copied, w.out?.kind === 'file');
           if (w.out?.kind === 'block') devicePartly = copied;
           return false;
@@ -171,7 +175,7 @@ export function restoreTask(spec: RestoreSpec): RestoreTask {
     },
     progress(): Progress {
       if (reader) return { phase: 'read dump', done: read, total: dumpBytes, unit: 'bytes', bytes: read };
-      if (writing?.src) return { phase: 'copy data', done: copied, total: Math.min(writing.src.size, writing.dev.size), unit: 'bytes', bytes: copied };
+      if (writing?.src) return { phase: 'copy data', done: copied, total: Math.min(writing.src.dev.size, writing.dev.size), unit: 'bytes', bytes: copied };
       return { phase: plan ? 'write metadata' : 'check dump', done: result ? 1 : 0, total: 1, unit: 'steps' };
     },
     result: () => result!,
@@ -273,9 +277,9 @@ function storeIn(path: string): string | null {
   return stores.length ? describeSignatures(stores) : null;
 }
 
-function copyPiece(src: BlockDevice, dst: BlockDevice, at: number, sparse: boolean): number {
-  const piece = new Uint8Array(Math.min(STEP_BYTES, src.size - at, dst.size - at));
-  src.read(at, piece);
+function copyPiece(src: { dev: BlockDevice; reader: CopyReader }, dst: BlockDevice, at: number, sparse: boolean): number {
+  const piece = new Uint8Array(Math.min(STEP_BYTES, src.dev.size - at, dst.size - at));
+  src.reader.read(at, piece);
   if (!sparse || !isZero(piece)) dst.write(at, piece);
   return piece.length;
 }

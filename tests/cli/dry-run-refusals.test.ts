@@ -101,7 +101,7 @@ describe('dry runs of snapshot delete, repair --in-place and backup-restore refu
     const deadline = Date.now() + 5000;
     while (!held.test(fs.readFileSync('/proc/locks', 'latin1')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(held.test(fs.readFileSync('/proc/locks', 'latin1')), 'flock holds the COW').toBe(true);
-    refusedAlike(v, (said) => expect(said).toBe(`snapscope: COW ${v.cow} is open for writing by another process; nothing was written (try again when it is closed)`));
+    refusedAlike(v, (said) => expect(said).toBe(`snapscope: COW ${v.cow} is in use by another process; nothing was written (try again when it is closed)`));
   }, 60_000);
 
   it('for a read-only COW file', () => {

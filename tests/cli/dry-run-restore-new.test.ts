@@ -57,7 +57,7 @@ describe('restore --dry-run onto a new target that exists refuses as its run doe
     onTestFinished(() => void process.kill(-holder.pid!, 'SIGKILL'));
     const deadline = Date.now() + 5000;
     while (!fs.readFileSync('/proc/locks', 'latin1').includes(`FLOCK  ADVISORY  READ  ${holder.pid} `) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
-    refusedAlike(r, (said) => expect(said).toBe(`snapscope: output ${r.target} is open for writing by another process; nothing was written (try again when it is closed)`));
+    refusedAlike(r, (said) => expect(said).toBe(`snapscope: output ${r.target} is in use by another process; nothing was written (try again when it is closed)`));
   }, 60_000);
 
   it("under another program's lock on a target of zeros", async () => {

@@ -44,7 +44,7 @@ it('without a runtime directory for records, a reader takes the shared kernel lo
   const g = guard(origin, cow);
   const r = spawnSync(process.execPath, [BIN, 'snapshot', 'create', cow, '--name', 'late'], { env, encoding: 'utf8' });
   expect(r.status).toBe(1);
-  expect(r.stderr).toMatch(/is open for .* by another process; nothing was written/);
+  expect(r.stderr).toMatch(/is in use by another process; nothing was written/);
   g.unchanged();
 }, 60_000);
 

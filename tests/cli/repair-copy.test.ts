@@ -1,28 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempDir } from './cli.ts';
-
-/** Bytes of `file` in the page cache (util-linux fincore); null without fincore. */
-function cached(file: string): number | null {
-  const r = spawnSync('fincore', ['--bytes', '--noheadings', '--output', 'RES', file], { encoding: 'utf8' });
-  return r.status === 0 ? Number(r.stdout.trim()) : null;
-}
-
-/** Whether the file system under `dir` takes O_DIRECT opens (tmpfs may not). */
-function directIo(dir: string): boolean {
-  const probe = path.join(dir, 'probe');
-  fs.writeFileSync(probe, Buffer.alloc(4096));
-  try {
-    fs.closeSync(fs.openSync(probe, fs.constants.O_RDONLY | fs.constants.O_DIRECT));
-    return true;
-  } catch {
-    return false;
-  } finally {
-    fs.rmSync(probe);
-  }
-}
+import { cached, directIo } from './page-cache.ts';
 
 /** repair --out copies the COW, then repairs the copy: the same bytes as a repair in place of a copy. */
 describe('repair --out: the copy', () => {

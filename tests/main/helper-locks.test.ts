@@ -157,9 +157,9 @@ describe.skipIf(!canLoop)('writes through the privileged helper under the writer
     }
     withInput(reader, (r) => {
       expect(r.viaHelper).toBe(true);
-      // No record names it: the flock says "another process", as a direct reader's without a record does.
-      expect(() => openInput(dev, 'COW', true)).toThrow(`COW ${dev} is open for writing by another process; nothing was written (try again when it is closed)`);
-      expect(() => openInput(dev, 'COW', true, HELPER)).toThrow(`COW ${dev} is open for writing by another process; nothing was written (try again when it is closed)`);
+      // No record names it: the (shared) flock says "in use by another process", as a direct reader's without a record does.
+      expect(() => openInput(dev, 'COW', true)).toThrow(`COW ${dev} is in use by another process; nothing was written (try again when it is closed)`);
+      expect(() => openInput(dev, 'COW', true, HELPER)).toThrow(`COW ${dev} is in use by another process; nothing was written (try again when it is closed)`);
     });
     files.unchanged();
     // Closed (the helper has answered: its flock is gone), a writer opens at once.

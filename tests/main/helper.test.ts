@@ -109,7 +109,7 @@ it.skipIf(why !== null)(`through sudo, a reader of another user keeps root's wri
   for (const runtime of [{}, { XDG_RUNTIME_DIR: image }]) {
     const pid = await startClient(client, { PATH: process.env['PATH'] ?? '', HOME: '/tmp', ...runtime });
     const before = sha(image);
-    expect(() => openInput(dev, 'COW', true)).toThrow(`COW ${dev} is open for writing by another process; nothing was written (try again when it is closed)`);
+    expect(() => openInput(dev, 'COW', true)).toThrow(`COW ${dev} is in use by another process; nothing was written (try again when it is closed)`);
     expect(() => openInput(image, 'COW', true)).toThrow(/attached to/); // its backing file, as ever
     expect(sha(image)).toBe(before);
     process.kill(pid, 'SIGKILL');

@@ -22,7 +22,8 @@ export const dump: Command = {
     'Streams: memory stays bounded whatever the store size. `restore` reads it back.',
     'A damaged store dumps what check vouches for; the rest is reported on stderr and the exit code is 1.',
     'JSON (--json): with --out F, {out, format, exceptions, errors, warnings}, plus error {code, message, where} for a damaged store;',
-    'with the dump on stdout, a damaged store\'s error document follows the dump (a stream of two JSON values). --format xml needs --out F.',
+    'with the dump on stdout, stdout is the dump alone, one JSON document: a damaged store\'s dump carries that error as its last member, error (restore ignores it).',
+    '--json --format xml needs --out F.',
   ].join('\n'),
   examples: [
     ['dump /dev/vg/cow --out cow.json', 'the logical content, to keep or to restore from'],
@@ -36,22 +37,30 @@ export const dump: Command = {
     if (con.json && form === 'xml' && outPath === '-') throw new SnapscopeError('usage', '--json with --format xml: the XML would go to standard output; give --out F');
     const rules = { inputs: [cowPath], force: args.flag('force'), bytes: null, protect: 'text' as const };
     return withDevice(cowPath, 'COW', false, async (dev, noted) => {
-      const result = await withInterruptibleOutput(outPath, rules, async (out, stop) => {
+      const { result, damage } = await withInterruptibleOutput(outPath, rules, async (out, stop) => {
+        const writer = dumpWriter(form, (text) => out.append(Buffer.from(text)));
+        // The dump's end is written here, once the walk has said whether the store is damaged.
+        const task = dumpTask(dev, { header: (h) => writer.header(h), exception: (o, c, lo, hi) => writer.exception(o, c, lo, hi), end: () => {} });
         // The store is opened while the input's note is looked for; the note comes before the dump.
-        const job = new Job(dumpTask(dev, dumpWriter(form, (text) => out.append(Buffer.from(text)))), { sliceMs: 200 });
+        const job = new Job(task, { sliceMs: 200 });
         stop.cancels(job);
         await noted;
-        return job.run();
+        const result = await job.run();
+        const { errors } = result.report;
+        const damage = errors ? new SnapscopeError('corrupt', `${dev.name} has ${plural(errors, 'error')}; the dump holds the ${plural(result.exceptions, 'exception')} check vouches for (run check)`, { device: dev.name }) : null;
+        // With --json, standard output is one JSON document: the dump, carrying its error.
+        writer.end(damage && con.json && outPath === '-' ? { error: errorOf(damage) } : undefined);
+        return { result, damage };
       });
       const { errors, warnings } = result.report;
-      const damage = errors ? new SnapscopeError('corrupt', `${dev.name} has ${plural(errors, 'error')}; the dump holds the ${plural(result.exceptions, 'exception')} check vouches for (run check)`, { device: dev.name }) : null;
-      const error = damage && { code: damage.code, message: damage.message, where: damage.where };
       if (!con.json) {
         if (damage) con.note(`snapscope: ${damage.message}`);
-      } else if (outPath !== '-') con.emit(withSchema({ out: outPath, format: form, exceptions: result.exceptions, errors, warnings, ...(error && { error }) }));
-      // Standard output carries the dump itself: only a failure follows it.
-      else if (error) con.emit(withSchema({ error }));
+      } else if (outPath !== '-') con.emit(withSchema({ out: outPath, format: form, exceptions: result.exceptions, errors, warnings, ...(damage && { error: errorOf(damage) }) }));
       return damage ? 1 : 0;
     });
   },
 };
+
+function errorOf(e: SnapscopeError): { code: string; message: string; where: SnapscopeError['where'] } {
+  return { code: e.code, message: e.message, where: e.where };
+}

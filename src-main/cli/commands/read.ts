@@ -5,6 +5,7 @@ import type { ExceptionStore } from '../../../src-core/store.ts';
 import { originChunkBytes } from '../../../src-core/origin-chunks.ts';
 import { readViewChunk, type View } from '../../../src-core/view.ts';
 import type { Output } from '../../host/access/outputs.ts';
+import { CopyReader } from '../../host/copy-reader.ts';
 import { COW, ORIGIN, SNAPSHOT } from '../grammar.ts';
 import type { Command } from '../command.ts';
 import { withVolume } from '../devices.ts';
@@ -67,7 +68,7 @@ export const read: Command = {
         if (chunk === undefined) await readImage(store, origin, view, out, mapped, stop);
         else {
           const buf = new Uint8Array(bytes);
-          readRange(store, origin, view, chunk, buf, mapped);
+          readRange(store, origin, origin, view, chunk, buf, mapped);
           out.append(buf);
         }
       });
@@ -106,24 +107,33 @@ function describe(chunks: number[]): string {
   return chunks.length > 20 ? `${chunks.slice(0, 20).join(', ')} and ${chunks.length - 20} more` : chunks.join(', ');
 }
 
-/** The whole view, origin-sized, in 1 MiB batches; all-zero chunks stay holes in a new file. Ctrl-C stops it between batches. */
+/**
+ * The whole view, origin-sized, in 1 MiB batches; all-zero chunks stay holes in a new file. Ctrl-C
+ * stops it between batches. The origin is read start to end through a CopyReader: a sparse
+ * origin's holes stay out of the page cache.
+ */
 async function readImage(store: ExceptionStore, origin: BlockDevice, view: View, out: Output, mapped: Mapped, stop: Interruption): Promise<void> {
   const cb = store.chunkBytes;
   const batchChunks = Math.max(1, Math.floor((1 << 20) / cb));
   const buf = new Uint8Array(batchChunks * cb);
-  for (let first = 0; first * cb < origin.size; first += batchChunks) {
-    const bytes = Math.min(buf.length, origin.size - first * cb);
-    const batch = buf.subarray(0, bytes);
-    readRange(store, origin, view, first, batch, mapped);
-    for (let at = 0; at < bytes; at += cb) out.append(batch.subarray(at, Math.min(at + cb, bytes)), true);
-    await stop.pause();
+  const reader = new CopyReader(origin);
+  try {
+    for (let first = 0; first * cb < origin.size; first += batchChunks) {
+      const bytes = Math.min(buf.length, origin.size - first * cb);
+      const batch = buf.subarray(0, bytes);
+      readRange(store, origin, reader, view, first, batch, mapped);
+      for (let at = 0; at < bytes; at += cb) out.append(batch.subarray(at, Math.min(at + cb, bytes)), true);
+      await stop.pause();
+    }
+  } finally {
+    reader.close();
   }
 }
 
-/** Fills `dst` from origin chunk `first` on: one origin read, then the view's exceptions over it. */
-function readRange(store: ExceptionStore, origin: BlockDevice, view: View, first: number, dst: Uint8Array, mapped: Mapped): void {
+/** Fills `dst` from origin chunk `first` on: one origin read (through `reader`), then the view's exceptions over it. */
+function readRange(store: ExceptionStore, origin: BlockDevice, reader: Pick<BlockDevice, 'read'>, view: View, first: number, dst: Uint8Array, mapped: Mapped): void {
   const cb = store.chunkBytes;
-  origin.read(first * cb, dst);
+  reader.read(first * cb, dst);
   if (view === 'origin') return;
   const whole = new Uint8Array(cb);
   for (let at = 0; at < dst.length; at += cb) {

@@ -4,7 +4,7 @@ import { backupPath, checkBackup, createBackup } from '../../host/access/backup-
 import { assertWouldWrite } from '../../host/access/inputs.ts';
 import { isZero, planOutput } from '../../host/access/outputs.ts';
 import type { FileDevice } from '../../host/file-device.ts';
-import { CopyReader } from '../copy-reader.ts';
+import { CopyReader } from '../../host/copy-reader.ts';
 import { COW } from '../grammar.ts';
 import type { Args } from '../args.ts';
 import type { Command } from '../command.ts';
@@ -36,6 +36,7 @@ export const repair: Command = {
     '--in-place: undo it with `snapscope backup-restore <cow> --backup F`; interrupted (a crash), it is undone when',
     'the COW is next opened for writing.',
     'Give exactly one of --out and --in-place, or --dry-run.',
+    'A dry run refuses what the run would refuse: --in-place a COW in use or held; --out F that is an input, or exists and is held or locked.',
   ].join('\n'),
   examples: [
     ['repair /dev/vg/cow --dry-run', 'what would be kept and what lost'],
@@ -123,9 +124,14 @@ function repairTo(src: FileDevice, plan: RepairPlan, outPath: string, force: boo
   });
 }
 
-/** For --dry-run --out: what writing `out` would overwrite (the refusals still apply: an input is never a target). */
+/**
+ * For --dry-run --out: what writing `out` would overwrite. The refusals still apply: an input is
+ * never a target, and one that exists is refused as the run's open for writing would refuse it
+ * (held by a reader or writer, a flock, another program's lock).
+ */
 function wouldOverwrite(out: string, src: FileDevice, force: boolean): string {
   const plan = planOutput(out, { inputs: [src.name], force: true, bytes: src.size, protect: 'data', sameHint: '; to repair it where it is, use --in-place (it keeps a backup)' });
+  if (plan.target.kind === 'file' || plan.target.kind === 'block') assertWouldWrite(out, 'output');
   return `${plan.action}${plan.holdsData && !force ? ' (needs --force)' : ''}`;
 }
 

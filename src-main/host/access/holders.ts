@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Extent } from './extents.ts';
+import { holdsAs, otherUsersDirs, ownedBy } from './other-users.ts';
 
 /**
  * Who holds a store: one small record per holder and storage it reaches, in a runtime directory,
@@ -85,6 +86,34 @@ export function holdersOf(place: Place, except = ''): Holder[] {
       else if (meets(h, place)) holders.push(h);
     } catch {
       // a record being written or removed right now
+    }
+  }
+  if (process.getuid?.() === 0) holders.push(...otherUsersHolders(place, prefix));
+  return holders;
+}
+
+/** Root's look at the other users' records of those bytes: only those other-users.ts lets count; never removed here (not root's files). */
+function otherUsersHolders(place: Place, prefix: string): Holder[] {
+  const holders: Holder[] = [];
+  for (const { dir, uid } of otherUsersDirs()) {
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir).filter((x) => x.startsWith(prefix));
+    } catch {
+      continue;
+    }
+    for (const n of names) {
+      const file = path.join(dir, n);
+      if (!ownedBy(file, uid, (st) => st.isFile())) continue;
+      try {
+        const h = JSON.parse(fs.readFileSync(file, 'utf8')) as Holder;
+        if (!Number.isSafeInteger(h.pid) || h.started == null || (h.mode !== 'read' && h.mode !== 'write')) continue;
+        // Its name reaches root's terminal: printable, short, or none.
+        const command = typeof h.command === 'string' && /^[\x20-\x7e]{1,80}$/.test(h.command) ? h.command : `a process of user ${uid}`;
+        if (alive(h) && meets(h, place) && holdsAs(h.pid, uid, place.key)) holders.push({ ...h, command });
+      } catch {
+        // being written or removed, or not a record
+      }
     }
   }
   return holders;

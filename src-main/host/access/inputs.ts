@@ -258,10 +258,20 @@ function claim(target: Target, write: boolean): Claim {
   };
 }
 
-/** A writer's refusal by the holders it met: named by its writers if any, else by its readers. */
+/**
+ * A writer's refusal by the holders it met: named by its writers if any, else by its readers. With
+ * no record (a flock alone), only an exclusive flock in the lock table says a writer holds it; a
+ * shared one is a reader's (through the helper, which records nothing for other users' writers to
+ * see) or flock --shared: "in use".
+ */
 function refusedBy(target: Target, role: string, holders: Holder[]): LockedError {
+  if (!holders.length) {
+    const how = flockedForWriting(target) ? 'open for writing' : 'in use';
+    // The session's read-only reason says "is in use (<holder>)".
+    return new LockedError(`${role} ${target.path} is ${how} by another process; nothing was written (try again when it is closed)`, target.path, `${how === 'in use' ? 'held' : how} by another process`);
+  }
   const writers = holders.filter((h) => h.mode === 'write');
-  const mode = writers.length || !holders.length ? 'writing' : 'reading';
+  const mode = writers.length ? 'writing' : 'reading';
   const who = describeHolders(writers.length ? writers : holders);
   return new LockedError(`${role} ${target.path} is open for ${mode} by ${who}; nothing was written (try again when it is closed)`, target.path, `${mode === 'writing' ? 'open for writing' : 'open'} by ${who}`);
 }
@@ -283,6 +293,13 @@ export function assertWouldWrite(path: string, role: string): void {
   // Another program's POSIX or OFD lock on it or on storage sharing its bytes (/proc/locks, read now).
   const foreign = name === null ? null : foreignHolders('flock-only', name, target);
   if (foreign !== null) throw foreignLocked(target, role, foreign);
+}
+
+/** Whether /proc/locks, read now, shows an exclusive flock on the target (by its node, if it is still the same storage). */
+function flockedForWriting(target: Target): boolean {
+  const name = target.key === null ? null : lockTableNameAt(target.path, target.key);
+  const table = name === null ? null : lockTableNow();
+  return table !== null && exclusiveFlockIn(table, name!);
 }
 
 const foreignLocked = (target: Target, role: string, who: string): LockedError => new LockedError(`${role} ${target.path} is locked by ${who}: refusing to write it`, target.path, `locked by ${who}`);

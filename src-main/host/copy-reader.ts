@@ -1,21 +1,22 @@
 import fs from 'node:fs';
+import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import { DirectReader } from '../helper/direct-read.mjs';
-import { ioError, type FileDevice } from '../host/file-device.ts';
+import { FileDevice, ioError } from './file-device.ts';
 
 /**
- * Reads a device from start to end for a copy (repair --out). Where the file system allows it,
- * through a second descriptor of the same open file with O_DIRECT: a buffered read of a sparse
- * image's holes fills the page cache with zero pages, while a direct read of a hole only clears
- * the buffer (an empty 40 GiB store: 221 s before, 21.6 s after; the README gives the runs).
- * Elsewhere (tmpfs, a size that is not whole sectors), or once a direct read is refused, reads go
- * through the device.
+ * Reads a device from start to end for a copy (repair --out, read's image, restore --data-from).
+ * Where the file system allows it, through a second descriptor of the same open file with
+ * O_DIRECT: a buffered read of a sparse image's holes fills the page cache with zero pages, while a
+ * direct read of a hole only clears the buffer (an empty 40 GiB store: 221 s before, 21.6 s after;
+ * the README gives the runs). Elsewhere (a device through the helper, tmpfs, a size that is not
+ * whole sectors), or once a direct read is refused, reads go through the device.
  */
 export class CopyReader {
   private fd: number | null;
   private direct: DirectReader | null = null;
 
-  constructor(private readonly src: FileDevice) {
-    this.fd = src.size % 512 === 0 ? openDirect(src.handle()) : null;
+  constructor(private readonly src: BlockDevice) {
+    this.fd = src instanceof FileDevice && src.size % 512 === 0 ? openDirect(src.handle()) : null;
     if (this.fd === null) return;
     try {
       this.direct = new DirectReader(fs, this.fd);
