@@ -4,9 +4,9 @@
 // scripts are off, so `npm ci` cannot build it). Each command is a file of its own holding the CLI
 // and that command only, in CommonJS so that V8's code cache can be kept next to it (Node 20 has
 // no compile cache for modules). This launcher is CommonJS too: an ES module entry costs Node's ESM
-// loader (fs/promises, streams, readline) on every start. `serve`, and any run where the cache
-// cannot be written, run from the sources via tsx; `serve`'s engine threads run from a bundle of
-// their own built alongside (engine-worker.mjs, named to it by SNAPSCOPE_ENGINE_WORKER).
+// loader (fs/promises, streams, readline) on every start. Runs where the cache cannot be written
+// run from the sources via tsx. `serve`'s engine threads run from a bundle of their own built
+// alongside (engine-worker.mjs, named to it by SNAPSCOPE_ENGINE_WORKER).
 'use strict';
 const fs = require('node:fs');
 const Module = require('node:module');
@@ -18,17 +18,15 @@ const root = path.resolve(__dirname, '..');
 const cache = path.join(root, 'node_modules/.cache/snapscope-cli');
 const stampFile = path.join(cache, 'stamp.json');
 
-// The server finds its UI and helper next to its source files, and start-up time does not matter
-// for it; its engine threads' hot loops do (tsx wraps every function it compiles, closures
-// created per call too), so they run from the bundle when there is one.
 void main();
 
 async function main() {
   const bundle = freshBundle() ?? (await buildOnce());
-  if (process.argv[2] !== 'serve' && bundle) runCommonJs(path.join(bundle, entryFor(bundle, process.argv.slice(2))));
-  else {
-    // Set already (to '' for the sources, as bench:ui's reference does): left as it is.
-    if (bundle && process.env.SNAPSCOPE_ENGINE_WORKER === undefined) process.env.SNAPSCOPE_ENGINE_WORKER = path.join(bundle, 'engine-worker.mjs');
+  if (bundle) {
+    // serve's engine threads; set already (to '' for the sources, as bench:ui's reference does): left as it is.
+    if (process.env.SNAPSCOPE_ENGINE_WORKER === undefined) process.env.SNAPSCOPE_ENGINE_WORKER = path.join(bundle, 'engine-worker.mjs');
+    runCommonJs(path.join(bundle, entryFor(bundle, process.argv.slice(2))));
+  } else {
     const { register } = await import('tsx/esm/api');
     register();
     await import(pathToFileURL(path.join(root, 'src-main/cli/main.ts')).href);
@@ -74,6 +72,8 @@ function freshBundle() {
   } catch {
     return null;
   }
+  // The bundles name their sources by absolute path (sourceFileUrls): a moved checkout rebuilds.
+  if (stamp.root !== root) return null;
   // Every run stats every input (about 220, the engine bundle's among them): plain concatenation, path.join costs more than the stat.
   for (const [file, mtimeMs, size] of stamp.inputs) {
     const st = fs.statSync(`${root}/${file}`, { throwIfNoEntry: false });
@@ -174,14 +174,15 @@ async function build() {
   fs.writeFileSync(path.join(out, 'catalog.json'), JSON.stringify({ version, commands }));
   // cmd-<file>.js: the CLI with one command, in one file: a run loads that command's code only.
   const files = [...new Set(Object.values(modules).map(([file]) => file))];
-  // CommonJS (run by runCommonJs); import.meta.url is the file's URL, as catalog.ts expects.
+  // CommonJS (run by runCommonJs). import.meta.url is the source file's (serve finds the UI and
+  // the helper beside its sources), but catalog.ts's is the bundle file's: catalog.json is beside it.
   const result = await esbuild.build({
     ...common,
     format: 'cjs',
     define: { 'import.meta.url': '__fileUrl' },
     banner: { js: 'const __fileUrl = require("node:url").pathToFileURL(__filename).href;' },
     entryPoints: Object.fromEntries(files.map((file) => [`cmd-${file}`, `command:${file}`])),
-    plugins: [oneCommandEntries(modules)],
+    plugins: [oneCommandEntries(modules), sourceFileUrls(root, ['src-main/cli/catalog.ts'])],
   });
   // engine-worker.mjs: serve's engine thread (src-main/host/worker.ts), ESM as a Worker loads it.
   const engine = await esbuild.build({ ...common, entryPoints: { 'engine-worker': 'src-main/host/worker.ts' }, outExtension: { '.js': '.mjs' }, plugins: [sourceFileUrls()] });
@@ -193,7 +194,7 @@ async function build() {
     return [file, st.mtimeMs, st.size];
   });
   const tmp = `${stampFile}.${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify({ dir, inputs }));
+  fs.writeFileSync(tmp, JSON.stringify({ root, dir, inputs }));
   fs.renameSync(tmp, stampFile);
   removeOldBundles(dir);
   return out;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoreInfo } from '../src-core/api/contract.ts';
+import { apiCall } from './api.ts';
 import { browserHarness, openServed, tempDir } from './app.ts';
 import { chromiumMissing } from './browser.ts';
 import { cliJson } from './demo-store.ts';
@@ -26,12 +27,15 @@ const missing = chromiumMissing() ?? (hasFixture('p-merge-full') ? null : 'no ke
     await dialog.getByTestId('merge-plan').waitFor();
     await dialog.getByRole('button', { name: 'Start merge' }).click();
     await expect.poll(async () => (await page.getByTestId('merge-summary').textContent().catch(() => '')) ?? '', { timeout: 60_000 }).toContain('Merge finished');
-    await page.waitForTimeout(1500);
+    // The page has every change the merge committed once it shows the host's generation.
+    const [session] = (await apiCall(app.served.url, 'sessions', {})).sessions;
+    await page.locator(`[data-testid="generation"][data-value="${session!.generation}"]`).waitFor();
     expect(await page.getByTestId('merge-recorded').count()).toBe(0);
 
     await page.reload();
     await page.getByRole('heading', { name: 'Merge', exact: true }).waitFor();
-    await page.waitForTimeout(1500); // the view asks the host for a live merge job before it shows a recorded merge
+    // The view asks the host for a live merge job before it shows a recorded merge; busy until it has.
+    await page.locator('.page[aria-busy="false"]').waitFor();
     expect(await page.getByTestId('merge-recorded').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Resume merge' }).count()).toBe(0);
     await app.shot('15-1-merge-finished-after-reload');

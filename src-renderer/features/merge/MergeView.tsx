@@ -45,9 +45,11 @@ export function MergeView() {
   const recorded = info.merge;
   const recordedSnap = recorded ? snapshots.find((s) => s.slot === recorded.slot) : undefined;
   const blocked = !session.write ? 'Open the store for writing (top bar) to merge.' : !session.origin ? 'A merge writes the origin: open the store together with its origin.' : null;
+  // Until the host has said whether a merge job runs, a recorded merge is not shown: the view is not final.
+  const asking = !merge && looked !== session.session;
 
   return (
-    <div className="page">
+    <div className="page" aria-busy={asking}>
       <div className="page-head">
         <h1>Merge</h1>
         <p>
