@@ -2,6 +2,7 @@ import type { ChunkInfoResult, OccupancyResult } from '../../src-core/api/contra
 import { ROLE_LABELS } from '../viz/colors.ts';
 import { toViewError, type ViewError } from './errors.ts';
 import { newestOnly } from './newest-only.ts';
+import { summaryInSlices } from './summary-slices.ts';
 import type { SliceCreator } from './types.ts';
 
 export interface OccupancySlice {
@@ -88,8 +89,12 @@ export const createOccupancySlice: SliceCreator<OccupancySlice> = (client) => (s
           return;
         }
       }
-      const summary = await client.occupancy({ ...args, bySnapshot: true });
-      if (!gone()) set({ occupancySummary: summary, occupancyError: null });
+      // Who reads the data, a slice at a time (other requests are served between them); a slice
+      // that finds the store changed leaves the rest to the pass for the newer state, at once.
+      const moved = (): boolean => gone() || get().revision !== revision;
+      const summary = await summaryInSlices((r) => client.occupancy({ session, ...r, bySnapshot: true }), total, args.buckets, moved);
+      if (summary && !gone()) set({ occupancySummary: summary, occupancyError: null });
+      else if (!gone()) void summaries.ask();
     } catch (e) {
       summaryFor = null;
       if (!gone()) set({ occupancyError: toViewError(e) });
