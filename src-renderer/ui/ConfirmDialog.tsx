@@ -24,8 +24,11 @@ export function ConfirmDialog({
   children: ReactNode | ((errorId: string | null) => ReactNode);
   confirmLabel: string;
   danger?: boolean;
-  /** Not ready to confirm (a field is empty, a dry run is still running). */
-  disabled?: boolean;
+  /**
+   * Not ready to confirm (a field is empty, a dry run is still running). As text, why: Enter in a
+   * field then shows it as the dialog's error instead of doing nothing unexplained.
+   */
+  disabled?: boolean | string;
   wide?: boolean;
   onConfirm: () => Promise<ViewError | null>;
   onClose: () => void;
@@ -34,6 +37,7 @@ export function ConfirmDialog({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ViewError | null>(null);
   const confirm = async (): Promise<void> => {
+    if (typeof disabled === 'string' && !busy) setError({ code: 'usage', message: disabled, where: {}, hint: '' });
     if (busy || disabled) return;
     setBusy(true);
     const err = await onConfirm();
@@ -51,7 +55,7 @@ export function ConfirmDialog({
           <button type="button" className="btn" data-cancel data-autofocus onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" form={form} className={`btn ${danger ? 'btn-danger solid' : 'btn-primary'}`} disabled={busy || disabled}>
+          <button type="submit" form={form} className={`btn ${danger ? 'btn-danger solid' : 'btn-primary'}`} disabled={busy || Boolean(disabled)}>
             {busy ? 'Working…' : confirmLabel}
           </button>
         </>
