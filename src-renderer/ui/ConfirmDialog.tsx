@@ -25,8 +25,9 @@ export function ConfirmDialog({
   confirmLabel: string;
   danger?: boolean;
   /**
-   * Not ready to confirm (a field is empty, a dry run is still running). As text, why: Enter in a
-   * field then shows it as the dialog's error instead of doing nothing unexplained.
+   * Not ready to confirm (a field is empty, a dry run is still running). As text, why: the button
+   * is then only aria-disabled (a disabled default button blocks Enter in a field outright), and
+   * Enter or a click shows the reason as the dialog's error instead of doing nothing unexplained.
    */
   disabled?: boolean | string;
   wide?: boolean;
@@ -55,7 +56,13 @@ export function ConfirmDialog({
           <button type="button" className="btn" data-cancel data-autofocus onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" form={form} className={`btn ${danger ? 'btn-danger solid' : 'btn-primary'}`} disabled={busy || Boolean(disabled)}>
+          <button
+            type="submit"
+            form={form}
+            className={`btn ${danger ? 'btn-danger solid' : 'btn-primary'}`}
+            disabled={busy || disabled === true}
+            aria-disabled={typeof disabled === 'string' || undefined}
+          >
             {busy ? 'Working…' : confirmLabel}
           </button>
         </>
