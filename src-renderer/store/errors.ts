@@ -42,7 +42,8 @@ function hintFor(e: ApiErrorShape): string {
     return 'The file is shorter than the store it holds (truncated or cut while copying). In Tools, run Check on this path to see what is intact, and Repair to write what can be trusted to a new file.';
   }
   if (e.code === 'capacity' && field === 'snapmask') return 'All 64 snapshot slots are taken. Delete a snapshot you no longer need (Overview → Delete), or merge one into the origin (Merge), then create it again.';
-  if ((e.code === 'not-found' || e.code === 'usage') && /no such file/.test(e.message)) return 'Nothing is at that path. Check the spelling, or pick the file with Browse… on Start.';
+  // A missing folder is 'io' from the engine (its output checks name the parent): no device went away.
+  if ((e.code === 'not-found' || e.code === 'usage' || e.code === 'io') && /no such file|directory .* does not exist/.test(e.message)) return 'Nothing is at that path. Check the spelling, or pick the file with Browse… on Start.';
   if (e.code === 'usage' && field === 'name' && /exists already/.test(e.message)) return 'Each snapshot of a store has its own name: choose one no other snapshot has (the Overview lists them).';
   if (e.code === 'usage' && /is a directory/.test(e.message)) return 'That is a folder: pick the COW image or device in it (Browse… lists what it holds).';
   return HINTS[e.code];

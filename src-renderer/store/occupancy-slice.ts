@@ -1,6 +1,8 @@
 import type { ChunkInfoResult, OccupancyResult } from '../../src-core/api/contract.ts';
 import { ROLE_LABELS } from '../viz/colors.ts';
 import { toViewError, type ViewError } from './errors.ts';
+import { newestOnly } from './newest-only.ts';
+import { summaryInSlices } from './summary-slices.ts';
 import type { SliceCreator } from './types.ts';
 
 export interface OccupancySlice {
@@ -42,16 +44,9 @@ interface Request {
 }
 
 export const createOccupancySlice: SliceCreator<OccupancySlice> = (client) => (set, get) => {
-  /**
-   * One request in flight and the latest one waiting: the host answers calls one after another, so
-   * a burst of zooms must not queue a pass over every exception per frame. A request overtaken
-   * while in flight skips its owners pass.
-   */
-  let wanted: Request | null = null;
-  let running: Promise<void> | null = null;
-
-  const serve = async (r: Request): Promise<void> => {
-    const stale = (): boolean => wanted !== null || get().session?.session !== r.session;
+  /** The detail: a burst of zooms must not queue a pass over every exception per frame. A request overtaken while in flight skips its owners pass. */
+  const detail = newestOnly(async (r: Request): Promise<void> => {
+    const stale = (): boolean => detail.waiting() || get().session?.session !== r.session;
     const args = { session: r.session, start: r.start, end: r.end, buckets: r.buckets };
     try {
       if (r.end - r.start > ROLES_FIRST_SPAN) {
@@ -64,17 +59,15 @@ export const createOccupancySlice: SliceCreator<OccupancySlice> = (client) => (s
     } catch (e) {
       if (!stale()) set({ occupancyError: toViewError(e) });
     }
-  };
+  });
 
   /**
    * The summary, like the detail: one pass in flight, and one more after it when the store changed
    * meanwhile (a merge changes it about ten times a second; each pass reads the whole device).
+   * A newer request is a newer revision of the store.
    */
   let summaryFor: string | null = null;
-  let summaryAgain = false;
-  let summaryRunning: Promise<void> | null = null;
-
-  const summarise = async (): Promise<void> => {
+  const summaries = newestOnly<void>(async (): Promise<void> => {
     const session = get().session?.session;
     const total = get().info?.chunkCount ?? 0;
     if (!session || total === 0) return;
@@ -92,17 +85,21 @@ export const createOccupancySlice: SliceCreator<OccupancySlice> = (client) => (s
         set({ occupancySummary: roles, occupancyError: null });
         // The store changed meanwhile: the owners pass is for the newer state, at once.
         if (get().revision !== revision) {
-          summaryAgain = true;
+          void summaries.ask();
           return;
         }
       }
-      const summary = await client.occupancy({ ...args, bySnapshot: true });
-      if (!gone()) set({ occupancySummary: summary, occupancyError: null });
+      // Who reads the data, a slice at a time (other requests are served between them); a slice
+      // that finds the store changed leaves the rest to the pass for the newer state, at once.
+      const moved = (): boolean => gone() || get().revision !== revision;
+      const summary = await summaryInSlices((r) => client.occupancy({ session, ...r, bySnapshot: true }), total, args.buckets, moved);
+      if (summary && !gone()) set({ occupancySummary: summary, occupancyError: null });
+      else if (!gone()) void summaries.ask();
     } catch (e) {
       summaryFor = null;
       if (!gone()) set({ occupancyError: toViewError(e) });
     }
-  };
+  });
 
   return {
     occupancySummary: null,
@@ -110,36 +107,13 @@ export const createOccupancySlice: SliceCreator<OccupancySlice> = (client) => (s
     occupancyError: null,
 
     loadOccupancySummary() {
-      summaryAgain = true;
-      summaryRunning ??= (async () => {
-        try {
-          while (summaryAgain) {
-            summaryAgain = false;
-            await summarise();
-          }
-        } finally {
-          summaryRunning = null;
-        }
-      })();
-      return summaryRunning;
+      return summaries.ask();
     },
 
     loadOccupancy(start, end, buckets) {
       const session = get().session?.session;
       if (!session || end <= start) return Promise.resolve();
-      wanted = { session, start, end, buckets };
-      running ??= (async () => {
-        try {
-          while (wanted) {
-            const r = wanted;
-            wanted = null;
-            await serve(r);
-          }
-        } finally {
-          running = null;
-        }
-      })();
-      return running;
+      return detail.ask({ session, start, end, buckets });
     },
 
     async chunkInfo(chunk) {

@@ -24,8 +24,12 @@ export function ConfirmDialog({
   children: ReactNode | ((errorId: string | null) => ReactNode);
   confirmLabel: string;
   danger?: boolean;
-  /** Not ready to confirm (a field is empty, a dry run is still running). */
-  disabled?: boolean;
+  /**
+   * Not ready to confirm (a field is empty, a dry run is still running). As text, why: the button
+   * is then only aria-disabled (a disabled default button blocks Enter in a field outright), and
+   * Enter or a click shows the reason as the dialog's error instead of doing nothing unexplained.
+   */
+  disabled?: boolean | string;
   wide?: boolean;
   onConfirm: () => Promise<ViewError | null>;
   onClose: () => void;
@@ -34,6 +38,7 @@ export function ConfirmDialog({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ViewError | null>(null);
   const confirm = async (): Promise<void> => {
+    if (typeof disabled === 'string' && !busy) setError({ code: 'usage', message: disabled, where: {}, hint: '' });
     if (busy || disabled) return;
     setBusy(true);
     const err = await onConfirm();
@@ -51,7 +56,13 @@ export function ConfirmDialog({
           <button type="button" className="btn" data-cancel data-autofocus onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" form={form} className={`btn ${danger ? 'btn-danger solid' : 'btn-primary'}`} disabled={busy || disabled}>
+          <button
+            type="submit"
+            form={form}
+            className={`btn ${danger ? 'btn-danger solid' : 'btn-primary'}`}
+            disabled={busy || disabled === true}
+            aria-disabled={typeof disabled === 'string' || undefined}
+          >
             {busy ? 'Working…' : confirmLabel}
           </button>
         </>

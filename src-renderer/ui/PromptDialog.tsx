@@ -25,7 +25,7 @@ export function PromptDialog({
     <ConfirmDialog
       title={title}
       confirmLabel={confirmLabel}
-      disabled={value.trim() === ''}
+      disabled={value.trim() === '' && `The ${label.toLowerCase()} is empty: type one.`}
       onClose={onClose}
       onConfirm={() => {
         setSent(value.trim());
@@ -33,7 +33,7 @@ export function PromptDialog({
       }}
     >
       {(errorId) => {
-        const refused = errorId !== null && sent === value.trim();
+        const refused = errorId !== null && (sent === value.trim() || value.trim() === '');
         return (
           <label className="field">
             {label}

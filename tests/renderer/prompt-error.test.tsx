@@ -38,3 +38,33 @@ it('a name the engine refuses marks its field invalid, described by the error', 
   fireEvent.change(input, { target: { value: `${taken}-2` } });
   expect(input.getAttribute('aria-invalid')).not.toBe('true');
 });
+
+// Enter on an empty name did nothing at all (the confirm button is disabled): a keyboard or screen
+// reader user heard no reason. It says why, in the dialog, and marks the field.
+it('Enter on an empty name says the name is needed and marks the field', async () => {
+  const dir = tempDir();
+  const app = appOverEngine(dir);
+  service = app.service;
+  await app.store.getState().openStore({ ...(await demoStore(app.client, dir)), write: true });
+  const before = app.store.getState().info!.snapshots.length;
+  render(<App store={app.store} />);
+  app.store.getState().navigate('overview');
+  await screen.findByRole('heading', { name: 'Snapshots' });
+  fireEvent.click(screen.getByRole('button', { name: 'Create snapshot' }));
+  const dialog = await screen.findByRole('dialog', { name: 'Create a snapshot' });
+  const input = within(dialog).getByRole('textbox', { name: 'Name' });
+  fireEvent.change(input, { target: { value: '   ' } });
+  // Marked disabled, yet not `disabled`: a disabled default button makes the browser ignore Enter in the field.
+  const create = within(dialog).getByRole('button', { name: 'Create' });
+  expect(create.getAttribute('aria-disabled')).toBe('true');
+  expect(create.hasAttribute('disabled')).toBe(false);
+  fireEvent.submit(input.closest('form')!);
+  const alert = await within(dialog).findByRole('alert');
+  expect(alert.textContent).toMatch(/name is empty/i);
+  expect(input.getAttribute('aria-invalid')).toBe('true');
+  expect(input.getAttribute('aria-describedby')).toBe(alert.id);
+  expect(app.store.getState().info!.snapshots.length).toBe(before);
+  // Typing a name clears the mark.
+  fireEvent.change(input, { target: { value: 'weekly' } });
+  expect(input.getAttribute('aria-invalid')).not.toBe('true');
+});

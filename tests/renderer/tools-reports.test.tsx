@@ -94,3 +94,24 @@ it("Statistics on a persistent store shows the COW's space and its metadata area
   const last = report.exceptions - (areas - 1) * exceptionsPerArea;
   expect(screen.getByTestId('stats-areas').textContent).toBe(`${areas} ${n(exceptionsPerArea)} exceptions each; the last holds ${n(last)}`);
 });
+
+// The persistent card named each part twice: on the bar ("metadata 4") and again in a legend under
+// it ("metadata: 4 chunks (0.4%)"). Like the shared store's chart (figures on the bars, prose under
+// them), each part is named once where it is drawn, and a screen reader hears the parts once, in the bar's name.
+it("Statistics on a persistent store names each part of the COW's space once", async () => {
+  const { card, report } = await statisticsOf(async (_app, dir) => kernelFixture('p-multiarea-c8', dir));
+  const { kernel } = report.persistent!;
+  const perChunk = report.chunkBytes / 512;
+  const parts = { 'exception data': (kernel.allocatedSectors - kernel.metadataSectors) / perChunk, metadata: kernel.metadataSectors / perChunk };
+  const figure = card.querySelector('figure')!;
+  const bar = within(figure).getByRole('img', { name: /^COW space/ });
+  for (const [name, n] of Object.entries(parts)) {
+    expect(n).toBeGreaterThan(0);
+    const seen = (figure.textContent!.match(new RegExp(`(?<![a-z])${name}(?![a-z])`, 'g')) ?? []).length;
+    expect(seen, `"${name}" written once`).toBe(1);
+    expect(bar.getAttribute('aria-label'), `${name} in the bar's name`).toContain(n.toLocaleString('en-US'));
+  }
+  // What a screen reader reads besides the bar names no part again.
+  const heard = [...figure.querySelectorAll('figcaption')].map((c) => c.textContent).join(' ');
+  expect(heard).not.toMatch(/exception data|metadata/);
+});

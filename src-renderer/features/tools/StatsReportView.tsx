@@ -77,7 +77,10 @@ export function StatsReportView({ report }: { report: StatsReport }) {
   );
 }
 
-/** The COW's chunks as the kernel's status counts them: exception data, metadata, free, as one bar, each part named under it. */
+/**
+ * The COW's chunks as the kernel's status counts them: exception data, metadata, free, as one bar,
+ * each part named once, under it (as the sharing chart names its bars); a screen reader hears them in the bar's name.
+ */
 function CowSpace({ kernel, chunkBytes }: { kernel: KernelStatus; chunkBytes: number }) {
   const perChunk = Math.max(1, chunkBytes / 512);
   const total = kernel.totalSectors / perChunk;
@@ -95,15 +98,8 @@ function CowSpace({ kernel, chunkBytes }: { kernel: KernelStatus; chunkBytes: nu
         parts={parts.map((p) => ({ key: p.key, value: p.n, color: p.fill, label: `${p.label} ${formatCount(p.n)}` }))}
       />
       <figcaption className="muted" style={{ fontSize: 12 }}>
-        {parts.map((part) => (
-          <span key={part.key} className="row" style={{ gap: 6, display: 'inline-flex', marginRight: 14 }}>
-            <span className="swatch" style={{ background: part.fill }} />
-            {`${part.label}: ${formatCount(part.n)} chunks (${formatPercent(part.n, total)})`}
-          </span>
-        ))}
-        <br />
-        One snapshot reads every exception of a persistent store, so nothing is shared; this is where its chunks go, as{' '}
-        <code>dmsetup status</code> counts them.
+        The COW&apos;s {formatCount(total)} chunks by use, as <code>dmsetup status</code> counts them. One snapshot reads every exception of a
+        persistent store, so nothing is shared.
       </figcaption>
     </figure>
   );
