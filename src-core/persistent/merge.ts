@@ -7,9 +7,10 @@
  * entries are cleared only after that flush, so the COW is a loadable, partly merged store at
  * every moment and re-running the merge after a crash finishes it. With a background flush
  * (`startFlush`), a batch's flush overlaps the copy of the next batch (entries further down the
- * table, still in it), and its entries are cleared once that copy is queued and the flush is done.
+ * table, still in it), and its entries are cleared once that copy is queued and the flush is done,
+ * in steps that wait for the flush a little at a time (a pause lands meanwhile).
  */
-import type { MergeResult } from '../merge-result.ts';
+import { FLUSH_POLL_MS, type FlushWait, type MergeResult } from '../merge-result.ts';
 import { SnapscopeError } from '../errors.ts';
 import type { EventSink } from '../events.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
@@ -29,7 +30,7 @@ export interface MergeOptions {
   /** Largest single read/write; a longer run is copied in pieces of this size. Default 8 MiB. */
   maxIoBytes?: number;
   /** Starts making the origin's writes so far durable; the function it returns waits until they are (default: `origin.flush()` in line). */
-  startFlush?: () => () => void;
+  startFlush?: () => FlushWait;
 }
 
 /** One run: `count` chunks from COW chunk `newChunk` to origin chunk `oldChunk`; entries [entry, entry + count). */
@@ -140,7 +141,7 @@ interface Copied {
   runs: MergeRun[];
   cursor: number;
   end: number;
-  wait: () => void;
+  wait: FlushWait;
 }
 
 class PersistentMerge implements Task<MergeResult> {
@@ -156,6 +157,8 @@ class PersistentMerge implements Task<MergeResult> {
   private cursor: number;
   /** The batch whose flush runs in the background while the next one is copied (startFlush only). */
   private flushing: Copied | null = null;
+  /** Batches copied whose entries are cleared once their flush is done, oldest first. */
+  private readonly waiting: Copied[] = [];
 
   constructor(
     private readonly store: PersistentStore,
@@ -172,6 +175,7 @@ class PersistentMerge implements Task<MergeResult> {
 
   step(): boolean {
     const { table } = this.store.state;
+    if (this.waiting.length) return this.clearDurable();
     const end = this.cursor;
     if (end === 0) return this.finishedIf(true);
     const epa = this.store.geometry.exceptionsPerArea;
@@ -193,23 +197,31 @@ class PersistentMerge implements Task<MergeResult> {
     this.bytes += copied;
     this.cursor = cursor;
     const batch: Copied = { runs, cursor, end, wait: this.startFlush() };
-    const previous = this.flushing;
+    if (this.flushing) this.waiting.push(this.flushing);
     this.flushing = null;
-    if (previous) this.clear(previous);
     if (this.opts.startFlush && cursor > 0) this.flushing = batch;
-    else this.clear(batch);
-    return this.finishedIf(table.count === 0);
+    else this.waiting.push(batch);
+    return this.clearDurable();
   }
 
-  private startFlush(): () => void {
+  private startFlush(): FlushWait {
     if (this.opts.startFlush) return this.opts.startFlush();
     this.origin.flush();
-    return () => {};
+    return () => true;
+  }
+
+  /** Clears the batches whose flush is done, waiting for each at most FLUSH_POLL_MS; whether the merge has finished. */
+  private clearDurable(): boolean {
+    for (let next = this.waiting[0]; next; next = this.waiting[0]) {
+      if (!next.wait(FLUSH_POLL_MS)) return false;
+      this.waiting.shift();
+      this.clear(next);
+    }
+    return this.finishedIf(this.store.state.table.count === 0);
   }
 
   /** Once `batch`'s data is durable on the origin, clears its entries. */
   private clear(batch: Copied): void {
-    batch.wait();
     this.commit(batch.runs, batch.cursor, batch.end);
     this.done += batch.end - batch.cursor;
     this.store.state.merge = { slot: 0, done: this.done, total: this.total };
