@@ -59,6 +59,8 @@ const MAX_TIMED_BATCH_BYTES = 1 << 30;
 /** The first batch sized by time: the clock doubles it from there while batches stay short. */
 const FIRST_TIMED_BATCH_BYTES = 8 << 20;
 const DEFAULT_MAX_IO_BYTES = 8 << 20;
+/** About the longest a step copies (a piece is also at most maxIoBytes). */
+const PIECE_MS = 50;
 
 /** persistent_prepare_merge(): the run that ends at entry `cursor - 1`, within its area. */
 export function prepareRun(table: ExceptionTable, cursor: number, exceptionsPerArea: number): MergeRun {
@@ -128,12 +130,21 @@ export function planPersistentMerge(store: PersistentStore, origin: BlockDevice)
   return { runs, chunks, bytes, summary };
 }
 
-/** The merge as a Task: one step = a batch of runs copied, flushed, then cleared. Started through PersistentStore.merge, which guards its listener. */
+/** The merge as a Task: a batch of runs copied (a piece a step), flushed, then cleared. Started through PersistentStore.merge, which guards its listener. */
 export function createPersistentMerge(store: PersistentStore, origin: BlockDevice, opts: MergeOptions = {}): Task<MergeResult> {
   checkMergeable(store, origin);
   if (store.readOnly) throw new SnapscopeError('read-only', `cannot merge: ${store.cow.name} was opened read-only`, { device: store.cow.name });
   if (origin.readOnly) throw new SnapscopeError('read-only', `cannot merge: the origin ${origin.name} is open read-only`, { device: origin.name });
   return new PersistentMerge(store, origin, opts);
+}
+
+/** A batch being copied onto the origin, `order` (its runs ascending) up to `copied`; entries [cursor, end). */
+interface Copying {
+  runs: MergeRun[];
+  order: MergeRun[];
+  copied: number;
+  cursor: number;
+  end: number;
 }
 
 /** A batch copied onto the origin whose entries [cursor, end) are cleared once `wait` says its flush is done. */
@@ -157,6 +168,8 @@ class PersistentMerge implements Task<MergeResult> {
   private cursor: number;
   /** The batch whose flush runs in the background while the next one is copied (startFlush only). */
   private flushing: Copied | null = null;
+  /** The batch being copied, a piece a step. */
+  private copying: Copying | null = null;
   /** Batches copied whose entries are cleared once their flush is done, oldest first. */
   private readonly waiting: Copied[] = [];
 
@@ -174,11 +187,33 @@ class PersistentMerge implements Task<MergeResult> {
   }
 
   step(): boolean {
-    const { table } = this.store.state;
     if (this.waiting.length) return this.clearDurable();
-    const end = this.cursor;
-    if (end === 0) return this.finishedIf(true);
+    if (!this.copying) {
+      if (this.cursor === 0) return this.finishedIf(true);
+      this.copying = this.nextBatch();
+    }
+    // One piece of the batch a step, up to maxIoBytes or PIECE_MS: a batch sized by time is a second or
+    // more of copies on a loaded machine (runs of one chunk cost a read and a write each), and a pause
+    // lands only between steps.
+    const c = this.copying;
+    const until = Date.now() + PIECE_MS;
+    for (let bytes = 0; c.copied < c.order.length && (bytes === 0 || (bytes < this.maxIoBytes && Date.now() < until)); c.copied++) bytes += this.copy(c.order[c.copied]!);
+    if (c.copied < c.order.length) return false;
+    this.copying = null;
+    for (const run of c.runs) this.opts.events?.({ type: 'merge-copy-to-origin', origin: run.oldChunk, from: run.newChunk, count: run.count });
+    const batch: Copied = { runs: c.runs, cursor: c.cursor, end: c.end, wait: this.startFlush() };
+    if (this.flushing) this.waiting.push(this.flushing);
+    this.flushing = null;
+    if (this.opts.startFlush && c.cursor > 0) this.flushing = batch;
+    else this.waiting.push(batch);
+    return false; // the clear, a commit of its own, is the next step
+  }
+
+  /** The runs of the next batch, from the table's end (or below the last batch) down, about the batch's size. */
+  private nextBatch(): Copying {
+    const { table } = this.store.state;
     const epa = this.store.geometry.exceptionsPerArea;
+    const end = this.cursor;
     const runs: MergeRun[] = [];
     let cursor = end;
     let copied = 0;
@@ -190,18 +225,10 @@ class PersistentMerge implements Task<MergeResult> {
       runs.push(run);
       cursor = run.entry;
     }
+    this.cursor = cursor;
     // The table gives runs from its end down; the disk takes a batch's writes faster ascending (1.6–1.9×
     // in a plain write test), and nothing is durable before the flush, so the order within a batch is free.
-    for (const run of [...runs].sort((a, b) => a.oldChunk - b.oldChunk)) this.copy(run);
-    for (const run of runs) this.opts.events?.({ type: 'merge-copy-to-origin', origin: run.oldChunk, from: run.newChunk, count: run.count });
-    this.bytes += copied;
-    this.cursor = cursor;
-    const batch: Copied = { runs, cursor, end, wait: this.startFlush() };
-    if (this.flushing) this.waiting.push(this.flushing);
-    this.flushing = null;
-    if (this.opts.startFlush && cursor > 0) this.flushing = batch;
-    else this.waiting.push(batch);
-    return this.clearDurable();
+    return { runs, order: [...runs].sort((a, b) => a.oldChunk - b.oldChunk), copied: 0, cursor, end };
   }
 
   private startFlush(): FlushWait {
@@ -251,8 +278,8 @@ class PersistentMerge implements Task<MergeResult> {
     };
   }
 
-  /** Copies one run COW -> origin, in as few I/Os as maxIoBytes allows (past the page cache where the origin allows). */
-  private copy(run: MergeRun): void {
+  /** Copies one run COW -> origin, in as few I/Os as maxIoBytes allows (past the page cache where the origin allows); its bytes. */
+  private copy(run: MergeRun): number {
     const cb = this.store.chunkBytes;
     const total = runBytes(run, cb, this.origin.size);
     this.current = describeRun(run);
@@ -267,6 +294,8 @@ class PersistentMerge implements Task<MergeResult> {
       if (this.origin.writeThrough) this.origin.writeThrough(run.oldChunk * cb + at, piece);
       else this.origin.write(run.oldChunk * cb + at, piece);
     }
+    this.bytes += total;
+    return total;
   }
 
   /**
