@@ -14,8 +14,18 @@ export interface StoreMergeOptions {
    * they are (default `origin.flush()` at once): lets a background flush overlap one batch's
    * write-back with the next batch's copying.
    */
-  startFlush?: () => () => void;
+  startFlush?: () => FlushWait;
 }
+
+/**
+ * Waits until a started flush is done, throwing if it failed; given `withinMs`, waits at most that
+ * long and says whether it is done. A merge waits in steps of FLUSH_POLL_MS, so a pause or cancel
+ * lands while a batch's fsync is still running (up to 885 ms here) rather than after it.
+ */
+export type FlushWait = (withinMs?: number) => boolean;
+
+/** The longest a merge step waits for an origin flush before it yields to a pause or cancel. */
+export const FLUSH_POLL_MS = 25;
 
 export interface MergeResult {
   dryRun: boolean;

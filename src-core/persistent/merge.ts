@@ -7,9 +7,10 @@
  * entries are cleared only after that flush, so the COW is a loadable, partly merged store at
  * every moment and re-running the merge after a crash finishes it. With a background flush
  * (`startFlush`), a batch's flush overlaps the copy of the next batch (entries further down the
- * table, still in it), and its entries are cleared once that copy is queued and the flush is done.
+ * table, still in it), and its entries are cleared once that copy is queued and the flush is done,
+ * in steps that wait for the flush a little at a time (a pause lands meanwhile).
  */
-import type { MergeResult } from '../merge-result.ts';
+import { FLUSH_POLL_MS, type FlushWait, type MergeResult } from '../merge-result.ts';
 import { SnapscopeError } from '../errors.ts';
 import type { EventSink } from '../events.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../io/block-device.ts';
@@ -29,7 +30,7 @@ export interface MergeOptions {
   /** Largest single read/write; a longer run is copied in pieces of this size. Default 8 MiB. */
   maxIoBytes?: number;
   /** Starts making the origin's writes so far durable; the function it returns waits until they are (default: `origin.flush()` in line). */
-  startFlush?: () => () => void;
+  startFlush?: () => FlushWait;
 }
 
 /** One run: `count` chunks from COW chunk `newChunk` to origin chunk `oldChunk`; entries [entry, entry + count). */
@@ -58,6 +59,8 @@ const MAX_TIMED_BATCH_BYTES = 1 << 30;
 /** The first batch sized by time: the clock doubles it from there while batches stay short. */
 const FIRST_TIMED_BATCH_BYTES = 8 << 20;
 const DEFAULT_MAX_IO_BYTES = 8 << 20;
+/** About the longest a step copies (a piece is also at most maxIoBytes). */
+const PIECE_MS = 50;
 
 /** persistent_prepare_merge(): the run that ends at entry `cursor - 1`, within its area. */
 export function prepareRun(table: ExceptionTable, cursor: number, exceptionsPerArea: number): MergeRun {
@@ -127,7 +130,7 @@ export function planPersistentMerge(store: PersistentStore, origin: BlockDevice)
   return { runs, chunks, bytes, summary };
 }
 
-/** The merge as a Task: one step = a batch of runs copied, flushed, then cleared. Started through PersistentStore.merge, which guards its listener. */
+/** The merge as a Task: a batch of runs copied (a piece a step), flushed, then cleared. Started through PersistentStore.merge, which guards its listener. */
 export function createPersistentMerge(store: PersistentStore, origin: BlockDevice, opts: MergeOptions = {}): Task<MergeResult> {
   checkMergeable(store, origin);
   if (store.readOnly) throw new SnapscopeError('read-only', `cannot merge: ${store.cow.name} was opened read-only`, { device: store.cow.name });
@@ -135,12 +138,21 @@ export function createPersistentMerge(store: PersistentStore, origin: BlockDevic
   return new PersistentMerge(store, origin, opts);
 }
 
+/** A batch being copied onto the origin, `order` (its runs ascending) up to `copied`; entries [cursor, end). */
+interface Copying {
+  runs: MergeRun[];
+  order: MergeRun[];
+  copied: number;
+  cursor: number;
+  end: number;
+}
+
 /** A batch copied onto the origin whose entries [cursor, end) are cleared once `wait` says its flush is done. */
 interface Copied {
   runs: MergeRun[];
   cursor: number;
   end: number;
-  wait: () => void;
+  wait: FlushWait;
 }
 
 class PersistentMerge implements Task<MergeResult> {
@@ -156,6 +168,10 @@ class PersistentMerge implements Task<MergeResult> {
   private cursor: number;
   /** The batch whose flush runs in the background while the next one is copied (startFlush only). */
   private flushing: Copied | null = null;
+  /** The batch being copied, a piece a step. */
+  private copying: Copying | null = null;
+  /** Batches copied whose entries are cleared once their flush is done, oldest first. */
+  private readonly waiting: Copied[] = [];
 
   constructor(
     private readonly store: PersistentStore,
@@ -171,10 +187,33 @@ class PersistentMerge implements Task<MergeResult> {
   }
 
   step(): boolean {
+    if (this.waiting.length) return this.clearDurable();
+    if (!this.copying) {
+      if (this.cursor === 0) return this.finishedIf(true);
+      this.copying = this.nextBatch();
+    }
+    // One piece of the batch a step, up to maxIoBytes or PIECE_MS: a batch sized by time is a second or
+    // more of copies on a loaded machine (runs of one chunk cost a read and a write each), and a pause
+    // lands only between steps.
+    const c = this.copying;
+    const until = Date.now() + PIECE_MS;
+    for (let bytes = 0; c.copied < c.order.length && (bytes === 0 || (bytes < this.maxIoBytes && Date.now() < until)); c.copied++) bytes += this.copy(c.order[c.copied]!);
+    if (c.copied < c.order.length) return false;
+    this.copying = null;
+    for (const run of c.runs) this.opts.events?.({ type: 'merge-copy-to-origin', origin: run.oldChunk, from: run.newChunk, count: run.count });
+    const batch: Copied = { runs: c.runs, cursor: c.cursor, end: c.end, wait: this.startFlush() };
+    if (this.flushing) this.waiting.push(this.flushing);
+    this.flushing = null;
+    if (this.opts.startFlush && c.cursor > 0) this.flushing = batch;
+    else this.waiting.push(batch);
+    return false; // the clear, a commit of its own, is the next step
+  }
+
+  /** The runs of the next batch, from the table's end (or below the last batch) down, about the batch's size. */
+  private nextBatch(): Copying {
     const { table } = this.store.state;
-    const end = this.cursor;
-    if (end === 0) return this.finishedIf(true);
     const epa = this.store.geometry.exceptionsPerArea;
+    const end = this.cursor;
     const runs: MergeRun[] = [];
     let cursor = end;
     let copied = 0;
@@ -186,30 +225,30 @@ class PersistentMerge implements Task<MergeResult> {
       runs.push(run);
       cursor = run.entry;
     }
+    this.cursor = cursor;
     // The table gives runs from its end down; the disk takes a batch's writes faster ascending (1.6–1.9×
     // in a plain write test), and nothing is durable before the flush, so the order within a batch is free.
-    for (const run of [...runs].sort((a, b) => a.oldChunk - b.oldChunk)) this.copy(run);
-    for (const run of runs) this.opts.events?.({ type: 'merge-copy-to-origin', origin: run.oldChunk, from: run.newChunk, count: run.count });
-    this.bytes += copied;
-    this.cursor = cursor;
-    const batch: Copied = { runs, cursor, end, wait: this.startFlush() };
-    const previous = this.flushing;
-    this.flushing = null;
-    if (previous) this.clear(previous);
-    if (this.opts.startFlush && cursor > 0) this.flushing = batch;
-    else this.clear(batch);
-    return this.finishedIf(table.count === 0);
+    return { runs, order: [...runs].sort((a, b) => a.oldChunk - b.oldChunk), copied: 0, cursor, end };
   }
 
-  private startFlush(): () => void {
+  private startFlush(): FlushWait {
     if (this.opts.startFlush) return this.opts.startFlush();
     this.origin.flush();
-    return () => {};
+    return () => true;
+  }
+
+  /** Clears the batches whose flush is done, waiting for each at most FLUSH_POLL_MS; whether the merge has finished. */
+  private clearDurable(): boolean {
+    for (let next = this.waiting[0]; next; next = this.waiting[0]) {
+      if (!next.wait(FLUSH_POLL_MS)) return false;
+      this.waiting.shift();
+      this.clear(next);
+    }
+    return this.finishedIf(this.store.state.table.count === 0);
   }
 
   /** Once `batch`'s data is durable on the origin, clears its entries. */
   private clear(batch: Copied): void {
-    batch.wait();
     this.commit(batch.runs, batch.cursor, batch.end);
     this.done += batch.end - batch.cursor;
     this.store.state.merge = { slot: 0, done: this.done, total: this.total };
@@ -239,8 +278,8 @@ class PersistentMerge implements Task<MergeResult> {
     };
   }
 
-  /** Copies one run COW -> origin, in as few I/Os as maxIoBytes allows (past the page cache where the origin allows). */
-  private copy(run: MergeRun): void {
+  /** Copies one run COW -> origin, in as few I/Os as maxIoBytes allows (past the page cache where the origin allows); its bytes. */
+  private copy(run: MergeRun): number {
     const cb = this.store.chunkBytes;
     const total = runBytes(run, cb, this.origin.size);
     this.current = describeRun(run);
@@ -255,6 +294,8 @@ class PersistentMerge implements Task<MergeResult> {
       if (this.origin.writeThrough) this.origin.writeThrough(run.oldChunk * cb + at, piece);
       else this.origin.write(run.oldChunk * cb + at, piece);
     }
+    this.bytes += total;
+    return total;
   }
 
   /**

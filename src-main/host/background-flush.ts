@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { SnapscopeError } from '../../src-core/errors.ts';
+import type { FlushWait } from '../../src-core/merge-result.ts';
 
 /**
  * fsync(fd) on request, once the gate's counter has reached the request's mark (the writes it
@@ -57,12 +58,12 @@ export class BackgroundFlush {
   /**
    * Starts a flush of everything written so far, or with a gate, of everything written once its
    * counter reaches `after` (writes still queued on another thread); the returned function waits
-   * for it and throws if it failed.
+   * for it (at most `withinMs` when given, saying whether it is done) and throws if it failed.
    */
-  start(after = 0): () => void {
+  start(after = 0): FlushWait {
     const target = ++this.requested;
     this.port.postMessage({ target, after });
-    return () => {
+    return (withinMs = Infinity) => {
       // A worker starts only once this thread's event loop turns: waiting for one that has not
       // started (a merge of small batches inside one slice) would never end, so flush here instead.
       if (Atomics.load(this.done, 1) === 0) {
@@ -71,9 +72,15 @@ export class BackgroundFlush {
         fs.fsyncSync(this.fd);
         if (Atomics.load(this.done, 0) < target) Atomics.store(this.done, 0, target);
       }
-      for (let seen = Atomics.load(this.done, 0); seen < target; seen = Atomics.load(this.done, 0)) Atomics.wait(this.done, 0, seen);
+      const until = performance.now() + withinMs;
+      for (let seen = Atomics.load(this.done, 0); seen < target; seen = Atomics.load(this.done, 0)) {
+        const left = until - performance.now();
+        if (left <= 0) return false;
+        Atomics.wait(this.done, 0, seen, left);
+      }
       const failed = receiveMessageOnPort(this.port);
       if (failed) throw new SnapscopeError('io', `${this.path}: flush failed: ${String(failed.message)}`, { device: this.path });
+      return true;
     };
   }
 

@@ -1,7 +1,7 @@
 import type { EventSink } from '../../src-core/events.ts';
 import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import type { Task } from '../../src-core/jobs/job.ts';
-import type { MergeResult, StoreMergeOptions } from '../../src-core/merge-result.ts';
+import type { FlushWait, MergeResult, StoreMergeOptions } from '../../src-core/merge-result.ts';
 import { sharedOf } from '../../src-core/formats.ts';
 import type { ExceptionStore } from '../../src-core/store.ts';
 import { BackgroundFlush } from './background-flush.ts';
@@ -27,7 +27,7 @@ export function mergeTask(store: ExceptionStore, origin: BlockDevice, slot: numb
   const target = WriteBehindDevice.over(origin);
   // Made on the first batch that asks, when the origin has no writer of its own.
   let flush: BackgroundFlush | null = null;
-  const startFlush = (): (() => void) => target?.startFlush() ?? (flush ??= new BackgroundFlush(origin.name)).start();
+  const startFlush = (): FlushWait => target?.startFlush() ?? (flush ??= new BackgroundFlush(origin.name)).start();
   const release = (): void => {
     flush?.close();
     target?.release();

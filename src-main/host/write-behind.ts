@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { SnapscopeError } from '../../src-core/errors.ts';
+import type { FlushWait } from '../../src-core/merge-result.ts';
 import type { BlockDevice } from '../../src-core/io/block-device.ts';
 import { ForwardingDevice } from '../../src-core/io/forwarding-device.ts';
 import { checkRange } from '../../src-core/io/memory-device.ts';
@@ -161,16 +162,17 @@ export class WriteBehindDevice extends ForwardingDevice {
 
   /**
    * Starts making every write queued so far durable, on another thread once they are complete,
-   * and returns a function that waits for it and throws if it or one of the writes failed (a
+   * and returns a function that waits for it (FlushWait) and throws if it or one of the writes failed (a
    * shared merge's batch: this thread goes on to the next one meanwhile).
    */
-  startFlush(): () => void {
+  startFlush(): FlushWait {
     this.queuedSinceFlush = 0;
     if (!this.flusher) throw new SnapscopeError('io', `${this.name}: its writer was released`, { device: this.name });
     const wait = this.flusher.start(this.posted);
-    return () => {
-      wait();
+    return (withinMs) => {
+      if (!wait(withinMs)) return false;
       this.check();
+      return true;
     };
   }
 

@@ -7,11 +7,12 @@
  *  3. S's bit cleared from its exceptions (freed when no bit remains) and the merge record
  *     advanced past the batch; commit.
  * With a background flush (`startFlush`), a batch's flush overlaps the next batch's steps 1 and
- * 2, and its step 3 follows them; without one, each batch ends with its step 3. The header records the merge before the first origin
+ * 2, and its step 3 follows them, in steps that wait for the flush a little at a time (a pause
+ * lands meanwhile); without one, each batch ends with its step 3. The header records the merge before the first origin
  * write and every step is idempotent, so running the merge again after a crash — or a cancel
  * between steps — finishes it. The last step deletes S.
  */
-import type { MergeResult } from '../../merge-result.ts';
+import { FLUSH_POLL_MS, type FlushWait, type MergeResult } from '../../merge-result.ts';
 import { SnapscopeError } from '../../errors.ts';
 import type { BlockDevice } from '../../io/block-device.ts';
 import type { Task } from '../../jobs/job.ts';
@@ -38,7 +39,7 @@ interface Flushing {
   frees: number;
   /** Runs of consecutive origin chunks, as (first, count) pairs, for the merge-clear events. */
   runs: number[];
-  wait: () => void;
+  wait: FlushWait;
 }
 
 /** The merge of snapshot `slot` (or the rest of the one the store records), after the preflight. */
@@ -60,7 +61,9 @@ class SharedMerge implements Task<MergeResult> {
   /** The next batch item to copy onto the origin; -1 between batches. */
   private copied = -1;
   private flushing: Flushing | null = null;
-  private readonly startFlush: () => () => void;
+  /** A batch whose flush the next steps wait for, then clear (step 3). */
+  private waiting: Flushing | null = null;
+  private readonly startFlush: () => FlushWait;
   private readonly overlap: boolean;
   /** Origin chunks merged in all runs, where the record says the merge is, and where the next batch starts. */
   private done: number;
@@ -96,7 +99,7 @@ class SharedMerge implements Task<MergeResult> {
       opts.startFlush ??
       (() => {
         origin.flush();
-        return () => {};
+        return () => true;
       });
     this.batch = new MergeBatch(plan.batchChunks);
     this.now = opts.clock ?? (() => Date.now());
@@ -111,6 +114,7 @@ class SharedMerge implements Task<MergeResult> {
 
   step(): boolean {
     const { store, batch } = this;
+    if (this.waiting) return this.clearDurable();
     if (this.copied >= 0) {
       this.copyToOrigin();
       return false;
@@ -123,8 +127,9 @@ class SharedMerge implements Task<MergeResult> {
     scanBatch(store, this.slot, this.next, batch);
     if (!batch.count) {
       if (this.flushing) {
-        this.clear(this.flushing);
-        return false;
+        this.waiting = this.flushing;
+        this.flushing = null;
+        return this.clearDurable();
       }
       store.recordMerge(null);
       store.deleteSnapshot(this.slot);
@@ -139,7 +144,7 @@ class SharedMerge implements Task<MergeResult> {
   }
 
   progress(): Progress {
-    const copied = Math.max(0, this.copied) + (this.flushing?.count ?? 0);
+    const copied = Math.max(0, this.copied) + (this.flushing?.count ?? 0) + (this.waiting?.count ?? 0);
     return { phase: 'merge', done: this.merged + copied, total: this.plan.chunks, unit: 'chunks', bytes: this.bytes, current: this.current, stages: this.stages(copied) };
   }
 
@@ -228,15 +233,23 @@ class SharedMerge implements Task<MergeResult> {
     forEachRun(batch, false, (k, count) => runs.push(batch.origins[k]!, count));
     const flushing: Flushing = { from: this.next, end: batch.end, count: batch.count, frees: batch.frees, runs, wait: this.startFlush() };
     this.next = batch.end;
-    if (this.flushing) this.clear(this.flushing);
-    if (this.overlap) this.flushing = flushing;
-    else this.clear(flushing);
+    this.waiting = this.overlap ? this.flushing : flushing;
+    this.flushing = this.overlap ? flushing : null;
+    if (this.waiting) this.clearDurable();
+  }
+
+  /** Step 3 of the batch waiting for its flush, once the flush is done: waits for it at most FLUSH_POLL_MS a step. */
+  private clearDurable(): false {
+    const f = this.waiting!;
+    if (!f.wait(FLUSH_POLL_MS)) return false;
+    this.waiting = null;
+    this.clear(f);
+    return false;
   }
 
   /** Step 3, once the batch's data is durable on the origin: S reads it there from now on; the record moves past the batch. */
   private clear(f: Flushing): void {
     const { store } = this;
-    f.wait();
     store.clearSlot(this.slot, f.from, f.end);
     const events = store.events;
     if (events) for (let i = 0; i < f.runs.length; i += 2) events({ type: 'merge-clear', origin: f.runs[i]!, count: f.runs[i + 1]! });
@@ -246,6 +259,5 @@ class SharedMerge implements Task<MergeResult> {
     this.cursor = f.end;
     store.recordMerge({ slot: this.slot, done: this.done, cursor: this.cursor });
     store.commit();
-    this.flushing = null;
   }
 }

@@ -4,7 +4,7 @@
  * still read it) and the free COW chunks the merge needs at its peak, and refuses what the merge
  * must refuse. Reads the store only.
  */
-import type { MergeResult } from '../../merge-result.ts';
+import type { FlushWait, MergeResult } from '../../merge-result.ts';
 import { SnapscopeError } from '../../errors.ts';
 import { SECTOR_BYTES, type BlockDevice } from '../../io/block-device.ts';
 import { EXCEPTION_BYTES, LEAF_HEADER_BYTES, type LeafView } from '../format/leaf.ts';
@@ -34,7 +34,7 @@ export interface SharedMergeOptions {
    * they are (throwing if that failed). Default: `origin.flush()` at once. A background flush
    * overlaps one batch's write-back with the next batch's copying.
    */
-  startFlush?: () => () => void;
+  startFlush?: () => FlushWait;
 }
 
 export interface SharedMergePlan {

@@ -16,12 +16,14 @@ import type { Op } from '../shared/model.ts';
 import { expectMerged, newVolume, originBytes, replay, viewProblem, views, type Views } from '../shared-merge/volume.ts';
 import { opArb } from '../shared/ops.ts';
 import { crashingVolume, crashPoints, FATES, fates, RUNS } from './power-loss.ts';
+import { lateFlush } from '../persistent/model.ts';
 
 const CHUNK = 1024;
 const ORIGIN = 64;
 const SLOT = 0;
 const OPTS = { batchBytes: 4 * CHUNK, maxIoBytes: 3 * CHUNK };
-const overlapped = (origin: BlockDevice): SharedMergeOptions => ({ ...OPTS, startFlush: () => () => origin.flush() });
+/** A flush still running at the first wait with a time limit (the merge's next steps wait again): the latest a background flush can finish. */
+const overlapped = (origin: BlockDevice): SharedMergeOptions => ({ ...OPTS, startFlush: lateFlush(origin) });
 
 const history: Op[] = [
   { kind: 'create' },

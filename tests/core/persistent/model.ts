@@ -1,5 +1,6 @@
 /** A reference model of a snapshot over an origin, and helpers to compare a store against it. */
 import type { BlockDevice } from '../../../src-core/io/block-device.ts';
+import type { FlushWait } from '../../../src-core/merge-result.ts';
 import type { PersistentStore } from '../../../src-core/persistent/index.ts';
 import { readViewChunk } from '../../../src-core/view.ts';
 
@@ -32,19 +33,40 @@ export function same(a: Uint8Array, b: Uint8Array): boolean {
 
 /**
  * How a merge under test flushes the origin: in line (no startFlush), or in the background with
- * the flush done at once, or only when waited for (the latest a background flush can finish).
+ * the flush done at once, or only when waited for (the latest a background flush can finish), or
+ * still running at the first wait that has a time limit (the merge goes on waiting in later steps).
  */
-export const FLUSH_MODES = ['in line', 'at once', 'when waited for'] as const;
+export const FLUSH_MODES = ['in line', 'at once', 'when waited for', 'late'] as const;
 export type FlushMode = (typeof FLUSH_MODES)[number];
 
-export function startFlushFor(mode: FlushMode, origin: BlockDevice): { startFlush?: () => () => void } {
+export function startFlushFor(mode: FlushMode, origin: BlockDevice): { startFlush?: () => FlushWait } {
   if (mode === 'in line') return {};
   if (mode === 'at once')
     return {
       startFlush: () => {
         origin.flush();
-        return () => {};
+        return () => true;
       },
     };
-  return { startFlush: () => () => origin.flush() };
+  if (mode === 'late') return { startFlush: lateFlush(origin) };
+  return { startFlush: flushWhenWaited(origin) };
 }
+
+/** A background flush done only when waited for. */
+export const flushWhenWaited = (origin: BlockDevice) => (): FlushWait => () => {
+  origin.flush();
+  return true;
+};
+
+/** A background flush not done at the first wait with a time limit, then done when waited for. */
+export const lateFlush = (origin: BlockDevice) => (): FlushWait => {
+  let polled = false;
+  return (withinMs) => {
+    if (withinMs !== undefined && !polled) {
+      polled = true;
+      return false;
+    }
+    origin.flush();
+    return true;
+  };
+};

@@ -14,12 +14,14 @@ import type { BlockDevice } from '../../../src-core/io/block-device.ts';
 import { createSharedMerge, type SharedMergeOptions } from '../../../src-core/shared/merge/index.ts';
 import type { Op } from '../shared/model.ts';
 import { expectMerged, newVolume, originBytes, replay, viewProblem, views, type Views } from './volume.ts';
+import { lateFlush } from '../persistent/model.ts';
 
 const CHUNK = 1024; // two sectors: a torn chunk write keeps one
 const ORIGIN = 64;
 const OPTS = { batchBytes: 4 * CHUNK, maxIoBytes: 3 * CHUNK };
 /** A flush started at the end of a batch and waited for after the next batch's copies (as a background flush would be). */
-const overlapped = (origin: BlockDevice): SharedMergeOptions => ({ ...OPTS, startFlush: () => () => origin.flush() });
+/** A flush still running at the first wait with a time limit (the merge's next steps wait again): the latest a background flush can finish. */
+const overlapped = (origin: BlockDevice): SharedMergeOptions => ({ ...OPTS, startFlush: lateFlush(origin) });
 const SLOT = 0;
 
 /** Snapshot 0 holds private, shared and in-place-written copies; 1..3 read the origin at some of its chunks. */

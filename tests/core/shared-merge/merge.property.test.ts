@@ -7,6 +7,7 @@ import { expectReadsAgree } from '../shared/model.ts';
 import { applyOp } from '../shared/ops.ts';
 import { opArb } from '../shared/ops.ts';
 import { expectMerged, newVolume, replay, views } from './volume.ts';
+import { lateFlush } from '../persistent/model.ts';
 
 const CHUNK = 512; // small chunks: a few hundred exceptions give the tree several levels
 const ORIGIN_CHUNKS = 1200;
@@ -33,8 +34,8 @@ describe('shared merge against the model', () => {
           const slot = active[pick % active.length]!;
           if (v.store.levels >= 2) deep++;
           const before = views(v.model);
-          // With `overlap`, each batch's flush is waited for after the next batch's copies, as a background flush is.
-          const opts = { batchBytes: batchChunks * CHUNK, ...(overlap ? { startFlush: () => () => v.origin.flush() } : {}) };
+          // With `overlap`, each batch's flush is waited for after the next batch's copies, as a background flush is, and still running at the first wait.
+          const opts = { batchBytes: batchChunks * CHUNK, ...(overlap ? { startFlush: lateFlush(v.origin) } : {}) };
           const plan = planSharedMerge(v.store, v.origin, slot, opts);
           expect(plan.chunks).toBe(v.store.snapshots().find((s) => s.slot === slot)!.exceptions);
           if (plan.copies) withOthers++;
