@@ -115,6 +115,11 @@ export class WriteBehindDevice extends ForwardingDevice {
     }
   }
 
+  /** Whether the writer thread runs yet (until it does, writes are made in line); tests wait for it. */
+  get writerStarted(): boolean {
+    return Atomics.load(this.ctl, STARTED) === 1;
+  }
+
   override read(offset: number, dst: Uint8Array): void {
     this.drain();
     super.read(offset, dst);

@@ -17,8 +17,16 @@ function open(bytes: number): { file: string; dev: FileDevice; wb: WriteBehindDe
   return { file, dev, wb: WriteBehindDevice.over(dev) };
 }
 
-/** Lets the writer thread start (it starts without this thread's event loop turning; until then writes are made in line). */
-const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+/**
+ * Waits for the writer thread to run (it starts without this thread's event loop turning; until then
+ * writes are made in line). Polled: under load it has taken longer than 200 ms.
+ */
+function untilStarted(wb: WriteBehindDevice): void {
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  for (const end = Date.now() + 30_000; !wb.writerStarted; Atomics.wait(nap, 0, 0, 10)) {
+    if (Date.now() > end) throw new Error('the writer thread did not start in 30 s');
+  }
+}
 
 it('queued writes land in the order given; a read, a write and a flush each wait for them first', () => {
   const { file, dev, wb } = open(64 * MiB);
@@ -33,7 +41,7 @@ it('queued writes land in the order given; a read, a write and a flush each wait
   };
   try {
     put(0, MiB, 1); // the first write finds the alignment, in line
-    sleep(200);
+    untilStarted(wb);
     for (let i = 0; i < 24; i++) put(((i * 7) % 40) * MiB, 2 * MiB, 2 + i, i % 3 !== 0); // overlapping ranges: the later write wins
     // Each check follows 32 MiB of queued writes (all the slots), so without its wait it would overtake them.
     const queue = (fill: number) => {
@@ -64,7 +72,7 @@ it('a write that fails on the writer thread is thrown, naming the device and off
   const immutable = (on: boolean) => execFileSync('chattr', [on ? '+i' : '-i', file], { stdio: 'ignore' });
   try {
     wb.writeThrough(0, new Uint8Array(MiB).fill(1));
-    sleep(200);
+    untilStarted(wb);
     try {
       immutable(true); // ext4 refuses writes to an immutable file (EPERM), even through an open descriptor
     } catch {
