@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     globalSetup: ['tests/temp-root.ts'],
-    setupFiles: ['tests/dom-waits.ts'],
+    setupFiles: ['tests/dom-waits.ts', 'tests/byte-equality.ts'],
     include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
     exclude: ['tests/live/**', '**/node_modules/**'],
     testTimeout: 60_000,

@@ -4,14 +4,13 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { SharedStore } from '../../src-core/shared/index.ts';
 import { createSharedMerge } from '../../src-core/shared/merge/index.ts';
-import { createDemoStore } from '../../src-main/host/demo-store.ts';
 import { FileDevice } from '../../src-main/host/file-device.ts';
 import { snapscope, startApi } from './api-client.ts';
-import { tempDir } from './fixtures.ts';
+import { demoCopy, tempDir } from './fixtures.ts';
 
 /** The demo store and a byte-for-byte copy of it beside it. */
 function demoAndTwin(dir: string): { demo: { cow: string; origin: string }; twin: { cow: string; origin: string } } {
-  const demo = createDemoStore(dir);
+  const demo = demoCopy(dir);
   const twin = { cow: path.join(dir, 'twin.cow'), origin: path.join(dir, 'twin.img') };
   fs.copyFileSync(demo.cow, twin.cow);
   fs.copyFileSync(demo.origin, twin.origin);
@@ -20,7 +19,7 @@ function demoAndTwin(dir: string): { demo: { cow: string; origin: string }; twin
 
 it('every commit bumps the generation; a commit by another program is announced once, refuses writes as stale, and reload reads it', async () => {
   const dir = tempDir();
-  const demo = createDemoStore(dir);
+  const demo = demoCopy(dir);
   const { c, events } = startApi(dir);
   const s = await c.open({ cow: demo.cow, origin: demo.origin, write: true });
   const g0 = s.generation!;
@@ -65,7 +64,7 @@ it('writeData writes bytes at an offset across chunks, as `snapscope write --dat
 
 it('mergeAbandon: refused without a record, and for a merge that wrote the origin; repair writes a new file only', async () => {
   const dir = tempDir();
-  const demo = createDemoStore(dir);
+  const demo = demoCopy(dir);
   const { c } = startApi(dir);
   const s = await c.open({ cow: demo.cow, origin: demo.origin, write: true });
   await expect(c.mergeAbandon({ session: s.session })).rejects.toMatchObject({ code: 'not-found' });

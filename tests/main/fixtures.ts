@@ -5,11 +5,26 @@ import { createClient, type EngineClient } from '../../src-core/api/contract.ts'
 import { buildPersistent } from '../../src-core/ir/persistent-builder.ts';
 import { Geometry, SNAPSHOT_DISK_VERSION } from '../../src-core/persistent/format.ts';
 import { PersistentStore } from '../../src-core/persistent/index.ts';
+import { createDemoStore } from '../../src-main/host/demo-store.ts';
 import { EngineService } from '../../src-main/host/engine-service.ts';
 import { FileDevice } from '../../src-main/host/file-device.ts';
 
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'snapscope-main-'));
+}
+
+let demoBuilt: { cow: string; origin: string } | undefined;
+/**
+ * The demo store (origin.img, shared.cow) in `dir`, copied from one built once per test file: it is
+ * the same bytes every time, and each build commits every 25 writes (fsyncs: seconds under load).
+ */
+export function demoCopy(dir: string): { cow: string; origin: string } {
+  demoBuilt ??= createDemoStore(tempDir());
+  const copy = { cow: path.join(dir, path.basename(demoBuilt.cow)), origin: path.join(dir, path.basename(demoBuilt.origin)) };
+  fs.mkdirSync(dir, { recursive: true });
+  fs.copyFileSync(demoBuilt.cow, copy.cow);
+  fs.copyFileSync(demoBuilt.origin, copy.origin);
+  return copy;
 }
 
 /** A formatted persistent COW and a zeroed origin, as files. */

@@ -5,9 +5,8 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import type { JobInfo, RestoreResultDto } from '../../src-core/api/contract.ts';
 import { readBackup } from '../../src-main/host/access/backup-file.ts';
-import { createDemoStore } from '../../src-main/host/demo-store.ts';
 import { snapscope, startApi } from './api-client.ts';
-import { tempDir } from './fixtures.ts';
+import { demoCopy, tempDir } from './fixtures.ts';
 
 const sha = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
@@ -18,7 +17,7 @@ const resultOf = (job: JobInfo): RestoreResultDto => {
 
 it('in place on the open store: the same bytes as `snapscope restore` of the same dump, the backup too; the session reloads', async () => {
   const dir = tempDir();
-  const demo = createDemoStore(dir);
+  const demo = demoCopy(dir);
   const dump = path.join(dir, 'demo.json');
   snapscope('dump', demo.cow, '--out', dump);
   const { c, events } = startApi(dir);
@@ -54,7 +53,7 @@ it('in place on the open store: the same bytes as `snapscope restore` of the sam
 
 it('a new target: refused while it holds data unless forced (the dry run says so), then the CLI bytes; a read-only session is refused', async () => {
   const dir = tempDir();
-  const demo = createDemoStore(dir);
+  const demo = demoCopy(dir);
   const dump = path.join(dir, 'demo.json');
   snapscope('dump', demo.cow, '--out', dump);
   const target = path.join(dir, 'target.cow');
@@ -79,7 +78,7 @@ it('a new target: refused while it holds data unless forced (the dry run says so
 
 it('an uploaded dump restores like the file; a cancelled restore leaves the target and no backup; a bad dump names its line', async () => {
   const dir = tempDir();
-  const demo = createDemoStore(dir);
+  const demo = demoCopy(dir);
   const dump = path.join(dir, 'demo.json');
   snapscope('dump', demo.cow, '--out', dump);
   const { c } = startApi(dir);
