@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import { spawn } from 'node:child_process';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openInput } from '../../src-main/host/access/inputs.ts';
 import { cli, oneLine, tempDir } from './cli.ts';
-import { foreignLock, untouched } from './foreign-lock.ts';
+import { flockHolds, foreignLock, untouched } from './foreign-lock.ts';
+import { refusedAlike } from './refused-alike.ts';
 import { canLoop, loop, sharedVolume } from './safety-fixtures.ts';
 
 // A dry run writes nothing, yet says whether the real run would be refused: for `snapshot delete`,
@@ -31,32 +31,21 @@ const runs = ({ origin, cow, backup }: Volume): string[][] => [
 
 type Volume = ReturnType<typeof volumeWithBackup>;
 
-/** Each run and its dry run: refused alike, by the line `expected` gives, nothing written. */
-function refusedAlike(v: Volume, expected: (said: string) => void): void {
-  const files = untouched(v.origin, v.cow, v.backup);
-  for (const argv of runs(v)) {
-    const real = cli(...argv);
-    const dry = cli(...argv, '--dry-run');
-    expect(real.code, argv.join(' ')).toBe(1);
-    expect(dry.code, `${argv.join(' ')} --dry-run: ${dry.stdout}`).toBe(1);
-    expect(oneLine(dry), `${argv.join(' ')} --dry-run`).toBe(oneLine(real));
-    expected(oneLine(real));
-  }
-  files.unchanged();
-}
+/** Every run of `runs(v)` and its dry run: refused alike, by the line `expected` checks, nothing written. */
+const refusedAlikeIn = (v: Volume, expected: (said: string) => void): void => refusedAlike(runs(v), [v.origin, v.cow, v.backup], expected);
 
 describe('dry runs of snapshot delete, repair --in-place and backup-restore refuse as their runs do', () => {
   it("under another program's lock on the COW", async () => {
     const v = volumeWithBackup();
     const cow = v.cow;
     const pid = await foreignLock(cow, { kind: 'OFD', type: 'read', start: 100, len: 2 });
-    refusedAlike(v, (said) => expect(said).toBe(`snapscope: COW ${cow} is locked by qemu-system-x86 (pid ${pid}, OFD lock): refusing to write it`));
+    refusedAlikeIn(v, (said) => expect(said).toBe(`snapscope: COW ${cow} is locked by qemu-system-x86 (pid ${pid}, OFD lock): refusing to write it`));
   }, 60_000);
 
   it.skipIf(!canLoop)('for a COW in use (attached to a loop device); needs root', () => {
     const v = volumeWithBackup();
     const dev = loop(v.cow);
-    refusedAlike(v, (said) => expect(said).toContain(`attached to ${dev}`));
+    refusedAlikeIn(v, (said) => expect(said).toContain(`attached to ${dev}`));
   }, 60_000);
 
   it('while another snapscope writer or reader holds the COW (this test process, by its record)', () => {
@@ -65,7 +54,7 @@ describe('dry runs of snapshot delete, repair --in-place and backup-restore refu
       const held = openInput(v.cow, 'COW', write);
       try {
         const mode = write ? 'writing' : 'reading';
-        refusedAlike(v, (said) => expect(said).toMatch(new RegExp(`^snapscope: COW ${v.cow} is open for ${mode} by \\S.* \\(pid ${process.pid}\\); nothing was written`)));
+        refusedAlikeIn(v, (said) => expect(said).toMatch(new RegExp(`^snapscope: COW ${v.cow} is open for ${mode} by \\S.* \\(pid ${process.pid}\\); nothing was written`)));
       } finally {
         held.dev.close();
       }
@@ -93,15 +82,8 @@ describe('dry runs of snapshot delete, repair --in-place and backup-restore refu
 
   it('while flock(1) holds the COW (no record: "another process")', async () => {
     const v = volumeWithBackup();
-    // Its own process group: flock's child `sleep` holds the lock too, and goes with it.
-    const holder = spawn('flock', ['--shared', v.cow, 'sleep', '600'], { stdio: 'ignore', detached: true });
-    onTestFinished(() => void process.kill(-holder.pid!, 'SIGKILL'));
-    // /proc/locks pads its columns ("FLOCK  ADVISORY  READ 123 ..."): a fixed spacing never matched, and the wait ran to its deadline.
-    const held = new RegExp(`^\\d+: FLOCK\\s+ADVISORY\\s+READ\\s+${holder.pid} `, 'm');
-    const deadline = Date.now() + 5000;
-    while (!held.test(fs.readFileSync('/proc/locks', 'latin1')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(held.test(fs.readFileSync('/proc/locks', 'latin1')), 'flock holds the COW').toBe(true);
-    refusedAlike(v, (said) => expect(said).toBe(`snapscope: COW ${v.cow} is in use by another process; nothing was written (try again when it is closed)`));
+    await flockHolds(v.cow, 'shared');
+    refusedAlikeIn(v, (said) => expect(said).toBe(`snapscope: COW ${v.cow} is in use by another process; nothing was written (try again when it is closed)`));
   }, 60_000);
 
   it('for a read-only COW file', () => {
@@ -109,7 +91,7 @@ describe('dry runs of snapshot delete, repair --in-place and backup-restore refu
     const cow = v.cow;
     fs.chmodSync(cow, 0o444);
     // format checks its target as an output first, as its run does.
-    refusedAlike(v, (said) => expect(said).toMatch(new RegExp(`^snapscope: (COW|output) ${cow} is a read-only file \\(mode 444\\); refusing to write to it$`)));
+    refusedAlikeIn(v, (said) => expect(said).toMatch(new RegExp(`^snapscope: (COW|output) ${cow} is a read-only file \\(mode 444\\); refusing to write to it$`)));
   }, 60_000);
 
   it('with nothing in the way, the dry runs succeed and write nothing', () => {

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openInput } from '../../src-main/host/access/inputs.ts';
-import { cli, oneLine, tempDir } from './cli.ts';
-import { foreignLock, untouched } from './foreign-lock.ts';
+import { cli, tempDir } from './cli.ts';
+import { flockHolds, foreignLock, untouched } from './foreign-lock.ts';
+import { refusedAlike } from './refused-alike.ts';
 import { canLoop, loop, sharedVolume } from './safety-fixtures.ts';
 
 // `repair --out F --dry-run` onto an F that exists refuses as the run does when the run opens F for
@@ -22,16 +22,7 @@ function repairOnto(data: boolean, target?: string): { cow: string; target: stri
 }
 
 /** The run and its dry run: refused alike, by the line `expected` checks, nothing written. */
-function refusedAlike(r: ReturnType<typeof repairOnto>, expected: (said: string) => void): void {
-  const files = untouched(r.cow, r.target);
-  const real = cli(...r.argv);
-  const dry = cli(...r.argv, '--dry-run');
-  expect(real.code, oneLine(real)).toBe(1);
-  expect(dry.code, `--dry-run: ${dry.stdout}`).toBe(1);
-  expect(oneLine(dry)).toBe(oneLine(real));
-  expected(oneLine(real));
-  files.unchanged();
-}
+const refusedAlikeOnto = (r: ReturnType<typeof repairOnto>, expected: (said: string) => void): void => refusedAlike([r.argv], [r.cow, r.target], expected);
 
 describe('repair --out --dry-run onto a target that exists refuses as its run does', () => {
   it('while a reader or writer of ours holds the target (this test process, by its record), zeros or data', () => {
@@ -40,7 +31,7 @@ describe('repair --out --dry-run onto a target that exists refuses as its run do
       for (const write of [true, false]) {
         const held = openInput(r.target, 'output', write);
         try {
-          refusedAlike(r, (said) => expect(said).toMatch(new RegExp(`^snapscope: output ${r.target} is open for ${write ? 'writing' : 'reading'} by \\S.* \\(pid ${process.pid}\\); nothing was written`)));
+          refusedAlikeOnto(r, (said) => expect(said).toMatch(new RegExp(`^snapscope: output ${r.target} is open for ${write ? 'writing' : 'reading'} by \\S.* \\(pid ${process.pid}\\); nothing was written`)));
         } finally {
           held.dev.close();
         }
@@ -50,19 +41,14 @@ describe('repair --out --dry-run onto a target that exists refuses as its run do
 
   it('while flock(1) holds the target (no record: "another process")', async () => {
     const r = repairOnto(false);
-    const holder = spawn('flock', ['--shared', r.target, 'sleep', '600'], { stdio: 'ignore', detached: true });
-    onTestFinished(() => void process.kill(-holder.pid!, 'SIGKILL'));
-    const held = new RegExp(`^\\d+: FLOCK\\s+ADVISORY\\s+READ\\s+${holder.pid} `, 'm');
-    const deadline = Date.now() + 5000;
-    while (!held.test(fs.readFileSync('/proc/locks', 'latin1')) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
-    expect(held.test(fs.readFileSync('/proc/locks', 'latin1')), 'flock holds the target').toBe(true);
-    refusedAlike(r, (said) => expect(said).toBe(`snapscope: output ${r.target} is in use by another process; nothing was written (try again when it is closed)`));
+    await flockHolds(r.target, 'shared');
+    refusedAlikeOnto(r, (said) => expect(said).toBe(`snapscope: output ${r.target} is in use by another process; nothing was written (try again when it is closed)`));
   }, 60_000);
 
   it("under another program's lock on a target of zeros", async () => {
     const r = repairOnto(false);
     const pid = await foreignLock(r.target, { kind: 'OFD', type: 'read', start: 100, len: 2 });
-    refusedAlike(r, (said) => expect(said).toBe(`snapscope: output ${r.target} is locked by qemu-system-x86 (pid ${pid}, OFD lock): refusing to write it`));
+    refusedAlikeOnto(r, (said) => expect(said).toBe(`snapscope: output ${r.target} is locked by qemu-system-x86 (pid ${pid}, OFD lock): refusing to write it`));
   }, 60_000);
 
   it.skipIf(!canLoop)('a device held by a reader of ours through another node (its backing file); needs root', () => {
@@ -71,7 +57,7 @@ describe('repair --out --dry-run onto a target that exists refuses as its run do
     const r = repairOnto(false, dev);
     const held = openInput(r0.target, 'COW', false);
     try {
-      refusedAlike(r, (said) => expect(said).toMatch(new RegExp(`^snapscope: output ${dev} is open for reading by \\S.* \\(pid ${process.pid}\\); nothing was written`)));
+      refusedAlikeOnto(r, (said) => expect(said).toMatch(new RegExp(`^snapscope: output ${dev} is open for reading by \\S.* \\(pid ${process.pid}\\); nothing was written`)));
     } finally {
       held.dev.close();
     }

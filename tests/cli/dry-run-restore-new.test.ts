@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openInput } from '../../src-main/host/access/inputs.ts';
-import { cli, oneLine, tempDir } from './cli.ts';
-import { foreignLock, untouched } from './foreign-lock.ts';
+import { cli, tempDir } from './cli.ts';
+import { flockHolds, foreignLock, untouched } from './foreign-lock.ts';
+import { refusedAlike } from './refused-alike.ts';
 import { canLoop, loop, sharedVolume } from './safety-fixtures.ts';
 
 // `restore --dry-run` onto a new target that exists (an image or device holding no store, written
@@ -24,16 +24,7 @@ function restoreOnto(data: boolean, target?: string): { cow: string; dump: strin
 }
 
 /** The run and its dry run: refused alike, by the line `expected` checks, nothing written. */
-function refusedAlike(r: ReturnType<typeof restoreOnto>, expected: (said: string) => void): void {
-  const files = untouched(r.cow, r.dump, r.target);
-  const real = cli(...r.argv);
-  const dry = cli(...r.argv, '--dry-run');
-  expect(real.code, oneLine(real)).toBe(1);
-  expect(dry.code, `--dry-run: ${dry.stdout}`).toBe(1);
-  expect(oneLine(dry)).toBe(oneLine(real));
-  expected(oneLine(real));
-  files.unchanged();
-}
+const refusedAlikeOnto = (r: ReturnType<typeof restoreOnto>, expected: (said: string) => void): void => refusedAlike([r.argv], [r.cow, r.dump, r.target], expected);
 
 describe('restore --dry-run onto a new target that exists refuses as its run does', () => {
   it('while a reader or writer of ours holds the target (this test process, by its record), zeros or data', () => {
@@ -42,7 +33,7 @@ describe('restore --dry-run onto a new target that exists refuses as its run doe
       for (const write of [true, false]) {
         const held = openInput(r.target, 'output', write);
         try {
-          refusedAlike(r, (said) => expect(said).toMatch(new RegExp(`^snapscope: output ${r.target} is open for ${write ? 'writing' : 'reading'} by \\S.* \\(pid ${process.pid}\\); nothing was written`)));
+          refusedAlikeOnto(r, (said) => expect(said).toMatch(new RegExp(`^snapscope: output ${r.target} is open for ${write ? 'writing' : 'reading'} by \\S.* \\(pid ${process.pid}\\); nothing was written`)));
         } finally {
           held.dev.close();
         }
@@ -52,18 +43,14 @@ describe('restore --dry-run onto a new target that exists refuses as its run doe
 
   it('while flock(1) holds the target (no record: "another process")', async () => {
     const r = restoreOnto(false);
-    // Its own process group: flock's child `sleep` holds the lock too, and goes with it.
-    const holder = spawn('flock', ['--shared', r.target, 'sleep', '600'], { stdio: 'ignore', detached: true });
-    onTestFinished(() => void process.kill(-holder.pid!, 'SIGKILL'));
-    const deadline = Date.now() + 5000;
-    while (!fs.readFileSync('/proc/locks', 'latin1').includes(`FLOCK  ADVISORY  READ  ${holder.pid} `) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
-    refusedAlike(r, (said) => expect(said).toBe(`snapscope: output ${r.target} is in use by another process; nothing was written (try again when it is closed)`));
+    await flockHolds(r.target, 'shared');
+    refusedAlikeOnto(r, (said) => expect(said).toBe(`snapscope: output ${r.target} is in use by another process; nothing was written (try again when it is closed)`));
   }, 60_000);
 
   it("under another program's lock on a target of zeros", async () => {
     const r = restoreOnto(false);
     const pid = await foreignLock(r.target, { kind: 'OFD', type: 'read', start: 100, len: 2 });
-    refusedAlike(r, (said) => expect(said).toBe(`snapscope: output ${r.target} is locked by qemu-system-x86 (pid ${pid}, OFD lock): refusing to write it`));
+    refusedAlikeOnto(r, (said) => expect(said).toBe(`snapscope: output ${r.target} is locked by qemu-system-x86 (pid ${pid}, OFD lock): refusing to write it`));
   }, 60_000);
 
   it.skipIf(!canLoop)('a device held by a reader of ours through another node (its backing file); needs root', () => {
@@ -72,7 +59,7 @@ describe('restore --dry-run onto a new target that exists refuses as its run doe
     const r = restoreOnto(false, dev);
     const held = openInput(r0.target, 'COW', false);
     try {
-      refusedAlike(r, (said) => expect(said).toMatch(new RegExp(`^snapscope: output ${dev} is open for reading by \\S.* \\(pid ${process.pid}\\); nothing was written`)));
+      refusedAlikeOnto(r, (said) => expect(said).toMatch(new RegExp(`^snapscope: output ${dev} is open for reading by \\S.* \\(pid ${process.pid}\\); nothing was written`)));
     } finally {
       held.dev.close();
     }

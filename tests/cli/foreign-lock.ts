@@ -56,3 +56,18 @@ export function untouched(...files: string[]): { unchanged(): void } {
     },
   };
 }
+
+/**
+ * flock(1) holding `file` in `mode` for the rest of the test, once /proc/locks shows it; resolves
+ * with its pid. Its own process group: flock's child `sleep` holds the lock too, and goes with it.
+ */
+export async function flockHolds(file: string, mode: 'shared' | 'exclusive'): Promise<number> {
+  const holder = spawn('flock', [`--${mode}`, file, 'sleep', '600'], { stdio: 'ignore', detached: true });
+  onTestFinished(() => void process.kill(-holder.pid!, 'SIGKILL'));
+  // /proc/locks pads its columns ("FLOCK  ADVISORY  READ 123 ..."): matched by \s+, as a fixed spacing ran to the deadline.
+  const held = new RegExp(`^\\d+: FLOCK\\s+ADVISORY\\s+${mode === 'shared' ? 'READ' : 'WRITE'}\\s+${holder.pid} `, 'm');
+  for (const deadline = Date.now() + 5000; !held.test(fs.readFileSync('/proc/locks', 'latin1')); await new Promise((r) => setTimeout(r, 20))) {
+    if (Date.now() > deadline) throw new Error(`flock --${mode} did not hold ${file} within 5 s`);
+  }
+  return holder.pid!;
+}

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { holdersOf } from '../../src-main/host/access/holders.ts';
 import { openInput, type OpenedInput } from '../../src-main/host/access/inputs.ts';
 import { inspectTarget } from '../../src-main/host/access/target.ts';
@@ -9,7 +8,7 @@ import type { HelperLauncher } from '../../src-main/host/helper-device.ts';
 import { SOURCE_HELPER } from '../../src-main/host/helper-path.ts';
 import { THIS_HOST, openLiveCow } from '../../src-main/host/live/live-cow.ts';
 import { tempDir } from '../cli/cli.ts';
-import { foreignLock, untouched } from '../cli/foreign-lock.ts';
+import { flockHolds, foreignLock, untouched } from '../cli/foreign-lock.ts';
 import { canLoop, loop } from '../cli/safety-fixtures.ts';
 
 // The privileged helper's writers lock the devices they open as the CLI's writers do (ADR 0006): a
@@ -67,11 +66,7 @@ describe.skipIf(!canLoop)('writes through the privileged helper under the writer
       cliWriter.dev.close();
     }
     // flock(1) opens without O_EXCL: its flock refuses the helper.
-    // Its own process group: flock's child `sleep` holds the lock too, and goes with it.
-    const holder = spawn('flock', ['--exclusive', dev, 'sleep', '600'], { stdio: 'ignore', detached: true });
-    onTestFinished(() => void process.kill(-holder.pid!, 'SIGKILL'));
-    const deadline = Date.now() + 5000;
-    while (!fs.readFileSync('/proc/locks', 'latin1').includes(`FLOCK  ADVISORY  WRITE ${holder.pid} `) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await flockHolds(dev, 'exclusive');
     expect(() => openInput(dev, 'COW', true, HELPER)).toThrow(`COW ${dev} is open for writing by another process; nothing was written (try again when it is closed)`);
   }, 30_000);
 

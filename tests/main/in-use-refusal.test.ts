@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { assertWouldWrite, openInput } from '../../src-main/host/access/inputs.ts';
 import type { HelperLauncher } from '../../src-main/host/helper-device.ts';
 import { SOURCE_HELPER } from '../../src-main/host/helper-path.ts';
 import { tempDir } from '../cli/cli.ts';
-import { untouched } from '../cli/foreign-lock.ts';
+import { flockHolds, untouched } from '../cli/foreign-lock.ts';
 import { canLoop, loop } from '../cli/safety-fixtures.ts';
 
 // A writer refused by a flock that no record names says what the lock table shows: "open for
@@ -19,16 +18,6 @@ vi.mock('../../src-main/host/may-open.ts', () => ({ mayOpen: (p: string) => !p.s
 const HELPER: HelperLauncher = { method: 'env -i', command: 'env', args: ['-i', process.execPath, SOURCE_HELPER] };
 
 const refusal = (p: string, how: string): string => `COW ${p} is ${how} by another process; nothing was written (try again when it is closed)`;
-
-/** flock(1) holding `p` in `mode` (its own process group, killed when the test ends), once /proc/locks shows it. */
-async function flockHolds(p: string, mode: 'shared' | 'exclusive'): Promise<void> {
-  const holder = spawn('flock', [`--${mode}`, p, 'sleep', '600'], { stdio: 'ignore', detached: true });
-  onTestFinished(() => void process.kill(-holder.pid!, 'SIGKILL'));
-  const held = new RegExp(`^\\d+: FLOCK\\s+ADVISORY\\s+${mode === 'shared' ? 'READ' : 'WRITE'}\\s+${holder.pid} `, 'm');
-  const deadline = Date.now() + 5000;
-  while (!held.test(fs.readFileSync('/proc/locks', 'latin1')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  expect(held.test(fs.readFileSync('/proc/locks', 'latin1')), `flock --${mode} holds ${p}`).toBe(true);
-}
 
 function image(): string {
   const f = path.join(tempDir(), 'disk.img');
