@@ -13,20 +13,25 @@ afterEach(async () => {
   await service?.dispose();
 });
 
-// A refused name showed its error under the field, but the field itself was not marked: a screen
-// reader on the field heard nothing of why Create had failed.
-it('a name the engine refuses marks its field invalid, described by the error', async () => {
+/** The app over a writable demo store, on the Overview, with the Create dialog open. */
+async function createDialog() {
   const dir = tempDir();
   const app = appOverEngine(dir);
   service = app.service;
   await app.store.getState().openStore({ ...(await demoStore(app.client, dir)), write: true });
-  const taken = app.store.getState().info!.snapshots[0]!.name;
   render(<App store={app.store} />);
   app.store.getState().navigate('overview');
   await screen.findByRole('heading', { name: 'Snapshots' });
   fireEvent.click(screen.getByRole('button', { name: 'Create snapshot' }));
   const dialog = await screen.findByRole('dialog', { name: 'Create a snapshot' });
-  const input = within(dialog).getByRole('textbox', { name: 'Name' });
+  return { app, dialog, input: within(dialog).getByRole('textbox', { name: 'Name' }) };
+}
+
+// A refused name showed its error under the field, but the field itself was not marked: a screen
+// reader on the field heard nothing of why Create had failed.
+it('a name the engine refuses marks its field invalid, described by the error', async () => {
+  const { app, dialog, input } = await createDialog();
+  const taken = app.store.getState().info!.snapshots[0]!.name;
   expect(input.getAttribute('aria-invalid')).not.toBe('true');
   fireEvent.change(input, { target: { value: taken } });
   fireEvent.click(within(dialog).getByRole('button', { name: 'Create' }));
@@ -42,17 +47,8 @@ it('a name the engine refuses marks its field invalid, described by the error', 
 // Enter on an empty name did nothing at all (the confirm button is disabled): a keyboard or screen
 // reader user heard no reason. It says why, in the dialog, and marks the field.
 it('Enter on an empty name says the name is needed and marks the field', async () => {
-  const dir = tempDir();
-  const app = appOverEngine(dir);
-  service = app.service;
-  await app.store.getState().openStore({ ...(await demoStore(app.client, dir)), write: true });
+  const { app, dialog, input } = await createDialog();
   const before = app.store.getState().info!.snapshots.length;
-  render(<App store={app.store} />);
-  app.store.getState().navigate('overview');
-  await screen.findByRole('heading', { name: 'Snapshots' });
-  fireEvent.click(screen.getByRole('button', { name: 'Create snapshot' }));
-  const dialog = await screen.findByRole('dialog', { name: 'Create a snapshot' });
-  const input = within(dialog).getByRole('textbox', { name: 'Name' });
   fireEvent.change(input, { target: { value: '   ' } });
   // Marked disabled, yet not `disabled`: a disabled default button makes the browser ignore Enter in the field.
   const create = within(dialog).getByRole('button', { name: 'Create' });
